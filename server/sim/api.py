@@ -1,0 +1,213 @@
+"""The simulated API server: the one door through which users and controllers change objects.
+
+Owns: the request verbs (create, replace, apply, patch-like helpers, delete with grace periods and
+propagation) and ``ApiError``, whose ``reason`` and ``message`` are the apiserver's own
+(``pods "x" not found``, ``deployments.apps "web" already exists``) so kubectl can print
+``Error from server (NotFound): …`` verbatim.
+
+Hands off: parsing and validation to ``admission`` (strict schema check against the v1.32
+models), defaulting to ``defaults``, storage to ``store``. Controllers create objects here (so
+their pods get the same defaulting and admission as a user's) and write status with
+``update_status``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from . import admission, defaults
+from .clock import Clock
+from .resources import BY_KIND, Resource
+from .store import AlreadyExists, Conflict, NotFound, Obj, Store, deep_copy
+
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+
+
+class ApiError(Exception):
+    """A failed request, shaped like a metav1.Status."""
+
+    def __init__(self, code: int, reason: str, message: str, *, details: Any = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.reason = reason
+        self.message = message
+        self.details = details
+
+    def status(self) -> dict:
+        return {"kind": "Status", "apiVersion": "v1", "status": "Failure", "message": self.message,
+                "reason": self.reason, "code": self.code}
+
+
+def not_found(resource: Resource, name: str) -> ApiError:
+    return ApiError(404, "NotFound", f'{resource.plural}{"." + resource.group if resource.group else ""} "{name}" not found')
+
+
+def already_exists(resource: Resource, name: str) -> ApiError:
+    return ApiError(409, "AlreadyExists",
+                    f'{resource.plural}{"." + resource.group if resource.group else ""} "{name}" already exists')
+
+
+class Api:
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+
+    # -- reads -------------------------------------------------------------------------------
+    def resource(self, kind: str) -> Resource:
+        r = BY_KIND.get(kind)
+        if r is None:
+            raise ApiError(404, "NotFound", f"the server doesn't have a resource type \"{kind}\"")
+        return r
+
+    def get(self, kind: str, namespace: str, name: str) -> Obj:
+        r = self.resource(kind)
+        obj = self.store.get(kind, namespace if r.namespaced else "", name)
+        if obj is None:
+            raise not_found(r, name)
+        return obj
+
+    # -- writes ------------------------------------------------------------------------------
+    def _prepare(self, obj: Obj, namespace: str | None) -> tuple[Resource, Obj]:
+        """Validate, normalise the namespace and apply defaults; raises ApiError, writes nothing."""
+        admission.validate(obj)
+        r = self.resource(obj["kind"])
+        obj = deep_copy(obj)
+        meta = obj.setdefault("metadata", {})
+        if r.namespaced:
+            ns = meta.get("namespace") or namespace or "default"
+            if namespace and meta.get("namespace") and meta["namespace"] != namespace:
+                raise ApiError(400, "BadRequest",
+                               "the namespace of the provided object does not match the namespace sent on the request")
+            meta["namespace"] = ns
+            if ns != "default" and self.store.peek("Namespace", "", ns) is None and obj["kind"] != "Namespace":
+                raise ApiError(404, "NotFound", f'namespaces "{ns}" not found')
+        else:
+            meta.pop("namespace", None)
+        defaults.apply(obj, self)
+        admission.validate_semantics(obj, self)
+        return r, obj
+
+    def create(self, obj: Obj, namespace: str | None = None, *, dry_run: bool = False) -> Obj:
+        r, obj = self._prepare(obj, namespace)
+        meta = obj["metadata"]
+        if meta.get("name") and self.store.peek(obj["kind"], meta.get("namespace", ""), meta["name"]) is not None:
+            raise already_exists(r, meta["name"])
+        for f in ("uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "generation"):
+            meta.pop(f, None)
+        if dry_run:
+            return obj
+        admission.on_create(obj, self)
+        try:
+            return self.store.create(obj)
+        except AlreadyExists as e:
+            raise already_exists(r, meta["name"]) from e
+
+    def replace(self, obj: Obj, namespace: str | None = None) -> Obj:
+        """A full update (PUT) of spec and metadata; status is kept from the stored object."""
+        r, obj = self._prepare(obj, namespace)
+        meta = obj["metadata"]
+        old = self.store.get(obj["kind"], meta.get("namespace", ""), meta["name"])
+        if old is None:
+            raise not_found(r, meta["name"])
+        if "status" in old:
+            obj["status"] = old["status"]
+        admission.on_update(old, obj, self)
+        try:
+            return self.store.update(obj, check_rv=True)
+        except Conflict as e:
+            raise ApiError(409, "Conflict",
+                           f'Operation cannot be fulfilled on {r.plural}{"." + r.group if r.group else ""} '
+                           f'"{meta["name"]}": the object has been modified; please apply your changes to the '
+                           "latest version and try again") from e
+
+    def update_status(self, obj: Obj) -> Obj:
+        """Controllers' write path: no user validation, no generation bump."""
+        try:
+            return self.store.update(obj)
+        except NotFound as e:
+            raise not_found(self.resource(obj["kind"]), obj["metadata"]["name"]) from e
+
+    def apply(self, manifest: Obj, namespace: str | None = None) -> tuple[Obj, str]:
+        """``kubectl apply`` (client-side): create, or three-way merge with the last applied config.
+
+        Returns the stored object and ``created`` / ``configured`` / ``unchanged``.
+        """
+        admission.validate(manifest)
+        r = self.resource(manifest["kind"])
+        meta = manifest.get("metadata") or {}
+        ns = (meta.get("namespace") or namespace or "default") if r.namespaced else ""
+        applied = deep_copy(manifest)
+        applied.setdefault("metadata", {})
+        if r.namespaced:
+            applied["metadata"]["namespace"] = ns
+        annotation = json.dumps(applied, separators=(",", ":"), sort_keys=True)
+        existing = self.store.get(manifest["kind"], ns, meta.get("name", ""))
+        if existing is None:
+            new = deep_copy(applied)
+            new["metadata"].setdefault("annotations", {})[LAST_APPLIED] = annotation
+            return self.create(new, namespace), "created"
+        last = json.loads((existing["metadata"].get("annotations") or {}).get(LAST_APPLIED, "{}"))
+        merged = three_way_merge(existing, last, applied)
+        merged["metadata"].setdefault("annotations", {})[LAST_APPLIED] = annotation
+        merged["metadata"]["resourceVersion"] = existing["metadata"]["resourceVersion"]
+        stored = self.replace(merged, namespace)
+        changed = stored["metadata"]["resourceVersion"] != existing["metadata"]["resourceVersion"]
+        return stored, "configured" if changed else "unchanged"
+
+    def delete(self, kind: str, namespace: str, name: str, *, grace_period: int | None = None,
+               propagation: str = "Background") -> Obj:
+        """Delete an object. Pods are deleted gracefully: they get a deletionTimestamp and the kubelet
+        removes them after the grace period (``grace_period=0`` removes at once, like ``--force``).
+        Dependents are collected by the garbage collector (Background) or orphaned (Orphan)."""
+        r = self.resource(kind)
+        ns = namespace if r.namespaced else ""
+        obj = self.store.get(kind, ns, name)
+        if obj is None:
+            raise not_found(r, name)
+        if propagation == "Orphan":
+            for dep in self.store.dependents(obj["metadata"]["uid"]):
+                dep["metadata"]["ownerReferences"] = [
+                    ref for ref in dep["metadata"].get("ownerReferences", []) if ref["uid"] != obj["metadata"]["uid"]
+                ]
+                self.store.update(dep)
+        if kind == "Pod" and grace_period != 0 and (obj.get("spec") or {}).get("nodeName"):
+            meta = obj["metadata"]
+            if meta.get("deletionTimestamp"):
+                return obj
+            grace = grace_period if grace_period is not None else obj["spec"].get("terminationGracePeriodSeconds", 30)
+            meta["deletionTimestamp"] = self.clock.iso(self.clock.now() + grace)
+            meta["deletionGracePeriodSeconds"] = grace
+            return self.store.update(obj)
+        return self.store.remove(kind, ns, name)
+
+
+def three_way_merge(live: Obj, last_applied: Obj, desired: Obj) -> Obj:
+    """Client-side apply's merge: fields in ``desired`` win, fields the user dropped since the last
+    apply are removed, fields set by others (status, defaults, controllers' changes) are kept."""
+    def merge(live_v: Any, last_v: Any, want: Any) -> Any:
+        if isinstance(want, dict) and isinstance(live_v, dict):
+            out = dict(live_v)
+            last_d = last_v if isinstance(last_v, dict) else {}
+            for k in last_d:
+                if k not in want:
+                    out.pop(k, None)
+            for k, v in want.items():
+                out[k] = merge(live_v.get(k), last_d.get(k), v)
+            return out
+        if isinstance(want, list) and isinstance(live_v, list) and len(want) == len(live_v):
+            # keep server-side defaults inside list items (containers, ports) that the user did not set
+            last_l = last_v if isinstance(last_v, list) and len(last_v) == len(want) else [None] * len(want)
+            return [merge(lv, la, w) if isinstance(w, dict) and isinstance(lv, dict) and _same_item(lv, w) else deep_copy(w)
+                    for lv, la, w in zip(live_v, last_l, want, strict=True)]
+        return deep_copy(want)
+
+    return merge(deep_copy(live), last_applied, desired)
+
+
+def _same_item(live: dict, want: dict) -> bool:
+    """Strategic merge keys: list items are the same item when their merge key matches."""
+    for k in ("name", "containerPort", "port", "mountPath", "key", "ip"):
+        if k in want:
+            return live.get(k) == want.get(k)
+    return True

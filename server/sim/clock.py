@@ -1,0 +1,90 @@
+"""Virtual time for one simulated cluster.
+
+Owns: the current simulated time, the heap of timers (SimPy-style (time, seq) ordering so ties
+fire in the order they were scheduled), the run state shown to users (paused, speed) and the
+seeded random generator every component draws from. Nothing in the simulation reads the wall
+clock or the global ``random`` module; a sandbox replays identically from its seed.
+
+Hands off: after each batch of timers due at one instant, ``advance`` calls ``settle`` (set by
+the cluster) so controllers run to quiescence before time moves on.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+# 2025-03-03T13:00:00Z: a fixed default epoch so tests and benchmarks are reproducible.
+DEFAULT_START = 1741006800.0
+SPEEDS = (1, 10, 100)
+
+
+@dataclass(order=True)
+class Timer:
+    when: float
+    seq: int
+    fn: Callable[[], object] = field(compare=False)
+    cancelled: bool = field(default=False, compare=False)
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+class Clock:
+    def __init__(self, start: float = DEFAULT_START, seed: int = 0) -> None:
+        self._now = float(start)
+        self._heap: list[Timer] = []
+        self._seq = itertools.count()
+        self.rng = random.Random(seed)
+        self.paused = False
+        self.speed = 1
+        self.settle: Callable[[], None] = lambda: None
+
+    # -- reading time ------------------------------------------------------------------------
+    def now(self) -> float:
+        return self._now
+
+    def iso(self, t: float | None = None) -> str:
+        """RFC 3339 in UTC with second precision, as metadata timestamps are written."""
+        return datetime.fromtimestamp(self._now if t is None else t, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    # -- scheduling --------------------------------------------------------------------------
+    def call_at(self, when: float, fn: Callable[[], object]) -> Timer:
+        timer = Timer(max(when, self._now), next(self._seq), fn)
+        heapq.heappush(self._heap, timer)
+        return timer
+
+    def call_later(self, delay: float, fn: Callable[[], object]) -> Timer:
+        return self.call_at(self._now + max(0.0, delay), fn)
+
+    def next_due(self) -> float | None:
+        while self._heap and self._heap[0].cancelled:
+            heapq.heappop(self._heap)
+        return self._heap[0].when if self._heap else None
+
+    def pending(self) -> int:
+        return sum(1 for t in self._heap if not t.cancelled)
+
+    # -- moving time -------------------------------------------------------------------------
+    def advance(self, seconds: float) -> None:
+        """Simulate ``seconds`` of time: fire every timer due in order, settling after each instant."""
+        target = self._now + max(0.0, seconds)
+        self.settle()
+        while True:
+            due = self.next_due()
+            if due is None or due > target:
+                break
+            self._now = max(self._now, due)
+            while self._heap and (self._heap[0].cancelled or self._heap[0].when <= self._now):
+                timer = heapq.heappop(self._heap)
+                if not timer.cancelled:
+                    timer.fn()
+            self.settle()
+        self._now = target
+
+    def state(self) -> dict:
+        return {"now": self.iso(), "time": self._now, "paused": self.paused, "speed": self.speed}

@@ -1,0 +1,106 @@
+"""One simulated cluster: the clock, the store, the API server and every control loop, wired together.
+
+Owns: assembling the components (in the order kube-controller-manager would start them), the
+machines underneath the Node objects (a halted machine's kubelet stops heartbeating and acting —
+the API objects only learn about it the way a real control plane does), and the operations a
+user performs on infrastructure rather than through the API: fail/recover/add/remove a node.
+
+Hands off: everything else is a controller reacting to store events (``controllers/``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import bootstrap
+from .api import Api
+from .clock import DEFAULT_START, Clock
+from .controllers import Controller, Manager
+from .events import Recorder
+from .store import Store
+
+
+@dataclass
+class Machine:
+    """The (simulated) computer behind a Node object."""
+
+    name: str
+    up: bool = True
+    #: images present in the container runtime's cache
+    images: set[str] = field(default_factory=set)
+
+
+class Cluster:
+    def __init__(self, *, seed: int = 0, start: float = DEFAULT_START, empty: bool = False) -> None:
+        self.clock = Clock(start=start, seed=seed)
+        self.store = Store(self.clock)
+        self.api = Api(self.store, self.clock)
+        self.recorder = Recorder(self.store, self.clock)
+        self.machines: dict[str, Machine] = {}
+        self.manager = Manager()
+        self.store.subscribe(self.manager.dispatch)
+        self.clock.settle = self.manager.settle
+        for controller_cls in controller_classes():
+            self.add_controller(controller_cls(self))
+        if not empty:
+            bootstrap.default_cluster(self)
+        for c in self.manager.controllers:
+            c.start()
+        self.manager.settle()
+
+    def add_controller(self, controller: Controller) -> None:
+        self.manager.add(controller)
+
+    def controller(self, name: str) -> Controller:
+        for c in self.manager.controllers:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    # -- time --------------------------------------------------------------------------------
+    def advance(self, seconds: float) -> None:
+        self.clock.advance(seconds)
+
+    def settle(self) -> None:
+        self.manager.settle()
+
+    # -- infrastructure ----------------------------------------------------------------------
+    def fail_node(self, name: str) -> None:
+        """Halt the machine: its kubelet stops posting status and running pods' lifecycles."""
+        self.machines[name].up = False
+        self.settle()
+
+    def recover_node(self, name: str) -> None:
+        self.machines[name].up = True
+        kubelet = self.controller("kubelet")
+        kubelet.machine_started(name)  # type: ignore[attr-defined]
+        self.settle()
+
+    def add_node(self, name: str, **kwargs: object) -> None:
+        bootstrap.add_node(self, name, **kwargs)
+        self.settle()
+
+    def remove_node(self, name: str) -> None:
+        self.machines.pop(name, None)
+        if self.store.peek("Node", "", name) is not None:
+            self.api.delete("Node", "", name)
+        self.settle()
+
+
+def controller_classes() -> list[type[Controller]]:
+    """Control loops in start order. Imported here so the list is the one place to read them all."""
+    from .controllers.deployment import DeploymentController
+    from .controllers.gc import GarbageCollector
+    from .controllers.nodelifecycle import NodeLifecycleController
+    from .controllers.replicaset import ReplicaSetController
+    from .kubelet import KubeletController
+    from .scheduler import Scheduler
+
+    return [
+        DeploymentController,
+        ReplicaSetController,
+        GarbageCollector,
+        NodeLifecycleController,
+        Scheduler,
+        KubeletController,
+    ]

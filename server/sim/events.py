@@ -1,0 +1,74 @@
+"""Event recording, as client-go's EventRecorder does it.
+
+Owns: creating core/v1 Event objects for an involved object, and aggregating repeats (same
+object, reason, message and source → ``count`` goes up and ``lastTimestamp`` moves) so that
+``kubectl describe`` can print ``Age (xN over Y)``. Events live in the store like everything else.
+"""
+
+from __future__ import annotations
+
+from .clock import Clock
+from .resources import BY_KIND
+from .store import Obj, Store
+
+#: events older than this are dropped by the apiserver (its --event-ttl default, 1h)
+EVENT_TTL = 3600.0
+
+
+class Recorder:
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+        self._seq = 0
+        self._recent: dict[tuple, tuple[str, str]] = {}
+
+    def event(self, obj: Obj, type_: str, reason: str, message: str, component: str, host: str = "") -> None:
+        """Record an Event about ``obj`` (``type_`` is Normal or Warning)."""
+        meta = obj["metadata"]
+        ns = meta.get("namespace") or "default"
+        now = self.clock.iso()
+        # aggregate with an identical earlier event
+        agg_key = (meta.get("uid"), type_, reason, message, component)
+        earlier = self._recent.get(agg_key)
+        ev = self.store.peek("Event", *earlier) if earlier else None
+        if ev is not None:
+            self.store.update(dict(ev, count=ev.get("count", 1) + 1, lastTimestamp=now))
+            return
+        self._seq += 1
+        resource = BY_KIND.get(obj["kind"])
+        involved = {
+            "kind": obj["kind"],
+            "namespace": meta.get("namespace"),
+            "name": meta["name"],
+            "uid": meta.get("uid"),
+            "apiVersion": resource.api_version if resource else obj.get("apiVersion"),
+            "resourceVersion": meta.get("resourceVersion"),
+        }
+        if not meta.get("namespace"):
+            involved.pop("namespace")
+        source = {"component": component}
+        if host:
+            source["host"] = host
+        created = self.store.create({
+            "apiVersion": "v1",
+            "kind": "Event",
+            "metadata": {"name": f"{meta['name']}.{int(self.clock.now() * 1e9) + self._seq:x}", "namespace": ns},
+            "involvedObject": involved,
+            "reason": reason,
+            "message": message,
+            "source": source,
+            "firstTimestamp": now,
+            "lastTimestamp": now,
+            "count": 1,
+            "type": type_,
+            "reportingComponent": component,
+            "reportingInstance": host,
+        })
+        self._recent[agg_key] = (ns, created["metadata"]["name"])
+
+    def for_object(self, obj: Obj) -> list[Obj]:
+        """Events about ``obj``, oldest first (what ``kubectl describe`` lists)."""
+        meta = obj["metadata"]
+        ns = meta.get("namespace") or "default"
+        evs = self.store.scan("Event", ns, where=lambda e: e["involvedObject"].get("uid") == meta.get("uid"))
+        return sorted(evs, key=lambda e: (e.get("lastTimestamp") or "", int(e["metadata"]["resourceVersion"])))
