@@ -1,0 +1,267 @@
+"""Command-line parsing and dispatch, cobra-style.
+
+A command is registered with ``@command("rollout status", flags=[...])``; the longest registered
+prefix of the positional words picks it. Flags follow cobra/pflag rules: ``--name=value``,
+``--name value``, ``-n value``, ``-nvalue``, boolean flags with no value (or ``--flag=false``),
+and ``--`` ending flag parsing (the rest goes to ``Invocation.after_dash``). Unknown flags and
+commands answer in kubectl's words with exit code 1.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..sim.cluster import Cluster
+
+
+@dataclass
+class Result:
+    output: str
+    exit_code: int = 0
+
+
+class KubectlError(Exception):
+    """Ends a command: ``message`` is printed as is (include kubectl's ``error: `` prefix)."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.exit_code = exit_code
+
+
+@dataclass(frozen=True)
+class Flag:
+    name: str
+    short: str = ""
+    kind: str = "bool"  # bool | str | int | list (repeatable / comma-joined string list)
+    default: Any = None
+
+
+@dataclass
+class Invocation:
+    cluster: Cluster
+    command: str  # the registered command path, e.g. "rollout status"
+    args: list[str]  # positional arguments after the command path
+    flags: dict[str, Any]
+    stdin: str = ""
+    after_dash: list[str] = field(default_factory=list)
+    had_dash: bool = False
+
+    @property
+    def namespace(self) -> str:
+        return self.flags.get("namespace") or "default"
+
+    def flag_given(self, name: str) -> bool:
+        return name in self.flags.get("_given", set())
+
+
+Handler = Callable[[Invocation], str | Result]
+
+GLOBAL_FLAGS = (
+    Flag("namespace", "n", "str"),
+    Flag("help", "h"),
+    Flag("context", kind="str"),
+    Flag("kubeconfig", kind="str"),
+    Flag("v", kind="str"),
+    Flag("request-timeout", kind="str"),
+)
+
+
+@dataclass
+class Command:
+    path: str
+    handler: Handler
+    flags: tuple[Flag, ...]
+    min_args: int = 0
+
+
+COMMANDS: dict[str, Command] = {}
+
+
+def command(path: str, flags: list[Flag] | tuple[Flag, ...] = ()) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        COMMANDS[path] = Command(path, fn, tuple(flags))
+        return fn
+
+    return register
+
+
+def _load_verbs() -> None:
+    from . import verbs  # noqa: F401  (registers every command)
+
+
+def _split(line: str) -> list[str]:
+    try:
+        return shlex.split(line)
+    except ValueError as e:
+        raise KubectlError(f"error: {e}") from e
+
+
+def _find_command(words: list[str]) -> tuple[Command | None, int]:
+    """The longest registered command path that prefixes the positional words."""
+    best: tuple[Command | None, int] = (None, 0)
+    for n in range(1, min(3, len(words)) + 1):
+        cmd = COMMANDS.get(" ".join(words[:n]))
+        if cmd is not None:
+            best = (cmd, n)
+    return best
+
+
+def parse(cluster: Cluster, argv: list[str], stdin: str = "") -> tuple[Command, Invocation]:
+    _load_verbs()
+    had_dash = "--" in argv
+    after_dash = argv[argv.index("--") + 1:] if had_dash else []
+    words = _command_words(argv)
+    cmd, depth = _find_command(words)
+    if cmd is None:
+        if not words:
+            raise KubectlError(USAGE, 0)
+        raise KubectlError(f'Error: unknown command "{words[0]}" for "kubectl"')
+    specs = {f.name: f for f in (*cmd.flags, *GLOBAL_FLAGS)}
+    shorts = {f.short: f for f in (*cmd.flags, *GLOBAL_FLAGS) if f.short}
+    flags: dict[str, Any] = {f.name: f.default for f in cmd.flags}
+    given: set[str] = set()
+    positional = []
+    i = 0
+    limit = len(argv) if not had_dash else argv.index("--")
+    while i < limit:
+        tok = argv[i]
+        i += 1
+        if tok.startswith("-") and len(tok) > 1 and not tok[1].isdigit():
+            if tok.startswith("--"):
+                name, eq, value = tok[2:].partition("=")
+                spec = specs.get(name)
+                shown = f"--{name}"
+            else:
+                name, value = tok[1], tok[2:]
+                eq = "=" if value else ""
+                if value.startswith("="):
+                    value = value[1:]
+                spec = shorts.get(name)
+                shown = f"-{name}"
+            if spec is None:
+                what = f"flag: {shown}" if tok.startswith("--") else f"shorthand flag: '{name}' in {tok}"
+                raise KubectlError(f"Error: unknown {what}\nSee 'kubectl {cmd.path} --help' for usage.")
+            if spec.kind == "bool":
+                if eq and value.lower() in ("false", "0"):
+                    flags[spec.name] = False
+                else:
+                    flags[spec.name] = True
+            else:
+                if not eq:
+                    if i >= limit:
+                        need = shown if tok.startswith("--") else f"'{name}' in {tok}"
+                        raise KubectlError(f"Error: flag needs an argument: {need}\n"
+                                           f"See 'kubectl {cmd.path} --help' for usage.")
+                    value = argv[i]
+                    i += 1
+                if spec.kind == "int":
+                    try:
+                        flags[spec.name] = int(value)
+                    except ValueError as e:
+                        raise KubectlError(f'Error: invalid argument "{value}" for "{shown}" flag: '
+                                           f'strconv.ParseInt: parsing "{value}": invalid syntax\n'
+                                           f"See 'kubectl {cmd.path} --help' for usage.") from e
+                elif spec.kind == "list":
+                    flags.setdefault(spec.name, None)
+                    flags[spec.name] = (flags[spec.name] or []) + [value]
+                else:
+                    flags[spec.name] = value
+            given.add(spec.name)
+        else:
+            positional.append(tok)
+    flags["_given"] = given
+    args = positional[depth:]
+    inv = Invocation(cluster, cmd.path, args, flags, stdin, after_dash if had_dash else [], had_dash)
+    return cmd, inv
+
+
+def _command_words(argv: list[str]) -> list[str]:
+    """Leading positional words, skipping flags (and the value of a flag given as its own word
+    for the global ``-n``/``--namespace``)."""
+    out: list[str] = []
+    i = 0
+    while i < len(argv) and len(out) < 3:
+        tok = argv[i]
+        if tok == "--":
+            break
+        if tok in ("-n", "--namespace", "--context", "--kubeconfig"):
+            i += 2
+            continue
+        if tok.startswith("-"):
+            i += 1
+            continue
+        out.append(tok)
+        i += 1
+    return out
+
+
+USAGE = """kubectl controls the Kubernetes cluster manager.
+
+ Find more information at: https://kubernetes.io/docs/reference/kubectl/
+
+Basic Commands (Beginner):
+  create          Create a resource from a file or from stdin
+  expose          Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service
+  run             Run a particular image on the cluster
+  set             Set specific features on objects
+
+Basic Commands (Intermediate):
+  get             Display one or many resources
+  delete          Delete resources by file names, stdin, resources and names, or by resources and label selector
+
+Deploy Commands:
+  rollout         Manage the rollout of a resource
+  scale           Set a new size for a deployment, replica set, or replication controller
+
+Cluster Management Commands:
+  cluster-info    Display cluster information
+  cordon          Mark node as unschedulable
+  uncordon        Mark node as schedulable
+  drain           Drain node in preparation for maintenance
+
+Troubleshooting and Debugging Commands:
+  describe        Show details of a specific resource or group of resources
+  logs            Print the logs for a container in a pod
+  exec            Execute a command in a container
+
+Advanced Commands:
+  apply           Apply a configuration to a resource by file name or stdin
+
+Settings Commands:
+  label           Update the labels on a resource
+  annotate        Update the annotations on a resource
+
+Other Commands:
+  api-resources   Print the supported API resources on the server
+  version         Print the client and server version information
+
+Usage:
+  kubectl [flags] [options]
+"""
+
+
+def run(cluster: Cluster, line: str, stdin: str = "") -> Result:
+    """Run one kubectl command line against ``cluster``."""
+    from ..sim.api import ApiError
+
+    try:
+        argv = _split(line)
+        if argv and argv[0] == "kubectl":
+            argv = argv[1:]
+        cmd, inv = parse(cluster, argv, stdin)
+        out = cmd.handler(inv)
+        result = out if isinstance(out, Result) else Result(out)
+    except KubectlError as e:
+        result = Result(e.message, e.exit_code)
+    except ApiError as e:
+        result = Result(f"Error from server ({e.reason}): {e.message}", 1)
+    finally:
+        cluster.settle()
+    if result.output and not result.output.endswith("\n"):
+        result.output += "\n"
+    return result
