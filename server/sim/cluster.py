@@ -37,6 +37,8 @@ class Cluster:
         self.api = Api(self.store, self.clock)
         self.recorder = Recorder(self.store, self.clock)
         self.machines: dict[str, Machine] = {}
+        #: the workstation's files that ``kubectl apply -f NAME`` reads (path -> text)
+        self.workspace: dict[str, str] = {}
         self.manager = Manager()
         self.store.subscribe(self.manager.dispatch)
         self.clock.settle = self.manager.settle
