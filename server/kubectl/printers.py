@@ -1,0 +1,692 @@
+"""kubectl's output formats, as pure functions of (objects, now).
+
+Owns: the server-side ``Table`` of each kind (``columnDefinitions`` with priority 0/1 and one row
+of cells per object, as ``pkg/printers/internalversion/printers.go`` builds it), the text
+rendering of a table the way kubectl's tabwriter lays it out (minwidth 6, tabwidth 4, padding 3,
+the last column unpadded), AGE as ``duration.HumanDuration``, the STATUS logic of ``printPod``,
+and the ``-o yaml`` / ``-o json`` / ``-o name`` encodings (keys sorted as kubectl prints the
+unstructured objects the apiserver returns; JSON indented by 4 like ``json.MarshalIndent``; YAML
+quoted like go-yaml).
+
+Nothing here reads the store or the clock: callers pass objects and ``now`` (epoch seconds).
+Hands off: choosing objects and flags to ``verbs/get.py``; describe layouts to ``verbs/describe.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import yaml
+
+from ..sim.resources import BY_KIND, Resource
+
+Obj = dict[str, Any]
+
+# -- time ----------------------------------------------------------------------------------
+
+
+def parse_time(ts: str | None) -> float | None:
+    """RFC 3339 (second or sub-second precision, ``Z``) → epoch seconds; None stays None."""
+    if not ts:
+        return None
+    text = ts.replace("Z", "+00:00")
+    return datetime.fromisoformat(text).timestamp()
+
+
+def human_duration(seconds: float) -> str:
+    """apimachinery's ``duration.HumanDuration``: 65s, 4m29s, 12m, 5h3m, 30h, 4d20h, 30d, 2y10d."""
+    if int(seconds) < -1:
+        return "<invalid>"
+    if seconds < 0:
+        return "0s"
+    s = int(seconds)
+    if s < 120:
+        return f"{s}s"
+    minutes = s // 60
+    if minutes < 10:
+        sec = s % 60
+        return f"{minutes}m" if sec == 0 else f"{minutes}m{sec}s"
+    if minutes < 180:
+        return f"{minutes}m"
+    hours = s // 3600
+    if hours < 8:
+        m = minutes % 60
+        return f"{hours}h" if m == 0 else f"{hours}h{m}m"
+    if hours < 48:
+        return f"{hours}h"
+    if hours < 24 * 8:
+        h = hours % 24
+        return f"{hours // 24}d" if h == 0 else f"{hours // 24}d{h}h"
+    if hours < 24 * 365 * 2:
+        return f"{hours // 24}d"
+    if hours < 24 * 365 * 8:
+        dy = (hours // 24) % 365
+        return f"{hours // 24 // 365}y" if dy == 0 else f"{hours // 24 // 365}y{dy}d"
+    return f"{hours // 24 // 365}y"
+
+
+def since(ts: str | None, now: float) -> str:
+    """``translateTimestampSince``: ``<unknown>`` for a missing timestamp."""
+    t = parse_time(ts)
+    if t is None:
+        return "<unknown>"
+    return human_duration(now - t)
+
+
+def rfc1123z(ts: str | None) -> str:
+    """describe's timestamp format: ``Mon, 03 Mar 2025 13:00:00 +0000``."""
+    t = parse_time(ts)
+    if t is None:
+        return "<unknown>"
+    return datetime.fromtimestamp(t, UTC).strftime("%a, %d %b %Y %H:%M:%S +0000")
+
+
+# -- small cell helpers ------------------------------------------------------------------------
+
+
+def format_labels(labels: dict[str, str] | None) -> str:
+    """``labels.FormatLabels``: sorted ``k=v`` joined by commas, or ``<none>``."""
+    if not labels:
+        return "<none>"
+    return ",".join(f"{k}={labels[k]}" for k in sorted(labels))
+
+
+def selector_string(selector: dict | None) -> str:
+    """``metav1.LabelSelectorAsSelector(sel).String()``: requirements sorted by key."""
+    if selector is None:
+        return "<none>"
+    reqs: list[tuple[str, str]] = []
+    for k, v in (selector.get("matchLabels") or {}).items():
+        reqs.append((k, f"{k}={v}"))
+    for e in selector.get("matchExpressions") or []:
+        k, op, vals = e["key"], e["operator"], sorted(e.get("values") or [])
+        text = {"In": f"{k} in ({','.join(vals)})", "NotIn": f"{k} notin ({','.join(vals)})",
+                "Exists": k, "DoesNotExist": f"!{k}"}.get(op, k)
+        reqs.append((k, text))
+    return ",".join(t for _, t in sorted(reqs, key=lambda r: r[0]))
+
+
+def _containers_cells(pod_spec: dict | None) -> list[str]:
+    containers = (pod_spec or {}).get("containers") or []
+    return [",".join(c.get("name", "") for c in containers), ",".join(c.get("image", "") for c in containers)]
+
+
+def _template_spec(obj: Obj) -> dict:
+    return ((obj.get("spec") or {}).get("template") or {}).get("spec") or {}
+
+
+# -- tables ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str = "string"
+    priority: int = 0
+    format: str = ""
+
+    def definition(self) -> dict:
+        d = {"name": self.name, "type": self.type, "format": self.format, "description": "", "priority": self.priority}
+        return d
+
+
+RowFn = Callable[[Obj, float], list[Any]]
+
+
+def _name(obj: Obj) -> str:
+    return obj["metadata"]["name"]
+
+
+def _age(obj: Obj, now: float) -> str:
+    return since(obj["metadata"].get("creationTimestamp"), now)
+
+
+# pods ----------------------------------------------------------------------------------------
+
+def _is_restartable_init(c: dict | None) -> bool:
+    return bool(c) and c.get("restartPolicy") == "Always"  # type: ignore[union-attr]
+
+
+def pod_status_cells(pod: Obj, now: float) -> tuple[str, str, str]:
+    """READY, STATUS and RESTARTS as ``printPod`` computes them (k8s-behavior §9)."""
+    spec = pod.get("spec") or {}
+    status = pod.get("status") or {}
+    meta = pod["metadata"]
+    restarts = 0
+    restartable_restarts = 0
+    total = len(spec.get("containers") or [])
+    ready = 0
+    last_restart: float | None = None
+    last_restartable: float | None = None
+    phase = status.get("phase") or ""
+    reason = status.get("reason") or phase
+    for cond in status.get("conditions") or []:
+        if cond.get("type") == "PodScheduled" and cond.get("reason") == "SchedulingGated":
+            reason = "SchedulingGated"
+
+    init_specs = {c["name"]: c for c in spec.get("initContainers") or []}
+    total += sum(1 for c in init_specs.values() if _is_restartable_init(c))
+    n_init = len(spec.get("initContainers") or [])
+
+    def later(a: float | None, ts: str | None) -> float | None:
+        t = parse_time(ts)
+        if t is None:
+            return a
+        return t if a is None or t > a else a
+
+    initializing = False
+    for i, cs in enumerate(status.get("initContainerStatuses") or []):
+        restarts += cs.get("restartCount", 0)
+        last_term = (cs.get("lastState") or {}).get("terminated")
+        if last_term:
+            last_restart = later(last_restart, last_term.get("finishedAt"))
+        restartable = _is_restartable_init(init_specs.get(cs.get("name", "")))
+        if restartable:
+            restartable_restarts += cs.get("restartCount", 0)
+            if last_term:
+                last_restartable = later(last_restartable, last_term.get("finishedAt"))
+        state = cs.get("state") or {}
+        term, waiting = state.get("terminated"), state.get("waiting")
+        if term and term.get("exitCode", 0) == 0:
+            continue
+        if restartable and cs.get("started"):
+            if cs.get("ready"):
+                ready += 1
+            continue
+        if term:
+            if not term.get("reason"):
+                reason = (f"Init:Signal:{term['signal']}" if term.get("signal")
+                          else f"Init:ExitCode:{term.get('exitCode', 0)}")
+            else:
+                reason = "Init:" + term["reason"]
+        elif waiting and waiting.get("reason") and waiting["reason"] != "PodInitializing":
+            reason = "Init:" + waiting["reason"]
+        else:
+            reason = f"Init:{i}/{n_init}"
+        initializing = True
+        break
+
+    initialized = any(c.get("type") == "Initialized" and c.get("status") == "True"
+                      for c in status.get("conditions") or [])
+    if not initializing or initialized:
+        restarts = restartable_restarts
+        last_restart = last_restartable
+        has_running = False
+        for cs in reversed(status.get("containerStatuses") or []):
+            restarts += cs.get("restartCount", 0)
+            last_term = (cs.get("lastState") or {}).get("terminated")
+            if last_term:
+                last_restart = later(last_restart, last_term.get("finishedAt"))
+            state = cs.get("state") or {}
+            waiting, term = state.get("waiting"), state.get("terminated")
+            if waiting and waiting.get("reason"):
+                reason = waiting["reason"]
+            elif term and term.get("reason"):
+                reason = term["reason"]
+            elif term:
+                reason = f"Signal:{term['signal']}" if term.get("signal") else f"ExitCode:{term.get('exitCode', 0)}"
+            elif cs.get("ready") and state.get("running") is not None:
+                has_running = True
+                ready += 1
+        if reason == "Completed" and has_running:
+            pod_ready = any(c.get("type") == "Ready" and c.get("status") == "True"
+                            for c in status.get("conditions") or [])
+            reason = "Running" if pod_ready else "NotReady"
+
+    if meta.get("deletionTimestamp") and status.get("reason") == "NodeLost":
+        reason = "Unknown"
+    elif meta.get("deletionTimestamp") and phase not in ("Succeeded", "Failed"):
+        reason = "Terminating"
+
+    restarts_s = str(restarts)
+    if restarts and last_restart is not None:
+        restarts_s = f"{restarts} ({human_duration(now - last_restart)} ago)"
+    return f"{ready}/{total}", reason, restarts_s
+
+
+def _pod_row(pod: Obj, now: float) -> list[Any]:
+    ready, reason, restarts = pod_status_cells(pod, now)
+    spec, status = pod.get("spec") or {}, pod.get("status") or {}
+    ips = status.get("podIPs") or []
+    ip = (ips[0].get("ip") if ips else status.get("podIP")) or "<none>"
+    gates = spec.get("readinessGates") or []
+    if gates:
+        conds = {c.get("type"): c.get("status") for c in status.get("conditions") or []}
+        gates_s = f"{sum(1 for g in gates if conds.get(g.get('conditionType')) == 'True')}/{len(gates)}"
+    else:
+        gates_s = "<none>"
+    return [_name(pod), ready, reason, restarts, _age(pod, now),
+            ip, spec.get("nodeName") or "<none>", status.get("nominatedNodeName") or "<none>", gates_s]
+
+
+# workloads ------------------------------------------------------------------------------------
+
+def _deployment_row(d: Obj, now: float) -> list[Any]:
+    spec, st = d.get("spec") or {}, d.get("status") or {}
+    return [_name(d), f"{st.get('readyReplicas', 0)}/{spec.get('replicas', 1)}", st.get("updatedReplicas", 0),
+            st.get("availableReplicas", 0), _age(d, now), *_containers_cells(_template_spec(d)),
+            selector_string(spec.get("selector"))]
+
+
+def _replicaset_row(rs: Obj, now: float) -> list[Any]:
+    spec, st = rs.get("spec") or {}, rs.get("status") or {}
+    return [_name(rs), spec.get("replicas", 1), st.get("replicas", 0), st.get("readyReplicas", 0), _age(rs, now),
+            *_containers_cells(_template_spec(rs)), selector_string(spec.get("selector"))]
+
+
+def _daemonset_row(ds: Obj, now: float) -> list[Any]:
+    st = ds.get("status") or {}
+    return [_name(ds), st.get("desiredNumberScheduled", 0), st.get("currentNumberScheduled", 0),
+            st.get("numberReady", 0), st.get("updatedNumberScheduled", 0), st.get("numberAvailable", 0),
+            format_labels(_template_spec(ds).get("nodeSelector")), _age(ds, now),
+            *_containers_cells(_template_spec(ds)), selector_string((ds.get("spec") or {}).get("selector"))]
+
+
+def _statefulset_row(s: Obj, now: float) -> list[Any]:
+    spec, st = s.get("spec") or {}, s.get("status") or {}
+    return [_name(s), f"{st.get('readyReplicas', 0)}/{spec.get('replicas', 1)}", _age(s, now),
+            *_containers_cells(_template_spec(s))]
+
+
+def _has_condition(obj: Obj, type_: str) -> bool:
+    return any(c.get("type") == type_ and c.get("status") == "True"
+               for c in (obj.get("status") or {}).get("conditions") or [])
+
+
+def _job_row(j: Obj, now: float) -> list[Any]:
+    spec, st = j.get("spec") or {}, j.get("status") or {}
+    if _has_condition(j, "Complete"):
+        status = "Complete"
+    elif _has_condition(j, "Failed"):
+        status = "Failed"
+    elif j["metadata"].get("deletionTimestamp"):
+        status = "Terminating"
+    elif _has_condition(j, "Suspended"):
+        status = "Suspended"
+    elif _has_condition(j, "FailureTarget"):
+        status = "FailureTarget"
+    elif _has_condition(j, "SuccessCriteriaMet"):
+        status = "SuccessCriteriaMet"
+    else:
+        status = "Running"
+    succeeded = st.get("succeeded", 0)
+    if spec.get("completions") is not None:
+        completions = f"{succeeded}/{spec['completions']}"
+    elif (spec.get("parallelism") or 0) > 1:
+        completions = f"{succeeded}/1 of {spec['parallelism']}"
+    else:
+        completions = f"{succeeded}/1"
+    start, end = parse_time(st.get("startTime")), parse_time(st.get("completionTime"))
+    if start is None:
+        dur = ""
+    elif end is None:
+        dur = human_duration(now - start)
+    else:
+        dur = human_duration(end - start)
+    return [_name(j), status, completions, dur, _age(j, now), *_containers_cells(_template_spec(j)),
+            selector_string(spec.get("selector"))]
+
+
+def _cronjob_row(c: Obj, now: float) -> list[Any]:
+    spec, st = c.get("spec") or {}, c.get("status") or {}
+    job_spec = ((spec.get("jobTemplate") or {}).get("spec") or {})
+    pod_spec = ((job_spec.get("template") or {}).get("spec") or {})
+    suspend = spec.get("suspend")
+    last = st.get("lastScheduleTime")
+    return [_name(c), spec.get("schedule", ""), spec.get("timeZone") or "<none>",
+            "<unset>" if suspend is None else str(bool(suspend)), len(st.get("active") or []),
+            since(last, now) if last else "<none>", _age(c, now), *_containers_cells(pod_spec),
+            selector_string(job_spec.get("selector"))]
+
+
+# core --------------------------------------------------------------------------------------
+
+def node_status(node: Obj) -> str:
+    conds = {c.get("type"): c for c in (node.get("status") or {}).get("conditions") or []}
+    ready = conds.get("Ready")
+    parts = ["Unknown"] if ready is None else ["Ready" if ready.get("status") == "True" else "NotReady"]
+    if (node.get("spec") or {}).get("unschedulable"):
+        parts.append("SchedulingDisabled")
+    return ",".join(parts)
+
+
+def node_roles(node: Obj) -> str:
+    roles = set()
+    for k, v in (node["metadata"].get("labels") or {}).items():
+        if k.startswith("node-role.kubernetes.io/"):
+            role = k[len("node-role.kubernetes.io/"):]
+            if role:
+                roles.add(role)
+        elif k == "kubernetes.io/role" and v:
+            roles.add(v)
+    return ",".join(sorted(roles)) or "<none>"
+
+
+def _node_address(node: Obj, type_: str) -> str:
+    for a in (node.get("status") or {}).get("addresses") or []:
+        if a.get("type") == type_:
+            return a.get("address", "")
+    return "<none>"
+
+
+def _node_row(n: Obj, now: float) -> list[Any]:
+    info = (n.get("status") or {}).get("nodeInfo") or {}
+    return [_name(n), node_status(n), node_roles(n), _age(n, now), info.get("kubeletVersion", ""),
+            _node_address(n, "InternalIP"), _node_address(n, "ExternalIP"), info.get("osImage") or "<unknown>",
+            info.get("kernelVersion") or "<unknown>", info.get("containerRuntimeVersion") or "<unknown>"]
+
+
+def _namespace_row(ns: Obj, now: float) -> list[Any]:
+    return [_name(ns), (ns.get("status") or {}).get("phase", ""), _age(ns, now)]
+
+
+def service_ports(svc: Obj) -> str:
+    out = []
+    for p in (svc.get("spec") or {}).get("ports") or []:
+        proto = p.get("protocol") or "TCP"
+        out.append(f"{p['port']}:{p['nodePort']}/{proto}" if p.get("nodePort") else f"{p.get('port')}/{proto}")
+    return ",".join(out) or "<none>"
+
+
+def service_external_ip(svc: Obj) -> str:
+    spec = svc.get("spec") or {}
+    type_ = spec.get("type") or "ClusterIP"
+    ext = spec.get("externalIPs") or []
+    if type_ in ("ClusterIP", "NodePort"):
+        return ",".join(ext) or "<none>"
+    if type_ == "LoadBalancer":
+        ingress = ((svc.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
+        lb = [i.get("ip") or i.get("hostname") or "" for i in ingress]
+        lb = [x for x in lb if x]
+        return ",".join(lb + ext) or "<pending>"
+    if type_ == "ExternalName":
+        return spec.get("externalName", "")
+    return "<unknown>"
+
+
+def _service_row(s: Obj, now: float) -> list[Any]:
+    spec = s.get("spec") or {}
+    ips = spec.get("clusterIPs") or ([spec["clusterIP"]] if spec.get("clusterIP") else [])
+    return [_name(s), spec.get("type") or "ClusterIP", ips[0] if ips else "<none>", service_external_ip(s),
+            service_ports(s), _age(s, now), format_labels(spec.get("selector"))]
+
+
+def format_endpoints(ep: Obj, limit: int = 3) -> str:
+    subsets = ep.get("subsets") or []
+    if not subsets:
+        return "<none>"
+    shown: list[str] = []
+    count = 0
+    more = False
+    for ss in subsets:
+        addrs = ss.get("addresses") or []
+        ports = ss.get("ports") or []
+        if not ports:
+            count += len(addrs)
+            for a in addrs:
+                if len(shown) == limit:
+                    more = True
+                    break
+                shown.append(a.get("ip", ""))
+            continue
+        for p in ports:
+            count += len(addrs)
+            for a in addrs:
+                if len(shown) == limit:
+                    more = True
+                    break
+                ip = a.get("ip", "")
+                shown.append(f"[{ip}]:{p.get('port')}" if ":" in ip else f"{ip}:{p.get('port')}")
+    text = ",".join(shown)
+    if more:
+        return f"{text} + {count - limit} more..."
+    return text
+
+
+def _endpoints_row(ep: Obj, now: float) -> list[Any]:
+    return [_name(ep), format_endpoints(ep), _age(ep, now)]
+
+
+def _endpointslice_row(es: Obj, now: float) -> list[Any]:
+    ports = ",".join(str(p.get("port", "")) for p in es.get("ports") or []) or "<unset>"
+    addrs = [a for e in es.get("endpoints") or [] for a in e.get("addresses") or []]
+    text = ",".join(addrs[:3]) + (f" + {len(addrs) - 3} more..." if len(addrs) > 3 else "")
+    return [_name(es), es.get("addressType", ""), ports, text or "<unset>", _age(es, now)]
+
+
+def _configmap_row(cm: Obj, now: float) -> list[Any]:
+    return [_name(cm), len(cm.get("data") or {}) + len(cm.get("binaryData") or {}), _age(cm, now)]
+
+
+def _secret_row(s: Obj, now: float) -> list[Any]:
+    return [_name(s), s.get("type") or "Opaque", len(s.get("data") or {}), _age(s, now)]
+
+
+def _serviceaccount_row(sa: Obj, now: float) -> list[Any]:
+    return [_name(sa), len(sa.get("secrets") or []), _age(sa, now)]
+
+
+def _lease_row(lease: Obj, now: float) -> list[Any]:
+    return [_name(lease), (lease.get("spec") or {}).get("holderIdentity") or "", _age(lease, now)]
+
+
+def _controllerrevision_row(cr: Obj, now: float) -> list[Any]:
+    ctrl = "<none>"
+    for ref in cr["metadata"].get("ownerReferences") or []:
+        if ref.get("controller"):
+            group = ref.get("apiVersion", "").rpartition("/")[0]
+            ctrl = f"{ref['kind'].lower()}{'.' + group if group else ''}/{ref['name']}"
+    return [_name(cr), ctrl, cr.get("revision", 0), _age(cr, now)]
+
+
+def _event_source(ev: Obj) -> str:
+    src = ev.get("source") or {}
+    comp = src.get("component") or ev.get("reportingComponent") or ""
+    host = src.get("host") or ev.get("reportingInstance") or ""
+    return f"{comp}, {host}" if host else comp
+
+
+def event_last_seen(ev: Obj, now: float) -> str:
+    first = ev.get("firstTimestamp") or ev.get("eventTime")
+    last = ev.get("lastTimestamp") or first
+    series = ev.get("series")
+    if series:
+        last = series.get("lastObservedTime") or last
+    return since(last, now)
+
+
+def _event_row(ev: Obj, now: float) -> list[Any]:
+    inv = ev.get("involvedObject") or {}
+    target = f"{inv.get('kind', '').lower()}/{inv['name']}" if inv.get("name") else inv.get("kind", "").lower()
+    first = since(ev.get("firstTimestamp") or ev.get("eventTime"), now)
+    count = (ev.get("series") or {}).get("count") or ev.get("count") or 1
+    return [event_last_seen(ev, now), ev.get("type", ""), ev.get("reason", ""), target,
+            inv.get("fieldPath", ""), _event_source(ev), (ev.get("message") or "").strip(), first, count, _name(ev)]
+
+
+def _default_row(obj: Obj, now: float) -> list[Any]:
+    return [_name(obj), _age(obj, now)]
+
+
+_C = Column
+_W = 1  # priority of the columns ``-o wide`` adds
+_CONTAINERS = (_C("Containers", priority=_W), _C("Images", priority=_W))
+_AGE = _C("Age")
+_NAME = _C("Name", format="name")
+
+TABLES: dict[str, tuple[tuple[Column, ...], RowFn]] = {
+    "Pod": ((_NAME, _C("Ready"), _C("Status"), _C("Restarts", "string"), _AGE, _C("IP", priority=_W),
+             _C("Node", priority=_W), _C("Nominated Node", priority=_W), _C("Readiness Gates", priority=_W)),
+            _pod_row),
+    "Deployment": ((_NAME, _C("Ready"), _C("Up-to-date", "integer"), _C("Available", "integer"), _AGE,
+                    *_CONTAINERS, _C("Selector", priority=_W)), _deployment_row),
+    "ReplicaSet": ((_NAME, _C("Desired", "integer"), _C("Current", "integer"), _C("Ready", "integer"), _AGE,
+                    *_CONTAINERS, _C("Selector", priority=_W)), _replicaset_row),
+    "DaemonSet": ((_NAME, _C("Desired", "integer"), _C("Current", "integer"), _C("Ready", "integer"),
+                   _C("Up-to-date", "integer"), _C("Available", "integer"), _C("Node Selector"), _AGE,
+                   *_CONTAINERS, _C("Selector", priority=_W)), _daemonset_row),
+    "StatefulSet": ((_NAME, _C("Ready"), _AGE, *_CONTAINERS), _statefulset_row),
+    "Job": ((_NAME, _C("Status"), _C("Completions"), _C("Duration"), _AGE, *_CONTAINERS,
+             _C("Selector", priority=_W)), _job_row),
+    "CronJob": ((_NAME, _C("Schedule"), _C("Timezone"), _C("Suspend", "boolean"), _C("Active", "integer"),
+                 _C("Last Schedule"), _AGE, *_CONTAINERS, _C("Selector", priority=_W)), _cronjob_row),
+    "Node": ((_NAME, _C("Status"), _C("Roles"), _AGE, _C("Version"), _C("Internal-IP", priority=_W),
+              _C("External-IP", priority=_W), _C("OS-Image", priority=_W), _C("Kernel-Version", priority=_W),
+              _C("Container-Runtime", priority=_W)), _node_row),
+    "Namespace": ((_NAME, _C("Status"), _AGE), _namespace_row),
+    "Service": ((_NAME, _C("Type"), _C("Cluster-IP"), _C("External-IP"), _C("Port(s)"), _AGE,
+                 _C("Selector", priority=_W)), _service_row),
+    "Endpoints": ((_NAME, _C("Endpoints"), _AGE), _endpoints_row),
+    "EndpointSlice": ((_NAME, _C("AddressType"), _C("Ports"), _C("Endpoints"), _AGE), _endpointslice_row),
+    "ConfigMap": ((_NAME, _C("Data", "integer"), _AGE), _configmap_row),
+    "Secret": ((_NAME, _C("Type"), _C("Data", "integer"), _AGE), _secret_row),
+    "ServiceAccount": ((_NAME, _C("Secrets", "integer"), _AGE), _serviceaccount_row),
+    "Lease": ((_NAME, _C("Holder"), _AGE), _lease_row),
+    "ControllerRevision": ((_NAME, _C("Controller"), _C("Revision", "integer"), _AGE), _controllerrevision_row),
+    "Event": ((_C("Last Seen"), _C("Type"), _C("Reason"), _C("Object"), _C("Subobject", priority=_W),
+               _C("Source", priority=_W), _C("Message"), _C("First Seen", priority=_W),
+               _C("Count", "integer", priority=_W), _C("Name", format="name", priority=_W)), _event_row),
+}
+DEFAULT_TABLE: tuple[tuple[Column, ...], RowFn] = ((_NAME, _AGE), _default_row)
+
+
+def table_for(kind: str) -> tuple[tuple[Column, ...], RowFn]:
+    return TABLES.get(kind, DEFAULT_TABLE)
+
+
+def server_table(kind: str, objs: Iterable[Obj], now: float) -> dict:
+    """The apiserver's ``meta.k8s.io/v1`` Table for ``objs`` (every column, priority marked)."""
+    columns, row_fn = table_for(kind)
+    return {
+        "kind": "Table",
+        "apiVersion": "meta.k8s.io/v1",
+        "metadata": {},
+        "columnDefinitions": [c.definition() for c in columns],
+        "rows": [{"cells": row_fn(o, now), "object": {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1",
+                                                         "metadata": o["metadata"]}} for o in objs],
+    }
+
+
+@dataclass
+class TableOptions:
+    wide: bool = False
+    no_headers: bool = False
+    show_labels: bool = False
+    with_namespace: bool = False  # -A: a NAMESPACE column first
+    with_kind: bool = False  # several kinds asked for: NAME becomes kind.group/name
+    label_columns: Sequence[str] = ()
+
+
+def cell_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "<none>"
+    return str(value)
+
+
+def table_lines(resource: Resource | None, kind: str, objs: Sequence[Obj], now: float,
+                opts: TableOptions) -> list[list[str]]:
+    """Header + rows (as text cells) the way kubectl's human-readable printer decorates them."""
+    columns, row_fn = table_for(kind)
+    keep = [i for i, c in enumerate(columns) if c.priority == 0 or opts.wide]
+    header = [columns[i].name.upper() for i in keep]
+    rows = []
+    name_col = next((i for i in keep if columns[i].format == "name"), None)
+    for obj in objs:
+        cells = row_fn(obj, now)
+        row = [cell_text(cells[i]) for i in keep]
+        if opts.with_kind and name_col is not None and resource is not None:
+            pos = keep.index(name_col)
+            row[pos] = f"{resource.qualified}/{row[pos]}"
+        labels = obj["metadata"].get("labels") or {}
+        for key in opts.label_columns:
+            row.append(labels.get(key, ""))
+        if opts.show_labels:
+            row.append(format_labels(labels))
+        if opts.with_namespace:
+            row.insert(0, obj["metadata"].get("namespace") or "")
+        rows.append(row)
+    for key in opts.label_columns:
+        header.append(key.rpartition("/")[2].upper())
+    if opts.show_labels:
+        header.append("LABELS")
+    if opts.with_namespace:
+        header.insert(0, "NAMESPACE")
+    return rows if opts.no_headers else [header, *rows]
+
+
+def tabwrite(lines: Sequence[Sequence[str]], minwidth: int = 6, padding: int = 3) -> str:
+    """Go's ``text/tabwriter`` as kubectl configures it: every cell but a line's last is padded
+    to its column's widest cell + ``padding`` (at least ``minwidth``); cells are tab-terminated
+    except the last, so the last column is never padded."""
+    if not lines:
+        return ""
+    ncols = max(len(line) for line in lines)
+    widths = [0] * ncols
+    for line in lines:
+        for i, cell in enumerate(line[:-1]):
+            widths[i] = max(widths[i], len(cell) + padding, minwidth)
+    out = []
+    for line in lines:
+        parts = [cell.ljust(widths[i]) for i, cell in enumerate(line[:-1])]
+        if line:
+            parts.append(line[-1])
+        out.append("".join(parts))
+    return "\n".join(out) + "\n"
+
+
+def render_table(resource: Resource | None, kind: str, objs: Sequence[Obj], now: float,
+                 opts: TableOptions | None = None) -> str:
+    return tabwrite(table_lines(resource, kind, objs, now, opts or TableOptions()))
+
+
+# -- -o name / json / yaml -------------------------------------------------------------------
+
+
+def object_name(obj: Obj) -> str:
+    """``-o name``: ``pod/x``, ``deployment.apps/web``."""
+    r = BY_KIND.get(obj.get("kind", ""))
+    prefix = r.qualified if r else obj.get("kind", "").lower()
+    return f"{prefix}/{obj['metadata']['name']}"
+
+
+def as_list(objs: Sequence[Obj]) -> Obj:
+    """What kubectl prints for several objects: a ``v1`` ``List``."""
+    return {"apiVersion": "v1", "items": list(objs), "kind": "List", "metadata": {"resourceVersion": ""}}
+
+
+def to_json(obj: Any) -> str:
+    """``json.MarshalIndent(obj, "", "    ")`` of an unstructured object: keys sorted, 4 spaces,
+    ``<``, ``>`` and ``&`` escaped as Go's encoder does."""
+    text = json.dumps(obj, indent=4, sort_keys=True, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
+
+
+class _GoYamlDumper(yaml.SafeDumper):
+    """PyYAML tuned to print like go-yaml v2 (which kubectl's YAML printer uses); both leave
+    sequences inside mappings unindented ("- image: nginx" right under "containers:")."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    if "\n" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    # go-yaml double-quotes a string that would read back as another type ("80", "true", "",
+    # timestamps); PyYAML would single-quote those.
+    resolved = dumper.resolve(yaml.ScalarNode, value, (True, False))
+    if resolved != "tag:yaml.org,2002:str":
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+_GoYamlDumper.add_representer(str, _represent_str)
+
+
+def to_yaml(obj: Any) -> str:
+    """``-o yaml``: keys sorted, block style, no line wrapping."""
+    return yaml.dump(obj, Dumper=_GoYamlDumper, sort_keys=True, default_flow_style=False,
+                     allow_unicode=True, width=1 << 30)
