@@ -1,0 +1,53 @@
+"""``python -m server --host H --port P [--data-dir D] [--async-mode eventlet|threading]``.
+
+Owns: start-up only — argument parsing, and, for the eventlet async mode (the default), the
+``eventlet.monkey_patch()`` that must run before Flask, the Socket.IO server or the standard
+library's sockets and threads are imported anywhere. This is the only module that imports eventlet:
+eventlet is in bugfix-only maintenance upstream, so the rest of the code base stays neutral and
+``--async-mode threading`` (Werkzeug's server with simple-websocket) works as well. Eventlet warns
+about its own deprecation when imported; that warning is printed, not silenced.
+
+Hands off: ``server.web.create_app`` builds the app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m server", description="kubeplay: a visual Kubernetes playground")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
+    parser.add_argument("--data-dir", default=None,
+                        help="directory for the SQLite journal of sandboxes (default: keep them in memory)")
+    parser.add_argument("--async-mode", choices=("eventlet", "threading"), default="eventlet",
+                        help="Flask-SocketIO async mode (default eventlet)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    if args.async_mode == "eventlet":
+        import eventlet
+
+        eventlet.monkey_patch()
+
+    # imported only now: after monkey-patching, Flask and python-socketio get green sockets/threads
+    from .web import create_app, socketio_of
+
+    app = create_app({"DATA_DIR": args.data_dir, "ASYNC_MODE": args.async_mode})
+    socketio = socketio_of(app)
+    print(f"kubeplay: serving http://{args.host}:{args.port}/ (async mode {args.async_mode})",
+          file=sys.stderr, flush=True)
+    if args.async_mode == "eventlet":
+        socketio.run(app, host=args.host, port=args.port, log_output=False)
+    else:
+        # Werkzeug's server is what threading mode has; it is our own playground server, not a
+        # production deployment behind the internet, hence allow_unsafe_werkzeug
+        socketio.run(app, host=args.host, port=args.port, allow_unsafe_werkzeug=True)
+
+
+if __name__ == "__main__":
+    main()

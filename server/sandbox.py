@@ -1,0 +1,327 @@
+"""Sandboxes: one simulated cluster per browser tab, the operations users perform on it, and the
+registry that creates them, finds them and rebuilds them from disk.
+
+Owns: the ``Sandbox`` (a ``Cluster`` with its seed and start time, a lock serialising every access
+to it, and the journal of operations that changed it) and ``Sandboxes`` (the registry). Every
+state-changing operation goes through ``Sandbox.execute`` so that the live path and the replay
+path are the same code: ``run`` (a command line with stdin), ``apply`` (the editor's text),
+``advance`` (to an absolute simulated time), ``clock`` (speed/pause), ``fail``/``recover`` (a
+node's machine), ``kill`` (a container). A sandbox not in memory is rebuilt lazily, on first
+access, by replaying its journal on a fresh cluster with the same seed and start time — the
+simulation is deterministic, so the result is the same state byte for byte.
+
+Hands off: command lines to ``server.kubectl``, cluster operations to ``server.sim.cluster``,
+storage to ``server.persist``. Nothing here knows about HTTP or Socket.IO (``server.web`` does).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .kubectl import run as kubectl_run
+from .persist import Journal
+from .sim.cluster import Cluster
+
+log = logging.getLogger(__name__)
+
+MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+#: the longest single clock jump one request may ask for (a bigger one would hold the sandbox's
+#: lock, and the request, for a long time); clients step repeatedly for more
+MAX_ADVANCE = 3600.0
+MIN_SPEED, MAX_SPEED = 1, 100
+
+
+class NotFoundError(Exception):
+    """The thing an operation names (node, pod, container) does not exist."""
+
+
+def repo_root() -> Path:
+    """Where ``examples/``, ``static/`` and ``templates/`` are: ``$KUBEPLAY_ROOT`` or the checkout."""
+    return Path(os.environ.get("KUBEPLAY_ROOT") or Path(__file__).resolve().parent.parent)
+
+
+def load_examples(directory: Path) -> dict[str, str]:
+    """The manifests under ``directory`` by relative path (``lessons/step08-pod.yml``), sorted."""
+    out: dict[str, str] = {}
+    if not directory.is_dir():
+        return out
+    for path in sorted(directory.rglob("*")):
+        if path.is_file() and path.suffix in MANIFEST_SUFFIXES:
+            out[path.relative_to(directory).as_posix()] = path.read_text(encoding="utf-8")
+    return out
+
+
+def workspace_files(examples: dict[str, str]) -> dict[str, str]:
+    """What ``kubectl apply -f NAME`` can read: each example by relative path and by bare file name
+    (a bare name shared by two files is left out rather than picking one silently)."""
+    files = dict(examples)
+    by_name: dict[str, list[str]] = {}
+    for rel in examples:
+        by_name.setdefault(rel.rsplit("/", 1)[-1], []).append(rel)
+    for name, rels in by_name.items():
+        if len(rels) == 1 and name not in files:
+            files[name] = examples[rels[0]]
+    return files
+
+
+# -- the editor's apply ------------------------------------------------------------------------
+_DOC_MARKER = re.compile(r"^(---|\.\.\.)(\s|$)")
+_YAML_LINE = re.compile(r"\bline (\d+)\b")
+
+
+@dataclass
+class Document:
+    """One YAML document of the editor's text: its lines and where it sits in the text (1-based)."""
+
+    text: str
+    start: int  # first line of the chunk (a ``---`` marker, if any, included)
+    first: int  # first line with content (not blank, not a comment, not a marker)
+    end: int
+
+
+def split_documents(text: str) -> list[Document]:
+    """Cut the text at ``---`` / ``...`` markers; chunks with no content are dropped. Anchors and
+    aliases cannot cross documents, so each chunk parses on its own exactly as in the whole."""
+    lines = text.splitlines(keepends=True)
+    chunks: list[tuple[int, list[str]]] = []
+    current: list[str] = []
+    start = 1
+    for i, line in enumerate(lines, 1):
+        if _DOC_MARKER.match(line):
+            chunks.append((start, current))
+            # ``--- !!map`` style content on the marker line stays with the next document
+            current, start = ([line], i) if line.startswith("---") else ([], i + 1)
+            continue
+        current.append(line)
+    chunks.append((start, current))
+    docs = []
+    for start, chunk in chunks:
+        first = None
+        for j, line in enumerate(chunk):
+            stripped = line.strip()
+            if j == 0 and line.startswith("---"):
+                rest = stripped[3:].strip()
+                if rest and not rest.startswith("#"):
+                    first = start
+                    break
+                continue
+            if stripped and not stripped.startswith("#"):
+                first = start + j
+                break
+        if first is not None:
+            docs.append(Document("".join(chunk), start, first, start + max(len(chunk), 1) - 1))
+    return docs
+
+
+# -- one sandbox -------------------------------------------------------------------------------
+class Sandbox:
+    def __init__(self, sandbox_id: str, seed: int, start: float, workspace: dict[str, str],
+                 journal: Journal) -> None:
+        self.id = sandbox_id
+        self.seed = seed
+        self.start = start
+        self.journal = journal
+        self.cluster = Cluster(seed=seed, start=start)
+        self.cluster.workspace = dict(workspace)
+        #: serialises every access to the cluster: HTTP requests, socket joins, the ticker
+        self.lock = threading.RLock()
+        # -- owned by the web layer's delta emitter (kept here so they live with the sandbox) --
+        self.sent_rv = self.cluster.store.rv
+        self.sent_time = self.cluster.clock.now()
+        self.clock_dirty = False
+        self.watchers: set[str] = set()
+        self.ticker_running = False
+
+    # -- the one door for state changes --------------------------------------------------------
+    def execute(self, op: dict, *, record: bool = True) -> object:
+        """Perform one operation (and journal it). The replay calls this with ``record=False``."""
+        kind = op["op"]
+        try:
+            if kind == "run":
+                return kubectl_run(self.cluster, op["command"], op.get("stdin") or "")
+            if kind == "apply":
+                return self._apply(op["manifest"])
+            if kind == "advance":
+                # ``to`` is absolute: ``to - now`` is exact for nearby floats (Sterbenz), so the clock
+                # lands on ``to`` exactly whether the log holds one merged advance or many small ones.
+                self.cluster.advance(max(0.0, op["to"] - self.cluster.clock.now()))
+                return None
+            if kind == "clock":
+                if "speed" in op:
+                    self.cluster.clock.speed = op["speed"]
+                if "paused" in op:
+                    self.cluster.clock.paused = op["paused"]
+                self.clock_dirty = True
+                return None
+            if kind == "fail":
+                self.cluster.fail_node(op["node"])
+                return None
+            if kind == "recover":
+                self.cluster.recover_node(op["node"])
+                return None
+            if kind == "kill":
+                kubelet = self.cluster.controller("kubelet")
+                kubelet.kill_container(op["namespace"], op["pod"], op["container"])  # type: ignore[attr-defined]
+                self.cluster.settle()
+                return None
+            raise ValueError(f"unknown operation {kind!r}")
+        finally:
+            # journal even when the operation failed half-way: whatever it changed must replay too
+            if record:
+                self.journal.append(self.id, op)
+
+    # -- operations ----------------------------------------------------------------------------
+    def run(self, command: str, stdin: str = "") -> dict:
+        words = command.split()
+        if not words:
+            return {"output": "", "exitCode": 0}
+        if words[0] != "kubectl":
+            # issue 3 adds a workstation shell; until then only kubectl exists on this machine
+            return {"output": f"sh: {words[0]}: not found\n", "exitCode": 127}
+        with self.lock:
+            result = self.execute({"op": "run", "command": command, "stdin": stdin})
+        return {"output": result.output, "exitCode": result.exit_code}  # type: ignore[attr-defined]
+
+    def apply(self, manifest: str) -> dict:
+        with self.lock:
+            return self.execute({"op": "apply", "manifest": manifest})  # type: ignore[return-value]
+
+    def _apply(self, manifest: str) -> dict:
+        """``kubectl apply -f -`` one document at a time, so each result (and each error) can be
+        shown at its own place in the editor; ``line`` is 1-based in the editor's text."""
+        results = []
+        docs = split_documents(manifest)
+        if not docs:
+            out = kubectl_run(self.cluster, "kubectl apply -f -", manifest)
+            results.append({"line": 1, "endLine": 1, "ok": out.exit_code == 0, "output": out.output,
+                            "exitCode": out.exit_code})
+        for doc in docs:
+            out = kubectl_run(self.cluster, "kubectl apply -f -", doc.text)
+            line = doc.first
+            if out.exit_code != 0:
+                m = _YAML_LINE.search(out.output) if "yaml" in out.output.lower() else None
+                if m:
+                    # the YAML error's line counts from the start of its document's chunk
+                    line = min(doc.start + int(m.group(1)) - 1, doc.end)
+            results.append({"line": line, "endLine": doc.end, "ok": out.exit_code == 0,
+                            "output": out.output, "exitCode": out.exit_code})
+        exit_code = 0 if all(r["ok"] for r in results) else 1
+        return {"results": results, "output": "".join(r["output"] for r in results), "exitCode": exit_code}
+
+    def advance(self, seconds: float) -> dict:
+        with self.lock:
+            self.advance_to(round(self.cluster.clock.now() + seconds, 6))
+            return self.clock_state()
+
+    def advance_to(self, to: float) -> None:
+        """Move the clock to the absolute simulated time ``to`` (journalled; the lock must be held)."""
+        if to > self.cluster.clock.now():
+            self.execute({"op": "advance", "to": to})
+
+    def set_clock(self, *, speed: float | None = None, paused: bool | None = None) -> dict:
+        with self.lock:
+            op: dict = {"op": "clock"}
+            if speed is not None:
+                op["speed"] = speed
+            if paused is not None:
+                op["paused"] = paused
+            if len(op) > 1:
+                self.execute(op)
+            return self.clock_state()
+
+    def clock_state(self) -> dict:
+        return self.cluster.clock.state()
+
+    def fail_node(self, name: str) -> None:
+        with self.lock:
+            self._require_machine(name)
+            self.execute({"op": "fail", "node": name})
+
+    def recover_node(self, name: str) -> None:
+        with self.lock:
+            self._require_machine(name)
+            self.execute({"op": "recover", "node": name})
+
+    def _require_machine(self, name: str) -> None:
+        if name not in self.cluster.machines:
+            raise NotFoundError(f'nodes "{name}" not found')
+
+    def kill_container(self, namespace: str, pod: str, container: str) -> None:
+        with self.lock:
+            obj = self.cluster.store.peek("Pod", namespace, pod)
+            if obj is None:
+                raise NotFoundError(f'pods "{pod}" not found')
+            names = [c.get("name") for c in (obj.get("spec") or {}).get("containers") or []]
+            if container not in names:
+                raise NotFoundError(f'container "{container}" not found in pod "{pod}"')
+            if not hasattr(self.cluster.controller("kubelet"), "kill_container"):
+                raise NotImplementedError("this kubelet cannot kill containers yet")
+            self.execute({"op": "kill", "namespace": namespace, "pod": pod, "container": container})
+
+    def objects(self) -> dict:
+        with self.lock:
+            return {"rv": self.cluster.store.rv, "objects": self.cluster.store.dump()["objects"],
+                    "clock": self.clock_state()}
+
+    # -- replay --------------------------------------------------------------------------------
+    def replay(self, ops: list[dict]) -> None:
+        with self.lock:
+            for op in ops:
+                try:
+                    self.execute(op, record=False)
+                except Exception:  # noqa: BLE001 — it failed live too, at the same point
+                    log.debug("sandbox %s: replayed op %s failed as it did live", self.id, op["op"], exc_info=True)
+            self.sent_rv = self.cluster.store.rv
+            self.sent_time = self.cluster.clock.now()
+
+
+# -- the registry ------------------------------------------------------------------------------
+class Sandboxes:
+    """Every sandbox of this server: created on request, loaded from the journal on first access."""
+
+    def __init__(self, journal: Journal, examples: dict[str, str], *, seed: int | None = None,
+                 start: float | None = None) -> None:
+        self.journal = journal
+        self.examples = examples
+        self.workspace = workspace_files(examples)
+        #: fixed seed/start for every new sandbox (tests); otherwise chosen per sandbox
+        self.fixed_seed = seed
+        self.fixed_start = start
+        self._live: dict[str, Sandbox] = {}
+        self._lock = threading.RLock()
+
+    def create(self) -> Sandbox:
+        sandbox_id = secrets.token_urlsafe(16)
+        seed = self.fixed_seed if self.fixed_seed is not None else secrets.randbelow(2**31)
+        # the simulated cluster starts at the wall-clock second it was created, so AGE and
+        # timestamps look like a real cluster's; the sandbox never reads the wall clock again
+        start = self.fixed_start if self.fixed_start is not None else float(int(time.time()))
+        sandbox = Sandbox(sandbox_id, seed, start, self.workspace, self.journal)
+        with self._lock:
+            self.journal.add_sandbox(sandbox_id, seed, start)
+            self._live[sandbox_id] = sandbox
+        return sandbox
+
+    def get(self, sandbox_id: str) -> Sandbox | None:
+        with self._lock:
+            sandbox = self._live.get(sandbox_id)
+            if sandbox is not None:
+                return sandbox
+            row = self.journal.sandbox(sandbox_id)
+            if row is None:
+                return None
+            sandbox = Sandbox(row.id, row.seed, row.start, self.workspace, self.journal)
+            sandbox.replay(list(self.journal.ops(row.id)))
+            self._live[sandbox_id] = sandbox
+            return sandbox
+
+    def loaded(self) -> list[Sandbox]:
+        with self._lock:
+            return list(self._live.values())

@@ -1,0 +1,83 @@
+"""The web layer: the Flask app factory, the page, the HTTP API and the Socket.IO live updates.
+
+Owns: assembling the app — ``create_app(config, *, seed=, start=)`` builds a Flask app with its own
+Socket.IO server, sandbox registry and journal (no module globals, so tests can run several apps
+side by side and "restart" one over the same data directory). It holds no cluster logic: requests
+become ``server.sandbox`` operations (``api.py``), store changes become Socket.IO messages
+(``live.py``).
+
+Config keys: ``DATA_DIR`` (SQLite journal; None keeps sandboxes in memory), ``ASYNC_MODE``
+(``threading`` unless told; ``python -m server`` picks eventlet and monkey-patches before
+importing this), ``TICK_SECONDS`` (0.1), ``LIVE_TICKER`` (False lets tests drive ``Hub.tick``
+themselves), ``MAX_CONTENT_LENGTH`` (the apiserver's 3 MiB), ``EXAMPLES_DIR``.
+
+The page and its assets come from ``templates/`` and ``static/`` at the repository root (absolute
+paths, ``$KUBEPLAY_ROOT`` to override): everything is served by the app, nothing from a CDN.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, Response, render_template, request
+from flask_socketio import SocketIO
+from werkzeug.exceptions import HTTPException
+
+from ..persist import Journal
+from ..sandbox import Sandboxes, load_examples, repo_root
+from . import api
+from .live import Hub
+
+#: the apiserver refuses request bodies over 3 MiB (``MaxRequestBodyBytes``)
+MAX_BODY = 3 * 1024 * 1024
+
+NO_FRONT_END = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>kubeplay</title></head>
+<body><h1>kubeplay</h1><p>The page has not been built: run <code>make install</code>.
+The API is at <code>/api/sandboxes</code>.</p></body></html>"""
+
+
+def create_app(config: dict | None = None, *, seed: int | None = None, start: float | None = None) -> Flask:
+    root = repo_root()
+    app = Flask(__name__, static_folder=str(root / "static"), template_folder=str(root / "templates"))
+    app.config.update(
+        DATA_DIR=None,
+        ASYNC_MODE="threading",
+        TICK_SECONDS=0.1,
+        LIVE_TICKER=True,
+        MAX_CONTENT_LENGTH=MAX_BODY,
+        EXAMPLES_DIR=str(root / "examples"),
+    )
+    app.config.update(config or {})
+
+    journal = Journal.in_dir(app.config["DATA_DIR"])
+    sandboxes = Sandboxes(journal, load_examples(Path(app.config["EXAMPLES_DIR"])), seed=seed, start=start)
+    socketio = SocketIO(app, async_mode=app.config["ASYNC_MODE"],
+                        max_http_buffer_size=app.config["MAX_CONTENT_LENGTH"])
+    hub = Hub(socketio, sandboxes, tick_seconds=app.config["TICK_SECONDS"], ticker=app.config["LIVE_TICKER"])
+    app.extensions["kubeplay.sandboxes"] = sandboxes
+    app.extensions["kubeplay.hub"] = hub
+    app.extensions["kubeplay.journal"] = journal
+
+    app.register_blueprint(api.bp)
+
+    @app.errorhandler(HTTPException)
+    def http_error(e: HTTPException) -> Response | HTTPException | tuple[Response, int]:
+        if request.path.startswith("/api/"):
+            return api.json_error(e)
+        return e
+
+    @app.get("/")
+    def index() -> str:
+        if not (Path(app.template_folder or "") / "index.html").is_file():
+            return NO_FRONT_END
+        return render_template("index.html")
+
+    @app.get("/healthz")
+    def healthz() -> dict:
+        return {"ok": True}
+
+    return app
+
+
+def socketio_of(app: Flask) -> SocketIO:
+    return app.extensions["socketio"]

@@ -1,0 +1,193 @@
+"""The HTTP API under ``/api/sandboxes``: translates requests into sandbox operations, and nothing more.
+
+Endpoints (JSON in, JSON out; errors are ``{"error": message}`` with a 4xx status, plus ``field``
+when a request field is missing or wrong):
+- ``POST /api/sandboxes`` → 201 ``{"id"}``: a fresh default cluster;
+- ``POST …/<id>/run`` ``{"command", "stdin"?}`` → ``{"output", "exitCode"}``;
+- ``POST …/<id>/apply`` ``{"manifest"}`` → ``{"results": [{"line", "endLine", "ok", "output",
+  "exitCode"}], "output", "exitCode"}`` (``kubectl apply -f -`` per document; ``line`` is where
+  the editor should mark the document or the YAML error);
+- ``POST …/<id>/clock`` ``{"advance": s}`` | ``{"speed": n}`` | ``{"paused": b}`` → the clock's state;
+- ``POST …/<id>/nodes/<name>/fail`` and ``/recover`` → 200, or 404 for no such node;
+- ``POST …/<id>/pods/<ns>/<name>/containers/<c>/kill`` → 200, or 404;
+- ``GET …/<id>/objects`` → ``{"rv", "objects", "clock"}`` (every object, Leases and Events too);
+- ``GET …/<id>/examples`` → ``{"examples": [{"path", "text"}]}``.
+
+Bodies larger than the apiserver's 3 MiB request limit are refused with 413 from the
+Content-Length header, before anything is read or parsed. After each change the delta emitter
+(``live.Hub.pump``) sends the sandbox's watchers what changed at once, without waiting for a tick.
+"""
+
+from __future__ import annotations
+
+import math
+
+from flask import Blueprint, Response, abort, current_app, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from ..sandbox import MAX_ADVANCE, MAX_SPEED, MIN_SPEED, NotFoundError, Sandbox, Sandboxes
+from .live import Hub
+
+bp = Blueprint("api", __name__, url_prefix="/api/sandboxes")
+
+
+class FieldError(Exception):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def _sandboxes() -> Sandboxes:
+    return current_app.extensions["kubeplay.sandboxes"]
+
+
+def _hub() -> Hub:
+    return current_app.extensions["kubeplay.hub"]
+
+
+def _sandbox(sandbox_id: str) -> Sandbox:
+    sandbox = _sandboxes().get(sandbox_id)
+    if sandbox is None:
+        abort(404, description=f'sandbox "{sandbox_id}" not found')
+    return sandbox
+
+
+def _body() -> dict:
+    data = request.get_json(force=True, silent=True)
+    if not isinstance(data, dict):
+        abort(400, description="the request body must be a JSON object")
+    return data
+
+
+def _string(data: dict, field: str, *, required: bool = True) -> str:
+    value = data.get(field)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str):
+        raise FieldError(field, f'field "{field}" is required and must be a string')
+    return value
+
+
+def _number(data: dict, field: str) -> float:
+    value = data.get(field)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise FieldError(field, f'field "{field}" must be a number')
+    return float(value)
+
+
+@bp.before_request
+def refuse_large_bodies() -> None:
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if request.content_length is not None and request.content_length > limit:
+        abort(413, description=f"request body too large: the limit is {limit} bytes")
+
+
+@bp.errorhandler(FieldError)
+def field_error(e: FieldError) -> tuple[Response, int]:
+    return jsonify(error=e.message, field=e.field), 400
+
+
+@bp.errorhandler(NotFoundError)
+def not_found(e: NotFoundError) -> tuple[Response, int]:
+    return jsonify(error=str(e)), 404
+
+
+@bp.errorhandler(NotImplementedError)
+def not_implemented(e: NotImplementedError) -> tuple[Response, int]:
+    return jsonify(error=str(e)), 501
+
+
+def json_error(e: HTTPException) -> tuple[Response, int]:
+    """Every HTTP error under /api as JSON (registered on the app, so 404 for unknown routes and
+    405 are JSON too)."""
+    return jsonify(error=e.description or e.name), e.code or 500
+
+
+# -- endpoints ---------------------------------------------------------------------------------
+@bp.post("")
+def create_sandbox() -> tuple[Response, int]:
+    sandbox = _sandboxes().create()
+    return jsonify(id=sandbox.id), 201
+
+
+@bp.post("/<sandbox_id>/run")
+def run(sandbox_id: str) -> Response:
+    sandbox = _sandbox(sandbox_id)
+    data = _body()
+    result = sandbox.run(_string(data, "command"), _string(data, "stdin", required=False))
+    _hub().pump(sandbox)
+    return jsonify(result)
+
+
+@bp.post("/<sandbox_id>/apply")
+def apply(sandbox_id: str) -> Response:
+    sandbox = _sandbox(sandbox_id)
+    data = _body()
+    result = sandbox.apply(_string(data, "manifest"))
+    _hub().pump(sandbox)
+    return jsonify(result)
+
+
+@bp.post("/<sandbox_id>/clock")
+def clock(sandbox_id: str) -> Response:
+    sandbox = _sandbox(sandbox_id)
+    data = _body()
+    known = [k for k in ("advance", "speed", "paused") if k in data]
+    if not known:
+        raise FieldError("advance", 'one of the fields "advance", "speed" or "paused" is required')
+    speed = paused = None
+    if "speed" in data:
+        speed = _number(data, "speed")
+        if not MIN_SPEED <= speed <= MAX_SPEED:
+            raise FieldError("speed", f'field "speed" must be between {MIN_SPEED} and {MAX_SPEED}')
+        speed = int(speed) if speed.is_integer() else speed
+    if "paused" in data:
+        paused = data["paused"]
+        if not isinstance(paused, bool):
+            raise FieldError("paused", 'field "paused" must be true or false')
+    advance = None
+    if "advance" in data:
+        advance = _number(data, "advance")
+        if not 0 <= advance <= MAX_ADVANCE:
+            raise FieldError("advance", f'field "advance" must be between 0 and {MAX_ADVANCE:g} seconds')
+    state = sandbox.set_clock(speed=speed, paused=paused)
+    if advance:
+        state = sandbox.advance(advance)
+    _hub().pump(sandbox)
+    return jsonify(state)
+
+
+@bp.post("/<sandbox_id>/nodes/<name>/fail")
+def fail_node(sandbox_id: str, name: str) -> Response:
+    sandbox = _sandbox(sandbox_id)
+    sandbox.fail_node(name)
+    _hub().pump(sandbox)
+    return jsonify(node=name, up=False)
+
+
+@bp.post("/<sandbox_id>/nodes/<name>/recover")
+def recover_node(sandbox_id: str, name: str) -> Response:
+    sandbox = _sandbox(sandbox_id)
+    sandbox.recover_node(name)
+    _hub().pump(sandbox)
+    return jsonify(node=name, up=True)
+
+
+@bp.post("/<sandbox_id>/pods/<namespace>/<name>/containers/<container>/kill")
+def kill_container(sandbox_id: str, namespace: str, name: str, container: str) -> Response:
+    sandbox = _sandbox(sandbox_id)
+    sandbox.kill_container(namespace, name, container)
+    _hub().pump(sandbox)
+    return jsonify(pod=name, namespace=namespace, container=container, killed=True)
+
+
+@bp.get("/<sandbox_id>/objects")
+def objects(sandbox_id: str) -> Response:
+    return jsonify(_sandbox(sandbox_id).objects())
+
+
+@bp.get("/<sandbox_id>/examples")
+def examples(sandbox_id: str) -> Response:
+    _sandbox(sandbox_id)
+    return jsonify(examples=[{"path": p, "text": t} for p, t in _sandboxes().examples.items()])

@@ -1,0 +1,160 @@
+"""Live updates over Socket.IO: joins, snapshots, batched deltas, and each sandbox's ticker.
+
+Protocol (namespace ``/``):
+- the client emits ``join`` ``{"sandbox": id, "since": rv?}``; the ack is ``{"ok": true, "rv": n}``
+  or ``{"ok": false, "error": …}`` (also emitted as ``join_error``);
+- without ``since`` (or when the store's watch log no longer reaches back to it, or it is ahead of
+  the server) the server answers ``snapshot`` ``{"rv", "objects", "clock"}``; with a ``since`` the
+  log still covers it answers one ``delta`` with exactly what the client missed — never a silent
+  gap;
+- then ``delta`` ``{"events": [{"type", "rv", "object"}], "rv", "clock"}`` batches, one per tick
+  (and one right after each HTTP request that changed the sandbox), to the sandbox's room. ``rv``
+  is the store's resourceVersion after the batch: the client's ``since`` for a reconnect.
+
+Lease and Event objects are left out of snapshots and deltas: the kubelets renew a Lease per node
+every 10 s and Events are many, and neither is drawn on the canvas (``GET …/objects`` and kubectl
+still see them). The ``rv`` fields still move past them, so a reconnect never asks for them again.
+
+Ticker: one background task per sandbox (``socketio.start_background_task``), alive while at least
+one client watches it, sleeping ``socketio.sleep(tick)``; each tick, unless the clock is paused, it
+advances the virtual clock by ``tick × speed`` simulated seconds (journalled like any other
+operation), then emits the batch. A sandbox nobody watches does not run: its time stands still.
+All access to a sandbox's cluster holds ``sandbox.lock``.
+
+Hands off: the objects come from the store's watch log (``store.events_since``); operations go
+through ``server.sandbox``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from flask import request
+from flask_socketio import SocketIO, join_room, leave_room
+
+if TYPE_CHECKING:
+    from ..sandbox import Sandbox, Sandboxes
+
+log = logging.getLogger(__name__)
+
+HIDDEN_KINDS = frozenset({"Lease", "Event"})
+
+
+def _visible(obj: dict) -> bool:
+    return obj.get("kind") not in HIDDEN_KINDS
+
+
+class Hub:
+    def __init__(self, socketio: SocketIO, sandboxes: Sandboxes, *, tick_seconds: float = 0.1,
+                 ticker: bool = True) -> None:
+        self.socketio = socketio
+        self.sandboxes = sandboxes
+        self.tick_seconds = tick_seconds
+        self.ticker = ticker
+        self._joined: dict[str, str] = {}  # socket sid -> sandbox id
+        socketio.on_event("join", self.on_join)
+        socketio.on_event("disconnect", self.on_disconnect)
+
+    @staticmethod
+    def room(sandbox: Sandbox) -> str:
+        return "sandbox:" + sandbox.id
+
+    # -- payloads ------------------------------------------------------------------------------
+    @staticmethod
+    def snapshot(sandbox: Sandbox) -> dict:
+        store = sandbox.cluster.store
+        return {"rv": store.rv, "objects": [o for o in store.all() if _visible(o)],
+                "clock": sandbox.clock_state()}
+
+    @staticmethod
+    def _delta(sandbox: Sandbox, events: list) -> dict:
+        return {"events": [{"type": e.type, "rv": e.rv, "object": e.obj} for e in events if _visible(e.obj)],
+                "rv": sandbox.cluster.store.rv, "clock": sandbox.clock_state()}
+
+    # -- emitting ------------------------------------------------------------------------------
+    def pump(self, sandbox: Sandbox) -> None:
+        """Send the room everything that changed since the last batch (or a snapshot if the watch
+        log has already dropped some of it)."""
+        with sandbox.lock:
+            store = sandbox.cluster.store
+            now = sandbox.cluster.clock.now()
+            clock_same = now == sandbox.sent_time
+            if store.rv == sandbox.sent_rv and clock_same and not sandbox.clock_dirty:
+                return
+            events = store.events_since(sandbox.sent_rv)
+            if events is None:
+                self.socketio.emit("snapshot", self.snapshot(sandbox), to=self.room(sandbox))
+            else:
+                self.socketio.emit("delta", self._delta(sandbox, events), to=self.room(sandbox))
+            sandbox.sent_rv = store.rv
+            sandbox.sent_time = now
+            sandbox.clock_dirty = False
+
+    def tick(self, sandbox: Sandbox) -> None:
+        """One tick of the live clock: advance ``tick × speed`` unless paused, then emit."""
+        with sandbox.lock:
+            clock = sandbox.cluster.clock
+            if not clock.paused:
+                sandbox.advance_to(round(clock.now() + self.tick_seconds * clock.speed, 6))
+            self.pump(sandbox)
+
+    def _run_ticker(self, sandbox: Sandbox) -> None:
+        while True:
+            self.socketio.sleep(self.tick_seconds)
+            with sandbox.lock:
+                if not sandbox.watchers:
+                    sandbox.ticker_running = False
+                    return
+                try:
+                    self.tick(sandbox)
+                except Exception:
+                    # a bug in a control loop must not kill the sandbox's clock for good
+                    log.exception("sandbox %s: tick failed", sandbox.id)
+
+    # -- Socket.IO handlers --------------------------------------------------------------------
+    def on_join(self, data: object = None) -> dict:
+        sid = request.sid  # type: ignore[attr-defined]
+        sandbox_id = data.get("sandbox") if isinstance(data, dict) else None
+        sandbox = self.sandboxes.get(sandbox_id) if isinstance(sandbox_id, str) else None
+        if sandbox is None:
+            error = {"ok": False, "error": "no such sandbox" if sandbox_id else 'field "sandbox" is required'}
+            self.socketio.emit("join_error", error, to=sid)
+            return error
+        since = data.get("since") if isinstance(data, dict) else None
+        if isinstance(since, str) and since.isdigit():
+            since = int(since)
+        if not isinstance(since, int) or isinstance(since, bool):
+            since = None
+        self._leave(sid)
+        with sandbox.lock:
+            # bring the room up to date first, so that what this client gets now and what the room
+            # gets next meet exactly at the store's current rv: no gap, no overlap
+            self.pump(sandbox)
+            store = sandbox.cluster.store
+            events = store.events_since(since) if since is not None and since <= store.rv else None
+            if events is None:
+                self.socketio.emit("snapshot", self.snapshot(sandbox), to=sid)
+            else:
+                self.socketio.emit("delta", self._delta(sandbox, events), to=sid)
+            join_room(self.room(sandbox))
+            self._joined[sid] = sandbox.id
+            sandbox.watchers.add(sid)
+            rv = store.rv
+            if self.ticker and not sandbox.ticker_running:
+                sandbox.ticker_running = True
+                self.socketio.start_background_task(self._run_ticker, sandbox)
+        return {"ok": True, "rv": rv}
+
+    def on_disconnect(self, *args: object) -> None:
+        self._leave(request.sid)  # type: ignore[attr-defined]
+
+    def _leave(self, sid: str) -> None:
+        sandbox_id = self._joined.pop(sid, None)
+        if sandbox_id is None:
+            return
+        sandbox = self.sandboxes.get(sandbox_id)
+        if sandbox is not None:
+            with sandbox.lock:
+                sandbox.watchers.discard(sid)
+            leave_room(self.room(sandbox), sid=sid)
