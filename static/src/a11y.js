@@ -1,0 +1,163 @@
+/**
+ * The accessible mirror of the canvas.
+ *
+ * Owns: real DOM elements laid over the canvas on the layout's rectangles — each node a
+ * `role=group` named "node node1, Ready, 3 pods" holding a menu button and a `role=list` of pods,
+ * each pod a `role=listitem` named "pod web-deploy-…-abcde Running" holding a details button;
+ * the unscheduled tray is a group too. They are transparent, so a pointer click on a shape lands
+ * on its element, the keyboard tabs through the same things in reading order (focus rings show
+ * on the shapes), and screen readers and Playwright find everything by role and name.
+ * Updates are keyed and incremental: only elements whose label or rectangle changed are touched.
+ * Hands off: clicks go to the callbacks given by main.js (node menu, pod panel).
+ */
+
+function place(el, r) {
+  const s = `${Math.round(r.x)}px,${Math.round(r.y)}px,${Math.round(r.w)}px,${Math.round(r.h)}px`;
+  if (el.dataset.rect === s) return;
+  el.dataset.rect = s;
+  el.style.left = `${Math.round(r.x)}px`;
+  el.style.top = `${Math.round(r.y)}px`;
+  el.style.width = `${Math.round(r.w)}px`;
+  el.style.height = `${Math.round(r.h)}px`;
+}
+
+function setAttr(el, name, value) {
+  if (el.getAttribute(name) !== value) el.setAttribute(name, value);
+}
+
+export function podLabel(p) {
+  return `pod ${p.name} ${p.status}`;
+}
+
+export function nodeLabel(n) {
+  const status = n.halted ? `${n.status}, halted` : n.status;
+  return `node ${n.name}, ${status}, ${n.podCount} pod${n.podCount === 1 ? '' : 's'}`;
+}
+
+export class A11yMirror {
+  constructor(root, { onNode, onPod }) {
+    this.root = root;
+    this.onNode = onNode;
+    this.onPod = onPod;
+    this.nodes = new Map(); // name → {group, button, list}
+    this.pods = new Map();  // key → {item, button}
+    this.tray = this.makeContainer('unscheduled');
+    this.tray.group.classList.add('a11y-tray');
+    this.tray.button.remove();
+    root.appendChild(this.tray.group);
+  }
+
+  makeContainer(name) {
+    const group = document.createElement('div');
+    group.className = 'a11y-node';
+    group.setAttribute('role', 'group');
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'a11y-node-button';
+    button.setAttribute('aria-haspopup', 'menu');
+    button.setAttribute('aria-label', `Actions for node ${name}`);
+    button.addEventListener('click', () => this.onNode(name, button));
+    const list = document.createElement('div');
+    list.setAttribute('role', 'list');
+    list.className = 'a11y-pods';
+    group.append(button, list);
+    return { group, button, list };
+  }
+
+  makePod(key) {
+    const item = document.createElement('div');
+    item.setAttribute('role', 'listitem');
+    item.className = 'a11y-pod';
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'a11y-pod-button';
+    button.addEventListener('click', () => this.onPod(key, button));
+    item.appendChild(button);
+    return { item, button };
+  }
+
+  update(layout) {
+    this.root.style.width = `${layout.width}px`;
+    this.root.style.height = `${layout.height}px`;
+
+    // The tray.
+    const t = layout.tray;
+    place(this.tray.group, t);
+    setAttr(this.tray.group, 'aria-label', `unscheduled pods, ${t.count} pod${t.count === 1 ? '' : 's'}`);
+    this.syncPods(this.tray.list, t.groups, t);
+
+    // Nodes, in layout order.
+    const seen = new Set();
+    let prev = this.tray.group;
+    for (const n of layout.nodes) {
+      seen.add(n.name);
+      let c = this.nodes.get(n.name);
+      if (!c) {
+        c = this.makeContainer(n.name);
+        this.nodes.set(n.name, c);
+      }
+      if (prev.nextSibling !== c.group) prev.after(c.group);
+      prev = c.group;
+      place(c.group, n);
+      setAttr(c.group, 'aria-label', nodeLabel(n));
+      c.group.classList.toggle('halted', n.halted);
+      this.syncPods(c.list, n.groups, n);
+    }
+    for (const [name, c] of this.nodes) {
+      if (!seen.has(name)) {
+        c.group.remove();
+        this.nodes.delete(name);
+      }
+    }
+    // Pods no longer in the layout.
+    const live = new Set(layout.pods.keys());
+    for (const [key, p] of this.pods) {
+      if (!live.has(key)) {
+        p.item.remove();
+        this.pods.delete(key);
+      }
+    }
+  }
+
+  /** Makes `list` hold exactly the pods of `groups`, in order, positioned relative to `box`. */
+  syncPods(list, groups, box) {
+    let prev = null;
+    for (const g of groups) {
+      for (const p of g.pods) {
+        let e = this.pods.get(p.key);
+        if (!e) {
+          e = this.makePod(p.key);
+          this.pods.set(p.key, e);
+        }
+        const first = prev === null ? list.firstChild : prev.nextSibling;
+        if (e.item.parentNode !== list || first !== e.item) {
+          if (prev === null) list.prepend(e.item);
+          else prev.after(e.item);
+        }
+        prev = e.item;
+        place(e.item, { x: p.x - box.x, y: p.y - box.y, w: p.size, h: p.size });
+        const label = podLabel(p);
+        setAttr(e.item, 'aria-label', label);
+        setAttr(e.item, 'data-status', p.status);
+        setAttr(e.button, 'aria-label', `Details of ${label}`);
+      }
+    }
+    // Anything after the last expected item belongs elsewhere now.
+    let extra = prev === null ? list.firstChild : prev.nextSibling;
+    while (extra) {
+      const next = extra.nextSibling;
+      extra.remove();
+      extra = next;
+    }
+  }
+
+  buttonFor(key) {
+    const e = this.pods.get(key);
+    return e ? e.button : null;
+  }
+
+  nodeButton(name) {
+    const c = this.nodes.get(name);
+    return c ? c.button : null;
+  }
+}

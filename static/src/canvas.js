@@ -1,0 +1,365 @@
+/**
+ * Draws the layout on a <canvas> and animates the changes between two layouts.
+ *
+ * Owns: sprites (one per node, group outline and pod) with a current and a target position,
+ * the requestAnimationFrame loop, and dirty-rectangle repainting: a frame repaints only the
+ * union of rectangles whose contents moved or changed (plus the gently pulsing Terminating pods),
+ * so a quiet cluster costs nothing and a busy one costs what changed. Pods appear by growing,
+ * move from the unscheduled tray to their node when scheduled, pulse while Terminating and fade
+ * away when their object is deleted.
+ * Hands off: input is a layout from layout.js; pointer and keyboard interaction is a11y.js's,
+ * whose transparent elements sit over these shapes (the canvas itself is aria-hidden).
+ */
+import { POD, hashString } from './layout.js';
+import { CATEGORY_COLOURS } from './podstatus.js';
+
+const BG = '#0d1117';
+const TAU = 110; // ms: time constant of the ease towards targets
+const REDUCED_MOTION = typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
+
+function groupColour(group) {
+  if (group.base === 'bare') return 'hsl(215, 12%, 55%)';
+  const hue = hashString(group.base) % 360;
+  const light = group.hash ? 55 + (hashString(group.hash) % 4) * 6 : 60;
+  return `hsl(${hue}, 55%, ${light}%)`;
+}
+
+function rectUnion(a, b) {
+  if (!a) return b;
+  if (!b) return a;
+  const x = Math.min(a.x, b.x);
+  const y = Math.min(a.y, b.y);
+  return { x, y, w: Math.max(a.x + a.w, b.x + b.w) - x, h: Math.max(a.y + a.h, b.y + b.h) - y };
+}
+
+function intersects(a, r) {
+  return a.x < r.x + r.w && a.x + a.w > r.x && a.y < r.y + r.h && a.y + a.h > r.y;
+}
+
+function pad(r, p) {
+  return { x: r.x - p, y: r.y - p, w: r.w + 2 * p, h: r.h + 2 * p };
+}
+
+function roundRect(ctx, x, y, w, h, r) {
+  ctx.beginPath();
+  ctx.moveTo(x + r, y);
+  ctx.arcTo(x + w, y, x + w, y + h, r);
+  ctx.arcTo(x + w, y + h, x, y + h, r);
+  ctx.arcTo(x, y + h, x, y, r);
+  ctx.arcTo(x, y, x + w, y, r);
+  ctx.closePath();
+}
+
+export class CanvasView {
+  constructor(canvas) {
+    this.canvas = canvas;
+    this.ctx = canvas.getContext('2d');
+    this.layout = null;
+    this.pods = new Map();     // key → sprite {x,y,alpha,scale,tx,ty,ta,ts,data,dying}
+    this.dirty = null;
+    this.full = true;
+    this.selected = null;
+    this.frame = 0;
+    this.last = 0;
+    this.dpr = 1;
+    this.tick = this.tick.bind(this);
+  }
+
+  setSelected(key) {
+    if (this.selected === key) return;
+    const old = this.selected && this.pods.get(this.selected);
+    if (old) this.markSprite(old);
+    this.selected = key;
+    const now = key && this.pods.get(key);
+    if (now) this.markSprite(now);
+    this.schedule();
+  }
+
+  /** Takes a new layout; `instant` skips animation (first snapshot, resize). */
+  setLayout(layout, { instant = false } = {}) {
+    const prev = this.layout;
+    this.layout = layout;
+    const animate = !instant && !REDUCED_MOTION;
+    if (!prev || prev.width !== layout.width || prev.height !== layout.height) {
+      this.resize(layout.width, layout.height);
+      this.full = true;
+    } else {
+      // Boxes whose geometry or status changed are repainted, old and new areas alike.
+      this.diffBoxes(prev, layout);
+    }
+    const seen = new Set();
+    for (const [key, p] of layout.pods) {
+      seen.add(key);
+      let s = this.pods.get(key);
+      if (!s) {
+        s = { x: p.x, y: p.y, alpha: 1, scale: animate ? 0 : 1, data: p };
+        this.pods.set(key, s);
+      } else if (s.dying) {
+        s.dying = false;
+      }
+      if (!animate) { s.x = p.x; s.y = p.y; s.scale = 1; s.alpha = 1; }
+      if (s.data.category !== p.category || s.data.status !== p.status || s.tx !== p.x || s.ty !== p.y) this.markSprite(s);
+      s.tx = p.x; s.ty = p.y; s.ts = 1; s.ta = 1; s.data = p;
+      this.markSprite(s);
+    }
+    for (const [key, s] of this.pods) {
+      if (seen.has(key)) continue;
+      if (!animate) { this.markSprite(s); this.pods.delete(key); continue; }
+      s.dying = true; s.ta = 0; s.ts = 0.4;
+      this.markSprite(s);
+    }
+    this.schedule();
+  }
+
+  diffBoxes(prev, next) {
+    const sig = (b) => `${b.x},${b.y},${b.w},${b.h},${b.status},${b.halted},${b.podCount},${b.role}`;
+    const before = new Map(prev.nodes.map((n) => [n.key, n]));
+    for (const n of next.nodes) {
+      const o = before.get(n.key);
+      if (!o || sig(o) !== sig(n)) this.mark(n);
+      if (o && sig(o) !== sig(n)) this.mark(o);
+      before.delete(n.key);
+    }
+    for (const o of before.values()) this.mark(o);
+    const gsig = (g) => `${g.x},${g.y},${g.w},${g.h},${g.label}`;
+    const gb = new Map(prev.groups.map((g) => [`${g.node}|${g.key}`, g]));
+    for (const g of next.groups) {
+      const o = gb.get(`${g.node}|${g.key}`);
+      if (!o || gsig(o) !== gsig(g)) { this.mark(g); if (o) this.mark(o); }
+      gb.delete(`${g.node}|${g.key}`);
+    }
+    for (const o of gb.values()) this.mark(o);
+    const t = `${prev.tray.h},${prev.tray.count}`;
+    if (t !== `${next.tray.h},${next.tray.count}`) { this.mark(prev.tray); this.mark(next.tray); }
+  }
+
+  resize(w, h) {
+    this.dpr = window.devicePixelRatio || 1;
+    this.canvas.width = Math.round(w * this.dpr);
+    this.canvas.height = Math.round(h * this.dpr);
+    this.canvas.style.width = `${w}px`;
+    this.canvas.style.height = `${h}px`;
+  }
+
+  mark(r) { this.dirty = rectUnion(this.dirty, pad(r, 3)); }
+
+  markSprite(s) {
+    const size = POD + 8;
+    this.mark({ x: s.x - 4, y: s.y - 4, w: size, h: size });
+    if (s.tx !== undefined) this.mark({ x: s.tx - 4, y: s.ty - 4, w: size, h: size });
+  }
+
+  schedule() {
+    if (!this.frame) this.frame = requestAnimationFrame(this.tick);
+  }
+
+  tick(ts) {
+    this.frame = 0;
+    const dt = this.last ? Math.min(100, ts - this.last) : 16;
+    this.last = ts;
+    const k = 1 - Math.exp(-dt / TAU);
+    let moving = false;
+    let pulsing = false;
+    for (const [key, s] of this.pods) {
+      const before = { x: s.x, y: s.y, alpha: s.alpha, scale: s.scale };
+      s.x += (s.tx - s.x) * k;
+      s.y += (s.ty - s.y) * k;
+      s.alpha += (s.ta - s.alpha) * k;
+      s.scale += (s.ts - s.scale) * k;
+      if (Math.abs(s.tx - s.x) < 0.3) s.x = s.tx;
+      if (Math.abs(s.ty - s.y) < 0.3) s.y = s.ty;
+      if (Math.abs(s.ta - s.alpha) < 0.01) s.alpha = s.ta;
+      if (Math.abs(s.ts - s.scale) < 0.01) s.scale = s.ts;
+      const changed = before.x !== s.x || before.y !== s.y || before.alpha !== s.alpha || before.scale !== s.scale;
+      if (changed) {
+        moving = true;
+        this.mark({ x: Math.min(before.x, s.x) - 4, y: Math.min(before.y, s.y) - 4, w: Math.abs(before.x - s.x) + POD + 8, h: Math.abs(before.y - s.y) + POD + 8 });
+      }
+      if (s.dying && s.alpha <= 0.01) {
+        this.markSprite(s);
+        this.pods.delete(key);
+      } else if (!s.dying && s.data.category === 'terminating' && !REDUCED_MOTION) {
+        pulsing = true;
+        this.markSprite(s);
+      }
+    }
+    this.paint(ts);
+    if (moving || pulsing) this.schedule();
+  }
+
+  paint(ts) {
+    const ctx = this.ctx;
+    const L = this.layout;
+    if (!L) return;
+    const region = this.full ? { x: 0, y: 0, w: L.width, h: L.height } : this.dirty;
+    this.full = false;
+    this.dirty = null;
+    if (!region) return;
+    ctx.save();
+    ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+    ctx.beginPath();
+    ctx.rect(region.x, region.y, region.w, region.h);
+    ctx.clip();
+    ctx.fillStyle = BG;
+    ctx.fillRect(region.x, region.y, region.w, region.h);
+
+    if (intersects(L.tray, region)) this.drawTray(L.tray);
+    for (const n of L.nodes) if (intersects(n, region)) this.drawNode(n);
+    for (const g of L.groups) if (intersects(g, region)) this.drawGroup(g);
+    const pulse = 0.55 + 0.3 * Math.sin(ts / 260);
+    for (const s of this.pods.values()) {
+      const box = { x: s.x - 4, y: s.y - 4, w: POD + 8, h: POD + 8 };
+      if (intersects(box, region)) this.drawPod(s, pulse);
+    }
+    ctx.restore();
+  }
+
+  drawTray(t) {
+    const ctx = this.ctx;
+    ctx.save();
+    ctx.setLineDash([5, 4]);
+    ctx.strokeStyle = '#3a4250';
+    ctx.lineWidth = 1;
+    roundRect(ctx, t.x + 0.5, t.y + 0.5, t.w - 1, t.h - 1, 8);
+    ctx.stroke();
+    ctx.restore();
+    ctx.fillStyle = '#8b95a8';
+    ctx.font = '600 12px system-ui, sans-serif';
+    ctx.textBaseline = 'middle';
+    ctx.fillText(t.count ? `Unscheduled · ${t.count}` : 'Unscheduled', t.x + 10, t.y + 13);
+  }
+
+  drawNode(n) {
+    const ctx = this.ctx;
+    const ready = n.status.startsWith('Ready');
+    const border = n.halted ? '#6e4040' : ready ? '#30363d' : '#b8443f';
+    ctx.fillStyle = n.halted ? '#14161b' : '#161b22';
+    roundRect(ctx, n.x + 0.5, n.y + 0.5, n.w - 1, n.h - 1, 10);
+    ctx.fill();
+    if (n.halted) {
+      // Hatching: a halted machine looks switched off.
+      ctx.save();
+      ctx.clip();
+      ctx.strokeStyle = 'rgba(255,255,255,0.035)';
+      ctx.lineWidth = 6;
+      for (let d = -n.h; d < n.w; d += 18) {
+        ctx.beginPath();
+        ctx.moveTo(n.x + d, n.y + n.h);
+        ctx.lineTo(n.x + d + n.h, n.y);
+        ctx.stroke();
+      }
+      ctx.restore();
+    }
+    roundRect(ctx, n.x + 0.5, n.y + 0.5, n.w - 1, n.h - 1, 10);
+    ctx.strokeStyle = border;
+    ctx.lineWidth = ready && !n.halted ? 1 : 2;
+    ctx.stroke();
+
+    // Header: status dot, name, role, pod count; status pill on the right.
+    ctx.textBaseline = 'middle';
+    ctx.fillStyle = ready ? '#3fb950' : '#f0605a';
+    ctx.beginPath();
+    ctx.arc(n.x + 16, n.y + 17, 4.5, 0, Math.PI * 2);
+    ctx.fill();
+    ctx.fillStyle = n.halted ? '#9aa3b2' : '#e6edf3';
+    ctx.font = '600 14px system-ui, sans-serif';
+    ctx.fillText(n.name, n.x + 28, n.y + 17);
+    ctx.fillStyle = '#8b95a8';
+    ctx.font = '12px system-ui, sans-serif';
+    ctx.fillText(`${n.role} · ${n.podCount} pod${n.podCount === 1 ? '' : 's'}`, n.x + 28, n.y + 35);
+
+    const pills = n.status.split(',');
+    if (n.halted) pills.push('halted');
+    ctx.font = '600 11px system-ui, sans-serif';
+    let px = n.x + n.w - 10;
+    for (let i = pills.length - 1; i >= 0; i--) {
+      const text = pills[i];
+      const w = ctx.measureText(text).width + 14;
+      px -= w;
+      const colours = text === 'Ready' ? ['#12361e', '#56d364'] : text === 'SchedulingDisabled' ? ['#3b2e0c', '#e3b341']
+        : text === 'halted' ? ['#2d2f36', '#b1bac4'] : ['#46181a', '#ff7b72'];
+      ctx.fillStyle = colours[0];
+      roundRect(ctx, px, n.y + 9, w, 18, 9);
+      ctx.fill();
+      ctx.fillStyle = colours[1];
+      ctx.fillText(text, px + 7, n.y + 18.5);
+      px -= 6;
+    }
+  }
+
+  drawGroup(g) {
+    const ctx = this.ctx;
+    const colour = groupColour(g);
+    ctx.save();
+    ctx.strokeStyle = colour;
+    ctx.globalAlpha = g.base === 'bare' ? 0.35 : 0.7;
+    ctx.lineWidth = 1;
+    if (g.base === 'bare') ctx.setLineDash([3, 3]);
+    roundRect(ctx, g.x + 0.5, g.y + 0.5, g.w - 1, g.h - 1, 6);
+    ctx.stroke();
+    ctx.restore();
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(g.x, g.y, g.w, 16);
+    ctx.clip();
+    ctx.fillStyle = colour;
+    ctx.font = '10.5px ui-monospace, SFMono-Regular, Menlo, monospace';
+    ctx.textBaseline = 'middle';
+    ctx.fillText(g.label, g.x + 6, g.y + 9);
+    ctx.restore();
+  }
+
+  drawPod(s, pulse) {
+    const ctx = this.ctx;
+    const cat = s.data.category;
+    const colour = CATEGORY_COLOURS[cat] || CATEGORY_COLOURS.unknown;
+    const size = POD * s.scale;
+    const x = s.x + (POD - size) / 2;
+    const y = s.y + (POD - size) / 2;
+    if (size < 0.5) return;
+    ctx.save();
+    ctx.globalAlpha = Math.max(0, s.alpha) * (cat === 'terminating' && !s.dying ? pulse : 1);
+    roundRect(ctx, x, y, size, size, 4 * s.scale);
+    if (cat === 'pending') {
+      ctx.setLineDash([3, 2]);
+      ctx.strokeStyle = colour;
+      ctx.lineWidth = 1.5;
+      ctx.stroke();
+    } else {
+      ctx.fillStyle = colour;
+      ctx.fill();
+      // Small glyphs so the status does not rest on colour alone.
+      ctx.strokeStyle = 'rgba(13,17,23,0.85)';
+      ctx.fillStyle = 'rgba(13,17,23,0.85)';
+      ctx.lineWidth = 2;
+      const cx = x + size / 2;
+      const cy = y + size / 2;
+      const r = size / 4;
+      ctx.beginPath();
+      if (cat === 'failed') {
+        ctx.moveTo(cx - r, cy - r); ctx.lineTo(cx + r, cy + r);
+        ctx.moveTo(cx + r, cy - r); ctx.lineTo(cx - r, cy + r);
+        ctx.stroke();
+      } else if (cat === 'completed') {
+        ctx.moveTo(cx - r, cy); ctx.lineTo(cx - r / 3, cy + r * 0.8); ctx.lineTo(cx + r, cy - r * 0.7);
+        ctx.stroke();
+      } else if (cat === 'creating') {
+        ctx.arc(cx, cy, r * 0.6, 0, Math.PI * 2);
+        ctx.fill();
+      } else if (cat === 'notready') {
+        ctx.arc(cx, cy, r * 0.9, 0, Math.PI * 2);
+        ctx.lineWidth = 1.5;
+        ctx.stroke();
+      }
+    }
+    if (this.selected === s.data.key) {
+      ctx.globalAlpha = 1;
+      ctx.setLineDash([]);
+      ctx.strokeStyle = '#e6edf3';
+      ctx.lineWidth = 2;
+      roundRect(ctx, s.x - 3, s.y - 3, POD + 6, POD + 6, 6);
+      ctx.stroke();
+    }
+    ctx.restore();
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * The YAML editor: CodeMirror 6 with YAML highlighting, the examples menu, Apply, per-document
+ * results and inline errors.
+ *
+ * Owns: the editor state, the examples <select> (from `GET /examples`: [{path, text}]), and the
+ * rendering of an apply's answer. `POST /apply {"manifest"}` answers per document; a refused
+ * document (or a YAML syntax error) comes with the line of the editor text where it is, and we
+ * mark that line with a lint diagnostic (red squiggle + gutter marker + message on hover) and
+ * list the message under the editor. Nothing is applied client-side: the server decides.
+ * Hands off: the cluster's reaction arrives as deltas; the results list is the only output here.
+ */
+import { EditorView, basicSetup } from 'codemirror';
+import { EditorState } from '@codemirror/state';
+import { yaml } from '@codemirror/lang-yaml';
+import { lintGutter, setDiagnostics } from '@codemirror/lint';
+import { oneDark } from '@codemirror/theme-one-dark';
+import { ApiError } from './api.js';
+
+const STARTER = `# Pick an example above, or write a manifest, then press Apply.
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web-deploy
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.16
+`;
+
+/**
+ * Normalises the apply answer into [{ok, text, line}] whatever its exact spelling: a list under
+ * `results` (or `documents`), each with `ok`/`error`/`output`/`message` and a 1-based `line`.
+ */
+export function normaliseResults(body) {
+  if (!body || typeof body !== 'object') return [];
+  const list = body.results || body.documents || body.items;
+  const out = [];
+  if (Array.isArray(list)) {
+    for (const r of list) {
+      const err = r.error || (r.ok === false ? (r.message || r.output) : null) || (r.status === 'error' ? r.message : null);
+      const text = err
+        ? (typeof err === 'string' ? err : err.message || JSON.stringify(err))
+        : (r.output || r.message || (r.result && r.kind ? `${r.kind.toLowerCase()}/${r.name} ${r.result}` : r.result) || 'ok');
+      out.push({ ok: !err, text, line: Number(r.line || r.lineNumber || (err && err.line) || 0) || 0 });
+    }
+  } else if (body.error) {
+    out.push({ ok: false, text: typeof body.error === 'string' ? body.error : body.error.message, line: Number(body.line || 0) || 0 });
+  } else if (typeof body.output === 'string') {
+    out.push({ ok: body.exitCode === 0, text: body.output.trim(), line: 0 });
+  }
+  return out;
+}
+
+export class YamlEditor {
+  constructor({ mount, select, applyButton, results }, sandbox, { onApplied } = {}) {
+    this.sandbox = sandbox;
+    this.select = select;
+    this.applyButton = applyButton;
+    this.results = results;
+    this.onApplied = onApplied || (() => {});
+    this.examples = [];
+    this.view = new EditorView({
+      parent: mount,
+      state: EditorState.create({
+        doc: STARTER,
+        extensions: [
+          basicSetup,
+          yaml(),
+          lintGutter(),
+          oneDark,
+          EditorState.tabSize.of(2),
+          EditorView.contentAttributes.of({ 'aria-label': 'YAML manifest' }),
+          EditorView.theme({ '&': { height: '100%' }, '.cm-scroller': { fontFamily: 'var(--mono)' } }),
+        ],
+      }),
+    });
+    select.addEventListener('change', () => {
+      const ex = this.examples.find((e) => e.path === select.value);
+      if (ex) this.setText(ex.text);
+    });
+    applyButton.addEventListener('click', () => this.apply());
+  }
+
+  setExamples(examples) {
+    this.examples = (Array.isArray(examples) ? examples : (examples && examples.examples) || [])
+      .filter((e) => e && e.path)
+      .sort((a, b) => (a.path < b.path ? -1 : 1));
+    const groups = new Map();
+    for (const ex of this.examples) {
+      const dir = ex.path.includes('/') ? ex.path.slice(0, ex.path.lastIndexOf('/')) : '';
+      if (!groups.has(dir)) groups.set(dir, []);
+      groups.get(dir).push(ex);
+    }
+    this.select.length = 1;
+    for (const [dir, list] of groups) {
+      const parent = dir ? document.createElement('optgroup') : this.select;
+      if (dir) parent.label = dir;
+      for (const ex of list) {
+        const opt = document.createElement('option');
+        opt.value = ex.path;
+        opt.textContent = ex.path.slice(dir ? dir.length + 1 : 0);
+        parent.appendChild(opt);
+      }
+      if (dir) this.select.appendChild(parent);
+    }
+  }
+
+  text() { return this.view.state.doc.toString(); }
+
+  setText(text) {
+    this.view.dispatch({ changes: { from: 0, to: this.view.state.doc.length, insert: text } });
+    this.view.dispatch(setDiagnostics(this.view.state, []));
+    this.results.replaceChildren();
+  }
+
+  async apply() {
+    this.applyButton.disabled = true;
+    this.results.setAttribute('aria-busy', 'true');
+    let items;
+    try {
+      const body = await this.sandbox.post('/apply', { manifest: this.text() });
+      items = normaliseResults(body);
+    } catch (e) {
+      items = e instanceof ApiError && e.body ? normaliseResults(e.body) : [];
+      if (!items.length) items = [{ ok: false, text: e.message, line: 0 }];
+    } finally {
+      this.applyButton.disabled = false;
+    }
+    this.show(items);
+    this.results.setAttribute('aria-busy', 'false');
+    this.onApplied(items);
+  }
+
+  show(items) {
+    const doc = this.view.state.doc;
+    const diagnostics = [];
+    this.results.replaceChildren();
+    for (const it of items) {
+      const li = document.createElement('li');
+      li.className = it.ok ? 'ok' : 'err';
+      const line = it.line >= 1 && it.line <= doc.lines ? it.line : 0;
+      if (!it.ok && line) {
+        const l = doc.line(line);
+        diagnostics.push({ from: l.from, to: Math.max(l.to, l.from), severity: 'error', message: it.text, source: 'apply' });
+        const jump = document.createElement('button');
+        jump.type = 'button';
+        jump.className = 'linkish';
+        jump.textContent = `line ${line}`;
+        jump.addEventListener('click', () => {
+          this.view.dispatch({ selection: { anchor: l.from }, scrollIntoView: true });
+          this.view.focus();
+        });
+        li.append(jump, ': ');
+      }
+      li.append(it.text);
+      this.results.appendChild(li);
+    }
+    this.view.dispatch(setDiagnostics(this.view.state, diagnostics));
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * Where things go: a pure function of the mirror's objects (and the page's width) that places
+ * nodes as boxes in a grid, and inside each node the pods bound to it, grouped in outlined blocks
+ * by owner (a ReplicaSet's pods together, labelled with the Deployment and pod-template-hash).
+ * Pods with no spec.nodeName sit in the "unscheduled" tray above the nodes, so scheduling reads
+ * as a move from the tray into a node.
+ *
+ * Owns: geometry only. Hands off: canvas.js draws (and animates towards) these positions;
+ * a11y.js places its focusable elements on the same rectangles. Same input → same output:
+ * every collection is sorted, nothing reads the clock or the DOM.
+ */
+import { podStatus, podCategory, nodeStatus, nodeRole } from './podstatus.js';
+import { keyOf } from './store.js';
+
+export const POD = 18;          // pod shape size (px)
+export const CELL = 24;         // pod pitch inside a group block
+const MARGIN = 16;
+const NODE_GAP = 16;
+const NODE_MIN_W = 250;
+const NODE_MAX_W = 440;
+const NODE_HEAD = 50;
+const NODE_PAD = 10;
+const GROUP_PAD = 6;
+const GROUP_LABEL = 16;
+const GROUP_GAP = 8;
+const TRAY_HEAD = 24;
+
+/** A small stable string hash (FNV-1a) for colour choices. */
+export function hashString(s) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+function controllerRef(pod) {
+  const refs = (pod.metadata && pod.metadata.ownerReferences) || [];
+  return refs.find((r) => r.controller) || refs[0] || null;
+}
+
+/** The group a pod belongs to: its controller (ReplicaSet + template hash), or "bare pods". */
+export function podGroup(pod) {
+  const ref = controllerRef(pod);
+  const ns = pod.metadata.namespace || '';
+  if (!ref) return { key: `${ns}/bare`, label: ns === 'default' ? 'bare pods' : `${ns} · bare pods`, base: 'bare', hash: '' };
+  const hash = (pod.metadata.labels || {})['pod-template-hash'] || '';
+  let base = ref.name;
+  if (hash && ref.kind === 'ReplicaSet' && base.endsWith(`-${hash}`)) base = base.slice(0, -hash.length - 1);
+  const label = hash ? `${base} · ${hash}` : `${ref.kind === 'Node' ? 'static' : ref.kind.toLowerCase()} ${ref.name}`;
+  return { key: `${ns}/${ref.kind}/${ref.name}`, label, base: `${ns}/${base}`, hash };
+}
+
+function byCreation(a, b) {
+  const ta = a.metadata.creationTimestamp || '';
+  const tb = b.metadata.creationTimestamp || '';
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  return a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0;
+}
+
+/** Lays groups of pods out left to right, wrapping, inside `innerW`; returns blocks + height. */
+function flowGroups(groups, x0, y0, innerW) {
+  const maxCols = Math.max(1, Math.floor((innerW - 2 * GROUP_PAD) / CELL));
+  let x = x0;
+  let y = y0;
+  let rowH = 0;
+  const blocks = [];
+  for (const g of groups) {
+    const cols = Math.min(g.pods.length, maxCols);
+    const rows = Math.ceil(g.pods.length / cols);
+    const w = Math.max(cols * CELL + 2 * GROUP_PAD, 0);
+    const h = GROUP_LABEL + rows * CELL + GROUP_PAD;
+    if (x > x0 && x + w > x0 + innerW) {
+      x = x0;
+      y += rowH + GROUP_GAP;
+      rowH = 0;
+    }
+    const pods = g.pods.map((p, i) => ({
+      ...p,
+      x: x + GROUP_PAD + (i % cols) * CELL + (CELL - POD) / 2,
+      y: y + GROUP_LABEL + Math.floor(i / cols) * CELL + (CELL - POD) / 2,
+      size: POD,
+    }));
+    blocks.push({ ...g, x, y, w, h, pods });
+    x += w + GROUP_GAP;
+    rowH = Math.max(rowH, h);
+  }
+  return { blocks, height: blocks.length ? y + rowH - y0 : 0 };
+}
+
+function groupPods(pods) {
+  const groups = new Map();
+  for (const pod of pods) {
+    const g = podGroup(pod);
+    if (!groups.has(g.key)) groups.set(g.key, { ...g, pods: [] });
+    const status = podStatus(pod);
+    groups.get(g.key).pods.push({
+      key: keyOf(pod),
+      name: pod.metadata.name,
+      namespace: pod.metadata.namespace || '',
+      node: (pod.spec && pod.spec.nodeName) || '',
+      status,
+      category: podCategory(pod, status),
+      groupKey: g.key,
+      pod,
+    });
+  }
+  // User workloads first, then kube-system; stable by label within each.
+  return [...groups.values()].sort((a, b) => {
+    const sa = a.key.startsWith('kube-system/') ? 1 : 0;
+    const sb = b.key.startsWith('kube-system/') ? 1 : 0;
+    if (sa !== sb) return sa - sb;
+    return a.label < b.label ? -1 : a.label > b.label ? 1 : 0;
+  });
+}
+
+/**
+ * @param {Iterable<object>} objects  the mirror's objects
+ * @param {{width:number, halted?:Set<string>}} opts
+ */
+export function computeLayout(objects, { width, halted = new Set() }) {
+  const nodesObj = [];
+  const podsObj = [];
+  for (const o of objects) {
+    if (o.kind === 'Node') nodesObj.push(o);
+    else if (o.kind === 'Pod') podsObj.push(o);
+  }
+  nodesObj.sort((a, b) => {
+    // Control plane first, then by name: the kubeadm lab reads master, node1, node2.
+    const ra = nodeRole(a).includes('control-plane') ? 0 : 1;
+    const rb = nodeRole(b).includes('control-plane') ? 0 : 1;
+    if (ra !== rb) return ra - rb;
+    return a.metadata.name < b.metadata.name ? -1 : 1;
+  });
+  podsObj.sort(byCreation);
+  const nodeNames = new Set(nodesObj.map((n) => n.metadata.name));
+  const byNode = new Map(nodesObj.map((n) => [n.metadata.name, []]));
+  const unscheduled = [];
+  for (const p of podsObj) {
+    const n = p.spec && p.spec.nodeName;
+    if (n && nodeNames.has(n)) byNode.get(n).push(p);
+    else unscheduled.push(p);
+  }
+
+  const W = Math.max(width, NODE_MIN_W + 2 * MARGIN);
+  const pods = new Map();
+  const groups = [];
+
+  // The unscheduled tray spans the top.
+  const trayGroups = flowGroups(groupPods(unscheduled), MARGIN + NODE_PAD, MARGIN + TRAY_HEAD, W - 2 * MARGIN - 2 * NODE_PAD);
+  const trayH = TRAY_HEAD + Math.max(trayGroups.height, CELL) + NODE_PAD;
+  const tray = { x: MARGIN, y: MARGIN, w: W - 2 * MARGIN, h: trayH, count: unscheduled.length, groups: trayGroups.blocks };
+  for (const g of trayGroups.blocks) {
+    groups.push({ ...g, node: '' });
+    for (const p of g.pods) pods.set(p.key, p);
+  }
+
+  // Nodes in a grid; every node in a row gets the row's height so the grid stays tidy.
+  const cols = Math.max(1, Math.floor((W - 2 * MARGIN + NODE_GAP) / (NODE_MIN_W + NODE_GAP)));
+  const nodeW = Math.min(NODE_MAX_W, (W - 2 * MARGIN - NODE_GAP * (cols - 1)) / cols);
+  const nodes = [];
+  let y = MARGIN + trayH + NODE_GAP;
+  for (let i = 0; i < nodesObj.length; i += cols) {
+    const row = nodesObj.slice(i, i + cols);
+    const placed = row.map((node, j) => {
+      const name = node.metadata.name;
+      const x = MARGIN + j * (nodeW + NODE_GAP);
+      const flow = flowGroups(groupPods(byNode.get(name)), x + NODE_PAD, y + NODE_HEAD, nodeW - 2 * NODE_PAD);
+      return { node, name, x, flow };
+    });
+    const rowH = Math.max(...placed.map((p) => NODE_HEAD + Math.max(p.flow.height, CELL) + NODE_PAD));
+    for (const p of placed) {
+      const status = nodeStatus(p.node);
+      const podCount = byNode.get(p.name).length;
+      nodes.push({
+        key: keyOf(p.node), name: p.name, x: p.x, y, w: nodeW, h: rowH,
+        status, role: nodeRole(p.node), halted: halted.has(p.name), podCount,
+        groups: p.flow.blocks,
+      });
+      for (const g of p.flow.blocks) {
+        groups.push({ ...g, node: p.name });
+        for (const pod of g.pods) pods.set(pod.key, pod);
+      }
+    }
+    y += rowH + NODE_GAP;
+  }
+  return { width: W, height: y + MARGIN - NODE_GAP, tray, nodes, groups, pods };
+}

@@ -1,0 +1,138 @@
+/**
+ * The page's entry point: opens this tab's sandbox, joins it over Socket.IO and wires the parts.
+ *
+ * Data flows one way: server → Mirror (snapshot, then deltas) → layout (pure) → canvas and the
+ * accessible mirror. User actions (editor, terminal, clock, node menu, pod panel) go to the
+ * server over HTTP and come back only as deltas. After a reconnect we rejoin with
+ * `since: <last rv>` and the server sends what we missed or a fresh snapshot.
+ * `body[data-state]` says where start-up is (loading → live | offline | error) for people and tests.
+ */
+import { io } from 'socket.io-client';
+import { Sandbox } from './api.js';
+import { Mirror } from './store.js';
+import { computeLayout } from './layout.js';
+import { CanvasView } from './canvas.js';
+import { A11yMirror } from './a11y.js';
+import { ClockControls } from './clock.js';
+import { Terminal } from './terminal.js';
+import { YamlEditor } from './editor.js';
+import { Panels } from './panels.js';
+
+const $ = (sel) => document.querySelector(sel);
+
+function setConn(text, state) {
+  const c = $('#conn');
+  c.textContent = text;
+  c.dataset.state = state;
+}
+
+function loadHalted(id) {
+  try { return new Set(JSON.parse(sessionStorage.getItem(`kubeplay.halted.${id}`) || '[]')); } catch { return new Set(); }
+}
+
+async function start() {
+  document.body.dataset.state = 'loading';
+  let opened;
+  try {
+    opened = await Sandbox.open();
+  } catch (e) {
+    document.body.dataset.state = 'error';
+    setConn(`cannot reach the server: ${e.message}`, 'error');
+    return;
+  }
+  const { sandbox, examples } = opened;
+  document.body.dataset.sandbox = sandbox.id;
+
+  const mirror = new Mirror();
+  // Which machines are halted is not an API object: the page remembers what it did (per
+  // sandbox, across reloads), and takes the server's word when a message carries `machines`.
+  const halted = loadHalted(sandbox.id);
+  const saveHalted = () => sessionStorage.setItem(`kubeplay.halted.${sandbox.id}`, JSON.stringify([...halted].sort()));
+
+  const stage = $('#stage');
+  const canvas = new CanvasView($('#canvas'));
+  const terminal = new Terminal({ out: $('#term-out'), form: $('#term-form'), input: $('#term-in') }, sandbox);
+  const notify = (msg) => terminal.print(`${msg}\n`, 'err');
+  const clock = new ClockControls($('#clock'), sandbox, { onError: notify });
+
+  let layoutPending = false;
+  let firstPaint = true;
+  let lastWidth = 0;
+  const relayout = () => {
+    if (layoutPending) return;
+    layoutPending = true;
+    requestAnimationFrame(() => {
+      layoutPending = false;
+      const width = stage.clientWidth;
+      const layout = computeLayout(mirror.objects.values(), { width, halted });
+      const instant = firstPaint || width !== lastWidth;
+      firstPaint = false;
+      lastWidth = width;
+      canvas.setLayout(layout, { instant });
+      a11y.update(layout);
+    });
+  };
+
+  const panels = new Panels($('#popover'), {
+    mirror, sandbox, terminal, halted,
+    onHaltedChange: () => { saveHalted(); relayout(); },
+    onSelect: (key) => canvas.setSelected(key),
+    onError: notify,
+  });
+  const a11y = new A11yMirror($('#mirror'), {
+    onNode: (name, opener) => panels.openNode(name, opener),
+    onPod: (key, opener) => panels.openPod(key, opener),
+  });
+
+  const editor = new YamlEditor({
+    mount: $('#editor'), select: $('#examples'), applyButton: $('#apply'), results: $('#apply-results'),
+  }, sandbox);
+  editor.setExamples(examples);
+
+  mirror.subscribe(({ changed }) => {
+    clock.show(mirror.clock);
+    if (changed.size) {
+      relayout();
+      panels.refresh(changed);
+    }
+  });
+  new ResizeObserver(() => { if (stage.clientWidth !== lastWidth) relayout(); }).observe(stage);
+
+  const takeMachines = (msg) => {
+    if (!Array.isArray(msg.machines)) return;
+    halted.clear();
+    for (const m of msg.machines) if (m && m.up === false) halted.add(m.name);
+    saveHalted();
+  };
+
+  const socket = io({ transports: ['polling', 'websocket'] });
+  socket.on('connect', () => {
+    setConn('live', 'live');
+    const join = { sandbox: sandbox.id };
+    if (mirror.rv !== null) join.since = mirror.rv;
+    socket.emit('join', join);
+  });
+  socket.on('disconnect', () => setConn('reconnecting…', 'offline'));
+  socket.on('connect_error', () => setConn('reconnecting…', 'offline'));
+  socket.on('snapshot', (msg) => {
+    takeMachines(msg);
+    mirror.applySnapshot(msg);
+    clock.show(msg.clock, true);
+    document.body.dataset.state = 'live';
+  });
+  socket.on('delta', (msg) => {
+    takeMachines(msg);
+    mirror.applyDelta(msg);
+  });
+  socket.on('join_error', (msg) => {
+    // The server forgot this sandbox (e.g. its data dir was wiped): start a fresh one.
+    if (msg && /not found|no such/i.test(msg.error || msg.message || '')) {
+      Sandbox.forget();
+      location.reload();
+    } else {
+      notify(`server: ${(msg && (msg.error || msg.message)) || 'error'}`);
+    }
+  });
+}
+
+start();

@@ -1,0 +1,207 @@
+/**
+ * The node menu and the pod panel, shown in one popover next to what was clicked.
+ *
+ * Owns: the popover's content and focus handling (Escape or a click outside closes it and
+ * focus returns to the opener). Node menu: Fail node / Recover node (`POST /nodes/<n>/fail|recover`)
+ * and Cordon / Uncordon (kubectl, through the terminal so the command is visible). Pod panel:
+ * name, namespace, node, IP, status, containers with state and restarts; Delete runs
+ * `kubectl delete pod` in the terminal, Kill container posts `/pods/<ns>/<name>/containers/<c>/kill`.
+ * The panel re-renders from the mirror while open, so the status shown follows the cluster.
+ * Hands off: all effects go through the server and come back as deltas.
+ */
+import { podStatus, podRestarts, podReadyCount, nodeStatus } from './podstatus.js';
+
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') e.className = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else if (v !== undefined && v !== null && v !== false) e.setAttribute(k, v === true ? '' : v);
+  }
+  e.append(...children.filter((c) => c !== null && c !== undefined));
+  return e;
+}
+
+function containerState(cs) {
+  const st = (cs && cs.state) || {};
+  if (st.running) return 'Running';
+  if (st.waiting) return `Waiting: ${st.waiting.reason || ''}`.trim();
+  if (st.terminated) return `Terminated: ${st.terminated.reason || `exit ${st.terminated.exitCode}`}`;
+  return 'Waiting';
+}
+
+export class Panels {
+  constructor(root, { mirror, sandbox, terminal, halted, onHaltedChange, onSelect, onError }) {
+    this.root = root;
+    this.mirror = mirror;
+    this.sandbox = sandbox;
+    this.terminal = terminal;
+    this.halted = halted;
+    this.onHaltedChange = onHaltedChange;
+    this.onSelect = onSelect;
+    this.onError = onError;
+    this.current = null; // {type:'node'|'pod', id, opener}
+    document.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && this.current) this.close();
+    });
+    document.addEventListener('pointerdown', (e) => {
+      if (!this.current || root.contains(e.target)) return;
+      if (this.current.opener && this.current.opener.contains(e.target)) return;
+      this.close(false);
+    }, true);
+  }
+
+  close(restoreFocus = true) {
+    const cur = this.current;
+    this.current = null;
+    this.root.hidden = true;
+    this.root.replaceChildren();
+    this.onSelect(null);
+    if (restoreFocus && cur && cur.opener && cur.opener.isConnected) cur.opener.focus();
+  }
+
+  position(opener) {
+    const r = opener.getBoundingClientRect();
+    const pw = this.root.offsetWidth || 300;
+    const ph = this.root.offsetHeight || 200;
+    let x = r.right + 8;
+    if (x + pw > window.innerWidth - 8) x = Math.max(8, r.left - pw - 8);
+    let y = Math.min(r.top, window.innerHeight - ph - 8);
+    y = Math.max(8, y);
+    this.root.style.left = `${x + window.scrollX}px`;
+    this.root.style.top = `${y + window.scrollY}px`;
+  }
+
+  openNode(name, opener) {
+    this.current = { type: 'node', id: name, opener };
+    this.onSelect(null);
+    this.renderNode();
+    this.root.hidden = false;
+    this.position(opener);
+    const first = this.root.querySelector('[role=menuitem]:not([disabled])');
+    if (first) first.focus();
+  }
+
+  renderNode() {
+    const name = this.current.id;
+    const node = this.mirror.get('Node', '', name);
+    const halted = this.halted.has(name);
+    const status = node ? nodeStatus(node) : 'gone';
+    const cordoned = node && node.spec && node.spec.unschedulable;
+    const item = (label, action, disabled) => el('button', {
+      type: 'button', role: 'menuitem', class: 'menuitem', disabled: disabled || undefined,
+      onclick: async () => { this.close(); await action(); },
+    }, label);
+    const menu = el('div', { role: 'menu', 'aria-label': `Node ${name}`, class: 'menu', onkeydown: (e) => this.menuKeys(e) },
+      item('Fail node', () => this.nodeAction(name, 'fail'), halted),
+      item('Recover node', () => this.nodeAction(name, 'recover'), !halted && status.startsWith('Ready')),
+      cordoned
+        ? item('Uncordon', () => this.terminal.run(`kubectl uncordon ${name}`))
+        : item('Cordon', () => this.terminal.run(`kubectl cordon ${name}`)),
+    );
+    this.root.replaceChildren(
+      el('div', { class: 'pop-head' }, el('strong', {}, name), el('span', { class: 'muted' }, halted ? `${status} · halted` : status)),
+      menu,
+    );
+  }
+
+  menuKeys(e) {
+    const items = [...this.root.querySelectorAll('[role=menuitem]:not([disabled])')];
+    const i = items.indexOf(document.activeElement);
+    if (e.key === 'ArrowDown') { items[(i + 1) % items.length].focus(); e.preventDefault(); }
+    if (e.key === 'ArrowUp') { items[(i - 1 + items.length) % items.length].focus(); e.preventDefault(); }
+  }
+
+  async nodeAction(name, action) {
+    try {
+      await this.sandbox.post(`/nodes/${encodeURIComponent(name)}/${action}`);
+      if (action === 'fail') this.halted.add(name); else this.halted.delete(name);
+      this.onHaltedChange();
+    } catch (e) {
+      this.onError(`${action} ${name}: ${e.message}`);
+    }
+  }
+
+  openPod(key, opener) {
+    this.current = { type: 'pod', id: key, opener };
+    this.onSelect(key);
+    this.renderPod();
+    this.root.hidden = false;
+    this.position(opener);
+    const close = this.root.querySelector('.pop-close');
+    if (close) close.focus();
+  }
+
+  renderPod() {
+    const key = this.current.id;
+    const pod = this.mirror.objects.get(key);
+    const [, ns, name] = key.split('/');
+    if (!pod) {
+      this.root.replaceChildren(el('div', { role: 'dialog', 'aria-label': `Pod ${name}`, class: 'dialog' },
+        el('div', { class: 'pop-head' }, el('strong', {}, name),
+          el('button', { type: 'button', class: 'pop-close', 'aria-label': 'Close', onclick: () => this.close() }, '×')),
+        el('p', { class: 'muted' }, 'This pod no longer exists.')));
+      return;
+    }
+    const st = pod.status || {};
+    const statuses = new Map((st.containerStatuses || []).map((c) => [c.name, c]));
+    const row = (k, v) => [el('dt', {}, k), el('dd', {}, v || '—')];
+    const owner = ((pod.metadata.ownerReferences || [])[0]);
+    const containers = ((pod.spec && pod.spec.containers) || []).map((c) => {
+      const cs = statuses.get(c.name);
+      return el('li', { class: 'container' },
+        el('div', {}, el('strong', {}, c.name), ' ', el('span', { class: 'muted mono' }, c.image)),
+        el('div', { class: 'muted' }, `${containerState(cs)} · ready ${cs && cs.ready ? 'yes' : 'no'} · restarts ${(cs && cs.restartCount) || 0}`),
+        el('button', {
+          type: 'button', class: 'btn btn-small', disabled: !(cs && cs.state && cs.state.running) || undefined,
+          onclick: () => this.killContainer(ns, name, c.name),
+        }, `Kill container ${c.name}`));
+    });
+    const status = podStatus(pod);
+    this.root.replaceChildren(el('div', { role: 'dialog', 'aria-label': `Pod ${name}`, class: 'dialog' },
+      el('div', { class: 'pop-head' }, el('strong', { class: 'mono' }, name),
+        el('button', { type: 'button', class: 'pop-close', 'aria-label': 'Close', onclick: () => this.close() }, '×')),
+      el('dl', { class: 'facts' },
+        ...row('Status', status),
+        ...row('Ready', podReadyCount(pod)),
+        ...row('Restarts', String(podRestarts(pod))),
+        ...row('Namespace', ns),
+        ...row('Node', pod.spec && pod.spec.nodeName),
+        ...row('IP', st.podIP),
+        ...row('Owner', owner ? `${owner.kind}/${owner.name}` : 'none (bare pod)'),
+        ...row('Created', pod.metadata.creationTimestamp)),
+      el('h3', {}, 'Containers'),
+      el('ul', { class: 'containers' }, ...containers),
+      el('div', { class: 'actions' },
+        el('button', {
+          type: 'button', class: 'btn btn-danger', disabled: !!pod.metadata.deletionTimestamp || undefined,
+          onclick: () => this.terminal.run(`kubectl delete pod ${name}${ns && ns !== 'default' ? ` -n ${ns}` : ''}`),
+        }, 'Delete pod'))));
+  }
+
+  async killContainer(ns, name, container) {
+    try {
+      await this.sandbox.post(`/pods/${encodeURIComponent(ns)}/${encodeURIComponent(name)}/containers/${encodeURIComponent(container)}/kill`);
+    } catch (e) {
+      this.onError(`kill ${name}/${container}: ${e.message}`);
+    }
+  }
+
+  /** Called after each mirror change: keeps an open panel in step with the cluster. */
+  refresh(changed) {
+    if (!this.current || this.root.hidden) return;
+    if (this.current.type === 'pod' && changed.has(this.current.id)) {
+      const focusedLabel = document.activeElement && this.root.contains(document.activeElement) ? document.activeElement.textContent : null;
+      this.renderPod();
+      if (focusedLabel) {
+        const again = [...this.root.querySelectorAll('button')].find((b) => b.textContent === focusedLabel);
+        if (again) again.focus();
+      }
+    } else if (this.current.type === 'node' && changed.has(`Node//${this.current.id}`)) {
+      const idx = [...this.root.querySelectorAll('[role=menuitem]')].indexOf(document.activeElement);
+      this.renderNode();
+      const items = this.root.querySelectorAll('[role=menuitem]');
+      if (idx >= 0 && items[idx]) items[idx].focus();
+    }
+  }
+}
