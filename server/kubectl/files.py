@@ -1,0 +1,211 @@
+"""Where a write verb's objects come from: ``-f`` sources, and the objects its arguments name.
+
+Owns: reading ``-f`` the way kubectl's resource builder does — ``-f -`` is stdin (reported as
+``STDIN``), ``-f NAME`` a file or directory of the sandbox's workspace (``cluster.workspace``,
+path → text; a bare file name also finds ``lessons/NAME``), several ``-f`` in order, every
+document of a multi-document file — and turning documents, ``TYPE NAME``/``TYPE/NAME`` arguments,
+``-l`` and ``--all`` into a list of ``Ref`` (resource, namespace, name, source file) that delete,
+label, scale, rollout … act on. Errors keep kubectl's wording (``error: the path "x.yml" does not
+exist``) and are returned per document, so one bad document does not stop the others.
+
+Hands off: turning manifest text into objects and refusing removed API versions to
+``server.sim.admission`` (``parse_manifests``); resource words and selectors to ``resolve``.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import yaml
+
+from ..sim import admission
+from ..sim.api import ApiError
+from ..sim.resources import REMOVED_VERSIONS, Resource, lookup
+from ..sim.store import Obj
+from . import resolve
+from .parse import Invocation, KubectlError
+
+if TYPE_CHECKING:
+    from ..sim.cluster import Cluster
+
+STDIN = "STDIN"
+MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass
+class Document:
+    """One object read from a ``-f`` source, or the error that document gave."""
+
+    source: str
+    obj: Obj | None = None
+    error: str | None = None  # a complete kubectl error line, printed as is
+
+
+@dataclass
+class Ref:
+    """One object a command acts on."""
+
+    resource: Resource
+    namespace: str  # "" for cluster-scoped kinds
+    name: str
+    source: str = ""  # the -f file it was read from ("" when named on the command line)
+
+    @property
+    def display(self) -> str:
+        """``deployment.apps/web``: how kubectl's name printer writes it."""
+        return f"{self.resource.qualified}/{self.name}"
+
+
+def examples_workspace(root: str | Path | None = None) -> dict[str, str]:
+    """The repository's ``examples/`` as a workspace dict (what the web layer gives a sandbox)."""
+    base = Path(root) if root else Path(__file__).resolve().parents[2] / "examples"
+    return {p.relative_to(base).as_posix(): p.read_text() for p in sorted(base.rglob("*"))
+            if p.is_file() and p.suffix in MANIFEST_SUFFIXES}
+
+
+def _workspace_files(workspace: dict[str, str], name: str, recursive: bool) -> tuple[list[str], bool] | None:
+    """The workspace paths ``name`` stands for and whether it named a directory: a file, a
+    directory's manifests, or a bare file name found in a sub-directory; None when nothing matches."""
+    path = posixpath.normpath(name.strip()).lstrip("/")
+    if path in workspace:
+        return [path], False
+    prefix = "" if path in (".", "") else path.rstrip("/") + "/"
+    inside = sorted(p for p in workspace if p.startswith(prefix))
+    if inside:
+        if not recursive:
+            inside = [p for p in inside if "/" not in p[len(prefix):]]
+        return [p for p in inside if p.endswith(MANIFEST_SUFFIXES)], True
+    if "/" not in path:
+        found = sorted(p for p in workspace if posixpath.basename(p) == path)
+        if found:
+            return found[:1], False
+    return None
+
+
+def read_sources(cluster: Cluster, filenames: list[str], stdin: str, recursive: bool = False
+                 ) -> list[tuple[str, str]]:
+    """``(source name, text)`` for every ``-f``; a missing path ends the command as kubectl does.
+    The source name is what kubectl reports in errors: the path typed, or ``dir/file`` for a
+    directory's files, or ``STDIN``."""
+    out: list[tuple[str, str]] = []
+    workspace = getattr(cluster, "workspace", None) or {}
+    for name in filenames:
+        if name == "-":
+            out.append((STDIN, stdin))
+            continue
+        if name.startswith(("http://", "https://")):
+            raise KubectlError(f'error: unable to read URL "{name}", server reported 404 Not Found, status code=404')
+        found = _workspace_files(workspace, name, recursive)
+        if found is None:
+            raise KubectlError(f'error: the path "{name}" does not exist')
+        paths, is_dir = found
+        if is_dir:
+            base = name.rstrip("/")
+            out.extend((posixpath.join(base, posixpath.relpath(p, posixpath.normpath(base).lstrip("/")))
+                        if base not in (".", "") else p, workspace[p]) for p in paths)
+        else:
+            out.append((name, workspace[paths[0]]))
+    return out
+
+
+def _parse(text: str, source: str) -> list[Document]:
+    """The documents of one source. Uses the admission layer's parser (limits, removed API
+    versions); YAML that cannot be parsed is one error for the whole source, as in kubectl."""
+    parse_manifests = getattr(admission, "parse_manifests", None)
+    if parse_manifests is not None:
+        manifest_error = getattr(admission, "ManifestError", ValueError)
+        try:
+            objs = parse_manifests(text, source)
+        except ApiError as e:
+            return [Document(source, error=f"Error from server ({e.reason}): {e.message}")]
+        except manifest_error as e:  # type: ignore[misc]
+            msg = str(e)
+            return [Document(source, error=msg if msg.startswith(("error", "Error")) else f"error: {msg}")]
+        return [d if isinstance(d, Document) else Document(source, obj=d) for d in objs]
+    try:
+        docs = [d for d in yaml.safe_load_all(text) if d is not None]
+    except yaml.YAMLError as e:
+        return [Document(source, error=f"error: error parsing {source}: error converting YAML to JSON: yaml: {e}")]
+    out = []
+    for d in docs:
+        if not isinstance(d, dict):
+            out.append(Document(source, error=f"error: error parsing {source}: json: cannot unmarshal "
+                                              "string into Go value of type map[string]interface {}"))
+            continue
+        api_version, kind = d.get("apiVersion", ""), d.get("kind", "")
+        if api_version in REMOVED_VERSIONS:
+            name = (d.get("metadata") or {}).get("name", "")
+            ns = (d.get("metadata") or {}).get("namespace", "")
+            out.append(Document(source, error=(
+                f'error: resource mapping not found for name: "{name}" namespace: "{ns}" from "{source}": '
+                f'no matches for kind "{kind}" in version "{api_version}"\nensure CRDs are installed first')))
+            continue
+        out.append(Document(source, obj=d))
+    return out
+
+
+def load_documents(cluster: Cluster, filenames: list[str], stdin: str, recursive: bool = False
+                   ) -> list[Document]:
+    docs: list[Document] = []
+    for source, text in read_sources(cluster, filenames, stdin, recursive):
+        docs.extend(_parse(text, source))
+    return docs
+
+
+def resource_of(obj: Obj) -> Resource:
+    """The Resource of a manifest's kind (the API version was already checked by admission)."""
+    r = lookup(str(obj.get("kind", ""))) if obj.get("kind") else None
+    if r is None or r.kind != obj.get("kind"):
+        raise KubectlError(f'error: resource mapping not found for name: "{(obj.get("metadata") or {}).get("name", "")}"'
+                           f' namespace: "" from "": no matches for kind "{obj.get("kind", "")}" in version '
+                           f'"{obj.get("apiVersion", "")}"\nensure CRDs are installed first')
+    return r
+
+
+def doc_namespace(r: Resource, obj: Obj, default: str) -> str:
+    if not r.namespaced:
+        return ""
+    return (obj.get("metadata") or {}).get("namespace") or default
+
+
+def gather(inv: Invocation, args: list[str], *, verb: str, selector: str | None = None,
+           select_all: bool = False, all_namespaces: bool = False, allow_empty: bool = False
+           ) -> tuple[list[Ref], list[str]]:
+    """The objects a command names (-f files, ``TYPE NAME…``, ``TYPE/NAME``, ``TYPE -l …``,
+    ``TYPE --all``), and the per-document errors met on the way.
+
+    Named objects are not fetched here: the caller's request meets NotFound as kubectl's does.
+    """
+    filenames = inv.flags.get("filename") or []
+    refs: list[Ref] = []
+    errors: list[str] = []
+    if filenames:
+        if args:
+            raise KubectlError(f"error: Unexpected args: {args}\nSee 'kubectl {inv.command} -h' for help and examples")
+        for doc in load_documents(inv.cluster, filenames, inv.stdin, bool(inv.flags.get("recursive"))):
+            if doc.error:
+                errors.append(doc.error)
+                continue
+            assert doc.obj is not None
+            r = resource_of(doc.obj)
+            refs.append(Ref(r, doc_namespace(r, doc.obj, inv.namespace), doc.obj["metadata"]["name"], doc.source))
+        return refs, errors
+    if not args:
+        raise KubectlError("error: You must provide one or more resources by argument or filename.\n"
+                           "Example resource specifications include:\n"
+                           "   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'")
+    namespace = None if all_namespaces else inv.namespace
+    for target in resolve.targets(args, verb=verb):
+        r = target.resource
+        if target.names:
+            refs.extend(Ref(r, inv.namespace if r.namespaced else "", n) for n in target.names)
+        elif selector is not None or select_all or allow_empty:
+            for obj in resolve.list_objects(inv.cluster, r, namespace, selector):
+                meta = obj["metadata"]
+                refs.append(Ref(r, meta.get("namespace") or "", meta["name"]))
+        else:
+            raise KubectlError("error: resource(s) were provided, but no name was specified")
+    return refs, errors

@@ -1,0 +1,311 @@
+"""kubectl apply and create: putting objects into the cluster from files and from flags.
+
+Owns: ``apply -f`` (client-side apply: created / configured / unchanged per document, every
+document tried even when an earlier one fails, exit code 1 if any failed), ``create -f``,
+``create deployment NAME --image=I [--replicas] [--port] [-- command…]`` and ``create
+namespace``, with ``--dry-run=client|server`` and ``-o name|yaml|json``. Messages and errors are
+kubectl v1.32's (``deployment.apps/web created``, ``Error from server (AlreadyExists): error when
+creating "x.yml": …``, ``error: failed to create deployment: …``).
+
+Hands off: reading ``-f`` to ``files``; merging, validation, defaulting and storage to
+``server.sim.api`` (``apply``/``create``), whose ``ApiError`` carries the apiserver's words.
+Also holds the small output helpers the other write verbs share (``printed``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import yaml
+
+from ...sim.api import LAST_APPLIED, ApiError, three_way_merge
+from ...sim.resources import BY_KIND, Resource
+from ...sim.store import Obj, deep_copy
+from ..files import STDIN, doc_namespace, load_documents, resource_of
+from ..parse import Flag, Invocation, KubectlError, Result, command
+
+DRY_RUN_SUFFIX = {"client": " (dry run)", "server": " (server dry run)"}
+
+FILE_FLAGS = [Flag("filename", "f", "list"), Flag("recursive", "R"), Flag("kustomize", "k", "str")]
+OUTPUT_FLAGS = [Flag("output", "o", "str"), Flag("dry-run", kind="str", default="none"),
+                Flag("show-managed-fields"), Flag("template", kind="str")]
+
+
+# -- output helpers shared by the write verbs ----------------------------------------------------
+
+def dry_run_mode(inv: Invocation) -> str:
+    """``none`` | ``client`` | ``server`` from ``--dry-run`` with kubectl's validation."""
+    value = inv.flags.get("dry-run") or "none"
+    if value in ("true",):  # the deprecated bare --dry-run meant client
+        return "client"
+    if value in ("false",):
+        return "none"
+    if value not in ("none", "client", "server"):
+        raise KubectlError(f'error: Invalid dry-run value ({value}). Must be "none", "server", or "client".')
+    return value
+
+
+def check_output(inv: Invocation, allowed: tuple[str, ...] = ("", "name", "yaml", "json")) -> str:
+    out = inv.flags.get("output") or ""
+    if out not in allowed:
+        raise KubectlError(f'error: unable to match a printer suitable for the output format "{out}", '
+                           'allowed formats are: json,name,yaml')
+    return out
+
+
+def render(obj: Obj, fmt: str) -> str:
+    """An object as ``-o yaml`` / ``-o json`` prints it (keys sorted as Go's map encoding does)."""
+    if fmt == "json":
+        return json.dumps(obj, indent=4, sort_keys=True, ensure_ascii=False) + "\n"
+    return yaml.safe_dump(obj, sort_keys=True, default_flow_style=False, allow_unicode=True, width=10**6)
+
+
+def printed(resource: Resource, name: str, operation: str, fmt: str = "", obj: Obj | None = None,
+            dry_run: str = "none") -> str:
+    """One line of kubectl's name printer (``deployment.apps/web created``), or the object for
+    ``-o yaml|json``, or just ``kind/name`` for ``-o name``."""
+    if fmt in ("yaml", "json") and obj is not None:
+        return render(obj, fmt)
+    if fmt == "name":
+        return f"{resource.qualified}/{name}\n"
+    return f"{resource.qualified}/{name} {operation}{DRY_RUN_SUFFIX.get(dry_run, '')}\n"
+
+
+def with_source(verb: str, source: str, e: ApiError) -> str:
+    """``AddSourceToErr``: the source file goes into the server's message."""
+    msg = f'error when {verb} "{source}": {e.message}' if source else e.message
+    return f"Error from server ({e.reason}): {msg}"
+
+
+def _finish(out: list[str], errors: list[str]) -> Result:
+    text = "".join(out) + "".join(e if e.endswith("\n") else e + "\n" for e in errors)
+    return Result(text, 1 if errors else 0)
+
+
+# -- apply ------------------------------------------------------------------------------------------
+
+def _apply_dry_run(inv: Invocation, obj: Obj, mode: str) -> tuple[Obj, str]:
+    """What ``apply`` would do, without storing anything (client: no server checks beyond the
+    existence lookup; server: full validation and defaulting)."""
+    api = inv.cluster.api
+    r = resource_of(obj)
+    ns = doc_namespace(r, obj, inv.namespace)
+    existing = inv.cluster.store.get(r.kind, ns, obj["metadata"].get("name", ""))
+    if existing is None:
+        if mode == "server":
+            return api.create(obj, inv.namespace, dry_run=True), "created"
+        return obj, "created"
+    last = json.loads((existing["metadata"].get("annotations") or {}).get(LAST_APPLIED, "{}"))
+    applied = deep_copy(obj)
+    if r.namespaced:
+        applied.setdefault("metadata", {})["namespace"] = ns
+    merged = three_way_merge(existing, last, applied)
+    merged["metadata"].setdefault("annotations", {})[LAST_APPLIED] = json.dumps(
+        applied, separators=(",", ":"), sort_keys=True)
+    if mode == "server":
+        _, merged = api._prepare(merged, inv.namespace)  # validation and defaults, nothing stored
+    return merged, "unchanged" if merged == existing else "configured"
+
+
+@command("apply", flags=[*FILE_FLAGS, *OUTPUT_FLAGS, Flag("validate", kind="str"), Flag("force"),
+                         Flag("server-side"), Flag("force-conflicts"), Flag("field-manager", kind="str"),
+                         Flag("prune"), Flag("selector", "l", "str"), Flag("all"), Flag("overwrite"),
+                         Flag("wait"), Flag("grace-period", kind="int"), Flag("timeout", kind="str"),
+                         Flag("record"), Flag("cascade", kind="str")])
+def apply(inv: Invocation) -> Result:
+    fmt = check_output(inv)
+    mode = dry_run_mode(inv)
+    if inv.flags.get("server-side") and mode == "client":
+        raise KubectlError("error: --dry-run=client doesn't work with --server-side (did you mean --dry-run=server instead?)")
+    if inv.args:
+        raise KubectlError(f"error: Unexpected args: {inv.args}\nSee 'kubectl apply -h' for help and examples")
+    if not inv.flags.get("filename"):
+        raise KubectlError("error: must specify one of -f and -k")
+    out: list[str] = []
+    errors: list[str] = []
+    docs = load_documents(inv.cluster, inv.flags["filename"], inv.stdin, bool(inv.flags.get("recursive")))
+    if not docs:
+        raise KubectlError("error: no objects passed to apply")
+    for doc in docs:
+        if doc.error:
+            errors.append(doc.error)
+            continue
+        obj = doc.obj
+        assert obj is not None
+        meta = obj.get("metadata") or {}
+        if not meta.get("name") and meta.get("generateName"):
+            errors.append(f"error: from {meta['generateName']}: cannot use generate name with apply")
+            continue
+        try:
+            r = resource_of(obj)
+            ns = doc_namespace(r, obj, inv.namespace)
+            existing = inv.cluster.store.peek(r.kind, ns, meta.get("name", ""))
+            if mode != "none":
+                stored, status = _apply_dry_run(inv, obj, mode)
+            else:
+                if existing is not None and LAST_APPLIED not in (existing["metadata"].get("annotations") or {}):
+                    out.append(f"Warning: resource {r.plural}{'.' + r.group if r.group else ''}/{meta['name']} is "
+                               f"missing the {LAST_APPLIED} annotation which is required by kubectl apply. kubectl "
+                               "apply should only be used on resources created declaratively by either kubectl "
+                               "create --save-config or kubectl apply. The missing annotation will be patched "
+                               "automatically.\n")
+                stored, status = inv.cluster.api.apply(obj, inv.namespace)
+        except ApiError as e:
+            if existing is None:
+                errors.append(with_source("creating", doc.source, e))
+            else:
+                patch = json.dumps(obj, separators=(",", ":"), sort_keys=True)
+                r = BY_KIND[obj["kind"]]
+                errors.append(
+                    f"Error from server ({e.reason}): error when applying patch:\n{patch}\nto:\n"
+                    f'Resource: "{r.api_version}, Resource={r.plural}", GroupVersionKind: '
+                    f'"{r.api_version}, Kind={r.kind}"\nName: "{meta.get("name")}", Namespace: "{ns}"\n'
+                    f'for: "{doc.source}": error when patching "{doc.source}": {e.message}')
+            continue
+        except KubectlError as e:
+            errors.append(e.message)
+            continue
+        out.append(printed(r, stored["metadata"].get("name") or meta.get("name", ""), status, fmt, stored, mode))
+    return _finish(out, errors)
+
+
+# -- create -----------------------------------------------------------------------------------------
+
+@command("create", flags=[*FILE_FLAGS, *OUTPUT_FLAGS, Flag("validate", kind="str"), Flag("edit"),
+                          Flag("save-config"), Flag("field-manager", kind="str"), Flag("selector", "l", "str"),
+                          Flag("raw", kind="str"), Flag("windows-line-endings"), Flag("record")])
+def create(inv: Invocation) -> Result:
+    fmt = check_output(inv)
+    mode = dry_run_mode(inv)
+    if inv.args:
+        raise KubectlError(f"error: Unexpected args: {inv.args}\nSee 'kubectl create -h' for help and examples")
+    if not inv.flags.get("filename"):
+        raise KubectlError("error: must specify one of -f and -k")
+    out: list[str] = []
+    errors: list[str] = []
+    for doc in load_documents(inv.cluster, inv.flags["filename"], inv.stdin, bool(inv.flags.get("recursive"))):
+        if doc.error:
+            errors.append(doc.error)
+            continue
+        obj = deep_copy(doc.obj)
+        assert obj is not None
+        try:
+            r = resource_of(obj)
+            if inv.flags.get("save-config"):
+                obj.setdefault("metadata", {}).setdefault("annotations", {})[LAST_APPLIED] = json.dumps(
+                    obj, separators=(",", ":"), sort_keys=True)
+            stored = obj if mode == "client" else inv.cluster.api.create(obj, inv.namespace,
+                                                                          dry_run=mode == "server")
+        except ApiError as e:
+            errors.append(with_source("creating", doc.source, e))
+            continue
+        except KubectlError as e:
+            errors.append(e.message)
+            continue
+        name = stored["metadata"].get("name") or stored["metadata"].get("generateName", "")
+        out.append(printed(r, name, "created", fmt, stored, mode))
+    return _finish(out, errors)
+
+
+def _container_name(image: str, cluster: Any) -> str:
+    """kubectl's name for a container made from an image: the last path part without tag or
+    digest; ``.``/``_`` become ``-`` plus a random suffix (from the sandbox's seeded RNG)."""
+    name = image.split("/")[-1].split(":")[0].split("@")[0]
+    if "_" in name or "." in name:
+        suffix = "".join(cluster.clock.rng.choice("bcdfghjklmnpqrstvwxz2456789") for _ in range(5))
+        name = f"{name.replace('_', '-').replace('.', '-')}-{suffix}"
+    return name
+
+
+def _single_name(inv: Invocation, what: str) -> str:
+    if len(inv.args) != 1:
+        raise KubectlError(f"error: exactly one NAME is required, got {len(inv.args)}\n"
+                           f"See 'kubectl create {what} -h' for help and examples")
+    return inv.args[0]
+
+
+def _create_generated(inv: Invocation, obj: Obj, what: str, wrap: bool) -> Result:
+    fmt = check_output(inv)
+    mode = dry_run_mode(inv)
+    r = BY_KIND[obj["kind"]]
+    if inv.flags.get("save-config"):
+        obj["metadata"].setdefault("annotations", {})[LAST_APPLIED] = json.dumps(obj, separators=(",", ":"),
+                                                                                  sort_keys=True)
+    if mode == "client":
+        return Result(printed(r, obj["metadata"]["name"], "created", fmt, obj, mode))
+    try:
+        stored = inv.cluster.api.create(obj, inv.namespace, dry_run=mode == "server")
+    except ApiError as e:
+        if wrap:
+            raise KubectlError(f"error: failed to create {what}: {e.message}") from e
+        raise
+    return Result(printed(r, stored["metadata"]["name"], "created", fmt, stored, mode))
+
+
+@command("create deployment", flags=[*OUTPUT_FLAGS, Flag("image", kind="list"), Flag("replicas", "r", "int", 1),
+                                     Flag("port", kind="int", default=-1), Flag("save-config"),
+                                     Flag("validate", kind="str"), Flag("field-manager", kind="str")])
+def create_deployment(inv: Invocation) -> Result:
+    images = [i for v in (inv.flags.get("image") or []) for i in v.split(",") if i]
+    if not images:
+        raise KubectlError('error: required flag(s) "image" not set')
+    name = _single_name(inv, "deployment")
+    if len(images) > 1 and inv.had_dash:
+        raise KubectlError("error: cannot specify multiple --image options and command")
+    labels = {"app": name}
+    containers: list[Obj] = []
+    for image in images:
+        c: Obj = {"name": _container_name(image, inv.cluster), "image": image, "resources": {}}
+        if inv.after_dash:
+            c["command"] = list(inv.after_dash)
+        containers.append(c)
+    if inv.flags.get("port", -1) >= 0:
+        containers[0]["ports"] = [{"containerPort": inv.flags["port"]}]
+    obj: Obj = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name, "labels": dict(labels)},
+        "spec": {
+            "replicas": inv.flags.get("replicas", 1),
+            "selector": {"matchLabels": dict(labels)},
+            "strategy": {},
+            "template": {"metadata": {"labels": dict(labels)}, "spec": {"containers": containers}},
+        },
+    }
+    if inv.flag_given("namespace"):
+        obj["metadata"]["namespace"] = inv.namespace
+    if dry_run_mode(inv) == "client":
+        # what kubectl prints for a client-side dry run: the object as built, not defaulted
+        obj["metadata"]["creationTimestamp"] = None
+        obj["spec"]["template"]["metadata"]["creationTimestamp"] = None
+        obj["status"] = {}
+    return _create_generated(inv, obj, "deployment", wrap=True)
+
+
+@command("create namespace", flags=[*OUTPUT_FLAGS, Flag("save-config"), Flag("validate", kind="str"),
+                                    Flag("field-manager", kind="str")])
+def create_namespace(inv: Invocation) -> Result:
+    name = _single_name(inv, "namespace")
+    obj: Obj = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}
+    if dry_run_mode(inv) == "client":
+        obj["metadata"]["creationTimestamp"] = None
+        obj["spec"] = {}
+        obj["status"] = {}
+    return _create_generated(inv, obj, "namespace", wrap=False)
+
+
+@command("create ns", flags=[*OUTPUT_FLAGS, Flag("save-config"), Flag("validate", kind="str"),
+                             Flag("field-manager", kind="str")])
+def create_ns(inv: Invocation) -> Result:
+    return create_namespace(inv)
+
+
+@command("create deploy", flags=[*OUTPUT_FLAGS, Flag("image", kind="list"), Flag("replicas", "r", "int", 1),
+                                 Flag("port", kind="int", default=-1), Flag("save-config"),
+                                 Flag("validate", kind="str"), Flag("field-manager", kind="str")])
+def create_deploy(inv: Invocation) -> Result:
+    return create_deployment(inv)
+
+
+__all__ = ["STDIN", "apply", "create", "printed", "render", "with_source", "dry_run_mode"]

@@ -1,0 +1,106 @@
+"""kubectl delete.
+
+Owns: deleting by ``TYPE NAME…``, ``TYPE/NAME``, ``-f`` (files, directories, stdin), ``-l`` and
+``--all`` (``-A`` for every namespace), with kubectl v1.32's option rules and words:
+``--grace-period`` (0 without ``--force`` means 1), ``--now`` (= 1), ``--force`` (grace 0, the
+"Immediate deletion" warning, ``force deleted``), ``--cascade=background|orphan|foreground``
+(and the deprecated booleans), ``--ignore-not-found``, ``--dry-run``, ``-o name``. Output is
+``pod "test1" deleted`` per object; NotFound errors come after the successes, exit code 1.
+
+The real command then waits (``--wait``, default true) until the objects are gone. Here it
+returns at once without moving the virtual clock: a deleted pod shows ``Terminating`` until its
+grace period has run on the cluster's clock, which is what a user who pressed Ctrl-C would see.
+
+Hands off: target resolution to ``files.gather``; the deletion itself (graceful pods,
+propagation to dependents) to ``server.sim.api.delete``.
+"""
+
+from __future__ import annotations
+
+from ...sim.api import ApiError
+from ..files import gather
+from ..parse import Flag, Invocation, KubectlError, Result, command
+from .apply import DRY_RUN_SUFFIX, dry_run_mode, with_source
+
+FORCE_WARNING = ("Warning: Immediate deletion does not wait for confirmation that the running resource has been "
+                 "terminated. The resource may continue to run on the cluster indefinitely.\n")
+
+PROPAGATION = {"background": "Background", "orphan": "Orphan", "foreground": "Foreground"}
+
+
+def _cascade(value: str) -> tuple[str, str]:
+    """The propagation policy and any deprecation warning, as kubectl's parseCascadingFlag."""
+    low = value.lower()
+    if low in ("true", "1", "t"):
+        return "Background", (f"warning: --cascade={value} is deprecated (boolean value) and can be replaced "
+                              "with --cascade=background.\n")
+    if low in ("false", "0", "f"):
+        return "Orphan", (f"warning: --cascade={value} is deprecated (boolean value) and can be replaced "
+                          "with --cascade=orphan.\n")
+    if value not in PROPAGATION:
+        raise KubectlError(f'error: invalid cascade value ({value}). Must be "background", "foreground", or "orphan"')
+    return PROPAGATION[value], ""
+
+
+@command("delete", flags=[Flag("filename", "f", "list"), Flag("recursive", "R"), Flag("kustomize", "k", "str"),
+                          Flag("selector", "l", "str"), Flag("all"), Flag("all-namespaces", "A"),
+                          Flag("grace-period", kind="int", default=-1), Flag("force"), Flag("now"),
+                          Flag("cascade", kind="str", default="background"), Flag("wait", default=True),
+                          Flag("ignore-not-found"), Flag("output", "o", "str"), Flag("dry-run", kind="str"),
+                          Flag("timeout", kind="str"), Flag("field-selector", kind="str"), Flag("interactive", "i"),
+                          Flag("raw", kind="str")])
+def delete(inv: Invocation) -> Result:
+    f = inv.flags
+    cluster = inv.cluster
+    propagation, warning = _cascade(f.get("cascade") or "background")
+    selector = f.get("selector")
+    select_all = bool(f.get("all"))
+    ignore_not_found = bool(f.get("ignore-not-found"))
+    if (select_all or selector) and not inv.flag_given("ignore-not-found"):
+        ignore_not_found = True
+    grace = f.get("grace-period", -1)
+    if f.get("now"):
+        if grace != -1:
+            raise KubectlError("error: --now and --grace-period cannot be specified together")
+        grace = 1
+    force = bool(f.get("force"))
+    if grace == 0 and not force:
+        # kubectl keeps old scripts safe: --grace-period=0 alone means 1
+        grace = 1
+    if force and grace < 0:
+        grace = 0
+    mode = dry_run_mode(inv)
+    output = f.get("output") or ""
+    if output not in ("", "name"):
+        raise KubectlError(f"error: unexpected -o output mode: {output}. We only support '-o name'")
+    if select_all and selector:
+        raise KubectlError("error: cannot set --all and --selector at the same time")
+    if force and grace > 0:
+        raise KubectlError("error: --force and --grace-period greater than 0 cannot be specified together")
+    if force and grace == 0:
+        warning += FORCE_WARNING
+
+    refs, errors = gather(inv, inv.args, verb="delete", selector=selector, select_all=select_all,
+                          all_namespaces=bool(f.get("all-namespaces")))
+    out: list[str] = [warning] if warning else []
+    operation = ("force deleted" if grace == 0 else "deleted") + DRY_RUN_SUFFIX.get(mode, "")
+    found = 0
+    for ref in refs:
+        r = ref.resource
+        try:
+            if mode == "none":
+                cluster.api.delete(r.kind, ref.namespace, ref.name, grace_period=grace if grace >= 0 else None,
+                                   propagation=propagation)
+            elif cluster.store.peek(r.kind, ref.namespace, ref.name) is None:
+                cluster.api.get(r.kind, ref.namespace, ref.name)  # raises NotFound in the server's words
+        except ApiError as e:
+            if e.reason == "NotFound" and ignore_not_found:
+                continue
+            errors.append(with_source("deleting", ref.source, e))
+            continue
+        found += 1
+        out.append(f"{ref.display}\n" if output == "name" else f'{r.qualified} "{ref.name}" {operation}\n')
+    if found == 0 and not errors:
+        out.append("No resources found\n")
+    text = "".join(out) + "".join(e + "\n" for e in errors)
+    return Result(text, 1 if errors else 0)
