@@ -17,11 +17,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import yaml
-
 from ...sim.api import LAST_APPLIED, ApiError, three_way_merge
 from ...sim.resources import BY_KIND, Resource
 from ...sim.store import Obj, deep_copy
+from .. import printers
 from ..files import STDIN, doc_namespace, load_documents, resource_of
 from ..parse import Flag, Invocation, KubectlError, Result, command
 
@@ -55,10 +54,9 @@ def check_output(inv: Invocation, allowed: tuple[str, ...] = ("", "name", "yaml"
 
 
 def render(obj: Obj, fmt: str) -> str:
-    """An object as ``-o yaml`` / ``-o json`` prints it (keys sorted as Go's map encoding does)."""
-    if fmt == "json":
-        return json.dumps(obj, indent=4, sort_keys=True, ensure_ascii=False) + "\n"
-    return yaml.safe_dump(obj, sort_keys=True, default_flow_style=False, allow_unicode=True, width=10**6)
+    """An object as ``-o yaml`` / ``-o json`` prints it (the read verbs' printers)."""
+    text = printers.to_json(obj) if fmt == "json" else printers.to_yaml(obj)
+    return text if text.endswith("\n") else text + "\n"
 
 
 def printed(resource: Resource, name: str, operation: str, fmt: str = "", obj: Obj | None = None,
