@@ -1,14 +1,792 @@
-"""The scheduler (stub: to be implemented)."""
+"""kube-scheduler's default profile (k8s-behavior §4): filter, score, bind; and its retry queue.
+
+Owns: choosing a node for every pod that has none (``spec.schedulerName`` default-scheduler), in
+the real plugin order — Filter: NodeUnschedulable, NodeName, TaintToleration, NodeAffinity (incl.
+nodeSelector), NodePorts, NodeResourcesFit (incl. the 110-pod limit); each node stops at its first
+failing plugin. Score: TaintToleration ×3, NodeAffinity ×2, NodeResourcesFit LeastAllocated ×1
+(non-zero request defaults 100m / 200Mi), PodTopologySpread's system default constraints ×2
+(spreads the replicas of one owner), BalancedAllocation ×1; ties go to a uniformly random node by
+reservoir sampling on ``clock.rng``. Binding sets ``spec.nodeName`` and PodScheduled True and
+records ``Scheduled``; failure sets PodScheduled False/Unschedulable and records
+``FailedScheduling`` with the FitError text, preemption part included.
+
+The filter and score functions are pure functions over a snapshot (``NodeInfo`` per node,
+``PodInfo`` for the incoming pod) so they can be unit-tested and benchmarked. The snapshot is kept
+up to date from watch events — requested resources, pod count, host ports and pods per owner per
+node — so one decision costs O(nodes), never O(pods).
+
+Retries: an unschedulable pod waits until something that could help happens (a node added or
+changed, an assigned pod going away), then retries after its back-off (1s doubling to 10s); and
+at the latest after 5 minutes (podMaxInUnschedulablePodsDuration), as the real queue's flush does.
+
+Not modelled: preemption itself (the message is computed; victims are never evicted),
+InterPodAffinity, ImageLocality, volume plugins, explicit topologySpreadConstraints.
+"""
 
 from __future__ import annotations
 
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, Decimal, InvalidOperation
+
 from .controllers import Controller
-from .store import Key
+from .store import Key, Obj, WatchEvent
+
+SCHEDULER_NAME = "default-scheduler"
+MAX_NODE_SCORE = 100
+#: pkg/scheduler/util: requests assumed for containers that set none (scoring only)
+DEFAULT_MILLI_CPU_REQUEST = 100
+DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024
+INITIAL_BACKOFF = 1.0
+MAX_BACKOFF = 10.0
+#: podMaxInUnschedulablePodsDuration: the queue flushes pods left unschedulable this long
+UNSCHEDULABLE_FLUSH = 300.0
+#: system default PodTopologySpread constraints: (topologyKey, maxSkew)
+DEFAULT_SPREAD = (("kubernetes.io/hostname", 3), ("topology.kubernetes.io/zone", 5))
+HOSTNAME_KEY = "kubernetes.io/hostname"
+#: kinds whose selectors feed the default spreading selector (helper.DefaultSelector)
+SPREAD_OWNER_KINDS = ("ReplicaSet", "StatefulSet", "ReplicationController")
+
+WEIGHTS = {"TaintToleration": 3, "NodeAffinity": 2, "NodeResourcesFit": 1, "PodTopologySpread": 2,
+           "NodeResourcesBalancedAllocation": 1}
+
+ERR_UNSCHEDULABLE = "node(s) were unschedulable"
+ERR_NODE_NAME = "node(s) didn't match the requested node name"
+ERR_AFFINITY = "node(s) didn't match Pod's node affinity/selector"
+ERR_PORTS = "node(s) didn't have free ports for the requested pod ports"
+ERR_TOO_MANY_PODS = "Too many pods"
+PREEMPTION_NOT_HELPFUL = "Preemption is not helpful for scheduling"
+NO_VICTIMS = "No preemption victims found for incoming pod"
+
+
+# -- quantities ------------------------------------------------------------------------------------
+_QUANTITY = re.compile(r"^([+-]?[0-9]*\.?[0-9]+)(?:([eE][+-]?[0-9]+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?)$")
+_SUFFIX = {None: Decimal(1), "n": Decimal("1e-9"), "u": Decimal("1e-6"), "m": Decimal("1e-3"), "k": Decimal(10**3),
+           "M": Decimal(10**6), "G": Decimal(10**9), "T": Decimal(10**12), "P": Decimal(10**15),
+           "E": Decimal(10**18), "Ki": Decimal(2**10), "Mi": Decimal(2**20), "Gi": Decimal(2**30),
+           "Ti": Decimal(2**40), "Pi": Decimal(2**50), "Ei": Decimal(2**60)}
+
+
+def parse_quantity(value: object) -> Decimal:
+    """A resource.Quantity (``100m``, ``1.5``, ``128Mi``, ``1e3``) as an exact number."""
+    text = str(value).strip()
+    m = _QUANTITY.match(text)
+    if not m:
+        raise ValueError(f"quantities must match the regular expression: {text!r}")
+    try:
+        number = Decimal(m.group(1))
+    except InvalidOperation as e:  # pragma: no cover - the regex rules it out
+        raise ValueError(text) from e
+    if m.group(2):
+        return number * Decimal(10) ** int(m.group(2)[1:])
+    return number * _SUFFIX[m.group(3)]
+
+
+def milli(value: object) -> int:
+    """CPU in millicores, rounded up as Quantity.MilliValue does."""
+    return int((parse_quantity(value) * 1000).to_integral_value(ROUND_CEILING))
+
+
+def whole(value: object) -> int:
+    """Bytes (or a count), rounded up as Quantity.Value does."""
+    return int(parse_quantity(value).to_integral_value(ROUND_CEILING))
+
+
+def _amount(resource: str, value: object) -> int:
+    return milli(value) if resource == "cpu" else whole(value)
+
+
+# -- the incoming pod ------------------------------------------------------------------------------
+@dataclass
+class PodInfo:
+    """What the plugins need from the pod being scheduled, computed once per attempt."""
+
+    namespace: str
+    name: str
+    requests: dict[str, int]  # real requests (cpu in milli), zero when unset
+    nonzero_cpu: int
+    nonzero_mem: int
+    host_ports: list[tuple[str, str, int]]
+    tolerations: list[Obj]
+    node_selector: dict[str, str]
+    required_terms: list[Obj] | None  # None: no required node affinity
+    preferred_terms: list[Obj]
+    spread_owner: str | None  # uid of the controller whose pods are spread, or None
+    priority: int = 0
+    preemption_policy: str = "PreemptLowerPriority"
+    node_name: str = ""
+
+
+def _container_requests(c: Obj) -> dict[str, int]:
+    res = c.get("resources") or {}
+    req = dict(res.get("requests") or {})
+    # the apiserver defaults requests to limits when only limits are set
+    for k, v in (res.get("limits") or {}).items():
+        req.setdefault(k, v)
+    return {k: _amount(k, v) for k, v in req.items()}
+
+
+def _add(a: dict[str, int], b: dict[str, int]) -> dict[str, int]:
+    out = dict(a)
+    for k, v in b.items():
+        out[k] = out.get(k, 0) + v
+    return out
+
+
+def pod_requests(spec: Obj, *, nonzero: bool = False) -> dict[str, int]:
+    """resourcehelper.PodRequests: max(Σ app containers + sidecars, each init container + sidecars before it)
+    + overhead. With ``nonzero`` a container missing a cpu/memory request counts 100m/200Mi."""
+    def creq(c: Obj) -> dict[str, int]:
+        r = _container_requests(c)
+        if nonzero:
+            r.setdefault("cpu", DEFAULT_MILLI_CPU_REQUEST)
+            r.setdefault("memory", DEFAULT_MEMORY_REQUEST)
+        return r
+
+    total: dict[str, int] = {}
+    for c in spec.get("containers") or []:
+        total = _add(total, creq(c))
+    sidecars: dict[str, int] = {}
+    init_max: dict[str, int] = {}
+    for c in spec.get("initContainers") or []:
+        r = creq(c)
+        if c.get("restartPolicy") == "Always":
+            total = _add(total, r)
+            sidecars = _add(sidecars, r)
+            candidate = sidecars
+        else:
+            candidate = _add(r, sidecars)
+        for k, v in candidate.items():
+            init_max[k] = max(init_max.get(k, 0), v)
+    for k, v in init_max.items():
+        total[k] = max(total.get(k, 0), v)
+    for k, v in (spec.get("overhead") or {}).items():
+        total[k] = total.get(k, 0) + _amount(k, v)
+    return total
+
+
+def pod_host_ports(spec: Obj) -> list[tuple[str, str, int]]:
+    ports = []
+    for c in (spec.get("initContainers") or []) + (spec.get("containers") or []):
+        for p in c.get("ports") or []:
+            if p.get("hostPort"):
+                ports.append((p.get("hostIP") or "0.0.0.0", p.get("protocol") or "TCP", int(p["hostPort"])))
+    return ports
+
+
+def controller_ref(obj: Obj) -> Obj | None:
+    for ref in obj["metadata"].get("ownerReferences") or []:
+        if ref.get("controller"):
+            return ref
+    return None
+
+
+def spread_owner(pod: Obj) -> str | None:
+    ref = controller_ref(pod)
+    return ref["uid"] if ref is not None and ref.get("kind") in SPREAD_OWNER_KINDS else None
+
+
+def pod_info(pod: Obj) -> PodInfo:
+    spec = pod.get("spec") or {}
+    req = pod_requests(spec)
+    nz = pod_requests(spec, nonzero=True)
+    node_aff = (spec.get("affinity") or {}).get("nodeAffinity") or {}
+    required = node_aff.get("requiredDuringSchedulingIgnoredDuringExecution")
+    return PodInfo(
+        namespace=pod["metadata"].get("namespace") or "default",
+        name=pod["metadata"]["name"],
+        requests=req,
+        nonzero_cpu=nz.get("cpu", 0),
+        nonzero_mem=nz.get("memory", 0),
+        host_ports=pod_host_ports(spec),
+        tolerations=list(spec.get("tolerations") or []),
+        node_selector=dict(spec.get("nodeSelector") or {}),
+        required_terms=list(required.get("nodeSelectorTerms") or []) if required is not None else None,
+        preferred_terms=list(node_aff.get("preferredDuringSchedulingIgnoredDuringExecution") or []),
+        spread_owner=spread_owner(pod),
+        priority=int(spec.get("priority") or 0),
+        preemption_policy=spec.get("preemptionPolicy") or "PreemptLowerPriority",
+        node_name=spec.get("nodeName") or "",
+    )
+
+
+# -- the snapshot of one node ----------------------------------------------------------------------
+@dataclass
+class NodeInfo:
+    """The scheduler cache's view of one node: the Node's fields plus what its pods use."""
+
+    name: str
+    exists: bool = False
+    labels: dict[str, str] = field(default_factory=dict)
+    taints: list[Obj] = field(default_factory=list)
+    unschedulable: bool = False
+    allocatable: dict[str, int] = field(default_factory=dict)
+    requested: Counter[str] = field(default_factory=Counter)
+    nonzero_cpu: int = 0
+    nonzero_mem: int = 0
+    pod_count: int = 0
+    ports: Counter[tuple[str, str, int]] = field(default_factory=Counter)
+    #: pods per spreading owner uid, not counting terminating pods
+    owners: Counter[str] = field(default_factory=Counter)
+    #: pods per priority (preemption needs to know whether lower-priority pods exist)
+    priorities: Counter[int] = field(default_factory=Counter)
+
+    def set_node(self, node: Obj) -> bool:
+        """Refresh from a Node object; returns True when something the scheduler uses changed."""
+        spec, status = node.get("spec") or {}, node.get("status") or {}
+        alloc = {}
+        for k, v in (status.get("allocatable") or {}).items():
+            try:
+                alloc[k] = _amount(k, v)
+            except ValueError:
+                continue
+        new = (dict(node["metadata"].get("labels") or {}), list(spec.get("taints") or []),
+               bool(spec.get("unschedulable")), alloc)
+        old = (self.labels, self.taints, self.unschedulable, self.allocatable)
+        changed = not self.exists or new != old
+        self.labels, self.taints, self.unschedulable, self.allocatable = new
+        self.exists = True
+        return changed
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """What one assigned pod adds to its node's accounting."""
+
+    node: str
+    requests: tuple[tuple[str, int], ...]
+    nonzero_cpu: int
+    nonzero_mem: int
+    ports: tuple[tuple[str, str, int], ...]
+    owner: str | None
+    priority: int
+
+
+def _apply(info: NodeInfo, c: Contribution, sign: int) -> None:
+    for k, v in c.requests:
+        info.requested[k] += sign * v
+    info.nonzero_cpu += sign * c.nonzero_cpu
+    info.nonzero_mem += sign * c.nonzero_mem
+    info.pod_count += sign
+    for p in c.ports:
+        info.ports[p] += sign
+    if c.owner is not None:
+        info.owners[c.owner] += sign
+    info.priorities[c.priority] += sign
+
+
+# -- filter plugins --------------------------------------------------------------------------------
+def tolerates(toleration: Obj, taint: Obj) -> bool:
+    """v1.Toleration.ToleratesTaint."""
+    effect = toleration.get("effect") or ""
+    if effect and effect != taint.get("effect"):
+        return False
+    key = toleration.get("key") or ""
+    if key and key != taint.get("key"):
+        return False
+    op = toleration.get("operator") or "Equal"
+    if op == "Exists":
+        return True
+    if op == "Equal":
+        return (toleration.get("value") or "") == (taint.get("value") or "")
+    return False
+
+
+def tolerated(tolerations: list[Obj], taint: Obj) -> bool:
+    return any(tolerates(t, taint) for t in tolerations)
+
+
+def _requirement_matches(req: Obj, value: str | None, present: bool) -> bool:
+    op, values = req.get("operator"), req.get("values") or []
+    if op == "In":
+        return present and value in values
+    if op == "NotIn":
+        return not present or value not in values
+    if op == "Exists":
+        return present
+    if op == "DoesNotExist":
+        return not present
+    if op in ("Gt", "Lt"):
+        if not present or len(values) != 1:
+            return False
+        try:
+            have, want = int(value or ""), int(values[0])
+        except ValueError:
+            return False
+        return have > want if op == "Gt" else have < want
+    return False
+
+
+def node_selector_term_matches(term: Obj, node: NodeInfo) -> bool:
+    exprs, fields = term.get("matchExpressions") or [], term.get("matchFields") or []
+    if not exprs and not fields:
+        return False  # an empty term matches no objects
+    for req in exprs:
+        key = req.get("key")
+        if not _requirement_matches(req, node.labels.get(key), key in node.labels):
+            return False
+    for req in fields:
+        if req.get("key") != "metadata.name" or not _requirement_matches(req, node.name, True):
+            return False
+    return True
+
+
+def matches_node_affinity(pod: PodInfo, node: NodeInfo) -> bool:
+    for k, v in pod.node_selector.items():
+        if node.labels.get(k) != v:
+            return False
+    if pod.required_terms is not None:
+        return any(node_selector_term_matches(t, node) for t in pod.required_terms)
+    return True
+
+
+def _ports_conflict(a: tuple[str, str, int], b: tuple[str, str, int]) -> bool:
+    if a[1] != b[1] or a[2] != b[2]:
+        return False
+    return a[0] == b[0] or a[0] == "0.0.0.0" or b[0] == "0.0.0.0"
+
+
+def fit_reasons(pod: PodInfo, node: NodeInfo, *, freed: dict[str, int] | None = None, freed_pods: int = 0) -> list[str]:
+    """NodeResourcesFit's Filter: every insufficient resource, in the real order."""
+    reasons = []
+    allowed = node.allocatable.get("pods", 0)
+    if node.pod_count - freed_pods + 1 > allowed:
+        reasons.append(ERR_TOO_MANY_PODS)
+    req = pod.requests
+    if not any(req.values()):
+        return reasons
+    freed = freed or {}
+    order = ["cpu", "memory", "ephemeral-storage"] + sorted(k for k in req if k not in ("cpu", "memory", "ephemeral-storage"))
+    for r in order:
+        want = req.get(r, 0)
+        if want == 0:
+            continue
+        used = node.requested.get(r, 0) - freed.get(r, 0)
+        if want > node.allocatable.get(r, 0) - used:
+            reasons.append(f"Insufficient {r}")
+    return reasons
+
+
+@dataclass(frozen=True)
+class NodeStatus:
+    """A failed Filter: the plugin, its reasons, and whether preemption could ever help."""
+
+    plugin: str
+    reasons: tuple[str, ...]
+    resolvable: bool
+
+
+def filter_node(pod: PodInfo, node: NodeInfo) -> NodeStatus | None:
+    """Run the Filter plugins in order; ``None`` when the node fits, else the first failure."""
+    if node.unschedulable and not tolerated(pod.tolerations, {"key": "node.kubernetes.io/unschedulable",
+                                                              "effect": "NoSchedule"}):
+        return NodeStatus("NodeUnschedulable", (ERR_UNSCHEDULABLE,), False)
+    if pod.node_name and pod.node_name != node.name:
+        return NodeStatus("NodeName", (ERR_NODE_NAME,), False)
+    for taint in node.taints:
+        if taint.get("effect") in ("NoSchedule", "NoExecute") and not tolerated(pod.tolerations, taint):
+            msg = f"node(s) had untolerated taint {{{taint.get('key', '')}: {taint.get('value') or ''}}}"
+            return NodeStatus("TaintToleration", (msg,), False)
+    if not matches_node_affinity(pod, node):
+        return NodeStatus("NodeAffinity", (ERR_AFFINITY,), False)
+    if pod.host_ports:
+        used = [p for p, n in node.ports.items() if n > 0]
+        if any(_ports_conflict(want, have) for want in pod.host_ports for have in used):
+            return NodeStatus("NodePorts", (ERR_PORTS,), True)
+    reasons = fit_reasons(pod, node)
+    if reasons:
+        return NodeStatus("NodeResourcesFit", tuple(reasons), True)
+    return None
+
+
+# -- score plugins ---------------------------------------------------------------------------------
+def default_normalize(scores: list[int], reverse: bool = False) -> list[int]:
+    """helper.DefaultNormalizeScore."""
+    top = max(scores, default=0)
+    if top == 0:
+        return [MAX_NODE_SCORE] * len(scores) if reverse else list(scores)
+    out = []
+    for s in scores:
+        s = MAX_NODE_SCORE * s // top
+        out.append(MAX_NODE_SCORE - s if reverse else s)
+    return out
+
+
+def taint_toleration_scores(pod: PodInfo, nodes: list[NodeInfo]) -> list[int]:
+    prefer = [t for t in pod.tolerations if not t.get("effect") or t.get("effect") == "PreferNoSchedule"]
+    raw = [sum(1 for t in n.taints if t.get("effect") == "PreferNoSchedule" and not tolerated(prefer, t))
+           for n in nodes]
+    return default_normalize(raw, reverse=True)
+
+
+def node_affinity_scores(pod: PodInfo, nodes: list[NodeInfo]) -> list[int]:
+    if not pod.preferred_terms:
+        return [0] * len(nodes)  # PreScore skips the plugin
+    raw = []
+    for n in nodes:
+        s = 0
+        for term in pod.preferred_terms:
+            if term.get("weight") and node_selector_term_matches(term.get("preference") or {}, n):
+                s += int(term["weight"])
+        raw.append(s)
+    return default_normalize(raw)
+
+
+def _least_requested(requested: int, capacity: int) -> int:
+    if capacity == 0 or requested > capacity:
+        return 0
+    return (capacity - requested) * MAX_NODE_SCORE // capacity
+
+
+def least_allocated_scores(pod: PodInfo, nodes: list[NodeInfo]) -> list[int]:
+    out = []
+    for n in nodes:
+        total = weights = 0
+        for alloc, used in ((n.allocatable.get("cpu", 0), n.nonzero_cpu + pod.nonzero_cpu),
+                            (n.allocatable.get("memory", 0), n.nonzero_mem + pod.nonzero_mem)):
+            if alloc == 0:
+                continue
+            total += _least_requested(used, alloc)
+            weights += 1
+        out.append(total // weights if weights else 0)
+    return out
+
+
+def balanced_allocation_scores(pod: PodInfo, nodes: list[NodeInfo]) -> list[int]:
+    out = []
+    for n in nodes:
+        fractions = []
+        for r in ("cpu", "memory"):
+            alloc = n.allocatable.get(r, 0)
+            if alloc == 0:
+                continue
+            fractions.append(min(1.0, (n.requested.get(r, 0) + pod.requests.get(r, 0)) / alloc))
+        std = abs(fractions[0] - fractions[1]) / 2 if len(fractions) == 2 else 0.0
+        out.append(int((1 - std) * MAX_NODE_SCORE))
+    return out
+
+
+def topology_spread_scores(pod: PodInfo, nodes: list[NodeInfo], all_nodes: list[NodeInfo]) -> list[int]:
+    """PodTopologySpread with the system default constraints (ScheduleAnyway: scoring only)."""
+    if pod.spread_owner is None or not nodes:
+        return [0] * len(nodes)
+    owner = pod.spread_owner
+    # domain counts for non-hostname keys, over every node the pod could land on by affinity
+    zone_counts: dict[tuple[str, str], int] = {}
+    for key, _skew in DEFAULT_SPREAD:
+        if key == HOSTNAME_KEY:
+            continue
+        for n in nodes:
+            zone_counts.setdefault((key, n.labels.get(key, "")), 0)
+    for n in all_nodes:
+        if not n.exists or not matches_node_affinity(pod, n):
+            continue
+        for key, _skew in DEFAULT_SPREAD:
+            pair = (key, n.labels.get(key, ""))
+            if key != HOSTNAME_KEY and pair in zone_counts:
+                zone_counts[pair] += n.owners.get(owner, 0)
+    weights = {}
+    for key, _skew in DEFAULT_SPREAD:
+        size = len(nodes) if key == HOSTNAME_KEY else sum(1 for (k, _v) in zone_counts if k == key)
+        weights[key] = math.log(size + 2)
+    raw = []
+    for n in nodes:
+        s = 0.0
+        for key, skew in DEFAULT_SPREAD:
+            if key not in n.labels:
+                continue
+            cnt = n.owners.get(owner, 0) if key == HOSTNAME_KEY else zone_counts[(key, n.labels[key])]
+            s += cnt * weights[key] + (skew - 1)
+        raw.append(int(math.floor(s + 0.5)))  # Go's math.Round: half away from zero (s ≥ 0)
+    lo, hi = min(raw), max(raw)
+    if hi == 0:
+        return [MAX_NODE_SCORE] * len(raw)
+    return [MAX_NODE_SCORE * (hi + lo - s) // hi for s in raw]
+
+
+def score_nodes(pod: PodInfo, nodes: list[NodeInfo], all_nodes: list[NodeInfo] | None = None) -> dict[str, list[int]]:
+    """Every score plugin's normalized (not yet weighted) scores for ``nodes``, by plugin name."""
+    return {
+        "TaintToleration": taint_toleration_scores(pod, nodes),
+        "NodeAffinity": node_affinity_scores(pod, nodes),
+        "NodeResourcesFit": least_allocated_scores(pod, nodes),
+        "PodTopologySpread": topology_spread_scores(pod, nodes, all_nodes if all_nodes is not None else nodes),
+        "NodeResourcesBalancedAllocation": balanced_allocation_scores(pod, nodes),
+    }
+
+
+def total_scores(pod: PodInfo, nodes: list[NodeInfo], all_nodes: list[NodeInfo] | None = None) -> list[int]:
+    per_plugin = score_nodes(pod, nodes, all_nodes)
+    return [sum(WEIGHTS[p] * scores[i] for p, scores in per_plugin.items()) for i in range(len(nodes))]
+
+
+def select_host(names: list[str], scores: list[int], rng) -> str:
+    """schedule_one.go selectHost: the best total, ties broken uniformly by reservoir sampling."""
+    best, best_score, count = names[0], scores[0], 1
+    for name, score in zip(names[1:], scores[1:], strict=True):
+        if score > best_score:
+            best, best_score, count = name, score, 1
+        elif score == best_score:
+            count += 1
+            if rng.randrange(count) == 0:
+                best = name
+    return best
+
+
+def num_feasible_nodes_to_find(n: int) -> int:
+    """percentageOfNodesToScore = 0 (adaptive): all nodes below 100, then a shrinking share."""
+    if n < 100:
+        return n
+    adaptive = max(5, 50 - n // 125)
+    return max(100, n * adaptive // 100)
+
+
+# -- the failure message ---------------------------------------------------------------------------
+def fit_error(num_nodes: int, statuses: dict[str, NodeStatus], post_filter: str = "") -> str:
+    """framework.FitError.Error(): ``0/N nodes are available: <count> <reason>, ….`` (+ PostFilter)."""
+    histogram: Counter[str] = Counter()
+    for status in statuses.values():
+        for r in status.reasons:
+            histogram[r] += 1
+    msg = f"0/{num_nodes} nodes are available:"
+    parts = sorted(f"{n} {r}" for r, n in histogram.items())
+    if parts:
+        msg += f" {', '.join(parts)}."
+    if post_filter:
+        msg += f" {post_filter}."
+    return msg
+
+
+def preemption_message(pod: PodInfo, nodes: list[NodeInfo], statuses: dict[str, NodeStatus],
+                       victims_fit: dict[str, bool] | None = None) -> str:
+    """DefaultPreemption's PostFilter message when no candidate node is found."""
+    if pod.preemption_policy == "Never":
+        return "preemption: not eligible due to preemptionPolicy=Never."
+    victims_fit = victims_fit or {}
+    post: dict[str, NodeStatus] = {}
+    for n in nodes:
+        st = statuses.get(n.name)
+        if st is None:
+            continue
+        if not st.resolvable:
+            post[n.name] = NodeStatus(st.plugin, (PREEMPTION_NOT_HELPFUL,), False)
+        elif not any(c > 0 for p, c in n.priorities.items() if p < pod.priority):
+            post[n.name] = NodeStatus(st.plugin, (NO_VICTIMS,), False)
+        elif not victims_fit.get(n.name, False):
+            post[n.name] = st
+    return "preemption: " + fit_error(len(post), post)
+
+
+# -- the controller --------------------------------------------------------------------------------
+@dataclass
+class Pending:
+    attempts: int = 0
+    last_attempt: float = 0.0
+    unschedulable: bool = False
+    spec: Obj | None = None  # the spec last tried (stored object, never mutated)
 
 
 class Scheduler(Controller):
-    name = "default-scheduler"
+    name = SCHEDULER_NAME
     watches = ("Pod", "Node")
 
+    def __init__(self, cluster) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(cluster)
+        self.nodes: dict[str, NodeInfo] = {}
+        self._contrib: dict[Key, Contribution] = {}
+        self._pending: dict[Key, Pending] = {}
+        self._next_start = 0
+        #: counters for benchmarks
+        self.attempts = 0
+        self.bound = 0
+
+    # -- cache maintenance (cheap; runs inside the store's dispatch) -------------------------------
+    def _info(self, name: str) -> NodeInfo:
+        info = self.nodes.get(name)
+        if info is None:
+            info = self.nodes[name] = NodeInfo(name)
+        return info
+
+    def on_event(self, event: WatchEvent) -> None:
+        obj = event.obj
+        if obj["kind"] == "Node":
+            name = obj["metadata"]["name"]
+            if event.type == "DELETED":
+                info = self.nodes.get(name)
+                if info is not None:
+                    info.exists = False
+                    if info.pod_count == 0:
+                        del self.nodes[name]
+                return
+            if self._info(name).set_node(obj):
+                self._cluster_changed()
+            return
+        self._on_pod(event)
+
+    def _contribution(self, pod: Obj) -> Contribution | None:
+        spec = pod.get("spec") or {}
+        node = spec.get("nodeName")
+        if not node or (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
+            return None
+        key = (pod["kind"], pod["metadata"].get("namespace") or "", pod["metadata"]["name"])
+        old = self._contrib.get(key)
+        terminating = bool(pod["metadata"].get("deletionTimestamp"))
+        owner = None if terminating else spread_owner(pod)
+        if old is not None and old.node == node:
+            # a pod's resources are immutable once bound: reuse them, only the owner count can change
+            return old if old.owner == owner else Contribution(node, old.requests, old.nonzero_cpu, old.nonzero_mem,
+                                                               old.ports, owner, old.priority)
+        req = pod_requests(spec)
+        nz = pod_requests(spec, nonzero=True)
+        return Contribution(node, tuple(sorted(req.items())), nz.get("cpu", 0), nz.get("memory", 0),
+                            tuple(pod_host_ports(spec)), owner, int(spec.get("priority") or 0))
+
+    def _on_pod(self, event: WatchEvent) -> None:
+        pod, key = event.obj, event.key
+        new = None if event.type == "DELETED" else self._contribution(pod)
+        old = self._contrib.get(key)
+        if new != old:
+            if old is not None:
+                info = self._info(old.node)
+                _apply(info, old, -1)
+                if not info.exists and info.pod_count == 0:
+                    del self.nodes[old.node]
+            if new is not None:
+                _apply(self._info(new.node), new, +1)
+                self._contrib[key] = new
+            else:
+                self._contrib.pop(key, None)
+            if old is not None and (new is None or new.node != old.node):
+                self._cluster_changed()  # resources freed on a node
+        if event.type == "DELETED":
+            self._pending.pop(key, None)
+            return
+        spec = pod.get("spec") or {}
+        if spec.get("nodeName") or pod["metadata"].get("deletionTimestamp") \
+                or (spec.get("schedulerName") or SCHEDULER_NAME) != SCHEDULER_NAME:
+            self._pending.pop(key, None)
+            return
+        entry = self._pending.get(key)
+        if entry is None:
+            self._pending[key] = Pending(spec=spec)
+            self.enqueue(key)
+        elif entry.spec != spec:
+            # the pod itself changed (tolerations added, scheduling gates removed): worth another try
+            entry.spec = spec
+            if entry.unschedulable:
+                self._retry_after_backoff(key, entry)
+            else:
+                self.enqueue(key)
+
+    def _backoff(self, entry: Pending) -> float:
+        return min(MAX_BACKOFF, INITIAL_BACKOFF * 2 ** max(0, entry.attempts - 1))
+
+    def _retry_after_backoff(self, key: Key, entry: Pending) -> None:
+        due = entry.last_attempt + self._backoff(entry) - self.clock.now()
+        if due <= 0:
+            self.enqueue(key)
+        else:
+            self.requeue_after(key, due)
+
+    def _cluster_changed(self) -> None:
+        """MoveAllToActiveOrBackoffQueue: unschedulable pods get another try after their back-off."""
+        for key in sorted(k for k, e in self._pending.items() if e.unschedulable):
+            self._retry_after_backoff(key, self._pending[key])
+
+    # -- one scheduling cycle --------------------------------------------------------------------
+    def start(self) -> None:
+        for pod in self.store.scan("Pod", where=lambda p: not (p.get("spec") or {}).get("nodeName")):
+            self._on_pod(WatchEvent("ADDED", 0, pod))
+
+    def snapshot(self) -> list[NodeInfo]:
+        return [self.nodes[n] for n in sorted(self.nodes) if self.nodes[n].exists]
+
+    def find_nodes(self, pod: PodInfo, nodes: list[NodeInfo]) -> tuple[list[NodeInfo], dict[str, NodeStatus]]:
+        """findNodesThatPassFilters: from a rotating start, until enough feasible nodes are found."""
+        feasible: list[NodeInfo] = []
+        statuses: dict[str, NodeStatus] = {}
+        n = len(nodes)
+        want = num_feasible_nodes_to_find(n)
+        processed = 0
+        for i in range(n):
+            node = nodes[(self._next_start + i) % n]
+            processed += 1
+            status = filter_node(pod, node)
+            if status is None:
+                feasible.append(node)
+                if len(feasible) >= want:
+                    break
+            else:
+                statuses[node.name] = status
+        if n:
+            self._next_start = (self._next_start + processed) % n
+        return feasible, statuses
+
     def reconcile(self, key: Key) -> None:
-        pass
+        entry = self._pending.get(key)
+        pod = self.store.peek(*key)
+        if entry is None or pod is None:
+            return
+        spec = pod.get("spec") or {}
+        if spec.get("nodeName") or pod["metadata"].get("deletionTimestamp"):
+            self._pending.pop(key, None)
+            return
+        if spec.get("schedulingGates"):
+            entry.spec = spec
+            self.api.update_status(self._set_condition(pod, "False", "SchedulingGated",
+                                                       "Scheduling is blocked due to non-empty scheduling gates"))
+            return
+        self.attempts += 1
+        info = pod_info(pod)
+        nodes = self.snapshot()
+        feasible, statuses = self.find_nodes(info, nodes)
+        if feasible:
+            if len(feasible) == 1:
+                chosen = feasible[0].name
+            else:
+                chosen = select_host([n.name for n in feasible], total_scores(info, feasible, nodes), self.clock.rng)
+            self._bind(pod, chosen)
+            self._pending.pop(key, None)
+            return
+        message = fit_error(len(nodes), statuses, preemption_message(info, nodes, statuses))
+        entry.attempts += 1
+        entry.last_attempt = self.clock.now()
+        entry.unschedulable = True
+        entry.spec = spec
+        self.api.update_status(self._set_condition(pod, "False", "Unschedulable", message))
+        self.recorder.event(pod, "Warning", "FailedScheduling", message, SCHEDULER_NAME)
+        self.requeue_after(key, UNSCHEDULABLE_FLUSH)
+
+    def _set_condition(self, pod: Obj, status: str, reason: str | None, message: str | None) -> Obj:
+        pod = self.store.get(pod["kind"], pod["metadata"].get("namespace") or "", pod["metadata"]["name"])
+        assert pod is not None
+        st = pod.setdefault("status", {})
+        st.setdefault("phase", "Pending")
+        conds = st.setdefault("conditions", [])
+        cond: Obj = {"type": "PodScheduled", "status": status, "lastProbeTime": None,
+                     "lastTransitionTime": self.clock.iso()}
+        if reason:
+            cond["reason"] = reason
+        if message:
+            cond["message"] = message
+        for i, c in enumerate(conds):
+            if c.get("type") == "PodScheduled":
+                if c.get("status") == status:
+                    cond["lastTransitionTime"] = c.get("lastTransitionTime")
+                conds[i] = cond
+                break
+        else:
+            conds.append(cond)
+        return pod
+
+    def _bind(self, pod: Obj, node: str) -> None:
+        bound = self._set_condition(pod, "True", None, None)
+        bound["spec"]["nodeName"] = node
+        stored = self.api.update_status(bound)
+        self.bound += 1
+        meta = stored["metadata"]
+        self.recorder.event(stored, "Normal", "Scheduled",
+                            f"Successfully assigned {meta.get('namespace') or 'default'}/{meta['name']} to {node}",
+                            SCHEDULER_NAME)
