@@ -1,32 +1,1350 @@
 """Admission: turning manifest text into objects and refusing bad ones with the apiserver's words.
 
-Owns: YAML parsing (safe loader, alias-bomb and size limits), the removed-API-version check
+Owns: YAML parsing (safe loader, alias-bomb, depth and size limits), the removed-API-version check
 ("no matches for kind"), strict schema validation against the pydantic models of v1.32
-(unknown fields, wrong types, missing required fields), semantic validation (DNS-1123 names,
-selector vs template labels, …) and the mutating admission plugins (DefaultTolerationSeconds).
+(unknown fields, wrong types), field validation (required fields, DNS-1123 names, selector vs
+template labels, …) and the mutating admission plugins (DefaultTolerationSeconds, ServiceAccount,
+Priority, the pod's initial status).
+
+Two kinds of errors, as in real life:
+- ``ManifestError``: what kubectl itself refuses before talking to a server (bad YAML, no
+  apiVersion/kind, no such kind/version). ``message`` is printed as is, ``error: `` included.
+  Raised by ``parse_manifests`` and ``resolve_kind``.
+- ``api.ApiError``: what the apiserver answers (400 BadRequest for decoding errors, 422 Invalid
+  for field validation). Raised by ``validate``, ``validate_semantics``, ``on_create``,
+  ``on_update``; kubectl prints them as ``Error from server (Reason): …``.
+
+Typical caller (``kubectl apply -f``)::
+
+    docs = parse_manifests(text, "x.yml")     # all or nothing: ManifestError on the first bad doc
+    for doc in docs:
+        resolve_kind(doc, "x.yml")            # per document: ManifestError, go on with the others
+        api.apply(doc, namespace)             # ApiError from validate/validate_semantics/...
+
+Hands off: defaulting to ``defaults``; storage to ``api``/``store``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
+import types
+import typing
+import uuid
+from datetime import datetime
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from .store import Obj
+import yaml
+from pydantic import BaseModel
+
+from .resources import BY_KIND, REMOVED_VERSIONS, RESOURCES, Resource, model_class
+from .store import Obj, deep_copy
 
 if TYPE_CHECKING:
-    from .api import Api
+    from .api import Api, ApiError
+
+#: the apiserver's limit on a request body (``MaxRequestBodyBytes``)
+MAX_REQUEST_BYTES = 3 * 1024 * 1024
+#: go-yaml's limit on nesting (``exceeded max depth of 10000``)
+MAX_DEPTH = 10000
+
+
+class ManifestError(Exception):
+    """Refused before reaching the API server; ``message`` is kubectl's text (``error: …``)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# =================================================================================================
+# YAML → JSON-shaped documents, the way kubectl's sigs.k8s.io/yaml (go-yaml v2) reads them
+# =================================================================================================
+class _GoYamlResolver(yaml.resolver.BaseResolver):
+    """go-yaml v2's implicit types: YAML 1.1 booleans incl. y/n, no timestamps, no sexagesimals
+    (timestamps stay strings when the target is a plain value, as they do for kubectl)."""
+
+
+_GoYamlResolver.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$"),
+    list("yYnNtTfFoO"))
+_GoYamlResolver.add_implicit_resolver(
+    "tag:yaml.org,2002:int",
+    re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$"),
+    list("-+0123456789"))
+_GoYamlResolver.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+    list("-+0123456789."))
+_GoYamlResolver.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+_GoYamlResolver.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"])
+
+if yaml.__with_libyaml__:
+    # libyaml is the C library go-yaml was ported from: same messages, same marks
+    class _Loader(yaml.cyaml.CParser, yaml.constructor.SafeConstructor, _GoYamlResolver):  # type: ignore[misc]
+        def __init__(self, stream: str) -> None:
+            yaml.cyaml.CParser.__init__(self, stream)
+            yaml.constructor.SafeConstructor.__init__(self)
+            _GoYamlResolver.__init__(self)
+else:  # pragma: no cover - pure-Python fallback, messages differ slightly
+    class _Loader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,  # type: ignore[no-redef]
+                  yaml.composer.Composer, yaml.constructor.SafeConstructor, _GoYamlResolver):
+        def __init__(self, stream: str) -> None:
+            yaml.reader.Reader.__init__(self, stream)
+            yaml.scanner.Scanner.__init__(self)
+            yaml.parser.Parser.__init__(self)
+            yaml.composer.Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            _GoYamlResolver.__init__(self)
+
+
+def _yaml_message(e: yaml.YAMLError, text: str) -> str:
+    """go-yaml's ``yaml: line N: problem`` (its line rule: scanner errors 1-based, parser errors
+    use the 0-based problem line, and a line 0 is not printed at all)."""
+    problem = getattr(e, "problem", None) or str(e)
+    pm = getattr(e, "problem_mark", None)
+    cm = getattr(e, "context_mark", None)
+    if isinstance(e, yaml.composer.ComposerError) and problem.startswith("found undefined alias"):
+        name = ""
+        if pm is not None:
+            lines = text.splitlines()
+            if pm.line < len(lines):
+                m = re.match(r"\*([^\s,\[\]{}]+)", lines[pm.line][pm.column:])
+                name = m.group(1) if m else ""
+        name = name or problem.partition("'")[2].rstrip("'")
+        return f"yaml: unknown anchor '{name}' referenced"
+    problem = {"mapping values are not allowed here": "mapping values are not allowed in this context"}.get(
+        problem, problem)
+    line = 0
+    if pm is not None and pm.line != 0:
+        line = pm.line + (1 if isinstance(e, yaml.scanner.ScannerError) else 0)
+    elif cm is not None and cm.line != 0:
+        line = cm.line
+    return f"yaml: line {line}: {problem}" if line else f"yaml: {problem}"
+
+
+def _allowed_alias_ratio(decode_count: int) -> float:
+    """go-yaml v2 decode.go allowedAliasRatio: 99% for small documents, down to 10% for huge ones."""
+    if decode_count <= 400_000:
+        return 0.99
+    if decode_count >= 4_000_000:
+        return 0.10
+    return 0.99 - 0.89 * ((decode_count - 400_000) / 3_600_000)
+
+
+def _check_aliasing(root: yaml.Node) -> None:
+    """Count decode operations the way go-yaml does while expanding aliases, and stop as soon as
+    alias expansion dominates: a billion-laughs document is refused after a few thousand steps,
+    before anything is expanded in memory. In the composed graph an alias is a second visit of a
+    node object already seen."""
+    seen: set[int] = set()
+    decode = aliases = 0
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, in_alias = stack.pop()
+        if id(node) in seen:
+            in_alias = True
+        else:
+            seen.add(id(node))
+        decode += 1
+        if in_alias:
+            aliases += 1
+        if aliases > 100 and decode > 1000 and aliases / decode > _allowed_alias_ratio(decode):
+            raise ManifestError("yaml: document contains excessive aliasing")
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((child, in_alias) for child in reversed(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            for k, v in reversed(node.value):
+                stack.append((v, in_alias))
+                stack.append((k, in_alias))
+
+
+def _check_depth(text: str) -> None:
+    """Refuse absurd nesting from the event stream (flat, no recursion) before composing it."""
+    loader = _Loader(text)
+    try:
+        depth = 0
+        while loader.check_event():
+            ev = loader.get_event()
+            if isinstance(ev, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise ManifestError(f"yaml: exceeded max depth of {MAX_DEPTH}")
+            elif isinstance(ev, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    finally:
+        loader.dispose()
+
+
+def _jsonable(value: Any) -> Any:
+    """sigs.k8s.io/yaml's YAML→JSON step: map keys become strings (``1`` → "1", ``true`` →
+    "true"); other values keep their JSON type."""
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if isinstance(k, bool):
+                key = "true" if k else "false"
+            elif isinstance(k, (int, float, str)):
+                key = str(k)
+            else:
+                raise ManifestError(f"unsupported map key of type: {type(k).__name__}, key: {k!r}")
+            out[key] = _jsonable(v)
+        return out
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (bytes, datetime)):
+        return str(value)
+    return value
+
+
+def _validation_error(source: str, detail: str) -> ManifestError:
+    return ManifestError(f'error: error validating "{source}": error validating data: {detail}; '
+                         "if you choose to ignore these errors, turn validation off with --validate=false")
+
+
+def parse_manifests(text: str, source: str) -> list[dict]:
+    """Every non-empty document of ``text`` (``source`` is the file name or ``STDIN``), as kubectl
+    sends them: all or nothing, ``ManifestError`` on the first document that cannot be sent."""
+    size = len(text) if len(text) * 4 <= MAX_REQUEST_BYTES else len(text.encode("utf-8", "replace"))
+    if size > MAX_REQUEST_BYTES:
+        raise ManifestError(
+            f"error: error parsing {source}: Request entity too large: limit is {MAX_REQUEST_BYTES} "
+            f"(the manifest is {size} bytes; the API server accepts at most 3 MiB per request)")
+    try:
+        _check_depth(text)
+        loader = _Loader(text)
+        docs: list[Any] = []
+        try:
+            while loader.check_node():
+                node = loader.get_node()
+                if node is None:
+                    continue
+                _check_aliasing(node)
+                docs.append(loader.construct_document(node))
+        finally:
+            loader.dispose()
+        docs = [_jsonable(d) for d in docs if d is not None]
+    except ManifestError as e:
+        if e.message.startswith("error: "):
+            raise
+        raise ManifestError(f"error: error parsing {source}: error converting YAML to JSON: {e.message}") from None
+    except yaml.YAMLError as e:
+        raise ManifestError(
+            f"error: error parsing {source}: error converting YAML to JSON: {_yaml_message(e, text)}") from None
+    except RecursionError:
+        raise ManifestError(f"error: error parsing {source}: error converting YAML to JSON: "
+                            f"yaml: exceeded max depth of {MAX_DEPTH}") from None
+    for doc in docs:
+        if not isinstance(doc, dict):
+            raise _validation_error(source, "invalid object to validate")
+        missing = [f"{f} not set" for f in ("apiVersion", "kind") if not doc.get(f)]
+        if missing:
+            raise _validation_error(source, missing[0] if len(missing) == 1 else f"[{', '.join(missing)}]")
+        for f in ("apiVersion", "kind"):
+            if not isinstance(doc[f], str):
+                raise ManifestError(f'error: unable to decode "{source}": json: cannot unmarshal '
+                                    f"{_json_kind(doc[f])} into Go struct field .{f} of type string")
+    return docs
+
+
+# =================================================================================================
+# Kind and version: kubectl's REST mapping
+# =================================================================================================
+#: kinds a real cluster serves that kubeplay does not simulate (for a friendlier hint)
+_NOT_SIMULATED = {
+    "Ingress": "networking.k8s.io/v1", "IngressClass": "networking.k8s.io/v1",
+    "NetworkPolicy": "networking.k8s.io/v1", "PersistentVolumeClaim": "v1", "PersistentVolume": "v1",
+    "HorizontalPodAutoscaler": "autoscaling/v2", "PodDisruptionBudget": "policy/v1",
+    "Role": "rbac.authorization.k8s.io/v1", "RoleBinding": "rbac.authorization.k8s.io/v1",
+    "ClusterRole": "rbac.authorization.k8s.io/v1", "ClusterRoleBinding": "rbac.authorization.k8s.io/v1",
+    "StorageClass": "storage.k8s.io/v1", "ResourceQuota": "v1", "LimitRange": "v1",
+    "ReplicationController": "v1", "PodTemplate": "v1", "PriorityClass": "scheduling.k8s.io/v1",
+    "CustomResourceDefinition": "apiextensions.k8s.io/v1",
+}
+
+
+def _hint(kind: str, api_version: str, doc: dict) -> str:
+    if api_version in REMOVED_VERSIONS:
+        today = BY_KIND[kind].api_version if kind in BY_KIND else REMOVED_VERSIONS[api_version]
+        if kind in _NOT_SIMULATED:
+            today = _NOT_SIMULATED[kind]
+        hint = (f"hint: {api_version} was removed from Kubernetes; write the {kind} with "
+                f"\"apiVersion: {today}\" today")
+        spec = doc.get("spec") if isinstance(doc.get("spec"), dict) else {}
+        if kind in ("Deployment", "ReplicaSet", "DaemonSet", "StatefulSet") and not spec.get("selector"):
+            hint += " (apps/v1 also requires spec.selector.matchLabels to match the template's labels)"
+        return hint
+    if kind in BY_KIND:
+        return f'hint: {kind} is served as "apiVersion: {BY_KIND[kind].api_version}"'
+    if kind in _NOT_SIMULATED:
+        return f"hint: kubeplay does not simulate {kind} objects"
+    for r in RESOURCES:
+        if r.kind.lower() == kind.lower():
+            return f'hint: kinds are case-sensitive: did you mean "kind: {r.kind}"?'
+    return ""
+
+
+def resolve_kind(doc: dict, source: str) -> Resource:
+    """The resource of a parsed document, or kubectl's REST-mapping error as a ``ManifestError``
+    (``no matches for kind … in version …`` + ``ensure CRDs are installed first`` + our hint line).
+    kubectl reports it per document and still applies the others."""
+    kind, api_version = doc.get("kind", ""), doc.get("apiVersion", "")
+    r = BY_KIND.get(kind)
+    if r is not None and r.api_version == api_version:
+        return r
+    meta = doc.get("metadata") if isinstance(doc.get("metadata"), dict) else {}
+    name, ns = meta.get("name") or "", meta.get("namespace") or ""
+    msg = (f'error: resource mapping not found for name: "{name}" namespace: "{ns}" from "{source}": '
+           f'no matches for kind "{kind}" in version "{api_version}"\nensure CRDs are installed first')
+    hint = _hint(kind, api_version, doc)
+    raise ManifestError(msg + ("\n" + hint if hint else ""))
+
+
+# =================================================================================================
+# Strict decoding: unknown fields and Go type errors (400 BadRequest)
+# =================================================================================================
+_GO_STRUCT_NAMES = {"ObjectMetadata": "ObjectMeta"}
+#: Go int64 fields (everything else numeric in these APIs is int32)
+_INT64 = frozenset({
+    "generation", "deletionGracePeriodSeconds", "terminationGracePeriodSeconds", "activeDeadlineSeconds",
+    "tolerationSeconds", "runAsUser", "runAsGroup", "fsGroup", "supplementalGroups", "expirationSeconds",
+    "startingDeadlineSeconds", "observedGeneration", "revision", "sizeBytes",
+})
+#: fields of type resource.Quantity (a string, or a number kubectl sends as a number)
+_QUANTITY = frozenset({
+    ("ResourceRequirements", "limits"), ("ResourceRequirements", "requests"),
+    ("VolumeResourceRequirements", "limits"), ("VolumeResourceRequirements", "requests"),
+    ("EmptyDirVolumeSource", "sizeLimit"), ("PodSpec", "overhead"), ("ResourceFieldSelector", "divisor"),
+    ("NodeStatus", "capacity"), ("NodeStatus", "allocatable"),
+})
+#: ObjectMeta fields the kubex model leaves out
+_META_EXTRA = {"managedFields": list[dict[str, Any]] | None, "selfLink": str | None}
+
+
+@cache
+def _fields(cls: type[BaseModel]) -> dict[str, tuple[Any, bool]]:
+    """JSON name → (annotation, required) for a model class."""
+    out = {}
+    for name, f in cls.model_fields.items():
+        out[f.alias or name] = (f.annotation, f.is_required())
+    if cls.__name__ == "ObjectMetadata":
+        for k, ann in _META_EXTRA.items():
+            out[k] = (ann, False)
+    return out
+
+
+def _unwrap(ann: Any) -> Any:
+    """``X | None`` → ``X``."""
+    if typing.get_origin(ann) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(ann) if a is not type(None)]
+        if len(args) == 1:
+            return args[0]
+        return typing.Union[tuple(args)]  # noqa: UP007 - rebuilt dynamically
+    return ann
+
+
+def _is_model(ann: Any) -> bool:
+    return isinstance(ann, type) and issubclass(ann, BaseModel)
+
+
+def _is_int_or_string(ann: Any) -> bool:
+    return set(typing.get_args(ann)) == {int, str}
+
+
+def _go_type(ann: Any, field: str, quantity: bool = False) -> str:
+    ann = _unwrap(ann)
+    origin = typing.get_origin(ann)
+    if quantity:
+        return "v1.ResourceList" if origin is dict else "resource.Quantity"
+    if _is_model(ann):
+        return "v1." + _GO_STRUCT_NAMES.get(ann.__name__, ann.__name__)
+    if origin is list:
+        return "[]" + _go_type(typing.get_args(ann)[0], field)
+    if origin is dict:
+        return f"map[string]{_go_type(typing.get_args(ann)[1], field)}"
+    if _is_int_or_string(ann):
+        return "intstr.IntOrString"
+    if ann is int:
+        return "int64" if field in _INT64 else "int32"
+    if ann is bool:
+        return "bool"
+    if ann is datetime:
+        return "v1.Time"
+    if ann is Any:
+        return "interface {}"
+    return "string"
+
+
+def _json_kind(v: Any) -> str:
+    if isinstance(v, bool):
+        return "bool"
+    if isinstance(v, (int, float)):
+        return "number"
+    if isinstance(v, str):
+        return "string"
+    if isinstance(v, list):
+        return "array"
+    return "object"
+
+
+class _Decoder:
+    """Walks a raw object alongside its model, like sigs.k8s.io/json's strict decoder: unknown
+    fields are collected (with list indices in their paths), and the first type error is kept
+    (in Go's words: struct = innermost Go struct, field = JSON path without indices)."""
+
+    def __init__(self) -> None:
+        self.unknown: list[str] = []
+        self.type_error: str | None = None
+
+    def fail(self, value: Any, ann: Any, struct: str, go_path: str, field: str, quantity: bool = False,
+             detail: str = "") -> None:
+        if self.type_error is None:
+            what = _json_kind(value) + (f" {detail}" if detail else "")
+            self.type_error = (f"json: cannot unmarshal {what} into Go struct field {struct}.{go_path} "
+                               f"of type {_go_type(ann, field, quantity)}")
+
+    def model(self, value: Any, cls: type[BaseModel], path: str, go_path: str, skip: tuple[str, ...] = ()) -> None:
+        fields = _fields(cls)
+        struct = _GO_STRUCT_NAMES.get(cls.__name__, cls.__name__)
+        for k, v in value.items():
+            if k in skip:
+                continue
+            sub = f"{path}.{k}" if path else k
+            if k not in fields:
+                self.unknown.append(sub)
+                continue
+            ann, _ = fields[k]
+            self.value(v, ann, sub, f"{go_path}.{k}" if go_path else k, struct, k, (cls.__name__, k) in _QUANTITY)
+
+    def value(self, v: Any, ann: Any, path: str, go_path: str, struct: str, field: str, quantity: bool) -> None:
+        if v is None:
+            return  # JSON null leaves any Go value unset
+        ann = _unwrap(ann)
+        origin = typing.get_origin(ann)
+        if _is_model(ann):
+            if not isinstance(v, dict):
+                return self.fail(v, ann, struct, go_path, field)
+            return self.model(v, ann, path, go_path)
+        if origin is list:
+            if not isinstance(v, list):
+                return self.fail(v, ann, struct, go_path, field)
+            item = typing.get_args(ann)[0]
+            for i, x in enumerate(v):
+                self.value(x, item, f"{path}[{i}]", go_path, struct, field, quantity)
+            return None
+        if origin is dict:
+            if not isinstance(v, dict):
+                return self.fail(v, ann, struct, go_path, field, quantity)
+            item = typing.get_args(ann)[1]
+            for k, x in v.items():
+                self.value(x, item, f"{path}.{k}", go_path, struct, field, quantity)
+            return None
+        if ann is Any or origin is typing.Literal and isinstance(v, str):
+            return None
+        if quantity:
+            if isinstance(v, bool) or not isinstance(v, (str, int, float)):
+                return self.fail(v, ann, struct, go_path, field, quantity)
+            return None
+        if _is_int_or_string(ann):
+            if isinstance(v, str):
+                return None
+            return self._int(v, int, struct, go_path, field)
+        if ann is int:
+            return self._int(v, ann, struct, go_path, field)
+        if ann is bool:
+            if not isinstance(v, bool):
+                self.fail(v, ann, struct, go_path, field)
+            return None
+        if not isinstance(v, str):  # str, datetime (RFC 3339 text), Literal
+            self.fail(v, ann, struct, go_path, field)
+        return None
+
+    def _int(self, v: Any, ann: Any, struct: str, go_path: str, field: str) -> None:
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            return self.fail(v, ann, struct, go_path, field)
+        bits = 64 if field in _INT64 else 32
+        if (isinstance(v, float) and not v.is_integer()) or not -(2 ** (bits - 1)) <= v < 2 ** (bits - 1):
+            text = repr(v) if isinstance(v, float) else str(v)
+            return self.fail(v, ann, struct, go_path, field, detail=text)
+        return None
+
+
+def _api_error(code: int, reason: str, message: str) -> ApiError:
+    from .api import ApiError
+
+    return ApiError(code, reason, message)
 
 
 def validate(obj: Obj) -> None:
-    """Schema check of a raw manifest; raises ApiError. (Filled in by the admission work.)"""
+    """Strict decoding of a raw manifest against the v1.32 schema; raises ApiError 400 BadRequest
+    (``Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field
+    "spec.containres"``). A Go type error wins over unknown fields, as in the apiserver, whose
+    decoder only reports strict errors when decoding succeeded. ``status`` is not checked: the
+    apiserver ignores it on create/update and what is there came from the controllers.
+    Kind/version mismatches raise 404 NotFound ``no matches for kind``."""
+    if not isinstance(obj, dict):
+        raise _api_error(400, "BadRequest", "the object provided is not a JSON object")
+    kind, api_version = obj.get("kind"), obj.get("apiVersion")
+    r = BY_KIND.get(kind) if isinstance(kind, str) else None
+    if r is None or (api_version is not None and api_version != r.api_version):
+        if r is None and isinstance(kind, str) and api_version is None:
+            return  # let Api.resource answer "the server doesn't have a resource type"
+        raise _api_error(404, "NotFound", f'no matches for kind "{kind}" in version "{api_version}"')
+    dec = _Decoder()
+    dec.model(obj, model_class(r.kind), "", "", skip=("status",))
+    prefix = f'{r.kind} in version "{r.version}" cannot be handled as a {r.kind}: '
+    if dec.type_error:
+        raise _api_error(400, "BadRequest", prefix + dec.type_error)
+    if dec.unknown:
+        raise _api_error(400, "BadRequest", prefix + "strict decoding error: " +
+                         ", ".join(f'unknown field "{p}"' for p in dec.unknown))
 
 
-def validate_semantics(obj: Obj, api: Api) -> None:
-    """Checks that need defaults applied or the store (names, selectors, immutable fields)."""
+# =================================================================================================
+# Field validation (422 Invalid)
+# =================================================================================================
+_DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+_DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+_DNS1035_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
+_LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
+_QUALIFIED_NAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
+_C_IDENTIFIER_ENV = re.compile(r"^[-._a-zA-Z][-._a-zA-Z0-9]*$")
+_PERCENT = re.compile(r"^[0-9]+%$")
+
+MSG_SUBDOMAIN = ("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or "
+                 "'.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used "
+                 r"for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')")
+MSG_LABEL = ("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must "
+             "start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for "
+             "validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')")
+MSG_DNS1035 = ("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an "
+               "alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', "
+               "regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')")
+MSG_LABEL_VALUE = ("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or "
+                   "'.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or "
+                   "'my_value',  or '12345', regex used for validation is "
+                   "'(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')")
+MSG_QUALIFIED = ("name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end "
+                 "with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used "
+                 "for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')")
+MSG_PERCENT = ("a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or "
+               "'93%', regex used for validation is '[0-9]+%')")
 
 
-def on_create(obj: Obj, api: Api) -> None:
-    """Mutating admission on create (e.g. DefaultTolerationSeconds for pods)."""
+def go_repr(v: Any) -> str:
+    """A bad value as field.Error prints it: strings quoted, numbers bare, maps as Go's ``%#v``."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return str(v)
+    if isinstance(v, str):
+        return _go_quote(v)
+    if v is None:
+        return "null"
+    if isinstance(v, dict):
+        return "map[string]string{" + ", ".join(f"{_go_quote(k)}:{_go_quote(str(x))}" for k, x in sorted(v.items())) + "}"
+    return str(v)
 
 
-def on_update(old: Obj, new: Obj, api: Api) -> None:
-    """Update-time checks (immutable fields such as a Deployment's selector)."""
+def _go_quote(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _selector_repr(sel: Any) -> str:
+    """A *metav1.LabelSelector as ``%#v`` prints it (``field is immutable`` messages)."""
+    if not isinstance(sel, dict):
+        return "null"
+    ml = sel.get("matchLabels")
+    ml_s = go_repr(ml) if isinstance(ml, dict) and ml else "map[string]string(nil)"
+    exprs = sel.get("matchExpressions")
+    if isinstance(exprs, list) and exprs:
+        parts = []
+        for e in exprs:
+            vals = e.get("values")
+            vals_s = ("[]string{" + ", ".join(_go_quote(str(x)) for x in vals) + "}") if vals else "[]string(nil)"
+            parts.append(f'v1.LabelSelectorRequirement{{Key:{_go_quote(str(e.get("key", "")))}, '
+                         f'Operator:{_go_quote(str(e.get("operator", "")))}, Values:{vals_s}}}')
+        ex_s = "[]v1.LabelSelectorRequirement{" + ", ".join(parts) + "}"
+    else:
+        ex_s = "[]v1.LabelSelectorRequirement(nil)"
+    return f"v1.LabelSelector{{MatchLabels:{ml_s}, MatchExpressions:{ex_s}}}"
+
+
+class Errors:
+    """A field.ErrorList: each entry ``path: Type: value: detail``."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def required(self, path: str, detail: str = "") -> None:
+        self.items.append(f"{path}: Required value" + (f": {detail}" if detail else ""))
+
+    def invalid(self, path: str, value: Any, detail: str, raw: bool = False) -> None:
+        self.items.append(f"{path}: Invalid value: {value if raw else go_repr(value)}: {detail}")
+
+    def unsupported(self, path: str, value: Any, supported: list[str]) -> None:
+        self.items.append(f"{path}: Unsupported value: {go_repr(value)}: supported values: "
+                          + ", ".join(_go_quote(s) for s in supported))
+
+    def forbidden(self, path: str, detail: str) -> None:
+        self.items.append(f"{path}: Forbidden: {detail}")
+
+    def duplicate(self, path: str, value: Any) -> None:
+        self.items.append(f"{path}: Duplicate value: {go_repr(value)}")
+
+    def not_found(self, path: str, value: Any) -> None:
+        self.items.append(f"{path}: Not found: {go_repr(value)}")
+
+    def too_long(self, path: str, max_len: int) -> None:
+        self.items.append(f"{path}: Too long: may not be more than {max_len} bytes")
+
+    def raise_for(self, r: Resource, name: str) -> None:
+        if not self.items:
+            return
+        unique = list(dict.fromkeys(self.items))  # ToAggregate drops repeated messages
+        body = unique[0] if len(unique) == 1 else "[" + ", ".join(unique) + "]"
+        qualified = f"{r.kind}.{r.group}" if r.group else r.kind
+        raise _api_error(422, "Invalid", f'{qualified} "{name}" is invalid: {body}')
+
+
+# -- generic checks ------------------------------------------------------------------------------
+def _check_name(errs: Errors, path: str, name: Any, how: str) -> None:
+    if not isinstance(name, str):
+        return
+    if how == "label":
+        if len(name) > 63:
+            errs.invalid(path, name, "must be no more than 63 characters")
+        if not _DNS1123_LABEL.match(name):
+            errs.invalid(path, name, MSG_LABEL)
+    elif how == "dns1035":
+        if len(name) > 63:
+            errs.invalid(path, name, "must be no more than 63 characters")
+        if not _DNS1035_LABEL.match(name):
+            errs.invalid(path, name, MSG_DNS1035)
+    else:
+        if len(name) > 253:
+            errs.invalid(path, name, "must be no more than 253 characters")
+        if not _DNS1123_SUBDOMAIN.match(name):
+            errs.invalid(path, name, MSG_SUBDOMAIN)
+
+
+def _check_qualified_name(errs: Errors, path: str, key: str) -> None:
+    prefix, slash, name = key.rpartition("/")
+    if slash and (not prefix or len(prefix) > 253 or not _DNS1123_SUBDOMAIN.match(prefix)):
+        errs.invalid(path, key, "prefix part " + MSG_SUBDOMAIN)
+    if not name:
+        errs.invalid(path, key, "name part must be non-empty")
+    elif len(name) > 63:
+        errs.invalid(path, key, "name part must be no more than 63 characters")
+    elif not _QUALIFIED_NAME.match(name):
+        errs.invalid(path, key, MSG_QUALIFIED)
+
+
+def _check_labels(errs: Errors, path: str, labels: Any) -> None:
+    if not isinstance(labels, dict):
+        return
+    for k, v in labels.items():
+        _check_qualified_name(errs, path, k)
+        if isinstance(v, str):
+            if len(v) > 63:
+                errs.invalid(path, v, "must be no more than 63 characters")
+            if not _LABEL_VALUE.match(v):
+                errs.invalid(path, v, MSG_LABEL_VALUE)
+
+
+def _check_meta(errs: Errors, obj: Obj, r: Resource, how: str) -> None:
+    meta = obj.get("metadata") or {}
+    name, gen = meta.get("name"), meta.get("generateName")
+    if not name and not gen:
+        errs.required("metadata.name", "name or generateName is required")
+    elif name:
+        _check_name(errs, "metadata.name", name, how)
+    if r.namespaced and meta.get("namespace"):
+        _check_name(errs, "metadata.namespace", meta["namespace"], "label")
+    _check_labels(errs, "metadata.labels", meta.get("labels"))
+    annotations = meta.get("annotations")
+    if isinstance(annotations, dict):
+        for k in annotations:
+            _check_qualified_name(errs, "metadata.annotations", k)
+        total = sum(len(k) + len(v) for k, v in annotations.items() if isinstance(v, str))
+        if total > 256 * 1024:
+            errs.too_long("metadata.annotations", 256 * 1024)
+
+
+def _required_walk(errs: Errors, value: Any, cls: type[BaseModel], path: str) -> None:
+    """Fields the schema marks required (containerPort, env[].name, volumes[].name, …)."""
+    for key, (ann, required) in _fields(cls).items():
+        if key in ("apiVersion", "kind", "metadata", "status"):
+            continue
+        sub = f"{path}.{key}" if path else key
+        v = value.get(key)
+        if v is None or v == "":
+            if required:
+                errs.required(sub)
+            continue
+        ann = _unwrap(ann)
+        origin = typing.get_origin(ann)
+        if _is_model(ann) and isinstance(v, dict):
+            _required_walk(errs, v, ann, sub)
+        elif origin is list and isinstance(v, list) and _is_model(typing.get_args(ann)[0]):
+            for i, x in enumerate(v):
+                if isinstance(x, dict):
+                    _required_walk(errs, x, typing.get_args(ann)[0], f"{sub}[{i}]")
+
+
+def _int_or_percent(v: Any) -> tuple[int, bool] | None:
+    """(value, is_percent) of an IntOrString, None when malformed."""
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int):
+        return v, False
+    if isinstance(v, str) and _PERCENT.match(v):
+        return int(v[:-1]), True
+    return None
+
+
+def _check_int_or_percent(errs: Errors, path: str, v: Any) -> tuple[int, bool] | None:
+    parsed = _int_or_percent(v)
+    if v is None:
+        return None
+    if parsed is None:
+        errs.invalid(path, v, MSG_PERCENT, raw=not isinstance(v, str))
+        return None
+    if parsed[0] < 0:
+        errs.invalid(path, v, "must be greater than or equal to 0", raw=True)
+    if parsed[1] and parsed[0] > 100:
+        errs.invalid(path, v, "must not be greater than 100%", raw=True)
+    return parsed
+
+
+def _nonneg(errs: Errors, path: str, v: Any) -> None:
+    if isinstance(v, int) and not isinstance(v, bool) and v < 0:
+        errs.invalid(path, v, "must be greater than or equal to 0")
+
+
+# -- pods ----------------------------------------------------------------------------------------
+_RESTART = ["Always", "OnFailure", "Never"]
+_PULL = ["Always", "IfNotPresent", "Never"]
+_PROTOCOLS = ["SCTP", "TCP", "UDP"]
+_DNS_POLICIES = ["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"]
+
+
+def _port_name(errs: Errors, path: str, name: str) -> None:
+    """IANA_SVC_NAME (validation.IsValidPortName)."""
+    if len(name) > 15:
+        errs.invalid(path, name, "must be no more than 15 characters")
+    if not re.match(r"^[-a-z0-9]+$", name):
+        errs.invalid(path, name, "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
+    if not re.search(r"[a-z]", name):
+        errs.invalid(path, name, "must contain at least one letter (a-z)")
+    if "--" in name:
+        errs.invalid(path, name, "must not contain consecutive hyphens")
+    if name.startswith("-") or name.endswith("-"):
+        errs.invalid(path, name, "must not begin or end with a hyphen")
+
+
+def _check_probe(errs: Errors, path: str, probe: Any) -> None:
+    if not isinstance(probe, dict):
+        return
+    handlers = [k for k in ("exec", "httpGet", "tcpSocket", "grpc") if probe.get(k) is not None]
+    if not handlers:
+        errs.required(path, "must specify a handler type")
+    elif len(handlers) > 1:
+        errs.forbidden(f"{path}.{handlers[1]}", "may not specify more than 1 handler type")
+    for f in ("initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold", "failureThreshold"):
+        _nonneg(errs, f"{path}.{f}", probe.get(f))
+    for h in ("httpGet", "tcpSocket"):
+        port = (probe.get(h) or {}).get("port") if isinstance(probe.get(h), dict) else None
+        if isinstance(port, int) and not isinstance(port, bool) and not 1 <= port <= 65535:
+            errs.invalid(f"{path}.{h}.port", port, "must be between 1 and 65535, inclusive")
+
+
+def _check_containers(errs: Errors, containers: Any, path: str, volumes: set[str], names: set[str]) -> None:
+    if not isinstance(containers, list):
+        return
+    for i, c in enumerate(containers):
+        if not isinstance(c, dict):
+            continue
+        p = f"{path}[{i}]"
+        name = c.get("name")
+        if not name:
+            errs.required(f"{p}.name")
+        else:
+            _check_name(errs, f"{p}.name", name, "label")
+            if name in names:
+                errs.duplicate(f"{p}.name", name)
+            names.add(name)
+        if not c.get("image"):
+            errs.required(f"{p}.image")
+        elif isinstance(c["image"], str) and c["image"] != c["image"].strip():
+            errs.invalid(f"{p}.image", c["image"], "must not have leading or trailing whitespace")
+        policy = c.get("imagePullPolicy")
+        if policy is not None and policy not in _PULL:
+            errs.unsupported(f"{p}.imagePullPolicy", policy, _PULL)
+        port_names: set[str] = set()
+        for j, port in enumerate(c.get("ports") or []):
+            if not isinstance(port, dict):
+                continue
+            pp = f"{p}.ports[{j}]"
+            if port.get("name"):
+                _port_name(errs, f"{pp}.name", port["name"])
+                if port["name"] in port_names:
+                    errs.duplicate(f"{pp}.name", port["name"])
+                port_names.add(port["name"])
+            cp = port.get("containerPort")
+            if cp is None:
+                errs.required(f"{pp}.containerPort")
+            elif isinstance(cp, int) and not 1 <= cp <= 65535:
+                errs.invalid(f"{pp}.containerPort", cp, "must be between 1 and 65535, inclusive")
+            hp = port.get("hostPort")
+            if isinstance(hp, int) and hp != 0 and not 1 <= hp <= 65535:
+                errs.invalid(f"{pp}.hostPort", hp, "must be between 1 and 65535, inclusive")
+            proto = port.get("protocol")
+            if proto is None:
+                errs.required(f"{pp}.protocol")
+            elif proto not in _PROTOCOLS:
+                errs.unsupported(f"{pp}.protocol", proto, _PROTOCOLS)
+        for j, env in enumerate(c.get("env") or []):
+            if not isinstance(env, dict):
+                continue
+            if not env.get("name"):
+                errs.required(f"{p}.env[{j}].name")
+            elif not _C_IDENTIFIER_ENV.match(env["name"]):
+                errs.invalid(f"{p}.env[{j}].name", env["name"],
+                             "a valid environment variable name must consist of alphabetic characters, digits, "
+                             "'_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or "
+                             "'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is "
+                             "'[-._a-zA-Z][-._a-zA-Z0-9]*')")
+            if env.get("value") and env.get("valueFrom"):
+                errs.invalid(f"{p}.env[{j}].valueFrom", "",
+                             "may not be specified when `value` is not empty", raw=True)
+        for j, vm in enumerate(c.get("volumeMounts") or []):
+            if not isinstance(vm, dict):
+                continue
+            vp = f"{p}.volumeMounts[{j}]"
+            if not vm.get("name"):
+                errs.required(f"{vp}.name")
+            elif vm["name"] not in volumes:
+                errs.not_found(f"{vp}.name", vm["name"])
+            if not vm.get("mountPath"):
+                errs.required(f"{vp}.mountPath")
+        for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
+            _check_probe(errs, f"{p}.{probe}", c.get(probe))
+        if isinstance(c.get("readinessProbe"), dict) or isinstance(c.get("livenessProbe"), dict):
+            for probe in ("livenessProbe", "startupProbe"):
+                st = (c.get(probe) or {}).get("successThreshold") if isinstance(c.get(probe), dict) else None
+                if isinstance(st, int) and st != 1:
+                    errs.invalid(f"{p}.{probe}.successThreshold", st, "must be 1")
+
+
+def _check_pod_spec(errs: Errors, spec: Any, path: str) -> None:
+    if not isinstance(spec, dict):
+        errs.required(path)
+        return
+    volumes: set[str] = set()
+    for i, v in enumerate(spec.get("volumes") or []):
+        if not isinstance(v, dict):
+            continue
+        vp = f"{path}.volumes[{i}]"
+        name = v.get("name")
+        if not name:
+            errs.required(f"{vp}.name")
+        else:
+            _check_name(errs, f"{vp}.name", name, "label")
+            if name in volumes:
+                errs.duplicate(f"{vp}.name", name)
+            volumes.add(name)
+        sources = [k for k in v if k != "name" and v[k] is not None]
+        if not sources:
+            errs.required(vp, "must specify a volume type")
+        elif len(sources) > 1:
+            errs.forbidden(f"{vp}.{sources[1]}", "may not specify more than 1 volume type")
+    names: set[str] = set()
+    _check_containers(errs, spec.get("initContainers"), f"{path}.initContainers", volumes, names)
+    containers = spec.get("containers")
+    if not containers:
+        errs.required(f"{path}.containers")
+    else:
+        _check_containers(errs, containers, f"{path}.containers", volumes, names)
+    restart = spec.get("restartPolicy")
+    if restart is not None and restart not in _RESTART:
+        errs.unsupported(f"{path}.restartPolicy", restart, _RESTART)
+    dns = spec.get("dnsPolicy")
+    if dns is not None and dns not in _DNS_POLICIES:
+        errs.unsupported(f"{path}.dnsPolicy", dns, _DNS_POLICIES)
+    if dns == "None" and not spec.get("dnsConfig"):
+        errs.required(f"{path}.dnsConfig", "must provide `dnsConfig` when `dnsPolicy` is None")
+    _check_labels(errs, f"{path}.nodeSelector", spec.get("nodeSelector"))
+    for f in ("serviceAccountName", "nodeName"):
+        if spec.get(f):
+            _check_name(errs, f"{path}.{f}", spec[f], "subdomain")
+    if spec.get("hostname"):
+        _check_name(errs, f"{path}.hostname", spec["hostname"], "label")
+    ads = spec.get("activeDeadlineSeconds")
+    if isinstance(ads, int) and ads <= 0:
+        errs.invalid(f"{path}.activeDeadlineSeconds", ads, "must be between 1 and 2147483647, inclusive")
+    for i, t in enumerate(spec.get("tolerations") or []):
+        if not isinstance(t, dict):
+            continue
+        tp = f"{path}.tolerations[{i}]"
+        op = t.get("operator") or "Equal"
+        if op not in ("Equal", "Exists"):
+            errs.unsupported(f"{tp}.operator", op, ["Equal", "Exists"])
+        if op == "Exists" and t.get("value"):
+            errs.invalid(f"{tp}.operator", t["value"], "value must be empty when `operator` is 'Exists'")
+        if not t.get("key") and op != "Exists":
+            errs.invalid(f"{tp}.operator", op, "operator must be Exists when `key` is empty, which means \"match all values and all keys\"")
+        effect = t.get("effect")
+        if effect and effect not in ("NoSchedule", "PreferNoSchedule", "NoExecute"):
+            errs.unsupported(f"{tp}.effect", effect, ["NoSchedule", "PreferNoSchedule", "NoExecute"])
+        if t.get("tolerationSeconds") is not None and effect != "NoExecute":
+            errs.invalid(f"{tp}.effect", effect or "", "effect must be 'NoExecute' when `tolerationSeconds` is set")
+
+
+def _validate_pod(errs: Errors, obj: Obj, r: Resource) -> None:
+    _check_meta(errs, obj, r, "subdomain")
+    _check_pod_spec(errs, obj.get("spec"), "spec")
+
+
+def _check_template(errs: Errors, spec: dict, selector_required: bool, restart_always: bool, owner: str) -> None:
+    """ValidatePodTemplateSpecForReplicaSet and friends: template present, labels selected."""
+    tpl = spec.get("template")
+    if not isinstance(tpl, dict):
+        errs.required("spec.template")
+        return
+    meta = tpl.get("metadata") if isinstance(tpl.get("metadata"), dict) else {}
+    labels = meta.get("labels") if isinstance(meta.get("labels"), dict) else None
+    sel = spec.get("selector")
+    from .store import matches_selector
+
+    if selector_required:
+        sel_ok = isinstance(sel, dict)
+        empty = sel_ok and not (sel.get("matchLabels") or sel.get("matchExpressions"))
+        if sel_ok and empty:
+            pass  # an empty selector matches everything: nothing to compare
+        elif not sel_ok or not matches_selector(labels or {}, sel):
+            errs.invalid("spec.template.metadata.labels",
+                         go_repr(labels) if labels is not None else "map[string]string(nil)",
+                         "`selector` does not match template `labels`", raw=True)
+    _check_labels(errs, "spec.template.metadata.labels", labels)
+    _check_pod_spec(errs, tpl.get("spec"), "spec.template.spec")
+    tspec = tpl.get("spec") if isinstance(tpl.get("spec"), dict) else {}
+    rp = tspec.get("restartPolicy")
+    if restart_always and rp is not None and rp != "Always":
+        errs.unsupported("spec.template.spec.restartPolicy", rp, ["Always"])
+    if restart_always and tspec.get("activeDeadlineSeconds") is not None:
+        errs.forbidden("spec.template.spec.activeDeadlineSeconds",
+                       f"activeDeadlineSeconds in {owner} is not Supported")
+
+
+def _check_selector(errs: Errors, spec: dict, owner: str) -> None:
+    sel = spec.get("selector")
+    if sel is None:
+        errs.required("spec.selector")
+        return
+    if not isinstance(sel, dict):
+        return
+    _check_labels(errs, "spec.selector.matchLabels", sel.get("matchLabels"))
+    for i, e in enumerate(sel.get("matchExpressions") or []):
+        if not isinstance(e, dict):
+            continue
+        op = e.get("operator")
+        p = f"spec.selector.matchExpressions[{i}]"
+        if op in ("In", "NotIn") and not e.get("values"):
+            errs.required(f"{p}.values", "must be specified when `operator` is 'In' or 'NotIn'")
+        elif op in ("Exists", "DoesNotExist") and e.get("values"):
+            errs.forbidden(f"{p}.values", "may not be specified when `operator` is 'Exists' or 'DoesNotExist'")
+        elif op not in ("In", "NotIn", "Exists", "DoesNotExist"):
+            errs.invalid(f"{p}.operator", op, "not a valid selector operator")
+    if not (sel.get("matchLabels") or sel.get("matchExpressions")):
+        errs.invalid("spec.selector", _selector_repr(sel), f"empty selector is invalid for {owner}", raw=True)
+
+
+def _validate_deployment(errs: Errors, obj: Obj, r: Resource) -> None:
+    _check_meta(errs, obj, r, "subdomain")
+    spec = obj.get("spec")
+    if not isinstance(spec, dict):
+        errs.required("spec")
+        return
+    _nonneg(errs, "spec.replicas", spec.get("replicas"))
+    _check_selector(errs, spec, "deployment")
+    _check_template(errs, spec, True, True, "Deployment")
+    strategy = spec.get("strategy") if isinstance(spec.get("strategy"), dict) else {}
+    stype = strategy.get("type")
+    if stype not in ("Recreate", "RollingUpdate"):
+        if stype is None:
+            errs.required("spec.strategy.type")
+        else:
+            errs.unsupported("spec.strategy.type", stype, ["Recreate", "RollingUpdate"])
+    ru = strategy.get("rollingUpdate")
+    if stype == "Recreate" and ru is not None:
+        errs.forbidden("spec.strategy.rollingUpdate", "may not be specified when strategy `type` is 'Recreate'")
+    if stype == "RollingUpdate" and isinstance(ru, dict):
+        surge = _check_int_or_percent(errs, "spec.strategy.rollingUpdate.maxSurge", ru.get("maxSurge"))
+        unavail = _check_int_or_percent(errs, "spec.strategy.rollingUpdate.maxUnavailable", ru.get("maxUnavailable"))
+        if surge is not None and unavail is not None and surge[0] == 0 and unavail[0] == 0:
+            errs.invalid("spec.strategy.rollingUpdate.maxUnavailable", ru.get("maxUnavailable"),
+                         "may not be 0 when `maxSurge` is 0", raw=True)
+    for f in ("minReadySeconds", "revisionHistoryLimit", "progressDeadlineSeconds"):
+        _nonneg(errs, f"spec.{f}", spec.get(f))
+    pds, mrs = spec.get("progressDeadlineSeconds"), spec.get("minReadySeconds") or 0
+    if isinstance(pds, int) and isinstance(mrs, int) and pds <= mrs:
+        errs.invalid("spec.progressDeadlineSeconds", pds, "must be greater than minReadySeconds")
+
+
+def _validate_replica_set(errs: Errors, obj: Obj, r: Resource) -> None:
+    _check_meta(errs, obj, r, "subdomain")
+    spec = obj.get("spec")
+    if not isinstance(spec, dict):
+        errs.required("spec")
+        return
+    _nonneg(errs, "spec.replicas", spec.get("replicas"))
+    _nonneg(errs, "spec.minReadySeconds", spec.get("minReadySeconds"))
+    _check_selector(errs, spec, "deployment")
+    _check_template(errs, spec, True, True, "ReplicaSet")
+
+
+def _validate_daemon_set(errs: Errors, obj: Obj, r: Resource) -> None:
+    _check_meta(errs, obj, r, "subdomain")
+    spec = obj.get("spec")
+    if not isinstance(spec, dict):
+        errs.required("spec")
+        return
+    _check_selector(errs, spec, "daemonset")
+    _check_template(errs, spec, True, True, "DaemonSet")
+
+
+def _validate_stateful_set(errs: Errors, obj: Obj, r: Resource) -> None:
+    _check_meta(errs, obj, r, "label")
+    spec = obj.get("spec")
+    if not isinstance(spec, dict):
+        errs.required("spec")
+        return
+    _nonneg(errs, "spec.replicas", spec.get("replicas"))
+    pmp = spec.get("podManagementPolicy")
+    if pmp is not None and pmp not in ("OrderedReady", "Parallel"):
+        errs.unsupported("spec.podManagementPolicy", pmp, ["OrderedReady", "Parallel"])
+    _check_selector(errs, spec, "statefulset")
+    _check_template(errs, spec, True, True, "StatefulSet")
+
+
+def _check_job_spec(errs: Errors, spec: dict, generated_selector: bool) -> None:
+    for f in ("parallelism", "completions", "backoffLimit"):
+        _nonneg(errs, f"spec.{f}", spec.get(f))
+    ads = spec.get("activeDeadlineSeconds")
+    if isinstance(ads, int) and ads <= 0:
+        errs.invalid("spec.activeDeadlineSeconds", ads, "must be greater than 0")
+    tpl = spec.get("template")
+    if not isinstance(tpl, dict):
+        errs.required("spec.template")
+        return
+    meta = tpl.get("metadata") if isinstance(tpl.get("metadata"), dict) else {}
+    _check_labels(errs, "spec.template.metadata.labels", meta.get("labels"))
+    _check_pod_spec(errs, tpl.get("spec"), "spec.template.spec")
+    tspec = tpl.get("spec") if isinstance(tpl.get("spec"), dict) else {}
+    if tspec.get("restartPolicy") not in ("OnFailure", "Never"):
+        errs.required("spec.template.spec.restartPolicy", 'valid values: "OnFailure", "Never"')
+    mode = spec.get("completionMode")
+    if mode is not None and mode not in ("NonIndexed", "Indexed"):
+        errs.unsupported("spec.completionMode", mode, ["NonIndexed", "Indexed"])
+    if mode == "Indexed" and spec.get("completions") is None:
+        errs.required("spec.completions", "when completion mode is Indexed")
+
+
+def _validate_job(errs: Errors, obj: Obj, r: Resource) -> None:
+    _check_meta(errs, obj, r, "subdomain")
+    spec = obj.get("spec")
+    if not isinstance(spec, dict):
+        errs.required("spec")
+        return
+    _check_job_spec(errs, spec, True)
+
+
+_CRON_FIELD = re.compile(r"^[\d*/,\-A-Za-z?]+$")
+
+
+def _validate_cron_job(errs: Errors, obj: Obj, r: Resource) -> None:
+    _check_meta(errs, obj, r, "subdomain")
+    name = (obj.get("metadata") or {}).get("name")
+    if isinstance(name, str) and len(name) > 52:
+        errs.invalid("metadata.name", name, "must be no more than 52 characters")
+    spec = obj.get("spec")
+    if not isinstance(spec, dict):
+        errs.required("spec")
+        return
+    sched = spec.get("schedule")
+    if not sched:
+        errs.required("spec.schedule")
+    elif isinstance(sched, str):
+        fields = sched.split()
+        if not (sched.startswith("@") or (len(fields) == 5 and all(_CRON_FIELD.match(f) for f in fields))):
+            errs.invalid("spec.schedule", sched, f"expected exactly 5 fields, found {len(fields)}: {sched}"
+                         if len(fields) != 5 else "unparseable schedule")
+    policy = spec.get("concurrencyPolicy")
+    if policy is not None and policy not in ("Allow", "Forbid", "Replace"):
+        errs.unsupported("spec.concurrencyPolicy", policy, ["Allow", "Forbid", "Replace"])
+    for f in ("startingDeadlineSeconds", "successfulJobsHistoryLimit", "failedJobsHistoryLimit"):
+        _nonneg(errs, f"spec.{f}", spec.get(f))
+    jt = spec.get("jobTemplate")
+    if not isinstance(jt, dict) or not isinstance(jt.get("spec"), dict):
+        errs.required("spec.jobTemplate.spec")
+        return
+    sub = Errors()
+    _check_job_spec(sub, jt["spec"], True)
+    errs.items.extend(i.replace("spec.", "spec.jobTemplate.spec.", 1) for i in sub.items)
+
+
+def _validate_service(errs: Errors, obj: Obj, r: Resource) -> None:
+    _check_meta(errs, obj, r, "dns1035")
+    spec = obj.get("spec")
+    if not isinstance(spec, dict):
+        errs.required("spec")
+        return
+    stype = spec.get("type", "ClusterIP")
+    types = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"]
+    if stype not in types:
+        errs.unsupported("spec.type", stype, types)
+    ports = spec.get("ports") or []
+    if not ports and stype != "ExternalName" and spec.get("clusterIP") != "None":
+        errs.required("spec.ports")
+    if stype == "ExternalName":
+        if not spec.get("externalName"):
+            errs.required("spec.externalName")
+        else:
+            _check_name(errs, "spec.externalName", spec["externalName"].rstrip("."), "subdomain")
+    names: set[str] = set()
+    for i, p in enumerate(ports):
+        if not isinstance(p, dict):
+            continue
+        pp = f"spec.ports[{i}]"
+        if len(ports) > 1 and not p.get("name"):
+            errs.required(f"{pp}.name")
+        elif p.get("name"):
+            _check_name(errs, f"{pp}.name", p["name"], "label")
+            if p["name"] in names:
+                errs.duplicate(f"{pp}.name", p["name"])
+            names.add(p["name"])
+        port = p.get("port")
+        if port is None:
+            errs.required(f"{pp}.port")
+        elif isinstance(port, int) and not 1 <= port <= 65535:
+            errs.invalid(f"{pp}.port", port, "must be between 1 and 65535, inclusive")
+        proto = p.get("protocol")
+        if proto is not None and proto not in _PROTOCOLS:
+            errs.unsupported(f"{pp}.protocol", proto, _PROTOCOLS)
+        tp = p.get("targetPort")
+        if isinstance(tp, int) and not isinstance(tp, bool) and not 1 <= tp <= 65535:
+            errs.invalid(f"{pp}.targetPort", tp, "must be between 1 and 65535, inclusive")
+        elif isinstance(tp, str):
+            _port_name(errs, f"{pp}.targetPort", tp)
+        np_ = p.get("nodePort")
+        if np_ is not None and stype not in ("NodePort", "LoadBalancer"):
+            errs.forbidden(f"{pp}.nodePort", "may not be used when `type` is 'ClusterIP'")
+        elif isinstance(np_, int) and not 30000 <= np_ <= 32767 and np_ != 0:
+            errs.invalid(f"{pp}.nodePort", np_, "provided port is not in the valid range. The range of valid ports is 30000-32767")
+    affinity = spec.get("sessionAffinity")
+    if affinity is not None and affinity not in ("ClientIP", "None"):
+        errs.unsupported("spec.sessionAffinity", affinity, ["ClientIP", "None"])
+    _check_labels(errs, "spec.selector", spec.get("selector"))
+
+
+def _validate_namespace(errs: Errors, obj: Obj, r: Resource) -> None:
+    _check_meta(errs, obj, r, "label")
+
+
+def _validate_generic(errs: Errors, obj: Obj, r: Resource) -> None:
+    _check_meta(errs, obj, r, "subdomain")
+
+
+def _validate_config_data(errs: Errors, obj: Obj, r: Resource) -> None:
+    _check_meta(errs, obj, r, "subdomain")
+    seen: set[str] = set()
+    for field in ("data", "binaryData", "stringData"):
+        data = obj.get(field)
+        if not isinstance(data, dict):
+            continue
+        for k in data:
+            if not re.match(r"^[-._a-zA-Z0-9]+$", k) or k in (".", ".."):
+                errs.invalid(f"{field}[{k}]", k, "a valid config key must consist of alphanumeric characters, "
+                             "'-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for "
+                             "validation is '[-._a-zA-Z0-9]+')")
+            if r.kind == "ConfigMap" and k in seen:
+                errs.invalid(f"{field}[{k}]", k, "duplicate of key present in data")
+            seen.add(k)
+
+
+_VALIDATORS = {
+    "Pod": _validate_pod,
+    "Deployment": _validate_deployment,
+    "ReplicaSet": _validate_replica_set,
+    "DaemonSet": _validate_daemon_set,
+    "StatefulSet": _validate_stateful_set,
+    "Job": _validate_job,
+    "CronJob": _validate_cron_job,
+    "Service": _validate_service,
+    "Namespace": _validate_namespace,
+    "Node": _validate_generic,
+    "ConfigMap": _validate_config_data,
+    "Secret": _validate_config_data,
+}
+
+
+def validate_semantics(obj: Obj, api: Api | None = None) -> None:
+    """Field validation after defaulting: one ApiError 422 Invalid listing every problem, in the
+    apiserver's words (``Deployment.apps "web" is invalid: [spec.selector: Required value, …]``)."""
+    r = BY_KIND.get(obj.get("kind", ""))
+    if r is None:
+        return
+    errs = Errors()
+    _VALIDATORS.get(r.kind, _validate_generic)(errs, obj, r)
+    _required_walk(errs, obj, model_class(r.kind), "")
+    errs.raise_for(r, (obj.get("metadata") or {}).get("name") or "")
+
+
+# =================================================================================================
+# Mutating admission on create, and update rules
+# =================================================================================================
+_DEFAULT_TOLERATIONS = (("node.kubernetes.io/not-ready", "NoExecute"), ("node.kubernetes.io/unreachable", "NoExecute"))
+_STATUS_RESET = frozenset({"Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "CronJob"})
+
+
+def _quantity(v: Any) -> float:
+    """A resource.Quantity as a number (enough precision to compare requests and limits)."""
+    s = str(v).strip()
+    m = re.match(r"^([+-]?[0-9.]+(?:[eE][-+]?[0-9]+)?)([a-zA-Z]*)$", s)
+    if not m:
+        return 0.0
+    num, suffix = float(m.group(1)), m.group(2)
+    mult = {"": 1, "m": 1e-3, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15, "E": 1e18,
+            "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60, "n": 1e-9, "u": 1e-6}
+    return num * mult.get(suffix, 1)
+
+
+def qos_class(spec: dict) -> str:
+    """GetPodQOS: Guaranteed when every container has cpu and memory limits equal to its requests,
+    BestEffort when nobody asks for cpu or memory, Burstable otherwise."""
+    containers = [c for c in (spec.get("containers") or []) + (spec.get("initContainers") or []) if isinstance(c, dict)]
+    requests_any = limits_any = False
+    guaranteed = True
+    for c in containers:
+        res = c.get("resources") or {}
+        req = {k: v for k, v in (res.get("requests") or {}).items() if k in ("cpu", "memory")}
+        lim = {k: v for k, v in (res.get("limits") or {}).items() if k in ("cpu", "memory")}
+        requests_any = requests_any or any(_quantity(v) != 0 for v in req.values())
+        limits_any = limits_any or any(_quantity(v) != 0 for v in lim.values())
+        if set(lim) != {"cpu", "memory"}:
+            guaranteed = False
+        for k, v in req.items():
+            if k not in lim or _quantity(lim[k]) != _quantity(v):
+                guaranteed = False
+    if not requests_any and not limits_any:
+        return "BestEffort"
+    return "Guaranteed" if guaranteed else "Burstable"
+
+
+def on_create(obj: Obj, api: Api | None = None) -> None:
+    """Mutating admission and the registry's PrepareForCreate, in place:
+    pods get the default service account, priority 0, the DefaultTolerationSeconds tolerations
+    and ``status: {phase: Pending, qosClass}``; workload objects start with an empty status;
+    a Job gets its generated selector and labels (which need its uid, assigned here)."""
+    kind = obj.get("kind")
+    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else None
+    if kind == "Pod" and spec is not None:
+        spec.setdefault("serviceAccountName", "default")
+        spec.setdefault("serviceAccount", spec["serviceAccountName"])
+        spec.setdefault("priority", 0)
+        spec.setdefault("preemptionPolicy", "PreemptLowerPriority")
+        tolerations = spec.setdefault("tolerations", [])
+        for key, effect in _DEFAULT_TOLERATIONS:
+            # a toleration with this key (or an empty key) and this effect (or none) already covers it
+            if any(isinstance(t, dict) and t.get("key") in (key, None, "") and t.get("effect") in (effect, None, "")
+                   for t in tolerations):
+                continue
+            tolerations.append({"key": key, "operator": "Exists", "effect": effect, "tolerationSeconds": 300})
+        obj["status"] = {"phase": "Pending", "qosClass": qos_class(spec)}
+    elif kind in _STATUS_RESET:
+        obj["status"] = {}
+    if kind == "Job" and spec is not None and api is not None:
+        _job_selector(obj, spec, api)
+
+
+def _job_selector(obj: Obj, spec: dict, api: Api) -> None:
+    """The Job registry's generateSelector: ``batch.kubernetes.io/controller-uid`` selector and
+    template labels (unless ``manualSelector``)."""
+    if spec.get("manualSelector") is True:
+        return
+    meta = obj["metadata"]
+    if not meta.get("uid"):
+        meta["uid"] = str(uuid.UUID(int=api.clock.rng.getrandbits(128), version=4))
+    uid, name = meta["uid"], meta.get("name") or ""
+    tpl = spec.get("template")
+    if not isinstance(tpl, dict):
+        return
+    labels = tpl.setdefault("metadata", {}).setdefault("labels", {})
+    labels.setdefault("batch.kubernetes.io/controller-uid", uid)
+    labels.setdefault("controller-uid", uid)
+    if name:
+        labels.setdefault("batch.kubernetes.io/job-name", name)
+        labels.setdefault("job-name", name)
+    spec.setdefault("selector", {"matchLabels": {"batch.kubernetes.io/controller-uid": uid}})
+
+
+_POD_UPDATABLE = ("`spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,"
+                  "`spec.tolerations` (only additions to existing tolerations),"
+                  "`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)")
+
+
+def _pod_spec_munged(spec: dict) -> dict:
+    """The pod spec with the fields an update may change blanked out (ValidatePodUpdate)."""
+    s = deep_copy(spec)
+    for key in ("containers", "initContainers"):
+        for c in s.get(key) or []:
+            if isinstance(c, dict):
+                c.pop("image", None)
+    for key in ("activeDeadlineSeconds", "tolerations", "terminationGracePeriodSeconds"):
+        s.pop(key, None)
+    return s
+
+
+def _diff_lines(old: Any, new: Any, path: str = "spec") -> list[str]:
+    if isinstance(old, dict) and isinstance(new, dict):
+        out: list[str] = []
+        for k in list(old) + [k for k in new if k not in old]:
+            out += _diff_lines(old.get(k), new.get(k), f"{path}.{k}")
+        return out
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        out = []
+        for i, (a, b) in enumerate(zip(old, new, strict=True)):
+            out += _diff_lines(a, b, f"{path}[{i}]")
+        return out
+    if old == new:
+        return []
+    return [f"  - {path}: {old!r}", f"  + {path}: {new!r}"]
+
+
+def on_update(old: Obj, new: Obj, api: Api | None = None) -> None:
+    """Update-time checks (ApiError 422): immutable selectors of Deployments, ReplicaSets,
+    DaemonSets, StatefulSets and Jobs; a pod's spec beyond the few updatable fields."""
+    r = BY_KIND.get(new.get("kind", ""))
+    if r is None:
+        return
+    errs = Errors()
+    name = (new.get("metadata") or {}).get("name") or ""
+    old_spec = old.get("spec") if isinstance(old.get("spec"), dict) else {}
+    new_spec = new.get("spec") if isinstance(new.get("spec"), dict) else {}
+    if r.kind in ("Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job"):
+        if new_spec.get("selector") != old_spec.get("selector"):
+            errs.invalid("spec.selector", _selector_repr(new_spec.get("selector")), "field is immutable", raw=True)
+    if r.kind == "Job" and old_spec.get("template") != new_spec.get("template"):
+        errs.invalid("spec.template", "core.PodTemplateSpec{...}", "field is immutable", raw=True)
+    if r.kind == "Pod":
+        a, b = _pod_spec_munged(old_spec), _pod_spec_munged(new_spec)
+        old_tol = old_spec.get("tolerations") or []
+        new_tol = new_spec.get("tolerations") or []
+        removed_tol = any(t not in new_tol for t in old_tol)
+        if a != b or removed_tol:
+            diff = "\n".join(_diff_lines(a, b)) if a != b else "  (tolerations may only be added)"
+            errs.forbidden("spec", f"pod updates may not change fields other than {_POD_UPDATABLE}\n{diff}")
+    errs.raise_for(r, name)

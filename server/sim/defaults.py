@@ -4,11 +4,19 @@ Owns: filling in every field the real apiserver fills (strategy 25%/25%, revisio
 progressDeadlineSeconds 600, restartPolicy Always, terminationGracePeriodSeconds 30,
 imagePullPolicy from the tag, protocol TCP, …) so that ``-o yaml`` looks like the real thing and
 pod-template hashes are computed over defaulted templates.
+
+Sources: ``pkg/apis/core/v1/defaults.go``, ``pkg/apis/apps/v1/defaults.go``,
+``pkg/apis/batch/v1/defaults.go``. Only what those functions set lives here; what admission
+plugins add to *pods* (priority, preemptionPolicy, service account, default tolerations, initial
+status) is in ``admission.on_create``, which is why templates do not carry those fields.
+
+Hands off: nothing; ``api._prepare`` calls ``apply`` between schema validation and semantic
+validation. ``apply`` is idempotent: defaulting a defaulted object changes nothing.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .store import Obj
 
@@ -16,5 +24,312 @@ if TYPE_CHECKING:
     from .api import Api
 
 
-def apply(obj: Obj, api: Api) -> None:
-    """Default ``obj`` in place. (Filled in by the admission work.)"""
+def apply(obj: Obj, api: Api | None = None) -> None:
+    """Default ``obj`` in place. Tolerates incomplete objects: validation reports what is missing."""
+    _prune_nulls(obj)
+    fn = _BY_KIND.get(obj.get("kind", ""))
+    if fn is not None:
+        fn(obj)
+
+
+# -- helpers -------------------------------------------------------------------------------------
+def _prune_nulls(value: Any) -> None:
+    """Drop ``field: null``: decoding into Go structs turns null into "unset", so defaults apply."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, dict):
+            for k in [k for k, x in v.items() if x is None]:
+                del v[k]
+            stack.extend(x for x in v.values() if isinstance(x, (dict, list)))
+        elif isinstance(v, list):
+            stack.extend(x for x in v if isinstance(x, (dict, list)))
+
+
+def _dict(parent: dict, key: str) -> dict | None:
+    """``parent[key]`` when it is a mapping (created empty when missing); None when it is malformed."""
+    v = parent.setdefault(key, {})
+    return v if isinstance(v, dict) else None
+
+
+def _items(parent: dict, key: str) -> list[dict]:
+    v = parent.get(key)
+    return [x for x in v if isinstance(x, dict)] if isinstance(v, list) else []
+
+
+def image_pull_policy(image: str) -> str:
+    """Always for ``:latest`` or no tag (a digest counts as pinned), else IfNotPresent."""
+    if "@" in image:
+        return "IfNotPresent"
+    last = image.rsplit("/", 1)[-1]
+    if ":" not in last:
+        return "Always"
+    return "Always" if last.rsplit(":", 1)[1] == "latest" else "IfNotPresent"
+
+
+# -- core/v1 -------------------------------------------------------------------------------------
+def _probe(probe: Any) -> None:
+    if not isinstance(probe, dict):
+        return
+    probe.setdefault("timeoutSeconds", 1)
+    probe.setdefault("periodSeconds", 10)
+    probe.setdefault("successThreshold", 1)
+    probe.setdefault("failureThreshold", 3)
+    http = probe.get("httpGet")
+    if isinstance(http, dict):
+        http.setdefault("path", "/")
+        http.setdefault("scheme", "HTTP")
+    grpc = probe.get("grpc")
+    if isinstance(grpc, dict):
+        grpc.setdefault("service", "")
+
+
+def _container(c: dict) -> None:
+    image = c.get("image")
+    if isinstance(image, str) and image:
+        c.setdefault("imagePullPolicy", image_pull_policy(image))
+    c.setdefault("terminationMessagePath", "/dev/termination-log")
+    c.setdefault("terminationMessagePolicy", "File")
+    c.setdefault("resources", {})
+    for p in _items(c, "ports"):
+        p.setdefault("protocol", "TCP")
+    for name in ("livenessProbe", "readinessProbe", "startupProbe"):
+        _probe(c.get(name))
+    for lc in ("postStart", "preStop"):
+        handler = (c.get("lifecycle") or {}).get(lc) if isinstance(c.get("lifecycle"), dict) else None
+        if isinstance(handler, dict) and isinstance(handler.get("httpGet"), dict):
+            handler["httpGet"].setdefault("path", "/")
+            handler["httpGet"].setdefault("scheme", "HTTP")
+    for env in _items(c, "env"):
+        field_ref = (env.get("valueFrom") or {}).get("fieldRef") if isinstance(env.get("valueFrom"), dict) else None
+        if isinstance(field_ref, dict):
+            field_ref.setdefault("apiVersion", "v1")
+
+
+def _volume(v: dict) -> None:
+    sources = [k for k in v if k != "name"]
+    if not sources:
+        v["emptyDir"] = {}  # SetDefaults_Volume: a volume with no source is an emptyDir
+    for key in ("secret", "configMap", "downwardAPI", "projected"):
+        src = v.get(key)
+        if isinstance(src, dict):
+            src.setdefault("defaultMode", 420)
+    for item in _items(v.get("downwardAPI") or {}, "items") if isinstance(v.get("downwardAPI"), dict) else []:
+        if isinstance(item.get("fieldRef"), dict):
+            item["fieldRef"].setdefault("apiVersion", "v1")
+    host_path = v.get("hostPath")
+    if isinstance(host_path, dict):
+        host_path.setdefault("type", "")
+
+
+def pod_spec(spec: dict) -> None:
+    """SetDefaults_PodSpec + the container/volume/probe defaults beneath it (pods and templates)."""
+    spec.setdefault("restartPolicy", "Always")
+    spec.setdefault("terminationGracePeriodSeconds", 30)
+    spec.setdefault("dnsPolicy", "ClusterFirst")
+    spec.setdefault("securityContext", {})
+    spec.setdefault("schedulerName", "default-scheduler")
+    for c in _items(spec, "initContainers") + _items(spec, "containers"):
+        _container(c)
+        if spec.get("hostNetwork") is True:
+            for p in _items(c, "ports"):
+                p.setdefault("hostPort", p.get("containerPort"))
+    for v in _items(spec, "volumes"):
+        _volume(v)
+
+
+def _pod_template(tpl: Any) -> None:
+    if not isinstance(tpl, dict):
+        return
+    meta = _dict(tpl, "metadata")
+    if meta is not None:
+        # metav1.Time's zero value marshals as null: a real server shows it in every template
+        meta.setdefault("creationTimestamp", None)
+    spec = _dict(tpl, "spec")
+    if spec is not None:
+        pod_spec(spec)
+
+
+def _pod(obj: Obj) -> None:
+    spec = _dict(obj, "spec")
+    if spec is None:
+        return
+    pod_spec(spec)
+    spec.setdefault("enableServiceLinks", True)  # SetDefaults_Pod, not the template's PodSpec
+    for c in _items(spec, "initContainers") + _items(spec, "containers"):
+        # SetDefaults_Pod: limits without requests make the requests equal the limits
+        res = c.get("resources")
+        if isinstance(res, dict) and isinstance(res.get("limits"), dict):
+            requests = res.setdefault("requests", {})
+            if isinstance(requests, dict):
+                for k, v in res["limits"].items():
+                    requests.setdefault(k, v)
+
+
+def _service(obj: Obj) -> None:
+    spec = _dict(obj, "spec")
+    if spec is None:
+        return
+    svc_type = spec.setdefault("type", "ClusterIP")
+    spec.setdefault("sessionAffinity", "None")
+    if spec.get("sessionAffinity") == "ClientIP":
+        cfg = _dict(spec, "sessionAffinityConfig")
+        client_ip = _dict(cfg, "clientIP") if cfg is not None else None
+        if client_ip is not None:
+            client_ip.setdefault("timeoutSeconds", 10800)
+    for p in _items(spec, "ports"):
+        p.setdefault("protocol", "TCP")
+        if "targetPort" not in p and "port" in p:
+            p["targetPort"] = p["port"]
+    if svc_type in ("NodePort", "LoadBalancer"):
+        spec.setdefault("externalTrafficPolicy", "Cluster")
+    if svc_type == "LoadBalancer":
+        spec.setdefault("allocateLoadBalancerNodePorts", True)
+    if svc_type != "ExternalName":
+        spec.setdefault("internalTrafficPolicy", "Cluster")
+    status = _dict(obj, "status")
+    if status is not None:
+        status.setdefault("loadBalancer", {})
+
+
+def _namespace(obj: Obj) -> None:
+    name = (obj.get("metadata") or {}).get("name")
+    if isinstance(name, str) and name and isinstance(obj.get("metadata"), dict):
+        labels = _dict(obj["metadata"], "labels")
+        if labels is not None:
+            labels["kubernetes.io/metadata.name"] = name  # SetDefaults_Namespace, always overwritten
+    spec = _dict(obj, "spec")
+    if spec is not None:
+        spec.setdefault("finalizers", ["kubernetes"])
+    status = _dict(obj, "status")
+    if status is not None:
+        status.setdefault("phase", "Active")
+
+
+def _secret(obj: Obj) -> None:
+    obj.setdefault("type", "Opaque")
+
+
+def _endpoints(obj: Obj) -> None:
+    for subset in _items(obj, "subsets"):
+        for p in _items(subset, "ports"):
+            p.setdefault("protocol", "TCP")
+
+
+def _endpoint_slice(obj: Obj) -> None:
+    for p in _items(obj, "ports"):
+        p.setdefault("protocol", "TCP")
+
+
+# -- apps/v1 -------------------------------------------------------------------------------------
+def _deployment(obj: Obj) -> None:
+    spec = _dict(obj, "spec")
+    if spec is None:
+        return
+    spec.setdefault("replicas", 1)
+    strategy = _dict(spec, "strategy")
+    if strategy is not None:
+        strategy.setdefault("type", "RollingUpdate")
+        if strategy["type"] == "RollingUpdate":
+            ru = _dict(strategy, "rollingUpdate")
+            if ru is not None:
+                ru.setdefault("maxUnavailable", "25%")
+                ru.setdefault("maxSurge", "25%")
+    spec.setdefault("revisionHistoryLimit", 10)
+    spec.setdefault("progressDeadlineSeconds", 600)
+    _pod_template(spec.get("template"))
+
+
+def _replica_set(obj: Obj) -> None:
+    spec = _dict(obj, "spec")
+    if spec is None:
+        return
+    spec.setdefault("replicas", 1)
+    _pod_template(spec.get("template"))
+
+
+def _daemon_set(obj: Obj) -> None:
+    spec = _dict(obj, "spec")
+    if spec is None:
+        return
+    strategy = _dict(spec, "updateStrategy")
+    if strategy is not None:
+        strategy.setdefault("type", "RollingUpdate")
+        if strategy["type"] == "RollingUpdate":
+            ru = _dict(strategy, "rollingUpdate")
+            if ru is not None:
+                ru.setdefault("maxUnavailable", 1)
+                ru.setdefault("maxSurge", 0)
+    spec.setdefault("revisionHistoryLimit", 10)
+    _pod_template(spec.get("template"))
+
+
+def _stateful_set(obj: Obj) -> None:
+    spec = _dict(obj, "spec")
+    if spec is None:
+        return
+    spec.setdefault("replicas", 1)
+    spec.setdefault("podManagementPolicy", "OrderedReady")
+    strategy = _dict(spec, "updateStrategy")
+    if strategy is not None:
+        strategy.setdefault("type", "RollingUpdate")
+        if strategy["type"] == "RollingUpdate":
+            ru = _dict(strategy, "rollingUpdate")
+            if ru is not None:
+                ru.setdefault("partition", 0)
+    spec.setdefault("revisionHistoryLimit", 10)
+    retention = _dict(spec, "persistentVolumeClaimRetentionPolicy")
+    if retention is not None:
+        retention.setdefault("whenDeleted", "Retain")
+        retention.setdefault("whenScaled", "Retain")
+    _pod_template(spec.get("template"))
+
+
+# -- batch/v1 ------------------------------------------------------------------------------------
+def _job(obj: Obj) -> None:
+    spec = _dict(obj, "spec")
+    if spec is None:
+        return
+    if "completions" not in spec and "parallelism" not in spec:
+        spec["completions"] = 1
+        spec["parallelism"] = 1
+    spec.setdefault("parallelism", 1)
+    spec.setdefault("backoffLimit", 6)
+    spec.setdefault("completionMode", "NonIndexed")
+    spec.setdefault("suspend", False)
+    spec.setdefault("podReplacementPolicy", "TerminatingOrFailed")
+    _pod_template(spec.get("template"))
+
+
+def _cron_job(obj: Obj) -> None:
+    spec = _dict(obj, "spec")
+    if spec is None:
+        return
+    spec.setdefault("concurrencyPolicy", "Allow")
+    spec.setdefault("suspend", False)
+    spec.setdefault("successfulJobsHistoryLimit", 3)
+    spec.setdefault("failedJobsHistoryLimit", 1)
+    jt = spec.get("jobTemplate")
+    if isinstance(jt, dict):
+        meta = _dict(jt, "metadata")
+        if meta is not None:
+            meta.setdefault("creationTimestamp", None)
+        jspec = jt.get("spec")
+        if isinstance(jspec, dict):
+            _pod_template(jspec.get("template"))
+
+
+_BY_KIND = {
+    "Pod": _pod,
+    "Service": _service,
+    "Namespace": _namespace,
+    "Secret": _secret,
+    "Endpoints": _endpoints,
+    "EndpointSlice": _endpoint_slice,
+    "Deployment": _deployment,
+    "ReplicaSet": _replica_set,
+    "DaemonSet": _daemon_set,
+    "StatefulSet": _stateful_set,
+    "Job": _job,
+    "CronJob": _cron_job,
+}
