@@ -690,3 +690,51 @@ def to_yaml(obj: Any) -> str:
     """``-o yaml``: keys sorted, block style, no line wrapping."""
     return yaml.dump(obj, Dumper=_GoYamlDumper, sort_keys=True, default_flow_style=False,
                      allow_unicode=True, width=1 << 30)
+
+
+def go_tabwriter(text: str, minwidth: int = 0, padding: int = 2) -> str:
+    """Go's ``text/tabwriter`` over tab-separated text, column blocks and all.
+
+    A column block is a run of consecutive lines that all have a tab-terminated cell in that
+    column; each block is as wide as its widest cell + ``padding`` (at least ``minwidth``). A
+    line's last cell is never padded. ``kubectl describe`` writes through this with
+    ``tabwriter.NewWriter(out, 0, 8, 2, ' ', 0)``.
+    """
+    lines = [line.split("\t") for line in text.split("\n")]
+    trailing_newline = text.endswith("\n")
+    if trailing_newline:
+        lines = lines[:-1]
+    out: list[str] = []
+    widths: list[int] = []
+
+    def write_lines(line0: int, line1: int) -> None:
+        for cells in lines[line0:line1]:
+            parts = []
+            for j, cell in enumerate(cells):
+                if j < len(cells) - 1 and j < len(widths):
+                    parts.append(cell.ljust(widths[j]))
+                else:
+                    parts.append(cell)
+            out.append("".join(parts))
+
+    def fmt(line0: int, line1: int) -> None:
+        column = len(widths)
+        this = line0
+        while this < line1:
+            if column >= len(lines[this]) - 1:
+                this += 1
+                continue
+            write_lines(line0, this)
+            line0 = this
+            width = minwidth
+            while this < line1 and column < len(lines[this]) - 1:
+                width = max(width, len(lines[this][column]) + padding)
+                this += 1
+            widths.append(width)
+            fmt(line0, this)
+            widths.pop()
+            line0 = this
+        write_lines(line0, line1)
+
+    fmt(0, len(lines))
+    return "\n".join(out) + ("\n" if trailing_newline else "")

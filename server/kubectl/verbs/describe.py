@@ -1,0 +1,757 @@
+"""``kubectl describe``: the long, human layouts of ``staging/.../kubectl/pkg/describe/describe.go``.
+
+Owns: the describers for pods, deployments, replicasets, nodes, namespaces and services (and a
+generic one for the rest), each writing tab-separated lines the way describe.go's PrefixWriter
+does, then laid out by Go's tabwriter rules (``printers.go_tabwriter``, padding 2); the Events
+table with ``Age (xN over Y)``; name-prefix matching (``describe pod web`` describes every pod
+whose name starts with ``web`` when no pod is called exactly that).
+
+Hands off: objects come from ``resolve``; events from ``cluster.recorder.for_object``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from ...sim.store import Obj
+from .. import printers, resolve
+from ..parse import Flag, Invocation, KubectlError, command
+from ..printers import rfc1123z, since
+
+if TYPE_CHECKING:
+    from ...sim.cluster import Cluster
+
+L1, L2, L3 = "  ", "    ", "      "
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+MAX_ANNOTATION_LEN = 140
+
+
+class Writer:
+    """describe.go's PrefixWriter: lines with tabs, laid out by tabwriter at the end."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    def w(self, text: str) -> None:
+        self.parts.append(text)
+
+    def text(self) -> str:
+        return printers.go_tabwriter("".join(self.parts), 0, 2)
+
+
+# -- shared pieces ---------------------------------------------------------------------------
+
+def labels_multiline(w: Writer, title: str, labels: dict | None, initial: str = "", inner: str = "\t") -> None:
+    w.w(f"{initial}{title}:{inner}")
+    if not labels:
+        w.w("<none>\n")
+        return
+    for i, k in enumerate(sorted(labels)):
+        if i:
+            w.w(initial + inner)
+        w.w(f"{k}={labels[k]}\n")
+
+
+def annotations_multiline(w: Writer, title: str, annotations: dict | None) -> None:
+    w.w(f"{title}:\t")
+    keys = sorted(k for k in (annotations or {}) if k != LAST_APPLIED)
+    if not keys:
+        w.w("<none>\n")
+        return
+    for i, k in enumerate(keys):
+        if i:
+            w.w("\t")
+        value = annotations[k].removesuffix("\n")  # type: ignore[index]
+        if len(value) + len(k) + 2 > MAX_ANNOTATION_LEN or "\n" in value:
+            w.w(f"{k}:\n")
+            for s in value.split("\n"):
+                short = s if len(s) <= MAX_ANNOTATION_LEN - 2 else s[:MAX_ANNOTATION_LEN - 2] + "..."
+                w.w(f"\t  {short}\n")
+        else:
+            w.w(f"{k}: {value}\n")
+
+
+def tolerations_multiline(w: Writer, title: str, tolerations: list | None, initial: str = "") -> None:
+    w.w(f"{initial}{title}:\t")
+    if not tolerations:
+        w.w("<none>\n")
+        return
+    for i, t in enumerate(sorted(tolerations, key=lambda t: t.get("key") or "")):
+        if i:
+            w.w(initial + "\t")
+        line = t.get("key") or ""
+        if t.get("value"):
+            line += "=" + t["value"]
+        if t.get("effect"):
+            line += ":" + t["effect"]
+        if t.get("operator") == "Exists" and not t.get("value"):
+            line += " op=Exists" if (t.get("key") or t.get("effect")) else "op=Exists"
+        if t.get("tolerationSeconds") is not None:
+            line += f" for {t['tolerationSeconds']}s"
+        w.w(line + "\n")
+
+
+def taints_multiline(w: Writer, title: str, taints: list | None) -> None:
+    w.w(f"{title}:\t")
+    if not taints:
+        w.w("<none>\n")
+        return
+    effects = ("NoExecute", "NoSchedule", "PreferNoSchedule")
+    ordered = [t for e in effects for t in taints if t.get("effect") == e]
+    ordered += [t for t in taints if t.get("effect") not in effects]
+    for i, t in enumerate(ordered):
+        if i:
+            w.w("\t")
+        value = f"={t['value']}" if t.get("value") else ""
+        w.w(f"{t.get('key', '')}{value}:{t.get('effect', '')}\n")
+
+
+def describe_events(w: Writer, events: list[Obj], now: float) -> None:
+    if not events:
+        w.w("Events:\t<none>\n")
+        return
+    w.w("Events:\n  Type\tReason\tAge\tFrom\tMessage\n")
+    w.w(L1 + "----\t------\t----\t----\t-------\n")
+    for e in sorted(events, key=lambda e: (e.get("lastTimestamp") or "", int(e["metadata"]["resourceVersion"]))):
+        first = since(e.get("eventTime") or e.get("firstTimestamp"), now)
+        count = e.get("count") or 1
+        if e.get("series"):
+            age = f"{since(e['series'].get('lastObservedTime'), now)} (x{e['series'].get('count')} over {first})"
+        elif count > 1:
+            age = f"{since(e.get('lastTimestamp'), now)} (x{count} over {first})"
+        else:
+            age = first
+        source = (e.get("source") or {}).get("component") or e.get("reportingComponent") or ""
+        w.w(f"{L1}{e.get('type', '')}\t{e.get('reason', '')}\t{age}\t{source}\t{(e.get('message') or '').strip()}\n")
+
+
+def controller_of(obj: Obj) -> str:
+    for ref in obj["metadata"].get("ownerReferences") or []:
+        if ref.get("controller"):
+            return f"{ref['kind']}/{ref['name']}"
+    return ""
+
+
+def _intstr(v: Any) -> str:
+    return str(v)
+
+
+def describe_probe(p: dict) -> str:
+    attrs = (f"delay={p.get('initialDelaySeconds', 0)}s timeout={p.get('timeoutSeconds', 1)}s "
+             f"period={p.get('periodSeconds', 10)}s #success={p.get('successThreshold', 1)} "
+             f"#failure={p.get('failureThreshold', 3)}")
+    if p.get("exec") is not None:
+        return f"exec [{' '.join(p['exec'].get('command') or [])}] {attrs}"
+    if p.get("httpGet") is not None:
+        h = p["httpGet"]
+        scheme = (h.get("scheme") or "HTTP").lower()
+        host = h.get("host") or ""
+        port = h.get("port")
+        hostport = f"{host}:{port}" if port not in (None, "") else host
+        return f"http-get {scheme}://{hostport}{h.get('path') or ''} {attrs}"
+    if p.get("tcpSocket") is not None:
+        t = p["tcpSocket"]
+        return f"tcp-socket {t.get('host') or ''}:{t.get('port')} {attrs}"
+    if p.get("grpc") is not None:
+        g = p["grpc"]
+        return f"grpc <pod>:{g.get('port')} {g.get('service') or ''} {attrs}"
+    return f"unknown {attrs}"
+
+
+def _state(w: Writer, title: str, state: dict) -> None:
+    if state.get("running") is not None:
+        w.w(f"{L2}{title}:\tRunning\n")
+        w.w(f"{L3}Started:\t{rfc1123z(state['running'].get('startedAt'))}\n")
+    elif state.get("waiting") is not None:
+        w.w(f"{L2}{title}:\tWaiting\n")
+        if state["waiting"].get("reason"):
+            w.w(f"{L3}Reason:\t{state['waiting']['reason']}\n")
+    elif state.get("terminated") is not None:
+        t = state["terminated"]
+        w.w(f"{L2}{title}:\tTerminated\n")
+        if t.get("reason"):
+            w.w(f"{L3}Reason:\t{t['reason']}\n")
+        if t.get("message"):
+            w.w(f"{L3}Message:\t{t['message']}\n")
+        w.w(f"{L3}Exit Code:\t{t.get('exitCode', 0)}\n")
+        if t.get("signal"):
+            w.w(f"{L3}Signal:\t{t['signal']}\n")
+        w.w(f"{L3}Started:\t{rfc1123z(t.get('startedAt'))}\n")
+        w.w(f"{L3}Finished:\t{rfc1123z(t.get('finishedAt'))}\n")
+    else:
+        w.w(f"{L2}{title}:\tWaiting\n")
+
+
+def describe_containers(w: Writer, label: str, containers: list, statuses: list | None, space: str) -> None:
+    by_name = {s.get("name"): s for s in statuses or []}
+    if not containers:
+        w.w(f"{space}{label}:\t<none>\n")
+        return
+    w.w(f"{space}{label}:\n")
+    for c in containers:
+        st = by_name.get(c.get("name"))
+        w.w(f"{L1}{' ' if space else ''}{c.get('name')}:\n")
+        if st is not None:
+            w.w(f"{L2}Container ID:\t{st.get('containerID', '')}\n")
+        w.w(f"{L2}Image:\t{c.get('image', '')}\n")
+        if st is not None:
+            w.w(f"{L2}Image ID:\t{st.get('imageID', '')}\n")
+        ports = c.get("ports") or []
+        port_s = ", ".join(f"{p.get('containerPort')}/{p.get('protocol') or 'TCP'}" for p in ports)
+        host_s = ", ".join(f"{p.get('hostPort', 0)}/{p.get('protocol') or 'TCP'}" for p in ports)
+        w.w(f"{L2}Ports:\t{port_s}\n" if "," in port_s else f"{L2}Port:\t{port_s or '<none>'}\n")
+        w.w(f"{L2}Host Ports:\t{host_s}\n" if "," in host_s else f"{L2}Host Port:\t{host_s or '<none>'}\n")
+        if c.get("restartPolicy"):
+            w.w(f"{L2}Restart Policy:\t{c['restartPolicy']}\n")
+        for title, key in (("Command", "command"), ("Args", "args")):
+            if c.get(key):
+                w.w(f"{L2}{title}:\n")
+                for item in c[key]:
+                    for s in str(item).split("\n"):
+                        w.w(f"{L3}{s}\n")
+        if st is not None:
+            _state(w, "State", st.get("state") or {})
+            if ((st.get("lastState") or {}).get("terminated")) is not None:
+                _state(w, "Last State", st["lastState"])
+            w.w(f"{L2}Ready:\t{'True' if st.get('ready') else 'False'}\n")
+            w.w(f"{L2}Restart Count:\t{st.get('restartCount', 0)}\n")
+        res = c.get("resources") or {}
+        for title in ("limits", "requests"):
+            if res.get(title):
+                w.w(f"{L2}{title.capitalize()}:\n")
+                for name in sorted(res[title]):
+                    w.w(f"{L3}{name}:\t{res[title][name]}\n")
+        for title, key in (("Liveness", "livenessProbe"), ("Readiness", "readinessProbe"), ("Startup", "startupProbe")):
+            if c.get(key):
+                w.w(f"{L2}{title}:\t{describe_probe(c[key])}\n")
+        if c.get("envFrom"):
+            w.w(f"{L2}Environment Variables from:\n")
+            for ef in c["envFrom"]:
+                ref = ef.get("configMapRef") or ef.get("secretRef") or {}
+                kind = "ConfigMap" if ef.get("configMapRef") is not None else "Secret"
+                prefix = f" with prefix '{ef['prefix']}'" if ef.get("prefix") else ""
+                optional = "true" if ref.get("optional") else "false"
+                w.w(f"{L3}{ref.get('name', '')}\t{kind}{prefix}\tOptional: {optional}\n")
+        env = c.get("env") or []
+        if not env:
+            w.w(f"{L2}Environment:\t<none>\n")
+        else:
+            w.w(f"{L2}Environment:\n")
+            for e in env:
+                vf = e.get("valueFrom")
+                if vf is None:
+                    for i, s in enumerate(str(e.get("value", "")).split("\n")):
+                        w.w(f"{L3}{e['name']}:\t{s}\n" if i == 0 else f"{L3}\t{s}\n")
+                elif vf.get("fieldRef"):
+                    fr = vf["fieldRef"]
+                    w.w(f"{L3}{e['name']}:\t ({fr.get('apiVersion', 'v1')}:{fr.get('fieldPath')})\n")
+                elif vf.get("secretKeyRef"):
+                    r = vf["secretKeyRef"]
+                    w.w(f"{L3}{e['name']}:\t<set to the key '{r.get('key')}' in secret '{r.get('name')}'>\t"
+                        f"Optional: {'true' if r.get('optional') else 'false'}\n")
+                elif vf.get("configMapKeyRef"):
+                    r = vf["configMapKeyRef"]
+                    w.w(f"{L3}{e['name']}:\t<set to the key '{r.get('key')}' of config map '{r.get('name')}'>\t"
+                        f"Optional: {'true' if r.get('optional') else 'false'}\n")
+                else:
+                    w.w(f"{L3}{e['name']}:\t<unknown>\n")
+        mounts = sorted(c.get("volumeMounts") or [], key=lambda m: m.get("mountPath", ""))
+        w.w(f"{L2}Mounts:" + ("\t<none>" if not mounts else "") + "\n")
+        for m in mounts:
+            flags = ["ro" if m.get("readOnly") else "rw"]
+            if m.get("subPath"):
+                flags.append(f'path="{m["subPath"]}"')
+            w.w(f"{L3}{m.get('mountPath')} from {m.get('name')} ({','.join(flags)})\n")
+
+
+def describe_volumes(w: Writer, volumes: list | None, space: str) -> None:
+    if not volumes:
+        w.w(f"{space}Volumes:\t<none>\n")
+        return
+    w.w(f"{space}Volumes:\n")
+    for v in volumes:
+        w.w(f"{L1}{' ' if space else ''}{v.get('name')}:\n")
+        if v.get("emptyDir") is not None:
+            ed = v["emptyDir"]
+            w.w(f"{L2}Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n")
+            w.w(f"{L2}Medium:\t{ed.get('medium', '')}\n")
+            w.w(f"{L2}SizeLimit:\t{ed.get('sizeLimit') or '<unset>'}\n")
+        elif v.get("hostPath") is not None:
+            hp = v["hostPath"]
+            w.w(f"{L2}Type:\tHostPath (bare host directory volume)\n")
+            w.w(f"{L2}Path:\t{hp.get('path', '')}\n")
+            w.w(f"{L2}HostPathType:\t{hp.get('type', '')}\n")
+        elif v.get("configMap") is not None:
+            cm = v["configMap"]
+            w.w(f"{L2}Type:\tConfigMap (a volume populated by a ConfigMap)\n")
+            w.w(f"{L2}Name:\t{cm.get('name', '')}\n")
+            w.w(f"{L2}Optional:\t{'true' if cm.get('optional') else 'false'}\n")
+        elif v.get("secret") is not None:
+            s = v["secret"]
+            w.w(f"{L2}Type:\tSecret (a volume populated by a Secret)\n")
+            w.w(f"{L2}SecretName:\t{s.get('secretName', '')}\n")
+            w.w(f"{L2}Optional:\t{'true' if s.get('optional') else 'false'}\n")
+        elif v.get("persistentVolumeClaim") is not None:
+            pvc = v["persistentVolumeClaim"]
+            w.w(f"{L2}Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)\n")
+            w.w(f"{L2}ClaimName:\t{pvc.get('claimName', '')}\n")
+            w.w(f"{L2}ReadOnly:\t{'true' if pvc.get('readOnly') else 'false'}\n")
+        elif v.get("projected") is not None:
+            w.w(f"{L2}Type:\tProjected (a volume that contains injected data from multiple sources)\n")
+            for src in v["projected"].get("sources") or []:
+                if src.get("serviceAccountToken") is not None:
+                    w.w(f"{L2}TokenExpirationSeconds:\t{src['serviceAccountToken'].get('expirationSeconds', 3607)}\n")
+                if src.get("configMap") is not None:
+                    w.w(f"{L2}ConfigMapName:\t{src['configMap'].get('name', '')}\n")
+                    opt = src["configMap"].get("optional")
+                    w.w(f"{L2}Optional:\t{'<nil>' if opt is None else str(bool(opt)).lower()}\n")
+                if src.get("downwardAPI") is not None:
+                    w.w(f"{L2}DownwardAPI:\ttrue\n")
+        else:
+            w.w(f"{L2}<unknown>\n")
+
+
+def describe_pod_template(w: Writer, template: dict | None) -> None:
+    w.w("Pod Template:\n")
+    if template is None:
+        w.w(L1 + "<unset>")
+        return
+    meta, spec = template.get("metadata") or {}, template.get("spec") or {}
+    labels_multiline(w, "  Labels", meta.get("labels"))
+    if meta.get("annotations"):
+        annotations_multiline(w, "  Annotations", meta["annotations"])
+    if spec.get("serviceAccountName"):
+        w.w(f"{L1}Service Account:\t{spec['serviceAccountName']}\n")
+    if spec.get("initContainers"):
+        describe_containers(w, "Init Containers", spec["initContainers"], None, "  ")
+    describe_containers(w, "Containers", spec.get("containers") or [], None, "  ")
+    describe_volumes(w, spec.get("volumes"), "  ")
+    if spec.get("priorityClassName"):
+        w.w(f"{L1}Priority Class Name:\t{spec['priorityClassName']}\n")
+    labels_multiline(w, "  Node-Selectors", spec.get("nodeSelector"))
+    tolerations_multiline(w, "Tolerations", spec.get("tolerations"), initial="  ")
+
+
+def _conditions_table(w: Writer, conditions: list | None) -> None:
+    if conditions:
+        w.w("Conditions:\n  Type\tStatus\tReason\n")
+        w.w(L1 + "----\t------\t------\n")
+        for c in conditions:
+            w.w(f"{L1}{c.get('type')} \t{c.get('status')}\t{c.get('reason', '')}\n")
+
+
+# -- describers ------------------------------------------------------------------------------
+
+def describe_pod(cluster: Cluster, pod: Obj, now: float) -> str:
+    w = Writer()
+    meta, spec, st = pod["metadata"], pod.get("spec") or {}, pod.get("status") or {}
+    w.w(f"Name:\t{meta['name']}\n")
+    w.w(f"Namespace:\t{meta.get('namespace', '')}\n")
+    if spec.get("priority") is not None:
+        w.w(f"Priority:\t{spec['priority']}\n")
+    if spec.get("priorityClassName"):
+        w.w(f"Priority Class Name:\t{spec['priorityClassName']}\n")
+    if spec.get("runtimeClassName"):
+        w.w(f"Runtime Class Name:\t{spec['runtimeClassName']}\n")
+    if spec.get("serviceAccountName"):
+        w.w(f"Service Account:\t{spec['serviceAccountName']}\n")
+    if spec.get("nodeName"):
+        w.w(f"Node:\t{spec['nodeName']}/{st.get('hostIP', '')}\n")
+    else:
+        w.w("Node:\t<none>\n")
+    if st.get("startTime"):
+        w.w(f"Start Time:\t{rfc1123z(st['startTime'])}\n")
+    labels_multiline(w, "Labels", meta.get("labels"))
+    annotations_multiline(w, "Annotations", meta.get("annotations"))
+    phase = st.get("phase", "")
+    if meta.get("deletionTimestamp") and phase not in ("Failed", "Succeeded"):
+        until = (printers.parse_time(meta["deletionTimestamp"]) or now) - now
+        w.w(f"Status:\tTerminating (lasts {printers.human_duration(until)})\n")
+        w.w(f"Termination Grace Period:\t{meta.get('deletionGracePeriodSeconds', 0)}s\n")
+    else:
+        w.w(f"Status:\t{phase}\n")
+    if st.get("reason"):
+        w.w(f"Reason:\t{st['reason']}\n")
+    if st.get("message"):
+        w.w(f"Message:\t{st['message']}\n")
+    w.w(f"IP:\t{st.get('podIP', '')}\n")
+    ips = st.get("podIPs") or []
+    if not ips:
+        w.w("IPs:\t<none>\n")
+    else:
+        w.w("IPs:\n")
+        for ip in ips:
+            w.w(f"{L1}IP:\t{ip.get('ip', '')}\n")
+    if controller_of(pod):
+        w.w(f"Controlled By:\t{controller_of(pod)}\n")
+    if st.get("nominatedNodeName"):
+        w.w(f"NominatedNodeName:\t{st['nominatedNodeName']}\n")
+    if spec.get("initContainers"):
+        describe_containers(w, "Init Containers", spec["initContainers"], st.get("initContainerStatuses"), "")
+    describe_containers(w, "Containers", spec.get("containers") or [], st.get("containerStatuses"), "")
+    if spec.get("readinessGates"):
+        conds = {c.get("type"): c.get("status") for c in st.get("conditions") or []}
+        w.w("Readiness Gates:\n  Type\tStatus\n")
+        for g in spec["readinessGates"]:
+            w.w(f"{L1}{g.get('conditionType')} \t{conds.get(g.get('conditionType'), '<none>')} \n")
+    if st.get("conditions"):
+        w.w("Conditions:\n  Type\tStatus\n")
+        for c in st["conditions"]:
+            w.w(f"{L1}{c.get('type')} \t{c.get('status')} \n")
+    describe_volumes(w, spec.get("volumes"), "")
+    w.w(f"QoS Class:\t{st.get('qosClass', '')}\n")
+    labels_multiline(w, "Node-Selectors", spec.get("nodeSelector"))
+    tolerations_multiline(w, "Tolerations", spec.get("tolerations"))
+    describe_events(w, cluster.recorder.for_object(pod), now)
+    return w.text()
+
+
+def _template_equal(a: dict, b: dict) -> bool:
+    def strip(t: dict) -> dict:
+        t = {**t, "metadata": dict(t.get("metadata") or {})}
+        labels = dict(t["metadata"].get("labels") or {})
+        labels.pop("pod-template-hash", None)
+        t["metadata"]["labels"] = labels
+        return t
+
+    return strip(a) == strip(b)
+
+
+def _replica_sets_text(rss: list[Obj]) -> str:
+    if not rss:
+        return "<none>"
+    return ", ".join(f"{rs['metadata']['name']} ({(rs.get('status') or {}).get('replicas', 0)}/"
+                     f"{(rs.get('spec') or {}).get('replicas', 1)} replicas created)" for rs in rss)
+
+
+def describe_deployment(cluster: Cluster, d: Obj, now: float) -> str:
+    w = Writer()
+    meta, spec, st = d["metadata"], d.get("spec") or {}, d.get("status") or {}
+    w.w(f"Name:\t{meta['name']}\n")
+    w.w(f"Namespace:\t{meta.get('namespace', '')}\n")
+    w.w(f"CreationTimestamp:\t{rfc1123z(meta.get('creationTimestamp'))}\n")
+    labels_multiline(w, "Labels", meta.get("labels"))
+    annotations_multiline(w, "Annotations", meta.get("annotations"))
+    w.w(f"Selector:\t{printers.selector_string(spec.get('selector'))}\n")
+    w.w(f"Replicas:\t{spec.get('replicas', 1)} desired | {st.get('updatedReplicas', 0)} updated | "
+        f"{st.get('replicas', 0)} total | {st.get('availableReplicas', 0)} available | "
+        f"{st.get('unavailableReplicas', 0)} unavailable\n")
+    strategy = spec.get("strategy") or {}
+    w.w(f"StrategyType:\t{strategy.get('type', '')}\n")
+    w.w(f"MinReadySeconds:\t{spec.get('minReadySeconds', 0)}\n")
+    if strategy.get("rollingUpdate") is not None:
+        ru = strategy["rollingUpdate"]
+        w.w(f"RollingUpdateStrategy:\t{_intstr(ru.get('maxUnavailable'))} max unavailable, "
+            f"{_intstr(ru.get('maxSurge'))} max surge\n")
+    describe_pod_template(w, spec.get("template"))
+    _conditions_table(w, st.get("conditions"))
+    owned = cluster.store.scan("ReplicaSet", meta.get("namespace", ""), owner_uid=meta.get("uid"))
+    owned = sorted(owned, key=lambda r: (r["metadata"].get("creationTimestamp") or "", r["metadata"]["name"]))
+    new_rs = next((r for r in owned if _template_equal((r.get("spec") or {}).get("template") or {},
+                                                       spec.get("template") or {})), None)
+    old = [r for r in owned if r is not new_rs and (r.get("spec") or {}).get("replicas", 1) != 0]
+    w.w(f"OldReplicaSets:\t{_replica_sets_text(old)}\n")
+    w.w(f"NewReplicaSet:\t{_replica_sets_text([new_rs] if new_rs else [])}\n")
+    describe_events(w, cluster.recorder.for_object(d), now)
+    return w.text()
+
+
+def describe_replicaset(cluster: Cluster, rs: Obj, now: float) -> str:
+    w = Writer()
+    meta, spec, st = rs["metadata"], rs.get("spec") or {}, rs.get("status") or {}
+    w.w(f"Name:\t{meta['name']}\n")
+    w.w(f"Namespace:\t{meta.get('namespace', '')}\n")
+    w.w(f"Selector:\t{printers.selector_string(spec.get('selector'))}\n")
+    labels_multiline(w, "Labels", meta.get("labels"))
+    annotations_multiline(w, "Annotations", meta.get("annotations"))
+    if controller_of(rs):
+        w.w(f"Controlled By:\t{controller_of(rs)}\n")
+    w.w(f"Replicas:\t{st.get('replicas', 0)} current / {spec.get('replicas', 1)} desired\n")
+    pods = cluster.store.scan("Pod", meta.get("namespace", ""), owner_uid=meta.get("uid"))
+    counts = {"Running": 0, "Pending": 0, "Succeeded": 0, "Failed": 0}
+    for p in pods:
+        phase = (p.get("status") or {}).get("phase", "")
+        if phase in counts:
+            counts[phase] += 1
+    w.w(f"Pods Status:\t{counts['Running']} Running / {counts['Pending']} Waiting / "
+        f"{counts['Succeeded']} Succeeded / {counts['Failed']} Failed\n")
+    describe_pod_template(w, spec.get("template"))
+    _conditions_table(w, st.get("conditions"))
+    describe_events(w, cluster.recorder.for_object(rs), now)
+    return w.text()
+
+
+def describe_namespace(cluster: Cluster, ns: Obj, now: float) -> str:
+    w = Writer()
+    meta = ns["metadata"]
+    w.w(f"Name:\t{meta['name']}\n")
+    labels_multiline(w, "Labels", meta.get("labels"))
+    annotations_multiline(w, "Annotations", meta.get("annotations"))
+    w.w(f"Status:\t{(ns.get('status') or {}).get('phase', '')}\n")
+    w.w("\nNo resource quota.\n")
+    w.w("\nNo LimitRange resource.\n")
+    return w.text()
+
+
+def describe_service(cluster: Cluster, svc: Obj, now: float) -> str:
+    w = Writer()
+    meta, spec = svc["metadata"], svc.get("spec") or {}
+    w.w(f"Name:\t{meta['name']}\n")
+    w.w(f"Namespace:\t{meta.get('namespace', '')}\n")
+    labels_multiline(w, "Labels", meta.get("labels"))
+    annotations_multiline(w, "Annotations", meta.get("annotations"))
+    w.w(f"Selector:\t{printers.format_labels(spec.get('selector'))}\n")
+    w.w(f"Type:\t{spec.get('type', 'ClusterIP')}\n")
+    if spec.get("ipFamilyPolicy"):
+        w.w(f"IP Family Policy:\t{spec['ipFamilyPolicy']}\n")
+    w.w(f"IP Families:\t{','.join(spec.get('ipFamilies') or []) or '<none>'}\n")
+    w.w(f"IP:\t{spec.get('clusterIP', '')}\n")
+    w.w(f"IPs:\t{','.join(spec.get('clusterIPs') or []) or '<none>'}\n")
+    if spec.get("externalIPs"):
+        w.w(f"External IPs:\t{','.join(spec['externalIPs'])}\n")
+    if spec.get("loadBalancerIP"):
+        w.w(f"IP:\t{spec['loadBalancerIP']}\n")
+    if spec.get("externalName"):
+        w.w(f"External Name:\t{spec['externalName']}\n")
+    ingress = ((svc.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
+    if ingress:
+        w.w(f"LoadBalancer Ingress:\t{', '.join(i.get('ip') or i.get('hostname') or '' for i in ingress)}\n")
+    ep = cluster.store.peek("Endpoints", meta.get("namespace", ""), meta["name"])
+    for p in spec.get("ports") or []:
+        name = p.get("name") or "<unset>"
+        proto = p.get("protocol") or "TCP"
+        w.w(f"Port:\t{name}\t{p.get('port')}/{proto}\n")
+        w.w(f"TargetPort:\t{p.get('targetPort', p.get('port'))}/{proto}\n")
+        if p.get("nodePort"):
+            w.w(f"NodePort:\t{name}\t{p['nodePort']}/{proto}\n")
+        w.w(f"Endpoints:\t{_service_endpoints(ep, p.get('name') or '')}\n")
+    w.w(f"Session Affinity:\t{spec.get('sessionAffinity', 'None')}\n")
+    if spec.get("externalTrafficPolicy"):
+        w.w(f"External Traffic Policy:\t{spec['externalTrafficPolicy']}\n")
+    if spec.get("internalTrafficPolicy"):
+        w.w(f"Internal Traffic Policy:\t{spec['internalTrafficPolicy']}\n")
+    describe_events(w, cluster.recorder.for_object(svc), now)
+    return w.text()
+
+
+def _service_endpoints(ep: Obj | None, port_name: str) -> str:
+    """formatEndpoints(endpoints, sets.NewString(portName)): only the subset ports of that name."""
+    if ep is None:
+        return "<none>"
+    filtered = {"subsets": [dict(ss, ports=[p for p in ss.get("ports") or [] if (p.get("name") or "") == port_name])
+                            for ss in ep.get("subsets") or []]}
+    filtered["subsets"] = [ss for ss in filtered["subsets"] if ss["ports"]]
+    return printers.format_endpoints(filtered) or "<none>"
+
+
+def _quantity(value: Any) -> float:
+    """A resource quantity as a number (cores for cpu, bytes for memory)."""
+    text = str(value)
+    suffixes = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "m": 1e-3, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12}
+    for s in ("Ki", "Mi", "Gi", "Ti", "m", "k", "M", "G", "T"):
+        if text.endswith(s):
+            return float(text[: -len(s)]) * suffixes[s]
+    try:
+        return float(text)
+    except ValueError:
+        return 0.0
+
+
+def _cpu_text(cores: float) -> str:
+    milli = round(cores * 1000)
+    if milli == 0:
+        return "0"
+    return str(milli // 1000) if milli % 1000 == 0 else f"{milli}m"
+
+
+def _mem_text(n: float) -> str:
+    b = int(round(n))
+    if b == 0:
+        return "0"
+    for s, f in (("Gi", 2**30), ("Mi", 2**20), ("Ki", 2**10)):
+        if b % f == 0:
+            return f"{b // f}{s}"
+    return str(b)
+
+
+def _pod_requests(pod: Obj) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {"requests": {}, "limits": {}}
+    spec = pod.get("spec") or {}
+    for kind in ("requests", "limits"):
+        total: dict[str, float] = {}
+        for c in spec.get("containers") or []:
+            for r, v in ((c.get("resources") or {}).get(kind) or {}).items():
+                total[r] = total.get(r, 0.0) + _quantity(v)
+        for c in spec.get("initContainers") or []:
+            for r, v in ((c.get("resources") or {}).get(kind) or {}).items():
+                total[r] = max(total.get(r, 0.0), _quantity(v))
+        out[kind] = total
+    return out
+
+
+def describe_node(cluster: Cluster, node: Obj, now: float) -> str:
+    w = Writer()
+    meta, spec, st = node["metadata"], node.get("spec") or {}, node.get("status") or {}
+    w.w(f"Name:\t{meta['name']}\n")
+    w.w(f"Roles:\t{printers.node_roles(node)}\n")
+    labels_multiline(w, "Labels", meta.get("labels"))
+    annotations_multiline(w, "Annotations", meta.get("annotations"))
+    w.w(f"CreationTimestamp:\t{rfc1123z(meta.get('creationTimestamp'))}\n")
+    taints_multiline(w, "Taints", spec.get("taints"))
+    w.w(f"Unschedulable:\t{'true' if spec.get('unschedulable') else 'false'}\n")
+    lease = cluster.store.peek("Lease", "kube-node-lease", meta["name"])
+    lspec = (lease or {}).get("spec") or {}
+    w.w("Lease:\n")
+    w.w(f"{L1}HolderIdentity:\t{lspec.get('holderIdentity') or '<unset>'}\n")
+    w.w(f"{L1}AcquireTime:\t{rfc1123z(lspec['acquireTime']) if lspec.get('acquireTime') else '<unset>'}\n")
+    w.w(f"{L1}RenewTime:\t{rfc1123z(lspec['renewTime']) if lspec.get('renewTime') else '<unset>'}\n")
+    conds = st.get("conditions") or []
+    if conds:
+        w.w("Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n")
+        w.w(L1 + "----\t------\t-----------------\t------------------\t------\t-------\n")
+        for c in conds:
+            w.w(f"{L1}{c.get('type')} \t{c.get('status')} \t{rfc1123z(c.get('lastHeartbeatTime'))} \t"
+                f"{rfc1123z(c.get('lastTransitionTime'))} \t{c.get('reason', '')} \t{c.get('message', '')}\n")
+    w.w("Addresses:\n")
+    for a in st.get("addresses") or []:
+        w.w(f"{L1}{a.get('type')}:\t{a.get('address')}\n")
+    for title, key in (("Capacity", "capacity"), ("Allocatable", "allocatable")):
+        if st.get(key):
+            w.w(f"{title}:\n")
+            for r in sorted(st[key]):
+                w.w(f"  {r}:\t{st[key][r]}\n")
+    info = st.get("nodeInfo") or {}
+    w.w("System Info:\n")
+    for title, key in (("Machine ID", "machineID"), ("System UUID", "systemUUID"), ("Boot ID", "bootID"),
+                       ("Kernel Version", "kernelVersion"), ("OS Image", "osImage"),
+                       ("Operating System", "operatingSystem"), ("Architecture", "architecture"),
+                       ("Container Runtime Version", "containerRuntimeVersion"),
+                       ("Kubelet Version", "kubeletVersion")):
+        w.w(f"  {title}:\t{info.get(key, '')}\n")
+    if info.get("kubeProxyVersion"):
+        w.w(f"  Kube-Proxy Version:\t{info['kubeProxyVersion']}\n")
+    if spec.get("podCIDR"):
+        w.w(f"PodCIDR:\t{spec['podCIDR']}\n")
+    if spec.get("podCIDRs"):
+        w.w(f"PodCIDRs:\t{','.join(spec['podCIDRs'])}\n")
+    if spec.get("providerID"):
+        w.w(f"ProviderID:\t{spec['providerID']}\n")
+    pods = cluster.store.scan("Pod", node=meta["name"],
+                              where=lambda p: (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed"))
+    alloc = st.get("allocatable") or st.get("capacity") or {}
+    cpu_alloc, mem_alloc = _quantity(alloc.get("cpu", 0)), _quantity(alloc.get("memory", 0))
+
+    def pct(v: float, total: float) -> int:
+        return int(v / total * 100) if total else 0
+
+    w.w(f"Non-terminated Pods:\t({len(pods)} in total)\n")
+    w.w(L1 + "Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge\n")
+    w.w(L1 + "---------\t----\t\t------------\t----------\t---------------\t-------------\t---\n")
+    tot = {"requests": {"cpu": 0.0, "memory": 0.0, "ephemeral-storage": 0.0},
+           "limits": {"cpu": 0.0, "memory": 0.0, "ephemeral-storage": 0.0}}
+    for p in pods:
+        rl = _pod_requests(p)
+        for kind in ("requests", "limits"):
+            for r in tot[kind]:
+                tot[kind][r] += rl[kind].get(r, 0.0)
+        cr, cl = rl["requests"].get("cpu", 0.0), rl["limits"].get("cpu", 0.0)
+        mr, ml = rl["requests"].get("memory", 0.0), rl["limits"].get("memory", 0.0)
+        w.w(f"{L1}{p['metadata'].get('namespace', '')}\t{p['metadata']['name']}\t\t"
+            f"{_cpu_text(cr)} ({pct(cr, cpu_alloc)}%)\t{_cpu_text(cl)} ({pct(cl, cpu_alloc)}%)\t"
+            f"{_mem_text(mr)} ({pct(mr, mem_alloc)}%)\t{_mem_text(ml)} ({pct(ml, mem_alloc)}%)\t"
+            f"{since(p['metadata'].get('creationTimestamp'), now)}\n")
+    w.w("Allocated resources:\n  (Total limits may be over 100 percent, i.e., overcommitted.)\n")
+    w.w(L1 + "Resource\tRequests\tLimits\n")
+    w.w(L1 + "--------\t--------\t------\n")
+    rq, lm = tot["requests"], tot["limits"]
+    w.w(f"{L1}cpu\t{_cpu_text(rq['cpu'])} ({pct(rq['cpu'], cpu_alloc)}%)\t"
+        f"{_cpu_text(lm['cpu'])} ({pct(lm['cpu'], cpu_alloc)}%)\n")
+    w.w(f"{L1}memory\t{_mem_text(rq['memory'])} ({pct(rq['memory'], mem_alloc)}%)\t"
+        f"{_mem_text(lm['memory'])} ({pct(lm['memory'], mem_alloc)}%)\n")
+    eph = _quantity(alloc.get("ephemeral-storage", 0))
+    w.w(f"{L1}ephemeral-storage\t{_mem_text(rq['ephemeral-storage'])} ({pct(rq['ephemeral-storage'], eph)}%)\t"
+        f"{_mem_text(lm['ephemeral-storage'])} ({pct(lm['ephemeral-storage'], eph)}%)\n")
+    for r in sorted(alloc):
+        if r.startswith("hugepages-"):
+            w.w(f"{L1}{r}\t0 (0%)\t0 (0%)\n")
+    describe_events(w, cluster.recorder.for_object(node), now)
+    return w.text()
+
+
+def describe_generic(cluster: Cluster, obj: Obj, now: float) -> str:
+    w = Writer()
+    meta = obj["metadata"]
+    w.w(f"Name:\t{meta['name']}\n")
+    if meta.get("namespace"):
+        w.w(f"Namespace:\t{meta['namespace']}\n")
+    labels_multiline(w, "Labels", meta.get("labels"))
+    annotations_multiline(w, "Annotations", meta.get("annotations"))
+    if controller_of(obj):
+        w.w(f"Controlled By:\t{controller_of(obj)}\n")
+    describe_events(w, cluster.recorder.for_object(obj), now)
+    return w.text()
+
+
+DESCRIBERS: dict[str, Callable[[Cluster, Obj, float], str]] = {
+    "Pod": describe_pod,
+    "Deployment": describe_deployment,
+    "ReplicaSet": describe_replicaset,
+    "Node": describe_node,
+    "Namespace": describe_namespace,
+    "Service": describe_service,
+}
+
+
+def describe_object(cluster: Cluster, obj: Obj) -> str:
+    return DESCRIBERS.get(obj["kind"], describe_generic)(cluster, obj, cluster.clock.now())
+
+
+NO_RESOURCE = ('error: You must specify the type of resource to describe. Use "kubectl api-resources" for a '
+               "complete list of supported resources.")
+
+
+@command("describe", flags=[Flag("selector", "l", "str", ""), Flag("all-namespaces", "A"),
+                            Flag("show-events", kind="bool", default=True), Flag("chunk-size", kind="int", default=500)])
+def describe(inv: Invocation) -> str:
+    targets = resolve.targets(inv.args, verb="describe")
+    if not targets:
+        raise KubectlError(NO_RESOURCE)
+    all_ns = bool(inv.flags.get("all-namespaces"))
+    selector = inv.flags.get("selector") or None
+    cluster = inv.cluster
+    objs: list[Obj] = []
+    errors: list[str] = []
+    for t in targets:
+        if not t.names:
+            objs.extend(resolve.list_objects(cluster, t.resource, None if all_ns else inv.namespace, selector))
+            continue
+        for name in t.names:
+            ns = resolve.object_namespace(t.resource, inv.namespace)
+            exact = cluster.store.peek(t.resource.kind, ns, name)
+            if exact is not None:
+                objs.append(exact)
+                continue
+            # describe.go DescribeMatchingResources: fall back to every object whose name starts with it
+            prefixed = [o for o in resolve.list_objects(cluster, t.resource, ns if t.resource.namespaced else None)
+                        if o["metadata"]["name"].startswith(name)]
+            if prefixed:
+                objs.extend(prefixed)
+            else:
+                err = resolve.not_found(t.resource, name)
+                errors.append(f"Error from server ({err.reason}): {err.message}")
+    show_events = inv.flags.get("show-events", True) is not False
+    texts = []
+    for o in objs:
+        text = describe_object(cluster, o)
+        if not show_events:
+            text = text.split("Events:")[0]
+        texts.append(text)
+    out = "\n\n".join(texts)
+    if not objs and not errors:
+        namespaced = any(t.resource.namespaced for t in targets)
+        return ("No resources found" if all_ns or not namespaced
+                else f"No resources found in {inv.namespace} namespace.")
+    if errors:
+        raise KubectlError(out + "\n".join(errors))
+    return out
