@@ -8,3 +8,5 @@ from . import meta  # noqa: F401
 from . import nodes  # noqa: F401
 from . import rollout  # noqa: F401
 from . import scale  # noqa: F401
+from . import describe  # noqa: F401
+from . import info  # noqa: F401
