@@ -1,14 +1,342 @@
-"""ReplicaSetController (stub: to be implemented)."""
+"""ReplicaSetController: keep ``spec.replicas`` active pods per ReplicaSet (pkg/controller/replicaset).
+
+Owns: claiming pods (adopting matching orphans, releasing owned pods whose labels no longer match),
+creating missing pods from the template (``generateName: <rs>-``, a controller ownerReference,
+slow-start batches, at most BurstReplicas per sync), deleting surplus pods in the real
+``ActivePodsWithRanks`` order, the ReplicaSet's status (replicas, fullyLabeledReplicas,
+readyReplicas, availableReplicas, observedGeneration, the ReplicaFailure condition) and the
+``SuccessfulCreate`` / ``SuccessfulDelete`` events.
+
+Hands off: pods are created through ``api.create`` (defaulting and admission apply) and deleted
+through ``api.delete`` (graceful; the kubelet removes them). Pods with a deletionTimestamp, or
+Succeeded/Failed, are inactive: they are neither counted nor claimed, so a replacement comes at
+once. Scheduling, running and readiness are the scheduler's and the kubelet's; this controller
+only reads the pod status contract (phase, the Ready condition and its lastTransitionTime).
+
+Expectations (the real controller's guard against acting on a stale cache) are not needed: the
+store hands every write to the controllers synchronously.
+"""
 
 from __future__ import annotations
 
-from ..store import Key
+import functools
+import math
+
+from ..api import ApiError
+from ..store import Key, Obj, WatchEvent, deep_copy, matches_selector
 from . import Controller
+from .deployment_util import (
+    available_at,
+    controller_ref,
+    controller_ref_to,
+    is_pod_active,
+    is_pod_available,
+    is_pod_ready,
+    min_ready_seconds,
+    parse_time,
+    ready_condition,
+    replicas,
+)
+
+BURST_REPLICAS = 500
+SLOW_START_INITIAL_BATCH = 1
+DELETION_COST = "controller.kubernetes.io/pod-deletion-cost"
+COMPONENT = "replicaset-controller"
+_PHASE_ORDINAL = {"Pending": 0, "Unknown": 1, "Running": 2}
+
+
+# -- which pods go first ----------------------------------------------------------------------------------
+def _deletion_cost(pod: Obj) -> int:
+    v = ((pod["metadata"].get("annotations")) or {}).get(DELETION_COST)
+    try:
+        return int(v) if v is not None else 0
+    except ValueError:
+        return 0
+
+
+def _max_restarts(pod: Obj) -> tuple[int, int]:
+    status = pod.get("status") or {}
+    regular = max([int(c.get("restartCount") or 0) for c in status.get("containerStatuses") or []] or [0])
+    sidecars = {c["name"] for c in (pod.get("spec") or {}).get("initContainers") or []
+                if c.get("restartPolicy") == "Always"}
+    sidecar = max([int(c.get("restartCount") or 0) for c in status.get("initContainerStatuses") or []
+                   if c.get("name") in sidecars] or [0])
+    return regular, sidecar
+
+
+def _log_rank_diff(t1: float, t2: float, now: float) -> int:
+    """logarithmicRankDiff: compare floor(log2(age in nanoseconds)) buckets."""
+    def rank(t: float) -> int:
+        d = (now - t) * 1e9
+        return int(math.log2(d)) if d > 0 else -1
+    return rank(t1) - rank(t2)
+
+
+def _newer_or_zero(t1: float | None, t2: float | None) -> bool:
+    """afterOrZero: a zero time counts as the newest."""
+    if t1 is None or t2 is None:
+        return t1 is None
+    return t1 > t2
+
+
+def _compare_times(t1: float | None, t2: float | None, uid1: str, uid2: str, now: float) -> int | None:
+    """LogarithmicScaleDown ordering of two (different) times: -1 when the first goes first."""
+    if t1 is None or t2 is None:
+        return -1 if _newer_or_zero(t1, t2) else 1
+    diff = _log_rank_diff(t1, t2, now)
+    if diff == 0:
+        return -1 if uid1 < uid2 else (1 if uid1 > uid2 else 0)
+    return -1 if diff < 0 else 1
+
+
+def deletion_order(pods: list[Obj], ranks: list[int], now: float) -> list[Obj]:
+    """Sort pods the way ActivePodsWithRanks.Less does (v1.32, PodDeletionCost and
+    LogarithmicScaleDown on): the first ones are the cheapest to lose."""
+
+    def cmp(a: tuple[int, Obj, int], b: tuple[int, Obj, int]) -> int:
+        (ia, pa, ra), (ib, pb, rb) = a, b
+        na, nb = (pa.get("spec") or {}).get("nodeName") or "", (pb.get("spec") or {}).get("nodeName") or ""
+        if na != nb and (not na or not nb):
+            return -1 if not na else 1
+        pha = _PHASE_ORDINAL.get((pa.get("status") or {}).get("phase"), 0)
+        phb = _PHASE_ORDINAL.get((pb.get("status") or {}).get("phase"), 0)
+        if pha != phb:
+            return -1 if pha < phb else 1
+        ready_a, ready_b = is_pod_ready(pa), is_pod_ready(pb)
+        if ready_a != ready_b:
+            return -1 if not ready_a else 1
+        ca, cb = _deletion_cost(pa), _deletion_cost(pb)
+        if ca != cb:
+            return -1 if ca < cb else 1
+        if ra != rb:
+            return -1 if ra > rb else 1
+        uid_a, uid_b = pa["metadata"].get("uid", ""), pb["metadata"].get("uid", "")
+        if ready_a and ready_b:
+            ta = parse_time((ready_condition(pa) or {}).get("lastTransitionTime"))
+            tb = parse_time((ready_condition(pb) or {}).get("lastTransitionTime"))
+            if ta != tb:
+                res = _compare_times(ta, tb, uid_a, uid_b, now)
+                if res:
+                    return res
+                return ia - ib
+        rsa, rsb = _max_restarts(pa), _max_restarts(pb)
+        if rsa != rsb:
+            return -1 if rsa > rsb else 1
+        ta = parse_time(pa["metadata"].get("creationTimestamp"))
+        tb = parse_time(pb["metadata"].get("creationTimestamp"))
+        if ta != tb:
+            res = _compare_times(ta, tb, uid_a, uid_b, now)
+            if res:
+                return res
+        # Go's sort is not stable; keep the input order so the result is deterministic.
+        return ia - ib
+
+    items = sorted(((i, p, ranks[i]) for i, p in enumerate(pods)), key=functools.cmp_to_key(cmp))
+    return [p for _, p, _ in items]
+
+
+def pod_from_template(rs: Obj) -> Obj:
+    """GetPodFromTemplate: labels, annotations and finalizers copied, a controller ownerReference."""
+    template = rs["spec"].get("template") or {}
+    tmeta = template.get("metadata") or {}
+    name = rs["metadata"]["name"]
+    # getPodsPrefix: keep the dash unless the prefix would be an invalid name
+    prefix = f"{name}-" if len(name) + 1 <= 253 else name
+    meta: Obj = {"generateName": prefix, "namespace": rs["metadata"].get("namespace") or "default"}
+    for f in ("labels", "annotations", "finalizers"):
+        if tmeta.get(f):
+            meta[f] = deep_copy(tmeta[f])
+    meta["ownerReferences"] = [controller_ref_to(rs)]
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": deep_copy(template.get("spec") or {})}
 
 
 class ReplicaSetController(Controller):
     name = "replicaset-controller"
-    watches = ("ReplicaSet",) if "ReplicaSet" else ()
+    watches = ("ReplicaSet", "Pod")
 
+    def start(self) -> None:
+        for rs in self.store.scan("ReplicaSet"):
+            self.enqueue(("ReplicaSet", rs["metadata"]["namespace"], rs["metadata"]["name"]))
+
+    # -- event handlers: only enqueue keys -------------------------------------------------------------
+    def on_event(self, event: WatchEvent) -> None:
+        obj = event.obj
+        if obj["kind"] == "ReplicaSet":
+            self.enqueue(event.key)
+            return
+        ns = obj["metadata"].get("namespace") or ""
+        ref = controller_ref(obj)
+        if ref is not None:
+            if ref.get("kind") == "ReplicaSet":
+                self.enqueue(("ReplicaSet", ns, ref["name"]))
+            return
+        if event.type == "DELETED":
+            return
+        # An orphan: every ReplicaSet that could adopt it gets a look.
+        labels = obj["metadata"].get("labels") or {}
+        for rs in self.store.scan("ReplicaSet", ns):
+            if matches_selector(labels, rs["spec"].get("selector")):
+                self.enqueue(("ReplicaSet", ns, rs["metadata"]["name"]))
+
+    # -- reconcile ------------------------------------------------------------------------------------------
     def reconcile(self, key: Key) -> None:
-        pass
+        rs = self.store.peek(*key)
+        if rs is None:
+            return  # its pods are the garbage collector's business
+        ns = rs["metadata"].get("namespace") or ""
+        pods = self.claim_pods(rs, ns)
+        error: str | None = None
+        if not rs["metadata"].get("deletionTimestamp"):
+            error = self.manage_replicas(rs, pods)
+        self.update_status(key, pods, error)
+
+    def claim_pods(self, rs: Obj, ns: str) -> list[Obj]:
+        """ClaimPods over the active pods: keep owned matching ones, adopt matching orphans,
+        release owned ones whose labels stopped matching."""
+        uid = rs["metadata"]["uid"]
+        selector = rs["spec"].get("selector")
+        claimed: dict[str, Obj] = {}
+        for pod in self.store.scan("Pod", ns, owner_uid=uid, where=is_pod_active):
+            ref = controller_ref(pod)
+            if ref is None or ref.get("uid") != uid:
+                continue
+            if matches_selector(pod["metadata"].get("labels"), selector):
+                claimed[pod["metadata"]["name"]] = pod
+            else:
+                self._release(pod, uid)
+        if selector and not rs["metadata"].get("deletionTimestamp"):
+            for pod in self.store.scan("Pod", ns, selector=selector, where=is_pod_active):
+                if controller_ref(pod) is None:
+                    adopted = self._adopt(pod, rs)
+                    if adopted is not None:
+                        claimed[adopted["metadata"]["name"]] = adopted
+        return [claimed[n] for n in sorted(claimed)]
+
+    def _release(self, pod: Obj, uid: str) -> None:
+        new = deep_copy(pod)
+        refs = [r for r in new["metadata"].get("ownerReferences") or [] if r.get("uid") != uid]
+        if refs:
+            new["metadata"]["ownerReferences"] = refs
+        else:
+            new["metadata"].pop("ownerReferences", None)
+        self.store.update(new)
+
+    def _adopt(self, pod: Obj, rs: Obj) -> Obj | None:
+        new = deep_copy(pod)
+        new["metadata"].setdefault("ownerReferences", []).append(controller_ref_to(rs))
+        self.store.update(new)
+        return self.store.peek("Pod", new["metadata"]["namespace"], new["metadata"]["name"])
+
+    def manage_replicas(self, rs: Obj, pods: list[Obj]) -> str | None:
+        """Create or delete pods to reach spec.replicas; returns the error text of a failure."""
+        diff = len(pods) - replicas(rs)
+        if diff < 0:
+            return self._create_pods(rs, min(-diff, BURST_REPLICAS))
+        if diff > 0:
+            return self._delete_pods(rs, pods, min(diff, BURST_REPLICAS))
+        return None
+
+    def _create_pods(self, rs: Obj, count: int) -> str | None:
+        # slowStartBatch: 1, 2, 4, … creations; a failing batch stops the rest.
+        remaining, batch = count, SLOW_START_INITIAL_BATCH
+        while remaining > 0:
+            size = min(batch, remaining)
+            error = None
+            for _ in range(size):
+                try:
+                    pod = self.api.create(pod_from_template(rs))
+                except ApiError as e:
+                    error = e.message
+                    self.recorder.event(rs, "Warning", "FailedCreate", f"Error creating: {e.message}", COMPONENT)
+                    continue
+                self.recorder.event(rs, "Normal", "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}",
+                                    COMPONENT)
+            if error is not None:
+                return error
+            remaining -= size
+            batch *= 2
+        return None
+
+    def _delete_pods(self, rs: Obj, pods: list[Obj], diff: int) -> str | None:
+        victims = pods
+        if diff < len(pods):
+            related = self._related_pods(rs)
+            on_node: dict[str, int] = {}
+            for p in related:
+                if is_pod_active(p):
+                    node = (p.get("spec") or {}).get("nodeName") or ""
+                    on_node[node] = on_node.get(node, 0) + 1
+            ranks = [on_node.get((p.get("spec") or {}).get("nodeName") or "", 0) for p in pods]
+            victims = deletion_order(pods, ranks, self.clock.now())[:diff]
+        error = None
+        for pod in victims[:diff]:
+            name = pod["metadata"]["name"]
+            try:
+                self.api.delete("Pod", pod["metadata"]["namespace"], name)
+            except ApiError as e:
+                if e.code == 404:
+                    continue
+                error = e.message
+                self.recorder.event(rs, "Warning", "FailedDelete", f"Error deleting: {e.message}", COMPONENT)
+                continue
+            self.recorder.event(rs, "Normal", "SuccessfulDelete", f"Deleted pod: {name}", COMPONENT)
+        return error
+
+    def _related_pods(self, rs: Obj) -> list[Obj]:
+        """getIndirectlyRelatedPods: pods of every RS with the same controller (a Deployment's RSs)."""
+        ns = rs["metadata"].get("namespace") or ""
+        ref = controller_ref(rs)
+        if ref is None:
+            siblings = [rs]
+        else:
+            siblings = [r for r in self.store.scan("ReplicaSet", ns, owner_uid=ref["uid"])
+                        if (controller_ref(r) or {}).get("uid") == ref["uid"]]
+        seen: dict[str, Obj] = {}
+        for sibling in siblings:
+            selector = sibling["spec"].get("selector")
+            if not selector:
+                continue
+            for pod in self.store.scan("Pod", ns, selector=selector):
+                seen.setdefault(pod["metadata"]["uid"], pod)
+        return list(seen.values())
+
+    def update_status(self, key: Key, pods: list[Obj], error: str | None) -> None:
+        rs = self.store.peek(*key)
+        if rs is None:
+            return
+        now = self.clock.now()
+        min_ready = min_ready_seconds(rs)
+        template_labels = ((rs["spec"].get("template") or {}).get("metadata") or {}).get("labels") or {}
+        fully = sum(1 for p in pods if matches_selector(p["metadata"].get("labels"), template_labels))
+        ready = [p for p in pods if is_pod_ready(p)]
+        available = sum(1 for p in ready if is_pod_available(p, min_ready, now))
+        old_status = rs.get("status") or {}
+        status: Obj = {"replicas": len(pods)}
+        for field_name, value in (("fullyLabeledReplicas", fully), ("readyReplicas", len(ready)),
+                                  ("availableReplicas", available),
+                                  ("observedGeneration", rs["metadata"].get("generation") or 0)):
+            if value:
+                status[field_name] = value
+        conditions = [c for c in old_status.get("conditions") or [] if c.get("type") != "ReplicaFailure"]
+        failure = next((c for c in old_status.get("conditions") or [] if c.get("type") == "ReplicaFailure"), None)
+        if error is not None:
+            if failure is None:
+                diff = len(pods) - replicas(rs)
+                reason = "FailedCreate" if diff < 0 else ("FailedDelete" if diff > 0 else "")
+                failure = {"type": "ReplicaFailure", "status": "True", "lastTransitionTime": self.clock.iso(),
+                           "reason": reason, "message": error}
+            conditions.append(failure)
+        if conditions:
+            status["conditions"] = conditions
+        if status != old_status:
+            new = deep_copy(rs)
+            new["status"] = status
+            self.api.update_status(new)
+        # Availability is a matter of time: look again the moment the next ready pod has been
+        # ready for minReadySeconds. (The real controller requeues after minReadySeconds only when
+        # every pod is ready; waking at the exact instant keeps a partly ready set from waiting for
+        # an unrelated event.)
+        if error is None and min_ready > 0:
+            pending = [t for p in ready if (t := available_at(p, min_ready)) is not None and t >= now]
+            if pending:
+                self.requeue_after(key, min(pending) - now + 0.001)
