@@ -60,6 +60,7 @@ export class A11yMirror {
     const list = document.createElement('div');
     list.setAttribute('role', 'list');
     list.className = 'a11y-pods';
+    group.addEventListener('click', (e) => { if (e.target === group) this.onNode(name, button); });
     group.append(button, list);
     return { group, button, list };
   }

@@ -206,7 +206,7 @@ export class CanvasView {
     if (intersects(L.tray, region)) this.drawTray(L.tray);
     for (const n of L.nodes) if (intersects(n, region)) this.drawNode(n);
     for (const g of L.groups) if (intersects(g, region)) this.drawGroup(g);
-    const pulse = 0.55 + 0.3 * Math.sin(ts / 260);
+    const pulse = 0.72 + 0.23 * Math.sin(ts / 260);
     for (const s of this.pods.values()) {
       const box = { x: s.x - 4, y: s.y - 4, w: POD + 8, h: POD + 8 };
       if (intersects(box, region)) this.drawPod(s, pulse);
@@ -255,7 +255,8 @@ export class CanvasView {
     ctx.lineWidth = ready && !n.halted ? 1 : 2;
     ctx.stroke();
 
-    // Header: status dot, name, role, pod count; status pill on the right.
+    // Header: status dot and name; role and pod count below; status pills on the right of the
+    // first row, or of the second when the name needs the room.
     ctx.textBaseline = 'middle';
     ctx.fillStyle = ready ? '#3fb950' : '#f0605a';
     ctx.beginPath();
@@ -264,27 +265,39 @@ export class CanvasView {
     ctx.fillStyle = n.halted ? '#9aa3b2' : '#e6edf3';
     ctx.font = '600 14px system-ui, sans-serif';
     ctx.fillText(n.name, n.x + 28, n.y + 17);
+    const nameW = ctx.measureText(n.name).width;
     ctx.fillStyle = '#8b95a8';
     ctx.font = '12px system-ui, sans-serif';
-    ctx.fillText(`${n.role} · ${n.podCount} pod${n.podCount === 1 ? '' : 's'}`, n.x + 28, n.y + 35);
+    const role = n.role === '<none>' ? 'worker' : n.role;
+    const sub = `${role} · ${n.podCount} pod${n.podCount === 1 ? '' : 's'}`;
+    ctx.fillText(sub, n.x + 28, n.y + 35);
+    const subW = ctx.measureText(sub).width;
 
     const pills = n.status.split(',');
     if (n.halted) pills.push('halted');
     ctx.font = '600 11px system-ui, sans-serif';
-    let px = n.x + n.w - 10;
-    for (let i = pills.length - 1; i >= 0; i--) {
-      const text = pills[i];
-      const w = ctx.measureText(text).width + 14;
-      px -= w;
-      const colours = text === 'Ready' ? ['#12361e', '#56d364'] : text === 'SchedulingDisabled' ? ['#3b2e0c', '#e3b341']
-        : text === 'halted' ? ['#2d2f36', '#b1bac4'] : ['#46181a', '#ff7b72'];
-      ctx.fillStyle = colours[0];
-      roundRect(ctx, px, n.y + 9, w, 18, 9);
-      ctx.fill();
-      ctx.fillStyle = colours[1];
-      ctx.fillText(text, px + 7, n.y + 18.5);
-      px -= 6;
-    }
+    const widths = pills.map((t) => ctx.measureText(t).width + 14);
+    // Fill the first row after the name from the right; what does not fit goes to the second row.
+    const rows = [[], []];
+    let room1 = n.w - 10 - (28 + nameW + 12);
+    pills.forEach((text, i) => {
+      if (rows[1].length === 0 && widths[i] <= room1) { rows[0].push(i); room1 -= widths[i] + 6; } else rows[1].push(i);
+    });
+    rows.forEach((row, r) => {
+      let px = n.x + n.w - 10 - row.reduce((a, i) => a + widths[i] + 6, -6);
+      const py = n.y + (r === 0 ? 8 : 26);
+      for (const i of row) {
+        const text = pills[i];
+        const colours = text === 'Ready' ? ['#12361e', '#56d364'] : text === 'SchedulingDisabled' ? ['#3b2e0c', '#e3b341']
+          : text === 'halted' ? ['#2d2f36', '#b1bac4'] : ['#46181a', '#ff7b72'];
+        ctx.fillStyle = colours[0];
+        roundRect(ctx, px, py, widths[i], 18, 9);
+        ctx.fill();
+        ctx.fillStyle = colours[1];
+        ctx.fillText(text, px + 7, py + 9.5);
+        px += widths[i] + 6;
+      }
+    });
   }
 
   drawGroup(g) {
@@ -346,6 +359,9 @@ export class CanvasView {
       } else if (cat === 'creating') {
         ctx.arc(cx, cy, r * 0.6, 0, Math.PI * 2);
         ctx.fill();
+      } else if (cat === 'terminating') {
+        ctx.moveTo(cx - r, cy); ctx.lineTo(cx + r, cy);
+        ctx.stroke();
       } else if (cat === 'notready') {
         ctx.arc(cx, cy, r * 0.9, 0, Math.PI * 2);
         ctx.lineWidth = 1.5;

@@ -24,6 +24,7 @@ const GROUP_PAD = 6;
 const GROUP_LABEL = 16;
 const GROUP_GAP = 8;
 const TRAY_HEAD = 24;
+const LABEL_CHAR = 6.4;        // width of one character of the group label font (10.5px mono)
 
 /** A small stable string hash (FNV-1a) for colour choices. */
 export function hashString(s) {
@@ -48,7 +49,8 @@ export function podGroup(pod) {
   const hash = (pod.metadata.labels || {})['pod-template-hash'] || '';
   let base = ref.name;
   if (hash && ref.kind === 'ReplicaSet' && base.endsWith(`-${hash}`)) base = base.slice(0, -hash.length - 1);
-  const label = hash ? `${base} · ${hash}` : `${ref.kind === 'Node' ? 'static' : ref.kind.toLowerCase()} ${ref.name}`;
+  // Static pods are owned by their Node; a DaemonSet's or bare ReplicaSet's pods by its name.
+  const label = hash ? `${base} · ${hash}` : ref.kind === 'Node' ? 'static pods' : ref.name;
   return { key: `${ns}/${ref.kind}/${ref.name}`, label, base: `${ns}/${base}`, hash };
 }
 
@@ -69,7 +71,9 @@ function flowGroups(groups, x0, y0, innerW) {
   for (const g of groups) {
     const cols = Math.min(g.pods.length, maxCols);
     const rows = Math.ceil(g.pods.length / cols);
-    const w = Math.max(cols * CELL + 2 * GROUP_PAD, 0);
+    // Wide enough for its label where the node has room, so "web-deploy · 7c74bc9bb8" reads whole.
+    const labelW = Math.min(innerW, Math.ceil(g.label.length * LABEL_CHAR) + 12);
+    const w = Math.max(cols * CELL + 2 * GROUP_PAD, labelW);
     const h = GROUP_LABEL + rows * CELL + GROUP_PAD;
     if (x > x0 && x + w > x0 + innerW) {
       x = x0;
