@@ -100,6 +100,10 @@ else:  # pragma: no cover - pure-Python fallback, messages differ slightly
             _GoYamlResolver.__init__(self)
 
 
+#: go-yaml's YAML 1.1 booleans include y/n
+_Loader.bool_values = {**yaml.constructor.SafeConstructor.bool_values, "y": True, "n": False}
+
+
 def _yaml_message(e: yaml.YAMLError, text: str) -> str:
     """go-yaml's ``yaml: line N: problem`` (its line rule: scanner errors 1-based, parser errors
     use the 0-based problem line, and a line 0 is not printed at all)."""
