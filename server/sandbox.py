@@ -25,6 +25,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .kubectl import Result
 from .kubectl import run as kubectl_run
 from .persist import Journal
 from .sim.cluster import Cluster
@@ -145,7 +146,7 @@ class Sandbox:
         kind = op["op"]
         try:
             if kind == "run":
-                return kubectl_run(self.cluster, op["command"], op.get("stdin") or "")
+                return self._kubectl(op["command"], op.get("stdin") or "")
             if kind == "apply":
                 return self._apply(op["manifest"])
             if kind == "advance":
@@ -189,6 +190,14 @@ class Sandbox:
             result = self.execute({"op": "run", "command": command, "stdin": stdin})
         return {"output": result.output, "exitCode": result.exit_code}  # type: ignore[attr-defined]
 
+    def _kubectl(self, line: str, stdin: str) -> Result:
+        try:
+            return kubectl_run(self.cluster, line, stdin)
+        except Exception as e:
+            # a bug in a verb or a control loop: the terminal says so instead of the request failing
+            log.exception("sandbox %s: %r failed", self.id, line)
+            return Result(f"error: internal error in kubeplay: {type(e).__name__}: {e}\n", 1)
+
     def apply(self, manifest: str) -> dict:
         with self.lock:
             return self.execute({"op": "apply", "manifest": manifest})  # type: ignore[return-value]
@@ -199,11 +208,11 @@ class Sandbox:
         results = []
         docs = split_documents(manifest)
         if not docs:
-            out = kubectl_run(self.cluster, "kubectl apply -f -", manifest)
+            out = self._kubectl("kubectl apply -f -", manifest)
             results.append({"line": 1, "endLine": 1, "ok": out.exit_code == 0, "output": out.output,
                             "exitCode": out.exit_code})
         for doc in docs:
-            out = kubectl_run(self.cluster, "kubectl apply -f -", doc.text)
+            out = self._kubectl("kubectl apply -f -", doc.text)
             line = doc.first
             if out.exit_code != 0:
                 m = _YAML_LINE.search(out.output) if "yaml" in out.output.lower() else None

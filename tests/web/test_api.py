@@ -200,3 +200,13 @@ def test_sandboxes_are_isolated(client, sid):
     assert mine["output"] == "pod/test1\n"
     assert theirs["output"] == "No resources found in default namespace.\n"
     assert client.post(f"/api/sandboxes/{other}/clock", json={"paused": True}).json["now"] == "2025-03-03T13:00:00Z"
+
+
+def test_a_crash_inside_kubectl_is_reported_in_the_terminal_not_as_a_500(client, sid, monkeypatch):
+    def broken(cluster, line, stdin=""):
+        raise KeyError("boom")
+
+    monkeypatch.setattr("server.sandbox.kubectl_run", broken)
+    r = client.post(f"/api/sandboxes/{sid}/run", json={"command": "kubectl get pods"})
+    assert r.status_code == 200
+    assert r.json == {"exitCode": 1, "output": "error: internal error in kubeplay: KeyError: 'boom'\n"}
