@@ -55,7 +55,7 @@ def test_apply_directory_applies_every_file(ws, kubectl):
 
 
 def test_apply_output_name(cluster, kubectl):
-    assert kubectl("apply -f - -o name", stdin=POD.format(name="n")) == "pod/n\n"
+    assert kubectl("apply -f - -o name", stdin=POD.format(name="np")) == "pod/np\n"
 
 
 def test_create_from_file_then_already_exists(ws, kubectl):
