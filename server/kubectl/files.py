@@ -122,9 +122,19 @@ def _parse(text: str, source: str) -> list[Document]:
         except ApiError as e:
             return [Document(source, error=f"Error from server ({e.reason}): {e.message}")]
         except manifest_error as e:  # type: ignore[misc]
-            msg = str(e)
+            msg = str(getattr(e, "message", e))
             return [Document(source, error=msg if msg.startswith(("error", "Error")) else f"error: {msg}")]
-        return [d if isinstance(d, Document) else Document(source, obj=d) for d in objs]
+        resolve_kind = getattr(admission, "resolve_kind", None)
+        docs = []
+        for d in objs:
+            try:
+                if resolve_kind is not None:
+                    resolve_kind(d, source)  # kubectl's REST mapping: refused per document
+            except manifest_error as e:  # type: ignore[misc]
+                docs.append(Document(source, error=str(getattr(e, "message", e))))
+                continue
+            docs.append(Document(source, obj=d))
+        return docs
     try:
         docs = [d for d in yaml.safe_load_all(text) if d is not None]
     except yaml.YAMLError as e:

@@ -101,3 +101,18 @@ def test_create_namespace(cluster, kubectl):
     assert kubectl("create namespace dev") == "namespace/dev created\n"
     assert cluster.store.get("Namespace", "", "dev") is not None
     assert kubectl("create ns dev", rc=1) == 'Error from server (AlreadyExists): namespaces "dev" already exists\n'
+
+
+def test_apply_unknown_field_is_refused_in_kubectls_words(ws, kubectl):
+    out = kubectl("apply -f seeds/pod-kuard-typo.yml", rc=1)
+    assert out == ('Error from server (BadRequest): error when creating "seeds/pod-kuard-typo.yml": Pod in version '
+                   '"v1" cannot be handled as a Pod: strict decoding error: unknown field "spec.containres"\n')
+    assert ws.store.get("Pod", "default", "kuard") is None
+
+
+def test_apply_removed_api_version_creates_nothing(ws, kubectl):
+    out = kubectl("apply -f seeds/replicaset-extensions-v1beta1.yml", rc=1)
+    assert out.startswith('error: resource mapping not found for name: "wordpress-reps" namespace: "" from '
+                          '"seeds/replicaset-extensions-v1beta1.yml": no matches for kind "ReplicaSet" in version '
+                          '"extensions/v1beta1"\nensure CRDs are installed first\n')
+    assert ws.store.get("ReplicaSet", "default", "wordpress-reps") is None
