@@ -90,7 +90,8 @@ class Document:
 def split_documents(text: str) -> list[Document]:
     """Cut the text at ``---`` / ``...`` markers; chunks with no content are dropped. Anchors and
     aliases cannot cross documents, so each chunk parses on its own exactly as in the whole."""
-    lines = text.splitlines(keepends=True)
+    # only "\n" ends a line, as in YAML and in the editor (str.splitlines also cuts at \f, \x1c, …)
+    lines = re.findall(r"[^\n]*\n|[^\n]+\Z", text)
     chunks: list[tuple[int, list[str]]] = []
     current: list[str] = []
     start = 1

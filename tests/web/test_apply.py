@@ -75,3 +75,8 @@ def test_empty_manifest_says_no_objects(client, sid):
     assert r["exitCode"] == 1
     assert r["results"][0]["line"] == 1
     assert "no objects passed to apply" in r["output"]
+
+
+def test_split_documents_counts_only_newlines_as_line_ends():
+    docs = split_documents("a: '\x0c'\n---\nb: 1\nc: 2")
+    assert [(d.first, d.end) for d in docs] == [(1, 1), (3, 4)]
