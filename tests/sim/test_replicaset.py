@@ -1,0 +1,240 @@
+"""ReplicaSet controller: self-healing, scaling, adoption and the order in which pods are deleted.
+
+The tests play the scheduler and the kubelet by writing ``spec.nodeName`` and the pod status
+through the store.
+"""
+
+from __future__ import annotations
+
+from server.sim.cluster import Cluster
+from server.sim.controllers.replicaset import deletion_order
+
+NS = "default"
+
+
+def make_cluster() -> Cluster:
+    c = Cluster(empty=True, seed=1)
+    c.api.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NS}})
+    return c
+
+
+def rs_manifest(replicas: int = 3, name: str = "web", **spec: object) -> dict:
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "ReplicaSet",
+        "metadata": {"name": name, "namespace": NS},
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": {"app": name}},
+            "template": {"metadata": {"labels": {"app": name, "tier": "front"}, "annotations": {"note": "x"}},
+                         "spec": {"containers": [{"name": "nginx", "image": "nginx:1.16"}]}},
+            **spec,
+        },
+    }
+
+
+def create_rs(c: Cluster, replicas: int = 3, **spec: object) -> dict:
+    c.api.create(rs_manifest(replicas, **spec))
+    c.settle()
+    return c.store.get("ReplicaSet", NS, "web")
+
+
+def live(c: Cluster) -> list[dict]:
+    return [p for p in c.store.list("Pod", NS) if not p["metadata"].get("deletionTimestamp")]
+
+
+def set_pod(c: Cluster, name: str, *, node: str | None = None, phase: str | None = None,
+            ready: bool | None = None, restarts: int | None = None, ready_at: str | None = None) -> None:
+    p = c.store.get("Pod", NS, name)
+    if node is not None:
+        p["spec"]["nodeName"] = node
+    st = p.setdefault("status", {})
+    if phase is not None:
+        st["phase"] = phase
+    if ready is not None:
+        st["conditions"] = [{"type": "Ready", "status": "True" if ready else "False",
+                             "lastTransitionTime": ready_at or c.clock.iso()}]
+    if restarts is not None:
+        st["containerStatuses"] = [{"name": "nginx", "restartCount": restarts, "ready": bool(ready)}]
+    c.store.update(p)
+
+
+def scale(c: Cluster, n: int) -> None:
+    rs = c.store.get("ReplicaSet", NS, "web")
+    rs["spec"]["replicas"] = n
+    c.api.replace(rs)
+    c.settle()
+
+
+def events(c: Cluster, reason: str) -> list[str]:
+    evs = [e for e in c.store.list("Event", NS) if e["reason"] == reason]
+    assert all(e["source"]["component"] == "replicaset-controller" for e in evs)
+    return [e["message"] for e in sorted(evs, key=lambda e: int(e["metadata"]["resourceVersion"]))]
+
+
+def test_creates_pods_from_the_template_with_an_owner_reference() -> None:
+    c = make_cluster()
+    rs = create_rs(c)
+    pods = c.store.list("Pod", NS)
+    assert len(pods) == 3
+    for p in pods:
+        meta = p["metadata"]
+        assert meta["generateName"] == "web-" and len(meta["name"]) == len("web-") + 5
+        assert set(meta["name"][4:]) <= set("bcdfghjklmnpqrstvwxz2456789")
+        assert meta["labels"] == {"app": "web", "tier": "front"} and meta["annotations"] == {"note": "x"}
+        assert meta["ownerReferences"] == [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web",
+                                            "uid": rs["metadata"]["uid"], "controller": True,
+                                            "blockOwnerDeletion": True}]
+        assert p["spec"]["containers"][0]["image"] == "nginx:1.16"
+    assert sorted(events(c, "SuccessfulCreate")) == sorted(f"Created pod: {p['metadata']['name']}" for p in pods)
+    st = rs["status"]
+    assert (st["replicas"], st["fullyLabeledReplicas"], st["observedGeneration"]) == (3, 3, 1)
+    assert "readyReplicas" not in st and "availableReplicas" not in st
+
+
+def test_status_counts_ready_and_available_pods_with_min_ready_seconds() -> None:
+    c = make_cluster()
+    create_rs(c, minReadySeconds=10)
+    names = [p["metadata"]["name"] for p in live(c)]
+    for n in names[:2]:
+        set_pod(c, n, node="node1", phase="Running", ready=True)
+    c.settle()
+    st = c.store.get("ReplicaSet", NS, "web")["status"]
+    assert (st["readyReplicas"], st.get("availableReplicas", 0)) == (2, 0)
+    c.advance(9)
+    assert c.store.get("ReplicaSet", NS, "web")["status"].get("availableReplicas", 0) == 0
+    c.advance(2)
+    assert c.store.get("ReplicaSet", NS, "web")["status"]["availableReplicas"] == 2
+
+
+def test_a_deleted_pod_is_replaced_at_once_even_while_terminating() -> None:
+    c = make_cluster()
+    create_rs(c)
+    victim = live(c)[0]["metadata"]["name"]
+    set_pod(c, victim, node="node1", phase="Running", ready=True)
+    c.api.delete("Pod", NS, victim)  # graceful: stays Terminating until a kubelet removes it
+    c.settle()
+    assert c.store.get("Pod", NS, victim)["metadata"].get("deletionTimestamp")
+    assert len(live(c)) == 3 and victim not in [p["metadata"]["name"] for p in live(c)]
+    assert c.store.get("ReplicaSet", NS, "web")["status"]["replicas"] == 3
+
+
+def test_scale_up_and_down_with_events() -> None:
+    c = make_cluster()
+    create_rs(c)
+    scale(c, 5)
+    assert len(live(c)) == 5
+    scale(c, 2)
+    assert len(live(c)) == 2
+    assert len(events(c, "SuccessfulDelete")) == 3
+    assert all(m.startswith("Deleted pod: web-") for m in events(c, "SuccessfulDelete"))
+    assert c.store.get("ReplicaSet", NS, "web")["status"]["replicas"] == 2
+
+
+def test_scale_down_deletes_unscheduled_pending_not_ready_and_doubled_up_pods_first() -> None:
+    c = make_cluster()
+    create_rs(c, replicas=7)
+    p = sorted(x["metadata"]["name"] for x in live(c))
+    # p0: unscheduled; p1: Pending on node1; p2: Running not ready on node2;
+    # p3, p4: Running+Ready, doubled up on node3; p5, p6: Running+Ready alone on node4, node5
+    set_pod(c, p[1], node="node1", phase="Pending")
+    set_pod(c, p[2], node="node2", phase="Running", ready=False)
+    for name, node in ((p[3], "node3"), (p[4], "node3"), (p[5], "node4"), (p[6], "node5")):
+        set_pod(c, name, node=node, phase="Running", ready=True)
+    c.settle()
+
+    def gone() -> set[str]:
+        return {x["metadata"]["name"] for x in c.store.list("Pod", NS)
+                if x["metadata"].get("deletionTimestamp")} | (set(p) - {x["metadata"]["name"] for x in c.store.list("Pod", NS)})
+
+    scale(c, 6)
+    assert gone() == {p[0]}
+    scale(c, 5)
+    assert gone() == {p[0], p[1]}
+    scale(c, 4)
+    assert gone() == {p[0], p[1], p[2]}
+    scale(c, 3)
+    doubled = gone() - {p[0], p[1], p[2]}
+    assert len(doubled) == 1 and doubled <= {p[3], p[4]}
+
+
+def _pod(name: str, *, node: str = "n1", phase: str = "Running", ready: bool = True, ready_at: str = "",
+         created: str = "2025-03-03T12:00:00Z", restarts: int = 0, cost: str | None = None) -> dict:
+    meta: dict = {"name": name, "uid": name, "creationTimestamp": created}
+    if cost is not None:
+        meta["annotations"] = {"controller.kubernetes.io/pod-deletion-cost": cost}
+    status: dict = {"phase": phase, "containerStatuses": [{"name": "c", "restartCount": restarts}]}
+    if ready:
+        status["conditions"] = [{"type": "Ready", "status": "True", "lastTransitionTime": ready_at or created}]
+    return {"metadata": meta, "spec": {"nodeName": node}, "status": status}
+
+
+def test_deletion_order_tie_breakers() -> None:
+    now = 1741006800.0  # 13:00:00
+    # deletion cost beats everything after readiness
+    cheap, dear = _pod("cheap", cost="-5"), _pod("dear", cost="100")
+    assert [x["metadata"]["name"] for x in deletion_order([dear, cheap], [1, 1], now)] == ["cheap", "dear"]
+    # Unknown sits between Pending and Running
+    order = deletion_order([_pod("run"), _pod("unk", phase="Unknown", ready=False),
+                            _pod("pend", phase="Pending", ready=False)], [1, 1, 1], now)
+    assert [x["metadata"]["name"] for x in order] == ["pend", "unk", "run"]
+    # ready more recently (another log2 bucket) goes first
+    recent = _pod("recent", ready_at="2025-03-03T12:59:58Z")
+    old = _pod("old", ready_at="2025-03-03T10:00:00Z")
+    assert [x["metadata"]["name"] for x in deletion_order([old, recent], [1, 1], now)] == ["recent", "old"]
+    # same readiness bucket: more restarts first; then newer creation
+    a = _pod("a", restarts=4, ready_at="2025-03-03T12:00:00Z")
+    b = _pod("b", restarts=0, ready_at="2025-03-03T12:00:00Z")
+    assert [x["metadata"]["name"] for x in deletion_order([b, a], [1, 1], now)] == ["a", "b"]
+    young = _pod("young", created="2025-03-03T12:59:00Z", ready_at="2025-03-03T12:00:00Z")
+    aged = _pod("aged", created="2025-03-01T00:00:00Z", ready_at="2025-03-03T12:00:00Z")
+    assert [x["metadata"]["name"] for x in deletion_order([aged, young], [1, 1], now)] == ["young", "aged"]
+
+
+def test_adopts_a_matching_orphan_and_creates_only_the_rest() -> None:
+    c = make_cluster()
+    c.api.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "stray", "namespace": NS,
+                                                                  "labels": {"app": "web"}},
+                  "spec": {"containers": [{"name": "nginx", "image": "nginx:1.16"}]}})
+    rs = create_rs(c)
+    stray = c.store.get("Pod", NS, "stray")
+    assert stray["metadata"]["ownerReferences"][0]["uid"] == rs["metadata"]["uid"]
+    assert len(live(c)) == 3
+    assert rs["status"]["replicas"] == 3 and rs["status"]["fullyLabeledReplicas"] == 2  # stray lacks tier
+
+
+def test_releases_a_pod_whose_labels_no_longer_match_and_replaces_it() -> None:
+    c = make_cluster()
+    create_rs(c)
+    name = live(c)[0]["metadata"]["name"]
+    p = c.store.get("Pod", NS, name)
+    p["metadata"]["labels"]["app"] = "debug"
+    c.store.update(p)
+    c.settle()
+    assert not c.store.get("Pod", NS, name)["metadata"].get("ownerReferences")
+    owned = [x for x in live(c) if x["metadata"].get("ownerReferences")]
+    assert len(owned) == 3 and len(live(c)) == 4
+
+
+def test_ignores_pods_controlled_by_someone_else() -> None:
+    c = make_cluster()
+    c.api.create({"apiVersion": "v1", "kind": "Pod",
+                  "metadata": {"name": "theirs", "namespace": NS, "labels": {"app": "web"},
+                               "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "other",
+                                                    "uid": "not-ours", "controller": True}]},
+                  "spec": {"containers": [{"name": "nginx", "image": "nginx:1.16"}]}})
+    # (the garbage collector removes "theirs": its owner does not exist; either way it is not ours)
+    create_rs(c)
+    owned = [x for x in live(c) if x["metadata"]["name"] != "theirs"]
+    assert len(owned) == 3
+
+
+def test_succeeded_and_failed_pods_are_not_counted() -> None:
+    c = make_cluster()
+    create_rs(c)
+    name = live(c)[0]["metadata"]["name"]
+    set_pod(c, name, node="node1", phase="Failed")
+    c.settle()
+    active = [x for x in live(c) if (x.get("status") or {}).get("phase") != "Failed"]
+    assert len(active) == 3
+    assert c.store.get("ReplicaSet", NS, "web")["status"]["replicas"] == 3
