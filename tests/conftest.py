@@ -5,12 +5,16 @@ from __future__ import annotations
 import pytest
 
 from server.kubectl import run
+from server.kubectl.files import examples_workspace
 from server.sim.cluster import Cluster
 
 
 @pytest.fixture
 def cluster() -> Cluster:
-    return Cluster(seed=7)
+    """The default kubeadm-lab cluster with the examples in its workspace, as a sandbox has."""
+    c = Cluster(seed=7)
+    c.workspace = examples_workspace()
+    return c
 
 
 @pytest.fixture

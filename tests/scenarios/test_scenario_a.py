@@ -27,6 +27,43 @@ def replicasets(cluster):
     return {rs["metadata"]["name"]: rs for rs in cluster.store.scan("ReplicaSet", "default")}
 
 
+def follow_rollout(cluster, kubectl, command: str, old_name: str) -> list[tuple[int, int]]:
+    """Run ``command`` and follow the watch log as ``kubectl get rs -w`` would until the rollout is
+    done, asserting at every single change that at most 13 pods exist and at least 8 are ready.
+    Returns the distinct (new, old) ReplicaSet sizes seen."""
+    since = cluster.store.rv
+    out = kubectl(command)
+    assert out.endswith(("configured\n", "rolled back\n")), out
+    rs_size = {n: rs["spec"]["replicas"] for n, rs in replicasets(cluster).items()}
+    rs_size[old_name] = 10
+    live = {p["metadata"]["name"]: is_ready(p) for p in active(cluster, {"app": "web"})}
+    # the state before the command: everything in the old set
+    live = {n: r for n, r in live.items() if n.startswith(old_name + "-")} or live
+    seen: list[tuple[int, int]] = []
+    for _ in range(300):
+        for ev in cluster.store.events_since(since):
+            since = ev.rv
+            obj, name = ev.obj, ev.obj["metadata"]["name"]
+            if obj["kind"] == "ReplicaSet" and ev.type != "DELETED":
+                rs_size[name] = obj["spec"]["replicas"]
+            elif obj["kind"] == "Pod" and (obj["metadata"].get("labels") or {}).get("app") == "web":
+                if ev.type == "DELETED" or obj["metadata"].get("deletionTimestamp"):
+                    live.pop(name, None)
+                else:
+                    live[name] = is_ready(obj)
+            else:
+                continue
+            pair = (sum(v for n, v in rs_size.items() if n != old_name), rs_size[old_name])
+            if pair != (0, 10) and (not seen or seen[-1] != pair):
+                seen.append(pair)
+            assert len(live) <= 13, (ev.type, name, len(live))
+            assert sum(live.values()) >= 8, (ev.type, name, sum(live.values()))
+        if seen and seen[-1] == (10, 0) and len(live) == 10 and all(live.values()):
+            return seen
+        cluster.advance(1)
+    raise AssertionError(f"rollout did not finish: {seen}")
+
+
 def test_replicaset_spreads_three_pods_and_delete_removes_them(cluster, kubectl):
     out = kubectl("apply -f seeds/replicaset-web.yml")
     assert out == "replicaset.apps/web-deploy created\n"
@@ -76,24 +113,9 @@ def test_deployment_scale_rollout_and_undo(cluster, kubectl):
     # back to 10, then roll nginx:1.16 -> 1.17 and watch the ReplicaSets step
     kubectl("scale --replicas=10 deployment/web-deploy")
     cluster.advance(60)
-    kubectl("apply -f lessons/step08-deployment3.yml")
-    seen = []
-    for _ in range(600):
-        sets = replicasets(cluster)
-        new = [n for n in sets if n != rs1_name]
-        pair = (sets[new[0]]["spec"]["replicas"] if new else 0, sets[rs1_name]["spec"]["replicas"])
-        if not seen or seen[-1] != pair:
-            seen.append(pair)
-        live = active(cluster, {"app": "web"})
-        assert len(live) <= 13
-        available = [p for p in live if is_ready(p)]
-        assert len(available) >= 8
-        if pair == (10, 0) and len(live) == 10 and all(is_ready(p) for p in live):
-            break
-        cluster.advance(0.5)
+    seen = follow_rollout(cluster, kubectl, "apply -f lessons/step08-deployment3.yml", rs1_name)
     # the first sync creates the new set at 3 (maxSurge) and takes the old one to 8 (maxUnavailable 2)
-    assert seen[0] == (3, 8), seen
-    assert seen[-1] == (10, 0), seen
+    assert (3, 8) in seen[:2] and seen[-1] == (10, 0), seen
     new_pairs = [n for n, _ in seen]
     old_pairs = [o for _, o in seen]
     assert new_pairs == sorted(new_pairs) and old_pairs == sorted(old_pairs, reverse=True)
@@ -103,11 +125,9 @@ def test_deployment_scale_rollout_and_undo(cluster, kubectl):
     assert "nginx:1.17" in kubectl("rollout history deployment.apps/web-deploy --revision=2")
 
     # undo: the old ReplicaSet scales back up stepwise; revision 1 becomes 3
-    assert kubectl("rollout undo deployment.apps/web-deploy") == "deployment.apps/web-deploy rolled back\n"
-    cluster.advance(0.5)
-    sizes = replicasets(cluster)
-    assert sizes[rs1_name]["spec"]["replicas"] == 3
-    cluster.advance(120)
+    (rs2_name,) = [n for n in replicasets(cluster) if n != rs1_name]
+    seen = follow_rollout(cluster, kubectl, "rollout undo deployment.apps/web-deploy", rs2_name)
+    assert (3, 8) in seen[:2] and seen[-1] == (10, 0), seen
     assert replicasets(cluster)[rs1_name]["spec"]["replicas"] == 10
     history = kubectl("rollout history deployment.apps/web-deploy")
     assert re.findall(r"^(\d+)\s+<none>", history, re.M) == ["2", "3"], history

@@ -1,12 +1,14 @@
 """Every verb module; importing this package registers all commands."""
 
-from . import basic  # noqa: F401
-from . import get  # noqa: F401
-from . import apply  # noqa: F401
-from . import delete  # noqa: F401
-from . import meta  # noqa: F401
-from . import nodes  # noqa: F401
-from . import rollout  # noqa: F401
-from . import scale  # noqa: F401
-from . import describe  # noqa: F401
-from . import info  # noqa: F401
+from . import (
+    apply,  # noqa: F401
+    basic,  # noqa: F401
+    delete,  # noqa: F401
+    describe,  # noqa: F401
+    get,  # noqa: F401
+    info,  # noqa: F401
+    meta,  # noqa: F401
+    nodes,  # noqa: F401
+    rollout,  # noqa: F401
+    scale,  # noqa: F401
+)
