@@ -50,7 +50,8 @@ export function normaliseResults(body) {
       const text = err
         ? (typeof err === 'string' ? err : err.message || JSON.stringify(err))
         : (r.output || r.message || (r.result && r.kind ? `${r.kind.toLowerCase()}/${r.name} ${r.result}` : r.result) || 'ok');
-      out.push({ ok: !err, text, line: Number(r.line || r.lineNumber || (err && err.line) || 0) || 0 });
+      out.push({ ok: !err, text, line: Number(r.line || r.lineNumber || (err && err.line) || 0) || 0,
+        endLine: Number(r.endLine || 0) || 0 });
     }
   } else if (body.error) {
     out.push({ ok: false, text: typeof body.error === 'string' ? body.error : body.error.message, line: Number(body.line || 0) || 0 });
@@ -58,6 +59,38 @@ export function normaliseResults(body) {
     out.push({ ok: body.exitCode === 0, text: body.output.trim(), line: 0 });
   }
   return out;
+}
+
+/**
+ * The line of the field an error names, searched within its document (lines start..end, 1-based):
+ * `unknown field "spec.containres"` or `... is invalid: spec.template.spec.containers[0].image: ...`
+ * mark the `containres:` / `image:` line rather than the document's first line. Follows the
+ * path by indentation; falls back to the deepest key found, or to `start`.
+ */
+export function fieldLine(text, start, end, message) {
+  const m = /unknown field "([^"]+)"/.exec(message) || /is invalid: ([A-Za-z0-9_.[\]-]+):/.exec(message)
+    || /Invalid value: [^:]*?\b(spec\.[A-Za-z0-9_.[\]-]+)/.exec(message);
+  if (!m || !start) return start;
+  const segs = m[1].split('.').map((s) => s.replace(/\[\d+\]$/, '')).filter(Boolean);
+  const lines = text.split('\n');
+  const last = Math.min(end || lines.length, lines.length);
+  let parentCol = -1;
+  let found = 0;
+  let from = start;
+  for (const seg of segs) {
+    let hit = 0;
+    for (let i = from; i <= last; i++) {
+      const k = /^(\s*(?:-\s+)?)([^\s:#'"][^:#]*?)\s*:(?:\s|$)/.exec(lines[i - 1]);
+      if (!k) continue;
+      const col = k[1].length;
+      if (col <= parentCol) break; // left the parent's block
+      if (k[2] === seg) { hit = i; parentCol = col; break; }
+    }
+    if (!hit) break;
+    found = hit;
+    from = hit + 1;
+  }
+  return found || start;
 }
 
 export class YamlEditor {
@@ -128,7 +161,7 @@ export class YamlEditor {
     let items;
     try {
       const body = await this.sandbox.post('/apply', { manifest: this.text() });
-      items = normaliseResults(body);
+      items = normaliseResults(body).map((it) => ({ ...it, text: it.text.trim() }));
     } catch (e) {
       items = e instanceof ApiError && e.body ? normaliseResults(e.body) : [];
       if (!items.length) items = [{ ok: false, text: e.message, line: 0 }];
@@ -147,7 +180,8 @@ export class YamlEditor {
     for (const it of items) {
       const li = document.createElement('li');
       li.className = it.ok ? 'ok' : 'err';
-      const line = it.line >= 1 && it.line <= doc.lines ? it.line : 0;
+      let line = it.line >= 1 && it.line <= doc.lines ? it.line : 0;
+      if (!it.ok && line) line = fieldLine(doc.toString(), line, it.endLine || doc.lines, it.text);
       if (!it.ok && line) {
         const l = doc.line(line);
         diagnostics.push({ from: l.from, to: Math.max(l.to, l.from), severity: 'error', message: it.text, source: 'apply' });
