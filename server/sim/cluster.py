@@ -17,6 +17,7 @@ from .api import Api
 from .clock import DEFAULT_START, Clock
 from .controllers import Controller, Manager
 from .events import Recorder
+from .registry import Registry
 from .store import Store
 
 
@@ -37,6 +38,8 @@ class Cluster:
         self.api = Api(self.store, self.clock)
         self.recorder = Recorder(self.store, self.clock)
         self.machines: dict[str, Machine] = {}
+        #: the image registry the kubelets pull from (users can publish their own images)
+        self.registry = Registry()
         #: the workstation's files that ``kubectl apply -f NAME`` reads (path -> text)
         self.workspace: dict[str, str] = {}
         self.manager = Manager()
@@ -70,6 +73,8 @@ class Cluster:
     def fail_node(self, name: str) -> None:
         """Halt the machine: its kubelet stops posting status and running pods' lifecycles."""
         self.machines[name].up = False
+        kubelet = self.controller("kubelet")
+        kubelet.machine_stopped(name)  # type: ignore[attr-defined]
         self.settle()
 
     def recover_node(self, name: str) -> None:

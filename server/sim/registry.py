@@ -1,0 +1,421 @@
+"""The simulated image registry: which images exist, how big they are, and what their programs do.
+
+Owns: a catalogue of real images and tags (Docker Hub's library images, gcr.io's kuard,
+jocatalin/kubernetes-bootcamp, the registry.k8s.io control-plane images, flannel) with a size
+(which sets the simulated pull time), a stable sha256 digest, and the behaviour of the process a
+container runs: a long-running server with its ports and HTTP paths, or a command that exits
+(busybox's ``sh`` exits 0 at once), and whether the program stops promptly on SIGTERM. It also
+normalises image references the way Docker does (``nginx`` → ``docker.io/library/nginx:latest``)
+and works out, from a container's ``command``/``args`` and the image's ENTRYPOINT/CMD, what the
+container will do (``sh -c "sleep 3600; exit 0"`` runs an hour, then exits 0).
+
+The catalogue is a class each cluster owns (``cluster.registry``), seeded from the built-in
+table, so users can add their own images at runtime with ``Registry.add``.
+
+Hands off: the kubelet (``kubelet.py``) asks it to resolve a reference when it pulls, and what a
+container's process does when it starts and when it is signalled. The apps' HTTP answers
+(welcome pages, kuard's UI, the bootcamp's greeting) belong to issue 3: ``Image.app`` names the
+app so that layer can look its behaviour up; nothing here renders pages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shlex
+from dataclasses import dataclass, field, replace
+
+DEFAULT_REGISTRY = "docker.io"
+FOREVER = float("inf")
+
+#: wrappers an image's ENTRYPOINT uses to exec the real command (they run their arguments)
+EXEC_WRAPPERS = frozenset({
+    "/docker-entrypoint.sh", "docker-entrypoint.sh", "/usr/local/bin/docker-entrypoint.sh",
+    "/entrypoint.sh", "entrypoint.sh", "tini", "/tini", "--", "dumb-init", "/usr/bin/dumb-init", "exec",
+    "env", "/usr/bin/env", "nohup",
+})
+SHELLS = frozenset({"sh", "/bin/sh", "bash", "/bin/bash", "ash", "/bin/ash", "/usr/bin/bash", "/usr/bin/sh"})
+#: utilities that finish at once with status 0 (what matters here is that they return)
+QUICK_OK = frozenset({
+    "true", ":", "echo", "printf", "date", "env", "printenv", "cat", "ls", "cp", "mv", "mkdir", "touch",
+    "rm", "hostname", "id", "whoami", "uname", "pwd", "wget", "curl", "nslookup", "ping", "ps", "df",
+    "chmod", "chown", "ln", "test", "[", "trap", "set", "export", "cd", "head", "grep", "sed", "awk",
+    "tee", "wc", "dd", "mount", "ip", "ifconfig", "nc", "apt-get", "apk", "yum", "sync", "stat",
+})
+
+
+def normalize(ref: str) -> str:
+    """Docker's reference normalisation: ``nginx`` → ``docker.io/library/nginx:latest``,
+    ``jocatalin/kubernetes-bootcamp:v1`` → ``docker.io/jocatalin/kubernetes-bootcamp:v1``.
+    A digest reference (``name@sha256:…``) keeps its digest and gets no tag."""
+    ref = ref.strip()
+    name, at, digest = ref.partition("@")
+    tag = ""
+    slash = name.rfind("/")
+    colon = name.rfind(":")
+    if colon > slash:
+        name, tag = name[:colon], name[colon + 1:]
+    first, _, rest = name.partition("/")
+    if not rest:
+        name = f"{DEFAULT_REGISTRY}/library/{first}"
+    elif not ("." in first or ":" in first or first == "localhost"):
+        name = f"{DEFAULT_REGISTRY}/{name}"
+    elif first in ("index.docker.io", "registry-1.docker.io"):
+        name = f"{DEFAULT_REGISTRY}/{rest}" if "/" in rest else f"{DEFAULT_REGISTRY}/library/{rest}"
+    if at:
+        return f"{name}@{digest}"
+    return f"{name}:{tag or 'latest'}"
+
+
+def split_ref(normalized: str) -> tuple[str, str]:
+    """``docker.io/library/nginx:1.17`` → (``docker.io/library/nginx``, ``1.17``)."""
+    if "@" in normalized:
+        repo, _, digest = normalized.partition("@")
+        return repo, "@" + digest
+    repo, _, tag = normalized.rpartition(":")
+    return repo, tag
+
+
+@dataclass(frozen=True)
+class Image:
+    """One tag of one repository, and what its default program does."""
+
+    repository: str  # normalised, e.g. docker.io/library/nginx
+    tag: str
+    size: int  # bytes, as containerd reports "Image size"
+    entrypoint: tuple[str, ...] = ()
+    cmd: tuple[str, ...] = ()
+    #: the default program is a long-running server (else it runs ``runs_for`` s and exits)
+    server: bool = True
+    ports: tuple[int, ...] = ()
+    runs_for: float = 0.0
+    exit_code: int = 0
+    #: the program exits promptly on SIGTERM (else it is SIGKILLed at the end of the grace period)
+    handles_sigterm: bool = True
+    sigterm_exit_code: int = 0
+    #: HTTP paths the server answers with 2xx/3xx; ``None`` = every path
+    http_paths: frozenset[str] | None = frozenset({"/"})
+    #: the server refuses to start (exits 1 after ``runs_for``) unless one of these env vars is set
+    requires_env: tuple[str, ...] = ()
+    #: what issue 3's app layer will use to render the server's answers (welcome page, kuard, ...)
+    app: str = ""
+    #: words that run this image's server when they head the command line
+    server_binaries: frozenset[str] = frozenset()
+
+    @property
+    def ref(self) -> str:
+        return f"{self.repository}:{self.tag}"
+
+    @property
+    def digest(self) -> str:
+        """A stable sha256, the same for every cluster and run."""
+        return "sha256:" + hashlib.sha256(f"kubeplay:{self.repository}:{self.tag}".encode()).hexdigest()
+
+    @property
+    def image_id(self) -> str:
+        """What containerStatuses[].imageID shows: ``docker.io/library/nginx@sha256:…``."""
+        return f"{self.repository}@{self.digest}"
+
+
+@dataclass(frozen=True)
+class Process:
+    """What a container's main process does once started."""
+
+    server: bool  # listens on ``ports`` and answers probes
+    runs_for: float  # seconds until it exits by itself (FOREVER for servers and endless loops)
+    exit_code: int
+    handles_sigterm: bool
+    sigterm_exit_code: int = 0
+    ports: tuple[int, ...] = ()
+    http_paths: frozenset[str] | None = frozenset({"/"})
+
+
+# -- the built-in catalogue ------------------------------------------------------------------
+MB = 1_000_000
+
+
+@dataclass(frozen=True)
+class _Family:
+    repository: str
+    tags: dict[str, int]  # tag -> size
+    behaviour: dict = field(default_factory=dict)
+
+
+def _nginx_tags() -> dict[str, int]:
+    tags: dict[str, int] = {"1.7.9": 91_664_166, "1.9.10": 182_700_000, "1.10": 181_500_000, "1.11": 182_800_000,
+                            "1.12": 108_900_000, "1.13": 108_960_000, "1.14.2": 109_290_000}
+    for minor in range(14, 28):
+        size = 109_000_000 if minor < 16 else 126_600_000 if minor < 19 else 142_100_000 if minor < 22 else 187_700_000
+        # the tutorial-famous sizes: nginx:1.17 is 72 MB compressed (what the Pulled event shows)
+        size = {16: 51_030_000, 17: 72_187_541}.get(minor, size)
+        tags[f"1.{minor}"] = size
+        tags[f"1.{minor}.0"] = size
+        tags[f"1.{minor}-alpine"] = 9_000_000 + minor * 500_000
+    tags.update({"1.16.1": 51_030_000, "1.17.10": 72_187_541, "1.25.5": 70_991_000, "1.26.3": 72_099_000,
+                 "1.27.3": 72_099_410, "1.27.4": 72_195_292, "latest": 72_195_292, "stable": 70_991_000,
+                 "mainline": 72_195_292, "alpine": 20_506_000, "stable-alpine": 19_990_000,
+                 "mainline-alpine": 20_506_000, "perl": 81_720_000})
+    return tags
+
+
+_FAMILIES: tuple[_Family, ...] = (
+    _Family("docker.io/library/nginx", _nginx_tags(), dict(
+        entrypoint=("/docker-entrypoint.sh",), cmd=("nginx", "-g", "daemon off;"), ports=(80,),
+        http_paths=frozenset({"/", "/index.html", "/50x.html"}), app="nginx",
+        server_binaries=frozenset({"nginx", "nginx-debug", "/usr/sbin/nginx"}))),
+    _Family("docker.io/library/httpd", {"2.4": 58_158_000, "2.4.62": 58_158_000, "2.4.63": 58_174_000,
+                                        "latest": 58_174_000, "alpine": 23_950_000, "2.4-alpine": 23_950_000,
+                                        "2.2": 59_980_000}, dict(
+        cmd=("httpd-foreground",), ports=(80,), http_paths=frozenset({"/", "/index.html"}), app="httpd",
+        server_binaries=frozenset({"httpd-foreground", "httpd", "apachectl"}))),
+    _Family("docker.io/library/busybox", {"1.28": 1_146_369, "1.35": 2_214_000, "1.36": 2_152_262,
+                                          "1.36.1": 2_152_262, "1.37": 2_160_000, "1.37.0": 2_160_000,
+                                          "latest": 2_160_000, "stable": 2_160_000, "musl": 861_000,
+                                          "glibc": 2_160_000, "uclibc": 1_030_000}, dict(
+        cmd=("sh",), server=False, handles_sigterm=False, http_paths=None, app="busybox")),
+    _Family("docker.io/library/alpine", {"3.18": 3_410_000, "3.19": 3_420_000, "3.20": 3_620_000,
+                                         "3.21": 3_640_000, "latest": 3_640_000}, dict(
+        cmd=("/bin/sh",), server=False, handles_sigterm=False, http_paths=None)),
+    _Family("docker.io/library/ubuntu", {"20.04": 27_510_000, "22.04": 29_540_000, "24.04": 29_750_000,
+                                         "latest": 29_750_000}, dict(
+        cmd=("/bin/bash",), server=False, handles_sigterm=False, http_paths=None)),
+    _Family("docker.io/library/centos", {"7": 76_097_157, "centos7": 76_097_157, "8": 83_518_086,
+                                         "latest": 83_518_086}, dict(
+        cmd=("/bin/bash",), server=False, handles_sigterm=False, http_paths=None)),
+    _Family("docker.io/library/redis", {"5.0.5": 35_190_000, "5": 35_190_000, "6": 40_180_000, "6.2": 40_180_000,
+                                        "7": 45_500_000, "7.2": 45_200_000, "7.4": 45_540_000,
+                                        "latest": 45_540_000, "alpine": 17_250_000}, dict(
+        entrypoint=("docker-entrypoint.sh",), cmd=("redis-server",), ports=(6379,), http_paths=frozenset(),
+        app="redis", server_binaries=frozenset({"redis-server"}))),
+    _Family("docker.io/library/mysql", {"5.6": 103_000_000, "5.7": 137_300_000, "8.0": 169_500_000,
+                                        "8.4": 172_600_000, "9": 176_000_000, "latest": 176_000_000}, dict(
+        entrypoint=("docker-entrypoint.sh",), cmd=("mysqld",), ports=(3306, 33060), http_paths=frozenset(),
+        requires_env=("MYSQL_ROOT_PASSWORD", "MYSQL_ALLOW_EMPTY_PASSWORD", "MYSQL_RANDOM_ROOT_PASSWORD"),
+        runs_for=0.8, exit_code=1, app="mysql", server_binaries=frozenset({"mysqld"}))),
+    _Family("docker.io/library/wordpress", {"4.8-apache": 163_900_000, "4.8": 163_900_000, "6": 250_300_000,
+                                            "6-apache": 250_300_000, "6.7": 250_300_000, "latest": 250_300_000,
+                                            "php8.2-apache": 248_000_000}, dict(
+        entrypoint=("docker-entrypoint.sh",), cmd=("apache2-foreground",), ports=(80,), http_paths=None,
+        app="wordpress", server_binaries=frozenset({"apache2-foreground"}))),
+    _Family("gcr.io/kuar-demo/kuard-amd64", {"1": 10_976_000, "blue": 11_044_000, "green": 11_044_000,
+                                             "purple": 11_044_000}, dict(
+        entrypoint=("/kuard",), ports=(8080,), sigterm_exit_code=2, app="kuard",
+        http_paths=frozenset({"/", "/healthy", "/ready", "/env", "/mem", "/dns", "/keygen", "/memq", "/fs/"}),
+        server_binaries=frozenset({"/kuard", "kuard"}))),
+    _Family("docker.io/jocatalin/kubernetes-bootcamp", {"v1": 83_570_000, "v2": 83_570_000}, dict(
+        # node server.js as PID 1 with no SIGTERM handler: it only dies with the SIGKILL
+        cmd=("/bin/sh", "-c", "node server.js"), ports=(8080,), handles_sigterm=False, http_paths=None,
+        app="kubernetes-bootcamp", server_binaries=frozenset({"node"}))),
+    _Family("registry.k8s.io/pause", {"3.9": 321_520, "3.10": 320_368}, dict(entrypoint=("/pause",))),
+    _Family("registry.k8s.io/coredns/coredns", {"v1.11.1": 18_182_961, "v1.11.3": 18_562_039}, dict(
+        entrypoint=("/coredns",), ports=(53, 8080, 8181, 9153), http_paths=frozenset({"/health", "/ready", "/metrics"}),
+        app="coredns", server_binaries=frozenset({"/coredns", "coredns"}))),
+    _Family("registry.k8s.io/etcd", {"3.5.15-0": 56_909_194, "3.5.16-0": 57_680_541}, dict(
+        cmd=("etcd",), ports=(2379, 2380, 2381), http_paths=frozenset({"/health", "/readyz", "/livez", "/metrics"}),
+        server_binaries=frozenset({"etcd"}))),
+    _Family("docker.io/flannel/flannel", {"v0.25.7": 31_380_000, "v0.26.0": 32_996_000, "v0.26.1": 32_996_000,
+                                          "v0.26.2": 33_040_000, "v0.26.3": 33_060_000, "v0.26.4": 33_090_000},
+            dict(entrypoint=("/opt/bin/flanneld",), http_paths=frozenset(), app="flannel",
+                 server_binaries=frozenset({"/opt/bin/flanneld", "flanneld"}))),
+    _Family("docker.io/flannel/flannel-cni-plugin", {"v1.5.1-flannel2": 4_856_000, "v1.6.0-flannel1": 4_866_000},
+            dict(cmd=("/bin/sh",), server=False, handles_sigterm=False, http_paths=None)),
+    _Family("docker.io/curlimages/curl", {"8.11.1": 11_520_000, "latest": 11_520_000}, dict(
+        entrypoint=("/entrypoint.sh",), cmd=("curl",), server=False, exit_code=2, http_paths=None)),
+)
+
+_CONTROL_PLANE = {
+    "kube-apiserver": (28_050_000, (6443,), frozenset({"/livez", "/readyz", "/healthz"})),
+    "kube-controller-manager": (26_260_000, (10257,), frozenset({"/healthz"})),
+    "kube-scheduler": (20_660_000, (10259,), frozenset({"/healthz", "/livez", "/readyz"})),
+    "kube-proxy": (30_230_000, (10249, 10256), frozenset({"/healthz", "/livez"})),
+}
+
+
+def builtin_images() -> list[Image]:
+    out = []
+    for fam in _FAMILIES:
+        for tag, size in fam.tags.items():
+            out.append(Image(fam.repository, tag, size, **fam.behaviour))
+    for comp, (size, ports, paths) in _CONTROL_PLANE.items():
+        for patch in range(0, 5):
+            out.append(Image(f"registry.k8s.io/{comp}", f"v1.32.{patch}", size + patch * 4096, ports=ports,
+                             http_paths=paths, server_binaries=frozenset({comp, f"/usr/local/bin/{comp}"})))
+    return out
+
+
+class Registry:
+    """A cluster's view of the world's registries: the built-in catalogue plus the user's images."""
+
+    def __init__(self) -> None:
+        self._images: dict[tuple[str, str], Image] = {}
+        for img in builtin_images():
+            self._images[(img.repository, img.tag)] = img
+
+    def add(self, name: str, tag: str = "latest", **behaviour: object) -> Image:
+        """Publish an image (or a new tag of an existing one). Behaviour not given is copied from
+        another tag of the same repository when there is one, else it is a plain HTTP server on 80.
+        ``add("myapp", "v1", size=5_000_000, ports=(8080,), server=True)``."""
+        repo, _ = split_ref(normalize(f"{name}:{tag}"))
+        base: Image | None = next((img for (r, _t), img in sorted(self._images.items()) if r == repo), None)
+        if base is None:
+            base = Image(repo, tag, 10 * MB, ports=(80,))
+        ports = behaviour.get("ports")
+        if isinstance(ports, list):
+            behaviour["ports"] = tuple(ports)
+        img = replace(base, repository=repo, tag=tag, **behaviour)  # type: ignore[arg-type]
+        self._images[(repo, tag)] = img
+        return img
+
+    def resolve(self, ref: str) -> Image | None:
+        """The image a reference names, or None when the registry has no such repository/tag."""
+        repo, tag = split_ref(normalize(ref))
+        if tag.startswith("@"):
+            return next((img for (r, _t), img in sorted(self._images.items())
+                         if r == repo and img.digest == tag[1:]), None)
+        return self._images.get((repo, tag))
+
+    def tags(self, name: str) -> list[str]:
+        repo, _ = split_ref(normalize(name))
+        return sorted(t for (r, t) in self._images if r == repo)
+
+    def pull_error(self, ref: str) -> str:
+        """containerd's error for a reference that does not resolve (what ``Failed to pull image``
+        quotes), as v1.32 nodes with containerd 1.7 print it."""
+        full = normalize(ref)
+        repo, _ = split_ref(full)
+        if not any(r == repo for (r, _t) in self._images) and not repo.startswith(DEFAULT_REGISTRY + "/"):
+            host = repo.split("/", 1)[0]
+            return (f'rpc error: code = Unknown desc = failed to pull and unpack image "{full}": failed to resolve '
+                    f'reference "{full}": failed to do request: Head "https://{host}/v2/{repo.split("/", 1)[1]}/'
+                    f'manifests/{split_ref(full)[1]}": dial tcp: lookup {host}: no such host')
+        if not any(r == repo for (r, _t) in self._images):
+            # Docker Hub answers 401 for repositories that do not exist (it cannot tell them from private ones)
+            return (f'rpc error: code = Unknown desc = failed to pull and unpack image "{full}": failed to resolve '
+                    f'reference "{full}": pull access denied, repository does not exist or may require '
+                    "authorization: server message: insufficient_scope: authorization failed")
+        return (f'rpc error: code = NotFound desc = failed to pull and unpack image "{full}": failed to resolve '
+                f'reference "{full}": {full}: not found')
+
+    # -- what a container runs ----------------------------------------------------------------
+    def process(self, image: Image, container: dict) -> Process:
+        """What the container's main process does, from ``command``/``args`` and the image's
+        ENTRYPOINT/CMD (Kubernetes' rules: ``command`` replaces ENTRYPOINT and drops CMD, ``args``
+        replaces CMD)."""
+        command, args = container.get("command"), container.get("args")
+        if command:
+            argv = list(command) + list(args or [])
+        else:
+            argv = list(image.entrypoint) + (list(args) if args is not None else list(image.cmd))
+        env = {e.get("name") for e in container.get("env") or []}
+        has_env_from = bool(container.get("envFrom"))
+        return interpret(image, [str(a) for a in argv], stdin=bool(container.get("stdin")), env=env,
+                         env_from=has_env_from)
+
+
+def _server(image: Image) -> Process:
+    return Process(True, FOREVER, 0, image.handles_sigterm, image.sigterm_exit_code, image.ports, image.http_paths)
+
+
+def interpret(image: Image, argv: list[str], *, stdin: bool = False, env: set | None = None,
+              env_from: bool = False) -> Process:
+    """A small model of what a command line does: servers run forever, ``sleep N`` takes N
+    seconds, shells run their ``-c`` script statement by statement, ``exit N`` ends it."""
+    while argv and argv[0] in EXEC_WRAPPERS:
+        argv = argv[1:]
+    if not argv:
+        return _server(image) if image.server else Process(False, 0.0, 0, False)
+    if image.server and (tuple(argv) == image.cmd or tuple(argv) == image.entrypoint
+                         or argv[0] in image.server_binaries or (not image.cmd and argv[0] in image.entrypoint)):
+        if image.requires_env and not env_from and not (set(image.requires_env) & (env or set())):
+            # e.g. mysql: "Database is uninitialized and password option is not specified"
+            return Process(False, image.runs_for, image.exit_code, True)
+        return _server(image)
+    if argv[0] in SHELLS or argv[0].rsplit("/", 1)[-1] in ("sh", "bash", "ash"):
+        rest = argv[1:]
+        while rest and rest[0].startswith("-") and rest[0] != "-c":
+            rest = rest[1:]  # -e, -x, -eu ...
+        if rest and rest[0] == "-c":
+            return _script(image, rest[1] if len(rest) > 1 else "")
+        if rest:  # sh script.sh: we cannot see the file; it runs like the image's default
+            return _server(image) if image.server else Process(False, 0.0, 0, False)
+        # an interactive shell with no terminal reads EOF and exits; with stdin open it waits
+        return Process(False, FOREVER if stdin else 0.0, 0, False)
+    word = argv[0].rsplit("/", 1)[-1]
+    if image.server and word not in QUICK_OK and word not in ("sleep", "tail", "false", "exit"):
+        return _server(image)  # the image's own program under another name (a user's image, a flag set)
+    return _script(image, shlex.join(argv))
+
+
+_SEPARATORS = (";", "&&", "||", "&", "|", "\n")
+
+
+def _statements(script: str) -> list[tuple[str, list[str]]]:
+    """Split a script into (separator before it, words) pairs."""
+    lex = shlex.shlex(script.replace("\n", " ; "), posix=True, punctuation_chars=";&|")
+    lex.whitespace_split = True
+    out: list[tuple[str, list[str]]] = []
+    sep, words = ";", []
+    try:
+        tokens = list(lex)
+    except ValueError:  # unbalanced quotes: sh would fail to parse
+        return [(";", ["exit", "2"])]
+    for tok in tokens:
+        if tok in _SEPARATORS or set(tok) <= set(";&|"):
+            if words:
+                out.append((sep, words))
+            sep, words = tok, []
+        else:
+            words.append(tok)
+    if words:
+        out.append((sep, words))
+    return out
+
+
+def _duration(word: str) -> float:
+    if word == "infinity":
+        return FOREVER
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)([smhd]?)", word)
+    if not m:
+        return 0.0
+    return float(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
+
+
+def _script(image: Image, script: str) -> Process:
+    """Run a shell script in the model: time adds up, the last status or ``exit N`` is the result.
+    A shell as PID 1 has no SIGTERM handler, so a script only stops at the grace period's end,
+    unless it ``exec``s a server that handles SIGTERM itself."""
+    t, status = 0.0, 0
+    for sep, words in _statements(script):
+        if (sep == "&&" and status != 0) or (sep == "||" and status == 0):
+            continue
+        cmd, args = words[0], words[1:]
+        if cmd == "exec" and args:
+            proc = interpret(image, args)
+            return replace(proc, runs_for=t + proc.runs_for)
+        if cmd in ("while", "until", "for") and cmd != "for":
+            cond = args[0] if args else ""
+            if (cmd == "while" and cond in ("true", ":")) or (cmd == "until" and cond == "false"):
+                return Process(False, FOREVER, 0, False)
+            continue
+        if cmd in ("do", "done", "then", "fi", "if", "else", "for", "{", "}"):
+            continue
+        if cmd == "exit":
+            code = int(args[0]) if args and args[0].lstrip("-").isdigit() else status
+            return Process(False, t, code % 256, False)
+        if cmd == "sleep":
+            d = sum(_duration(a) for a in args) if args else 0.0
+            if d == FOREVER:
+                return Process(False, FOREVER, 0, False)
+            t += d
+            status = 0 if args else 1
+        elif cmd == "tail" and "-f" in args:
+            return Process(False, FOREVER, 0, False)
+        elif cmd == "false":
+            status = 1
+        elif image.server and (cmd in image.server_binaries or tuple(words) == image.cmd):
+            return replace(_server(image), handles_sigterm=False)  # behind a shell, SIGTERM hits sh
+        elif cmd in QUICK_OK or cmd.rsplit("/", 1)[-1] in QUICK_OK:
+            status = 0
+        else:
+            status = 127  # "sh: foo: not found"
+    return Process(False, t, status, False)
