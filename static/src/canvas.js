@@ -191,10 +191,19 @@ export class CanvasView {
     const ctx = this.ctx;
     const L = this.layout;
     if (!L) return;
-    const region = this.full ? { x: 0, y: 0, w: L.width, h: L.height } : this.dirty;
+    const dirty = this.full ? { x: 0, y: 0, w: L.width, h: L.height } : this.dirty;
     this.full = false;
     this.dirty = null;
-    if (!region) return;
+    if (!dirty) return;
+    // Whole device pixels: a clip edge through a pixel would blend old and new there, and
+    // repeated frames would leave seams.
+    const x0 = Math.floor(dirty.x * this.dpr) / this.dpr;
+    const y0 = Math.floor(dirty.y * this.dpr) / this.dpr;
+    const region = {
+      x: x0, y: y0,
+      w: Math.ceil((dirty.x + dirty.w) * this.dpr) / this.dpr - x0,
+      h: Math.ceil((dirty.y + dirty.h) * this.dpr) / this.dpr - y0,
+    };
     ctx.save();
     ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
     ctx.beginPath();

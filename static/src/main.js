@@ -74,7 +74,7 @@ async function start() {
   };
 
   const panels = new Panels($('#popover'), {
-    mirror, sandbox, terminal, halted,
+    stage, mirror, sandbox, terminal, halted,
     onHaltedChange: () => { saveHalted(); relayout(); },
     onSelect: (key) => canvas.setSelected(key),
     onError: notify,

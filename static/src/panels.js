@@ -31,8 +31,9 @@ function containerState(cs) {
 }
 
 export class Panels {
-  constructor(root, { mirror, sandbox, terminal, halted, onHaltedChange, onSelect, onError }) {
+  constructor(root, { stage, mirror, sandbox, terminal, halted, onHaltedChange, onSelect, onError }) {
     this.root = root;
+    this.stage = stage;
     this.mirror = mirror;
     this.sandbox = sandbox;
     this.terminal = terminal;
@@ -47,6 +48,10 @@ export class Panels {
     document.addEventListener('pointerdown', (e) => {
       if (!this.current || root.contains(e.target)) return;
       if (this.current.opener && this.current.opener.contains(e.target)) return;
+      // The pod panel is an inspector: it stays open while the user steps the clock or types
+      // in the terminal, so the pod can be watched changing; a click elsewhere in the cluster
+      // view closes it. The node menu closes on any outside click, as menus do.
+      if (this.current.type === 'pod' && !this.stage.contains(e.target)) return;
       this.close(false);
     }, true);
   }

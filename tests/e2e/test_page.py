@@ -139,3 +139,30 @@ def test_reload_keeps_the_sandbox(page: Page) -> None:
     expect(page.locator("body")).to_have_attribute("data-state", "live")
     assert page.locator("body").get_attribute("data-sandbox") == sandbox
     expect(pods(page, "hello-")).to_have_count(1)
+
+
+def test_pod_panel_kills_a_container_and_deletes_the_pod(page: Page) -> None:
+    pause(page)
+    run(page, "kubectl create deployment hello --image=nginx")
+    advance(page, 60)
+    expect(pods(page, "hello-", "Running")).to_have_count(1)
+    name = (pods(page, "hello-").get_attribute("aria-label") or "").split(" ")[1]
+
+    pods(page, name).get_by_role("button").click()
+    panel = page.get_by_role("dialog", name=f"Pod {name}")
+    expect(panel).to_contain_text("Running")
+    expect(panel.locator("dt:text-is('Restarts') + dd")).to_have_text("0")
+    panel.get_by_role("button", name="Kill container nginx").click()
+    advance(page, 10)
+    expect(panel.locator("dt:text-is('Restarts') + dd")).to_have_text("1")
+    expect(pods(page, name, "Running")).to_have_count(1)
+
+    panel.get_by_role("button", name="Delete pod").click()
+    out = page.get_by_role("log", name="Terminal output")
+    expect(out).to_contain_text(f"$ kubectl delete pod {name}")
+    expect(out).to_contain_text(f'pod "{name}" deleted')
+    advance(page, 60)
+    # the ReplicaSet replaced it; the deleted pod is gone from the canvas and the panel says so
+    expect(pods(page, name)).to_have_count(0)
+    expect(pods(page, "hello-", "Running")).to_have_count(1)
+    expect(panel).to_contain_text("This pod no longer exists.")
