@@ -415,6 +415,8 @@ def default_normalize(scores: list[int], reverse: bool = False) -> list[int]:
 
 
 def taint_toleration_scores(pod: PodInfo, nodes: list[NodeInfo]) -> list[int]:
+    if not any(t.get("effect") == "PreferNoSchedule" for n in nodes for t in n.taints):
+        return [MAX_NODE_SCORE] * len(nodes)
     prefer = [t for t in pod.tolerations if not t.get("effect") or t.get("effect") == "PreferNoSchedule"]
     raw = [sum(1 for t in n.taints if t.get("effect") == "PreferNoSchedule" and not tolerated(prefer, t))
            for n in nodes]
@@ -442,13 +444,16 @@ def _least_requested(requested: int, capacity: int) -> int:
 
 def least_allocated_scores(pod: PodInfo, nodes: list[NodeInfo]) -> list[int]:
     out = []
+    pcpu, pmem = pod.nonzero_cpu, pod.nonzero_mem
     for n in nodes:
         total = weights = 0
-        for alloc, used in ((n.allocatable.get("cpu", 0), n.nonzero_cpu + pod.nonzero_cpu),
-                            (n.allocatable.get("memory", 0), n.nonzero_mem + pod.nonzero_mem)):
-            if alloc == 0:
-                continue
-            total += _least_requested(used, alloc)
+        alloc = n.allocatable
+        cpu, mem = alloc.get("cpu", 0), alloc.get("memory", 0)
+        if cpu:
+            total += _least_requested(n.nonzero_cpu + pcpu, cpu)
+            weights += 1
+        if mem:
+            total += _least_requested(n.nonzero_mem + pmem, mem)
             weights += 1
         out.append(total // weights if weights else 0)
     return out
@@ -456,14 +461,16 @@ def least_allocated_scores(pod: PodInfo, nodes: list[NodeInfo]) -> list[int]:
 
 def balanced_allocation_scores(pod: PodInfo, nodes: list[NodeInfo]) -> list[int]:
     out = []
+    pcpu, pmem = pod.requests.get("cpu", 0), pod.requests.get("memory", 0)
     for n in nodes:
-        fractions = []
-        for r in ("cpu", "memory"):
-            alloc = n.allocatable.get(r, 0)
-            if alloc == 0:
-                continue
-            fractions.append(min(1.0, (n.requested.get(r, 0) + pod.requests.get(r, 0)) / alloc))
-        std = abs(fractions[0] - fractions[1]) / 2 if len(fractions) == 2 else 0.0
+        alloc, req = n.allocatable, n.requested
+        cpu, mem = alloc.get("cpu", 0), alloc.get("memory", 0)
+        if cpu and mem:
+            f_cpu = min(1.0, (req["cpu"] + pcpu) / cpu)
+            f_mem = min(1.0, (req["memory"] + pmem) / mem)
+            std = abs(f_cpu - f_mem) / 2
+        else:
+            std = 0.0
         out.append(int((1 - std) * MAX_NODE_SCORE))
     return out
 
@@ -473,32 +480,35 @@ def topology_spread_scores(pod: PodInfo, nodes: list[NodeInfo], all_nodes: list[
     if pod.spread_owner is None or not nodes:
         return [0] * len(nodes)
     owner = pod.spread_owner
+    domain_keys = [key for key, _skew in DEFAULT_SPREAD if key != HOSTNAME_KEY]
     # domain counts for non-hostname keys, over every node the pod could land on by affinity
     zone_counts: dict[tuple[str, str], int] = {}
-    for key, _skew in DEFAULT_SPREAD:
-        if key == HOSTNAME_KEY:
-            continue
+    for key in domain_keys:
         for n in nodes:
             zone_counts.setdefault((key, n.labels.get(key, "")), 0)
-    for n in all_nodes:
-        if not n.exists or not matches_node_affinity(pod, n):
-            continue
-        for key, _skew in DEFAULT_SPREAD:
-            pair = (key, n.labels.get(key, ""))
-            if key != HOSTNAME_KEY and pair in zone_counts:
-                zone_counts[pair] += n.owners.get(owner, 0)
+    if any(key in n.labels for key in domain_keys for n in nodes):
+        for n in all_nodes:
+            if not n.exists or not n.owners.get(owner) or not matches_node_affinity(pod, n):
+                continue
+            for key in domain_keys:
+                pair = (key, n.labels.get(key, ""))
+                if pair in zone_counts:
+                    zone_counts[pair] += n.owners[owner]
     weights = {}
     for key, _skew in DEFAULT_SPREAD:
         size = len(nodes) if key == HOSTNAME_KEY else sum(1 for (k, _v) in zone_counts if k == key)
         weights[key] = math.log(size + 2)
+    host_weight, host_skew = weights[HOSTNAME_KEY], dict(DEFAULT_SPREAD)[HOSTNAME_KEY]
     raw = []
     for n in nodes:
+        labels = n.labels
         s = 0.0
+        if HOSTNAME_KEY in labels:
+            s += n.owners.get(owner, 0) * host_weight + (host_skew - 1)
         for key, skew in DEFAULT_SPREAD:
-            if key not in n.labels:
+            if key == HOSTNAME_KEY or key not in labels:
                 continue
-            cnt = n.owners.get(owner, 0) if key == HOSTNAME_KEY else zone_counts[(key, n.labels[key])]
-            s += cnt * weights[key] + (skew - 1)
+            s += zone_counts[(key, labels[key])] * weights[key] + (skew - 1)
         raw.append(int(math.floor(s + 0.5)))  # Go's math.Round: half away from zero (s ≥ 0)
     lo, hi = min(raw), max(raw)
     if hi == 0:
@@ -518,8 +528,11 @@ def score_nodes(pod: PodInfo, nodes: list[NodeInfo], all_nodes: list[NodeInfo] |
 
 
 def total_scores(pod: PodInfo, nodes: list[NodeInfo], all_nodes: list[NodeInfo] | None = None) -> list[int]:
-    per_plugin = score_nodes(pod, nodes, all_nodes)
-    return [sum(WEIGHTS[p] * scores[i] for p, scores in per_plugin.items()) for i in range(len(nodes))]
+    totals = [0] * len(nodes)
+    for plugin, scores in score_nodes(pod, nodes, all_nodes).items():
+        w = WEIGHTS[plugin]
+        totals = [t + w * x for t, x in zip(totals, scores, strict=True)]
+    return totals
 
 
 def select_host(names: list[str], scores: list[int], rng) -> str:
