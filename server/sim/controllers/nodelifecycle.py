@@ -397,11 +397,10 @@ class NodeLifecycleController(Controller):
 
     def swap_taints(self, name: str, *, add: list[str], remove: list[str], effect: str) -> None:
         """controllerutil.SwapNodeControllerTaint: NoExecute taints get timeAdded = now."""
-        node = self.store.get("Node", "", name)
-        if node is None:
+        stored = self.store.peek("Node", "", name)
+        if stored is None:
             return
-        spec = node.setdefault("spec", {})
-        taints = list(spec.get("taints") or [])
+        taints = list((stored.get("spec") or {}).get("taints") or [])
         kept = [t for t in taints if not (t.get("key") in remove and t.get("effect") == effect)]
         for key in add:
             if not any(t.get("key") == key and t.get("effect") == effect for t in kept):
@@ -410,7 +409,10 @@ class NodeLifecycleController(Controller):
                     taint["timeAdded"] = self.clock.iso()
                 kept.append(taint)
         if kept == taints:
-            return
+            return  # the common case on every monitor pass: nothing to write, nothing copied
+        node = self.store.get("Node", "", name)
+        assert node is not None
+        spec = node.setdefault("spec", {})
         if kept:
             spec["taints"] = kept
         else:
@@ -474,7 +476,7 @@ class NodeLifecycleController(Controller):
 
     # -- NoSchedule taints (doNoScheduleTaintingPass) --------------------------------------------
     def noschedule_tainting_pass(self, name: str) -> None:
-        node = self.store.get("Node", "", name)
+        node = self.store.peek("Node", "", name)
         if node is None:
             return
         wanted = []
