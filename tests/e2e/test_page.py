@@ -166,3 +166,20 @@ def test_pod_panel_kills_a_container_and_deletes_the_pod(page: Page) -> None:
     expect(pods(page, name)).to_have_count(0)
     expect(pods(page, "hello-", "Running")).to_have_count(1)
     expect(panel).to_contain_text("This pod no longer exists.")
+
+
+def test_after_a_lost_connection_the_page_catches_up(page: Page) -> None:
+    pause(page)
+    expect(page.get_by_role("status", name="Connection")).to_have_text("live")
+    sandbox = page.locator("body").get_attribute("data-sandbox")
+    page.context.set_offline(True)
+    expect(page.get_by_role("status", name="Connection")).to_have_text("reconnecting…")
+    # what happens while the page is away: another client of the same sandbox creates a deployment
+    base = page.url.rstrip("/")
+    answer = page.context.request.post(f"{base}/api/sandboxes/{sandbox}/run",
+                                       data={"command": "kubectl create deployment away --image=nginx"})
+    assert answer.ok, answer.text()
+    page.context.set_offline(False)
+    expect(page.get_by_role("status", name="Connection")).to_have_text("live")
+    # the rejoin (with the last resourceVersion seen) brings what was missed
+    expect(pods(page, "away-")).to_have_count(1)
