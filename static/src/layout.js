@@ -80,34 +80,54 @@ function flowGroups(groups, x0, y0, innerW) {
       y += rowH + GROUP_GAP;
       rowH = 0;
     }
-    const pods = g.pods.map((p, i) => ({
-      ...p,
-      x: x + GROUP_PAD + (i % cols) * CELL + (CELL - POD) / 2,
-      y: y + GROUP_LABEL + Math.floor(i / cols) * CELL + (CELL - POD) / 2,
-      size: POD,
-    }));
-    blocks.push({ ...g, x, y, w, h, pods });
+    // The pod records are this layout's own (made in groupPods): filled in place, not copied.
+    g.pods.forEach((p, i) => {
+      p.x = x + GROUP_PAD + (i % cols) * CELL + (CELL - POD) / 2;
+      p.y = y + GROUP_LABEL + Math.floor(i / cols) * CELL + (CELL - POD) / 2;
+      p.size = POD;
+    });
+    blocks.push({ ...g, x, y, w, h });
     x += w + GROUP_GAP;
     rowH = Math.max(rowH, h);
   }
   return { blocks, height: blocks.length ? y + rowH - y0 : 0 };
 }
 
-function groupPods(pods) {
-  const groups = new Map();
-  for (const pod of pods) {
-    const g = podGroup(pod);
-    if (!groups.has(g.key)) groups.set(g.key, { ...g, pods: [] });
+// What a pod object says about itself, computed once per object: the mirror replaces an object
+// when it changes, so its identity is the cache key and a layout costs what changed plus placing.
+const derived = new WeakMap();
+
+function describe(pod) {
+  let d = derived.get(pod);
+  if (!d) {
     const status = podStatus(pod);
-    groups.get(g.key).pods.push({
+    d = {
       key: keyOf(pod),
       name: pod.metadata.name,
       namespace: pod.metadata.namespace || '',
       node: (pod.spec && pod.spec.nodeName) || '',
       status,
       category: podCategory(pod, status),
-      groupKey: g.key,
-      pod,
+      group: podGroup(pod),
+    };
+    derived.set(pod, d);
+  }
+  return d;
+}
+
+function groupPods(pods) {
+  const groups = new Map();
+  for (const pod of pods) {
+    const d = describe(pod);
+    const g = d.group;
+    let entry = groups.get(g.key);
+    if (!entry) {
+      entry = { ...g, pods: [] };
+      groups.set(g.key, entry);
+    }
+    entry.pods.push({
+      key: d.key, name: d.name, namespace: d.namespace, node: d.node, status: d.status,
+      category: d.category, groupKey: g.key, pod, x: 0, y: 0, size: POD,
     });
   }
   // User workloads first, then kube-system; stable by label within each.
