@@ -60,6 +60,15 @@ def test_node1_failure_moves_the_deployment_to_node2(page: Page) -> None:
     panel = page.get_by_role("dialog", name=f"Pod {on_node1[0]}")
     expect(panel).to_contain_text("Terminating")
     expect(panel).to_contain_text("node1")
+    panel.get_by_role("button", name="Close").click()
+
+    # node1 comes back: its kubelet finishes the deletions; nothing moves back by itself
+    node(page, "node1").get_by_role("button", name="Actions for node node1").click()
+    page.get_by_role("menu", name="Node node1").get_by_role("menuitem", name="Recover node").click()
+    advance(page, 60)
+    expect(node(page, "node1")).to_have_accessible_name(re.compile(r"^node node1, Ready, \d+ pods?$"))
+    expect(pods(node(page, "node1"), "web-deploy-")).to_have_count(0)
+    expect(pods(node(page, "node2"), "web-deploy-", "Running")).to_have_count(3)
 
 
 def test_a_bad_manifest_is_marked_at_its_line_and_creates_nothing(page: Page) -> None:
