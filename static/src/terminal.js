@@ -28,7 +28,7 @@ export class Terminal {
       if (line) this.run(line);
     });
     input.addEventListener('keydown', (e) => this.onKey(e));
-    this.print('kubeplay: a simulated cluster. Try `kubectl get nodes` or `kubectl get pods -A -o wide`.\n', 'muted');
+    this.print('kubeplay: try `kubectl get nodes`, `kubectl get pods -A`, ↑/↓ for history.\n', 'muted');
   }
 
   onKey(e) {
