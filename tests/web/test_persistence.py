@@ -21,6 +21,7 @@ def test_restart_rebuilds_the_same_objects(make_app):
     client.post(f"{api}/clock", json={"advance": 45, "speed": 10})
     for _ in range(7):
         hub.tick(sandbox)  # the live clock: 1 simulated second per tick at ×10
+    assert client.post(f"{api}/pods/default/test1/containers/busybox/kill").status_code == 200
     client.post(f"{api}/nodes/node1/fail")
     client.post(f"{api}/clock", json={"advance": 100.25})
     client.post(f"{api}/run", json={"command": "kubectl scale deployment web-deploy --replicas=5"})
