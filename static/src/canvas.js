@@ -76,7 +76,7 @@ export class CanvasView {
   }
 
   /** Takes a new layout; `instant` skips animation (first snapshot, resize). */
-  setLayout(layout, { instant = false } = {}) {
+  setLayout(layout, { instant = false, fromTray = new Set() } = {}) {
     const prev = this.layout;
     this.layout = layout;
     const animate = !instant && !REDUCED_MOTION;
@@ -88,11 +88,17 @@ export class CanvasView {
       this.diffBoxes(prev, layout);
     }
     const seen = new Set();
+    let trayed = 0;
     for (const [key, p] of layout.pods) {
       seen.add(key);
       let s = this.pods.get(key);
       if (!s) {
-        s = { x: p.x, y: p.y, alpha: 1, scale: animate ? 0 : 1, data: p };
+        // A pod that was created unscheduled grows in the tray, then travels to its node.
+        const t = layout.tray;
+        const born = animate && fromTray.has(key) && p.node
+          ? { x: t.x + 12 + (trayed++ % Math.max(1, Math.floor((t.w - 24) / 24))) * 24, y: t.y + 28 }
+          : { x: p.x, y: p.y };
+        s = { x: born.x, y: born.y, alpha: 1, scale: animate ? 0 : 1, data: p, hold: born.x !== p.x || born.y !== p.y ? 350 : 0 };
         this.pods.set(key, s);
       } else if (s.dying) {
         s.dying = false;
@@ -162,15 +168,19 @@ export class CanvasView {
     let pulsing = false;
     for (const [key, s] of this.pods) {
       const before = { x: s.x, y: s.y, alpha: s.alpha, scale: s.scale };
-      s.x += (s.tx - s.x) * k;
-      s.y += (s.ty - s.y) * k;
+      if (s.hold > 0) {
+        s.hold -= dt; // let it appear in the tray before it travels
+      } else {
+        s.x += (s.tx - s.x) * k;
+        s.y += (s.ty - s.y) * k;
+      }
       s.alpha += (s.ta - s.alpha) * k;
       s.scale += (s.ts - s.scale) * k;
       if (Math.abs(s.tx - s.x) < 0.3) s.x = s.tx;
       if (Math.abs(s.ty - s.y) < 0.3) s.y = s.ty;
       if (Math.abs(s.ta - s.alpha) < 0.01) s.alpha = s.ta;
       if (Math.abs(s.ts - s.scale) < 0.01) s.scale = s.ts;
-      const changed = before.x !== s.x || before.y !== s.y || before.alpha !== s.alpha || before.scale !== s.scale;
+      const changed = before.x !== s.x || before.y !== s.y || before.alpha !== s.alpha || before.scale !== s.scale || s.hold > 0;
       if (changed) {
         moving = true;
         this.mark({ x: Math.min(before.x, s.x) - 4, y: Math.min(before.y, s.y) - 4, w: Math.abs(before.x - s.x) + POD + 8, h: Math.abs(before.y - s.y) + POD + 8 });

@@ -56,6 +56,7 @@ async function start() {
   const clock = new ClockControls($('#clock'), sandbox, { onError: notify });
 
   let layoutPending = false;
+  let fromTray = new Set();
   let firstPaint = true;
   let lastWidth = 0;
   const relayout = () => {
@@ -68,7 +69,8 @@ async function start() {
       const instant = firstPaint || width !== lastWidth;
       firstPaint = false;
       lastWidth = width;
-      canvas.setLayout(layout, { instant });
+      canvas.setLayout(layout, { instant, fromTray });
+      fromTray = new Set();
       a11y.update(layout);
     });
   };
@@ -89,8 +91,9 @@ async function start() {
   }, sandbox);
   editor.setExamples(examples);
 
-  mirror.subscribe(({ changed }) => {
+  mirror.subscribe(({ changed, bornUnscheduled }) => {
     clock.show(mirror.clock);
+    for (const k of bornUnscheduled) fromTray.add(k);
     if (changed.size) {
       relayout();
       panels.refresh(changed);

@@ -29,8 +29,8 @@ export class Mirror {
     return () => this.listeners.delete(fn);
   }
 
-  _emit(changed, full) {
-    for (const fn of this.listeners) fn({ changed, full });
+  _emit(changed, full, bornUnscheduled = new Set()) {
+    for (const fn of this.listeners) fn({ changed, full, bornUnscheduled });
   }
 
   applySnapshot(msg) {
@@ -48,11 +48,15 @@ export class Mirror {
 
   applyDelta(msg) {
     const changed = new Set();
+    // Pods created without a node in this batch: the scheduler usually binds them within the
+    // same tick, so the mirror only sees them bound; the canvas still starts them in the tray.
+    const bornUnscheduled = new Set();
     const events = (msg.events || []).slice().sort((a, b) => toNumber(a.rv) - toNumber(b.rv));
     for (const ev of events) {
       const rv = toNumber(ev.rv);
       if (this.rv !== null && rv !== null && rv <= this.rv) continue; // already applied
       const k = keyOf(ev.object);
+      if (ev.type === 'ADDED' && ev.object.kind === 'Pod' && !(ev.object.spec && ev.object.spec.nodeName)) bornUnscheduled.add(k);
       if (ev.type === 'DELETED') this.objects.delete(k);
       else this.objects.set(k, ev.object);
       changed.add(k);
@@ -62,7 +66,7 @@ export class Mirror {
     if (batchRv !== null && (this.rv === null || batchRv > this.rv)) this.rv = batchRv;
     const clockChanged = msg.clock && JSON.stringify(msg.clock) !== JSON.stringify(this.clock);
     if (msg.clock) this.clock = msg.clock;
-    if (changed.size || clockChanged) this._emit(changed, false);
+    if (changed.size || clockChanged) this._emit(changed, false, bornUnscheduled);
   }
 
   list(kind) {
