@@ -56,6 +56,23 @@ test('the mirror applies deltas in rv order and skips what it already has', () =
   assert.equal(seen.length, 2);
 });
 
+test('the mirror tells which pods were created unscheduled, even if bound in the same batch', () => {
+  const m = new Mirror();
+  let last = null;
+  m.subscribe((e) => { last = e; });
+  m.applySnapshot({ rv: 1, objects: [node('node1')] });
+  const unbound = pod('web-1');
+  delete unbound.spec.nodeName;
+  m.applyDelta({ rv: 3, events: [
+    { type: 'ADDED', rv: 2, object: unbound },
+    { type: 'MODIFIED', rv: 3, object: pod('web-1', { nodeName: 'node1' }) },
+  ] });
+  assert.deepEqual([...last.bornUnscheduled], ['Pod/default/web-1']);
+  assert.equal(m.get('Pod', 'default', 'web-1').spec.nodeName, 'node1');
+  m.applyDelta({ rv: 4, events: [{ type: 'ADDED', rv: 4, object: pod('web-2', { nodeName: 'node1' }) }] });
+  assert.equal(last.bornUnscheduled.size, 0);
+});
+
 test('layout: unscheduled pods in the tray, bound pods inside their node, grouped by template hash', () => {
   const objects = [
     node('node2'), node('master', { role: 'control-plane' }), node('node1'),
