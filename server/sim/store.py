@@ -197,7 +197,7 @@ class Store:
                 keysets.append(self._by_label.get((kind, k, v), set()))
         if keysets:
             smallest = min(keysets, key=len)
-            return [self._objects[k] for k in sorted(smallest) if k[0] == kind]
+            return [self._objects[k] for k in smallest if k[0] == kind]  # scan() sorts the result
         if namespace is not None:
             return list(self._by_kind_ns.get((kind, namespace), {}).values())
         return [o for (k, _ns), bucket in sorted(self._by_kind_ns.items()) if k == kind for o in bucket.values()]
