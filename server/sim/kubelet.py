@@ -311,6 +311,7 @@ class NodeAgent:
         self.down = False
         self.down_at: float | None = None
         self.last_report: float | None = None
+        self.images: tuple[int, list[dict]] = (-1, [])  # (cache size, node.status.images) memo
 
 
 # -- phase and status: pure functions of the runtime state ---------------------------------------
@@ -1054,12 +1055,17 @@ class KubeletController(Controller):
     def _node_images(self, node: str) -> list[dict]:
         """node.status.images as the kubelet reports them: largest first, at most 50."""
         machine = self.cluster.machines.get(node)
+        agent = self._agent(node)
+        if machine is not None and agent.images[0] == len(machine.images):
+            return agent.images[1]  # the cache only grows: same size, same images
         out = []
         for ref in sorted(machine.images if machine is not None else ()):
             img = self.registry.resolve(ref)
             if img is not None:
                 out.append({"names": [img.image_id, img.ref], "sizeBytes": img.size})
         out.sort(key=lambda i: (-i["sizeBytes"], i["names"][1]))
+        if machine is not None:
+            agent.images = (len(machine.images), out[:50])
         return out[:50]
 
     def machine_stopped(self, node: str) -> None:

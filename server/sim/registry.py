@@ -24,6 +24,7 @@ import hashlib
 import re
 import shlex
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 DEFAULT_REGISTRY = "docker.io"
 FOREVER = float("inf")
@@ -106,7 +107,7 @@ class Image:
     def ref(self) -> str:
         return f"{self.repository}:{self.tag}"
 
-    @property
+    @cached_property
     def digest(self) -> str:
         """A stable sha256, the same for every cluster and run."""
         return "sha256:" + hashlib.sha256(f"kubeplay:{self.repository}:{self.tag}".encode()).hexdigest()
