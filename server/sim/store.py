@@ -28,6 +28,9 @@ Obj = dict[str, Any]
 Key = tuple[str, str, str]
 
 WATCH_LOG_SIZE = 20000
+#: kinds whose registry strategy tracks metadata.generation (spec changes) in v1.32
+GENERATION_KINDS = frozenset({"Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "CronJob",
+                              "ReplicationController", "Ingress", "NetworkPolicy", "PodDisruptionBudget"})
 NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 
 
@@ -270,7 +273,7 @@ class Store:
         meta["uid"] = meta.get("uid") or str(uuid.UUID(int=self.clock.rng.getrandbits(128), version=4))
         meta["resourceVersion"] = str(self.rv)
         meta.setdefault("creationTimestamp", self.clock.iso())
-        if "spec" in obj and obj["kind"] not in ("Pod", "Node", "Service", "Namespace", "Endpoints"):
+        if obj["kind"] in GENERATION_KINDS:
             meta["generation"] = 1
         self._index(key, obj)
         self._emit("ADDED", obj)
