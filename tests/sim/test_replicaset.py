@@ -238,3 +238,19 @@ def test_succeeded_and_failed_pods_are_not_counted() -> None:
     active = [x for x in live(c) if (x.get("status") or {}).get("phase") != "Failed"]
     assert len(active) == 3
     assert c.store.get("ReplicaSet", NS, "web")["status"]["replicas"] == 3
+
+
+def test_an_orphan_arriving_later_is_adopted_and_the_surplus_deleted() -> None:
+    c = make_cluster()
+    create_rs(c)
+    for x in live(c):
+        set_pod(c, x["metadata"]["name"], node="node1", phase="Running", ready=True)
+    c.api.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "zz-late", "namespace": NS,
+                                                                  "labels": {"app": "web"}},
+                  "spec": {"containers": [{"name": "nginx", "image": "nginx:1.16"}]}})
+    c.settle()
+    assert len(live(c)) == 3
+    # the newcomer is unscheduled, so it is the first to go (its name sorts last)
+    assert c.store.get("Pod", NS, "zz-late") is None
+    assert events(c, "SuccessfulDelete") == ["Deleted pod: zz-late"]
+    assert c.store.get("ReplicaSet", NS, "web")["status"]["replicas"] == 3

@@ -30,7 +30,6 @@ from .deployment_util import (
     controller_ref,
     controller_ref_to,
     is_pod_active,
-    is_pod_available,
     is_pod_ready,
     min_ready_seconds,
     parse_time,
@@ -150,45 +149,115 @@ def pod_from_template(rs: Obj) -> Obj:
     return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": deep_copy(template.get("spec") or {})}
 
 
+class _Members:
+    """What one ReplicaSet has claimed: pod name -> (fully labeled, ready, available-at).
+
+    Kept up to date from the pods whose events arrived since the last sync, so that a sync costs
+    what changed rather than a scan of every pod (a kubelet touches pods at thousands of distinct
+    instants). Rebuilt from the store when the ReplicaSet's generation or selector changes.
+    """
+
+    __slots__ = ("uid", "generation", "selector", "pods")
+
+    def __init__(self, rs: Obj) -> None:
+        self.uid = rs["metadata"]["uid"]
+        self.generation = rs["metadata"].get("generation")
+        self.selector = deep_copy(rs["spec"].get("selector"))
+        self.pods: dict[str, tuple[bool, bool, float | None]] = {}
+
+    def fits(self, rs: Obj) -> bool:
+        return (self.uid == rs["metadata"]["uid"] and self.generation == rs["metadata"].get("generation")
+                and self.selector == rs["spec"].get("selector"))
+
+
 class ReplicaSetController(Controller):
     name = "replicaset-controller"
     watches = ("ReplicaSet", "Pod")
+
+    def __init__(self, cluster: object) -> None:
+        super().__init__(cluster)  # type: ignore[arg-type]
+        self._members: dict[Key, _Members] = {}
+        self._dirty: dict[Key, set[str]] = {}
 
     def start(self) -> None:
         for rs in self.store.scan("ReplicaSet"):
             self.enqueue(("ReplicaSet", rs["metadata"]["namespace"], rs["metadata"]["name"]))
 
-    # -- event handlers: only enqueue keys -------------------------------------------------------------
+    # -- event handlers: only enqueue keys (and note which pods changed) -------------------------------
     def on_event(self, event: WatchEvent) -> None:
         obj = event.obj
         if obj["kind"] == "ReplicaSet":
             self.enqueue(event.key)
             return
         ns = obj["metadata"].get("namespace") or ""
+        name = obj["metadata"]["name"]
         ref = controller_ref(obj)
-        if ref is not None:
-            if ref.get("kind") == "ReplicaSet":
-                self.enqueue(("ReplicaSet", ns, ref["name"]))
+        owner = ("ReplicaSet", ns, ref["name"]) if ref is not None and ref.get("kind") == "ReplicaSet" else None
+        if owner is not None:
+            self._touch(owner, name)
+            members = self._members.get(owner)
+            if members is not None and name in members.pods:
+                return
+        # Released, orphaned or handed to another controller: a ReplicaSet that still counts it
+        # must look again, and so must every one that could adopt it.
+        for key, members in self._members.items():
+            if key != owner and key[1] == ns and name in members.pods:
+                self._touch(key, name)
+        if ref is not None or event.type == "DELETED":
             return
-        if event.type == "DELETED":
-            return
-        # An orphan: every ReplicaSet that could adopt it gets a look.
         labels = obj["metadata"].get("labels") or {}
         for rs in self.store.scan("ReplicaSet", ns):
             if matches_selector(labels, rs["spec"].get("selector")):
-                self.enqueue(("ReplicaSet", ns, rs["metadata"]["name"]))
+                self._touch(("ReplicaSet", ns, rs["metadata"]["name"]), name)
+
+    def _touch(self, key: Key, pod_name: str) -> None:
+        self._dirty.setdefault(key, set()).add(pod_name)
+        self.enqueue(key)
 
     # -- reconcile ------------------------------------------------------------------------------------------
     def reconcile(self, key: Key) -> None:
         rs = self.store.peek(*key)
+        dirty = self._dirty.pop(key, set())
         if rs is None:
+            self._members.pop(key, None)
             return  # its pods are the garbage collector's business
-        ns = rs["metadata"].get("namespace") or ""
-        pods = self.claim_pods(rs, ns)
+        members = self._members.get(key)
+        if members is None or not members.fits(rs):
+            members = self._members[key] = _Members(rs)
+            for pod in self.claim_pods(rs, rs["metadata"].get("namespace") or ""):
+                members.pods[pod["metadata"]["name"]] = self._entry(rs, pod)
+        else:
+            for name in sorted(dirty):
+                self._refresh(rs, members, name)
         error: str | None = None
         if not rs["metadata"].get("deletionTimestamp"):
-            error = self.manage_replicas(rs, pods)
-        self.update_status(key, pods, error)
+            error = self.manage_replicas(rs, members)
+        self.update_status(key, members, error)
+
+    def _entry(self, rs: Obj, pod: Obj) -> tuple[bool, bool, float | None]:
+        template_labels = ((rs["spec"].get("template") or {}).get("metadata") or {}).get("labels") or {}
+        return (matches_selector(pod["metadata"].get("labels"), template_labels), is_pod_ready(pod),
+                available_at(pod, min_ready_seconds(rs)))
+
+    def _refresh(self, rs: Obj, members: _Members, name: str) -> None:
+        """Re-claim one pod whose event arrived (ClaimObject for a single object)."""
+        ns = rs["metadata"].get("namespace") or ""
+        uid = rs["metadata"]["uid"]
+        pod = self.store.peek("Pod", ns, name)
+        members.pods.pop(name, None)
+        if pod is None or not is_pod_active(pod):
+            return
+        ref = controller_ref(pod)
+        matches = matches_selector(pod["metadata"].get("labels"), rs["spec"].get("selector"))
+        if ref is not None and ref.get("uid") == uid:
+            if matches:
+                members.pods[name] = self._entry(rs, pod)
+            else:
+                self._release(pod, uid)
+        elif ref is None and matches and rs["spec"].get("selector") and not rs["metadata"].get("deletionTimestamp"):
+            adopted = self._adopt(pod, rs)
+            if adopted is not None:
+                members.pods[name] = self._entry(rs, adopted)
 
     def claim_pods(self, rs: Obj, ns: str) -> list[Obj]:
         """ClaimPods over the active pods: keep owned matching ones, adopt matching orphans,
@@ -227,12 +296,14 @@ class ReplicaSetController(Controller):
         self.store.update(new)
         return self.store.peek("Pod", new["metadata"]["namespace"], new["metadata"]["name"])
 
-    def manage_replicas(self, rs: Obj, pods: list[Obj]) -> str | None:
+    def manage_replicas(self, rs: Obj, members: _Members) -> str | None:
         """Create or delete pods to reach spec.replicas; returns the error text of a failure."""
-        diff = len(pods) - replicas(rs)
+        diff = len(members.pods) - replicas(rs)
         if diff < 0:
             return self._create_pods(rs, min(-diff, BURST_REPLICAS))
         if diff > 0:
+            ns = rs["metadata"].get("namespace") or ""
+            pods = [p for n in sorted(members.pods) if (p := self.store.peek("Pod", ns, n)) is not None]
             return self._delete_pods(rs, pods, min(diff, BURST_REPLICAS))
         return None
 
@@ -300,19 +371,19 @@ class ReplicaSetController(Controller):
                 seen.setdefault(pod["metadata"]["uid"], pod)
         return list(seen.values())
 
-    def update_status(self, key: Key, pods: list[Obj], error: str | None) -> None:
+    def update_status(self, key: Key, members: _Members, error: str | None) -> None:
         rs = self.store.peek(*key)
         if rs is None:
             return
         now = self.clock.now()
         min_ready = min_ready_seconds(rs)
-        template_labels = ((rs["spec"].get("template") or {}).get("metadata") or {}).get("labels") or {}
-        fully = sum(1 for p in pods if matches_selector(p["metadata"].get("labels"), template_labels))
-        ready = [p for p in pods if is_pod_ready(p)]
-        available = sum(1 for p in ready if is_pod_available(p, min_ready, now))
+        entries = members.pods.values()
+        fully = sum(1 for e in entries if e[0])
+        ready = sum(1 for e in entries if e[1])
+        available = sum(1 for e in entries if e[1] and e[2] is not None and (min_ready == 0 or e[2] < now))
         old_status = rs.get("status") or {}
-        status: Obj = {"replicas": len(pods)}
-        for field_name, value in (("fullyLabeledReplicas", fully), ("readyReplicas", len(ready)),
+        status: Obj = {"replicas": len(members.pods)}
+        for field_name, value in (("fullyLabeledReplicas", fully), ("readyReplicas", ready),
                                   ("availableReplicas", available),
                                   ("observedGeneration", rs["metadata"].get("generation") or 0)):
             if value:
@@ -321,7 +392,7 @@ class ReplicaSetController(Controller):
         failure = next((c for c in old_status.get("conditions") or [] if c.get("type") == "ReplicaFailure"), None)
         if error is not None:
             if failure is None:
-                diff = len(pods) - replicas(rs)
+                diff = len(members.pods) - replicas(rs)
                 reason = "FailedCreate" if diff < 0 else ("FailedDelete" if diff > 0 else "")
                 failure = {"type": "ReplicaFailure", "status": "True", "lastTransitionTime": self.clock.iso(),
                            "reason": reason, "message": error}
@@ -337,6 +408,6 @@ class ReplicaSetController(Controller):
         # every pod is ready; waking at the exact instant keeps a partly ready set from waiting for
         # an unrelated event.)
         if error is None and min_ready > 0:
-            pending = [t for p in ready if (t := available_at(p, min_ready)) is not None and t >= now]
+            pending = [e[2] for e in entries if e[1] and e[2] is not None and e[2] >= now]
             if pending:
                 self.requeue_after(key, min(pending) - now + 0.001)
