@@ -18,6 +18,7 @@ from .clock import DEFAULT_START, Clock
 from .controllers import Controller, Manager
 from .events import Recorder
 from .registry import Registry
+from .runtime import Runtime
 from .store import Store
 
 
@@ -42,6 +43,8 @@ class Cluster:
         self.registry = Registry()
         #: the workstation's files that ``kubectl apply -f NAME`` reads (path -> text)
         self.workspace: dict[str, str] = {}
+        #: what the container runtime knows that the API objects don't (env, logs, files)
+        self.runtime = Runtime()
         self.manager = Manager()
         self.store.subscribe(self.manager.dispatch)
         self.clock.settle = self.manager.settle
