@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from ..sim.clock import parse_time
 from ..sim.resources import BY_KIND, Resource
 
 Obj = dict[str, Any]
@@ -29,12 +30,6 @@ Obj = dict[str, Any]
 # -- time ----------------------------------------------------------------------------------
 
 
-def parse_time(ts: str | None) -> float | None:
-    """RFC 3339 (second or sub-second precision, ``Z``) → epoch seconds; None stays None."""
-    if not ts:
-        return None
-    text = ts.replace("Z", "+00:00")
-    return datetime.fromisoformat(text).timestamp()
 
 
 def human_duration(seconds: float) -> str:

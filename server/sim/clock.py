@@ -34,6 +34,13 @@ class Timer:
         self.cancelled = True
 
 
+def parse_time(ts: str | None) -> float | None:
+    """RFC 3339 as the API writes it (``Z``, with or without fractional seconds) → epoch seconds."""
+    if not ts:
+        return None
+    return datetime.fromisoformat(ts.replace("Z", "+00:00")).timestamp()
+
+
 class Clock:
     def __init__(self, start: float = DEFAULT_START, seed: int = 0) -> None:
         self._now = float(start)

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import UTC, datetime
 from typing import Any
+
+from ..clock import parse_time
 
 Obj = dict[str, Any]
 
@@ -401,12 +402,6 @@ def find_active_or_latest(new_rs: Obj | None, old_rss: list[Obj]) -> Obj | None:
 
 
 # -- pods ----------------------------------------------------------------------------------------------------
-def parse_time(s: str | None) -> float | None:
-    if not s:
-        return None
-    s = s.rstrip("Z")
-    fmt = "%Y-%m-%dT%H:%M:%S.%f" if "." in s else "%Y-%m-%dT%H:%M:%S"
-    return datetime.strptime(s, fmt).replace(tzinfo=UTC).timestamp()
 
 
 def ready_condition(pod: Obj) -> Obj | None:

@@ -27,9 +27,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
-from ..clock import Timer
+from ..clock import Timer, parse_time
+from ..scheduler import tolerates
 from ..store import Key, Obj, WatchEvent
 from . import Controller
 
@@ -65,13 +65,6 @@ MONITOR_KEY: Key = ("NodeLifecycle", "", "monitor")
 TAINT_PASS_KEY: Key = ("NodeLifecycle", "", "noexecute")
 
 
-def parse_time(ts: str | None) -> float | None:
-    """RFC 3339 (with or without fractional seconds) → epoch seconds."""
-    if not ts:
-        return None
-    text = ts.rstrip("Z")
-    fmt = "%Y-%m-%dT%H:%M:%S.%f" if "." in text else "%Y-%m-%dT%H:%M:%S"
-    return datetime.strptime(text, fmt).replace(tzinfo=UTC).timestamp()
 
 
 def condition(obj: Obj, type_: str) -> Obj | None:
@@ -95,17 +88,6 @@ def noexecute_taints(node: Obj | None) -> list[Obj]:
     return [t for t in (node.get("spec") or {}).get("taints") or [] if t.get("effect") == "NoExecute"]
 
 
-def tolerates(toleration: Obj, taint: Obj) -> bool:
-    effect = toleration.get("effect") or ""
-    if effect and effect != taint.get("effect"):
-        return False
-    key = toleration.get("key") or ""
-    if key and key != taint.get("key"):
-        return False
-    op = toleration.get("operator") or "Equal"
-    if op == "Exists":
-        return True
-    return op == "Equal" and (toleration.get("value") or "") == (taint.get("value") or "")
 
 
 def matching_tolerations(taints: list[Obj], tolerations: list[Obj]) -> tuple[bool, list[Obj]]:
