@@ -1277,6 +1277,10 @@ def on_create(obj: Obj, api: Api | None = None) -> None:
         obj["status"] = {}
     if kind == "Job" and spec is not None and api is not None:
         _job_selector(obj, spec, api)
+    if kind == "Service" and api is not None:
+        from .net.alloc import allocator  # the service registry's IP/port allocators
+
+        allocator(api).allocate_create(obj)
 
 
 def _job_selector(obj: Obj, spec: dict, api: Api) -> None:
@@ -1357,3 +1361,7 @@ def on_update(old: Obj, new: Obj, api: Api | None = None) -> None:
             diff = "\n".join(_diff_lines(a, b)) if a != b else "  (tolerations may only be added)"
             errs.forbidden("spec", f"pod updates may not change fields other than {_POD_UPDATABLE}\n{diff}")
     errs.raise_for(r, name)
+    if r.kind == "Service" and api is not None:
+        from .net.alloc import allocator  # keeps the Service's allocations, adds what a type change needs
+
+        allocator(api).allocate_update(old, new)

@@ -127,6 +127,10 @@ def _create(cluster: Cluster, obj: Obj, *, default: bool = True) -> Obj:
     """Store ``obj`` as the apiserver would have (defaults applied), keeping its timestamps."""
     if default:
         defaults.apply(obj, cluster.api)
+    if obj["kind"] == "Service":
+        from .net.alloc import allocator
+
+        allocator(cluster.api).allocate_create(obj)  # the fixed 10.96.0.1 / .10, reserved like any request
     return cluster.store.create(obj)
 
 

@@ -1,0 +1,1 @@
+"""Cluster networking: service IP/port allocation, endpoints, kube-proxy routing, DNS, apps and traffic."""
