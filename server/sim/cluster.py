@@ -17,6 +17,7 @@ from .api import Api
 from .clock import DEFAULT_START, Clock
 from .controllers import Controller, Manager
 from .events import Recorder
+from .net.traffic import TrafficLog
 from .registry import Registry
 from .runtime import Runtime
 from .store import Store
@@ -45,6 +46,10 @@ class Cluster:
         self.workspace: dict[str, str] = {}
         #: what the container runtime knows that the API objects don't (env, logs, files)
         self.runtime = Runtime()
+        #: requests the simulated apps served, for the page's animation (net/traffic.py)
+        self.traffic = TrafficLog()
+        #: node pairs whose overlay (pod network) link is broken (net/faults.py)
+        self.broken_links: set[tuple[str, str]] = set()
         self.manager = Manager()
         self.store.subscribe(self.manager.dispatch)
         self.clock.settle = self.manager.settle
@@ -90,6 +95,12 @@ class Cluster:
         bootstrap.add_node(self, name, **kwargs)
         self.settle()
 
+    def set_lb_pool(self, enabled: bool, cidr: str = "192.168.56.240/28") -> None:
+        """Switch the simulated load-balancer address pool (MetalLB-like) on or off: when on,
+        pending LoadBalancer Services get an EXTERNAL-IP from ``cidr`` (controllers/loadbalancer.py)."""
+        self.controller("loadbalancer-controller").set_pool(enabled, cidr)  # type: ignore[attr-defined]
+        self.settle()
+
     def remove_node(self, name: str) -> None:
         self.machines.pop(name, None)
         if self.store.peek("Node", "", name) is not None:
@@ -100,7 +111,10 @@ class Cluster:
 def controller_classes() -> list[type[Controller]]:
     """Control loops in start order. Imported here so the list is the one place to read them all."""
     from .controllers.deployment import DeploymentController
+    from .controllers.endpoints import EndpointsController
+    from .controllers.endpointslice import EndpointSliceController
     from .controllers.gc import GarbageCollector
+    from .controllers.loadbalancer import LoadBalancerController
     from .controllers.nodelifecycle import NodeLifecycleController
     from .controllers.replicaset import ReplicaSetController
     from .kubelet import KubeletController
@@ -113,4 +127,7 @@ def controller_classes() -> list[type[Controller]]:
         NodeLifecycleController,
         Scheduler,
         KubeletController,
+        EndpointsController,
+        EndpointSliceController,
+        LoadBalancerController,
     ]
