@@ -1,0 +1,429 @@
+"""Cluster DNS (CoreDNS's ``kubernetes`` plugin, kubeadm's Corefile) and the world outside.
+
+Owns: the records of the zone ``cluster.local`` (k8s-behavior §7, the kubernetes/dns spec):
+``<svc>.<ns>.svc`` A records (the cluster IP; for a headless service one per ready endpoint,
+NXDOMAIN when none is ready), ``<hostname>.<svc>.<ns>.svc`` for headless endpoints (hostname
+or the dashed IP), ``_<port>._<proto>.<svc>.<ns>.svc`` SRV for named ports, ExternalName as a
+CNAME followed through the outside world, ``a-b-c-d.<ns>.pod`` records ("pods insecure"), PTR
+records for service and endpoint IPs; the pod's ``/etc/resolv.conf`` (dnsPolicy ClusterFirst:
+``search <ns>.svc.cluster.local svc.cluster.local cluster.local``, ``options ndots:5``); the
+stub resolver every program but nslookup uses (fewer than ``ndots`` dots → the search list
+first, then the name as is); a small outside world of hosts with fixed public addresses that
+the ``forward`` plugin reaches; and busybox 1.36's ``nslookup`` output, which does NOT follow
+ndots: a dotless name is tried under every search domain, a dotted one only as given — so
+``nslookup web-service.default`` says NXDOMAIN while ``wget http://web-service.default`` works.
+
+Hands off: ``apps`` resolves hosts through ``lookup``; the pod shell (``server/shell``) renders
+``nslookup`` with ``nslookup_text``. DNS answers do not consume randomness.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..store import Obj
+from . import proxy
+
+if TYPE_CHECKING:
+    from ..cluster import Cluster
+
+ZONE = "cluster.local"
+SERVER = "10.96.0.10"
+SERVER_NAME = "kube-dns.kube-system.svc.cluster.local"
+NDOTS = 5
+#: what the lab's nodes use (VirtualBox NAT's resolver); pods with dnsPolicy Default inherit it
+NODE_NAMESERVER = "10.0.2.3"
+
+#: the outside world: name -> A records, or ("CNAME", target)
+EXTERNAL: dict[str, list[str] | tuple[str, str]] = {
+    "www.yahoo.co.jp": ("CNAME", "edge12.g.yimg.jp"),
+    "edge12.g.yimg.jp": ["182.22.25.252", "182.22.24.124"],
+    "yahoo.co.jp": ["183.79.219.252", "182.22.59.229"],
+    "www.google.com": ["142.250.196.100"],
+    "google.com": ["142.250.207.14"],
+    "example.com": ["93.184.215.14"],
+    "www.example.com": ["93.184.215.14"],
+    "kubernetes.io": ["147.75.40.148"],
+    "www.kubernetes.io": ("CNAME", "kubernetes.io"),
+}
+
+
+def world_addresses() -> dict[str, str]:
+    """The outside world's addresses -> the host name that owns them."""
+    return {a: n for n, rr in sorted(EXTERNAL.items()) if isinstance(rr, list) for a in rr}
+
+
+@dataclass
+class Record:
+    name: str  # owner name, no trailing dot
+    type: str  # A | CNAME | SRV | PTR
+    value: str  # an address, a name, or "prio weight port target" for SRV
+
+
+@dataclass
+class Reply:
+    """One DNS query's answer as the server sends it."""
+
+    name: str
+    qtype: str
+    rcode: str = "NOERROR"  # NOERROR | NXDOMAIN | SERVFAIL
+    records: list[Record] = field(default_factory=list)
+    authoritative: bool = True
+
+
+@dataclass
+class Answer:
+    """What a program's resolver got for a name: the addresses (and how it got there)."""
+
+    query: str
+    fqdn: str | None = None  # the name that answered
+    addresses: list[str] = field(default_factory=list)
+    cname: list[str] = field(default_factory=list)  # the chain of canonical names followed
+    srv: list[tuple[int, int, int, str]] = field(default_factory=list)
+    ptr: list[str] = field(default_factory=list)
+    nxdomain: bool = False
+    tried: list[str] = field(default_factory=list)
+    server: str = SERVER
+    server_name: str = SERVER_NAME
+    #: the answer came from the cluster zone (False: forwarded to the outside world)
+    authoritative: bool = True
+
+    @property
+    def ok(self) -> bool:
+        return not self.nxdomain
+
+
+# -- the server -----------------------------------------------------------------------------------
+def _is_ip(name: str) -> bool:
+    try:
+        ipaddress.IPv4Address(name)
+        return True
+    except ValueError:
+        return False
+
+
+def _service(cluster: Cluster, ns: str, name: str) -> Obj | None:
+    return cluster.store.peek("Service", ns, name)
+
+
+def _dashed(ip: str) -> str:
+    return ip.replace(".", "-")
+
+
+def _ready_endpoints(cluster: Cluster, ns: str, name: str) -> list[proxy.Ep]:
+    seen: set[str] = set()
+    out = []
+    for e in proxy.service_endpoints(cluster, ns, name):
+        if e.ready and e.ip not in seen:
+            seen.add(e.ip)
+            out.append(e)
+    return out
+
+
+def _external(name: str, qtype: str) -> Reply:
+    """The ``forward . /etc/resolv.conf`` path: the outside world's answer (non-authoritative)."""
+    reply = Reply(name, qtype, authoritative=False)
+    cur, hops = name, 0
+    while hops < 8:
+        entry = EXTERNAL.get(cur)
+        if entry is None:
+            if not reply.records:
+                reply.rcode = "NXDOMAIN"
+            return reply
+        if isinstance(entry, tuple):
+            reply.records.append(Record(cur, "CNAME", entry[1]))
+            cur, hops = entry[1], hops + 1
+            continue
+        if qtype == "A":
+            reply.records.extend(Record(cur, "A", ip) for ip in entry)
+        return reply
+    return reply
+
+
+def query(cluster: Cluster, name: str, qtype: str = "A") -> Reply:
+    """One query to 10.96.0.10 for an absolute ``name`` (no search list applied)."""
+    name = name.rstrip(".").lower()
+    qtype = qtype.upper()
+    if qtype == "PTR" or name.endswith(".in-addr.arpa"):
+        return _ptr(cluster, name)
+    if not (name == ZONE or name.endswith("." + ZONE)):
+        return _external(name, qtype)
+    reply = Reply(name, qtype)
+    labels = name[: -len(ZONE) - 1].split(".") if name != ZONE else []
+    if len(labels) >= 3 and labels[-1] == "svc":
+        rest, ns, svc_name = labels[:-3], labels[-2], labels[-3]
+        svc = _service(cluster, ns, svc_name)
+        if svc is None:
+            reply.rcode = "NXDOMAIN"
+            return reply
+        return _service_records(cluster, reply, svc, rest)
+    if len(labels) == 3 and labels[-1] == "pod":
+        ip = labels[0].replace("-", ".")
+        if _is_ip(ip):
+            if qtype == "A":
+                reply.records.append(Record(name, "A", ip))
+            return reply
+    if qtype == "TXT" and name == f"dns-version.{ZONE}":
+        reply.records.append(Record(name, "TXT", "1.1.0"))
+        return reply
+    reply.rcode = "NXDOMAIN"
+    return reply
+
+
+def _service_records(cluster: Cluster, reply: Reply, svc: Obj, rest: list[str]) -> Reply:
+    spec = svc.get("spec") or {}
+    meta = svc["metadata"]
+    ns, svc_name = meta.get("namespace") or "", meta["name"]
+    base = f"{svc_name}.{ns}.svc.{ZONE}"
+    stype = spec.get("type") or "ClusterIP"
+    headless = spec.get("clusterIP") == "None"
+    qtype = reply.qtype
+    if stype == "ExternalName":
+        if rest:
+            reply.rcode = "NXDOMAIN"
+            return reply
+        target = (spec.get("externalName") or "").rstrip(".").lower()
+        reply.records.append(Record(base, "CNAME", target))
+        if _is_ip(target):
+            return reply  # a CNAME to an address: nothing more to follow
+        follow = query(cluster, target, qtype) if qtype != "CNAME" else None
+        if follow is not None:
+            reply.records.extend(follow.records)
+        return reply
+    if not rest:
+        if qtype == "A":
+            if headless:
+                ready = _ready_endpoints(cluster, ns, svc_name)
+                if not ready:
+                    reply.rcode = "NXDOMAIN"
+                    return reply
+                reply.records.extend(Record(base, "A", e.ip) for e in ready)
+            elif spec.get("clusterIP"):
+                reply.records.append(Record(base, "A", spec["clusterIP"]))
+        return reply
+    if len(rest) == 2 and rest[0].startswith("_") and rest[1].startswith("_"):
+        port_name, proto = rest[0][1:], rest[1][1:].upper()
+        ports = [p for p in spec.get("ports") or [] if (p.get("name") or "") == port_name and port_name
+                 and (p.get("protocol") or "TCP") == proto]
+        if not ports:
+            reply.rcode = "NXDOMAIN"
+            return reply
+        if qtype == "SRV":
+            port = ports[0]
+            if headless:
+                for e in _ready_endpoints(cluster, ns, svc_name):
+                    num = e.ports.get(port_name, (int(port.get("port") or 0), proto))[0]
+                    host = e.hostname or _dashed(e.ip)
+                    reply.records.append(Record(f"{rest[0]}.{rest[1]}.{base}", "SRV",
+                                                f"0 100 {num} {host}.{base}"))
+            else:
+                reply.records.append(Record(f"{rest[0]}.{rest[1]}.{base}", "SRV",
+                                            f"0 100 {int(port.get('port') or 0)} {base}"))
+        return reply
+    if len(rest) == 1 and headless:
+        label = rest[0]
+        for e in _ready_endpoints(cluster, ns, svc_name):
+            if (e.hostname or _dashed(e.ip)) == label or _dashed(e.ip) == label:
+                if qtype == "A":
+                    reply.records.append(Record(f"{label}.{base}", "A", e.ip))
+                return reply
+    reply.rcode = "NXDOMAIN"
+    return reply
+
+
+def _ptr(cluster: Cluster, name: str) -> Reply:
+    reply = Reply(name, "PTR")
+    parts = name.split(".")
+    if len(parts) != 6 or parts[4:] != ["in-addr", "arpa"]:
+        reply.rcode = "NXDOMAIN"
+        return reply
+    ip = ".".join(reversed(parts[:4]))
+    v = proxy.view(cluster)
+    for (vip, _port, _proto), (key, _n) in sorted(v.vips.items()):
+        svc = v.services.get(key)
+        if vip == ip and svc is not None and svc.cluster_ip == ip:
+            reply.records.append(Record(name, "PTR", f"{key[1]}.{key[0]}.svc.{ZONE}"))
+            return reply
+    for key in sorted(v.services):
+        for e in v.endpoints.get(key, []):
+            if e.ip == ip and e.ready:
+                host = e.hostname or _dashed(ip)
+                reply.records.append(Record(name, "PTR", f"{host}.{key[1]}.{key[0]}.svc.{ZONE}"))
+                return reply
+    if not ip.startswith(("10.", "192.168.")):
+        world = world_addresses()
+        if ip in world:
+            reply.records.append(Record(name, "PTR", world[ip]))
+            reply.authoritative = False
+            return reply
+    reply.rcode = "NXDOMAIN"
+    return reply
+
+
+# -- the client side --------------------------------------------------------------------------------
+def _pod_obj(cluster: Cluster, pod: object) -> Obj | None:
+    if pod is None:
+        return None
+    if isinstance(pod, dict):
+        return pod
+    if isinstance(pod, proxy.Source):
+        return cluster.store.peek("Pod", pod.namespace, pod.name) if pod.kind == "pod" else None
+    ns, name = pod  # type: ignore[misc]
+    return cluster.store.peek("Pod", ns, name)
+
+
+def resolver(pod: Obj | None) -> tuple[list[str], list[str], int]:
+    """(nameservers, search list, ndots) of a pod's resolv.conf (the node's when ``pod`` is None)."""
+    if pod is None:
+        return [NODE_NAMESERVER], [], 1
+    spec = pod.get("spec") or {}
+    ns = pod["metadata"].get("namespace") or "default"
+    policy = spec.get("dnsPolicy") or "ClusterFirst"
+    if policy == "ClusterFirst" and spec.get("hostNetwork"):
+        policy = "Default"
+    cfg = spec.get("dnsConfig") or {}
+    if policy == "None":
+        servers, search, ndots = list(cfg.get("nameservers") or []), [], 1
+    elif policy == "Default":
+        servers, search, ndots = [NODE_NAMESERVER], [], 1
+    else:  # ClusterFirst, ClusterFirstWithHostNet
+        servers, search, ndots = [SERVER], [f"{ns}.svc.{ZONE}", f"svc.{ZONE}", ZONE], NDOTS
+        servers += [s for s in cfg.get("nameservers") or [] if s not in servers]
+    for s in cfg.get("searches") or []:
+        if s not in search:
+            search.append(s)
+    for opt in cfg.get("options") or []:
+        if opt.get("name") == "ndots" and str(opt.get("value") or "").isdigit():
+            ndots = int(opt["value"])
+    return servers[:3], search[:32], ndots
+
+
+def resolv_conf(cluster: Cluster, pod: object) -> str:
+    """/etc/resolv.conf as the kubelet writes it into the pod."""
+    obj = _pod_obj(cluster, pod)
+    servers, search, ndots = resolver(obj)
+    lines = []
+    if search:
+        lines.append("search " + " ".join(search))
+    lines += [f"nameserver {s}" for s in servers]
+    policy = ((obj or {}).get("spec") or {}).get("dnsPolicy") or "ClusterFirst"
+    if search or policy != "Default":
+        opts = [f"ndots:{ndots}"] if search else []
+        for opt in ((obj or {}).get("spec") or {}).get("dnsConfig", {}).get("options") or []:
+            if opt.get("name") != "ndots":
+                opts.append(opt["name"] + (f":{opt['value']}" if opt.get("value") else ""))
+        if opts:
+            lines.append("options " + " ".join(opts))
+    return "\n".join(lines) + "\n"
+
+
+def _uses_cluster_dns(servers: list[str]) -> bool:
+    return bool(servers) and servers[0] == SERVER
+
+
+def _ask(cluster: Cluster, servers: list[str], name: str, qtype: str) -> Reply:
+    if _uses_cluster_dns(servers):
+        return query(cluster, name, qtype)
+    return _external(name.rstrip(".").lower(), qtype)
+
+
+def lookup(cluster: Cluster, name: str, *, pod: object = None, qtype: str = "A") -> Answer:
+    """Resolve ``name`` as a program in ``pod`` would (getaddrinfo with the pod's resolv.conf);
+    ``pod=None`` is the workstation or a node (the lab's upstream resolver: no cluster names).
+
+    ``pod`` may be ``(namespace, name)``, a Pod object or a ``proxy.Source``."""
+    obj = _pod_obj(cluster, pod)
+    servers, search, ndots = resolver(obj)
+    ans = Answer(query=name, server=servers[0] if servers else SERVER,
+                 server_name=SERVER_NAME if _uses_cluster_dns(servers) else "")
+    if _is_ip(name):
+        ans.fqdn, ans.addresses = name, [name]
+        return ans
+    qtype = qtype.upper()
+    if name.endswith("."):
+        candidates = [name.rstrip(".")]
+    else:
+        expanded = [f"{name}.{d}" for d in search]
+        candidates = [name, *expanded] if name.count(".") >= ndots else [*expanded, name]
+    for cand in candidates:
+        ans.tried.append(cand)
+        reply = _ask(cluster, servers, cand, qtype)
+        if reply.rcode != "NOERROR":
+            continue
+        wanted = [r for r in reply.records if r.type == qtype]
+        if not wanted:
+            continue  # NODATA: the resolver goes on down the search list
+        ans.fqdn = cand
+        ans.authoritative = reply.authoritative
+        ans.cname = [r.value for r in reply.records if r.type == "CNAME"]
+        if qtype == "A":
+            ans.addresses = [r.value for r in wanted]
+        elif qtype == "SRV":
+            for r in wanted:
+                prio, weight, port, target = r.value.split()
+                ans.srv.append((int(prio), int(weight), int(port), target))
+        elif qtype == "PTR":
+            ans.ptr = [r.value for r in wanted]
+        return ans
+    ans.nxdomain = True
+    return ans
+
+
+# -- busybox 1.36 nslookup ----------------------------------------------------------------------------
+def _reverse_name(ip: str) -> str:
+    return ".".join(reversed(ip.split("."))) + ".in-addr.arpa"
+
+
+def nslookup_text(cluster: Cluster, name: str, *, pod: object = None, server: str | None = None,
+                  qtype: str | None = None) -> tuple[str, int]:
+    """What ``nslookup NAME [SERVER]`` prints in a busybox 1.36 container, and its exit status.
+
+    busybox's own resolver (FEATURE_NSLOOKUP_BIG): an address is a PTR query; otherwise A and
+    AAAA queries, each under every search domain when the name has no dot (no ndots rule), or
+    the name alone when it has one. Replies print in the order the queries went out (the
+    server answers at once): ``Server:``/``Address:`` once, then per reply either
+    ``** server can't find NAME: NXDOMAIN`` or its records, each followed by a blank line."""
+    obj = _pod_obj(cluster, pod)
+    servers, search, _ndots = resolver(obj)
+    if server:
+        servers = [server]
+    if not servers:
+        return ";; connection timed out; no servers could be reached\n\n", 1
+    srv = servers[0]
+    if srv != SERVER and srv != NODE_NAMESERVER:
+        return ";; connection timed out; no servers could be reached\n\n", 1
+    queries: list[tuple[str, str]] = []
+    if _is_ip(name):
+        queries.append((_reverse_name(name), "PTR"))
+    else:
+        types = [qtype.upper()] if qtype else ["A", "AAAA"]
+        for t in types:
+            if "." in name or not search:
+                queries.append((name, t))
+            else:
+                queries.extend((f"{name}.{d}", t) for d in search)
+    out = [f"Server:\t\t{srv}", f"Address:\t{srv}:53", ""]
+    status = 0
+    for qname, t in queries:
+        reply = query(cluster, qname, t) if srv == SERVER else _external(qname.lower(), t)
+        if reply.rcode != "NOERROR":
+            out.append(f"** server can't find {qname}: {reply.rcode}")
+            status = 1
+        else:
+            if not reply.authoritative:  # printed before parsing, even for an empty answer
+                out.append("Non-authoritative answer:")
+            for r in reply.records:
+                if r.type == "A":
+                    out += [f"Name:\t{r.name}", f"Address: {r.value}"]
+                elif r.type == "CNAME":
+                    out.append(f"{r.name}\tcanonical name = {r.value}")
+                elif r.type == "PTR":
+                    out.append(f"{r.name}\tname = {r.value}")
+                elif r.type == "SRV":
+                    out.append(f"{r.name}\tservice = {r.value}")
+                elif r.type == "TXT":
+                    out.append(f'{r.name}\ttext = "{r.value}"')
+        out.append("")
+    return "\n".join(out) + "\n", status
