@@ -28,6 +28,8 @@ from pathlib import Path
 from .kubectl import Result
 from .kubectl import run as kubectl_run
 from .persist import Journal
+from .shell.host import HostShell, stateful
+from .shell.session import Sessions
 from .sim.cluster import Cluster
 
 log = logging.getLogger(__name__)
@@ -132,6 +134,9 @@ class Sandbox:
         self.journal = journal
         self.cluster = Cluster(seed=seed, start=start)
         self.cluster.workspace = dict(workspace)
+        #: the workstation's shell, and the interactive shells open in pods (``kubectl run -it``)
+        self.host = HostShell(self.cluster, kubectl_run=lambda _c, line, stdin: self._kubectl(line, stdin))
+        self.sessions = Sessions(self.cluster)
         #: serialises every access to the cluster: HTTP requests, socket joins, the ticker
         self.lock = threading.RLock()
         # -- owned by the web layer's delta emitter (kept here so they live with the sandbox) --
@@ -147,7 +152,7 @@ class Sandbox:
         kind = op["op"]
         try:
             if kind == "run":
-                return self._kubectl(op["command"], op.get("stdin") or "")
+                return self._shell(op)
             if kind == "apply":
                 return self._apply(op["manifest"])
             if kind == "advance":
@@ -180,16 +185,39 @@ class Sandbox:
                 self.journal.append(self.id, op)
 
     # -- operations ----------------------------------------------------------------------------
-    def run(self, command: str, stdin: str = "") -> dict:
-        words = command.split()
-        if not words:
-            return {"output": "", "exitCode": 0}
-        if words[0] != "kubectl":
-            # issue 3 adds a workstation shell; until then only kubectl exists on this machine
-            return {"output": f"sh: {words[0]}: not found\n", "exitCode": 127}
+    def run(self, command: str, stdin: str = "", session: str | None = None) -> dict:
+        """A line typed in the terminal: in the workstation's shell, or in the pod session
+        ``session``. Lines that can change nothing (``help``, ``echo``, a typo) are not journalled."""
         with self.lock:
-            result = self.execute({"op": "run", "command": command, "stdin": stdin})
-        return {"output": result.output, "exitCode": result.exit_code}  # type: ignore[attr-defined]
+            if session is not None:
+                if session not in self.sessions:
+                    return {"output": "", "exitCode": 0, "session": None}  # it ended: back to the workstation
+                return self.execute({"op": "run", "command": command, "session": session})  # type: ignore[return-value]
+            if not command.strip():
+                return {"output": "", "exitCode": 0}
+            if not stateful(command):
+                return self._shell({"op": "run", "command": command, "stdin": stdin})
+            return self.execute({"op": "run", "command": command, "stdin": stdin})  # type: ignore[return-value]
+
+    def _shell(self, op: dict) -> dict:
+        """One line in the workstation's shell or in a session; a kubectl command that attaches
+        (``run -it``, ``exec -it``) opens a session, which the answer names with its prompt."""
+        if op.get("session"):
+            return self.sessions.run(op["session"], op["command"])
+        self.sessions.reap()
+        line, stdin = op["command"], op.get("stdin") or ""
+        words = line.split()
+        if words and words[0] == "kubectl" and not any(ch in line for ch in "|;&<>`"):
+            result = self._kubectl(line, stdin)
+            out: dict = {"output": result.output, "exitCode": result.exit_code}
+            attach = getattr(result, "attach", None)
+        else:
+            output, code, attach = self.host.run_line(line, stdin)
+            out = {"output": output, "exitCode": code}
+        if attach is not None:
+            opened = self.sessions.open(attach)
+            out["session"] = opened.describe() if opened is not None else None
+        return out
 
     def _kubectl(self, line: str, stdin: str) -> Result:
         try:

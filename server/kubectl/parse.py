@@ -146,6 +146,13 @@ def parse(cluster: Cluster, argv: list[str], stdin: str = "") -> tuple[Command, 
             if spec is None:
                 what = f"flag: {shown}" if tok.startswith("--") else f"shorthand flag: '{name}' in {tok}"
                 raise KubectlError(f"Error: unknown {what}\nSee 'kubectl {cmd.path} --help' for usage.")
+            if spec.kind == "bool" and not tok.startswith("--") and value and not tok[2:].startswith("="):
+                # pflag's combined shorthands: ``-it`` is ``-i -t``
+                flags[spec.name] = True
+                given.add(spec.name)
+                argv = [*argv[:i], f"-{value}", *argv[i:]]
+                limit += 1
+                continue
             if spec.kind == "bool":
                 if eq and value.lower() in ("false", "0"):
                     flags[spec.name] = False

@@ -3,7 +3,10 @@
 Endpoints (JSON in, JSON out; errors are ``{"error": message}`` with a 4xx status, plus ``field``
 when a request field is missing or wrong):
 - ``POST /api/sandboxes`` → 201 ``{"id"}``: a fresh default cluster;
-- ``POST …/<id>/run`` ``{"command", "stdin"?}`` → ``{"output", "exitCode"}``;
+- ``POST …/<id>/run`` ``{"command", "stdin"?, "session"?}`` → ``{"output", "exitCode"}``: the line
+  runs in the workstation's shell (kubectl, curl, ping, …), or in the pod shell of ``session``;
+  the answer gains ``"session": {"id", "prompt", …}`` when a ``kubectl run -it``/``exec -it`` opens
+  one (and while it stays open), ``"session": null`` when it ends (``exit``, its pod went away);
 - ``POST …/<id>/apply`` ``{"manifest"}`` → ``{"results": [{"line", "endLine", "ok", "output",
   "exitCode"}], "output", "exitCode"}`` (``kubectl apply -f -`` per document; ``line`` is where
   the editor should mark the document or the YAML error);
@@ -115,7 +118,10 @@ def create_sandbox() -> tuple[Response, int]:
 def run(sandbox_id: str) -> Response:
     sandbox = _sandbox(sandbox_id)
     data = _body()
-    result = sandbox.run(_string(data, "command"), _string(data, "stdin", required=False))
+    session = data.get("session")
+    if session is not None and not isinstance(session, str):
+        raise FieldError("session", 'field "session" must be a session id (a string) or null')
+    result = sandbox.run(_string(data, "command"), _string(data, "stdin", required=False), session=session)
     _hub().pump(sandbox)
     return jsonify(result)
 

@@ -36,7 +36,7 @@ def test_run_kubectl_error_is_an_exit_code_not_an_http_error(client, sid):
 
 def test_run_other_programs_are_not_found(client, sid):
     r = client.post(f"/api/sandboxes/{sid}/run", json={"command": "ls -l /"})
-    assert r.json == {"output": "sh: ls: not found\n", "exitCode": 127}
+    assert r.json == {"output": "bash: ls: command not found\n", "exitCode": 127}
 
 
 def test_run_passes_stdin_to_kubectl(client, sid):

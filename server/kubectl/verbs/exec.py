@@ -1,0 +1,156 @@
+"""kubectl exec, and what logs/exec/run share: finding the pod and the container a command means.
+
+Owns: ``kubectl exec (POD | TYPE/NAME) [-c CONTAINER] [-i] [-t] -- COMMAND [args…]`` — the
+command runs in the container's shell model (``server.shell.pod``) and its output comes back;
+a non-zero status ends with kubectl's ``command terminated with exit code N``; ``-it`` with a shell
+asks for an interactive session (``AttachResult``). Also the helpers the other pod verbs use:
+``attachable_pod`` (``deploy/x`` picks a pod as kubectl's AttachablePodForObject does),
+``pick_container`` (``-c``, the default-container annotation, else the first one with
+kubectl's ``Defaulted container "a" out of: a, b`` note).
+
+Hands off: the shell to ``server.shell``; the session itself is opened by whoever keeps sessions
+(the sandbox) when it sees ``AttachResult.attach``.
+"""
+
+from __future__ import annotations
+
+from ...shell.pod import RUNTIME_ERROR, SHELL_WORDS, exec_argv, has_shell, runtime_not_found
+from ...shell.session import Attach
+from ...sim.api import not_found
+from ...sim.store import Obj, matches_selector
+from ..parse import Flag, Invocation, KubectlError, Result, command
+from ..resolve import resource_type
+
+DEFAULT_CONTAINER = "kubectl.kubernetes.io/default-container"
+
+
+class AttachResult(Result):
+    """A result that asks the session keeper to attach the terminal to a container's shell."""
+
+    def __init__(self, output: str, exit_code: int = 0, attach: Attach | None = None) -> None:
+        super().__init__(output, exit_code)
+        self.attach = attach
+
+
+def _pod_sort_key(pod: Obj) -> tuple:
+    """kubectl's GetFirstPod order (the reverse of ActivePods): assigned, Running, Ready, fewer
+    restarts, older first."""
+    status = pod.get("status") or {}
+    phase_rank = {"Running": 0, "Unknown": 1, "Pending": 2}.get(status.get("phase", ""), 3)
+    ready = any(c.get("type") == "Ready" and c.get("status") == "True" for c in status.get("conditions") or [])
+    restarts = sum(cs.get("restartCount", 0) for cs in status.get("containerStatuses") or [])
+    return (0 if (pod.get("spec") or {}).get("nodeName") else 1, phase_rank, 0 if ready else 1, restarts,
+            pod["metadata"].get("creationTimestamp", ""), pod["metadata"]["name"])
+
+
+def attachable_pod(inv: Invocation, words: list[str]) -> tuple[Obj, str]:
+    """The pod the words name (``POD``, ``pod/x``, ``deploy/x``, ``rs x``, ``svc/x``…) and the
+    note kubectl prints when it picked one of several."""
+    ns = inv.namespace
+    if not words:
+        raise KubectlError("error: expected a pod name")
+    if "/" in words[0]:
+        kind_word, _, name = words[0].partition("/")
+    elif len(words) > 1 and words[0] not in ("--",):
+        kind_word, name = words[0], words[1]
+    else:
+        kind_word, name = "pod", words[0]
+    r = resource_type(kind_word)
+    if r.kind == "Pod":
+        obj = inv.cluster.store.get("Pod", ns, name)
+        if obj is None:
+            raise not_found(r, name)
+        return obj, ""
+    owner = inv.cluster.store.peek(r.kind, ns if r.namespaced else "", name)
+    if owner is None:
+        raise not_found(r, name)
+    spec = owner.get("spec") or {}
+    selector = spec.get("selector") or {}
+    if r.kind == "Service":
+        sel = {"matchLabels": dict(selector)} if selector else None
+    else:
+        sel = selector if ("matchLabels" in selector or "matchExpressions" in selector) else {"matchLabels": selector}
+    if not sel:
+        raise KubectlError(f"error: cannot attach to {r.kind}: selector for {r.kind.lower()} is empty")
+    pods = [p for p in inv.cluster.store.scan("Pod", ns) if matches_selector(sel, p["metadata"].get("labels") or {})]
+    if not pods:
+        raise KubectlError("error: timed out waiting for the condition")
+    pods.sort(key=_pod_sort_key)
+    note = f"Found {len(pods)} pods, using pod/{pods[0]['metadata']['name']}\n" if len(pods) > 1 else ""
+    return pods[0], note
+
+
+def container_names(pod: Obj) -> list[str]:
+    return [c["name"] for c in (pod.get("spec") or {}).get("containers") or []]
+
+
+def pick_container(pod: Obj, wanted: str) -> tuple[str, str]:
+    """(container name, the note kubectl prints when it chose one by default)."""
+    names = container_names(pod)
+    if wanted:
+        return wanted, ""
+    default = ((pod["metadata"].get("annotations") or {}).get(DEFAULT_CONTAINER) or "")
+    if default and default in names:
+        return default, ""
+    has_more = len(names) > 1 or (pod.get("spec") or {}).get("initContainers")
+    note = f'Defaulted container "{names[0]}" out of: {", ".join(names + init_names(pod))}\n' if has_more else ""
+    return names[0], note
+
+
+def init_names(pod: Obj) -> list[str]:
+    return [f"{c['name']} (init)" for c in (pod.get("spec") or {}).get("initContainers") or []]
+
+
+def container_status(pod: Obj, name: str) -> dict:
+    for cs in (pod.get("status") or {}).get("containerStatuses") or []:
+        if cs.get("name") == name:
+            return cs
+    return {}
+
+
+EXEC_FLAGS = [Flag("container", "c", "str", ""), Flag("stdin", "i"), Flag("tty", "t"), Flag("quiet", "q"),
+              Flag("filename", "f", "list"), Flag("pod-running-timeout", kind="str")]
+
+
+@command("exec", flags=EXEC_FLAGS)
+def exec_(inv: Invocation) -> Result:
+    f = inv.flags
+    if not inv.args:
+        raise KubectlError("error: expected 'exec (POD | TYPE/NAME) COMMAND [ARG1] [ARG2] ... [ARGN]'.\n"
+                           "POD or TYPE/NAME is a required argument for the exec command\n"
+                           "See 'kubectl exec -h' for help and examples")
+    if len(inv.args) > 1:
+        raise KubectlError("error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\n"
+                           "See 'kubectl exec -h' for help and examples")
+    argv = list(inv.after_dash)
+    if not argv:
+        raise KubectlError("error: you must specify at least one command for the container")
+    pod, note = attachable_pod(inv, inv.args[:1])
+    name, defaulted = pick_container(pod, f.get("container") or "")
+    notes = "" if f.get("quiet") else note + defaulted
+    if name not in container_names(pod):
+        raise KubectlError(f"{notes}error: unable to upgrade connection: container not found (\"{name}\")")
+    phase = (pod.get("status") or {}).get("phase")
+    if phase in ("Succeeded", "Failed"):
+        raise KubectlError(f"{notes}error: cannot exec into a container in a completed pod; current phase is {phase}")
+    state = container_status(pod, name).get("state") or {}
+    if "running" not in state:
+        raise KubectlError(f'{notes}error: unable to upgrade connection: container not found ("{name}")')
+    tty = bool(f.get("tty"))
+    warn = ""
+    if tty and not f.get("stdin"):
+        warn = "Unable to use a TTY - input is not a terminal or the right kind of file\n"
+        tty = False
+    if argv[0] in SHELL_WORDS and f.get("stdin") and len(argv) == 1:
+        if not has_shell(inv.cluster, pod, name, argv[0]):
+            out = runtime_not_found(argv[0])
+            return Result(notes + out.stderr, 1)
+        attach = Attach(pod["metadata"]["namespace"], pod["metadata"]["name"], name, shell=argv[0], tty=tty)
+        return AttachResult(notes + warn, 0, attach)
+    out = exec_argv(inv.cluster, pod, name, argv)
+    if out.code == RUNTIME_ERROR:
+        return Result(notes + warn + out.stderr, 1)
+    text = notes + warn + out.stderr + out.stdout
+    if out.code != 0:
+        text += f"command terminated with exit code {out.code}\n"
+    return Result(text, out.code)

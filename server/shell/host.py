@@ -1,0 +1,92 @@
+"""The workstation's shell: the terminal panel's ``$`` prompt, a machine outside the cluster.
+
+Owns: the programs the workstation has — ``kubectl`` (the kubectl engine), ``curl`` and ``ping``
+(the network's "outside" source, 192.168.56.1: node IPs, NodePorts, load-balancer IPs and the
+external world answer; cluster IPs and pod IPs do not route from here), ``clear``, ``help`` and
+the shell's text utilities — and bash's words for anything else (``bash: foo: command not
+found``). A ``kubectl run -it``/``exec -it`` asks to attach: ``attach`` carries that request to
+the session keeper.
+
+Hands off: kubectl lines to ``server.kubectl.run``; requests to ``netio``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .core import Program, Shell
+from .fmt import Out
+from .pod import curl, ping
+
+if TYPE_CHECKING:
+    from ..sim.cluster import Cluster
+
+PROMPT = "$ "
+HELP = """kubeplay workstation shell. Programs on this machine:
+  kubectl ...        talk to the cluster (kubectl v1.32)
+  curl [-s|-v|-I] URL   HTTP from outside the cluster (node IP:nodePort, load-balancer IP)
+  ping [-c N] HOST   ICMP from outside the cluster
+  clear              clear the terminal
+  help               this text
+Inside a pod: kubectl exec -it POD -- sh, or kubectl run -it NAME --image=busybox --rm --restart=Never -- sh
+"""
+#: commands that can change the cluster (or the RNG, the logs, the traffic log): journalled
+STATEFUL = frozenset({"kubectl", "curl", "ping"})
+
+
+def stateful(line: str) -> bool:
+    """Whether the line may change anything (so the sandbox must journal it for replay)."""
+    words = line.replace("|", " ").replace(";", " ").replace("&", " ").split()
+    return any(w in STATEFUL for w in words)
+
+
+class HostShell(Shell):
+    name = "bash"
+
+    def __init__(self, cluster: Cluster, kubectl_run: Any = None) -> None:
+        super().__init__()
+        self.cluster = cluster
+        self.env = {"HOME": "/home/user", "USER": "user", "PATH": "/usr/local/bin:/usr/bin:/bin",
+                    "SHELL": "/bin/bash", "PWD": "/home/user"}
+        if kubectl_run is None:
+            from ..kubectl import run as kubectl_run
+        self._kubectl = kubectl_run
+        #: set by a kubectl command that asks for an interactive session (``kubectl.verbs.run``)
+        self.attach: Any = None
+
+    prompt = PROMPT
+
+    def not_found(self, word: str) -> Out:
+        return Out(stderr=f"bash: {word}: command not found\n", code=127)
+
+    def syntax_error(self) -> Out:
+        return Out(stderr="bash: unexpected EOF while looking for matching quote\n", code=2)
+
+    def programs(self) -> dict[str, Program]:
+        return {"kubectl": self.kubectl, "curl": lambda a, s: curl(self.cluster, None, a),
+                "ping": lambda a, s: ping(self.cluster, None, a), "help": lambda a, s: Out(stdout=HELP),
+                "clear": lambda a, s: Out(stdout="\x1b[H\x1b[J"), "exit": lambda a, s: Out()}
+
+    def kubectl(self, args: list[str], stdin: str) -> Out:
+        import shlex
+
+        result = self._kubectl(self.cluster, "kubectl " + shlex.join(args), self.stdin or stdin)
+        attach = getattr(result, "attach", None)
+        if attach is not None:
+            self.attach = attach
+        # kubectl writes errors on stderr: grep does not filter them
+        if result.exit_code != 0:
+            return Out(stderr=result.output, code=result.exit_code)
+        return Out(stdout=result.output, code=result.exit_code)
+
+    stdin = ""
+
+    def run_line(self, line: str, stdin: str = "") -> tuple[str, int, Any]:
+        """One line: (output, exit code, attach request or None)."""
+        self.attach = None
+        self.stdin = stdin
+        try:
+            r = self.run(line)
+        finally:
+            self.stdin = ""
+        return r.output, r.exit_code, self.attach
