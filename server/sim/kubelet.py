@@ -232,6 +232,7 @@ class Ctr:
         self.ready_ok = self.ready_fail = self.live_fail = self.startup_fail = 0
         self.healthy: bool | None = None  # a user's override of the app's health (kuard's UI)
         self.stopping = False
+        self.env: dict[str, str] = {}  # resolved when the container is created (service links of that moment)
 
     def terminated_record(self, iso: Callable[[float], str]) -> dict:
         rec = {"containerID": self.container_id, "exitCode": self.exit_code,
@@ -691,6 +692,18 @@ class KubeletController(Controller):
 
     # -- containers -----------------------------------------------------------------------------
     def _create(self, rt: PodRt, c: Ctr) -> None:
+        # generateContainerConfig: env (ConfigMaps, Secrets, service links) is resolved before the
+        # runtime creates the container; a missing source keeps it waiting and is retried later
+        from .net.envvars import EnvError, container_env
+
+        pod = self.store.peek(*rt.key)
+        try:
+            c.env = container_env(self.cluster, pod or {"metadata": {"name": rt.key[2], "namespace": rt.key[1]}},
+                                  c.spec, pod_ip=rt.ip or "", host_ip=self._host_ip(rt.node))
+        except EnvError as e:
+            self._config_error(rt, c, str(e))
+            return
+
         def created() -> None:
             if c.state == "terminated":
                 c.last = c.terminated_record(self.clock.iso)
@@ -703,9 +716,24 @@ class KubeletController(Controller):
 
         self._after(rt, self._delay(self.timings.create), created, c)
 
+    def _config_error(self, rt: PodRt, c: Ctr, message: str) -> None:
+        """CreateContainerConfigError: the pod worker retries after its back-off period (10s, jittered)."""
+        self._waiting(c, "CreateContainerConfigError", message)
+        self._event(rt, "Warning", "Failed", f"Error: {message}")
+        c.phase, rt.busy = "configerror", False
+
+        def retry() -> None:
+            if c.phase == "configerror":
+                c.phase = "new"
+                self._sync(rt)
+
+        self._after(rt, 10.0 + 5.0 * self.clock.rng.random(), retry, c)
+        self._sync(rt)  # the kubelet goes on with the pod's other containers
+
     def _started(self, rt: PodRt, c: Ctr) -> None:
         assert c.image is not None
         now = self.clock.now()
+        self.cluster.runtime.start(rt.uid, c.name, env=c.env, now=now)
         c.gen += 1
         c.phase, c.state, c.reason, c.message = "running", "running", "", ""
         c.started_at, c.finished_at, c.stopping = now, None, False
@@ -888,7 +916,7 @@ class KubeletController(Controller):
                     self._sync(rt)
 
                 self._stop(rt, c, float(pod["spec"].get("terminationGracePeriodSeconds", 30)), restart)
-            elif c.phase in ("pullbackoff", "backoff", "exited"):
+            elif c.phase in ("pullbackoff", "backoff", "exited", "configerror"):
                 c.gen += 1
                 c.phase = "new"
                 self._sync(rt)
