@@ -112,44 +112,32 @@ def resolve(cluster: Cluster, name: str, pod: dict | None) -> Resolved:
     return Resolved(str(addresses[0]), list(chain))
 
 
-def http(cluster: Cluster, pod: dict | None, url: Url, method: str = "GET") -> Http:
-    res = _net().apps.http(cluster, source(cluster, pod), url.text(), method=method)
-    route = getattr(res, "route", None)
-    answered = getattr(route, "pod", None) if route is not None else None
-    return Http(int(getattr(res, "status", 0) or 0), getattr(res, "headers", None),
-                getattr(res, "body", "") or "", getattr(res, "error", "") or "", answered)
+def http(cluster: Cluster, pod: dict | None, url: Url, method: str = "GET", *, user_agent: str = "Wget") -> Http:
+    res = _net().apps.http(cluster, source(cluster, pod), url.text(), method=method, user_agent=user_agent)
+    route = res.route
+    answered = route.pod if route is not None else None
+    return Http(int(res.status or 0), res.headers, res.body or "", res.error or "", answered)
 
 
 def ping(cluster: Cluster, pod: dict | None, host: str, count: int) -> tuple[str | None, list[float | None], int]:
     """(address or None when the name does not resolve, per-packet rtt in ms or None, ttl)."""
     res = _net().apps.ping(cluster, source(cluster, pod), host, count)
-    ip = getattr(res, "ip", None) or getattr(res, "address", None)
-    replies = getattr(res, "replies", None)
-    if replies is None:
-        replies = getattr(res, "rtts", None)
-    out: list[float | None] = []
-    for r in list(replies or [])[:count]:
-        if r is None or isinstance(r, int | float):
-            out.append(None if r is None else float(r))
-        else:
-            rtt = getattr(r, "rtt", getattr(r, "time", None))
-            out.append(None if rtt is None else float(rtt))
-    out += [None] * (count - len(out))
-    return (str(ip) if ip else None), out, int(getattr(res, "ttl", 64) or 64)
+    if res.unresolved or not res.ip:
+        return None, [], 64
+    rtts: list[float | None] = [None] * max(res.transmitted, count)
+    ttl = 64
+    for r in res.replies:
+        if 0 <= r.seq < len(rtts):
+            rtts[r.seq] = float(r.rtt_ms)
+            ttl = r.ttl
+    return str(res.ip), rtts, ttl
 
 
-def nslookup(cluster: Cluster, name: str, pod: dict | None) -> tuple[str, int]:
+def nslookup(cluster: Cluster, name: str, pod: dict | None, *, server: str | None = None,
+             qtype: str | None = None) -> tuple[str, int]:
     """busybox nslookup's text and exit status (the network layer renders it)."""
-    dns = _net().dns
-    for fn_name in ("nslookup", "render_nslookup", "busybox_nslookup", "nslookup_text"):
-        fn = getattr(dns, fn_name, None)
-        if fn is not None:
-            out = fn(cluster, name, pod=pod)
-            if isinstance(out, tuple):
-                return str(out[0]), int(out[1])
-            text = str(out)
-            return text, 1 if "NXDOMAIN" in text or "can't find" in text else 0
-    raise NoNetwork("dns has no nslookup renderer")
+    text, status = _net().dns.nslookup_text(cluster, name, pod=pod, server=server, qtype=qtype)
+    return str(text), int(status)
 
 
 def resolv_conf(cluster: Cluster, pod: dict) -> str:

@@ -72,13 +72,37 @@ def container_env(cluster: Cluster, pod: dict, container: str) -> dict[str, str]
     if inst is not None and inst.env:
         env = dict(inst.env)
     else:
+        # no record of the start (the runtime was not told): what the kubelet would have set —
+        # HOSTNAME, the spec's values, and the service links of services older than the container
         env = {"PATH": DEFAULT_PATH, "HOSTNAME": hostname_of(pod)}
         for e in (container_spec(pod, container) or {}).get("env") or []:
             if "value" in e:
                 env[e["name"]] = str(e.get("value") or "")
+        env.update(_service_links(cluster, pod, container))
     env.setdefault("PATH", DEFAULT_PATH)
     env.setdefault("HOSTNAME", hostname_of(pod))
     return env
+
+
+def _service_links(cluster: Cluster, pod: dict, container: str) -> dict[str, str]:
+    try:
+        from ..sim.net import envvars
+    except ImportError:
+        return {}
+    if (pod.get("spec") or {}).get("enableServiceLinks") is False:
+        return {}
+    started = ""
+    for cs in (pod.get("status") or {}).get("containerStatuses") or []:
+        if cs.get("name") == container:
+            started = ((cs.get("state") or {}).get("running") or {}).get("startedAt", "")
+    env = envvars.service_env(cluster, pod["metadata"]["namespace"])
+    if not started:
+        return dict(env)
+    newer = {s["metadata"]["name"].upper().replace("-", "_") + "_"
+             for s in cluster.store.scan("Service", pod["metadata"]["namespace"])
+             if s["metadata"].get("creationTimestamp", "") > started}
+    return {k: v for k, v in env.items()
+            if not any(k.startswith((p + "SERVICE_", p + "PORT")) for p in newer)}
 
 
 def hostname_of(pod: dict) -> str:
@@ -346,12 +370,14 @@ class PodShell(Shell):
 
     def nslookup(self, args: list[str], stdin: str) -> Out:
         names = [a for a in args if not a.startswith("-")]
+        qtype = next((a.split("=", 1)[1] for a in args if a.startswith(("-type=", "-query=")) and "=" in a), None)
         if not names:
             return Out(stderr="BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\n"
                               "Usage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n\n"
                               "Query DNS about HOST\n", code=1)
         try:
-            text, code = netio.nslookup(self.cluster, names[0], self._me())
+            text, code = netio.nslookup(self.cluster, names[0], self._me(),
+                                        server=names[1] if len(names) > 1 else None, qtype=qtype)
         except netio.NoNetwork:
             return Out(stderr=";; connection timed out; no servers could be reached\n\n", code=1)
         return Out(stdout=text, code=code)
@@ -450,7 +476,7 @@ def curl(cluster: Cluster, pod: dict | None, args: list[str]) -> Out:
     if res.ip is None:
         return fmt.curl_error(6, f"Could not resolve host: {url.host}", silent, show_error)
     method = method or ("HEAD" if head else "GET")
-    answer = netio.http(cluster, pod, url, method)
+    answer = netio.http(cluster, pod, url, method, user_agent=f"curl/{fmt.CURL_VERSION}")
     trace = fmt.curl_verbose_request(url.host, res.ip, url.port, method, url.path, url.host_header) if verbose else ""
     if answer.error:
         code, message = fmt.curl_connect_error(url.host, url.port, answer.error, 1 if "refused" in

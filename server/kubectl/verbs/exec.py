@@ -72,7 +72,7 @@ def attachable_pod(inv: Invocation, words: list[str]) -> tuple[Obj, str]:
         sel = selector if ("matchLabels" in selector or "matchExpressions" in selector) else {"matchLabels": selector}
     if not sel:
         raise KubectlError(f"error: cannot attach to {r.kind}: selector for {r.kind.lower()} is empty")
-    pods = [p for p in inv.cluster.store.scan("Pod", ns) if matches_selector(sel, p["metadata"].get("labels") or {})]
+    pods = [p for p in inv.cluster.store.scan("Pod", ns) if matches_selector(p["metadata"].get("labels") or {}, sel)]
     if not pods:
         raise KubectlError("error: timed out waiting for the condition")
     pods.sort(key=_pod_sort_key)
