@@ -145,6 +145,8 @@ class Sandbox:
         self.clock_dirty = False
         self.watchers: set[str] = set()
         self.ticker_running = False
+        #: the id of the last traffic-log record sent to the watchers
+        self.sent_traffic = 0
 
     # -- the one door for state changes --------------------------------------------------------
     def execute(self, op: dict, *, record: bool = True) -> object:
@@ -178,6 +180,8 @@ class Sandbox:
                 kubelet.kill_container(op["namespace"], op["pod"], op["container"])  # type: ignore[attr-defined]
                 self.cluster.settle()
                 return None
+            if kind in NETWORK_OPS:
+                return getattr(self, NETWORK_OPS[kind])(op)
             raise ValueError(f"unknown operation {kind!r}")
         finally:
             # journal even when the operation failed half-way: whatever it changed must replay too
@@ -308,6 +312,73 @@ class Sandbox:
             return {"rv": self.cluster.store.rv, "objects": self.cluster.store.dump()["objects"],
                     "clock": self.clock_state()}
 
+    # -- network operations: traffic, overlay faults, the load-balancer pool -------------------
+    # They change the cluster outside kubectl (requests consume the seeded RNG, append to logs and
+    # to the traffic log), so they are journalled like any other operation and replay exactly.
+    def send_traffic(self, source: object, target: str, count: int) -> dict:
+        with self.lock:
+            net = _net()
+            _source(self.cluster, net, source)  # refuse a bad client before journalling anything
+            return self.execute({"op": "traffic", "from": source, "to": target, "count": count})  # type: ignore[return-value]
+
+    def _traffic(self, op: dict) -> dict:
+        net = _net()
+        source = _source(self.cluster, net, op["from"])
+        sent = net.traffic.send(self.cluster, source, op["to"], int(op["count"]))
+        records = [traffic_record(r) for r in net.traffic.since(self.cluster, sent["first_id"] - 1)]
+        # how the requests spread over the pods that answered, and how many failed, by error:
+        # the histogram the page draws
+        return {"requests": records, "count": sent["ok"] + sent["failed"], "ok": sent["ok"],
+                "distribution": [{"pod": _short(k), "count": v} for k, v in sent["pods"].items()],
+                "errors": [{"error": k, "count": v} for k, v in sent["errors"].items()]}
+
+    def set_overlay(self, a: str, b: str, broken: bool) -> dict:
+        with self.lock:
+            _net()
+            for name in (a, b):
+                if self.cluster.store.peek("Node", "", name) is None and name not in self.cluster.machines:
+                    raise NotFoundError(f'nodes "{name}" not found')
+            if a == b:
+                raise ValueError("a node's overlay link to itself cannot break")
+            self.execute({"op": "overlay", "a": a, "b": b, "broken": broken})
+            return self.network_state()
+
+    def _overlay(self, op: dict) -> None:
+        faults = _net().faults
+        (faults.break_link if op["broken"] else faults.heal_link)(self.cluster, op["a"], op["b"])
+        self.cluster.settle()
+
+    def set_lb_pool(self, enabled: bool) -> dict:
+        with self.lock:
+            if not hasattr(self.cluster, "set_lb_pool"):
+                raise NotImplementedError("this cluster has no load-balancer pool yet")
+            self.execute({"op": "lbpool", "enabled": enabled})
+            return self.network_state()
+
+    def _lbpool(self, op: dict) -> None:
+        self.cluster.set_lb_pool(op["enabled"])  # type: ignore[attr-defined]
+        self.cluster.settle()
+
+    def network_state(self) -> dict:
+        """What the page draws besides the API objects: broken overlay links, the LB pool switch."""
+        with self.lock:
+            broken: list[list[str]] = []
+            try:
+                broken = sorted(sorted(pair) for pair in _net().faults.broken(self.cluster))
+            except (NotImplementedError, AttributeError):
+                pass
+            return {"overlay": {"broken": broken}, "lbPool": {"enabled": lb_pool_enabled(self.cluster)}}
+
+    def traffic_since(self, last_id: int | None) -> list[dict]:
+        """Traffic-log records after ``last_id`` (all that the bounded log still holds for None)."""
+        try:
+            net = _net()
+        except NotImplementedError:
+            return []
+        if getattr(self.cluster, "traffic", None) is None:
+            return []
+        return [traffic_record(r) for r in net.traffic.since(self.cluster, last_id or 0)]
+
     # -- replay --------------------------------------------------------------------------------
     def replay(self, ops: list[dict]) -> None:
         with self.lock:
@@ -318,6 +389,77 @@ class Sandbox:
                     log.debug("sandbox %s: replayed op %s failed as it did live", self.id, op["op"], exc_info=True)
             self.sent_rv = self.cluster.store.rv
             self.sent_time = self.cluster.clock.now()
+            recent = self.traffic_since(None)
+            self.sent_traffic = recent[-1]["id"] if recent else 0
+
+
+# -- network helpers ---------------------------------------------------------------------------
+NETWORK_OPS = {"traffic": "_traffic", "overlay": "_overlay", "lbpool": "_lbpool"}
+
+
+def _net():  # noqa: ANN202 — a namespace of the simulation's networking modules
+    """``server.sim.net``'s traffic, faults and proxy modules (refused as "not implemented" until
+    the simulation has them)."""
+    try:
+        from .sim.net import faults, proxy, traffic
+    except ImportError as e:
+        raise NotImplementedError(f"this cluster has no network simulation yet ({e})") from e
+
+    class Net:
+        pass
+
+    net = Net()
+    net.faults, net.proxy, net.traffic = faults, proxy, traffic  # type: ignore[attr-defined]
+    return net
+
+
+def _source(cluster: Cluster, net: object, source: object) -> object:
+    """The client of a request: ``{"pod": "ns/name"}``, ``{"node": "node1"}`` or ``"outside"``."""
+    Source = net.proxy.Source  # type: ignore[attr-defined]
+    if source == "outside":
+        return Source.outside()
+    if isinstance(source, dict) and len(source) == 1:
+        if isinstance(source.get("pod"), str):
+            ns, _, name = source["pod"].rpartition("/")
+            ns = ns or "default"
+            if cluster.store.peek("Pod", ns, name) is None:
+                raise NotFoundError(f'pods "{name}" not found')
+            return Source.pod(ns, name)
+        if isinstance(source.get("node"), str):
+            if source["node"] not in cluster.machines:
+                raise NotFoundError(f'nodes "{source["node"]}" not found')
+            return Source.node(source["node"])
+    raise ValueError('"from" must be {"pod": "namespace/name"}, {"node": "name"} or "outside"')
+
+
+def _short(ref: str | None) -> str | None:
+    """``default/name`` → ``name``; other namespaces keep theirs (how the page names things)."""
+    if not ref:
+        return None
+    ns, _, name = ref.rpartition("/")
+    return name if ns in ("", "default") else ref
+
+
+def traffic_record(rec: dict) -> dict:
+    """One traffic-log record as JSON for the page: the log's own fields, with the client named
+    as the page names it (``busybox``, ``node1``, ``outside``) and pods without ``default/``."""
+    source = str(rec.get("source") or "outside")
+    kind, _, rest = source.partition("/")
+    return {
+        "id": rec["id"], "time": rec.get("time"), "source": _short(rest) if rest else source,
+        "sourceKind": kind if rest else source, "target": rec.get("target") or "",
+        "service": _short(rec.get("service")), "pod": _short(rec.get("pod")), "node": rec.get("node"),
+        "hops": [dict(h) for h in rec.get("hops") or []], "failedAt": rec.get("failed_at"),
+        "ok": bool(rec.get("ok")), "error": rec.get("error"), "status": rec.get("status"),
+    }
+
+
+def lb_pool_enabled(cluster: Cluster) -> bool:
+    try:
+        ctl = cluster.controller("loadbalancer-controller")
+    except KeyError:
+        return False
+    return getattr(ctl, "pool", None) is not None
 
 
 # -- the registry ------------------------------------------------------------------------------

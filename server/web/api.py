@@ -197,3 +197,67 @@ def objects(sandbox_id: str) -> Response:
 def examples(sandbox_id: str) -> Response:
     _sandbox(sandbox_id)
     return jsonify(examples=[{"path": p, "text": t} for p, t in _sandboxes().examples.items()])
+
+
+# -- network: traffic, overlay faults, the load-balancer pool ----------------------------------
+#: the most requests one "send traffic" may fire (each is routed and logged in the simulation)
+MAX_REQUESTS = 200
+
+
+@bp.post("/<sandbox_id>/traffic")
+def traffic(sandbox_id: str) -> Response:
+    """``{"from": {"pod": "ns/name"} | {"node": "n"} | "outside", "to": "http://svc" | "IP:PORT",
+    "count": N}`` → the requests (as the traffic log records them) and how they spread over pods."""
+    sandbox = _sandbox(sandbox_id)
+    data = _body()
+    source = data.get("from", "outside")
+    target = _string(data, "to").strip()
+    if not target:
+        raise FieldError("to", 'field "to" must name a service, a host or IP:PORT')
+    count = data.get("count", 1)
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_REQUESTS:
+        raise FieldError("count", f'field "count" must be a whole number from 1 to {MAX_REQUESTS}')
+    try:
+        result = sandbox.send_traffic(source, target, count)
+    except ValueError as e:
+        raise FieldError("from", str(e)) from e
+    _hub().pump(sandbox)
+    return jsonify(result)
+
+
+@bp.post("/<sandbox_id>/faults/overlay")
+def overlay(sandbox_id: str) -> Response:
+    """``{"a": "node1", "b": "node2", "broken": bool}`` → the network state."""
+    sandbox = _sandbox(sandbox_id)
+    data = _body()
+    a, b = _string(data, "a"), _string(data, "b")
+    broken = data.get("broken")
+    if not isinstance(broken, bool):
+        raise FieldError("broken", 'field "broken" must be true or false')
+    try:
+        state = sandbox.set_overlay(a, b, broken)
+    except ValueError as e:
+        raise FieldError("b", str(e)) from e
+    _hub().pump(sandbox, network=True)
+    return jsonify(state)
+
+
+@bp.post("/<sandbox_id>/lbpool")
+def lbpool(sandbox_id: str) -> Response:
+    """``{"enabled": bool}``: the simulated load-balancer pool (MetalLB / minikube tunnel) on or off."""
+    sandbox = _sandbox(sandbox_id)
+    enabled = _body().get("enabled")
+    if not isinstance(enabled, bool):
+        raise FieldError("enabled", 'field "enabled" must be true or false')
+    state = sandbox.set_lb_pool(enabled)
+    _hub().pump(sandbox, network=True)
+    return jsonify(state)
+
+
+@bp.get("/<sandbox_id>/network")
+def network(sandbox_id: str) -> Response:
+    """The network state and the traffic log's records (``?since=<id>`` for the newer ones)."""
+    sandbox = _sandbox(sandbox_id)
+    since = request.args.get("since", type=int)
+    with sandbox.lock:
+        return jsonify({**sandbox.network_state(), "traffic": sandbox.traffic_since(since)})

@@ -15,6 +15,11 @@ Lease and Event objects are left out of snapshots and deltas: the kubelets renew
 every 10 s and Events are many, and neither is drawn on the canvas (``GET …/objects`` and kubectl
 still see them). The ``rv`` fields still move past them, so a reconnect never asks for them again.
 
+Network (issue 3): snapshots and deltas carry ``network`` ``{"overlay": {"broken": [[a, b]]},
+"lbPool": {"enabled"}}``; ``traffic`` ``{"records": [{"id", "time", "source", "target", "service",
+"hops", "pod", "node", "ok", "error", "status"}]}`` brings the traffic log's new records with each
+batch (and the last few to a joining client) for the page to animate.
+
 Ticker: one background task per sandbox (``socketio.start_background_task``), alive while at least
 one client watches it, sleeping ``socketio.sleep(tick)``; each tick, unless the clock is paused, it
 advances the virtual clock by ``tick × speed`` simulated seconds (journalled like any other
@@ -39,6 +44,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 HIDDEN_KINDS = frozenset({"Lease", "Event"})
+#: how many of the traffic log's last records a joining client gets
+RECENT_TRAFFIC = 50
 
 
 def _visible(obj: dict) -> bool:
@@ -65,22 +72,25 @@ class Hub:
     def snapshot(sandbox: Sandbox) -> dict:
         store = sandbox.cluster.store
         return {"rv": store.rv, "objects": [o for o in store.all() if _visible(o)],
-                "clock": sandbox.clock_state()}
+                "clock": sandbox.clock_state(), "network": sandbox.network_state()}
 
     @staticmethod
     def _delta(sandbox: Sandbox, events: list) -> dict:
         return {"events": [{"type": e.type, "rv": e.rv, "object": e.obj} for e in events if _visible(e.obj)],
-                "rv": sandbox.cluster.store.rv, "clock": sandbox.clock_state()}
+                "rv": sandbox.cluster.store.rv, "clock": sandbox.clock_state(),
+                "network": sandbox.network_state()}
 
     # -- emitting ------------------------------------------------------------------------------
-    def pump(self, sandbox: Sandbox) -> None:
+    def pump(self, sandbox: Sandbox, *, network: bool = False) -> None:
         """Send the room everything that changed since the last batch (or a snapshot if the watch
-        log has already dropped some of it)."""
+        log has already dropped some of it), then the traffic log's new records. ``network`` says
+        the overlay or LB pool state changed, so a batch goes out even if no object did."""
         with sandbox.lock:
+            self._pump_traffic(sandbox)
             store = sandbox.cluster.store
             now = sandbox.cluster.clock.now()
             clock_same = now == sandbox.sent_time
-            if store.rv == sandbox.sent_rv and clock_same and not sandbox.clock_dirty:
+            if store.rv == sandbox.sent_rv and clock_same and not sandbox.clock_dirty and not network:
                 return
             events = store.events_since(sandbox.sent_rv)
             if events is None:
@@ -90,6 +100,15 @@ class Hub:
             sandbox.sent_rv = store.rv
             sandbox.sent_time = now
             sandbox.clock_dirty = False
+
+    def _pump_traffic(self, sandbox: Sandbox) -> None:
+        """``traffic`` ``{"records": [...]}``: the traffic log's records since the last batch (the
+        page animates them). Sent before the objects' delta of the same pump, since a request can
+        change objects only through what it logs, never the other way round."""
+        records = sandbox.traffic_since(sandbox.sent_traffic)
+        if records:
+            sandbox.sent_traffic = records[-1]["id"]
+            self.socketio.emit("traffic", {"records": records}, to=self.room(sandbox))
 
     def tick(self, sandbox: Sandbox) -> None:
         """One tick of the live clock: advance ``tick × speed`` unless paused, then emit."""
@@ -137,6 +156,10 @@ class Hub:
                 self.socketio.emit("snapshot", self.snapshot(sandbox), to=sid)
             else:
                 self.socketio.emit("delta", self._delta(sandbox, events), to=sid)
+            # the recent requests, so a (re)joining page lists them (it skips ids it already has)
+            recent = sandbox.traffic_since(None)[-RECENT_TRAFFIC:]
+            if recent:
+                self.socketio.emit("traffic", {"records": recent}, to=sid)
             join_room(self.room(sandbox))
             self._joined[sid] = sandbox.id
             sandbox.watchers.add(sid)

@@ -11,6 +11,8 @@
  * Hands off: clicks go to the callbacks given by main.js (node menu, pod panel).
  */
 
+import { serviceLabel, endpointLabel } from './services.js';
+
 function place(el, r) {
   const s = `${Math.round(r.x)}px,${Math.round(r.y)}px,${Math.round(r.w)}px,${Math.round(r.h)}px`;
   if (el.dataset.rect === s) return;
@@ -41,6 +43,7 @@ export class A11yMirror {
     this.onPod = onPod;
     this.nodes = new Map(); // name → {group, button, list}
     this.pods = new Map();  // key → {item, button}
+    this.services = new Map(); // key → {group, list}
     this.tray = this.makeContainer('unscheduled');
     this.tray.group.classList.add('a11y-tray');
     this.tray.button.remove();
@@ -87,9 +90,49 @@ export class A11yMirror {
     setAttr(this.tray.group, 'aria-label', `unscheduled pods, ${t.count} pod${t.count === 1 ? '' : 's'}`);
     this.syncPods(this.tray.list, t.groups, t);
 
+    // Services (hubs), in layout order, after the tray.
+    let prev = this.tray.group;
+    const seenSvc = new Set();
+    for (const h of layout.services || []) {
+      seenSvc.add(h.key);
+      let c = this.services.get(h.key);
+      if (!c) {
+        const group = document.createElement('div');
+        group.className = 'a11y-service';
+        group.setAttribute('role', 'group');
+        const list = document.createElement('div');
+        list.setAttribute('role', 'list');
+        list.className = 'sr-only';
+        group.append(list);
+        c = { group, list };
+        this.services.set(h.key, c);
+      }
+      if (prev.nextSibling !== c.group) prev.after(c.group);
+      prev = c.group;
+      place(c.group, h);
+      setAttr(c.group, 'aria-label', serviceLabel(h));
+      setAttr(c.list, 'aria-label', `endpoints of ${h.ref}`);
+      const labels = h.endpoints.map(endpointLabel);
+      if (c.list.dataset.labels !== labels.join('\n')) {
+        c.list.dataset.labels = labels.join('\n');
+        c.list.replaceChildren(...labels.map((label) => {
+          const item = document.createElement('div');
+          item.setAttribute('role', 'listitem');
+          item.setAttribute('aria-label', label);
+          item.textContent = label;
+          return item;
+        }));
+      }
+    }
+    for (const [key, c] of this.services) {
+      if (!seenSvc.has(key)) {
+        c.group.remove();
+        this.services.delete(key);
+      }
+    }
+
     // Nodes, in layout order.
     const seen = new Set();
-    let prev = this.tray.group;
     for (const n of layout.nodes) {
       seen.add(n.name);
       let c = this.nodes.get(n.name);

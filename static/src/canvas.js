@@ -11,6 +11,8 @@
  * whose transparent elements sit over these shapes (the canvas itself is aria-hidden).
  */
 import { POD, hashString } from './layout.js';
+import { NetworkFx } from './netfx.js';
+import { hubColour } from './services.js';
 import { CATEGORY_COLOURS } from './podstatus.js';
 
 const BG = '#0d1117';
@@ -63,6 +65,21 @@ export class CanvasView {
     this.last = 0;
     this.dpr = 1;
     this.tick = this.tick.bind(this);
+    // Lines to endpoints, broken overlay links and requests in flight are drawn on a second,
+    // transparent canvas above this one, redrawn whole while anything there moves.
+    this.fx = new NetworkFx(canvas, this);
+  }
+
+  /** The overlay and LB pool state (`network` in snapshots and deltas). */
+  setNetwork(network) {
+    this.fx.setNetwork(network);
+    this.schedule();
+  }
+
+  /** Requests from the traffic log to animate (each once, by id). */
+  addRequests(records) {
+    this.fx.addRequests(records, performance.now());
+    this.schedule();
   }
 
   setSelected(key) {
@@ -82,11 +99,13 @@ export class CanvasView {
     const animate = !instant && !REDUCED_MOTION;
     if (!prev || prev.width !== layout.width || prev.height !== layout.height) {
       this.resize(layout.width, layout.height);
+      this.fx.resize(layout.width, layout.height, this.dpr);
       this.full = true;
     } else {
       // Boxes whose geometry or status changed are repainted, old and new areas alike.
       this.diffBoxes(prev, layout);
     }
+    this.fx.dirty = true;
     const seen = new Set();
     let trayed = 0;
     for (const [key, p] of layout.pods) {
@@ -118,7 +137,15 @@ export class CanvasView {
   }
 
   diffBoxes(prev, next) {
-    const sig = (b) => `${b.x},${b.y},${b.w},${b.h},${b.status},${b.halted},${b.podCount},${b.role}`;
+    const sig = (b) => `${b.x},${b.y},${b.w},${b.h},${b.status},${b.halted},${b.podCount},${b.role},${JSON.stringify(b.ports)}`;
+    const hsig = (h) => `${h.x},${h.y},${h.type},${h.clusterIP},${h.ports},${h.external},${h.endpoints.map((e) => `${e.name}${e.ready}`).join()}`;
+    const hubs = new Map(prev.services.map((h) => [h.key, h]));
+    for (const h of next.services) {
+      const o = hubs.get(h.key);
+      if (!o || hsig(o) !== hsig(h)) { this.mark(h); if (o) this.mark(o); }
+      hubs.delete(h.key);
+    }
+    for (const o of hubs.values()) this.mark(o);
     const before = new Map(prev.nodes.map((n) => [n.key, n]));
     for (const n of next.nodes) {
       const o = before.get(n.key);
@@ -194,7 +221,8 @@ export class CanvasView {
       }
     }
     this.paint(ts);
-    if (moving || pulsing) this.schedule();
+    const flying = this.fx.paint(ts, moving);
+    if (moving || pulsing || flying) this.schedule();
   }
 
   paint(ts) {
@@ -223,6 +251,8 @@ export class CanvasView {
     ctx.fillRect(region.x, region.y, region.w, region.h);
 
     if (intersects(L.tray, region)) this.drawTray(L.tray);
+    for (const h of L.services) if (intersects(h, region)) this.drawHub(h);
+    if (intersects(L.outside, region)) this.drawOutside(L.outside);
     for (const n of L.nodes) if (intersects(n, region)) this.drawNode(n);
     for (const g of L.groups) if (intersects(g, region)) this.drawGroup(g);
     const pulse = 0.72 + 0.23 * Math.sin(ts / 260);
@@ -317,6 +347,83 @@ export class CanvasView {
         px += widths[i] + 6;
       }
     });
+
+    // NodePorts: every node listens on each NodePort/LoadBalancer service's port (kube-proxy).
+    if (n.ports && n.ports.length) {
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(n.x + 8, n.y + 46, n.w - 16, 20);
+      ctx.clip();
+      ctx.font = '10.5px ui-monospace, SFMono-Regular, Menlo, monospace';
+      let px = n.x + 12;
+      for (const p of n.ports) {
+        const text = `:${p.nodePort} → ${p.service}`;
+        const w = ctx.measureText(text).width + 12;
+        ctx.fillStyle = '#0f2a2a';
+        roundRect(ctx, px, n.y + 48, w, 16, 8);
+        ctx.fill();
+        ctx.fillStyle = '#56d4c8';
+        ctx.fillText(text, px + 6, n.y + 56.5);
+        px += w + 6;
+      }
+      ctx.restore();
+    }
+  }
+
+  drawHub(h) {
+    const ctx = this.ctx;
+    const colour = hubColour(h);
+    ctx.save();
+    ctx.fillStyle = '#121a26';
+    roundRect(ctx, h.x + 0.5, h.y + 0.5, h.w - 1, h.h - 1, 12);
+    ctx.fill();
+    // ExternalName and headless services are no proxy at all: drawn with a dashed outline.
+    if (h.type === 'ExternalName' || h.headless) ctx.setLineDash([5, 3]);
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = 1.5;
+    ctx.globalAlpha = h.system ? 0.5 : 1;
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.beginPath();
+    ctx.rect(h.x + 4, h.y, h.w - 8, h.h);
+    ctx.clip();
+    ctx.textBaseline = 'middle';
+    ctx.fillStyle = colour;
+    ctx.beginPath();
+    ctx.arc(h.x + 13, h.y + 13, 4, 0, Math.PI * 2);
+    ctx.fill();
+    ctx.fillStyle = '#e6edf3';
+    ctx.font = '600 12.5px system-ui, sans-serif';
+    ctx.fillText(h.ref, h.x + 23, h.y + 13);
+    ctx.font = '11px ui-monospace, SFMono-Regular, Menlo, monospace';
+    ctx.fillStyle = '#9fb0c8';
+    const kind = h.type === 'ExternalName' ? 'ExternalName' : h.headless ? 'headless' : h.type;
+    const addr = h.type === 'ExternalName' ? h.external : h.headless ? 'None' : h.clusterIP;
+    ctx.fillText(`${kind} ${addr}`, h.x + 10, h.y + 29);
+    const ready = h.endpoints.filter((e) => e.ready).length;
+    const eps = h.type === 'ExternalName' ? 'CNAME' : `${ready}/${h.endpoints.length} ep`;
+    let third = [h.ports, eps].filter(Boolean).join(' · ');
+    if (h.type === 'LoadBalancer') third += ` · ${h.external}`;
+    ctx.fillStyle = ready === 0 && h.type !== 'ExternalName' ? '#f0a35a' : '#8b95a8';
+    ctx.fillText(third, h.x + 10, h.y + 43);
+    ctx.restore();
+  }
+
+  drawOutside(o) {
+    const ctx = this.ctx;
+    ctx.save();
+    ctx.setLineDash([3, 3]);
+    ctx.strokeStyle = '#58647a';
+    roundRect(ctx, o.x + 0.5, o.y + 0.5, o.w - 1, o.h - 1, 8);
+    ctx.stroke();
+    ctx.restore();
+    ctx.textBaseline = 'middle';
+    ctx.fillStyle = '#c9d1d9';
+    ctx.font = '600 12px system-ui, sans-serif';
+    ctx.fillText('outside (workstation)', o.x + 10, o.y + 17);
+    ctx.fillStyle = '#8b95a8';
+    ctx.font = '11px ui-monospace, SFMono-Regular, Menlo, monospace';
+    ctx.fillText(o.ip, o.x + 10, o.y + 35);
   }
 
   drawGroup(g) {

@@ -11,6 +11,7 @@
  */
 import { podStatus, podCategory, nodeStatus, nodeRole } from './podstatus.js';
 import { keyOf } from './store.js';
+import { servicesOf, nodeIP } from './services.js';
 
 export const POD = 18;          // pod shape size (px)
 export const CELL = 24;         // pod pitch inside a group block
@@ -25,6 +26,12 @@ const GROUP_LABEL = 16;
 const GROUP_GAP = 8;
 const TRAY_HEAD = 24;
 const LABEL_CHAR = 6.4;        // width of one character of the group label font (10.5px mono)
+export const HUB_W = 196;       // a service hub
+export const HUB_H = 52;
+const HUB_GAP = 10;
+const OUTSIDE_W = 150;          // the workstation outside the cluster, right of the hubs
+const LINK_BAND = 22;           // room above the nodes for broken overlay links
+const PORT_STRIP = 20;          // NodePorts under a node's header, when there are any
 
 /** A small stable string hash (FNV-1a) for colour choices. */
 export function hashString(s) {
@@ -146,10 +153,18 @@ function groupPods(pods) {
 export function computeLayout(objects, { width, halted = new Set() }) {
   const nodesObj = [];
   const podsObj = [];
+  const all = [];
   for (const o of objects) {
+    all.push(o);
     if (o.kind === 'Node') nodesObj.push(o);
     else if (o.kind === 'Pod') podsObj.push(o);
   }
+  const svcs = servicesOf(all);
+  // NodePort and LoadBalancer services listen on every node: each node shows their ports.
+  const nodePorts = [];
+  for (const s of svcs) for (const p of s.nodePorts) nodePorts.push({ nodePort: p.nodePort, service: s.ref });
+  nodePorts.sort((a, b) => a.nodePort - b.nodePort);
+  const nodeHead = NODE_HEAD + (nodePorts.length ? PORT_STRIP : 0);
   nodesObj.sort((a, b) => {
     // Control plane first, then by name: the kubeadm lab reads master, node1, node2.
     const ra = nodeRole(a).includes('control-plane') ? 0 : 1;
@@ -180,27 +195,38 @@ export function computeLayout(objects, { width, halted = new Set() }) {
     for (const p of g.pods) pods.set(p.key, p);
   }
 
+  // Services as hubs in a band between the tray and the nodes (lines run down to their pods);
+  // the workstation sits at the band's right end, where requests "from outside" start.
+  const bandY = MARGIN + trayH + NODE_GAP;
+  const hubCols = Math.max(1, Math.floor((W - 2 * MARGIN - OUTSIDE_W - HUB_GAP + HUB_GAP) / (HUB_W + HUB_GAP)));
+  const services = svcs.map((s, i) => ({
+    ...s, x: MARGIN + (i % hubCols) * (HUB_W + HUB_GAP), y: bandY + Math.floor(i / hubCols) * (HUB_H + HUB_GAP), w: HUB_W, h: HUB_H,
+  }));
+  const bandH = Math.max(1, Math.ceil(services.length / hubCols)) * (HUB_H + HUB_GAP) - HUB_GAP;
+  const outside = { x: W - MARGIN - OUTSIDE_W, y: bandY, w: OUTSIDE_W, h: HUB_H, ip: '192.168.56.1' };
+
   // Nodes in a grid; every node in a row gets the row's height so the grid stays tidy.
   const cols = Math.max(1, Math.floor((W - 2 * MARGIN + NODE_GAP) / (NODE_MIN_W + NODE_GAP)));
   const nodeW = Math.min(NODE_MAX_W, (W - 2 * MARGIN - NODE_GAP * (cols - 1)) / cols);
   const nodes = [];
-  let y = MARGIN + trayH + NODE_GAP;
+  const linkBand = { y: bandY + bandH + 4, h: LINK_BAND };
+  let y = bandY + bandH + 4 + LINK_BAND;
   for (let i = 0; i < nodesObj.length; i += cols) {
     const row = nodesObj.slice(i, i + cols);
     const placed = row.map((node, j) => {
       const name = node.metadata.name;
       const x = MARGIN + j * (nodeW + NODE_GAP);
-      const flow = flowGroups(groupPods(byNode.get(name)), x + NODE_PAD, y + NODE_HEAD, nodeW - 2 * NODE_PAD);
+      const flow = flowGroups(groupPods(byNode.get(name)), x + NODE_PAD, y + nodeHead, nodeW - 2 * NODE_PAD);
       return { node, name, x, flow };
     });
-    const rowH = Math.max(...placed.map((p) => NODE_HEAD + Math.max(p.flow.height, CELL) + NODE_PAD));
+    const rowH = Math.max(...placed.map((p) => nodeHead + Math.max(p.flow.height, CELL) + NODE_PAD));
     for (const p of placed) {
       const status = nodeStatus(p.node);
       const podCount = byNode.get(p.name).length;
       nodes.push({
         key: keyOf(p.node), name: p.name, x: p.x, y, w: nodeW, h: rowH,
         status, role: nodeRole(p.node), halted: halted.has(p.name), podCount,
-        groups: p.flow.blocks,
+        groups: p.flow.blocks, ip: nodeIP(p.node), ports: nodePorts, head: nodeHead,
       });
       for (const g of p.flow.blocks) {
         groups.push({ ...g, node: p.name });
@@ -209,5 +235,5 @@ export function computeLayout(objects, { width, halted = new Set() }) {
     }
     y += rowH + NODE_GAP;
   }
-  return { width: W, height: y + MARGIN - NODE_GAP, tray, nodes, groups, pods };
+  return { width: W, height: y + MARGIN - NODE_GAP, tray, nodes, groups, pods, services, outside, linkBand };
 }

@@ -17,6 +17,7 @@ import { ClockControls } from './clock.js';
 import { Terminal } from './terminal.js';
 import { YamlEditor } from './editor.js';
 import { Panels } from './panels.js';
+import { NetPanel } from './netpanel.js';
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -86,6 +87,20 @@ async function start() {
     onPod: (key, opener) => panels.openPod(key, opener),
   });
 
+  const net = new NetPanel({ bar: $('#netbar'), results: $('#traffic') }, { sandbox, onError: notify });
+  net.onNetwork = (state) => canvas.setNetwork(state);
+  let netPending = false;
+  const refreshNet = () => {
+    if (netPending) return;
+    netPending = true;
+    requestAnimationFrame(() => { netPending = false; net.refresh(mirror); });
+  };
+  const takeNetwork = (msg) => {
+    if (!msg.network) return;
+    net.setNetwork(msg.network);
+    canvas.setNetwork(msg.network);
+  };
+
   const editor = new YamlEditor({
     mount: $('#editor'), select: $('#examples'), applyButton: $('#apply'), results: $('#apply-results'),
   }, sandbox);
@@ -96,6 +111,7 @@ async function start() {
     for (const k of bornUnscheduled) fromTray.add(k);
     if (changed.size) {
       relayout();
+      refreshNet();
       panels.refresh(changed);
     }
   });
@@ -119,13 +135,20 @@ async function start() {
   socket.on('connect_error', () => setConn('reconnecting…', 'offline'));
   socket.on('snapshot', (msg) => {
     takeMachines(msg);
+    takeNetwork(msg);
     mirror.applySnapshot(msg);
     clock.show(msg.clock, true);
     document.body.dataset.state = 'live';
   });
   socket.on('delta', (msg) => {
     takeMachines(msg);
+    takeNetwork(msg);
     mirror.applyDelta(msg);
+  });
+  socket.on('traffic', (msg) => {
+    const records = (msg && msg.records) || [];
+    net.addRecords(records);
+    canvas.addRequests(records);
   });
   socket.on('join_error', (msg) => {
     // The server forgot this sandbox (e.g. its data dir was wiped): start a fresh one.

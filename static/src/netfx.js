@@ -1,0 +1,325 @@
+/**
+ * The network layer of the canvas: lines from service hubs to their endpoint pods, broken overlay
+ * links between nodes, and requests from the traffic log travelling along their hops.
+ *
+ * Owns: a transparent canvas stacked over the cluster canvas (pointer events pass through), the
+ * packets in flight and the marks where failed ones died. Unlike the cluster canvas it is redrawn
+ * whole, and only while something on it moves (pods sliding, packets flying, marks fading): its
+ * content is a few dozen lines and dots.
+ * A request goes client → service VIP (the hub) → kube-proxy on the client's node → the chosen
+ * pod, following the `hops` the kube-proxy model recorded; from outside it starts at the
+ * workstation and enters through a node. A failed one stops with a red ✕ and its error where the
+ * packet died; "No route to host" dies in the gap between the two nodes whose overlay is broken.
+ * Hands off: positions come from the CanvasView's layout and sprites; requests from main.js.
+ */
+import { POD } from './layout.js';
+import { hubColour } from './services.js';
+
+const SPEED = 0.9;        // px per ms along the path
+const MIN_DUR = 450;      // ms, so short paths still read as travel
+const STAGGER = 70;       // ms between consecutive requests of one batch
+const MARK_MS = 3500;     // how long a failure mark stays
+const MAX_FLYING = 60;    // more than this at once would be noise: the rest are skipped
+const REDUCED_MOTION = typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
+
+function polyLength(pts) {
+  let len = 0;
+  for (let i = 1; i < pts.length; i++) len += Math.hypot(pts[i].x - pts[i - 1].x, pts[i].y - pts[i - 1].y);
+  return len;
+}
+
+function pointAt(pts, d) {
+  for (let i = 1; i < pts.length; i++) {
+    const seg = Math.hypot(pts[i].x - pts[i - 1].x, pts[i].y - pts[i - 1].y);
+    if (d <= seg || i === pts.length - 1) {
+      const t = seg ? Math.min(1, d / seg) : 1;
+      return { x: pts[i - 1].x + (pts[i].x - pts[i - 1].x) * t, y: pts[i - 1].y + (pts[i].y - pts[i - 1].y) * t };
+    }
+    d -= seg;
+  }
+  return pts[pts.length - 1];
+}
+
+export class NetworkFx {
+  constructor(base, view) {
+    this.view = view;
+    this.canvas = document.createElement('canvas');
+    this.canvas.className = 'netfx';
+    this.canvas.setAttribute('aria-hidden', 'true');
+    base.after(this.canvas);
+    this.ctx = this.canvas.getContext('2d');
+    this.dpr = 1;
+    this.broken = [];
+    this.packets = [];
+    this.marks = [];
+    this.seen = new Set();
+    this.dirty = true;
+  }
+
+  resize(w, h, dpr) {
+    this.dpr = dpr;
+    this.canvas.width = Math.round(w * dpr);
+    this.canvas.height = Math.round(h * dpr);
+    this.canvas.style.width = `${w}px`;
+    this.canvas.style.height = `${h}px`;
+    this.dirty = true;
+  }
+
+  setNetwork(network) {
+    const broken = ((network && network.overlay && network.overlay.broken) || []).map((p) => [...p].sort());
+    if (JSON.stringify(broken) !== JSON.stringify(this.broken)) {
+      this.broken = broken;
+      this.dirty = true;
+    }
+  }
+
+  // -- where things are -------------------------------------------------------------------------
+  podSprite(ref, ip) {
+    const view = this.view;
+    if (ref) {
+      const [ns, name] = ref.includes('/') ? ref.split('/') : ['default', ref];
+      const s = view.pods.get(`Pod/${ns}/${name}`);
+      if (s) return s;
+    }
+    if (ip && view.layout) {
+      for (const p of view.layout.pods.values()) {
+        if (p.pod.status && p.pod.status.podIP === ip && !p.pod.spec.hostNetwork) return view.pods.get(p.key);
+      }
+    }
+    return null;
+  }
+
+  nodeBox(name) {
+    return this.view.layout ? this.view.layout.nodes.find((n) => n.name === name) : null;
+  }
+
+  hub(name, ip) {
+    const L = this.view.layout;
+    if (!L) return null;
+    return L.services.find((h) => h.ref === name || `${h.namespace}/${h.name}` === name)
+      || (ip ? L.services.find((h) => h.clusterIP === ip) : null)
+      || L.services.find((h) => h.name === name) || null;
+  }
+
+  /** Where a hop is drawn (a point), or null if the page cannot place it. */
+  hopPoint(hop, prevNode) {
+    const L = this.view.layout;
+    const centre = (s) => ({ x: s.x + POD / 2, y: s.y + POD / 2 });
+    switch (hop.kind) {
+      case 'pod': {
+        const s = this.podSprite(hop.namespace ? `${hop.namespace}/${hop.name}` : hop.name, hop.ip);
+        return s ? centre(s) : null;
+      }
+      case 'node': {
+        const n = this.nodeBox(hop.name);
+        return n ? { x: n.x + n.w / 2, y: n.y + 10 } : null;
+      }
+      case 'service': {
+        const h = this.hub(hop.namespace ? `${hop.namespace}/${hop.name}` : hop.name, hop.ip);
+        return h ? { x: h.x + h.w / 2, y: h.y + h.h / 2 } : null;
+      }
+      case 'kube-proxy': {
+        const nodeName = hop.name && this.nodeBox(hop.name) ? hop.name : prevNode;
+        if (L) {
+          for (const p of L.pods.values()) {
+            if (p.node === nodeName && p.name.startsWith('kube-proxy-')) return centre(this.view.pods.get(p.key) || p);
+          }
+        }
+        const n = this.nodeBox(nodeName);
+        return n ? { x: n.x + 16, y: n.y + 17 } : null;
+      }
+      case 'external':
+        return L ? { x: L.outside.x + L.outside.w / 2, y: L.outside.y + L.outside.h / 2 } : null;
+      default:
+        return null;
+    }
+  }
+
+  /** The polyline of a request, and where it died if it failed. */
+  route(r) {
+    const pts = [];
+    let node = r.sourceKind === 'node' ? r.source : null;
+    const L = this.view.layout;
+    if (r.sourceKind === 'outside' && L && !(r.hops[0] && r.hops[0].kind === 'external')) {
+      pts.push({ x: L.outside.x + L.outside.w / 2, y: L.outside.y + L.outside.h / 2 });
+    }
+    const hops = r.failedAt !== null && r.failedAt !== undefined ? (r.hops || []).slice(0, r.failedAt + 1) : (r.hops || []);
+    for (const hop of hops) {
+      if (hop.kind === 'node' || hop.kind === 'kube-proxy') node = hop.name || node;
+      if (hop.kind === 'pod' && !node) {
+        const s = this.podSprite(hop.namespace ? `${hop.namespace}/${hop.name}` : hop.name, hop.ip);
+        if (s) node = s.data.node;
+      }
+      const p = this.hopPoint(hop, node);
+      if (p && !(pts.length && pts[pts.length - 1].x === p.x && pts[pts.length - 1].y === p.y)) pts.push(p);
+    }
+    if (!pts.length) return null;
+    let died = null;
+    if (!r.ok) {
+      died = pts[pts.length - 1];
+      if (pts.length >= 2 && /no route to host/i.test(r.error || '')) {
+        // the packet was lost crossing the broken overlay: mark it between the two nodes
+        const a = pts[pts.length - 2];
+        const b = pts[pts.length - 1];
+        died = { x: a.x + (b.x - a.x) * 0.6, y: a.y + (b.y - a.y) * 0.6 };
+        pts[pts.length - 1] = died;
+      }
+    }
+    return { pts, died };
+  }
+
+  addRequests(records, now) {
+    let i = 0;
+    for (const r of records) {
+      if (this.seen.has(r.id)) continue;
+      this.seen.add(r.id);
+      if (this.seen.size > 5000) this.seen = new Set([...this.seen].slice(-1000));
+      const route = this.route(r);
+      if (!route) continue;
+      if (REDUCED_MOTION) {
+        if (route.died) this.marks.push({ ...route.died, error: r.error || 'failed', until: now + MARK_MS });
+        continue;
+      }
+      if (this.packets.length >= MAX_FLYING) continue;
+      const len = polyLength(route.pts);
+      this.packets.push({ ...route, ok: r.ok, error: r.error, start: now + i * STAGGER, dur: Math.max(MIN_DUR, len / SPEED), len });
+      i++;
+    }
+    this.dirty = true;
+  }
+
+  // -- drawing ------------------------------------------------------------------------------------
+  /** Repaints when needed; returns true while something still moves (the view keeps ticking). */
+  paint(ts, spritesMoving) {
+    const now = performance.now();
+    const active = this.packets.length > 0 || this.marks.length > 0;
+    if (!this.dirty && !spritesMoving && !active) return false;
+    this.dirty = false;
+    const ctx = this.ctx;
+    const L = this.view.layout;
+    ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+    ctx.clearRect(0, 0, this.canvas.width / this.dpr, this.canvas.height / this.dpr);
+    if (!L) return false;
+    this.drawEndpointLines(L);
+    this.drawBrokenLinks(L);
+
+    const flying = [];
+    for (const p of this.packets) {
+      const t = (now - p.start) / p.dur;
+      if (t < 0) { flying.push(p); continue; }
+      if (t >= 1) {
+        if (p.died) this.marks.push({ ...p.died, error: p.error || 'failed', until: now + MARK_MS });
+        continue;
+      }
+      flying.push(p);
+      const at = pointAt(p.pts, t * p.len);
+      ctx.globalAlpha = 0.25;
+      ctx.strokeStyle = p.ok ? '#7ee787' : '#ff7b72';
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      ctx.moveTo(p.pts[0].x, p.pts[0].y);
+      let d = 0;
+      for (let i = 1; i < p.pts.length; i++) {
+        const seg = Math.hypot(p.pts[i].x - p.pts[i - 1].x, p.pts[i].y - p.pts[i - 1].y);
+        if (d + seg >= t * p.len) break;
+        ctx.lineTo(p.pts[i].x, p.pts[i].y);
+        d += seg;
+      }
+      ctx.lineTo(at.x, at.y);
+      ctx.stroke();
+      ctx.globalAlpha = 1;
+      ctx.fillStyle = p.ok ? '#aff5b4' : '#ffb3ad';
+      ctx.beginPath();
+      ctx.arc(at.x, at.y, 3.5, 0, Math.PI * 2);
+      ctx.fill();
+    }
+    this.packets = flying;
+
+    this.marks = this.marks.filter((m) => m.until > now);
+    // one label per place: many failures at one spot read as one mark with a count
+    const spots = new Map();
+    for (const m of this.marks) {
+      const k = `${Math.round(m.x)},${Math.round(m.y)}`;
+      const e = spots.get(k) || { ...m, n: 0 };
+      e.n++;
+      e.until = Math.max(e.until, m.until);
+      spots.set(k, e);
+    }
+    for (const m of spots.values()) {
+      const alpha = Math.min(1, (m.until - now) / 800);
+      ctx.globalAlpha = alpha;
+      ctx.strokeStyle = '#ff5a4f';
+      ctx.lineWidth = 2.5;
+      ctx.beginPath();
+      ctx.moveTo(m.x - 6, m.y - 6); ctx.lineTo(m.x + 6, m.y + 6);
+      ctx.moveTo(m.x + 6, m.y - 6); ctx.lineTo(m.x - 6, m.y + 6);
+      ctx.stroke();
+      const text = m.n > 1 ? `${m.error} ×${m.n}` : m.error;
+      ctx.font = '600 11px system-ui, sans-serif';
+      const w = ctx.measureText(text).width + 10;
+      ctx.fillStyle = 'rgba(40,10,12,0.92)';
+      ctx.fillRect(m.x + 9, m.y - 9, w, 18);
+      ctx.fillStyle = '#ffb3ad';
+      ctx.textBaseline = 'middle';
+      ctx.fillText(text, m.x + 14, m.y);
+      ctx.globalAlpha = 1;
+    }
+    return this.packets.length > 0 || this.marks.length > 0;
+  }
+
+  drawEndpointLines(L) {
+    const ctx = this.ctx;
+    for (const h of L.services) {
+      if (!h.endpoints.length) continue;
+      const colour = hubColour(h);
+      const from = { x: h.x + h.w / 2, y: h.y + h.h };
+      for (const e of h.endpoints) {
+        const s = e.podKey ? this.view.pods.get(e.podKey) : null;
+        if (!s || s.dying) continue;
+        ctx.save();
+        ctx.globalAlpha = (h.system ? 0.18 : 0.42) * Math.max(0, Math.min(1, s.alpha));
+        ctx.strokeStyle = e.ready ? colour : '#8b95a8';
+        ctx.lineWidth = e.ready ? 1.2 : 1;
+        if (!e.ready) ctx.setLineDash([4, 4]);
+        ctx.beginPath();
+        ctx.moveTo(from.x, from.y);
+        const to = { x: s.x + POD / 2, y: s.y };
+        ctx.bezierCurveTo(from.x, from.y + 40, to.x, to.y - 40, to.x, to.y);
+        ctx.stroke();
+        ctx.restore();
+      }
+    }
+  }
+
+  drawBrokenLinks(L) {
+    const ctx = this.ctx;
+    this.broken.forEach(([a, b], i) => {
+      const na = L.nodes.find((n) => n.name === a);
+      const nb = L.nodes.find((n) => n.name === b);
+      if (!na || !nb) return;
+      const y = L.linkBand.y + 6 + (i % 3) * 5;
+      const xa = na.x + na.w / 2;
+      const xb = nb.x + nb.w / 2;
+      ctx.save();
+      ctx.strokeStyle = '#ff5a4f';
+      ctx.lineWidth = 2;
+      ctx.setLineDash([6, 4]);
+      ctx.beginPath();
+      ctx.moveTo(xa, na.y);
+      ctx.lineTo(xa, y);
+      ctx.lineTo(xb, y);
+      ctx.lineTo(xb, nb.y);
+      ctx.stroke();
+      ctx.setLineDash([]);
+      const mx = (xa + xb) / 2;
+      ctx.fillStyle = '#0d1117';
+      ctx.fillRect(mx - 62, y - 8, 124, 16);
+      ctx.fillStyle = '#ff8b82';
+      ctx.font = '600 11px system-ui, sans-serif';
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'middle';
+      ctx.fillText(`✕ overlay ${a}–${b} broken`, mx, y);
+      ctx.restore();
+    });
+  }
+}

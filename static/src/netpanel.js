@@ -1,0 +1,236 @@
+/**
+ * The traffic bar and its results: send traffic, overlay faults, the load-balancer pool switch,
+ * the histogram of the last batch and the list of the last requests.
+ *
+ * Owns: the controls above the canvas (client, target, number of requests, "Send traffic"; the
+ * "Overlay faults" menu with Break/Heal per pair of nodes; the "Load-balancer pool" switch) and
+ * the strip under it (how the last batch spread over the pods, as bars with their counts in text;
+ * the recent requests from the traffic log, newest first, in the words of `requestLabel`).
+ * Hands off: `POST /traffic`, `/faults/overlay`, `/lbpool` go to the server; what they change comes
+ * back as `network` state and `traffic` records (main.js passes them here and to the canvas).
+ */
+import { servicesOf, requestLabel, nodeIP, shortRef } from './services.js';
+import { podStatus } from './podstatus.js';
+
+const MAX_RECENT = 40;
+
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') e.className = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else if (v !== undefined && v !== null && v !== false) e.setAttribute(k, v === true ? '' : v);
+  }
+  e.append(...children.filter((c) => c !== null && c !== undefined));
+  return e;
+}
+
+export class NetPanel {
+  constructor({ bar, results }, { sandbox, onError }) {
+    this.sandbox = sandbox;
+    this.onError = onError;
+    this.network = { overlay: { broken: [] }, lbPool: { enabled: null } };
+    this.nodes = [];
+    this.records = [];
+    this.ids = new Set();
+    this.from = bar.querySelector('#tr-from');
+    this.to = bar.querySelector('#tr-to');
+    this.targets = bar.querySelector('#tr-targets');
+    this.count = bar.querySelector('#tr-count');
+    this.sendBtn = bar.querySelector('#tr-send');
+    this.faultsBtn = bar.querySelector('#faults');
+    this.faultMenu = bar.querySelector('#fault-menu');
+    this.lbBtn = bar.querySelector('#lbpool');
+    this.bar = bar;
+    this.summary = results.querySelector('#tr-summary');
+    this.histogram = results.querySelector('#tr-histogram');
+    this.recent = results.querySelector('#tr-recent');
+    bar.querySelector('#tr-form').addEventListener('submit', (e) => { e.preventDefault(); this.send(); });
+    this.faultsBtn.addEventListener('click', () => (this.faultMenu.hidden ? this.openFaults() : this.closeFaults()));
+    this.faultMenu.addEventListener('keydown', (e) => this.menuKeys(e));
+    document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && !this.faultMenu.hidden) this.closeFaults(true); });
+    document.addEventListener('pointerdown', (e) => {
+      if (!this.faultMenu.hidden && !this.faultMenu.contains(e.target) && !this.faultsBtn.contains(e.target)) this.closeFaults();
+    }, true);
+    this.lbBtn.addEventListener('click', () => this.toggleLbPool());
+    this.renderNetwork();
+  }
+
+  // -- the mirror: clients and target suggestions --------------------------------------------------
+  refresh(mirror) {
+    const nodes = mirror.list('Node').map((n) => ({ name: n.metadata.name, ip: nodeIP(n) }))
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
+    const pods = mirror.list('Pod')
+      .filter((p) => p.status && p.status.podIP && !(p.spec && p.spec.hostNetwork) && podStatus(p) === 'Running')
+      .map((p) => ({ ns: p.metadata.namespace || 'default', name: p.metadata.name }))
+      .sort((a, b) => ((a.ns === 'kube-system') - (b.ns === 'kube-system')) || (a.ns + a.name < b.ns + b.name ? -1 : 1));
+    const options = [['"outside"', 'outside (workstation 192.168.56.1)']];
+    for (const n of nodes) options.push([JSON.stringify({ node: n.name }), `node ${n.name}`]);
+    for (const p of pods) options.push([JSON.stringify({ pod: `${p.ns}/${p.name}` }), `pod ${shortRef(p.ns, p.name)}`]);
+    const sig = options.map((o) => o[0]).join('|');
+    if (sig !== this.fromSig) {
+      this.fromSig = sig;
+      const keep = this.from.value;
+      this.from.replaceChildren(...options.map(([v, t]) => el('option', { value: v }, t)));
+      if (options.some((o) => o[0] === keep)) this.from.value = keep;
+    }
+    const targets = [];
+    const services = servicesOf(mirror.objects.values());
+    for (const s of services) {
+      if (s.system) continue;
+      const host = s.namespace === 'default' ? s.name : `${s.name}.${s.namespace}`;
+      const port = (s.ports.split(',')[0] || '').split(/[:/]/)[0];
+      targets.push(port && port !== '80' ? `http://${host}:${port}` : `http://${host}`);
+      for (const p of s.nodePorts) for (const n of nodes) if (n.ip) targets.push(`${n.ip}:${p.nodePort}`);
+      if (s.type === 'LoadBalancer' && s.external && s.external !== '<pending>') targets.push(`${s.external.split(',')[0]}:${port}`);
+    }
+    const tsig = targets.join('|');
+    if (tsig !== this.targetSig) {
+      this.targetSig = tsig;
+      this.targets.replaceChildren(...targets.map((t) => el('option', { value: t })));
+    }
+    const names = nodes.map((n) => n.name);
+    if (names.join() !== this.nodes.join()) {
+      this.nodes = names;
+      if (!this.faultMenu.hidden) this.renderFaults();
+    }
+  }
+
+  // -- send traffic --------------------------------------------------------------------------------
+  async send() {
+    const to = this.to.value.trim();
+    if (!to) { this.to.focus(); this.onError('send traffic: say where to (a service name or NODE_IP:PORT)'); return; }
+    let from;
+    try { from = JSON.parse(this.from.value || '"outside"'); } catch { from = 'outside'; }
+    const count = Math.max(1, Math.min(200, Number(this.count.value) || 1));
+    this.sendBtn.disabled = true;
+    this.bar.setAttribute('aria-busy', 'true');
+    try {
+      const result = await this.sandbox.post('/traffic', { from, to, count });
+      this.showResult(result, from, to);
+      // the records also arrive over the socket; taking them from the answer too means the list
+      // is complete when the button comes back, whichever arrives first
+      this.addRecords(result.requests || []);
+    } catch (e) {
+      this.summary.textContent = `send traffic: ${e.message}`;
+      this.onError(`send traffic: ${e.message}`);
+    } finally {
+      this.sendBtn.disabled = false;
+      this.bar.setAttribute('aria-busy', 'false');
+    }
+  }
+
+  showResult(result, from, to) {
+    const total = result.count || 0;
+    const failed = (result.errors || []).reduce((n, e) => n + e.count, 0);
+    const client = from === 'outside' ? 'outside' : from.pod ? shortRef(...from.pod.split('/')) : `node ${from.node}`;
+    this.summary.textContent = `${total} request${total === 1 ? '' : 's'} from ${client} to ${to}: ${total - failed} answered, ${failed} failed`;
+    const rows = [
+      ...(result.distribution || []).map((d) => ({ label: d.pod, count: d.count, ok: true })),
+      ...(result.errors || []).map((e) => ({ label: `failed: ${e.error}`, count: e.count, ok: false })),
+    ];
+    const max = Math.max(1, ...rows.map((r) => r.count));
+    this.histogram.replaceChildren(...rows.map((r) => el('li', { class: r.ok ? 'bar' : 'bar bar-failed', 'aria-label': `${r.label}: ${r.count} of ${total}` },
+      el('span', { class: 'bar-label mono', title: r.label }, r.label),
+      el('span', { class: 'bar-track', 'aria-hidden': 'true' }, el('span', { class: 'bar-fill', style: `width:${(100 * r.count) / max}%` })),
+      el('span', { class: 'bar-count mono' }, String(r.count)))));
+  }
+
+  /** Traffic-log records (from the socket or an answer): the recent list, newest first. */
+  addRecords(records) {
+    let added = false;
+    for (const r of records) {
+      if (this.ids.has(r.id)) continue;
+      this.ids.add(r.id);
+      this.records.push(r);
+      added = true;
+    }
+    if (!added) return;
+    this.records.sort((a, b) => a.id - b.id);
+    if (this.records.length > MAX_RECENT) {
+      for (const r of this.records.splice(0, this.records.length - MAX_RECENT)) this.ids.delete(r.id);
+    }
+    this.recent.replaceChildren(...this.records.slice().reverse().map((r) => {
+      const label = requestLabel(r);
+      return el('li', { class: r.ok ? 'req' : 'req req-failed', 'aria-label': label }, label);
+    }));
+  }
+
+  // -- overlay faults and the LB pool -------------------------------------------------------------
+  setNetwork(network) {
+    if (!network) return;
+    this.network = network;
+    this.renderNetwork();
+    if (!this.faultMenu.hidden) this.renderFaults();
+  }
+
+  renderNetwork() {
+    const enabled = !!(this.network.lbPool && this.network.lbPool.enabled);
+    this.lbBtn.setAttribute('aria-checked', String(enabled));
+    this.lbBtn.classList.toggle('btn-active', enabled);
+    this.lbBtn.querySelector('.state').textContent = enabled ? 'on' : 'off';
+    const n = ((this.network.overlay && this.network.overlay.broken) || []).length;
+    this.faultsBtn.textContent = n ? `Overlay faults (${n} broken)` : 'Overlay faults';
+    this.faultsBtn.classList.toggle('btn-danger', n > 0);
+  }
+
+  isBroken(a, b) {
+    return ((this.network.overlay && this.network.overlay.broken) || []).some((p) => (p[0] === a && p[1] === b) || (p[0] === b && p[1] === a));
+  }
+
+  openFaults() {
+    this.renderFaults();
+    this.faultMenu.hidden = false;
+    this.faultsBtn.setAttribute('aria-expanded', 'true');
+    const first = this.faultMenu.querySelector('[role=menuitem]');
+    if (first) first.focus();
+  }
+
+  closeFaults(restoreFocus = false) {
+    this.faultMenu.hidden = true;
+    this.faultsBtn.setAttribute('aria-expanded', 'false');
+    if (restoreFocus) this.faultsBtn.focus();
+  }
+
+  renderFaults() {
+    const items = [];
+    for (let i = 0; i < this.nodes.length; i++) {
+      for (let j = i + 1; j < this.nodes.length; j++) {
+        const a = this.nodes[i];
+        const b = this.nodes[j];
+        const broken = this.isBroken(a, b);
+        items.push(el('button', {
+          type: 'button', role: 'menuitem', class: broken ? 'menuitem broken' : 'menuitem',
+          onclick: () => { this.closeFaults(true); this.setOverlay(a, b, !broken); },
+        }, `${broken ? 'Heal' : 'Break'} overlay ${a}–${b}`));
+      }
+    }
+    this.faultMenu.replaceChildren(...items);
+  }
+
+  menuKeys(e) {
+    const items = [...this.faultMenu.querySelectorAll('[role=menuitem]')];
+    const i = items.indexOf(document.activeElement);
+    if (e.key === 'ArrowDown') { items[(i + 1) % items.length].focus(); e.preventDefault(); }
+    if (e.key === 'ArrowUp') { items[(i - 1 + items.length) % items.length].focus(); e.preventDefault(); }
+  }
+
+  async setOverlay(a, b, broken) {
+    try {
+      this.setNetwork(await this.sandbox.post('/faults/overlay', { a, b, broken }));
+      this.onNetwork && this.onNetwork(this.network);
+    } catch (e) {
+      this.onError(`${broken ? 'break' : 'heal'} overlay ${a}–${b}: ${e.message}`);
+    }
+  }
+
+  async toggleLbPool() {
+    const enabled = !(this.network.lbPool && this.network.lbPool.enabled);
+    try {
+      this.setNetwork(await this.sandbox.post('/lbpool', { enabled }));
+      this.onNetwork && this.onNetwork(this.network);
+    } catch (e) {
+      this.onError(`load-balancer pool: ${e.message}`);
+    }
+  }
+}
