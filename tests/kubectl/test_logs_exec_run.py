@@ -1,0 +1,73 @@
+"""kubectl logs, exec and run: what they print and their errors, as kubectl v1.32."""
+
+from __future__ import annotations
+
+
+def test_run_builds_the_pod_as_kubectl_does(cluster, kubectl):
+    assert kubectl("run web --image=nginx --port=80 --labels=app=web,tier=fe --env=A=1 --env=B=2") == \
+        "pod/web created\n"
+    out = kubectl("get pod web -o yaml")
+    for text in ("app: web", "tier: fe", "containerPort: 80", "name: A", "value: \"1\"", "restartPolicy: Always"):
+        assert text in out, text
+    assert "run: web" not in out
+    out = kubectl("run s --image=busybox --restart=Never --dry-run=client -o yaml -- sleep 10")
+    assert "  - args:\n    - sleep\n    - \"10\"\n" in out and "run: s" in out
+    assert kubectl("run x", rc=1) == 'error: required flag(s) "image" not set\n'
+    assert kubectl("run x --image=busybox --rm", rc=1) == "error: --rm should only be used for attached containers\n"
+    assert kubectl("run x --image=busybox -t", rc=1) == "error: -i/--stdin is required for containers with -t/--tty=true\n"
+    assert kubectl("run web --image=nginx", rc=1) == 'Error from server (AlreadyExists): pods "web" already exists\n'
+
+
+def test_run_attached_command_prints_its_output_and_rm_deletes(cluster, kubectl):
+    kubectl("apply -f step09-deploy.yml")
+    kubectl("apply -f step09-svc.yml")
+    cluster.advance(30)
+    out = kubectl("run -i --rm probe --image=busybox --restart=Never -- wget -qO- web-service")
+    assert "<title>Welcome to nginx!</title>" in out and out.endswith('pod "probe" deleted\n')
+    start = cluster.clock.now()
+    out = kubectl("run -it ghost --image=busybox:9.9 --restart=Never -- sh", rc=1)
+    assert out == "error: timed out waiting for the condition\n" and cluster.clock.now() - start == 60
+
+
+def test_exec_output_exit_codes_and_errors(cluster, kubectl):
+    kubectl("run bb --image=busybox --restart=Never -- sleep 3600")
+    assert kubectl("exec bb -- echo hi", rc=1).startswith("error: unable to upgrade connection: container not found")
+    cluster.advance(20)
+    assert kubectl("exec bb -- echo hi") == "hi\n"
+    assert kubectl("exec bb -- sh -c 'echo out; exit 4'", rc=4) == "out\ncommand terminated with exit code 4\n"
+    assert kubectl("exec bb ls", rc=1).startswith("error: exec [POD] [COMMAND] is not supported anymore.")
+    assert kubectl("exec bb", rc=1) == "error: you must specify at least one command for the container\n"
+    assert kubectl("exec nope -- ls", rc=1) == 'Error from server (NotFound): pods "nope" not found\n'
+    assert kubectl("exec bb -- sh") == ""  # no stdin: the shell reads EOF and exits
+
+
+def test_logs_choices_and_refusals(cluster, kubectl):
+    kubectl("run bb --image=busybox --restart=Never -- sleep 3600")
+    assert kubectl("logs bb", rc=1) == \
+        'Error from server (BadRequest): container "bb" in pod "bb" is waiting to start: ContainerCreating\n'
+    cluster.advance(20)
+    pod = cluster.store.peek("Pod", "default", "bb")
+    for i in range(5):
+        cluster.runtime.log(pod["metadata"]["uid"], "bb", f"line {i}")
+    assert kubectl("logs bb") == "".join(f"line {i}\n" for i in range(5))
+    assert kubectl("logs bb --tail=2") == "line 3\nline 4\n"
+    assert kubectl("logs bb -c other", rc=1) == "Error from server (BadRequest): container other is not valid for pod bb\n"
+    assert kubectl("logs bb -p", rc=1) == \
+        'Error from server (BadRequest): previous terminated container "bb" in pod "bb" not found\n'
+    assert kubectl("logs", rc=1).startswith("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.")
+
+
+def test_logs_of_a_deployment_and_of_a_bad_image(cluster, kubectl):
+    kubectl("apply -f step09-deploy.yml")
+    cluster.advance(30)
+    assert kubectl("logs deploy/web-deploy").startswith("Found 3 pods, using pod/web-deploy-")
+    kubectl("run bad --image=nginx:0.0.0-nope")
+    cluster.advance(20)
+    assert kubectl("logs bad", rc=1) == \
+        'Error from server (BadRequest): container "bad" in pod "bad" is waiting to start: trying and failing to pull image\n'
+
+
+def test_combined_shorthand_flags(cluster, kubectl):
+    out = kubectl("run -it --rm t --image=busybox --restart=Never -- sh")
+    assert out == "If you don't see a command prompt, try pressing enter.\n"
+    assert "tty: true" in kubectl("get pod t -o yaml")
