@@ -219,3 +219,35 @@ def test_load_balancer_pending_until_the_pool_is_switched_on(cluster: Cluster, k
     cluster.api.create(doc)
     cluster.advance(30)
     assert "<pending>" in kubectl("get svc late")
+
+
+def test_pods_older_than_the_service_leave_it_when_scaled_down(cluster: Cluster, kubectl) -> None:
+    apply(cluster, DEPLOY.replace("REPLICAS", "3"))
+    apply(cluster, "apiVersion: v1\nkind: Pod\nmetadata: {name: solo, labels: {app: web}}\nspec:\n  containers:\n"
+                   "  - name: c\n    image: nginx\n    ports: [{name: http, containerPort: 80}]\n")
+    cluster.advance(60)
+    apply(cluster, SVC)
+    assert len(ep_ips(cluster)[0]) == 4
+    # relabelling a pod that was there before the Service takes it out
+    solo = cluster.store.get("Pod", "default", "solo")
+    solo["metadata"]["labels"] = {"app": "elsewhere"}
+    cluster.api.replace(solo)
+    cluster.settle()
+    assert solo["status"]["podIP"] not in ep_ips(cluster)[0]
+    assert len(ep_ips(cluster)[0]) == 3
+    kubectl("scale deploy web --replicas=1")
+    cluster.settle()
+    assert len(ep_ips(cluster)[0]) == 1  # the two being deleted left at once
+    cluster.advance(60)
+    assert len(ep_ips(cluster)[0]) == 1
+    assert sum(len(s["endpoints"] or []) for s in slices(cluster)) == 1
+    # a selector change moves the Service to other pods
+    apply(cluster, "apiVersion: v1\nkind: Pod\nmetadata: {name: other, labels: {app: other}}\nspec:\n  containers:\n"
+                   "  - name: c\n    image: nginx\n    ports: [{name: http, containerPort: 80}]\n")
+    cluster.advance(60)
+    apply(cluster, SVC.replace("selector: {app: web}", "selector: {app: other}"))
+    other = cluster.store.get("Pod", "default", "other")
+    assert ep_ips(cluster)[0] == [other["status"]["podIP"]]
+    cluster.api.delete("Pod", "default", "other")
+    cluster.settle()
+    assert ep_ips(cluster) == ([], [])

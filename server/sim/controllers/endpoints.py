@@ -113,6 +113,13 @@ class SelectorIndex:
         self._pair_of[key] = pair
         self._selector[key] = sel
 
+    def claim_pods(self, key: Key, pods: list[Obj]) -> None:
+        """A Service (re)appeared or changed selector: the pods it selects now must enqueue it when
+        they change or go, even if nothing about them has changed yet."""
+        for pod in pods:
+            meta = pod["metadata"]
+            self._pod_services.setdefault(("Pod", meta.get("namespace") or "", meta["name"]), set()).add(key)
+
     def services_for(self, pod: Obj) -> set[Key]:
         meta = pod["metadata"]
         ns, labels = meta.get("namespace") or "", meta.get("labels") or {}
@@ -128,7 +135,7 @@ class SelectorIndex:
         key = event.key
         if event.type == "DELETED":
             self._pod_views.pop(key, None)
-            return self._pod_services.pop(key, set())
+            return self._pod_services.pop(key, set()) | self.services_for(event.obj)
         view = pod_view(event.obj)
         if self._pod_views.get(key) == view:
             return set()
@@ -140,6 +147,17 @@ class SelectorIndex:
         else:
             self._pod_services.pop(key, None)
         return now | before
+
+
+def watch_service(ctrl: Controller, event: WatchEvent) -> None:
+    """A Service event for a controller with a ``SelectorIndex`` (``ctrl.index``)."""
+    index: SelectorIndex = ctrl.index  # type: ignore[attr-defined]
+    obj = None if event.type == "DELETED" else event.obj
+    index.service_changed(event.key, obj)
+    sel = ((obj or {}).get("spec") or {}).get("selector")
+    if sel:
+        index.claim_pods(event.key, ctrl.store.scan("Pod", event.key[1], selector=sel))
+    ctrl.enqueue(event.key)
 
 
 class EndpointsController(Controller):
@@ -161,8 +179,7 @@ class EndpointsController(Controller):
     def on_event(self, event: WatchEvent) -> None:
         kind = event.obj["kind"]
         if kind == "Service":
-            self.index.service_changed(event.key, None if event.type == "DELETED" else event.obj)
-            self.enqueue(event.key)
+            watch_service(self, event)
         elif kind == "Pod":
             for key in sorted(self.index.pod_event(event)):
                 self.enqueue(key)

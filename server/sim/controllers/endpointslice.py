@@ -34,6 +34,7 @@ from .endpoints import (
     ip_sort_key,
     pod_ready,
     resolve_target_port,
+    watch_service,
 )
 
 if TYPE_CHECKING:
@@ -68,8 +69,7 @@ class EndpointSliceController(Controller):
         obj = event.obj
         kind = obj["kind"]
         if kind == "Service":
-            self.index.service_changed(event.key, None if event.type == "DELETED" else obj)
-            self.enqueue(event.key)
+            watch_service(self, event)
         elif kind == "Pod":
             for key in sorted(self.index.pod_event(event)):
                 self.enqueue(key)
