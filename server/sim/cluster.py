@@ -18,7 +18,6 @@ from .clock import DEFAULT_START, Clock
 from .controllers import Controller, Manager
 from .events import Recorder
 from .net.traffic import TrafficLog
-from .net.traffic import TrafficLog
 from .registry import Registry
 from .runtime import Runtime
 from .store import Store
@@ -47,10 +46,6 @@ class Cluster:
         self.workspace: dict[str, str] = {}
         #: what the container runtime knows that the API objects don't (env, logs, files)
         self.runtime = Runtime()
-        #: requests the simulated apps served, for the page's animation (net/traffic.py)
-        self.traffic = TrafficLog()
-        #: node pairs whose overlay (pod network) link is broken (net/faults.py)
-        self.broken_links: set[tuple[str, str]] = set()
         #: requests the simulated apps served, for the page's animation (net/traffic.py)
         self.traffic = TrafficLog()
         #: node pairs whose overlay (pod network) link is broken (net/faults.py)
