@@ -963,6 +963,7 @@ class KubeletController(Controller):
             agent.ipam.release(rt.ip)
         self.crash_backoff.forget_prefix(rt.uid + "_")
         self.pull_backoff.forget_prefix(rt.uid + "_")
+        self.cluster.runtime.forget(rt.uid)  # the pod object is gone (or replaced): so are its logs
 
     # -- user actions ------------------------------------------------------------------------------
     def kill_container(self, pod_namespace: str, pod_name: str, container_name: str) -> None:

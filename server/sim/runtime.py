@@ -29,23 +29,24 @@ class Instance:
 
 class Runtime:
     def __init__(self) -> None:
-        self._current: dict[tuple[str, str], Instance] = {}
-        self._previous: dict[tuple[str, str], Instance] = {}
+        # pod uid -> container name -> instance (by pod, so a pod's removal costs its own size)
+        self._current: dict[str, dict[str, Instance]] = {}
+        self._previous: dict[str, dict[str, Instance]] = {}
 
     def start(self, pod_uid: str, container: str, *, env: dict[str, str] | None = None,
               files: dict[str, str] | None = None, now: float = 0.0) -> Instance:
-        key = (pod_uid, container)
-        if key in self._current:
-            self._previous[key] = self._current[key]
+        current = self._current.setdefault(pod_uid, {})
+        if container in current:
+            self._previous.setdefault(pod_uid, {})[container] = current[container]
         inst = Instance(env=dict(env or {}), files=dict(files or {}), started_at=now)
-        self._current[key] = inst
+        current[container] = inst
         return inst
 
     def get(self, pod_uid: str, container: str, previous: bool = False) -> Instance | None:
-        return (self._previous if previous else self._current).get((pod_uid, container))
+        return (self._previous if previous else self._current).get(pod_uid, {}).get(container)
 
     def log(self, pod_uid: str, container: str, line: str) -> None:
-        inst = self._current.get((pod_uid, container))
+        inst = self.get(pod_uid, container)
         if inst is None:
             inst = self.start(pod_uid, container)
         inst.logs.append(line)
@@ -54,6 +55,5 @@ class Runtime:
 
     def forget(self, pod_uid: str) -> None:
         """The pod is gone: its containers' state goes with it."""
-        for store in (self._current, self._previous):
-            for key in [k for k in store if k[0] == pod_uid]:
-                del store[key]
+        self._current.pop(pod_uid, None)
+        self._previous.pop(pod_uid, None)

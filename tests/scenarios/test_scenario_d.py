@@ -11,8 +11,6 @@ import pytest
 from server.sim.clock import DEFAULT_START
 from server.web import create_app
 
-pytest.importorskip("server.kubectl.verbs.expose", reason="kubectl expose lands with the services work")
-
 GREETING = re.compile(r"^Hello Kubernetes bootcamp! \| Running on: (kubernetes-bootcamp-[a-z0-9]+-[a-z0-9]{5}) "
                       r"\| v=(\d+)\n$")
 
