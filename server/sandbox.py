@@ -6,7 +6,7 @@ to it, and the journal of operations that changed it) and ``Sandboxes`` (the reg
 state-changing operation goes through ``Sandbox.execute`` so that the live path and the replay
 path are the same code: ``run`` (a command line with stdin), ``apply`` (the editor's text),
 ``advance`` (to an absolute simulated time), ``clock`` (speed/pause), ``fail``/``recover`` (a
-node's machine), ``kill`` (a container). A sandbox not in memory is rebuilt lazily, on first
+node's machine), ``add-node``/``remove-node`` (a worker joins / leaves), ``kill`` (a container). A sandbox not in memory is rebuilt lazily, on first
 access, by replaying its journal on a fresh cluster with the same seed and start time — the
 simulation is deterministic, so the result is the same state byte for byte.
 
@@ -30,6 +30,7 @@ from .kubectl import run as kubectl_run
 from .persist import Journal
 from .shell.host import HostShell, stateful
 from .shell.session import Sessions
+from .sim.api import ApiError
 from .sim.cluster import Cluster
 
 log = logging.getLogger(__name__)
@@ -39,10 +40,16 @@ MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 #: lock, and the request, for a long time); clients step repeatedly for more
 MAX_ADVANCE = 3600.0
 MIN_SPEED, MAX_SPEED = 1, 100
+#: the most nodes (machines) a sandbox may have: room on the canvas, and a bound on the work
+MAX_NODES = 12
 
 
 class NotFoundError(Exception):
     """The thing an operation names (node, pod, container) does not exist."""
+
+
+class ConflictError(Exception):
+    """The operation clashes with what exists (a node of that name, the control plane)."""
 
 
 def repo_root() -> Path:
@@ -175,6 +182,11 @@ class Sandbox:
             if kind == "recover":
                 self.cluster.recover_node(op["node"])
                 return None
+            if kind == "add-node":
+                self.cluster.add_node(op["node"])
+                return None
+            if kind == "remove-node":
+                return self._remove_node(op["node"])
             if kind == "kill":
                 kubelet = self.cluster.controller("kubelet")
                 kubelet.kill_container(op["namespace"], op["pod"], op["container"])  # type: ignore[attr-defined]
@@ -294,6 +306,68 @@ class Sandbox:
     def _require_machine(self, name: str) -> None:
         if name not in self.cluster.machines:
             raise NotFoundError(f'nodes "{name}" not found')
+
+    # -- adding and removing nodes ---------------------------------------------------------------
+    # Checked here, before anything is journalled, so a refused request leaves no trace; the
+    # journal holds the resolved name, so a replay never depends on which default was free.
+    def add_node(self, name: str | None = None) -> str:
+        """A worker joins (``kubeadm join``): ``name`` or the first free ``nodeN``. Raises
+        ``ValueError`` with the apiserver's wording for a bad name, ``ConflictError`` when taken."""
+        with self.lock:
+            if not name:
+                name = self._free_node_name()
+            if name in self.cluster.machines and self.cluster.store.peek("Node", "", name) is None:
+                # ``kubectl delete node`` removes the object, not the computer behind it
+                raise ConflictError(f'a machine named "{name}" is still running (its Node object was '
+                                    "deleted): remove it first")
+            if len(self.cluster.machines) >= MAX_NODES:
+                raise ConflictError(f"this playground runs at most {MAX_NODES} nodes: remove one first")
+            try:
+                # the registration the kubelet would make, validated by the apiserver (dry run)
+                self.cluster.api.create({"apiVersion": "v1", "kind": "Node", "metadata": {"name": name}},
+                                        dry_run=True)
+            except ApiError as e:
+                if e.code == 409:
+                    raise ConflictError(e.message) from e
+                raise ValueError(e.message) from e
+            self.execute({"op": "add-node", "node": name})
+            return name
+
+    def _free_node_name(self) -> str:
+        n = 1
+        while f"node{n}" in self.cluster.machines or self.cluster.store.peek("Node", "", f"node{n}") is not None:
+            n += 1
+        return f"node{n}"
+
+    def remove_node(self, name: str) -> None:
+        """The Node object is deleted and its machine goes away; the pods bound to it are left to
+        the pod garbage collector (force-deleted 40 s after it notices), as in a real cluster."""
+        with self.lock:
+            node = self.cluster.store.peek("Node", "", name)
+            if node is None and name not in self.cluster.machines:
+                raise NotFoundError(f'nodes "{name}" not found')
+            if self._control_plane(name, node):
+                raise ConflictError(f'node "{name}" runs the control plane (kube-apiserver, etcd, the '
+                                    "scheduler and the controllers): the cluster cannot go on without it, "
+                                    "so it cannot be removed")
+            self.execute({"op": "remove-node", "node": name})
+
+    def _control_plane(self, name: str, node: dict | None) -> bool:
+        labels = ((node or {}).get("metadata") or {}).get("labels") or {}
+        return ("node-role.kubernetes.io/control-plane" in labels
+                or self.cluster.store.peek("Pod", "kube-system", f"kube-apiserver-{name}") is not None)
+
+    def _remove_node(self, name: str) -> None:
+        self.cluster.remove_node(name)
+        # a machine that is gone has no overlay links left to be broken
+        try:
+            faults = _net().faults
+            for a, b in sorted(faults.broken(self.cluster)):
+                if name in (a, b):
+                    faults.heal_link(self.cluster, a, b)
+        except NotImplementedError:
+            pass
+        self.cluster.settle()
 
     def kill_container(self, namespace: str, pod: str, container: str) -> None:
         with self.lock:

@@ -12,6 +12,10 @@ when a request field is missing or wrong):
   the editor should mark the document or the YAML error);
 - ``POST …/<id>/clock`` ``{"advance": s}`` | ``{"speed": n}`` | ``{"paused": b}`` → the clock's state;
 - ``POST …/<id>/nodes/<name>/fail`` and ``/recover`` → 200, or 404 for no such node;
+- ``POST …/<id>/nodes`` ``{"name"?}`` → 201 ``{"node"}``: a worker joins (the first free ``nodeN``
+  without a name); 400 for a name that is no DNS-1123 subdomain, 409 when it exists;
+- ``DELETE …/<id>/nodes/<name>`` → 200 (the Node is deleted and its machine gone; PodGC
+  force-deletes its pods later), 404 for no such node, 409 for the control plane;
 - ``POST …/<id>/pods/<ns>/<name>/containers/<c>/kill`` → 200, or 404;
 - ``GET …/<id>/objects`` → ``{"rv", "objects", "clock"}`` (every object, Leases and Events too);
 - ``GET …/<id>/examples`` → ``{"examples": [{"path", "text"}]}``.
@@ -28,7 +32,7 @@ import math
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from ..sandbox import MAX_ADVANCE, MAX_SPEED, MIN_SPEED, NotFoundError, Sandbox, Sandboxes
+from ..sandbox import MAX_ADVANCE, MAX_SPEED, MIN_SPEED, ConflictError, NotFoundError, Sandbox, Sandboxes
 from .live import Hub
 
 bp = Blueprint("api", __name__, url_prefix="/api/sandboxes")
@@ -94,6 +98,11 @@ def field_error(e: FieldError) -> tuple[Response, int]:
 @bp.errorhandler(NotFoundError)
 def not_found(e: NotFoundError) -> tuple[Response, int]:
     return jsonify(error=str(e)), 404
+
+
+@bp.errorhandler(ConflictError)
+def conflict(e: ConflictError) -> tuple[Response, int]:
+    return jsonify(error=str(e)), 409
 
 
 @bp.errorhandler(NotImplementedError)
@@ -178,6 +187,30 @@ def recover_node(sandbox_id: str, name: str) -> Response:
     sandbox.recover_node(name)
     _hub().pump(sandbox)
     return jsonify(node=name, up=True)
+
+
+@bp.post("/<sandbox_id>/nodes")
+def add_node(sandbox_id: str) -> tuple[Response, int]:
+    sandbox = _sandbox(sandbox_id)
+    # no body at all is fine too (``curl -X POST …/nodes``): the first free nodeN joins
+    data = _body() if request.get_data(cache=True) else {}
+    name = data.get("name")
+    if name is not None and not isinstance(name, str):
+        raise FieldError("name", 'field "name" must be a string (or left out for the next free nodeN)')
+    try:
+        added = sandbox.add_node(name or None)
+    except ValueError as e:
+        raise FieldError("name", str(e)) from e
+    _hub().pump(sandbox)
+    return jsonify(node=added, up=True), 201
+
+
+@bp.delete("/<sandbox_id>/nodes/<name>")
+def remove_node(sandbox_id: str, name: str) -> Response:
+    sandbox = _sandbox(sandbox_id)
+    sandbox.remove_node(name)
+    _hub().pump(sandbox, network=True)
+    return jsonify(node=name, removed=True)
 
 
 @bp.post("/<sandbox_id>/pods/<namespace>/<name>/containers/<container>/kill")

@@ -23,7 +23,9 @@ def test_restart_rebuilds_the_same_objects(make_app):
         hub.tick(sandbox)  # the live clock: 1 simulated second per tick at ×10
     assert client.post(f"{api}/pods/default/test1/containers/busybox/kill").status_code == 200
     client.post(f"{api}/nodes/node1/fail")
+    assert client.post(f"{api}/nodes", json={}).status_code == 201  # node3 joins
     client.post(f"{api}/clock", json={"advance": 100.25})
+    assert client.delete(f"{api}/nodes/node3").status_code == 200
     client.post(f"{api}/run", json={"command": "kubectl scale deployment web-deploy --replicas=5"})
     client.post(f"{api}/clock", json={"advance": 20, "paused": True})
     before = client.get(f"{api}/objects")
