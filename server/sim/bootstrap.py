@@ -23,6 +23,7 @@ import hashlib
 from typing import TYPE_CHECKING, Any
 
 from . import defaults
+from .clock import micro_time
 from .store import Obj
 
 if TYPE_CHECKING:
@@ -114,13 +115,6 @@ FLANNEL_NET_CONF = """{
 def _ts(cluster: Cluster, offset: float) -> str:
     """An RFC 3339 timestamp ``offset`` seconds after the lab was created."""
     return cluster.clock.iso(cluster.clock.now() - LAB_AGE + offset)
-
-
-def micro_time(t: float) -> str:
-    """metav1.MicroTime as Leases carry it: ``2025-03-03T13:00:10.000000Z``."""
-    from datetime import UTC, datetime
-
-    return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _create(cluster: Cluster, obj: Obj, *, default: bool = True) -> Obj:

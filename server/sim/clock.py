@@ -41,6 +41,11 @@ def parse_time(ts: str | None) -> float | None:
     return datetime.fromisoformat(ts.replace("Z", "+00:00")).timestamp()
 
 
+def micro_time(t: float) -> str:
+    """metav1.MicroTime, as Leases carry it: ``2025-03-03T13:00:10.000000Z``."""
+    return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 class Clock:
     def __init__(self, start: float = DEFAULT_START, seed: int = 0) -> None:
         self._now = float(start)

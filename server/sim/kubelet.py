@@ -28,9 +28,9 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from .clock import micro_time
 from .controllers import Controller
 from .registry import FOREVER, Image, Process, Registry, normalize, split_ref
 from .store import Key, Obj, WatchEvent
@@ -95,11 +95,6 @@ FAST = Timings(
 
 
 # -- small helpers -----------------------------------------------------------------------------
-def micro_time(t: float) -> str:
-    """RFC 3339 with microseconds (metav1.MicroTime), as Lease renewTime is written."""
-    return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 def go_duration(seconds: float) -> str:
     """Go's time.Duration.String() of a duration truncated to milliseconds (``1.234s``, ``5m0s``)."""
     ms = int(seconds * 1000 + 1e-6)
