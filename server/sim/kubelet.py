@@ -30,8 +30,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .admission import qos_class
 from .clock import micro_time
 from .controllers import Controller
+from .defaults import image_pull_policy
 from .registry import FOREVER, Image, Process, Registry, normalize, split_ref
 from .store import Key, Obj, WatchEvent
 
@@ -106,31 +108,6 @@ def go_duration(seconds: float) -> str:
     m, rem = divmod(rem, 60_000)
     secs = f"{rem // 1000}.{rem % 1000:03d}".rstrip("0").rstrip(".") + "s"
     return (f"{h}h" if h else "") + (f"{m}m" if h or m else "") + secs
-
-
-def default_pull_policy(image: str) -> str:
-    if "@" in image:
-        return "IfNotPresent"
-    _repo, tag = split_ref(normalize(image))
-    return "Always" if tag == "latest" else "IfNotPresent"
-
-
-def qos_class(spec: dict) -> str:
-    containers = list(spec.get("containers") or []) + list(spec.get("initContainers") or [])
-    requests_any = limits_all = False
-    guaranteed = True
-    for c in containers:
-        res = c.get("resources") or {}
-        req, lim = res.get("requests") or {}, res.get("limits") or {}
-        if req or lim:
-            requests_any = True
-        for r in ("cpu", "memory"):
-            if r not in lim or (r in req and req[r] != lim[r]):
-                guaranteed = False
-        limits_all = True
-    if not requests_any:
-        return "BestEffort"
-    return "Guaranteed" if guaranteed and limits_all else "Burstable"
 
 
 class Backoff:
@@ -604,7 +581,7 @@ class KubeletController(Controller):
         rt.busy = True
         c.phase = "starting"
         ref = c.spec.get("image", "")
-        policy = c.spec.get("imagePullPolicy") or default_pull_policy(ref)
+        policy = c.spec.get("imagePullPolicy") or image_pull_policy(ref)
         machine = self.cluster.machines[rt.node]
         norm = normalize(ref) if ref else ""
         present = norm in machine.images or ref in machine.images
