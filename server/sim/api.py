@@ -171,7 +171,10 @@ class Api:
                     ref for ref in dep["metadata"].get("ownerReferences", []) if ref["uid"] != obj["metadata"]["uid"]
                 ]
                 self.store.update(dep)
-        if kind == "Pod" and grace_period != 0 and (obj.get("spec") or {}).get("nodeName"):
+        # podStrategy.CheckGracefulDelete: an unscheduled pod, or one whose containers have all
+        # terminated for good (Succeeded/Failed), has nothing to stop and goes at once.
+        if (kind == "Pod" and grace_period != 0 and (obj.get("spec") or {}).get("nodeName")
+                and (obj.get("status") or {}).get("phase") not in ("Succeeded", "Failed")):
             meta = obj["metadata"]
             if meta.get("deletionTimestamp"):
                 return obj

@@ -379,6 +379,18 @@ def test_pod_deleted_before_it_started_and_unscheduled_pod_go_at_once(cluster):
     assert cluster.store.peek("Pod", "default", "young") is None
 
 
+def test_completed_pod_on_a_halted_machine_is_deleted_at_once(cluster):
+    # the apiserver deletes terminated pods without a grace period: nothing is left to stop, so a
+    # Completed pod never shows Terminating, even when its node's kubelet is gone
+    make_pod(cluster, "job", "busybox:1.36", restartPolicy="Never",
+             containers=[{"name": "job", "image": "busybox:1.36", "command": ["true"]}])
+    cluster.advance(30)
+    assert kubectl_status(cluster, "job") == "Completed"
+    cluster.fail_node("node1")
+    cluster.api.delete("Pod", "default", "job")
+    assert cluster.store.peek("Pod", "default", "job") is None
+
+
 def test_pod_ips_are_unique_within_the_node_cidr_and_not_reused_while_in_use(cluster):
     for i in range(6):
         make_pod(cluster, f"p{i}", node="node1" if i % 2 == 0 else "node2")
