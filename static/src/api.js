@@ -41,6 +41,8 @@ export class Sandbox {
 
   post(path, body = {}) { return request('POST', this.url(path), body); }
 
+  delete(path) { return request('DELETE', this.url(path)); }
+
   /** The sandbox of this tab: the stored one if the server still knows it, else a fresh one. */
   static async open() {
     const stored = sessionStorage.getItem(KEY);

@@ -101,6 +101,25 @@ async function start() {
     canvas.setNetwork(msg.network);
   };
 
+  // "Add node": a worker joins (the server picks the first free nodeN); it shows up as a delta.
+  const addNode = document.createElement('button');
+  addNode.type = 'button';
+  addNode.id = 'add-node';
+  addNode.className = 'btn btn-small';
+  addNode.textContent = 'Add node';
+  addNode.title = 'A new worker joins the cluster (kubeadm join)';
+  addNode.addEventListener('click', async () => {
+    addNode.disabled = true;
+    try {
+      await sandbox.post('/nodes', {});
+    } catch (e) {
+      notify(`add node: ${e.message}`);
+    } finally {
+      addNode.disabled = false;
+    }
+  });
+  $('.cluster-pane .pane-head h2').after(addNode);
+
   const editor = new YamlEditor({
     mount: $('#editor'), select: $('#examples'), applyButton: $('#apply'), results: $('#apply-results'),
   }, sandbox);

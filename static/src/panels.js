@@ -3,7 +3,9 @@
  *
  * Owns: the popover's content and focus handling (Escape or a click outside closes it and
  * focus returns to the opener). Node menu: Fail node / Recover node (`POST /nodes/<n>/fail|recover`)
- * and Cordon / Uncordon (kubectl, through the terminal so the command is visible). Pod panel:
+ * and Cordon / Uncordon (kubectl, through the terminal so the command is visible), Remove node
+ * (`DELETE /nodes/<n>`, after a confirmation in the same popover; not offered for the control
+ * plane, which the server refuses too). Pod panel:
  * name, namespace, node, IP, status, containers with state and restarts; Delete runs
  * `kubectl delete pod` in the terminal, Kill container posts `/pods/<ns>/<name>/containers/<c>/kill`.
  * The panel re-renders from the mirror while open, so the status shown follows the cluster.
@@ -93,6 +95,7 @@ export class Panels {
     const halted = this.halted.has(name);
     const status = node ? nodeStatus(node) : 'gone';
     const cordoned = node && node.spec && node.spec.unschedulable;
+    const controlPlane = !!(node && node.metadata.labels && 'node-role.kubernetes.io/control-plane' in node.metadata.labels);
     const item = (label, action, disabled) => el('button', {
       type: 'button', role: 'menuitem', class: 'menuitem', disabled: disabled || undefined,
       onclick: async () => { this.close(); await action(); },
@@ -103,6 +106,12 @@ export class Panels {
       cordoned
         ? item('Uncordon', () => this.terminal.run(`kubectl uncordon ${name}`))
         : item('Cordon', () => this.terminal.run(`kubectl cordon ${name}`)),
+      el('button', {
+        type: 'button', role: 'menuitem', class: 'menuitem',
+        disabled: controlPlane || undefined,
+        title: controlPlane ? 'The control plane runs the cluster: it cannot be removed' : undefined,
+        onclick: () => this.confirmRemove(name),
+      }, 'Remove node'),
     );
     this.root.replaceChildren(
       el('div', { class: 'pop-head' }, el('strong', {}, name), el('span', { class: 'muted' }, halted ? `${status} · halted` : status)),
@@ -124,6 +133,36 @@ export class Panels {
       this.onHaltedChange();
     } catch (e) {
       this.onError(`${action} ${name}: ${e.message}`);
+    }
+  }
+
+  /** Removing a node cannot be undone: the menu turns into a confirmation (Cancel focused). */
+  confirmRemove(name) {
+    if (!this.current) return;
+    this.current = { ...this.current, type: 'confirm' };
+    const cancel = el('button', { type: 'button', class: 'btn', onclick: () => this.close() }, 'Cancel');
+    const text = `${name} leaves the cluster: its Node object is deleted and its machine shut down. `
+      + 'The pods bound to it are force-deleted by the pod garbage collector about 40 s later, '
+      + 'and their controllers create replacements on the other nodes.';
+    this.root.replaceChildren(el('div', {
+      role: 'alertdialog', 'aria-label': `Remove node ${name}?`, 'aria-describedby': 'remove-node-text', class: 'dialog',
+    },
+    el('div', { class: 'pop-head' }, el('strong', {}, `Remove node ${name}?`)),
+    el('p', { id: 'remove-node-text', class: 'muted' }, text),
+    el('div', { class: 'actions' },
+      el('button', { type: 'button', class: 'btn btn-danger', onclick: () => { this.close(); this.removeNode(name); } }, `Remove ${name}`),
+      cancel)));
+    this.position(this.current.opener);
+    cancel.focus();
+  }
+
+  async removeNode(name) {
+    try {
+      await this.sandbox.delete(`/nodes/${encodeURIComponent(name)}`);
+      // a name that joins again later is a fresh machine, not a halted one
+      if (this.halted.delete(name)) this.onHaltedChange();
+    } catch (e) {
+      this.onError(`remove ${name}: ${e.message}`);
     }
   }
 
