@@ -120,7 +120,13 @@ def parse(cluster: Cluster, argv: list[str], stdin: str = "") -> tuple[Command, 
     if cmd is None:
         if not words:
             raise KubectlError(USAGE, 0)
-        raise KubectlError(f'Error: unknown command "{words[0]}" for "kubectl"')
+        if words[0] in GROUP_HELP:
+            # cmdutil.DefaultSubCommandRun: a group without its sub-command prints its help
+            if len(words) == 1:
+                raise KubectlError(GROUP_HELP[words[0]])
+            raise KubectlError(f'error: unknown command "{words[1]}"\n'
+                               f"See 'kubectl {words[0]} -h' for help and examples")
+        raise KubectlError(f'Error: unknown command "{words[0]}" for "kubectl"{_suggestions(words[0])}')
     specs = {f.name: f for f in (*cmd.flags, *GLOBAL_FLAGS)}
     shorts = {f.short: f for f in (*cmd.flags, *GLOBAL_FLAGS) if f.short}
     flags: dict[str, Any] = {f.name: f.default for f in cmd.flags}
@@ -206,6 +212,94 @@ def _command_words(argv: list[str]) -> list[str]:
         i += 1
     return out
 
+
+#: kubectl's top-level commands in the order ``NewKubectlCommand`` adds them (cobra suggests in
+#: this order), including those kubeplay does not serve: a typo suggests what kubectl would.
+KUBECTL_COMMANDS = (
+    "create", "expose", "run", "set", "explain", "get", "edit", "delete", "rollout", "scale", "autoscale",
+    "certificate", "cluster-info", "top", "cordon", "uncordon", "drain", "taint", "describe", "logs", "attach",
+    "exec", "port-forward", "proxy", "cp", "auth", "debug", "events", "diff", "apply", "patch", "replace", "wait",
+    "kustomize", "label", "annotate", "completion", "config", "plugin", "version", "api-versions",
+    "api-resources", "options",
+)
+
+
+def _levenshtein(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def _suggestions(typed: str) -> str:
+    """cobra's ``findSuggestions``: commands within Levenshtein distance 2 (case-insensitive) or
+    starting with what was typed, as the "Did you mean this?" block (empty when none)."""
+    low = typed.lower()
+    found = [c for c in KUBECTL_COMMANDS if _levenshtein(low, c) <= 2 or c.startswith(low)]
+    if not found:
+        return ""
+    return "\n\nDid you mean this?\n" + "".join(f"\t{c}\n" for c in found) + "\n"
+
+
+#: what a command group without its sub-command prints (kubectl v1.32's help), exit code 1
+GROUP_HELP = {
+    "rollout": """Manage the rollout of one or many resources.
+        |
+ Valid resource types include:
+
+  *  deployments
+  *  daemonsets
+  *  statefulsets
+
+Examples:
+  # Rollback to the previous deployment
+  kubectl rollout undo deployment/abc
+  |
+  # Check the rollout status of a daemonset
+  kubectl rollout status daemonset/foo
+  |
+  # Restart a deployment
+  kubectl rollout restart deployment/abc
+  |
+  # Restart deployments with the 'app=nginx' label
+  kubectl rollout restart deployment --selector=app=nginx
+
+Available Commands:
+  history       View rollout history
+  pause         Mark the provided resource as paused
+  restart       Restart a resource
+  resume        Resume a paused resource
+  status        Show the status of the rollout
+  undo          Undo a previous rollout
+
+Usage:
+  kubectl rollout SUBCOMMAND [options]
+
+Use "kubectl rollout <command> --help" for more information about a given command.
+Use "kubectl options" for a list of global command-line options (applies to all commands).
+""".replace("|\n", "\n"),  # "|" ends the lines whose trailing blanks kubectl prints
+    "set": """Configure application resources.
+
+ These commands help you make changes to existing application resources.
+
+Available Commands:
+  env              Update environment variables on a pod template
+  image            Update the image of a pod template
+  resources        Update resource requests/limits on objects with pod templates
+  selector         Set the selector on a resource
+  serviceaccount   Update the service account of a resource
+  subject          Update the user, group, or service account in a role binding or cluster role binding
+
+Usage:
+  kubectl set SUBCOMMAND [options]
+
+Use "kubectl set <command> --help" for more information about a given command.
+Use "kubectl options" for a list of global command-line options (applies to all commands).
+""",
+}
 
 USAGE = """kubectl controls the Kubernetes cluster manager.
 
