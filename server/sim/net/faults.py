@@ -24,33 +24,24 @@ def _pair(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a < b else (b, a)
 
 
-def _links(cluster: Cluster) -> set[tuple[str, str]]:
-    links = getattr(cluster, "broken_links", None)
-    if links is None:
-        links = set()
-        cluster.broken_links = links  # type: ignore[attr-defined]
-    return links
-
-
 def break_link(cluster: Cluster, a: str, b: str) -> None:
     """Break the overlay between nodes ``a`` and ``b`` (both directions)."""
     for n in (a, b):
         if cluster.store.peek("Node", "", n) is None:
             raise KeyError(f'nodes "{n}" not found')
-    _links(cluster).add(_pair(a, b))
+    cluster.broken_links.add(_pair(a, b))
 
 
 def heal_link(cluster: Cluster, a: str, b: str) -> None:
-    _links(cluster).discard(_pair(a, b))
+    cluster.broken_links.discard(_pair(a, b))
 
 
 def broken(cluster: Cluster) -> list[tuple[str, str]]:
     """The broken pairs, sorted (each pair sorted too)."""
-    return sorted(_links(cluster))
+    return sorted(cluster.broken_links)
 
 
 def is_broken(cluster: Cluster, a: str, b: str) -> bool:
     if a == b:
         return False
-    links = getattr(cluster, "broken_links", None)
-    return bool(links) and _pair(a, b) in links  # type: ignore[operator]
+    return bool(cluster.broken_links) and _pair(a, b) in cluster.broken_links
