@@ -172,6 +172,8 @@ class Store:
         node = (obj.get("spec") or {}).get("nodeName") if kind == "Pod" else None
         if node and node in self._by_node:
             self._by_node[node].discard(key)
+            if not self._by_node[node]:
+                del self._by_node[node]
 
     # -- reads -------------------------------------------------------------------------------
     def get(self, kind: str, namespace: str, name: str) -> Obj | None:
