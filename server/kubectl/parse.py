@@ -81,6 +81,14 @@ class Command:
 
 COMMANDS: dict[str, Command] = {}
 
+#: pflag's ``NoOptDefVal`` of kubectl's string flags that may stand alone: the value a bare
+#: ``--dry-run`` (the deprecated boolean form tutorials still use), ``--cascade`` or ``--validate`` has
+NO_OPT_DEFAULTS = {"dry-run": "unchanged", "cascade": "background", "validate": "strict"}
+
+#: the words ``strconv.ParseBool`` accepts for a boolean flag's ``=value``
+_TRUE = ("1", "t", "T", "TRUE", "true", "True")
+_FALSE = ("0", "f", "F", "FALSE", "false", "False")
+
 
 def command(path: str, flags: list[Flag] | tuple[Flag, ...] = ()) -> Callable[[Handler], Handler]:
     def register(fn: Handler) -> Handler:
@@ -159,13 +167,21 @@ def parse(cluster: Cluster, argv: list[str], stdin: str = "") -> tuple[Command, 
                 argv = [*argv[:i], f"-{value}", *argv[i:]]
                 limit += 1
                 continue
+            # pflag names a flag in its value errors with both spellings: "-r, --replicas"
+            both = f"-{spec.short}, --{spec.name}" if spec.short else f"--{spec.name}"
             if spec.kind == "bool":
-                if eq and value.lower() in ("false", "0"):
+                if not eq or value in _TRUE:
+                    flags[spec.name] = True
+                elif value in _FALSE:
                     flags[spec.name] = False
                 else:
-                    flags[spec.name] = True
+                    raise KubectlError(f'Error: invalid argument "{value}" for "{both}" flag: '
+                                       f'strconv.ParseBool: parsing "{value}": invalid syntax\n'
+                                       f"See 'kubectl {cmd.path} --help' for usage.")
             else:
-                if not eq:
+                if not eq and spec.name in NO_OPT_DEFAULTS:
+                    value = NO_OPT_DEFAULTS[spec.name]
+                elif not eq:
                     if i >= limit:
                         need = shown if tok.startswith("--") else f"'{name}' in {tok}"
                         raise KubectlError(f"Error: flag needs an argument: {need}\n"
@@ -176,7 +192,7 @@ def parse(cluster: Cluster, argv: list[str], stdin: str = "") -> tuple[Command, 
                     try:
                         flags[spec.name] = int(value)
                     except ValueError as e:
-                        raise KubectlError(f'Error: invalid argument "{value}" for "{shown}" flag: '
+                        raise KubectlError(f'Error: invalid argument "{value}" for "{both}" flag: '
                                            f'strconv.ParseInt: parsing "{value}": invalid syntax\n'
                                            f"See 'kubectl {cmd.path} --help' for usage.") from e
                 elif spec.kind == "list":

@@ -36,7 +36,7 @@ OUTPUT_FLAGS = [Flag("output", "o", "str"), Flag("dry-run", kind="str", default=
 def dry_run_mode(inv: Invocation) -> str:
     """``none`` | ``client`` | ``server`` from ``--dry-run`` with kubectl's validation."""
     value = inv.flags.get("dry-run") or "none"
-    if value in ("true",):  # the deprecated bare --dry-run meant client
+    if value in ("true", "unchanged"):  # the deprecated boolean --dry-run (bare: "unchanged") meant client
         return "client"
     if value in ("false",):
         return "none"
