@@ -54,6 +54,17 @@ export class NetworkFx {
     this.marks = [];
     this.seen = new Set();
     this.dirty = true;
+    // What the animation did, as data attributes on the overlay canvas (a canvas has no DOM to
+    // inspect): packets launched, arrived and failed, and the waypoints of the last one launched.
+    this.stats = { launched: 0, arrived: 0, died: 0 };
+  }
+
+  publish(lastPath) {
+    const d = this.canvas.dataset;
+    d.launched = String(this.stats.launched);
+    d.arrived = String(this.stats.arrived);
+    d.died = String(this.stats.died);
+    if (lastPath !== undefined) d.lastPath = lastPath;
   }
 
   resize(w, h, dpr) {
@@ -138,10 +149,12 @@ export class NetworkFx {
   /** The polyline of a request, and where it died if it failed. */
   route(r) {
     const pts = [];
+    const via = [];
     let node = r.sourceKind === 'node' ? r.source : null;
     const L = this.view.layout;
     if (r.sourceKind === 'outside' && L && !(r.hops[0] && r.hops[0].kind === 'external')) {
       pts.push({ x: L.outside.x + L.outside.w / 2, y: L.outside.y + L.outside.h / 2 });
+      via.push('outside');
     }
     const hops = r.failedAt !== null && r.failedAt !== undefined ? (r.hops || []).slice(0, r.failedAt + 1) : (r.hops || []);
     for (const hop of hops) {
@@ -151,7 +164,10 @@ export class NetworkFx {
         if (s) node = s.data.node;
       }
       const p = this.hopPoint(hop, node);
-      if (p && !(pts.length && pts[pts.length - 1].x === p.x && pts[pts.length - 1].y === p.y)) pts.push(p);
+      if (p && !(pts.length && pts[pts.length - 1].x === p.x && pts[pts.length - 1].y === p.y)) {
+        pts.push(p);
+        via.push(hop.kind === 'pod' || hop.kind === 'service' || hop.kind === 'external' ? hop.kind : `${hop.kind}@${node}`);
+      }
     }
     if (!pts.length) return null;
     let died = null;
@@ -163,13 +179,16 @@ export class NetworkFx {
         const b = pts[pts.length - 1];
         died = { x: a.x + (b.x - a.x) * 0.6, y: a.y + (b.y - a.y) * 0.6 };
         pts[pts.length - 1] = died;
+        via[via.length - 1] = 'overlay';
       }
+      via.push('✕');
     }
-    return { pts, died };
+    return { pts, died, via: via.join(' > ') };
   }
 
   addRequests(records, now) {
     let i = 0;
+    let last;
     for (const r of records) {
       if (this.seen.has(r.id)) continue;
       this.seen.add(r.id);
@@ -183,8 +202,11 @@ export class NetworkFx {
       if (this.packets.length >= MAX_FLYING) continue;
       const len = polyLength(route.pts);
       this.packets.push({ ...route, ok: r.ok, error: r.error, start: now + i * STAGGER, dur: Math.max(MIN_DUR, len / SPEED), len });
+      this.stats.launched++;
+      last = route.via;
       i++;
     }
+    this.publish(last);
     this.dirty = true;
   }
 
@@ -209,6 +231,8 @@ export class NetworkFx {
       if (t < 0) { flying.push(p); continue; }
       if (t >= 1) {
         if (p.died) this.marks.push({ ...p.died, error: p.error || 'failed', until: now + MARK_MS });
+        this.stats[p.died ? 'died' : 'arrived']++;
+        this.publish();
         continue;
       }
       flying.push(p);

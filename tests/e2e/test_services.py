@@ -65,6 +65,11 @@ def test_service_traffic_histogram_and_a_broken_overlay(page: Page) -> None:
     recent = results.get_by_role("list", name="Recent requests").get_by_role("listitem")
     expect(recent).to_have_count(30)
     expect(recent.first).to_have_accessible_name(re.compile(rf"^request \d+ from {client} to web-service\S*: web-deploy-\S+ 200$"))
+    # and each request was animated: client pod → service VIP → kube-proxy on node1 → (node2) → pod
+    fx = page.locator("canvas.netfx")
+    expect(fx).to_have_attribute("data-launched", "30")
+    expect(fx).to_have_attribute("data-arrived", "30", timeout=15_000)
+    expect(fx).to_have_attribute("data-last-path", re.compile(r"^pod > service > kube-proxy@node1 > (node@node2 > )?pod$"))
 
     # the flannel trouble: break node1–node2; requests that cross to node2 die there
     overlay(page, "Break", "node1", "node2")
@@ -79,6 +84,10 @@ def test_service_traffic_histogram_and_a_broken_overlay(page: Page) -> None:
     answered_by = [(b.get_attribute("aria-label") or "").split(":")[0] for b in bars.all()]
     assert set(answered_by) - {"failed"} <= set(on_node1)
     expect(recent.filter(has_text="failed: No route to host")).to_have_count(failed)
+    # the failed packets die on the canvas between the nodes, the others arrive
+    expect(fx).to_have_attribute("data-launched", "60")
+    expect(fx).to_have_attribute("data-died", str(failed), timeout=15_000)
+    expect(fx).to_have_attribute("data-arrived", str(30 + answered), timeout=15_000)
 
     # heal it: everything answers again
     overlay(page, "Heal", "node1", "node2")
