@@ -32,6 +32,10 @@ if TYPE_CHECKING:
     from ..sim.cluster import Cluster
 
 STDIN = "STDIN"
+#: the resource builder's error when a command is given neither arguments nor -f
+NO_RESOURCE = ("error: You must provide one or more resources by argument or filename.\n"
+               "Example resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n"
+               "   '<resource> <name>'\n   '<resource>'")
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 
 
@@ -57,6 +61,12 @@ class Ref:
     def display(self) -> str:
         """``deployment.apps/web``: how kubectl's name printer writes it."""
         return f"{self.resource.qualified}/{self.name}"
+
+
+def unexpected_args(command: str, args: list[str]) -> KubectlError:
+    """``Unexpected args: [a b]`` (Go prints a slice space-separated in brackets)."""
+    return KubectlError(f"error: Unexpected args: [{' '.join(args)}]\n"
+                        f"See 'kubectl {command} -h' for help and examples")
 
 
 def examples_workspace(root: str | Path | None = None) -> dict[str, str]:
@@ -194,7 +204,7 @@ def gather(inv: Invocation, args: list[str], *, verb: str, selector: str | None 
     errors: list[str] = []
     if filenames:
         if args:
-            raise KubectlError(f"error: Unexpected args: {args}\nSee 'kubectl {inv.command} -h' for help and examples")
+            raise unexpected_args(inv.command, args)
         for doc in load_documents(inv.cluster, filenames, inv.stdin, bool(inv.flags.get("recursive"))):
             if doc.error:
                 errors.append(doc.error)
@@ -204,9 +214,7 @@ def gather(inv: Invocation, args: list[str], *, verb: str, selector: str | None 
             refs.append(Ref(r, doc_namespace(r, doc.obj, inv.namespace), doc.obj["metadata"]["name"], doc.source))
         return refs, errors
     if not args:
-        raise KubectlError("error: You must provide one or more resources by argument or filename.\n"
-                           "Example resource specifications include:\n"
-                           "   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'")
+        raise KubectlError(NO_RESOURCE)
     namespace = None if all_namespaces else inv.namespace
     for target in resolve.targets(args, verb=verb):
         r = target.resource

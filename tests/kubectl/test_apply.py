@@ -116,3 +116,9 @@ def test_apply_removed_api_version_creates_nothing(ws, kubectl):
                           '"seeds/replicaset-extensions-v1beta1.yml": no matches for kind "ReplicaSet" in version '
                           '"extensions/v1beta1"\nensure CRDs are installed first\n')
     assert ws.store.get("ReplicaSet", "default", "wordpress-reps") is None
+
+
+def test_unexpected_args_are_printed_as_go_prints_a_slice(kubectl):
+    assert kubectl("apply a b -f step08-pod.yml", rc=1) == ("error: Unexpected args: [a b]\n"
+                                                            "See 'kubectl apply -h' for help and examples\n")
+    assert kubectl("create x -f step08-pod.yml", rc=1).startswith("error: Unexpected args: [x]\n")

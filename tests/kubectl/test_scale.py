@@ -51,3 +51,9 @@ def test_set_image(cluster, kubectl):
     assert kubectl("set image deploy/kubernetes-bootcamp nope=busybox", rc=1) == (
         'error: unable to find container named "nope"\n')
     assert kubectl("set image deploy/kubernetes-bootcamp", rc=1) == "error: at least one image update is required\n"
+
+
+def test_set_image_without_a_resource_is_the_builders_error(kubectl):
+    assert kubectl("set image", rc=1) == ("error: You must provide one or more resources by argument or filename.\n"
+                        "Example resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n"
+                        "   '<resource> <name>'\n   '<resource>'\n")

@@ -21,7 +21,7 @@ from ...sim.api import LAST_APPLIED, ApiError, three_way_merge
 from ...sim.resources import BY_KIND, Resource
 from ...sim.store import Obj, deep_copy
 from .. import printers
-from ..files import STDIN, doc_namespace, load_documents, resource_of
+from ..files import STDIN, doc_namespace, load_documents, resource_of, unexpected_args
 from ..parse import Flag, Invocation, KubectlError, Result, command
 
 DRY_RUN_SUFFIX = {"client": " (dry run)", "server": " (server dry run)"}
@@ -117,7 +117,7 @@ def apply(inv: Invocation) -> Result:
     if inv.flags.get("server-side") and mode == "client":
         raise KubectlError("error: --dry-run=client doesn't work with --server-side (did you mean --dry-run=server instead?)")
     if inv.args:
-        raise KubectlError(f"error: Unexpected args: {inv.args}\nSee 'kubectl apply -h' for help and examples")
+        raise unexpected_args("apply", inv.args)
     if not inv.flags.get("filename"):
         raise KubectlError("error: must specify one of -f and -k")
     out: list[str] = []
@@ -177,7 +177,7 @@ def create(inv: Invocation) -> Result:
     fmt = check_output(inv)
     mode = dry_run_mode(inv)
     if inv.args:
-        raise KubectlError(f"error: Unexpected args: {inv.args}\nSee 'kubectl create -h' for help and examples")
+        raise unexpected_args("create", inv.args)
     if not inv.flags.get("filename"):
         raise KubectlError("error: must specify one of -f and -k")
     out: list[str] = []

@@ -21,15 +21,12 @@ from __future__ import annotations
 from ...sim.api import ApiError
 from ...sim.resources import BY_KIND
 from ...sim.store import Obj
-from ..files import gather
+from ..files import NO_RESOURCE, gather
 from ..parse import Flag, Invocation, KubectlError, Result, command
 from .apply import check_output, dry_run_mode, printed
 
 EXPOSABLE = ("Deployment", "ReplicaSet", "ReplicationController", "Pod", "Service")
 
-NO_RESOURCE = ("error: You must provide one or more resources by argument or filename.\n"
-               "Example resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n"
-               "   '<resource> <name>'\n   '<resource>'")
 
 
 def _selector(obj: Obj) -> dict[str, str] | None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from ...sim.api import ApiError
 from ...sim.store import Obj
-from ..files import Ref, gather
+from ..files import NO_RESOURCE, Ref, gather
 from ..parse import Flag, Invocation, KubectlError, Result, command
 from .apply import dry_run_mode, printed, with_source
 
@@ -106,11 +106,12 @@ def set_image(inv: Invocation) -> Result:
     f = inv.flags
     resources = [a for a in inv.args if "=" not in a]
     pairs = [a for a in inv.args if "=" in a]
+    if not resources and not f.get("filename"):
+        # Complete's resource builder refuses before Validate looks at the image pairs
+        raise KubectlError(NO_RESOURCE)
     problems = []
     if f.get("all") and f.get("selector"):
         problems.append("cannot set --all and --selector at the same time")
-    if not resources and not f.get("filename"):
-        problems.append("one or more resources must be specified as <resource> <name> or <resource>/<name>")
     images: dict[str, str] = {}
     for p in pairs:
         name, _, image = p.partition("=")
