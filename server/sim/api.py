@@ -141,7 +141,10 @@ class Api:
         applied.setdefault("metadata", {})
         if r.namespaced:
             applied["metadata"]["namespace"] = ns
-        annotation = json.dumps(applied, separators=(",", ":"), sort_keys=True)
+        annotation = last_applied_annotation(applied)
+        # kubectl's modified config carries annotations (the last-applied one at least), so a
+        # recorded ``"annotations":{}`` does not read as "the user dropped every annotation"
+        applied["metadata"].setdefault("annotations", {})
         existing = self.store.get(manifest["kind"], ns, meta.get("name", ""))
         if existing is None:
             new = deep_copy(applied)
@@ -183,6 +186,17 @@ class Api:
             meta["deletionGracePeriodSeconds"] = grace
             return self.store.update(obj)
         return self.store.remove(kind, ns, name)
+
+
+def last_applied_annotation(obj: Obj) -> str:
+    """The ``last-applied-configuration`` kubectl records (``GetModifiedConfiguration``): the object
+    without that annotation but with ``annotations`` kept (``{}`` when it was the only one),
+    encoded by Go's ``json.Encoder``: keys sorted, compact, ``<>&`` escaped, a trailing newline."""
+    doc = deep_copy(obj)
+    meta = doc.setdefault("metadata", {})
+    meta["annotations"] = {k: v for k, v in (meta.get("annotations") or {}).items() if k != LAST_APPLIED}
+    text = json.dumps(doc, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
 
 
 def three_way_merge(live: Obj, last_applied: Obj, desired: Obj) -> Obj:

@@ -122,3 +122,20 @@ def test_unexpected_args_are_printed_as_go_prints_a_slice(kubectl):
     assert kubectl("apply a b -f step08-pod.yml", rc=1) == ("error: Unexpected args: [a b]\n"
                                                             "See 'kubectl apply -h' for help and examples\n")
     assert kubectl("create x -f step08-pod.yml", rc=1).startswith("error: Unexpected args: [x]\n")
+
+
+def test_last_applied_configuration_is_recorded_as_kubectl_encodes_it(ws, kubectl):
+    kubectl("apply -f step09-svc.yml")
+    out = kubectl("get svc web-service -o yaml")
+    assert ("    kubectl.kubernetes.io/last-applied-configuration: |\n"
+            '      {"apiVersion":"v1","kind":"Service","metadata":{"annotations":{},"name":"web-service",'
+            '"namespace":"default"},"spec":{"ports":[{"port":80,"protocol":"TCP"}],"selector":{"app":"web"}}}\n'
+            "  creationTimestamp:") in out
+    assert kubectl("apply -f step09-svc.yml") == "service/web-service unchanged\n"
+
+
+def test_reapplying_without_annotations_keeps_the_ones_others_wrote(ws, kubectl):
+    kubectl("apply -f step08-deployment1.yml")
+    kubectl("annotate deployment web-deploy team=blue")
+    assert kubectl("apply -f step08-deployment3.yml") == "deployment.apps/web-deploy configured\n"
+    assert ws.store.get("Deployment", "default", "web-deploy")["metadata"]["annotations"]["team"] == "blue"

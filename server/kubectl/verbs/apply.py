@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ...sim.api import LAST_APPLIED, ApiError, three_way_merge
+from ...sim.api import LAST_APPLIED, ApiError, last_applied_annotation, three_way_merge
 from ...sim.resources import BY_KIND, Resource
 from ...sim.store import Obj, deep_copy
 from .. import printers
@@ -98,9 +98,10 @@ def _apply_dry_run(inv: Invocation, obj: Obj, mode: str) -> tuple[Obj, str]:
     applied = deep_copy(obj)
     if r.namespaced:
         applied.setdefault("metadata", {})["namespace"] = ns
+    annotation = last_applied_annotation(applied)
+    applied["metadata"].setdefault("annotations", {})  # as api.apply merges
     merged = three_way_merge(existing, last, applied)
-    merged["metadata"].setdefault("annotations", {})[LAST_APPLIED] = json.dumps(
-        applied, separators=(",", ":"), sort_keys=True)
+    merged["metadata"].setdefault("annotations", {})[LAST_APPLIED] = annotation
     if mode == "server":
         _, merged = api._prepare(merged, inv.namespace)  # validation and defaults, nothing stored
     return merged, "unchanged" if merged == existing else "configured"
@@ -191,8 +192,8 @@ def create(inv: Invocation) -> Result:
         try:
             r = resource_of(obj)
             if inv.flags.get("save-config"):
-                obj.setdefault("metadata", {}).setdefault("annotations", {})[LAST_APPLIED] = json.dumps(
-                    obj, separators=(",", ":"), sort_keys=True)
+                obj.setdefault("metadata", {}).setdefault("annotations", {})[LAST_APPLIED] = \
+                    last_applied_annotation(obj)
             stored = obj if mode == "client" else inv.cluster.api.create(obj, inv.namespace,
                                                                           dry_run=mode == "server")
         except ApiError as e:
@@ -228,8 +229,7 @@ def _create_generated(inv: Invocation, obj: Obj, what: str, wrap: bool) -> Resul
     mode = dry_run_mode(inv)
     r = BY_KIND[obj["kind"]]
     if inv.flags.get("save-config"):
-        obj["metadata"].setdefault("annotations", {})[LAST_APPLIED] = json.dumps(obj, separators=(",", ":"),
-                                                                                  sort_keys=True)
+        obj["metadata"].setdefault("annotations", {})[LAST_APPLIED] = last_applied_annotation(obj)
     if mode == "client":
         return Result(printed(r, obj["metadata"]["name"], "created", fmt, obj, mode))
     try:
