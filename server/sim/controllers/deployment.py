@@ -116,8 +116,17 @@ class DeploymentController(Controller):
         ns = d["metadata"]["namespace"]
         uid = d["metadata"]["uid"]
         selector = d["spec"].get("selector")
+        # Only the ReplicaSets this Deployment owns (owner index) and the orphans its selector
+        # picks (label index) can be claimed: copying every ReplicaSet of the namespace on each
+        # sync made a rollout cost O(ReplicaSets in the namespace).
+        candidates = {rs["metadata"]["name"]: rs for rs in self.store.scan("ReplicaSet", ns, owner_uid=uid)}
+        if selector is not None:
+            for rs in self.store.scan("ReplicaSet", ns, selector=selector,
+                                      where=lambda r: du.controller_ref(r) is None):
+                candidates[rs["metadata"]["name"]] = rs
         out: list[Obj] = []
-        for rs in self.store.list("ReplicaSet", ns):
+        for name in sorted(candidates):
+            rs = deep_copy(candidates[name])
             ref = du.controller_ref(rs)
             matches = matches_selector(rs["metadata"].get("labels"), selector)
             if ref is not None:
