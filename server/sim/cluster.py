@@ -33,9 +33,14 @@ class Machine:
     images: set[str] = field(default_factory=set)
 
 
+#: The default cluster is a lab that has been up for days: it boots this long before ``start``
+#: so that at ``start`` its kube-system pods are Running, not ContainerCreating.
+BOOT_LEAD = 120.0
+
+
 class Cluster:
     def __init__(self, *, seed: int = 0, start: float = DEFAULT_START, empty: bool = False) -> None:
-        self.clock = Clock(start=start, seed=seed)
+        self.clock = Clock(start=start if empty else start - BOOT_LEAD, seed=seed)
         self.store = Store(self.clock)
         self.api = Api(self.store, self.clock)
         self.recorder = Recorder(self.store, self.clock)
@@ -60,6 +65,8 @@ class Cluster:
         for c in self.manager.controllers:
             c.start()
         self.manager.settle()
+        if not empty:
+            self.clock.advance(BOOT_LEAD)
 
     def add_controller(self, controller: Controller) -> None:
         self.manager.add(controller)
