@@ -12,9 +12,10 @@ look like what a real apiserver would hold) because admission would reset their 
 
 Hands off: pods are only *placed* here (``spec.nodeName``); the kubelet brings them up. The
 ``coredns`` Deployment is reconciled by our Deployment controller like any user's, and its pods are
-placed by the scheduler. There is no DaemonSet controller yet, so the daemon pods (with the
-tolerations the DaemonSet controller adds, k8s-behavior §8.3) and the DaemonSets' status are
-written here and kept up to date by ``add_node``.
+placed by the scheduler. The DaemonSets are the DaemonSet controller's (controllers/daemonset.py):
+the lab's daemon pods are written here already bound and dated like the rest of the lab (built by
+that controller's own ``new_pod``, with its revision hash, so it counts them as its up-to-date pods),
+and everything after — status, a joining node's pods, a removed node's — is the controller's.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import defaults
 from .clock import micro_time
+from .controllers import daemonset
 from .store import Obj
 
 if TYPE_CHECKING:
@@ -62,19 +64,6 @@ IMAGES = {
 
 SYSTEM_NODE_CRITICAL = 2000001000
 SYSTEM_CLUSTER_CRITICAL = 2000000000
-
-#: DaemonSet controller's automatic tolerations (pkg/controller/daemon/util AddOrUpdateDaemonPodTolerations)
-DAEMON_TOLERATIONS: list[Obj] = [
-    {"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute"},
-    {"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute"},
-    {"key": "node.kubernetes.io/disk-pressure", "operator": "Exists", "effect": "NoSchedule"},
-    {"key": "node.kubernetes.io/memory-pressure", "operator": "Exists", "effect": "NoSchedule"},
-    {"key": "node.kubernetes.io/pid-pressure", "operator": "Exists", "effect": "NoSchedule"},
-    {"key": "node.kubernetes.io/unschedulable", "operator": "Exists", "effect": "NoSchedule"},
-]
-#: added for hostNetwork daemon pods
-NETWORK_UNAVAILABLE_TOLERATION: Obj = {"key": "node.kubernetes.io/network-unavailable", "operator": "Exists",
-                                       "effect": "NoSchedule"}
 
 COREFILE = """.:53 {
     errors
@@ -407,34 +396,12 @@ def _daemonsets() -> list[Obj]:
 
 
 def _daemon_pod(ds: Obj, node: str, created: str) -> Obj:
-    """The pod the DaemonSet controller would create for ``node`` (bound by the scheduler in real life)."""
-    template = ds["spec"]["template"]
-    spec = dict(template["spec"])
-    tolerations = [dict(t) for t in spec.get("tolerations") or []]
-    extra = list(DAEMON_TOLERATIONS)
-    if spec.get("hostNetwork"):
-        extra.append(NETWORK_UNAVAILABLE_TOLERATION)
-    for t in extra:
-        if t not in tolerations:
-            tolerations.append(dict(t))
-    spec["tolerations"] = tolerations
-    affinity = dict(spec.get("affinity") or {})
-    # the DaemonSet controller pins its pod with a matchFields term, replacing any node affinity terms
-    affinity["nodeAffinity"] = {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
-        {"matchFields": [{"key": "metadata.name", "operator": "In", "values": [node]}]}]}}
-    spec["affinity"] = affinity
-    spec["nodeName"] = node
-    labels = dict(template["metadata"].get("labels") or {})
-    labels["controller-revision-hash"] = _hash(ds["metadata"]["name"] + "-1")
-    labels["pod-template-generation"] = "1"
-    return {
-        "apiVersion": "v1",
-        "kind": "Pod",
-        "metadata": {"generateName": ds["metadata"]["name"] + "-", "namespace": ds["metadata"]["namespace"],
-                     "creationTimestamp": created, "labels": labels, "ownerReferences": [_owner_ref(ds)]},
-        "spec": spec,
-        "status": _scheduled_status(created),
-    }
+    """The pod the DaemonSet controller created for ``node``, already bound by the scheduler."""
+    pod = daemonset.new_pod(ds, node, daemonset.revision_hash(ds))
+    pod["metadata"]["creationTimestamp"] = created
+    pod["spec"]["nodeName"] = node
+    pod["status"] = _scheduled_status(created)
+    return pod
 
 
 def _coredns() -> Obj:
@@ -505,26 +472,10 @@ def _services(master_ip: str) -> list[Obj]:
     ]
 
 
-def _daemonset_status(cluster: Cluster, ds: Obj) -> None:
-    """What the DaemonSet controller would report (there is none yet): one pod per eligible node."""
-    pods = [p for p in cluster.store.scan("Pod", ds["metadata"]["namespace"], owner_uid=ds["metadata"]["uid"])
-            if not p["metadata"].get("deletionTimestamp")]
-    n = len(pods)
-    current = cluster.store.get("DaemonSet", ds["metadata"]["namespace"], ds["metadata"]["name"])
-    if current is None:
-        return
-    current["status"] = {"currentNumberScheduled": n, "desiredNumberScheduled": n, "numberAvailable": n,
-                         "numberMisscheduled": 0, "numberReady": n, "observedGeneration": 1,
-                         "updatedNumberScheduled": n}
-    cluster.api.update_status(current)
-
-
 def _place_daemon_pods(cluster: Cluster, node: str, created: str) -> None:
     for ds in cluster.store.list("DaemonSet", "kube-system"):
-        if ds["metadata"]["name"] not in ("kube-proxy", "kube-flannel-ds"):
-            continue
-        _create(cluster, _daemon_pod(ds, node, created))
-        _daemonset_status(cluster, ds)
+        if ds["metadata"]["name"] in ("kube-proxy", "kube-flannel-ds"):
+            _create(cluster, _daemon_pod(ds, node, created))
 
 
 # -- entry points -----------------------------------------------------------------------------
@@ -574,8 +525,12 @@ def default_cluster(cluster: Cluster) -> None:
     coredns["metadata"]["creationTimestamp"] = _ts(cluster, 25)
     _create(cluster, coredns)
     for ds in _daemonsets():
-        ds["metadata"]["creationTimestamp"] = _ts(cluster, 25 if ds["metadata"]["name"] == "kube-proxy" else 400)
-        _create(cluster, ds)
+        created = _ts(cluster, 25 if ds["metadata"]["name"] == "kube-proxy" else 400)
+        ds["metadata"]["creationTimestamp"] = created
+        stored = _create(cluster, ds)
+        revision = daemonset.revision_object(stored, daemonset.revision_hash(stored), 1)
+        revision["metadata"]["creationTimestamp"] = created
+        _create(cluster, revision, default=False)
     _place_daemon_pods(cluster, "master", _ts(cluster, 400))
     for i, name in enumerate(("node1", "node2"), start=1):
         joined = 600 + 120 * i
@@ -585,7 +540,8 @@ def default_cluster(cluster: Cluster) -> None:
 
 
 def add_node(cluster: Cluster, name: str, **kwargs: Any) -> None:
-    """A worker joining now (``kubeadm join``): next free IP and pod CIDR, its daemon pods.
+    """A worker joining now (``kubeadm join``): next free IP and pod CIDR (the DaemonSet controller
+    gives it its daemon pods).
 
     Keyword arguments: ``cpu`` ("4"), ``memory_ki`` (int), ``pods`` ("110"), ``labels`` (dict),
     ``taints`` (list of taints), ``control_plane`` (bool), ``images`` (set of cached images).
@@ -604,4 +560,3 @@ def add_node(cluster: Cluster, name: str, **kwargs: Any) -> None:
     subnet = next(i for i in range(256) if i not in subnets)
     now = cluster.clock.iso()
     _join(cluster, name, octet=octet, subnet=subnet, created=now, ready_since=now, **kwargs)
-    _place_daemon_pods(cluster, name, now)

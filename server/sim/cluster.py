@@ -117,6 +117,7 @@ class Cluster:
 
 def controller_classes() -> list[type[Controller]]:
     """Control loops in start order. Imported here so the list is the one place to read them all."""
+    from .controllers.daemonset import DaemonSetController
     from .controllers.deployment import DeploymentController
     from .controllers.endpoints import EndpointsController
     from .controllers.endpointslice import EndpointSliceController
@@ -130,6 +131,7 @@ def controller_classes() -> list[type[Controller]]:
     return [
         DeploymentController,
         ReplicaSetController,
+        DaemonSetController,
         GarbageCollector,
         NodeLifecycleController,
         Scheduler,

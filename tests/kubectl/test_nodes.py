@@ -61,20 +61,22 @@ def test_drain_evicts_and_waits_for_the_pods_to_go(cluster, kubectl):
         cluster.store.remove("Pod", p["metadata"]["namespace"], p["metadata"]["name"])
     rs = owner_of(cluster, "ReplicaSet", "web-rs", replicas=2)
     pod(cluster, "web-rs-a", node, rs)
-    pod(cluster, "proxy-y", node, owner_of(cluster, "DaemonSet", "proxy"))
     pod(cluster, "cache", node, rs, volumes=[{"name": "tmp", "emptyDir": {}}])
     refused = kubectl(f"drain {node} --ignore-daemonsets", rc=1)
     assert "cannot delete Pods with local storage (use --delete-emptydir-data to override): default/cache" in refused
+    # the DaemonSet controller has put the node's kube-proxy and flannel pods back (cordoned or not)
+    daemon = [f"kube-system/{p['metadata']['name']}" for p in cluster.store.scan("Pod", "kube-system", node=node)]
+    assert sorted(d.split("/")[1].rsplit("-", 1)[0] for d in daemon) == ["kube-flannel-ds", "kube-proxy"]
     out = kubectl(f"drain {node} --ignore-daemonsets --delete-emptydir-data --timeout=90s", rc=None)
     lines = out.splitlines()
     assert lines[0] == f"node/{node} already cordoned"
-    assert lines[1] == "Warning: ignoring DaemonSet-managed Pods: default/proxy-y"
+    assert lines[1] == "Warning: ignoring DaemonSet-managed Pods: " + ", ".join(sorted(daemon))
     assert lines[2:4] == ["evicting pod default/cache", "evicting pod default/web-rs-a"]
     if cluster.store.get("Pod", "default", "web-rs-a") is not None:
         pytest.skip("no kubelet yet: evicted pods are never removed")
     assert sorted(lines[4:6]) == ["pod/cache evicted", "pod/web-rs-a evicted"]
     assert lines[6] == f"node/{node} drained"
-    assert cluster.store.get("Pod", "default", "proxy-y") is not None
+    assert all(cluster.store.get("Pod", *d.split("/")) is not None for d in daemon)
 
 
 def test_drain_dry_run_changes_nothing(cluster, kubectl):
