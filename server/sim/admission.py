@@ -1275,6 +1275,9 @@ def on_create(obj: Obj, api: Api | None = None) -> None:
         obj["status"] = {"phase": "Pending", "qosClass": qos_class(spec)}
     elif kind in _STATUS_RESET:
         obj["status"] = {}
+    if kind == "DaemonSet" and isinstance(obj.get("metadata"), dict):
+        # daemonSetStrategy.PrepareForCreate: templateGeneration 1, shown in apps/v1 as this annotation
+        obj["metadata"].setdefault("annotations", {})[DS_TEMPLATE_GENERATION] = "1"
     if kind == "Job" and spec is not None and api is not None:
         _job_selector(obj, spec, api)
     if kind == "Service" and api is not None:
@@ -1361,7 +1364,33 @@ def on_update(old: Obj, new: Obj, api: Api | None = None) -> None:
             diff = "\n".join(_diff_lines(a, b)) if a != b else "  (tolerations may only be added)"
             errs.forbidden("spec", f"pod updates may not change fields other than {_POD_UPDATABLE}\n{diff}")
     errs.raise_for(r, name)
+    if r.kind == "DaemonSet":
+        _daemon_set_template_generation(old, new, old_spec, new_spec)
     if r.kind == "Service" and api is not None:
         from .net.alloc import allocator  # keeps the Service's allocations, adds what a type change needs
 
         allocator(api).allocate_update(old, new)
+
+
+DS_TEMPLATE_GENERATION = "deprecated.daemonset.template.generation"
+
+
+def _daemon_set_template_generation(old: Obj, new: Obj, old_spec: dict, new_spec: dict) -> None:
+    """daemonSetStrategy.PrepareForUpdate: the template generation is the stored one, plus one when
+    the template changed (the DaemonSet controller labels its pods ``pod-template-generation``)."""
+    def semantic(v: object) -> object:  # nulls and empty maps/lists are unset (apimachinery Semantic)
+        if isinstance(v, dict):
+            return {k: x for k, x in ((k, semantic(x)) for k, x in v.items()) if x not in (None, {}, [])}
+        return [semantic(x) for x in v] if isinstance(v, list) else v
+
+    try:
+        generation = int(((old.get("metadata") or {}).get("annotations") or {}).get(DS_TEMPLATE_GENERATION) or 0)
+    except ValueError:
+        generation = 0
+    if semantic(old_spec.get("template")) != semantic(new_spec.get("template")):
+        generation += 1
+    meta = new.setdefault("metadata", {})
+    if generation:
+        meta.setdefault("annotations", {})[DS_TEMPLATE_GENERATION] = str(generation)
+    elif meta.get("annotations"):
+        meta["annotations"].pop(DS_TEMPLATE_GENERATION, None)

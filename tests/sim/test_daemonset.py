@@ -62,6 +62,7 @@ def test_a_users_daemonset_runs_one_pod_per_worker_but_not_on_the_tainted_master
         unreachable = next(t for t in spec["tolerations"] if t.get("key") == "node.kubernetes.io/unreachable")
         assert "tolerationSeconds" not in unreachable
         assert meta["labels"]["app"] == "node-exporter" and meta["labels"]["controller-revision-hash"]
+        assert meta["labels"]["pod-template-generation"] == "1"
     events = kubectl("get events --field-selector involvedObject.kind=DaemonSet")
     created = sorted(p["metadata"]["name"] for p in pods(cluster))
     for name in created:
@@ -182,6 +183,10 @@ def test_rolling_update_replaces_one_node_at_a_time(cluster, kubectl) -> None:
     assert update == ["SuccessfulDelete", "SuccessfulCreate", "SuccessfulDelete", "SuccessfulCreate"]
     s = status(cluster)
     assert (s["updatedNumberScheduled"], s["numberAvailable"], s["observedGeneration"]) == (2, 2, 2)
+    # the apiserver counts template changes; the controller labels the pods with it
+    ds = cluster.store.get("DaemonSet", "default", "node-exporter")
+    assert ds["metadata"]["annotations"]["deprecated.daemonset.template.generation"] == "2"
+    assert {p["metadata"]["labels"]["pod-template-generation"] for p in pods(cluster)} == {"2"}
     assert [r["revision"] for r in sorted(cluster.store.list("ControllerRevision", "default"),
                                           key=lambda r: r["revision"])] == [1, 2]
 
