@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal, InvalidOperation
 
 from .controllers import Controller
-from .store import Key, Obj, WatchEvent
+from .store import Key, Obj, WatchEvent, controller_ref
 
 SCHEDULER_NAME = "default-scheduler"
 MAX_NODE_SCORE = 100
@@ -174,13 +174,6 @@ def pod_host_ports(spec: Obj) -> list[tuple[str, str, int]]:
             if p.get("hostPort"):
                 ports.append((p.get("hostIP") or "0.0.0.0", p.get("protocol") or "TCP", int(p["hostPort"])))
     return ports
-
-
-def controller_ref(obj: Obj) -> Obj | None:
-    for ref in obj["metadata"].get("ownerReferences") or []:
-        if ref.get("controller"):
-            return ref
-    return None
 
 
 def spread_owner(pod: Obj) -> str | None:

@@ -48,6 +48,14 @@ def key_of(obj: Obj) -> Key:
     return (obj["kind"], meta.get("namespace") or "", meta["name"])
 
 
+def controller_ref(obj: Obj) -> Obj | None:
+    """metav1.GetControllerOf: the ownerReference with ``controller: true``, if any."""
+    for ref in (obj.get("metadata") or {}).get("ownerReferences") or []:
+        if ref.get("controller"):
+            return ref
+    return None
+
+
 @dataclass(frozen=True)
 class WatchEvent:
     type: str  # ADDED | MODIFIED | DELETED

@@ -17,6 +17,7 @@ import math
 from typing import Any
 
 from ..clock import parse_time
+from ..store import controller_ref as controller_ref  # re-exported: the controllers read it from here
 
 Obj = dict[str, Any]
 
@@ -436,13 +437,6 @@ def is_pod_active(pod: Obj) -> bool:
     """IsPodActive: not Succeeded/Failed and not being deleted."""
     phase = (pod.get("status") or {}).get("phase")
     return phase not in ("Succeeded", "Failed") and not pod["metadata"].get("deletionTimestamp")
-
-
-def controller_ref(obj: Obj) -> Obj | None:
-    for ref in (obj.get("metadata") or {}).get("ownerReferences") or []:
-        if ref.get("controller"):
-            return ref
-    return None
 
 
 def controller_ref_to(owner: Obj) -> Obj:
