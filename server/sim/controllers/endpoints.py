@@ -160,9 +160,9 @@ def watch_service(ctrl: Controller, event: WatchEvent) -> None:
     ctrl.enqueue(event.key)
 
 
-class EndpointsController(Controller):
-    name = "endpoint-controller"
-    watches = ("Service", "Pod", "Endpoints")
+class ServicePodsController(Controller):
+    """What the Endpoints and EndpointSlice controllers share: a SelectorIndex of which services
+    select which pods, primed at start with every Service (each one enqueued) and every Pod."""
 
     def __init__(self, cluster: Cluster) -> None:
         super().__init__(cluster)
@@ -175,6 +175,11 @@ class EndpointsController(Controller):
             self.enqueue(key)
         for pod in self.store.scan("Pod"):
             self.index.pod_event(WatchEvent("ADDED", 0, pod))
+
+
+class EndpointsController(ServicePodsController):
+    name = "endpoint-controller"
+    watches = ("Service", "Pod", "Endpoints")
 
     def on_event(self, event: WatchEvent) -> None:
         kind = event.obj["kind"]

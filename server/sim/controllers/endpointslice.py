@@ -22,23 +22,19 @@ Hands off: pod-to-Service matching and the pod view shared with ``endpoints.py``
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..store import Key, Obj, WatchEvent
-from . import Controller
 from .endpoints import (
     HEADLESS_LABEL,
     TRIGGER_TIME,
-    SelectorIndex,
+    ServicePodsController,
     include_pod,
     ip_sort_key,
     pod_ready,
     resolve_target_port,
     watch_service,
 )
-
-if TYPE_CHECKING:
-    from ..cluster import Cluster
 
 MAX_PER_SLICE = 100
 SERVICE_NAME = "kubernetes.io/service-name"
@@ -49,21 +45,9 @@ SKIP_MIRROR = "endpointslice.kubernetes.io/skip-mirror"
 ZONE_LABEL = "topology.kubernetes.io/zone"
 
 
-class EndpointSliceController(Controller):
+class EndpointSliceController(ServicePodsController):
     name = "endpointslice-controller"
     watches = ("Service", "Pod", "Endpoints", "EndpointSlice")
-
-    def __init__(self, cluster: Cluster) -> None:
-        super().__init__(cluster)
-        self.index = SelectorIndex()
-
-    def start(self) -> None:
-        for svc in self.store.scan("Service"):
-            key = ("Service", svc["metadata"].get("namespace") or "", svc["metadata"]["name"])
-            self.index.service_changed(key, svc)
-            self.enqueue(key)
-        for pod in self.store.scan("Pod"):
-            self.index.pod_event(WatchEvent("ADDED", 0, pod))
 
     def on_event(self, event: WatchEvent) -> None:
         obj = event.obj
