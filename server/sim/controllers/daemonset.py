@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from ..api import ApiError
 from ..clock import parse_time
-from ..scheduler import NodeInfo, matches_node_affinity, pod_info, tolerated
+from ..scheduler import NodeInfo, PodInfo, matches_node_affinity, pod_info, tolerated
 from ..store import Key, Obj, WatchEvent, deep_copy, matches_selector
 from . import Controller
 from .deployment_util import (
@@ -43,6 +43,7 @@ from .deployment_util import (
     min_ready_seconds,
     scaled_value,
 )
+from .history import revision_data, revision_matches
 from .replicaset import pod_from_template
 
 if TYPE_CHECKING:
@@ -121,29 +122,6 @@ def new_pod(ds: Obj, node: str, hash_: str) -> Obj:
     return pod
 
 
-def revision_data(ds: Obj) -> Obj:
-    """getPatch: what a ControllerRevision stores and how Match compares it."""
-    template = deep_copy(ds["spec"].get("template") or {})
-    template["$patch"] = "replace"
-    return {"spec": {"template": template}}
-
-
-def _semantic(value: object) -> object:
-    """Nulls and empty maps/lists dropped: what survives a round trip through the apiserver
-    (a template's ``creationTimestamp: null`` does not), as Match's byte comparison sees it."""
-    if isinstance(value, dict):
-        out = {k: _semantic(v) for k, v in value.items()}
-        return {k: v for k, v in out.items() if v not in (None, {}, [])}
-    if isinstance(value, list):
-        return [_semantic(v) for v in value]
-    return value
-
-
-def revision_matches(ds: Obj, revision: Obj) -> bool:
-    """Match: the revision stores the DaemonSet's current template."""
-    return _semantic(revision.get("data")) == _semantic(revision_data(ds))
-
-
 def revision_hash(ds: Obj) -> str:
     return compute_hash(ds["spec"].get("template") or {}, (ds.get("status") or {}).get("collisionCount"))
 
@@ -161,16 +139,22 @@ def revision_object(ds: Obj, hash_: str, revision: int) -> Obj:
 
 
 # -- predicates -----------------------------------------------------------------------------------------------
-def node_should_run(node: Obj, ds: Obj) -> tuple[bool, bool]:
-    """NodeShouldRunDaemonPod: (should run, should continue running) for ``ds`` on ``node``."""
+def daemon_pod_info(ds: Obj) -> PodInfo:
+    """What the scheduler's predicates need of the DaemonSet's pod (its template + tolerations)."""
+    spec = daemon_pod_spec((ds["spec"].get("template") or {}).get("spec") or {})
+    return pod_info({"metadata": {"name": ds["metadata"]["name"], "namespace": ds["metadata"]["namespace"]},
+                     "spec": spec})
+
+
+def node_should_run(node: Obj, ds: Obj, info: PodInfo | None = None) -> tuple[bool, bool]:
+    """NodeShouldRunDaemonPod: (should run, should continue running) for ``ds`` on ``node``.
+    ``info`` is ``daemon_pod_info(ds)``, passed in by callers that check many nodes."""
     name = node["metadata"]["name"]
     template_spec = (ds["spec"].get("template") or {}).get("spec") or {}
     if template_spec.get("nodeName") and template_spec["nodeName"] != name:
         return False, False
-    spec = daemon_pod_spec(template_spec)
-    spec["nodeName"] = name
-    info = pod_info({"metadata": {"name": ds["metadata"]["name"], "namespace": ds["metadata"]["namespace"]},
-                     "spec": spec})
+    if info is None:
+        info = daemon_pod_info(ds)
     taints = list((node.get("spec") or {}).get("taints") or [])
     target = NodeInfo(name=name, exists=True, labels=dict(node["metadata"].get("labels") or {}), taints=taints)
     if not matches_node_affinity(info, target):
@@ -261,6 +245,17 @@ class DaemonSetController(Controller):
         self._nodes: dict[str, tuple] = {}
         #: failedPodsBackoff: (ds key, node) -> (delay, last update)
         self._backoff: dict[tuple[Key, str], tuple[float, float]] = {}
+        #: daemon_pod_info per DaemonSet name, with the (uid, generation) it was computed for
+        self._infos: dict[tuple[str, str], tuple[tuple, PodInfo]] = {}
+
+    def _info(self, ds: Obj) -> PodInfo:
+        """daemon_pod_info, computed once per template rather than once per node and sync."""
+        meta = ds["metadata"]
+        name, version = (meta["namespace"], meta["name"]), (meta["uid"], meta.get("generation"))
+        cached = self._infos.get(name)
+        if cached is None or cached[0] != version:
+            cached = self._infos[name] = (version, daemon_pod_info(ds))
+        return cached[1]
 
     def start(self) -> None:
         for node in self.store.scan("Node"):
@@ -314,6 +309,7 @@ class DaemonSetController(Controller):
         if ds is None:
             for k in [k for k in self._backoff if k[0] == key]:
                 del self._backoff[k]
+            self._infos.pop((key[1], key[2]), None)
             return
         if ds["metadata"].get("deletionTimestamp"):
             return
@@ -390,7 +386,7 @@ class DaemonSetController(Controller):
     def _pods_should_be_on_node(self, key: Key, ds: Obj, node: Obj, node_to_pods: dict[str, list[Obj]],
                                 hash_: str) -> tuple[list[str], list[Obj]]:
         name = node["metadata"]["name"]
-        should_run, should_continue = node_should_run(node, ds)
+        should_run, should_continue = node_should_run(node, ds, self._info(ds))
         pods = node_to_pods.get(name)
         if should_run and not pods:
             return [name], []
@@ -507,7 +503,7 @@ class DaemonSetController(Controller):
     def _rolling_update(self, key: Key, ds: Obj, nodes: list[Obj], hash_: str) -> None:
         node_to_pods = self._nodes_to_pods(ds)
         by_name = {n["metadata"]["name"]: n for n in nodes}
-        desired = sum(1 for n in nodes if node_should_run(n, ds)[0])
+        desired = sum(1 for n in nodes if node_should_run(n, ds, self._info(ds))[0])
         max_surge, max_unavailable = surge_and_unavailable(ds, desired)
         now, min_ready = self.clock.now(), min_ready_seconds(ds)
         if max_surge == 0:
@@ -546,7 +542,7 @@ class DaemonSetController(Controller):
                 continue
             node = by_name.get(node_name)
             if new is None:
-                runs = node is not None and node_should_run(node, ds)[0]
+                runs = node is not None and node_should_run(node, ds, self._info(ds))[0]
                 if not is_pod_available(old, min_ready, now):
                     if not runs:
                         old_to_delete.append(old)
@@ -638,7 +634,7 @@ class DaemonSetController(Controller):
         desired = current = ready = available = updated = misscheduled = 0
         next_available: float | None = None
         for node in nodes:
-            should_run, _ = node_should_run(node, ds)
+            should_run, _ = node_should_run(node, ds, self._info(ds))
             pods = node_to_pods.get(node["metadata"]["name"])
             if not should_run:
                 if pods:

@@ -198,6 +198,8 @@ class ReplicaSetController(Controller):
             members = self._members.get(owner)
             if members is not None and name in members.pods:
                 return
+        if event.type == "ADDED" and owner is not None:
+            return  # a new pod its owner will count: no other ReplicaSet can be counting it yet
         # Released, orphaned or handed to another controller: a ReplicaSet that still counts it
         # must look again, and so must every one that could adopt it.
         for key, members in self._members.items():
