@@ -122,6 +122,7 @@ def controller_classes() -> list[type[Controller]]:
     from .controllers.endpoints import EndpointsController
     from .controllers.endpointslice import EndpointSliceController
     from .controllers.gc import GarbageCollector
+    from .controllers.job import JobController
     from .controllers.loadbalancer import LoadBalancerController
     from .controllers.nodelifecycle import NodeLifecycleController
     from .controllers.replicaset import ReplicaSetController
@@ -132,6 +133,7 @@ def controller_classes() -> list[type[Controller]]:
         DeploymentController,
         ReplicaSetController,
         DaemonSetController,
+        JobController,
         GarbageCollector,
         NodeLifecycleController,
         Scheduler,
