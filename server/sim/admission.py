@@ -1036,7 +1036,21 @@ def _validate_stateful_set(errs: Errors, obj: Obj, r: Resource) -> None:
     if pmp is not None and pmp not in ("OrderedReady", "Parallel"):
         errs.unsupported("spec.podManagementPolicy", pmp, ["OrderedReady", "Parallel"])
     _check_selector(errs, spec, "statefulset")
-    _check_template(errs, spec, True, True, "StatefulSet")
+    _check_template(errs, _with_claim_volumes(spec), True, True, "StatefulSet")
+
+
+def _with_claim_volumes(spec: dict) -> dict:
+    """The template as the controller will stamp it: a volume per volumeClaimTemplate (updateStorage),
+    so that volumeMounts naming a claim template are not 'Not found'."""
+    claims = [t["metadata"]["name"] for t in spec.get("volumeClaimTemplates") or []
+              if isinstance(t, dict) and isinstance(t.get("metadata"), dict) and t["metadata"].get("name")]
+    tpl = spec.get("template")
+    if not claims or not isinstance(tpl, dict) or not isinstance(tpl.get("spec"), dict):
+        return spec
+    volumes = [v for v in tpl["spec"].get("volumes") or [] if not (isinstance(v, dict) and v.get("name") in claims)]
+    tspec = {**tpl["spec"], "volumes": [{"name": n, "persistentVolumeClaim": {"claimName": n}} for n in claims]
+             + volumes}
+    return {**spec, "template": {**tpl, "spec": tspec}}
 
 
 def _check_job_spec(errs: Errors, spec: dict, generated_selector: bool) -> None:

@@ -117,6 +117,7 @@ class Cluster:
 
 def controller_classes() -> list[type[Controller]]:
     """Control loops in start order. Imported here so the list is the one place to read them all."""
+    from .controllers.cronjob import CronJobController
     from .controllers.daemonset import DaemonSetController
     from .controllers.deployment import DeploymentController
     from .controllers.endpoints import EndpointsController
@@ -126,6 +127,7 @@ def controller_classes() -> list[type[Controller]]:
     from .controllers.loadbalancer import LoadBalancerController
     from .controllers.nodelifecycle import NodeLifecycleController
     from .controllers.replicaset import ReplicaSetController
+    from .controllers.statefulset import StatefulSetController
     from .kubelet import KubeletController
     from .scheduler import Scheduler
 
@@ -134,6 +136,8 @@ def controller_classes() -> list[type[Controller]]:
         ReplicaSetController,
         DaemonSetController,
         JobController,
+        CronJobController,
+        StatefulSetController,
         GarbageCollector,
         NodeLifecycleController,
         Scheduler,
