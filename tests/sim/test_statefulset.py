@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 
+from server.sim.clock import parse_time
 from server.sim.net import dns
 
 WEB = {
@@ -217,3 +218,33 @@ def test_pod_on_a_halted_node_is_not_recreated_while_it_exists(cluster):
     cluster.advance(120)
     pod = _pods(cluster)[name]
     assert pod["metadata"]["uid"] != uid and _ready(pod)
+
+
+def test_failed_pod_is_deleted_and_recreated_under_its_name(cluster):
+    _web(cluster)
+    cluster.advance(60)
+    pod = _pods(cluster)["web-2"]
+    uid = pod["metadata"]["uid"]
+    pod["status"]["phase"] = "Failed"  # e.g. rejected by its kubelet after a node restart
+    cluster.api.update_status(pod)
+    cluster.settle()
+    assert _events(cluster, "SuccessfulDelete") == ["delete Pod web-2 in StatefulSet web successful"]
+    cluster.advance(60)
+    pod = _pods(cluster)["web-2"]
+    assert pod["metadata"]["uid"] != uid and _ready(pod)
+
+
+def test_min_ready_seconds_holds_the_next_ordinal(cluster):
+    _web(cluster, minReadySeconds=20)
+    cluster.advance(30)
+    assert sorted(_pods(cluster)) == ["web-0", "web-1"]  # web-1 only after web-0 was Ready for 20 s
+    cluster.advance(60)
+    pods = _pods(cluster)
+    assert sorted(pods) == ["web-0", "web-1", "web-2"]
+    for i in (1, 2):
+        ready = next(c["lastTransitionTime"] for c in pods[f"web-{i - 1}"]["status"]["conditions"]
+                     if c["type"] == "Ready")
+        created = pods[f"web-{i}"]["metadata"]["creationTimestamp"]
+        assert parse_time(created) - parse_time(ready) >= 20  # (timestamps have whole seconds)
+    st = cluster.store.get("StatefulSet", "default", "web")["status"]
+    assert st["availableReplicas"] == st["readyReplicas"] == 3
