@@ -118,7 +118,6 @@ class Cluster:
 def controller_classes() -> list[type[Controller]]:
     """Control loops in start order. Imported here so the list is the one place to read them all."""
     from .controllers.cronjob import CronJobController
-    from .controllers.cronjob import CronJobController
     from .controllers.daemonset import DaemonSetController
     from .controllers.deployment import DeploymentController
     from .controllers.endpoints import EndpointsController
@@ -137,7 +136,6 @@ def controller_classes() -> list[type[Controller]]:
         ReplicaSetController,
         DaemonSetController,
         JobController,
-        CronJobController,
         CronJobController,
         StatefulSetController,
         GarbageCollector,
