@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import TYPE_CHECKING
 
-from ..store import Key, WatchEvent
+from ..store import Key, WatchEvent, controller_ref, matches_selector
 
 if TYPE_CHECKING:
     from ..cluster import Cluster
@@ -56,6 +56,24 @@ class Controller:
     def on_event(self, event: WatchEvent) -> None:
         """Default: enqueue the object's own key. Override to also enqueue owners."""
         self.enqueue(event.key)
+
+    def enqueue_controller_of(self, event: WatchEvent, kind: str) -> None:
+        """A child's event (a pod's, say) concerns its controller of ``kind``; an orphan's concerns
+        every ``kind`` in its namespace whose selector matches it, since each may adopt it (the
+        informer handlers of the ReplicaSet/DaemonSet/StatefulSet controllers)."""
+        obj = event.obj
+        ns = obj["metadata"].get("namespace") or ""
+        ref = controller_ref(obj)
+        if ref is not None:
+            if ref.get("kind") == kind:
+                self.enqueue((kind, ns, ref["name"]))
+            return
+        if event.type == "DELETED":
+            return
+        labels = obj["metadata"].get("labels") or {}
+        for owner in self.store.scan(kind, ns):
+            if matches_selector(labels, owner["spec"].get("selector")):
+                self.enqueue((kind, ns, owner["metadata"]["name"]))
 
     def reconcile(self, key: Key) -> None:  # pragma: no cover - abstract
         raise NotImplementedError

@@ -290,18 +290,7 @@ class DaemonSetController(Controller):
                 self._nodes[name] = fp
                 self._enqueue_all()
             return
-        ns = obj["metadata"].get("namespace") or ""
-        ref = controller_ref(obj)
-        if ref is not None:
-            if ref.get("kind") == "DaemonSet":
-                self.enqueue(("DaemonSet", ns, ref["name"]))
-            return
-        if event.type == "DELETED":
-            return
-        labels = obj["metadata"].get("labels") or {}
-        for ds in self.store.scan("DaemonSet", ns):  # an orphan: every DaemonSet that could adopt it
-            if matches_selector(labels, ds["spec"].get("selector")):
-                self.enqueue(("DaemonSet", ns, ds["metadata"]["name"]))
+        self.enqueue_controller_of(event, "DaemonSet")
 
     # -- sync -------------------------------------------------------------------------------------------------
     def reconcile(self, key: Key) -> None:

@@ -176,18 +176,7 @@ class StatefulSetController(Controller):
         if obj["kind"] == "StatefulSet":
             self.enqueue(event.key)
             return
-        ns = obj["metadata"].get("namespace") or ""
-        ref = controller_ref(obj)
-        if ref is not None:
-            if ref.get("kind") == "StatefulSet":
-                self.enqueue(("StatefulSet", ns, ref["name"]))
-            return
-        if event.type == "DELETED":
-            return
-        labels = obj["metadata"].get("labels") or {}
-        for sts in self.store.scan("StatefulSet", ns):  # an orphan: every StatefulSet that could adopt it
-            if matches_selector(labels, sts["spec"].get("selector")):
-                self.enqueue(("StatefulSet", ns, sts["metadata"]["name"]))
+        self.enqueue_controller_of(event, "StatefulSet")
 
     # -- sync -------------------------------------------------------------------------------------------------
     def reconcile(self, key: Key) -> None:
