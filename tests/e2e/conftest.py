@@ -9,17 +9,12 @@ Synchronisation is on the page's state only: Playwright's auto-waiting `expect`,
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.serverproc import running_server
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -28,54 +23,15 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 START_TIMEOUT = 60.0  # seconds for the server to answer on its port
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as resp:
-            return resp.status == 200
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return False
-
-
 @pytest.fixture(scope="session")
 def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not (ROOT / "static" / "dist" / "app.js").is_file():
         pytest.fail("static/dist/app.js is missing: build the page with `make install` (npm ci && npm run build)")
-    data = tmp_path_factory.mktemp("e2e-data")
-    port = _free_port()
-    log_path = data / "server.log"
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "server", "--host", "127.0.0.1", "--port", str(port),
-             "--data-dir", str(data), "--async-mode", "threading"],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + START_TIMEOUT
     try:
-        while not _answers(url + "/"):
-            # a bounded poll: wait on the process itself, so a server that dies is noticed at once
-            try:
-                proc.wait(timeout=0.2)
-            except subprocess.TimeoutExpired:
-                pass
-            else:
-                pytest.fail(f"the server exited with {proc.returncode}:\n{log_path.read_text(errors='replace')}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"the server did not answer within {START_TIMEOUT:g}s:\n{log_path.read_text(errors='replace')}")
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        with running_server(tmp_path_factory.mktemp("e2e-data"), start_timeout=START_TIMEOUT) as (port, _log):
+            yield f"http://127.0.0.1:{port}"
+    except AssertionError as e:  # the server could not start: fail with its log, don't error
+        pytest.fail(str(e))
 
 
 @pytest.fixture(scope="session")
