@@ -10,9 +10,11 @@ calls it after every instant it fires.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ..store import Key, WatchEvent, controller_ref, matches_selector
+from ..store import Key, Obj, WatchEvent, controller_ref, deep_copy, matches_selector
+from .deployment_util import controller_ref_to
 
 if TYPE_CHECKING:
     from ..cluster import Cluster
@@ -74,6 +76,47 @@ class Controller:
         for owner in self.store.scan(kind, ns):
             if matches_selector(labels, owner["spec"].get("selector")):
                 self.enqueue((kind, ns, owner["metadata"]["name"]))
+
+    # -- ControllerRefManager (pkg/controller/controller_ref_manager.go) -----------------------------
+    def claim(self, owner: Obj, kind: str = "Pod", keep: Callable[[Obj], bool] | None = None) -> list[Obj]:
+        """ClaimObjects: owned objects whose labels still match are kept, owned ones that stopped
+        matching are released and matching orphans adopted (neither while the owner is being
+        deleted; objects being deleted are not adopted).
+        ``keep`` narrows what this controller looks at at all (active pods, a StatefulSet's
+        ordinals). Sorted by name."""
+        meta = owner["metadata"]
+        ns, uid, selector = meta.get("namespace") or "", meta["uid"], owner["spec"].get("selector")
+        claimed: dict[str, Obj] = {}
+        for obj in list(self.store.scan(kind, ns, owner_uid=uid)):
+            if (controller_ref(obj) or {}).get("uid") != uid or (keep is not None and not keep(obj)):
+                continue
+            if selector and matches_selector(obj["metadata"].get("labels"), selector):
+                claimed[obj["metadata"]["name"]] = obj
+            elif not meta.get("deletionTimestamp"):  # an owner being deleted releases nothing
+                self.release(obj, uid)
+        if selector and not meta.get("deletionTimestamp"):
+            for obj in list(self.store.scan(kind, ns, selector=selector)):
+                if controller_ref(obj) is None and not obj["metadata"].get("deletionTimestamp") \
+                        and (keep is None or keep(obj)):
+                    adopted = self.adopt(obj, owner)
+                    claimed[adopted["metadata"]["name"]] = adopted
+        return [claimed[n] for n in sorted(claimed)]
+
+    def release(self, obj: Obj, owner_uid: str) -> None:
+        """Drop the ownerReference to ``owner_uid`` (the object's labels stopped matching)."""
+        new = deep_copy(obj)
+        refs = [r for r in new["metadata"].get("ownerReferences") or [] if r.get("uid") != owner_uid]
+        if refs:
+            new["metadata"]["ownerReferences"] = refs
+        else:
+            new["metadata"].pop("ownerReferences", None)
+        self.store.update(new)
+
+    def adopt(self, obj: Obj, owner: Obj) -> Obj:
+        """Add a controller ownerReference to ``owner``; returns the stored object."""
+        new = deep_copy(obj)
+        new["metadata"].setdefault("ownerReferences", []).append(controller_ref_to(owner))
+        return self.store.update(new)
 
     def reconcile(self, key: Key) -> None:  # pragma: no cover - abstract
         raise NotImplementedError

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 from ..api import ApiError
 from ..clock import parse_time
 from ..scheduler import NodeInfo, PodInfo, matches_node_affinity, pod_info, tolerated
-from ..store import Key, Obj, WatchEvent, deep_copy, matches_selector
+from ..store import Key, Obj, WatchEvent, deep_copy
 from . import Controller
 from .deployment_util import (
     available_at,
@@ -314,39 +314,11 @@ class DaemonSetController(Controller):
         self._update_status(key, nodes, hash_)
 
     # -- pods per node ----------------------------------------------------------------------------------------
-    def _claim_pods(self, ds: Obj) -> list[Obj]:
-        """ClaimPods: owned pods that match, adopted orphans that match; owned ones that stopped
-        matching are released."""
-        ns, uid = ds["metadata"]["namespace"], ds["metadata"]["uid"]
-        selector = ds["spec"].get("selector")
-        claimed: dict[str, Obj] = {}
-        for pod in list(self.store.scan("Pod", ns, owner_uid=uid)):
-            ref = controller_ref(pod)
-            if ref is None or ref.get("uid") != uid:
-                continue
-            if selector and matches_selector(pod["metadata"].get("labels"), selector):
-                claimed[pod["metadata"]["name"]] = pod
-            else:
-                new = deep_copy(pod)
-                refs = [r for r in new["metadata"].get("ownerReferences") or [] if r.get("uid") != uid]
-                if refs:
-                    new["metadata"]["ownerReferences"] = refs
-                else:
-                    new["metadata"].pop("ownerReferences", None)
-                self.store.update(new)
-        if selector:
-            for pod in list(self.store.scan("Pod", ns, selector=selector)):
-                if controller_ref(pod) is None and not pod["metadata"].get("deletionTimestamp"):
-                    new = deep_copy(pod)
-                    new["metadata"].setdefault("ownerReferences", []).append(controller_ref_to(ds))
-                    adopted = self.store.update(new)
-                    claimed[adopted["metadata"]["name"]] = adopted
-        return [claimed[n] for n in sorted(claimed)]
 
     def _nodes_to_pods(self, ds: Obj) -> dict[str, list[Obj]]:
         """getNodesToDaemonPods: claimed pods by target node, without terminal pods being deleted."""
         out: dict[str, list[Obj]] = {}
-        for pod in self._claim_pods(ds):
+        for pod in self.claim(ds):
             phase = (pod.get("status") or {}).get("phase")
             if phase in ("Succeeded", "Failed") and pod["metadata"].get("deletionTimestamp"):
                 continue

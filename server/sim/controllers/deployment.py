@@ -113,39 +113,8 @@ class DeploymentController(Controller):
 
     # -- claiming ---------------------------------------------------------------------------------------
     def claim_replicasets(self, d: Obj) -> list[Obj]:
-        ns = d["metadata"]["namespace"]
-        uid = d["metadata"]["uid"]
-        selector = d["spec"].get("selector")
-        # Only the ReplicaSets this Deployment owns (owner index) and the orphans its selector
-        # picks (label index) can be claimed: copying every ReplicaSet of the namespace on each
-        # sync made a rollout cost O(ReplicaSets in the namespace).
-        candidates = {rs["metadata"]["name"]: rs for rs in self.store.scan("ReplicaSet", ns, owner_uid=uid)}
-        if selector is not None:
-            for rs in self.store.scan("ReplicaSet", ns, selector=selector,
-                                      where=lambda r: du.controller_ref(r) is None):
-                candidates[rs["metadata"]["name"]] = rs
-        out: list[Obj] = []
-        for name in sorted(candidates):
-            rs = deep_copy(candidates[name])
-            ref = du.controller_ref(rs)
-            matches = matches_selector(rs["metadata"].get("labels"), selector)
-            if ref is not None:
-                if ref.get("uid") != uid:
-                    continue
-                if matches:
-                    out.append(rs)
-                elif not rs["metadata"].get("deletionTimestamp"):
-                    refs = [r for r in rs["metadata"].get("ownerReferences") or [] if r.get("uid") != uid]
-                    if refs:
-                        rs["metadata"]["ownerReferences"] = refs
-                    else:
-                        rs["metadata"].pop("ownerReferences", None)
-                    self.store.update(rs)
-                continue
-            if matches and not rs["metadata"].get("deletionTimestamp") and not d["metadata"].get("deletionTimestamp"):
-                rs["metadata"].setdefault("ownerReferences", []).append(du.controller_ref_to(d))
-                out.append(self.store.update(rs))
-        return out
+        """ClaimReplicaSets, as copies this sync may change."""
+        return [deep_copy(rs) for rs in self.claim(d, "ReplicaSet")]
 
     # -- new and old ReplicaSets ------------------------------------------------------------------------
     def get_all_rss_and_sync_revision(self, d: Obj, rs_list: list[Obj], create: bool) -> tuple[Obj | None, list[Obj]]:

@@ -226,7 +226,7 @@ class ReplicaSetController(Controller):
         members = self._members.get(key)
         if members is None or not members.fits(rs):
             members = self._members[key] = _Members(rs)
-            for pod in self.claim_pods(rs, rs["metadata"].get("namespace") or ""):
+            for pod in self.claim(rs, keep=is_pod_active):
                 members.pods[pod["metadata"]["name"]] = self._entry(rs, pod)
         else:
             for name in sorted(dirty):
@@ -255,48 +255,9 @@ class ReplicaSetController(Controller):
             if matches:
                 members.pods[name] = self._entry(rs, pod)
             else:
-                self._release(pod, uid)
+                self.release(pod, uid)
         elif ref is None and matches and rs["spec"].get("selector") and not rs["metadata"].get("deletionTimestamp"):
-            adopted = self._adopt(pod, rs)
-            if adopted is not None:
-                members.pods[name] = self._entry(rs, adopted)
-
-    def claim_pods(self, rs: Obj, ns: str) -> list[Obj]:
-        """ClaimPods over the active pods: keep owned matching ones, adopt matching orphans,
-        release owned ones whose labels stopped matching."""
-        uid = rs["metadata"]["uid"]
-        selector = rs["spec"].get("selector")
-        claimed: dict[str, Obj] = {}
-        for pod in self.store.scan("Pod", ns, owner_uid=uid, where=is_pod_active):
-            ref = controller_ref(pod)
-            if ref is None or ref.get("uid") != uid:
-                continue
-            if matches_selector(pod["metadata"].get("labels"), selector):
-                claimed[pod["metadata"]["name"]] = pod
-            else:
-                self._release(pod, uid)
-        if selector and not rs["metadata"].get("deletionTimestamp"):
-            for pod in self.store.scan("Pod", ns, selector=selector, where=is_pod_active):
-                if controller_ref(pod) is None:
-                    adopted = self._adopt(pod, rs)
-                    if adopted is not None:
-                        claimed[adopted["metadata"]["name"]] = adopted
-        return [claimed[n] for n in sorted(claimed)]
-
-    def _release(self, pod: Obj, uid: str) -> None:
-        new = deep_copy(pod)
-        refs = [r for r in new["metadata"].get("ownerReferences") or [] if r.get("uid") != uid]
-        if refs:
-            new["metadata"]["ownerReferences"] = refs
-        else:
-            new["metadata"].pop("ownerReferences", None)
-        self.store.update(new)
-
-    def _adopt(self, pod: Obj, rs: Obj) -> Obj | None:
-        new = deep_copy(pod)
-        new["metadata"].setdefault("ownerReferences", []).append(controller_ref_to(rs))
-        self.store.update(new)
-        return self.store.peek("Pod", new["metadata"]["namespace"], new["metadata"]["name"])
+            members.pods[name] = self._entry(rs, self.adopt(pod, rs))
 
     def manage_replicas(self, rs: Obj, members: _Members) -> str | None:
         """Create or delete pods to reach spec.replicas; returns the error text of a failure."""

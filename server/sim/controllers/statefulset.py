@@ -32,7 +32,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..api import ApiError
-from ..store import Key, Obj, WatchEvent, deep_copy, matches_selector
+from ..store import Key, Obj, WatchEvent, deep_copy
 from . import Controller
 from .deployment_util import available_at, controller_ref, controller_ref_to, is_pod_available, is_pod_ready
 from .history import (
@@ -194,34 +194,8 @@ class StatefulSetController(Controller):
 
     def _claim_pods(self, sts: Obj) -> list[Obj]:
         """getPodsForStatefulSet: ClaimPods restricted to members (``<sts>-<ordinal>``)."""
-        ns, uid, name = sts["metadata"]["namespace"], sts["metadata"]["uid"], sts["metadata"]["name"]
-        selector = sts["spec"].get("selector")
-
-        def member(pod: Obj) -> bool:
-            return parent_and_ordinal(pod)[0] == name
-
-        claimed: dict[str, Obj] = {}
-        for pod in list(self.store.scan("Pod", ns, owner_uid=uid)):
-            if (controller_ref(pod) or {}).get("uid") != uid or not member(pod):
-                continue
-            if selector and matches_selector(pod["metadata"].get("labels"), selector):
-                claimed[pod["metadata"]["name"]] = pod
-            else:
-                new = deep_copy(pod)
-                refs = [r for r in new["metadata"].get("ownerReferences") or [] if r.get("uid") != uid]
-                if refs:
-                    new["metadata"]["ownerReferences"] = refs
-                else:
-                    new["metadata"].pop("ownerReferences", None)
-                self.store.update(new)
-        if selector and not sts["metadata"].get("deletionTimestamp"):
-            for pod in list(self.store.scan("Pod", ns, selector=selector)):
-                if controller_ref(pod) is None and member(pod) and not is_terminating(pod):
-                    new = deep_copy(pod)
-                    new["metadata"].setdefault("ownerReferences", []).append(controller_ref_to(sts))
-                    adopted = self.store.update(new)
-                    claimed[adopted["metadata"]["name"]] = adopted
-        return [claimed[n] for n in sorted(claimed)]
+        name = sts["metadata"]["name"]
+        return self.claim(sts, keep=lambda pod: parent_and_ordinal(pod)[0] == name)
 
     # -- history ----------------------------------------------------------------------------------------------
     def _revisions(self, key: Key) -> tuple[Obj, Obj, int, list[Obj]]:
