@@ -11,19 +11,9 @@
  */
 import { servicesOf, requestLabel, nodeIP, shortRef } from './services.js';
 import { podStatus } from './podstatus.js';
+import { el } from './dom.js';
 
 const MAX_RECENT = 40;
-
-function el(tag, attrs = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') e.className = v;
-    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-    else if (v !== undefined && v !== null && v !== false) e.setAttribute(k, v === true ? '' : v);
-  }
-  e.append(...children.filter((c) => c !== null && c !== undefined));
-  return e;
-}
 
 export class NetPanel {
   constructor({ bar, results }, { sandbox, onError }) {

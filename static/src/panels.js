@@ -12,17 +12,7 @@
  * Hands off: all effects go through the server and come back as deltas.
  */
 import { podStatus, podRestarts, podReadyCount, nodeStatus } from './podstatus.js';
-
-function el(tag, attrs = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') e.className = v;
-    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-    else if (v !== undefined && v !== null && v !== false) e.setAttribute(k, v === true ? '' : v);
-  }
-  e.append(...children.filter((c) => c !== null && c !== undefined));
-  return e;
-}
+import { el } from './dom.js';
 
 function containerState(cs) {
   const st = (cs && cs.state) || {};

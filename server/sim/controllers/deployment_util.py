@@ -77,13 +77,14 @@ def compute_hash(template: Obj, collision_count: int | None = None) -> str:
     return safe_encode(str(fnv1a_32(data)))
 
 
-def _semantic(value: Any) -> Any:
-    """Drop empty maps/lists and nulls: apimachinery's semantic DeepEqual treats them as unset."""
+def semantic(value: Any) -> Any:
+    """Drop empty maps/lists and nulls: apimachinery's semantic DeepEqual treats them as unset
+    (and they do not survive a round trip through the apiserver)."""
     if isinstance(value, dict):
-        out = {k: _semantic(v) for k, v in value.items()}
+        out = {k: semantic(v) for k, v in value.items()}
         return {k: v for k, v in out.items() if v not in (None, {}, [])}
     if isinstance(value, list):
-        return [_semantic(v) for v in value]
+        return [semantic(v) for v in value]
     return value
 
 
@@ -98,7 +99,7 @@ def without_hash(template: Obj | None) -> Obj:
 
 
 def equal_ignore_hash(t1: Obj | None, t2: Obj | None) -> bool:
-    return _semantic(without_hash(t1)) == _semantic(without_hash(t2))
+    return semantic(without_hash(t1)) == semantic(without_hash(t2))
 
 
 # -- spec accessors (robust to fields the defaulting has not filled) ---------------------------------

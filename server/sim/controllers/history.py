@@ -12,10 +12,8 @@ labels differ (the DaemonSet hashes its template, the StatefulSet its revision d
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..store import Obj, deep_copy
-from .deployment_util import canonical, safe_encode
+from .deployment_util import canonical, safe_encode, semantic
 
 #: history.ControllerRevisionHashLabel
 REVISION_HASH_LABEL = "controller.kubernetes.io/hash"
@@ -35,20 +33,9 @@ def template_of(revision: Obj) -> Obj:
     return template
 
 
-def _semantic(value: Any) -> Any:
-    """Nulls and empty maps/lists dropped: what survives a round trip through the apiserver
-    (a template's ``creationTimestamp: null`` does not), as Match's byte comparison sees it."""
-    if isinstance(value, dict):
-        out = {k: _semantic(v) for k, v in value.items()}
-        return {k: v for k, v in out.items() if v not in (None, {}, [])}
-    if isinstance(value, list):
-        return [_semantic(v) for v in value]
-    return value
-
-
 def revision_matches(owner: Obj, revision: Obj) -> bool:
     """Match / EqualRevision: the revision stores the owner's current template."""
-    return _semantic(revision.get("data")) == _semantic(revision_data(owner))
+    return semantic(revision.get("data")) == semantic(revision_data(owner))
 
 
 def fnv1_32(data: bytes) -> int:
@@ -62,7 +49,7 @@ def fnv1_32(data: bytes) -> int:
 
 def hash_revision(data: Obj, probe: int | None) -> str:
     """HashControllerRevision: the data's JSON, then the collision count in decimal."""
-    raw = canonical(_semantic(data))
+    raw = canonical(semantic(data))
     if probe is not None:
         raw += str(probe).encode()
     return safe_encode(str(fnv1_32(raw)))
