@@ -14,9 +14,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     KUBEPLAY_ROOT=/app
 WORKDIR /app
-COPY pyproject.toml README.md ./
+# the serving subset of the lock (same versions and hashes as requirements.lock)
+COPY requirements-serve.lock ./
+RUN pip install --no-cache-dir --require-hashes -r requirements-serve.lock
 COPY server ./server
-RUN pip install --no-cache-dir .
 COPY examples ./examples
 COPY templates ./templates
 COPY --from=frontend /src/static ./static

@@ -1,8 +1,13 @@
 # kubeplay: install, run, test, bench.
 #
 # `make install` is idempotent and quick when nothing changed: each step leaves a stamp file that
-# is newer than what it was built from (pyproject.toml for Python, package-lock.json for npm, the
+# is newer than what it was built from (requirements.lock for Python, package-lock.json for npm, the
 # front-end sources for the bundle), and Chromium is a file target (/usr/bin/chromium).
+#
+# Python packages come from requirements.lock (exact versions with hashes, for Python 3.11 on any
+# platform), so a new machine installs what the last `make lock` resolved, never a newer release.
+# `make lock` re-resolves pyproject.toml's ranges to today's newest releases, on purpose. The
+# project itself is not installed: tests, `python -m server` and the benches run from the checkout.
 
 PYTHON   ?= python3
 VENV     := .venv
@@ -17,16 +22,24 @@ FRONT_SRC  := $(shell find static/src static/css -type f 2>/dev/null)
 # the front end is optional for a checkout that has no package.json yet
 NPM_STEPS := $(if $(wildcard package.json),$(NPM_STAMP) $(DIST_STAMP))
 
-.PHONY: install run test bench clean
+.PHONY: install run test bench clean lock
 
 install: $(PY_STAMP) $(NPM_STEPS) $(CHROMIUM)
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-$(PY_STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[test]'
+$(PY_STAMP): requirements.lock pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
 	touch $@
+
+# re-resolve the lock (uv is used only here, to resolve with hashes for every platform)
+lock: | $(PY)
+	$(PY) -m pip install --quiet uv
+	$(VENV)/bin/uv pip compile pyproject.toml --extra test --generate-hashes --universal \
+		--python-version 3.11 --upgrade -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --generate-hashes --universal --python-version 3.11 \
+		--constraint requirements.lock -o requirements-serve.lock
 
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund

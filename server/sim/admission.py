@@ -183,6 +183,12 @@ def _check_depth(text: str) -> None:
                     raise ManifestError(f"yaml: exceeded max depth of {MAX_DEPTH}")
             elif isinstance(ev, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
+    except yaml.YAMLError as e:
+        # libyaml 0.2.6+ has a nesting limit of its own (PyYAML 6.0.4's scanner may reach it first,
+        # looking ahead): the text is refused for its depth either way, in one wording
+        if "depth" in str(e):
+            raise ManifestError(f"yaml: exceeded max depth of {MAX_DEPTH}") from None
+        raise
     finally:
         loader.dispose()
 

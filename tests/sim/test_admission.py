@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from server.sim.admission import ManifestError, parse_manifests, resolve_kind
+from server.sim.admission import MAX_DEPTH, ManifestError, parse_manifests, resolve_kind
 from server.sim.api import ApiError
 from server.sim.cluster import Cluster
 
@@ -118,10 +118,25 @@ def test_ten_megabyte_body_is_refused_fast_and_creates_nothing(cluster: Cluster)
     assert cluster.store.rv == rv
 
 
-def test_deep_nesting_is_refused() -> None:
+@pytest.mark.parametrize("text", [
+    # flow style, far past every limit (libyaml's own included)
+    "a: " + "[" * 20000 + "]" * 20000 + "\n",
+    # block style, just past ours: only our own check can refuse it
+    "".join("  " * i + f"k{i}:\n" for i in range(MAX_DEPTH + 1)) + "  " * (MAX_DEPTH + 1) + "v: 1\n",
+])
+def test_deep_nesting_is_refused(text: str) -> None:
+    """Refused while parsing (no recursion, nothing built), with the limit named."""
     with pytest.raises(ManifestError) as e:
-        parse_manifests("a: " + "[" * 20000 + "]" * 20000 + "\n", "deep.yml")
-    assert "exceeded max depth" in e.value.message
+        parse_manifests(text, "deep.yml")
+    assert e.value.message == ("error: error parsing deep.yml: error converting YAML to JSON: "
+                               f"yaml: exceeded max depth of {MAX_DEPTH}")
+
+
+def test_nesting_up_to_the_limit_is_accepted() -> None:
+    depth = MAX_DEPTH - 2
+    text = ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep\nx:\n"
+            + "".join("  " * i + f"k{i}:\n" for i in range(1, depth)) + "  " * depth + "v: 1\n")
+    assert parse_manifests(text, "ok.yml")[0]["metadata"]["name"] == "deep"
 
 
 @pytest.mark.parametrize(("text", "detail"), [
