@@ -132,9 +132,11 @@ def parse(cluster: Cluster, argv: list[str], stdin: str = "") -> tuple[Command, 
             # cmdutil.DefaultSubCommandRun: a group without its sub-command prints its help
             if len(words) == 1:
                 raise KubectlError(GROUP_HELP[words[0]])
-            raise KubectlError(f'error: unknown command "{words[1]}"\n'
+            rest = _command_words(argv, limit=len(argv))[1:]
+            raise KubectlError(f'error: unknown command "{" ".join(rest)}"\n'
                                f"See 'kubectl {words[0]} -h' for help and examples")
-        raise KubectlError(f'Error: unknown command "{words[0]}" for "kubectl"{_suggestions(words[0])}')
+        # kubectl's CheckErr prints cobra's error after its own "error: " (not cobra's "Error: ")
+        raise KubectlError(f'error: unknown command "{words[0]}" for "kubectl"{_suggestions(words[0])}')
     specs = {f.name: f for f in (*cmd.flags, *GLOBAL_FLAGS)}
     shorts = {f.short: f for f in (*cmd.flags, *GLOBAL_FLAGS) if f.short}
     flags: dict[str, Any] = {f.name: f.default for f in cmd.flags}
@@ -159,7 +161,7 @@ def parse(cluster: Cluster, argv: list[str], stdin: str = "") -> tuple[Command, 
                 shown = f"-{name}"
             if spec is None:
                 what = f"flag: {shown}" if tok.startswith("--") else f"shorthand flag: '{name}' in {tok}"
-                raise KubectlError(f"Error: unknown {what}\nSee 'kubectl {cmd.path} --help' for usage.")
+                raise KubectlError(f"error: unknown {what}\nSee 'kubectl {cmd.path} --help' for usage.")
             if spec.kind == "bool" and not tok.startswith("--") and value and not tok[2:].startswith("="):
                 # pflag's combined shorthands: ``-it`` is ``-i -t``
                 flags[spec.name] = True
@@ -175,7 +177,7 @@ def parse(cluster: Cluster, argv: list[str], stdin: str = "") -> tuple[Command, 
                 elif value in _FALSE:
                     flags[spec.name] = False
                 else:
-                    raise KubectlError(f'Error: invalid argument "{value}" for "{both}" flag: '
+                    raise KubectlError(f'error: invalid argument "{value}" for "{both}" flag: '
                                        f'strconv.ParseBool: parsing "{value}": invalid syntax\n'
                                        f"See 'kubectl {cmd.path} --help' for usage.")
             else:
@@ -184,7 +186,7 @@ def parse(cluster: Cluster, argv: list[str], stdin: str = "") -> tuple[Command, 
                 elif not eq:
                     if i >= limit:
                         need = shown if tok.startswith("--") else f"'{name}' in {tok}"
-                        raise KubectlError(f"Error: flag needs an argument: {need}\n"
+                        raise KubectlError(f"error: flag needs an argument: {need}\n"
                                            f"See 'kubectl {cmd.path} --help' for usage.")
                     value = argv[i]
                     i += 1
@@ -192,7 +194,7 @@ def parse(cluster: Cluster, argv: list[str], stdin: str = "") -> tuple[Command, 
                     try:
                         flags[spec.name] = int(value)
                     except ValueError as e:
-                        raise KubectlError(f'Error: invalid argument "{value}" for "{both}" flag: '
+                        raise KubectlError(f'error: invalid argument "{value}" for "{both}" flag: '
                                            f'strconv.ParseInt: parsing "{value}": invalid syntax\n'
                                            f"See 'kubectl {cmd.path} --help' for usage.") from e
                 elif spec.kind == "list":
@@ -209,12 +211,12 @@ def parse(cluster: Cluster, argv: list[str], stdin: str = "") -> tuple[Command, 
     return cmd, inv
 
 
-def _command_words(argv: list[str]) -> list[str]:
-    """Leading positional words, skipping flags (and the value of a flag given as its own word
-    for the global ``-n``/``--namespace``)."""
+def _command_words(argv: list[str], limit: int = 3) -> list[str]:
+    """Leading positional words (at most ``limit``), skipping flags (and the value of a flag given
+    as its own word for the global ``-n``/``--namespace``)."""
     out: list[str] = []
     i = 0
-    while i < len(argv) and len(out) < 3:
+    while i < len(argv) and len(out) < limit:
         tok = argv[i]
         if tok == "--":
             break
@@ -257,7 +259,7 @@ def _suggestions(typed: str) -> str:
     found = [c for c in KUBECTL_COMMANDS if _levenshtein(low, c) <= 2 or c.startswith(low)]
     if not found:
         return ""
-    return "\n\nDid you mean this?\n" + "".join(f"\t{c}\n" for c in found) + "\n"
+    return "\n\nDid you mean this?\n" + "".join(f"\t{c}\n" for c in found)
 
 
 #: what a command group without its sub-command prints (kubectl v1.32's help), exit code 1

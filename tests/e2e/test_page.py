@@ -114,7 +114,8 @@ def test_terminal_runs_kubectl_with_history(page: Page) -> None:
     assert all(line[col - 1] == " " and line[col] != " " for line in lines[1:4])
 
     run(page, "kubectl foo")
-    expect(out).to_contain_text('Error: unknown command "foo" for "kubectl"')
+    # captured: kubectl.1.32 foo (exit 1)
+    expect(out).to_contain_text('error: unknown command "foo" for "kubectl"\n\nDid you mean this?\n\ttop\n')
 
     box = page.get_by_role("textbox", name="kubectl command")
     box.press("ArrowUp")

@@ -12,9 +12,20 @@ def test_run_builds_the_pod_as_kubectl_does(cluster, kubectl):
     assert "run: web" not in out
     out = kubectl("run s --image=busybox --restart=Never --dry-run=client -o yaml -- sleep 10")
     assert "  - args:\n    - sleep\n    - \"10\"\n" in out and "run: s" in out
+    # captured from the real binary (KUBECONFIG server http://127.0.0.1:1; printed before any request):
+    # kubectl.1.32 run x | run x --image=busybox --rm | run x --image=busybox -t |
+    # run x --image=busybox --restart=Sometimes [-t] | run --image=busybox -- x  (each exit 1)
+    usage = "See 'kubectl run -h' for help and examples\n"
     assert kubectl("run x", rc=1) == 'error: required flag(s) "image" not set\n'
-    assert kubectl("run x --image=busybox --rm", rc=1) == "error: --rm should only be used for attached containers\n"
-    assert kubectl("run x --image=busybox -t", rc=1) == "error: -i/--stdin is required for containers with -t/--tty=true\n"
+    assert kubectl("run x --image=busybox --rm", rc=1) == \
+        "error: --rm should only be used for attached containers\n" + usage
+    assert kubectl("run x --image=busybox -t", rc=1) == \
+        "error: -i/--stdin is required for containers with -t/--tty=true\n" + usage
+    assert kubectl("run x --image=busybox --restart=Sometimes", rc=1) == "error: invalid restart policy: Sometimes\n" + usage
+    # -t without -i is refused before the restart policy is read
+    assert kubectl("run x --image=busybox --restart=Sometimes -t", rc=1) == \
+        "error: -i/--stdin is required for containers with -t/--tty=true\n" + usage
+    assert kubectl("run --image=busybox -- x", rc=1) == "error: NAME is required for run\n" + usage
     assert kubectl("run web --image=nginx", rc=1) == 'Error from server (AlreadyExists): pods "web" already exists\n'
 
 
@@ -35,8 +46,14 @@ def test_exec_output_exit_codes_and_errors(cluster, kubectl):
     cluster.advance(20)
     assert kubectl("exec bb -- echo hi") == "hi\n"
     assert kubectl("exec bb -- sh -c 'echo out; exit 4'", rc=4) == "out\ncommand terminated with exit code 4\n"
-    assert kubectl("exec bb ls", rc=1).startswith("error: exec [POD] [COMMAND] is not supported anymore.")
+    # captured: kubectl.1.32 exec bb ls (exit 1)
+    assert kubectl("exec bb ls", rc=1) == ("error: exec [POD] [COMMAND] is not supported anymore. "
+                                           "Use exec [POD] -- [COMMAND] instead\n"
+                                           "See 'kubectl exec -h' for help and examples\n")
     assert kubectl("exec bb", rc=1) == "error: you must specify at least one command for the container\n"
+    # captured: kubectl.1.32 exec; kubectl.1.32 exec -- ls (exit 1)
+    assert kubectl("exec", rc=1) == "error: pod, type/name or --filename must be specified\n"
+    assert kubectl("exec -- ls", rc=1) == "error: pod, type/name or --filename must be specified\n"
     assert kubectl("exec nope -- ls", rc=1) == 'Error from server (NotFound): pods "nope" not found\n'
     assert kubectl("exec bb -- sh") == ""  # no stdin: the shell reads EOF and exits
 
@@ -54,7 +71,10 @@ def test_logs_choices_and_refusals(cluster, kubectl):
     assert kubectl("logs bb -c other", rc=1) == "Error from server (BadRequest): container other is not valid for pod bb\n"
     assert kubectl("logs bb -p", rc=1) == \
         'Error from server (BadRequest): previous terminated container "bb" in pod "bb" not found\n'
-    assert kubectl("logs", rc=1).startswith("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.")
+    # captured: kubectl.1.32 logs (exit 1)
+    assert kubectl("logs", rc=1) == ("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\n"
+                                     "POD or TYPE/NAME is a required argument for the logs command\n"
+                                     "See 'kubectl logs -h' for help and examples\n")
 
 
 def test_logs_of_a_deployment_and_of_a_bad_image(cluster, kubectl):

@@ -39,7 +39,9 @@ def test_label_by_selector_and_all(cluster, kubectl):
 
 
 def test_label_errors(cluster, kubectl):
+    # captured: kubectl.1.32 label pod; kubectl.1.32 annotate pod x (exit 1, before any request)
     assert kubectl("label pod", rc=1) == "error: at least one label update is required\n"
+    assert kubectl("annotate pod x", rc=1) == "error: at least one annotation update is required\n"
     assert kubectl("label pod nope a=b", rc=1) == 'Error from server (NotFound): pods "nope" not found\n'
 
 

@@ -115,10 +115,9 @@ EXEC_FLAGS = [Flag("container", "c", "str", ""), Flag("stdin", "i"), Flag("tty",
 @command("exec", flags=EXEC_FLAGS)
 def exec_(inv: Invocation) -> Result:
     f = inv.flags
-    if not inv.args:
-        raise KubectlError("error: expected 'exec (POD | TYPE/NAME) COMMAND [ARG1] [ARG2] ... [ARGN]'.\n"
-                           "POD or TYPE/NAME is a required argument for the exec command\n"
-                           "See 'kubectl exec -h' for help and examples")
+    if not inv.args and not f.get("filename"):
+        # ExecOptions.Validate (v1.32; the older "expected 'exec (POD | TYPE/NAME) ...'" is gone)
+        raise KubectlError("error: pod, type/name or --filename must be specified")
     if len(inv.args) > 1:
         raise KubectlError("error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\n"
                            "See 'kubectl exec -h' for help and examples")

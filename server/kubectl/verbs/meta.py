@@ -66,7 +66,8 @@ def _run(inv: Invocation, what: str) -> Result:
     if not resources and not f.get("filename"):
         raise KubectlError("error: one or more resources must be specified as <resource> <name> or <resource>/<name>")
     if not new and not remove and not f.get("list"):
-        raise KubectlError(f"error: at least one {what} update is required")
+        noun = "label" if what == "label" else "annotation"  # AnnotateOptions says "annotation"
+        raise KubectlError(f"error: at least one {noun} update is required")
     both = [k for k in remove if k in new]
     if both:
         if what == "label":

@@ -27,6 +27,9 @@ from .apply import OUTPUT_FLAGS, check_output, dry_run_mode, printed
 from .exec import AttachResult, container_status
 
 PROMPT_HINT = "If you don't see a command prompt, try pressing enter.\n"
+#: the line cmdutil.UsageErrorf adds to run's usage errors
+RUN_USAGE = "See 'kubectl run -h' for help and examples"
+
 #: --pod-running-timeout's default
 RUNNING_TIMEOUT = 60
 
@@ -138,26 +141,28 @@ def _remove(inv: Invocation, name: str) -> str:
 @command("run", flags=RUN_FLAGS)
 def run(inv: Invocation) -> Result:
     f = inv.flags
-    if not inv.args:
-        raise KubectlError("error: NAME is required for run\nSee 'kubectl run -h' for help and examples")
-    name = inv.args[0]
-    extra = list(inv.args[1:]) + list(inv.after_dash)
+    # cobra checks the required --image flag before RunE; then RunOptions.Run checks in this order,
+    # the usage errors (cmdutil.UsageErrorf) ending with the "See 'kubectl run -h'" line
     if not f.get("image"):
         raise KubectlError('error: required flag(s) "image" not set')
-    restart = f.get("restart") or "Always"
-    if restart not in ("Always", "OnFailure", "Never"):
-        raise KubectlError(f"error: invalid restart policy: {restart}")
+    if not inv.args:
+        raise KubectlError(f"error: NAME is required for run\n{RUN_USAGE}")
+    name = inv.args[0]
+    extra = list(inv.args[1:]) + list(inv.after_dash)
     attach_flag = f.get("attach")
     interactive = bool(f.get("stdin"))
     attach = interactive if attach_flag is None else attach_flag.lower() in ("true", "1", "")
     if f.get("tty") and not interactive:
-        raise KubectlError("error: -i/--stdin is required for containers with -t/--tty=true")
+        raise KubectlError(f"error: -i/--stdin is required for containers with -t/--tty=true\n{RUN_USAGE}")
+    restart = f.get("restart") or "Always"
+    if restart not in ("Always", "OnFailure", "Never"):
+        raise KubectlError(f"error: invalid restart policy: {restart}\n{RUN_USAGE}")
     if f.get("rm") and not attach:
-        raise KubectlError("error: --rm should only be used for attached containers")
+        raise KubectlError(f"error: --rm should only be used for attached containers\n{RUN_USAGE}")
     mode = dry_run_mode(inv)
     if mode != "none" and attach:
         raise KubectlError("error: --dry-run=[server|client] can't be used with attached containers options "
-                           "(--attach, --stdin, or --tty)\nSee 'kubectl run -h' for help and examples")
+                           f"(--attach, --stdin, or --tty)\n{RUN_USAGE}")
     fmt = check_output(inv)
     obj = build_pod(inv, name, extra)
     if mode == "client":
