@@ -22,11 +22,17 @@ def make(kubectl, name, app="web"):
 
 def test_delete_pod_is_graceful(cluster, kubectl):
     make(kubectl, "test1")
+    cluster.advance(20)
+    assert kubectl("get pod test1").splitlines()[1].split()[2] == "Running"
     assert kubectl("delete pod test1") == 'pod "test1" deleted\n'
+    # the command returns at once (as after Ctrl-C): the pod is Terminating with the default 30 s grace
     pod = cluster.store.get("Pod", "default", "test1")
-    # the kubelet removes it once its grace period has run; until then it is Terminating
-    if pod is not None:
-        assert pod["metadata"]["deletionTimestamp"]
+    assert pod["metadata"]["deletionGracePeriodSeconds"] == 30
+    assert pod["metadata"]["deletionTimestamp"] == cluster.clock.iso(cluster.clock.now() + 30)
+    assert kubectl("get pod test1").splitlines()[1].split()[2] == "Terminating"
+    # the kubelet stops nginx (which exits on SIGTERM) and the pod is removed within its grace period
+    cluster.advance(30)
+    assert kubectl("get pod test1", rc=1) == 'Error from server (NotFound): pods "test1" not found\n'
 
 
 def test_delete_force_warns_and_removes_at_once(cluster, kubectl):

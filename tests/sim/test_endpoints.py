@@ -45,6 +45,10 @@ def ep_ips(cluster: Cluster, name: str = "web") -> tuple[list[str], list[str]]:
     return ready, not_ready
 
 
+def ready_condition(pod: dict) -> str | None:
+    return next((c["status"] for c in pod["status"].get("conditions") or [] if c["type"] == "Ready"), None)
+
+
 def slices(cluster: Cluster, name: str = "web") -> list[dict]:
     return cluster.store.list("EndpointSlice", "default", selector={"kubernetes.io/service-name": name})
 
@@ -62,7 +66,11 @@ def test_endpoints_follow_pods_becoming_ready_and_going_away(cluster: Cluster, k
     apply(cluster, DEPLOY.replace("REPLICAS", "3"))
     cluster.advance(1)
     pods = running_pods(cluster)
-    assert all(p["status"].get("podIP") is None or not p["status"].get("conditions") or True for p in pods)
+    # a second in, the pods have their IPs but pull their image: listed, as not ready, and not served
+    assert len(pods) == 3 and not any(ready_condition(p) == "True" for p in pods)
+    assert ep_ips(cluster) == ([], sorted(p["status"]["podIP"] for p in pods))
+    # a subset with no ready address: formatEndpoints joins nothing, an empty cell (not "<none>")
+    assert kubectl("get ep web").splitlines()[1].split() == ["web", "1s"]
     cluster.advance(60)
     pods = running_pods(cluster)
     ips = sorted(p["status"]["podIP"] for p in pods)
