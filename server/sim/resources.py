@@ -7,9 +7,40 @@ The pydantic model of each kind's real v1.32 schema is named here and imported l
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import importlib
 from dataclasses import dataclass
 from functools import cache
+
+#: the verbs of a resource whose storage supports every REST operation (sorted, as discovery lists them)
+ALL_VERBS = ("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
+_STATUS_VERBS = ("get", "patch", "update")
+_PROXY_VERBS = ("create", "delete", "get", "patch", "update")
+
+
+@dataclass(frozen=True)
+class Subresource:
+    """One ``<plural>/<name>`` endpoint as discovery lists it.
+
+    ``kind`` is the object the endpoint takes or returns (``Scale``, ``PodExecOptions``, the parent's
+    kind for ``status``); ``group``/``version`` are set only where that kind lives in another API group
+    (``autoscaling/v1`` Scale, ``policy/v1`` Eviction), exactly as ``metav1.APIResource`` carries them.
+    """
+
+    name: str
+    kind: str
+    verbs: tuple[str, ...]
+    group: str = ""
+    version: str = ""
+
+
+def _status(kind: str) -> Subresource:
+    return Subresource("status", kind, _STATUS_VERBS)
+
+
+def _scale() -> Subresource:
+    return Subresource("scale", "Scale", _STATUS_VERBS, "autoscaling", "v1")
 
 
 @dataclass(frozen=True)
@@ -21,7 +52,9 @@ class Resource:
     namespaced: bool
     short_names: tuple[str, ...] = ()
     model: str = ""  # "module:Class" under kubex.k8s.v1_32
-    verbs: tuple[str, ...] = ("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
+    verbs: tuple[str, ...] = ALL_VERBS  # sorted, as the apiserver's installer lists them
+    categories: tuple[str, ...] = ()
+    subresources: tuple[Subresource, ...] = ()  # sorted by name, as discovery lists them
 
     @property
     def api_version(self) -> str:
@@ -29,6 +62,7 @@ class Resource:
 
     @property
     def singular(self) -> str:
+        """``singularName`` in discovery: the lower-cased kind for every built-in type."""
         return self.kind.lower()
 
     @property
@@ -36,26 +70,63 @@ class Resource:
         """``deployments.apps`` / ``pods``: the name kubectl prints in ``kind.group/name``."""
         return f"{self.singular}.{self.group}" if self.group else self.singular
 
+    @property
+    def storage_version_hash(self) -> str:
+        """``storageVersionHash`` as ``discovery.StorageVersionHash`` computes it (k8s.io/apiserver
+        pkg/endpoints/discovery/storageversionhash.go): base64 of the first 8 bytes of
+        sha256("group/version/kind") of the storage version, which is the served version here."""
+        gvk = f"{self.group}/{self.version}/{self.kind}"
+        return base64.b64encode(hashlib.sha256(gvk.encode()).digest()[:8]).decode()
+
 
 _K = "kubex.k8s.v1_32."
+#: Verbs, short names, categories and subresources as a default kubeadm v1.32 apiserver lists them
+#: (kubernetes/kubernetes api/discovery/api__v1.json, apis__apps__v1.json, ...). Feature-gated
+#: endpoints that are off by default in v1.32 are left out: pods/resize (InPlacePodVerticalScaling,
+#: alpha) and pods/checkpoint (newer than v1.32).
 RESOURCES: tuple[Resource, ...] = (
-    Resource("Namespace", "", "v1", "namespaces", False, ("ns",), _K + "core.v1.namespace:Namespace"),
-    Resource("Node", "", "v1", "nodes", False, ("no",), _K + "core.v1.node:Node"),
-    Resource("Pod", "", "v1", "pods", True, ("po",), _K + "core.v1.pod:Pod"),
-    Resource("Service", "", "v1", "services", True, ("svc",), _K + "core.v1.service:Service"),
+    Resource("Namespace", "", "v1", "namespaces", False, ("ns",), _K + "core.v1.namespace:Namespace",
+             verbs=("create", "delete", "get", "list", "patch", "update", "watch"),
+             subresources=(Subresource("finalize", "Namespace", ("update",)), _status("Namespace"))),
+    Resource("Node", "", "v1", "nodes", False, ("no",), _K + "core.v1.node:Node",
+             subresources=(Subresource("proxy", "NodeProxyOptions", _PROXY_VERBS), _status("Node"))),
+    Resource("Pod", "", "v1", "pods", True, ("po",), _K + "core.v1.pod:Pod", categories=("all",),
+             subresources=(
+                 Subresource("attach", "PodAttachOptions", ("create", "get")),
+                 Subresource("binding", "Binding", ("create",)),
+                 Subresource("ephemeralcontainers", "Pod", _STATUS_VERBS),
+                 Subresource("eviction", "Eviction", ("create",), "policy", "v1"),
+                 Subresource("exec", "PodExecOptions", ("create", "get")),
+                 Subresource("log", "Pod", ("get",)),
+                 Subresource("portforward", "PodPortForwardOptions", ("create", "get")),
+                 Subresource("proxy", "PodProxyOptions", _PROXY_VERBS),
+                 _status("Pod"),
+             )),
+    Resource("Service", "", "v1", "services", True, ("svc",), _K + "core.v1.service:Service", categories=("all",),
+             subresources=(Subresource("proxy", "ServiceProxyOptions", _PROXY_VERBS), _status("Service"))),
     Resource("Endpoints", "", "v1", "endpoints", True, ("ep",), _K + "core.v1.endpoints:Endpoints"),
     Resource("ConfigMap", "", "v1", "configmaps", True, ("cm",), _K + "core.v1.config_map:ConfigMap"),
     Resource("Secret", "", "v1", "secrets", True, (), _K + "core.v1.secret:Secret"),
-    Resource("ServiceAccount", "", "v1", "serviceaccounts", True, ("sa",), _K + "core.v1.service_account:ServiceAccount"),
+    Resource("ServiceAccount", "", "v1", "serviceaccounts", True, ("sa",),
+             _K + "core.v1.service_account:ServiceAccount",
+             subresources=(Subresource("token", "TokenRequest", ("create",), "authentication.k8s.io", "v1"),)),
     Resource("Event", "", "v1", "events", True, ("ev",), _K + "core.v1.event:Event"),
-    Resource("ReplicaSet", "apps", "v1", "replicasets", True, ("rs",), _K + "apps.v1.replica_set:ReplicaSet"),
-    Resource("Deployment", "apps", "v1", "deployments", True, ("deploy",), _K + "apps.v1.deployment:Deployment"),
-    Resource("DaemonSet", "apps", "v1", "daemonsets", True, ("ds",), _K + "apps.v1.daemon_set:DaemonSet"),
-    Resource("StatefulSet", "apps", "v1", "statefulsets", True, ("sts",), _K + "apps.v1.stateful_set:StatefulSet"),
-    Resource("ControllerRevision", "apps", "v1", "controllerrevisions", True, (), _K + "apps.v1.controller_revision:ControllerRevision"),
-    Resource("Job", "batch", "v1", "jobs", True, (), _K + "batch.v1.job:Job"),
-    Resource("CronJob", "batch", "v1", "cronjobs", True, ("cj",), _K + "batch.v1.cron_job:CronJob"),
-    Resource("EndpointSlice", "discovery.k8s.io", "v1", "endpointslices", True, (), _K + "discovery.v1.endpoint_slice:EndpointSlice"),
+    Resource("ReplicaSet", "apps", "v1", "replicasets", True, ("rs",), _K + "apps.v1.replica_set:ReplicaSet",
+             categories=("all",), subresources=(_scale(), _status("ReplicaSet"))),
+    Resource("Deployment", "apps", "v1", "deployments", True, ("deploy",), _K + "apps.v1.deployment:Deployment",
+             categories=("all",), subresources=(_scale(), _status("Deployment"))),
+    Resource("DaemonSet", "apps", "v1", "daemonsets", True, ("ds",), _K + "apps.v1.daemon_set:DaemonSet",
+             categories=("all",), subresources=(_status("DaemonSet"),)),
+    Resource("StatefulSet", "apps", "v1", "statefulsets", True, ("sts",), _K + "apps.v1.stateful_set:StatefulSet",
+             categories=("all",), subresources=(_scale(), _status("StatefulSet"))),
+    Resource("ControllerRevision", "apps", "v1", "controllerrevisions", True, (),
+             _K + "apps.v1.controller_revision:ControllerRevision"),
+    Resource("Job", "batch", "v1", "jobs", True, (), _K + "batch.v1.job:Job", categories=("all",),
+             subresources=(_status("Job"),)),
+    Resource("CronJob", "batch", "v1", "cronjobs", True, ("cj",), _K + "batch.v1.cron_job:CronJob",
+             categories=("all",), subresources=(_status("CronJob"),)),
+    Resource("EndpointSlice", "discovery.k8s.io", "v1", "endpointslices", True, (),
+             _K + "discovery.v1.endpoint_slice:EndpointSlice"),
     Resource("Lease", "coordination.k8s.io", "v1", "leases", True, (), _K + "coordination.v1.lease:Lease"),
 )
 

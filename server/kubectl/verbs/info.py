@@ -1,61 +1,100 @@
-"""``kubectl api-resources`` and ``kubectl cluster-info``.
+"""``kubectl api-resources``, ``kubectl api-versions`` and ``kubectl cluster-info``.
 
-Owns: listing the simulated API surface from ``server/sim/resources.py`` the way discovery and
-``api-resources`` print it (sorted by group, then name), and the cluster-info lines (control
-plane address, then every kube-system Service labelled ``kubernetes.io/cluster-service=true``).
+Owns: listing the simulated API surface the way kubectl v1.32 prints it, read from the same
+discovery documents the apiserver serves (``server/sim/discovery.py``), and the cluster-info
+lines (control plane address, then every kube-system Service labelled
+``kubernetes.io/cluster-service=true``).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from ...sim import discovery
 from .. import printers
 from ..parse import Flag, Invocation, KubectlError, command
-from ..resolve import known_resources
 
 #: where the simulated apiserver listens when the cluster has no ``kubernetes`` Endpoints yet
 DEFAULT_CONTROL_PLANE = "https://192.168.56.10:6443"
 
 
-@command("api-resources", flags=[Flag("output", "o", "str", ""), Flag("no-headers"), Flag("namespaced", kind="str"),
-                                 Flag("api-group", kind="str"), Flag("sort-by", kind="str", default=""),
+def _usage_error(command: str, args: list[str]) -> KubectlError:
+    """cmdutil.UsageErrorf(cmd, "unexpected arguments: %v", args): Go prints a slice as ``[a b]``."""
+    return KubectlError(f"error: unexpected arguments: [{' '.join(args)}]\n"
+                        f"See 'kubectl {command} -h' for help and examples")
+
+
+def _split_slice(values: list[str] | None) -> list[str]:
+    """pflag's StringSlice: every occurrence of the flag, each split at commas."""
+    return [v for value in values or [] for v in value.split(",")]
+
+
+def preferred_resources() -> list[tuple[str, dict[str, Any]]]:
+    """client-go ``ServerPreferredResources``: (group, APIResource entry) of every top-level resource
+    of each group's preferred version, read from the discovery documents the apiserver serves
+    (subresources such as ``pods/log`` are not listed)."""
+    gvs = [("", "v1")]
+    for group in discovery.served_groups():
+        doc = discovery.api_group(group)
+        assert doc is not None
+        gvs.append((group, doc["preferredVersion"]["version"]))
+    out = []
+    for group, version in gvs:
+        doc = discovery.api_resource_list(group, version)
+        for entry in (doc or {}).get("resources", []):
+            if "/" not in entry["name"] and entry["verbs"]:
+                out.append((group, {**entry, "apiVersion": f"{group}/{version}" if group else version}))
+    return out
+
+
+@command("api-resources", flags=[Flag("output", "o", "str", ""), Flag("no-headers"), Flag("namespaced", default=True),
+                                 Flag("api-group", kind="str", default=""), Flag("sort-by", kind="str", default=""),
                                  Flag("verbs", kind="list"), Flag("cached"), Flag("categories", kind="list")])
 def api_resources(inv: Invocation) -> str:
+    """kubectl's pkg/cmd/apiresources: Complete (no arguments), Validate (output, sort-by), then one
+    row per preferred resource that passes every filter, sorted stably by group (or name/kind), ties
+    by name. Output captured from kubectl.1.32 against these discovery documents."""
+    if inv.args:
+        raise _usage_error("api-resources", inv.args)
     fmt = inv.flags.get("output") or ""
     if fmt not in ("", "wide", "name"):
-        raise KubectlError(f'error: --output {fmt} is not available')
-    resources = list(known_resources())
-    if inv.flag_given("namespaced"):
-        want = str(inv.flags["namespaced"]).lower() not in ("false", "0")
-        resources = [r for r in resources if r.namespaced == want]
-    if inv.flag_given("api-group"):
-        resources = [r for r in resources if r.group == inv.flags["api-group"]]
-    for verb_list in inv.flags.get("verbs") or []:
-        for verb in verb_list.split(","):
-            resources = [r for r in resources if verb in r.verbs]
+        raise KubectlError(f"error: --output {fmt} is not available")
     sort_by = inv.flags.get("sort-by") or ""
     if sort_by not in ("", "name", "kind"):
-        raise KubectlError(f'error: --sort-by accepts only name or kind, got "{sort_by}"')
-    # sort.Stable by group (or name/kind), ties by name
-    if sort_by == "kind":
-        resources.sort(key=lambda r: (r.kind, r.plural))
-    elif sort_by == "name":
-        resources.sort(key=lambda r: r.plural)
-    else:
-        resources.sort(key=lambda r: (r.group, r.plural))
-    if fmt == "name":
-        return "\n".join(r.plural + (f".{r.group}" if r.group else "") for r in resources)
-    header = ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"]
-    if fmt == "wide":
-        header += ["VERBS", "CATEGORIES"]
+        raise KubectlError("error: --sort-by accepts only name or kind")
+    verbs = set(_split_slice(inv.flags.get("verbs")))
+    categories = set(_split_slice(inv.flags.get("categories")))
     rows = []
-    for r in resources:
-        row = [r.plural, ",".join(r.short_names), r.api_version, "true" if r.namespaced else "false", r.kind]
+    for group, r in preferred_resources():
+        if inv.flag_given("api-group") and inv.flags["api-group"] != group:
+            continue
+        if inv.flag_given("namespaced") and bool(inv.flags["namespaced"]) != r["namespaced"]:
+            continue
+        if not verbs <= set(r["verbs"]) or not categories <= set(r.get("categories", ())):
+            continue
+        rows.append((group, r))
+    column = {"": 0, "name": 1, "kind": 2}[sort_by]
+    rows.sort(key=lambda gr: ((gr[0], gr[1]["name"], gr[1]["kind"])[column], gr[1]["name"]))
+    if fmt == "name":
+        return "".join(r["name"] + (f".{group}" if group else "") + "\n" for group, r in rows)
+    lines = []
+    if not inv.flags.get("no-headers"):
+        lines.append(["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"]
+                     + (["VERBS", "CATEGORIES"] if fmt == "wide" else []))
+    for _, r in rows:
+        line = [r["name"], ",".join(r.get("shortNames", ())), r["apiVersion"], str(r["namespaced"]).lower(), r["kind"]]
         if fmt == "wide":
-            row += [",".join(sorted(r.verbs)), "all" if r.kind in ("Pod", "Service", "DaemonSet", "Deployment",
-                                                                    "ReplicaSet", "StatefulSet", "Job",
-                                                                    "CronJob") else ""]
-        rows.append(row)
-    lines = rows if inv.flags.get("no-headers") else [header, *rows]
+            line += [",".join(r["verbs"]), ",".join(r.get("categories", ()))]
+        lines.append(line)
     return printers.tabwrite(lines)
+
+
+@command("api-versions", flags=[])
+def api_versions(inv: Invocation) -> str:
+    """kubectl's pkg/cmd/apiresources/apiversions.go: every group/version the server lists, sorted."""
+    if inv.args:
+        raise _usage_error("api-versions", inv.args)
+    return "".join(gv + "\n" for gv in sorted(discovery.group_versions()))
 
 
 def control_plane_url(inv: Invocation) -> str:
