@@ -259,3 +259,27 @@ def test_pods_older_than_the_service_leave_it_when_scaled_down(cluster: Cluster,
     cluster.api.delete("Pod", "default", "other")
     cluster.settle()
     assert ep_ips(cluster) == ([], [])
+
+
+def test_publish_not_ready_addresses_lists_every_pod_as_ready(cluster: Cluster, kubectl) -> None:
+    # EndpointsController.addEndpointSubset (tolerateUnreadyEndpoints) and the EndpointSlice reconciler's
+    # ready = publishNotReadyAddresses || (serving && !terminating)
+    apply(cluster, SVC.replace("  selector: {app: web}", "  publishNotReadyAddresses: true\n  selector: {app: web}"))
+    apply(cluster, DEPLOY.replace("REPLICAS", "2"))
+    cluster.advance(2)  # both pods have their IPs, neither has pulled its image yet
+    pods = running_pods(cluster)
+    assert len(pods) == 2 and not any(ready_condition(p) == "True" for p in pods)
+    ips = sorted((p["status"]["podIP"] for p in pods), key=lambda ip: [int(x) for x in ip.split(".")])
+    assert ep_ips(cluster) == (ips, [])
+    assert kubectl("get ep web").splitlines()[1].split()[:2] == ["web", ",".join(f"{ip}:80" for ip in ips)]
+    eps = [e for s in slices(cluster) for e in s["endpoints"] or []]
+    assert sorted(e["addresses"][0] for e in eps) == ips
+    assert all(e["conditions"] == {"ready": True, "serving": False, "terminating": False} for e in eps)
+    # a pod being deleted stays listed, still as ready (ShouldPodBeInEndpoints includes terminating ones)
+    cluster.advance(60)
+    victim = running_pods(cluster)[0]
+    cluster.api.delete("Pod", "default", victim["metadata"]["name"])
+    cluster.settle()
+    assert victim["status"]["podIP"] in ep_ips(cluster)[0]
+    (gone,) = [e for s in slices(cluster) for e in s["endpoints"] or [] if e["targetRef"]["uid"] == victim["metadata"]["uid"]]
+    assert gone["conditions"] == {"ready": True, "serving": True, "terminating": True}

@@ -77,6 +77,17 @@ def test_taint_value_must_match_for_equal_tolerations() -> None:
     assert s.filter_node(info(pod()), soft) is None
 
 
+def test_a_no_execute_taint_alone_filters_the_node() -> None:
+    # TaintToleration.Filter uses DoNotScheduleTaintsFilterFunc: NoSchedule *and* NoExecute
+    n = node(taints=[{"key": "maintenance", "value": "now", "effect": "NoExecute"}])
+    status = s.filter_node(info(pod()), n)
+    assert status == s.NodeStatus("TaintToleration", ("node(s) had untolerated taint {maintenance: now}",), False)
+    # a NoSchedule toleration of the same key does not tolerate the NoExecute taint; Exists without effect does
+    wrong = pod(tolerations=[{"key": "maintenance", "operator": "Exists", "effect": "NoSchedule"}])
+    assert s.filter_node(info(wrong), n) == status
+    assert s.filter_node(info(pod(tolerations=[{"key": "maintenance", "operator": "Exists"}])), n) is None
+
+
 def test_cordoned_node_stops_at_the_first_failing_plugin() -> None:
     n = node(unschedulable=True, taints=[{"key": "x", "effect": "NoSchedule"}])
     status = s.filter_node(info(pod(cpu="8")), n)
@@ -259,6 +270,15 @@ def test_freed_resources_let_a_pending_pod_in(cluster: Cluster) -> None:
     cluster.api.delete("Pod", "default", "first", grace_period=0)
     cluster.advance(2)
     assert cluster.store.get("Pod", "default", "second")["spec"]["nodeName"] == "node1"
+
+
+def test_pods_avoid_a_node_with_only_a_no_execute_taint(cluster: Cluster) -> None:
+    n1 = cluster.store.get("Node", "", "node1")
+    n1["spec"]["taints"] = [{"key": "maintenance", "value": "now", "effect": "NoExecute"}]
+    cluster.store.update(n1)
+    rs = replicaset(cluster, "web", 4)
+    cluster.settle()
+    assert placement(cluster, rs) == Counter({"node2": 4})
 
 
 def test_cordoned_nodes_get_no_new_pods(cluster: Cluster) -> None:
