@@ -24,6 +24,31 @@ def test_human_duration_matches_apimachinery(seconds, text):
     assert human_duration(seconds) == text
 
 
+H, D = 3600, 86400
+
+
+# every branch edge of apimachinery's duration.HumanDuration (k8s.io/apimachinery/pkg/util/duration), both
+# sides, so moving a boundary by one unit or dropping a remainder is caught
+@pytest.mark.parametrize("seconds,text", [
+    (-2, "<invalid>"), (-1.5, "0s"), (1.9, "1s"), (119.9, "119s"), (121, "2m1s"),
+    (9 * 60 + 59, "9m59s"), (10 * 60 + 1, "10m"), (10 * 60 + 59, "10m"), (180 * 60, "3h"), (180 * 60 + 59, "3h"),
+    (3 * H + 60, "3h1m"), (7 * H + 59 * 60, "7h59m"), (7 * H + 59 * 60 + 59, "7h59m"), (8 * H + 60, "8h"),
+    (47 * H + 3599, "47h"), (48 * H, "2d"), (48 * H + H, "2d1h"),
+    (7 * D + 23 * H, "7d23h"), (7 * D + 23 * H + 3599, "7d23h"), (8 * D, "8d"), (8 * D + H, "8d"),
+    (729 * D + 23 * H, "729d"), (730 * D, "2y"), (731 * D, "2y1d"), (8 * 365 * D - D, "7y364d"),
+    (8 * 365 * D, "8y"), (8 * 365 * D + 5 * D, "8y"),
+])
+def test_human_duration_boundaries(seconds, text):
+    assert human_duration(seconds) == text
+
+
+def test_age_from_a_timestamp_crosses_the_eight_day_boundary():
+    # AGE is translateTimestampSince: HumanDuration(now - creationTimestamp)
+    assert printers.since(T0, printers.parse_time(T0) + 8 * D - 1) == "7d23h"
+    assert printers.since(T0, printers.parse_time(T0) + 8 * D) == "8d"
+    assert printers.since(None, NOW) == "<unknown>"
+
+
 def test_tabwriter_pads_to_widest_cell_plus_three_and_leaves_last_column_alone():
     text = tabwrite([["NAME", "READY", "AGE"], ["web-deploy-abc", "3/3", "65s"], ["x", "1/1", "4d20h"]])
     assert text == (
