@@ -48,6 +48,32 @@ def test_apply_stdin_multi_document_continues_after_a_bad_one(cluster, kubectl):
     assert cluster.store.get("ReplicaSet", "default", "old") is None
 
 
+def test_apply_dry_run_configured_or_unchanged_as_kubectl_decides(ws, kubectl):
+    # ApplyOptions.applyOneObject: only a request that computes the patch (no dry run, or a server one) can
+    # find it empty and say "unchanged"; a client dry run of an existing object always says "configured"
+    kubectl("apply -f step08-deployment1.yml")
+    same, changed = "step08-deployment1.yml", "step08-deployment2.yml"
+    assert kubectl(f"apply -f {same} --dry-run=server") == "deployment.apps/web-deploy unchanged (server dry run)\n"
+    assert kubectl(f"apply -f {changed} --dry-run=server") == \
+        "deployment.apps/web-deploy configured (server dry run)\n"
+    assert kubectl(f"apply -f {same} --dry-run=client") == "deployment.apps/web-deploy configured (dry run)\n"
+    assert kubectl(f"apply -f {changed} --dry-run=client") == "deployment.apps/web-deploy configured (dry run)\n"
+    assert kubectl(f"apply -f {changed} --dry-run") == "deployment.apps/web-deploy configured (dry run)\n"
+    assert ws.store.get("Deployment", "default", "web-deploy")["spec"]["replicas"] == 3  # nothing stored
+    assert kubectl(f"apply -f {same}") == "deployment.apps/web-deploy unchanged\n"
+
+
+def test_apply_dry_run_server_warns_about_a_missing_last_applied_annotation(ws, kubectl):
+    kubectl("create deployment web --image=nginx")
+    manifest = kubectl("create deployment web --image=nginx:1.27 --dry-run=client -o yaml")
+    out = kubectl("apply -f - --dry-run=server", stdin=manifest)
+    assert out.startswith("Warning: resource deployments.apps/web is missing the "
+                          "kubectl.kubernetes.io/last-applied-configuration annotation")
+    assert out.endswith("\ndeployment.apps/web configured (server dry run)\n")
+    # a client dry run computes no patch, so it has nothing to warn about
+    assert kubectl("apply -f - --dry-run=client", stdin=manifest) == "deployment.apps/web configured (dry run)\n"
+
+
 def test_apply_directory_applies_every_file(ws, kubectl):
     out = kubectl("apply -f seeds/ --dry-run=client", rc=None)
     assert "replicaset.apps/web-deploy created (dry run)" in out

@@ -102,8 +102,11 @@ def _apply_dry_run(inv: Invocation, obj: Obj, mode: str) -> tuple[Obj, str]:
     applied["metadata"].setdefault("annotations", {})  # as api.apply merges
     merged = three_way_merge(existing, last, applied)
     merged["metadata"].setdefault("annotations", {})[LAST_APPLIED] = annotation
-    if mode == "server":
-        _, merged = api._prepare(merged, inv.namespace)  # validation and defaults, nothing stored
+    if mode == "client":
+        # applyOneObject computes the patch only when it will send it: a client dry run of an
+        # existing object always says "configured", even when nothing would change
+        return merged, "configured"
+    _, merged = api._prepare(merged, inv.namespace)  # validation and defaults, nothing stored
     return merged, "unchanged" if merged == existing else "configured"
 
 
@@ -140,15 +143,17 @@ def apply(inv: Invocation) -> Result:
             r = resource_of(obj)
             ns = doc_namespace(r, obj, inv.namespace)
             existing = inv.cluster.store.peek(r.kind, ns, meta.get("name", ""))
+            # the warning comes with the patch, which a server dry run computes too (a client one does not)
+            if (mode != "client" and existing is not None
+                    and LAST_APPLIED not in (existing["metadata"].get("annotations") or {})):
+                out.append(f"Warning: resource {r.plural}{'.' + r.group if r.group else ''}/{meta['name']} is "
+                           f"missing the {LAST_APPLIED} annotation which is required by kubectl apply. kubectl "
+                           "apply should only be used on resources created declaratively by either kubectl "
+                           "create --save-config or kubectl apply. The missing annotation will be patched "
+                           "automatically.\n")
             if mode != "none":
                 stored, status = _apply_dry_run(inv, obj, mode)
             else:
-                if existing is not None and LAST_APPLIED not in (existing["metadata"].get("annotations") or {}):
-                    out.append(f"Warning: resource {r.plural}{'.' + r.group if r.group else ''}/{meta['name']} is "
-                               f"missing the {LAST_APPLIED} annotation which is required by kubectl apply. kubectl "
-                               "apply should only be used on resources created declaratively by either kubectl "
-                               "create --save-config or kubectl apply. The missing annotation will be patched "
-                               "automatically.\n")
                 stored, status = inv.cluster.api.apply(obj, inv.namespace)
         except ApiError as e:
             if existing is None:
