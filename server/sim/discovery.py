@@ -42,8 +42,10 @@ GROUP_PRIORITY: dict[str, int] = {
 AGGREGATED_V2 = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
 #: what kubectl / client-go v1.32 send as ``Accept`` to /api and /apis (discovery_client.go
 #: ``acceptDiscoveryFormats``): aggregated v2, then v2beta1, then the legacy documents
-KUBECTL_ACCEPT = (AGGREGATED_V2 + ",application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList"
-                  ",application/json")
+KUBECTL_ACCEPT = (
+    AGGREGATED_V2 + ",application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList"
+    ",application/json"
+)
 
 #: the v1.32.4 release (the version the simulated nodes report, bootstrap.K8S_VERSION): its
 #: ``kubeadm version`` reads GitCommit 59526cd4867447956156ae3a602fcbac10a2c335, BuildDate
@@ -58,15 +60,26 @@ def version_info() -> dict[str, str]:
     """``GET /version``: version.Info of the apiserver."""
     commit, built, go = _RELEASE[K8S_VERSION]
     major, minor = K8S_VERSION[1:].split(".")[:2]
-    return {"major": major, "minor": minor, "gitVersion": K8S_VERSION, "gitCommit": commit,
-            "gitTreeState": "clean", "buildDate": built, "goVersion": go, "compiler": "gc",
-            "platform": "linux/amd64"}
+    return {
+        "major": major,
+        "minor": minor,
+        "gitVersion": K8S_VERSION,
+        "gitCommit": commit,
+        "gitTreeState": "clean",
+        "buildDate": built,
+        "goVersion": go,
+        "compiler": "gc",
+        "platform": "linux/amd64",
+    }
 
 
 def api_versions(server_address: str) -> dict[str, Any]:
     """``GET /api``: APIVersions (no apiVersion field: the apiserver writes it unversioned)."""
-    return {"kind": "APIVersions", "versions": ["v1"],
-            "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": server_address}]}
+    return {
+        "kind": "APIVersions",
+        "versions": ["v1"],
+        "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": server_address}],
+    }
 
 
 @cache
@@ -102,7 +115,13 @@ def api_group(group: str) -> dict[str, Any] | None:
     if not versions:
         return None
     gvs = [_gv(group, v) for v in versions]
-    return {"kind": "APIGroup", "apiVersion": "v1", "name": group, "versions": gvs, "preferredVersion": gvs[0]}
+    return {
+        "kind": "APIGroup",
+        "apiVersion": "v1",
+        "name": group,
+        "versions": gvs,
+        "preferredVersion": dict(gvs[0]),
+    }
 
 
 def api_group_list() -> dict[str, Any]:
@@ -118,8 +137,13 @@ def api_group_list() -> dict[str, Any]:
 def _api_resource(r: Resource) -> dict[str, Any]:
     # metav1.APIResource field order: name, singularName, namespaced, group, version, kind, verbs,
     # shortNames, categories, storageVersionHash (the last three omitempty)
-    entry: dict[str, Any] = {"name": r.plural, "singularName": r.singular, "namespaced": r.namespaced,
-                             "kind": r.kind, "verbs": sorted(r.verbs)}
+    entry: dict[str, Any] = {
+        "name": r.plural,
+        "singularName": r.singular,
+        "namespaced": r.namespaced,
+        "kind": r.kind,
+        "verbs": sorted(r.verbs),
+    }
     if r.short_names:
         entry["shortNames"] = list(r.short_names)
     if r.categories:
@@ -172,16 +196,24 @@ def _discovery_resource(r: Resource) -> dict[str, Any]:
     # apidiscovery/v2 APIResourceDiscovery: resource, responseKind, scope, singularResource, verbs,
     # shortNames, categories, subresources (the last three omitempty). The response kind's group and
     # version are those of metav1.APIResource: empty unless the kind lives in another group.
-    entry: dict[str, Any] = {"resource": r.plural, "responseKind": _gvk("", "", r.kind),
-                             "scope": "Namespaced" if r.namespaced else "Cluster",
-                             "singularResource": r.singular, "verbs": sorted(r.verbs)}
+    entry: dict[str, Any] = {
+        "resource": r.plural,
+        "responseKind": _gvk("", "", r.kind),
+        "scope": "Namespaced" if r.namespaced else "Cluster",
+        "singularResource": r.singular,
+        "verbs": sorted(r.verbs),
+    }
     if r.short_names:
         entry["shortNames"] = list(r.short_names)
     if r.categories:
         entry["categories"] = list(r.categories)
     if r.subresources:
         entry["subresources"] = [
-            {"subresource": s.name, "responseKind": _gvk(s.group, s.version, s.kind), "verbs": sorted(s.verbs)}
+            {
+                "subresource": s.name,
+                "responseKind": _gvk(s.group, s.version, s.kind),
+                "verbs": sorted(s.verbs),
+            }
             for s in sorted(r.subresources, key=lambda s: s.name)
         ]
     return entry
@@ -196,21 +228,38 @@ def aggregated_discovery(legacy: bool) -> dict[str, Any]:
             continue
         meta: dict[str, Any] = {"name": group} if group else {}
         meta["creationTimestamp"] = None
-        items.append({"metadata": meta, "versions": [
-            {"version": v, "resources": [_discovery_resource(r) for r in rs], "freshness": "Current"}
-            for v, rs in versions.items()
-        ]})
-    return {"kind": "APIGroupDiscoveryList", "apiVersion": "apidiscovery.k8s.io/v2", "metadata": {},
-            "items": items}
+        items.append(
+            {
+                "metadata": meta,
+                "versions": [
+                    {"version": v, "resources": [_discovery_resource(r) for r in rs], "freshness": "Current"}
+                    for v, rs in versions.items()
+                ],
+            }
+        )
+    return {
+        "kind": "APIGroupDiscoveryList",
+        "apiVersion": "apidiscovery.k8s.io/v2",
+        "metadata": {},
+        "items": items,
+    }
 
 
 def aggregated_etag(doc: dict[str, Any]) -> str:
     """The ETag value (unquoted; the header carries it in double quotes) of an aggregated document:
-    upper-case hex sha512 of its compact JSON, as aggregated/etag.go ``calculateETag`` does."""
-    return hashlib.sha512(json.dumps(doc, separators=(",", ":")).encode()).hexdigest().upper()
+    upper-case hex sha512 of the compact JSON of ``APIGroupDiscoveryList{Items: ...}`` — the list
+    without its TypeMeta, as aggregated/handler.go hands it to etag.go ``calculateETag``."""
+    bare = {"metadata": {}, "items": doc["items"]}
+    return hashlib.sha512(json.dumps(bare, separators=(",", ":")).encode()).hexdigest().upper()
 
 
 def resources_in_category(category: str) -> list[Resource]:
     """The resources whose discovery lists ``category`` (``all``), in discovery order (groups by
     priority, then by name): the order kubectl's category expander returns them in."""
-    return [r for versions in _groups().values() for rs in versions.values() for r in rs if category in r.categories]
+    return [
+        r
+        for versions in _groups().values()
+        for rs in versions.values()
+        for r in rs
+        if category in r.categories
+    ]

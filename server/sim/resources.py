@@ -1,7 +1,9 @@
 """The API surface: which resource types exist, their group/version, names and scope.
 
-Owns: the table that ``kubectl api-resources`` prints and that admission, kubectl name
-resolution (``po``, ``deploy``, ``deployment.apps``) and the web layer all look kinds up in.
+Owns: the table that API discovery (``server/sim/discovery.py``, and so ``kubectl api-resources``)
+is built from and that admission, kubectl name resolution (``po``, ``deploy``, ``deployment.apps``)
+and the web layer all look kinds up in: per kind its scope, verbs, short names, categories and
+subresources as a v1.32 apiserver lists them, and its storageVersionHash.
 The pydantic model of each kind's real v1.32 schema is named here and imported lazily.
 """
 

@@ -57,15 +57,18 @@ def test_wide_adds_verbs_and_categories(kubectl):
         "namespaces   ns           v1           false        Namespace   create,delete,get,list,patch,update,watch"
         "                    \n"
         "nodes        no           v1           false        Node        "
-        "create,delete,deletecollection,get,list,patch,update,watch   \n")
+        "create,delete,deletecollection,get,list,patch,update,watch   \n"
+    )
     assert kubectl("api-resources -o wide --no-headers --api-group=batch") == (
         "cronjobs   cj    batch/v1   true   CronJob   create,delete,deletecollection,get,list,patch,update,watch   all\n"
-        "jobs             batch/v1   true   Job       create,delete,deletecollection,get,list,patch,update,watch   all\n")
+        "jobs             batch/v1   true   Job       create,delete,deletecollection,get,list,patch,update,watch   all\n"
+    )
 
 
 def test_name_output_and_sorting(kubectl):
     assert kubectl("api-resources -o name --api-group=apps") == (
-        "controllerrevisions.apps\ndaemonsets.apps\ndeployments.apps\nreplicasets.apps\nstatefulsets.apps\n")
+        "controllerrevisions.apps\ndaemonsets.apps\ndeployments.apps\nreplicasets.apps\nstatefulsets.apps\n"
+    )
     # byte order: "EndpointSlice" < "Endpoints", "Service" < "ServiceAccount"; ties by name
     kinds = [line.split()[-1] for line in kubectl("api-resources --sort-by=kind --no-headers").splitlines()]
     assert kinds[4:8] == ["Deployment", "EndpointSlice", "Endpoints", "Event"]
@@ -77,14 +80,34 @@ def test_name_output_and_sorting(kubectl):
 def test_filters(kubectl):
     rows = lambda out: [line.split()[0] for line in out.splitlines()[1:]]  # noqa: E731
     assert rows(kubectl("api-resources --categories=all")) == [
-        "pods", "services", "daemonsets", "deployments", "replicasets", "statefulsets", "cronjobs", "jobs"]
+        "pods",
+        "services",
+        "daemonsets",
+        "deployments",
+        "replicasets",
+        "statefulsets",
+        "cronjobs",
+        "jobs",
+    ]
     # every listed verb (and category) must be supported: HasAll
     assert "namespaces" not in rows(kubectl("api-resources --verbs=list,watch --verbs=deletecollection"))
     assert len(rows(kubectl("api-resources --verbs=list,watch --verbs=deletecollection"))) == 17
-    assert kubectl("api-resources --categories=all,foo") == "NAME   SHORTNAMES   APIVERSION   NAMESPACED   KIND\n"
+    assert (
+        kubectl("api-resources --categories=all,foo")
+        == "NAME   SHORTNAMES   APIVERSION   NAMESPACED   KIND\n"
+    )
     assert kubectl("api-resources --verbs=proxy -o name") == ""
     assert rows(kubectl("api-resources --api-group=")) == [
-        "configmaps", "endpoints", "events", "namespaces", "nodes", "pods", "secrets", "serviceaccounts", "services"]
+        "configmaps",
+        "endpoints",
+        "events",
+        "namespaces",
+        "nodes",
+        "pods",
+        "secrets",
+        "serviceaccounts",
+        "services",
+    ]
     assert "nodes" not in rows(kubectl("api-resources --namespaced"))  # a bare boolean flag is true
 
 
@@ -92,8 +115,10 @@ def test_errors(cluster):
     cases = {
         "api-resources -o yaml": "error: --output yaml is not available\n",
         "api-resources --sort-by=foo": "error: --sort-by accepts only name or kind\n",
-        "api-resources extra more": ("error: unexpected arguments: [extra more]\n"
-                                     "See 'kubectl api-resources -h' for help and examples\n"),
+        "api-resources extra more": (
+            "error: unexpected arguments: [extra more]\n"
+            "See 'kubectl api-resources -h' for help and examples\n"
+        ),
         "api-versions foo": "error: unexpected arguments: [foo]\nSee 'kubectl api-versions -h' for help and examples\n",
     }
     for line, want in cases.items():
@@ -151,11 +176,23 @@ def real_kubectl(tmp_path: Path):
     config.write_text(
         "apiVersion: v1\nkind: Config\ncurrent-context: c\n"
         f"clusters: [{{name: c, cluster: {{server: 'http://127.0.0.1:{server.server_port}'}}}}]\n"
-        "contexts: [{name: c, context: {cluster: c, user: u}}]\nusers: [{name: u, user: {}}]\n")
+        "contexts: [{name: c, context: {cluster: c, user: u}}]\nusers: [{name: u, user: {}}]\n"
+    )
 
     def call(args: str) -> tuple[str, int]:
-        p = subprocess.run([REAL_KUBECTL, "--kubeconfig", str(config), "--cache-dir", str(tmp_path / "cache"),
-                            *args.split()], capture_output=True, text=True, timeout=60)
+        p = subprocess.run(
+            [
+                REAL_KUBECTL,
+                "--kubeconfig",
+                str(config),
+                "--cache-dir",
+                str(tmp_path / "cache"),
+                *args.split(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         return p.stdout + p.stderr, 1 if p.returncode else 0
 
     yield call
@@ -164,11 +201,22 @@ def real_kubectl(tmp_path: Path):
     thread.join()
 
 
-PARITY = ["api-resources", "api-resources -o wide", "api-resources -o name", "api-resources --sort-by=kind",
-          "api-resources --sort-by=name --no-headers -o wide", "api-resources --namespaced=false",
-          "api-resources --api-group=apps -o wide", "api-resources --api-group=", "api-resources --verbs=get,watch",
-          "api-resources --categories=all -o name", "api-resources --categories=all,foo", "api-resources -o yaml",
-          "api-resources extra", "api-versions"]
+PARITY = [
+    "api-resources",
+    "api-resources -o wide",
+    "api-resources -o name",
+    "api-resources --sort-by=kind",
+    "api-resources --sort-by=name --no-headers -o wide",
+    "api-resources --namespaced=false",
+    "api-resources --api-group=apps -o wide",
+    "api-resources --api-group=",
+    "api-resources --verbs=get,watch",
+    "api-resources --categories=all -o name",
+    "api-resources --categories=all,foo",
+    "api-resources -o yaml",
+    "api-resources extra",
+    "api-versions",
+]
 
 
 def test_real_kubectl_reads_the_aggregated_documents_and_prints_the_same(real_kubectl, cluster):
@@ -187,4 +235,5 @@ def test_real_kubectl_reads_the_legacy_documents_and_prints_the_same(real_kubect
         r = run(cluster, "kubectl " + line)
         assert real_kubectl(line) == (r.output, r.exit_code), line
     assert {path for path, _ in _Discovery.seen} == {"/api", "/apis", "/api/v1"} | {
-        f"/apis/{gv}" for gv in discovery.group_versions() if "/" in gv}
+        f"/apis/{gv}" for gv in discovery.group_versions() if "/" in gv
+    }
