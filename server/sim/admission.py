@@ -334,8 +334,23 @@ _QUANTITY = frozenset({
     ("EmptyDirVolumeSource", "sizeLimit"), ("PodSpec", "overhead"), ("ResourceFieldSelector", "divisor"),
     ("NodeStatus", "capacity"), ("NodeStatus", "allocatable"),
 })
+
+
+class ManagedFieldsEntry(BaseModel):
+    """meta/v1 ManagedFieldsEntry, so that ``metadata.managedFields[i]`` is decoded strictly like the
+    rest of ObjectMeta (``fieldsV1`` is raw JSON to the decoder: its content is not checked)."""
+
+    manager: str | None = None
+    operation: str | None = None
+    apiVersion: str | None = None  # noqa: N815 - the JSON name
+    time: datetime | None = None
+    fieldsType: str | None = None  # noqa: N815
+    fieldsV1: Any = None  # noqa: N815
+    subresource: str | None = None
+
+
 #: ObjectMeta fields the kubex model leaves out
-_META_EXTRA = {"managedFields": list[dict[str, Any]] | None, "selfLink": str | None}
+_META_EXTRA = {"managedFields": list[ManagedFieldsEntry] | None, "selfLink": str | None}
 
 
 @cache

@@ -176,6 +176,27 @@ def test_several_unknown_fields_are_listed_with_their_paths(cluster: Cluster) ->
         'unknown field "spec.template.spec.containers[0].portz"')
 
 
+def test_unknown_metadata_fields_are_refused_like_any_other(cluster: Cluster, kubectl) -> None:
+    # ObjectMeta is a struct to the apiserver's strict decoder: metadata.labelz is an unknown field, at the
+    # top and in a template; kubectl apply (--validate=strict) prints the 400 with the file it came from
+    text = DEPLOYMENT.replace("metadata:\n  name: web\n", "metadata:\n  name: web\n  labelz: {app: web}\n", 1)
+    assert "labelz" in text
+    out = kubectl("apply -f -", stdin=text, rc=1)
+    assert out == ('Error from server (BadRequest): error when creating "STDIN": Deployment in version "v1" cannot be '
+                   'handled as a Deployment: strict decoding error: unknown field "metadata.labelz"\n')
+    assert cluster.store.get("Deployment", "default", "web") is None
+    kubectl("apply -f -", stdin=DEPLOYMENT)
+    tpl = DEPLOYMENT.replace("      labels:", "      labelz: {x: y}\n      labels:", 1)
+    assert "labelz" in tpl
+    assert kubectl("apply -f -", stdin=tpl, rc=1).endswith(
+        'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: '
+        'unknown field "spec.template.metadata.labelz"\n')
+    # managedFields entries are ManagedFieldsEntry structs, not free-form maps
+    err = refused(cluster, {**one(DEPLOYMENT), "metadata": {"name": "w2", "managedFields": [{"managr": "me"}]}})
+    assert (err.code, err.message) == (400, 'Deployment in version "v1" cannot be handled as a Deployment: strict '
+                                             'decoding error: unknown field "metadata.managedFields[0].managr"')
+
+
 @pytest.mark.parametrize(("old", "new", "message"), [
     ("  replicas: 2", '  replicas: "2"',
      "json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32"),
