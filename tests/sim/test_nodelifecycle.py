@@ -112,10 +112,12 @@ def test_node_failure_timeline(lab: Cluster) -> None:
     node_event = [e for e in events(cluster, "NodeNotReady") if e["involvedObject"]["kind"] == "Node"]
     assert [(e["message"], e["source"]["component"]) for e in node_event] == [
         ("Node node1 status is now: NodeNotReady", "node-controller")]
+    assert victims
     for name in victims:
         p = cluster.store.peek("Pod", "default", name)
-        cond = next((c for c in p["status"].get("conditions") or [] if c["type"] == "Ready"), None)
-        assert cond is None or cond["status"] == "False"
+        # MarkPodsNotReady: the node controller turns the pods' Ready condition False
+        cond = next(c for c in p["status"].get("conditions") or [] if c["type"] == "Ready")
+        assert cond["status"] == "False"
         assert not p["metadata"].get("deletionTimestamp")  # still shown Running, not yet evicted
 
     # evicted exactly when the 300 s tolerations run out, counted from the NoExecute taint
