@@ -115,7 +115,7 @@ def test_terminal_runs_kubectl_with_history(page: Page) -> None:
 
     run(page, "kubectl foo")
     # captured: kubectl.1.32 foo (exit 1)
-    expect(out).to_contain_text('error: unknown command "foo" for "kubectl"\n\nDid you mean this?\n\ttop\n')
+    expect(out).to_contain_text('error: unknown command "foo" for "kubectl"\n\nDid you mean this?\n\ttop')
 
     box = page.get_by_role("textbox", name="kubectl command")
     box.press("ArrowUp")
