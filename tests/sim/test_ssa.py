@@ -438,3 +438,32 @@ def test_fields_v1_members_and_children():
         ("f:ports", 'k:{"containerPort":80,"protocol":"TCP"}')}
     assert ssa.path_string(ports + ('k:{"containerPort":80,"protocol":"TCP"}',)) == (
         '.spec.template.spec.containers[name="nginx"].ports[containerPort=80,protocol="TCP"]')
+
+
+def test_defaulted_fields_nobody_owns_survive_a_reapply():
+    live = stored(ssa.apply(None, deployment(), "kubectl", force=False, schema=DEPLOYMENT, now=T0))
+    container = live["spec"]["template"]["spec"]["containers"][0]
+    container.update({"imagePullPolicy": "IfNotPresent", "resources": {}})  # what defaulting added
+    live["spec"]["revisionHistoryLimit"] = 10
+    obj = ssa.apply(live, deployment(image="nginx:1.16"), "kubectl", force=False, schema=DEPLOYMENT, now=T1)
+    container = obj["spec"]["template"]["spec"]["containers"][0]
+    assert container == {"name": "nginx", "image": "nginx:1.16", "ports": [{"containerPort": 80}],
+                         "imagePullPolicy": "IfNotPresent", "resources": {}}
+    assert obj["spec"]["revisionHistoryLimit"] == 10
+    assert entry(obj, "kubectl")["time"] == T1
+
+
+def test_applied_config_status_is_not_owned_by_the_main_resource():
+    config = deployment()
+    config["status"] = {"replicas": 9}
+    obj = ssa.apply(None, config, "kubectl", force=False, schema=DEPLOYMENT, now=T0)
+    assert "f:status" not in entry(obj, "kubectl")["fieldsV1"]
+
+
+def test_applied_items_take_the_configs_order_among_live_items():
+    three = deployment(containers=[{"name": n, "image": n} for n in ("a", "b", "c")])
+    live = stored(ssa.apply(None, three, "other", force=False, schema=DEPLOYMENT, now=T0))
+    mine = deployment(containers=[{"name": "c", "image": "c"}, {"name": "a", "image": "a"}])
+    obj = ssa.apply(live, mine, "kubectl", force=False, schema=DEPLOYMENT, now=T1)
+    # mergingWalker.visitListItems: live-only items stay in place, shared ones follow the config
+    assert [c["name"] for c in obj["spec"]["template"]["spec"]["containers"]] == ["b", "c", "a"]
