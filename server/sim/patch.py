@@ -399,9 +399,6 @@ def _find_object(root: dict | list, path: str) -> tuple[dict | list, str] | None
     return doc, _decode_key(split[-1])
 
 
-_MISSING = object()
-
-
 def _op_str(op: dict, field: str) -> str | None:
     """Operation.Path()/From(): the string, None when absent or null; a non-string is an error."""
     v = op.get(field)
