@@ -27,6 +27,8 @@ Messages that quote values format them as Go's ``%v`` does (``map[name:a]``).
 
 Map iteration in Go is random; where the order of a patch's keys could matter this module takes
 them in the order the patch lists them (kubectl sends them sorted, as Go's encoder writes them).
+Key order in results: a field keeps its place, new fields follow in patch order (the apiserver
+re-encodes the typed object in struct field order, which is for the printer to mirror).
 Lists are merged with index maps, so the work is linear in the list sizes (plus the sorts).
 
 Hands off: decoding the result into the typed object (which drops unknown fields, including SMP
@@ -223,7 +225,7 @@ _PY_TO_GO_CONTEXT = {
     "Expecting value": "looking for beginning of value",
     "Expecting property name enclosed in double quotes": "looking for beginning of object key string",
     "Expecting ':' delimiter": "after object key",
-    "Expecting ',' delimiter": "after object key:value pair",
+    "Expecting ',' delimiter": "after object key:value pair",  # or "after array element"
     "Extra data": "after top-level value",
     "Invalid control character at": "in string literal",
     "Invalid \\escape": "in string escape code",
@@ -235,8 +237,8 @@ def _reject_constant(name: str) -> Any:
 
 
 def _decode_json(data: bytes, *, preserve_ints: bool = False) -> Any:
-    """json.Unmarshal into interface{}; syntax errors carry encoding/json's wording (its scanner
-    context is approximated from Python's: "after array element" reads "after object key:value pair").
+    """json.Unmarshal into interface{}; syntax errors carry encoding/json's wording (its scanner's
+    context is rebuilt from Python's error, which covers the common cases, not every one).
 
     ``preserve_ints`` mirrors sigs.k8s.io/json's UnmarshalCaseSensitivePreserveInts: integers that
     do not fit an int64 become float64."""
@@ -250,12 +252,35 @@ def _decode_json(data: bytes, *, preserve_ints: bool = False) -> Any:
             raise _SyntaxError("unexpected end of JSON input") from None
         context = next((go for py, go in _PY_TO_GO_CONTEXT.items() if e.msg.startswith(py)),
                        "looking for beginning of value")
+        if e.msg.startswith("Expecting ',' delimiter") and _open_container(text, e.pos) == "[":
+            context = "after array element"
         raise _SyntaxError(f"invalid character {_go_char(text[e.pos])} {context}") from None
     except RecursionError:
         raise _SyntaxError("exceeded max depth") from None
     if preserve_ints:
         value = _ints_to_int64(value)
     return value
+
+
+def _open_container(text: str, pos: int) -> str:
+    """The innermost "{" or "[" still open at ``pos`` (strings skipped)."""
+    stack: list[str] = []
+    in_string = escaped = False
+    for ch in text[:pos]:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "{[":
+            stack.append(ch)
+        elif ch in "}]" and stack:
+            stack.pop()
+    return stack[-1] if stack else ""
 
 
 def _ints_to_int64(v: Any) -> Any:
@@ -849,7 +874,9 @@ def _merge_slice(original: list, patch: list, schema: Schema | None, merge_key: 
     """mergeSlice. The second result is the caller's view of ``original`` afterwards: Go deletes
     list items by shifting the survivors down in the same backing array and then appends new items
     into the freed slots, so a caller still holding the old slice (mergePatchIntoOriginal, which
-    orders by it) sees the survivors followed by the first appended items."""
+    orders by it) sees the survivors followed by the first appended items. (For primitive lists Go
+    can also alias through spare slice capacity, which depends on how the object was decoded: this
+    port assumes none.)"""
     if not original and not patch:
         return original, original
     kind = _element_kind(original, patch)
