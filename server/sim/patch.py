@@ -75,12 +75,15 @@ class PatchError(Exception):
     Status, answered as 500). ``detail`` keeps the underlying library error where the Status
     message hides it (json-patch failures)."""
 
-    def __init__(self, code: int, reason: str, message: str, detail: str = "") -> None:
+    def __init__(self, code: int, reason: str, message: str, detail: str = "", *, panicked: bool = False) -> None:
         super().__init__(message)
         self.code = code
         self.reason = reason
         self.message = message
         self.detail = detail or message
+        #: the library panics on this patch: the apiserver's panic filter answers a text/plain 500
+        #: with ``message`` as its body, not a Status
+        self.panicked = panicked
 
     def __repr__(self) -> str:
         return f"PatchError({self.code}, {self.reason!r}, {self.message!r})"
@@ -322,6 +325,13 @@ class _OpError(Exception):
     """An error of the json-patch library (its text; the apiserver answers 422 for all of them)."""
 
 
+class _NilDeref(Exception):
+    """Where json-patch.v4 dereferences the nil value of an operation that has no "value"."""
+
+
+_PANIC_BODY = "This request caused apiserver to panic. Look in the logs for details."  # WithPanicRecovery
+
+
 _ATOI = re.compile(r"[+-]?[0-9]+", re.ASCII)
 _RFC6901 = re.compile("~1|~0")
 
@@ -487,6 +497,8 @@ def _apply_op(root: Any, op: dict, copied: list[int]) -> Any:
     if kind == "replace":
         path = _path_or(op, "path", "replace operation failed to decode path", keep_cause=True)
         if path == "":
+            if "value" not in op:
+                raise _NilDeref
             # a value that is neither object nor array is silently ignored (errors.Wrapf(nil, ...))
             return deep_copy(value) if isinstance(value, (dict, list)) else root
         found = _find_object(root, path)
@@ -521,6 +533,8 @@ def _apply_op(root: Any, op: dict, copied: list[int]) -> Any:
     if kind == "test":
         path = _path_or(op, "path", "test operation failed to decode path", keep_cause=True)
         if path == "":
+            if "value" not in op:
+                raise _NilDeref
             if _json_equal(root, value):
                 return root
             raise _OpError("testing value  failed: test failed")
@@ -532,7 +546,9 @@ def _apply_op(root: Any, op: dict, copied: list[int]) -> Any:
         except _OpError as e:
             raise _OpError(f"error in test for path: '{path}': {e}") from None
         if val is None:
-            if value is None:  # a null (or absent) value matches a missing or null one
+            if "value" not in op:
+                raise _NilDeref
+            if value is None:  # null matches a missing or null member
                 return root
         elif "value" in op and _json_equal(val, value):
             return root
@@ -589,6 +605,9 @@ def json_patch(doc: dict, patch: list | object) -> dict:
             root = _apply_op(root, op or {}, copied)
         except _OpError as e:
             raise PatchError(422, "Invalid", _REJECTED, str(e)) from None
+        except _NilDeref:
+            raise PatchError(500, "", _PANIC_BODY, "runtime error: invalid memory address or nil pointer "
+                             "dereference", panicked=True) from None
     if not isinstance(root, dict):
         raise _not_an_object(root)
     return root

@@ -770,6 +770,17 @@ def test_json_patch_failures(name, doc, ops, detail):
     assert (e.value.code, e.value.reason, e.value.detail) == (422, "Invalid", detail)
 
 
+@pytest.mark.parametrize("op", [{"op": "test", "path": "/nope"}, {"op": "test", "path": ""},
+                                {"op": "replace", "path": ""}])
+def test_operations_that_make_json_patch_v4_panic(op):
+    """v4 dereferences the missing "value" here (kubectl.1.32 patch --local crashes with a nil pointer
+    dereference in Patch.test); the apiserver's panic filter answers a plain-text 500."""
+    with pytest.raises(PatchError) as e:
+        json_patch({"a": 1}, [op])
+    assert (e.value.code, e.value.panicked) == (500, True)
+    assert e.value.message == "This request caused apiserver to panic. Look in the logs for details."
+
+
 # -- RFC 7386 appendix A (the rows whose target is an object) ----------------------------------------
 
 @pytest.mark.parametrize("doc,patch,expected", [
