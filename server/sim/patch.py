@@ -23,10 +23,14 @@ Errors become ``PatchError`` with the code, reason and message of the Status the
 library's own text is kept in ``PatchError.detail``); a body that does not decode is 400 BadRequest;
 strategic-merge-patch errors are 400 (malformed directives), 422 (lists of lists) or, for the rest,
 500 with no reason and the library's message, which is what kubectl prints as "Error from server: ...".
-Messages that quote values format them as Go's ``%v`` does (``map[name:a]``).
+Messages that quote values format them as Go's ``%v`` does (``map[name:a]``). The few JSON patches
+on which json-patch.v4 dereferences nil (a ``test`` or a whole-document ``replace`` without a
+``value``) are ``PatchError.panicked``: the apiserver's panic filter answers those in plain text.
 
 Map iteration in Go is random; where the order of a patch's keys could matter this module takes
 them in the order the patch lists them (kubectl sends them sorted, as Go's encoder writes them).
+The one visible case: an item both added by "<f>" and removed by "$deleteFromPrimitiveList/<f>" in
+one patch stays or goes depending on that order (in Go, at random; kubectl never sends it).
 Key order in results: a field keeps its place, new fields follow in patch order (the apiserver
 re-encodes the typed object in struct field order, which is for the printer to mirror).
 Lists are merged with index maps, so the work is linear in the list sizes (plus the sorts).
@@ -680,10 +684,6 @@ class _SMPError(Exception):
 
 
 # mergepatch's sentinel errors
-def _err_bad_json_doc() -> _SMPError:
-    return _SMPError("invalid JSON document", 400, "BadRequest")
-
-
 def _err_no_list_of_lists() -> _SMPError:
     return _SMPError("lists of lists are not supported", 422, "Invalid")
 
