@@ -18,6 +18,7 @@ import { Terminal } from './terminal.js';
 import { YamlEditor } from './editor.js';
 import { Panels } from './panels.js';
 import { NetPanel } from './netpanel.js';
+import { KubectlAccess } from './kubectlaccess.js';
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -43,6 +44,7 @@ async function start() {
   }
   const { sandbox, examples } = opened;
   document.body.dataset.sandbox = sandbox.id;
+  new KubectlAccess($('#kubectl-access'), sandbox);
 
   const mirror = new Mirror();
   // Which machines are halted is not an API object: the page remembers what it did (per
