@@ -1,0 +1,409 @@
+"""``pods/exec`` and ``pods/attach`` of a sandbox's Kubernetes API, over WebSocket, as the real
+``kubectl exec`` / ``kubectl attach`` (v1.32) speak them; ``pods/portforward`` is refused.
+
+Owns: the routes ``/k8s/<sandbox>/api/v1/namespaces/<ns>/pods/<name>/{exec,attach,portforward}``
+(more specific than ``server.web.k8s``'s catch-all, so Werkzeug picks them), the checks the
+apiserver makes before it proxies the upgrade to the kubelet (pod, container, host assigned, then
+"Upgrade request required"), the kubelet's "container not found" refusal, and the RemoteCommand
+channel protocol (``v5.channel.k8s.io`` / ``v4.channel.k8s.io``, wsstream's binary framing: each
+message starts with its channel byte — 0 stdin, 1 stdout, 2 stderr, 3 error, 4 resize; v5's 255
+closes a channel, ``[255, 0]`` being the client's end of stdin). The error channel carries the
+process's end as the kubelet writes it (remotecommand ``ServeExec``): ``{"metadata":{},
+"status":"Success"}``, or Failure with reason ``NonZeroExitCode`` and the cause ``ExitCode``, or an
+``InternalError`` when the runtime could not start the program.
+
+What runs is the sandbox's own: a command goes through ``Sandbox.run`` as the line kubeplay's
+terminal would type (``kubectl exec -n NS POD -c C [-i [-t]] -- ARGV``), so it is journalled and
+replayed, and prints what kubeplay's ``kubectl exec`` prints (minus the ``command terminated with
+exit code N`` line, which the real kubectl prints itself from the Status). An interactive shell is
+a ``Sandbox.sessions`` session: stdin bytes become lines here (a minimal TTY line discipline: echo,
+backspace, Ctrl-C, Ctrl-U, Ctrl-D; no echo without a TTY), each line goes through
+``Sandbox.run(line, session=id)``; ``exit`` (or the end of stdin) ends it.
+
+Transport: simple-websocket's ``Server`` over the WSGI server's socket (Werkzeug in threading
+mode, eventlet's in eventlet mode); once the socket is closed the view returns a response that
+tells the server the connection was handled (as Flask-Sock does). Nothing here imports eventlet:
+in eventlet mode its ``wsgi`` module is already loaded, and found in ``sys.modules``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import shlex
+import sys
+from typing import Any
+
+import simple_websocket
+from flask import Blueprint, Response, current_app, request
+
+from ..sandbox import Sandbox
+
+bp = Blueprint("k8s_stream", __name__, url_prefix="/k8s/<sandbox_id>/api/v1/namespaces/<namespace>/pods/<name>")
+
+#: what the kubelet's streaming server speaks, best first (client-go's WebSocket executor asks
+#: for v5 only; older clients ask v4)
+PROTOCOLS = ["v5.channel.k8s.io", "v4.channel.k8s.io"]
+STDIN, STDOUT, STDERR, ERROR, RESIZE, CLOSE = 0, 1, 2, 3, 4, 255
+#: how often (wall seconds) an idle interactive stream looks whether its process still exists
+IDLE_POLL = 1.0
+#: how long (wall seconds) a closing stream waits for the client's answering close frame
+CLOSE_WAIT = 5.0
+
+
+# -- answers before the upgrade ----------------------------------------------------------------
+def _status(code: int, reason: str, message: str) -> Response:
+    """A refusal as the apiserver writes it (a metav1.Status, ``status: Failure``)."""
+    body = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "message": message,
+            "reason": reason, "code": code}
+    return Response(json.dumps(body, separators=(",", ":")) + "\n", status=code, content_type="application/json")
+
+
+def _flag(name: str) -> bool:
+    return (request.args.get(name) or "").lower() in ("true", "1")
+
+
+def _container(pod: dict, wanted: str) -> tuple[str | None, Response | None]:
+    """The container the request means, or the apiserver's refusal (``validateContainer`` and
+    ``streamLocation`` in pkg/registry/core/pod/strategy.go)."""
+    spec = pod.get("spec") or {}
+    name = pod["metadata"]["name"]
+    names = [c["name"] for c in spec.get("containers") or []]
+    every = names + [c["name"] for c in spec.get("initContainers") or []] + \
+        [c["name"] for c in spec.get("ephemeralContainers") or []]
+    if not wanted:
+        if len(names) == 1:
+            return names[0], None
+        return None, _status(400, "BadRequest", f"a container name must be specified for pod {name}, "
+                                                f"choose one of: [{' '.join(names)}]")
+    if wanted not in every:
+        return None, _status(400, "BadRequest", f"container {wanted} is not valid for pod {name}")
+    if not spec.get("nodeName"):
+        return None, _status(400, "BadRequest", f"pod {name} does not have a host assigned")
+    return wanted, None
+
+
+def _running(pod: dict, container: str) -> bool:
+    for cs in (pod.get("status") or {}).get("containerStatuses") or []:
+        if cs.get("name") == container:
+            return "running" in (cs.get("state") or {})
+    return False
+
+
+def _is_websocket() -> bool:
+    return (request.headers.get("Upgrade") or "").lower() == "websocket" and \
+        "upgrade" in (request.headers.get("Connection") or "").lower()
+
+
+# -- the error channel: how the process ended --------------------------------------------------
+SUCCESS = {"metadata": {}, "status": "Success"}
+
+
+def exit_status(code: int, argv: list[str]) -> dict:
+    """The kubelet's Status for a process that ended with ``code`` (containerd's ExitError text)."""
+    if code == 0:
+        return SUCCESS
+    return {"metadata": {}, "status": "Failure",
+            "message": f"command terminated with non-zero exit code: error executing command "
+                       f"[{' '.join(argv)}], exit code {code}",
+            "reason": "NonZeroExitCode", "details": {"causes": [{"reason": "ExitCode", "message": str(code)}]}}
+
+
+def internal_error(message: str) -> dict:
+    """``apierrors.NewInternalError`` as the kubelet writes it on the error channel."""
+    return {"metadata": {}, "status": "Failure", "message": f"Internal error occurred: {message}",
+            "reason": "InternalError", "details": {"causes": [{"message": message}]}, "code": 500}
+
+
+def trailer(code: int) -> str:
+    return f"command terminated with exit code {code}\n"
+
+
+# -- the channels --------------------------------------------------------------------------------
+class Channels:
+    """One upgraded connection: writes framed messages, reads the client's."""
+
+    def __init__(self, ws: simple_websocket.Server, tty: bool) -> None:
+        self.ws = ws
+        self.tty = tty
+
+    def write(self, channel: int, data: bytes) -> None:
+        self.ws.send(bytes([channel]) + data)
+
+    def out(self, text: str) -> None:
+        """Program output on stdout; a TTY turns each newline into CR LF (ONLCR)."""
+        if text:
+            self.write(STDOUT, (text.replace("\n", "\r\n") if self.tty else text).encode())
+
+    def status(self, status: dict) -> None:
+        self.write(ERROR, json.dumps(status, separators=(",", ":")).encode())
+
+    def read(self, timeout: float | None) -> tuple[int, bytes] | None:
+        """The next message as (channel, data); None on timeout. Raises ConnectionClosed."""
+        while True:
+            msg = self.ws.receive(timeout=timeout)
+            if msg is None:
+                if not self.ws.connected:
+                    raise simple_websocket.ConnectionClosed()
+                return None
+            if isinstance(msg, str):
+                msg = msg.encode()
+            if msg:
+                return msg[0], bytes(msg[1:])
+
+    def close(self) -> None:
+        """Close normally (readers on the client see EOF), then wait (bounded) for the client's
+        close frame, so the socket's reader is done before the server takes the socket back."""
+        try:
+            self.ws.close()
+        except simple_websocket.ConnectionClosed:
+            pass
+        self.ws.thread.join(timeout=CLOSE_WAIT)
+
+
+class LineDiscipline:
+    """Turns stdin bytes into lines as a terminal in canonical mode would (and echoes with a TTY)."""
+
+    def __init__(self, tty: bool) -> None:
+        self.tty = tty
+        self.buf: list[str] = []
+        self.decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self.escape = ""
+
+    def feed(self, data: bytes) -> tuple[str, list[tuple[str, str]]]:
+        """(echo, events): events are ("line", text), ("intr", "") for Ctrl-C, ("eof", pending)."""
+        echo: list[str] = []
+        events: list[tuple[str, str]] = []
+        for ch in self.decoder.decode(data):
+            if self.escape:  # an escape sequence (arrow keys…): swallowed, there is no history
+                self.escape += ch
+                if len(self.escape) > 1 and (ch.isalpha() or ch == "~" or self.escape == "\x1b\x1b"):
+                    self.escape = ""
+                continue
+            if ch == "\x1b" and self.tty:
+                self.escape = ch
+            elif ch in "\r\n":
+                if ch == "\r" and not self.tty:
+                    self.buf.append(ch)
+                    continue
+                echo.append("\r\n")
+                events.append(("line", "".join(self.buf)))
+                self.buf = []
+            elif ch in "\x7f\b" and self.tty:
+                if self.buf:
+                    self.buf.pop()
+                    echo.append("\b \b")
+            elif ch == "\x03" and self.tty:
+                echo.append("^C\r\n")
+                self.buf = []
+                events.append(("intr", ""))
+            elif ch == "\x15" and self.tty:
+                echo.append("\b \b" * len(self.buf))
+                self.buf = []
+            elif ch == "\x04" and self.tty:
+                if not self.buf:
+                    events.append(("eof", ""))
+            else:
+                self.buf.append(ch)
+                echo.append(ch)
+        return ("".join(echo) if self.tty else ""), events
+
+    def end(self) -> str:
+        """stdin ended: what is left unterminated."""
+        pending, self.buf = "".join(self.buf), []
+        return pending
+
+
+# -- the routes ------------------------------------------------------------------------------------
+# Werkzeug routes a request carrying ``Upgrade: websocket`` only to rules marked websocket=True
+# (GET only), every other request only to the others: each path has one rule of each kind.
+METHODS = ["GET", "POST"]
+
+
+@bp.route("/exec", methods=["GET"], websocket=True)
+@bp.route("/exec", methods=METHODS)
+def pod_exec(sandbox_id: str, namespace: str, name: str) -> Response:
+    return _stream(sandbox_id, namespace, name, "exec")
+
+
+@bp.route("/attach", methods=["GET"], websocket=True)
+@bp.route("/attach", methods=METHODS)
+def pod_attach(sandbox_id: str, namespace: str, name: str) -> Response:
+    return _stream(sandbox_id, namespace, name, "attach")
+
+
+@bp.route("/portforward", methods=["GET"], websocket=True)
+@bp.route("/portforward", methods=METHODS)
+def pod_portforward(sandbox_id: str, namespace: str, name: str) -> Response:
+    # kubectl 1.32 tunnels SPDY/3.1 over a WebSocket (SPDY/3.1+portforward.k8s.io), then falls back
+    # to plain SPDY: neither is served yet, so both are refused before any upgrade
+    sandbox = _sandbox(sandbox_id)
+    if sandbox is None:
+        return _status(404, "NotFound", f'sandbox "{sandbox_id}" not found')
+    with sandbox.lock:
+        pod = sandbox.cluster.store.peek("Pod", namespace, name)
+    if pod is None:
+        return _status(404, "NotFound", f'pods "{name}" not found')
+    return _status(400, "BadRequest", "port forwarding is not supported by this playground yet")
+
+
+def _sandbox(sandbox_id: str) -> Sandbox | None:
+    return current_app.extensions["kubeplay.sandboxes"].get(sandbox_id)
+
+
+def _run(sandbox: Sandbox, line: str, session: str | None = None) -> dict:
+    """One line through the sandbox's door (journalled there), its changes sent on to the page."""
+    result = sandbox.run(line, session=session)
+    current_app.extensions["kubeplay.hub"].pump(sandbox)
+    return result
+
+
+def _stream(sandbox_id: str, namespace: str, name: str, verb: str) -> Response:
+    sandbox = _sandbox(sandbox_id)
+    if sandbox is None:
+        return _status(404, "NotFound", f'sandbox "{sandbox_id}" not found')
+    argv = request.args.getlist("command")
+    stdin, tty = _flag("stdin"), _flag("tty")
+    with sandbox.lock:
+        pod = sandbox.cluster.store.peek("Pod", namespace, name)
+        if pod is None:
+            return _status(404, "NotFound", f'pods "{name}" not found')
+        container, refusal = _container(pod, request.args.get("container") or "")
+        if refusal is not None:
+            return refusal
+        running = _running(pod, container or "")
+    if verb == "exec" and not argv:
+        return _status(400, "BadRequest", "you must specify at least one command for the container")
+    if not _is_websocket():
+        return _status(400, "BadRequest", "Upgrade request required")
+    if not running:
+        # the kubelet's answer (kl.GetExec / GetAttach), proxied as is: plain text, status 500
+        return Response(f'container not found ("{container}")', status=500, content_type="text/plain")
+
+    ws = simple_websocket.Server(request.environ, subprotocols=PROTOCOLS)
+    channels = Channels(ws, tty)
+    try:
+        flags = (" -i" if stdin else "") + (" -t" if stdin and tty else "")
+        target = f"-n {shlex.quote(namespace)} {shlex.quote(name)} -c {shlex.quote(container or '')}{flags}"
+        if verb == "exec":
+            line = f"kubectl exec {target} -- {shlex.join(argv)}"
+        else:
+            line = f"kubectl attach {target}"
+        first = _run(sandbox, line)
+        session = first.get("session")
+        if session:
+            _interactive(sandbox, channels, first, session, argv or ["sh"], stdin, main=verb == "attach")
+        else:
+            _finish(channels, first, argv, verb)
+    except simple_websocket.ConnectionClosed:
+        pass
+    finally:
+        channels.close()
+    return _handled(ws)
+
+
+def _finish(channels: Channels, result: dict, argv: list[str], verb: str) -> None:
+    """A command that ran to its end: its output, then how it ended."""
+    output, code = result.get("output") or "", int(result.get("exitCode") or 0)
+    if code != 0 and output.endswith(trailer(code)):
+        channels.out(output[: -len(trailer(code))])
+        channels.status(exit_status(code, argv))
+    elif code != 0 or "session" in result:
+        # refused before the program ran (the runtime found no such executable…): kubectl prints
+        # the Status's message after "error: "
+        message = output.strip()
+        message = message.removeprefix("error: ").removeprefix("Internal error occurred: ")
+        channels.status(internal_error(message if verb == "exec" else f"error attaching to container: {message}"))
+    else:
+        channels.out(output)
+        channels.status(SUCCESS)
+
+
+def _interactive(sandbox: Sandbox, channels: Channels, first: dict, session: dict, argv: list[str],
+                 stdin: bool, *, main: bool) -> None:
+    """A shell session fed by the client's stdin until it exits or the client goes away."""
+    sid = session["id"]
+    prompt = session.get("prompt") or ""
+    channels.out(first.get("output") or "")
+    tty = channels.tty
+    if tty:
+        channels.write(STDOUT, prompt.encode())
+    discipline = LineDiscipline(tty)
+    ended: dict | None = None
+    try:
+        while ended is None:
+            msg = channels.read(IDLE_POLL)
+            if msg is None:
+                ended = _gone(sandbox, sid)
+                continue
+            channel, data = msg
+            if channel == STDIN and stdin:
+                echo, events = discipline.feed(data)
+                if echo:
+                    channels.write(STDOUT, echo.encode())
+                for kind, text in events:
+                    if kind == "intr":
+                        channels.write(STDOUT, prompt.encode())
+                        continue
+                    ended, prompt = _line(sandbox, channels, sid, "exit" if kind == "eof" else text, prompt)
+                    if ended is not None:
+                        break
+            elif channel == CLOSE and data[:1] == bytes([STDIN]):
+                # stdin ended: the shell runs what is left, then reads EOF and exits
+                pending = discipline.end()
+                if pending:
+                    ended, prompt = _line(sandbox, channels, sid, pending, prompt)
+                if ended is None:
+                    ended, prompt = _line(sandbox, channels, sid, "exit", prompt)
+            # RESIZE: the session's shell has no notion of the window's size
+    except simple_websocket.ConnectionClosed:
+        # the client went away: an exec'd shell goes with it; a container's main process stays
+        if not main:
+            _run(sandbox, "exit", sid)
+        raise
+    code = int(ended.get("exitCode") or 0)
+    channels.status(SUCCESS if main else exit_status(code, argv))
+
+
+def _line(sandbox: Sandbox, channels: Channels, sid: str, line: str, prompt: str) -> tuple[dict | None, str]:
+    """Run one line in the session: (the result if the session ended, the prompt to show next)."""
+    r = _run(sandbox, line, sid)
+    output, code = r.get("output") or "", int(r.get("exitCode") or 0)
+    if r.get("session") is None:
+        if code and output.endswith(trailer(code)):
+            output = output[: -len(trailer(code))]
+        channels.out(output)
+        return r, prompt
+    channels.out(output)
+    prompt = r["session"].get("prompt") or prompt
+    if channels.tty:
+        channels.write(STDOUT, prompt.encode())
+    return None, prompt
+
+
+def _gone(sandbox: Sandbox, sid: str) -> dict | None:
+    """The session's process was killed under it (its container or pod went away): exit 137."""
+    with sandbox.lock:
+        s = sandbox.sessions.get(sid)
+        if s is not None and sandbox.sessions.alive(s):
+            return None
+    return {"output": "", "exitCode": 137}
+
+
+def _handled(ws: simple_websocket.Server) -> Response:
+    """What the view returns once the socket it took over is closed: a response that writes
+    nothing, telling the WSGI server the connection is done (Werkzeug: a dropped connection;
+    eventlet: ``already_handled``)."""
+
+    class Handled(Response):
+        def __call__(self, environ: dict, start_response: Any) -> Any:  # noqa: ANN401
+            if ws.mode == "werkzeug":
+                raise ConnectionError
+            if ws.mode == "eventlet":
+                wsgi = sys.modules.get("eventlet.wsgi")
+                local = getattr(wsgi, "WSGI_LOCAL", None)
+                if local is not None:
+                    local.already_handled = True
+            return []
+
+    return Handled()
