@@ -6,9 +6,13 @@ for the same command (asked through ``POST /api/sandboxes/<id>/run``)."""
 from __future__ import annotations
 
 import json
+import os
+import pty
+import select
 import shlex
 import shutil
 import subprocess
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -118,6 +122,63 @@ def test_a_shell_ends_with_its_exit_status_and_at_end_of_input(lab):
     # no exit: the end of stdin ends the shell, after the last line (even one without a newline)
     real = lab.kubectl("exec", "-i", "bb", "--", "sh", stdin="echo two\necho three")
     assert (real.stdout, real.stderr, real.returncode) == ("two\nthree\n", "", 0)
+
+
+class Terminal:
+    """kubectl on a pseudo-terminal, as a user's: what it writes is read until an expected text
+    shows (bounded), never after a fixed sleep."""
+
+    def __init__(self, argv: list[str]) -> None:
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # the child: kubectl with the terminal as stdin/stdout/stderr
+            os.execv(argv[0], argv)
+        self.seen = b""
+
+    def expect(self, text: bytes, timeout: float = 20.0) -> None:
+        deadline = time.monotonic() + timeout
+        while text not in self.seen:
+            left = deadline - time.monotonic()
+            assert left > 0, f"{text!r} never came; the terminal shows {self.seen!r}"
+            if select.select([self.fd], [], [], left)[0]:
+                try:
+                    chunk = os.read(self.fd, 4096)
+                except OSError:  # the child is gone and the terminal closed
+                    chunk = b""
+                assert chunk, f"{text!r} never came; the terminal shows {self.seen!r}"
+                self.seen += chunk
+
+    def type(self, keys: bytes) -> None:
+        os.write(self.fd, keys)
+
+    def wait(self) -> int:
+        while True:  # drain what is left so the child can exit
+            try:
+                chunk = os.read(self.fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            self.seen += chunk
+        _, status = os.waitpid(self.pid, 0)
+        os.close(self.fd)
+        return os.waitstatus_to_exitcode(status)
+
+
+def test_an_interactive_shell_on_a_terminal(lab):
+    term = Terminal([str(KUBECTL), "--kubeconfig", str(lab.kubeconfig), "--cache-dir", str(lab.tmp / "cache"),
+                     "exec", "-it", "bb", "--", "sh"])
+    term.expect(b"/ # ")
+    term.type(b"echo hx\x7fi\r")  # a typo, rubbed out with backspace
+    term.expect(b"hi\r\n/ # ")
+    term.type(b"ech\x03")  # Ctrl-C drops the line
+    term.expect(b"^C\r\n/ # ")
+    term.type(b"cd /tmp\r")
+    term.expect(b"/tmp # ")
+    term.type(b"exit 2\r")
+    code = term.wait()
+    assert term.seen == (b"/ # echo hx\b \bi\r\nhi\r\n/ # ech^C\r\n/ # cd /tmp\r\n/tmp # exit 2\r\n"
+                         b"command terminated with exit code 2\r\n")
+    assert code == 2
 
 
 def test_a_request_that_does_not_upgrade_is_refused_as_the_apiserver_does(lab):
