@@ -1,5 +1,5 @@
 """``pods/exec`` and ``pods/attach`` of a sandbox's Kubernetes API, over WebSocket, as the real
-``kubectl exec`` / ``kubectl attach`` (v1.32) speak them; ``pods/portforward`` is refused.
+``kubectl exec`` / ``kubectl attach`` (v1.32) speak them; ``pods/portforward`` is refused for now.
 
 Owns: the routes ``/k8s/<sandbox>/api/v1/namespaces/<ns>/pods/<name>/{exec,attach,portforward}``
 (more specific than ``server.web.k8s``'s catch-all, so Werkzeug picks them), the checks the
@@ -19,6 +19,20 @@ exit code N`` line, which the real kubectl prints itself from the Status). An in
 a ``Sandbox.sessions`` session: stdin bytes become lines here (a minimal TTY line discipline: echo,
 backspace, Ctrl-C, Ctrl-U, Ctrl-D; no echo without a TTY), each line goes through
 ``Sandbox.run(line, session=id)``; ``exit`` (or the end of stdin) ends it.
+
+``pods/attach`` needs a ``kubectl attach POD -c C [-i] [-t]`` verb in kubeplay's engine that opens a
+session on the container's main process (``Attach(main=True)``); until it exists the attach ends
+with the engine's refusal as an InternalError (kubectl run -i then falls back to the logs).
+
+``pods/portforward`` is refused (400, before any upgrade). Serving it needs (1) a SPDY/3.1 server
+framing layer over the WebSocket's binary messages (client-go ``TunnelingConnection``: the messages
+are a plain byte stream; subprotocol ``SPDY/3.1+portforward.k8s.io``; SYN_STREAM/SYN_REPLY with
+zlib-compressed header blocks using the SPDY/3 dictionary, DATA with FIN, RST_STREAM, PING echo,
+GOAWAY), two streams per local connection (``streamType`` error then data, ``port``,
+``requestID``), and (2) a journalled sandbox operation that delivers the bytes written to the data
+stream to the pod's port and returns the simulated app's raw answer — a change to
+``server.sandbox`` (another owner's file), because a request to an app writes its log and the
+traffic log and draws from the seeded RNG.
 
 Transport: simple-websocket's ``Server`` over the WSGI server's socket (Werkzeug in threading
 mode, eventlet's in eventlet mode); once the socket is closed the view returns a response that
@@ -312,8 +326,11 @@ def _finish(channels: Channels, result: dict, argv: list[str], verb: str) -> Non
         # refused before the program ran (the runtime found no such executable…): kubectl prints
         # the Status's message after "error: "
         message = output.strip()
+        if verb == "attach":
+            # kubeplay's engine has no ``kubectl attach`` yet: its one-line refusal, not cobra's help
+            message = f"error attaching to container: {message.splitlines()[0] if message else 'not attachable'}"
         message = message.removeprefix("error: ").removeprefix("Internal error occurred: ")
-        channels.status(internal_error(message if verb == "exec" else f"error attaching to container: {message}"))
+        channels.status(internal_error(message))
     else:
         channels.out(output)
         channels.status(SUCCESS)
