@@ -15,6 +15,7 @@ Hands off: choosing objects and flags to ``verbs/get.py``; describe layouts to `
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -682,9 +683,10 @@ _GoYamlDumper.add_representer(str, _represent_str)
 
 
 def to_yaml(obj: Any) -> str:
-    """``-o yaml``: keys sorted, block style, no line wrapping."""
+    """``-o yaml``: keys sorted, block style, plain strings folded at spaces past column 80 as
+    go-yaml v2's emitter does (``best_width`` 80; PyYAML's emitter is the same libyaml port)."""
     return yaml.dump(obj, Dumper=_GoYamlDumper, sort_keys=True, default_flow_style=False,
-                     allow_unicode=True, width=1 << 30)
+                     allow_unicode=True, width=80)
 
 
 def go_tabwriter(text: str, minwidth: int = 0, padding: int = 2) -> str:
@@ -733,3 +735,227 @@ def go_tabwriter(text: str, minwidth: int = 0, padding: int = 2) -> str:
 
     fmt(0, len(lines))
     return "\n".join(out) + ("\n" if trailing_newline else "")
+
+
+# -- -o jsonpath / custom-columns ------------------------------------------------------------
+# client-go's util/jsonpath as kubectl's printers use it: "{...}" actions between literal text;
+# inside one, ".field", "[*]", "[n]", "[a:b]", "..field", "[?(@.x == 'v')]", "{range}…{end}" and
+# quoted literals; missing keys print nothing (kubectl's --allow-missing-template-keys=true).
+class JSONPathError(ValueError):
+    pass
+
+
+_MISSING = object()
+_STEP = re.compile(r"\.\.([A-Za-z0-9_\-]+|\*)|\.([A-Za-z0-9_\-/]+|\*)|\[([^\]]*)\]")
+
+
+def _jsonpath_template(text: str) -> list[tuple[str, str]]:
+    """("text", literal) and ("expr", inside-of-braces) parts."""
+    parts, i = [], 0
+    while i < len(text):
+        start = text.find("{", i)
+        if start < 0:
+            parts.append(("text", text[i:]))
+            break
+        if start > i:
+            parts.append(("text", text[i:start]))
+        end, depth, quote = start + 1, 1, ""
+        while end < len(text) and depth:
+            ch = text[end]
+            if quote:
+                quote = "" if ch == quote else quote
+            elif ch in "'\"":
+                quote = ch
+            elif ch == "{":
+                depth += 1
+            elif ch == "}":
+                depth -= 1
+            end += 1
+        if depth:
+            raise JSONPathError("unclosed action")
+        parts.append(("expr", text[start + 1:end - 1].strip()))
+        i = end
+    return parts
+
+
+def _walk_all(value: Any) -> Iterable[Any]:
+    yield value
+    if isinstance(value, dict):
+        for v in value.values():
+            yield from _walk_all(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _walk_all(v)
+
+
+def _filter_ok(item: Any, cond: str) -> bool:
+    m = re.fullmatch(r"@((?:\.[A-Za-z0-9_\-/]+)*)\s*(?:(==|!=|<=|>=|<|>)\s*(.+))?", cond.strip())
+    if not m:
+        raise JSONPathError(f"unrecognized filter {cond!r}")
+    found = _eval_steps([item], m.group(1))
+    if m.group(2) is None:
+        return bool(found)
+    raw = m.group(3).strip()
+    want: Any = raw[1:-1] if raw[:1] in "'\"" else (float(raw) if re.fullmatch(r"-?\d+(\.\d+)?", raw) else raw)
+    for v in found:
+        a, b = (float(v), want) if isinstance(want, float) and isinstance(v, int | float) else (v, want)
+        op = m.group(2)
+        try:
+            if (op == "==" and a == b) or (op == "!=" and a != b) or (op == "<" and a < b) or \
+                    (op == ">" and a > b) or (op == "<=" and a <= b) or (op == ">=" and a >= b):
+                return True
+        except TypeError:
+            continue
+    return False
+
+
+def _eval_steps(values: list[Any], path: str) -> list[Any]:
+    pos = 0
+    while pos < len(path):
+        m = _STEP.match(path, pos)
+        if not m:
+            raise JSONPathError(f"unrecognized identifier {path[pos:]}")
+        pos = m.end()
+        out: list[Any] = []
+        if m.group(1) is not None:
+            key = m.group(1)
+            for v in values:
+                for node in _walk_all(v):
+                    if isinstance(node, dict):
+                        if key == "*":
+                            out.extend(node.values())
+                        elif key in node:
+                            out.append(node[key])
+        elif m.group(2) is not None:
+            key = m.group(2)
+            for v in values:
+                if isinstance(v, dict):
+                    if key == "*":
+                        out.extend(v[k] for k in sorted(v))
+                    elif key in v:
+                        out.append(v[key])
+        else:
+            sub = m.group(3).strip()
+            for v in values:
+                if sub.startswith("?(") and sub.endswith(")"):
+                    items = v if isinstance(v, list) else [v]
+                    out.extend(x for x in items if _filter_ok(x, sub[2:-1]))
+                elif sub == "*":
+                    out.extend(v if isinstance(v, list) else (v[k] for k in sorted(v)) if isinstance(v, dict) else [])
+                elif sub[:1] in "'\"":
+                    if isinstance(v, dict) and sub[1:-1] in v:
+                        out.append(v[sub[1:-1]])
+                elif isinstance(v, list):
+                    if ":" in sub:
+                        bounds = [int(b) if b.strip() else None for b in sub.split(":")[:3]]
+                        out.extend(v[slice(*bounds)])
+                    else:
+                        i = int(sub)
+                        if not -len(v) <= i < len(v):
+                            raise JSONPathError("array index out of bounds: index "
+                                                f"{i}, length {len(v)}")
+                        out.append(v[i])
+        values = out
+    return values
+
+
+def _jsonpath_text(value: Any) -> str:
+    if isinstance(value, dict | list):
+        return json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False) \
+            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "<nil>"
+    return str(value)
+
+
+def _literal(expr: str) -> str | None:
+    if len(expr) >= 2 and expr[0] == expr[-1] and expr[0] in "'\"":
+        return expr[1:-1].encode().decode("unicode_escape") if expr[0] == '"' else expr[1:-1]
+    return None
+
+
+def _find(root: Any, current: Any, expr: str) -> list[Any]:
+    if expr in ("@", "$"):
+        return [current if expr == "@" else root]
+    if expr.startswith("$"):
+        return _eval_steps([root], expr[1:])
+    if expr.startswith("@"):
+        return _eval_steps([current], expr[1:])
+    return _eval_steps([current], expr)
+
+
+def jsonpath(template: str, obj: Any) -> str:
+    """The text ``-o jsonpath=<template>`` prints for ``obj`` (a List for several objects)."""
+    parts = _jsonpath_template(template)
+
+    def render(i: int, current: Any, stop_at_end: bool) -> tuple[str, int]:
+        out = []
+        while i < len(parts):
+            typ, text = parts[i]
+            if typ == "text":
+                out.append(text)
+            elif text == "end":
+                if stop_at_end:
+                    return "".join(out), i
+                raise JSONPathError("not in range, nothing to end")
+            elif text.startswith("range "):
+                items = _find(obj, current, text[6:].strip())
+                if len(items) == 1 and isinstance(items[0], list):
+                    items = items[0]
+                body_end = None
+                for item in items:
+                    chunk, body_end = render(i + 1, item, True)
+                    out.append(chunk)
+                if body_end is None:
+                    _, body_end = render(i + 1, {}, True)
+                i = body_end
+            else:
+                lit = _literal(text)
+                if lit is not None:
+                    out.append(lit)
+                else:
+                    out.append(" ".join(_jsonpath_text(v) for v in _find(obj, current, text)))
+            i += 1
+        if stop_at_end:
+            raise JSONPathError("range without end")
+        return "".join(out), i
+
+    return render(0, obj, False)[0]
+
+
+def _relaxed(expr: str) -> str:
+    """``RelaxedJSONPathExpression``: ``.a.b``, ``a.b`` or ``{.a.b}`` all mean ``{.a.b}``."""
+    expr = expr.strip()
+    if expr.startswith("{") and expr.endswith("}"):
+        expr = expr[1:-1]
+    return expr if expr.startswith((".", "$", "@", "[")) else "." + expr
+
+
+def custom_columns(spec: str, objs: Sequence[Obj], no_headers: bool = False) -> str:
+    """``-o custom-columns=HEADER:expr,...``: one row per object, ``<none>`` for no value,
+    several values joined by commas."""
+    columns = []
+    for part in spec.split(","):
+        header, sep, expr = part.partition(":")
+        if not sep:
+            raise JSONPathError(f'unexpected custom-columns spec: {part}, expected <header>:<json-path-expr>')
+        columns.append((header, _relaxed(expr)))
+    lines = [] if no_headers else [[h for h, _ in columns]]
+    for obj in objs:
+        row = []
+        for _, expr in columns:
+            values = _eval_steps([obj], expr)
+            row.append(",".join(_go_value(v) for v in values) if values else "<none>")
+        lines.append(row)
+    return tabwrite(lines)
+
+
+def _go_value(value: Any) -> str:
+    """``fmt.Sprintf("%v")`` of an unstructured value (maps as ``map[k:v]``, lists as ``[a b]``)."""
+    if isinstance(value, dict):
+        return "map[" + " ".join(f"{k}:{_go_value(value[k])}" for k in sorted(value)) + "]"
+    if isinstance(value, list):
+        return "[" + " ".join(_go_value(v) for v in value) + "]"
+    return _jsonpath_text(value)

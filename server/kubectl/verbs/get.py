@@ -1,6 +1,6 @@
 """``kubectl get``: choose the objects, then hand them to the printers.
 
-Owns: the flags of ``get`` (``-o wide|yaml|json|name``, ``-l``, ``--field-selector``, ``-A``,
+Owns: the flags of ``get`` (``-o wide|yaml|json|name|jsonpath=…|custom-columns=…``, ``-l``, ``--field-selector``, ``-A``,
 ``--show-labels``, ``--show-kind``, ``-L``, ``--no-headers``, ``--sort-by``,
 ``--ignore-not-found``, ``-w``), the order and grouping kubectl prints multi-kind results in
 (``get all``, ``deploy,rs``: one table per kind, names as ``kind.group/name``, blocks separated
@@ -93,6 +93,8 @@ def _sort_key_fn(expr: str):
 
 
 def _check_output(fmt: str) -> None:
+    if fmt.partition("=")[0] in ("jsonpath", "custom-columns") and fmt.partition("=")[2]:
+        return
     if fmt not in ("", "wide", "yaml", "json", "name"):
         raise KubectlError(f'error: unable to match a printer suitable for the output format "{fmt}", '
                            f"allowed formats are: {OUTPUT_FORMATS}")
@@ -161,6 +163,17 @@ def get(inv: Invocation) -> Result:
         if items or not named:
             doc = items[0] if single else printers.as_list(items)
             out = printers.to_yaml(doc) if fmt == "yaml" else printers.to_json(doc)
+    elif fmt.startswith(("jsonpath=", "custom-columns=")):
+        items = [o for _, objs in found for o in objs]
+        single = named and len(groups) == 1 and len(groups[0][0].names) == 1 and len(items) == 1
+        try:
+            if fmt.startswith("jsonpath="):
+                if items or not named:
+                    out = printers.jsonpath(fmt[9:], items[0] if single else printers.as_list(items))
+            elif items:
+                out = printers.custom_columns(fmt[15:], items, bool(inv.flags.get("no-headers")))
+        except printers.JSONPathError as e:
+            raise KubectlError(f"error: error parsing jsonpath {fmt[9:]}, {e}") from e
     elif fmt == "name":
         out = "".join(printers.object_name(o) + "\n" for _, objs in found for o in objs)
     else:

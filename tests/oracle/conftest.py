@@ -1,0 +1,207 @@
+"""The differential "oracle" suite's fixtures: one real server (eventlet, as users run it), one
+sandbox populated from ``examples/`` with its clock paused, the real kubectl pointed at it through
+``/k8s/<id>``, and both sides' answers to every case computed once, in parallel threads.
+
+The real kubectl is the one on the PATH, preferring ``kubectl.1.32`` beside it (the Google Cloud
+SDK's dispatcher lives in the SDK's bin folder with its versioned binaries); the suite is skipped
+with a message saying so when there is none. It runs with its own ``--kubeconfig``,
+``--cache-dir`` and ``HOME`` in a temporary folder, so nothing of the machine's own configuration
+leaks in.
+
+At the end of the session the terminal summary prints ``oracle: N/M outputs identical``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.serverproc import running_server
+
+ROOT = Path(__file__).resolve().parents[2]
+KUBECTL_VERSION = "1.32"
+#: what the sandbox is given before the comparison (files of examples/, as the terminal has them)
+MANIFESTS = (
+    "seeds/deployment-sample.yaml",
+    "seeds/replicaset-web.yml",
+    "seeds/svc-clusterip.yml",
+    "seeds/httpd-nodeport.yml",
+    "seeds/configmap-sample.yml",
+    "seeds/secret-sample.yml",
+    "seeds/job-sample.yml",
+    "seeds/cronjob-sample.yml",
+    "seeds/pod-2containers.yaml",
+    "seeds/pod-configmap-env.yml",
+    "seeds/pod-kuard-liveness.yml",
+    "lessons/step09-svc-headless.yml",
+)
+#: examples/ has no StatefulSet; the default cluster's DaemonSets (kube-proxy, flannel) cover that kind
+STATEFULSET = """\
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+spec:
+  serviceName: nginx
+  replicas: 2
+  selector:
+    matchLabels:
+      app: web-sts
+  template:
+    metadata:
+      labels:
+        app: web-sts
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.27
+        ports:
+        - containerPort: 80
+          name: web
+"""
+
+
+def find_kubectl() -> str | None:
+    """``kubectl.1.32`` beside the PATH's ``kubectl`` (symlinks resolved), else that kubectl."""
+    found = shutil.which("kubectl")
+    if not found:
+        return None
+    versioned = Path(found).resolve().parent / f"kubectl.{KUBECTL_VERSION}"
+    return str(versioned) if os.access(versioned, os.X_OK) else found
+
+
+@dataclass(frozen=True)
+class Outcome:
+    output: str
+    exit_code: int
+
+
+class Sandbox:
+    """One sandbox of a running server, spoken to over HTTP as a client would."""
+
+    def __init__(self, port: int) -> None:
+        self.base = f"http://127.0.0.1:{port}/api/sandboxes"
+        self.id = self._call("POST", self.base, {})["id"]
+        self.url = f"{self.base}/{self.id}"
+
+    @staticmethod
+    def _call(method: str, url: str, body: dict | None = None) -> dict:
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            return json.loads(resp.read())
+
+    def run(self, command: str, stdin: str = "") -> Outcome:
+        answer = self._call("POST", f"{self.url}/run", {"command": command, "stdin": stdin})
+        return Outcome(answer["output"], answer["exitCode"])
+
+    def clock(self, **body) -> dict:
+        return self._call("POST", f"{self.url}/clock", body)
+
+    def kubeconfig(self) -> str:
+        with urllib.request.urlopen(f"{self.url}/kubeconfig", timeout=30) as resp:
+            return resp.read().decode()
+
+
+class RealKubectl:
+    """The real kubectl against the sandbox; the output is stdout and stderr interleaved as a
+    terminal shows them (one pipe for both)."""
+
+    def __init__(self, binary: str, home: Path, kubeconfig: Path) -> None:
+        self.binary = binary
+        self.home = home
+        self.kubeconfig = kubeconfig
+        self.env = {"HOME": str(home), "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
+                    "KUBECONFIG": str(kubeconfig)}
+
+    def argv(self, command: str) -> list[str]:
+        words = shlex.split(command)
+        assert words[0] == "kubectl", command
+        # after the command's own words and as --flag=value (kubectl takes the first word that is
+        # not a flag for a plugin's name), but before a "--" that ends the flags
+        end = words.index("--") if "--" in words else len(words)
+        own = [f"--kubeconfig={self.kubeconfig}", f"--cache-dir={self.home / 'cache'}"]
+        return [self.binary, *words[1:end], *own, *words[end:]]
+
+    def run(self, command: str, stdin: str = "") -> Outcome:
+        proc = subprocess.run(self.argv(command), input=stdin, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True, env=self.env, cwd=self.home, timeout=60)
+        return Outcome(proc.stdout, proc.returncode)
+
+
+@dataclass
+class Oracle:
+    sandbox: Sandbox
+    kubectl: RealKubectl
+    ours: dict[str, Outcome]
+    theirs: dict[str, Outcome]
+
+    def compute(self, commands: list[str]) -> None:
+        todo = [c for c in commands if c not in self.ours]
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            for command, a, b in zip(todo, pool.map(self.sandbox.run, todo), pool.map(self.kubectl.run, todo),
+                                     strict=True):
+                self.ours[command], self.theirs[command] = a, b
+
+
+def _populate(sandbox: Sandbox) -> None:
+    for path in MANIFESTS:
+        result = sandbox.run(f"kubectl apply -f {path}")
+        assert result.exit_code == 0, (path, result.output)
+    result = sandbox.run("kubectl apply -f -", STATEFULSET)
+    assert result.exit_code == 0, result.output
+    sandbox.clock(advance=90)  # pods pull and run, the job completes, the cronjob fires
+    sandbox.clock(paused=True)
+
+
+@pytest.fixture(scope="session")
+def kubectl_binary() -> str:
+    binary = find_kubectl()
+    if binary is None:
+        pytest.skip("oracle: no kubectl on the PATH — install kubectl (v1.32) to compare against it")
+    return binary
+
+
+@pytest.fixture(scope="session")
+def oracle(kubectl_binary, tmp_path_factory) -> Iterator[Oracle]:
+    data = tmp_path_factory.mktemp("oracle-data")
+    home = tmp_path_factory.mktemp("oracle-home")
+    with running_server(data, mode="eventlet") as (port, _log):
+        sandbox = Sandbox(port)
+        _populate(sandbox)
+        kubeconfig = home / "kubeconfig"
+        kubeconfig.write_text(sandbox.kubeconfig())
+        real = RealKubectl(kubectl_binary, home, kubeconfig)
+        warm = real.run("kubectl api-versions")  # fills the discovery cache before the parallel runs
+        assert warm.exit_code == 0, warm.output
+        yield Oracle(sandbox, real, {}, {})
+
+
+#: filled by the tests (through the ``oracle_results`` fixture): command → True (identical), False,
+#: or "age" (identical but for ages one second apart, see test_oracle.within_age_rounding)
+RESULTS: dict[str, bool | str] = {}
+
+
+@pytest.fixture(scope="session")
+def oracle_results() -> dict[str, bool | str]:
+    return RESULTS
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ARG001
+    if RESULTS:
+        same = sum(v is True for v in RESULTS.values())
+        ages = sum(v == "age" for v in RESULTS.values())
+        line = f"oracle: {same}/{len(RESULTS)} outputs identical"
+        if ages:
+            line += f" ({ages} more identical but for ages one second apart)"
+        terminalreporter.write_line(line)

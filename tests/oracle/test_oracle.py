@@ -1,0 +1,187 @@
+"""The same command lines through the real kubectl (against the sandbox's ``/k8s/<id>`` API) and
+through kubeplay's own kubectl engine (``POST /api/sandboxes/<id>/run``): output text and exit
+code must be identical.
+
+Timestamps: the API shifts every meta/v1 Time by a whole number of seconds so that the
+sandbox's virtual now reads as the wall-clock now, while the engine prints virtual times. Before
+comparing, ``align_times`` takes the real kubectl's timestamp wherever it is the engine's moved
+by that one offset (or not moved: times the API does not shift, such as annotation values); a
+timestamp that differs by anything else still differs. Ages are compared as printed: with the
+clock paused both sides must read the same.
+
+A difference is a bug on one side; a deliberate one is listed in ``known_differences.yaml``
+(``command`` and ``why``), and its case is xfail-strict, so a difference that goes away is noticed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+import yaml
+
+HERE = Path(__file__).resolve().parent
+
+KINDS = ("pods", "deployments", "replicasets", "statefulsets", "daemonsets", "jobs", "cronjobs", "services",
+         "endpoints", "endpointslices", "configmaps", "secrets", "serviceaccounts", "events", "leases",
+         "controllerrevisions", "nodes", "namespaces")
+OUTPUTS = ("", "-o wide", "-o yaml", "-o json", "-o name", "-o 'jsonpath={.items[*].metadata.name}{\"\\n\"}'",
+           "-o custom-columns=NAME:.metadata.name,NAMESPACE:.metadata.namespace,KIND:.kind")
+EXPLAIN = ("pods", "pod.spec.containers", "deployments.spec.strategy", "services.spec", "cronjobs.spec.jobTemplate",
+           "nodes.status.conditions", "configmap")
+CLIENT_SIDE = (
+    "kubectl create deployment web --image=nginx:1.27 --replicas=3 --port=80 --dry-run=client -o yaml",
+    "kubectl create configmap settings --from-literal=color=blue --from-literal=size=L --dry-run=client -o yaml",
+    "kubectl create secret generic creds --from-literal=user=admin --dry-run=client -o yaml",
+    "kubectl create service clusterip web --tcp=80:8080 --dry-run=client -o yaml",
+    "kubectl create service nodeport web --tcp=80:8080 --dry-run=client -o yaml",
+    "kubectl create job once --image=busybox --dry-run=client -o yaml -- echo hi",
+    "kubectl create cronjob tick --image=busybox --schedule='*/5 * * * *' --dry-run=client -o yaml",
+    "kubectl create namespace lab --dry-run=client -o yaml",
+    "kubectl create serviceaccount robot --dry-run=client -o yaml",
+    "kubectl run web --image=nginx --dry-run=client -o yaml",
+    "kubectl run web --image=nginx --port=80 --labels=app=web,tier=front --dry-run=client -o json",
+    "kubectl create deployment web --image=nginx --dry-run=client",
+    "kubectl expose deployment nginx-deployment --port=80 --dry-run=client -o yaml",
+)
+ERRORS = (
+    "kubectl get pod does-not-exist",
+    "kubectl get deployments does-not-exist",
+    "kubectl describe pod does-not-exist",
+    "kubectl get flurbs",
+    "kubectl get pods -o yamll",
+    "kubectl get pods --no-such-flag",
+    "kubectl frobnicate",
+    "kubectl delete pod",
+    "kubectl get",
+    "kubectl logs does-not-exist",
+    "kubectl create deployment web",
+    "kubectl scale deployment nginx-deployment",
+    "kubectl get nodes -n kube-system master2",
+)
+HELP = ("kubectl get --help", "kubectl describe --help", "kubectl apply --help", "kubectl create --help",
+        "kubectl create deployment --help", "kubectl run --help", "kubectl logs --help", "kubectl delete --help",
+        "kubectl explain --help", "kubectl --help")
+
+
+def cases() -> list[str]:
+    out: list[str] = []
+    for kind in KINDS:
+        scope = "" if kind in ("nodes", "namespaces") else " -A"
+        out.append(f"kubectl get {kind}")
+        out += [f"kubectl get {kind}{scope} {o}".rstrip() for o in OUTPUTS]
+        out.append(f"kubectl describe {kind}{scope}")
+    out += ["kubectl get pods --show-labels", "kubectl get deploy,rs,po", "kubectl get all", "kubectl get all -A",
+            "kubectl get pod -l app=nginx -o wide", "kubectl get pods -A --sort-by=.metadata.name",
+            "kubectl get pods -o jsonpath={.items[0].metadata.name}",
+            "kubectl get pods -A -o 'jsonpath={range .items[*]}{.metadata.name}{\"\\t\"}{.status.phase}{\"\\n\"}{end}'",
+            "kubectl get pods -o custom-columns=NAME:.metadata.name,IMAGES:.spec.containers[*].image,NODE:spec.nodeName",
+            "kubectl get svc nginx-service -o yaml", "kubectl describe deployment nginx-deployment",
+            "kubectl describe node node1", "kubectl get nodes -o wide --show-labels",
+            "kubectl api-resources", "kubectl api-resources --namespaced=false", "kubectl api-resources -o wide",
+            "kubectl api-resources -o name", "kubectl api-versions", "kubectl version"]
+    out += [f"kubectl explain {e}" for e in EXPLAIN]
+    out += ["kubectl explain pods --recursive"]
+    out += list(CLIENT_SIDE) + list(ERRORS) + list(HELP)
+    return list(dict.fromkeys(out))  # "get nodes" is both the plain and the -A case
+
+
+CASES = cases()
+KNOWN: dict[str, str] = {e["command"]: e["why"]
+                         for e in yaml.safe_load((HERE / "known_differences.yaml").read_text()) or []}
+
+#: the two forms kubectl prints times in: RFC 3339 (yaml, json, events) and RFC 1123Z (describe)
+RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z")
+RFC1123Z = re.compile(r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+                      r"\d{4} \d\d:\d\d:\d\d [+-]\d{4}")
+
+
+AGE = re.compile(r"(?:\d+[dhms])+")
+
+
+def _seconds(age: str) -> int:
+    units = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+    return sum(int(n) * units[u] for n, u in re.findall(r"(\d+)([dhms])", age))
+
+
+def within_age_rounding(ours: str, theirs: str) -> bool:
+    """The two texts differ only in ages the real kubectl reads one second younger: the API's
+    whole-second shift rounds the virtual now to the nearest wall second (server/web/k8s.py
+    ``_offset``), so half the time a client's ``now - creationTimestamp`` truncates a second short."""
+    a, b = ours.split("\n"), theirs.split("\n")
+    if len(a) != len(b):
+        return False
+    for x, y in zip(a, b, strict=True):
+        if x == y:
+            continue
+        xs, ys = re.split(r"(\s+)", x), re.split(r"(\s+)", y)
+        if len(xs) != len(ys):
+            return False
+        for u, v in zip(xs, ys, strict=True):
+            if u != v and not (AGE.fullmatch(u) and AGE.fullmatch(v) and _seconds(u) - _seconds(v) == 1):
+                if not (u.isspace() and v.isspace()):
+                    return False
+    return True
+
+
+def _instant(ts: str) -> datetime:
+    if ts[4] == "-":
+        return datetime.fromisoformat(ts[:19] + "+00:00")
+    return datetime.strptime(ts, "%a, %d %b %Y %H:%M:%S %z")
+
+
+def align_times(ours: str, theirs: str) -> str:
+    """``ours`` with each timestamp replaced by the real kubectl's in the same place when that one
+    is the same instant moved by the API's offset (the most common difference between paired
+    timestamps, whole seconds) or not moved at all (a time the API does not shift, such as an
+    annotation's value). Anything else is left as it is and shows in the comparison."""
+    pairs = []
+    for pattern in (RFC3339, RFC1123Z):
+        a, b = list(pattern.finditer(ours)), list(pattern.finditer(theirs))
+        if a and len(a) == len(b):
+            pairs += [(x, y) for x, y in zip(a, b, strict=True)
+                      if pattern is RFC1123Z or x.group()[19:] == y.group()[19:]]  # same fraction
+    if not pairs:
+        return ours
+    offsets = Counter(_instant(y.group()) - _instant(x.group()) for x, y in pairs)
+    offset = offsets.most_common(1)[0][0]
+    if offset % timedelta(seconds=1):
+        return ours
+    edits = sorted((x.start(), x.end(), y.group()) for x, y in pairs
+                   if _instant(y.group()) - _instant(x.group()) in (offset, timedelta(0)))
+    out, at = [], 0
+    for start, end, text in edits:
+        out += [ours[at:start], text]
+        at = end
+    return "".join(out) + ours[at:]
+
+
+@pytest.fixture(scope="module")
+def outcomes(oracle):
+    oracle.compute(CASES)
+    return oracle
+
+
+def test_known_differences_are_cases():
+    """Every entry of known_differences.yaml names a case, with its reason."""
+    assert set(KNOWN) <= set(CASES), sorted(set(KNOWN) - set(CASES))
+    assert all(why and why.strip() for why in KNOWN.values())
+
+
+@pytest.mark.parametrize("command", [
+    pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=KNOWN[c])) if c in KNOWN else c for c in CASES], ids=CASES)
+def test_same_as_kubectl(outcomes, oracle_results, command):
+    ours, theirs = outcomes.ours[command], outcomes.theirs[command]
+    mine = align_times(ours.output, theirs.output)
+    same = (mine, ours.exit_code) == (theirs.output, theirs.exit_code)
+    oracle_results[command] = same
+    if not same and ours.exit_code == theirs.exit_code and within_age_rounding(mine, theirs.output):
+        oracle_results[command] = "age"
+        return
+    assert mine == theirs.output, "".join(difflib.unified_diff(
+        theirs.output.splitlines(True), mine.splitlines(True), "kubectl", "kubeplay"))
+    assert ours.exit_code == theirs.exit_code, command
