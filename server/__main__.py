@@ -42,7 +42,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"kubeplay: serving http://{args.host}:{args.port}/ (async mode {args.async_mode})",
           file=sys.stderr, flush=True)
     if args.async_mode == "eventlet":
-        socketio.run(app, host=args.host, port=args.port, log_output=False)
+        # minimum_chunk_size=0: a watch event or a followed log line goes out when it is produced
+        # (eventlet's server otherwise gathers 4 KiB before it writes, headers included)
+        socketio.run(app, host=args.host, port=args.port, log_output=False, minimum_chunk_size=0)
     else:
         # Werkzeug's server is what threading mode has; it is our own playground server, not a
         # production deployment behind the internet, hence allow_unsafe_werkzeug

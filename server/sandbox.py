@@ -25,6 +25,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import apiserver
 from .kubectl import Result
 from .kubectl import run as kubectl_run
 from .persist import Journal
@@ -154,6 +155,9 @@ class Sandbox:
         self.ticker_running = False
         #: the id of the last traffic-log record sent to the watchers
         self.sent_traffic = 0
+        #: open API streams (watches, followed logs), woken by every change to the store
+        self._streams: set[threading.Event] = set()
+        self.cluster.store.subscribe(self._wake_streams)
 
     # -- the one door for state changes --------------------------------------------------------
     def execute(self, op: dict, *, record: bool = True) -> object:
@@ -192,6 +196,8 @@ class Sandbox:
                 kubelet.kill_container(op["namespace"], op["pod"], op["container"])  # type: ignore[attr-defined]
                 self.cluster.settle()
                 return None
+            if kind == "rest":
+                return self._rest(op)
             if kind in NETWORK_OPS:
                 return getattr(self, NETWORK_OPS[kind])(op)
             raise ValueError(f"unknown operation {kind!r}")
@@ -242,6 +248,36 @@ class Sandbox:
             # a bug in a verb or a control loop: the terminal says so instead of the request failing
             log.exception("sandbox %s: %r failed", self.id, line)
             return Result(f"error: internal error in kubeplay: {type(e).__name__}: {e}\n", 1)
+
+    # -- the Kubernetes REST API (server.web.k8s) -------------------------------------------------
+    def rest(self, method: str, group: str, version: str, path: str, query: dict[str, str], body: str,
+             content_type: str) -> apiserver.Answer:
+        """A writing API request (POST, PUT, PATCH, DELETE) from a real client. Resolved first, so a
+        request the apiserver refuses before touching anything is not journalled."""
+        with self.lock:
+            try:
+                apiserver.resolve(method, group, version, [s for s in path.split("/") if s], query)
+            except ApiError as e:
+                return apiserver.status_error(e)
+            return self.execute({"op": "rest", "method": method, "group": group, "version": version,  # type: ignore[return-value]
+                                 "path": path, "query": query, "body": body, "contentType": content_type})
+
+    def _rest(self, op: dict) -> apiserver.Answer:
+        req = apiserver.resolve(op["method"], op["group"], op["version"],
+                                [s for s in op["path"].split("/") if s], op["query"])
+        return apiserver.write(self.cluster, req, op["body"], op["contentType"])
+
+    def open_stream(self, wake: threading.Event) -> None:
+        with self.lock:
+            self._streams.add(wake)
+
+    def close_stream(self, wake: threading.Event) -> None:
+        with self.lock:
+            self._streams.discard(wake)
+
+    def _wake_streams(self, _event: object) -> None:
+        for wake in self._streams:
+            wake.set()
 
     def apply(self, manifest: str) -> dict:
         with self.lock:

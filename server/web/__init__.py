@@ -25,7 +25,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..persist import Journal
 from ..sandbox import Sandboxes, load_examples, repo_root
-from . import api
+from . import api, k8s, k8s_stream
 from .live import Hub
 
 #: the apiserver refuses request bodies over 3 MiB (``MaxRequestBodyBytes``)
@@ -59,12 +59,27 @@ def create_app(config: dict | None = None, *, seed: int | None = None, start: fl
     app.extensions["kubeplay.journal"] = journal
 
     app.register_blueprint(api.bp)
+    app.register_blueprint(k8s.bp)
+    app.register_blueprint(k8s_stream.bp)
 
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException) -> Response | HTTPException | tuple[Response, int]:
         if request.path.startswith("/api/"):
             return api.json_error(e)
+        if request.path.startswith("/k8s/"):
+            return k8s.http_error(e)
         return e
+
+    @app.errorhandler(Exception)
+    def internal_error(e: Exception) -> Response | tuple[Response, int]:
+        # a bug behind the Kubernetes API answers as the apiserver does (500 InternalError), never
+        # as an HTML page a client cannot decode
+        if isinstance(e, HTTPException):
+            return http_error(e)
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        if request.path.startswith("/k8s/"):
+            return k8s.internal_error(e)
+        return api.json_error_500(e) if request.path.startswith("/api/") else (Response("internal error", 500))
 
     @app.get("/")
     def index() -> str:

@@ -116,6 +116,10 @@ def json_error(e: HTTPException) -> tuple[Response, int]:
     return jsonify(error=e.description or e.name), e.code or 500
 
 
+def json_error_500(e: Exception) -> tuple[Response, int]:
+    return jsonify(error=f"internal error: {type(e).__name__}: {e}"), 500
+
+
 # -- endpoints ---------------------------------------------------------------------------------
 @bp.post("")
 def create_sandbox() -> tuple[Response, int]:
@@ -224,6 +228,37 @@ def kill_container(sandbox_id: str, namespace: str, name: str, container: str) -
 @bp.get("/<sandbox_id>/objects")
 def objects(sandbox_id: str) -> Response:
     return jsonify(_sandbox(sandbox_id).objects())
+
+
+@bp.get("/<sandbox_id>/kubeconfig")
+def kubeconfig(sandbox_id: str) -> Response:
+    """A kubeconfig for the sandbox's Kubernetes API (``/k8s/<id>``): cluster, user and context
+    ``kubeplay``, namespace ``default``. The id in the server URL is the credential."""
+    _sandbox(sandbox_id)
+    server = request.host_url.rstrip("/") + f"/k8s/{sandbox_id}"
+    text = KUBECONFIG.format(server=server)
+    return Response(text, content_type="application/yaml",
+                    headers={"Content-Disposition": 'attachment; filename="kubeplay.kubeconfig"'})
+
+
+KUBECONFIG = """apiVersion: v1
+kind: Config
+clusters:
+- cluster:
+    server: {server}
+  name: kubeplay
+contexts:
+- context:
+    cluster: kubeplay
+    namespace: default
+    user: kubeplay
+  name: kubeplay
+current-context: kubeplay
+preferences: {{}}
+users:
+- name: kubeplay
+  user: {{}}
+"""
 
 
 @bp.get("/<sandbox_id>/examples")

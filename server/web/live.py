@@ -169,6 +169,18 @@ class Hub:
                 self.socketio.start_background_task(self._run_ticker, sandbox)
         return {"ok": True, "rv": rv}
 
+    # -- API streams (server.web.k8s): an open watch keeps the clock running, as a page does ------
+    def hold(self, sandbox: Sandbox, key: str) -> None:
+        with sandbox.lock:
+            sandbox.watchers.add(key)
+            if self.ticker and not sandbox.ticker_running:
+                sandbox.ticker_running = True
+                self.socketio.start_background_task(self._run_ticker, sandbox)
+
+    def release(self, sandbox: Sandbox, key: str) -> None:
+        with sandbox.lock:
+            sandbox.watchers.discard(key)
+
     def on_disconnect(self, *args: object) -> None:
         self._leave(request.sid)  # type: ignore[attr-defined]
 

@@ -1,0 +1,747 @@
+"""The Kubernetes REST API of a sandbox, without HTTP: a request in, the apiserver's answer out.
+
+Owns: what ``/api/v1/…`` and ``/apis/<group>/<version>/…`` mean — resolving a path to a verb on a
+resource (``get``, ``list``, ``watch``, ``create``, ``update``, ``patch``, ``delete``,
+``deletecollection``) with its namespace, name and subresource (``status``, ``scale``, ``log``,
+``eviction``, ``binding``), the query parameters the apiserver reads (``labelSelector``,
+``fieldSelector`` with the field labels each kind supports, ``limit``/``continue``,
+``resourceVersion``, ``dryRun``, ``gracePeriodSeconds``, ``propagationPolicy``, ``fieldManager``,
+``force``), the ``meta.k8s.io/v1`` Table answer (the very Tables the terminal prints, from
+``server.kubectl.printers``), and every failure as a ``metav1.Status`` with the apiserver's
+reason, code and message.
+
+Reads (``read``) only look at the cluster; writes (``write``) change it and are called through
+the sandbox's one door (``Sandbox.execute``), which journals them, so a replay makes the same
+request again. Watches are served by the web layer from ``watch_events``: the store's watch log,
+filtered as this request asks.
+
+Hands off: admission, defaulting and storage to ``server.sim.api``; patch semantics to
+``server.sim.patch`` and ``server.sim.ssa``; Table cells to ``server.kubectl.printers``; HTTP
+(content negotiation, streaming, time shifting, upgrades) to ``server.web.k8s``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from .kubectl import printers
+from .kubectl.parse import KubectlError
+from .kubectl.resolve import parse_selector
+from .sim.api import ApiError, not_found
+from .sim.resources import RESOURCES, Resource
+from .sim.store import Obj, deep_copy, matches_selector
+
+if TYPE_CHECKING:
+    from .sim.cluster import Cluster
+
+#: subresources served, by resource plural; the verbs of each follow the apiserver's routes
+SUBRESOURCES: dict[str, tuple[str, ...]] = {
+    "pods": ("status", "log", "eviction", "binding", "exec", "attach", "portforward"),
+    "deployments": ("status", "scale"),
+    "replicasets": ("status", "scale"),
+    "statefulsets": ("status", "scale"),
+    "daemonsets": ("status",),
+    "jobs": ("status",),
+    "cronjobs": ("status",),
+    "nodes": ("status",),
+    "services": ("status",),
+    "namespaces": ("status", "finalize"),
+}
+#: kinds whose registry returns the deleted object rather than a Status (``ReturnDeletedObject``)
+RETURNS_DELETED = frozenset({"Pod", "Service", "Namespace", "Node"})
+#: the field labels each kind's field selectors accept besides metadata.name/namespace
+#: (``AddFieldLabelConversionFunc`` / the registries' ``GetAttrs``)
+FIELD_LABELS: dict[str, tuple[str, ...]] = {
+    "Pod": ("spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName",
+            "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName"),
+    "Event": ("involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid",
+              "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath",
+              "reason", "reportingComponent", "source", "type"),
+    "Node": ("spec.unschedulable",),
+    "Namespace": ("status.phase",),
+    "Secret": ("type",),
+    "ReplicaSet": ("status.replicas",),
+    "Job": ("status.successful",),
+}
+JSON = "application/json"
+TABLE_GROUP = "meta.k8s.io"
+DEFAULT_LIMIT_MAX = 500
+
+
+# -- requests and answers --------------------------------------------------------------------
+@dataclass
+class Request:
+    """One API request, resolved: which verb on which objects, with the query it came with."""
+
+    verb: str
+    resource: Resource
+    namespace: str = ""  # "" for cluster-scoped kinds, and for a list across all namespaces
+    name: str = ""
+    subresource: str = ""
+    query: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def group_resource(self) -> str:
+        r = self.resource
+        return f"{r.plural}.{r.group}" if r.group else r.plural
+
+
+@dataclass
+class Answer:
+    """The apiserver's answer: a status code and a JSON document (or text for logs)."""
+
+    code: int
+    body: Any
+    content_type: str = JSON
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def status_error(e: ApiError) -> Answer:
+    body = e.status()
+    body["metadata"] = {}
+    if not body.get("reason"):
+        del body["reason"]  # omitempty: an internal error of a library has none
+    if e.details is not None:
+        body["details"] = e.details
+    # key order as the apiserver encodes a Status
+    order = ("kind", "apiVersion", "metadata", "status", "message", "reason", "details", "code")
+    return Answer(e.code, {k: body[k] for k in order if k in body})
+
+
+def success(code: int = 200, details: dict | None = None) -> dict:
+    out: dict = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success"}
+    if details is not None:
+        out["details"] = details
+    if code != 200:
+        out["code"] = code
+    return out
+
+
+def bad_request(message: str) -> ApiError:
+    return ApiError(400, "BadRequest", message)
+
+
+def method_not_allowed(message: str = "the server does not allow this method on the requested resource") -> ApiError:
+    return ApiError(405, "MethodNotAllowed", message)
+
+
+# -- paths -----------------------------------------------------------------------------------
+_BY_GV_PLURAL: dict[tuple[str, str, str], Resource] = {(r.group, r.version, r.plural): r for r in RESOURCES}
+
+
+def resolve(method: str, group: str, version: str, segments: list[str], query: dict[str, str]) -> Request:
+    """``GET /api/v1/namespaces/default/pods/web/log`` → ``Request("get", pods, "default", "web", "log")``.
+
+    ``segments`` is what follows ``/api/v1`` or ``/apis/<group>/<version>``. Raises ApiError 404
+    (the apiserver's "the server could not find the requested resource") for what it does not serve.
+    """
+    nothing = ApiError(404, "NotFound", "the server could not find the requested resource")
+    namespace = ""
+    segs = list(segments)
+    if len(segs) >= 3 and segs[0] == "namespaces":
+        namespace, segs = segs[1], segs[2:]
+        r = _BY_GV_PLURAL.get((group, version, segs[0]))
+        if r is None and group == "" and segs[0] in SUBRESOURCES["namespaces"] and len(segs) == 1:
+            # /api/v1/namespaces/<name>/status: a subresource of the Namespace itself
+            return _with_verb(method, _BY_GV_PLURAL[("", "v1", "namespaces")], "", namespace, segs[0], query)
+        if r is None or not r.namespaced:
+            raise nothing
+        segs = segs[1:]
+    elif segs:
+        r = _BY_GV_PLURAL.get((group, version, segs[0]))
+        if r is None:
+            raise nothing
+        segs = segs[1:]
+    else:
+        raise nothing
+    if len(segs) > 2:
+        raise nothing
+    name = segs[0] if segs else ""
+    sub = segs[1] if len(segs) == 2 else ""
+    if sub and sub not in SUBRESOURCES.get(r.plural, ()):
+        raise nothing
+    if not r.namespaced and namespace:
+        raise nothing
+    return _with_verb(method, r, namespace, name, sub, query)
+
+
+def _with_verb(method: str, r: Resource, namespace: str, name: str, sub: str, query: dict[str, str]) -> Request:
+    watch = query.get("watch") in ("true", "1")
+    collection = not name
+    verbs = {
+        "GET": ("watch" if watch else "list") if collection else "get",
+        "POST": "create",
+        "PUT": "update",
+        "PATCH": "patch",
+        "DELETE": "deletecollection" if collection else "delete",
+    }
+    verb = verbs.get(method)
+    if verb is None or (collection and method in ("PUT", "PATCH")) or (name and method == "POST" and not sub):
+        raise method_not_allowed()
+    if watch and name:
+        verb = "watch"
+    if sub == "log" and method != "GET":
+        raise method_not_allowed()
+    if sub in ("eviction", "binding") and method != "POST":
+        raise method_not_allowed()
+    return Request(verb, r, namespace, name, sub, query)
+
+
+# -- selectors -------------------------------------------------------------------------------
+def label_selector(req: Request) -> dict | None:
+    text = req.query.get("labelSelector") or ""
+    if not text:
+        return None
+    try:
+        return parse_selector(text)
+    except KubectlError as e:
+        raise bad_request(f"unable to parse requirement: {e.message.removeprefix('error: unable to parse requirement: ')}") from None
+
+
+_FIELD_REQ = re.compile(r"^([A-Za-z0-9_.\-/]+)\s*(==|=|!=)\s*(.*)$")
+
+
+def field_selector(req: Request) -> list[tuple[str, bool, str]]:
+    """``fieldSelector`` as (field, equal?, value), refused for labels the kind does not support."""
+    text = req.query.get("fieldSelector") or ""
+    out = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        m = _FIELD_REQ.match(part)
+        if not m:
+            raise bad_request(f"invalid selector: '{text}'; can't understand '{part}'")
+        label, op, value = m.groups()
+        if label not in ("metadata.name", "metadata.namespace", *FIELD_LABELS.get(req.resource.kind, ())):
+            raise bad_request(f'field label not supported: {label}')
+        out.append((label, op != "!=", value))
+    return out
+
+
+def field_value(obj: Obj, label: str) -> str:
+    """The value a field label reads (``source`` is an Event's ``source.component``; booleans as Go
+    prints them; missing fields as "")."""
+    path = "source.component" if (label == "source" and obj.get("kind") == "Event") else label
+    cur: Any = obj
+    for part in path.split("."):
+        cur = cur.get(part) if isinstance(cur, dict) else None
+    if cur is None:
+        return "false" if label in ("spec.unschedulable", "spec.hostNetwork") else ""
+    if isinstance(cur, bool):
+        return "true" if cur else "false"
+    return str(cur)
+
+
+def selects(obj: Obj, labels: dict | None, fields: list[tuple[str, bool, str]]) -> bool:
+    if labels is not None and not matches_selector(obj["metadata"].get("labels"), labels):
+        return False
+    return all((field_value(obj, f) == v) == eq for f, eq, v in fields)
+
+
+def _name_of_field(fields: list[tuple[str, bool, str]]) -> str | None:
+    return next((v for f, eq, v in fields if f == "metadata.name" and eq), None)
+
+
+# -- reads -----------------------------------------------------------------------------------
+def _int(req: Request, name: str) -> int | None:
+    raw = req.query.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise bad_request(f'invalid value for "{name}": {raw!r} is not an integer') from None
+
+
+def _continue_token(rv: int, key: str) -> str:
+    token = json.dumps({"v": "meta.k8s.io/v1", "rv": rv, "start": key + "\x00"}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(token.encode()).decode().rstrip("=")
+
+
+def _continue_start(token: str) -> str:
+    try:
+        data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        start = data["start"]
+        if data.get("v") != "meta.k8s.io/v1" or not isinstance(start, str):
+            raise ValueError(start)
+    except (ValueError, KeyError, TypeError, binascii.Error):
+        raise bad_request("continue key is not valid: incorrect encoded start resourceVersion "
+                          "(version meta.k8s.io/v1)") from None
+    return start.removesuffix("\x00")
+
+
+def _key(obj: Obj) -> str:
+    meta = obj["metadata"]
+    return f"{meta['namespace']}/{meta['name']}" if meta.get("namespace") else meta["name"]
+
+
+def list_objects(cluster: Cluster, req: Request) -> tuple[list[Obj], dict]:
+    """The objects a list selects (stored, read-only) and the list's metadata (resourceVersion,
+    ``continue`` and ``remainingItemCount`` when ``limit`` cut it)."""
+    labels = label_selector(req)
+    fields = field_selector(req)
+    r = req.resource
+    ns = req.namespace if r.namespaced and req.namespace else None
+    node = next((v for f, eq, v in fields if f == "spec.nodeName" and eq), None) if r.kind == "Pod" else None
+    name = _name_of_field(fields)
+    if name is not None and (ns is not None or not r.namespaced):
+        one = cluster.store.peek(r.kind, ns or "", name)
+        candidates = [one] if one is not None else []
+    else:
+        candidates = cluster.store.scan(r.kind, ns, selector=labels, node=node or None)
+    objs = [o for o in candidates if selects(o, labels, fields)]
+    meta: dict = {"resourceVersion": str(cluster.store.rv)}
+    start = req.query.get("continue") or ""
+    if start:
+        after = _continue_start(start)
+        objs = [o for o in objs if _key(o) > after]
+    limit = _int(req, "limit")
+    if limit is not None and limit > 0 and len(objs) > limit:
+        meta["continue"] = _continue_token(cluster.store.rv, _key(objs[limit - 1]))
+        meta["remainingItemCount"] = len(objs) - limit
+        objs = objs[:limit]
+    return objs, meta
+
+
+def get_object(cluster: Cluster, req: Request) -> Obj:
+    r = req.resource
+    obj = cluster.store.peek(r.kind, req.namespace if r.namespaced else "", req.name)
+    if obj is None:
+        raise not_found(r, req.name)
+    return obj
+
+
+def with_type(obj: Obj) -> Obj:
+    """An object as the apiserver encodes it: apiVersion and kind first."""
+    from .sim.resources import BY_KIND
+
+    r = BY_KIND.get(obj.get("kind", ""))
+    out = {"apiVersion": obj.get("apiVersion") or (r.api_version if r else "v1"), "kind": obj.get("kind")}
+    out.update((k, v) for k, v in obj.items() if k not in out)
+    return out
+
+
+def list_body(req: Request, objs: list[Obj], meta: dict) -> dict:
+    r = req.resource
+    return {"kind": f"{r.kind}List", "apiVersion": r.api_version, "metadata": meta,
+            "items": [with_type(o) for o in objs]}
+
+
+def wants_table(accept: str) -> bool:
+    """Whether the Accept header asks for ``as=Table`` (kubectl get sends it first, then JSON)."""
+    for part in accept.split(","):
+        params = {k.strip(): v.strip() for k, _, v in (p.partition("=") for p in part.split(";")[1:])}
+        if params.get("as") == "Table" and params.get("g") == TABLE_GROUP and params.get("v") in ("v1", "v1beta1"):
+            return True
+        if part.split(";")[0].strip() in (JSON, "*/*", "application/*") and "as" not in params:
+            return False
+    return False
+
+
+def table(cluster: Cluster, req: Request, objs: list[Obj], meta: dict | None = None) -> dict:
+    """The ``meta.k8s.io/v1`` Table of ``objs``: kubectl's own columns and cells; each row's
+    object as ``includeObject`` asks (Metadata by default, Object or None)."""
+    include = req.query.get("includeObject") or "Metadata"
+    if include not in ("None", "Metadata", "Object"):
+        raise bad_request(f'includeObject: Unsupported value: "{include}": supported values: "Metadata", "None", "Object"')
+    out = printers.server_table(req.resource.kind, objs, cluster.clock.now())
+    out["metadata"] = dict(meta or {"resourceVersion": str(cluster.store.rv)})
+    for row, obj in zip(out["rows"], objs, strict=True):
+        if include == "None":
+            row.pop("object", None)
+        elif include == "Object":
+            row["object"] = with_type(obj)
+    return out
+
+
+def scale_of(obj: Obj) -> dict:
+    """``autoscaling/v1`` Scale of a Deployment, ReplicaSet or StatefulSet."""
+    meta = obj["metadata"]
+    spec, status = obj.get("spec") or {}, obj.get("status") or {}
+    return {
+        "kind": "Scale", "apiVersion": "autoscaling/v1",
+        "metadata": {k: meta[k] for k in ("name", "namespace", "uid", "resourceVersion", "creationTimestamp") if k in meta},
+        "spec": {"replicas": spec.get("replicas", 1)},
+        "status": {"replicas": status.get("replicas", 0),
+                   "selector": printers.selector_string(spec.get("selector"))},
+    }
+
+
+def read(cluster: Cluster, req: Request, accept: str = JSON) -> Answer:
+    """get and list (watches are streamed by the web layer from ``watch_events``)."""
+    try:
+        if req.verb == "list":
+            objs, meta = list_objects(cluster, req)
+            if wants_table(accept):
+                return Answer(200, table(cluster, req, objs, meta))
+            return Answer(200, list_body(req, objs, meta))
+        if req.verb != "get":
+            raise method_not_allowed()
+        obj = get_object(cluster, req)
+        if req.subresource == "log":
+            return pod_log(cluster, req, obj)
+        if req.subresource == "scale":
+            return Answer(200, scale_of(obj))
+        if req.subresource in ("exec", "attach", "portforward"):
+            raise bad_request("Upgrade request required")
+        if wants_table(accept) and not req.subresource:
+            return Answer(200, table(cluster, req, [obj]))
+        return Answer(200, with_type(deep_copy(obj)))
+    except ApiError as e:
+        return status_error(e)
+
+
+def pod_log(cluster: Cluster, req: Request, pod: Obj) -> Answer:
+    """``pods/log``: the container's lines as text (``tailLines``, ``timestamps`` are honoured;
+    ``follow`` is streamed by the web layer from ``log_lines``)."""
+    lines = log_lines(cluster, req, pod)
+    return Answer(200, "".join(lines).encode(), "text/plain")
+
+
+def log_lines(cluster: Cluster, req: Request, pod: Obj) -> list[str]:
+    from types import SimpleNamespace
+
+    from .kubectl.verbs.exec import pick_container
+    from .kubectl.verbs.logs import container_log
+
+    container = req.query.get("container") or ""
+    try:
+        name, _ = pick_container(pod, container)
+        if not container and len((pod.get("spec") or {}).get("containers") or []) > 1:
+            names = ", ".join(c["name"] for c in pod["spec"]["containers"])
+            raise bad_request(f"a container name must be specified for pod {pod['metadata']['name']}, "
+                              f"choose one of: [{names.replace(', ', ' ')}]")
+        got = container_log(SimpleNamespace(cluster=cluster), pod, name, req.query.get("previous") == "true")
+    except KubectlError as e:
+        raise bad_request(e.message.removeprefix("Error from server (BadRequest): ").removeprefix("error: ")) from None
+    tail = _int(req, "tailLines")
+    if tail is not None and tail >= 0:
+        got = got[len(got) - tail:] if tail else []
+    return [ln if ln.endswith("\n") else ln + "\n" for ln in got]
+
+
+# -- watches ---------------------------------------------------------------------------------
+def watch_filter(req: Request):  # noqa: ANN201 — a predicate over stored objects
+    """What a watch request selects: kind, namespace, name, labels, fields (validated now)."""
+    labels = label_selector(req)
+    fields = field_selector(req)
+    r = req.resource
+    if req.name:
+        fields = [*fields, ("metadata.name", True, req.name)]
+
+    def match(obj: Obj) -> bool:
+        if obj.get("kind") != r.kind:
+            return False
+        if r.namespaced and req.namespace and obj["metadata"].get("namespace") != req.namespace:
+            return False
+        return selects(obj, labels, fields)
+
+    return match
+
+
+def gone(rv: int, oldest: int) -> dict:
+    """The ERROR event a watch gets when its resourceVersion is older than the log reaches."""
+    return {"type": "ERROR", "object": {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+                                        "message": f"too old resource version: {rv} ({oldest})",
+                                        "reason": "Expired", "code": 410}}
+
+
+# -- writes ----------------------------------------------------------------------------------
+def parse_body(body: str, content_type: str) -> Any:
+    """A request body (JSON, or YAML when the Content-Type says so)."""
+    media = content_type.split(";")[0].strip().lower()
+    try:
+        if media in ("application/yaml", "application/apply-patch+yaml"):
+            return yaml.safe_load(body)
+        return json.loads(body)
+    except (ValueError, yaml.YAMLError) as e:
+        kind = "yaml" if "yaml" in media else "json"
+        raise bad_request(f"error decoding {kind}: {e}") from None
+
+
+def _body_object(req: Request, body: str, content_type: str) -> Obj:
+    media = content_type.split(";")[0].strip().lower()
+    if media not in (JSON, "application/yaml", ""):
+        raise ApiError(415, "UnsupportedMediaType",
+                       'the body of the request was in an unknown format - accepted media types include: '
+                       'application/json, application/yaml, application/vnd.kubernetes.protobuf, '
+                       'application/cbor')
+    obj = parse_body(body, content_type)
+    if not isinstance(obj, dict):
+        raise bad_request(f"Object '{'Kind'}' is missing in '{body[:64]}'")
+    r = req.resource
+    want = "autoscaling/v1" if req.subresource == "scale" else r.api_version
+    want_kind = {"scale": "Scale", "eviction": "Eviction", "binding": "Binding"}.get(req.subresource, r.kind)
+    obj.setdefault("apiVersion", want)
+    obj.setdefault("kind", want_kind)
+    if req.subresource == "eviction":
+        want = "policy/v1" if obj["apiVersion"] == "policy/v1" else want
+    if obj["kind"] != want_kind or (obj["apiVersion"] != want and req.subresource != "eviction"):
+        raise bad_request(f'the API version in the data ({obj["apiVersion"]}) does not match the expected API '
+                          f'version ({want})' if obj["kind"] == want_kind else
+                          f'{obj["kind"]} in version "{obj["apiVersion"]}" cannot be handled as a {want_kind}: '
+                          f'the kind in the data does not match the expected kind')
+    meta = obj.get("metadata")
+    if meta is not None and not isinstance(meta, dict):
+        raise bad_request(f'{r.kind} in version "{r.version}" cannot be handled as a {r.kind}: '
+                          "json: cannot unmarshal into Go struct field .metadata of type v1.ObjectMeta")
+    if r.namespaced and req.namespace and (meta or {}).get("namespace") not in (None, "", req.namespace):
+        raise bad_request("the namespace of the provided object does not match the namespace sent on the request")
+    if req.name and (meta or {}).get("name") not in (None, req.name) and req.verb == "update":
+        raise bad_request("the name of the object does not match the name on the URL")
+    return obj
+
+
+def _dry_run(req: Request) -> bool:
+    value = req.query.get("dryRun") or ""
+    if value not in ("", "All"):
+        raise bad_request(f'Invalid dryRun value: "{value}": supported values: "All"')
+    return value == "All"
+
+
+def write(cluster: Cluster, req: Request, body: str, content_type: str) -> Answer:
+    """create, update, patch, delete (and the writing subresources). The caller holds the sandbox
+    lock and journals the request; the controllers settle before the answer is built."""
+    try:
+        answer = _write(cluster, req, body, content_type)
+    except ApiError as e:
+        answer = status_error(e)
+    finally:
+        cluster.settle()
+    return answer
+
+
+def _write(cluster: Cluster, req: Request, body: str, content_type: str) -> Answer:
+    api = cluster.api
+    r = req.resource
+    ns = req.namespace if r.namespaced else None
+    dry = _dry_run(req)
+    if req.verb == "create" and not req.subresource:
+        obj = _body_object(req, body, content_type)
+        if not r.namespaced:
+            (obj.get("metadata") or {}).pop("namespace", None)
+        created = api.create(obj, ns or ("default" if r.namespaced else None), dry_run=dry)
+        return Answer(201, with_type(created))
+    if req.verb == "create" and req.subresource == "eviction":
+        return _evict(cluster, req, _body_object(req, body, content_type), dry)
+    if req.verb == "create" and req.subresource == "binding":
+        return _bind(cluster, req, _body_object(req, body, content_type), dry)
+    if req.verb == "update":
+        obj = _body_object(req, body, content_type)
+        obj.setdefault("metadata", {})["name"] = req.name
+        if req.subresource == "scale":
+            return _set_scale(cluster, req, obj, dry)
+        if req.subresource == "status":
+            return _set_status(cluster, req, obj, dry)
+        if r.namespaced:
+            obj["metadata"]["namespace"] = req.namespace
+        return Answer(200, with_type(_replace(cluster, obj, ns, dry)))
+    if req.verb == "patch":
+        return _patch(cluster, req, body, content_type, dry)
+    if req.verb == "delete":
+        return _delete(cluster, req, body, dry)
+    if req.verb == "deletecollection":
+        objs, _ = list_objects(cluster, req)
+        for obj in list(objs):
+            one = Request("delete", r, obj["metadata"].get("namespace") or "", obj["metadata"]["name"], query=req.query)
+            _delete(cluster, one, body, dry)
+        return Answer(200, success())
+    raise method_not_allowed()
+
+
+def _replace(cluster: Cluster, obj: Obj, ns: str | None, dry: bool) -> Obj:
+    if dry:
+        # validated and defaulted as an update would be, nothing stored
+        r, prepared = cluster.api._prepare(obj, ns)  # noqa: SLF001 — the apiserver's own dry-run path
+        old = cluster.store.peek(obj["kind"], prepared["metadata"].get("namespace", ""), prepared["metadata"]["name"])
+        if old is None:
+            raise not_found(r, prepared["metadata"]["name"])
+        return prepared
+    return cluster.api.replace(obj, ns)
+
+
+def _set_scale(cluster: Cluster, req: Request, scale: Obj, dry: bool) -> Answer:
+    obj = deep_copy(get_object(cluster, req))
+    replicas = (scale.get("spec") or {}).get("replicas")
+    if not isinstance(replicas, int) or isinstance(replicas, bool):
+        raise ApiError(422, "Invalid", f'Scale.autoscaling "{req.name}" is invalid: spec.replicas: Invalid value: '
+                       f'{json.dumps(replicas)}: must be greater than or equal to 0')
+    if replicas < 0:
+        raise ApiError(422, "Invalid", f'Scale.autoscaling "{req.name}" is invalid: spec.replicas: Invalid value: '
+                       f"{replicas}: must be greater than or equal to 0")
+    rv = (scale.get("metadata") or {}).get("resourceVersion")
+    obj["spec"]["replicas"] = replicas
+    if rv:
+        obj["metadata"]["resourceVersion"] = rv
+    stored = obj if dry else cluster.api.replace(obj, req.namespace)
+    return Answer(200, scale_of(stored))
+
+
+def _set_status(cluster: Cluster, req: Request, new: Obj, dry: bool) -> Answer:
+    obj = deep_copy(get_object(cluster, req))
+    rv = (new.get("metadata") or {}).get("resourceVersion")
+    if rv and rv != obj["metadata"]["resourceVersion"]:
+        raise _conflict(req)
+    obj["status"] = new.get("status") or {}
+    stored = obj if dry else cluster.api.update_status(obj)
+    return Answer(200, with_type(stored))
+
+
+def _conflict(req: Request) -> ApiError:
+    return ApiError(409, "Conflict", f'Operation cannot be fulfilled on {req.group_resource} "{req.name}": the object '
+                    "has been modified; please apply your changes to the latest version and try again")
+
+
+def _patch(cluster: Cluster, req: Request, body: str, content_type: str, dry: bool) -> Answer:
+    from .sim import openapi, patch
+
+    r = req.resource
+    if content_type.split(";")[0].strip() == patch.APPLY_PATCH:
+        return _server_side_apply(cluster, req, body, dry)
+    live = get_object(cluster, req)
+    doc = scale_of(live) if req.subresource == "scale" else with_type(deep_copy(live))
+    schema = None if req.subresource == "scale" else openapi.schema_for(r.api_version, r.kind)
+    try:
+        patched = patch.apply_patch(doc, body.encode(), content_type, schema)
+    except patch.PatchError as e:
+        raise ApiError(e.code, e.reason, e.message) from None
+    if req.subresource == "scale":
+        return _set_scale(cluster, req, patched, dry)
+    if req.subresource == "status":
+        return _set_status(cluster, req, patched, dry)
+    meta = patched.setdefault("metadata", {})
+    if meta.get("name") != req.name or (r.namespaced and meta.get("namespace") != req.namespace):
+        raise bad_request("metadata.name and metadata.namespace cannot be changed by a patch")
+    if patched.get("kind") != r.kind or patched.get("apiVersion") != r.api_version:
+        raise bad_request(f'the API version in the data ({patched.get("apiVersion")}) does not match the expected '
+                          f'API version ({r.api_version})')
+    # a patch that names no resourceVersion applies to whatever is stored (no conflict check)
+    if "resourceVersion" not in meta or meta["resourceVersion"] == live["metadata"]["resourceVersion"]:
+        meta["resourceVersion"] = live["metadata"]["resourceVersion"]
+    patched["status"] = deep_copy(live.get("status")) if "status" in live else patched.get("status")
+    if patched.get("status") is None:
+        patched.pop("status", None)
+    return Answer(200, with_type(_replace(cluster, patched, req.namespace or None, dry)))
+
+
+def _server_side_apply(cluster: Cluster, req: Request, body: str, dry: bool) -> Answer:
+    from .sim import openapi, ssa
+
+    r = req.resource
+    config = parse_body(body, "application/apply-patch+yaml")
+    if not isinstance(config, dict):
+        raise bad_request("error decoding YAML: the apply configuration is not an object")
+    manager = req.query.get("fieldManager") or ""
+    if not manager:
+        raise bad_request("PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch")
+    force = req.query.get("force") in ("true", "1")
+    meta = config.setdefault("metadata", {})
+    if meta.get("name") not in (None, req.name):
+        raise bad_request("the name of the object does not match the name on the URL")
+    meta["name"] = req.name
+    if r.namespaced:
+        meta.setdefault("namespace", req.namespace)
+    live = cluster.store.peek(r.kind, req.namespace if r.namespaced else "", req.name)
+    schema = openapi.schema_for(r.api_version, r.kind)
+    try:
+        applied = ssa.apply(deep_copy(live) if live is not None else None, config, manager, force=force,
+                            schema=schema, now=cluster.clock.iso())
+    except ssa.ApplyConflict as e:
+        raise ApiError(409, "Conflict", e.message,
+                       details={"causes": [{"reason": "FieldManagerConflict", "message": f'conflict with "{m}"',
+                                            "field": f} for m, f in e.conflicts]}) from None
+    if live is None:
+        return Answer(201, with_type(cluster.api.create(applied, req.namespace or None, dry_run=dry)))
+    applied["metadata"]["resourceVersion"] = live["metadata"]["resourceVersion"]
+    if "status" in live:
+        applied["status"] = deep_copy(live["status"])
+    return Answer(200, with_type(_replace(cluster, applied, req.namespace or None, dry)))
+
+
+def delete_options(req: Request, body: str) -> dict:
+    """DeleteOptions from the body (kubectl sends one) and the query (which wins)."""
+    opts: dict = {}
+    if body.strip():
+        data = parse_body(body, JSON)
+        if not isinstance(data, dict):
+            raise bad_request("the body of a delete must be a DeleteOptions object")
+        opts.update(data)
+    if "gracePeriodSeconds" in req.query:
+        opts["gracePeriodSeconds"] = _int(req, "gracePeriodSeconds")
+    if "propagationPolicy" in req.query:
+        opts["propagationPolicy"] = req.query["propagationPolicy"]
+    if req.query.get("orphanDependents") in ("true", "false"):
+        opts["orphanDependents"] = req.query["orphanDependents"] == "true"
+    return opts
+
+
+def _delete(cluster: Cluster, req: Request, body: str, dry: bool) -> Answer:
+    r = req.resource
+    opts = delete_options(req, body)
+    if "All" in (opts.get("dryRun") or []):
+        dry = True
+    policy = opts.get("propagationPolicy")
+    if policy is None and opts.get("orphanDependents") is not None:
+        policy = "Orphan" if opts["orphanDependents"] else "Background"
+    if policy not in (None, "Background", "Foreground", "Orphan"):
+        raise ApiError(422, "Invalid", f'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: '
+                       f'"{policy}": supported values: "Foreground", "Background", "Orphan", "nil"')
+    grace = opts.get("gracePeriodSeconds")
+    if grace is not None and (not isinstance(grace, int) or isinstance(grace, bool)):
+        raise bad_request("gracePeriodSeconds must be an integer")
+    obj = get_object(cluster, req)
+    pre = opts.get("preconditions") or {}
+    if pre.get("uid") and pre["uid"] != obj["metadata"]["uid"]:
+        raise ApiError(409, "Conflict", f'Operation cannot be fulfilled on {req.group_resource} "{req.name}": '
+                       f'Precondition failed: UID in precondition: {pre["uid"]}, UID in object meta: '
+                       f'{obj["metadata"]["uid"]}')
+    if pre.get("resourceVersion") and pre["resourceVersion"] != obj["metadata"]["resourceVersion"]:
+        raise ApiError(409, "Conflict", f'Operation cannot be fulfilled on {req.group_resource} "{req.name}": '
+                       f'Precondition failed: ResourceVersion in precondition: {pre["resourceVersion"]}, '
+                       f'ResourceVersion in object meta: {obj["metadata"]["resourceVersion"]}')
+    if dry:
+        return Answer(200, with_type(deep_copy(obj)) if r.kind in RETURNS_DELETED else
+                      success(details=_details(r, obj)))
+    result = cluster.api.delete(r.kind, req.namespace, req.name, grace_period=grace,
+                                propagation="Orphan" if policy == "Orphan" else "Background")
+    if r.kind in RETURNS_DELETED:
+        return Answer(200, with_type(result))
+    return Answer(200, success(details=_details(r, obj)))
+
+
+def _details(r: Resource, obj: Obj) -> dict:
+    out = {"name": obj["metadata"]["name"]}
+    if r.group:
+        out["group"] = r.group
+    out["kind"] = r.plural
+    out["uid"] = obj["metadata"]["uid"]
+    return out
+
+
+def _evict(cluster: Cluster, req: Request, eviction: Obj, dry: bool) -> Answer:
+    """``pods/eviction``: the pod is deleted as the Eviction's deleteOptions say (no
+    PodDisruptionBudgets exist yet to refuse it)."""
+    get_object(cluster, req)
+    opts = eviction.get("deleteOptions") or {}
+    if not dry and "All" not in (opts.get("dryRun") or []):
+        cluster.api.delete("Pod", req.namespace, req.name, grace_period=opts.get("gracePeriodSeconds"))
+    return Answer(201, success(201))
+
+
+def _bind(cluster: Cluster, req: Request, binding: Obj, dry: bool) -> Answer:
+    pod = deep_copy(get_object(cluster, req))
+    target = (binding.get("target") or {}).get("name") or ""
+    if pod["spec"].get("nodeName"):
+        raise ApiError(409, "Conflict", f'Operation cannot be fulfilled on pods/binding "{req.name}": pod '
+                       f'{req.name} is already assigned to node "{pod["spec"]["nodeName"]}"')
+    if not target:
+        raise ApiError(422, "Invalid", f'Binding "{req.name}" is invalid: target.name: Required value')
+    if not dry:
+        pod["spec"]["nodeName"] = target
+        cluster.api.update_status(pod)
+    return Answer(201, success(201))

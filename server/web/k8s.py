@@ -1,0 +1,487 @@
+"""Each sandbox served through the Kubernetes REST API, under ``/k8s/<sandbox-id>``.
+
+Owns the HTTP side only: routes (discovery ``/version``, ``/api``, ``/apis``, ``/api/v1``,
+``/apis/<g>/<v>``, ``/openapi/v2``, ``/openapi/v3``, and every resource path), content negotiation
+(aggregated discovery when the Accept header asks ``as=APIGroupDiscoveryList``, Tables for
+``as=Table``), streaming (``?watch=true`` as newline-delimited JSON events from the store's watch
+log; ``pods/log?follow=true``), the kubeconfig a client needs (``GET
+/api/sandboxes/<id>/kubeconfig``), and *time*: a sandbox lives on its virtual clock while a real
+client computes ages from its own, so every timestamp that goes out is shifted so that the
+sandbox's virtual "now" reads as the wall-clock now of the response, and every timestamp that
+comes in is shifted back before it reaches the sandbox (so the journal holds virtual times only
+and replays exactly).
+
+The sandbox id in the URL is the secret that grants access, as for the rest of ``/api``.
+
+Hands off: what a request means, and every answer, to ``server.apiserver`` (framework-free);
+writes through ``Sandbox.rest`` (the one door: journalled, replayed, streamed to the page);
+documents to ``server.sim.discovery`` and ``server.sim.openapi``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from itertools import count
+from typing import Any
+
+from flask import Blueprint, Response, current_app, request
+from werkzeug.exceptions import HTTPException
+
+from .. import apiserver
+from ..sandbox import Sandbox
+from ..sim import discovery
+from ..sim.api import ApiError
+from ..sim.clock import parse_time
+
+bp = Blueprint("k8s", __name__, url_prefix="/k8s/<sandbox_id>")
+
+AGGREGATED = "apidiscovery.k8s.io"
+#: how long (wall seconds) a watch waits for a change before it looks again (and writes a
+#: BOOKMARK when the client allows them); a watch never holds the sandbox lock while it waits
+WATCH_POLL = 1.0
+BOOKMARK_EVERY = 10.0
+_watch_ids = count(1)
+
+
+# -- helpers -----------------------------------------------------------------------------------
+def _json(body: Any, code: int = 200, content_type: str = "application/json", headers: dict | None = None) -> Response:
+    return Response(json.dumps(body, separators=(",", ":"), ensure_ascii=False) + "\n", status=code,
+                    content_type=content_type, headers=headers)
+
+
+def _status(e: ApiError) -> Response:
+    answer = apiserver.status_error(e)
+    return _json(answer.body, answer.code)
+
+
+def http_error(e: HTTPException) -> Response:
+    """Flask's own refusals under /k8s (no route, wrong method, body too large) as a Status."""
+    reasons = {404: "NotFound", 405: "MethodNotAllowed", 413: "RequestEntityTooLarge", 400: "BadRequest"}
+    messages = {404: "the server could not find the requested resource",
+                405: "the server does not allow this method on the requested resource",
+                413: "Request entity too large: limit is 3145728"}
+    code = e.code or 500
+    return _status(ApiError(code, reasons.get(code, "BadRequest"), messages.get(code, e.description or e.name)))
+
+
+def internal_error(e: Exception) -> Response:
+    return _status(ApiError(500, "InternalError", f"Internal error occurred: {type(e).__name__}: {e}"))
+
+
+def _sandbox(sandbox_id: str) -> Sandbox | None:
+    return current_app.extensions["kubeplay.sandboxes"].get(sandbox_id)
+
+
+def _hub():  # noqa: ANN202
+    return current_app.extensions["kubeplay.hub"]
+
+
+def _no_sandbox(sandbox_id: str) -> Response:
+    return _status(ApiError(404, "NotFound", f'sandbox "{sandbox_id}" not found'))
+
+
+def _query() -> dict[str, str]:
+    return {k: v for k, v in request.args.items()}
+
+
+def _accepts(group: str) -> bool:
+    """Whether the Accept header lists a media type with ``g=<group>`` (before a plain JSON one)."""
+    for part in (request.headers.get("Accept") or "").split(","):
+        params = dict(p.strip().partition("=")[::2] for p in part.split(";")[1:])
+        if params.get("g") == group and params.get("v") == "v2":
+            return True
+    return False
+
+
+# -- time: the sandbox's virtual now is the wall-clock now of each response --------------------
+def _offset(sandbox: Sandbox) -> float:
+    """Seconds to add to a virtual timestamp to read it on the wall clock (whole seconds, so a
+    timestamp keeps its second-precision form)."""
+    return float(round(time.time() - sandbox.cluster.clock.now()))
+
+
+def _fmt(t: float, micro: bool) -> str:
+    dt = datetime.fromtimestamp(t, UTC)
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ" if micro else "%Y-%m-%dT%H:%M:%SZ")
+
+
+def shift_times(doc: Any, offset: float) -> Any:
+    """A copy of ``doc`` with every meta/v1 Time and MicroTime moved by ``offset`` seconds (the
+    fields the v1.32 OpenAPI declares as such, found by name; values that are not RFC 3339 are
+    left alone)."""
+    if not offset:
+        return doc
+    from ..sim import openapi
+
+    names = openapi.time_field_names()
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, dict):
+            out = {}
+            for k, v in value.items():
+                if k in names and isinstance(v, str) and len(v) >= 20 and v[4] == "-" and v.endswith("Z"):
+                    try:
+                        t = parse_time(v)
+                    except ValueError:
+                        out[k] = v
+                        continue
+                    out[k] = _fmt(t + offset, "." in v) if t is not None else v
+                else:
+                    out[k] = walk(v)
+            return out
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        return value
+
+    return walk(doc)
+
+
+# -- discovery and OpenAPI -----------------------------------------------------------------------
+@bp.get("/version")
+@bp.get("/version/")
+def version(sandbox_id: str) -> Response:
+    if _sandbox(sandbox_id) is None:
+        return _no_sandbox(sandbox_id)
+    return _json(discovery.version_info())
+
+
+def _aggregated(legacy: bool) -> Response:
+    return _json(discovery.aggregated_discovery(legacy),
+                 content_type="application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList",
+                 headers={"Vary": "Accept"})
+
+
+@bp.get("/api")
+@bp.get("/api/")
+def api_root(sandbox_id: str) -> Response:
+    if _sandbox(sandbox_id) is None:
+        return _no_sandbox(sandbox_id)
+    if _accepts(AGGREGATED):
+        return _aggregated(legacy=True)
+    return _json(discovery.api_versions(request.host), headers={"Vary": "Accept"})
+
+
+@bp.get("/apis")
+@bp.get("/apis/")
+def apis_root(sandbox_id: str) -> Response:
+    if _sandbox(sandbox_id) is None:
+        return _no_sandbox(sandbox_id)
+    if _accepts(AGGREGATED):
+        return _aggregated(legacy=False)
+    return _json(discovery.api_group_list(), headers={"Vary": "Accept"})
+
+
+@bp.get("/apis/<group>")
+@bp.get("/apis/<group>/")
+def api_group(sandbox_id: str, group: str) -> Response:
+    if _sandbox(sandbox_id) is None:
+        return _no_sandbox(sandbox_id)
+    doc = discovery.api_group(group)
+    if doc is None:
+        return _status(ApiError(404, "NotFound", "the server could not find the requested resource"))
+    return _json(doc)
+
+
+def _resource_list(sandbox_id: str, group: str, version: str) -> Response:
+    if _sandbox(sandbox_id) is None:
+        return _no_sandbox(sandbox_id)
+    doc = discovery.api_resource_list(group, version)
+    if doc is None:
+        return _status(ApiError(404, "NotFound", "the server could not find the requested resource"))
+    return _json(doc)
+
+
+@bp.get("/openapi/v2")
+def openapi_v2(sandbox_id: str) -> Response:
+    from ..sim import openapi
+
+    if _sandbox(sandbox_id) is None:
+        return _no_sandbox(sandbox_id)
+    accept = request.headers.get("Accept") or ""
+    if "protobuf" in accept and "json" not in accept:
+        return _status(ApiError(406, "NotAcceptable", "only application/json is served"))
+    etag = '"' + openapi.v2_etag() + '"'
+    if request.headers.get("If-None-Match") == etag:
+        return Response(status=304, headers={"ETag": etag})
+    return Response(openapi.v2_document(), content_type="application/json", headers={"ETag": etag})
+
+
+@bp.get("/openapi/v3")
+@bp.get("/openapi/v3/")
+def openapi_v3_index(sandbox_id: str) -> Response:
+    from ..sim import openapi
+
+    if _sandbox(sandbox_id) is None:
+        return _no_sandbox(sandbox_id)
+    # serverRelativeURL replaces the whole path of the client's server URL, so it carries our prefix
+    prefix = request.script_root + f"/k8s/{sandbox_id}"
+    return _json({"paths": {p: {"serverRelativeURL": f"{prefix}/openapi/v3/{p}?hash={h}"}
+                            for p, h in openapi.v3_paths().items()}})
+
+
+@bp.get("/openapi/v3/<path:gv>")
+def openapi_v3(sandbox_id: str, gv: str) -> Response:
+    from ..sim import openapi
+
+    if _sandbox(sandbox_id) is None:
+        return _no_sandbox(sandbox_id)
+    doc = openapi.v3_document(gv)
+    if doc is None:
+        return _status(ApiError(404, "NotFound", "the server could not find the requested resource"))
+    h = openapi.v3_paths().get(gv, "")
+    headers = {"ETag": f'"{h}"'}
+    if request.args.get("hash") == h:
+        headers["Cache-Control"] = "public, immutable"
+    else:
+        headers["Cache-Control"] = "no-cache, private"
+    return Response(doc, content_type="application/json", headers=headers)
+
+
+# -- resources -------------------------------------------------------------------------------------
+@bp.route("/api/v1", methods=["GET"])
+@bp.route("/api/v1/", methods=["GET"])
+def core_resources(sandbox_id: str) -> Response:
+    return _resource_list(sandbox_id, "", "v1")
+
+
+@bp.route("/apis/<group>/<version>", methods=["GET"])
+@bp.route("/apis/<group>/<version>/", methods=["GET"])
+def group_resources(sandbox_id: str, group: str, version: str) -> Response:
+    return _resource_list(sandbox_id, group, version)
+
+
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+
+@bp.route("/api/v1/<path:rest>", methods=METHODS)
+def core(sandbox_id: str, rest: str) -> Response:
+    return _serve(sandbox_id, "", "v1", rest)
+
+
+@bp.route("/apis/<group>/<version>/<path:rest>", methods=METHODS)
+def grouped(sandbox_id: str, group: str, version: str, rest: str) -> Response:
+    return _serve(sandbox_id, group, version, rest)
+
+
+def _serve(sandbox_id: str, group: str, version: str, rest: str) -> Response:
+    sandbox = _sandbox(sandbox_id)
+    if sandbox is None:
+        return _no_sandbox(sandbox_id)
+    query = _query()
+    try:
+        req = apiserver.resolve(request.method, group, version, [s for s in rest.split("/") if s], query)
+    except ApiError as e:
+        return _status(e)
+    if req.verb == "watch":
+        return _watch(sandbox, req)
+    if req.verb in ("get", "list"):
+        if req.subresource == "log" and query.get("follow") == "true":
+            return _follow_log(sandbox, req)
+        with sandbox.lock:
+            answer = apiserver.read(sandbox.cluster, req, request.headers.get("Accept") or "")
+            offset = _offset(sandbox)
+        return _answer(answer, offset)
+    raw = request.get_data(cache=False)
+    try:
+        body = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return _status(ApiError(400, "BadRequest", "the request body is not valid UTF-8"))
+    content_type = request.headers.get("Content-Type") or ""
+    with sandbox.lock:
+        body = _unshift_body(body, content_type, _offset(sandbox))
+        answer = sandbox.rest(request.method, group, version, rest, query, body, content_type)
+        offset = _offset(sandbox)
+    _hub().pump(sandbox)
+    return _answer(answer, offset)
+
+
+def _unshift_body(body: str, content_type: str, offset: float) -> str:
+    """Timestamps a client sends back (an edited object, a status) in virtual time again."""
+    if not body.strip() or "json" not in content_type or not offset:
+        return body
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        return body  # the apiserver answers the decoding error
+    return json.dumps(shift_times(doc, -offset), separators=(",", ":"), ensure_ascii=False)
+
+
+def _answer(answer: apiserver.Answer, offset: float) -> Response:
+    if isinstance(answer.body, bytes):
+        return Response(answer.body, status=answer.code, content_type=answer.content_type, headers=answer.headers)
+    return _json(shift_times(answer.body, offset), answer.code, headers=answer.headers)
+
+
+# -- streams -----------------------------------------------------------------------------------
+class _Stream:
+    """An open watch or log stream: wakes on the sandbox's changes, keeps its clock running."""
+
+    def __init__(self, sandbox: Sandbox, hub) -> None:  # noqa: ANN001 — live.Hub
+        self.sandbox = sandbox
+        self.hub = hub
+        self.key = f"k8s-watch-{next(_watch_ids)}"
+        self.changed = threading.Event()
+
+    def open(self) -> _Stream:
+        self.sandbox.open_stream(self.changed)
+        self.hub.hold(self.sandbox, self.key)
+        return self
+
+    def close(self) -> None:
+        self.sandbox.close_stream(self.changed)
+        self.hub.release(self.sandbox, self.key)
+
+    def wait(self, timeout: float) -> None:
+        self.changed.wait(timeout)
+        self.changed.clear()
+
+
+def _watch(sandbox: Sandbox, req: apiserver.Request) -> Response:
+    accept = request.headers.get("Accept") or ""
+    as_table = apiserver.wants_table(accept)
+    bookmarks = req.query.get("allowWatchBookmarks") == "true"
+    timeout = req.query.get("timeoutSeconds")
+    with sandbox.lock:
+        cluster = sandbox.cluster
+        store = cluster.store
+        try:
+            match = apiserver.watch_filter(req)
+            rv_text = req.query.get("resourceVersion") or ""
+            initial: list = []
+            if rv_text in ("", "0") or req.query.get("sendInitialEvents") == "true":
+                # "any" / "not older than": the current state first, as synthetic ADDED events
+                objs, _ = apiserver.list_objects(cluster, apiserver.Request("list", req.resource, req.namespace,
+                                                                             query={k: v for k, v in req.query.items()
+                                                                                    if k in ("labelSelector",
+                                                                                             "fieldSelector")}))
+                if req.name:
+                    objs = [o for o in objs if o["metadata"]["name"] == req.name]
+                initial = objs
+                since = store.rv
+            else:
+                try:
+                    since = int(rv_text)
+                except ValueError:
+                    raise ApiError(400, "BadRequest", f'invalid resource version "{rv_text}"') from None
+                if store.events_since(since) is None:
+                    oldest = store.log[0].rv - 1 if store.log else store.rv
+                    raise ApiError(410, "Expired", f"too old resource version: {since} ({oldest})")
+            if as_table and req.query.get("includeObject") not in (None, "", "None", "Metadata", "Object"):
+                apiserver.table(cluster, req, [])  # raises the apiserver's BadRequest
+        except ApiError as e:
+            return _status(e)
+    stream = _Stream(sandbox, _hub()).open()
+    deadline = time.monotonic() + float(timeout) if timeout and timeout.isdigit() else None
+
+    def encode(type_: str, obj: dict, first: list[bool]) -> str:
+        if as_table:
+            body = apiserver.table(cluster, req, [obj])
+            if not first[0]:
+                body["columnDefinitions"] = None
+            first[0] = False
+            body["metadata"] = {"resourceVersion": obj["metadata"].get("resourceVersion", "")}
+        else:
+            body = apiserver.with_type(obj)
+        return json.dumps({"type": type_, "object": shift_times(body, _offset(sandbox))},
+                          separators=(",", ":"), ensure_ascii=False) + "\n"
+
+    def events() -> Iterator[str]:
+        nonlocal since
+        first = [True]
+        idle = time.monotonic()
+        try:
+            with sandbox.lock:
+                lines = [encode("ADDED", o, first) for o in initial]
+                if req.query.get("sendInitialEvents") == "true" and bookmarks:
+                    lines.append(_bookmark(req, store.rv, initial_end=True))
+            yield from lines
+            while deadline is None or time.monotonic() < deadline:
+                stream.wait(WATCH_POLL)
+                with sandbox.lock:
+                    evs = store.events_since(since)
+                    if evs is None:
+                        lines = [json.dumps(apiserver.gone(since, store.log[0].rv - 1 if store.log else store.rv)) + "\n"]
+                    else:
+                        lines = [encode(ev.type, ev.obj, first) for ev in evs if match(ev.obj)]
+                        # from the events themselves: whatever happened since is the next batch
+                        since = evs[-1].rv if evs else since
+                if evs is None:
+                    yield from lines
+                    return
+                if lines:
+                    idle = time.monotonic()
+                    yield "".join(lines)
+                elif bookmarks and time.monotonic() - idle > BOOKMARK_EVERY:
+                    idle = time.monotonic()
+                    yield _bookmark(req, since)
+        finally:
+            stream.close()
+
+    response = Response((chunk.encode() for chunk in events()), content_type="application/json",
+                        direct_passthrough=True)
+    response.call_on_close(stream.close)
+    return response
+
+
+def _bookmark(req: apiserver.Request, rv: int, initial_end: bool = False) -> str:
+    meta: dict = {"resourceVersion": str(rv)}
+    if initial_end:
+        meta["annotations"] = {"k8s.io/initial-events-end": "true"}
+    obj = {"kind": req.resource.kind, "apiVersion": req.resource.api_version, "metadata": meta}
+    return json.dumps({"type": "BOOKMARK", "object": obj}, separators=(",", ":")) + "\n"
+
+
+def _follow_log(sandbox: Sandbox, req: apiserver.Request) -> Response:
+    """``pods/log?follow=true``: what the container wrote so far, then each new line as it comes,
+    until the container stops (or the client goes away)."""
+    with sandbox.lock:
+        try:
+            pod = apiserver.get_object(sandbox.cluster, req)
+            lines = apiserver.log_lines(sandbox.cluster, req, pod)
+        except ApiError as e:
+            return _status(e)
+        uid = pod["metadata"]["uid"]
+    stream = _Stream(sandbox, _hub()).open()
+    plain = apiserver.Request("get", req.resource, req.namespace, req.name, "log",
+                              {k: v for k, v in req.query.items() if k in ("container", "previous")})
+
+    def chunks() -> Iterator[str]:
+        sent = len(lines)
+        try:
+            yield "".join(lines)
+            while True:
+                stream.wait(WATCH_POLL)
+                with sandbox.lock:
+                    live = sandbox.cluster.store.peek("Pod", req.namespace, req.name)
+                    if live is None or live["metadata"]["uid"] != uid:
+                        return
+                    try:
+                        now = apiserver.log_lines(sandbox.cluster, plain, live)
+                    except ApiError:
+                        return
+                    running = _container_running(live, req.query.get("container") or "")
+                new = now[sent:] if len(now) >= sent else now
+                sent = len(now)
+                if new:
+                    yield "".join(new)
+                if not running:
+                    return
+        finally:
+            stream.close()
+
+    response = Response((chunk.encode() for chunk in chunks()), content_type="text/plain",
+                        direct_passthrough=True)
+    response.call_on_close(stream.close)
+    return response
+
+
+def _container_running(pod: dict, container: str) -> bool:
+    statuses = (pod.get("status") or {}).get("containerStatuses") or []
+    for cs in statuses:
+        if not container or cs.get("name") == container:
+            return "running" in (cs.get("state") or {}) or "waiting" in (cs.get("state") or {})
+    return True
