@@ -137,8 +137,11 @@ def _instant(ts: str) -> datetime:
 def align_times(ours: str, theirs: str) -> str:
     """``ours`` with each timestamp replaced by the real kubectl's in the same place when that one
     is the same instant moved by the API's offset (the most common difference between paired
-    timestamps, whole seconds) or not moved at all (a time the API does not shift, such as an
-    annotation's value). Anything else is left as it is and shows in the comparison."""
+    timestamps, whole seconds; or one second either side of it: the offset is taken per response,
+    the clock is paused while the wall clock runs on, and one kubectl command may make several
+    requests across a second's boundary — describe GETs each object again) or not moved at all
+    (a time the API does not shift, such as an annotation's value). Anything else is left as it
+    is and shows in the comparison."""
     pairs = []
     for pattern in (RFC3339, RFC1123Z):
         a, b = list(pattern.finditer(ours)), list(pattern.finditer(theirs))
@@ -151,8 +154,10 @@ def align_times(ours: str, theirs: str) -> str:
     offset = offsets.most_common(1)[0][0]
     if offset % timedelta(seconds=1):
         return ours
+    second = timedelta(seconds=1)
+    allowed = (offset - second, offset, offset + second, timedelta(0))
     edits = sorted((x.start(), x.end(), y.group()) for x, y in pairs
-                   if _instant(y.group()) - _instant(x.group()) in (offset, timedelta(0)))
+                   if _instant(y.group()) - _instant(x.group()) in allowed)
     out, at = [], 0
     for start, end, text in edits:
         out += [ours[at:start], text]

@@ -126,6 +126,16 @@ def describe_events(w: Writer, events: list[Obj], now: float) -> None:
         w.w(f"{L1}{e.get('type', '')}\t{e.get('reason', '')}\t{age}\t{source}\t{(e.get('message') or '').strip()}\n")
 
 
+def pod_events(cluster: Cluster, pod: Obj) -> list[Obj]:
+    """The events describe.go's PodDescriber finds: for a mirror pod it searches by the UID in
+    ``kubernetes.io/config.mirror`` (the static pod's, which the kubelet reports against)."""
+    mirror = (pod["metadata"].get("annotations") or {}).get("kubernetes.io/config.mirror")
+    if mirror is None:
+        return cluster.recorder.for_object(pod)
+    ref = {**pod, "metadata": {**pod["metadata"], "uid": mirror}}
+    return cluster.recorder.for_object(ref)
+
+
 def controller_of(obj: Obj) -> str:
     for ref in obj["metadata"].get("ownerReferences") or []:
         if ref.get("controller"):
@@ -183,7 +193,16 @@ def _state(w: Writer, title: str, state: dict) -> None:
         w.w(f"{L2}{title}:\tWaiting\n")
 
 
-def describe_containers(w: Writer, label: str, containers: list, statuses: list | None, space: str) -> None:
+def _env_field_value(pod: Obj | None, field_path: str) -> str:
+    """describe.go's ``EnvValueRetriever``: kubectl's scheme converts only the meta/v1 field labels
+    (``metadata.name``, ``metadata.namespace``), so every other path resolves to nothing."""
+    if pod is None or field_path not in ("metadata.name", "metadata.namespace"):
+        return ""
+    return pod["metadata"].get(field_path.partition(".")[2]) or ""
+
+
+def describe_containers(w: Writer, label: str, containers: list, statuses: list | None, space: str,
+                        pod: Obj | None = None) -> None:
     by_name = {s.get("name"): s for s in statuses or []}
     if not containers:
         w.w(f"{space}{label}:\t<none>\n")
@@ -245,7 +264,8 @@ def describe_containers(w: Writer, label: str, containers: list, statuses: list 
                         w.w(f"{L3}{e['name']}:\t{s}\n" if i == 0 else f"{L3}\t{s}\n")
                 elif vf.get("fieldRef"):
                     fr = vf["fieldRef"]
-                    w.w(f"{L3}{e['name']}:\t ({fr.get('apiVersion', 'v1')}:{fr.get('fieldPath')})\n")
+                    value = _env_field_value(pod, fr.get("fieldPath") or "")
+                    w.w(f"{L3}{e['name']}:\t{value} ({fr.get('apiVersion', 'v1')}:{fr.get('fieldPath')})\n")
                 elif vf.get("secretKeyRef"):
                     r = vf["secretKeyRef"]
                     w.w(f"{L3}{e['name']}:\t<set to the key '{r.get('key')}' in secret '{r.get('name')}'>\t"
@@ -388,8 +408,8 @@ def describe_pod(cluster: Cluster, pod: Obj, now: float) -> str:
     if st.get("nominatedNodeName"):
         w.w(f"NominatedNodeName:\t{st['nominatedNodeName']}\n")
     if spec.get("initContainers"):
-        describe_containers(w, "Init Containers", spec["initContainers"], st.get("initContainerStatuses"), "")
-    describe_containers(w, "Containers", spec.get("containers") or [], st.get("containerStatuses"), "")
+        describe_containers(w, "Init Containers", spec["initContainers"], st.get("initContainerStatuses"), "", pod)
+    describe_containers(w, "Containers", spec.get("containers") or [], st.get("containerStatuses"), "", pod)
     if spec.get("readinessGates"):
         conds = {c.get("type"): c.get("status") for c in st.get("conditions") or []}
         w.w("Readiness Gates:\n  Type\tStatus\n")
@@ -403,7 +423,7 @@ def describe_pod(cluster: Cluster, pod: Obj, now: float) -> str:
     w.w(f"QoS Class:\t{st.get('qosClass', '')}\n")
     labels_multiline(w, "Node-Selectors", spec.get("nodeSelector"))
     tolerations_multiline(w, "Tolerations", spec.get("tolerations"))
-    describe_events(w, cluster.recorder.for_object(pod), now)
+    describe_events(w, pod_events(cluster, pod), now)
     return w.text()
 
 
@@ -679,16 +699,83 @@ def describe_node(cluster: Cluster, node: Obj, now: float) -> str:
     return w.text()
 
 
+def _camelcase_split(word: str) -> list[str]:
+    """github.com/fatih/camelcase ``Split``: runs of lower, upper, digit and other characters, an
+    upper run's last letter moved onto a lower run that follows it ("PDFLoader" → PDF, Loader)."""
+    def cls(ch: str) -> int:
+        return 1 if ch.islower() else 2 if ch.isupper() else 3 if ch.isdigit() else 4
+
+    runs: list[list[str]] = []
+    last = 0
+    for ch in word:
+        c = cls(ch)
+        if runs and c == last:
+            runs[-1].append(ch)
+        else:
+            runs.append([ch])
+        last = c
+    for i in range(len(runs) - 1):
+        if runs[i] and runs[i][0].isupper() and runs[i + 1] and runs[i + 1][0].islower():
+            runs[i + 1].insert(0, runs[i].pop())
+    return ["".join(r) for r in runs if r]
+
+
+def smart_label(field: str) -> str:
+    """describe.go's ``smartLabelFor``: "creationTimestamp" → "Creation Timestamp", "apiVersion"
+    → "API Version"; a field with anything but letters and "-" is left as it is."""
+    if any(not (ch.isalpha() or ch == "-") for ch in field):
+        return field
+    parts = []
+    for part in _camelcase_split(field):
+        if part == "_":
+            continue
+        parts.append(part.upper() if part.upper() in ("API", "URL", "UID", "OSB", "GUID") else part[:1].upper() + part[1:])
+    return " ".join(parts)
+
+
+def _go_value(value: Any) -> str:
+    """``fmt.Sprintf("%v")`` of an unstructured scalar."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "<nil>"
+    return str(value)
+
+
+def print_unstructured(w: Writer, level: int, content: dict, prefix: str, skip: tuple[str, ...]) -> None:
+    """describe.go's ``printUnstructuredContent``: fields sorted, maps and lists as nested blocks."""
+    for field in sorted(content):
+        value, path = content[field], f"{prefix}.{field}"
+        if path in skip:
+            continue
+        indent = "  " * level
+        if isinstance(value, dict):
+            w.w(f"{indent}{smart_label(field)}:\n")
+            print_unstructured(w, level + 1, value, path, skip)
+        elif isinstance(value, list):
+            w.w(f"{indent}{smart_label(field)}:\n")
+            for child in value:
+                if isinstance(child, dict):
+                    print_unstructured(w, level + 1, child, path, skip)
+                else:
+                    w.w(f"{indent}  {_go_value(child)}\n")
+        else:
+            w.w(f"{indent}{smart_label(field)}:\t{_go_value(value)}\n")
+
+
+GENERIC_SKIP = (".metadata.managedFields", ".metadata.name", ".metadata.namespace", ".metadata.labels",
+                ".metadata.annotations")
+
+
 def describe_generic(cluster: Cluster, obj: Obj, now: float) -> str:
+    """describe.go's ``genericDescriber``, for kinds without a describer of their own."""
     w = Writer()
     meta = obj["metadata"]
     w.w(f"Name:\t{meta['name']}\n")
-    if meta.get("namespace"):
-        w.w(f"Namespace:\t{meta['namespace']}\n")
+    w.w(f"Namespace:\t{meta.get('namespace') or ''}\n")
     labels_multiline(w, "Labels", meta.get("labels"))
     annotations_multiline(w, "Annotations", meta.get("annotations"))
-    if controller_of(obj):
-        w.w(f"Controlled By:\t{controller_of(obj)}\n")
+    print_unstructured(w, 0, obj, "", GENERIC_SKIP)
     describe_events(w, cluster.recorder.for_object(obj), now)
     return w.text()
 
