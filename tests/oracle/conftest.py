@@ -188,7 +188,8 @@ def oracle(kubectl_binary, tmp_path_factory) -> Iterator[Oracle]:
 
 
 #: filled by the tests (through the ``oracle_results`` fixture): command → True (identical), False,
-#: or "age" (identical but for ages one second apart, see test_oracle.within_age_rounding)
+#: "age" (identical but for ages one second apart, see test_oracle.within_age_rounding) or "order"
+#: (the same lines in another order, for test_oracle.ORDER_FREE)
 RESULTS: dict[str, bool | str] = {}
 
 
@@ -201,7 +202,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # no
     if RESULTS:
         same = sum(v is True for v in RESULTS.values())
         ages = sum(v == "age" for v in RESULTS.values())
+        order = sum(v == "order" for v in RESULTS.values())
         line = f"oracle: {same}/{len(RESULTS)} outputs identical"
-        if ages:
-            line += f" ({ages} more identical but for ages one second apart)"
+        if ages or order:
+            line += (f" ({ages} more but for ages one second apart, {order} more but for the order of a Go"
+                     " map's keys)")
         terminalreporter.write_line(line)

@@ -1,7 +1,9 @@
 """``kubectl describe``: the long, human layouts of ``staging/.../kubectl/pkg/describe/describe.go``.
 
-Owns: the describers for pods, deployments, replicasets, nodes, namespaces and services (and a
-generic one for the rest), each writing tab-separated lines the way describe.go's PrefixWriter
+Owns: the describers for pods, deployments, replicasets, statefulsets, daemonsets, jobs, cronjobs,
+nodes, namespaces, services, endpoints, endpointslices, configmaps, secrets and serviceaccounts
+(and describe.go's generic one, ``printUnstructuredContent``, for the rest), as kubectl v1.32
+prints them (checked against it by tests/oracle), each writing tab-separated lines the way describe.go's PrefixWriter
 does, then laid out by Go's tabwriter rules (``printers.go_tabwriter``, padding 2); the Events
 table with ``Age (xN over Y)``; name-prefix matching (``describe pod web`` describes every pod
 whose name starts with ``web`` when no pod is called exactly that).
@@ -11,6 +13,7 @@ Hands off: objects come from ``resolve``; events from ``cluster.recorder.for_obj
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -699,6 +702,277 @@ def describe_node(cluster: Cluster, node: Obj, now: float) -> str:
     return w.text()
 
 
+def _pod_counts(cluster: Cluster, obj: Obj) -> str:
+    """describe.go's ``getPodStatusForController``: the pods the selector matches that ``obj``
+    controls, by phase."""
+    meta = obj["metadata"]
+    selector = printers.selector_string((obj.get("spec") or {}).get("selector"))
+    pods = resolve.list_objects(cluster, resolve.resource_type("pods"), meta.get("namespace", ""),
+                                selector if selector != "<none>" else None)
+    counts = {"Running": 0, "Pending": 0, "Succeeded": 0, "Failed": 0}
+    for p in pods:
+        owner = next((r for r in p["metadata"].get("ownerReferences") or [] if r.get("controller")), None)
+        phase = (p.get("status") or {}).get("phase", "")
+        if owner is not None and owner.get("uid") == meta.get("uid") and phase in counts:
+            counts[phase] += 1
+    return (f"{counts['Running']} Running / {counts['Pending']} Waiting / {counts['Succeeded']} Succeeded / "
+            f"{counts['Failed']} Failed")
+
+
+def describe_statefulset(cluster: Cluster, sts: Obj, now: float) -> str:
+    w = Writer()
+    meta, spec, st = sts["metadata"], sts.get("spec") or {}, sts.get("status") or {}
+    w.w(f"Name:\t{meta['name']}\n")
+    w.w(f"Namespace:\t{meta.get('namespace', '')}\n")
+    w.w(f"CreationTimestamp:\t{rfc1123z(meta.get('creationTimestamp'))}\n")
+    w.w(f"Selector:\t{printers.selector_string(spec.get('selector'))}\n")
+    labels_multiline(w, "Labels", meta.get("labels"))
+    annotations_multiline(w, "Annotations", meta.get("annotations"))
+    w.w(f"Replicas:\t{spec.get('replicas', 1)} desired | {st.get('replicas', 0)} total\n")
+    strategy = spec.get("updateStrategy") or {}
+    w.w(f"Update Strategy:\t{strategy.get('type', '')}\n")
+    ru = strategy.get("rollingUpdate")
+    if ru is not None and ru.get("partition") is not None:
+        w.w(f"{L1}Partition:\t{ru['partition']}\n")
+        if ru.get("maxUnavailable") is not None:
+            w.w(f"{L1}MaxUnavailable:\t{_intstr(ru['maxUnavailable'])}\n")
+    w.w(f"Pods Status:\t{_pod_counts(cluster, sts)}\n")
+    describe_pod_template(w, spec.get("template"))
+    claims = spec.get("volumeClaimTemplates") or []
+    if not claims:
+        w.w("Volume Claims:\t<none>\n")
+    else:
+        w.w("Volume Claims:\n")
+        for pvc in claims:
+            pmeta, pspec = pvc.get("metadata") or {}, pvc.get("spec") or {}
+            w.w(f"{L1}Name:\t{pmeta.get('name', '')}\n")
+            w.w(f"{L1}StorageClass:\t{pspec.get('storageClassName') or ''}\n")
+            labels_multiline(w, "Labels", pmeta.get("labels"), initial=L1)
+            annotations_multiline(w, "  Annotations", pmeta.get("annotations"))
+            storage = ((pspec.get("resources") or {}).get("requests") or {}).get("storage")
+            w.w(f"{L1}Capacity:\t{storage if storage else '<default>'}\n")
+            w.w(f"{L1}Access Modes:\t{','.join(pspec.get('accessModes') or [])}\n")
+    describe_events(w, cluster.recorder.for_object(sts), now)
+    return w.text()
+
+
+def describe_daemonset(cluster: Cluster, ds: Obj, now: float) -> str:
+    w = Writer()
+    meta, spec, st = ds["metadata"], ds.get("spec") or {}, ds.get("status") or {}
+    node_selector = ((spec.get("template") or {}).get("spec") or {}).get("nodeSelector") or {}
+    w.w(f"Name:\t{meta['name']}\n")
+    w.w(f"Selector:\t{printers.selector_string(spec.get('selector'))}\n")
+    w.w(f"Node-Selector:\t{printers.format_labels(node_selector)}\n")
+    labels_multiline(w, "Labels", meta.get("labels"))
+    annotations_multiline(w, "Annotations", meta.get("annotations"))
+    w.w(f"Desired Number of Nodes Scheduled: {st.get('desiredNumberScheduled', 0)}\n")
+    w.w(f"Current Number of Nodes Scheduled: {st.get('currentNumberScheduled', 0)}\n")
+    w.w(f"Number of Nodes Scheduled with Up-to-date Pods: {st.get('updatedNumberScheduled', 0)}\n")
+    w.w(f"Number of Nodes Scheduled with Available Pods: {st.get('numberAvailable', 0)}\n")
+    w.w(f"Number of Nodes Misscheduled: {st.get('numberMisscheduled', 0)}\n")
+    w.w(f"Pods Status:\t{_pod_counts(cluster, ds)}\n")
+    describe_pod_template(w, spec.get("template"))
+    describe_events(w, cluster.recorder.for_object(ds), now)
+    return w.text()
+
+
+def describe_job(cluster: Cluster, job: Obj, now: float) -> str:
+    w = Writer()
+    meta, spec, st = job["metadata"], job.get("spec") or {}, job.get("status") or {}
+    w.w(f"Name:\t{meta['name']}\n")
+    w.w(f"Namespace:\t{meta.get('namespace', '')}\n")
+    w.w(f"Selector:\t{printers.selector_string(spec.get('selector'))}\n")
+    labels_multiline(w, "Labels", meta.get("labels"))
+    annotations_multiline(w, "Annotations", meta.get("annotations"))
+    if controller_of(job):
+        w.w(f"Controlled By:\t{controller_of(job)}\n")
+    if spec.get("parallelism") is not None:
+        w.w(f"Parallelism:\t{spec['parallelism']}\n")
+    w.w(f"Completions:\t{spec['completions'] if spec.get('completions') is not None else '<unset>'}\n")
+    if spec.get("completionMode") is not None:
+        w.w(f"Completion Mode:\t{spec['completionMode']}\n")
+    if spec.get("suspend") is not None:
+        w.w(f"Suspend:\t{'true' if spec['suspend'] else 'false'}\n")
+    if spec.get("backoffLimit") is not None:
+        w.w(f"Backoff Limit:\t{spec['backoffLimit']}\n")
+    if spec.get("ttlSecondsAfterFinished") is not None:
+        w.w(f"TTL Seconds After Finished:\t{spec['ttlSecondsAfterFinished']}\n")
+    if st.get("startTime"):
+        w.w(f"Start Time:\t{rfc1123z(st['startTime'])}\n")
+    if st.get("completionTime"):
+        w.w(f"Completed At:\t{rfc1123z(st['completionTime'])}\n")
+    if st.get("startTime") and st.get("completionTime"):
+        took = printers.parse_time(st["completionTime"]) - printers.parse_time(st["startTime"])
+        w.w(f"Duration:\t{printers.human_duration(took)}\n")
+    if spec.get("activeDeadlineSeconds") is not None:
+        w.w(f"Active Deadline Seconds:\t{spec['activeDeadlineSeconds']}s\n")
+    active, succeeded, failed = st.get("active", 0), st.get("succeeded", 0), st.get("failed", 0)
+    if st.get("ready") is None:
+        w.w(f"Pods Statuses:\t{active} Active / {succeeded} Succeeded / {failed} Failed\n")
+    else:
+        w.w(f"Pods Statuses:\t{active} Active ({st['ready']} Ready) / {succeeded} Succeeded / {failed} Failed\n")
+    if spec.get("completionMode") == "Indexed":
+        indexes = st.get("completedIndexes") or ""
+        cut = indexes.find(",", 50) if len(indexes) > 50 else -1
+        w.w(f"Completed Indexes:\t{(indexes[:cut + 1] + '...') if cut >= 0 else (indexes or '<none>')}\n")
+    describe_pod_template(w, spec.get("template"))
+    describe_events(w, cluster.recorder.for_object(job), now)
+    return w.text()
+
+
+def describe_cronjob(cluster: Cluster, cj: Obj, now: float) -> str:
+    w = Writer()
+    meta, spec, st = cj["metadata"], cj.get("spec") or {}, cj.get("status") or {}
+
+    def unset(key: str, suffix: str = "", where: dict = spec) -> str:
+        return f"{where[key]}{suffix}" if where.get(key) is not None else "<unset>"
+
+    w.w(f"Name:\t{meta['name']}\n")
+    w.w(f"Namespace:\t{meta.get('namespace', '')}\n")
+    labels_multiline(w, "Labels", meta.get("labels"))
+    annotations_multiline(w, "Annotations", meta.get("annotations"))
+    w.w(f"Schedule:\t{spec.get('schedule', '')}\n")
+    w.w(f"Concurrency Policy:\t{spec.get('concurrencyPolicy', '')}\n")
+    suspend = spec.get("suspend")
+    w.w(f"Suspend:\t{'<unset>' if suspend is None else 'True' if suspend else 'False'}\n")
+    w.w(f"Successful Job History Limit:\t{unset('successfulJobsHistoryLimit')}\n")
+    w.w(f"Failed Job History Limit:\t{unset('failedJobsHistoryLimit')}\n")
+    w.w(f"Starting Deadline Seconds:\t{unset('startingDeadlineSeconds', 's')}\n")
+    jspec = ((spec.get("jobTemplate") or {}).get("spec")) or {}
+    w.w(f"Selector:\t{printers.selector_string(jspec['selector']) if jspec.get('selector') else '<unset>'}\n")
+    w.w(f"Parallelism:\t{unset('parallelism', where=jspec)}\n")
+    w.w(f"Completions:\t{unset('completions', where=jspec)}\n")
+    if jspec.get("activeDeadlineSeconds") is not None:
+        w.w(f"Active Deadline Seconds:\t{jspec['activeDeadlineSeconds']}s\n")
+    describe_pod_template(w, jspec.get("template"))
+    last = st.get("lastScheduleTime")
+    w.w(f"Last Schedule Time:\t{rfc1123z(last) if last else '<unset>'}\n")
+    w.w(f"Active Jobs:\t{', '.join(j.get('name', '') for j in st.get('active') or []) or '<none>'}\n")
+    describe_events(w, cluster.recorder.for_object(cj), now)
+    return w.text()
+
+
+def describe_secret(cluster: Cluster, secret: Obj, now: float) -> str:
+    """No events; data keys in the stored order (kubectl v1.32 ranges over a Go map: any order)."""
+    w = Writer()
+    meta = secret["metadata"]
+    w.w(f"Name:\t{meta['name']}\n")
+    w.w(f"Namespace:\t{meta.get('namespace', '')}\n")
+    labels_multiline(w, "Labels", meta.get("labels"))
+    annotations_multiline(w, "Annotations", meta.get("annotations"))
+    w.w(f"\nType:\t{secret.get('type', '')}\n")
+    w.w("\nData\n====\n")
+    for key, value in (secret.get("data") or {}).items():
+        raw = base64.b64decode(value or "")
+        if key == "token" and secret.get("type") == "kubernetes.io/service-account-token":
+            w.w(f"{key}:\t{raw.decode(errors='replace')}\n")
+        else:
+            w.w(f"{key}:\t{len(raw)} bytes\n")
+    return w.text()
+
+
+def describe_configmap(cluster: Cluster, cm: Obj, now: float) -> str:
+    """Data keys in the stored order (kubectl v1.32 ranges over a Go map: any order)."""
+    w = Writer()
+    meta = cm["metadata"]
+    w.w(f"Name:\t{meta['name']}\n")
+    w.w(f"Namespace:\t{meta.get('namespace', '')}\n")
+    labels_multiline(w, "Labels", meta.get("labels"))
+    annotations_multiline(w, "Annotations", meta.get("annotations"))
+    w.w("\nData\n====\n")
+    for key, value in (cm.get("data") or {}).items():
+        w.w(f"{key}:\n----\n{value}\n\n")
+    w.w("\nBinaryData\n====\n")
+    for key, value in (cm.get("binaryData") or {}).items():
+        w.w(f"{key}: {len(base64.b64decode(value or ''))} bytes\n")
+    w.w("\n")
+    describe_events(w, cluster.recorder.for_object(cm), now)
+    return w.text()
+
+
+def describe_serviceaccount(cluster: Cluster, sa: Obj, now: float) -> str:
+    w = Writer()
+    meta = sa["metadata"]
+    w.w(f"Name:\t{meta['name']}\n")
+    w.w(f"Namespace:\t{meta.get('namespace', '')}\n")
+    labels_multiline(w, "Labels", meta.get("labels"))
+    annotations_multiline(w, "Annotations", meta.get("annotations"))
+    ns = meta.get("namespace", "")
+    existing = {s["metadata"]["name"] for s in cluster.store.scan("Secret", ns)}
+    tokens = [s["metadata"]["name"] for s in cluster.store.scan("Secret", ns)
+              if s.get("type") == "kubernetes.io/service-account-token"
+              and (s["metadata"].get("annotations") or {}).get("kubernetes.io/service-account.name") == meta["name"]
+              and (s["metadata"].get("annotations") or {}).get("kubernetes.io/service-account.uid") == meta.get("uid")]
+    sections = (("Image pull secrets:", [s.get("name", "") for s in sa.get("imagePullSecrets") or []]),
+                ("Mountable secrets: ", [s.get("name", "") for s in sa.get("secrets") or []]),
+                ("Tokens:            ", tokens))
+    for header, names in sections:
+        if not names:
+            w.w(f"{header}\t<none>\n")
+        for i, name in enumerate(names):
+            missing = " (not found)" if name not in existing and header != sections[2][0] else ""
+            w.w(f"{header if i == 0 else ' ' * 19}\t{name}{missing}\n")
+    describe_events(w, cluster.recorder.for_object(sa), now)
+    return w.text()
+
+
+def describe_endpoints(cluster: Cluster, ep: Obj, now: float) -> str:
+    w = Writer()
+    meta = ep["metadata"]
+    w.w(f"Name:\t{meta['name']}\n")
+    w.w(f"Namespace:\t{meta.get('namespace', '')}\n")
+    labels_multiline(w, "Labels", meta.get("labels"))
+    annotations_multiline(w, "Annotations", meta.get("annotations"))
+    w.w("Subsets:\n")
+    for subset in ep.get("subsets") or []:
+        ready = ",".join(a.get("ip", "") for a in subset.get("addresses") or []) or "<none>"
+        not_ready = ",".join(a.get("ip", "") for a in subset.get("notReadyAddresses") or []) or "<none>"
+        w.w(f"{L1}Addresses:\t{ready}\n")
+        w.w(f"{L1}NotReadyAddresses:\t{not_ready}\n")
+        if subset.get("ports"):
+            w.w(f"{L1}Ports:\n{L2}Name\tPort\tProtocol\n{L2}----\t----\t--------\n")
+            for port in subset["ports"]:
+                w.w(f"{L2}{port.get('name') or '<unset>'}\t{port.get('port')}\t{port.get('protocol', '')}\n")
+        w.w("\n")
+    describe_events(w, cluster.recorder.for_object(ep), now)
+    return w.text()
+
+
+def describe_endpointslice(cluster: Cluster, eps: Obj, now: float) -> str:
+    w = Writer()
+    meta = eps["metadata"]
+    w.w(f"Name:\t{meta['name']}\n")
+    w.w(f"Namespace:\t{meta.get('namespace', '')}\n")
+    labels_multiline(w, "Labels", meta.get("labels"))
+    annotations_multiline(w, "Annotations", meta.get("annotations"))
+    w.w(f"AddressType:\t{eps.get('addressType', '')}\n")
+    ports = eps.get("ports") or []
+    if not ports:
+        w.w("Ports: <unset>\n")
+    else:
+        w.w(f"Ports:\n{L1}Name\tPort\tProtocol\n{L1}----\t----\t--------\n")
+        for port in ports:
+            number = port.get("port")
+            w.w(f"{L1}{port.get('name') or '<unset>'}\t{'<unset>' if number is None else number}\t"
+                f"{port.get('protocol', '')}\n")
+    endpoints = eps.get("endpoints") or []
+    if not endpoints:
+        w.w("Endpoints: <none>\n")
+    else:
+        w.w("Endpoints:\n")
+        for ep in endpoints:
+            w.w(f"{L1}- Addresses:\t{','.join(ep.get('addresses') or [])}\n")
+            ready = (ep.get("conditions") or {}).get("ready")
+            w.w(f"{L2}Conditions:\n{L3}Ready:\t{'<unset>' if ready is None else 'true' if ready else 'false'}\n")
+            w.w(f"{L2}Hostname:\t{ep.get('hostname') or '<unset>'}\n")
+            if ep.get("targetRef"):
+                w.w(f"{L2}TargetRef:\t{ep['targetRef'].get('kind', '')}/{ep['targetRef'].get('name', '')}\n")
+            w.w(f"{L2}NodeName:\t{ep.get('nodeName') or '<unset>'}\n")
+            w.w(f"{L2}Zone:\t{ep.get('zone') or '<unset>'}\n")
+    describe_events(w, cluster.recorder.for_object(eps), now)
+    return w.text()
+
+
 def _camelcase_split(word: str) -> list[str]:
     """github.com/fatih/camelcase ``Split``: runs of lower, upper, digit and other characters, an
     upper run's last letter moved onto a lower run that follows it ("PDFLoader" → PDF, Loader)."""
@@ -787,6 +1061,15 @@ DESCRIBERS: dict[str, Callable[[Cluster, Obj, float], str]] = {
     "Node": describe_node,
     "Namespace": describe_namespace,
     "Service": describe_service,
+    "StatefulSet": describe_statefulset,
+    "DaemonSet": describe_daemonset,
+    "Job": describe_job,
+    "CronJob": describe_cronjob,
+    "Secret": describe_secret,
+    "ConfigMap": describe_configmap,
+    "ServiceAccount": describe_serviceaccount,
+    "Endpoints": describe_endpoints,
+    "EndpointSlice": describe_endpointslice,
 }
 
 
