@@ -859,6 +859,11 @@ def _eval_steps(values: list[Any], path: str) -> list[Any]:
     return values
 
 
+def jsonpath_values(obj: Any, path: str) -> list[Any]:
+    """The values one jsonpath expression (``.a.b[*]``, no braces) finds in ``obj``."""
+    return _eval_steps([obj], path)
+
+
 def _jsonpath_text(value: Any) -> str:
     if isinstance(value, dict | list):
         return json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False) \

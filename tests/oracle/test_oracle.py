@@ -65,6 +65,17 @@ ERRORS = (
     "kubectl create deployment web",
     "kubectl scale deployment nginx-deployment",
     "kubectl get nodes -n kube-system master2",
+    "kubectl describe nosuchkind",
+    "kubectl describe pod",
+    "kubectl get pods -l 'app in (x'",
+    "kubectl get pods --field-selector spec.color=red",
+    "kubectl get pods -o jsonpath={.items[0].metadata.name",
+    "kubectl get pods -o custom-columns=NAME",
+    "kubectl get pods --sort-by=.metadata.nope",
+    "kubectl get deploy,nosuch",
+    "kubectl get pod httpd nosuch",
+    "kubectl get pods -n nosuch",
+    "kubectl get namespace nosuch",
 )
 HELP = ("kubectl get --help", "kubectl describe --help", "kubectl apply --help", "kubectl create --help",
         "kubectl create deployment --help", "kubectl run --help", "kubectl logs --help", "kubectl delete --help",
@@ -85,6 +96,28 @@ def cases() -> list[str]:
             "kubectl get pods -o custom-columns=NAME:.metadata.name,IMAGES:.spec.containers[*].image,NODE:spec.nodeName",
             "kubectl get svc nginx-service -o yaml", "kubectl describe deployment nginx-deployment",
             "kubectl describe node node1", "kubectl get nodes -o wide --show-labels",
+            "kubectl get pod httpd", "kubectl get pod httpd -o yaml", "kubectl get pod httpd -o json",
+            "kubectl get pod httpd -o wide", "kubectl get pod httpd -o name", "kubectl get node node1 -o yaml",
+            "kubectl get deploy sample-deployment -o yaml", "kubectl get svc,ep -o wide", "kubectl get po,svc -A",
+            "kubectl get pods --no-headers", "kubectl get pods -L app", "kubectl get pods --show-kind",
+            "kubectl get pods -l app=web-sts", "kubectl get pods -l 'app in (web-sts,httpd)'",
+            "kubectl get pods -A --field-selector spec.nodeName=node1",
+            "kubectl get pods -A --field-selector status.phase=Running -o name",
+            "kubectl get pods -n kube-system", "kubectl get cm,secret -n kube-system",
+            "kubectl get pods -o 'jsonpath={.items[?(@.metadata.name==\"httpd\")].spec.nodeName}{\"\\n\"}'",
+            "kubectl get pods -o 'jsonpath={.items[*].spec.containers[*].image}{\"\\n\"}'",
+            "kubectl get nodes -o 'jsonpath={range .items[*]}{.metadata.name} {.status.addresses[0].address}"
+            "{\"\\n\"}{end}'",
+            "kubectl get pod httpd -o 'jsonpath={.metadata.labels}{\"\\n\"}'",
+            "kubectl get pod httpd -o 'jsonpath={.spec.containers[0]}{\"\\n\"}'",
+            "kubectl get pods -A -o custom-columns=POD:metadata.name,NODE:.spec.nodeName,IP:.status.podIP",
+            "kubectl get pods -o custom-columns=NAME:.metadata.name,LABELS:.metadata.labels --no-headers",
+            "kubectl get nodes -o custom-columns=NAME:.metadata.name,TAINTS:.spec.taints[*].key",
+            "kubectl describe pod httpd", "kubectl describe pods -l app=web-sts", "kubectl describe svc",
+            "kubectl describe ds -n kube-system kube-proxy", "kubectl describe sts web",
+            "kubectl describe deploy -n kube-system", "kubectl describe job sample-job", "kubectl describe cj",
+            "kubectl describe cm sample-configmap", "kubectl describe pod sample", "kubectl describe pod sample web",
+            "kubectl describe deploy sample-deployment nosuch",
             "kubectl api-resources", "kubectl api-resources --namespaced=false", "kubectl api-resources -o wide",
             "kubectl api-resources -o name", "kubectl api-versions", "kubectl version"]
     out += [f"kubectl explain {e}" for e in EXPLAIN]
@@ -96,7 +129,8 @@ def cases() -> list[str]:
 CASES = cases()
 #: cases whose order kubectl v1.32 does not fix: describe ranges over a Go map for a ConfigMap's
 #: and a Secret's data (a different order each run), so their lines are compared as a multiset
-ORDER_FREE = frozenset({"kubectl describe configmaps -A", "kubectl describe secrets -A"})
+ORDER_FREE = frozenset({"kubectl describe configmaps -A", "kubectl describe secrets -A",
+                        "kubectl describe cm sample-configmap"})
 KNOWN: dict[str, str] = {e["command"]: e["why"]
                          for e in yaml.safe_load((HERE / "known_differences.yaml").read_text()) or []}
 

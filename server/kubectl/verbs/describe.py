@@ -1092,6 +1092,7 @@ def describe(inv: Invocation) -> str:
     cluster = inv.cluster
     objs: list[Obj] = []
     errors: list[str] = []
+    matching = False
     for t in targets:
         if not t.names:
             objs.extend(resolve.list_objects(cluster, t.resource, None if all_ns else inv.namespace, selector))
@@ -1102,13 +1103,15 @@ def describe(inv: Invocation) -> str:
             if exact is not None:
                 objs.append(exact)
                 continue
-            # describe.go DescribeMatchingResources: fall back to every object whose name starts with it
+            err = resolve.not_found(t.resource, name)
+            # describe.go: a NotFound for exactly "TYPE NAME" falls back to DescribeMatchingResources,
+            # every object of the type in the namespace whose name starts with NAME
             prefixed = [o for o in resolve.list_objects(cluster, t.resource, ns if t.resource.namespaced else None)
-                        if o["metadata"]["name"].startswith(name)]
+                        if o["metadata"]["name"].startswith(name)] if len(inv.args) == 2 else []
             if prefixed:
                 objs.extend(prefixed)
+                matching = True
             else:
-                err = resolve.not_found(t.resource, name)
                 errors.append(f"Error from server ({err.reason}): {err.message}")
     show_events = inv.flags.get("show-events", True) is not False
     texts = []
@@ -1117,7 +1120,9 @@ def describe(inv: Invocation) -> str:
         if not show_events:
             text = text.split("Events:")[0]
         texts.append(text)
-    out = "\n\n".join(texts)
+    # DescribeMatchingResources prints each description followed by a newline; the usual path
+    # separates them by a blank line
+    out = "".join(t + "\n" for t in texts) if matching else "\n\n".join(texts)
     if not objs and not errors:
         namespaced = any(t.resource.namespaced for t in targets)
         return ("No resources found" if all_ns or not namespaced

@@ -92,6 +92,21 @@ def _sort_key_fn(expr: str):
     return key
 
 
+def _table_output(inv: Invocation) -> bool:
+    return (inv.flags.get("output") or "") in ("", "wide")
+
+
+def _has_field(obj: Obj, expr: str) -> bool:
+    path = expr.strip()
+    if path.startswith("{") and path.endswith("}"):
+        path = path[1:-1]
+    path = path if path.startswith((".", "[")) else "." + path
+    try:
+        return bool(printers.jsonpath_values(obj, path))
+    except printers.JSONPathError:
+        return False
+
+
 def _check_output(fmt: str) -> None:
     if fmt.partition("=")[0] in ("jsonpath", "custom-columns") and fmt.partition("=")[2]:
         return
@@ -128,11 +143,23 @@ def collect(inv: Invocation) -> tuple[list[tuple[resolve.Target, list[Obj]]], li
                 else:
                     objs.append(obj)
         else:
-            objs = resolve.list_objects(cluster, t.resource, namespace, selector)
+            try:
+                objs = resolve.list_objects(cluster, t.resource, namespace, selector)
+            except KubectlError as e:
+                # the apiserver refuses the selector; kubectl words the failed list (EnhanceListError)
+                r = t.resource
+                raise KubectlError(
+                    f'Error from server (BadRequest): Unable to find "{r.group}/{r.version}, Resource={r.plural}" '
+                    f'that match label selector "{selector or ""}", field selector '
+                    f'"{inv.flags.get("field-selector") or ""}": {e.message.removeprefix("error: ")}') from e
         if fields:
             objs = [o for o in objs if all((_field_value(o, p) == v) == eq for p, eq, v in fields)]
         if inv.flags.get("sort-by"):
             objs = sorted(objs, key=_sort_key_fn(inv.flags["sort-by"]))
+            if len(objs) > 1 and _table_output(inv) and not any(_has_field(o, inv.flags["sort-by"]) for o in objs):
+                # kubectl's TableSorter fails ("couldn't find any field with path ...") and get prints
+                # no rows, then its "No resources found" (exit 0)
+                objs = []
         groups.append((t, objs))
     return groups, errors, named
 
@@ -173,6 +200,8 @@ def get(inv: Invocation) -> Result:
             elif items:
                 out = printers.custom_columns(fmt[15:], items, bool(inv.flags.get("no-headers")))
         except printers.JSONPathError as e:
+            if fmt.startswith("custom-columns="):
+                raise KubectlError(f"error: {e}") from e
             raise KubectlError(f"error: error parsing jsonpath {fmt[9:]}, {e}") from e
     elif fmt == "name":
         out = "".join(printers.object_name(o) + "\n" for _, objs in found for o in objs)
