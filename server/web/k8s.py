@@ -290,7 +290,7 @@ def _serve(sandbox_id: str, group: str, version: str, rest: str) -> Response:
         body = raw.decode("utf-8")
     except UnicodeDecodeError:
         return _status(ApiError(400, "BadRequest", "the request body is not valid UTF-8"))
-    content_type = request.headers.get("Content-Type") or ""
+    content_type = _content_type()
     with sandbox.lock:
         body = _unshift_body(body, content_type, _offset(sandbox))
         answer = sandbox.rest(request.method, group, version, rest, query, body, content_type)
@@ -299,9 +299,18 @@ def _serve(sandbox_id: str, group: str, version: str, rest: str) -> Response:
     return _answer(answer, offset)
 
 
+def _content_type() -> str:
+    """The Content-Type the client sent, "" for none (which the apiserver reads as JSON).
+    eventlet's server fills a missing one in as text/plain, so ask the headers it received."""
+    raw = request.environ.get("headers_raw")
+    if raw is not None and not any(k.lower() == "content-type" for k, _ in raw):
+        return ""
+    return request.headers.get("Content-Type") or ""
+
+
 def _unshift_body(body: str, content_type: str, offset: float) -> str:
     """Timestamps a client sends back (an edited object, a status) in virtual time again."""
-    if not body.strip() or "json" not in content_type or not offset:
+    if not body.strip() or ("json" not in content_type and content_type) or not offset:
         return body
     try:
         doc = json.loads(body)
