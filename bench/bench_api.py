@@ -86,7 +86,7 @@ def main() -> None:
             got: list[float] = []
             lock = threading.Lock()
 
-            def read(s: socket.socket) -> None:
+            def read(s: socket.socket, got: list[float] = got, lock: threading.Lock = lock) -> None:
                 s.settimeout(60)
                 buf = b""
                 while b'"type":"ADDED"' not in buf:
