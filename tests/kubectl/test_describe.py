@@ -134,7 +134,8 @@ def test_describe_matches_name_prefixes_and_reports_not_found(cluster, kubectl):
     _pod(cluster, "web-2")
     out = kubectl("describe pod web")
     assert out.count("Name:             web-") == 2
-    assert "\n\n\nName:             web-2" in out
+    # DescribeMatchingResources prints each match as "%s\n": one blank line between them
+    assert "\nEvents:          <none>\n\nName:             web-2" in out and out.endswith("<none>\n\n")
     assert kubectl("describe pod zzz", rc=1) == 'Error from server (NotFound): pods "zzz" not found\n'
     assert kubectl("describe", rc=1).startswith("error: You must specify the type of resource to describe.")
 
