@@ -964,3 +964,206 @@ def _go_value(value: Any) -> str:
     if isinstance(value, list):
         return "[" + " ".join(_go_value(v) for v in value) + "]"
     return _jsonpath_text(value)
+
+
+# -- Go's sort.Sort ----------------------------------------------------------------------------
+# kubectl orders describe's events and --sort-by rows with sort.Sort, which is not stable: equal
+# elements land where Go's pattern-defeating quicksort (src/sort/zsortinterface.go, Go 1.19+) puts
+# them. A port of it, so ties come out in kubectl's order for the same input order.
+def go_sort(items: list, less: Callable[[Any, Any], bool]) -> list:
+    """``sort.Sort`` over a copy of ``items`` with ``less(x, y)``; the sorted list."""
+    data = list(items)
+    n = len(data)
+    if n > 1:
+        _pdqsort(data, less, 0, n, n.bit_length())
+    return data
+
+
+def _lt(data: list, less: Callable, i: int, j: int) -> bool:
+    return less(data[i], data[j])
+
+
+def _swap(data: list, i: int, j: int) -> None:
+    data[i], data[j] = data[j], data[i]
+
+
+def _insertion_sort(data: list, less: Callable, a: int, b: int) -> None:
+    for i in range(a + 1, b):
+        j = i
+        while j > a and _lt(data, less, j, j - 1):
+            _swap(data, j, j - 1)
+            j -= 1
+
+
+def _sift_down(data: list, less: Callable, lo: int, hi: int, first: int) -> None:
+    root = lo
+    while True:
+        child = 2 * root + 1
+        if child >= hi:
+            return
+        if child + 1 < hi and _lt(data, less, first + child, first + child + 1):
+            child += 1
+        if not _lt(data, less, first + root, first + child):
+            return
+        _swap(data, first + root, first + child)
+        root = child
+
+
+def _heap_sort(data: list, less: Callable, a: int, b: int) -> None:
+    first, lo, hi = a, 0, b - a
+    for i in range((hi - 1) // 2, -1, -1):
+        _sift_down(data, less, i, hi, first)
+    for i in range(hi - 1, -1, -1):
+        _swap(data, first, first + i)
+        _sift_down(data, less, lo, i, first)
+
+
+def _pdqsort(data: list, less: Callable, a: int, b: int, limit: int) -> None:
+    was_balanced = was_partitioned = True
+    while True:
+        length = b - a
+        if length <= 12:
+            _insertion_sort(data, less, a, b)
+            return
+        if limit == 0:
+            _heap_sort(data, less, a, b)
+            return
+        if not was_balanced:
+            _break_patterns(data, a, b)
+            limit -= 1
+        pivot, hint = _choose_pivot(data, less, a, b)
+        if hint == "decreasing":
+            _reverse_range(data, a, b)
+            pivot = (b - 1) - (pivot - a)
+            hint = "increasing"
+        if was_balanced and was_partitioned and hint == "increasing" and _partial_insertion_sort(data, less, a, b):
+            return
+        if a > 0 and not _lt(data, less, a - 1, pivot):
+            a = _partition_equal(data, less, a, b, pivot)
+            continue
+        mid, was_partitioned = _partition(data, less, a, b, pivot)
+        left, right = mid - a, b - mid
+        threshold = length // 8
+        if left < right:
+            was_balanced = left >= threshold
+            _pdqsort(data, less, a, mid, limit)
+            a = mid + 1
+        else:
+            was_balanced = right >= threshold
+            _pdqsort(data, less, mid + 1, b, limit)
+            b = mid
+
+
+def _partition(data: list, less: Callable, a: int, b: int, pivot: int) -> tuple[int, bool]:
+    _swap(data, a, pivot)
+    i, j = a + 1, b - 1
+    while i <= j and _lt(data, less, i, a):
+        i += 1
+    while i <= j and not _lt(data, less, j, a):
+        j -= 1
+    if i > j:
+        _swap(data, j, a)
+        return j, True
+    _swap(data, i, j)
+    i, j = i + 1, j - 1
+    while True:
+        while i <= j and _lt(data, less, i, a):
+            i += 1
+        while i <= j and not _lt(data, less, j, a):
+            j -= 1
+        if i > j:
+            break
+        _swap(data, i, j)
+        i, j = i + 1, j - 1
+    _swap(data, j, a)
+    return j, False
+
+
+def _partition_equal(data: list, less: Callable, a: int, b: int, pivot: int) -> int:
+    _swap(data, a, pivot)
+    i, j = a + 1, b - 1
+    while True:
+        while i <= j and not _lt(data, less, a, i):
+            i += 1
+        while i <= j and _lt(data, less, a, j):
+            j -= 1
+        if i > j:
+            return i
+        _swap(data, i, j)
+        i, j = i + 1, j - 1
+
+
+def _partial_insertion_sort(data: list, less: Callable, a: int, b: int) -> bool:
+    i = a + 1
+    for _ in range(5):
+        while i < b and not _lt(data, less, i, i - 1):
+            i += 1
+        if i == b:
+            return True
+        if b - a < 50:
+            return False
+        _swap(data, i, i - 1)
+        if i - a >= 2:
+            for j in range(i - 1, 0, -1):
+                if not _lt(data, less, j, j - 1):
+                    break
+                _swap(data, j, j - 1)
+        if b - i >= 2:
+            for j in range(i + 1, b):
+                if not _lt(data, less, j, j - 1):
+                    break
+                _swap(data, j, j - 1)
+    return False
+
+
+def _break_patterns(data: list, a: int, b: int) -> None:
+    length = b - a
+    if length >= 8:
+        mask = (1 << 64) - 1
+        state = length
+        modulus = 1 << length.bit_length()
+        for idx in range(a + (length // 4) * 2 - 1, a + (length // 4) * 2 + 2):
+            state ^= (state << 13) & mask
+            state ^= state >> 7
+            state ^= (state << 17) & mask
+            other = state & (modulus - 1)
+            if other >= length:
+                other -= length
+            _swap(data, idx, a + other)
+
+
+def _choose_pivot(data: list, less: Callable, a: int, b: int) -> tuple[int, str]:
+    n = b - a
+    swaps = [0]
+    i, j, k = a + n // 4 * 1, a + n // 4 * 2, a + n // 4 * 3
+    if n >= 8:
+        if n >= 50:
+            i = _median(data, less, i - 1, i, i + 1, swaps)
+            j = _median(data, less, j - 1, j, j + 1, swaps)
+            k = _median(data, less, k - 1, k, k + 1, swaps)
+        j = _median(data, less, i, j, k, swaps)
+    if swaps[0] == 0:
+        return j, "increasing"
+    if swaps[0] == 12:
+        return j, "decreasing"
+    return j, "unknown"
+
+
+def _median(data: list, less: Callable, a: int, b: int, c: int, swaps: list[int]) -> int:
+    def order2(x: int, y: int) -> tuple[int, int]:
+        if _lt(data, less, y, x):
+            swaps[0] += 1
+            return y, x
+        return x, y
+
+    a, b = order2(a, b)
+    b, c = order2(b, c)
+    a, b = order2(a, b)
+    return b
+
+
+def _reverse_range(data: list, a: int, b: int) -> None:
+    i, j = a, b - 1
+    while i < j:
+        _swap(data, i, j)
+        i, j = i + 1, j - 1

@@ -18,6 +18,7 @@ import os
 import shlex
 import shutil
 import subprocess
+import time
 import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -30,23 +31,13 @@ from tests.serverproc import running_server
 
 ROOT = Path(__file__).resolve().parents[2]
 KUBECTL_VERSION = "1.32"
-#: what the sandbox is given before the comparison (files of examples/, as the terminal has them)
-MANIFESTS = (
-    "seeds/deployment-sample.yaml",
-    "seeds/replicaset-web.yml",
-    "seeds/svc-clusterip.yml",
-    "seeds/httpd-nodeport.yml",
-    "seeds/configmap-sample.yml",
-    "seeds/secret-sample.yml",
-    "seeds/job-sample.yml",
-    "seeds/cronjob-sample.yml",
-    "seeds/pod-2containers.yaml",
-    "seeds/pod-configmap-env.yml",
-    "seeds/pod-kuard-liveness.yml",
-    "lessons/step09-svc-headless.yml",
-)
-#: examples/ has no StatefulSet; the default cluster's DaemonSets (kube-proxy, flannel) cover that kind
-STATEFULSET = """\
+#: the files of examples/ that are not applied: API versions v1.32 no longer serves, the lesson's
+#: deliberate typo, and one whose NodePort (30080) httpd-nodeport.yml has taken
+NOT_APPLIED = frozenset({"seeds/cronjob-sample-v1beta1.yml", "seeds/replicaset-extensions-v1beta1.yml",
+                         "seeds/pod-kuard-typo.yml", "seeds/wordpress-deployment.yml"})
+#: examples/ has no StatefulSet (the default cluster's DaemonSets, kube-proxy and flannel, cover
+#: that kind) and no pod that fails; these add them
+EXTRA = """\
 apiVersion: apps/v1
 kind: StatefulSet
 metadata:
@@ -68,6 +59,36 @@ spec:
         ports:
         - containerPort: 80
           name: web
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: badimage
+spec:
+  containers:
+  - name: app
+    image: nginx:does-not-exist
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: crasher
+spec:
+  containers:
+  - name: app
+    image: busybox
+    command: ["sh", "-c", "exit 3"]
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: pinned
+spec:
+  nodeSelector:
+    disk: ssd
+  containers:
+  - name: app
+    image: nginx
 """
 
 
@@ -84,6 +105,7 @@ def find_kubectl() -> str | None:
 class Outcome:
     output: str
     exit_code: int
+    seconds: float = 0.0  # wall time the command took (the real kubectl's; see test_oracle.align_times)
 
 
 class Sandbox:
@@ -107,6 +129,9 @@ class Sandbox:
 
     def clock(self, **body) -> dict:
         return self._call("POST", f"{self.url}/clock", body)
+
+    def post(self, path: str) -> dict:
+        return self._call("POST", f"{self.url}/{path}", {})
 
     def kubeconfig(self) -> str:
         with urllib.request.urlopen(f"{self.url}/kubeconfig", timeout=30) as resp:
@@ -134,9 +159,10 @@ class RealKubectl:
         return [self.binary, *words[1:end], *own, *words[end:]]
 
     def run(self, command: str, stdin: str = "") -> Outcome:
+        start = time.monotonic()
         proc = subprocess.run(self.argv(command), input=stdin, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               text=True, env=self.env, cwd=self.home, timeout=60)
-        return Outcome(proc.stdout, proc.returncode)
+        return Outcome(proc.stdout, proc.returncode, time.monotonic() - start)
 
 
 @dataclass
@@ -155,12 +181,19 @@ class Oracle:
 
 
 def _populate(sandbox: Sandbox) -> None:
-    for path in MANIFESTS:
-        result = sandbox.run(f"kubectl apply -f {path}")
-        assert result.exit_code == 0, (path, result.output)
-    result = sandbox.run("kubectl apply -f -", STATEFULSET)
+    """Every applicable manifest of examples/ and ``EXTRA``; a minute for pods to pull and run, then
+    node2 fails (NotReady, its pods' endpoints not ready) and two more minutes pass (the job
+    completes, the cronjob fires, the crasher backs off); then the clock is paused."""
+    examples = ROOT / "examples"
+    for path in sorted(p.relative_to(examples).as_posix() for p in examples.rglob("*.y*ml")):
+        if path not in NOT_APPLIED:
+            result = sandbox.run(f"kubectl apply -f {path}")
+            assert result.exit_code == 0, (path, result.output)
+    result = sandbox.run("kubectl apply -f -", EXTRA)
     assert result.exit_code == 0, result.output
-    sandbox.clock(advance=90)  # pods pull and run, the job completes, the cronjob fires
+    sandbox.clock(advance=60)
+    sandbox.post("nodes/node2/fail")
+    sandbox.clock(advance=120)
     sandbox.clock(paused=True)
 
 

@@ -110,13 +110,21 @@ def taints_multiline(w: Writer, title: str, taints: list | None) -> None:
         w.w(f"{t.get('key', '')}{value}:{t.get('effect', '')}\n")
 
 
+def _event_time(e: Obj) -> float:
+    """``LastTimestamp`` as SortableEvents compares it (the zero time when unset)."""
+    ts = e.get("lastTimestamp")
+    return printers.parse_time(ts) if ts else float("-inf")
+
+
 def describe_events(w: Writer, events: list[Obj], now: float) -> None:
     if not events:
         w.w("Events:\t<none>\n")
         return
     w.w("Events:\n  Type\tReason\tAge\tFrom\tMessage\n")
     w.w(L1 + "----\t------\t----\t----\t-------\n")
-    for e in sorted(events, key=lambda e: (e.get("lastTimestamp") or "", int(e["metadata"]["resourceVersion"]))):
+    # the apiserver lists them by name; kubectl sort.Sorts them by lastTimestamp (ties: Go's order)
+    by_name = sorted(events, key=lambda e: e["metadata"]["name"])
+    for e in printers.go_sort(by_name, lambda x, y: _event_time(x) < _event_time(y)):
         first = since(e.get("eventTime") or e.get("firstTimestamp"), now)
         count = e.get("count") or 1
         if e.get("series"):
@@ -473,7 +481,7 @@ def describe_deployment(cluster: Cluster, d: Obj, now: float) -> str:
     owned = sorted(owned, key=lambda r: (r["metadata"].get("creationTimestamp") or "", r["metadata"]["name"]))
     new_rs = next((r for r in owned if _template_equal((r.get("spec") or {}).get("template") or {},
                                                        spec.get("template") or {})), None)
-    old = [r for r in owned if r is not new_rs and (r.get("spec") or {}).get("replicas", 1) != 0]
+    old = [r for r in owned if r is not new_rs]  # scaled-down ones too: "(0/0 replicas created)"
     w.w(f"OldReplicaSets:\t{_replica_sets_text(old)}\n")
     w.w(f"NewReplicaSet:\t{_replica_sets_text([new_rs] if new_rs else [])}\n")
     describe_events(w, cluster.recorder.for_object(d), now)
@@ -540,7 +548,8 @@ def describe_service(cluster: Cluster, svc: Obj, now: float) -> str:
     ingress = ((svc.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
     if ingress:
         w.w(f"LoadBalancer Ingress:\t{', '.join(i.get('ip') or i.get('hostname') or '' for i in ingress)}\n")
-    ep = cluster.store.peek("Endpoints", meta.get("namespace", ""), meta["name"])
+    slices = resolve.list_objects(cluster, resolve.resource_type("endpointslices"), meta.get("namespace", ""),
+                                  f"kubernetes.io/service-name={meta['name']}")
     for p in spec.get("ports") or []:
         name = p.get("name") or "<unset>"
         proto = p.get("protocol") or "TCP"
@@ -548,7 +557,7 @@ def describe_service(cluster: Cluster, svc: Obj, now: float) -> str:
         w.w(f"TargetPort:\t{p.get('targetPort', p.get('port'))}/{proto}\n")
         if p.get("nodePort"):
             w.w(f"NodePort:\t{name}\t{p['nodePort']}/{proto}\n")
-        w.w(f"Endpoints:\t{_service_endpoints(ep, p.get('name') or '')}\n")
+        w.w(f"Endpoints:\t{format_endpoint_slices(slices, p.get('name') or '')}\n")
     w.w(f"Session Affinity:\t{spec.get('sessionAffinity', 'None')}\n")
     if spec.get("externalTrafficPolicy"):
         w.w(f"External Traffic Policy:\t{spec['externalTrafficPolicy']}\n")
@@ -558,14 +567,36 @@ def describe_service(cluster: Cluster, svc: Obj, now: float) -> str:
     return w.text()
 
 
-def _service_endpoints(ep: Obj | None, port_name: str) -> str:
-    """formatEndpoints(endpoints, sets.NewString(portName)): only the subset ports of that name."""
-    if ep is None:
+def format_endpoint_slices(slices: list[Obj], port_name: str | None) -> str:
+    """describe.go's ``formatEndpointSlices``: the ready addresses (``ip:port`` for the port of that
+    name; every port when ``port_name`` is None), three at most then `` + N more...``. As there,
+    the "more" test runs before the readiness test, so a fourth endpoint that is not ready still
+    adds `` + 0 more...``."""
+    if not slices:
         return "<none>"
-    filtered = {"subsets": [dict(ss, ports=[p for p in ss.get("ports") or [] if (p.get("name") or "") == port_name])
-                            for ss in ep.get("subsets") or []]}
-    filtered["subsets"] = [ss for ss in filtered["subsets"] if ss["ports"]]
-    return printers.format_endpoints(filtered) or "<none>"
+    shown: list[str] = []
+    more, count = False, 0
+    for eps in slices:
+        ports = eps.get("ports") or []
+        groups = [(None, eps)] if not ports else [(p, eps) for p in ports
+                                                   if port_name is None or (p.get("name") or "") == port_name]
+        for port, _ in groups:
+            for ep in eps.get("endpoints") or []:
+                if len(shown) == 3:
+                    more = True
+                ready = (ep.get("conditions") or {}).get("ready")
+                if ready is False:
+                    continue
+                if not more:
+                    addr = (ep.get("addresses") or [""])[0]
+                    if port is None:
+                        shown.append(addr)
+                    else:
+                        host = f"[{addr}]" if ":" in addr else addr
+                        shown.append(f"{host}:{port.get('port')}")
+                count += 1
+    text = ",".join(shown)
+    return f"{text} + {count - 3} more..." if more else text
 
 
 def _quantity(value: Any) -> float:
