@@ -4,16 +4,14 @@ Owns: the table that API discovery (``server/sim/discovery.py``, and so ``kubect
 is built from and that admission, kubectl name resolution (``po``, ``deploy``, ``deployment.apps``)
 and the web layer all look kinds up in: per kind its scope, verbs, short names, categories and
 subresources as a v1.32 apiserver lists them, and its storageVersionHash.
-The pydantic model of each kind's real v1.32 schema is named here and imported lazily.
+Schemas are not here: they come from the vendored OpenAPI documents (``server/sim/openapi.py``).
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import importlib
 from dataclasses import dataclass
-from functools import cache
 
 #: the verbs of a resource whose storage supports every REST operation (sorted, as discovery lists them)
 ALL_VERBS = ("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
@@ -53,7 +51,6 @@ class Resource:
     plural: str
     namespaced: bool
     short_names: tuple[str, ...] = ()
-    model: str = ""  # "module:Class" under kubex.k8s.v1_32
     verbs: tuple[str, ...] = ALL_VERBS  # sorted, as the apiserver's installer lists them
     categories: tuple[str, ...] = ()
     subresources: tuple[Subresource, ...] = ()  # sorted by name, as discovery lists them
@@ -81,18 +78,17 @@ class Resource:
         return base64.b64encode(hashlib.sha256(gvk.encode()).digest()[:8]).decode()
 
 
-_K = "kubex.k8s.v1_32."
 #: Verbs, short names, categories and subresources as a default kubeadm v1.32 apiserver lists them
 #: (kubernetes/kubernetes api/discovery/api__v1.json, apis__apps__v1.json, ...). Feature-gated
 #: endpoints that are off by default in v1.32 are left out: pods/resize (InPlacePodVerticalScaling,
 #: alpha) and pods/checkpoint (newer than v1.32).
 RESOURCES: tuple[Resource, ...] = (
-    Resource("Namespace", "", "v1", "namespaces", False, ("ns",), _K + "core.v1.namespace:Namespace",
+    Resource("Namespace", "", "v1", "namespaces", False, ("ns",),
              verbs=("create", "delete", "get", "list", "patch", "update", "watch"),
              subresources=(Subresource("finalize", "Namespace", ("update",)), _status("Namespace"))),
-    Resource("Node", "", "v1", "nodes", False, ("no",), _K + "core.v1.node:Node",
+    Resource("Node", "", "v1", "nodes", False, ("no",),
              subresources=(Subresource("proxy", "NodeProxyOptions", _PROXY_VERBS), _status("Node"))),
-    Resource("Pod", "", "v1", "pods", True, ("po",), _K + "core.v1.pod:Pod", categories=("all",),
+    Resource("Pod", "", "v1", "pods", True, ("po",), categories=("all",),
              subresources=(
                  Subresource("attach", "PodAttachOptions", ("create", "get")),
                  Subresource("binding", "Binding", ("create",)),
@@ -104,32 +100,29 @@ RESOURCES: tuple[Resource, ...] = (
                  Subresource("proxy", "PodProxyOptions", _PROXY_VERBS),
                  _status("Pod"),
              )),
-    Resource("Service", "", "v1", "services", True, ("svc",), _K + "core.v1.service:Service", categories=("all",),
+    Resource("Service", "", "v1", "services", True, ("svc",), categories=("all",),
              subresources=(Subresource("proxy", "ServiceProxyOptions", _PROXY_VERBS), _status("Service"))),
-    Resource("Endpoints", "", "v1", "endpoints", True, ("ep",), _K + "core.v1.endpoints:Endpoints"),
-    Resource("ConfigMap", "", "v1", "configmaps", True, ("cm",), _K + "core.v1.config_map:ConfigMap"),
-    Resource("Secret", "", "v1", "secrets", True, (), _K + "core.v1.secret:Secret"),
+    Resource("Endpoints", "", "v1", "endpoints", True, ("ep",)),
+    Resource("ConfigMap", "", "v1", "configmaps", True, ("cm",)),
+    Resource("Secret", "", "v1", "secrets", True, ()),
     Resource("ServiceAccount", "", "v1", "serviceaccounts", True, ("sa",),
-             _K + "core.v1.service_account:ServiceAccount",
              subresources=(Subresource("token", "TokenRequest", ("create",), "authentication.k8s.io", "v1"),)),
-    Resource("Event", "", "v1", "events", True, ("ev",), _K + "core.v1.event:Event"),
-    Resource("ReplicaSet", "apps", "v1", "replicasets", True, ("rs",), _K + "apps.v1.replica_set:ReplicaSet",
+    Resource("Event", "", "v1", "events", True, ("ev",)),
+    Resource("ReplicaSet", "apps", "v1", "replicasets", True, ("rs",),
              categories=("all",), subresources=(_scale(), _status("ReplicaSet"))),
-    Resource("Deployment", "apps", "v1", "deployments", True, ("deploy",), _K + "apps.v1.deployment:Deployment",
+    Resource("Deployment", "apps", "v1", "deployments", True, ("deploy",),
              categories=("all",), subresources=(_scale(), _status("Deployment"))),
-    Resource("DaemonSet", "apps", "v1", "daemonsets", True, ("ds",), _K + "apps.v1.daemon_set:DaemonSet",
+    Resource("DaemonSet", "apps", "v1", "daemonsets", True, ("ds",),
              categories=("all",), subresources=(_status("DaemonSet"),)),
-    Resource("StatefulSet", "apps", "v1", "statefulsets", True, ("sts",), _K + "apps.v1.stateful_set:StatefulSet",
+    Resource("StatefulSet", "apps", "v1", "statefulsets", True, ("sts",),
              categories=("all",), subresources=(_scale(), _status("StatefulSet"))),
-    Resource("ControllerRevision", "apps", "v1", "controllerrevisions", True, (),
-             _K + "apps.v1.controller_revision:ControllerRevision"),
-    Resource("Job", "batch", "v1", "jobs", True, (), _K + "batch.v1.job:Job", categories=("all",),
+    Resource("ControllerRevision", "apps", "v1", "controllerrevisions", True, ()),
+    Resource("Job", "batch", "v1", "jobs", True, (), categories=("all",),
              subresources=(_status("Job"),)),
-    Resource("CronJob", "batch", "v1", "cronjobs", True, ("cj",), _K + "batch.v1.cron_job:CronJob",
+    Resource("CronJob", "batch", "v1", "cronjobs", True, ("cj",),
              categories=("all",), subresources=(_status("CronJob"),)),
-    Resource("EndpointSlice", "discovery.k8s.io", "v1", "endpointslices", True, (),
-             _K + "discovery.v1.endpoint_slice:EndpointSlice"),
-    Resource("Lease", "coordination.k8s.io", "v1", "leases", True, (), _K + "coordination.v1.lease:Lease"),
+    Resource("EndpointSlice", "discovery.k8s.io", "v1", "endpointslices", True, ()),
+    Resource("Lease", "coordination.k8s.io", "v1", "leases", True, ()),
 )
 
 BY_KIND: dict[str, Resource] = {r.kind: r for r in RESOURCES}
@@ -161,10 +154,3 @@ def for_api_version(api_version: str, kind: str) -> Resource | None:
     if r is None or r.api_version != api_version:
         return None
     return r
-
-
-@cache
-def model_class(kind: str) -> type:
-    """The pydantic model of ``kind``'s v1.32 schema."""
-    module, _, cls = BY_KIND[kind].model.partition(":")
-    return getattr(importlib.import_module(module), cls)
