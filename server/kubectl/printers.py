@@ -1124,8 +1124,8 @@ def _break_patterns(data: list, a: int, b: int) -> None:
         modulus = 1 << length.bit_length()
         for idx in range(a + (length // 4) * 2 - 1, a + (length // 4) * 2 + 2):
             state ^= (state << 13) & mask
-            state ^= state >> 7
-            state ^= (state << 17) & mask
+            state ^= state >> 17
+            state ^= (state << 5) & mask
             other = state & (modulus - 1)
             if other >= length:
                 other -= length
@@ -1167,3 +1167,31 @@ def _reverse_range(data: list, a: int, b: int) -> None:
     while i < j:
         _swap(data, i, j)
         i, j = i + 1, j - 1
+
+
+def _is_less(x: Any, y: Any) -> bool:
+    """kubectl's sorter ``isLess`` for unstructured values (strings bytewise, numbers by value)."""
+    if isinstance(x, bool) and isinstance(y, bool):
+        return not x and y
+    if isinstance(x, int | float) and isinstance(y, int | float) and not isinstance(x, bool):
+        return x < y
+    if isinstance(x, str) and isinstance(y, str):
+        return x.encode() < y.encode()
+    raise JSONPathError(f"unsortable type: {type(x).__name__}")
+
+
+def sort_by(objs: Sequence[Obj], expr: str) -> list[Obj]:
+    """``--sort-by``: kubectl's TableSorter/RuntimeSort, ``sort.Sort`` on the first value the
+    jsonpath finds (objects without one first)."""
+    path = _relaxed(expr)
+    firsts = {id(o): _eval_steps([o], path)[:1] for o in objs}
+
+    def less(a: Obj, b: Obj) -> bool:
+        va, vb = firsts[id(a)], firsts[id(b)]
+        if not va:
+            return True
+        if not vb:
+            return False
+        return _is_less(va[0], vb[0])
+
+    return go_sort(list(objs), less)

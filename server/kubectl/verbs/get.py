@@ -76,20 +76,13 @@ def _field_filter(text: str) -> list[tuple[str, bool, str]]:
     return out
 
 
-def _sort_key_fn(expr: str):
-    path = expr.strip()
-    if path.startswith("{") and path.endswith("}"):
-        path = path[1:-1]
-    path = path.lstrip(".")
-
-    def key(obj: Obj) -> tuple:
-        v = _field_value(obj, path)
-        try:
-            return (0, float(v), "")
-        except ValueError:
-            return (1, 0.0, v)
-
-    return key
+def _shown(obj: Obj, inv: Invocation) -> Obj:
+    """What kubectl's OmitManagedFieldsPrinter hands on: the object without
+    ``metadata.managedFields`` unless ``--show-managed-fields`` (a shallow copy; ``obj`` is not changed)."""
+    if inv.flags.get("show-managed-fields") or "managedFields" not in obj.get("metadata", {}):
+        return obj
+    meta = {k: v for k, v in obj["metadata"].items() if k != "managedFields"}
+    return {**obj, "metadata": meta}
 
 
 def _table_output(inv: Invocation) -> bool:
@@ -155,7 +148,10 @@ def collect(inv: Invocation) -> tuple[list[tuple[resolve.Target, list[Obj]]], li
         if fields:
             objs = [o for o in objs if all((_field_value(o, p) == v) == eq for p, eq, v in fields)]
         if inv.flags.get("sort-by"):
-            objs = sorted(objs, key=_sort_key_fn(inv.flags["sort-by"]))
+            try:
+                objs = printers.sort_by(objs, inv.flags["sort-by"])
+            except printers.JSONPathError as e:
+                raise KubectlError(f"error: {e}") from e
             if len(objs) > 1 and _table_output(inv) and not any(_has_field(o, inv.flags["sort-by"]) for o in objs):
                 # kubectl's TableSorter fails ("couldn't find any field with path ...") and get prints
                 # no rows, then its "No resources found" (exit 0)
@@ -185,13 +181,13 @@ def get(inv: Invocation) -> Result:
     if inv.flags.get("watch-only"):
         found = []
     if fmt in ("yaml", "json"):
-        items = [deep_copy(o) for _, objs in found for o in objs]
+        items = [_shown(deep_copy(o), inv) for _, objs in found for o in objs]
         single = named and len(groups) == 1 and len(groups[0][0].names) == 1 and len(items) == 1
         if items or not named:
             doc = items[0] if single else printers.as_list(items)
             out = printers.to_yaml(doc) if fmt == "yaml" else printers.to_json(doc)
     elif fmt.startswith(("jsonpath=", "custom-columns=")):
-        items = [o for _, objs in found for o in objs]
+        items = [_shown(o, inv) for _, objs in found for o in objs]
         single = named and len(groups) == 1 and len(groups[0][0].names) == 1 and len(items) == 1
         try:
             if fmt.startswith("jsonpath="):
