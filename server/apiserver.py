@@ -504,11 +504,21 @@ def _dry_run(req: Request) -> bool:
     return value == "All"
 
 
-def write(cluster: Cluster, req: Request, body: str, content_type: str) -> Answer:
+def manager_of(req: Request, user_agent: str) -> str:
+    """Who writes, for managedFields: ``fieldManager``, else the user-agent up to its first "/"
+    (``kubectl/v1.32.4 (linux/amd64) …`` → ``kubectl``), as the apiserver's field manager names it."""
+    return req.query.get("fieldManager") or user_agent.split("/")[0][:128]
+
+
+def write(cluster: Cluster, req: Request, body: str, content_type: str, user_agent: str = "") -> Answer:
     """create, update, patch, delete (and the writing subresources). The caller holds the sandbox
     lock and journals the request; the controllers settle before the answer is built."""
     try:
-        answer = _write(cluster, req, body, content_type)
+        manager = req.query.get("fieldManager") or ""
+        if len(manager) > 128:
+            raise ApiError(422, "Invalid", 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Too long: may not '
+                           "be more than 128 bytes")
+        answer = _write(cluster, req, body, content_type, manager_of(req, user_agent))
     except ApiError as e:
         answer = status_error(e)
     finally:
@@ -516,7 +526,7 @@ def write(cluster: Cluster, req: Request, body: str, content_type: str) -> Answe
     return answer
 
 
-def _write(cluster: Cluster, req: Request, body: str, content_type: str) -> Answer:
+def _write(cluster: Cluster, req: Request, body: str, content_type: str, manager: str) -> Answer:
     api = cluster.api
     r = req.resource
     ns = req.namespace if r.namespaced else None
@@ -525,7 +535,7 @@ def _write(cluster: Cluster, req: Request, body: str, content_type: str) -> Answ
         obj = _body_object(req, body, content_type)
         if not r.namespaced:
             (obj.get("metadata") or {}).pop("namespace", None)
-        created = api.create(obj, ns or ("default" if r.namespaced else None), dry_run=dry)
+        created = api.create(obj, ns or ("default" if r.namespaced else None), dry_run=dry, manager=manager)
         return Answer(201, with_type(created))
     if req.verb == "create" and req.subresource == "eviction":
         return _evict(cluster, req, _body_object(req, body, content_type), dry)
@@ -535,14 +545,14 @@ def _write(cluster: Cluster, req: Request, body: str, content_type: str) -> Answ
         obj = _body_object(req, body, content_type)
         obj.setdefault("metadata", {})["name"] = req.name
         if req.subresource == "scale":
-            return _set_scale(cluster, req, obj, dry)
+            return _set_scale(cluster, req, obj, dry, manager)
         if req.subresource == "status":
             return _set_status(cluster, req, obj, dry)
         if r.namespaced:
             obj["metadata"]["namespace"] = req.namespace
-        return Answer(200, with_type(_replace(cluster, obj, ns, dry)))
+        return Answer(200, with_type(_replace(cluster, obj, ns, dry, manager)))
     if req.verb == "patch":
-        return _patch(cluster, req, body, content_type, dry)
+        return _patch(cluster, req, body, content_type, dry, manager)
     if req.verb == "delete":
         return _delete(cluster, req, body, dry)
     if req.verb == "deletecollection":
@@ -554,7 +564,8 @@ def _write(cluster: Cluster, req: Request, body: str, content_type: str) -> Answ
     raise method_not_allowed()
 
 
-def _replace(cluster: Cluster, obj: Obj, ns: str | None, dry: bool) -> Obj:
+def _replace(cluster: Cluster, obj: Obj, ns: str | None, dry: bool, manager: str | None,
+             subresource: str = "") -> Obj:
     if dry:
         # validated and defaulted as an update would be, nothing stored
         r, prepared = cluster.api._prepare(obj, ns)  # noqa: SLF001 — the apiserver's own dry-run path
@@ -562,10 +573,10 @@ def _replace(cluster: Cluster, obj: Obj, ns: str | None, dry: bool) -> Obj:
         if old is None:
             raise not_found(r, prepared["metadata"]["name"])
         return prepared
-    return cluster.api.replace(obj, ns)
+    return cluster.api.replace(obj, ns, manager=manager, subresource=subresource)
 
 
-def _set_scale(cluster: Cluster, req: Request, scale: Obj, dry: bool) -> Answer:
+def _set_scale(cluster: Cluster, req: Request, scale: Obj, dry: bool, manager: str) -> Answer:
     obj = deep_copy(get_object(cluster, req))
     replicas = (scale.get("spec") or {}).get("replicas")
     if not isinstance(replicas, int) or isinstance(replicas, bool):
@@ -578,7 +589,7 @@ def _set_scale(cluster: Cluster, req: Request, scale: Obj, dry: bool) -> Answer:
     obj["spec"]["replicas"] = replicas
     if rv:
         obj["metadata"]["resourceVersion"] = rv
-    stored = obj if dry else cluster.api.replace(obj, req.namespace)
+    stored = obj if dry else cluster.api.replace(obj, req.namespace, manager=manager, subresource="scale")
     return Answer(200, scale_of(stored))
 
 
@@ -597,7 +608,7 @@ def _conflict(req: Request) -> ApiError:
                     "has been modified; please apply your changes to the latest version and try again")
 
 
-def _patch(cluster: Cluster, req: Request, body: str, content_type: str, dry: bool) -> Answer:
+def _patch(cluster: Cluster, req: Request, body: str, content_type: str, dry: bool, manager: str) -> Answer:
     from .sim import openapi, patch
 
     r = req.resource
@@ -611,7 +622,7 @@ def _patch(cluster: Cluster, req: Request, body: str, content_type: str, dry: bo
     except patch.PatchError as e:
         raise ApiError(e.code, e.reason, e.message) from None
     if req.subresource == "scale":
-        return _set_scale(cluster, req, patched, dry)
+        return _set_scale(cluster, req, patched, dry, manager)
     if req.subresource == "status":
         return _set_status(cluster, req, patched, dry)
     meta = patched.setdefault("metadata", {})
@@ -626,7 +637,7 @@ def _patch(cluster: Cluster, req: Request, body: str, content_type: str, dry: bo
     patched["status"] = deep_copy(live.get("status")) if "status" in live else patched.get("status")
     if patched.get("status") is None:
         patched.pop("status", None)
-    return Answer(200, with_type(_replace(cluster, patched, req.namespace or None, dry)))
+    return Answer(200, with_type(_replace(cluster, patched, req.namespace or None, dry, manager)))
 
 
 def _server_side_apply(cluster: Cluster, req: Request, body: str, dry: bool) -> Answer:
@@ -660,7 +671,7 @@ def _server_side_apply(cluster: Cluster, req: Request, body: str, dry: bool) -> 
     applied["metadata"]["resourceVersion"] = live["metadata"]["resourceVersion"]
     if "status" in live:
         applied["status"] = deep_copy(live["status"])
-    return Answer(200, with_type(_replace(cluster, applied, req.namespace or None, dry)))
+    return Answer(200, with_type(_replace(cluster, applied, req.namespace or None, dry, None)))
 
 
 def delete_options(req: Request, body: str) -> dict:

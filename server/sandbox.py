@@ -251,7 +251,7 @@ class Sandbox:
 
     # -- the Kubernetes REST API (server.web.k8s) -------------------------------------------------
     def rest(self, method: str, group: str, version: str, path: str, query: dict[str, str], body: str,
-             content_type: str) -> apiserver.Answer:
+             content_type: str, user_agent: str = "") -> apiserver.Answer:
         """A writing API request (POST, PUT, PATCH, DELETE) from a real client. Resolved first, so a
         request the apiserver refuses before touching anything is not journalled."""
         with self.lock:
@@ -260,12 +260,13 @@ class Sandbox:
             except ApiError as e:
                 return apiserver.status_error(e)
             return self.execute({"op": "rest", "method": method, "group": group, "version": version,  # type: ignore[return-value]
-                                 "path": path, "query": query, "body": body, "contentType": content_type})
+                                 "path": path, "query": query, "body": body, "contentType": content_type,
+                                 "userAgent": user_agent})
 
     def _rest(self, op: dict) -> apiserver.Answer:
         req = apiserver.resolve(op["method"], op["group"], op["version"],
                                 [s for s in op["path"].split("/") if s], op["query"])
-        return apiserver.write(self.cluster, req, op["body"], op["contentType"])
+        return apiserver.write(self.cluster, req, op["body"], op["contentType"], op.get("userAgent", ""))
 
     def open_stream(self, wake: threading.Event) -> None:
         with self.lock:
@@ -442,6 +443,40 @@ class Sandbox:
                 "distribution": [{"pod": _short(k), "count": v} for k, v in sent["pods"].items()],
                 "errors": [{"error": k, "count": v} for k, v in sent["errors"].items()]}
 
+    def portforward(self, namespace: str, pod: str, port: int, request: dict | None = None) -> dict:
+        """A ``kubectl port-forward`` connection: the kubelet's runtime dials ``localhost:port``
+        inside the pod's network namespace. Without ``request`` only that connect is tried (it
+        changes nothing and is not journalled): ``{}`` or ``{"error": "Connection refused"}``.
+        With ``request`` (``{"method", "path", "host", "userAgent"}``, one HTTP request read off
+        the connection) the app listening there answers it — journalled, since it writes the app's
+        log and the traffic log and may draw on the seeded RNG: ``{"status", "headers", "body",
+        "error"}``, ``error`` being set when the connection failed or the app does not speak HTTP."""
+        with self.lock:
+            route = _loopback(self.cluster, _net(), namespace, pod, int(port))
+            if not route.ok:
+                return {"error": route.error}
+            if request is None:
+                return {}
+            return self.execute({"op": "portforward", "namespace": namespace, "pod": pod,  # type: ignore[return-value]
+                                 "port": int(port), "request": request})
+
+    def _portforward(self, op: dict) -> dict:
+        from .sim.net import apps
+
+        net = _net()
+        req = op["request"]
+        route = _loopback(self.cluster, net, op["namespace"], op["pod"], op["port"])
+        source = net.proxy.Source.pod(op["namespace"], op["pod"])
+        target = f"localhost:{op['port']}{req['path']}" if op["port"] != 80 else f"localhost{req['path']}"
+        if not route.ok:
+            net.traffic.record(self.cluster, kind="http", source=source, target=target, route=route, ok=False,
+                               error=route.error)
+            return {"status": None, "headers": {}, "body": "", "error": route.error}
+        res = apps._serve(self.cluster, route, req["method"], req["path"], req["host"], req["userAgent"])
+        net.traffic.record(self.cluster, kind="http", source=source, target=target, route=res.route,
+                           ok=res.error is None, error=res.error, status=res.status)
+        return {"status": res.status, "headers": dict(res.headers), "body": res.body, "error": res.error}
+
     def set_overlay(self, a: str, b: str, broken: bool) -> dict:
         with self.lock:
             _net()
@@ -504,7 +539,7 @@ class Sandbox:
 
 
 # -- network helpers ---------------------------------------------------------------------------
-NETWORK_OPS = {"traffic": "_traffic", "overlay": "_overlay", "lbpool": "_lbpool"}
+NETWORK_OPS = {"traffic": "_traffic", "overlay": "_overlay", "lbpool": "_lbpool", "portforward": "_portforward"}
 
 
 def _net():  # noqa: ANN202 — a namespace of the simulation's networking modules
@@ -540,6 +575,22 @@ def _source(cluster: Cluster, net: object, source: object) -> object:
                 raise NotFoundError(f'nodes "{source["node"]}" not found')
             return Source.node(source["node"])
     raise ValueError('"from" must be {"pod": "namespace/name"}, {"node": "name"} or "outside"')
+
+
+def _loopback(cluster: Cluster, net: object, namespace: str, pod: str, port: int) -> object:
+    """The route of a connection to ``localhost:port`` made inside the pod's own network
+    namespace (how the kubelet's runtime reaches the app for a port-forward): the pod's own
+    address, with the app seeing ``127.0.0.1`` as its client."""
+    proxy = net.proxy  # type: ignore[attr-defined]
+    obj = cluster.store.peek("Pod", namespace, pod)
+    if obj is None:
+        raise NotFoundError(f'pods "{pod}" not found')
+    ip = (obj.get("status") or {}).get("podIP") or ""
+    if not ip:  # no sandbox, no network namespace: nothing listens
+        return proxy.Route(ok=False, error=proxy.REFUSED, dest_ip="127.0.0.1", dest_port=port)
+    route = proxy.route(cluster, proxy.Source.pod(namespace, pod), ip, port)
+    route.client_ip = route.source_ip = route.dest_ip = "127.0.0.1"
+    return route
 
 
 def _short(ref: str | None) -> str | None:

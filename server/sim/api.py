@@ -88,13 +88,27 @@ class Api:
         admission.validate_semantics(obj, self)
         return r, obj
 
-    def create(self, obj: Obj, namespace: str | None = None, *, dry_run: bool = False) -> Obj:
+    def _track(self, old: Obj | None, new: Obj, manager: str | None, subresource: str = "") -> Obj:
+        """managedFields after a write by ``manager`` (the fieldManager, or the client's user-agent
+        prefix), as the apiserver's field manager records every create, update and patch. The
+        controllers write with no manager: their fields are not tracked (yet)."""
+        if not manager:
+            return new
+        from . import openapi, ssa
+
+        r = self.resource(new["kind"])
+        return ssa.record_update(old, new, manager, schema=openapi.schema_for(r.api_version, r.kind),
+                                 now=self.clock.iso(), subresource=subresource)
+
+    def create(self, obj: Obj, namespace: str | None = None, *, dry_run: bool = False,
+               manager: str | None = None) -> Obj:
         r, obj = self._prepare(obj, namespace)
         meta = obj["metadata"]
         if meta.get("name") and self.store.peek(obj["kind"], meta.get("namespace", ""), meta["name"]) is not None:
             raise already_exists(r, meta["name"])
         for f in ("uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "generation"):
             meta.pop(f, None)
+        obj = self._track(None, obj, manager)
         if dry_run:
             return obj
         admission.on_create(obj, self)
@@ -103,8 +117,10 @@ class Api:
         except AlreadyExists as e:
             raise already_exists(r, meta["name"]) from e
 
-    def replace(self, obj: Obj, namespace: str | None = None) -> Obj:
-        """A full update (PUT) of spec and metadata; status is kept from the stored object."""
+    def replace(self, obj: Obj, namespace: str | None = None, *, manager: str | None = None,
+                subresource: str = "") -> Obj:
+        """A full update (PUT) of spec and metadata; status is kept from the stored object.
+        ``subresource`` names the door a write came through (``scale``) for managedFields."""
         r, obj = self._prepare(obj, namespace)
         meta = obj["metadata"]
         old = self.store.get(obj["kind"], meta.get("namespace", ""), meta["name"])
@@ -113,6 +129,7 @@ class Api:
         if "status" in old:
             obj["status"] = old["status"]
         admission.on_update(old, obj, self)
+        obj = self._track(old, obj, manager, subresource)
         try:
             return self.store.update(obj, check_rv=True)
         except Conflict as e:
@@ -128,7 +145,8 @@ class Api:
         except NotFound as e:
             raise not_found(self.resource(obj["kind"]), obj["metadata"]["name"]) from e
 
-    def apply(self, manifest: Obj, namespace: str | None = None) -> tuple[Obj, str]:
+    def apply(self, manifest: Obj, namespace: str | None = None, *,
+              manager: str | None = "kubectl-client-side-apply") -> tuple[Obj, str]:
         """``kubectl apply`` (client-side): create, or three-way merge with the last applied config.
 
         Returns the stored object and ``created`` / ``configured`` / ``unchanged``.
@@ -149,12 +167,12 @@ class Api:
         if existing is None:
             new = deep_copy(applied)
             new["metadata"].setdefault("annotations", {})[LAST_APPLIED] = annotation
-            return self.create(new, namespace), "created"
+            return self.create(new, namespace, manager=manager), "created"
         last = json.loads((existing["metadata"].get("annotations") or {}).get(LAST_APPLIED, "{}"))
         merged = three_way_merge(existing, last, applied)
         merged["metadata"].setdefault("annotations", {})[LAST_APPLIED] = annotation
         merged["metadata"]["resourceVersion"] = existing["metadata"]["resourceVersion"]
-        stored = self.replace(merged, namespace)
+        stored = self.replace(merged, namespace, manager=manager)
         changed = stored["metadata"]["resourceVersion"] != existing["metadata"]["resourceVersion"]
         return stored, "configured" if changed else "unchanged"
 
@@ -201,8 +219,16 @@ def last_applied_annotation(obj: Obj) -> str:
 
 def three_way_merge(live: Obj, last_applied: Obj, desired: Obj) -> Obj:
     """Client-side apply's merge: fields in ``desired`` win, fields the user dropped since the last
-    apply are removed, fields set by others (status, defaults, controllers' changes) are kept."""
-    def merge(live_v: Any, last_v: Any, want: Any) -> Any:
+    apply are removed, fields set by others (status, defaults, controllers' changes) are kept.
+    Lists merge as the kind's v1.32 OpenAPI says (``x-kubernetes-patch-strategy: merge`` on its
+    ``patch-merge-key``: containers by name, ports by containerPort, …); every other list is
+    atomic and replaced whole (tolerations, args, …)."""
+    from . import openapi
+
+    r = BY_KIND.get(desired.get("kind", ""))
+    schema = openapi.schema_for(r.api_version, r.kind) if r is not None else None
+
+    def merge(live_v: Any, last_v: Any, want: Any, node: Any) -> Any:
         if isinstance(want, dict) and isinstance(live_v, dict):
             out = dict(live_v)
             last_d = last_v if isinstance(last_v, dict) else {}
@@ -210,21 +236,22 @@ def three_way_merge(live: Obj, last_applied: Obj, desired: Obj) -> Obj:
                 if k not in want:
                     out.pop(k, None)
             for k, v in want.items():
-                out[k] = merge(live_v.get(k), last_d.get(k), v)
+                out[k] = merge(live_v.get(k), last_d.get(k), v, node.field(k) if node is not None else None)
             return out
-        if isinstance(want, list) and isinstance(live_v, list) and len(want) == len(live_v):
-            # keep server-side defaults inside list items (containers, ports) that the user did not set
-            last_l = last_v if isinstance(last_v, list) and len(last_v) == len(want) else [None] * len(want)
-            return [merge(lv, la, w) if isinstance(w, dict) and isinstance(lv, dict) and _same_item(lv, w) else deep_copy(w)
-                    for lv, la, w in zip(live_v, last_l, want, strict=True)]
+        if isinstance(want, list) and isinstance(live_v, list) and node is not None and "merge" in node.patch_strategy:
+            last_l = last_v if isinstance(last_v, list) else []
+            key = node.patch_merge_key
+            if not key or not all(isinstance(w, dict) for w in want):
+                # a set of scalars (finalizers): the user's, plus what others added
+                return deep_copy(want) + [deep_copy(v) for v in live_v if v not in want and v not in last_l]
+            live_by = {v.get(key): v for v in live_v if isinstance(v, dict)}
+            last_by = {v.get(key): v for v in last_l if isinstance(v, dict)}
+            wanted = {w.get(key) for w in want}
+            out = [merge(live_by[w.get(key)], last_by.get(w.get(key)), w, node.items) if w.get(key) in live_by
+                   else deep_copy(w) for w in want]
+            # items someone else added stay; items the user dropped since the last apply go
+            return out + [deep_copy(v) for v in live_v if isinstance(v, dict) and v.get(key) not in wanted
+                          and v.get(key) not in last_by]
         return deep_copy(want)
 
-    return merge(deep_copy(live), last_applied, desired)
-
-
-def _same_item(live: dict, want: dict) -> bool:
-    """Strategic merge keys: list items are the same item when their merge key matches."""
-    for k in ("name", "containerPort", "port", "mountPath", "key", "ip"):
-        if k in want:
-            return live.get(k) == want.get(k)
-    return True
+    return merge(deep_copy(live), last_applied, desired, schema)

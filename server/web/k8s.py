@@ -293,7 +293,8 @@ def _serve(sandbox_id: str, group: str, version: str, rest: str) -> Response:
     content_type = _content_type()
     with sandbox.lock:
         body = _unshift_body(body, content_type, _offset(sandbox))
-        answer = sandbox.rest(request.method, group, version, rest, query, body, content_type)
+        answer = sandbox.rest(request.method, group, version, rest, query, body, content_type,
+                              request.headers.get("User-Agent") or "")
         offset = _offset(sandbox)
     _hub().pump(sandbox)
     return _answer(answer, offset)

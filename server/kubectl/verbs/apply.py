@@ -92,7 +92,7 @@ def _apply_dry_run(inv: Invocation, obj: Obj, mode: str) -> tuple[Obj, str]:
     existing = inv.cluster.store.get(r.kind, ns, obj["metadata"].get("name", ""))
     if existing is None:
         if mode == "server":
-            return api.create(obj, inv.namespace, dry_run=True), "created"
+            return api.create(obj, inv.namespace, dry_run=True, manager="kubectl-client-side-apply"), "created"
         return obj, "created"
     last = json.loads((existing["metadata"].get("annotations") or {}).get(LAST_APPLIED, "{}"))
     applied = deep_copy(obj)
@@ -200,7 +200,8 @@ def create(inv: Invocation) -> Result:
                 obj.setdefault("metadata", {}).setdefault("annotations", {})[LAST_APPLIED] = \
                     last_applied_annotation(obj)
             stored = obj if mode == "client" else inv.cluster.api.create(obj, inv.namespace,
-                                                                          dry_run=mode == "server")
+                                                                          dry_run=mode == "server",
+                                                                          manager="kubectl-create")
         except ApiError as e:
             errors.append(with_source("creating", doc.source, e))
             continue
@@ -238,7 +239,7 @@ def _create_generated(inv: Invocation, obj: Obj, what: str, wrap: bool) -> Resul
     if mode == "client":
         return Result(printed(r, obj["metadata"]["name"], "created", fmt, obj, mode))
     try:
-        stored = inv.cluster.api.create(obj, inv.namespace, dry_run=mode == "server")
+        stored = inv.cluster.api.create(obj, inv.namespace, dry_run=mode == "server", manager="kubectl-create")
     except ApiError as e:
         if wrap:
             raise KubectlError(f"error: failed to create {what}: {e.message}") from e

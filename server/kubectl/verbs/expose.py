@@ -164,7 +164,8 @@ def expose(inv: Invocation) -> Result:
             out.append(printed(svc_resource, svc["metadata"]["name"], "exposed", fmt, svc, mode))
             continue
         try:
-            stored = inv.cluster.api.create(svc, ref.namespace or inv.namespace, dry_run=mode == "server")
+            stored = inv.cluster.api.create(svc, ref.namespace or inv.namespace, dry_run=mode == "server",
+                                            manager="kubectl-expose")
         except ApiError as e:
             errors.append(f"Error from server ({e.reason}): {e.message}")
             continue

@@ -129,7 +129,8 @@ def _run(inv: Invocation, what: str) -> Result:
                 meta.pop(field, None)
             if mode == "none":
                 try:
-                    obj = inv.cluster.api.replace(obj)
+                    obj = inv.cluster.api.replace(
+                        obj, manager="kubectl-label" if field == "labels" else "kubectl-annotate")
                 except ApiError as e:
                     errors.append(f"Error from server ({e.reason}): {e.message}")
                     continue

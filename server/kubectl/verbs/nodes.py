@@ -66,7 +66,7 @@ def _set_unschedulable(inv: Invocation, node: Obj, desired: bool, mode: str) -> 
             spec["unschedulable"] = True
         else:
             spec.pop("unschedulable", None)
-        inv.cluster.api.replace(node)
+        inv.cluster.api.replace(node, manager="kubectl")
     suffix = {"client": " (dry run)", "server": " (server dry run)"}.get(mode, "")
     return f"node/{name} {word}{suffix}\n"
 

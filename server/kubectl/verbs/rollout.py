@@ -233,7 +233,7 @@ def undo(inv: Invocation) -> Result:
         deploy["spec"]["template"] = template
         deploy["metadata"]["annotations"] = annotations
         try:
-            inv.cluster.api.replace(deploy)
+            inv.cluster.api.replace(deploy, manager="kubectl")
         except ApiError as e:
             raise KubectlError(f"error: failed restoring revision {to_revision}: {e.message}") from e
         out.append(printed(ref.resource, ref.name, "rolled back"))
@@ -277,7 +277,7 @@ def _toggle(inv: Invocation, verb: str) -> Result:
             obj["spec"].pop("paused", None)
             done = "resumed"
         try:
-            inv.cluster.api.replace(obj)
+            inv.cluster.api.replace(obj, manager="kubectl-rollout")
         except ApiError as e:
             errors.append(f"failed to patch: Error from server ({e.reason}): {e.message}")
             continue

@@ -168,7 +168,7 @@ def run(inv: Invocation) -> Result:
     if mode == "client":
         obj["metadata"]["creationTimestamp"] = None
         return Result(printed(_pod_resource(), name, "created", fmt, obj, mode))
-    stored = inv.cluster.api.create(obj, inv.namespace, dry_run=mode == "server")
+    stored = inv.cluster.api.create(obj, inv.namespace, dry_run=mode == "server", manager="kubectl-run")
     if not attach:
         return Result(printed(_pod_resource(), name, "created", fmt, stored, mode))
 

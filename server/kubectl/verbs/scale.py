@@ -68,7 +68,7 @@ def scale(inv: Invocation) -> Result:
         if mode == "none":
             obj["spec"]["replicas"] = replicas
             try:
-                obj = inv.cluster.api.replace(obj)
+                obj = inv.cluster.api.replace(obj, manager="kubectl", subresource="scale")
             except ApiError as e:
                 errors.append(f"Error from server ({e.reason}): {e.message}")
                 continue
@@ -150,7 +150,7 @@ def set_image(inv: Invocation) -> Result:
             continue  # no change: kubectl prints nothing
         if mode == "none":
             try:
-                obj = inv.cluster.api.replace(obj)
+                obj = inv.cluster.api.replace(obj, manager="kubectl-set")
             except ApiError as e:
                 errors.append(f"failed to patch image update to pod template: Error from server "
                               f"({e.reason}): {e.message}")
