@@ -150,9 +150,14 @@ def version(sandbox_id: str) -> Response:
 
 
 def _aggregated(legacy: bool) -> Response:
-    return _json(discovery.aggregated_discovery(legacy),
-                 content_type="application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList",
-                 headers={"Vary": "Accept"})
+    """The aggregated discovery list, with the ETag the apiserver computes (a client that sends it
+    back in If-None-Match gets 304 and keeps its cache)."""
+    doc = discovery.aggregated_discovery(legacy)
+    etag = f'"{discovery.aggregated_etag(doc)}"'
+    headers = {"Vary": "Accept", "ETag": etag, "Cache-Control": "public"}
+    if request.headers.get("If-None-Match") == etag:
+        return Response(status=304, headers=headers)
+    return _json(doc, content_type=discovery.AGGREGATED_V2, headers=headers)
 
 
 @bp.get("/api")

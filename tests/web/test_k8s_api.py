@@ -44,6 +44,8 @@ def test_discovery(client, k8s):
     agg = client.get(f"{k8s}/apis", headers={"Accept": AGGREGATED})
     assert agg.headers["Content-Type"].startswith("application/json;g=apidiscovery.k8s.io;v=v2")
     assert agg.json["kind"] == "APIGroupDiscoveryList"
+    again = client.get(f"{k8s}/apis", headers={"Accept": AGGREGATED, "If-None-Match": agg.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
     missing = client.get(f"{k8s}/apis/example.com/v1")
     assert missing.status_code == 404 and missing.json["kind"] == "Status"
 
