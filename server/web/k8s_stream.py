@@ -43,15 +43,19 @@ in eventlet mode its ``wsgi`` module is already loaded, and found in ``sys.modul
 from __future__ import annotations
 
 import codecs
+import hashlib
 import json
 import shlex
 import sys
+from dataclasses import dataclass, field
 from typing import Any
 
 import simple_websocket
 from flask import Blueprint, Response, current_app, request
 
-from ..sandbox import Sandbox
+from ..sandbox import NotFoundError, Sandbox
+from ..shell import fmt
+from . import spdy
 
 bp = Blueprint("k8s_stream", __name__, url_prefix="/k8s/<sandbox_id>/api/v1/namespaces/<namespace>/pods/<name>")
 
@@ -249,8 +253,6 @@ def pod_attach(sandbox_id: str, namespace: str, name: str) -> Response:
 @bp.route("/portforward", methods=["GET"], websocket=True)
 @bp.route("/portforward", methods=METHODS)
 def pod_portforward(sandbox_id: str, namespace: str, name: str) -> Response:
-    # kubectl 1.32 tunnels SPDY/3.1 over a WebSocket (SPDY/3.1+portforward.k8s.io), then falls back
-    # to plain SPDY: neither is served yet, so both are refused before any upgrade
     sandbox = _sandbox(sandbox_id)
     if sandbox is None:
         return _status(404, "NotFound", f'sandbox "{sandbox_id}" not found')
@@ -258,7 +260,21 @@ def pod_portforward(sandbox_id: str, namespace: str, name: str) -> Response:
         pod = sandbox.cluster.store.peek("Pod", namespace, name)
     if pod is None:
         return _status(404, "NotFound", f'pods "{name}" not found')
-    return _status(400, "BadRequest", "port forwarding is not supported by this playground yet")
+    if not (pod.get("spec") or {}).get("nodeName"):
+        return _status(400, "BadRequest", f"pod {name} does not have a host assigned")
+    if not _is_websocket():
+        # a plain SPDY upgrade (kubectl's fallback, older clients) is not served: only the tunnel
+        return _status(400, "BadRequest", "Upgrade request required")
+    ws = simple_websocket.Server(request.environ, subprotocols=PORTFORWARD_PROTOCOLS)
+    forward = PortForward(sandbox, ws, pod, current_app.extensions["kubeplay.hub"])
+    try:
+        if ws.subprotocol in PORTFORWARD_PROTOCOLS:
+            forward.serve()
+    except (simple_websocket.ConnectionClosed, spdy.ProtocolError):
+        pass
+    finally:
+        Channels(ws, False).close()
+    return _handled(ws)
 
 
 def _sandbox(sandbox_id: str) -> Sandbox | None:
@@ -424,3 +440,240 @@ def _handled(ws: simple_websocket.Server) -> Response:
             return []
 
     return Handled()
+
+
+# -- pods/portforward: SPDY/3.1 tunnelled over the WebSocket ----------------------------------------
+#: what the apiserver's tunnelling handler accepts (client-go ``NewSPDYOverWebsocketDialer``: the
+#: prefix ``SPDY/3.1+`` before the kubelet's ``portforward.k8s.io``)
+PORTFORWARD_PROTOCOLS = ["SPDY/3.1+portforward.k8s.io"]
+#: the most one DATA frame carries from here (spdystream's reads are 32 KiB at most)
+DATA_CHUNK = 32 * 1024
+
+
+@dataclass
+class StreamPair:
+    """One local connection of the client: its error and data streams, paired by ``requestID``
+    (the kubelet's ``httpStreamPair``), and the bytes read off the data stream not yet answered."""
+
+    request_id: str
+    port: int = 0
+    error: int | None = None
+    data: int | None = None
+    buf: bytearray = field(default_factory=bytearray)
+    state: str = "pairing"  # pairing | open | garbled (not HTTP: nothing is answered) | closed
+
+
+class PortForward:
+    """The kubelet's port-forward streaming server (``cri/streaming/portforward/httpstream.go``)
+    for one upgraded connection: SYN_STREAMs are answered with SYN_REPLY and paired by
+    ``requestID``; a complete pair is the runtime's dial of ``localhost:<port>`` inside the pod
+    (refused: the runtime's error on the error stream, then both streams end); each HTTP request
+    read off an open data stream is answered by the pod's app (``Sandbox.portforward``, one
+    journalled operation per request) and written back; the client's end of the data stream, or
+    an answer that closes the connection, ends the pair as the runtime's copy loop does."""
+
+    def __init__(self, sandbox: Sandbox, ws: simple_websocket.Server, pod: dict, hub: Any) -> None:  # noqa: ANN401
+        self.sandbox, self.ws, self.hub = sandbox, ws, hub
+        meta = pod["metadata"]
+        self.namespace, self.name, self.uid = meta.get("namespace") or "default", meta["name"], meta.get("uid") or ""
+        self.host_network = bool((pod.get("spec") or {}).get("hostNetwork"))
+        self.framer = spdy.Framer()
+        self.pairs: dict[str, StreamPair] = {}
+        self.by_stream: dict[int, StreamPair] = {}
+
+    def send(self, *frames: spdy.Frame) -> None:
+        self.ws.send(b"".join(self.framer.encode(f) for f in frames))
+
+    def serve(self) -> None:
+        """Until the client goes away (GOAWAY, or the WebSocket closes: ``ConnectionClosed``)."""
+        while True:
+            msg = self.ws.receive(timeout=None)
+            if msg is None:
+                if not self.ws.connected:
+                    return
+                continue
+            for frame in self.framer.feed(msg.encode() if isinstance(msg, str) else msg):
+                if isinstance(frame, spdy.GoAway):
+                    return
+                self.handle(frame)
+
+    def handle(self, frame: spdy.Frame) -> None:
+        if isinstance(frame, spdy.Ping):
+            self.send(frame)  # the client's keep-alive (every 10 s): echoed as is
+        elif isinstance(frame, spdy.SynStream):
+            self.stream(frame)
+        elif isinstance(frame, spdy.Data):
+            pair = self.by_stream.get(frame.stream_id)
+            if pair is None or frame.stream_id != pair.data:
+                return  # the error stream's end (the client never writes to it), or a stream gone
+            if pair.state in ("open", "garbled"):
+                pair.buf += frame.data
+                self.answer(pair)
+            if frame.fin and pair.state != "closed":
+                self.close(pair)  # the local connection ended: so does the runtime's copy
+        elif isinstance(frame, spdy.RstStream):
+            pair = self.by_stream.pop(frame.stream_id, None)
+            if pair is not None and pair.state != "closed" and frame.stream_id == pair.data:
+                self.close(pair, data=False)
+        # SETTINGS, WINDOW_UPDATE, HEADERS: spdystream keeps no flow-control window; nothing to do
+
+    def stream(self, syn: spdy.SynStream) -> None:
+        """A new stream: refused (RST_STREAM) when its headers are wrong, else replied and paired."""
+        def header(name: str) -> str:
+            return (syn.headers.get(name) or [""])[0]
+
+        kind, port_text = header("streamtype"), header("port")
+        request_id = header("requestid") or str(syn.stream_id - (2 if kind == "data" else 0))
+        try:
+            port = int(port_text)
+        except ValueError:
+            port = 0
+        if kind not in ("error", "data") or not 0 < port < 65536:
+            self.send(spdy.RstStream(syn.stream_id, spdy.REFUSED_STREAM))
+            return
+        self.send(spdy.SynReply(syn.stream_id))
+        pair = self.pairs.setdefault(request_id, StreamPair(request_id, port))
+        setattr(pair, kind, syn.stream_id)
+        self.by_stream[syn.stream_id] = pair
+        if pair.error is not None and pair.data is not None and pair.state == "pairing":
+            self.connect(pair)
+
+    def connect(self, pair: StreamPair) -> None:
+        try:
+            failed = self.sandbox.portforward(self.namespace, self.name, pair.port).get("error")
+        except NotFoundError:
+            failed = "not found"
+        if failed:
+            assert pair.data is not None and pair.error is not None
+            self.send(spdy.Data(pair.data, b"", fin=True),
+                      spdy.Data(pair.error, self.refusal(pair.port, failed).encode(), fin=True))
+            self.forget(pair)
+            return
+        pair.state = "open"
+
+    def answer(self, pair: StreamPair) -> None:
+        """Each complete HTTP request in the buffer, answered in order (HTTP/1.1 pipelining)."""
+        assert pair.data is not None
+        while pair.state == "open":
+            parsed = parse_http_request(bytes(pair.buf))
+            if parsed is None:
+                return
+            if parsed == "garbled":
+                pair.state = "garbled"
+                return
+            req, used, keep_alive = parsed
+            del pair.buf[:used]
+            try:
+                res = self.sandbox.portforward(self.namespace, self.name, pair.port, req)
+            except NotFoundError:
+                res = {"status": None, "error": "gone"}
+            self.hub.pump(self.sandbox)
+            if res.get("status") is None:
+                self.close(pair)  # the app closed the connection without a word (not HTTP, or gone)
+                return
+            wire = http_response(res, req["method"], keep_alive)
+            for i in range(0, len(wire), DATA_CHUNK):
+                self.send(spdy.Data(pair.data, wire[i: i + DATA_CHUNK]))
+            if not keep_alive:
+                self.close(pair)
+
+    def close(self, pair: StreamPair, *, data: bool = True) -> None:
+        """Both streams end (the runtime closes the data stream, then the kubelet the error stream)."""
+        frames = []
+        if data and pair.data is not None:
+            frames.append(spdy.Data(pair.data, b"", fin=True))
+        if pair.error is not None:
+            frames.append(spdy.Data(pair.error, b"", fin=True))
+        if frames:
+            self.send(*frames)
+        self.forget(pair)
+
+    def forget(self, pair: StreamPair) -> None:
+        pair.state = "closed"
+        self.pairs.pop(pair.request_id, None)
+        for sid in (pair.error, pair.data):
+            if sid is not None:
+                self.by_stream.pop(sid, None)
+
+    def refusal(self, port: int, error: str) -> str:
+        """What the kubelet writes on the error stream when containerd (1.7) cannot dial the port."""
+        sandbox_id = pod_sandbox_id(self.uid)
+        netns = "host" if self.host_network else f"/var/run/netns/cni-{_uuid(sandbox_id)}"
+        prefix = f"error forwarding port {port} to pod {sandbox_id}, uid : "
+        if error == "not found":
+            return prefix + f'failed to find sandbox "{sandbox_id}" in store: not found'
+        low = error.lower()
+        v4 = "connect: connection refused" if "refused" in low else \
+            ("i/o timeout" if "timed out" in low else f"connect: {low}")
+        return (prefix + f'failed to execute portforward in network namespace "{netns}": failed to connect to '
+                f'localhost:{port} inside namespace "{sandbox_id}", IPv4: dial tcp4 127.0.0.1:{port}: {v4} '
+                "IPv6 dial tcp6: address localhost: no suitable address ")
+
+
+def pod_sandbox_id(uid: str) -> str:
+    """The pod's sandbox id in the runtime (64 hex digits, as containerd's): derived from the pod's
+    uid, so it is the same on every connection and every replay without drawing on the RNG."""
+    return hashlib.sha256(f"pod-sandbox:{uid}".encode()).hexdigest()
+
+
+def _uuid(hex_id: str) -> str:
+    h = hashlib.sha256(hex_id.encode()).hexdigest()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+
+
+# -- HTTP/1.x on the forwarded connection ------------------------------------------------------------
+def parse_http_request(buf: bytes) -> tuple[dict, int, bool] | str | None:
+    """The first request in ``buf``: (``{"method", "path", "host", "userAgent"}``, bytes it took,
+    whether the connection stays open after it); None while it is incomplete; ``"garbled"`` when
+    the bytes are not HTTP/1.x."""
+    end = buf.find(b"\r\n\r\n")
+    sep = 4
+    if end < 0:
+        end, sep = buf.find(b"\n\n"), 2
+    line_end = buf.find(b"\n")
+    if line_end >= 0:
+        parts = buf[:line_end].rstrip(b"\r").split(b" ")
+        if len(parts) != 3 or not parts[0].isalpha() or not parts[2].startswith(b"HTTP/1."):
+            return "garbled"
+    if end < 0:
+        return None
+    lines = buf[:end].decode("latin-1").replace("\r\n", "\n").split("\n")
+    method, target, version = lines[0].split(" ")
+    headers: dict[str, str] = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    used = end + sep
+    if "chunked" in headers.get("transfer-encoding", "").lower():
+        tail = buf.find(b"0\r\n\r\n", used)
+        if tail < 0:
+            return None
+        used = tail + 5
+    else:
+        try:
+            used += int(headers.get("content-length") or 0)
+        except ValueError:
+            return "garbled"
+        if len(buf) < used:
+            return None
+    connection = headers.get("connection", "").lower()
+    keep_alive = "close" not in connection if version == "HTTP/1.1" else "keep-alive" in connection
+    if "://" in target:  # an absolute form (a proxy-style request): the path is what the app sees
+        target = "/" + target.split("://", 1)[1].partition("/")[2]
+    return ({"method": method.upper(), "path": target, "host": headers.get("host", ""),
+             "userAgent": headers.get("user-agent", "-")}, used, keep_alive)
+
+
+def http_response(res: dict, method: str, keep_alive: bool) -> bytes:
+    """The app's answer as it goes on the wire: status line, headers, body (chunked when the app
+    sends ``Transfer-Encoding: chunked``; none for HEAD)."""
+    headers = dict(res.get("headers") or {})
+    if "Connection" in headers or not keep_alive:
+        headers["Connection"] = "keep-alive" if keep_alive else "close"
+    body = (res.get("body") or "").encode()
+    if method == "HEAD":
+        body = b""
+    elif "chunked" in headers.get("Transfer-Encoding", "").lower():
+        body = (f"{len(body):x}\r\n".encode() + body + b"\r\n" if body else b"") + b"0\r\n\r\n"
+    head = "\r\n".join(fmt.header_lines(int(res["status"]), headers)) + "\r\n\r\n"
+    return head.encode("latin-1") + body
