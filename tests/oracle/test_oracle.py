@@ -2,18 +2,19 @@
 through kubeplay's own kubectl engine (``POST /api/sandboxes/<id>/run``): output text and exit
 code must be identical.
 
-Two tolerances, each counted apart in the summary: ages one second apart (see
-``within_age_rounding``) and, for the ``ORDER_FREE`` cases, lines in another order.
-
 Timestamps: the API shifts every meta/v1 Time by a whole number of seconds so that the
-sandbox's virtual now reads as the wall-clock now, while the engine prints virtual times. Before
-comparing, ``align_times`` takes the real kubectl's timestamp wherever it is the engine's moved
-by that one offset (or not moved: times the API does not shift, such as annotation values); a
-timestamp that differs by anything else still differs. Ages are compared as printed: with the
-clock paused both sides must read the same.
+sandbox's virtual now reads as the wall-clock now of the response, while the engine prints
+virtual times. Before comparing, ``align_times`` takes the real kubectl's timestamp wherever it
+is the engine's moved by that offset (or not moved: times the API does not shift, such as
+annotation values); a timestamp that differs by anything else still differs.
 
-A difference is a bug on one side; a deliberate one is listed in ``known_differences.yaml``
-(``command`` and ``why``), and its case is xfail-strict, so a difference that goes away is noticed.
+Two tolerances, each counted apart in the summary line: ages the real kubectl reads one second
+younger (``within_age_rounding``: the API rounds its offset, see there) and, for the
+``ORDER_FREE`` cases, the same lines in another order (kubectl ranges over a Go map).
+
+A difference is a bug on one side; one the suite knows about is listed in
+``known_differences.yaml`` (``command`` and ``why``), and its case is xfail-strict, so a
+difference that goes away is noticed.
 """
 
 from __future__ import annotations
