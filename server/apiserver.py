@@ -576,7 +576,21 @@ def _replace(cluster: Cluster, obj: Obj, ns: str | None, dry: bool, manager: str
     return cluster.api.replace(obj, ns, manager=manager, subresource=subresource)
 
 
+def _go_type(value: Any) -> str:
+    return {str: "string", bool: "bool", int: "number", float: "number", list: "array"}.get(type(value), "object")
+
+
+def _require_object(obj: Obj, field_name: str, kind: str, version: str, go_struct: str, go_type: str) -> None:
+    """Go's decoding refusal for a field that must be a JSON object (``metadata``, ``spec``)."""
+    value = obj.get(field_name)
+    if value is not None and not isinstance(value, dict):
+        raise bad_request(f'{kind} in version "{version}" cannot be handled as a {kind}: json: cannot unmarshal '
+                          f"{_go_type(value)} into Go struct field {go_struct}.{field_name} of type {go_type}")
+
+
 def _set_scale(cluster: Cluster, req: Request, scale: Obj, dry: bool, manager: str) -> Answer:
+    _require_object(scale, "metadata", "Scale", "v1", "Scale", "v1.ObjectMeta")
+    _require_object(scale, "spec", "Scale", "v1", "Scale", "v1.ScaleSpec")
     obj = deep_copy(get_object(cluster, req))
     replicas = (scale.get("spec") or {}).get("replicas")
     if not isinstance(replicas, int) or isinstance(replicas, bool):
@@ -594,6 +608,8 @@ def _set_scale(cluster: Cluster, req: Request, scale: Obj, dry: bool, manager: s
 
 
 def _set_status(cluster: Cluster, req: Request, new: Obj, dry: bool) -> Answer:
+    r = req.resource
+    _require_object(new, "status", r.kind, r.version, r.kind, f"{r.version}.{r.kind}Status")
     obj = deep_copy(get_object(cluster, req))
     rv = (new.get("metadata") or {}).get("resourceVersion")
     if rv and rv != obj["metadata"]["resourceVersion"]:
@@ -623,6 +639,7 @@ def _patch(cluster: Cluster, req: Request, body: str, content_type: str, dry: bo
         raise ApiError(e.code, e.reason, e.message) from None
     if req.subresource == "scale":
         return _set_scale(cluster, req, patched, dry, manager)
+    _require_object(patched, "metadata", r.kind, r.version, r.kind, "v1.ObjectMeta")
     if req.subresource == "status":
         return _set_status(cluster, req, patched, dry)
     meta = patched.setdefault("metadata", {})
