@@ -91,3 +91,19 @@ def test_combined_shorthand_flags(cluster, kubectl):
     out = kubectl("run -it --rm t --image=busybox --restart=Never -- sh")
     assert out == "If you don't see a command prompt, try pressing enter.\n"
     assert "tty: true" in kubectl("get pod t -o yaml")
+
+
+def test_attach_to_a_shell_left_running(cluster, kubectl):
+    """``kubectl attach -it`` joins the shell that is the container's main process; the argument
+    errors are kubectl v1.32's (captured: ``kubectl.1.32 --server=http://127.0.0.1:1 attach``)."""
+    from server.kubectl import run
+
+    kubectl("run bb --image=busybox -it --restart=Never")
+    cluster.advance(30)
+    result = run(cluster, "kubectl attach bb -it")
+    assert result.output == "If you don't see a command prompt, try pressing enter.\n"
+    assert (result.attach.pod, result.attach.shell, result.attach.main) == ("bb", "sh", True)
+    assert getattr(run(cluster, "kubectl attach bb"), "attach", None) is None
+    assert kubectl("attach", rc=1) == "error: at least 1 argument is required for attach\n"
+    assert kubectl("attach a b c", rc=1) == \
+        "error: expected POD, TYPE/NAME, or TYPE NAME, (at most 2 arguments) saw 3: [a b c]\n"

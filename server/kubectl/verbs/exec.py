@@ -153,3 +153,54 @@ def exec_(inv: Invocation) -> Result:
     if out.code != 0:
         text += f"command terminated with exit code {out.code}\n"
     return Result(text, out.code)
+
+
+ATTACH_FLAGS = [Flag("container", "c", "str", ""), Flag("stdin", "i"), Flag("tty", "t"), Flag("quiet", "q"),
+                Flag("pod-running-timeout", kind="str")]
+
+
+@command("attach", flags=ATTACH_FLAGS)
+def attach(inv: Invocation) -> Result:
+    """``kubectl attach POD [-c C] [-i] [-t]``: with ``-i``, a session on the container's main
+    process when that process is a shell (``kubectl run -it … sh`` left running, busybox); without,
+    what the process prints from now on — nothing, in a terminal that answers and returns."""
+    from .run import PROMPT_HINT
+
+    f = inv.flags
+    if not inv.args:
+        raise KubectlError("error: at least 1 argument is required for attach")
+    if len(inv.args) > 2:
+        raise KubectlError(f"error: expected POD, TYPE/NAME, or TYPE NAME, (at most 2 arguments) saw "
+                           f"{len(inv.args)}: [{' '.join(inv.args)}]")
+    words = inv.args if len(inv.args) == 1 else [f"{inv.args[0]}/{inv.args[1]}"]
+    pod, note = attachable_pod(inv, words)
+    name, defaulted = pick_container(pod, f.get("container") or "")
+    notes = "" if f.get("quiet") else note + defaulted
+    phase = (pod.get("status") or {}).get("phase")
+    if phase in ("Succeeded", "Failed"):
+        raise KubectlError(f"{notes}error: cannot attach a container in a completed pod; current phase is {phase}")
+    if "running" not in (container_status(pod, name).get("state") or {}):
+        raise KubectlError(f'{notes}error: unable to upgrade connection: container not found ("{name}")')
+    tty = bool(f.get("tty"))
+    warn = ""
+    if tty and not f.get("stdin"):
+        warn = "Unable to use a TTY - input is not a terminal or the right kind of file\n"
+        tty = False
+    shell = _main_shell(inv, pod, name)
+    if f.get("stdin") and shell:
+        hint = "" if f.get("quiet") or not tty else PROMPT_HINT
+        return AttachResult(notes + warn + hint, 0, Attach(pod["metadata"]["namespace"], pod["metadata"]["name"], name,
+                                                           shell=shell, tty=tty, main=True))
+    return Result(notes + warn)
+
+
+def _main_shell(inv: Invocation, pod: Obj, name: str) -> str:
+    """The shell that is the container's main process (its command, or its image's default), if any."""
+    from ...sim.registry import SHELLS
+
+    spec = next(c for c in pod["spec"]["containers"] if c["name"] == name)
+    argv = list(spec.get("command") or []) + list(spec.get("args") or [])
+    if not argv:
+        image = inv.cluster.registry.resolve(spec.get("image") or "")
+        argv = list(image.entrypoint) + list(image.cmd) if image is not None else []
+    return argv[0] if len(argv) == 1 and argv[0] in SHELLS else ""
