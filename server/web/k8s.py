@@ -21,6 +21,7 @@ documents to ``server.sim.discovery`` and ``server.sim.openapi``.
 from __future__ import annotations
 
 import json
+import math
 import threading
 import time
 from collections.abc import Iterator
@@ -99,9 +100,11 @@ def _accepts(group: str) -> bool:
 
 # -- time: the sandbox's virtual now is the wall-clock now of each response --------------------
 def _offset(sandbox: Sandbox) -> float:
-    """Seconds to add to a virtual timestamp to read it on the wall clock (whole seconds, so a
-    timestamp keeps its second-precision form)."""
-    return float(round(time.time() - sandbox.cluster.clock.now()))
+    """Seconds to add to a virtual timestamp to read it on the wall clock: whole seconds (so a
+    timestamp keeps its second-precision form), and the difference of the two clocks' whole
+    seconds, so that the age a client truncates from its own now equals the terminal's
+    ``int(virtual now − t)`` (rounding the difference instead reads a second short half the time)."""
+    return float(math.floor(time.time()) - math.floor(sandbox.cluster.clock.now()))
 
 
 def _fmt(t: float, micro: bool) -> str:
