@@ -1,5 +1,5 @@
-"""``pods/exec`` and ``pods/attach`` of a sandbox's Kubernetes API, over WebSocket, as the real
-``kubectl exec`` / ``kubectl attach`` (v1.32) speak them; ``pods/portforward`` is refused for now.
+"""``pods/exec``, ``pods/attach`` and ``pods/portforward`` of a sandbox's Kubernetes API, over
+WebSocket, as the real ``kubectl exec`` / ``attach`` / ``port-forward`` (v1.32) speak them.
 
 Owns: the routes ``/k8s/<sandbox>/api/v1/namespaces/<ns>/pods/<name>/{exec,attach,portforward}``
 (more specific than ``server.web.k8s``'s catch-all, so Werkzeug picks them), the checks the
@@ -24,15 +24,20 @@ backspace, Ctrl-C, Ctrl-U, Ctrl-D; no echo without a TTY), each line goes throug
 session on the container's main process (``Attach(main=True)``); until it exists the attach ends
 with the engine's refusal as an InternalError (kubectl run -i then falls back to the logs).
 
-``pods/portforward`` is refused (400, before any upgrade). Serving it needs (1) a SPDY/3.1 server
-framing layer over the WebSocket's binary messages (client-go ``TunnelingConnection``: the messages
-are a plain byte stream; subprotocol ``SPDY/3.1+portforward.k8s.io``; SYN_STREAM/SYN_REPLY with
-zlib-compressed header blocks using the SPDY/3 dictionary, DATA with FIN, RST_STREAM, PING echo,
-GOAWAY), two streams per local connection (``streamType`` error then data, ``port``,
-``requestID``), and (2) a journalled sandbox operation that delivers the bytes written to the data
-stream to the pod's port and returns the simulated app's raw answer — a change to
-``server.sandbox`` (another owner's file), because a request to an app writes its log and the
-traffic log and draws from the seeded RNG.
+``pods/portforward``: kubectl 1.32 tunnels SPDY/3.1 through the WebSocket (subprotocol
+``SPDY/3.1+portforward.k8s.io``; client-go ``TunnelingConnection``: binary messages are a plain
+byte stream), which the apiserver (``util/proxy`` tunnelling) hands to the kubelet as a SPDY
+connection. ``PortForward`` is that kubelet end (``cri/streaming/portforward/httpstream.go``) over
+``server.web.spdy``'s framing: each local connection is an error and a data stream paired by
+``requestID``; the pair is the runtime's dial of ``localhost:<port>`` in the pod's network
+namespace (``Sandbox.portforward``: refused gives containerd 1.7's error text on the error stream,
+which kubectl prints before it gives up with "lost connection to pod"); each HTTP/1.x request read
+off the data stream is one journalled ``portforward`` operation, answered by the pod's simulated
+app as from 127.0.0.1, and written back in HTTP/1.1 wire form (keep-alive honoured, chunked when
+the app chunks); the client's end of the data stream or a ``Connection: close`` ends the pair.
+Bytes that are not HTTP are taken and never answered (the simulated apps only speak HTTP); the
+plain SPDY upgrade (kubectl's fallback when the WebSocket upgrade fails) is refused with
+"Upgrade request required".
 
 Transport: simple-websocket's ``Server`` over the WSGI server's socket (Werkzeug in threading
 mode, eventlet's in eventlet mode); once the socket is closed the view returns a response that
@@ -617,8 +622,9 @@ def pod_sandbox_id(uid: str) -> str:
 
 
 def _uuid(hex_id: str) -> str:
+    """A version-4-shaped UUID derived from ``hex_id`` (the CNI plugin names netns ``cni-<uuid4>``)."""
     h = hashlib.sha256(hex_id.encode()).hexdigest()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) % 4]}{h[17:20]}-{h[20:32]}"
 
 
 # -- HTTP/1.x on the forwarded connection ------------------------------------------------------------

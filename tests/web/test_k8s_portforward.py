@@ -270,3 +270,34 @@ def http_client_errors() -> type[Exception]:
     import http.client
 
     return http.client.HTTPException
+
+
+# -- the sandbox's operation -------------------------------------------------------------------------
+def test_each_forwarded_request_is_one_journalled_operation_and_replays_the_same(tmp_path):
+    from server.persist import Journal
+    from server.sandbox import Sandboxes
+
+    path = str(tmp_path / "journal.sqlite3")
+    sandboxes = Sandboxes(Journal(path), {}, seed=7, start=1_767_225_600.0)
+    sb = sandboxes.create()
+    assert sb.run("kubectl run kuard --image=gcr.io/kuar-demo/kuard-amd64:blue")["exitCode"] == 0
+    sb.advance(60)
+    ops = len(list(sb.journal.ops(sb.id)))
+    # only the connect: nothing changes, nothing is journalled; a closed port is refused
+    assert sb.portforward("default", "kuard", 8080) == {}
+    assert sb.portforward("default", "kuard", 81) == {"error": "Connection refused"}
+    assert len(list(sb.journal.ops(sb.id))) == ops
+    req = {"method": "GET", "path": "/healthy", "host": "127.0.0.1:9000", "userAgent": "curl/8.11.1"}
+    answers = [sb.portforward("default", "kuard", 8080, req) for _ in range(3)]
+    assert [a["status"] for a in answers] == [200, 200, 200] and answers[0]["body"] == "ok"
+    assert len(list(sb.journal.ops(sb.id))) == ops + 3
+    logs = sb.run("kubectl logs kuard")["output"]
+    served = [line for line in logs.splitlines() if line.endswith(" GET /healthy")]
+    assert len(served) == 3 and all(" 127.0.0.1:" in line for line in served)  # each with a random port
+    traffic = [r for r in sb.traffic_since(None) if r["target"] == "localhost:8080/healthy"]
+    assert len(traffic) == 3 and all(r["pod"] == "kuard" and r["status"] == 200 for r in traffic)
+    # a server that starts afresh replays the journal: the same log lines, the same traffic
+    again = Sandboxes(Journal(path), {}).get(sb.id)
+    assert again is not None and again is not sb
+    assert again.run("kubectl logs kuard")["output"] == logs
+    assert [r["target"] for r in again.traffic_since(None)] == [r["target"] for r in sb.traffic_since(None)]
