@@ -451,6 +451,8 @@ def _handled(ws: simple_websocket.Server) -> Response:
 #: what the apiserver's tunnelling handler accepts (client-go ``NewSPDYOverWebsocketDialer``: the
 #: prefix ``SPDY/3.1+`` before the kubelet's ``portforward.k8s.io``)
 PORTFORWARD_PROTOCOLS = ["SPDY/3.1+portforward.k8s.io"]
+#: the longest request head looked for before the bytes are taken as not HTTP
+MAX_HEAD = 64 * 1024
 #: the most one DATA frame carries from here (spdystream's reads are 32 KiB at most)
 DATA_CHUNK = 32 * 1024
 
@@ -511,7 +513,7 @@ class PortForward:
             pair = self.by_stream.get(frame.stream_id)
             if pair is None or frame.stream_id != pair.data:
                 return  # the error stream's end (the client never writes to it), or a stream gone
-            if pair.state in ("open", "garbled"):
+            if pair.state == "open":
                 pair.buf += frame.data
                 self.answer(pair)
             if frame.fin and pair.state != "closed":
@@ -642,7 +644,8 @@ def parse_http_request(buf: bytes) -> tuple[dict, int, bool] | str | None:
         if len(parts) != 3 or not parts[0].isalpha() or not parts[2].startswith(b"HTTP/1."):
             return "garbled"
     if end < 0:
-        return None
+        # a request head longer than any server reads (nginx: 1 KiB, then 4 x 8 KiB buffers) is no request
+        return "garbled" if len(buf) > MAX_HEAD else None
     lines = buf[:end].decode("latin-1").replace("\r\n", "\n").split("\n")
     method, target, version = lines[0].split(" ")
     headers: dict[str, str] = {}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 import struct
 import subprocess
 import threading
@@ -181,12 +182,12 @@ class Forward:
         self.proc.stderr.close()
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
+@pytest.fixture(scope="module", params=["eventlet", "threading"])
+def lab(request, tmp_path_factory):
     if KUBECTL is None:
         pytest.skip("no kubectl v1.32 (looked for " + ", ".join(str(p) for p in KUBECTL_CANDIDATES) + ")")
-    tmp = tmp_path_factory.mktemp("portforward")
-    with running_server(tmp, mode="eventlet") as (port, _log):
+    tmp = tmp_path_factory.mktemp(f"portforward-{request.param}")
+    with running_server(tmp, mode=request.param) as (port, _log):
         yield Lab(port, tmp)
 
 
@@ -240,6 +241,25 @@ def test_the_app_logs_each_request_from_localhost_and_a_new_connection_works_too
                for line in new)
     # kubectl says what it forwarded, once per connection
     assert sum("Handling connection for" in line for line in f.out) >= 2
+
+
+@needs_kubectl
+def test_requests_kept_alive_on_one_connection_are_answered_in_order(lab, forward):
+    f = forward("pod/web", 80)
+    with socket.create_connection(("127.0.0.1", f.local), timeout=WAIT) as conn:
+        # two pipelined requests in one write; the second asks the server to close afterwards
+        conn.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                     b"GET /missing HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        received = b""
+        while chunk := conn.recv(65536):  # until nginx closes the connection
+            received += chunk
+    first, _, rest = received.partition(b"\r\n\r\n")
+    assert first.startswith(b"HTTP/1.1 200 OK\r\nServer: nginx/") and b"\r\nConnection: keep-alive" in first
+    length = int(first.split(b"Content-Length: ")[1].split(b"\r\n")[0])
+    body, second = rest[:length], rest[length:]
+    assert b"<title>Welcome to nginx!</title>" in body
+    assert second.startswith(b"HTTP/1.1 404 Not Found\r\n") and b"\r\nConnection: close\r\n" in second
+    assert second.endswith(b"</html>\r\n")
 
 
 @needs_kubectl
