@@ -6,6 +6,7 @@ from . import (
     delete,  # noqa: F401
     describe,  # noqa: F401
     exec,  # noqa: F401
+    explain,  # noqa: F401
     expose,  # noqa: F401
     get,  # noqa: F401
     info,  # noqa: F401
