@@ -25,7 +25,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +33,7 @@ import yaml
 from .kubectl import printers
 from .kubectl.parse import KubectlError
 from .kubectl.resolve import parse_selector
+from .sim import fields
 from .sim.api import ApiError, not_found
 from .sim.resources import RESOURCES, Resource
 from .sim.store import Obj, deep_copy, matches_selector
@@ -56,20 +56,6 @@ SUBRESOURCES: dict[str, tuple[str, ...]] = {
 }
 #: kinds whose registry returns the deleted object rather than a Status (``ReturnDeletedObject``)
 RETURNS_DELETED = frozenset({"Pod", "Service", "Namespace", "Node"})
-#: the field labels each kind's field selectors accept besides metadata.name/namespace
-#: (``AddFieldLabelConversionFunc`` / the registries' ``GetAttrs``)
-FIELD_LABELS: dict[str, tuple[str, ...]] = {
-    "Pod": ("spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName",
-            "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName"),
-    "Event": ("involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid",
-              "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath",
-              "reason", "reportingComponent", "source", "type"),
-    "Node": ("spec.unschedulable",),
-    "Namespace": ("status.phase",),
-    "Secret": ("type",),
-    "ReplicaSet": ("status.replicas",),
-    "Job": ("status.successful",),
-}
 JSON = "application/json"
 TABLE_GROUP = "meta.k8s.io"
 DEFAULT_LIMIT_MAX = 500
@@ -205,46 +191,18 @@ def label_selector(req: Request) -> dict | None:
         raise bad_request(f"unable to parse requirement: {e.message.removeprefix('error: unable to parse requirement: ')}") from None
 
 
-_FIELD_REQ = re.compile(r"^([A-Za-z0-9_.\-/]+)\s*(==|=|!=)\s*(.*)$")
+def field_selector(req: Request) -> list[fields.Requirement]:
+    """``fieldSelector`` as requirements, refused (400) for labels the kind does not support."""
+    try:
+        return fields.parse(req.query.get("fieldSelector") or "", req.resource.kind)
+    except fields.FieldSelectorError as e:
+        raise bad_request(str(e)) from None
 
 
-def field_selector(req: Request) -> list[tuple[str, bool, str]]:
-    """``fieldSelector`` as (field, equal?, value), refused for labels the kind does not support."""
-    text = req.query.get("fieldSelector") or ""
-    out = []
-    for part in filter(None, (p.strip() for p in text.split(","))):
-        m = _FIELD_REQ.match(part)
-        if not m:
-            raise bad_request(f"invalid selector: '{text}'; can't understand '{part}'")
-        label, op, value = m.groups()
-        if label not in ("metadata.name", "metadata.namespace", *FIELD_LABELS.get(req.resource.kind, ())):
-            raise bad_request(f'field label not supported: {label}')
-        out.append((label, op != "!=", value))
-    return out
-
-
-def field_value(obj: Obj, label: str) -> str:
-    """The value a field label reads (``source`` is an Event's ``source.component``; booleans as Go
-    prints them; missing fields as "")."""
-    path = "source.component" if (label == "source" and obj.get("kind") == "Event") else label
-    cur: Any = obj
-    for part in path.split("."):
-        cur = cur.get(part) if isinstance(cur, dict) else None
-    if cur is None:
-        return "false" if label in ("spec.unschedulable", "spec.hostNetwork") else ""
-    if isinstance(cur, bool):
-        return "true" if cur else "false"
-    return str(cur)
-
-
-def selects(obj: Obj, labels: dict | None, fields: list[tuple[str, bool, str]]) -> bool:
+def selects(obj: Obj, labels: dict | None, reqs: list[fields.Requirement]) -> bool:
     if labels is not None and not matches_selector(obj["metadata"].get("labels"), labels):
         return False
-    return all((field_value(obj, f) == v) == eq for f, eq, v in fields)
-
-
-def _name_of_field(fields: list[tuple[str, bool, str]]) -> str | None:
-    return next((v for f, eq, v in fields if f == "metadata.name" and eq), None)
+    return fields.matches(obj, reqs)
 
 
 # -- reads -----------------------------------------------------------------------------------
@@ -284,17 +242,17 @@ def list_objects(cluster: Cluster, req: Request) -> tuple[list[Obj], dict]:
     """The objects a list selects (stored, read-only) and the list's metadata (resourceVersion,
     ``continue`` and ``remainingItemCount`` when ``limit`` cut it)."""
     labels = label_selector(req)
-    fields = field_selector(req)
+    reqs = field_selector(req)
     r = req.resource
     ns = req.namespace if r.namespaced and req.namespace else None
-    node = next((v for f, eq, v in fields if f == "spec.nodeName" and eq), None) if r.kind == "Pod" else None
-    name = _name_of_field(fields)
+    node = fields.equal_to(reqs, "spec.nodeName") if r.kind == "Pod" else None
+    name = fields.equal_to(reqs, "metadata.name")
     if name is not None and (ns is not None or not r.namespaced):
         one = cluster.store.peek(r.kind, ns or "", name)
         candidates = [one] if one is not None else []
     else:
         candidates = cluster.store.scan(r.kind, ns, selector=labels, node=node or None)
-    objs = [o for o in candidates if selects(o, labels, fields)]
+    objs = [o for o in candidates if selects(o, labels, reqs)]
     meta: dict = {"resourceVersion": str(cluster.store.rv)}
     start = req.query.get("continue") or ""
     if start:
@@ -429,17 +387,17 @@ def log_lines(cluster: Cluster, req: Request, pod: Obj) -> list[str]:
 def watch_filter(req: Request):  # noqa: ANN201 — a predicate over stored objects
     """What a watch request selects: kind, namespace, name, labels, fields (validated now)."""
     labels = label_selector(req)
-    fields = field_selector(req)
+    reqs = field_selector(req)
     r = req.resource
     if req.name:
-        fields = [*fields, ("metadata.name", True, req.name)]
+        reqs = [*reqs, ("metadata.name", True, req.name)]
 
     def match(obj: Obj) -> bool:
         if obj.get("kind") != r.kind:
             return False
         if r.namespaced and req.namespace and obj["metadata"].get("namespace") != req.namespace:
             return False
-        return selects(obj, labels, fields)
+        return selects(obj, labels, reqs)
 
     return match
 

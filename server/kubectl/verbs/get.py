@@ -17,9 +17,7 @@ Hands off: resource words and selectors to ``resolve``; every cell and encoding 
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
+from ...sim import fields
 from ...sim.store import Obj, deep_copy
 from .. import printers, resolve
 from ..parse import Flag, Invocation, KubectlError, Result, command
@@ -50,30 +48,6 @@ NO_RESOURCE = ('You must specify the type of resource to get. Use "kubectl api-r
                "of supported resources.\n\nerror: Required resource not specified.\n"
                'Use "kubectl explain <resource>" for a detailed description of that resource '
                "(e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples")
-
-
-def _field_value(obj: Obj, path: str) -> str:
-    cur: Any = obj
-    for part in path.split("."):
-        if not isinstance(cur, dict):
-            return ""
-        cur = cur.get(part)
-    if cur is None:
-        return ""
-    if isinstance(cur, bool):
-        return "true" if cur else "false"
-    return str(cur)
-
-
-def _field_filter(text: str) -> list[tuple[str, bool, str]]:
-    """``--field-selector`` as (path, equal?, value) requirements."""
-    out = []
-    for req in filter(None, (p.strip() for p in text.split(","))):
-        m = re.fullmatch(r"([A-Za-z0-9_.]+)\s*(==|=|!=)\s*(.*)", req)
-        if not m:
-            raise KubectlError(f'Error from server (BadRequest): invalid selector: \'{text}\'; can\'t understand \'{req}\'')
-        out.append((m.group(1), m.group(2) != "!=", m.group(3)))
-    return out
 
 
 def _shown(obj: Obj, inv: Invocation) -> Obj:
@@ -117,7 +91,7 @@ def collect(inv: Invocation) -> tuple[list[tuple[resolve.Target, list[Obj]]], li
     if not targets:
         raise KubectlError(NO_RESOURCE)
     selector = inv.flags.get("selector") or None
-    fields = _field_filter(inv.flags.get("field-selector") or "")
+    field_text = inv.flags.get("field-selector") or ""
     errors: list[str] = []
     named = any(t.names for t in targets)
     groups = []
@@ -135,18 +109,21 @@ def collect(inv: Invocation) -> tuple[list[tuple[resolve.Target, list[Obj]]], li
                         errors.append(f"Error from server ({err.reason}): {err.message}")
                 else:
                     objs.append(obj)
-        else:
-            try:
+        try:
+            # the apiserver checks the selectors of a list, and of a get by name too (kubectl lists
+            # with metadata.name then)
+            reqs = fields.parse(field_text, t.resource.kind)
+            if not t.names:
                 objs = resolve.list_objects(cluster, t.resource, namespace, selector)
-            except KubectlError as e:
-                # the apiserver refuses the selector; kubectl words the failed list (EnhanceListError)
-                r = t.resource
-                raise KubectlError(
-                    f'Error from server (BadRequest): Unable to find "{r.group}/{r.version}, Resource={r.plural}" '
-                    f'that match label selector "{selector or ""}", field selector '
-                    f'"{inv.flags.get("field-selector") or ""}": {e.message.removeprefix("error: ")}') from e
-        if fields:
-            objs = [o for o in objs if all((_field_value(o, p) == v) == eq for p, eq, v in fields)]
+        except (KubectlError, fields.FieldSelectorError) as e:
+            # the apiserver refuses the selector; kubectl words the failed list (EnhanceListError)
+            r = t.resource
+            reason = e.message.removeprefix("error: ") if isinstance(e, KubectlError) else str(e)
+            raise KubectlError(
+                f'Error from server (BadRequest): Unable to find "{r.group}/{r.version}, Resource={r.plural}" '
+                f'that match label selector "{selector or ""}", field selector "{field_text}": {reason}') from e
+        if reqs:
+            objs = [o for o in objs if fields.matches(o, reqs)]
         if inv.flags.get("sort-by"):
             try:
                 objs = printers.sort_by(objs, inv.flags["sort-by"])
