@@ -17,16 +17,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..sim.api import not_found
-from ..sim.resources import BY_KIND, RESOURCES, Resource, lookup
+from ..sim.discovery import resources_in_category
+from ..sim.resources import RESOURCES, Resource, lookup
 from ..sim.store import Obj, matches_selector
 from .parse import KubectlError
 
 if TYPE_CHECKING:
     from ..sim.cluster import Cluster
 
-#: what ``kubectl get all`` expands to (the "all" category), in kubectl's order; kinds the
-#: simulator does not serve yet are skipped.
-ALL_CATEGORY = ("Pod", "Service", "DaemonSet", "Deployment", "ReplicaSet", "StatefulSet", "Job", "CronJob")
 
 
 @dataclass
@@ -60,7 +58,8 @@ def expand_types(word: str) -> list[Resource]:
         if not part:
             continue
         if part.lower() == "all":
-            out.extend(BY_KIND[k] for k in ALL_CATEGORY if k in BY_KIND)
+            # the "all" category as discovery lists it, in its order (kubectl's category expander)
+            out.extend(resources_in_category("all"))
         else:
             out.append(resource_type(part))
     seen: list[Resource] = []
