@@ -82,9 +82,44 @@ def test_recursive_lists_every_nested_field_once_indented(kubectl) -> None:
                         "  port\t<integer> -required-\n  protocol\t<string>\n  targetPort\t<IntOrString>\n\n")
 
 
-def test_plaintext_openapiv2_is_refused_plainly(kubectl) -> None:
-    out = kubectl("explain pods --output=plaintext-openapiv2", rc=1)
-    assert out.startswith("error: --output=plaintext-openapiv2 is not supported")
+def test_plaintext_openapiv2_prints_the_older_layout(kubectl) -> None:
+    # pkg/explain's modelPrinter: KIND/VERSION in its own spacing, RESOURCE for a field that leads to
+    # an object (with the type the array/reference chain gives it), the field's description then the
+    # referred type's, one blank line apart, and the fields indented by 3, their descriptions by 5
+    out = kubectl("explain pods.spec.containers.ports --output=plaintext-openapiv2")
+    assert out.startswith("KIND:     Pod\nVERSION:  v1\n\nRESOURCE: ports <[]Object>\n\nDESCRIPTION:\n"
+                          "     List of ports to expose from the container.")
+    assert "\n\n     ContainerPort represents a network port in a single container.\n\nFIELDS:\n" in out
+    assert "\n   containerPort\t<integer> -required-\n     Number of port to expose on the pod's IP address." in out
+    assert all(len(line) <= 80 or " " not in line.strip() for line in out.splitlines())
+    deploy = kubectl("explain deployments --output=plaintext-openapiv2")
+    assert deploy.startswith("KIND:     Deployment\nVERSION:  apps/v1\n\nDESCRIPTION:\n")
+
+
+def test_plaintext_openapiv2_fields_leaves_and_errors(kubectl) -> None:
+    out = kubectl("explain deploy.spec.strategy --recursive --output=plaintext-openapiv2")
+    # the recursive printer indents each level by 3; IntOrString is a string to the v2 document
+    assert out.endswith("FIELDS:\n   rollingUpdate\t<Object>\n      maxSurge\t<string>\n"
+                        "      maxUnavailable\t<string>\n   type\t<string>\n")
+    labels = kubectl("explain pods.metadata.labels --output=plaintext-openapiv2")
+    assert labels.startswith("KIND:     Pod\nVERSION:  v1\n\nFIELD:    labels <map[string]string>\n\nDESCRIPTION:\n")
+    # fieldLookup stops at a primitive, whatever path is left, and names it by the last word
+    assert kubectl("explain pods.spec.containers.name.foo --output=plaintext-openapiv2").startswith(
+        "KIND:     Pod\nVERSION:  v1\n\nFIELD:    foo <string>\n")
+    # errors come before anything is printed
+    assert kubectl("explain pods.foo --output=plaintext-openapiv2", rc=1) == 'error: field "foo" does not exist\n'
+    assert kubectl("explain deploy --api-version=v1 --output=plaintext-openapiv2", rc=1) == (
+        'error: couldn\'t find resource for "/v1, Kind=Deployment"\n')
+
+
+def test_the_older_formatter_wraps_words_and_keeps_blocks() -> None:
+    from server.kubectl.verbs.explain import _wrap_lines
+
+    text = "One two three four five six.\nSeven eight.\n\nNotes:\nfirst line\n- a dash item\n    code  kept as is"
+    assert _wrap_lines(text, 14) == ["One two three", "four five six.", "Seven eight.", "", "Notes:", "first line",
+                                     "- a dash item", "    code  kept as is"]
+    assert _wrap_lines("tiny https://a-very-long-url.example/that/does/not/fit end", 10) == [
+        "tiny", "https://a-very-long-url.example/that/does/not/fit", "end"]
 
 
 @pytest.mark.skipif(not Path(REAL_KUBECTL).is_file(), reason="the real kubectl v1.32 is not installed")
