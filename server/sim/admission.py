@@ -27,6 +27,7 @@ Hands off: defaulting to ``defaults``; storage to ``api``/``store``.
 from __future__ import annotations
 
 import re
+import threading
 import uuid
 from datetime import datetime
 from functools import cache
@@ -420,11 +421,18 @@ def _compile_struct(api_version: str, name: str, raw: dict[str, Any]) -> _Type:
     return t
 
 
+#: compiling publishes structs before their fields are filled: one compilation at a time, so that
+#: no request sees a half-compiled struct (the cache below answers without it once compiled)
+_COMPILE_LOCK = threading.Lock()
+
+
 @cache
 def _kind_type(api_version: str, kind: str) -> _Type | None:
-    raw = openapi.resource_schema_doc(api_version, kind)
-    name = openapi.definition_name(api_version, kind)
-    return None if raw is None or name is None else _compile_struct(api_version, name, raw)
+    """The compiled schema of a kind, from the v3 document of its group-version."""
+    with _COMPILE_LOCK:
+        raw = openapi.resource_schema_doc(api_version, kind)
+        name = openapi.definition_name(api_version, kind)
+        return None if raw is None or name is None else _compile_struct(api_version, name, raw)
 
 
 def _json_kind(v: Any) -> str:
