@@ -1,0 +1,535 @@
+"""Kubernetes protobuf request bodies (``application/vnd.kubernetes.protobuf``) as Kubernetes JSON.
+
+kubectl v1.32's ``create deployment|configmap|secret|namespace|service|job|cronjob|…`` generators
+write through typed client-go clients, which send protobuf. The sandbox's apiserver speaks JSON, so
+the web layer turns such a body into the JSON text the same client would have sent, before it
+reaches ``Sandbox.rest`` (so the journal holds JSON only).
+
+The wire format (k8s.io/apimachinery ``runtime/serializer/protobuf/protobuf.go``): the 4-byte magic
+``k8s\\x00``, then a ``runtime.Unknown`` message: ``typeMeta`` (1: ``apiVersion`` 1, ``kind`` 2),
+``raw`` (2: the object's own message), ``contentEncoding`` (3), ``contentType`` (4). The object is
+encoded by gogo-protobuf per the ``generated.proto`` files of k8s.io/api and k8s.io/apimachinery.
+
+Schema: those ``generated.proto`` files, read by the small proto2 parser below (``parse_proto``:
+``syntax``/``package``/``import``/``option`` lines, ``message`` blocks, nested messages,
+``optional``/``repeated`` fields, ``map<k, v>``, type references by local or full name). It is
+hand-written because the project needs no protoc, no generated code and no protobuf dependency:
+only decoding, of a dozen files whose grammar is this narrow subset. The files are looked up in
+``proto_dir()``: ``$KUBEPLAY_K8S_PROTO`` if set, else ``server/web/proto/`` (see its README for which
+files, from which tags, and why they may be absent). Without them ``available()`` is False and a
+protobuf body is refused as before (415).
+
+JSON shape (``decode``): field names as in the .proto (they are the Go JSON names); int32/int64/
+uint64 as ints, bools, ``bytes`` as base64 (Go's ``[]byte`` JSON); maps from their key/value entry
+messages; and the types whose JSON is not their message:
+
+- meta/v1 ``Time`` → RFC 3339 seconds (``2006-01-02T15:04:05Z``), ``MicroTime`` with 6 fractional
+  digits; an empty one (gogo writes a zero Time as zero bytes) is ``null``, as Go's JSON writes it.
+- ``resource.Quantity`` → its ``string``; ``intstr.IntOrString`` → ``intVal`` or ``strVal`` by ``type``;
+  ``runtime.RawExtension`` and meta/v1 ``FieldsV1`` → the JSON their ``raw`` holds; meta/v1 ``Duration``
+  → Go's ``time.Duration.String()``; a message that wraps a Go slice type (``+protobuf.nullable=true``
+  with only ``repeated … items = 1``: ``ExtraValue``, ``Verbs``) → the list.
+
+Zero values. gogo marshals every non-pointer field, zero or not (``12 00`` for an empty
+``generateName``), and pointer fields only when non-nil; Go's JSON omits zero ``omitempty`` scalars,
+keeps non-``omitempty`` ones, writes non-pointer structs always (``"resources": {}``, ``"status": {}``,
+``"creationTimestamp": null``), and omits empty ``omitempty`` slices and maps. The rule here, checked
+against ``kubectl create … --dry-run=client -o json`` (the same Go object JSON-encoded) for every
+generator in tests/web/test_k8s_protobuf.py:
+
+- a nested message present on the wire is kept (a non-pointer struct is always there, as in JSON; a
+  pointer one only when set, as in JSON); repeated fields and maps appear only when non-empty, as
+  ``omitempty`` JSON has them (a non-``omitempty`` nil slice, JSON ``null``, is left out: the same
+  value to the apiserver).
+- a scalar whose value is non-zero is kept.
+- a zero scalar (``""``, ``0``, ``false``) is kept when the field is ``required`` in the v1.32 OpenAPI
+  definition of its message (kube-openapi marks exactly the fields with neither ``omitempty`` nor
+  ``+optional`` required, so this is the non-``omitempty`` test: Container ``name``, ServicePort
+  ``port``), and dropped otherwise.
+
+What the wire cannot tell apart: a *pointer* scalar explicitly set to its zero (``--replicas=0``,
+``enableServiceLinks: false``) from a non-pointer zero, since both are a present zero. Dropping it is
+harmless where the apiserver's default is that zero (``suspend``, ``automountServiceAccountToken``),
+and wrong where the default is something else. So ``POINTER_ZEROS`` lists the pointer scalars (from
+the Go types of k8s.io/api v0.32.5, types.go) whose default is *not* their zero: a present zero of
+those is kept. Other explicit pointer zeros read as unset; their default then equals the zero.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import gzip
+import json
+import os
+import re
+import struct
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+MAGIC = b"k8s\x00"
+CONTENT_TYPE = "application/vnd.kubernetes.protobuf"
+
+_META = "k8s.io.apimachinery.pkg.apis.meta.v1."
+_TIME, _MICRO, _DURATION, _FIELDS = _META + "Time", _META + "MicroTime", _META + "Duration", _META + "FieldsV1"
+_QUANTITY = "k8s.io.apimachinery.pkg.api.resource.Quantity"
+_INTSTR = "k8s.io.apimachinery.pkg.util.intstr.IntOrString"
+_RAW_EXT = "k8s.io.apimachinery.pkg.runtime.RawExtension"
+_UNKNOWN = "k8s.io.apimachinery.pkg.runtime.Unknown"
+
+#: pointer scalars whose apiserver default is not their zero value (see the module docstring), as
+#: ``<message full name>.<field>``: an explicit zero of these survives decoding.
+POINTER_ZEROS: frozenset[str] = frozenset({
+    "k8s.io.api.apps.v1.DeploymentSpec.replicas",
+    "k8s.io.api.apps.v1.DeploymentSpec.revisionHistoryLimit",
+    "k8s.io.api.apps.v1.DeploymentSpec.progressDeadlineSeconds",
+    "k8s.io.api.apps.v1.ReplicaSetSpec.replicas",
+    "k8s.io.api.apps.v1.StatefulSetSpec.replicas",
+    "k8s.io.api.apps.v1.StatefulSetSpec.revisionHistoryLimit",
+    "k8s.io.api.apps.v1.DaemonSetSpec.revisionHistoryLimit",
+    "k8s.io.api.batch.v1.JobSpec.parallelism",
+    "k8s.io.api.batch.v1.JobSpec.completions",
+    "k8s.io.api.batch.v1.JobSpec.backoffLimit",
+    "k8s.io.api.batch.v1.CronJobSpec.successfulJobsHistoryLimit",
+    "k8s.io.api.batch.v1.CronJobSpec.failedJobsHistoryLimit",
+    "k8s.io.api.core.v1.PodSpec.terminationGracePeriodSeconds",
+    "k8s.io.api.core.v1.PodSpec.enableServiceLinks",
+    "k8s.io.api.core.v1.ServiceSpec.allocateLoadBalancerNodePorts",
+    "k8s.io.api.core.v1.ReplicationControllerSpec.replicas",
+    "k8s.io.api.autoscaling.v1.HorizontalPodAutoscalerSpec.minReplicas",
+    "k8s.io.api.authentication.v1.TokenRequestSpec.expirationSeconds",
+})
+
+_SCALARS = {"double", "float", "int32", "int64", "uint32", "uint64", "sint32", "sint64", "fixed32",
+            "fixed64", "sfixed32", "sfixed64", "bool", "string", "bytes"}
+
+
+class ProtobufError(ValueError):
+    """A body that is not a Kubernetes protobuf message; the text is the apiserver's base error."""
+
+
+# -- the .proto parser -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Field:
+    name: str
+    number: int
+    type: str  # a scalar name or a message's full name (resolved)
+    repeated: bool = False
+    map_key: str = ""  # a map<k, v> field: type is the value type
+
+
+@dataclass
+class Message:
+    full_name: str
+    fields: dict[int, Field] = field(default_factory=dict)
+    comment: str = ""
+
+
+@dataclass
+class ProtoFile:
+    package: str
+    imports: list[str]
+    messages: list[Message]
+    #: unresolved type names per message, resolved by ``Registry``
+    refs: dict[str, dict[int, tuple[str, str, bool, str]]] = field(default_factory=dict)
+
+
+_TOKEN = re.compile(r'//[^\n]*|/\*.*?\*/|"[^"]*"|[A-Za-z0-9_.]+|[{}<>=;,\[\]()]', re.S)
+
+
+def parse_proto(text: str) -> ProtoFile:
+    """The messages of a proto2 ``generated.proto`` (the subset go-to-protobuf writes)."""
+    tokens = _TOKEN.findall(text)
+    out = ProtoFile("", [], [])
+    scope: list[str] = []  # message names, outermost first
+    stack: list[Message] = []
+    comment: list[str] = []
+    i = 0
+
+    def take(n: int = 1) -> list[str]:
+        nonlocal i
+        got = tokens[i:i + n]
+        i += n
+        return got
+
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.startswith("//") or tok.startswith("/*"):
+            comment.append(tok)
+            i += 1
+            continue
+        if tok in ("syntax", "option"):
+            while tokens[i] != ";":
+                i += 1
+            i += 1
+        elif tok == "package":
+            out.package = tokens[i + 1]
+            i += 3
+        elif tok == "import":
+            out.imports.append(tokens[i + 1].strip('"'))
+            i += 3
+        elif tok == "message":
+            _, name, brace = take(3)
+            if brace != "{":
+                raise ValueError(f"message {name}: expected {{")
+            scope.append(name)
+            msg = Message(".".join([out.package, *scope]), comment="\n".join(comment))
+            out.messages.append(msg)
+            out.refs[msg.full_name] = {}
+            stack.append(msg)
+        elif tok == "}":
+            stack.pop()
+            scope.pop()
+            i += 1
+        elif tok in ("optional", "repeated", "required"):
+            label, type_, name, eq, number = take(5)
+            if eq != "=":
+                raise ValueError(f"field {name}: expected =")
+            i = _skip_options(tokens, i)
+            stack[-1].fields[int(number)] = Field(name, int(number), "", label == "repeated")
+            out.refs[stack[-1].full_name][int(number)] = (type_, name, label == "repeated", "")
+        elif tok == "map":
+            _, _, key, _, value, _, name, _, number = take(9)
+            i = _skip_options(tokens, i)
+            stack[-1].fields[int(number)] = Field(name, int(number), "", True, key)
+            out.refs[stack[-1].full_name][int(number)] = (value, name, True, key)
+        else:
+            raise ValueError(f"unexpected {tok!r} in proto file")
+        if not tok.startswith("/"):
+            comment = []
+    return out
+
+
+def _skip_options(tokens: list[str], i: int) -> int:
+    while tokens[i] != ";":  # [packed = true] and the like
+        i += 1
+    return i + 1
+
+
+class Registry:
+    """Every message of a set of parsed files, their type references resolved as protoc does:
+    a leading dot is a full name; else the innermost enclosing scope outwards."""
+
+    def __init__(self, files: list[ProtoFile]) -> None:
+        self.messages: dict[str, Message] = {m.full_name: m for f in files for m in f.messages}
+        for f in files:
+            for full, refs in f.refs.items():
+                msg = self.messages[full]
+                for number, (type_, name, repeated, key) in refs.items():
+                    msg.fields[number] = Field(name, number, self._resolve(type_, full), repeated, key)
+
+    def _resolve(self, type_: str, within: str) -> str:
+        if type_ in _SCALARS:
+            return type_
+        if type_.startswith("."):
+            found = type_[1:]
+        else:
+            parts = within.split(".")
+            found = ""
+            while parts:
+                candidate = ".".join([*parts, type_])
+                if candidate in self.messages:
+                    found = candidate
+                    break
+                parts.pop()
+        if found not in self.messages:
+            raise ValueError(f"unknown type {type_} in {within}")
+        return found
+
+
+def proto_dir() -> Path:
+    env = os.environ.get("KUBEPLAY_K8S_PROTO")
+    return Path(env) if env else Path(__file__).parent / "proto"
+
+
+@cache
+def registry() -> Registry | None:
+    """The schema of every ``generated.proto(.gz)`` under ``proto_dir()``; None when there are none."""
+    paths = sorted(proto_dir().rglob("generated.proto*"))
+    files = []
+    for p in paths:
+        data = p.read_bytes()
+        files.append(parse_proto((gzip.decompress(data) if p.suffix == ".gz" else data).decode()))
+    return Registry(files) if files else None
+
+
+def available() -> bool:
+    return registry() is not None
+
+
+# -- the wire ----------------------------------------------------------------------------------
+def _varint(b: bytes, i: int) -> tuple[int, int]:
+    result = shift = 0
+    while True:
+        if i >= len(b):
+            raise ProtobufError("unexpected EOF")
+        c = b[i]
+        i += 1
+        result |= (c & 0x7F) << shift
+        if c < 0x80:
+            return result, i
+        shift += 7
+        if shift >= 70:
+            raise ProtobufError("proto: integer overflow")
+
+
+def _fields(b: bytes) -> list[tuple[int, int, Any]]:
+    """(number, wire type, value) in wire order: ints for varint/fixed, bytes for length-delimited."""
+    out = []
+    i = 0
+    while i < len(b):
+        key, i = _varint(b, i)
+        number, wire = key >> 3, key & 7
+        if number <= 0:
+            raise ProtobufError(f"proto: illegal tag {number} (wire type {wire})")
+        if wire == 0:
+            value, i = _varint(b, i)
+        elif wire == 1:
+            if i + 8 > len(b):
+                raise ProtobufError("unexpected EOF")
+            value, i = int.from_bytes(b[i:i + 8], "little"), i + 8
+        elif wire == 2:
+            n, i = _varint(b, i)
+            if i + n > len(b):
+                raise ProtobufError("unexpected EOF")
+            value, i = b[i:i + n], i + n
+        elif wire == 5:
+            if i + 4 > len(b):
+                raise ProtobufError("unexpected EOF")
+            value, i = int.from_bytes(b[i:i + 4], "little"), i + 4
+        else:
+            raise ProtobufError(f"proto: illegal wireType {wire}")
+        out.append((number, wire, value))
+    return out
+
+
+def _signed(v: int, bits: int) -> int:
+    v &= (1 << bits) - 1
+    return v - (1 << bits) if v >> (bits - 1) else v
+
+
+def _scalar(type_: str, wire: int, v: Any) -> Any:
+    if type_ == "string":
+        try:
+            return v.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ProtobufError("proto: invalid UTF-8 in string field") from None
+    if type_ == "bytes":
+        return base64.b64encode(v).decode()
+    if type_ == "bool":
+        return v != 0
+    if type_ in ("int32", "sfixed32"):
+        return _signed(v, 32)
+    if type_ in ("int64", "sfixed64"):
+        return _signed(v, 64)
+    if type_ in ("uint32", "fixed32", "uint64", "fixed64"):
+        return v
+    if type_ in ("sint32", "sint64"):
+        return (v >> 1) ^ -(v & 1)
+    if type_ == "double":
+        return struct.unpack("<d", v.to_bytes(8, "little"))[0]
+    if type_ == "float":
+        return struct.unpack("<f", v.to_bytes(4, "little"))[0]
+    raise ProtobufError(f"unknown scalar {type_}")
+
+
+_WIRE = {"double": 1, "fixed64": 1, "sfixed64": 1, "float": 5, "fixed32": 5, "sfixed32": 5,
+         "string": 2, "bytes": 2}
+
+
+def _scalar_values(f: Field, wire: int, v: Any) -> list[Any]:
+    """One wire occurrence of a scalar field: a packed run of numbers is several values."""
+    want = _WIRE.get(f.type, 0)
+    if wire == want:
+        return [_scalar(f.type, wire, v)]
+    if wire == 2 and f.repeated:  # packed
+        out, i = [], 0
+        while i < len(v):
+            if want == 0:
+                n, i = _varint(v, i)
+            else:
+                size = 8 if want == 1 else 4
+                n, i = int.from_bytes(v[i:i + size], "little"), i + size
+            out.append(_scalar(f.type, want, n))
+        return out
+    raise ProtobufError(f"proto: wrong wireType = {wire} for field {f.name}")
+
+
+def _is_zero(v: Any) -> bool:
+    return v in ("", 0, False) and v is not None
+
+
+@cache
+def _required(full_name: str) -> frozenset[str]:
+    from ..sim import openapi
+
+    d = openapi._v2()["definitions"].get("io.k8s." + full_name.removeprefix("k8s.io."), {})  # noqa: SLF001
+    return frozenset(d.get("required", ()))
+
+
+def _slice_wrapper(msg: Message) -> bool:
+    only = msg.fields.get(1)
+    return (len(msg.fields) == 1 and only is not None and only.name == "items" and only.repeated
+            and "+protobuf.nullable=true" in msg.comment)
+
+
+def _go_duration(ns: int) -> str:
+    """Go's ``time.Duration.String()``."""
+    if ns == 0:
+        return "0s"
+    sign, u = ("-", -ns) if ns < 0 else ("", ns)
+    if u < 1_000_000_000:
+        for unit, scale in (("ns", 1), ("µs", 1_000), ("ms", 1_000_000)):
+            if u < scale * 1000:
+                return sign + _frac(u, scale) + unit
+    secs = u / 1_000_000_000
+    h, rem = divmod(u, 3_600_000_000_000)
+    m, s = divmod(rem, 60_000_000_000)
+    text = _frac(s, 1_000_000_000) + "s"
+    if h or m or secs >= 60:
+        text = f"{m}m" + text
+    if h:
+        text = f"{h}h" + text
+    return sign + text
+
+
+def _frac(v: int, scale: int) -> str:
+    whole, part = divmod(v, scale)
+    if not part:
+        return str(whole)
+    digits = str(part).rjust(len(str(scale)) - 1, "0").rstrip("0")
+    return f"{whole}.{digits}"
+
+
+def _time(fields: list[tuple[int, int, Any]], micro: bool) -> str | None:
+    if not fields:
+        return None
+    values = {n: v for n, _, v in fields}
+    seconds, nanos = _signed(values.get(1, 0), 64), _signed(values.get(2, 0), 32)
+    t = datetime.fromtimestamp(seconds, UTC)
+    if micro:
+        return t.strftime("%Y-%m-%dT%H:%M:%S") + f".{nanos // 1000:06d}Z"
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _raw_json(fields: list[tuple[int, int, Any]]) -> Any:
+    raw = b"".join(v for n, w, v in fields if n == 1 and w == 2)
+    if not raw:
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        raise ProtobufError("raw bytes are not JSON") from None
+
+
+def _message(reg: Registry, full_name: str, data: bytes) -> Any:
+    wire_fields = _fields(data)
+    if full_name in (_TIME, _MICRO):
+        return _time(wire_fields, full_name == _MICRO)
+    if full_name in (_RAW_EXT, _FIELDS):
+        return _raw_json(wire_fields)
+    msg = reg.messages[full_name]
+    obj = _decode_fields(reg, msg, wire_fields)
+    if full_name == _QUANTITY:
+        return obj.get("string", "0") or "0"
+    if full_name == _INTSTR:
+        return obj.get("strVal", "") if obj.get("type", 0) == 1 else obj.get("intVal", 0)
+    if full_name == _DURATION:
+        return _go_duration(obj.get("duration", 0))
+    if _slice_wrapper(msg):
+        return obj.get("items", [])
+    return obj
+
+
+def _decode_fields(reg: Registry, msg: Message, wire_fields: list[tuple[int, int, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    special = msg.full_name in (_QUANTITY, _INTSTR, _DURATION) or _slice_wrapper(msg)
+    for number, wire, v in wire_fields:
+        f = msg.fields.get(number)
+        if f is None:
+            continue  # an unknown field: the apiserver's gogo Unmarshal skips it too
+        if f.map_key:
+            if wire != 2:
+                raise ProtobufError(f"proto: wrong wireType = {wire} for field {f.name}")
+            entry = {n: (w, val) for n, w, val in _fields(v)}
+            key_field = Field("key", 1, f.map_key)
+            key = _scalar_values(key_field, *entry[1])[0] if 1 in entry else _scalar(f.map_key, 2, b"")
+            if f.type in _SCALARS:
+                value = _scalar_values(Field("value", 2, f.type), *entry[2])[0] if 2 in entry else (
+                    _scalar(f.type, 2, b"") if f.type in ("string", "bytes") else 0)
+            else:
+                value = _message(reg, f.type, entry[2][1] if 2 in entry else b"")
+            out.setdefault(f.name, {})[key] = value
+            continue
+        if f.type in _SCALARS:
+            values = _scalar_values(f, wire, v)
+            if f.repeated:
+                out.setdefault(f.name, []).extend(values)
+                continue
+            value = values[-1]
+            if (not special and _is_zero(value) and f.type != "bytes" and f.name not in _required(msg.full_name)
+                    and f"{msg.full_name}.{f.name}" not in POINTER_ZEROS):
+                out.pop(f.name, None)
+                continue
+            out[f.name] = value
+            continue
+        if wire != 2:
+            raise ProtobufError(f"proto: wrong wireType = {wire} for field {f.name}")
+        value = _message(reg, f.type, v)
+        if f.repeated:
+            out.setdefault(f.name, []).append(value)
+        else:
+            out[f.name] = value
+    return out
+
+
+def decode(body: bytes) -> tuple[str, str, dict[str, Any]]:
+    """``(apiVersion, kind, object)`` of a Kubernetes protobuf body; the object has apiVersion and
+    kind first, as a Go client's JSON has them. Raises ``ProtobufError`` with the serializer's words."""
+    reg = registry()
+    if reg is None:
+        raise ProtobufError("no protobuf schema is installed")
+    if not body:
+        raise ProtobufError("empty data")
+    if not body.startswith(MAGIC):
+        raise ProtobufError("provided data does not appear to be a protobuf message, expected prefix "
+                            f"[{' '.join(str(c) for c in MAGIC)}]")
+    if len(body) == len(MAGIC):
+        raise ProtobufError("empty body")
+    envelope = {n: v for n, w, v in _fields(body[len(MAGIC):]) if w == 2}
+    type_meta = {n: v.decode("utf-8", "replace") for n, w, v in _fields(envelope.get(1, b"")) if w == 2}
+    api_version, kind = type_meta.get(1, ""), type_meta.get(2, "")
+    if not kind:
+        raise ProtobufError(f"Object 'Kind' is missing in '{_go_type_meta(api_version, kind)}'")
+    if not api_version:
+        raise ProtobufError(f"Object 'apiVersion' is missing in '{_go_type_meta(api_version, kind)}'")
+    group, _, version = api_version.rpartition("/")
+    package = f"k8s.io.api.{group.split('.')[0] if group else 'core'}.{version}"
+    full_name = f"{package}.{kind}"
+    if full_name not in reg.messages:
+        raise ProtobufError(f'no kind "{kind}" is registered for version "{api_version}" in scheme '
+                            '"pkg/api/legacyscheme/scheme.go:30"')
+    obj = _message(reg, full_name, envelope.get(2, b""))
+    return api_version, kind, {"apiVersion": api_version, "kind": kind, **obj}
+
+
+def _go_type_meta(api_version: str, kind: str) -> str:
+    return f'runtime.TypeMeta{{APIVersion:"{api_version}", Kind:"{kind}"}}'
+
+
+def summarize(body: bytes, max_length: int = 30) -> str:
+    """The apiserver's ``summarizeData`` of a body it could not decode (handlers/rest.go)."""
+    if not body:
+        return "<empty>"
+    if body[:1] == b"{":
+        text = body.decode("utf-8", "replace")
+        return text[:max_length] + " ..." if len(body) > max_length else text
+    return binascii.hexlify(body[:max_length]).decode() + (" ..." if len(body) > max_length else "")
+
+
+def to_json_text(body: bytes) -> str:
+    """The body as the JSON text the same client would have sent."""
+    return json.dumps(decode(body)[2], separators=(",", ":"), ensure_ascii=False)
