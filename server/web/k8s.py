@@ -294,11 +294,21 @@ def _serve(sandbox_id: str, group: str, version: str, rest: str) -> Response:
             offset = _offset(sandbox)
         return _answer(answer, offset)
     raw = request.get_data(cache=False)
+    content_type = _content_type()
+    from . import protobuf  # the body lines are this module's only use of it
+
+    if content_type.split(";")[0].strip().lower() == protobuf.CONTENT_TYPE and protobuf.available():
+        try:  # a typed client-go client's body: the JSON it would have sent instead
+            raw, content_type = protobuf.to_json_text(raw).encode(), "application/json"
+        except protobuf.ProtobufError as e:
+            kinds = {"scale": "Scale", "eviction": "Eviction", "binding": "Binding", "token": "TokenRequest"}
+            kind = kinds.get(req.subresource, req.resource.kind)
+            return _status(ApiError(400, "BadRequest", f"the object provided is unrecognized (must be of type "
+                                                       f"{kind}): {e} ({protobuf.summarize(raw)})"))
     try:
         body = raw.decode("utf-8")
     except UnicodeDecodeError:
         return _status(ApiError(400, "BadRequest", "the request body is not valid UTF-8"))
-    content_type = _content_type()
     with sandbox.lock:
         body = _unshift_body(body, content_type, _offset(sandbox))
         answer = sandbox.rest(request.method, group, version, rest, query, body, content_type,
