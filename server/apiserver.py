@@ -462,6 +462,40 @@ def _dry_run(req: Request) -> bool:
     return value == "All"
 
 
+@dataclass
+class Writer:
+    """Who writes and how strictly: the manager recorded in managedFields, the request's
+    fieldValidation directive, and the warnings the answer carries (``Warning: 299 - "…"``)."""
+
+    manager: str | None
+    field_validation: str = "Strict"
+    warnings: list[str] = field(default_factory=list)
+
+    def options(self) -> dict:
+        return {"manager": self.manager, "field_validation": self.field_validation, "warnings": self.warnings}
+
+
+#: what each verb's options are called in the apiserver's refusal of a bad directive
+_OPTIONS_KIND = {"create": "CreateOptions", "update": "UpdateOptions", "patch": "PatchOptions"}
+
+
+def field_validation(req: Request) -> str:
+    """``fieldValidation``: Strict, Warn or Ignore; the apiserver takes Warn when it is missing."""
+    value = req.query.get("fieldValidation", "")
+    if value == "":
+        return "Warn"
+    if value not in ("Ignore", "Strict", "Warn"):
+        kind = _OPTIONS_KIND.get(req.verb, "CreateOptions")
+        raise ApiError(422, "Invalid", f'{kind}.meta.k8s.io "" is invalid: fieldValidation: Unsupported value: '
+                       f'"{value}": supported values: "Ignore", "Strict", "Warn"')
+    return value
+
+
+def warning_header(warnings: list[str]) -> str:
+    """RFC 7234 warn-codes as the apiserver sends them (``299 - "text"``, Go-quoted), comma-joined."""
+    return ", ".join("299 - " + json.dumps(w, ensure_ascii=False) for w in warnings)
+
+
 def manager_of(req: Request, user_agent: str) -> str:
     """Who writes, for managedFields: ``fieldManager``, else the user-agent up to its first "/"
     (``kubectl/v1.32.4 (linux/amd64) …`` → ``kubectl``), as the apiserver's field manager names it."""
@@ -476,7 +510,10 @@ def write(cluster: Cluster, req: Request, body: str, content_type: str, user_age
         if len(manager) > 128:
             raise ApiError(422, "Invalid", 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Too long: may not '
                            "be more than 128 bytes")
-        answer = _write(cluster, req, body, content_type, manager_of(req, user_agent))
+        w = Writer(manager_of(req, user_agent), field_validation(req) if req.verb in _OPTIONS_KIND else "Strict")
+        answer = _write(cluster, req, body, content_type, w)
+        if w.warnings:
+            answer.headers["Warning"] = warning_header(w.warnings)
     except ApiError as e:
         answer = status_error(e)
     finally:
@@ -484,7 +521,7 @@ def write(cluster: Cluster, req: Request, body: str, content_type: str, user_age
     return answer
 
 
-def _write(cluster: Cluster, req: Request, body: str, content_type: str, manager: str) -> Answer:
+def _write(cluster: Cluster, req: Request, body: str, content_type: str, w: Writer) -> Answer:
     api = cluster.api
     r = req.resource
     ns = req.namespace if r.namespaced else None
@@ -493,7 +530,7 @@ def _write(cluster: Cluster, req: Request, body: str, content_type: str, manager
         obj = _body_object(req, body, content_type)
         if not r.namespaced:
             (obj.get("metadata") or {}).pop("namespace", None)
-        created = api.create(obj, ns or ("default" if r.namespaced else None), dry_run=dry, manager=manager)
+        created = api.create(obj, ns or ("default" if r.namespaced else None), dry_run=dry, **w.options())
         return Answer(201, with_type(created))
     if req.verb == "create" and req.subresource == "eviction":
         return _evict(cluster, req, _body_object(req, body, content_type), dry)
@@ -503,14 +540,14 @@ def _write(cluster: Cluster, req: Request, body: str, content_type: str, manager
         obj = _body_object(req, body, content_type)
         obj.setdefault("metadata", {})["name"] = req.name
         if req.subresource == "scale":
-            return _set_scale(cluster, req, obj, dry, manager)
+            return _set_scale(cluster, req, obj, dry, w)
         if req.subresource == "status":
             return _set_status(cluster, req, obj, dry)
         if r.namespaced:
             obj["metadata"]["namespace"] = req.namespace
-        return Answer(200, with_type(_replace(cluster, obj, ns, dry, manager)))
+        return Answer(200, with_type(_replace(cluster, obj, ns, dry, w)))
     if req.verb == "patch":
-        return _patch(cluster, req, body, content_type, dry, manager)
+        return _patch(cluster, req, body, content_type, dry, w)
     if req.verb == "delete":
         return _delete(cluster, req, body, dry)
     if req.verb == "deletecollection":
@@ -522,16 +559,15 @@ def _write(cluster: Cluster, req: Request, body: str, content_type: str, manager
     raise method_not_allowed()
 
 
-def _replace(cluster: Cluster, obj: Obj, ns: str | None, dry: bool, manager: str | None,
-             subresource: str = "") -> Obj:
+def _replace(cluster: Cluster, obj: Obj, ns: str | None, dry: bool, w: Writer, subresource: str = "") -> Obj:
     if dry:
         # validated and defaulted as an update would be, nothing stored
-        r, prepared = cluster.api._prepare(obj, ns)  # noqa: SLF001 — the apiserver's own dry-run path
+        r, prepared = cluster.api._prepare(obj, ns, w.field_validation, w.warnings)  # noqa: SLF001 — dry run
         old = cluster.store.peek(obj["kind"], prepared["metadata"].get("namespace", ""), prepared["metadata"]["name"])
         if old is None:
             raise not_found(r, prepared["metadata"]["name"])
         return prepared
-    return cluster.api.replace(obj, ns, manager=manager, subresource=subresource)
+    return cluster.api.replace(obj, ns, subresource=subresource, **w.options())
 
 
 def _go_type(value: Any) -> str:
@@ -546,7 +582,7 @@ def _require_object(obj: Obj, field_name: str, kind: str, version: str, go_struc
                           f"{_go_type(value)} into Go struct field {go_struct}.{field_name} of type {go_type}")
 
 
-def _set_scale(cluster: Cluster, req: Request, scale: Obj, dry: bool, manager: str) -> Answer:
+def _set_scale(cluster: Cluster, req: Request, scale: Obj, dry: bool, w: Writer) -> Answer:
     _require_object(scale, "metadata", "Scale", "v1", "Scale", "v1.ObjectMeta")
     _require_object(scale, "spec", "Scale", "v1", "Scale", "v1.ScaleSpec")
     obj = deep_copy(get_object(cluster, req))
@@ -561,7 +597,7 @@ def _set_scale(cluster: Cluster, req: Request, scale: Obj, dry: bool, manager: s
     obj["spec"]["replicas"] = replicas
     if rv:
         obj["metadata"]["resourceVersion"] = rv
-    stored = obj if dry else cluster.api.replace(obj, req.namespace, manager=manager, subresource="scale")
+    stored = obj if dry else cluster.api.replace(obj, req.namespace, manager=w.manager, subresource="scale")
     return Answer(200, scale_of(stored))
 
 
@@ -582,7 +618,7 @@ def _conflict(req: Request) -> ApiError:
                     "has been modified; please apply your changes to the latest version and try again")
 
 
-def _patch(cluster: Cluster, req: Request, body: str, content_type: str, dry: bool, manager: str) -> Answer:
+def _patch(cluster: Cluster, req: Request, body: str, content_type: str, dry: bool, w: Writer) -> Answer:
     from .sim import openapi, patch
 
     r = req.resource
@@ -596,7 +632,7 @@ def _patch(cluster: Cluster, req: Request, body: str, content_type: str, dry: bo
     except patch.PatchError as e:
         raise ApiError(e.code, e.reason, e.message) from None
     if req.subresource == "scale":
-        return _set_scale(cluster, req, patched, dry, manager)
+        return _set_scale(cluster, req, patched, dry, w)
     _require_object(patched, "metadata", r.kind, r.version, r.kind, "v1.ObjectMeta")
     if req.subresource == "status":
         return _set_status(cluster, req, patched, dry)
@@ -612,7 +648,7 @@ def _patch(cluster: Cluster, req: Request, body: str, content_type: str, dry: bo
     patched["status"] = deep_copy(live.get("status")) if "status" in live else patched.get("status")
     if patched.get("status") is None:
         patched.pop("status", None)
-    return Answer(200, with_type(_replace(cluster, patched, req.namespace or None, dry, manager)))
+    return Answer(200, with_type(_replace(cluster, patched, req.namespace or None, dry, w)))
 
 
 def _server_side_apply(cluster: Cluster, req: Request, body: str, dry: bool) -> Answer:
@@ -646,7 +682,8 @@ def _server_side_apply(cluster: Cluster, req: Request, body: str, dry: bool) -> 
     applied["metadata"]["resourceVersion"] = live["metadata"]["resourceVersion"]
     if "status" in live:
         applied["status"] = deep_copy(live["status"])
-    return Answer(200, with_type(_replace(cluster, applied, req.namespace or None, dry, None)))
+    # the apply itself wrote managedFields: no second record
+    return Answer(200, with_type(_replace(cluster, applied, req.namespace or None, dry, Writer(None))))
 
 
 def delete_options(req: Request, body: str) -> dict:

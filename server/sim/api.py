@@ -68,11 +68,16 @@ class Api:
         return obj
 
     # -- writes ------------------------------------------------------------------------------
-    def _prepare(self, obj: Obj, namespace: str | None) -> tuple[Resource, Obj]:
-        """Validate, normalise the namespace and apply defaults; raises ApiError, writes nothing."""
-        admission.validate(obj)
-        r = self.resource(obj["kind"])
+    def _prepare(self, obj: Obj, namespace: str | None, field_validation: str = "Strict",
+                 warnings: list[str] | None = None) -> tuple[Resource, Obj]:
+        """Validate, normalise the namespace and apply defaults; raises ApiError, writes nothing.
+        ``field_validation`` is the request's directive for unknown fields (Strict refuses them,
+        Warn drops them and adds the apiserver's warnings to ``warnings``, Ignore drops them)."""
         obj = deep_copy(obj)
+        found = admission.validate(obj, field_validation)
+        if warnings is not None:
+            warnings.extend(found)
+        r = self.resource(obj["kind"])
         meta = obj.setdefault("metadata", {})
         if r.namespaced:
             ns = meta.get("namespace") or namespace or "default"
@@ -101,8 +106,9 @@ class Api:
                                  now=self.clock.iso(), subresource=subresource)
 
     def create(self, obj: Obj, namespace: str | None = None, *, dry_run: bool = False,
-               manager: str | None = None) -> Obj:
-        r, obj = self._prepare(obj, namespace)
+               manager: str | None = None, field_validation: str = "Strict",
+               warnings: list[str] | None = None) -> Obj:
+        r, obj = self._prepare(obj, namespace, field_validation, warnings)
         meta = obj["metadata"]
         if meta.get("name") and self.store.peek(obj["kind"], meta.get("namespace", ""), meta["name"]) is not None:
             raise already_exists(r, meta["name"])
@@ -118,10 +124,11 @@ class Api:
             raise already_exists(r, meta["name"]) from e
 
     def replace(self, obj: Obj, namespace: str | None = None, *, manager: str | None = None,
-                subresource: str = "") -> Obj:
+                subresource: str = "", field_validation: str = "Strict",
+                warnings: list[str] | None = None) -> Obj:
         """A full update (PUT) of spec and metadata; status is kept from the stored object.
         ``subresource`` names the door a write came through (``scale``) for managedFields."""
-        r, obj = self._prepare(obj, namespace)
+        r, obj = self._prepare(obj, namespace, field_validation, warnings)
         meta = obj["metadata"]
         old = self.store.get(obj["kind"], meta.get("namespace", ""), meta["name"])
         if old is None:

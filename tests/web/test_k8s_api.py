@@ -130,7 +130,6 @@ def test_dry_run_changes_nothing(client, k8s, sandbox):
     (json.dumps(CM), "text/plain", 415, "UnsupportedMediaType"),
     (json.dumps({**CM, "kind": "Secret"}), "application/json", 400, "BadRequest"),
     (json.dumps({**CM, "metadata": {"name": "Bad_Name"}}), "application/json", 422, "Invalid"),
-    (json.dumps({**CM, "dataz": {}}), "application/json", 400, "BadRequest"),
 ])
 def test_bad_writes_get_a_status_and_change_nothing(client, k8s, sandbox, body, content_type, code, reason):
     rv = sandbox.cluster.store.rv
@@ -247,3 +246,32 @@ def test_watch_from_a_forgotten_version_is_gone(client, k8s, sandbox):
     r = client.get(f"{k8s}/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=1")
     assert r.status_code == 410 and r.json["reason"] == "Expired"
     assert r.json["message"].startswith("too old resource version: 1 (")
+
+
+@pytest.mark.parametrize(("directive", "code", "warning", "kept"), [
+    ("Strict", 400, None, None),
+    ("", 201, '299 - "unknown field \\"dataz\\""', False),  # the apiserver's default is Warn
+    ("Warn", 201, '299 - "unknown field \\"dataz\\""', False),
+    ("Ignore", 201, None, False),
+])
+def test_field_validation(client, k8s, sandbox, directive, code, warning, kept):
+    query = f"?fieldValidation={directive}" if directive else ""
+    r = client.post(f"{k8s}/api/v1/namespaces/default/configmaps{query}", data=json.dumps({**CM, "dataz": {"a": 1}}),
+                    content_type="application/json")
+    assert r.status_code == code, r.json
+    assert r.headers.get("Warning") == warning
+    if code == 400:
+        assert r.json["message"] == ('ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding '
+                                     'error: unknown field "dataz"')
+        assert sandbox.cluster.store.peek("ConfigMap", "default", "settings") is None
+    else:
+        stored = sandbox.cluster.store.peek("ConfigMap", "default", "settings")
+        assert stored["data"] == {"color": "blue"} and ("dataz" in stored) is kept
+
+
+def test_a_bad_field_validation_directive_is_invalid(client, k8s):
+    r = client.post(f"{k8s}/api/v1/namespaces/default/configmaps?fieldValidation=Loose", data=json.dumps(CM),
+                    content_type="application/json")
+    assert r.status_code == 422 and r.json["message"] == (
+        'CreateOptions.meta.k8s.io "" is invalid: fieldValidation: Unsupported value: "Loose": supported values: '
+        '"Ignore", "Strict", "Warn"')

@@ -247,6 +247,10 @@ def test_bad_requests_are_statuses(lab):
                                                 "  labelz: {}\n", check=False)
     assert bad.returncode == 1
     assert 'unknown field "metadata.labelz"' in bad.stderr
+    warned = lab.kubectl("apply", "--validate=warn", "-f", "-", stdin="apiVersion: v1\nkind: ConfigMap\nmetadata:\n"
+                                                                     "  name: warned\n  labelz: {}\n")
+    assert warned.stdout == "configmap/warned created\n"
+    assert warned.stderr == 'Warning: unknown field "metadata.labelz"\n'
 
 
 def test_python_client_lists_creates_and_watches(lab):
