@@ -12,16 +12,21 @@ encoded by gogo-protobuf per the ``generated.proto`` files of k8s.io/api and k8s
 
 Schema: those ``generated.proto`` files, read by the small proto2 parser below (``parse_proto``:
 ``syntax``/``package``/``import``/``option`` lines, ``message`` blocks, nested messages,
-``optional``/``repeated`` fields, ``map<k, v>``, type references by local or full name). It is
-hand-written because the project needs no protoc, no generated code and no protobuf dependency:
-only decoding, of a dozen files whose grammar is this narrow subset. The files are looked up in
-``proto_dir()``: ``$KUBEPLAY_K8S_PROTO`` if set, else ``server/web/proto/`` (see its README for which
-files, from which tags, and why they may be absent). Without them ``available()`` is False and a
-protobuf body is refused as before (415).
+``optional``/``repeated`` fields, ``map<k, v>``, type references by local or full name), and the Go
+``types.go`` files of the same packages at the same tag (``parse_go_types``: each struct field's
+``json`` and ``protobuf`` tags and whether it is a pointer), because the JSON a Go client writes
+depends on those and the .proto does not record them. Both parsers are hand-written because the
+project needs no protoc, no generated code and no protobuf dependency: only decoding, of files whose
+grammar is this narrow subset. The files are looked up in ``proto_dir()``: ``$KUBEPLAY_K8S_PROTO``
+if set, else ``server/web/proto/`` (its README says which files, from which tags, and why they may
+be absent). Without the .proto files ``available()`` is False and a protobuf body is refused as
+before (415).
 
-JSON shape (``decode``): field names as in the .proto (they are the Go JSON names); int32/int64/
-uint64 as ints, bools, ``bytes`` as base64 (Go's ``[]byte`` JSON); maps from their key/value entry
-messages; and the types whose JSON is not their message:
+JSON shape (``decode``): each field under its Go JSON name (the .proto name but for ``uID``, which
+is ``uid``); an embedded struct (``json:",inline"``: ``Probe.handler``, ``Volume.volumeSource``, the
+``localObjectReference`` of key selectors) has its fields inlined; int32/int64/uint64 as ints,
+bools, ``bytes`` as base64 (Go's ``[]byte`` JSON); maps from their key/value entry messages; and the
+types whose JSON is not their message:
 
 - meta/v1 ``Time`` → RFC 3339 seconds (``2006-01-02T15:04:05Z``), ``MicroTime`` with 6 fractional
   digits; an empty one (gogo writes a zero Time as zero bytes) is ``null``, as Go's JSON writes it.
@@ -31,28 +36,25 @@ messages; and the types whose JSON is not their message:
   with only ``repeated … items = 1``: ``ExtraValue``, ``Verbs``) → the list.
 
 Zero values. gogo marshals every non-pointer field, zero or not (``12 00`` for an empty
-``generateName``), and pointer fields only when non-nil; Go's JSON omits zero ``omitempty`` scalars,
-keeps non-``omitempty`` ones, writes non-pointer structs always (``"resources": {}``, ``"status": {}``,
-``"creationTimestamp": null``), and omits empty ``omitempty`` slices and maps. The rule here, checked
-against ``kubectl create … --dry-run=client -o json`` (the same Go object JSON-encoded) for every
-generator in tests/web/test_k8s_protobuf.py:
+``generateName``), and a pointer field only when it is non-nil; Go's JSON omits zero ``omitempty``
+scalars, keeps non-``omitempty`` ones and non-nil pointers (zero or not), writes non-pointer structs
+always (``"resources": {}``, ``"status": {}``, ``"creationTimestamp": null``), and omits empty
+``omitempty`` slices and maps. So the rule, which reproduces Go's JSON of the same object:
 
+- a zero scalar (``""``, ``0``, ``false``) is dropped when its Go field is a non-pointer with
+  ``omitempty`` (``hostNetwork: false``, ``hostPort: 0``), and kept when it is a pointer (present on
+  the wire means set: ``--replicas=0``, ``backoffLimit: 0``, ``allowPrivilegeEscalation: false``) or
+  has no ``omitempty`` (Container ``name``, TokenRequestStatus ``token``); non-zero scalars are kept;
 - a nested message present on the wire is kept (a non-pointer struct is always there, as in JSON; a
-  pointer one only when set, as in JSON); repeated fields and maps appear only when non-empty, as
-  ``omitempty`` JSON has them (a non-``omitempty`` nil slice, JSON ``null``, is left out: the same
-  value to the apiserver).
-- a scalar whose value is non-zero is kept.
-- a zero scalar (``""``, ``0``, ``false``) is kept when the field is ``required`` in the v1.32 OpenAPI
-  definition of its message (kube-openapi marks exactly the fields with neither ``omitempty`` nor
-  ``+optional`` required, so this is the non-``omitempty`` test: Container ``name``, ServicePort
-  ``port``), and dropped otherwise.
+  pointer one only when set, as in JSON);
+- repeated fields and maps appear on the wire only when non-empty, as ``omitempty`` JSON has them.
 
-What the wire cannot tell apart: a *pointer* scalar explicitly set to its zero (``--replicas=0``,
-``enableServiceLinks: false``) from a non-pointer zero, since both are a present zero. Dropping it is
-harmless where the apiserver's default is that zero (``suspend``, ``automountServiceAccountToken``),
-and wrong where the default is something else. So ``POINTER_ZEROS`` lists the pointer scalars (from
-the Go types of k8s.io/api v0.32.5, types.go) whose default is *not* their zero: a present zero of
-those is kept. Other explicit pointer zeros read as unset; their default then equals the zero.
+Checked against ``kubectl create … --dry-run=client -o json`` (the same Go object JSON-encoded) for
+16 generators in tests/web/test_k8s_protobuf.py, pointer zeros included (``create job
+--from=cronjob`` of a template that sets them). What the wire cannot tell apart: a nil slice or map
+from an empty one (Go's JSON writes a non-``omitempty`` nil one as ``null``, an empty one as
+``[]``/``{}``; both are left out here, the same value to the apiserver), and a field of a message
+whose Go struct is not among the types.go files read (its zero scalars are dropped).
 """
 
 from __future__ import annotations
@@ -79,29 +81,6 @@ _QUANTITY = "k8s.io.apimachinery.pkg.api.resource.Quantity"
 _INTSTR = "k8s.io.apimachinery.pkg.util.intstr.IntOrString"
 _RAW_EXT = "k8s.io.apimachinery.pkg.runtime.RawExtension"
 _UNKNOWN = "k8s.io.apimachinery.pkg.runtime.Unknown"
-
-#: pointer scalars whose apiserver default is not their zero value (see the module docstring), as
-#: ``<message full name>.<field>``: an explicit zero of these survives decoding.
-POINTER_ZEROS: frozenset[str] = frozenset({
-    "k8s.io.api.apps.v1.DeploymentSpec.replicas",
-    "k8s.io.api.apps.v1.DeploymentSpec.revisionHistoryLimit",
-    "k8s.io.api.apps.v1.DeploymentSpec.progressDeadlineSeconds",
-    "k8s.io.api.apps.v1.ReplicaSetSpec.replicas",
-    "k8s.io.api.apps.v1.StatefulSetSpec.replicas",
-    "k8s.io.api.apps.v1.StatefulSetSpec.revisionHistoryLimit",
-    "k8s.io.api.apps.v1.DaemonSetSpec.revisionHistoryLimit",
-    "k8s.io.api.batch.v1.JobSpec.parallelism",
-    "k8s.io.api.batch.v1.JobSpec.completions",
-    "k8s.io.api.batch.v1.JobSpec.backoffLimit",
-    "k8s.io.api.batch.v1.CronJobSpec.successfulJobsHistoryLimit",
-    "k8s.io.api.batch.v1.CronJobSpec.failedJobsHistoryLimit",
-    "k8s.io.api.core.v1.PodSpec.terminationGracePeriodSeconds",
-    "k8s.io.api.core.v1.PodSpec.enableServiceLinks",
-    "k8s.io.api.core.v1.ServiceSpec.allocateLoadBalancerNodePorts",
-    "k8s.io.api.core.v1.ReplicationControllerSpec.replicas",
-    "k8s.io.api.autoscaling.v1.HorizontalPodAutoscalerSpec.minReplicas",
-    "k8s.io.api.authentication.v1.TokenRequestSpec.expirationSeconds",
-})
 
 _SCALARS = {"double", "float", "int32", "int64", "uint32", "uint64", "sint32", "sint64", "fixed32",
             "fixed64", "sfixed32", "sfixed64", "bool", "string", "bytes"}
@@ -362,12 +341,55 @@ def _is_zero(v: Any) -> bool:
     return v in ("", 0, False) and v is not None
 
 
-@cache
-def _required(full_name: str) -> frozenset[str]:
-    from ..sim import openapi
+@dataclass(frozen=True)
+class GoField:
+    """What the Go struct field behind a .proto field says about its JSON: its name, ``omitempty``,
+    ``inline`` (an embedded struct) and whether it is a pointer."""
 
-    d = openapi._v2()["definitions"].get("io.k8s." + full_name.removeprefix("k8s.io."), {})  # noqa: SLF001
-    return frozenset(d.get("required", ()))
+    json_name: str
+    omitempty: bool
+    inline: bool
+    pointer: bool
+
+
+_GO_STRUCT = re.compile(r"^type (\w+) struct \{$")
+_GO_FIELD = re.compile(r"^\t(\S+)(?:[ \t]+(\S+))?[ \t]+`([^`]*)`")
+_GO_TAG = re.compile(r'(\w+):"([^"]*)"')
+
+
+def parse_go_types(text: str, package: str) -> dict[str, dict[int, GoField]]:
+    """``{message full name: {field number: GoField}}`` from a Go ``types.go``: every struct field
+    with a ``protobuf:"<wire>,<number>,…"`` tag (go-to-protobuf names the message after the struct
+    and numbers its fields by that tag)."""
+    out: dict[str, dict[int, GoField]] = {}
+    current: dict[int, GoField] | None = None
+    for line in text.splitlines():
+        if m := _GO_STRUCT.match(line):
+            current = out.setdefault(f"{package}.{m.group(1)}", {})
+        elif line == "}":
+            current = None
+        elif current is not None and (m := _GO_FIELD.match(line)):
+            go_type = m.group(2) if m.group(2) else m.group(1)  # an embedded struct has no name
+            tags = dict(_GO_TAG.findall(m.group(3)))
+            proto = tags.get("protobuf", "").split(",")
+            if len(proto) < 2 or not proto[1].isdigit():
+                continue
+            json_name, _, opts = tags.get("json", "").partition(",")
+            current[int(proto[1])] = GoField(json_name, "omitempty" in opts.split(","),
+                                             "inline" in opts.split(","), go_type.startswith("*"))
+    return out
+
+
+@cache
+def go_fields() -> dict[str, dict[int, GoField]]:
+    """The Go fields of every ``types.go(.gz)`` under ``proto_dir()`` (k8s.io/api, meta/v1)."""
+    out: dict[str, dict[int, GoField]] = {}
+    root = proto_dir()
+    for p in sorted(root.rglob("types.go*")):
+        data = p.read_bytes()
+        package = str(p.parent.relative_to(root)).replace(os.sep, ".")
+        out.update(parse_go_types((gzip.decompress(data) if p.suffix == ".gz" else data).decode(), package))
+    return out
 
 
 def _slice_wrapper(msg: Message) -> bool:
@@ -464,25 +486,29 @@ def _decode_fields(reg: Registry, msg: Message, wire_fields: list[tuple[int, int
                 value = _message(reg, f.type, entry[2][1] if 2 in entry else b"")
             out.setdefault(f.name, {})[key] = value
             continue
+        go = None if special else go_fields().get(msg.full_name, {}).get(number)
+        name = go.json_name if go is not None else f.name
         if f.type in _SCALARS:
             values = _scalar_values(f, wire, v)
             if f.repeated:
-                out.setdefault(f.name, []).extend(values)
+                out.setdefault(name, []).extend(values)
                 continue
             value = values[-1]
-            if (not special and _is_zero(value) and f.type != "bytes" and f.name not in _required(msg.full_name)
-                    and f"{msg.full_name}.{f.name}" not in POINTER_ZEROS):
-                out.pop(f.name, None)
+            if not special and _is_zero(value) and f.type != "bytes" and (
+                    go is None or (go.omitempty and not go.pointer)):
+                out.pop(name, None)  # a non-pointer zero that Go's JSON omits
                 continue
-            out[f.name] = value
+            out[name] = value
             continue
         if wire != 2:
             raise ProtobufError(f"proto: wrong wireType = {wire} for field {f.name}")
         value = _message(reg, f.type, v)
         if f.repeated:
-            out.setdefault(f.name, []).append(value)
+            out.setdefault(name, []).append(value)
+        elif go is not None and go.inline and isinstance(value, dict):
+            out.update(value)  # an embedded struct: JSON inlines its fields
         else:
-            out[f.name] = value
+            out[name] = value
     return out
 
 

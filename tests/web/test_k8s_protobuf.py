@@ -37,7 +37,15 @@ pytestmark = pytest.mark.skipif(not protobuf.available(), reason=(
 
 
 # -- the decoder on captured bodies -------------------------------------------------------------
-@pytest.mark.parametrize("name", sorted(COMMANDS))
+ORACLED = sorted(name for name in COMMANDS if (DATA / f"{name}.json").exists())
+
+
+def test_every_command_was_captured():
+    assert len(ORACLED) >= 15
+    assert all((DATA / f"{name}.pb").exists() for name in COMMANDS)
+
+
+@pytest.mark.parametrize("name", ORACLED)
 def test_captured_body_decodes_to_the_json_the_client_would_send(name):
     body = (DATA / f"{name}.pb").read_bytes()
     assert body.startswith(b"k8s\x00")
@@ -52,6 +60,28 @@ def test_explicit_zero_replicas_survives():
     _, _, obj = protobuf.decode((DATA / "deploy0.pb").read_bytes())
     assert obj["spec"]["replicas"] == 0
     assert obj["spec"]["template"]["spec"]["containers"][0]["ports"] == [{"containerPort": 80}]
+
+
+def test_pointer_zeros_survive_and_non_pointer_zeros_go():
+    """create job --from=cronjob copies a job template (fromcron-cronjob.json) whose pointer fields
+    are set to zero; the non-pointer omitempty zeros (hostNetwork, hostPort) Go's JSON leaves out."""
+    _, _, job = protobuf.decode((DATA / "fromcron.pb").read_bytes())
+    spec = job["spec"]
+    assert (spec["backoffLimit"], spec["ttlSecondsAfterFinished"], spec["suspend"]) == (0, 0, False)
+    pod = spec["template"]["spec"]
+    assert (pod["automountServiceAccountToken"], pod["enableServiceLinks"], pod["priority"]) == (False, False, 0)
+    assert "hostNetwork" not in pod
+    container = pod["containers"][0]
+    assert container["securityContext"] == {"allowPrivilegeEscalation": False, "privileged": False, "runAsUser": 0}
+    assert container["ports"] == [{"containerPort": 8080, "protocol": "TCP"}]
+
+
+def test_token_request_keeps_non_omitempty_status():
+    """kubectl create token (no --dry-run to compare with): TokenRequestStatus has no omitempty."""
+    api_version, kind, obj = protobuf.decode((DATA / "token.pb").read_bytes())
+    assert (api_version, kind) == ("authentication.k8s.io/v1", "TokenRequest")
+    assert obj["spec"] == {"audiences": ["api"], "expirationSeconds": 3600}
+    assert obj["status"] == {"token": "", "expirationTimestamp": None}
 
 
 def test_secret_bytes_are_base64_and_empty_map_values_kept():
@@ -106,7 +136,8 @@ def test_microtime_and_duration():
     # coordination/v1 Lease spec: renewTime=4 (MicroTime), leaseDurationSeconds=2
     lease_spec = _len(4, _int(1, 1_700_000_000) + _int(2, 123_456_789)) + _int(2, 0)
     _, _, lease = protobuf.decode(_envelope("coordination.k8s.io/v1", "Lease", _len(2, lease_spec)))
-    assert lease["spec"] == {"renewTime": "2023-11-14T22:13:20.123456Z"}
+    # leaseDurationSeconds is a *int32: present on the wire means set, so its zero stays
+    assert lease["spec"] == {"renewTime": "2023-11-14T22:13:20.123456Z", "leaseDurationSeconds": 0}
     assert protobuf._go_duration(90 * 10**9) == "1m30s"  # noqa: SLF001
     assert protobuf._go_duration(1_500_000) == "1.5ms"  # noqa: SLF001
     assert protobuf._go_duration(3600 * 10**9) == "1h0m0s"  # noqa: SLF001
@@ -222,6 +253,22 @@ def test_engine_and_protobuf_deployment_agree(labs):
     expected = json.loads(other.kubectl("get", "deployment", "same", "-o", "json").stdout)
     assert got["spec"]["replicas"] == 3
     assert _comparable(got) == _comparable(expected)
+
+
+def test_job_from_cronjob_keeps_its_pointer_zeros(labs):
+    real, _ = labs
+    cronjob = json.loads((DATA / "fromcron-cronjob.json").read_text())
+    del cronjob["metadata"]["namespace"]  # its own namespace: the create tests made a "tick" in default
+    real.kubectl("create", "namespace", "fromcron")
+    made = real.kubectl("create", "-n", "fromcron", "-f", "-", stdin=json.dumps(cronjob)).stdout
+    assert made == "cronjob.batch/tick created\n"
+    assert real.kubectl("-n", "fromcron", *COMMANDS["fromcron"]).stdout == "job.batch/manual created\n"
+    job = json.loads(real.kubectl("-n", "fromcron", "get", "job", "manual", "-o", "json").stdout)
+    assert job["metadata"]["ownerReferences"][0]["name"] == "tick"
+    assert (job["spec"]["backoffLimit"], job["spec"]["ttlSecondsAfterFinished"]) == (0, 0)
+    pod = job["spec"]["template"]["spec"]
+    assert pod["automountServiceAccountToken"] is False
+    assert pod["containers"][0]["securityContext"]["allowPrivilegeEscalation"] is False
 
 
 def test_a_protobuf_body_that_does_not_decode_is_a_bad_request(labs):
