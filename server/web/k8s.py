@@ -298,13 +298,16 @@ def _serve(sandbox_id: str, group: str, version: str, rest: str) -> Response:
     from . import protobuf  # the body lines are this module's only use of it
 
     if content_type.split(";")[0].strip().lower() == protobuf.CONTENT_TYPE and protobuf.available():
+        sub = {"scale": ("autoscaling/v1", "Scale"), "eviction": ("policy/v1", "Eviction"),
+               "binding": ("v1", "Binding"), "token": ("authentication.k8s.io/v1", "TokenRequest")}
+        endpoint = sub.get(req.subresource, (req.resource.api_version, req.resource.kind))
         try:  # a typed client-go client's body: the JSON it would have sent instead
-            raw, content_type = protobuf.to_json_text(raw).encode(), "application/json"
-        except protobuf.ProtobufError as e:
-            kinds = {"scale": "Scale", "eviction": "Eviction", "binding": "Binding", "token": "TokenRequest"}
-            kind = kinds.get(req.subresource, req.resource.kind)
-            return _status(ApiError(400, "BadRequest", f"the object provided is unrecognized (must be of type "
-                                                       f"{kind}): {e} ({protobuf.summarize(raw)})"))
+            raw, content_type = protobuf.to_json_text(raw, endpoint).encode(), "application/json"
+        except protobuf.ProtobufError as e:  # handlers/rest.go transformDecodeError's words
+            return _status(ApiError(400, "BadRequest", (
+                f'{e.kind} in version "{e.version}" cannot be handled as a {endpoint[1]}: {e}' if e.kind else
+                f"the object provided is unrecognized (must be of type {endpoint[1]}): {e} "
+                f"({protobuf.summarize(raw)})")))
     try:
         body = raw.decode("utf-8")
     except UnicodeDecodeError:

@@ -87,7 +87,14 @@ _SCALARS = {"double", "float", "int32", "int64", "uint32", "uint64", "sint32", "
 
 
 class ProtobufError(ValueError):
-    """A body that is not a Kubernetes protobuf message; the text is the apiserver's base error."""
+    """A body that is not a Kubernetes protobuf message; the text is the apiserver's base error.
+    ``kind``/``version`` are the envelope's, once it was read (the apiserver words an error of the
+    object inside as ``<kind> in version "<version>" cannot be handled as a …``)."""
+
+    def __init__(self, message: str, kind: str = "", version: str = "") -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.version = version
 
 
 # -- the .proto parser -------------------------------------------------------------------------
@@ -512,9 +519,11 @@ def _decode_fields(reg: Registry, msg: Message, wire_fields: list[tuple[int, int
     return out
 
 
-def decode(body: bytes) -> tuple[str, str, dict[str, Any]]:
+def decode(body: bytes, default: tuple[str, str] = ("", "")) -> tuple[str, str, dict[str, Any]]:
     """``(apiVersion, kind, object)`` of a Kubernetes protobuf body; the object has apiVersion and
-    kind first, as a Go client's JSON has them. Raises ``ProtobufError`` with the serializer's words."""
+    kind first, as a Go client's JSON has them. ``default`` is the endpoint's (apiVersion, kind): an
+    envelope that names none gets them, as the serializer's ``copyKindDefaults`` gives it the
+    handler's. Raises ``ProtobufError`` with the serializer's words."""
     reg = registry()
     if reg is None:
         raise ProtobufError("no protobuf schema is installed")
@@ -527,18 +536,26 @@ def decode(body: bytes) -> tuple[str, str, dict[str, Any]]:
         raise ProtobufError("empty body")
     envelope = {n: v for n, w, v in _fields(body[len(MAGIC):]) if w == 2}
     type_meta = {n: v.decode("utf-8", "replace") for n, w, v in _fields(envelope.get(1, b"")) if w == 2}
-    api_version, kind = type_meta.get(1, ""), type_meta.get(2, "")
+    sent_version, sent_kind = type_meta.get(1, ""), type_meta.get(2, "")
+    api_version, kind = sent_version or default[0], sent_kind or default[1]
     if not kind:
-        raise ProtobufError(f"Object 'Kind' is missing in '{_go_type_meta(api_version, kind)}'")
+        raise ProtobufError(f"Object 'Kind' is missing in '{_go_type_meta(sent_version, sent_kind)}'")
     if not api_version:
-        raise ProtobufError(f"Object 'apiVersion' is missing in '{_go_type_meta(api_version, kind)}'")
+        raise ProtobufError(f"Object 'apiVersion' is missing in '{_go_type_meta(sent_version, sent_kind)}'",
+                            kind)
     group, _, version = api_version.rpartition("/")
     package = f"k8s.io.api.{group.split('.')[0] if group else 'core'}.{version}"
-    full_name = f"{package}.{kind}"
-    if full_name not in reg.messages:
-        raise ProtobufError(f'no kind "{kind}" is registered for version "{api_version}" in scheme '
-                            '"pkg/api/legacyscheme/scheme.go:30"')
-    obj = _message(reg, full_name, envelope.get(2, b""))
+    # meta/v1's kinds (DeleteOptions, …) are registered in every group-version
+    full_name = next((n for n in (f"{package}.{kind}", f"{_META}{kind}") if n in reg.messages), "")
+    try:
+        if not full_name:
+            raise ProtobufError(f'no kind "{kind}" is registered for version "{api_version}" in scheme '
+                                '"pkg/api/legacyscheme/scheme.go:30"')
+        obj = _message(reg, full_name, envelope.get(2, b""))
+    except ProtobufError as e:
+        raise ProtobufError(str(e), kind, version) from None
+    if not isinstance(obj, dict):
+        raise ProtobufError(f"{kind} is not an object", kind, version)
     return api_version, kind, {"apiVersion": api_version, "kind": kind, **obj}
 
 
@@ -556,6 +573,6 @@ def summarize(body: bytes, max_length: int = 30) -> str:
     return binascii.hexlify(body[:max_length]).decode() + (" ..." if len(body) > max_length else "")
 
 
-def to_json_text(body: bytes) -> str:
-    """The body as the JSON text the same client would have sent."""
-    return json.dumps(decode(body)[2], separators=(",", ":"), ensure_ascii=False)
+def to_json_text(body: bytes, default: tuple[str, str] = ("", "")) -> str:
+    """The body as the JSON text the same client would have sent (``default`` as for ``decode``)."""
+    return json.dumps(decode(body, default)[2], separators=(",", ":"), ensure_ascii=False)

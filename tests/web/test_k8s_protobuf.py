@@ -178,6 +178,30 @@ def test_undecodable_bodies_in_the_serializers_words(body, message):
     assert str(e.value) == message
 
 
+def test_envelope_without_type_meta_takes_the_endpoints_kind():
+    """The serializer's copyKindDefaults: an Unknown without apiVersion/kind is the handler's kind."""
+    body = b"k8s\x00" + _len(2, _len(1, _len(1, b"cm")) + _len(2, _len(1, b"k") + _len(2, b"v")))
+    assert protobuf.decode(body, ("v1", "ConfigMap"))[2] == {
+        "apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cm"}, "data": {"k": "v"}}
+    with pytest.raises(protobuf.ProtobufError) as e:
+        protobuf.decode(body)
+    assert str(e.value) == "Object 'Kind' is missing in 'runtime.TypeMeta{APIVersion:\"\", Kind:\"\"}'"
+
+
+def test_meta_kinds_in_any_group_version_and_errors_inside_the_object():
+    # DeleteOptions (meta/v1) as a typed apps/v1 client sends it: propagationPolicy = 4, dryRun = 5
+    body = _envelope("apps/v1", "DeleteOptions", _len(4, b"Foreground") + _len(5, b"All"))
+    assert protobuf.decode(body)[2] == {"apiVersion": "apps/v1", "kind": "DeleteOptions",
+                                        "propagationPolicy": "Foreground", "dryRun": ["All"]}
+    with pytest.raises(protobuf.ProtobufError) as e:
+        protobuf.decode(_envelope("v1", "ConfigMap", b"\x0a\x05ab"))  # metadata: 5 bytes promised, 2 sent
+    assert (str(e.value), e.value.kind, e.value.version) == ("unexpected EOF", "ConfigMap", "v1")
+    with pytest.raises(protobuf.ProtobufError) as e:
+        protobuf.decode(_envelope("v1", "Gadget", b""))
+    assert str(e.value) == ('no kind "Gadget" is registered for version "v1" in scheme '
+                            '"pkg/api/legacyscheme/scheme.go:30"')
+
+
 # -- end to end: the real kubectl against a real server ----------------------------------------
 VOLATILE = ("uid", "resourceVersion", "creationTimestamp", "managedFields", "generation")
 
@@ -284,3 +308,11 @@ def test_a_protobuf_body_that_does_not_decode_is_a_bad_request(labs):
     assert status["message"] == ("the object provided is unrecognized (must be of type ConfigMap): provided data "
                                  "does not appear to be a protobuf message, expected prefix [107 56 115 0] "
                                  "(0a026869)")
+    req = urllib.request.Request(f"{real.base}/k8s/{real.sid}/api/v1/namespaces/default/configmaps",
+                                 data=_envelope("v1", "ConfigMap", b"\x0a\x05ab"), method="POST",
+                                 headers={"Content-Type": "application/vnd.kubernetes.protobuf"})
+    with pytest.raises(urllib.error.HTTPError) as e:
+        urllib.request.urlopen(req, timeout=30)
+    assert e.value.code == 400
+    assert json.loads(e.value.read())["message"] == ('ConfigMap in version "v1" cannot be handled as a ConfigMap: '
+                                                     "unexpected EOF")
