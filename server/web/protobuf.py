@@ -345,7 +345,8 @@ def _scalar_values(f: Field, wire: int, v: Any) -> list[Any]:
 
 
 def _is_zero(v: Any) -> bool:
-    return v in ("", 0, False) and v is not None
+    """Go's zero value of a decoded scalar: "", 0 (ints, floats) or false."""
+    return v == "" if isinstance(v, str) else not v
 
 
 @dataclass(frozen=True)
