@@ -33,8 +33,9 @@ import yaml
 from .kubectl import printers
 from .kubectl.parse import KubectlError
 from .kubectl.resolve import parse_selector
-from .sim import fields
+from .sim import fields, logs
 from .sim.api import ApiError, not_found
+from .sim.clock import parse_time
 from .sim.resources import RESOURCES, Resource
 from .sim.store import Obj, deep_copy, matches_selector
 
@@ -330,8 +331,9 @@ def scale_of(obj: Obj) -> dict:
     }
 
 
-def read(cluster: Cluster, req: Request, accept: str = JSON) -> Answer:
-    """get and list (watches are streamed by the web layer from ``watch_events``)."""
+def read(cluster: Cluster, req: Request, accept: str = JSON, offset: float = 0.0) -> Answer:
+    """get and list (watches are streamed by the web layer from ``watch_events``); ``offset`` is
+    the web layer's time shift, for what is text rather than JSON (log timestamps)."""
     try:
         if req.verb == "list":
             objs, meta = list_objects(cluster, req)
@@ -342,7 +344,7 @@ def read(cluster: Cluster, req: Request, accept: str = JSON) -> Answer:
             raise method_not_allowed()
         obj = get_object(cluster, req)
         if req.subresource == "log":
-            return pod_log(cluster, req, obj)
+            return pod_log(cluster, req, obj, offset)
         if req.subresource == "scale":
             return Answer(200, scale_of(obj))
         if req.subresource in ("exec", "attach", "portforward"):
@@ -354,33 +356,53 @@ def read(cluster: Cluster, req: Request, accept: str = JSON) -> Answer:
         return status_error(e)
 
 
-def pod_log(cluster: Cluster, req: Request, pod: Obj) -> Answer:
-    """``pods/log``: the container's lines as text (``tailLines``, ``timestamps`` are honoured;
-    ``follow`` is streamed by the web layer from ``log_lines``)."""
-    lines = log_lines(cluster, req, pod)
-    return Answer(200, "".join(lines).encode(), "text/plain")
+def pod_log(cluster: Cluster, req: Request, pod: Obj, offset: float = 0.0) -> Answer:
+    """``pods/log``: the container's lines as text, as the kubelet's options in the query ask
+    (``follow`` is streamed by the web layer from ``log_entries``). ``offset`` is the web layer's
+    time shift: timestamps are printed, and ``sinceTime`` read, on the client's clock."""
+    opts = log_options(cluster, req, offset)
+    return Answer(200, "".join(logs.render(log_entries(cluster, req, pod), opts, offset)).encode(), "text/plain")
 
 
-def log_lines(cluster: Cluster, req: Request, pod: Obj) -> list[str]:
-    from types import SimpleNamespace
-
-    from .kubectl.verbs.exec import pick_container
-    from .kubectl.verbs.logs import container_log
-
-    container = req.query.get("container") or ""
-    try:
-        name, _ = pick_container(pod, container)
-        if not container and len((pod.get("spec") or {}).get("containers") or []) > 1:
-            names = ", ".join(c["name"] for c in pod["spec"]["containers"])
+def log_entries(cluster: Cluster, req: Request, pod: Obj) -> list[tuple[float, str]]:
+    """(time, line) of the container the request names (the only one, when it names none)."""
+    containers = [c["name"] for c in (pod.get("spec") or {}).get("containers") or []]
+    name = req.query.get("container") or ""
+    if not name:
+        if len(containers) != 1:
             raise bad_request(f"a container name must be specified for pod {pod['metadata']['name']}, "
-                              f"choose one of: [{names.replace(', ', ' ')}]")
-        got = container_log(SimpleNamespace(cluster=cluster), pod, name, req.query.get("previous") == "true")
-    except KubectlError as e:
-        raise bad_request(e.message.removeprefix("Error from server (BadRequest): ").removeprefix("error: ")) from None
+                              f"choose one of: [{' '.join(containers)}]")
+        name = containers[0]
+    try:
+        return logs.entries(cluster, pod, name, req.query.get("previous") == "true")
+    except logs.LogError as e:
+        raise bad_request(e.message) from None
+
+
+def log_options(cluster: Cluster, req: Request, offset: float = 0.0) -> logs.LogOptions:
+    since = None
+    seconds = _int(req, "sinceSeconds")
+    if seconds is not None and req.query.get("sinceTime"):
+        raise bad_request("at most one of `sinceTime` or `sinceSeconds` may be specified")
+    if seconds is not None:
+        if seconds < 1:
+            raise ApiError(422, "Invalid", f'PodLogOptions "{req.name}" is invalid: sinceSeconds: Invalid value: '
+                           f"{seconds}: must be greater than 0")
+        since = cluster.clock.now() - seconds
+    elif req.query.get("sinceTime"):
+        try:
+            since = parse_time(req.query["sinceTime"]) - offset
+        except (ValueError, TypeError):
+            raise bad_request(f'parsing time "{req.query["sinceTime"]}" as "2006-01-02T15:04:05Z07:00": cannot '
+                              f'parse "{req.query["sinceTime"]}" as "2006"') from None
     tail = _int(req, "tailLines")
-    if tail is not None and tail >= 0:
-        got = got[len(got) - tail:] if tail else []
-    return [ln if ln.endswith("\n") else ln + "\n" for ln in got]
+    limit = _int(req, "limitBytes")
+    if limit is not None and limit < 1:
+        raise ApiError(422, "Invalid", f'PodLogOptions "{req.name}" is invalid: limitBytes: Invalid value: {limit}: '
+                       "must be greater than 0")
+    return logs.LogOptions(previous=req.query.get("previous") == "true",
+                           tail=tail if tail is not None and tail >= 0 else None, since=since, limit_bytes=limit,
+                           timestamps=req.query.get("timestamps") == "true")
 
 
 # -- watches ---------------------------------------------------------------------------------

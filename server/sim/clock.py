@@ -14,6 +14,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import random
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -44,6 +45,40 @@ def parse_time(ts: str | None) -> float | None:
 def micro_time(t: float) -> str:
     """metav1.MicroTime, as Leases carry it: ``2025-03-03T13:00:10.000000Z``."""
     return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+_DURATION_UNITS = {"ns": 1e-9, "us": 1e-6, "\u00b5s": 1e-6, "\u03bcs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0,
+                   "h": 3600.0}
+_DURATION_PART = re.compile(r"(\d*\.?\d*)([^\d.]*)")
+
+
+def parse_go_duration(text: str) -> float:
+    """Go's ``time.ParseDuration`` in seconds (``90s``, ``1h30m``, ``1.5h``, ``-2m``, ``0``); a
+    ValueError carries Go's message (``time: invalid duration "x"``, ``time: unknown unit "x" in
+    duration "5x"``, ``time: missing unit in duration "5"``)."""
+    quoted = '"' + text + '"'
+    body = text
+    sign = 1.0
+    if body[:1] in "+-" and body:
+        sign = -1.0 if body[0] == "-" else 1.0
+        body = body[1:]
+    if body == "0":
+        return 0.0
+    if not body:
+        raise ValueError(f"time: invalid duration {quoted}")
+    total, pos = 0.0, 0
+    while pos < len(body):
+        m = _DURATION_PART.match(body, pos)
+        number, unit = m.group(1), m.group(2)
+        if number in ("", "."):
+            raise ValueError(f"time: invalid duration {quoted}")
+        if not unit:
+            raise ValueError(f"time: missing unit in duration {quoted}")
+        if unit not in _DURATION_UNITS:
+            raise ValueError(f'time: unknown unit "{unit}" in duration {quoted}')
+        total += float(number) * _DURATION_UNITS[unit]
+        pos = m.end()
+    return sign * total
 
 
 class Clock:

@@ -23,6 +23,8 @@ MAX_LOG_LINES = 5000
 class Instance:
     env: dict[str, str] = field(default_factory=dict)
     logs: list[str] = field(default_factory=list)
+    #: when each line was written (virtual epoch seconds), parallel to ``logs``
+    times: list[float] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)
     started_at: float = 0.0
 
@@ -45,13 +47,15 @@ class Runtime:
     def get(self, pod_uid: str, container: str, previous: bool = False) -> Instance | None:
         return (self._previous if previous else self._current).get(pod_uid, {}).get(container)
 
-    def log(self, pod_uid: str, container: str, line: str) -> None:
+    def log(self, pod_uid: str, container: str, line: str, now: float) -> None:
         inst = self.get(pod_uid, container)
         if inst is None:
-            inst = self.start(pod_uid, container)
+            inst = self.start(pod_uid, container, now=now)
         inst.logs.append(line)
+        inst.times.append(now)
         if len(inst.logs) > MAX_LOG_LINES:
             del inst.logs[: len(inst.logs) - MAX_LOG_LINES]
+            del inst.times[: len(inst.times) - MAX_LOG_LINES]
 
     def forget(self, pod_uid: str) -> None:
         """The pod is gone: its containers' state goes with it."""

@@ -34,7 +34,7 @@ from werkzeug.exceptions import HTTPException
 
 from .. import apiserver
 from ..sandbox import Sandbox
-from ..sim import discovery
+from ..sim import discovery, logs
 from ..sim.api import ApiError
 from ..sim.clock import parse_time
 
@@ -290,8 +290,8 @@ def _serve(sandbox_id: str, group: str, version: str, rest: str) -> Response:
         if req.subresource == "log" and query.get("follow") == "true":
             return _follow_log(sandbox, req)
         with sandbox.lock:
-            answer = apiserver.read(sandbox.cluster, req, request.headers.get("Accept") or "")
             offset = _offset(sandbox)
+            answer = apiserver.read(sandbox.cluster, req, request.headers.get("Accept") or "", offset)
         return _answer(answer, offset)
     raw = request.get_data(cache=False)
     content_type = _content_type()
@@ -467,23 +467,25 @@ def _bookmark(req: apiserver.Request, rv: int, initial_end: bool = False) -> str
 
 
 def _follow_log(sandbox: Sandbox, req: apiserver.Request) -> Response:
-    """``pods/log?follow=true``: what the container wrote so far, then each new line as it comes,
-    until the container stops (or the client goes away)."""
+    """``pods/log?follow=true``: what the container wrote so far (as the options ask), then each
+    new line as it comes, until the container stops (or the client goes away)."""
     with sandbox.lock:
+        offset = _offset(sandbox)
         try:
             pod = apiserver.get_object(sandbox.cluster, req)
-            lines = apiserver.log_lines(sandbox.cluster, req, pod)
+            opts = apiserver.log_options(sandbox.cluster, req, offset)
+            entries = apiserver.log_entries(sandbox.cluster, req, pod)
         except ApiError as e:
             return _status(e)
         uid = pod["metadata"]["uid"]
     stream = _Stream(sandbox, _hub()).open()
-    plain = apiserver.Request("get", req.resource, req.namespace, req.name, "log",
-                              {k: v for k, v in req.query.items() if k in ("container", "previous")})
+    # the lines that come later are all sent, stamped as the first ones are
+    later = logs.LogOptions(timestamps=opts.timestamps)
 
     def chunks() -> Iterator[str]:
-        sent = len(lines)
+        sent = len(entries)
         try:
-            yield "".join(lines)
+            yield "".join(logs.render(entries, opts, offset))
             while True:
                 stream.wait(WATCH_POLL)
                 with sandbox.lock:
@@ -491,14 +493,15 @@ def _follow_log(sandbox: Sandbox, req: apiserver.Request) -> Response:
                     if live is None or live["metadata"]["uid"] != uid:
                         return
                     try:
-                        now = apiserver.log_lines(sandbox.cluster, plain, live)
+                        now = apiserver.log_entries(sandbox.cluster, req, live)
                     except ApiError:
                         return
                     running = _container_running(live, req.query.get("container") or "")
+                    shift = _offset(sandbox)
                 new = now[sent:] if len(now) >= sent else now
                 sent = len(now)
                 if new:
-                    yield "".join(new)
+                    yield "".join(logs.render(new, later, shift))
                 if not running:
                     return
         finally:

@@ -65,7 +65,7 @@ def test_logs_choices_and_refusals(cluster, kubectl):
     cluster.advance(20)
     pod = cluster.store.peek("Pod", "default", "bb")
     for i in range(5):
-        cluster.runtime.log(pod["metadata"]["uid"], "bb", f"line {i}")
+        cluster.runtime.log(pod["metadata"]["uid"], "bb", f"line {i}", cluster.clock.now())
     assert kubectl("logs bb") == "".join(f"line {i}\n" for i in range(5))
     assert kubectl("logs bb --tail=2") == "line 3\nline 4\n"
     assert kubectl("logs bb -c other", rc=1) == "Error from server (BadRequest): container other is not valid for pod bb\n"
@@ -107,3 +107,29 @@ def test_attach_to_a_shell_left_running(cluster, kubectl):
     assert kubectl("attach", rc=1) == "error: at least 1 argument is required for attach\n"
     assert kubectl("attach a b c", rc=1) == \
         "error: expected POD, TYPE/NAME, or TYPE NAME, (at most 2 arguments) saw 3: [a b c]\n"
+
+
+def test_logs_since_timestamps_and_limits(cluster, kubectl):
+    """The kubelet's log options: lines written over time, picked by age, stamped as the kubelet
+    stamps them (RFC 3339, nanoseconds at a fixed width), cut at a byte count."""
+    from server.sim.logs import nano_fixed
+
+    kubectl("run bb --image=busybox --restart=Never -- sleep 3600")
+    cluster.advance(20)
+    uid = cluster.store.peek("Pod", "default", "bb")["metadata"]["uid"]
+    stamps = []
+    for i in range(4):
+        stamps.append(cluster.clock.now())
+        cluster.runtime.log(uid, "bb", f"line {i}", cluster.clock.now())
+        cluster.advance(60)
+    # now is 4 minutes after the first line: --since=150s reaches back past two lines' times
+    assert kubectl("logs bb --since=150s") == "line 2\nline 3\n"
+    assert kubectl("logs bb --since=1h --tail=1") == "line 3\n"
+    assert kubectl("logs bb --timestamps --tail=1") == f"{nano_fixed(stamps[3])} line 3\n"
+    assert nano_fixed(stamps[3]).endswith(".000000000Z") and len(nano_fixed(0.25)) == 30
+    # cut after 9 bytes (the terminal ends every output with a newline: kubectl.run)
+    assert kubectl("logs bb --limit-bytes=9") == "line 0\nli\n"
+    assert kubectl(f"logs bb --since-time={cluster.clock.iso(stamps[1])}") == "line 1\nline 2\nline 3\n"
+    assert kubectl("logs bb --since=5x", rc=1) == \
+        'error: invalid argument "5x" for "--since" flag: time: unknown unit "x" in duration "5x"\n'
+    assert kubectl("logs nope", rc=1) == 'error: error from server (NotFound): pods "nope" not found in namespace "default"\n'

@@ -21,7 +21,7 @@ def test_a_restart_keeps_the_previous_instance(cluster):
                         "spec": {"containers": [{"name": "nginx", "image": "nginx:1.17"}]}})
     cluster.advance(30)
     uid = cluster.store.peek("Pod", "default", "web")["metadata"]["uid"]
-    cluster.runtime.log(uid, "nginx", "before the kill")
+    cluster.runtime.log(uid, "nginx", "before the kill", cluster.clock.now())
     cluster.controller("kubelet").kill_container("default", "web", "nginx")
     cluster.advance(30)
     assert cluster.runtime.get(uid, "nginx", previous=True).logs == ["before the kill"]

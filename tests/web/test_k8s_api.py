@@ -275,3 +275,29 @@ def test_a_bad_field_validation_directive_is_invalid(client, k8s):
     assert r.status_code == 422 and r.json["message"] == (
         'CreateOptions.meta.k8s.io "" is invalid: fieldValidation: Unsupported value: "Loose": supported values: '
         '"Ignore", "Strict", "Warn"')
+
+
+def test_pod_log_options(client, k8s, sandbox):
+    """``pods/log`` with the kubelet's options; timestamps read on the wall clock, as every time
+    the API serves."""
+    cluster = sandbox.cluster
+    client.post(f"/api/sandboxes/{sandbox.id}/run",
+                json={"command": "kubectl run bb --image=busybox --restart=Never -- sleep 3600"})
+    client.post(f"/api/sandboxes/{sandbox.id}/clock", json={"advance": 20})
+    uid = cluster.store.peek("Pod", "default", "bb")["metadata"]["uid"]
+    for i in range(3):
+        cluster.runtime.log(uid, "bb", f"line {i}", cluster.clock.now())
+        client.post(f"/api/sandboxes/{sandbox.id}/clock", json={"advance": 60})
+    url = f"{k8s}/api/v1/namespaces/default/pods/bb/log"
+    assert client.get(url).data == b"line 0\nline 1\nline 2\n"
+    assert client.get(f"{url}?tailLines=1").data == b"line 2\n"
+    assert client.get(f"{url}?sinceSeconds=100").data == b"line 2\n"
+    assert client.get(f"{url}?limitBytes=8").data == b"line 0\nl"
+    stamp, text = client.get(f"{url}?timestamps=true&tailLines=1").data.decode().split(" ", 1)
+    assert text == "line 2\n" and stamp.endswith("Z") and len(stamp) == 30
+    age = time.time() - parse_time(stamp)
+    assert abs(age - 60) < 2  # written a minute ago in the sandbox: a minute ago on the wall clock
+    assert client.get(f"{url}?sinceTime={stamp}").data == b"line 2\n"
+    bad = client.get(f"{url}?sinceSeconds=0")
+    assert bad.status_code == 422 and "sinceSeconds" in bad.json["message"]
+    assert client.get(f"{url}?container=nope").json["message"] == "container nope is not valid for pod bb"

@@ -13,9 +13,15 @@ the kubelet write them.
 
 from __future__ import annotations
 
+import math
+
+from ...sim import logs as kubelet_logs
+from ...sim.api import ApiError
+from ...sim.clock import parse_time
 from ...sim.store import Obj
 from ..parse import Flag, Invocation, KubectlError, Result, command
-from .exec import attachable_pod, container_names, container_status, pick_container
+from .exec import attachable_pod, container_names, pick_container
+from .rollout import _duration as duration_flag
 
 LOGS_FLAGS = [Flag("container", "c", "str", ""), Flag("previous", "p"), Flag("tail", kind="int", default=-1),
               Flag("follow", "f"), Flag("all-containers"), Flag("prefix"), Flag("timestamps"),
@@ -31,30 +37,35 @@ def _bad_request(message: str) -> KubectlError:
 
 def container_log(inv: Invocation, pod: Obj, name: str, previous: bool) -> list[str]:
     """The container's log lines, or the kubelet's refusal (as the apiserver relays it)."""
-    pod_name = pod["metadata"]["name"]
-    if name not in container_names(pod) and name not in [c["name"] for c in pod["spec"].get("initContainers") or []]:
-        raise _bad_request(f"container {name} is not valid for pod {pod_name}")
-    if not (pod.get("spec") or {}).get("nodeName"):
-        return []  # the apiserver has no kubelet to ask yet: an empty log, no error
-    cs = container_status(pod, name)
-    uid = pod["metadata"].get("uid", "")
-    if previous:
-        inst = inv.cluster.runtime.get(uid, name, previous=True)
-        if inst is None or not cs.get("lastState", {}).get("terminated"):
-            raise _bad_request(f'previous terminated container "{name}" in pod "{pod_name}" not found')
-        return list(inst.logs)
-    state = cs.get("state") or {}
-    inst = inv.cluster.runtime.get(uid, name)
-    waiting = state.get("waiting")
-    if waiting is not None or not cs:
-        # a container that ran before keeps its last instance's log while it waits to restart
-        if inst is not None and cs.get("lastState", {}).get("terminated"):
-            return list(inst.logs)
-        reason = (waiting or {}).get("reason") or "ContainerCreating"
-        if reason in ("ErrImagePull", "ImagePullBackOff"):
-            reason = "trying and failing to pull image"
-        raise _bad_request(f'container "{name}" in pod "{pod_name}" is waiting to start: {reason}')
-    return list(inst.logs) if inst is not None else []
+    try:
+        return [line for _t, line in kubelet_logs.entries(inv.cluster, pod, name, previous)]
+    except kubelet_logs.LogError as e:
+        raise _bad_request(e.message) from None
+
+
+def log_options(inv: Invocation) -> kubelet_logs.LogOptions:
+    """``--tail``, ``--since``/``--since-time``, ``--limit-bytes``, ``--timestamps``, ``--previous``
+    as the kubelet's log options, refused as kubectl refuses them."""
+    f = inv.flags
+    since = None
+    if f.get("since") and f.get("since-time"):
+        raise KubectlError("error: at most one of `sinceTime` or `sinceSeconds` may be specified")
+    if f.get("since"):
+        seconds = duration_flag(f["since"], "--since")
+        if seconds <= 0:
+            raise KubectlError("error: --since must be greater than 0")
+        since = inv.cluster.clock.now() - math.ceil(seconds)
+    elif f.get("since-time"):
+        try:
+            since = parse_time(f["since-time"])
+        except ValueError:
+            raise KubectlError(f'error: invalid argument "{f["since-time"]}" for "--since-time" flag: '
+                               f'parsing time "{f["since-time"]}" as "2006-01-02T15:04:05Z07:00": cannot parse '
+                               f'"{f["since-time"]}" as "2006"') from None
+    limit = f.get("limit-bytes") or 0
+    tail = f.get("tail", -1)
+    return kubelet_logs.LogOptions(previous=bool(f.get("previous")), tail=tail if tail is not None and tail >= 0 else None,
+                           since=since, limit_bytes=limit if limit > 0 else None, timestamps=bool(f.get("timestamps")))
 
 
 @command("logs", flags=LOGS_FLAGS)
@@ -78,20 +89,28 @@ def logs(inv: Invocation) -> Result:
             resource_type(words[0])
         except KubectlError:
             words, container = words[:1], container or words[1]
-    pod, note = attachable_pod(inv, words)
+    try:
+        pod, note = attachable_pod(inv, words)
+    except ApiError as e:
+        if e.code != 404 or "/" in words[0]:
+            raise
+        # a bare pod name: kubectl's logs words the lookup's failure itself
+        raise KubectlError(f"error: error from server ({e.reason}): {e.message} in namespace "
+                           f'"{inv.namespace}"') from e
     if f.get("all-containers"):
         names = [c["name"] for c in pod["spec"].get("initContainers") or []] + container_names(pod)
         defaulted = ""
     else:
         name, defaulted = pick_container(pod, container)
         names = [name]
+    opts = log_options(inv)
     lines: list[str] = []
     for name in names:
-        got = container_log(inv, pod, name, bool(f.get("previous")))
-        tail = f.get("tail", -1)
-        if tail is not None and tail >= 0:
-            got = got[len(got) - tail:] if tail else []
+        try:
+            got = kubelet_logs.render(kubelet_logs.entries(inv.cluster, pod, name, opts.previous), opts)
+        except kubelet_logs.LogError as e:
+            raise _bad_request(e.message) from None
         if f.get("prefix"):
             got = [f"[pod/{pod['metadata']['name']}/{name}] {ln}" for ln in got]
         lines.extend(got)
-    return Result(note + defaulted + "".join(ln if ln.endswith("\n") else ln + "\n" for ln in lines))
+    return Result(note + defaulted + "".join(lines))

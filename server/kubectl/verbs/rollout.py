@@ -19,9 +19,8 @@ the rest (revisions, scaling).
 
 from __future__ import annotations
 
-import re
-
 from ...sim.api import ApiError
+from ...sim.clock import parse_go_duration
 from ...sim.store import Obj, deep_copy
 from ..files import Ref, gather
 from ..parse import Flag, Invocation, KubectlError, Result, command
@@ -334,15 +333,14 @@ def deployment_status(deploy: Obj, revision: int = 0) -> tuple[str, bool]:
     return "Waiting for deployment spec update to be observed...\n", False
 
 
-def _duration(text: str | None) -> float:
-    """A Go duration (``90s``, ``5m``, ``1h30m``, ``0``) in seconds."""
-    if not text or text == "0":
+def _duration(text: str | None, flag: str = "--timeout") -> float:
+    """A duration flag (``90s``, ``5m``, ``1h30m``, ``0``) in seconds, refused as pflag words it."""
+    if not text:
         return 0.0
-    parts = re.findall(r"(\d+(?:\.\d+)?)(ms|h|m|s)", text)
-    if not parts or "".join(a + b for a, b in parts) != text:
-        raise KubectlError(f'error: invalid argument "{text}" for "--timeout" flag: time: invalid duration "{text}"')
-    scale = {"h": 3600, "m": 60, "s": 1, "ms": 0.001}
-    return sum(float(a) * scale[b] for a, b in parts)
+    try:
+        return parse_go_duration(text)
+    except ValueError as e:
+        raise KubectlError(f'error: invalid argument "{text}" for "{flag}" flag: {e}') from None
 
 
 @command("rollout status", flags=[*COMMON, Flag("watch", "w", default=True), Flag("revision", kind="int", default=0),

@@ -17,8 +17,6 @@ Hands off: creating the pod to ``server.sim.api``; the shell to ``server.shell``
 
 from __future__ import annotations
 
-import re
-
 from ...shell.pod import SHELL_WORDS, exec_argv, has_shell, runtime_not_found
 from ...shell.session import Attach
 from ...sim.store import Obj
@@ -43,10 +41,10 @@ RUN_FLAGS = [*OUTPUT_FLAGS, Flag("image", kind="str", default=""), Flag("restart
 
 
 def _duration(text: str) -> float:
-    total = 0.0
-    for num, unit in re.findall(r"(\d+(?:\.\d+)?)(h|ms|m|s)", text or ""):
-        total += float(num) * {"h": 3600, "m": 60, "s": 1, "ms": 0.001}[unit]
-    return total or RUNNING_TIMEOUT
+    """``--pod-running-timeout`` in seconds (its default when 0 or unset)."""
+    from .rollout import _duration as duration_flag
+
+    return duration_flag(text, "--pod-running-timeout") or RUNNING_TIMEOUT
 
 
 def build_pod(inv: Invocation, name: str, extra_args: list[str]) -> Obj:
@@ -198,7 +196,7 @@ def run(inv: Invocation) -> Result:
         text = out.stderr + out.stdout if out.code >= 0 else out.stderr
         code = max(out.code, 0)
         for line in text.splitlines():
-            inv.cluster.runtime.log(pod["metadata"]["uid"], name, line)
+            inv.cluster.runtime.log(pod["metadata"]["uid"], name, line, inv.cluster.clock.now())
     done = _wait_done(inv, name, RUNNING_TIMEOUT)
     if f.get("rm"):
         text += _remove(inv, name)

@@ -252,7 +252,7 @@ def _started_at(cluster: Cluster, route: Route) -> float:
 
 def _log(cluster: Cluster, route: Route, line: str) -> None:
     if route.pod_uid and route.container:
-        cluster.runtime.log(route.pod_uid, route.container, line)
+        cluster.runtime.log(route.pod_uid, route.container, line, cluster.clock.now())
 
 
 # -- the apps --------------------------------------------------------------------------------------
