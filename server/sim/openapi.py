@@ -1,47 +1,61 @@
-"""The real Kubernetes v1.32 OpenAPI documents: ``/openapi/v2``, ``/openapi/v3`` and the schemas.
+"""The Kubernetes v1.32 OpenAPI documents: ``/openapi/v2``, ``/openapi/v3`` and the schemas.
 
-Owns: the vendored documents in ``openapi_data/`` (the Kubernetes repository's
-``api/openapi-spec/swagger.json`` and its ``v3/*_openapi.json`` for every GA group-version, exactly
-as published for v1.32: provenance, sizes and checksums in ``openapi_data/README.md``), the bytes
-and hashes they are served with, and three views of them:
+Owns: where the documents come from, the bytes and hashes they are served with, and three views
+of them:
 
 - ``v2_document`` / ``v2_etag`` and ``v3_paths`` / ``v3_document`` / ``v3_index``: what
   ``GET /openapi/v2`` and ``GET /openapi/v3[/<path>]`` answer.
 - ``Schema`` / ``schema_for(api_version, kind)``: one node of a kind's schema with the
   ``x-kubernetes-*`` extensions that strategic merge patch, apply and time shifting need, plus
   ``time_field_names()`` (every property whose schema is meta/v1 Time or MicroTime).
-- ``resource_schema_doc`` / ``definition``: the raw v3 schemas ``kubectl explain`` prints from.
+- ``resource_schema_doc`` / ``definition``: the v3 schemas ``kubectl explain`` prints from.
 
-Served bytes: the repository files are ``curl /openapi/vN | jq -S '.info.version="unversioned"'``
-of a kube-apiserver (hack/update-openapi-spec.sh), so the one thing changed on the way out is
-``info.version``, put back to what the apiserver reports (its gitVersion without a pre-release
-suffix, as genericapiserver's ``Complete`` sets it). The real apiserver marshals compact JSON in Go
-field order; we serve the repository's key-sorted, indented form: the same document, other bytes,
-so every hash is of the bytes we serve. The hashes are kube-openapi's ``computeETag``: uppercase
-hex SHA-512 of the JSON body; ``/openapi/v3`` lists ``?hash=`` URLs with them.
+Sources, in order: the Kubernetes repository's own ``api/openapi-spec`` files of v1.32, when this
+machine has them (``$KUBEPLAY_OPENAPI_DIR`` or ``shared/openapi/v1.32`` beside the checkout:
+``swagger.json.gz`` and ``v3/*_openapi.json.gz``), served with ``info.version`` set to the
+server's version as the apiserver reports it; otherwise documents rebuilt from the
+kubernetes-validate package (PyPI, pinned in the lock), whose v1.32.0 schemas are the swagger.json
+definitions as openapi2jsonschema rewrote them (``_Derived`` writes them back: equal to the
+repository's for every definition but IntOrString and Quantity, whose descriptions that package
+drops). Nothing of either is committed here. The hashes are kube-openapi's ``computeETag``:
+uppercase hex SHA-512 of the JSON body we serve; ``/openapi/v3`` lists ``?hash=`` URLs with them.
 
-Schemas and time fields come from the v2 document (one document holding every definition; its
-extensions sit beside ``$ref`` on the property and are identical to the v3 documents' for every
-definition — checked when the data was vendored); ``explain`` data comes from the v3 document of
-the kind's group-version, which is what kubectl v1.32 explains from.
+Schemas and time fields come from the v2 definitions (their extensions sit beside ``$ref`` on the
+property); ``explain`` data comes from the v3 document of the kind's group-version, which is what
+kubectl v1.32 explains from.
 
-Lazy: importing this module reads nothing; each document is read (and gunzipped) on first use and
-kept. Results are shared: callers must not mutate the returned dicts.
+Lazy: importing this module reads nothing; each document is read on first use and kept. Results
+are shared: callers must not mutate the returned dicts.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import importlib.util
 import json
+import os
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-DATA_DIR = Path(__file__).with_name("openapi_data")
-_V3_DIR = DATA_DIR / "v3"
 _V3_SUFFIX = "_openapi.json.gz"
+#: the kubernetes-validate package's schemas of the release (PyPI; a dependency in the lock)
+KV_VERSION = "v1.32.0-local"
+
+
+def _raw_dir() -> Path | None:
+    """Where the Kubernetes repository's own ``api/openapi-spec`` files of v1.32 are, if this
+    machine has them: ``$KUBEPLAY_OPENAPI_DIR``, or ``shared/openapi/v1.32`` beside the checkout
+    (``swagger.json.gz`` and ``v3/<path with __>_openapi.json.gz``). Without them the documents are
+    derived from the kubernetes-validate package (see ``_derived``)."""
+    env = os.environ.get("KUBEPLAY_OPENAPI_DIR")
+    candidates = [Path(env)] if env else [Path(__file__).resolve().parents[3] / "shared" / "openapi" / "v1.32"]
+    for d in candidates:
+        if (d / "swagger.json.gz").is_file():
+            return d
+    return None
 
 # what `jq -S '.info.version="unversioned"'` leaves at the top level of every vendored document
 _UNVERSIONED_INFO = b'\n  "info": {\n    "title": "Kubernetes",\n    "version": "unversioned"\n  },\n'
@@ -80,7 +94,10 @@ def _etag(data: bytes) -> str:
 @cache
 def v2_document() -> bytes:
     """The body of ``GET /openapi/v2`` (``application/json``): the v1.32 swagger.json."""
-    return _served(gzip.decompress((DATA_DIR / "swagger.json.gz").read_bytes()))
+    raw = _raw_dir()
+    if raw is not None:
+        return _served(gzip.decompress((raw / "swagger.json.gz").read_bytes()))
+    return _dump(_derived().v2())
 
 
 @cache
@@ -98,18 +115,25 @@ def _v2() -> dict[str, Any]:
 
 
 def _v3_file(path: str) -> Path:
-    return _V3_DIR / (path.replace("/", "__") + _V3_SUFFIX)
+    raw = _raw_dir()
+    assert raw is not None
+    return raw / "v3" / (path.replace("/", "__") + _V3_SUFFIX)
 
 
 @cache
 def _v3_names() -> tuple[str, ...]:
+    raw = _raw_dir()
+    if raw is None:
+        return tuple(sorted(_derived().v3_paths()))
     return tuple(
-        sorted(f.name[: -len(_V3_SUFFIX)].replace("__", "/") for f in _V3_DIR.glob("*" + _V3_SUFFIX))
+        sorted(f.name[: -len(_V3_SUFFIX)].replace("__", "/") for f in (raw / "v3").glob("*" + _V3_SUFFIX))
     )
 
 
 @cache
 def _v3_bytes(path: str) -> bytes:
+    if _raw_dir() is None:
+        return _dump(_derived().v3(path))
     return _served(gzip.decompress(_v3_file(path).read_bytes()))
 
 
@@ -297,3 +321,182 @@ def definition(api_version: str, ref: str) -> dict[str, Any] | None:
     """A schema of the v3 document of ``api_version`` by name or ``#/components/schemas/<name>``."""
     doc = _v3(v3_path_for(api_version))
     return None if doc is None else doc["components"]["schemas"].get(ref.rpartition("/")[2])
+
+
+# -- documents derived from the kubernetes-validate package ---------------------------------------
+def _dump(doc: dict[str, Any]) -> bytes:
+    """The layout of the repository's files (``jq -S``: keys sorted, two-space indent)."""
+    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False).encode() + b"\n"
+
+
+def _kv_definitions_file() -> Path:
+    spec = importlib.util.find_spec("kubernetes_validate")  # its data, without importing its code
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the kubernetes-validate package is not installed: run `make install`")
+    return Path(next(iter(spec.submodule_search_locations))) / "kubernetes-json-schema" / KV_VERSION / "_definitions.json"
+
+
+class _Derived:
+    """The v1.32 documents rebuilt from kubernetes-validate's ``_definitions.json``: the swagger.json
+    definitions that openapi2jsonschema rewrote, written back (``type: [t, "null"]`` → ``t``,
+    ``#/$defs/`` → ``#/definitions/``, the ``enum`` it added to apiVersion/kind dropped); checked
+    against the repository's swagger.json, every definition comes back equal but IntOrString and
+    Quantity, whose descriptions it does not keep. The v3 documents are derived from them as the
+    apiserver's v3 builder lays them out (a ``$ref`` with siblings becomes ``allOf: [{$ref}]``;
+    the ``default`` values v3 adds are not known here), one per served group-version, with the
+    closure of the definitions its kinds use, and paths generated from the served resources with
+    the operations' ``x-kubernetes-group-version-kind`` and query parameters (kubectl's field
+    validation check reads ``fieldValidation`` on each kind's PATCH)."""
+
+    SPECIAL = {
+        "io.k8s.apimachinery.pkg.util.intstr.IntOrString": {"format": "int-or-string", "type": "string"},
+        "io.k8s.apimachinery.pkg.api.resource.Quantity": {"type": "string"},
+    }
+    #: v3 writes these two as the alternatives they are
+    SPECIAL_V3 = {
+        "io.k8s.apimachinery.pkg.util.intstr.IntOrString": {"format": "int-or-string",
+                                                             "oneOf": [{"type": "integer"}, {"type": "string"}]},
+        "io.k8s.apimachinery.pkg.api.resource.Quantity": {"oneOf": [{"type": "string"}, {"type": "number"}]},
+    }
+    META = ("DeleteOptions", "Status", "WatchEvent", "APIResourceList", "Patch")
+
+    def __init__(self) -> None:
+        raw = json.loads(_kv_definitions_file().read_text(encoding="utf-8"))["$defs"]
+        self.definitions = {name: self.SPECIAL.get(name) or self._v2(schema) for name, schema in raw.items()}
+
+    def _v2(self, value: Any, in_properties: bool = False) -> Any:
+        if isinstance(value, dict):
+            out: dict[str, Any] = {}
+            for k, v in value.items():
+                if in_properties:
+                    out[k] = self._v2(v)
+                    continue
+                if k == "enum":
+                    continue  # added by openapi2jsonschema (the repository filters enums out)
+                if k == "type" and isinstance(v, list):
+                    kinds = [t for t in v if t != "null"]
+                    v = kinds[0] if len(kinds) == 1 else kinds
+                if k == "$ref" and isinstance(v, str):
+                    v = v.replace("#/$defs/", "#/definitions/")
+                out[k] = self._v2(v, in_properties=k == "properties")
+            return out
+        if isinstance(value, list):
+            return [self._v2(v) for v in value]
+        return value
+
+    def v2(self) -> dict[str, Any]:
+        return {"definitions": self.definitions, "info": {"title": "Kubernetes", "version": _server_version()},
+                "paths": {}, "swagger": "2.0"}
+
+    # -- v3 --
+    def _v3(self, value: Any, in_properties: bool = False) -> Any:
+        if isinstance(value, dict):
+            if in_properties:  # keys are property names
+                return {k: self._v3(v) for k, v in value.items()}
+            if isinstance(value.get("$ref"), str):
+                ref = {"$ref": value["$ref"].replace("#/definitions/", "#/components/schemas/")}
+                rest = {k: self._v3(v) for k, v in value.items() if k != "$ref"}
+                return {"allOf": [ref], **rest} if rest else ref
+            return {k: self._v3(v, in_properties=k == "properties") for k, v in value.items()}
+        if isinstance(value, list):
+            return [self._v3(v) for v in value]
+        return value
+
+    @staticmethod
+    def _package(api_version: str) -> str:
+        group, _, version = api_version.rpartition("/")
+        return f"io.k8s.api.{(group or 'core').split('.')[0]}.{version}."
+
+    def _closure(self, roots: Iterable[str]) -> list[str]:
+        seen: set[str] = set()
+        stack = [r for r in roots if r in self.definitions]
+        while stack:
+            name = stack.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+
+            def refs(v: Any) -> None:
+                if isinstance(v, dict):
+                    ref = v.get("$ref")
+                    if isinstance(ref, str):
+                        stack.append(ref.rpartition("/")[2])
+                    for x in v.values():
+                        refs(x)
+                elif isinstance(v, list):
+                    for x in v:
+                        refs(x)
+
+            refs(self.definitions[name])
+        return sorted(seen)
+
+    def v3_paths(self) -> list[str]:
+        from .resources import RESOURCES
+
+        return sorted({v3_path_for(r.api_version) for r in RESOURCES})
+
+    def v3(self, path: str) -> dict[str, Any]:
+        from .resources import RESOURCES
+
+        served = [r for r in RESOURCES if v3_path_for(r.api_version) == path]
+        api_version = served[0].api_version
+        package = self._package(api_version)
+        roots = [n for n in self.definitions if n.startswith(package)]
+        roots += [f"io.k8s.apimachinery.pkg.apis.meta.v1.{m}" for m in self.META]
+        schemas = {name: self.SPECIAL_V3.get(name) or self._v3(self.definitions[name]) for name in self._closure(roots)}
+        paths: dict[str, Any] = {}
+        for r in served:
+            paths.update(_resource_paths(r, self._gvk_name(r, schemas)))
+        return {"components": {"schemas": schemas}, "info": {"title": "Kubernetes", "version": _server_version()},
+                "openapi": "3.0.0", "paths": paths}
+
+    @staticmethod
+    def _gvk_name(r: Any, schemas: dict[str, Any]) -> str:
+        for name, schema in schemas.items():
+            for gvk in schema.get("x-kubernetes-group-version-kind", ()):
+                if (gvk["group"], gvk["version"], gvk["kind"]) == (r.group, r.version, r.kind):
+                    return name
+        return ""
+
+
+def _query(name: str, description: str) -> dict[str, Any]:
+    return {"description": description, "in": "query", "name": name, "schema": {"type": "string", "uniqueItems": True}}
+
+
+_WRITE_PARAMS = [
+    _query("dryRun", "When present, indicates that modifications should not be persisted. An invalid or unrecognized "
+           "dryRun directive will result in an error response and no further processing of the request. Valid "
+           "values are: - All: all dry run stages will be processed"),
+    _query("fieldManager", "fieldManager is a name associated with the actor or entity that is making these changes."),
+    _query("fieldValidation", "fieldValidation instructs the server on how to handle objects in the request "
+           "(POST/PUT/PATCH) containing unknown or duplicate fields. Valid values are: - Ignore - Warn - Strict"),
+]
+
+
+def _resource_paths(r: Any, schema_name: str) -> dict[str, Any]:
+    """The REST paths of a served resource with their operations, as the apiserver's v3 builder
+    lists them (actions, the kind each operation handles, the write verbs' query parameters)."""
+    prefix = f"/apis/{r.group}/{r.version}" if r.group else f"/api/{r.version}"
+    base = f"{prefix}/namespaces/{{namespace}}/{r.plural}" if r.namespaced else f"{prefix}/{r.plural}"
+    gvk = {"group": r.group, "kind": r.kind, "version": r.version}
+    body = {"$ref": f"#/components/schemas/{schema_name}"} if schema_name else {}
+
+    def op(action: str, method_params: list | None = None) -> dict[str, Any]:
+        out: dict[str, Any] = {"x-kubernetes-action": action, "x-kubernetes-group-version-kind": gvk,
+                               "responses": {"200": {"content": {"application/json": {"schema": body}}}}}
+        if method_params:
+            out["parameters"] = method_params
+        return out
+
+    item = {"get": op("get"), "put": op("put", _WRITE_PARAMS), "delete": op("delete"),
+            "patch": op("patch", [*_WRITE_PARAMS, _query("force", "Force is going to \"force\" Apply requests.")])}
+    collection = {"get": op("list"), "post": op("post", _WRITE_PARAMS), "delete": op("deletecollection")}
+    paths = {base: collection, f"{base}/{{name}}": item}
+    if r.namespaced:
+        paths[f"{prefix}/{r.plural}"] = {"get": op("list")}
+    return paths
+
+
+@cache
+def _derived() -> _Derived:
+    return _Derived()

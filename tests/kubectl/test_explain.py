@@ -2,7 +2,7 @@
 
 ``explain_golden.json`` (beside this file) holds, per command line of ``CASES``, what the real
 binary wrote — stdout then stderr, as a terminal shows them — and its exit code, captured against a
-kubeplay server (whose ``/openapi/v3`` serves the same vendored documents the engine reads)::
+kubeplay server (whose ``/openapi/v3`` serves the same documents the engine reads)::
 
     .venv/bin/python -m server --port 18931 --async-mode eventlet &
     curl -s -X POST localhost:18931/api/sandboxes                       # → {"id": "<id>"}

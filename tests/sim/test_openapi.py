@@ -36,7 +36,30 @@ def test_v2_is_the_v1_32_swagger_with_the_servers_version():
     assert "io.k8s.api.resource.v1beta1.ResourceClaim" in defs
     assert not any(n.startswith("io.k8s.api.resource.v1beta2.") for n in defs)
     assert not any(n.startswith("io.k8s.api.flowcontrol.v1beta3.") for n in defs)
-    assert "/apis/apps/v1/namespaces/{namespace}/deployments/{name}" in doc["paths"]
+
+def test_v2_definitions_are_the_repositorys():
+    """Rebuilt from kubernetes-validate, the swagger definitions come back as the repository has
+    them: the patch extensions on the property, formats, required lists."""
+    defs = json.loads(openapi.v2_document())["definitions"]
+    containers = defs["io.k8s.api.core.v1.PodSpec"]["properties"]["containers"]
+    assert containers["type"] == "array" and containers["x-kubernetes-patch-merge-key"] == "name"
+    assert containers["items"] == {"$ref": "#/definitions/io.k8s.api.core.v1.Container"}
+    assert "enum" not in defs["io.k8s.api.apps.v1.Deployment"]["properties"]["kind"]
+    assert "enum" in defs["io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps"]["properties"]
+    assert defs["io.k8s.apimachinery.pkg.util.intstr.IntOrString"]["format"] == "int-or-string"
+    assert defs["io.k8s.api.core.v1.ContainerPort"]["required"] == ["containerPort"]
+
+
+def test_v3_documents_carry_the_paths_kubectl_checks():
+    """kubectl's field-validation check reads fieldValidation among the PATCH parameters of the
+    path whose operation names the kind."""
+    doc = json.loads(openapi.v3_document("apis/apps/v1"))
+    patch = doc["paths"]["/apis/apps/v1/namespaces/{namespace}/deployments/{name}"]["patch"]
+    assert patch["x-kubernetes-group-version-kind"] == {"group": "apps", "kind": "Deployment", "version": "v1"}
+    assert "fieldValidation" in [p["name"] for p in patch["parameters"]]
+    strategy = doc["components"]["schemas"]["io.k8s.api.apps.v1.DeploymentSpec"]["properties"]["strategy"]
+    assert strategy["allOf"] == [{"$ref": "#/components/schemas/io.k8s.api.apps.v1.DeploymentStrategy"}]
+    assert strategy["x-kubernetes-patch-strategy"] == "retainKeys"
 
 
 def test_every_v3_document_parses_and_carries_the_servers_version():
@@ -243,7 +266,7 @@ LAZY_PROBE = """
 import sys
 opened = []
 def hook(event, args):
-    if event == "open" and "openapi_data" in str(args[0]):
+    if event == "open" and ("_definitions.json" in str(args[0]) or "swagger.json" in str(args[0])):
         opened.append(str(args[0]))
 sys.addaudithook(hook)
 from server.sim import openapi
@@ -259,4 +282,4 @@ def test_importing_reads_no_file():
     )
     before, after = out.stdout.split()
     assert before == "0"
-    assert after == "1"  # the probe sees the first use read swagger.json.gz
+    assert after == "1"  # the probe sees the first use read the definitions, once
