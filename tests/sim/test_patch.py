@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-import yaml
 
 from server.sim import patch as P
 from server.sim.patch import PatchError, apply_patch, json_patch, merge_patch, strategic_merge_patch
