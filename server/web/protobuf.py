@@ -227,8 +227,13 @@ class Registry:
 
 
 def proto_dir() -> Path:
+    """``$KUBEPLAY_K8S_PROTO``, else ``shared/k8s-proto`` beside the checkout when it is there
+    (where the steering side may keep the files), else this package's ``proto/`` folder."""
     env = os.environ.get("KUBEPLAY_K8S_PROTO")
-    return Path(env) if env else Path(__file__).parent / "proto"
+    if env:
+        return Path(env)
+    shared = Path(__file__).resolve().parents[3] / "shared" / "k8s-proto"
+    return shared if shared.is_dir() else Path(__file__).parent / "proto"
 
 
 @cache
