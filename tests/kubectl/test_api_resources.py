@@ -9,7 +9,6 @@ byte for byte.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,8 +18,9 @@ import pytest
 
 from server.kubectl import run
 from server.sim import discovery
+from tests.realkubectl import find_kubectl
 
-REAL_KUBECTL = "/usr/lib/google-cloud-sdk/bin/kubectl.1.32"
+REAL_KUBECTL = find_kubectl()
 
 DEFAULT = """\
 NAME                  SHORTNAMES   APIVERSION               NAMESPACED   KIND
@@ -167,7 +167,7 @@ class _Discovery(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def real_kubectl(tmp_path: Path):
-    if not shutil.which(REAL_KUBECTL):
+    if REAL_KUBECTL is None:
         pytest.skip("kubectl.1.32 is not installed")
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Discovery)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -27,8 +27,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.realkubectl import find_kubectl
+
 GOLDEN = Path(__file__).with_name("explain_golden.json")
-REAL_KUBECTL = "/usr/lib/google-cloud-sdk/bin/kubectl.1.32"
+REAL_KUBECTL = find_kubectl()
 
 CASES = (
     # every simulated kind's top level, by the names users type
@@ -122,7 +124,7 @@ def test_the_older_formatter_wraps_words_and_keeps_blocks() -> None:
         "tiny", "https://a-very-long-url.example/that/does/not/fit", "end"]
 
 
-@pytest.mark.skipif(not Path(REAL_KUBECTL).is_file(), reason="the real kubectl v1.32 is not installed")
+@pytest.mark.skipif(REAL_KUBECTL is None, reason="no kubectl installed: this test compares with the real one")
 def test_the_real_binary_agrees_live(tmp_path) -> None:
     from tests.serverproc import running_server
 

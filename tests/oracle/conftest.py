@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import shlex
-import shutil
 import subprocess
 import time
 import urllib.request
@@ -27,10 +26,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.realkubectl import find_kubectl
 from tests.serverproc import running_server
 
 ROOT = Path(__file__).resolve().parents[2]
-KUBECTL_VERSION = "1.32"
 #: the files of examples/ that are not applied: API versions v1.32 no longer serves, the lesson's
 #: deliberate typo, and one whose NodePort (30080) httpd-nodeport.yml has taken
 NOT_APPLIED = frozenset({"seeds/cronjob-sample-v1beta1.yml", "seeds/replicaset-extensions-v1beta1.yml",
@@ -90,15 +89,6 @@ spec:
   - name: app
     image: nginx
 """
-
-
-def find_kubectl() -> str | None:
-    """``kubectl.1.32`` beside the PATH's ``kubectl`` (symlinks resolved), else that kubectl."""
-    found = shutil.which("kubectl")
-    if not found:
-        return None
-    versioned = Path(found).resolve().parent / f"kubectl.{KUBECTL_VERSION}"
-    return str(versioned) if os.access(versioned, os.X_OK) else found
 
 
 @dataclass(frozen=True)

@@ -10,30 +10,19 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests.realkubectl import KUBECTL
 from tests.serverproc import running_server
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOYMENT = (ROOT / "examples/lessons/step08-deployment1.yml").read_text()
 
 
-def find_kubectl() -> str | None:
-    """``kubectl.1.32`` beside the PATH's kubectl (the SDK's dispatcher keeps the versioned
-    binaries in its folder), else the PATH's kubectl itself."""
-    found = shutil.which("kubectl")
-    if found is None:
-        return None
-    beside = Path(os.path.realpath(found)).parent / "kubectl.1.32"
-    return str(beside) if beside.is_file() else found
-
-
-KUBECTL = find_kubectl()
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="no kubectl installed: the real-client tests need one")
 
 
