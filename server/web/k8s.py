@@ -73,6 +73,13 @@ def internal_error(e: Exception) -> Response:
     return _status(ApiError(500, "InternalError", f"Internal error occurred: {type(e).__name__}: {e}"))
 
 
+@bp.before_request
+def _known_sandbox() -> Response | None:
+    """Every path under /k8s/<id> names a sandbox: an unknown one is the apiserver's 404 Status."""
+    sandbox_id = (request.view_args or {}).get("sandbox_id", "")
+    return _no_sandbox(sandbox_id) if _sandbox(sandbox_id) is None else None
+
+
 def _sandbox(sandbox_id: str) -> Sandbox | None:
     return current_app.extensions["kubeplay.sandboxes"].get(sandbox_id)
 
@@ -147,8 +154,6 @@ def shift_times(doc: Any, offset: float) -> Any:
 @bp.get("/version")
 @bp.get("/version/")
 def version(sandbox_id: str) -> Response:
-    if _sandbox(sandbox_id) is None:
-        return _no_sandbox(sandbox_id)
     return _json(discovery.version_info())
 
 
@@ -166,8 +171,6 @@ def _aggregated(legacy: bool) -> Response:
 @bp.get("/api")
 @bp.get("/api/")
 def api_root(sandbox_id: str) -> Response:
-    if _sandbox(sandbox_id) is None:
-        return _no_sandbox(sandbox_id)
     if _accepts(AGGREGATED):
         return _aggregated(legacy=True)
     return _json(discovery.api_versions(request.host), headers={"Vary": "Accept"})
@@ -176,8 +179,6 @@ def api_root(sandbox_id: str) -> Response:
 @bp.get("/apis")
 @bp.get("/apis/")
 def apis_root(sandbox_id: str) -> Response:
-    if _sandbox(sandbox_id) is None:
-        return _no_sandbox(sandbox_id)
     if _accepts(AGGREGATED):
         return _aggregated(legacy=False)
     return _json(discovery.api_group_list(), headers={"Vary": "Accept"})
@@ -186,8 +187,6 @@ def apis_root(sandbox_id: str) -> Response:
 @bp.get("/apis/<group>")
 @bp.get("/apis/<group>/")
 def api_group(sandbox_id: str, group: str) -> Response:
-    if _sandbox(sandbox_id) is None:
-        return _no_sandbox(sandbox_id)
     doc = discovery.api_group(group)
     if doc is None:
         return _status(ApiError(404, "NotFound", "the server could not find the requested resource"))
@@ -195,8 +194,6 @@ def api_group(sandbox_id: str, group: str) -> Response:
 
 
 def _resource_list(sandbox_id: str, group: str, version: str) -> Response:
-    if _sandbox(sandbox_id) is None:
-        return _no_sandbox(sandbox_id)
     doc = discovery.api_resource_list(group, version)
     if doc is None:
         return _status(ApiError(404, "NotFound", "the server could not find the requested resource"))
@@ -207,8 +204,6 @@ def _resource_list(sandbox_id: str, group: str, version: str) -> Response:
 def openapi_v2(sandbox_id: str) -> Response:
     from ..sim import openapi
 
-    if _sandbox(sandbox_id) is None:
-        return _no_sandbox(sandbox_id)
     accept = request.headers.get("Accept") or ""
     if "protobuf" in accept and "json" not in accept:
         return _status(ApiError(406, "NotAcceptable", "only application/json is served"))
@@ -223,8 +218,6 @@ def openapi_v2(sandbox_id: str) -> Response:
 def openapi_v3_index(sandbox_id: str) -> Response:
     from ..sim import openapi
 
-    if _sandbox(sandbox_id) is None:
-        return _no_sandbox(sandbox_id)
     # serverRelativeURL replaces the whole path of the client's server URL, so it carries our prefix
     prefix = request.script_root + f"/k8s/{sandbox_id}"
     return _json({"paths": {p: {"serverRelativeURL": f"{prefix}/openapi/v3/{p}?hash={h}"}
@@ -235,8 +228,6 @@ def openapi_v3_index(sandbox_id: str) -> Response:
 def openapi_v3(sandbox_id: str, gv: str) -> Response:
     from ..sim import openapi
 
-    if _sandbox(sandbox_id) is None:
-        return _no_sandbox(sandbox_id)
     doc = openapi.v3_document(gv)
     if doc is None:
         return _status(ApiError(404, "NotFound", "the server could not find the requested resource"))
@@ -277,8 +268,7 @@ def grouped(sandbox_id: str, group: str, version: str, rest: str) -> Response:
 
 def _serve(sandbox_id: str, group: str, version: str, rest: str) -> Response:
     sandbox = _sandbox(sandbox_id)
-    if sandbox is None:
-        return _no_sandbox(sandbox_id)
+    assert sandbox is not None  # _known_sandbox answered for unknown ones
     query = _query()
     try:
         req = apiserver.resolve(request.method, group, version, [s for s in rest.split("/") if s], query)
