@@ -21,6 +21,7 @@ cordoned node.
 from __future__ import annotations
 
 from ...sim.api import ApiError
+from ...sim.kubelet import go_duration
 from ...sim.store import Obj
 from ..parse import Flag, Invocation, KubectlError, Result, command
 from . import rollout
@@ -205,7 +206,7 @@ def drain(inv: Invocation) -> Result:
             waited += 1
         if waiting:
             err = (f'error when waiting for pod "{waiting[0]["metadata"]["name"]}" in namespace '
-                   f'"{waiting[0]["metadata"]["namespace"]}" to terminate: global timeout reached: {_go_duration(timeout)}')
+                   f'"{waiting[0]["metadata"]["namespace"]}" to terminate: global timeout reached: {go_duration(int(timeout))}')
             out.append("There are pending pods in node \"" + name + "\" when an error occurred: " + err + "\n"
                        + "".join(f"pod/{p['metadata']['name']}\n" for p in waiting))
             out.append(f'error: unable to drain node "{name}" due to error: {err}, continuing command...\n')
@@ -220,13 +221,3 @@ def drain(inv: Invocation) -> Result:
         return Result("".join(out), 1)
     return Result("".join(out))
 
-
-def _go_duration(seconds: float) -> str:
-    s = int(seconds)
-    h, rest = divmod(s, 3600)
-    m, sec = divmod(rest, 60)
-    if h:
-        return f"{h}h{m}m{sec}s"
-    if m:
-        return f"{m}m{sec}s"
-    return f"{sec}s"
