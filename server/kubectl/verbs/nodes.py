@@ -220,4 +220,3 @@ def drain(inv: Invocation) -> Result:
         out.extend(f"{e}\n" for e in fatal)
         return Result("".join(out), 1)
     return Result("".join(out))
-
