@@ -488,16 +488,23 @@ def describe_deployment(cluster: Cluster, d: Obj, now: float) -> str:
     return w.text()
 
 
+def _selector_header(w: Writer, obj: Obj) -> None:
+    """Name, Namespace, Selector, Labels, Annotations and Controlled By, as the ReplicaSet and Job
+    describers open."""
+    meta = obj["metadata"]
+    w.w(f"Name:\t{meta['name']}\n")
+    w.w(f"Namespace:\t{meta.get('namespace', '')}\n")
+    w.w(f"Selector:\t{printers.selector_string((obj.get('spec') or {}).get('selector'))}\n")
+    labels_multiline(w, "Labels", meta.get("labels"))
+    annotations_multiline(w, "Annotations", meta.get("annotations"))
+    if controller_of(obj):
+        w.w(f"Controlled By:\t{controller_of(obj)}\n")
+
+
 def describe_replicaset(cluster: Cluster, rs: Obj, now: float) -> str:
     w = Writer()
     meta, spec, st = rs["metadata"], rs.get("spec") or {}, rs.get("status") or {}
-    w.w(f"Name:\t{meta['name']}\n")
-    w.w(f"Namespace:\t{meta.get('namespace', '')}\n")
-    w.w(f"Selector:\t{printers.selector_string(spec.get('selector'))}\n")
-    labels_multiline(w, "Labels", meta.get("labels"))
-    annotations_multiline(w, "Annotations", meta.get("annotations"))
-    if controller_of(rs):
-        w.w(f"Controlled By:\t{controller_of(rs)}\n")
+    _selector_header(w, rs)
     w.w(f"Replicas:\t{st.get('replicas', 0)} current / {spec.get('replicas', 1)} desired\n")
     pods = cluster.store.scan("Pod", meta.get("namespace", ""), owner_uid=meta.get("uid"))
     counts = {"Running": 0, "Pending": 0, "Succeeded": 0, "Failed": 0}
@@ -809,14 +816,8 @@ def describe_daemonset(cluster: Cluster, ds: Obj, now: float) -> str:
 
 def describe_job(cluster: Cluster, job: Obj, now: float) -> str:
     w = Writer()
-    meta, spec, st = job["metadata"], job.get("spec") or {}, job.get("status") or {}
-    w.w(f"Name:\t{meta['name']}\n")
-    w.w(f"Namespace:\t{meta.get('namespace', '')}\n")
-    w.w(f"Selector:\t{printers.selector_string(spec.get('selector'))}\n")
-    labels_multiline(w, "Labels", meta.get("labels"))
-    annotations_multiline(w, "Annotations", meta.get("annotations"))
-    if controller_of(job):
-        w.w(f"Controlled By:\t{controller_of(job)}\n")
+    spec, st = job.get("spec") or {}, job.get("status") or {}
+    _selector_header(w, job)
     if spec.get("parallelism") is not None:
         w.w(f"Parallelism:\t{spec['parallelism']}\n")
     w.w(f"Completions:\t{spec['completions'] if spec.get('completions') is not None else '<unset>'}\n")

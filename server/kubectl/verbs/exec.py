@@ -108,6 +108,22 @@ def container_status(pod: Obj, name: str) -> dict:
     return {}
 
 
+def _require_running(pod: Obj, name: str, notes: str, verb: str) -> None:
+    """exec's and attach's refusals for a completed pod or a container that is not running."""
+    phase = (pod.get("status") or {}).get("phase")
+    if phase in ("Succeeded", "Failed"):
+        raise KubectlError(f"{notes}error: cannot {verb} a container in a completed pod; current phase is {phase}")
+    if "running" not in (container_status(pod, name).get("state") or {}):
+        raise KubectlError(f'{notes}error: unable to upgrade connection: container not found ("{name}")')
+
+
+def _tty(flags: dict) -> tuple[bool, str]:
+    """``-t`` without ``-i`` gets no TTY, and kubectl's warning says so."""
+    if flags.get("tty") and not flags.get("stdin"):
+        return False, "Unable to use a TTY - input is not a terminal or the right kind of file\n"
+    return bool(flags.get("tty")), ""
+
+
 EXEC_FLAGS = [Flag("container", "c", "str", ""), Flag("stdin", "i"), Flag("tty", "t"), Flag("quiet", "q"),
               Flag("filename", "f", "list"), Flag("pod-running-timeout", kind="str")]
 
@@ -129,17 +145,8 @@ def exec_(inv: Invocation) -> Result:
     notes = "" if f.get("quiet") else note + defaulted
     if name not in container_names(pod):
         raise KubectlError(f"{notes}error: unable to upgrade connection: container not found (\"{name}\")")
-    phase = (pod.get("status") or {}).get("phase")
-    if phase in ("Succeeded", "Failed"):
-        raise KubectlError(f"{notes}error: cannot exec into a container in a completed pod; current phase is {phase}")
-    state = container_status(pod, name).get("state") or {}
-    if "running" not in state:
-        raise KubectlError(f'{notes}error: unable to upgrade connection: container not found ("{name}")')
-    tty = bool(f.get("tty"))
-    warn = ""
-    if tty and not f.get("stdin"):
-        warn = "Unable to use a TTY - input is not a terminal or the right kind of file\n"
-        tty = False
+    _require_running(pod, name, notes, "exec into")
+    tty, warn = _tty(f)
     if argv[0] in SHELL_WORDS and f.get("stdin") and len(argv) == 1:
         if not has_shell(inv.cluster, pod, name, argv[0]):
             out = runtime_not_found(argv[0])
@@ -176,16 +183,8 @@ def attach(inv: Invocation) -> Result:
     pod, note = attachable_pod(inv, words)
     name, defaulted = pick_container(pod, f.get("container") or "")
     notes = "" if f.get("quiet") else note + defaulted
-    phase = (pod.get("status") or {}).get("phase")
-    if phase in ("Succeeded", "Failed"):
-        raise KubectlError(f"{notes}error: cannot attach a container in a completed pod; current phase is {phase}")
-    if "running" not in (container_status(pod, name).get("state") or {}):
-        raise KubectlError(f'{notes}error: unable to upgrade connection: container not found ("{name}")')
-    tty = bool(f.get("tty"))
-    warn = ""
-    if tty and not f.get("stdin"):
-        warn = "Unable to use a TTY - input is not a terminal or the right kind of file\n"
-        tty = False
+    _require_running(pod, name, notes, "attach")
+    tty, warn = _tty(f)
     shell = _main_shell(inv, pod, name)
     if f.get("stdin") and shell:
         hint = "" if f.get("quiet") or not tty else PROMPT_HINT
