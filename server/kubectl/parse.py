@@ -53,7 +53,9 @@ class Invocation:
 
     @property
     def namespace(self) -> str:
-        return self.flags.get("namespace") or "default"
+        from .kubeconfig import current_namespace
+
+        return self.flags.get("namespace") or current_namespace(self.cluster)
 
     def flag_given(self, name: str) -> bool:
         return name in self.flags.get("_given", set())
