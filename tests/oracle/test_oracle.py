@@ -129,6 +129,11 @@ def cases() -> list[str]:
     out += [f"kubectl explain {e}" for e in EXPLAIN]
     out += ["kubectl explain pods --recursive"]
     out += list(CLIENT_SIDE) + list(ERRORS) + list(HELP)
+    for extra in sorted((HERE / "cases").glob("*.txt")):
+        # one file per topic: a command line per line ("#" starts a comment); read-only commands
+        # and dry runs only, as every case runs against the same sandbox at once
+        out += [line.strip() for line in extra.read_text().splitlines()
+                if line.strip() and not line.lstrip().startswith("#")]
     return list(dict.fromkeys(out))  # "get nodes" is both the plain and the -A case
 
 
