@@ -50,6 +50,9 @@ class Invocation:
     stdin: str = ""
     after_dash: list[str] = field(default_factory=list)
     had_dash: bool = False
+    #: the caller follows streams (the page's terminal): ``get -w``, ``logs -f``, ``rollout status``
+    #: answer a ``streaming.StreamResult`` that keeps printing as the clock runs, instead of stopping
+    follow: bool = False
 
     @property
     def namespace(self) -> str:
@@ -366,8 +369,8 @@ Usage:
 """
 
 
-def run(cluster: Cluster, line: str, stdin: str = "") -> Result:
-    """Run one kubectl command line against ``cluster``."""
+def run(cluster: Cluster, line: str, stdin: str = "", follow: bool = False) -> Result:
+    """Run one kubectl command line against ``cluster`` (``follow``: see ``Invocation.follow``)."""
     from ..sim.api import ApiError
 
     try:
@@ -375,6 +378,7 @@ def run(cluster: Cluster, line: str, stdin: str = "") -> Result:
         if argv and argv[0] == "kubectl":
             argv = argv[1:]
         cmd, inv = parse(cluster, argv, stdin)
+        inv.follow = follow
         out = cmd.handler(inv)
         result = out if isinstance(out, Result) else Result(out)
     except KubectlError as e:
