@@ -24,8 +24,9 @@ from pathlib import Path
 import pytest
 
 from server.web import protobuf
+from tests.labserver import Lab
+from tests.realkubectl import KUBECTL
 from tests.serverproc import running_server
-from tests.web.test_real_kubectl import KUBECTL, Lab
 
 DATA = Path(__file__).parent / "k8s_protobuf"
 COMMANDS = {name: shlex.split(cmd) for name, _, cmd in
