@@ -9,9 +9,12 @@ commands answer in kubectl's words with exit code 1.
 
 from __future__ import annotations
 
+import functools
+import json
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -125,30 +128,53 @@ def _find_command(words: list[str]) -> tuple[Command | None, int]:
 
 
 def parse(cluster: Cluster, argv: list[str], stdin: str = "") -> tuple[Command, Invocation]:
+    """The registered command and its invocation; kubectl's help, usage and "unknown" answers (and
+    "kubeplay does not simulate" for kubectl's commands no module registers) end it as
+    ``KubectlError``."""
     _load_verbs()
     had_dash = "--" in argv
     after_dash = argv[argv.index("--") + 1:] if had_dash else []
-    words = _command_words(argv)
-    cmd, depth = _find_command(words)
+    limit = len(argv) if not had_dash else argv.index("--")
+    path, typed = find_path(argv)
+    cmd = COMMANDS.get(" ".join(typed)) or COMMANDS.get(path)
+    depth = len(typed)
     if cmd is None:
-        if not words:
-            raise KubectlError(USAGE, 0)
-        if words[0] in GROUP_HELP:
-            # cmdutil.DefaultSubCommandRun: a group without its sub-command prints its help
-            if len(words) == 1:
-                raise KubectlError(GROUP_HELP[words[0]])
-            rest = _command_words(argv, limit=len(argv))[1:]
-            raise KubectlError(f'error: unknown command "{" ".join(rest)}"\n'
-                               f"See 'kubectl {words[0]} -h' for help and examples")
-        # kubectl's CheckErr prints cobra's error after its own "error: " (not cobra's "Error: ")
-        raise KubectlError(f'error: unknown command "{words[0]}" for "kubectl"{_suggestions(words[0])}')
-    specs = {f.name: f for f in (*cmd.flags, *GLOBAL_FLAGS)}
-    shorts = {f.short: f for f in (*cmd.flags, *GLOBAL_FLAGS) if f.short}
-    flags: dict[str, Any] = {f.name: f.default for f in cmd.flags}
+        # a registered command kubectl v1.32 does not have (the tree would have found it)
+        alt, alt_depth = _find_command(_command_words(argv))
+        if alt is not None and alt.path not in _tree():
+            cmd, path, depth = alt, "", alt_depth
+    if cmd is None:
+        _static(argv, limit, path, typed)  # always raises
+    assert cmd is not None
+    if path:
+        # cobra answers -h/--help, whatever else the line holds, once kubectl's flags parse
+        try:
+            pre, _ = _parse_flags(argv, limit, (*_tree_flags(path), HELP_FLAG), path)
+        except KubectlError:
+            pre = {}
+        if pre.get("help"):
+            raise KubectlError(help_text(path), _tree()[path].get("help_rc", 0))
+    flags, positional = _parse_flags(argv, limit, (*cmd.flags, *GLOBAL_FLAGS), path or cmd.path, cmd.flags)
+    if flags.get("help") and path:
+        raise KubectlError(help_text(path), _tree()[path].get("help_rc", 0))
+    args = positional[depth:]
+    inv = Invocation(cluster, cmd.path, args, flags, stdin, after_dash if had_dash else [], had_dash)
+    return cmd, inv
+
+
+def _parse_flags(argv: list[str], limit: int, known: tuple[Flag, ...], path: str,
+                 own: tuple[Flag, ...] = ()) -> tuple[dict[str, Any], list[str]]:
+    """pflag's parse of ``argv[:limit]`` with the ``known`` flags: their values (``own`` flags start
+    at their defaults; ``"_given"`` is the set of flags the line gave) and the positional words.
+    Errors name ``kubectl <path>`` as kubectl's flag errors do."""
+    where = " ".join(["kubectl", *path.split()])
+    see = f"See '{where} --help' for usage."
+    specs = {f.name: f for f in known}
+    shorts = {f.short: f for f in known if f.short}
+    flags: dict[str, Any] = {f.name: f.default for f in own}
     given: set[str] = set()
     positional = []
     i = 0
-    limit = len(argv) if not had_dash else argv.index("--")
     while i < limit:
         tok = argv[i]
         i += 1
@@ -166,7 +192,7 @@ def parse(cluster: Cluster, argv: list[str], stdin: str = "") -> tuple[Command, 
                 shown = f"-{name}"
             if spec is None:
                 what = f"flag: {shown}" if tok.startswith("--") else f"shorthand flag: '{name}' in {tok}"
-                raise KubectlError(f"error: unknown {what}\nSee 'kubectl {cmd.path} --help' for usage.")
+                raise KubectlError(f"error: unknown {what}\n{see}")
             if spec.kind == "bool" and not tok.startswith("--") and value and not tok[2:].startswith("="):
                 # pflag's combined shorthands: ``-it`` is ``-i -t``
                 flags[spec.name] = True
@@ -183,16 +209,14 @@ def parse(cluster: Cluster, argv: list[str], stdin: str = "") -> tuple[Command, 
                     flags[spec.name] = False
                 else:
                     raise KubectlError(f'error: invalid argument "{value}" for "{both}" flag: '
-                                       f'strconv.ParseBool: parsing "{value}": invalid syntax\n'
-                                       f"See 'kubectl {cmd.path} --help' for usage.")
+                                       f'strconv.ParseBool: parsing "{value}": invalid syntax\n{see}')
             else:
                 if not eq and spec.name in NO_OPT_DEFAULTS:
                     value = NO_OPT_DEFAULTS[spec.name]
                 elif not eq:
                     if i >= limit:
                         need = shown if tok.startswith("--") else f"'{name}' in {tok}"
-                        raise KubectlError(f"error: flag needs an argument: {need}\n"
-                                           f"See 'kubectl {cmd.path} --help' for usage.")
+                        raise KubectlError(f"error: flag needs an argument: {need}\n{see}")
                     value = argv[i]
                     i += 1
                 if spec.kind == "int":
@@ -200,8 +224,7 @@ def parse(cluster: Cluster, argv: list[str], stdin: str = "") -> tuple[Command, 
                         flags[spec.name] = int(value)
                     except ValueError as e:
                         raise KubectlError(f'error: invalid argument "{value}" for "{both}" flag: '
-                                           f'strconv.ParseInt: parsing "{value}": invalid syntax\n'
-                                           f"See 'kubectl {cmd.path} --help' for usage.") from e
+                                           f'strconv.ParseInt: parsing "{value}": invalid syntax\n{see}') from e
                 elif spec.kind == "list":
                     flags.setdefault(spec.name, None)
                     flags[spec.name] = (flags[spec.name] or []) + [value]
@@ -211,9 +234,7 @@ def parse(cluster: Cluster, argv: list[str], stdin: str = "") -> tuple[Command, 
         else:
             positional.append(tok)
     flags["_given"] = given
-    args = positional[depth:]
-    inv = Invocation(cluster, cmd.path, args, flags, stdin, after_dash if had_dash else [], had_dash)
-    return cmd, inv
+    return flags, positional
 
 
 def _command_words(argv: list[str], limit: int = 3) -> list[str]:
@@ -267,106 +288,198 @@ def _suggestions(typed: str) -> str:
     return "\n\nDid you mean this?\n" + "".join(f"\t{c}\n" for c in found)
 
 
-#: what a command group without its sub-command prints (kubectl v1.32's help), exit code 1
-GROUP_HELP = {
-    "rollout": """Manage the rollout of one or many resources.
-        |
- Valid resource types include:
+# -- kubectl v1.32's command tree and help texts ---------------------------------------------------
+# server/kubectl/help/ holds what the real binary prints for ``kubectl <path> --help`` (one file a
+# command) and its command tree (index.json: aliases, sub-commands, flags, what a group prints run
+# bare or with an unknown sub-command); tools/capture_kubectl_help.py captures them. Help is static
+# text, so it is there for every command, served or not; read on first use.
 
-  *  deployments
-  *  daemonsets
-  *  statefulsets
+HELP_DIR = Path(__file__).with_name("help")
 
-Examples:
-  # Rollback to the previous deployment
-  kubectl rollout undo deployment/abc
-  |
-  # Check the rollout status of a daemonset
-  kubectl rollout status daemonset/foo
-  |
-  # Restart a deployment
-  kubectl rollout restart deployment/abc
-  |
-  # Restart deployments with the 'app=nginx' label
-  kubectl rollout restart deployment --selector=app=nginx
+#: cobra's help flag, which it adds to the command it runs (not to those it walks through finding it)
+HELP_FLAG = Flag("help", "h")
 
-Available Commands:
-  history       View rollout history
-  pause         Mark the provided resource as paused
-  restart       Restart a resource
-  resume        Resume a paused resource
-  status        Show the status of the rollout
-  undo          Undo a previous rollout
 
-Usage:
-  kubectl rollout SUBCOMMAND [options]
+@functools.cache
+def _tree() -> dict[str, dict[str, Any]]:
+    return json.loads((HELP_DIR / "index.json").read_bytes())["commands"]
 
-Use "kubectl rollout <command> --help" for more information about a given command.
-Use "kubectl options" for a list of global command-line options (applies to all commands).
-""".replace("|\n", "\n"),  # "|" ends the lines whose trailing blanks kubectl prints
-    "set": """Configure application resources.
 
- These commands help you make changes to existing application resources.
+def is_kubectl_command(path: str) -> bool:
+    """Whether kubectl v1.32 has the command ``path`` (its words, canonical names: "create secret tls")."""
+    return path in _tree()
 
-Available Commands:
-  env              Update environment variables on a pod template
-  image            Update the image of a pod template
-  resources        Update resource requests/limits on objects with pod templates
-  selector         Set the selector on a resource
-  serviceaccount   Update the service account of a resource
-  subject          Update the user, group, or service account in a role binding or cluster role binding
 
-Usage:
-  kubectl set SUBCOMMAND [options]
+@functools.cache
+def help_text(path: str) -> str:
+    """What ``kubectl <path> --help`` prints in kubectl v1.32 (``path`` "" is kubectl itself)."""
+    return _help_file((path.replace(" ", ".") or "_root") + ".txt")
 
-Use "kubectl set <command> --help" for more information about a given command.
-Use "kubectl options" for a list of global command-line options (applies to all commands).
-""",
-}
 
-USAGE = """kubectl controls the Kubernetes cluster manager.
+@functools.cache
+def _help_file(name: str) -> str:
+    return (HELP_DIR / name).read_bytes().decode()
 
- Find more information at: https://kubernetes.io/docs/reference/kubectl/
 
-Basic Commands (Beginner):
-  create          Create a resource from a file or from stdin
-  expose          Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service
-  run             Run a particular image on the cluster
-  set             Set specific features on objects
+@functools.cache
+def _tree_flags(path: str) -> tuple[Flag, ...]:
+    """The flags kubectl v1.32 defines for the command: its own and the global ones."""
+    tree = _tree()
+    rows = [*tree[path]["flags"], *(tree[""]["flags"] if path else ())]
+    return tuple(Flag(name, short, kind) for name, short, kind in rows)
 
-Basic Commands (Intermediate):
-  get             Display one or many resources
-  delete          Delete resources by file names, stdin, resources and names, or by resources and label selector
 
-Deploy Commands:
-  rollout         Manage the rollout of a resource
-  scale           Set a new size for a deployment, replica set, or replication controller
+@functools.cache
+def _no_opt_flags(path: str) -> frozenset[str]:
+    """``--name`` and ``-x`` of the command's flags that take no value of their own (pflag's
+    ``NoOptDefVal``): the booleans and ``NO_OPT_DEFAULTS``."""
+    out = set()
+    for f in _tree_flags(path):
+        if f.kind == "bool" or f.name in NO_OPT_DEFAULTS:
+            out.add(f"--{f.name}")
+            if f.short:
+                out.add(f"-{f.short}")
+    return frozenset(out)
 
-Cluster Management Commands:
-  cluster-info    Display cluster information
-  cordon          Mark node as unschedulable
-  uncordon        Mark node as schedulable
-  drain           Drain node in preparation for maintenance
 
-Troubleshooting and Debugging Commands:
-  describe        Show details of a specific resource or group of resources
-  logs            Print the logs for a container in a pod
-  exec            Execute a command in a container
+@functools.cache
+def _children(path: str) -> dict[str, str]:
+    """A command's sub-commands by name and alias, to their paths."""
+    tree = _tree()
+    out = {}
+    for name in tree[path]["subcommands"]:
+        child = f"{path} {name}".strip()
+        out[name] = child
+        for alias in tree[child].get("aliases", ()):
+            out.setdefault(alias, child)
+    return out
 
-Advanced Commands:
-  apply           Apply a configuration to a resource by file name or stdin
 
-Settings Commands:
-  label           Update the labels on a resource
-  annotate        Update the annotations on a resource
+def _takes_value(tok: str, path: str) -> bool:
+    """cobra's test in ``stripFlags``: a flag without ``=`` whose value is the next word (any flag
+    not known to take none, so an unknown ``--x`` or ``-x`` takes it too)."""
+    if "=" in tok:
+        return False
+    if tok.startswith("--"):
+        return tok not in _no_opt_flags(path)
+    return len(tok) == 2 and tok not in _no_opt_flags(path)
 
-Other Commands:
-  api-resources   Print the supported API resources on the server
-  version         Print the client and server version information
 
-Usage:
-  kubectl [flags] [options]
-"""
+def _strip_flags(args: list[str], path: str) -> list[str]:
+    """cobra's ``stripFlags``: the words of ``args`` that are not flags or their values."""
+    words: list[str] = []
+    i = 0
+    while i < len(args):
+        tok = args[i]
+        i += 1
+        if tok == "--":
+            break
+        if tok.startswith("-") and _takes_value(tok, path):
+            if len(args) - i <= 1:
+                break  # cobra stops when the value would be the last word
+            i += 1
+        elif tok and not tok.startswith("-"):
+            words.append(tok)
+    return words
+
+
+def _minus_first(args: list[str], word: str, path: str) -> list[str]:
+    """cobra's ``argsMinusFirstX``: ``args`` without the first ``word`` that is not a flag's value."""
+    i = 0
+    while i < len(args):
+        tok = args[i]
+        if tok == "--":
+            break
+        if tok.startswith("-") and _takes_value(tok, path):
+            i += 2
+            continue
+        if not tok.startswith("-") and tok == word:
+            return [*args[:i], *args[i + 1:]]
+        i += 1
+    return args
+
+
+def find_path(argv: list[str]) -> tuple[str, list[str]]:
+    """cobra's ``Command.Find`` on kubectl v1.32's tree: the command a line names (its canonical
+    path, "" for kubectl itself) and the words that named it (aliases as typed)."""
+    path, typed, args = "", [], argv
+    while True:
+        words = _strip_flags(args, path)
+        child = _children(path).get(words[0]) if words else None
+        if child is None:
+            return path, typed
+        typed.append(words[0])
+        args = _minus_first(args, words[0], path)
+        path = child
+
+
+def _not_simulated(path: str) -> KubectlError:
+    return KubectlError(f"error: kubeplay does not simulate `kubectl {path}` yet")
+
+
+def _static(argv: list[str], limit: int, path: str, typed: list[str]) -> None:
+    """Answer a line no module serves: kubectl's help, usage and unknown-command texts, where they
+    are static, else "kubeplay does not simulate". Always raises ``KubectlError``."""
+    if not path:
+        words = _strip_flags(argv, "")
+        if words:
+            # kubectl looks for a kubectl-<word> plugin first, refusing a line that starts with a flag
+            first = next((a for a in argv if not a.startswith("-")), "")
+            if argv[0].startswith("-") and first != "help":
+                raise KubectlError(f"Error: flags cannot be placed before plugin name: {argv[0]}")
+            # kubectl's CheckErr prints cobra's error after its own "error: " (not cobra's "Error: ")
+            raise KubectlError(f'error: unknown command "{words[0]}" for "kubectl"{_suggestions(words[0])}')
+    flags_of = (*_tree_flags(path), HELP_FLAG)
+    try:
+        flags, positional = _parse_flags(argv, limit, flags_of, path)
+    except KubectlError as e:
+        if path == "options":
+            raise KubectlError(e.message.replace("See 'kubectl options --help' for usage.",
+                                                 "Run 'kubectl options' without flags.")) from None
+        raise
+    node = _tree()[path]
+    if flags.get("help"):
+        raise KubectlError(help_text(path), node.get("help_rc", 0))
+    if not path:
+        raise KubectlError(help_text(""), 0)  # kubectl alone prints its help
+    if path == "help":
+        raise KubectlError(_help_topic(_without(positional, typed)), 0)
+    if path == "options":
+        raise KubectlError(_help_file("_options.txt"), 0)
+    rest = _without(positional, typed)
+    kind, code = node.get("unknown" if rest else "bare", ("run", 1))
+    if kind == "help":
+        raise KubectlError(help_text(path), code)
+    if kind == "unknown":
+        # cmdutil.DefaultSubCommandRun: RequireNoArguments joins every argument
+        raise KubectlError(f'error: unknown command "{" ".join(rest)}"\n'
+                           f"See 'kubectl {path} -h' for help and examples", code)
+    raise _not_simulated(path)
+
+
+def _without(positional: list[str], typed: list[str]) -> list[str]:
+    """The positional words after the command's own words."""
+    rest = list(positional)
+    for word in typed:
+        if word in rest:
+            rest.remove(word)
+    return rest
+
+
+def _help_topic(topic: list[str]) -> str:
+    """cobra's help command: the help of the command ``topic`` names, else "Unknown help topic"
+    (Go's ``%#q`` of the words) and kubectl's usage."""
+    path, typed = find_path(topic)
+    if topic and not typed:
+        return f"Unknown help topic [{' '.join(_go_quote_backquoted(t) for t in topic)}]\n" + _help_file("_usage.txt")
+    return help_text(path)
+
+
+def _go_quote_backquoted(s: str) -> str:
+    """Go's ``%#q``: a raw (backquoted) string when ``strconv.CanBackquote``, else ``strconv.Quote``."""
+    if "`" not in s and "\ufeff" not in s and all(c == "\t" or (c >= " " and c != "\x7f") for c in s):
+        return f"`{s}`"
+    return json.dumps(s, ensure_ascii=False)
 
 
 def run(cluster: Cluster, line: str, stdin: str = "", follow: bool = False) -> Result:
