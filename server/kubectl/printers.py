@@ -15,7 +15,6 @@ Hands off: choosing objects and flags to ``verbs/get.py``; describe layouts to `
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -741,229 +740,78 @@ def go_tabwriter(text: str, minwidth: int = 0, padding: int = 2) -> str:
 # client-go's util/jsonpath as kubectl's printers use it: "{...}" actions between literal text;
 # inside one, ".field", "[*]", "[n]", "[a:b]", "..field", "[?(@.x == 'v')]", "{range}…{end}" and
 # quoted literals; missing keys print nothing (kubectl's --allow-missing-template-keys=true).
-class JSONPathError(ValueError):
-    pass
+# -- JSONPath, custom columns, --sort-by -------------------------------------------------------
+# The engine is ``jsonpath`` (client-go's util/jsonpath); here: kubectl's uses of it that print.
+from . import jsonpath as _jp  # noqa: E402
 
-
-_MISSING = object()
-_STEP = re.compile(r"\.\.([A-Za-z0-9_\-]+|\*)|\.([A-Za-z0-9_\-/]+|\*)|\[([^\]]*)\]")
-
-
-def _jsonpath_template(text: str) -> list[tuple[str, str]]:
-    """("text", literal) and ("expr", inside-of-braces) parts."""
-    parts, i = [], 0
-    while i < len(text):
-        start = text.find("{", i)
-        if start < 0:
-            parts.append(("text", text[i:]))
-            break
-        if start > i:
-            parts.append(("text", text[i:start]))
-        end, depth, quote = start + 1, 1, ""
-        while end < len(text) and depth:
-            ch = text[end]
-            if quote:
-                quote = "" if ch == quote else quote
-            elif ch in "'\"":
-                quote = ch
-            elif ch == "{":
-                depth += 1
-            elif ch == "}":
-                depth -= 1
-            end += 1
-        if depth:
-            raise JSONPathError("unclosed action")
-        parts.append(("expr", text[start + 1:end - 1].strip()))
-        i = end
-    return parts
-
-
-def _walk_all(value: Any) -> Iterable[Any]:
-    yield value
-    if isinstance(value, dict):
-        for v in value.values():
-            yield from _walk_all(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _walk_all(v)
-
-
-def _filter_ok(item: Any, cond: str) -> bool:
-    m = re.fullmatch(r"@((?:\.[A-Za-z0-9_\-/]+)*)\s*(?:(==|!=|<=|>=|<|>)\s*(.+))?", cond.strip())
-    if not m:
-        raise JSONPathError(f"unrecognized filter {cond!r}")
-    found = _eval_steps([item], m.group(1))
-    if m.group(2) is None:
-        return bool(found)
-    raw = m.group(3).strip()
-    want: Any = raw[1:-1] if raw[:1] in "'\"" else (float(raw) if re.fullmatch(r"-?\d+(\.\d+)?", raw) else raw)
-    for v in found:
-        a, b = (float(v), want) if isinstance(want, float) and isinstance(v, int | float) else (v, want)
-        op = m.group(2)
-        try:
-            if (op == "==" and a == b) or (op == "!=" and a != b) or (op == "<" and a < b) or \
-                    (op == ">" and a > b) or (op == "<=" and a <= b) or (op == ">=" and a >= b):
-                return True
-        except TypeError:
-            continue
-    return False
-
-
-def _eval_steps(values: list[Any], path: str) -> list[Any]:
-    pos = 0
-    while pos < len(path):
-        m = _STEP.match(path, pos)
-        if not m:
-            raise JSONPathError(f"unrecognized identifier {path[pos:]}")
-        pos = m.end()
-        out: list[Any] = []
-        if m.group(1) is not None:
-            key = m.group(1)
-            for v in values:
-                for node in _walk_all(v):
-                    if isinstance(node, dict):
-                        if key == "*":
-                            out.extend(node.values())
-                        elif key in node:
-                            out.append(node[key])
-        elif m.group(2) is not None:
-            key = m.group(2)
-            for v in values:
-                if isinstance(v, dict):
-                    if key == "*":
-                        out.extend(v[k] for k in sorted(v))
-                    elif key in v:
-                        out.append(v[key])
-        else:
-            sub = m.group(3).strip()
-            for v in values:
-                if sub.startswith("?(") and sub.endswith(")"):
-                    items = v if isinstance(v, list) else [v]
-                    out.extend(x for x in items if _filter_ok(x, sub[2:-1]))
-                elif sub == "*":
-                    out.extend(v if isinstance(v, list) else (v[k] for k in sorted(v)) if isinstance(v, dict) else [])
-                elif sub[:1] in "'\"":
-                    if isinstance(v, dict) and sub[1:-1] in v:
-                        out.append(v[sub[1:-1]])
-                elif isinstance(v, list):
-                    if ":" in sub:
-                        bounds = [int(b) if b.strip() else None for b in sub.split(":")[:3]]
-                        out.extend(v[slice(*bounds)])
-                    else:
-                        i = int(sub)
-                        if not -len(v) <= i < len(v):
-                            raise JSONPathError("array index out of bounds: index "
-                                                f"{i}, length {len(v)}")
-                        out.append(v[i])
-        values = out
-    return values
+JSONPathError = _jp.JSONPathError
 
 
 def jsonpath_values(obj: Any, path: str) -> list[Any]:
-    """The values one jsonpath expression (``.a.b[*]``, no braces) finds in ``obj``."""
-    return _eval_steps([obj], path)
+    """The values one expression (``.a.b[*]``, no braces) finds in ``obj`` (missing keys allowed)."""
+    return [v for vs in _jp.JSONPath("{" + path + "}", allow_missing_keys=True).find_results(obj) for v in vs]
 
 
-def _jsonpath_text(value: Any) -> str:
-    if isinstance(value, dict | list):
-        return json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False) \
-            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "<nil>"
-    return str(value)
-
-
-def _literal(expr: str) -> str | None:
-    if len(expr) >= 2 and expr[0] == expr[-1] and expr[0] in "'\"":
-        return expr[1:-1].encode().decode("unicode_escape") if expr[0] == '"' else expr[1:-1]
-    return None
-
-
-def _find(root: Any, current: Any, expr: str) -> list[Any]:
-    if expr in ("@", "$"):
-        return [current if expr == "@" else root]
-    if expr.startswith("$"):
-        return _eval_steps([root], expr[1:])
-    if expr.startswith("@"):
-        return _eval_steps([current], expr[1:])
-    return _eval_steps([current], expr)
-
-
-def jsonpath(template: str, obj: Any) -> str:
+def jsonpath(template: str, obj: Any, allow_missing_keys: bool = True) -> str:
     """The text ``-o jsonpath=<template>`` prints for ``obj`` (a List for several objects)."""
-    parts = _jsonpath_template(template)
-
-    def render(i: int, current: Any, stop_at_end: bool) -> tuple[str, int]:
-        out = []
-        while i < len(parts):
-            typ, text = parts[i]
-            if typ == "text":
-                out.append(text)
-            elif text == "end":
-                if stop_at_end:
-                    return "".join(out), i
-                raise JSONPathError("not in range, nothing to end")
-            elif text.startswith("range "):
-                items = _find(obj, current, text[6:].strip())
-                if len(items) == 1 and isinstance(items[0], list):
-                    items = items[0]
-                body_end = None
-                for item in items:
-                    chunk, body_end = render(i + 1, item, True)
-                    out.append(chunk)
-                if body_end is None:
-                    _, body_end = render(i + 1, {}, True)
-                i = body_end
-            else:
-                lit = _literal(text)
-                if lit is not None:
-                    out.append(lit)
-                else:
-                    out.append(" ".join(_jsonpath_text(v) for v in _find(obj, current, text)))
-            i += 1
-        if stop_at_end:
-            raise JSONPathError("range without end")
-        return "".join(out), i
-
-    return render(0, obj, False)[0]
+    return _jp.JSONPath(template, allow_missing_keys=allow_missing_keys).execute(obj)
 
 
-def _relaxed(expr: str) -> str:
-    """``RelaxedJSONPathExpression``: ``.a.b``, ``a.b`` or ``{.a.b}`` all mean ``{.a.b}``."""
-    expr = expr.strip()
-    if expr.startswith("{") and expr.endswith("}"):
-        expr = expr[1:-1]
-    return expr if expr.startswith((".", "$", "@", "[")) else "." + expr
+def custom_column_rows(columns: Sequence[tuple[str, str]], objs: Iterable[Obj]) -> list[list[str]]:
+    """``CustomColumnsPrinter.printOneObject`` for each object: per column (header, ``{.expr}``)
+    the values as ``%v`` joined by commas, ``<none>`` when the expression finds nothing."""
+    parsers = [_jp.JSONPath(spec, allow_missing_keys=True) for _, spec in columns]
+    rows = []
+    for obj in objs:
+        row = []
+        for parser in parsers:
+            values = parser.find_results(obj)
+            cells = [] if values and values[0] else ["<none>"]
+            cells += [escape_terminal(_jp.go_sprint(v)) for vs in values for v in vs]
+            row.append(",".join(cells))
+        rows.append(row)
+    return rows
 
 
-def custom_columns(spec: str, objs: Sequence[Obj], no_headers: bool = False) -> str:
-    """``-o custom-columns=HEADER:expr,...``: one row per object, ``<none>`` for no value,
-    several values joined by commas."""
+def escape_terminal(text: str) -> str:
+    """cli-runtime's ``EscapeTerminal``: ESC and CR never reach the terminal raw."""
+    return text.replace("\x1b", "^[").replace("\r", "\\r")
+
+
+def custom_columns_spec(spec: str) -> list[tuple[str, str]]:
+    """``NewCustomColumnsPrinterFromSpec``: ``HEADER:expr,...`` as (header, ``{.expr}``) pairs."""
+    if not spec:
+        raise JSONPathError("custom-columns format specified but no custom columns given")
     columns = []
     for part in spec.split(","):
         header, sep, expr = part.partition(":")
         if not sep:
-            raise JSONPathError(f'unexpected custom-columns spec: {part}, expected <header>:<json-path-expr>')
-        columns.append((header, _relaxed(expr)))
+            raise JSONPathError(f"unexpected custom-columns spec: {part}, expected <header>:<json-path-expr>")
+        columns.append((header, _jp.relaxed(expr)))
+    return columns
+
+
+def custom_columns_template(text: str) -> list[tuple[str, str]]:
+    """``NewCustomColumnsPrinterFromTemplate``: a line of headers, then a line of specs."""
+    # bufio.ScanLines: split at \n, a trailing \r dropped, no token after a final newline
+    body = text[:-1] if text.endswith("\n") else text
+    lines = [line.removesuffix("\r") for line in body.split("\n")] if text else []
+    expected = "Expected format is one line of space separated headers, one line of space separated column specs."
+    if not lines:
+        raise JSONPathError(f"invalid template, missing header line. {expected}")
+    if len(lines) < 2:
+        raise JSONPathError(f"invalid template, missing spec line. {expected}")
+    headers, specs = lines[0].split(), lines[1].split()
+    if len(headers) != len(specs):
+        raise JSONPathError(f"number of headers ({len(headers)}) and field specifications ({len(specs)}) don't match")
+    return [(h, _jp.relaxed(s)) for h, s in zip(headers, specs, strict=True)]
+
+
+def custom_columns(spec: str, objs: Sequence[Obj], no_headers: bool = False) -> str:
+    """``-o custom-columns=HEADER:expr,...`` over ``objs``: a header line, then a row per object."""
+    columns = custom_columns_spec(spec)
     lines = [] if no_headers else [[h for h, _ in columns]]
-    for obj in objs:
-        row = []
-        for _, expr in columns:
-            values = _eval_steps([obj], expr)
-            row.append(",".join(_go_value(v) for v in values) if values else "<none>")
-        lines.append(row)
-    return tabwrite(lines)
-
-
-def _go_value(value: Any) -> str:
-    """``fmt.Sprintf("%v")`` of an unstructured value (maps as ``map[k:v]``, lists as ``[a b]``)."""
-    if isinstance(value, dict):
-        return "map[" + " ".join(f"{k}:{_go_value(value[k])}" for k in sorted(value)) + "]"
-    if isinstance(value, list):
-        return "[" + " ".join(_go_value(v) for v in value) + "]"
-    return _jsonpath_text(value)
+    return tabwrite([*lines, *custom_column_rows(columns, objs)])
 
 
 # -- Go's sort.Sort ----------------------------------------------------------------------------
@@ -1169,22 +1017,70 @@ def _reverse_range(data: list, a: int, b: int) -> None:
         i, j = i + 1, j - 1
 
 
-def _is_less(x: Any, y: Any) -> bool:
-    """kubectl's sorter ``isLess`` for unstructured values (strings bytewise, numbers by value)."""
-    if isinstance(x, bool) and isinstance(y, bool):
-        return not x and y
-    if isinstance(x, int | float) and isinstance(y, int | float) and not isinstance(x, bool):
-        return x < y
-    if isinstance(x, str) and isinstance(y, str):
-        return x.encode() < y.encode()
-    raise JSONPathError(f"unsortable type: {type(x).__name__}")
+class UnsortableError(JSONPathError):
+    """kubectl's sorter meeting values it cannot order (kubectl exits through klog there)."""
 
 
-def sort_by(objs: Sequence[Obj], expr: str) -> list[Obj]:
-    """``--sort-by``: kubectl's TableSorter/RuntimeSort, ``sort.Sort`` on the first value the
-    jsonpath finds (objects without one first)."""
-    path = _relaxed(expr)
-    firsts = {id(o): _eval_steps([o], path)[:1] for o in objs}
+def _quantity(text: str) -> Any:
+    from ..sim.scheduler import parse_quantity
+
+    if text != text.strip():
+        return None
+    try:
+        return parse_quantity(text)
+    except ValueError:
+        return None
+
+
+def is_less(x: Any, y: Any) -> bool:
+    """kubectl's sorter ``isLess`` for two unstructured values (both reached through an
+    ``interface{}``): nulls first; int64 with int64 and float64 with float64 by value; strings
+    as resource quantities when both parse as one (``"9" < "10"``, ``"500m" < "1"``), else
+    bytewise; anything else unsortable."""
+    if x is None or y is None:
+        return x is None and y is not None
+    if isinstance(x, bool) or isinstance(x, dict | list):
+        raise UnsortableError(f"unsortable type: {_go_type_name(x)}")
+    if isinstance(x, int):
+        if isinstance(y, int) and not isinstance(y, bool):
+            return x < y
+    elif isinstance(x, float):
+        if isinstance(y, float):
+            return x < y
+    elif isinstance(x, str):
+        if isinstance(y, str):
+            qx, qy = _quantity(x), _quantity(y)
+            if qx is not None and qy is not None:
+                return qx < qy
+            return x.encode() < y.encode()
+    raise UnsortableError("unsortable interface: interface")
+
+
+def _go_type_name(v: Any) -> str:
+    return {bool: "bool", dict: "map[string]interface {}", list: "[]interface {}"}.get(type(v), type(v).__name__)
+
+
+def sort_field(expr: str) -> str:
+    """The template kubectl sorts by: ``RelaxedJSONPathExpression`` of ``--sort-by``, or the text
+    itself when it is not relaxable (the table sorters)."""
+    try:
+        return _jp.relaxed(expr)
+    except JSONPathError:
+        return expr
+
+
+def sort_objects(objs: Sequence[Obj], field: str) -> list[Obj]:
+    """``sort.Sort`` of ``objs`` by the first value ``field`` (a parsed ``{...}`` template) finds
+    in each; objects without one go first. Raises ``JSONPathError`` for a template that does
+    not parse or finds nothing in any object (kubectl's "couldn't find any field with path"),
+    ``UnsortableError`` for values kubectl cannot order."""
+    parser = _jp.JSONPath(field, allow_missing_keys=True)
+    firsts: dict[int, list[Any]] = {}
+    for o in objs:
+        found = parser.find_results(o)
+        firsts[id(o)] = found[0][:1] if found and found[0] else []
+    if objs and not any(firsts.values()):
+        raise JSONPathError(f"couldn't find any field with path {_jp._go_string_literal(field)} in the list of objects")
 
     def less(a: Obj, b: Obj) -> bool:
         va, vb = firsts[id(a)], firsts[id(b)]
@@ -1192,6 +1088,11 @@ def sort_by(objs: Sequence[Obj], expr: str) -> list[Obj]:
             return True
         if not vb:
             return False
-        return _is_less(va[0], vb[0])
+        return is_less(va[0], vb[0])
 
     return go_sort(list(objs), less)
+
+
+def sort_by(objs: Sequence[Obj], expr: str) -> list[Obj]:
+    """``--sort-by=expr`` over a list's objects (``SortObjects``: the expression must be relaxable)."""
+    return sort_objects(objs, _jp.relaxed(expr))
