@@ -1,13 +1,206 @@
-"""The workstation's kubeconfig, as the engine's kubectl reads it (being written: issue 7)."""
+"""The workstation's kubeconfig, as the engine's kubectl reads and writes it.
+
+Owns: the file itself — YAML text in ``cluster.workspace`` at ``.kube/config`` (the workstation
+user's ``$HOME`` is ``/home/user``, so kubectl knows it as ``/home/user/.kube/config``; workspace
+keys are relative to that home). Until a command writes it, it holds what a kubeadm cluster's
+``/etc/kubernetes/admin.conf`` gives (``make_default``): cluster ``kubernetes`` at
+``https://<control-plane IP>:6443``, user ``kubernetes-admin``, context
+``kubernetes-admin@kubernetes``, with (made-up, stable) base64 certificate data. ``--kubeconfig``
+names another workspace file.
+
+The in-memory form is client-go's ``api.Config`` reduced to dicts: ``clusters``/``users``/
+``contexts`` are maps from name to the entry's fields (json names as in the file: ``server``,
+``certificate-authority-data``, ``user``, ``namespace``…), plus ``current-context``,
+``preferences`` and ``extensions``. ``dump`` writes it as clientcmd.Write does (the v1 form: named
+lists sorted by name, keys sorted, as sigs.k8s.io/yaml marshals); ``to_v1`` gives the v1 object with
+its fields in Go's struct order (what ``config view -o json`` prints).
+
+Hands off: the ``config`` verbs (``verbs/config.py``) edit it through ``load``/``save``; every other
+command asks ``current_namespace`` (``Invocation.namespace``) and ``check_context``.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import base64
+import hashlib
+import posixpath
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
+
+import yaml
 
 if TYPE_CHECKING:
     from ..sim.cluster import Cluster
 
+HOME = "/home/user"
+#: the workspace key of the default kubeconfig (``$HOME/.kube/config``)
+PATH = ".kube/config"
+CLUSTER = "kubernetes"
+USER = "kubernetes-admin"
+CONTEXT = f"{USER}@{CLUSTER}"
 
-def current_namespace(cluster: Cluster) -> str:
-    """The namespace of the current context (``default`` when it names none)."""
-    return "default"
+#: each entry's fields in client-go's v1 struct order (clientcmd/api/v1/types.go)
+CLUSTER_FIELDS = ("server", "tls-server-name", "insecure-skip-tls-verify", "certificate-authority",
+                  "certificate-authority-data", "proxy-url", "disable-compression", "extensions")
+USER_FIELDS = ("client-certificate", "client-certificate-data", "client-key", "client-key-data", "token",
+               "tokenFile", "as", "as-uid", "as-groups", "as-user-extra", "username", "password",
+               "auth-provider", "exec", "extensions")
+CONTEXT_FIELDS = ("cluster", "user", "namespace", "extensions")
+#: the v1 names of the three maps: (top-level key, the key of the entry's body)
+SECTIONS = {"clusters": "cluster", "users": "user", "contexts": "context"}
+FIELDS = {"clusters": CLUSTER_FIELDS, "users": USER_FIELDS, "contexts": CONTEXT_FIELDS}
+#: the v1 fields without ``omitempty``: always written, "" when unset
+REQUIRED: dict[str, dict[str, str]] = {"clusters": {"server": ""}, "users": {}, "contexts": {"cluster": "", "user": ""}}
+#: the v1 fields that hold bytes (base64 in the file) and the boolean ones
+BYTES_FIELDS = ("certificate-authority-data", "client-certificate-data", "client-key-data")
+BOOL_FIELDS = ("insecure-skip-tls-verify", "disable-compression")
+
+
+class KubeconfigError(Exception):
+    """A kubeconfig that cannot be read; ``message`` is kubectl's line (with ``error: ``)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def workspace_key(path: str) -> str:
+    """The workspace key of a path as typed (``~/x``, ``/home/user/x``, ``x``)."""
+    if path.startswith("~/"):
+        path = HOME + path[1:]
+    if path.startswith(HOME + "/"):
+        path = path[len(HOME) + 1:]
+    return posixpath.normpath(path).lstrip("/")
+
+
+def display_path(path: str | None) -> str:
+    """The file as kubectl names it in messages (``deleted context x from /home/user/.kube/config``)."""
+    if not path:
+        return f"{HOME}/{PATH}"
+    if path.startswith(("/", "~")):
+        return path if not path.startswith("~/") else HOME + path[1:]
+    return path
+
+
+def _fake_pem(label: str, seed: str) -> str:
+    """Stable stand-ins for kubeadm's certificates: base64 of a PEM block (never a real key)."""
+    body = b"".join(hashlib.sha256(f"{seed}/{label}/{i}".encode()).digest() for i in range(24))
+    lines = base64.b64encode(body).decode()
+    pem = f"-----BEGIN {label}-----\n" + "".join(lines[i:i + 64] + "\n" for i in range(0, len(lines), 64))
+    pem += f"-----END {label}-----\n"
+    return base64.b64encode(pem.encode()).decode()
+
+
+def control_plane_server(cluster: Cluster) -> str:
+    """The apiserver's URL, as cluster-info finds it (the ``kubernetes`` Endpoints)."""
+    from .verbs.info import control_plane_url
+
+    return control_plane_url(SimpleNamespace(cluster=cluster))  # type: ignore[arg-type]
+
+
+def make_default(cluster: Cluster) -> dict[str, Any]:
+    """What kubeadm's admin.conf holds for this cluster."""
+    server = control_plane_server(cluster)
+    return {
+        "clusters": {CLUSTER: {"certificate-authority-data": _fake_pem("CERTIFICATE", "ca"), "server": server}},
+        "users": {USER: {"client-certificate-data": _fake_pem("CERTIFICATE", "admin"),
+                         "client-key-data": _fake_pem("RSA PRIVATE KEY", "admin-key")}},
+        "contexts": {CONTEXT: {"cluster": CLUSTER, "user": USER}},
+        "current-context": CONTEXT,
+        "preferences": {},
+    }
+
+
+def empty() -> dict[str, Any]:
+    return {"clusters": {}, "users": {}, "contexts": {}, "current-context": "", "preferences": {}}
+
+
+def parse(text: str, shown: str) -> dict[str, Any]:
+    """The file's text in the in-memory form (clientcmd.Load)."""
+    try:
+        data = yaml.safe_load(text) if text.strip() else {}
+    except yaml.YAMLError as e:
+        raise KubeconfigError(f"error: error loading config file \"{shown}\": yaml: {e}") from None
+    if not isinstance(data, dict):
+        raise KubeconfigError(f'error: error loading config file "{shown}": couldn\'t get version/kind; '
+                              "json parse error: json: cannot unmarshal string into Go value of type struct "
+                              '{ APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string '
+                              '"json:\\"kind,omitempty\\"" }')
+    config = empty()
+    for section, body in SECTIONS.items():
+        for entry in data.get(section) or []:
+            if isinstance(entry, dict) and entry.get("name") is not None:
+                config[section][str(entry["name"])] = dict(entry.get(body) or {})
+    config["current-context"] = str(data.get("current-context") or "")
+    config["preferences"] = data.get("preferences") or {}
+    if data.get("extensions"):
+        config["extensions"] = data["extensions"]
+    return config
+
+
+def load(cluster: Cluster, path: str | None = None) -> dict[str, Any]:
+    """The kubeconfig (``path``: a ``--kubeconfig`` value; None for ``$HOME/.kube/config``).
+
+    A missing default file is kubeadm's admin.conf; a missing ``--kubeconfig`` file reads as an
+    empty config (kubectl creates it on the first write)."""
+    workspace = cluster.workspace
+    key = workspace_key(path) if path else PATH
+    text = workspace.get(key)
+    if text is None:
+        return empty() if path else make_default(cluster)
+    return parse(text, display_path(path))
+
+
+def to_v1(config: dict[str, Any]) -> dict[str, Any]:
+    """The v1 ``Config`` object, fields in Go's struct order, lists sorted by name (JSON form)."""
+    out: dict[str, Any] = {"kind": "Config", "apiVersion": "v1", "preferences": config.get("preferences") or {}}
+    for section in ("clusters", "users", "contexts"):
+        body, order = SECTIONS[section], FIELDS[section]
+        entries = config.get(section) or {}
+        required = REQUIRED[section]
+        out[section] = [{"name": name, body: {k: v for k, v in sorted(({**required, **entries[name]}).items(),
+                                                                        key=lambda kv: _field_rank(order, kv[0]))}}
+                        for name in sorted(entries)]
+    out["current-context"] = config.get("current-context") or ""
+    if config.get("extensions"):
+        out["extensions"] = config["extensions"]
+    return out
+
+
+def _field_rank(order: tuple[str, ...], name: str) -> tuple[int, str]:
+    return (order.index(name), name) if name in order else (len(order), name)
+
+
+def dump(config: dict[str, Any]) -> str:
+    """clientcmd.Write: YAML with sorted keys (``clusters: null`` when there are none)."""
+    v1 = to_v1(config)
+    for section in ("clusters", "users", "contexts"):
+        if not v1[section]:
+            v1[section] = None
+    from .printers import to_yaml
+
+    return to_yaml(v1)
+
+
+def save(cluster: Cluster, config: dict[str, Any], path: str | None = None) -> None:
+    cluster.workspace[workspace_key(path) if path else PATH] = dump(config)
+
+
+def namespace_of(config: dict[str, Any], context: str | None = None) -> str:
+    """The namespace of ``context`` (default: the current one); ``default`` when it names none."""
+    name = context or config.get("current-context") or ""
+    return (config.get("contexts") or {}).get(name, {}).get("namespace") or "default"
+
+
+def check_context(cluster: Cluster, context: str | None, path: str | None = None) -> None:
+    """kubectl's refusal (client config validation) of a ``--context`` the kubeconfig does not hold."""
+    if context and context not in (load(cluster, path).get("contexts") or {}):
+        raise KubeconfigError(f"Error in configuration: context was not found for specified context: {context}")
+
+
+def current_namespace(cluster: Cluster, context: str | None = None, path: str | None = None) -> str:
+    """The namespace of the current context (or of ``context``), ``default`` when it names none."""
+    try:
+        return namespace_of(load(cluster, path), context)
+    except KubeconfigError:
+        return "default"
