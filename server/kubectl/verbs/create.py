@@ -195,6 +195,8 @@ def _emit(inv: Invocation, obj: Obj, fail: str | None, plural: str = "") -> Resu
             if fail is None:
                 raise
             raise KubectlError(f"error: {fail}{e.message}") from e
+    if obj["metadata"].get("managedFields") and not inv.flags.get("show-managed-fields"):
+        obj = dict(obj, metadata={k: v for k, v in obj["metadata"].items() if k != "managedFields"})
     if fmt == "json":
         return Result(go_json(obj))
     return Result(printed(r, obj["metadata"]["name"], "created", fmt, obj, mode))
@@ -867,6 +869,7 @@ def create_clusterrole(inv: Invocation) -> Result:
     obj: Obj = {"kind": "ClusterRole", "apiVersion": "rbac.authorization.k8s.io/v1",
                 "metadata": _meta(inv, name, namespaced=False)}
     if aggregation:
+        obj["rules"] = None  # ClusterRole.Rules has no omitempty
         obj["aggregationRule"] = {"clusterRoleSelectors": [{"matchLabels": aggregation}]}
     else:
         obj["rules"] = _policy_rules(verbs, resources, names, urls)
