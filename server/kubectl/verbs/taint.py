@@ -204,7 +204,7 @@ def taint(inv: Invocation) -> Result:
     r = resource_type(resources[0].lower())
     if r.kind != "Node":
         raise KubectlError(f"error: invalid resource type {resources[0].lower()}, only node types are supported")
-    conflicts = [f'{{"{rm["key"]}":"{rm.get("effect", "")}"}}' for a in add for rm in remove
+    conflicts = [f'{rm["key"]}={rm.get("effect", "")}' for a in add for rm in remove
                  if a["key"] == rm["key"] and (not rm.get("effect") or a["effect"] == rm.get("effect"))]
     if conflicts:
         raise KubectlError("error: can not both modify and remove the following taint(s) in the same command: "
@@ -255,5 +255,6 @@ def taint(inv: Invocation) -> Result:
             except ApiError as e:
                 errors.append(f"Error from server ({e.reason}): {e.message}")
                 continue
-        out.append(printed(r, name, operation, fmt, node, mode))
+        # ToPrinter sets the operation after PrintFlagsWithDryRunStrategy: no "(dry run)" suffix
+        out.append(printed(r, name, operation, fmt, node))
     return Result("".join(out) + "".join(e + "\n" for e in errors), 1 if errors else 0)
