@@ -28,8 +28,6 @@ Hands off: choosing objects and flags to ``verbs/get.py`` and the write verbs' o
 
 from __future__ import annotations
 
-import base64
-import binascii
 import bisect
 import json
 import math
@@ -117,6 +115,8 @@ def _type_name(v: Any) -> str:
         return "int64"
     if isinstance(v, float):
         return "float64"
+    if isinstance(v, complex):
+        return "complex128"
     if isinstance(v, str):
         return "string"
     if isinstance(v, dict):
@@ -317,6 +317,59 @@ def _fmt_float(x: float, verb: str, spec: _Spec) -> str:
     return _pad(s, spec, zero_ok=True)
 
 
+def _hex_float(x: float, verb: str, prec: int | None) -> str:
+    """strconv's 'x' format: -0x1.cp+01."""
+    if math.isnan(x) or math.isinf(x):
+        return "NaN" if math.isnan(x) else ("+Inf" if x > 0 else "-Inf")
+    h = float.hex(x)  # [-]0x1.c000000000000p+1
+    neg = h.startswith("-")
+    h = h.lstrip("-")
+    mant, _, exp = h[2:].partition("p")
+    whole, _, frac = mant.partition(".")
+    frac = frac.rstrip("0")
+    if prec is not None:
+        if len(frac) > prec:
+            v = float.fromhex("0x" + whole + "." + frac + "p" + exp)
+            h2 = float.hex(round(v * 2 ** (4 * prec - int(exp))) / 2 ** (4 * prec - int(exp)))
+            mant, _, exp = h2[2:].partition("p")
+            whole, _, frac = mant.partition(".")
+            frac = frac.rstrip("0")
+        frac = frac.ljust(prec, "0")
+    e = int(exp)
+    if x == 0:
+        whole, e = "0", 0
+    s = "0x" + whole + ("." + frac if frac else "") + "p" + ("-" if e < 0 else "+") + f"{abs(e):02d}"
+    if verb == "X":
+        s = s.upper()
+    return ("-" if neg else "") + s
+
+
+def _sharp_v(v: Any, top: bool = True) -> str:
+    """``%#v``: Go syntax."""
+    if isinstance(v, _Iface):
+        v = v.v
+    if v is None or v is MISSING:
+        return "<nil>" if top else "interface {}(nil)"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        s = format_float_shortest(v)
+        return s if any(c in s for c in ".eIN") else s + ".0" if abs(v) < 1e21 else s
+    if isinstance(v, str):
+        return _go_quote(v)
+    if isinstance(v, dict):
+        return (
+            "map[string]interface {}{"
+            + ", ".join(_go_quote(k) + ":" + _sharp_v(v[k], False) for k in sorted(v))
+            + "}"
+        )
+    if isinstance(v, list | tuple):
+        return "[]interface {}{" + ", ".join(_sharp_v(e, False) for e in v) + "}"
+    return sprint_value(v)
+
+
 def _fmt_str(s: str, verb: str, spec: _Spec) -> str:
     if spec.prec is not None and verb in "sv":
         s = s[: spec.prec]
@@ -347,6 +400,8 @@ def _fmt_arg(v: Any, verb: str, spec: _Spec) -> str:
     v = _plain(v)
     if verb == "T":
         return _pad(_type_name(v), spec)
+    if verb == "v" and spec.sharp:
+        return _pad(_sharp_v(v), spec)
     if v is None:
         if verb == "v":
             return _pad("<nil>", spec)
@@ -362,6 +417,17 @@ def _fmt_arg(v: Any, verb: str, spec: _Spec) -> str:
     if isinstance(v, float):
         if verb in "veEfFgG":
             return _fmt_float(v, verb, spec)
+        if verb in "xX":
+            return _pad(_hex_float(v, verb, spec.prec), spec)
+        return _bad_verb(v, verb)
+    if isinstance(v, complex):
+        if verb in "veEfFgG":
+            im = _Spec()
+            im.plus, im.prec = True, spec.prec
+            re_spec = _Spec()
+            re_spec.prec, re_spec.plus, re_spec.space = spec.prec, spec.plus, spec.space
+            body = "(" + _fmt_float(v.real, verb, re_spec) + _fmt_float(v.imag, verb, im) + "i)"
+            return _pad(body, spec)
         return _bad_verb(v, verb)
     if isinstance(v, str):
         if verb in "vsqxX":
@@ -384,10 +450,24 @@ def _fmt_elem(v: Any, verb: str, spec: _Spec) -> str:
     return _fmt_arg(v, verb, spec)
 
 
+def _arg_number(fmt: str, i: int, argi: int, nargs: int) -> tuple[int, int, bool]:
+    """fmt's ``[n]`` explicit argument index at fmt[i]: (new i, new argi, bad index)."""
+    if i >= len(fmt) or fmt[i] != "[":
+        return i, argi, False
+    k = fmt.find("]", i)
+    if k < 0:
+        return i + 1, argi, True
+    num = fmt[i + 1 : k]
+    if not num.isdigit() or not 1 <= int(num) <= nargs:
+        return k + 1, argi, True
+    return k + 1, int(num) - 1, False
+
+
 def go_sprintf(fmt: str, args: list[Any]) -> str:
     """fmt.Sprintf."""
     out: list[str] = []
     argi = 0
+    reordered = False
     i, n = 0, len(fmt)
     while i < n:
         j = fmt.find("%", i)
@@ -411,6 +491,7 @@ def go_sprintf(fmt: str, args: list[Any]) -> str:
             elif c == "0":
                 spec.zero = not spec.minus
             i += 1
+        i, argi, bad_index = _arg_number(fmt, i, argi, len(args))
         if i < n and fmt[i] == "*":
             i += 1
             if (
@@ -432,6 +513,8 @@ def go_sprintf(fmt: str, args: list[Any]) -> str:
                 spec.width = int(fmt[k:i])
         if i < n and fmt[i] == ".":
             i += 1
+            i, argi, bad2 = _arg_number(fmt, i, argi, len(args))
+            bad_index = bad_index or bad2
             if i < n and fmt[i] == "*":
                 i += 1
                 if argi < len(args) and isinstance(_plain(args[argi]), int):
@@ -446,6 +529,9 @@ def go_sprintf(fmt: str, args: list[Any]) -> str:
                 while i < n and fmt[i].isdigit():
                     i += 1
                 spec.prec = int(fmt[k:i]) if i > k else 0
+        i, argi, bad3 = _arg_number(fmt, i, argi, len(args))
+        bad_index = bad_index or bad3
+        reordered = reordered or fmt.find("[", j, i) >= 0
         if i >= n:
             out.append("%!(NOVERB)")
             break
@@ -453,6 +539,9 @@ def go_sprintf(fmt: str, args: list[Any]) -> str:
         i += 1
         if verb == "%":
             out.append("%")
+            continue
+        if bad_index:
+            out.append(f"%!{verb}(BADINDEX)")
             continue
         if argi >= len(args):
             out.append(f"%!{verb}(MISSING)")
@@ -462,7 +551,7 @@ def go_sprintf(fmt: str, args: list[Any]) -> str:
         if verb == "w":
             verb = "v"
         out.append(_fmt_arg(arg, verb, spec))
-    if argi < len(args):
+    if not reordered and argi < len(args):
         extra = []
         for a in args[argi:]:
             a = _plain(a)
@@ -958,6 +1047,7 @@ class NumberNode(Node):
         self.is_int = self.is_uint = self.is_float = self.is_complex = False
         self.int64 = 0
         self.float64 = 0.0
+        self.complex128 = 0j
 
     def __str__(self) -> str:
         return self.text
@@ -1526,7 +1616,22 @@ class _Parser:
             nn.float64 = float(nn.int64)
             return nn
         if tok.typ == T_COMPLEX or text.endswith("i"):
-            self.errorf(f"illegal number syntax: {_go_quote(text)}")
+            try:
+                c = (
+                    complex(text.replace("_", "")[:-1] + "j")
+                    if tok.typ == T_COMPLEX
+                    else complex(0, float(text.replace("_", "")[:-1]))
+                )
+            except ValueError:
+                self.errorf(f"illegal number syntax: {_go_quote(text)}")
+            nn.is_complex, nn.complex128 = True, c
+            if c.imag == 0:
+                nn.is_float, nn.float64 = True, c.real
+                if math.isfinite(c.real) and c.real == int(c.real):
+                    ival = int(c.real)
+                    nn.is_int, nn.int64 = -(1 << 63) <= ival < (1 << 63), ival
+                    nn.is_uint = 0 <= ival < (1 << 64)
+            return nn
         iv = _parse_go_int(text)
         if iv is not None:
             if -(1 << 63) <= iv < (1 << 63):
@@ -1540,6 +1645,8 @@ class _Parser:
         else:
             fv = _parse_go_float(text)
             if fv is not None:
+                if not any(c in text for c in ".eEpP"):
+                    self.errorf(f"integer overflow: {_go_quote(text)}")
                 nn.is_float, nn.float64 = True, fv
                 if fv == int(fv):
                     ival = int(fv)
@@ -1671,6 +1778,8 @@ def _slice(item: Any, *indexes: Any) -> Any:
 
 
 def _basic_kind(v: Any) -> str | None:
+    if isinstance(v, complex):
+        return "complex"
     if isinstance(v, bool):
         return "bool"
     if isinstance(v, int):
@@ -1697,10 +1806,16 @@ def _eq(arg1: Any, *arg2: Any) -> bool:
         elif k1 is not None:
             truth = arg1 == arg
         else:
+            s_spec = _Spec()
+            if arg1 is not MISSING and arg is not MISSING and type(arg1) is not type(arg):
+                raise FuncError(
+                    f"non-comparable types {_fmt_arg(arg1, 's', s_spec)}: {_type_name(arg1)}, "
+                    f"{_type_name(arg)}: {sprint_value(arg)}"
+                )
             if arg1 is MISSING or arg is MISSING:
                 truth = (arg1 is MISSING) == (arg is MISSING)
             elif isinstance(arg, dict | list):
-                raise FuncError(f"non-comparable type {sprint_value(arg)}: {_type_name(arg)}")
+                raise FuncError(f"non-comparable type {_fmt_arg(arg, 's', s_spec)}: {_type_name(arg)}")
             else:
                 truth = arg1 is arg
         if truth:
@@ -1719,7 +1834,7 @@ def _lt(arg1: Any, arg2: Any) -> bool:
         raise FuncError("invalid type for comparison")
     if k1 != k2:
         raise FuncError("incompatible types for comparison")
-    if k1 == "bool":
+    if k1 in ("bool", "complex"):
         raise FuncError("invalid type for comparison")
     if k1 == "string":
         return arg1.encode() < arg2.encode()
@@ -1860,6 +1975,11 @@ class _Continue(Exception):
 _MISSING_VAL = object()  # "no final value" in a pipeline (Go's missingVal)
 
 
+# Go stops at 100000 nested template calls; Python's stack is shallower, so kubeplay stops earlier
+# (a template that calls itself forever) with Go's message.
+_MAX_DEPTH = 150
+
+
 class _State:
     def __init__(self, tmpl: Template, out: list[str], dot: Any):
         self.tmpl = tmpl
@@ -1980,7 +2100,7 @@ class _State:
         tmpl = self.tmpl._common.get(t.name)
         if tmpl is None or tmpl._tree is None:
             self.errorf(f"template {_go_quote(t.name)} not defined")
-        if self.depth >= 10000:
+        if self.depth >= _MAX_DEPTH:
             self.errorf("exceeded maximum template depth (100000)")
         dot = self.eval_pipeline(dot, t.pipe)
         new = _State(tmpl, self.out, dot)
@@ -2038,6 +2158,8 @@ class _State:
         self.node = c
         t = c.text
         is_hex_int = len(t) > 2 and t[0] == "0" and t[1] in "xX" and not any(x in t for x in "pP")
+        if c.is_complex:
+            return c.complex128
         if c.is_float and not is_hex_int and not t.startswith("'") and any(x in t for x in ".eEpP"):
             return c.float64
         if c.is_int:
@@ -2348,43 +2470,62 @@ class Template:
 # -- kubectl ------------------------------------------------------------------------------------
 
 
+_B64 = {c: i for i, c in enumerate(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
+
+
+def _b64_std_decode(src: bytes) -> bytes:
+    """encoding/base64's StdEncoding.DecodeString; raises ValueError(offset) as CorruptInputError."""
+    out = bytearray()
+    si, n = 0, len(src)
+    while True:
+        dbuf = [0, 0, 0, 0]
+        dlen = 4
+        j = 0
+        end = False
+        while j < 4:
+            if si == n:
+                if j == 0:
+                    return bytes(out)
+                raise ValueError(si - j)
+            c = src[si]
+            si += 1
+            if c in _B64:
+                dbuf[j] = _B64[c]
+                j += 1
+                continue
+            if c in (10, 13):
+                continue
+            if c != ord("="):
+                raise ValueError(si - 1)
+            if j in (0, 1):
+                raise ValueError(si - 1)
+            if j == 2:
+                while si < n and src[si] in (10, 13):
+                    si += 1
+                if si == n:
+                    raise ValueError(n)
+                if src[si] != ord("="):
+                    raise ValueError(si - 1)
+                si += 1
+            while si < n and src[si] in (10, 13):
+                si += 1
+            if si < n:
+                raise ValueError(si)
+            dlen, end = j, True
+            break
+        val = dbuf[0] << 18 | dbuf[1] << 12 | dbuf[2] << 6 | dbuf[3]
+        chunk = bytes([val >> 16 & 255, val >> 8 & 255, val & 255])
+        out += chunk[: {4: 3, 3: 2, 2: 1}[dlen]]
+        if end:
+            return bytes(out)
+
+
 def _base64decode(v: str) -> str:
     try:
-        data = base64.b64decode(v.encode(), validate=True)
-    except (binascii.Error, ValueError):
-        raise FuncError(
-            f"base64 decode failed: illegal base64 data at input byte {_b64_bad_byte(v)}"
-        ) from None
+        data = _b64_std_decode(v.encode())
+    except ValueError as e:
+        raise FuncError(f"base64 decode failed: illegal base64 data at input byte {e.args[0]}") from None
     return data.decode(errors="replace")
-
-
-def _b64_bad_byte(s: str) -> int:
-    """The offset Go's base64.StdEncoding reports for corrupt input."""
-    alphabet = set(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
-    b = s.encode()
-    n = len(b)
-    i = 0
-    while i < n:
-        quantum_start = i
-        k = 0
-        while k < 4:
-            if i >= n:
-                if k == 0:
-                    return n
-                return quantum_start if k == 1 else n
-            c = b[i]
-            if c in (10, 13):
-                i += 1
-                continue
-            if c == ord("="):
-                if k < 2:
-                    return i
-                return i
-            if c not in alphabet:
-                return i
-            i += 1
-            k += 1
-    return n
 
 
 def _exists(item: Any, *indices: Any) -> bool:
