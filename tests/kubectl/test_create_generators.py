@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import subprocess
 
 import pytest
@@ -114,6 +115,11 @@ CLIENT_CASES = [
     "create quota q --hard=pods=2,memory=1024Mi,cpu=1.5,requests.storage=2000m,s=0.1m "
     "--scopes=BestEffort,NotTerminating --dry-run=client -o yaml",
     "create quota q --hard=pods=2,memory=1Gi --dry-run=client -o json",
+    "create quota q --hard=a=007,b=1.500,c=1.0,d=0.5Ki,e=1.1Ki,f=1.5Gi,g=99999999999999999999,h=5e1,i=1000e0,"
+    "j=-1.5,k=0100,l=0.0,m=.5,n=5.,o=1E3,p=12e6,q=0.0000000001,r=+2,s=1023Ki,t=2048Ki --dry-run=client -o json",
+    "create quota q --hard=a=1e --dry-run=client -o json",
+    "create quota q --hard=a=1.2.3 --dry-run=client -o json",
+    "create quota q --hard=a= --dry-run=client -o json",
     "create quota q --hard=pods --dry-run=client -o yaml",
     "create quota q --hard=pods=abc --dry-run=client -o yaml",
     "create quota q --scopes=a,,b --dry-run=client -o yaml",
@@ -186,6 +192,23 @@ def test_command_after_dash_matches_real_kubectl(workstation, cluster):
     for line in ("create job j --image=busybox --dry-run=client -o yaml -- sleep 10",
                  "create cronjob cj --image=busybox --schedule=*/1 --dry-run=client -o json -- echo hi there",
                  "create job j --from=cronjob/x --dry-run=client -o yaml -- echo"):
+        expected, code = real_kubectl(shlex.split(line), cwd, home)
+        got = run(cluster, "kubectl " + line)
+        assert (got.output, got.exit_code) == (expected, code), line
+
+
+@needs_kubectl
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl makes the key pair")
+def test_tls_secret_from_a_real_key_pair_matches_real_kubectl(workstation, cluster):
+    cwd, home = workstation
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=a.com",
+                    "-keyout", str(cwd / "tls.key"), "-out", str(cwd / "tls.crt")], check=True, capture_output=True)
+    for name in ("tls.key", "tls.crt"):
+        cluster.workspace[name] = (cwd / name).read_text()
+    for line in ("create secret tls t --cert=tls.crt --key=tls.key --dry-run=client -o yaml",
+                 "create secret tls t --cert=tls.key --key=tls.crt --dry-run=client -o yaml",
+                 "create secret tls t --cert=tls.crt --key=tls.crt --dry-run=client -o yaml",
+                 "create secret tls t --cert=tls.crt --key=tls.key --append-hash --dry-run=client -o json"):
         expected, code = real_kubectl(shlex.split(line), cwd, home)
         got = run(cluster, "kubectl " + line)
         assert (got.output, got.exit_code) == (expected, code), line
