@@ -8,12 +8,15 @@ does, then laid out by Go's tabwriter rules (``printers.go_tabwriter``, padding 
 table with ``Age (xN over Y)``; name-prefix matching (``describe pod web`` describes every pod
 whose name starts with ``web`` when no pod is called exactly that).
 
-Hands off: objects come from ``resolve``; events from ``cluster.recorder.for_object``.
+Hands off: objects come from ``resolve``; events from ``EventIndex`` (an index by involved UID kept
+from the store's writes).
 """
 
 from __future__ import annotations
 
 import base64
+import contextvars
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -31,16 +34,31 @@ MAX_ANNOTATION_LEN = 140
 
 
 class Writer:
-    """describe.go's PrefixWriter: lines with tabs, laid out by tabwriter at the end."""
+    """describe.go's PrefixWriter: lines with tabs, laid out by tabwriter at the end. As its
+    ``printers.WriteEscaped``, ESC becomes ``^[`` and a carriage return ``\\r``, so an object's
+    text cannot drive the terminal."""
 
     def __init__(self) -> None:
         self.parts: list[str] = []
 
     def w(self, text: str) -> None:
-        self.parts.append(text)
+        self.parts.append(text.replace("\x1b", "^[").replace("\r", "\\r"))
 
     def text(self) -> str:
         return printers.go_tabwriter("".join(self.parts), 0, 2)
+
+
+Describer = Callable[["Cluster", Obj, float], str]
+#: describe.go's describerMap: a layout per kind; kinds without one get ``describe_generic``
+DESCRIBERS: dict[str, Describer] = {}
+
+
+def register(kind: str) -> Callable[[Describer], Describer]:
+    """Use ``fn`` for objects of ``kind`` (whether or not the sandbox serves that kind yet)."""
+    def add(fn: Describer) -> Describer:
+        DESCRIBERS[kind] = fn
+        return fn
+    return add
 
 
 # -- shared pieces ---------------------------------------------------------------------------
@@ -100,9 +118,8 @@ def taints_multiline(w: Writer, title: str, taints: list | None) -> None:
     if not taints:
         w.w("<none>\n")
         return
-    effects = ("NoExecute", "NoSchedule", "PreferNoSchedule")
-    ordered = [t for e in effects for t in taints if t.get("effect") == e]
-    ordered += [t for t in taints if t.get("effect") not in effects]
+    # printTaintsMultilineWithIndent sorts by "effect,key"
+    ordered = sorted(taints, key=lambda t: f"{t.get('effect', '')},{t.get('key', '')}")
     for i, t in enumerate(ordered):
         if i:
             w.w("\t")
@@ -116,7 +133,15 @@ def _event_time(e: Obj) -> float:
     return printers.parse_time(ts) if ts else float("-inf")
 
 
+#: ``--show-events=false`` for the describers of one command: no Events section at all
+SHOW_EVENTS: contextvars.ContextVar[bool] = contextvars.ContextVar("describe_show_events", default=True)
+
+
 def describe_events(w: Writer, events: list[Obj], now: float) -> None:
+    """describe.go's ``DescribeEvents``; nothing when the command was given ``--show-events=false``
+    (the describers then have no event list to print)."""
+    if not SHOW_EVENTS.get():
+        return
     if not events:
         w.w("Events:\t<none>\n")
         return
@@ -137,14 +162,86 @@ def describe_events(w: Writer, events: list[Obj], now: float) -> None:
         w.w(f"{L1}{e.get('type', '')}\t{e.get('reason', '')}\t{age}\t{source}\t{(e.get('message') or '').strip()}\n")
 
 
+class EventIndex:
+    """Events by the UID of their involved object, kept current from the store's writes (as
+    ``net/proxy.py`` keeps its tables), so that a describer finds an object's events in the time
+    of those events, not of every event in the namespace. Built once per store by one scan; built
+    again when the store changed without telling (a store loaded from disk)."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+        self.by_uid: dict[str, set[tuple[str, str]]] = {}
+        self.uid_of: dict[tuple[str, str], str] = {}
+        self.base_rv, self.seen = -1, 0
+        store.subscribe(self._on_write)
+        self.rebuild()
+
+    def _add(self, ev: Obj) -> None:
+        key = (ev["metadata"].get("namespace") or "", ev["metadata"]["name"])
+        self._drop(key)
+        uid = (ev.get("involvedObject") or {}).get("uid") or ""
+        self.uid_of[key] = uid
+        self.by_uid.setdefault(uid, set()).add(key)
+
+    def _drop(self, key: tuple[str, str]) -> None:
+        uid = self.uid_of.pop(key, None)
+        if uid is not None:
+            keys = self.by_uid.get(uid)
+            if keys is not None:
+                keys.discard(key)
+                if not keys:
+                    del self.by_uid[uid]
+
+    def _on_write(self, event: Any) -> None:
+        self.seen += 1
+        if event.obj["kind"] != "Event":
+            return
+        if event.type == "DELETED":
+            self._drop((event.obj["metadata"].get("namespace") or "", event.obj["metadata"]["name"]))
+        else:
+            self._add(event.obj)
+
+    def rebuild(self) -> None:
+        self.by_uid.clear()
+        self.uid_of.clear()
+        for ev in self.store.scan("Event"):
+            self._add(ev)
+        self.base_rv, self.seen = self.store.rv, 0
+
+    def about(self, kind: str, namespace: str, name: str, uid: str) -> list[Obj]:
+        """describe.go's ``searchEvents``: the events whose involvedObject has this name, kind
+        and UID, from the object's namespace (from every namespace for a cluster-scoped one)."""
+        if self.base_rv + self.seen != self.store.rv:
+            self.rebuild()
+        out = []
+        for ns, ev_name in self.by_uid.get(uid, ()):
+            if namespace and ns != namespace:
+                continue
+            ev = self.store.peek("Event", ns, ev_name)
+            inv = (ev or {}).get("involvedObject") or {}
+            if ev is not None and inv.get("name") == name and (inv.get("kind") or kind) == kind:
+                out.append(ev)
+        return out
+
+
+_EVENT_INDEXES: weakref.WeakKeyDictionary[Any, EventIndex] = weakref.WeakKeyDictionary()
+
+
+def events_for(cluster: Cluster, obj: Obj, uid: str | None = None) -> list[Obj]:
+    """The events ``kubectl describe`` lists for ``obj`` (``uid`` instead of the object's own:
+    the mirror pod case), in no particular order (``describe_events`` sorts them)."""
+    index = _EVENT_INDEXES.get(cluster.store)
+    if index is None:
+        index = _EVENT_INDEXES[cluster.store] = EventIndex(cluster.store)
+    meta = obj["metadata"]
+    return index.about(obj["kind"], meta.get("namespace") or "", meta["name"], uid or meta.get("uid") or "")
+
+
 def pod_events(cluster: Cluster, pod: Obj) -> list[Obj]:
     """The events describe.go's PodDescriber finds: for a mirror pod it searches by the UID in
     ``kubernetes.io/config.mirror`` (the static pod's, which the kubelet reports against)."""
     mirror = (pod["metadata"].get("annotations") or {}).get("kubernetes.io/config.mirror")
-    if mirror is None:
-        return cluster.recorder.for_object(pod)
-    ref = {**pod, "metadata": {**pod["metadata"], "uid": mirror}}
-    return cluster.recorder.for_object(ref)
+    return events_for(cluster, pod, mirror)
 
 
 def controller_of(obj: Obj) -> str:
@@ -484,7 +581,7 @@ def describe_deployment(cluster: Cluster, d: Obj, now: float) -> str:
     old = [r for r in owned if r is not new_rs]  # scaled-down ones too: "(0/0 replicas created)"
     w.w(f"OldReplicaSets:\t{_replica_sets_text(old)}\n")
     w.w(f"NewReplicaSet:\t{_replica_sets_text([new_rs] if new_rs else [])}\n")
-    describe_events(w, cluster.recorder.for_object(d), now)
+    describe_events(w, events_for(cluster, d), now)
     return w.text()
 
 
@@ -516,19 +613,7 @@ def describe_replicaset(cluster: Cluster, rs: Obj, now: float) -> str:
         f"{counts['Succeeded']} Succeeded / {counts['Failed']} Failed\n")
     describe_pod_template(w, spec.get("template"))
     _conditions_table(w, st.get("conditions"))
-    describe_events(w, cluster.recorder.for_object(rs), now)
-    return w.text()
-
-
-def describe_namespace(cluster: Cluster, ns: Obj, now: float) -> str:
-    w = Writer()
-    meta = ns["metadata"]
-    w.w(f"Name:\t{meta['name']}\n")
-    labels_multiline(w, "Labels", meta.get("labels"))
-    annotations_multiline(w, "Annotations", meta.get("annotations"))
-    w.w(f"Status:\t{(ns.get('status') or {}).get('phase', '')}\n")
-    w.w("\nNo resource quota.\n")
-    w.w("\nNo LimitRange resource.\n")
+    describe_events(w, events_for(cluster, rs), now)
     return w.text()
 
 
@@ -570,7 +655,7 @@ def describe_service(cluster: Cluster, svc: Obj, now: float) -> str:
         w.w(f"External Traffic Policy:\t{spec['externalTrafficPolicy']}\n")
     if spec.get("internalTrafficPolicy"):
         w.w(f"Internal Traffic Policy:\t{spec['internalTrafficPolicy']}\n")
-    describe_events(w, cluster.recorder.for_object(svc), now)
+    describe_events(w, events_for(cluster, svc), now)
     return w.text()
 
 
@@ -736,7 +821,7 @@ def describe_node(cluster: Cluster, node: Obj, now: float) -> str:
     for r in sorted(alloc):
         if r.startswith("hugepages-"):
             w.w(f"{L1}{r}\t0 (0%)\t0 (0%)\n")
-    describe_events(w, cluster.recorder.for_object(node), now)
+    describe_events(w, events_for(cluster, node), now)
     return w.text()
 
 
@@ -790,7 +875,7 @@ def describe_statefulset(cluster: Cluster, sts: Obj, now: float) -> str:
             storage = ((pspec.get("resources") or {}).get("requests") or {}).get("storage")
             w.w(f"{L1}Capacity:\t{storage if storage else '<default>'}\n")
             w.w(f"{L1}Access Modes:\t{','.join(pspec.get('accessModes') or [])}\n")
-    describe_events(w, cluster.recorder.for_object(sts), now)
+    describe_events(w, events_for(cluster, sts), now)
     return w.text()
 
 
@@ -810,7 +895,7 @@ def describe_daemonset(cluster: Cluster, ds: Obj, now: float) -> str:
     w.w(f"Number of Nodes Misscheduled: {st.get('numberMisscheduled', 0)}\n")
     w.w(f"Pods Status:\t{_pod_counts(cluster, ds)}\n")
     describe_pod_template(w, spec.get("template"))
-    describe_events(w, cluster.recorder.for_object(ds), now)
+    describe_events(w, events_for(cluster, ds), now)
     return w.text()
 
 
@@ -848,7 +933,7 @@ def describe_job(cluster: Cluster, job: Obj, now: float) -> str:
         cut = indexes.find(",", 50) if len(indexes) > 50 else -1
         w.w(f"Completed Indexes:\t{(indexes[:cut + 1] + '...') if cut >= 0 else (indexes or '<none>')}\n")
     describe_pod_template(w, spec.get("template"))
-    describe_events(w, cluster.recorder.for_object(job), now)
+    describe_events(w, events_for(cluster, job), now)
     return w.text()
 
 
@@ -880,7 +965,7 @@ def describe_cronjob(cluster: Cluster, cj: Obj, now: float) -> str:
     last = st.get("lastScheduleTime")
     w.w(f"Last Schedule Time:\t{rfc1123z(last) if last else '<unset>'}\n")
     w.w(f"Active Jobs:\t{', '.join(j.get('name', '') for j in st.get('active') or []) or '<none>'}\n")
-    describe_events(w, cluster.recorder.for_object(cj), now)
+    describe_events(w, events_for(cluster, cj), now)
     return w.text()
 
 
@@ -918,7 +1003,7 @@ def describe_configmap(cluster: Cluster, cm: Obj, now: float) -> str:
     for key, value in (cm.get("binaryData") or {}).items():
         w.w(f"{key}: {len(base64.b64decode(value or ''))} bytes\n")
     w.w("\n")
-    describe_events(w, cluster.recorder.for_object(cm), now)
+    describe_events(w, events_for(cluster, cm), now)
     return w.text()
 
 
@@ -944,7 +1029,7 @@ def describe_serviceaccount(cluster: Cluster, sa: Obj, now: float) -> str:
         for i, name in enumerate(names):
             missing = " (not found)" if name not in existing and header != sections[2][0] else ""
             w.w(f"{header if i == 0 else ' ' * 19}\t{name}{missing}\n")
-    describe_events(w, cluster.recorder.for_object(sa), now)
+    describe_events(w, events_for(cluster, sa), now)
     return w.text()
 
 
@@ -966,7 +1051,7 @@ def describe_endpoints(cluster: Cluster, ep: Obj, now: float) -> str:
             for port in subset["ports"]:
                 w.w(f"{L2}{port.get('name') or '<unset>'}\t{port.get('port')}\t{port.get('protocol', '')}\n")
         w.w("\n")
-    describe_events(w, cluster.recorder.for_object(ep), now)
+    describe_events(w, events_for(cluster, ep), now)
     return w.text()
 
 
@@ -1001,7 +1086,7 @@ def describe_endpointslice(cluster: Cluster, eps: Obj, now: float) -> str:
                 w.w(f"{L2}TargetRef:\t{ep['targetRef'].get('kind', '')}/{ep['targetRef'].get('name', '')}\n")
             w.w(f"{L2}NodeName:\t{ep.get('nodeName') or '<unset>'}\n")
             w.w(f"{L2}Zone:\t{ep.get('zone') or '<unset>'}\n")
-    describe_events(w, cluster.recorder.for_object(eps), now)
+    describe_events(w, events_for(cluster, eps), now)
     return w.text()
 
 
@@ -1082,16 +1167,15 @@ def describe_generic(cluster: Cluster, obj: Obj, now: float) -> str:
     labels_multiline(w, "Labels", meta.get("labels"))
     annotations_multiline(w, "Annotations", meta.get("annotations"))
     print_unstructured(w, 0, obj, "", GENERIC_SKIP)
-    describe_events(w, cluster.recorder.for_object(obj), now)
+    describe_events(w, events_for(cluster, obj), now)
     return w.text()
 
 
-DESCRIBERS: dict[str, Callable[[Cluster, Obj, float], str]] = {
+DESCRIBERS.update({
     "Pod": describe_pod,
     "Deployment": describe_deployment,
     "ReplicaSet": describe_replicaset,
     "Node": describe_node,
-    "Namespace": describe_namespace,
     "Service": describe_service,
     "StatefulSet": describe_statefulset,
     "DaemonSet": describe_daemonset,
@@ -1102,7 +1186,7 @@ DESCRIBERS: dict[str, Callable[[Cluster, Obj, float], str]] = {
     "ServiceAccount": describe_serviceaccount,
     "Endpoints": describe_endpoints,
     "EndpointSlice": describe_endpointslice,
-}
+})
 
 
 def describe_object(cluster: Cluster, obj: Obj) -> str:
@@ -1115,8 +1199,29 @@ NO_RESOURCE = ('error: You must specify the type of resource to describe. Use "k
 
 @command("describe", flags=[Flag("selector", "l", "str", ""), Flag("all-namespaces", "A"),
                             Flag("show-events", kind="bool", default=True), Flag("chunk-size", kind="int", default=500)])
+def split_types(word: str) -> list[str]:
+    """cli-runtime's ``SplitResourceArgument``: the comma-separated words, each once."""
+    return list(dict.fromkeys(t for t in word.split(",") if t))
+
+
+def normalize_args(args: list[str]) -> list[str]:
+    """cli-runtime's ``normalizeMultipleResourcesArgs``: ``TYPE1,TYPE2 NAME…`` means every
+    ``TYPEi/NAMEj`` (so ``describe pod,svc web`` looks for a pod and a service called web)."""
+    if len(args) >= 2 and "/" not in args[0]:
+        types = split_types(args[0])
+        if len(types) > 1:
+            return [f"{t}/{name}" for t in types for name in args[1:]]
+        return [",".join(types), *args[1:]]
+    return args
+
+
+SINGLE_TYPE = "error: you may only specify a single resource type"
+
+
+@command("describe", flags=[Flag("selector", "l", "str", ""), Flag("all-namespaces", "A"),
+                            Flag("show-events", kind="bool", default=True), Flag("chunk-size", kind="int", default=500)])
 def describe(inv: Invocation) -> str:
-    targets = resolve.targets(inv.args, verb="describe")
+    targets = resolve.targets(normalize_args(inv.args), verb="describe")
     if not targets:
         raise KubectlError(NO_RESOURCE)
     all_ns = bool(inv.flags.get("all-namespaces"))
@@ -1124,7 +1229,6 @@ def describe(inv: Invocation) -> str:
     cluster = inv.cluster
     objs: list[Obj] = []
     errors: list[str] = []
-    matching = False
     for t in targets:
         if not t.names:
             objs.extend(resolve.list_objects(cluster, t.resource, None if all_ns else inv.namespace, selector))
@@ -1136,29 +1240,35 @@ def describe(inv: Invocation) -> str:
                 objs.append(exact)
                 continue
             err = resolve.not_found(t.resource, name)
-            # describe.go: a NotFound for exactly "TYPE NAME" falls back to DescribeMatchingResources,
-            # every object of the type in the namespace whose name starts with NAME
-            prefixed = [o for o in resolve.list_objects(cluster, t.resource, ns if t.resource.namespaced else None)
-                        if o["metadata"]["name"].startswith(name)] if len(inv.args) == 2 else []
-            if prefixed:
-                objs.extend(prefixed)
-                matching = True
-            else:
-                errors.append(f"Error from server ({err.reason}): {err.message}")
-    show_events = inv.flags.get("show-events", True) is not False
-    texts = []
-    for o in objs:
-        text = describe_object(cluster, o)
-        if not show_events:
-            text = text.split("Events:")[0]
-        texts.append(text)
-    # DescribeMatchingResources prints each description followed by a newline; the usual path
-    # separates them by a blank line
-    out = "".join(t + "\n" for t in texts) if matching else "\n\n".join(texts)
+            errors.append(f"Error from server ({err.reason}): {err.message}")
+    if len(errors) == 1 and len(inv.args) == 2 and "/" not in inv.args[0]:
+        # describe.go: a NotFound (one error alone: more are an aggregate, which is not one) for
+        # exactly "TYPE NAME" becomes DescribeMatchingResources: every object of that one type in
+        # the namespace whose name starts with NAME, or the NotFound (nothing else is printed
+        # then, not even the objects that were found)
+        if len(split_types(inv.args[0])) > 1:
+            raise KubectlError(SINGLE_TYPE)
+        resource, prefix = targets[0].resource, inv.args[1]
+        scope = resolve.object_namespace(resource, inv.namespace) if resource.namespaced else None
+        prefixed = [o for o in resolve.list_objects(cluster, resource, scope) if o["metadata"]["name"].startswith(prefix)]
+        if not prefixed:
+            raise KubectlError(errors[0])
+        return "".join(_render(cluster, o, inv) + "\n" for o in prefixed)
+    out = "\n\n".join(_render(cluster, o, inv) for o in objs)
     if not objs and not errors:
-        namespaced = any(t.resource.namespaced for t in targets)
-        return ("No resources found" if all_ns or not namespaced
-                else f"No resources found in {inv.namespace} namespace.")
+        return f"No resources found in {inv.namespace} namespace." if not all_ns else "No resources found"
     if errors:
         raise KubectlError(out + "\n".join(errors))
     return out
+
+
+def _render(cluster: Cluster, obj: Obj, inv: Invocation) -> str:
+    token = SHOW_EVENTS.set(inv.flags.get("show-events", True) is not False)
+    try:
+        return describe_object(cluster, obj)
+    finally:
+        SHOW_EVENTS.reset(token)
+
+
+# the describers of the other kinds register themselves
+from . import describe_kinds  # noqa: E402, F401
