@@ -517,7 +517,15 @@ def _build_dir(workspace: dict[str, str], directory: str, warnings: list[str], d
             if rel in workspace:
                 resources.extend(Res(o) for o in _docs(workspace[rel], _abs(rel)))
             elif _is_dir(workspace, rel):
-                resources.extend(_build_dir(workspace, rel, warnings, depth + 1))
+                try:
+                    resources.extend(_build_dir(workspace, rel, warnings, depth + 1))
+                except KustomizeError as e:
+                    if not e.message.startswith("error: unable to find one of"):
+                        raise
+                    raise KustomizeError(
+                        f"error: accumulating resources: accumulation err='accumulating resources from '{entry}': "
+                        f"'{_abs(rel)}' must resolve to a file': couldn't make target for path '{_abs(rel)}': "
+                        f"{e.message.removeprefix('error: ')}") from None
             else:
                 full = _abs(rel)
                 raise KustomizeError(f"error: evalsymlink failure on '{full}' : lstat {full}: no such file or "
@@ -543,6 +551,8 @@ def _build_dir(workspace: dict[str, str], directory: str, warnings: list[str], d
         for res in resources:
             if _namespaced(res.kind):
                 res.obj.setdefault("metadata", {})["namespace"] = k["namespace"]
+            elif res.kind == "Namespace":  # the transformer's fieldspec names Namespace objects too
+                res.rename(k["namespace"])
     prefix, suffix = k.get("namePrefix") or "", k.get("nameSuffix") or ""
     if prefix or suffix:
         for res in resources:
