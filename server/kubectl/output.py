@@ -21,9 +21,9 @@ and kubectl's ``get`` flags (``get_flags.go``: templates first, then json/yaml, 
 - ``custom-columns`` (``customcolumn.go``: the spec, the file form, ``<none>``, values as ``%v``).
 
 A chosen printer is an ``OutputFormat``: a ``str`` (the ``-o`` word: ``""``, ``name``, ``json``,
-``jsonpath`` ...) that carries its template and printer, so the write verbs' ``fmt == "json"``
-tests keep working and one printer serves every object of a command (a JSONPath template that
-ranges keeps client-go's state between objects, as kubectl's does).
+``jsonpath`` ...) that carries its template, so the write verbs' ``fmt == "json"`` tests keep
+working; its template is parsed when it is chosen (parse errors come before the command acts)
+and run afresh for each object printed.
 
 Hands off: the table printer to ``printers``; the JSONPath engine to ``jsonpath``.
 """
@@ -102,17 +102,21 @@ class OutputFormat(str):
             text = printers.to_json(shown) if self == "json" else printers.to_yaml(shown)
             return text if text.endswith("\n") else text + "\n"
         if self in ("jsonpath", "jsonpath-as-json"):
-            assert self._jsonpath is not None
+            # a fresh JSONPath each object: kubectl's write verbs build their printer per object
+            # (label, apply ...), and client-go's range bookkeeping would leak into the next one
+            engine = jsonpath.JSONPath(self.template, allow_missing_keys=self.allow_missing_keys,
+                                       json_output=self == "jsonpath-as-json")
             try:
-                return self._jsonpath.execute(obj)
+                return engine.execute(obj)
             except jsonpath.JSONPathError as e:
                 raise KubectlError(_jsonpath_execution_error(self.template, e, obj)) from e
         if self == "go-template":
-            from . import gotemplate  # written beside this module; imported when first needed
-
+            engine = _gotemplate()
+            if engine is None:
+                raise KubectlError("error: kubeplay does not simulate `kubectl -o go-template` yet")
             try:
-                return gotemplate.kubectl_template(self.template, obj)
-            except gotemplate.TemplateError as e:
+                return engine.kubectl_template(self.template, obj)
+            except engine.TemplateError as e:
                 raise KubectlError(f"error: {e}") from e
         if self == "custom-columns":
             return self.custom_columns(obj.get("items", []) if _is_list(obj) else [obj])
@@ -129,6 +133,16 @@ class OutputFormat(str):
         except jsonpath.JSONPathError as e:
             raise KubectlError(f"error: {e}") from e
         return printers.tabwrite(lines)
+
+
+def _gotemplate() -> Any:
+    """``server.kubectl.gotemplate`` (Go's text/template as kubectl runs it), imported when a
+    command first asks for a Go template; None while the module or its entry point is missing."""
+    try:
+        from . import gotemplate
+    except ImportError:
+        return None
+    return gotemplate if hasattr(gotemplate, "kubectl_template") and hasattr(gotemplate, "TemplateError") else None
 
 
 def _is_list(obj: Any) -> bool:
@@ -194,6 +208,9 @@ def _template_printer(inv: Invocation, fmt: str, template_arg: str, allow_missin
         raise _NoCompatible(word)
     if not value:
         raise KubectlError("error: template format specified but no template given")
+    if _gotemplate() is None:
+        # the Go template engine is not in this build yet: refuse before the command acts
+        raise KubectlError(f"error: kubeplay does not simulate `kubectl -o {word}` yet")
     if word in ("templatefile", "go-template-file"):
         text = _read_file(inv.cluster, value)
         if text is None:

@@ -20,7 +20,7 @@ from typing import Any
 from ...sim.api import LAST_APPLIED, ApiError, last_applied_annotation, three_way_merge
 from ...sim.resources import BY_KIND, Resource
 from ...sim.store import Obj, deep_copy
-from .. import printers
+from .. import output
 from ..files import STDIN, doc_namespace, load_documents, resource_of, unexpected_args
 from ..parse import Flag, Invocation, KubectlError, Result, command
 
@@ -46,28 +46,33 @@ def dry_run_mode(inv: Invocation) -> str:
 
 
 def check_output(inv: Invocation, allowed: tuple[str, ...] = ("", "name", "yaml", "json")) -> str:
-    out = inv.flags.get("output") or ""
-    if out not in allowed:
-        raise KubectlError(f'error: unable to match a printer suitable for the output format "{out}", '
-                           'allowed formats are: json,name,yaml')
-    return out
+    """The printer ``-o`` / ``--template`` choose (``output.write_printer``: json, yaml, name,
+    jsonpath, jsonpath-as-json, jsonpath-file, go-template, go-template-file, template,
+    templatefile); a ``str`` of the format word, so ``fmt == "yaml"`` still reads. ``allowed``
+    is kept for old callers: every write verb takes kubectl's whole PrintFlags list."""
+    del allowed
+    return output.write_printer(inv)
 
 
 def render(obj: Obj, fmt: str) -> str:
-    """An object as ``-o yaml`` / ``-o json`` prints it (the read verbs' printers)."""
-    text = printers.to_json(obj) if fmt == "json" else printers.to_yaml(obj)
-    return text if text.endswith("\n") else text + "\n"
+    """An object as the ``-o`` printer prints it (yaml/json, jsonpath, go-template ...)."""
+    printer = fmt if isinstance(fmt, output.OutputFormat) else output.OutputFormat(fmt or "yaml")
+    if not printer.is_object:
+        printer = output.OutputFormat("json" if fmt == "json" else "yaml")
+    return printer.print_obj(obj)
 
 
 def printed(resource: Resource, name: str, operation: str, fmt: str = "", obj: Obj | None = None,
             dry_run: str = "none") -> str:
-    """One line of kubectl's name printer (``deployment.apps/web created``), or the object for
-    ``-o yaml|json``, or just ``kind/name`` for ``-o name``."""
-    if fmt in ("yaml", "json") and obj is not None:
-        return render(obj, fmt)
-    if fmt == "name":
-        return f"{resource.qualified}/{name}\n"
-    return f"{resource.qualified}/{name} {operation}{DRY_RUN_SUFFIX.get(dry_run, '')}\n"
+    """One line of kubectl's name printer (``deployment.apps/web created``), or the object as the
+    chosen printer prints it (``-o yaml|json|jsonpath=…|go-template=…``), or just ``kind/name``
+    for ``-o name``."""
+    printer = fmt if isinstance(fmt, output.OutputFormat) else output.OutputFormat(fmt if fmt in (
+        "", "name", "json", "yaml") else "")
+    if printer.is_object and obj is not None:
+        return printer.print_obj(obj)
+    return output.name_line(resource.qualified, name, operation + DRY_RUN_SUFFIX.get(dry_run, ""),
+                            short=printer == "name")
 
 
 def with_source(verb: str, source: str, e: ApiError) -> str:

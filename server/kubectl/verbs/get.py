@@ -19,14 +19,15 @@ from __future__ import annotations
 
 from ...sim import fields
 from ...sim.store import Obj, deep_copy
-from .. import printers, resolve
+from .. import output, printers, resolve
 from ..parse import Flag, Invocation, KubectlError, Result, command
 
-OUTPUT_FORMATS = ("custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,"
-                  "jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml")
+OUTPUT_FORMATS = ",".join(output.GET_FORMATS)
 
 GET_FLAGS = [
     Flag("output", "o", "str", ""),
+    Flag("template", kind="str", default=""),
+    Flag("allow-missing-template-keys", default=True),
     Flag("selector", "l", "str", ""),
     Flag("field-selector", kind="str", default=""),
     Flag("all-namespaces", "A"),
@@ -40,7 +41,7 @@ GET_FLAGS = [
     Flag("ignore-not-found"),
     Flag("chunk-size", kind="int", default=500),
     Flag("output-watch-events"),
-    Flag("server-print"),
+    Flag("server-print", default=True),
     Flag("show-managed-fields"),
 ]
 
@@ -50,36 +51,65 @@ NO_RESOURCE = ('You must specify the type of resource to get. Use "kubectl api-r
                "(e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples")
 
 
-def _shown(obj: Obj, inv: Invocation) -> Obj:
-    """What kubectl's OmitManagedFieldsPrinter hands on: the object without
-    ``metadata.managedFields`` unless ``--show-managed-fields`` (a shallow copy; ``obj`` is not changed)."""
-    if inv.flags.get("show-managed-fields") or "managedFields" not in obj.get("metadata", {}):
-        return obj
-    meta = {k: v for k, v in obj["metadata"].items() if k != "managedFields"}
-    return {**obj, "metadata": meta}
+def _validate(inv: Invocation) -> None:
+    """``GetOptions.Validate``."""
+    fmt = inv.flags.get("output") or ""
+    if inv.flags.get("show-labels") and fmt not in ("", "wide"):
+        raise KubectlError(f"error: --show-labels option cannot be used with {fmt} printer")
+    if inv.flags.get("output-watch-events") and not (inv.flags.get("watch") or inv.flags.get("watch-only")):
+        raise KubectlError("error: --output-watch-events option can only be used with --watch or --watch-only")
 
 
-def _table_output(inv: Invocation) -> bool:
-    return (inv.flags.get("output") or "") in ("", "wide")
+def _sort_error(e: printers.JSONPathError, field: str, where: str) -> KubectlError:
+    if isinstance(e, printers.UnsortableError):
+        # kubectl gives up through klog.Exitf (exit status 1) with this message
+        return KubectlError(f"Field {field} in {where} is an unsortable type: interface, err: {e}")
+    return KubectlError(f"error: {e}")
 
 
-def _has_field(obj: Obj, expr: str) -> bool:
-    path = expr.strip()
-    if path.startswith("{") and path.endswith("}"):
-        path = path[1:-1]
-    path = path if path.startswith((".", "[")) else "." + path
+def _sort_list(objs: list[Obj], sort_by: str) -> list[Obj]:
+    """``SortingPrinter`` over a List (``SortObjects``): its errors end the command."""
+    if not objs:
+        return objs
     try:
-        return bool(printers.jsonpath_values(obj, path))
+        field = printers._jp.relaxed(sort_by)
+    except printers.JSONPathError as e:
+        raise KubectlError(f"error: {e}") from e
+    try:
+        return printers.sort_objects(objs, field)
+    except printers.JSONPathError as e:
+        raise _sort_error(e, field, "*unstructured.Unstructured") from e
+
+
+def _sort_table(objs: list[Obj], sort_by: str) -> list[Obj] | None:
+    """``TableSorter`` over one table's rows (only when it has more than one): None when it
+    fails, which kubectl's get does not report (it prints nothing for that table)."""
+    if len(objs) < 2:
+        return objs
+    field = printers.sort_field(sort_by)
+    try:
+        return printers.sort_objects(objs, field)
+    except printers.UnsortableError as e:
+        raise _sort_error(e, field, "[][][]reflect.Value") from e
     except printers.JSONPathError:
-        return False
+        return None
 
 
-def _check_output(fmt: str) -> None:
-    if fmt.partition("=")[0] in ("jsonpath", "custom-columns") and fmt.partition("=")[2]:
+def _check_sort_tables(groups: list[tuple[resolve.Target, list[Obj]]], sort_by: str) -> None:
+    """``RuntimeSorter.Sort`` in get's table path: with more than one server response (several
+    kinds, or several names) it sorts the responses themselves, Tables, by the field; a field a
+    Table does not have (any object field) is kubectl's "couldn't find any field" error."""
+    responses = sum(len(objs) if t.names else 1 for t, objs in groups)
+    if responses < 2:
         return
-    if fmt not in ("", "wide", "yaml", "json", "name"):
-        raise KubectlError(f'error: unable to match a printer suitable for the output format "{fmt}", '
-                           f"allowed formats are: {OUTPUT_FORMATS}")
+    field = printers.sort_field(sort_by)
+    table = {"apiVersion": "meta.k8s.io/v1", "kind": "Table", "metadata": {"resourceVersion": ""},
+             "columnDefinitions": [], "rows": []}
+    try:
+        printers._jp.relaxed(sort_by)
+        printers.sort_objects([table] * responses, field)
+    except printers.JSONPathError as e:
+        raise _sort_error(e, field, "*unstructured.Unstructured") from e
 
 
 def collect(inv: Invocation) -> tuple[list[tuple[resolve.Target, list[Obj]]], list[str], bool]:
@@ -124,15 +154,6 @@ def collect(inv: Invocation) -> tuple[list[tuple[resolve.Target, list[Obj]]], li
                 f'that match label selector "{selector or ""}", field selector "{field_text}": {reason}') from e
         if reqs:
             objs = [o for o in objs if fields.matches(o, reqs)]
-        if inv.flags.get("sort-by"):
-            try:
-                objs = printers.sort_by(objs, inv.flags["sort-by"])
-            except printers.JSONPathError as e:
-                raise KubectlError(f"error: {e}") from e
-            if len(objs) > 1 and _table_output(inv) and not any(_has_field(o, inv.flags["sort-by"]) for o in objs):
-                # kubectl's TableSorter fails ("couldn't find any field with path ...") and get prints
-                # no rows, then its "No resources found" (exit 0)
-                objs = []
         groups.append((t, objs))
     return groups, errors, named
 
@@ -146,64 +167,112 @@ def _multiple_types_requested(args: list[str]) -> bool:
     return len(kinds) > 1
 
 
+def _watch_event(obj: Obj) -> Obj:
+    """``metav1.WatchEvent`` as the non-table printers see it (``--output-watch-events``)."""
+    return {"object": obj, "type": "ADDED"}
+
+
 @command("get", flags=GET_FLAGS)
 def get(inv: Invocation) -> Result:
-    fmt = inv.flags.get("output") or ""
-    _check_output(fmt)
+    _validate(inv)
+    try:
+        printer: output.OutputFormat | None = output.get_printer(inv)
+        printer_error = None
+    except KubectlError as e:  # kubectl asks for its printer once it has the objects
+        printer, printer_error = None, e
     groups, errors, named = collect(inv)
-    now = inv.cluster.clock.now()
-    all_ns = bool(inv.flags.get("all-namespaces"))
+    sort_by = inv.flags.get("sort-by") or ""
+    watching = bool(inv.flags.get("watch") or inv.flags.get("watch-only"))
+    warnings = ""
+    if sort_by and watching:
+        warnings = ("warning: --watch requested, --sort-by will be ignored for watch events received\n"
+                    if inv.flags.get("watch") else "warning: --watch-only requested, --sort-by will be ignored\n")
+        sort_by = ""
     found = [(t, objs) for t, objs in groups if objs]
-    out = ""
+    single = named and len(groups) == 1 and len(groups[0][0].names) == 1
+    if printer_error is not None:
+        if single and errors:
+            return Result("\n".join(errors), 1)
+        raise printer_error
+    assert printer is not None
     if inv.flags.get("watch-only"):
         found = []
-    if fmt in ("yaml", "json"):
-        items = [_shown(deep_copy(o), inv) for _, objs in found for o in objs]
-        single = named and len(groups) == 1 and len(groups[0][0].names) == 1 and len(items) == 1
-        if items or not named:
-            doc = items[0] if single else printers.as_list(items)
-            out = printers.to_yaml(doc) if fmt == "yaml" else printers.to_json(doc)
-    elif fmt.startswith(("jsonpath=", "custom-columns=")):
-        items = [_shown(o, inv) for _, objs in found for o in objs]
-        single = named and len(groups) == 1 and len(groups[0][0].names) == 1 and len(items) == 1
-        try:
-            if fmt.startswith("jsonpath="):
-                if items or not named:
-                    out = printers.jsonpath(fmt[9:], items[0] if single else printers.as_list(items))
-            elif items:
-                out = printers.custom_columns(fmt[15:], items, bool(inv.flags.get("no-headers")))
-        except printers.JSONPathError as e:
-            if fmt.startswith("custom-columns="):
-                raise KubectlError(f"error: {e}") from e
-            raise KubectlError(f"error: error parsing jsonpath {fmt[9:]}, {e}") from e
-    elif fmt == "name":
-        out = "".join(printers.object_name(o) + "\n" for _, objs in found for o in objs)
+    out = warnings + (_generic(inv, printer, groups, found, single, sort_by, watching) if printer.is_object
+                      or printer == "name" else _tables(inv, printer, groups, found, sort_by))
+    if errors:
+        return Result(out + "\n".join(errors), 1)
+    return Result(out)
+
+
+def _generic(inv: Invocation, printer: output.OutputFormat, groups: list, found: list, single: bool,
+             sort_by: str, watching: bool) -> str:
+    """``printGeneric``: one object when one was named, else a ``List`` of them all (sorted by
+    ``--sort-by``); under ``--watch`` each object on its own, as a watch prints them."""
+    items = [o for _, objs in found for o in objs]
+    if watching:
+        if inv.flags.get("output-watch-events"):
+            items = [_watch_event(o) for o in items]
+        return "".join(printer.print_obj(deep_copy(o)) if printer.is_object else printers.object_name(o) + "\n"
+                       for o in items)
+    if single and not items:
+        return ""
+    if printer == "name":
+        if sort_by and not single:
+            items = _sort_list(items, sort_by)
+        return "".join(printers.object_name(o) + "\n" for o in items)
+    if single and len(items) == 1:
+        doc = deep_copy(items[0])
     else:
-        with_kind = bool(inv.flags.get("show-kind")) or _multiple_types_requested(inv.args) or len(found) > 1
-        opts = printers.TableOptions(
-            wide=fmt == "wide",
-            no_headers=bool(inv.flags.get("no-headers")),
-            show_labels=bool(inv.flags.get("show-labels")),
-            with_namespace=all_ns,
-            with_kind=with_kind,
-            label_columns=[c for v in inv.flags.get("label-columns") or [] for c in v.split(",") if c],
-        )
-        blocks = []
-        for t, objs in found:
-            ns_col = all_ns and t.resource.namespaced
-            block_opts = printers.TableOptions(**{**opts.__dict__, "with_namespace": ns_col})
-            blocks.append(printers.render_table(t.resource, t.resource.kind, objs, now, block_opts))
-        out = "\n".join(blocks)
-    if not found and not errors and not named and fmt not in ("yaml", "json") and not inv.flags.get("watch-only"):
+        if sort_by:
+            items = _sort_list(items, sort_by)
+        doc = printers.as_list([deep_copy(o) for o in items])
+    return printer.print_obj(doc)
+
+
+def _tables(inv: Invocation, printer: output.OutputFormat, groups: list, found: list, sort_by: str) -> str:
+    """The human-readable path: a table per kind, blank lines between, "No resources found"
+    when nothing was written."""
+    all_ns = bool(inv.flags.get("all-namespaces"))
+    if sort_by:
+        _check_sort_tables(groups, sort_by)
+    with_kind = bool(inv.flags.get("show-kind")) or _multiple_types_requested(inv.args) or len(found) > 1
+    opts = printers.TableOptions(
+        wide=printer == "wide",
+        no_headers=bool(inv.flags.get("no-headers")),
+        show_labels=bool(inv.flags.get("show-labels")),
+        with_namespace=all_ns,
+        with_kind=with_kind,
+        label_columns=[c for v in inv.flags.get("label-columns") or [] for c in v.split(",") if c],
+    )
+    blocks = []
+    for t, objs in found:
+        if sort_by:
+            sorted_objs = _sort_table(list(objs), sort_by)
+            if sorted_objs is None:
+                continue
+            objs = sorted_objs
+        ns_col = all_ns and t.resource.namespaced
+        block_opts = printers.TableOptions(**{**opts.__dict__, "with_namespace": ns_col})
+        text = printers.render_table(t.resource, t.resource.kind, objs, inv.cluster.clock.now(), block_opts)
+        if inv.flags.get("output-watch-events"):
+            text = _with_event_column(text, block_opts.no_headers)
+        blocks.append(text)
+    out = "\n".join(blocks)
+    named = any(t.names for t, _ in groups)
+    if not out and not named and not inv.flags.get("watch-only") and not inv.flags.get("ignore-not-found"):
         namespaced = any(t.resource.namespaced for t, _ in groups)
         if all_ns or not namespaced:
-            out = "No resources found"
-        else:
-            out = f"No resources found in {inv.namespace} namespace."
-    if errors:
-        out += "\n".join(errors)
-        return Result(out, 1)
-    return Result(out)
+            return "No resources found"
+        return f"No resources found in {inv.namespace} namespace."
+    return out
+
+
+def _with_event_column(table: str, no_headers: bool) -> str:
+    """A watch table with ``--output-watch-events``: an ``EVENT`` column first (``ADDED``)."""
+    lines = table.rstrip("\n").split("\n")
+    cells = [] if no_headers else [["EVENT", lines[0]]]
+    cells += [["ADDED", line] for line in lines[0 if no_headers else 1:]]
+    return printers.tabwrite(cells)
 
 
 def watch_rows(inv: Invocation, since_rv: int) -> str:
