@@ -371,7 +371,7 @@ def _sharp_v(v: Any, top: bool = True) -> str:
 
 
 def _fmt_str(s: str, verb: str, spec: _Spec) -> str:
-    if spec.prec is not None and verb in "sv":
+    if spec.prec is not None and verb in "svq":
         s = s[: spec.prec]
     if verb in "sv":
         return _pad(s, spec)
@@ -387,7 +387,7 @@ def _fmt_str(s: str, verb: str, spec: _Spec) -> str:
     parts = []
     for i, c in enumerate(b):
         h = digits[c >> 4] + digits[c & 15]
-        if spec.sharp:
+        if spec.sharp and (spec.space or i == 0):
             h = ("0x" if verb == "x" else "0X") + h
         if spec.space and i > 0:
             h = " " + h
@@ -2429,18 +2429,20 @@ class Template:
             p.add()
         except _ParseError as e:
             raise TemplateError(str(e)) from None
+        except RecursionError:  # Go's parser stops nesting at 10000; Python's stack is shallower
+            raise TemplateError(
+                f"template: {self.name}:{p.token[0].line}: max expression depth exceeded"
+            ) from None
         for name, t in tree_set.items():
             if t.root is not None:
                 _set_trees(t.root, t)
-            if name == self.name:
-                tmpl = self
-            else:
-                tmpl = self._common.get(name)
-                if tmpl is not None and tmpl._tree is not None and _is_empty_tree(t.root):
-                    continue
-                if tmpl is None:
-                    tmpl = Template(name, self._common)
-                tmpl._funcs, tmpl._missingkey = self._funcs, self._missingkey
+            tmpl = self if name == self.name else self._common.get(name)
+            # a template that exists is not replaced by an empty one (a file of defines only)
+            if tmpl is not None and tmpl._tree is not None and _is_empty_tree(t.root):
+                continue
+            if tmpl is None:
+                tmpl = Template(name, self._common)
+            tmpl._funcs, tmpl._missingkey = self._funcs, self._missingkey
             tmpl._tree = t
             self._common[name] = tmpl
         return self
@@ -2563,6 +2565,8 @@ def _go_json_numbers(v: Any) -> Any:
         return {k: _go_json_numbers(x) for k, x in v.items()}
     if isinstance(v, list | tuple):
         return [_go_json_numbers(x) for x in v]
+    if isinstance(v, int) and not isinstance(v, bool) and not -(1 << 63) <= v < (1 << 63):
+        return float(v)  # beyond int64: decoded as float64
     if isinstance(v, float) and math.isfinite(v) and v == int(v) and abs(v) < 1e21:
         i = int(v)
         if -(1 << 63) <= i < (1 << 63):
@@ -2570,16 +2574,43 @@ def _go_json_numbers(v: Any) -> Any:
     return v
 
 
+def _go_json_float(v: float) -> str:
+    """encoding/json's float64: shortest digits, 'f' form unless tiny or huge, e-7 not e-07."""
+    a = abs(v)
+    if a != 0 and (a < 1e-6 or a >= 1e21):
+        ds, dp = _float_digits(v)
+        s = ds[0] + ("." + ds[1:] if len(ds) > 1 else "") + "e" + ("-" if dp - 1 < 0 else "+")
+        s += str(abs(dp - 1))
+        return ("-" if v < 0 else "") + s
+    s = repr(v)
+    if "e" in s or "E" in s:
+        s = format(Decimal(s), "f")
+    return s[:-2] if s.endswith(".0") else s
+
+
 def _go_json(v: Any) -> str:
-    """json.Marshal of the (sorted-key) object, as kubectl's debugging block prints it."""
-    return (
-        json.dumps(v, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        .replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
+    """json.Marshal of the object (map keys sorted, <>& escaped), as kubectl's debugging block prints it."""
+    if isinstance(v, dict):
+        return "{" + ",".join(_go_json(str(k)) + ":" + _go_json(v[k]) for k in sorted(v)) + "}"
+    if isinstance(v, list | tuple):
+        return "[" + ",".join(_go_json(e) for e in v) + "]"
+    if isinstance(v, bool) or v is None:
+        return json.dumps(v)
+    if isinstance(v, float):
+        return _go_json_float(v)
+    if isinstance(v, str):
+        s = json.dumps(v, ensure_ascii=False)
+        for a, b in (
+            ("<", "\\u003c"),
+            (">", "\\u003e"),
+            ("&", "\\u0026"),
+            ("\u2028", "\\u2028"),
+            ("\u2029", "\\u2029"),
+            ("\x7f", "\x7f"),
+        ):
+            s = s.replace(a, b)
+        return s
+    return json.dumps(v)
 
 
 def kubectl_template(text: str, data: Any, allow_missing_keys: bool = True) -> str:
