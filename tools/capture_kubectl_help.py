@@ -14,7 +14,9 @@ what a group prints when run without (``bare``) or with an unknown (``unknown``)
 The environment is neutral, so the texts are what any user sees: no terminal (kubectl wraps long
 lines to a terminal's width, never on a pipe), an empty PATH (kubectl lists the ``kubectl-*``
 plugins it finds there under "Subcommands provided by plugins:"), a fresh HOME and a kubeconfig
-that does not exist, and no KUBECTL_* variables.
+that does not exist, and no KUBECTL_* variables. The one default that comes from the environment,
+``--cache-dir='$HOME/.kube/cache'``, is written with the workstation's home
+(``server.kubectl.kubeconfig.HOME``), the one kubeplay's kubectl lives in.
 """
 
 from __future__ import annotations
@@ -28,6 +30,10 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from server.kubectl.kubeconfig import HOME  # noqa: E402
+
 DEFAULT_OUT = ROOT / "server" / "kubectl" / "help"
 DEFAULT_KUBECTL = "/usr/lib/google-cloud-sdk/bin/kubectl.1.32"
 
@@ -47,6 +53,7 @@ def file_name(path: str) -> str:
 class Kubectl:
     def __init__(self, binary: str, scratch: Path) -> None:
         self.binary = binary
+        self.home = str(scratch)
         empty = scratch / "empty-path"
         empty.mkdir()
         self.env = {"HOME": str(scratch), "PATH": str(empty), "KUBECONFIG": str(scratch / "no-kubeconfig")}
@@ -54,7 +61,7 @@ class Kubectl:
     def __call__(self, *args: str) -> tuple[str, int]:
         done = subprocess.run([self.binary, *args], env=self.env, stdin=subprocess.DEVNULL,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60, check=False)
-        return done.stdout.decode(), done.returncode
+        return done.stdout.decode().replace(self.home, HOME), done.returncode
 
 
 def sections(text: str) -> dict[str, list[str]]:

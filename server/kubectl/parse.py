@@ -157,7 +157,8 @@ def parse(cluster: Cluster, argv: list[str], stdin: str = "") -> tuple[Command, 
     flags, positional = _parse_flags(argv, limit, (*cmd.flags, *GLOBAL_FLAGS), path or cmd.path, cmd.flags)
     if flags.get("help") and path:
         raise KubectlError(help_text(path), _tree()[path].get("help_rc", 0))
-    args = positional[depth:]
+    # cobra hands the command the line without the words that named it (argsMinusFirstX)
+    args = _without(positional, typed) if path else positional[depth:]
     inv = Invocation(cluster, cmd.path, args, flags, stdin, after_dash if had_dash else [], had_dash)
     return cmd, inv
 
@@ -180,6 +181,8 @@ def _parse_flags(argv: list[str], limit: int, known: tuple[Flag, ...], path: str
         i += 1
         if tok.startswith("-") and len(tok) > 1 and not tok[1].isdigit():
             if tok.startswith("--"):
+                if tok[2:3] in ("", "-", "="):
+                    raise KubectlError(f"error: bad flag syntax: {tok}\n{see}")
                 name, eq, value = tok[2:].partition("=")
                 spec = specs.get(name)
                 shown = f"--{name}"
@@ -446,7 +449,7 @@ def _static(argv: list[str], limit: int, path: str, typed: list[str]) -> None:
         raise KubectlError(_help_topic(_without(positional, typed)), 0)
     if path == "options":
         raise KubectlError(_help_file("_options.txt"), 0)
-    rest = _without(positional, typed)
+    rest = _without(positional, typed) + argv[limit + 1:]
     kind, code = node.get("unknown" if rest else "bare", ("run", 1))
     if kind == "help":
         raise KubectlError(help_text(path), code)
@@ -469,8 +472,8 @@ def _without(positional: list[str], typed: list[str]) -> list[str]:
 def _help_topic(topic: list[str]) -> str:
     """cobra's help command: the help of the command ``topic`` names, else "Unknown help topic"
     (Go's ``%#q`` of the words) and kubectl's usage."""
-    path, typed = find_path(topic)
-    if topic and not typed:
+    path, _ = find_path(topic)
+    if not path and _strip_flags(topic, ""):
         return f"Unknown help topic [{' '.join(_go_quote_backquoted(t) for t in topic)}]\n" + _help_file("_usage.txt")
     return help_text(path)
 
@@ -479,7 +482,28 @@ def _go_quote_backquoted(s: str) -> str:
     """Go's ``%#q``: a raw (backquoted) string when ``strconv.CanBackquote``, else ``strconv.Quote``."""
     if "`" not in s and "\ufeff" not in s and all(c == "\t" or (c >= " " and c != "\x7f") for c in s):
         return f"`{s}`"
-    return json.dumps(s, ensure_ascii=False)
+    return _go_quote(s)
+
+
+_GO_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v",
+               "\\": "\\\\", '"': '\\"'}
+
+
+def _go_quote(s: str) -> str:
+    """Go's ``strconv.Quote``: printable runes as they are, the rest escaped."""
+    out = []
+    for c in s:
+        if c in _GO_ESCAPES:
+            out.append(_GO_ESCAPES[c])
+        elif c.isprintable():
+            out.append(c)
+        elif ord(c) < 0x80:
+            out.append(f"\\x{ord(c):02x}")
+        elif ord(c) < 0x10000:
+            out.append(f"\\u{ord(c):04x}")
+        else:
+            out.append(f"\\U{ord(c):08x}")
+    return '"' + "".join(out) + '"'
 
 
 def run(cluster: Cluster, line: str, stdin: str = "", follow: bool = False) -> Result:
