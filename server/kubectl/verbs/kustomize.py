@@ -40,11 +40,11 @@ from ...sim.openapi import schema_for
 from ...sim.patch import PatchError, json_patch, strategic_merge_patch
 from ...sim.resources import BY_KIND
 from ..parse import Flag, Invocation, KubectlError, Result, command
+from .cp import HOME
+from .cp import workspace_key as _rel
 
 Obj = dict[str, Any]
 
-#: where the workstation's files live (the shell's $HOME); kustomize's errors name absolute paths
-HOME = "/home/user"
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 UNSUPPORTED = ("components", "helmCharts", "helmGlobals", "replacements", "vars", "crds", "openapi",
                "generators", "transformers", "validators", "helmChartInflationGenerator")
@@ -101,16 +101,6 @@ class Res:
 
 
 # -- the workspace as a file system ---------------------------------------------------------------
-
-
-def _rel(path: str) -> str:
-    """A workspace key for a path: relative to $HOME, normalised ("." for $HOME itself)."""
-    path = posixpath.normpath(path)
-    if path == HOME:
-        return "."
-    if path.startswith(HOME + "/"):
-        return path[len(HOME) + 1:]
-    return path.lstrip("/") if path.startswith("/") else path
 
 
 def _abs(rel: str) -> str:
@@ -684,9 +674,9 @@ def build_with_warnings(workspace: dict[str, str], directory: str) -> tuple[str,
     if not _is_dir(workspace, rel):
         full = _abs(rel)
         if rel in workspace:
-            raise KustomizeError(f"error: must build at directory: '{full}': file is not directory")
+            raise KustomizeError(f"error: must build at directory: '{directory}': file is not directory")
         raise KustomizeError(f"error: must build at directory: not a valid directory: evalsymlink failure on "
-                             f"'{full}' : lstat {full}: no such file or directory")
+                             f"'{directory}' : lstat {full}: no such file or directory")
     warnings: list[str] = []
     resources = _build_dir(workspace, rel, warnings)
     for res in resources:
