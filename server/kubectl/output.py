@@ -208,14 +208,14 @@ def _template_printer(inv: Invocation, fmt: str, template_arg: str, allow_missin
         raise _NoCompatible(word)
     if not value:
         raise KubectlError("error: template format specified but no template given")
-    if _gotemplate() is None:
-        # the Go template engine is not in this build yet: refuse before the command acts
-        raise KubectlError(f"error: kubeplay does not simulate `kubectl -o {word}` yet")
     if word in ("templatefile", "go-template-file"):
         text = _read_file(inv.cluster, value)
         if text is None:
             raise KubectlError(f"error: error reading --template {value}, open {value}: no such file or directory")
         value = text
+    if _gotemplate() is None:
+        # the Go template engine is not in this build yet: refuse before the command acts
+        raise KubectlError(f"error: kubeplay does not simulate `kubectl -o {word}` yet")
     return OutputFormat("go-template", value, allow_missing_keys=allow_missing)
 
 
