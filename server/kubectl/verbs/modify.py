@@ -44,7 +44,8 @@ from .apply import DRY_RUN_SUFFIX, check_output, dry_run_mode, printed, with_sou
 USER_AGENT = "kubectl/v1.32.4 (linux/amd64) kubernetes/59526cd"
 PATCH_TYPES = {"json": sim_patch.JSON_PATCH, "merge": sim_patch.MERGE_PATCH,
                "strategic": sim_patch.STRATEGIC_MERGE_PATCH}
-SUBRESOURCES = ("status", "scale")
+#: how the name printer names an autoscaling/v1 Scale
+SCALE = Resource(kind="Scale", group="autoscaling", version="v1", plural="scales", namespaced=True)
 
 _PRINT_FLAGS = [Flag("output", "o", "str"), Flag("dry-run", kind="str", default="none"),
                 Flag("allow-missing-template-keys", kind="str"), Flag("show-managed-fields"),
@@ -67,7 +68,7 @@ def _request(inv: Invocation, verb: str, r: Resource, ns: str, name: str, body: 
     answer = apiserver.write(inv.cluster, req, body, content_type, USER_AGENT)
     if answer.code >= 400:
         b = answer.body if isinstance(answer.body, dict) else {}
-        raise ApiError(answer.code, b.get("reason", ""), b.get("message", str(answer.body)))
+        raise ApiError(answer.code, b.get("reason", ""), b.get("message", str(answer.body)), details=b.get("details"))
     return answer.body
 
 
@@ -79,7 +80,21 @@ def send_patch(inv: Invocation, r: Resource, ns: str, name: str, patch: Any, pat
     return _request(inv, "patch", r, ns, name, body, PATCH_TYPES[patch_type], subresource, dry_run, manager)
 
 
-def _error_line(e: ApiError) -> str:
+def _error_line(e: ApiError, verb: str = "", source: str = "") -> str:
+    """cmdutil.CheckErr's words for a failed request (an Invalid answer as "The request is invalid"),
+    with AddSourceToErr's ``error when <verb> "<file>": `` when the object came from a file."""
+    if source:
+        e = ApiError(e.code, e.reason, f'error when {verb} "{source}": {e.message}', details=e.details)
+    if e.reason == "Invalid":
+        details = e.details if isinstance(e.details, dict) else None
+        if not details:
+            return f"The request is invalid: {e.message}"
+        head = f'The {details.get("kind", "")} "{details.get("name", "")}" is invalid'
+        causes = details.get("causes") or []
+        if not causes:
+            return head
+        return "".join(f"{head}: {c.get('field', '')}: {c.get('message', '')}\n" if c.get("field")
+                       else f"{head}: {c.get('message', '')}\n" for c in causes).rstrip("\n")
     return f"Error from server ({e.reason}): {e.message}" if e.reason else f"Error from server: {e.message}"
 
 
@@ -88,10 +103,8 @@ def _finish(out: list[str], errors: list[str]) -> Result:
 
 
 def _subresource(inv: Invocation) -> str:
-    sub = inv.flags.get("subresource") or ""
-    if sub and sub not in SUBRESOURCES:
-        raise KubectlError(f'error: invalid subresource value: "{sub}". Must be one of [{" ".join(SUBRESOURCES)}]')
-    return sub
+    """``--subresource``: kubectl sends what it is given; the server refuses what it does not serve."""
+    return inv.flags.get("subresource") or ""
 
 
 def _live(inv: Invocation, ref: Ref, subresource: str = "") -> Obj:
@@ -102,9 +115,9 @@ def _live(inv: Invocation, ref: Ref, subresource: str = "") -> Obj:
     obj = inv.cluster.store.peek(r.kind, ref.namespace if r.namespaced else "", ref.name)
     if obj is None:
         raise ApiError(404, "NotFound", f'{r.plural}{"." + r.group if r.group else ""} "{ref.name}" not found')
+    if subresource and subresource not in apiserver.SUBRESOURCES.get(r.plural, ()):
+        raise ApiError(404, "NotFound", "the server could not find the requested resource")
     if subresource == "scale":
-        if r.plural not in ("deployments", "replicasets", "statefulsets"):
-            raise ApiError(404, "NotFound", "the server could not find the requested resource")
         return apiserver.scale_of(obj)
     return apiserver.with_type(deep_copy(obj))
 
@@ -112,7 +125,10 @@ def _live(inv: Invocation, ref: Ref, subresource: str = "") -> Obj:
 # -- patch ------------------------------------------------------------------------------------------
 
 def _patch_json(text: str, shown: str) -> str:
-    """kubectl's ``yaml.ToJSON`` of the patch text (YAML or JSON)."""
+    """apimachinery's ``yaml.ToJSON`` of the patch text: JSON (text that starts with ``{``) is sent
+    as typed, for the server to judge; YAML becomes JSON."""
+    if text.lstrip(" \t\r\n").startswith("{"):
+        return text
     try:
         value = yaml.safe_load(text)
     except yaml.YAMLError as e:
@@ -205,7 +221,10 @@ def patch(inv: Invocation) -> Result:
             errors.append(e.message)
             continue
         operation = "patched" if patched != obj else "patched (no change)"
-        out.append(printed(r, name, operation, fmt, patched, "client" if local else mode))
+        # the name printer names the object it got back (a Scale for --subresource=scale); ToPrinter
+        # sets the operation after PrintFlagsWithDryRunStrategy, so no "(dry run)" suffix
+        shown = SCALE if sub == "scale" and not local else r
+        out.append(printed(shown, name, operation, fmt, patched))
     if not out and not errors:
         errors.append("error: no objects passed to patch")
     return _finish(out, errors)
@@ -239,7 +258,7 @@ def replace(inv: Invocation) -> Result:
     sub = _subresource(inv)
     force = bool(f.get("force"))
     if not f.get("filename") and not f.get("kustomize"):
-        raise KubectlError("error: must specify --filename to replace")
+        raise KubectlError("error: must specify one of -f and -k")
     if f.get("grace-period", -1) >= 0 and not force:
         raise KubectlError("error: --grace-period must have --force specified")
     if f.get("timeout") and not force:
@@ -346,10 +365,10 @@ def unified_diff(old: str, new: str, old_name: str, new_name: str, stamp: str) -
 def diff(inv: Invocation) -> Result:
     f = inv.flags
     if not f.get("filename") and not f.get("kustomize"):
-        raise KubectlError("error: must specify one of -f and -k")
+        raise KubectlError("error: must specify one of -f and -k", 2)
     if inv.args:
         raise KubectlError(f"error: Unexpected args: [{' '.join(inv.args)}]\n"
-                           "See 'kubectl diff -h' for help and examples")
+                           "See 'kubectl diff -h' for help and examples", 2)
     show = bool(f.get("show-managed-fields"))
     live_dir, merged_dir = _tmp_dir(inv, "LIVE"), _tmp_dir(inv, "MERGED")
     stamp = _file_time(inv)
@@ -369,24 +388,25 @@ def diff(inv: Invocation) -> Result:
             name = obj["metadata"].get("name", "")
             stored = inv.cluster.store.peek(r.kind, ns if r.namespaced else "", name)
             live = None
+            manager = f.get("field-manager") or "kubectl-client-side-apply"
+            verb = "creating" if stored is None else "patching"
             if stored is not None:
                 from ... import apiserver
 
                 live = apiserver.with_type(deep_copy(stored))
                 last = json.loads((stored["metadata"].get("annotations") or {}).get(LAST_APPLIED, "{}"))
+                # GetModifiedConfiguration(annotate=false): the manifest without a last-applied
+                # annotation, and the merge leaves the live one as it is
                 applied = deep_copy(obj)
-                annotation = last_applied_annotation(applied)
-                applied["metadata"].setdefault("annotations", {})
+                applied["metadata"].setdefault("annotations", {}).pop(LAST_APPLIED, None)
                 merged = three_way_merge(live, last, applied)
-                merged["metadata"].setdefault("annotations", {})[LAST_APPLIED] = annotation
                 merged = _request(inv, "update", r, ns, name, json.dumps(merged), "application/json",
-                                  dry_run=True, manager=f.get("field-manager") or "kubectl-client-side-apply")
+                                  dry_run=True, manager=manager)
             else:
-                obj["metadata"].setdefault("annotations", {})[LAST_APPLIED] = last_applied_annotation(obj)
                 merged = _request(inv, "create", r, ns, "", json.dumps(obj), "application/json", dry_run=True,
-                                  manager=f.get("field-manager") or "kubectl-client-side-apply")
+                                  manager=manager)
         except ApiError as e:
-            errors.append(_error_line(e))
+            errors.append(_error_line(e, verb, doc.source))
             continue
         except KubectlError as e:
             errors.append(e.message)
@@ -396,7 +416,8 @@ def diff(inv: Invocation) -> Result:
         out.append(unified_diff(_diff_yaml(live, show), _diff_yaml(merged, show),
                                 f"{live_dir}/{fname}", f"{merged_dir}/{fname}", stamp))
     if errors:
-        return Result("".join(out) + "".join(e + "\n" for e in errors), 1)
+        # CheckDiffErr: a failure is exit code 2 (1 means "the objects differ")
+        return Result("".join(out) + "".join(e + "\n" for e in errors), 2)
     text = "".join(out)
     return Result(text, 1 if text else 0)
 
@@ -506,7 +527,7 @@ def edit(inv: Invocation) -> Result:
     if not objs:
         raise KubectlError("error: edit cancelled, no objects found")
     text = EDIT_HEADER + _edit_body(objs, fmt)
-    file = f"/tmp/kubectl-edit-{inv.cluster.clock.rng.randrange(1, 2**32)}.{fmt}"
+    file = f"/tmp/kubectl-edit-{inv.cluster.clock.rng.randrange(1, 2**32)}.{fmt}"  # os.CreateTemp's digits
     return EditResult("", 0, edit=EditRequest(
         text=text, file=file, originals=objs, original_text=text, output=fmt, namespace=inv.namespace,
         field_manager=inv.flags.get("field-manager") or "kubectl-edit", subresource=sub,
@@ -527,15 +548,9 @@ def merge_patch_between(old: Any, new: Any) -> Any:
 
 
 def _causes(e: ApiError) -> list[str]:
-    """The ``field: message`` lines of an Invalid Status (its details' causes, else its message)."""
+    """The ``field: message`` lines of an Invalid Status (its details' causes)."""
     causes = (e.details or {}).get("causes") if isinstance(e.details, dict) else None
-    if causes:
-        return [f"{c.get('field', '')}: {c.get('message', '')}" for c in causes]
-    _, sep, rest = e.message.partition(" is invalid: ")
-    if not sep:
-        return []
-    rest = rest[1:-1] if rest.startswith("[") and rest.endswith("]") else rest
-    return [part for part in rest.split(", ") if part]
+    return [f"{c.get('field', '')}: {c.get('message', '')}" for c in causes or []]
 
 
 def finish_edit(cluster: Any, request: EditRequest, edited_text: str) -> Result:
@@ -562,8 +577,6 @@ def finish_edit(cluster: Any, request: EditRequest, edited_text: str) -> Result:
         return Result(copy_notice + NO_VALID_CHANGES, 1)
     if strip_comments(request.original_text) == strip_comments(edited_text):
         return Result("Edit cancelled, no changes made.\n", 0)
-    if not _has_lines(edited_text):
-        return Result("Edit cancelled, saved file was empty.\n", 0)
 
     def reopen(reasons: list[tuple[str, list[str]]], output: str) -> EditResult:
         again = EditRequest(text=_header(reasons) + manual_strip(edited_text), file=request.file,
@@ -573,6 +586,15 @@ def finish_edit(cluster: Any, request: EditRequest, edited_text: str) -> Result:
                             save_config=request.save_config, previous=edited_text)
         return EditResult(output, 0, edit=again)
 
+    if not _has_lines(edited_text):
+        # the client-side validation of an empty document comes first: kubectl v1.32 never reaches
+        # its "Edit cancelled, saved file was empty." (the file re-opens with this reason instead)
+        first = request.originals[0]
+        r = cluster.api.resource(first["kind"])
+        shown = f'{r.plural}{"." + r.group if r.group else ""} "{first["metadata"]["name"]}"'
+        return reopen([(f"{shown} was not valid",
+                        ['<nil>: Invalid value: "The edited file failed validation": invalid object to validate'])],
+                      f"error: {shown} is invalid\n")
     try:
         data = (json.loads(strip_comments(edited_text)) if request.output == "json"
                 else yaml.safe_load(strip_comments(edited_text)))
