@@ -33,7 +33,7 @@ import yaml
 from .kubectl import printers
 from .kubectl.parse import KubectlError
 from .kubectl.resolve import parse_selector
-from .sim import fields, logs
+from .sim import fields, logs, tokens
 from .sim.api import ApiError, not_found
 from .sim.clock import parse_time
 from .sim.resources import RESOURCES, Resource
@@ -54,6 +54,7 @@ SUBRESOURCES: dict[str, tuple[str, ...]] = {
     "nodes": ("status",),
     "services": ("status",),
     "namespaces": ("status", "finalize"),
+    "serviceaccounts": ("token",),
 }
 #: kinds whose registry returns the deleted object rather than a Status (``ReturnDeletedObject``)
 RETURNS_DELETED = frozenset({"Pod", "Service", "Namespace", "Node"})
@@ -176,7 +177,7 @@ def _with_verb(method: str, r: Resource, namespace: str, name: str, sub: str, qu
         verb = "watch"
     if sub == "log" and method != "GET":
         raise method_not_allowed()
-    if sub in ("eviction", "binding") and method != "POST":
+    if sub in ("eviction", "binding", "token") and method != "POST":
         raise method_not_allowed()
     return Request(verb, r, namespace, name, sub, query)
 
@@ -455,8 +456,9 @@ def _body_object(req: Request, body: str, content_type: str) -> Obj:
     if not isinstance(obj, dict):
         raise bad_request(f"Object '{'Kind'}' is missing in '{body[:64]}'")
     r = req.resource
-    want = "autoscaling/v1" if req.subresource == "scale" else r.api_version
-    want_kind = {"scale": "Scale", "eviction": "Eviction", "binding": "Binding"}.get(req.subresource, r.kind)
+    want = {"scale": "autoscaling/v1", "token": "authentication.k8s.io/v1"}.get(req.subresource, r.api_version)
+    want_kind = {"scale": "Scale", "eviction": "Eviction", "binding": "Binding",
+                 "token": "TokenRequest"}.get(req.subresource, r.kind)
     obj.setdefault("apiVersion", want)
     obj.setdefault("kind", want_kind)
     if req.subresource == "eviction":
@@ -558,6 +560,9 @@ def _write(cluster: Cluster, req: Request, body: str, content_type: str, w: Writ
         return _evict(cluster, req, _body_object(req, body, content_type), dry)
     if req.verb == "create" and req.subresource == "binding":
         return _bind(cluster, req, _body_object(req, body, content_type), dry)
+    if req.verb == "create" and req.subresource == "token":
+        # serviceaccounts/<name>/token: the TokenRequest API (nothing is stored, so dry run changes nothing)
+        return Answer(201, tokens.request_token(cluster, req.namespace, req.name, _body_object(req, body, content_type)))
     if req.verb == "update":
         obj = _body_object(req, body, content_type)
         obj.setdefault("metadata", {})["name"] = req.name

@@ -9,6 +9,8 @@ pointed at a real kubeplay server (``tests/labserver.py``).
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import shlex
 import shutil
@@ -148,8 +150,6 @@ CLIENT_CASES = [
     "create rolebinding rb --role=r --serviceaccount=bad --dry-run=client -o yaml",
     "create clusterrolebinding crb --clusterrole=view --user=u --dry-run=client -o yaml",
     "create clusterrolebinding crb --dry-run=client -o yaml",
-    # token: the name is checked before anything else
-    "create token",
 ]
 
 
@@ -251,9 +251,91 @@ def test_job_from_cronjob_copies_its_template(cluster):
     assert (missing.output, missing.exit_code) == ('Error from server (NotFound): cronjobs.batch "nope" not found\n', 1)
 
 
-def test_token_is_not_simulated_yet(cluster):
-    out = run(cluster, "kubectl create token default --duration=1h")
-    assert (out.output, out.exit_code) == ("error: kubeplay does not simulate `kubectl create token` yet\n", 1)
+TOKEN_FLAG_CASES = [
+    "create token",
+    "create token a b",
+    "create token x --duration=abc",
+    "create token x --duration=-1s",
+    "create token x --duration=1500ms",
+    "create token x --audience=",
+    "create token x --bound-object-name=a",
+    "create token x --bound-object-uid=a",
+    "create token x --bound-object-kind=Deployment",
+    "create token x --bound-object-kind=Pod",
+    "create token x --dry-run=client",
+]
+
+
+@needs_kubectl
+@pytest.mark.parametrize("line", TOKEN_FLAG_CASES)
+def test_token_flag_errors_match_real_kubectl(line, workstation, cluster):
+    cwd, home = workstation
+    expected, code = real_kubectl(shlex.split(line), cwd, home)
+    got = run(cluster, "kubectl " + line)
+    assert (got.output, got.exit_code) == (expected, code)
+
+
+def _claims(token: str) -> dict:
+    header, payload, signature = token.split(".")
+    assert json.loads(base64.urlsafe_b64decode(header + "=="))["alg"] == "RS256"
+    assert len(base64.urlsafe_b64decode(signature + "==")) == 256
+    return json.loads(base64.urlsafe_b64decode(payload + "=="))
+
+
+def test_token_is_a_service_account_jwt(cluster):
+    out = run(cluster, "kubectl create token default --duration=2h --audience=https://example.com")
+    assert out.exit_code == 0 and out.output.endswith("\n") and out.output.count("\n") == 1
+    claims = _claims(out.output.strip())
+    sa = cluster.store.get("ServiceAccount", "default", "default")
+    now = int(cluster.clock.now())
+    assert claims["sub"] == "system:serviceaccount:default:default"
+    assert claims["aud"] == ["https://example.com"]
+    assert claims["exp"] - claims["iat"] == 7200 and claims["iat"] == claims["nbf"] == now
+    assert claims["kubernetes.io"] == {"namespace": "default",
+                                       "serviceaccount": {"name": "default", "uid": sa["metadata"]["uid"]}}
+    default_claims = _claims(run(cluster, "kubectl create token default").output.strip())
+    assert default_claims["aud"] == ["https://kubernetes.default.svc.cluster.local"]
+    assert default_claims["exp"] - default_claims["iat"] == 3600
+
+
+def test_token_bound_to_a_pod_names_the_pod_and_its_node(cluster):
+    pod = next(p for p in cluster.store.list("Pod", "kube-system") if p["spec"].get("nodeName"))
+    out = run(cluster, f"kubectl create token default -n kube-system --bound-object-kind=Pod "
+                       f"--bound-object-name={pod['metadata']['name']} -o json")
+    response = json.loads(out.output)
+    assert response["kind"] == "TokenRequest" and response["spec"]["boundObjectRef"]["name"] == pod["metadata"]["name"]
+    claims = _claims(response["status"]["token"])["kubernetes.io"]
+    assert claims["pod"] == {"name": pod["metadata"]["name"], "uid": pod["metadata"]["uid"]}
+    assert claims["node"]["name"] == pod["spec"]["nodeName"]
+
+
+def test_token_errors_come_from_the_server(cluster):
+    cases = {
+        "create token nope": 'error: failed to create token: serviceaccounts "nope" not found\n',
+        "create token default --duration=1m": (
+            'error: failed to create token: TokenRequest.authentication.k8s.io "default" is invalid: '
+            "spec.expirationSeconds: Invalid value: 60: may not specify a duration less than 10 minutes\n"),
+        "create token default --bound-object-kind=Secret --bound-object-name=gone":
+            'error: failed to create token: secrets "gone" not found\n',
+    }
+    for line, expected in cases.items():
+        out = run(cluster, "kubectl " + line)
+        assert (out.output, out.exit_code) == (expected, 1), line
+
+
+def test_token_subresource_over_http(cluster):
+    from server import apiserver
+
+    req = apiserver.resolve("POST", "", "v1", ["namespaces", "default", "serviceaccounts", "default", "token"], {})
+    body = json.dumps({"kind": "TokenRequest", "apiVersion": "authentication.k8s.io/v1",
+                       "spec": {"audiences": None, "expirationSeconds": 1200}})
+    answer = apiserver.write(cluster, req, body, "application/json")
+    assert answer.code == 201
+    assert _claims(answer.body["status"]["token"])["exp"] - int(cluster.clock.now()) == 1200
+    missing = apiserver.resolve("POST", "", "v1", ["namespaces", "default", "serviceaccounts", "nope", "token"], {})
+    assert apiserver.write(cluster, missing, body, "application/json").code == 404
+    with pytest.raises(apiserver.ApiError):
+        apiserver.resolve("GET", "", "v1", ["namespaces", "default", "serviceaccounts", "default", "token"], {})
 
 
 # -- against a real kubeplay server ------------------------------------------------------------------

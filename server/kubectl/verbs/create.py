@@ -7,7 +7,7 @@ clusterrolebinding|quota|priorityclass|poddisruptionbudget|ingress`` (and their 
 ``staging/src/k8s.io/kubectl/pkg/cmd/create/create_*.go``: ``--from-literal``/``--from-file``
 (``key=path``, directories)/``--from-env-file``/``--append-hash``, ``--tcp``, ``--verb``/
 ``--resource``, ``--rule`` … Files are read from the workstation (``cluster.workspace``).
-``create token`` answers that kubeplay does not simulate it yet (no TokenRequest API).
+``create token`` asks the simulated TokenRequest API (``server.sim.tokens``) and prints the token.
 
 The objects are built as ``json.Marshal`` writes the typed Go object: keys in struct field order,
 ``omitempty`` fields left out, ``creationTimestamp: null`` and the empty ``status`` a client dry
@@ -136,6 +136,10 @@ _type("IngressTLS", "hosts", "secretName")
 _type("IngressRule", "host", "http:HTTPIngressRuleValue")
 _type("HTTPIngressRuleValue", "paths:HTTPIngressPath")
 _type("HTTPIngressPath", "path", "pathType", "backend:IngressBackend")
+_type("TokenRequest", "kind", "apiVersion", "metadata:ObjectMeta", "spec:TokenRequestSpec", "status:TokenRequestStatus")
+_type("TokenRequestSpec", "audiences", "expirationSeconds", "boundObjectRef:BoundObjectReference")
+_type("BoundObjectReference", "kind", "apiVersion", "name", "uid")
+_type("TokenRequestStatus", "token", "expirationTimestamp")
 
 
 def go_ordered(value: Any, type_name: str) -> Any:
@@ -1254,14 +1258,71 @@ def create_ing(inv: Invocation) -> Result:
 
 # -- token ----------------------------------------------------------------------------------------
 
+#: boundObjectKindToAPIVersions in v1.32 (Node included)
+BOUND_OBJECT_KINDS = {"Node": "v1", "Pod": "v1", "Secret": "v1"}
+
+
 @command("create token", flags=[Flag("output", "o", "str"), Flag("template", kind="str"),
                                 Flag("show-managed-fields"), Flag("allow-missing-template-keys"),
                                 Flag("audience", kind="list"), Flag("bound-object-kind", kind="str"),
                                 Flag("bound-object-name", kind="str"), Flag("bound-object-uid", kind="str"),
                                 Flag("duration", kind="str")])
 def create_token(inv: Invocation) -> Result:
-    _single_name(inv, "token")
-    raise KubectlError("error: kubeplay does not simulate `kubectl create token` yet")
+    """Request a service account token (the TokenRequest API) and print it, or the TokenRequest
+    with ``-o``."""
+    from ...sim.clock import parse_go_duration
+    from ...sim.tokens import request_token
+
+    f = inv.flags
+    duration = 0.0
+    if f.get("duration"):
+        try:
+            duration = parse_go_duration(f["duration"])
+        except ValueError as e:
+            raise KubectlError(f'error: invalid argument "{f["duration"]}" for "--duration" flag: {e}\n'
+                               "See 'kubectl create token --help' for usage.") from None
+    name = _single_name(inv, "token")
+    fmt = check_output(inv)
+    audiences = list(f.get("audience") or [])
+    kind, bound_name, bound_uid = (f.get("bound-object-kind") or "", f.get("bound-object-name") or "",
+                                   f.get("bound-object-uid") or "")
+    if duration < 0:
+        raise KubectlError("error: --duration must be greater than or equal to 0")
+    if duration != int(duration):
+        raise KubectlError("error: --duration cannot be expressed in units less than seconds")
+    if any(not a for a in audiences):
+        raise KubectlError("error: --audience must not be an empty string")
+    if not kind:
+        if bound_name:
+            raise KubectlError("error: --bound-object-name can only be set if --bound-object-kind is provided")
+        if bound_uid:
+            raise KubectlError("error: --bound-object-uid can only be set if --bound-object-kind is provided")
+    else:
+        if kind not in BOUND_OBJECT_KINDS:
+            raise KubectlError(f"error: supported --bound-object-kind values are {', '.join(BOUND_OBJECT_KINDS)}")
+        if not bound_name:
+            raise KubectlError("error: --bound-object-name is required if --bound-object-kind is provided")
+    spec: Obj = {"audiences": audiences or None}
+    if duration > 0:
+        spec["expirationSeconds"] = int(duration)
+    if kind:
+        ref: Obj = {"kind": kind, "apiVersion": BOUND_OBJECT_KINDS[kind], "name": bound_name}
+        if bound_uid:
+            ref["uid"] = bound_uid
+        spec["boundObjectRef"] = ref
+    request: Obj = {"kind": "TokenRequest", "apiVersion": "authentication.k8s.io/v1",
+                    "metadata": {"creationTimestamp": None}, "spec": spec}
+    try:
+        response = request_token(inv.cluster, inv.namespace, name, request)
+    except ApiError as e:
+        raise KubectlError(f"error: failed to create token: {e.message}") from e
+    if fmt == "json":
+        return Result(go_json(response))
+    if fmt:
+        resource = Resource("TokenRequest", "authentication.k8s.io", "v1", "tokenrequests", True)
+        return Result(printed(resource, name, "created", fmt, response))
+    # a terminal gets the token and a newline (term.IsTerminal(o.Out))
+    return Result(response["status"]["token"] + "\n")
 
 
 __all__ = ["canonical_quantity", "check_key_pair", "config_map_key_errors", "go_json", "go_ordered",
