@@ -386,3 +386,14 @@ def test_against_our_api_matches_real_kubectl(line, lab):
     # anything reaches stdout: in a terminal stderr comes first
     expected = real.stderr + real.stdout
     assert lab.engine("kubectl " + line) == (expected if expected.endswith("\n") else expected + "\n")
+
+
+def test_job_from_cronjob_matches_real_kubectl(lab):
+    created = lab.engine("kubectl create cronjob nightly --image=busybox --schedule='0 3 * * *' -- echo hi")
+    assert created == "cronjob.batch/nightly created\n"
+    for line in ("create job manual --from=cronjob/nightly --dry-run=client -o yaml",
+                 "create job manual --from=cronjob/nightly --dry-run=client -o json",
+                 "create job manual --from=cronjob/absent --dry-run=client -o yaml",
+                 "create job manual --from=cronjobs.batch/nightly -n default --dry-run=client -o yaml"):
+        real = lab.kubectl(*shlex.split(line), check=False)
+        assert lab.engine("kubectl " + line) == real.stderr + real.stdout, line
