@@ -115,9 +115,10 @@ class OutputFormat(str):
             if engine is None:
                 raise KubectlError("error: kubeplay does not simulate `kubectl -o go-template` yet")
             try:
-                return engine.kubectl_template(self.template, obj)
+                return engine.kubectl_template(self.template, obj, allow_missing_keys=self.allow_missing_keys)
             except engine.TemplateError as e:
-                raise KubectlError(f"error: {e}") from e
+                # what the template wrote before it failed comes first, then kubectl's error
+                raise KubectlError(f"{getattr(e, 'output', '') or ''}error: {e}") from e
         if self == "custom-columns":
             return self.custom_columns(obj.get("items", []) if _is_list(obj) else [obj])
         raise ValueError(f"no object printer for {self!r}")
