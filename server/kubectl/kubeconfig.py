@@ -200,6 +200,8 @@ def check_context(cluster: Cluster, context: str | None, path: str | None = None
 
 def current_namespace(cluster: Cluster, context: str | None = None, path: str | None = None) -> str:
     """The namespace of the current context (or of ``context``), ``default`` when it names none."""
+    if path is None and context is None and PATH not in cluster.workspace:
+        return "default"  # kubeadm's admin.conf names no namespace
     try:
         return namespace_of(load(cluster, path), context)
     except KubeconfigError:

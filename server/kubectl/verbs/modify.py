@@ -15,8 +15,9 @@ Owns:
   ``EditResult`` whose ``edit`` (an ``EditRequest``) holds the text kubectl would open (its "# Please
   edit the object below…" header, then the object's YAML); ``finish_edit(cluster, request, text)``
   does what kubectl does when the editor closes (kubectl/pkg/cmd/util/editor): unchanged text is
-  ``Edit cancelled, no changes made.``, an edit is sent as a strategic merge patch (``edited``), a
-  document that does not parse or is refused re-opens with kubectl's error comment on top.
+  ``Edit cancelled, no changes made.``, each changed object is patched (``edited``), a document that
+  does not parse or is refused re-opens with kubectl's reasons as comments on top, and saving the
+  re-opened file unchanged gives up (``error: Edit cancelled, no valid changes were saved.``).
 
 Hands off: reading ``-f`` to ``files``; the apiserver's request handling (patch semantics,
 validation, defaulting, storage, dry runs) to ``server.apiserver.write`` and ``server.sim.patch``;
