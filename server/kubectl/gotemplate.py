@@ -17,7 +17,8 @@ data), :class:`Int` (Go's ``int``: template literals, ``len``, range indexes), `
 prints ``<no value>``.
 
 Public API: :func:`kubectl_template` (what ``kubectl -o go-template=...`` prints for one object,
-raising :class:`TemplateError` with kubectl's message), and for other users (helm later)
+raising :class:`TemplateError` with kubectl's message), :func:`parse_kubectl_template` (the parse
+alone, which kubectl does before the command acts), and for other users (helm later)
 ``Template(name).funcs({...}).parse(text)`` then ``.execute(data) -> str``. Functions given to
 ``funcs`` are Python callables taking Go values (``None`` for nil) — wrap them in :class:`GoFunc`
 to declare parameter types; raising :class:`FuncError` is Go's non-nil ``error`` result.
@@ -855,10 +856,10 @@ def _lex(text: str, break_ok: bool, continue_ok: bool, ld: str = "{{", rd: str =
                 emit(T_LPAREN, start, pos)
                 paren += 1
             elif r == ")":
-                emit(T_RPAREN, start, pos)
                 paren -= 1
                 if paren < 0:
-                    return error(pos, "unexpected right paren")
+                    return error(start, "unexpected right paren")
+                emit(T_RPAREN, start, pos)
             elif ord(r) < 0x80 and r.isprintable():
                 emit(T_CHAR, start, pos)
             else:
@@ -2531,7 +2532,9 @@ def _base64decode(v: str) -> str:
 
 
 def _exists(item: Any, *indices: Any) -> bool:
+    """kubectl's ``exists``: could ``index`` be called with these arguments (and give non-nil)?"""
     v = item
+    fetched = False  # a nil fetched from a container is a nil interface; the item itself is not
     for index in indices:
         if v is None:
             return False
@@ -2549,7 +2552,8 @@ def _exists(item: Any, *indices: Any) -> bool:
             v = v.get(index)
         else:
             return False
-    return v is not None
+        fetched = True
+    return not (fetched and v is None)
 
 
 KUBECTL_FUNCS: dict[str, GoFunc] = {
@@ -2613,16 +2617,23 @@ def _go_json(v: Any) -> str:
     return json.dumps(v)
 
 
+def parse_kubectl_template(text: str) -> Template:
+    """``NewGoTemplatePrinter``: the template kubectl parses when it builds its printer, before the
+    command does anything; a parse error raises :class:`TemplateError` with kubectl's message
+    (``error parsing template TEXT, template: output:1: ...``) after ``error: ``."""
+    t = Template("output").funcs(KUBECTL_FUNCS)
+    try:
+        return t.parse(text)
+    except TemplateError as e:
+        raise TemplateError(f"error parsing template {text}, {e}") from None
+
+
 def kubectl_template(text: str, data: Any, allow_missing_keys: bool = True) -> str:
     """What ``kubectl ... -o go-template=TEXT`` prints for one object (cli-runtime's
     GoTemplatePrinter). Raises :class:`TemplateError`: ``str(e)`` is kubectl's message after
     ``error: `` and ``e.output`` what kubectl printed to stdout before failing (the partial output
     and its "Error executing template" debugging block)."""
-    t = Template("output").funcs(KUBECTL_FUNCS)
-    try:
-        t.parse(text)
-    except TemplateError as e:
-        raise TemplateError(f"error parsing template {text}, {e}") from None
+    t = parse_kubectl_template(text)
     t.option("missingkey=default" if allow_missing_keys else "missingkey=error")
     obj = _go_json_numbers(data)
     try:

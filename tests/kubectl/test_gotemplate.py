@@ -20,7 +20,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from server.kubectl.gotemplate import FuncError, GoFunc, Template, TemplateError, kubectl_template
+from server.kubectl.gotemplate import (
+    FuncError,
+    GoFunc,
+    Template,
+    TemplateError,
+    kubectl_template,
+    parse_kubectl_template,
+)
 from tests.realkubectl import KUBECTL
 
 # One object for every case: ints, a float, an integral float (3.0: json numbers kubectl re-decodes
@@ -222,6 +229,100 @@ CASES = [
     '{{ print 1 2 }} {{ print "a" "b" }} {{ print 1 "a" 2 }} {{ print .spec.l .spec.m }} {{ print 1.5 true }}',
     '{{ println "a" 1 }}{{ println .spec.nope }}',
 ]
+# more of the grammar and the builtins' edges
+CASES += [
+    "{{with .nope}}a{{else with .spec.m}}{{.a}}{{end}}",
+    "{{with .nope}}a{{else with .nope2}}b{{else}}c{{end}}",
+    "{{-/* c */}}",
+    "{{/*a*/}}x{{- /* b */}}y{{/* c */ -}} z",
+    "{{/* a */ 1}}",
+    "{{.spec.l.0}}",
+    "{{ .spec.m\n .a }}",
+    "{{ $ä := 1 }}{{ $ä }}",
+    "{{ .a1.b_c }}",
+    '{{ define "x" }}{{ define "y" }}{{ end }}{{ end }}',
+    '{{ template "x" $x := 1 }}',
+    "{{ if }}{{ end }}",
+    "{{ range }}{{ end }}",
+    "{{ with }}{{ end }}",
+    "{{ if 1 }}{{ else 2 }}{{ end }}",
+    "{{ range .spec.l }}{{ else if 1 }}{{ end }}",
+    "{{ end 1 }}",
+    "{{ $x, $y := 1 }}",
+    "{{ range $x, $y := .spec.l }}{{ $x }}{{ $y }}{{ end }}",
+    "{{ range $x, 3 := .spec.l }}{{ end }}",
+    "{{ (1 2) }}",
+    "{{ ( ) }}",
+    "{{ (.spec.m | len }}",
+    "{{ .spec.m) }}",
+    "{{ | }}",
+    "{{ 1 | }}",
+    '{{ "a" "b" }}',
+    "{{ .spec.replicas | .spec.f }}",
+    "{{ print | len }}",
+    "{{ @ }}",
+    "{{ é }}",
+    "{{ 1. }} {{ .5 }} {{ -.5 }} {{ +1 }}",
+    "{{ 0x }}",
+    "{{ 1e }}",
+    "{{ 08 }}",
+    "{{ '\\n' }} {{ '\\'' }} {{ 'ab }}",
+    '{{ "\\q" }}',
+    '{{ block "b" }}{{ end }}',
+    '{{ template "a" }}{{ define "a" }}{{ template "b" }}{{ end }}',
+    "{{ continue }}",
+    "{{ range .spec.l }}{{ if true }}{{ break }}{{ end }}{{ end }}done",
+    "{{ range $i, $e := .spec.m }}{{ $i }}{{ end }}",
+    "{{ index .spec.m.a }}",
+    '{{ index . "spec" "l" 1 }} {{ index .spec.l 1.0 }}',
+    '{{ slice .spec.l }} {{ slice .spec.l 1 }} {{ slice "héllo" 1 3 }} {{ slice .spec.l 0 2 4 }}',
+    "{{ slice .spec.l 0 2 3 }}",
+    '{{ printf "%v" (slice .spec.l 1 2) }}',
+    "{{ len .spec.s }} {{ len .data }}",
+    "{{ and }}{{ or 1 }}",
+    "{{ and 1 (index .spec.l 9) }}",
+    "{{ or 1 (index .spec.l 9) }}",
+    "{{ not 1 2 }}",
+    "{{ .spec.replicas | eq 3 }} {{ 3 | eq .spec.replicas 4 }}",
+    "{{ eq 1.5 .spec.f }} {{ eq .spec.replicas 3.0 }}",
+    "{{ lt 1 2.0 }}",
+    '{{ eq "a" "a" "b" }} {{ eq true true }} {{ lt "a" "b" }} {{ lt "é" "z" }}',
+    "{{ gt .spec.nope 1 }}",
+    "{{ eq .spec.nope 1 }}",
+    "{{ ne .spec.nope .spec.nul }}",
+    '{{ html 1 2 "a" }} {{ js 1 "a" nil }} {{ urlquery 1 }} {{ print nil 1 nil }}',
+    "{{ html }}{{ print }}{{ urlquery }}",
+    "{{ printf }}",
+    "{{ printf 1 }}",
+    "{{ printf .spec.nope }}",
+    '{{ printf "%s" }}',
+    "{{ call 1 }}",
+    '{{ exists .spec.l 1 }} {{ exists .spec.l "x" }} {{ exists .spec.s 0 }} {{ exists .spec.m "a" "b" }} {{ exists 3 }}',
+    "{{ exists .spec.l 3 }} {{ exists .spec.l -1 }} {{ exists nil }} {{ exists .spec.nul }}",
+    "{{ base64decode .nope }}",
+    '{{ base64decode "YWJjZA==" }} {{ base64decode "" }} {{ base64decode "YW\\nJj" }} {{ base64decode "YWJ=" }}',
+    '{{ base64decode "YQ=" }}',
+    '{{ base64decode "Y===" }}',
+    '{{ base64decode "/w==" }}',
+    "{{ .spec.t.x }}",
+    "{{ $x := .spec.m }}{{ $x.a }}{{ $x.nope }}{{ $x.a.b }}",
+    "{{ $x := .spec.s }}{{ $x.y }}",
+    "{{ range .spec.m }}{{ $.kind }}{{ . }}{{ end }}",
+    "{{ range $k, $v := .data }}{{ $k }}{{ $v }}{{ else }}none{{ end }}",
+    "{{ range .nope }}{{ else }}{{ . | len }}{{ end }}",
+    "{{ with .spec.l }}{{ index . 0 }}{{ end }}",
+    '{{ template "x" }}{{ define "x" }}{{ .kind }}{{ end }}',
+    '{{ template "x" . }}{{ define "x" }}{{ $.kind }}{{ end }}',
+    '{{ define "x" }}{{ $y := 2 }}{{ end }}{{ $y := 1 }}{{ template "x" }}{{ $y }}',
+    '{{ printf "%v %v" . . | len }}',
+    "{{ 1 }}{{ 2 -}}",
+    "{{ 1 -}}{{- 2 }}",
+    "a {{- 1 -}} b",
+    "a {{-1}} b",
+    "a {{- -1 -}} b",
+    '{{ "a" }}   {{- /* x */ -}}   {{ "b" }}',
+]
+
 CASES += [
     '{{.spec.f3}} {{printf "%T %v" .spec.f3 .spec.f3}}',
     "{{range .items}}{{.metadata.name}}{{end}}",
@@ -242,7 +343,9 @@ def _real(home: str, template: str, strict: bool) -> tuple[str, str, int]:
     args = [KUBECTL, "label", "-f", path, "--local", "a=b", "-o", "go-template=" + template]
     if strict:
         args.insert(-2, "--allow-missing-template-keys=false")
-    p = subprocess.run(args, capture_output=True, text=True, env={"HOME": home, "PATH": "/nonexistent"})
+    p = subprocess.run(
+        args, capture_output=True, text=True, errors="replace", env={"HOME": home, "PATH": "/nonexistent"}
+    )
     return p.stdout, p.stderr, p.returncode
 
 
@@ -411,3 +514,12 @@ def test_debug_block_prints_numbers_and_text_as_go_encodes_them(tmp_path):
     with pytest.raises(TemplateError) as e:
         kubectl_template(template, obj)
     assert (e.value.output, f"error: {e.value}\n", 1) == (p.stdout, p.stderr, p.returncode)
+
+
+def test_parse_alone_words_the_error_as_kubectl_does(expected):
+    """kubectl parses when it builds its printer: the same message, nothing printed before it."""
+    template = "{{.spec.x}"
+    with pytest.raises(TemplateError) as e:
+        parse_kubectl_template(template)
+    assert ("", f"error: {e.value}\n", 1) == expected[(template, False)]
+    assert parse_kubectl_template("{{.a}}").execute({"a": 1}) == "1"
