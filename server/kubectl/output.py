@@ -106,6 +106,8 @@ class OutputFormat(str):
             # (label, apply ...), and client-go's range bookkeeping would leak into the next one
             engine = jsonpath.JSONPath(self.template, allow_missing_keys=self.allow_missing_keys,
                                        json_output=self == "jsonpath-as-json")
+            if isinstance(obj, TypedObject):
+                obj = _json_floats(obj)
             try:
                 return engine.execute(obj)
             except jsonpath.JSONPathError as e:
@@ -134,6 +136,27 @@ class OutputFormat(str):
         except jsonpath.JSONPathError as e:
             raise KubectlError(f"error: {e}") from e
         return printers.tabwrite(lines)
+
+
+class TypedObject(dict):
+    """An object kubectl holds as a Go struct (a generator's object, a typed client's answer) rather
+    than as unstructured JSON: its JSONPath printer round-trips it through ``encoding/json``, so
+    every number is a float64 there (``?(@.port==80)`` is then "incompatible types for comparison")."""
+
+
+def typed(obj: dict) -> TypedObject:
+    """Mark ``obj`` as a typed object for the printers (``printed(..., output.typed(obj), ...)``)."""
+    return obj if isinstance(obj, TypedObject) else TypedObject(obj)
+
+
+def _json_floats(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {k: _json_floats(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_json_floats(x) for x in v]
+    if isinstance(v, int) and not isinstance(v, bool):
+        return float(v)
+    return v
 
 
 def _gotemplate() -> Any:

@@ -86,6 +86,25 @@ def test_write_verb_formats_match_kubectl(workdir, flags):
     assert mine == (theirs[0] if theirs[0].endswith("\n") or not theirs[0] else theirs[0] + "\n", theirs[1])
 
 
+def test_typed_objects_have_float_numbers_for_jsonpath(workdir):
+    """A generator's object reaches kubectl's JSONPath printer through encoding/json: numbers are
+    float64, so comparing one with an integer literal fails, in kubectl's words."""
+    from server.kubectl import output
+
+    template = "{.spec.ports[?(@.port==80)].name}"
+    line = f"kubectl create service clusterip web --tcp=80:8080 --dry-run=client -o 'jsonpath={template}'"
+    theirs = real(workdir, line)
+    obj = {"apiVersion": "v1", "kind": "Service",
+           "metadata": {"creationTimestamp": None, "labels": {"app": "web"}, "name": "web"},
+           "spec": {"ports": [{"name": "80-8080", "port": 80, "protocol": "TCP", "targetPort": 8080}],
+                    "selector": {"app": "web"}, "type": "ClusterIP"},
+           "status": {"loadBalancer": {}}}
+    with pytest.raises(output.KubectlError) as e:
+        output.OutputFormat("jsonpath", template).print_obj(output.typed(obj))
+    assert (e.value.message, 1) == theirs
+    assert output.OutputFormat("jsonpath", template).print_obj(obj) == "80-8080"
+
+
 def test_go_template_not_yet_simulated_is_refused_before_acting():
     """Without the Go template engine the command answers kubeplay's "not simulated" line and
     creates nothing."""
