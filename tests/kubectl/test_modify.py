@@ -224,3 +224,19 @@ def test_unified_diff_header_and_hunks(tmp_path):
     ours = unified_diff(old, new, str(tmp_path / "old"), str(tmp_path / "new"), "STAMP")
     strip = re.compile(r"\t.*$", re.M)
     assert strip.sub("", ours.split("\n", 1)[1]) == strip.sub("", real)
+
+
+def test_the_copy_kubectl_keeps_can_be_replaced_by_force():
+    c = Cluster(seed=1)
+    run(c, "kubectl run p --image=nginx")
+    c.advance(10)
+    request = run(c, "kubectl edit pod p").edit
+    edited = request.text.replace("restartPolicy: Always", "restartPolicy: Never")
+    first = finish_edit(c, request, edited)
+    assert first.output == 'error: pods "p" is invalid\n'
+    second = finish_edit(c, first.edit, first.edit.text)
+    assert second.exit_code == 1
+    assert f'A copy of your changes has been stored to "{request.file}"' in second.output
+    out = run(c, f"kubectl replace --force -f {request.file}")
+    assert out.output == 'pod "p" deleted\npod/p replaced\n'
+    assert c.store.get("Pod", "default", "p")["spec"]["restartPolicy"] == "Never"

@@ -574,9 +574,13 @@ def finish_edit(cluster: Any, request: EditRequest, edited_text: str) -> Result:
     from ..parse import Invocation
 
     copy_notice = f'A copy of your changes has been stored to "{request.file}"\n'
+    # the temp file stays on the workstation, so `kubectl replace --force -f /tmp/kubectl-edit-….yaml`
+    # (what tutorials do next) finds it
+    cluster.workspace[request.file.lstrip("/")] = edited_text
     if request.previous is not None and strip_comments(request.previous) == strip_comments(edited_text):
         return Result(copy_notice + NO_VALID_CHANGES, 1)
     if strip_comments(request.original_text) == strip_comments(edited_text):
+        cluster.workspace.pop(request.file.lstrip("/"), None)  # kubectl removes the file
         return Result("Edit cancelled, no changes made.\n", 0)
 
     def reopen(reasons: list[tuple[str, list[str]]], output: str) -> EditResult:
@@ -645,6 +649,7 @@ def finish_edit(cluster: Any, request: EditRequest, edited_text: str) -> Result:
         out.append(printed(r, name, "edited", "", None))
     if reasons:
         return reopen(reasons, out_text(out))
+    cluster.workspace.pop(request.file.lstrip("/"), None)  # saved: kubectl removes the temp file
     return Result(out_text(out), 0)
 
 
