@@ -1,0 +1,542 @@
+"""``kubectl describe`` of the kinds the sandbox does not serve yet (storage, networking, HPA, RBAC,
+quotas and limits, PDB, PriorityClass, NetworkPolicy) and the Namespace describer's quota and
+limit-range sections, compared with the real kubectl v1.32.
+
+The real kubectl describes through an API; the sandbox's API does not serve these kinds yet, so
+each test starts ``MiniAPI``: a small HTTP server that answers kubectl's discovery and the GETs
+and LISTs its describers make (the object, the events about it, the pods and services and slices
+some describers look up) from the same objects the engine describes, stored in a cluster whose
+virtual clock starts at the wall clock's now (kubectl computes ages from its own clock). The
+engine's text (``describe_object``) must be the real kubectl's byte for byte. Skipped, saying why,
+without the real kubectl.
+
+Also here: resource.Quantity's canonical text (``quantity_string``) against values the apiserver
+is known to store, and the event index that describers read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import threading
+import time
+import urllib.parse
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from server.kubectl.verbs.describe import SHOW_EVENTS, describe_object, events_for
+from server.kubectl.verbs.describe_kinds import compact_rules, quantity_string
+from server.sim.cluster import Cluster
+from tests.realkubectl import KUBECTL
+
+#: group/version → the resources MiniAPI serves there: (plural, kind, namespaced)
+SERVED = {
+    "v1": [("namespaces", "Namespace", False), ("pods", "Pod", True), ("services", "Service", True),
+           ("events", "Event", True), ("persistentvolumes", "PersistentVolume", False),
+           ("persistentvolumeclaims", "PersistentVolumeClaim", True), ("resourcequotas", "ResourceQuota", True),
+           ("limitranges", "LimitRange", True)],
+    "discovery.k8s.io/v1": [("endpointslices", "EndpointSlice", True)],
+    "storage.k8s.io/v1": [("storageclasses", "StorageClass", False)],
+    "networking.k8s.io/v1": [("ingresses", "Ingress", True), ("ingressclasses", "IngressClass", False),
+                             ("networkpolicies", "NetworkPolicy", True)],
+    "autoscaling/v2": [("horizontalpodautoscalers", "HorizontalPodAutoscaler", True)],
+    "policy/v1": [("poddisruptionbudgets", "PodDisruptionBudget", True)],
+    "scheduling.k8s.io/v1": [("priorityclasses", "PriorityClass", False)],
+    "rbac.authorization.k8s.io/v1": [("roles", "Role", True), ("clusterroles", "ClusterRole", False),
+                                     ("rolebindings", "RoleBinding", True),
+                                     ("clusterrolebindings", "ClusterRoleBinding", False)],
+}
+#: how far the cluster's clock starts behind the wall clock (ages over ten minutes print in whole
+#: minutes, so the seconds the real kubectl takes to run do not show)
+LAG = 1800
+PLURAL = {(gv, plural): kind for gv, rs in SERVED.items() for plural, kind, _ in rs}
+
+
+def _api_version(kind: str) -> str:
+    return next(gv for gv, rs in SERVED.items() for _, k, _ in rs if k == kind)
+
+
+def _field_match(obj: dict, selector: str) -> bool:
+    for term in filter(None, selector.split(",")):
+        path, _, want = term.partition("=")
+        value: object = obj
+        for part in path.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if (value or "") != want:
+            return False
+    return True
+
+
+def _label_match(obj: dict, selector: str) -> bool:
+    labels = obj["metadata"].get("labels") or {}
+    return all(labels.get(k) == v for k, _, v in (t.partition("=") for t in filter(None, selector.split(","))))
+
+
+class MiniAPI:
+    """Discovery plus GET and LIST (label and field selectors) over a cluster's store."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        self.cluster = cluster
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802
+                status, body = api.answer(self.path)
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def answer(self, raw: str) -> tuple[int, dict]:
+        parsed = urllib.parse.urlsplit(raw)
+        query = dict(urllib.parse.parse_qsl(parsed.query))
+        parts = [p for p in parsed.path.split("/") if p]
+        if parts == ["api"]:
+            return 200, {"kind": "APIVersions", "versions": ["v1"], "serverAddressByClientCIDRs": []}
+        if parts == ["apis"]:
+            groups = [{"name": gv.split("/")[0], "versions": [{"groupVersion": gv, "version": gv.split("/")[1]}],
+                       "preferredVersion": {"groupVersion": gv, "version": gv.split("/")[1]}}
+                      for gv in SERVED if "/" in gv]
+            return 200, {"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}
+        if parts[0] == "api":
+            gv, rest = "v1", parts[2:]
+        elif parts[0] == "apis" and len(parts) >= 3:
+            gv, rest = f"{parts[1]}/{parts[2]}", parts[3:]
+        else:
+            return 404, self._status(404, "NotFound", "the server could not find the requested resource")
+        if gv not in SERVED:
+            return 404, self._status(404, "NotFound", "the server could not find the requested resource")
+        if not rest:
+            resources = [{"name": p, "singularName": "", "namespaced": ns, "kind": k, "verbs": ["get", "list"]}
+                         for p, k, ns in SERVED[gv]]
+            return 200, {"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": resources}
+        namespace = ""
+        if rest[0] == "namespaces" and len(rest) >= 3:
+            namespace, rest = rest[1], rest[2:]
+        kind = PLURAL.get((gv, rest[0]))
+        if kind is None:
+            return 404, self._status(404, "NotFound", "the server could not find the requested resource")
+        if len(rest) == 2:
+            obj = self.cluster.store.get(kind, namespace, rest[1])
+            if obj is None:
+                return 404, self._status(404, "NotFound", f'{rest[0]} "{rest[1]}" not found')
+            return 200, obj
+        items = [o for o in self.cluster.store.list(kind, namespace or None)
+                 if _label_match(o, query.get("labelSelector", "")) and _field_match(o, query.get("fieldSelector", ""))]
+        return 200, {"kind": f"{kind}List", "apiVersion": _api_version(kind), "metadata": {"resourceVersion": "1"},
+                     "items": items}
+
+    @staticmethod
+    def _status(code: int, reason: str, message: str) -> dict:
+        return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "message": message,
+                "reason": reason, "code": code}
+
+
+@pytest.fixture
+def cluster() -> Cluster:
+    # behind the wall clock: a test that records events moves it on to now
+    c = Cluster(seed=3, empty=True, start=float(int(time.time())) - LAG)
+    for name in ("default", "lab"):
+        c.store.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}, "spec": {},
+                        "status": {"phase": "Active"}})
+    return c
+
+
+@pytest.fixture
+def real(cluster: Cluster, tmp_path: Path) -> Iterator:
+    if KUBECTL is None:
+        pytest.skip("no real kubectl (v1.32) on the PATH to compare the describers with")
+    api = MiniAPI(cluster)
+    kubeconfig = tmp_path / "kubeconfig"
+    kubeconfig.write_text(json.dumps({
+        "apiVersion": "v1", "kind": "Config", "current-context": "mini",
+        "clusters": [{"name": "mini", "cluster": {"server": api.url}}],
+        "contexts": [{"name": "mini", "context": {"cluster": "mini", "user": "u", "namespace": "default"}}],
+        "users": [{"name": "u", "user": {}}]}))
+    env = {"HOME": str(tmp_path), "PATH": os.environ.get("PATH", ""), "TZ": "UTC", "KUBECONFIG": str(kubeconfig)}
+
+    def call(*args: str) -> str:
+        done = subprocess.run([KUBECTL, "--cache-dir", str(tmp_path / "cache"), *args], env=env,
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    yield call
+    api.close()
+
+
+def make(cluster: Cluster, obj: dict) -> dict:
+    obj = {"apiVersion": _api_version(obj["kind"]), **obj}
+    return cluster.store.create(obj)
+
+
+def squeeze(text: str) -> str:
+    """The text with each run of spaces as one (to look for a line whatever its column widths)."""
+    return re.sub(r" +", " ", text)
+
+
+def same(real, cluster: Cluster, obj: dict, *args: str, order_free: bool = False) -> str:
+    """The engine's description of ``obj`` is the real kubectl's; returns it. ``order_free``: the
+    same lines in any order (describeLimitRangeSpec ranges over a Go map of resources)."""
+    meta = obj["metadata"]
+    plural = next(p for rs in SERVED.values() for p, k, _ in rs if k == obj["kind"])
+    group = _api_version(obj["kind"]).rpartition("/")[0]
+    word = f"{plural}.{group}" if group else plural
+    ns = ["-n", meta["namespace"]] if meta.get("namespace") else []
+    theirs = real("describe", word, meta["name"], *ns, *args)
+    token = SHOW_EVENTS.set("--show-events=false" not in args)
+    try:
+        ours = describe_object(cluster, cluster.store.get(obj["kind"], meta.get("namespace") or "", meta["name"]))
+    finally:
+        SHOW_EVENTS.reset(token)
+    if order_free:
+        assert sorted(ours.split("\n")) == sorted(theirs.split("\n"))
+    else:
+        assert ours == theirs
+    return ours
+
+
+# -- storage ----------------------------------------------------------------------------------
+
+def test_persistent_volumes(cluster, real):
+    pv = make(cluster, {"kind": "PersistentVolume", "metadata": {
+        "name": "pv-data", "labels": {"type": "local"}, "finalizers": ["kubernetes.io/pv-protection"],
+        "annotations": {"pv.kubernetes.io/bound-by-controller": "yes"}},
+        "spec": {"capacity": {"storage": "10Gi"}, "accessModes": ["ReadWriteMany", "ReadWriteOnce", "ReadWriteOnce"],
+                 "persistentVolumeReclaimPolicy": "Retain", "storageClassName": "manual", "volumeMode": "Filesystem",
+                 "hostPath": {"path": "/mnt/data", "type": ""},
+                 "claimRef": {"kind": "PersistentVolumeClaim", "namespace": "default", "name": "data"},
+                 "nodeAffinity": {"required": {"nodeSelectorTerms": [
+                     {"matchExpressions": [{"key": "kubernetes.io/hostname", "operator": "In",
+                                            "values": ["node1", "node2"]},
+                                           {"key": "disk", "operator": "Exists"}]}]}}},
+        "status": {"phase": "Bound"}})
+    out = same(real, cluster, pv)
+    assert "\nAccess Modes: RWO,RWX\n" in squeeze(out)
+    csi = make(cluster, {"kind": "PersistentVolume", "metadata": {"name": "pv-csi", "annotations": {
+        "volume.beta.kubernetes.io/storage-class": "fast"}},
+        "spec": {"capacity": {"storage": "1536Mi"}, "accessModes": ["ReadWriteOncePod"],
+                 "persistentVolumeReclaimPolicy": "Delete", "storageClassName": "slow",
+                 "csi": {"driver": "hostpath.csi.k8s.io", "volumeHandle": "v-1", "fsType": "ext4",
+                         "volumeAttributes": {"a": "1", "storage.kubernetes.io/csiProvisionerIdentity": "x-y"}}},
+        "status": {"phase": "Available", "message": "ready"}})
+    assert "\nStorageClass: fast\n" in squeeze(same(real, cluster, csi))
+    nfs = make(cluster, {"kind": "PersistentVolume", "metadata": {"name": "pv-nfs"},
+                         "spec": {"capacity": {"storage": "500M"}, "accessModes": ["ReadOnlyMany"],
+                                  "persistentVolumeReclaimPolicy": "Recycle",
+                                  "nfs": {"server": "10.0.0.5", "path": "/exports", "readOnly": True}},
+                         "status": {"phase": "Released"}})
+    same(real, cluster, nfs)
+
+
+def test_persistent_volume_claims(cluster, real):
+    make(cluster, {"kind": "Pod", "metadata": {"name": "writer", "namespace": "default"},
+                   "spec": {"containers": [{"name": "c", "image": "busybox"}],
+                            "volumes": [{"name": "d", "persistentVolumeClaim": {"claimName": "data"}}]}})
+    make(cluster, {"kind": "Pod", "metadata": {"name": "another", "namespace": "default"},
+                   "spec": {"containers": [{"name": "c", "image": "busybox"}],
+                            "volumes": [{"name": "d", "persistentVolumeClaim": {"claimName": "data"}},
+                                        {"name": "e", "emptyDir": {}}]}})
+    bound = make(cluster, {"kind": "PersistentVolumeClaim", "metadata": {
+        "name": "data", "namespace": "default", "finalizers": ["kubernetes.io/pvc-protection"],
+        "labels": {"app": "db"}},
+        "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "3Gi"}},
+                 "storageClassName": "manual", "volumeName": "pv-data", "volumeMode": "Filesystem",
+                 "dataSource": {"apiGroup": "snapshot.storage.k8s.io", "kind": "VolumeSnapshot", "name": "snap"}},
+        "status": {"phase": "Bound", "accessModes": ["ReadWriteOnce", "ReadWriteMany"],
+                   "capacity": {"storage": "10Gi"},
+                   "conditions": [{"type": "Resizing", "status": "True",
+                                   "lastTransitionTime": "2025-03-03T13:00:00Z"}]}})
+    out = same(real, cluster, bound)
+    assert "\nUsed By: another\n writer\n" in squeeze(out)
+    pending = make(cluster, {"kind": "PersistentVolumeClaim", "metadata": {"name": "wanted", "namespace": "default"},
+                             "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}},
+                             "status": {"phase": "Pending"}})
+    same(real, cluster, pending)
+
+
+def test_storage_classes(cluster, real):
+    sc = make(cluster, {"kind": "StorageClass", "metadata": {"name": "standard", "annotations": {
+        "storageclass.kubernetes.io/is-default-class": "true"}},
+        "provisioner": "rancher.io/local-path", "parameters": {"type": "pd-ssd", "fsType": "ext4"},
+        "reclaimPolicy": "Delete", "volumeBindingMode": "WaitForFirstConsumer", "allowVolumeExpansion": True,
+        "mountOptions": ["debug", "noatime"],
+        "allowedTopologies": [{"matchLabelExpressions": [
+            {"key": "topology.kubernetes.io/zone", "values": ["us-a", "us-b"]}, {"key": "rack", "values": ["r1"]}]}]})
+    assert "\nIsDefaultClass: Yes\n" in squeeze(same(real, cluster, sc))
+    plain = make(cluster, {"kind": "StorageClass", "metadata": {"name": "plain"}, "provisioner": "kubernetes.io/no-provisioner"})
+    same(real, cluster, plain)
+
+
+# -- networking -------------------------------------------------------------------------------
+
+def _web_service(cluster: Cluster) -> None:
+    make(cluster, {"kind": "Service", "metadata": {"name": "web", "namespace": "default"},
+                   "spec": {"ports": [{"name": "http", "port": 80, "targetPort": 8080}, {"name": "admin", "port": 9000}],
+                            "selector": {"app": "web"}}})
+    make(cluster, {"kind": "EndpointSlice", "metadata": {"name": "web-abcde", "namespace": "default",
+                                                         "labels": {"kubernetes.io/service-name": "web"}},
+                   "addressType": "IPv4",
+                   "ports": [{"name": "http", "port": 8080, "protocol": "TCP"}, {"name": "admin", "port": 9000}],
+                   "endpoints": [{"addresses": ["10.244.1.5"], "conditions": {"ready": True}},
+                                 {"addresses": ["10.244.2.7"], "conditions": {"ready": False}},
+                                 {"addresses": ["10.244.2.8"]}]})
+
+
+def test_ingresses(cluster, real):
+    _web_service(cluster)
+    ing = make(cluster, {"kind": "Ingress", "metadata": {"name": "site", "namespace": "default", "labels": {"a": "b"},
+                                                         "annotations": {"nginx.ingress.kubernetes.io/rewrite-target": "/"}},
+                         "spec": {"ingressClassName": "nginx",
+                                  "defaultBackend": {"service": {"name": "web", "port": {"name": "admin"}}},
+                                  "tls": [{"hosts": ["a.example", "b.example"], "secretName": "tls-ab"},
+                                          {"hosts": ["c.example"]}],
+                                  "rules": [{"host": "a.example", "http": {"paths": [
+                                      {"path": "/", "pathType": "Prefix",
+                                       "backend": {"service": {"name": "web", "port": {"number": 80}}}},
+                                      {"path": "/gone", "pathType": "Exact",
+                                       "backend": {"service": {"name": "gone", "port": {"number": 80}}}},
+                                      {"path": "/static", "pathType": "Prefix",
+                                       "backend": {"resource": {"apiGroup": "k8s.example.com", "kind": "Bucket",
+                                                                "name": "assets"}}}]}},
+                                            {"http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": {
+                                                "service": {"name": "web", "port": {"number": 9000}}}}]}},
+                                            {"host": "no-http.example"}]},
+                         "status": {"loadBalancer": {"ingress": [{"ip": "192.168.56.200"}, {"hostname": "lb.example"}]}}})
+    out = same(real, cluster, ing)
+    assert "web:80 (10.244.1.5:8080,10.244.2.8:8080)" in out
+    bare = make(cluster, {"kind": "Ingress", "metadata": {"name": "bare", "namespace": "default"}, "spec": {}})
+    same(real, cluster, bare)
+
+
+def test_ingress_classes(cluster, real):
+    ic = make(cluster, {"kind": "IngressClass", "metadata": {"name": "nginx", "labels": {"app.kubernetes.io/name": "x"}},
+                        "spec": {"controller": "k8s.io/ingress-nginx", "parameters": {
+                            "apiGroup": "k8s.example.com", "kind": "IngressParameters", "name": "external-lb",
+                            "scope": "Cluster"}}})
+    same(real, cluster, ic)
+    same(real, cluster, make(cluster, {"kind": "IngressClass", "metadata": {"name": "plain"},
+                                       "spec": {"controller": "example.com/c"}}))
+
+
+def test_network_policies(cluster, real):
+    np = make(cluster, {"kind": "NetworkPolicy", "metadata": {"name": "db", "namespace": "default"},
+                        "spec": {"podSelector": {"matchLabels": {"role": "db"}}, "policyTypes": ["Ingress", "Egress"],
+                                 "ingress": [{"from": [{"ipBlock": {"cidr": "172.17.0.0/16", "except": ["172.17.1.0/24"]}},
+                                                       {"namespaceSelector": {"matchLabels": {"project": "p"}}},
+                                                       {"podSelector": {"matchLabels": {"role": "frontend"}}},
+                                                       {"namespaceSelector": {"matchExpressions": [
+                                                           {"key": "env", "operator": "In", "values": ["b", "a"]}]},
+                                                        "podSelector": {}}],
+                                              "ports": [{"protocol": "TCP", "port": 6379}]},
+                                             {"ports": [{"port": "metrics"}, {"port": 32000, "endPort": 32768,
+                                                                              "protocol": "UDP"}, {}]}],
+                                 "egress": [{"to": [{"ipBlock": {"cidr": "10.0.0.0/24"}}], "ports": [{"port": 5978}]}]}})
+    same(real, cluster, np)
+    deny = make(cluster, {"kind": "NetworkPolicy", "metadata": {"name": "deny", "namespace": "default"},
+                          "spec": {"podSelector": {}, "policyTypes": ["Ingress"]}})
+    out = same(real, cluster, deny)
+    assert "  PodSelector:     <none> (Allowing the specific traffic to all pods in this namespace)\n" in out
+    egress = make(cluster, {"kind": "NetworkPolicy", "metadata": {"name": "out", "namespace": "default"},
+                            "spec": {"podSelector": {}, "policyTypes": ["Egress"], "egress": [{}]}})
+    same(real, cluster, egress)
+
+
+# -- autoscaling ------------------------------------------------------------------------------
+
+def test_horizontal_pod_autoscalers(cluster, real):
+    hpa = make(cluster, {"kind": "HorizontalPodAutoscaler", "metadata": {"name": "web", "namespace": "default"},
+                         "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
+                                  "minReplicas": 1, "maxReplicas": 10, "metrics": [
+                                      {"type": "Resource", "resource": {"name": "cpu", "target": {
+                                          "type": "Utilization", "averageUtilization": 50}}},
+                                      {"type": "Resource", "resource": {"name": "memory", "target": {
+                                          "type": "AverageValue", "averageValue": "100Mi"}}},
+                                      {"type": "Pods", "pods": {"metric": {"name": "packets-per-second"},
+                                                                "target": {"type": "AverageValue", "averageValue": "1k"}}},
+                                      {"type": "Object", "object": {"metric": {"name": "requests-per-second"},
+                                                                    "describedObject": {"apiVersion": "networking.k8s.io/v1",
+                                                                                        "kind": "Ingress", "name": "main"},
+                                                                    "target": {"type": "Value", "value": "10k"}}},
+                                      {"type": "External", "external": {"metric": {"name": "queue_messages"},
+                                                                        "target": {"type": "AverageValue",
+                                                                                   "averageValue": "30"}}},
+                                      {"type": "ContainerResource", "containerResource": {
+                                          "name": "cpu", "container": "app",
+                                          "target": {"type": "Utilization", "averageUtilization": 60}}}],
+                                  "behavior": {"scaleDown": {"stabilizationWindowSeconds": 300, "policies": [
+                                      {"type": "Percent", "value": 100, "periodSeconds": 15}]},
+                                      "scaleUp": {"stabilizationWindowSeconds": 0, "selectPolicy": "Max", "policies": [
+                                          {"type": "Percent", "value": 100, "periodSeconds": 15},
+                                          {"type": "Pods", "value": 4, "periodSeconds": 15}]}}},
+                         "status": {"currentReplicas": 2, "desiredReplicas": 3, "currentMetrics": [
+                             {"type": "Resource", "resource": {"name": "cpu", "current": {
+                                 "averageUtilization": 72, "averageValue": "144m"}}},
+                             {"type": "Resource", "resource": {"name": "memory", "current": {"averageValue": "64Mi"}}}],
+                             "conditions": [{"type": "AbleToScale", "status": "True", "reason": "ReadyForNewScale",
+                                             "message": "recommended size matches current size",
+                                             "lastTransitionTime": "2025-03-03T13:00:00Z"}]}})
+    cluster.recorder.event(hpa, "Normal", "SuccessfulRescale", "New size: 3; reason: cpu resource utilization "
+                           "(percentage of request) above target", "horizontal-pod-autoscaler")
+    cluster.advance(LAG)  # the event is half an hour old on both clocks
+    out = same(real, cluster, hpa)
+    assert "\n resource cpu on pods (as a percentage of request): 72% (144m) / 50%\n" in squeeze(out)
+    bare = make(cluster, {"kind": "HorizontalPodAutoscaler", "metadata": {"name": "bare", "namespace": "default"},
+                          "spec": {"scaleTargetRef": {"kind": "StatefulSet", "name": "db"}, "maxReplicas": 3}})
+    same(real, cluster, bare, "--show-events=false")
+
+
+# -- RBAC -------------------------------------------------------------------------------------
+
+def test_roles_and_bindings(cluster, real):
+    role = make(cluster, {"kind": "Role", "metadata": {"name": "pod-reader", "namespace": "default"}, "rules": [
+        {"apiGroups": [""], "resources": ["pods", "pods/log"], "verbs": ["get", "watch", "list"]},
+        {"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "delete"]},
+        {"apiGroups": ["apps", ""], "resources": ["deployments"], "resourceNames": ["web", "api"],
+         "verbs": ["update", "patch"]}]})
+    out = same(real, cluster, role)
+    assert "\n pods [] [] [get watch list delete]\n" in squeeze(out)
+    cr = make(cluster, {"kind": "ClusterRole", "metadata": {"name": "monitoring", "labels": {"rbac.example/x": "y"}},
+                        "rules": [{"nonResourceURLs": ["/metrics", "/healthz"], "verbs": ["get", "head"]},
+                                  {"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]},
+                                  {"apiGroups": ["batch"], "resources": ["jobs", "cronjobs"], "verbs": ["list"]}]})
+    same(real, cluster, cr)
+    rb = make(cluster, {"kind": "RoleBinding", "metadata": {"name": "read-pods", "namespace": "default"},
+                        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "pod-reader"},
+                        "subjects": [{"kind": "User", "name": "jane", "apiGroup": "rbac.authorization.k8s.io"},
+                                     {"kind": "ServiceAccount", "name": "robot", "namespace": "lab"}]})
+    same(real, cluster, rb)
+    crb = make(cluster, {"kind": "ClusterRoleBinding", "metadata": {"name": "monitoring"},
+                         "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "monitoring"},
+                         "subjects": [{"kind": "Group", "name": "system:monitoring",
+                                       "apiGroup": "rbac.authorization.k8s.io"}]})
+    same(real, cluster, crb)
+
+
+# -- quotas, limits and the namespace ---------------------------------------------------------
+
+def _quota_and_limits(cluster: Cluster) -> tuple[dict, dict]:
+    quota = make(cluster, {"kind": "ResourceQuota", "metadata": {"name": "compute", "namespace": "lab"},
+                           "spec": {"hard": {"pods": "10", "requests.cpu": "2", "requests.memory": "2Gi",
+                                             "limits.memory": "4Gi"},
+                                    "scopes": ["NotBestEffort", "NotTerminating"]},
+                           "status": {"hard": {"pods": "10", "requests.cpu": "2", "requests.memory": "2Gi",
+                                               "limits.memory": "4Gi"},
+                                      "used": {"pods": "3", "requests.cpu": "750m", "requests.memory": "1536Mi",
+                                               "limits.memory": "2500M"}}})
+    limits = make(cluster, {"kind": "LimitRange", "metadata": {"name": "defaults", "namespace": "lab"},
+                            "spec": {"limits": [{"type": "Container", "max": {"cpu": "2", "memory": "1Gi"},
+                                                 "min": {"cpu": "100m"}, "default": {"cpu": "500m", "memory": "512Mi"},
+                                                 "defaultRequest": {"cpu": "250m"},
+                                                 "maxLimitRequestRatio": {"cpu": "4"}},
+                                                {"type": "Pod", "max": {"memory": "2Gi"}}]}})
+    return quota, limits
+
+
+def test_resource_quotas_and_limit_ranges(cluster, real):
+    quota, limits = _quota_and_limits(cluster)
+    out = same(real, cluster, quota)
+    assert "\nlimits.memory 2500000000 4Gi\n" in squeeze(out)  # used in the hard limit's format
+    same(real, cluster, limits, order_free=True)
+
+
+def test_namespace_lists_its_quotas_and_limit_ranges(cluster, real):
+    _quota_and_limits(cluster)
+    make(cluster, {"kind": "ResourceQuota", "metadata": {"name": "a-objects", "namespace": "lab"},
+                   "spec": {"hard": {"configmaps": "5"}}, "status": {"hard": {"configmaps": "5"}}})
+    ns = cluster.store.get("Namespace", "", "lab")
+    ns["status"]["conditions"] = [{"type": "NamespaceDeletionContentFailure", "status": "False",
+                                   "lastTransitionTime": "2025-03-03T13:00:00Z", "reason": "ContentDeleted",
+                                   "message": "All content successfully deleted"}]
+    cluster.store.update(ns)
+    same(real, cluster, ns, order_free=True)
+    out = same(real, cluster, cluster.store.get("Namespace", "", "default"))
+    assert out.endswith("\nNo resource quota.\n\nNo LimitRange resource.\n")
+
+
+# -- policy and scheduling --------------------------------------------------------------------
+
+def test_pod_disruption_budgets(cluster, real):
+    pdb = make(cluster, {"kind": "PodDisruptionBudget", "metadata": {"name": "zk", "namespace": "default"},
+                         "spec": {"minAvailable": 2, "selector": {"matchLabels": {"app": "zookeeper"}}},
+                         "status": {"disruptionsAllowed": 1, "currentHealthy": 3, "desiredHealthy": 2,
+                                    "expectedPods": 3, "observedGeneration": 1}})
+    same(real, cluster, pdb)
+    pct = make(cluster, {"kind": "PodDisruptionBudget", "metadata": {"name": "web", "namespace": "default"},
+                         "spec": {"maxUnavailable": "25%", "selector": {"matchExpressions": [
+                             {"key": "app", "operator": "NotIn", "values": ["db"]}]}}})
+    same(real, cluster, pct)
+    same(real, cluster, make(cluster, {"kind": "PodDisruptionBudget",
+                                       "metadata": {"name": "none", "namespace": "default"}, "spec": {}}))
+
+
+def test_priority_classes(cluster, real):
+    pc = make(cluster, {"kind": "PriorityClass", "metadata": {"name": "high", "annotations": {"owner": "ops"}},
+                        "value": 1000000, "globalDefault": False, "preemptionPolicy": "Never",
+                        "description": "For the pods that must run."})
+    same(real, cluster, pc)
+
+
+# -- pieces -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("given", "stored"), [
+    ("0.5", "500m"), ("1000m", "1"), ("1024Mi", "1Gi"), ("1536Mi", "1536Mi"), ("1500", "1500"), ("15000", "15k"),
+    ("1e3", "1e3"), ("12e2", "1200"), ("0.5Ki", "512"), ("100Mi", "100Mi"), ("2Gi", "2Gi"), ("0", "0"),
+    ("1.5", "1500m"), ("250m", "250m"), ("1k", "1k"), ("2500M", "2500M"), ("1048576", "1048576"), (2, "2"),
+])
+def test_quantity_string(given, stored):
+    """What ``kubectl get -o yaml`` shows a real apiserver storing for the value given (values from
+    resource.Quantity's canonicalization: the largest suffix that keeps the mantissa whole)."""
+    assert quantity_string(given) == stored
+
+
+def test_compacted_rules_gather_verbs_and_sort_by_their_text():
+    rules = compact_rules([{"apiGroups": [""], "resources": ["pods"], "verbs": ["list", "get"]},
+                           {"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "watch"]},
+                           {"nonResourceURLs": ["/healthz"], "verbs": ["get"]}])
+    assert rules == [{"nonResourceURLs": ["/healthz"], "verbs": ["get"]},
+                     {"apiGroups": [""], "resources": ["pods"], "verbs": ["list", "get", "watch"]}]
+
+
+def test_event_index_follows_the_store(cluster):
+    """The describers' events come from an index by involved UID that follows creates, updates
+    and deletes, and a store changed silently (loaded from disk)."""
+    pod = make(cluster, {"kind": "Pod", "metadata": {"name": "p", "namespace": "default"},
+                         "spec": {"containers": [{"name": "c", "image": "busybox"}]}})
+    other = make(cluster, {"kind": "Pod", "metadata": {"name": "q", "namespace": "default"},
+                           "spec": {"containers": [{"name": "c", "image": "busybox"}]}})
+    assert events_for(cluster, pod) == []
+    cluster.recorder.event(pod, "Normal", "Scheduled", "one", "default-scheduler")
+    cluster.recorder.event(other, "Normal", "Scheduled", "two", "default-scheduler")
+    cluster.recorder.event(pod, "Normal", "Scheduled", "one", "default-scheduler")
+    [ev] = events_for(cluster, pod)
+    assert (ev["message"], ev["count"]) == ("one", 2)
+    cluster.store.remove("Event", "default", ev["metadata"]["name"])
+    assert events_for(cluster, pod) == []
+    dump = cluster.store.dump()
+    quiet = Cluster(seed=3, empty=True)
+    events_for(quiet, pod)  # an index exists before the silent load
+    quiet.store.load(dump)
+    assert [e["message"] for e in events_for(quiet, other)] == ["two"]
