@@ -206,20 +206,20 @@ def _emit(inv: Invocation, obj: Obj, fail: str | None, plural: str = "") -> Resu
     return Result(printed(r, obj["metadata"]["name"], "created", fmt, obj, mode))
 
 
-def _workspace_dir(ws: dict[str, str], path: str) -> list[str] | None:
-    """The regular files directly inside ``path`` (sorted, as os.ReadDir lists them), or None when
-    no file lives under it."""
-    prefix = posixpath.normpath(path).rstrip("/") + "/"
-    if prefix in ("./", "/"):
-        prefix = ""
-    names = sorted({p[len(prefix):] for p in ws if p.startswith(prefix) and "/" not in p[len(prefix):]})
-    under = any(p.startswith(prefix) for p in ws)
-    return names if under else None
+def _workspace_dir(ws: dict[str, str], path: str) -> list[tuple[str, str]] | None:
+    """(name, workspace path) of the regular files directly inside directory ``path``, sorted by
+    name as os.ReadDir lists them; None when no file lives under it."""
+    norm = posixpath.normpath(path).lstrip("/")
+    prefix = "" if norm in (".", "") else norm + "/"
+    inside = [p for p in ws if p.startswith(prefix)]
+    if not inside:
+        return None
+    return sorted((p[len(prefix):], p) for p in inside if "/" not in p[len(prefix):])
 
 
 def _read(inv: Invocation, path: str) -> str | None:
-    ws = inv.cluster.workspace
-    return ws.get(path, ws.get(posixpath.normpath(path)))
+    """The text of workspace file ``path`` (``./a``, ``/a`` and ``a`` alike), None if it is none."""
+    return inv.cluster.workspace.get(posixpath.normpath(path).lstrip("/")) if path else None
 
 
 def _stat_error(path: str) -> KubectlError:
@@ -287,8 +287,7 @@ def _file_entries(inv: Invocation, sources: list[str]) -> list[tuple[str, str]]:
             raise _stat_error(path)
         if "=" in source:
             raise KubectlError("error: cannot give a key name for a directory path")
-        for name in names:
-            out.append((name, inv.cluster.workspace[posixpath.join(path, name)]))
+        out.extend((name, inv.cluster.workspace[full]) for name, full in names)
     return out
 
 
