@@ -75,7 +75,7 @@ def _validate(inv: Invocation) -> str:
     attach = _bool_flag(f.get("attach"), bool(f.get("stdin")))
     image, copy_to = f.get("image") or "", f.get("copy-to") or ""
     args = list(inv.after_dash)
-    if attach and not f.get("container") and not image:
+    if attach and inv.flag_given("attach") and not f.get("container") and not image:
         raise KubectlError("error: you must specify --container or create a new container using --image in order "
                            "to attach.")
     if copy_to:
@@ -163,7 +163,7 @@ def _debug_name(inv: Invocation, pod: Obj) -> tuple[str, str]:
     return name, note
 
 
-def _target(inv: Invocation) -> tuple[str, str]:
+def _target(inv: Invocation, notes: str) -> tuple[str, str]:
     word = inv.args[0]
     if "/" in word:
         kind, _, name = word.partition("/")
@@ -179,15 +179,18 @@ def _target(inv: Invocation) -> tuple[str, str]:
     r = BY_KIND.get(kind) or next((x for x in BY_KIND.values() if low in (x.plural, x.singular, *x.short_names)),
                                   None)
     if r is None:
-        raise KubectlError(f'error: the server doesn\'t have a resource type "{kind}"')
-    raise KubectlError(f'error: "/{r.version}, Kind={r.kind}" not supported by debug'
-                       if not r.group else f'error: "{r.group}/{r.version}, Kind={r.kind}" not supported by debug')
+        raise KubectlError(f'{notes}error: the server doesn\'t have a resource type "{kind}"')
+    if inv.cluster.store.peek(r.kind, inv.namespace if r.namespaced else "", name) is None:
+        e = not_found(r, name)
+        raise KubectlError(f"{notes}Error from server ({e.reason}): {e.message}")
+    raise KubectlError(notes + (f'error: "/{r.version}, Kind={r.kind}" not supported by debug'
+                       if not r.group else f'error: "{r.group}/{r.version}, Kind={r.kind}" not supported by debug'))
 
 
 @command("debug", flags=DEBUG_FLAGS)
 def debug(inv: Invocation) -> Result:
     notes = _validate(inv)
-    kind, name = _target(inv)
+    kind, name = _target(inv, notes)
     if kind == "Node":
         return _debug_node(inv, name, notes)
     pod = inv.cluster.store.get("Pod", inv.namespace, name)
@@ -267,7 +270,8 @@ def _debug_node(inv: Invocation, node_name: str, notes: str) -> Result:
     f = inv.flags
     node = inv.cluster.store.get("Node", "", node_name)
     if node is None:
-        raise not_found(BY_KIND["Node"], node_name)
+        e = not_found(BY_KIND["Node"], node_name)
+        raise KubectlError(f"{notes}Error from server ({e.reason}): {e.message}")
     cname = f.get("container") or "debugger"
     pod_name = f"node-debugger-{node_name}-{_suffix(inv)}"
     note = "" if f.get("quiet") else f"Creating debugging pod {pod_name} with container {cname} on node {node_name}.\n"
