@@ -375,6 +375,13 @@ LAB_CASES = [
     "create priorityclass pc --value=10",
     "create pdb p --selector=app=x --min-available=1",
     "create ingress i --rule=a.com/=s:80",
+    "create role r --verb=get --resource=pods --dry-run=server",
+    "create rolebinding rb --role=r --user=u --dry-run=server",
+    "create clusterrolebinding crb --clusterrole=cr --user=u --dry-run=server -o yaml",
+    "create quota q --hard=pods=2 --dry-run=server",
+    "create priorityclass pc --value=10 --dry-run=server",
+    "create pdb p --selector=app=x --min-available=1 --dry-run=server",
+    "create ingress i --rule=a.com/=s:80 --dry-run=server",
 ]
 
 
