@@ -80,6 +80,10 @@ class FilterNode:
     operator: str
 
 
+class GoInt(int):
+    """A template's integer literal: Go's ``int`` (the object's integers are ``int64``)."""
+
+
 @dataclass
 class IntNode:
     value: int
@@ -252,7 +256,7 @@ class _Parser:
                 break
         value = self._consume()
         if re.fullmatch(r"[+-]?[0-9]+", value):
-            cur.nodes.append(IntNode(int(value)))
+            cur.nodes.append(IntNode(GoInt(int(value))))
             return
         if re.fullmatch(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)", value):
             cur.nodes.append(FloatNode(float(value)))
@@ -555,6 +559,8 @@ def _go_type(value: Any) -> str:
         return "bool"
     if isinstance(value, float):
         return "float64"
+    if isinstance(value, GoInt):
+        return "int"
     if isinstance(value, int):
         return "int64"
     return "string"
