@@ -1,10 +1,19 @@
 """Command-line parsing and dispatch, cobra-style.
 
-A command is registered with ``@command("rollout status", flags=[...])``; the longest registered
-prefix of the positional words picks it. Flags follow cobra/pflag rules: ``--name=value``,
-``--name value``, ``-n value``, ``-nvalue``, boolean flags with no value (or ``--flag=false``),
-and ``--`` ending flag parsing (the rest goes to ``Invocation.after_dash``). Unknown flags and
-commands answer in kubectl's words with exit code 1.
+A command is registered with ``@command("rollout status", flags=[...])``. The line is walked as
+cobra's ``Find`` walks kubectl v1.32's own command tree (``help/index.json``: names, aliases, and
+which flags take the next word), and the command it names runs if a module registered it (under
+its name, or under the alias typed); a kubectl command no module registers answers "error: kubeplay
+does not simulate `kubectl X` yet", decided when the line runs. Flags follow cobra/pflag rules:
+``--name=value``, ``--name value``, ``-n value``, ``-nvalue``, boolean flags with no value (or
+``--flag=false``), and ``--`` ending flag parsing (the rest goes to ``Invocation.after_dash``).
+Unknown flags and commands answer in kubectl's words with exit code 1.
+
+Help is static text, there for every kubectl command served or not: ``-h``/``--help`` anywhere on a
+line whose flags parse (as kubectl v1.32 defines them) prints kubectl's text for the command from
+``help/`` (captured from the real binary by tools/capture_kubectl_help.py, read on first use), as do
+``kubectl help …``, ``kubectl`` alone, ``kubectl options`` and a command group run without its
+sub-command.
 """
 
 from __future__ import annotations
@@ -136,7 +145,9 @@ def parse(cluster: Cluster, argv: list[str], stdin: str = "") -> tuple[Command, 
     after_dash = argv[argv.index("--") + 1:] if had_dash else []
     limit = len(argv) if not had_dash else argv.index("--")
     path, typed = find_path(argv)
-    cmd = COMMANDS.get(" ".join(typed)) or COMMANDS.get(path)
+    cmd = COMMANDS.get(" ".join(typed))
+    if cmd is None and path:
+        cmd = next((COMMANDS[s] for s in _spellings(path) if s in COMMANDS), None)
     depth = len(typed)
     if cmd is None:
         # a registered command kubectl v1.32 does not have (the tree would have found it)
@@ -356,6 +367,20 @@ def _children(path: str) -> dict[str, str]:
         for alias in tree[child].get("aliases", ()):
             out.setdefault(alias, child)
     return out
+
+
+@functools.cache
+def _spellings(path: str) -> tuple[str, ...]:
+    """Every way to name the command with its words' names and aliases, its own path first: a
+    module may register it under any of them."""
+    out = [""]
+    parent = ""
+    for word in path.split():
+        child = f"{parent} {word}".strip()
+        names = [word, *_tree()[child].get("aliases", ())]
+        out = [f"{o} {n}".strip() for o in out for n in names]
+        parent = child
+    return tuple(out)
 
 
 def _takes_value(tok: str, path: str) -> bool:

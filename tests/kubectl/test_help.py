@@ -80,6 +80,8 @@ def test_the_tree_has_every_command_kubectl_lists():
         assert is_kubectl_command(path), path
     assert STORED["create configmap"]["aliases"] == ["cm"]
     assert not is_kubectl_command("create flurb")
+    # cobra suggests the commands it lists (not help, not the hidden alpha)
+    assert set(parse.KUBECTL_COMMANDS) == set(STORED[""]["subcommands"]) - {"help", "alpha"}
 
 
 # -- every command's help, the three ways of asking -----------------------------------------------
@@ -103,7 +105,7 @@ def test_every_commands_help_topic_as_the_binary_prints_it(cluster, real):
 
 
 def test_help_is_served_for_commands_no_module_registers(cluster, monkeypatch):
-    monkeypatch.delitem(COMMANDS, "get")
+    _unregister(monkeypatch, "get")
     assert engine(cluster, "kubectl get pods -h") == (help_text("get"), 0)
     assert engine(cluster, "kubectl proxy --port=8001 --help") == (help_text("proxy"), 0)
 
@@ -124,6 +126,7 @@ LINES = (
     "proxy --nosuch -h", "apply -f x.yaml -h", "config set-context --current --namespace=x -h",
     # unknown words: cobra's text and suggestions, with or without -h
     "frobnicate", "frobnicate -h", "frobnicate --help", "ap", "c", "de", "gt pods", "node", "TAINT",
+    "Get", "hepl", "alpah", "optins", "completio",
     # groups without their sub-command, or with an unknown one
     "rollout", "rollout foo", "rollout foo bar -n x", "rollout foo -h", "set", "set foo bar",
     "create secret", "create secret foo", "create secret foo -h", "create service", "config", "config foo bar",
@@ -146,9 +149,17 @@ def test_a_line_answers_as_the_binary_does(cluster, real, line):
 
 # -- commands no module registers -----------------------------------------------------------------
 
+def _unregister(monkeypatch, path: str) -> None:
+    """No handler for the command, under any of its names (its module's own registrations gone)."""
+    parse._load_verbs()
+    for spelling in parse._spellings(path):
+        monkeypatch.delitem(COMMANDS, spelling, raising=False)
+
+
 def _unregistered() -> list[str]:
     parse._load_verbs()
-    return [p for p in PATHS if p and p not in COMMANDS and p not in ("help", "options")
+    return [p for p in PATHS if p and not any(s in COMMANDS for s in parse._spellings(p))
+            and p not in ("help", "options")
             and STORED[p].get("bare", ("run", 1))[0] == "run"]
 
 
@@ -167,7 +178,7 @@ def test_every_kubectl_command_no_module_registers_says_it_is_not_simulated(clus
 ])
 def test_the_registry_decides_when_the_line_runs(cluster, monkeypatch, line, path):
     # without a handler: kubectl's command, not an unknown word
-    monkeypatch.delitem(COMMANDS, path, raising=False)
+    _unregister(monkeypatch, path)
     assert engine(cluster, line) == (f"error: kubeplay does not simulate `kubectl {path}` yet\n", 1)
     # with one: it runs, with the arguments after the command's words
     seen = []
@@ -186,16 +197,23 @@ def test_the_registry_decides_when_the_line_runs(cluster, monkeypatch, line, pat
 
 
 def test_an_alias_reaches_the_command_registered_under_its_name(cluster, monkeypatch):
+    _unregister(monkeypatch, "create configmap")
     monkeypatch.setitem(COMMANDS, "create configmap", Command("create configmap", lambda inv: " ".join(inv.args), ()))
-    monkeypatch.delitem(COMMANDS, "create cm", raising=False)
     assert engine(cluster, "kubectl create cm settings") == ("settings\n", 0)
     monkeypatch.delitem(COMMANDS, "create configmap")
     assert engine(cluster, "kubectl create cm settings") == (
         "error: kubeplay does not simulate `kubectl create configmap` yet\n", 1)
 
 
+def test_a_command_registered_under_an_alias_only_is_reached_by_its_name(cluster, monkeypatch):
+    _unregister(monkeypatch, "create service nodeport")
+    monkeypatch.setitem(COMMANDS, "create svc nodeport",
+                        Command("create svc nodeport", lambda inv: f"{inv.command}: {inv.args}", ()))
+    assert engine(cluster, "kubectl create service nodeport web") == ("create svc nodeport: ['web']\n", 0)
+
+
 def test_a_group_with_a_handler_of_its_own_is_not_simulated_without_it(cluster, monkeypatch):
-    monkeypatch.delitem(COMMANDS, "create", raising=False)
+    _unregister(monkeypatch, "create")
     assert engine(cluster, "kubectl create -f pod.yaml") == ("error: kubeplay does not simulate `kubectl create` yet\n", 1)
     # its sub-commands still reach theirs
     assert engine(cluster, "kubectl create namespace lab --dry-run=client -o name") == ("namespace/lab\n", 0)
