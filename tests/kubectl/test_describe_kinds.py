@@ -29,8 +29,9 @@ from pathlib import Path
 
 import pytest
 
+from server.kubectl.quantity import quantity_string
 from server.kubectl.verbs.describe import SHOW_EVENTS, describe_object, events_for
-from server.kubectl.verbs.describe_kinds import compact_rules, quantity_string
+from server.kubectl.verbs.describe_kinds import compact_rules
 from server.sim.cluster import Cluster
 from tests.realkubectl import KUBECTL
 
@@ -540,3 +541,35 @@ def test_event_index_follows_the_store(cluster):
     events_for(quiet, pod)  # an index exists before the silent load
     quiet.store.load(dump)
     assert [e["message"] for e in events_for(quiet, other)] == ["two"]
+
+
+# -- the served kinds' less common fields -----------------------------------------------------
+
+def test_pod_volumes_of_every_common_source(cluster, real):
+    """describeVolumes for the sources a lab meets and an ephemeral volume's claim template
+    (written through a nested prefix writer); annotations too long for a line, of several lines,
+    and not ASCII (measured in bytes)."""
+    pod = make(cluster, {"kind": "Pod", "metadata": {"name": "vols", "namespace": "default", "annotations": {
+        "long": "x" * 150, "multi": "line one\nline two\n", "ünï": "çödé"}},
+        "spec": {"containers": [{"name": "c", "image": "busybox"}], "volumes": [
+            {"name": "scratch", "emptyDir": {"medium": "Memory", "sizeLimit": "1024Mi"}},
+            {"name": "zero", "emptyDir": {"sizeLimit": "0"}},
+            {"name": "host", "hostPath": {"path": "/var/log"}},
+            {"name": "repo", "gitRepo": {"repository": "https://example.com/r.git", "revision": "main"}},
+            {"name": "share", "nfs": {"server": "nfs.example", "path": "/srv"}},
+            {"name": "info", "downwardAPI": {"items": [
+                {"path": "labels", "fieldRef": {"fieldPath": "metadata.labels"}},
+                {"path": "cpu", "resourceFieldRef": {"containerName": "c", "resource": "limits.cpu"}}]}},
+            {"name": "all", "projected": {"sources": [
+                {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+                {"downwardAPI": {"items": [{"path": "ns", "fieldRef": {"fieldPath": "metadata.namespace"}}]}}]}},
+            {"name": "inline", "csi": {"driver": "inline.csi.example", "readOnly": True,
+                                       "volumeAttributes": {"size": "1Gi", "kind": "fast"}}},
+            {"name": "img", "image": {"reference": "quay.io/x/y:1", "pullPolicy": "IfNotPresent"}},
+            {"name": "eph", "ephemeral": {"volumeClaimTemplate": {
+                "metadata": {"labels": {"type": "scratch", "tier": "a"}},
+                "spec": {"accessModes": ["ReadWriteOnce"], "storageClassName": "fast", "volumeMode": "Block",
+                         "resources": {"requests": {"storage": "1Gi"}}}}}}]},
+        "status": {"phase": "Pending", "qosClass": "BestEffort"}})
+    out = same(real, cluster, pod)
+    assert "\n SizeLimit: 1Gi\n" in squeeze(out)

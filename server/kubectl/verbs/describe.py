@@ -24,6 +24,7 @@ from ...sim.store import Obj
 from .. import printers, resolve
 from ..parse import Flag, Invocation, KubectlError, command
 from ..printers import rfc1123z, since
+from ..quantity import format_quantity, parse_quantity, quantity_string
 
 if TYPE_CHECKING:
     from ...sim.cluster import Cluster
@@ -70,11 +71,20 @@ def labels_multiline(w: Writer, title: str, labels: dict | None, initial: str = 
         return
     for i, k in enumerate(sorted(labels)):
         if i:
-            w.w(initial + inner)
+            w.w(initial)
+            w.w(inner)
         w.w(f"{k}={labels[k]}\n")
 
 
+def _shorten(text: str, limit: int) -> str:
+    """describe.go's ``shorten``: cut at ``limit`` bytes (Go's len), then "..."."""
+    raw = text.encode()
+    return text if len(raw) <= limit else raw[:limit].decode(errors="replace") + "..."
+
+
 def annotations_multiline(w: Writer, title: str, annotations: dict | None) -> None:
+    """describe.go's ``printAnnotationsMultiline``: sorted, last-applied left out; a value too
+    long for one line (keys and values measured in bytes) or of several lines goes below its key."""
     w.w(f"{title}:\t")
     keys = sorted(k for k in (annotations or {}) if k != LAST_APPLIED)
     if not keys:
@@ -84,11 +94,10 @@ def annotations_multiline(w: Writer, title: str, annotations: dict | None) -> No
         if i:
             w.w("\t")
         value = annotations[k].removesuffix("\n")  # type: ignore[index]
-        if len(value) + len(k) + 2 > MAX_ANNOTATION_LEN or "\n" in value:
+        if len(value.encode()) + len(k.encode()) + 2 > MAX_ANNOTATION_LEN or "\n" in value:
             w.w(f"{k}:\n")
             for s in value.split("\n"):
-                short = s if len(s) <= MAX_ANNOTATION_LEN - 2 else s[:MAX_ANNOTATION_LEN - 2] + "..."
-                w.w(f"\t  {short}\n")
+                w.w(f"\t  {_shorten(s, MAX_ANNOTATION_LEN - 2)}\n")
         else:
             w.w(f"{k}: {value}\n")
 
@@ -393,51 +402,184 @@ def describe_containers(w: Writer, label: str, containers: list, statuses: list 
             w.w(f"{L3}{m.get('mountPath')} from {m.get('name')} ({','.join(flags)})\n")
 
 
+class NestedWriter(Writer):
+    """describe.go's ``NewNestedPrefixWriter``: every write of a nested layout (an ephemeral
+    volume's claim template) indented by ``levels`` more."""
+
+    def __init__(self, parent: Writer, levels: int) -> None:
+        self.parent, self.prefix = parent, "  " * levels
+
+    def w(self, text: str) -> None:
+        self.parent.w(self.prefix + text)
+
+
+def _go_bool(value: Any) -> str:
+    return "true" if value else "false"
+
+
+def _go_ptr(value: Any) -> str:
+    """``%v`` of a *bool: Go prints the pointer's address for a set one (different every run);
+    here its value."""
+    return "<nil>" if value is None else _go_bool(value)
+
+
+BETA_STORAGE_CLASS = "volume.beta.kubernetes.io/storage-class"
+
+
+def access_modes(modes: list | None) -> str:
+    """storageutil.GetAccessModesAsString: RWO, ROX, RWX, RWOP in that order, each once."""
+    present = set(modes or [])
+    short = (("ReadWriteOnce", "RWO"), ("ReadOnlyMany", "ROX"), ("ReadWriteMany", "RWX"),
+             ("ReadWriteOncePod", "RWOP"))
+    return ",".join(s for mode, s in short if mode in present)
+
+
+def print_claim(w: Writer, pvc: dict, full: bool, now: float) -> None:
+    """describe.go's ``printPersistentVolumeClaim``: a claim (``full``) or a claim template (an
+    ephemeral volume's, without name, status and finalizers)."""
+    meta, spec, st = pvc.get("metadata") or {}, pvc.get("spec") or {}, pvc.get("status") or {}
+    if full:
+        w.w(f"Name:\t{meta.get('name', '')}\n")
+        w.w(f"Namespace:\t{meta.get('namespace', '')}\n")
+    annotations = meta.get("annotations") or {}
+    sc = annotations[BETA_STORAGE_CLASS] if BETA_STORAGE_CLASS in annotations else spec.get("storageClassName") or ""
+    w.w(f"StorageClass:\t{sc}\n")
+    if full:
+        if meta.get("deletionTimestamp"):
+            w.w(f"Status:\tTerminating (lasts {since(meta['deletionTimestamp'], now)})\n")
+        else:
+            w.w(f"Status:\t{st.get('phase', '')}\n")
+    w.w(f"Volume:\t{spec.get('volumeName', '')}\n")
+    labels_multiline(w, "Labels", meta.get("labels"))
+    annotations_multiline(w, "Annotations", meta.get("annotations"))
+    if full:
+        w.w(f"Finalizers:\t[{' '.join(meta.get('finalizers') or [])}]\n")
+    capacity = modes = ""
+    if spec.get("volumeName"):
+        modes = access_modes(st.get("accessModes"))
+        storage = (st.get("capacity") or {}).get("storage")
+        capacity = quantity_string(storage) if storage is not None else "0"
+    w.w(f"Capacity:\t{capacity}\n")
+    w.w(f"Access Modes:\t{modes}\n")
+    if spec.get("volumeMode") is not None:
+        w.w(f"VolumeMode:\t{spec['volumeMode']}\n")
+    if spec.get("dataSource") is not None:
+        ds = spec["dataSource"]
+        w.w("DataSource:\n")
+        if ds.get("apiGroup") is not None:
+            w.w(f"{L1}APIGroup:\t{ds['apiGroup']}\n")
+        w.w(f"{L1}Kind:\t{ds.get('kind', '')}\n")
+        w.w(f"{L1}Name:\t{ds.get('name', '')}\n")
+
+
+def csi_attributes(w: Writer, attrs: dict | None) -> None:
+    """describe.go's ``printCSIPersistentVolumeAttributesMultilineIndent``, whose every piece is
+    written at LEVEL_2 (so the values carry four spaces more than their column)."""
+    w.w(f"{L2}VolumeAttributes:\t")
+    if not attrs:
+        w.w("<none>\n")
+        return
+    for i, key in enumerate(sorted(attrs)):
+        if i:
+            w.w(L2)
+            w.w(L2 + "\t")
+        line = f"{key}={attrs[key]}"
+        w.w(f"{L2}{_shorten(line, MAX_ANNOTATION_LEN)}\n")
+
+
+def volume_source(w: Writer, v: dict) -> None:
+    """A volume's source as describe.go's ``print…VolumeSource`` functions write it (a
+    PersistentVolume's spec shares the field names of the hostPath and NFS ones)."""
+    if v.get("hostPath") is not None:
+        hp = v["hostPath"]
+        w.w(f"{L2}Type:\tHostPath (bare host directory volume)\n")
+        w.w(f"{L2}Path:\t{hp.get('path', '')}\n")
+        w.w(f"{L2}HostPathType:\t{hp['type'] if hp.get('type') is not None else '<none>'}\n")
+    elif v.get("emptyDir") is not None:
+        ed = v["emptyDir"]
+        limit = ed.get("sizeLimit")
+        parsed = parse_quantity(limit) if limit is not None else None
+        w.w(f"{L2}Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n")
+        w.w(f"{L2}Medium:\t{ed.get('medium', '')}\n")
+        w.w(f"{L2}SizeLimit:\t{format_quantity(*parsed) if parsed and parsed[0] > 0 else '<unset>'}\n")
+    elif v.get("gitRepo") is not None:
+        g = v["gitRepo"]
+        w.w(f"{L2}Type:\tGitRepo (a volume that is pulled from git when the pod is created)\n")
+        w.w(f"{L2}Repository:\t{g.get('repository', '')}\n")
+        w.w(f"{L2}Revision:\t{g.get('revision', '')}\n")
+    elif v.get("secret") is not None:
+        sv = v["secret"]
+        w.w(f"{L2}Type:\tSecret (a volume populated by a Secret)\n")
+        w.w(f"{L2}SecretName:\t{sv.get('secretName', '')}\n")
+        w.w(f"{L2}Optional:\t{_go_bool(sv.get('optional'))}\n")
+    elif v.get("configMap") is not None:
+        cm = v["configMap"]
+        w.w(f"{L2}Type:\tConfigMap (a volume populated by a ConfigMap)\n")
+        w.w(f"{L2}Name:\t{cm.get('name', '')}\n")
+        w.w(f"{L2}Optional:\t{_go_bool(cm.get('optional'))}\n")
+    elif v.get("nfs") is not None:
+        nfs = v["nfs"]
+        w.w(f"{L2}Type:\tNFS (an NFS mount that lasts the lifetime of a pod)\n")
+        w.w(f"{L2}Server:\t{nfs.get('server', '')}\n")
+        w.w(f"{L2}Path:\t{nfs.get('path', '')}\n")
+        w.w(f"{L2}ReadOnly:\t{_go_bool(nfs.get('readOnly'))}\n")
+    elif v.get("persistentVolumeClaim") is not None:
+        pvc = v["persistentVolumeClaim"]
+        w.w(f"{L2}Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)\n")
+        w.w(f"{L2}ClaimName:\t{pvc.get('claimName', '')}\n")
+        w.w(f"{L2}ReadOnly:\t{_go_bool(pvc.get('readOnly'))}\n")
+    elif v.get("ephemeral") is not None:
+        w.w(f"{L2}Type:\tEphemeralVolume (an inline specification for a volume that gets created and deleted "
+            "with the pod)\n")
+        if v["ephemeral"].get("volumeClaimTemplate") is not None:
+            print_claim(NestedWriter(w, 2), v["ephemeral"]["volumeClaimTemplate"], False, 0.0)
+    elif v.get("downwardAPI") is not None:
+        w.w(f"{L2}Type:\tDownwardAPI (a volume populated by information about the pod)\n{L2}Items:\n")
+        for item in v["downwardAPI"].get("items") or []:
+            if item.get("fieldRef") is not None:
+                w.w(f"{L3}{item['fieldRef'].get('fieldPath', '')} -> {item.get('path', '')}\n")
+            if item.get("resourceFieldRef") is not None:
+                w.w(f"{L3}{item['resourceFieldRef'].get('resource', '')} -> {item.get('path', '')}\n")
+    elif v.get("projected") is not None:
+        w.w(f"{L2}Type:\tProjected (a volume that contains injected data from multiple sources)\n")
+        for src in v["projected"].get("sources") or []:
+            if src.get("secret") is not None:
+                w.w(f"{L2}SecretName:\t{src['secret'].get('name', '')}\n")
+                w.w(f"{L2}SecretOptionalName:\t{_go_ptr(src['secret'].get('optional'))}\n")
+            elif src.get("downwardAPI") is not None:
+                w.w(f"{L2}DownwardAPI:\ttrue\n")
+            elif src.get("configMap") is not None:
+                w.w(f"{L2}ConfigMapName:\t{src['configMap'].get('name', '')}\n")
+                w.w(f"{L2}ConfigMapOptional:\t{_go_ptr(src['configMap'].get('optional'))}\n")
+            elif src.get("serviceAccountToken") is not None:
+                w.w(f"{L2}TokenExpirationSeconds:\t{src['serviceAccountToken'].get('expirationSeconds', 3600)}\n")
+    elif v.get("csi") is not None:
+        csi = v["csi"]
+        w.w(f"{L2}Type:\tCSI (a Container Storage Interface (CSI) volume source)\n")
+        w.w(f"{L2}Driver:\t{csi.get('driver', '')}\n")
+        w.w(f"{L2}FSType:\t{csi.get('fsType') or ''}\n")
+        w.w(f"{L2}ReadOnly:\t{_go_bool(csi.get('readOnly'))}\n")
+        csi_attributes(w, csi.get("volumeAttributes"))
+    elif v.get("image") is not None:
+        img = v["image"]
+        w.w(f"{L2}Type:\tImage (a container image or OCI artifact)\n")
+        w.w(f"{L2}Reference:\t{img.get('reference', '')}\n")
+        w.w(f"{L2}PullPolicy:\t{img.get('pullPolicy', '')}\n")
+    else:
+        # the cloud and in-tree plugins (gcePersistentDisk, iscsi, rbd, cephfs, ...) have printers
+        # of their own in describe.go; kubeplay runs none of them
+        w.w(f"{L1}<unknown>\n")
+
+
 def describe_volumes(w: Writer, volumes: list | None, space: str) -> None:
+    """describe.go's ``describeVolumes``."""
     if not volumes:
         w.w(f"{space}Volumes:\t<none>\n")
         return
     w.w(f"{space}Volumes:\n")
     for v in volumes:
         w.w(f"{L1}{' ' if space else ''}{v.get('name')}:\n")
-        if v.get("emptyDir") is not None:
-            ed = v["emptyDir"]
-            w.w(f"{L2}Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n")
-            w.w(f"{L2}Medium:\t{ed.get('medium', '')}\n")
-            w.w(f"{L2}SizeLimit:\t{ed.get('sizeLimit') or '<unset>'}\n")
-        elif v.get("hostPath") is not None:
-            hp = v["hostPath"]
-            w.w(f"{L2}Type:\tHostPath (bare host directory volume)\n")
-            w.w(f"{L2}Path:\t{hp.get('path', '')}\n")
-            w.w(f"{L2}HostPathType:\t{hp.get('type', '')}\n")
-        elif v.get("configMap") is not None:
-            cm = v["configMap"]
-            w.w(f"{L2}Type:\tConfigMap (a volume populated by a ConfigMap)\n")
-            w.w(f"{L2}Name:\t{cm.get('name', '')}\n")
-            w.w(f"{L2}Optional:\t{'true' if cm.get('optional') else 'false'}\n")
-        elif v.get("secret") is not None:
-            s = v["secret"]
-            w.w(f"{L2}Type:\tSecret (a volume populated by a Secret)\n")
-            w.w(f"{L2}SecretName:\t{s.get('secretName', '')}\n")
-            w.w(f"{L2}Optional:\t{'true' if s.get('optional') else 'false'}\n")
-        elif v.get("persistentVolumeClaim") is not None:
-            pvc = v["persistentVolumeClaim"]
-            w.w(f"{L2}Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)\n")
-            w.w(f"{L2}ClaimName:\t{pvc.get('claimName', '')}\n")
-            w.w(f"{L2}ReadOnly:\t{'true' if pvc.get('readOnly') else 'false'}\n")
-        elif v.get("projected") is not None:
-            w.w(f"{L2}Type:\tProjected (a volume that contains injected data from multiple sources)\n")
-            for src in v["projected"].get("sources") or []:
-                if src.get("serviceAccountToken") is not None:
-                    w.w(f"{L2}TokenExpirationSeconds:\t{src['serviceAccountToken'].get('expirationSeconds', 3607)}\n")
-                if src.get("configMap") is not None:
-                    w.w(f"{L2}ConfigMapName:\t{src['configMap'].get('name', '')}\n")
-                    opt = src["configMap"].get("optional")
-                    w.w(f"{L2}Optional:\t{'<nil>' if opt is None else str(bool(opt)).lower()}\n")
-                if src.get("downwardAPI") is not None:
-                    w.w(f"{L2}DownwardAPI:\ttrue\n")
-        else:
-            w.w(f"{L2}<unknown>\n")
+        volume_source(w, v)
 
 
 def describe_pod_template(w: Writer, template: dict | None) -> None:

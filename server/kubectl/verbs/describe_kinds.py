@@ -5,113 +5,49 @@ ResourceQuota, LimitRange, PodDisruptionBudget, PriorityClass and NetworkPolicy 
 
 Owns: those layouts, as pure functions of the object, the store's related objects (the pods that
 use a claim, an ingress backend's service and slices) and the virtual clock's now, registered by
-kind in ``describe.DESCRIBERS`` so that each is used as soon as the sandbox serves its kind;
-resource.Quantity's canonical text (``quantity_string``), which these layouts print.
+kind in ``describe.DESCRIBERS`` so that each is used as soon as the sandbox serves its kind.
 
 Hands off: the shared pieces (PrefixWriter, labels, annotations, events, endpoint slices) to
-``describe.py``.
+``describe.py``; quantities' canonical text to ``kubectl/quantity.py``.
 """
 
 from __future__ import annotations
 
-import re
-from decimal import ROUND_CEILING, Decimal
+from decimal import ROUND_CEILING
 from typing import TYPE_CHECKING, Any
 
 from ...sim.store import Obj
 from .. import printers
 from ..printers import rfc1123z
+from ..quantity import format_quantity, parse_quantity, quantity_string
 from .describe import (
+    BETA_STORAGE_CLASS,
     L1,
     L2,
     Writer,
+    access_modes,
     annotations_multiline,
+    csi_attributes,
     describe_events,
     events_for,
     format_endpoint_slices,
     labels_multiline,
+    print_claim,
     register,
+    volume_source,
 )
 
 if TYPE_CHECKING:
     from ...sim.cluster import Cluster
 
 L3 = "      "
-MAX_ANNOTATION_LEN = 140
-BETA_STORAGE_CLASS = "volume.beta.kubernetes.io/storage-class"
 
 
 # -- small pieces -----------------------------------------------------------------------------
 
-_QUANTITY = re.compile(r"^([+-]?[0-9]*\.?[0-9]+)(?:([eE][+-]?[0-9]+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?)$")
-_DECIMAL = {"n": -9, "u": -6, "m": -3, None: 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
-_BINARY = {"Ki": 1, "Mi": 2, "Gi": 3, "Ti": 4, "Pi": 5, "Ei": 6}
-_DECIMAL_SUFFIX = {v: (k or "") for k, v in _DECIMAL.items()}
-_BINARY_SUFFIX = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"]
-
-
-def parse_quantity(value: Any) -> tuple[Decimal, str] | None:
-    """A resource.Quantity's value (rounded up to nano units, as ParseQuantity keeps it) and its
-    format: ``binary`` (Ki…Ei), ``exponent`` (1e3) or ``decimal`` (n…E or none); None for text
-    that is not a quantity."""
-    m = _QUANTITY.match(str(value).strip())
-    if not m:
-        return None
-    number = Decimal(m.group(1))
-    if m.group(2):
-        fmt, number = "exponent", number * Decimal(10) ** int(m.group(2)[1:])
-    elif m.group(3) in _BINARY:
-        fmt, number = "binary", number * Decimal(1024) ** _BINARY[m.group(3)]
-    else:
-        fmt, number = "decimal", number * Decimal(10) ** _DECIMAL[m.group(3)]
-    if number.as_tuple().exponent < -9:  # type: ignore[operator]
-        number = number.quantize(Decimal("1e-9"), rounding=ROUND_CEILING)
-    return number, fmt
-
-
-def format_quantity(number: Decimal, fmt: str) -> str:
-    """Quantity.String() of a value in a format: binary values under 1024 or with a fraction
-    print as decimal SI; decimal SI takes the suffix of the largest power of 1000 that keeps the
-    mantissa whole (an exponent form beyond E or below n)."""
-    if number == 0:
-        return "0"
-    if fmt == "binary" and (abs(number) < 1024 or number != number.to_integral_value()):
-        fmt = "decimal"
-    sign = "-" if number < 0 else ""
-    if fmt == "binary":
-        n, power = int(abs(number)), 0
-        while n % 1024 == 0 and power < 6:
-            n, power = n // 1024, power + 1
-        return f"{sign}{n}{_BINARY_SUFFIX[power]}"
-    _, digits, exponent = abs(number).normalize().as_tuple()
-    exp3 = (int(exponent) // 3) * 3
-    mantissa = int("".join(map(str, digits))) * 10 ** (int(exponent) - exp3)
-    if fmt == "decimal" and exp3 in _DECIMAL_SUFFIX:
-        return f"{sign}{mantissa}{_DECIMAL_SUFFIX[exp3]}"
-    return f"{sign}{mantissa}" + (f"e{exp3}" if exp3 else "")
-
-
-def quantity_string(value: Any) -> str:
-    """resource.Quantity's ``String()``: the canonical text the apiserver stores (``0.5`` →
-    ``500m``, ``1024Mi`` → ``1Gi``, ``1500`` and ``1e3`` stay); ``<nil>`` for an unset pointer;
-    text that is not a quantity is printed as it is."""
-    if value is None:
-        return "<nil>"
-    parsed = parse_quantity(value)
-    return str(value) if parsed is None else format_quantity(*parsed)
-
-
 def format_label_selector(selector: dict | None) -> str:
     """metav1.FormatLabelSelector: the selector's requirements, ``<none>`` when it has none."""
     return printers.selector_string(selector) or "<none>" if selector is not None else "<none>"
-
-
-def access_modes(modes: list | None) -> str:
-    """storageutil.GetAccessModesAsString: RWO, ROX, RWX, RWOP in that order, each once."""
-    present = set(modes or [])
-    short = (("ReadWriteOnce", "RWO"), ("ReadOnlyMany", "ROX"), ("ReadWriteMany", "RWX"),
-             ("ReadWriteOncePod", "RWOP"))
-    return ",".join(s for mode, s in short if mode in present)
 
 
 def bool_ptr(value: Any) -> str:
@@ -191,19 +127,10 @@ def _node_selector_terms(w: Writer, indent: str, title: str, reqs: list | None) 
 
 
 def _pv_source(w: Writer, spec: dict) -> None:
-    """The PersistentVolume sources a lab meets (hostPath, local, NFS, CSI); others are
-    ``<unknown>`` here, where describe.go has a printer for each in-tree plugin."""
-    if spec.get("hostPath") is not None:
-        hp = spec["hostPath"]
-        w.w(f"{L2}Type:\tHostPath (bare host directory volume)\n")
-        w.w(f"{L2}Path:\t{hp.get('path', '')}\n")
-        w.w(f"{L2}HostPathType:\t{hp['type'] if hp.get('type') is not None else '<none>'}\n")
-    elif spec.get("nfs") is not None:
-        nfs = spec["nfs"]
-        w.w(f"{L2}Type:\tNFS (an NFS mount that lasts the lifetime of a pod)\n")
-        w.w(f"{L2}Server:\t{nfs.get('server', '')}\n")
-        w.w(f"{L2}Path:\t{nfs.get('path', '')}\n")
-        w.w(f"{L2}ReadOnly:\t{go_bool(nfs.get('readOnly'))}\n")
+    """The PersistentVolume sources a lab meets (hostPath, NFS, local, CSI); the cloud and other
+    in-tree ones are ``<unknown>`` here, where describe.go has a printer for each."""
+    if spec.get("hostPath") is not None or spec.get("nfs") is not None:
+        volume_source(w, spec)
     elif spec.get("local") is not None:
         w.w(f"{L2}Type:\tLocalVolume (a persistent volume backed by local storage on a node)\n")
         w.w(f"{L2}Path:\t{spec['local'].get('path', '')}\n")
@@ -214,17 +141,7 @@ def _pv_source(w: Writer, spec: dict) -> None:
         w.w(f"{L2}FSType:\t{csi.get('fsType', '')}\n")
         w.w(f"{L2}VolumeHandle:\t{csi.get('volumeHandle', '')}\n")
         w.w(f"{L2}ReadOnly:\t{go_bool(csi.get('readOnly'))}\n")
-        # printCSIPersistentVolumeAttributesMultilineIndent writes every piece at LEVEL_2
-        attrs = csi.get("volumeAttributes") or {}
-        w.w(f"{L2}VolumeAttributes:\t")
-        if not attrs:
-            w.w("<none>\n")
-        for i, key in enumerate(sorted(attrs)):
-            if i:
-                w.w(L2)
-                w.w(L2 + "\t")
-            line = f"{key}={attrs[key]}"
-            w.w(f"{L2}{line[:MAX_ANNOTATION_LEN]}...\n" if len(line) > MAX_ANNOTATION_LEN else f"{L2}{line}\n")
+        csi_attributes(w, csi.get("volumeAttributes"))
     else:
         w.w(f"{L1}<unknown>\n")
 
@@ -267,13 +184,6 @@ def describe_persistentvolume(cluster: Cluster, pv: Obj, now: float) -> str:
     return w.text()
 
 
-def _claim_class(pvc: Obj) -> str:
-    annotations = pvc["metadata"].get("annotations") or {}
-    if BETA_STORAGE_CLASS in annotations:
-        return annotations[BETA_STORAGE_CLASS]
-    return (pvc.get("spec") or {}).get("storageClassName") or ""
-
-
 def pods_using_claim(cluster: Cluster, pvc: Obj) -> list[Obj]:
     """describe.go's ``getPodsForPVC``: the namespace's pods with a volume of this claim (once per
     such volume, as there), then the pods among its ownerReferences not listed yet."""
@@ -293,30 +203,8 @@ def pods_using_claim(cluster: Cluster, pvc: Obj) -> list[Obj]:
 @register("PersistentVolumeClaim")
 def describe_persistentvolumeclaim(cluster: Cluster, pvc: Obj, now: float) -> str:
     w = Writer()
-    meta, spec, st = pvc["metadata"], pvc.get("spec") or {}, pvc.get("status") or {}
-    _name_namespace(w, meta)
-    w.w(f"StorageClass:\t{_claim_class(pvc)}\n")
-    w.w(f"Status:\t{_terminating_or(meta, st.get('phase'), now)}\n")
-    w.w(f"Volume:\t{spec.get('volumeName', '')}\n")
-    labels_multiline(w, "Labels", meta.get("labels"))
-    annotations_multiline(w, "Annotations", meta.get("annotations"))
-    w.w(f"Finalizers:\t{go_list(meta.get('finalizers'))}\n")
-    capacity = modes = ""
-    if spec.get("volumeName"):
-        modes = access_modes(st.get("accessModes"))
-        storage = (st.get("capacity") or {}).get("storage")
-        capacity = quantity_string(storage) if storage is not None else "0"
-    w.w(f"Capacity:\t{capacity}\n")
-    w.w(f"Access Modes:\t{modes}\n")
-    if spec.get("volumeMode") is not None:
-        w.w(f"VolumeMode:\t{spec['volumeMode']}\n")
-    if spec.get("dataSource") is not None:
-        ds = spec["dataSource"]
-        w.w("DataSource:\n")
-        if ds.get("apiGroup") is not None:
-            w.w(f"{L1}APIGroup:\t{ds['apiGroup']}\n")
-        w.w(f"{L1}Kind:\t{ds.get('kind', '')}\n")
-        w.w(f"{L1}Name:\t{ds.get('name', '')}\n")
+    st = pvc.get("status") or {}
+    print_claim(w, pvc, True, now)
     users = sorted(pods_using_claim(cluster, pvc), key=lambda p: p["metadata"]["name"])
     w.w("Used By:\t")
     if not users:
