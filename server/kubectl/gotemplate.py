@@ -307,12 +307,10 @@ def _fmt_float(x: float, verb: str, spec: _Spec) -> str:
         prec = 6 if spec.prec is None else spec.prec
         py = {"e": "e", "E": "E", "f": "f", "F": "f", "g": "g", "G": "G", "v": "g"}[verb]
         s = format(x, ("#" if spec.sharp else "") + f".{prec}{py}")
-    if spec.plus and not s.startswith("-"):
+    if spec.plus and s[0] not in "+-":
         s = "+" + s
-    elif spec.space and not s.startswith("-") and not s.startswith("+"):
+    elif spec.space and s[0] not in "+-":
         s = " " + s
-    elif s.startswith("+") and not spec.plus and (math.isinf(x)) and verb != "v":
-        s = s[1:] if not spec.plus else s
     if math.isinf(x) or math.isnan(x):
         return _pad(s, spec)
     return _pad(s, spec, zero_ok=True)
@@ -2125,7 +2123,7 @@ class _State:
         return value
 
     def not_a_function(self, args: list[Node], final: Any) -> None:
-        if len(args) > 1 or final is not _MISSING_VAL:
+        if (args is not None and len(args) > 1) or final is not _MISSING_VAL:
             self.errorf(f"can't give argument to non-function {args[0]}")
 
     def eval_command(self, dot: Any, cmd: CommandNode, final: Any) -> Any:

@@ -326,6 +326,11 @@ CASES += [
 CASES += [
     '{{.spec.f3}} {{printf "%T %v" .spec.f3 .spec.f3}}',
     "{{range .items}}{{.metadata.name}}{{end}}",
+    # variables as function arguments (a range variable holds an interface {} value)
+    "{{range $v := .data}}{{len $v}} {{$v | len}} {{end}}",
+    '{{range $k, $v := .spec.m}}{{$k}}{{printf "%d" $v}}{{end}} {{with $x := .data.k}}{{base64decode $x}}{{end}}',
+    "{{$l := .spec.l}}{{index $l 1}} {{len $l}} {{slice $l 1 2}} {{$l}}",
+    "{{range $v := .spec.l}}{{$v.x}}{{end}}",
 ]
 
 # with --allow-missing-template-keys=false (missingkey=error)
