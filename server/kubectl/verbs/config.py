@@ -97,9 +97,9 @@ def _go_json(obj: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
 
 
-@command("config view", flags=[Flag("minify"), Flag("raw"), Flag("flatten"), Flag("merge", kind="str"),
+@command("config view", flags=[Flag("minify"), Flag("raw"), Flag("flatten"), Flag("merge", default=True),
                                Flag("output", "o", "str", "yaml"), Flag("template", kind="str"),
-                               Flag("allow-missing-template-keys", kind="str"), Flag("show-managed-fields")])
+                               Flag("allow-missing-template-keys", default=True), Flag("show-managed-fields")])
 def view(inv: Invocation) -> str:
     fmt = inv.flags.get("output") or "yaml"
     kind, _, arg = fmt.partition("=")
@@ -184,11 +184,6 @@ def use_context(inv: Invocation) -> str:
     return f'Switched to context "{name}".\n'
 
 
-@command("config use", flags=[])
-def use(inv: Invocation) -> str:
-    return use_context(inv)
-
-
 @command("config set-context", flags=[Flag("current"), Flag("cluster", kind="str"), Flag("user", kind="str"),
                                       Flag("namespace", kind="str")])
 def set_context(inv: Invocation) -> str:
@@ -216,7 +211,7 @@ def set_context(inv: Invocation) -> str:
 
 
 @command("config set-cluster", flags=[Flag("server", kind="str"), Flag("certificate-authority", kind="str"),
-                                      Flag("insecure-skip-tls-verify", kind="str"), Flag("embed-certs"),
+                                      Flag("insecure-skip-tls-verify"), Flag("embed-certs"),
                                       Flag("tls-server-name", kind="str"), Flag("proxy-url", kind="str")])
 def set_cluster(inv: Invocation) -> str:
     if len(inv.args) != 1:
@@ -228,7 +223,7 @@ def set_cluster(inv: Invocation) -> str:
         if inv.flag_given(flag):
             entry[flag] = inv.flags[flag]
     if inv.flag_given("insecure-skip-tls-verify"):
-        entry["insecure-skip-tls-verify"] = _bool(inv.flags["insecure-skip-tls-verify"] or "true")
+        entry["insecure-skip-tls-verify"] = bool(inv.flags["insecure-skip-tls-verify"])
     config["clusters"][name] = entry
     _save(inv, config)
     return f'Cluster "{name}" set.\n'
@@ -239,7 +234,9 @@ def set_cluster(inv: Invocation) -> str:
                                           Flag("client-key", kind="str"), Flag("embed-certs"),
                                           Flag("auth-provider", kind="str"), Flag("auth-provider-arg", kind="list"),
                                           Flag("exec-command", kind="str"), Flag("exec-api-version", kind="str"),
-                                          Flag("exec-arg", kind="list"), Flag("exec-env", kind="list")])
+                                          Flag("exec-arg", kind="list"), Flag("exec-env", kind="list"),
+                                          Flag("exec-interactive-mode", kind="str"),
+                                          Flag("exec-provide-cluster-info")])
 def set_credentials(inv: Invocation) -> str:
     if len(inv.args) != 1:
         raise _unexpected(inv, inv.args, capital=False)
@@ -286,7 +283,7 @@ def _steps(config: dict[str, Any], path: str) -> tuple[str, str | None, str | No
     return top, rest[0], ".".join(rest[1:]) or None
 
 
-@command("config set", flags=[Flag("set-raw-bytes", kind="str")])
+@command("config set", flags=[Flag("set-raw-bytes")])
 def set_property(inv: Invocation) -> str:
     if len(inv.args) != 2:
         raise _unexpected(inv, inv.args)
@@ -307,8 +304,7 @@ def set_property(inv: Invocation) -> str:
         if field in kc.BOOL_FIELDS:
             entry[field] = _bool(value)
         elif field in kc.BYTES_FIELDS:
-            raw = (inv.flags.get("set-raw-bytes") or "false") in ("1", "t", "T", "TRUE", "true", "True")
-            if raw:
+            if inv.flags.get("set-raw-bytes"):
                 entry[field] = base64.b64encode(value.encode()).decode()
             else:
                 try:

@@ -49,7 +49,7 @@ PATCH_TYPES = {"json": sim_patch.JSON_PATCH, "merge": sim_patch.MERGE_PATCH,
 SCALE = Resource(kind="Scale", group="autoscaling", version="v1", plural="scales", namespaced=True)
 
 _PRINT_FLAGS = [Flag("output", "o", "str"), Flag("dry-run", kind="str", default="none"),
-                Flag("allow-missing-template-keys", kind="str"), Flag("show-managed-fields"),
+                Flag("allow-missing-template-keys", default=True), Flag("show-managed-fields"),
                 Flag("template", kind="str")]
 _FILE_FLAGS = [Flag("filename", "f", "list"), Flag("recursive", "R"), Flag("kustomize", "k", "str")]
 
@@ -159,7 +159,7 @@ def local_patch(obj: Obj, patch_json: str, patch_type: str) -> Obj:
 
 
 PATCH_FLAGS = [*_PRINT_FLAGS, *_FILE_FLAGS, Flag("patch", "p", "str"), Flag("patch-file", kind="str"),
-               Flag("type", kind="str", default="strategic"), Flag("local"), Flag("record"),
+               Flag("type", kind="str", default="strategic"), Flag("local"),
                Flag("field-manager", kind="str", default="kubectl-patch"), Flag("subresource", kind="str")]
 
 
@@ -236,7 +236,7 @@ def patch(inv: Invocation) -> Result:
 REPLACE_FLAGS = [*_PRINT_FLAGS, *_FILE_FLAGS, Flag("force"), Flag("grace-period", kind="int", default=-1),
                  Flag("cascade", kind="str", default="background"), Flag("timeout", kind="str"),
                  Flag("wait"), Flag("save-config"), Flag("validate", kind="str"), Flag("raw", kind="str"),
-                 Flag("record"), Flag("field-manager", kind="str", default="kubectl-replace"),
+                 Flag("field-manager", kind="str", default="kubectl-replace"),
                  Flag("subresource", kind="str")]
 
 
@@ -506,8 +506,8 @@ def _shown(obj: Obj) -> Obj:
 @command("edit", flags=[*_FILE_FLAGS, Flag("output", "o", "str"), Flag("output-patch"),
                         Flag("windows-line-endings"), Flag("save-config"), Flag("validate", kind="str"),
                         Flag("field-manager", kind="str", default="kubectl-edit"), Flag("subresource", kind="str"),
-                        Flag("allow-missing-template-keys", kind="str"), Flag("show-managed-fields"),
-                        Flag("template", kind="str"), Flag("record")])
+                        Flag("allow-missing-template-keys", default=True), Flag("show-managed-fields"),
+                        Flag("template", kind="str")])
 def edit(inv: Invocation) -> Result:
     """``kubectl edit``: fetches the objects and asks the page to open them (``EditResult``)."""
     fmt = inv.flags.get("output") or "yaml"

@@ -40,7 +40,7 @@ _VALUE_MSG = ("a valid label must be an empty string or consist of alphanumeric 
 
 FLAGS = [Flag("output", "o", "str"), Flag("dry-run", kind="str", default="none"), Flag("selector", "l", "str"),
          Flag("overwrite"), Flag("all"), Flag("field-manager", kind="str", default="kubectl-taint"),
-         Flag("validate", kind="str"), Flag("allow-missing-template-keys", kind="str"),
+         Flag("validate", kind="str"), Flag("allow-missing-template-keys", default=True),
          Flag("show-managed-fields"), Flag("template", kind="str")]
 
 
