@@ -1,0 +1,61 @@
+"""kubectl version, completion, plugin and certificate, checked against the real kubectl v1.32."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from server.sim.discovery import version_info
+from tests.kubectl.offline_kubectl import needs_kubectl, real
+
+
+@needs_kubectl
+@pytest.mark.parametrize("line", [
+    "version --client", "version --client -o yaml", "version --client -o json", "version --short",
+    "version -o wide", "version extra",
+])
+def test_version_client_side_is_the_real_binarys(kubectl, line):
+    expected, code = real(*line.split())
+    assert kubectl(line, rc=code) == expected
+
+
+@needs_kubectl
+def test_version_with_the_server(kubectl):
+    client, _ = real("version", "--client")
+    assert kubectl("version") == client + f"Server Version: {version_info()['gitVersion']}\n"
+    doc = json.loads(kubectl("version -o json"))
+    assert list(doc) == ["clientVersion", "kustomizeVersion", "serverVersion"]
+    assert doc["serverVersion"] == version_info()
+    assert doc["clientVersion"] == json.loads(real("version", "--client", "-o", "json")[0])["clientVersion"]
+    text = kubectl("version -o yaml")
+    assert text.endswith("\n\n") and yaml.safe_load(text) == doc
+
+
+@needs_kubectl
+@pytest.mark.parametrize("line", [
+    "completion bash", "completion zsh", "completion fish", "completion powershell",
+    "completion", "completion tcsh", "completion bash zsh",
+])
+def test_completion_is_the_real_script(kubectl, line):
+    expected, code = real(*line.split())
+    assert kubectl(line, rc=code) == expected
+
+
+@needs_kubectl
+@pytest.mark.parametrize("line", [
+    "plugin", "plugin list", "plugin list --name-only", "plugin frob",
+    "certificate", "certificate frob", "certificate approve", "certificate deny",
+    "certificate approve -f nope.yaml",
+])
+def test_plugin_and_certificate_client_side(kubectl, line):
+    expected, code = real(*line.split())
+    assert kubectl(line, rc=code) == expected
+
+
+def test_certificate_against_our_api(kubectl):
+    # the simulated apiserver serves no certificatesigningrequests (the lab's real kubectl says the same)
+    message = 'error: the server doesn\'t have a resource type "certificatesigningrequests"\n'
+    assert kubectl("certificate approve my-csr", rc=1) == message
+    assert kubectl("certificate deny a b", rc=1) == message
