@@ -227,5 +227,8 @@ def test_watch_prints_each_object_alone(cluster):
     assert set(out.split()) == {"Namespace"}
     events = run(cluster, "kubectl get ns default -w --output-watch-events -o jsonpath={.type}").output
     assert events == "ADDED\n"
+    assert run(cluster, "kubectl get ns default -w --output-watch-events -o name").output == "namespace/default\n"
+    columns = run(cluster, "kubectl get ns -w -o custom-columns=NAME:.metadata.name").output
+    assert columns == run(cluster, "kubectl get ns -o custom-columns=NAME:.metadata.name").output
     table = run(cluster, "kubectl get ns -w --output-watch-events").output.splitlines()
     assert table[0].split()[:2] == ["EVENT", "NAME"] and table[1].startswith("ADDED ")

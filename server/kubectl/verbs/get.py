@@ -210,10 +210,13 @@ def _generic(inv: Invocation, printer: output.OutputFormat, groups: list, found:
     ``--sort-by``); under ``--watch`` each object on its own, as a watch prints them."""
     items = [o for _, objs in found for o in objs]
     if watching:
+        if printer == "name":  # the name printer unwraps a watch event
+            return "".join(printers.object_name(o) + "\n" for o in items)
         if inv.flags.get("output-watch-events"):
             items = [_watch_event(o) for o in items]
-        return "".join(printer.print_obj(deep_copy(o)) if printer.is_object else printers.object_name(o) + "\n"
-                       for o in items)
+        if printer == "custom-columns":  # one tabwriter for the initial objects
+            return printer.custom_columns([deep_copy(o) for o in items])
+        return "".join(printer.print_obj(deep_copy(o)) for o in items)
     if single and not items:
         return ""
     if printer == "name":
