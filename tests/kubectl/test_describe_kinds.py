@@ -573,3 +573,64 @@ def test_pod_volumes_of_every_common_source(cluster, real):
         "status": {"phase": "Pending", "qosClass": "BestEffort"}})
     out = same(real, cluster, pod)
     assert "\n SizeLimit: 1Gi\n" in squeeze(out)
+
+
+def test_pod_containers_in_detail(cluster, real):
+    """Probes of every kind, env from resource fields, seccomp profiles, a sidecar, devices,
+    ephemeral containers, pod-level resources, topology spread and tolerations."""
+    probe = {"initialDelaySeconds": 5, "timeoutSeconds": 1, "periodSeconds": 10, "successThreshold": 1,
+             "failureThreshold": 3}
+    app = {"name": "app", "image": "nginx:1.27", "ports": [{"containerPort": 80, "protocol": "TCP"},
+                                                          {"containerPort": 53, "hostPort": 5353, "protocol": "UDP"}],
+           "command": ["sh", "-c"], "args": ["echo one\necho two", "x"],
+           "resources": {"limits": {"cpu": "1500m", "memory": "1Gi"}, "requests": {"cpu": "0.25", "memory": "128Mi"}},
+           "livenessProbe": {**probe, "httpGet": {"path": "healthz", "port": 8080, "scheme": "HTTPS"}},
+           "readinessProbe": {**probe, "tcpSocket": {"port": "http"}},
+           "startupProbe": {**probe, "exec": {"command": ["cat", "/tmp/ready"]}},
+           "securityContext": {"seccompProfile": {"type": "Localhost", "localhostProfile": "profiles/audit.json"}},
+           "env": [{"name": "CPU_LIMIT", "valueFrom": {"resourceFieldRef": {"resource": "limits.cpu",
+                                                                            "divisor": "1m"}}},
+                   {"name": "MEM_REQ", "valueFrom": {"resourceFieldRef": {"resource": "requests.memory",
+                                                                          "divisor": "1Mi"}}},
+                   {"name": "CPU_REQ", "valueFrom": {"resourceFieldRef": {"resource": "requests.cpu"}}},
+                   {"name": "NAME", "valueFrom": {"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.name"}}},
+                   {"name": "NODE", "valueFrom": {"fieldRef": {"apiVersion": "v1", "fieldPath": "spec.nodeName"}}},
+                   {"name": "MULTI", "value": "a\nb"}],
+           "volumeMounts": [{"name": "data", "mountPath": "/z", "subPath": "sub", "readOnly": True},
+                            {"name": "data", "mountPath": "/a"}]}
+    raw = {"name": "raw", "image": "busybox", "volumeDevices": [{"name": "blk", "devicePath": "/dev/xvda"}],
+           "env": [{"name": "MEM_LIMIT", "valueFrom": {"resourceFieldRef": {"resource": "limits.memory"}}}],
+           "readinessProbe": {**probe, "grpc": {"port": 9090, "service": ""}}}
+    pod = make(cluster, {"kind": "Pod", "metadata": {"name": "detail", "namespace": "default"},
+                         "spec": {"nodeName": "node1", "serviceAccountName": "default", "priority": 0,
+                                  "securityContext": {"seccompProfile": {"type": "RuntimeDefault"}},
+                                  "resources": {"limits": {"memory": "2Gi"}},
+                                  "initContainers": [{"name": "proxy", "image": "envoy", "restartPolicy": "Always"}],
+                                  "containers": [app, raw],
+                                  "ephemeralContainers": [{"name": "debugger", "image": "busybox", "stdin": True}],
+                                  "volumes": [{"name": "data", "emptyDir": {}},
+                                              {"name": "blk", "persistentVolumeClaim": {"claimName": "blk"}}],
+                                  "tolerations": [{"key": "b", "operator": "Exists", "effect": "NoExecute",
+                                                   "tolerationSeconds": 300},
+                                                  {"key": "a", "operator": "Equal", "value": "1", "effect": "NoSchedule"},
+                                                  {"operator": "Exists"}],
+                                  "topologySpreadConstraints": [
+                                      {"maxSkew": 1, "topologyKey": "zone", "whenUnsatisfiable": "DoNotSchedule",
+                                       "labelSelector": {"matchLabels": {"app": "x"}}},
+                                      {"maxSkew": 2, "topologyKey": "kubernetes.io/hostname",
+                                       "whenUnsatisfiable": "ScheduleAnyway"}]},
+                         "status": {"phase": "Running", "hostIP": "192.168.56.11", "podIP": "10.244.1.9",
+                                    "podIPs": [{"ip": "10.244.1.9"}], "qosClass": "Burstable",
+                                    "startTime": "2025-03-03T13:00:00Z",
+                                    "conditions": [{"type": "Ready", "status": "False"}],
+                                    "containerStatuses": [{"name": "app", "ready": False, "restartCount": 2,
+                                                           "image": "nginx:1.27", "imageID": "", "containerID": "c://1",
+                                                           "state": {"waiting": {"reason": "CrashLoopBackOff"}},
+                                                           "lastState": {"terminated": {
+                                                               "exitCode": 137, "signal": 9, "reason": "OOMKilled",
+                                                               "message": "out of memory",
+                                                               "startedAt": "2025-03-03T13:00:01Z",
+                                                               "finishedAt": "2025-03-03T13:00:09Z"}}}]}})
+    out = same(real, cluster, pod)
+    assert "\n CPU_LIMIT: 1500 (limits.cpu)\n" in squeeze(out)
+    assert "\n MEM_LIMIT: node allocatable (limits.memory)\n" in squeeze(out)

@@ -18,6 +18,7 @@ import base64
 import contextvars
 import weakref
 from collections.abc import Callable
+from decimal import ROUND_CEILING, Decimal
 from typing import TYPE_CHECKING, Any
 
 from ...sim.store import Obj
@@ -107,7 +108,8 @@ def tolerations_multiline(w: Writer, title: str, tolerations: list | None, initi
     if not tolerations:
         w.w("<none>\n")
         return
-    for i, t in enumerate(sorted(tolerations, key=lambda t: t.get("key") or "")):
+    ordered = printers.go_sort(list(tolerations), lambda a, b: (a.get("key") or "") < (b.get("key") or ""))
+    for i, t in enumerate(ordered):
         if i:
             w.w(initial + "\t")
         line = t.get("key") or ""
@@ -128,7 +130,10 @@ def taints_multiline(w: Writer, title: str, taints: list | None) -> None:
         w.w("<none>\n")
         return
     # printTaintsMultilineWithIndent sorts by "effect,key"
-    ordered = sorted(taints, key=lambda t: f"{t.get('effect', '')},{t.get('key', '')}")
+    def sort_key(t: dict) -> str:
+        return f"{t.get('effect', '')},{t.get('key', '')}"
+
+    ordered = printers.go_sort(list(taints), lambda a, b: sort_key(a) < sort_key(b))
     for i, t in enumerate(ordered):
         if i:
             w.w("\t")
@@ -275,8 +280,12 @@ def describe_probe(p: dict) -> str:
         scheme = (h.get("scheme") or "HTTP").lower()
         host = h.get("host") or ""
         port = h.get("port")
+        host = f"[{host}]" if ":" in host else host
         hostport = f"{host}:{port}" if port not in (None, "") else host
-        return f"http-get {scheme}://{hostport}{h.get('path') or ''} {attrs}"
+        path = h.get("path") or ""
+        if path and not path.startswith("/") and hostport:
+            path = "/" + path  # url.URL.String() joins a host and a relative path with "/"
+        return f"http-get {scheme}://{hostport}{path} {attrs}"
     if p.get("tcpSocket") is not None:
         t = p["tcpSocket"]
         return f"tcp-socket {t.get('host') or ''}:{t.get('port')} {attrs}"
@@ -318,6 +327,52 @@ def _env_field_value(pod: Obj | None, field_path: str) -> str:
     return pod["metadata"].get(field_path.partition(".")[2]) or ""
 
 
+def describe_resources(w: Writer, resources: dict | None, indent: str) -> None:
+    """describe.go's ``describeResources``: limits then requests, names sorted, quantities canonical."""
+    res = resources or {}
+    for title in ("limits", "requests"):
+        if res.get(title):
+            w.w(f"{indent}{title.capitalize()}:\n")
+            for name in sorted(res[title]):
+                w.w(f"{indent}  {name}:\t{quantity_string(res[title][name])}\n")
+
+
+def container_resource_value(container: dict, ref: dict) -> str:
+    """resourcehelper.ExtractContainerResourceValue: the container's limit or request for
+    ``ref["resource"]`` divided by the divisor (1 when unset or zero), rounded up; cpu in
+    millicores before dividing, as ``convertResourceCPUToString`` does. "" for a resource it does
+    not know."""
+    kind, _, name = (ref.get("resource") or "").partition(".")
+    if kind not in ("limits", "requests") or not (name in ("cpu", "memory", "ephemeral-storage")
+                                                  or name.startswith("hugepages-")):
+        return ""
+    raw = ((container.get("resources") or {}).get(kind) or {}).get(name)
+    value = parse_quantity(raw)[0] if raw is not None and parse_quantity(raw) else Decimal(0)
+    parsed = parse_quantity(ref.get("divisor")) if ref.get("divisor") is not None else None
+    divisor = parsed[0] if parsed and parsed[0] != 0 else Decimal(1)
+    if name == "cpu":
+        milli = (value * 1000).to_integral_value(ROUND_CEILING)
+        return str(int((milli / (divisor * 1000).to_integral_value(ROUND_CEILING)).to_integral_value(ROUND_CEILING)))
+    whole = value.to_integral_value(ROUND_CEILING)
+    return str(int((whole / divisor.to_integral_value(ROUND_CEILING)).to_integral_value(ROUND_CEILING)))
+
+
+def topology_spread(w: Writer, constraints: list | None, space: str) -> None:
+    """describe.go's ``describeTopologySpreadConstraints`` (nothing when there are none)."""
+    if not constraints:
+        return
+    ordered = printers.go_sort(list(constraints), lambda a, b: (a.get("topologyKey") or "") < (b.get("topologyKey") or ""))
+    w.w(f"{space}Topology Spread Constraints:\t")
+    for i, t in enumerate(ordered):
+        if i:
+            w.w(space)
+            w.w("\t")
+        line = f"{t.get('topologyKey', '')}:{t.get('whenUnsatisfiable', '')} when max skew {t.get('maxSkew', 0)} is exceeded"
+        if t.get("labelSelector") is not None:
+            line += f" for selector {printers.selector_string(t['labelSelector']) or '<none>'}"
+        w.w(line + "\n")
+
+
 def describe_containers(w: Writer, label: str, containers: list, statuses: list | None, space: str,
                         pod: Obj | None = None) -> None:
     by_name = {s.get("name"): s for s in statuses or []}
@@ -338,8 +393,11 @@ def describe_containers(w: Writer, label: str, containers: list, statuses: list 
         host_s = ", ".join(f"{p.get('hostPort', 0)}/{p.get('protocol') or 'TCP'}" for p in ports)
         w.w(f"{L2}Ports:\t{port_s}\n" if "," in port_s else f"{L2}Port:\t{port_s or '<none>'}\n")
         w.w(f"{L2}Host Ports:\t{host_s}\n" if "," in host_s else f"{L2}Host Port:\t{host_s or '<none>'}\n")
-        if c.get("restartPolicy"):
-            w.w(f"{L2}Restart Policy:\t{c['restartPolicy']}\n")
+        seccomp = (c.get("securityContext") or {}).get("seccompProfile")
+        if seccomp is not None:
+            w.w(f"{L2}SeccompProfile:\t{seccomp.get('type', '')}\n")
+            if seccomp.get("type") == "Localhost":
+                w.w(f"{L3}LocalhostProfile:\t{seccomp.get('localhostProfile', '')}\n")
         for title, key in (("Command", "command"), ("Args", "args")):
             if c.get(key):
                 w.w(f"{L2}{title}:\n")
@@ -352,12 +410,7 @@ def describe_containers(w: Writer, label: str, containers: list, statuses: list 
                 _state(w, "Last State", st["lastState"])
             w.w(f"{L2}Ready:\t{'True' if st.get('ready') else 'False'}\n")
             w.w(f"{L2}Restart Count:\t{st.get('restartCount', 0)}\n")
-        res = c.get("resources") or {}
-        for title in ("limits", "requests"):
-            if res.get(title):
-                w.w(f"{L2}{title.capitalize()}:\n")
-                for name in sorted(res[title]):
-                    w.w(f"{L3}{name}:\t{res[title][name]}\n")
+        describe_resources(w, c.get("resources"), L2)
         for title, key in (("Liveness", "livenessProbe"), ("Readiness", "readinessProbe"), ("Startup", "startupProbe")):
             if c.get(key):
                 w.w(f"{L2}{title}:\t{describe_probe(c[key])}\n")
@@ -391,8 +444,12 @@ def describe_containers(w: Writer, label: str, containers: list, statuses: list 
                     r = vf["configMapKeyRef"]
                     w.w(f"{L3}{e['name']}:\t<set to the key '{r.get('key')}' of config map '{r.get('name')}'>\t"
                         f"Optional: {'true' if r.get('optional') else 'false'}\n")
-                else:
-                    w.w(f"{L3}{e['name']}:\t<unknown>\n")
+                elif vf.get("resourceFieldRef"):
+                    ref = vf["resourceFieldRef"]
+                    value = container_resource_value(c, ref)
+                    if value == "0" and ref.get("resource") in ("limits.cpu", "limits.memory"):
+                        value = "node allocatable"
+                    w.w(f"{L3}{e['name']}:\t{value} ({ref.get('resource', '')})\n")
         mounts = sorted(c.get("volumeMounts") or [], key=lambda m: m.get("mountPath", ""))
         w.w(f"{L2}Mounts:" + ("\t<none>" if not mounts else "") + "\n")
         for m in mounts:
@@ -400,6 +457,12 @@ def describe_containers(w: Writer, label: str, containers: list, statuses: list 
             if m.get("subPath"):
                 flags.append(f'path="{m["subPath"]}"')
             w.w(f"{L3}{m.get('mountPath')} from {m.get('name')} ({','.join(flags)})\n")
+        devices = c.get("volumeDevices") or []
+        if devices:
+            # describe.go words the header with the mounts' "<none>", as here
+            w.w(f"{L2}Devices:" + ("\t<none>" if not mounts else "") + "\n")
+            for d in sorted(devices, key=lambda d: d.get("devicePath", "")):
+                w.w(f"{L3}{d.get('devicePath', '')} from {d.get('name', '')}\n")
 
 
 class NestedWriter(Writer):
@@ -597,6 +660,7 @@ def describe_pod_template(w: Writer, template: dict | None) -> None:
         describe_containers(w, "Init Containers", spec["initContainers"], None, "  ")
     describe_containers(w, "Containers", spec.get("containers") or [], None, "  ")
     describe_volumes(w, spec.get("volumes"), "  ")
+    topology_spread(w, spec.get("topologySpreadConstraints"), "  ")
     if spec.get("priorityClassName"):
         w.w(f"{L1}Priority Class Name:\t{spec['priorityClassName']}\n")
     labels_multiline(w, "  Node-Selectors", spec.get("nodeSelector"))
@@ -645,6 +709,11 @@ def describe_pod(cluster: Cluster, pod: Obj, now: float) -> str:
         w.w(f"Reason:\t{st['reason']}\n")
     if st.get("message"):
         w.w(f"Message:\t{st['message']}\n")
+    seccomp = (spec.get("securityContext") or {}).get("seccompProfile")
+    if seccomp is not None:
+        w.w(f"SeccompProfile:\t{seccomp.get('type', '')}\n")
+        if seccomp.get("type") == "Localhost":
+            w.w(f"LocalhostProfile:\t{seccomp.get('localhostProfile', '')}\n")
     w.w(f"IP:\t{st.get('podIP', '')}\n")
     ips = st.get("podIPs") or []
     if not ips:
@@ -657,9 +726,15 @@ def describe_pod(cluster: Cluster, pod: Obj, now: float) -> str:
         w.w(f"Controlled By:\t{controller_of(pod)}\n")
     if st.get("nominatedNodeName"):
         w.w(f"NominatedNodeName:\t{st['nominatedNodeName']}\n")
+    if spec.get("resources") is not None:
+        w.w("Resources:\n")
+        describe_resources(w, spec["resources"], L1)
     if spec.get("initContainers"):
         describe_containers(w, "Init Containers", spec["initContainers"], st.get("initContainerStatuses"), "", pod)
     describe_containers(w, "Containers", spec.get("containers") or [], st.get("containerStatuses"), "", pod)
+    if spec.get("ephemeralContainers"):
+        describe_containers(w, "Ephemeral Containers", spec["ephemeralContainers"],
+                            st.get("ephemeralContainerStatuses"), "", pod)
     if spec.get("readinessGates"):
         conds = {c.get("type"): c.get("status") for c in st.get("conditions") or []}
         w.w("Readiness Gates:\n  Type\tStatus\n")
@@ -673,6 +748,7 @@ def describe_pod(cluster: Cluster, pod: Obj, now: float) -> str:
     w.w(f"QoS Class:\t{st.get('qosClass', '')}\n")
     labels_multiline(w, "Node-Selectors", spec.get("nodeSelector"))
     tolerations_multiline(w, "Tolerations", spec.get("tolerations"))
+    topology_spread(w, spec.get("topologySpreadConstraints"), "")
     describe_events(w, pod_events(cluster, pod), now)
     return w.text()
 
