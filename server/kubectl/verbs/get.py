@@ -1,18 +1,25 @@
-"""``kubectl get``: choose the objects, then hand them to the printers.
+"""``kubectl get``: choose the objects, then hand them to the printer ``-o`` picked.
 
-Owns: the flags of ``get`` (``-o wide|yaml|json|name|jsonpath=…|custom-columns=…``, ``-l``, ``--field-selector``, ``-A``,
-``--show-labels``, ``--show-kind``, ``-L``, ``--no-headers``, ``--sort-by``,
-``--ignore-not-found``, ``-w``), the order and grouping kubectl prints multi-kind results in
-(``get all``, ``deploy,rs``: one table per kind, names as ``kind.group/name``, blocks separated
-by a blank line), and kubectl's "No resources found" / NotFound wording.
+Owns: the flags of ``get`` (``-o`` in every format of kubectl get's PrintFlags, ``--template``,
+``--allow-missing-template-keys``, ``-l``, ``--field-selector``, ``-A``, ``--show-labels``,
+``--show-kind``, ``-L``, ``--no-headers``, ``--sort-by``, ``--ignore-not-found``, ``--chunk-size``,
+``-w``/``--watch-only``/``--output-watch-events``) and ``GetOptions.Validate``'s checks; the two
+ways kubectl's get prints (``Run``): the human-readable tables (one per kind, names as
+``kind.group/name`` when kinds mix, blocks separated by a blank line, "No resources found" when
+nothing was written, ``--sort-by`` as its table sorter does it: a failure there prints nothing)
+and ``printGeneric`` for every other printer (one object when one was named, else a ``List``,
+sorted by ``SortObjects`` whose errors end the command; no "No resources found"); and kubectl's
+NotFound wording. Which printer a flag set means, and its errors, is ``output.get_printer``.
 
 ``-w`` / ``--watch``: the terminal is request/response and the sandbox's clock is driven by the
-web layer, so ``get -w`` answers the initial table (``--watch-only``: nothing) and stops there;
-running the clock from inside a command would make a read move time for everyone watching the
-canvas. ``watch_rows`` renders the rows a running watch would print for the store's watch
-events after a resourceVersion, so a streaming front end can follow it with the same widths.
+web layer, so ``get -w`` answers the initial objects (``--watch-only``: nothing), each printed
+on its own as a watch prints them, and stops there; running the clock from inside a command
+would make a read move time for everyone watching the canvas. ``watch_rows`` renders the rows a
+running watch would print for the store's watch events after a resourceVersion, so a streaming
+front end can follow it with the same widths.
 
-Hands off: resource words and selectors to ``resolve``; every cell and encoding to ``printers``.
+Hands off: resource words and selectors to ``resolve``; field selectors to ``sim.fields``; the
+printers to ``output`` (formats) and ``printers`` (tables, custom columns, sorting).
 """
 
 from __future__ import annotations
