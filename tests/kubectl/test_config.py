@@ -53,7 +53,9 @@ def test_view_and_reads_match_kubectl(tmp_path):
                        "config view -o wide", "config get-contexts", "config get-contexts -o name",
                        "config get-contexts --no-headers", "config get-contexts nope",
                        "config get-clusters", "config get-users", "config current-context",
-                       "config view --minify --context=nope"])
+                       "config view --minify --context=nope", "config view -o name", "config view -o jsonpath={bad",
+                       "config view -o jsonpath={.nope}", "config view -o jsonpath-as-json={.kind}",
+                       "config view -o jsonpath={.nope} --allow-missing-template-keys=false"])
 
 
 @needs_kubectl

@@ -22,11 +22,8 @@ import json
 from typing import Any
 
 from .. import kubeconfig as kc
-from .. import printers
+from .. import output, printers
 from ..parse import Flag, Invocation, KubectlError, command, help_text
-
-VIEW_FORMATS = ("go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,"
-                "templatefile,yaml")
 
 
 def _load(inv: Invocation) -> dict[str, Any]:
@@ -101,24 +98,20 @@ def _go_json(obj: Any) -> str:
                                Flag("output", "o", "str", "yaml"), Flag("template", kind="str"),
                                Flag("allow-missing-template-keys", default=True), Flag("show-managed-fields")])
 def view(inv: Invocation) -> str:
-    fmt = inv.flags.get("output") or "yaml"
-    kind, _, arg = fmt.partition("=")
-    if kind not in VIEW_FORMATS.split(","):
-        raise KubectlError(f'error: unable to match a printer suitable for the output format "{fmt}", '
-                           f"allowed formats are: {VIEW_FORMATS}")
+    printer = output.write_printer(inv)  # kubectl's PrintFlags (default yaml): its formats and errors
     config = _load(inv)
     if inv.flags.get("minify"):
         config = minified(config, inv.flags.get("context"))
     if not inv.flags.get("raw") and not inv.flags.get("flatten"):
         config = redacted(config)
-    if kind == "yaml":
+    if printer == "yaml":
         return kc.dump(config)
     v1 = kc.to_v1(config)
-    if kind == "json":
+    if printer == "json":
         return _go_json(v1)
-    if kind == "jsonpath":
-        return printers.jsonpath(arg, v1)
-    raise KubectlError(f"error: kubeplay does not simulate `kubectl config view -o {kind}` yet")
+    if printer in ("", "name"):
+        return output.name_line("config", "", "", short=True)  # a Config has no name
+    return printer.print_obj(v1)
 
 
 # -- the read-only commands ---------------------------------------------------------------------------
