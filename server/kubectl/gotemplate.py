@@ -63,6 +63,10 @@ class Int(int):
     from data is ``int64``."""
 
 
+class Byte(Int):
+    """Go's ``uint8``: a byte of a string (``index "abc" 0``)."""
+
+
 class _Missing:
     """Go's invalid ``reflect.Value``: a missing map key, an untyped nil."""
 
@@ -110,6 +114,8 @@ def _type_name(v: Any) -> str:
         return "<nil>"
     if isinstance(v, bool):
         return "bool"
+    if isinstance(v, Byte):
+        return "uint8"
     if isinstance(v, Int):
         return "int"
     if isinstance(v, int):
@@ -1735,7 +1741,7 @@ def _index(item: Any, *indexes: Any) -> Any:
             if x == len(item):
                 raise FuncError(f"index out of range: {x}")
             if isinstance(item, str):
-                item = Int(item.encode()[x])  # a byte: Go's uint8, printed as its number
+                item = Byte(item.encode()[x])
             else:
                 item = _Iface(item[x])
         elif isinstance(item, dict):

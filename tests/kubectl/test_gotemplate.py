@@ -333,6 +333,35 @@ CASES += [
     "{{range $v := .spec.l}}{{$v.x}}{{end}}",
 ]
 
+# scoping, pipelines into functions, Go's types as %T names them, template/block order
+CASES += [
+    "{{if $x := .spec.replicas}}{{$x}}{{end}}{{if $y := 0}}a{{else}}{{$y}}{{end}}",
+    "{{range $i, $v := .spec.l}}{{$i = 5}}{{$i}}{{end}}",
+    '{{true | and 1}} {{0 | or ""}} {{.spec.t | not}}',
+    '{{"%d-%s" | printf}}',
+    "{{.spec.l | index 1}}",
+    "{{ 3 | len }}",
+    "{{(index .spec.l 0).x}}",
+    "{{ .spec.m.a 1 }}",
+    "{{ .spec.m | .a }}",
+    "line one\nline two {{ .spec.nul.x }}",
+    "a\n  b {{ if .x }}\n {{ .spec.l.q }}{{ end }}",
+    '{{ printf "%v" .spec.nope | printf "%q" }}',
+    '{{ index .spec.m "a" | printf "%T" }}',
+    '{{ range .spec.l }}{{ printf "%T " . }}{{ end }}',
+    '{{ range $k, $v := .spec.m }}{{ printf "%T %T " $k $v }}{{ end }}',
+    '{{ printf "%T" (len .spec.l) }} {{ printf "%T" (slice .spec.l 1) }} {{ printf "%T" (index .spec.s 0) }} {{ index .spec.s 0 }}',
+    '{{ printf "%T %T %T" (eq 1 1) (html "a") (print 1) }}',
+    "{{ $x := 1 }}{{ with $x := 2 }}{{ $x }}{{ end }}{{ $x }}",
+    "{{ $x := 1 }}{{ range .spec.l }}{{ $x = . }}{{ end }}{{ $x }}",
+    '{{ template "x" 1 }}{{ define "x" }}{{ . }}{{ template "y" . }}{{ end }}{{ define "y" }}y{{ .x }}{{ end }}',
+    '{{ define "x" }}a{{ end }}{{ block "x" . }}b{{ end }}',
+    "{{ print 1.0 2.5e10 -1e-9 }}",
+    '{{ printf "%08.3e|%x|%X" 1234.5 1.0 -0.5 }}',
+    '{{ printf "%.2x" 3.14159 }}',
+    '{{ printf "%5.1q|%-4c|" "abc" 0x263A }}',
+]
+
 # with --allow-missing-template-keys=false (missingkey=error)
 STRICT_CASES = [
     "{{.nope}}",
