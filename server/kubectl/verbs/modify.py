@@ -610,7 +610,12 @@ def finish_edit(cluster: Any, request: EditRequest, edited_text: str) -> Result:
         where = f"line {mark.line + 1}: " if mark is not None else ""
         detail = f"error converting YAML to JSON: yaml: {where}{getattr(e, 'problem', None) or e}"
         return reopen([(f"The edited file had a syntax error: {detail}", [])], "")
-    edited = data.get("items") or [] if data.get("kind") == "List" else [data]
+    edited = (data.get("items") or []) if data.get("kind") == "List" else [data]
+    bad = next((_decode_error(o) for o in (edited if isinstance(edited, list) else [edited]) if _decode_error(o)), None)
+    if not isinstance(edited, list) or bad:
+        # what the builder's decoding of the edited file refuses is a syntax error for kubectl
+        why = bad or "json: cannot unmarshal into Go struct field UnstructuredList.items of type []interface {}"
+        return reopen([(f"The edited file had a syntax error: {why}", [])], "")
     by_uid = {(o.get("metadata") or {}).get("uid"): o for o in request.originals}
     inv = Invocation(cluster, "edit", [], {"namespace": request.namespace, "_given": set()})
     out: list[str] = []
@@ -651,6 +656,17 @@ def finish_edit(cluster: Any, request: EditRequest, edited_text: str) -> Result:
         return reopen(reasons, out_text(out))
     cluster.workspace.pop(request.file.lstrip("/"), None)  # saved: kubectl removes the temp file
     return Result(out_text(out), 0)
+
+
+def _decode_error(obj: Any) -> str:
+    """Why an edited document is not an object kubectl can decode ("" when it is)."""
+    if not isinstance(obj, dict):
+        return "error unmarshaling JSON: json: cannot unmarshal into an object"
+    if obj.get("metadata") is not None and not isinstance(obj.get("metadata"), dict):
+        return ".metadata accessor error: contains non-object value, expected map[string]interface {}"
+    if not obj.get("kind"):
+        return "Object 'Kind' is missing in the edited object"
+    return ""
 
 
 def out_text(out: list[str]) -> str:
