@@ -40,7 +40,8 @@ SERVED = {
     "v1": [("namespaces", "Namespace", False), ("pods", "Pod", True), ("services", "Service", True),
            ("events", "Event", True), ("persistentvolumes", "PersistentVolume", False),
            ("persistentvolumeclaims", "PersistentVolumeClaim", True), ("resourcequotas", "ResourceQuota", True),
-           ("limitranges", "LimitRange", True)],
+           ("limitranges", "LimitRange", True), ("secrets", "Secret", True),
+           ("serviceaccounts", "ServiceAccount", True), ("configmaps", "ConfigMap", True)],
     "discovery.k8s.io/v1": [("endpointslices", "EndpointSlice", True)],
     "storage.k8s.io/v1": [("storageclasses", "StorageClass", False)],
     "networking.k8s.io/v1": [("ingresses", "Ingress", True), ("ingressclasses", "IngressClass", False),
@@ -295,8 +296,9 @@ def test_storage_classes(cluster, real):
 
 def _web_service(cluster: Cluster) -> None:
     make(cluster, {"kind": "Service", "metadata": {"name": "web", "namespace": "default"},
-                   "spec": {"ports": [{"name": "http", "port": 80, "targetPort": 8080}, {"name": "admin", "port": 9000}],
-                            "selector": {"app": "web"}}})
+                   "spec": {"type": "ClusterIP", "sessionAffinity": "None", "selector": {"app": "web"},
+                            "ports": [{"name": "http", "port": 80, "targetPort": 8080, "protocol": "TCP"},
+                                      {"name": "admin", "port": 9000, "targetPort": 9000, "protocol": "TCP"}]}})
     make(cluster, {"kind": "EndpointSlice", "metadata": {"name": "web-abcde", "namespace": "default",
                                                          "labels": {"kubernetes.io/service-name": "web"}},
                    "addressType": "IPv4",
@@ -634,3 +636,41 @@ def test_pod_containers_in_detail(cluster, real):
     out = same(real, cluster, pod)
     assert "\n CPU_LIMIT: 1500 (limits.cpu)\n" in squeeze(out)
     assert "\n MEM_LIMIT: node allocatable (limits.memory)\n" in squeeze(out)
+
+
+def test_services_of_every_type(cluster, real):
+    _web_service(cluster)
+    lb = make(cluster, {"kind": "Service", "metadata": {"name": "edge", "namespace": "default"},
+                        "spec": {"type": "LoadBalancer", "selector": {"app": "web"}, "clusterIP": "10.96.0.20",
+                                 "clusterIPs": ["10.96.0.20"], "ipFamilies": ["IPv4"], "ipFamilyPolicy": "SingleStack",
+                                 "ports": [{"port": 443, "targetPort": "https", "nodePort": 31443, "protocol": "TCP"}],
+                                 "loadBalancerIP": "192.168.56.240", "externalIPs": ["1.2.3.4", "5.6.7.8"],
+                                 "externalTrafficPolicy": "Local", "healthCheckNodePort": 32000,
+                                 "internalTrafficPolicy": "Cluster", "sessionAffinity": "ClientIP",
+                                 "loadBalancerSourceRanges": ["10.0.0.0/8", "192.168.0.0/16"]},
+                        "status": {"loadBalancer": {"ingress": [{"ip": "192.168.56.240", "ipMode": "VIP"},
+                                                                {"hostname": "lb.example"}]}}})
+    same(real, cluster, lb)
+    ext = make(cluster, {"kind": "Service", "metadata": {"name": "db", "namespace": "default"},
+                         "spec": {"type": "ExternalName", "externalName": "db.example.com", "sessionAffinity": "None"}})
+    same(real, cluster, ext)
+    same(real, cluster, cluster.store.get("Service", "default", "web"))
+
+
+def test_secrets_configmaps_and_service_accounts(cluster, real):
+    sa = make(cluster, {"kind": "ServiceAccount", "metadata": {"name": "robot", "namespace": "default"},
+                        "secrets": [{"name": "robot-token"}, {"name": "gone"}],
+                        "imagePullSecrets": [{"name": "regcred"}, {"name": "missing-pull"}]})
+    make(cluster, {"kind": "Secret", "metadata": {"name": "regcred", "namespace": "default"},
+                   "type": "kubernetes.io/dockerconfigjson", "data": {".dockerconfigjson": "e30="}})
+    token = make(cluster, {"kind": "Secret", "metadata": {
+        "name": "robot-token", "namespace": "default",
+        "annotations": {"kubernetes.io/service-account.name": "robot",
+                        "kubernetes.io/service-account.uid": sa["metadata"]["uid"]}},
+        "type": "kubernetes.io/service-account-token", "data": {"token": "ZXlKaGJHY2lPaUpTVXpJMU5pSjkuYWJj"}})
+    same(real, cluster, sa)
+    same(real, cluster, token, order_free=True)
+    cm = make(cluster, {"kind": "ConfigMap", "metadata": {"name": "conf", "namespace": "default"},
+                        "data": {"game.properties": "lives=3\nenemies=aliens\n"},
+                        "binaryData": {"logo.png": "iVBORw0KGgo="}})
+    same(real, cluster, cm)

@@ -852,12 +852,15 @@ def describe_service(cluster: Cluster, svc: Obj, now: float) -> str:
     if spec.get("externalIPs"):
         w.w(f"External IPs:\t{','.join(spec['externalIPs'])}\n")
     if spec.get("loadBalancerIP"):
-        w.w(f"IP:\t{spec['loadBalancerIP']}\n")
+        w.w(f"Desired LoadBalancer IP:\t{spec['loadBalancerIP']}\n")
     if spec.get("externalName"):
         w.w(f"External Name:\t{spec['externalName']}\n")
     ingress = ((svc.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
     if ingress:
-        w.w(f"LoadBalancer Ingress:\t{', '.join(i.get('ip') or i.get('hostname') or '' for i in ingress)}\n")
+        # buildIngressString: the IP with its mode, else the hostname
+        w.w("LoadBalancer Ingress:\t" + ", ".join(
+            (i["ip"] + (f" ({i['ipMode']})" if i.get("ipMode") is not None else "")) if i.get("ip")
+            else i.get("hostname") or "" for i in ingress) + "\n")
     slices = resolve.list_objects(cluster, resolve.resource_type("endpointslices"), meta.get("namespace", ""),
                                   f"kubernetes.io/service-name={meta['name']}")
     for p in spec.get("ports") or []:
@@ -873,6 +876,10 @@ def describe_service(cluster: Cluster, svc: Obj, now: float) -> str:
         w.w(f"External Traffic Policy:\t{spec['externalTrafficPolicy']}\n")
     if spec.get("internalTrafficPolicy"):
         w.w(f"Internal Traffic Policy:\t{spec['internalTrafficPolicy']}\n")
+    if spec.get("healthCheckNodePort"):
+        w.w(f"HealthCheck NodePort:\t{spec['healthCheckNodePort']}\n")
+    if spec.get("loadBalancerSourceRanges"):
+        w.w(f"LoadBalancer Source Ranges:\t{','.join(spec['loadBalancerSourceRanges'])}\n")
     describe_events(w, events_for(cluster, svc), now)
     return w.text()
 
