@@ -213,7 +213,7 @@ def _split_format(fmt: str, template_arg: str, words: tuple[str, ...]) -> tuple[
     return fmt, ""
 
 
-def _template_printer(inv: Invocation, fmt: str, template_arg: str, allow_missing: bool) -> OutputFormat:
+def _template_printer(cluster: Any, fmt: str, template_arg: str, allow_missing: bool) -> OutputFormat:
     """``KubeTemplatePrintFlags.ToPrinter``: jsonpath first, then go-template."""
     if not template_arg and not fmt:
         raise _NoCompatible()
@@ -222,7 +222,7 @@ def _template_printer(inv: Invocation, fmt: str, template_arg: str, allow_missin
         if not value:
             raise KubectlError("error: template format specified but no template given")
         if word == "jsonpath-file":
-            text = _read_file(inv.cluster, value)
+            text = _read_file(cluster, value)
             if text is None:
                 raise KubectlError(f"error: error reading --template {value}, open {value}: no such file or directory")
             value, word = text, "jsonpath"
@@ -233,7 +233,7 @@ def _template_printer(inv: Invocation, fmt: str, template_arg: str, allow_missin
     if not value:
         raise KubectlError("error: template format specified but no template given")
     if word in ("templatefile", "go-template-file"):
-        text = _read_file(inv.cluster, value)
+        text = _read_file(cluster, value)
         if text is None:
             raise KubectlError(f"error: error reading --template {value}, open {value}: no such file or directory")
         value = text
@@ -243,7 +243,7 @@ def _template_printer(inv: Invocation, fmt: str, template_arg: str, allow_missin
     return OutputFormat("go-template", value, allow_missing_keys=allow_missing)
 
 
-def _columns_printer(inv: Invocation, fmt: str, template_arg: str, no_headers: bool) -> OutputFormat:
+def _columns_printer(cluster: Any, fmt: str, template_arg: str, no_headers: bool) -> OutputFormat:
     """``CustomColumnsPrintFlags.ToPrinter``."""
     if not fmt:
         raise _NoCompatible()
@@ -253,7 +253,7 @@ def _columns_printer(inv: Invocation, fmt: str, template_arg: str, no_headers: b
     if not value:
         raise KubectlError("error: custom-columns format specified but no custom columns given")
     if word == "custom-columns-file":
-        text = _read_file(inv.cluster, value)
+        text = _read_file(cluster, value)
         if text is None:
             raise KubectlError(f"error: error reading template {value}, open {value}: no such file or directory\n")
         return OutputFormat("custom-columns", columns=_columns(printers.custom_columns_template, text))
@@ -279,15 +279,23 @@ def write_printer(inv: Invocation) -> OutputFormat:
     """``genericclioptions.PrintFlags.ToPrinter`` for a write verb (``-o`` json, yaml, name, the
     jsonpath and go-template formats; ``""`` for the name line)."""
     fmt, template_arg, allow_missing = _flags(inv)
+    return printer_for(fmt, inv.cluster, template=template_arg, output_given=inv.flag_given("output"),
+                       allow_missing_keys=allow_missing, show_managed_fields=bool(inv.flags.get("show-managed-fields")))
+
+
+def printer_for(fmt: str, cluster: Any = None, *, template: str = "", output_given: bool = True,
+                allow_missing_keys: bool = True, show_managed_fields: bool = False) -> OutputFormat:
+    """The write verbs' printer for an ``-o`` value (and ``--template``); ``*-file`` formats read
+    ``cluster.workspace``. Raises ``KubectlError`` in kubectl's words."""
     word = fmt
-    if template_arg and not inv.flag_given("output"):
+    if template and not output_given:
         word = "go-template"
     if word.lower() in JSON_YAML:
-        return OutputFormat(word.lower(), show_managed_fields=bool(inv.flags.get("show-managed-fields")))
+        return OutputFormat(word.lower(), show_managed_fields=show_managed_fields)
     if word.lower() in ("", "name"):
         return OutputFormat(word.lower())
     try:
-        return _template_printer(inv, word, template_arg, allow_missing)
+        return _template_printer(cluster, word, template, allow_missing_keys)
     except _NoCompatible:
         raise no_printer_error(fmt, WRITE_FORMATS) from None
 
@@ -299,7 +307,7 @@ def get_printer(inv: Invocation) -> OutputFormat:
     if template_arg and not fmt:
         fmt = "go-template"
     try:
-        return _template_printer(inv, fmt, template_arg, allow_missing)
+        return _template_printer(inv.cluster, fmt, template_arg, allow_missing)
     except _NoCompatible:
         pass
     if fmt.lower() in JSON_YAML:
@@ -307,7 +315,7 @@ def get_printer(inv: Invocation) -> OutputFormat:
     if fmt in ("", "wide"):
         return OutputFormat(fmt, no_headers=no_headers)
     try:
-        return _columns_printer(inv, fmt, template_arg, no_headers)
+        return _columns_printer(inv.cluster, fmt, template_arg, no_headers)
     except _NoCompatible:
         pass
     if fmt.lower() == "name":

@@ -67,8 +67,8 @@ def printed(resource: Resource, name: str, operation: str, fmt: str = "", obj: O
     """One line of kubectl's name printer (``deployment.apps/web created``), or the object as the
     chosen printer prints it (``-o yaml|json|jsonpath=…|go-template=…``), or just ``kind/name``
     for ``-o name``."""
-    printer = fmt if isinstance(fmt, output.OutputFormat) else output.OutputFormat(fmt if fmt in (
-        "", "name", "json", "yaml") else "")
+    # a verb that passes its raw -o value gets the same printer (and errors) check_output gives
+    printer = fmt if isinstance(fmt, output.OutputFormat) else output.printer_for(fmt or "")
     if printer.is_object and obj is not None:
         return printer.print_obj(obj)
     return output.name_line(resource.qualified, name, operation + DRY_RUN_SUFFIX.get(dry_run, ""),
