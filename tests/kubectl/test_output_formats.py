@@ -129,6 +129,10 @@ def test_every_write_verb_takes_jsonpath():
     assert (out.output, out.exit_code) == ("busybox\n", 0)
     assert run(cluster, "kubectl create namespace lab --dry-run=client -o JSON").output == \
         run(cluster, "kubectl create namespace lab --dry-run=client -o json").output
+    out = run(cluster, "kubectl label deployment web tier=front -o jsonpath={.metadata.labels.tier}")
+    assert (out.output, out.exit_code) == ("front\n", 0)
+    out = run(cluster, "kubectl scale deployment web --replicas=2 -o jsonpath={.spec.replicas}")
+    assert (out.output, out.exit_code) == ("2\n", 0)
     out = run(cluster, "kubectl expose deployment web --port=80 -o jsonpath={.spec.ports[0].port}")
     assert (out.output, out.exit_code) == ("80\n", 0)
 
