@@ -238,6 +238,11 @@ def split_env_args(args: list[str]) -> tuple[list[str], list[str]]:
     return resources, env
 
 
+def _env_var(name: str, value: str) -> Obj:
+    """An EnvVar as its typed encoding has it (``value`` is omitempty)."""
+    return {"name": name, "value": value} if value else {"name": name}
+
+
 def parse_env(specs: list[str], stdin: str) -> tuple[list[Obj], list[str]]:
     """``ParseEnv``: the variables to set (in order) and the names to remove."""
     env: list[Obj] = []
@@ -249,13 +254,13 @@ def parse_env(specs: list[str], stdin: str) -> tuple[list[Obj], list[str]]:
                 line = line.split("#", 1)[0]
                 if "=" in line:
                     name, _, value = line.partition("=")
-                    env.append({"name": name, "value": value})
+                    env.append(_env_var(name, value))
         elif "=" in spec:
             name, _, value = spec.partition("=")
             if not _ENV_NAME.fullmatch(name):
                 raise KubectlError(f'error: "{name}" is not a valid key name: {ENV_NAME_ERROR}')
             seen.add(name)
-            env.append({"name": name, "value": value})
+            env.append(_env_var(name, value))
         elif spec.endswith("-"):
             remove.append(spec[:-1])
         else:
@@ -450,8 +455,9 @@ def set_env(inv: Invocation) -> Result:
             continue
         containers = select_containers(spec, pattern)
         if not containers:
-            warnings.append(f'Warning: {t.obj.get("kind", "")}/{t.name} does not have any containers matching '
-                            f'"{pattern}"\n')
+            warning = (f'Warning: {t.obj.get("kind", "")}/{t.name} does not have any containers matching '
+                       f'"{pattern}"\n')
+            (listing if f.get("list") else warnings).append(warning)
             continue
         failed = False
         for c in containers:
@@ -470,9 +476,8 @@ def set_env(inv: Invocation) -> Result:
             else:
                 c.pop("env", None)
             if f.get("list"):
-                text, problems = _list_env(inv, t, c, bool(f.get("resolve")))
-                listing.append(text)
-                warnings.append(problems)
+                # the listing goes to stdout, its resolution errors to stderr as each container is done
+                listing.extend(_list_env(inv, t, c, bool(f.get("resolve"))))
         if not failed and t.obj != before:
             changed.append(t)
     if f.get("list"):
