@@ -745,6 +745,8 @@ def go_tabwriter(text: str, minwidth: int = 0, padding: int = 2) -> str:
 from . import jsonpath as _jp  # noqa: E402
 
 JSONPathError = _jp.JSONPathError
+#: ``RelaxedJSONPathExpression`` (``a.b`` / ``.a.b`` / ``{a.b}`` mean ``{.a.b}``)
+relaxed = _jp.relaxed
 
 
 def jsonpath_values(obj: Any, path: str) -> list[Any]:

@@ -79,7 +79,7 @@ def _sort_list(objs: list[Obj], sort_by: str) -> list[Obj]:
     if not objs:
         return objs
     try:
-        field = printers._jp.relaxed(sort_by)
+        field = printers.relaxed(sort_by)
     except printers.JSONPathError as e:
         raise KubectlError(f"error: {e}") from e
     try:
@@ -113,7 +113,7 @@ def _check_sort_tables(groups: list[tuple[resolve.Target, list[Obj]]], sort_by: 
     table = {"apiVersion": "meta.k8s.io/v1", "kind": "Table", "metadata": {"resourceVersion": ""},
              "columnDefinitions": [], "rows": []}
     try:
-        printers._jp.relaxed(sort_by)
+        printers.relaxed(sort_by)
         printers.sort_objects([table] * responses, field)
     except printers.JSONPathError as e:
         raise _sort_error(e, field, "*unstructured.Unstructured") from e
