@@ -37,12 +37,13 @@ from tests.realkubectl import KUBECTL
 
 #: group/version → the resources MiniAPI serves there: (plural, kind, namespaced)
 SERVED = {
-    "v1": [("namespaces", "Namespace", False), ("pods", "Pod", True), ("services", "Service", True),
+    "v1": [("namespaces", "Namespace", False), ("nodes", "Node", False), ("pods", "Pod", True), ("services", "Service", True),
            ("events", "Event", True), ("persistentvolumes", "PersistentVolume", False),
            ("persistentvolumeclaims", "PersistentVolumeClaim", True), ("resourcequotas", "ResourceQuota", True),
            ("limitranges", "LimitRange", True), ("secrets", "Secret", True),
            ("serviceaccounts", "ServiceAccount", True), ("configmaps", "ConfigMap", True)],
     "discovery.k8s.io/v1": [("endpointslices", "EndpointSlice", True)],
+    "coordination.k8s.io/v1": [("leases", "Lease", True)],
     "storage.k8s.io/v1": [("storageclasses", "StorageClass", False)],
     "networking.k8s.io/v1": [("ingresses", "Ingress", True), ("ingressclasses", "IngressClass", False),
                              ("networkpolicies", "NetworkPolicy", True)],
@@ -64,12 +65,14 @@ def _api_version(kind: str) -> str:
 
 
 def _field_match(obj: dict, selector: str) -> bool:
+    """``a.b=x`` and ``a.b!=x`` terms, all of them."""
     for term in filter(None, selector.split(",")):
-        path, _, want = term.partition("=")
+        negate = "!=" in term
+        path, _, want = term.partition("!=" if negate else "=")
         value: object = obj
         for part in path.split("."):
             value = value.get(part) if isinstance(value, dict) else None
-        if (value or "") != want:
+        if ((value or "") == want) == negate:
             return False
     return True
 
@@ -143,7 +146,9 @@ class MiniAPI:
         if len(rest) == 2:
             obj = self.cluster.store.get(kind, namespace, rest[1])
             if obj is None:
-                return 404, self._status(404, "NotFound", f'{rest[0]} "{rest[1]}" not found')
+                group = gv.rpartition("/")[0]
+                resource = f"{rest[0]}.{group}" if group else rest[0]  # the apiserver's qualified resource
+                return 404, self._status(404, "NotFound", f'{resource} "{rest[1]}" not found')
             return 200, obj
         items = [o for o in self.cluster.store.list(kind, namespace or None)
                  if _label_match(o, query.get("labelSelector", "")) and _field_match(o, query.get("fieldSelector", ""))]
@@ -674,3 +679,53 @@ def test_secrets_configmaps_and_service_accounts(cluster, real):
                         "data": {"game.properties": "lives=3\nenemies=aliens\n"},
                         "binaryData": {"logo.png": "iVBORw0KGgo="}})
     same(real, cluster, cm)
+
+
+def test_nodes_with_their_pods_resources(cluster, real):
+    """The Non-terminated Pods table and the allocated totals (sums keep their first term's
+    format; sidecars and overhead counted as resourcehelper counts them), hugepages and extended
+    resources; a node without a lease."""
+    status = {"capacity": {"cpu": "2", "memory": "4026532Ki", "pods": "110", "ephemeral-storage": "20Gi",
+                           "hugepages-2Mi": "0", "example.com/gpu": "1"},
+              "allocatable": {"cpu": "1900m", "memory": "3924132Ki", "pods": "110", "ephemeral-storage": "18Gi",
+                              "hugepages-2Mi": "0", "example.com/gpu": "1"},
+              "conditions": [{"type": "Ready", "status": "True", "reason": "KubeletReady",
+                              "message": "kubelet is posting ready status",
+                              "lastHeartbeatTime": "2025-03-03T13:00:00Z", "lastTransitionTime": "2025-03-03T12:00:00Z"}],
+              "addresses": [{"type": "InternalIP", "address": "192.168.56.11"}, {"type": "Hostname", "address": "node1"}],
+              "nodeInfo": {"machineID": "m", "systemUUID": "u", "bootID": "b", "kernelVersion": "6.1",
+                           "osImage": "Ubuntu", "operatingSystem": "linux", "architecture": "amd64",
+                           "containerRuntimeVersion": "containerd://1.7", "kubeletVersion": "v1.32.0",
+                           "kubeProxyVersion": "v1.32.0"}}
+    node = make(cluster, {"kind": "Node", "metadata": {"name": "node1", "labels": {
+        "kubernetes.io/hostname": "node1", "node-role.kubernetes.io/worker": ""}},
+        "spec": {"podCIDR": "10.244.1.0/24", "podCIDRs": ["10.244.1.0/24"],
+                 "taints": [{"key": "b", "effect": "NoSchedule"}, {"key": "a", "value": "x", "effect": "NoSchedule"},
+                            {"key": "z", "effect": "NoExecute"}]},
+        "status": status})
+    make(cluster, {"kind": "Lease", "metadata": {"name": "node1", "namespace": "kube-node-lease"},
+                   "spec": {"holderIdentity": "node1", "leaseDurationSeconds": 40,
+                            "renewTime": "2025-03-03T13:00:05.000000Z"}})
+
+    def pod(name: str, **spec: object) -> None:
+        make(cluster, {"kind": "Pod", "metadata": {"name": name, "namespace": "default"},
+                       "spec": {"nodeName": "node1", **spec}, "status": {"phase": "Running"}})
+
+    pod("web", containers=[{"name": "a", "image": "x", "resources": {"requests": {"cpu": "100m", "memory": "100M"},
+                                                                      "limits": {"cpu": "1", "memory": "200M"}}},
+                           {"name": "b", "image": "x", "resources": {"requests": {"cpu": "0.25", "memory": "64Mi"}}}])
+    pod("sidecar", initContainers=[{"name": "init", "image": "x", "resources": {"requests": {"cpu": "2"}}},
+                                   {"name": "proxy", "image": "x", "restartPolicy": "Always",
+                                    "resources": {"requests": {"cpu": "50m", "memory": "32Mi"}}}],
+        containers=[{"name": "app", "image": "x", "resources": {"requests": {"cpu": "300m", "memory": "1Gi"},
+                                                               "limits": {"memory": "2Gi", "example.com/gpu": "1"}}}],
+        overhead={"cpu": "10m", "memory": "10Mi"})
+    pod("best-effort", containers=[{"name": "c", "image": "x"}])
+    make(cluster, {"kind": "Pod", "metadata": {"name": "done", "namespace": "default"},
+                   "spec": {"nodeName": "node1", "containers": [{"name": "c", "image": "x"}]},
+                   "status": {"phase": "Succeeded"}})
+    cluster.advance(LAG)
+    out = same(real, cluster, node)
+    assert "\nNon-terminated Pods: (3 in total)\n" in squeeze(out)
+    lonely = make(cluster, {"kind": "Node", "metadata": {"name": "node9"}, "spec": {}, "status": status})
+    same(real, cluster, lonely)

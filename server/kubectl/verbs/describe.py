@@ -797,8 +797,9 @@ def describe_deployment(cluster: Cluster, d: Obj, now: float) -> str:
     new_rs = next((r for r in owned if _template_equal((r.get("spec") or {}).get("template") or {},
                                                        spec.get("template") or {})), None)
     old = [r for r in owned if r is not new_rs]  # scaled-down ones too: "(0/0 replicas created)"
-    w.w(f"OldReplicaSets:\t{_replica_sets_text(old)}\n")
-    w.w(f"NewReplicaSet:\t{_replica_sets_text([new_rs] if new_rs else [])}\n")
+    if old or new_rs is not None:
+        w.w(f"OldReplicaSets:\t{_replica_sets_text(old)}\n")
+        w.w(f"NewReplicaSet:\t{_replica_sets_text([new_rs] if new_rs else [])}\n")
     describe_events(w, events_for(cluster, d), now)
     return w.text()
 
@@ -916,49 +917,117 @@ def format_endpoint_slices(slices: list[Obj], port_name: str | None) -> str:
     return f"{text} + {count - 3} more..." if more else text
 
 
-def _quantity(value: Any) -> float:
-    """A resource quantity as a number (cores for cpu, bytes for memory)."""
-    text = str(value)
-    suffixes = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "m": 1e-3, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12}
-    for s in ("Ki", "Mi", "Gi", "Ti", "m", "k", "M", "G", "T"):
-        if text.endswith(s):
-            return float(text[: -len(s)]) * suffixes[s]
-    try:
-        return float(text)
-    except ValueError:
-        return 0.0
+Quantity = tuple[Decimal, str]  # a value and its format, as resource.Quantity keeps them
+ZERO: Quantity = (Decimal(0), "decimal")
 
 
-def _cpu_text(cores: float) -> str:
-    milli = round(cores * 1000)
-    if milli == 0:
-        return "0"
-    return str(milli // 1000) if milli % 1000 == 0 else f"{milli}m"
+def _q(value: Any) -> Quantity:
+    return parse_quantity(value) or ZERO
 
 
-def _mem_text(n: float) -> str:
-    b = int(round(n))
-    if b == 0:
-        return "0"
-    for s, f in (("Gi", 2**30), ("Mi", 2**20), ("Ki", 2**10)):
-        if b % f == 0:
-            return f"{b // f}{s}"
-    return str(b)
+def _add(into: dict[str, Quantity], more: dict[str, Quantity]) -> None:
+    """resourcehelper's ``addResourceList``: a sum keeps the format of its first term."""
+    for name, (value, fmt) in more.items():
+        into[name] = (into[name][0] + value, into[name][1]) if name in into else (value, fmt)
 
 
-def _pod_requests(pod: Obj) -> dict[str, dict[str, float]]:
-    out: dict[str, dict[str, float]] = {"requests": {}, "limits": {}}
+def _max(into: dict[str, Quantity], more: dict[str, Quantity]) -> None:
+    for name, q in more.items():
+        if name not in into or q[0] > into[name][0]:
+            into[name] = q
+
+
+def pod_requests_and_limits(pod: Obj) -> tuple[dict[str, Quantity], dict[str, Quantity]]:
+    """kubectl's ``resourcehelper.PodRequestsAndLimits``: the containers' sum, restartable init
+    containers (sidecars) added and carried into the later init containers, the largest init
+    container if larger, plus the pod's overhead (on limits only where a limit is set)."""
     spec = pod.get("spec") or {}
+    out = []
     for kind in ("requests", "limits"):
-        total: dict[str, float] = {}
+        total: dict[str, Quantity] = {}
         for c in spec.get("containers") or []:
-            for r, v in ((c.get("resources") or {}).get(kind) or {}).items():
-                total[r] = total.get(r, 0.0) + _quantity(v)
+            _add(total, {r: _q(v) for r, v in ((c.get("resources") or {}).get(kind) or {}).items()})
+        sidecars: dict[str, Quantity] = {}
+        inits: dict[str, Quantity] = {}
         for c in spec.get("initContainers") or []:
-            for r, v in ((c.get("resources") or {}).get(kind) or {}).items():
-                total[r] = max(total.get(r, 0.0), _quantity(v))
-        out[kind] = total
-    return out
+            own = {r: _q(v) for r, v in ((c.get("resources") or {}).get(kind) or {}).items()}
+            if c.get("restartPolicy") == "Always":
+                _add(total, own)
+                _add(sidecars, own)
+                _max(inits, sidecars)
+            else:
+                tmp: dict[str, Quantity] = {}
+                _add(tmp, own)
+                _add(tmp, sidecars)
+                _max(inits, tmp)
+        _max(total, inits)
+        overhead = {r: _q(v) for r, v in (spec.get("overhead") or {}).items()}
+        if kind == "requests":
+            _add(total, overhead)
+        else:
+            for r, q in overhead.items():
+                if r in total and total[r][0] != 0:
+                    total[r] = (total[r][0] + q[0], total[r][1])
+        out.append(total)
+    return out[0], out[1]
+
+
+def _qtext(q: Quantity | None) -> str:
+    return format_quantity(*q) if q is not None else "0"
+
+
+def _milli(q: Quantity | None) -> Decimal:
+    return (q[0] * 1000).to_integral_value(ROUND_CEILING) if q is not None else Decimal(0)
+
+
+def _whole(q: Quantity | None) -> Decimal:
+    return q[0].to_integral_value(ROUND_CEILING) if q is not None else Decimal(0)
+
+
+def _percent(part: Decimal, total: Decimal) -> int:
+    """``int64(float64(part) / float64(total) * 100)`` (zero for a zero total)."""
+    return int(float(part) / float(total) * 100) if total else 0
+
+
+STANDARD_RESOURCES = frozenset({"cpu", "memory", "ephemeral-storage", "pods"})
+
+
+def describe_node_resource(w: Writer, node: Obj, pods: list[Obj], now: float) -> None:
+    """describe.go's ``describeNodeResource``: each non-terminated pod's requests and limits as
+    parts of the node's allocatable, then their totals, hugepages and extended resources."""
+    st = node.get("status") or {}
+    alloc = {r: _q(v) for r, v in (st.get("allocatable") or st.get("capacity") or {}).items()}
+    cpu, mem = _milli(alloc.get("cpu")), _whole(alloc.get("memory"))
+    w.w(f"Non-terminated Pods:\t({len(pods)} in total)\n")
+    w.w(L1 + "Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge\n")
+    w.w(L1 + "---------\t----\t\t------------\t----------\t---------------\t-------------\t---\n")
+    reqs: dict[str, Quantity] = {}
+    limits: dict[str, Quantity] = {}
+    for p in pods:
+        rq, lm = pod_requests_and_limits(p)
+        _add(reqs, rq)
+        _add(limits, lm)
+        cells = [f"{_qtext(rq.get('cpu'))} ({_percent(_milli(rq.get('cpu')), cpu)}%)",
+                 f"{_qtext(lm.get('cpu'))} ({_percent(_milli(lm.get('cpu')), cpu)}%)",
+                 f"{_qtext(rq.get('memory'))} ({_percent(_whole(rq.get('memory')), mem)}%)",
+                 f"{_qtext(lm.get('memory'))} ({_percent(_whole(lm.get('memory')), mem)}%)"]
+        w.w(f"{L1}{p['metadata'].get('namespace', '')}\t{p['metadata']['name']}\t\t" + "\t".join(cells)
+            + f"\t{since(p['metadata'].get('creationTimestamp'), now)}\n")
+    w.w("Allocated resources:\n  (Total limits may be over 100 percent, i.e., overcommitted.)\n")
+    w.w(L1 + "Resource\tRequests\tLimits\n")
+    w.w(L1 + "--------\t--------\t------\n")
+    eph = _whole(alloc.get("ephemeral-storage"))
+    for name, total, measure in (("cpu", cpu, _milli), ("memory", mem, _whole), ("ephemeral-storage", eph, _whole)):
+        w.w(f"{L1}{name}\t{_qtext(reqs.get(name))} ({_percent(measure(reqs.get(name)), total)}%)\t"
+            f"{_qtext(limits.get(name))} ({_percent(measure(limits.get(name)), total)}%)\n")
+    for name in sorted(r for r in alloc if r.startswith("hugepages-")):
+        size = _whole(alloc[name])
+        w.w(f"{L1}{name}\t{_qtext(reqs.get(name))} ({_percent(_whole(reqs.get(name)), size)}%)\t"
+            f"{_qtext(limits.get(name))} ({_percent(_whole(limits.get(name)), size)}%)\n")
+    # extended resources: neither standard container resources (cpu, memory, ephemeral-storage,
+    # hugepages) nor pods
+    for name in sorted(r for r in alloc if not r.startswith("hugepages-") and r not in STANDARD_RESOURCES):
+        w.w(f"{L1}{name}\t{_qtext(reqs.get(name))}\t{_qtext(limits.get(name))}\n")
 
 
 def describe_node(cluster: Cluster, node: Obj, now: float) -> str:
@@ -972,11 +1041,14 @@ def describe_node(cluster: Cluster, node: Obj, now: float) -> str:
     taints_multiline(w, "Taints", spec.get("taints"))
     w.w(f"Unschedulable:\t{'true' if spec.get('unschedulable') else 'false'}\n")
     lease = cluster.store.peek("Lease", "kube-node-lease", meta["name"])
-    lspec = (lease or {}).get("spec") or {}
-    w.w("Lease:\n")
-    w.w(f"{L1}HolderIdentity:\t{lspec.get('holderIdentity') or '<unset>'}\n")
-    w.w(f"{L1}AcquireTime:\t{rfc1123z(lspec['acquireTime']) if lspec.get('acquireTime') else '<unset>'}\n")
-    w.w(f"{L1}RenewTime:\t{rfc1123z(lspec['renewTime']) if lspec.get('renewTime') else '<unset>'}\n")
+    if lease is None:
+        w.w(f'Lease:\tFailed to get lease: leases.coordination.k8s.io "{meta["name"]}" not found\n')
+    else:
+        lspec = lease.get("spec") or {}
+        w.w("Lease:\n")
+        w.w(f"{L1}HolderIdentity:\t{lspec['holderIdentity'] if lspec.get('holderIdentity') is not None else '<unset>'}\n")
+        w.w(f"{L1}AcquireTime:\t{rfc1123z(lspec['acquireTime']) if lspec.get('acquireTime') else '<unset>'}\n")
+        w.w(f"{L1}RenewTime:\t{rfc1123z(lspec['renewTime']) if lspec.get('renewTime') else '<unset>'}\n")
     conds = st.get("conditions") or []
     if conds:
         w.w("Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n")
@@ -991,7 +1063,7 @@ def describe_node(cluster: Cluster, node: Obj, now: float) -> str:
         if st.get(key):
             w.w(f"{title}:\n")
             for r in sorted(st[key]):
-                w.w(f"  {r}:\t{st[key][r]}\n")
+                w.w(f"  {r}:\t{quantity_string(st[key][r])}\n")
     info = st.get("nodeInfo") or {}
     w.w("System Info:\n")
     for title, key in (("Machine ID", "machineID"), ("System UUID", "systemUUID"), ("Boot ID", "bootID"),
@@ -1000,8 +1072,7 @@ def describe_node(cluster: Cluster, node: Obj, now: float) -> str:
                        ("Container Runtime Version", "containerRuntimeVersion"),
                        ("Kubelet Version", "kubeletVersion")):
         w.w(f"  {title}:\t{info.get(key, '')}\n")
-    if info.get("kubeProxyVersion"):
-        w.w(f"  Kube-Proxy Version:\t{info['kubeProxyVersion']}\n")
+    w.w(f"  Kube-Proxy Version:\t{info.get('kubeProxyVersion', '')}\n")
     if spec.get("podCIDR"):
         w.w(f"PodCIDR:\t{spec['podCIDR']}\n")
     if spec.get("podCIDRs"):
@@ -1010,42 +1081,7 @@ def describe_node(cluster: Cluster, node: Obj, now: float) -> str:
         w.w(f"ProviderID:\t{spec['providerID']}\n")
     pods = cluster.store.scan("Pod", node=meta["name"],
                               where=lambda p: (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed"))
-    alloc = st.get("allocatable") or st.get("capacity") or {}
-    cpu_alloc, mem_alloc = _quantity(alloc.get("cpu", 0)), _quantity(alloc.get("memory", 0))
-
-    def pct(v: float, total: float) -> int:
-        return int(v / total * 100) if total else 0
-
-    w.w(f"Non-terminated Pods:\t({len(pods)} in total)\n")
-    w.w(L1 + "Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge\n")
-    w.w(L1 + "---------\t----\t\t------------\t----------\t---------------\t-------------\t---\n")
-    tot = {"requests": {"cpu": 0.0, "memory": 0.0, "ephemeral-storage": 0.0},
-           "limits": {"cpu": 0.0, "memory": 0.0, "ephemeral-storage": 0.0}}
-    for p in pods:
-        rl = _pod_requests(p)
-        for kind in ("requests", "limits"):
-            for r in tot[kind]:
-                tot[kind][r] += rl[kind].get(r, 0.0)
-        cr, cl = rl["requests"].get("cpu", 0.0), rl["limits"].get("cpu", 0.0)
-        mr, ml = rl["requests"].get("memory", 0.0), rl["limits"].get("memory", 0.0)
-        w.w(f"{L1}{p['metadata'].get('namespace', '')}\t{p['metadata']['name']}\t\t"
-            f"{_cpu_text(cr)} ({pct(cr, cpu_alloc)}%)\t{_cpu_text(cl)} ({pct(cl, cpu_alloc)}%)\t"
-            f"{_mem_text(mr)} ({pct(mr, mem_alloc)}%)\t{_mem_text(ml)} ({pct(ml, mem_alloc)}%)\t"
-            f"{since(p['metadata'].get('creationTimestamp'), now)}\n")
-    w.w("Allocated resources:\n  (Total limits may be over 100 percent, i.e., overcommitted.)\n")
-    w.w(L1 + "Resource\tRequests\tLimits\n")
-    w.w(L1 + "--------\t--------\t------\n")
-    rq, lm = tot["requests"], tot["limits"]
-    w.w(f"{L1}cpu\t{_cpu_text(rq['cpu'])} ({pct(rq['cpu'], cpu_alloc)}%)\t"
-        f"{_cpu_text(lm['cpu'])} ({pct(lm['cpu'], cpu_alloc)}%)\n")
-    w.w(f"{L1}memory\t{_mem_text(rq['memory'])} ({pct(rq['memory'], mem_alloc)}%)\t"
-        f"{_mem_text(lm['memory'])} ({pct(lm['memory'], mem_alloc)}%)\n")
-    eph = _quantity(alloc.get("ephemeral-storage", 0))
-    w.w(f"{L1}ephemeral-storage\t{_mem_text(rq['ephemeral-storage'])} ({pct(rq['ephemeral-storage'], eph)}%)\t"
-        f"{_mem_text(lm['ephemeral-storage'])} ({pct(lm['ephemeral-storage'], eph)}%)\n")
-    for r in sorted(alloc):
-        if r.startswith("hugepages-"):
-            w.w(f"{L1}{r}\t0 (0%)\t0 (0%)\n")
+    describe_node_resource(w, node, pods, now)
     describe_events(w, events_for(cluster, node), now)
     return w.text()
 
@@ -1094,12 +1130,15 @@ def describe_statefulset(cluster: Cluster, sts: Obj, now: float) -> str:
         for pvc in claims:
             pmeta, pspec = pvc.get("metadata") or {}, pvc.get("spec") or {}
             w.w(f"{L1}Name:\t{pmeta.get('name', '')}\n")
-            w.w(f"{L1}StorageClass:\t{pspec.get('storageClassName') or ''}\n")
+            annotations = pmeta.get("annotations") or {}
+            sc = annotations[BETA_STORAGE_CLASS] if BETA_STORAGE_CLASS in annotations else pspec.get("storageClassName") or ""
+            w.w(f"{L1}StorageClass:\t{sc}\n")
             labels_multiline(w, "Labels", pmeta.get("labels"), initial=L1)
-            annotations_multiline(w, "  Annotations", pmeta.get("annotations"))
+            # describeVolumeClaimTemplates prints the annotations as labels are printed (k=v, all)
+            labels_multiline(w, "Annotations", pmeta.get("annotations"), initial=L1)
             storage = ((pspec.get("resources") or {}).get("requests") or {}).get("storage")
-            w.w(f"{L1}Capacity:\t{storage if storage else '<default>'}\n")
-            w.w(f"{L1}Access Modes:\t{','.join(pspec.get('accessModes') or [])}\n")
+            w.w(f"{L1}Capacity:\t{quantity_string(storage) if storage is not None else '<default>'}\n")
+            w.w(f"{L1}Access Modes:\t[{' '.join(pspec.get('accessModes') or [])}]\n")
     describe_events(w, events_for(cluster, sts), now)
     return w.text()
 
