@@ -106,6 +106,10 @@ class EphemeralContainerController(Controller):
         #: (pod uid, container) already handed to the runtime
         self._started: set[tuple[str, str]] = set()
 
+    def start(self) -> None:
+        for pod in self.store.scan("Pod", where=lambda p: bool((p.get("spec") or {}).get("ephemeralContainers"))):
+            self.enqueue(("Pod", pod["metadata"]["namespace"], pod["metadata"]["name"]))
+
     def reconcile(self, key: Key) -> None:
         pod = self.store.peek(*key)
         if pod is None:
