@@ -67,10 +67,13 @@ def _usage_cells(usage: dict[str, int], available: dict | None) -> list[str]:
         cells.append(_usage_cell(r, usage[r]))
         if available is not None and r in available:
             cap = _amount(r, available[r])
-            # fraction of MilliValues, truncated toward zero as Go's int64(float) does
+            if not cap:
+                # v1.32 divides anyway: int64(±Inf or NaN) is the smallest int64 on amd64
+                cells.append(f"{-(2**63)}%")
+                continue
+            # a fraction of MilliValues, truncated toward zero as Go's int64(float64) does
             used = usage[r] if r == "cpu" else usage[r] * 1000
-            fraction = used / (cap if r == "cpu" else cap * 1000) * 100 if cap else 0.0
-            cells.append(f"{int(fraction)}%")
+            cells.append(f"{int(used / (cap if r == 'cpu' else cap * 1000) * 100)}%")
     return cells
 
 
@@ -146,7 +149,8 @@ def pod_metrics_table(metrics: Sequence[Obj], *, containers: bool = False, with_
         else:
             rows.append([*lead, meta["name"], *_usage_cells(_pod_usage(m), None)])
     if total:
-        width = len(header)
+        # PrintPodMetrics widens its column count only while it prints the headers
+        width = len(POD_COLUMNS) if no_headers else len(header)
         summed = dict.fromkeys(MEASURED, 0)
         for m in metrics:
             for r, v in _pod_usage(m).items():
