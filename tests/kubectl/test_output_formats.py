@@ -236,3 +236,16 @@ def test_watch_prints_each_object_alone(cluster):
     assert columns == run(cluster, "kubectl get ns -o custom-columns=NAME:.metadata.name").output
     table = run(cluster, "kubectl get ns -w --output-watch-events").output.splitlines()
     assert table[0].split()[:2] == ["EVENT", "NAME"] and table[1].startswith("ADDED ")
+
+
+def test_unsortable_values_end_get_as_klog_does(cluster):
+    """kubectl's sorters exit through klog.Exitf; the message after the log header is kubectl's
+    (seen against the sandbox: only the time and process id in the header differ)."""
+    result = run(cluster, "kubectl get nodes --sort-by=.metadata.labels -o name")
+    header, _, message = result.output.partition("] ")
+    assert result.exit_code == 1
+    assert header.startswith("F") and header.endswith("sorter.go:329")
+    assert message == ("Field {.metadata.labels} in *unstructured.Unstructured is an unsortable type: interface, "
+                       "err: unsortable type: map[string]interface {}\n")
+    table = run(cluster, "kubectl get nodes --sort-by=.metadata.labels")
+    assert table.exit_code == 1 and "sorter.go:375] Field {.metadata.labels} in [][][]reflect.Value" in table.output

@@ -24,6 +24,8 @@ printers to ``output`` (formats) and ``printers`` (tables, custom columns, sorti
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from ...sim import fields
 from ...sim.store import Obj, deep_copy
 from .. import output, printers, resolve
@@ -67,14 +69,18 @@ def _validate(inv: Invocation) -> None:
         raise KubectlError("error: --output-watch-events option can only be used with --watch or --watch-only")
 
 
-def _sort_error(e: printers.JSONPathError, field: str, where: str) -> KubectlError:
+def _sort_error(e: printers.JSONPathError, field: str, where: str, now: float) -> KubectlError:
     if isinstance(e, printers.UnsortableError):
-        # kubectl gives up through klog.Exitf (exit status 1) with this message
-        return KubectlError(f"Field {field} in {where} is an unsortable type: interface, err: {e}")
+        # kubectl's sorters give up through klog.Exitf (exit status 1): a FATAL log line, stamped
+        # with the time (the sandbox's) and the process id (kubeplay has none: 1)
+        line = 375 if where.startswith("[]") else 329
+        stamp = datetime.fromtimestamp(now, UTC).strftime("%m%d %H:%M:%S.%f")
+        return KubectlError(f"F{stamp} {1:7d} sorter.go:{line}] Field {field} in {where} is an unsortable type: "
+                            f"interface, err: {e}")
     return KubectlError(f"error: {e}")
 
 
-def _sort_list(objs: list[Obj], sort_by: str) -> list[Obj]:
+def _sort_list(objs: list[Obj], sort_by: str, now: float) -> list[Obj]:
     """``SortingPrinter`` over a List (``SortObjects``): its errors end the command."""
     if not objs:
         return objs
@@ -85,10 +91,10 @@ def _sort_list(objs: list[Obj], sort_by: str) -> list[Obj]:
     try:
         return printers.sort_objects(objs, field)
     except printers.JSONPathError as e:
-        raise _sort_error(e, field, "*unstructured.Unstructured") from e
+        raise _sort_error(e, field, "*unstructured.Unstructured", now) from e
 
 
-def _sort_table(objs: list[Obj], sort_by: str) -> list[Obj] | None:
+def _sort_table(objs: list[Obj], sort_by: str, now: float) -> list[Obj] | None:
     """``TableSorter`` over one table's rows (only when it has more than one): None when it
     fails, which kubectl's get does not report (it prints nothing for that table)."""
     if len(objs) < 2:
@@ -97,12 +103,12 @@ def _sort_table(objs: list[Obj], sort_by: str) -> list[Obj] | None:
     try:
         return printers.sort_objects(objs, field)
     except printers.UnsortableError as e:
-        raise _sort_error(e, field, "[][][]reflect.Value") from e
+        raise _sort_error(e, field, "[][][]reflect.Value", now) from e
     except printers.JSONPathError:
         return None
 
 
-def _check_sort_tables(groups: list[tuple[resolve.Target, list[Obj]]], sort_by: str) -> None:
+def _check_sort_tables(groups: list[tuple[resolve.Target, list[Obj]]], sort_by: str, now: float) -> None:
     """``RuntimeSorter.Sort`` in get's table path: with more than one server response (several
     kinds, or several names) it sorts the responses themselves, Tables, by the field; a field a
     Table does not have (any object field) is kubectl's "couldn't find any field" error."""
@@ -116,7 +122,7 @@ def _check_sort_tables(groups: list[tuple[resolve.Target, list[Obj]]], sort_by: 
         printers.relaxed(sort_by)
         printers.sort_objects([table] * responses, field)
     except printers.JSONPathError as e:
-        raise _sort_error(e, field, "*unstructured.Unstructured") from e
+        raise _sort_error(e, field, "*unstructured.Unstructured", now) from e
 
 
 def collect(inv: Invocation) -> tuple[list[tuple[resolve.Target, list[Obj]]], list[str], bool]:
@@ -228,13 +234,13 @@ def _generic(inv: Invocation, printer: output.OutputFormat, groups: list, found:
         return ""
     if printer == "name":
         if sort_by and not single:
-            items = _sort_list(items, sort_by)
+            items = _sort_list(items, sort_by, inv.cluster.clock.now())
         return "".join(printers.object_name(o) + "\n" for o in items)
     if single and len(items) == 1:
         doc = deep_copy(items[0])
     else:
         if sort_by:
-            items = _sort_list(items, sort_by)
+            items = _sort_list(items, sort_by, inv.cluster.clock.now())
         doc = printers.as_list([deep_copy(o) for o in items])
     return printer.print_obj(doc)
 
@@ -244,7 +250,7 @@ def _tables(inv: Invocation, printer: output.OutputFormat, groups: list, found: 
     when nothing was written."""
     all_ns = bool(inv.flags.get("all-namespaces"))
     if sort_by:
-        _check_sort_tables(groups, sort_by)
+        _check_sort_tables(groups, sort_by, inv.cluster.clock.now())
     with_kind = bool(inv.flags.get("show-kind")) or _multiple_types_requested(inv.args) or len(found) > 1
     opts = printers.TableOptions(
         wide=printer == "wide",
@@ -257,7 +263,7 @@ def _tables(inv: Invocation, printer: output.OutputFormat, groups: list, found: 
     blocks = []
     for t, objs in found:
         if sort_by:
-            sorted_objs = _sort_table(list(objs), sort_by)
+            sorted_objs = _sort_table(list(objs), sort_by, inv.cluster.clock.now())
             if sorted_objs is None:
                 continue
             objs = sorted_objs
