@@ -119,7 +119,6 @@ TEMPLATES = [
     "{.spec.containers[?(@.name=='c1')}",
     "{....name}",
     "{*}",
-    "{.metadata.labels.*}",
     "{.spec.word[0]}",
     "{.metadata.name[0]}",
     "{.spec.containers[?(@.name=c1)]}",
