@@ -6,8 +6,8 @@ Owns kubectl v1.32's half of the command: ``--max`` required (cobra's check come
 scale-subresource check (``cannot autoscale a Service: could not find scale subresource for /v1,
 Resource=services in discovery information``), and the ``autoscaling/v1`` object v1.32 builds
 (``hpa_object``): ``scaleTargetRef`` from the target's mapping, ``minReplicas`` only when ``--min`` is
-above 0, ``targetCPUUtilizationPercentage`` whenever ``--cpu-percent`` is 0 or more, the namespace
-only when ``-n`` was given. ``--dry-run=client`` prints that object (``created (dry run)``); otherwise
+above 0, ``targetCPUUtilizationPercentage`` whenever ``--cpu-percent`` is 0 or more, no namespace even with
+``-n`` (the request carries it). ``--dry-run=client`` prints that object (``created (dry run)``); otherwise
 it goes to the API and prints ``horizontalpodautoscaler.autoscaling/web autoscaled``.
 
 Hands off: storing and defaulting the HPA to ``server.sim.api``. While the resource table has no
@@ -32,7 +32,7 @@ NOT_SERVED = "Error from server (NotFound): the server could not find the reques
 
 
 def hpa_object(target: Resource, target_name: str, *, max_replicas: int, min_replicas: int = -1,
-               cpu_percent: int = -1, name: str = "", namespace: str = "") -> Obj:
+               cpu_percent: int = -1, name: str = "") -> Obj:
     """``createHorizontalPodAutoscaler`` (v1.32): the autoscaling/v1 object as the client builds it,
     with the zero-valued fields a typed Go object prints (``creationTimestamp: null``, status)."""
     spec: Obj = {
@@ -44,8 +44,6 @@ def hpa_object(target: Resource, target_name: str, *, max_replicas: int, min_rep
     if cpu_percent >= 0:
         spec["targetCPUUtilizationPercentage"] = cpu_percent
     meta: Obj = {"name": name or target_name}
-    if namespace:
-        meta["namespace"] = namespace
     meta["creationTimestamp"] = None
     return {"kind": "HorizontalPodAutoscaler", "apiVersion": "autoscaling/v1", "metadata": meta, "spec": spec,
             "status": {"currentReplicas": 0, "desiredReplicas": 0}}
@@ -98,7 +96,7 @@ def autoscale(inv: Invocation) -> Result:
                           f"{r.group}/{r.version}, Resource={r.plural} in discovery information")
             continue  # ContinueOnError: the builder collects the visitor's errors and goes on
         hpa = hpa_object(r, ref.name, max_replicas=f["max"], min_replicas=f["min"], cpu_percent=f["cpu-percent"],
-                         name=f.get("name") or "", namespace=inv.namespace if inv.flag_given("namespace") else "")
+                         name=f.get("name") or "")
         try:
             if mode == "client":
                 out.append(printed(HPA, hpa["metadata"]["name"], "created", check_output(inv), hpa, mode))
