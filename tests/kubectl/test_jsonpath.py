@@ -242,3 +242,11 @@ def test_relaxed_expressions():
     assert [jsonpath.relaxed(e) for e in ("a.b", ".a.b", "{a.b}", "{.a.b}")] == ["{.a.b}"] * 4
     with pytest.raises(JSONPathError, match="unexpected path string"):
         jsonpath.relaxed("{a}}")
+
+
+@pytest.mark.parametrize("template", ["{.metadata.labels.*}", "{..name}", "{.status.*}"])
+def test_map_wildcards_find_what_kubectl_finds(workdir, template):
+    """Go ranges over a map in random order: the same values, in an order kubectl may print."""
+    mine, theirs = _ours(f"--output=jsonpath={template}"), _real(workdir, "-o", f"jsonpath={template}")
+    assert mine[1] == theirs[1] == 0
+    assert sorted(mine[0].split(" ")) == sorted(theirs[0].split(" "))
