@@ -371,3 +371,18 @@ def test_the_kustomize_command_reads_the_workspace(cluster, kubectl):
     assert kubectl("kustomize app other", rc=1) == "error: specify one path to kustomization.yaml\n"
     assert kubectl("kustomize app -o out.yaml").startswith("# Warning")
     assert cluster.workspace["out.yaml"] == build(cluster.workspace, "app")
+
+
+@needs_kubectl
+@pytest.mark.parametrize("kustomization", [
+    "resources: foo", "labels: foo", "namePrefix: [a]", "replicas:\n- name: x\n  count: abc", "commonLabels: [a]",
+    "labels:\n- pairs: x", "images:\n- 1", "[1, 2]", "foo: 1", "images:\n- name: a\n  bogus: 1",
+    "replicas:\n- name: x\n  count: '3'", "patches:\n- target: x", "secretGenerator:\n- name: a\n  options:\n    labels: [x]",
+])
+def test_a_kustomization_of_the_wrong_shape_is_refused_as_kustomize_does(tmp_path, kustomization):
+    files = {"kustomization.yaml": kustomization + "\n"}
+    expected, code = real("kustomize", ".", cwd=write(tmp_path, files))
+    assert code == 1
+    with pytest.raises(KubectlError) as e:
+        build(files, ".")
+    assert e.value.message + "\n" == expected

@@ -131,14 +131,119 @@ def _read(workspace: dict[str, str], base: str, path: str) -> str:
 # -- loading -----------------------------------------------------------------------------------------
 
 
+#: the typed Kustomization (api/types): field -> Go type; a struct type names its fields' types
+_STR, _STRS, _MAP, _BOOL, _INT = "string", "[]string", "map[string]string", "bool", "int64"
+_SELECTOR = ("types.Selector", {"group": _STR, "version": _STR, "kind": _STR, "name": _STR, "namespace": _STR,
+                                "labelSelector": _STR, "annotationSelector": _STR})
+_PATCH = ("types.Patch", {"path": _STR, "patch": _STR, "target": _SELECTOR, "options": "map[string]bool"})
+_GEN_OPTIONS = ("types.GeneratorOptions", {"labels": _MAP, "annotations": _MAP, "disableNameSuffixHash": _BOOL,
+                                           "immutable": _BOOL})
+_GEN = {"name": _STR, "namespace": _STR, "behavior": _STR, "literals": _STRS, "files": _STRS, "envs": _STRS,
+        "env": _STR, "options": _GEN_OPTIONS}
+KUSTOMIZATION_SCHEMA = ("types.Kustomization", {
+    "apiVersion": _STR, "kind": _STR, "metadata": ("types.ObjectMeta", {"name": _STR, "namespace": _STR,
+                                                                        "labels": _MAP, "annotations": _MAP}),
+    "resources": _STRS, "bases": _STRS, "components": _STRS, "crds": _STRS, "configurations": _STRS,
+    "namespace": _STR, "namePrefix": _STR, "nameSuffix": _STR, "commonLabels": _MAP, "commonAnnotations": _MAP,
+    "labels": ("[]types.Label", {"pairs": _MAP, "includeSelectors": _BOOL, "includeTemplates": _BOOL,
+                                 "fields": "[]types.FieldSpec"}),
+    "images": ("[]types.Image", {"name": _STR, "newName": _STR, "newTag": _STR, "digest": _STR,
+                                 "tagSuffix": _STR}),
+    "replicas": ("[]types.Replica", {"name": _STR, "count": _INT}),
+    "patches": ("[]" + _PATCH[0], _PATCH[1]), "patchesJson6902": ("[]" + _PATCH[0], _PATCH[1]),
+    "patchesStrategicMerge": "[]types.PatchStrategicMerge",
+    "configMapGenerator": ("[]types.ConfigMapArgs", _GEN),
+    "secretGenerator": ("[]types.SecretArgs", {**_GEN, "type": _STR}),
+    "generatorOptions": _GEN_OPTIONS, "sortOptions": ("types.SortOptions", {"order": _STR, "legacySortOptions": "x"}),
+    "buildMetadata": _STRS, "openapi": _MAP, "vars": "[]types.Var", "replacements": "[]types.ReplacementField",
+    "helmCharts": "[]types.HelmChart", "helmGlobals": "types.HelmGlobals", "generators": _STRS,
+    "transformers": _STRS, "validators": _STRS,
+})
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def _check(value: Any, typ: Any, where: str) -> None:
+    """encoding/json's errors for a Kustomization field of the wrong shape (``where`` is the
+    ``Struct.path`` json prints), and its strictness about unknown fields."""
+    if value is None:
+        return
+    name, fields = typ if isinstance(typ, tuple) else (typ, None)
+    kind = _json_kind(value)
+
+    def bad(shown: str) -> KustomizeError:
+        return KustomizeError(f"error: invalid Kustomization: json: cannot unmarshal {kind} into Go struct field "
+                              f"{where} of type {shown}")
+
+    if name.startswith("[]"):
+        if kind != "array":
+            raise bad(name)
+        for item in value:
+            _check(item, (name[2:], fields) if fields is not None else name[2:], where)
+        return
+    if name.startswith("map["):
+        if kind != "object":
+            raise bad(name)
+        scalar = name.rpartition("]")[2]
+        for v in value.values():
+            if v is not None and _json_kind(v) in ("array", "object"):
+                kind = _json_kind(v)
+                raise bad(scalar)
+        return
+    if name == _STR:
+        if kind in ("array", "object"):
+            raise bad(name)
+        return
+    if name == _INT:
+        if kind != "number":
+            raise bad(name)
+        return
+    if name == _BOOL:
+        if kind in ("array", "object"):
+            raise bad(name)
+        return
+    if fields is None:
+        return  # a type kubeplay does not build: its use is refused later
+    if kind != "object":
+        raise bad(name)
+    struct = name.rpartition(".")[2]
+    for key, v in value.items():
+        if key not in fields:
+            raise KustomizeError(f'error: invalid Kustomization: json: unknown field "{key}"')
+        parent = where.partition(".")[2]
+        _check(v, fields[key], f"{struct}.{parent + '.' if parent else ''}{key}")
+
+
+def _validate_kustomization(typed: Any) -> None:
+    if typed is None:
+        return
+    if not isinstance(typed, dict):
+        raise KustomizeError(f"error: invalid Kustomization: json: cannot unmarshal {_json_kind(typed)} into Go value "
+                             "of type types.Kustomization")
+    for key, value in typed.items():
+        spec = KUSTOMIZATION_SCHEMA[1].get(key)
+        if spec is None:
+            raise KustomizeError(f'error: invalid Kustomization: json: unknown field "{key}"')
+        _check(value, spec, f"Kustomization.{key}")
+
+
 def _load_kustomization(workspace: dict[str, str], directory: str) -> tuple[dict, str]:
     for name in KUSTOMIZATION_FILES:
         key = _join(directory, name)
         if key in workspace:
-            try:
-                doc = yaml.load(workspace[key], Loader=yaml.BaseLoader)  # every scalar a string, as the
-            except yaml.YAMLError as e:                                  # typed Kustomization reads them
-                raise KustomizeError(f"error: {e}") from None
+            typed = _load_yaml(workspace[key], _abs(key))
+            _validate_kustomization(typed[0] if typed else None)
+            # the values themselves as the typed Kustomization reads them: every scalar a string
+            # (sigs.k8s.io/yaml keeps "1.10" a string when the field is one)
+            doc = yaml.load(workspace[key], Loader=yaml.BaseLoader)
             return (doc if isinstance(doc, dict) else {}), key
     raise KustomizeError(f"error: unable to find one of 'kustomization.yaml', 'kustomization.yml' or "
                          f"'Kustomization' in directory '{_abs(directory)}'")
@@ -564,7 +669,7 @@ def _build_dir(workspace: dict[str, str], directory: str, warnings: list[str], d
     for rep in k.get("replicas") or []:
         for res in resources:
             if res.kind in REPLICA_KINDS and rep.get("name") in (res.name, *res.previous):
-                res.obj.setdefault("spec", {})["replicas"] = int(rep.get("count") or 0)
+                res.obj.setdefault("spec", {})["replicas"] = int(float(rep.get("count") or 0))
     if k.get("images"):
         for res in resources:
             _images(res.obj, list(k["images"]))
