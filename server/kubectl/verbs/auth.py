@@ -16,9 +16,9 @@ from __future__ import annotations
 import json
 
 from ...sim import authz
-from ...sim.resources import lookup
 from ..parse import Flag, Invocation, KubectlError, Result, command
 from ..printers import go_tabwriter, to_yaml
+from ..resolve import resource_type
 
 #: the kubeconfig user the workstation's context names (kubeadm's admin.conf)
 KUBECONFIG_USER = "kubernetes-admin"
@@ -75,7 +75,10 @@ def _resource_for(word: str) -> tuple[str, str, bool | None, str]:
     if word == "*":
         return "*", "", True, ""
     low = word.lower()
-    r = lookup(low)
+    try:
+        r = resource_type(low)  # "pods", "po", "deployments.apps", "deployments.v1.apps"
+    except KubectlError:
+        r = None
     if r is not None:
         return r.plural, r.group, r.namespaced, ""
     base, _, group = low.partition(".")
