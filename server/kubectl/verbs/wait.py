@@ -3,7 +3,7 @@
 Owns: ``--for`` as v1.32 parses it (``parse_condition``: ``delete`` in any case, ``create``,
 ``condition=NAME[=VALUE]`` with VALUE ``true`` by default, ``jsonpath=EXPR[=VALUE]`` split on single
 ``=`` with ``==`` kept, EXPR relaxed as ``get -o custom-columns`` does; ``unrecognized condition: "x"``
-and the jsonpath format errors otherwise), what "met" means (``condition_met``: the condition's
+and the jsonpath format errors otherwise; the expression relaxed and parsed by ``jsonpath``), what "met" means (``condition_met``: the condition's
 type and status compared case-insensitively, conditions from an older generation ignored; a jsonpath
 finding exactly one primitive value, compared as Go's ``%v`` prints it, or any value at all), and the
 command's walk over its targets: names, ``TYPE/NAME``, ``-f``, ``-l``, ``--all``, ``-A``; NotFound for
@@ -25,16 +25,15 @@ Hands off: target resolution to ``files.gather``; output to ``apply.printed``.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ...sim import fields
 from ...sim.api import not_found
 from ...sim.clock import parse_go_duration
 from ...sim.store import Obj
-from .. import printers, resolve
+from .. import jsonpath, resolve
 from ..files import Ref, gather
 from ..parse import Flag, Invocation, KubectlError, Result, command
 from .apply import check_output, printed
@@ -45,8 +44,6 @@ if TYPE_CHECKING:
 DEFAULT_TIMEOUT = 30.0
 WEEK = 168 * 3600.0
 CREATE_POLL = 0.5
-#: ``cmdget.RelaxedJSONPathExpression``'s pattern
-_RELAXED = re.compile(r"^\{\.?([^{}]+)\}$|^\.?([^{}]+)$")
 JSONPATH_FORMAT = ("jsonpath wait format must be --for=jsonpath='{.status.readyReplicas}'=3 or "
                    "--for=jsonpath='{.status.readyReplicas}'")
 
@@ -58,7 +55,8 @@ class Condition:
     kind: str
     name: str = ""  # the condition type
     value: str = ""  # the wanted condition status or jsonpath value ("" with jsonpath: any value)
-    path: str = ""  # the jsonpath expression, relaxed, without braces
+    path: str = ""  # the jsonpath template, relaxed (``{.status.phase}``)
+    parsed: jsonpath.JSONPath | None = field(default=None, compare=False, repr=False)
 
 
 def _split_jsonpath_input(text: str) -> list[str]:
@@ -79,17 +77,6 @@ def _split_jsonpath_input(text: str) -> list[str]:
     return out
 
 
-def relaxed_jsonpath(expr: str) -> str:
-    """``RelaxedJSONPathExpression`` (``a.b``, ``.a.b``, ``{a.b}``, ``{.a.b}`` → ``.a.b``); "" stays ""."""
-    if not expr:
-        return ""
-    m = _RELAXED.match(expr)
-    if m is None:
-        raise KubectlError("error: unexpected path string, expected a 'name1.name2' or '.name1.name2' or "
-                           "'{name1.name2}' or '{.name1.name2}'")
-    return "." + (m.group(1) or m.group(2))
-
-
 def parse_condition(text: str) -> Condition:
     """``conditionFuncFor``: the ``--for`` value, or kubectl's error for it."""
     if text.lower() == "delete":
@@ -103,7 +90,10 @@ def parse_condition(text: str) -> Condition:
         parts = _split_jsonpath_input(text[len("jsonpath="):])
         if len(parts) > 2:
             raise KubectlError(f"error: {JSONPATH_FORMAT}")
-        path = relaxed_jsonpath(parts[0])
+        try:
+            path = jsonpath.relaxed(parts[0])
+        except jsonpath.JSONPathError as e:
+            raise KubectlError(f"error: {e}") from None
         value = ""
         if len(parts) == 2:
             value = parts[1].strip("'\"")
@@ -113,10 +103,10 @@ def parse_condition(text: str) -> Condition:
         if not path:
             raise KubectlError("error: jsonpath expression cannot be empty")
         try:
-            printers.jsonpath_values({}, path)  # the parser's own refusals, up front as jsonpath.Parse
-        except printers.JSONPathError as e:
+            parsed = jsonpath.JSONPath(path, allow_missing_keys=True)
+        except jsonpath.JSONPathError as e:
             raise KubectlError(f"error: {e}") from None
-        return Condition("jsonpath", value=value, path=path)
+        return Condition("jsonpath", value=value, path=path, parsed=parsed)
     raise KubectlError(f'error: unrecognized condition: "{text}"')
 
 
@@ -143,19 +133,22 @@ def condition_met(cond: Condition, obj: Obj) -> bool:
                     return False
             return c["status"].casefold() == cond.value.casefold()
         return False
+    parsed = cond.parsed or jsonpath.JSONPath(cond.path, allow_missing_keys=True)
     try:
-        found = printers.jsonpath_values(obj, cond.path)
-    except printers.JSONPathError as e:
+        results = parsed.find_results(obj)
+    except jsonpath.JSONPathError as e:
         raise KubectlError(f"error: {e}") from None
-    if not found:
+    if not results or not results[0]:
         return False
-    if len(found) > 1:
+    if len(results) > 1:
+        raise KubectlError("error: given jsonpath expression matches more than one list")
+    if len(results[0]) > 1:
         raise KubectlError("error: given jsonpath expression matches more than one value")
     if not cond.value:
         return True
-    if isinstance(found[0], dict | list):
+    if isinstance(results[0][0], dict | list):
         raise KubectlError("error: jsonpath leads to a nested object or list which is not supported")
-    return printers._go_value(found[0]).strip() == cond.value.strip()
+    return jsonpath.go_sprint(results[0][0]).strip() == cond.value.strip()
 
 
 def advance_until(cluster: Cluster, deadline: float, done: Callable[[], bool]) -> bool:
