@@ -63,8 +63,8 @@ def _create(inv: Invocation, hpa: Obj, mode: str) -> Obj:
                                   manager=inv.flags.get("field-manager") or "kubectl-autoscale")
 
 
-@command("autoscale", flags=[Flag("filename", "f", "list"), Flag("recursive", "R"), Flag("kustomize", "k", "str"),
-                             Flag("output", "o", "str"), Flag("dry-run", kind="str", default="none"),
+@command("autoscale", flags=[Flag("filename", "f", "list"), Flag("recursive", "R"),
+                             Flag("kustomize", "k", "str"), Flag("output", "o", "str"), Flag("dry-run", kind="str", default="none"),
                              Flag("template", kind="str"), Flag("show-managed-fields"),
                              Flag("allow-missing-template-keys", default=True),
                              Flag("max", kind="int", default=-1), Flag("min", kind="int", default=-1),
@@ -95,14 +95,15 @@ def autoscale(inv: Invocation) -> Result:
             errors.append(f"error: cannot autoscale a {r.kind}: could not find scale subresource for "
                           f"{r.group}/{r.version}, Resource={r.plural} in discovery information")
             continue  # ContinueOnError: the builder collects the visitor's errors and goes on
-        hpa = hpa_object(r, ref.name, max_replicas=f["max"], min_replicas=f["min"], cpu_percent=f["cpu-percent"],
-                         name=f.get("name") or "")
+        hpa = hpa_object(r, ref.name, max_replicas=f["max"], min_replicas=f["min"],
+                         cpu_percent=f["cpu-percent"], name=f.get("name") or "")
         try:
             if mode == "client":
                 out.append(printed(HPA, hpa["metadata"]["name"], "created", check_output(inv), hpa, mode))
             else:
                 stored = _create(inv, hpa, mode)
-                out.append(printed(HPA, stored["metadata"]["name"], "autoscaled", check_output(inv), stored, mode))
+                out.append(printed(HPA, stored["metadata"]["name"], "autoscaled", check_output(inv), stored,
+                                   mode))
         except KubectlError as e:
             errors.append(e.message)
             continue

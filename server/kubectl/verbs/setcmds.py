@@ -52,8 +52,8 @@ ENV_NAME_ERROR = ("a valid environment variable name must consist of alphabetic 
 _NOT_ENV_CHAR = re.compile(r"[^a-zA-Z0-9_]")
 BUILDER_FLAGS = [Flag("filename", "f", "list"), Flag("recursive", "R"), Flag("kustomize", "k", "str"),
                  Flag("all"), Flag("local")]
-PRINT_FLAGS = [Flag("output", "o", "str"), Flag("dry-run", kind="str", default="none"), Flag("template", kind="str"),
-               Flag("show-managed-fields"), Flag("allow-missing-template-keys", default=True),
+PRINT_FLAGS = [Flag("output", "o", "str"), Flag("dry-run", kind="str", default="none"),
+               Flag("template", kind="str"), Flag("show-managed-fields"), Flag("allow-missing-template-keys", default=True),
                Flag("field-manager", kind="str"), Flag("record")]
 
 
@@ -328,10 +328,9 @@ def _from_env(inv: Invocation, local: bool, keys: list[str]) -> tuple[list[Obj],
 
 def env_ref_string(source: Obj) -> str:
     """``GetEnvVarRefString``."""
-    if "configMapKeyRef" in source:
-        return f"configmap {source['configMapKeyRef'].get('name', '')}, key {source['configMapKeyRef'].get('key', '')}"
-    if "secretKeyRef" in source:
-        return f"secret {source['secretKeyRef'].get('name', '')}, key {source['secretKeyRef'].get('key', '')}"
+    for key, what in (("configMapKeyRef", "configmap"), ("secretKeyRef", "secret")):
+        if key in source:
+            return f"{what} {source[key].get('name', '')}, key {source[key].get('key', '')}"
     if "fieldRef" in source:
         return f"field path {source['fieldRef'].get('fieldPath', '')}"
     if "resourceFieldRef" in source:
@@ -373,7 +372,8 @@ def _resource_ref(ref: Obj, container: Obj) -> str:
 def env_ref_value(inv: Invocation, namespace: str, source: Obj, obj: Obj, container: Obj) -> str:
     """``GetEnvVarRefValue``: what a ``valueFrom`` resolves to; ValueError with kubectl's reason."""
     store = inv.cluster.store
-    for ref, kind, what in (("secretKeyRef", "Secret", "secret"), ("configMapKeyRef", "ConfigMap", "config map")):
+    refs = (("secretKeyRef", "Secret", "secret"), ("configMapKeyRef", "ConfigMap", "config map"))
+    for ref, kind, what in refs:
         if ref in source:
             sel = source[ref]
             found = store.peek(kind, namespace, sel.get("name", ""))
@@ -462,8 +462,8 @@ def set_env(inv: Invocation) -> Result:
         failed = False
         for c in containers:
             if not f.get("overwrite", True):
-                clash = next((old for e in env for old in c.get("env") or []
-                              if old.get("name") == e["name"] and old.get("value", "") != e.get("value", "")), None)
+                clash = next((old for e in env for old in c.get("env") or [] if old.get("name") == e["name"]
+                              and old.get("value", "") != e.get("value", "")), None)
                 if clash is not None:
                     sep = "\n" if t.local else ""
                     errors.append(f"error: {t.object_name}{sep} '{clash['name']}' already has a value "
@@ -494,7 +494,8 @@ def set_env(inv: Invocation) -> Result:
                           f"{e.message}")
             continue
         out.append(_show(inv, t, "env updated", fmt, mode, stored))
-    return Result("".join(warnings) + "".join(out) + (check_err(errors) if errors else ""), 1 if errors else 0)
+    text = "".join(warnings) + "".join(out) + (check_err(errors) if errors else "")
+    return Result(text, 1 if errors else 0)
 
 
 # -- set resources --------------------------------------------------------------------------------------

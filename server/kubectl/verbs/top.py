@@ -242,9 +242,10 @@ def top_pod(inv: Invocation) -> Result:
         if pods:
             raise KubectlError("error: metrics not available yet")
         head = "No resources found\n" if all_ns else f"No resources found in {inv.namespace} namespace.\n"
-    return Result(head + pod_metrics_table(metrics, containers=bool(f.get("containers")), with_namespace=all_ns,
-                                           no_headers=bool(f.get("no-headers")), sort_by=f.get("sort-by") or "",
-                                           total=bool(f.get("sum"))))
+    table = pod_metrics_table(metrics, containers=bool(f.get("containers")), with_namespace=all_ns,
+                              no_headers=bool(f.get("no-headers")), sort_by=f.get("sort-by") or "",
+                              total=bool(f.get("sum")))
+    return Result(head + table)
 
 
 @command("top pods", flags=POD_FLAGS)

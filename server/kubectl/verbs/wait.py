@@ -2,9 +2,9 @@
 
 Owns: ``--for`` as v1.32 parses it (``parse_condition``: ``delete`` in any case, ``create``,
 ``condition=NAME[=VALUE]`` with VALUE ``true`` by default, ``jsonpath=EXPR[=VALUE]`` split on single
-``=`` with ``==`` kept, EXPR relaxed as ``get -o custom-columns`` does; ``unrecognized condition: "x"``
-and the jsonpath format errors otherwise; the expression relaxed and parsed by ``jsonpath``), what "met" means (``condition_met``: the condition's
-type and status compared case-insensitively, conditions from an older generation ignored; a jsonpath
+``=`` with ``==`` kept, EXPR relaxed and parsed by the shared ``jsonpath`` module; ``unrecognized
+condition: "x"`` and the jsonpath format errors otherwise), what "met" means (``condition_met``: the
+condition's type and status compared case-insensitively, conditions from an older generation ignored; a jsonpath
 finding exactly one primitive value, compared as Go's ``%v`` prints it, or any value at all), and the
 command's walk over its targets: names, ``TYPE/NAME``, ``-f``, ``-l``, ``--all``, ``-A``; NotFound for
 a missing object except under ``--for=delete``; one overall ``--timeout`` (default 30s, ``0`` checks
@@ -187,8 +187,8 @@ def check_err(errors: list[str]) -> str:
 
 def _refs(inv: Invocation) -> list[Ref]:
     f = inv.flags
-    refs, errors = gather(inv, inv.args, verb="wait", selector=f.get("selector"), select_all=bool(f.get("all")),
-                          all_namespaces=bool(f.get("all-namespaces")))
+    refs, errors = gather(inv, inv.args, verb="wait", selector=f.get("selector"),
+                          select_all=bool(f.get("all")), all_namespaces=bool(f.get("all-namespaces")))
     if errors:
         raise KubectlError("\n".join(errors))
     text = f.get("field-selector") or ""
