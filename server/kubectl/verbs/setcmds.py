@@ -31,6 +31,7 @@ import math
 import re
 from typing import Any
 
+from ...sim import admission
 from ...sim.api import ApiError, not_found
 from ...sim.resources import BY_KIND, Resource
 from ...sim.scheduler import milli, parse_quantity, whole
@@ -204,11 +205,18 @@ def select_string(s: str, spec: str) -> bool:
 
 def _write(inv: Invocation, t: Target, mode: str) -> Obj:
     """Send the edited object (a server dry run validates and defaults it without storing)."""
-    manager = inv.flags.get("field-manager") or "kubectl-set"
+    api = inv.cluster.api
     if mode == "server":
-        _, obj = inv.cluster.api._prepare(t.obj, inv.namespace)
+        # the update's validation without the write (until Api.replace takes dry_run): the same
+        # checks replace makes, immutable pod fields included
+        _, obj = api._prepare(t.obj, inv.namespace)
+        old = inv.cluster.store.get(obj["kind"], obj["metadata"].get("namespace", ""), obj["metadata"]["name"])
+        if old is not None:
+            if "status" in old:
+                obj["status"] = old["status"]
+            admission.on_update(old, obj, api)
         return obj
-    return inv.cluster.api.replace(t.obj, manager=manager)
+    return api.replace(t.obj, manager=inv.flags.get("field-manager") or "kubectl-set")
 
 
 def _show(inv: Invocation, t: Target, operation: str, fmt: str, mode: str, obj: Obj | None = None) -> str:
@@ -490,8 +498,7 @@ def set_env(inv: Invocation) -> Result:
         try:
             stored = _write(inv, t, mode)
         except ApiError as e:
-            errors.append(f"error: failed to patch env update to pod template: Error from server ({e.reason}): "
-                          f"{e.message}")
+            errors.append(f"error: failed to patch env update to pod template: {e.message}")
             continue
         out.append(_show(inv, t, "env updated", fmt, mode, stored))
     text = "".join(warnings) + "".join(out) + (check_err(errors) if errors else "")
