@@ -77,6 +77,17 @@ def test_waits_for_a_deletion(cluster):
     assert _waited(cluster, "kubectl wait --for=delete pod/p1") == ("", 0, 0)
 
 
+def test_waits_for_every_listed_pod_to_go(cluster):
+    run(cluster, "kubectl create deployment web --image=nginx --replicas=3")
+    assert run(cluster, "kubectl wait --for=condition=Available deploy/web --timeout=120s").exit_code == 0
+    pods = sorted(p["metadata"]["name"] for p in cluster.store.scan("Pod", "default"))
+    run(cluster, "kubectl delete deploy web --wait=false")
+    out, code, waited = _waited(cluster, "kubectl wait --for=delete pods -l app=web --timeout=60s")
+    # the list is taken once: pods gone before their turn are met at the first look
+    assert (out, code) == ("".join(f"pod/{p} condition met\n" for p in pods), 0)
+    assert 0 < waited < 60 and cluster.store.scan("Pod", "default") == []
+
+
 def test_create_notices_on_the_half_second_poll(cluster):
     pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "later", "namespace": "default"},
            "spec": {"containers": [{"name": "c", "image": "nginx"}]}}

@@ -185,27 +185,36 @@ def check_err(errors: list[str]) -> str:
     return "".join(e.removeprefix("error: ") + "\n" for e in errors)
 
 
-def _refs(inv: Invocation) -> list[Ref]:
+def _refs(inv: Invocation) -> tuple[list[Ref], dict[int, Obj]]:
+    """The targets, and for those a list found (``-l``, ``--all``) the objects as listed, by
+    position: the builder lists once up front, while named objects are fetched one by one as the
+    walk reaches them."""
     f = inv.flags
     refs, errors = gather(inv, inv.args, verb="wait", selector=f.get("selector"),
                           select_all=bool(f.get("all")), all_namespaces=bool(f.get("all-namespaces")))
     if errors:
         raise KubectlError("\n".join(errors))
-    text = f.get("field-selector") or ""
-    # the builder sends a field selector with its lists only (named objects are fetched one by one)
     listed = bool(inv.args) and not f.get("filename") and not any(t.names for t in resolve.targets(inv.args))
-    if text and listed:
-        kept = []
-        for ref in refs:
+    if not listed:
+        return refs, {}
+    store = inv.cluster.store
+    text = f.get("field-selector") or ""
+    kept: list[Ref] = []
+    snapshots: dict[int, Obj] = {}
+    for ref in refs:
+        obj = store.get(ref.resource.kind, ref.namespace, ref.name)
+        if obj is None:
+            continue
+        if text:  # the builder sends a field selector with its lists only
             try:
                 reqs = fields.parse(text, ref.resource.kind)
             except fields.FieldSelectorError as e:
                 raise KubectlError(f"Error from server (BadRequest): {e}") from None
-            obj = inv.cluster.store.peek(ref.resource.kind, ref.namespace, ref.name)
-            if obj is not None and fields.matches(obj, reqs):
-                kept.append(ref)
-        refs = kept
-    return refs
+            if not fields.matches(obj, reqs):
+                continue
+        snapshots[len(kept)] = obj
+        kept.append(ref)
+    return kept, snapshots
 
 
 def _wait_created(inv: Invocation, refs: list[Ref], deadline: float | None) -> None:
@@ -238,15 +247,25 @@ def wait(inv: Invocation) -> Result:
     cond = parse_condition(inv.flags.get("for") or "")
     cluster = inv.cluster
     deadline = cluster.clock.now() + timeout if timeout > 0 else None
-    refs = _refs(inv)
+    refs, listed = _refs(inv)
     if cond.kind == "create":
         _wait_created(inv, refs, deadline)
     out: list[str] = []
     errors: list[str] = []
     visited = 0
-    for ref in refs:
+    for i, ref in enumerate(refs):
         r = ref.resource
         obj = cluster.store.get(r.kind, ref.namespace, ref.name)
+        if obj is None and i in listed:
+            if cond.kind == "delete":  # listed, gone since: IsDeleted's first look says met
+                visited += 1
+                out.append(printed(r, ref.name, "condition met", fmt, listed[i]))
+                continue
+            # listed, gone since: the condition's own Get (or its watch) meets NotFound
+            e = not_found(r, ref.name)
+            errors.append(f"Error from server ({e.reason}): {e.message}")
+            visited += 1
+            continue
         if obj is None:
             if cond.kind != "delete":  # the builder's NotFound (ignored when waiting for a deletion)
                 e = not_found(r, ref.name)
