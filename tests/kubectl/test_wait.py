@@ -193,3 +193,12 @@ def test_matches_real_kubectl(lab, line):
     if not expected.endswith("\n") and expected:
         expected += "\n"  # the terminal ends every answer with a newline
     assert got == expected
+
+
+@pytest.mark.parametrize("line", ["wait --for=delete -k .", "autoscale -k . --max=2", "set env -k . A=1",
+                                  "set resources -k . --limits=cpu=1", "set selector -k . a=b",
+                                  "set serviceaccount -k . sa"])
+def test_kustomize_is_not_simulated_yet(cluster, line):
+    r = run(cluster, "kubectl " + line)
+    command = line.split(" -k")[0]
+    assert (r.output, r.exit_code) == (f"error: kubeplay does not simulate `kubectl {command} -k` yet\n", 1)

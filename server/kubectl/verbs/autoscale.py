@@ -72,6 +72,8 @@ def _create(inv: Invocation, hpa: Obj, mode: str) -> Obj:
                              Flag("save-config"), Flag("field-manager", kind="str"), Flag("record")])
 def autoscale(inv: Invocation) -> Result:
     f = inv.flags
+    if inv.flags.get("kustomize"):  # -k is not wired into the resource builder (files.gather) yet
+        raise KubectlError(f"error: kubeplay does not simulate `kubectl {inv.command} -k` yet")
     if not inv.flag_given("max"):
         raise KubectlError('error: required flag(s) "max" not set')
     mode = dry_run_mode(inv)

@@ -427,6 +427,8 @@ def _list_env(inv: Invocation, t: Target, container: Obj, resolve_refs: bool) ->
                            Flag("keys", kind="list"), Flag("list"), Flag("resolve"),
                            Flag("overwrite", default=True), Flag("selector", "l", "str")])
 def set_env(inv: Invocation) -> Result:
+    if inv.flags.get("kustomize"):  # -k is not wired into the resource builder (files.gather) yet
+        raise KubectlError(f"error: kubeplay does not simulate `kubectl {inv.command} -k` yet")
     f = inv.flags
     if f.get("all") and f.get("selector"):
         raise KubectlError("error: cannot set --all and --selector at the same time")
@@ -524,6 +526,8 @@ def parse_resource_list(spec: str) -> dict[str, str]:
                                  Flag("containers", "c", "str", "*"), Flag("limits", kind="str"),
                                  Flag("requests", kind="str")])
 def set_resources(inv: Invocation) -> Result:
+    if inv.flags.get("kustomize"):  # -k is not wired into the resource builder (files.gather) yet
+        raise KubectlError(f"error: kubeplay does not simulate `kubectl {inv.command} -k` yet")
     f = inv.flags
     mode = dry_run_mode(inv)
     fmt = check_output(inv)
@@ -583,6 +587,8 @@ def _selector_requirements(exprs: list[Obj]) -> str:
 
 @command("set selector", flags=[*BUILDER_FLAGS, *PRINT_FLAGS, Flag("resource-version", kind="str")])
 def set_selector(inv: Invocation) -> Result:
+    if inv.flags.get("kustomize"):  # -k is not wired into the resource builder (files.gather) yet
+        raise KubectlError(f"error: kubeplay does not simulate `kubectl {inv.command} -k` yet")
     f = inv.flags
     mode = dry_run_mode(inv)
     selector = None
@@ -646,6 +652,8 @@ SA_FLAGS = [*BUILDER_FLAGS, *PRINT_FLAGS]
 
 @command("set serviceaccount", flags=SA_FLAGS)
 def set_serviceaccount(inv: Invocation) -> Result:
+    if inv.flags.get("kustomize"):  # -k is not wired into the resource builder (files.gather) yet
+        raise KubectlError(f"error: kubeplay does not simulate `kubectl {inv.command} -k` yet")
     mode = dry_run_mode(inv)
     fmt = check_output(inv)
     if not inv.args:
