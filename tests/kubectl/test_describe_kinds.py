@@ -44,6 +44,9 @@ SERVED = {
            ("serviceaccounts", "ServiceAccount", True), ("configmaps", "ConfigMap", True)],
     "discovery.k8s.io/v1": [("endpointslices", "EndpointSlice", True)],
     "coordination.k8s.io/v1": [("leases", "Lease", True)],
+    "apps/v1": [("deployments", "Deployment", True), ("replicasets", "ReplicaSet", True),
+                ("statefulsets", "StatefulSet", True), ("daemonsets", "DaemonSet", True)],
+    "batch/v1": [("jobs", "Job", True), ("cronjobs", "CronJob", True)],
     "storage.k8s.io/v1": [("storageclasses", "StorageClass", False)],
     "networking.k8s.io/v1": [("ingresses", "Ingress", True), ("ingressclasses", "IngressClass", False),
                              ("networkpolicies", "NetworkPolicy", True)],
@@ -729,3 +732,93 @@ def test_nodes_with_their_pods_resources(cluster, real):
     assert "\nNon-terminated Pods: (3 in total)\n" in squeeze(out)
     lonely = make(cluster, {"kind": "Node", "metadata": {"name": "node9"}, "spec": {}, "status": status})
     same(real, cluster, lonely)
+
+
+def _template(app: str) -> dict:
+    return {"metadata": {"labels": {"app": app}, "annotations": {"kubectl.kubernetes.io/restartedAt": "now"}},
+            "spec": {"containers": [{"name": "c", "image": "nginx:1.27", "ports": [{"containerPort": 80,
+                                                                                   "protocol": "TCP"}],
+                                     "resources": {"requests": {"cpu": "0.1"}}}],
+                     "serviceAccountName": "robot", "priorityClassName": "high",
+                     "nodeSelector": {"disk": "ssd"},
+                     "tolerations": [{"key": "k", "operator": "Exists", "effect": "NoSchedule"}],
+                     "topologySpreadConstraints": [{"maxSkew": 1, "topologyKey": "zone",
+                                                    "whenUnsatisfiable": "DoNotSchedule"}]}}
+
+
+def _owned_pods(cluster: Cluster, owner: dict, app: str, phases: list[str]) -> None:
+    for i, phase in enumerate(phases):
+        make(cluster, {"kind": "Pod", "metadata": {
+            "name": f"{owner['metadata']['name']}-{i}", "namespace": "default", "labels": {"app": app},
+            "ownerReferences": [{"apiVersion": owner["apiVersion"], "kind": owner["kind"],
+                                 "name": owner["metadata"]["name"], "uid": owner["metadata"]["uid"],
+                                 "controller": True}]},
+            "spec": {"containers": [{"name": "c", "image": "x"}]}, "status": {"phase": phase}})
+
+
+def test_workloads(cluster, real):
+    """Deployments with their replica sets, stateful sets with claim templates, daemon sets,
+    jobs (indexed, long completed-index lists) and cron jobs, with pods counted by phase."""
+    d = make(cluster, {"kind": "Deployment", "metadata": {"name": "web", "namespace": "default"},
+                       "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}}, "template": _template("web"),
+                                "strategy": {"type": "RollingUpdate",
+                                             "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": 1}},
+                                "minReadySeconds": 5},
+                       "status": {"replicas": 2, "updatedReplicas": 2, "availableReplicas": 1,
+                                  "unavailableReplicas": 1,
+                                  "conditions": [{"type": "Available", "status": "False",
+                                                  "reason": "MinimumReplicasUnavailable"}]}})
+    ref = [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "web", "uid": d["metadata"]["uid"],
+            "controller": True}]
+    old_template = _template("web")
+    old_template["spec"]["containers"][0]["image"] = "nginx:1.26"
+    # (no clock moves here: the cluster's controllers would take these hand-made objects over)
+    make(cluster, {"kind": "ReplicaSet", "metadata": {"name": "web-old", "namespace": "default", "ownerReferences": ref,
+                                                      "labels": {"app": "web"}, "creationTimestamp": "2025-03-03T12:00:00Z"},
+                   "spec": {"replicas": 0, "selector": {"matchLabels": {"app": "web"}}, "template": old_template},
+                   "status": {"replicas": 0}})
+    rs = make(cluster, {"kind": "ReplicaSet", "metadata": {"name": "web-new", "namespace": "default",
+                                                           "ownerReferences": ref, "labels": {"app": "web"}},
+                        "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}}, "template": _template("web")},
+                        "status": {"replicas": 2}})
+    _owned_pods(cluster, rs, "web", ["Running", "Pending", "Failed"])
+    same(real, cluster, d)
+    same(real, cluster, rs)
+    sts = make(cluster, {"kind": "StatefulSet", "metadata": {"name": "db", "namespace": "default"},
+                         "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "db"}}, "template": _template("db"),
+                                  "serviceName": "db",
+                                  "updateStrategy": {"type": "RollingUpdate",
+                                                     "rollingUpdate": {"partition": 1, "maxUnavailable": 2}},
+                                  "volumeClaimTemplates": [
+                                      {"metadata": {"name": "data", "labels": {"x": "y"}, "annotations": {"a": "b"}},
+                                       "spec": {"accessModes": ["ReadWriteOnce", "ReadOnlyMany"],
+                                                "resources": {"requests": {"storage": "1024Mi"}}}},
+                                      {"metadata": {"name": "logs"}, "spec": {"storageClassName": "slow"}}]},
+                         "status": {"replicas": 2}})
+    _owned_pods(cluster, sts, "db", ["Running", "Succeeded"])
+    same(real, cluster, sts)
+    ds = make(cluster, {"kind": "DaemonSet", "metadata": {"name": "agent", "namespace": "default"},
+                        "spec": {"selector": {"matchLabels": {"app": "agent"}}, "template": _template("agent")},
+                        "status": {"desiredNumberScheduled": 3, "currentNumberScheduled": 2, "numberReady": 1,
+                                   "updatedNumberScheduled": 2, "numberAvailable": 1, "numberMisscheduled": 1}})
+    _owned_pods(cluster, ds, "agent", ["Running"])
+    same(real, cluster, ds)
+    job = make(cluster, {"kind": "Job", "metadata": {"name": "batch", "namespace": "default"},
+                         "spec": {"parallelism": 3, "completions": 100, "completionMode": "Indexed", "suspend": False,
+                                  "backoffLimit": 6, "ttlSecondsAfterFinished": 100, "activeDeadlineSeconds": 600,
+                                  "selector": {"matchLabels": {"batch.kubernetes.io/controller-uid": "u"}},
+                                  "template": {**_template("batch"), "spec": {**_template("batch")["spec"],
+                                                                              "restartPolicy": "Never"}}},
+                         "status": {"startTime": "2025-03-03T13:00:00Z", "completionTime": "2025-03-03T13:05:30Z",
+                                    "active": 1, "ready": 1, "succeeded": 60, "failed": 2,
+                                    "completedIndexes": ",".join(str(i) for i in range(0, 120, 2))}})
+    same(real, cluster, job)
+    cj = make(cluster, {"kind": "CronJob", "metadata": {"name": "tick", "namespace": "default"},
+                        "spec": {"schedule": "*/5 * * * *", "concurrencyPolicy": "Forbid", "suspend": True,
+                                 "successfulJobsHistoryLimit": 3, "startingDeadlineSeconds": 30,
+                                 "jobTemplate": {"spec": {"parallelism": 2, "activeDeadlineSeconds": 60,
+                                                          "template": _template("tick")}}},
+                        "status": {"lastScheduleTime": "2025-03-03T13:00:00Z",
+                                   "active": [{"kind": "Job", "name": "tick-1", "namespace": "default"},
+                                              {"kind": "Job", "name": "tick-2", "namespace": "default"}]}})
+    same(real, cluster, cj)

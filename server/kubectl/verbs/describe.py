@@ -21,7 +21,8 @@ from collections.abc import Callable
 from decimal import ROUND_CEILING, Decimal
 from typing import TYPE_CHECKING, Any
 
-from ...sim.store import Obj
+from ...sim.controllers import deployment_util
+from ...sim.store import Obj, controller_ref
 from .. import printers, resolve
 from ..parse import Flag, Invocation, KubectlError, command
 from ..printers import rfc1123z, since
@@ -753,17 +754,6 @@ def describe_pod(cluster: Cluster, pod: Obj, now: float) -> str:
     return w.text()
 
 
-def _template_equal(a: dict, b: dict) -> bool:
-    def strip(t: dict) -> dict:
-        t = {**t, "metadata": dict(t.get("metadata") or {})}
-        labels = dict(t["metadata"].get("labels") or {})
-        labels.pop("pod-template-hash", None)
-        t["metadata"]["labels"] = labels
-        return t
-
-    return strip(a) == strip(b)
-
-
 def _replica_sets_text(rss: list[Obj]) -> str:
     if not rss:
         return "<none>"
@@ -792,11 +782,14 @@ def describe_deployment(cluster: Cluster, d: Obj, now: float) -> str:
             f"{_intstr(ru.get('maxSurge'))} max surge\n")
     describe_pod_template(w, spec.get("template"))
     _conditions_table(w, st.get("conditions"))
-    owned = cluster.store.scan("ReplicaSet", meta.get("namespace", ""), owner_uid=meta.get("uid"))
-    owned = sorted(owned, key=lambda r: (r["metadata"].get("creationTimestamp") or "", r["metadata"]["name"]))
-    new_rs = next((r for r in owned if _template_equal((r.get("spec") or {}).get("template") or {},
-                                                       spec.get("template") or {})), None)
-    old = [r for r in owned if r is not new_rs]  # scaled-down ones too: "(0/0 replicas created)"
+    # deploymentutil.GetAllReplicaSetsInChunks: the replica sets it controls, in creation order
+    # (FindNewReplicaSet sorts the list in place), the new one apart; describe shows every old
+    # one, scaled-down ones too: "(0/0 replicas created)"
+    owned = deployment_util.sort_by_creation(cluster.store.scan(
+        "ReplicaSet", meta.get("namespace", ""), owner_uid=meta.get("uid"),
+        where=lambda r: (controller_ref(r) or {}).get("uid") == meta.get("uid")))
+    new_rs = deployment_util.find_new_rs(d, owned)
+    old = deployment_util.find_old_rss(d, owned)[1]
     if old or new_rs is not None:
         w.w(f"OldReplicaSets:\t{_replica_sets_text(old)}\n")
         w.w(f"NewReplicaSet:\t{_replica_sets_text([new_rs] if new_rs else [])}\n")
