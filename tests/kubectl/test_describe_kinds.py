@@ -45,7 +45,8 @@ SERVED = {
     "discovery.k8s.io/v1": [("endpointslices", "EndpointSlice", True)],
     "coordination.k8s.io/v1": [("leases", "Lease", True)],
     "apps/v1": [("deployments", "Deployment", True), ("replicasets", "ReplicaSet", True),
-                ("statefulsets", "StatefulSet", True), ("daemonsets", "DaemonSet", True)],
+                ("statefulsets", "StatefulSet", True), ("daemonsets", "DaemonSet", True),
+                ("controllerrevisions", "ControllerRevision", True)],
     "batch/v1": [("jobs", "Job", True), ("cronjobs", "CronJob", True)],
     "storage.k8s.io/v1": [("storageclasses", "StorageClass", False)],
     "networking.k8s.io/v1": [("ingresses", "Ingress", True), ("ingressclasses", "IngressClass", False),
@@ -822,3 +823,27 @@ def test_workloads(cluster, real):
                                    "active": [{"kind": "Job", "name": "tick-1", "namespace": "default"},
                                               {"kind": "Job", "name": "tick-2", "namespace": "default"}]}})
     same(real, cluster, cj)
+
+
+def test_generic_describer(cluster, real):
+    """Kinds without a describer of their own (Lease, Event, ControllerRevision) get describe.go's
+    generic one: every field but the metadata it prints itself, sorted, with smart labels."""
+    lease = make(cluster, {"kind": "Lease", "metadata": {"name": "ctrl", "namespace": "default",
+                                                         "labels": {"a": "b"}, "annotations": {"n": "1"}},
+                           "spec": {"holderIdentity": "ctrl_1234", "leaseDurationSeconds": 15, "leaseTransitions": 0,
+                                    "acquireTime": "2025-03-03T13:00:00.000000Z",
+                                    "renewTime": "2025-03-03T13:00:05.123456Z"}})
+    same(real, cluster, lease)
+    ev = make(cluster, {"kind": "Event", "metadata": {"name": "web.1", "namespace": "default"},
+                        "involvedObject": {"kind": "Pod", "namespace": "default", "name": "web", "uid": "u-1",
+                                           "apiVersion": "v1", "fieldPath": "spec.containers{c}"},
+                        "reason": "Pulled", "message": "Successfully pulled image \"nginx\"", "type": "Normal",
+                        "source": {"component": "kubelet", "host": "node1"}, "count": 3,
+                        "firstTimestamp": "2025-03-03T13:00:00Z", "lastTimestamp": "2025-03-03T13:01:00Z",
+                        "reportingComponent": "kubelet", "reportingInstance": "node1"})
+    same(real, cluster, ev)
+    make(cluster, {"kind": "ControllerRevision", "metadata": {"name": "web-abc", "namespace": "default"},
+                   "revision": 2, "data": {"spec": {"template": {"$patch": "replace", "spec": {
+                       "containers": [{"name": "c", "image": "nginx", "args": ["-g", "daemon off;"]}],
+                       "hostNetwork": True, "weights": [1.5, 2]}}}}})
+    same(real, cluster, cluster.store.get("ControllerRevision", "default", "web-abc"))
