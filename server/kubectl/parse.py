@@ -149,11 +149,11 @@ def parse(cluster: Cluster, argv: list[str], stdin: str = "") -> tuple[Command, 
     if cmd is None and path:
         cmd = next((COMMANDS[s] for s in _spellings(path) if s in COMMANDS), None)
     depth = len(typed)
-    if cmd is None:
-        # a registered command kubectl v1.32 does not have (the tree would have found it)
+    if cmd is None and not path:
+        # a registered command whose first word is no kubectl v1.32 command (the tree finds theirs)
         alt, alt_depth = _find_command(_command_words(argv))
-        if alt is not None and alt.path not in _tree():
-            cmd, path, depth = alt, "", alt_depth
+        if alt is not None and alt.path.split()[0] not in _children(""):
+            cmd, depth = alt, alt_depth
     if cmd is None:
         _static(argv, limit, path, typed)  # always raises
     assert cmd is not None
