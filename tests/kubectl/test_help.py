@@ -123,7 +123,8 @@ LINES = (
     "get pods -h", "get -h extra args here", "get -hA", "get -Ah", "get -h=false --help", "get -h --nosuch",
     "get --nosuch -h", "get -h -o", "get -h --chunk-size=x", "delete pod x --grace-period=abc -h",
     "create cm -h", "create svc nodeport -h", "top no -h", "create role -h --verb=get", "proxy --port=1 -h",
-    "proxy --nosuch -h", "apply -f x.yaml -h", "config set-context --current --namespace=x -h",
+    "proxy --nosuch -h", "apply -f x.yaml -h", "exec -it x -h -- sh", "logs -f -h", "-n x -h", "--context",
+    "--namespace=x -h", "run x --image=nginx -h -- sh -h", "scale --replicas=x -h", "drain -h node1 --force", "config set-context --current --namespace=x -h",
     # unknown words: cobra's text and suggestions, with or without -h
     "frobnicate", "frobnicate -h", "frobnicate --help", "ap", "c", "de", "gt pods", "node", "TAINT",
     "Get", "hepl", "alpah", "optins", "completio",
