@@ -1264,6 +1264,36 @@ def describe_configmap(cluster: Cluster, cm: Obj, now: float) -> str:
     return w.text()
 
 
+def while_unchanged(cluster: Cluster, key: tuple, build: Callable[[], Any]) -> Any:
+    """``build()``, computed once for as long as the store has not changed (one command that
+    describes many objects of a namespace reads the namespace once, not once per object)."""
+    memo = _MEMOS.get(cluster.store)
+    if memo is None or memo[0] != cluster.store.rv:
+        memo = _MEMOS[cluster.store] = (cluster.store.rv, {})
+    if key not in memo[1]:
+        memo[1][key] = build()
+    return memo[1][key]
+
+
+_MEMOS: weakref.WeakKeyDictionary[Any, tuple[int, dict]] = weakref.WeakKeyDictionary()
+
+
+def namespace_secrets(cluster: Cluster, ns: str) -> tuple[set[str], dict[tuple[str, str], list[str]]]:
+    """The ServiceAccount describer's secret list: every secret name of the namespace, and the
+    service-account-token secrets by the (name, uid) of the account their annotations name."""
+    def build() -> tuple[set[str], dict[tuple[str, str], list[str]]]:
+        names: set[str] = set()
+        tokens: dict[tuple[str, str], list[str]] = {}
+        for secret in cluster.store.scan("Secret", ns):
+            names.add(secret["metadata"]["name"])
+            if secret.get("type") == "kubernetes.io/service-account-token":
+                ann = secret["metadata"].get("annotations") or {}
+                key = (ann.get("kubernetes.io/service-account.name") or "", ann.get("kubernetes.io/service-account.uid") or "")
+                tokens.setdefault(key, []).append(secret["metadata"]["name"])
+        return names, tokens
+    return while_unchanged(cluster, ("secrets", ns), build)
+
+
 def describe_serviceaccount(cluster: Cluster, sa: Obj, now: float) -> str:
     w = Writer()
     meta = sa["metadata"]
@@ -1271,12 +1301,8 @@ def describe_serviceaccount(cluster: Cluster, sa: Obj, now: float) -> str:
     w.w(f"Namespace:\t{meta.get('namespace', '')}\n")
     labels_multiline(w, "Labels", meta.get("labels"))
     annotations_multiline(w, "Annotations", meta.get("annotations"))
-    ns = meta.get("namespace", "")
-    existing = {s["metadata"]["name"] for s in cluster.store.scan("Secret", ns)}
-    tokens = [s["metadata"]["name"] for s in cluster.store.scan("Secret", ns)
-              if s.get("type") == "kubernetes.io/service-account-token"
-              and (s["metadata"].get("annotations") or {}).get("kubernetes.io/service-account.name") == meta["name"]
-              and (s["metadata"].get("annotations") or {}).get("kubernetes.io/service-account.uid") == meta.get("uid")]
+    existing, by_account = namespace_secrets(cluster, meta.get("namespace", ""))
+    tokens = by_account.get((meta["name"], meta.get("uid") or ""), [])
     sections = (("Image pull secrets:", [s.get("name", "") for s in sa.get("imagePullSecrets") or []]),
                 ("Mountable secrets: ", [s.get("name", "") for s in sa.get("secrets") or []]),
                 ("Tokens:            ", tokens))

@@ -35,6 +35,7 @@ from .describe import (
     print_claim,
     register,
     volume_source,
+    while_unchanged,
 )
 
 if TYPE_CHECKING:
@@ -184,15 +185,27 @@ def describe_persistentvolume(cluster: Cluster, pv: Obj, now: float) -> str:
     return w.text()
 
 
+def _namespace_pods(cluster: Cluster, ns: str) -> tuple[dict[str, list[Obj]], dict[str, Obj]]:
+    """The namespace's pods by the claims their volumes name (a pod once per such volume, as
+    getPodsForPVC appends it) and by UID; read once per command, not once per claim."""
+    def build() -> tuple[dict[str, list[Obj]], dict[str, Obj]]:
+        by_claim: dict[str, list[Obj]] = {}
+        by_uid: dict[str, Obj] = {}
+        for pod in cluster.store.scan("Pod", ns):
+            by_uid[pod["metadata"].get("uid") or ""] = pod
+            for v in (pod.get("spec") or {}).get("volumes") or []:
+                if v.get("persistentVolumeClaim") is not None:
+                    by_claim.setdefault(v["persistentVolumeClaim"].get("claimName") or "", []).append(pod)
+        return by_claim, by_uid
+    return while_unchanged(cluster, ("pods-by-claim", ns), build)
+
+
 def pods_using_claim(cluster: Cluster, pvc: Obj) -> list[Obj]:
     """describe.go's ``getPodsForPVC``: the namespace's pods with a volume of this claim (once per
     such volume, as there), then the pods among its ownerReferences not listed yet."""
     meta = pvc["metadata"]
-    pods = cluster.store.scan("Pod", meta.get("namespace") or "")
-    out = [p for p in pods for v in (p.get("spec") or {}).get("volumes") or []
-           if (v.get("persistentVolumeClaim") or {}).get("claimName") == meta["name"]
-           and v.get("persistentVolumeClaim") is not None]
-    by_uid = {p["metadata"].get("uid"): p for p in pods}
+    by_claim, by_uid = _namespace_pods(cluster, meta.get("namespace") or "")
+    out = list(by_claim.get(meta["name"], []))
     for ref in meta.get("ownerReferences") or []:
         owner = by_uid.get(ref.get("uid")) if ref.get("kind") == "Pod" else None
         if owner is not None and all(p["metadata"].get("uid") != ref.get("uid") for p in out):
