@@ -1,17 +1,23 @@
 """``kubectl describe``: the long, human layouts of ``staging/.../kubectl/pkg/describe/describe.go``.
 
-Owns: the describers for pods, deployments, replicasets, statefulsets, daemonsets, jobs, cronjobs,
-nodes, namespaces, services, endpoints, endpointslices, configmaps, secrets and serviceaccounts
-(and describe.go's generic one, ``printUnstructuredContent``, for the rest), as kubectl v1.32
-prints them (checked against it by tests/oracle), each writing tab-separated lines the way describe.go's PrefixWriter
-does, then laid out by Go's tabwriter rules (``printers.go_tabwriter``, padding 2); the Events
-table with ``Age (xN over Y)``; name-prefix matching (``describe pod web`` describes every pod
-whose name starts with ``web`` when no pod is called exactly that).
+Owns: the command (``TYPE[,TYPE] [NAME…]``, ``TYPE/NAME``, ``-l``, ``-A``, ``--show-events``,
+describe.go's name-prefix fallback: ``describe pod web`` describes every pod whose name starts
+with ``web`` when no pod is called exactly that); the registry of describers by kind
+(``DESCRIBERS``, ``register``) with the generic one (``printUnstructuredContent``) for kinds
+without; the shared pieces (the PrefixWriter and its nested form, labels, annotations, taints,
+tolerations, containers, volumes, pod templates, the Events table with ``Age (xN over Y)``, the
+event index by involved UID kept from the store's writes); and the describers of pods,
+deployments, replicasets, statefulsets, daemonsets, jobs, cronjobs, nodes, services, endpoints,
+endpointslices, configmaps, secrets and serviceaccounts, as kubectl v1.32 prints them (checked
+against it by tests/oracle and tests/kubectl/test_describe_kinds.py). Lines are tab-separated as
+describe.go writes them, then laid out by Go's tabwriter rules (``printers.go_tabwriter``,
+padding 2).
 
-Hands off: objects come from ``resolve``; events from ``EventIndex`` (an index by involved UID kept
-from the store's writes).
+Hands off: objects come from ``resolve``; the other kinds' describers (storage, networking, HPA,
+RBAC, quotas, PDB, PriorityClass, NetworkPolicy, Namespace) live in ``describe_kinds.py``;
+quantities' text to ``kubectl/quantity.py``; a deployment's replica sets to the simulation's
+``deployment_util``.
 """
-
 from __future__ import annotations
 
 import base64
