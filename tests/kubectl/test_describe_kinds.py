@@ -40,7 +40,7 @@ SERVED = {
     "v1": [("namespaces", "Namespace", False), ("nodes", "Node", False), ("pods", "Pod", True), ("services", "Service", True),
            ("events", "Event", True), ("persistentvolumes", "PersistentVolume", False),
            ("persistentvolumeclaims", "PersistentVolumeClaim", True), ("resourcequotas", "ResourceQuota", True),
-           ("limitranges", "LimitRange", True), ("secrets", "Secret", True),
+           ("limitranges", "LimitRange", True), ("secrets", "Secret", True), ("endpoints", "Endpoints", True),
            ("serviceaccounts", "ServiceAccount", True), ("configmaps", "ConfigMap", True)],
     "discovery.k8s.io/v1": [("endpointslices", "EndpointSlice", True)],
     "coordination.k8s.io/v1": [("leases", "Lease", True)],
@@ -847,3 +847,24 @@ def test_generic_describer(cluster, real):
                        "containers": [{"name": "c", "image": "nginx", "args": ["-g", "daemon off;"]}],
                        "hostNetwork": True, "weights": [1.5, 2]}}}}})
     same(real, cluster, cluster.store.get("ControllerRevision", "default", "web-abc"))
+
+
+def test_endpoints_and_endpoint_slices(cluster, real):
+    _web_service(cluster)
+    eps = make(cluster, {"kind": "EndpointSlice", "metadata": {"name": "dual", "namespace": "default",
+                                                               "labels": {"kubernetes.io/service-name": "web"}},
+                         "addressType": "IPv4", "ports": [{"port": 80, "protocol": "TCP"}],
+                         "endpoints": [{"addresses": ["10.0.0.1", "10.0.0.2"], "conditions": {"ready": True},
+                                        "hostname": "", "nodeName": "node1", "zone": "a",
+                                        "targetRef": {"kind": "Pod", "name": "web-1", "namespace": "default"}},
+                                       {"addresses": [], "conditions": {}}]})
+    same(real, cluster, eps)
+    same(real, cluster, make(cluster, {"kind": "EndpointSlice", "metadata": {"name": "empty", "namespace": "default"},
+                                       "addressType": "FQDN"}))
+    ep = make(cluster, {"kind": "Endpoints", "metadata": {"name": "web", "namespace": "default"},
+                        "subsets": [{"addresses": [{"ip": "10.0.0.1"}, {"ip": "10.0.0.2"}],
+                                     "notReadyAddresses": [{"ip": "10.0.0.3"}],
+                                     "ports": [{"name": "http", "port": 80, "protocol": "TCP"},
+                                               {"port": 9000, "protocol": "UDP"}]},
+                                    {"addresses": [{"ip": "10.0.0.9"}]}]})
+    same(real, cluster, ep)

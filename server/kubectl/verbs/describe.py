@@ -1367,14 +1367,14 @@ def describe_endpointslice(cluster: Cluster, eps: Obj, now: float) -> str:
     else:
         w.w("Endpoints:\n")
         for ep in endpoints:
-            w.w(f"{L1}- Addresses:\t{','.join(ep.get('addresses') or [])}\n")
+            w.w(f"{L1}- Addresses:\t{', '.join(ep.get('addresses') or []) or '<none>'}\n")
             ready = (ep.get("conditions") or {}).get("ready")
             w.w(f"{L2}Conditions:\n{L3}Ready:\t{'<unset>' if ready is None else 'true' if ready else 'false'}\n")
-            w.w(f"{L2}Hostname:\t{ep.get('hostname') or '<unset>'}\n")
-            if ep.get("targetRef"):
+            w.w(f"{L2}Hostname:\t{ep['hostname'] if ep.get('hostname') is not None else '<unset>'}\n")
+            if ep.get("targetRef") is not None:
                 w.w(f"{L2}TargetRef:\t{ep['targetRef'].get('kind', '')}/{ep['targetRef'].get('name', '')}\n")
-            w.w(f"{L2}NodeName:\t{ep.get('nodeName') or '<unset>'}\n")
-            w.w(f"{L2}Zone:\t{ep.get('zone') or '<unset>'}\n")
+            w.w(f"{L2}NodeName:\t{ep['nodeName'] if ep.get('nodeName') is not None else '<unset>'}\n")
+            w.w(f"{L2}Zone:\t{ep['zone'] if ep.get('zone') is not None else '<unset>'}\n")
     describe_events(w, events_for(cluster, eps), now)
     return w.text()
 
