@@ -108,3 +108,33 @@ def render(got: list[tuple[float, str]], opts: LogOptions, offset: float = 0.0) 
             size += len(piece.encode())
         out = kept
     return out
+
+
+class Follow:
+    """``follow``: the lines a container writes after a first read of ``sent`` lines, until it
+    stops running, or its pod goes away or is replaced by one of the same name (the kubelet then
+    ends the stream, and so do kubectl and the REST API). One implementation for both."""
+
+    def __init__(self, cluster: Cluster, pod: Obj, container: str, previous: bool = False, sent: int = 0) -> None:
+        self.cluster = cluster
+        self.namespace = pod["metadata"].get("namespace") or ""
+        self.name = pod["metadata"]["name"]
+        self.uid = pod["metadata"].get("uid")
+        self.container = container
+        self.previous = previous
+        self.sent = sent
+
+    def poll(self) -> tuple[list[tuple[float, str]], bool]:
+        """The new (time, line) entries, and whether the stream has ended."""
+        live = self.cluster.store.peek("Pod", self.namespace, self.name)
+        if live is None or live["metadata"].get("uid") != self.uid:
+            return [], True
+        try:
+            now = entries(self.cluster, live, self.container, self.previous)
+        except LogError:
+            return [], True
+        new = now[self.sent:] if len(now) >= self.sent else now  # a restart starts a new log
+        self.sent = len(now)
+        state = _status(live, self.container).get("state") or {}
+        running = not _status(live, self.container) or "running" in state or "waiting" in state
+        return new, self.previous or not running

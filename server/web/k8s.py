@@ -467,32 +467,25 @@ def _follow_log(sandbox: Sandbox, req: apiserver.Request) -> Response:
             entries = apiserver.log_entries(sandbox.cluster, req, pod)
         except ApiError as e:
             return _status(e)
-        uid = pod["metadata"]["uid"]
     stream = _Stream(sandbox, _hub()).open()
     # the lines that come later are all sent, stamped as the first ones are
     later = logs.LogOptions(timestamps=opts.timestamps)
 
+    with sandbox.lock:
+        follow = logs.Follow(sandbox.cluster, pod, _log_container(pod, req), req.query.get("previous") == "true",
+                             sent=len(entries))
+
     def chunks() -> Iterator[str]:
-        sent = len(entries)
         try:
             yield "".join(logs.render(entries, opts, offset))
             while True:
                 stream.wait(WATCH_POLL)
                 with sandbox.lock:
-                    live = sandbox.cluster.store.peek("Pod", req.namespace, req.name)
-                    if live is None or live["metadata"]["uid"] != uid:
-                        return
-                    try:
-                        now = apiserver.log_entries(sandbox.cluster, req, live)
-                    except ApiError:
-                        return
-                    running = _container_running(live, req.query.get("container") or "")
+                    new, ended = follow.poll()
                     shift = _offset(sandbox)
-                new = now[sent:] if len(now) >= sent else now
-                sent = len(now)
                 if new:
                     yield "".join(logs.render(new, later, shift))
-                if not running:
+                if ended:
                     return
         finally:
             stream.close()
@@ -503,9 +496,7 @@ def _follow_log(sandbox: Sandbox, req: apiserver.Request) -> Response:
     return response
 
 
-def _container_running(pod: dict, container: str) -> bool:
-    statuses = (pod.get("status") or {}).get("containerStatuses") or []
-    for cs in statuses:
-        if not container or cs.get("name") == container:
-            return "running" in (cs.get("state") or {}) or "waiting" in (cs.get("state") or {})
-    return True
+def _log_container(pod: dict, req: apiserver.Request) -> str:
+    """The container a log request reads: the one named, or the pod's only one (``log_entries``
+    has refused a request that names none for a pod of several)."""
+    return req.query.get("container") or ((pod.get("spec") or {}).get("containers") or [{}])[0].get("name", "")
