@@ -132,7 +132,13 @@ class Store:
             return []
         if not self.log or self.log[0].rv > rv + 1:
             return None
-        return [e for e in self.log if e.rv > rv]
+        newer = []
+        for e in reversed(self.log):  # only the events after rv: proportional to what changed
+            if e.rv <= rv:
+                break
+            newer.append(e)
+        newer.reverse()
+        return newer
 
     def _emit(self, type_: str, obj: Obj) -> None:
         event = WatchEvent(type_, self.rv, obj)
