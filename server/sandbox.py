@@ -4,7 +4,8 @@ registry that creates them, finds them and rebuilds them from disk.
 Owns: the ``Sandbox`` (a ``Cluster`` with its seed and start time, a lock serialising every access
 to it, and the journal of operations that changed it) and ``Sandboxes`` (the registry). Every
 state-changing operation goes through ``Sandbox.execute`` so that the live path and the replay
-path are the same code: ``run`` (a command line with stdin), ``apply`` (the editor's text),
+path are the same code: ``run`` (a command line with stdin; with ``watchSeconds`` a following
+command runs the clock that long), ``apply`` (the editor's text),
 ``advance`` (to an absolute simulated time), ``clock`` (speed/pause), ``fail``/``recover`` (a
 node's machine), ``add-node``/``remove-node`` (a worker joins / leaves), ``kill`` (a container). A sandbox not in memory is rebuilt lazily, on first
 access, by replaying its journal on a fresh cluster with the same seed and start time — the
@@ -16,6 +17,7 @@ storage to ``server.persist``. Nothing here knows about HTTP or Socket.IO (``ser
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import re
@@ -28,6 +30,7 @@ from pathlib import Path
 from . import apiserver
 from .kubectl import Result
 from .kubectl import run as kubectl_run
+from .kubectl.streaming import Stream, run_for
 from .persist import Journal
 from .shell.host import HostShell, stateful
 from .shell.session import Sessions
@@ -40,6 +43,8 @@ MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 #: the longest single clock jump one request may ask for (a bigger one would hold the sandbox's
 #: lock, and the request, for a long time); clients step repeatedly for more
 MAX_ADVANCE = 3600.0
+#: following commands one sandbox keeps open for its pages at most (the oldest is stopped)
+MAX_TERMINAL_STREAMS = 16
 MIN_SPEED, MAX_SPEED = 1, 100
 #: the most nodes (machines) a sandbox may have: room on the canvas, and a bound on the work
 MAX_NODES = 12
@@ -158,6 +163,10 @@ class Sandbox:
         #: open API streams (watches, followed logs), woken by every change to the store
         self._streams: set[threading.Event] = set()
         self.cluster.store.subscribe(self._wake_streams)
+        #: the terminal's following commands (``get -w``, ``logs -f``, ``rollout status``): id ->
+        #: (stream, the page's socket that follows it); polled by the web layer after each tick
+        self.terminal_streams: dict[str, tuple[Stream, str]] = {}
+        self._stream_ids = itertools.count(1)
 
     # -- the one door for state changes --------------------------------------------------------
     def execute(self, op: dict, *, record: bool = True) -> object:
@@ -207,9 +216,16 @@ class Sandbox:
                 self.journal.append(self.id, op)
 
     # -- operations ----------------------------------------------------------------------------
-    def run(self, command: str, stdin: str = "", session: str | None = None) -> dict:
+    def run(self, command: str, stdin: str = "", session: str | None = None, *,
+            watch_seconds: float | None = None, follow: str | None = None) -> dict:
         """A line typed in the terminal: in the workstation's shell, or in the pod session
-        ``session``. Lines that can change nothing (``help``, ``echo``, a typo) are not journalled."""
+        ``session``. Lines that can change nothing (``help``, ``echo``, a typo) are not journalled.
+
+        A command that keeps printing (``get -w``, ``logs -f``, ``rollout status``): with
+        ``watch_seconds`` the clock runs that many simulated seconds (less if it ends first) and
+        the answer holds everything it printed; with ``follow`` (the id of the page's socket) it
+        stays open as ``terminal_streams[id]`` (the answer's ``"stream"``), printing as the clock
+        runs, until it ends or ``stop_stream``."""
         with self.lock:
             if session is not None:
                 if session not in self.sessions:
@@ -217,9 +233,16 @@ class Sandbox:
                 return self.execute({"op": "run", "command": command, "session": session})  # type: ignore[return-value]
             if not command.strip():
                 return {"output": "", "exitCode": 0}
-            if not stateful(command):
-                return self._shell({"op": "run", "command": command, "stdin": stdin})
-            return self.execute({"op": "run", "command": command, "stdin": stdin})  # type: ignore[return-value]
+            op: dict = {"op": "run", "command": command, "stdin": stdin}
+            if watch_seconds is not None:
+                op["watchSeconds"] = watch_seconds
+            elif follow is not None:
+                op["follow"] = True
+            out = self.execute(op) if stateful(command) else self._shell(op)
+            stream = out.pop("_stream", None)  # type: ignore[union-attr]
+            if stream is not None and follow is not None:
+                self._open_terminal_stream(stream, follow, out)  # type: ignore[arg-type]
+            return out  # type: ignore[return-value]
 
     def _shell(self, op: dict) -> dict:
         """One line in the workstation's shell or in a session; a kubectl command that attaches
@@ -229,9 +252,15 @@ class Sandbox:
         self.sessions.reap()
         line, stdin = op["command"], op.get("stdin") or ""
         words = line.split()
+        follow = "watchSeconds" in op or bool(op.get("follow"))
         if words and words[0] == "kubectl" and not any(ch in line for ch in "|;&<>`"):
-            result = self._kubectl(line, stdin)
+            result = self._kubectl(line, stdin, follow=follow)
+            stream = getattr(result, "stream", None)
+            if stream is not None and "watchSeconds" in op:
+                result, stream = run_for(self.cluster, result, op["watchSeconds"]), None
             out: dict = {"output": result.output, "exitCode": result.exit_code}
+            if stream is not None and not stream.done:
+                out["_stream"] = stream
             attach = getattr(result, "attach", None)
         else:
             output, code, attach = self.host.run_line(line, stdin)
@@ -241,9 +270,48 @@ class Sandbox:
             out["session"] = opened.describe() if opened is not None else None
         return out
 
-    def _kubectl(self, line: str, stdin: str) -> Result:
+    # -- the terminal's following commands -----------------------------------------------------------
+    def _open_terminal_stream(self, stream: Stream, owner: str, out: dict) -> None:
+        while len(self.terminal_streams) >= MAX_TERMINAL_STREAMS:  # the oldest goes, as a closed terminal tab's
+            self.terminal_streams.pop(next(iter(self.terminal_streams)))[0].stop()
+        stream_id = f"s{next(self._stream_ids)}"
+        self.terminal_streams[stream_id] = (stream, owner)
+        out["stream"] = {"id": stream_id}
+
+    def poll_streams(self) -> list[tuple[str, dict]]:
+        """(owner, ``{"id", "output", "done", "exitCode"}``) for each open stream that printed
+        something or ended since the last poll; ended ones are closed (the lock must be held)."""
+        out = []
+        for stream_id, (stream, owner) in list(self.terminal_streams.items()):
+            text = stream.poll()
+            if text or stream.done:
+                out.append((owner, {"id": stream_id, "output": text, "done": stream.done,
+                                    "exitCode": stream.exit_code}))
+            if stream.done:
+                del self.terminal_streams[stream_id]
+        return out
+
+    def stop_stream(self, stream_id: str) -> dict:
+        """Ctrl-C: what the stream still had to print, and kubectl's end by SIGINT (exit code 130)."""
+        with self.lock:
+            if stream_id not in self.terminal_streams:
+                raise NotFoundError(f"no open stream {stream_id}")
+            stream, _owner = self.terminal_streams.pop(stream_id)
+            text = stream.poll() if not stream.done else ""
+            code = stream.exit_code if stream.done else 130
+            return {"output": text + stream.stop(), "exitCode": code}
+
+    def close_streams(self, owner: str) -> None:
+        """The page that followed them has gone: its streams end."""
+        with self.lock:
+            for stream_id, (stream, who) in list(self.terminal_streams.items()):
+                if who == owner:
+                    stream.stop()
+                    del self.terminal_streams[stream_id]
+
+    def _kubectl(self, line: str, stdin: str, follow: bool = False) -> Result:
         try:
-            return kubectl_run(self.cluster, line, stdin)
+            return kubectl_run(self.cluster, line, stdin, follow=follow)
         except Exception as e:
             # a bug in a verb or a control loop: the terminal says so instead of the request failing
             log.exception("sandbox %s: %r failed", self.id, line)

@@ -615,14 +615,18 @@ def table_lines(resource: Resource | None, kind: str, objs: Sequence[Obj], now: 
     return rows if opts.no_headers else [header, *rows]
 
 
-def tabwrite(lines: Sequence[Sequence[str]], minwidth: int = 6, padding: int = 3) -> str:
+def tabwrite(lines: Sequence[Sequence[str]], minwidth: int = 6, padding: int = 3,
+             widths: list[int] | None = None) -> str:
     """Go's ``text/tabwriter`` as kubectl configures it: every cell but a line's last is padded
     to its column's widest cell + ``padding`` (at least ``minwidth``); cells are tab-terminated
-    except the last, so the last column is never padded."""
+    except the last, so the last column is never padded. ``widths``: cli-runtime's
+    ``RememberWidths`` (``get -w``): the widths of earlier flushes, kept and grown in place."""
     if not lines:
         return ""
     ncols = max(len(line) for line in lines)
-    widths = [0] * ncols
+    if widths is None:
+        widths = []
+    widths.extend([0] * (ncols - len(widths)))
     for line in lines:
         for i, cell in enumerate(line[:-1]):
             widths[i] = max(widths[i], len(cell) + padding, minwidth)

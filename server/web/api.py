@@ -7,6 +7,10 @@ when a request field is missing or wrong):
   runs in the workstation's shell (kubectl, curl, ping, …), or in the pod shell of ``session``;
   the answer gains ``"session": {"id", "prompt", …}`` when a ``kubectl run -it``/``exec -it`` opens
   one (and while it stays open), ``"session": null`` when it ends (``exit``, its pod went away);
+  a command that keeps printing (``get -w``, ``logs -f``, ``rollout status``) runs the clock
+  ``"watchSeconds"`` simulated seconds and answers all it printed, or, with ``"follow": <the page's
+  socket id>``, answers ``"stream": {"id"}`` and goes on over Socket.IO (``live``'s ``stream``);
+- ``POST …/<id>/streams/<stream>/stop`` → ``{"output", "exitCode": 130}``: Ctrl-C for a followed command;
 - ``POST …/<id>/apply`` ``{"manifest"}`` → ``{"results": [{"line", "endLine", "ok", "output",
   "exitCode"}], "output", "exitCode"}`` (``kubectl apply -f -`` per document; ``line`` is where
   the editor should mark the document or the YAML error);
@@ -134,9 +138,23 @@ def run(sandbox_id: str) -> Response:
     session = data.get("session")
     if session is not None and not isinstance(session, str):
         raise FieldError("session", 'field "session" must be a session id (a string) or null')
-    result = sandbox.run(_string(data, "command"), _string(data, "stdin", required=False), session=session)
+    watch = None
+    if data.get("watchSeconds") is not None:
+        watch = _number(data, "watchSeconds")
+        if not 0 <= watch <= MAX_ADVANCE:
+            raise FieldError("watchSeconds", f'field "watchSeconds" must be between 0 and {MAX_ADVANCE:g}')
+    follow = data.get("follow")
+    if follow is not None and not isinstance(follow, str):
+        raise FieldError("follow", 'field "follow" must be the id of the page\'s socket (a string)')
+    result = sandbox.run(_string(data, "command"), _string(data, "stdin", required=False), session=session,
+                         watch_seconds=watch, follow=follow)
     _hub().pump(sandbox)
     return jsonify(result)
+
+
+@bp.post("/<sandbox_id>/streams/<stream_id>/stop")
+def stop_stream(sandbox_id: str, stream_id: str) -> Response:
+    return jsonify(_sandbox(sandbox_id).stop_stream(stream_id))
 
 
 @bp.post("/<sandbox_id>/apply")

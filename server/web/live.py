@@ -15,6 +15,10 @@ Lease and Event objects are left out of snapshots and deltas: the kubelets renew
 every 10 s and Events are many, and neither is drawn on the canvas (``GET …/objects`` and kubectl
 still see them). The ``rv`` fields still move past them, so a reconnect never asks for them again.
 
+Terminal streams: a command the page's terminal follows (``POST …/run`` with ``"follow": <this
+socket's id>``) prints over ``stream`` ``{"id", "output", "done", "exitCode"}`` messages to that
+socket only, with each batch; they end with ``done`` or when the socket disconnects.
+
 Network (issue 3): snapshots and deltas carry ``network`` ``{"overlay": {"broken": [[a, b]]},
 "lbPool": {"enabled"}}``; ``traffic`` ``{"records": [{"id", "time", "source", "target", "service",
 "hops", "pod", "node", "ok", "error", "status"}]}`` brings the traffic log's new records with each
@@ -92,6 +96,7 @@ class Hub:
             clock_same = now == sandbox.sent_time
             if store.rv == sandbox.sent_rv and clock_same and not sandbox.clock_dirty and not network:
                 return
+            self._pump_streams(sandbox)
             events = store.events_since(sandbox.sent_rv)
             if events is None:
                 self.socketio.emit("snapshot", self.snapshot(sandbox), to=self.room(sandbox))
@@ -100,6 +105,14 @@ class Hub:
             sandbox.sent_rv = store.rv
             sandbox.sent_time = now
             sandbox.clock_dirty = False
+
+    def _pump_streams(self, sandbox: Sandbox) -> None:
+        """``stream`` ``{"id", "output", "done", "exitCode"}`` to the page that follows a terminal
+        command (``get -w``, ``logs -f``, ``rollout status``): what it printed since the last batch.
+        Sent before the delta of the same pump, as kubectl's watch sees a change before the page
+        draws it."""
+        for owner, message in sandbox.poll_streams():
+            self.socketio.emit("stream", message, to=owner)
 
     def _pump_traffic(self, sandbox: Sandbox) -> None:
         """``traffic`` ``{"records": [...]}``: the traffic log's records since the last batch (the
@@ -192,4 +205,5 @@ class Hub:
         if sandbox is not None:
             with sandbox.lock:
                 sandbox.watchers.discard(sid)
+            sandbox.close_streams(sid)
             leave_room(self.room(sandbox), sid=sid)

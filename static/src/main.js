@@ -54,7 +54,8 @@ async function start() {
 
   const stage = $('#stage');
   const canvas = new CanvasView($('#canvas'));
-  const terminal = new Terminal({ out: $('#term-out'), form: $('#term-form'), input: $('#term-in') }, sandbox);
+  const terminal = new Terminal({ out: $('#term-out'), form: $('#term-form'), input: $('#term-in'), stop: $('#term-stop') },
+    sandbox);
   const notify = (msg) => terminal.print(`${msg}\n`, 'err');
   const clock = new ClockControls($('#clock'), sandbox, { onError: notify });
 
@@ -146,6 +147,7 @@ async function start() {
   };
 
   const socket = io({ transports: ['polling', 'websocket'] });
+  terminal.follow(socket);
   socket.on('connect', () => {
     setConn('live', 'live');
     const join = { sandbox: sandbox.id };

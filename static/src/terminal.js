@@ -6,7 +6,11 @@
  * session a `kubectl run -it … sh` / `kubectl exec -it POD -- sh` opens: while one is open the
  * prompt is the pod shell's (`/ # `) and lines go to it, until `exit` (or its pod going away)
  * brings back the workstation's `$`. Hands off: every line goes to `POST /run` as
- * `{"command", "session"?}`; the output is printed as the server returns it.
+ * `{"command", "session"?, "follow"?}`; the output is printed as the server returns it.
+ * A command that keeps printing (`kubectl get pods -w`, `logs -f`, `rollout status`) is followed:
+ * `follow` names the page's socket, the answer names a `stream`, and its `stream` messages print
+ * as the clock runs until it ends, or Ctrl-C / the Stop button (`POST /streams/<id>/stop`) ends it.
+ * Lines typed meanwhile wait their turn, as in a shell.
  * Other panels (pod Delete) run their kubectl commands through `run` so the user sees and can
  * learn the command line that did it.
  */
@@ -15,8 +19,15 @@ const HISTORY_KEY = 'kubeplay.history';
 const MAX_SCROLLBACK = 200000; // characters
 
 export class Terminal {
-  constructor({ out, form, input }, sandbox) {
+  constructor({ out, form, input, stop }, sandbox) {
     this.out = out;
+    this.stopButton = stop || null;
+    /** the socket whose `stream` messages this terminal follows (see follow()) */
+    this.socket = null;
+    /** the followed command: {id, done: resolve} while one runs */
+    this.streaming = null;
+    /** stream messages that arrived before the answer naming their stream */
+    this.early = new Map();
     this.form = form;
     this.input = input;
     this.sandbox = sandbox;
@@ -34,11 +45,57 @@ export class Terminal {
       if (line) this.run(line, undefined, { typed: true });
     });
     input.addEventListener('keydown', (e) => this.onKey(e));
+    if (this.stopButton) this.stopButton.addEventListener('click', () => this.interrupt());
     this.print('kubeplay: try `kubectl get nodes`, `kubectl get pods -A`, ↑/↓ for history.\n', 'muted');
   }
 
+  /** Follow `stream` messages of the page's socket (the server sends them only to it). */
+  follow(socket) {
+    this.socket = socket;
+    socket.on('stream', (msg) => this.onStream(msg));
+  }
+
+  onStream(msg) {
+    if (!msg || typeof msg.id !== 'string') return;
+    if (!this.streaming || this.streaming.id !== msg.id) {
+      // the answer naming it may still be on its way
+      const got = this.early.get(msg.id) || [];
+      got.push(msg);
+      this.early.set(msg.id, got.slice(-100));
+      return;
+    }
+    if (msg.output) this.print(msg.output, msg.exitCode === 0 || !msg.done ? 'ok' : 'err');
+    if (msg.done) this.endStream(msg.exitCode);
+  }
+
+  endStream(exitCode) {
+    const s = this.streaming;
+    if (!s) return;
+    this.streaming = null;
+    if (this.stopButton) this.stopButton.hidden = true;
+    this.out.setAttribute('aria-busy', 'false');
+    s.done(exitCode);
+  }
+
+  /** Ctrl-C: ends the followed command (kubectl stops where it is). */
+  async interrupt() {
+    const s = this.streaming;
+    if (!s) return;
+    this.print('^C\n', 'muted');
+    try {
+      const res = await this.sandbox.post(`/streams/${encodeURIComponent(s.id)}/stop`, {});
+      if (res.output) this.print(res.output, 'ok');
+      this.endStream(res.exitCode);
+    } catch (e) {
+      this.endStream(130); // it had already ended
+    }
+  }
+
   onKey(e) {
-    if (e.key === 'ArrowUp') {
+    if (e.key === 'c' && e.ctrlKey && this.streaming) {
+      this.interrupt();
+      e.preventDefault();
+    } else if (e.key === 'ArrowUp') {
       if (this.pos === this.history.length) this.draft = this.input.value;
       if (this.pos > 0) this.pos--;
       this.input.value = this.history[this.pos] ?? this.draft;
@@ -93,6 +150,7 @@ export class Terminal {
       try {
         const body = stdin === undefined ? { command: line } : { command: line, stdin };
         if (inSession) body.session = this.session.id;
+        else if (this.socket && this.socket.connected) body.follow = this.socket.id;
         const res = await this.sandbox.post('/run', body);
         let text = res.output || '';
         if (text.includes('\x1b[H\x1b[J')) { // clear
@@ -102,6 +160,16 @@ export class Terminal {
         if (text && !text.endsWith('\n')) text += '\n';
         this.print(text, res.exitCode === 0 ? 'ok' : 'err');
         if ('session' in res && (inSession || res.session)) this.setSession(res.session);
+        if (res.stream && res.stream.id) {
+          res.exitCode = await new Promise((done) => {
+            this.streaming = { id: res.stream.id, done };
+            if (this.stopButton) this.stopButton.hidden = false;
+            this.out.setAttribute('aria-busy', 'true');
+            const early = this.early.get(res.stream.id) || [];
+            this.early.clear();
+            for (const msg of early) this.onStream(msg);
+          });
+        }
         return res;
       } catch (e) {
         this.print(`${e.message}\n`, 'err');

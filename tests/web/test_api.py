@@ -204,7 +204,7 @@ def test_sandboxes_are_isolated(client, sid):
 
 
 def test_a_crash_inside_kubectl_is_reported_in_the_terminal_not_as_a_500(client, sid, monkeypatch):
-    def broken(cluster, line, stdin=""):
+    def broken(cluster, line, stdin="", follow=False):
         raise KeyError("boom")
 
     monkeypatch.setattr("server.sandbox.kubectl_run", broken)

@@ -5,7 +5,9 @@ Owns: ``kubectl logs (POD | TYPE/NAME) [-c CONTAINER] [--previous] [--tail=N] [-
 pods, using pod/…``), a multi-container pod defaults to its first container (``Defaulted
 container "a" out of: a, b``), and the kubelet's refusals come back as the apiserver relays them
 (``Error from server (BadRequest): container "x" in pod "y" is waiting to start:
-ContainerCreating``). ``-f`` prints what is there: the terminal has no stream to keep open.
+ContainerCreating``). ``-f`` prints what is there and, for a caller that follows streams (the
+page's terminal), goes on printing each new line as the clock runs, until the containers stop
+(``streaming.LogStream``).
 
 Hands off: the lines come from the container runtime (``cluster.runtime``), where the apps and
 the kubelet write them.
@@ -20,6 +22,7 @@ from ...sim.api import ApiError
 from ...sim.clock import parse_time
 from ...sim.store import Obj
 from ..parse import Flag, Invocation, KubectlError, Result, command
+from ..streaming import LogStream, StreamResult
 from .exec import attachable_pod, container_names, pick_container
 from .rollout import _duration as duration_flag
 
@@ -105,12 +108,29 @@ def logs(inv: Invocation) -> Result:
         names = [name]
     opts = log_options(inv)
     lines: list[str] = []
+    follows = []
     for name in names:
         try:
-            got = kubelet_logs.render(kubelet_logs.entries(inv.cluster, pod, name, opts.previous), opts)
+            read = kubelet_logs.entries(inv.cluster, pod, name, opts.previous)
         except kubelet_logs.LogError as e:
             raise _bad_request(e.message) from None
-        if f.get("prefix"):
-            got = [f"[pod/{pod['metadata']['name']}/{name}] {ln}" for ln in got]
-        lines.extend(got)
-    return Result(note + defaulted + "".join(lines))
+        lines.extend(_prefixed(inv, pod, name, kubelet_logs.render(read, opts)))
+        follows.append(kubelet_logs.Follow(inv.cluster, pod, name, opts.previous, sent=len(read)))
+    text = note + defaulted + "".join(lines)
+    if f.get("follow") and inv.follow:
+        later = kubelet_logs.LogOptions(timestamps=opts.timestamps)
+
+        def render(follow: kubelet_logs.Follow, new: list) -> str:
+            return "".join(_prefixed(inv, pod, follow.container, kubelet_logs.render(new, later)))
+
+        stream = LogStream(follows, render)
+        stream.poll()  # a container that has stopped ends the stream at once, as the kubelet does
+        return StreamResult(text, 0, stream)
+    return Result(text)
+
+
+def _prefixed(inv: Invocation, pod: Obj, name: str, got: list[str]) -> list[str]:
+    """``--prefix``: each line with the pod and container it came from."""
+    if not inv.flags.get("prefix"):
+        return got
+    return [f"[pod/{pod['metadata']['name']}/{name}] {ln}" for ln in got]

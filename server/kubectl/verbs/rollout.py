@@ -8,8 +8,10 @@ the second-highest revision or ``--to-revision``, its template minus the hash la
 the Deployment together with its annotations; paused and "already matches" refusals); pause,
 resume and restart (``kubectl.kubernetes.io/restartedAt`` on the template).
 
-``rollout status`` watches in the real command. Here it drives the virtual clock forward one
-simulated second at a time, printing each distinct ``Waiting for deployment …`` line, until the
+``rollout status`` (Deployments, DaemonSets, StatefulSets, with their status viewers) watches
+as the real command does, printing a line for each change of the object (``RolloutStatus``). A
+caller that follows streams (the page's terminal) gets it as a stream that prints as the clock
+runs; any other caller gets the clock driven forward one simulated second at a time until the
 rollout is done, the progress deadline is exceeded, or ``--timeout`` (default: one simulated hour,
 as a real terminal user would have given up) runs out. ``--watch=false`` prints one line.
 
@@ -24,6 +26,7 @@ from ...sim.clock import parse_go_duration
 from ...sim.store import Obj, deep_copy
 from ..files import Ref, gather
 from ..parse import Flag, Invocation, KubectlError, Result, command
+from ..streaming import Stream, StreamResult, run_for
 from .apply import dry_run_mode, printed
 
 REVISION = "deployment.kubernetes.io/revision"
@@ -343,6 +346,116 @@ def _duration(text: str | None, flag: str = "--timeout") -> float:
         raise KubectlError(f'error: invalid argument "{text}" for "{flag}" flag: {e}') from None
 
 
+def daemonset_status(ds: Obj) -> tuple[str, bool]:
+    """``DaemonSetStatusViewer.Status``."""
+    name = ds["metadata"]["name"]
+    if ((ds.get("spec") or {}).get("updateStrategy") or {}).get("type", "RollingUpdate") != "RollingUpdate":
+        raise KubectlError("error: rollout status is only available for RollingUpdate strategy type")
+    status = ds.get("status") or {}
+    if ds["metadata"].get("generation", 0) <= status.get("observedGeneration", 0):
+        desired = status.get("desiredNumberScheduled", 0)
+        if status.get("updatedNumberScheduled", 0) < desired:
+            return (f'Waiting for daemon set "{name}" rollout to finish: {status.get("updatedNumberScheduled", 0)} '
+                    f"out of {desired} new pods have been updated...\n"), False
+        if status.get("numberAvailable", 0) < desired:
+            return (f'Waiting for daemon set "{name}" rollout to finish: {status.get("numberAvailable", 0)} of '
+                    f"{desired} updated pods are available...\n"), False
+        return f'daemon set "{name}" successfully rolled out\n', True
+    return "Waiting for daemon set spec update to be observed...\n", False
+
+
+def statefulset_status(sts: Obj) -> tuple[str, bool]:
+    """``StatefulSetStatusViewer.Status``."""
+    spec = sts.get("spec") or {}
+    strategy = spec.get("updateStrategy") or {}
+    if strategy.get("type", "RollingUpdate") != "RollingUpdate":
+        raise KubectlError("error: rollout status is only available for RollingUpdate strategy type")
+    status = sts.get("status") or {}
+    if not status.get("observedGeneration") or sts["metadata"].get("generation", 0) > status["observedGeneration"]:
+        return "Waiting for statefulset spec update to be observed...\n", False
+    replicas = spec.get("replicas")
+    if replicas is not None and status.get("readyReplicas", 0) < replicas:
+        return f"Waiting for {replicas - status.get('readyReplicas', 0)} pods to be ready...\n", False
+    updated = status.get("updatedReplicas", 0)
+    if strategy.get("rollingUpdate") is not None:
+        partition = strategy["rollingUpdate"].get("partition")
+        if replicas is not None and partition is not None and updated < replicas - partition:
+            return (f"Waiting for partitioned roll out to finish: {updated} out of {replicas - partition} "
+                    "new pods have been updated...\n"), False
+        return f"partitioned roll out complete: {updated} new pods have been updated...\n", True
+    if status.get("updateRevision") != status.get("currentRevision"):
+        return (f"waiting for statefulset rolling update to complete {updated} pods at revision "
+                f"{status.get('updateRevision', '')}...\n"), False
+    return (f"statefulset rolling update complete {status.get('currentReplicas', 0)} pods at revision "
+            f"{status.get('currentRevision', '')}...\n"), True
+
+
+class RolloutStatus(Stream):
+    """``rollout status``: as kubectl's watch (``UntilWithSync`` on the object by name), a status
+    line for the object as listed and one for every change to it, until the rollout is done; then
+    the next object. A deleted object ends it with kubectl's error; so does ``--timeout``."""
+
+    def __init__(self, inv: Invocation, refs: list[Ref], revision: int, timeout: float) -> None:
+        self.inv = inv
+        self.refs = refs
+        self.revision = revision
+        self.watch = inv.flags.get("watch", True)
+        self.i = 0
+        self.rv = inv.cluster.store.rv
+        self.deadline = inv.cluster.clock.now() + timeout if timeout else None
+
+    def _status(self, obj: Obj) -> tuple[str, bool]:
+        kind = obj["kind"]
+        if kind == "Deployment":
+            return deployment_status(obj, self.revision)
+        return daemonset_status(obj) if kind == "DaemonSet" else statefulset_status(obj)
+
+    def _show(self, obj: Obj | None) -> str:
+        """The line for one state of the current object; moves on when its rollout is done."""
+        if obj is None:
+            self.done, self.exit_code = True, 1
+            return "error: object has been deleted\n"
+        try:
+            line, done = self._status(obj)
+        except KubectlError as e:
+            self.done, self.exit_code = True, e.exit_code
+            return e.message + "\n"
+        if done or not self.watch:
+            self.i += 1
+            if self.i == len(self.refs):
+                self.done = True
+            else:
+                return line + self.begin()
+        return line
+
+    def begin(self) -> str:
+        """The current object as its watch's list shows it."""
+        ref = self.refs[self.i]
+        return self._show(self.inv.cluster.store.get(ref.resource.kind, ref.namespace, ref.name))
+
+    def poll(self) -> str:
+        store = self.inv.cluster.store
+        events = store.events_since(self.rv) or []
+        self.rv = store.rv
+        out = []
+        for e in events:
+            if self.done:
+                break
+            ref = self.refs[self.i]
+            meta = e.obj["metadata"]
+            if e.obj.get("kind") != ref.resource.kind or meta.get("name") != ref.name or \
+                    (meta.get("namespace") or "") != ref.namespace:
+                continue
+            before = self.i
+            out.append(self._show(None if e.type == "DELETED" else e.obj))
+            if self.i != before:
+                break  # the next object's watch lists it as it is now: the rest of this batch is in it
+        if not self.done and self.deadline is not None and self.inv.cluster.clock.now() >= self.deadline:
+            self.done, self.exit_code = True, 1
+            out.append("error: timed out waiting for the condition\n")
+        return "".join(out)
+
+
 @command("rollout status", flags=[*COMMON, Flag("watch", "w", default=True), Flag("revision", kind="int", default=0),
                                   Flag("timeout", kind="str")])
 def status(inv: Invocation) -> Result:
@@ -350,33 +463,20 @@ def status(inv: Invocation) -> Result:
     if revision < 0:
         raise KubectlError(f"error: revision must be a positive integer: {revision}")
     timeout = _duration(inv.flags.get("timeout"))
-    limit = timeout or DEFAULT_STATUS_WAIT
     targets = _targets(inv)
     if not targets:
         return Result(f"No resources found in {inv.namespace} namespace.\n")
-    out: list[str] = []
-    cluster = inv.cluster
     for ref, _obj in targets:
-        if ref.resource.kind != "Deployment":
-            raise KubectlError(f"error: no status viewer has been implemented for {ref.resource.kind}"
-                               f"{'.' + ref.resource.group if ref.resource.group else ''}")
-        waited = 0.0
-        last = None
-        while True:
-            deploy = cluster.store.get("Deployment", ref.namespace, ref.name)
-            if deploy is None:
-                return Result("".join(out) + "error: object has been deleted\n", 1)
-            try:
-                line, done = deployment_status(deploy, revision)
-            except KubectlError as e:
-                return Result("".join(out) + e.message + "\n", 1)
-            if line != last:
-                out.append(line)
-                last = line
-            if done or not inv.flags.get("watch", True):
-                break
-            if waited >= limit:
-                return Result("".join(out) + "error: timed out waiting for the condition\n", 1)
-            cluster.advance(1)
-            waited += 1
-    return Result("".join(out))
+        r = ref.resource
+        if r.kind not in ("Deployment", "DaemonSet", "StatefulSet"):
+            raise KubectlError(f"error: no status viewer has been implemented for {r.kind}"
+                               f"{'.' + r.group if r.group else ''}")
+    # a terminal nobody follows: run the clock until the rollout is done or a user would give up
+    stream = RolloutStatus(inv, [ref for ref, _ in targets], revision,
+                           timeout if inv.follow else timeout or DEFAULT_STATUS_WAIT)
+    result = StreamResult(stream.begin(), 0, stream)
+    if stream.done:
+        return Result(result.output, stream.exit_code)
+    if inv.follow:
+        return result
+    return run_for(inv.cluster, result, timeout or DEFAULT_STATUS_WAIT)

@@ -1,0 +1,182 @@
+"""Commands that keep printing as the cluster changes: ``get -w``, ``logs -f``, ``rollout status``
+(whose stream lives with its status viewers in ``verbs/rollout.py``).
+
+A real kubectl holds a watch open and prints as events arrive, until Ctrl-C (or, for ``logs -f``
+and ``rollout status``, until the container stops or the rollout is done). Here a verb whose
+``Invocation.follow`` is set answers a ``StreamResult``: its first output, and a ``Stream`` that
+the caller polls after the virtual clock has moved (the page's ticker; ``run_for`` for the HTTP
+``/run`` contract's ``watchSeconds``). A stream reads only what changed since its last poll: the
+store's watch log after its resourceVersion, a container's log after the lines it has sent.
+
+``get -w`` prints as kubectl's watch does: one row per event (a deleted object's last state,
+the ``EVENT`` column with ``--output-watch-events``), laid out by cli-runtime's tabwriter with
+``RememberWidths`` — a column is as wide as its widest cell printed so far, header and first list
+included, so columns only ever grow; ``--watch-only`` skips the first list and prints the header
+with the first event.
+
+Hands off: rows to ``printers``; log lines and their end to ``server.sim.logs.Follow``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from ..sim import fields
+from ..sim import logs as kubelet_logs
+from ..sim.store import Obj
+from . import printers, resolve
+from .parse import Invocation, Result
+
+if TYPE_CHECKING:
+    from ..sim.cluster import Cluster
+
+
+class Stream:
+    """What a following command prints next. ``done`` once it has ended by itself."""
+
+    done = False
+    exit_code = 0
+
+    def poll(self) -> str:
+        raise NotImplementedError
+
+    def stop(self) -> str:
+        """Ctrl-C: the command ends where it is (kubectl prints nothing more)."""
+        self.done = True
+        return ""
+
+
+class StreamResult(Result):
+    """A command's first output and the stream that goes on printing."""
+
+    def __init__(self, output: str, exit_code: int = 0, stream: Stream | None = None) -> None:
+        super().__init__(output, exit_code)
+        self.stream = stream
+
+
+def run_for(cluster: Cluster, result: Result, seconds: float, step: float = 1.0) -> Result:
+    """The HTTP ``/run`` contract's ``watchSeconds``: run the clock up to ``seconds`` simulated
+    seconds (less when the stream ends by itself), polling after each ``step``; the whole output."""
+    stream = getattr(result, "stream", None)
+    if stream is None:
+        return result
+    out = [result.output]
+    waited = 0.0
+    while not stream.done and waited < seconds:
+        dt = min(step, seconds - waited)
+        cluster.advance(dt)
+        cluster.settle()
+        waited += dt
+        out.append(stream.poll())
+    if not stream.done:
+        out.append(stream.stop())
+    return Result("".join(out), stream.exit_code if stream.done else result.exit_code)
+
+
+# -- get -w -------------------------------------------------------------------------------------
+
+class WatchStream(Stream):
+    """``kubectl get … -w`` (one resource type, as kubectl's watch requires)."""
+
+    def __init__(self, inv: Invocation, target: resolve.Target, shown: list[Obj], rv: int) -> None:
+        self.inv = inv
+        self.target = target
+        self.rv = rv
+        f = inv.flags
+        self.all_ns = bool(f.get("all-namespaces"))
+        self.selector = f.get("selector") or None
+        self.field_reqs = fields.parse(f.get("field-selector") or "", target.resource.kind)
+        self.events = bool(f.get("output-watch-events"))
+        self.fmt = f.get("output") or ""
+        self.opts = printers.TableOptions(
+            wide=self.fmt == "wide", no_headers=bool(f.get("no-headers")),
+            show_labels=bool(f.get("show-labels")), with_namespace=self.all_ns and target.resource.namespaced,
+            label_columns=[c for v in f.get("label-columns") or [] for c in v.split(",") if c])
+        self.widths: list[int] = []
+        self.header_done = bool(f.get("no-headers"))
+        if self.table and not f.get("watch-only"):
+            # the first list was printed by ``get`` itself: its widths are remembered
+            self._lines(shown, [""] * len(shown), header=True)
+            self.header_done = True
+
+    @property
+    def table(self) -> bool:
+        return self.fmt in ("", "wide")
+
+    def _matches(self, obj: Obj) -> bool:
+        r = self.target.resource
+        meta = obj.get("metadata") or {}
+        if obj.get("kind") != r.kind:
+            return False
+        if r.namespaced and not self.all_ns and (meta.get("namespace") or "") != self.inv.namespace:
+            return False
+        if self.target.names and meta.get("name") not in self.target.names:
+            return False
+        if not resolve.selector_matches(self.selector, meta.get("labels")):
+            return False
+        return not self.field_reqs or fields.matches(obj, self.field_reqs)
+
+    def _lines(self, objs: list[Obj], types: list[str], header: bool) -> str:
+        now = self.inv.cluster.clock.now()
+        lines = printers.table_lines(self.target.resource, self.target.resource.kind, objs, now,
+                                     printers.TableOptions(**{**self.opts.__dict__, "no_headers": not header}))
+        if self.events:
+            body = lines[1:] if header else lines
+            lines = ([["EVENT", *lines[0]]] if header else []) + [[t, *row] for t, row in zip(types, body, strict=True)]
+        return printers.tabwrite(lines, widths=self.widths)
+
+    def poll(self) -> str:
+        store = self.inv.cluster.store
+        events = store.events_since(self.rv) or []
+        self.rv = store.rv
+        got = [e for e in events if self._matches(e.obj)]
+        if not got:
+            return ""
+        if self.table:
+            text = self._lines([e.obj for e in got], [e.type for e in got], header=not self.header_done)
+            self.header_done = True
+            return text
+        out = []
+        for e in got:
+            obj = e.obj
+            if self.events:
+                obj = {"type": e.type, "object": obj}
+            if self.fmt == "name":
+                out.append(printers.object_name(e.obj) + "\n")
+            elif self.fmt == "json":
+                out.append(printers.to_json(obj) + "\n")
+            else:  # yaml: one document per event
+                out.append("---\n" + printers.to_yaml(obj))
+        return "".join(out)
+
+
+def watch_get(inv: Invocation, result: Result, target: resolve.Target, shown: list[Obj]) -> Result:
+    """``get``'s answer, followed when the caller follows (``Invocation.follow``)."""
+    if not inv.follow or result.exit_code != 0:
+        return result
+    stream = WatchStream(inv, target, shown, inv.cluster.store.rv)
+    return StreamResult(result.output, 0, stream)
+
+
+# -- logs -f ------------------------------------------------------------------------------------
+
+class LogStream(Stream):
+    """``kubectl logs -f``: each container's new lines until every one has stopped."""
+
+    def __init__(self, follows: list[kubelet_logs.Follow], render: Callable[[kubelet_logs.Follow, list], str]) -> None:
+        self.follows = follows
+        self.render = render
+
+    def poll(self) -> str:
+        out = []
+        live = []
+        for follow in self.follows:
+            new, ended = follow.poll()
+            if new:
+                out.append(self.render(follow, new))
+            if not ended:
+                live.append(follow)
+        self.follows = live
+        self.done = not live
+        return "".join(out)
