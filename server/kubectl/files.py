@@ -167,11 +167,53 @@ def _parse(text: str, source: str) -> list[Document]:
     return out
 
 
-def load_documents(cluster: Cluster, filenames: list[str], stdin: str, recursive: bool = False
-                   ) -> list[Document]:
+def load_documents(cluster: Cluster, filenames: list[str], stdin: str, recursive: bool = False,
+                   namespace: str | None = None, enforce: bool = False) -> list[Document]:
+    """Every document of the ``-f`` sources. With ``namespace``, each namespaced object is put in
+    it as kubectl's resource builder does: ``SetNamespace`` fills in a missing
+    ``metadata.namespace``; with ``enforce`` (``-n`` given) ``RequireNamespace`` also refuses an
+    object of another namespace, as that document's error."""
     docs: list[Document] = []
     for source, text in read_sources(cluster, filenames, stdin, recursive):
         docs.extend(_parse(text, source))
+    if namespace is not None:
+        for doc in docs:
+            if doc.obj is not None:
+                _place(doc, namespace, enforce)
+    return docs
+
+
+def _place(doc: Document, namespace: str, enforce: bool) -> None:
+    obj = doc.obj
+    assert obj is not None
+    r = lookup(str(obj.get("kind") or "")) if obj.get("kind") else None
+    if r is None or r.kind != obj.get("kind") or not r.namespaced or not isinstance(obj.get("metadata"), dict):
+        return  # the REST mapping (or the apiserver) has its own words for these
+    have = obj["metadata"].get("namespace") or ""
+    if not have:
+        obj["metadata"]["namespace"] = namespace
+    elif enforce and have != namespace:
+        doc.obj, doc.error = None, (f'error: the namespace from the provided object "{have}" does not match the '
+                                    f'namespace "{namespace}". You must pass \'--namespace={have}\' to perform '
+                                    "this operation.")
+
+
+def documents(inv: Invocation) -> list[Document]:
+    """The documents of a command's ``-f`` (or ``-k``: a kustomization directory, built as
+    ``kubectl kustomize`` builds it) sources, placed in its namespace (see ``load_documents``)."""
+    f = inv.flags
+    filenames = f.get("filename") or []
+    if not f.get("kustomize"):
+        return load_documents(inv.cluster, filenames, inv.stdin, bool(f.get("recursive")),
+                              namespace=inv.namespace, enforce=inv.flag_given("namespace"))
+    if filenames:
+        raise KubectlError("error: only one of -f or -k can be specified")
+    from .verbs.kustomize import build
+
+    docs = _parse(build(inv.cluster.workspace, f["kustomize"]), f["kustomize"])
+    for doc in docs:
+        if doc.obj is not None:
+            _place(doc, inv.namespace, inv.flag_given("namespace"))
     return docs
 
 
@@ -202,10 +244,10 @@ def gather(inv: Invocation, args: list[str], *, verb: str, selector: str | None 
     filenames = inv.flags.get("filename") or []
     refs: list[Ref] = []
     errors: list[str] = []
-    if filenames:
+    if filenames or inv.flags.get("kustomize"):
         if args:
             raise unexpected_args(inv.command, args)
-        for doc in load_documents(inv.cluster, filenames, inv.stdin, bool(inv.flags.get("recursive"))):
+        for doc in documents(inv):
             if doc.error:
                 errors.append(doc.error)
                 continue

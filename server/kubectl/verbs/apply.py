@@ -21,7 +21,7 @@ from ...sim.api import LAST_APPLIED, ApiError, last_applied_annotation, three_wa
 from ...sim.resources import BY_KIND, Resource
 from ...sim.store import Obj, deep_copy
 from .. import output
-from ..files import STDIN, doc_namespace, load_documents, resource_of, unexpected_args
+from ..files import STDIN, doc_namespace, documents, resource_of, unexpected_args
 from ..parse import Flag, Invocation, KubectlError, Result, command
 
 DRY_RUN_SUFFIX = {"client": " (dry run)", "server": " (server dry run)"}
@@ -97,7 +97,7 @@ def _apply_dry_run(inv: Invocation, obj: Obj, mode: str) -> tuple[Obj, str]:
     existing = inv.cluster.store.get(r.kind, ns, obj["metadata"].get("name", ""))
     if existing is None:
         if mode == "server":
-            return api.create(obj, inv.namespace, dry_run=True, manager="kubectl-client-side-apply"), "created"
+            return api.create(obj, ns or inv.namespace, dry_run=True, manager="kubectl-client-side-apply"), "created"
         return obj, "created"
     last = json.loads((existing["metadata"].get("annotations") or {}).get(LAST_APPLIED, "{}"))
     applied = deep_copy(obj)
@@ -111,7 +111,7 @@ def _apply_dry_run(inv: Invocation, obj: Obj, mode: str) -> tuple[Obj, str]:
         # applyOneObject computes the patch only when it will send it: a client dry run of an
         # existing object always says "configured", even when nothing would change
         return merged, "configured"
-    _, merged = api._prepare(merged, inv.namespace)  # validation and defaults, nothing stored
+    _, merged = api._prepare(merged, ns or inv.namespace)  # validation and defaults, nothing stored
     return merged, "unchanged" if merged == existing else "configured"
 
 
@@ -127,11 +127,11 @@ def apply(inv: Invocation) -> Result:
         raise KubectlError("error: --dry-run=client doesn't work with --server-side (did you mean --dry-run=server instead?)")
     if inv.args:
         raise unexpected_args("apply", inv.args)
-    if not inv.flags.get("filename"):
+    if not inv.flags.get("filename") and not inv.flags.get("kustomize"):
         raise KubectlError("error: must specify one of -f and -k")
     out: list[str] = []
     errors: list[str] = []
-    docs = load_documents(inv.cluster, inv.flags["filename"], inv.stdin, bool(inv.flags.get("recursive")))
+    docs = documents(inv)
     if not docs:
         raise KubectlError("error: no objects passed to apply")
     for doc in docs:
@@ -159,7 +159,7 @@ def apply(inv: Invocation) -> Result:
             if mode != "none":
                 stored, status = _apply_dry_run(inv, obj, mode)
             else:
-                stored, status = inv.cluster.api.apply(obj, inv.namespace)
+                stored, status = inv.cluster.api.apply(obj, ns or inv.namespace)
         except ApiError as e:
             if existing is None:
                 errors.append(with_source("creating", doc.source, e))
@@ -189,11 +189,11 @@ def create(inv: Invocation) -> Result:
     mode = dry_run_mode(inv)
     if inv.args:
         raise unexpected_args("create", inv.args)
-    if not inv.flags.get("filename"):
+    if not inv.flags.get("filename") and not inv.flags.get("kustomize"):
         raise KubectlError("error: must specify one of -f and -k")
     out: list[str] = []
     errors: list[str] = []
-    for doc in load_documents(inv.cluster, inv.flags["filename"], inv.stdin, bool(inv.flags.get("recursive"))):
+    for doc in documents(inv):
         if doc.error:
             errors.append(doc.error)
             continue
@@ -204,8 +204,8 @@ def create(inv: Invocation) -> Result:
             if inv.flags.get("save-config"):
                 obj.setdefault("metadata", {}).setdefault("annotations", {})[LAST_APPLIED] = \
                     last_applied_annotation(obj)
-            stored = obj if mode == "client" else inv.cluster.api.create(obj, inv.namespace,
-                                                                          dry_run=mode == "server",
+            ns = doc_namespace(r, obj, inv.namespace) or inv.namespace
+            stored = obj if mode == "client" else inv.cluster.api.create(obj, ns, dry_run=mode == "server",
                                                                           manager="kubectl-create")
         except ApiError as e:
             errors.append(with_source("creating", doc.source, e))
