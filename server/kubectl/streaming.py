@@ -19,13 +19,14 @@ Hands off: rows to ``printers``; log lines and their end to ``server.sim.logs.Fo
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..sim import fields
 from ..sim import logs as kubelet_logs
-from ..sim.store import Obj
-from . import printers, resolve
+from ..sim.store import Obj, WatchEvent, deep_copy
+from . import output, printers, resolve
 from .parse import Invocation, Result
 
 if TYPE_CHECKING:
@@ -76,33 +77,46 @@ def run_for(cluster: Cluster, result: Result, seconds: float, step: float = 1.0)
 
 # -- get -w -------------------------------------------------------------------------------------
 
-class WatchStream(Stream):
-    """``kubectl get … -w`` (one resource type, as kubectl's watch requires)."""
+#: the events a watch keeps for a caller that has not polled (kubectl's watch would have been
+#: closed as too old by then)
+MAX_PENDING_EVENTS = 10_000
+#: cli-runtime's ``formattedEventType``: the EVENT column's cells, padded to one width
+EVENT_CELLS = {"ADDED": "ADDED   ", "MODIFIED": "MODIFIED", "DELETED": "DELETED ", "BOOKMARK": "BOOKMARK",
+               "ERROR": "ERROR   "}
 
-    def __init__(self, inv: Invocation, target: resolve.Target, shown: list[Obj], rv: int) -> None:
+
+class WatchStream(Stream):
+    """``kubectl get … -w`` (one resource type, as kubectl's watch requires), printing each event
+    with the command's printer (``output.get_printer``). It subscribes to the store, so each
+    event is kept with the time it happened (a row's AGE is the one kubectl would print as the
+    event arrived), and prints them one at a time as kubectl flushes them."""
+
+    def __init__(self, inv: Invocation, printer: output.OutputFormat, target: resolve.Target,
+                 shown: list[Obj]) -> None:
         self.inv = inv
+        self.printer = printer
         self.target = target
-        self.rv = rv
         f = inv.flags
         self.all_ns = bool(f.get("all-namespaces"))
         self.selector = f.get("selector") or None
         self.field_reqs = fields.parse(f.get("field-selector") or "", target.resource.kind)
         self.events = bool(f.get("output-watch-events"))
-        self.fmt = f.get("output") or ""
         self.opts = printers.TableOptions(
-            wide=self.fmt == "wide", no_headers=bool(f.get("no-headers")),
+            wide=printer == "wide", no_headers=bool(f.get("no-headers")),
             show_labels=bool(f.get("show-labels")), with_namespace=self.all_ns and target.resource.namespaced,
             label_columns=[c for v in f.get("label-columns") or [] for c in v.split(",") if c])
         self.widths: list[int] = []
         self.header_done = bool(f.get("no-headers"))
-        if self.table and not f.get("watch-only"):
+        now = inv.cluster.clock.now()
+        if printer in ("", "wide") and shown:
             # the first list was printed by ``get`` itself: its widths are remembered
-            self._lines(shown, [""] * len(shown), header=True)
-            self.header_done = True
+            self._table(shown, ["ADDED"] * len(shown), now)
+        self.pending: deque[tuple[str, Obj, float]] = deque(maxlen=MAX_PENDING_EVENTS)
+        inv.cluster.store.subscribe(self._seen)
 
-    @property
-    def table(self) -> bool:
-        return self.fmt in ("", "wide")
+    def _seen(self, event: WatchEvent) -> None:
+        if self._matches(event.obj):
+            self.pending.append((event.type, event.obj, self.inv.cluster.clock.now()))
 
     def _matches(self, obj: Obj) -> bool:
         r = self.target.resource
@@ -117,46 +131,41 @@ class WatchStream(Stream):
             return False
         return not self.field_reqs or fields.matches(obj, self.field_reqs)
 
-    def _lines(self, objs: list[Obj], types: list[str], header: bool) -> str:
-        now = self.inv.cluster.clock.now()
+    def _table(self, objs: list[Obj], types: list[str], now: float) -> str:
+        header = not self.header_done
+        self.header_done = True
         lines = printers.table_lines(self.target.resource, self.target.resource.kind, objs, now,
                                      printers.TableOptions(**{**self.opts.__dict__, "no_headers": not header}))
         if self.events:
             body = lines[1:] if header else lines
-            lines = ([["EVENT", *lines[0]]] if header else []) + [[t, *row] for t, row in zip(types, body, strict=True)]
+            lines = ([["EVENT", *lines[0]]] if header else []) + \
+                [[EVENT_CELLS.get(t, t), *row] for t, row in zip(types, body, strict=True)]
         return printers.tabwrite(lines, widths=self.widths)
 
     def poll(self) -> str:
-        store = self.inv.cluster.store
-        events = store.events_since(self.rv) or []
-        self.rv = store.rv
-        got = [e for e in events if self._matches(e.obj)]
-        if not got:
-            return ""
-        if self.table:
-            text = self._lines([e.obj for e in got], [e.type for e in got], header=not self.header_done)
-            self.header_done = True
-            return text
         out = []
-        for e in got:
-            obj = e.obj
-            if self.events:
-                obj = {"type": e.type, "object": obj}
-            if self.fmt == "name":
-                out.append(printers.object_name(e.obj) + "\n")
-            elif self.fmt == "json":
-                out.append(printers.to_json(obj) + "\n")
-            else:  # yaml: one document per event
-                out.append("---\n" + printers.to_yaml(obj))
+        while self.pending:
+            type_, obj, now = self.pending.popleft()
+            if self.printer in ("", "wide"):
+                out.append(self._table([obj], [type_], now))
+            elif self.printer == "name":
+                out.append(printers.object_name(obj) + "\n")
+            else:
+                obj = deep_copy(obj)
+                out.append(self.printer.print_obj({"object": obj, "type": type_} if self.events else obj))
         return "".join(out)
 
+    def stop(self) -> str:
+        self.inv.cluster.store.unsubscribe(self._seen)
+        return super().stop()
 
-def watch_get(inv: Invocation, result: Result, target: resolve.Target, shown: list[Obj]) -> Result:
-    """``get``'s answer, followed when the caller follows (``Invocation.follow``)."""
+
+def watch_get(inv: Invocation, printer: output.OutputFormat, result: Result, target: resolve.Target,
+              shown: list[Obj]) -> Result:
+    """``get -w``'s answer: its first output, followed when the caller follows (``Invocation.follow``)."""
     if not inv.follow or result.exit_code != 0:
         return result
-    stream = WatchStream(inv, target, shown, inv.cluster.store.rv)
-    return StreamResult(result.output, 0, stream)
+    return StreamResult(result.output, 0, WatchStream(inv, printer, target, shown))
 
 
 # -- logs -f ------------------------------------------------------------------------------------

@@ -126,6 +126,10 @@ class Store:
     def subscribe(self, fn: Callable[[WatchEvent], None]) -> None:
         self._subscribers.append(fn)
 
+    def unsubscribe(self, fn: Callable[[WatchEvent], None]) -> None:
+        if fn in self._subscribers:
+            self._subscribers.remove(fn)
+
     def events_since(self, rv: int) -> list[WatchEvent] | None:
         """Events with resourceVersion > rv, or None when the log no longer reaches back that far."""
         if rv >= self.rv:

@@ -11,12 +11,9 @@ and ``printGeneric`` for every other printer (one object when one was named, els
 sorted by ``SortObjects`` whose errors end the command; no "No resources found"); and kubectl's
 NotFound wording. Which printer a flag set means, and its errors, is ``output.get_printer``.
 
-``-w`` / ``--watch``: the terminal is request/response and the sandbox's clock is driven by the
-web layer, so ``get -w`` answers the initial objects (``--watch-only``: nothing), each printed
-on its own as a watch prints them, and stops there; running the clock from inside a command
-would make a read move time for everyone watching the canvas. ``watch_rows`` renders the rows a
-running watch would print for the store's watch events after a resourceVersion, so a streaming
-front end can follow it with the same widths.
+``-w`` / ``--watch``: the first list (``--watch-only``: nothing), then, for a caller that follows
+(the page's terminal), a ``streaming.WatchStream`` printing a row per change as the clock runs;
+any other caller gets the first list only — a read never moves the clock by itself.
 
 Hands off: resource words and selectors to ``resolve``; field selectors to ``sim.fields``; the
 printers to ``output`` (formats) and ``printers`` (tables, custom columns, sorting).
@@ -28,7 +25,7 @@ from datetime import UTC, datetime
 
 from ...sim import fields
 from ...sim.store import Obj, deep_copy
-from .. import output, printers, resolve
+from .. import output, printers, resolve, streaming
 from ..parse import Flag, Invocation, KubectlError, Result, command
 
 OUTPUT_FORMATS = ",".join(output.GET_FORMATS)
@@ -193,9 +190,11 @@ def get(inv: Invocation) -> Result:
         printer_error = None
     except KubectlError as e:  # kubectl asks for its printer once it has the objects
         printer, printer_error = None, e
+    watching = bool(inv.flags.get("watch") or inv.flags.get("watch-only"))
+    if watching and len(resolve.targets(inv.args, verb="get")) > 1:
+        raise KubectlError("error: you may only specify a single resource type")  # the watch's builder
     groups, errors, named = collect(inv)
     sort_by = inv.flags.get("sort-by") or ""
-    watching = bool(inv.flags.get("watch") or inv.flags.get("watch-only"))
     warnings = ""
     if sort_by and watching:
         warnings = ("warning: --watch requested, --sort-by will be ignored for watch events received\n"
@@ -214,6 +213,9 @@ def get(inv: Invocation) -> Result:
                       or printer == "name" else _tables(inv, printer, groups, found, sort_by))
     if errors:
         return Result(out + "\n".join(errors), 1)
+    if watching and groups:
+        shown = [o for _, objs in found for o in objs]
+        return streaming.watch_get(inv, printer, Result(out), groups[0][0], shown)
     return Result(out)
 
 
@@ -287,37 +289,5 @@ def _with_event_column(table: str, no_headers: bool) -> str:
     """A watch table with ``--output-watch-events``: an ``EVENT`` column first (``ADDED``)."""
     lines = table.rstrip("\n").split("\n")
     cells = [] if no_headers else [["EVENT", lines[0]]]
-    cells += [["ADDED", line] for line in lines[0 if no_headers else 1:]]
+    cells += [[streaming.EVENT_CELLS["ADDED"], line] for line in lines[0 if no_headers else 1:]]
     return printers.tabwrite(cells)
-
-
-def watch_rows(inv: Invocation, since_rv: int) -> str:
-    """The lines ``kubectl get -w`` would add for the store's changes after ``since_rv``
-    (no header; deleted objects print their last state, as kubectl does without
-    ``--output-watch-events``)."""
-    events = inv.cluster.store.events_since(since_rv) or []
-    targets = resolve.targets(inv.args, verb="get")
-    selector = inv.flags.get("selector") or None
-    all_ns = bool(inv.flags.get("all-namespaces"))
-    now = inv.cluster.clock.now()
-    out = []
-    for t in targets:
-        objs = []
-        for ev in events:
-            obj = ev.obj
-            if obj.get("kind") != t.resource.kind:
-                continue
-            ns = obj["metadata"].get("namespace") or ""
-            if t.resource.namespaced and not all_ns and ns != inv.namespace:
-                continue
-            if t.names and obj["metadata"]["name"] not in t.names:
-                continue
-            if not resolve.selector_matches(selector, obj["metadata"].get("labels")):
-                continue
-            objs.append(obj)
-        if objs:
-            opts = printers.TableOptions(wide=inv.flags.get("output") == "wide", no_headers=True,
-                                         show_labels=bool(inv.flags.get("show-labels")),
-                                         with_namespace=all_ns and t.resource.namespaced)
-            out.append(printers.render_table(t.resource, t.resource.kind, objs, now, opts))
-    return "".join(out)
