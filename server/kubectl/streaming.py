@@ -56,20 +56,20 @@ class StreamResult(Result):
         self.stream = stream
 
 
-def run_for(cluster: Cluster, result: Result, seconds: float, step: float = 1.0) -> Result:
-    """The HTTP ``/run`` contract's ``watchSeconds``: run the clock up to ``seconds`` simulated
-    seconds (less when the stream ends by itself), polling after each ``step``; the whole output."""
+def run_for(cluster: Cluster, result: Result, seconds: float) -> Result:
+    """The HTTP ``/run`` contract's ``watchSeconds`` (and any caller that does not follow): run
+    the clock up to ``seconds`` simulated seconds, one scheduled instant at a time, less when the
+    stream ends by itself; the whole output."""
     stream = getattr(result, "stream", None)
     if stream is None:
         return result
     out = [result.output]
-    waited = 0.0
-    while not stream.done and waited < seconds:
-        dt = min(step, seconds - waited)
-        cluster.advance(dt)
-        cluster.settle()
-        waited += dt
+
+    def ended() -> bool:
         out.append(stream.poll())
+        return stream.done
+
+    cluster.run_until(cluster.clock.now() + seconds, ended)
     if not stream.done:
         out.append(stream.stop())
     return Result("".join(out), stream.exit_code if stream.done else result.exit_code)

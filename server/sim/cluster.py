@@ -10,6 +10,7 @@ Hands off: everything else is a controller reacting to store events (``controlle
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import bootstrap
@@ -83,6 +84,20 @@ class Cluster:
 
     def settle(self) -> None:
         self.manager.settle()
+
+    def run_until(self, deadline: float, done: Callable[[], bool]) -> bool:
+        """Run the clock forward one scheduled instant at a time until ``done()`` or ``deadline``
+        (then the clock stands at the deadline): what a command that waits (``kubectl wait``,
+        ``rollout status``, ``delete``) does to the simulated time. Whether ``done()`` came true."""
+        clock = self.clock
+        while True:
+            if done():
+                return True
+            due = clock.next_due()
+            if due is None or due > deadline:
+                self.advance(max(0.0, deadline - clock.now()))
+                return done()
+            self.advance(max(0.0, due - clock.now()))
 
     # -- infrastructure ----------------------------------------------------------------------
     def fail_node(self, name: str) -> None:

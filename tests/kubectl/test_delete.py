@@ -20,19 +20,55 @@ def make(kubectl, name, app="web"):
     kubectl("apply -f -", stdin=POD.format(name=name, app=app))
 
 
-def test_delete_pod_is_graceful(cluster, kubectl):
+def test_delete_pod_is_graceful_and_waits_until_it_is_gone(cluster, kubectl):
     make(kubectl, "test1")
     cluster.advance(20)
     assert kubectl("get pod test1").splitlines()[1].split()[2] == "Running"
+    start = cluster.clock.now()
+    # --wait (the default): the command returns once the pod has gone, which is when the kubelet
+    # has stopped nginx (it exits on SIGTERM) — within its 30 s grace period
     assert kubectl("delete pod test1") == 'pod "test1" deleted\n'
-    # the command returns at once (as after Ctrl-C): the pod is Terminating with the default 30 s grace
+    assert cluster.store.get("Pod", "default", "test1") is None
+    assert 0 < cluster.clock.now() - start <= 30
+    assert kubectl("get pod test1", rc=1) == 'Error from server (NotFound): pods "test1" not found\n'
+
+
+def test_delete_without_waiting_leaves_the_pod_terminating(cluster, kubectl):
+    make(kubectl, "test1")
+    cluster.advance(20)
+    start = cluster.clock.now()
+    assert kubectl("delete pod test1 --wait=false") == 'pod "test1" deleted\n'
+    assert cluster.clock.now() == start
     pod = cluster.store.get("Pod", "default", "test1")
     assert pod["metadata"]["deletionGracePeriodSeconds"] == 30
     assert pod["metadata"]["deletionTimestamp"] == cluster.clock.iso(cluster.clock.now() + 30)
     assert kubectl("get pod test1").splitlines()[1].split()[2] == "Terminating"
-    # the kubelet stops nginx (which exits on SIGTERM) and the pod is removed within its grace period
     cluster.advance(30)
     assert kubectl("get pod test1", rc=1) == 'Error from server (NotFound): pods "test1" not found\n'
+
+
+def test_delete_times_out_as_kubectl_words_it(cluster, kubectl):
+    make(kubectl, "stuck")
+    cluster.advance(20)
+    cluster.fail_node("node1")  # nobody is left to stop the container: the pod stays Terminating
+    out = kubectl("delete pod stuck --timeout=10s", rc=1)
+    assert out == 'pod "stuck" deleted\nerror: timed out waiting for the condition on pods/stuck\n'
+
+
+def test_a_followed_delete_is_a_stream_that_ends_when_the_pod_is_gone(cluster):
+    from server.kubectl import run
+
+    make(lambda line, stdin: run(cluster, line, stdin), "test1")
+    cluster.advance(20)
+    result = run(cluster, "kubectl delete pod test1", follow=True)
+    assert result.output == 'pod "test1" deleted\n' and not result.stream.done
+    for _ in range(40):
+        cluster.advance(1)
+        result.stream.poll()
+        if result.stream.done:
+            break
+    assert result.stream.done and result.stream.exit_code == 0
+    assert cluster.store.get("Pod", "default", "test1") is None
 
 
 def test_delete_force_warns_and_removes_at_once(cluster, kubectl):

@@ -7,9 +7,11 @@ Owns: deleting by ``TYPE NAME…``, ``TYPE/NAME``, ``-f`` (files, directories, s
 (and the deprecated booleans), ``--ignore-not-found``, ``--dry-run``, ``-o name``. Output is
 ``pod "test1" deleted`` per object; NotFound errors come after the successes, exit code 1.
 
-The real command then waits (``--wait``, default true) until the objects are gone. Here it
-returns at once without moving the virtual clock: a deleted pod shows ``Terminating`` until its
-grace period has run on the cluster's clock, which is what a user who pressed Ctrl-C would see.
+Then it waits (``--wait``, default true) until the objects are gone (``Gone``: the same uid no
+longer stored), as kubectl's ``WaitForDeletion`` does, within ``--timeout`` (0: a week) — for a
+caller that follows streams (the page's terminal) as a stream that ends when they are gone (or
+Ctrl-C), for any other caller by running the clock through their grace periods (at most
+``rollout.DEFAULT_STATUS_WAIT``, as long as a user would wait). ``--wait=false`` returns at once.
 
 Hands off: target resolution to ``files.gather``; the deletion itself (graceful pods,
 propagation to dependents) to ``server.sim.api.delete``.
@@ -17,10 +19,21 @@ propagation to dependents) to ``server.sim.api.delete``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ...sim.api import ApiError
-from ..files import gather
+from ..files import Ref, gather
 from ..parse import Flag, Invocation, KubectlError, Result, command
+from ..streaming import Stream, StreamResult, run_for
 from .apply import DRY_RUN_SUFFIX, dry_run_mode, with_source
+from .rollout import DEFAULT_STATUS_WAIT
+from .rollout import _duration as duration_flag
+
+if TYPE_CHECKING:
+    from ...sim.cluster import Cluster
+
+#: kubectl delete's wait when ``--timeout`` is 0 (the default): "forever", a week
+WEEK = 168 * 3600.0
 
 FORCE_WARNING = ("Warning: Immediate deletion does not wait for confirmation that the running resource has been "
                  "terminated. The resource may continue to run on the cluster indefinitely.\n")
@@ -85,12 +98,16 @@ def delete(inv: Invocation) -> Result:
     out: list[str] = [warning] if warning else []
     operation = ("force deleted" if grace == 0 else "deleted") + DRY_RUN_SUFFIX.get(mode, "")
     found = 0
+    deleted: list[tuple[Ref, str]] = []
     for ref in refs:
         r = ref.resource
         try:
             if mode == "none":
+                live = cluster.store.peek(r.kind, ref.namespace, ref.name)
                 cluster.api.delete(r.kind, ref.namespace, ref.name, grace_period=grace if grace >= 0 else None,
                                    propagation=propagation)
+                if live is not None:
+                    deleted.append((ref, live["metadata"].get("uid", "")))
             elif cluster.store.peek(r.kind, ref.namespace, ref.name) is None:
                 cluster.api.get(r.kind, ref.namespace, ref.name)  # raises NotFound in the server's words
         except ApiError as e:
@@ -103,4 +120,40 @@ def delete(inv: Invocation) -> Result:
     if found == 0 and not errors:
         out.append("No resources found\n")
     text = "".join(out) + "".join(e + "\n" for e in errors)
-    return Result(text, 1 if errors else 0)
+    result = Result(text, 1 if errors else 0)
+    if mode != "none" or not f.get("wait", True) or not deleted:
+        return result
+    timeout = duration_flag(f.get("timeout")) or WEEK
+    gone = Gone(cluster, deleted, cluster.clock.now() + timeout)
+    gone.poll()
+    if gone.done:
+        return Result(text + gone.message, 1 if errors or gone.exit_code else 0)
+    if inv.follow:
+        return StreamResult(text, result.exit_code, gone)
+    waited = run_for(cluster, StreamResult(text, result.exit_code, gone), min(timeout, DEFAULT_STATUS_WAIT))
+    return Result(waited.output, 1 if errors or waited.exit_code else 0)
+
+
+class Gone(Stream):
+    """``--wait``: done when every deleted object has left the store (or another of the same name
+    has replaced it); kubectl's timeout error for those still there at the deadline."""
+
+    def __init__(self, cluster: Cluster, deleted: list[tuple[Ref, str]], deadline: float) -> None:
+        self.cluster = cluster
+        self.deleted = deleted
+        self.deadline = deadline
+        self.message = ""
+
+    def poll(self) -> str:
+        store = self.cluster.store
+        self.deleted = [(ref, uid) for ref, uid in self.deleted
+                        if (obj := store.peek(ref.resource.kind, ref.namespace, ref.name)) is not None
+                        and obj["metadata"].get("uid") == uid]
+        if not self.deleted:
+            self.done = True
+        elif self.cluster.clock.now() >= self.deadline:
+            self.done, self.exit_code = True, 1
+            self.message = "".join(f"error: timed out waiting for the condition on {ref.resource.plural}/{ref.name}\n"
+                                   for ref, _ in self.deleted)
+            return self.message
+        return ""
