@@ -212,7 +212,7 @@ def oracle(kubectl_binary, tmp_path_factory) -> Iterator[Oracle]:
 
 #: filled by the tests (through the ``oracle_results`` fixture): command → True (identical), False,
 #: "age" (identical but for ages one second apart, see test_oracle.within_age_rounding) or "order"
-#: (the same lines in another order, for test_oracle.ORDER_FREE)
+#: (the same lines in another order, for test_oracle.ORDER_FREE_DESCRIBES)
 RESULTS: dict[str, bool | str] = {}
 
 
