@@ -237,9 +237,16 @@ def _template_printer(cluster: Any, fmt: str, template_arg: str, allow_missing: 
         if text is None:
             raise KubectlError(f"error: error reading --template {value}, open {value}: no such file or directory")
         value = text
-    if _gotemplate() is None:
+    engine = _gotemplate()
+    if engine is None:
         # the Go template engine is not in this build yet: refuse before the command acts
         raise KubectlError(f"error: kubeplay does not simulate `kubectl -o {word}` yet")
+    try:
+        # NewGoTemplatePrinter parses the template when the printer is built: a bad one fails
+        # before the command creates, patches or deletes anything
+        engine.parse_kubectl_template(value)
+    except engine.TemplateError as e:
+        raise KubectlError(f"error: {e}") from e
     return OutputFormat("go-template", value, allow_missing_keys=allow_missing)
 
 

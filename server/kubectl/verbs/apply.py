@@ -28,7 +28,8 @@ DRY_RUN_SUFFIX = {"client": " (dry run)", "server": " (server dry run)"}
 
 FILE_FLAGS = [Flag("filename", "f", "list"), Flag("recursive", "R"), Flag("kustomize", "k", "str")]
 OUTPUT_FLAGS = [Flag("output", "o", "str"), Flag("dry-run", kind="str", default="none"),
-                Flag("show-managed-fields"), Flag("template", kind="str")]
+                Flag("show-managed-fields"), Flag("template", kind="str"),
+                Flag("allow-missing-template-keys", default=True)]
 
 
 # -- output helpers shared by the write verbs ----------------------------------------------------

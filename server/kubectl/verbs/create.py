@@ -1262,7 +1262,7 @@ BOUND_OBJECT_KINDS = {"Node": "v1", "Pod": "v1", "Secret": "v1"}
 
 
 @command("create token", flags=[Flag("output", "o", "str"), Flag("template", kind="str"),
-                                Flag("show-managed-fields"), Flag("allow-missing-template-keys"),
+                                Flag("show-managed-fields"), Flag("allow-missing-template-keys", default=True),
                                 Flag("audience", kind="list"), Flag("bound-object-kind", kind="str"),
                                 Flag("bound-object-name", kind="str"), Flag("bound-object-uid", kind="str"),
                                 Flag("duration", kind="str")])

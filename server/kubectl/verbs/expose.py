@@ -134,7 +134,7 @@ def _service(inv: Invocation, obj: Obj) -> Obj:
                           Flag("output", "o", "str"), Flag("dry-run", kind="str", default="none"),
                           Flag("save-config"), Flag("overrides", kind="str"), Flag("override-type", kind="str"),
                           Flag("template", kind="str"), Flag("show-managed-fields"),
-                          Flag("allow-missing-template-keys"), Flag("field-manager", kind="str")])
+                          Flag("allow-missing-template-keys", default=True), Flag("field-manager", kind="str")])
 def expose(inv: Invocation) -> Result:
     if not inv.args and not inv.flags.get("filename"):
         raise KubectlError(NO_RESOURCE)

@@ -17,7 +17,7 @@ import re
 from ...sim.api import ApiError
 from ..files import gather
 from ..parse import Flag, Invocation, KubectlError, Result, command
-from .apply import dry_run_mode, printed
+from .apply import check_output, dry_run_mode, printed
 
 _KEY = re.compile(r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?"
                   r"[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")
@@ -26,7 +26,8 @@ _LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
 FLAGS = [Flag("filename", "f", "list"), Flag("recursive", "R"), Flag("selector", "l", "str"), Flag("all"),
          Flag("all-namespaces", "A"), Flag("overwrite"), Flag("list"), Flag("local"), Flag("output", "o", "str"),
          Flag("dry-run", kind="str"), Flag("resource-version", kind="str"), Flag("field-selector", kind="str"),
-         Flag("field-manager", kind="str"), Flag("record")]
+         Flag("field-manager", kind="str"), Flag("record"), Flag("template", kind="str"),
+         Flag("show-managed-fields"), Flag("allow-missing-template-keys", default=True)]
 
 
 def _split_args(inv: Invocation, what: str) -> tuple[list[str], dict[str, str], list[str]]:
@@ -75,7 +76,7 @@ def _run(inv: Invocation, what: str) -> Result:
         raise KubectlError("error: can not both modify and remove the following annotation(s) in the same "
                            f"command: {', '.join(both)}")
     mode = dry_run_mode(inv)
-    fmt = f.get("output") or ""
+    fmt = check_output(inv)
     refs, errors = gather(inv, resources, verb=what, selector=f.get("selector"), select_all=bool(f.get("all")),
                           all_namespaces=bool(f.get("all-namespaces")))
     out: list[str] = []

@@ -17,7 +17,7 @@ from ...sim.api import ApiError
 from ...sim.store import Obj
 from ..files import NO_RESOURCE, Ref, gather
 from ..parse import Flag, Invocation, KubectlError, Result, command
-from .apply import dry_run_mode, printed, with_source
+from .apply import check_output, dry_run_mode, printed, with_source
 
 SCALABLE = ("Deployment", "ReplicaSet", "StatefulSet", "ReplicationController")
 #: kinds whose pod template lives at spec.template (Pod itself is spec)
@@ -27,7 +27,9 @@ WITH_TEMPLATE = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", 
 @command("scale", flags=[Flag("replicas", kind="int", default=-2), Flag("current-replicas", kind="int", default=-1),
                          Flag("resource-version", kind="str"), Flag("filename", "f", "list"), Flag("recursive", "R"),
                          Flag("selector", "l", "str"), Flag("all"), Flag("output", "o", "str"),
-                         Flag("dry-run", kind="str"), Flag("timeout", kind="str"), Flag("record")])
+                         Flag("dry-run", kind="str"), Flag("timeout", kind="str"), Flag("record"),
+                         Flag("template", kind="str"), Flag("show-managed-fields"),
+                         Flag("allow-missing-template-keys", default=True)])
 def scale(inv: Invocation) -> Result:
     f = inv.flags
     if not inv.flag_given("replicas"):
@@ -39,7 +41,7 @@ def scale(inv: Invocation) -> Result:
     if current < -1:
         raise KubectlError("error: The --current-replicas must specify an integer of -1 or greater")
     mode = dry_run_mode(inv)
-    fmt = f.get("output") or ""
+    fmt = check_output(inv)
     refs, errors = gather(inv, inv.args, verb="scale", selector=f.get("selector"), select_all=bool(f.get("all")))
     if f.get("resource-version") and len(refs) > 1:
         raise KubectlError("error: cannot use --resource-version with multiple resources")
@@ -101,7 +103,8 @@ def _set_images(spec: Obj, name: str, image: str) -> bool:
 
 @command("set image", flags=[Flag("filename", "f", "list"), Flag("recursive", "R"), Flag("selector", "l", "str"),
                              Flag("all"), Flag("local"), Flag("output", "o", "str"), Flag("dry-run", kind="str"),
-                             Flag("record"), Flag("field-manager", kind="str")])
+                             Flag("record"), Flag("field-manager", kind="str"), Flag("template", kind="str"),
+                             Flag("show-managed-fields"), Flag("allow-missing-template-keys", default=True)])
 def set_image(inv: Invocation) -> Result:
     f = inv.flags
     resources = [a for a in inv.args if "=" not in a]
@@ -125,7 +128,7 @@ def set_image(inv: Invocation) -> Result:
         raise KubectlError("error: " + problems[0] if len(problems) == 1 else "".join(
             f"{p}\n" for p in problems).rstrip("\n"))
     mode = dry_run_mode(inv)
-    fmt = f.get("output") or ""
+    fmt = check_output(inv)
     refs: list[Ref]
     refs, errors = gather(inv, resources, verb="set image", selector=f.get("selector"),
                           select_all=bool(f.get("all")))
@@ -152,8 +155,8 @@ def set_image(inv: Invocation) -> Result:
             try:
                 obj = inv.cluster.api.replace(obj, manager="kubectl-set")
             except ApiError as e:
-                errors.append(f"failed to patch image update to pod template: Error from server "
-                              f"({e.reason}): {e.message}")
+                # fmt.Errorf("...: %v", err) wraps the StatusError's bare message
+                errors.append(f"error: failed to patch image update to pod template: {e.message}")
                 continue
         out.append(printed(r, ref.name, "image updated", fmt, obj, mode))
     return Result("".join(out) + "".join(e + "\n" for e in errors), 1 if errors else 0)
