@@ -68,9 +68,23 @@ class Invocation:
 
     @property
     def namespace(self) -> str:
+        """``-n``, else the namespace of the kubeconfig's context (``--context``, ``--kubeconfig``)."""
         from .kubeconfig import current_namespace
 
-        return self.flags.get("namespace") or current_namespace(self.cluster)
+        return self.flags.get("namespace") or current_namespace(
+            self.cluster, self.flags.get("context") or None, self.flags.get("kubeconfig") or None)
+
+    @property
+    def user(self):  # noqa: ANN201 — authz.UserInfo, imported lazily (the sim stays import-light)
+        """Who the command's requests are authorised as: the kubeconfig's admin, or whom the global
+        ``--as``/``--as-group``/``--as-uid`` impersonate (client-go's ImpersonationConfig). Only the
+        review verbs (``auth can-i``, ``auth whoami``) ask today; every other verb acts as the admin."""
+        from ..sim import authz
+
+        as_user = self.flags.get("as") or ""
+        if not as_user:
+            return authz.ADMIN
+        return authz.impersonate(as_user, list(self.flags.get("as-group") or []), self.flags.get("as-uid") or "")
 
     def flag_given(self, name: str) -> bool:
         return name in self.flags.get("_given", set())
@@ -85,7 +99,57 @@ GLOBAL_FLAGS = (
     Flag("kubeconfig", kind="str"),
     Flag("v", kind="str"),
     Flag("request-timeout", kind="str"),
+    Flag("as", kind="str", default=""),
+    Flag("as-group", kind="list"),
+    Flag("as-uid", kind="str", default=""),
 )
+
+#: commands that never read the kubeconfig's context for a connection (they edit or print the file,
+#: or work offline): ``--context``/``--kubeconfig`` are not checked before them
+_OFFLINE = ("config", "completion", "alpha", "options", "help", "kustomize", "plugin", "auth reconcile")
+#: commands whose first use of the kubeconfig is ``ToRawKubeConfigLoader().Namespace()`` (client
+#: config validation: "Error in configuration: context was not found …"); every other command first
+#: asks for a REST config (``ClientConfig``), whose words are ``error: context "X" does not exist``
+#: (both captured from kubectl v1.32 run with ``--context nope``)
+_NAMESPACE_FIRST = (
+    "annotate", "apply edit-last-applied", "apply set-last-applied", "apply view-last-applied", "attach", "cp",
+    "create token", "debug", "delete", "describe", "edit", "events", "exec", "get", "label", "logs", "patch",
+    "port-forward", "rollout", "scale", "set image", "set resources", "set selector", "set serviceaccount",
+    "set sa", "set subject", "taint", "top pod", "top pods", "top po",
+)
+#: kubectl's exit code for a kubeconfig it cannot use, where it is not 1 (diff exits 2 on errors)
+_CONFIG_EXIT = {"diff": 2}
+
+
+def _under(path: str, prefixes: tuple[str, ...]) -> bool:
+    return any(path == p or path.startswith(p + " ") for p in prefixes)
+
+
+def check_kubeconfig(cluster: Cluster, path: str, flags: dict[str, Any]) -> None:
+    """kubectl's refusals of ``--kubeconfig``/``--context`` before a command talks to the cluster:
+    a ``--kubeconfig`` file that does not exist (``stat``), one that does not parse, a ``--context``
+    the file does not hold; and ``--as-group``/``--as-uid`` without ``--as``. Offline commands skip it."""
+    from . import kubeconfig as kc
+
+    if _under(path, _OFFLINE) or (path == "version" and flags.get("client")):
+        return
+    code = _CONFIG_EXIT.get(path.split(" ")[0], 1)
+    file = flags.get("kubeconfig") or None
+    if file is not None and kc.workspace_key(file) not in cluster.workspace:
+        raise KubectlError(f"error: stat {file}: no such file or directory", code)
+    context = flags.get("context") or None
+    try:
+        if _under(path, _NAMESPACE_FIRST):
+            kc.check_context(cluster, context, file)
+        elif context and context not in (kc.load(cluster, file).get("contexts") or {}):
+            raise KubectlError(f'error: context "{context}" does not exist', code)
+    except kc.KubeconfigError as e:
+        raise KubectlError(e.message, code) from None
+    if not flags.get("as") and (flags.get("as-group") or flags.get("as-uid")):
+        user = (kc.load(cluster, file).get("contexts") or {}).get(
+            context or kc.load(cluster, file).get("current-context") or "", {}).get("user") or ""
+        raise KubectlError(f"error: requesting uid, groups or user-extra for {user} without impersonating a user",
+                           code)
 
 
 @dataclass
@@ -260,7 +324,7 @@ def _command_words(argv: list[str], limit: int = 3) -> list[str]:
         tok = argv[i]
         if tok == "--":
             break
-        if tok in ("-n", "--namespace", "--context", "--kubeconfig"):
+        if tok in ("-n", "--namespace", "--context", "--kubeconfig", "--as", "--as-group", "--as-uid"):
             i += 2
             continue
         if tok.startswith("-"):
@@ -540,6 +604,7 @@ def run(cluster: Cluster, line: str, stdin: str = "", follow: bool = False) -> R
         if argv and argv[0] == "kubectl":
             argv = argv[1:]
         cmd, inv = parse(cluster, argv, stdin)
+        check_kubeconfig(cluster, inv.command, inv.flags)
         inv.follow = follow
         out = cmd.handler(inv)
         result = out if isinstance(out, Result) else Result(out)
