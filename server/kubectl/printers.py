@@ -14,7 +14,10 @@ Hands off: choosing objects and flags to ``verbs/get.py``; describe layouts to `
 
 from __future__ import annotations
 
+import functools
 import json
+import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -666,29 +669,181 @@ def to_json(obj: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
 
 
+# -- YAML as sigs.k8s.io/yaml prints it (JSON -> go-yaml v2 Marshal) ----------------------------
+
+#: go-yaml v2 resolve.go's table of plain scalars that are not strings
+_GO_YAML_WORDS = {
+    **dict.fromkeys(("y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "true", "True", "TRUE"), "bool"),
+    **dict.fromkeys(("n", "N", "no", "No", "NO", "off", "Off", "OFF", "false", "False", "FALSE"), "bool"),
+    **dict.fromkeys(("", "~", "null", "Null", "NULL"), "null"),
+    **dict.fromkeys((".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF",
+                     "-.inf", "-.Inf", "-.INF"), "float"),
+}  # "<<" (merge) resolves too, but the encoder writes it plain: checked against kubectl
+_GO_YAML_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_GO_BASE60_FLOAT = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
+_GO_INT = re.compile(r"[-+]?(0[bB][01]+|0[oO][0-7]+|0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)")
+#: time.Parse of go-yaml's allowedTimestampFormats ("2006-1-2T15:4:5.999999999Z07:00", its lower-case
+#: "t" twin, "2006-1-2 15:4:5.999999999", "2006-1-2"): Go's one-or-two-digit fields
+_GO_TIMESTAMP = re.compile(r"(\d{4})-(\d\d?)-(\d\d?)(?:(?:([Tt])|( ))(\d\d?):(\d\d?):(\d\d?)(?:\.\d+)?"
+                           r"(Z|[-+]\d\d:\d\d)?)?")
+
+
+def _go_int_fits(text: str) -> bool:
+    """strconv.ParseInt(text, 0, 64) or ParseUint(text, 0, 64) succeeds (underscores already gone)."""
+    if not _GO_INT.fullmatch(text):
+        return False
+    digits = text.lstrip("+-")
+    base = {"b": 2, "o": 8, "x": 16}.get(digits[1:2].lower(), 8 if len(digits) > 1 and digits[0] == "0" else 10)
+    value = int(digits[2:] if base != 10 and not digits[1:2].isdigit() else digits, base)
+    if text[0] == "-":
+        return value <= 2**63
+    return value < 2**64 and (text[0] != "+" or value < 2**63)
+
+
+def _go_timestamp(text: str) -> bool:
+    """go-yaml v2 ``parseTimestamp``: four digits and a dash, then one of the allowed layouts."""
+    m = _GO_TIMESTAMP.fullmatch(text)
+    if not m:
+        return False
+    year, month, day = int(m[1]), int(m[2]), int(m[3])
+    if m[5] and m[9]:  # the space-separated layout has no zone
+        return False
+    if m[4] and not m[9]:  # the "T" layouts need their zone
+        return False
+    if not 1 <= month <= 12:
+        return False
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    if not 1 <= day <= (29 if month == 2 and leap else (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)[month - 1]):
+        return False
+    if m[6] is not None and (int(m[6]) > 23 or int(m[7]) > 59 or int(m[8]) > 59):
+        return False
+    return not (m[9] and len(m[9]) == 6 and (int(m[9][1:3]) > 23 or int(m[9][4:]) > 59))
+
+
+def go_yaml_tag(text: str) -> str:
+    """The tag go-yaml v2's ``resolve("", text)`` gives a plain scalar (``str``, ``int``, ``float``,
+    ``bool``, ``null``, ``timestamp``); a base-60 float (``1:20``) counts as ``float``."""
+    if text in _GO_YAML_WORDS:
+        return _GO_YAML_WORDS[text]
+    if text[0] in "+-0123456789.":
+        plain = text.replace("_", "")
+        if plain and _go_int_fits(plain):
+            return "int"
+        if plain and _GO_YAML_FLOAT.fullmatch(plain):
+            return "float"
+        if text[0].isdigit() and _go_timestamp(text):
+            return "timestamp"
+    return "float" if _GO_BASE60_FLOAT.fullmatch(text) else "str"
+
+
+def go_yaml_plain_is_string(text: str) -> bool:
+    """Whether go-yaml v2 reads ``text`` written plain back as a string — otherwise its encoder
+    double-quotes the string (``canUsePlain``)."""
+    return go_yaml_tag(text) == "str"
+
+
 class _GoYamlDumper(yaml.SafeDumper):
-    """PyYAML tuned to print like go-yaml v2 (which kubectl's YAML printer uses); both leave
-    sequences inside mappings unindented ("- image: nginx" right under "containers:")."""
+    """PyYAML's emitter (the libyaml port go-yaml v2's emitter also is: the same analyze_scalar,
+    plain scalars folded past column 80, literal block hints) with go-yaml's encoder choices: a string
+    is written plain when go-yaml's own resolver reads it back as a string, literal (``|``, ``|-``,
+    ``|+``) when it has a line break, double-quoted otherwise; the emitter then falls back from plain
+    to single quotes (leading space, ``: ``, `` #``, indicators) and from there or from literal to
+    double quotes, as libyaml's ``select_scalar_style`` does. Sequences inside mappings are not
+    indented ("- image: nginx" right under "containers:")."""
+
+    yaml_implicit_resolvers: dict = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        # what a plain scalar means to go-yaml, so the serializer writes ints/bools/null plain and
+        # strings plain exactly when go-yaml would
+        if kind is yaml.ScalarNode and implicit[0]:
+            return f"tag:yaml.org,2002:{go_yaml_tag(value)}"
+        return super().resolve(kind, value, implicit)
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    if any(ord(ch) > 0xFFFF for ch in value):
+        # libyaml's is_printable stops at U+FFFD: go-yaml escapes the rest ("\U0001F642")
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
     if "\n" in value:
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
-    # go-yaml double-quotes a string that would read back as another type ("80", "true", "",
-    # timestamps); PyYAML would single-quote those.
-    resolved = dumper.resolve(yaml.ScalarNode, value, (True, False))
-    if resolved != "tag:yaml.org,2002:str":
+    if not go_yaml_plain_is_string(value):
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
     return dumper.represent_scalar("tag:yaml.org,2002:str", value)
 
 
+def _represent_int(dumper: yaml.SafeDumper, value: int) -> yaml.Node:
+    return dumper.represent_scalar("tag:yaml.org,2002:int", str(value))
+
+
+def _represent_float(dumper: yaml.SafeDumper, value: float) -> yaml.Node:
+    """go-yaml's ``floatv``: strconv.FormatFloat(f, 'g', -1, 64), ``.inf``/``-.inf``/``.nan``."""
+    if math.isnan(value):
+        text = ".nan"
+    elif math.isinf(value):
+        text = ".inf" if value > 0 else "-.inf"
+    else:
+        from .gotemplate import format_float_shortest
+        text = format_float_shortest(value)
+    return dumper.represent_scalar(f"tag:yaml.org,2002:{go_yaml_tag(text)}", text)
+
+
+def go_yaml_key_less(a: str, b: str) -> bool:
+    """go-yaml v2's ``keyList.Less`` for two string keys (sorter.go): letters before other runes,
+    runs of digits compared as numbers (``k9`` before ``k10``, ``_1`` before ``1``)."""
+    for i in range(min(len(a), len(b))):
+        if a[i] == b[i]:
+            continue
+        al, bl = a[i].isalpha(), b[i].isalpha()
+        if al and bl:
+            return a[i] < b[i]
+        if al or bl:
+            return bl
+        an = bn = 0
+        if a[i] == "0" or b[i] == "0":
+            j = i - 1
+            while j >= 0 and a[j].isdecimal():
+                if a[j] != "0":
+                    an = bn = 1
+                    break
+                j -= 1
+        ai = i
+        while ai < len(a) and a[ai].isdecimal():
+            an = an * 10 + ord(a[ai]) - 48
+            ai += 1
+        bi = i
+        while bi < len(b) and b[bi].isdecimal():
+            bn = bn * 10 + ord(b[bi]) - 48
+            bi += 1
+        if an != bn:
+            return an < bn
+        if ai != bi:
+            return ai < bi
+        return a[i] < b[i]
+    return len(a) < len(b)
+
+
+_GO_KEY = functools.cmp_to_key(lambda a, b: -1 if go_yaml_key_less(a, b) else (1 if go_yaml_key_less(b, a) else 0))
+
+
+def _represent_dict(dumper: yaml.SafeDumper, value: dict) -> yaml.Node:
+    """A JSON object as go-yaml writes the map it decoded it into: keys in ``keyList`` order."""
+    return dumper.represent_mapping("tag:yaml.org,2002:map",
+                                    [(k, value[k]) for k in sorted(value, key=lambda k: _GO_KEY(str(k)))])
+
+
 _GoYamlDumper.add_representer(str, _represent_str)
+_GoYamlDumper.add_representer(dict, _represent_dict)
+_GoYamlDumper.add_representer(int, _represent_int)
+_GoYamlDumper.add_representer(float, _represent_float)
 
 
 def to_yaml(obj: Any) -> str:
-    """``-o yaml``: keys sorted, block style, plain strings folded at spaces past column 80 as
-    go-yaml v2's emitter does (``best_width`` 80; PyYAML's emitter is the same libyaml port)."""
-    return yaml.dump(obj, Dumper=_GoYamlDumper, sort_keys=True, default_flow_style=False,
+    """``-o yaml``: ``yaml.Marshal`` of sigs.k8s.io/yaml — keys in go-yaml's ``keyList`` order (the
+    JSON object goes through a map: ``go_yaml_key_less``), block style, strings quoted as go-yaml v2 decides (``"y"``, ``"1e3"``,
+    ``"0x1F"``, ``"2025-01-01"``, ``'a: b'``, ``' x'``), multi-line strings as literal blocks, plain
+    strings folded at spaces past column 80 (go-yaml's ``best_width``)."""
+    return yaml.dump(obj, Dumper=_GoYamlDumper, sort_keys=False, default_flow_style=False,
                      allow_unicode=True, width=80)
 
 
