@@ -15,6 +15,11 @@ the sandbox's one door (``Sandbox.execute``), which journals them, so a replay m
 request again. Watches are served by the web layer from ``watch_events``: the store's watch log,
 filtered as this request asks.
 
+Who a request is: ``impersonation`` (the Impersonate-* headers over the requester, who is always the
+workstation's admin, as the kubeconfig the page hands out authenticates), and the review endpoints
+(``review``: SelfSubjectAccessReview, SelfSubjectRulesReview, SelfSubjectReview, SubjectAccessReview,
+LocalSubjectAccessReview), answered from ``server.sim.authz`` and never stored.
+
 Hands off: admission, defaulting and storage to ``server.sim.api``; patch semantics to
 ``server.sim.patch`` and ``server.sim.ssa``; Table cells to ``server.kubectl.printers``; HTTP
 (content negotiation, streaming, time shifting, upgrades) to ``server.web.k8s``.
@@ -33,10 +38,10 @@ import yaml
 from .kubectl import printers
 from .kubectl.parse import KubectlError
 from .kubectl.resolve import parse_selector
-from .sim import fields, logs, tokens
+from .sim import authz, fields, logs, tokens
 from .sim.api import ApiError, not_found
 from .sim.clock import parse_time
-from .sim.resources import RESOURCES, Resource
+from .sim.resources import SERVED, Resource
 from .sim.store import Obj, deep_copy, matches_selector
 
 if TYPE_CHECKING:
@@ -121,7 +126,7 @@ def method_not_allowed(message: str = "the server does not allow this method on 
 
 
 # -- paths -----------------------------------------------------------------------------------
-_BY_GV_PLURAL: dict[tuple[str, str, str], Resource] = {(r.group, r.version, r.plural): r for r in RESOURCES}
+_BY_GV_PLURAL: dict[tuple[str, str, str], Resource] = {(r.group, r.version, r.plural): r for r in SERVED}
 
 
 def resolve(method: str, group: str, version: str, segments: list[str], query: dict[str, str]) -> Request:
@@ -157,6 +162,13 @@ def resolve(method: str, group: str, version: str, segments: list[str], query: d
         raise nothing
     if not r.namespaced and namespace:
         raise nothing
+    if not r.stored:
+        # a review endpoint: POST to the collection only (the installer registers no other route)
+        if name:
+            raise nothing
+        if method != "POST":
+            raise method_not_allowed()
+        return Request("create", r, namespace, "", "", query)
     return _with_verb(method, r, namespace, name, sub, query)
 
 
@@ -795,3 +807,108 @@ def _bind(cluster: Cluster, req: Request, binding: Obj, dry: bool) -> Answer:
         pod["spec"]["nodeName"] = target
         cluster.api.update_status(pod)
     return Answer(201, success(201))
+
+
+# -- who a request is, and the reviews (pkg/registry/authorization, authentication) -----------
+#: the impersonation headers (k8s.io/api/authentication/v1 ``ImpersonateUserHeader`` …)
+IMPERSONATE_USER = "Impersonate-User"
+IMPERSONATE_GROUP = "Impersonate-Group"
+IMPERSONATE_UID = "Impersonate-Uid"
+
+
+def _forbidden(requester: authz.UserInfo, attrs: authz.Attributes, reason: str = "") -> ApiError:
+    """responsewriters.Forbidden's Status: ``<resource> "<name>" is forbidden: User "u" cannot …``."""
+    resource = f"{attrs.resource}.{attrs.group}" if attrs.group else attrs.resource
+    scope = f'in the namespace "{attrs.namespace}"' if attrs.namespace else "at the cluster scope"
+    message = (f'{resource} "{attrs.name}" is forbidden: User "{requester.username}" cannot {attrs.verb} resource '
+               f'"{attrs.resource}" in API group "{attrs.group}" {scope}')
+    if reason:
+        message += ": " + reason
+    return ApiError(403, "Forbidden", message,
+                    details={"name": attrs.name, **({"group": attrs.group} if attrs.group else {}),
+                             "kind": attrs.resource})
+
+
+def impersonation(cluster: Cluster, requester: authz.UserInfo, headers: list[tuple[str, str]]) -> authz.UserInfo:
+    """The user a request acts as (the impersonation filter, k8s.io/apiserver pkg/endpoints/filters/
+    impersonation.go): the ``requester`` itself without impersonation headers; else, once the
+    requester may ``impersonate`` each thing asked (the user — a service account's username as
+    ``serviceaccounts`` in its namespace —, every group, the uid), the impersonated user. Groups or a
+    uid without a user are refused as the filter refuses them (an internal error)."""
+    user = next((v for k, v in headers if k.lower() == IMPERSONATE_USER.lower() and v), "")
+    groups = [v for k, v in headers if k.lower() == IMPERSONATE_GROUP.lower()]
+    uid = next((v for k, v in headers if k.lower() == IMPERSONATE_UID.lower() and v), "")
+    if not user:
+        if groups or uid:
+            raise ApiError(500, "InternalError", "Internal error occurred: requested "
+                           + ", ".join([*(f"group {g!r}" for g in groups), *([f"uid {uid!r}"] if uid else [])])
+                           + " without impersonating a user")
+        return requester
+    parts = user.split(":")
+    if len(parts) == 4 and parts[:2] == ["system", "serviceaccount"] and parts[2] and parts[3]:
+        asked = [authz.Attributes("impersonate", "serviceaccounts", namespace=parts[2], name=parts[3])]
+    else:
+        asked = [authz.Attributes("impersonate", "users", name=user)]
+    asked += [authz.Attributes("impersonate", "groups", name=g) for g in groups]
+    if uid:
+        asked.append(authz.Attributes("impersonate", "uids", "authentication.k8s.io", name=uid))
+    for attrs in asked:
+        decision = authz.authorize(cluster.store, requester, attrs)
+        if not decision.allowed:
+            raise _forbidden(requester, attrs, decision.reason)
+    return authz.impersonate(user, groups, uid)
+
+
+def _review_spec_errors(kind: str, spec: dict) -> list[str]:
+    """ValidateSelfSubjectAccessReviewSpec / ValidateSubjectAccessReviewSpec."""
+    errs = []
+    ra, nra = spec.get("resourceAttributes"), spec.get("nonResourceAttributes")
+    if ra is not None and nra is not None:
+        errs.append("spec.nonResourceAttributes: Invalid value: \"object\": cannot be specified in combination "
+                    "with resourceAttributes")
+    if ra is None and nra is None:
+        errs.append('spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or '
+                    "resourceAttributes must be specified")
+    if kind in ("SubjectAccessReview", "LocalSubjectAccessReview") and not spec.get("user") and not spec.get("groups"):
+        errs.append('spec.user: Invalid value: "": at least one of user or group must be specified')
+    return errs
+
+
+def review(cluster: Cluster, req: Request, body: str, content_type: str, user: authz.UserInfo) -> Answer:
+    """``POST`` to a review endpoint: 201 and the review with its status, computed by
+    ``server.sim.authz`` for ``user`` (the self reviews) or for the subject the spec names
+    (SubjectAccessReview, LocalSubjectAccessReview in the request's namespace). Nothing is stored
+    (so a dry run answers the same)."""
+    try:
+        _dry_run(req)
+        doc = _body_object(req, body, content_type)
+        kind = req.resource.kind
+        spec = doc.get("spec") or {}
+        if not isinstance(spec, dict):
+            raise bad_request(f'{kind} in version "v1" cannot be handled as a {kind}: json: cannot unmarshal '
+                              f"{_go_type(spec)} into Go struct field {kind}.spec of type v1.{kind}Spec")
+        if kind == "SelfSubjectReview":
+            return Answer(201, authz.self_subject_review(user))
+        if kind == "SelfSubjectRulesReview":
+            return Answer(201, authz.rules_review(cluster.store, user, doc))
+        errs = _review_spec_errors(kind, spec)
+        if kind == "LocalSubjectAccessReview":
+            ra = spec.get("resourceAttributes")
+            if ra is not None and (ra.get("namespace") or "") != req.namespace:
+                errs.append(f'spec.resourceAttributes.namespace: Invalid value: "{ra.get("namespace") or ""}": '
+                            "must match metadata.namespace")
+            if spec.get("nonResourceAttributes") is not None:
+                errs.append('spec.nonResourceAttributes: Invalid value: "object": disallowed on this kind of request')
+        if errs:
+            head = f'{kind}.authorization.k8s.io "" is invalid: '
+            raise ApiError(422, "Invalid", head + (errs[0] if len(errs) == 1 else "[" + ", ".join(errs) + "]"))
+        if kind == "SelfSubjectAccessReview":
+            return Answer(201, authz.access_review(cluster.store, user, doc))
+        subject = authz.UserInfo(spec.get("user") or "", tuple(spec.get("groups") or ()), spec.get("uid") or "")
+        answered = authz.access_review(cluster.store, subject, doc)
+        answered["kind"] = kind
+        if kind == "LocalSubjectAccessReview":
+            answered["metadata"]["namespace"] = req.namespace
+        return Answer(201, answered)
+    except ApiError as e:
+        return status_error(e)

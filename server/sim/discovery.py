@@ -3,7 +3,8 @@
 Owns: the bodies of ``GET /version``, ``/api``, ``/apis``, ``/apis/<group>``, ``/api/v1`` and
 ``/apis/<group>/<version>`` (the legacy discovery kubectl used before v1.26), and the aggregated
 ``APIGroupDiscoveryList`` (apidiscovery.k8s.io/v2) that kubectl v1.32 asks for first. Every document
-is a pure function of the served resource table ``server/sim/resources.py``, built as plain dicts
+is a pure function of the served resource table ``server/sim/resources.py`` (``SERVED``: the
+stored kinds and the review endpoints), built as plain dicts
 whose key order is the Go structs' field order, so ``json.dumps(doc, separators=(",", ":"))``
 is byte for byte what the apiserver writes.
 
@@ -25,13 +26,15 @@ from functools import cache
 from typing import Any
 
 from .bootstrap import K8S_VERSION
-from .resources import RESOURCES, Resource, Subresource
+from .resources import SERVED, Resource, Subresource
 
 #: kube-aggregator's ``GroupPriorityMinimum`` of the served groups (pkg/controlplane/apiserver/
 #: aggregator.go ``apiVersionPriorities``); higher comes first. The core group is listed at /api.
 GROUP_PRIORITY: dict[str, int] = {
     "": 18000,
     "apps": 17800,
+    "authentication.k8s.io": 17700,
+    "authorization.k8s.io": 17600,
     "batch": 17400,
     "coordination.k8s.io": 16500,
     "discovery.k8s.io": 16200,
@@ -86,7 +89,7 @@ def api_versions(server_address: str) -> dict[str, Any]:
 def _groups() -> dict[str, dict[str, list[Resource]]]:
     """group -> version -> resources (sorted by plural), groups in priority order."""
     out: dict[str, dict[str, list[Resource]]] = {}
-    for r in RESOURCES:
+    for r in SERVED:
         out.setdefault(r.group, {}).setdefault(r.version, []).append(r)
     for versions in out.values():
         for rs in versions.values():
@@ -148,7 +151,8 @@ def _api_resource(r: Resource) -> dict[str, Any]:
         entry["shortNames"] = list(r.short_names)
     if r.categories:
         entry["categories"] = list(r.categories)
-    entry["storageVersionHash"] = r.storage_version_hash
+    if r.stored:
+        entry["storageVersionHash"] = r.storage_version_hash
     return entry
 
 

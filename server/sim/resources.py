@@ -5,6 +5,9 @@ is built from and that admission, kubectl name resolution (``po``, ``deploy``, `
 and the web layer all look kinds up in: per kind its scope, verbs, short names, categories and
 subresources as a v1.32 apiserver lists them, and its storageVersionHash.
 Schemas are not here: they come from the vendored OpenAPI documents (``server/sim/openapi.py``).
+``RESOURCES`` are the stored kinds (what the store, admission and kubectl's name resolution know);
+``REVIEWS`` the create-only review endpoints, answered and never stored; ``SERVED`` both, for
+discovery and the REST API's routes.
 """
 
 from __future__ import annotations
@@ -54,6 +57,9 @@ class Resource:
     verbs: tuple[str, ...] = ALL_VERBS  # sorted, as the apiserver's installer lists them
     categories: tuple[str, ...] = ()
     subresources: tuple[Subresource, ...] = ()  # sorted by name, as discovery lists them
+    #: False for the review endpoints, whose objects are answered and never stored (no
+    #: storageVersionHash in discovery, nothing in the store)
+    stored: bool = True
 
     @property
     def api_version(self) -> str:
@@ -126,6 +132,25 @@ RESOURCES: tuple[Resource, ...] = (
 )
 
 BY_KIND: dict[str, Resource] = {r.kind: r for r in RESOURCES}
+
+#: The review endpoints of a v1.32 apiserver that kubeplay answers (``create`` only; a review is
+#: computed from the store by ``server/sim/authz.py`` and returned, never stored): what ``kubectl auth
+#: can-i`` (``--list``) and ``auth whoami`` post. authentication.k8s.io's ``tokenreviews`` is not served.
+REVIEWS: tuple[Resource, ...] = (
+    Resource("LocalSubjectAccessReview", "authorization.k8s.io", "v1", "localsubjectaccessreviews", True,
+             verbs=("create",), stored=False),
+    Resource("SelfSubjectAccessReview", "authorization.k8s.io", "v1", "selfsubjectaccessreviews", False,
+             verbs=("create",), stored=False),
+    Resource("SelfSubjectRulesReview", "authorization.k8s.io", "v1", "selfsubjectrulesreviews", False,
+             verbs=("create",), stored=False),
+    Resource("SubjectAccessReview", "authorization.k8s.io", "v1", "subjectaccessreviews", False,
+             verbs=("create",), stored=False),
+    Resource("SelfSubjectReview", "authentication.k8s.io", "v1", "selfsubjectreviews", False,
+             verbs=("create",), stored=False),
+)
+
+#: every resource discovery lists and the REST API routes: the stored kinds, then the reviews
+SERVED: tuple[Resource, ...] = RESOURCES + REVIEWS
 
 #: API versions that Kubernetes removed, with how to write the kind today (for the hint line).
 REMOVED_VERSIONS: dict[str, str] = {

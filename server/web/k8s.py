@@ -13,6 +13,10 @@ and replays exactly).
 
 The sandbox id in the URL is the secret that grants access, as for the rest of ``/api``.
 
+Who a request is: the workstation's admin, or whom its ``Impersonate-User``/``-Group``/``-Uid`` headers
+name (``apiserver.impersonation``); the review endpoints (``kubectl auth can-i``/``whoami``) are answered
+for that user, without the journal (they change nothing). Every other request acts as the admin.
+
 Hands off: what a request means, and every answer, to ``server.apiserver`` (framework-free);
 writes through ``Sandbox.rest`` (the one door: journalled, replayed, streamed to the page);
 documents to ``server.sim.discovery`` and ``server.sim.openapi``.
@@ -34,7 +38,7 @@ from werkzeug.exceptions import HTTPException
 
 from .. import apiserver
 from ..sandbox import Sandbox
-from ..sim import discovery, logs
+from ..sim import authz, discovery, logs
 from ..sim.api import ApiError
 from ..sim.clock import parse_time
 
@@ -274,6 +278,14 @@ def _serve(sandbox_id: str, group: str, version: str, rest: str) -> Response:
         req = apiserver.resolve(request.method, group, version, [s for s in rest.split("/") if s], query)
     except ApiError as e:
         return _status(e)
+    try:
+        # the requester is the workstation's admin (the kubeconfig's credentials); Impersonate-* headers
+        # make the request act as someone else once the admin may impersonate them (it may)
+        user = apiserver.impersonation(sandbox.cluster, authz.ADMIN, _header_lines())
+    except ApiError as e:
+        return _status(e)
+    if not req.resource.stored:
+        return _review(sandbox, req, user)
     if req.verb == "watch":
         return _watch(sandbox, req)
     if req.verb in ("get", "list"):
@@ -309,6 +321,45 @@ def _serve(sandbox_id: str, group: str, version: str, rest: str) -> Response:
         offset = _offset(sandbox)
     _hub().pump(sandbox)
     return _answer(answer, offset)
+
+
+def _header_lines() -> list[tuple[str, str]]:
+    """The request's header lines one by one, as the client sent them: a WSGI environ joins repeated
+    headers with commas (``Impersonate-Group: a`` twice reads ``a,a``), so eventlet's raw headers
+    are read when it keeps them, and otherwise a joined Impersonate-Group is split at its commas."""
+    raw = request.environ.get("headers_raw")
+    if raw is not None:
+        return [(str(k), str(v)) for k, v in raw]
+    out: list[tuple[str, str]] = []
+    for k, v in request.headers.items():
+        if k.lower() == apiserver.IMPERSONATE_GROUP.lower():
+            out.extend((k, g) for g in v.split(","))
+        else:
+            out.append((k, v))
+    return out
+
+
+def _review(sandbox: Sandbox, req: apiserver.Request, user: authz.UserInfo) -> Response:
+    """A review (``auth can-i``, ``auth whoami``): computed from the store for the request's user,
+    nothing written, so it is answered under the lock without the journal (a replay has nothing to redo)."""
+    from . import protobuf, review_proto
+
+    raw = request.get_data(cache=False)
+    content_type = _content_type()
+    if content_type.split(";")[0].strip().lower() == protobuf.CONTENT_TYPE:
+        endpoint = (req.resource.api_version, req.resource.kind)
+        try:
+            raw, content_type = review_proto.to_json_text(raw, endpoint).encode(), "application/json"
+        except protobuf.ProtobufError as e:
+            return _status(ApiError(400, "BadRequest", f'{endpoint[1]} in version "v1" cannot be handled as a '
+                                    f"{endpoint[1]}: {e}"))
+    try:
+        body = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return _status(ApiError(400, "BadRequest", "the request body is not valid UTF-8"))
+    with sandbox.lock:
+        answer = apiserver.review(sandbox.cluster, req, body, content_type, user)
+    return _answer(answer, 0.0)
 
 
 def _content_type() -> str:
