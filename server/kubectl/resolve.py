@@ -16,10 +16,11 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..sim import labels
 from ..sim.api import not_found
 from ..sim.discovery import resources_in_category
 from ..sim.resources import RESOURCES, Resource, lookup
-from ..sim.store import Obj, matches_selector
+from ..sim.store import Obj
 from .parse import KubectlError
 
 if TYPE_CHECKING:
@@ -35,71 +36,124 @@ class Target:
     names: list[str] = field(default_factory=list)
 
 
+def _group_resource(word: str) -> str:
+    """schema.ParseGroupResource's resource part (what "doesn't have a resource type" names)."""
+    return word.partition(".")[0]
+
+
 def resource_type(word: str) -> Resource:
-    """The Resource a type word names (``po``, ``Pods``, ``deployment.apps``, ``deployments.v1.apps``)."""
-    r = lookup(word)
-    if r is None:
-        base, _, rest = word.partition(".")
-        # "deployments.v1.apps": version between the name and the group
-        version, _, group = rest.partition(".")
-        if group and re.fullmatch(r"v\d+((alpha|beta)\d+)?", version):
-            r = lookup(f"{base}.{group}")
-            if r is not None and r.version != version:
+    """The Resource a type word names (``po``, ``Pods``, ``deployment.apps``, ``deployments.v1.apps``,
+    ``Pod.v1.``), or kubectl's error naming the word's resource part (``foo.bar`` → "foo")."""
+    r = lookup(word) if word else None
+    if r is None and word.count(".") >= 2:
+        # "deployments.v1.apps", "Pod.v1.": resource (or kind), version, group
+        base, version, group = word.split(".", 2)
+        if re.fullmatch(r"v\d+((alpha|beta)\d+)?", version):
+            r = lookup(f"{base}.{group}" if group else base)
+            if r is not None and (r.version != version or r.group != group):
                 r = None
     if r is None:
-        raise KubectlError(f'error: the server doesn\'t have a resource type "{word}"')
+        raise KubectlError(f'error: the server doesn\'t have a resource type "{_group_resource(word)}"')
     return r
 
 
-def expand_types(word: str) -> list[Resource]:
-    """``deploy,rs`` → [Deployment, ReplicaSet]; ``all`` → the "all" category."""
-    out: list[Resource] = []
+def split_resource_argument(word: str) -> list[str]:
+    """cli-runtime's ``SplitResourceArgument``: the comma-separated words, each once, in order
+    (empty words kept: ``pods,`` names a resource type "")."""
+    return list(dict.fromkeys(word.split(",")))
+
+
+def normalize_args(args: list[str]) -> list[str]:
+    """cli-runtime's ``normalizeMultipleResourcesArgs``: ``TYPE1,TYPE2 NAME…`` means every
+    ``TYPEi/NAMEj`` (so ``describe pod,svc web`` looks for a pod and a service called web)."""
+    if len(args) >= 2:
+        types = split_resource_argument(args[0])
+        if len(types) > 1:
+            return [f"{t}/{name}" for t in types for name in args[1:]]
+    return list(args)
+
+
+def _replace_aliases(word: str) -> list[str]:
+    """The builder's ``ReplaceAliases`` then ``SplitResourceArgument``: a category (``all``) becomes
+    its resources, in discovery order."""
+    out: list[str] = []
     for part in word.split(","):
-        if not part:
-            continue
-        if part.lower() == "all":
-            # the "all" category as discovery lists it, in its order (kubectl's category expander)
-            out.extend(resources_in_category("all"))
+        expanded = resources_in_category(part) if part else []
+        if expanded:
+            out.extend(f"{r.plural}.{r.group}" if r.group else r.plural for r in expanded)
         else:
-            out.append(resource_type(part))
+            out.append(part)
+    return split_resource_argument(",".join(out))
+
+
+def expand_types(word: str) -> list[Resource]:
+    """``deploy,rs`` → [Deployment, ReplicaSet]; ``all`` → the "all" category; each resource once."""
     seen: list[Resource] = []
-    for r in out:
+    for part in _replace_aliases(word):
+        r = resource_type(part)
         if r not in seen:
             seen.append(r)
     return seen
 
 
-def targets(args: list[str], *, verb: str = "get") -> list[Target]:
-    """Group positional arguments as kubectl's builder does.
+_COMBINED = ("error: there is no need to specify a resource type as a separate argument when passing arguments in "
+             "resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource "
+             "resource/<resource_name>'")
 
-    Either ``TYPE[,TYPE…] [NAME…]`` or only ``TYPE/NAME`` words (mixing the two forms is an
-    error, as in kubectl). An empty list means no resource was given: the caller words that error.
+
+def _split_type_name(word: str) -> tuple[str, str]:
+    """``splitResourceTypeName`` of a ``TYPE/NAME`` word, with its errors."""
+    seg = word.split("/")
+    if len(seg) != 2:
+        raise KubectlError("error: arguments in resource/name form may not have more than one slash")
+    type_word, name = seg
+    if not type_word or not name or len(split_resource_argument(type_word)) != 1:
+        raise KubectlError("error: arguments in resource/name form must have a single resource and name")
+    return type_word, name
+
+
+def targets(args: list[str], *, verb: str = "get", selector: str | None = None) -> list[Target]:
+    """Group positional arguments as cli-runtime's builder (``ResourceTypeOrNameArgs``) does, for
+    every verb that takes ``TYPE[,TYPE…] [NAME…]`` or ``TYPE/NAME…``, with its errors in its order.
+
+    ``TYPE1,TYPE2 NAME…`` is normalised to every ``TYPEi/NAME``; ``TYPE/NAME`` words may not be
+    mixed with a bare type (kubectl's example then always says ``kubectl get``, whatever ``verb``
+    is); a category (``all``) with names is "you must specify only one resource". With a
+    ``selector`` (``-l``) the builder refuses names ("name cannot be provided when a selector is
+    specified") and ``TYPE/NAME`` words. Consecutive names of one resource form one Target. An
+    empty list means no resource was given: the caller words that error.
     """
+    del verb  # kubectl words the combined-form error with "get" for every verb (builder.go)
     if not args:
         return []
-    if any("/" in a for a in args):
-        if not all("/" in a for a in args):
-            raise KubectlError(
-                "error: there is no need to specify a resource type as a separate argument when passing "
-                f"arguments in resource/name form (e.g. 'kubectl {verb} resource/<resource_name>' instead of "
-                f"'kubectl {verb} resource resource/<resource_name>'")
+    args = normalize_args(args)
+    slashed = sum("/" in a for a in args)
+    if slashed:
+        if slashed != len(args):
+            raise KubectlError(_COMBINED)
+        tuples = [_split_type_name(a) for a in args]
+        if selector and selector.strip():
+            raise KubectlError("error: selectors and the all flag cannot be used when passing resource/name arguments")
+        mapped: dict[str, Resource] = {}
         out: list[Target] = []
-        for a in args:
-            type_word, _, name = a.partition("/")
-            if not name:
-                raise KubectlError("error: arguments in resource/name form must have a single resource and name")
-            r = resource_type(type_word)
+        for type_word, name in tuples:
+            r = mapped.get(type_word) or mapped.setdefault(type_word, resource_type(type_word))
             if out and out[-1].resource == r:
                 out[-1].names.append(name)
             else:
                 out.append(Target(r, [name]))
         return out
-    types = expand_types(args[0])
+    type_words = _replace_aliases(args[0])
     names = args[1:]
-    if names and len(types) > 1:
-        raise KubectlError(
-            "error: you must specify only one resource type when passing names: "
-            f"{args[0]}")
+    if names and selector and selector.strip():
+        raise KubectlError("error: name cannot be provided when a selector is specified")
+    if names and len(type_words) > 1:
+        raise KubectlError("error: you must specify only one resource")
+    types: list[Resource] = []
+    for word in type_words:
+        r = resource_type(word)
+        if r not in types:  # the builder maps each GroupVersionKind once
+            types.append(r)
     return [Target(r, list(names)) for r in types]
 
 
@@ -116,6 +170,33 @@ def fetch(cluster: Cluster, resource: Resource, namespace: str, name: str) -> Ob
     return obj
 
 
+# -- label selectors -------------------------------------------------------------------------
+
+
+def selector_requirements(text: str) -> list[labels.Requirement]:
+    """A ``-l`` string parsed by apimachinery's ``labels.Parse`` (``server.sim.labels``); its error
+    as kubectl prints a client-side parse (``error: unable to parse requirement: …``)."""
+    try:
+        return labels.parse(text)
+    except labels.SelectorError as e:
+        raise KubectlError(f"error: {e.message}") from None
+
+
+def parse_selector(text: str) -> dict:
+    """A ``-l`` string as a LabelSelector dict (matchLabels + matchExpressions) for ``store.scan``.
+
+    ``a!=b`` is ``NotIn [b]``, which like Kubernetes also matches objects without the key; ``a>1``
+    and ``a<1`` appear as ``Gt``/``Lt`` expressions (``list_objects`` applies them).
+    """
+    if not text.strip():
+        return {}
+    return labels.to_label_selector(selector_requirements(text))
+
+
+def _has_order(reqs: list[labels.Requirement]) -> bool:
+    return any(r.operator in ("gt", "lt") for r in reqs)
+
+
 def list_objects(cluster: Cluster, resource: Resource, namespace: str | None,
                  selector: str | None = None) -> list[Obj]:
     """Objects of ``resource`` (read-only stored objects), sorted by namespace then name.
@@ -124,80 +205,18 @@ def list_objects(cluster: Cluster, resource: Resource, namespace: str | None,
     ``-l`` string.
     """
     ns = None if (namespace is None or not resource.namespaced) else namespace
-    sel = parse_selector(selector) if selector else None
-    return cluster.store.scan(resource.kind, ns, selector=sel)
+    reqs = selector_requirements(selector) if selector and selector.strip() else []
+    objs = cluster.store.scan(resource.kind, ns, selector=labels.to_label_selector(reqs) if reqs else None)
+    if _has_order(reqs):  # the store's matcher has no Gt/Lt
+        objs = [o for o in objs if labels.matches(reqs, o["metadata"].get("labels"))]
+    return objs
 
 
-# -- label selectors -------------------------------------------------------------------------
-
-_KEY = r"[A-Za-z0-9]([-A-Za-z0-9_./]*[A-Za-z0-9])?"
-_VALUE = r"([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?"
-
-
-def _split_requirements(text: str) -> list[str]:
-    """Split on commas that are not inside ``( … )``."""
-    parts, depth, cur = [], 0, ""
-    for ch in text:
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        if ch == "," and depth == 0:
-            parts.append(cur)
-            cur = ""
-        else:
-            cur += ch
-    parts.append(cur)
-    return [p.strip() for p in parts]
-
-
-def parse_selector(text: str) -> dict:
-    """A ``-l`` string as a LabelSelector dict (matchLabels + matchExpressions) for ``store.scan``.
-
-    ``a!=b`` is ``NotIn [b]``, which like Kubernetes also matches objects without the key.
-    """
-    match_labels: dict[str, str] = {}
-    exprs: list[dict] = []
-    text = text.strip()
-    if not text:
-        return {}
-    for req in _split_requirements(text):
-        m = re.fullmatch(rf"({_KEY})\s+(in|notin)\s+\((.*)\)", req)
-        if m:
-            values = sorted({v.strip() for v in m.group(4).split(",")})
-            if any(not re.fullmatch(_VALUE, v) for v in values):
-                raise _bad_selector(text)
-            exprs.append({"key": m.group(1), "operator": "In" if m.group(3) == "in" else "NotIn", "values": values})
-            continue
-        m = re.fullmatch(rf"({_KEY})\s*(==|=|!=)\s*(\S*)", req)
-        if m:
-            key, op, value = m.group(1), m.group(3), m.group(4)
-            if not re.fullmatch(_VALUE, value):
-                raise _bad_selector(text)
-            if op == "!=":
-                exprs.append({"key": key, "operator": "NotIn", "values": [value]})
-            elif key in match_labels and match_labels[key] != value:
-                exprs.append({"key": key, "operator": "In", "values": [value]})
-            else:
-                match_labels[key] = value
-            continue
-        m = re.fullmatch(rf"(!?)\s*({_KEY})", req)
-        if m:
-            exprs.append({"key": m.group(2), "operator": "DoesNotExist" if m.group(1) else "Exists"})
-            continue
-        raise _bad_selector(text)
-    return {"matchLabels": match_labels, "matchExpressions": exprs}
-
-
-def _bad_selector(text: str) -> KubectlError:
-    return KubectlError(f"error: unable to parse requirement: found '{text}', expected: identifier")
-
-
-def selector_matches(selector: str | None, labels: dict[str, str] | None) -> bool:
+def selector_matches(selector: str | None, object_labels: dict[str, str] | None) -> bool:
     """Whether labels satisfy a ``-l`` string (no selector matches everything)."""
-    if not selector:
+    if not selector or not selector.strip():
         return True
-    return matches_selector(labels, parse_selector(selector))
+    return labels.matches(selector_requirements(selector), object_labels)
 
 
 def known_resources() -> tuple[Resource, ...]:

@@ -1486,35 +1486,17 @@ NO_RESOURCE = ('error: You must specify the type of resource to describe. Use "k
                "complete list of supported resources.")
 
 
-@command("describe", flags=[Flag("selector", "l", "str", ""), Flag("all-namespaces", "A"),
-                            Flag("show-events", kind="bool", default=True), Flag("chunk-size", kind="int", default=500)])
-def split_types(word: str) -> list[str]:
-    """cli-runtime's ``SplitResourceArgument``: the comma-separated words, each once."""
-    return list(dict.fromkeys(t for t in word.split(",") if t))
-
-
-def normalize_args(args: list[str]) -> list[str]:
-    """cli-runtime's ``normalizeMultipleResourcesArgs``: ``TYPE1,TYPE2 NAME…`` means every
-    ``TYPEi/NAMEj`` (so ``describe pod,svc web`` looks for a pod and a service called web)."""
-    if len(args) >= 2 and "/" not in args[0]:
-        types = split_types(args[0])
-        if len(types) > 1:
-            return [f"{t}/{name}" for t in types for name in args[1:]]
-        return [",".join(types), *args[1:]]
-    return args
-
-
 SINGLE_TYPE = "error: you may only specify a single resource type"
 
 
 @command("describe", flags=[Flag("selector", "l", "str", ""), Flag("all-namespaces", "A"),
                             Flag("show-events", kind="bool", default=True), Flag("chunk-size", kind="int", default=500)])
 def describe(inv: Invocation) -> str:
-    targets = resolve.targets(normalize_args(inv.args), verb="describe")
+    selector = inv.flags.get("selector") or None
+    targets = resolve.targets(inv.args, verb="describe", selector=selector)
     if not targets:
         raise KubectlError(NO_RESOURCE)
     all_ns = bool(inv.flags.get("all-namespaces"))
-    selector = inv.flags.get("selector") or None
     cluster = inv.cluster
     objs: list[Obj] = []
     errors: list[str] = []
@@ -1535,7 +1517,7 @@ def describe(inv: Invocation) -> str:
         # exactly "TYPE NAME" becomes DescribeMatchingResources: every object of that one type in
         # the namespace whose name starts with NAME, or the NotFound (nothing else is printed
         # then, not even the objects that were found)
-        if len(split_types(inv.args[0])) > 1:
+        if len(resolve.split_resource_argument(inv.args[0])) > 1:
             raise KubectlError(SINGLE_TYPE)
         resource, prefix = targets[0].resource, inv.args[1]
         scope = resolve.object_namespace(resource, inv.namespace) if resource.namespaced else None
