@@ -33,7 +33,7 @@ from __future__ import annotations
 import posixpath
 from typing import Any
 
-from . import jsonpath, printers
+from . import gostruct, jsonpath, printers
 from .parse import Invocation, KubectlError
 
 JSON_YAML = ("json", "yaml")
@@ -138,10 +138,10 @@ class OutputFormat(str):
         return printers.tabwrite(lines)
 
 
-class TypedObject(dict):
-    """An object kubectl holds as a Go struct (a generator's object, a typed client's answer) rather
-    than as unstructured JSON: its JSONPath printer round-trips it through ``encoding/json``, so
-    every number is a float64 there (``?(@.port==80)`` is then "incompatible types for comparison")."""
+#: an object kubectl holds as a Go struct: ``-o json`` in struct field order; its JSONPath printer
+#: round-trips it through ``encoding/json``, so every number is a float64 there (``?(@.port==80)``
+#: is then "incompatible types for comparison")
+TypedObject = gostruct.TypedObject
 
 
 def typed(obj: dict) -> TypedObject:
@@ -178,10 +178,11 @@ def omit_managed_fields(obj: Any) -> Any:
     if not isinstance(obj, dict):
         return obj
     if _is_list(obj):
-        return {**obj, "items": [omit_managed_fields(i) for i in obj["items"]]}
+        return type(obj)({**obj, "items": [omit_managed_fields(i) for i in obj["items"]]})
     meta = obj.get("metadata")
     if isinstance(meta, dict) and "managedFields" in meta:
-        return {**obj, "metadata": {k: v for k, v in meta.items() if k != "managedFields"}}
+        # type(obj): a typed object stays typed (its JSON keeps the struct order)
+        return type(obj)({**obj, "metadata": {k: v for k, v in meta.items() if k != "managedFields"}})
     return obj
 
 

@@ -15,7 +15,6 @@ Hands off: choosing objects and flags to ``verbs/get.py``; describe layouts to `
 from __future__ import annotations
 
 import functools
-import json
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -27,6 +26,7 @@ import yaml
 
 from ..sim.clock import parse_time
 from ..sim.resources import BY_KIND, Resource
+from . import gostruct
 
 Obj = dict[str, Any]
 
@@ -663,10 +663,10 @@ def as_list(objs: Sequence[Obj]) -> Obj:
 
 
 def to_json(obj: Any) -> str:
-    """``json.MarshalIndent(obj, "", "    ")`` of an unstructured object: keys sorted, 4 spaces,
-    ``<``, ``>`` and ``&`` escaped as Go's encoder does."""
-    text = json.dumps(obj, indent=4, sort_keys=True, ensure_ascii=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
+    """``-o json``: ``json.MarshalIndent(obj, "", "    ")`` — an unstructured object's keys sorted, a
+    typed one's (``gostruct.TypedObject``: what kubectl builds client-side) in Go struct field
+    order; 4 spaces, ``<``, ``>`` and ``&`` escaped as Go's encoder does."""
+    return gostruct.go_json(obj) + "\n"
 
 
 # -- YAML as sigs.k8s.io/yaml prints it (JSON -> go-yaml v2 Marshal) ----------------------------
@@ -834,6 +834,7 @@ def _represent_dict(dumper: yaml.SafeDumper, value: dict) -> yaml.Node:
 
 _GoYamlDumper.add_representer(str, _represent_str)
 _GoYamlDumper.add_representer(dict, _represent_dict)
+_GoYamlDumper.add_multi_representer(dict, _represent_dict)  # TypedObject too
 _GoYamlDumper.add_representer(int, _represent_int)
 _GoYamlDumper.add_representer(float, _represent_float)
 

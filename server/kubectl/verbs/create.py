@@ -12,7 +12,8 @@ clusterrolebinding|quota|priorityclass|poddisruptionbudget|ingress`` (and their 
 The objects are built as ``json.Marshal`` writes the typed Go object: keys in struct field order,
 ``omitempty`` fields left out, ``creationTimestamp: null`` and the empty ``status`` a client dry
 run shows. ``-o yaml`` sorts them (the shared printer); ``-o json`` of a typed object keeps the
-struct order, which ``go_ordered`` restores for objects the API returns.
+struct order (``output.typed`` marks the object; ``gostruct`` knows the orders), also for the
+objects the API returns.
 
 Hands off: ``--dry-run``/``-o`` checks and the name printer to ``apply`` (``check_output``,
 ``dry_run_mode``, ``printed``); storage to ``server.sim.api``. Kinds the API does not serve yet
@@ -32,13 +33,13 @@ from typing import Any
 from ...sim.api import LAST_APPLIED, ApiError
 from ...sim.resources import BY_KIND, Resource, lookup
 from ...sim.store import Obj
+from .. import gostruct, output
 from ..parse import Flag, Invocation, KubectlError, Result, command
 from .apply import OUTPUT_FLAGS, _single_name, check_output, dry_run_mode, printed
 
 #: the flags every generator has besides its own (cmdutil.AddApplyAnnotationFlags, AddValidateFlags,
 #: AddDryRunFlag, AddFieldManagerFlagVar and the print flags)
-COMMON = [*OUTPUT_FLAGS, Flag("save-config"), Flag("validate", kind="str"), Flag("field-manager", kind="str"),
-          Flag("allow-missing-template-keys")]
+COMMON = [*OUTPUT_FLAGS, Flag("save-config"), Flag("validate", kind="str"), Flag("field-manager", kind="str")]
 
 NOT_FOUND = "the server could not find the requested resource"
 
@@ -57,110 +58,6 @@ _RESOURCES = {r.kind: r for r in (
 
 def _resource(kind: str) -> Resource:
     return BY_KIND.get(kind) or _RESOURCES[kind]
-
-
-# -- Go struct field order ---------------------------------------------------------------------------
-
-#: per Go type, its JSON fields in struct order, with the type of each nested object (or list item)
-_META = ("name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation",
-         "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations",
-         "ownerReferences", "finalizers", "managedFields")
-_TYPES: dict[str, tuple[tuple[str, str], ...]] = {}
-
-
-def _type(name: str, *fields: str) -> None:
-    _TYPES[name] = tuple((f.partition(":")[0], f.partition(":")[2]) for f in fields)
-
-
-_type("ObjectMeta", *_META[:11], "annotations", "ownerReferences:OwnerReference", "finalizers",
-      "managedFields:ManagedField")
-_type("OwnerReference", "apiVersion", "kind", "name", "uid", "controller", "blockOwnerDeletion")
-_type("ManagedField", "manager", "operation", "apiVersion", "time", "fieldsType", "fieldsV1", "subresource")
-_type("ConfigMap", "kind", "apiVersion", "metadata:ObjectMeta", "immutable", "data", "binaryData")
-_type("Secret", "kind", "apiVersion", "metadata:ObjectMeta", "immutable", "data", "stringData", "type")
-_type("ServiceAccount", "kind", "apiVersion", "metadata:ObjectMeta", "secrets", "imagePullSecrets",
-      "automountServiceAccountToken")
-_type("Job", "kind", "apiVersion", "metadata:ObjectMeta", "spec:JobSpec", "status")
-_type("JobSpec", "parallelism", "completions", "activeDeadlineSeconds", "podFailurePolicy", "successPolicy",
-      "backoffLimit", "backoffLimitPerIndex", "maxFailedIndexes", "selector:LabelSelector", "manualSelector",
-      "template:PodTemplateSpec", "ttlSecondsAfterFinished", "completionMode", "suspend",
-      "podReplacementPolicy", "managedBy")
-_type("PodTemplateSpec", "metadata:ObjectMeta", "spec:PodSpec")
-_type("PodSpec", "volumes", "initContainers:Container", "containers:Container", "ephemeralContainers",
-      "restartPolicy", "terminationGracePeriodSeconds", "activeDeadlineSeconds", "dnsPolicy", "nodeSelector",
-      "serviceAccountName", "serviceAccount", "automountServiceAccountToken", "nodeName", "hostNetwork",
-      "hostPID", "hostIPC", "shareProcessNamespace", "securityContext", "imagePullSecrets", "hostname",
-      "subdomain", "affinity", "schedulerName", "tolerations", "hostAliases", "priorityClassName", "priority",
-      "dnsConfig", "readinessGates", "runtimeClassName", "enableServiceLinks", "preemptionPolicy", "overhead",
-      "topologySpreadConstraints", "setHostnameAsFQDN", "os", "hostUsers", "schedulingGates",
-      "resourceClaims", "resources")
-_type("Container", "name", "image", "command", "args", "workingDir", "ports", "envFrom", "env", "resources",
-      "resizePolicy", "restartPolicy", "volumeMounts", "volumeDevices", "livenessProbe", "readinessProbe",
-      "startupProbe", "lifecycle", "terminationMessagePath", "terminationMessagePolicy", "imagePullPolicy",
-      "securityContext", "stdin", "stdinOnce", "tty")
-_type("CronJob", "kind", "apiVersion", "metadata:ObjectMeta", "spec:CronJobSpec", "status")
-_type("CronJobSpec", "schedule", "timeZone", "startingDeadlineSeconds", "concurrencyPolicy", "suspend",
-      "jobTemplate:JobTemplateSpec", "successfulJobsHistoryLimit", "failedJobsHistoryLimit")
-_type("JobTemplateSpec", "metadata:ObjectMeta", "spec:JobSpec")
-_type("Service", "kind", "apiVersion", "metadata:ObjectMeta", "spec:ServiceSpec", "status")
-_type("ServiceSpec", "ports:ServicePort", "selector", "clusterIP", "clusterIPs", "type", "externalIPs",
-      "sessionAffinity", "loadBalancerIP", "loadBalancerSourceRanges", "externalName",
-      "externalTrafficPolicy", "healthCheckNodePort", "publishNotReadyAddresses", "sessionAffinityConfig",
-      "ipFamilies", "ipFamilyPolicy", "allocateLoadBalancerNodePorts", "loadBalancerClass",
-      "internalTrafficPolicy", "trafficDistribution")
-_type("ServicePort", "name", "protocol", "appProtocol", "port", "targetPort", "nodePort")
-_type("Role", "kind", "apiVersion", "metadata:ObjectMeta", "rules:PolicyRule")
-_type("ClusterRole", "kind", "apiVersion", "metadata:ObjectMeta", "rules:PolicyRule",
-      "aggregationRule:AggregationRule")
-_type("PolicyRule", "verbs", "apiGroups", "resources", "resourceNames", "nonResourceURLs")
-_type("AggregationRule", "clusterRoleSelectors:LabelSelector")
-_type("LabelSelector", "matchLabels", "matchExpressions")
-_type("RoleBinding", "kind", "apiVersion", "metadata:ObjectMeta", "subjects:Subject", "roleRef:RoleRef")
-_type("ClusterRoleBinding", "kind", "apiVersion", "metadata:ObjectMeta", "subjects:Subject", "roleRef:RoleRef")
-_type("Subject", "kind", "apiGroup", "name", "namespace")
-_type("RoleRef", "apiGroup", "kind", "name")
-_type("ResourceQuota", "kind", "apiVersion", "metadata:ObjectMeta", "spec:ResourceQuotaSpec", "status")
-_type("ResourceQuotaSpec", "hard", "scopes", "scopeSelector")
-_type("PriorityClass", "kind", "apiVersion", "metadata:ObjectMeta", "value", "globalDefault", "description",
-      "preemptionPolicy")
-_type("PodDisruptionBudget", "kind", "apiVersion", "metadata:ObjectMeta", "spec:PDBSpec", "status:PDBStatus")
-_type("PDBSpec", "minAvailable", "selector:LabelSelector", "maxUnavailable", "unhealthyPodEvictionPolicy")
-_type("PDBStatus", "observedGeneration", "disruptedPods", "disruptionsAllowed", "currentHealthy",
-      "desiredHealthy", "expectedPods", "conditions")
-_type("Ingress", "kind", "apiVersion", "metadata:ObjectMeta", "spec:IngressSpec", "status")
-_type("IngressSpec", "ingressClassName", "defaultBackend:IngressBackend", "tls:IngressTLS", "rules:IngressRule")
-_type("IngressBackend", "service:IngressServiceBackend", "resource")
-_type("IngressServiceBackend", "name", "port:ServiceBackendPort")
-_type("ServiceBackendPort", "name", "number")
-_type("IngressTLS", "hosts", "secretName")
-_type("IngressRule", "host", "http:HTTPIngressRuleValue")
-_type("HTTPIngressRuleValue", "paths:HTTPIngressPath")
-_type("HTTPIngressPath", "path", "pathType", "backend:IngressBackend")
-_type("TokenRequest", "kind", "apiVersion", "metadata:ObjectMeta", "spec:TokenRequestSpec", "status:TokenRequestStatus")
-_type("TokenRequestSpec", "audiences", "expirationSeconds", "boundObjectRef:BoundObjectReference")
-_type("BoundObjectReference", "kind", "apiVersion", "name", "uid")
-_type("TokenRequestStatus", "token", "expirationTimestamp")
-
-
-def go_ordered(value: Any, type_name: str) -> Any:
-    """``value`` with its keys in the Go struct's field order (unknown keys after, sorted), recursively
-    through the types ``_TYPES`` knows; maps (labels, data …) sorted as json.Marshal sorts them."""
-    if isinstance(value, list):
-        return [go_ordered(v, type_name) for v in value]
-    if not isinstance(value, dict):
-        return value
-    fields = _TYPES.get(type_name)
-    if fields is None:
-        return {k: go_ordered(value[k], "") for k in sorted(value)}
-    out = {name: go_ordered(value[name], sub) for name, sub in fields if name in value}
-    out.update({k: go_ordered(value[k], "") for k in sorted(value) if k not in out})
-    return out
-
-
-def go_json(obj: Obj) -> str:
-    """``json.MarshalIndent(typed, "", "    ")``: struct order, Go's HTML escaping."""
-    text = json.dumps(go_ordered(obj, obj.get("kind", "")), indent=4, ensure_ascii=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
 
 
 # -- creating and printing ---------------------------------------------------------------------------
@@ -183,8 +80,7 @@ def _emit(inv: Invocation, obj: Obj, fail: str | None, plural: str = "") -> Resu
     r = _resource(obj["kind"])
     if inv.flags.get("save-config"):
         # util.CreateOrUpdateAnnotation: the typed object's JSON (struct order) before the annotation
-        encoded = json.dumps(go_ordered(obj, obj["kind"]), separators=(",", ":"), ensure_ascii=False)
-        encoded = encoded.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        encoded = gostruct.go_json(output.typed(obj), indent=None)
         obj["metadata"].setdefault("annotations", {})[LAST_APPLIED] = encoded + "\n"
     if mode != "client":
         if obj["kind"] not in BY_KIND:  # not served: the apiserver's 404 for the whole group/resource
@@ -201,9 +97,8 @@ def _emit(inv: Invocation, obj: Obj, fail: str | None, plural: str = "") -> Resu
             raise KubectlError(f"error: {fail}{e.message}") from e
     if obj["metadata"].get("managedFields") and not inv.flags.get("show-managed-fields"):
         obj = dict(obj, metadata={k: v for k, v in obj["metadata"].items() if k != "managedFields"})
-    if fmt == "json":
-        return Result(go_json(obj))
-    return Result(printed(r, obj["metadata"]["name"], "created", fmt, obj, mode))
+    # the generator's object, and the typed client's answer, are Go structs: -o json in field order
+    return Result(printed(r, obj["metadata"]["name"], "created", fmt, output.typed(obj), mode))
 
 
 def _workspace_dir(ws: dict[str, str], path: str) -> list[tuple[str, str]] | None:
@@ -1315,14 +1210,12 @@ def create_token(inv: Invocation) -> Result:
         response = request_token(inv.cluster, inv.namespace, name, request)
     except ApiError as e:
         raise KubectlError(f"error: failed to create token: {e.message}") from e
-    if fmt == "json":
-        return Result(go_json(response))
     if fmt:
         resource = Resource("TokenRequest", "authentication.k8s.io", "v1", "tokenrequests", True)
-        return Result(printed(resource, name, "created", fmt, response))
+        return Result(printed(resource, name, "created", fmt, output.typed(response)))
     # a terminal gets the token and a newline (term.IsTerminal(o.Out))
     return Result(response["status"]["token"] + "\n")
 
 
-__all__ = ["canonical_quantity", "check_key_pair", "config_map_key_errors", "go_json", "go_ordered",
+__all__ = ["canonical_quantity", "check_key_pair", "config_map_key_errors",
            "parse_file_source", "parse_literal", "parse_ports"]

@@ -21,6 +21,7 @@ from __future__ import annotations
 from ...sim.api import ApiError
 from ...sim.resources import BY_KIND
 from ...sim.store import Obj
+from .. import output
 from ..files import NO_RESOURCE, gather
 from ..parse import Flag, Invocation, KubectlError, Result, command
 from .apply import check_output, dry_run_mode, printed
@@ -161,7 +162,7 @@ def expose(inv: Invocation) -> Result:
         if mode == "client":
             svc["metadata"]["creationTimestamp"] = None
             svc["status"] = {"loadBalancer": {}}
-            out.append(printed(svc_resource, svc["metadata"]["name"], "exposed", fmt, svc, mode))
+            out.append(printed(svc_resource, svc["metadata"]["name"], "exposed", fmt, output.typed(svc), mode))
             continue
         try:
             stored = inv.cluster.api.create(svc, ref.namespace or inv.namespace, dry_run=mode == "server",
@@ -169,5 +170,5 @@ def expose(inv: Invocation) -> Result:
         except ApiError as e:
             errors.append(f"Error from server ({e.reason}): {e.message}")
             continue
-        out.append(printed(svc_resource, stored["metadata"]["name"], "exposed", fmt, stored, mode))
+        out.append(printed(svc_resource, stored["metadata"]["name"], "exposed", fmt, output.typed(stored), mode))
     return Result("".join(out) + "".join(e + "\n" for e in errors), 1 if errors else 0)

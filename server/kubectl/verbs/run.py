@@ -20,6 +20,7 @@ from __future__ import annotations
 from ...shell.pod import SHELL_WORDS, exec_argv, has_shell, runtime_not_found
 from ...shell.session import Attach
 from ...sim.store import Obj
+from .. import output
 from ..parse import Flag, Invocation, KubectlError, Result, command
 from .apply import OUTPUT_FLAGS, check_output, dry_run_mode, printed
 from .exec import AttachResult, container_status
@@ -165,10 +166,10 @@ def run(inv: Invocation) -> Result:
     obj = build_pod(inv, name, extra)
     if mode == "client":
         obj["metadata"]["creationTimestamp"] = None
-        return Result(printed(_pod_resource(), name, "created", fmt, obj, mode))
+        return Result(printed(_pod_resource(), name, "created", fmt, output.typed(obj), mode))
     stored = inv.cluster.api.create(obj, inv.namespace, dry_run=mode == "server", manager="kubectl-run")
     if not attach:
-        return Result(printed(_pod_resource(), name, "created", fmt, stored, mode))
+        return Result(printed(_pod_resource(), name, "created", fmt, output.typed(stored), mode))
 
     pod = _wait_running(inv, name, _duration(f.get("pod-running-timeout") or ""))
     if pod is None:

@@ -36,7 +36,7 @@ from ...sim.api import ApiError, not_found
 from ...sim.resources import BY_KIND, Resource
 from ...sim.scheduler import milli, parse_quantity, whole
 from ...sim.store import Obj, deep_copy
-from .. import resolve
+from .. import output, resolve
 from ..files import NO_RESOURCE, gather, load_documents, resource_of
 from ..parse import Flag, Invocation, KubectlError, Result, command
 from .apply import check_output, dry_run_mode, printed
@@ -220,7 +220,7 @@ def _write(inv: Invocation, t: Target, mode: str) -> Obj:
 
 
 def _show(inv: Invocation, t: Target, operation: str, fmt: str, mode: str, obj: Obj | None = None) -> str:
-    shown = typed(obj if obj is not None else t.obj)
+    shown = output.typed(typed(obj if obj is not None else t.obj))
     return printed(t.resource, t.name, operation, fmt, shown, mode)
 
 
