@@ -2,12 +2,16 @@
 
 Owns: turning the words a user typed (``po``, ``pods/x``, ``deployment.apps/web``,
 ``deploy,rs``, ``all``, ``deployments.v1.apps``) into ``(Resource, [names])`` groups the way
-kubectl's resource builder does, parsing ``-l`` label selectors (``=``, ``==``, ``!=``, ``in``,
-``notin``, ``key``, ``!key``), and reading objects from the store with the apiserver's NotFound
-wording. Shared by the read verbs (get, describe) and the write verbs (delete, label, scale, …);
-keep these functions' signatures stable.
+cli-runtime's resource builder does for every verb (``ResourceTypeOrNameArgs``: ``TYPE1,TYPE2
+NAME`` normalised to ``TYPEi/NAME``, categories expanded, each resource once) with the builder's
+errors in its order and words; ``-l`` label selectors, parsed by apimachinery's ``labels.Parse``
+(``server.sim.labels``: ``=``, ``==``, ``!=``, ``in``, ``notin``, ``key``, ``!key``, ``>``, ``<``)
+with its error texts; and reading objects from the store with the apiserver's NotFound wording.
+Shared by the read verbs (get, describe) and the write verbs (delete, label, scale, …); keep
+these functions' signatures stable.
 
-Hands off: rendering to ``printers``; writes to ``server.sim.api``.
+Hands off: the selector grammar to ``server.sim.labels``; rendering to ``printers``; writes to
+``server.sim.api``.
 """
 
 from __future__ import annotations
