@@ -501,6 +501,8 @@ _STRUCTS: dict[str, str] = {
     "metav1.FieldsV1": "",
     "metav1.LabelSelector": "matchLabels matchExpressions:metav1.LabelSelectorRequirement",
     "metav1.LabelSelectorRequirement": "key operator values",
+    "metav1.List": "@metav1.TypeMeta metadata:metav1.ListMeta items",
+    "metav1.ListMeta": "selfLink resourceVersion continue remainingItemCount",
     "metav1.ManagedFieldsEntry": (
         "manager operation apiVersion time fieldsType fieldsV1:metav1.FieldsV1 subresource"
     ),
@@ -590,6 +592,8 @@ ROOTS: dict[tuple[str, str], str] = {
     ("policy/v1", "PodDisruptionBudget"): "policy.PodDisruptionBudget",
     ("networking.k8s.io/v1", "Ingress"): "networking.Ingress",
     ("authentication.k8s.io/v1", "TokenRequest"): "authentication.TokenRequest",
+    # metav1.List: what apply prints for several objects (its items are RawExtensions: as they are)
+    ("v1", "List"): "metav1.List",
 }
 
 
@@ -634,6 +638,8 @@ def go_ordered(value: Any, type_name: str) -> Any:
         return [go_ordered(v, type_name) for v in value]
     if not isinstance(value, dict):
         return value
+    if isinstance(value, TypedObject) and not fields(type_name):
+        type_name = type_of(value)  # a typed object inside an untyped value (a List's items)
     known = fields(type_name)
     if not known:
         return {k: go_ordered(value[k], "") for k in sorted(value)}

@@ -12,7 +12,9 @@ and kubectl's ``get`` flags (``get_flags.go``: templates first, then json/yaml, 
   given``, ``error parsing jsonpath T, <why>``, ``error reading --template F, open F: no such file
   or directory`` (files are the workstation's: ``cluster.workspace``);
 - ``json``/``yaml`` drop ``metadata.managedFields`` unless ``--show-managed-fields``
-  (OmitManagedFieldsPrinter); the template printers see the whole object;
+  (OmitManagedFieldsPrinter); the template printers see the whole object; the YAML printer writes
+  ``---`` before every object after its first (one printer a command: ``apply -f`` of several
+  documents, ``get -w``), JSON objects follow one another bare;
 - ``jsonpath`` / ``jsonpath-as-json`` / ``jsonpath-file`` (``JSONPathPrinter``: missing keys allowed
   unless ``--allow-missing-template-keys=false``; an execution error in kubectl's words, with the
   template and the object as Go's ``%#v`` prints it);
@@ -82,6 +84,7 @@ class OutputFormat(str):
         self.no_headers = no_headers
         self._jsonpath: jsonpath.JSONPath | None = None
         self._printed_header = False
+        self._yaml_count = 0
         if word in ("jsonpath", "jsonpath-as-json"):
             try:
                 self._jsonpath = jsonpath.JSONPath(template, allow_missing_keys=allow_missing_keys,
@@ -99,8 +102,11 @@ class OutputFormat(str):
         """What this printer writes for ``obj`` (one object or a ``List``)."""
         if self in JSON_YAML:
             shown = obj if self.show_managed_fields else omit_managed_fields(obj)
-            text = printers.to_json(shown) if self == "json" else printers.to_yaml(shown)
-            return text if text.endswith("\n") else text + "\n"
+            if self == "json":
+                return printers.to_json(shown)
+            # YAMLPrinter counts what it printed: every object after its first opens with "---"
+            self._yaml_count += 1
+            return ("---\n" if self._yaml_count > 1 else "") + printers.to_yaml(shown)
         if self in ("jsonpath", "jsonpath-as-json"):
             # a fresh JSONPath each object: kubectl's write verbs build their printer per object
             # (label, apply ...), and client-go's range bookkeeping would leak into the next one
