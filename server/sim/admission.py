@@ -26,6 +26,9 @@ Hands off: defaulting to ``defaults``; storage to ``api``/``store``.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import re
 import threading
 import uuid
@@ -35,8 +38,9 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from . import openapi
+from . import labels, openapi
 from .resources import BY_KIND, REMOVED_VERSIONS, RESOURCES, Resource
+from .scheduler import parse_quantity
 from .store import Obj, deep_copy
 
 if TYPE_CHECKING:
@@ -949,6 +953,7 @@ def _check_containers(errs: Errors, containers: Any, path: str, volumes: set[str
                 errs.not_found(f"{vp}.name", vm["name"])
             if not vm.get("mountPath"):
                 errs.required(f"{vp}.mountPath")
+        _check_resources(errs, f"{p}.resources", c.get("resources"))
         for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
             _check_probe(errs, f"{p}.{probe}", c.get(probe))
         if isinstance(c.get("readinessProbe"), dict) or isinstance(c.get("livenessProbe"), dict):
@@ -1291,21 +1296,160 @@ def _validate_generic(errs: Errors, obj: Obj, r: Resource) -> None:
     _check_meta(errs, obj, r, "subdomain")
 
 
+def _overcommit_allowed(name: str) -> bool:
+    """helper.IsOvercommitAllowed: native resources (no domain, or a kubernetes.io one) but hugepages."""
+    native = "/" not in name or "kubernetes.io/" in name
+    return native and not name.startswith("hugepages-")
+
+
+def _check_resources(errs: Errors, path: str, res: Any) -> None:
+    """validateResourceRequirements' request-vs-limit rules: a request may not exceed its limit
+    (``…resources.requests: Invalid value: "2": must be less than or equal to cpu limit of 1``);
+    resources that cannot be overcommitted (extended resources, hugepages) need a limit equal to
+    the request. The values print as typed (the apiserver prints Quantity.String(), which is the
+    same text for canonical quantities)."""
+    if not isinstance(res, dict):
+        return
+    limits = res.get("limits") if isinstance(res.get("limits"), dict) else {}
+    requests = res.get("requests") if isinstance(res.get("requests"), dict) else {}
+    for name, quantity in requests.items():
+        try:
+            value = parse_quantity(quantity)
+        except ValueError:
+            continue  # the decoder refused it already
+        if name in limits:
+            try:
+                limit = parse_quantity(limits[name])
+            except ValueError:
+                continue
+            if value != limit and not _overcommit_allowed(name):
+                errs.invalid(f"{path}.requests", str(quantity), f"must be equal to {name} limit of {limits[name]}")
+            elif value > limit:
+                errs.invalid(f"{path}.requests", str(quantity),
+                             f"must be less than or equal to {name} limit of {limits[name]}")
+        elif not _overcommit_allowed(name):
+            errs.required(f"{path}.limits", "Limit must be set for non overcommitable resources")
+
+
+_CONFIG_KEY = re.compile(r"[-._a-zA-Z0-9]+")
+_CONFIG_KEY_MSG = labels.regex_error("a valid config key must consist of alphanumeric characters, '-', '_' or '.'",
+                                     _CONFIG_KEY.pattern, "key.name", "KEY_NAME", "key-name")
+
+
+def config_key_errors(key: str) -> list[str]:
+    """validation.IsConfigMapKey: what a ConfigMap's or Secret's data key must be."""
+    errs = []
+    if len(key.encode()) > 253:
+        errs.append("must be no more than 253 characters")
+    if not _CONFIG_KEY.fullmatch(key):
+        errs.append(_CONFIG_KEY_MSG)
+    if key == ".":
+        errs.append("must not be '.'")
+    elif key == "..":
+        errs.append("must not be '..'")
+    elif key.startswith(".."):
+        errs.append("must not start with '..'")
+    return errs
+
+
 def _validate_config_data(errs: Errors, obj: Obj, r: Resource) -> None:
+    """ValidateConfigMap: keys of data and binaryData, a key in both bags."""
     _check_meta(errs, obj, r, "subdomain")
-    seen: set[str] = set()
-    for field in ("data", "binaryData", "stringData"):
-        data = obj.get(field)
-        if not isinstance(data, dict):
-            continue
-        for k in data:
-            if not re.match(r"^[-._a-zA-Z0-9]+$", k) or k in (".", ".."):
-                errs.invalid(f"{field}[{k}]", k, "a valid config key must consist of alphanumeric characters, "
-                             "'-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for "
-                             "validation is '[-._a-zA-Z0-9]+')")
-            if r.kind == "ConfigMap" and k in seen:
-                errs.invalid(f"{field}[{k}]", k, "duplicate of key present in data")
-            seen.add(k)
+    data = obj.get("data") if isinstance(obj.get("data"), dict) else {}
+    binary = obj.get("binaryData") if isinstance(obj.get("binaryData"), dict) else {}
+    for k in data:
+        for msg in config_key_errors(k):
+            errs.invalid(f"data[{k}]", k, msg)
+        if k in binary:
+            errs.invalid(f"data[{k}]", k, "duplicate of key present in binaryData")
+    for k in binary:
+        for msg in config_key_errors(k):
+            errs.invalid(f"binaryData[{k}]", k, msg)
+
+
+#: core.MaxSecretSize
+MAX_SECRET_SIZE = 1024 * 1024
+SERVICE_ACCOUNT_NAME_KEY = "kubernetes.io/service-account.name"
+
+
+def secret_bytes(value: Any) -> bytes | None:
+    """A Secret's ``data`` value (base64 text, as the API carries []byte) as its bytes."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _json_object_error(raw: bytes) -> str | None:
+    """encoding/json's error for unmarshalling ``raw`` into a map[string]interface{} (the common ones)."""
+    text = raw.decode("utf-8", "replace")
+    if not text.strip():
+        return "unexpected end of JSON input"
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as e:
+        if e.pos >= len(text.rstrip()):
+            return "unexpected end of JSON input"
+        ch = text[e.pos]
+        where = "looking for beginning of value" if e.pos == len(text) - len(text.lstrip()) else \
+            "looking for beginning of object key string" if e.msg.startswith("Expecting property name") else \
+            "after object key" if e.msg.startswith("Expecting ':'") else \
+            "after object key:value pair" if e.msg.startswith("Expecting ','") else \
+            "looking for beginning of value"
+        return f"invalid character {_go_char(ch)} {where}"
+    go_type = {dict: None, list: "array", str: "string", bool: "bool", int: "number", float: "number"}
+    kind = go_type.get(type(value)) if value is not None else None
+    return f"json: cannot unmarshal {kind} into Go value of type map[string]interface {{}}" if kind else None
+
+
+def _go_char(ch: str) -> str:
+    """encoding/json's quoteChar."""
+    if ch == "'":
+        return "'\\''"
+    if ch == '"':
+        return "'\"'"
+    return "'" + labels.go_quote(ch)[1:-1] + "'"
+
+
+def _validate_secret(errs: Errors, obj: Obj, r: Resource) -> None:
+    """ValidateSecret: data keys and total size, then the keys each type requires (the
+    apiserver's conversion has folded stringData into data already: ``defaults``)."""
+    _check_meta(errs, obj, r, "subdomain")
+    data = obj.get("data") if isinstance(obj.get("data"), dict) else {}
+    total = 0
+    for k, v in data.items():
+        for msg in config_key_errors(k):
+            errs.invalid(f"data[{k}]", k, msg)
+        total += len(secret_bytes(v) or b"")
+    if total > MAX_SECRET_SIZE:
+        errs.too_long("data", MAX_SECRET_SIZE)
+    stype = obj.get("type") or ""
+    annotations = (obj.get("metadata") or {}).get("annotations") or {}
+    if stype == "kubernetes.io/service-account-token":
+        if not annotations.get(SERVICE_ACCOUNT_NAME_KEY):
+            errs.required(f"metadata.annotations[{SERVICE_ACCOUNT_NAME_KEY}]")
+    elif stype in ("kubernetes.io/dockercfg", "kubernetes.io/dockerconfigjson"):
+        key = ".dockercfg" if stype == "kubernetes.io/dockercfg" else ".dockerconfigjson"
+        if key not in data:
+            errs.required(f"data[{key}]")
+        else:
+            problem = _json_object_error(secret_bytes(data[key]) or b"")
+            if problem:
+                errs.invalid(f"data[{key}]", "<secret contents redacted>", problem)
+    elif stype == "kubernetes.io/basic-auth":
+        if "username" not in data and "password" not in data:
+            errs.required("data[username]")
+            errs.required("data[password]")
+    elif stype == "kubernetes.io/ssh-auth":
+        if not secret_bytes(data.get("ssh-privatekey")):
+            errs.required("data[ssh-privatekey]")
+    elif stype == "kubernetes.io/tls":
+        if "tls.crt" not in data:
+            errs.required("data[tls.crt]")
+        if "tls.key" not in data:
+            errs.required("data[tls.key]")
 
 
 _VALIDATORS = {
@@ -1320,7 +1464,7 @@ _VALIDATORS = {
     "Namespace": _validate_namespace,
     "Node": _validate_generic,
     "ConfigMap": _validate_config_data,
-    "Secret": _validate_config_data,
+    "Secret": _validate_secret,
 }
 
 
@@ -1468,7 +1612,8 @@ def _diff_lines(old: Any, new: Any, path: str = "spec") -> list[str]:
 
 def on_update(old: Obj, new: Obj, api: Api | None = None) -> None:
     """Update-time checks (ApiError 422): immutable selectors of Deployments, ReplicaSets,
-    DaemonSets, StatefulSets and Jobs; a pod's spec beyond the few updatable fields."""
+    DaemonSets, StatefulSets and Jobs; a pod's spec beyond the few updatable fields; a Secret's
+    type, and the data of an ``immutable`` Secret or ConfigMap."""
     r = BY_KIND.get(new.get("kind", ""))
     if r is None:
         return
@@ -1481,6 +1626,16 @@ def on_update(old: Obj, new: Obj, api: Api | None = None) -> None:
             errs.invalid("spec.selector", _selector_repr(new_spec.get("selector")), "field is immutable", raw=True)
     if r.kind == "Job" and old_spec.get("template") != new_spec.get("template"):
         errs.invalid("spec.template", "core.PodTemplateSpec{...}", "field is immutable", raw=True)
+    if r.kind == "Secret" and new.get("type") != old.get("type"):
+        errs.invalid("type", new.get("type") or "", "field is immutable")
+    if r.kind in ("Secret", "ConfigMap") and old.get("immutable") is True:
+        # ValidateSecretUpdate / ValidateConfigMapUpdate: an immutable object stays so, data included
+        if new.get("immutable") is not True:
+            errs.forbidden("immutable", "field is immutable when `immutable` is set")
+        bags = ("data",) if r.kind == "Secret" else ("data", "binaryData")
+        for bag in bags:
+            if (old.get(bag) or {}) != (new.get(bag) or {}):
+                errs.forbidden(bag, "field is immutable when `immutable` is set")
     if r.kind == "Pod":
         a, b = _pod_spec_munged(old_spec), _pod_spec_munged(new_spec)
         old_tol = old_spec.get("tolerations") or []

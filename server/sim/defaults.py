@@ -16,6 +16,7 @@ validation. ``apply`` is idempotent: defaulting a defaulted object changes nothi
 
 from __future__ import annotations
 
+import base64
 from typing import TYPE_CHECKING, Any
 
 from .store import Obj
@@ -207,6 +208,15 @@ def _namespace(obj: Obj) -> None:
 
 
 def _secret(obj: Obj) -> None:
+    """SetDefaults_Secret, after the v1 → internal conversion (Convert_v1_Secret_To_core_Secret):
+    ``stringData`` is written over ``data`` as bytes (base64 in the API) and is gone from what is
+    stored, on create and on every update."""
+    string_data = obj.pop("stringData", None)
+    if isinstance(string_data, dict) and string_data:
+        data = obj.get("data") if isinstance(obj.get("data"), dict) else {}
+        for k, v in string_data.items():
+            data[k] = base64.b64encode(str(v).encode()).decode()
+        obj["data"] = dict(sorted(data.items()))  # a Go map: marshalled in key order
     obj.setdefault("type", "Opaque")
 
 
