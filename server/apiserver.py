@@ -3,7 +3,8 @@
 Owns: what ``/api/v1/…`` and ``/apis/<group>/<version>/…`` mean — resolving a path to a verb on a
 resource (``get``, ``list``, ``watch``, ``create``, ``update``, ``patch``, ``delete``,
 ``deletecollection``) with its namespace, name and subresource (``status``, ``scale``, ``log``,
-``eviction``, ``binding``), the query parameters the apiserver reads (``labelSelector``,
+``eviction``, ``binding``, ``ephemeralcontainers``), the query parameters the apiserver reads
+(``labelSelector``,
 ``fieldSelector`` with the field labels each kind supports, ``limit``/``continue``,
 ``resourceVersion``, ``dryRun``, ``gracePeriodSeconds``, ``propagationPolicy``, ``fieldManager``,
 ``force``), the ``meta.k8s.io/v1`` Table answer (the very Tables the terminal prints, from
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
 
 #: subresources served, by resource plural; the verbs of each follow the apiserver's routes
 SUBRESOURCES: dict[str, tuple[str, ...]] = {
-    "pods": ("status", "log", "eviction", "binding", "exec", "attach", "portforward"),
+    "pods": ("status", "log", "eviction", "binding", "exec", "attach", "portforward", "ephemeralcontainers"),
     "deployments": ("status", "scale"),
     "replicasets": ("status", "scale"),
     "statefulsets": ("status", "scale"),
@@ -582,6 +583,8 @@ def _write(cluster: Cluster, req: Request, body: str, content_type: str, w: Writ
             return _set_scale(cluster, req, obj, dry, w)
         if req.subresource == "status":
             return _set_status(cluster, req, obj, dry)
+        if req.subresource == "ephemeralcontainers":
+            return _set_ephemeral(cluster, req, obj, dry)
         if r.namespaced:
             obj["metadata"]["namespace"] = req.namespace
         return Answer(200, with_type(_replace(cluster, obj, ns, dry, w)))
@@ -652,6 +655,30 @@ def _set_status(cluster: Cluster, req: Request, new: Obj, dry: bool) -> Answer:
     return Answer(200, with_type(stored))
 
 
+def _set_ephemeral(cluster: Cluster, req: Request, new: Obj, dry: bool) -> Answer:
+    """``pods/ephemeralcontainers`` (PUT, or a patch of the pod through it): only the new
+    ``spec.ephemeralContainers`` counts, as the ephemeralcontainers strategy keeps the rest of the
+    stored pod; ``server.sim.ephemeral`` validates and stores it. A dry run answers the pod with the
+    list it would hold, unvalidated."""
+    from .sim import ephemeral
+
+    _require_object(new, "spec", "Pod", "v1", "Pod", "v1.PodSpec")
+    live = get_object(cluster, req)
+    rv = (new.get("metadata") or {}).get("resourceVersion")
+    if rv and rv != live["metadata"]["resourceVersion"]:
+        raise _conflict(req)
+    containers = (new.get("spec") or {}).get("ephemeralContainers") or []
+    if not isinstance(containers, list) or not all(isinstance(c, dict) for c in containers):
+        raise bad_request('Pod in version "v1" cannot be handled as a Pod: json: cannot unmarshal into Go struct '
+                          "field PodSpec.spec.ephemeralContainers of type []v1.EphemeralContainer")
+    if dry:
+        out = deep_copy(live)
+        out["spec"]["ephemeralContainers"] = containers
+        return Answer(200, with_type(out))
+    stored = ephemeral.update_ephemeral_containers(cluster.api, req.namespace, req.name, containers)
+    return Answer(200, with_type(stored))
+
+
 def _conflict(req: Request) -> ApiError:
     return ApiError(409, "Conflict", f'Operation cannot be fulfilled on {req.group_resource} "{req.name}": the object '
                     "has been modified; please apply your changes to the latest version and try again")
@@ -675,6 +702,8 @@ def _patch(cluster: Cluster, req: Request, body: str, content_type: str, dry: bo
     _require_object(patched, "metadata", r.kind, r.version, r.kind, "v1.ObjectMeta")
     if req.subresource == "status":
         return _set_status(cluster, req, patched, dry)
+    if req.subresource == "ephemeralcontainers":
+        return _set_ephemeral(cluster, req, patched, dry)
     meta = patched.setdefault("metadata", {})
     if meta.get("name") != req.name or (r.namespaced and meta.get("namespace") != req.namespace):
         raise bad_request("metadata.name and metadata.namespace cannot be changed by a patch")

@@ -9,6 +9,9 @@ network tools: ``wget``, ``curl``, ``nslookup``, ``ping``, which go through ``ne
 request reaches the simulated pods, their logs and the traffic log. Output is in the tools' own
 words (``fmt``).
 
+Containers are found by name in the pod's containers, init containers and ephemeral containers
+(``container_spec``, ``container_status``): a ``kubectl debug`` container's shell is its own image's.
+
 Hands off: sessions (``session``) keep one ``PodShell`` per interactive shell; ``kubectl exec``
 (``server.kubectl.verbs.exec``) runs one command through ``exec_argv``.
 """
@@ -40,11 +43,32 @@ RUNTIME_ERROR = -1
 SHELL_WORDS = ("sh", "/bin/sh", "bash", "/bin/bash", "ash", "/bin/ash", "/usr/bin/bash")
 
 
+#: where a pod keeps its containers, and their statuses, in the order kubectl's
+#: ``podcmd.FindContainerByName`` looks (containers, init containers, ephemeral containers)
+CONTAINER_LISTS = (("containers", "containerStatuses"), ("initContainers", "initContainerStatuses"),
+                   ("ephemeralContainers", "ephemeralContainerStatuses"))
+
+
 def container_spec(pod: dict, name: str) -> dict | None:
-    for c in (pod.get("spec") or {}).get("containers") or []:
-        if c.get("name") == name:
-            return c
+    """The container called ``name``: a container, an init container or an ephemeral container
+    (``kubectl debug``'s, whose shell is its own image's)."""
+    spec = pod.get("spec") or {}
+    for key, _ in CONTAINER_LISTS:
+        for c in spec.get(key) or []:
+            if c.get("name") == name:
+                return c
     return None
+
+
+def container_status(pod: dict, name: str) -> dict:
+    """The status of the container called ``name``, from whichever of the pod's three status lists
+    holds it (``{}`` when none does yet)."""
+    status = pod.get("status") or {}
+    for _, key in CONTAINER_LISTS:
+        for cs in status.get(key) or []:
+            if cs.get("name") == name:
+                return cs
+    return {}
 
 
 def repository(cluster: Cluster, pod: dict, container: str) -> str:
@@ -91,10 +115,7 @@ def _service_links(cluster: Cluster, pod: dict, container: str) -> dict[str, str
         return {}
     if (pod.get("spec") or {}).get("enableServiceLinks") is False:
         return {}
-    started = ""
-    for cs in (pod.get("status") or {}).get("containerStatuses") or []:
-        if cs.get("name") == container:
-            started = ((cs.get("state") or {}).get("running") or {}).get("startedAt", "")
+    started = ((container_status(pod, container).get("state") or {}).get("running") or {}).get("startedAt", "")
     env = envvars.service_env(cluster, pod["metadata"]["namespace"])
     if not started:
         return dict(env)

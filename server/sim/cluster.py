@@ -143,6 +143,7 @@ def controller_classes() -> list[type[Controller]]:
     from .controllers.nodelifecycle import NodeLifecycleController
     from .controllers.replicaset import ReplicaSetController
     from .controllers.statefulset import StatefulSetController
+    from .ephemeral import EphemeralContainerController
     from .kubelet import KubeletController
     from .scheduler import Scheduler
 
@@ -160,4 +161,5 @@ def controller_classes() -> list[type[Controller]]:
         EndpointsController,
         EndpointSliceController,
         LoadBalancerController,
+        EphemeralContainerController,
     ]

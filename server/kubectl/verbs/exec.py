@@ -6,7 +6,8 @@ a non-zero status ends with kubectl's ``command terminated with exit code N``; `
 asks for an interactive session (``AttachResult``). Also the helpers the other pod verbs use:
 ``attachable_pod`` (``deploy/x`` picks a pod as kubectl's AttachablePodForObject does),
 ``pick_container`` (``-c``, the default-container annotation, else the first one with
-kubectl's ``Defaulted container "a" out of: a, b`` note).
+kubectl's ``Defaulted container "a" out of: a, b`` note). Init and ephemeral containers (``kubectl
+debug``'s) are reached by name (``has_container``, ``container_status``: ``server.shell.pod``'s lookup).
 
 Hands off: the shell to ``server.shell``; the session itself is opened by whoever keeps sessions
 (the sandbox) when it sees ``AttachResult.attach``.
@@ -14,7 +15,8 @@ Hands off: the shell to ``server.shell``; the session itself is opened by whoeve
 
 from __future__ import annotations
 
-from ...shell.pod import RUNTIME_ERROR, SHELL_WORDS, exec_argv, has_shell, runtime_not_found
+from ...shell.pod import RUNTIME_ERROR, SHELL_WORDS, container_spec, exec_argv, has_shell, runtime_not_found
+from ...shell.pod import container_status as _pod_container_status
 from ...shell.session import Attach
 from ...sim.api import not_found
 from ...sim.store import Obj, matches_selector
@@ -81,19 +83,29 @@ def attachable_pod(inv: Invocation, words: list[str]) -> tuple[Obj, str]:
 
 
 def container_names(pod: Obj) -> list[str]:
+    """The pod's (regular) containers: the ones a default is picked from."""
     return [c["name"] for c in (pod.get("spec") or {}).get("containers") or []]
 
 
+def has_container(pod: Obj, name: str) -> bool:
+    """Whether ``name`` is a container, init container or ephemeral container of the pod (exec and
+    attach reach all three, as kubectl's ``podcmd.FindContainerByName`` finds them)."""
+    return container_spec(pod, name) is not None
+
+
 def pick_container(pod: Obj, wanted: str) -> tuple[str, str]:
-    """(container name, the note kubectl prints when it chose one by default)."""
+    """(container name, the note kubectl prints when it chose one by default:
+    ``podcmd.FindOrDefaultContainerByName``, which lists containers, ``(ephem)`` ones, ``(init)`` ones)."""
     names = container_names(pod)
     if wanted:
         return wanted, ""
     default = ((pod["metadata"].get("annotations") or {}).get(DEFAULT_CONTAINER) or "")
-    if default and default in names:
+    if default and has_container(pod, default):
         return default, ""
-    has_more = len(names) > 1 or (pod.get("spec") or {}).get("initContainers")
-    note = f'Defaulted container "{names[0]}" out of: {", ".join(names + init_names(pod))}\n' if has_more else ""
+    spec = pod.get("spec") or {}
+    has_more = len(names) > 1 or spec.get("initContainers") or spec.get("ephemeralContainers")
+    every = names + ephemeral_names(pod) + init_names(pod)
+    note = f'Defaulted container "{names[0]}" out of: {", ".join(every)}\n' if has_more else ""
     return names[0], note
 
 
@@ -101,11 +113,13 @@ def init_names(pod: Obj) -> list[str]:
     return [f"{c['name']} (init)" for c in (pod.get("spec") or {}).get("initContainers") or []]
 
 
+def ephemeral_names(pod: Obj) -> list[str]:
+    return [f"{c['name']} (ephem)" for c in (pod.get("spec") or {}).get("ephemeralContainers") or []]
+
+
 def container_status(pod: Obj, name: str) -> dict:
-    for cs in (pod.get("status") or {}).get("containerStatuses") or []:
-        if cs.get("name") == name:
-            return cs
-    return {}
+    """The status of any of the pod's containers (regular, init or ephemeral)."""
+    return _pod_container_status(pod, name)
 
 
 def _require_running(pod: Obj, name: str, notes: str, verb: str) -> None:
@@ -143,7 +157,7 @@ def exec_(inv: Invocation) -> Result:
     pod, note = attachable_pod(inv, inv.args[:1])
     name, defaulted = pick_container(pod, f.get("container") or "")
     notes = "" if f.get("quiet") else note + defaulted
-    if name not in container_names(pod):
+    if not has_container(pod, name):
         raise KubectlError(f"{notes}error: unable to upgrade connection: container not found (\"{name}\")")
     _require_running(pod, name, notes, "exec into")
     tty, warn = _tty(f)
@@ -197,7 +211,9 @@ def _main_shell(inv: Invocation, pod: Obj, name: str) -> str:
     """The shell that is the container's main process (its command, or its image's default), if any."""
     from ...sim.registry import SHELLS
 
-    spec = next(c for c in pod["spec"]["containers"] if c["name"] == name)
+    spec = container_spec(pod, name)
+    if spec is None:
+        return ""
     argv = list(spec.get("command") or []) + list(spec.get("args") or [])
     if not argv:
         image = inv.cluster.registry.resolve(spec.get("image") or "")
