@@ -572,10 +572,10 @@ class _Decoder:
             raise _Abort
 
 
-def _api_error(code: int, reason: str, message: str) -> ApiError:
+def _api_error(code: int, reason: str, message: str, details: Any = None) -> ApiError:
     from .api import ApiError
 
-    return ApiError(code, reason, message)
+    return ApiError(code, reason, message, details=details)
 
 
 #: the apiserver's ``fieldValidation`` query parameter values
@@ -724,13 +724,39 @@ class Errors:
     def too_long(self, path: str, max_len: int) -> None:
         self.items.append(f"{path}: Too long: may not be more than {max_len} bytes")
 
+    def causes(self) -> list[dict[str, str]]:
+        """The Status causes of NewInvalid: per error its type, ErrorBody() and field path."""
+        out = []
+        for item in self.items:
+            m = _CAUSE.match(item)
+            if m is None:
+                out.append({"reason": "FieldValueInvalid", "message": item})
+                continue
+            out.append({"reason": _CAUSE_TYPES[m.group(2)], "message": m.group(2) + m.group(3), "field": m.group(1)})
+        return out
+
     def raise_for(self, r: Resource, name: str) -> None:
+        """NewInvalid: 422 with the aggregated message and the details (kind, name, causes) kubectl
+        prints as ``The Kind "name" is invalid: field: …``."""
         if not self.items:
             return
         unique = list(dict.fromkeys(self.items))  # ToAggregate drops repeated messages
         body = unique[0] if len(unique) == 1 else "[" + ", ".join(unique) + "]"
         qualified = f"{r.kind}.{r.group}" if r.group else r.kind
-        raise _api_error(422, "Invalid", f'{qualified} "{name}" is invalid: {body}')
+        details: dict[str, Any] = {"name": name}
+        if r.group:
+            details["group"] = r.group
+        details["kind"] = r.kind
+        details["causes"] = self.causes()
+        raise _api_error(422, "Invalid", f'{qualified} "{name}" is invalid: {body}', details)
+
+
+#: field.ErrorType's text → its CauseType
+_CAUSE_TYPES = {"Required value": "FieldValueRequired", "Invalid value": "FieldValueInvalid",
+                "Unsupported value": "FieldValueNotSupported", "Forbidden": "FieldValueForbidden",
+                "Duplicate value": "FieldValueDuplicate", "Not found": "FieldValueNotFound",
+                "Too long": "FieldValueTooLong"}
+_CAUSE = re.compile(r"(.*?): (" + "|".join(_CAUSE_TYPES) + r")(.*)", re.S)
 
 
 # -- generic checks ------------------------------------------------------------------------------
