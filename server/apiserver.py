@@ -602,14 +602,9 @@ def _write(cluster: Cluster, req: Request, body: str, content_type: str, w: Writ
 
 
 def _replace(cluster: Cluster, obj: Obj, ns: str | None, dry: bool, w: Writer, subresource: str = "") -> Obj:
-    if dry:
-        # validated and defaulted as an update would be, nothing stored
-        r, prepared = cluster.api._prepare(obj, ns, w.field_validation, w.warnings)  # noqa: SLF001 — dry run
-        old = cluster.store.peek(obj["kind"], prepared["metadata"].get("namespace", ""), prepared["metadata"]["name"])
-        if old is None:
-            raise not_found(r, prepared["metadata"]["name"])
-        return prepared
-    return cluster.api.replace(obj, ns, subresource=subresource, **w.options())
+    """An update (PUT or a patch's result); a dry run goes through every check of the update
+    (``Api.replace(dry_run=True)``: an immutable pod spec is refused as the real update is)."""
+    return cluster.api.replace(obj, ns, subresource=subresource, dry_run=dry, **w.options())
 
 
 def _go_type(value: Any) -> str:
@@ -639,7 +634,7 @@ def _set_scale(cluster: Cluster, req: Request, scale: Obj, dry: bool, w: Writer)
     obj["spec"]["replicas"] = replicas
     if rv:
         obj["metadata"]["resourceVersion"] = rv
-    stored = obj if dry else cluster.api.replace(obj, req.namespace, manager=w.manager, subresource="scale")
+    stored = cluster.api.replace(obj, req.namespace, manager=w.manager, subresource="scale", dry_run=dry)
     return Answer(200, scale_of(stored))
 
 

@@ -1,7 +1,7 @@
 """The simulated API server: the one door through which users and controllers change objects.
 
 Owns: the request verbs (create, replace, apply, patch-like helpers, delete with grace periods and
-propagation) and ``ApiError``, whose ``reason`` and ``message`` are the apiserver's own
+propagation; create and replace take ``dry_run``: every check of the write, nothing stored) and ``ApiError``, whose ``reason`` and ``message`` are the apiserver's own
 (``pods "x" not found``, ``deployments.apps "web" already exists``) so kubectl can print
 ``Error from server (NotFound): …`` verbatim.
 
@@ -125,9 +125,12 @@ class Api:
 
     def replace(self, obj: Obj, namespace: str | None = None, *, manager: str | None = None,
                 subresource: str = "", field_validation: str = "Strict",
-                warnings: list[str] | None = None) -> Obj:
+                warnings: list[str] | None = None, dry_run: bool = False) -> Obj:
         """A full update (PUT) of spec and metadata; status is kept from the stored object.
-        ``subresource`` names the door a write came through (``scale``) for managedFields."""
+        ``subresource`` names the door a write came through (``scale``) for managedFields.
+        ``dry_run`` (``dryRun=All``) runs the whole update — validation, defaulting, the update's
+        admission checks (a pod's immutable spec, a selector), the resourceVersion precondition and
+        managedFields — and answers the object as it would be stored, storing nothing."""
         r, obj = self._prepare(obj, namespace, field_validation, warnings)
         meta = obj["metadata"]
         old = self.store.get(obj["kind"], meta.get("namespace", ""), meta["name"])
@@ -137,13 +140,18 @@ class Api:
             obj["status"] = old["status"]
         admission.on_update(old, obj, self)
         obj = self._track(old, obj, manager, subresource)
+        conflict = ApiError(409, "Conflict",
+                            f'Operation cannot be fulfilled on {r.plural}{"." + r.group if r.group else ""} '
+                            f'"{meta["name"]}": the object has been modified; please apply your changes to the '
+                            "latest version and try again")
+        if dry_run:
+            if meta.get("resourceVersion") not in (None, old["metadata"]["resourceVersion"]):
+                raise conflict
+            return _as_updated(old, obj)
         try:
             return self.store.update(obj, check_rv=True)
         except Conflict as e:
-            raise ApiError(409, "Conflict",
-                           f'Operation cannot be fulfilled on {r.plural}{"." + r.group if r.group else ""} '
-                           f'"{meta["name"]}": the object has been modified; please apply your changes to the '
-                           "latest version and try again") from e
+            raise conflict from e
 
     def update_status(self, obj: Obj) -> Obj:
         """Controllers' write path: no user validation, no generation bump."""
@@ -211,6 +219,23 @@ class Api:
             meta["deletionGracePeriodSeconds"] = grace
             return self.store.update(obj)
         return self.store.remove(kind, ns, name)
+
+
+def _as_updated(old: Obj, new: Obj) -> Obj:
+    """What ``Store.update`` would store for ``new`` over ``old``, without storing it (a dry run):
+    the identity and server-owned metadata kept from ``old``, the generation bumped when the spec
+    changes; the resourceVersion stays the stored one, as a dry-run update's answer has it."""
+    out = deep_copy(new)
+    meta, was = out["metadata"], old["metadata"]
+    for name in ("uid", "creationTimestamp", "resourceVersion"):
+        meta[name] = was[name]
+    if "generation" in was:
+        meta["generation"] = was["generation"] + (1 if out.get("spec") != old.get("spec") else 0)
+    if meta.get("deletionTimestamp") is None and was.get("deletionTimestamp"):
+        meta["deletionTimestamp"] = was["deletionTimestamp"]
+        if "deletionGracePeriodSeconds" in was:
+            meta["deletionGracePeriodSeconds"] = was["deletionGracePeriodSeconds"]
+    return out
 
 
 def last_applied_annotation(obj: Obj) -> str:
