@@ -633,7 +633,6 @@ _DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 _DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 _DNS1035_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
 _LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
-_QUALIFIED_NAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
 _C_IDENTIFIER_ENV = re.compile(r"^[-._a-zA-Z][-._a-zA-Z0-9]*$")
 _PERCENT = re.compile(r"^[0-9]+%$")
 
@@ -650,9 +649,6 @@ MSG_LABEL_VALUE = ("a valid label must be an empty string or consist of alphanum
                    "'.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or "
                    "'my_value',  or '12345', regex used for validation is "
                    "'(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')")
-MSG_QUALIFIED = ("name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end "
-                 "with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used "
-                 "for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')")
 MSG_PERCENT = ("a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or "
                "'93%', regex used for validation is '[0-9]+%')")
 
@@ -781,15 +777,9 @@ def _check_name(errs: Errors, path: str, name: Any, how: str) -> None:
 
 
 def _check_qualified_name(errs: Errors, path: str, key: str) -> None:
-    prefix, slash, name = key.rpartition("/")
-    if slash and (not prefix or len(prefix) > 253 or not _DNS1123_SUBDOMAIN.match(prefix)):
-        errs.invalid(path, key, "prefix part " + MSG_SUBDOMAIN)
-    if not name:
-        errs.invalid(path, key, "name part must be non-empty")
-    elif len(name) > 63:
-        errs.invalid(path, key, "name part must be no more than 63 characters")
-    elif not _QUALIFIED_NAME.match(name):
-        errs.invalid(path, key, MSG_QUALIFIED)
+    """ValidateLabelName / ValidateAnnotations: one Invalid per IsQualifiedName message."""
+    for msg in labels.qualified_name_errors(key):
+        errs.invalid(path, key, msg)
 
 
 def _check_labels(errs: Errors, path: str, labels: Any) -> None:
