@@ -13,8 +13,9 @@ and kubectl's ``get`` flags (``get_flags.go``: templates first, then json/yaml, 
   or directory`` (files are the workstation's: ``cluster.workspace``);
 - ``json``/``yaml`` drop ``metadata.managedFields`` unless ``--show-managed-fields``
   (OmitManagedFieldsPrinter); the template printers see the whole object; the YAML printer writes
-  ``---`` before every object after its first (one printer a command: ``apply -f`` of several
-  documents, ``get -w``), JSON objects follow one another bare;
+  ``---`` before every object after its first where kubectl has one printer a command (``create
+  -f`` of several documents, ``set``, ``scale``, ``get -w``; not ``label``, ``taint``, ``patch`` …:
+  ``PRINTER_PER_OBJECT``), JSON objects follow one another bare;
 - ``jsonpath`` / ``jsonpath-as-json`` / ``jsonpath-file`` (``JSONPathPrinter``: missing keys allowed
   unless ``--allow-missing-template-keys=false``; an execution error in kubectl's words, with the
   template and the object as Go's ``%#v`` prints it);
@@ -47,6 +48,14 @@ HUMAN = ("wide",)
 #: what ``-o`` takes on the write verbs (genericclioptions.PrintFlags) and on ``get``
 WRITE_FORMATS = tuple(sorted(JSON_YAML + NAME + GOTEMPLATE_FORMATS + JSONPATH_FORMATS))
 GET_FORMATS = tuple(sorted(JSON_YAML + NAME + GOTEMPLATE_FORMATS + JSONPATH_FORMATS + COLUMNS_FORMATS + HUMAN))
+
+
+#: commands whose kubectl builds a printer for each object it prints (``o.ToPrinter(operation)`` in
+#: the loop: label.go, taint.go, patch.go, autoscale.go, rollout_*.go, edit): their YAML objects
+#: follow one another without "---". Every other command prints through one printer (scale,
+#: annotate, create, run, expose, replace, set *, get -w), whose YAMLPrinter counts its objects.
+PRINTER_PER_OBJECT = frozenset(("label", "taint", "patch", "autoscale", "rollout pause", "rollout resume",
+                                "rollout restart", "rollout undo", "edit"))
 
 
 class _NoCompatible(Exception):
@@ -85,6 +94,8 @@ class OutputFormat(str):
         self._jsonpath: jsonpath.JSONPath | None = None
         self._printed_header = False
         self._yaml_count = 0
+        #: whether this printer separates its YAML objects with "---" (one printer a command)
+        self.counts_documents = True
         if word in ("jsonpath", "jsonpath-as-json"):
             try:
                 self._jsonpath = jsonpath.JSONPath(template, allow_missing_keys=allow_missing_keys,
@@ -92,6 +103,11 @@ class OutputFormat(str):
             except jsonpath.JSONPathError as e:
                 raise KubectlError(f"error: error parsing jsonpath {template}, {e}") from e
         return self
+
+    @property
+    def is_template(self) -> bool:
+        """A jsonpath or go-template printer: what it writes is the template's text, newline or not."""
+        return self in ("jsonpath", "jsonpath-as-json", "go-template")
 
     @property
     def is_object(self) -> bool:
@@ -105,7 +121,7 @@ class OutputFormat(str):
             if self == "json":
                 return printers.to_json(shown)
             # YAMLPrinter counts what it printed: every object after its first opens with "---"
-            self._yaml_count += 1
+            self._yaml_count += self.counts_documents
             return ("---\n" if self._yaml_count > 1 else "") + printers.to_yaml(shown)
         if self in ("jsonpath", "jsonpath-as-json"):
             # a fresh JSONPath each object: kubectl's write verbs build their printer per object
@@ -293,8 +309,12 @@ def write_printer(inv: Invocation) -> OutputFormat:
     """``genericclioptions.PrintFlags.ToPrinter`` for a write verb (``-o`` json, yaml, name, the
     jsonpath and go-template formats; ``""`` for the name line)."""
     fmt, template_arg, allow_missing = _flags(inv)
-    return printer_for(fmt, inv.cluster, template=template_arg, output_given=inv.flag_given("output"),
-                       allow_missing_keys=allow_missing, show_managed_fields=bool(inv.flags.get("show-managed-fields")))
+    printer = printer_for(fmt, inv.cluster, template=template_arg, output_given=inv.flag_given("output"),
+                          allow_missing_keys=allow_missing,
+                          show_managed_fields=bool(inv.flags.get("show-managed-fields")))
+    inv.exact_output = printer.is_template
+    printer.counts_documents = inv.command not in PRINTER_PER_OBJECT
+    return printer
 
 
 def printer_for(fmt: str, cluster: Any = None, *, template: str = "", output_given: bool = True,
@@ -316,6 +336,12 @@ def printer_for(fmt: str, cluster: Any = None, *, template: str = "", output_giv
 
 def get_printer(inv: Invocation) -> OutputFormat:
     """``kubectl get``'s ``PrintFlags.ToPrinter`` (``""``/``wide`` mean the table)."""
+    printer = _get_printer(inv)
+    inv.exact_output = printer.is_template
+    return printer
+
+
+def _get_printer(inv: Invocation) -> OutputFormat:
     fmt, template_arg, allow_missing = _flags(inv)
     no_headers = bool(inv.flags.get("no-headers"))
     if template_arg and not fmt:

@@ -65,6 +65,9 @@ class Invocation:
     #: the caller follows streams (the page's terminal): ``get -w``, ``logs -f``, ``rollout status``
     #: answer a ``streaming.StreamResult`` that keeps printing as the clock runs, instead of stopping
     follow: bool = False
+    #: the command prints through a template printer (jsonpath, go-template: ``output.write_printer``
+    #: / ``get_printer`` set it), whose text kubectl writes as it is — ``run`` adds no newline then
+    exact_output: bool = False
 
     @property
     def namespace(self) -> str:
@@ -599,6 +602,7 @@ def run(cluster: Cluster, line: str, stdin: str = "", follow: bool = False) -> R
     """Run one kubectl command line against ``cluster`` (``follow``: see ``Invocation.follow``)."""
     from ..sim.api import ApiError
 
+    inv: Invocation | None = None
     try:
         argv = _split(line)
         if argv and argv[0] == "kubectl":
@@ -614,6 +618,9 @@ def run(cluster: Cluster, line: str, stdin: str = "", follow: bool = False) -> R
         result = Result(f"Error from server ({e.reason}): {e.message}", 1)
     finally:
         cluster.settle()
-    if result.output and not result.output.endswith("\n"):
+    # a template printer's output is printed as it is (``-o jsonpath={.metadata.name}`` ends without
+    # a newline, as kubectl's does); an error message, and every other output, ends with one
+    exact = inv is not None and inv.exact_output and result.exit_code == 0
+    if result.output and not exact and not result.output.endswith("\n"):
         result.output += "\n"
     return result

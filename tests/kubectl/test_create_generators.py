@@ -166,8 +166,7 @@ def real_kubectl(args: list[str], cwd, home) -> tuple[str, int]:
     """The real binary's combined output and exit code (no cluster: client-side paths only)."""
     done = subprocess.run([KUBECTL, *args], cwd=cwd, capture_output=True, text=True, timeout=60,
                           env={**os.environ, "HOME": str(home), "KUBECONFIG": str(home / "none")})
-    out = done.stdout + done.stderr
-    return (out if not out or out.endswith("\n") else out + "\n"), done.returncode
+    return done.stdout + done.stderr, done.returncode
 
 
 @pytest.fixture(scope="module")
