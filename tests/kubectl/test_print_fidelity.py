@@ -97,6 +97,50 @@ def test_typed_objects_json_keeps_struct_order(line, cluster):
     assert _engine(cluster, args) == real(*args)
 
 
+
+# -- the write verbs' template flags ------------------------------------------------------------------
+
+@needs_kubectl
+@pytest.mark.parametrize("line", [
+    "create configmap x --from-literal=a=b --dry-run=client -o jsonpath={.nope} --allow-missing-template-keys=false",
+    "create configmap x --from-literal=a=b --dry-run=client -o jsonpath={.nope}",
+    "create configmap x --from-literal=a=b --dry-run=client -o go-template={{.data.a}}{{.nope.x}}",
+    "create configmap x --from-literal=a=b --dry-run=client -o go-template={{.data.a",
+    "create configmap x --from-literal=a=b --dry-run=client --template={{.kind}}",
+    "create secret generic s --from-literal=a=b --dry-run=client -o jsonpath={.data.a} --allow-missing-template-keys",
+])
+def test_write_verbs_template_flags_match_kubectl(line, cluster):
+    args = line.split()
+    assert _engine(cluster, args) == real(*args)
+
+
+def test_a_bad_go_template_fails_before_the_command_acts():
+    c = Cluster(seed=1)
+    for line in ["kubectl create deployment web --image=nginx -o go-template={{.metadata.name",
+                 "kubectl create configmap cm --from-literal=a=b -o go-template={{end}}",
+                 "kubectl run p --image=nginx -o go-template={{.x"]:
+        r = run(c, line)
+        assert r.exit_code == 1 and r.output.startswith("error: error parsing template "), line
+    assert c.store.get("Deployment", "default", "web") is None
+    assert c.store.get("ConfigMap", "default", "cm") is None
+    assert c.store.get("Pod", "default", "p") is None
+
+
+def test_every_write_verb_takes_allow_missing_template_keys():
+    c = Cluster(seed=1)
+    assert run(c, "kubectl create deployment web --image=nginx").exit_code == 0
+    for line in ["kubectl scale deployment web --replicas=2 -o jsonpath={.spec.replicas} --allow-missing-template-keys=false",
+                 "kubectl label deployment web a=b -o jsonpath={.metadata.labels.a} --allow-missing-template-keys=true",
+                 "kubectl annotate deployment web a=b -o jsonpath={.metadata.annotations.a} --allow-missing-template-keys",
+                 "kubectl set image deployment/web nginx=nginx:1.27 -o jsonpath={.kind} --allow-missing-template-keys",
+                 "kubectl expose deployment web --port=80 -o jsonpath={.spec.ports[0].port} --allow-missing-template-keys",
+                 "kubectl create namespace lab -o jsonpath={.metadata.name} --allow-missing-template-keys=false"]:
+        r = run(c, line)
+        assert r.exit_code == 0 and r.output in ("2", "b", "Deployment", "80", "lab"), (line, r.output)
+    r = run(c, "kubectl label deployment web c=d -o jsonpath={.nope} --allow-missing-template-keys=false")
+    assert r.exit_code == 1 and r.output.startswith('error: error executing jsonpath "{.nope}": ')
+
+
 # -- several objects from one command: the YAML printer's "---" -------------------------------------
 
 MANIFEST = """apiVersion: v1
