@@ -7,7 +7,8 @@ state-changing operation goes through ``Sandbox.execute`` so that the live path 
 path are the same code: ``run`` (a command line with stdin; with ``watchSeconds`` a following
 command runs the clock that long), ``apply`` (the editor's text),
 ``advance`` (to an absolute simulated time), ``clock`` (speed/pause), ``fail``/``recover`` (a
-node's machine), ``add-node``/``remove-node`` (a worker joins / leaves), ``kill`` (a container). A sandbox not in memory is rebuilt lazily, on first
+node's machine), ``add-node``/``remove-node`` (a worker joins / leaves), ``kill`` (a container), ``edit`` (the page's editor
+saved the file of a ``kubectl edit``). A sandbox not in memory is rebuilt lazily, on first
 access, by replaying its journal on a fresh cluster with the same seed and start time — the
 simulation is deterministic, so the result is the same state byte for byte.
 
@@ -31,6 +32,7 @@ from . import apiserver
 from .kubectl import Result
 from .kubectl import run as kubectl_run
 from .kubectl.streaming import Stream, run_for
+from .kubectl.verbs.modify import EditRequest, finish_edit
 from .persist import Journal
 from .shell.host import HostShell, stateful
 from .shell.session import Sessions
@@ -45,6 +47,8 @@ MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 MAX_ADVANCE = 3600.0
 #: following commands one sandbox keeps open for its pages at most (the oldest is stopped)
 MAX_TERMINAL_STREAMS = 16
+#: ``kubectl edit`` files one sandbox keeps open for its pages at most (the oldest is forgotten)
+MAX_OPEN_EDITS = 16
 MIN_SPEED, MAX_SPEED = 1, 100
 #: the most nodes (machines) a sandbox may have: room on the canvas, and a bound on the work
 MAX_NODES = 12
@@ -167,6 +171,10 @@ class Sandbox:
         #: (stream, the page's socket that follows it); polled by the web layer after each tick
         self.terminal_streams: dict[str, tuple[Stream, str]] = {}
         self._stream_ids = itertools.count(1)
+        #: ``kubectl edit`` files open in the page's editor: id -> the request ``finish_edit`` completes
+        #: (ids from a counter, so a replay gives the same ones)
+        self.edits: dict[str, EditRequest] = {}
+        self._edit_ids = itertools.count(1)
 
     # -- the one door for state changes --------------------------------------------------------
     def execute(self, op: dict, *, record: bool = True) -> object:
@@ -207,6 +215,8 @@ class Sandbox:
                 return None
             if kind == "rest":
                 return self._rest(op)
+            if kind == "edit":
+                return self._finish_edit(op)
             if kind in NETWORK_OPS:
                 return getattr(self, NETWORK_OPS[kind])(op)
             raise ValueError(f"unknown operation {kind!r}")
@@ -261,6 +271,7 @@ class Sandbox:
             out: dict = {"output": result.output, "exitCode": result.exit_code}
             if stream is not None and not stream.done:
                 out["_stream"] = stream
+            self._open_edit(result, out)
             attach = getattr(result, "attach", None)
         else:
             output, code, attach = self.host.run_line(line, stdin)
@@ -268,6 +279,34 @@ class Sandbox:
         if attach is not None:
             opened = self.sessions.open(attach)
             out["session"] = opened.describe() if opened is not None else None
+        return out
+
+    # -- kubectl edit in the page's editor ------------------------------------------------------------
+    def _open_edit(self, result: Result, out: dict) -> None:
+        request = getattr(result, "edit", None)
+        if request is None:
+            return
+        while len(self.edits) >= MAX_OPEN_EDITS:  # the oldest is forgotten, as an editor window closed
+            self.edits.pop(next(iter(self.edits)))
+        edit_id = f"e{next(self._edit_ids)}"
+        self.edits[edit_id] = request
+        out["edit"] = {"id": edit_id, "file": request.file, "text": request.text}
+
+    def finish_edit(self, edit_id: str, text: str) -> dict:
+        """The page's editor closed on ``kubectl edit``'s file with ``text`` saved (the text as
+        opened: cancelled): what kubectl prints then, and ``"edit"`` again when it re-opens the file."""
+        with self.lock:
+            if edit_id not in self.edits:
+                raise NotFoundError(f"no open edit {edit_id}")
+            return self.execute({"op": "edit", "id": edit_id, "text": text})  # type: ignore[return-value]
+
+    def _finish_edit(self, op: dict) -> dict:
+        request = self.edits.pop(op["id"], None)
+        if request is None:
+            return {"output": f"error: no open edit {op['id']}\n", "exitCode": 1}
+        result = finish_edit(self.cluster, request, op["text"])
+        out: dict = {"output": result.output, "exitCode": result.exit_code}
+        self._open_edit(result, out)
         return out
 
     # -- the terminal's following commands -----------------------------------------------------------

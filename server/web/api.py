@@ -11,6 +11,9 @@ when a request field is missing or wrong):
   ``"watchSeconds"`` simulated seconds and answers all it printed, or, with ``"follow": <the page's
   socket id>``, answers ``"stream": {"id"}`` and goes on over Socket.IO (``live``'s ``stream``);
 - ``POST …/<id>/streams/<stream>/stop`` → ``{"output", "exitCode": 130}``: Ctrl-C for a followed command;
+  ``kubectl edit`` answers ``"edit": {"id", "file", "text"}``: the file kubectl would hand ``$EDITOR``,
+  which the page opens in its editor; ``POST …/<id>/edits/<edit>`` ``{"text"}`` (the text saved, the
+  text as opened to cancel) → ``{"output", "exitCode", "edit"?}`` (``edit`` again: it re-opens);
 - ``POST …/<id>/apply`` ``{"manifest"}`` → ``{"results": [{"line", "endLine", "ok", "output",
   "exitCode"}], "output", "exitCode"}`` (``kubectl apply -f -`` per document; ``line`` is where
   the editor should mark the document or the YAML error);
@@ -148,6 +151,14 @@ def run(sandbox_id: str) -> Response:
         raise FieldError("follow", 'field "follow" must be the id of the page\'s socket (a string)')
     result = sandbox.run(_string(data, "command"), _string(data, "stdin", required=False), session=session,
                          watch_seconds=watch, follow=follow)
+    _hub().pump(sandbox)
+    return jsonify(result)
+
+
+@bp.post("/<sandbox_id>/edits/<edit_id>")
+def finish_edit(sandbox_id: str, edit_id: str) -> Response:
+    sandbox = _sandbox(sandbox_id)
+    result = sandbox.finish_edit(edit_id, _string(_body(), "text"))
     _hub().pump(sandbox)
     return jsonify(result)
 

@@ -8,6 +8,11 @@
  * mark that line with a lint diagnostic (red squiggle + gutter marker + message on hover) and
  * list the message under the editor. Nothing is applied client-side: the server decides.
  * Hands off: the cluster's reaction arrives as deltas; the results list is the only output here.
+ *
+ * `kubectl edit` (from the terminal) opens here too, as kubectl hands its temp file to `$EDITOR`:
+ * `openEdit(edit)` shows the file in place of the manifest, Apply becomes "Save edit" and a
+ * "Cancel edit" button shows; it resolves with the saved text (the text as opened when cancelled,
+ * which kubectl answers with "Edit cancelled, no changes made."), and the manifest comes back.
  */
 import { EditorView, basicSetup } from 'codemirror';
 import { EditorState } from '@codemirror/state';
@@ -94,8 +99,12 @@ export function fieldLine(text, start, end, message) {
 }
 
 export class YamlEditor {
-  constructor({ mount, select, applyButton, results }, sandbox, { onApplied } = {}) {
+  constructor({ mount, select, applyButton, results, cancelButton, note }, sandbox, { onApplied } = {}) {
     this.sandbox = sandbox;
+    this.cancelButton = cancelButton || null;
+    this.note = note || null;
+    /** the open `kubectl edit`: {text, done, manifest} while one is open */
+    this.editing = null;
     this.select = select;
     this.applyButton = applyButton;
     this.results = results;
@@ -120,7 +129,38 @@ export class YamlEditor {
       const ex = this.examples.find((e) => e.path === select.value);
       if (ex) this.setText(ex.text);
     });
-    applyButton.addEventListener('click', () => this.apply());
+    applyButton.addEventListener('click', () => (this.editing ? this.closeEdit(this.text()) : this.apply()));
+    if (this.cancelButton) {
+      this.cancelButton.addEventListener('click', () => this.editing && this.closeEdit(this.editing.text));
+    }
+  }
+
+  /** Open `kubectl edit`'s file ({id, file, text}); resolves with the text saved. */
+  openEdit(edit) {
+    return new Promise((done) => {
+      const manifest = this.editing ? this.editing.manifest : this.text();
+      this.editing = { text: edit.text, done, manifest };
+      this.setText(edit.text);
+      this.applyButton.textContent = 'Save edit';
+      if (this.cancelButton) this.cancelButton.hidden = false;
+      if (this.note) {
+        this.note.textContent = `kubectl edit: ${edit.file} — Save edit applies it, Cancel edit leaves it unchanged.`;
+        this.note.hidden = false;
+      }
+      this.select.disabled = true;
+      this.view.focus();
+    });
+  }
+
+  closeEdit(text) {
+    const { done, manifest } = this.editing;
+    this.editing = null;
+    this.applyButton.textContent = 'Apply';
+    if (this.cancelButton) this.cancelButton.hidden = true;
+    if (this.note) this.note.hidden = true;
+    this.select.disabled = false;
+    this.setText(manifest);
+    done(text);
   }
 
   setExamples(examples) {

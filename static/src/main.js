@@ -125,7 +125,9 @@ async function start() {
 
   const editor = new YamlEditor({
     mount: $('#editor'), select: $('#examples'), applyButton: $('#apply'), results: $('#apply-results'),
+    cancelButton: $('#edit-cancel'), note: $('#edit-note'),
   }, sandbox);
+  terminal.onEdit = (edit) => editor.openEdit(edit);
   editor.setExamples(examples);
 
   mirror.subscribe(({ changed, bornUnscheduled }) => {

@@ -10,7 +10,8 @@
  * A command that keeps printing (`kubectl get pods -w`, `logs -f`, `rollout status`) is followed:
  * `follow` names the page's socket, the answer names a `stream`, and its `stream` messages print
  * as the clock runs until it ends, or Ctrl-C / the Stop button (`POST /streams/<id>/stop`) ends it.
- * Lines typed meanwhile wait their turn, as in a shell.
+ * Lines typed meanwhile wait their turn, as in a shell. `kubectl edit` waits the same way while its
+ * file is open in the editor (`onEdit`), then sends what was saved (`POST /edits/<id>`).
  * Other panels (pod Delete) run their kubectl commands through `run` so the user sees and can
  * learn the command line that did it.
  */
@@ -28,6 +29,8 @@ export class Terminal {
     this.streaming = null;
     /** stream messages that arrived before the answer naming their stream */
     this.early = new Map();
+    /** opens a `kubectl edit` file ({id, file, text}) in the editor; resolves with the saved text */
+    this.onEdit = null;
     this.form = form;
     this.input = input;
     this.sandbox = sandbox;
@@ -160,6 +163,14 @@ export class Terminal {
         if (text && !text.endsWith('\n')) text += '\n';
         this.print(text, res.exitCode === 0 ? 'ok' : 'err');
         if ('session' in res && (inSession || res.session)) this.setSession(res.session);
+        let edit = res.edit;
+        while (edit && this.onEdit) { // kubectl waits for the editor, then reports (or re-opens)
+          const saved = await this.onEdit(edit);
+          const done = await this.sandbox.post(`/edits/${encodeURIComponent(edit.id)}`, { text: saved });
+          if (done.output) this.print(done.output, done.exitCode === 0 ? 'ok' : 'err');
+          res.exitCode = done.exitCode;
+          edit = done.edit;
+        }
         if (res.stream && res.stream.id) {
           res.exitCode = await new Promise((done) => {
             this.streaming = { id: res.stream.id, done };
