@@ -33,6 +33,7 @@ from .kubectl import Result
 from .kubectl import run as kubectl_run
 from .kubectl.streaming import Stream, run_for
 from .kubectl.verbs.modify import EditRequest, finish_edit
+from .kubectl.verbs.run import PROMPT_HINT
 from .persist import Journal
 from .shell.host import HostShell, stateful
 from .shell.session import Sessions
@@ -47,6 +48,8 @@ MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 MAX_ADVANCE = 3600.0
 #: following commands one sandbox keeps open for its pages at most (the oldest is stopped)
 MAX_TERMINAL_STREAMS = 16
+#: what kubectl's terminal helper says when -t is asked for but the input is not a terminal
+TTY_WARNING = "Unable to use a TTY - input is not a terminal or the right kind of file\n"
 #: ``kubectl edit`` files one sandbox keeps open for its pages at most (the oldest is forgotten)
 MAX_OPEN_EDITS = 16
 MIN_SPEED, MAX_SPEED = 1, 100
@@ -175,6 +178,8 @@ class Sandbox:
         #: (ids from a counter, so a replay gives the same ones)
         self.edits: dict[str, EditRequest] = {}
         self._edit_ids = itertools.count(1)
+        #: the pod-shell sessions a page opened: session id -> its socket (they end when it goes)
+        self.session_owners: dict[str, str] = {}
 
     # -- the one door for state changes --------------------------------------------------------
     def execute(self, op: dict, *, record: bool = True) -> object:
@@ -252,6 +257,9 @@ class Sandbox:
             stream = out.pop("_stream", None)  # type: ignore[union-attr]
             if stream is not None and follow is not None:
                 self._open_terminal_stream(stream, follow, out)  # type: ignore[arg-type]
+            opened = out.get("session")  # type: ignore[union-attr]
+            if opened and follow is not None:
+                self.session_owners[opened["id"]] = follow
             return out  # type: ignore[return-value]
 
     def _shell(self, op: dict) -> dict:
@@ -278,8 +286,41 @@ class Sandbox:
             out = {"output": output, "exitCode": code}
         if attach is not None:
             opened = self.sessions.open(attach)
+            if opened is not None and stdin:
+                return self._feed(opened.id, attach.tty, stdin, out)
             out["session"] = opened.describe() if opened is not None else None
         return out
+
+    def _feed(self, session_id: str, tty: bool, stdin: str, out: dict) -> dict:
+        """``kubectl run -i``/``exec -i`` with the request's stdin as the shell's input: each line
+        runs, then the input ends (EOF: the shell exits, ``--rm`` deletes the pod) — the session is
+        over when the answer comes. Input that is not a terminal gets kubectl's TTY warning."""
+        text = out["output"]
+        if tty:
+            text = TTY_WARNING + text.replace(PROMPT_HINT, "")
+        code = 0
+        ended = False
+        for line in stdin.splitlines():
+            r = self.sessions.run(session_id, line)
+            text, code = text + r["output"], r["exitCode"]
+            if r["session"] is None:
+                ended = True
+                break
+        if not ended:
+            r = self.sessions.run(session_id, "exit")
+            text, code = text + r["output"], r["exitCode"]
+        return {"output": text, "exitCode": code}
+
+    def end_sessions(self, owner: str) -> None:
+        """The page that opened these sessions has gone: their input ends, as a closed terminal's
+        does (the shell exits; ``kubectl run --rm`` deletes its pod). Journalled as ``exit`` lines."""
+        with self.lock:
+            for session_id, who in list(self.session_owners.items()):
+                if who != owner:
+                    continue
+                del self.session_owners[session_id]
+                if session_id in self.sessions:
+                    self.execute({"op": "run", "command": "exit", "session": session_id})
 
     # -- kubectl edit in the page's editor ------------------------------------------------------------
     def _open_edit(self, result: Result, out: dict) -> None:

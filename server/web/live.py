@@ -17,7 +17,8 @@ still see them). The ``rv`` fields still move past them, so a reconnect never as
 
 Terminal streams: a command the page's terminal follows (``POST …/run`` with ``"follow": <this
 socket's id>``) prints over ``stream`` ``{"id", "output", "done", "exitCode"}`` messages to that
-socket only, with each batch; they end with ``done`` or when the socket disconnects.
+socket only, with each batch; they end with ``done`` or when the socket disconnects — as do the
+pod shells (``kubectl run -it``, ``exec -it``) that socket's page opened.
 
 Network (issue 3): snapshots and deltas carry ``network`` ``{"overlay": {"broken": [[a, b]]},
 "lbPool": {"enabled"}}``; ``traffic`` ``{"records": [{"id", "time", "source", "target", "service",
@@ -206,4 +207,5 @@ class Hub:
             with sandbox.lock:
                 sandbox.watchers.discard(sid)
             sandbox.close_streams(sid)
+            sandbox.end_sessions(sid)
             leave_room(self.room(sandbox), sid=sid)
