@@ -15,7 +15,7 @@ names nothing; the errors printed as kubectl's ``CheckErr`` prints an aggregate 
 several: one per line, bare).
 
 The terminal is request/response, so where the real command watches, ``wait`` runs the simulated
-clock forward (``advance_until``): timer to timer (``Clock.next_due``), checking after each instant,
+clock forward (``Cluster.run_until``): timer to timer (``Clock.next_due``), checking after each instant,
 never past the deadline; a condition that cannot come true costs one jump to the deadline. ``create``
 polls every half second as kubectl does, so the clock stops on that grid.
 
@@ -25,7 +25,6 @@ Hands off: target resolution to ``files.gather``; output to ``apply.printed``.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -39,7 +38,7 @@ from ..parse import Flag, Invocation, KubectlError, Result, command
 from .apply import check_output, printed
 
 if TYPE_CHECKING:
-    from ...sim.cluster import Cluster
+    pass
 
 DEFAULT_TIMEOUT = 30.0
 WEEK = 168 * 3600.0
@@ -151,20 +150,6 @@ def condition_met(cond: Condition, obj: Obj) -> bool:
     return jsonpath.go_sprint(results[0][0]).strip() == cond.value.strip()
 
 
-def advance_until(cluster: Cluster, deadline: float, done: Callable[[], bool]) -> bool:
-    """Run the clock forward, one scheduled instant at a time, until ``done()`` or ``deadline``
-    (then the clock stands at the deadline). Whether ``done()`` came true."""
-    clock = cluster.clock
-    while True:
-        if done():
-            return True
-        due = clock.next_due()
-        if due is None or due > deadline:
-            cluster.advance(max(0.0, deadline - clock.now()))
-            return False
-        cluster.advance(max(0.0, due - clock.now()))
-
-
 def _timeout(inv: Invocation) -> float:
     text = inv.flags.get("timeout")
     if text is None:
@@ -229,7 +214,7 @@ def _wait_created(inv: Invocation, refs: list[Ref], deadline: float | None) -> N
         return
     if deadline is None:  # --timeout=0: PollUntilContextTimeout with no time gives up at once
         raise KubectlError("error: timed out waiting for the condition")
-    if not advance_until(cluster, deadline, all_there):
+    if not cluster.run_until(deadline, all_there):
         raise KubectlError("error: timed out waiting for the condition")
     # kubectl notices at its next poll
     polls = math.ceil((cluster.clock.now() - start) / CREATE_POLL - 1e-9)
@@ -287,7 +272,7 @@ def wait(inv: Invocation) -> Result:
 
             if deadline is None:
                 errors.append(f"error: condition not met for {object_name}")
-            elif cluster.clock.now() >= deadline or not advance_until(cluster, deadline, gone):
+            elif cluster.clock.now() >= deadline or not cluster.run_until(deadline, gone):
                 errors.append(f"error: timed out waiting for the condition on {object_name}")
             else:
                 out.append(printed(r, ref.name, "condition met", fmt, obj))
@@ -307,7 +292,7 @@ def wait(inv: Invocation) -> Result:
                 if not condition_met(cond, obj):
                     errors.append(f"error: condition not met for {object_name}")
                     continue
-            elif cluster.clock.now() >= deadline or not advance_until(cluster, deadline, met):
+            elif cluster.clock.now() >= deadline or not cluster.run_until(deadline, met):
                 errors.append(f"error: timed out waiting for the condition on {object_name}")
                 continue
         except KubectlError as e:
