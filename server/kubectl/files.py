@@ -174,13 +174,75 @@ def load_documents(cluster: Cluster, filenames: list[str], stdin: str, recursive
     ``metadata.namespace``; with ``enforce`` (``-n`` given) ``RequireNamespace`` also refuses an
     object of another namespace, as that document's error."""
     docs: list[Document] = []
+    undecodable: list[Document] = []
     for source, text in read_sources(cluster, filenames, stdin, recursive):
-        docs.extend(_parse(text, source))
+        for doc in _parse(text, source):
+            error = _decode_error(doc.obj) if doc.obj is not None else None
+            if error is None:
+                docs.append(doc)
+            else:  # the builder reports what it could not decode after visiting the rest
+                undecodable.append(Document(source, error=f'error: unable to decode "{source}": json: {error}'))
+    docs += undecodable
     if namespace is not None:
         for doc in docs:
             if doc.obj is not None:
                 _place(doc, namespace, enforce)
     return docs
+
+
+#: ``metav1.ObjectMeta``'s fields as Go types, for the decoding errors of a manifest's metadata
+OBJECT_META = {"name": "string", "generateName": "string", "namespace": "string", "selfLink": "string",
+               "uid": "types.UID", "resourceVersion": "string", "generation": "int64",
+               "creationTimestamp": "string", "deletionTimestamp": "string", "deletionGracePeriodSeconds": "int64",
+               "labels": "map[string]string", "annotations": "map[string]string",
+               "ownerReferences": "[]v1.OwnerReference", "finalizers": "[]string",
+               "managedFields": "[]v1.ManagedFieldsEntry"}
+
+
+def _json_type(value: object) -> str:
+    """encoding/json's word for a JSON value's type in an UnmarshalTypeError."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def _fits(value: object, go_type: str) -> bool:
+    if value is None:
+        return True
+    if go_type in ("string", "types.UID"):
+        return isinstance(value, str)
+    if go_type == "int64":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if go_type.startswith("map["):
+        return isinstance(value, dict)
+    return isinstance(value, list)
+
+
+def _decode_error(obj: Obj) -> str | None:
+    """What ``json.Unmarshal`` says when a manifest's metadata does not fit ``ObjectMeta`` (kubectl
+    decodes every document's metadata; the first misfit in document order), or None."""
+    meta = obj.get("metadata")
+    if meta is None:
+        return None
+    if not isinstance(meta, dict):
+        return (f"cannot unmarshal {_json_type(meta)} into Go struct field metadataOnlyObject.metadata of type "
+                "v1.ObjectMeta")
+    for key, value in meta.items():
+        go_type = OBJECT_META.get(key)
+        if go_type is None:
+            continue
+        where = f"Go struct field ObjectMeta.metadata.{key}"
+        if not _fits(value, go_type):
+            return f"cannot unmarshal {_json_type(value)} into {where} of type {go_type}"
+        items = value.values() if isinstance(value, dict) else value if go_type == "[]string" else ()
+        for item in items or ():
+            if not isinstance(item, str):
+                return f"cannot unmarshal {_json_type(item)} into {where} of type string"
+    return None
 
 
 def _place(doc: Document, namespace: str, enforce: bool) -> None:
