@@ -2,7 +2,8 @@
 
 Owns: reading ``-f`` the way kubectl's resource builder does — ``-f -`` is stdin (reported as
 ``STDIN``), ``-f NAME`` a file or directory of the sandbox's workspace (``cluster.workspace``,
-path → text; a bare file name also finds ``lessons/NAME``), several ``-f`` in order, every
+path → text; a bare file name also finds ``lessons/NAME``), ``-f https://k8s.io/examples/…`` a
+kubernetes.io example (``example_path``), several ``-f`` in order, every
 document of a multi-document file — and turning documents, ``TYPE NAME``/``TYPE/NAME`` arguments,
 ``-l`` and ``--all`` into a list of ``Ref`` (resource, namespace, name, source file) that delete,
 label, scale, rollout … act on. Errors keep kubectl's wording (``error: the path "x.yml" does not
@@ -95,6 +96,22 @@ def _workspace_files(workspace: dict[str, str], name: str, recursive: bool) -> t
     return None
 
 
+#: where the kubernetes.io examples are served from, and where the workspace keeps them
+EXAMPLE_URLS = ("k8s.io/examples/", "kubernetes.io/examples/",
+                "raw.githubusercontent.com/kubernetes/website/main/content/en/examples/")
+EXAMPLES_DIR = "k8s.io/examples/"
+
+
+def example_path(url: str) -> str | None:
+    """The workspace path of a kubernetes.io example's URL (the sandbox is offline: these are the
+    only URLs ``-f`` can read), or None."""
+    rest = url.split("://", 1)[1].split("?", 1)[0].split("#", 1)[0]
+    for prefix in EXAMPLE_URLS:
+        if rest.startswith(prefix):
+            return EXAMPLES_DIR + posixpath.normpath(rest[len(prefix):]).lstrip("/")
+    return None
+
+
 def read_sources(cluster: Cluster, filenames: list[str], stdin: str, recursive: bool = False
                  ) -> list[tuple[str, str]]:
     """``(source name, text)`` for every ``-f``; a missing path ends the command as kubectl does.
@@ -107,7 +124,12 @@ def read_sources(cluster: Cluster, filenames: list[str], stdin: str, recursive: 
             out.append((STDIN, stdin))
             continue
         if name.startswith(("http://", "https://")):
-            raise KubectlError(f'error: unable to read URL "{name}", server reported 404 Not Found, status code=404')
+            path = example_path(name)
+            if path is None or path not in workspace:
+                raise KubectlError(f'error: unable to read URL "{name}", server reported 404 Not Found, '
+                                   "status code=404")
+            out.append((name, workspace[path]))
+            continue
         found = _workspace_files(workspace, name, recursive)
         if found is None:
             raise KubectlError(f'error: the path "{name}" does not exist')
