@@ -22,6 +22,7 @@ from . import (
     modify,  # noqa: F401
     nodes,  # noqa: F401
     other,  # noqa: F401
+    portforward,  # noqa: F401
     rollout,  # noqa: F401
     run,  # noqa: F401
     scale,  # noqa: F401
