@@ -1,0 +1,160 @@
+"""kubectl events: the namespace's (or ``-A``: every) Event, oldest first, as kubectl v1.32 prints them.
+
+Owns: ``events [--for TYPE/NAME] [--types Normal,Warning] [-A] [--no-headers] [-o …] [-w]`` as
+``pkg/cmd/events`` has it: its own table (``LAST SEEN  TYPE  REASON  OBJECT  MESSAGE``, NAMESPACE
+first with ``-A``; LAST SEEN as ``getInterval``: ``5s (x3 over 40s)`` for a repeated event), sorted
+by the events' last time (``SortableEvents``), its flag checks and "No events found" line; ``-o``
+formats print the ``EventList`` (or each event under ``-w``) through ``output``; ``-w`` follows
+new events like ``get -w`` (``streaming.WatchStream`` for Event objects, with this table's rows).
+
+Hands off: the events come from the store; ages are ``printers.since`` on the virtual clock.
+"""
+
+from __future__ import annotations
+
+from ...sim.clock import parse_time
+from ...sim.store import Obj, deep_copy
+from .. import output, printers, resolve
+from ..parse import Flag, Invocation, KubectlError, Result, command
+from ..streaming import Stream, StreamResult
+
+TYPES = ("Normal", "Warning")
+
+
+def interval(ev: Obj, now: float) -> str:
+    """``getInterval``: when it was seen, and how often over how long when it repeated."""
+    first = printers.since(ev.get("eventTime") or ev.get("firstTimestamp"), now)
+    series = ev.get("series")
+    if series:
+        return f"{printers.since(series.get('lastObservedTime'), now)} (x{series.get('count', 0)} over {first})"
+    if (ev.get("count") or 0) > 1:
+        return f"{printers.since(ev.get('lastTimestamp'), now)} (x{ev['count']} over {first})"
+    return first
+
+
+def _last_time(ev: Obj) -> float:
+    """``SortableEvents``' key: the series' last observation, else lastTimestamp, else eventTime."""
+    for ts in ((ev.get("series") or {}).get("lastObservedTime"), ev.get("lastTimestamp"), ev.get("eventTime")):
+        t = parse_time(ts)
+        if t is not None:
+            return t
+    return 0.0
+
+
+def row(ev: Obj, now: float, all_ns: bool) -> list[str]:
+    inv = ev.get("involvedObject") or {}
+    cells = [interval(ev, now), printers.escape_terminal(ev.get("type") or ""),
+             printers.escape_terminal(ev.get("reason") or ""),
+             f"{printers.escape_terminal(inv.get('kind') or '')}/{printers.escape_terminal(inv.get('name') or '')}",
+             printers.escape_terminal(ev.get("message") or "").strip()]
+    return [ev["metadata"].get("namespace") or "", *cells] if all_ns else cells
+
+
+def typed_event(ev: Obj) -> Obj:
+    """The Event as kubectl's typed ``corev1.Event`` prints it: the fields Go always writes (the
+    time structs null when unset, the reporting strings empty, ``source`` an object)."""
+    out = {"kind": "Event", "apiVersion": "v1", **deep_copy(ev)}
+    for key in ("eventTime", "firstTimestamp", "lastTimestamp"):
+        out.setdefault(key, None)
+    out.setdefault("reportingComponent", "")
+    out.setdefault("reportingInstance", "")
+    out.setdefault("source", {})
+    return out
+
+
+def header(all_ns: bool) -> list[str]:
+    cells = ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
+    return ["NAMESPACE", *cells] if all_ns else cells
+
+
+def _types(inv: Invocation) -> set[str]:
+    wanted = set()
+    for word in inv.flags.get("types") or []:
+        for t in word.split(","):
+            t = t.strip()
+            match = next((known for known in TYPES if known.lower() == t.lower()), None)
+            if match is None:
+                raise KubectlError("error: valid --types are Normal or Warning")
+            wanted.add(match)
+    return wanted
+
+
+def _for(inv: Invocation) -> tuple[str, str] | None:
+    """``--for TYPE/NAME``: the involved object's kind and name."""
+    text = inv.flags.get("for") or ""
+    if not text:
+        return None
+    kind_word, slash, name = text.partition("/")
+    if not slash:
+        raise KubectlError("error: --for must be in resource/name form")
+    try:
+        kind = resolve.resource_type(kind_word).kind
+    except KubectlError as e:  # kubectl prints the REST mapper's error as it is
+        raise KubectlError(e.message.removeprefix("error: ")) from None
+    return (kind, name) if name else None
+
+
+class EventWatch(Stream):
+    """``events -w``: a row for each new or changed Event that passes the filters."""
+
+    def __init__(self, inv: Invocation, keep, all_ns: bool, widths: list[int]) -> None:
+        self.inv = inv
+        self.keep = keep
+        self.all_ns = all_ns
+        self.widths = widths
+        self.pending: list[tuple[Obj, float]] = []
+        inv.cluster.store.subscribe(self._seen)
+
+    def _seen(self, event) -> None:  # noqa: ANN001 — the store's WatchEvent
+        if event.type != "DELETED" and event.obj.get("kind") == "Event" and self.keep(event.obj):
+            self.pending.append((event.obj, self.inv.cluster.clock.now()))
+
+    def poll(self) -> str:
+        out = [printers.tabwrite([row(ev, now, self.all_ns)], widths=self.widths) for ev, now in self.pending]
+        self.pending = []
+        return "".join(out)
+
+    def stop(self) -> str:
+        self.inv.cluster.store.unsubscribe(self._seen)
+        return super().stop()
+
+
+@command("events", flags=[Flag("all-namespaces", "A"), Flag("for", kind="str"), Flag("types", kind="list"),
+                          Flag("watch", "w"), Flag("no-headers"), Flag("output", "o", "str"),
+                          Flag("chunk-size", kind="int", default=500), Flag("template", kind="str"),
+                          Flag("allow-missing-template-keys", default=True), Flag("show-managed-fields")])
+def events(inv: Invocation) -> Result:
+    all_ns = bool(inv.flags.get("all-namespaces"))
+    types = _types(inv)
+    target = _for(inv)
+    printer = output.write_printer(inv) if inv.flags.get("output") else None
+
+    def keep(ev: Obj) -> bool:
+        if not all_ns and (ev["metadata"].get("namespace") or "") != inv.namespace:
+            return False
+        if types and ev.get("type") not in types:
+            return False
+        inv_obj = ev.get("involvedObject") or {}
+        return target is None or (inv_obj.get("kind"), inv_obj.get("name")) == target
+
+    store = inv.cluster.store
+    listed = store.scan("Event", None if all_ns else inv.namespace)
+    # the API lists by namespace and name; SortableEvents is sort.Sort (not stable) on the time
+    found = sorted((ev for ev in listed if keep(ev)),
+                   key=lambda ev: (ev["metadata"].get("namespace") or "", ev["metadata"]["name"]))
+    found = printers.go_sort(found, lambda a, b: _last_time(a) < _last_time(b))
+    now = inv.cluster.clock.now()
+    if not found and not inv.flags.get("watch"):
+        where = "" if all_ns else f" in {inv.namespace} namespace"
+        return Result(f"No events found{where}.\n")
+    if printer is not None:
+        if printer == "name":
+            return Result("")  # the name printer has nothing to say of an EventList
+        items = [typed_event(ev) for ev in found]
+        return Result(printer.print_obj({"kind": "EventList", "apiVersion": "v1", "metadata": {}, "items": items}))
+    lines = ([] if inv.flags.get("no-headers") else [header(all_ns)]) + [row(ev, now, all_ns) for ev in found]
+    widths: list[int] = []
+    text = printers.tabwrite(lines, widths=widths) if lines else ""
+    if inv.flags.get("watch") and inv.follow:
+        return StreamResult(text, 0, EventWatch(inv, keep, all_ns, widths))
+    return Result(text)
