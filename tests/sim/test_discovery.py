@@ -13,7 +13,7 @@ import pytest
 
 from server.sim import discovery
 from server.sim.bootstrap import K8S_VERSION
-from server.sim.resources import RESOURCES
+from server.sim.resources import SERVED
 
 FULL = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
 
@@ -54,9 +54,9 @@ def _all_entries() -> list[tuple[str, dict]]:
 
 def test_every_kind_is_listed_once_with_its_scope_verbs_and_short_names():
     top = [(g, e) for g, e in _all_entries() if "/" not in e["name"]]
-    assert sorted(e["kind"] for _, e in top) == sorted(r.kind for r in RESOURCES)
+    assert sorted(e["kind"] for _, e in top) == sorted(r.kind for r in SERVED)
     by_kind = {e["kind"]: (g, e) for g, e in top}
-    for r in RESOURCES:
+    for r in SERVED:
         group, e = by_kind[r.kind]
         assert (group, e["name"], e["singularName"], e["namespaced"]) == (
             r.group,
@@ -65,9 +65,12 @@ def test_every_kind_is_listed_once_with_its_scope_verbs_and_short_names():
             r.namespaced,
         )
         assert e.get("shortNames", []) == list(r.short_names)
-    # v1.32: the namespace registry has no DeleteCollection; every other served kind has all eight verbs
+    # v1.32: the namespace registry has no DeleteCollection; every other stored kind has all eight
+    # verbs, and the review endpoints only create
     assert by_kind["Namespace"][1]["verbs"] == ["create", "delete", "get", "list", "patch", "update", "watch"]
-    assert all(e["verbs"] == FULL for k, (_, e) in by_kind.items() if k != "Namespace")
+    stored = {r.kind for r in SERVED if r.stored}
+    assert all(e["verbs"] == FULL for k, (_, e) in by_kind.items() if k != "Namespace" and k in stored)
+    assert all(e["verbs"] == ["create"] for k, (_, e) in by_kind.items() if k not in stored)
     assert {k for k, (_, e) in by_kind.items() if e.get("categories") == ["all"]} == {
         "Pod",
         "Service",
@@ -83,7 +86,10 @@ def test_every_kind_is_listed_once_with_its_scope_verbs_and_short_names():
 
 
 def test_storage_version_hashes_are_the_apiservers():
-    got = {e["name"]: e["storageVersionHash"] for _, e in _all_entries() if "/" not in e["name"]}
+    stored = {r.plural for r in SERVED if r.stored}
+    got = {e["name"]: e["storageVersionHash"] for _, e in _all_entries() if e["name"] in stored}
+    # the review endpoints store nothing: no hash, as the apiserver lists them
+    assert not [e for _, e in _all_entries() if e["name"] not in stored and "storageVersionHash" in e]
     assert got == UPSTREAM_HASHES
     # subresources carry none
     assert not [e for _, e in _all_entries() if "/" in e["name"] and "storageVersionHash" in e]
@@ -240,7 +246,8 @@ def test_unserved_groups_are_none(group):
 def test_groups_come_in_the_aggregators_priority_order():
     doc = discovery.api_group_list()
     assert doc["kind"] == "APIGroupList" and doc["apiVersion"] == "v1"
-    assert [g["name"] for g in doc["groups"]] == ["apps", "batch", "coordination.k8s.io", "discovery.k8s.io"]
+    assert [g["name"] for g in doc["groups"]] == ["apps", "authentication.k8s.io", "authorization.k8s.io", "batch",
+                                                   "coordination.k8s.io", "discovery.k8s.io"]
     assert doc["groups"][0] == {
         "name": "apps",
         "versions": [{"groupVersion": "apps/v1", "version": "v1"}],
@@ -256,6 +263,8 @@ def test_groups_come_in_the_aggregators_priority_order():
     assert discovery.group_versions() == [
         "v1",
         "apps/v1",
+        "authentication.k8s.io/v1",
+        "authorization.k8s.io/v1",
         "batch/v1",
         "coordination.k8s.io/v1",
         "discovery.k8s.io/v1",
@@ -355,7 +364,8 @@ def test_aggregated_named_groups_agree_with_the_legacy_documents():
     doc = discovery.aggregated_discovery(legacy=False)
     assert [i["metadata"] for i in doc["items"]] == [
         {"name": g, "creationTimestamp": None}
-        for g in ["apps", "batch", "coordination.k8s.io", "discovery.k8s.io"]
+        for g in ["apps", "authentication.k8s.io", "authorization.k8s.io", "batch",
+                                                   "coordination.k8s.io", "discovery.k8s.io"]
     ]
     deploy = next(
         r
