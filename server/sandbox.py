@@ -301,13 +301,13 @@ class Sandbox:
         code = 0
         ended = False
         for line in stdin.splitlines():
-            r = self.sessions.run(session_id, line)
+            r = self.sessions.run(session_id, line, raw=False)
             text, code = text + r["output"], r["exitCode"]
             if r["session"] is None:
                 ended = True
                 break
         if not ended:
-            r = self.sessions.run(session_id, "exit")
+            r = self.sessions.run(session_id, "exit", raw=False)
             text, code = text + r["output"], r["exitCode"]
         return {"output": text, "exitCode": code}
 

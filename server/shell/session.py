@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .pod import PodShell
+from .pod import PodShell, container_status
 
 if TYPE_CHECKING:
     from ..sim.cluster import Cluster
@@ -55,15 +55,9 @@ class Session:
                 "container": self.attach.container}
 
 
-def _container_status(pod: dict, name: str) -> dict:
-    for cs in (pod.get("status") or {}).get("containerStatuses") or []:
-        if cs.get("name") == name:
-            return cs
-    return {}
-
-
 def container_running(pod: dict, name: str) -> bool:
-    return "running" in (_container_status(pod, name).get("state") or {})
+    """The container (a container, an init or an ephemeral one) is running."""
+    return "running" in (container_status(pod, name).get("state") or {})
 
 
 class Sessions:
@@ -89,7 +83,7 @@ class Sessions:
         self._next += 1
         shell = PodShell(self.cluster, pod, attach.container, shell=attach.shell, tty=attach.tty)
         session = Session(sid, attach, shell, pod["metadata"]["uid"],
-                          _container_status(pod, attach.container).get("containerID", ""))
+                          container_status(pod, attach.container).get("containerID", ""))
         self._open[sid] = session
         return session
 
@@ -97,12 +91,13 @@ class Sessions:
         pod = self.cluster.store.peek("Pod", session.attach.namespace, session.attach.pod)
         if pod is None or pod["metadata"].get("uid") != session.uid:
             return False
-        cs = _container_status(pod, session.attach.container)
+        cs = container_status(pod, session.attach.container)
         return "running" in (cs.get("state") or {}) and cs.get("containerID", "") == session.container_id
 
-    def run(self, sid: str, line: str) -> dict:
+    def run(self, sid: str, line: str, raw: bool = True) -> dict:
         """One line typed in session ``sid``: ``{"output", "exitCode", "session"}`` where session is
-        the session's description while it stays open, else None."""
+        the session's description while it stays open, else None. ``raw``: the input is a terminal
+        (kubectl's "Session ended" notes are only for one)."""
         session = self._open.get(sid)
         if session is None:
             return {"output": f"error: no session {sid!r} (it has ended)\n", "exitCode": 1, "session": None}
@@ -113,7 +108,7 @@ class Sessions:
         if not r.exited:
             return {"output": r.output, "exitCode": r.exit_code, "session": session.describe()}
         del self._open[sid]
-        return {"output": r.output + self._ended(session, r.exit_code), "exitCode": r.exit_code, "session": None}
+        return {"output": r.output + self._ended(session, r.exit_code, raw), "exitCode": r.exit_code, "session": None}
 
     def reap(self) -> list[str]:
         """End the sessions whose pod or container went away; their ids."""
@@ -123,7 +118,7 @@ class Sessions:
         return gone
 
     # -- the end of a session ------------------------------------------------------------------
-    def _ended(self, session: Session, code: int) -> str:
+    def _ended(self, session: Session, code: int, raw: bool = True) -> str:
         a = session.attach
         if not a.main:
             return f"command terminated with exit code {code}\n" if code else ""
@@ -135,8 +130,14 @@ class Sessions:
                 self.cluster.api.delete("Pod", a.namespace, a.pod)
                 self.cluster.settle()
             return f'pod "{a.pod}" deleted\n'
-        policy = ((pod or {}).get("spec") or {}).get("restartPolicy", "Always")
-        if policy == "Always" or (policy == "OnFailure" and code != 0):
+        spec = (pod or {}).get("spec") or {}
+        if any(c.get("name") == a.container for c in spec.get("ephemeralContainers") or []):
+            # kubectl debug's own note: an ephemeral container is never restarted
+            return (f"Session ended, the ephemeral container will not be restarted but may be reattached using "
+                    f"'kubectl attach {a.pod} -c {a.container} -i -t' if it is still running\n"
+                    if raw and a.tty else "")
+        policy = spec.get("restartPolicy", "Always")
+        if raw and a.tty and (policy == "Always" or (policy == "OnFailure" and code != 0)):
             text = (f"Session ended, resume using 'kubectl attach {a.pod} -c {a.container} -i -t' command "
                     "when the pod is running\n")
         elif code != 0:

@@ -60,6 +60,7 @@ from flask import Blueprint, Response, current_app, request
 
 from ..sandbox import NotFoundError, Sandbox
 from ..shell import fmt
+from ..shell.pod import container_status
 from . import spdy
 
 bp = Blueprint("k8s_stream", __name__, url_prefix="/k8s/<sandbox_id>/api/v1/namespaces/<namespace>/pods/<name>")
@@ -107,10 +108,8 @@ def _container(pod: dict, wanted: str) -> tuple[str | None, Response | None]:
 
 
 def _running(pod: dict, container: str) -> bool:
-    for cs in (pod.get("status") or {}).get("containerStatuses") or []:
-        if cs.get("name") == container:
-            return "running" in (cs.get("state") or {})
-    return False
+    """The container (an ephemeral one too: ``kubectl debug``'s) is running."""
+    return "running" in (container_status(pod, container).get("state") or {})
 
 
 def _is_websocket() -> bool:

@@ -11,8 +11,8 @@ from . import (
     debug,  # noqa: F401
     delete,  # noqa: F401
     describe,  # noqa: F401
-    exec,  # noqa: F401
     events,  # noqa: F401
+    exec,  # noqa: F401
     explain,  # noqa: F401
     expose,  # noqa: F401
     get,  # noqa: F401

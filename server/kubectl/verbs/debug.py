@@ -210,7 +210,6 @@ def _debug_ephemeral(inv: Invocation, pod: Obj, notes: str) -> Result:
     security = _profile_security(f.get("profile") or "legacy", f.get("target") or "")
     if security:
         c["securityContext"] = security
-    _ensure_controller(inv)
     existing = list((pod.get("spec") or {}).get("ephemeralContainers") or [])
     stored = ephemeral.update_ephemeral_containers(inv.cluster.api, pod["metadata"]["namespace"],
                                                    pod["metadata"]["name"], [*existing, c])
@@ -290,17 +289,6 @@ def _debug_node(inv: Invocation, node_name: str, notes: str) -> Result:
     pod: Obj = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": pod_name}, "spec": spec}
     inv.cluster.api.create(pod, inv.namespace, manager="kubectl-debug")
     return _maybe_attach(inv, inv.namespace, pod_name, cname, notes + note)
-
-
-def _ensure_controller(inv: Invocation) -> None:
-    """The kubelets' ephemeral-container starter, until the cluster registers it itself."""
-    cluster = inv.cluster
-    try:
-        cluster.controller(ephemeral.EphemeralContainerController.name)
-    except KeyError:
-        controller = ephemeral.EphemeralContainerController(cluster)
-        cluster.add_controller(controller)
-        controller.start()
 
 
 def _status_of(pod: Obj, name: str, ephemeral_container: bool) -> dict:
