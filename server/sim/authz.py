@@ -51,11 +51,15 @@ ADMIN = UserInfo("kubernetes-admin", (SYSTEM_MASTERS, AUTHENTICATED))
 
 
 def impersonate(username: str, groups: list[str] | tuple[str, ...] = (), uid: str = "") -> UserInfo:
-    """The user the impersonation filter builds from ``Impersonate-User``/``-Group``/``-Uid``:
-    a non-anonymous user also gets ``system:authenticated`` unless a group given is
-    ``system:authenticated`` or ``system:unauthenticated`` already (a service account's username
-    gets no ``system:serviceaccounts`` groups this way, as in the real filter)."""
+    """The user the impersonation filter builds from ``Impersonate-User``/``-Group``/``-Uid``: a
+    service account's username (``system:serviceaccount:NS:NAME``) impersonated without groups
+    gets its fixed ones (``system:serviceaccounts``, ``system:serviceaccounts:NS``), and a
+    non-anonymous user also gets ``system:authenticated`` unless a group given is
+    ``system:authenticated`` or ``system:unauthenticated`` already (WithImpersonation)."""
     out = list(groups)
+    parts = username.split(":")
+    if not out and len(parts) == 4 and parts[:2] == ["system", "serviceaccount"] and parts[2] and parts[3]:
+        out = ["system:serviceaccounts", f"system:serviceaccounts:{parts[2]}"]
     if username != ANONYMOUS and not any(g in (AUTHENTICATED, UNAUTHENTICATED) for g in out):
         out.append(AUTHENTICATED)
     return UserInfo(username, tuple(out), uid)

@@ -45,12 +45,15 @@ def update_ephemeral_containers(api: Api, namespace: str, name: str, containers:
     spec = pod.get("spec") or {}
     old = spec.get("ephemeralContainers") or []
     causes: list[str] = []
-    for i, prev in enumerate(old):
-        if i >= len(containers) or containers[i].get("name") != prev.get("name"):
+    # ValidatePodEphemeralContainersUpdate matches the old ones by name (a patch may reorder them)
+    by_name = {c.get("name"): (i, c) for i, c in enumerate(containers)}
+    for prev in old:
+        found = by_name.get(prev.get("name"))
+        if found is None:
             causes.append("spec.ephemeralContainers: Forbidden: existing ephemeral containers "
                           f'"{prev.get("name")}" may not be removed')
-        elif containers[i] != prev:
-            causes.append(f"spec.ephemeralContainers[{i}]: Forbidden: existing ephemeral containers "
+        elif _defaulted(found[1]) != prev:
+            causes.append(f"spec.ephemeralContainers[{found[0]}]: Forbidden: existing ephemeral containers "
                           f'"{prev.get("name")}" may not be changed')
     taken = {c.get("name") for c in [*(spec.get("containers") or []), *(spec.get("initContainers") or [])]}
     seen: set[str] = set()
