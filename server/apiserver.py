@@ -203,7 +203,7 @@ def label_selector(req: Request) -> dict | None:
     try:
         return parse_selector(text)
     except KubectlError as e:
-        raise bad_request(f"unable to parse requirement: {e.message.removeprefix('error: unable to parse requirement: ')}") from None
+        raise bad_request(e.message.removeprefix("error: ")) from None  # labels.Parse's own words
 
 
 def field_selector(req: Request) -> list[fields.Requirement]:

@@ -106,7 +106,18 @@ def matches_selector(labels: dict[str, str] | None, selector: dict | None) -> bo
             return False
         if op == "DoesNotExist" and k in labels:
             return False
+        if op in ("Gt", "Lt") and not _compares(labels.get(k), values, op):
+            return False
     return True
+
+
+def _compares(value: str | None, values: list, op: str) -> bool:
+    """labels.Requirement.Matches for ``gt``/``lt`` (a label selector's ``a>1``): both sides integers."""
+    try:
+        have, want = int(value or ""), int(values[0])
+    except (ValueError, IndexError, TypeError):
+        return False
+    return have > want if op == "Gt" else have < want
 
 
 class Store:

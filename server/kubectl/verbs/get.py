@@ -127,7 +127,7 @@ def collect(inv: Invocation) -> tuple[list[tuple[resolve.Target, list[Obj]]], li
     cluster = inv.cluster
     all_ns = bool(inv.flags.get("all-namespaces"))
     namespace = None if all_ns else inv.namespace
-    targets = resolve.targets(inv.args, verb="get")
+    targets = resolve.targets(inv.args, verb="get", selector=inv.flags.get("selector") or None)
     if not targets:
         raise KubectlError(NO_RESOURCE)
     selector = inv.flags.get("selector") or None
