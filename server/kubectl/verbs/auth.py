@@ -20,9 +20,6 @@ from ..parse import Flag, Invocation, KubectlError, Result, command
 from ..printers import go_tabwriter, to_yaml
 from ..resolve import resource_type
 
-#: the kubeconfig user the workstation's context names (kubeadm's admin.conf)
-KUBECONFIG_USER = "kubernetes-admin"
-
 RESOURCE_VERBS = {"get", "list", "watch", "create", "update", "patch", "delete", "deletecollection", "use",
                   "bind", "impersonate", "*", "approve", "sign", "escalate", "attest"}
 NON_RESOURCE_VERBS = {"get", "put", "post", "head", "options", "delete", "patch", "*"}
@@ -44,23 +41,6 @@ Usage:
 Use "kubectl auth <command> --help" for more information about a given command.
 Use "kubectl options" for a list of global command-line options (applies to all commands).
 """
-
-IMPERSONATION_FLAGS = [Flag("as", kind="str", default=""), Flag("as-group", kind="list"),
-                       Flag("as-uid", kind="str", default="")]
-
-
-def user_of(inv: Invocation) -> authz.UserInfo:
-    """The identity a command runs as: the admin, or whom ``--as``/``--as-group`` impersonate."""
-    as_user = inv.flags.get("as") or ""
-    groups = list(inv.flags.get("as-group") or [])
-    uid = inv.flags.get("as-uid") or ""
-    if not as_user:
-        if groups or uid:
-            raise KubectlError(f"error: requesting uid, groups or user-extra for {KUBECONFIG_USER} "
-                               "without impersonating a user")
-        return authz.ADMIN
-    return authz.impersonate(as_user, groups, uid)
-
 
 @command("auth")
 def auth(inv: Invocation) -> Result:
@@ -90,7 +70,7 @@ def _resource_for(word: str) -> tuple[str, str, bool | None, str]:
 
 
 CAN_I_FLAGS = [Flag("all-namespaces", "A"), Flag("quiet", "q"), Flag("subresource", kind="str", default=""),
-               Flag("list"), Flag("no-headers"), *IMPERSONATION_FLAGS]
+               Flag("list"), Flag("no-headers")]
 
 
 @command("auth can-i", flags=CAN_I_FLAGS)
@@ -102,7 +82,7 @@ def can_i(inv: Invocation) -> Result:
     elif len(inv.args) != 2:
         raise KubectlError("error: you must specify two arguments: verb resource or verb resource/resourceName.\n"
                            "See 'kubectl auth can-i -h' for help and examples.")
-    user = user_of(inv)
+    user = inv.user
     namespace = "" if f.get("all-namespaces") else inv.namespace
     if f.get("list"):
         if f.get("quiet") or f.get("all-namespaces") or f.get("subresource"):
@@ -219,9 +199,9 @@ def access_list(store: authz._Store, user: authz.UserInfo, namespace: str, no_he
 # -- whoami ----------------------------------------------------------------------------------
 
 
-@command("auth whoami", flags=[Flag("output", "o", "str", ""), *IMPERSONATION_FLAGS])
+@command("auth whoami", flags=[Flag("output", "o", "str", "")])
 def whoami(inv: Invocation) -> str:
-    review = authz.self_subject_review(user_of(inv))
+    review = authz.self_subject_review(inv.user)
     out = inv.flags.get("output") or ""
     if out == "json":
         return json.dumps(review, indent=4)
