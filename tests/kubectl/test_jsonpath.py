@@ -160,8 +160,10 @@ def _ours(*args: str) -> tuple[str, int]:
 
     from server.kubectl import output
 
-    class Inv:  # just what the printer reads of an invocation
+    class Inv:  # just what the printer reads of an invocation (the real binary runs `label --local`)
         cluster = None
+        command = "label"
+        exact_output = False
 
         def __init__(self, flags: dict) -> None:
             self.flags = flags

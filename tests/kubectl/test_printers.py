@@ -173,7 +173,7 @@ def test_selector_string_sorts_requirements_by_key():
 def test_yaml_quotes_like_go_yaml_and_round_trips():
     obj = {"data": {"n": "80", "b": "true", "e": "", "t": T0, "s": "hello", "m": "a\nb"}, "kind": "ConfigMap"}
     text = printers.to_yaml(obj)
-    assert 'n: "80"' in text and 'b: "true"' in text and 'e: ""' in text and f't: "{T0}"' in text
+    assert '"n": "80"' in text and 'b: "true"' in text and 'e: ""' in text and f't: "{T0}"' in text
     assert "s: hello" in text and "m: |-\n    a\n    b" in text
     assert yaml.safe_load(text) == obj
 

@@ -152,9 +152,7 @@ LOCAL_CASES = [
     "set env --local -f ds.yaml A=1 -o yaml",
     "set env --local -f sts.yaml A=1 -o yaml",
     "set env --local -f rs.yaml A=1 -o yaml",
-    pytest.param("set env --local -f rs.yaml A=1 -o json", marks=pytest.mark.xfail(
-        strict=True, reason="-o json of a typed object keeps Go's struct order; the shared printer sorts keys "
-                            "and create.go_ordered does not know the workload kinds yet")),
+    "set env --local -f rs.yaml A=1 -o json",
     "set env deploy/web A=1 --local",
     "set env",
     "set resources --local -f dep.yaml --limits=cpu=0.5,memory=1024Mi --requests=cpu=100m -c nginx -o yaml",
