@@ -68,13 +68,10 @@ def test_yaml_quotes_keys_as_go_yaml_does(cluster):
 
 #: client-built objects (Go structs in kubectl): -o json keeps the struct field order
 #: (``run web --port`` and ``create role`` ask the server's discovery first: tests/oracle has them)
-_APPLY_PY = "verbs/apply.py's create deployment/namespace handlers still print an untyped dict (not output.typed)"
 TYPED_JSON_LINES = [
     "run job --image=busybox --restart=Never --env=A=1 --requests=cpu=100m --dry-run=client -o json -- sleep 5",
-    pytest.param("create deployment web --image=nginx --replicas=2 --port=80 --dry-run=client -o json",
-                 marks=pytest.mark.xfail(reason=_APPLY_PY, strict=True)),
-    pytest.param("create namespace team --dry-run=client -o json",
-                 marks=pytest.mark.xfail(reason=_APPLY_PY, strict=True)),
+    "create deployment web --image=nginx --replicas=2 --port=80 --dry-run=client -o json",
+    "create namespace team --dry-run=client -o json",
     "create configmap c --from-literal=b=2 --from-literal=a=1 --dry-run=client -o json",
     "create secret generic s --from-literal=k=v --dry-run=client -o json",
     "create service nodeport web --tcp=80:8080 --dry-run=client -o json",
@@ -183,8 +180,6 @@ def _both(lab, args: list[str]) -> tuple[tuple[str, int], tuple[str, int]]:
     return (engine["output"], engine["exitCode"]), (real.stdout + real.stderr, real.returncode)
 
 
-_APPLY_LIST = ("verbs/apply.py's apply loop prints each object; kubectl's printObjects prints one v1 List "
-               "(metav1.List, struct order in JSON) of them all, each with its last-applied annotation")
 
 
 @pytest.mark.parametrize("args", [
@@ -193,10 +188,8 @@ _APPLY_LIST = ("verbs/apply.py's apply loop prints each object; kubectl's printO
     ["create", "-f", "-", "--dry-run=client", "-o", "name"],
     ["create", "-f", "-", "--dry-run=client", "-o", "jsonpath={.metadata.name}"],
     ["apply", "-f", "-", "--dry-run=client", "-o", "name"],
-    pytest.param(["apply", "-f", "-", "--dry-run=client", "-o", "yaml"],
-                 marks=pytest.mark.xfail(reason=_APPLY_LIST, strict=True)),
-    pytest.param(["apply", "-f", "-", "--dry-run=client", "-o", "json"],
-                 marks=pytest.mark.xfail(reason=_APPLY_LIST, strict=True)),
+    ["apply", "-f", "-", "--dry-run=client", "-o", "yaml"],
+    ["apply", "-f", "-", "--dry-run=client", "-o", "json"],
 ])
 def test_several_objects_from_one_command_as_kubectl_prints_them(lab, args):
     engine, real = _both(lab, args)

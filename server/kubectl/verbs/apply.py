@@ -97,9 +97,13 @@ def _apply_dry_run(inv: Invocation, obj: Obj, mode: str) -> tuple[Obj, str]:
     ns = doc_namespace(r, obj, inv.namespace)
     existing = inv.cluster.store.get(r.kind, ns, obj["metadata"].get("name", ""))
     if existing is None:
+        annotated = deep_copy(obj)
+        annotated.setdefault("metadata", {}).setdefault("annotations", {})[LAST_APPLIED] = \
+            last_applied_annotation(obj)
         if mode == "server":
-            return api.create(obj, ns or inv.namespace, dry_run=True, manager="kubectl-client-side-apply"), "created"
-        return obj, "created"
+            return api.create(annotated, ns or inv.namespace, dry_run=True,
+                              manager="kubectl-client-side-apply"), "created"
+        return annotated, "created"
     last = json.loads((existing["metadata"].get("annotations") or {}).get(LAST_APPLIED, "{}"))
     applied = deep_copy(obj)
     if r.namespaced:
@@ -135,6 +139,7 @@ def apply(inv: Invocation) -> Result:
     docs = documents(inv)
     if not docs:
         raise KubectlError("error: no objects passed to apply")
+    objects: list[Obj] = []
     for doc in docs:
         if doc.error:
             errors.append(doc.error)
@@ -176,7 +181,15 @@ def apply(inv: Invocation) -> Result:
         except KubectlError as e:
             errors.append(e.message)
             continue
-        out.append(printed(r, stored["metadata"].get("name") or meta.get("name", ""), status, fmt, stored, mode))
+        if fmt.is_object:
+            objects.append(stored)  # printObjects: all of them once the loop is done
+        else:
+            out.append(printed(r, stored["metadata"].get("name") or meta.get("name", ""), status, fmt, stored, mode))
+    if objects:
+        # one object as it is, several as a v1 List (corev1.List: a Go struct)
+        doc = objects[0] if len(objects) == 1 else output.typed(
+            {"kind": "List", "apiVersion": "v1", "metadata": {}, "items": objects})
+        out.append(fmt.print_obj(doc))
     return _finish(out, errors)
 
 
@@ -242,15 +255,17 @@ def _create_generated(inv: Invocation, obj: Obj, what: str, wrap: bool) -> Resul
     r = BY_KIND[obj["kind"]]
     if inv.flags.get("save-config"):
         obj["metadata"].setdefault("annotations", {})[LAST_APPLIED] = last_applied_annotation(obj)
+    # kubectl builds these as Go structs and creates them with the typed client: -o json keeps
+    # the structs' field order, for what it built and for what the server answered
     if mode == "client":
-        return Result(printed(r, obj["metadata"]["name"], "created", fmt, obj, mode))
+        return Result(printed(r, obj["metadata"]["name"], "created", fmt, output.typed(obj), mode))
     try:
         stored = inv.cluster.api.create(obj, inv.namespace, dry_run=mode == "server", manager="kubectl-create")
     except ApiError as e:
         if wrap:
             raise KubectlError(f"error: failed to create {what}: {e.message}") from e
         raise
-    return Result(printed(r, stored["metadata"]["name"], "created", fmt, stored, mode))
+    return Result(printed(r, stored["metadata"]["name"], "created", fmt, output.typed(stored), mode))
 
 
 @command("create deployment", flags=[*OUTPUT_FLAGS, Flag("image", kind="list"), Flag("replicas", "r", "int", 1),

@@ -20,6 +20,7 @@ from __future__ import annotations
 from ...sim.api import ApiError
 from ...sim.resources import BY_KIND, Resource
 from ...sim.store import Obj
+from .. import output
 from ..files import Ref, gather
 from ..parse import Flag, Invocation, KubectlError, Result, command
 from .apply import check_output, dry_run_mode, printed
@@ -101,10 +102,10 @@ def autoscale(inv: Invocation) -> Result:
                          cpu_percent=f["cpu-percent"], name=f.get("name") or "")
         try:
             if mode == "client":
-                out.append(printed(HPA, hpa["metadata"]["name"], "created", check_output(inv), hpa, mode))
+                out.append(printed(HPA, hpa["metadata"]["name"], "created", check_output(inv), output.typed(hpa), mode))
             else:
                 stored = _create(inv, hpa, mode)
-                out.append(printed(HPA, stored["metadata"]["name"], "autoscaled", check_output(inv), stored,
+                out.append(printed(HPA, stored["metadata"]["name"], "autoscaled", check_output(inv), output.typed(stored),
                                    mode))
         except KubectlError as e:
             errors.append(e.message)
