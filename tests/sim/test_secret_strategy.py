@@ -115,13 +115,8 @@ def test_secrets_the_apiserver_refuses(lab, case):
     assert "secret/" + name not in engine(lab, "kubectl get secrets -o name")[0]  # nothing stored
 
 
-ENGINE_APPLY = pytest.mark.xfail(strict=True, reason=(
-    "kubectl apply in the engine (verbs/apply.py) frames an Invalid answer as 'Error from server (Invalid): "
-    "error when creating ...' where kubectl prints the Status details: 'The Secret \"x\" is invalid: ...'"))
-
 
 @needs_kubectl
-@ENGINE_APPLY
 @pytest.mark.parametrize("case", ["tls", "tls-key"])
 def test_the_terminal_words_refused_secrets_as_kubectl(lab, case):
     manifest, _ = REFUSED[case]
@@ -166,9 +161,9 @@ def test_requests_may_not_exceed_limits(lab):
     out = run(c, "kubectl create deployment d --image=nginx --dry-run=client -o yaml")
     manifest = out.output.replace("resources: {}", "resources: {requests: {memory: 2Gi}, limits: {memory: 1Gi}}")
     refused = run(c, "kubectl apply -f -", stdin=manifest)
-    assert refused.exit_code == 1 and refused.output.endswith(
-        'Deployment.apps "d" is invalid: spec.template.spec.containers[0].resources.requests: Invalid value: "2Gi": '
-        "must be less than or equal to memory limit of 1Gi\n"), refused.output
+    assert (refused.output, refused.exit_code) == (invalid("Deployment", "d", [
+        'spec.template.spec.containers[0].resources.requests: Invalid value: "2Gi": must be less than or equal to '
+        "memory limit of 1Gi"]), 1)
 
 
 @needs_kubectl
@@ -190,6 +185,5 @@ def test_a_configmap_key_in_both_bags():
     c = Cluster(seed=1, empty=True)
     cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\ndata: {k: v}\nbinaryData: {k: dg==}\n"
     out = run(c, "kubectl apply -f -", stdin=cm)
-    assert (out.output, out.exit_code) == ('Error from server (Invalid): error when creating "STDIN": ConfigMap "cm" '
-                                           'is invalid: data[k]: Invalid value: "k": duplicate of key present in '
-                                           "binaryData\n", 1)
+    assert (out.output, out.exit_code) == (invalid("ConfigMap", "cm", [
+        'data[k]: Invalid value: "k": duplicate of key present in binaryData']), 1)

@@ -76,13 +76,36 @@ def printed(resource: Resource, name: str, operation: str, fmt: str = "", obj: O
                             short=printer == "name")
 
 
+def invalid_message(e: ApiError) -> str | None:
+    """cmdutil.CheckErr's words for an Invalid answer with details (one cause on the line, several
+    as a bulleted list), or None when it has none (then the standard ``Error from server`` line)."""
+    details = e.details if e.reason == "Invalid" and isinstance(e.details, dict) else None
+    if not details:
+        return None
+    if details.get("kind") or details.get("name"):
+        head = f'The {details.get("kind", "")} "{details.get("name", "")}" is invalid'
+    else:
+        head = "The request is invalid"
+    causes = [f"{c['field']}: {c.get('message', '')}" if c.get("field") else c.get("message", "")
+              for c in details.get("causes") or []]
+    if not causes:
+        return head
+    if len(causes) == 1:
+        return f"{head}: {causes[0]}"
+    return f"{head}: \n" + "\n".join(f"* {c}" for c in causes)
+
+
 def with_source(verb: str, source: str, e: ApiError) -> str:
     """``AddSourceToErr``: the source file goes into the server's message."""
     msg = f'error when {verb} "{source}": {e.message}' if source else e.message
     return f"Error from server ({e.reason}): {msg}"
 
 
-def _finish(out: list[str], errors: list[str]) -> Result:
+def _finish(out: list[str], errors: list[str], answers: dict[int, ApiError] | None = None) -> Result:
+    """The command's output, then its errors as CheckErr prints their aggregate: a lone Invalid
+    answer (``answers``: the ApiError behind an error) in its details' words."""
+    if len(errors) == 1 and answers and 0 in answers:
+        errors = [invalid_message(answers[0]) or errors[0]]
     text = "".join(out) + "".join(e if e.endswith("\n") else e + "\n" for e in errors)
     return Result(text, 1 if errors else 0)
 
@@ -140,6 +163,7 @@ def apply(inv: Invocation) -> Result:
     if not docs:
         raise KubectlError("error: no objects passed to apply")
     objects: list[Obj] = []
+    invalid: dict[int, ApiError] = {}  # index in errors -> the answer, for _finish
     for doc in docs:
         if doc.error:
             errors.append(doc.error)
@@ -168,6 +192,7 @@ def apply(inv: Invocation) -> Result:
                 stored, status = inv.cluster.api.apply(obj, ns or inv.namespace)
         except ApiError as e:
             if existing is None:
+                invalid[len(errors)] = e
                 errors.append(with_source("creating", doc.source, e))
             else:
                 patch = json.dumps(obj, separators=(",", ":"), sort_keys=True)
@@ -190,7 +215,7 @@ def apply(inv: Invocation) -> Result:
         doc = objects[0] if len(objects) == 1 else output.typed(
             {"kind": "List", "apiVersion": "v1", "metadata": {}, "items": objects})
         out.append(fmt.print_obj(doc))
-    return _finish(out, errors)
+    return _finish(out, errors, invalid)
 
 
 # -- create -----------------------------------------------------------------------------------------
@@ -207,6 +232,7 @@ def create(inv: Invocation) -> Result:
         raise KubectlError("error: must specify one of -f and -k")
     out: list[str] = []
     errors: list[str] = []
+    invalid: dict[int, ApiError] = {}
     for doc in documents(inv):
         if doc.error:
             errors.append(doc.error)
@@ -222,6 +248,7 @@ def create(inv: Invocation) -> Result:
             stored = obj if mode == "client" else inv.cluster.api.create(obj, ns, dry_run=mode == "server",
                                                                           manager="kubectl-create")
         except ApiError as e:
+            invalid[len(errors)] = e
             errors.append(with_source("creating", doc.source, e))
             continue
         except KubectlError as e:
@@ -229,7 +256,7 @@ def create(inv: Invocation) -> Result:
             continue
         name = stored["metadata"].get("name") or stored["metadata"].get("generateName", "")
         out.append(printed(r, name, "created", fmt, stored, mode))
-    return _finish(out, errors)
+    return _finish(out, errors, invalid)
 
 
 def _container_name(image: str, cluster: Any) -> str:

@@ -40,7 +40,7 @@ from ...sim.store import Obj, deep_copy
 from .. import printers
 from ..files import NO_RESOURCE, Ref, doc_namespace, gather, load_documents, resource_of
 from ..parse import Flag, Invocation, KubectlError, Result, command
-from .apply import DRY_RUN_SUFFIX, check_output, dry_run_mode, printed, with_source
+from .apply import DRY_RUN_SUFFIX, check_output, dry_run_mode, invalid_message, printed, with_source
 
 USER_AGENT = "kubectl/v1.32.4 (linux/amd64) kubernetes/59526cd"
 PATCH_TYPES = {"json": sim_patch.JSON_PATCH, "merge": sim_patch.MERGE_PATCH,
@@ -87,15 +87,7 @@ def _error_line(e: ApiError, verb: str = "", source: str = "") -> str:
     if source:
         e = ApiError(e.code, e.reason, f'error when {verb} "{source}": {e.message}', details=e.details)
     if e.reason == "Invalid":
-        details = e.details if isinstance(e.details, dict) else None
-        if not details:
-            return f"The request is invalid: {e.message}"
-        head = f'The {details.get("kind", "")} "{details.get("name", "")}" is invalid'
-        causes = details.get("causes") or []
-        if not causes:
-            return head
-        return "".join(f"{head}: {c.get('field', '')}: {c.get('message', '')}\n" if c.get("field")
-                       else f"{head}: {c.get('message', '')}\n" for c in causes).rstrip("\n")
+        return invalid_message(e) or f"The request is invalid: {e.message}"
     return f"Error from server ({e.reason}): {e.message}" if e.reason else f"Error from server: {e.message}"
 
 
