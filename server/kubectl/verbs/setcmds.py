@@ -31,7 +31,6 @@ import math
 import re
 from typing import Any
 
-from ...sim import admission
 from ...sim.api import ApiError, not_found
 from ...sim.resources import BY_KIND, Resource
 from ...sim.scheduler import milli, parse_quantity, whole
@@ -207,15 +206,7 @@ def _write(inv: Invocation, t: Target, mode: str) -> Obj:
     """Send the edited object (a server dry run validates and defaults it without storing)."""
     api = inv.cluster.api
     if mode == "server":
-        # the update's validation without the write (until Api.replace takes dry_run): the same
-        # checks replace makes, immutable pod fields included
-        _, obj = api._prepare(t.obj, inv.namespace)
-        old = inv.cluster.store.get(obj["kind"], obj["metadata"].get("namespace", ""), obj["metadata"]["name"])
-        if old is not None:
-            if "status" in old:
-                obj["status"] = old["status"]
-            admission.on_update(old, obj, api)
-        return obj
+        return api.replace(t.obj, manager=inv.flags.get("field-manager") or "kubectl-set", dry_run=True)
     return api.replace(t.obj, manager=inv.flags.get("field-manager") or "kubectl-set")
 
 
