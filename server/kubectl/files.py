@@ -24,6 +24,7 @@ import yaml
 
 from ..sim import admission
 from ..sim.api import ApiError
+from ..sim.golang import json_kind as _json_type
 from ..sim.resources import REMOVED_VERSIONS, Resource, lookup
 from ..sim.store import Obj
 from . import resolve
@@ -219,17 +220,6 @@ OBJECT_META = {"name": "string", "generateName": "string", "namespace": "string"
                "labels": "map[string]string", "annotations": "map[string]string",
                "ownerReferences": "[]v1.OwnerReference", "finalizers": "[]string",
                "managedFields": "[]v1.ManagedFieldsEntry"}
-
-
-def _json_type(value: object) -> str:
-    """encoding/json's word for a JSON value's type in an UnmarshalTypeError."""
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
 
 
 def _fits(value: object, go_type: str) -> bool:

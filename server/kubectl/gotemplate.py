@@ -51,6 +51,9 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from ..sim.golang import is_print as _is_print
+from ..sim.golang import quote as _go_quote
+
 
 class TemplateError(Exception):
     """A parse or execution error, ``str(e)`` worded as Go (or kubectl) words it.
@@ -183,46 +186,6 @@ def format_float_shortest(v: float) -> str:
     else:
         s = ds[:dp] + "." + ds[dp:]
     return ("-" if neg else "") + s
-
-
-def _go_quote(s: str, ascii_only: bool = False) -> str:
-    """strconv.Quote."""
-    out = ['"']
-    for ch in s:
-        o = ord(ch)
-        if ch == '"':
-            out.append('\\"')
-        elif ch == "\\":
-            out.append("\\\\")
-        elif ch == "\a":
-            out.append("\\a")
-        elif ch == "\b":
-            out.append("\\b")
-        elif ch == "\f":
-            out.append("\\f")
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "\v":
-            out.append("\\v")
-        elif o < 0x20 or o == 0x7F:
-            out.append(f"\\x{o:02x}")
-        elif o < 0x80 or (not ascii_only and _is_print(ch)):
-            out.append(ch)
-        elif o > 0xFFFF:
-            out.append(f"\\U{o:08x}")
-        else:
-            out.append(f"\\u{o:04x}")
-    out.append('"')
-    return "".join(out)
-
-
-def _is_print(ch: str) -> bool:
-    cat = unicodedata.category(ch)
-    return ch == " " or not (cat.startswith("C") or cat.startswith("Z"))
 
 
 def _quote_rune(o: int) -> str:

@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from ..sim.golang import quote as _go_string_literal
+
 __all__ = ["JSONPath", "JSONPathError", "go_gosyntax", "go_json", "go_sprint", "parse", "relaxed"]
 
 
@@ -505,29 +507,6 @@ def go_sprint(value: Any) -> str:
     if isinstance(value, float):
         return go_float(value)
     return str(value)
-
-
-def _go_string_literal(s: str) -> str:
-    """``strconv.Quote``."""
-    out = ['"']
-    for ch in s:
-        if ch == '"':
-            out.append('\\"')
-        elif ch == "\\":
-            out.append("\\\\")
-        elif ch in "\a\b\f\n\r\t\v":
-            out.append({"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t",
-                        "\v": "\\v"}[ch])
-        elif ch.isprintable() or ch == " ":
-            out.append(ch)
-        elif ord(ch) < 0x80:
-            out.append(f"\\x{ord(ch):02x}")
-        elif ord(ch) <= 0xFFFF:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(f"\\U{ord(ch):08x}")
-    out.append('"')
-    return "".join(out)
 
 
 def go_gosyntax(value: Any, top: bool = True) -> str:

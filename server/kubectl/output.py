@@ -36,6 +36,7 @@ from __future__ import annotations
 import posixpath
 from typing import Any
 
+from ..sim.golang import quote as _go_quote
 from . import gostruct, jsonpath, printers
 from .parse import Invocation, KubectlError
 
@@ -67,10 +68,6 @@ class _NoCompatible(Exception):
 def no_printer_error(fmt: str, allowed: tuple[str, ...]) -> KubectlError:
     return KubectlError(f"error: unable to match a printer suitable for the output format {_go_quote(fmt)}, "
                         f"allowed formats are: {','.join(sorted(allowed))}")
-
-
-def _go_quote(s: str) -> str:
-    return jsonpath._go_string_literal(s)
 
 
 class OutputFormat(str):

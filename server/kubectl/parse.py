@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..sim.golang import quote as _go_quote
+
 if TYPE_CHECKING:
     from ..sim.cluster import Cluster
 
@@ -577,25 +579,6 @@ def _go_quote_backquoted(s: str) -> str:
     return _go_quote(s)
 
 
-_GO_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v",
-               "\\": "\\\\", '"': '\\"'}
-
-
-def _go_quote(s: str) -> str:
-    """Go's ``strconv.Quote``: printable runes as they are, the rest escaped."""
-    out = []
-    for c in s:
-        if c in _GO_ESCAPES:
-            out.append(_GO_ESCAPES[c])
-        elif c.isprintable():
-            out.append(c)
-        elif ord(c) < 0x80:
-            out.append(f"\\x{ord(c):02x}")
-        elif ord(c) < 0x10000:
-            out.append(f"\\u{ord(c):04x}")
-        else:
-            out.append(f"\\U{ord(c):08x}")
-    return '"' + "".join(out) + '"'
 
 
 def run(cluster: Cluster, line: str, stdin: str = "", follow: bool = False) -> Result:

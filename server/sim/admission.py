@@ -39,6 +39,8 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from . import labels, openapi
+from .golang import json_kind as _json_kind
+from .golang import quote as _go_quote
 from .resources import BY_KIND, REMOVED_VERSIONS, RESOURCES, Resource
 from .scheduler import parse_quantity
 from .store import Obj, deep_copy
@@ -439,18 +441,6 @@ def _kind_type(api_version: str, kind: str) -> _Type | None:
         return None if raw is None or name is None else _compile_struct(api_version, name, raw)
 
 
-def _json_kind(v: Any) -> str:
-    if isinstance(v, bool):
-        return "bool"
-    if isinstance(v, (int, float)):
-        return "number"
-    if isinstance(v, str):
-        return "string"
-    if isinstance(v, list):
-        return "array"
-    return "object"
-
-
 class _Abort(Exception):
     """An error returned by a type's own UnmarshalJSON: Go stops decoding there, and this error
     wins over a type error saved before it (decodeState.unmarshal returns it, not savedError)."""
@@ -666,10 +656,6 @@ def go_repr(v: Any) -> str:
     if isinstance(v, dict):
         return "map[string]string{" + ", ".join(f"{_go_quote(k)}:{_go_quote(str(x))}" for k, x in sorted(v.items())) + "}"
     return str(v)
-
-
-def _go_quote(s: str) -> str:
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
 def _selector_repr(sel: Any) -> str:

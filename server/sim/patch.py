@@ -50,6 +50,8 @@ import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from .golang import json_kind as _json_kind
+from .golang import quote as _go_quote
 from .store import deep_copy
 
 if TYPE_CHECKING:
@@ -172,27 +174,6 @@ def _go_type(v: Any) -> str:
     return "%!s(<nil>)"  # %s of a nil reflect.Type
 
 
-def _go_quote(s: str) -> str:
-    """strconv.Quote."""
-    out = ['"']
-    for ch in s:
-        if ch == '"' or ch == "\\":
-            out.append("\\" + ch)
-        elif ch in _GO_ESCAPES:
-            out.append(_GO_ESCAPES[ch])
-        elif ch.isprintable() or ch == " ":
-            out.append(ch)
-        elif ord(ch) < 0x80:
-            out.append(f"\\x{ord(ch):02x}")
-        elif ord(ch) <= 0xFFFF:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(f"\\U{ord(ch):08x}")
-    out.append('"')
-    return "".join(out)
-
-
-_GO_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v"}
 
 
 def _go_json(v: Any) -> str:
@@ -200,19 +181,6 @@ def _go_json(v: Any) -> str:
     text = json.dumps(v, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
     return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
-
-
-def _json_kind(v: Any) -> str:
-    """The JSON kind in encoding/json's "cannot unmarshal X into Go value of type T"."""
-    if isinstance(v, dict):
-        return "object"
-    if isinstance(v, list):
-        return "array"
-    if isinstance(v, str):
-        return "string"
-    if isinstance(v, bool):
-        return "bool"
-    return "number"
 
 
 def _go_char(ch: str) -> str:

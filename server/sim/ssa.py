@@ -46,6 +46,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from .golang import quote as _go_quote
 from .store import deep_copy
 
 if TYPE_CHECKING:
@@ -159,23 +160,6 @@ def go_json(v: Any) -> str:
     s = json.dumps(_norm(v), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     s = re.sub(r"\\(.)", lambda m: {"b": "\\u0008", "f": "\\u000c"}.get(m.group(1), m.group(0)), s)
     return re.sub("[<>&\u2028\u2029]", lambda m: _GO_ESCAPES[m.group(0)], s)
-
-
-def _go_quote(s: str) -> str:
-    """fmt's %q of a string."""
-    out = ['"']
-    for ch in s:
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif ch in "\a\b\f\n\r\t\v":
-            out.append({"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r",
-                        "\t": "\\t", "\v": "\\v"}[ch])
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\x{ord(ch):02x}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
 
 
 def _to_string(v: Any) -> str:

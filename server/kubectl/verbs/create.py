@@ -31,6 +31,7 @@ from decimal import ROUND_CEILING, Decimal, InvalidOperation, localcontext
 from typing import Any
 
 from ...sim.api import LAST_APPLIED, ApiError
+from ...sim.golang import quote as _go_quote
 from ...sim.resources import BY_KIND, Resource, lookup
 from ...sim.store import Obj
 from .. import gostruct, output
@@ -211,11 +212,6 @@ def _env_entries(inv: Invocation, sources: list[str], what: str) -> list[tuple[s
                     "validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')")
             out.append((key, value if eq else ""))
     return out
-
-
-def _go_quote(s: str) -> str:
-    """Go's %q for the plain strings these messages quote."""
-    return json.dumps(s, ensure_ascii=False)
 
 
 def _hash(encoded: dict) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from decimal import ROUND_CEILING
 from typing import TYPE_CHECKING, Any
 
+from ...sim.golang import quote as go_quote
 from ...sim.store import Obj
 from .. import printers
 from ..printers import rfc1123z
@@ -63,25 +64,6 @@ def go_bool(value: Any) -> str:
 def go_list(items: list | None) -> str:
     """``fmt.Sprintf("%v")`` of a []string: ``[a b]``."""
     return "[" + " ".join(str(i) for i in items or []) + "]"
-
-
-def go_quote(text: str) -> str:
-    """``%q`` of a string (strconv.Quote) for the printable ASCII and common escapes."""
-    out = []
-    for ch in text:
-        if ch in ('"', "\\"):
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\x{ord(ch):02x}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
 
 
 def go_time(ts: str | None) -> str:

@@ -36,6 +36,7 @@ from typing import Any
 
 import yaml
 
+from ...sim.golang import json_kind as _json_kind
 from ...sim.openapi import schema_for
 from ...sim.patch import PatchError, json_patch, strategic_merge_patch
 from ...sim.resources import BY_KIND
@@ -159,16 +160,6 @@ KUSTOMIZATION_SCHEMA = ("types.Kustomization", {
     "helmCharts": "[]types.HelmChart", "helmGlobals": "types.HelmGlobals", "generators": _STRS,
     "transformers": _STRS, "validators": _STRS,
 })
-
-
-def _json_kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
 
 
 def _check(value: Any, typ: Any, where: str) -> None:
