@@ -85,7 +85,38 @@ EVENT_CELLS = {"ADDED": "ADDED   ", "MODIFIED": "MODIFIED", "DELETED": "DELETED 
                "ERROR": "ERROR   "}
 
 
-class WatchStream(Stream):
+class StoreWatch(Stream):
+    """A stream fed by the store's watch events as they happen: each one that ``keeps`` is kept
+    with the clock's time then (what a row's age is computed from), and ``render`` prints them
+    one at a time at the next poll, as kubectl flushes each event it receives."""
+
+    def __init__(self, inv: Invocation) -> None:
+        self.inv = inv
+        self.pending: deque[tuple[str, Obj, float]] = deque(maxlen=MAX_PENDING_EVENTS)
+        inv.cluster.store.subscribe(self._seen)
+
+    def keeps(self, event: WatchEvent) -> bool:
+        raise NotImplementedError
+
+    def render(self, type_: str, obj: Obj, now: float) -> str:
+        raise NotImplementedError
+
+    def _seen(self, event: WatchEvent) -> None:
+        if self.keeps(event):
+            self.pending.append((event.type, event.obj, self.inv.cluster.clock.now()))
+
+    def poll(self) -> str:
+        out = []
+        while self.pending:
+            out.append(self.render(*self.pending.popleft()))
+        return "".join(out)
+
+    def stop(self) -> str:
+        self.inv.cluster.store.unsubscribe(self._seen)
+        return super().stop()
+
+
+class WatchStream(StoreWatch):
     """``kubectl get … -w`` (one resource type, as kubectl's watch requires), printing each event
     with the command's printer (``output.get_printer``). It subscribes to the store, so each
     event is kept with the time it happened (a row's AGE is the one kubectl would print as the
@@ -93,7 +124,6 @@ class WatchStream(Stream):
 
     def __init__(self, inv: Invocation, printer: output.OutputFormat, target: resolve.Target,
                  shown: list[Obj]) -> None:
-        self.inv = inv
         self.printer = printer
         self.target = target
         f = inv.flags
@@ -107,16 +137,15 @@ class WatchStream(Stream):
             label_columns=[c for v in f.get("label-columns") or [] for c in v.split(",") if c])
         self.widths: list[int] = []
         self.header_done = bool(f.get("no-headers"))
+        self.inv = inv
         now = inv.cluster.clock.now()
         if printer in ("", "wide") and shown:
             # the first list was printed by ``get`` itself: its widths are remembered
             self._table(shown, ["ADDED"] * len(shown), now)
-        self.pending: deque[tuple[str, Obj, float]] = deque(maxlen=MAX_PENDING_EVENTS)
-        inv.cluster.store.subscribe(self._seen)
+        super().__init__(inv)
 
-    def _seen(self, event: WatchEvent) -> None:
-        if self._matches(event.obj):
-            self.pending.append((event.type, event.obj, self.inv.cluster.clock.now()))
+    def keeps(self, event: WatchEvent) -> bool:
+        return self._matches(event.obj)
 
     def _matches(self, obj: Obj) -> bool:
         r = self.target.resource
@@ -142,22 +171,13 @@ class WatchStream(Stream):
                 [[EVENT_CELLS.get(t, t), *row] for t, row in zip(types, body, strict=True)]
         return printers.tabwrite(lines, widths=self.widths)
 
-    def poll(self) -> str:
-        out = []
-        while self.pending:
-            type_, obj, now = self.pending.popleft()
-            if self.printer in ("", "wide"):
-                out.append(self._table([obj], [type_], now))
-            elif self.printer == "name":
-                out.append(printers.object_name(obj) + "\n")
-            else:
-                obj = deep_copy(obj)
-                out.append(self.printer.print_obj({"object": obj, "type": type_} if self.events else obj))
-        return "".join(out)
-
-    def stop(self) -> str:
-        self.inv.cluster.store.unsubscribe(self._seen)
-        return super().stop()
+    def render(self, type_: str, obj: Obj, now: float) -> str:
+        if self.printer in ("", "wide"):
+            return self._table([obj], [type_], now)
+        if self.printer == "name":
+            return printers.object_name(obj) + "\n"
+        obj = deep_copy(obj)
+        return self.printer.print_obj({"object": obj, "type": type_} if self.events else obj)
 
 
 def watch_get(inv: Invocation, printer: output.OutputFormat, result: Result, target: resolve.Target,

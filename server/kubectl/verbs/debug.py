@@ -28,8 +28,8 @@ from ...sim.resources import BY_KIND
 from ...sim.store import Obj, deep_copy
 from ..parse import Flag, Invocation, KubectlError, Result, command
 from .exec import AttachResult
+from .run import PROMPT_HINT
 
-PROMPT_HINT = "If you don't see a command prompt, try pressing enter.\n"
 LEGACY_WARNING = ('--profile=legacy is deprecated and will be removed in the future. It is recommended to '
                   'explicitly specify a profile, for example "--profile=general".\n')
 PROFILES = ("legacy", "general", "baseline", "netadmin", "restricted", "sysadmin")

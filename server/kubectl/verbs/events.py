@@ -12,11 +12,13 @@ Hands off: the events come from the store; ages are ``printers.since`` on the vi
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ...sim.clock import parse_time
-from ...sim.store import Obj, deep_copy
+from ...sim.store import Obj, WatchEvent, deep_copy
 from .. import output, printers, resolve
 from ..parse import Flag, Invocation, KubectlError, Result, command
-from ..streaming import Stream, StreamResult
+from ..streaming import StoreWatch, StreamResult
 
 TYPES = ("Normal", "Warning")
 
@@ -94,29 +96,24 @@ def _for(inv: Invocation) -> tuple[str, str] | None:
     return (kind, name) if name else None
 
 
-class EventWatch(Stream):
+class EventWatch(StoreWatch):
     """``events -w``: a row for each new or changed Event that passes the filters."""
 
-    def __init__(self, inv: Invocation, keep, all_ns: bool, widths: list[int]) -> None:
-        self.inv = inv
+    def __init__(self, inv: Invocation, keep: Callable[[Obj], bool], all_ns: bool, widths: list[int],
+                 header: bool) -> None:
         self.keep = keep
         self.all_ns = all_ns
         self.widths = widths
-        self.pending: list[tuple[Obj, float]] = []
-        inv.cluster.store.subscribe(self._seen)
+        self.header = header  # still to print: with the first row, as kubectl's printer does
+        super().__init__(inv)
 
-    def _seen(self, event) -> None:  # noqa: ANN001 — the store's WatchEvent
-        if event.type != "DELETED" and event.obj.get("kind") == "Event" and self.keep(event.obj):
-            self.pending.append((event.obj, self.inv.cluster.clock.now()))
+    def keeps(self, event: WatchEvent) -> bool:
+        return event.type != "DELETED" and event.obj.get("kind") == "Event" and self.keep(event.obj)
 
-    def poll(self) -> str:
-        out = [printers.tabwrite([row(ev, now, self.all_ns)], widths=self.widths) for ev, now in self.pending]
-        self.pending = []
-        return "".join(out)
-
-    def stop(self) -> str:
-        self.inv.cluster.store.unsubscribe(self._seen)
-        return super().stop()
+    def render(self, type_: str, obj: Obj, now: float) -> str:
+        lines = [header(self.all_ns)] if self.header else []
+        self.header = False
+        return printers.tabwrite([*lines, row(obj, now, self.all_ns)], widths=self.widths)
 
 
 @command("events", flags=[Flag("all-namespaces", "A"), Flag("for", kind="str"), Flag("types", kind="list"),
@@ -152,9 +149,11 @@ def events(inv: Invocation) -> Result:
             return Result("")  # the name printer has nothing to say of an EventList
         items = [typed_event(ev) for ev in found]
         return Result(printer.print_obj({"kind": "EventList", "apiVersion": "v1", "metadata": {}, "items": items}))
-    lines = ([] if inv.flags.get("no-headers") else [header(all_ns)]) + [row(ev, now, all_ns) for ev in found]
+    # the header comes with the first row (under -w there may be none yet)
+    with_header = not inv.flags.get("no-headers")
+    lines = ([header(all_ns)] if with_header and found else []) + [row(ev, now, all_ns) for ev in found]
     widths: list[int] = []
     text = printers.tabwrite(lines, widths=widths) if lines else ""
     if inv.flags.get("watch") and inv.follow:
-        return StreamResult(text, 0, EventWatch(inv, keep, all_ns, widths))
+        return StreamResult(text, 0, EventWatch(inv, keep, all_ns, widths, with_header and not found))
     return Result(text)
