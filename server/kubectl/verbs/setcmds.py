@@ -29,6 +29,7 @@ from __future__ import annotations
 import base64
 import math
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from ...sim.api import ApiError, not_found
@@ -166,6 +167,19 @@ def _targets(inv: Invocation, args: list[str], *, local: bool, selector: str | N
     if errors:
         raise KubectlError(check_err(errors).rstrip("\n"))
     return out
+
+
+def _pod_specs(targets: list[Target], errors: list[str]) -> Iterator[tuple[Target, Obj, Obj]]:
+    """Each target with a copy of it as it was and its pod template's spec; a target without one
+    is skipped with kubectl's error in ``errors``."""
+    for t in targets:
+        before = deep_copy(t.obj)
+        try:
+            spec = _pod_spec_of(t)
+        except KubectlError as e:
+            errors.append(f"error: {t.object_name} {e.message}")
+            continue
+        yield t, before, spec
 
 
 def _pod_spec_of(t: Target) -> Obj:
@@ -447,13 +461,7 @@ def set_env(inv: Invocation) -> Result:
     listing: list[str] = []
     changed: list[Target] = []
     errors: list[str] = []
-    for t in targets:
-        before = deep_copy(t.obj)
-        try:
-            spec = _pod_spec_of(t)
-        except KubectlError as e:
-            errors.append(f"error: {t.object_name} {e.message}")
-            continue
+    for t, before, spec in _pod_specs(targets, errors):
         containers = select_containers(spec, pattern)
         if not containers:
             warning = (f'Warning: {t.obj.get("kind", "")}/{t.name} does not have any containers matching '
@@ -537,13 +545,7 @@ def set_resources(inv: Invocation) -> Result:
     pattern = f.get("containers") or "*"
     errors: list[str] = []
     out: list[str] = []
-    for t in targets:
-        before = deep_copy(t.obj)
-        try:
-            spec = _pod_spec_of(t)
-        except KubectlError as e:
-            errors.append(f"error: {t.object_name} {e.message}")
-            continue
+    for t, before, spec in _pod_specs(targets, errors):
         containers = select_containers(spec, pattern)
         if not containers:
             errors.append(f"error: unable to find container named {pattern}")
