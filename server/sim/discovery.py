@@ -35,7 +35,11 @@ GROUP_PRIORITY: dict[str, int] = {
     "apps": 17800,
     "authentication.k8s.io": 17700,
     "authorization.k8s.io": 17600,
+    "autoscaling": 17500,
     "batch": 17400,
+    "networking.k8s.io": 17200,
+    "storage.k8s.io": 16800,
+    "scheduling.k8s.io": 16600,
     "coordination.k8s.io": 16500,
     "discovery.k8s.io": 16200,
 }

@@ -27,9 +27,13 @@ NAME                        SHORTNAMES   APIVERSION                 NAMESPACED  
 configmaps                  cm           v1                         true         ConfigMap
 endpoints                   ep           v1                         true         Endpoints
 events                      ev           v1                         true         Event
+limitranges                 limits       v1                         true         LimitRange
 namespaces                  ns           v1                         false        Namespace
 nodes                       no           v1                         false        Node
+persistentvolumeclaims      pvc          v1                         true         PersistentVolumeClaim
+persistentvolumes           pv           v1                         false        PersistentVolume
 pods                        po           v1                         true         Pod
+resourcequotas              quota        v1                         true         ResourceQuota
 secrets                                  v1                         true         Secret
 serviceaccounts             sa           v1                         true         ServiceAccount
 services                    svc          v1                         true         Service
@@ -43,10 +47,16 @@ localsubjectaccessreviews                authorization.k8s.io/v1    true        
 selfsubjectaccessreviews                 authorization.k8s.io/v1    false        SelfSubjectAccessReview
 selfsubjectrulesreviews                  authorization.k8s.io/v1    false        SelfSubjectRulesReview
 subjectaccessreviews                     authorization.k8s.io/v1    false        SubjectAccessReview
+horizontalpodautoscalers    hpa          autoscaling/v2             true         HorizontalPodAutoscaler
 cronjobs                    cj           batch/v1                   true         CronJob
 jobs                                     batch/v1                   true         Job
 leases                                   coordination.k8s.io/v1     true         Lease
 endpointslices                           discovery.k8s.io/v1        true         EndpointSlice
+ingressclasses                           networking.k8s.io/v1       false        IngressClass
+ingresses                   ing          networking.k8s.io/v1       true         Ingress
+networkpolicies             netpol       networking.k8s.io/v1       true         NetworkPolicy
+priorityclasses             pc           scheduling.k8s.io/v1       false        PriorityClass
+storageclasses              sc           storage.k8s.io/v1          false        StorageClass
 """
 
 
@@ -60,10 +70,14 @@ def test_wide_adds_verbs_and_categories(kubectl):
         'NAME                       SHORTNAMES   APIVERSION                 NAMESPACED   KIND                      VERBS                                                        CATEGORIES\n'
         'namespaces                 ns           v1                         false        Namespace                 create,delete,get,list,patch,update,watch                    \n'
         'nodes                      no           v1                         false        Node                      create,delete,deletecollection,get,list,patch,update,watch   \n'
+        'persistentvolumes          pv           v1                         false        PersistentVolume          create,delete,deletecollection,get,list,patch,update,watch   \n'
         'selfsubjectreviews                      authentication.k8s.io/v1   false        SelfSubjectReview         create                                                       \n'
         'selfsubjectaccessreviews                authorization.k8s.io/v1    false        SelfSubjectAccessReview   create                                                       \n'
         'selfsubjectrulesreviews                 authorization.k8s.io/v1    false        SelfSubjectRulesReview    create                                                       \n'
         'subjectaccessreviews                    authorization.k8s.io/v1    false        SubjectAccessReview       create                                                       \n'
+        'ingressclasses                          networking.k8s.io/v1       false        IngressClass              create,delete,deletecollection,get,list,patch,update,watch   \n'
+        'priorityclasses            pc           scheduling.k8s.io/v1       false        PriorityClass             create,delete,deletecollection,get,list,patch,update,watch   \n'
+        'storageclasses             sc           storage.k8s.io/v1          false        StorageClass              create,delete,deletecollection,get,list,patch,update,watch   \n'
     )
     assert kubectl("api-resources -o wide --no-headers --api-group=batch") == (
         "cronjobs   cj    batch/v1   true   CronJob   create,delete,deletecollection,get,list,patch,update,watch   all\n"
@@ -92,12 +106,13 @@ def test_filters(kubectl):
         "deployments",
         "replicasets",
         "statefulsets",
+        "horizontalpodautoscalers",
         "cronjobs",
         "jobs",
     ]
     # every listed verb (and category) must be supported: HasAll
     assert "namespaces" not in rows(kubectl("api-resources --verbs=list,watch --verbs=deletecollection"))
-    assert len(rows(kubectl("api-resources --verbs=list,watch --verbs=deletecollection"))) == 17
+    assert len(rows(kubectl("api-resources --verbs=list,watch --verbs=deletecollection"))) == 27
     assert (
         kubectl("api-resources --categories=all,foo")
         == "NAME   SHORTNAMES   APIVERSION   NAMESPACED   KIND\n"
@@ -107,9 +122,13 @@ def test_filters(kubectl):
         "configmaps",
         "endpoints",
         "events",
+        "limitranges",
         "namespaces",
         "nodes",
+        "persistentvolumeclaims",
+        "persistentvolumes",
         "pods",
+        "resourcequotas",
         "secrets",
         "serviceaccounts",
         "services",
@@ -133,8 +152,9 @@ def test_errors(cluster):
 
 
 def test_api_versions_sorted(kubectl):
-    assert kubectl("api-versions") == ("apps/v1\nauthentication.k8s.io/v1\nauthorization.k8s.io/v1\nbatch/v1\n"
-                                       "coordination.k8s.io/v1\ndiscovery.k8s.io/v1\nv1\n")
+    assert kubectl("api-versions") == ("apps/v1\nauthentication.k8s.io/v1\nauthorization.k8s.io/v1\nautoscaling/v2\n"
+                                       "batch/v1\ncoordination.k8s.io/v1\ndiscovery.k8s.io/v1\nnetworking.k8s.io/v1\n"
+                                       "scheduling.k8s.io/v1\nstorage.k8s.io/v1\nv1\n")
 
 
 # -- the real kubectl against the same documents -----------------------------------------------------

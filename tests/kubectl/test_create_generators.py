@@ -394,8 +394,17 @@ def lab(tmp_path_factory):
         yield lab
 
 
+#: kinds the API serves: the real kubectl sends their create bodies in protobuf, which the API
+#: decodes only when the v1.32 .proto files are present (server/web/proto/README.md)
+SERVED_KINDS = ("create quota", "create priorityclass", "create ingress")
+
+
 @pytest.mark.parametrize("line", LAB_CASES)
 def test_against_our_api_matches_real_kubectl(line, lab):
+    from server.web import protobuf
+
+    if line.startswith(SERVED_KINDS) and not protobuf.available():
+        pytest.skip("the real kubectl posts this kind in protobuf; the v1.32 .proto files are not present")
     real = lab.kubectl(*shlex.split(line), check=False)
     # a generator writes its warnings (stderr) before the object (stdout), and errors end it before
     # anything reaches stdout: in a terminal stderr comes first

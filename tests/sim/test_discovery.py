@@ -39,6 +39,16 @@ UPSTREAM_HASHES = {
     "jobs": "mudhfqk/qZY=",
     "endpointslices": "qgS0xkrxYAI=",
     "leases": "gqkMMb/YqFM=",
+    "persistentvolumeclaims": "QWTyNDq0dC4=",
+    "persistentvolumes": "HN/zwEC+JgM=",
+    "limitranges": "EBKMFVe6cwo=",
+    "resourcequotas": "8uhSgffRX6w=",
+    "horizontalpodautoscalers": "qwQve8ut294=",
+    "ingresses": "39NQlfNR+bo=",
+    "ingressclasses": "l/iqIbDgFyQ=",
+    "networkpolicies": "YpfwF18m1G8=",
+    "storageclasses": "K+m6uJwbjGY=",
+    "priorityclasses": "1QwjyaZjj3Y=",
 }
 
 
@@ -80,6 +90,7 @@ def test_every_kind_is_listed_once_with_its_scope_verbs_and_short_names():
         "StatefulSet",
         "Job",
         "CronJob",
+        "HorizontalPodAutoscaler",
     }
     assert by_kind["Pod"][1]["shortNames"] == ["po"] and by_kind["Deployment"][1]["shortNames"] == ["deploy"]
     assert "shortNames" not in by_kind["Secret"][1] and "shortNames" not in by_kind["Job"][1]
@@ -101,12 +112,17 @@ def test_core_list_is_sorted_by_path_with_the_v1_32_subresources():
         "configmaps",
         "endpoints",
         "events",
+        "limitranges",
         "namespaces",
         "namespaces/finalize",
         "namespaces/status",
         "nodes",
         "nodes/proxy",
         "nodes/status",
+        "persistentvolumeclaims",
+        "persistentvolumeclaims/status",
+        "persistentvolumes",
+        "persistentvolumes/status",
         "pods",
         "pods/attach",
         "pods/binding",
@@ -117,6 +133,8 @@ def test_core_list_is_sorted_by_path_with_the_v1_32_subresources():
         "pods/portforward",
         "pods/proxy",
         "pods/status",
+        "resourcequotas",
+        "resourcequotas/status",
         "secrets",
         "serviceaccounts",
         "serviceaccounts/token",
@@ -238,7 +256,7 @@ def test_unserved_group_versions_are_none(group, version):
     assert discovery.api_resource_list(group, version) is None
 
 
-@pytest.mark.parametrize("group", ["", "policy", "autoscaling", "extensions", "Apps"])
+@pytest.mark.parametrize("group", ["", "policy", "flowcontrol.apiserver.k8s.io", "extensions", "Apps"])
 def test_unserved_groups_are_none(group):
     assert discovery.api_group(group) is None
 
@@ -246,8 +264,9 @@ def test_unserved_groups_are_none(group):
 def test_groups_come_in_the_aggregators_priority_order():
     doc = discovery.api_group_list()
     assert doc["kind"] == "APIGroupList" and doc["apiVersion"] == "v1"
-    assert [g["name"] for g in doc["groups"]] == ["apps", "authentication.k8s.io", "authorization.k8s.io", "batch",
-                                                   "coordination.k8s.io", "discovery.k8s.io"]
+    assert [g["name"] for g in doc["groups"]] == [
+        "apps", "authentication.k8s.io", "authorization.k8s.io", "autoscaling", "batch", "networking.k8s.io",
+        "storage.k8s.io", "scheduling.k8s.io", "coordination.k8s.io", "discovery.k8s.io"]
     assert doc["groups"][0] == {
         "name": "apps",
         "versions": [{"groupVersion": "apps/v1", "version": "v1"}],
@@ -265,7 +284,11 @@ def test_groups_come_in_the_aggregators_priority_order():
         "apps/v1",
         "authentication.k8s.io/v1",
         "authorization.k8s.io/v1",
+        "autoscaling/v2",
         "batch/v1",
+        "networking.k8s.io/v1",
+        "storage.k8s.io/v1",
+        "scheduling.k8s.io/v1",
         "coordination.k8s.io/v1",
         "discovery.k8s.io/v1",
     ]
@@ -314,9 +337,13 @@ def test_aggregated_core_group():
         "configmaps",
         "endpoints",
         "events",
+        "limitranges",
         "namespaces",
         "nodes",
+        "persistentvolumeclaims",
+        "persistentvolumes",
         "pods",
+        "resourcequotas",
         "secrets",
         "serviceaccounts",
         "services",
@@ -364,8 +391,9 @@ def test_aggregated_named_groups_agree_with_the_legacy_documents():
     doc = discovery.aggregated_discovery(legacy=False)
     assert [i["metadata"] for i in doc["items"]] == [
         {"name": g, "creationTimestamp": None}
-        for g in ["apps", "authentication.k8s.io", "authorization.k8s.io", "batch",
-                                                   "coordination.k8s.io", "discovery.k8s.io"]
+        for g in [
+        "apps", "authentication.k8s.io", "authorization.k8s.io", "autoscaling", "batch", "networking.k8s.io",
+        "storage.k8s.io", "scheduling.k8s.io", "coordination.k8s.io", "discovery.k8s.io"]
     ]
     deploy = next(
         r
@@ -421,7 +449,7 @@ def test_aggregated_etag_is_sha512_hex_of_the_list_without_its_type_meta():
 
 
 def test_the_all_category_in_discovery_order():
-    # kubectl get all: core first, then apps, then batch (cronjobs before jobs), by name within a group
+    # kubectl get all: core first, then apps, autoscaling, batch (cronjobs before jobs), by name within a group
     assert [r.plural for r in discovery.resources_in_category("all")] == [
         "pods",
         "services",
@@ -429,6 +457,7 @@ def test_the_all_category_in_discovery_order():
         "deployments",
         "replicasets",
         "statefulsets",
+        "horizontalpodautoscalers",
         "cronjobs",
         "jobs",
     ]
