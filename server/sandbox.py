@@ -218,6 +218,9 @@ class Sandbox:
                 kubelet.kill_container(op["namespace"], op["pod"], op["container"])  # type: ignore[attr-defined]
                 self.cluster.settle()
                 return None
+            if kind == "addon":
+                self.cluster.set_addon(op["name"], op["enabled"])
+                return None
             if kind == "rest":
                 return self._rest(op)
             if kind == "edit":
@@ -647,6 +650,22 @@ class Sandbox:
                 raise NotImplementedError("this cluster has no load-balancer pool yet")
             self.execute({"op": "lbpool", "enabled": enabled})
             return self.network_state()
+
+    def set_addon(self, name: str, enabled: bool) -> dict[str, bool]:
+        """Switch a cluster add-on (``server/sim/addons.py``) on or off; every add-on's state."""
+        from .sim import addons
+
+        with self.lock:
+            if name not in addons.ADDONS:
+                raise NotFoundError(f'addon "{name}" does not exist')
+            self.execute({"op": "addon", "name": name, "enabled": enabled})
+            return addons.states(self.cluster)
+
+    def addon_states(self) -> dict[str, bool]:
+        from .sim import addons
+
+        with self.lock:
+            return addons.states(self.cluster)
 
     def _lbpool(self, op: dict) -> None:
         self.cluster.set_lb_pool(op["enabled"])  # type: ignore[attr-defined]

@@ -552,6 +552,14 @@ TABLES: dict[str, tuple[tuple[Column, ...], RowFn]] = {
 DEFAULT_TABLE: tuple[tuple[Column, ...], RowFn] = ((_NAME, _AGE), _default_row)
 
 
+def _merge_area_tables() -> None:
+    """The tables of the other API areas' kinds, one module each (tables_storage.py, …)."""
+    from . import tables_autoscaling, tables_networking, tables_policy, tables_storage
+
+    for module in (tables_storage, tables_policy, tables_networking, tables_autoscaling):
+        TABLES.update(module.TABLES)
+
+
 def table_for(kind: str) -> tuple[tuple[Column, ...], RowFn]:
     return TABLES.get(kind, DEFAULT_TABLE)
 
@@ -1258,3 +1266,6 @@ def sort_objects(objs: Sequence[Obj], field: str) -> list[Obj]:
 def sort_by(objs: Sequence[Obj], expr: str) -> list[Obj]:
     """``--sort-by=expr`` over a list's objects (``SortObjects``: the expression must be relaxable)."""
     return sort_objects(objs, _jp.relaxed(expr))
+
+
+_merge_area_tables()

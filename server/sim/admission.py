@@ -1470,6 +1470,20 @@ _VALIDATORS = {
 }
 
 
+#: kind -> fn(errs, old, new, resource): the update rules of the other API areas (immutable fields)
+_UPDATE_VALIDATORS: dict[str, Any] = {}
+
+
+def _merge_area_validators() -> None:
+    from .validation import update_validators, validators  # the kinds of other areas (storage, …)
+
+    _VALIDATORS.update(validators())
+    _UPDATE_VALIDATORS.update(update_validators())
+
+
+_merge_area_validators()
+
+
 def validate_semantics(obj: Obj, api: Api | None = None) -> None:
     """Field validation after defaulting: one ApiError 422 Invalid listing every problem, in the
     apiserver's words (``Deployment.apps "web" is invalid: [spec.selector: Required value, …]``)."""
@@ -1556,6 +1570,9 @@ def on_create(obj: Obj, api: Api | None = None) -> None:
         from .net.alloc import allocator  # the service registry's IP/port allocators
 
         allocator(api).allocate_create(obj)
+    from . import plugins  # NamespaceLifecycle, LimitRanger, DefaultStorageClass, Priority, ResourceQuota
+
+    plugins.admit("CREATE", obj, None, api)
 
 
 def _job_selector(obj: Obj, spec: dict, api: Api) -> None:
@@ -1646,6 +1663,8 @@ def on_update(old: Obj, new: Obj, api: Api | None = None) -> None:
         if a != b or removed_tol:
             diff = "\n".join(_diff_lines(a, b)) if a != b else "  (tolerations may only be added)"
             errs.forbidden("spec", f"pod updates may not change fields other than {_POD_UPDATABLE}\n{diff}")
+    if r.kind in _UPDATE_VALIDATORS:
+        _UPDATE_VALIDATORS[r.kind](errs, old, new, r)
     errs.raise_for(r, name)
     if r.kind == "DaemonSet":
         _daemon_set_template_generation(old, new, old_spec, new_spec)
@@ -1653,6 +1672,9 @@ def on_update(old: Obj, new: Obj, api: Api | None = None) -> None:
         from .net.alloc import allocator  # keeps the Service's allocations, adds what a type change needs
 
         allocator(api).allocate_update(old, new)
+    from . import plugins
+
+    plugins.admit("UPDATE", new, old, api)
 
 
 DS_TEMPLATE_GENERATION = "deprecated.daemonset.template.generation"

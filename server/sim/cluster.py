@@ -123,6 +123,14 @@ class Cluster:
         self.controller("loadbalancer-controller").set_pool(enabled, cidr)  # type: ignore[attr-defined]
         self.settle()
 
+    def set_addon(self, name: str, enabled: bool) -> None:
+        """Switch a cluster add-on on or off (``addons.py``: storage-provisioner, metrics-server,
+        ingress); raises ``addons.AddonError`` for an unknown name."""
+        from . import addons
+
+        addons.set_enabled(self, name, enabled)
+        self.settle()
+
     def remove_node(self, name: str) -> None:
         self.machines.pop(name, None)
         if self.store.peek("Node", "", name) is not None:
@@ -138,14 +146,20 @@ def controller_classes() -> list[type[Controller]]:
     from .controllers.endpoints import EndpointsController
     from .controllers.endpointslice import EndpointSliceController
     from .controllers.gc import GarbageCollector
+    from .controllers.hpa import HorizontalPodAutoscalerController
+    from .controllers.ingress import IngressStatusController
     from .controllers.job import JobController
     from .controllers.loadbalancer import LoadBalancerController
+    from .controllers.namespace import NamespaceController
     from .controllers.nodelifecycle import NodeLifecycleController
+    from .controllers.persistentvolume import PersistentVolumeController
     from .controllers.replicaset import ReplicaSetController
+    from .controllers.resourcequota import ResourceQuotaController
     from .controllers.statefulset import StatefulSetController
     from .ephemeral import EphemeralContainerController
     from .kubelet import KubeletController
     from .scheduler import Scheduler
+    from .volumes import VolumeManager
 
     return [
         DeploymentController,
@@ -155,11 +169,17 @@ def controller_classes() -> list[type[Controller]]:
         CronJobController,
         StatefulSetController,
         GarbageCollector,
+        NamespaceController,
+        ResourceQuotaController,
+        PersistentVolumeController,
+        HorizontalPodAutoscalerController,
         NodeLifecycleController,
         Scheduler,
         KubeletController,
+        VolumeManager,
         EndpointsController,
         EndpointSliceController,
         LoadBalancerController,
+        IngressStatusController,
         EphemeralContainerController,
     ]

@@ -351,6 +351,24 @@ def lbpool(sandbox_id: str) -> Response:
     return jsonify(state)
 
 
+@bp.get("/<sandbox_id>/addons")
+def addons(sandbox_id: str) -> Response:
+    """``{"addons": {name: enabled}}``: the cluster add-ons (server/sim/addons.py) and their state."""
+    return jsonify(addons=_sandbox(sandbox_id).addon_states())
+
+
+@bp.post("/<sandbox_id>/addons/<name>")
+def addon(sandbox_id: str, name: str) -> Response:
+    """``{"enabled": bool}``: switch an add-on (storage-provisioner, metrics-server, ingress) on or off."""
+    sandbox = _sandbox(sandbox_id)
+    enabled = _body().get("enabled")
+    if not isinstance(enabled, bool):
+        raise FieldError("enabled", 'field "enabled" must be true or false')
+    states = sandbox.set_addon(name, enabled)
+    _hub().pump(sandbox)
+    return jsonify(addons=states)
+
+
 @bp.get("/<sandbox_id>/network")
 def network(sandbox_id: str) -> Response:
     """The network state and the traffic log's records (``?since=<id>`` for the newer ones)."""
