@@ -256,10 +256,24 @@ def _log(cluster: Cluster, route: Route, line: str) -> None:
 
 
 # -- the apps --------------------------------------------------------------------------------------
-def _serve(cluster: Cluster, route: Route, method: str, path: str, host: str, ua: str) -> HttpResult:
+#: apps whose server lives in a module of its own: app name -> "module:function", the function
+#: taking (cluster, route, method, path, host, user_agent, headers) and returning an HttpResult
+APP_SERVERS: dict[str, str] = {
+    "ingress-nginx": "server.sim.net.ingress:serve",
+}
+
+
+def _serve(cluster: Cluster, route: Route, method: str, path: str, host: str, ua: str,
+           headers: dict[str, str] | None = None) -> HttpResult:
     """The answering container's response, and its access-log line."""
     now = cluster.clock.now()
     app = route.app or ""
+    if app in APP_SERVERS:
+        import importlib
+
+        module, _, function = APP_SERVERS[app].partition(":")
+        return getattr(importlib.import_module(module), function)(cluster, route, method, path, host, ua,
+                                                                  headers or {})
     client = route.client_ip
     request = f"{method} {path} HTTP/1.1"
     pod_name = route.pod[1] if route.pod else ""
@@ -389,8 +403,10 @@ def _split(url: str) -> tuple[str, str, int, str]:
     return scheme, host, port, path
 
 
-def http(cluster: Cluster, source: Source, url: str, method: str = "GET", *, user_agent: str = "Wget") -> HttpResult:
-    """One HTTP request from ``source`` (``wget -q -O - URL``, ``curl URL``)."""
+def http(cluster: Cluster, source: Source, url: str, method: str = "GET", *, user_agent: str = "Wget",
+         headers: dict[str, str] | None = None) -> HttpResult:
+    """One HTTP request from ``source`` (``wget -q -O - URL``, ``curl URL``); ``headers`` are the
+    request's own (``curl -H 'Host: foo.example'``: a ``Host`` header replaces the URL's host)."""
     _scheme, host, port, path = _split(url)
     answer = _resolve(cluster, source, host)
     target = f"{host}:{port}{path}" if port != 80 else f"{host}{path}"
@@ -405,7 +421,9 @@ def http(cluster: Cluster, source: Source, url: str, method: str = "GET", *, use
     elif r.external_ip is not None:
         res = _external(cluster, r, answer, path)
     else:
-        res = _serve(cluster, r, method, path, host if port == 80 else f"{host}:{port}", user_agent)
+        host_header = next((v for k, v in (headers or {}).items() if k.lower() == "host"), None)
+        res = _serve(cluster, r, method, path, host_header or (host if port == 80 else f"{host}:{port}"),
+                     user_agent, headers)
     res.host, res.ip, res.port, res.answer = host, ip, port, answer
     traffic.record(cluster, kind="http", source=source, target=target, route=res.route, ok=res.error is None,
                    error=res.error, status=res.status)
