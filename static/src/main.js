@@ -18,6 +18,7 @@ import { Terminal } from './terminal.js';
 import { YamlEditor } from './editor.js';
 import { Panels } from './panels.js';
 import { NetPanel } from './netpanel.js';
+import { AddonsMenu } from './addons.js';
 import { KubectlAccess } from './kubectlaccess.js';
 
 const $ = (sel) => document.querySelector(sel);
@@ -91,6 +92,7 @@ async function start() {
   });
 
   const net = new NetPanel({ bar: $('#netbar'), results: $('#traffic') }, { sandbox, onError: notify });
+  new AddonsMenu($('#addons-anchor'), { sandbox, onError: notify });
   net.onNetwork = (state) => canvas.setNetwork(state);
   let netPending = false;
   const refreshNet = () => {

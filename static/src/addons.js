@@ -1,0 +1,92 @@
+/**
+ * The "Add-ons" menu: the cluster add-ons a learner switches on, as `minikube addons enable` or a lab
+ * administrator would (a storage provisioner, metrics-server, the ingress-nginx controller).
+ *
+ * Owns: the button and its menu of switches (`role=menuitemcheckbox`, one per add-on, named by the
+ * add-on with its description as the title), the state they show (from `GET /addons`, then from
+ * each switch's answer). Hands off: `POST /addons/<name> {enabled}` goes to the server, which
+ * journals it; the objects an add-on creates (its Deployment, StorageClass, IngressClass …) reach
+ * the canvas and the terminal as any other change, through the store's deltas.
+ */
+import { el } from './dom.js';
+
+const DESCRIPTIONS = {
+  'storage-provisioner': 'Dynamic provisioning of hostPath volumes (local-path) and a default StorageClass',
+  'metrics-server': 'Resource usage of nodes and pods for kubectl top and the HorizontalPodAutoscaler',
+  ingress: 'The ingress-nginx controller, its NodePort Service and the nginx IngressClass',
+};
+
+export class AddonsMenu {
+  constructor(anchor, { sandbox, onError }) {
+    this.sandbox = sandbox;
+    this.onError = onError;
+    this.states = {};
+    this.button = anchor.querySelector('#addons');
+    this.menu = anchor.querySelector('#addon-menu');
+    this.button.addEventListener('click', () => (this.menu.hidden ? this.open() : this.close()));
+    this.menu.addEventListener('keydown', (e) => this.keys(e));
+    document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && !this.menu.hidden) this.close(true); });
+    document.addEventListener('pointerdown', (e) => {
+      if (!this.menu.hidden && !this.menu.contains(e.target) && !this.button.contains(e.target)) this.close();
+    }, true);
+    this.load();
+  }
+
+  async load() {
+    try {
+      this.set((await this.sandbox.get('/addons')).addons);
+    } catch (e) {
+      this.onError(`add-ons: ${e.message}`);
+    }
+  }
+
+  set(states) {
+    this.states = states || {};
+    const on = Object.values(this.states).filter(Boolean).length;
+    this.button.textContent = on ? `Add-ons (${on} on)` : 'Add-ons';
+    this.render();
+  }
+
+  render() {
+    const items = Object.keys(this.states).sort().map((name) => {
+      const enabled = !!this.states[name];
+      return el('button', {
+        type: 'button', role: 'menuitemcheckbox', class: 'menuitem', 'aria-checked': String(enabled),
+        title: DESCRIPTIONS[name] || name, 'data-addon': name,
+        onclick: () => this.toggle(name, !enabled),
+      }, el('span', { class: 'check', 'aria-hidden': 'true' }, enabled ? '☑' : '☐'), ` ${name}`);
+    });
+    this.menu.replaceChildren(...items);
+  }
+
+  open() {
+    this.render();
+    this.menu.hidden = false;
+    this.button.setAttribute('aria-expanded', 'true');
+    const first = this.menu.querySelector('[role=menuitemcheckbox]');
+    if (first) first.focus();
+  }
+
+  close(restoreFocus = false) {
+    this.menu.hidden = true;
+    this.button.setAttribute('aria-expanded', 'false');
+    if (restoreFocus) this.button.focus();
+  }
+
+  keys(e) {
+    const items = [...this.menu.querySelectorAll('[role=menuitemcheckbox]')];
+    const i = items.indexOf(document.activeElement);
+    if (e.key === 'ArrowDown') { items[(i + 1) % items.length].focus(); e.preventDefault(); }
+    if (e.key === 'ArrowUp') { items[(i - 1 + items.length) % items.length].focus(); e.preventDefault(); }
+  }
+
+  async toggle(name, enabled) {
+    try {
+      this.set((await this.sandbox.post(`/addons/${encodeURIComponent(name)}`, { enabled })).addons);
+      const item = this.menu.querySelector(`[data-addon="${name}"]`);
+      if (item && !this.menu.hidden) item.focus();
+    } catch (e) {
+      this.onError(`${enabled ? 'enable' : 'disable'} add-on ${name}: ${e.message}`);
+    }
+  }
+}
