@@ -38,6 +38,7 @@ GROUP_PRIORITY: dict[str, int] = {
     "autoscaling": 17500,
     "batch": 17400,
     "networking.k8s.io": 17200,
+    "policy": 17100,
     "storage.k8s.io": 16800,
     "scheduling.k8s.io": 16600,
     "coordination.k8s.io": 16500,

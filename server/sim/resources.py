@@ -140,6 +140,8 @@ RESOURCES: tuple[Resource, ...] = (
              subresources=(_status("Ingress"),)),
     Resource("IngressClass", "networking.k8s.io", "v1", "ingressclasses", False, ()),
     Resource("NetworkPolicy", "networking.k8s.io", "v1", "networkpolicies", True, ("netpol",)),
+    Resource("PodDisruptionBudget", "policy", "v1", "poddisruptionbudgets", True, ("pdb",),
+             subresources=(_status("PodDisruptionBudget"),)),
     Resource("StorageClass", "storage.k8s.io", "v1", "storageclasses", False, ("sc",)),
     Resource("PriorityClass", "scheduling.k8s.io", "v1", "priorityclasses", False, ("pc",)),
     Resource("EndpointSlice", "discovery.k8s.io", "v1", "endpointslices", True, ()),

@@ -55,6 +55,7 @@ endpointslices                           discovery.k8s.io/v1        true        
 ingressclasses                           networking.k8s.io/v1       false        IngressClass
 ingresses                   ing          networking.k8s.io/v1       true         Ingress
 networkpolicies             netpol       networking.k8s.io/v1       true         NetworkPolicy
+poddisruptionbudgets        pdb          policy/v1                  true         PodDisruptionBudget
 priorityclasses             pc           scheduling.k8s.io/v1       false        PriorityClass
 storageclasses              sc           storage.k8s.io/v1          false        StorageClass
 """
@@ -112,7 +113,7 @@ def test_filters(kubectl):
     ]
     # every listed verb (and category) must be supported: HasAll
     assert "namespaces" not in rows(kubectl("api-resources --verbs=list,watch --verbs=deletecollection"))
-    assert len(rows(kubectl("api-resources --verbs=list,watch --verbs=deletecollection"))) == 27
+    assert len(rows(kubectl("api-resources --verbs=list,watch --verbs=deletecollection"))) == 28
     assert (
         kubectl("api-resources --categories=all,foo")
         == "NAME   SHORTNAMES   APIVERSION   NAMESPACED   KIND\n"
@@ -154,7 +155,7 @@ def test_errors(cluster):
 def test_api_versions_sorted(kubectl):
     assert kubectl("api-versions") == ("apps/v1\nauthentication.k8s.io/v1\nauthorization.k8s.io/v1\nautoscaling/v2\n"
                                        "batch/v1\ncoordination.k8s.io/v1\ndiscovery.k8s.io/v1\nnetworking.k8s.io/v1\n"
-                                       "scheduling.k8s.io/v1\nstorage.k8s.io/v1\nv1\n")
+                                       "policy/v1\nscheduling.k8s.io/v1\nstorage.k8s.io/v1\nv1\n")
 
 
 # -- the real kubectl against the same documents -----------------------------------------------------
