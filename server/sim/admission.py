@@ -441,6 +441,26 @@ def _kind_type(api_version: str, kind: str) -> _Type | None:
         return None if raw is None or name is None else _compile_struct(api_version, name, raw)
 
 
+def _zero(t: _Type) -> Any:
+    """What a JSON ``null`` becomes as an item of a Go slice or a value of a Go map: the item
+    type's zero value (a null only leaves a struct *field* unset). ``containers: [null]`` is one
+    empty Container to validation (``spec.containers[0].name: Required value``, as the apiserver
+    says), a ``[null]`` of strings is ``[""]``; Quantity and IntOrString decode null as their zero
+    (``0``); slices, maps and times stay null (nil)."""
+    kind = t.kind
+    if kind == _STRUCT:
+        return {}
+    if kind == _STRING:
+        return ""
+    if kind in (_INT, _INT_OR_STRING, _FLOAT):
+        return 0
+    if kind == _BOOL:
+        return False
+    if kind == _QUANTITY:
+        return "0"
+    return None
+
+
 class _Abort(Exception):
     """An error returned by a type's own UnmarshalJSON: Go stops decoding there, and this error
     wins over a type error saved before it (decodeState.unmarshal returns it, not savedError)."""
@@ -497,11 +517,17 @@ class _Decoder:
                 return self.fail(v, t, struct, go_path)
             item = t.item
             if item.kind == _STRING:
-                for x in v:
-                    if type(x) is not str and x is not None:
-                        self.fail(x, item, struct, go_path)
+                for i, x in enumerate(v):
+                    if type(x) is not str:
+                        if x is None:
+                            v[i] = ""
+                        else:
+                            self.fail(x, item, struct, go_path)
                 return None
             for i, x in enumerate(v):
+                if x is None:
+                    v[i] = _zero(item)
+                    continue
                 self.value(x, item, f"{path}[{i}]", go_path, struct)
             return None
         if kind == _MAP:
@@ -509,11 +535,17 @@ class _Decoder:
                 return self.fail(v, t, struct, go_path)
             item = t.item
             if item.kind == _STRING:
-                for x in v.values():
-                    if type(x) is not str and x is not None:
-                        self.fail(x, item, struct, go_path)
+                for k, x in v.items():
+                    if type(x) is not str:
+                        if x is None:
+                            v[k] = ""
+                        else:
+                            self.fail(x, item, struct, go_path)
                 return None
             for k, x in v.items():
+                if x is None:
+                    v[k] = _zero(item)
+                    continue
                 self.value(x, item, f"{path}.{k}", go_path, struct)
             return None
         if kind == _STRING:
@@ -799,24 +831,29 @@ def _check_meta(errs: Errors, obj: Obj, r: Resource, how: str) -> None:
             errs.too_long("metadata.annotations", 256 * 1024)
 
 
-def _required_walk(errs: Errors, value: dict, t: _Type, path: str) -> None:
-    """Fields the schema marks required (containerPort, env[].name, volumes[].name, …)."""
+def _required_walk(errs: Errors, value: dict, t: _Type, path: str, reported: set[str] | None = None) -> None:
+    """Fields the schema marks required (containerPort, env[].name, volumes[].name, …), for the
+    kinds whose own validator does not check them; a field the kind's validator already refused
+    (in its own words: a Service's port 0 is ``Invalid value: 0``) is not reported twice."""
+    if reported is None:
+        reported = {item.partition(": ")[0] for item in errs.items}
     for key, required, nested in t.walk:
         v = value.get(key)
         if v is None or v == "":
-            if required:
-                errs.required(f"{path}.{key}" if path else key)
+            sub = f"{path}.{key}" if path else key
+            if required and sub not in reported:
+                errs.required(sub)
             continue
         if nested is None:
             continue
         sub = f"{path}.{key}" if path else key
         if nested.kind == _STRUCT:
             if isinstance(v, dict):
-                _required_walk(errs, v, nested, sub)
+                _required_walk(errs, v, nested, sub, reported)
         elif isinstance(v, list):
             for i, x in enumerate(v):
                 if isinstance(x, dict):
-                    _required_walk(errs, x, nested.item, f"{sub}[{i}]")
+                    _required_walk(errs, x, nested.item, f"{sub}[{i}]", reported)
 
 
 def _int_or_percent(v: Any) -> tuple[int, bool] | None:
@@ -1011,22 +1048,45 @@ def _check_pod_spec(errs: Errors, spec: Any, path: str) -> None:
     ads = spec.get("activeDeadlineSeconds")
     if isinstance(ads, int) and ads <= 0:
         errs.invalid(f"{path}.activeDeadlineSeconds", ads, "must be between 1 and 2147483647, inclusive")
-    for i, t in enumerate(spec.get("tolerations") or []):
+    _check_tolerations(errs, spec.get("tolerations"), f"{path}.tolerations")
+
+
+_TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"]
+
+
+def _check_tolerations(errs: Errors, tolerations: Any, path: str) -> None:
+    """ValidateTolerations, in its order: the key, an empty key needing Exists (the operator as
+    typed, "" included), tolerationSeconds needing NoExecute, the operator and its value, the effect."""
+    if not isinstance(tolerations, list):
+        return
+    for i, t in enumerate(tolerations):
         if not isinstance(t, dict):
             continue
-        tp = f"{path}.tolerations[{i}]"
-        op = t.get("operator") or "Equal"
-        if op not in ("Equal", "Exists"):
-            errs.unsupported(f"{tp}.operator", op, ["Equal", "Exists"])
-        if op == "Exists" and t.get("value"):
-            errs.invalid(f"{tp}.operator", t["value"], "value must be empty when `operator` is 'Exists'")
-        if not t.get("key") and op != "Exists":
-            errs.invalid(f"{tp}.operator", op, "operator must be Exists when `key` is empty, which means \"match all values and all keys\"")
-        effect = t.get("effect")
-        if effect and effect not in ("NoSchedule", "PreferNoSchedule", "NoExecute"):
-            errs.unsupported(f"{tp}.effect", effect, ["NoSchedule", "PreferNoSchedule", "NoExecute"])
+        tp = f"{path}[{i}]"
+        key, op, value = t.get("key") or "", t.get("operator") or "", t.get("value") or ""
+        effect = t.get("effect") or ""
+        if key:
+            _check_qualified_name(errs, f"{tp}.key", key)
+        if not key and op != "Exists":
+            errs.invalid(f"{tp}.operator", op,
+                         "operator must be Exists when `key` is empty, which means \"match all values and all keys\"")
         if t.get("tolerationSeconds") is not None and effect != "NoExecute":
-            errs.invalid(f"{tp}.effect", effect or "", "effect must be 'NoExecute' when `tolerationSeconds` is set")
+            errs.invalid(f"{tp}.effect", effect, "effect must be 'NoExecute' when `tolerationSeconds` is set")
+        if op in ("Equal", ""):
+            if isinstance(value, str) and (len(value) > 63 or not _LABEL_VALUE.match(value)):
+                msgs = (["must be no more than 63 characters"] if len(value) > 63 else []) + \
+                    ([MSG_LABEL_VALUE] if not _LABEL_VALUE.match(value) else [])
+                errs.invalid(f"{tp}.operator", value, ";".join(msgs))
+        elif op == "Exists":
+            if value:
+                seconds = "(*int64)(nil)" if t.get("tolerationSeconds") is None else "(*int64)(0xc000a1b2c8)"
+                shown = (f"core.Toleration{{Key:{_go_quote(str(key))}, Operator:{_go_quote(op)}, "
+                         f"Value:{_go_quote(str(value))}, Effect:{_go_quote(str(effect))}, TolerationSeconds:{seconds}}}")
+                errs.invalid(f"{tp}.operator", shown, "value must be empty when `operator` is 'Exists'", raw=True)
+        else:
+            errs.unsupported(f"{tp}.operator", op, ["Equal", "Exists"])
+        if effect and effect not in _TAINT_EFFECTS:
+            errs.unsupported(f"{tp}.effect", effect, _TAINT_EFFECTS)
 
 
 def _validate_pod(errs: Errors, obj: Obj, r: Resource) -> None:
@@ -1266,15 +1326,19 @@ def _validate_service(errs: Errors, obj: Obj, r: Resource) -> None:
             if p["name"] in names:
                 errs.duplicate(f"{pp}.name", p["name"])
             names.add(p["name"])
+        # validateServicePort: a missing port is Go's 0 (IsValidPortNum), and so is the targetPort
+        # SetDefaults_Service copied from it
         port = p.get("port")
         if port is None:
-            errs.required(f"{pp}.port")
-        elif isinstance(port, int) and not 1 <= port <= 65535:
+            port = 0
+        if isinstance(port, int) and not 1 <= port <= 65535:
             errs.invalid(f"{pp}.port", port, "must be between 1 and 65535, inclusive")
         proto = p.get("protocol")
         if proto is not None and proto not in _PROTOCOLS:
             errs.unsupported(f"{pp}.protocol", proto, _PROTOCOLS)
         tp = p.get("targetPort")
+        if tp is None or tp == "":
+            tp = port
         if isinstance(tp, int) and not isinstance(tp, bool) and not 1 <= tp <= 65535:
             errs.invalid(f"{pp}.targetPort", tp, "must be between 1 and 65535, inclusive")
         elif isinstance(tp, str):

@@ -14,6 +14,9 @@ their pods get the same defaulting and admission as a user's) and write status w
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from . import admission, defaults
@@ -22,6 +25,10 @@ from .resources import BY_KIND, Resource
 from .store import AlreadyExists, Conflict, NotFound, Obj, Store, deep_copy
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+#: how many caught bugs an Api keeps (``internal_errors``)
+MAX_INTERNAL_ERRORS = 100
+
+log = logging.getLogger(__name__)
 
 
 class ApiError(Exception):
@@ -52,6 +59,30 @@ class Api:
     def __init__(self, store: Store, clock: Clock) -> None:
         self.store = store
         self.clock = clock
+        #: bugs met while checking a write (an exception in a decoder, defaulter, validator or
+        #: admission plugin), as ``(kind, "Type: message")``: the write was refused with a 400
+        #: instead of failing as a 500; the fuzz tests assert this stays empty
+        self.internal_errors: list[tuple[str, str]] = []
+
+    @contextmanager
+    def _checked(self, obj: Any) -> Iterator[None]:
+        """Runs a write's checks (everything before the store is touched): an ``ApiError`` is the
+        answer; any other exception is a bug of ours, logged and kept in ``internal_errors``, and
+        the write is refused (400, nothing stored) rather than answered with an internal error."""
+        try:
+            yield
+        except ApiError:
+            raise
+        except Exception as e:  # noqa: BLE001 - the one place a checking bug is turned into an answer
+            kind = obj.get("kind") if isinstance(obj, dict) else None
+            kind = kind if isinstance(kind, str) and kind else "object"
+            log.exception("a check of a %s write failed", kind)
+            if len(self.internal_errors) < MAX_INTERNAL_ERRORS:
+                self.internal_errors.append((kind, f"{type(e).__name__}: {e}"))
+            r = BY_KIND.get(kind)
+            head = f'{kind} in version "{r.version}" cannot be handled as a {kind}: ' if r is not None else ""
+            raise ApiError(400, "BadRequest", f"{head}kubeplay could not check this object "
+                           f"({type(e).__name__}); nothing was stored") from None
 
     # -- reads -------------------------------------------------------------------------------
     def resource(self, kind: str) -> Resource:
@@ -108,16 +139,17 @@ class Api:
     def create(self, obj: Obj, namespace: str | None = None, *, dry_run: bool = False,
                manager: str | None = None, field_validation: str = "Strict",
                warnings: list[str] | None = None) -> Obj:
-        r, obj = self._prepare(obj, namespace, field_validation, warnings)
-        meta = obj["metadata"]
-        if meta.get("name") and self.store.peek(obj["kind"], meta.get("namespace", ""), meta["name"]) is not None:
-            raise already_exists(r, meta["name"])
-        for f in ("uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "generation"):
-            meta.pop(f, None)
-        obj = self._track(None, obj, manager)
-        if dry_run:
-            return obj
-        admission.on_create(obj, self)
+        with self._checked(obj):
+            r, obj = self._prepare(obj, namespace, field_validation, warnings)
+            meta = obj["metadata"]
+            if meta.get("name") and self.store.peek(obj["kind"], meta.get("namespace", ""), meta["name"]) is not None:
+                raise already_exists(r, meta["name"])
+            for f in ("uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "generation"):
+                meta.pop(f, None)
+            obj = self._track(None, obj, manager)
+            if dry_run:
+                return obj
+            admission.on_create(obj, self)
         try:
             return self.store.create(obj)
         except AlreadyExists as e:
@@ -131,15 +163,16 @@ class Api:
         ``dry_run`` (``dryRun=All``) runs the whole update — validation, defaulting, the update's
         admission checks (a pod's immutable spec, a selector), the resourceVersion precondition and
         managedFields — and answers the object as it would be stored, storing nothing."""
-        r, obj = self._prepare(obj, namespace, field_validation, warnings)
-        meta = obj["metadata"]
-        old = self.store.get(obj["kind"], meta.get("namespace", ""), meta["name"])
-        if old is None:
-            raise not_found(r, meta["name"])
-        if "status" in old:
-            obj["status"] = old["status"]
-        admission.on_update(old, obj, self)
-        obj = self._track(old, obj, manager, subresource)
+        with self._checked(obj):
+            r, obj = self._prepare(obj, namespace, field_validation, warnings)
+            meta = obj["metadata"]
+            old = self.store.get(obj["kind"], meta.get("namespace", ""), meta["name"])
+            if old is None:
+                raise not_found(r, meta["name"])
+            if "status" in old:
+                obj["status"] = old["status"]
+            admission.on_update(old, obj, self)
+            obj = self._track(old, obj, manager, subresource)
         conflict = ApiError(409, "Conflict",
                             f'Operation cannot be fulfilled on {r.plural}{"." + r.group if r.group else ""} '
                             f'"{meta["name"]}": the object has been modified; please apply your changes to the '
@@ -166,27 +199,35 @@ class Api:
 
         Returns the stored object and ``created`` / ``configured`` / ``unchanged``.
         """
-        admission.validate(manifest)
-        r = self.resource(manifest["kind"])
-        meta = manifest.get("metadata") or {}
-        ns = (meta.get("namespace") or namespace or "default") if r.namespaced else ""
-        applied = deep_copy(manifest)
-        applied.setdefault("metadata", {})
-        if r.namespaced:
-            applied["metadata"]["namespace"] = ns
-        annotation = last_applied_annotation(applied)
-        # kubectl's modified config carries annotations (the last-applied one at least), so a
-        # recorded ``"annotations":{}`` does not read as "the user dropped every annotation"
-        applied["metadata"].setdefault("annotations", {})
-        existing = self.store.get(manifest["kind"], ns, meta.get("name", ""))
+        with self._checked(manifest):
+            # decoded as the create or the patch will decode it (a copy: the annotation records
+            # the manifest as the user wrote it, nulls included, as kubectl's does)
+            admission.validate(deep_copy(manifest))
+            r = self.resource(manifest["kind"])
+            meta = manifest.get("metadata") or {}
+            ns = (meta.get("namespace") or namespace or "default") if r.namespaced else ""
+            applied = deep_copy(manifest)
+            applied.setdefault("metadata", {})
+            if r.namespaced:
+                applied["metadata"]["namespace"] = ns
+            annotation = last_applied_annotation(applied)
+            # kubectl's modified config carries annotations (the last-applied one at least), so a
+            # recorded ``"annotations":{}`` does not read as "the user dropped every annotation"
+            applied["metadata"].setdefault("annotations", {})
+            existing = self.store.get(manifest["kind"], ns, meta.get("name", ""))
+            if existing is None:
+                new = deep_copy(applied)
+                new["metadata"].setdefault("annotations", {})[LAST_APPLIED] = annotation
+            else:
+                try:
+                    last = json.loads((existing["metadata"].get("annotations") or {}).get(LAST_APPLIED, "{}"))
+                except ValueError:
+                    last = {}  # an annotation someone edited by hand: kubectl merges as if none was recorded
+                merged = three_way_merge(existing, last if isinstance(last, dict) else {}, applied)
+                merged["metadata"].setdefault("annotations", {})[LAST_APPLIED] = annotation
+                merged["metadata"]["resourceVersion"] = existing["metadata"]["resourceVersion"]
         if existing is None:
-            new = deep_copy(applied)
-            new["metadata"].setdefault("annotations", {})[LAST_APPLIED] = annotation
             return self.create(new, namespace, manager=manager), "created"
-        last = json.loads((existing["metadata"].get("annotations") or {}).get(LAST_APPLIED, "{}"))
-        merged = three_way_merge(existing, last, applied)
-        merged["metadata"].setdefault("annotations", {})[LAST_APPLIED] = annotation
-        merged["metadata"]["resourceVersion"] = existing["metadata"]["resourceVersion"]
         stored = self.replace(merged, namespace, manager=manager)
         changed = stored["metadata"]["resourceVersion"] != existing["metadata"]["resourceVersion"]
         return stored, "configured" if changed else "unchanged"
