@@ -19,8 +19,18 @@ Retries: an unschedulable pod waits until something that could help happens (a n
 changed, an assigned pod going away), then retries after its back-off (1s doubling to 10s); and
 at the latest after 5 minutes (podMaxInUnschedulablePodsDuration), as the real queue's flush does.
 
+VolumeBinding (pkg/scheduler/framework/plugins/volumebinding): PreFilter refuses a pod whose
+claims are missing, being deleted, Lost, or unbound with Immediate binding ("pod has unbound
+immediate PersistentVolumeClaims"); its Filter (after NodeResourcesFit) checks bound claims' PV
+node affinity and finds, for WaitForFirstConsumer claims, a matching Available PV on the node or a
+class that can provision there, in the plugin's words; PreBind writes the choice (the PV's
+claimRef, or ``volume.kubernetes.io/selected-node`` on the claim for the provisioner) and the pod
+is bound to the node once every claim is bound. The matching itself is the PV controller's
+(``controllers/persistentvolume.py``).
+
 Not modelled: preemption itself (the message is computed; victims are never evicted),
-InterPodAffinity, ImageLocality, volume plugins, explicit topologySpreadConstraints.
+InterPodAffinity, ImageLocality, other volume plugins (limits, zones, restrictions), explicit
+topologySpreadConstraints, the PreBind timeout.
 """
 
 from __future__ import annotations
@@ -57,6 +67,10 @@ ERR_NODE_NAME = "node(s) didn't match the requested node name"
 ERR_AFFINITY = "node(s) didn't match Pod's node affinity/selector"
 ERR_PORTS = "node(s) didn't have free ports for the requested pod ports"
 ERR_TOO_MANY_PODS = "Too many pods"
+ERR_VOLUME_NODE_CONFLICT = "node(s) had volume node affinity conflict"
+ERR_VOLUME_BIND_CONFLICT = "node(s) didn't find available persistent volumes to bind"
+ERR_VOLUME_PV_NOT_EXIST = "node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)"
+UNBOUND_IMMEDIATE = "pod has unbound immediate PersistentVolumeClaims"
 PREEMPTION_NOT_HELPFUL = "Preemption is not helpful for scheduling"
 NO_VICTIMS = "No preemption victims found for incoming pod"
 
@@ -549,6 +563,108 @@ def num_feasible_nodes_to_find(n: int) -> int:
     return max(100, n * adaptive // 100)
 
 
+# -- VolumeBinding -------------------------------------------------------------------------------
+@dataclass
+class PodVolumes:
+    """GetPodVolumeClaims: the pod's claims by what binding still needs."""
+
+    bound: list[Obj] = field(default_factory=list)
+    delayed: list[Obj] = field(default_factory=list)  # unbound, WaitForFirstConsumer
+
+
+@dataclass
+class VolumePlan:
+    """What PreBind writes on the chosen node: PVs to bind to claims, claims to provision."""
+
+    bind: list[tuple[Obj, Obj]] = field(default_factory=list)  # (pv, claim)
+    provision: list[Obj] = field(default_factory=list)
+
+
+def pod_volumes(pod: Obj, store) -> tuple[PodVolumes | None, str]:  # type: ignore[no-untyped-def]
+    """PreFilter: (None, "") for a pod without claims, (None, message) when it cannot be
+    scheduled anywhere yet, else the claims."""
+    from .controllers import persistentvolume as pvc_util
+
+    names = pvc_util.pod_claim_names(pod)
+    if not names:
+        return None, ""
+    ns = pod["metadata"].get("namespace") or "default"
+    ephemeral = {f"{pod['metadata']['name']}-{v.get('name')}" for v in (pod.get("spec") or {}).get("volumes") or []
+                 if isinstance(v, dict) and isinstance(v.get("ephemeral"), dict)}
+    claims = []
+    for name in names:  # podHasPVCs
+        claim = store.peek("PersistentVolumeClaim", ns, name)
+        if claim is None:
+            if name in ephemeral:
+                return None, f'waiting for ephemeral volume controller to create the persistentvolumeclaim "{name}"'
+            return None, f'persistentvolumeclaim "{name}" not found'
+        if (claim.get("status") or {}).get("phase") == "Lost":
+            return None, (f'persistentvolumeclaim "{name}" bound to non-existent persistentvolume '
+                          f'"{(claim.get("spec") or {}).get("volumeName") or ""}"')
+        if claim["metadata"].get("deletionTimestamp"):
+            return None, f'persistentvolumeclaim "{name}" is being deleted'
+        claims.append(claim)
+    out = PodVolumes()
+
+    def get_class(name: str) -> Obj | None:
+        return store.peek("StorageClass", "", name)
+
+    for claim in claims:
+        if pvc_util.is_fully_bound(claim):
+            out.bound.append(claim)
+        elif pvc_util.is_delay_binding(claim, get_class) and not (claim.get("spec") or {}).get("volumeName"):
+            out.delayed.append(claim)
+        else:
+            return None, UNBOUND_IMMEDIATE
+    return out, ""
+
+
+def _topology_allows(sc: Obj, node: NodeInfo) -> bool:
+    terms = sc.get("allowedTopologies") or []
+    if not terms:
+        return True
+    for term in terms:
+        exprs = term.get("matchLabelExpressions") or []
+        if all(node.labels.get(e.get("key")) in (e.get("values") or []) for e in exprs):
+            return True
+    return False
+
+
+def volume_filter(volumes: PodVolumes, node: NodeInfo, store) -> tuple[list[str], VolumePlan]:  # type: ignore[no-untyped-def]
+    """VolumeBinding's Filter on one node: its reasons (none: the node fits) and the plan."""
+    from .controllers import persistentvolume as pvc_util
+
+    plan = VolumePlan()
+    bound_ok, pv_exists, unbound_ok = True, True, True
+    for claim in volumes.bound:
+        pv = store.peek("PersistentVolume", "", (claim.get("spec") or {}).get("volumeName") or "")
+        if pv is None:
+            pv_exists = False
+        elif not pvc_util.volume_fits_node(pv, node.labels, node.name):
+            bound_ok = False
+    chosen: set[str] = set()
+    for claim in sorted(volumes.delayed, key=pvc_util.claim_request):
+        pv = pvc_util.find_matching_volume(claim, store.scan("PersistentVolume"), delay_binding=True,
+                                           node=(node.name, node.labels), excluded=chosen)
+        if pv is not None:
+            chosen.add(pv["metadata"]["name"])
+            plan.bind.append((pv, claim))
+            continue
+        sc = store.peek("StorageClass", "", pvc_util.claim_class(claim))
+        if sc is None or sc.get("provisioner") == pvc_util.NO_PROVISIONER or not _topology_allows(sc, node):
+            unbound_ok = False
+        else:
+            plan.provision.append(claim)
+    reasons = []
+    if not bound_ok:
+        reasons.append(ERR_VOLUME_NODE_CONFLICT)
+    if not unbound_ok:
+        reasons.append(ERR_VOLUME_BIND_CONFLICT)
+    if not pv_exists:
+        reasons.append(ERR_VOLUME_PV_NOT_EXIST)
+    return reasons, plan
+
+
 # -- the failure message ---------------------------------------------------------------------------
 def fit_error(num_nodes: int, statuses: dict[str, NodeStatus], post_filter: str = "") -> str:
     """framework.FitError.Error(): ``0/N nodes are available: <count> <reason>, ….`` (+ PostFilter)."""
@@ -596,7 +712,7 @@ class Pending:
 
 class Scheduler(Controller):
     name = SCHEDULER_NAME
-    watches = ("Pod", "Node")
+    watches = ("Pod", "Node", "PersistentVolumeClaim", "PersistentVolume", "StorageClass")
 
     def __init__(self, cluster) -> None:  # type: ignore[no-untyped-def]
         super().__init__(cluster)
@@ -604,6 +720,8 @@ class Scheduler(Controller):
         self._contrib: dict[Key, Contribution] = {}
         self._pending: dict[Key, Pending] = {}
         self._next_start = 0
+        #: pods in PreBind: their volumes' binding was written, they wait for it on this node
+        self._binding: dict[Key, str] = {}
         #: counters for benchmarks
         self.attempts = 0
         self.bound = 0
@@ -628,6 +746,12 @@ class Scheduler(Controller):
                 return
             if self._info(name).set_node(obj):
                 self._cluster_changed()
+            return
+        if obj["kind"] != "Pod":
+            # a claim, volume or class changed: pods waiting for their volumes look again
+            for key in sorted(self._binding):
+                self.enqueue(key)
+            self._cluster_changed()
             return
         self._on_pod(event)
 
@@ -668,11 +792,13 @@ class Scheduler(Controller):
                 self._cluster_changed()  # resources freed on a node
         if event.type == "DELETED":
             self._pending.pop(key, None)
+            self._binding.pop(key, None)
             return
         spec = pod.get("spec") or {}
         if spec.get("nodeName") or pod["metadata"].get("deletionTimestamp") \
                 or (spec.get("schedulerName") or SCHEDULER_NAME) != SCHEDULER_NAME:
             self._pending.pop(key, None)
+            self._binding.pop(key, None)
             return
         entry = self._pending.get(key)
         if entry is None:
@@ -709,8 +835,10 @@ class Scheduler(Controller):
     def snapshot(self) -> list[NodeInfo]:
         return [self.nodes[n] for n in sorted(self.nodes) if self.nodes[n].exists]
 
-    def find_nodes(self, pod: PodInfo, nodes: list[NodeInfo]) -> tuple[list[NodeInfo], dict[str, NodeStatus]]:
-        """findNodesThatPassFilters: from a rotating start, until enough feasible nodes are found."""
+    def find_nodes(self, pod: PodInfo, nodes: list[NodeInfo], volumes: PodVolumes | None = None,
+                   plans: dict[str, VolumePlan] | None = None) -> tuple[list[NodeInfo], dict[str, NodeStatus]]:
+        """findNodesThatPassFilters: from a rotating start, until enough feasible nodes are found
+        (``volumes``: the pod's claims, for VolumeBinding; its plan per feasible node into ``plans``)."""
         feasible: list[NodeInfo] = []
         statuses: dict[str, NodeStatus] = {}
         n = len(nodes)
@@ -720,6 +848,12 @@ class Scheduler(Controller):
             node = nodes[(self._next_start + i) % n]
             processed += 1
             status = filter_node(pod, node)
+            if status is None and volumes is not None:
+                reasons, plan = volume_filter(volumes, node, self.store)
+                if reasons:
+                    status = NodeStatus("VolumeBinding", tuple(reasons), False)
+                elif plans is not None:
+                    plans[node.name] = plan
             if status is None:
                 feasible.append(node)
                 if len(feasible) >= want:
@@ -744,19 +878,38 @@ class Scheduler(Controller):
             self.api.update_status(self._set_condition(pod, "False", "SchedulingGated",
                                                        "Scheduling is blocked due to non-empty scheduling gates"))
             return
+        waiting_on = self._binding.get(key)
+        if waiting_on is not None:
+            self._wait_for_volumes(key, pod, waiting_on)
+            return
         self.attempts += 1
         info = pod_info(pod)
         nodes = self.snapshot()
-        feasible, statuses = self.find_nodes(info, nodes)
+        volumes, prefilter = pod_volumes(pod, self.store)
+        plans: dict[str, VolumePlan] = {}
+        if prefilter:
+            statuses = {n.name: NodeStatus("VolumeBinding", (prefilter,), False) for n in nodes}
+            feasible = []
+        else:
+            feasible, statuses = self.find_nodes(info, nodes, volumes, plans)
         if feasible:
             if len(feasible) == 1:
                 chosen = feasible[0].name
             else:
                 chosen = select_host([n.name for n in feasible], total_scores(info, feasible, nodes), self.clock.rng)
+            plan = plans.get(chosen)
+            if plan is not None and (plan.bind or plan.provision):
+                self._pre_bind(plan, chosen)
+                self._binding[key] = chosen
+                self._wait_for_volumes(key, pod, chosen)
+                return
             self._bind(pod, chosen)
             self._pending.pop(key, None)
             return
-        message = fit_error(len(nodes), statuses, preemption_message(info, nodes, statuses))
+        if prefilter:
+            message = f"0/{len(nodes)} nodes are available: {prefilter}. {preemption_message(info, nodes, statuses)}."
+        else:
+            message = fit_error(len(nodes), statuses, preemption_message(info, nodes, statuses))
         entry.attempts += 1
         entry.last_attempt = self.clock.now()
         entry.unschedulable = True
@@ -764,6 +917,45 @@ class Scheduler(Controller):
         self.api.update_status(self._set_condition(pod, "False", "Unschedulable", message))
         self.recorder.event(pod, "Warning", "FailedScheduling", message, SCHEDULER_NAME)
         self.requeue_after(key, UNSCHEDULABLE_FLUSH)
+
+    def _pre_bind(self, plan: VolumePlan, node: str) -> None:
+        """VolumeBinding's PreBind writes: each chosen PV's claimRef (bound by the controller), and
+        the selected node on each claim to provision (the provisioner creates its PV there)."""
+        from .controllers import persistentvolume as pvc_util
+
+        for pv, claim in plan.bind:
+            new = self.store.get("PersistentVolume", "", pv["metadata"]["name"])
+            if new is None or (new.get("spec") or {}).get("claimRef"):
+                continue
+            meta = claim["metadata"]
+            new["metadata"].setdefault("annotations", {})[pvc_util.ANN_BOUND_BY_CONTROLLER] = "yes"
+            new["spec"]["claimRef"] = {"kind": "PersistentVolumeClaim", "namespace": meta["namespace"],
+                                       "name": meta["name"], "uid": meta["uid"], "apiVersion": "v1",
+                                       "resourceVersion": meta.get("resourceVersion", "")}
+            self.store.update(new)
+        for claim in plan.provision:
+            new = self.store.get("PersistentVolumeClaim", claim["metadata"]["namespace"], claim["metadata"]["name"])
+            if new is None:
+                continue
+            annotations = new["metadata"].setdefault("annotations", {})
+            if annotations.get(pvc_util.ANN_SELECTED_NODE) != node:
+                annotations[pvc_util.ANN_SELECTED_NODE] = node
+                self.store.update(new)
+
+    def _wait_for_volumes(self, key: Key, pod: Obj, node: str) -> None:
+        """PreBind's wait: the pod is bound once every claim it names is bound."""
+        from .controllers import persistentvolume as pvc_util
+
+        ns = pod["metadata"].get("namespace") or "default"
+        claims = [self.store.peek("PersistentVolumeClaim", ns, n) for n in pvc_util.pod_claim_names(pod)]
+        if any(c is None for c in claims):
+            self._binding.pop(key, None)  # a claim went away: schedule the pod afresh
+            self.enqueue(key)
+            return
+        if all(pvc_util.is_fully_bound(c) for c in claims if c is not None):
+            self._binding.pop(key, None)
+            self._bind(pod, node)
+            self._pending.pop(key, None)
 
     def _set_condition(self, pod: Obj, status: str, reason: str | None, message: str | None) -> Obj:
         pod = self.store.get(pod["kind"], pod["metadata"].get("namespace") or "", pod["metadata"]["name"])

@@ -1,9 +1,71 @@
-"""The default_storage_class admission plugin (to be written: see plugins/__init__.py)."""
+"""The DefaultStorageClass admission plugin (plugin/pkg/admission/storage/storageclass/setdefault):
+a claim created with no ``storageClassName`` at all (not the explicit ``""``, which asks for no
+class) and no beta class annotation gets the default class — the newest one marked
+``storageclass.kubernetes.io/is-default-class: "true"`` — when there is one; with none it is left
+alone (the PV controller assigns one retroactively once a default class appears).
+
+Also, until they move to their owners (see the notes below):
+- StorageObjectInUseProtection's finalizers (plugin/pkg/admission/storage/storageobjectinuseprotection):
+  ``kubernetes.io/pvc-protection`` on every new claim, ``kubernetes.io/pv-protection`` on every new
+  volume — it runs right after this plugin in kube-apiserver's order;
+- the storage kinds' SetDefaults (pkg/apis/core/v1/defaults.go, storage/v1/defaults.go) and their
+  strategies' initial status: ``persistentVolumeReclaimPolicy: Retain``, ``volumeMode: Filesystem``,
+  ``status.phase: Pending`` (+ ``lastPhaseTransitionTime`` for a volume), a class's
+  ``reclaimPolicy: Delete`` and ``volumeBindingMode: Immediate``; ``defaults()`` is the function
+  for defaults.py's table.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from ..controllers.persistentvolume import ANN_BETA_CLASS, PV_PROTECTION, PVC_PROTECTION, default_class
+
 
 def admit(operation: str, obj: dict, old: dict | None, api: Any) -> None:
-    return None
+    kind = obj.get("kind")
+    if kind not in ("PersistentVolumeClaim", "PersistentVolume", "StorageClass"):
+        return
+    defaults(obj)
+    if operation != "CREATE":
+        return
+    meta = obj.setdefault("metadata", {})
+    if kind == "PersistentVolumeClaim":
+        spec = obj.get("spec")
+        if isinstance(spec, dict) and "storageClassName" not in spec \
+                and ANN_BETA_CLASS not in (meta.get("annotations") or {}):
+            sc = default_class(api.store.scan("StorageClass"))
+            if sc is not None:
+                spec["storageClassName"] = sc["metadata"]["name"]
+        obj["status"] = {"phase": "Pending"}
+        _finalizer(meta, PVC_PROTECTION)
+    elif kind == "PersistentVolume":
+        obj["status"] = {"phase": "Pending", "lastPhaseTransitionTime": api.clock.iso()}
+        _finalizer(meta, PV_PROTECTION)
+
+
+def _finalizer(meta: dict, name: str) -> None:
+    finalizers = meta.setdefault("finalizers", [])
+    if isinstance(finalizers, list) and name not in finalizers:
+        finalizers.append(name)
+
+
+def claim_spec_defaults(spec: Any) -> None:
+    """SetDefaults_PersistentVolumeClaimSpec (also a StatefulSet's volumeClaimTemplates')."""
+    if isinstance(spec, dict):
+        spec.setdefault("volumeMode", "Filesystem")
+
+
+def defaults(obj: dict) -> None:
+    """The v1.32 defaults of PersistentVolume, PersistentVolumeClaim and StorageClass, in place."""
+    kind, spec = obj.get("kind"), obj.get("spec")
+    if kind == "PersistentVolume" and isinstance(spec, dict):
+        spec.setdefault("persistentVolumeReclaimPolicy", "Retain")
+        spec.setdefault("volumeMode", "Filesystem")
+        if isinstance(spec.get("hostPath"), dict):
+            spec["hostPath"].setdefault("type", "")
+    elif kind == "PersistentVolumeClaim":
+        claim_spec_defaults(spec)
+    elif kind == "StorageClass":
+        obj.setdefault("reclaimPolicy", "Delete")
+        obj.setdefault("volumeBindingMode", "Immediate")
