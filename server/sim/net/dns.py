@@ -89,6 +89,8 @@ class Answer:
     server_name: str = SERVER_NAME
     #: the answer came from the cluster zone (False: forwarded to the outside world)
     authoritative: bool = True
+    #: no server answered (a NetworkPolicy drops the pod's queries): ``nxdomain`` is set too
+    timeout: bool = False
 
     @property
     def ok(self) -> bool:
@@ -329,6 +331,20 @@ def _ask(cluster: Cluster, servers: list[str], name: str, qtype: str) -> Reply:
     return _external(name.rstrip(".").lower(), qtype)
 
 
+def reaches_dns(cluster: Cluster, pod: Obj | None, servers: list[str]) -> bool:
+    """Whether the pod's queries reach its nameserver: the cluster DNS through NetworkPolicies
+    (``netpol.dns_allowed``), the node's resolver always, an address nobody serves never."""
+    if not servers:
+        return False
+    if servers[0] == SERVER:
+        if pod is None:
+            return True
+        from . import netpol
+
+        return netpol.dns_allowed(cluster, pod)
+    return servers[0] == NODE_NAMESERVER
+
+
 def lookup(cluster: Cluster, name: str, *, pod: object = None, qtype: str = "A") -> Answer:
     """Resolve ``name`` as a program in ``pod`` would (getaddrinfo with the pod's resolv.conf);
     ``pod=None`` is the workstation or a node (the lab's upstream resolver: no cluster names).
@@ -340,6 +356,9 @@ def lookup(cluster: Cluster, name: str, *, pod: object = None, qtype: str = "A")
                  server_name=SERVER_NAME if _uses_cluster_dns(servers) else "")
     if _is_ip(name):
         ans.fqdn, ans.addresses = name, [name]
+        return ans
+    if not reaches_dns(cluster, obj, servers):
+        ans.nxdomain = ans.timeout = True
         return ans
     qtype = qtype.upper()
     if name.endswith("."):
@@ -392,7 +411,7 @@ def nslookup_text(cluster: Cluster, name: str, *, pod: object = None, server: st
     if not servers:
         return ";; connection timed out; no servers could be reached\n\n", 1
     srv = servers[0]
-    if srv != SERVER and srv != NODE_NAMESERVER:
+    if srv not in (SERVER, NODE_NAMESERVER) or not reaches_dns(cluster, obj, [srv]):
         return ";; connection timed out; no servers could be reached\n\n", 1
     queries: list[tuple[str, str]] = []
     if _is_ip(name):
@@ -427,3 +446,159 @@ def nslookup_text(cluster: Cluster, name: str, *, pod: object = None, server: st
                     out.append(f'{r.name}\ttext = "{r.value}"')
         out.append("")
     return "\n".join(out) + "\n", status
+
+
+# -- the pod's own names ------------------------------------------------------------------------------
+def pod_fqdn(cluster: Cluster, pod: object) -> str:
+    """What ``hostname -f`` prints in the pod: the first name of its own line in the kubelet's
+    /etc/hosts — ``<hostname>.<subdomain>.<ns>.svc.cluster.local`` when the pod sets a subdomain
+    (a StatefulSet's pods), else its hostname."""
+    obj = _pod_obj(cluster, pod)
+    if obj is None:
+        return ""
+    spec = obj.get("spec") or {}
+    hostname = spec.get("hostname") or obj["metadata"]["name"]
+    if spec.get("subdomain"):
+        return f"{hostname}.{spec['subdomain']}.{obj['metadata'].get('namespace') or 'default'}.svc.{ZONE}"
+    return hostname
+
+
+def etc_hosts(cluster: Cluster, pod: object) -> str:
+    """/etc/hosts as the kubelet writes it (``kubelet_pods.go`` managedHostsFileContent), with the
+    pod's FQDN first on its own line when it has a subdomain, and hostAliases at the end."""
+    obj = _pod_obj(cluster, pod)
+    lines = ["# Kubernetes-managed hosts file.", "127.0.0.1\tlocalhost", "::1\tlocalhost ip6-localhost ip6-loopback",
+             "fe00::0\tip6-localnet", "fe00::0\tip6-mcastprefix", "fe00::1\tip6-allnodes", "fe00::2\tip6-allrouters"]
+    if obj is None:
+        return "\n".join(lines) + "\n"
+    spec = obj.get("spec") or {}
+    hostname = spec.get("hostname") or obj["metadata"]["name"]
+    ip = (obj.get("status") or {}).get("podIP")
+    if ip:
+        fqdn = pod_fqdn(cluster, obj)
+        lines.append(f"{ip}\t{fqdn}\t{hostname}" if fqdn != hostname else f"{ip}\t{hostname}")
+    aliases = spec.get("hostAliases") or []
+    if aliases:
+        lines.append("")
+        lines.append("# Entries added by HostAliases.")
+        for a in aliases:
+            lines.append(f"{a.get('ip')}\t" + "\t".join(a.get("hostnames") or []))
+    return "\n".join(lines) + "\n"
+
+
+# -- other resolvers' nslookup: busybox 1.28 (libc getaddrinfo) and BIND 9 (dnsutils) -----------------
+def nslookup_flavour(image_ref: str | None) -> str:
+    """Which nslookup an image ships: ``busybox-1.28`` (busybox up to 1.28, the libc resolver's
+    print_host), ``bind9`` (Debian's dnsutils), or ``busybox`` (1.29+, its own resolver)."""
+    ref = (image_ref or "").lower()
+    repo, _, tag = ref.rpartition(":") if ":" in ref.rsplit("/", 1)[-1] else (ref, "", "latest")
+    if "dnsutils" in repo or repo.endswith(("/debian", "/ubuntu")):
+        return "bind9"
+    if repo.endswith("busybox"):
+        parts = tag.split(".")
+        if len(parts) >= 2 and parts[0].isdigit() and parts[1].isdigit() and (int(parts[0]), int(parts[1])) <= (1, 28):
+            return "busybox-1.28"
+    return "busybox"
+
+
+def _reverse_of(cluster: Cluster, ip: str, pod: Obj | None, servers: list[str]) -> str | None:
+    if not servers or not reaches_dns(cluster, pod, servers):
+        return None
+    reply = _ask(cluster, servers, _reverse_name(ip), "PTR")
+    names = [r.value for r in reply.records if r.type == "PTR"]
+    return names[0] if reply.rcode == "NOERROR" and names else None
+
+
+def nslookup_busybox128(cluster: Cluster, name: str, *, pod: object = None,
+                        server: str | None = None) -> tuple[str, str, int]:
+    """busybox 1.28's nslookup (``print_host`` over getaddrinfo): (stdout, stderr, status).
+    ``Server:    10.96.0.10`` / ``Address 1: 10.96.0.10 kube-dns.kube-system.svc.cluster.local``, a blank
+    line, then ``Name:      NAME`` and one ``Address N: IP [reverse name]`` per address; a name
+    that does not resolve prints ``nslookup: can't resolve 'NAME'`` on stderr."""
+    obj = _pod_obj(cluster, pod)
+    servers, _search, _ndots = resolver(obj)
+    if server:
+        servers = [server] + [s for s in servers if s != server]
+    srv = servers[0] if servers else SERVER
+    out = [f"{'Server:':<10} {srv}", _address_line(1, srv, _reverse_of(cluster, srv, obj, servers)), ""]
+    if _is_ip(name):
+        addresses = [name]
+    else:
+        ans = lookup(cluster, name, pod=obj)
+        addresses = [] if ans.nxdomain else ans.addresses
+    if not addresses:
+        return "\n".join(out) + "\n", f"nslookup: can't resolve '{name}'\n", 1
+    out.append(f"{'Name:':<10} {name}")
+    for i, ip in enumerate(addresses, 1):
+        out.append(_address_line(i, ip, _reverse_of(cluster, ip, obj, servers)))
+    return "\n".join(out) + "\n", "", 0
+
+
+def _address_line(n: int, ip: str, reverse: str | None) -> str:
+    return f"Address {n}: {ip} {reverse}" if reverse else f"Address {n}: {ip}"
+
+
+def nslookup_bind9(cluster: Cluster, name: str, *, pod: object = None, server: str | None = None,
+                   qtype: str | None = None) -> tuple[str, int]:
+    """BIND 9's nslookup (the dnsutils image): the resolv.conf search list under ndots, then
+    ``Server:\t\t10.96.0.10`` / ``Address:\t10.96.0.10#53``, a blank line, ``Name:\tFQDN`` and
+    ``Address: IP`` per record (``Non-authoritative answer:`` first for the world outside),
+    ``** server can't find NAME: NXDOMAIN`` when nothing answers."""
+    obj = _pod_obj(cluster, pod)
+    servers, search, ndots = resolver(obj)
+    if server:
+        servers = [server]
+    if not servers or servers[0] not in (SERVER, NODE_NAMESERVER) or not reaches_dns(cluster, obj, servers[:1]):
+        return ";; connection timed out; no servers could be reached\n\n", 1
+    srv = servers[0]
+    head = [f"Server:\t\t{srv}", f"Address:\t{srv}#53", ""]
+    qt = (qtype or "A").upper()
+    if _is_ip(name):
+        reply = _ask(cluster, [srv], _reverse_name(name), "PTR")
+        if reply.rcode != "NOERROR" or not reply.records:
+            return "\n".join([*head, f"** server can't find {_reverse_name(name)}: NXDOMAIN", ""]) + "\n", 1
+        body = ([] if reply.authoritative else ["Non-authoritative answer:"])
+        body += [f"{r.name}\tname = {r.value}." for r in reply.records if r.type == "PTR"]
+        return "\n".join([*head, *body, ""]) + "\n", 0
+    if name.endswith("."):
+        candidates = [name.rstrip(".")]
+    else:
+        expanded = [f"{name}.{d}" for d in search]
+        candidates = [name, *expanded] if name.count(".") >= ndots else [*expanded, name]
+    for cand in candidates:
+        reply = _ask(cluster, [srv], cand, qt)
+        if reply.rcode != "NOERROR" or not reply.records:
+            continue
+        body = [] if reply.authoritative else ["Non-authoritative answer:"]
+        for r in reply.records:
+            if r.type == "CNAME":
+                body.append(f"{r.name}\tcanonical name = {r.value}.")
+            elif r.type == "A":
+                body += [f"Name:\t{r.name}", f"Address: {r.value}"]
+            elif r.type == "SRV":
+                body.append(f"{r.name}\tservice = {r.value}.")
+            elif r.type == "TXT":
+                body.append(f'{r.name}\ttext = "{r.value}"')
+        return "\n".join([*head, *body, ""]) + "\n", 0
+    return "\n".join([*head, f"** server can't find {name}: NXDOMAIN", ""]) + "\n", 1
+
+
+def dig_short(cluster: Cluster, name: str, *, pod: object = None, qtype: str = "A",
+              server: str | None = None) -> tuple[str, int]:
+    """``dig +short NAME [TYPE]``: the answer section's data, one line per record (dig sends the
+    name as given, no search list); ``;; connection timed out; no servers could be reached``."""
+    obj = _pod_obj(cluster, pod)
+    servers, _search, _ndots = resolver(obj)
+    if server:
+        servers = [server]
+    if not servers or servers[0] not in (SERVER, NODE_NAMESERVER) or not reaches_dns(cluster, obj, servers[:1]):
+        return ";; connection timed out; no servers could be reached\n", 9
+    qt = qtype.upper()
+    qname = _reverse_name(name) if _is_ip(name) and qt == "PTR" else name
+    reply = _ask(cluster, servers[:1], qname, qt)
+    lines = []
+    for r in reply.records:
+        lines.append(r.value + "." if r.type in ("CNAME", "PTR") else
+                     (" ".join(r.value.split()[:3] + [r.value.split()[3] + "."]) if r.type == "SRV" else
+                      (f'"{r.value}"' if r.type == "TXT" else r.value)))
+    return "".join(line + "\n" for line in lines), 0

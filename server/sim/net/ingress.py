@@ -1,17 +1,371 @@
-"""An add-on (server/sim/addons.py), to be written."""
+"""The ``ingress`` add-on: the ingress-nginx controller, as ingress-nginx's "baremetal" deploy.yaml
+(controller v1.11.3, what ``minikube addons enable ingress`` also installs) puts it on a kubeadm lab.
+
+Owns:
+- ``enable(cluster)`` / ``disable(cluster)`` / ``enabled(cluster)``: the manifests' objects, created
+  through the API so they show in ``kubectl get`` and on the canvas — namespace ``ingress-nginx``,
+  the ServiceAccounts, the controller's ConfigMap, the ``ingress-nginx-controller`` NodePort Service
+  (80:3xxxx, 443:3xxxx), the ``ingress-nginx-controller-admission`` Service, the Deployment
+  ``ingress-nginx-controller``, the two admission Jobs (``ingress-nginx-admission-create`` /
+  ``-patch``), the webhook Secret they would write, and the IngressClass ``nginx`` (controller
+  ``k8s.io/ingress-nginx``). The images (``registry.k8s.io/ingress-nginx/controller:v1.11.3``,
+  ``kube-webhook-certgen:v1.4.4``) are published to the cluster's registry when it lacks them.
+- ``serve(cluster, route, method, path, host, ua, headers)``: what the controller pod's nginx
+  answers (``apps.APP_SERVERS["ingress-nginx"]``). It matches the request against the Ingresses of
+  class ``nginx`` as ingress-nginx builds its servers and locations: the Host header picks the
+  server (an exact host, else a ``*.`` wildcard of one label, else the catch-all ``_`` of rules
+  without a host), the longest matching path wins (``Exact`` before ``Prefix`` of the same length;
+  ``Prefix`` matches whole path elements; ``ImplementationSpecific`` is a prefix, as nginx's own
+  location), a server with no match falls to an Ingress's ``defaultBackend``, and with none the
+  controller's default backend answers ``404 Not Found`` with the ``<center>nginx</center>`` page.
+  A match is proxied to one of the backend Service's ready endpoints (round robin, ingress-nginx's
+  default balancer) through ``apps.http`` from the controller pod, so the backend logs the request,
+  NetworkPolicies apply, and the traffic log shows both legs; a Service with no endpoints is a
+  ``503 Service Temporarily Unavailable``. Every request writes the controller's access-log line in
+  ingress-nginx's ``log-format-upstream``.
+
+Hands off: ``controllers/ingress.py`` writes the Ingresses' ``status.loadBalancer`` (ADDRESS);
+``proxy`` routes NodePort traffic to the controller pod; ``apps`` calls ``serve``.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from ..api import ApiError
+
+if TYPE_CHECKING:
+    from ..cluster import Cluster
+    from .apps import HttpResult
+    from .proxy import Route
+
+NAMESPACE = "ingress-nginx"
+VERSION = "1.11.3"
+CONTROLLER_IMAGE = f"registry.k8s.io/ingress-nginx/controller:v{VERSION}"
+CERTGEN_IMAGE = "registry.k8s.io/ingress-nginx/kube-webhook-certgen:v1.4.4"
+CLASS = "nginx"
+CONTROLLER_CLASS = "k8s.io/ingress-nginx"
+#: the controller's health and metrics port (its probes' /healthz)
+HEALTH_PORT = 10254
+
+
+def _labels(component: str | None) -> dict[str, str]:
+    out = {"app.kubernetes.io/instance": "ingress-nginx", "app.kubernetes.io/name": "ingress-nginx",
+           "app.kubernetes.io/part-of": "ingress-nginx", "app.kubernetes.io/version": VERSION}
+    if component:
+        out = {"app.kubernetes.io/component": component, **out}
+    return out
+
+
+def _selector(component: str) -> dict[str, str]:
+    return {"app.kubernetes.io/component": component, "app.kubernetes.io/instance": "ingress-nginx",
+            "app.kubernetes.io/name": "ingress-nginx"}
+
+
+_FIELD_ENV = [{"name": "POD_NAME", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}},
+              {"name": "POD_NAMESPACE", "valueFrom": {"fieldRef": {"fieldPath": "metadata.namespace"}}}]
+_PROBE = {"failureThreshold": 5, "httpGet": {"path": "/healthz", "port": HEALTH_PORT, "scheme": "HTTP"},
+          "initialDelaySeconds": 10, "periodSeconds": 10, "successThreshold": 1, "timeoutSeconds": 1}
+
+
+def _job(name: str, args: list[str]) -> dict:
+    labels = _labels("admission-webhook")
+    return {"apiVersion": "batch/v1", "kind": "Job",
+            "metadata": {"name": name, "namespace": NAMESPACE, "labels": labels},
+            "spec": {"template": {
+                "metadata": {"name": name, "labels": labels},
+                "spec": {"containers": [{
+                    "name": args[0], "image": CERTGEN_IMAGE, "imagePullPolicy": "IfNotPresent", "args": args,
+                    "env": [_FIELD_ENV[1]],
+                    "securityContext": {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]},
+                                        "readOnlyRootFilesystem": True, "runAsNonRoot": True, "runAsUser": 65532,
+                                        "seccompProfile": {"type": "RuntimeDefault"}}}],
+                    "nodeSelector": {"kubernetes.io/os": "linux"}, "restartPolicy": "OnFailure",
+                    "serviceAccountName": "ingress-nginx-admission"}}}}
+
+
+def manifests() -> list[dict]:
+    """The add-on's objects, in deploy.yaml's order (RBAC and the webhook configuration aside)."""
+    controller = _labels("controller")
+    return [
+        {"apiVersion": "v1", "kind": "Namespace",
+         "metadata": {"name": NAMESPACE, "labels": {"app.kubernetes.io/instance": "ingress-nginx",
+                                                     "app.kubernetes.io/name": "ingress-nginx"}}},
+        {"apiVersion": "v1", "kind": "ServiceAccount", "automountServiceAccountToken": True,
+         "metadata": {"name": "ingress-nginx", "namespace": NAMESPACE, "labels": controller}},
+        {"apiVersion": "v1", "kind": "ServiceAccount", "automountServiceAccountToken": True,
+         "metadata": {"name": "ingress-nginx-admission", "namespace": NAMESPACE,
+                      "labels": _labels("admission-webhook")}},
+        {"apiVersion": "v1", "kind": "ConfigMap", "data": {"allow-snippet-annotations": "false"},
+         "metadata": {"name": "ingress-nginx-controller", "namespace": NAMESPACE, "labels": controller}},
+        {"apiVersion": "v1", "kind": "Service",
+         "metadata": {"name": "ingress-nginx-controller", "namespace": NAMESPACE, "labels": controller},
+         "spec": {"ipFamilies": ["IPv4"], "ipFamilyPolicy": "SingleStack", "type": "NodePort",
+                  "ports": [{"appProtocol": "http", "name": "http", "port": 80, "protocol": "TCP",
+                             "targetPort": "http"},
+                            {"appProtocol": "https", "name": "https", "port": 443, "protocol": "TCP",
+                             "targetPort": "https"}],
+                  "selector": _selector("controller")}},
+        {"apiVersion": "v1", "kind": "Service",
+         "metadata": {"name": "ingress-nginx-controller-admission", "namespace": NAMESPACE, "labels": controller},
+         "spec": {"type": "ClusterIP", "ports": [{"appProtocol": "https", "name": "https-webhook", "port": 443,
+                                                  "targetPort": "webhook"}],
+                  "selector": _selector("controller")}},
+        # what ingress-nginx-admission-create writes (the certificate the webhook serves)
+        {"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
+         "metadata": {"name": "ingress-nginx-admission", "namespace": NAMESPACE},
+         "data": {"ca": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==", "cert": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==",
+                  "key": "LS0tLS1CRUdJTiBFQyBQUklWQVRFIEtFWS0tLS0tCg=="}},
+        {"apiVersion": "apps/v1", "kind": "Deployment",
+         "metadata": {"name": "ingress-nginx-controller", "namespace": NAMESPACE, "labels": controller},
+         "spec": {"minReadySeconds": 0, "revisionHistoryLimit": 10, "selector": {"matchLabels": _selector("controller")},
+                  "strategy": {"rollingUpdate": {"maxUnavailable": 1}, "type": "RollingUpdate"},
+                  "template": {"metadata": {"labels": controller}, "spec": {
+                      "containers": [{
+                          "name": "controller", "image": CONTROLLER_IMAGE, "imagePullPolicy": "IfNotPresent",
+                          "args": ["/nginx-ingress-controller", "--election-id=ingress-nginx-leader",
+                                   f"--controller-class={CONTROLLER_CLASS}", f"--ingress-class={CLASS}",
+                                   "--configmap=$(POD_NAMESPACE)/ingress-nginx-controller",
+                                   "--validating-webhook=:8443",
+                                   "--validating-webhook-certificate=/usr/local/certificates/cert",
+                                   "--validating-webhook-key=/usr/local/certificates/key", "--enable-metrics=false"],
+                          "env": [*_FIELD_ENV, {"name": "LD_PRELOAD", "value": "/usr/local/lib/libmimalloc.so"}],
+                          "lifecycle": {"preStop": {"exec": {"command": ["/wait-shutdown"]}}},
+                          "livenessProbe": dict(_PROBE), "readinessProbe": dict(_PROBE, failureThreshold=3),
+                          "ports": [{"containerPort": 80, "name": "http", "protocol": "TCP"},
+                                    {"containerPort": 443, "name": "https", "protocol": "TCP"},
+                                    {"containerPort": 8443, "name": "webhook", "protocol": "TCP"}],
+                          "resources": {"requests": {"cpu": "100m", "memory": "90Mi"}},
+                          "securityContext": {"allowPrivilegeEscalation": False,
+                                              "capabilities": {"add": ["NET_BIND_SERVICE"], "drop": ["ALL"]},
+                                              "readOnlyRootFilesystem": False, "runAsNonRoot": True,
+                                              "runAsUser": 101, "seccompProfile": {"type": "RuntimeDefault"}},
+                          "volumeMounts": [{"mountPath": "/usr/local/certificates/", "name": "webhook-cert",
+                                            "readOnly": True}]}],
+                      "dnsPolicy": "ClusterFirst", "nodeSelector": {"kubernetes.io/os": "linux"},
+                      "serviceAccountName": "ingress-nginx", "terminationGracePeriodSeconds": 300,
+                      "volumes": [{"name": "webhook-cert", "secret": {"secretName": "ingress-nginx-admission"}}]}}}},
+        _job("ingress-nginx-admission-create",
+             ["create", "--host=ingress-nginx-controller-admission,ingress-nginx-controller-admission."
+                        "$(POD_NAMESPACE).svc", "--namespace=$(POD_NAMESPACE)",
+              "--secret-name=ingress-nginx-admission"]),
+        _job("ingress-nginx-admission-patch",
+             ["patch", "--webhook-name=ingress-nginx-admission", "--namespace=$(POD_NAMESPACE)",
+              "--patch-mutating=false", "--secret-name=ingress-nginx-admission", "--patch-failure-policy=Fail"]),
+        {"apiVersion": "networking.k8s.io/v1", "kind": "IngressClass",
+         "metadata": {"name": CLASS, "labels": controller}, "spec": {"controller": CONTROLLER_CLASS}},
+    ]
+
+
+def _publish_images(cluster: Cluster) -> None:
+    registry = cluster.registry
+    if registry.resolve(CONTROLLER_IMAGE) is None:
+        repo, _, tag = CONTROLLER_IMAGE.rpartition(":")
+        registry.add(repo, tag, size=105_412_633, entrypoint=("/usr/bin/dumb-init", "--"),
+                     cmd=("/nginx-ingress-controller",), server=True, ports=(80, 443, 8443, HEALTH_PORT),
+                     http_paths=None, app="ingress-nginx", handles_sigterm=True,
+                     server_binaries=frozenset({"/nginx-ingress-controller", "nginx-ingress-controller"}))
+    if registry.resolve(CERTGEN_IMAGE) is None:
+        repo, _, tag = CERTGEN_IMAGE.rpartition(":")
+        registry.add(repo, tag, size=23_523_460, entrypoint=("/kube-webhook-certgen",), cmd=(), server=False,
+                     ports=(), runs_for=1.0, exit_code=0, http_paths=None, app="kube-webhook-certgen",
+                     handles_sigterm=True, server_binaries=frozenset())
 
 
 def enabled(cluster: Any) -> bool:
-    return False
+    return cluster.store.peek("Deployment", NAMESPACE, "ingress-nginx-controller") is not None
 
 
 def enable(cluster: Any) -> None:
-    raise NotImplementedError
+    _publish_images(cluster)
+    for obj in manifests():
+        try:
+            cluster.api.create(obj, obj["metadata"].get("namespace"), manager="kubectl-client-side-apply")
+        except ApiError as e:
+            if e.code != 409:  # already there (a second enable): leave it
+                raise
 
 
 def disable(cluster: Any) -> None:
+    """``minikube addons disable ingress``: the objects go (the namespace takes the rest with it)."""
+    for obj in reversed(manifests()):
+        meta = obj["metadata"]
+        if cluster.store.peek(obj["kind"], meta.get("namespace") or "", meta["name"]) is None:
+            continue
+        try:
+            cluster.api.delete(obj["kind"], meta.get("namespace") or "", meta["name"])
+        except ApiError as e:
+            if e.code != 404:
+                raise
+
+
+# -- the controller's nginx ---------------------------------------------------------------------------
+def _error_page(status: int, text: str) -> str:
+    return (f"<html>\r\n<head><title>{status} {text}</title></head>\r\n<body>\r\n<center><h1>{status} {text}</h1>"
+            "</center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")
+
+
+NOT_FOUND = _error_page(404, "Not Found")
+UNAVAILABLE = _error_page(503, "Service Temporarily Unavailable")
+
+
+def ingress_class(ing: dict) -> str | None:
+    """The class an Ingress asks for: ``spec.ingressClassName``, else the deprecated annotation."""
+    return ((ing.get("spec") or {}).get("ingressClassName")
+            or (ing["metadata"].get("annotations") or {}).get("kubernetes.io/ingress.class"))
+
+
+def ours(ing: dict) -> bool:
+    """Whether this controller (``--ingress-class=nginx``, ``--watch-ingress-without-class=false``)
+    serves the Ingress."""
+    return ingress_class(ing) == CLASS and not ing["metadata"].get("deletionTimestamp")
+
+
+def _host_matches(rule_host: str, host: str) -> int:
+    """2 for an exact host, 1 for a one-label wildcard match, 0 for none."""
+    if rule_host == host:
+        return 2
+    if rule_host.startswith("*.") and "." in host:
+        first, _, rest = host.partition(".")
+        return 1 if first and rest == rule_host[2:] else 0
+    return 0
+
+
+def _path_matches(kind: str, want: str, path: str) -> bool:
+    if kind == "Exact":
+        return path == want
+    if kind == "Prefix":
+        want = want.rstrip("/")
+        return not want or path == want or path.startswith(want + "/")
+    return path.startswith(want)  # ImplementationSpecific: nginx's own prefix location
+
+
+def match(cluster: Cluster, host: str, path: str) -> tuple[dict, dict] | None:
+    """The (Ingress, backend) a request is sent to, or None for the controller's default backend."""
+    host = host.rsplit(":", 1)[0].lower() if not host.startswith("[") else host
+    clean = path.split("?", 1)[0] or "/"
+    ingresses = [i for i in cluster.store.scan("Ingress") if ours(i)]
+    best: tuple[int, tuple[int, int], dict, dict] | None = None
+    for ing in ingresses:
+        for rule in (ing.get("spec") or {}).get("rules") or []:
+            rule = rule or {}
+            rule_host = (rule.get("host") or "").lower()
+            score = _host_matches(rule_host, host) if rule_host else 0
+            if rule_host and not score:
+                continue
+            for p in ((rule.get("http") or {}).get("paths") or []):
+                kind = p.get("pathType") or "ImplementationSpecific"
+                want = p.get("path") or "/"
+                if _path_matches(kind, want, clean):
+                    rank = (len(want.rstrip("/") or "/"), 1 if kind == "Exact" else 0)
+                    if best is None or (score, rank) > (best[0], best[1]):
+                        best = (score, rank, ing, p.get("backend") or {})
+    if best is not None:
+        return best[2], best[3]
+    for ing in sorted(ingresses, key=lambda i: i["metadata"].get("creationTimestamp") or ""):
+        backend = (ing.get("spec") or {}).get("defaultBackend")
+        if backend:
+            return ing, backend
     return None
+
+
+def _endpoint(cluster: Cluster, namespace: str, backend: dict) -> tuple[str, int, str] | None:
+    """A ready endpoint (ip, port) of the backend Service's port and the upstream's name
+    (``<ns>-<svc>-<port>``), round robin over the ready ones."""
+    from . import proxy
+
+    svc_ref = backend.get("service") or {}
+    name = svc_ref.get("name") or ""
+    want = svc_ref.get("port") or {}
+    svc = cluster.store.peek("Service", namespace, name)
+    if svc is None:
+        return None
+    port = None
+    for p in (svc.get("spec") or {}).get("ports") or []:
+        if ("number" in want and int(p.get("port") or 0) == int(want["number"])) or \
+                (want.get("name") and p.get("name") == want["name"]):
+            port = p
+            break
+    if port is None:
+        return None
+    upstream = f"{namespace}-{name}-{want.get('number') or want.get('name')}"
+    port_name = port.get("name") or ""
+    ready = [e for e in proxy.service_endpoints(cluster, namespace, name) if e.ready and port_name in e.ports]
+    if not ready:
+        return None
+    counters: dict[str, int] = cluster.__dict__.setdefault("_ingress_rr", {})
+    n = counters.get(upstream, 0)
+    counters[upstream] = n + 1
+    ep = ready[n % len(ready)]
+    return ep.ip, ep.ports[port_name][0], upstream
+
+
+def _request_length(method: str, path: str, host: str, ua: str, headers: dict[str, str]) -> int:
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {host}", f"User-Agent: {ua}", "Accept: */*"]
+    lines += [f"{k}: {v}" for k, v in headers.items() if k.lower() not in ("host", "user-agent", "accept")]
+    return len("\r\n".join(lines)) + 4
+
+
+def serve(cluster: Cluster, route: Route, method: str, path: str, host: str, ua: str,
+          headers: dict[str, str]) -> HttpResult:
+    """The controller pod's answer to one request (see the module docstring)."""
+    from . import apps
+    from .proxy import Source
+
+    now = cluster.clock.now()
+    res = apps.HttpResult(route=route)
+    if route.target_port == HEALTH_PORT:
+        ok = path.split("?", 1)[0] == "/healthz"
+        res.status, res.body = (200, "ok") if ok else (404, "404 page not found\n")
+        res.headers = {"Content-Type": "text/plain; charset=utf-8", "Date": apps._http_date(now)}
+        return res
+    hit = match(cluster, host, path)
+    upstream, upstream_addr, up_len, up_status = "upstream-default-backend", "-", "0", "-"
+    if hit is None:  # the controller's own default backend (127.0.0.1:8181 in its pod)
+        status, body, ctype = 404, NOT_FOUND, "text/html"
+        back_headers: dict[str, str] = {}
+        upstream_addr, up_len, up_status = "127.0.0.1:8181", str(len(NOT_FOUND)), "404"
+    else:
+        ing, backend = hit
+        ns = ing["metadata"].get("namespace") or ""
+        ep = _endpoint(cluster, ns, backend)
+        svc_ref = backend.get("service") or {}
+        want = svc_ref.get("port") or {}
+        upstream = f"{ns}-{svc_ref.get('name')}-{want.get('number') or want.get('name')}"
+        if ep is None or route.pod is None:
+            status, body, ctype, back_headers = 503, UNAVAILABLE, "text/html", {}
+        else:
+            ip, port, upstream = ep
+            fwd = dict(headers)
+            fwd.update({"Host": host, "X-Forwarded-For": route.client_ip, "X-Real-IP": route.client_ip,
+                        "X-Forwarded-Host": host, "X-Forwarded-Port": str(route.dest_port), "X-Forwarded-Proto": "http",
+                        "X-Scheme": "http"})
+            answer = apps.http(cluster, Source.pod(*route.pod), f"http://{ip}:{port}{path}", method,
+                               user_agent=ua, headers=fwd)
+            upstream_addr = f"{ip}:{port}"
+            if answer.error is not None:
+                status, body, ctype, back_headers = 502 if "refused" in answer.error.lower() else 504, \
+                    _error_page(502, "Bad Gateway") if "refused" in answer.error.lower() else \
+                    _error_page(504, "Gateway Time-out"), "text/html", {}
+            else:
+                status, body = int(answer.status or 0), answer.body
+                back_headers = {k: v for k, v in answer.headers.items()
+                                if k not in ("Server", "Date", "Connection", "Content-Length", "Transfer-Encoding")}
+                ctype = back_headers.pop("Content-Type", "text/plain")
+                up_len, up_status = str(len(body.encode())), str(status)
+    size = len(body.encode())
+    res.status, res.body = status, body
+    res.headers = {"Date": apps._http_date(now), "Content-Type": ctype, "Content-Length": str(size),
+                   "Connection": "keep-alive", **back_headers}
+    if hit is None or status >= 500:
+        res.headers["Server"] = "nginx"
+    req_id = f"{cluster.clock.rng.getrandbits(128):032x}"
+    request_time = "0.000" if hit is None else "0.002"
+    up_time = "-" if upstream_addr == "-" else request_time
+    line = (f'{route.client_ip} - - [{datetime.fromtimestamp(now, UTC).strftime("%d/%b/%Y:%H:%M:%S +0000")}] '
+            f'"{method} {path} HTTP/1.1" {status} {size} "-" "{ua}" {_request_length(method, path, host, ua, headers)} '
+            f"{request_time} [{upstream}] [] {upstream_addr} {up_len} {up_time} {up_status} {req_id}")
+    if route.pod_uid and route.container:
+        cluster.runtime.log(route.pod_uid, route.container, line, now)
+    return res

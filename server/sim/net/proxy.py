@@ -426,7 +426,45 @@ def _gateway(v: View, node: str, offset: int) -> str:
 
 
 def route(cluster: Cluster, source: Source, ip: str, port: int, protocol: str = "TCP") -> Route:
-    """Route one new connection from ``source`` to ``ip:port``."""
+    """Route one new connection from ``source`` to ``ip:port``; NetworkPolicies (``netpol``) are
+    judged once the packet's destination is known (after DNAT), and a denied one is dropped."""
+    r = _route(cluster, source, ip, port, protocol)
+    return _police(cluster, source, r, protocol)
+
+
+def _police(cluster: Cluster, source: Source, r: Route, protocol: str) -> Route:
+    """Apply the NetworkPolicies of both ends to a route that reached its destination: a pod
+    (listening or not), a node's own address, or the outside world. kube-proxy's own REJECT (a
+    service without endpoints) and a dead machine come first and are left as they are."""
+    from . import netpol
+
+    if len(r.hops) < 2 or (r.error is not None and r.error != REFUSED):
+        return r
+    last = r.hops[-1]
+    if last["kind"] not in ("pod", "node", "external") or (r.error is not None and r.pod is None
+                                                            and r.node is None):
+        return r
+    src_pod = cluster.store.peek("Pod", source.namespace, source.name) if source.kind == "pod" else None
+    dst_pod = cluster.store.peek("Pod", *r.pod) if r.pod is not None else None
+    port = r.target_port if r.target_port is not None else r.dest_port
+    dst = netpol.End(last.get("ip") or r.dest_ip, dst_pod)
+    if src_pod is not None and not netpol.egress_allowed(cluster, src_pod, dst, port, protocol):
+        return r.fail(TIMEOUT, len(r.hops) - 1)
+    if dst_pod is not None:
+        if r.client_ip != r.source_ip:  # kube-proxy SNATed it to the entry node's address
+            entry = next((h["name"] for h in r.hops if h["kind"] == "kube-proxy"),
+                         source.name if source.kind == "node" else None)
+            client = netpol.End(r.client_ip, None, entry)
+        elif src_pod is not None and (src_pod.get("spec") or {}).get("hostNetwork"):
+            client = netpol.End(r.source_ip, None, (src_pod.get("spec") or {}).get("nodeName"))
+        else:
+            client = netpol.End(r.source_ip, src_pod, source.name if source.kind == "node" else None)
+        if not netpol.ingress_allowed(cluster, client, dst, port, protocol):
+            return r.fail(TIMEOUT, len(r.hops) - 1)
+    return r
+
+
+def _route(cluster: Cluster, source: Source, ip: str, port: int, protocol: str = "TCP") -> Route:
     v = view(cluster)
     r = Route(ok=False, dest_ip=ip, dest_port=int(port))
     # -- where the packet starts
@@ -646,7 +684,11 @@ def _to_host(cluster: Cluster, v: View, r: Route, node: str, port: int) -> Route
 def reachable(cluster: Cluster, source: Source, ip: str) -> Route:
     """ICMP echo: does ``ip`` answer a ping from ``source``? Service addresses do not (only
     kube-proxy's DNAT rules exist for them, for their ports); pods, nodes and the outside world
-    do when the path is up."""
+    do when the path is up, and NetworkPolicies let ICMP through (a rule without ports)."""
+    return _police(cluster, source, _reachable(cluster, source, ip), "ICMP")
+
+
+def _reachable(cluster: Cluster, source: Source, ip: str) -> Route:
     v = view(cluster)
     r = Route(ok=False, dest_ip=ip)
     if source.kind == "pod":
