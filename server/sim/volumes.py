@@ -1,15 +1,696 @@
-"""The kubelet's volume manager (to be written): mounts a pod's volumes into its containers'
-filesystems and keeps ConfigMap/Secret/projected volumes up to date."""
+"""The kubelet's volume manager: a pod's volumes as trees, and each container's filesystem.
+
+Owns (pkg/kubelet/volumemanager, pkg/volume/* and the CRI's mounts, as v1.32 lays them out):
+- ``mount_error(pod)``: the kubelet's ``FailedMount`` (reason, message) while a volume cannot be
+  set up — a missing ConfigMap/Secret (``MountVolume.SetUp failed for volume "config-volume" :
+  configmap "special-config" not found``), a key ``items`` names that is not there, a hostPath
+  whose ``type`` check fails, a claim that does not exist or is not bound; None when all can be.
+- ``container_fs(pod, container_spec, node, image)``: at each container start, a fresh
+  copy-on-write root from the image (``images_fs``) with the pod's volumes mounted at their
+  ``mountPath`` (``subPath`` a directory or file inside them, ``readOnly``), plus what the kubelet
+  and containerd add to every container: ``/etc/hosts`` (the kubelet's managed hosts file),
+  ``/etc/hostname``, ``/etc/resolv.conf``, ``/dev/termination-log``, ``/dev`` and ``/dev/shm``
+  tmpfs, ``/proc`` and ``/sys``. ``fs(pod_uid, container)`` is the running instance's.
+- The volumes: ``emptyDir`` (one tree per pod, shared by its containers; ``medium: Memory`` is a
+  tmpfs, ``sizeLimit`` its size), ``configMap``/``secret``/``downwardAPI``/``projected`` written as
+  the AtomicWriter does (``..<timestamp>`` directory, ``..data`` symlink to it, each top-level
+  name a symlink ``key -> ..data/key``; ``items``/``path``/``mode``, ``defaultMode`` 0644,
+  ``optional``; mounted read-only), ``hostPath`` (the node's tree, ``type`` checked and
+  ``…OrCreate`` created), ``persistentVolumeClaim`` (the bound PV's data tree, ``volume_tree``: per
+  PV, or per node for hostPath/local PVs).
+- Updates: the kubelet re-syncs each pod every minute plus up to 30 s of jitter (syncFrequency
+  1m, workerResyncIntervalJitterFactor 0.5) and then rewrites its ConfigMap/Secret/downward API
+  volumes from the current objects (the Watch change-detection strategy keeps its cache fresh), so
+  a change shows up within 60–90 s; a ``subPath`` mount of such a volume is a bind mount of the
+  file as it was at the container's start and never changes.
+
+Determinism: nothing here draws on the cluster's RNG (timestamps' suffixes and resync jitter are
+derived from the pod's uid), so adding filesystems does not change any other random choice.
+
+Hands off: the kubelet (``kubelet.py``) calls ``mount_error`` before creating containers,
+``container_fs`` at each start and ``forget`` when the pod is gone; the shells, coreutils, probes
+and apps read ``fs``; storage (PV binding, provisioners) gets data trees from ``volume_tree``.
+"""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import ROUND_CEILING, Decimal
+from typing import TYPE_CHECKING, Any
+
 from .controllers import Controller
-from .store import Key
+from .fs import Dir, File, FileSystem, FsError, Link, Mount, Tree, split
+from .images_fs import image_tree
+from .store import Key, Obj, WatchEvent
+
+if TYPE_CHECKING:
+    from .cluster import Cluster
+
+#: the kubelet's periodic pod sync (syncFrequency) and its jitter factor
+SYNC_PERIOD = 60.0
+SYNC_JITTER = 0.5
+GiB = 1 << 30
+#: the lab nodes' root disk when the Node object does not say (kubeadm VM images: ~39 GB)
+DEFAULT_DISK = 41_555_521_536
+#: what the node's own files take on that disk
+DISK_USED = 10_956_226_560
+DEFAULT_MEMORY = 4 * GiB
+SHM_SIZE = 64 << 20
+TOKEN_PATH = "/var/run/secrets/kubernetes.io/serviceaccount"
+ATOMIC_KINDS = ("configMap", "secret", "downwardAPI", "projected")
+
+
+class MountError(Exception):
+    """A volume that cannot be set up: the kubelet's FailedMount message."""
+
+
+def _hash(*parts: object) -> int:
+    return int.from_bytes(hashlib.sha256(":".join(map(str, parts)).encode()).digest()[:8], "big")
+
+
+def _quantity_bytes(text: object) -> int | None:
+    from .quantity import Quantity
+
+    try:
+        return int(Quantity.parse(str(text)).as_decimal())
+    except (ValueError, ArithmeticError):
+        return None
+
+
+@dataclass
+class PodVolumes:
+    """What the volume manager keeps for one pod (by uid)."""
+
+    uid: str
+    key: Key
+    node: str
+    #: the kubelet's per-pod files (etc-hosts, hostname, resolv.conf, termination logs)
+    etc: Tree
+    #: volume name -> its tree (emptyDir, the atomic-writer volumes)
+    trees: dict[str, Tree] = field(default_factory=dict)
+    #: atomic volume -> the payload last written (path -> (bytes, mode))
+    payloads: dict[str, dict[str, tuple[bytes, int]]] = field(default_factory=dict)
+    writes: int = 0
+    syncs: int = 0
+    armed: bool = False
 
 
 class VolumeManager(Controller):
     name = "volume-manager"
-    watches: tuple[str, ...] = ()
+    watches: tuple[str, ...] = ("Pod",)
+
+    def __init__(self, cluster: Cluster) -> None:
+        super().__init__(cluster)
+        self._pods: dict[str, PodVolumes] = {}
+        self._by_key: dict[Key, str] = {}
+        self._nodes: dict[str, Tree] = {}
+        self._pv: dict[tuple[str, str], Tree] = {}
+        #: (pod uid, container) -> (its filesystem, the runtime instance it was made for lazily or None)
+        self._fs: dict[tuple[str, str], tuple[FileSystem, object]] = {}
+
+    # -- the control loop: periodic pod syncs refresh atomic volumes -------------------------------
+    def on_event(self, event: WatchEvent) -> None:
+        if event.type == "DELETED" and event.key in self._by_key:
+            self.enqueue(event.key)
 
     def reconcile(self, key: Key) -> None:
+        uid = self._by_key.get(key)
+        if uid is None:
+            return
+        pod = self.store.peek(*key)
+        if pod is None or pod["metadata"].get("uid") != uid:
+            self.forget(uid)
+            return
+        pv = self._pods[uid]
+        self._refresh(pod, pv)
+        pv.syncs += 1
+        self.requeue_after(key, self._period(pv))
+
+    def _period(self, pv: PodVolumes) -> float:
+        return SYNC_PERIOD * (1 + SYNC_JITTER * (_hash(pv.uid, pv.syncs) % 1000) / 1000)
+
+    def _arm(self, pod: Obj, pv: PodVolumes) -> None:
+        if pv.armed:
+            return
+        if any(k in v for v in (pod.get("spec") or {}).get("volumes") or [] for k in ATOMIC_KINDS):
+            pv.armed = True
+            self.requeue_after(pv.key, self._period(pv))
+
+    def forget(self, pod_uid: str) -> None:
+        """The pod is gone: its volumes (not its PVs' data, nor the node's files) go with it."""
+        pv = self._pods.pop(pod_uid, None)
+        if pv is not None and self._by_key.get(pv.key) == pod_uid:
+            del self._by_key[pv.key]
+        for k in [k for k in self._fs if k[0] == pod_uid]:
+            del self._fs[k]
+
+    # -- trees that outlive pods ---------------------------------------------------------------------
+    def node_tree(self, node: str) -> Tree:
+        """The node's own filesystem (what hostPath volumes and hostPath PVs see)."""
+        tree = self._nodes.get(node)
+        if tree is None:
+            tree = self._nodes[node] = Tree(fstype="ext4", source="/dev/sda1", size=self._disk(node),
+                                            base_used=DISK_USED)
+            for d in ("bin", "boot", "etc", "home", "mnt", "opt", "root", "run", "srv", "tmp", "usr", "var/lib",
+                      "var/log", "var/lib/kubelet"):
+                tree.makedirs(split(d), now=0.0)
+            tree.write_file("/etc/hostname", node + "\n")
+        return tree
+
+    def volume_tree(self, pv_name: str, node: str | None = None) -> Tree:
+        """A PersistentVolume's data. hostPath and local PVs keep theirs on a node (``node``): for a
+        hostPath PV that is the node's own tree (the data under ``spec.hostPath.path``)."""
+        pv = self.store.peek("PersistentVolume", "", pv_name) or {}
+        spec = pv.get("spec") or {}
+        if "hostPath" in spec and node:
+            return self.node_tree(node)
+        key = (pv_name, node or "" if "local" in spec else "")
+        tree = self._pv.get(key)
+        if tree is None:
+            size = _quantity_bytes((spec.get("capacity") or {}).get("storage", "")) or 10 * GiB
+            tree = self._pv[key] = Tree(fstype="ext4", source="/dev/sda1" if "local" in spec else "/dev/sdb",
+                                        size=size)
+        return tree
+
+    def _node_obj(self, node: str) -> Obj:
+        return self.store.peek("Node", "", node) or {}
+
+    def _disk(self, node: str) -> int:
+        cap = (self._node_obj(node).get("status") or {}).get("capacity") or {}
+        return _quantity_bytes(cap.get("ephemeral-storage", "")) or DEFAULT_DISK
+
+    def _memory(self, node: str) -> int:
+        cap = (self._node_obj(node).get("status") or {}).get("capacity") or {}
+        return _quantity_bytes(cap.get("memory", "")) or DEFAULT_MEMORY
+
+    # -- can the volumes be set up? ------------------------------------------------------------------
+    def mount_error(self, pod: Obj) -> tuple[str, str] | None:
+        """(reason, message) of the kubelet's FailedMount event, or None when every volume can be
+        set up."""
+        for vol in (pod.get("spec") or {}).get("volumes") or []:
+            try:
+                self._check(pod, vol)
+            except MountError as e:
+                return "FailedMount", str(e)
         return None
+
+    def _check(self, pod: Obj, vol: dict) -> None:
+        name = vol.get("name", "")
+        ns = pod["metadata"].get("namespace") or "default"
+        failed = f'MountVolume.SetUp failed for volume "{name}" : '
+        if "configMap" in vol or "secret" in vol:
+            self._source_payload(ns, vol, failed)
+        elif "projected" in vol:
+            for src in (vol["projected"] or {}).get("sources") or []:
+                if "configMap" in src or "secret" in src:
+                    self._source_payload(ns, src, failed)
+        elif "hostPath" in vol:
+            node = (pod.get("spec") or {}).get("nodeName") or ""
+            self._host_path_check(node, vol["hostPath"] or {}, failed, create=False)
+        elif "persistentVolumeClaim" in vol:
+            claim = (vol["persistentVolumeClaim"] or {}).get("claimName", "")
+            pvc = self.store.peek("PersistentVolumeClaim", ns, claim)
+            if pvc is None:
+                raise MountError(f'Unable to attach or mount volumes: unmounted volumes=[{name}], unattached '
+                                 f'volumes=[{name}]: error processing PVC {ns}/{claim}: persistentvolumeclaim '
+                                 f'"{claim}" not found')
+            if (pvc.get("status") or {}).get("phase") != "Bound" or not (pvc.get("spec") or {}).get("volumeName"):
+                raise MountError(f'Unable to attach or mount volumes: unmounted volumes=[{name}], unattached '
+                                 f'volumes=[{name}]: error processing PVC {ns}/{claim}: PVC is not bound')
+
+    def _source_payload(self, ns: str, vol: dict, failed: str) -> dict[str, tuple[bytes, int]] | None:
+        """The files a configMap/secret source projects (path -> (data, mode)); None for an absent
+        optional one; raises MountError as the kubelet's plugins word it."""
+        if "configMap" in vol:
+            src, kind, word = vol["configMap"] or {}, "ConfigMap", "configmap"
+            obj_name = src.get("name", "")
+        else:
+            src, kind, word = vol["secret"] or {}, "Secret", "secret"
+            obj_name = src.get("secretName", src.get("name", ""))
+        obj = self.store.peek(kind, ns, obj_name)
+        optional = bool(src.get("optional"))
+        if obj is None:
+            if optional:
+                return None
+            raise MountError(f'{failed}{word} "{obj_name}" not found')
+        data: dict[str, bytes] = {}
+        if kind == "ConfigMap":
+            for k, v in (obj.get("data") or {}).items():
+                data[k] = str(v).encode()
+            for k, v in (obj.get("binaryData") or {}).items():
+                data[k] = _b64(v)
+        else:
+            for k, v in (obj.get("data") or {}).items():
+                data[k] = _b64(v)
+        default = src.get("defaultMode")
+        default = 0o644 if default is None else int(default)
+        out: dict[str, tuple[bytes, int]] = {}
+        items = src.get("items")
+        if items:
+            for it in items:
+                k = it.get("key", "")
+                if k not in data:
+                    if optional:
+                        continue
+                    what = "configmap references non-existent config key" if kind == "ConfigMap" else \
+                        "references non-existent secret key"
+                    raise MountError(f"{failed}{what}: {k}")
+                mode = it.get("mode")
+                out[it.get("path") or k] = (data[k], default if mode is None else int(mode))
+        else:
+            for k, v in data.items():
+                out[k] = (v, default)
+        return out
+
+    def _host_path_check(self, node: str, hp: dict, failed: str, *, create: bool) -> None:
+        path = hp.get("path", "")
+        kind = hp.get("type") or ""
+        tree = self.node_tree(node)
+        n = tree.node(split(path))
+        while isinstance(n, Link):  # the node's own symlinks (/var/run -> /run …)
+            target = n.target if n.target.startswith("/") else "/".join(split(path)[:-1] + [n.target])
+            n = tree.node(split(target))
+        if kind == "DirectoryOrCreate" and n is None:
+            if create:
+                tree.makedirs(split(path), now=self.clock.now())
+            return
+        if kind == "FileOrCreate" and n is None:
+            if create:
+                tree.write_file(path, b"", now=self.clock.now())
+            return
+        checks = {"Directory": (Dir, "a directory"), "File": (File, "a file"),
+                  "DirectoryOrCreate": (Dir, "a directory"), "FileOrCreate": (File, "a file")}
+        if kind in checks:
+            cls, what = checks[kind]
+            if not isinstance(n, cls):
+                raise MountError(f"{failed}hostPath type check failed: {path} is not {what}")
+        elif kind in ("Socket", "CharDevice", "BlockDevice"):
+            what = {"Socket": "a socket file", "CharDevice": "a character device", "BlockDevice": "a block device"}
+            raise MountError(f"{failed}hostPath type check failed: {path} is not {what[kind]}")
+        elif n is None and create:
+            # type "" (no check): the runtime creates a missing directory to bind-mount it
+            tree.makedirs(split(path), now=self.clock.now())
+
+    # -- setting volumes up --------------------------------------------------------------------------
+    def _state(self, pod: Obj) -> PodVolumes:
+        meta = pod["metadata"]
+        uid = meta.get("uid", "")
+        pv = self._pods.get(uid)
+        if pv is None:
+            key: Key = ("Pod", meta.get("namespace") or "", meta["name"])
+            node = (pod.get("spec") or {}).get("nodeName") or ""
+            etc = Tree(fstype="ext4", source="/dev/sda1", size=self._disk(node) if node else DEFAULT_DISK,
+                       base_used=DISK_USED)
+            pv = self._pods[uid] = PodVolumes(uid, key, node, etc)
+            old = self._by_key.get(key)
+            if old is not None and old != uid:
+                self.forget(old)
+            self._by_key[key] = uid
+        return pv
+
+    def _volume(self, pod: Obj, pv: PodVolumes, vol: dict) -> tuple[Tree, tuple[str, ...]]:
+        """The tree a volume's mounts come from and where inside it."""
+        name = vol.get("name", "")
+        spec = pod.get("spec") or {}
+        if "hostPath" in vol:
+            hp = vol["hostPath"] or {}
+            self._host_path_check(pv.node, hp, "", create=True)
+            return self.node_tree(pv.node), tuple(split(hp.get("path", "")))
+        if "persistentVolumeClaim" in vol:
+            ns = pod["metadata"].get("namespace") or "default"
+            claim = (vol["persistentVolumeClaim"] or {}).get("claimName", "")
+            pvc = self.store.peek("PersistentVolumeClaim", ns, claim) or {}
+            pv_name = (pvc.get("spec") or {}).get("volumeName") or ""
+            pv_obj = self.store.peek("PersistentVolume", "", pv_name) or {}
+            pv_spec = pv_obj.get("spec") or {}
+            tree = self.volume_tree(pv_name, pv.node)
+            if "hostPath" in pv_spec:
+                path = (pv_spec["hostPath"] or {}).get("path", "")
+                if tree.node(split(path)) is None:
+                    tree.makedirs(split(path), now=self.clock.now())
+                return tree, tuple(split(path))
+            return tree, ()
+        tree = pv.trees.get(name)
+        if tree is None:
+            if "emptyDir" in vol:
+                ed = vol["emptyDir"] or {}
+                memory = ed.get("medium") == "Memory"
+                limit = _quantity_bytes(ed["sizeLimit"]) if ed.get("sizeLimit") else None
+                if memory:
+                    tree = Tree(fstype="tmpfs", source="tmpfs", size=limit or self._memory(pv.node))
+                else:
+                    tree = Tree(fstype="ext4", source="/dev/sda1", size=self._disk(pv.node), base_used=DISK_USED)
+                tree.root.mode = 0o1777 if memory else 0o777
+            else:
+                memory = "secret" in vol or "projected" in vol
+                tree = Tree(fstype="tmpfs" if memory else "ext4", source="tmpfs" if memory else "/dev/sda1",
+                            size=self._memory(pv.node) if memory else self._disk(pv.node),
+                            base_used=0 if memory else DISK_USED)
+                tree.root.mode = 0o1777 if memory else 0o777
+            pv.trees[name] = tree
+            if any(k in vol for k in ATOMIC_KINDS):
+                self._write_atomic(pod, pv, vol, tree)
+        del spec
+        return tree, ()
+
+    def _payload(self, pod: Obj, vol: dict) -> dict[str, tuple[bytes, int]]:
+        ns = pod["metadata"].get("namespace") or "default"
+        if "configMap" in vol or "secret" in vol:
+            return self._source_payload(ns, vol, "") or {}
+        if "downwardAPI" in vol:
+            src = vol["downwardAPI"] or {}
+            return self._downward(pod, src.get("items") or [], src.get("defaultMode"))
+        out: dict[str, tuple[bytes, int]] = {}
+        proj = vol.get("projected") or {}
+        default = proj.get("defaultMode")
+        default = 0o644 if default is None else int(default)
+        for src in proj.get("sources") or []:
+            if "serviceAccountToken" in src:
+                sat = src["serviceAccountToken"] or {}
+                out[sat.get("path") or "token"] = (self._token(pod, sat).encode(), default)
+            elif "downwardAPI" in src:
+                out.update(self._downward(pod, (src["downwardAPI"] or {}).get("items") or [], default))
+            elif "configMap" in src or "secret" in src:
+                inner = dict(src)
+                key = "configMap" if "configMap" in src else "secret"
+                inner[key] = dict(src[key] or {}, defaultMode=default)
+                if key == "secret":
+                    inner[key].setdefault("secretName", inner[key].get("name", ""))
+                out.update(self._source_payload(ns, inner, "") or {})
+        return out
+
+    def _downward(self, pod: Obj, items: list[dict], default_mode: object) -> dict[str, tuple[bytes, int]]:
+        from .golang import quote
+
+        meta, spec = pod["metadata"], pod.get("spec") or {}
+        default = 0o644 if default_mode is None else int(default_mode)  # type: ignore[call-overload]
+        out: dict[str, tuple[bytes, int]] = {}
+        for it in items:
+            mode = it.get("mode")
+            text = ""
+            if "fieldRef" in it:
+                path = (it["fieldRef"] or {}).get("fieldPath", "")
+                if path in ("metadata.labels", "metadata.annotations"):
+                    m = meta.get(path.split(".")[1]) or {}
+                    text = "\n".join(f"{k}={quote(str(m[k]))}" for k in sorted(m))
+                elif path.startswith(("metadata.labels[", "metadata.annotations[")):
+                    which, _, rest = path[len("metadata."):].partition("[")
+                    text = str((meta.get(which) or {}).get(rest.rstrip("]").strip("'\""), ""))
+                else:
+                    status = pod.get("status") or {}
+                    text = str({"metadata.name": meta.get("name"), "metadata.namespace": meta.get("namespace"),
+                                "metadata.uid": meta.get("uid"), "spec.nodeName": spec.get("nodeName"),
+                                "spec.serviceAccountName": spec.get("serviceAccountName"),
+                                "status.podIP": status.get("podIP"), "status.hostIP": status.get("hostIP"),
+                                }.get(path) or "")
+            elif "resourceFieldRef" in it:
+                text = self._resource(pod, it["resourceFieldRef"] or {})
+            out[it.get("path", "")] = (text.encode(), default if mode is None else int(mode))
+        return out
+
+    def _resource(self, pod: Obj, ref: dict) -> str:
+        """A container's request/limit in units of ``divisor``, rounded up (resource.ExtractResourceValueByContainerName;
+        an unset limit is the node's allocatable)."""
+        spec = pod.get("spec") or {}
+        cname = ref.get("containerName") or ((spec.get("containers") or [{}])[0].get("name"))
+        container = next((c for c in spec.get("containers") or [] if c.get("name") == cname), {})
+        kind, _, what = (ref.get("resource") or "").partition(".")
+        value = ((container.get("resources") or {}).get(kind) or {}).get(what)
+        if value is None:
+            alloc = (self._node_obj(spec.get("nodeName") or "").get("status") or {}).get("allocatable") or {}
+            value = alloc.get(what, "0") if kind == "limits" else "0"
+        from .quantity import Quantity
+
+        try:
+            amount = Quantity.parse(str(value)).as_decimal()
+            divisor = Quantity.parse(str(ref.get("divisor") or "1")).as_decimal()
+        except (ValueError, ArithmeticError):
+            return "0"
+        if divisor == 0:
+            divisor = Decimal(1)
+        return str(int((amount / divisor).to_integral_value(rounding=ROUND_CEILING)))
+
+    def _token(self, pod: Obj, sat: dict) -> str:
+        """A bound service account token, JWT-shaped, as the kubelet's TokenRequest gets it."""
+        from .tokens import ISSUER, key_id
+
+        meta, spec = pod["metadata"], pod.get("spec") or {}
+        ns, sa = meta.get("namespace") or "default", spec.get("serviceAccountName") or "default"
+        now = int(self.clock.now())
+        seconds = int(sat.get("expirationSeconds") or 3607)
+        node = self._node_obj(spec.get("nodeName") or "")
+        account = self.store.peek("ServiceAccount", ns, sa) or {"metadata": {}}
+        claims = {"aud": [sat["audience"]] if sat.get("audience") else [ISSUER], "exp": now + seconds, "iat": now,
+                  "iss": ISSUER, "jti": f"{_hash(meta.get('uid'), 'jti'):016x}",
+                  "kubernetes.io": {"namespace": ns,
+                                    "node": {"name": spec.get("nodeName") or "",
+                                             "uid": (node.get("metadata") or {}).get("uid", "")},
+                                    "pod": {"name": meta.get("name"), "uid": meta.get("uid")},
+                                    "serviceaccount": {"name": sa, "uid": account["metadata"].get("uid", "")},
+                                    "warnafter": now + 3600},
+                  "nbf": now, "sub": f"system:serviceaccount:{ns}:{sa}"}
+
+        def b64(b: bytes) -> str:
+            return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+
+        def compact(v: object) -> bytes:
+            return json.dumps(v, sort_keys=True, separators=(",", ":")).encode()
+
+        sig = b"".join(hashlib.sha256(f"{meta.get('uid')}:{now}:{i}".encode()).digest() for i in range(8))
+        return ".".join((b64(compact({"alg": "RS256", "kid": key_id(self.cluster)})), b64(compact(claims)), b64(sig)))
+
+    def _write_atomic(self, pod: Obj, pv: PodVolumes, vol: dict, tree: Tree) -> None:
+        """AtomicWriter.Write: a new ``..<timestamp>`` directory with the payload, ``..data``
+        pointed at it, the user-visible links made (and the stale ones removed), the old
+        directory removed. Nothing happens when the payload is unchanged."""
+        name = vol.get("name", "")
+        try:
+            payload = self._payload(pod, vol)
+        except MountError:
+            return  # the source went away: the kubelet keeps the last contents
+        old = pv.payloads.get(name)
+        if old == payload:
+            return
+        now = self.clock.now()
+        pv.writes += 1
+        stamp = datetime.fromtimestamp(now, UTC).strftime("%Y_%m_%d_%H_%M_%S")
+        ts_dir = f"..{stamp}.{_hash(pv.uid, name, pv.writes) % 4_294_967_295}"
+        root = tree.mutable_dir([], "/")
+        previous = root.entries.get("..data")
+        tree.put(ts_dir, Dir(mode=0o755, mtime=now, owner=tree), now=now)
+        for path, (data, mode) in sorted(payload.items()):
+            parts = split(path)
+            tree.makedirs([ts_dir] + parts[:-1], now=now)
+            tree.put("/".join([ts_dir] + parts), File(data, mode, now), now=now)
+        root = tree.mutable_dir([], "/")
+        root.entries["..data"] = Link(ts_dir, now)
+        top = {split(p)[0] for p in payload}
+        old_top = {split(p)[0] for p in old or {}}
+        for t in sorted(top - old_top):
+            root.entries[t] = Link(f"..data/{t}", now)
+        for t in old_top - top:
+            root.entries.pop(t, None)
+        if isinstance(previous, Link):
+            root.entries.pop(previous.target, None)
+        root.mtime = now
+        pv.payloads[name] = payload
+
+    def _refresh(self, pod: Obj, pv: PodVolumes) -> None:
+        for vol in (pod.get("spec") or {}).get("volumes") or []:
+            tree = pv.trees.get(vol.get("name", ""))
+            if tree is not None and any(k in vol for k in ATOMIC_KINDS):
+                self._write_atomic(pod, pv, vol, tree)
+
+    # -- a container's filesystem ---------------------------------------------------------------------
+    def container_fs(self, pod: Obj, container_spec: dict, node: str | None = None, image: Any = None) -> FileSystem:
+        """A fresh filesystem for a container that is starting: the image's files (copy-on-write)
+        with the pod's volumes mounted. Remembered as the running instance's (``fs``)."""
+        fs = self._build(pod, container_spec, node, image)
+        self._fs[(pod["metadata"].get("uid", ""), container_spec.get("name", ""))] = (fs, None)
+        return fs
+
+    def fs(self, pod_uid: str, container_name: str) -> FileSystem | None:
+        """The running container instance's filesystem (None before it started)."""
+        entry = self._fs.get((pod_uid, container_name))
+        if entry is None:
+            return None
+        fs, instance = entry
+        if instance is not None and self.cluster.runtime.get(pod_uid, container_name) is not instance:
+            return None  # made on demand for an instance that has since been replaced
+        return fs
+
+    def ensure_fs(self, pod: Obj, container_name: str) -> FileSystem:
+        """The container's filesystem, made on demand when the kubelet has not made one at its
+        start (tied to the runtime's current instance, so a restart still starts afresh)."""
+        uid = pod["metadata"].get("uid", "")
+        fs = self.fs(uid, container_name)
+        if fs is not None:
+            return fs
+        spec = _container(pod, container_name) or {"name": container_name}
+        fs = self._build(pod, spec, None, None)
+        self._fs[(uid, container_name)] = (fs, self.cluster.runtime.get(uid, container_name) or object())
+        return fs
+
+    def _build(self, pod: Obj, container_spec: dict, node: str | None, image: Any) -> FileSystem:
+        from .registry import normalize, split_ref
+
+        if image is not None and hasattr(image, "repository"):
+            repo, tag = image.repository, image.tag
+        else:
+            repo, tag = split_ref(normalize(str(image or container_spec.get("image") or "busybox")))
+        pv = self._state(pod)
+        if node:
+            pv.node = node
+        now = self.clock.now
+        disk = self._disk(pv.node) if pv.node else DEFAULT_DISK
+        root = Tree.overlay(image_tree(repo, tag), fstype="overlay", source="overlay", size=disk,
+                            base_used=DISK_USED)
+        fs = FileSystem(root, clock=now)
+        for path, fstype, source, size, ro in (("/proc", "proc", "proc", 0, False),
+                                               ("/dev", "tmpfs", "tmpfs", 64 << 20, False),
+                                               ("/dev/pts", "devpts", "devpts", 0, False),
+                                               ("/dev/mqueue", "mqueue", "mqueue", 0, False),
+                                               ("/sys", "sysfs", "sysfs", 0, True),
+                                               ("/sys/fs/cgroup", "cgroup2", "cgroup", 0, True)):
+            t = Tree(fstype=fstype, source=source, size=size)
+            if path == "/dev":
+                for dev in ("null", "zero", "random", "urandom", "full", "tty"):
+                    t.write_file(dev, b"", mode=0o666)
+                for link, target in (("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2"),
+                                     ("stdin", "/proc/self/fd/0"), ("fd", "/proc/self/fd")):
+                    t.put(link, Link(target))
+                t.makedirs(["shm"])
+                t.makedirs(["pts"])
+                t.makedirs(["mqueue"])
+            if path == "/sys":
+                t.makedirs(["fs", "cgroup"])
+            t.read_only = ro
+            fs.mount(Mount(path, t, read_only=ro))
+        mounts: list[Mount] = []
+        spec = pod.get("spec") or {}
+        vols = {v.get("name"): v for v in spec.get("volumes") or []}
+        for vm in container_spec.get("volumeMounts") or []:
+            vol = vols.get(vm.get("name"))
+            if vol is None:
+                continue
+            try:
+                tree, sub = self._volume(pod, pv, vol)
+            except (FsError, MountError):
+                continue
+            atomic = any(k in vol for k in ATOMIC_KINDS)
+            ro = bool(vm.get("readOnly")) or atomic
+            sub_path = vm.get("subPath") or ""
+            if sub_path:
+                if atomic:
+                    tree, sub = _snapshot(tree, sub_path)
+                else:
+                    sub = sub + tuple(split(sub_path))
+                    if tree.node(sub) is None:  # the kubelet creates a missing subPath as a directory
+                        try:
+                            tree.makedirs(list(sub), now=now())
+                        except FsError:
+                            pass
+            mounts.append(Mount(vm.get("mountPath", ""), tree, sub, read_only=ro))
+        etc = pv.etc
+        uid = pod["metadata"].get("uid", "")
+        self._etc_files(pod, pv)
+        cname = container_spec.get("name", "")
+        log = f"termination-log-{cname}"
+        etc.write_file(log, b"", mode=0o666, now=now())
+        mounts.append(Mount("/etc/hosts", etc, ("etc-hosts",)))
+        mounts.append(Mount("/dev/termination-log", etc, (log,)))
+        mounts.append(Mount("/etc/hostname", etc, ("hostname",)))
+        mounts.append(Mount("/etc/resolv.conf", etc, ("resolv.conf",)))
+        shm = Tree(fstype="tmpfs", source="shm", size=SHM_SIZE)
+        mounts.append(Mount("/dev/shm", shm))
+        # the OCI spec's mounts are sorted by depth (containerd's sortMounts: a stable sort)
+        for m in sorted(mounts, key=lambda m: len(split(m.path))):
+            fs.mount(m)
+        self._arm(pod, pv)
+        del uid
+        return fs
+
+    def _etc_files(self, pod: Obj, pv: PodVolumes) -> None:
+        etc = pv.etc
+        if etc.node(["etc-hosts"]) is not None and _has_ip_line(etc):
+            return
+        meta, spec = pod["metadata"], pod.get("spec") or {}
+        status = pod.get("status") or {}
+        hostname = (spec.get("hostname") or meta["name"])[:63]
+        ip = status.get("podIP") or self._kubelet_ip(pv.uid)
+        now = self.clock.now()
+        text = ("# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+                "fe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n")
+        if ip:
+            sub = spec.get("subdomain")
+            if sub:
+                domain = f"{sub}.{meta.get('namespace') or 'default'}.svc.cluster.local"
+                text += f"{ip}\t{hostname}.{domain}\t{hostname}\n"
+            else:
+                text += f"{ip}\t{hostname}\n"
+        aliases = spec.get("hostAliases") or []
+        if aliases:
+            text += "\n# Entries added by HostAliases.\n"
+            for a in aliases:
+                text += f"{a.get('ip', '')}\t" + "\t".join(a.get("hostnames") or []) + "\n"
+        etc.write_file("etc-hosts", text, now=now)
+        fqdn = spec.get("setHostnameAsFQDN") and spec.get("subdomain")
+        name = f"{hostname}.{spec['subdomain']}.{meta.get('namespace')}.svc.cluster.local" if fqdn else hostname
+        etc.write_file("hostname", name + "\n", now=now)
+        try:
+            from .net import dns
+
+            etc.write_file("resolv.conf", dns.resolv_conf(self.cluster, pod), now=now)
+        except Exception:  # noqa: BLE001 - a pod the DNS model cannot place still gets its files
+            etc.write_file("resolv.conf", "", now=now)
+
+    def _kubelet_ip(self, uid: str) -> str:
+        try:
+            rt = self.cluster.controller("kubelet").pods.get(uid)  # type: ignore[attr-defined]
+        except KeyError:
+            return ""
+        return (getattr(rt, "ip", "") or "") if rt is not None else ""
+
+    def refresh_hosts(self, pod: Obj) -> None:
+        """Write the pod's hosts file again once its IP is known (the sandbox's IP comes first on a
+        real node; here the pod status may trail the first container start)."""
+        pv = self._pods.get(pod["metadata"].get("uid", ""))
+        if pv is not None and not _has_ip_line(pv.etc):
+            self._etc_files(pod, pv)
+
+
+def _has_ip_line(etc: Tree) -> bool:
+    node = etc.node(["etc-hosts"])
+    return isinstance(node, File) and node.data.count(b"\n") > 7
+
+
+def _container(pod: Obj, name: str) -> dict | None:
+    spec = pod.get("spec") or {}
+    for key in ("containers", "initContainers", "ephemeralContainers"):
+        for c in spec.get(key) or []:
+            if c.get("name") == name:
+                return c
+    return None
+
+
+def _snapshot(tree: Tree, sub_path: str) -> tuple[Tree, tuple[str, ...]]:
+    """A subPath into an atomic-writer volume: the node the path resolves to now (following the
+    volume's ``key -> ..data/key`` links), bind-mounted as it is: later writes to the volume make
+    new nodes, so this one never changes."""
+    node = tree.follow(split(sub_path))
+    snap = Tree(fstype=tree.fstype, source=tree.source, size=tree.size, read_only=True)
+    if node is None:
+        node = Dir()
+    snap.root.entries["x"] = node
+    return snap, ("x",)
+
+
+def _b64(value: object) -> bytes:
+    try:
+        return base64.b64decode(str(value))
+    except (ValueError, TypeError):
+        return str(value).encode()

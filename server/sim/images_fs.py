@@ -1,0 +1,501 @@
+"""What each image's filesystem holds, as data: the files a shell inside the container finds.
+
+Owns: ``image_tree(repository, tag) -> Tree`` — one shared, never-changed tree per image (the
+volume manager gives each container start a copy-on-write view of it), built from the real
+images' layouts: busybox (``/bin`` with its applet links, ``/etc/passwd``/``group``…), alpine,
+the Debian-based ones (nginx with ``/usr/share/nginx/html/index.html`` and ``50x.html`` of that
+version, ``/etc/nginx/nginx.conf`` and ``conf.d/default.conf``, ``/docker-entrypoint.d/*`` from
+1.19 on; httpd's ``/usr/local/apache2/htdocs/index.html``; mysql, redis, wordpress basics),
+ubuntu and centos; and ``userland(repository)``: whose tools an image has (``busybox`` applets,
+``gnu`` coreutils, or ``none`` for distroless images with no shell at all).
+
+Files the kubelet writes into every container (``/etc/hosts``, ``/etc/hostname``,
+``/etc/resolv.conf``, ``/dev/termination-log``) are bind mounts the volume manager adds; they are
+not part of the image.
+
+Hands off: the pages nginx/httpd serve come from ``net/apps.py`` (one copy of their text).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from .fs import Dir, File, Link, Tree
+
+#: images whose userland is busybox (their ``sh`` is busybox ash)
+BUSYBOX_REPOS = frozenset({"docker.io/library/busybox", "docker.io/library/alpine", "docker.io/curlimages/curl",
+                           "docker.io/flannel/flannel-cni-plugin"})
+#: images with no shell at all (distroless / scratch)
+NO_SHELL_REPOS = frozenset({"gcr.io/kuar-demo/kuard-amd64", "registry.k8s.io/pause",
+                            "registry.k8s.io/coredns/coredns", "registry.k8s.io/etcd",
+                            "registry.k8s.io/kube-apiserver", "registry.k8s.io/kube-controller-manager",
+                            "registry.k8s.io/kube-scheduler"})
+
+#: the image files' mtime: when the images were built (an old, fixed instant)
+BUILT = 1_700_000_000.0
+
+BUSYBOX_APPLETS = """[ [[ acpid add-shell addgroup adduser adjtimex ar arch arp arping ascii ash awk base32 base64
+basename bc beep blkdiscard blkid blockdev bootchartd brctl bunzip2 busybox bzcat bzip2 cal cat chat chattr chgrp
+chmod chown chpasswd chpst chroot chrt chvt cksum clear cmp comm conspy cp cpio crc32 crond crontab cryptpw
+cttyhack cut date dc dd deallocvt delgroup deluser depmod devmem df dhcprelay diff dirname dmesg dnsd
+dnsdomainname dos2unix dpkg dpkg-deb du dumpkmap dumpleases echo ed egrep eject env envdir envuidgid ether-wake
+expand expr factor fakeidentd fallocate false fatattr fbset fbsplash fdflush fdformat fdisk fgconsole fgrep find
+findfs flock fold free freeramdisk fsck fsck.minix fsfreeze fstrim fsync ftpd ftpget ftpput fuser getfattr getopt
+getty grep groups gunzip gzip halt hd hdparm head hexdump hexedit hostid hostname httpd hush hwclock i2cdetect
+i2cdump i2cget i2cset i2ctransfer id ifconfig ifdown ifenslave ifplugd ifup inetd init insmod install ionice iostat
+ip ipaddr ipcalc ipcrm ipcs iplink ipneigh iproute iprule iptunnel kbd_mode kill killall killall5 klogd last less
+link linux32 linux64 linuxrc ln loadfont loadkmap logger login logname logread losetup lpd lpq lpr ls lsattr lsmod
+lsof lspci lsscsi lsusb lzcat lzma lzop makedevs makemime man md5sum mdev mesg microcom mim mkdir mkdosfs mke2fs
+mkfifo mkfs.ext2 mkfs.minix mkfs.vfat mknod mkpasswd mkswap mktemp modinfo modprobe more mount mountpoint mpstat mt
+mv nameif nanddump nandwrite nbd-client nc netstat nice nl nmeter nohup nologin nproc nsenter nslookup ntpd nuke od
+openvt partprobe passwd paste patch pgrep pidof ping ping6 pipe_progress pivot_root pkill pmap popmaildir poweroff
+powertop printenv printf ps pscan pstree pwd pwdx raidautorun rdate rdev readahead readlink readprofile realpath
+reboot reformime remove-shell renice reset resize resume rev rm rmdir rmmod route rpm rpm2cpio rtcwake run-init
+run-parts runlevel runsv runsvdir rx script scriptreplay sed seedrng sendmail seq setarch setconsole setfattr
+setfont setkeycodes setlogcons setpriv setserial setsid setuidgid sh sha1sum sha256sum sha3sum sha512sum showkey
+shred shuf slattach sleep smemcap softlimit sort split ssl_client start-stop-daemon stat strings stty su sulogin sum
+sv svc svlogd svok swapoff swapon switch_root sync sysctl syslogd tac tail tar taskset tc tcpsvd tee telnet telnetd
+test tftp tftpd time timeout top touch tr traceroute traceroute6 tree true truncate ts tsort tty ttysize tunctl
+ubiattach ubidetach ubimkvol ubirename ubirmvol ubirsvol ubiupdatevol udhcpc udhcpc6 udhcpd udpsvd uevent umount
+uname unexpand uniq unix2dos unlink unlzma unshare unxz unzip uptime users usleep uudecode uuencode vconfig vi vlock
+volname w wall watch watchdog wc wget which who whoami whois xargs xxd xz xzcat yes zcat zcip""".split()
+
+BUSYBOX_PASSWD = """root:x:0:0:root:/root:/bin/sh
+daemon:x:1:1:daemon:/usr/sbin:/bin/false
+bin:x:2:2:bin:/bin:/bin/false
+sys:x:3:3:sys:/dev:/bin/false
+sync:x:4:100:sync:/bin:/bin/sync
+mail:x:8:8:mail:/var/spool/mail:/bin/false
+www-data:x:33:33:www-data:/var/www:/bin/false
+operator:x:37:37:Operator:/var:/bin/false
+nobody:x:65534:65534:nobody:/home:/bin/false
+"""
+BUSYBOX_GROUP = """root:x:0:
+daemon:x:1:
+bin:x:2:
+sys:x:3:
+adm:x:4:
+tty:x:5:
+disk:x:6:
+lp:x:7:
+mail:x:8:
+kmem:x:9:
+wheel:x:10:root
+cdrom:x:11:
+dialout:x:18:
+floppy:x:19:
+video:x:28:
+audio:x:29:
+tape:x:32:
+www-data:x:33:
+operator:x:37:
+utmp:x:43:
+plugdev:x:46:
+staff:x:50:
+lock:x:54:
+netdev:x:82:
+users:x:100:
+nogroup:x:65534:
+"""
+DEBIAN_PASSWD = """root:x:0:0:root:/root:/bin/bash
+daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin
+bin:x:2:2:bin:/bin:/usr/sbin/nologin
+sys:x:3:3:sys:/dev:/usr/sbin/nologin
+sync:x:4:65534:sync:/bin:/bin/sync
+games:x:5:60:games:/usr/games:/usr/sbin/nologin
+man:x:6:12:man:/var/cache/man:/usr/sbin/nologin
+lp:x:7:7:lp:/var/spool/lpd:/usr/sbin/nologin
+mail:x:8:8:mail:/var/mail:/usr/sbin/nologin
+news:x:9:9:news:/var/spool/news:/usr/sbin/nologin
+uucp:x:10:10:uucp:/var/spool/uucp:/usr/sbin/nologin
+proxy:x:13:13:proxy:/bin:/usr/sbin/nologin
+www-data:x:33:33:www-data:/var/www:/usr/sbin/nologin
+backup:x:34:34:backup:/var/backups:/usr/sbin/nologin
+list:x:38:38:Mailing List Manager:/var/list:/usr/sbin/nologin
+irc:x:39:39:ircd:/run/ircd:/usr/sbin/nologin
+_apt:x:42:65534::/nonexistent:/usr/sbin/nologin
+nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin
+"""
+DEBIAN_GROUP = """root:x:0:
+daemon:x:1:
+bin:x:2:
+sys:x:3:
+adm:x:4:
+tty:x:5:
+disk:x:6:
+lp:x:7:
+mail:x:8:
+news:x:9:
+uucp:x:10:
+man:x:12:
+proxy:x:13:
+kmem:x:15:
+dialout:x:20:
+fax:x:21:
+voice:x:22:
+cdrom:x:24:
+floppy:x:25:
+tape:x:26:
+sudo:x:27:
+audio:x:29:
+dip:x:30:
+www-data:x:33:
+backup:x:34:
+operator:x:37:
+list:x:38:
+irc:x:39:
+src:x:40:
+shadow:x:42:
+utmp:x:43:
+video:x:44:
+sasl:x:45:
+plugdev:x:46:
+staff:x:50:
+games:x:60:
+users:x:100:
+nogroup:x:65534:
+"""
+
+NGINX_50X_OLD = """<!DOCTYPE html>
+<html>
+<head>
+<title>Error</title>
+<style>
+    body {
+        width: 35em;
+        margin: 0 auto;
+        font-family: Tahoma, Verdana, Arial, sans-serif;
+    }
+</style>
+</head>
+<body>
+<h1>An error occurred.</h1>
+<p>Sorry, the page you are looking for is currently unavailable.<br/>
+Please try again later.</p>
+<p>If you are the system administrator of this resource then you should check
+the error log for details.</p>
+<p><em>Faithfully yours, nginx.</em></p>
+</body>
+</html>
+"""
+NGINX_50X = """<!DOCTYPE html>
+<html>
+<head>
+<title>Error</title>
+<style>
+html { color-scheme: light dark; }
+body { width: 35em; margin: 0 auto;
+font-family: Tahoma, Verdana, Arial, sans-serif; }
+</style>
+</head>
+<body>
+<h1>An error occurred.</h1>
+<p>Sorry, the page you are looking for is currently unavailable.<br/>
+Please try again later.</p>
+<p>If you are the system administrator of this resource then you should check
+the error log for details.</p>
+<p><em>Faithfully yours, nginx.</em></p>
+</body>
+</html>
+"""
+NGINX_CONF = """
+user  nginx;
+worker_processes  {workers};
+
+error_log  /var/log/nginx/error.log {level};
+pid        /var/run/nginx.pid;
+
+
+events {{
+    worker_connections  1024;
+}}
+
+
+http {{
+    include       /etc/nginx/mime.types;
+    default_type  application/octet-stream;
+
+    log_format  main  '$remote_addr - $remote_user [$time_local] "$request" '
+                      '$status $body_bytes_sent "$http_referer" '
+                      '"$http_user_agent" "$http_x_forwarded_for"';
+
+    access_log  /var/log/nginx/access.log  main;
+
+    sendfile        on;
+    #tcp_nopush     on;
+
+    keepalive_timeout  65;
+
+    #gzip  on;
+
+    include /etc/nginx/conf.d/*.conf;
+}}
+"""
+NGINX_DEFAULT_CONF = """server {{
+    listen       80;
+{ipv6}    server_name  localhost;
+
+    #access_log  /var/log/nginx/host.access.log  main;
+
+    location / {{
+        root   /usr/share/nginx/html;
+        index  index.html index.htm;
+    }}
+
+    #error_page  404              /404.html;
+
+    # redirect server error pages to the static page /50x.html
+    #
+    error_page   500 502 503 504  /50x.html;
+    location = /50x.html {{
+        root   /usr/share/nginx/html;
+    }}
+
+    # proxy the PHP scripts to Apache listening on 127.0.0.1:80
+    #
+    #location ~ \\.php$ {{
+    #    proxy_pass   http://127.0.0.1;
+    #}}
+
+    # pass the PHP scripts to FastCGI server listening on 127.0.0.1:9000
+    #
+    #location ~ \\.php$ {{
+    #    root           html;
+    #    fastcgi_pass   127.0.0.1:9000;
+    #    fastcgi_index  index.php;
+    #    fastcgi_param  SCRIPT_FILENAME  /scripts$fastcgi_script_name;
+    #    include        fastcgi_params;
+    #}}
+
+    # deny access to .htaccess files, if Apache's document root
+    # concurs with nginx's one
+    #
+    #location ~ /\\.ht {{
+    #    deny  all;
+    #}}
+}}
+
+"""
+NGINX_ENTRYPOINT_D = ("10-listen-on-ipv6-by-default.sh", "15-local-resolvers.envsh",
+                      "20-envsubst-on-templates.sh", "30-tune-worker-processes.sh")
+
+GNU_BIN = """bash cat chgrp chmod chown cp dash date dd df dir dmesg echo egrep false fgrep findmnt grep gunzip gzip
+hostname kill ln login ls lsblk mkdir mknod mktemp more mount mountpoint mv pidof ps pwd readlink rm rmdir run-parts
+sed sh sleep stty su sync tar tempfile touch true umount uname uncompress vdir wdctl zcat""".split()
+GNU_USR_BIN = """[ awk base64 basename cksum comm cut dirname du env expr find head id install join md5sum nice nl
+nohup od paste printenv printf realpath seq sha1sum sha256sum shuf sort split stat tac tail tee test timeout tr
+truncate tty uniq wc whoami xargs yes""".split()
+
+
+def _tree(files: dict[str, str | bytes | tuple[str, int]], links: dict[str, str], dirs: dict[str, int]) -> Tree:
+    t = Tree()
+    for path, mode in dirs.items():
+        parts = [p for p in path.split("/") if p]
+        d = t.makedirs(parts, now=BUILT)
+        d.mode = mode
+    for path, content in files.items():
+        mode = 0o644
+        if isinstance(content, tuple):
+            content, mode = content
+        t.put(path, File(content.encode() if isinstance(content, str) else content, mode, BUILT), now=BUILT)
+    for path, target in links.items():
+        t.put(path, Link(target, BUILT), now=BUILT)
+    _freeze(t.root)
+    return t
+
+
+def _freeze(d: Dir) -> None:
+    """No tree owns an image's directories: every container's view copies what it changes."""
+    d.owner = None
+    d.mtime = BUILT
+    for e in d.entries.values():
+        if isinstance(e, Dir):
+            _freeze(e)
+
+
+_COMMON_DIRS = {"/dev": 0o755, "/proc": 0o555, "/sys": 0o555, "/tmp": 0o1777, "/root": 0o700, "/home": 0o755,
+                "/var": 0o755, "/usr": 0o755, "/etc": 0o755}
+
+
+def _busybox(version: str) -> Tree:
+    dirs = dict(_COMMON_DIRS, **{"/bin": 0o755, "/lib": 0o755, "/lib64": 0o755, "/usr/sbin": 0o755,
+                                 "/var/spool/mail": 0o755, "/var/www": 0o755})
+    files: dict[str, str | bytes | tuple[str, int]] = {
+        "/etc/passwd": BUSYBOX_PASSWD, "/etc/group": BUSYBOX_GROUP,
+        "/etc/shadow": ("root:*:19000:0:99999:7:::\n", 0o600), "/etc/network/if-up.d/.keep": "",
+        "/bin/busybox": (b"\x7fELF busybox " + version.encode(), 0o755),
+    }
+    links = {"/etc/mtab": "/proc/mounts", "/etc/localtime": "/usr/share/zoneinfo/UTC"}
+    t = _tree(files, links, dirs)
+    return _with_applets(t, "/bin", BUSYBOX_APPLETS, "busybox")
+
+
+def _with_applets(t: Tree, where: str, names: list[str], target: str) -> Tree:
+    """The applets as hard links of one binary: regular files sharing its content."""
+    parts = [p for p in where.split("/") if p]
+    d = t.node(parts)
+    assert isinstance(d, Dir)
+    binary = d.entries.get(target)
+    data = binary.data if isinstance(binary, File) else b"\x7fELF"
+    for n in names:
+        d.entries.setdefault(n, File(data, 0o755, BUILT))
+    return t
+
+
+def _alpine(version: str) -> Tree:
+    dirs = dict(_COMMON_DIRS, **{"/bin": 0o755, "/sbin": 0o755, "/lib": 0o755, "/media": 0o755, "/mnt": 0o755,
+                                 "/opt": 0o755, "/run": 0o755, "/srv": 0o755, "/usr/bin": 0o755,
+                                 "/usr/local/bin": 0o755, "/var/cache": 0o755, "/var/log": 0o755})
+    passwd = BUSYBOX_PASSWD.replace("/bin/false", "/sbin/nologin").replace("root:/bin/sh", "root:/bin/sh")
+    files = {"/etc/passwd": passwd, "/etc/group": BUSYBOX_GROUP, "/etc/alpine-release": version + "\n",
+             "/etc/os-release": f'NAME="Alpine Linux"\nID=alpine\nVERSION_ID={version}\n'
+                                f'PRETTY_NAME="Alpine Linux v{version.rsplit(".", 1)[0]}"\n'
+                                'HOME_URL="https://alpinelinux.org/"\nBUG_REPORT_URL="https://gitlab.alpinelinux.org/'
+                                'alpine/aports/-/issues"\n',
+             "/bin/busybox": (b"\x7fELF busybox", 0o755)}
+    t = _tree(files, {}, dirs)  # type: ignore[arg-type]
+    return _with_applets(t, "/bin", BUSYBOX_APPLETS, "busybox")
+
+
+def _debian(codename: str, version: str, *, merged_usr: bool, extra_dirs: dict[str, int] | None = None,
+            files: dict | None = None, links: dict | None = None, pretty: str = "") -> Tree:
+    dirs = dict(_COMMON_DIRS, **{"/boot": 0o755, "/media": 0o755, "/mnt": 0o755, "/opt": 0o755, "/run": 0o755,
+                                 "/srv": 0o755, "/usr/bin": 0o755, "/usr/sbin": 0o755, "/usr/lib": 0o755,
+                                 "/usr/local/bin": 0o755, "/usr/share": 0o755, "/var/log": 0o755,
+                                 "/var/lib": 0o755, "/var/cache": 0o755, "/var/tmp": 0o1777}, **(extra_dirs or {}))
+    all_links = {"/var/run": "/run", "/var/lock": "/run/lock"}
+    if merged_usr:
+        all_links.update({"/bin": "usr/bin", "/sbin": "usr/sbin", "/lib": "usr/lib", "/lib64": "usr/lib64"})
+        dirs["/usr/lib64"] = 0o755
+        bin_dir = "/usr/bin"
+    else:
+        dirs.update({"/bin": 0o755, "/sbin": 0o755, "/lib": 0o755, "/lib64": 0o755})
+        bin_dir = "/bin"
+    all_links.update(links or {})
+    major = version.split(".")[0]
+    pretty = pretty or f"Debian GNU/Linux {major} ({codename})"
+    all_files = {"/etc/passwd": DEBIAN_PASSWD, "/etc/group": DEBIAN_GROUP, "/etc/debian_version": version + "\n",
+                 "/etc/os-release": f'PRETTY_NAME="{pretty}"\nNAME="Debian GNU/Linux"\nVERSION_ID="{major}"\n'
+                                    f'VERSION="{major} ({codename})"\nVERSION_CODENAME={codename}\n'
+                                    'ID=debian\nHOME_URL="https://www.debian.org/"\n',
+                 "/root/.bashrc": "# ~/.bashrc: executed by bash(1) for non-login shells.\n",
+                 "/root/.profile": "# ~/.profile: executed by Bourne-compatible login shells.\n"}
+    all_files.update(files or {})
+    t = _tree(all_files, all_links, dirs)
+    _with_applets(t, bin_dir, GNU_BIN, "")
+    _with_applets(t, "/usr/bin", GNU_USR_BIN, "")
+    return t
+
+
+def _nginx(tag: str) -> Tree:
+    from .net.apps import NGINX_INDEX, NGINX_INDEX_OLD, nginx_version
+
+    version = nginx_version("nginx:" + tag)
+    v = tuple(int(x) for x in version.split("."))
+    new_page = v >= (1, 21, 1)
+    files: dict[str, object] = {
+        "/usr/share/nginx/html/index.html": NGINX_INDEX if new_page else NGINX_INDEX_OLD,
+        "/usr/share/nginx/html/50x.html": NGINX_50X if new_page else NGINX_50X_OLD,
+        "/etc/nginx/nginx.conf": NGINX_CONF.format(workers="auto" if v >= (1, 17, 0) else "1",
+                                                   level="notice" if v >= (1, 19, 5) else "warn"),
+        "/etc/nginx/conf.d/default.conf": NGINX_DEFAULT_CONF.format(ipv6="    listen  [::]:80;\n"
+                                                                    if v >= (1, 19, 0) else ""),
+        "/etc/nginx/mime.types": "\ntypes {\n    text/html                                        html htm shtml;\n"
+                                 "    text/css                                         css;\n}\n",
+        "/etc/nginx/fastcgi_params": "\nfastcgi_param  QUERY_STRING       $query_string;\n",
+        "/usr/sbin/nginx": (b"\x7fELF nginx " + version.encode(), 0o755),
+    }
+    links = {"/var/log/nginx/access.log": "/dev/stdout", "/var/log/nginx/error.log": "/dev/stderr"}
+    dirs = {"/etc/nginx/conf.d": 0o755, "/var/cache/nginx": 0o755, "/var/log/nginx": 0o755}
+    if v >= (1, 19, 0):
+        files["/docker-entrypoint.sh"] = ("#!/bin/sh\n# vim:sw=4:ts=4:et\n\nset -e\n", 0o775)
+        for name in NGINX_ENTRYPOINT_D:
+            if name.endswith(".envsh") and v < (1, 25, 3):
+                continue
+            files["/docker-entrypoint.d/" + name] = ("#!/bin/sh\n", 0o775)
+    codename, deb = ("bookworm", "12.9") if v >= (1, 25, 0) else ("bullseye", "11.6") if v >= (1, 21, 0) else \
+        ("buster", "10.13") if v >= (1, 17, 0) else ("stretch", "9.13")
+    files["/etc/passwd"] = DEBIAN_PASSWD + "nginx:x:101:101:nginx user:/nonexistent:/bin/false\n"
+    files["/etc/group"] = DEBIAN_GROUP + "nginx:x:101:\n"
+    t = _debian(codename, deb, merged_usr=codename == "bookworm", extra_dirs=dirs, files=files, links=links)
+    _with_applets(t, "/usr/bin", ["curl"], "curl")
+    return t
+
+
+def _httpd(tag: str) -> Tree:
+    from .net.apps import HTTPD_INDEX
+
+    root = "/usr/local/apache2"
+    files = {f"{root}/htdocs/index.html": HTTPD_INDEX,
+             f"{root}/conf/httpd.conf": "ServerRoot \"/usr/local/apache2\"\n\nListen 80\n",
+             f"{root}/bin/httpd": (b"\x7fELF httpd", 0o755),
+             "/usr/local/bin/httpd-foreground": ("#!/bin/sh\nset -e\n\nrm -f /usr/local/apache2/logs/httpd.pid\n\n"
+                                                 "exec httpd -DFOREGROUND \"$@\"\n", 0o755)}
+    dirs = {f"{root}/{d}": 0o755 for d in ("bin", "build", "cgi-bin", "conf", "error", "htdocs", "icons",
+                                           "include", "logs", "modules")}
+    return _debian("bookworm", "12.9", merged_usr=True, extra_dirs=dirs, files=files)
+
+
+def _ubuntu(tag: str) -> Tree:
+    version = {"20.04": ("focal", "20.04.6"), "22.04": ("jammy", "22.04.5")}.get(tag, ("noble", "24.04.1"))
+    pretty = f"Ubuntu {version[1]} LTS"
+    files = {"/etc/lsb-release": f"DISTRIB_ID=Ubuntu\nDISTRIB_RELEASE={version[1][:5]}\n"
+                                 f"DISTRIB_CODENAME={version[0]}\nDISTRIB_DESCRIPTION=\"{pretty}\"\n"}
+    return _debian(version[0], "bookworm/sid", merged_usr=True, files=files, pretty=pretty)
+
+
+def _centos(tag: str) -> Tree:
+    release = "CentOS Linux release 7.9.2009 (Core)\n" if tag.startswith(("7", "centos7")) else \
+        "CentOS Linux release 8.4.2105\n"
+    files = {"/etc/centos-release": release, "/etc/redhat-release": release}
+    return _debian("", "", merged_usr=True, files=files, pretty=release.strip())
+
+
+def _app(kind: str) -> Tree:
+    if kind == "mysql":
+        return _debian("bookworm", "12.9", merged_usr=True, extra_dirs={"/var/lib/mysql": 0o755,
+                                                                        "/etc/mysql/conf.d": 0o755,
+                                                                        "/docker-entrypoint-initdb.d": 0o755},
+                       files={"/etc/mysql/my.cnf": "[mysqld]\nskip-host-cache\nskip-name-resolve\n"})
+    if kind == "redis":
+        return _debian("bookworm", "12.9", merged_usr=True, extra_dirs={"/data": 0o755},
+                       files={"/usr/local/bin/redis-server": (b"\x7fELF redis", 0o755)})
+    if kind == "wordpress":
+        return _debian("bookworm", "12.9", merged_usr=True, extra_dirs={"/var/www/html": 0o755},
+                       files={"/var/www/html/index.php": "<?php\n/**\n * Front to the WordPress application.\n */\n"
+                                                         "define( 'WP_USE_THEMES', true );\nrequire __DIR__ . "
+                                                         "'/wp-blog-header.php';\n",
+                              "/var/www/html/wp-config-docker.php": "<?php\n"})
+    return _debian("bookworm", "12.9", merged_usr=True)
+
+
+def userland(repository: str) -> str:
+    """``busybox``, ``gnu`` or ``none`` (no shell, no tools)."""
+    if repository in NO_SHELL_REPOS:
+        return "none"
+    if repository in BUSYBOX_REPOS:
+        return "busybox"
+    return "gnu"
+
+
+@lru_cache(maxsize=256)
+def image_tree(repository: str, tag: str) -> Tree:
+    """The (shared, unchanging) files of ``repository:tag``."""
+    name = repository.rsplit("/", 1)[-1]
+    if repository in NO_SHELL_REPOS:
+        return _tree({"/etc/passwd": "root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:"
+                                     "/nonexistent:/sbin/nologin\n"}, {},
+                     {"/dev": 0o755, "/proc": 0o555, "/sys": 0o555, "/etc": 0o755, "/tmp": 0o1777})
+    if name == "busybox":
+        return _busybox("1.28.4" if tag.startswith("1.28") else "1.36.1")
+    if name in ("alpine", "curl") or tag.endswith("alpine") or repository in BUSYBOX_REPOS:
+        return _alpine(tag if tag[:1].isdigit() else "3.21.2")
+    if name == "nginx":
+        return _nginx(tag)
+    if name == "httpd":
+        return _httpd(tag)
+    if name == "ubuntu":
+        return _ubuntu(tag)
+    if name == "centos":
+        return _centos(tag)
+    return _app(name)
