@@ -810,12 +810,14 @@ def _details(r: Resource, obj: Obj) -> dict:
 
 
 def _evict(cluster: Cluster, req: Request, eviction: Obj, dry: bool) -> Answer:
-    """``pods/eviction``: the pod is deleted as the Eviction's deleteOptions say (no
-    PodDisruptionBudgets exist yet to refuse it)."""
+    """``pods/eviction``: the pod is deleted as the Eviction's deleteOptions say, if its
+    PodDisruptionBudget allows it (``server/sim/eviction.py``)."""
+    from .sim import eviction as evictions
+
     get_object(cluster, req)
     opts = eviction.get("deleteOptions") or {}
-    if not dry and "All" not in (opts.get("dryRun") or []):
-        cluster.api.delete("Pod", req.namespace, req.name, grace_period=opts.get("gracePeriodSeconds"))
+    evictions.evict(cluster, req.namespace, req.name, grace_period=opts.get("gracePeriodSeconds"),
+                    dry_run=dry or "All" in (opts.get("dryRun") or []))
     return Answer(201, success(201))
 
 

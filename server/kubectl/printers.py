@@ -554,9 +554,9 @@ DEFAULT_TABLE: tuple[tuple[Column, ...], RowFn] = ((_NAME, _AGE), _default_row)
 
 def _merge_area_tables() -> None:
     """The tables of the other API areas' kinds, one module each (tables_storage.py, …)."""
-    from . import tables_autoscaling, tables_networking, tables_policy, tables_storage
+    from . import tables_autoscaling, tables_disruption, tables_networking, tables_policy, tables_storage
 
-    for module in (tables_storage, tables_policy, tables_networking, tables_autoscaling):
+    for module in (tables_storage, tables_policy, tables_networking, tables_autoscaling, tables_disruption):
         TABLES.update(module.TABLES)
 
 

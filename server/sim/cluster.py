@@ -143,6 +143,7 @@ def controller_classes() -> list[type[Controller]]:
     from .controllers.cronjob import CronJobController
     from .controllers.daemonset import DaemonSetController
     from .controllers.deployment import DeploymentController
+    from .controllers.disruption import DisruptionController
     from .controllers.endpoints import EndpointsController
     from .controllers.endpointslice import EndpointSliceController
     from .controllers.gc import GarbageCollector
@@ -171,6 +172,7 @@ def controller_classes() -> list[type[Controller]]:
         GarbageCollector,
         NamespaceController,
         ResourceQuotaController,
+        DisruptionController,
         PersistentVolumeController,
         HorizontalPodAutoscalerController,
         NodeLifecycleController,

@@ -13,12 +13,14 @@ The real drain waits on the wall clock; here the wait drives the virtual clock f
 simulated second at a time (bounded by ``--timeout``, default one simulated hour), so the pods'
 grace periods run and their ReplicaSets create replacements elsewhere.
 
-Hands off: the eviction itself is a graceful ``server.sim.api.delete`` (the simulator has no
-PodDisruptionBudgets yet, so every eviction is allowed); the scheduler keeps new pods off the
-cordoned node.
+Hands off: the eviction itself is the ``pods/eviction`` subresource's (``server.sim.eviction``:
+a PodDisruptionBudget may refuse it with 429, and drain retries every 5 s, as the real one does);
+the scheduler keeps new pods off the cordoned node.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from ...sim.api import ApiError
 from ...sim.kubelet import go_duration
@@ -26,6 +28,9 @@ from ...sim.store import Obj
 from ..parse import Flag, Invocation, KubectlError, Result, command
 from . import rollout
 from .apply import dry_run_mode
+
+if TYPE_CHECKING:
+    from ...sim.cluster import Cluster
 
 DAEMONSET_FATAL = "DaemonSet-managed Pods (use --ignore-daemonsets to ignore)"
 DAEMONSET_WARNING = "ignoring DaemonSet-managed Pods"
@@ -177,38 +182,13 @@ def drain(inv: Invocation) -> Result:
             out.append(f"node/{name} drained (dry run)\n")
             continue
         grace = f.get("grace-period", -1)
-        waiting: list[Obj] = []
-        for pod in to_delete:
-            meta = pod["metadata"]
-            if not f.get("disable-eviction"):
-                out.append(f"evicting pod {meta['namespace']}/{meta['name']}\n")
-            try:
-                cluster.api.delete("Pod", meta["namespace"], meta["name"], grace_period=grace if grace >= 0 else None)
-            except ApiError as e:
-                if e.reason != "NotFound":
-                    out.append(f'error when evicting pods/"{meta["name"]}" -n "{meta["namespace"]}": {e.message}\n')
-                    continue
-            waiting.append(pod)
-        waited = 0.0
-        while True:
-            still = []
-            for pod in waiting:
-                meta = pod["metadata"]
-                now = cluster.store.peek("Pod", meta["namespace"], meta["name"])
-                if now is None or now["metadata"]["uid"] != meta["uid"]:
-                    out.append(f"pod/{meta['name']} {verb}\n")
-                else:
-                    still.append(pod)
-            waiting = still
-            if not waiting or waited >= timeout:
-                break
-            cluster.advance(1)
-            waited += 1
-        if waiting:
-            err = (f'error when waiting for pod "{waiting[0]["metadata"]["name"]}" in namespace '
-                   f'"{waiting[0]["metadata"]["namespace"]}" to terminate: global timeout reached: {go_duration(int(timeout))}')
-            out.append("There are pending pods in node \"" + name + "\" when an error occurred: " + err + "\n"
-                       + "".join(f"pod/{p['metadata']['name']}\n" for p in waiting))
+        errs, waiting = _evict_or_delete(cluster, to_delete, out, timeout, grace if grace >= 0 else None,
+                                         evict=not f.get("disable-eviction"), verb=verb)
+        if errs:
+            err = errs[0] if len(errs) == 1 else "[" + ", ".join(errs) + "]"
+            if waiting:
+                out.append("There are pending pods in node \"" + name + "\" when an error occurred: " + err + "\n"
+                           + "".join(f"pod/{p['metadata']['name']}\n" for p in waiting))
             out.append(f'error: unable to drain node "{name}" due to error: {err}, continuing command...\n')
             fatal.append(err)
             pending.append(name)
@@ -220,3 +200,74 @@ def drain(inv: Invocation) -> Result:
         out.extend(f"{e}\n" for e in fatal)
         return Result("".join(out), 1)
     return Result("".join(out))
+
+
+def _evict_or_delete(cluster: Cluster, pods: list[Obj], out: list[str], timeout: float, grace: int | None, *,
+                     evict: bool, verb: str) -> tuple[list[str], list[Obj]]:
+    """drain.Helper's evictPods / deletePods on the virtual clock: every pod is evicted at once; one its
+    PodDisruptionBudget protects (429) says so and is tried again 5 s later, printing ``evicting pod``
+    each time, until the budget allows it or the global timeout ends it; then each evicted pod is
+    waited for (``pod/x evicted``). The errors and the pods still there."""
+    from ...sim import eviction
+
+    errors: list[str] = []
+    waiting: list[Obj] = []
+    due: dict[str, float] = {}
+    if not evict:
+        for pod in pods:
+            meta = pod["metadata"]
+            try:
+                cluster.api.delete("Pod", meta["namespace"], meta["name"], grace_period=grace)
+            except ApiError as e:
+                if e.reason != "NotFound":
+                    errors.append(e.message)
+                    return errors, waiting
+            waiting.append(pod)
+    else:
+        due = {p["metadata"]["uid"]: 0.0 for p in pods}
+    trying = list(pods) if evict else []
+    elapsed = 0.0
+    while True:
+        for pod in list(trying):
+            meta = pod["metadata"]
+            if due[meta["uid"]] > elapsed:
+                continue
+            where = f'pods/"{meta["name"]}" -n "{meta["namespace"]}"'
+            out.append(f"evicting pod {meta['namespace']}/{meta['name']}\n")
+            if elapsed >= timeout:
+                trying.remove(pod)
+                errors.append(f"error when evicting {where}: global timeout reached: {go_duration(int(timeout))}")
+                continue
+            try:
+                eviction.evict(cluster, meta["namespace"], meta["name"], grace_period=grace)
+            except ApiError as e:
+                if e.code == 404:
+                    trying.remove(pod)
+                elif e.code == 429:
+                    out.append(f"error when evicting {where} (will retry after 5s): {e.message}\n")
+                    due[meta["uid"]] = elapsed + 5
+                else:
+                    trying.remove(pod)
+                    errors.append(f"error when evicting {where}: {e.message}")
+                continue
+            trying.remove(pod)
+            waiting.append(pod)
+        still = []
+        for pod in waiting:
+            meta = pod["metadata"]
+            now = cluster.store.peek("Pod", meta["namespace"], meta["name"])
+            if now is None or now["metadata"]["uid"] != meta["uid"]:
+                out.append(f"pod/{meta['name']} {verb}\n")
+            else:
+                still.append(pod)
+        waiting = still
+        if not waiting and not trying:
+            break
+        if elapsed >= timeout and not trying:
+            errors.extend(f'error when waiting for pod "{p["metadata"]["name"]}" in namespace '
+                          f'"{p["metadata"]["namespace"]}" to terminate: global timeout reached: '
+                          f"{go_duration(int(timeout))}" for p in waiting)
+            break
+        cluster.advance(1)
+        elapsed += 1
+    return errors, waiting + trying

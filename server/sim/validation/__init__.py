@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-AREAS = ("storage", "policy", "networking", "autoscaling")
+AREAS = ("storage", "policy", "networking", "autoscaling", "disruption")
 
 
 def validators() -> dict[str, Any]:
