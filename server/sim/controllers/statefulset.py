@@ -15,10 +15,18 @@ failed pods deleted and recreated under the same name once the old object is gon
 OnDelete, the status and the ``SuccessfulCreate`` / ``SuccessfulDelete`` events (source
 ``statefulset-controller``, "create Pod web-0 in StatefulSet web successful").
 
+Claims (stateful_pod_control.go): before a pod is created, each volumeClaimTemplate's claim
+``<template>-<sts>-<ordinal>`` is created if missing (the template's labels plus the selector's
+matchLabels; event "create Claim www-web-0 Pod web-0 in StatefulSet web success"), again for a
+Pending pod whose claims went missing; a claim being deleted blocks the pod. The
+``persistentVolumeClaimRetentionPolicy`` (StatefulSetAutoDeletePVC, beta and on in v1.32) sets the
+claims' ownerReferences: whenDeleted Delete → owned by the StatefulSet, whenScaled Delete → owned
+by the condemned pod before it is deleted; Retain (the default) leaves them unowned, so they
+outlive their pods and the StatefulSet.
+
 Hands off: pods go through ``api.create`` / ``api.delete`` (defaults, admission, graceful
-deletion); the scheduler binds them and the kubelet runs them (it does not look at volumes, so the
-claim volumes need no PersistentVolumeClaim objects, which the simulation does not have: none are
-created). Deleting the StatefulSet is the garbage collector's; the headless Service's DNS names come
+deletion); the scheduler binds them once their claims are bound (the PV controller's and the
+provisioner's work) and the kubelet runs them. Deleting the StatefulSet is the garbage collector's; the headless Service's DNS names come
 from the endpoints controllers, which copy hostname/subdomain.
 
 As in the DaemonSet controller, expectations are not needed: the store delivers every write to the
@@ -109,6 +117,52 @@ def _update_storage(sts: Obj, pod: Obj, ordinal: int) -> None:
                 "persistentVolumeClaim": {"claimName": claim_name(t, sts, ordinal)}} for t in templates]
     volumes += [v for v in pod["spec"].get("volumes") or [] if v.get("name") not in names]
     pod["spec"]["volumes"] = volumes
+
+
+def claims_for(sts: Obj, ordinal: int) -> list[Obj]:
+    """getPersistentVolumeClaims: each template's claim for the ordinal, labelled with the
+    template's labels and the StatefulSet's selector matchLabels."""
+    match_labels = ((sts["spec"].get("selector") or {}).get("matchLabels")) or {}
+    out = []
+    for t in sts["spec"].get("volumeClaimTemplates") or []:
+        if not (t.get("metadata") or {}).get("name"):
+            continue
+        claim = deep_copy(t)
+        claim.pop("status", None)
+        meta = claim.setdefault("metadata", {})
+        meta["name"] = claim_name(t, sts, ordinal)
+        meta["namespace"] = sts["metadata"]["namespace"]
+        meta["labels"] = {**(meta.get("labels") or {}), **match_labels}
+        claim["apiVersion"], claim["kind"] = "v1", "PersistentVolumeClaim"
+        out.append(claim)
+    return out
+
+
+def retention_policy(sts: Obj) -> tuple[str, str]:
+    policy = sts["spec"].get("persistentVolumeClaimRetentionPolicy") or {}
+    return policy.get("whenDeleted") or "Retain", policy.get("whenScaled") or "Retain"
+
+
+def _owner_ref(owner: Obj, api_version: str) -> Obj:
+    return {"apiVersion": api_version, "kind": owner["kind"], "name": owner["metadata"]["name"],
+            "uid": owner["metadata"]["uid"]}
+
+
+def claim_owner_refs(sts: Obj, pod: Obj, claim: Obj, start: int, count: int) -> list[Obj] | None:
+    """updateClaimOwnerRefForSetAndPod: the claim's ownerReferences under the retention policy, or
+    None when they are right already."""
+    when_deleted, when_scaled = retention_policy(sts)
+    refs = [r for r in claim["metadata"].get("ownerReferences") or []]
+    set_uid, pod_uid = sts["metadata"]["uid"], pod["metadata"].get("uid")
+    scaled_down = not (start <= parent_and_ordinal(pod)[1] < start + count)
+    want_set = when_deleted == "Delete" and not (when_scaled == "Delete" and scaled_down)
+    want_pod = when_scaled == "Delete" and scaled_down and bool(pod_uid)
+    new = [r for r in refs if r.get("uid") not in (set_uid, pod_uid)]
+    if want_set:
+        new.append(next((r for r in refs if r.get("uid") == set_uid), _owner_ref(sts, "apps/v1")))
+    if want_pod:
+        new.append(next((r for r in refs if r.get("uid") == pod_uid), _owner_ref(pod, "v1")))
+    return None if new == refs else new
 
 
 def new_pod(sts: Obj, template: Obj, ordinal: int, revision: str) -> Obj:
@@ -361,6 +415,8 @@ class StatefulSetController(Controller):
             if pod is None:
                 self._create_pod(sts, versioned(ordinal))
             return True
+        if _phase(pod) == "Pending" and not is_terminating(pod):
+            self._create_claims(sts, pod)  # createMissingPersistentVolumeClaims
         if is_terminating(pod):
             return True
         if not is_running_and_ready(pod) or not is_running_and_available(pod, min_ready, now):
@@ -371,10 +427,54 @@ class StatefulSetController(Controller):
             self.store.update(fixed)
         return False
 
+    def _create_claims(self, sts: Obj, pod: Obj) -> bool:
+        """createPersistentVolumeClaims: False when a claim could not be had (the pod waits)."""
+        ok = True
+        for claim in claims_for(sts, parent_and_ordinal(pod)[1]):
+            meta = claim["metadata"]
+            existing = self.store.peek("PersistentVolumeClaim", meta["namespace"], meta["name"])
+            if existing is not None:
+                if existing["metadata"].get("deletionTimestamp"):
+                    ok = False  # "pvc www-web-0 is being deleted"
+                continue
+            verb_msg = f"Claim {meta['name']} Pod {pod['metadata']['name']} in StatefulSet {sts['metadata']['name']}"
+            try:
+                self.api.create(claim)
+            except ApiError as e:
+                if e.code != 409:
+                    self.recorder.event(sts, "Warning", "FailedCreate",
+                                        f"create {verb_msg.replace(' Pod ', ' for Pod ')} failed error: {e.message}",
+                                        COMPONENT)
+                ok = False
+                continue
+            self.recorder.event(sts, "Normal", "SuccessfulCreate", f"create {verb_msg} success", COMPONENT)
+        return ok
+
+    def _update_claim_retention(self, sts: Obj, pod: Obj) -> None:
+        """UpdatePodClaimForRetentionPolicy: each claim's ownerReferences as the policy says."""
+        if not sts["spec"].get("volumeClaimTemplates"):
+            return
+        start, count = start_ordinal(sts), replicas_of(sts)
+        for claim in claims_for(sts, parent_and_ordinal(pod)[1]):
+            stored = self.store.peek("PersistentVolumeClaim", claim["metadata"]["namespace"], claim["metadata"]["name"])
+            if stored is None:
+                continue
+            refs = claim_owner_refs(sts, pod, stored, start, count)
+            if refs is None:
+                continue
+            new = deep_copy(stored)
+            if refs:
+                new["metadata"]["ownerReferences"] = refs
+            else:
+                new["metadata"].pop("ownerReferences", None)
+            self.store.update(new)
+
     def _create_pod(self, sts: Obj, pod: Obj) -> None:
         name = pod["metadata"]["name"]
+        if not self._create_claims(sts, pod):
+            return
         try:
-            self.api.create(pod)
+            pod = self.api.create(pod)
         except ApiError as e:
             if e.code == 409:
                 return  # the old object still exists (being deleted): wait for it to go
@@ -382,11 +482,13 @@ class StatefulSetController(Controller):
                                 f"create Pod {name} in StatefulSet {sts['metadata']['name']} failed error: {e.message}",
                                 COMPONENT)
             return
+        self._update_claim_retention(sts, pod)
         self.recorder.event(sts, "Normal", "SuccessfulCreate",
                             f"create Pod {name} in StatefulSet {sts['metadata']['name']} successful", COMPONENT)
 
     def _delete_pod(self, sts: Obj, pod: Obj) -> None:
         name = pod["metadata"]["name"]
+        self._update_claim_retention(sts, pod)  # a condemned pod owns its claims under whenScaled: Delete
         try:
             self.api.delete("Pod", pod["metadata"]["namespace"], name)
         except ApiError as e:
