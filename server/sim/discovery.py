@@ -39,6 +39,7 @@ GROUP_PRIORITY: dict[str, int] = {
     "batch": 17400,
     "networking.k8s.io": 17200,
     "policy": 17100,
+    "rbac.authorization.k8s.io": 17000,
     "storage.k8s.io": 16800,
     "scheduling.k8s.io": 16600,
     "coordination.k8s.io": 16500,

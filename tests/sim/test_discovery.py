@@ -50,6 +50,10 @@ UPSTREAM_HASHES = {
     "storageclasses": "K+m6uJwbjGY=",
     "priorityclasses": "1QwjyaZjj3Y=",
     "poddisruptionbudgets": "EVWiDmWqyJw=",
+    "clusterrolebindings": "48tpQ8gZHFc=",
+    "clusterroles": "bYE5ZWDrJ44=",
+    "rolebindings": "eGsCzGH6b1g=",
+    "roles": "7FuwZcIIItM=",
 }
 
 
@@ -257,7 +261,7 @@ def test_unserved_group_versions_are_none(group, version):
     assert discovery.api_resource_list(group, version) is None
 
 
-@pytest.mark.parametrize("group", ["", "rbac.authorization.k8s.io", "flowcontrol.apiserver.k8s.io", "extensions", "Apps"])
+@pytest.mark.parametrize("group", ["", "certificates.k8s.io", "flowcontrol.apiserver.k8s.io", "extensions", "Apps"])
 def test_unserved_groups_are_none(group):
     assert discovery.api_group(group) is None
 
@@ -267,7 +271,7 @@ def test_groups_come_in_the_aggregators_priority_order():
     assert doc["kind"] == "APIGroupList" and doc["apiVersion"] == "v1"
     assert [g["name"] for g in doc["groups"]] == [
         "apps", "authentication.k8s.io", "authorization.k8s.io", "autoscaling", "batch", "networking.k8s.io",
-        "policy", "storage.k8s.io", "scheduling.k8s.io", "coordination.k8s.io", "discovery.k8s.io"]
+        "policy", "rbac.authorization.k8s.io", "storage.k8s.io", "scheduling.k8s.io", "coordination.k8s.io", "discovery.k8s.io"]
     assert doc["groups"][0] == {
         "name": "apps",
         "versions": [{"groupVersion": "apps/v1", "version": "v1"}],
@@ -289,6 +293,7 @@ def test_groups_come_in_the_aggregators_priority_order():
         "batch/v1",
         "networking.k8s.io/v1",
         "policy/v1",
+        "rbac.authorization.k8s.io/v1",
         "storage.k8s.io/v1",
         "scheduling.k8s.io/v1",
         "coordination.k8s.io/v1",
@@ -395,7 +400,7 @@ def test_aggregated_named_groups_agree_with_the_legacy_documents():
         {"name": g, "creationTimestamp": None}
         for g in [
         "apps", "authentication.k8s.io", "authorization.k8s.io", "autoscaling", "batch", "networking.k8s.io",
-        "policy", "storage.k8s.io", "scheduling.k8s.io", "coordination.k8s.io", "discovery.k8s.io"]
+        "policy", "rbac.authorization.k8s.io", "storage.k8s.io", "scheduling.k8s.io", "coordination.k8s.io", "discovery.k8s.io"]
     ]
     deploy = next(
         r
