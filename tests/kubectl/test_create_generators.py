@@ -396,7 +396,8 @@ def lab(tmp_path_factory):
 
 #: kinds the API serves: the real kubectl sends their create bodies in protobuf, which the API
 #: decodes only when the v1.32 .proto files are present (server/web/proto/README.md)
-SERVED_KINDS = ("create quota", "create priorityclass", "create ingress", "create pdb")
+SERVED_KINDS = ("create quota", "create priorityclass", "create ingress", "create pdb", "create role",
+                "create rolebinding", "create clusterrole", "create clusterrolebinding")
 
 
 @pytest.mark.parametrize("line", LAB_CASES)
