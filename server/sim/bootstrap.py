@@ -1,7 +1,9 @@
 """The default cluster: the kubeadm lab every sandbox starts from, and nodes joining it later.
 
 Owns: the objects ``kubeadm init`` + ``kubeadm join`` + a flannel install leave behind — the four
-namespaces, the Nodes ``master`` (control plane, tainted NoSchedule), ``node1`` and ``node2`` with
+namespaces (each with its ``default`` ServiceAccount and ``kube-root-ca.crt`` ConfigMap; kube-public's
+``cluster-info`` ConfigMap kubeadm publishes), the two system PriorityClasses the apiserver creates
+at start (``system-node-critical``, ``system-cluster-critical``), the Nodes ``master`` (control plane, tainted NoSchedule), ``node1`` and ``node2`` with
 their Leases and the simulated machines under them, the static (mirror) pods of the control plane,
 the ``coredns`` Deployment, the ``kube-proxy`` and ``kube-flannel-ds`` DaemonSets with one pod per
 node, the ``kubernetes`` and ``kube-dns`` Services — and ``add_node`` for a worker that joins.
@@ -26,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from . import defaults
 from .clock import micro_time
 from .controllers import daemonset
+from .controllers.namespace import ROOT_CA_CONFIGMAP, ROOT_CA_DESCRIPTION
 from .store import Obj
 
 if TYPE_CHECKING:
@@ -64,6 +67,28 @@ IMAGES = {
 
 SYSTEM_NODE_CRITICAL = 2000001000
 SYSTEM_CLUSTER_CRITICAL = 2000000000
+#: the apiserver's SystemPriorityClasses (pkg/apis/scheduling/types.go), created by its bootstrap hook
+SYSTEM_PRIORITY_CLASSES = (
+    ("system-node-critical", SYSTEM_NODE_CRITICAL,
+     "Used for system critical pods that must not be moved from their current node."),
+    ("system-cluster-critical", SYSTEM_CLUSTER_CRITICAL,
+     "Used for system critical pods that must run in the cluster, but can be moved to another node if necessary."),
+)
+#: the cluster CA as the root-ca-cert-publisher copies it into every namespace's kube-root-ca.crt
+ROOT_CA_CERT = "-----BEGIN CERTIFICATE-----\n(kubeplay lab CA)\n-----END CERTIFICATE-----\n"
+
+CLUSTER_INFO_KUBECONFIG = f"""apiVersion: v1
+clusters:
+- cluster:
+    certificate-authority-data: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCihrdWJlcGxheSBsYWIgQ0EpCi0tLS0tRU5EIENFUlRJRklDQVRFLS0tLS0K
+    server: https://{NODE_SUBNET}{FIRST_NODE_OCTET}:6443
+  name: ""
+contexts: null
+current-context: ""
+kind: Config
+preferences: {{}}
+users: null
+"""
 
 COREFILE = """.:53 {
     errors
@@ -490,14 +515,19 @@ def default_cluster(cluster: Cluster) -> None:
         store.create({"apiVersion": "v1", "kind": "ServiceAccount",
                       "metadata": {"name": "default", "namespace": ns, "creationTimestamp": _ts(cluster, 20)}})
         store.create({"apiVersion": "v1", "kind": "ConfigMap",
-                      "metadata": {"name": "kube-root-ca.crt", "namespace": ns,
-                                   "annotations": {"kubernetes.io/description": (
-                                       "Contains a CA bundle that can be used to verify the kube-apiserver "
-                                       "when using internal endpoints such as the internal service IP or "
-                                       "kubernetes.default.svc. No other usage is guaranteed across "
-                                       "distributions of Kubernetes clusters.")},
+                      "metadata": {"name": ROOT_CA_CONFIGMAP, "namespace": ns,
+                                   "annotations": {"kubernetes.io/description": ROOT_CA_DESCRIPTION},
                                    "creationTimestamp": _ts(cluster, 20)},
-                      "data": {"ca.crt": "-----BEGIN CERTIFICATE-----\n(kubeplay lab CA)\n-----END CERTIFICATE-----\n"}})
+                      "data": {"ca.crt": ROOT_CA_CERT}})
+    for i, (pc_name, value, description) in enumerate(SYSTEM_PRIORITY_CLASSES):
+        store.create({"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass",
+                      "metadata": {"name": pc_name, "creationTimestamp": _ts(cluster, 1 + i)},
+                      "value": value, "description": description, "preemptionPolicy": "PreemptLowerPriority"})
+    # kubeadm's bootstrap-token phase: the cluster-info ConfigMap joining nodes read anonymously
+    # (its jws-kubeconfig-* signatures went with the default token, which expired after 24 h)
+    store.create({"apiVersion": "v1", "kind": "ConfigMap",
+                  "metadata": {"name": "cluster-info", "namespace": "kube-public", "creationTimestamp": _ts(cluster, 10)},
+                  "data": {"kubeconfig": CLUSTER_INFO_KUBECONFIG}})
     for sa in ("coredns", "kube-proxy", "flannel"):
         store.create({"apiVersion": "v1", "kind": "ServiceAccount",
                       "metadata": {"name": sa, "namespace": "kube-system", "creationTimestamp": _ts(cluster, 25)}})
