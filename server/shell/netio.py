@@ -3,15 +3,17 @@
 Owns: adapting the network layer's results to what the tools need (a resolved address, an HTTP
 answer or the failure's text, ping replies), so that ``pod`` and ``host`` hold no knowledge of the
 network's data shapes. Every request goes through ``apps`` so it lands in the answering pod's log
-and in the traffic log, exactly as the page's traffic does.
+and in the traffic log, exactly as the page's traffic does. The tools themselves (wget, curl,
+nslookup, ping, nc, dig) are programs in ``server/sim/net/clients.py``; ``run`` runs one of them
+from a pod or the workstation, and ``clients().programs(image)`` says which an image ships.
 """
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+
+from ..sim.net.clients import Url, is_ip, parse_url
 
 if TYPE_CHECKING:
     from ..sim.cluster import Cluster
@@ -37,43 +39,8 @@ def _net() -> Any:
     return n
 
 
-def is_ip(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
-
-
-@dataclass
-class Url:
-    scheme: str
-    host: str
-    port: int
-    path: str  # with the query
-
-    @property
-    def host_header(self) -> str:
-        default = 443 if self.scheme == "https" else 80
-        return self.host if self.port == default else f"{self.host}:{self.port}"
-
-    def text(self) -> str:
-        return f"{self.scheme}://{self.host_header}{self.path}"
-
-
-def parse_url(text: str) -> Url | None:
-    if "://" not in text:
-        text = "http://" + text
-    try:
-        parts = urlsplit(text)
-        port = parts.port
-    except ValueError:
-        return None
-    if not parts.hostname:
-        return None
-    scheme = parts.scheme.lower()
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return Url(scheme, parts.hostname, port or (443 if scheme == "https" else 80), path)
+#: the URL model is the tools' own (``clients``); re-exported for the shells
+__all__ = ["Url", "is_ip", "parse_url"]
 
 
 @dataclass
@@ -112,8 +79,10 @@ def resolve(cluster: Cluster, name: str, pod: dict | None) -> Resolved:
     return Resolved(str(addresses[0]), list(chain))
 
 
-def http(cluster: Cluster, pod: dict | None, url: Url, method: str = "GET", *, user_agent: str = "Wget") -> Http:
-    res = _net().apps.http(cluster, source(cluster, pod), url.text(), method=method, user_agent=user_agent)
+def http(cluster: Cluster, pod: dict | None, url: Url, method: str = "GET", *, user_agent: str = "Wget",
+         headers: dict[str, str] | None = None) -> Http:
+    res = _net().apps.http(cluster, source(cluster, pod), url.text(), method=method, user_agent=user_agent,
+                           headers=headers)
     route = res.route
     answered = route.pod if route is not None else None
     return Http(int(res.status or 0), res.headers, res.body or "", res.error or "", answered)
@@ -135,9 +104,30 @@ def ping(cluster: Cluster, pod: dict | None, host: str, count: int) -> tuple[str
 
 def nslookup(cluster: Cluster, name: str, pod: dict | None, *, server: str | None = None,
              qtype: str | None = None) -> tuple[str, int]:
-    """busybox nslookup's text and exit status (the network layer renders it)."""
-    text, status = _net().dns.nslookup_text(cluster, name, pod=pod, server=server, qtype=qtype)
-    return str(text), int(status)
+    """nslookup's text (stdout, then stderr) and exit status, in the words of the nslookup the pod's
+    image ships (busybox 1.36, busybox 1.28, BIND's in dnsutils: ``clients.programs``)."""
+    argv = ["nslookup", *([f"-type={qtype}"] if qtype else []), name, *([server] if server else [])]
+    prog = clients().programs(_image(pod)).get("nslookup", clients().nslookup_busybox)
+    out = run(cluster, pod, prog, argv)
+    return out.stdout + out.stderr, out.code
+
+
+def _image(pod: dict | None) -> str:
+    """The image whose tools a pod's shell runs: its first container's (the tutorials' pods have one)."""
+    containers = ((pod or {}).get("spec") or {}).get("containers") or []
+    return str((containers[0] if containers else {}).get("image") or "")
+
+
+def clients() -> Any:
+    from ..sim.net import clients as module
+
+    return module
+
+
+def run(cluster: Cluster, pod: dict | None, program: Any, argv: list[str], stdin: str = "") -> Any:
+    """Run one of ``clients``' programs from ``pod`` (None: the workstation) to its end: an ``Out``."""
+    ctx = clients().Context(cluster, source(cluster, pod))
+    return clients().run_sync(program, ctx, argv, stdin)
 
 
 def resolv_conf(cluster: Cluster, pod: dict) -> str:
