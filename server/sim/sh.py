@@ -1,0 +1,3250 @@
+"""The POSIX shell every simulated process runs: a container's ``sh -c "…"`` main process, exec
+probes, ``kubectl exec``, the pod shells and the workstation — one interpreter, in the words of
+busybox ash, dash or bash (``ShContext.dialect``).
+
+Owns: the grammar (``parse(text, dialect) -> Script``, cached by text, raising ``ShSyntaxError``
+with the shell's own message), word expansion (quotes, ``$VAR``/``${VAR…}``/``$((…))``/``$(…)``/
+backticks, IFS field splitting, tilde, globbing over ``ctx.fs``), the commands (pipelines, lists,
+``if``/``while``/``until``/``for``/``case``, functions, subshells, redirections, here-documents)
+and the builtins (echo printf test/[ read cd pwd sleep export unset set shift exit return
+break continue eval exec . command type trap wait kill local readonly umask …).
+
+Execution is a generator: ``run(script, ctx, io)`` yields ``Sleep(seconds)`` whenever virtual
+time must pass (``sleep``, a program that waits) and returns the exit status, so the kubelet can
+run ``touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600`` over its virtual clock and an
+interactive shell can advance the clock (``drive(gen, on_sleep)``).
+
+Conventions (the shared interface):
+- ``Program = Callable[[ShContext, list[str], Streams], int | Generator[Sleep, None, int]]``:
+  an external command, found through ``ctx.lookup(name)``; ``argv[0]`` is the command word as
+  typed (``cat`` or ``/bin/cat``), as ``execve`` gives it. A program reads its input with
+  ``io.read()`` (all that is left) or ``io.readline()``, writes with ``io.out(text)`` /
+  ``io.err(text)``, and treats ``ctx`` as read-only (``ctx.env`` is its environment, ``ctx.cwd``
+  its working directory, ``ctx.fs`` its files). ``ctx.resolve(path)`` makes a path absolute.
+- Pipelines run their stages one after the other, each stage's whole output buffered as the
+  next one's input; each stage runs in a subshell (its variables do not leak), as in ash and
+  dash. A stage writing more than ``PIPE_CAP`` characters gets a broken pipe (status 141), so
+  ``yes | head -1`` ends.
+- A background job (``cmd &``) runs to completion at once, before the next command; ``$!`` is
+  a made-up pid and ``wait`` returns its status.
+- Runaway loops: after ``BUSY_STEPS`` commands without a sleep the run yields ``Busy()`` (a
+  ``Sleep`` of ``BUSY_SECONDS``: about what that many shell commands cost a real CPU), so a
+  driver that treats every ``Sleep`` as time passing keeps a busy loop running in virtual time
+  without hanging. ``drive`` gives up after ``max_busy`` of them in a row and ends the run as
+  Ctrl-C would (status 130).
+- ``trap`` is remembered in ``ctx.traps`` (``"TERM"`` → command text) for the kubelet to honour;
+  ``kill`` of a pid is accepted and does nothing.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+#: commands run without a sleep before the run yields ``Busy``
+BUSY_STEPS = 100_000
+#: the virtual time that many commands cost
+BUSY_SECONDS = 0.1
+#: what one pipeline stage may write before it gets a broken pipe
+PIPE_CAP = 1 << 20
+
+
+# -- the interface --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Sleep:
+    """Virtual time must pass before the run goes on."""
+
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Busy(Sleep):
+    """The run has executed ``BUSY_STEPS`` commands without sleeping: a busy loop."""
+
+    seconds: float = BUSY_SECONDS
+
+
+def _discard(text: str) -> None:
+    return None
+
+
+class _Input:
+    __slots__ = ("text", "pos")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+
+
+class Streams:
+    """A process's standard input (text, consumed as it is read) and its two outputs.
+
+    Streams derived with ``with_`` share the input unless they get their own: a ``read`` in a
+    ``while read line; do …; done < file`` loop consumes the loop's input."""
+
+    __slots__ = ("_in", "out", "err")
+
+    def __init__(self, stdin: str = "", out: Callable[[str], None] | None = None,
+                 err: Callable[[str], None] | None = None) -> None:
+        self._in = stdin if isinstance(stdin, _Input) else _Input(stdin or "")
+        self.out = out or _discard
+        self.err = err or _discard
+
+    @property
+    def stdin(self) -> str:
+        """What is left of the input (without consuming it)."""
+        return self._in.text[self._in.pos:] if self._in.pos else self._in.text
+
+    def read(self) -> str:
+        """All that is left of the input, consumed."""
+        text = self.stdin
+        self._in.pos = len(self._in.text)
+        return text
+
+    def readline(self) -> str | None:
+        """The next line with its newline (the last one may have none); None at the end."""
+        inp = self._in
+        if inp.pos >= len(inp.text):
+            return None
+        j = inp.text.find("\n", inp.pos)
+        j = len(inp.text) if j < 0 else j + 1
+        line = inp.text[inp.pos:j]
+        inp.pos = j
+        return line
+
+    def with_(self, *, stdin: str | None = None, out: Callable[[str], None] | None = None,
+              err: Callable[[str], None] | None = None) -> Streams:
+        return Streams(self._in if stdin is None else _Input(stdin), out or self.out, err or self.err)
+
+
+Program = Callable[["ShContext", list[str], Streams], "int | Generator[Sleep, None, int]"]
+
+
+class _Counter:
+    __slots__ = ("steps", "pid")
+
+    def __init__(self) -> None:
+        self.steps = 0
+        self.pid = 100
+
+
+@dataclass
+class ShContext:
+    """One shell process's state. Subshells, pipeline stages and command substitutions run in a
+    copy (``child()``) sharing the filesystem, the cluster and the step counter."""
+
+    env: dict[str, str] = field(default_factory=dict)
+    vars: dict[str, str] = field(default_factory=dict)
+    cwd: str = "/"
+    fs: Any = None
+    lookup: Callable[[str], Program | None] = field(default=lambda name: None)
+    now: Callable[[], float] = field(default=lambda: 0.0)
+    hostname: str = "localhost"
+    ps: Callable[[], list[tuple[int, str, list[str]]]] | None = None
+    dialect: str = "busybox"
+    source: Any = None
+    cluster: Any = None
+    #: ``$0``: how the shell was invoked (``sh``, ``/bin/sh``, ``bash``)
+    argv0: str = "sh"
+    #: the positional parameters ``$1``…
+    args: list[str] = field(default_factory=list)
+    #: how the shell reads its commands: ``-c`` (a command string), ``file`` or ``interactive``
+    mode: str = "-c"
+    #: ``set`` options in effect (``e``, ``u``, ``x``, ``f``)
+    options: set[str] = field(default_factory=set)
+    functions: dict[str, Any] = field(default_factory=dict)
+    #: signal name (``TERM``, ``EXIT``, ``INT`` …) → the trap's command text
+    traps: dict[str, str] = field(default_factory=dict)
+    readonly: set[str] = field(default_factory=set)
+    pid: int = 1
+    status: int = 0
+    last_bg: int | None = None
+    lineno: int = 1
+    counter: _Counter = field(default_factory=_Counter)
+    #: statuses of background jobs not waited for yet (pid → status)
+    jobs: dict[int, int] = field(default_factory=dict)
+    #: the ``local`` variables of the functions being run (name → the outer (var, env) values)
+    frames: list[dict] = field(default_factory=list)
+    #: how many loops enclose the command being run (``break`` outside one does nothing)
+    loops: int = 0
+    #: how many ``.`` files are being read (``return`` ends one)
+    sourcing: int = 0
+
+    # -- variables ------------------------------------------------------------------------------
+    def get(self, name: str) -> str | None:
+        v = self.vars.get(name)
+        return self.env.get(name) if v is None else v
+
+    def set(self, name: str, value: str) -> None:
+        if name in self.readonly:
+            raise ShError(f"{name}: " + ("readonly variable" if self.dialect == "bash" else "is read only"),
+                          1 if self.dialect == "bash" else 2)
+        if name in self.env:
+            self.env[name] = value
+        else:
+            self.vars[name] = value
+
+    def export(self, name: str, value: str | None = None) -> None:
+        if value is None:
+            value = self.vars.pop(name, None)
+            if value is None:
+                value = self.env.get(name)
+            if value is None:
+                self.vars.pop(name, None)
+                self.env.setdefault(name, "")
+                return
+        self.vars.pop(name, None)
+        self.env[name] = value
+
+    def unset(self, name: str) -> None:
+        self.vars.pop(name, None)
+        self.env.pop(name, None)
+
+    def resolve(self, path: str) -> str:
+        """``path`` made absolute against the working directory, ``.``/``..`` resolved."""
+        if not path.startswith("/"):
+            path = (self.cwd.rstrip("/") or "") + "/" + path
+        parts: list[str] = []
+        for p in path.split("/"):
+            if p in ("", "."):
+                continue
+            if p == "..":
+                if parts:
+                    parts.pop()
+            else:
+                parts.append(p)
+        return "/" + "/".join(parts)
+
+    def child(self) -> ShContext:
+        c = ShContext.__new__(ShContext)
+        c.__dict__.update(self.__dict__)
+        c.env = dict(self.env)
+        c.vars = dict(self.vars)
+        c.args = list(self.args)
+        c.options = set(self.options)
+        c.functions = dict(self.functions)
+        c.traps = dict(self.traps)
+        c.readonly = set(self.readonly)
+        c.jobs = {}
+        c.frames = [dict(f) for f in self.frames]
+        return c
+
+
+class ShError(Exception):
+    """A shell error that ends a non-interactive shell (bad substitution, arithmetic, ``set -u``):
+    its message follows the shell's ``sh: `` prefix."""
+
+    def __init__(self, message: str, status: int = 2) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+class ShSyntaxError(Exception):
+    """The text does not parse. ``str()`` is busybox's message; ``message(dialect, argv0, mode)``
+    any shell's."""
+
+    def __init__(self, token: str, lineno: int, *, expecting: str | None = None, kind: str = "token",
+                 text: str = "") -> None:
+        self.token = token  # the unexpected token; "" for end of file
+        self.lineno = lineno
+        self.expecting = expecting
+        self.kind = kind  # token | quote | subst
+        self.text = text  # the source line (bash prints it)
+        super().__init__(self.message("busybox"))
+
+    def message(self, dialect: str, argv0: str = "sh", mode: str = "-c") -> str:
+        tok, exp, n = self.token, self.expecting, self.lineno
+        if dialect == "bash":
+            where = f"{argv0}: " if mode == "interactive" else (
+                f"{argv0}: -c: line {n}: " if mode == "-c" else f"{argv0}: line {n}: ")
+            if self.kind == "quote":
+                return f"{where}unexpected EOF while looking for matching `{tok}'"
+            if self.kind == "subst":
+                return f"{argv0}: {'' if mode == 'interactive' else f'line {n}: '}{tok}: bad substitution"
+            if not tok:
+                return f"{where}syntax error: unexpected end of file"
+            shown = "newline" if tok == "\n" else tok
+            msg = f"{where}syntax error near unexpected token `{shown}'"
+            if mode != "interactive" and self.text:
+                msg += f"\n{where}`{self.text}'"
+            return msg
+        if dialect == "dash":
+            where = f"{argv0}: {n}: "
+            if self.kind == "quote":
+                return f"{where}Syntax error: Unterminated quoted string"
+            if self.kind == "subst":
+                return f"{where}Syntax error: Bad substitution"
+            shown = "end of file" if not tok else "newline" if tok == "\n" else f'"{tok}"'
+            return f"{where}Syntax error: {shown} unexpected" + _expecting(exp)
+        where = f"{argv0}: " if mode != "file" else f"{argv0}: line {n}: "
+        if self.kind == "quote":
+            return f"{where}syntax error: unterminated quoted string"
+        if self.kind == "subst":
+            return f"{where}syntax error: bad substitution"
+        shown = "end of file" if not tok else "newline" if tok == "\n" else f'"{tok}"'
+        return f"{where}syntax error: unexpected {shown}" + _expecting(exp)
+
+
+def _expecting(exp: str | None) -> str:
+    return "" if not exp else " (expecting word)" if exp == "word" else f' (expecting "{exp}")'
+
+
+# -- the syntax tree --------------------------------------------------------------------------------
+# A word is a tuple of parts; a part is one of
+#   ("lit", text, quoted)                  literal characters
+#   ("param", name, op, arg, quoted)       $name ${name op arg}; op "" plain, "#" length
+#   ("cmd", Script, quoted)                $(…) or `…`
+#   ("arith", word, quoted)                $((…))
+#   ("tilde", user)                        an unquoted leading ~ or ~user
+@dataclass(frozen=True, slots=True)
+class Word:
+    parts: tuple
+    raw: str
+    #: the text when the word is plain unquoted literal characters (reserved-word checks)
+    lit: str | None = None
+
+
+@dataclass(slots=True)
+class Redir:
+    fd: int
+    op: str  # > >> < <> >| >& <& &> &>> << <<-
+    target: Word | None
+    heredoc: Word | None = None
+
+
+@dataclass(slots=True)
+class Simple:
+    assigns: list
+    words: list
+    redirs: list
+    lineno: int
+
+
+@dataclass(slots=True)
+class Pipeline:
+    cmds: list
+    negate: bool
+
+
+@dataclass(slots=True)
+class AndOr:
+    first: Any
+    rest: list  # [(op, pipeline)]
+
+
+@dataclass(slots=True)
+class Seq:
+    items: list  # [(and_or, background)]
+
+
+@dataclass(slots=True)
+class Brace:
+    body: Seq
+
+
+@dataclass(slots=True)
+class Subshell:
+    body: Seq
+
+
+@dataclass(slots=True)
+class If:
+    clauses: list  # [(cond, body)]
+    orelse: Seq | None
+
+
+@dataclass(slots=True)
+class Loop:
+    cond: Seq
+    body: Seq
+    until: bool
+
+
+@dataclass(slots=True)
+class For:
+    var: str
+    words: list | None
+    body: Seq
+    lineno: int
+
+
+@dataclass(slots=True)
+class Case:
+    word: Word
+    items: list  # [(patterns, body)]
+    lineno: int
+
+
+@dataclass(slots=True)
+class FuncDef:
+    name: str
+    body: Any
+
+
+@dataclass(slots=True)
+class Redirected:
+    node: Any
+    redirs: list
+
+
+@dataclass(slots=True)
+class Script:
+    body: Seq
+    text: str
+
+
+RESERVED = frozenset({"if", "then", "else", "elif", "fi", "do", "done", "case", "esac", "while", "until",
+                      "for", "{", "}", "!", "in"})
+_META = frozenset(" \t\n;&|<>()")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ASSIGN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=")
+_SPECIAL = frozenset("?$#@*!-0123456789")
+
+
+# -- the parser -----------------------------------------------------------------------------------
+class _Parser:
+    def __init__(self, text: str, dialect: str, pos: int = 0, lines: list[int] | None = None) -> None:
+        self.s = text
+        self.n = len(text)
+        self.i = pos
+        self.dialect = dialect
+        self.lines = lines if lines is not None else [m.start() for m in re.finditer("\n", text)]
+        self.pending: list[tuple[Redir, str, bool, bool]] = []
+        self._peeked: tuple | None = None
+
+    # -- positions and errors --------------------------------------------------------------------
+    def lineno(self, pos: int | None = None) -> int:
+        return bisect.bisect_left(self.lines, self.i if pos is None else pos) + 1
+
+    def line_text(self, pos: int) -> str:
+        start = self.s.rfind("\n", 0, pos) + 1
+        end = self.s.find("\n", pos)
+        return self.s[start: self.n if end < 0 else end]
+
+    def error(self, tok: tuple, expecting: str | None = None, *, word: bool = False) -> ShSyntaxError:
+        """A syntax error at ``tok``; ``word``: a word was due there (bash reads the end of a ``-c``
+        string as a newline then)."""
+        kind, value, start = tok[0], tok[1], tok[4]
+        if word and kind == "eof" and self.dialect == "bash":
+            kind = "nl"
+        token = "" if kind == "eof" else "\n" if kind == "nl" else (value.raw if kind == "word" else value)
+        return ShSyntaxError(token, self.lineno(start), expecting=expecting, text=self.line_text(start))
+
+    # -- tokens ---------------------------------------------------------------------------------------
+    def skip_blanks(self) -> None:
+        s, n = self.s, self.n
+        i = self.i
+        while i < n:
+            c = s[i]
+            if c in " \t":
+                i += 1
+            elif c == "\\" and i + 1 < n and s[i + 1] == "\n":
+                i += 2
+            elif c == "#":
+                j = s.find("\n", i)
+                i = n if j < 0 else j
+            else:
+                break
+        self.i = i
+
+    _OPS = ("&&", "||", ";;", "<<-", "<<", ">>", "<&", ">&", "<>", ">|", "&>>", "&>", ";", "&", "|", "(", ")",
+            "<", ">")
+
+    def peek(self) -> tuple:
+        """(kind, value, start, end): kind op | word | nl | eof | io (a redirection with its fd)."""
+        if self._peeked is not None and self._peeked[2] == self.i:
+            return self._peeked
+        save = self.i
+        self.skip_blanks()
+        start = self.i
+        s = self.s
+        if start >= self.n:
+            tok: tuple = ("eof", None, start, start)
+        elif s[start] == "\n":
+            tok = ("nl", "\n", start, start + 1)
+        else:
+            tok = None  # type: ignore[assignment]
+            j = start
+            while j < self.n and s[j].isdigit():
+                j += 1
+            if j > start and j < self.n and s[j] in "<>":
+                for op in self._OPS:
+                    if s.startswith(op, j) and op[0] in "<>":
+                        tok = ("io", (int(s[start:j]), op), start, j + len(op))
+                        break
+            if tok is None:
+                for op in self._OPS:
+                    if s.startswith(op, start):
+                        if op.startswith("&>") and self.dialect != "bash":
+                            continue
+                        kind = "io" if op[0] in "<>" or op.startswith("&>") else "op"
+                        tok = (kind, (None, op) if kind == "io" else op, start, start + len(op))
+                        break
+            if tok is None:
+                word, end = self.word(start)
+                tok = ("word", word, start, end)
+        self.i = save
+        self._peeked = (tok[0], tok[1], save, tok[3], start)
+        return self._peeked
+
+    def take(self) -> tuple:
+        tok = self.peek()
+        self.i = tok[3]
+        self._peeked = None
+        if tok[0] == "nl":
+            self.read_heredocs()
+        return tok
+
+    def reserved(self, tok: tuple) -> str | None:
+        return tok[1].lit if tok[0] == "word" and tok[1].lit in RESERVED else None
+
+    def expect_word(self, word: str) -> None:
+        tok = self.peek()
+        if self.reserved(tok) != word:
+            raise self.error(tok, word)
+        self.take()
+
+    def linebreak(self) -> None:
+        while self.peek()[0] == "nl":
+            self.take()
+
+    # -- words ----------------------------------------------------------------------------------------
+    def word(self, start: int) -> tuple[Word, int]:
+        """The word at ``start``, up to an unquoted metacharacter."""
+        s, n = self.s, self.n
+        parts: list = []
+        buf: list[str] = []
+        i = start
+        plain = True
+        if s.startswith("~", i):
+            j = i + 1
+            while j < n and s[j] not in _META and s[j] not in "/\"'\\$`":
+                j += 1
+            if j >= n or s[j] in _META or s[j] == "/":
+                parts.append(("tilde", s[i + 1:j]))
+                plain = False
+                i = j
+
+        def flush(quoted: bool = False) -> None:
+            if buf:
+                parts.append(("lit", "".join(buf), quoted))
+                buf.clear()
+
+        while i < n:
+            c = s[i]
+            if c in _META:
+                break
+            if c == "\\":
+                if i + 1 < n:
+                    if s[i + 1] == "\n":
+                        i += 2
+                        plain = False
+                        continue
+                    flush()
+                    parts.append(("lit", s[i + 1], True))
+                    plain = False
+                    i += 2
+                    continue
+                buf.append(c)
+                i += 1
+                continue
+            if c == "'":
+                j = s.find("'", i + 1)
+                if j < 0:
+                    raise ShSyntaxError("'", self.lineno(i), kind="quote")
+                flush()
+                parts.append(("lit", s[i + 1:j], True))
+                plain = False
+                i = j + 1
+                continue
+            if c == '"':
+                flush()
+                sub, i = self.dquoted(i + 1)
+                parts.append(("lit", "", True))
+                parts.extend(sub)
+                plain = False
+                continue
+            if c == "$" or c == "`":
+                part, j = self.dollar(i, False)
+                if part is not None:
+                    flush()
+                    parts.append(part)
+                    plain = False
+                    i = j
+                    continue
+            buf.append(c)
+            i += 1
+        flush()
+        raw = s[start:i]
+        lit = raw if plain else None
+        return Word(tuple(parts), raw, lit), i
+
+    def dquoted(self, i: int) -> tuple[list, int]:
+        """The inside of "…" from ``i``: its parts (all quoted) and the index after the closing quote."""
+        s, n = self.s, self.n
+        parts: list = []
+        buf: list[str] = []
+        start = i
+        while True:
+            if i >= n:
+                raise ShSyntaxError('"', self.lineno(start), kind="quote")
+            c = s[i]
+            if c == '"':
+                break
+            if c == "\\" and i + 1 < n and s[i + 1] in '$`"\\\n':
+                if s[i + 1] != "\n":
+                    buf.append(s[i + 1])
+                i += 2
+                continue
+            if c == "$" or c == "`":
+                part, j = self.dollar(i, True)
+                if part is not None:
+                    if buf:
+                        parts.append(("lit", "".join(buf), True))
+                        buf.clear()
+                    parts.append(part)
+                    i = j
+                    continue
+            buf.append(c)
+            i += 1
+        if buf:
+            parts.append(("lit", "".join(buf), True))
+        return parts, i + 1
+
+    def heredoc_word(self, text: str) -> Word:
+        parts: list = []
+        buf: list[str] = []
+        i, n = 0, len(text)
+        sub = _Parser(text, self.dialect)
+        while i < n:
+            c = text[i]
+            if c == "\\" and i + 1 < n and text[i + 1] in "$`\\\n":
+                if text[i + 1] != "\n":
+                    buf.append(text[i + 1])
+                i += 2
+                continue
+            if c == "$" or c == "`":
+                part, j = sub.dollar(i, True)
+                if part is not None:
+                    if buf:
+                        parts.append(("lit", "".join(buf), True))
+                        buf.clear()
+                    parts.append(part)
+                    i = j
+                    continue
+            buf.append(c)
+            i += 1
+        if buf:
+            parts.append(("lit", "".join(buf), True))
+        return Word(tuple(parts), text)
+
+    def dollar(self, i: int, quoted: bool) -> tuple[tuple | None, int]:
+        """The expansion at ``i`` (``$…`` or a backquote): (part, end), or (None, i) for a lone $."""
+        s, n = self.s, self.n
+        if s[i] == "`":
+            j, buf = i + 1, []
+            while True:
+                if j >= n:
+                    raise ShSyntaxError("`", self.lineno(i), kind="quote")
+                c = s[j]
+                if c == "`":
+                    break
+                if c == "\\" and j + 1 < n and s[j + 1] in "$`\\" + ('"' if quoted else ""):
+                    buf.append(s[j + 1])
+                    j += 2
+                    continue
+                buf.append(c)
+                j += 1
+            return ("cmd", parse("".join(buf), self.dialect), quoted), j + 1
+        if i + 1 >= n:
+            return None, i
+        c = s[i + 1]
+        if c == "(":
+            if s.startswith("((", i + 1):
+                end = self._arith_end(i + 3)
+                if end is not None:
+                    inner = _Parser(s[i + 3:end], self.dialect)
+                    w = inner.heredoc_word(s[i + 3:end])
+                    return ("arith", w, quoted), end + 2
+            sub = _Parser(s, self.dialect, i + 2, self.lines)
+            body = sub.seq({")"})
+            tok = sub.peek()
+            if tok[0] != "op" or tok[1] != ")":
+                raise sub.error(tok, ")")
+            script = Script(body, s[i + 2:sub.peek()[4]])
+            return ("cmd", script, quoted), tok[3]
+        if c == "{":
+            return self.braced(i, quoted)
+        if c in _SPECIAL:
+            return ("param", c, "", None, quoted), i + 2
+        m = _NAME.match(s, i + 1)
+        if m:
+            return ("param", m.group(), "", None, quoted), m.end()
+        return None, i
+
+    def _arith_end(self, i: int) -> int | None:
+        depth, s, n = 0, self.s, self.n
+        while i < n:
+            c = s[i]
+            if c == "(":
+                depth += 1
+            elif c == ")":
+                if depth == 0:
+                    return i if s.startswith("))", i) else None
+                depth -= 1
+            i += 1
+        return None
+
+    _OPS_PARAM = (":-", ":=", ":?", ":+", "-", "=", "?", "+", "##", "#", "%%", "%", "//", "/", ":")
+
+    def braced(self, i: int, quoted: bool) -> tuple[tuple, int]:
+        s, n = self.s, self.n
+        j = i + 2
+        length = False
+        if j < n and s[j] == "#" and j + 1 < n and s[j + 1] not in "}":
+            length = True
+            j += 1
+        m = _NAME.match(s, j)
+        if m:
+            name, j = m.group(), m.end()
+        elif j < n and s[j] in _SPECIAL:
+            name, j = s[j], j + 1
+            while name.isdigit() and j < n and s[j].isdigit():
+                name, j = name + s[j], j + 1
+        else:
+            end = s.find("}", j)
+            raise ShSyntaxError(s[i:end + 1 if end >= 0 else n], self.lineno(i), kind="subst")
+        if length:
+            if j >= n or s[j] != "}":
+                raise ShSyntaxError(s[i:s.find("}", j) + 1], self.lineno(i), kind="subst")
+            return ("param", name, "len", None, quoted), j + 1
+        if j < n and s[j] == "}":
+            return ("param", name, "", None, quoted), j + 1
+        for op in self._OPS_PARAM:
+            if s.startswith(op, j):
+                if op in ("//", "/", ":") and self.dialect != "bash":
+                    continue
+                j += len(op)
+                break
+        else:
+            end = s.find("}", j)
+            raise ShSyntaxError(s[i:end + 1 if end >= 0 else n], self.lineno(i), kind="subst")
+        arg, j = self.param_arg(j, quoted)
+        return ("param", name, op, arg, quoted), j + 1
+
+    def param_arg(self, i: int, quoted: bool) -> tuple[Word, int]:
+        s, n = self.s, self.n
+        parts: list = []
+        buf: list[str] = []
+        start = i
+        while True:
+            if i >= n:
+                raise ShSyntaxError("}", self.lineno(start), kind="subst" if self.dialect == "bash" else "quote")
+            c = s[i]
+            if c == "}":
+                break
+            if c == "\\" and i + 1 < n:
+                if buf:
+                    parts.append(("lit", "".join(buf), quoted))
+                    buf.clear()
+                parts.append(("lit", s[i + 1], True))
+                i += 2
+                continue
+            if c == "'" and not quoted:
+                j = s.find("'", i + 1)
+                if j < 0:
+                    raise ShSyntaxError("'", self.lineno(i), kind="quote")
+                if buf:
+                    parts.append(("lit", "".join(buf), quoted))
+                    buf.clear()
+                parts.append(("lit", s[i + 1:j], True))
+                i = j + 1
+                continue
+            if c == '"':
+                if buf:
+                    parts.append(("lit", "".join(buf), quoted))
+                    buf.clear()
+                sub, i = self.dquoted(i + 1)
+                parts.append(("lit", "", True))
+                parts.extend(sub)
+                continue
+            if c == "$" or c == "`":
+                part, j = self.dollar(i, quoted)
+                if part is not None:
+                    if buf:
+                        parts.append(("lit", "".join(buf), quoted))
+                        buf.clear()
+                    parts.append(part)
+                    i = j
+                    continue
+            buf.append(c)
+            i += 1
+        if buf:
+            parts.append(("lit", "".join(buf), quoted))
+        return Word(tuple(parts), s[start:i]), i
+
+    # -- here-documents ------------------------------------------------------------------------
+    def read_heredocs(self) -> None:
+        s = self.s
+        for redir, delim, strip, quoted in self.pending:
+            body: list[str] = []
+            i = self.i
+            while True:
+                if i >= self.n:
+                    break
+                j = s.find("\n", i)
+                line = s[i: self.n if j < 0 else j]
+                i = self.n if j < 0 else j + 1
+                if strip:
+                    line = line.lstrip("\t")
+                if line == delim:
+                    break
+                body.append(line + "\n")
+            self.i = i
+            text = "".join(body)
+            redir.heredoc = Word((("lit", text, True),), text) if quoted else self.heredoc_word(text)
+        self.pending = []
+        self._peeked = None
+
+    # -- the grammar ---------------------------------------------------------------------------------
+    def program(self) -> Seq:
+        body = self.seq(set())
+        tok = self.peek()
+        if tok[0] != "eof":
+            raise self.error(tok)
+        if self.pending:
+            self.read_heredocs()
+        return body
+
+    def seq(self, ends: set[str]) -> Seq:
+        """A compound list up to a reserved word of ``ends``, a ``)``/``;;`` or the end."""
+        items: list = []
+        self.linebreak()
+        while True:
+            tok = self.peek()
+            if tok[0] == "eof":
+                break
+            if tok[0] == "op" and tok[1] in (")", ";;"):
+                break
+            r = self.reserved(tok)
+            if r is not None and r in ends:
+                break
+            node = self.and_or()
+            tok = self.peek()
+            bg = False
+            if tok[0] == "op" and tok[1] in (";", "&"):
+                bg = tok[1] == "&"
+                self.take()
+                items.append((node, bg))
+                self.linebreak()
+                continue
+            items.append((node, bg))
+            if tok[0] == "nl":
+                self.linebreak()
+                continue
+            break
+        return Seq(items)
+
+    def nonempty(self, ends: set[str], expecting: str) -> Seq:
+        body = self.seq(ends)
+        if not body.items:
+            raise self.error(self.peek(), expecting if self.peek()[0] == "eof" else None)
+        return body
+
+    def and_or(self) -> Any:
+        first = self.pipeline()
+        rest = []
+        while True:
+            tok = self.peek()
+            if tok[0] == "op" and tok[1] in ("&&", "||"):
+                self.take()
+                self.linebreak()
+                rest.append((tok[1], self.pipeline()))
+            else:
+                break
+        return AndOr(first, rest) if rest else first
+
+    def pipeline(self) -> Any:
+        negate = False
+        while self.reserved(self.peek()) == "!":
+            self.take()
+            negate = not negate
+        cmds = [self.command()]
+        while True:
+            tok = self.peek()
+            if tok[0] == "op" and tok[1] == "|":
+                self.take()
+                self.linebreak()
+                cmds.append(self.command())
+            else:
+                break
+        return Pipeline(cmds, negate) if negate or len(cmds) > 1 else cmds[0]
+
+    def command(self) -> Any:
+        tok = self.peek()
+        r = self.reserved(tok)
+        node: Any
+        if tok[0] == "op" and tok[1] == "(":
+            self.take()
+            body = self.nonempty(set(), ")")
+            t = self.peek()
+            if t[0] != "op" or t[1] != ")":
+                raise self.error(t, ")")
+            self.take()
+            node = Subshell(body)
+        elif r == "{":
+            self.take()
+            body = self.nonempty({"}"}, "}")
+            self.expect_word("}")
+            node = Brace(body)
+        elif r == "if":
+            node = self.if_clause()
+        elif r in ("while", "until"):
+            self.take()
+            cond = self.nonempty({"do"}, "do")
+            self.expect_word("do")
+            body = self.nonempty({"done"}, "done")
+            self.expect_word("done")
+            node = Loop(cond, body, r == "until")
+        elif r == "for":
+            node = self.for_clause()
+        elif r == "case":
+            node = self.case_clause()
+        elif r is not None and r != "in":
+            raise self.error(tok)
+        else:
+            return self.simple()
+        redirs = self.redirections()
+        return Redirected(node, redirs) if redirs else node
+
+    def redirections(self) -> list:
+        out = []
+        while self.peek()[0] == "io":
+            out.append(self.redirection())
+        return out
+
+    def redirection(self) -> Redir:
+        tok = self.take()
+        fd, op = tok[1]
+        if op.startswith("<<"):
+            t = self.peek()
+            if t[0] != "word":
+                raise self.error(t, word=True)
+            self.take()
+            w: Word = t[1]
+            delim = "".join(p[1] if p[0] == "lit" else "" for p in w.parts) if w.lit is None else w.lit
+            quoted = w.lit is None
+            r = Redir(0 if fd is None else fd, op, None)
+            self.pending.append((r, delim, op == "<<-", quoted))
+            return r
+        t = self.peek()
+        if t[0] != "word":
+            raise self.error(t, word=True)
+        self.take()
+        default = 0 if op[0] == "<" else 1
+        return Redir(default if fd is None else fd, op, t[1])
+
+    def simple(self) -> Any:
+        lineno = self.lineno(self.peek()[4])
+        assigns: list = []
+        words: list = []
+        redirs: list = []
+        while True:
+            tok = self.peek()
+            if tok[0] == "io":
+                redirs.append(self.redirection())
+                continue
+            if tok[0] != "word":
+                break
+            w: Word = tok[1]
+            if not words:
+                m = _ASSIGN.match(w.raw)
+                if m and w.parts and w.parts[0][0] == "lit" and not w.parts[0][2] \
+                        and w.parts[0][1].startswith(m.group()):
+                    self.take()
+                    first = ("lit", w.parts[0][1][m.end():], False)
+                    value = Word(((first,) if first[1] else ()) + w.parts[1:], w.raw[m.end():])
+                    assigns.append((m.group(1), value))
+                    continue
+            self.take()
+            words.append(w)
+            if len(words) == 1 and w.lit is not None and _NAME.fullmatch(w.lit):
+                t = self.peek()
+                if t[0] == "op" and t[1] == "(" and self.s.startswith(")", self._after_blanks(t[3])):
+                    self.i = self._after_blanks(t[3]) + 1
+                    self._peeked = None
+                    self.linebreak()
+                    body = self.command()
+                    if not isinstance(body, (Brace, Subshell, If, Loop, For, Case, Redirected)):
+                        raise self.error(self.peek())
+                    return FuncDef(w.lit, body)
+        if not assigns and not words and not redirs:
+            raise self.error(self.peek())
+        return Simple(assigns, words, redirs, lineno)
+
+    def _after_blanks(self, i: int) -> int:
+        while i < self.n and self.s[i] in " \t":
+            i += 1
+        return i
+
+    def if_clause(self) -> If:
+        self.take()
+        clauses = []
+        cond = self.nonempty({"then"}, "then")
+        self.expect_word("then")
+        body = self.nonempty({"elif", "else", "fi"}, "fi")
+        clauses.append((cond, body))
+        orelse = None
+        while True:
+            r = self.reserved(self.peek())
+            if r == "elif":
+                self.take()
+                cond = self.nonempty({"then"}, "then")
+                self.expect_word("then")
+                body = self.nonempty({"elif", "else", "fi"}, "fi")
+                clauses.append((cond, body))
+            elif r == "else":
+                self.take()
+                orelse = self.nonempty({"fi"}, "fi")
+                self.expect_word("fi")
+                break
+            else:
+                self.expect_word("fi")
+                break
+        return If(clauses, orelse)
+
+    def for_clause(self) -> For:
+        lineno = self.lineno(self.peek()[4])
+        self.take()
+        tok = self.take()
+        if tok[0] != "word" or tok[1].lit is None or not _NAME.fullmatch(tok[1].lit):
+            if self.dialect == "bash":
+                raise ShSyntaxError(tok[1].raw if tok[0] == "word" else "", self.lineno(tok[4]),
+                                    text=self.line_text(tok[4]))
+            raise self.error(tok)
+        var = tok[1].lit
+        words = None
+        self.linebreak()
+        if self.reserved(self.peek()) == "in":
+            self.take()
+            words = []
+            while self.peek()[0] == "word":
+                words.append(self.take()[1])
+            t = self.peek()
+            if t[0] == "op" and t[1] == ";":
+                self.take()
+            elif t[0] != "nl":
+                raise self.error(t, "do")
+        else:
+            t = self.peek()
+            if t[0] == "op" and t[1] == ";":
+                self.take()
+        self.linebreak()
+        self.expect_word("do")
+        body = self.nonempty({"done"}, "done")
+        self.expect_word("done")
+        return For(var, words, body, lineno)
+
+    def case_clause(self) -> Case:
+        lineno = self.lineno(self.peek()[4])
+        self.take()
+        tok = self.take()
+        if tok[0] != "word":
+            raise self.error(tok, "word", word=True)
+        word = tok[1]
+        self.linebreak()
+        self.expect_word("in")
+        self.linebreak()
+        items = []
+        while True:
+            tok = self.peek()
+            if self.reserved(tok) == "esac":
+                self.take()
+                break
+            if tok[0] == "op" and tok[1] == "(":
+                self.take()
+                tok = self.peek()
+            patterns = []
+            while True:
+                if tok[0] != "word":
+                    raise self.error(tok)
+                patterns.append(self.take()[1])
+                tok = self.peek()
+                if tok[0] == "op" and tok[1] == "|":
+                    self.take()
+                    tok = self.peek()
+                    continue
+                break
+            if tok[0] != "op" or tok[1] != ")":
+                raise self.error(tok, ")")
+            self.take()
+            body = self.seq({"esac"})
+            items.append((patterns, body))
+            tok = self.peek()
+            if tok[0] == "op" and tok[1] == ";;":
+                self.take()
+                self.linebreak()
+                continue
+            self.expect_word("esac")
+            break
+        return Case(word, items, lineno)
+
+
+@lru_cache(maxsize=2048)
+def parse(text: str, dialect: str = "busybox") -> Script:
+    """The script in ``text`` (cached by text and dialect); ``ShSyntaxError`` if it does not parse."""
+    p = _Parser(text, dialect)
+    return Script(p.program(), text)
+
+
+# -- control flow -----------------------------------------------------------------------------------
+class _Exit(Exception):
+    def __init__(self, status: int) -> None:
+        self.status = status
+
+
+class _Return(Exception):
+    def __init__(self, status: int) -> None:
+        self.status = status
+
+
+class _Break(Exception):
+    def __init__(self, n: int, cont: bool) -> None:
+        self.n = n
+        self.cont = cont
+
+
+class _PipeFull(Exception):
+    pass
+
+
+class Interrupt(Exception):
+    """Raised by a ``drive`` callback to stop the run as Ctrl-C would (status 130)."""
+
+
+Gen = Generator[Sleep, None, Any]
+
+
+# -- running ----------------------------------------------------------------------------------------
+def run(script: Script | str, ctx: ShContext, io: Streams) -> Generator[Sleep, None, int]:
+    """Run ``script`` (text or parsed) in ``ctx``: yields ``Sleep``s, returns the exit status.
+    A syntax error prints the shell's message and returns 2; ``exit`` ends the run with its
+    status (the EXIT trap, if set, runs first)."""
+    if isinstance(script, str):
+        try:
+            script = parse(script, ctx.dialect)
+        except ShSyntaxError as e:
+            io.err(_syntax_message(ctx, e) + "\n")
+            ctx.status = 2
+            return 2
+    try:
+        status = yield from _seq(ctx, script.body, io)
+    except _Exit as e:
+        status = e.status
+    except ShError as e:
+        io.err(_prefix(ctx) + e.message + "\n")
+        status = e.status
+    except (_Return, _Break):
+        status = ctx.status
+    ctx.status = status
+    trap = ctx.traps.pop("EXIT", None) or ctx.traps.pop("0", None)
+    if trap:
+        try:
+            yield from run(trap, ctx, io)
+        except Exception:  # noqa: BLE001 - the trap's own failure does not change the status
+            pass
+        ctx.status = status
+    return status
+
+
+def run_line(script: Script | str, ctx: ShContext, io: Streams) -> Generator[Sleep, None, int]:
+    """One line of an interactive shell: like ``run`` but an error ends the line, not the shell,
+    and ``exit`` raises ``ShellExit``."""
+    if isinstance(script, str):
+        try:
+            script = parse(script, ctx.dialect)
+        except ShSyntaxError as e:
+            io.err(_syntax_message(ctx, e) + "\n")
+            ctx.status = 2 if ctx.dialect != "bash" or e.kind != "token" else 2
+            return ctx.status
+    try:
+        status = yield from _seq(ctx, script.body, io)
+    except _Exit as e:
+        ctx.status = e.status
+        raise ShellExit(e.status) from None
+    except ShError as e:
+        io.err(_prefix(ctx) + e.message + "\n")
+        status = e.status
+    except (_Return, _Break):
+        status = ctx.status
+    ctx.status = status
+    return status
+
+
+class ShellExit(Exception):
+    """``exit`` in an interactive shell's line: the shell ends with ``code``."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def drive(gen: Generator[Sleep, None, int], on_sleep: Callable[[Sleep], None] | None = None, *,
+          max_busy: int = 10) -> int:
+    """Run ``gen`` to its end synchronously: each ``Sleep`` goes to ``on_sleep`` (which advances a
+    clock, or nothing). ``max_busy`` consecutive ``Busy`` markers (a loop that never sleeps), or
+    ``Interrupt`` raised by ``on_sleep``, stop the run as Ctrl-C would: status 130."""
+    busy = 0
+    try:
+        item = next(gen)
+        while True:
+            if isinstance(item, Busy):
+                busy += 1
+                if busy >= max_busy:
+                    gen.close()
+                    return 130
+            else:
+                busy = 0
+            if on_sleep is not None:
+                try:
+                    on_sleep(item)
+                except Interrupt:
+                    gen.close()
+                    return 130
+            item = gen.send(None)
+    except StopIteration as stop:
+        return stop.value if stop.value is not None else 0
+
+
+def run_sync(script: Script | str, ctx: ShContext, io: Streams,
+             on_sleep: Callable[[Sleep], None] | None = None) -> int:
+    """``drive(run(script, ctx, io), on_sleep)``."""
+    return drive(run(script, ctx, io), on_sleep)
+
+
+def _syntax_message(ctx: ShContext, e: ShSyntaxError) -> str:
+    if ctx.dialect == "dash" and ctx.lineno > 1 and ctx.mode == "interactive":
+        e.lineno = ctx.lineno
+    return e.message(ctx.dialect, ctx.argv0, ctx.mode)
+
+
+def _prefix(ctx: ShContext, builtin: str | None = None) -> str:
+    """The shell's prefix for an error message (``sh: ``, ``sh: 1: ``, ``bash: line 1: `` …)."""
+    a0, d, inter = ctx.argv0, ctx.dialect, ctx.mode == "interactive"
+    b = f"{builtin}: " if builtin else ""
+    if d == "dash":
+        return f"{a0}: {ctx.lineno}: {b}"
+    if d == "bash":
+        return f"{a0}: " + ("" if inter else f"line {ctx.lineno}: ") + b
+    if builtin:
+        return f"{a0}: {b}" + ("" if inter else f"line {ctx.lineno - (ctx.mode == '-c')}: ")
+    return f"{a0}: " + (f"line {ctx.lineno}: " if ctx.mode == "file" else "")
+
+
+def _complain(ctx: ShContext, io: Streams, message: str, builtin: str | None = None) -> None:
+    io.err(_prefix(ctx, builtin) + message + "\n")
+
+
+def _seq(ctx: ShContext, seq: Seq, io: Streams) -> Gen:
+    status = ctx.status
+    for node, bg in seq.items:
+        if bg:
+            child = ctx.child()
+            try:
+                st = yield from _node(child, node, io)
+            except _Exit as e:
+                st = e.status
+            ctx.counter.pid += 1
+            ctx.last_bg = ctx.counter.pid
+            ctx.jobs[ctx.last_bg] = st
+            status = 0
+        else:
+            status = yield from _node(ctx, node, io)
+            if status and "e" in ctx.options and not ctx.vars.get("\0cond") \
+                    and not isinstance(node, AndOr) and not (isinstance(node, Pipeline) and node.negate):
+                raise _Exit(status)
+        ctx.status = status
+    return status
+
+
+def _node(ctx: ShContext, node: Any, io: Streams) -> Gen:
+    return _DISPATCH[type(node)](ctx, node, io)
+
+
+def _cond(ctx: ShContext, seq: Seq, io: Streams) -> Gen:
+    """A condition (if/while/until, the left of && and ||): ``set -e`` does not apply in it."""
+    outer = ctx.vars.get("\0cond")
+    ctx.vars["\0cond"] = "1"
+    try:
+        return (yield from _seq(ctx, seq, io))
+    finally:
+        if outer is None:
+            ctx.vars.pop("\0cond", None)
+
+
+def _and_or(ctx: ShContext, node: AndOr, io: Streams) -> Gen:
+    status = yield from _cond(ctx, Seq([(node.first, False)]), io)
+    final = not node.rest
+    for i, (op, pipe) in enumerate(node.rest):
+        if (op == "&&") == (status == 0):
+            last = i == len(node.rest) - 1
+            if last:
+                status = yield from _node(ctx, pipe, io)
+                final = True
+            else:
+                status = yield from _cond(ctx, Seq([(pipe, False)]), io)
+        ctx.status = status
+    if status and final and "e" in ctx.options and not ctx.vars.get("\0cond") \
+            and not (isinstance(node.rest[-1][1], Pipeline) and node.rest[-1][1].negate):
+        raise _Exit(status)
+    return status
+
+
+def _pipeline(ctx: ShContext, node: Pipeline, io: Streams) -> Gen:
+    if len(node.cmds) == 1:
+        status = yield from _node(ctx, node.cmds[0], io)
+    else:
+        data: str | None = None
+        status = 0
+        for k, cmd in enumerate(node.cmds):
+            last = k == len(node.cmds) - 1
+            buf: list[str] = []
+            size = [0]
+
+            def write(text: str, buf: list[str] = buf, size: list[int] = size) -> None:
+                size[0] += len(text)
+                if size[0] > PIPE_CAP:
+                    raise _PipeFull()
+                buf.append(text)
+
+            stage_io = io.with_(stdin=data if k else None, out=None if last else write)
+            child = ctx.child()
+            try:
+                status = yield from _node(child, cmd, stage_io)
+            except _Exit as e:
+                status = e.status
+            except _PipeFull:
+                status = 141
+            except ShError as e:
+                io.err(_prefix(child) + e.message + "\n")
+                status = e.status
+            except (_Return, _Break):
+                status = child.status
+            data = "".join(buf)
+    if node.negate:
+        status = 0 if status else 1
+    ctx.status = status
+    return status
+
+
+def _brace(ctx: ShContext, node: Brace, io: Streams) -> Gen:
+    return (yield from _seq(ctx, node.body, io))
+
+
+def _subshell(ctx: ShContext, node: Subshell, io: Streams) -> Gen:
+    child = ctx.child()
+    try:
+        status = yield from _seq(child, node.body, io)
+    except _Exit as e:
+        status = e.status
+    except ShError as e:
+        io.err(_prefix(child) + e.message + "\n")
+        status = e.status
+    except (_Return, _Break):
+        status = child.status
+    trap = child.traps.get("EXIT")
+    if trap:
+        yield from run(trap, child, io)
+    return status
+
+
+def _if(ctx: ShContext, node: If, io: Streams) -> Gen:
+    for cond, body in node.clauses:
+        st = yield from _cond(ctx, cond, io)
+        if st == 0:
+            return (yield from _seq(ctx, body, io))
+    if node.orelse is not None:
+        return (yield from _seq(ctx, node.orelse, io))
+    ctx.status = 0
+    return 0
+
+
+def _loop(ctx: ShContext, node: Loop, io: Streams) -> Gen:
+    ctx.loops += 1
+    try:
+        return (yield from _loop_body(ctx, node, io))
+    finally:
+        ctx.loops -= 1
+
+
+def _loop_body(ctx: ShContext, node: Loop, io: Streams) -> Gen:
+    status = 0
+    while True:
+        st = yield from _cond(ctx, node.cond, io)
+        if (st == 0) == node.until:
+            break
+        try:
+            status = yield from _seq(ctx, node.body, io)
+        except _Break as b:
+            if b.n > 1:
+                b.n -= 1
+                raise
+            if not b.cont:
+                status = 0
+                break
+    ctx.status = status
+    return status
+
+
+def _for(ctx: ShContext, node: For, io: Streams) -> Gen:
+    ctx.lineno = node.lineno
+    if node.words is None:
+        items = list(ctx.args)
+    else:
+        items = []
+        for w in node.words:
+            items.extend((yield from expand(ctx, w, io)))
+    status = 0
+    ctx.loops += 1
+    try:
+        for item in items:
+            ctx.set(node.var, item)
+            try:
+                status = yield from _seq(ctx, node.body, io)
+            except _Break as b:
+                if b.n > 1:
+                    b.n -= 1
+                    raise
+                if not b.cont:
+                    break
+    finally:
+        ctx.loops -= 1
+    ctx.status = status
+    return status
+
+
+def _case(ctx: ShContext, node: Case, io: Streams) -> Gen:
+    ctx.lineno = node.lineno
+    subject = yield from expand_string(ctx, node.word, io)
+    for patterns, body in node.items:
+        for p in patterns:
+            chunks = yield from _chunks(ctx, p, io)
+            if _pattern(chunks).fullmatch(subject):
+                return (yield from _seq(ctx, body, io))
+    ctx.status = 0
+    return 0
+
+
+def _funcdef(ctx: ShContext, node: FuncDef, io: Streams) -> Gen:
+    ctx.functions[node.name] = node.body
+    return 0
+    yield  # noqa: B901 - a generator like the others
+
+
+def _redirected(ctx: ShContext, node: Redirected, io: Streams) -> Gen:
+    new_io = yield from _redirect(ctx, node.redirs, io)
+    if new_io is None:
+        return 1
+    return (yield from _node(ctx, node.node, new_io))
+
+
+def _simple(ctx: ShContext, node: Simple, io: Streams) -> Gen:
+    ctx.lineno = node.lineno
+    counter = ctx.counter
+    counter.steps += 1
+    if counter.steps >= BUSY_STEPS:
+        counter.steps = 0
+        yield Busy()
+    argv: list[str] = []
+    for w in node.words:
+        if w.lit is not None and not _GLOBBY.search(w.lit):
+            argv.append(w.lit)
+        else:
+            argv.extend((yield from expand(ctx, w, io)))
+    sub_status = None
+    assigns: list[tuple[str, str]] = []
+    for name, w in node.assigns:
+        before = ctx.vars.get("\0sub")
+        value = yield from expand_string(ctx, w, io, tilde=True)
+        if ctx.vars.get("\0sub") != before:
+            sub_status = ctx.status
+        assigns.append((name, value))
+    if "x" in ctx.options:
+        _trace(ctx, io, assigns, argv)
+    if not argv:
+        for name, value in assigns:
+            ctx.set(name, value)
+        status = 0 if sub_status is None else sub_status
+        if node.redirs:
+            new_io = yield from _redirect(ctx, node.redirs, io)
+            if new_io is None:
+                status = 1
+        ctx.status = status
+        return status
+    if node.redirs:
+        new_io = yield from _redirect(ctx, node.redirs, io)
+        if new_io is None:
+            ctx.status = 1
+            return 1
+        io = new_io
+    status = yield from _command(ctx, argv, io, assigns)
+    ctx.status = status
+    return status
+
+
+def _trace(ctx: ShContext, io: Streams, assigns: list[tuple[str, str]], argv: list[str]) -> None:
+    ps4 = ctx.get("PS4")
+    ps4 = "+ " if ps4 is None else ps4
+    quote = _bash_quote if ctx.dialect != "dash" else (lambda s: s)
+    for name, value in assigns:
+        io.err(f"{ps4}{name}={quote(value)}\n")
+    if argv:
+        io.err(ps4 + " ".join(quote(a) for a in argv) + "\n")
+
+
+def _bash_quote(s: str) -> str:
+    if s and not re.search(r"[^\w@%+=:,./-]", s):
+        return s
+    return "'" + s.replace("'", "'\\''") + "'"
+
+
+SPECIAL_BUILTINS = frozenset({":", ".", "break", "continue", "eval", "exec", "exit", "export", "readonly",
+                              "return", "set", "shift", "trap", "unset", "times", "source"})
+
+
+def _command(ctx: ShContext, argv: list[str], io: Streams, assigns: list[tuple[str, str]]) -> Gen:
+    name = argv[0]
+    builtin = BUILTINS.get(name)
+    if builtin is not None and name in SPECIAL_BUILTINS:
+        for k, v in assigns:
+            ctx.set(k, v)
+        return (yield from _call(ctx, builtin, argv, io))
+    body = ctx.functions.get(name)
+    if body is not None:
+        return (yield from _call_function(ctx, body, argv, io, assigns))
+    if builtin is not None and (name not in _BASH_ONLY or ctx.dialect == "bash"):
+        if not assigns:
+            return (yield from _call(ctx, builtin, argv, io))
+        saved = {k: (ctx.vars.get(k), ctx.env.get(k)) for k, _ in assigns}
+        for k, v in assigns:
+            ctx.env[k] = v
+            ctx.vars.pop(k, None)
+        try:
+            return (yield from _call(ctx, builtin, argv, io))
+        finally:
+            for k, (var, env) in saved.items():
+                ctx.env.pop(k, None)
+                if var is not None:
+                    ctx.vars[k] = var
+                if env is not None:
+                    ctx.env[k] = env
+    prog = ctx.lookup(name)
+    if prog is None:
+        return _not_found(ctx, name, io)
+    pctx = ctx
+    if assigns:
+        pctx = ctx.child()
+        for k, v in assigns:
+            pctx.vars.pop(k, None)
+            pctx.env[k] = v
+    return (yield from _call(pctx, prog, argv, io))
+
+
+def _not_found(ctx: ShContext, name: str, io: Streams) -> int:
+    if ctx.dialect == "bash":
+        _complain(ctx, io, f"{name}: No such file or directory" if "/" in name else f"{name}: command not found")
+    else:
+        _complain(ctx, io, f"{name}: not found")
+    return 127
+
+
+def _call(ctx: ShContext, fn: Callable, argv: list[str], io: Streams) -> Gen:
+    r = fn(ctx, argv, io)
+    if not isinstance(r, Iterator):
+        return 0 if r is None else r
+    counter = ctx.counter
+    try:
+        item = next(r)
+        while True:
+            counter.steps = 0
+            yield item
+            item = r.send(None)
+    except StopIteration as stop:
+        return 0 if stop.value is None else stop.value
+
+
+def _call_function(ctx: ShContext, body: Any, argv: list[str], io: Streams,
+                   assigns: list[tuple[str, str]]) -> Gen:
+    saved_args = ctx.args
+    ctx.args = argv[1:]
+    saved = {k: (ctx.vars.get(k), ctx.env.get(k)) for k, _ in assigns}
+    for k, v in assigns:
+        ctx.set(k, v)
+    locals_: dict[str, tuple[str | None, str | None]] = {}
+    ctx.frames.append(locals_)
+    try:
+        status = yield from _node(ctx, body, io)
+    except _Return as r:
+        status = r.status
+    finally:
+        ctx.frames.pop()
+        for k, (var, env) in list(locals_.items()) + list(saved.items()):
+            ctx.vars.pop(k, None)
+            ctx.env.pop(k, None)
+            if var is not None:
+                ctx.vars[k] = var
+            if env is not None:
+                ctx.env[k] = env
+        ctx.args = saved_args
+    ctx.status = status
+    return status
+
+
+# -- redirections -----------------------------------------------------------------------------------
+def _redirect(ctx: ShContext, redirs: list, io: Streams) -> Gen:
+    """The streams with ``redirs`` applied, or None (the error printed) when one fails."""
+    fds: dict[int, Any] = {1: io.out, 2: io.err}
+    stdin: str | None = None
+    for r in redirs:
+        op = r.op
+        if op in ("<<", "<<-"):
+            text = yield from expand_string(ctx, r.heredoc, io) if r.heredoc is not None else ""
+            if r.fd == 0:
+                stdin = text
+            continue
+        fields = yield from expand(ctx, r.target, io, glob=False)
+        if len(fields) != 1:
+            _complain(ctx, io, f"{r.target.raw}: ambiguous redirect" if ctx.dialect == "bash"
+                      else "ambiguous redirect" if ctx.dialect == "dash" else f"{r.target.raw}: ambiguous redirect")
+            return None
+        target = fields[0]
+        if op in (">&", "<&"):
+            if target == "-":
+                if r.fd == 0:
+                    stdin = ""
+                else:
+                    fds[r.fd] = _discard
+                continue
+            if target.isdigit():
+                src = int(target)
+                if src == 0:
+                    continue
+                if src not in fds:
+                    _complain(ctx, io, f"{target}: Bad file descriptor" if ctx.dialect == "bash"
+                              else f"{target}: Bad file descriptor")
+                    return None
+                fds[r.fd] = fds[src]
+                continue
+            if op == ">&" and r.fd == 1 and ctx.dialect == "bash":
+                op = "&>"
+            else:
+                _complain(ctx, io, f"{target}: ambiguous redirect" if ctx.dialect == "bash" else
+                          "Syntax error: Bad fd number" if ctx.dialect == "dash" else "Bad fd number")
+                return None
+        if op == "<" or op == "<>":
+            text = _read_file(ctx, target, io)
+            if text is None:
+                if op == "<>":
+                    text = ""
+                else:
+                    return None
+            if r.fd == 0:
+                stdin = text
+            continue
+        writer = _open_write(ctx, target, io, append=op in (">>", "&>>"), fds=fds)
+        if writer is None:
+            return None
+        if op in ("&>", "&>>"):
+            fds[1] = fds[2] = writer
+        else:
+            fds[r.fd] = writer
+    return io.with_(stdin=stdin, out=fds[1], err=fds[2])
+
+
+def _read_file(ctx: ShContext, target: str, io: Streams) -> str | None:
+    if target == "/dev/null":
+        return ""
+    if target in ("/dev/stdin", "-"):
+        return io.stdin
+    fs = ctx.fs
+    error = "ENOENT"
+    if fs is not None:
+        path = ctx.resolve(target)
+        try:
+            data = fs.read(path)
+            return data.decode("utf-8", "replace") if isinstance(data, bytes) else str(data)
+        except Exception as e:  # noqa: BLE001 - an FsError from the filesystem
+            error = str(getattr(e, "errno_name", None) or getattr(e, "errno", None) or "ENOENT")
+            if not error.startswith("E"):
+                error = "ENOENT"
+            strerror = str(e) or _STRERROR.get(error, "No such file or directory")
+        else:  # pragma: no cover
+            strerror = ""
+    else:
+        strerror = "No such file or directory"
+    if ctx.dialect == "dash":
+        _complain(ctx, io, f"cannot open {target}: " + ("No such file" if error == "ENOENT" else strerror))
+    elif ctx.dialect == "bash":
+        _complain(ctx, io, f"{target}: {strerror}")
+    else:
+        _complain(ctx, io, f"can't open '{target}': {strerror}")
+    return None
+
+
+_STRERROR = {"ENOENT": "No such file or directory", "EISDIR": "Is a directory", "EROFS": "Read-only file system",
+             "ENOTDIR": "Not a directory", "EACCES": "Permission denied", "EEXIST": "File exists"}
+
+
+def _open_write(ctx: ShContext, target: str, io: Streams, *, append: bool, fds: dict) -> Any:
+    if target == "/dev/null":
+        return _discard
+    if target == "/dev/stdout":
+        return fds[1]
+    if target == "/dev/stderr":
+        return fds[2]
+    if target == "/dev/tty" or target == "/dev/console":
+        return io.out
+    fs = ctx.fs
+    if fs is None:
+        return _discard  # no filesystem: nothing keeps what is written
+    path = ctx.resolve(target)
+    try:
+        if not append:
+            fs.write(path, b"")
+        else:
+            fs.write(path, b"", append=True)
+    except Exception as e:  # noqa: BLE001 - an FsError from the filesystem
+        error = str(getattr(e, "errno_name", "") or "ENOENT")
+        strerror = str(e) or _STRERROR.get(error, "No such file or directory")
+        if ctx.dialect == "dash":
+            _complain(ctx, io, f"cannot create {target}: " + ("Directory nonexistent" if error == "ENOENT"
+                                                               else strerror))
+        elif ctx.dialect == "bash":
+            _complain(ctx, io, f"{target}: {strerror}")
+        else:
+            _complain(ctx, io, f"can't create {target}: " + ("nonexistent directory" if error == "ENOENT"
+                                                            else strerror))
+        return None
+
+    def write(text: str) -> None:
+        fs.write(path, text.encode(), append=True)
+
+    return write
+
+
+# -- expansion --------------------------------------------------------------------------------------
+_GLOBBY = re.compile(r"[*?\[]")
+
+
+def expand(ctx: ShContext, word: Word, io: Streams, *, glob: bool = True) -> Gen:
+    """The fields ``word`` expands to (parameters, command substitutions, arithmetic, field
+    splitting on IFS, pathname expansion over ``ctx.fs``, quote removal)."""
+    if word.lit is not None and not (glob and _GLOBBY.search(word.lit)):
+        return [word.lit]
+    fields: list[list[tuple[str, bool]]] = []
+    cur: list[tuple[str, bool]] = []
+    has = False
+    at_empty = False
+    ifs = ctx.get("IFS")
+    ifs = " \t\n" if ifs is None else ifs
+    for part in word.parts:
+        kind = part[0]
+        if kind == "lit":
+            if part[1]:
+                cur.append((part[1], part[2]))
+                has = True
+            elif part[2]:
+                has = True
+            continue
+        if kind == "tilde":
+            cur.append((_tilde(ctx, part[1]), True))
+            has = True
+            continue
+        quoted = part[-1]
+        if kind == "param" and part[1] in "@*" and not part[2]:
+            values = list(ctx.args)
+            if quoted and part[1] == "@":
+                if not values:
+                    at_empty = True
+                for k, v in enumerate(values):
+                    if k:
+                        fields.append(cur)
+                        cur = []
+                    cur.append((v, True))
+                    has = True
+                continue
+            if quoted:
+                cur.append(((ifs[:1]).join(values), True))
+                has = True
+                continue
+            for k, v in enumerate(values):
+                if k and (cur or has):
+                    fields.append(cur)
+                    cur, has = [], False
+                cur, has = _split_into(v, ifs, fields, cur, has)
+            continue
+        value = yield from _value(ctx, part, io)
+        if quoted:
+            cur.append((value, True))
+            has = True
+        else:
+            cur, has = _split_into(value, ifs, fields, cur, has)
+    if cur or has:
+        fields.append(cur)
+    if at_empty and fields == [[]] and all(p[0] == "lit" and not p[1] for p in word.parts
+                                           if not (p[0] == "param" and p[1] == "@")):
+        fields = []
+    out: list[str] = []
+    for f in fields:
+        if glob and ctx.fs is not None and "f" not in ctx.options and any(not q and _GLOBBY.search(t)
+                                                                          for t, q in f):
+            matches = _glob(ctx, f)
+            if matches:
+                out.extend(matches)
+                continue
+        out.append("".join(t for t, _ in f))
+    return out
+
+
+def _split_into(value: str, ifs: str, fields: list, cur: list, has: bool) -> tuple[list, bool]:
+    if not value:
+        return cur, has
+    if not ifs:
+        cur.append((value, False))
+        return cur, True
+    pieces = _ifs_regex(ifs).split(value)
+    # pieces: text, delimiter, text, delimiter, … (the regex has one group)
+    first = pieces[0]
+    if first:
+        cur.append((first, False))
+        has = True
+    for k in range(1, len(pieces), 2):
+        delim, text = pieces[k], pieces[k + 1]
+        if cur or has or delim.strip(" \t\n"):
+            if any(c not in " \t\n" for c in delim) or cur or has:
+                fields.append(cur)
+        cur, has = [], False
+        if text:
+            cur.append((text, False))
+            has = True
+    return cur, has
+
+
+@lru_cache(maxsize=64)
+def _ifs_regex(ifs: str) -> re.Pattern:
+    ws = "".join(c for c in ifs if c in " \t\n")
+    nws = "".join(c for c in ifs if c not in " \t\n")
+    alts = []
+    if nws:
+        w = f"[{re.escape(ws)}]*" if ws else ""
+        alts.append(f"{w}[{re.escape(nws)}]{w}")
+    if ws:
+        alts.append(f"[{re.escape(ws)}]+")
+    return re.compile("(" + "|".join(alts) + ")")
+
+
+def expand_string(ctx: ShContext, word: Word, io: Streams, *, tilde: bool = False) -> Gen:
+    """``word`` expanded to one string, without field splitting or globbing (assignments, here-
+    documents, ``case`` subjects)."""
+    if word.lit is not None:
+        return word.lit
+    out: list[str] = []
+    for part in word.parts:
+        kind = part[0]
+        if kind == "lit":
+            out.append(part[1])
+        elif kind == "tilde":
+            out.append(_tilde(ctx, part[1]))
+        elif kind == "param" and part[1] in "@*" and not part[2]:
+            out.append(" ".join(ctx.args))
+        else:
+            out.append((yield from _value(ctx, part, io)))
+    return "".join(out)
+
+
+def _chunks(ctx: ShContext, word: Word, io: Streams) -> Gen:
+    """``word`` as (text, quoted) chunks: a pattern (case, ${x#pattern})."""
+    if word.lit is not None:
+        return [(word.lit, False)]
+    out: list[tuple[str, bool]] = []
+    for part in word.parts:
+        kind = part[0]
+        if kind == "lit":
+            out.append((part[1], part[2]))
+        elif kind == "tilde":
+            out.append((_tilde(ctx, part[1]), True))
+        else:
+            out.append(((yield from _value(ctx, part, io)), part[-1]))
+    return out
+
+
+def _tilde(ctx: ShContext, user: str) -> str:
+    if not user:
+        return ctx.get("HOME") or "/root"
+    return "/root" if user == "root" else f"/home/{user}"
+
+
+def _special(ctx: ShContext, name: str) -> str | None:
+    if name == "?":
+        return str(ctx.status)
+    if name == "$":
+        return str(ctx.pid)
+    if name == "#":
+        return str(len(ctx.args))
+    if name == "!":
+        return "" if ctx.last_bg is None else str(ctx.last_bg)
+    if name == "-":
+        return "".join(sorted(ctx.options))
+    if name == "0":
+        return ctx.argv0
+    if name.isdigit():
+        k = int(name)
+        return ctx.args[k - 1] if k <= len(ctx.args) else None
+    if name in "@*":
+        return " ".join(ctx.args) if ctx.args else None
+    return None
+
+
+def _value(ctx: ShContext, part: tuple, io: Streams) -> Gen:
+    kind = part[0]
+    if kind == "cmd":
+        return (yield from _command_sub(ctx, part[1], io))
+    if kind == "arith":
+        text = yield from expand_string(ctx, part[1], io)
+        return str(arith(ctx, text))
+    _, name, op, arg, quoted = part
+    value = _special(ctx, name) if name[0] in _SPECIAL else ctx.get(name)
+    if op == "":
+        if value is None:
+            if "u" in ctx.options and name not in "@*":
+                raise ShError(f"{name}: unbound variable" if ctx.dialect == "bash" else f"{name}: parameter not set",
+                              127 if ctx.dialect == "bash" else 2)
+            return ""
+        return value
+    if op == "len":
+        if value is None and "u" in ctx.options:
+            raise ShError(f"{name}: unbound variable" if ctx.dialect == "bash" else f"{name}: parameter not set")
+        return str(len(value or ""))
+    null = value is None or (op.startswith(":") and value == "")
+    if op in (":-", "-"):
+        return (yield from expand_string(ctx, arg, io, tilde=True)) if null else value
+    if op in (":=", "="):
+        if null:
+            value = yield from expand_string(ctx, arg, io, tilde=True)
+            if name[0] in _SPECIAL:
+                raise ShError(f"${name}: cannot assign in this way" if ctx.dialect == "bash"
+                              else f"{name}: bad variable name" if ctx.dialect == "dash"
+                              else f"{name}: bad variable name")
+            ctx.set(name, value)
+        return value
+    if op in (":?", "?"):
+        if null:
+            msg = yield from expand_string(ctx, arg, io)
+            if not msg:
+                msg = ("parameter null or not set" if ctx.dialect == "bash" or op == ":?" and ctx.dialect == "busybox"
+                       else "parameter not set")
+                if ctx.dialect == "busybox":
+                    msg = "parameter not set" if op == "?" else "parameter null or not set"
+            raise ShError(f"{name}: {msg}", 127 if ctx.dialect == "bash" else 2)
+        return value
+    if op in (":+", "+"):
+        return "" if null else (yield from expand_string(ctx, arg, io, tilde=True))
+    value = value or ""
+    if op in ("#", "##", "%", "%%"):
+        chunks = yield from _chunks(ctx, arg, io)
+        rx = _pattern(chunks)
+        return _remove(value, rx, op)
+    if op in ("/", "//"):
+        text = yield from expand_string(ctx, arg, io)
+        pat, _, rep = text.partition("/")
+        rx = _pattern([(pat, False)])
+        if not pat:
+            return value
+        if op == "//":
+            return _replace_all(value, rx, rep)
+        for start in range(len(value)):
+            for end in range(len(value), start - 1, -1):
+                if rx.fullmatch(value, start, end):
+                    return value[:start] + rep + value[end:]
+        return value
+    if op == ":":
+        text = yield from expand_string(ctx, arg, io)
+        off_text, colon, len_text = text.partition(":")
+        off = arith(ctx, off_text) if off_text.strip() else 0
+        if off < 0:
+            off = max(0, len(value) + off)
+        if colon:
+            ln = arith(ctx, len_text) if len_text.strip() else 0
+            return value[off:off + ln] if ln >= 0 else value[off:len(value) + ln]
+        return value[off:]
+    return value  # pragma: no cover
+
+
+def _replace_all(value: str, rx: re.Pattern, rep: str) -> str:
+    out, i = [], 0
+    while i < len(value):
+        for end in range(len(value), i, -1):
+            if rx.fullmatch(value, i, end):
+                out.append(rep)
+                i = end
+                break
+        else:
+            out.append(value[i])
+            i += 1
+    return "".join(out)
+
+
+def _remove(value: str, rx: re.Pattern, op: str) -> str:
+    n = len(value)
+    if op == "#":
+        for k in range(n + 1):
+            if rx.fullmatch(value, 0, k):
+                return value[k:]
+    elif op == "##":
+        for k in range(n, -1, -1):
+            if rx.fullmatch(value, 0, k):
+                return value[k:]
+    elif op == "%":
+        for k in range(n, -1, -1):
+            if rx.fullmatch(value, k, n):
+                return value[:k]
+    else:
+        for k in range(n + 1):
+            if rx.fullmatch(value, k, n):
+                return value[:k]
+    return value
+
+
+def _command_sub(ctx: ShContext, script: Script, io: Streams) -> Gen:
+    child = ctx.child()
+    buf: list[str] = []
+    sub_io = Streams("", buf.append, io.err)
+    try:
+        status = yield from _seq(child, script.body, sub_io)
+    except _Exit as e:
+        status = e.status
+    except ShError as e:
+        io.err(_prefix(child) + e.message + "\n")
+        status = e.status
+    except (_Return, _Break):
+        status = child.status
+    ctx.status = status
+    ctx.vars["\0sub"] = str(int(ctx.vars.get("\0sub", "0")) + 1)
+    return "".join(buf).rstrip("\n")
+
+
+# -- patterns ---------------------------------------------------------------------------------------
+def _pattern(chunks: list[tuple[str, bool]]) -> re.Pattern:
+    return _pattern_cached(tuple(chunks))
+
+
+@lru_cache(maxsize=1024)
+def _pattern_cached(chunks: tuple) -> re.Pattern:
+    out: list[str] = []
+    for text, quoted in chunks:
+        if quoted:
+            out.append(re.escape(text))
+            continue
+        i, n = 0, len(text)
+        while i < n:
+            c = text[i]
+            if c == "*":
+                out.append(".*")
+            elif c == "?":
+                out.append(".")
+            elif c == "\\" and i + 1 < n:
+                out.append(re.escape(text[i + 1]))
+                i += 1
+            elif c == "[":
+                j = i + 1
+                if j < n and text[j] in "!^":
+                    j += 1
+                if j < n and text[j] == "]":
+                    j += 1
+                while j < n and text[j] != "]":
+                    j += 1
+                if j >= n:
+                    out.append(re.escape(c))
+                else:
+                    inner = text[i + 1:j]
+                    neg = inner[:1] in ("!", "^")
+                    if neg:
+                        inner = inner[1:]
+                    inner = inner.replace("\\", "\\\\").replace("[:alpha:]", "a-zA-Z").replace(
+                        "[:digit:]", "0-9").replace("[:alnum:]", "a-zA-Z0-9").replace("[:space:]", " \\t\\n").replace(
+                        "[:upper:]", "A-Z").replace("[:lower:]", "a-z")
+                    out.append("[" + ("^" if neg else "") + inner + "]")
+                    i = j
+            else:
+                out.append(re.escape(c))
+            i += 1
+    return re.compile("".join(out), re.DOTALL)
+
+
+def _glob(ctx: ShContext, chunks: list[tuple[str, bool]]) -> list[str]:
+    """Pathname expansion of a field over ``ctx.fs``: sorted matches, [] when none."""
+    # split the chunks into path components on unquoted and quoted slashes alike
+    comps: list[list[tuple[str, bool]]] = [[]]
+    for text, quoted in chunks:
+        pieces = text.split("/")
+        for k, piece in enumerate(pieces):
+            if k:
+                comps.append([])
+            if piece:
+                comps[-1].append((piece, quoted))
+    absolute = not comps[0]
+    if absolute:
+        comps = comps[1:]
+    fs = ctx.fs
+    results = ["/" if absolute else ""]
+    for k, comp in enumerate(comps):
+        last = k == len(comps) - 1
+        if not comp:
+            results = [r + "/" if r and not r.endswith("/") else r for r in results] if last else results
+            continue
+        magic = any(not q and _GLOBBY.search(t) for t, q in comp)
+        nxt: list[str] = []
+        for base in results:
+            dir_path = ctx.resolve(base or ".")
+            if not magic:
+                name = "".join(t for t, _ in comp)
+                cand = base + ("" if not base or base.endswith("/") else "/") + name
+                try:
+                    ok = fs.exists(ctx.resolve(cand)) or (not last and fs.isdir(ctx.resolve(cand)))
+                except Exception:  # noqa: BLE001
+                    ok = False
+                if ok:
+                    nxt.append(cand)
+                continue
+            try:
+                if not fs.isdir(dir_path):
+                    continue
+                names = sorted(fs.listdir(dir_path))
+            except Exception:  # noqa: BLE001
+                continue
+            rx = _pattern(comp)
+            dot = "".join(t for t, _ in comp).startswith(".")
+            for name in names:
+                if name.startswith(".") and not dot:
+                    continue
+                if rx.fullmatch(name):
+                    cand = base + ("" if not base or base.endswith("/") else "/") + name
+                    if last or fs.isdir(ctx.resolve(cand)):
+                        nxt.append(cand)
+        results = nxt
+        if not results:
+            return []
+    return sorted(results) if results != ["/"] else results
+
+
+# -- arithmetic -------------------------------------------------------------------------------------
+_ARITH_TOKEN = re.compile(r"\s*(0[xX][0-9a-fA-F]+|\d+|[A-Za-z_]\w*|\+\+|--|<<=|>>=|<<|>>|<=|>=|==|!=|&&|\|\||"
+                          r"[-+*/%&|^]=|\*\*|[-+*/%<>=!~&|^?:(),])")
+
+
+def arith(ctx: ShContext, text: str) -> int:
+    """``$((text))``: C's integer arithmetic over the shell's variables (names without ``$``)."""
+    tokens: list[str] = []
+    starts: list[int] = []
+    pos = 0
+    text_s = text.lstrip() if ctx.dialect == "bash" else text.strip()
+    text = text_s if ctx.dialect == "bash" else text
+    while pos < len(text):
+        m = _ARITH_TOKEN.match(text, pos)
+        if not m:
+            if text[pos:].strip() == "":
+                break
+            raise _arith_error(ctx, text if ctx.dialect == "dash" else text_s, text[pos:].strip())
+        tokens.append(m.group(1))
+        starts.append(m.start(1))
+        pos = m.end()
+    if not tokens:
+        return 0
+    p = _Arith(ctx, tokens, text if ctx.dialect == "dash" else text_s)
+    p.starts = starts
+    value = p.expr()
+    if p.k < len(tokens):
+        raise p.operand() if ctx.dialect == "dash" else _arith_error(ctx, text_s, " ".join(tokens[p.k:]))
+    return value
+
+
+def _arith_error(ctx: ShContext, text: str, rest: str) -> ShError:
+    if ctx.dialect == "dash":
+        return ShError(f'arithmetic expression: expecting EOF: "{text}"')
+    if ctx.dialect == "bash":
+        return ShError(f'{text}: syntax error in expression (error token is "{rest}")', 1)
+    return ShError("arithmetic syntax error")
+
+
+class _Arith:
+    def __init__(self, ctx: ShContext, tokens: list[str], text: str) -> None:
+        self.ctx = ctx
+        self.t = tokens
+        self.k = 0
+        self.text = text
+        self.starts: list[int] = []
+
+    def peek(self) -> str | None:
+        return self.t[self.k] if self.k < len(self.t) else None
+
+    def take(self) -> str:
+        tok = self.peek()
+        if tok is None:
+            raise self.operand()
+        self.k += 1
+        return tok
+
+    def operand(self) -> ShError:
+        d = self.ctx.dialect
+        if d == "dash":
+            return ShError(f'arithmetic expression: expecting primary: "{self.text}"')
+        if d == "bash":
+            k = min(self.k, len(self.t) - 1)
+            token = self.text[self.starts[k]:] if self.starts else self.text
+            return ShError(f'{self.text}: syntax error: operand expected (error token is "{token}")', 1)
+        return ShError("arithmetic syntax error")
+
+    def var(self, name: str) -> int:
+        v = self.ctx.get(name)
+        if v is None or v.strip() == "":
+            if v is None and "u" in self.ctx.options:
+                raise ShError(f"{name}: parameter not set")
+            return 0
+        try:
+            return int(v.strip(), 0) if not v.strip().lstrip("-").startswith("0") or v.strip() in ("0", "-0") \
+                else int(v.strip(), 8 if not v.strip().lower().lstrip("-").startswith("0x") else 16)
+        except ValueError:
+            if _NAME.fullmatch(v.strip()):
+                return self.var(v.strip())
+            return arith(self.ctx, v)
+
+    def expr(self) -> int:
+        return self.assign()
+
+    _ASSIGN_OPS = ("=", "+=", "-=", "*=", "/=", "%=", "<<=", ">>=", "&=", "|=", "^=")
+
+    def assign(self) -> int:
+        tok = self.peek()
+        if tok is not None and _NAME.fullmatch(tok) and self.k + 1 < len(self.t) \
+                and self.t[self.k + 1] in self._ASSIGN_OPS:
+            name = self.take()
+            op = self.take()
+            rhs = self.assign()
+            if op != "=":
+                rhs = self.binop(op[:-1], self.var(name), rhs)
+            self.ctx.set(name, str(rhs))
+            return rhs
+        return self.ternary()
+
+    def ternary(self) -> int:
+        cond = self.binary(0)
+        if self.peek() == "?":
+            self.take()
+            a = self.assign()
+            if self.take() != ":":
+                raise self.operand()
+            b = self.assign()
+            return a if cond else b
+        return cond
+
+    _PREC = [("||",), ("&&",), ("|",), ("^",), ("&",), ("==", "!="), ("<", "<=", ">", ">="), ("<<", ">>"),
+             ("+", "-"), ("*", "/", "%")]
+
+    def binary(self, level: int) -> int:
+        if level == len(self._PREC):
+            return self.power()
+        left = self.binary(level + 1)
+        ops = self._PREC[level]
+        while self.peek() in ops:
+            op = self.take()
+            right = self.binary(level + 1)
+            left = self.binop(op, left, right)
+        return left
+
+    def power(self) -> int:
+        base = self.unary()
+        if self.peek() == "**" and self.ctx.dialect != "dash":
+            self.take()
+            return base ** self.power()
+        return base
+
+    def binop(self, op: str, a: int, b: int) -> int:
+        if op in ("/", "%"):
+            if b == 0:
+                d = self.ctx.dialect
+                if d == "dash":
+                    raise ShError(f'arithmetic expression: division by zero: "{self.text}"')
+                if d == "bash":
+                    raise ShError(f'{self.text}: division by 0 (error token is "{self.t[-1]}")', 1)
+                raise ShError("divide by zero")
+            q = abs(a) // abs(b) * (1 if (a >= 0) == (b >= 0) else -1)
+            return q if op == "/" else a - q * b
+        return {"+": a + b, "-": a - b, "*": a * b, "<<": a << b if b >= 0 else 0, ">>": a >> b if b >= 0 else 0,
+                "<": int(a < b), "<=": int(a <= b), ">": int(a > b), ">=": int(a >= b), "==": int(a == b),
+                "!=": int(a != b), "&": a & b, "|": a | b, "^": a ^ b, "&&": int(bool(a and b)),
+                "||": int(bool(a or b))}[op]
+
+    def unary(self) -> int:
+        tok = self.peek()
+        if tok in ("-", "+", "!", "~"):
+            self.take()
+            v = self.unary()
+            return -v if tok == "-" else v if tok == "+" else int(not v) if tok == "!" else ~v
+        if tok in ("++", "--") and self.ctx.dialect != "dash":
+            self.take()
+            name = self.take()
+            v = self.var(name) + (1 if tok == "++" else -1)
+            self.ctx.set(name, str(v))
+            return v
+        return self.primary()
+
+    def primary(self) -> int:
+        tok = self.take()
+        if tok == "(":
+            v = self.expr()
+            if self.peek() != ")":
+                raise self.operand()
+            self.take()
+            return v
+        if tok[0].isdigit():
+            try:
+                if tok.lower().startswith("0x"):
+                    return int(tok, 16)
+                return int(tok, 8) if len(tok) > 1 and tok.startswith("0") else int(tok)
+            except ValueError:
+                raise self.operand() from None
+        if _NAME.fullmatch(tok):
+            v = self.var(tok)
+            nxt = self.peek()
+            if nxt in ("++", "--") and self.ctx.dialect != "dash":
+                self.take()
+                self.ctx.set(tok, str(v + (1 if nxt == "++" else -1)))
+            return v
+        self.k -= 1
+        raise self.operand()
+
+
+_DISPATCH: dict[type, Callable] = {
+    Simple: _simple, Pipeline: _pipeline, AndOr: _and_or, Seq: _seq, Brace: _brace, Subshell: _subshell,
+    If: _if, Loop: _loop, For: _for, Case: _case, FuncDef: _funcdef, Redirected: _redirected,
+}
+
+
+# -- builtins -----------------------------------------------------------------------------------------
+def _special_error(ctx: ShContext, io: Streams, message: str, builtin: str, status: int = 2) -> int:
+    """An error in a special builtin: ash and dash end a non-interactive shell with it."""
+    _complain(ctx, io, message, builtin)
+    if ctx.dialect != "bash" and ctx.mode != "interactive":
+        raise _Exit(status)
+    return status
+
+
+def b_colon(ctx: ShContext, argv: list[str], io: Streams) -> int:
+    return 0
+
+
+def b_false(ctx: ShContext, argv: list[str], io: Streams) -> int:
+    return 1
+
+
+_ECHO_ESC = re.compile(r"\\(0[0-7]{0,3}|[0-7]{1,3}|x[0-9a-fA-F]{1,2}|.)", re.DOTALL)
+
+
+def _escapes(text: str, *, octal0: bool) -> tuple[str, bool]:
+    """Backslash escapes as echo -e / printf %b read them: (text, stop) — ``\\c`` stops output."""
+    stop = False
+    out: list[str] = []
+    pos = 0
+    for m in _ECHO_ESC.finditer(text):
+        out.append(text[pos:m.start()])
+        pos = m.end()
+        e = m.group(1)
+        if e == "c":
+            stop = True
+            break
+        simple = {"n": "\n", "t": "\t", "\\": "\\", "a": "\a", "b": "\b", "f": "\f", "r": "\r", "v": "\v",
+                  "e": "\x1b"}
+        if e in simple:
+            out.append(simple[e])
+        elif e[0] == "0" and octal0:
+            out.append(chr(int(e[1:] or "0", 8) & 0xFF))
+        elif e[0] in "01234567" and not octal0:
+            out.append(chr(int(e, 8) & 0xFF))
+        elif e[0] == "x" and len(e) > 1:
+            out.append(chr(int(e[1:], 16)))
+        else:
+            out.append("\\" + e)
+    else:
+        out.append(text[pos:])
+    return "".join(out), stop
+
+
+def b_echo(ctx: ShContext, argv: list[str], io: Streams) -> int:
+    args = argv[1:]
+    newline, escapes = True, ctx.dialect == "dash"
+    if ctx.dialect == "dash":
+        while args and args[0] == "-n":
+            newline = False
+            args = args[1:]
+    else:
+        while args and re.fullmatch(r"-[neE]+", args[0]):
+            for ch in args[0][1:]:
+                if ch == "n":
+                    newline = False
+                elif ch == "e":
+                    escapes = True
+                else:
+                    escapes = False
+            args = args[1:]
+    text = " ".join(args)
+    if escapes:
+        text, stop = _escapes(text, octal0=True)
+        if stop:
+            io.out(text)
+            return 0
+    io.out(text + ("\n" if newline else ""))
+    return 0
+
+
+_PRINTF_SPEC = re.compile(r"%([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?([diouxXeEfFgGcsb%])")
+
+
+def b_printf(ctx: ShContext, argv: list[str], io: Streams) -> int:
+    if len(argv) < 2:
+        if ctx.dialect == "bash":
+            _complain(ctx, io, "usage: printf [-v var] format [arguments]", "printf")
+        elif ctx.dialect == "dash":
+            _complain(ctx, io, "usage: printf format [arg ...]", "printf")
+        else:
+            io.err("BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\n"
+                   "Usage: printf FORMAT [ARG]...\n\nFormat and print ARG(s) according to FORMAT (a-la C printf)\n")
+        return 2 if ctx.dialect != "busybox" else 1
+    fmt = argv[1]
+    args = argv[2:]
+    status = 0
+    out: list[str] = []
+    k = 0
+
+    def num(a: str, kind: str) -> int | float:
+        nonlocal status
+        text = a.strip()
+        if text[:1] in "'\"" and len(text) > 1:
+            return ord(text[1])
+        try:
+            if kind == "f":
+                return float(text) if text else 0.0
+            return int(text, 0) if text else 0
+        except ValueError:
+            m = re.match(r"[-+]?\d+", text)
+            if ctx.dialect == "bash":
+                _complain(ctx, io, f"{a}: invalid number", "printf")
+            elif ctx.dialect == "dash":
+                _complain(ctx, io, f"{a}: expected numeric value", "printf")
+            else:
+                io.err(f"{ctx.argv0}: invalid number '{a}'\n")
+            status = 1
+            return (int(m.group()) if m else 0) if kind != "f" else float(m.group() if m else 0)
+
+    while True:
+        pos = 0
+        consumed = False
+        stop = False
+        for m in _PRINTF_SPEC.finditer(fmt):
+            lit, stop = _escapes(fmt[pos:m.start()], octal0=False)
+            out.append(lit)
+            pos = m.end()
+            if stop:
+                break
+            flags, width, prec, conv = m.groups()
+            if conv == "%":
+                out.append("%")
+                continue
+            if width == "*":
+                width = str(num(args[k], "d")) if k < len(args) else "0"
+                k += 1
+            if prec == "*":
+                prec = str(num(args[k], "d")) if k < len(args) else "0"
+                k += 1
+            arg = args[k] if k < len(args) else None
+            if arg is not None:
+                consumed = True
+            k += 1
+            spec = "%" + flags + (width or "") + ("." + prec if prec is not None else "")
+            if conv in "sb":
+                value = arg or ""
+                if conv == "b":
+                    value, stop = _escapes(value, octal0=True)
+                out.append((spec + "s") % value)
+                if stop:
+                    break
+            elif conv == "c":
+                out.append((spec + "s") % (arg or "")[:1])
+            elif conv in "diouxX":
+                v = int(num(arg, "d")) if arg is not None else 0
+                out.append((spec + ("d" if conv in "iu" else conv)) % v)
+            else:
+                v = float(num(arg, "f")) if arg is not None else 0.0
+                out.append((spec + conv) % v)
+        if not stop:
+            lit, stop = _escapes(fmt[pos:], octal0=False)
+            out.append(lit)
+        if stop or not consumed or k >= len(args):
+            break
+    io.out("".join(out))
+    return status
+
+
+def b_test(ctx: ShContext, argv: list[str], io: Streams) -> int:
+    name = argv[0]
+    args = argv[1:]
+    if name == "[":
+        if not args or args[-1] != "]":
+            if ctx.dialect == "bash":
+                _complain(ctx, io, "missing `]'", "[")
+            elif ctx.dialect == "dash":
+                _complain(ctx, io, "missing ]", "[")
+            else:
+                io.err(f"{ctx.argv0}: missing ]\n")
+            return 2
+        args = args[:-1]
+    try:
+        return 0 if _Test(ctx, args, name).run() else 1
+    except _TestError as e:
+        if ctx.dialect == "bash":
+            _complain(ctx, io, e.bash, name)
+        elif ctx.dialect == "dash":
+            _complain(ctx, io, e.dash, name)
+        else:
+            io.err(f"{ctx.argv0}: {e.busybox}\n")
+        return 2
+
+
+class _TestError(Exception):
+    def __init__(self, busybox: str, dash: str, bash: str) -> None:
+        self.busybox, self.dash, self.bash = busybox, dash, bash
+
+
+_UNARY = frozenset("-b -c -d -e -f -g -h -k -L -n -p -r -s -S -t -u -w -x -z -G -O".split())
+_BINARY = frozenset("= == != -eq -ne -lt -le -gt -ge -nt -ot -ef < >".split())
+
+
+class _Test:
+    def __init__(self, ctx: ShContext, args: list[str], name: str) -> None:
+        self.ctx = ctx
+        self.a = args
+        self.k = 0
+
+    def run(self) -> bool:
+        a = self.a
+        n = len(a)
+        if n == 0:
+            return False
+        if n == 1:
+            return a[0] != ""
+        if n == 2:
+            if a[0] == "!":
+                return a[1] == ""
+            if a[0] in _UNARY:
+                return self.unary(a[0], a[1])
+            raise _TestError(f"{a[0]}: unknown operand", f"{a[0]}: unexpected operator",
+                             f"{a[0]}: unary operator expected")
+        if n == 3:
+            if a[1] in _BINARY:
+                return self.binary(a[0], a[1], a[2])
+            if a[0] == "!":
+                return not _Test(self.ctx, a[1:], "").run()
+            if a[0] == "(" and a[2] == ")":
+                return a[1] != ""
+            if a[1] in ("-a", "-o"):
+                return (a[0] != "" and a[2] != "") if a[1] == "-a" else (a[0] != "" or a[2] != "")
+            raise _TestError(f"{a[1]}: unknown operand", f"{a[1]}: unexpected operator",
+                             f"{a[1]}: binary operator expected")
+        if n == 4 and a[0] == "!":
+            return not _Test(self.ctx, a[1:], "").run()
+        value = self.or_()
+        if self.k < n:
+            raise _TestError(f"{a[self.k]}: unknown operand", f"{a[self.k]}: unexpected operator",
+                             "too many arguments")
+        return value
+
+    def or_(self) -> bool:
+        v = self.and_()
+        while self.k < len(self.a) and self.a[self.k] == "-o":
+            self.k += 1
+            v = self.and_() or v
+        return v
+
+    def and_(self) -> bool:
+        v = self.not_()
+        while self.k < len(self.a) and self.a[self.k] == "-a":
+            self.k += 1
+            v = self.not_() and v
+        return v
+
+    def not_(self) -> bool:
+        if self.k < len(self.a) and self.a[self.k] == "!":
+            self.k += 1
+            return not self.not_()
+        return self.prim()
+
+    def prim(self) -> bool:
+        a, k = self.a, self.k
+        if k >= len(a):
+            raise _TestError("argument expected", "argument expected", "argument expected")
+        if a[k] == "(":
+            self.k += 1
+            v = self.or_()
+            if self.k >= len(a) or a[self.k] != ")":
+                raise _TestError("closing paren expected", "closing paren expected", "`)' expected")
+            self.k += 1
+            return v
+        if k + 2 < len(a) + 0 and k + 1 < len(a) and a[k + 1] in _BINARY:
+            self.k += 3
+            return self.binary(a[k], a[k + 1], a[k + 2])
+        if a[k] in _UNARY and k + 1 < len(a):
+            self.k += 2
+            return self.unary(a[k], a[k + 1])
+        self.k += 1
+        return a[k] != ""
+
+    def unary(self, op: str, arg: str) -> bool:
+        if op == "-n":
+            return arg != ""
+        if op == "-z":
+            return arg == ""
+        if op == "-t":
+            return False
+        fs = self.ctx.fs
+        if fs is None:
+            return False
+        path = self.ctx.resolve(arg) if arg else ""
+        if not path:
+            return False
+        try:
+            if op == "-e":
+                return bool(fs.exists(path))
+            if op == "-f":
+                return bool(fs.isfile(path))
+            if op == "-d":
+                return bool(fs.isdir(path))
+            if op in ("-h", "-L"):
+                return bool(fs.islink(path))
+            if op == "-s":
+                return bool(fs.exists(path)) and fs.stat(path).size > 0
+            if op in ("-r", "-w", "-x"):
+                if not fs.exists(path):
+                    return False
+                if op == "-x":
+                    return bool(fs.isdir(path)) or bool(fs.stat(path).mode & 0o111)
+                return True
+            return bool(fs.exists(path)) and op in ("-G", "-O")
+        except Exception:  # noqa: BLE001 - an FsError: the test is false
+            return False
+
+    def integer(self, text: str) -> int:
+        t = text.strip()
+        if re.fullmatch(r"[-+]?\d+", t):
+            return int(t)
+        raise _TestError(f"{text}: bad number", f"Illegal number: {text}",
+                         f"{text}: integer expression expected")
+
+    def binary(self, left: str, op: str, right: str) -> bool:
+        if op in ("=", "=="):
+            return left == right
+        if op == "!=":
+            return left != right
+        if op == "<":
+            return left < right
+        if op == ">":
+            return left > right
+        if op in ("-nt", "-ot", "-ef"):
+            return False
+        a, b = self.integer(left), self.integer(right)
+        return {"-eq": a == b, "-ne": a != b, "-lt": a < b, "-le": a <= b, "-gt": a > b, "-ge": a >= b}[op]
+
+
+def b_exit(ctx: ShContext, argv: list[str], io: Streams) -> int:
+    status = ctx.status
+    if len(argv) > 1:
+        text = argv[1]
+        if not re.fullmatch(r"-?\d+", text) or (text.startswith("-") and ctx.dialect != "bash"):
+            if ctx.dialect == "bash":
+                _complain(ctx, io, f"{text}: numeric argument required", "exit")
+                raise _Exit(2)
+            _complain(ctx, io, f"Illegal number: {text}", "exit")
+            raise _Exit(2)
+        status = int(text) & 0xFF
+    raise _Exit(status)
+
+
+def _valid_name(ctx: ShContext, io: Streams, name: str, builtin: str, arg: str) -> bool:
+    if _NAME.fullmatch(name):
+        return True
+    if ctx.dialect == "bash":
+        _complain(ctx, io, f"`{arg}': not a valid identifier", builtin)
+        return False
+    _special_error(ctx, io, f"{name}: bad variable name", builtin)
+    return False
+
+
+def b_export(ctx: ShContext, argv: list[str], io: Streams) -> int:
+    args = [a for a in argv[1:] if a != "-p"]
+    if not args:
+        for k in sorted(ctx.env):
+            v = ctx.env[k].replace("'", "'\\''")
+            io.out(f"declare -x {k}=\"{ctx.env[k]}\"\n" if ctx.dialect == "bash" else f"export {k}='{v}'\n")
+        return 0
+    status = 0
+    for a in args:
+        name, eq, value = a.partition("=")
+        if not _valid_name(ctx, io, name, argv[0], a):
+            status = 1
+            continue
+        if name in ctx.readonly and eq:
+            ctx.set(name, value)
+        ctx.export(name, value if eq else None)
+    return status
+
+
+def b_readonly(ctx: ShContext, argv: list[str], io: Streams) -> int:
+    for a in argv[1:]:
+        if a == "-p":
+            continue
+        name, eq, value = a.partition("=")
+        if not _valid_name(ctx, io, name, "readonly", a):
+            return 1
+        if eq:
+            ctx.set(name, value)
+        ctx.readonly.add(name)
+    return 0
+
+
+def b_local(ctx: ShContext, argv: list[str], io: Streams) -> int:
+    if not ctx.frames:
+        if ctx.dialect == "bash":
+            _complain(ctx, io, "can only be used in a function", "local")
+            return 1
+        _complain(ctx, io, "not in a function", "local")
+        return 2
+    frame = ctx.frames[-1]
+    for a in argv[1:]:
+        name, eq, value = a.partition("=")
+        if not _valid_name(ctx, io, name, "local", a):
+            return 1
+        if name not in frame:
+            frame[name] = (ctx.vars.get(name), ctx.env.get(name))
+        if eq:
+            ctx.set(name, value)
+    return 0
+
+
+def b_unset(ctx: ShContext, argv: list[str], io: Streams) -> int:
+    funcs = False
+    for a in argv[1:]:
+        if a in ("-f", "-v"):
+            funcs = a == "-f"
+            continue
+        if funcs:
+            ctx.functions.pop(a, None)
+            continue
+        if a in ctx.readonly:
+            if ctx.dialect == "bash":
+                _complain(ctx, io, f"{a}: cannot unset: readonly variable", "unset")
+                return 1
+            return _special_error(ctx, io, f"{a}: is read only", "unset")
+        ctx.unset(a)
+    return 0
+
+
+def b_set(ctx: ShContext, argv: list[str], io: Streams) -> int:
+    args = argv[1:]
+    if not args:
+        for k in sorted({**ctx.env, **{k: v for k, v in ctx.vars.items() if not k.startswith("\0")}}):
+            v = ctx.get(k) or ""
+            io.out(f"{k}='" + v.replace("'", "'\\''") + "'\n" if not re.fullmatch(r"[\w./:-]+", v)
+                   or ctx.dialect != "bash" else f"{k}={v}\n")
+        return 0
+    long_names = {"errexit": "e", "nounset": "u", "xtrace": "x", "noglob": "f", "verbose": "v", "pipefail": "P"}
+    k = 0
+    while k < len(args):
+        a = args[k]
+        if a == "--":
+            ctx.args = args[k + 1:]
+            return 0
+        if a in ("-o", "+o") and k + 1 < len(args):
+            opt = long_names.get(args[k + 1])
+            if opt:
+                (ctx.options.add if a == "-o" else ctx.options.discard)(opt)
+            k += 2
+            continue
+        if a[:1] in "-+" and len(a) > 1:
+            for ch in a[1:]:
+                (ctx.options.add if a[0] == "-" else ctx.options.discard)(ch)
+            k += 1
+            continue
+        ctx.args = args[k:]
+        return 0
+    return 0
+
+
+def b_shift(ctx: ShContext, argv: list[str], io: Streams) -> int:
+    n = 1
+    if len(argv) > 1:
+        if not argv[1].isdigit():
+            if ctx.dialect == "bash":
+                _complain(ctx, io, f"{argv[1]}: numeric argument required", "shift")
+                return 1
+            return _special_error(ctx, io, f"Illegal number: {argv[1]}", "shift")
+        n = int(argv[1])
+    if n > len(ctx.args):
+        if ctx.dialect == "dash":
+            return _special_error(ctx, io, "can't shift that many", "shift")
+        return 1
+    ctx.args = ctx.args[n:]
+    return 0
+
+
+def b_read(ctx: ShContext, argv: list[str], io: Streams) -> int:
+    raw = False
+    names: list[str] = []
+    args = argv[1:]
+    k = 0
+    while k < len(args):
+        a = args[k]
+        if a == "-r":
+            raw = True
+        elif a in ("-p", "-t", "-n", "-d", "-u") and k + 1 < len(args):
+            if a == "-p":
+                io.err(args[k + 1])
+            k += 1
+        elif a in ("-s",):
+            pass
+        else:
+            names = args[k:]
+            break
+        k += 1
+    if not names:
+        if ctx.dialect == "bash":
+            names = ["REPLY"]
+        else:
+            _complain(ctx, io, "arg count", "read")
+            return 2
+    text_parts: list[str] = []
+    got_newline = False
+    while True:
+        line = io.readline()
+        if line is None:
+            break
+        if line.endswith("\n"):
+            body, got_newline = line[:-1], True
+        else:
+            body = line
+        if not raw and body.endswith("\\") and not body.endswith("\\\\") and got_newline:
+            text_parts.append(body[:-1])
+            got_newline = False
+            continue
+        text_parts.append(body)
+        break
+    text = "".join(text_parts)
+    if not raw:
+        text = re.sub(r"\\(.)", r"\1", text)
+    ifs = ctx.get("IFS")
+    ifs = " \t\n" if ifs is None else ifs
+    ws = "".join(c for c in ifs if c in " \t\n")
+    text = text.strip(ws) if ws else text
+    values: list[str] = []
+    rest = text
+    for i, _ in enumerate(names):
+        if i == len(names) - 1:
+            values.append(rest.rstrip(ws) if ws else rest)
+            break
+        if not ifs:
+            values.append(rest)
+            rest = ""
+            continue
+        m = _ifs_regex(ifs).search(rest)
+        if m is None:
+            values.append(rest)
+            rest = ""
+        else:
+            values.append(rest[:m.start()])
+            rest = rest[m.end():]
+    for name, value in zip(names, values + [""] * (len(names) - len(values)), strict=False):
+        ctx.set(name, value)
+    return 0 if got_newline else 1
+
+
+def b_cd(ctx: ShContext, argv: list[str], io: Streams) -> int:
+    args = [a for a in argv[1:] if a not in ("-L", "-P")]
+    if not args:
+        target = ctx.get("HOME") or "/"
+    elif args[0] == "-":
+        target = ctx.get("OLDPWD") or ctx.cwd
+        io.out(target + "\n")
+    else:
+        target = args[0]
+    path = ctx.resolve(target)
+    fs = ctx.fs
+    ok, reason = True, "No such file or directory"
+    if fs is not None:
+        try:
+            if not fs.isdir(path):
+                ok = False
+                reason = "Not a directory" if fs.exists(path) else reason
+        except Exception as e:  # noqa: BLE001 - an FsError
+            ok, reason = False, str(e) or reason
+    if not ok:
+        if ctx.dialect == "bash":
+            _complain(ctx, io, f"{target}: {reason}", "cd")
+            return 1
+        if ctx.dialect == "dash":
+            _complain(ctx, io, f"can't cd to {target}", "cd")
+            return 2
+        _complain(ctx, io, f"can't cd to {target}: {reason}", "cd")
+        return 2
+    if ctx.get("PWD") is not None or True:
+        ctx.set("OLDPWD", ctx.cwd)
+        ctx.set("PWD", path)
+    ctx.cwd = path
+    return 0
+
+
+def b_pwd(ctx: ShContext, argv: list[str], io: Streams) -> int:
+    io.out(ctx.cwd + "\n")
+    return 0
+
+
+_SLEEP_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(text: str) -> float | None:
+    """GNU sleep's NUMBER[SUFFIX] (s m h d, fractions, ``infinity``); None if it does not read."""
+    t = text.strip()
+    if t.lower() in ("inf", "infinity"):
+        return float("inf")
+    m = re.fullmatch(r"(\d+\.?\d*|\.\d+)([smhd]?)", t)
+    if not m:
+        return None
+    return float(m.group(1)) * _SLEEP_UNITS[m.group(2)]
+
+
+def b_sleep(ctx: ShContext, argv: list[str], io: Streams) -> Gen:
+    """``sleep`` (an external program in real images, the same words): yields the time to pass."""
+    args = argv[1:]
+    if not args:
+        if ctx.dialect == "busybox":
+            io.err("BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: sleep [N]...\n\n"
+                   "Pause for a time equal to the total of the args given, where each arg can\n"
+                   "have an optional suffix of (s)econds, (m)inutes, (h)ours, or (d)ays\n")
+        else:
+            io.err("sleep: missing operand\nTry 'sleep --help' for more information.\n")
+        return 1
+    total = 0.0
+    for a in args:
+        d = parse_duration(a)
+        if d is None:
+            if ctx.dialect == "busybox":
+                io.err(f"sleep: invalid number '{a}'\n")
+            else:
+                io.err(f"sleep: invalid time interval '{a}'\nTry 'sleep --help' for more information.\n")
+            return 1
+        total += d
+    ctx.counter.steps = 0
+    if total > 0:
+        yield Sleep(total)
+    return 0
+
+
+def b_wait(ctx: ShContext, argv: list[str], io: Streams) -> int:
+    if len(argv) > 1:
+        status = 127
+        for a in argv[1:]:
+            pid = int(a) if a.isdigit() else -1
+            status = ctx.jobs.pop(pid, 127)
+        return status
+    ctx.jobs.clear()
+    return 0
+
+
+_SIGNALS = {"0": "EXIT", "1": "HUP", "2": "INT", "3": "QUIT", "9": "KILL", "15": "TERM", "10": "USR1",
+            "12": "USR2"}
+
+
+def b_trap(ctx: ShContext, argv: list[str], io: Streams) -> int:
+    args = argv[1:]
+    if not args:
+        for sig, action in ctx.traps.items():
+            q = action.replace("'", "'\\''")
+            io.out(f"trap -- '{q}' {sig}\n")
+        return 0
+    if args[0] == "--":
+        args = args[1:]
+    if len(args) == 1 or args[0] == "-" or re.fullmatch(r"\d+", args[0]):
+        sigs = args if len(args) == 1 or re.fullmatch(r"\d+", args[0]) else args[1:]
+        for s in sigs:
+            ctx.traps.pop(_signame(s), None)
+        return 0
+    action = args[0]
+    for s in args[1:]:
+        ctx.traps[_signame(s)] = action
+    return 0
+
+
+def _signame(s: str) -> str:
+    s = s.upper()
+    if s.startswith("SIG"):
+        s = s[3:]
+    return _SIGNALS.get(s, s)
+
+
+def b_kill(ctx: ShContext, argv: list[str], io: Streams) -> int:
+    return 0
+
+
+def b_eval(ctx: ShContext, argv: list[str], io: Streams) -> Gen:
+    text = " ".join(argv[1:])
+    if not text.strip():
+        return 0
+    try:
+        script = parse(text, ctx.dialect)
+    except ShSyntaxError as e:
+        io.err(_syntax_message(ctx, e) + "\n")
+        if ctx.mode != "interactive" and ctx.dialect != "bash":
+            raise _Exit(2) from None
+        return 2
+    return (yield from _seq(ctx, script.body, io))
+
+
+def b_exec(ctx: ShContext, argv: list[str], io: Streams) -> Gen:
+    if len(argv) == 1:
+        return 0
+    status = yield from _command(ctx, argv[1:], io, [])
+    raise _Exit(status)
+
+
+def b_source(ctx: ShContext, argv: list[str], io: Streams) -> Gen:
+    if len(argv) < 2:
+        if ctx.dialect == "bash":
+            _complain(ctx, io, "filename argument required", argv[0])
+            return 2
+        return 0
+    name = argv[1]
+    text = None
+    if ctx.fs is not None:
+        try:
+            data = ctx.fs.read(ctx.resolve(name))
+            text = data.decode("utf-8", "replace") if isinstance(data, bytes) else str(data)
+        except Exception:  # noqa: BLE001 - an FsError
+            text = None
+    if text is None:
+        if ctx.dialect == "bash":
+            _complain(ctx, io, f"{name}: No such file or directory")
+            return 1
+        return _dot_missing(ctx, io, argv[0], name)
+    saved = ctx.args
+    if len(argv) > 2:
+        ctx.args = argv[2:]
+    ctx.sourcing += 1
+    try:
+        script = parse(text, ctx.dialect)
+        return (yield from _seq(ctx, script.body, io))
+    except ShSyntaxError as e:
+        io.err(_syntax_message(ctx, e) + "\n")
+        return 2
+    except _Return as r:
+        return r.status
+    finally:
+        ctx.sourcing -= 1
+        ctx.args = saved
+
+
+def _dot_missing(ctx: ShContext, io: Streams, word: str, name: str) -> int:
+    if ctx.dialect == "dash":
+        _complain(ctx, io, f"{word}: cannot open {name}: No such file")
+    else:
+        _complain(ctx, io, f"{word}: can't open '{name}': No such file or directory")
+    if ctx.mode != "interactive":
+        raise _Exit(2)
+    return 2
+
+
+def b_return(ctx: ShContext, argv: list[str], io: Streams) -> int:
+    status = ctx.status
+    if len(argv) > 1:
+        if not re.fullmatch(r"-?\d+", argv[1]):
+            if ctx.dialect == "bash":
+                _complain(ctx, io, f"{argv[1]}: numeric argument required", "return")
+                status = 2
+            else:
+                return _special_error(ctx, io, f"Illegal number: {argv[1]}", "return")
+        else:
+            status = int(argv[1]) & 0xFF
+    if not ctx.frames and not ctx.sourcing:
+        if ctx.dialect == "bash":
+            _complain(ctx, io, "can only `return' from a function or sourced script", "return")
+            return 2
+        raise _Exit(status)  # ash and dash: return outside a function ends the script
+    raise _Return(status)
+
+
+def _loop_control(ctx: ShContext, argv: list[str], io: Streams, cont: bool) -> int:
+    n = 1
+    if len(argv) > 1:
+        if not argv[1].isdigit() or int(argv[1]) < 1:
+            if ctx.dialect == "bash":
+                _complain(ctx, io, f"{argv[1]}: loop count out of range", argv[0])
+                return 1
+            return _special_error(ctx, io, f"Illegal number: {argv[1]}", argv[0])
+        n = int(argv[1])
+    if not ctx.loops:
+        if ctx.dialect == "bash":
+            _complain(ctx, io, "only meaningful in a `for', `while', or `until' loop", argv[0])
+        return 0
+    raise _Break(min(n, ctx.loops), cont)
+
+
+def b_break(ctx: ShContext, argv: list[str], io: Streams) -> int:
+    return _loop_control(ctx, argv, io, False)
+
+
+def b_continue(ctx: ShContext, argv: list[str], io: Streams) -> int:
+    return _loop_control(ctx, argv, io, True)
+
+
+def _describe(ctx: ShContext, name: str) -> tuple[str, str] | None:
+    """(kind, text) of what runs for ``name``: alias/keyword/function/builtin/file."""
+    if name in RESERVED - {"in"}:
+        return "keyword", name
+    if name in ctx.functions:
+        return "function", name
+    if name in BUILTINS and (name not in _BASH_ONLY or ctx.dialect == "bash") and name not in _EXTERNAL_BUILTINS:
+        return "builtin", name
+    if ctx.lookup(name) is not None:
+        return "file", which(ctx, name)
+    if name in _EXTERNAL_BUILTINS:
+        return "file", f"/bin/{name}"
+    return None
+
+
+def which(ctx: ShContext, name: str) -> str:
+    """Where ``name`` is found on ``$PATH`` (the first directory of PATH that is a bin directory the
+    image's programs live in; ``/bin`` when the filesystem cannot tell)."""
+    if "/" in name:
+        return name
+    path = (ctx.get("PATH") or "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin").split(":")
+    fs = ctx.fs
+    if fs is not None:
+        for d in path:
+            try:
+                if d and fs.exists(d.rstrip("/") + "/" + name):
+                    return d.rstrip("/") + "/" + name
+            except Exception:  # noqa: BLE001
+                continue
+    return "/bin/" + name
+
+
+def b_command(ctx: ShContext, argv: list[str], io: Streams) -> Gen:
+    args = argv[1:]
+    verbose = None
+    while args and args[0].startswith("-") and args[0] != "-":
+        if args[0] == "--":
+            args = args[1:]
+            break
+        if "v" in args[0]:
+            verbose = "v"
+        if "V" in args[0]:
+            verbose = "V"
+        args = args[1:]
+    if not args:
+        return 0
+    if verbose:
+        status = 0
+        for name in args:
+            d = _describe(ctx, name)
+            if d is None:
+                if verbose == "V":
+                    _type_missing(ctx, io, name, "command")
+                status = 1 if ctx.dialect == "bash" else 127
+                continue
+            kind, text = d
+            if verbose == "v":
+                io.out((text if kind == "file" else name) + "\n")
+            else:
+                io.out(_type_line(ctx, name, kind, text))
+        return status
+    name = args[0]
+    builtin = BUILTINS.get(name)
+    if builtin is not None:
+        return (yield from _call(ctx, builtin, args, io))
+    prog = ctx.lookup(name)
+    if prog is None:
+        return _not_found(ctx, name, io)
+    return (yield from _call(ctx, prog, args, io))
+
+
+def _type_line(ctx: ShContext, name: str, kind: str, text: str) -> str:
+    if kind == "keyword":
+        return f"{name} is a shell keyword\n" if ctx.dialect != "busybox" else f"{name} is a shell keyword\n"
+    if kind == "function":
+        return f"{name} is a shell function\n" if ctx.dialect == "dash" else f"{name} is a function\n"
+    if kind == "builtin":
+        special = name in SPECIAL_BUILTINS and ctx.dialect != "bash"
+        return f"{name} is a {'special ' if special else ''}shell builtin\n"
+    return f"{name} is {text}\n"
+
+
+def _type_missing(ctx: ShContext, io: Streams, name: str, builtin: str) -> None:
+    if ctx.dialect == "bash":
+        _complain(ctx, io, f"{name}: not found", builtin)
+    else:
+        io.out(f"{name}: not found\n")
+
+
+def b_type(ctx: ShContext, argv: list[str], io: Streams) -> int:
+    status = 0
+    for name in argv[1:]:
+        d = _describe(ctx, name)
+        if d is None:
+            _type_missing(ctx, io, name, "type")
+            status = 1 if ctx.dialect == "bash" else 127
+            continue
+        io.out(_type_line(ctx, name, *d))
+    return status
+
+
+def b_umask(ctx: ShContext, argv: list[str], io: Streams) -> int:
+    if len(argv) == 1:
+        io.out("0022\n")
+    return 0
+
+
+def b_let(ctx: ShContext, argv: list[str], io: Streams) -> int:
+    value = 0
+    for a in argv[1:]:
+        value = arith(ctx, a)
+    return 0 if value else 1
+
+
+def b_times(ctx: ShContext, argv: list[str], io: Streams) -> int:
+    io.out("0m0.000s 0m0.000s\n0m0.000s 0m0.000s\n")
+    return 0
+
+
+#: builtins only bash has (ash and dash look them up as programs)
+_BASH_ONLY = frozenset({"let", "source"})
+#: programs every shell script may call that real images have as files (``type sleep`` → a file)
+_EXTERNAL_BUILTINS = frozenset({"sleep", "kill"})
+
+BUILTINS: dict[str, Callable] = {
+    ":": b_colon, "true": b_colon, "false": b_false, "echo": b_echo, "printf": b_printf, "test": b_test,
+    "[": b_test, "exit": b_exit, "export": b_export, "readonly": b_readonly, "local": b_local, "unset": b_unset,
+    "set": b_set, "shift": b_shift, "read": b_read, "cd": b_cd, "pwd": b_pwd, "sleep": b_sleep, "wait": b_wait,
+    "trap": b_trap, "kill": b_kill, "eval": b_eval, "exec": b_exec, ".": b_source, "source": b_source,
+    "return": b_return, "break": b_break, "continue": b_continue, "command": b_command, "type": b_type,
+    "umask": b_umask, "let": b_let, "times": b_times, "hash": b_colon, "ulimit": b_colon, "alias": b_colon,
+}
