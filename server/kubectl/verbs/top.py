@@ -11,18 +11,19 @@ metrics, ``--containers``, ``--sort-by`` (``sort.Sort``, descending usage, unsta
 ``--sum``, ``--no-headers`` and ``-A``'s NAMESPACE column, through Go's tabwriter as kubectl sets it
 up (every cell tab-terminated, so the last column is padded too).
 
-Hands off: where metrics come from. Until a metrics-server serves the group, nothing does; the
-reader (``_metrics``) lists ``NodeMetrics``/``PodMetrics`` objects once the resource table knows
-those kinds.
+Hands off: where metrics come from — ``server.sim.metrics`` (the metrics-server add-on): discovery
+lists ``metrics.k8s.io`` while the add-on is on; until its pod is Ready the aggregated API answers
+503 (``Error from server (ServiceUnavailable): the server is currently unable to handle the request
+(get pods.metrics.k8s.io)``), then ``error: metrics not available yet`` until it has two scrapes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ...sim.discovery import served_groups
+from ...sim import metrics as metrics_server
+from ...sim.quantity import Quantity
 from ...sim.resources import BY_KIND
-from ...sim.scheduler import milli, whole
 from ...sim.store import Obj
 from .. import printers, resolve
 from ..parse import Flag, Invocation, KubectlError, Result, command
@@ -44,7 +45,8 @@ def _usage_cell(resource: str, amount: int) -> str:
 
 def _amount(resource: str, value: object) -> int:
     """MilliValue for CPU, Value for memory (both round up, as Quantity does)."""
-    return milli(value) if resource == "cpu" else whole(value)
+    q = Quantity.of(value)
+    return q.milli_value() if resource == "cpu" else q.value()
 
 
 def _usage(usage: dict | None) -> dict[str, int]:
@@ -162,18 +164,36 @@ def pod_metrics_table(metrics: Sequence[Obj], *, containers: bool = False, with_
 
 # -- the commands ---------------------------------------------------------------------------------
 
-def metrics_api_available() -> bool:
-    """``SupportedMetricsAPIVersionAvailable``: discovery lists the metrics.k8s.io group."""
-    return METRICS_GROUP in served_groups()
+def metrics_api_available(inv: Invocation) -> bool:
+    """``SupportedMetricsAPIVersionAvailable``: discovery lists the metrics.k8s.io group (while the
+    metrics-server add-on, its APIService, is there)."""
+    return metrics_server.server(inv.cluster) is not None
 
 
 def _metrics(inv: Invocation, kind: str, namespace: str | None, name: str, selector: str | None) -> list[Obj]:
-    r = BY_KIND.get(kind)
-    if r is None:
-        return []
+    """The NodeMetrics / PodMetrics the aggregated API lists (``-l`` matches the pods' or nodes'
+    labels, which metrics-server copies), or the errors its requests meet."""
+    resource = "pods" if kind == "PodMetrics" else "nodes"
+    if not metrics_server.available(inv.cluster):
+        raise KubectlError("Error from server (ServiceUnavailable): the server is currently unable to handle "
+                           f"the request (get {resource}.{METRICS_GROUP})")
     if name:
-        return [resolve.fetch(inv.cluster, r, namespace or "", name)]
-    return resolve.list_objects(inv.cluster, r, namespace, selector)
+        found = (metrics_server.pod_metrics(inv.cluster, namespace or "", {name}) if kind == "PodMetrics"
+                 else metrics_server.node_metrics(inv.cluster, {name}))
+        if not found:
+            shown = f"{namespace}/{name}" if kind == "PodMetrics" else name
+            raise KubectlError(f'Error from server (NotFound): {kind.lower()}.{METRICS_GROUP} "{shown}" not found')
+        return found
+    if kind == "PodMetrics":
+        names = None
+        if selector:
+            names = {p["metadata"]["name"] for p in resolve.list_objects(inv.cluster, BY_KIND["Pod"], namespace,
+                                                                         selector)}
+        return metrics_server.pod_metrics(inv.cluster, namespace, names)
+    names = None
+    if selector:
+        names = {n["metadata"]["name"] for n in resolve.list_objects(inv.cluster, BY_KIND["Node"], None, selector)}
+    return metrics_server.node_metrics(inv.cluster, names)
 
 
 def _common_checks(inv: Invocation, usage: str, both_message: str, selector_given: bool) -> str:
@@ -199,7 +219,7 @@ TOP_FLAGS = [Flag("selector", "l", "str"), Flag("sort-by", kind="str"), Flag("no
 def top_node(inv: Invocation) -> Result:
     name = _common_checks(inv, "node [NAME | -l label]", "only one of NAME or --selector can be provided",
                           bool(inv.flags.get("selector")))
-    if not metrics_api_available():
+    if not metrics_api_available(inv):
         raise KubectlError("error: Metrics API not available")
     metrics = _metrics(inv, "NodeMetrics", None, name, inv.flags.get("selector"))
     if not metrics:
@@ -232,7 +252,7 @@ def top_pod(inv: Invocation) -> Result:
     f = inv.flags
     name = _common_checks(inv, "pod [NAME | -l label]", "only one of NAME or selector can be provided",
                           bool(f.get("selector") or f.get("field-selector")))
-    if not metrics_api_available():
+    if not metrics_api_available(inv):
         raise KubectlError("error: Metrics API not available")
     all_ns = bool(f.get("all-namespaces"))
     metrics = _metrics(inv, "PodMetrics", None if all_ns else inv.namespace, name, f.get("selector"))
