@@ -68,7 +68,11 @@ def admit(operation: str, obj: dict, old: dict | None, api: Any) -> None:
 
 
 def _admit_class(operation: str, pc: dict, api: Any) -> None:
-    """admitPriorityClass: a second globalDefault class is refused."""
+    """admitPriorityClass: a second globalDefault class is refused. (Also SetDefaults_PriorityClass's
+    ``preemptionPolicy: PreemptLowerPriority``, which the apiserver applies when it decodes the class:
+    kubectl's describer dereferences it.)"""
+    if operation == "CREATE":
+        pc.setdefault("preemptionPolicy", PREEMPT_LOWER)
     if operation not in ("CREATE", "UPDATE") or pc.get("globalDefault") is not True:
         return
     current = default_class(api.store)
