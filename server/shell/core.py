@@ -1,10 +1,19 @@
-"""A shell's grammar, small enough to model: lists (``;``, ``&&``, ``||``), pipelines (``|``),
-``$VAR`` expansion, ``>``/``2>`` redirections to /dev/null (or a file the shell keeps), and the
-text utilities every shell has (echo, grep, head, tail, wc, true, false).
+"""The terminals' shell: a line typed at the workstation's ``$`` prompt or in a pod's shell runs
+through ``server.sim.sh``, the one interpreter every simulated process uses (quotes, ``$VAR`` and
+``${…}``, ``$((…))``, ``$(…)``, pipes, ``;``/``&&``/``||``, ``if``/``for``/``while``/``case``,
+functions, redirections, here-documents, the builtins), in the words of the shell it stands for.
 
-Owns: ``Shell``, the base of the pod shell and the workstation shell: it runs a line and returns
-the combined output and the last status; subclasses add their programs (``programs()``) and their
-words for a missing one (``not_found``).
+Owns: ``Shell``, the base of the pod shell and the workstation shell: it keeps one ``ShContext``
+per shell (variables, functions, the working directory and ``$?`` carry from line to line), runs
+a line and returns the combined output and the last status; subclasses add their programs
+(``programs()``, the older ``(args, stdin) -> Out`` signature, adapted here to sh's ``Program``)
+and the text utilities every shell has (grep, head, tail, wc). Which shell's words: ``dialect``
+(bash for a ``bash`` shell, busybox ash for busybox images, dash for other ``sh``).
+
+Files: a subclass that has ``fs`` (a sim/fs.FileSystem) gets it; otherwise redirections, ``cd``,
+``test -f`` and globs see ``DictFS``, a view of the shell's ``all_files()``/``directories()`` whose
+writes land in ``self.files``. ``sleep`` yields virtual time to ``on_sleep`` (by default nothing
+waits: the line answers at once).
 """
 
 from __future__ import annotations
@@ -14,11 +23,10 @@ import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..sim import sh
 from .fmt import Out
 
 Program = Callable[[list[str], str], Out]
-
-_VAR = re.compile(r"\$(?:\{(\w+)\}|(\w+)|(\?))")
 
 
 @dataclass
@@ -28,10 +36,7 @@ class LineResult:
     exited: bool = False  # ``exit`` ended the shell
 
 
-class ShellExit(Exception):
-    def __init__(self, code: int) -> None:
-        super().__init__(code)
-        self.code = code
+ShellExit = sh.ShellExit
 
 
 def split_list(line: str) -> list[tuple[str, list[list[str]]]] | None:
@@ -64,6 +69,98 @@ def split_list(line: str) -> list[tuple[str, list[list[str]]]] | None:
     return out
 
 
+class _FsError(Exception):
+    _WORDS = {"ENOENT": "No such file or directory", "EISDIR": "Is a directory", "ENOTDIR": "Not a directory"}
+
+    def __init__(self, errno_name: str, path: str) -> None:
+        super().__init__(errno_name, path)
+        self.errno_name = errno_name
+        self.path = path
+
+    def __str__(self) -> str:
+        return self._WORDS.get(self.errno_name, self.errno_name)
+
+
+@dataclass
+class _Stat:
+    kind: str
+    mode: int
+    size: int
+    mtime: float = 0.0
+    target: str | None = None
+
+
+class DictFS:
+    """The files a shell without a real filesystem knows (``all_files()`` path → text, the
+    ``directories()`` it has), with sim/fs.py's interface; writes go to ``shell.files``."""
+
+    def __init__(self, shell: Shell) -> None:
+        self.shell = shell
+
+    def _files(self) -> dict[str, str]:
+        files = getattr(self.shell, "all_files", None)
+        return files() if callable(files) else self.shell.files
+
+    def _dirs(self, files: dict[str, str]) -> set[str]:
+        dirs_fn = getattr(self.shell, "directories", None)
+        dirs = set(dirs_fn()) if callable(dirs_fn) else {"/"}
+        for path in files:
+            parent = path.rsplit("/", 1)[0]
+            while parent and parent not in dirs:
+                dirs.add(parent)
+                parent = parent.rsplit("/", 1)[0]
+        dirs.add("/")
+        return dirs
+
+    def read(self, path: str) -> bytes:
+        files = self._files()
+        if path in files:
+            return files[path].encode()
+        if path in self._dirs(files):
+            raise _FsError("EISDIR", path)
+        raise _FsError("ENOENT", path)
+
+    def read_text(self, path: str) -> str:
+        return self.read(path).decode()
+
+    def write(self, path: str, data: bytes | str, append: bool = False, mode: int | None = None) -> None:
+        files = self._files()
+        if path in self._dirs(files):
+            raise _FsError("EISDIR", path)
+        text = data.decode() if isinstance(data, bytes) else data
+        self.shell.files[path] = (files.get(path, "") if append else "") + text
+
+    def exists(self, path: str) -> bool:
+        files = self._files()
+        return path in files or path in self._dirs(files)
+
+    def isdir(self, path: str) -> bool:
+        return path in self._dirs(self._files())
+
+    def isfile(self, path: str) -> bool:
+        return path in self._files()
+
+    def islink(self, path: str) -> bool:
+        return False
+
+    def listdir(self, path: str) -> list[str]:
+        files = self._files()
+        dirs = self._dirs(files)
+        if path not in dirs:
+            raise _FsError("ENOTDIR" if path in files else "ENOENT", path)
+        prefix = "/" if path == "/" else path + "/"
+        return sorted({p[len(prefix):].split("/", 1)[0] for p in (*files, *dirs)
+                       if p.startswith(prefix) and p != path})
+
+    def stat(self, path: str) -> _Stat:
+        files = self._files()
+        if path in files:
+            return _Stat("file", 0o644, len(files[path].encode()))
+        if path in self._dirs(files):
+            return _Stat("dir", 0o755, 4096)
+        raise _FsError("ENOENT", path)
+
+
 class Shell:
     """Runs lines; subclasses provide ``programs()``, ``env`` and ``not_found``."""
 
@@ -73,6 +170,7 @@ class Shell:
         self.env: dict[str, str] = {}
         self.status = 0
         self.files: dict[str, str] = {}
+        self._ctx: sh.ShContext | None = None
 
     # -- to override ---------------------------------------------------------------------------
     def programs(self) -> dict[str, Program]:
@@ -84,106 +182,64 @@ class Shell:
     def syntax_error(self) -> Out:
         return Out(stderr="sh: syntax error: unterminated quoted string\n", code=2)
 
+    def on_sleep(self, pause: sh.Sleep) -> None:
+        """Virtual time a line asks for (``sleep 5``); the terminal answers at once by default."""
+
+    @property
+    def dialect(self) -> str:
+        if self.name == "bash" or getattr(self, "bash", False):
+            return "bash"
+        return "busybox" if getattr(self, "busybox", True) else "dash"
+
     # -- running -------------------------------------------------------------------------------
-    def expand(self, line: str) -> str:
-        """``$NAME``/``${NAME}``/``$?`` outside single quotes (quoted, so values stay one word)."""
-        out, i, quote = [], 0, ""
-        while i < len(line):
-            ch = line[i]
-            if ch == "'" and quote != '"':
-                quote = "" if quote == "'" else "'"
-            elif ch == '"' and quote != "'":
-                quote = "" if quote == '"' else '"'
-            elif ch == "$" and quote != "'":
-                m = _VAR.match(line, i)
-                if m:
-                    value = str(self.status) if m.group(3) else self.env.get(m.group(1) or m.group(2), "")
-                    out.append(value if quote else shlex.quote(value) if value else "")
-                    i = m.end()
-                    continue
-            out.append(ch)
-            i += 1
-        return "".join(out)
+    def context(self) -> sh.ShContext:
+        """The shell's process state, kept from line to line (its ``env`` is ``self.env``)."""
+        ctx = self._ctx
+        if ctx is None or ctx.env is not self.env:
+            fs = getattr(self, "fs", None)
+            ctx = sh.ShContext(env=self.env, cwd=getattr(self, "cwd", "/"),
+                               fs=fs if fs is not None else DictFS(self), lookup=self._lookup_program,
+                               dialect=self.dialect, argv0=self.name, mode="interactive",
+                               hostname=self.env.get("HOSTNAME", "localhost"),
+                               cluster=getattr(self, "cluster", None))
+            self._ctx = ctx
+        ctx.status = self.status
+        if hasattr(self, "cwd"):
+            ctx.cwd = self.cwd
+        return ctx
 
     def run(self, line: str) -> LineResult:
-        parsed = split_list(self.expand(line))
-        if parsed is None:
-            r = self.syntax_error()
-            self.status = r.code
-            return LineResult(r.stdout + r.stderr, r.code)
+        ctx = self.context()
         text: list[str] = []
+        io = sh.Streams(getattr(self, "stdin", "") or "", text.append, text.append)
+        exited = False
         try:
-            for sep, pipeline in parsed:
-                if (sep == "&&" and self.status != 0) or (sep == "||" and self.status == 0):
-                    continue
-                r = self.pipeline(pipeline)
-                text.append(r.stderr + r.stdout)
-                self.status = r.code
+            code = sh.drive(sh.run_line(line, ctx, io), self.on_sleep)
         except ShellExit as e:
-            self.status = e.code
-            return LineResult("".join(text), e.code, exited=True)
-        return LineResult("".join(text), self.status)
+            code, exited = e.code, True
+        self.status = ctx.status = code
+        if hasattr(self, "cwd") and ctx.cwd != self.cwd:
+            self.cwd = ctx.cwd
+        return LineResult("".join(text), code, exited=exited)
 
-    def pipeline(self, commands: list[list[str]]) -> Out:
-        data, errors, result = "", [], Out()
-        for words in commands:
-            result = self.command(words, data)
-            errors.append(result.stderr)
-            data = result.stdout
-        return Out(stdout=data, stderr="".join(errors), code=result.code)
-
-    def command(self, words: list[str], stdin: str) -> Out:
-        words, redirect_out, redirect_err = self._redirections(words)
-        if not words:
-            return Out()
-        # NAME=value prefixes set the variable for the command (kept simple: for the shell)
-        while words and re.fullmatch(r"[A-Za-z_]\w*=.*", words[0]):
-            k, _, v = words.pop(0).partition("=")
-            self.env[k] = v
-        if not words:
-            return Out()
-        prog = self.lookup(words[0])
+    def _lookup_program(self, name: str) -> sh.Program | None:
+        prog = self.lookup(name)
         if prog is None:
-            r = self.not_found(words[0])
-        else:
-            r = prog(words[1:], stdin)
-        if redirect_out is not None:
-            if redirect_out != "/dev/null":
-                self.files[redirect_out] = r.stdout
-            r = Out(stderr=r.stderr, code=r.code)
-        if redirect_err == "&1":
-            r = Out(stdout=r.stderr + r.stdout, code=r.code)
-        elif redirect_err is not None:
-            r = Out(stdout=r.stdout, code=r.code)
-        return r
+            return None
+
+        def program(ctx: sh.ShContext, argv: list[str], io: sh.Streams, prog: Program = prog) -> int:
+            r = prog(argv[1:], io.read())
+            if r.stderr:
+                io.err(r.stderr)
+            if r.stdout:
+                io.out(r.stdout)
+            return r.code
+
+        return program
 
     def lookup(self, word: str) -> Program | None:
         progs = {**self.common(), **self.programs()}
         return progs.get(word) or progs.get(word.rsplit("/", 1)[-1] if word.startswith("/") else "")
-
-    @staticmethod
-    def _redirections(words: list[str]) -> tuple[list[str], str | None, str | None]:
-        out_to = err_to = None
-        rest: list[str] = []
-        i = 0
-        while i < len(words):
-            w = words[i]
-            m = re.fullmatch(r"(2|&)?>>?(.*)", w)
-            if m:
-                target = m.group(2)
-                if not target and i + 1 < len(words):
-                    i += 1
-                    target = words[i]
-                if m.group(1) == "2":
-                    err_to = target
-                elif m.group(1) == "&":
-                    out_to, err_to = target, target
-                else:
-                    out_to = target
-            else:
-                rest.append(w)
-            i += 1
-        return rest, out_to, err_to
 
     # -- utilities every shell has ---------------------------------------------------------------
     def common(self) -> dict[str, Program]:
