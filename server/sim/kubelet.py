@@ -26,15 +26,19 @@ node lifecycle controller reads the Leases; controllers read the pod status writ
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from . import programs, sh
 from .admission import qos_class
 from .clock import micro_time
 from .controllers import Controller
 from .defaults import image_pull_policy
+from .programs import ProcState
 from .registry import FOREVER, Image, Process, Registry, normalize, split_ref
+from .runtime import Driver
 from .store import Key, Obj, WatchEvent
 
 if TYPE_CHECKING:
@@ -205,13 +209,21 @@ class Ctr:
         self.healthy: bool | None = None  # a user's override of the app's health (kuard's UI)
         self.stopping = False
         self.env: dict[str, str] = {}  # resolved when the container is created (service links of that moment)
+        self.term_message = ""
+        self.driver: Driver | None = None  # the main process on the clock (None: the registry's model)
+        self.pstate: ProcState | None = None  # its memory, CPU, ports and stop signal
+        self.holder: dict[str, Any] = {}  # the process's driver and stream flush, for its context
 
     def terminated_record(self, iso: Callable[[float], str]) -> dict:
         rec = {"containerID": self.container_id, "exitCode": self.exit_code,
                "finishedAt": iso(self.finished_at or 0), "reason": self.term_reason,
                "startedAt": iso(self.started_at or self.finished_at or 0)}
+        if self.term_message:
+            rec["message"] = self.term_message
         if not self.container_id:
             rec.pop("containerID")
+        if self.started_at is None and self.term_reason == "StartError":
+            rec["startedAt"] = iso(0)
         return rec
 
     def status(self, iso: Callable[[float], str]) -> dict:
@@ -387,6 +399,42 @@ def compute_status(pod: Obj, rt: PodRt, now: float, iso: Callable[[float], str],
         status["initContainerStatuses"] = [c.status(iso) for c in rt.inits]
     status["qosClass"] = old.get("qosClass") or qos_class(pod["spec"])
     return status
+
+
+# -- processes ---------------------------------------------------------------------------------
+_MISSING: set[str] = set()
+
+
+def _optional(name: str) -> Any:
+    """Another part's module of server.sim (sh, coreutils) when it exists, else None."""
+    if name in _MISSING:
+        return None
+    import importlib
+
+    try:
+        return importlib.import_module(f"{__package__}.{name}")
+    except ImportError:
+        _MISSING.add(name)
+        return None
+
+
+def _returns(code: int) -> Any:
+    """A program that returned at once, as a generator."""
+    return code
+    yield  # pragma: no cover
+
+
+def memory_limit(spec: dict) -> int | None:
+    """``resources.limits.memory`` in bytes (the cgroup's memory.max), or None."""
+    from .quantity import parse_quantity
+
+    text = ((spec.get("resources") or {}).get("limits") or {}).get("memory")
+    if text is None:
+        return None
+    try:
+        return parse_quantity(str(text)).value()
+    except ValueError:
+        return None
 
 
 # -- the controller ----------------------------------------------------------------------------
@@ -705,18 +753,26 @@ class KubeletController(Controller):
     def _started(self, rt: PodRt, c: Ctr) -> None:
         assert c.image is not None
         now = self.clock.now()
-        self.cluster.runtime.start(rt.uid, c.name, env=c.env, now=now)
+        inst = self.cluster.runtime.start(rt.uid, c.name, env=c.env, now=now)
         c.gen += 1
+        c.term_message = ""
+        c.proc = self.registry.process(c.image, c.spec)
+        argv = programs.command_line(c.image, c.spec)
+        main = self._main(rt, c, argv, inst)
+        if isinstance(main, str):  # the runtime could not start the process (StartError)
+            self._start_error(rt, c, main)
+            return
         c.phase, c.state, c.reason, c.message = "running", "running", "", ""
         c.started_at, c.finished_at, c.stopping = now, None, False
-        c.proc = self.registry.process(c.image, c.spec)
         c.startup_done = "startupProbe" not in c.spec
         c.started = c.startup_done
         c.ready = "readinessProbe" not in c.spec and c.startup_done
         c.ready_ok = c.ready_fail = c.live_fail = c.startup_fail = 0
         c.healthy = None  # a fresh process starts healthy
         self._event(rt, "Normal", "Started", f"Started container {c.name}")
-        if c.proc.runs_for != FOREVER:
+        if main is not None:
+            self._drive(rt, c, main)
+        elif c.proc.runs_for != FOREVER:
             proc = c.proc
             self._after(rt, proc.runs_for, lambda: self._exited(rt, c, proc.exit_code), c)
         for kind in ("startupProbe", "livenessProbe", "readinessProbe"):
@@ -726,8 +782,203 @@ class KubeletController(Controller):
         rt.busy = False
         self._sync(rt)
 
+    # -- processes -------------------------------------------------------------------------------
+    def _lookup(self, image: Image, state: ProcState, dialect: str) -> Callable[[str], Any]:
+        """The programs a container's processes find: the image's own over every image's coreutils."""
+        table: dict[str, Any] = {}
+        coreutils = _optional("coreutils")
+        if coreutils is not None:
+            table.update(coreutils.programs(dialect))
+
+        def lookup(name: str) -> Any:
+            return table.get(name) or table.get(name.rsplit("/", 1)[-1])
+
+        table.update(programs.image_programs(image, state, lookup))
+        return lookup
+
+    def _context(self, rt: PodRt, c: Ctr, fs: Any, lookup: Callable[[str], Any], now: Callable[[], float],
+                 dialect: str, argv: list[str] | None = None) -> sh.ShContext:
+        """The ShContext a process of the container runs in: its env, files, programs, clock."""
+        from .net.proxy import Source
+
+        pod = self.store.peek(*rt.key) or {"spec": {}}
+        hostname = (pod["spec"].get("hostname") or rt.key[2])[:63]
+        main = list(argv or [])
+        ctx = sh.ShContext(env=dict(c.env), cwd=str(c.spec.get("workingDir") or "/"), fs=fs, lookup=lookup, now=now,
+                           hostname=hostname, dialect=dialect, source=Source.pod(rt.key[1], rt.key[2]),
+                           cluster=self.cluster, ps=lambda: [(1, "root", main)] if main else [])
+        if main:
+            ctx.argv0 = main[0]
+        ctx.cpus = programs.cluster_cpus(self.cluster, rt.node)  # type: ignore[attr-defined]
+        return ctx
+
+    def _dialect(self, image: Image, argv: list[str]) -> str:
+        if image.app == "busybox" or "/alpine" in image.repository or "curlimages" in image.repository:
+            return "busybox"
+        return "bash" if argv and argv[0].rsplit("/", 1)[-1] == "bash" else "dash"
+
+    def _main(self, rt: PodRt, c: Ctr, argv: list[str], inst: Any) -> Any:
+        """The container's main process as a generator, a StartError message, or None when it can
+        only be modelled (a shell script before the shell language exists)."""
+        assert c.image is not None
+        image = c.image
+        state = ProcState(handles_stop=False)
+        c.pstate = None
+        holder: dict[str, Any] = {}
+        c.holder = holder
+        dialect = self._dialect(image, argv)
+        lookup = self._lookup(image, state, dialect)
+        try:
+            vm: Any = self.cluster.controller("volume-manager")
+        except KeyError:
+            vm = None
+        fs = None
+        if vm is not None and hasattr(vm, "container_fs"):
+            pod = self.store.peek(*rt.key) or {"metadata": {"uid": rt.uid}, "spec": {}}
+            fs = vm.container_fs(pod, c.spec, rt.node, image)
+        ctx = self._context(rt, c, fs, lookup,
+                            lambda: holder["driver"].now() if "driver" in holder else self.clock.now(), dialect, argv)
+        holder.update(ctx=ctx, uid=rt.uid, lookup=lookup, dialect=dialect, fs=fs)
+        io = self._streams(rt, c, holder)
+        holder["io"] = io
+        is_shell, script = programs.shell_script(argv)
+        gen: Any = None
+        if is_shell:
+            if script is None:
+                gen = programs.forever() if c.spec.get("stdin") else iter(())  # EOF at once, exit 0
+            else:
+                ctx.args = argv[argv.index(script) + 2:] if script in argv else []
+                if script in argv and argv.index(script) + 1 < len(argv):
+                    ctx.argv0 = argv[argv.index(script) + 1]
+                gen = sh.run(script, ctx, io)
+        elif argv:
+            prog = lookup(argv[0])
+            if prog is None:
+                if _optional("coreutils") is None:
+                    return None  # a utility this build cannot run yet: the registry's model
+                return programs.start_error(argv)
+            res = prog(ctx, argv, io)
+            gen = res if not isinstance(res, int) else _returns(res)
+        else:
+            return None
+        state.on_memory = lambda: self._memory_changed(rt, c)
+        c.pstate = state
+        inst.proc = state
+        return gen
+
+    def _streams(self, rt: PodRt, c: Ctr, holder: dict[str, Any]) -> Any:
+        """stdout/stderr into the container's log, line by line, stamped with the process's time."""
+        runtime = self.cluster.runtime
+        uid, name = rt.uid, c.name
+        pending = {"out": "", "err": ""}
+
+        def writer(which: str) -> Callable[[str], None]:
+            def write(text: str) -> None:
+                driver = holder.get("driver")
+                if driver is not None and not driver.alive and driver.t < self.clock.now():
+                    return
+                t = driver.now() if driver is not None else self.clock.now()
+                buf = pending[which] + text
+                *lines, rest = buf.split("\n")
+                pending[which] = rest
+                for line in lines:
+                    runtime.log(uid, name, line, t)
+            return write
+
+        def flush() -> None:
+            driver = holder.get("driver")
+            t = driver.t if driver is not None else self.clock.now()
+            for which in ("out", "err"):
+                if pending[which]:
+                    runtime.log(uid, name, pending[which], t)
+                    pending[which] = ""
+
+        holder["flush"] = flush
+        return sh.Streams("", writer("out"), writer("err"))
+
+    def _drive(self, rt: PodRt, c: Ctr, gen: Any) -> None:
+        """Run the main process on the clock; its return is the container's exit."""
+        cgen = c.gen
+
+        def on_exit(code: int, t: float) -> None:
+            if c.driver is not driver or c.gen != cgen or self.pods.get(rt.uid) is not rt or not self._up(rt.node):
+                return
+            self._exited(rt, c, code)
+            self.enqueue(rt.key)
+
+        driver = Driver(self.clock, gen, on_exit)
+        c.driver = driver
+        c.holder["driver"] = driver  # the process's clock and its streams' time stamps
+        driver.start()
+
+    def _kill_process(self, c: Ctr) -> None:
+        """The main process is gone (it exited, or was killed): what it had not flushed is written."""
+        driver, c.driver = c.driver, None
+        if driver is not None:
+            flush = c.holder.get("flush")
+            if flush is not None:
+                flush()
+            driver.kill()
+
+    def _signal_stop(self, c: Ctr) -> tuple[bool, int]:
+        """The runtime sends the stop signal: (the process exits promptly, its exit code). A shell
+        as PID 1 ignores SIGTERM unless it traps it; servers that handle it write their farewell."""
+        state, proc = c.pstate, c.proc
+        if state is None:
+            prompt = proc is not None and proc.handles_sigterm
+            return prompt, (proc.sigterm_exit_code if prompt and proc is not None else 137)
+        ctx = c.holder.get("ctx")
+        traps = getattr(ctx, "traps", None) or {}
+        trap = next((traps[s] for s in ("TERM", "SIGTERM", "15") if s in traps), None)
+        if trap is not None and ctx is not None:
+            # the shell runs its handler; only a handler that exits ends the container early
+            status = sh.drive(sh.run(trap, ctx, c.holder["io"]))
+            return (True, status) if re.search(r"(^|[;&|\s])exit\b", trap) else (False, 137)
+        if not state.handles_stop:
+            return False, 137
+        if state.stop_lines is not None and c.driver is not None:
+            for line in state.stop_lines(self.clock.now()):
+                self.cluster.runtime.log(c.holder.get("uid", ""), c.name, line, self.clock.now())
+        return True, state.stop_exit_code
+
+    def _start_error(self, rt: PodRt, c: Ctr, message: str) -> None:
+        """runc could not exec the command: the container is terminated at once, exit 128."""
+        now = self.clock.now()
+        c.started_at = None
+        self._event(rt, "Warning", "Failed", f"Error: {message}")
+        c.state, c.exit_code, c.finished_at = "terminated", 128, now
+        c.term_reason, c.term_message = "StartError", message
+        c.ready = c.started = c.stopping = False
+        c.phase = "exited"
+        rt.busy = False
+        restart = rt.restart_policy != "Never" or c.sidecar
+        if not restart:
+            c.phase = "done"
+            self._sync(rt)
+            return
+        self._after(rt, self._delay(self.timings.notice), lambda: self._restart(rt, c), c)
+        self._sync(rt)
+
+    def _memory_changed(self, rt: PodRt, c: Ctr) -> None:
+        """The cgroup's memory.max: past the limit the kernel's OOM killer ends the container."""
+        state = c.pstate
+        limit = memory_limit(c.spec)
+        if state is None or limit is None or state.memory <= limit or c.state != "running":
+            return
+        driver = c.driver
+        at = max(0.0, (driver.t if driver is not None else self.clock.now()) - self.clock.now())
+        cgen = c.gen
+
+        def oom() -> None:
+            if c.gen != cgen or c.state != "running":
+                return
+            self._exited(rt, c, 137, "OOMKilled")
+
+        self._after(rt, at, oom, c)
+
     def _exited(self, rt: PodRt, c: Ctr, code: int, reason: str = "") -> None:
         now = self.clock.now()
+        self._kill_process(c)
         c.gen += 1  # its probes and its own exit timer are moot
         c.state, c.exit_code, c.finished_at = "terminated", code, now
         c.term_reason = reason or ("Completed" if code == 0 else "Error")
@@ -767,12 +1018,10 @@ class KubeletController(Controller):
 
     def _stop(self, rt: PodRt, c: Ctr, grace: float, then: Callable[[], None] | None = None) -> None:
         """SIGTERM; the program exits promptly if it handles it, else SIGKILL after ``grace``."""
-        proc = c.proc
         c.gen += 1
         c.stopping = True
-        prompt = proc is not None and proc.handles_sigterm
+        prompt, code = self._signal_stop(c)
         delay = min(grace, self._delay(self.timings.stop)) if prompt else grace
-        code = proc.sigterm_exit_code if prompt and proc is not None else 137
 
         def gone() -> None:
             self._exited(rt, c, code)
@@ -831,9 +1080,13 @@ class KubeletController(Controller):
         self._stop(rt, c, float(grace))
 
     def _probe_result(self, rt: PodRt, c: Ctr, probe: dict) -> tuple[bool, str]:
+        """pkg/kubelet/prober: one probe's (success, output), in the prober's words."""
         proc = c.proc
         ip = rt.ip or ""
-        ports = proc.ports if proc is not None and proc.server else ()
+        if c.pstate is not None:
+            ports: tuple[int, ...] = c.pstate.ports
+        else:
+            ports = proc.ports if proc is not None and proc.server else ()
 
         def port_of(spec: dict) -> int:
             p = spec.get("port")
@@ -847,15 +1100,32 @@ class KubeletController(Controller):
         if "httpGet" in probe:
             h = probe["httpGet"]
             port, path = port_of(h), h.get("path") or "/"
+            if not path.startswith("/"):
+                path = "/" + path
             url = f"{(h.get('scheme') or 'HTTP').lower()}://{h.get('host') or ip}:{port}{path}"
             if port not in ports:
                 return False, f'Get "{url}": dial tcp {ip}:{port}: connect: connection refused'
             if c.healthy is False:
                 return False, "HTTP probe failed with statuscode: 500"
-            paths = proc.http_paths if proc is not None else None
-            if paths is not None and path.split("?")[0] not in paths:
-                return False, "HTTP probe failed with statuscode: 404"
-            return True, ""
+            if c.pstate is None:
+                paths = proc.http_paths if proc is not None else None
+                if paths is not None and path.split("?")[0] not in paths:
+                    return False, "HTTP probe failed with statuscode: 404"
+                return True, ""
+            from .net import apps
+
+            pod = self.store.peek(*rt.key)
+            if pod is None or c.image is None:
+                return False, f'Get "{url}": context deadline exceeded'
+            headers = {x.get("name", ""): x.get("value", "") for x in h.get("httpHeaders") or []}
+            res = apps.probe_http(self.cluster, pod, c.name, c.image.ref, c.image.app, port, path,
+                                  self._bridge_ip(rt.node), headers)
+            if res.error is not None or res.status is None:
+                return False, (f'Get "{url}": net/http: HTTP/1.x transport connection broken: malformed HTTP '
+                               "response")
+            if 200 <= res.status < 400:
+                return True, ""
+            return False, f"HTTP probe failed with statuscode: {res.status}"
         if "tcpSocket" in probe:
             port = port_of(probe["tcpSocket"])
             if port not in ports or c.healthy is False:
@@ -866,10 +1136,59 @@ class KubeletController(Controller):
             if port not in ports or c.healthy is False:
                 return False, f'timeout: failed to connect service "{ip}:{port}" within 1s: context deadline exceeded'
             return True, ""
+        command = [str(a) for a in (probe.get("exec") or {}).get("command") or []]
+        ran = self._exec_probe(rt, c, command, float(probe.get("timeoutSeconds") or 1))
+        if ran is not None:
+            return ran
         if c.healthy is False:
-            cmd = " ".join((probe.get("exec") or {}).get("command") or [])
-            return False, f"command {cmd!r} exited with 1"
+            return False, f"command {' '.join(command)!r} exited with 1"
         return True, ""
+
+    def _exec_probe(self, rt: PodRt, c: Ctr, argv: list[str], timeout: float) -> tuple[bool, str] | None:
+        """Run an exec probe's command in the container (its filesystem, its programs), at once, on
+        a local clock: sleeping past ``timeoutSeconds`` fails it with what it wrote so far. None
+        when the command cannot be run here (the shell language or coreutils not built yet)."""
+        holder = c.holder
+        lookup, dialect = holder.get("lookup"), holder.get("dialect", "busybox")
+        if lookup is None or not argv or c.image is None:
+            return None
+        out: list[str] = []
+        start = self.clock.now()
+        elapsed = [0.0]
+        ctx = self._context(rt, c, holder.get("fs"), lookup, lambda: start + elapsed[0], dialect)
+        io = sh.Streams("", out.append, out.append)
+        is_shell, script = programs.shell_script(argv)
+        if is_shell:
+            if script is None:
+                return True, ""  # a shell with no script reads EOF and exits 0
+            gen: Any = sh.run(script, ctx, io)
+        else:
+            prog = lookup(argv[0])
+            if prog is None:
+                if _optional("coreutils") is None:
+                    return None
+                return False, (f'OCI runtime exec failed: exec failed: unable to start container process: exec: '
+                               f'"{argv[0]}": executable file not found in $PATH: unknown')
+            gen = prog(ctx, argv, io)
+        if isinstance(gen, int):
+            code = gen
+        else:
+            code = 0
+            try:
+                while True:
+                    y = next(gen)
+                    elapsed[0] += float(getattr(y, "seconds", 0.0) or 0.0)
+                    if elapsed[0] > timeout:
+                        gen.close()
+                        return False, "".join(out)
+            except StopIteration as stop:
+                code = int(stop.value or 0) if isinstance(stop.value, int) else 0
+        return code == 0, "".join(out)
+
+    def _bridge_ip(self, node: str) -> str:
+        """The node's cni0 address (.1 of its pod CIDR): where the kubelet's probes come from."""
+        ipam = self._ipam(node)
+        return str(ipaddress.ip_address(ipam.base + 1)) if ipam is not None else self._host_ip(node)
 
     # -- spec changes and termination ------------------------------------------------------------
     def _check_spec(self, rt: PodRt, pod: Obj) -> None:
@@ -906,10 +1225,8 @@ class KubeletController(Controller):
         left = {c.name for c in running}
         for c in running:
             self._event(rt, "Normal", "Killing", f"Stopping container {c.name}")
-            proc = c.proc
-            prompt = proc is not None and proc.handles_sigterm
+            prompt, code = self._signal_stop(c)
             delay = min(float(grace), self._delay(self.timings.stop)) if prompt else float(grace)
-            code = proc.sigterm_exit_code if prompt and proc is not None else 137
 
             def gone(c: Ctr = c, code: int = code) -> None:
                 self._exited(rt, c, code)
@@ -927,6 +1244,8 @@ class KubeletController(Controller):
 
     def _forget(self, rt: PodRt) -> None:
         rt.gen += 1
+        for c in rt.all:
+            self._kill_process(c)
         self.pods.pop(rt.uid, None)
         if self.by_key.get(rt.key) is rt:
             del self.by_key[rt.key]
@@ -1077,6 +1396,8 @@ class KubeletController(Controller):
         agent.hb_alive = False
         for rt in [r for r in self.pods.values() if r.node == node]:
             rt.gen += 1
+            for c in rt.all:
+                self._kill_process(c)  # its processes died with the machine
 
     def machine_started(self, node: str) -> None:
         """The machine booted: post Ready at once, remove pods deleted while it was down, and

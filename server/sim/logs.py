@@ -47,6 +47,12 @@ def _status(pod: Obj, name: str) -> dict:
     return {}
 
 
+def _lines(cluster: Cluster, inst: object) -> list[tuple[float, str]]:
+    """The instance's lines written by now (a process running ahead has stamped later ones)."""
+    times, lines = inst.lines_until(cluster.clock.now())  # type: ignore[attr-defined]
+    return list(zip(times, lines, strict=True))
+
+
 def entries(cluster: Cluster, pod: Obj, name: str, previous: bool = False) -> list[tuple[float, str]]:
     """(time, line) of the container's log, or the kubelet's refusal."""
     pod_name = pod["metadata"]["name"]
@@ -62,19 +68,19 @@ def entries(cluster: Cluster, pod: Obj, name: str, previous: bool = False) -> li
         inst = cluster.runtime.get(uid, name, previous=True)
         if inst is None or not cs.get("lastState", {}).get("terminated"):
             raise LogError(f'previous terminated container "{name}" in pod "{pod_name}" not found')
-        return list(zip(inst.times, inst.logs, strict=True))
+        return _lines(cluster, inst)
     state = cs.get("state") or {}
     inst = cluster.runtime.get(uid, name)
     waiting = state.get("waiting")
     if waiting is not None or not cs:
         # a container that ran before keeps its last instance's log while it waits to restart
         if inst is not None and cs.get("lastState", {}).get("terminated"):
-            return list(zip(inst.times, inst.logs, strict=True))
+            return _lines(cluster, inst)
         reason = (waiting or {}).get("reason") or "ContainerCreating"
         if reason in ("ErrImagePull", "ImagePullBackOff"):
             reason = "trying and failing to pull image"
         raise LogError(f'container "{name}" in pod "{pod_name}" is waiting to start: {reason}')
-    return list(zip(inst.times, inst.logs, strict=True)) if inst is not None else []
+    return _lines(cluster, inst) if inst is not None else []
 
 
 def nano_fixed(t: float) -> str:

@@ -102,6 +102,9 @@ class Image:
     app: str = ""
     #: words that run this image's server when they head the command line
     server_binaries: frozenset[str] = frozenset()
+    #: a user's image: what it answers, (path, status, body) per path, and what it logs at start
+    answers: tuple[tuple[str, int, str], ...] = ()
+    log_lines: tuple[str, ...] = ()
 
     @property
     def ref(self) -> str:
@@ -222,7 +225,63 @@ _FAMILIES: tuple[_Family, ...] = (
             dict(cmd=("/bin/sh",), server=False, handles_sigterm=False, http_paths=None)),
     _Family("docker.io/curlimages/curl", {"8.11.1": 11_520_000, "latest": 11_520_000}, dict(
         entrypoint=("/entrypoint.sh",), cmd=("curl",), server=False, exit_code=2, http_paths=None)),
+    # -- the kubernetes.io tutorials' images ------------------------------------------------------
+    _Family("docker.io/library/perl", {"5.34.0": 336_412_000, "5.34": 336_412_000, "5.36": 339_130_000,
+                                       "5.38": 341_400_000, "5.40": 342_780_000, "5.40.1": 342_780_000,
+                                       "latest": 342_780_000, "slim": 40_230_000}, dict(
+        cmd=("perl", "-de0"), server=False, handles_sigterm=False, http_paths=None, app="perl")),
+    _Family("docker.io/library/python", {f"3.{m}": 370_000_000 + m * 1_000_000 for m in range(8, 14)}
+            | {f"3.{m}-slim": 42_000_000 + m * 100_000 for m in range(8, 14)}
+            | {f"3.{m}-alpine": 17_000_000 + m * 100_000 for m in range(8, 14)}
+            | {"3": 383_000_000, "latest": 383_000_000, "slim": 43_300_000, "alpine": 18_300_000}, dict(
+        cmd=("python3",), server=False, handles_sigterm=False, http_paths=None, app="python")),
+    _Family("docker.io/library/postgres", {"13": 150_000_000, "14": 151_000_000, "15": 152_000_000,
+                                           "16": 153_800_000, "17": 155_400_000, "latest": 155_400_000,
+                                           "alpine": 107_600_000, "16-alpine": 105_300_000,
+                                           "17-alpine": 107_600_000}, dict(
+        entrypoint=("docker-entrypoint.sh",), cmd=("postgres",), ports=(5432,), http_paths=frozenset(),
+        requires_env=("POSTGRES_PASSWORD", "POSTGRES_HOST_AUTH_METHOD"), runs_for=0.1, exit_code=1,
+        app="postgres", server_binaries=frozenset({"postgres"}))),
+    _Family("docker.io/library/node", {"18": 385_000_000, "20": 392_000_000, "22": 399_000_000,
+                                       "latest": 399_000_000, "alpine": 56_000_000, "22-alpine": 56_000_000},
+            dict(entrypoint=("docker-entrypoint.sh",), cmd=("node",), server=False, handles_sigterm=False,
+                 http_paths=None, app="node")),
+    _Family("docker.io/library/golang", {"1.22": 294_000_000, "1.23": 297_000_000, "1.24": 300_000_000,
+                                         "latest": 300_000_000, "alpine": 80_000_000}, dict(
+        cmd=("bash",), server=False, handles_sigterm=False, http_paths=None)),
+    _Family("docker.io/library/debian", {"11": 53_700_000, "12": 48_500_000, "bullseye": 53_700_000,
+                                         "bookworm": 48_500_000, "bookworm-slim": 28_200_000,
+                                         "latest": 48_500_000}, dict(
+        cmd=("bash",), server=False, handles_sigterm=False, http_paths=None)),
+    _Family("docker.io/polinux/stress", {"latest": 4_046_000, "1.0.4": 4_046_000}, dict(
+        cmd=("stress", "--help"), server=False, handles_sigterm=False, http_paths=None, app="stress")),
+    _Family("registry.k8s.io/hpa-example", {"latest": 180_400_000}, dict(
+        cmd=("apache2-foreground",), ports=(80,), http_paths=None, app="php-apache",
+        server_binaries=frozenset({"apache2-foreground"}))),
+    _Family("registry.k8s.io/e2e-test-images/agnhost", {t: 51_000_000 + i * 300_000 for i, t in enumerate(
+        ("2.32", "2.39", "2.40", "2.43", "2.45", "2.47", "2.48", "2.50", "2.52", "2.53"))}, dict(
+        entrypoint=("/agnhost",), cmd=("pause",), ports=(8080,), http_paths=None, app="agnhost",
+        server_binaries=frozenset({"/agnhost", "agnhost"}))),
+    _Family("registry.k8s.io/echoserver", {"1.4": 46_000_000, "1.10": 46_300_000}, dict(
+        cmd=("nginx", "-g", "daemon off;"), ports=(8080,), http_paths=None, app="echoserver",
+        server_binaries=frozenset({"nginx", "/usr/sbin/nginx"}))),
+    _Family("registry.k8s.io/nginx-slim", {"0.8": 51_000_000, "0.21": 40_100_000, "0.24": 44_600_000,
+                                           "0.27": 45_200_000}, dict(
+        cmd=("nginx", "-g", "daemon off;"), ports=(80,), http_paths=frozenset({"/", "/index.html", "/50x.html"}),
+        app="nginx", server_binaries=frozenset({"nginx", "/usr/sbin/nginx"}))),
+    _Family("registry.k8s.io/busybox", {"latest": 1_144_547, "1.24": 1_115_000, "1.27.2": 1_234_000}, dict(
+        cmd=("sh",), server=False, handles_sigterm=False, http_paths=None, app="busybox")),
+    _Family("registry.k8s.io/liveness", {"latest": 2_700_000}, dict(
+        entrypoint=("/server",), ports=(8080,), http_paths=None, app="liveness",
+        server_binaries=frozenset({"/server"}))),
+    _Family("registry.k8s.io/goproxy", {"0.1": 2_600_000}, dict(
+        entrypoint=("/goproxy",), ports=(8080,), http_paths=None, app="goproxy",
+        server_binaries=frozenset({"/goproxy"}))),
+    _Family("gcr.io/google-samples/hello-app", {"1.0": 11_300_000, "2.0": 11_300_000}, dict(
+        entrypoint=("/hello-app",), ports=(8080,), http_paths=None, app="hello-app",
+        server_binaries=frozenset({"/hello-app"}))),
 )
+
 
 _CONTROL_PLANE = {
     "kube-apiserver": (28_050_000, (6443,), frozenset({"/livez", "/readyz", "/healthz"})),
@@ -237,6 +296,9 @@ def builtin_images() -> list[Image]:
     for fam in _FAMILIES:
         for tag, size in fam.tags.items():
             out.append(Image(fam.repository, tag, size, **fam.behaviour))
+            if fam.repository.startswith("registry.k8s.io/"):
+                out.append(Image(fam.repository.replace("registry.k8s.io/", "k8s.gcr.io/", 1), tag, size,
+                                 **fam.behaviour))
     for comp, (size, ports, paths) in _CONTROL_PLANE.items():
         for patch in range(0, 5):
             out.append(Image(f"registry.k8s.io/{comp}", f"v1.32.{patch}", size + patch * 4096, ports=ports,
@@ -266,6 +328,58 @@ class Registry:
         img = replace(base, repository=repo, tag=tag, **behaviour)  # type: ignore[arg-type]
         self._images[(repo, tag)] = img
         return img
+
+    def add_from_manifest(self, doc: dict) -> Image:
+        """A user's image from a manifest-like document::
+
+            kind: Image
+            name: myorg/hello        # or metadata.name
+            tag: v1
+            ports: [8080]
+            logs: ["listening on :8080"]
+            answers:
+              /: "Hello!\\n"           # a body (status 200), or
+              /healthz: {status: 500, body: "broken"}
+
+        It runs a server on its ports that writes ``logs`` when it starts and answers each path
+        as given (404 elsewhere). Raises ValueError with what is wrong."""
+        if not isinstance(doc, dict):
+            raise ValueError("an Image document must be a mapping")
+        name = doc.get("name") or (doc.get("metadata") or {}).get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError("name: Required value")
+        tag = str(doc.get("tag") or "latest")
+        if not re.fullmatch(r"[\w][\w.-]{0,127}", tag):
+            raise ValueError(f'tag: Invalid value: "{tag}"')
+        ports = doc.get("ports") or [80]
+        if not isinstance(ports, list) or not all(isinstance(p, int) and 0 < p < 65536 for p in ports):
+            raise ValueError("ports: must be a list of port numbers")
+        answers: list[tuple[str, int, str]] = []
+        for path, answer in (doc.get("answers") or {"/": f"{name}:{tag}\n"}).items():
+            if isinstance(answer, dict):
+                answers.append((str(path), int(answer.get("status") or 200), str(answer.get("body") or "")))
+            else:
+                answers.append((str(path), 200, str(answer)))
+        logs = doc.get("logs") or []
+        if not isinstance(logs, list):
+            raise ValueError("logs: must be a list of lines")
+        size = int(doc.get("size") or 10 * MB)
+        return self.add(name, tag, size=size, ports=tuple(ports), server=True, handles_sigterm=True,
+                        http_paths=frozenset(p for p, st, _ in answers if st < 400), app="custom",
+                        answers=tuple(answers), log_lines=tuple(str(x) for x in logs),
+                        entrypoint=("/app",), cmd=(), server_binaries=frozenset({"/app"}))
+
+    def knows(self, ref: str) -> bool:
+        return self.resolve(ref) is not None
+
+    def missing_note(self, ref: str) -> str:
+        """kubeplay's one-line note for an image its registry does not have (describe pod, the page)."""
+        repo, _ = split_ref(normalize(ref))
+        tags = self.tags(repo)
+        known = f"; it has {repo.rsplit('/', 1)[-1]} tags {', '.join(tags[:8])}" if tags else ""
+        return (f'kubeplay: the simulated registry has no image "{ref}"{known} — images here are simulated '
+                "(nginx, httpd, busybox, redis, mysql, postgres, perl, python, polinux/stress, agnhost, "
+                "hello-app, …); add your own with a kind: Image document")
 
     def resolve(self, ref: str) -> Image | None:
         """The image a reference names, or None when the registry has no such repository/tag."""

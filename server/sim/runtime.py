@@ -5,18 +5,32 @@ started with (env/envFrom resolved, the service links of the moment it started, 
 its log lines (what ``kubectl logs`` prints: the app's own output and the access-log lines of the
 requests it served), and the files mounted into it (ConfigMap/Secret volumes, once they exist).
 
+It also owns ``Driver``: a container's main process (a generator of ``sh.py``'s ``Sleep``s, see
+``programs.py``) run on the virtual clock. The driver runs the program ahead on its own local
+time up to a quantum (1 s), so a loop of ``sleep 0.01`` costs one clock event per second, not
+per iteration; each line is stamped with the exact local time it was written, and a line stamped
+later than the clock's now is not served yet (``lines_until``). A ``Sleep`` that ends past the
+quantum becomes one timer at its exact end.
+
 Hands off: the kubelet calls ``start`` when it starts a container (a restart keeps the previous
-instance's logs for ``kubectl logs --previous``); network/apps append log lines; kubectl and the
-pod shells read. Everything here is rebuilt by replaying a sandbox's operations, so it is not
-persisted on its own.
+instance's logs for ``kubectl logs --previous``) and drives its process with ``Driver``;
+network/apps append log lines; kubectl and the pod shells read. Everything here is rebuilt by
+replaying a sandbox's operations, so it is not persisted on its own.
 """
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
+from typing import Any
 
 #: lines kept per container instance (the kubelet rotates container logs at 10 MiB)
 MAX_LOG_LINES = 5000
+#: how far ahead of the clock a process runs before it waits for a timer
+QUANTUM = 1.0
+#: the least virtual time one step of a program costs (a loop that never sleeps still advances)
+MIN_STEP = 1e-4
 
 
 @dataclass
@@ -27,6 +41,15 @@ class Instance:
     times: list[float] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)
     started_at: float = 0.0
+    #: the main process's kernel-side state (programs.ProcState): memory, CPU, ports, stop signal
+    proc: Any = None
+
+    def lines_until(self, now: float) -> tuple[list[float], list[str]]:
+        """The lines written by ``now`` (a process running ahead has stamped later ones)."""
+        if not self.times or self.times[-1] <= now:
+            return self.times, self.logs
+        n = bisect.bisect_right(self.times, now)
+        return self.times[:n], self.logs[:n]
 
 
 class Runtime:
@@ -51,13 +74,94 @@ class Runtime:
         inst = self.get(pod_uid, container)
         if inst is None:
             inst = self.start(pod_uid, container, now=now)
-        inst.logs.append(line)
-        inst.times.append(now)
+        if inst.times and now < inst.times[-1]:  # a request served while the program runs ahead
+            at = bisect.bisect_right(inst.times, now)
+            inst.logs.insert(at, line)
+            inst.times.insert(at, now)
+        else:
+            inst.logs.append(line)
+            inst.times.append(now)
         if len(inst.logs) > MAX_LOG_LINES:
             del inst.logs[: len(inst.logs) - MAX_LOG_LINES]
             del inst.times[: len(inst.times) - MAX_LOG_LINES]
+
+    def usage(self, pod_uid: str, container: str) -> tuple[float | None, int | None] | None:
+        """What the container's program itself uses beyond its image's idle baseline: (CPU cores,
+        memory bytes), e.g. ``stress --cpu 1 --vm-bytes 150M`` → (1.0, 157286400); None when its
+        program asks for nothing (the metrics' usage model then has the baseline only)."""
+        inst = self.get(pod_uid, container)
+        proc = inst.proc if inst is not None else None
+        if proc is None or not (proc.cpu or proc.allocated):
+            return None
+        return (proc.cpu / 1e9 if proc.cpu else None, proc.allocated or None)
 
     def forget(self, pod_uid: str) -> None:
         """The pod is gone: its containers' state goes with it."""
         self._current.pop(pod_uid, None)
         self._previous.pop(pod_uid, None)
+
+
+class Driver:
+    """One program run on the virtual clock: ``Sleep(d)`` yields become timers, the return value
+    the exit status (``on_exit(code, t)`` at the exact local time it returned). ``kill()`` stops it
+    where it stands (the program's ``finally`` blocks do not run: SIGKILL)."""
+
+    def __init__(self, clock: Any, gen: Generator[Any, None, int], on_exit: Callable[[int, float], None],
+                 quantum: float = QUANTUM) -> None:
+        self.clock = clock
+        self.gen = gen
+        self.on_exit = on_exit
+        self.quantum = quantum
+        self.t = clock.now()
+        self.alive = True
+        self.timer: Any = None
+        self.waiting_forever = False
+
+    def now(self) -> float:
+        """The process's own time: the clock's, or later while it runs ahead."""
+        return max(self.t, self.clock.now())
+
+    def start(self) -> None:
+        self._step()
+
+    def kill(self) -> None:
+        self.alive = False
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        try:
+            self.gen.close()
+        except Exception:  # noqa: BLE001 - a program that misbehaves on close is dead all the same
+            pass
+
+    def _step(self) -> None:
+        self.timer = None
+        if not self.alive:
+            return
+        base = self.clock.now()
+        self.t = max(self.t, base)
+        while self.alive:
+            try:
+                y = next(self.gen)
+            except StopIteration as stop:
+                self._finish(int(stop.value or 0) % 256 if isinstance(stop.value, int) else 0)
+                return
+            except Exception:  # noqa: BLE001 - a program's bug must not take the kubelet down
+                self._finish(2)
+                return
+            d = float(getattr(y, "seconds", 0.0) or 0.0)
+            if d == float("inf"):
+                self.waiting_forever = True
+                return  # blocked until killed (a server waiting for requests, ``sleep infinity``)
+            self.t += max(d, MIN_STEP)
+            if self.t - base >= self.quantum:
+                self.timer = self.clock.call_at(self.t, self._step)
+                return
+
+    def _finish(self, code: int) -> None:
+        self.alive = False
+        t = self.t
+        if t > self.clock.now():
+            self.timer = self.clock.call_at(t, lambda: self.on_exit(code, t))
+        else:
+            self.on_exit(code, t)

@@ -358,6 +358,8 @@ def _serve(cluster: Cluster, route: Route, method: str, path: str, host: str, ua
         _log(cluster, route, f"{datetime.fromtimestamp(now, UTC).strftime('%Y/%m/%d %H:%M:%S')} "
                              f"{client}:{40000 + int(cluster.clock.rng.random() * 20000)} {method} {path}")
         return res
+    if app in ("agnhost", "liveness", "hello-app", "echoserver", "php-apache", "custom", "python"):
+        return _serve_test_app(cluster, route, app, method, path, host, ua, headers or {}, res)
     if app == "coredns":
         ok = path in ("/health", "/ready")
         res.status, res.body = (200, "OK") if ok else (404, "404 page not found\n")
@@ -368,6 +370,108 @@ def _serve(cluster: Cluster, route: Route, method: str, path: str, host: str, ua
     res.headers = {"Content-Type": "text/plain", "Date": _http_date(now),
                    "Content-Length": str(len(res.body.encode()))}
     return res
+
+
+def _process_started(cluster: Cluster, route: Route) -> float:
+    """When the answering container's process started (the runtime's exact time)."""
+    inst = cluster.runtime.get(route.pod_uid or "", route.container or "")
+    return inst.started_at if inst is not None else _started_at(cluster, route)
+
+
+def _container_args(cluster: Cluster, route: Route) -> list[str]:
+    pod = cluster.store.peek("Pod", *route.pod) if route.pod else None
+    for c in ((pod or {}).get("spec") or {}).get("containers") or []:
+        if c.get("name") == route.container:
+            return [str(a) for a in (c.get("command") or []) + (c.get("args") or [])]
+    return []
+
+
+def _serve_test_app(cluster: Cluster, route: Route, app: str, method: str, path: str, host: str, ua: str,
+                    headers: dict[str, str], res: HttpResult) -> HttpResult:
+    """The tutorials' test servers: agnhost's subcommands, the old liveness image, hello-app,
+    echoserver, the hpa-example's php-apache, ``python -m http.server`` and users' images."""
+    now = cluster.clock.now()
+    pod_name = route.pod[1] if route.pod else ""
+    clean = path.split("?")[0]
+    query = path.partition("?")[2]
+    status, body, ctype = 200, "", "text/plain; charset=utf-8"
+    if app in ("agnhost", "liveness"):
+        args = _container_args(cluster, route)
+        sub = "liveness" if app == "liveness" else next((a for a in args if not a.startswith("/")), "pause")
+        if sub == "liveness":
+            # test/images/agnhost/liveness/server.go: healthy for the first 10 seconds
+            age = now - _process_started(cluster, route)
+            if clean == "/healthz":
+                status, body = (200, "ok") if age <= 10 else (500, f"error: {age:g}")
+            elif clean == "/started":
+                body = f"{age:.2f}"
+            elif clean == "/redirect":
+                status, body = 302, ""
+                res.headers["Location"] = (query.partition("loc=")[2] or "/")
+            else:
+                status, body = 404, "404 page not found\n"
+        elif sub == "netexec":
+            if clean == "/hostname":
+                body = pod_name
+            elif clean == "/echo":
+                body = dict(p.partition("=")[::2] for p in query.split("&")).get("msg", "")
+            elif clean == "/clientip":
+                body = f"{route.client_ip}:{40000 + int(cluster.clock.rng.random() * 20000)}"
+            elif clean in ("/healthz", "/healthz/"):
+                body = ""
+            elif clean == "/":
+                body = f"NOW: {datetime.fromtimestamp(now, UTC).strftime('%Y-%m-%d %H:%M:%S.%f')} +0000 UTC"
+            else:
+                status, body = 404, "404 page not found\n"
+        elif sub == "serve-hostname":
+            body = pod_name
+        else:
+            status, body = 404, "404 page not found\n"
+    elif app == "hello-app":
+        version = "2.0.0" if _tag(route.image) == "2.0" else "1.0.0"
+        body = f"Hello, world!\nVersion: {version}\nHostname: {pod_name}\n"
+        _log(cluster, route, f"{datetime.fromtimestamp(now, UTC).strftime('%Y/%m/%d %H:%M:%S')} Serving request: "
+                             f"{clean}")
+    elif app == "echoserver":
+        lines = ["CLIENT VALUES:", f"client_address={route.client_ip}", f"command={method}",
+                 f"real path={clean}", f"query={query or 'nil'}", "request_version=1.1",
+                 f"request_uri=http://{host}:8080{path}" if ":" not in host else f"request_uri=http://{host}{path}",
+                 "", "SERVER VALUES:", "server_version=nginx: 1.10.0 - lua: 10001", "", "HEADERS RECEIVED:",
+                 "accept=*/*", f"host={host}", f"user-agent={ua}", "BODY:", "-no body in request-"]
+        body, ctype = "\n".join(lines), "text/plain"
+        _log(cluster, route, f'{route.client_ip} - - [{_time_local(now)}] "{method} {path} HTTP/1.1" 200 '
+                             f'{len(body)} "-" "{ua}"')
+    elif app == "php-apache":
+        body, ctype = "OK!", "text/html; charset=UTF-8"
+        _log(cluster, route, f'{route.client_ip} - - [{_time_local(now)}] "{method} {path} HTTP/1.1" 200 3 "-" '
+                             f'"{ua}"')
+    elif app == "python":
+        status, ctype = 200, "text/html; charset=utf-8"
+        body = ('<!DOCTYPE HTML>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+                f"<title>Directory listing for {clean}</title>\n</head>\n<body>\n"
+                f"<h1>Directory listing for {clean}</h1>\n<hr>\n<ul>\n</ul>\n<hr>\n</body>\n</html>\n")
+        _log(cluster, route, f'{route.client_ip} - - [{datetime.fromtimestamp(now, UTC).strftime("%d/%b/%Y %H:%M:%S")}]'
+                             f' "{method} {path} HTTP/1.1" 200 -')
+    elif app == "custom":
+        image = cluster.registry.resolve(route.image or "")
+        answers = {p: (st, b) for p, st, b in (image.answers if image is not None else ())}
+        status, body = answers.get(clean, (404, "404 page not found\n"))
+    res.status, res.body = status, body
+    res.headers = {**res.headers, "Content-Type": ctype, "Date": _http_date(now),
+                   "Content-Length": str(len(body.encode()))}
+    return res
+
+
+def probe_http(cluster: Cluster, pod: dict, container: str, image: str, app: str, port: int, path: str,
+               client_ip: str, headers: dict[str, str] | None = None) -> HttpResult:
+    """The kubelet's httpGet probe: a request straight to the container's port from the node
+    (``User-Agent: kube-probe/1.32``, which the apps' access logs show)."""
+    ip = (pod.get("status") or {}).get("podIP") or ""
+    route = Route(ok=True, pod=(pod["metadata"].get("namespace") or "", pod["metadata"]["name"]),
+                  target_port=port, client_ip=client_ip, source_ip=client_ip, dest_ip=ip, dest_port=port,
+                  container=container, app=app, image=image, pod_uid=pod["metadata"].get("uid"))
+    host = next((v for k, v in (headers or {}).items() if k.lower() == "host"), None) or f"{ip}:{port}"
+    return _serve(cluster, route, "GET", path, host, "kube-probe/1.32", headers)
 
 
 def _external(cluster: Cluster, route: Route, answer: dns.Answer | None, path: str) -> HttpResult:

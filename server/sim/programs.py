@@ -1,0 +1,744 @@
+"""The images' own programs: what a container's main process does, writes and holds while it runs.
+
+Owns: one ``Program`` per binary the tutorials' and the seeds' images run — nginx and its
+``/docker-entrypoint.sh`` (the entrypoint's lines, then nginx's ``[notice]`` start-up lines per
+version, its SIGQUIT shutdown lines), ``httpd-foreground`` (``AH00558``/``AH00489``/``AH00094``),
+redis, mysql and postgres (start-up lines; the password check that makes them exit 1), perl (``-e``
+scripts printing ``bpi(N)``: the real digits of pi, computed exactly), ``stress`` (allocates
+``--vm-bytes`` per worker, burns ``--cpu``), python (``-c``, ``-m http.server``, stdout buffered
+as CPython buffers it when it is not a terminal), agnhost's subcommands (``liveness``,
+``netexec``, ``serve-hostname``, ``pause``, ``test-webserver``), hello-app, echoserver, the
+hpa-example's php-apache, kuard, the bootcamp's node server, and quiet servers (coredns, etcd,
+flannel, the control plane, ``/pause``). A program is ``fn(ctx, argv, io) -> int | Generator``
+(``server/sim/sh.py``'s interface): it writes through ``io.out``/``io.err``, yields ``Sleep(s)``
+while virtual time passes (``Sleep(FOREVER)`` for a server that waits for requests) and returns
+its exit status. Each also keeps a ``ProcState`` up to date: the memory it holds and the CPU it
+burns (what cgroups would account: the OOM killer and the metrics read them), whether it handles
+the stop signal and what it writes when it gets it.
+
+Hands off: the kubelet (``kubelet.py``) starts a container's main process through ``main``
+(command/args over ENTRYPOINT/CMD, Kubernetes' rules), drives the generator on the clock
+(``runtime.Driver``) and reads ``ProcState``; the apps' HTTP answers stay in ``net/apps.py``.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache, partial
+from typing import TYPE_CHECKING, Any
+
+from .registry import FOREVER, Image
+
+if TYPE_CHECKING:
+    from .cluster import Cluster
+
+from .sh import Sleep, Streams
+
+MIB = 1024 * 1024
+SHELL_NAMES = frozenset({"sh", "bash", "ash", "dash"})
+
+
+@dataclass
+class ProcState:
+    """What the kernel knows of a container's processes beyond their output."""
+
+    #: resident memory (bytes): the cgroup's usage the OOM killer compares with the limit
+    memory: int = 0
+    #: CPU burnt, in nanocores (1e9 = one core busy)
+    cpu: int = 0
+    #: the process handles the runtime's stop signal (else it dies with the SIGKILL at the grace end)
+    handles_stop: bool = False
+    stop_exit_code: int = 0
+    #: lines the program writes when it gets the stop signal: fn(now) -> lines
+    stop_lines: Callable[[float], list[str]] | None = None
+    #: TCP ports the process listens on
+    ports: tuple[int, ...] = ()
+    #: set when the memory use passes the limit (the driver kills the container: OOMKilled)
+    on_memory: Callable[[], None] | None = None
+    #: what the workload allocated beyond the program's own baseline (stress's --vm-bytes): what
+    #: the metrics' usage model adds to the image's idle figure (``Runtime.usage``)
+    allocated: int = 0
+
+    def hold(self, memory: int) -> None:
+        self.memory = max(0, int(memory))
+        if self.on_memory is not None:
+            self.on_memory()
+
+
+Program = Callable[..., "int | Generator[Any, None, int]"]
+
+
+def forever() -> Generator[Any, None, int]:
+    while True:
+        yield Sleep(FOREVER)
+
+
+def _go_log_time(t: float) -> str:
+    """Go's log package default prefix: ``2025/03/03 13:00:02``."""
+    return datetime.fromtimestamp(t, UTC).strftime("%Y/%m/%d %H:%M:%S")
+
+
+# -- pi -------------------------------------------------------------------------------------------
+@lru_cache(maxsize=8)
+def pi_digits(n: int) -> str:
+    """π to ``n`` significant digits as Math::BigFloat's ``bpi(n)`` prints it (``3.14159…``),
+    rounded half to even at the last digit: Machin's formula over integers, exact."""
+    n = max(1, int(n))
+    guard = 12
+    scale = 10 ** (n + guard)
+
+    def arctan_inv(x: int) -> int:
+        total, term, k, sign = 0, scale // x, 1, 1
+        x2 = x * x
+        while term:
+            total += sign * (term // k)
+            term //= x2
+            k += 2
+            sign = -sign
+        return total
+
+    pi = 4 * (4 * arctan_inv(5) - arctan_inv(239))  # n + guard digits after the point, 3 before them
+    q, r = divmod(pi, 10 ** (guard + 1))  # keep n - 1 decimals
+    half = 10 ** (guard + 1) // 2
+    if r > half or (r == half and q % 2):
+        q += 1
+    s = str(q)
+    return s[0] + ("." + s[1:] if n > 1 else "")
+
+
+# -- the programs ---------------------------------------------------------------------------------
+def perl(ctx: Any, argv: list[str], io: Streams, proc: ProcState) -> int:
+    """``perl [-switches] -e CODE``: ``print bpi(N)`` (with ``-Mbignum=bpi``) and ``print "text"``."""
+    code, newline, i = None, False, 1
+    args = argv[1:]
+    while i <= len(args):
+        a = args[i - 1]
+        i += 1
+        if not a.startswith("-") or a == "-":
+            break
+        if a.startswith("-M") or a.startswith("-I"):
+            continue
+        flags = a[1:]
+        for j, ch in enumerate(flags):
+            if ch == "l":
+                newline = True
+            elif ch == "e":
+                rest = flags[j + 1:]
+                if rest:
+                    code = rest
+                elif i <= len(args):
+                    code = args[i - 1]
+                    i += 1
+                break
+    if code is None:
+        return 0  # perl reading a script from stdin: the container's stdin is closed
+    proc.hold(6 * MIB)
+    end = "\n" if newline else ""
+    raw = getattr(io, "raw", io)  # print writes exactly what it is given (-l adds the newline)
+    for stmt in (s.strip() for s in code.split(";")):
+        if not stmt.startswith("print"):
+            continue
+        what = stmt[len("print"):].strip()
+        if what.startswith("bpi(") and what.endswith(")"):
+            digits = what[4:-1].strip()
+            text = pi_digits(int(digits)) if digits.isdigit() else "3.141592653589793238462643383279502884197"
+            raw.out(text + end)
+        elif len(what) >= 2 and what[0] == what[-1] and what[0] in "\"'":
+            raw.out(what[1:-1].replace("\\n", "\n") + end)
+    return 0
+
+
+def _size(text: str) -> int:
+    """stress's atoll_b: a number with an optional B/K/M/G suffix (powers of 1024)."""
+    text = text.strip()
+    mult = {"b": 1, "k": 1024, "m": MIB, "g": 1024 * MIB}.get(text[-1:].lower(), 0)
+    number = text[:-1] if mult else text
+    try:
+        return int(float(number) * (mult or 1))
+    except ValueError:
+        return 0
+
+
+def stress(ctx: Any, argv: list[str], io: Streams, proc: ProcState) -> Generator[Any, None, int]:
+    """polinux/stress (stress 1.0.4): ``--vm N --vm-bytes B --vm-hang S``, ``--cpu N``,
+    ``--timeout S``. The workers' memory is allocated at once, as malloc+touch does."""
+    opts: dict[str, str] = {}
+    args = argv[1:]
+    short = {"-c": "--cpu", "-m": "--vm", "-t": "--timeout", "-i": "--io", "-d": "--hdd"}
+    k = 0
+    while k < len(args):
+        a = short.get(args[k], args[k])
+        if a.startswith("--") and k + 1 < len(args):
+            opts[a] = args[k + 1]
+            k += 2
+        else:
+            k += 1
+
+    def count(name: str) -> int:
+        try:
+            return int(opts.get(name, "0"))
+        except ValueError:
+            return 0
+
+    cpu, io_, vm, hdd = count("--cpu"), count("--io"), count("--vm"), count("--hdd")
+    io.out(f"stress: info: [1] dispatching hogs: {cpu} cpu, {io_} io, {vm} vm, {hdd} hdd")
+    per_worker = _size(opts.get("--vm-bytes", "256M")) if vm else 0
+    proc.cpu = cpu * 1_000_000_000 + (vm * 1_000_000_000 if vm and "--vm-hang" not in opts else 0)
+    proc.allocated = vm * per_worker
+    proc.hold(1 * MIB + vm * (per_worker + 256 * 1024))
+    timeout = _size(opts.get("--timeout", "0").rstrip("s")) if "--timeout" in opts else 0
+    if timeout:
+        yield Sleep(float(timeout))
+        io.out(f"stress: info: [1] successful run completed in {timeout}s")
+        return 0
+    yield from forever()
+    return 0
+
+
+def sleep(ctx: Any, argv: list[str], io: Streams, proc: ProcState) -> Generator[Any, None, int]:
+    """``sleep N`` run directly as the container's command (busybox and coreutils agree)."""
+    total = 0.0
+    for a in argv[1:]:
+        if a == "infinity":
+            total = FOREVER
+            break
+        unit = {"s": 1, "m": 60, "h": 3600, "d": 86400}.get(a[-1:], 0)
+        try:
+            total += float(a[:-1] if unit else a) * (unit or 1)
+        except ValueError:
+            io.err(f"sleep: invalid number '{a}'")
+            return 1
+    if not argv[1:]:
+        io.err("sleep: missing operand")
+        return 1
+    yield Sleep(total)
+    return 0
+
+
+def pause(ctx: Any, argv: list[str], io: Streams, proc: ProcState) -> Generator[Any, None, int]:
+    proc.handles_stop = True  # /pause exits on SIGTERM/SIGINT
+    proc.hold(256 * 1024)
+    yield from forever()
+    return 0
+
+
+# -- servers ----------------------------------------------------------------------------------------
+def _version_tuple(v: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in v.split(".") if x.isdigit())
+
+
+def nginx_entrypoint_lines(version: str) -> list[str]:
+    """nginxinc/docker-nginx's docker-entrypoint.sh (since 1.19.0) and its /docker-entrypoint.d
+    scripts: 10-listen-on-ipv6-by-default.sh, 15-local-resolvers.envsh (1.25.3+),
+    20-envsubst-on-templates.sh, 30-tune-worker-processes.sh (1.21.0+)."""
+    v = _version_tuple(version)
+    if v < (1, 19):
+        return []
+    me = "/docker-entrypoint.sh"
+    lines = [f"{me}: /docker-entrypoint.d/ is not empty, will attempt to perform configuration",
+             f"{me}: Looking for shell scripts in /docker-entrypoint.d/",
+             f"{me}: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh",
+             "10-listen-on-ipv6-by-default.sh: info: Getting the checksum of /etc/nginx/conf.d/default.conf",
+             "10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf"]
+    if v >= (1, 25, 3):
+        lines.append(f"{me}: Sourcing /docker-entrypoint.d/15-local-resolvers.envsh")
+    lines.append(f"{me}: Launching /docker-entrypoint.d/20-envsubst-on-templates.sh")
+    if v >= (1, 21):
+        lines.append(f"{me}: Launching /docker-entrypoint.d/30-tune-worker-processes.sh")
+    lines.append(f"{me}: Configuration complete; ready for start up")
+    return lines
+
+
+def _nginx_gcc(version: str) -> str:
+    v = _version_tuple(version)
+    if v >= (1, 23, 4):
+        return "built by gcc 12.2.0 (Debian 12.2.0-14) "
+    if v >= (1, 21, 5):
+        return "built by gcc 10.2.1 20210110 (Debian 10.2.1-6) "
+    return "built by gcc 8.3.0 (Debian 8.3.0-6) "
+
+
+def _cpus(ctx: Any) -> int:
+    return int(getattr(ctx, "cpus", 0) or 2)
+
+
+def nginx(ctx: Any, argv: list[str], io: Streams, proc: ProcState, *, version: str,
+          workers_from: int = 29) -> Generator[Any, None, int]:
+    """nginx -g 'daemon off;' as PID 1: its error log (stderr) at the ``notice`` level the image's
+    nginx.conf sets since 1.19 (``warn`` before: nothing at start-up)."""
+    proc.ports, proc.handles_stop, proc.stop_exit_code = (80,), True, 0
+    proc.hold(3 * MIB + _cpus(ctx) * 1 * MIB)
+    workers = [workers_from + i for i in range(_cpus(ctx))]
+    if _version_tuple(version) >= (1, 19):
+        t = _go_log_time(ctx.now())
+        for text in ('using the "epoll" event method', f"nginx/{version}", _nginx_gcc(version),
+                     "OS: Linux 6.8.0-1019-gcp", "getrlimit(RLIMIT_NOFILE): 1048576:1048576",
+                     "start worker processes"):
+            io.err(f"{t} [notice] 1#1: {text}")
+        for pid in workers:
+            io.err(f"{t} [notice] 1#1: start worker process {pid}")
+
+        def stopping(now: float) -> list[str]:
+            t = _go_log_time(now)
+            out = [f"{t} [notice] 1#1: signal 3 (SIGQUIT) received, shutting down"]
+            for pid in workers:
+                out += [f"{t} [notice] {pid}#{pid}: gracefully shutting down", f"{t} [notice] {pid}#{pid}: exiting",
+                        f"{t} [notice] {pid}#{pid}: exit"]
+            for pid in workers:
+                out += [f"{t} [notice] 1#1: signal 17 (SIGCHLD) received from {pid}",
+                        f"{t} [notice] 1#1: worker process {pid} exited with code 0"]
+            return out + [f"{t} [notice] 1#1: exit"]
+
+        proc.stop_lines = stopping
+    yield from forever()
+    return 0
+
+
+def nginx_docker_entrypoint(ctx: Any, argv: list[str], io: Streams, proc: ProcState, *, version: str,
+                            lookup: Callable[[str], Program | None]) -> Generator[Any, None, int]:
+    """/docker-entrypoint.sh: configuration lines when it is about to run nginx, then ``exec "$@"``."""
+    rest = argv[1:]
+    if rest and rest[0] in ("nginx", "nginx-debug"):
+        for line in nginx_entrypoint_lines(version):
+            io.out(line)
+    return (yield from exec_argv(ctx, rest, io, lookup))
+
+
+def httpd(ctx: Any, argv: list[str], io: Streams, proc: ProcState, *, version: str, ip: str = "",
+          flavour: str = "Unix", mpm: str = "mpm_event", command: str = "httpd -D FOREGROUND",
+          extra: str = "") -> Generator[Any, None, int]:
+    """httpd-foreground / apache2-foreground: the ServerName warning (twice: the config is read
+    by the test run and the real start), then mpm's "resuming normal operations"."""
+    proc.ports, proc.handles_stop, proc.stop_exit_code = (80,), True, 0
+    proc.hold(5 * MIB)
+    ip = ip or (ctx.env or {}).get("POD_IP", "127.0.1.1")
+    warn = (f"AH00558: {command.split()[0]}: Could not reliably determine the server's fully qualified domain name, "
+            f"using {ip}. Set the 'ServerName' directive globally to suppress this message")
+    io.err(warn)
+    io.err(warn)
+    now = ctx.now()
+    stamp = datetime.fromtimestamp(now, UTC).strftime("%a %b %d %H:%M:%S.%f %Y")
+    tid = "" if mpm == "mpm_prefork" else ":tid 1"
+    io.err(f"[{stamp}] [{mpm}:notice] [pid 1{tid}] AH00489: Apache/{version} ({flavour}){extra} configured -- "
+           "resuming normal operations")
+    io.err(f"[{stamp}] [core:notice] [pid 1{tid}] AH00094: Command line: '{command}'")
+
+    def stopping(t: float) -> list[str]:
+        s = datetime.fromtimestamp(t, UTC).strftime("%a %b %d %H:%M:%S.%f %Y")
+        return [f"[{s}] [{mpm}:notice] [pid 1{tid}] AH00492: caught SIGWINCH, shutting down gracefully"]
+
+    proc.stop_lines = stopping
+    yield from forever()
+    return 0
+
+
+def redis_server(ctx: Any, argv: list[str], io: Streams, proc: ProcState, *, version: str) -> Generator[Any, None, int]:
+    proc.ports, proc.handles_stop, proc.stop_exit_code = (6379,), True, 0
+    proc.hold(3 * MIB)
+    t = ctx.now()
+
+    def stamp(t: float) -> str:
+        d = datetime.fromtimestamp(t, UTC)
+        return d.strftime("%d %b %Y %H:%M:%S.") + f"{d.microsecond // 1000:03d}"
+
+    s = stamp(t)
+    major = _version_tuple(version)[:1] or (7,)
+    lines = [f"1:C {s} * oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo",
+             f"1:C {s} * Redis version={version}, bits=64, commit=00000000, modified=0, pid=1, just started"]
+    if len(argv) < 2:
+        lines.append(f"1:C {s} # Warning: no config file specified, using the default config. In order to specify a "
+                     "config file use redis-server /path/to/redis.conf")
+    lines += [f"1:M {s} * monotonic clock: POSIX clock_gettime",
+              f"1:M {s} * Running mode=standalone, port=6379.",
+              f"1:M {s} * Server initialized",
+              f"1:M {s} * Ready to accept connections" + (" tcp" if major >= (7,) else "")]
+    for line in lines:
+        io.out(line)
+
+    def stopping(t: float) -> list[str]:
+        s = stamp(t)
+        return [f"1:signal-handler ({int(t)}) Received SIGTERM scheduling shutdown...",
+                f"1:M {s} * User requested shutdown...", f"1:M {s} * Saving the final RDB snapshot before exiting.",
+                f"1:M {s} * DB saved on disk", f"1:M {s} # Redis is now ready to exit, bye bye..."]
+
+    proc.stop_lines = stopping
+    yield from forever()
+    return 0
+
+
+def _iso_seconds(t: float) -> str:
+    return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%d %H:%M:%S+00:00")
+
+
+def mysqld(ctx: Any, argv: list[str], io: Streams, proc: ProcState, *, version: str) -> Generator[Any, None, int]:
+    """The mysql image's docker-entrypoint.sh, then mysqld; with no password option it refuses."""
+    env = ctx.env or {}
+    s = _iso_seconds(ctx.now())
+    build = f"{version}-1.el9" if _version_tuple(version) >= (8, 0, 30) else f"{version}-1debian10"
+    io.out(f"{s} [Note] [Entrypoint]: Entrypoint script for MySQL Server {build} started.")
+    io.out(f"{s} [Note] [Entrypoint]: Switching to dedicated user 'mysql'")
+    io.out(f"{s} [Note] [Entrypoint]: Entrypoint script for MySQL Server {build} started.")
+    if not any(env.get(k) for k in ("MYSQL_ROOT_PASSWORD", "MYSQL_ALLOW_EMPTY_PASSWORD",
+                                    "MYSQL_RANDOM_ROOT_PASSWORD")):
+        yield Sleep(0.8)
+        io.err(f"{_iso_seconds(ctx.now())} [ERROR] [Entrypoint]: Database is uninitialized and password option is "
+               "not specified\n    You need to specify one of the following as an environment variable:\n"
+               "    - MYSQL_ROOT_PASSWORD\n    - MYSQL_ALLOW_EMPTY_PASSWORD\n    - MYSQL_RANDOM_ROOT_PASSWORD")
+        return 1
+    proc.hold(360 * MIB)
+    io.out(f"{s} [Note] [Entrypoint]: Initializing database files")
+    yield Sleep(8.0)
+    s = _iso_seconds(ctx.now())
+    io.out(f"{s} [Note] [Entrypoint]: Database files initialized")
+    io.out(f"{s} [Note] [Entrypoint]: Starting temporary server")
+    io.out(f"{s} [Note] [Entrypoint]: Temporary server started.")
+    io.out(f"{s} [Note] [Entrypoint]: Stopping temporary server")
+    io.out(f"{s} [Note] [Entrypoint]: Temporary server stopped")
+    io.out("")
+    io.out(f"{s} [Note] [Entrypoint]: MySQL init process done. Ready for start up.")
+    io.out("")
+    z = datetime.fromtimestamp(ctx.now(), UTC).strftime("%Y-%m-%dT%H:%M:%S.%f") + "Z"
+    io.err(f"{z} 0 [System] [MY-015015] [Server] MySQL Server - start.")
+    io.err(f"{z} 0 [System] [MY-010116] [Server] /usr/sbin/mysqld (mysqld {version}) starting as process 1")
+    io.err(f"{z} 0 [System] [MY-010931] [Server] /usr/sbin/mysqld: ready for connections. Version: '{version}'  "
+           "socket: '/var/run/mysqld/mysqld.sock'  port: 3306  MySQL Community Server - GPL.")
+    proc.ports, proc.handles_stop = (3306, 33060), True
+    yield from forever()
+    return 0
+
+
+def postgres(ctx: Any, argv: list[str], io: Streams, proc: ProcState, *, version: str) -> Generator[Any, None, int]:
+    """docker-library/postgres' docker-entrypoint.sh: the superuser password check, initdb, then
+    the server's "ready to accept connections"."""
+    env = ctx.env or {}
+    if not env.get("POSTGRES_PASSWORD") and env.get("POSTGRES_HOST_AUTH_METHOD") != "trust":
+        for line in ("Error: Database is uninitialized and superuser password is not specified.",
+                     "       You must specify POSTGRES_PASSWORD to a non-empty value for the",
+                     '       superuser. For example, "-e POSTGRES_PASSWORD=password" on "docker run".', "",
+                     '       You may also use "POSTGRES_HOST_AUTH_METHOD=trust" to allow all',
+                     "       connections without a password. This is *not* recommended.", "",
+                     '       See PostgreSQL documentation about "trust":',
+                     "       https://www.postgresql.org/docs/current/auth-trust.html"):
+            io.err(line)
+        return 1
+    proc.hold(40 * MIB)
+    user = env.get("POSTGRES_USER") or "postgres"
+    for line in (f'The files belonging to this database system will be owned by user "{user}".',
+                 "This user must also own the server process.", "",
+                 'The database cluster will be initialized with locale "en_US.utf8".',
+                 'The default database encoding has accordingly been set to "UTF8".',
+                 'The default text search configuration will be set to "english".', "",
+                 "Data page checksums are disabled.", "",
+                 "fixing permissions on existing directory /var/lib/postgresql/data ... ok",
+                 "creating subdirectories ... ok", "selecting dynamic shared memory implementation ... posix",
+                 "selecting default max_connections ... 100", "selecting default shared_buffers ... 128MB",
+                 "selecting default time zone ... Etc/UTC", "creating configuration files ... ok",
+                 "running bootstrap script ... ok", "performing post-bootstrap initialization ... ok",
+                 "syncing data to disk ... ok", "", "", "Success. You can now start the database server using:", "",
+                 "    pg_ctl -D /var/lib/postgresql/data -l logfile start", ""):
+        io.out(line)
+    yield Sleep(2.0)
+    z = datetime.fromtimestamp(ctx.now(), UTC).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3] + " UTC"
+    io.out("")
+    io.out("PostgreSQL init process complete; ready for start up.")
+    io.out("")
+    major = version.split(".")[0]
+    for line in (f"{z} [1] LOG:  starting PostgreSQL {version} on x86_64-pc-linux-gnu, compiled by gcc "
+                 "(Debian 12.2.0-14) 12.2.0, 64-bit",
+                 f'{z} [1] LOG:  listening on IPv4 address "0.0.0.0", port 5432',
+                 f'{z} [1] LOG:  listening on IPv6 address "::", port 5432',
+                 f'{z} [1] LOG:  listening on Unix socket "/var/run/postgresql/.s.PGSQL.5432"',
+                 f"{z} [1] LOG:  database system is ready to accept connections"):
+        io.err(line)
+    del major
+    proc.ports, proc.handles_stop = (5432,), True
+    yield from forever()
+    return 0
+
+
+def agnhost(ctx: Any, argv: list[str], io: Streams, proc: ProcState) -> Generator[Any, None, int]:
+    """registry.k8s.io/e2e-test-images/agnhost: one binary, a subcommand per test server."""
+    sub = argv[1] if len(argv) > 1 else ""
+    proc.handles_stop = True
+    proc.hold(8 * MIB)
+    t = _go_log_time(ctx.now())
+    if sub == "liveness":
+        proc.ports = (8080,)  # /healthz answers 200 for 10 s, then 500 (test/images/agnhost/liveness)
+    elif sub == "netexec":
+        port = _flag(argv, "--http-port", "8080")
+        proc.ports = (int(port), )
+        io.err(f"{t} Started HTTP server on port {port}")
+        io.err(f"{t} Started UDP server on port  {_flag(argv, '--udp-port', '8081')}")
+    elif sub == "serve-hostname":
+        proc.ports = (int(_flag(argv, "--port", "9376")),)
+        io.err(f"{t} Serving on port {proc.ports[0]}.")
+    elif sub == "test-webserver":
+        proc.ports = (int(_flag(argv, "--port", "80")),)
+    elif sub == "pause":
+        io.out("Paused")
+    elif sub == "":
+        io.out("Usage:\n  app [command]")
+        return 0
+    yield from forever()
+    return 0
+
+
+def _flag(argv: list[str], name: str, default: str) -> str:
+    for i, a in enumerate(argv):
+        if a.startswith(name + "="):
+            return a.split("=", 1)[1]
+        if a == name and i + 1 < len(argv):
+            return argv[i + 1]
+    return default
+
+
+def hello_app(ctx: Any, argv: list[str], io: Streams, proc: ProcState) -> Generator[Any, None, int]:
+    """gcr.io/google-samples/hello-app: ``Server listening on port 8080`` (Go's log)."""
+    port = (ctx.env or {}).get("PORT") or "8080"
+    proc.ports, proc.handles_stop = (int(port) if port.isdigit() else 8080,), True
+    proc.hold(4 * MIB)
+    io.err(f"{_go_log_time(ctx.now())} Server listening on port {port}")
+    yield from forever()
+    return 0
+
+
+def python(ctx: Any, argv: list[str], io: Streams, proc: ProcState) -> Generator[Any, None, int]:
+    """CPython: ``-c CODE`` (print statements of literals, ``time.sleep``) and ``-m http.server``.
+    Its stdout is block-buffered when it is not a terminal: lines reach the log only at exit, or
+    at once with ``-u`` / ``PYTHONUNBUFFERED``."""
+    import ast
+
+    args = argv[1:]
+    unbuffered = "-u" in args or bool((ctx.env or {}).get("PYTHONUNBUFFERED"))
+    proc.hold(9 * MIB)
+    pending: list[str] = []
+
+    def out(text: str) -> None:
+        (io.out if unbuffered else pending.append)(text)
+
+    if "-m" in args and args[args.index("-m") + 1:args.index("-m") + 2] == ["http.server"]:
+        rest = args[args.index("-m") + 2:]
+        port = next((a for a in rest if a.isdigit()), "8000")
+        proc.ports, proc.handles_stop, proc.stop_exit_code = (int(port),), False, 0
+        out(f"Serving HTTP on 0.0.0.0 port {port} (http://0.0.0.0:{port}/) ...")
+        yield from forever()
+        return 0
+    if "-c" not in args:
+        return 0  # the REPL reads EOF from the closed stdin
+    code = args[args.index("-c") + 1] if args.index("-c") + 1 < len(args) else ""
+    status = 0
+    for raw in code.replace(";", "\n").splitlines():
+        stmt = raw.strip()
+        if stmt.startswith("print(") and stmt.endswith(")"):
+            inner = stmt[6:-1]
+            try:
+                value = ast.literal_eval(inner) if inner else ""
+                out(str(value))
+            except (ValueError, SyntaxError):
+                out(inner)
+        elif stmt.startswith("time.sleep(") and stmt.endswith(")"):
+            try:
+                yield Sleep(float(stmt[11:-1]))
+            except ValueError:
+                pass
+        elif stmt.startswith("sys.exit(") or stmt.startswith("exit("):
+            arg = stmt.split("(", 1)[1].rstrip(")")
+            status = int(arg) if arg.isdigit() else 0
+            break
+    for text in pending:
+        io.out(text)
+    return status
+
+
+def php_apache(ctx: Any, argv: list[str], io: Streams, proc: ProcState) -> Generator[Any, None, int]:
+    """registry.k8s.io/hpa-example: php:5-apache (Apache 2.4.10, prefork) serving index.php."""
+    return (yield from httpd(ctx, argv, io, proc, version="2.4.10", flavour="Debian", mpm="mpm_prefork",
+                             command="apache2 -D FOREGROUND", extra=" PHP/5.6.14"))
+
+
+def quiet_server(ctx: Any, argv: list[str], io: Streams, proc: ProcState, *, ports: tuple[int, ...] = (),
+                 handles_stop: bool = True, stop_exit_code: int = 0, memory: int = 10 * MIB,
+                 lines: tuple[str, ...] = ()) -> Generator[Any, None, int]:
+    """A server that writes little or nothing of its own: it listens and waits."""
+    proc.ports, proc.handles_stop, proc.stop_exit_code = ports, handles_stop, stop_exit_code
+    proc.hold(memory)
+    t = _go_log_time(ctx.now())
+    for line in lines:
+        io.err(line.replace("{t}", t))
+    del argv
+    yield from forever()
+    return 0
+
+
+def bootcamp(ctx: Any, argv: list[str], io: Streams, proc: ProcState) -> Generator[Any, None, int]:
+    """jocatalin/kubernetes-bootcamp: ``node server.js`` under ``/bin/sh -c`` (no SIGTERM handler)."""
+    proc.ports, proc.handles_stop = (8080,), False
+    proc.hold(12 * MIB)
+    now = ctx.now()
+    started = datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{int(now * 1000) % 1000:03d}Z"
+    io.out(f"Kubernetes Bootcamp App Started At: {started} | Running On:  {ctx.hostname} \n")
+    yield from forever()
+    return 0
+
+
+# -- which program an image runs ------------------------------------------------------------------
+def _tag(image: Image) -> str:
+    return image.tag
+
+
+def image_programs(image: Image, proc: ProcState,
+                   lookup: Callable[[str], Program | None]) -> dict[str, Program]:
+    """The programs an image adds to every image's coreutils, bound to the process state."""
+    from .net import apps
+
+    app = image.app
+    progs: dict[str, Callable[..., Any]] = {"sleep": sleep}
+    if app == "nginx" or image.repository.endswith("/nginx-slim"):
+        version = apps.nginx_version(image.ref) if app == "nginx" else {"0.8": "1.9.15"}.get(image.tag, "1.11.10")
+        progs.update({"nginx": partial(nginx, version=version), "nginx-debug": partial(nginx, version=version),
+                      "/docker-entrypoint.sh": partial(nginx_docker_entrypoint, version=version, lookup=lookup),
+                      "docker-entrypoint.sh": partial(nginx_docker_entrypoint, version=version, lookup=lookup)})
+    elif app == "httpd":
+        version = apps.HTTPD_VERSION.get(image.tag, "2.4.63")
+        progs["httpd-foreground"] = partial(httpd, version=version)
+    elif app == "redis":
+        version = {"5.0.5": "5.0.5", "5": "5.0.14", "6": "6.2.17", "6.2": "6.2.17", "7": "7.4.2",
+                   "7.2": "7.2.7"}.get(image.tag, "7.4.2")
+        progs["redis-server"] = partial(redis_server, version=version)
+    elif app == "mysql":
+        version = {"5.6": "5.6.51", "5.7": "5.7.44", "8.0": "8.0.41", "8.4": "8.4.4"}.get(image.tag, "9.2.0")
+        progs["mysqld"] = partial(mysqld, version=version)
+    elif app == "postgres":
+        version = {"13": "13.20", "14": "14.17", "15": "15.12", "16": "16.8"}.get(image.tag.split("-")[0], "17.4")
+        progs["postgres"] = partial(postgres, version=version)
+    elif app == "perl":
+        progs["perl"] = perl
+    elif app == "stress":
+        progs["stress"] = stress
+    elif app == "python":
+        progs.update({"python": python, "python3": python})
+    elif app == "agnhost":
+        progs["/agnhost"] = progs["agnhost"] = agnhost
+    elif app == "hello-app":
+        progs["/hello-app"] = progs["hello-app"] = hello_app
+    elif app == "php-apache":
+        progs["apache2-foreground"] = php_apache
+    elif app == "kubernetes-bootcamp":
+        progs["node"] = bootcamp
+    elif app == "kuard":
+        progs["/kuard"] = partial(quiet_server, ports=(8080,), stop_exit_code=2, memory=7 * MIB, lines=(
+            "{t} Starting kuard version: v0.10.0-" + image.tag,
+            "{t} **********************************************************************",
+            "{t} * WARNING: This server may expose sensitive",
+            "{t} * and secret information. Be careful.",
+            "{t} **********************************************************************",
+            "{t} Config: ", "{t} Serving on HTTP on :8080"))
+    elif app == "echoserver":
+        progs["nginx"] = partial(quiet_server, ports=(8080,), memory=3 * MIB)
+    elif app == "custom":
+        progs["/app"] = partial(quiet_server, ports=image.ports, memory=5 * MIB, lines=image.log_lines)
+    elif app in ("liveness", "goproxy"):
+        progs[image.entrypoint[0]] = partial(quiet_server, ports=image.ports, memory=3 * MIB)
+    if image.repository.endswith("/pause") or app == "pause":
+        progs["/pause"] = pause
+    for wrapper in ENTRYPOINT_WRAPPERS:
+        progs.setdefault(wrapper, partial(entrypoint_exec, lookup=lookup))
+    if not any(k in progs for k in image.server_binaries) and image.server:
+        # the catalogue's other servers (coredns, etcd, flannel, the control plane, users' images)
+        quiet = partial(quiet_server, ports=image.ports, handles_stop=image.handles_sigterm,
+                        stop_exit_code=image.sigterm_exit_code)
+        for name in image.server_binaries | set(image.entrypoint[:1]) | set(image.cmd[:1]):
+            progs.setdefault(name, quiet)
+    return {name: _bind(fn, proc) for name, fn in progs.items()}
+
+
+class _LineIO:
+    """The programs here write whole lines: each ``out(line)`` is one line of the stream."""
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+        self.stdin = getattr(raw, "stdin", "")
+
+    def out(self, line: str) -> None:
+        self.raw.out(line + "\n")
+
+    def err(self, line: str) -> None:
+        self.raw.err(line + "\n")
+
+
+def _bind(fn: Callable[..., Any], proc: ProcState) -> Program:
+    def program(ctx: Any, argv: list[str], io: Any) -> Any:
+        return fn(ctx, argv, _LineIO(io), proc=proc)
+
+    return program
+
+
+#: entrypoint scripts and init wrappers that end in ``exec "$@"``
+ENTRYPOINT_WRAPPERS = ("docker-entrypoint.sh", "/docker-entrypoint.sh", "/usr/local/bin/docker-entrypoint.sh",
+                       "/entrypoint.sh", "entrypoint.sh", "tini", "/tini", "/usr/bin/tini", "dumb-init",
+                       "/usr/bin/dumb-init")
+
+
+def entrypoint_exec(ctx: Any, argv: list[str], io: Any, proc: ProcState, *,
+                    lookup: Callable[[str], Program | None] | None = None) -> Generator[Any, None, int]:
+    rest = argv[1:]
+    if rest and rest[0] == "--":
+        rest = rest[1:]
+    return (yield from exec_argv(ctx, rest, io, lookup or (lambda name: None)))
+
+
+def exec_argv(ctx: Any, argv: list[str], io: Streams,
+              lookup: Callable[[str], Program | None]) -> Generator[Any, None, int]:
+    """``exec "$@"``: run ``argv[0]`` found through ``lookup`` (a path or a name on $PATH)."""
+    if not argv:
+        return 0
+    prog = lookup(argv[0]) or lookup(argv[0].rsplit("/", 1)[-1])
+    if prog is None:
+        io.err(f"exec: {argv[0]}: not found")
+        return 127
+    res = prog(ctx, argv, getattr(io, "raw", io))
+    if isinstance(res, int):
+        return res
+    return (yield from res)
+
+
+def command_line(image: Image, container: dict) -> list[str]:
+    """What the container runs: ``command`` replaces ENTRYPOINT and drops CMD, ``args`` replaces CMD."""
+    command, args = container.get("command"), container.get("args")
+    if command:
+        return [str(a) for a in list(command) + list(args or [])]
+    return [str(a) for a in list(image.entrypoint) + (list(args) if args is not None else list(image.cmd))]
+
+
+def shell_script(argv: list[str]) -> tuple[bool, str | None]:
+    """(is a shell, its ``-c`` script or None): ``sh -c 'x'``, ``/bin/bash -ec 'x'``."""
+    if not argv or argv[0].rsplit("/", 1)[-1] not in SHELL_NAMES:
+        return False, None
+    rest = argv[1:]
+    while rest and rest[0].startswith("-") and rest[0] != "-c" and "c" not in rest[0][1:]:
+        rest = rest[1:]
+    if rest and rest[0].startswith("-") and "c" in rest[0][1:]:
+        return True, rest[1] if len(rest) > 1 else ""
+    return True, None
+
+
+def describe_argv(argv: list[str]) -> str:
+    return shlex.join(argv)
+
+
+def start_error(argv: list[str]) -> str:
+    """containerd's StartError message for a command the image does not have."""
+    return ("failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create "
+            f'failed: unable to start container process: exec: "{argv[0]}": '
+            "executable file not found in $PATH: unknown")
+
+
+def cluster_cpus(cluster: Cluster | None, node: str) -> int:
+    if cluster is None:
+        return 2
+    obj = cluster.store.peek("Node", "", node) or {}
+    cpu = str(((obj.get("status") or {}).get("capacity") or {}).get("cpu") or "2")
+    return int(cpu) if cpu.isdigit() else 2
