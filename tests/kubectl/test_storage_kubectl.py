@@ -1,0 +1,158 @@
+"""The storage kinds' server-side text, compared with the real kubectl v1.32 against our API: the
+PV/PVC/StorageClass tables (printers.go v1.32: VOLUMEATTRIBUTESCLASS, REASON, ``(default)``; -o wide's
+VOLUMEMODE), describe pv/pvc/sc, and the errors of invalid storage objects."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from tests.labserver import lab_server
+from tests.realkubectl import KUBECTL
+
+OBJECTS = """apiVersion: v1
+kind: PersistentVolume
+metadata:
+  name: task-pv-volume
+  labels:
+    type: local
+spec:
+  storageClassName: manual
+  capacity:
+    storage: 10Gi
+  accessModes:
+    - ReadWriteOnce
+  hostPath:
+    path: "/mnt/data"
+---
+apiVersion: v1
+kind: PersistentVolume
+metadata:
+  name: spare
+spec:
+  capacity:
+    storage: 1536Mi
+  accessModes: [ReadWriteOnce, ReadOnlyMany, ReadWriteMany]
+  persistentVolumeReclaimPolicy: Delete
+  hostPath:
+    path: /tmp/spare
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: task-pv-claim
+spec:
+  storageClassName: manual
+  accessModes:
+    - ReadWriteOnce
+  resources:
+    requests:
+      storage: 3Gi
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: waiting
+spec:
+  storageClassName: fast
+  accessModes: [ReadWriteOnce]
+  resources:
+    requests:
+      storage: 1Gi
+---
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: fast
+  annotations:
+    storageclass.kubernetes.io/is-default-class: "true"
+provisioner: kubernetes.io/no-provisioner
+volumeBindingMode: WaitForFirstConsumer
+---
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: slow
+provisioner: example.com/slow
+reclaimPolicy: Retain
+allowVolumeExpansion: true
+parameters:
+  type: pd-standard
+"""
+
+CASES = [
+    "get pv", "get pv -o wide", "get pvc", "get pvc -o wide", "get sc", "get pv,pvc,sc",
+    "get pv task-pv-volume", "get pvc task-pv-claim -o wide", "get pvc -A",
+    "describe pv task-pv-volume", "describe pvc task-pv-claim", "describe pvc waiting", "describe sc fast",
+    "describe sc slow",
+]
+
+BAD = [
+    """apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: bad}
+spec:
+  resources: {requests: {storage: "0"}}
+""",
+    """apiVersion: v1
+kind: PersistentVolume
+metadata: {name: badpv}
+spec:
+  accessModes: [ReadWriteOncePod, ReadWriteOnce]
+  capacity: {storage: 1Gi}
+""",
+    """apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {name: badsc}
+provisioner: ""
+reclaimPolicy: Recycle
+""",
+]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    if KUBECTL is None:
+        pytest.skip("no kubectl installed: the comparisons need the real one")
+    with lab_server(tmp_path_factory) as lab:
+        lab.clock(paused=True)
+        lab.kubectl("apply", "-f", "-", stdin=OBJECTS)
+        lab.clock(advance=20)
+        yield lab
+
+
+def _real(lab, *args: str, stdin: str | None = None) -> str:
+    real = subprocess.run([KUBECTL, "--kubeconfig", str(lab.kubeconfig), "--cache-dir", str(lab.home / "cache"),
+                           *args], input=stdin, cwd=lab.home, capture_output=True, text=True, timeout=60,
+                          env={"HOME": str(lab.home), "PATH": "/usr/bin:/bin"})
+    return real.stdout + real.stderr
+
+
+@pytest.mark.parametrize("line", CASES)
+def test_matches_real_kubectl(lab, line):
+    real = _real(lab, *line.split())
+    assert lab.engine("kubectl " + line) == real
+
+
+def test_what_the_tables_say(lab):
+    """The values themselves: binding, the smallest fitting volume, the default class, AGE."""
+    pv = _real(lab, "get", "pv").splitlines()
+    assert pv[0].split() == ["NAME", "CAPACITY", "ACCESS", "MODES", "RECLAIM", "POLICY", "STATUS", "CLAIM",
+                             "STORAGECLASS", "VOLUMEATTRIBUTESCLASS", "REASON", "AGE"]
+    rows = {line.split()[0]: line.split() for line in pv[1:]}
+    assert rows["task-pv-volume"][1:] == ["10Gi", "RWO", "Retain", "Bound", "default/task-pv-claim", "manual",
+                                          "<unset>", "20s"]
+    assert rows["spare"][1:] == ["1536Mi", "RWO,ROX,RWX", "Delete", "Available", "<unset>", "20s"]
+    sc = _real(lab, "get", "sc").splitlines()
+    assert [line.split()[:2] for line in sc[1:]] == [["fast", "(default)"], ["slow", "example.com/slow"]]
+    # the claim of a WaitForFirstConsumer class waits for a pod, in the PV controller's words
+    assert "waiting for first consumer to be created before binding" in _real(lab, "describe", "pvc", "waiting")
+
+
+@pytest.mark.parametrize("manifest", BAD)
+def test_invalid_objects_as_real_kubectl_reports_them(lab, manifest):
+    real = _real(lab, "apply", "-f", "-", stdin=manifest)
+    assert "is invalid" in real
+    assert lab.request("POST", f"/api/sandboxes/{lab.sid}/run",
+                       {"command": "kubectl apply -f -", "stdin": manifest})["output"] == real
