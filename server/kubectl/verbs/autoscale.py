@@ -10,14 +10,15 @@ above 0, ``targetCPUUtilizationPercentage`` whenever ``--cpu-percent`` is 0 or m
 ``-n`` (the request carries it). ``--dry-run=client`` prints that object (``created (dry run)``); otherwise
 it goes to the API and prints ``horizontalpodautoscaler.autoscaling/web autoscaled``.
 
-Hands off: storing and defaulting the HPA to ``server.sim.api``. While the resource table has no
-HorizontalPodAutoscaler (the kind is not served yet), the create answers what the real kubectl
-hears from our API: ``Error from server (NotFound): the server could not find the requested resource``.
+Hands off: storing the HPA to ``server.sim.api``. kubectl posts autoscaling/v1; the apiserver
+converts it to the stored autoscaling/v2 and defaults it (``server.sim.autoscaling``: ``v1_to_v2``,
+``set_defaults``) and answers in v1 (``v2_to_v1``), which is what ``-o yaml`` prints.
 """
 
 from __future__ import annotations
 
 from ...sim.api import ApiError
+from ...sim.autoscaling import set_defaults, v1_to_v2, v2_to_v1
 from ...sim.resources import BY_KIND, Resource
 from ...sim.store import Obj
 from .. import output
@@ -57,11 +58,13 @@ def _has_scale(r: Resource) -> bool:
 def _create(inv: Invocation, hpa: Obj, mode: str) -> Obj:
     if "HorizontalPodAutoscaler" not in BY_KIND:
         raise KubectlError(NOT_SERVED)
-    stored = dict(hpa)
+    stored = v1_to_v2(hpa)
     stored["metadata"] = {k: v for k, v in hpa["metadata"].items() if k != "creationTimestamp"}
     stored.pop("status", None)
-    return inv.cluster.api.create(stored, inv.namespace, dry_run=mode == "server",
-                                  manager=inv.flags.get("field-manager") or "kubectl-autoscale")
+    set_defaults(stored)
+    created = inv.cluster.api.create(stored, inv.namespace, dry_run=mode == "server",
+                                     manager=inv.flags.get("field-manager") or "kubectl-autoscale")
+    return v2_to_v1(created)
 
 
 @command("autoscale", flags=[Flag("filename", "f", "list"), Flag("recursive", "R"),
