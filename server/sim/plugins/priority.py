@@ -71,7 +71,7 @@ def _admit_class(operation: str, pc: dict, api: Any) -> None:
     """admitPriorityClass: a second globalDefault class is refused. (Also SetDefaults_PriorityClass's
     ``preemptionPolicy: PreemptLowerPriority``, which the apiserver applies when it decodes the class:
     kubectl's describer dereferences it.)"""
-    if operation == "CREATE":
+    if operation in ("CREATE", "UPDATE"):
         pc.setdefault("preemptionPolicy", PREEMPT_LOWER)
     if operation not in ("CREATE", "UPDATE") or pc.get("globalDefault") is not True:
         return
