@@ -318,8 +318,9 @@ _COMMON_DIRS = {"/dev": 0o755, "/proc": 0o555, "/sys": 0o555, "/tmp": 0o1777, "/
 
 
 def _busybox(version: str) -> Tree:
-    dirs = dict(_COMMON_DIRS, **{"/bin": 0o755, "/lib": 0o755, "/lib64": 0o755, "/usr/sbin": 0o755,
-                                 "/var/spool/mail": 0o755, "/var/www": 0o755})
+    dirs = dict(_COMMON_DIRS, **{"/bin": 0o755, "/usr/sbin": 0o755, "/var/spool/mail": 0o755, "/var/www": 0o755})
+    if not version.startswith("1.28"):  # the glibc builds since 1.35 ship their libraries
+        dirs.update({"/lib": 0o755, "/lib64": 0o755})
     files: dict[str, str | bytes | tuple[str, int]] = {
         "/etc/passwd": BUSYBOX_PASSWD, "/etc/group": BUSYBOX_GROUP,
         "/etc/shadow": ("root:*:19000:0:99999:7:::\n", 0o600), "/etc/network/if-up.d/.keep": "",

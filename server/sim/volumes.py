@@ -618,32 +618,20 @@ class VolumeManager(Controller):
         etc = pv.etc
         if etc.node(["etc-hosts"]) is not None and _has_ip_line(etc):
             return
+        from .net import dns
+
         meta, spec = pod["metadata"], pod.get("spec") or {}
         status = pod.get("status") or {}
         hostname = (spec.get("hostname") or meta["name"])[:63]
         ip = status.get("podIP") or self._kubelet_ip(pv.uid)
         now = self.clock.now()
-        text = ("# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-                "fe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n")
-        if ip:
-            sub = spec.get("subdomain")
-            if sub:
-                domain = f"{sub}.{meta.get('namespace') or 'default'}.svc.cluster.local"
-                text += f"{ip}\t{hostname}.{domain}\t{hostname}\n"
-            else:
-                text += f"{ip}\t{hostname}\n"
-        aliases = spec.get("hostAliases") or []
-        if aliases:
-            text += "\n# Entries added by HostAliases.\n"
-            for a in aliases:
-                text += f"{a.get('ip', '')}\t" + "\t".join(a.get("hostnames") or []) + "\n"
-        etc.write_file("etc-hosts", text, now=now)
+        if ip and not status.get("podIP"):  # the sandbox has its IP before the pod status says so
+            pod = dict(pod, status=dict(status, podIP=ip))
+        etc.write_file("etc-hosts", dns.etc_hosts(self.cluster, pod), now=now)
         fqdn = spec.get("setHostnameAsFQDN") and spec.get("subdomain")
         name = f"{hostname}.{spec['subdomain']}.{meta.get('namespace')}.svc.cluster.local" if fqdn else hostname
         etc.write_file("hostname", name + "\n", now=now)
         try:
-            from .net import dns
-
             etc.write_file("resolv.conf", dns.resolv_conf(self.cluster, pod), now=now)
         except Exception:  # noqa: BLE001 - a pod the DNS model cannot place still gets its files
             etc.write_file("resolv.conf", "", now=now)
@@ -694,3 +682,20 @@ def _b64(value: object) -> bytes:
         return base64.b64decode(str(value))
     except (ValueError, TypeError):
         return str(value).encode()
+
+
+def serve_file(cluster: Cluster, pod_uid: str, container: str, path: str) -> bytes | None:
+    """The bytes of ``path`` in a running container's filesystem (what its web server would send:
+    nginx's ``/usr/share/nginx/html/index.html`` as that container has it now), or None when the
+    container has no filesystem here or the path is not a readable file."""
+    try:
+        vm = cluster.controller("volume-manager")
+    except KeyError:
+        return None
+    fs = vm.fs(pod_uid, container) if isinstance(vm, VolumeManager) else None
+    if fs is None:
+        return None
+    try:
+        return fs.read(path)
+    except FsError:
+        return None

@@ -11,10 +11,12 @@ does it — through ``tar`` run in the container:
   kubectl prints the container's stderr on its stdout); a missing PATH fails with tar's message and
   ``command terminated with exit code N``; directories come back with their files.
 
-The container's files are what its shell sees (``server.shell.pod.PodShell.all_files``); an upload
-writes into the running container's instance in the runtime (``cluster.runtime``), so a later
-``exec … cat`` reads it and a restarted container has lost it, as on a real node. Images without
-a userland (distroless) cannot run tar: containerd's exec error.
+The container's files are its filesystem (``server.sim.fs``, from the volume manager): an upload
+writes into the running instance's root or the volume mounted there, so a later ``exec … cat``
+reads it, a file written into an emptyDir is seen by the pod's other containers, and a restarted
+container has lost what went into its root, as on a real node; a read-only mount (a ConfigMap
+volume) refuses it in tar's words. Images without a userland (distroless) cannot run tar:
+containerd's exec error.
 
 Also owns where the workstation's files are: ``HOME`` and ``workspace_key`` (a typed path → the
 workspace key), which ``kustomize`` shares.
@@ -24,8 +26,10 @@ from __future__ import annotations
 
 import posixpath
 
-from ...shell.pod import NO_SHELL_REPOS, PodShell, repository, runtime_not_found
+from ...shell.pod import container_fs, repository, runtime_not_found
 from ...sim.api import not_found
+from ...sim.fs import FsError
+from ...sim.images_fs import userland
 from ...sim.resources import BY_KIND
 from ..parse import Flag, Invocation, KubectlError, Result, command
 from .exec import _require_running, container_names, pick_container
@@ -72,7 +76,7 @@ def _local_files(workspace: dict[str, str], path: str) -> dict[str, str] | None:
 
 
 class _Container:
-    """The filesystem of one running container, as its shell sees it."""
+    """The filesystem of one running container (``shell.pod.container_fs``: what its processes see)."""
 
     def __init__(self, inv: Invocation, namespace: str, pod_name: str) -> None:
         ns = namespace or inv.namespace
@@ -87,28 +91,37 @@ class _Container:
         self.cluster = inv.cluster
         self.pod = pod
         self.name = name
-        self.has_tar = repository(inv.cluster, pod, name) not in NO_SHELL_REPOS
-        self.shell = PodShell(inv.cluster, pod, name)
-
-    @property
-    def busybox(self) -> bool:
-        return self.shell.busybox
-
-    def files(self) -> dict[str, str]:
-        return self.shell.all_files()
+        land = userland(repository(inv.cluster, pod, name))
+        self.has_tar = land != "none"
+        self.busybox = land == "busybox"
+        self.fs = container_fs(inv.cluster, pod, name)
 
     def is_dir(self, path: str) -> bool:
-        path = posixpath.normpath(path) if path else ""
-        if path in self.shell.directories():
-            return True
-        return any(f.startswith(path.rstrip("/") + "/") for f in self.files())
+        return self.fs is not None and self.fs.isdir(posixpath.normpath(path) if path else "/")
 
-    def write(self, path: str, text: str) -> None:
-        inst = self.cluster.runtime.get(self.pod["metadata"].get("uid", ""), self.name)
-        if inst is None:
-            inst = self.cluster.runtime.start(self.pod["metadata"].get("uid", ""), self.name,
-                                              now=self.cluster.clock.now())
-        inst.files[path] = text
+    def files(self, path: str) -> dict[str, bytes] | None:
+        """Every file under ``path`` (a file: itself) by its path relative to ``path`` ("" for the
+        file itself); None when nothing is there."""
+        if self.fs is None:
+            return None
+        try:
+            found = self.fs.files_under(path)
+        except FsError:
+            return None
+        base = self.fs.realpath(path).rstrip("/")
+        return {p[len(base) + 1:] if p != base else "": data for p, data in found.items()}
+
+    def write(self, path: str, text: str) -> FsError | None:
+        if self.fs is None:
+            return FsError("EROFS", path)
+        try:
+            parent = posixpath.dirname(path)
+            if not self.fs.isdir(parent):
+                self.fs.mkdir(parent, parents=True)
+            self.fs.write(path, text.encode())
+        except FsError as e:
+            return e
+        return None
 
 
 def _abs_remote(path: str) -> str:
@@ -155,7 +168,16 @@ def _upload(inv: Invocation, src: str, ns: str, pod: str, dst: str) -> Result:
     src_key = workspace_key(src)
     for key, text in local.items():
         rel = "" if key == src_key else key[len(src_key.rstrip("/")) + 1:] if src_key != "." else key
-        c.write(posixpath.join(target, rel) if rel else target, text)
+        dest = posixpath.join(target, rel) if rel else target
+        err = c.write(dest, text)
+        if err is not None:
+            member = dest.lstrip("/")
+            if c.busybox:
+                msg, code = f"tar: can't open '{member}': {err}\n", 1
+            else:
+                msg, code = (f"tar: {member}: Cannot open: {err}\n"
+                             "tar: Exiting with failure status due to previous errors\n"), 2
+            return Result(f"{c.note}{msg}command terminated with exit code {code}", code)
     return Result(c.note)
 
 
@@ -164,31 +186,27 @@ def _download(inv: Invocation, ns: str, pod: str, src: str, dst: str) -> Result:
     if not c.has_tar:
         return Result(c.note + runtime_not_found("tar").stderr, 1)
     path = _abs_remote(src)
-    files = c.files()
     # tar strips the leading "/" of absolute member names and says so (on stderr, which kubectl
     # copies to its stdout)
     notice = ""
     if src.startswith("/"):
         notice = ("tar: removing leading '/' from member names\n" if c.busybox
                   else "tar: Removing leading `/' from member names\n")
-    if path in files:
-        found = {path: files[path]}
-    else:
-        found = {p: t for p, t in files.items() if p.startswith(path.rstrip("/") + "/")}
-        if not found and not c.is_dir(path):
-            if c.busybox:
-                msg, code = f"tar: {src}: No such file or directory\n", 1
-            else:
-                msg, code = (f"{notice}tar: {src}: Cannot stat: No such file or directory\n"
-                             "tar: Exiting with failure status due to previous errors\n"), 2
-            return Result(f"{c.note}{msg}command terminated with exit code {code}", code)
+    found = c.files(path)
+    if found is None:
+        if c.busybox:
+            msg, code = f"tar: {src}: No such file or directory\n", 1
+        else:
+            msg, code = (f"{notice}tar: {src}: Cannot stat: No such file or directory\n"
+                         "tar: Exiting with failure status due to previous errors\n"), 2
+        return Result(f"{c.note}{msg}command terminated with exit code {code}", code)
+    single = "" in found
     workspace = inv.cluster.workspace
     dest = workspace_key(dst)
-    if path in files and (dest == "." or _local_files(workspace, dst) is not None and dest not in workspace):
+    if single and (dest == "." or _local_files(workspace, dst) is not None and dest not in workspace):
         # the archive's one member is the destination itself: os.Create on a directory
         return Result(f"{c.note}{notice}error: open {dst}: is a directory", 1)
-    for p, text in found.items():
-        rel = posixpath.relpath(p, path) if p != path else ""
+    for rel, data in found.items():
         key = posixpath.normpath(posixpath.join(dest, rel)) if rel else dest
-        workspace[key] = text
+        workspace[key] = data.decode("utf-8", "replace")
     return Result(c.note + notice)

@@ -1,0 +1,1190 @@
+"""The programs every image has, over the container's filesystem (``ctx.fs``, a ``fs.FileSystem``).
+
+Owns: ``programs(dialect) -> dict[name, Program]`` — cat ls touch rm mkdir rmdir cp mv ln head
+tail wc grep cut sort uniq tr date env printenv hostname id whoami uname ps df mount stat chmod
+tee true false seq basename dirname readlink realpath pwd nproc base64 find du …, in busybox's
+words for busybox/alpine images (``dialect`` ``busybox``: ``cat: can't open '/x': No such file or
+directory``, ``ls -l`` as busybox's ls.c prints it, ``df`` as its df.c, ``ps`` as ``PID   USER
+TIME  COMMAND``, ``id`` with the ``wheel`` group) and GNU coreutils' for Debian/Ubuntu/CentOS
+images (``cat: /x: No such file or directory``, ``ls: cannot access '/x': …`` exit 2, ``df``'s
+auto-sized columns). Each ``Program`` follows ``sh.py``'s interface: ``(ctx, argv, io) -> int``
+with ``argv[0]`` the command word; it reads ``io.read()``, writes ``io.out``/``io.err``.
+
+What a program needs from its process: ``ctx.fs`` (None: no files at all), ``ctx.cwd``/
+``ctx.resolve``, ``ctx.env``, ``ctx.now()`` (virtual epoch seconds), ``ctx.hostname``,
+``ctx.ps()`` (pid, user, argv of the container's processes).
+
+Hands off: the shell (``sh.py``) runs them, does redirections and the builtins (echo, printf,
+test, cd, pwd, sleep …); the network tools (wget, curl, nslookup, ping) are the pod shell's.
+"""
+
+from __future__ import annotations
+
+import base64
+import fnmatch
+import math
+import posixpath
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+
+from .fs import FsError, Stat
+
+Program = Callable[[Any, list[str], Any], int]
+
+BUSYBOX_BANNER = "BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary."
+MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+DAYS = "Mon Tue Wed Thu Fri Sat Sun".split()
+USERS = {0: "root", 33: "www-data", 65534: "nobody", 101: "nginx", 999: "mysql"}
+
+
+def _bb(ctx: Any) -> bool:
+    return getattr(ctx, "dialect", "busybox") == "busybox"
+
+
+def _abs(ctx: Any, path: str) -> str:
+    resolve = getattr(ctx, "resolve", None)
+    if resolve is not None:
+        return resolve(path)
+    return posixpath.normpath(path if path.startswith("/") else posixpath.join(ctx.cwd or "/", path))
+
+
+def _flags(argv: list[str], known: str = "") -> tuple[set[str], list[str]]:
+    """Single-letter flags (``-la``) and operands; ``--`` ends the flags."""
+    flags: set[str] = set()
+    rest: list[str] = []
+    done = False
+    for a in argv[1:]:
+        if not done and a == "--":
+            done = True
+        elif not done and a.startswith("-") and len(a) > 1 and not a[1:].isdigit():
+            if a.startswith("--"):
+                flags.add(a)
+            else:
+                flags.update(a[1:])
+        else:
+            rest.append(a)
+    return flags, rest
+
+
+def _err(ctx: Any, io: Any, prog: str, busybox: str, gnu: str) -> int:
+    io.err(f"{prog}: {busybox if _bb(ctx) else gnu}\n")
+    return 1
+
+
+def _read(ctx: Any, io: Any, prog: str, name: str) -> bytes | None:
+    """A file's bytes for ``prog``, or None after its error message."""
+    if name == "-":
+        return io.read().encode()
+    try:
+        return ctx.fs.read(_abs(ctx, name))
+    except FsError as e:
+        if e.errno_name == "EISDIR":
+            if _bb(ctx):
+                io.err(f"{prog}: read error: Is a directory\n")
+            else:
+                io.err(f"{prog}: {name}: Is a directory\n")
+        elif _bb(ctx):
+            io.err(f"{prog}: can't open '{name}': {e}\n")
+        elif prog in ("head", "tail"):
+            io.err(f"{prog}: cannot open '{name}' for reading: {e}\n")
+        else:
+            io.err(f"{prog}: {name}: {e}\n")
+        return None
+
+
+def _inputs(ctx: Any, io: Any, prog: str, files: list[str]) -> tuple[list[tuple[str, str]], int]:
+    if not files:
+        return [("-", io.read())], 0
+    out, status = [], 0
+    for f in files:
+        data = _read(ctx, io, prog, f)
+        if data is None:
+            status = 1
+        else:
+            out.append((f, data.decode("utf-8", "replace")))
+    return out, status
+
+
+# -- file contents --------------------------------------------------------------------------------
+def cat(ctx: Any, argv: list[str], io: Any) -> int:
+    flags, files = _flags(argv)
+    status = 0
+    n = 1
+    for f in files or ["-"]:
+        data = _read(ctx, io, "cat", f)
+        if data is None:
+            status = 1
+            continue
+        text = data.decode("utf-8", "replace")
+        if "n" in flags:
+            lines = text.splitlines(keepends=True)
+            text = "".join(f"{n + i:6d}\t{ln}" for i, ln in enumerate(lines))
+            n += len(lines)
+        io.out(text)
+    return status
+
+
+def _count(args: list[str], default: int = 10) -> tuple[int, list[str], bool]:
+    n, rest, plus = default, [], False
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a in ("-n", "-c") and i + 1 < len(args):
+            v = args[i + 1]
+            plus = v.startswith("+")
+            n = int(v.lstrip("+-")) if v.lstrip("+-").isdigit() else n
+            i += 2
+            continue
+        if re.fullmatch(r"-n?\d+", a):
+            n = int(a.lstrip("-n"))
+        elif a in ("-f", "-F", "-q"):
+            pass
+        else:
+            rest.append(a)
+        i += 1
+    return n, rest, plus
+
+
+def head(ctx: Any, argv: list[str], io: Any) -> int:
+    n, files, _ = _count(argv[1:])
+    inputs, status = _inputs(ctx, io, "head", files)
+    for i, (name, text) in enumerate(inputs):
+        if len(inputs) > 1:
+            io.out(("\n" if i else "") + f"==> {name} <==\n")
+        io.out("".join(text.splitlines(keepends=True)[:n]))
+    return status
+
+
+def tail(ctx: Any, argv: list[str], io: Any) -> int:
+    n, files, plus = _count(argv[1:])
+    inputs, status = _inputs(ctx, io, "tail", files)
+    for i, (name, text) in enumerate(inputs):
+        if len(inputs) > 1:
+            io.out(("\n" if i else "") + f"==> {name} <==\n")
+        lines = text.splitlines(keepends=True)
+        io.out("".join(lines[n - 1:] if plus else lines[-n:] if n else []))
+    return status
+
+
+def wc(ctx: Any, argv: list[str], io: Any) -> int:
+    flags, files = _flags(argv)
+    which = [c for c in "lwc" if c in flags] or ["l", "w", "c"]
+    inputs, status = _inputs(ctx, io, "wc", files)
+    totals = {"l": 0, "w": 0, "c": 0}
+    rows = []
+    for name, text in inputs:
+        counts = {"l": text.count("\n"), "w": len(text.split()), "c": len(text.encode())}
+        for k in totals:
+            totals[k] += counts[k]
+        rows.append((counts, name if files else ""))
+    if len(inputs) > 1:
+        rows.append((totals, "total"))
+    if _bb(ctx):
+        width = 7 if len(which) > 1 or files else 0
+        for counts, name in rows:
+            cols = " ".join(f"{counts[k]:>{width}}" if width else str(counts[k]) for k in which)
+            io.out(cols + (f" {name}" if name else "") + "\n")
+    else:
+        width = max(len(str(totals[k])) for k in which) if (len(which) > 1 or len(rows) > 1) else 0
+        if not files and len(which) > 1:
+            width = 7
+        for counts, name in rows:
+            io.out(" ".join(f"{counts[k]:>{width}}" for k in which) + (f" {name}" if name else "") + "\n")
+    return status
+
+
+def grep(ctx: Any, argv: list[str], io: Any) -> int:
+    flags: set[str] = set()
+    patterns: list[str] = []
+    files: list[str] = []
+    i = 1
+    while i < len(argv):
+        a = argv[i]
+        if a == "-e" and i + 1 < len(argv):
+            patterns.append(argv[i + 1])
+            i += 2
+            continue
+        if a.startswith("-") and len(a) > 1 and not files and (patterns or True) and a != "-":
+            if a.startswith("--"):
+                flags.add(a)
+            else:
+                flags.update(a[1:])
+        elif not patterns and "e" not in flags:
+            patterns.append(a)
+        else:
+            files.append(a)
+        i += 1
+    if not patterns:
+        if _bb(ctx):
+            io.err(f"{BUSYBOX_BANNER}\n\nUsage: grep [-HhnlLoqvsrRiwFE] [-m N] [-A|B|C N] "
+                   "{ PATTERN | -e PATTERN... | -f FILE... } [FILE]...\n")
+        else:
+            io.err("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n")
+        return 2
+    try:
+        rxs = [re.compile(re.escape(p) if "F" in flags else _bre(p, "E" in flags), re.I if "i" in flags else 0)
+               for p in patterns]
+    except re.error:
+        rxs = [re.compile(re.escape(p)) for p in patterns]
+    recursive = "r" in flags or "R" in flags
+    targets: list[tuple[str, str]] = []
+    status = 0
+    if recursive and files:
+        for f in files:
+            try:
+                for path, data in sorted(ctx.fs.files_under(_abs(ctx, f)).items()):
+                    shown = f.rstrip("/") + path[len(_abs(ctx, f).rstrip("/")):] if path != _abs(ctx, f) else f
+                    targets.append((shown, data.decode("utf-8", "replace")))
+            except FsError as e:
+                io.err(f"grep: {f}: {e}\n")
+                status = 2
+    else:
+        for f in files or ["-"]:
+            if f != "-" and ctx.fs is not None and ctx.fs.isdir(_abs(ctx, f)):
+                io.err(f"grep: {f}: Is a directory\n")
+                continue
+            if f == "-":
+                targets.append(("(standard input)", io.read()))
+                continue
+            try:
+                targets.append((f, ctx.fs.read(_abs(ctx, f)).decode("utf-8", "replace")))
+            except FsError as e:
+                if "s" not in flags:
+                    io.err(f"grep: {f}: {e}\n")
+                status = 2
+    show_name = (len(targets) > 1 or recursive) and "h" not in flags or "H" in flags
+    found = False
+    for name, text in targets:
+        hits = 0
+        for n, line in enumerate(text.splitlines(), 1):
+            match = any(r.search(line) for r in rxs)
+            if "w" in flags:
+                match = any(re.search(rf"(?<!\w)(?:{r.pattern})(?!\w)", line, r.flags) for r in rxs)
+            if "x" in flags:
+                match = any(r.fullmatch(line) for r in rxs)
+            if match == ("v" not in flags):
+                hits += 1
+                found = True
+                if "q" in flags:
+                    return 0
+                if "c" in flags or "l" in flags:
+                    continue
+                prefix = (f"{name}:" if show_name else "") + (f"{n}:" if "n" in flags else "")
+                if "o" in flags and "v" not in flags:
+                    for r in rxs:
+                        for m in r.finditer(line):
+                            io.out(prefix + m.group(0) + "\n")
+                else:
+                    io.out(prefix + line + "\n")
+        if "c" in flags:
+            io.out((f"{name}:" if show_name else "") + f"{hits}\n")
+        elif "l" in flags and hits:
+            io.out(name + "\n")
+    if status == 2 and not found:
+        return 2
+    return 0 if found else 1
+
+
+def _bre(pattern: str, extended: bool) -> str:
+    """A POSIX regular expression in Python's syntax (basic: ``\\(`` ``\\|`` ``\\+`` are the operators)."""
+    if extended:
+        return pattern
+    out, i = [], 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            nxt = pattern[i + 1]
+            out.append(nxt if nxt in "(){}|+?" else ch + nxt)
+            i += 2
+            continue
+        out.append("\\" + ch if ch in "(){}|+?" else ch)
+        i += 1
+    return "".join(out)
+
+
+def cut(ctx: Any, argv: list[str], io: Any) -> int:
+    delim, fields, chars, files = "\t", "", "", []
+    i = 1
+    while i < len(argv):
+        a = argv[i]
+        for opt in ("-d", "-f", "-c"):
+            if a.startswith(opt):
+                value = a[2:] or (argv[i + 1] if i + 1 < len(argv) else "")
+                if not a[2:]:
+                    i += 1
+                if opt == "-d":
+                    delim = value
+                elif opt == "-f":
+                    fields = value
+                else:
+                    chars = value
+                break
+        else:
+            files.append(a)
+        i += 1
+
+    def picks(spec: str, n: int) -> list[int]:
+        out: list[int] = []
+        for part in spec.split(","):
+            lo, dash, hi = part.partition("-")
+            a = int(lo) if lo else 1
+            b = (int(hi) if hi else n) if dash else a
+            out.extend(range(a, min(b, n) + 1))
+        return out
+
+    inputs, status = _inputs(ctx, io, "cut", files)
+    for _, text in inputs:
+        for line in text.splitlines():
+            if chars:
+                io.out("".join(line[k - 1] for k in picks(chars, len(line))) + "\n")
+            elif delim not in line:
+                io.out(line + "\n")
+            else:
+                parts = line.split(delim)
+                io.out(delim.join(parts[k - 1] for k in picks(fields, len(parts))) + "\n")
+    return status
+
+
+def sort(ctx: Any, argv: list[str], io: Any) -> int:
+    flags, files = _flags(argv)
+    inputs, status = _inputs(ctx, io, "sort", files)
+    lines = [ln for _, text in inputs for ln in text.splitlines()]
+
+    def num(s: str) -> float:
+        m = re.match(r"\s*(-?\d+(?:\.\d+)?)", s)
+        return float(m.group(1)) if m else 0.0
+
+    lines.sort(key=num if "n" in flags else (lambda s: s.lower()) if "f" in flags else None,
+               reverse="r" in flags)
+    if "u" in flags:
+        seen: set[str] = set()
+        lines = [x for x in lines if not (x in seen or seen.add(x))]  # type: ignore[func-returns-value]
+    io.out("".join(ln + "\n" for ln in lines))
+    return status
+
+
+def uniq(ctx: Any, argv: list[str], io: Any) -> int:
+    flags, files = _flags(argv)
+    inputs, status = _inputs(ctx, io, "uniq", files[:1])
+    groups: list[list] = []
+    for _, text in inputs:
+        for ln in text.splitlines():
+            if groups and groups[-1][0] == ln:
+                groups[-1][1] += 1
+            else:
+                groups.append([ln, 1])
+    for ln, n in groups:
+        if "d" in flags and n < 2 or "u" in flags and n > 1:
+            continue
+        io.out((f"{n:>7} " if "c" in flags else "") + ln + "\n")
+    return status
+
+
+def tr(ctx: Any, argv: list[str], io: Any) -> int:
+    flags, sets = _flags(argv)
+
+    def expand(s: str) -> str:
+        s = s.replace("[:upper:]", "A-Z").replace("[:lower:]", "a-z").replace("[:digit:]", "0-9")
+        s = s.replace("\\n", "\n").replace("\\t", "\t")
+        out, i = [], 0
+        while i < len(s):
+            if i + 2 < len(s) and s[i + 1] == "-":
+                out.extend(chr(c) for c in range(ord(s[i]), ord(s[i + 2]) + 1))
+                i += 3
+            else:
+                out.append(s[i])
+                i += 1
+        return "".join(out)
+
+    text = io.read()
+    if "d" in flags and sets:
+        drop = set(expand(sets[0]))
+        io.out("".join(c for c in text if c not in drop))
+        return 0
+    if len(sets) < 2:
+        io.err("tr: missing operand\n")
+        return 1
+    a, b = expand(sets[0]), expand(sets[1])
+    b = b + b[-1:] * (len(a) - len(b)) if b else b
+    io.out(text.translate(str.maketrans(a, b[:len(a)])))
+    return 0
+
+
+def tee(ctx: Any, argv: list[str], io: Any) -> int:
+    flags, files = _flags(argv)
+    text = io.read()
+    status = 0
+    for f in files:
+        try:
+            ctx.fs.write(_abs(ctx, f), text.encode(), append="a" in flags)
+        except FsError as e:
+            io.err(f"tee: {f}: {e}\n" if not _bb(ctx) else f"tee: can't open '{f}': {e}\n")
+            status = 1
+    io.out(text)
+    return status
+
+
+def base64_(ctx: Any, argv: list[str], io: Any) -> int:
+    flags, files = _flags(argv)
+    inputs, status = _inputs(ctx, io, "base64", files)
+    data = "".join(t for _, t in inputs)
+    if "d" in flags:
+        try:
+            io.out(base64.b64decode(data.encode()).decode("utf-8", "replace"))
+        except ValueError:
+            io.err("base64: invalid input\n")
+            return 1
+        return status
+    enc = base64.b64encode(data.encode()).decode()
+    io.out("".join(enc[i:i + 76] + "\n" for i in range(0, len(enc), 76)) if enc else "")
+    return status
+
+
+# -- files and directories --------------------------------------------------------------------------
+def touch(ctx: Any, argv: list[str], io: Any) -> int:
+    _, files = _flags(argv)
+    status = 0
+    for f in files:
+        try:
+            ctx.fs.touch(_abs(ctx, f))
+        except FsError as e:
+            status = _err(ctx, io, "touch", f"{f}: {e}", f"cannot touch '{f}': {e}")
+    return status
+
+
+def mkdir(ctx: Any, argv: list[str], io: Any) -> int:
+    flags, dirs = _flags(argv)
+    status = 0
+    for d in dirs:
+        try:
+            ctx.fs.mkdir(_abs(ctx, d), parents="p" in flags)
+        except FsError as e:
+            status = _err(ctx, io, "mkdir", f"can't create directory '{d}': {e}", f"cannot create directory '{d}': {e}")
+    return status
+
+
+def rmdir(ctx: Any, argv: list[str], io: Any) -> int:
+    _, dirs = _flags(argv)
+    status = 0
+    for d in dirs:
+        try:
+            if not ctx.fs.isdir(_abs(ctx, d)) and ctx.fs.exists(_abs(ctx, d)):
+                raise FsError("ENOTDIR", d)
+            ctx.fs.remove(_abs(ctx, d))
+        except FsError as e:
+            status = _err(ctx, io, "rmdir", f"'{d}': {e}", f"failed to remove '{d}': {e}")
+    return status
+
+
+def rm(ctx: Any, argv: list[str], io: Any) -> int:
+    flags, files = _flags(argv)
+    status = 0
+    for f in files:
+        path = _abs(ctx, f)
+        try:
+            st = ctx.fs.lstat(path)
+        except FsError as e:
+            if "f" not in flags:
+                status = _err(ctx, io, "rm", f"can't remove '{f}': {e}", f"cannot remove '{f}': {e}")
+            continue
+        if st.kind == "dir" and not ({"r", "R"} & flags):
+            status = _err(ctx, io, "rm", f"'{f}' is a directory", f"cannot remove '{f}': Is a directory")
+            continue
+        try:
+            ctx.fs.remove(path, recursive=True)
+        except FsError as e:
+            status = _err(ctx, io, "rm", f"can't remove '{f}': {e}", f"cannot remove '{f}': {e}")
+    return status
+
+
+def _copy(ctx: Any, src: str, dst: str, recursive: bool) -> None:
+    fs = ctx.fs
+    st = fs.stat(src)
+    if st.kind == "dir":
+        if not recursive:
+            raise FsError("EISDIR", src)
+        if not fs.isdir(dst):
+            fs.mkdir(dst)
+        for name in fs.listdir(src):
+            _copy(ctx, posixpath.join(src, name), posixpath.join(dst, name), True)
+        return
+    fs.write(dst, fs.read(src), mode=st.mode)
+
+
+def cp(ctx: Any, argv: list[str], io: Any) -> int:
+    flags, args = _flags(argv)
+    if len(args) < 2:
+        io.err("cp: missing file operand\n" if not _bb(ctx) else f"{BUSYBOX_BANNER}\n\nUsage: cp [-arPLHpfinlsTu] "
+               "SOURCE DEST\n")
+        return 1
+    *srcs, dst = args
+    status = 0
+    dst_abs = _abs(ctx, dst)
+    into = ctx.fs.isdir(dst_abs)
+    for s in srcs:
+        src_abs = _abs(ctx, s)
+        if not ctx.fs.exists(src_abs):
+            status = _err(ctx, io, "cp", f"can't stat '{s}': No such file or directory",
+                          f"cannot stat '{s}': No such file or directory")
+            continue
+        target = posixpath.join(dst_abs, posixpath.basename(src_abs)) if into else dst_abs
+        try:
+            if ctx.fs.isdir(src_abs) and not ({"r", "R", "a"} & flags):
+                status = _err(ctx, io, "cp", f"omitting directory '{s}'",
+                              f"-r not specified; omitting directory '{s}'")
+                continue
+            _copy(ctx, src_abs, target, bool({"r", "R", "a"} & flags))
+        except FsError as e:
+            status = _err(ctx, io, "cp", f"can't create '{dst}': {e}", f"cannot create regular file '{dst}': {e}")
+    return status
+
+
+def mv(ctx: Any, argv: list[str], io: Any) -> int:
+    _, args = _flags(argv)
+    if len(args) < 2:
+        io.err("mv: missing file operand\n")
+        return 1
+    *srcs, dst = args
+    status = 0
+    for s in srcs:
+        try:
+            ctx.fs.rename(_abs(ctx, s), _abs(ctx, dst))
+        except FsError as e:
+            if e.errno_name == "EXDEV":
+                try:
+                    _copy(ctx, _abs(ctx, s), _abs(ctx, dst), True)
+                    ctx.fs.remove(_abs(ctx, s), recursive=True)
+                    continue
+                except FsError as e2:
+                    e = e2
+            status = _err(ctx, io, "mv", f"can't rename '{s}': {e}",
+                          f"cannot stat '{s}': {e}" if e.errno_name == "ENOENT" else f"cannot move '{s}' to '{dst}': {e}")
+    return status
+
+
+def ln(ctx: Any, argv: list[str], io: Any) -> int:
+    flags, args = _flags(argv)
+    if len(args) < 2:
+        io.err("ln: missing file operand\n")
+        return 1
+    target, link = args[0], args[1]
+    path = _abs(ctx, link)
+    if ctx.fs.isdir(path):
+        path = posixpath.join(path, posixpath.basename(target))
+    try:
+        if "f" in flags and ctx.fs.lookup(path, follow=False) is not None:
+            ctx.fs.remove(path)
+        if "s" in flags:
+            ctx.fs.symlink(target, path)
+        else:
+            st = ctx.fs.stat(_abs(ctx, target))
+            ctx.fs.write(path, ctx.fs.read(_abs(ctx, target)), mode=st.mode)
+    except FsError as e:
+        return _err(ctx, io, "ln", f"{link}: {e}", f"failed to create symbolic link '{link}': {e}")
+    return 0
+
+
+def chmod(ctx: Any, argv: list[str], io: Any) -> int:
+    flags, args = _flags(argv)
+    if len(args) < 2:
+        io.err("chmod: missing operand\n")
+        return 1
+    spec, files = args[0], args[1:]
+    status = 0
+    for f in files:
+        path = _abs(ctx, f)
+        try:
+            cur = ctx.fs.stat(path).mode
+            ctx.fs.chmod(path, _mode(spec, cur))
+        except (FsError, ValueError) as e:
+            status = _err(ctx, io, "chmod", f"{f}: {e}", f"cannot access '{f}': {e}")
+    return status
+
+
+def _mode(spec: str, cur: int) -> int:
+    if re.fullmatch(r"[0-7]{1,4}", spec):
+        return int(spec, 8)
+    mode = cur
+    for clause in spec.split(","):
+        m = re.fullmatch(r"([ugoa]*)([+\-=])([rwxXst]*)", clause)
+        if not m:
+            raise ValueError("invalid mode")
+        who = m.group(1) or "a"
+        bits = 0
+        for p in m.group(3):
+            for w in ("u", "g", "o"):
+                if w in who or "a" in who:
+                    shift = {"u": 6, "g": 3, "o": 0}[w]
+                    bits |= {"r": 4, "w": 2, "x": 1, "X": 1}.get(p, 0) << shift
+        if m.group(2) == "+":
+            mode |= bits
+        elif m.group(2) == "-":
+            mode &= ~bits
+        else:
+            mode = (mode & ~0o777) | bits
+    return mode
+
+
+def readlink(ctx: Any, argv: list[str], io: Any) -> int:
+    flags, args = _flags(argv)
+    status = 0
+    for a in args:
+        try:
+            io.out((ctx.fs.realpath(_abs(ctx, a)) if "f" in flags else ctx.fs.readlink(_abs(ctx, a))) + "\n")
+        except FsError:
+            status = 1
+    return status
+
+
+def realpath(ctx: Any, argv: list[str], io: Any) -> int:
+    _, args = _flags(argv)
+    for a in args:
+        io.out(ctx.fs.realpath(_abs(ctx, a)) + "\n")
+    return 0
+
+
+def basename(ctx: Any, argv: list[str], io: Any) -> int:
+    if len(argv) < 2:
+        io.err("basename: missing operand\n")
+        return 1
+    name = posixpath.basename(argv[1].rstrip("/")) or "/"
+    if len(argv) > 2 and name.endswith(argv[2]) and name != argv[2]:
+        name = name[: -len(argv[2])]
+    io.out(name + "\n")
+    return 0
+
+
+def dirname(ctx: Any, argv: list[str], io: Any) -> int:
+    if len(argv) < 2:
+        io.err("dirname: missing operand\n")
+        return 1
+    io.out((posixpath.dirname(argv[1].rstrip("/")) or ".") + "\n")
+    return 0
+
+
+def find(ctx: Any, argv: list[str], io: Any) -> int:
+    args = argv[1:]
+    roots = []
+    while args and not args[0].startswith("-"):
+        roots.append(args.pop(0))
+    name = typ = None
+    maxdepth = 1 << 30
+    while args:
+        a = args.pop(0)
+        if a == "-name" and args:
+            name = args.pop(0)
+        elif a == "-type" and args:
+            typ = args.pop(0)
+        elif a == "-maxdepth" and args:
+            maxdepth = int(args.pop(0))
+    status = 0
+    for root in roots or ["."]:
+        start = _abs(ctx, root)
+        if ctx.fs.lookup(start, follow=False) is None:
+            io.err(f"find: {root}: No such file or directory\n" if _bb(ctx)
+                   else f"find: '{root}': No such file or directory\n")
+            status = 1
+            continue
+        stack = [(root, start, 0)]
+        while stack:
+            shown, path, depth = stack.pop()
+            st = ctx.fs.lstat(path)
+            kind = {"file": "f", "dir": "d", "link": "l"}[st.kind]
+            if (name is None or fnmatch.fnmatchcase(posixpath.basename(path) or "/", name)) and \
+                    (typ is None or typ == kind):
+                io.out(shown + "\n")
+            if st.kind == "dir" and depth < maxdepth:
+                for n in reversed(ctx.fs.listdir(path)):
+                    stack.append((shown.rstrip("/") + "/" + n if shown != "/" else "/" + n, posixpath.join(path, n),
+                                  depth + 1))
+    return status
+
+
+# -- ls -------------------------------------------------------------------------------------------------
+def _mode_string(st: Stat) -> str:
+    kind = {"file": "-", "dir": "d", "link": "l"}[st.kind]
+    m = st.mode
+    out = [kind]
+    for shift in (6, 3, 0):
+        r, w, x = (m >> shift) & 4, (m >> shift) & 2, (m >> shift) & 1
+        special = (shift == 6 and m & 0o4000) or (shift == 3 and m & 0o2000) or (shift == 0 and m & 0o1000)
+        xs = ("t" if shift == 0 else "s") if special else "x"
+        out += ["r" if r else "-", "w" if w else "-", (xs if x else xs.upper()) if special else ("x" if x else "-")]
+    return "".join(out)
+
+
+def _ls_time(t: float, now: float) -> str:
+    tm = time.gmtime(t)
+    day = f"{tm.tm_mday:>2}"
+    if now - 15778476 < t <= now + 15 * 60:  # six months (GNU: 365.2425 / 2 days)
+        return f"{MONTHS[tm.tm_mon - 1]} {day} {tm.tm_hour:02d}:{tm.tm_min:02d}"
+    return f"{MONTHS[tm.tm_mon - 1]} {day}  {tm.tm_year}"
+
+
+def _blocks(st: Stat) -> int:
+    """1K blocks ``ls -s``/``total`` counts: whole 4K blocks for files and directories."""
+    if st.kind == "link":
+        return 0
+    return 4 * math.ceil(st.size / 4096) if st.kind == "file" else 4
+
+
+def _columns(names: list[str], width: int = 80, gnu: bool = True) -> str:
+    """ls's columns on a terminal: filled down the columns; GNU sizes each column to its names."""
+    if not names:
+        return ""
+    if not gnu:
+        col = max(len(n) for n in names) + 2
+        per_row = max(1, width // col)
+        rows = math.ceil(len(names) / per_row)
+        out = []
+        for r in range(rows):
+            cells = [names[c * rows + r] for c in range(per_row) if c * rows + r < len(names)]
+            out.append("".join(n.ljust(col) for n in cells[:-1]) + cells[-1])
+        return "\n".join(out) + "\n"
+    for cols in range(len(names), 0, -1):
+        rows = math.ceil(len(names) / cols)
+        widths = []
+        for c in range(cols):
+            chunk = names[c * rows:(c + 1) * rows]
+            if chunk:
+                widths.append(max(len(n) for n in chunk) + 2)
+        if sum(widths) - 2 <= width or cols == 1:
+            out = []
+            for r in range(rows):
+                cells = [(names[c * rows + r], widths[c]) for c in range(len(widths)) if c * rows + r < len(names)]
+                out.append("".join(n.ljust(w) for n, w in cells[:-1]) + cells[-1][0])
+            return "\n".join(out) + "\n"
+    return "\n".join(names) + "\n"
+
+
+def ls(ctx: Any, argv: list[str], io: Any) -> int:
+    flags, paths = _flags(argv)
+    fs = ctx.fs
+    bb = _bb(ctx)
+    now = ctx.now()
+    tty = bool(getattr(ctx, "tty", False)) and "1" not in flags
+    long = "l" in flags
+    status = 0
+    files: list[str] = []
+    dirs: list[str] = []
+    for p in paths or ["."]:
+        path = _abs(ctx, p)
+        try:
+            st = fs.stat(path) if not long or p.endswith("/") else fs.lstat(path)
+            if st.kind == "link":  # ls -l DIR-LINK lists the link itself (no -H); ls LINK-TO-DIR lists the dir
+                st = fs.stat(path) if not long else st
+        except FsError as e:
+            io.err(f"ls: {p}: {e}\n" if bb else f"ls: cannot access '{p}': {e}\n")
+            status = 1 if bb else 2
+            continue
+        (dirs if st.kind == "dir" and "d" not in flags else files).append(p)
+
+    def entries(d: str, names: list[str]) -> list[tuple[str, Stat | None, str]]:
+        out = []
+        for n in names:
+            full = posixpath.join(_abs(ctx, d), n) if d is not None else _abs(ctx, n)
+            try:
+                st = fs.lstat(full)
+            except FsError:
+                st = None
+            out.append((n, st, full))
+        return out
+
+    def render(items: list[tuple[str, Stat | None, str]], total: bool) -> None:
+        if not long:
+            names = [n + (_classify(st) if "F" in flags else "") for n, st, _ in items]
+            io.out(_columns(names, gnu=not bb) if tty else "".join(n + "\n" for n in names))
+            return
+        if total:
+            io.out(f"total {sum(_blocks(st) for _, st, _ in items if st)}\n")
+        rows = []
+        for n, st, _ in items:
+            if st is None:
+                continue
+            user = USERS.get(st.uid, str(st.uid))
+            group = USERS.get(st.gid, str(st.gid))
+            size = _human(st.size) if "h" in flags else str(st.size)
+            shown = n + (f" -> {st.target}" if st.kind == "link" else "")
+            rows.append((_mode_string(st), str(st.nlink), user, group, size, _ls_time(st.mtime, now), shown))
+        if bb:
+            for mode, nl, user, group, size, when, shown in rows:
+                io.out(f"{mode:<10} {nl:>4} {user:<8.8} {group:<8.8} {size:>9} {when} {shown}\n")
+        else:
+            w = [max((len(r[i]) for r in rows), default=0) for i in range(5)]
+            for mode, nl, user, group, size, when, shown in rows:
+                io.out(f"{mode} {nl:>{w[1]}} {user:<{w[2]}} {group:<{w[3]}} {size:>{w[4]}} {when} {shown}\n")
+
+    def sorted_names(d: str) -> list[str]:
+        names = fs.listdir(_abs(ctx, d))
+        if "a" in flags:
+            names = [".", ".."] + names
+        elif "A" not in flags:
+            names = [n for n in names if not n.startswith(".")]
+        if "t" in flags:
+            names.sort(key=lambda n: -fs.lstat(posixpath.join(_abs(ctx, d), n)).mtime)
+        if "r" in flags:
+            names.reverse()
+        return names
+
+    if files:
+        render(entries(None, sorted(files)), False)  # type: ignore[arg-type]
+    for i, d in enumerate(sorted(dirs)):
+        if len(dirs) > 1 or files:
+            io.out(("\n" if files or i else "") + f"{d}:\n")
+        try:
+            render(entries(d, sorted_names(d)), True)
+        except FsError as e:
+            io.err(f"ls: {d}: {e}\n")
+            status = 1 if bb else 2
+    return status
+
+
+def _classify(st: Stat | None) -> str:
+    if st is None:
+        return ""
+    if st.kind == "dir":
+        return "/"
+    if st.kind == "link":
+        return "@"
+    return "*" if st.mode & 0o111 else ""
+
+
+def _human(n: int) -> str:
+    if n < 1024:
+        return str(n)
+    v = float(n)
+    for unit in "KMGTPE":
+        v /= 1024
+        if v < 1024:
+            return f"{v:.1f}{unit}" if v < 10 else f"{math.ceil(v)}{unit}"
+    return str(n)
+
+
+def stat(ctx: Any, argv: list[str], io: Any) -> int:
+    flags, args = _flags(argv)
+    status = 0
+    for a in args:
+        path = _abs(ctx, a)
+        try:
+            st = ctx.fs.lstat(path) if "L" not in flags else ctx.fs.stat(path)
+        except FsError as e:
+            status = _err(ctx, io, "stat", f"can't stat '{a}': {e}", f"cannot statx '{a}': {e}")
+            continue
+        kind = {"file": "regular file" if st.size else "regular empty file", "dir": "directory",
+                "link": "symbolic link"}[st.kind]
+        name = f"'{a}' -> '{st.target}'" if st.kind == "link" else (f"'{a}'" if not _bb(ctx) else f"'{a}'")
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(st.mtime)) + f".{int(st.mtime % 1 * 1e9):09d} +0000"
+        user, group = USERS.get(st.uid, str(st.uid)), USERS.get(st.gid, str(st.gid))
+        mode = f"{st.mode & 0o7777:04o}/{_mode_string(st)}"
+        io.out(f"  File: {name}\n  Size: {st.size:<15} Blocks: {_blocks(st) * 2:<10} IO Block: 4096   {kind}\n"
+               f"Device: 0,{ 66 if st.kind else 0}\tInode: {abs(hash(path)) % 10_000_000:<11} Links: {st.nlink}\n"
+               f"Access: ({mode})  Uid: (    {st.uid}/    {user})   Gid: (    {st.gid}/    {group})\n"
+               f"Access: {stamp}\nModify: {stamp}\nChange: {stamp}\n")
+    return status
+
+
+# -- the process and the system ---------------------------------------------------------------------
+def date(ctx: Any, argv: list[str], io: Any) -> int:
+    now = ctx.now()
+    fmt = next((a[1:] for a in argv[1:] if a.startswith("+")), None)
+    tm = time.gmtime(now)
+    if fmt is None:
+        io.out(f"{DAYS[tm.tm_wday]} {MONTHS[tm.tm_mon - 1]} {tm.tm_mday:>2} {tm.tm_hour:02d}:{tm.tm_min:02d}:"
+               f"{tm.tm_sec:02d} UTC {tm.tm_year}\n")
+        return 0
+    fmt = fmt.replace("%s", str(int(now))).replace("%N", f"{int(now % 1 * 1e9):09d}").replace("%Z", "UTC")
+    io.out(time.strftime(fmt, tm) + "\n")
+    return 0
+
+
+def env(ctx: Any, argv: list[str], io: Any) -> int:
+    io.out("".join(f"{k}={v}\n" for k, v in ctx.env.items()))
+    return 0
+
+
+def printenv(ctx: Any, argv: list[str], io: Any) -> int:
+    names = argv[1:]
+    if not names:
+        return env(ctx, argv, io)
+    found = [ctx.env[n] for n in names if n in ctx.env]
+    io.out("".join(v + "\n" for v in found))
+    return 0 if len(found) == len(names) else 1
+
+
+def _hosts_line(ctx: Any) -> list[str]:
+    try:
+        text = ctx.fs.read_text("/etc/hosts")
+    except (FsError, AttributeError):
+        return []
+    for line in text.splitlines():
+        fields = line.split("#", 1)[0].split()
+        if len(fields) > 1 and ctx.hostname in fields[1:]:
+            return fields
+    return []
+
+
+def hostname(ctx: Any, argv: list[str], io: Any) -> int:
+    flags, _ = _flags(argv)
+    if "f" in flags or "--fqdn" in flags:
+        line = _hosts_line(ctx)
+        io.out((line[1] if line else ctx.hostname) + "\n")
+    elif "i" in flags or "I" in flags:
+        line = _hosts_line(ctx)
+        io.out((line[0] if line else "") + ("\n" if "i" in flags else " \n"))
+    elif "s" in flags:
+        io.out(ctx.hostname.split(".")[0] + "\n")
+    elif "d" in flags:
+        line = _hosts_line(ctx)
+        io.out((line[1].partition(".")[2] if line else "") + "\n")
+    else:
+        io.out(ctx.hostname + "\n")
+    return 0
+
+
+def id_(ctx: Any, argv: list[str], io: Any) -> int:
+    flags, _ = _flags(argv)
+    if "u" in flags:
+        io.out("root\n" if "n" in flags else "0\n")
+    elif "g" in flags:
+        io.out("root\n" if "n" in flags else "0\n")
+    else:
+        io.out("uid=0(root) gid=0(root) groups=0(root)" + (",10(wheel)" if _bb(ctx) else "") + "\n")
+    return 0
+
+
+def whoami(ctx: Any, argv: list[str], io: Any) -> int:
+    io.out("root\n")
+    return 0
+
+
+def uname(ctx: Any, argv: list[str], io: Any) -> int:
+    flags, _ = _flags(argv)
+    kernel, release = "Linux", "6.8.0-51-generic"
+    version = "#52-Ubuntu SMP PREEMPT_DYNAMIC Thu Dec  5 13:09:44 UTC 2024"
+    if "a" in flags:
+        io.out(f"{kernel} {ctx.hostname} {release} {version} x86_64" + (" GNU/Linux" if not _bb(ctx) else
+                                                                         " GNU/Linux") + "\n")
+        return 0
+    parts = []
+    for f, v in (("s", kernel), ("n", ctx.hostname), ("r", release), ("v", version), ("m", "x86_64")):
+        if f in flags:
+            parts.append(v)
+    io.out(" ".join(parts or [kernel]) + "\n")
+    return 0
+
+
+def nproc(ctx: Any, argv: list[str], io: Any) -> int:
+    io.out("2\n")
+    return 0
+
+
+def ps(ctx: Any, argv: list[str], io: Any) -> int:
+    procs = list(ctx.ps() if getattr(ctx, "ps", None) else [])
+    procs.append(((procs[-1][0] if procs else 0) + 6, "root", list(argv)))  # ps itself
+    if _bb(ctx):
+        io.out("PID   USER     TIME  COMMAND\n")
+        for pid, user, args in procs:
+            io.out(f"{pid:>5} {user:<8.8} {'0:00':>5} {' '.join(args)}\n")
+        return 0
+    flags = "".join(argv[1:])
+    if "e" in flags or "a" in flags or "x" in flags:
+        if "u" in flags:
+            io.out("USER         PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND\n")
+            for pid, user, args in procs:
+                io.out(f"{user:<10} {pid:>5}  0.0  0.1   4624  3712 ?        Ss   00:00   0:00 {' '.join(args)}\n")
+            return 0
+        io.out("    PID TTY          TIME CMD\n")
+        for pid, _, args in procs:
+            io.out(f"{pid:>7} ?        00:00:00 {posixpath.basename(args[0]) if args else ''}\n")
+        return 0
+    io.out("    PID TTY          TIME CMD\n")
+    for pid, _, args in procs[-2:]:
+        io.out(f"{pid:>7} pts/0    00:00:00 {posixpath.basename(args[0]) if args else ''}\n")
+    return 0
+
+
+def _df_rows(ctx: Any) -> list[tuple[str, int, int, str]]:
+    """(device, size, used, mount point) of the mounts ``df`` shows (pseudo filesystems of size 0 left out)."""
+    rows = []
+    for m in ctx.fs.mounts():
+        tree = m.tree
+        size = tree.size
+        if not size:
+            continue
+        # a tmpfs holds just its files; the node's disk (overlay root, bind mounts, disk volumes)
+        # shows the same figures wherever it is mounted
+        used = tree.used() if tree.fstype == "tmpfs" else getattr(tree, "base_used", 0) or tree.used()
+        rows.append((m.device, size, min(used, size), m.path))
+    return rows
+
+
+def df(ctx: Any, argv: list[str], io: Any) -> int:
+    flags, _ = _flags(argv)
+    human = "h" in flags
+    rows = _df_rows(ctx)
+    if _bb(ctx):
+        io.out("Filesystem           " + ("     Size" if human else "1K-blocks") +
+               "      Used Available Use% Mounted on\n")
+        for dev, size, used, path in rows:
+            avail = size - used
+            pct = (used * 100 + (used + avail) // 2) // (used + avail) if used + avail else 0
+
+            def fmt(n: int) -> str:
+                return _bb_human(n) if human else str(n // 1024)
+
+            line = f"{dev:<20}"
+            if len(dev) > 20:
+                line += "\n" + " " * 20
+            io.out(f"{line} {fmt(size):>9} {fmt(used):>9} {fmt(avail):>9} {pct:>3}% {path}\n")
+        return 0
+    table = [("Filesystem", "Size" if human else "1K-blocks", "Used", "Avail" if human else "Available", "Use%",
+              "Mounted on")]
+    for dev, size, used, path in rows:
+        avail = size - used
+        pct = math.ceil(used * 100 / (used + avail)) if used + avail else 0
+
+        def fmt(n: int) -> str:
+            return _gnu_human(n) if human else str(math.ceil(n / 1024))
+
+        table.append((dev, fmt(size), fmt(used), fmt(avail), f"{pct}%", path))
+    # df.c's field_data: the columns' minimum widths (source 14, sizes 5, Use% 4)
+    w = [max([len(r[i]) for r in table] + [(14, 5, 5, 5, 4)[i]]) for i in range(5)]
+    for r in table:
+        io.out(f"{r[0]:<{w[0]}} " + " ".join(f"{r[i]:>{w[i]}}" for i in range(1, 5)) + f" {r[5]}\n")
+    return 0
+
+
+def _bb_human(n: int) -> str:
+    if n == 0:
+        return "0"
+    v = n / 1024
+    for unit in "KMGTPE":
+        if v < 1024 or unit == "E":
+            return f"{v:.1f}{unit}"
+        v /= 1024
+    return str(n)
+
+
+def _gnu_human(n: int) -> str:
+    if n == 0:
+        return "0"
+    v = float(n)
+    unit = ""
+    for u in "KMGTPE":
+        if v < 1024:
+            break
+        v /= 1024
+        unit = u
+    if not unit:
+        return str(n)
+    if v < 10:
+        v = math.ceil(v * 10) / 10
+        return f"{v:.1f}{unit}" if v < 10 else f"{math.ceil(v)}{unit}"
+    return f"{math.ceil(v)}{unit}"
+
+
+def mount(ctx: Any, argv: list[str], io: Any) -> int:
+    for m in ctx.fs.mounts():
+        opts = m.options or ("ro" if m.read_only or m.tree.read_only else "rw") + ",relatime"
+        io.out(f"{m.device} on {m.path} type {m.device_type} ({opts})\n")
+    return 0
+
+
+def seq(ctx: Any, argv: list[str], io: Any) -> int:
+    nums = argv[1:]
+    try:
+        vals = [int(x) for x in nums]
+    except ValueError:
+        io.err(f"seq: invalid number '{nums[0] if nums else ''}'\n")
+        return 1
+    if len(vals) == 1:
+        first, step, last = 1, 1, vals[0]
+    elif len(vals) == 2:
+        first, step, last = vals[0], 1, vals[1]
+    elif len(vals) == 3:
+        first, step, last = vals
+    else:
+        io.err("seq: missing operand\n")
+        return 1
+    if step == 0:
+        return 1
+    io.out("".join(f"{i}\n" for i in range(first, last + (1 if step > 0 else -1), step)))
+    return 0
+
+
+def du(ctx: Any, argv: list[str], io: Any) -> int:
+    flags, paths = _flags(argv)
+    for p in paths or ["."]:
+        try:
+            files = ctx.fs.files_under(_abs(ctx, p))
+        except FsError as e:
+            _err(ctx, io, "du", f"{p}: {e}", f"cannot access '{p}': {e}")
+            continue
+        kb = sum(4 * math.ceil(len(d) / 4096) for d in files.values()) + 4
+        io.out(f"{_human(kb * 1024) if 'h' in flags else kb}\t{p}\n")
+    return 0
+
+
+def _true(ctx: Any, argv: list[str], io: Any) -> int:
+    return 0
+
+
+def _false(ctx: Any, argv: list[str], io: Any) -> int:
+    return 1
+
+
+def pwd(ctx: Any, argv: list[str], io: Any) -> int:
+    io.out(ctx.cwd + "\n")
+    return 0
+
+
+def free(ctx: Any, argv: list[str], io: Any) -> int:
+    if _bb(ctx):
+        io.out("              total        used        free      shared  buff/cache   available\n"
+               "Mem:        4025040      912344      421224        3284     2691472     2866236\n"
+               "Swap:             0           0           0\n")
+    else:
+        io.out("               total        used        free      shared  buff/cache   available\n"
+               "Mem:         4025040      912344      421224        3284     2691472     2866236\n"
+               "Swap:              0           0           0\n")
+    return 0
+
+
+COMMON: dict[str, Program] = {
+    "cat": cat, "ls": ls, "touch": touch, "rm": rm, "mkdir": mkdir, "rmdir": rmdir, "cp": cp, "mv": mv, "ln": ln,
+    "head": head, "tail": tail, "wc": wc, "grep": grep, "cut": cut, "sort": sort, "uniq": uniq, "tr": tr,
+    "tee": tee, "base64": base64_, "date": date, "env": env, "printenv": printenv, "hostname": hostname,
+    "id": id_, "whoami": whoami, "uname": uname, "nproc": nproc, "df": df, "mount": mount, "stat": stat,
+    "chmod": chmod, "seq": seq, "true": _true, "false": _false, "basename": basename, "dirname": dirname,
+    "readlink": readlink, "realpath": realpath, "find": find, "du": du, "pwd": pwd,
+}
+def _builtin(name: str) -> Program:
+    """A program that is also a shell builtin (``/bin/echo``, ``/bin/sleep``…): what ``kubectl exec
+    POD -- echo hi`` or a container's ``command: [echo, …]`` runs — the builtin's own code."""
+
+    def program(ctx: Any, argv: list[str], io: Any) -> Any:
+        from . import sh
+
+        return sh.BUILTINS[name](ctx, argv, io)
+
+    program.__name__ = name
+    return program
+
+
+for _name in ("echo", "printf", "test", "[", "sleep", "kill"):
+    COMMON[_name] = _builtin(_name)
+
+#: what busybox has and a slim Debian image does not (procps' ps and free are not installed there)
+BUSYBOX_ONLY: dict[str, Program] = {"ps": ps, "free": free}
+PROCPS: dict[str, Program] = {"ps": ps, "free": free}
+
+
+def programs(dialect: str) -> dict[str, Program]:
+    """The coreutils of an image whose userland is ``dialect``: ``busybox``, or ``bash``/``dash`` for a
+    Debian-style image with GNU coreutils (without procps: an image that has it adds ``PROCPS``)."""
+    out = dict(COMMON)
+    if dialect == "busybox":
+        out.update(BUSYBOX_ONLY)
+    return out
