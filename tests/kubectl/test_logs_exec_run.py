@@ -68,7 +68,8 @@ def test_logs_choices_and_refusals(cluster, kubectl):
         cluster.runtime.log(pod["metadata"]["uid"], "bb", f"line {i}", cluster.clock.now())
     assert kubectl("logs bb") == "".join(f"line {i}\n" for i in range(5))
     assert kubectl("logs bb --tail=2") == "line 3\nline 4\n"
-    assert kubectl("logs bb -c other", rc=1) == "Error from server (BadRequest): container other is not valid for pod bb\n"
+    # kubectl v1.32 finds the container itself (podcmd.FindContainerByName) before asking for the log
+    assert kubectl("logs bb -c other", rc=1) == "error: container other is not valid for pod bb\n"
     assert kubectl("logs bb -p", rc=1) == \
         'Error from server (BadRequest): previous terminated container "bb" in pod "bb" not found\n'
     # captured: kubectl.1.32 logs (exit 1)

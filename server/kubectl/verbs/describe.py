@@ -757,7 +757,27 @@ def describe_pod(cluster: Cluster, pod: Obj, now: float) -> str:
     tolerations_multiline(w, "Tolerations", spec.get("tolerations"))
     topology_spread(w, spec.get("topologySpreadConstraints"), "")
     describe_events(w, pod_events(cluster, pod), now)
+    for note in missing_image_notes(cluster, pod):
+        w.w(note + "\n")
     return w.text()
+
+
+def missing_image_notes(cluster: Cluster, pod: Obj) -> list[str]:
+    """kubeplay's own line (never the real kubectl's) under a pod whose image does not pull
+    because the simulated registry does not have it: the events stay the real ErrImagePull ones."""
+    st = pod.get("status") or {}
+    spec = pod.get("spec") or {}
+    images = {c.get("name"): c.get("image") or "" for key in ("initContainers", "containers")
+              for c in spec.get(key) or []}
+    notes: list[str] = []
+    for cs in (st.get("initContainerStatuses") or []) + (st.get("containerStatuses") or []):
+        reason = ((cs.get("state") or {}).get("waiting") or {}).get("reason")
+        ref = images.get(cs.get("name"), "")
+        if reason in ("ErrImagePull", "ImagePullBackOff") and ref and not cluster.registry.knows(ref):
+            note = cluster.registry.missing_note(ref)
+            if note not in notes:
+                notes.append(note)
+    return notes
 
 
 def _replica_sets_text(rss: list[Obj]) -> str:

@@ -105,6 +105,10 @@ def logs(inv: Invocation) -> Result:
         defaulted = ""
     else:
         name, defaulted = pick_container(pod, container)
+        known = {c.get("name") for key in ("containers", "initContainers", "ephemeralContainers")
+                 for c in pod["spec"].get(key) or []}
+        if name not in known:  # podcmd.FindContainerByName, before any request: kubectl's own error
+            raise KubectlError(f"error: container {name} is not valid for pod {pod['metadata']['name']}")
         names = [name]
     opts = log_options(inv)
     lines: list[str] = []
