@@ -150,6 +150,21 @@ def volume_fits_node(pv: Obj, labels: dict[str, str], node_name: str) -> bool:
     return any(node_selector_term_matches(t, info) for t in required.get("nodeSelectorTerms") or [])
 
 
+def volume_mismatch(pv: Obj, claim: Obj) -> str:
+    """checkVolumeSatisfyClaim: why a volume a claim names cannot serve it ("" when it can)."""
+    if pv["metadata"].get("deletionTimestamp"):
+        return f'the volume is marked for deletion "{pv["metadata"]["name"]}"'
+    if volume_capacity(pv) < claim_request(claim):
+        return "requested PV is too small"
+    if volume_class(pv) != claim_class(claim):
+        return "storageClassName does not match"
+    if _volume_mode(pv.get("spec") or {}) != _volume_mode(claim.get("spec") or {}):
+        return "incompatible volumeMode"
+    if not access_modes_ok(claim, pv):
+        return "incompatible accessMode"
+    return ""
+
+
 def find_matching_volume(claim: Obj, volumes: Iterable[Obj], *, delay_binding: bool,
                          node: tuple[str, dict[str, str]] | None = None,
                          excluded: frozenset[str] | set[str] = frozenset()) -> Obj | None:
@@ -302,7 +317,12 @@ class PersistentVolumeController(Controller):
         if volume_name:
             pv = self.store.peek("PersistentVolume", "", volume_name)
             ref = (pv.get("spec") or {}).get("claimRef") if pv is not None else None
-            if pv is not None and (not ref or is_bound_to_claim(pv, claim)):
+            mismatch = volume_mismatch(pv, claim) if pv is not None and not ref else ""
+            if mismatch:
+                self.recorder.event(claim, "Warning", "VolumeMismatch",
+                                    f'Cannot bind to requested volume "{volume_name}": {mismatch}', COMPONENT)
+                self._claim_status(claim, "Pending", None)
+            elif pv is not None and (not ref or is_bound_to_claim(pv, claim)):
                 self._bind(pv, claim)
             else:
                 self._claim_status(claim, "Pending", None)
