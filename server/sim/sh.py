@@ -125,11 +125,12 @@ Program = Callable[["ShContext", list[str], Streams], "int | Generator[Sleep, No
 
 
 class _Counter:
-    __slots__ = ("steps", "pid")
+    __slots__ = ("steps", "pid", "seed")
 
     def __init__(self) -> None:
         self.steps = 0
         self.pid = 100
+        self.seed = 1
 
 
 @dataclass
@@ -152,7 +153,8 @@ class ShContext:
     argv0: str = "sh"
     #: the positional parameters ``$1``…
     args: list[str] = field(default_factory=list)
-    #: how the shell reads its commands: ``-c`` (a command string), ``file`` or ``interactive``
+    #: how the shell reads its commands: ``-c`` (a command string), ``-c+`` (one given a ``$0``),
+    #: ``file``, ``stdin`` or ``interactive`` (error messages number their lines accordingly)
     mode: str = "-c"
     #: ``set`` options in effect (``e``, ``u``, ``x``, ``f``)
     options: set[str] = field(default_factory=set)
@@ -173,6 +175,14 @@ class ShContext:
     loops: int = 0
     #: how many ``.`` files are being read (``return`` ends one)
     sourcing: int = 0
+    #: how many conditions (if/while/until, the left of && ||) enclose the command: set -e is off
+    cond: int = 0
+    #: command substitutions run so far (an assignment's status is its last one's)
+    subs: int = 0
+    #: the streams an ``exec >file`` redirection gave the rest of the shell
+    exec_io: Streams | None = None
+    #: when the shell started (``$SECONDS``)
+    started: float | None = None
 
     # -- variables ------------------------------------------------------------------------------
     def get(self, name: str) -> str | None:
@@ -281,7 +291,8 @@ class ShSyntaxError(Exception):
                 return f"{where}Syntax error: Bad substitution"
             shown = "end of file" if not tok else "newline" if tok == "\n" else f'"{tok}"'
             return f"{where}Syntax error: {shown} unexpected" + _expecting(exp)
-        where = f"{argv0}: " if mode != "file" else f"{argv0}: line {n}: "
+        where = f"{argv0}: line {n}: " if mode == "file" else f"{argv0}: line {n - 1}: " if mode == "-c+" \
+            else f"{argv0}: "
         if self.kind == "quote":
             return f"{where}syntax error: unterminated quoted string"
         if self.kind == "subst":
@@ -1242,8 +1253,10 @@ def _prefix(ctx: ShContext, builtin: str | None = None) -> str:
     if d == "bash":
         return f"{a0}: " + ("" if inter else f"line {ctx.lineno}: ") + b
     if builtin:
-        return f"{a0}: {b}" + ("" if inter else f"line {ctx.lineno - (ctx.mode == '-c')}: ")
-    return f"{a0}: " + (f"line {ctx.lineno}: " if ctx.mode == "file" else "")
+        return f"{a0}: {b}" + ("" if inter else f"line {ctx.lineno - (ctx.mode in ('-c', '-c+'))}: ")
+    # ash numbers its lines only when it read them from a file, or when -c was given a $0
+    return f"{a0}: " + (f"line {ctx.lineno}: " if ctx.mode == "file" else
+                        f"line {ctx.lineno - 1}: " if ctx.mode == "-c+" else "")
 
 
 def _complain(ctx: ShContext, io: Streams, message: str, builtin: str | None = None) -> None:
@@ -1253,6 +1266,8 @@ def _complain(ctx: ShContext, io: Streams, message: str, builtin: str | None = N
 def _seq(ctx: ShContext, seq: Seq, io: Streams) -> Gen:
     status = ctx.status
     for node, bg in seq.items:
+        if ctx.exec_io is not None:
+            io = ctx.exec_io
         if bg:
             child = ctx.child()
             try:
@@ -1265,7 +1280,7 @@ def _seq(ctx: ShContext, seq: Seq, io: Streams) -> Gen:
             status = 0
         else:
             status = yield from _node(ctx, node, io)
-            if status and "e" in ctx.options and not ctx.vars.get("\0cond") \
+            if status and "e" in ctx.options and not ctx.cond \
                     and not isinstance(node, AndOr) and not (isinstance(node, Pipeline) and node.negate):
                 raise _Exit(status)
         ctx.status = status
@@ -1278,13 +1293,11 @@ def _node(ctx: ShContext, node: Any, io: Streams) -> Gen:
 
 def _cond(ctx: ShContext, seq: Seq, io: Streams) -> Gen:
     """A condition (if/while/until, the left of && and ||): ``set -e`` does not apply in it."""
-    outer = ctx.vars.get("\0cond")
-    ctx.vars["\0cond"] = "1"
+    ctx.cond += 1
     try:
         return (yield from _seq(ctx, seq, io))
     finally:
-        if outer is None:
-            ctx.vars.pop("\0cond", None)
+        ctx.cond -= 1
 
 
 def _and_or(ctx: ShContext, node: AndOr, io: Streams) -> Gen:
@@ -1299,7 +1312,7 @@ def _and_or(ctx: ShContext, node: AndOr, io: Streams) -> Gen:
             else:
                 status = yield from _cond(ctx, Seq([(pipe, False)]), io)
         ctx.status = status
-    if status and final and "e" in ctx.options and not ctx.vars.get("\0cond") \
+    if status and final and "e" in ctx.options and not ctx.cond \
             and not (isinstance(node.rest[-1][1], Pipeline) and node.rest[-1][1].negate):
         raise _Exit(status)
     return status
@@ -1449,8 +1462,12 @@ def _funcdef(ctx: ShContext, node: FuncDef, io: Streams) -> Gen:
 def _redirected(ctx: ShContext, node: Redirected, io: Streams) -> Gen:
     new_io = yield from _redirect(ctx, node.redirs, io)
     if new_io is None:
-        return 1
+        return _REDIRECT_FAILED[ctx.dialect == "dash"]
     return (yield from _node(ctx, node.node, new_io))
+
+
+#: the status of a command whose redirection fails (dash: 2)
+_REDIRECT_FAILED = (1, 2)
 
 
 def _simple(ctx: ShContext, node: Simple, io: Streams) -> Gen:
@@ -1462,35 +1479,39 @@ def _simple(ctx: ShContext, node: Simple, io: Streams) -> Gen:
         yield Busy()
     argv: list[str] = []
     for w in node.words:
-        if w.lit is not None and not _GLOBBY.search(w.lit):
+        if w.lit is not None and not _GLOBBY.search(w.lit) and "{" not in w.lit:
             argv.append(w.lit)
         else:
             argv.extend((yield from expand(ctx, w, io)))
     sub_status = None
     assigns: list[tuple[str, str]] = []
     for name, w in node.assigns:
-        before = ctx.vars.get("\0sub")
+        before = ctx.subs
         value = yield from expand_string(ctx, w, io, tilde=True)
-        if ctx.vars.get("\0sub") != before:
+        if ctx.subs != before:
             sub_status = ctx.status
         assigns.append((name, value))
+        if not argv:
+            ctx.set(name, value)  # one after the other: x=1 y=$x
     if "x" in ctx.options:
         _trace(ctx, io, assigns, argv)
     if not argv:
-        for name, value in assigns:
-            ctx.set(name, value)
         status = 0 if sub_status is None else sub_status
         if node.redirs:
             new_io = yield from _redirect(ctx, node.redirs, io)
             if new_io is None:
-                status = 1
+                status = _REDIRECT_FAILED[ctx.dialect == "dash"]
         ctx.status = status
         return status
     if node.redirs:
         new_io = yield from _redirect(ctx, node.redirs, io)
         if new_io is None:
-            ctx.status = 1
-            return 1
+            ctx.status = _REDIRECT_FAILED[ctx.dialect == "dash"]
+            return ctx.status
+        if argv == ["exec"]:
+            ctx.exec_io = new_io  # exec with only redirections: they stay for the rest of the shell
+            ctx.status = 0
+            return 0
         io = new_io
     status = yield from _command(ctx, argv, io, assigns)
     ctx.status = status
@@ -1692,7 +1713,7 @@ def _read_file(ctx: ShContext, target: str, io: Streams) -> str | None:
     elif ctx.dialect == "bash":
         _complain(ctx, io, f"{target}: {strerror}")
     else:
-        _complain(ctx, io, f"can't open '{target}': {strerror}")
+        _complain(ctx, io, f"can't open {target}: " + ("no such file" if error == "ENOENT" else strerror))
     return None
 
 
@@ -1744,6 +1765,15 @@ _GLOBBY = re.compile(r"[*?\[]")
 def expand(ctx: ShContext, word: Word, io: Streams, *, glob: bool = True) -> Gen:
     """The fields ``word`` expands to (parameters, command substitutions, arithmetic, field
     splitting on IFS, pathname expansion over ``ctx.fs``, quote removal)."""
+    if word.lit is not None and not (glob and _GLOBBY.search(word.lit)) and "{" not in word.lit:
+        return [word.lit]
+    if ctx.dialect == "bash" and glob:
+        alternatives = _braces(word.parts)
+        if alternatives is not None:
+            out: list[str] = []
+            for parts in alternatives:
+                out.extend((yield from expand(ctx, Word(parts, word.raw), io, glob=True)))
+            return out
     if word.lit is not None and not (glob and _GLOBBY.search(word.lit)):
         return [word.lit]
     fields: list[list[tuple[str, bool]]] = []
@@ -1809,6 +1839,67 @@ def expand(ctx: ShContext, word: Word, io: Streams, *, glob: bool = True) -> Gen
                 continue
         out.append("".join(t for t, _ in f))
     return out
+
+
+_SEQUENCE = re.compile(r"(-?\d+|[A-Za-z])\.\.(-?\d+|[A-Za-z])(?:\.\.(-?\d+))?")
+
+
+def _braces(parts: tuple) -> list[tuple] | None:
+    """bash's brace expansion of the first ``{a,b}`` / ``{1..3}`` in an unquoted literal part:
+    the words it makes (each expanded again), or None when there is none."""
+    for k, part in enumerate(parts):
+        if part[0] != "lit" or part[2] or "{" not in part[1]:
+            continue
+        text = part[1]
+        start = text.find("{")
+        while start >= 0:
+            depth, j, commas = 0, start, []
+            while j < len(text):
+                c = text[j]
+                if c == "{":
+                    depth += 1
+                elif c == "}":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                elif c == "," and depth == 1:
+                    commas.append(j)
+                j += 1
+            if j < len(text):
+                inner = text[start + 1:j]
+                items: list[str] | None = None
+                if commas:
+                    cuts = [start, *commas, j]
+                    items = [text[cuts[i] + 1:cuts[i + 1]] for i in range(len(cuts) - 1)]
+                else:
+                    m = _SEQUENCE.fullmatch(inner)
+                    if m:
+                        items = _sequence(m.group(1), m.group(2), m.group(3))
+                if items is not None:
+                    before, after = text[:start], text[j + 1:]
+                    out = []
+                    for item in items:
+                        new = parts[:k] + (("lit", before + item + after, False),) + parts[k + 1:]
+                        out.extend(_braces(new) or [new])
+                    return out
+            start = text.find("{", start + 1)
+    return None
+
+
+def _sequence(a: str, b: str, step_text: str | None) -> list[str] | None:
+    step = abs(int(step_text)) if step_text else 1
+    step = step or 1
+    if a.lstrip("-").isdigit() and b.lstrip("-").isdigit():
+        x, y = int(a), int(b)
+        width = max(len(a), len(b)) if (a.lstrip("-").startswith("0") and len(a.lstrip("-")) > 1) or \
+            (b.lstrip("-").startswith("0") and len(b.lstrip("-")) > 1) else 0
+        rng = range(x, y + 1, step) if x <= y else range(x, y - 1, -step)
+        return [str(v).zfill(width) if width else str(v) for v in rng]
+    if len(a) == 1 and len(b) == 1 and a.isalpha() and b.isalpha():
+        x, y = ord(a), ord(b)
+        rng = range(x, y + 1, step) if x <= y else range(x, y - 1, -step)
+        return [chr(v) for v in rng]
+    return None
 
 
 def _split_into(value: str, ifs: str, fields: list, cur: list, has: bool) -> tuple[list, bool]:
@@ -1885,7 +1976,8 @@ def _chunks(ctx: ShContext, word: Word, io: Streams) -> Gen:
 
 def _tilde(ctx: ShContext, user: str) -> str:
     if not user:
-        return ctx.get("HOME") or "/root"
+        home = ctx.get("HOME")
+        return home if home is not None else "/root" if ctx.dialect == "bash" else "~"
     return "/root" if user == "root" else f"/home/{user}"
 
 
@@ -1910,6 +2002,31 @@ def _special(ctx: ShContext, name: str) -> str | None:
     return None
 
 
+def _random(ctx: ShContext) -> str:
+    """``$RANDOM``: 0…32767 from the cluster's seeded RNG (or a fixed sequence without one)."""
+    rng = getattr(getattr(ctx.cluster, "clock", None), "rng", None)
+    if rng is not None:
+        return str(rng.randrange(32768))
+    ctx.counter.seed = (ctx.counter.seed * 1103515245 + 12345) & 0x7FFFFFFF
+    return str((ctx.counter.seed >> 16) & 0x7FFF)
+
+
+def _lineno(ctx: ShContext) -> str:
+    return str(ctx.lineno - (ctx.dialect == "busybox" and ctx.mode in ("-c", "-c+")))
+
+
+def _seconds(ctx: ShContext) -> str:
+    if ctx.started is None:
+        ctx.started = ctx.now()
+    return str(int(ctx.now() - ctx.started))
+
+
+#: variables the shell computes when they are not set (as bash and ash do)
+_DYNAMIC: dict[str, Callable[[ShContext], str]] = {
+    "RANDOM": _random, "LINENO": _lineno, "SECONDS": _seconds, "PPID": lambda ctx: "0",
+}
+
+
 def _value(ctx: ShContext, part: tuple, io: Streams) -> Gen:
     kind = part[0]
     if kind == "cmd":
@@ -1919,6 +2036,8 @@ def _value(ctx: ShContext, part: tuple, io: Streams) -> Gen:
         return str(arith(ctx, text))
     _, name, op, arg, quoted = part
     value = _special(ctx, name) if name[0] in _SPECIAL else ctx.get(name)
+    if value is None and name in _DYNAMIC and (ctx.dialect != "dash" or name == "PPID"):
+        value = _DYNAMIC[name](ctx)
     if op == "":
         if value is None:
             if "u" in ctx.options and name not in "@*":
@@ -2034,7 +2153,7 @@ def _command_sub(ctx: ShContext, script: Script, io: Streams) -> Gen:
     except (_Return, _Break):
         status = child.status
     ctx.status = status
-    ctx.vars["\0sub"] = str(int(ctx.vars.get("\0sub", "0")) + 1)
+    ctx.subs += 1
     return "".join(buf).rstrip("\n")
 
 
@@ -2978,9 +3097,10 @@ _SIGNALS = {"0": "EXIT", "1": "HUP", "2": "INT", "3": "QUIT", "9": "KILL", "15":
 def b_trap(ctx: ShContext, argv: list[str], io: Streams) -> int:
     args = argv[1:]
     if not args:
-        for sig, action in ctx.traps.items():
+        for sig, action in sorted(ctx.traps.items(), key=lambda kv: _SIGNUMS.get(kv[0], 99)):
             q = action.replace("'", "'\\''")
-            io.out(f"trap -- '{q}' {sig}\n")
+            shown = "SIG" + sig if ctx.dialect == "bash" and sig != "EXIT" else sig
+            io.out(f"trap -- '{q}' {shown}\n")
         return 0
     if args[0] == "--":
         args = args[1:]
@@ -2993,6 +3113,9 @@ def b_trap(ctx: ShContext, argv: list[str], io: Streams) -> int:
     for s in args[1:]:
         ctx.traps[_signame(s)] = action
     return 0
+
+
+_SIGNUMS = {name: int(num) for num, name in _SIGNALS.items()}
 
 
 def _signame(s: str) -> str:
@@ -3248,3 +3371,94 @@ BUILTINS: dict[str, Callable] = {
     "return": b_return, "break": b_break, "continue": b_continue, "command": b_command, "type": b_type,
     "umask": b_umask, "let": b_let, "times": b_times, "hash": b_colon, "ulimit": b_colon, "alias": b_colon,
 }
+
+
+# -- the shell as a program -----------------------------------------------------------------------------
+def shell_program(dialect: str) -> Program:
+    """The ``sh`` (or ``bash``) program of an image whose shell is ``dialect``: ``sh -c 'script'
+    [name [args…]]``, ``sh [-ex] file [args…]``, or the script on its standard input. It is a new
+    process: it inherits the exported variables, the working directory and the filesystem, not the
+    caller's shell variables, functions or traps."""
+
+    def main(ctx: ShContext, argv: list[str], io: Streams) -> Gen:
+        return (yield from _shell_main(dialect, ctx, argv, io))
+
+    return main
+
+
+def programs(dialect: str) -> dict[str, Program]:
+    """The shells an image with ``dialect`` as its ``/bin/sh`` has, by name and path."""
+    names = {"busybox": ("sh", "ash"), "dash": ("sh", "dash"), "bash": ("sh", "bash")}.get(dialect, ("sh",))
+    progs: dict[str, Program] = {}
+    for name in names:
+        prog = shell_program("bash" if name == "bash" else "dash" if name == "dash" else dialect)
+        progs[name] = prog
+        progs["/bin/" + name] = prog
+    if dialect == "dash":
+        progs["bash"] = progs["/bin/bash"] = shell_program("bash")
+    return progs
+
+
+def _shell_main(dialect: str, ctx: ShContext, argv: list[str], io: Streams) -> Gen:
+    name = argv[0]
+    d = "bash" if name.rsplit("/", 1)[-1] == "bash" else dialect
+    args = list(argv[1:])
+    options: set[str] = set()
+    command = False
+    while args and args[0][:1] in "-+" and args[0] not in ("-", "--", "+"):
+        a = args.pop(0)
+        if a in ("-o", "+o"):
+            if args:
+                opt = {"errexit": "e", "nounset": "u", "xtrace": "x", "noglob": "f"}.get(args.pop(0))
+                if opt and a == "-o":
+                    options.add(opt)
+            continue
+        for ch in a[1:]:
+            if ch == "c":
+                command = True
+            elif ch in "euxfv" and a[0] == "-":
+                options.add(ch)
+    if args and args[0] in ("-", "--"):
+        args.pop(0)
+    new = ShContext(env=dict(ctx.env), cwd=ctx.cwd, fs=ctx.fs, lookup=ctx.lookup, now=ctx.now,
+                    hostname=ctx.hostname, ps=ctx.ps, dialect=d, source=ctx.source, cluster=ctx.cluster,
+                    argv0=name, options=options, counter=ctx.counter)
+    ctx.counter.pid += 1
+    new.pid = ctx.counter.pid
+    if command:
+        if not args:
+            if d == "bash":
+                io.err(f"{name}: -c: option requires an argument\n")
+            elif d == "dash":
+                io.err(f"{name}: 0: -c requires an argument\n")
+            else:
+                io.err(f"{name}: -c requires an argument\n")
+            return 2
+        script = args[0]
+        if len(args) > 1:
+            new.argv0, new.args = args[1], args[2:]
+            new.mode = "-c+"
+        else:
+            new.mode = "-c"
+    elif args:
+        path = args[0]
+        text = None
+        if ctx.fs is not None:
+            try:
+                data = ctx.fs.read(ctx.resolve(path))
+                text = data.decode("utf-8", "replace") if isinstance(data, bytes) else str(data)
+            except Exception:  # noqa: BLE001 - an FsError
+                text = None
+        if text is None:
+            if d == "bash":
+                io.err(f"{name}: {path}: No such file or directory\n")
+                return 127
+            io.err(f"{name}: 0: cannot open {path}: No such file\n" if d == "dash"
+                   else f"{name}: can't open '{path}': No such file or directory\n")
+            return 2
+        script = text
+        new.argv0, new.args, new.mode = path, args[1:], "file"
+    else:
+        script = io.read()
+        new.mode = "stdin"
+    return (yield from run(script, new, io))
