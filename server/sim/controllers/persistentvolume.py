@@ -237,6 +237,8 @@ class PersistentVolumeController(Controller):
         #: (namespace, claim) -> names of the pods whose volumes name it (the podsByPVC index)
         self._users: dict[tuple[str, str], set[str]] = {}
         self._pod_claims: dict[tuple[str, str], tuple[str, ...]] = {}
+        #: claim uid -> when its ExternalProvisioning was last announced (one per instant, not per write)
+        self._announced: dict[str, float] = {}
 
     def start(self) -> None:
         for kind in ("PersistentVolumeClaim", "PersistentVolume"):
@@ -296,6 +298,8 @@ class PersistentVolumeController(Controller):
             return
         if key[0] == "PersistentVolumeClaim":
             self._sync_claim(obj)
+            if is_fully_bound(obj):
+                self._announced.pop(obj["metadata"]["uid"], None)
         elif key[0] == "PersistentVolume":
             self._sync_volume(obj)
 
@@ -397,6 +401,10 @@ class PersistentVolumeController(Controller):
             ann[ANN_BETA_STORAGE_PROVISIONER] = provisioner
             ann[ANN_STORAGE_PROVISIONER] = provisioner
             claim = self.store.update(new)
+        uid, now = claim["metadata"]["uid"], self.clock.now()
+        if self._announced.get(uid) == now:
+            return
+        self._announced[uid] = now
         self.recorder.event(claim, "Normal", "ExternalProvisioning",
                             f"Waiting for a volume to be created either by the external provisioner '{provisioner}' "
                             "or manually by the system administrator. If volume creation is delayed, please verify "
