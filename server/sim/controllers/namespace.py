@@ -24,14 +24,10 @@ termination is the kubelet's; dependents of deleted owners are the garbage colle
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from ..api import Api, ApiError
 from ..resources import BY_KIND, Resource
 from ..store import Key, Obj, WatchEvent, deep_copy
 from . import Controller
-
-if TYPE_CHECKING:
-    from ..api import Api
 
 FINALIZER = "kubernetes"
 #: finalizerEstimateSeconds: how long objects held by finalizers are given before the next look
@@ -110,6 +106,7 @@ class NamespaceController(Controller):
         ns = self.store.peek(*key)
         if ns is None:
             self._failures.pop(key[2], None)
+            self._orphaned_content(key[2])
             return
         if not ns["metadata"].get("deletionTimestamp"):
             self._provision(ns)
@@ -160,6 +157,18 @@ class NamespaceController(Controller):
         new["spec"]["finalizers"] = sorted({f for f in finalizers_of(current) if f != FINALIZER})
         self._purge_if_finalized(self.api.update_status(new))
 
+    def _orphaned_content(self, name: str) -> None:
+        """A namespace removed outright (a delete that skipped ``delete_namespace``) leaves nothing
+        behind either: what it held is deleted as the deleter would have."""
+        for r in _deletable():
+            for obj in list(self.store.scan(r.kind, name)):
+                if obj["metadata"].get("deletionTimestamp"):
+                    continue
+                try:
+                    self.api.delete(r.kind, name, obj["metadata"]["name"])
+                except ApiError:  # gone already, or refused: nothing more to do here
+                    continue
+
     def _purge_if_finalized(self, ns: Obj) -> None:
         """ShouldDeleteNamespaceDuringUpdate: once no finalizer of either kind is left, it goes."""
         if not finalizers_of(ns) and not ns["metadata"].get("finalizers"):
@@ -185,8 +194,8 @@ class NamespaceController(Controller):
                     continue
                 try:
                     self.api.delete(r.kind, name, meta["name"])
-                except Exception as e:  # NotFound (already gone) or a refusal: the next pass sees it
-                    if getattr(e, "reason", "") != "NotFound":
+                except ApiError as e:  # NotFound (already gone) or a refusal: the next pass sees it
+                    if e.reason != "NotFound":
                         unexpected.append(f"{r.plural}.{r.group}")
             left = self.store.scan(r.kind, name)
             if not left:
