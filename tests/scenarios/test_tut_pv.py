@@ -4,8 +4,10 @@ task-pv-pod using the claim, and the clean-up leaving the Retain volume Released
 
 The tables are v1.32's columns (the page's outputs predate VOLUMEATTRIBUTESCLASS; the real
 kubectl against our API prints the same text: tests/kubectl/test_storage_kubectl.py).
-TODO(part 3): the page's "Hello from Kubernetes storage" written under the node's /mnt/data and
-served by curl inside the pod needs the node's hostPath trees (sim/volumes.py)."""
+The page writes index.html on the node (``sudo sh -c "echo 'Hello from Kubernetes storage' >
+/mnt/data/index.html"``); here a pod on that node with the node's /mnt/data as a hostPath volume
+does it, and the claim's pod reads it under /usr/share/nginx/html. TODO(parts 2/6): the page's
+``curl http://localhost/`` inside the pod (nginx serving that file) does not answer yet."""
 
 from __future__ import annotations
 
@@ -42,6 +44,23 @@ spec:
   resources:
     requests:
       storage: 3Gi
+"""
+NODE_SHELL = """apiVersion: v1
+kind: Pod
+metadata:
+  name: node-shell
+spec:
+  nodeName: {node}
+  volumes:
+    - name: host
+      hostPath:
+        path: /mnt/data
+  containers:
+    - name: shell
+      image: nginx
+      volumeMounts:
+        - mountPath: /mnt/data
+          name: host
 """
 POD = """apiVersion: v1
 kind: Pod
@@ -115,12 +134,24 @@ def test_configure_a_pod_to_use_a_persistent_volume(lab):
     advance(30)
     line = run("kubectl get pod task-pv-pod").splitlines()[1]
     assert re.match(r"task-pv-pod\s+1/1\s+Running\s+0\s+30s$", line), line
+    node = run("kubectl get pod task-pv-pod -o jsonpath={.spec.nodeName}")
+    assert node in ("node1", "node2")
+    # "on the node": write the page's index.html into the node's /mnt/data, the PV's hostPath
+    run("kubectl apply -f -", NODE_SHELL.format(node=node))
+    advance(20)
+    assert run("kubectl exec node-shell -- sh -c \"echo 'Hello from Kubernetes storage' > /mnt/data/index.html\"") == ""
+    assert run("kubectl exec task-pv-pod -- cat /usr/share/nginx/html/index.html") == "Hello from Kubernetes storage\n"
+    assert run("kubectl exec task-pv-pod -- ls /usr/share/nginx/html") == "index.html\n"
+    # what the pod writes lands on the node, under the PV's path
+    run("kubectl exec task-pv-pod -- sh -c 'echo from the pod > /usr/share/nginx/html/pod.txt'")
+    assert run("kubectl exec node-shell -- cat /mnt/data/pod.txt") == "from the pod\n"
     described = run("kubectl describe pvc task-pv-claim")
     assert re.search(r"^Used By:\s+task-pv-pod$", described, re.M), described
     assert re.search(r"^Finalizers:\s+\[kubernetes.io/pvc-protection\]$", described, re.M)
 
     # clean up as the page does: the Retain volume keeps its data and goes Released
     assert run("kubectl delete pod task-pv-pod") == 'pod "task-pv-pod" deleted\n'
+    assert run("kubectl exec node-shell -- cat /mnt/data/index.html") == "Hello from Kubernetes storage\n"
     assert run("kubectl delete pvc task-pv-claim") == 'persistentvolumeclaim "task-pv-claim" deleted\n'
     advance(5)
     row = run("kubectl get pv task-pv-volume").splitlines()[1]

@@ -2,7 +2,9 @@
 StorageClass, so web's claims stay Pending (FailedBinding) and web-0 waits with the scheduler's
 real message; enabling the storage-provisioner add-on (local-path, default, WaitForFirstConsumer)
 provisions www-web-0 then www-web-1 in order, the pods run, deleting them brings them back with
-the same claims, and scaling down keeps the claims (persistentVolumeClaimRetentionPolicy Retain)."""
+the same claims and their data (each pod's hostname in its index.html), and scaling down keeps the
+claims (persistentVolumeClaimRetentionPolicy Retain). TODO(parts 2/6): the page reads the pages with
+``curl http://localhost/`` inside the pods; they are read with cat here until nginx serves them."""
 
 from __future__ import annotations
 
@@ -143,13 +145,22 @@ def test_statefulset_basics_claims(lab):
         assert text in events, events
     assert re.search(r"^Used By:\s+web-0$", run("kubectl describe pvc www-web-0"), re.M)
 
+    # Writing to Stable Storage: each pod's hostname into its own volume's index.html
+    for i in (0, 1):
+        assert run(f"kubectl exec web-{i} -- sh -c 'echo \"$(hostname)\" > /usr/share/nginx/html/index.html'") == ""
+    assert [run(f"kubectl exec web-{i} -- cat /usr/share/nginx/html/index.html") for i in (0, 1)] == \
+        ["web-0\n", "web-1\n"]
+
     # pods deleted come back under the same names, with the same claims, on the volumes' nodes
     assert run("kubectl delete pod -l app=nginx") == 'pod "web-0" deleted\npod "web-1" deleted\n'
     advance(60)
     assert [p[:3] for p in _rows(run("kubectl get pods -l app=nginx"))] == [["web-0", "1/1", "Running"],
                                                                             ["web-1", "1/1", "Running"]]
     assert run("kubectl get pod web-0 -o jsonpath={.spec.nodeName}") == node0
-    assert _rows(run("kubectl get pvc -l app=nginx")) [0][2] == pv0
+    assert _rows(run("kubectl get pvc -l app=nginx"))[0][2] == pv0
+    # and the data is still there
+    assert [run(f"kubectl exec web-{i} -- cat /usr/share/nginx/html/index.html") for i in (0, 1)] == \
+        ["web-0\n", "web-1\n"]
 
     # scaling down keeps the claims
     assert run("kubectl scale sts web --replicas=1") == "statefulset.apps/web scaled\n"
@@ -157,6 +168,13 @@ def test_statefulset_basics_claims(lab):
     assert [p[0] for p in _rows(run("kubectl get pods -l app=nginx"))] == ["web-0"]
     assert [c[:2] for c in _rows(run("kubectl get pvc -l app=nginx"))] == [["www-web-0", "Bound"],
                                                                            ["www-web-1", "Bound"]]
+    # scaled up again, web-1 gets its old claim back, with its data
+    assert run("kubectl scale sts web --replicas=2") == "statefulset.apps/web scaled\n"
+    advance(60)
+    assert [p[:3] for p in _rows(run("kubectl get pods -l app=nginx"))] == [["web-0", "1/1", "Running"],
+                                                                            ["web-1", "1/1", "Running"]]
+    assert run("kubectl exec web-1 -- cat /usr/share/nginx/html/index.html") == "web-1\n"
+    assert len(_rows(run("kubectl get pv"))) == 2  # nothing new was provisioned
     # and deleting the StatefulSet keeps them too (whenDeleted: Retain)
     run("kubectl delete statefulset web")
     advance(30)
