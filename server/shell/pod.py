@@ -93,7 +93,7 @@ def has_shell(cluster: Cluster, pod: dict, container: str, word: str) -> bool:
     if userland(repo) == "none":
         return False
     if word.rsplit("/", 1)[-1] == "bash":
-        return repo not in BUSYBOX_REPOS
+        return userland(repo) != "busybox"
     return True
 
 

@@ -772,7 +772,7 @@ def ls(ctx: Any, argv: list[str], io: Any) -> int:
     for p in paths or ["."]:
         path = _abs(ctx, p)
         try:
-            st = fs.stat(path) if not long or p.endswith("/") else fs.lstat(path)
+            st = fs.stat(path) if not long or p.endswith("/") or "L" in flags else fs.lstat(path)
             if st.kind == "link":  # ls -l DIR-LINK lists the link itself (no -H); ls LINK-TO-DIR lists the dir
                 st = fs.stat(path) if not long else st
         except FsError as e:
@@ -786,9 +786,12 @@ def ls(ctx: Any, argv: list[str], io: Any) -> int:
         for n in names:
             full = posixpath.join(_abs(ctx, d), n) if d is not None else _abs(ctx, n)
             try:
-                st = fs.lstat(full)
+                st = fs.stat(full) if "L" in flags else fs.lstat(full)
             except FsError:
-                st = None
+                try:
+                    st = fs.lstat(full)  # a dangling link: ls shows the link
+                except FsError:
+                    st = None
             out.append((n, st, full))
         return out
 

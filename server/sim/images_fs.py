@@ -474,8 +474,8 @@ def userland(repository: str) -> str:
     """``busybox``, ``gnu`` or ``none`` (no shell, no tools)."""
     if repository in NO_SHELL_REPOS:
         return "none"
-    if repository in BUSYBOX_REPOS:
-        return "busybox"
+    if repository in BUSYBOX_REPOS or repository.rsplit("/", 1)[-1] in ("busybox", "alpine"):
+        return "busybox"  # registry.k8s.io/busybox, gcr.io/google-containers/busybox … too
     return "gnu"
 
 
@@ -489,7 +489,7 @@ def image_tree(repository: str, tag: str) -> Tree:
                      {"/dev": 0o755, "/proc": 0o555, "/sys": 0o555, "/etc": 0o755, "/tmp": 0o1777})
     if name == "busybox":
         return _busybox("1.28.4" if tag.startswith("1.28") else "1.36.1")
-    if name in ("alpine", "curl") or tag.endswith("alpine") or repository in BUSYBOX_REPOS:
+    if name in ("alpine", "curl") or tag.endswith("alpine") or userland(repository) == "busybox":
         return _alpine(tag if tag[:1].isdigit() else "3.21.2")
     if name == "nginx":
         return _nginx(tag)
