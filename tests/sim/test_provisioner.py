@@ -85,13 +85,23 @@ def test_a_claim_is_provisioned_on_its_pods_node_once_the_provisioner_runs(clust
     assert parse_time(succeeded["firstTimestamp"]) - parse_time(provisioning["firstTimestamp"]) == PROVISION_TIME
     assert succeeded["message"] == f"Successfully provisioned volume pvc-{uid}"
 
-    # deleting the claim (after its pod) releases the volume and the provisioner deletes it
+    # the helper pod's setup made the directory on the node, writable by all; the pod's files land in it
+    tree = cluster.controller("volume-manager").node_tree(node)
+    directory = pv["spec"]["hostPath"]["path"]
+    assert tree.node(directory.strip("/").split("/")).mode == 0o777
+    fs = cluster.controller("volume-manager").fs(pod["metadata"]["uid"], "c")
+    fs.write("/data/note.txt", "kept\n")
+    assert tree.node((directory + "/note.txt").strip("/").split("/")).data == b"kept\n"
+
+    # deleting the claim (after its pod) releases the volume and the provisioner deletes it, data and all
     cluster.api.delete("Pod", "default", "writer", grace_period=0)
     cluster.api.delete("PersistentVolumeClaim", "default", "data")
     cluster.advance(1)
     assert cluster.store.get("PersistentVolume", "", f"pvc-{uid}")["status"]["phase"] == "Released"
     cluster.advance(PROVISION_TIME)
     assert cluster.store.get("PersistentVolume", "", f"pvc-{uid}") is None
+    assert tree.node(directory.strip("/").split("/")) is None
+    assert tree.node(["opt", "local-path-provisioner"]) is not None
 
 
 def test_nothing_is_provisioned_while_the_provisioner_pod_is_down(cluster):

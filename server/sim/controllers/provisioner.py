@@ -20,9 +20,13 @@ teardown helper pod's ``rm -rf``) after the same time. Events come from
 A claim of the class without a selected node (an Immediate-mode class) fails as the real one does:
 ``configuration error, no node was specified``.
 
+The helper pods themselves are not created: their run is the delay, and their work — the setup
+script's ``mkdir -m 0777 -p "$VOL_DIR"``, the teardown's ``rm -rf "$VOL_DIR"`` — is done on the
+node's filesystem (the volume manager's ``node_tree``), so a deleted claim's data is gone from the
+node as on kind.
+
 Hands off: the PV controller binds the claim to the new (pre-bound) PV; the scheduler set the
-selected node; the volume manager mounts the hostPath from the node's filesystem. The helper pods
-themselves are not created (their run is the delay); the directory is the node's to hold.
+selected node; the volume manager mounts the hostPath from the node's filesystem.
 """
 
 from __future__ import annotations
@@ -217,6 +221,7 @@ class LocalPathProvisioner(Controller):
             self.api.create(pv)
         except ApiError:
             return
+        self._on_node(node, pv["spec"]["hostPath"]["path"], create=True)
         self.recorder.event(claim, "Normal", "ProvisioningSucceeded",
                             f"Successfully provisioned volume {pv['metadata']['name']}", identity)
 
@@ -229,9 +234,28 @@ class LocalPathProvisioner(Controller):
             return
         if self.identity() is None or not self._due(pv["metadata"]["name"], ("PersistentVolume", "", pv["metadata"]["name"])):
             return
+        node = annotations.get("local.path.provisioner/selected-node")
+        if node:
+            self._on_node(node, ((pv.get("spec") or {}).get("hostPath") or {}).get("path") or "", create=False)
         try:
             self.api.delete("PersistentVolume", "", pv["metadata"]["name"])
         except ApiError:
+            pass
+
+    def _on_node(self, node: str, path: str, *, create: bool) -> None:
+        """The helper pod's script on the node: ``mkdir -m 0777 -p`` or ``rm -rf`` of the volume's directory."""
+        from ..fs import FsError, split
+
+        if not path.startswith(BASE_PATH + "/"):
+            return
+        tree = self.cluster.controller("volume-manager").node_tree(node)  # type: ignore[attr-defined]
+        try:
+            if create:
+                tree.makedirs(split(path), now=self.clock.now())
+                tree.mutable_dir(split(path), path).mode = 0o777
+            elif tree.node(split(path)) is not None:
+                tree.delete(path, now=self.clock.now())
+        except FsError:
             pass
 
 
