@@ -325,3 +325,75 @@ def test_a_claims_spec_is_immutable_and_a_class_keeps_its_provisioner(cluster):
         cluster.api.replace(cls)
     assert e.value.message == ('StorageClass.storage.k8s.io "s" is invalid: provisioner: Forbidden: updates to '
                                "provisioner are forbidden.")
+
+
+# -- StatefulSet claims ---------------------------------------------------------------------------------------
+WEB = {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "web", "namespace": "default"},
+       "spec": {"selector": {"matchLabels": {"app": "nginx"}}, "serviceName": "nginx", "replicas": 2,
+                "template": {"metadata": {"labels": {"app": "nginx"}}, "spec": {"containers": [{
+                    "name": "nginx", "image": "nginx", "volumeMounts": [{"name": "www", "mountPath": "/www"}]}]}},
+                "volumeClaimTemplates": [{"metadata": {"name": "www", "labels": {"tier": "web"}}, "spec": {
+                    "accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}]}}
+
+
+def _web(cluster, policy=None):
+    cluster.set_addon("storage-provisioner", True)
+    sts = copy.deepcopy(WEB)
+    if policy:
+        sts["spec"]["persistentVolumeClaimRetentionPolicy"] = policy
+    cluster.api.create(sts)
+    cluster.advance(120)
+    assert [p["metadata"]["name"] for p in cluster.store.list("Pod", "default")
+            if p["status"].get("phase") == "Running"] == ["web-0", "web-1"]
+
+
+def _owners(cluster, name):
+    claim = cluster.store.get("PersistentVolumeClaim", "default", name)
+    return None if claim is None else [(r["kind"], r["name"]) for r in claim["metadata"].get("ownerReferences") or []]
+
+
+def test_claims_are_made_from_the_templates_before_their_pods(cluster):
+    _web(cluster)
+    claim = _claim(cluster, "www-web-0")
+    assert claim["metadata"]["labels"] == {"tier": "web", "app": "nginx"}
+    assert claim["spec"]["storageClassName"] == "local-path" and claim["status"]["phase"] == "Bound"
+    assert _owners(cluster, "www-web-0") == [] and _owners(cluster, "www-web-1") == []
+    messages = [m for _t, r, m in _events(cluster, "web", "StatefulSet") if r == "SuccessfulCreate"]
+    assert messages == ["create Claim www-web-0 Pod web-0 in StatefulSet web success",
+                        "create Pod web-0 in StatefulSet web successful",
+                        "create Claim www-web-1 Pod web-1 in StatefulSet web success",
+                        "create Pod web-1 in StatefulSet web successful"]
+    vol = cluster.store.get("Pod", "default", "web-0")["spec"]["volumes"][0]
+    assert vol == {"name": "www", "persistentVolumeClaim": {"claimName": "www-web-0"}}
+
+
+def test_a_missing_claim_of_a_pending_pod_is_made_again(cluster):
+    cluster.api.create(copy.deepcopy(WEB))  # no class: web-0 waits for its claim
+    cluster.advance(5)
+    cluster.api.delete("PersistentVolumeClaim", "default", "www-web-0")
+    cluster.advance(1)
+    assert _claim(cluster, "www-web-0") is not None
+    assert [m for _t, r, m in _events(cluster, "web", "StatefulSet") if r == "SuccessfulCreate"].count(
+        "create Claim www-web-0 Pod web-0 in StatefulSet web success") == 1  # the same event, counted twice
+    ev = [e for e in cluster.store.list("Event", "default") if e["message"].startswith("create Claim www-web-0")]
+    assert [e["count"] for e in ev] == [2]
+
+
+def test_retention_when_deleted_delete(cluster):
+    _web(cluster, {"whenDeleted": "Delete", "whenScaled": "Retain"})
+    assert _owners(cluster, "www-web-0") == [("StatefulSet", "web")]
+    cluster.api.delete("StatefulSet", "default", "web")
+    cluster.advance(60)
+    assert _claim(cluster, "www-web-0") is None and _claim(cluster, "www-web-1") is None
+
+
+def test_retention_when_scaled_delete(cluster):
+    _web(cluster, {"whenDeleted": "Retain", "whenScaled": "Delete"})
+    assert _owners(cluster, "www-web-1") == []
+    sts = cluster.store.get("StatefulSet", "default", "web")
+    sts["spec"]["replicas"] = 1
+    cluster.api.replace(sts)
+    cluster.advance(60)
+    assert cluster.store.get("Pod", "default", "web-1") is None
+    assert _claim(cluster, "www-web-1") is None  # owned by the condemned pod, collected with it
+    assert _claim(cluster, "www-web-0") is not None and _owners(cluster, "www-web-0") == []
