@@ -204,6 +204,7 @@ class Shell:
                                cluster=getattr(self, "cluster", None))
             self._ctx = ctx
         ctx.status = self.status
+        ctx.exec_io = None  # an ``exec >file`` of an earlier line wrote to that line's output
         if hasattr(self, "cwd"):
             ctx.cwd = self.cwd
         return ctx

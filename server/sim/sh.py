@@ -27,8 +27,10 @@ Conventions (the shared interface):
   ``yes | head -1`` ends.
 - A background job (``cmd &``) runs to completion at once, before the next command; ``$!`` is
   a made-up pid and ``wait`` returns its status.
-- Runaway loops: after ``BUSY_STEPS`` commands without a sleep the run yields ``Busy()`` (a
-  ``Sleep`` of ``BUSY_SECONDS``: about what that many shell commands cost a real CPU), so a
+- Runaway loops: after ``BUSY_STEPS`` steps without a sleep (a builtin is one step, an external
+  program ``EXEC_STEPS``) the run yields ``Busy()`` (a ``Sleep`` of ``BUSY_SECONDS``: about what
+  that much work costs a real CPU; a program that waits on the network should yield its own
+  ``Sleep``), so a
   driver that treats every ``Sleep`` as time passing keeps a busy loop running in virtual time
   without hanging. ``drive`` gives up after ``max_busy`` of them in a row and ends the run as
   Ctrl-C would (status 130).
@@ -49,6 +51,8 @@ from typing import Any
 BUSY_STEPS = 100_000
 #: the virtual time that many commands cost
 BUSY_SECONDS = 0.1
+#: what running an external program costs, in steps (fork and exec: about a millisecond)
+EXEC_STEPS = 1000
 #: what one pipeline stage may write before it gets a broken pipe
 PIPE_CAP = 1 << 20
 
@@ -263,7 +267,7 @@ class ShSyntaxError(Exception):
         self.token = token  # the unexpected token; "" for end of file
         self.lineno = lineno
         self.expecting = expecting
-        self.kind = kind  # token | quote | subst
+        self.kind = kind  # token | quote | subst | redir (an unexpected redirection) | forvar
         self.text = text  # the source line (bash prints it)
         super().__init__(self.message("busybox"))
 
@@ -276,6 +280,8 @@ class ShSyntaxError(Exception):
                 return f"{where}unexpected EOF while looking for matching `{tok}'"
             if self.kind == "subst":
                 return f"{argv0}: {'' if mode == 'interactive' else f'line {n}: '}{tok}: bad substitution"
+            if self.kind == "forvar":
+                return f"{where}`{tok}': not a valid identifier"
             if not tok:
                 return f"{where}syntax error: unexpected end of file"
             shown = "newline" if tok == "\n" else tok
@@ -289,6 +295,10 @@ class ShSyntaxError(Exception):
                 return f"{where}Syntax error: Unterminated quoted string"
             if self.kind == "subst":
                 return f"{where}Syntax error: Bad substitution"
+            if self.kind == "redir":
+                return f"{where}Syntax error: redirection unexpected"
+            if self.kind == "forvar":
+                return f"{where}Syntax error: Bad for loop variable"
             shown = "end of file" if not tok else "newline" if tok == "\n" else f'"{tok}"'
             return f"{where}Syntax error: {shown} unexpected" + _expecting(exp)
         where = f"{argv0}: line {n}: " if mode == "file" else f"{argv0}: line {n - 1}: " if mode == "-c+" \
@@ -297,6 +307,10 @@ class ShSyntaxError(Exception):
             return f"{where}syntax error: unterminated quoted string"
         if self.kind == "subst":
             return f"{where}syntax error: bad substitution"
+        if self.kind == "redir":
+            return f"{where}syntax error: unexpected redirection"
+        if self.kind == "forvar":
+            return f"{where}syntax error: bad for loop variable"
         shown = "end of file" if not tok else "newline" if tok == "\n" else f'"{tok}"'
         return f"{where}syntax error: unexpected {shown}" + _expecting(exp)
 
@@ -385,6 +399,21 @@ class For:
 
 
 @dataclass(slots=True)
+class ArithCmd:
+    word: Word
+    lineno: int
+
+
+@dataclass(slots=True)
+class ArithFor:
+    init: Word
+    cond: Word
+    step: Word
+    body: Seq
+    lineno: int
+
+
+@dataclass(slots=True)
 class Case:
     word: Word
     items: list  # [(patterns, body)]
@@ -443,6 +472,8 @@ class _Parser:
         kind, value, start = tok[0], tok[1], tok[4]
         if word and kind == "eof" and self.dialect == "bash":
             kind = "nl"
+        if kind == "io":
+            return ShSyntaxError(value[1], self.lineno(start), kind="redir", text=self.line_text(start))
         token = "" if kind == "eof" else "\n" if kind == "nl" else (value.raw if kind == "word" else value)
         return ShSyntaxError(token, self.lineno(start), expecting=expecting, text=self.line_text(start))
 
@@ -463,7 +494,7 @@ class _Parser:
                 break
         self.i = i
 
-    _OPS = ("&&", "||", ";;", "<<-", "<<", ">>", "<&", ">&", "<>", ">|", "&>>", "&>", ";", "&", "|", "(", ")",
+    _OPS = ("&&", "||", ";;", "<<<", "<<-", "<<", ">>", "<&", ">&", "<>", ">|", "&>>", "&>", ";", "&", "|", "(", ")",
             "<", ">")
 
     def peek(self) -> tuple:
@@ -485,13 +516,13 @@ class _Parser:
                 j += 1
             if j > start and j < self.n and s[j] in "<>":
                 for op in self._OPS:
-                    if s.startswith(op, j) and op[0] in "<>":
+                    if s.startswith(op, j) and op[0] in "<>" and (op != "<<<" or self.dialect == "bash"):
                         tok = ("io", (int(s[start:j]), op), start, j + len(op))
                         break
             if tok is None:
                 for op in self._OPS:
                     if s.startswith(op, start):
-                        if op.startswith("&>") and self.dialect != "bash":
+                        if (op.startswith("&>") or op == "<<<") and self.dialect != "bash":
                             continue
                         kind = "io" if op[0] in "<>" or op.startswith("&>") else "op"
                         tok = (kind, (None, op) if kind == "io" else op, start, start + len(op))
@@ -675,6 +706,14 @@ class _Parser:
         if i + 1 >= n:
             return None, i
         c = s[i + 1]
+        if c == "'" and self.dialect in ("bash", "busybox"):
+            j = i + 2
+            while j < n and s[j] != "'":
+                j += 2 if s[j] == "\\" else 1
+            if j >= n:
+                raise ShSyntaxError("'", self.lineno(i), kind="quote")
+            text, _ = _escapes(s[i + 2:j].replace("\\'", "'").replace('\\"', '"'), octal0=False)
+            return ("lit", text, True), j + 1
         if c == "(":
             if s.startswith("((", i + 1):
                 end = self._arith_end(i + 3)
@@ -900,6 +939,15 @@ class _Parser:
         tok = self.peek()
         r = self.reserved(tok)
         node: Any
+        if tok[0] == "op" and tok[1] == "(" and self.dialect == "bash" and self.s.startswith("((", tok[4]):
+            end = self._arith_end(tok[4] + 2)
+            if end is not None:
+                text = self.s[tok[4] + 2:end]
+                self.i = end + 2
+                self._peeked = None
+                node = ArithCmd(_Parser(text, self.dialect).heredoc_word(text), self.lineno(tok[4]))
+                redirs = self.redirections()
+                return Redirected(node, redirs) if redirs else node
         if tok[0] == "op" and tok[1] == "(":
             self.take()
             body = self.nonempty(set(), ")")
@@ -942,7 +990,7 @@ class _Parser:
     def redirection(self) -> Redir:
         tok = self.take()
         fd, op = tok[1]
-        if op.startswith("<<"):
+        if op.startswith("<<") and op != "<<<":
             t = self.peek()
             if t[0] != "word":
                 raise self.error(t, word=True)
@@ -1032,11 +1080,28 @@ class _Parser:
     def for_clause(self) -> For:
         lineno = self.lineno(self.peek()[4])
         self.take()
+        t = self.peek()
+        if t[0] == "op" and t[1] == "(" and self.dialect == "bash" and self.s.startswith("((", t[4]):
+            end = self._arith_end(t[4] + 2)
+            if end is not None:
+                parts = self.s[t[4] + 2:end].split(";")
+                if len(parts) == 3:
+                    self.i = end + 2
+                    self._peeked = None
+                    t = self.peek()
+                    if t[0] == "op" and t[1] == ";":
+                        self.take()
+                    self.linebreak()
+                    self.expect_word("do")
+                    body = self.nonempty({"done"}, "done")
+                    self.expect_word("done")
+                    words = [_Parser(p, self.dialect).heredoc_word(p) for p in parts]
+                    return ArithFor(words[0], words[1], words[2], body, lineno)  # type: ignore[return-value]
         tok = self.take()
         if tok[0] != "word" or tok[1].lit is None or not _NAME.fullmatch(tok[1].lit):
-            if self.dialect == "bash":
-                raise ShSyntaxError(tok[1].raw if tok[0] == "word" else "", self.lineno(tok[4]),
-                                    text=self.line_text(tok[4]))
+            if tok[0] == "word" or (tok[0] == "op" and tok[1] == "("):
+                raw = tok[1].raw if tok[0] == "word" else "("
+                raise ShSyntaxError(raw, self.lineno(tok[4]), kind="forvar", text=self.line_text(tok[4]))
             raise self.error(tok)
         var = tok[1].lit
         words = None
@@ -1323,7 +1388,7 @@ def _pipeline(ctx: ShContext, node: Pipeline, io: Streams) -> Gen:
         status = yield from _node(ctx, node.cmds[0], io)
     else:
         data: str | None = None
-        status = 0
+        status = failed = 0
         for k, cmd in enumerate(node.cmds):
             last = k == len(node.cmds) - 1
             buf: list[str] = []
@@ -1349,6 +1414,10 @@ def _pipeline(ctx: ShContext, node: Pipeline, io: Streams) -> Gen:
             except (_Return, _Break):
                 status = child.status
             data = "".join(buf)
+            if status and "P" in ctx.options:
+                failed = status
+        if "P" in ctx.options and not status:
+            status = failed
     if node.negate:
         status = 0 if status else 1
     ctx.status = status
@@ -1435,6 +1504,41 @@ def _for(ctx: ShContext, node: For, io: Streams) -> Gen:
                     raise
                 if not b.cont:
                     break
+    finally:
+        ctx.loops -= 1
+    ctx.status = status
+    return status
+
+
+def _arith_cmd(ctx: ShContext, node: ArithCmd, io: Streams) -> Gen:
+    ctx.lineno = node.lineno
+    text = yield from expand_string(ctx, node.word, io)
+    return 0 if arith(ctx, text) else 1
+
+
+def _arith_for(ctx: ShContext, node: ArithFor, io: Streams) -> Gen:
+    ctx.lineno = node.lineno
+    status = 0
+    ctx.loops += 1
+    try:
+        text = yield from expand_string(ctx, node.init, io)
+        if text.strip():
+            arith(ctx, text)
+        while True:
+            text = yield from expand_string(ctx, node.cond, io)
+            if text.strip() and not arith(ctx, text):
+                break
+            try:
+                status = yield from _seq(ctx, node.body, io)
+            except _Break as b:
+                if b.n > 1:
+                    b.n -= 1
+                    raise
+                if not b.cont:
+                    break
+            text = yield from expand_string(ctx, node.step, io)
+            if text.strip():
+                arith(ctx, text)
     finally:
         ctx.loops -= 1
     ctx.status = status
@@ -1541,6 +1645,8 @@ SPECIAL_BUILTINS = frozenset({":", ".", "break", "continue", "eval", "exec", "ex
 def _command(ctx: ShContext, argv: list[str], io: Streams, assigns: list[tuple[str, str]]) -> Gen:
     name = argv[0]
     builtin = BUILTINS.get(name)
+    if builtin is not None and _missing_builtin(ctx, name):
+        builtin = None
     if builtin is not None and name in SPECIAL_BUILTINS:
         for k, v in assigns:
             ctx.set(k, v)
@@ -1548,7 +1654,7 @@ def _command(ctx: ShContext, argv: list[str], io: Streams, assigns: list[tuple[s
     body = ctx.functions.get(name)
     if body is not None:
         return (yield from _call_function(ctx, body, argv, io, assigns))
-    if builtin is not None and (name not in _BASH_ONLY or ctx.dialect == "bash"):
+    if builtin is not None:
         if not assigns:
             return (yield from _call(ctx, builtin, argv, io))
         saved = {k: (ctx.vars.get(k), ctx.env.get(k)) for k, _ in assigns}
@@ -1567,6 +1673,7 @@ def _command(ctx: ShContext, argv: list[str], io: Streams, assigns: list[tuple[s
     prog = ctx.lookup(name)
     if prog is None:
         return _not_found(ctx, name, io)
+    ctx.counter.steps += EXEC_STEPS
     pctx = ctx
     if assigns:
         pctx = ctx.child()
@@ -1637,6 +1744,11 @@ def _redirect(ctx: ShContext, redirs: list, io: Streams) -> Gen:
             text = yield from expand_string(ctx, r.heredoc, io) if r.heredoc is not None else ""
             if r.fd == 0:
                 stdin = text
+            continue
+        if op == "<<<":
+            text = yield from expand_string(ctx, r.target, io)
+            if r.fd == 0:
+                stdin = text + "\n"
             continue
         fields = yield from expand(ctx, r.target, io, glob=False)
         if len(fields) != 1:
@@ -2451,6 +2563,7 @@ class _Arith:
 _DISPATCH: dict[type, Callable] = {
     Simple: _simple, Pipeline: _pipeline, AndOr: _and_or, Seq: _seq, Brace: _brace, Subshell: _subshell,
     If: _if, Loop: _loop, For: _for, Case: _case, FuncDef: _funcdef, Redirected: _redirected,
+    ArithCmd: _arith_cmd, ArithFor: _arith_for,
 }
 
 
@@ -2474,7 +2587,7 @@ def b_false(ctx: ShContext, argv: list[str], io: Streams) -> int:
 _ECHO_ESC = re.compile(r"\\(0[0-7]{0,3}|[0-7]{1,3}|x[0-9a-fA-F]{1,2}|.)", re.DOTALL)
 
 
-def _escapes(text: str, *, octal0: bool) -> tuple[str, bool]:
+def _escapes(text: str, *, octal0: bool, hex: bool = True) -> tuple[str, bool]:
     """Backslash escapes as echo -e / printf %b read them: (text, stop) — ``\\c`` stops output."""
     stop = False
     out: list[str] = []
@@ -2494,7 +2607,7 @@ def _escapes(text: str, *, octal0: bool) -> tuple[str, bool]:
             out.append(chr(int(e[1:] or "0", 8) & 0xFF))
         elif e[0] in "01234567" and not octal0:
             out.append(chr(int(e, 8) & 0xFF))
-        elif e[0] == "x" and len(e) > 1:
+        elif e[0] == "x" and len(e) > 1 and hex:
             out.append(chr(int(e[1:], 16)))
         else:
             out.append("\\" + e)
@@ -2522,7 +2635,7 @@ def b_echo(ctx: ShContext, argv: list[str], io: Streams) -> int:
             args = args[1:]
     text = " ".join(args)
     if escapes:
-        text, stop = _escapes(text, octal0=True)
+        text, stop = _escapes(text, octal0=True, hex=ctx.dialect != "dash")
         if stop:
             io.out(text)
             return 0
@@ -2787,6 +2900,31 @@ class _Test:
         return {"-eq": a == b, "-ne": a != b, "-lt": a < b, "-le": a <= b, "-gt": a > b, "-ge": a >= b}[op]
 
 
+def b_dbracket(ctx: ShContext, argv: list[str], io: Streams) -> int:
+    """``[[ … ]]`` as a command (bash and busybox ash: ``test`` plus ``==`` patterns and ``=~``
+    regular expressions; ``&&``/``||`` inside it are not supported)."""
+    args = argv[1:]
+    if not args or args[-1] != "]]":
+        _complain(ctx, io, "missing ]]" if ctx.dialect != "bash" else "missing `]]'", "[[")
+        return 2
+    args = args[:-1]
+    negate = False
+    if args and args[0] == "!":
+        negate, args = True, args[1:]
+    if len(args) == 3 and args[1] in ("==", "=", "!="):
+        hit = bool(_pattern([(args[2], False)]).fullmatch(args[0]))
+        return 0 if (hit != (args[1] == "!=")) != negate else 1
+    if len(args) == 3 and args[1] == "=~":
+        try:
+            hit = re.search(args[2], args[0]) is not None
+        except re.error:
+            return 2
+        return 0 if hit != negate else 1
+    if negate:
+        args = ["!", *args]
+    return b_test(ctx, ["test", *args], io)
+
+
 def b_exit(ctx: ShContext, argv: list[str], io: Streams) -> int:
     status = ctx.status
     if len(argv) > 1:
@@ -2896,6 +3034,8 @@ def b_set(ctx: ShContext, argv: list[str], io: Streams) -> int:
             ctx.args = args[k + 1:]
             return 0
         if a in ("-o", "+o") and k + 1 < len(args):
+            if ctx.dialect == "dash" and args[k + 1] == "pipefail":
+                return _special_error(ctx, io, f"Illegal option {a} {args[k + 1]}", "set")
             opt = long_names.get(args[k + 1])
             if opt:
                 (ctx.options.add if a == "-o" else ctx.options.discard)(opt)
@@ -3239,13 +3379,17 @@ def b_continue(ctx: ShContext, argv: list[str], io: Streams) -> int:
     return _loop_control(ctx, argv, io, True)
 
 
+def _missing_builtin(ctx: ShContext, name: str) -> bool:
+    return ctx.dialect == "dash" and name in _NOT_DASH
+
+
 def _describe(ctx: ShContext, name: str) -> tuple[str, str] | None:
     """(kind, text) of what runs for ``name``: alias/keyword/function/builtin/file."""
     if name in RESERVED - {"in"}:
         return "keyword", name
     if name in ctx.functions:
         return "function", name
-    if name in BUILTINS and (name not in _BASH_ONLY or ctx.dialect == "bash") and name not in _EXTERNAL_BUILTINS:
+    if name in BUILTINS and not _missing_builtin(ctx, name) and name not in _EXTERNAL_BUILTINS:
         return "builtin", name
     if ctx.lookup(name) is not None:
         return "file", which(ctx, name)
@@ -3358,8 +3502,8 @@ def b_times(ctx: ShContext, argv: list[str], io: Streams) -> int:
     return 0
 
 
-#: builtins only bash has (ash and dash look them up as programs)
-_BASH_ONLY = frozenset({"let", "source"})
+#: builtins dash does not have (busybox ash and bash do)
+_NOT_DASH = frozenset({"[[", "let", "source"})
 #: programs every shell script may call that real images have as files (``type sleep`` → a file)
 _EXTERNAL_BUILTINS = frozenset({"sleep", "kill"})
 
@@ -3370,6 +3514,7 @@ BUILTINS: dict[str, Callable] = {
     "trap": b_trap, "kill": b_kill, "eval": b_eval, "exec": b_exec, ".": b_source, "source": b_source,
     "return": b_return, "break": b_break, "continue": b_continue, "command": b_command, "type": b_type,
     "umask": b_umask, "let": b_let, "times": b_times, "hash": b_colon, "ulimit": b_colon, "alias": b_colon,
+    "[[": b_dbracket,
 }
 
 

@@ -201,6 +201,15 @@ CASES = [
     'n=0; while :; do n=$((n+1)); [ $n -ge 3 ] && break; done; echo $n',
     'echo ${PATH%%:*}',
     'set -- a b; echo "$#:$1:$2"; set -- "$@" c; echo $#',
+    'let x=1+2; echo $x',
+    'echo "echo sourced" > s1; source ./s1',
+    '[[ -e . ]] && echo dbl; [[ abc == a* ]] && echo pat; [[ abc =~ ^a.c$ ]] && echo re',
+    "echo $'a\\tb\\x41'",
+    'for ((i=0;i<3;i++)); do echo $i; done',
+    'x=3; ((x++)); echo $x; ((0)); echo $?',
+    'cat <<< "here $HOME"',
+    'set -o pipefail; false | true; echo $?; true | false | true; echo $?',
+    'false | true; echo $?',
 ]
 
 #: scripts whose real answer on this machine is not what an image gives: the machine's busybox sh
