@@ -286,3 +286,59 @@ def test_real_kubectl_renders_the_same(lab, args):
         lab.clock(advance=step) if step else None
         real = lab.kubectl(*args)
         assert _times(lab.engine("kubectl " + " ".join(args))) == _times(real.stdout)
+
+
+def test_validation_in_the_apiservers_words():
+    c = Cluster(seed=1, empty=True)
+    c.workspace["bad.yaml"] = """apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: bad}
+spec:
+  scaleTargetRef: {kind: "a/b", name: ""}
+  minReplicas: 0
+  maxReplicas: 0
+  metrics:
+  - type: Resource
+    resource: {name: cpu, target: {type: Foo, averageUtilization: 0, averageValue: "-1"}}
+  - type: Pods
+    resource: {name: cpu, target: {type: Utilization, averageUtilization: 5}}
+  - type: Bogus
+  behavior:
+    scaleUp: {stabilizationWindowSeconds: 4000, selectPolicy: Fast, policies: []}
+    scaleDown: {policies: [{type: X, value: 0, periodSeconds: 2000}]}
+"""
+    out = run(c, "kubectl apply -f bad.yaml")
+    assert out.exit_code == 1
+    assert out.output.splitlines() == [
+        'The HorizontalPodAutoscaler "bad" is invalid: ',
+        "* spec.minReplicas: Invalid value: 0: must be greater than or equal to 1",
+        "* spec.maxReplicas: Invalid value: 0: must be greater than 0",
+        "* spec.scaleTargetRef.kind: Invalid value: \"a/b\": may not contain '/'",
+        "* spec.scaleTargetRef.name: Required value",
+        '* spec.metrics[0].resource.target.type: Invalid value: "Foo": must be either Utilization, Value, or '
+        "AverageValue",
+        "* spec.metrics[0].resource.target.averageValue: Invalid value: resource.Quantity{i:resource.int64Amount"
+        '{value:-1, scale:0}, d:resource.infDecAmount{Dec:(*inf.Dec)(nil)}, s:"-1", Format:"DecimalSI"}: must be '
+        "positive",
+        "* spec.metrics[0].resource.target.averageUtilization: Invalid value: 0: must be greater than 0",
+        "* spec.metrics[0].resource.target.averageValue: Forbidden: may not set both a target raw value and a "
+        "target utilization",
+        "* spec.metrics[1].pods: Required value: must populate information for the given metric source",
+        '* spec.metrics[2].type: Unsupported value: "Bogus": supported values: "ContainerResource", "External", '
+        '"Object", "Pods", "Resource"',
+        "* spec.behavior.scaleUp.stabilizationWindowSeconds: Invalid value: 4000: must be less than or equal to 3600",
+        '* spec.behavior.scaleUp.selectPolicy: Unsupported value: "Fast": supported values: "Disabled", "Max", '
+        '"Min"',
+        "* spec.behavior.scaleUp.policies: Required value: must specify at least one Policy",
+        '* spec.behavior.scaleDown.policies[0].type: Unsupported value: "X": supported values: "Percent", "Pods"',
+        "* spec.behavior.scaleDown.policies[0].value: Invalid value: 0: must be greater than zero",
+        "* spec.behavior.scaleDown.policies[0].periodSeconds: Invalid value: 2000: must be less than or equal to "
+        "1800",
+    ]
+    assert c.store.get("HorizontalPodAutoscaler", "default", "bad") is None
+    c.workspace["min.yaml"] = ("apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: m}\n"
+                               "spec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n"
+                               "  minReplicas: 5\n  maxReplicas: 3\n")
+    assert run(c, "kubectl apply -f min.yaml").output == (
+        'The HorizontalPodAutoscaler "m" is invalid: spec.maxReplicas: Invalid value: 3: must be greater than or '
+        "equal to `minReplicas`\n")
