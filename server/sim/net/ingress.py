@@ -4,7 +4,7 @@
 Owns:
 - ``enable(cluster)`` / ``disable(cluster)`` / ``enabled(cluster)``: the manifests' objects, created
   through the API so they show in ``kubectl get`` and on the canvas — namespace ``ingress-nginx``,
-  the ServiceAccounts, the controller's ConfigMap, the ``ingress-nginx-controller`` NodePort Service
+  the ServiceAccounts, their Roles/ClusterRoles and bindings, the controller's ConfigMap, the ``ingress-nginx-controller`` NodePort Service
   (80:3xxxx, 443:3xxxx), the ``ingress-nginx-controller-admission`` Service, the Deployment
   ``ingress-nginx-controller``, the two admission Jobs (``ingress-nginx-admission-create`` /
   ``-patch``), the webhook Secret they would write, and the IngressClass ``nginx`` (controller
@@ -85,8 +85,49 @@ def _job(name: str, args: list[str]) -> dict:
                     "serviceAccountName": "ingress-nginx-admission"}}}}
 
 
+def _rule(groups: list[str], resources: list[str], verbs: list[str], names: list[str] | None = None) -> dict:
+    rule: dict = {"apiGroups": groups, "resources": resources, "verbs": verbs}
+    if names:
+        rule = {"apiGroups": groups, "resourceNames": names, "resources": resources, "verbs": verbs}
+    return rule
+
+
+_WATCH = ["get", "list", "watch"]
+_NET = "networking.k8s.io"
+#: deploy.yaml's Role and ClusterRole rules for the controller's service account
+ROLE_RULES = [
+    _rule([""], ["namespaces"], ["get"]), _rule([""], ["configmaps", "pods", "secrets", "endpoints"], _WATCH),
+    _rule([""], ["services"], _WATCH), _rule([_NET], ["ingresses"], _WATCH), _rule([_NET], ["ingresses/status"], ["update"]),
+    _rule([_NET], ["ingressclasses"], _WATCH),
+    _rule(["coordination.k8s.io"], ["leases"], ["get", "update"], ["ingress-nginx-leader"]),
+    _rule(["coordination.k8s.io"], ["leases"], ["create"]), _rule([""], ["events"], ["create", "patch"]),
+    _rule(["discovery.k8s.io"], ["endpointslices"], ["list", "watch", "get"]),
+]
+CLUSTER_ROLE_RULES = [
+    _rule([""], ["configmaps", "endpoints", "nodes", "pods", "secrets", "namespaces"], ["list", "watch"]),
+    _rule(["coordination.k8s.io"], ["leases"], ["list", "watch"]), _rule([""], ["nodes"], ["get"]),
+    _rule([""], ["services"], _WATCH), _rule([_NET], ["ingresses"], _WATCH), _rule([""], ["events"], ["create", "patch"]),
+    _rule([_NET], ["ingresses/status"], ["update"]), _rule([_NET], ["ingressclasses"], _WATCH),
+    _rule(["discovery.k8s.io"], ["endpointslices"], ["list", "watch", "get"]),
+]
+
+
+def _rbac(kind: str, name: str, component: str, rules: list[dict] | None = None, sa: str | None = None) -> dict:
+    meta: dict = {"name": name, "labels": _labels(component) if component else _labels(None)}
+    if kind in ("Role", "RoleBinding"):
+        meta["namespace"] = NAMESPACE
+    obj: dict = {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": kind, "metadata": meta}
+    if rules is not None:
+        obj["rules"] = rules
+    else:
+        obj["roleRef"] = {"apiGroup": "rbac.authorization.k8s.io", "kind": kind.removesuffix("Binding"), "name": name}
+        obj["subjects"] = [{"kind": "ServiceAccount", "name": sa or name, "namespace": NAMESPACE}]
+    return obj
+
+
 def manifests() -> list[dict]:
-    """The add-on's objects, in deploy.yaml's order (RBAC and the webhook configuration aside)."""
+    """The add-on's objects, in deploy.yaml's order (the ValidatingWebhookConfiguration aside: that
+    kind is not served)."""
     controller = _labels("controller")
     return [
         {"apiVersion": "v1", "kind": "Namespace",
@@ -97,6 +138,15 @@ def manifests() -> list[dict]:
         {"apiVersion": "v1", "kind": "ServiceAccount", "automountServiceAccountToken": True,
          "metadata": {"name": "ingress-nginx-admission", "namespace": NAMESPACE,
                       "labels": _labels("admission-webhook")}},
+        _rbac("Role", "ingress-nginx", "controller", ROLE_RULES),
+        _rbac("Role", "ingress-nginx-admission", "admission-webhook", [_rule([""], ["secrets"], ["get", "create"])]),
+        _rbac("ClusterRole", "ingress-nginx", "", CLUSTER_ROLE_RULES),
+        _rbac("ClusterRole", "ingress-nginx-admission", "admission-webhook",
+              [_rule(["admissionregistration.k8s.io"], ["validatingwebhookconfigurations"], ["get", "update"])]),
+        _rbac("RoleBinding", "ingress-nginx", "controller"),
+        _rbac("RoleBinding", "ingress-nginx-admission", "admission-webhook"),
+        _rbac("ClusterRoleBinding", "ingress-nginx", ""),
+        _rbac("ClusterRoleBinding", "ingress-nginx-admission", "admission-webhook"),
         {"apiVersion": "v1", "kind": "ConfigMap", "data": {"allow-snippet-annotations": "false"},
          "metadata": {"name": "ingress-nginx-controller", "namespace": NAMESPACE, "labels": controller}},
         {"apiVersion": "v1", "kind": "Service",
