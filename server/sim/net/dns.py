@@ -12,9 +12,16 @@ first, then the name as is); a small outside world of hosts with fixed public ad
 the ``forward`` plugin reaches; and busybox 1.36's ``nslookup`` output, which does NOT follow
 ndots: a dotless name is tried under every search domain, a dotted one only as given — so
 ``nslookup web-service.default`` says NXDOMAIN while ``wget http://web-service.default`` works.
+Also the other resolvers' words: busybox 1.28's nslookup (``nslookup_busybox128``: getaddrinfo
+with the search list, ``Address 1: IP reverse-name``), BIND 9's nslookup and ``dig +short`` (the
+dnsutils image: ``nslookup_bind9``, ``dig_short``; ``nslookup_flavour(image)`` says which an image
+has); the pod's own names (``pod_fqdn`` — what ``hostname -f`` prints — and the kubelet's
+``etc_hosts``); and whether a pod's queries get through at all (``reaches_dns``: an egress
+NetworkPolicy without a rule for kube-dns drops them, and the lookup times out).
 
-Hands off: ``apps`` resolves hosts through ``lookup``; the pod shell (``server/shell``) renders
-``nslookup`` with ``nslookup_text``. DNS answers do not consume randomness.
+Hands off: ``apps`` resolves hosts through ``lookup``; the tools (``clients``: nslookup, dig) render
+with the functions here; coreutils' ``hostname -f`` reads ``pod_fqdn``. DNS answers do not consume
+randomness.
 """
 
 from __future__ import annotations
