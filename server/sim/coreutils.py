@@ -1024,9 +1024,25 @@ def _df_rows(ctx: Any) -> list[tuple[str, int, int, str]]:
 
 
 def df(ctx: Any, argv: list[str], io: Any) -> int:
-    flags, _ = _flags(argv)
+    flags, paths = _flags(argv)
     human = "h" in flags
     rows = _df_rows(ctx)
+    if paths:  # the filesystem each operand is on: the mount with the longest prefix of its real path
+        picked = []
+        for p in paths:
+            try:
+                real = ctx.fs.realpath(_abs(ctx, p))
+            except FsError as e:
+                _err(ctx, io, "df", f"{p}: {e}", f"{p}: {e}")
+                continue
+            if not ctx.fs.exists(real):
+                _err(ctx, io, "df", f"{p}: No such file or directory", f"{p}: No such file or directory")
+                continue
+            best = max((r for r in rows if real == r[3] or real.startswith(r[3].rstrip("/") + "/")),
+                       key=lambda r: len(r[3]), default=None)
+            if best is not None:
+                picked.append(best)
+        rows = picked
     if _bb(ctx):
         io.out("Filesystem           " + ("     Size" if human else "1K-blocks") +
                "      Used Available Use% Mounted on\n")
