@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from server.sim.cluster import Cluster
-from server.sim.net import apps, clients, proxy
+from server.sim.net import apps, clients, proxy, traffic
 from server.sim.net.proxy import Source
 from tests.sim.nethelpers import client, run_pods
 
@@ -58,6 +58,10 @@ def test_default_deny_ingress_drops_not_refuses(clean):
     policy(clean, "deny", {"podSelector": {}, "policyTypes": ["Ingress"]})
     res = get(clean, "alice")
     assert res.error == proxy.TIMEOUT and res.status is None
+    # the route and the traffic log say which policy dropped it, at the destination pod's hop
+    assert res.route.dropped_by == ["ingress default/deny"]
+    assert res.route.hops[res.route.failed_at]["name"] == "web-0"
+    assert traffic.since(clean)[-1]["dropped_by"] == ["ingress default/deny"]
     # the pod's own node may still reach it (kubelet probes), a pod on another node may not
     assert proxy.route(clean, Source.node("node2"), web_ip(clean), 80).ok
     assert not proxy.route(clean, Source.node("node1"), web_ip(clean), 80).ok

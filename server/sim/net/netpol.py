@@ -186,6 +186,12 @@ def ingress_allowed(cluster: Cluster, client: End, dst: End, port: int, protocol
     return not policies or _rules_allow(cluster, policies, "Ingress", client, port, protocol, dst)
 
 
+def isolating(cluster: Cluster, pod: Obj, direction: str) -> list[str]:
+    """``namespace/name`` of the policies that isolate ``pod`` for ``direction`` (what dropped a
+    denied connection, for the page and the traffic log)."""
+    return [f"{p['metadata'].get('namespace')}/{p['metadata']['name']}" for p in _selecting(cluster, pod, direction)]
+
+
 def allowed(cluster: Cluster, src: End, dst: End, port: int, protocol: str = "TCP") -> bool:
     """Whether a connection from ``src`` to ``dst:port`` passes the policies of both ends
     (no address translation in between)."""

@@ -11,7 +11,10 @@ external clients are restricted to the receiving node's endpoints, dropped when 
 and ``internalTrafficPolicy: Local``; headless and ExternalName services have no rules.
 The pod network: a broken overlay link between two nodes (``faults``) gives ``No route to
 host`` to packets that would cross it; a halted machine answers nothing (``Connection timed
-out``); a pod that does not listen on the port resets (``Connection refused``).
+out``); a pod that does not listen on the port resets (``Connection refused``). NetworkPolicies
+(``netpol``, enforced as Calico would although the lab's CNI is flannel) are judged once the
+destination is known, after DNAT: a denied connection is dropped (``Connection timed out``) and
+the route names the policies (``dropped_by``).
 
 The view of Services, Endpoints/EndpointSlices, Pods and Nodes is cached per cluster and kept
 current from the store's watch events (each event marks a key dirty; the next route refreshes
@@ -105,6 +108,8 @@ class Route:
     port_name: str | None = None
     #: an address outside the cluster answered (``apps`` looks it up in the external world)
     external_ip: str | None = None
+    #: the NetworkPolicies (``namespace/name``) that dropped the connection, with their direction
+    dropped_by: list[str] = field(default_factory=list)
 
     def fail(self, error: str, at: int | None = None) -> Route:
         self.ok, self.error = False, error
@@ -449,6 +454,7 @@ def _police(cluster: Cluster, source: Source, r: Route, protocol: str) -> Route:
     port = r.target_port if r.target_port is not None else r.dest_port
     dst = netpol.End(last.get("ip") or r.dest_ip, dst_pod)
     if src_pod is not None and not netpol.egress_allowed(cluster, src_pod, dst, port, protocol):
+        r.dropped_by = [f"egress {name}" for name in netpol.isolating(cluster, src_pod, "Egress")]
         return r.fail(TIMEOUT, len(r.hops) - 1)
     if dst_pod is not None:
         if r.client_ip != r.source_ip:  # kube-proxy SNATed it to the entry node's address
@@ -460,6 +466,7 @@ def _police(cluster: Cluster, source: Source, r: Route, protocol: str) -> Route:
         else:
             client = netpol.End(r.source_ip, src_pod, source.name if source.kind == "node" else None)
         if not netpol.ingress_allowed(cluster, client, dst, port, protocol):
+            r.dropped_by = [f"ingress {name}" for name in netpol.isolating(cluster, dst_pod, "Ingress")]
             return r.fail(TIMEOUT, len(r.hops) - 1)
     return r
 
@@ -742,6 +749,6 @@ def service_endpoints(cluster: Cluster, namespace: str, name: str) -> list[Ep]:
 
 def describe(r: Route) -> dict[str, Any]:
     """A JSON-friendly form of a route (for the web layer)."""
-    return {"ok": r.ok, "hops": r.hops, "failed_at": r.failed_at, "error": r.error,
+    return {"ok": r.ok, "hops": r.hops, "failed_at": r.failed_at, "error": r.error, "dropped_by": r.dropped_by,
             "pod": list(r.pod) if r.pod else None, "node": r.node,
             "service": list(r.service) if r.service else None, "target_port": r.target_port}

@@ -1,7 +1,8 @@
 """The traffic log: every request the simulated applications saw, for the page to animate.
 
 Owns: ``cluster.traffic``, a bounded log of request records with increasing ids (id, virtual
-time, kind, source, target text, service, hops, answering pod and node, ok, error, HTTP status),
+time, kind, source, target text, service, hops, answering pod and node, ok, error, HTTP status,
+the NetworkPolicies that dropped it),
 ``since(cluster, id)`` for the web layer's incremental reads, and ``send`` — N requests from one
 client to one target, returning how they spread over the pods (the page's "send traffic"
 control and its histogram).
@@ -73,6 +74,7 @@ def record(cluster: Cluster, *, kind: str, source: Source, target: str, route: R
         "ok": ok,
         "error": error,
         "status": status,
+        "dropped_by": list(route.dropped_by) if route is not None else [],
     })
 
 
