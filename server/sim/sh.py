@@ -332,6 +332,8 @@ class Word:
     raw: str
     #: the text when the word is plain unquoted literal characters (reserved-word checks)
     lit: str | None = None
+    #: the one field the word always expands to (a literal with nothing to glob or brace-expand)
+    static: str | None = None
 
 
 @dataclass(slots=True)
@@ -624,7 +626,9 @@ class _Parser:
         flush()
         raw = s[start:i]
         lit = raw if plain else None
-        return Word(tuple(parts), raw, lit), i
+        static = lit if lit is not None and not _GLOBBY.search(lit) and not (
+            self.dialect == "bash" and "{" in lit) else None
+        return Word(tuple(parts), raw, lit, static), i
 
     def dquoted(self, i: int) -> tuple[list, int]:
         """The inside of "…" from ``i``: its parts (all quoted) and the index after the closing quote."""
@@ -1583,8 +1587,8 @@ def _simple(ctx: ShContext, node: Simple, io: Streams) -> Gen:
         yield Busy()
     argv: list[str] = []
     for w in node.words:
-        if w.lit is not None and not _GLOBBY.search(w.lit) and "{" not in w.lit:
-            argv.append(w.lit)
+        if w.static is not None:
+            argv.append(w.static)
         else:
             argv.extend((yield from expand(ctx, w, io)))
     sub_status = None
@@ -1877,8 +1881,8 @@ _GLOBBY = re.compile(r"[*?\[]")
 def expand(ctx: ShContext, word: Word, io: Streams, *, glob: bool = True) -> Gen:
     """The fields ``word`` expands to (parameters, command substitutions, arithmetic, field
     splitting on IFS, pathname expansion over ``ctx.fs``, quote removal)."""
-    if word.lit is not None and not (glob and _GLOBBY.search(word.lit)) and "{" not in word.lit:
-        return [word.lit]
+    if word.static is not None:
+        return [word.static]
     if ctx.dialect == "bash" and glob:
         alternatives = _braces(word.parts)
         if alternatives is not None:
@@ -2374,167 +2378,140 @@ def _glob(ctx: ShContext, chunks: list[tuple[str, bool]]) -> list[str]:
 
 
 # -- arithmetic -------------------------------------------------------------------------------------
+_INT = re.compile(r"-?\d+")
+_HEX = re.compile(r"0[xX][0-9a-fA-F]+")
+_ECHO_OPTS = re.compile(r"-[neE]+")
+_DURATION = re.compile(r"(\d+\.?\d*|\.\d+)([smhd]?)")
 _ARITH_TOKEN = re.compile(r"\s*(0[xX][0-9a-fA-F]+|\d+|[A-Za-z_]\w*|\+\+|--|<<=|>>=|<<|>>|<=|>=|==|!=|&&|\|\||"
                           r"[-+*/%&|^]=|\*\*|[-+*/%<>=!~&|^?:(),])")
 
 
 def arith(ctx: ShContext, text: str) -> int:
-    """``$((text))``: C's integer arithmetic over the shell's variables (names without ``$``)."""
+    """``$((text))``: C's integer arithmetic over the shell's variables (names without ``$``).
+    The expression is parsed once per text (cached), then evaluated."""
+    tree = _arith_tree(text, ctx.dialect)
+    if tree is None:
+        return 0
+    return _ArithEval(ctx, tree[1]).eval(tree[0])
+
+
+@lru_cache(maxsize=4096)
+def _arith_tree(text: str, dialect: str) -> tuple | None:
     tokens: list[str] = []
     starts: list[int] = []
     pos = 0
-    text_s = text.lstrip() if ctx.dialect == "bash" else text.strip()
-    text = text_s if ctx.dialect == "bash" else text
+    if dialect == "bash":
+        text = text.lstrip()
+    shown = text if dialect != "busybox" else text.strip()
     while pos < len(text):
         m = _ARITH_TOKEN.match(text, pos)
         if not m:
             if text[pos:].strip() == "":
                 break
-            raise _arith_error(ctx, text if ctx.dialect == "dash" else text_s, text[pos:].strip())
+            raise _arith_error(dialect, shown, text[pos:].strip())
         tokens.append(m.group(1))
         starts.append(m.start(1))
         pos = m.end()
     if not tokens:
-        return 0
-    p = _Arith(ctx, tokens, text if ctx.dialect == "dash" else text_s)
-    p.starts = starts
-    value = p.expr()
+        return None
+    p = _ArithParser(dialect, tokens, starts, shown)
+    tree = p.expr()
     if p.k < len(tokens):
-        raise p.operand() if ctx.dialect == "dash" else _arith_error(ctx, text_s, " ".join(tokens[p.k:]))
-    return value
+        raise p.operand() if dialect == "dash" else _arith_error(dialect, shown, " ".join(tokens[p.k:]))
+    return tree, (shown, tokens[-1])
 
 
-def _arith_error(ctx: ShContext, text: str, rest: str) -> ShError:
-    if ctx.dialect == "dash":
+def _arith_error(dialect: str, text: str, rest: str) -> ShError:
+    if dialect == "dash":
         return ShError(f'arithmetic expression: expecting EOF: "{text}"')
-    if ctx.dialect == "bash":
+    if dialect == "bash":
         return ShError(f'{text}: syntax error in expression (error token is "{rest}")', 1)
     return ShError("arithmetic syntax error")
 
 
-class _Arith:
-    def __init__(self, ctx: ShContext, tokens: list[str], text: str) -> None:
-        self.ctx = ctx
+#: binary operators by precedence (higher binds tighter)
+_ARITH_PREC = {"||": 1, "&&": 2, "|": 3, "^": 4, "&": 5, "==": 6, "!=": 6, "<": 7, "<=": 7, ">": 7, ">=": 7,
+               "<<": 8, ">>": 8, "+": 9, "-": 9, "*": 10, "/": 10, "%": 10}
+_ARITH_ASSIGN = frozenset(("=", "+=", "-=", "*=", "/=", "%=", "<<=", ">>=", "&=", "|=", "^="))
+
+
+class _ArithParser:
+    """Tokens → a tree of tuples: ("n", v) ("v", name) ("u", op, x) ("b", op, x, y) ("?", c, x, y)
+    ("=", name, op, x) ("pre", op, name) ("post", op, name)."""
+
+    def __init__(self, dialect: str, tokens: list[str], starts: list[int], text: str) -> None:
+        self.dialect = dialect
         self.t = tokens
+        self.starts = starts
         self.k = 0
         self.text = text
-        self.starts: list[int] = []
 
     def peek(self) -> str | None:
         return self.t[self.k] if self.k < len(self.t) else None
 
     def take(self) -> str:
-        tok = self.peek()
-        if tok is None:
+        if self.k >= len(self.t):
             raise self.operand()
         self.k += 1
-        return tok
+        return self.t[self.k - 1]
 
     def operand(self) -> ShError:
-        d = self.ctx.dialect
-        if d == "dash":
+        if self.dialect == "dash":
             return ShError(f'arithmetic expression: expecting primary: "{self.text}"')
-        if d == "bash":
+        if self.dialect == "bash":
             k = min(self.k, len(self.t) - 1)
             token = self.text[self.starts[k]:] if self.starts else self.text
             return ShError(f'{self.text}: syntax error: operand expected (error token is "{token}")', 1)
         return ShError("arithmetic syntax error")
 
-    def var(self, name: str) -> int:
-        v = self.ctx.get(name)
-        if v is None or v.strip() == "":
-            if v is None and "u" in self.ctx.options:
-                raise ShError(f"{name}: parameter not set")
-            return 0
-        try:
-            return int(v.strip(), 0) if not v.strip().lstrip("-").startswith("0") or v.strip() in ("0", "-0") \
-                else int(v.strip(), 8 if not v.strip().lower().lstrip("-").startswith("0x") else 16)
-        except ValueError:
-            if _NAME.fullmatch(v.strip()):
-                return self.var(v.strip())
-            return arith(self.ctx, v)
-
-    def expr(self) -> int:
-        return self.assign()
-
-    _ASSIGN_OPS = ("=", "+=", "-=", "*=", "/=", "%=", "<<=", ">>=", "&=", "|=", "^=")
-
-    def assign(self) -> int:
+    def expr(self) -> tuple:
         tok = self.peek()
-        if tok is not None and _NAME.fullmatch(tok) and self.k + 1 < len(self.t) \
-                and self.t[self.k + 1] in self._ASSIGN_OPS:
+        if tok is not None and _NAME.fullmatch(tok) and self.k + 1 < len(self.t) and self.t[self.k + 1] in _ARITH_ASSIGN:
             name = self.take()
             op = self.take()
-            rhs = self.assign()
-            if op != "=":
-                rhs = self.binop(op[:-1], self.var(name), rhs)
-            self.ctx.set(name, str(rhs))
-            return rhs
-        return self.ternary()
-
-    def ternary(self) -> int:
-        cond = self.binary(0)
+            return ("=", name, op, self.expr())
+        cond = self.binary(1)
         if self.peek() == "?":
             self.take()
-            a = self.assign()
-            if self.take() != ":":
+            a = self.expr()
+            if self.peek() != ":":
                 raise self.operand()
-            b = self.assign()
-            return a if cond else b
+            self.take()
+            return ("?", cond, a, self.expr())
         return cond
 
-    _PREC = [("||",), ("&&",), ("|",), ("^",), ("&",), ("==", "!="), ("<", "<=", ">", ">="), ("<<", ">>"),
-             ("+", "-"), ("*", "/", "%")]
-
-    def binary(self, level: int) -> int:
-        if level == len(self._PREC):
-            return self.power()
-        left = self.binary(level + 1)
-        ops = self._PREC[level]
-        while self.peek() in ops:
-            op = self.take()
-            right = self.binary(level + 1)
-            left = self.binop(op, left, right)
-        return left
-
-    def power(self) -> int:
-        base = self.unary()
-        if self.peek() == "**" and self.ctx.dialect != "dash":
+    def binary(self, min_prec: int) -> tuple:
+        left = self.power()
+        while True:
+            op = self.peek()
+            prec = _ARITH_PREC.get(op or "")
+            if prec is None or prec < min_prec:
+                return left
             self.take()
-            return base ** self.power()
+            left = ("b", op, left, self.binary(prec + 1))
+
+    def power(self) -> tuple:
+        base = self.unary()
+        if self.peek() == "**" and self.dialect != "dash":
+            self.take()
+            return ("b", "**", base, self.power())
         return base
 
-    def binop(self, op: str, a: int, b: int) -> int:
-        if op in ("/", "%"):
-            if b == 0:
-                d = self.ctx.dialect
-                if d == "dash":
-                    raise ShError(f'arithmetic expression: division by zero: "{self.text}"')
-                if d == "bash":
-                    raise ShError(f'{self.text}: division by 0 (error token is "{self.t[-1]}")', 1)
-                raise ShError("divide by zero")
-            q = abs(a) // abs(b) * (1 if (a >= 0) == (b >= 0) else -1)
-            return q if op == "/" else a - q * b
-        return {"+": a + b, "-": a - b, "*": a * b, "<<": a << b if b >= 0 else 0, ">>": a >> b if b >= 0 else 0,
-                "<": int(a < b), "<=": int(a <= b), ">": int(a > b), ">=": int(a >= b), "==": int(a == b),
-                "!=": int(a != b), "&": a & b, "|": a | b, "^": a ^ b, "&&": int(bool(a and b)),
-                "||": int(bool(a or b))}[op]
-
-    def unary(self) -> int:
+    def unary(self) -> tuple:
         tok = self.peek()
         if tok in ("-", "+", "!", "~"):
             self.take()
-            v = self.unary()
-            return -v if tok == "-" else v if tok == "+" else int(not v) if tok == "!" else ~v
-        if tok in ("++", "--") and self.ctx.dialect != "dash":
+            return ("u", tok, self.unary())
+        if tok in ("++", "--") and self.dialect != "dash":
             self.take()
             name = self.take()
-            v = self.var(name) + (1 if tok == "++" else -1)
-            self.ctx.set(name, str(v))
-            return v
+            if not _NAME.fullmatch(name):
+                self.k -= 1
+                raise self.operand()
+            return ("pre", tok, name)
         return self.primary()
 
-    def primary(self) -> int:
+    def primary(self) -> tuple:
         tok = self.take()
         if tok == "(":
             v = self.expr()
@@ -2545,19 +2522,100 @@ class _Arith:
         if tok[0].isdigit():
             try:
                 if tok.lower().startswith("0x"):
-                    return int(tok, 16)
-                return int(tok, 8) if len(tok) > 1 and tok.startswith("0") else int(tok)
+                    return ("n", int(tok, 16))
+                return ("n", int(tok, 8) if len(tok) > 1 and tok.startswith("0") else int(tok))
             except ValueError:
                 raise self.operand() from None
         if _NAME.fullmatch(tok):
-            v = self.var(tok)
             nxt = self.peek()
-            if nxt in ("++", "--") and self.ctx.dialect != "dash":
+            if nxt in ("++", "--") and self.dialect != "dash":
                 self.take()
-                self.ctx.set(tok, str(v + (1 if nxt == "++" else -1)))
-            return v
+                return ("post", nxt, tok)
+            return ("v", tok)
         self.k -= 1
         raise self.operand()
+
+
+class _ArithEval:
+    def __init__(self, ctx: ShContext, info: tuple[str, str]) -> None:
+        self.ctx = ctx
+        self.text, self.last = info
+
+    def var(self, name: str) -> int:
+        v = self.ctx.get(name)
+        if v is None:
+            if "u" in self.ctx.options:
+                raise ShError(f"{name}: parameter not set")
+            return 0
+        t = v.strip()
+        if not t:
+            return 0
+        if _INT.fullmatch(t):
+            body = t.lstrip("-")
+            n = int(body, 8) if len(body) > 1 and body.startswith("0") and body.isdigit() and \
+                set(body) <= set("01234567") else int(body)
+            return -n if t.startswith("-") else n
+        if _HEX.fullmatch(t):
+            return int(t, 16)
+        return arith(self.ctx, t)
+
+    def eval(self, node: tuple) -> int:
+        kind = node[0]
+        if kind == "n":
+            return node[1]
+        if kind == "v":
+            return self.var(node[1])
+        if kind == "b":
+            op = node[1]
+            if op == "&&":
+                return int(bool(self.eval(node[2])) and bool(self.eval(node[3])))
+            if op == "||":
+                return int(bool(self.eval(node[2])) or bool(self.eval(node[3])))
+            return self.binop(op, self.eval(node[2]), self.eval(node[3]))
+        if kind == "u":
+            v = self.eval(node[2])
+            op = node[1]
+            return -v if op == "-" else v if op == "+" else int(not v) if op == "!" else ~v
+        if kind == "?":
+            return self.eval(node[2]) if self.eval(node[1]) else self.eval(node[3])
+        if kind == "=":
+            _, name, op, expr = node
+            value = self.eval(expr)
+            if op != "=":
+                value = self.binop(op[:-1], self.var(name), value)
+            self.ctx.set(name, str(value))
+            return value
+        name = node[2]
+        old = self.var(name)
+        new = old + (1 if node[1] == "++" else -1)
+        self.ctx.set(name, str(new))
+        return new if kind == "pre" else old
+
+    def binop(self, op: str, a: int, b: int) -> int:
+        if op in ("/", "%"):
+            if b == 0:
+                d = self.ctx.dialect
+                if d == "dash":
+                    raise ShError(f'arithmetic expression: division by zero: "{self.text}"')
+                if d == "bash":
+                    raise ShError(f'{self.text}: division by 0 (error token is "{self.last}")', 1)
+                raise ShError("divide by zero")
+            q = abs(a) // abs(b) * (1 if (a >= 0) == (b >= 0) else -1)
+            return q if op == "/" else a - q * b
+        if op == "+":
+            return a + b
+        if op == "-":
+            return a - b
+        if op == "*":
+            return a * b
+        if op == "**":
+            return a ** b if b >= 0 else 0
+        if op == "<<":
+            return a << b if b >= 0 else 0
+        if op == ">>":
+            return a >> b if b >= 0 else 0
+        return {"<": int(a < b), "<=": int(a <= b), ">": int(a > b), ">=": int(a >= b), "==": int(a == b),
+                "!=": int(a != b), "&": a & b, "|": a | b, "^": a ^ b}[op]
 
 
 _DISPATCH: dict[type, Callable] = {
@@ -2624,7 +2682,7 @@ def b_echo(ctx: ShContext, argv: list[str], io: Streams) -> int:
             newline = False
             args = args[1:]
     else:
-        while args and re.fullmatch(r"-[neE]+", args[0]):
+        while args and _ECHO_OPTS.fullmatch(args[0]):
             for ch in args[0][1:]:
                 if ch == "n":
                     newline = False
@@ -3186,7 +3244,7 @@ def parse_duration(text: str) -> float | None:
     t = text.strip()
     if t.lower() in ("inf", "infinity"):
         return float("inf")
-    m = re.fullmatch(r"(\d+\.?\d*|\.\d+)([smhd]?)", t)
+    m = _DURATION.fullmatch(t)
     if not m:
         return None
     return float(m.group(1)) * _SLEEP_UNITS[m.group(2)]
