@@ -113,6 +113,10 @@ _Loader.bool_values = {**yaml.constructor.SafeConstructor.bool_values, "y": True
 def _yaml_message(e: yaml.YAMLError, text: str) -> str:
     """go-yaml's ``yaml: line N: problem`` (its line rule: scanner errors 1-based, parser errors
     use the 0-based problem line, and a line 0 is not printed at all)."""
+    if isinstance(e, yaml.reader.ReaderError):
+        # go-yaml's reader refuses the same characters (yaml_parser_update_buffer), with no line
+        return ("yaml: invalid leading UTF-8 octet" if isinstance(e.character, bytes)
+                else "yaml: control characters are not allowed")
     problem = getattr(e, "problem", None) or str(e)
     pm = getattr(e, "problem_mark", None)
     cm = getattr(e, "context_mark", None)
@@ -224,14 +228,30 @@ def _validation_error(source: str, detail: str) -> ManifestError:
                          "if you choose to ignore these errors, turn validation off with --validate=false")
 
 
-def parse_manifests(text: str, source: str) -> list[dict]:
-    """Every non-empty document of ``text`` (``source`` is the file name or ``STDIN``), as kubectl
-    sends them: all or nothing, ``ManifestError`` on the first document that cannot be sent."""
-    size = len(text) if len(text) * 4 <= MAX_REQUEST_BYTES else len(text.encode("utf-8", "replace"))
-    if size > MAX_REQUEST_BYTES:
-        raise ManifestError(
-            f"error: error parsing {source}: Request entity too large: limit is {MAX_REQUEST_BYTES} "
-            f"(the manifest is {size} bytes; the API server accepts at most 3 MiB per request)")
+def _json_stream(text: str) -> list[Any] | None:
+    """The values of a JSON stream, as kubectl's YAMLOrJSONDecoder reads a source whose first
+    non-space character is ``{`` (GuessJSONStream): JSON, not YAML (a JSON string may hold any
+    character but the C0 controls, which YAML would refuse); None when the text is not such a
+    stream or does not parse as JSON (then it is read as YAML, whose errors are reported)."""
+    start = len(text) - len(text.lstrip())
+    if text[start:start + 1] != "{" or text.count("{") > MAX_DEPTH:
+        return None
+    decoder = json.JSONDecoder()
+    out: list[Any] = []
+    pos = start
+    try:
+        while pos < len(text):
+            value, pos = decoder.raw_decode(text, pos)
+            out.append(value)
+            while pos < len(text) and text[pos] in " \t\r\n":
+                pos += 1
+    except (ValueError, RecursionError):
+        return None
+    return out
+
+
+def _yaml_documents(text: str, source: str) -> list[Any]:
+    """The documents of a YAML stream as JSON values; ``ManifestError`` in go-yaml's words."""
     try:
         _check_depth(text)
         loader = _Loader(text)
@@ -245,7 +265,7 @@ def parse_manifests(text: str, source: str) -> list[dict]:
                 docs.append(loader.construct_document(node))
         finally:
             loader.dispose()
-        docs = [_jsonable(d) for d in docs if d is not None]
+        return [_jsonable(d) for d in docs if d is not None]
     except ManifestError as e:
         if e.message.startswith("error: "):
             raise
@@ -256,6 +276,19 @@ def parse_manifests(text: str, source: str) -> list[dict]:
     except RecursionError:
         raise ManifestError(f"error: error parsing {source}: error converting YAML to JSON: "
                             f"yaml: exceeded max depth of {MAX_DEPTH}") from None
+
+
+def parse_manifests(text: str, source: str) -> list[dict]:
+    """Every non-empty document of ``text`` (``source`` is the file name or ``STDIN``), as kubectl
+    sends them: all or nothing, ``ManifestError`` on the first document that cannot be sent."""
+    size = len(text) if len(text) * 4 <= MAX_REQUEST_BYTES else len(text.encode("utf-8", "replace"))
+    if size > MAX_REQUEST_BYTES:
+        raise ManifestError(
+            f"error: error parsing {source}: Request entity too large: limit is {MAX_REQUEST_BYTES} "
+            f"(the manifest is {size} bytes; the API server accepts at most 3 MiB per request)")
+    json_docs = _json_stream(text)
+    docs = [_jsonable(d) for d in json_docs if d is not None] if json_docs is not None else \
+        _yaml_documents(text, source)
     for doc in docs:
         if not isinstance(doc, dict):
             raise _validation_error(source, "invalid object to validate")
@@ -762,7 +795,7 @@ class Errors:
             details["group"] = r.group
         details["kind"] = r.kind
         details["causes"] = self.causes()
-        raise _api_error(422, "Invalid", f'{qualified} "{name}" is invalid: {body}', details)
+        raise _api_error(422, "Invalid", f"{qualified} {_go_quote(name)} is invalid: {body}", details)  # %q
 
 
 #: field.ErrorType's text → its CauseType

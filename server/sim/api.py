@@ -21,6 +21,7 @@ from typing import Any
 
 from . import admission, defaults
 from .clock import Clock
+from .golang import quote as go_quote
 from .resources import BY_KIND, Resource
 from .store import AlreadyExists, Conflict, NotFound, Obj, Store, deep_copy
 
@@ -47,12 +48,14 @@ class ApiError(Exception):
 
 
 def not_found(resource: Resource, name: str) -> ApiError:
-    return ApiError(404, "NotFound", f'{resource.plural}{"." + resource.group if resource.group else ""} "{name}" not found')
+    """NewNotFound: ``%s %q not found`` (the name Go-quoted)."""
+    return ApiError(404, "NotFound", f'{resource.plural}{"." + resource.group if resource.group else ""} '
+                    f"{go_quote(name)} not found")
 
 
 def already_exists(resource: Resource, name: str) -> ApiError:
     return ApiError(409, "AlreadyExists",
-                    f'{resource.plural}{"." + resource.group if resource.group else ""} "{name}" already exists')
+                    f'{resource.plural}{"." + resource.group if resource.group else ""} {go_quote(name)} already exists')
 
 
 class Api:
@@ -207,7 +210,8 @@ class Api:
             meta = manifest.get("metadata") or {}
             ns = (meta.get("namespace") or namespace or "default") if r.namespaced else ""
             applied = deep_copy(manifest)
-            applied.setdefault("metadata", {})
+            if not isinstance(applied.get("metadata"), dict):
+                applied["metadata"] = {}  # ``metadata: null`` decodes as an empty ObjectMeta
             if r.namespaced:
                 applied["metadata"]["namespace"] = ns
             annotation = last_applied_annotation(applied)

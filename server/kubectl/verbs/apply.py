@@ -18,6 +18,7 @@ import json
 from typing import Any
 
 from ...sim.api import LAST_APPLIED, ApiError, last_applied_annotation, three_way_merge
+from ...sim.golang import quote as go_quote
 from ...sim.resources import BY_KIND, Resource
 from ...sim.store import Obj, deep_copy
 from .. import output
@@ -83,7 +84,8 @@ def invalid_message(e: ApiError) -> str | None:
     if not details:
         return None
     if details.get("kind") or details.get("name"):
-        head = f'The {details.get("kind", "")} "{details.get("name", "")}" is invalid'
+        # fmt.Sprintf("The %s %q is invalid"): the name Go-quoted (a control character escaped)
+        head = f'The {details.get("kind", "")} {go_quote(str(details.get("name", "")))} is invalid'
     else:
         head = "The request is invalid"
     causes = [f"{c['field']}: {c.get('message', '')}" if c.get("field") else c.get("message", "")
