@@ -187,3 +187,67 @@ def test_without_metrics_api_matches_real_kubectl(lab, line):
     real = lab.kubectl(*shlex.split(line), check=False)
     assert real.returncode == 1
     assert lab.engine("kubectl " + line) == real.stdout + real.stderr
+
+
+# -- with the metrics-server add-on: the simulation's own metrics -------------------------------------
+
+@pytest.fixture(scope="module")
+def simulated(tmp_path_factory):
+    """A lab with metrics-server on, and the same NodeMetrics/PodMetrics (and Nodes) served to the real
+    kubectl by a fake metrics.k8s.io API, so both render one set of measurements."""
+    from server.kubectl import run
+    from server.sim import metrics
+    from server.sim.cluster import Cluster
+
+    c = Cluster(seed=2)
+    c.set_addon("metrics-server", True)
+    run(c, "kubectl create deployment web --image=nginx:1.27 --replicas=3")
+    c.advance(90)
+    pods = metrics.pod_metrics(c)
+    routes = dict(ROUTES)
+    routes["/apis/metrics.k8s.io/v1beta1/nodes"] = dict(_items("NodeMetricsList", metrics.node_metrics(c)),
+                                                        apiVersion="metrics.k8s.io/v1beta1")
+    routes["/apis/metrics.k8s.io/v1beta1/pods"] = dict(_items("PodMetricsList", pods),
+                                                       apiVersion="metrics.k8s.io/v1beta1")
+    for ns in ("default", "kube-system"):
+        routes[f"/apis/metrics.k8s.io/v1beta1/namespaces/{ns}/pods"] = dict(
+            _items("PodMetricsList", [m for m in pods if m["metadata"]["namespace"] == ns]),
+            apiVersion="metrics.k8s.io/v1beta1")
+    routes["/api/v1/nodes"] = _items("NodeList", c.store.list("Node"))
+
+    class Handler(_Handler):
+        def do_GET(self) -> None:  # noqa: N802
+            body = routes.get(self.path.split("?")[0])
+            data = json.dumps(body if body is not None else {"kind": "Status", "code": 404}).encode()
+            self.send_response(200 if body is not None else 404)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    home = tmp_path_factory.mktemp("top-sim")
+    (home / "kubeconfig").write_text(
+        "apiVersion: v1\nkind: Config\nclusters:\n- cluster: {server: \"http://127.0.0.1:%d\"}\n  name: fake\n"
+        "contexts:\n- context: {cluster: fake, user: fake, namespace: default}\n  name: fake\n"
+        "current-context: fake\nusers:\n- name: fake\n  user: {token: fake}\n".replace("%d", str(server.server_address[1])))
+    try:
+        yield c, home
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("line", [
+    "top nodes", "top node --sort-by=memory", "top node --show-capacity --no-headers", "top pods",
+    "top pods -A", "top pods -A --sort-by=cpu --sum", "top pods -n kube-system --containers",
+    "top pod -A --containers --sort-by=memory --no-headers",
+])
+def test_simulated_metrics_render_as_the_real_kubectl_renders_them(simulated, line):
+    from server.kubectl import run
+
+    c, home = simulated
+    out = run(c, "kubectl " + line)
+    assert out.exit_code == 0
+    assert out.output == _real(home, line)

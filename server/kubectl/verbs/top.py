@@ -54,13 +54,22 @@ def _usage(usage: dict | None) -> dict[str, int]:
     return {r: _amount(r, usage.get(r, "0")) for r in MEASURED}
 
 
+def _sum(pods: Sequence[Obj]) -> dict[str, int]:
+    """``getPodMetrics`` / ``ResourceAdder``: the containers' usage Quantities added exactly, then one
+    MilliValue (CPU) or Value (memory) of the total — not a sum of rounded-up parts."""
+    total = {r: Quantity.parse("0") for r in MEASURED}
+    for m in pods:
+        for c in m.get("containers") or []:
+            for r in MEASURED:
+                value = (c.get("usage") or {}).get(r)
+                if value is not None:
+                    total[r] = total[r] + Quantity.of(value)
+    return {r: (q.milli_value() if r == "cpu" else q.value()) for r, q in total.items()}
+
+
 def _pod_usage(m: Obj) -> dict[str, int]:
     """``getPodMetrics``: the containers' usage summed."""
-    total = dict.fromkeys(MEASURED, 0)
-    for c in m.get("containers") or []:
-        for r, v in _usage(c.get("usage")).items():
-            total[r] += v
-    return total
+    return _sum([m])
 
 
 def _usage_cells(usage: dict[str, int], available: dict | None) -> list[str]:
@@ -153,10 +162,7 @@ def pod_metrics_table(metrics: Sequence[Obj], *, containers: bool = False, with_
     if total:
         # PrintPodMetrics widens its column count only while it prints the headers
         width = len(POD_COLUMNS) if no_headers else len(header)
-        summed = dict.fromkeys(MEASURED, 0)
-        for m in metrics:
-            for r, v in _pod_usage(m).items():
-                summed[r] += v
+        summed = _sum(metrics)
         rows.append([*[""] * (width - 2), "________", "________"])
         rows.append([*[""] * (width - 3), "", *_usage_cells(summed, None)])
     return _write(rows)
