@@ -180,3 +180,27 @@ def test_statefulset_basics_claims(lab):
     advance(30)
     assert run("kubectl get pods -l app=nginx") == "No resources found in default namespace.\n"
     assert len(_rows(run("kubectl get pvc -l app=nginx"))) == 2
+
+
+def test_the_provisioned_claims_replay_the_same_after_a_restart(tmp_path):
+    """The add-on switch is journalled: a server that starts afresh replays it with the rest, to the
+    same objects (provisioned volume names, events and provisioner identity included)."""
+    def app():
+        return create_app({"DATA_DIR": str(tmp_path / "data"), "LIVE_TICKER": False, "TESTING": True},
+                          seed=5, start=DEFAULT_START)
+
+    first = app()
+    client = first.test_client()
+    sid = client.post("/api/sandboxes").json["id"]
+    client.post(f"/api/sandboxes/{sid}/clock", json={"paused": True})
+    client.post(f"/api/sandboxes/{sid}/run", json={"command": "kubectl apply -f -", "stdin": WEB})
+    client.post(f"/api/sandboxes/{sid}/clock", json={"advance": 10})
+    client.post(f"/api/sandboxes/{sid}/addons/storage-provisioner", json={"enabled": True})
+    client.post(f"/api/sandboxes/{sid}/clock", json={"advance": 90})
+    before = client.get(f"/api/sandboxes/{sid}/objects")
+    assert sum(o["kind"] == "PersistentVolume" for o in before.json["objects"]) == 2
+    first.extensions["kubeplay.journal"].close()
+    second = app()
+    after = second.test_client().get(f"/api/sandboxes/{sid}/objects")
+    second.extensions["kubeplay.journal"].close()
+    assert after.data == before.data
