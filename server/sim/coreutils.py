@@ -181,17 +181,16 @@ def wc(ctx: Any, argv: list[str], io: Any) -> int:
         rows.append((counts, name if files else ""))
     if len(inputs) > 1:
         rows.append((totals, "total"))
-    if _bb(ctx):
-        width = 7 if len(which) > 1 or files else 0
-        for counts, name in rows:
-            cols = " ".join(f"{counts[k]:>{width}}" if width else str(counts[k]) for k in which)
-            io.out(cols + (f" {name}" if name else "") + "\n")
+    if len(which) == 1 and len(rows) == 1:
+        width = 0  # one count of one input: no padding (busybox and GNU alike)
+    elif _bb(ctx):
+        width = 7
+    elif files and all(name != "-" for name, _ in inputs):
+        width = len(str(totals["c"]))  # GNU sizes the columns from the files' sizes
     else:
-        width = max(len(str(totals[k])) for k in which) if (len(which) > 1 or len(rows) > 1) else 0
-        if not files and len(which) > 1:
-            width = 7
-        for counts, name in rows:
-            io.out(" ".join(f"{counts[k]:>{width}}" for k in which) + (f" {name}" if name else "") + "\n")
+        width = 7
+    for counts, name in rows:
+        io.out(" ".join(f"{counts[k]:>{width}}" for k in which) + (f" {name}" if name else "") + "\n")
     return status
 
 
