@@ -48,7 +48,7 @@ def lab():
 
 def routed_to(c: Cluster, host: str, path: str) -> str | None:
     hit = ingress.match(c, host, path)
-    return None if hit is None else hit[1]["service"]["name"]
+    return None if hit is None else hit.backend["service"]["name"]
 
 
 def test_host_and_path_matching(lab):
@@ -62,6 +62,32 @@ def test_host_and_path_matching(lab):
     assert routed_to(lab, "a.wild.example", "/") == "cats"
     assert routed_to(lab, "a.b.wild.example", "/") is None  # a wildcard covers one label
     assert routed_to(lab, "other.example", "/") is None
+    # a host's server only has its own locations: no fall-through to other hosts' rules
+    assert routed_to(lab, "down.example", "/api") == "empty"
+
+
+def test_rewrite_target_and_default_backends(lab):
+    lab.api.create({**_ingress("rewrite", {"rules": [{"host": "rw.example", "http": {"paths": [
+        _path("/something(/|$)(.*)", "api", "ImplementationSpecific")]}}]}),
+        "metadata": {"name": "rewrite", "namespace": "default",
+                     "annotations": {"nginx.ingress.kubernetes.io/rewrite-target": "/$2"}}})
+    lab.api.create(_ingress("fallback", {"defaultBackend": {"service": {"name": "cats", "port": {"number": 80}}},
+                                         "rules": [{"host": "fb.example", "http": {"paths": [_path("/web", "web")]}}]}))
+    try:
+        hit = ingress.match(lab, "rw.example", "/SOMETHING/new/page?x=1")
+        assert (hit.backend["service"]["name"], hit.path) == ("api", "/new/page?x=1")
+        assert ingress.match(lab, "rw.example", "/something").path == "/"
+        assert ingress.match(lab, "rw.example", "/other") is None
+        assert routed_to(lab, "fb.example", "/web/x") == "web"
+        assert routed_to(lab, "fb.example", "/elsewhere") == "cats"  # the Ingress's own defaultBackend
+        # an Ingress's defaultBackend covers its own hosts; only one without rules takes the catch-all
+        assert routed_to(lab, "unknown.example", "/") is None
+        lab.api.create(_ingress("catch-all", {"defaultBackend": {"service": {"name": "web", "port": {"number": 80}}}}))
+        assert routed_to(lab, "unknown.example", "/") == "web"
+        lab.api.delete("Ingress", "default", "catch-all")
+    finally:
+        lab.api.delete("Ingress", "default", "rewrite")
+        lab.api.delete("Ingress", "default", "fallback")
 
 
 def curl(c: Cluster, source: Source, *args: str) -> clients.Out:

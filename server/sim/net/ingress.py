@@ -14,10 +14,12 @@ Owns:
   answers (``apps.APP_SERVERS["ingress-nginx"]``). It matches the request against the Ingresses of
   class ``nginx`` as ingress-nginx builds its servers and locations: the Host header picks the
   server (an exact host, else a ``*.`` wildcard of one label, else the catch-all ``_`` of rules
-  without a host), the longest matching path wins (``Exact`` before ``Prefix`` of the same length;
-  ``Prefix`` matches whole path elements; ``ImplementationSpecific`` is a prefix, as nginx's own
-  location), a server with no match falls to an Ingress's ``defaultBackend``, and with none the
-  controller's default backend answers ``404 Not Found`` with the ``<center>nginx</center>`` page.
+  without a host) and only its locations count; the longest matching path wins (``Exact`` before
+  ``Prefix`` of the same length; ``Prefix`` matches whole path elements; ``ImplementationSpecific``
+  is a prefix, as nginx's own location; with ``rewrite-target`` or ``use-regex`` paths are
+  case-insensitive regexes and ``$1``… of the target are their groups), a server with no match falls
+  to its Ingresses' ``defaultBackend``, and with none the controller's default backend answers
+  ``404 Not Found`` with the ``<center>nginx</center>`` page.
   A match is proxied to one of the backend Service's ready endpoints (round robin, ingress-nginx's
   default balancer) through ``apps.http`` from the controller pod, so the backend logs the request,
   NetworkPolicies apply, and the traffic log shows both legs; a Service with no endpoints is a
@@ -30,6 +32,8 @@ Hands off: ``controllers/ingress.py`` writes the Ingresses' ``status.loadBalance
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -291,32 +295,90 @@ def _path_matches(kind: str, want: str, path: str) -> bool:
     return path.startswith(want)  # ImplementationSpecific: nginx's own prefix location
 
 
-def match(cluster: Cluster, host: str, path: str) -> tuple[dict, dict] | None:
-    """The (Ingress, backend) a request is sent to, or None for the controller's default backend."""
+REWRITE = "nginx.ingress.kubernetes.io/rewrite-target"
+USE_REGEX = "nginx.ingress.kubernetes.io/use-regex"
+
+
+@dataclass
+class Match:
+    """Where the controller sends a request: the Ingress and backend, and the path it passes on
+    (rewritten when the Ingress asks for ``rewrite-target``)."""
+
+    ingress: dict
+    backend: dict
+    path: str
+
+
+def _regex_mode(ing: dict) -> bool:
+    notes = ing["metadata"].get("annotations") or {}
+    return REWRITE in notes or notes.get(USE_REGEX) == "true"
+
+
+def _location(ing: dict, p: dict, clean: str) -> tuple[tuple[int, int], str] | None:
+    """(rank, path to pass on) when the path rule ``p`` of ``ing`` matches ``clean``."""
+    kind = p.get("pathType") or "ImplementationSpecific"
+    want = p.get("path") or "/"
+    notes = ing["metadata"].get("annotations") or {}
+    if _regex_mode(ing) and kind != "Exact":
+        # location ~* "^<path>": a case-insensitive regex anchored at the start
+        try:
+            m = re.match(want, clean, re.IGNORECASE)
+        except re.error:
+            return None
+        if m is None:
+            return None
+        target = notes.get(REWRITE)
+        out = clean
+        if target is not None:
+            out = re.sub(r"\$(\d)", lambda g: (m.group(int(g.group(1))) or "") if int(g.group(1)) <= (m.re.groups or 0)
+                         else "", target)
+            out = out or "/"
+        return (len(want), 0), out
+    if not _path_matches(kind, want, clean):
+        return None
+    return (len(want.rstrip("/") or "/"), 1 if kind == "Exact" else 0), clean
+
+
+def match(cluster: Cluster, host: str, path: str) -> Match | None:
+    """Where a request goes, or None for the controller's default backend. As ingress-nginx builds
+    its configuration: the Host picks one server (an exact host, else a one-label wildcard, else the
+    catch-all ``_`` of rules without a host) and only that server's locations are searched (the
+    longest path wins, ``Exact`` over ``Prefix``); a server with no matching location falls to the
+    ``defaultBackend`` of the Ingresses that define it (the catch-all: of the oldest Ingress that has
+    no rules)."""
     host = host.rsplit(":", 1)[0].lower() if not host.startswith("[") else host
+    query = path.partition("?")[2]
     clean = path.split("?", 1)[0] or "/"
-    ingresses = [i for i in cluster.store.scan("Ingress") if ours(i)]
-    best: tuple[int, tuple[int, int], dict, dict] | None = None
+    ingresses = sorted((i for i in cluster.store.scan("Ingress") if ours(i)),
+                       key=lambda i: (i["metadata"].get("creationTimestamp") or "", i["metadata"].get("namespace") or "",
+                                      i["metadata"]["name"]))
+    servers: dict[int, list[tuple[dict, dict]]] = {2: [], 1: [], 0: []}
     for ing in ingresses:
         for rule in (ing.get("spec") or {}).get("rules") or []:
             rule = rule or {}
             rule_host = (rule.get("host") or "").lower()
             score = _host_matches(rule_host, host) if rule_host else 0
-            if rule_host and not score:
-                continue
-            for p in ((rule.get("http") or {}).get("paths") or []):
-                kind = p.get("pathType") or "ImplementationSpecific"
-                want = p.get("path") or "/"
-                if _path_matches(kind, want, clean):
-                    rank = (len(want.rstrip("/") or "/"), 1 if kind == "Exact" else 0)
-                    if best is None or (score, rank) > (best[0], best[1]):
-                        best = (score, rank, ing, p.get("backend") or {})
+            if not rule_host or score:
+                servers[score].append((ing, rule))
+    level = next((k for k in (2, 1) if servers[k]), 0)
+    chosen = servers[level]
+    best: tuple[tuple[int, int], Match] | None = None
+    for ing, rule in chosen:
+        for p in ((rule.get("http") or {}).get("paths") or []):
+            hit = _location(ing, p or {}, clean)
+            if hit is not None and (best is None or hit[0] > best[0]):
+                out = hit[1] + (f"?{query}" if query else "")
+                best = (hit[0], Match(ing, (p or {}).get("backend") or {}, out))
     if best is not None:
-        return best[2], best[3]
-    for ing in sorted(ingresses, key=lambda i: i["metadata"].get("creationTimestamp") or ""):
+        return best[1]
+    # a host's server: the defaultBackend of the Ingresses defining it; the catch-all: that of an
+    # Ingress without rules ("special catch all case" of createServers)
+    owners = [ing for ing, _rule in chosen] if level else \
+        [i for i in ingresses if not (i.get("spec") or {}).get("rules")]
+    for ing in owners:
         backend = (ing.get("spec") or {}).get("defaultBackend")
         if backend:
-            return ing, backend
+            return Match(ing, backend, path)
     return None
 
 
@@ -377,7 +439,7 @@ def serve(cluster: Cluster, route: Route, method: str, path: str, host: str, ua:
         back_headers: dict[str, str] = {}
         upstream_addr, up_len, up_status = "127.0.0.1:8181", str(len(NOT_FOUND)), "404"
     else:
-        ing, backend = hit
+        ing, backend = hit.ingress, hit.backend
         ns = ing["metadata"].get("namespace") or ""
         ep = _endpoint(cluster, ns, backend)
         svc_ref = backend.get("service") or {}
@@ -391,7 +453,7 @@ def serve(cluster: Cluster, route: Route, method: str, path: str, host: str, ua:
             fwd.update({"Host": host, "X-Forwarded-For": route.client_ip, "X-Real-IP": route.client_ip,
                         "X-Forwarded-Host": host, "X-Forwarded-Port": str(route.dest_port), "X-Forwarded-Proto": "http",
                         "X-Scheme": "http"})
-            answer = apps.http(cluster, Source.pod(*route.pod), f"http://{ip}:{port}{path}", method,
+            answer = apps.http(cluster, Source.pod(*route.pod), f"http://{ip}:{port}{hit.path}", method,
                                user_agent=ua, headers=fwd)
             upstream_addr = f"{ip}:{port}"
             if answer.error is not None:
