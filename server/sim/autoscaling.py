@@ -5,9 +5,9 @@ CPU at 80% average utilization — when none is given, and a given ``behavior`` 
 ``GenerateHPAScaleUpRules``/``GenerateHPAScaleDownRules``: scale-up 0 s window, Max of 4 pods and
 100% per 15 s; scale-down 100% per 15 s, its window left unset for the controller's 300 s);
 ``v1_to_v2`` / ``v2_to_v1`` (pkg/apis/autoscaling/v1/conversion.go: ``targetCPUUtilizationPercentage`` is a
-Resource cpu Utilization metric; v1's status carries ``currentCPUUtilizationPercentage``, and the
-v2-only fields travel in the ``autoscaling.alpha.kubernetes.io/conditions`` / ``…/current-metrics``
-annotations is left out here: kubeplay stores v2).
+Resource cpu Utilization metric; v1's status carries ``currentCPUUtilizationPercentage``). The
+annotations in which the apiserver carries v2-only fields through v1 (``autoscaling.alpha.kubernetes.io/
+conditions`` …) are not written: kubeplay stores v2 and serves v1 only as kubectl autoscale's answer.
 
 Hands off: the apiserver side (defaulting at admission, serving autoscaling/v1 by converting from
 the stored v2) calls these; the controller (controllers/hpa.py) reads the stored v2 object.

@@ -360,7 +360,8 @@ class HorizontalPodAutoscalerController(Controller):
             statuses[i] = status
             if replicas == 0 or proposal > replicas:
                 replicas, metric = proposal, name
-        if invalid >= len(specs):
+        # all invalid, or some invalid while the rest would scale down: no scaling on partial knowledge
+        if invalid >= len(specs) or (invalid and replicas < int((target.get("spec") or {}).get("replicas", 1))):
             if first_condition is not None:
                 _set_condition(hpa, "ScalingActive", "False", first_condition[0], first_condition[1], iso)
             raise MetricError(f"invalid metrics ({invalid} invalid out of {len(specs)}), first error is: "
