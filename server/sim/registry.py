@@ -178,7 +178,7 @@ _FAMILIES: tuple[_Family, ...] = (
                                           "glibc": 2_160_000, "uclibc": 1_030_000}, dict(
         cmd=("sh",), server=False, handles_sigterm=False, http_paths=None, app="busybox")),
     _Family("docker.io/library/alpine", {"3.18": 3_410_000, "3.19": 3_420_000, "3.20": 3_620_000,
-                                         "3.21": 3_640_000, "latest": 3_640_000}, dict(
+                                         "3.21": 3_640_000, "3": 3_640_000, "latest": 3_640_000}, dict(
         cmd=("/bin/sh",), server=False, handles_sigterm=False, http_paths=None)),
     _Family("docker.io/library/ubuntu", {"20.04": 27_510_000, "22.04": 29_540_000, "24.04": 29_750_000,
                                          "latest": 29_750_000}, dict(
