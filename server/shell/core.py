@@ -13,7 +13,8 @@ and the text utilities every shell has (grep, head, tail, wc). Which shell's wor
 Files: a subclass that has ``fs`` (a sim/fs.FileSystem) gets it; otherwise redirections, ``cd``,
 ``test -f`` and globs see ``DictFS``, a view of the shell's ``all_files()``/``directories()`` whose
 writes land in ``self.files``. ``sleep`` yields virtual time to ``on_sleep`` (by default nothing
-waits: the line answers at once).
+waits: the line answers at once); a line that would wait more than ``MAX_LINE_WAIT`` or loop
+without sleeping past ``MAX_LINE_BUSY`` is interrupted as Ctrl-C would (``^C``, status 130).
 """
 
 from __future__ import annotations
@@ -27,6 +28,11 @@ from ..sim import sh
 from .fmt import Out
 
 Program = Callable[[list[str], str], Out]
+
+#: virtual seconds one line may wait (``sleep``) before it is interrupted as Ctrl-C would
+MAX_LINE_WAIT = 1000.0
+#: ``Busy`` markers (100,000 steps each) a line may run without sleeping before it is interrupted
+MAX_LINE_BUSY = 3
 
 
 @dataclass
@@ -185,6 +191,18 @@ class Shell:
     def on_sleep(self, pause: sh.Sleep) -> None:
         """Virtual time a line asks for (``sleep 5``); the terminal answers at once by default."""
 
+    def _waiter(self) -> Callable[[sh.Sleep], None]:
+        waited = [0.0]
+
+        def on_sleep(pause: sh.Sleep) -> None:
+            if not isinstance(pause, sh.Busy):
+                waited[0] += pause.seconds
+                if waited[0] > MAX_LINE_WAIT:
+                    raise sh.Interrupt()
+            self.on_sleep(pause)
+
+        return on_sleep
+
     @property
     def dialect(self) -> str:
         if self.name == "bash" or getattr(self, "bash", False):
@@ -215,9 +233,12 @@ class Shell:
         io = sh.Streams(getattr(self, "stdin", "") or "", text.append, text.append)
         exited = False
         try:
-            code = sh.drive(sh.run_line(line, ctx, io), self.on_sleep)
+            code = sh.drive(sh.run_line(line, ctx, io), self._waiter(), max_busy=MAX_LINE_BUSY)
         except ShellExit as e:
             code, exited = e.code, True
+        else:
+            if code == 130 and ctx.status != 130:
+                text.append("^C\n")  # interrupted: it would have run on until Ctrl-C
         self.status = ctx.status = code
         if hasattr(self, "cwd") and ctx.cwd != self.cwd:
             self.cwd = ctx.cwd

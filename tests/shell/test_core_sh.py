@@ -5,9 +5,10 @@ files), each shell answers in its own words, and the programs of the pod and wor
 
 from __future__ import annotations
 
-from server.shell.core import Shell
+from server.shell.core import MAX_LINE_BUSY, LineResult, Shell
 from server.shell.host import HostShell
 from server.shell.session import Sessions
+from server.sim.sh import BUSY_STEPS
 
 
 def test_variables_functions_and_the_status_carry_from_line_to_line():
@@ -57,3 +58,13 @@ def test_a_busybox_pod_shell_runs_loops_and_keeps_its_cwd(cluster, kubectl):
     assert run("cd /nonexist") == "sh: cd: can't cd to /nonexist: No such file or directory\n"
     assert run("if then") == 'sh: syntax error: unexpected "then"\n'
     assert run("echo ${undefined:-default} $((6*7))") == "default 42\n"
+
+
+def test_a_line_that_would_run_forever_is_interrupted_as_ctrl_c():
+    shell = Shell()
+    assert shell.run("while true; do sleep 1; done") == LineResult("^C\n", 130)
+    r = shell.run("i=0; while :; do i=$((i+1)); done")
+    assert (r.output, r.exit_code) == ("^C\n", 130)
+    # it ran MAX_LINE_BUSY × BUSY_STEPS steps (i=0, then two per iteration) before the interruption
+    assert shell.run("echo $i").output == f"{MAX_LINE_BUSY * BUSY_STEPS // 2 - 1}\n"
+    assert shell.run("sleep 5; echo ok") == LineResult("ok\n", 0)

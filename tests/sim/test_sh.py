@@ -10,9 +10,11 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from server.sim import sh
-from tests.sim.shfixtures import SHELLS, MemFS, real_run, sh_run
+from tests.sim.shfixtures import SHELLS, MemFS, cat, real_run, sh_run
 
 CASES = [
     'echo hello world',
@@ -421,3 +423,34 @@ def test_the_shell_program_is_a_new_process():
                              "bash -c 'nosuch'", ctx, sh.Streams("", out.append, out.append)))
     assert "".join(out) == "exported []\nf: not found\nrc=4\nbash: line 1: nosuch: command not found\n"
     assert status == 127
+
+
+# -- any text -------------------------------------------------------------------------------------------
+PIECES = list("abxz019 \t\n;&|<>()'\"\\$`{}[]*?!#=:-+/%~,.@") + [
+    "if ", "then ", "else ", "fi", "do ", "done", "while ", "until ", "for ", " in ", "case ", "esac", ";;",
+    "$((", "))", "${", "$(", "<<EOF\n", "\nEOF\n", "<<-X\n", "echo ", "read ", "f() ", "2>&1", ">>", "&&", "||",
+    "$@", "$#", "${x:-", "${#", "${x%", "[ ", " ]", "test ", "exit ", "set -e;", "set -u;", "sleep 1;", "IFS=:;",
+    "local ", "return ", "break ", "continue ", "shift ", "eval ", "exec ", ". ", "trap ", "export ", "unset ",
+    "printf ", "%s", "%d", "((", "[[ ", " ]]", "$'", "cat ", "> f", "< f", "x=", "$x", "{ ", "; }", "( ", ")",
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=30), st.sampled_from(["busybox", "dash", "bash"]))
+def test_any_text_ends_with_a_status_and_never_an_internal_error(pieces, dialect):
+    """Whatever is typed or put in a manifest's command: a syntax error or a status, in bounded time."""
+    text = "".join(pieces)
+    try:
+        sh.parse(text, dialect)
+    except sh.ShSyntaxError as e:
+        assert e.message(dialect).startswith(("sh: ", "bash: "))
+    ctx = sh.ShContext(fs=MemFS({"/w/f": "line\n"}), cwd="/w", lookup={"cat": cat}.get, dialect=dialect)
+    sleeps: list[float] = []
+
+    def on_sleep(pause: sh.Sleep) -> None:
+        sleeps.append(pause.seconds)
+        if len(sleeps) > 50:
+            raise sh.Interrupt()  # a loop that sleeps forever (while :; do sleep 1; done)
+
+    status = sh.drive(sh.run(text, ctx, sh.Streams("in\n")), on_sleep, max_busy=1)
+    assert isinstance(status, int) and 0 <= status <= 255
