@@ -920,6 +920,28 @@ class KubeletController(Controller):
                 flush()
             driver.kill()
 
+    def _termination_message(self, rt: PodRt, c: Ctr, code: int) -> str:
+        """kuberuntime's getTerminationMessage: the file at terminationMessagePath (4096 bytes at
+        most), else, with ``FallbackToLogsOnError`` and a failure, the log's last 80 lines (2048
+        bytes at most)."""
+        fs = c.holder.get("fs")
+        path = c.spec.get("terminationMessagePath") or "/dev/termination-log"
+        if fs is not None and c.driver is None and c.pstate is not None:
+            try:
+                if fs.isfile(path):
+                    text = fs.read_text(path)
+                    if text:
+                        return text[:4096]
+            except Exception:  # noqa: BLE001 - an unreadable file is no message, as for the kubelet
+                pass
+        if code == 0 or c.spec.get("terminationMessagePolicy") != "FallbackToLogsOnError":
+            return ""
+        inst = self.cluster.runtime.get(rt.uid, c.name)
+        if inst is None:
+            return ""
+        text = "".join(line + "\n" for line in inst.logs[-80:])
+        return text.encode()[-2048:].decode(errors="ignore")
+
     def _signal_stop(self, c: Ctr) -> tuple[bool, int]:
         """The runtime sends the stop signal: (the process exits promptly, its exit code). A shell
         as PID 1 ignores SIGTERM unless it traps it; servers that handle it write their farewell."""
@@ -982,6 +1004,7 @@ class KubeletController(Controller):
         c.gen += 1  # its probes and its own exit timer are moot
         c.state, c.exit_code, c.finished_at = "terminated", code, now
         c.term_reason = reason or ("Completed" if code == 0 else "Error")
+        c.term_message = self._termination_message(rt, c, code)
         c.ready = c.started = c.stopping = False
         c.phase = "exited"
         if rt.terminating:

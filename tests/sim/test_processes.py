@@ -194,3 +194,13 @@ def test_python_buffers_its_stdout_unless_told_not_to(cluster):
     cluster.advance(30)
     assert kubectl(cluster, "logs buffered") == ""
     assert kubectl(cluster, "logs unbuffered") == "Serving HTTP on 0.0.0.0 port 8000 (http://0.0.0.0:8000/) ...\n"
+
+
+def test_termination_messages(cluster):
+    busybox(cluster, "file", "echo 'all done' > /dev/termination-log; exit 0", restartPolicy="Never")
+    busybox(cluster, "fallback", "echo first; echo 'it broke'; exit 2", restartPolicy="Never",
+            container={"terminationMessagePolicy": "FallbackToLogsOnError"})
+    cluster.advance(15)
+    assert cstatus(cluster, "file")["state"]["terminated"]["message"] == "all done\n"
+    assert cstatus(cluster, "fallback")["state"]["terminated"]["message"] == "first\nit broke\n"
+    assert "      Message:  first\nit broke\n" in kubectl(cluster, "describe pod fallback")
