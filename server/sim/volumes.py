@@ -550,26 +550,8 @@ class VolumeManager(Controller):
         root = Tree.overlay(image_tree(repo, tag), fstype="overlay", source="overlay", size=disk,
                             base_used=DISK_USED)
         fs = FileSystem(root, clock=now)
-        for path, fstype, source, size, ro in (("/proc", "proc", "proc", 0, False),
-                                               ("/dev", "tmpfs", "tmpfs", 64 << 20, False),
-                                               ("/dev/pts", "devpts", "devpts", 0, False),
-                                               ("/dev/mqueue", "mqueue", "mqueue", 0, False),
-                                               ("/sys", "sysfs", "sysfs", 0, True),
-                                               ("/sys/fs/cgroup", "cgroup2", "cgroup", 0, True)):
-            t = Tree(fstype=fstype, source=source, size=size)
-            if path == "/dev":
-                for dev in ("null", "zero", "random", "urandom", "full", "tty"):
-                    t.write_file(dev, b"", mode=0o666)
-                for link, target in (("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2"),
-                                     ("stdin", "/proc/self/fd/0"), ("fd", "/proc/self/fd")):
-                    t.put(link, Link(target))
-                t.makedirs(["shm"])
-                t.makedirs(["pts"])
-                t.makedirs(["mqueue"])
-            if path == "/sys":
-                t.makedirs(["fs", "cgroup"])
-            t.read_only = ro
-            fs.mount(Mount(path, t, read_only=ro))
+        for path, tree, ro in _pseudo_filesystems():
+            fs.mount(Mount(path, tree, read_only=ro))
         mounts: list[Mount] = []
         spec = pod.get("spec") or {}
         vols = {v.get("name"): v for v in spec.get("volumes") or []}
@@ -649,6 +631,45 @@ class VolumeManager(Controller):
         pv = self._pods.get(pod["metadata"].get("uid", ""))
         if pv is not None and not _has_ip_line(pv.etc):
             self._etc_files(pod, pv)
+
+
+_DEV: Tree | None = None
+_SHARED: list[tuple[str, Tree, bool]] = []
+
+
+def _pseudo_filesystems() -> list[tuple[str, Tree, bool]]:
+    """What containerd mounts in every container before the pod's mounts (the OCI default spec):
+    /proc, a /dev tmpfs (a fresh copy of the device nodes each time), /dev/pts, /dev/mqueue, /sys
+    and its cgroup2 — the read-only or never-written ones shared by every container."""
+    global _DEV
+    if _DEV is None:
+        dev = Tree(fstype="tmpfs", source="tmpfs", size=64 << 20)
+        for name in ("null", "zero", "random", "urandom", "full", "tty"):
+            dev.write_file(name, b"", mode=0o666)
+        for link, target in (("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2"),
+                             ("stdin", "/proc/self/fd/0"), ("fd", "/proc/self/fd")):
+            dev.put(link, Link(target))
+        for d in ("shm", "pts", "mqueue"):
+            dev.makedirs([d])
+        _freeze_tree(dev.root)
+        sys_tree = Tree(fstype="sysfs", source="sysfs")
+        sys_tree.makedirs(["fs", "cgroup"])
+        sys_tree.read_only = True
+        _SHARED.extend([("/proc", Tree(fstype="proc", source="proc", read_only=True), False),
+                        ("/dev/pts", Tree(fstype="devpts", source="devpts", read_only=True), False),
+                        ("/dev/mqueue", Tree(fstype="mqueue", source="mqueue", read_only=True), False),
+                        ("/sys", sys_tree, True),
+                        ("/sys/fs/cgroup", Tree(fstype="cgroup2", source="cgroup", read_only=True), True)])
+        _DEV = dev
+    dev_view = Tree.overlay(_DEV, fstype="tmpfs", source="tmpfs", size=64 << 20)
+    return [_SHARED[0], ("/dev", dev_view, False), *_SHARED[1:]]
+
+
+def _freeze_tree(d: Dir) -> None:
+    d.owner = None
+    for e in d.entries.values():
+        if isinstance(e, Dir):
+            _freeze_tree(e)
 
 
 def _has_ip_line(etc: Tree) -> bool:

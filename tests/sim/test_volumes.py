@@ -157,3 +157,37 @@ def test_mount_errors_are_the_kubelets_words(cluster, kubectl):
     pod["spec"]["volumes"] = [{"name": "h", "hostPath": {"path": "/nope", "type": "Directory"}}]
     assert vm.mount_error(pod) == ("FailedMount", 'MountVolume.SetUp failed for volume "h" : hostPath type check '
                                                   "failed: /nope is not a directory")
+
+
+def test_projected_service_account_volume(cluster, kubectl):
+    """The kube-api-access volume as the ServiceAccount admission plugin writes it into a pod."""
+    apply(kubectl, """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: sa}
+        spec:
+          containers:
+          - name: c
+            image: busybox
+            command: [sleep, "3600"]
+            volumeMounts:
+            - {name: kube-api-access-x7k2p, mountPath: /var/run/secrets/kubernetes.io/serviceaccount, readOnly: true}
+          volumes:
+          - name: kube-api-access-x7k2p
+            projected:
+              defaultMode: 420
+              sources:
+              - serviceAccountToken: {expirationSeconds: 3607, path: token}
+              - configMap: {name: kube-root-ca.crt, items: [{key: ca.crt, path: ca.crt}]}
+              - downwardAPI: {items: [{path: namespace, fieldRef: {apiVersion: v1, fieldPath: metadata.namespace}}]}
+        """)
+    cluster.advance(60)
+    sa = "/var/run/secrets/kubernetes.io/serviceaccount"
+    assert kubectl(f"exec sa -- ls {sa}") == "ca.crt\nnamespace\ntoken\n"
+    assert kubectl(f"exec sa -- cat {sa}/namespace") == "default\n"
+    assert kubectl(f"exec sa -- cat {sa}/ca.crt").startswith("-----BEGIN CERTIFICATE-----\n")
+    token = kubectl(f"exec sa -- cat {sa}/token").strip()
+    assert token.count(".") == 2 and token.startswith("eyJ")  # a JWT: base64url JSON header
+    df = kubectl(f"exec sa -- df {sa}").splitlines()
+    assert df[1].startswith("tmpfs ") and df[1].endswith(f" {sa}")
+    assert f"      {sa} from kube-api-access-x7k2p (ro)\n" in kubectl("describe pod sa")
