@@ -271,7 +271,9 @@ def _write_file(ctx: Any, name: str, body: str) -> str | None:
     fs = getattr(ctx, "fs", None)
     if fs is None:
         return None
-    path = name if name.startswith("/") else (getattr(ctx, "cwd", "/").rstrip("/") + "/" + name)
+    resolve = getattr(ctx, "resolve", None)
+    path = resolve(name) if callable(resolve) else \
+        (name if name.startswith("/") else getattr(ctx, "cwd", "/").rstrip("/") + "/" + name)
     try:
         fs.write(path, body.encode())
     except Exception as e:  # FsError: its str() is the strerror
