@@ -36,8 +36,8 @@ def lab(tmp_path):
     client.post(f"/api/sandboxes/{sid}/clock", json={"paused": True})
 
     class Lab:
-        def run(self, line: str, rc: int = 0) -> str:
-            r = client.post(f"/api/sandboxes/{sid}/run", json={"command": line})
+        def run(self, line: str, rc: int = 0, **extra) -> str:
+            r = client.post(f"/api/sandboxes/{sid}/run", json={"command": line, **extra})
             assert r.status_code == 200, r.json
             assert r.json["exitCode"] == rc, r.json
             return r.json["output"]
@@ -134,7 +134,12 @@ def test_horizontal_pod_autoscaler_walkthrough(lab):
     assert _hpa(lab) == ("cpu: 0%/50%", 7)
     lab.advance(180)
     assert _hpa(lab)[1] == 7
-    lab.advance(120)
+    # the page's "kubectl get hpa php-apache --watch": a row whenever the HPA's status changes
+    watched = lab.run("kubectl get hpa php-apache --watch", watchSeconds=120).splitlines()
+    assert watched[0].split() == ["NAME", "REFERENCE", "TARGETS", "MINPODS", "MAXPODS", "REPLICAS", "AGE"]
+    first, last = watched[1].split(), watched[-1].split()
+    assert first[:7] == ["php-apache", "Deployment/php-apache", "cpu:", "0%/50%", "1", "10", "7"]
+    assert last[:7] == ["php-apache", "Deployment/php-apache", "cpu:", "0%/50%", "1", "10", "1"]
     assert _hpa(lab) == ("cpu: 0%/50%", 1)
     lab.advance(30)
     deploy = _row(lab.run("kubectl get deployment php-apache"), "php-apache")
