@@ -96,6 +96,7 @@ def test_metrics_need_a_ready_server_and_two_scrapes():
     assert c.run_until(c.clock.now() + 60, lambda: bool(metrics._running_containers(  # noqa: SLF001
         c.store.get("Pod", "default", "web"))))
     assert metrics.pod_metrics(c, "default") == []
+    assert run(c, "kubectl top pods").output == "error: metrics not available yet\n"
     out = run(c, "kubectl top pod web")
     assert out.output == 'Error from server (NotFound): podmetrics.metrics.k8s.io "default/web" not found\n'
     c.advance(31)
