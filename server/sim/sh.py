@@ -267,7 +267,7 @@ class ShSyntaxError(Exception):
         self.token = token  # the unexpected token; "" for end of file
         self.lineno = lineno
         self.expecting = expecting
-        self.kind = kind  # token | quote | subst | redir (an unexpected redirection) | forvar
+        self.kind = kind  # token | quote | brace (a ${ without }) | redir (an unexpected redirection) | forvar
         self.text = text  # the source line (bash prints it)
         super().__init__(self.message("busybox"))
 
@@ -278,8 +278,8 @@ class ShSyntaxError(Exception):
                 f"{argv0}: -c: line {n}: " if mode == "-c" else f"{argv0}: line {n}: ")
             if self.kind == "quote":
                 return f"{where}unexpected EOF while looking for matching `{tok}'"
-            if self.kind == "subst":
-                return f"{argv0}: {'' if mode == 'interactive' else f'line {n}: '}{tok}: bad substitution"
+            if self.kind == "brace":
+                return f"{where}unexpected EOF while looking for matching `}}'"
             if self.kind == "forvar":
                 return f"{where}`{tok}': not a valid identifier"
             if not tok:
@@ -293,8 +293,8 @@ class ShSyntaxError(Exception):
             where = f"{argv0}: {n}: "
             if self.kind == "quote":
                 return f"{where}Syntax error: Unterminated quoted string"
-            if self.kind == "subst":
-                return f"{where}Syntax error: Bad substitution"
+            if self.kind == "brace":
+                return f"{where}Syntax error: Missing '}}'"
             if self.kind == "redir":
                 return f"{where}Syntax error: redirection unexpected"
             if self.kind == "forvar":
@@ -305,8 +305,8 @@ class ShSyntaxError(Exception):
             else f"{argv0}: "
         if self.kind == "quote":
             return f"{where}syntax error: unterminated quoted string"
-        if self.kind == "subst":
-            return f"{where}syntax error: bad substitution"
+        if self.kind == "brace":
+            return f"{where}syntax error: missing '}}'"
         if self.kind == "redir":
             return f"{where}syntax error: unexpected redirection"
         if self.kind == "forvar":
@@ -756,8 +756,34 @@ class _Parser:
 
     _OPS_PARAM = (":-", ":=", ":?", ":+", "-", "=", "?", "+", "##", "#", "%%", "%", "//", "/", ":")
 
-    def braced(self, i: int, quoted: bool) -> tuple[tuple, int]:
+    def brace_end(self, i: int) -> int:
+        """The index of the ``}`` closing the ``${`` at ``i`` (quotes and nested ``${…}`` skipped)."""
         s, n = self.s, self.n
+        j, depth = i + 2, 1
+        while j < n:
+            c = s[j]
+            if c == "\\":
+                j += 2
+                continue
+            if c == "'":
+                k = s.find("'", j + 1)
+                j = n if k < 0 else k + 1
+                continue
+            if c == "{":
+                depth += 1
+            elif c == "}":
+                depth -= 1
+                if depth == 0:
+                    return j
+            j += 1
+        raise ShSyntaxError("}", self.lineno(i), kind="brace")
+
+    def braced(self, i: int, quoted: bool) -> tuple[tuple, int]:
+        """``${…}``; a malformed one is an error when it is expanded ("bad substitution"), as in
+        the shells, and a missing ``}`` one when it is read."""
+        s, n = self.s, self.n
+        end = self.brace_end(i)
+        bad = ("bad", s[i:end + 1], quoted), end + 1
         j = i + 2
         length = False
         if j < n and s[j] == "#" and j + 1 < n and s[j + 1] not in "}":
@@ -771,23 +797,21 @@ class _Parser:
             while name.isdigit() and j < n and s[j].isdigit():
                 name, j = name + s[j], j + 1
         else:
-            end = s.find("}", j)
-            raise ShSyntaxError(s[i:end + 1 if end >= 0 else n], self.lineno(i), kind="subst")
+            return bad
         if length:
-            if j >= n or s[j] != "}":
-                raise ShSyntaxError(s[i:s.find("}", j) + 1], self.lineno(i), kind="subst")
+            if j != end:
+                return bad
             return ("param", name, "len", None, quoted), j + 1
-        if j < n and s[j] == "}":
+        if j == end:
             return ("param", name, "", None, quoted), j + 1
         for op in self._OPS_PARAM:
             if s.startswith(op, j):
-                if op in ("//", "/", ":") and self.dialect != "bash":
+                if op in ("//", "/", ":") and self.dialect == "dash":
                     continue
                 j += len(op)
                 break
         else:
-            end = s.find("}", j)
-            raise ShSyntaxError(s[i:end + 1 if end >= 0 else n], self.lineno(i), kind="subst")
+            return bad
         arg, j = self.param_arg(j, quoted)
         return ("param", name, op, arg, quoted), j + 1
 
@@ -798,7 +822,7 @@ class _Parser:
         start = i
         while True:
             if i >= n:
-                raise ShSyntaxError("}", self.lineno(start), kind="subst" if self.dialect == "bash" else "quote")
+                raise ShSyntaxError("}", self.lineno(start), kind="brace")
             c = s[i]
             if c == "}":
                 break
@@ -2145,6 +2169,10 @@ _DYNAMIC: dict[str, Callable[[ShContext], str]] = {
 
 def _value(ctx: ShContext, part: tuple, io: Streams) -> Gen:
     kind = part[0]
+    if kind == "bad":
+        if ctx.dialect == "bash":
+            raise ShError(f"{part[1]}: bad substitution", 1)
+        raise ShError("Bad substitution" if ctx.dialect == "dash" else "syntax error: bad substitution")
     if kind == "cmd":
         return (yield from _command_sub(ctx, part[1], io))
     if kind == "arith":

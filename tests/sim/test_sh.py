@@ -212,6 +212,10 @@ CASES = [
     'cat <<< "here $HOME"',
     'set -o pipefail; false | true; echo $?; true | false | true; echo $?',
     'false | true; echo $?',
+    'echo a; x=hello; echo ${x/l/L} ${x//l/L} ${x:1:3}; echo after',
+    'echo a; echo ${x',
+    'echo a; echo ${1x}; echo after',
+    'echo "${x:-"in quotes"}" ${#x}',
 ]
 
 #: scripts whose real answer on this machine is not what an image gives: the machine's busybox sh
