@@ -243,3 +243,64 @@ def test_field_errors_as_the_real_kubectl_prints_them(real):
         '* spec.rules[0].http.paths[0].path: Invalid value: "foo": must be an absolute path\n'
         "* spec.rules[0].http.paths[0].backend: Required value: port name or number is required\n")
     assert not real.objects("Ingress").get("bad")
+
+
+# -- admission: DefaultIngressClass and the add-on's webhook ---------------------------------------
+def test_default_ingress_class_plugin(lab):
+    from server.sim.plugins import default_ingress_class
+
+    obj = {"kind": "Ingress", "metadata": {"name": "x"}, "spec": {}}
+    default_ingress_class.admit("CREATE", obj, None, lab.api)
+    assert "ingressClassName" not in obj["spec"]  # the add-on's class is not marked default (baremetal)
+    lab.api.create({"apiVersion": "networking.k8s.io/v1", "kind": "IngressClass",
+                    "metadata": {"name": "fancy", "annotations": {default_ingress_class.DEFAULT_ANNOTATION: "true"}},
+                    "spec": {"controller": "example.com/fancy"}})
+    try:
+        default_ingress_class.admit("CREATE", obj, None, lab.api)
+        assert obj["spec"]["ingressClassName"] == "fancy"
+        annotated = {"kind": "Ingress", "metadata": {"name": "y", "annotations": {"kubernetes.io/ingress.class": "nginx"}},
+                     "spec": {}}
+        default_ingress_class.admit("CREATE", annotated, None, lab.api)
+        assert "ingressClassName" not in annotated["spec"]
+        updated = {"kind": "Ingress", "metadata": {"name": "z"}, "spec": {}}
+        default_ingress_class.admit("UPDATE", updated, updated, lab.api)
+        assert "ingressClassName" not in updated["spec"]
+    finally:
+        lab.api.delete("IngressClass", "", "fancy")
+
+
+def test_the_webhook_denies_a_host_and_path_defined_twice(lab):
+    from server.sim.api import ApiError
+    from server.sim.plugins import ingress_nginx_webhook
+
+    twin = _ingress("twin", {"rules": [{"host": "site.example", "http": {"paths": [_path("/", "other")]}}]})
+    with pytest.raises(ApiError) as e:
+        ingress_nginx_webhook.admit("CREATE", twin, None, lab.api)
+    assert (e.value.code, e.value.reason, str(e.value.message)) == (
+        400, "BadRequest", 'admission webhook "validate.nginx.ingress.kubernetes.io" denied the request: '
+                           'host "site.example" and path "/" is already defined in ingress default/site')
+    # another path, another class, or the same Ingress updated: allowed
+    ingress_nginx_webhook.admit("CREATE", _ingress("fine", {"rules": [{"host": "site.example", "http": {
+        "paths": [_path("/other", "other")]}}]}), None, lab.api)
+    ingress_nginx_webhook.admit("CREATE", {**twin, "spec": {**twin["spec"], "ingressClassName": "traefik"}}, None,
+                                lab.api)
+    site = lab.store.get("Ingress", "default", "site")
+    ingress_nginx_webhook.admit("UPDATE", site, site, lab.api)
+
+
+def test_the_webhook_cannot_be_called_before_the_controller_is_ready():
+    from server.sim.api import ApiError
+    from server.sim.plugins import ingress_nginx_webhook
+
+    c = Cluster(seed=8)
+    obj = _ingress("early", {"defaultBackend": {"service": {"name": "x", "port": {"number": 80}}}})
+    ingress_nginx_webhook.admit("CREATE", obj, None, c.api)  # no add-on: no webhook
+    c.set_addon("ingress", True)
+    with pytest.raises(ApiError) as e:
+        ingress_nginx_webhook.admit("CREATE", obj, None, c.api)
+    assert e.value.code == 500 and str(e.value.message) == (
+        'Internal error occurred: failed calling webhook "validate.nginx.ingress.kubernetes.io": failed to call '
+        'webhook: Post "https://ingress-nginx-controller-admission.ingress-nginx.svc:443/networking/v1/ingresses'
+        '?timeout=10s": no endpoints available for service "ingress-nginx-controller-admission"')
+    c.advance(90)
+    ingress_nginx_webhook.admit("CREATE", obj, None, c.api)
