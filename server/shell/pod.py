@@ -10,7 +10,8 @@ nslookup, ping; curl in nginx and curl images — nginx has no ping, wget or nsl
 cluster) and ``sh``/``bash`` themselves. The environment is the container's (``cluster.runtime``:
 what the kubelet started it with, service variables included). Virtual time passes while a line
 waits (``sleep 5``, a request timing out): the cluster's clock is advanced, up to
-``MAX_LINE_WAIT`` per line, after which the line is interrupted as Ctrl-C would.
+``core.MAX_LINE_WAIT`` per line (and ``MAX_LINE_BUSY`` busy stretches), after which the line is
+interrupted as Ctrl-C would, as every terminal line is.
 
 Containers are found by name in the pod's containers, init containers and ephemeral containers
 (``container_spec``, ``container_status``): a ``kubectl debug`` container's shell is its own image's.
@@ -29,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from ..sim import coreutils, sh
 from ..sim.images_fs import BUSYBOX_REPOS, NO_SHELL_REPOS, userland
 from . import netio
-from .core import LineResult
+from .core import MAX_LINE_BUSY, MAX_LINE_WAIT, LineResult
 from .fmt import Out
 
 if TYPE_CHECKING:
@@ -42,10 +43,8 @@ PROCPS_REPOS = ("docker.io/library/ubuntu", "docker.io/library/centos")
 #: an exit status meaning "the runtime refused to start the process" (kubectl prints the error, exit 1)
 RUNTIME_ERROR = -1
 SHELL_WORDS = ("sh", "/bin/sh", "bash", "/bin/bash", "ash", "/bin/ash", "/usr/bin/bash")
-#: the most virtual time one line may wait before it is interrupted (a ``sleep`` loop, a timeout)
-MAX_LINE_WAIT = 1000.0
 
-__all__ = ["BUSYBOX_REPOS", "NO_SHELL_REPOS", "PodShell", "container_env", "container_spec", "container_status",
+__all__ = ["BUSYBOX_REPOS", "MAX_LINE_WAIT", "NO_SHELL_REPOS", "PodShell", "container_env", "container_spec", "container_status",
            "curl", "exec_argv", "has_shell", "ping", "runtime_not_found"]
 
 #: where a pod keeps its containers, and their statuses, in the order kubectl's
@@ -253,9 +252,10 @@ class PodShell:
         waited = [0.0]
 
         def on_sleep(item: sh.Sleep) -> None:
-            waited[0] += item.seconds
-            if waited[0] > MAX_LINE_WAIT:
-                raise sh.Interrupt()
+            if not isinstance(item, sh.Busy):
+                waited[0] += item.seconds
+                if waited[0] > MAX_LINE_WAIT:
+                    raise sh.Interrupt()
             if item.seconds > 0:
                 self.cluster.advance(item.seconds)
 
@@ -266,11 +266,11 @@ class PodShell:
         chunks: list[str] = []
         io = sh.Streams("", chunks.append, chunks.append)
         try:
-            status = sh.drive(sh.run_line(line, self.ctx, io), self._waiter())
+            status = sh.drive(sh.run_line(line, self.ctx, io), self._waiter(), max_busy=MAX_LINE_BUSY)
         except sh.ShellExit as e:
             return LineResult("".join(chunks), e.code, exited=True)
-        if status == 130:
-            chunks.append("^C\n")
+        if status == 130 and self.ctx.status != 130:
+            chunks.append("^C\n")  # interrupted: it would have run on until Ctrl-C
         return LineResult("".join(chunks), status)
 
     def run_argv(self, argv: list[str], stdin: str = "") -> tuple[str, int]:
@@ -283,7 +283,7 @@ class PodShell:
         self.ctx.mode = "-c"
         result = prog(self.ctx, argv, io)
         if not isinstance(result, int):
-            result = sh.drive(result, self._waiter())
+            result = sh.drive(result, self._waiter(), max_busy=MAX_LINE_BUSY)
         return "".join(chunks), int(result or 0)
 
 
