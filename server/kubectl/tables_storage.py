@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..sim.controllers.persistentvolume import claim_class, is_default_class, volume_class
+from ..sim.quantity import Quantity
 from .printers import Column, since
-from .quantity import quantity_string
 
 Obj = dict[str, Any]
 
@@ -29,7 +29,12 @@ def access_modes_string(modes: list | None) -> str:
 def _storage(resources: Any) -> str:
     """``list[storage].String()``: a missing quantity is the zero Quantity, ``0``."""
     value = (resources or {}).get("storage") if isinstance(resources, dict) else None
-    return "0" if value is None else quantity_string(value)
+    if value is None:
+        return "0"
+    try:
+        return str(Quantity.of(value))
+    except ValueError:
+        return str(value)
 
 
 def _age(obj: Obj, now: float) -> str:

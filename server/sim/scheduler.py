@@ -36,12 +36,12 @@ topologySpreadConstraints, the PreBind timeout.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import ROUND_CEILING, Decimal, InvalidOperation
+from decimal import Decimal
 
 from .controllers import Controller
+from .quantity import Quantity
 from .store import Key, Obj, WatchEvent, controller_ref
 
 SCHEDULER_NAME = "default-scheduler"
@@ -76,36 +76,20 @@ NO_VICTIMS = "No preemption victims found for incoming pod"
 
 
 # -- quantities ------------------------------------------------------------------------------------
-_QUANTITY = re.compile(r"^([+-]?[0-9]*\.?[0-9]+)(?:([eE][+-]?[0-9]+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?)$")
-_SUFFIX = {None: Decimal(1), "n": Decimal("1e-9"), "u": Decimal("1e-6"), "m": Decimal("1e-3"), "k": Decimal(10**3),
-           "M": Decimal(10**6), "G": Decimal(10**9), "T": Decimal(10**12), "P": Decimal(10**15),
-           "E": Decimal(10**18), "Ki": Decimal(2**10), "Mi": Decimal(2**20), "Gi": Decimal(2**30),
-           "Ti": Decimal(2**40), "Pi": Decimal(2**50), "Ei": Decimal(2**60)}
-
-
 def parse_quantity(value: object) -> Decimal:
-    """A resource.Quantity (``100m``, ``1.5``, ``128Mi``, ``1e3``) as an exact number."""
-    text = str(value).strip()
-    m = _QUANTITY.match(text)
-    if not m:
-        raise ValueError(f"quantities must match the regular expression: {text!r}")
-    try:
-        number = Decimal(m.group(1))
-    except InvalidOperation as e:  # pragma: no cover - the regex rules it out
-        raise ValueError(text) from e
-    if m.group(2):
-        return number * Decimal(10) ** int(m.group(2)[1:])
-    return number * _SUFFIX[m.group(3)]
+    """A resource.Quantity (``100m``, ``1.5``, ``128Mi``, ``1e3``) as an exact number (sim/quantity.py's
+    parser; raises its ValueError with apimachinery's message)."""
+    return Quantity.of(value).as_decimal()
 
 
 def milli(value: object) -> int:
     """CPU in millicores, rounded up as Quantity.MilliValue does."""
-    return int((parse_quantity(value) * 1000).to_integral_value(ROUND_CEILING))
+    return Quantity.of(value).milli_value()
 
 
 def whole(value: object) -> int:
     """Bytes (or a count), rounded up as Quantity.Value does."""
-    return int(parse_quantity(value).to_integral_value(ROUND_CEILING))
+    return Quantity.of(value).value()
 
 
 def _amount(resource: str, value: object) -> int:

@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..api import ApiError
+from ..quantity import Quantity
 from ..store import Key, Obj, WatchEvent, deep_copy, matches_selector
 from . import Controller
 
@@ -60,22 +61,22 @@ WAIT_FOR_FIRST_CONSUMER = "WaitForFirstConsumer"
 
 
 # -- pure helpers (storagehelpers, pvutil) ---------------------------------------------------------------
-def storage_bytes(value: Any) -> Any:
-    """The exact value of a storage quantity (a Decimal); 0 when missing or malformed."""
-    from ..scheduler import parse_quantity  # the scheduler's exact parser (until sim/quantity.py lands)
-
+def storage_quantity(value: Any) -> Quantity:
+    """A storage amount as a Quantity (compared as ``Cmp`` does); zero when missing or malformed."""
+    if value is None:
+        return Quantity()
     try:
-        return parse_quantity(value) if value is not None else parse_quantity(0)
+        return Quantity.of(value)
     except ValueError:
-        return parse_quantity(0)
+        return Quantity()
 
 
-def claim_request(claim: Obj) -> Any:
-    return storage_bytes((((claim.get("spec") or {}).get("resources") or {}).get("requests") or {}).get("storage"))
+def claim_request(claim: Obj) -> Quantity:
+    return storage_quantity((((claim.get("spec") or {}).get("resources") or {}).get("requests") or {}).get("storage"))
 
 
-def volume_capacity(pv: Obj) -> Any:
-    return storage_bytes(((pv.get("spec") or {}).get("capacity") or {}).get("storage"))
+def volume_capacity(pv: Obj) -> Quantity:
+    return storage_quantity(((pv.get("spec") or {}).get("capacity") or {}).get("storage"))
 
 
 def claim_class(claim: Obj) -> str:
@@ -174,7 +175,8 @@ def find_matching_volume(claim: Obj, volumes: Iterable[Obj], *, delay_binding: b
     requested = claim_request(claim)
     want_class = claim_class(claim)
     selector = spec.get("selector")
-    best, best_size = None, None
+    best: Obj | None = None
+    best_size: Quantity | None = None
     for pv in volumes:
         name = pv["metadata"]["name"]
         if name in excluded:

@@ -27,15 +27,15 @@ def _dict(v: Any) -> dict:
 
 
 def _positive(errs: Any, path: str, value: Any) -> None:
-    """ValidatePositiveQuantityValue."""
-    from ..scheduler import parse_quantity
+    """ValidatePositiveQuantityValue (the value printed as Quantity.String())."""
+    from ..quantity import Quantity
 
     try:
-        number = parse_quantity(value)
+        quantity = Quantity.of(value)
     except ValueError:
         return  # the decoder refused it already
-    if number <= 0:
-        errs.invalid(path, str(value), "must be greater than zero")
+    if quantity.sign() <= 0:
+        errs.invalid(path, str(quantity), "must be greater than zero")
 
 
 def _access_modes(errs: Any, path: str, modes: Any, required_detail: str) -> None:
@@ -176,10 +176,10 @@ def update_pvc(errs: Any, old: dict, new: dict, r: Any) -> None:
     if old_spec != new_spec:
         errs.forbidden("spec", "spec is immutable after creation except resources.requests and "
                                f"volumeAttributesClassName for bound claims\n{_diff(old_spec, new_spec, 'spec')}")
-    from ..scheduler import parse_quantity
+    from ..quantity import Quantity
 
     try:
-        smaller = old_req is not None and new_req is not None and parse_quantity(new_req) < parse_quantity(old_req)
+        smaller = old_req is not None and new_req is not None and Quantity.of(new_req) < Quantity.of(old_req)
     except ValueError:
         smaller = False
     if smaller:
