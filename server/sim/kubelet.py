@@ -48,6 +48,8 @@ LEASE_NAMESPACE = "kube-node-lease"
 LEASE_DURATION = 40  # nodeLeaseDurationSeconds
 BACKOFF_INITIAL = 10.0
 BACKOFF_MAX = 300.0
+MOUNT_BACKOFF_INITIAL = 0.5  # nestedpendingoperations initialDurationBeforeRetry
+MOUNT_BACKOFF_MAX = 122.0  # maxDurationBeforeRetry: 2m2s
 
 
 # -- timings as data ---------------------------------------------------------------------------
@@ -270,6 +272,7 @@ class PodRt:
         self.busy = False  # a container is being pulled/created/started (the kubelet does one at a time)
         self.terminating = False
         self.gen = 0
+        self.mount_backoff = 0.0  # the volume manager's retry period while a volume cannot be mounted
 
     @property
     def all(self) -> list[Ctr]:
@@ -590,7 +593,30 @@ class KubeletController(Controller):
         self._after(rt, self._delay(self.timings.sandbox), lambda: self._sandbox_ready(rt))
         return rt
 
+    def _volumes_mounted(self, rt: PodRt) -> bool:
+        """The volume manager's WaitForAttachAndMount: while a volume cannot be set up (a missing
+        ConfigMap or Secret, an unbound claim) the kubelet reports FailedMount and retries with
+        nestedpendingoperations' back-off (0.5 s doubling to 2m2s); no sandbox is made meanwhile."""
+        try:
+            vm: Any = self.cluster.controller("volume-manager")
+        except KeyError:
+            return True
+        pod = self.store.peek(*rt.key)
+        if pod is None or not hasattr(vm, "mount_error"):
+            return True
+        failure = vm.mount_error(pod)
+        if failure is None:
+            rt.mount_backoff = 0.0
+            return True
+        reason, message = failure
+        self._event(rt, "Warning", reason, message)
+        rt.mount_backoff = min(MOUNT_BACKOFF_MAX, rt.mount_backoff * 2) if rt.mount_backoff else MOUNT_BACKOFF_INITIAL
+        self._after(rt, rt.mount_backoff, lambda: self._sandbox_ready(rt))
+        return False
+
     def _sandbox_ready(self, rt: PodRt) -> None:
+        if not rt.sandbox_ready and not self._volumes_mounted(rt):
+            return
         if rt.host_network:
             rt.ip = self._host_ip(rt.node) or None
         else:

@@ -204,3 +204,20 @@ def test_termination_messages(cluster):
     assert cstatus(cluster, "file")["state"]["terminated"]["message"] == "all done\n"
     assert cstatus(cluster, "fallback")["state"]["terminated"]["message"] == "first\nit broke\n"
     assert "      Message:  first\nit broke\n" in kubectl(cluster, "describe pod fallback")
+
+
+def test_a_missing_configmap_volume_keeps_the_pod_creating_until_it_exists(cluster):
+    make_pod(cluster, "cfg", containers=[{
+        "name": "c", "image": "busybox:1.36", "command": ["sh", "-c", "cat /etc/config/a; echo; sleep 3600"],
+        "volumeMounts": [{"name": "v", "mountPath": "/etc/config"}]}],
+        volumes=[{"name": "v", "configMap": {"name": "special"}}])
+    cluster.advance(30)
+    assert "ContainerCreating" in kubectl(cluster, "get pod cfg")
+    assert "podIP" not in pod(cluster, "cfg")["status"]  # no sandbox while a volume cannot be mounted
+    failed = events(cluster, "cfg", "FailedMount")
+    assert failed and failed[0]["message"] == 'MountVolume.SetUp failed for volume "v" : configmap "special" not found'
+    assert failed[0]["count"] >= 5  # retried with a doubling back-off
+    run(cluster, "create configmap special --from-literal=a=hello")
+    cluster.advance(130)  # the next retry comes at most 2m2s later
+    assert "Running" in kubectl(cluster, "get pod cfg")
+    assert kubectl(cluster, "logs cfg") == "hello\n"
