@@ -24,7 +24,6 @@ from operations the sandbox records.
 from __future__ import annotations
 
 import ipaddress
-import shlex
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -800,12 +799,3 @@ def programs(image_ref: str | None) -> dict[str, Program]:
                       "kuard-amd64")):
         out["curl"] = curl
     return out
-
-
-def command_line(cluster: Any, source: Any, line: str) -> Out:
-    """Run one simple command line (``curl -s http://x``) with the tools, for callers without a shell."""
-    argv = shlex.split(line)
-    prog = {**BUSYBOX_TOOLS, "curl": curl, "dig": dig}.get(argv[0]) if argv else None
-    if prog is None:
-        return Out(stderr=f"sh: {argv[0] if argv else ''}: not found\n", code=127)
-    return run_sync(prog, Context(cluster, source), argv)
