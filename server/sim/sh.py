@@ -90,13 +90,16 @@ class Streams:
     Streams derived with ``with_`` share the input unless they get their own: a ``read`` in a
     ``while read line; do …; done < file`` loop consumes the loop's input."""
 
-    __slots__ = ("_in", "out", "err")
+    __slots__ = ("_in", "out", "err", "fds")
 
     def __init__(self, stdin: str = "", out: Callable[[str], None] | None = None,
-                 err: Callable[[str], None] | None = None) -> None:
+                 err: Callable[[str], None] | None = None,
+                 fds: dict[int, Callable[[str], None]] | None = None) -> None:
         self._in = stdin if isinstance(stdin, _Input) else _Input(stdin or "")
         self.out = out or _discard
         self.err = err or _discard
+        #: output descriptors past 2 (``exec 3>&1``, ``>&3``)
+        self.fds = fds or {}
 
     @property
     def stdin(self) -> str:
@@ -121,8 +124,10 @@ class Streams:
         return line
 
     def with_(self, *, stdin: str | None = None, out: Callable[[str], None] | None = None,
-              err: Callable[[str], None] | None = None) -> Streams:
-        return Streams(self._in if stdin is None else _Input(stdin), out or self.out, err or self.err)
+              err: Callable[[str], None] | None = None,
+              fds: dict[int, Callable[[str], None]] | None = None) -> Streams:
+        return Streams(self._in if stdin is None else _Input(stdin), out or self.out, err or self.err,
+                       self.fds if fds is None else fds)
 
 
 Program = Callable[["ShContext", list[str], Streams], "int | Generator[Sleep, None, int]"]
@@ -445,6 +450,7 @@ RESERVED = frozenset({"if", "then", "else", "elif", "fi", "do", "done", "case", 
 _META = frozenset(" \t\n;&|<>()")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ASSIGN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=")
+_ASSIGN_BASH = re.compile(r"([A-Za-z_][A-Za-z0-9_]*\+?)=")
 _SPECIAL = frozenset("?$#@*!-0123456789")
 
 
@@ -1050,7 +1056,7 @@ class _Parser:
                 break
             w: Word = tok[1]
             if not words:
-                m = _ASSIGN.match(w.raw)
+                m = (_ASSIGN_BASH if self.dialect == "bash" else _ASSIGN).match(w.raw)
                 if m and w.parts and w.parts[0][0] == "lit" and not w.parts[0][2] \
                         and w.parts[0][1].startswith(m.group()):
                     self.take()
@@ -1523,6 +1529,9 @@ def _for(ctx: ShContext, node: For, io: Streams) -> Gen:
     ctx.loops += 1
     try:
         for item in items:
+            if "x" in ctx.options and ctx.dialect == "bash":
+                ps4 = ctx.get("PS4")
+                io.err(("+ " if ps4 is None else ps4) + f"for {node.var} in {' '.join(_bash_quote(i) for i in items)}\n")
             ctx.set(node.var, item)
             try:
                 status = yield from _seq(ctx, node.body, io)
@@ -1620,6 +1629,9 @@ def _simple(ctx: ShContext, node: Simple, io: Streams) -> Gen:
     for name, w in node.assigns:
         before = ctx.subs
         value = yield from expand_string(ctx, w, io, tilde=True)
+        if name.endswith("+"):  # bash: x+=more
+            name = name[:-1]
+            value = (ctx.get(name) or "") + value
         if ctx.subs != before:
             sub_status = ctx.status
         assigns.append((name, value))
@@ -1764,7 +1776,7 @@ def _call_function(ctx: ShContext, body: Any, argv: list[str], io: Streams,
 # -- redirections -----------------------------------------------------------------------------------
 def _redirect(ctx: ShContext, redirs: list, io: Streams) -> Gen:
     """The streams with ``redirs`` applied, or None (the error printed) when one fails."""
-    fds: dict[int, Any] = {1: io.out, 2: io.err}
+    fds: dict[int, Any] = {**io.fds, 1: io.out, 2: io.err}
     stdin: str | None = None
     for r in redirs:
         op = r.op
@@ -1824,7 +1836,7 @@ def _redirect(ctx: ShContext, redirs: list, io: Streams) -> Gen:
             fds[1] = fds[2] = writer
         else:
             fds[r.fd] = writer
-    return io.with_(stdin=stdin, out=fds[1], err=fds[2])
+    return io.with_(stdin=stdin, out=fds.pop(1), err=fds.pop(2), fds=fds)
 
 
 def _read_file(ctx: ShContext, target: str, io: Streams) -> str | None:
@@ -2209,10 +2221,8 @@ def _value(ctx: ShContext, part: tuple, io: Streams) -> Gen:
         if null:
             msg = yield from expand_string(ctx, arg, io)
             if not msg:
-                msg = ("parameter null or not set" if ctx.dialect == "bash" or op == ":?" and ctx.dialect == "busybox"
-                       else "parameter not set")
-                if ctx.dialect == "busybox":
-                    msg = "parameter not set" if op == "?" else "parameter null or not set"
+                msg = "parameter not set" if op == "?" else (
+                    "parameter null or not set" if ctx.dialect == "bash" else "parameter not set or null")
             raise ShError(f"{name}: {msg}", 127 if ctx.dialect == "bash" else 2)
         return value
     if op in (":+", "+"):
