@@ -397,3 +397,15 @@ def test_retention_when_scaled_delete(cluster):
     assert cluster.store.get("Pod", "default", "web-1") is None
     assert _claim(cluster, "www-web-1") is None  # owned by the condemned pod, collected with it
     assert _claim(cluster, "www-web-0") is not None and _owners(cluster, "www-web-0") == []
+
+
+def test_an_invalid_claim_template_blocks_the_pod_with_the_real_events(cluster):
+    sts = copy.deepcopy(WEB)
+    sts["spec"]["volumeClaimTemplates"][0]["spec"]["resources"] = {}
+    cluster.api.create(sts)
+    cluster.advance(1)
+    assert cluster.store.list("Pod", "default") == []
+    failed = [m for _t, r, m in _events(cluster, "web", "StatefulSet") if r == "FailedCreate"]
+    invalid = 'PersistentVolumeClaim "www-web-0" is invalid: spec.resources[storage]: Required value'
+    assert failed == [f"create Claim www-web-0 for Pod web-0 in StatefulSet web failed error: {invalid}",
+                      f"create Pod web-0 in StatefulSet web failed error: failed to create PVC www-web-0: {invalid}"]

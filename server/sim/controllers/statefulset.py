@@ -427,28 +427,28 @@ class StatefulSetController(Controller):
             self.store.update(fixed)
         return False
 
-    def _create_claims(self, sts: Obj, pod: Obj) -> bool:
-        """createPersistentVolumeClaims: False when a claim could not be had (the pod waits)."""
-        ok = True
+    def _create_claims(self, sts: Obj, pod: Obj) -> list[str]:
+        """createPersistentVolumeClaims: the errors (none: every claim is there and usable)."""
+        errors = []
         for claim in claims_for(sts, parent_and_ordinal(pod)[1]):
             meta = claim["metadata"]
             existing = self.store.peek("PersistentVolumeClaim", meta["namespace"], meta["name"])
             if existing is not None:
                 if existing["metadata"].get("deletionTimestamp"):
-                    ok = False  # "pvc www-web-0 is being deleted"
+                    errors.append(f"pvc {meta['name']} is being deleted")
                 continue
-            verb_msg = f"Claim {meta['name']} Pod {pod['metadata']['name']} in StatefulSet {sts['metadata']['name']}"
+            what = f"Claim {meta['name']} Pod {pod['metadata']['name']} in StatefulSet {sts['metadata']['name']}"
             try:
                 self.api.create(claim)
             except ApiError as e:
+                errors.append(f"failed to create PVC {meta['name']}: {e.message}")
                 if e.code != 409:
                     self.recorder.event(sts, "Warning", "FailedCreate",
-                                        f"create {verb_msg.replace(' Pod ', ' for Pod ')} failed error: {e.message}",
+                                        f"create {what.replace(' Pod ', ' for Pod ')} failed error: {e.message}",
                                         COMPONENT)
-                ok = False
                 continue
-            self.recorder.event(sts, "Normal", "SuccessfulCreate", f"create {verb_msg} success", COMPONENT)
-        return ok
+            self.recorder.event(sts, "Normal", "SuccessfulCreate", f"create {what} success", COMPONENT)
+        return errors
 
     def _update_claim_retention(self, sts: Obj, pod: Obj) -> None:
         """UpdatePodClaimForRetentionPolicy: each claim's ownerReferences as the policy says."""
@@ -471,7 +471,13 @@ class StatefulSetController(Controller):
 
     def _create_pod(self, sts: Obj, pod: Obj) -> None:
         name = pod["metadata"]["name"]
-        if not self._create_claims(sts, pod):
+        errors = self._create_claims(sts, pod)
+        if errors:
+            # CreateStatefulPod: the pod waits for its claims, and says why (an Aggregate's text)
+            text = errors[0] if len(errors) == 1 else "[" + ", ".join(errors) + "]"
+            self.recorder.event(sts, "Warning", "FailedCreate",
+                                f"create Pod {name} in StatefulSet {sts['metadata']['name']} failed error: {text}",
+                                COMPONENT)
             return
         try:
             pod = self.api.create(pod)
