@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from . import defaults
 from .clock import micro_time
 from .controllers import daemonset
-from .controllers.namespace import ROOT_CA_CONFIGMAP, ROOT_CA_DESCRIPTION
+from .controllers.namespace import ROOT_CA_CONFIGMAP, ROOT_CA_DESCRIPTION, derived_uid
 from .store import Obj
 
 if TYPE_CHECKING:
@@ -521,12 +521,14 @@ def default_cluster(cluster: Cluster) -> None:
                       "data": {"ca.crt": ROOT_CA_CERT}})
     for i, (pc_name, value, description) in enumerate(SYSTEM_PRIORITY_CLASSES):
         store.create({"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass",
-                      "metadata": {"name": pc_name, "creationTimestamp": _ts(cluster, 1 + i)},
+                      "metadata": {"name": pc_name, "creationTimestamp": _ts(cluster, 1 + i),
+                                   "uid": derived_uid("lab", pc_name)},
                       "value": value, "description": description, "preemptionPolicy": "PreemptLowerPriority"})
     # kubeadm's bootstrap-token phase: the cluster-info ConfigMap joining nodes read anonymously
     # (its jws-kubeconfig-* signatures went with the default token, which expired after 24 h)
     store.create({"apiVersion": "v1", "kind": "ConfigMap",
-                  "metadata": {"name": "cluster-info", "namespace": "kube-public", "creationTimestamp": _ts(cluster, 10)},
+                  "metadata": {"name": "cluster-info", "namespace": "kube-public", "creationTimestamp": _ts(cluster, 10),
+                               "uid": derived_uid("lab", "kube-public/cluster-info")},
                   "data": {"kubeconfig": CLUSTER_INFO_KUBECONFIG}})
     for sa in ("coredns", "kube-proxy", "flannel"):
         store.create({"apiVersion": "v1", "kind": "ServiceAccount",

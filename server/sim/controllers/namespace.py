@@ -24,6 +24,8 @@ termination is the kubelet's; dependents of deleted owners are the garbage colle
 
 from __future__ import annotations
 
+import uuid
+
 from ..api import Api, ApiError
 from ..resources import BY_KIND, Resource
 from ..store import Key, Obj, WatchEvent, deep_copy
@@ -58,6 +60,13 @@ def _deletable() -> list[Resource]:
             seen[r.kind] = r
     return sorted(seen.values(), key=lambda r: (_OWNERS_FIRST.index(r.kind) if r.kind in _OWNERS_FIRST
                                                 else len(_OWNERS_FIRST), r.kind))
+
+
+def derived_uid(base: str, name: str) -> str:
+    """A uid for an object this controller (or the lab's bootstrap) writes on its own: derived from the
+    owning namespace's uid (or a fixed base), so that writing it draws nothing from the seeded RNG
+    and every other object of the simulation keeps the uid and timing it had."""
+    return str(uuid.uuid5(uuid.NAMESPACE_OID, f"{base}/{name}"))
 
 
 def finalizers_of(ns: Obj) -> list[str]:
@@ -117,15 +126,17 @@ class NamespaceController(Controller):
     def _provision(self, ns: Obj) -> None:
         if (ns.get("status") or {}).get("phase") == "Terminating":
             return
-        name = ns["metadata"]["name"]
+        name, uid = ns["metadata"]["name"], ns["metadata"]["uid"]
         if self.store.peek("ServiceAccount", name, "default") is None:
             self.store.create({"apiVersion": "v1", "kind": "ServiceAccount",
-                               "metadata": {"name": "default", "namespace": name}})
+                               "metadata": {"name": "default", "namespace": name,
+                                            "uid": derived_uid(uid, f"{self.clock.now()}/sa")}})
         if self.store.peek("ConfigMap", name, ROOT_CA_CONFIGMAP) is None:
             from ..bootstrap import ROOT_CA_CERT
 
             self.store.create({"apiVersion": "v1", "kind": "ConfigMap",
                                "metadata": {"name": ROOT_CA_CONFIGMAP, "namespace": name,
+                                            "uid": derived_uid(uid, f"{self.clock.now()}/ca"),
                                             "annotations": {"kubernetes.io/description": ROOT_CA_DESCRIPTION}},
                                "data": {"ca.crt": ROOT_CA_CERT}})
 
