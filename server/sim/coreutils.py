@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import fnmatch
+import hashlib
 import math
 import posixpath
 import re
@@ -723,10 +724,8 @@ def _ls_time(t: float, now: float) -> str:
 
 
 def _blocks(st: Stat) -> int:
-    """1K blocks ``ls -s``/``total`` counts: whole 4K blocks for files and directories."""
-    if st.kind == "link":
-        return 0
-    return 4 * math.ceil(st.size / 4096) if st.kind == "file" else 4
+    """1K blocks as ``ls -s``/``total`` count them (``st_blocks`` / 2)."""
+    return st.blocks // 2
 
 
 def _columns(names: list[str], width: int = 80, gnu: bool = True) -> str:
@@ -881,10 +880,15 @@ def stat(ctx: Any, argv: list[str], io: Any) -> int:
         user, group = USERS.get(st.uid, str(st.uid)), USERS.get(st.gid, str(st.gid))
         mode = f"{st.mode & 0o7777:04o}/{_mode_string(st)}"
         io.out(f"  File: {name}\n  Size: {st.size:<15} Blocks: {_blocks(st) * 2:<10} IO Block: 4096   {kind}\n"
-               f"Device: 0,{ 66 if st.kind else 0}\tInode: {abs(hash(path)) % 10_000_000:<11} Links: {st.nlink}\n"
+               f"Device: 0,66\tInode: {_inode(path):<11} Links: {st.nlink}\n"
                f"Access: ({mode})  Uid: (    {st.uid}/    {user})   Gid: (    {st.gid}/    {group})\n"
                f"Access: {stamp}\nModify: {stamp}\nChange: {stamp}\n")
     return status
+
+
+def _inode(path: str) -> int:
+    """A stable inode number for a path (the same in every run and replay)."""
+    return 1_000_000 + int.from_bytes(hashlib.sha256(path.encode()).digest()[:4], "big") % 9_000_000
 
 
 # -- the process and the system ---------------------------------------------------------------------

@@ -99,19 +99,29 @@ class Stat:
     gid: int = 0
     #: hard links as ``ls -l``/``stat`` count them (a directory: 2 + its subdirectories)
     nlink: int = 1
+    #: 512-byte blocks allocated (``st_blocks``): whole 4K pages for data, none for a tmpfs directory
+    blocks: int = 0
 
 
 def split(path: str) -> list[str]:
     return [p for p in path.split("/") if p and p != "."]
 
 
-def stat_of(node: Node) -> Stat:
+def stat_of(node: Node, fstype: str = "ext4") -> Stat:
+    """``stat(2)`` of a node on a filesystem of ``fstype``: ext4 directories are 4096 bytes, tmpfs
+    ones 20 bytes per entry (``.`` and ``..`` included) with no blocks, and overlayfs reports one
+    link for a directory."""
     if isinstance(node, File):
-        return Stat("file", node.mode, len(node.data), node.mtime, uid=node.uid, gid=node.gid)
+        return Stat("file", node.mode, len(node.data), node.mtime, uid=node.uid, gid=node.gid,
+                    blocks=8 * -(-len(node.data) // 4096))
     if isinstance(node, Link):
         return Stat("link", 0o777, len(node.target), node.mtime, node.target, node.uid, node.gid)
     subdirs = sum(1 for e in node.entries.values() if isinstance(e, Dir))
-    return Stat("dir", node.mode, 4096, node.mtime, uid=node.uid, gid=node.gid, nlink=2 + subdirs)
+    if fstype == "tmpfs":
+        return Stat("dir", node.mode, 20 * (len(node.entries) + 2), node.mtime, uid=node.uid, gid=node.gid,
+                    nlink=2 + subdirs)
+    return Stat("dir", node.mode, 4096, node.mtime, uid=node.uid, gid=node.gid,
+                nlink=1 if fstype == "overlay" else 2 + subdirs, blocks=8)
 
 
 class Tree:
@@ -422,11 +432,25 @@ class FileSystem:
         names.update(k[n] for k in self._mounts if len(k) == n + 1 and list(k[:n]) == parts)
         return sorted(names)
 
+    def _fstype(self, parts: list[str]) -> str:
+        m, tree = self._owner(parts)
+        if m is not None and m.sub and len(parts) == len(split(m.path)):
+            return m.device_type  # a bind-mounted file or directory: its own device's
+        return m.device_type if m is not None else tree.fstype
+
     def stat(self, path: str) -> Stat:
-        return stat_of(self._get(path))
+        parts = self.resolve(path)
+        node = self._node(parts)
+        if node is None:
+            raise FsError("ENOENT", path)
+        return stat_of(node, self._fstype(parts))
 
     def lstat(self, path: str) -> Stat:
-        return stat_of(self._get(path, follow=False))
+        parts = self.resolve(path, follow=False)
+        node = self._node(parts)
+        if node is None:
+            raise FsError("ENOENT", path)
+        return stat_of(node, self._fstype(parts))
 
     def readlink(self, path: str) -> str:
         node = self._get(path, follow=False)

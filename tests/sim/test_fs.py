@@ -96,6 +96,10 @@ def test_mounts_symlinks_and_read_only():
         fs.rename("/cache/a", "/tmp/a")
     assert e.value.errno_name == "EXDEV"  # mv across devices copies instead
     fs.write("/dev/null", "discarded")
+    # stat as each filesystem answers it: tmpfs directories are 20 bytes an entry, overlay ones one link
+    assert (fs.stat("/cache").size, fs.stat("/cache").blocks) == (60, 0)
+    assert (fs.stat("/etc").size, fs.stat("/etc").nlink) == (4096, 1)
+    assert fs.stat("/cache/a").blocks == 8  # one 4K page
     assert {m.path for m in fs.mounts()} == {"/", "/cache", "/run/secrets/app"}
 
 
