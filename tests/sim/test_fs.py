@@ -12,7 +12,8 @@ NGINX = ("docker.io/library/nginx", "1.27.4")
 
 
 def fresh(repo: str = NGINX[0], tag: str = NGINX[1]) -> FileSystem:
-    return FileSystem(Tree.overlay(image_tree(repo, tag)), clock=lambda: 1_741_006_800.0)
+    return FileSystem(Tree.overlay(image_tree(repo, tag), fstype="overlay", source="overlay"),
+                      clock=lambda: 1_741_006_800.0)
 
 
 def test_each_start_gets_a_fresh_copy_of_the_image():
