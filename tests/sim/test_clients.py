@@ -52,7 +52,8 @@ def test_wget(lab):
     missing = run(lab, clients.wget, "wget", "-q", "http://web/nothing")
     assert (missing.stderr, missing.code) == ("wget: server returned error: HTTP/1.1 404 Not Found\n", 1)
     refused = run(lab, clients.wget, "wget", "-q", "-O-", f"http://{ip}:81/")
-    assert refused.code == 1 and refused.stderr == "wget: download timed out\n"  # no rule for :81: dropped
+    # no rule for :81 on the service address: the SYN goes nowhere, until the kernel gives up
+    assert refused.code == 1 and refused.stderr == f"wget: can't connect to remote host ({ip}): Connection timed out\n"
     assert run(lab, clients.wget, "wget").stderr.startswith("BusyBox v1.36.1")
 
 
@@ -86,10 +87,25 @@ def test_nc_and_ping(lab):
     assert "2 packets transmitted, 2 packets received, 0% packet loss" in pong.stdout
 
 
+def waits(gen) -> tuple[list[float], int]:
+    seen = []
+    try:
+        while True:
+            seen.append(next(gen).seconds)
+    except StopIteration as stop:
+        return seen, stop.value
+
+
 def test_waits_are_virtual_time(lab):
-    gen = clients.ping(clients.Context(lab, Source.pod("default", "box")), ["ping", "-c", "3", "web"],
-                       clients.Streams())
-    assert next(gen).seconds == 3.0
+    ctx = clients.Context(lab, Source.pod("default", "box"))
+    # (a service address never answers ICMP: three seconds, then status 1)
+    assert waits(clients.ping(ctx, ["ping", "-c", "3", "web"], clients.Streams())) == ([3.0], 1)
+    # a dropped connection: wget's -T alarm, or else the kernel's SYN retries
+    url = f"http://{svc_ip(lab)}:81/"
+    assert waits(clients.wget(ctx, ["wget", "-T", "5", url], clients.Streams())) == ([5.0], 1)
+    err: list[str] = []
+    assert waits(clients.wget(ctx, ["wget", url], clients.Streams(err=err.append))) == ([clients.SYN_TIMEOUT], 1)
+    assert err[-1] == f"wget: can't connect to remote host ({svc_ip(lab)}): Connection timed out\n"
 
 
 def test_what_each_image_ships():

@@ -7,8 +7,9 @@ Owns: one implementation of each tool, written as a ``Program`` of the shell int
 pod, a node, the workstation —, ``io.out``/``io.err`` its output streams), so a container's main
 process (``while sleep 0.01; do wget -q -O- http://php-apache; done``) and an interactive shell
 share it. A connection a NetworkPolicy drops (or a halted machine) makes the tool wait out its
-timeout in virtual time (it yields ``Sleep``): busybox wget's ``-T`` (900 s by default) then
-``wget: download timed out``; curl's ``--connect-timeout``/``-m`` then ``curl: (28) Connection
+timeout in virtual time (it yields ``Sleep``): busybox wget's ``-T`` then ``wget: download timed
+out`` (without one, its 900 s alarm comes after the kernel's ~127 s of SYN retries: ``can't connect
+to remote host (IP): Connection timed out``); curl's ``--connect-timeout``/``-m`` then ``curl: (28) Connection
 timed out after N milliseconds`` (else the kernel's SYN retries, ~127 s); ``nc -w``.
 ``programs(image_ref)`` is the set an image ships (busybox applets, curl, dnsutils' BIND tools).
 ``run_sync`` drives a program to its end for callers without a clock (it ignores the waits).
@@ -366,7 +367,12 @@ def wget(ctx: Any, argv: list[str], io: Any) -> Generator[Any, None, int]:
                         headers=headers or None)
         if res.error:
             if "timed out" in res.error.lower():
-                yield Sleep(timeout)
+                if timeout < SYN_TIMEOUT:  # wget's alarm fires first
+                    yield Sleep(timeout)
+                    return _emit(io, wget_cant_connect(ip, res.error))
+                yield Sleep(SYN_TIMEOUT)  # the kernel gives up the connect() first
+                io.err(f"wget: can't connect to remote host ({ip}): Connection timed out\n")
+                return 1
             return _emit(io, wget_cant_connect(ip, res.error))
         if int(res.status or 0) >= 400:
             return _emit(io, wget_http_error(int(res.status or 0)))
