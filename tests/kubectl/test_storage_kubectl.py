@@ -156,3 +156,67 @@ def test_invalid_objects_as_real_kubectl_reports_them(lab, manifest):
     assert "is invalid" in real
     assert lab.request("POST", f"/api/sandboxes/{lab.sid}/run",
                        {"command": "kubectl apply -f -", "stdin": manifest})["output"] == real
+
+
+PROVISIONED = """apiVersion: v1
+kind: Namespace
+metadata:
+  name: dyn
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: notes
+  namespace: dyn
+spec:
+  storageClassName: local-path
+  accessModes: [ReadWriteOnce]
+  resources:
+    requests:
+      storage: 10Mi
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: writer
+  namespace: dyn
+spec:
+  containers:
+  - name: writer
+    image: nginx
+    volumeMounts:
+    - {name: data, mountPath: /data}
+  volumes:
+  - name: data
+    persistentVolumeClaim:
+      claimName: notes
+"""
+
+
+@pytest.fixture(scope="module")
+def dynamic(tmp_path_factory):
+    """A lab with the storage-provisioner add-on on and a claim it provisioned for a pod."""
+    if KUBECTL is None:
+        pytest.skip("no kubectl installed: the comparisons need the real one")
+    with lab_server(tmp_path_factory) as lab:
+        lab.clock(paused=True)
+        lab.request("POST", f"/api/sandboxes/{lab.sid}/addons/storage-provisioner", {"enabled": True})
+        lab.kubectl("apply", "-f", "-", stdin=PROVISIONED)
+        lab.clock(advance=60)
+        yield lab
+
+
+@pytest.mark.parametrize("line", ["get pv", "get pv -o wide", "get pvc -n dyn -o wide", "describe pvc notes -n dyn",
+                                  "get sc", "describe sc local-path", "get pods -n local-path-storage"])
+def test_provisioned_volumes_match_real_kubectl(dynamic, line):
+    assert dynamic.engine("kubectl " + line) == _real(dynamic, *line.split())
+
+
+def test_describe_of_a_provisioned_volume(dynamic):
+    name = _real(dynamic, "get", "pvc", "notes", "-n", "dyn", "-o", "jsonpath={.spec.volumeName}")
+    real = _real(dynamic, "describe", "pv", name)
+    assert dynamic.engine(f"kubectl describe pv {name}") == real
+    node = _real(dynamic, "get", "pod", "writer", "-n", "dyn", "-o", "jsonpath={.spec.nodeName}")
+    assert f"    Term 0:        kubernetes.io/hostname in [{node}]\n" in real
+    assert f"    Path:          /opt/local-path-provisioner/{name}_dyn_notes\n" in real
+    assert "    HostPathType:  DirectoryOrCreate\n" in real
