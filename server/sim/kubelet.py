@@ -809,17 +809,13 @@ class KubeletController(Controller):
         self._sync(rt)
 
     # -- processes -------------------------------------------------------------------------------
-    def _lookup(self, image: Image, state: ProcState, dialect: str) -> Callable[[str], Any]:
-        """The programs a container's processes find: the image's own over every image's coreutils."""
-        table: dict[str, Any] = {}
-        coreutils = _optional("coreutils")
-        if coreutils is not None:
-            table.update(coreutils.programs(dialect))
+    def _lookup(self, image: Image, state: ProcState) -> Callable[[str], Any]:
+        """The programs a container's processes find: ``programs.image_table`` bound to its process."""
+        table = programs.image_table(image, state, _optional("coreutils"))
 
         def lookup(name: str) -> Any:
             return table.get(name) or table.get(name.rsplit("/", 1)[-1])
 
-        table.update(programs.image_programs(image, state, lookup))
         return lookup
 
     def _context(self, rt: PodRt, c: Ctr, fs: Any, lookup: Callable[[str], Any], now: Callable[[], float],
@@ -839,7 +835,8 @@ class KubeletController(Controller):
         return ctx
 
     def _dialect(self, image: Image, argv: list[str]) -> str:
-        if image.app == "busybox" or "/alpine" in image.repository or "curlimages" in image.repository:
+        """The shell's wording: busybox ash, dash as Debian's /bin/sh, or bash when it is run."""
+        if image.userland == "busybox":
             return "busybox"
         return "bash" if argv and argv[0].rsplit("/", 1)[-1] == "bash" else "dash"
 
@@ -853,7 +850,7 @@ class KubeletController(Controller):
         holder: dict[str, Any] = {}
         c.holder = holder
         dialect = self._dialect(image, argv)
-        lookup = self._lookup(image, state, dialect)
+        lookup = self._lookup(image, state)
         try:
             vm: Any = self.cluster.controller("volume-manager")
         except KeyError:
@@ -869,7 +866,10 @@ class KubeletController(Controller):
         holder["io"] = io
         is_shell, script = programs.shell_script(argv)
         gen: Any = None
+        if is_shell and lookup(argv[0]) is None:
+            return programs.start_error(argv)  # a distroless image has no shell
         if is_shell:
+            ctx.options |= programs.shell_options(argv)
             if script is None:
                 gen = programs.forever() if c.spec.get("stdin") else iter(())  # EOF at once, exit 0
             else:

@@ -595,7 +595,7 @@ def image_programs(image: Image, proc: ProcState,
     from .net import apps
 
     app = image.app
-    progs: dict[str, Callable[..., Any]] = {"sleep": sleep}
+    progs: dict[str, Callable[..., Any]] = {}
     if app == "nginx" or image.repository.endswith("/nginx-slim"):
         version = apps.nginx_version(image.ref) if app == "nginx" else {"0.8": "1.9.15"}.get(image.tag, "1.11.10")
         progs.update({"nginx": partial(nginx, version=version), "nginx-debug": partial(nginx, version=version),
@@ -645,7 +645,8 @@ def image_programs(image: Image, proc: ProcState,
     if image.repository.endswith("/pause") or app == "pause":
         progs["/pause"] = pause
     for wrapper in ENTRYPOINT_WRAPPERS:
-        progs.setdefault(wrapper, partial(entrypoint_exec, lookup=lookup))
+        if image.userland or wrapper in image.entrypoint:
+            progs.setdefault(wrapper, partial(entrypoint_exec, lookup=lookup))
     if not any(k in progs for k in image.server_binaries) and image.server:
         # the catalogue's other servers (coredns, etcd, flannel, the control plane, users' images)
         quiet = partial(quiet_server, ports=image.ports, handles_stop=image.handles_sigterm,
@@ -688,6 +689,40 @@ def entrypoint_exec(ctx: Any, argv: list[str], io: Any, proc: ProcState, *,
     if rest and rest[0] == "--":
         rest = rest[1:]
     return (yield from exec_argv(ctx, rest, io, lookup or (lambda name: None)))
+
+
+def image_table(image: Image, proc: ProcState, coreutils: Any = None) -> dict[str, Program]:
+    """Every program a container of ``image`` can run, by name and path: its userland (busybox's
+    applets, or GNU coreutils with dash and bash; nothing in a distroless image), the network
+    tools it ships (``net/clients.programs``), and its own binaries bound to ``proc``."""
+    from . import sh
+    from .net import clients
+
+    table: dict[str, Any] = {}
+    if image.userland:
+        if coreutils is not None:
+            table.update(coreutils.programs(image.userland))
+        table.update(clients.programs(image.ref))
+        table.update(sh.programs(image.userland))
+        table.setdefault("sleep", _bind(sleep, proc))
+
+    def lookup(name: str) -> Any:
+        return table.get(name) or table.get(name.rsplit("/", 1)[-1])
+
+    table.update(image_programs(image, proc, lookup))
+    return table
+
+
+def shell_options(argv: list[str]) -> set[str]:
+    """``sh -e -x -c …`` / ``bash -ec …``: the set options the shell starts with."""
+    out: set[str] = set()
+    for a in argv[1:]:
+        if not a.startswith("-") or a in ("-", "--"):
+            break
+        out |= {ch for ch in a[1:] if ch in "euxfv"}
+        if "c" in a[1:]:
+            break
+    return out
 
 
 def exec_argv(ctx: Any, argv: list[str], io: Streams,

@@ -105,6 +105,9 @@ class Image:
     #: a user's image: what it answers, (path, status, body) per path, and what it logs at start
     answers: tuple[tuple[str, int, str], ...] = ()
     log_lines: tuple[str, ...] = ()
+    #: the image's userland: ``busybox`` (busybox applets, ash), ``dash`` (Debian: GNU coreutils,
+    #: dash as /bin/sh, bash), or ``""`` for a distroless image with no shell and no utilities
+    userland: str = "dash"
 
     @property
     def ref(self) -> str:
@@ -176,10 +179,10 @@ _FAMILIES: tuple[_Family, ...] = (
                                           "1.36.1": 2_152_262, "1.37": 2_160_000, "1.37.0": 2_160_000,
                                           "latest": 2_160_000, "stable": 2_160_000, "musl": 861_000,
                                           "glibc": 2_160_000, "uclibc": 1_030_000}, dict(
-        cmd=("sh",), server=False, handles_sigterm=False, http_paths=None, app="busybox")),
+        userland="busybox", cmd=("sh",), server=False, handles_sigterm=False, http_paths=None, app="busybox")),
     _Family("docker.io/library/alpine", {"3.18": 3_410_000, "3.19": 3_420_000, "3.20": 3_620_000,
                                          "3.21": 3_640_000, "3": 3_640_000, "latest": 3_640_000}, dict(
-        cmd=("/bin/sh",), server=False, handles_sigterm=False, http_paths=None)),
+        userland="busybox", cmd=("/bin/sh",), server=False, handles_sigterm=False, http_paths=None)),
     _Family("docker.io/library/ubuntu", {"20.04": 27_510_000, "22.04": 29_540_000, "24.04": 29_750_000,
                                          "latest": 29_750_000}, dict(
         cmd=("/bin/bash",), server=False, handles_sigterm=False, http_paths=None)),
@@ -203,19 +206,20 @@ _FAMILIES: tuple[_Family, ...] = (
         app="wordpress", server_binaries=frozenset({"apache2-foreground"}))),
     _Family("gcr.io/kuar-demo/kuard-amd64", {"1": 10_976_000, "blue": 11_044_000, "green": 11_044_000,
                                              "purple": 11_044_000}, dict(
-        entrypoint=("/kuard",), ports=(8080,), sigterm_exit_code=2, app="kuard",
+        userland="", entrypoint=("/kuard",), ports=(8080,), sigterm_exit_code=2, app="kuard",
         http_paths=frozenset({"/", "/healthy", "/ready", "/env", "/mem", "/dns", "/keygen", "/memq", "/fs/"}),
         server_binaries=frozenset({"/kuard", "kuard"}))),
     _Family("docker.io/jocatalin/kubernetes-bootcamp", {"v1": 83_570_000, "v2": 83_570_000}, dict(
         # node server.js as PID 1 with no SIGTERM handler: it only dies with the SIGKILL
         cmd=("/bin/sh", "-c", "node server.js"), ports=(8080,), handles_sigterm=False, http_paths=None,
         app="kubernetes-bootcamp", server_binaries=frozenset({"node"}))),
-    _Family("registry.k8s.io/pause", {"3.9": 321_520, "3.10": 320_368}, dict(entrypoint=("/pause",))),
+    _Family("registry.k8s.io/pause", {"3.9": 321_520, "3.10": 320_368}, dict(
+        userland="", entrypoint=("/pause",))),
     _Family("registry.k8s.io/coredns/coredns", {"v1.11.1": 18_182_961, "v1.11.3": 18_562_039}, dict(
-        entrypoint=("/coredns",), ports=(53, 8080, 8181, 9153), http_paths=frozenset({"/health", "/ready", "/metrics"}),
+        userland="", entrypoint=("/coredns",), ports=(53, 8080, 8181, 9153), http_paths=frozenset({"/health", "/ready", "/metrics"}),
         app="coredns", server_binaries=frozenset({"/coredns", "coredns"}))),
     _Family("registry.k8s.io/etcd", {"3.5.15-0": 56_909_194, "3.5.16-0": 57_680_541}, dict(
-        cmd=("etcd",), ports=(2379, 2380, 2381), http_paths=frozenset({"/health", "/readyz", "/livez", "/metrics"}),
+        userland="", cmd=("etcd",), ports=(2379, 2380, 2381), http_paths=frozenset({"/health", "/readyz", "/livez", "/metrics"}),
         server_binaries=frozenset({"etcd"}))),
     _Family("docker.io/flannel/flannel", {"v0.25.7": 31_380_000, "v0.26.0": 32_996_000, "v0.26.1": 32_996_000,
                                           "v0.26.2": 33_040_000, "v0.26.3": 33_060_000, "v0.26.4": 33_090_000},
@@ -224,7 +228,7 @@ _FAMILIES: tuple[_Family, ...] = (
     _Family("docker.io/flannel/flannel-cni-plugin", {"v1.5.1-flannel2": 4_856_000, "v1.6.0-flannel1": 4_866_000},
             dict(cmd=("/bin/sh",), server=False, handles_sigterm=False, http_paths=None)),
     _Family("docker.io/curlimages/curl", {"8.11.1": 11_520_000, "latest": 11_520_000}, dict(
-        entrypoint=("/entrypoint.sh",), cmd=("curl",), server=False, exit_code=2, http_paths=None)),
+        userland="busybox", entrypoint=("/entrypoint.sh",), cmd=("curl",), server=False, exit_code=2, http_paths=None)),
     # -- the kubernetes.io tutorials' images ------------------------------------------------------
     _Family("docker.io/library/perl", {"5.34.0": 336_412_000, "5.34": 336_412_000, "5.36": 339_130_000,
                                        "5.38": 341_400_000, "5.40": 342_780_000, "5.40.1": 342_780_000,
@@ -270,15 +274,15 @@ _FAMILIES: tuple[_Family, ...] = (
         cmd=("nginx", "-g", "daemon off;"), ports=(80,), http_paths=frozenset({"/", "/index.html", "/50x.html"}),
         app="nginx", server_binaries=frozenset({"nginx", "/usr/sbin/nginx"}))),
     _Family("registry.k8s.io/busybox", {"latest": 1_144_547, "1.24": 1_115_000, "1.27.2": 1_234_000}, dict(
-        cmd=("sh",), server=False, handles_sigterm=False, http_paths=None, app="busybox")),
+        userland="busybox", cmd=("sh",), server=False, handles_sigterm=False, http_paths=None, app="busybox")),
     _Family("registry.k8s.io/liveness", {"latest": 2_700_000}, dict(
-        entrypoint=("/server",), ports=(8080,), http_paths=None, app="liveness",
+        userland="", entrypoint=("/server",), ports=(8080,), http_paths=None, app="liveness",
         server_binaries=frozenset({"/server"}))),
     _Family("registry.k8s.io/goproxy", {"0.1": 2_600_000}, dict(
-        entrypoint=("/goproxy",), ports=(8080,), http_paths=None, app="goproxy",
+        userland="", entrypoint=("/goproxy",), ports=(8080,), http_paths=None, app="goproxy",
         server_binaries=frozenset({"/goproxy"}))),
     _Family("gcr.io/google-samples/hello-app", {"1.0": 11_300_000, "2.0": 11_300_000}, dict(
-        entrypoint=("/hello-app",), ports=(8080,), http_paths=None, app="hello-app",
+        userland="", entrypoint=("/hello-app",), ports=(8080,), http_paths=None, app="hello-app",
         server_binaries=frozenset({"/hello-app"}))),
 )
 
@@ -302,7 +306,8 @@ def builtin_images() -> list[Image]:
     for comp, (size, ports, paths) in _CONTROL_PLANE.items():
         for patch in range(0, 5):
             out.append(Image(f"registry.k8s.io/{comp}", f"v1.32.{patch}", size + patch * 4096, ports=ports,
-                             http_paths=paths, server_binaries=frozenset({comp, f"/usr/local/bin/{comp}"})))
+                             http_paths=paths, server_binaries=frozenset({comp, f"/usr/local/bin/{comp}"}),
+                             userland="dash" if comp == "kube-proxy" else ""))
     return out
 
 
