@@ -145,6 +145,8 @@ def test_denied_clients_wait_out_their_timeouts(clean):
     except StopIteration as stop:
         code = stop.value
     assert code == 28 and waits == [2.0]
+    out = clients.run_sync(clients.curl, ctx, ["curl", "-sS", "--connect-timeout", "5", "http://web"])
+    assert out.stderr == "curl: (28) Failed to connect to web port 80 after 5005 ms: Timeout was reached\n"
     out = clients.run_sync(clients.curl, ctx, ["curl", "-sS", "-m", "2", "http://web"])
     assert out.stderr == "curl: (28) Connection timed out after 2001 milliseconds\n"
     out = clients.run_sync(clients.wget, ctx, ["wget", "-T", "1", "-O-", "http://web"])

@@ -9,8 +9,9 @@ process (``while sleep 0.01; do wget -q -O- http://php-apache; done``) and an in
 share it. A connection a NetworkPolicy drops (or a halted machine) makes the tool wait out its
 timeout in virtual time (it yields ``Sleep``): busybox wget's ``-T`` then ``wget: download timed
 out`` (without one, its 900 s alarm comes after the kernel's ~127 s of SYN retries: ``can't connect
-to remote host (IP): Connection timed out``); curl's ``--connect-timeout``/``-m`` then ``curl: (28) Connection
-timed out after N milliseconds`` (else the kernel's SYN retries, ~127 s); ``nc -w``.
+to remote host (IP): Connection timed out``); curl's ``-m`` (``curl: (28) Connection timed out after
+N milliseconds``), ``--connect-timeout`` or the kernel's (``curl: (28) Failed to connect to H port P
+after N ms: Timeout was reached``); ``nc -w``.
 ``programs(image_ref)`` is the set an image ships (busybox applets, curl, dnsutils' BIND tools).
 ``run_sync`` drives a program to its end for callers without a clock (it ignores the waits).
 
@@ -407,6 +408,7 @@ def curl(ctx: Any, argv: list[str], io: Any) -> Generator[Any, None, int]:
     output: str | None = None
     write_out: str | None = None
     max_time: float | None = None
+    connect_timeout: float | None = None
     headers: list[tuple[str, str]] = []
     resolves: dict[tuple[str, int], str] = {}
     data: str | None = None
@@ -431,8 +433,10 @@ def curl(ctx: Any, argv: list[str], io: Any) -> Generator[Any, None, int]:
                 output = value
             elif name == "write-out":
                 write_out = value
-            elif name in ("max-time", "connect-timeout"):
+            elif name == "max-time":
                 max_time = _seconds(value)
+            elif name == "connect-timeout":
+                connect_timeout = _seconds(value)
             elif name == "header":
                 k, _, v = value.partition(":")
                 headers.append((k.strip(), v.strip()))
@@ -500,12 +504,19 @@ def curl(ctx: Any, argv: list[str], io: Any) -> Generator[Any, None, int]:
     http_code = 0
     if res.error:
         if "timed out" in res.error.lower():
-            waited = max_time if max_time is not None else SYN_TIMEOUT
+            # the first of -m (multi's "Connection timed out after N milliseconds"), --connect-timeout
+            # and the kernel's ETIMEDOUT (both "Failed to connect ... Timeout was reached": curl maps
+            # ETIMEDOUT to CURLE_OPERATION_TIMEDOUT since 7.67)
+            limits = [(t, kind) for t, kind in ((max_time, "max"), (connect_timeout, "connect"), (SYN_TIMEOUT, "kernel"))
+                      if t is not None]
+            waited, kind = min(limits, key=lambda x: x[0])
             yield Sleep(waited)
-            ms = int(waited * 1000) + 1
-            err = curl_error(28, f"Connection timed out after {ms} milliseconds" if max_time is not None else
-                             f"Failed to connect to {url.host} port {url.port} after {ms} ms: Timeout was reached",
-                             silent, show_error)
+            if kind == "max":
+                message = f"Connection timed out after {int(waited * 1000) + 1} milliseconds"
+            else:
+                message = (f"Failed to connect to {url.host} port {url.port} after {int(waited * 1000) + 5} ms: "
+                           "Timeout was reached")
+            err = curl_error(28, message, silent, show_error)
         else:
             num, message = curl_connect_error(url.host, url.port, res.error, 1 if "refused" in res.error.lower() else 3)
             err = curl_error(num, message, silent, show_error)
