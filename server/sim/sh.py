@@ -25,8 +25,10 @@ Conventions (the shared interface):
   next one's input; each stage runs in a subshell (its variables do not leak), as in ash and
   dash. A stage writing more than ``PIPE_CAP`` characters gets a broken pipe (status 141), so
   ``yes | head -1`` ends.
-- A background job (``cmd &``) runs to completion at once, before the next command; ``$!`` is
-  a made-up pid and ``wait`` returns its status.
+- A background job (``cmd &``) runs beside the foreground on the same virtual time (it runs
+  until its first sleep at once, then whenever its sleeps end, between the foreground's);
+  ``$!`` is its pid, ``wait`` waits for it and returns its status, ``kill`` ends it. Jobs end
+  when the run (or the interactive line) ends, as a container's processes end with PID 1.
 - Runaway loops: after ``BUSY_STEPS`` steps without a sleep (a builtin is one step, an external
   program ``EXEC_STEPS``) the run yields ``Busy()`` (a ``Sleep`` of ``BUSY_SECONDS``: about what
   that much work costs a real CPU; a program that waits on the network should yield its own
@@ -192,6 +194,8 @@ class ShContext:
     exec_io: Streams | None = None
     #: when the shell started (``$SECONDS``)
     started: float | None = None
+    #: the background jobs of the run in progress
+    sched: Any = None
 
     # -- variables ------------------------------------------------------------------------------
     def get(self, name: str) -> str | None:
@@ -1244,7 +1248,8 @@ Gen = Generator[Sleep, None, Any]
 def run(script: Script | str, ctx: ShContext, io: Streams) -> Generator[Sleep, None, int]:
     """Run ``script`` (text or parsed) in ``ctx``: yields ``Sleep``s, returns the exit status.
     A syntax error prints the shell's message and returns 2; ``exit`` ends the run with its
-    status (the EXIT trap, if set, runs first)."""
+    status (the EXIT trap, if set, runs first). Background jobs run beside it on the same
+    virtual time and end with it."""
     if isinstance(script, str):
         try:
             script = parse(script, ctx.dialect)
@@ -1252,6 +1257,10 @@ def run(script: Script | str, ctx: ShContext, io: Streams) -> Generator[Sleep, N
             io.err(_syntax_message(ctx, e) + "\n")
             ctx.status = 2
             return 2
+    return (yield from _scheduled(ctx, _run_body(script, ctx, io)))
+
+
+def _run_body(script: Script, ctx: ShContext, io: Streams) -> Gen:
     try:
         status = yield from _seq(ctx, script.body, io)
     except _Exit as e:
@@ -1274,14 +1283,18 @@ def run(script: Script | str, ctx: ShContext, io: Streams) -> Generator[Sleep, N
 
 def run_line(script: Script | str, ctx: ShContext, io: Streams) -> Generator[Sleep, None, int]:
     """One line of an interactive shell: like ``run`` but an error ends the line, not the shell,
-    and ``exit`` raises ``ShellExit``."""
+    and ``exit`` raises ``ShellExit``. Background jobs end with the line."""
     if isinstance(script, str):
         try:
             script = parse(script, ctx.dialect)
         except ShSyntaxError as e:
             io.err(_syntax_message(ctx, e) + "\n")
-            ctx.status = 2 if ctx.dialect != "bash" or e.kind != "token" else 2
+            ctx.status = 2
             return ctx.status
+    return (yield from _scheduled(ctx, _line_body(script, ctx, io)))
+
+
+def _line_body(script: Script, ctx: ShContext, io: Streams) -> Gen:
     try:
         status = yield from _seq(ctx, script.body, io)
     except _Exit as e:
@@ -1294,6 +1307,121 @@ def run_line(script: Script | str, ctx: ShContext, io: Streams) -> Generator[Sle
         status = ctx.status
     ctx.status = status
     return status
+
+
+# -- background jobs ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _WaitFor(Sleep):
+    """``wait``: the foreground pauses until these jobs (all when empty) have ended."""
+
+    seconds: float = 0.0
+    pids: tuple[int, ...] = ()
+
+
+class _Job:
+    __slots__ = ("pid", "gen", "wake")
+
+    def __init__(self, pid: int, gen: Gen, wake: float) -> None:
+        self.pid = pid
+        self.gen = gen
+        self.wake = wake
+
+
+class _Scheduler:
+    """Runs a shell's background jobs beside its foreground on one virtual timeline: the
+    foreground's sleeps are cut where a job wakes, the job runs to its next sleep, and so on."""
+
+    def __init__(self) -> None:
+        self.jobs: list[_Job] = []
+        self.t = 0.0
+        self.done: dict[int, int] = {}
+
+    def start(self, pid: int, gen: Gen) -> None:
+        job = _Job(pid, gen, self.t)
+        self.jobs.append(job)
+        self.step(job)
+
+    def step(self, job: _Job) -> None:
+        """Run ``job`` until it sleeps again (or ends)."""
+        try:
+            item = next(job.gen)
+            while isinstance(item, _WaitFor) and not self.jobs_among(item.pids, exclude=job):
+                item = job.gen.send(None)
+            job.wake = self.t + (item.seconds if not isinstance(item, _WaitFor) else 0.0)
+        except StopIteration as stop:
+            self.jobs.remove(job)
+            self.done[job.pid] = stop.value or 0
+
+    def jobs_among(self, pids: tuple[int, ...], exclude: _Job | None = None) -> list[_Job]:
+        return [j for j in self.jobs if j is not exclude and (not pids or j.pid in pids)]
+
+    def kill(self, pid: int, status: int) -> bool:
+        for job in self.jobs:
+            if job.pid == pid:
+                self.jobs.remove(job)
+                job.gen.close()
+                self.done[pid] = status
+                return True
+        return False
+
+    def until(self, end: float) -> Iterator[Sleep]:
+        """Let the jobs that wake before ``end`` run; the sleeps between them."""
+        while self.jobs:
+            job = min(self.jobs, key=lambda j: j.wake)
+            if job.wake > end:
+                break
+            if job.wake > self.t:
+                yield Sleep(job.wake - self.t)
+                self.t = job.wake
+            self.step(job)
+
+    def close(self) -> None:
+        for job in self.jobs:
+            job.gen.close()
+        self.jobs = []
+
+
+def _scheduled(ctx: ShContext, fg: Gen) -> Gen:
+    """Drive the foreground ``fg`` with the background jobs it starts."""
+    sched = _Scheduler()
+    outer = ctx.sched
+    ctx.sched = sched
+    try:
+        item = next(fg)
+        while True:
+            if not sched.jobs:
+                sched.t += 0.0 if isinstance(item, _WaitFor) else item.seconds
+                yield item
+            elif isinstance(item, _WaitFor):
+                while sched.jobs_among(item.pids):
+                    job = min(sched.jobs_among(item.pids), key=lambda j: j.wake)
+                    yield from sched.until(job.wake)
+            else:
+                start, end = sched.t, sched.t + item.seconds
+                yield from sched.until(end)
+                if sched.t == start:
+                    yield item
+                elif end > sched.t:
+                    yield Sleep(end - sched.t)
+                sched.t = end
+            item = fg.send(None)
+    except StopIteration as stop:
+        return stop.value
+    finally:
+        ctx.sched = outer
+        sched.close()
+
+
+def _bg_job(ctx: ShContext, node: Any, io: Streams) -> Gen:
+    try:
+        return (yield from _node(ctx, node, io))
+    except _Exit as e:
+        return e.status
+    except ShError as e:
+        io.err(_prefix(ctx) + e.message + "\n")
+        return e.status
+    except (_Return, _Break):
+        return ctx.status
 
 
 class ShellExit(Exception):
@@ -1369,13 +1497,12 @@ def _seq(ctx: ShContext, seq: Seq, io: Streams) -> Gen:
             io = ctx.exec_io
         if bg:
             child = ctx.child()
-            try:
-                st = yield from _node(child, node, io)
-            except _Exit as e:
-                st = e.status
             ctx.counter.pid += 1
             ctx.last_bg = ctx.counter.pid
-            ctx.jobs[ctx.last_bg] = st
+            if ctx.sched is not None:
+                ctx.sched.start(ctx.last_bg, _bg_job(child, node, io))
+            else:
+                ctx.jobs[ctx.last_bg] = yield from _bg_job(child, node, io)
             status = 0
         else:
             status = yield from _node(ctx, node, io)
@@ -3315,19 +3442,23 @@ def b_sleep(ctx: ShContext, argv: list[str], io: Streams) -> Gen:
     return 0
 
 
-def b_wait(ctx: ShContext, argv: list[str], io: Streams) -> int:
-    if len(argv) > 1:
-        status = 127
-        for a in argv[1:]:
-            pid = int(a) if a.isdigit() else -1
-            status = ctx.jobs.pop(pid, 127)
-        return status
-    ctx.jobs.clear()
-    return 0
+def b_wait(ctx: ShContext, argv: list[str], io: Streams) -> Gen:
+    """``wait [pid…]``: until those background jobs (all of them) have ended; the last one's status."""
+    pids = tuple(int(a) for a in argv[1:] if a.isdigit())
+    sched = ctx.sched
+    if sched is not None and sched.jobs_among(pids):
+        yield _WaitFor(pids=pids)
+    done = {**ctx.jobs, **(sched.done if sched is not None else {})}
+    if not argv[1:]:
+        return 0
+    status = 127
+    for a in argv[1:]:
+        status = done.get(int(a), 127) if a.isdigit() else 127
+    return status
 
 
 _SIGNALS = {"0": "EXIT", "1": "HUP", "2": "INT", "3": "QUIT", "9": "KILL", "15": "TERM", "10": "USR1",
-            "12": "USR2"}
+            "12": "USR2", "17": "CHLD"}
 
 
 def b_trap(ctx: ShContext, argv: list[str], io: Streams) -> int:
@@ -3362,6 +3493,16 @@ def _signame(s: str) -> str:
 
 
 def b_kill(ctx: ShContext, argv: list[str], io: Streams) -> int:
+    """``kill [-SIG] pid…``: a background job of this shell ends (128 + the signal); other pids
+    are accepted and left alone."""
+    signal = 15
+    for a in argv[1:]:
+        if a.startswith("-"):
+            name = _signame(a[1:].removeprefix("s ").strip())
+            signal = int(a[1:]) if a[1:].isdigit() else _SIGNUMS.get(name, 15)
+            continue
+        if a.isdigit() and ctx.sched is not None and signal != 0:
+            ctx.sched.kill(int(a), 128 + signal)
     return 0
 
 

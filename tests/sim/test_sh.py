@@ -256,6 +256,10 @@ CASES = [
     'echo ${#HOME} ${HOME%/*}',
     'echo "\\$(not) $(echo yes)"',
     'echo $(( 10 > 3 )) $(( 1 ? 2 : 3 )) $(( 0 || 0 )) $(( 4 & 6 )) $(( 4 | 1 )) $(( 6 ^ 3 ))',
+    '(exit 3) & wait $!; echo $?',
+    'sleep 0 & wait; echo all',
+    'false & p=$!; wait $p; echo "st=$?"',
+    'wait; echo nothing-to-wait $?',
 ]
 
 #: scripts whose real answer on this machine is not what an image gives: the machine's busybox sh
@@ -395,6 +399,26 @@ def test_a_loop_costs_microseconds_per_iteration():
     elapsed = time.perf_counter() - start
     assert len(sleeps) == 5000 and out[-1] == "4999\n"
     assert elapsed < 2.0, f"{elapsed / 5000 * 1e6:.0f} µs per iteration"
+
+
+def timeline(script: str) -> str:
+    """What the script writes, with each virtual-time step between as <seconds>."""
+    out: list[str] = []
+    sh.drive(sh.run(script, sh.ShContext(), sh.Streams("", out.append, out.append)),
+             lambda s: out.append(f"<{s.seconds:g}>"))
+    return "".join(out)
+
+
+def test_a_background_job_runs_beside_the_foreground_in_virtual_time():
+    assert timeline("(sleep 2; echo bg) & echo fg; sleep 5; echo end") == "fg\n<2>bg\n<3>end\n"
+    assert timeline("for i in 1 2 3; do echo a$i; sleep 1; done & for i in 1 2; do echo b$i; sleep 1.5; done; "
+                    "wait; echo done") == "a1\nb1\n<1>a2\n<0.5>b2\n<0.5>a3\n<1>done\n"
+
+
+def test_wait_and_kill_reach_background_jobs():
+    assert timeline("sleep 100 & p=$!; kill $p; wait $p; echo $?") == "143\n"
+    assert timeline("sleep 1 & sleep 2 & wait; echo all") == "<1><1>all\n"
+    assert timeline("(sleep 3; echo never) & echo main ends") == "main ends\n"  # jobs end with PID 1
 
 
 def test_parse_is_cached_by_text():
