@@ -3,10 +3,21 @@
 Owns, per machine that is ``up`` (``cluster.machines[node].up``):
 - the pod lifecycle of every pod bound to the node (``spec.nodeName``): sandbox and pod IP (from
   the node's podCIDR, host-local style), image pulls per imagePullPolicy against the simulated
-  registry (serialised per node, as the kubelet's default ``serializeImagePulls`` does), container
-  create/start, processes that exit (Completed/Error), restarts with the CrashLoopBackOff and
-  ImagePullBackOff back-offs (10 s doubling to 300 s, reset after 10 min), liveness/readiness/
-  startup probes, graceful termination and the final removal of the pod object;
+  registry (serialised per node, as the kubelet's default ``serializeImagePulls`` does), waiting
+  for the volume manager (FailedMount with its back-off), container create/start, restarts with
+  the CrashLoopBackOff and ImagePullBackOff back-offs (10 s doubling to 300 s, reset after 10 min),
+  liveness/readiness/startup probes, graceful termination and the final removal of the pod object;
+- each container's main process: ``command``/``args`` over the image's ENTRYPOINT/CMD run as a
+  real program on the virtual clock (``sh.py`` for shells, the image's binaries from
+  ``programs.py``, coreutils and the network tools; ``runtime.Driver`` turns its sleeps into
+  timers), in the container's filesystem (the volume manager's ``container_fs``) and environment;
+  its output is the container's log, its return the exit code; the stop signal (a shell as PID 1
+  ignores SIGTERM unless it traps it: SIGKILL at the grace period's end), the OOM killer (memory
+  held past ``limits.memory``: OOMKilled, 137), StartError (128) for a binary the image lacks, and
+  the termination message;
+- probes as pkg/kubelet/prober runs them: exec in the container (its files, its programs,
+  ``timeoutSeconds``), httpGet against the app (``net/apps.probe_http``), tcpSocket/grpc against
+  the ports the process listens on;
 - ``status`` of those pods (phase, conditions, containerStatuses, IPs) in the real shapes, so that
   kubectl's STATUS/READY/RESTARTS columns come out as on a real cluster;
 - heartbeats: the Lease ``kube-node-lease/<node>`` every 10 s and the Node's kubelet conditions.
@@ -19,8 +30,10 @@ Timings are data (``Stage`` tables, kwok style), so fast and realistic clusters 
 All randomness comes from ``clock.rng``. Work is proportional to change: a running container
 without probes costs nothing until something happens to it.
 
-Hands off: the registry (``registry.py``) says what an image is and what its process does; the
-node lifecycle controller reads the Leases; controllers read the pod status written here.
+Hands off: the registry (``registry.py``) says what an image is (its static ``process`` model is
+still what kube-proxy's listeners read); ``programs.py`` what its binaries do; the runtime
+(``runtime.py``) keeps the logs and each process's memory/CPU for the metrics; the node lifecycle
+controller reads the Leases; controllers read the pod status written here.
 """
 
 from __future__ import annotations
@@ -405,22 +418,6 @@ def compute_status(pod: Obj, rt: PodRt, now: float, iso: Callable[[float], str],
 
 
 # -- processes ---------------------------------------------------------------------------------
-_MISSING: set[str] = set()
-
-
-def _optional(name: str) -> Any:
-    """Another part's module of server.sim (sh, coreutils) when it exists, else None."""
-    if name in _MISSING:
-        return None
-    import importlib
-
-    try:
-        return importlib.import_module(f"{__package__}.{name}")
-    except ImportError:
-        _MISSING.add(name)
-        return None
-
-
 def _returns(code: int) -> Any:
     """A program that returned at once, as a generator."""
     return code
@@ -811,7 +808,7 @@ class KubeletController(Controller):
     # -- processes -------------------------------------------------------------------------------
     def _lookup(self, image: Image, state: ProcState) -> Callable[[str], Any]:
         """The programs a container's processes find: ``programs.image_table`` bound to its process."""
-        table = programs.image_table(image, state, _optional("coreutils"))
+        table = programs.image_table(image, state)
 
         def lookup(name: str) -> Any:
             return table.get(name) or table.get(name.rsplit("/", 1)[-1])
@@ -841,8 +838,8 @@ class KubeletController(Controller):
         return "bash" if argv and argv[0].rsplit("/", 1)[-1] == "bash" else "dash"
 
     def _main(self, rt: PodRt, c: Ctr, argv: list[str], inst: Any) -> Any:
-        """The container's main process as a generator, a StartError message, or None when it can
-        only be modelled (a shell script before the shell language exists)."""
+        """The container's main process as a generator, a StartError message, or None when there
+        is no command at all (a user's image without one: the registry's model runs it)."""
         assert c.image is not None
         image = c.image
         state = ProcState(handles_stop=False)
@@ -880,8 +877,6 @@ class KubeletController(Controller):
         elif argv:
             prog = lookup(argv[0])
             if prog is None:
-                if _optional("coreutils") is None:
-                    return None  # a utility this build cannot run yet: the registry's model
                 return programs.start_error(argv)
             res = prog(ctx, argv, io)
             gen = res if not isinstance(res, int) else _returns(res)
@@ -1214,8 +1209,6 @@ class KubeletController(Controller):
         else:
             prog = lookup(argv[0])
             if prog is None:
-                if _optional("coreutils") is None:
-                    return None
                 return False, (f'OCI runtime exec failed: exec failed: unable to start container process: exec: '
                                f'"{argv[0]}": executable file not found in $PATH: unknown')
             gen = prog(ctx, argv, io)

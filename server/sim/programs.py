@@ -23,7 +23,6 @@ Hands off: the kubelet (``kubelet.py``) starts a container's main process throug
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -445,7 +444,6 @@ def postgres(ctx: Any, argv: list[str], io: Streams, proc: ProcState, *, version
     io.out("")
     io.out("PostgreSQL init process complete; ready for start up.")
     io.out("")
-    major = version.split(".")[0]
     for line in (f"{z} [1] LOG:  starting PostgreSQL {version} on x86_64-pc-linux-gnu, compiled by gcc "
                  "(Debian 12.2.0-14) 12.2.0, 64-bit",
                  f'{z} [1] LOG:  listening on IPv4 address "0.0.0.0", port 5432',
@@ -453,7 +451,6 @@ def postgres(ctx: Any, argv: list[str], io: Streams, proc: ProcState, *, version
                  f'{z} [1] LOG:  listening on Unix socket "/var/run/postgresql/.s.PGSQL.5432"',
                  f"{z} [1] LOG:  database system is ready to accept connections"):
         io.err(line)
-    del major
     proc.ports, proc.handles_stop = (5432,), True
     yield from forever()
     return 0
@@ -585,10 +582,6 @@ def bootcamp(ctx: Any, argv: list[str], io: Streams, proc: ProcState) -> Generat
 
 
 # -- which program an image runs ------------------------------------------------------------------
-def _tag(image: Image) -> str:
-    return image.tag
-
-
 def image_programs(image: Image, proc: ProcState,
                    lookup: Callable[[str], Program | None]) -> dict[str, Program]:
     """The programs an image adds to every image's coreutils, bound to the process state."""
@@ -691,17 +684,16 @@ def entrypoint_exec(ctx: Any, argv: list[str], io: Any, proc: ProcState, *,
     return (yield from exec_argv(ctx, rest, io, lookup or (lambda name: None)))
 
 
-def image_table(image: Image, proc: ProcState, coreutils: Any = None) -> dict[str, Program]:
+def image_table(image: Image, proc: ProcState) -> dict[str, Program]:
     """Every program a container of ``image`` can run, by name and path: its userland (busybox's
     applets, or GNU coreutils with dash and bash; nothing in a distroless image), the network
     tools it ships (``net/clients.programs``), and its own binaries bound to ``proc``."""
-    from . import sh
+    from . import coreutils, sh
     from .net import clients
 
     table: dict[str, Any] = {}
     if image.userland:
-        if coreutils is not None:
-            table.update(coreutils.programs(image.userland))
+        table.update(coreutils.programs(image.userland))
         table.update(clients.programs(image.ref))
         table.update(sh.programs(image.userland))
         table.setdefault("sleep", _bind(sleep, proc))
@@ -758,10 +750,6 @@ def shell_script(argv: list[str]) -> tuple[bool, str | None]:
     if rest and rest[0].startswith("-") and "c" in rest[0][1:]:
         return True, rest[1] if len(rest) > 1 else ""
     return True, None
-
-
-def describe_argv(argv: list[str]) -> str:
-    return shlex.join(argv)
 
 
 def start_error(argv: list[str]) -> str:
