@@ -1,21 +1,23 @@
 """The simulated image registry: which images exist, how big they are, and what their programs do.
 
-Owns: a catalogue of real images and tags (Docker Hub's library images, gcr.io's kuard,
-jocatalin/kubernetes-bootcamp, the registry.k8s.io control-plane images, flannel) with a size
-(which sets the simulated pull time), a stable sha256 digest, and the behaviour of the process a
-container runs: a long-running server with its ports and HTTP paths, or a command that exits
-(busybox's ``sh`` exits 0 at once), and whether the program stops promptly on SIGTERM. It also
-normalises image references the way Docker does (``nginx`` → ``docker.io/library/nginx:latest``)
-and works out, from a container's ``command``/``args`` and the image's ENTRYPOINT/CMD, what the
-container will do (``sh -c "sleep 3600; exit 0"`` runs an hour, then exits 0).
+Owns: a catalogue of real images and tags (Docker Hub's library images, gcr.io's kuard and
+hello-app, jocatalin/kubernetes-bootcamp, the kubernetes.io tutorials' images — perl, python,
+postgres, polinux/stress, registry.k8s.io's hpa-example, agnhost, echoserver, nginx-slim, busybox,
+liveness, goproxy, under their old k8s.gcr.io names too —, the control-plane images, flannel) with
+a size (which sets the simulated pull time), a stable sha256 digest, the image's ENTRYPOINT/CMD,
+ports and userland (busybox, Debian's GNU tools, or none: distroless), and a static model of the
+process a container runs (a server with its ports and HTTP paths, or a command that exits), which
+kube-proxy's listeners still read. It also normalises image references the way Docker does
+(``nginx`` → ``docker.io/library/nginx:latest``), words containerd's pull errors, and writes
+kubeplay's own note for an image it does not have (``missing_note``, shown by ``describe pod``).
 
 The catalogue is a class each cluster owns (``cluster.registry``), seeded from the built-in
-table, so users can add their own images at runtime with ``Registry.add``.
+table, so users can add their own images at runtime with ``Registry.add`` or from a manifest-like
+document (``add_from_manifest``: ``kind: Image``, name, tag, ports, answers, logs).
 
-Hands off: the kubelet (``kubelet.py``) asks it to resolve a reference when it pulls, and what a
-container's process does when it starts and when it is signalled. The apps' HTTP answers
-(welcome pages, kuard's UI, the bootcamp's greeting) belong to issue 3: ``Image.app`` names the
-app so that layer can look its behaviour up; nothing here renders pages.
+Hands off: the kubelet (``kubelet.py``) asks it to resolve a reference when it pulls; what the
+image's binaries do when they run is ``programs.py``'s (``Image.app`` names them), what its server
+answers is ``net/apps.py``'s; nothing here renders pages.
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 
 Owns: per container instance (keyed by pod uid and container name), the environment it was
 started with (env/envFrom resolved, the service links of the moment it started, HOSTNAME, …),
-its log lines (what ``kubectl logs`` prints: the app's own output and the access-log lines of the
-requests it served), and the files mounted into it (ConfigMap/Secret volumes, once they exist).
+its log lines (what ``kubectl logs`` prints: the program's own output and the access-log lines of
+the requests it served), and its process's kernel-side state (``programs.ProcState``: memory,
+CPU, ports), of which ``usage`` gives the metrics what the program itself asks for.
 
 It also owns ``Driver``: a container's main process (a generator of ``sh.py``'s ``Sleep``s, see
 ``programs.py``) run on the virtual clock. The driver runs the program ahead on its own local

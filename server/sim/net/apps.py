@@ -5,9 +5,13 @@ with the pod's search path; from the workstation or a node only addresses and th
 world), route the connection (``proxy.route``), render the answering app's response (nginx's
 welcome page with its ``Server: nginx/1.x.y`` headers, httpd's ``It works!``, the
 kubernetes-bootcamp greeting naming its pod and version, kuard's page and ``/healthy`` /
-``/ready``, WordPress's installer, mysql/redis that do not speak HTTP), append the access-log
+``/ready``, WordPress's installer, mysql/redis that do not speak HTTP, the tutorials' test servers:
+agnhost's ``liveness`` (/healthz 200 for 10 s, then 500), ``netexec`` and ``serve-hostname``,
+hello-app, echoserver, the hpa-example's ``OK!``, ``python -m http.server``, a user's image's own
+answers), append the access-log
 line in the app's own format to the answering container's log (``cluster.runtime.log``), and
-record the request in the traffic log. ``tcp`` is a bare connect (``nc -z``, a database
+record the request in the traffic log. ``probe_http`` is the kubelet's httpGet probe, straight to
+the container's port with ``User-Agent: kube-probe/1.32``. ``tcp`` is a bare connect (``nc -z``, a database
 client); ``ping`` is ICMP echo: pods, nodes and the outside world answer, service IPs do not
 (only DNAT rules exist for them) — structured results that the shells render.
 
