@@ -25,12 +25,13 @@ immediate PersistentVolumeClaims"); its Filter (after NodeResourcesFit) checks b
 node affinity and finds, for WaitForFirstConsumer claims, a matching Available PV on the node or a
 class that can provision there, in the plugin's words; PreBind writes the choice (the PV's
 claimRef, or ``volume.kubernetes.io/selected-node`` on the claim for the provisioner) and the pod
-is bound to the node once every claim is bound. The matching itself is the PV controller's
-(``controllers/persistentvolume.py``).
+is bound to the node once every claim is bound, or fails after bindTimeoutSeconds (600 s: "running
+PreBind plugin "VolumeBinding": binding volumes: context deadline exceeded") and is tried again.
+The matching itself is the PV controller's (``controllers/persistentvolume.py``).
 
 Not modelled: preemption itself (the message is computed; victims are never evicted),
 InterPodAffinity, ImageLocality, other volume plugins (limits, zones, restrictions), explicit
-topologySpreadConstraints, the PreBind timeout.
+topologySpreadConstraints.
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ INITIAL_BACKOFF = 1.0
 MAX_BACKOFF = 10.0
 #: podMaxInUnschedulablePodsDuration: the queue flushes pods left unschedulable this long
 UNSCHEDULABLE_FLUSH = 300.0
+#: VolumeBinding's bindTimeoutSeconds: how long PreBind waits for the volumes to be bound
+BIND_TIMEOUT = 600.0
 #: system default PodTopologySpread constraints: (topologyKey, maxSkew)
 DEFAULT_SPREAD = (("kubernetes.io/hostname", 3), ("topology.kubernetes.io/zone", 5))
 HOSTNAME_KEY = "kubernetes.io/hostname"
@@ -704,8 +707,9 @@ class Scheduler(Controller):
         self._contrib: dict[Key, Contribution] = {}
         self._pending: dict[Key, Pending] = {}
         self._next_start = 0
-        #: pods in PreBind: their volumes' binding was written, they wait for it on this node
+        #: pods in PreBind: their volumes' binding was written, they wait for it on this node until then
         self._binding: dict[Key, str] = {}
+        self._binding_deadline: dict[Key, float] = {}
         #: counters for benchmarks
         self.attempts = 0
         self.bound = 0
@@ -777,12 +781,14 @@ class Scheduler(Controller):
         if event.type == "DELETED":
             self._pending.pop(key, None)
             self._binding.pop(key, None)
+            self._binding_deadline.pop(key, None)
             return
         spec = pod.get("spec") or {}
         if spec.get("nodeName") or pod["metadata"].get("deletionTimestamp") \
                 or (spec.get("schedulerName") or SCHEDULER_NAME) != SCHEDULER_NAME:
             self._pending.pop(key, None)
             self._binding.pop(key, None)
+            self._binding_deadline.pop(key, None)
             return
         entry = self._pending.get(key)
         if entry is None:
@@ -885,6 +891,8 @@ class Scheduler(Controller):
             if plan is not None and (plan.bind or plan.provision):
                 self._pre_bind(plan, chosen)
                 self._binding[key] = chosen
+                self._binding_deadline[key] = self.clock.now() + BIND_TIMEOUT
+                self.requeue_after(key, BIND_TIMEOUT)
                 self._wait_for_volumes(key, pod, chosen)
                 return
             self._bind(pod, chosen)
@@ -938,8 +946,27 @@ class Scheduler(Controller):
             return
         if all(pvc_util.is_fully_bound(c) for c in claims if c is not None):
             self._binding.pop(key, None)
+            self._binding_deadline.pop(key, None)
             self._bind(pod, node)
             self._pending.pop(key, None)
+            return
+        deadline = self._binding_deadline.get(key, float("inf"))
+        if self.clock.now() < deadline:
+            self.requeue_after(key, deadline - self.clock.now())
+            return
+        if deadline < float("inf"):
+            # PreBind gave up (bindTimeoutSeconds): a scheduling failure; the pod goes back to the queue
+            self._binding.pop(key, None)
+            self._binding_deadline.pop(key, None)
+            entry = self._pending.get(key)
+            message = 'running PreBind plugin "VolumeBinding": binding volumes: context deadline exceeded'
+            self.api.update_status(self._set_condition(pod, "False", "SchedulerError", message))
+            self.recorder.event(pod, "Warning", "FailedScheduling", message, SCHEDULER_NAME)
+            if entry is not None:
+                entry.attempts += 1
+                entry.last_attempt = self.clock.now()
+                entry.unschedulable = True
+                self._retry_after_backoff(key, entry)
 
     def _set_condition(self, pod: Obj, status: str, reason: str | None, message: str | None) -> Obj:
         pod = self.store.get(pod["kind"], pod["metadata"].get("namespace") or "", pod["metadata"]["name"])

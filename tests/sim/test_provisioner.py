@@ -151,3 +151,30 @@ def test_disabling_removes_the_class_and_the_namespace(cluster, kubectl):
     assert kubectl("get sc") == "No resources found\n"
     cluster.set_addon("storage-provisioner", True)  # and on again
     assert addons.states(cluster)["storage-provisioner"] is True
+
+
+def test_pre_bind_gives_up_after_its_timeout_and_tries_again(cluster):
+    cluster.set_addon("storage-provisioner", True)
+    cluster.advance(60)
+    deploy = cluster.store.get("Deployment", "local-path-storage", "local-path-provisioner")
+    deploy["spec"]["replicas"] = 0
+    cluster.api.replace(deploy)
+    cluster.advance(60)
+    cluster.api.create(dict(CLAIM))
+    cluster.api.create(dict(POD))
+    cluster.advance(599)
+    pod_events = [e for e in cluster.store.list("Event", "default") if e["involvedObject"]["name"] == "writer"]
+    assert pod_events == []  # waiting in PreBind says nothing
+    cluster.advance(2)
+    pod = cluster.store.get("Pod", "default", "writer")
+    message = 'running PreBind plugin "VolumeBinding": binding volumes: context deadline exceeded'
+    assert [(e["reason"], e["message"]) for e in cluster.store.list("Event", "default")
+            if e["involvedObject"]["name"] == "writer"] == [("FailedScheduling", message)]
+    cond = next(c for c in pod["status"]["conditions"] if c["type"] == "PodScheduled")
+    assert (cond["status"], cond["reason"], cond["message"]) == ("False", "SchedulerError", message)
+    # the provisioner comes back: the next attempt binds the pod
+    deploy = cluster.store.get("Deployment", "local-path-storage", "local-path-provisioner")
+    deploy["spec"]["replicas"] = 1
+    cluster.api.replace(deploy)
+    cluster.advance(60)
+    assert cluster.store.get("Pod", "default", "writer")["status"]["phase"] == "Running"
