@@ -377,9 +377,10 @@ def node_metrics(cluster: Cluster, names: set[str] | None = None) -> list[Obj]:
     return [_node_metrics_obj(cluster, n, s.nodes[n]) for n in sorted(s.nodes) if names is None or n in names]
 
 
-def pod_usage_milli(cluster: Cluster, namespace: str, resource: str) -> dict[str, tuple[int, float, float]]:
-    """For the HPA's metrics client: pod name -> (the containers' usage summed as MilliValues,
-    timestamp, window) of ``resource`` in ``namespace``."""
+def pod_usage_milli(cluster: Cluster, namespace: str, resource: str, container: str = ""
+                    ) -> dict[str, tuple[int, float, float]]:
+    """For the HPA's metrics client: pod name -> (the containers' usage summed as MilliValues — or
+    ``container``'s alone, pods without it left out — timestamp, window) of ``resource`` in ``namespace``."""
     s = server(cluster)
     if s is None or not available(cluster):
         return {}
@@ -387,11 +388,15 @@ def pod_usage_milli(cluster: Cluster, namespace: str, resource: str) -> dict[str
     for (ns, name), sample in s.pods.items():
         if ns != namespace:
             continue
-        total = 0
-        for _n, cpu, mem in sample.containers:
+        total, found = 0, not container
+        for n, cpu, mem in sample.containers:
+            if container and n != container:
+                continue
+            found = True
             q = new_scaled_quantity(cpu, -9) if resource == "cpu" else new_quantity(mem, BINARY_SI)
             total += q.milli_value()
-        out[name] = (total, sample.timestamp, sample.window)
+        if found:
+            out[name] = (total, sample.timestamp, sample.window)
     return out
 
 

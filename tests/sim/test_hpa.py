@@ -342,3 +342,41 @@ spec:
     assert run(c, "kubectl apply -f min.yaml").output == (
         'The HorizontalPodAutoscaler "m" is invalid: spec.maxReplicas: Invalid value: 3: must be greater than or '
         "equal to `minReplicas`\n")
+
+
+def test_container_resource_and_custom_metrics():
+    c = _cluster()
+    c.workspace["hpa.yaml"] = """apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: php-apache}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: php-apache}
+  minReplicas: 1
+  maxReplicas: 10
+  metrics:
+  - type: ContainerResource
+    containerResource: {name: cpu, container: php-apache, target: {type: Utilization, averageUtilization: 50}}
+  - type: Pods
+    pods:
+      metric: {name: packets-per-second}
+      target: {type: AverageValue, averageValue: 1k}
+"""
+    assert run(c, "kubectl apply -f hpa.yaml").exit_code == 0
+    c.advance(30)
+    custom = ("unable to get metric packets-per-second: unable to fetch metrics from custom metrics API: no custom "
+              "metrics API (custom.metrics.k8s.io) registered")
+    assert ("Warning", "FailedGetPodsMetric", custom) in _events(c)
+    # idle, the working metric would scale down: with one metric unknown the HPA does not
+    assert _conditions(c)["ScalingActive"] == (
+        "False", "FailedGetPodsMetric", "the HPA was unable to compute the replica count: " + custom)
+    st = c.store.get("HorizontalPodAutoscaler", "default", "php-apache")["status"]
+    assert st["currentMetrics"][0]["type"] == "ContainerResource"
+    assert st["currentMetrics"][0]["containerResource"]["container"] == "php-apache"
+    assert st["currentMetrics"][1] == {"type": ""}
+    assert "cpu: 0%/50%, <unknown>/1k" in run(c, "kubectl get hpa").output
+    # under load it scales up on the metric it has
+    seen = _load(c, 30)
+    assert seen[-1] > 1
+    assert _conditions(c)["ScalingActive"] == (
+        "True", "ValidMetricFound", "the HPA was able to successfully calculate a replica count from cpu container "
+        "resource utilization (percentage of request)")

@@ -130,8 +130,9 @@ def group_pods(pods: list[Obj], metrics: dict[str, tuple[int, float, float]], re
     return ready, ignored, missing
 
 
-def pod_requests(pods: list[Obj], resource: str) -> dict[str, int]:
-    """calculatePodRequests: the pods' requests as MilliValues (regular and sidecar containers)."""
+def pod_requests(pods: list[Obj], resource: str, container: str = "") -> dict[str, int]:
+    """calculatePodRequests: the pods' requests as MilliValues (regular and sidecar containers; only
+    ``container``'s for a ContainerResource metric)."""
     out: dict[str, int] = {}
     for pod in pods:
         spec = pod.get("spec") or {}
@@ -139,6 +140,8 @@ def pod_requests(pods: list[Obj], resource: str) -> dict[str, int]:
         containers += [c for c in spec.get("initContainers") or [] if c.get("restartPolicy") == "Always"]
         total = 0
         for c in containers:
+            if container and c.get("name") != container:
+                continue
             value = ((c.get("resources") or {}).get("requests") or {}).get(resource)
             if value is None:
                 raise MetricError(f"missing request for {resource} in container {c.get('name')} of Pod "
@@ -373,45 +376,70 @@ class HorizontalPodAutoscalerController(Controller):
     def _compute_for_metric(self, spec: Obj, pods: list[Obj], ns: str, current: int, now: float
                             ) -> tuple[int, str, Obj]:
         kind = spec.get("type")
-        if kind != "Resource":
-            reasons = {"Pods": ("FailedGetPodsMetric", "pods"), "Object": ("FailedGetObjectMetric", "object"),
-                       "External": ("FailedGetExternalMetric", "external"),
-                       "ContainerResource": ("FailedGetContainerResourceMetric", "container resource")}
-            if kind not in reasons:
-                msg = f'unknown metric source type "{kind}"'
-                raise MetricError("InvalidMetricSourceType", msg, msg)
-            reason, word = reasons[kind]
-            msg = ("unable to get metric: no custom metrics API (custom.metrics.k8s.io) is registered"
-                   if kind != "External" else
-                   "unable to get external metric: no external metrics API (external.metrics.k8s.io) is registered")
-            raise MetricError(reason, msg, f"failed to get {word} metric value: {msg}")
-        res = spec.get("resource") or {}
+        if kind in ("Pods", "Object", "External"):
+            self._custom_metric_error(kind, spec, ns)
+        if kind not in ("Resource", "ContainerResource"):
+            msg = f'unknown metric source type "{kind}"'
+            raise MetricError("InvalidMetricSourceType", msg, msg)
+        field = "resource" if kind == "Resource" else "containerResource"
+        res = spec.get(field) or {}
         name = res.get("name") or ""
+        container = (res.get("container") or "") if kind == "ContainerResource" else ""
         target = res.get("target") or {}
-        wrap = f"failed to get {name} resource metric value: "
+        reason = "FailedGetResourceMetric" if kind == "Resource" else "FailedGetContainerResourceMetric"
+        wrap = (f"failed to get {name} resource metric value: " if kind == "Resource"
+                else f"failed to get {container} container metric value: ")
         try:
-            metrics = self._resource_metrics(ns, name, pods)
+            metrics = self._resource_metrics(ns, name, pods, container)
             if target.get("averageValue") is not None:
                 tgt = Quantity.of(target["averageValue"]).milli_value()
                 replicas, raw = self._plain_replicas(metrics, pods, current, tgt, name, now)
-                status = {"type": "Resource", "resource": {"name": name, "current": {
-                    "averageValue": str(new_milli_quantity(raw))}}}
-                return replicas, f"{name} resource", status
+                return replicas, f"{name} resource", _status(kind, field, name, container, {
+                    "averageValue": str(new_milli_quantity(raw))})
             if target.get("averageUtilization") is None:
                 raise MetricError("invalid resource metric source: neither an average utilization target nor an "
                                   "average value (usage) target was set")
             replicas, pct, raw = self._resource_replicas(metrics, pods, current, int(target["averageUtilization"]),
-                                                         name, now)
+                                                         name, now, container)
         except MetricError as e:
             what = "usage" if target.get("averageValue") is not None else "utilization"
             msg = f"failed to get {name} {what}: {e.args[0]}" if not str(e.args[0]).startswith("invalid") \
                 else str(e.args[0])
-            raise MetricError("FailedGetResourceMetric", msg, wrap + msg) from None
-        status = {"type": "Resource", "resource": {"name": name, "current": {
-            "averageValue": str(new_milli_quantity(raw)), "averageUtilization": pct}}}
-        return replicas, f"{name} resource utilization (percentage of request)", status
+            raise MetricError(reason, msg, wrap + msg) from None
+        label = "resource" if kind == "Resource" else "container resource"
+        return replicas, f"{name} {label} utilization (percentage of request)", _status(
+            kind, field, name, container, {"averageValue": str(new_milli_quantity(raw)), "averageUtilization": pct})
 
-    def _resource_metrics(self, ns: str, resource: str, pods: list[Obj]) -> dict[str, tuple[int, float, float]]:
+    def _custom_metric_error(self, kind: str, spec: Obj, ns: str) -> None:
+        """Pods, Object and External metrics need custom.metrics.k8s.io / external.metrics.k8s.io, which no
+        add-on serves: the errors the metrics clients give then, wrapped as the controller wraps them."""
+        custom = ("unable to fetch metrics from custom metrics API: no custom metrics API (custom.metrics.k8s.io) "
+                  "registered")
+        if kind == "Pods":
+            metric = ((spec.get("pods") or {}).get("metric") or {}).get("name") or ""
+            msg = f"unable to get metric {metric}: {custom}"
+            raise MetricError("FailedGetPodsMetric", msg, f"failed to get pods metric value: {msg}")
+        if kind == "Object":
+            src = spec.get("object") or {}
+            metric = (src.get("metric") or {}).get("name") or ""
+            obj = src.get("describedObject") or {}
+            # GetObjectMetricReplicas' format string takes its arguments one place off, as v1.32's does
+            msg = f"unable to get metric {metric}: {obj.get('kind') or ''} on {ns} {obj.get('name') or ''}/{custom}"
+            per_pod = (src.get("target") or {}).get("averageValue") is not None
+            raise MetricError("FailedGetObjectMetric", msg, f"failed to get {metric} object metric: {msg}" if per_pod
+                              else f"failed to get object metric value: {msg}")
+        src = spec.get("external") or {}
+        metric = (src.get("metric") or {}).get("name") or ""
+        err = ("unable to fetch metrics from external metrics API: the server could not find the requested resource "
+               f"(get {metric}.external.metrics.k8s.io)")
+        selector = "<nil>" if not (src.get("metric") or {}).get("selector") else "&LabelSelector{...}"
+        msg = f"unable to get external metric {ns}/{metric}/{selector}: {err}"
+        per_pod = (src.get("target") or {}).get("averageValue") is not None
+        raise MetricError("FailedGetExternalMetric", msg, f"failed to get {metric} external metric: {msg}" if per_pod
+                          else f"failed to get external metric {metric}: {msg}")
+
+    def _resource_metrics(self, ns: str, resource: str, pods: list[Obj], container: str = ""
+                          ) -> dict[str, tuple[int, float, float]]:
         from .. import metrics as metrics_server
 
         if metrics_server.server(self.cluster) is None:
@@ -419,20 +447,21 @@ class HorizontalPodAutoscalerController(Controller):
         if not metrics_server.available(self.cluster):
             raise MetricError(f"unable to get metrics for resource {resource}: {METRICS_UNAVAILABLE}")
         names = {p["metadata"]["name"] for p in pods}
-        got = {n: v for n, v in metrics_server.pod_usage_milli(self.cluster, ns, resource).items() if n in names}
+        got = {n: v for n, v in metrics_server.pod_usage_milli(self.cluster, ns, resource, container).items()
+               if n in names}
         if not got:
             raise MetricError(f"unable to get metrics for resource {resource}: no metrics returned from resource "
                               "metrics API")
         return got
 
     def _resource_replicas(self, raw: dict[str, tuple[int, float, float]], pods: list[Obj], current: int,
-                           target: int, resource: str, now: float) -> tuple[int, int, int]:
+                           target: int, resource: str, now: float, container: str = "") -> tuple[int, int, int]:
         """GetResourceReplicas: (replicas, utilization %, raw average milli-value)."""
         if not pods:
             raise MetricError("no pods returned by selector while calculating replica count")
         ready, ignored, missing = group_pods(pods, raw, resource, now)
         metrics = {n: v[0] for n, v in raw.items() if n not in ignored}
-        requests = pod_requests(pods, resource)
+        requests = pod_requests(pods, resource, container)
         if not metrics:
             raise MetricError("did not receive metrics for any ready pods")
         ratio, utilization, raw_avg = utilization_ratio(metrics, requests, target)
@@ -650,3 +679,12 @@ def convert_desired_replicas_with_rules(current: int, desired: int, min_r: int, 
     if desired > maximum:
         return maximum, reason, message
     return desired, "DesiredWithinRange", "the desired count is within the acceptable range"
+
+
+def _status(kind: str, field: str, name: str, container: str, current: Obj) -> Obj:
+    """A Resource / ContainerResource MetricStatus (fields in the Go struct's order)."""
+    src: Obj = {"name": name}
+    if container:
+        src["container"] = container
+    src["current"] = current
+    return {"type": kind, field: src}
