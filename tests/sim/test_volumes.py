@@ -191,3 +191,52 @@ def test_projected_service_account_volume(cluster, kubectl):
     df = kubectl(f"exec sa -- df {sa}").splitlines()
     assert df[1].startswith("tmpfs ") and df[1].endswith(f" {sa}")
     assert f"      {sa} from kube-api-access-x7k2p (ro)\n" in kubectl("describe pod sa")
+
+
+def test_a_claims_data_is_the_bound_volumes(cluster, kubectl):
+    """A hostPath PV keeps its data in the node's directory: what a pod writes through the claim is
+    there for the next pod on that node, after the first one is gone."""
+    apply(kubectl, """
+        apiVersion: v1
+        kind: PersistentVolume
+        metadata: {name: task-pv-volume, labels: {type: local}}
+        spec:
+          storageClassName: manual
+          capacity: {storage: 10Gi}
+          accessModes: [ReadWriteOnce]
+          hostPath: {path: /mnt/data}
+        ---
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata: {name: task-pv-claim}
+        spec:
+          storageClassName: manual
+          accessModes: [ReadWriteOnce]
+          resources: {requests: {storage: 3Gi}}
+        """)
+    cluster.advance(5)
+    assert kubectl("get pvc task-pv-claim -o jsonpath='{.status.phase}'") == "Bound"
+    vm = cluster.controller("volume-manager")
+    vm.node_tree("node1").write_file("/mnt/data/index.html", "Hello from Kubernetes storage\n")
+    pod = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {{name: {name}}}
+        spec:
+          nodeName: node1
+          volumes: [{{name: task-pv-storage, persistentVolumeClaim: {{claimName: task-pv-claim}}}}]
+          containers:
+          - name: task-pv-container
+            image: nginx
+            volumeMounts: [{{mountPath: /usr/share/nginx/html, name: task-pv-storage}}]
+        """
+    apply(kubectl, pod.format(name="task-pv-pod"))
+    cluster.advance(30)
+    assert kubectl("exec task-pv-pod -- cat /usr/share/nginx/html/index.html") == "Hello from Kubernetes storage\n"
+    kubectl("exec task-pv-pod -- sh -c 'echo written by the pod > /usr/share/nginx/html/note'")
+    kubectl("delete pod task-pv-pod --now")
+    cluster.advance(10)
+    apply(kubectl, pod.format(name="again"))
+    cluster.advance(30)
+    assert kubectl("exec again -- cat /usr/share/nginx/html/note") == "written by the pod\n"
+    assert vm.node_tree("node1").node(["mnt", "data", "note"]) is not None
