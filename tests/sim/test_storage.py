@@ -409,3 +409,17 @@ def test_an_invalid_claim_template_blocks_the_pod_with_the_real_events(cluster):
     invalid = 'PersistentVolumeClaim "www-web-0" is invalid: spec.resources[storage]: Required value'
     assert failed == [f"create Claim www-web-0 for Pod web-0 in StatefulSet web failed error: {invalid}",
                       f"create Pod web-0 in StatefulSet web failed error: failed to create PVC www-web-0: {invalid}"]
+
+
+def test_a_volume_being_deleted_keeps_its_finalizer_while_bound(cluster):
+    _create(cluster, pv("v"))
+    _create(cluster, pvc("c"))
+    volume = _volume(cluster, "v")
+    volume["metadata"]["deletionTimestamp"] = cluster.clock.iso()  # as the apiserver marks it (finalizer held)
+    cluster.store.update(volume)
+    cluster.settle()
+    assert _volume(cluster, "v")["metadata"]["finalizers"] == ["kubernetes.io/pv-protection"]
+    cluster.api.delete("PersistentVolumeClaim", "default", "c")
+    cluster.settle()
+    released = _volume(cluster, "v")
+    assert released["status"]["phase"] == "Released" and "finalizers" not in released["metadata"]

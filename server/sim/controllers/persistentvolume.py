@@ -506,9 +506,12 @@ class PersistentVolumeController(Controller):
 
     # -- volumes ------------------------------------------------------------------------------------------
     def _sync_volume(self, pv: Obj) -> None:
+        self._sync_volume_phase(pv)
         if pv["metadata"].get("deletionTimestamp"):
-            self._release_volume_protection(pv)
-            return
+            # the pv-protection controller: a volume being deleted goes once it is not Bound
+            self._release_volume_protection(self.store.peek("PersistentVolume", "", pv["metadata"]["name"]) or pv)
+
+    def _sync_volume_phase(self, pv: Obj) -> None:
         ref = (pv.get("spec") or {}).get("claimRef")
         if not isinstance(ref, dict) or not ref.get("uid"):
             self._volume_phase(pv, "Available")  # unused, or pre-bound to a claim not yet bound
