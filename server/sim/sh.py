@@ -196,6 +196,8 @@ class ShContext:
     started: float | None = None
     #: the background jobs of the run in progress
     sched: Any = None
+    #: lines an interactive shell has read before the current one (dash numbers them on)
+    line_base: int = 0
 
     # -- variables ------------------------------------------------------------------------------
     def get(self, name: str) -> str | None:
@@ -1284,14 +1286,18 @@ def _run_body(script: Script, ctx: ShContext, io: Streams) -> Gen:
 def run_line(script: Script | str, ctx: ShContext, io: Streams) -> Generator[Sleep, None, int]:
     """One line of an interactive shell: like ``run`` but an error ends the line, not the shell,
     and ``exit`` raises ``ShellExit``. Background jobs end with the line."""
-    if isinstance(script, str):
-        try:
-            script = parse(script, ctx.dialect)
-        except ShSyntaxError as e:
-            io.err(_syntax_message(ctx, e) + "\n")
-            ctx.status = 2
-            return ctx.status
-    return (yield from _scheduled(ctx, _line_body(script, ctx, io)))
+    text = script if isinstance(script, str) else script.text
+    try:
+        if isinstance(script, str):
+            try:
+                script = parse(script, ctx.dialect)
+            except ShSyntaxError as e:
+                io.err(_syntax_message(ctx, e) + "\n")
+                ctx.status = 2
+                return ctx.status
+        return (yield from _scheduled(ctx, _line_body(script, ctx, io)))
+    finally:
+        ctx.line_base += text.count("\n") + 1
 
 
 def _line_body(script: Script, ctx: ShContext, io: Streams) -> Gen:
@@ -1466,9 +1472,13 @@ def run_sync(script: Script | str, ctx: ShContext, io: Streams,
 
 
 def _syntax_message(ctx: ShContext, e: ShSyntaxError) -> str:
-    if ctx.dialect == "dash" and ctx.lineno > 1 and ctx.mode == "interactive":
-        e.lineno = ctx.lineno
-    return e.message(ctx.dialect, ctx.argv0, ctx.mode)
+    saved = e.lineno
+    if ctx.dialect == "dash":
+        e.lineno += ctx.line_base
+    try:
+        return e.message(ctx.dialect, ctx.argv0, ctx.mode)
+    finally:
+        e.lineno = saved
 
 
 def _prefix(ctx: ShContext, builtin: str | None = None) -> str:
@@ -1476,7 +1486,7 @@ def _prefix(ctx: ShContext, builtin: str | None = None) -> str:
     a0, d, inter = ctx.argv0, ctx.dialect, ctx.mode == "interactive"
     b = f"{builtin}: " if builtin else ""
     if d == "dash":
-        return f"{a0}: {ctx.lineno}: {b}"
+        return f"{a0}: {ctx.lineno + ctx.line_base}: {b}"
     if d == "bash":
         return f"{a0}: " + ("" if inter else f"line {ctx.lineno}: ") + b
     if builtin:
@@ -2423,7 +2433,7 @@ def _remove(value: str, rx: re.Pattern, op: str) -> str:
 def _command_sub(ctx: ShContext, script: Script, io: Streams) -> Gen:
     child = ctx.child()
     buf: list[str] = []
-    sub_io = Streams("", buf.append, io.err)
+    sub_io = io.with_(out=buf.append)
     try:
         status = yield from _seq(child, script.body, sub_io)
     except _Exit as e:

@@ -522,3 +522,22 @@ def test_any_text_ends_with_a_status_and_never_an_internal_error(pieces, dialect
 
     status = sh.drive(sh.run(text, ctx, sh.Streams("in\n")), on_sleep, max_busy=1)
     assert isinstance(status, int) and 0 <= status <= 255
+
+
+def test_an_interactive_dash_numbers_the_lines_it_has_read():
+    """As ``printf 'true\\ncd /nonexist\\nfoo\\nif then\\nfoo\\n' | dash -i`` answers."""
+    ctx = sh.ShContext(dialect="dash", mode="interactive", fs=MemFS({"/w/x": ""}))
+    answers = []
+    for line in ["true", "cd /nonexist", "foo", "if then", "foo"]:
+        out: list[str] = []
+        sh.drive(sh.run_line(line, ctx, sh.Streams("", out.append, out.append)))
+        answers.append("".join(out))
+    assert answers == ["", "sh: 2: cd: can't cd to /nonexist\n", "sh: 3: foo: not found\n",
+                       'sh: 4: Syntax error: "then" unexpected\n', "sh: 5: foo: not found\n"]
+
+
+def test_an_interactive_line_s_exit_raises_shell_exit():
+    ctx = sh.ShContext(mode="interactive")
+    with pytest.raises(sh.ShellExit) as e:
+        sh.drive(sh.run_line("exit 4", ctx, sh.Streams()))
+    assert e.value.code == 4
