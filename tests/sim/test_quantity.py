@@ -240,3 +240,72 @@ def test_stored_values() -> None:
     assert canonical(1.0) == "1" and Quantity.of(parse_quantity("1Gi")) == parse_quantity("1Gi")
     with pytest.raises(QuantityError):
         Quantity.of(True)
+
+
+# -- against the real thing: kubectl v1.32's own ParseQuantity and String() ---------------------------
+
+def _corpus(n: int, seed: int) -> list[str]:
+    """Quantity-like text from the grammar's pieces (signs, zeros, digits, dots, every suffix, signed
+    exponents, and a few stray characters), seeded so the corpus is the same on every run."""
+    import random
+
+    rng = random.Random(seed)
+    suffixes = ["", "", "n", "u", "m", "k", "M", "G", "T", "P", "E", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "e3", "E-2",
+                "e+6", "e0", "e-9", "E18", "e", "i", "mi", "K", "Kb", "e1.5", "-", "ee3"]
+    out = []
+    for _ in range(n):
+        sign = rng.choice(["", "", "", "+", "-"])
+        whole = rng.choice(["", "0", "00", "1", "7", "10", "100", "1000", "1024", "1536", "999999",
+                            str(rng.randrange(10**rng.randrange(1, 20)))])
+        frac = rng.choice(["", "", "", ".", ".5", ".25", ".000001", ".0000000001", "." + "9" * rng.randrange(1, 12),
+                           ".1.2"])
+        text = sign + whole + frac + rng.choice(suffixes)
+        out.append(text or "0")
+    return out
+
+
+@pytest.fixture(scope="module")
+def go(tmp_path_factory):
+    """``kubectl create quota --dry-run=client`` parses each ``--hard`` value with ParseQuantity and prints
+    the object, whose quantities marshal as String() does: a Go oracle needing no cluster."""
+    import subprocess
+
+    from tests.realkubectl import KUBECTL
+
+    if KUBECTL is None:
+        pytest.skip("no kubectl installed")
+    home = tmp_path_factory.mktemp("quantity")
+    kubeconfig = home / "kubeconfig"
+    kubeconfig.write_text('apiVersion: v1\nkind: Config\nclusters: [{cluster: {server: "http://127.0.0.1:1"}, '
+                          "name: x}]\ncontexts: [{context: {cluster: x, user: x, namespace: default}, name: x}]\n"
+                          "current-context: x\nusers: [{name: x, user: {token: x}}]\n")
+
+    def call(values: list[str]) -> subprocess.CompletedProcess:
+        hard = ",".join(f"r{i}={v}" for i, v in enumerate(values))
+        return subprocess.run([KUBECTL, "--kubeconfig", str(kubeconfig), "create", "quota", "q", f"--hard={hard}",
+                               "--dry-run=client", "-o", "json"], capture_output=True, text=True, timeout=60,
+                              env={"HOME": str(home), "PATH": "/usr/bin:/bin"})
+
+    return call
+
+
+def test_canonical_text_matches_go(go):
+    import json
+
+    corpus = sorted(set(_corpus(1500, 8)) | {text for text, _ in PARSE} | {q[1] for q in STRING} |
+                    {q[2] for q in STRING if q[2]})
+    accepted, refused = [], []
+    for text in corpus:
+        try:
+            accepted.append((text, str(parse_quantity(text))))
+        except QuantityError as e:
+            refused.append((text, str(e)))
+    assert len(accepted) > 300 and len(refused) > 100
+    real = go([t for t, _ in accepted])
+    assert real.returncode == 0, real.stderr  # Go takes every text we take
+    hard = json.loads(real.stdout)["spec"]["hard"]
+    assert [hard[f"r{i}"] for i in range(len(accepted))] == [s for _, s in accepted]
+    # and refuses what we refuse, with the same words (one call each: the first error ends the command)
+    for text, message in refused[::max(1, len(refused) // 20)]:
+        out = go([text])
+        assert (out.returncode, out.stderr) == (1, f"error: {message}\n"), text
