@@ -41,9 +41,12 @@ class LogOptions:
 
 
 def _status(pod: Obj, name: str) -> dict:
-    for cs in (pod.get("status") or {}).get("containerStatuses") or []:
-        if cs.get("name") == name:
-            return cs
+    """The container's status, from whichever list holds it (containers, init, ephemeral)."""
+    st = pod.get("status") or {}
+    for key in ("containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses"):
+        for cs in st.get(key) or []:
+            if cs.get("name") == name:
+                return cs
     return {}
 
 
@@ -57,7 +60,7 @@ def entries(cluster: Cluster, pod: Obj, name: str, previous: bool = False) -> li
     """(time, line) of the container's log, or the kubelet's refusal."""
     pod_name = pod["metadata"]["name"]
     spec = pod.get("spec") or {}
-    known = [c["name"] for c in spec.get("containers") or []] + [c["name"] for c in spec.get("initContainers") or []]
+    known = [c["name"] for key in ("containers", "initContainers", "ephemeralContainers") for c in spec.get(key) or []]
     if name not in known:
         raise LogError(f"container {name} is not valid for pod {pod_name}")
     if not spec.get("nodeName"):
