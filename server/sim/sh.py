@@ -36,6 +36,8 @@ Conventions (the shared interface):
   driver that treats every ``Sleep`` as time passing keeps a busy loop running in virtual time
   without hanging. ``drive`` gives up after ``max_busy`` of them in a row and ends the run as
   Ctrl-C would (status 130).
+- Recursion: functions nested ``MAX_FUNCTION_DEPTH`` deep, or text nested past Python's stack,
+  end the shell with ``SEGFAULT`` (139), as a real shell's stack overflow does.
 - ``trap`` is remembered in ``ctx.traps`` (``"TERM"`` → command text) for the kubelet to honour;
   ``kill`` of a pid is accepted and does nothing.
 """
@@ -55,6 +57,10 @@ BUSY_STEPS = 100_000
 BUSY_SECONDS = 0.1
 #: what running an external program costs, in steps (fork and exec: about a millisecond)
 EXEC_STEPS = 1000
+#: functions calling functions this deep end the shell as a stack overflow would (SIGSEGV)
+MAX_FUNCTION_DEPTH = 100
+#: the status of a shell killed by SIGSEGV (too deep a recursion, in functions or in the text)
+SEGFAULT = 139
 #: what one pipeline stage may write before it gets a broken pipe
 PIPE_CAP = 1 << 20
 
@@ -1259,6 +1265,9 @@ def run(script: Script | str, ctx: ShContext, io: Streams) -> Generator[Sleep, N
             io.err(_syntax_message(ctx, e) + "\n")
             ctx.status = 2
             return 2
+        except RecursionError:
+            ctx.status = SEGFAULT
+            return SEGFAULT
     return (yield from _scheduled(ctx, _run_body(script, ctx, io)))
 
 
@@ -1267,6 +1276,8 @@ def _run_body(script: Script, ctx: ShContext, io: Streams) -> Gen:
         status = yield from _seq(ctx, script.body, io)
     except _Exit as e:
         status = e.status
+    except RecursionError:
+        status = SEGFAULT
     except ShError as e:
         io.err(_prefix(ctx) + e.message + "\n")
         status = e.status
@@ -1295,6 +1306,9 @@ def run_line(script: Script | str, ctx: ShContext, io: Streams) -> Generator[Sle
                 io.err(_syntax_message(ctx, e) + "\n")
                 ctx.status = 2
                 return ctx.status
+            except RecursionError:
+                ctx.status = SEGFAULT
+                return SEGFAULT
         return (yield from _scheduled(ctx, _line_body(script, ctx, io)))
     finally:
         ctx.line_base += text.count("\n") + 1
@@ -1306,6 +1320,8 @@ def _line_body(script: Script, ctx: ShContext, io: Streams) -> Gen:
     except _Exit as e:
         ctx.status = e.status
         raise ShellExit(e.status) from None
+    except RecursionError:
+        status = SEGFAULT
     except ShError as e:
         io.err(_prefix(ctx) + e.message + "\n")
         status = e.status
@@ -1885,6 +1901,8 @@ def _call(ctx: ShContext, fn: Callable, argv: list[str], io: Streams) -> Gen:
 
 def _call_function(ctx: ShContext, body: Any, argv: list[str], io: Streams,
                    assigns: list[tuple[str, str]]) -> Gen:
+    if len(ctx.frames) >= MAX_FUNCTION_DEPTH:
+        raise _Exit(SEGFAULT)  # a real shell recursing without end runs out of stack
     saved_args = ctx.args
     ctx.args = argv[1:]
     saved = {k: (ctx.vars.get(k), ctx.env.get(k)) for k, _ in assigns}

@@ -541,3 +541,10 @@ def test_an_interactive_line_s_exit_raises_shell_exit():
     with pytest.raises(sh.ShellExit) as e:
         sh.drive(sh.run_line("exit 4", ctx, sh.Streams()))
     assert e.value.code == 4
+
+
+def test_endless_recursion_ends_the_shell_as_a_stack_overflow_would():
+    assert sh_run("f() { f; }; f; echo never", "bash")[:2] == ("", sh.SEGFAULT)
+    deep = "if true; then " * 400 + "echo deep" + "; fi" * 400
+    assert sh_run(deep, "dash")[1] == sh.SEGFAULT
+    assert sh_run("n=0; f() { n=$((n+1)); [ $n -lt 50 ] && f; }; f; echo $n", "dash")[0] == "50\n"
