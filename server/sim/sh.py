@@ -1,18 +1,26 @@
 """The POSIX shell every simulated process runs: a container's ``sh -c "…"`` main process, exec
 probes, ``kubectl exec``, the pod shells and the workstation — one interpreter, in the words of
-busybox ash, dash or bash (``ShContext.dialect``).
+busybox ash, dash or bash (``ShContext.dialect``), checked against the real three
+(tests/sim/test_sh.py runs each test script in them and here).
 
 Owns: the grammar (``parse(text, dialect) -> Script``, cached by text, raising ``ShSyntaxError``
-with the shell's own message), word expansion (quotes, ``$VAR``/``${VAR…}``/``$((…))``/``$(…)``/
-backticks, IFS field splitting, tilde, globbing over ``ctx.fs``), the commands (pipelines, lists,
-``if``/``while``/``until``/``for``/``case``, functions, subshells, redirections, here-documents)
-and the builtins (echo printf test/[ read cd pwd sleep export unset set shift exit return
-break continue eval exec . command type trap wait kill local readonly umask …).
+whose ``message(dialect, argv0, mode)`` is the shell's own), word expansion (quotes, ``$VAR``,
+``${VAR…}`` operators, ``$((…))``, ``$(…)``/backticks, IFS field splitting, tilde, bash's
+braces, globbing over ``ctx.fs``), the commands (pipelines, lists, ``if``/``while``/``until``/
+``for``/``case``, functions, subshells, redirections and descriptors, here-documents, background
+jobs) and the builtins (echo printf test/[ [[ read cd pwd sleep export unset set shift exit
+return break continue eval exec ./source command type trap wait kill local readonly umask let).
 
-Execution is a generator: ``run(script, ctx, io)`` yields ``Sleep(seconds)`` whenever virtual
-time must pass (``sleep``, a program that waits) and returns the exit status, so the kubelet can
-run ``touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600`` over its virtual clock and an
-interactive shell can advance the clock (``drive(gen, on_sleep)``).
+Entry points: ``run(script, ctx, io)`` (a script: ``exit`` ends it), ``run_line(line, ctx, io)``
+(one line of an interactive shell: ``exit`` raises ``ShellExit``), ``drive(gen, on_sleep)``
+(run either to its end synchronously; ``on_sleep`` may raise ``Interrupt``), ``programs(dialect)``
+/ ``shell_program(dialect)`` (``sh``/``bash`` as programs: ``sh -c 'script' [name args…]``,
+``sh file``, a script on stdin — a new process with the exported environment only).
+
+Execution is a generator: ``run`` yields ``Sleep(seconds)`` whenever virtual time must pass
+(``sleep``, a program that waits) and returns the exit status, so the kubelet can run ``touch
+/tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600`` over its virtual clock and an
+interactive shell can advance the clock.
 
 Conventions (the shared interface):
 - ``Program = Callable[[ShContext, list[str], Streams], int | Generator[Sleep, None, int]]``:
@@ -21,6 +29,11 @@ Conventions (the shared interface):
   ``io.read()`` (all that is left) or ``io.readline()``, writes with ``io.out(text)`` /
   ``io.err(text)``, and treats ``ctx`` as read-only (``ctx.env`` is its environment, ``ctx.cwd``
   its working directory, ``ctx.fs`` its files). ``ctx.resolve(path)`` makes a path absolute.
+- Files: redirections write bytes through ``ctx.fs.write(path, data, append=True)`` (``>``
+  truncates first), read with ``ctx.fs.read``; an error's ``errno_name`` and ``str()`` give the
+  shells' words. Without a filesystem (``ctx.fs`` None) output to a file is dropped.
+- ``ctx.mode`` says how the shell read its text (``-c``, ``-c+`` when ``-c`` was given a ``$0``,
+  ``file``, ``stdin``, ``interactive``): the shells number their error lines accordingly.
 - Pipelines run their stages one after the other, each stage's whole output buffered as the
   next one's input; each stage runs in a subshell (its variables do not leak), as in ash and
   dash. A stage writing more than ``PIPE_CAP`` characters gets a broken pipe (status 141), so
@@ -32,14 +45,13 @@ Conventions (the shared interface):
 - Runaway loops: after ``BUSY_STEPS`` steps without a sleep (a builtin is one step, an external
   program ``EXEC_STEPS``) the run yields ``Busy()`` (a ``Sleep`` of ``BUSY_SECONDS``: about what
   that much work costs a real CPU; a program that waits on the network should yield its own
-  ``Sleep``), so a
-  driver that treats every ``Sleep`` as time passing keeps a busy loop running in virtual time
-  without hanging. ``drive`` gives up after ``max_busy`` of them in a row and ends the run as
-  Ctrl-C would (status 130).
+  ``Sleep``), so a driver that treats every ``Sleep`` as time passing keeps a busy loop running
+  in virtual time without hanging. ``drive`` gives up after ``max_busy`` of them in a row and
+  ends the run as Ctrl-C would (status 130).
 - Recursion: functions nested ``MAX_FUNCTION_DEPTH`` deep, or text nested past Python's stack,
   end the shell with ``SEGFAULT`` (139), as a real shell's stack overflow does.
-- ``trap`` is remembered in ``ctx.traps`` (``"TERM"`` → command text) for the kubelet to honour;
-  ``kill`` of a pid is accepted and does nothing.
+- ``trap`` is remembered in ``ctx.traps`` (``"TERM"`` → command text) for the kubelet to honour
+  (run it with ``run(ctx.traps["TERM"], ctx, io)``); the EXIT trap runs when ``run`` ends.
 """
 
 from __future__ import annotations
@@ -51,7 +63,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-#: commands run without a sleep before the run yields ``Busy``
+#: steps (commands; an external program counts EXEC_STEPS) run without a sleep before ``Busy``
 BUSY_STEPS = 100_000
 #: the virtual time that many commands cost
 BUSY_SECONDS = 0.1
