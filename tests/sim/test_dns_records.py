@@ -104,3 +104,35 @@ def test_policy_cuts_the_pod_off_from_dns(lab):
         assert old.stderr == "nslookup: can't resolve 'kubernetes.default'\n"
     finally:
         lab.api.delete("NetworkPolicy", "default", "no-egress")
+
+
+def test_coredns_logs_queries_once_the_corefile_has_log(lab):
+    cm = lab.store.get("ConfigMap", "kube-system", "coredns")
+    coredns = [p for p in lab.store.scan("Pod", "kube-system") if p["metadata"]["name"].startswith("coredns-")]
+
+    def lines() -> list[str]:
+        return [ln for p in coredns for ln in (lab.runtime.get(p["metadata"]["uid"], "coredns") or
+                                                 type("I", (), {"logs": []})).logs if '"A IN ' in ln or "AAAA" in ln]
+
+    before = len(lines())
+    run(lab, clients.wget, "old", "wget", "-q", "-O-", "http://nginx")
+    assert len(lines()) == before  # no log plugin: CoreDNS says nothing about queries
+    cm["data"]["Corefile"] = cm["data"]["Corefile"].replace("    errors\n", "    log\n    errors\n")
+    lab.api.replace(cm)
+    try:
+        run(lab, clients.wget, "old", "wget", "-q", "-O-", "http://kubernetes.default")
+        new = lines()[before:]
+        client = ip_of(lab, "old")
+        # the search list under ndots:5: the first candidate is NXDOMAIN, the second answers (A and AAAA
+        # each), spread over the two CoreDNS replicas
+        assert sorted(re.sub(r"^\[INFO\] [\d.]+:\d+ - \d+ ", "", ln).rsplit(" ", 1)[0] for ln in new) == sorted([
+            '"A IN kubernetes.default.default.svc.cluster.local. udp 62 false 512" NXDOMAIN qr,aa,rd 155',
+            '"AAAA IN kubernetes.default.default.svc.cluster.local. udp 62 false 512" NXDOMAIN qr,aa,rd 155',
+            '"A IN kubernetes.default.svc.cluster.local. udp 54 false 512" NOERROR qr,aa,rd 106',
+            '"AAAA IN kubernetes.default.svc.cluster.local. udp 54 false 512" NOERROR qr,aa,rd 147'])
+        assert all(re.fullmatch(rf"\[INFO\] {re.escape(client)}:\d+ - \d+ \".+\" \S+ \S+ \d+ 0\.\d+s", ln)
+                   for ln in new)
+    finally:
+        cm = lab.store.get("ConfigMap", "kube-system", "coredns")
+        cm["data"]["Corefile"] = cm["data"]["Corefile"].replace("    log\n", "")
+        lab.api.replace(cm)

@@ -259,14 +259,6 @@ def _pod_of(ctx: Any) -> Any:
     return (src.namespace, src.name) if src.kind == "pod" else None
 
 
-def _resolve(ctx: Any, host: str) -> Any:
-    from . import dns
-
-    if is_ip(host):
-        return dns.Answer(query=host, fqdn=host, addresses=[host])
-    return dns.lookup(ctx.cluster, host, pod=_pod_of(ctx))
-
-
 def _write_file(ctx: Any, name: str, body: str) -> str | None:
     """Write ``body`` to ``name`` in the program's filesystem; the error text when it cannot."""
     fs = getattr(ctx, "fs", None)
@@ -356,16 +348,16 @@ def wget(ctx: Any, argv: list[str], io: Any) -> Generator[Any, None, int]:
         if url.scheme not in ("http", "https"):
             io.err(f"wget: not an http or ftp url: {url_text}\n")
             return 1
-        ans = _resolve(ctx, url.host)
-        if ans.nxdomain or not ans.addresses:
-            if getattr(ans, "timeout", False):
-                yield Sleep(min(timeout, 10.0))  # the resolver's 2 x 5 s of retries
-            return _emit(io, wget_bad_address(url.host))
-        ip = ans.addresses[0]
-        if not quiet:
-            io.err(wget_connecting(url.host, ip, url.port))
+        # one request: apps resolves the name as the pod's resolver does (one set of DNS queries)
         res = apps.http(ctx.cluster, _source(ctx), url.text(), "HEAD" if spider else "GET", user_agent=agent,
                         headers=headers or None)
+        if res.error == apps.UNRESOLVED:
+            if res.answer is not None and res.answer.timeout:
+                yield Sleep(min(timeout, 10.0))  # the resolver's 2 x 5 s of retries
+            return _emit(io, wget_bad_address(url.host))
+        ip = res.ip
+        if not quiet:
+            io.err(wget_connecting(url.host, ip, url.port))
         if res.error:
             if "timed out" in res.error.lower():
                 if timeout < SYN_TIMEOUT:  # wget's alarm fires first
@@ -485,19 +477,17 @@ def curl(ctx: Any, argv: list[str], io: Any) -> Generator[Any, None, int]:
     if url.scheme not in ("http", "https"):
         return _emit(io, curl_error(1, f'Protocol "{url.scheme}" not supported', silent, show_error))
     forced = resolves.get((url.host.lower(), url.port))
-    ans = None if forced else _resolve(ctx, url.host)
-    if forced:
-        ip = forced
-    elif ans is None or ans.nxdomain or not ans.addresses:
-        return _emit(io, curl_error(6, f"Could not resolve host: {url.host}", silent, show_error))
-    else:
-        ip = ans.addresses[0]
     method = method or ("HEAD" if head else "POST" if data is not None else "GET")
     header_map = {k: v for k, v in headers}
     host_header = header_map.get("Host") or next((v for k, v in headers if k.lower() == "host"), url.host_header)
-    target = f"http://{ip}:{url.port}{url.path}" if forced else url.text()
+    target = f"http://{forced}:{url.port}{url.path}" if forced else url.text()
     res = apps.http(ctx.cluster, _source(ctx), target, method, user_agent=f"curl/{CURL_VERSION}",
                     headers={"Host": host_header, **{k: v for k, v in headers if k.lower() != "host"}})
+    if res.error == apps.UNRESOLVED:
+        if res.answer is not None and res.answer.timeout:
+            yield Sleep(10.0)  # the resolver's retries
+        return _emit(io, curl_error(6, f"Could not resolve host: {url.host}", silent, show_error))
+    ip = forced or res.ip
     trace = curl_verbose_request(url.host, ip, url.port, method, url.path, host_header, headers) if verbose else ""
     code = 0
     text = ""
@@ -643,17 +633,17 @@ def nc(ctx: Any, argv: list[str], io: Any) -> Generator[Any, None, int]:
         io.err(BUSYBOX_BANNER + "Usage: nc [OPTIONS] HOST PORT  - connect\nnc [OPTIONS] -l -p PORT [HOST] [PORT]  - listen\n")
         return 1
     host, ports = words[0], words[1:]
-    ans = _resolve(ctx, host)
-    if ans.nxdomain or not ans.addresses:
-        io.err(f"nc: bad address '{host}'\n")
+    if any(not p.isdigit() for p in ports):
+        io.err(f"nc: bad port '{next(p for p in ports if not p.isdigit())}'\n")
         return 1
-    ip = ans.addresses[0]
     status = 0
+    target = host
     for p in ports:
-        if not p.isdigit():
-            io.err(f"nc: bad port '{p}'\n")
+        res = apps.tcp(ctx.cluster, _source(ctx), target, int(p))
+        if res.error == apps.UNRESOLVED:
+            io.err(f"nc: bad address '{host}'\n")
             return 1
-        res = apps.tcp(ctx.cluster, _source(ctx), ip, int(p))
+        ip = target = res.ip  # the name is resolved once
         if res.ok:
             if verbose:
                 io.err(f"{host} ({ip}:{p}) open\n")

@@ -17,7 +17,11 @@ with the search list, ``Address 1: IP reverse-name``), BIND 9's nslookup and ``d
 dnsutils image: ``nslookup_bind9``, ``dig_short``; ``nslookup_flavour(image)`` says which an image
 has); the pod's own names (``pod_fqdn`` — what ``hostname -f`` prints — and the kubelet's
 ``etc_hosts``); and whether a pod's queries get through at all (``reaches_dns``: an egress
-NetworkPolicy without a rule for kube-dns drops them, and the lookup times out).
+NetworkPolicy without a rule for kube-dns drops them, and the lookup times out); and CoreDNS's
+``log`` plugin (``query_log``): once the Corefile in ConfigMap kube-system/coredns has ``log``, each
+query a pod sends is a ``[INFO] client:port - id "A IN name. udp 54 false 512" NOERROR qr,aa,rd 106
+0.000151s`` line in a CoreDNS pod's log (sizes as the wire has them; the change is read at once,
+without the kubelet's ConfigMap sync and the reload plugin's delay).
 
 Hands off: ``apps`` resolves hosts through ``lookup``; the tools (``clients``: nslookup, dig) render
 with the functions here; coreutils' ``hostname -f`` reads ``pod_fqdn``. DNS answers do not consume
@@ -332,10 +336,81 @@ def _uses_cluster_dns(servers: list[str]) -> bool:
     return bool(servers) and servers[0] == SERVER
 
 
-def _ask(cluster: Cluster, servers: list[str], name: str, qtype: str) -> Reply:
+def _ask(cluster: Cluster, servers: list[str], name: str, qtype: str, pod: Obj | None = None,
+         edns: bool = False) -> Reply:
+    """One query to the first nameserver; a pod's query to the cluster DNS is logged by CoreDNS
+    when its Corefile has the ``log`` plugin (``query_log``)."""
     if _uses_cluster_dns(servers):
-        return query(cluster, name, qtype)
+        reply = query(cluster, name, qtype)
+        if pod is not None:
+            query_log(cluster, pod, name, qtype, reply, edns=edns)
+        return reply
     return _external(name.rstrip(".").lower(), qtype)
+
+
+# -- CoreDNS's log plugin ---------------------------------------------------------------------------
+#: the SOA CoreDNS puts in the authority section of an NXDOMAIN/NODATA answer from cluster.local
+#: (``cluster.local. 30 IN SOA ns.dns.cluster.local. hostmaster.cluster.local. …``), wire size
+SOA_SIZE = 93
+
+
+def _wire(name: str) -> int:
+    """A domain name's uncompressed wire length (CoreDNS does not compress its answers)."""
+    name = name.rstrip(".")
+    return len(name) + 2 if name else 1
+
+
+def _rr_size(r: Record) -> int:
+    if r.type == "A":
+        rdata = 4
+    elif r.type in ("CNAME", "PTR"):
+        rdata = _wire(r.value)
+    elif r.type == "SRV":
+        rdata = 6 + _wire(r.value.split()[-1])
+    else:  # TXT
+        rdata = 1 + len(r.value)
+    return _wire(r.name) + 10 + rdata
+
+
+def log_plugin_on(cluster: Cluster) -> bool:
+    """Whether the Corefile (ConfigMap kube-system/coredns) enables the ``log`` plugin."""
+    cm = cluster.store.peek("ConfigMap", "kube-system", "coredns")
+    corefile = ((cm or {}).get("data") or {}).get("Corefile") or ""
+    return any(line.split()[:1] == ["log"] for line in corefile.splitlines())
+
+
+def query_log(cluster: Cluster, pod: Obj, name: str, qtype: str, reply: Reply, *, edns: bool = False) -> None:
+    """The ``log`` plugin's line for one query, in the log of the CoreDNS pod kube-proxy sent it to:
+    ``[INFO] 10.244.1.5:49827 - 36120 "A IN web.default.svc.cluster.local. udp 47 false 512" NOERROR
+    qr,aa,rd 94 0.000151s`` (the ``{common}`` format: client, id, question, proto, size, DO bit and
+    buffer size, rcode, flags, answer size, duration). The client's port, the query id, the
+    CoreDNS replica and the duration are derived from the query itself: DNS consumes no randomness."""
+    import hashlib
+
+    if not log_plugin_on(cluster):
+        return
+    eps = [e for e in proxy.service_endpoints(cluster, "kube-system", "kube-dns") if e.ready and e.pod]
+    if not eps:
+        return
+    client = (pod.get("status") or {}).get("podIP") or ""
+    now = cluster.clock.now()
+    h = hashlib.sha256(f"{now}:{client}:{name}:{qtype}".encode()).digest()
+    ep = eps[h[0] % len(eps)]
+    target = cluster.store.peek("Pod", *ep.pod)  # type: ignore[misc]
+    if target is None:
+        return
+    fqdn = name.rstrip(".") + "."
+    qsize = 12 + _wire(fqdn) + 4 + (11 if edns else 0)
+    wanted = [r for r in reply.records]
+    rsize = qsize + sum(_rr_size(r) for r in wanted)
+    if reply.authoritative and not any(r.type == qtype for r in wanted):
+        rsize += SOA_SIZE
+    flags = "qr,aa,rd" if reply.authoritative else "qr,rd,ra"
+    nanos = 80_000 + int.from_bytes(h[5:8], "big") % 300_000
+    duration = f"{nanos / 1e9:.9f}".rstrip("0") + "s"
+    line = (f"[INFO] {client}:{32768 + int.from_bytes(h[1:3], 'big') % 28232} - {int.from_bytes(h[3:5], 'big')} "
+            f'"{qtype} IN {fqdn} udp {qsize} false {4096 if edns else 512}" {reply.rcode} {flags} {rsize} {duration}')
+    cluster.runtime.log(target["metadata"]["uid"], "coredns", line, now)
 
 
 def reaches_dns(cluster: Cluster, pod: Obj | None, servers: list[str]) -> bool:
@@ -375,7 +450,9 @@ def lookup(cluster: Cluster, name: str, *, pod: object = None, qtype: str = "A")
         candidates = [name, *expanded] if name.count(".") >= ndots else [*expanded, name]
     for cand in candidates:
         ans.tried.append(cand)
-        reply = _ask(cluster, servers, cand, qtype)
+        reply = _ask(cluster, servers, cand, qtype, obj)
+        if qtype == "A":  # getaddrinfo asks for both families, side by side
+            _ask(cluster, servers, cand, "AAAA", obj)
         if reply.rcode != "NOERROR":
             continue
         wanted = [r for r in reply.records if r.type == qtype]
@@ -433,7 +510,7 @@ def nslookup_text(cluster: Cluster, name: str, *, pod: object = None, server: st
     out = [f"Server:\t\t{srv}", f"Address:\t{srv}:53", ""]
     status = 0
     for qname, t in queries:
-        reply = query(cluster, qname, t) if srv == SERVER else _external(qname.lower(), t)
+        reply = _ask(cluster, [srv], qname, t, obj)
         if reply.rcode != "NOERROR":
             out.append(f"** server can't find {qname}: {reply.rcode}")
             status = 1
@@ -511,7 +588,7 @@ def nslookup_flavour(image_ref: str | None) -> str:
 def _reverse_of(cluster: Cluster, ip: str, pod: Obj | None, servers: list[str]) -> str | None:
     if not servers or not reaches_dns(cluster, pod, servers):
         return None
-    reply = _ask(cluster, servers, _reverse_name(ip), "PTR")
+    reply = _ask(cluster, servers, _reverse_name(ip), "PTR", pod)
     names = [r.value for r in reply.records if r.type == "PTR"]
     return names[0] if reply.rcode == "NOERROR" and names else None
 
@@ -561,7 +638,7 @@ def nslookup_bind9(cluster: Cluster, name: str, *, pod: object = None, server: s
     head = [f"Server:\t\t{srv}", f"Address:\t{srv}#53", ""]
     qt = (qtype or "A").upper()
     if _is_ip(name):
-        reply = _ask(cluster, [srv], _reverse_name(name), "PTR")
+        reply = _ask(cluster, [srv], _reverse_name(name), "PTR", obj)
         if reply.rcode != "NOERROR" or not reply.records:
             return "\n".join([*head, f"** server can't find {_reverse_name(name)}: NXDOMAIN", ""]) + "\n", 1
         body = ([] if reply.authoritative else ["Non-authoritative answer:"])
@@ -573,7 +650,7 @@ def nslookup_bind9(cluster: Cluster, name: str, *, pod: object = None, server: s
         expanded = [f"{name}.{d}" for d in search]
         candidates = [name, *expanded] if name.count(".") >= ndots else [*expanded, name]
     for cand in candidates:
-        reply = _ask(cluster, [srv], cand, qt)
+        reply = _ask(cluster, [srv], cand, qt, obj)
         if reply.rcode != "NOERROR" or not reply.records:
             continue
         body = [] if reply.authoritative else ["Non-authoritative answer:"]
@@ -602,7 +679,7 @@ def dig_short(cluster: Cluster, name: str, *, pod: object = None, qtype: str = "
         return ";; connection timed out; no servers could be reached\n", 9
     qt = qtype.upper()
     qname = _reverse_name(name) if _is_ip(name) and qt == "PTR" else name
-    reply = _ask(cluster, servers[:1], qname, qt)
+    reply = _ask(cluster, servers[:1], qname, qt, obj, edns=True)
     lines = []
     for r in reply.records:
         lines.append(r.value + "." if r.type in ("CNAME", "PTR") else
