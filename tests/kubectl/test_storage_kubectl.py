@@ -79,13 +79,44 @@ reclaimPolicy: Retain
 allowVolumeExpansion: true
 parameters:
   type: pd-standard
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+spec:
+  serviceName: nginx
+  replicas: 2
+  selector:
+    matchLabels:
+      app: nginx
+  template:
+    metadata:
+      labels:
+        app: nginx
+    spec:
+      containers:
+      - name: nginx
+        image: nginx
+        volumeMounts:
+        - name: www
+          mountPath: /usr/share/nginx/html
+  volumeClaimTemplates:
+  - metadata:
+      name: www
+    spec:
+      accessModes: [ReadWriteOnce]
+      resources:
+        requests:
+          storage: 1Gi
 """
 
 CASES = [
     "get pv", "get pv -o wide", "get pvc", "get pvc -o wide", "get sc", "get pv,pvc,sc",
     "get pv task-pv-volume", "get pvc task-pv-claim -o wide", "get pvc -A",
     "describe pv task-pv-volume", "describe pvc task-pv-claim", "describe pvc waiting", "describe sc fast",
-    "describe sc slow",
+    "describe sc slow", "get pvc -l app=nginx", "describe pod web-0",
+    "describe pvc www-web-0",
 ]
 
 BAD = [
@@ -135,6 +166,17 @@ def test_matches_real_kubectl(lab, line):
     assert lab.engine("kubectl " + line) == real
 
 
+def test_describe_statefulset_volume_claims(lab):
+    """describe sts prints its claim templates; its CreationTimestamp is the one line that differs (the API
+    serves the sandbox's times shifted to the wall clock, the terminal shows them as they are)."""
+    def without_time(text: str) -> str:
+        return "".join(line for line in text.splitlines(keepends=True) if not line.startswith("CreationTimestamp:"))
+
+    real = _real(lab, "describe", "statefulset", "web")
+    assert without_time(lab.engine("kubectl describe statefulset web")) == without_time(real)
+    assert "Volume Claims:\n  Name:          www\n" in real
+
+
 def test_what_the_tables_say(lab):
     """The values themselves: binding, the smallest fitting volume, the default class, AGE."""
     pv = _real(lab, "get", "pv").splitlines()
@@ -148,6 +190,11 @@ def test_what_the_tables_say(lab):
     assert [line.split()[:2] for line in sc[1:]] == [["fast", "(default)"], ["slow", "example.com/slow"]]
     # the claim of a WaitForFirstConsumer class waits for a pod, in the PV controller's words
     assert "waiting for first consumer to be created before binding" in _real(lab, "describe", "pvc", "waiting")
+    # web-0's claim got the default class (no-provisioner): no node can bind it, and web-1 waits for web-0
+    assert [line.split()[:2] for line in _real(lab, "get", "pods", "-l", "app=nginx").splitlines()[1:]] == \
+        [["web-0", "0/1"]]
+    assert "2 node(s) didn't find available persistent volumes to bind." in _real(lab, "describe", "pod", "web-0")
+    assert _real(lab, "get", "pvc", "www-web-0", "-o", "jsonpath={.spec.storageClassName}") == "fast"
 
 
 @pytest.mark.parametrize("manifest", BAD)
