@@ -4,11 +4,12 @@ Owns: the shell process of a container — the shell language is ``server.sim.sh
 for busybox/alpine images, dash as ``sh`` and bash as ``bash`` in Debian-style ones), run over the
 container's own filesystem (``VolumeManager.ensure_fs``: the image's files, the pod's volumes,
 ``/etc/hosts``…, what the container's main process sees and writes), with the programs the image
-has: coreutils in busybox's or GNU's words (``server.sim.coreutils``; procps' ``ps`` only where
-the image ships it), the network tools it ships (``server.sim.net.clients``: busybox's wget,
-nslookup, ping; curl in nginx and curl images — nginx has no ping, wget or nslookup, as on a real
-cluster) and ``sh``/``bash`` themselves. The environment is the container's (``cluster.runtime``:
-what the kubelet started it with, service variables included). Virtual time passes while a line
+has — the very table its own processes use (``programs.image_table``: coreutils in busybox's or
+GNU's words, the network tools it ships — nginx has curl but no ping, wget or nslookup, as on a real
+cluster —, its shells, its own binaries), plus procps' ``ps`` where the image ships it (ubuntu,
+centos); the userland is the registry's (``Image.userland``, read by ``image_userland``). The
+environment is the container's (``cluster.runtime``: what the kubelet started it with, service
+variables included). Virtual time passes while a line
 waits (``sleep 5``, a request timing out): the cluster's clock is advanced, up to
 ``core.MAX_LINE_WAIT`` per line (and ``MAX_LINE_BUSY`` busy stretches), after which the line is
 interrupted as Ctrl-C would, as every terminal line is.
@@ -44,8 +45,8 @@ PROCPS_REPOS = ("docker.io/library/ubuntu", "docker.io/library/centos")
 RUNTIME_ERROR = -1
 SHELL_WORDS = ("sh", "/bin/sh", "bash", "/bin/bash", "ash", "/bin/ash", "/usr/bin/bash")
 
-__all__ = ["BUSYBOX_REPOS", "MAX_LINE_WAIT", "NO_SHELL_REPOS", "PodShell", "container_env", "container_spec", "container_status",
-           "curl", "exec_argv", "has_shell", "ping", "runtime_not_found"]
+__all__ = ["BUSYBOX_REPOS", "MAX_LINE_WAIT", "NO_SHELL_REPOS", "PodShell", "container_env", "container_spec",
+           "container_status", "curl", "exec_argv", "has_shell", "image_userland", "ping", "runtime_not_found"]
 
 #: where a pod keeps its containers, and their statuses, in the order kubectl's
 #: ``podcmd.FindContainerByName`` looks (containers, init containers, ephemeral containers)
@@ -87,12 +88,23 @@ def repository(cluster: Cluster, pod: dict, container: str) -> str:
     return split_ref(image_ref(pod, container))[0]
 
 
+def image_userland(cluster: Cluster, ref: str) -> str:
+    """``busybox``, ``gnu`` or ``none``: the registry's word for the image's userland
+    (``Image.userland``), else what its name says (``images_fs.userland``)."""
+    from ..sim.registry import split_ref
+
+    img = cluster.registry.resolve(ref) if ref else None
+    if img is not None:
+        return {"busybox": "busybox", "": "none"}.get(img.userland, "gnu")
+    return userland(split_ref(ref)[0]) if ref else "busybox"
+
+
 def has_shell(cluster: Cluster, pod: dict, container: str, word: str) -> bool:
-    repo = repository(cluster, pod, container)
-    if userland(repo) == "none":
+    land = image_userland(cluster, image_ref(pod, container))
+    if land == "none":
         return False
     if word.rsplit("/", 1)[-1] == "bash":
-        return userland(repo) != "busybox"
+        return land != "busybox"
     return True
 
 
@@ -156,7 +168,7 @@ class PodShell:
         self.container = container
         self.image = image_ref(pod, container)
         self.repo = repository(cluster, pod, container)
-        self.userland = userland(self.repo)
+        self.userland = image_userland(cluster, self.image)
         self.busybox = self.userland == "busybox"
         self.bash = shell.rsplit("/", 1)[-1] == "bash" and not self.busybox
         self.name = "bash" if self.bash else "sh"
@@ -220,16 +232,24 @@ class PodShell:
 
     # -- programs ------------------------------------------------------------------------------------
     def _table(self) -> dict[str, Any]:
-        if self.userland == "none":
+        """The programs the container has: the same table its own processes use
+        (``programs.image_table``: userland, network tools, shells, the image's binaries)."""
+        img = self.cluster.registry.resolve(self.image) if self.image else None
+        table: dict[str, Any]
+        if img is not None:
+            from ..sim.programs import ProcState, image_table
+
+            table = dict(image_table(img, ProcState()))
+        elif self.userland == "none":
             return {}
-        table: dict[str, Any] = dict(coreutils.programs("busybox" if self.busybox else "gnu"))
-        if self.repo in PROCPS_REPOS:
-            table.update(coreutils.PROCPS)
-        table.update(netio.clients().programs(self.image))
-        table["sh"] = table["ash" if self.busybox else "dash"] = _shell_program(self.busybox)
-        if not self.busybox:
-            table["bash"] = _shell_program(False)
-        table["clear"] = _clear
+        else:  # an image the registry cannot name (a pod whose pull failed has no running shell)
+            table = dict(coreutils.programs("busybox" if self.busybox else "dash"))
+            table.update(netio.clients().programs(self.image))
+            table.update(sh.programs("busybox" if self.busybox else "dash"))
+        if self.userland != "none":
+            if self.repo in PROCPS_REPOS:
+                table.update(coreutils.PROCPS)
+            table["clear"] = _clear
         return table
 
     def lookup(self, name: str) -> Any:
@@ -285,33 +305,6 @@ class PodShell:
         if not isinstance(result, int):
             result = sh.drive(result, self._waiter(), max_busy=MAX_LINE_BUSY)
         return "".join(chunks), int(result or 0)
-
-
-def _shell_program(busybox: bool) -> Any:
-    """``sh``/``bash`` run as a command: ``-c SCRIPT [NAME ARGS…]`` runs the script in a new
-    shell process; with no ``-c`` it reads its commands from its input (none: it ends at once)."""
-
-    def program(ctx: Any, argv: list[str], io: Any) -> Any:
-        from ..sim.programs import shell_script
-
-        child = ctx.child()
-        word = argv[0].rsplit("/", 1)[-1]
-        child.dialect = "busybox" if busybox else "bash" if word == "bash" else "dash"
-        child.argv0 = argv[0]
-        child.mode = "-c"
-        _, script = shell_script(argv)
-        if script is None:
-            script = io.read()
-            child.mode = "file"
-        else:
-            rest = argv[argv.index(script, 1) + 1:] if script in argv[1:] else []
-            if rest:
-                child.argv0, child.args = rest[0], rest[1:]
-        if not script:
-            return 0
-        return (yield from sh.run(script, child, io))
-
-    return program
 
 
 def _clear(ctx: Any, argv: list[str], io: Any) -> int:

@@ -26,10 +26,9 @@ from __future__ import annotations
 
 import posixpath
 
-from ...shell.pod import container_fs, repository, runtime_not_found
+from ...shell.pod import container_fs, image_ref, image_userland, runtime_not_found
 from ...sim.api import not_found
 from ...sim.fs import FsError
-from ...sim.images_fs import userland
 from ...sim.resources import BY_KIND
 from ..parse import Flag, Invocation, KubectlError, Result, command
 from .exec import _require_running, container_names, pick_container
@@ -91,7 +90,7 @@ class _Container:
         self.cluster = inv.cluster
         self.pod = pod
         self.name = name
-        land = userland(repository(inv.cluster, pod, name))
+        land = image_userland(inv.cluster, image_ref(pod, name))
         self.has_tar = land != "none"
         self.busybox = land == "busybox"
         self.fs = container_fs(inv.cluster, pod, name)
