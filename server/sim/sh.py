@@ -2614,16 +2614,33 @@ def _arith_tree(text: str, dialect: str) -> tuple | None:
             if text[pos:].strip() == "":
                 break
             raise _arith_error(dialect, shown, text[pos:].strip())
-        tokens.append(m.group(1))
-        starts.append(m.start(1))
+        if m.group(1) == "**" and dialect == "dash":  # dash has no power operator: two products
+            tokens += ["*", "*"]
+            starts += [m.start(1), m.start(1) + 1]
+        else:
+            tokens.append(m.group(1))
+            starts.append(m.start(1))
         pos = m.end()
     if not tokens:
         return None
     p = _ArithParser(dialect, tokens, starts, shown)
     tree = p.expr()
+    while p.peek() == "," and dialect != "dash":  # the comma operator: the last value
+        p.take()
+        tree = ("b", ",", tree, p.expr())
     if p.k < len(tokens):
-        raise p.operand() if dialect == "dash" else _arith_error(dialect, shown, " ".join(tokens[p.k:]))
+        rest = text[starts[p.k]:].rstrip() if dialect == "bash" else " ".join(tokens[p.k:])
+        raise _arith_error(dialect, shown, rest)
     return tree, (shown, tokens[-1])
+
+
+def _bad_octal(dialect: str, number: str, text: str, *, literal: bool) -> ShError:
+    """A number with a leading 0 and an 8 or 9 in it: not octal."""
+    if dialect == "bash":
+        return ShError(f'{number}: value too great for base (error token is "{number}")', 1)
+    if dialect == "dash":
+        return ShError(f'arithmetic expression: expecting EOF: "{text}"' if literal else f"Illegal number: {number}")
+    return ShError("arithmetic syntax error")
 
 
 def _arith_error(dialect: str, text: str, rest: str) -> ShError:
@@ -2730,7 +2747,7 @@ class _ArithParser:
                     return ("n", int(tok, 16))
                 return ("n", int(tok, 8) if len(tok) > 1 and tok.startswith("0") else int(tok))
             except ValueError:
-                raise self.operand() from None
+                raise _bad_octal(self.dialect, tok, self.text, literal=True) from None
         if _NAME.fullmatch(tok):
             nxt = self.peek()
             if nxt in ("++", "--") and self.dialect != "dash":
@@ -2757,8 +2774,12 @@ class _ArithEval:
             return 0
         if _INT.fullmatch(t):
             body = t.lstrip("-")
-            n = int(body, 8) if len(body) > 1 and body.startswith("0") and body.isdigit() and \
-                set(body) <= set("01234567") else int(body)
+            if len(body) > 1 and body.startswith("0"):
+                if not set(body) <= set("01234567"):
+                    raise _bad_octal(self.ctx.dialect, t, self.text, literal=False)
+                n = int(body, 8)
+            else:
+                n = int(body)
             return -n if t.startswith("-") else n
         if _HEX.fullmatch(t):
             return int(t, 16)
@@ -2776,6 +2797,9 @@ class _ArithEval:
                 return int(bool(self.eval(node[2])) and bool(self.eval(node[3])))
             if op == "||":
                 return int(bool(self.eval(node[2])) or bool(self.eval(node[3])))
+            if op == ",":
+                self.eval(node[2])
+                return self.eval(node[3])
             return self.binop(op, self.eval(node[2]), self.eval(node[3]))
         if kind == "u":
             v = self.eval(node[2])
