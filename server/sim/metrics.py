@@ -5,7 +5,9 @@ Owns:
   memory (working set) in bytes — from its image's idle baseline (nginx about 0m/3Mi, the kube-system
   components at what a kubeadm lab shows: etcd ~20m/40Mi, kube-apiserver ~40m/230Mi …), plus the
   requests it served in the window times the CPU one request costs that app (hpa-example's
-  ``index.php`` runs a million square roots: 50 ms), plus what its program asks for (the hook
+  ``index.php`` runs a million square roots: 16 ms, so that one ``while sleep 0.01; do wget …; done``
+  loop, waiting for each answer, wants the 0.6 cores that the walkthrough's 7 pods at 44% of
+  200m add up to), plus what its program asks for (the hook
   ``cluster.runtime.usage(pod_uid, container) -> (cores | None, bytes | None)`` that the container
   processes expose, e.g. ``stress``), CPU throttled at the container's limit (and the node's
   capacity). A small seeded, deterministic jitter (a hash, never the cluster's RNG) keeps the figures
@@ -76,7 +78,7 @@ PROFILES: dict[str, Profile] = {
     "docker.io/library/redis": Profile(2.0, 3.0, 0.0001),
     "docker.io/library/mysql": Profile(6.0, 380.0, 0.001),
     "docker.io/library/wordpress": Profile(1.0, 28.0, 0.02),
-    HPA_EXAMPLE: Profile(0.4, 10.0, 0.05),
+    HPA_EXAMPLE: Profile(0.4, 10.0, 0.016),
     "registry.k8s.io/etcd": Profile(20.0, 40.0),
     "registry.k8s.io/kube-apiserver": Profile(40.0, 230.0),
     "registry.k8s.io/kube-controller-manager": Profile(12.0, 48.0),
@@ -152,9 +154,14 @@ def container_usage(cluster: Cluster, pod: Obj, container: dict, requests: int, 
     return max(nano, 0), max(mem, 0)
 
 
+#: the CFS period: a container limited to L cores may run L x this much in each period
+CFS_PERIOD = 0.1
+
+
 def service_time(cluster: Cluster, namespace: str, pod_name: str, container: str = "") -> float:
-    """Seconds one request takes the app in this pod: its CPU cost at the CPU the container may use
-    (its limit, else a whole core). A client that waits for each answer sends at most 1/this per second."""
+    """Seconds one request takes the app in this pod when it is the only one in flight: its CPU cost,
+    stretched only if that is more than the container's CFS quota of one period (its limit × 100 ms;
+    a whole core without a limit). A client that waits for each answer sends at most 1/this per second."""
     pod = cluster.store.peek("Pod", namespace, pod_name)
     if pod is None:
         return 0.0
@@ -165,7 +172,7 @@ def service_time(cluster: Cluster, namespace: str, pod_name: str, container: str
     cost = profile(c.get("image") or "").cpu_per_request
     lim = _limit(c, "cpu")
     cores = min(1.0, lim.milli_value() / 1000) if lim is not None and not lim.is_zero() else 1.0
-    return cost / cores
+    return cost if cost <= CFS_PERIOD * cores else cost / cores
 
 
 # -- the scraper -------------------------------------------------------------------------------------

@@ -191,7 +191,8 @@ def test_below_min_is_raised_at_once_and_idle_scales_down_after_the_window():
             "Spec.MinReplicas") in _events(c)
 
 
-def _load(c: Cluster, seconds: int, per_15s: int = 200) -> list[int]:
+def _load(c: Cluster, seconds: int, per_15s: int = 579) -> list[int]:
+    """One wget loop's worth of requests (1 / (16 ms + 10 ms) a second) every 15 s."""
     if c.store.peek("Pod", "default", "load") is None:
         run(c, "kubectl run load --image=busybox:1.28 --restart=Never -- sleep 3600")
         c.advance(20)
