@@ -198,7 +198,9 @@ def test_default_storage_class_admission_and_the_retroactive_default(cluster):
     assert _claim(cluster, "after")["spec"]["storageClassName"] == "std"
     assert "storageClassName" in _claim(cluster, "explicit-none")["spec"]
     assert _claim(cluster, "explicit-none")["spec"]["storageClassName"] == ""
-    # ...and the one created before it gets it from the PV controller
+    # ...and the one created before it gets it from the PV controller, at its next periodic sync
+    assert "storageClassName" not in _claim(cluster, "before")["spec"]
+    cluster.advance(15)
     assert _claim(cluster, "before")["spec"]["storageClassName"] == "std"
     claim = _claim(cluster, "after")
     assert claim["metadata"]["annotations"]["volume.kubernetes.io/storage-provisioner"] == "example.com/std"

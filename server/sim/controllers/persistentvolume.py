@@ -232,7 +232,8 @@ def pod_claim_names(pod: Obj) -> list[str]:
 
 class PersistentVolumeController(Controller):
     name = "persistentvolume-binder-controller"
-    watches = ("PersistentVolumeClaim", "PersistentVolume", "StorageClass", "Pod")
+    #: no StorageClass handler, as in pv_controller_base.go: a new (default) class is seen at a claim's next sync
+    watches = ("PersistentVolumeClaim", "PersistentVolume", "Pod")
 
     def __init__(self, cluster: Cluster) -> None:
         super().__init__(cluster)
@@ -253,10 +254,6 @@ class PersistentVolumeController(Controller):
         kind = obj["kind"]
         if kind == "Pod":
             self._on_pod(event)
-        elif kind == "StorageClass":
-            # a new (default) class may let pending claims provision: look at them again
-            for claim in self.store.scan("PersistentVolumeClaim", where=lambda c: not is_fully_bound(c)):
-                self.enqueue(("PersistentVolumeClaim", claim["metadata"]["namespace"], claim["metadata"]["name"]))
         elif kind == "PersistentVolume":
             self.enqueue(event.key)
             ref = (obj.get("spec") or {}).get("claimRef")
