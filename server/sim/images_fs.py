@@ -480,10 +480,13 @@ def userland(repository: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def image_tree(repository: str, tag: str) -> Tree:
-    """The (shared, unchanging) files of ``repository:tag``."""
+def image_tree(repository: str, tag: str, land: str | None = None) -> Tree:
+    """The (shared, unchanging) files of ``repository:tag``; ``land`` is the registry's word for its
+    userland when it has one (``Image.userland``: ``busybox``, ``dash``, or ``""`` for distroless)."""
     name = repository.rsplit("/", 1)[-1]
-    if repository in NO_SHELL_REPOS:
+    if land == "busybox" and name not in ("alpine", "curl") and not tag.endswith("alpine"):
+        return _busybox("1.28.4" if tag.startswith("1.28") else "1.36.1")
+    if land == "" or repository in NO_SHELL_REPOS:
         return _tree({"/etc/passwd": "root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:"
                                      "/nonexistent:/sbin/nologin\n"}, {},
                      {"/dev": 0o755, "/proc": 0o555, "/sys": 0o555, "/etc": 0o755, "/tmp": 0o1777})

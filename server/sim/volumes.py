@@ -538,16 +538,20 @@ class VolumeManager(Controller):
     def _build(self, pod: Obj, container_spec: dict, node: str | None, image: Any) -> FileSystem:
         from .registry import normalize, split_ref
 
+        land = None
         if image is not None and hasattr(image, "repository"):
-            repo, tag = image.repository, image.tag
+            repo, tag, land = image.repository, image.tag, getattr(image, "userland", None)
         else:
-            repo, tag = split_ref(normalize(str(image or container_spec.get("image") or "busybox")))
+            ref = normalize(str(image or container_spec.get("image") or "busybox"))
+            repo, tag = split_ref(ref)
+            known = self.cluster.registry.resolve(ref)
+            land = getattr(known, "userland", None) if known is not None else None
         pv = self._state(pod)
         if node:
             pv.node = node
         now = self.clock.now
         disk = self._disk(pv.node) if pv.node else DEFAULT_DISK
-        root = Tree.overlay(image_tree(repo, tag), fstype="overlay", source="overlay", size=disk,
+        root = Tree.overlay(image_tree(repo, tag, land), fstype="overlay", source="overlay", size=disk,
                             base_used=DISK_USED)
         fs = FileSystem(root, clock=now)
         for path, tree, ro in _pseudo_filesystems():
