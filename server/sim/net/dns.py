@@ -375,8 +375,14 @@ def _rr_size(r: Record) -> int:
 def log_plugin_on(cluster: Cluster) -> bool:
     """Whether the Corefile (ConfigMap kube-system/coredns) enables the ``log`` plugin."""
     cm = cluster.store.peek("ConfigMap", "kube-system", "coredns")
+    rv = (cm or {}).get("metadata", {}).get("resourceVersion")
+    cached = getattr(cluster, "_corefile_log", None)
+    if cached is not None and cached[0] == rv and rv is not None:
+        return bool(cached[1])
     corefile = ((cm or {}).get("data") or {}).get("Corefile") or ""
-    return any(line.split()[:1] == ["log"] for line in corefile.splitlines())
+    on = any(line.split()[:1] == ["log"] for line in corefile.splitlines())
+    cluster._corefile_log = (rv, on)  # type: ignore[attr-defined]
+    return on
 
 
 def query_log(cluster: Cluster, pod: Obj, name: str, qtype: str, reply: Reply, *, edns: bool = False) -> None:

@@ -39,7 +39,7 @@ import ipaddress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..store import Obj, matches_selector
+from ..store import Obj, WatchEvent, matches_selector
 
 if TYPE_CHECKING:
     from ..cluster import Cluster
@@ -65,18 +65,51 @@ def policy_types(policy: Obj) -> list[str]:
     return ["Ingress", "Egress"] if spec.get("egress") else ["Ingress"]
 
 
+class _Index:
+    """The live NetworkPolicies per namespace with their policy types, kept current from the store's
+    watch events (a policy event drops its namespace's entry; a gap in the events drops them all),
+    so judging a connection does not rescan and re-sort the namespace's policies."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        self.store = cluster.store
+        self.by_ns: dict[str, list[tuple[Obj, tuple[str, ...], dict]]] = {}
+        self.base_rv, self.events = self.store.rv, 0
+        self.store.subscribe(self._on_event)
+
+    def _on_event(self, event: WatchEvent) -> None:
+        self.events += 1
+        if event.obj.get("kind") == "NetworkPolicy":
+            self.by_ns.pop(event.obj["metadata"].get("namespace") or "", None)
+
+    def policies(self, ns: str) -> list[tuple[Obj, tuple[str, ...], dict]]:
+        if self.base_rv + self.events != self.store.rv:  # events we did not see: start over
+            self.by_ns.clear()
+            self.base_rv, self.events = self.store.rv, 0
+        hit = self.by_ns.get(ns)
+        if hit is None:
+            hit = []
+            for policy in self.store.scan("NetworkPolicy", ns):
+                if policy["metadata"].get("deletionTimestamp"):
+                    continue
+                selector = (policy.get("spec") or {}).get("podSelector")
+                hit.append((policy, tuple(policy_types(policy)), selector if selector is not None else {}))
+            self.by_ns[ns] = hit
+        return hit
+
+
+def _index(cluster: Cluster) -> _Index:
+    index: _Index | None = getattr(cluster, "_netpol_index", None)
+    if index is None or index.store is not cluster.store:
+        index = _Index(cluster)
+        cluster._netpol_index = index  # type: ignore[attr-defined]
+    return index
+
+
 def _selecting(cluster: Cluster, pod: Obj, direction: str) -> list[Obj]:
     meta = pod["metadata"]
-    ns = meta.get("namespace") or ""
     labels = meta.get("labels") or {}
-    out = []
-    for policy in cluster.store.scan("NetworkPolicy", ns):
-        if policy["metadata"].get("deletionTimestamp"):
-            continue
-        selector = (policy.get("spec") or {}).get("podSelector")
-        if direction in policy_types(policy) and matches_selector(labels, selector if selector is not None else {}):
-            out.append(policy)
-    return out
+    return [policy for policy, types, selector in _index(cluster).policies(meta.get("namespace") or "")
+            if direction in types and matches_selector(labels, selector)]
 
 
 def isolated(cluster: Cluster, pod: Obj, direction: str) -> bool:
@@ -219,4 +252,4 @@ def dns_allowed(cluster: Cluster, pod: Obj) -> bool:
 
 
 def _any_ingress_on_dns(cluster: Cluster) -> bool:
-    return any("Ingress" in policy_types(p) for p in cluster.store.scan("NetworkPolicy", "kube-system"))
+    return any("Ingress" in types for _p, types, _s in _index(cluster).policies("kube-system"))
