@@ -220,7 +220,7 @@ _FAMILIES: tuple[_Family, ...] = (
     _Family("registry.k8s.io/coredns/coredns", {"v1.11.1": 18_182_961, "v1.11.3": 18_562_039}, dict(
         userland="", entrypoint=("/coredns",), ports=(53, 8080, 8181, 9153), http_paths=frozenset({"/health", "/ready", "/metrics"}),
         app="coredns", server_binaries=frozenset({"/coredns", "coredns"}))),
-    _Family("registry.k8s.io/etcd", {"3.5.15-0": 56_909_194, "3.5.16-0": 57_680_541}, dict(
+    _Family("registry.k8s.io/etcd", {"3.5.1-0": 98_888_614, "3.5.15-0": 56_909_194, "3.5.16-0": 57_680_541}, dict(
         userland="", cmd=("etcd",), ports=(2379, 2380, 2381), http_paths=frozenset({"/health", "/readyz", "/livez", "/metrics"}),
         server_binaries=frozenset({"etcd"}))),
     _Family("docker.io/flannel/flannel", {"v0.25.7": 31_380_000, "v0.26.0": 32_996_000, "v0.26.1": 32_996_000,

@@ -198,3 +198,36 @@ def test_readiness_takes_the_pod_out_of_its_service(term):
     assert column(term.run("kubectl get pod web"), "web", "READY") == "0/1"
     assert column(term.run("kubectl get endpoints web"), "web", "ENDPOINTS") == ""
     assert column(term.run("kubectl get pod web"), "web", "RESTARTS") == "0"  # readiness never restarts
+
+
+GRPC_LIVENESS = """apiVersion: v1
+kind: Pod
+metadata:
+  name: etcd-with-grpc
+spec:
+  containers:
+  - name: etcd
+    image: registry.k8s.io/etcd:3.5.1-0
+    command: [ "/usr/local/bin/etcd", "--data-dir",  "/var/lib/etcd", "--listen-client-urls", "http://0.0.0.0:2379", "--advertise-client-urls", "http://127.0.0.1:2379", "--log-level", "debug"]
+    ports:
+    - containerPort: 2379
+    livenessProbe:
+      grpc:
+        port: 2379
+      initialDelaySeconds: 10
+"""
+
+
+def test_grpc_liveness_on_etcd(term):
+    assert term.apply(GRPC_LIVENESS) == "pod/etcd-with-grpc created\n"
+    term.advance(60)
+    got = term.run("kubectl get pod etcd-with-grpc")
+    assert column(got, "etcd-with-grpc", "READY") == "1/1" and column(got, "etcd-with-grpc", "RESTARTS") == "0"
+    assert "Unhealthy" not in term.run("kubectl describe pod etcd-with-grpc")
+    # the same probe on a port etcd does not serve fails in the prober's words, and restarts it
+    term.apply(GRPC_LIVENESS.replace("name: etcd-with-grpc", "name: etcd-wrong-port")
+               .replace("        port: 2379", "        port: 2390"))
+    term.advance(60)
+    rows = {e[1]: e for e in events(term.run("kubectl describe pod etcd-wrong-port"))}
+    assert rows["Unhealthy"][4].startswith("Liveness probe failed: timeout: failed to connect service ")
+    assert rows["Killing"][4] == "Container etcd failed liveness probe, will be restarted"
