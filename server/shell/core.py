@@ -1,9 +1,10 @@
-"""The terminals' shell: a line typed at the workstation's ``$`` prompt or in a pod's shell runs
-through ``server.sim.sh``, the one interpreter every simulated process uses (quotes, ``$VAR`` and
-``${…}``, ``$((…))``, ``$(…)``, pipes, ``;``/``&&``/``||``, ``if``/``for``/``while``/``case``,
-functions, redirections, here-documents, the builtins), in the words of the shell it stands for.
+"""A terminal's shell over ``server.sim.sh``, the one interpreter every simulated process uses
+(quotes, ``$VAR`` and ``${…}``, ``$((…))``, ``$(…)``, pipes, ``;``/``&&``/``||``, ``if``/``for``/
+``while``/``case``, functions, redirections, here-documents, the builtins), in the words of the
+shell it stands for. The workstation's ``$`` prompt (``host.HostShell``) is one; the pod shell
+(``pod.PodShell``) drives sh.py itself, with the container's FileSystem and coreutils.
 
-Owns: ``Shell``, the base of the pod shell and the workstation shell: it keeps one ``ShContext``
+Owns: ``Shell``, the base of such a terminal shell: it keeps one ``ShContext``
 per shell (variables, functions, the working directory and ``$?`` carry from line to line), runs
 a line and returns the combined output and the last status; subclasses add their programs
 (``programs()``, the older ``(args, stdin) -> Out`` signature, adapted here to sh's ``Program``)
