@@ -222,6 +222,7 @@ class Ctr:
         self.startup_done = False
         self.ready_ok = self.ready_fail = self.live_fail = self.startup_fail = 0
         self.healthy: bool | None = None  # a user's override of the app's health (kuard's UI)
+        self.slow = 0.0  # a user's "make it slow": seconds the app takes to answer a request
         self.stopping = False
         self.env: dict[str, str] = {}  # resolved when the container is created (service links of that moment)
         self.term_message = ""
@@ -791,7 +792,7 @@ class KubeletController(Controller):
         c.started = c.startup_done
         c.ready = "readinessProbe" not in c.spec and c.startup_done
         c.ready_ok = c.ready_fail = c.live_fail = c.startup_fail = 0
-        c.healthy = None  # a fresh process starts healthy
+        c.healthy, c.slow = None, 0.0  # a fresh process starts healthy and fast
         self._event(rt, "Normal", "Started", f"Started container {c.name}")
         if main is not None:
             self._drive(rt, c, main)
@@ -1151,6 +1152,8 @@ class KubeletController(Controller):
                 return False, f'Get "{url}": dial tcp {ip}:{port}: connect: connection refused'
             if c.healthy is False:
                 return False, "HTTP probe failed with statuscode: 500"
+            if c.slow > float(probe.get("timeoutSeconds") or 1):
+                return False, f'Get "{url}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)'
             if c.pstate is None:
                 paths = proc.http_paths if proc is not None else None
                 if paths is not None and path.split("?")[0] not in paths:
@@ -1177,7 +1180,7 @@ class KubeletController(Controller):
             return True, ""
         if "grpc" in probe:
             port = port_of(probe["grpc"])
-            if port not in ports or c.healthy is False:
+            if port not in ports or c.healthy is False or c.slow > float(probe.get("timeoutSeconds") or 1):
                 return False, f'timeout: failed to connect service "{ip}:{port}" within 1s: context deadline exceeded'
             return True, ""
         command = [str(a) for a in (probe.get("exec") or {}).get("command") or []]
@@ -1322,6 +1325,15 @@ class KubeletController(Controller):
         if c is None:
             raise KeyError(f"no container {container_name!r} in pod {pod_namespace}/{pod_name}")
         c.healthy = healthy
+
+    def set_slow(self, pod_namespace: str, pod_name: str, container_name: str, seconds: float) -> None:
+        """Make a container's app take ``seconds`` to answer (0: as fast as ever): an httpGet or
+        grpc probe whose ``timeoutSeconds`` is shorter fails with the prober's timeout."""
+        rt = self.by_key.get(("Pod", pod_namespace, pod_name))
+        c = rt.ctr(container_name) if rt is not None else None
+        if c is None:
+            raise KeyError(f"no container {container_name!r} in pod {pod_namespace}/{pod_name}")
+        c.slow = max(0.0, float(seconds))
 
     # -- machines and heartbeats -------------------------------------------------------------------
     def _reconcile_node(self, name: str) -> None:

@@ -221,3 +221,17 @@ def test_a_missing_configmap_volume_keeps_the_pod_creating_until_it_exists(clust
     cluster.advance(130)  # the next retry comes at most 2m2s later
     assert "Running" in kubectl(cluster, "get pod cfg")
     assert kubectl(cluster, "logs cfg") == "hello\n"
+
+
+def test_a_slow_app_fails_its_http_probe_with_the_probers_timeout(cluster):
+    make_pod(cluster, "slow", containers=[{"name": "web", "image": "nginx:1.27.4", "livenessProbe": {
+        "httpGet": {"path": "/", "port": 80}, "periodSeconds": 5, "timeoutSeconds": 1}}])
+    cluster.advance(15)
+    assert not events(cluster, "slow", "Unhealthy")
+    cluster.controller("kubelet").set_slow("default", "slow", "web", 3)
+    cluster.advance(16)
+    ip = pod(cluster, "slow")["status"]["podIP"]
+    msgs = [e["message"] for e in events(cluster, "slow", "Unhealthy")]
+    assert msgs == [f'Liveness probe failed: Get "http://{ip}:80/": context deadline exceeded (Client.Timeout '
+                    "exceeded while awaiting headers)"]
+    assert events(cluster, "slow", "Killing")
