@@ -231,14 +231,19 @@ def enabled(cluster: Any) -> bool:
     return cluster.store.peek("Deployment", NAMESPACE, "ingress-nginx-controller") is not None
 
 
-def enable(cluster: Any) -> None:
+def enable(cluster: Any) -> list[str]:
+    """Create the add-on's objects, as ``kubectl apply -f deploy.yaml`` does: one by one, an object
+    the apiserver refuses (already there; its namespace still terminating after a ``disable``) is
+    skipped and the rest go on. Returns the refusals' messages (empty when all went in)."""
     _publish_images(cluster)
+    refused = []
     for obj in manifests():
         try:
             cluster.api.create(obj, obj["metadata"].get("namespace"), manager="kubectl-client-side-apply")
         except ApiError as e:
-            if e.code != 409:  # already there (a second enable): leave it
-                raise
+            if e.code != 409:
+                refused.append(str(e.message))
+    return refused
 
 
 def disable(cluster: Any) -> None:
