@@ -360,7 +360,7 @@ def resolve_kind(doc: dict, source: str) -> Resource:
 # =================================================================================================
 # What a schema is to Go's decoder (sigs.k8s.io/json, a fork of encoding/json): a struct, a slice,
 # a map or a scalar; and the few types that decode themselves (UnmarshalJSON)
-_STRUCT, _LIST, _MAP, _STRING, _INT, _FLOAT, _BOOL, _QUANTITY, _INT_OR_STRING, _TIME, _ANY = range(11)
+_STRUCT, _LIST, _MAP, _STRING, _INT, _FLOAT, _BOOL, _QUANTITY, _INT_OR_STRING, _TIME, _ANY, _BYTES = range(12)
 
 _QUANTITY_DEF = "io.k8s.apimachinery.pkg.api.resource.Quantity"
 _INT_OR_STRING_DEF = "io.k8s.apimachinery.pkg.util.intstr.IntOrString"
@@ -392,6 +392,8 @@ class _Type:
 _T_STRING, _T_BOOL, _T_FLOAT = _Type(_STRING, "string"), _Type(_BOOL, "bool"), _Type(_FLOAT, "float64")
 _T_INT32, _T_INT64 = _Type(_INT, "int32", bits=32), _Type(_INT, "int64", bits=64)
 _T_QUANTITY, _T_ANY = _Type(_QUANTITY, "resource.Quantity"), _Type(_ANY, "interface {}")
+#: []byte: a base64 string in JSON (Secret data, ConfigMap binaryData, caBundle)
+_T_BYTES = _Type(_BYTES, "[]uint8")
 # IntOrString and Time unmarshal their content themselves, into an int32 or a string: Go's errors
 # name those types (``json.Unmarshal(value, &intstr.IntVal)``, ``json.Unmarshal(b, &str)``)
 _T_INT_OR_STRING, _T_TIME = _Type(_INT_OR_STRING, "int32", bits=32), _Type(_TIME, "string")
@@ -427,7 +429,8 @@ def _compile(api_version: str, raw: dict[str, Any]) -> _Type:
         return _compile_struct(api_version, name, target)
     t = raw.get("type")
     if t == "string":
-        return _T_TIME if raw.get("format") == "date-time" else _T_STRING
+        fmt = raw.get("format")
+        return _T_TIME if fmt == "date-time" else _T_BYTES if fmt == "byte" else _T_STRING
     if t == "integer":
         return _T_INT64 if raw.get("format") == "int64" else _T_INT32
     if t == "boolean":
@@ -600,6 +603,13 @@ class _Decoder:
         elif kind == _FLOAT:
             if isinstance(v, bool) or not isinstance(v, (int, float)):
                 self.fail(v, t, struct, go_path)
+        elif kind == _BYTES:
+            if type(v) is not str:
+                self.fail(v, t, struct, go_path)
+            elif self.type_error is None:
+                problem = base64_error(v)
+                if problem:
+                    self.type_error = problem  # decodeState.saveError: reported once decoding ends
         return None
 
     def _int(self, v: Any, t: _Type, struct: str, go_path: str, abort: bool) -> None:
@@ -625,6 +635,46 @@ class _Decoder:
         if not _QUANTITY_SUFFIXES.match(m.group(2)):
             self.type_error = _QUANTITY_SUFFIX
             raise _Abort
+
+
+_B64 = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+
+
+def base64_error(text: str) -> str | None:
+    """encoding/json's error for a ``[]byte`` string that base64.StdEncoding cannot decode
+    (``illegal base64 data at input byte N``, N as decodeQuantum computes it: newlines skipped,
+    padding required), or None."""
+    src = text.encode("utf-8")
+    si, n = 0, len(src)
+    while True:
+        j = 0
+        while j < 4:
+            if si == n:
+                if j == 0:
+                    return None
+                return f"illegal base64 data at input byte {si - j}"
+            c = src[si]
+            si += 1
+            if c in _B64:
+                j += 1
+                continue
+            if c in (10, 13):
+                continue
+            if c != 61:  # "="
+                return f"illegal base64 data at input byte {si - 1}"
+            if j in (0, 1):
+                return f"illegal base64 data at input byte {si - 1}"
+            if j == 2:
+                while si < n and src[si] in (10, 13):
+                    si += 1
+                if si == n:
+                    return f"illegal base64 data at input byte {n}"
+                if src[si] != 61:
+                    return f"illegal base64 data at input byte {si - 1}"
+                si += 1
+            while si < n and src[si] in (10, 13):
+                si += 1
+            return f"illegal base64 data at input byte {si}" if si < n else None
 
 
 def _api_error(code: int, reason: str, message: str, details: Any = None) -> ApiError:
