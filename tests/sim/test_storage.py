@@ -318,9 +318,12 @@ def test_a_claims_spec_is_immutable_and_a_class_keeps_its_provisioner(cluster):
     assert e.value.message.startswith('PersistentVolumeClaim "c" is invalid: spec: Forbidden: spec is immutable after '
                                       "creation except resources.requests and volumeAttributesClassName for bound "
                                       "claims\n")
-    grown = _claim(cluster, "c")
-    grown["spec"]["resources"]["requests"]["storage"] = "2Gi"
-    cluster.api.replace(grown)  # a bound claim may ask for more
+    shrunk = _claim(cluster, "c")
+    shrunk["spec"]["resources"]["requests"]["storage"] = "500Mi"
+    with pytest.raises(ApiError) as e:
+        cluster.api.replace(shrunk)
+    assert e.value.message == ('PersistentVolumeClaim "c" is invalid: spec.resources.requests.storage: Forbidden: '
+                               "field can not be less than status.capacity")
     cls = cluster.store.get("StorageClass", "", "s")
     cls["provisioner"] = "example.com/b"
     with pytest.raises(ApiError) as e:
@@ -425,3 +428,17 @@ def test_a_volume_being_deleted_keeps_its_finalizer_while_bound(cluster):
     cluster.settle()
     released = _volume(cluster, "v")
     assert released["status"]["phase"] == "Released" and "finalizers" not in released["metadata"]
+
+
+def test_a_claim_grows_only_when_its_class_allows_expansion(cluster, kubectl):
+    _create(cluster, sc("grows", provisioner="example.com/x", mode="Immediate"), pv("v", "5Gi", cls="grows"))
+    _create(cluster, pvc("c", "1Gi", cls="grows"))
+    patch = """-p '{"spec":{"resources":{"requests":{"storage":"2Gi"}}}}'"""
+    assert kubectl(f"patch pvc c {patch}", rc=1) == (
+        'Error from server (Forbidden): persistentvolumeclaims "c" is forbidden: only dynamically provisioned pvc '
+        "can be resized and the storageclass that provisions the pvc must support resize\n")
+    cls = cluster.store.get("StorageClass", "", "grows")
+    cls["allowVolumeExpansion"] = True
+    cluster.api.replace(cls)
+    assert kubectl(f"patch pvc c {patch}") == "persistentvolumeclaim/c patched\n"
+    assert _claim(cluster, "c")["spec"]["resources"]["requests"]["storage"] == "2Gi"

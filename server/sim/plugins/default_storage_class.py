@@ -5,6 +5,7 @@ class) and no beta class annotation gets the default class — the newest one ma
 alone (the PV controller assigns one retroactively once a default class appears).
 
 Also, until they move to their owners (see the notes below):
+- PersistentVolumeClaimResize (``persistentvolumeclaim_resize.py``) on updates, until ``plugins.ORDER`` lists it;
 - StorageObjectInUseProtection's finalizers (plugin/pkg/admission/storage/storageobjectinuseprotection):
   ``kubernetes.io/pvc-protection`` on every new claim, ``kubernetes.io/pv-protection`` on every new
   volume — it runs right after this plugin in kube-apiserver's order;
@@ -28,6 +29,10 @@ def admit(operation: str, obj: dict, old: dict | None, api: Any) -> None:
         return
     defaults(obj)
     if operation != "CREATE":
+        # until plugins.ORDER lists it (a validating plugin, after the mutating ones)
+        from . import persistentvolumeclaim_resize
+
+        persistentvolumeclaim_resize.admit(operation, obj, old, api)
         return
     meta = obj.setdefault("metadata", {})
     if kind == "PersistentVolumeClaim":

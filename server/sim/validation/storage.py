@@ -156,8 +156,9 @@ def _diff(old: Any, new: Any, path: str) -> str:
 
 def update_pvc(errs: Any, old: dict, new: dict, r: Any) -> None:
     """ValidatePersistentVolumeClaimUpdate: the spec is immutable but for the volume name (set
-    once), a class set where there was none (the retroactive default), and, for a bound claim,
-    a larger storage request."""
+    once), a class set where there was none (the retroactive default), and, for a bound claim, its
+    storage request (never down to its status capacity; growing it is PersistentVolumeClaimResize's
+    to allow)."""
     old, new = _defaulted(old), _defaulted(new)
     old_spec, new_spec = dict(_dict(old.get("spec"))), dict(_dict(new.get("spec")))
     if not old_spec.get("volumeName"):
@@ -179,11 +180,14 @@ def update_pvc(errs: Any, old: dict, new: dict, r: Any) -> None:
     from ..quantity import Quantity
 
     try:
-        smaller = old_req is not None and new_req is not None and Quantity.of(new_req) < Quantity.of(old_req)
+        old_q, new_q = Quantity.of(old_req), Quantity.of(new_req)
+        status_q = Quantity.of(_dict(_dict(old.get("status")).get("capacity")).get("storage") or "0")
     except ValueError:
-        smaller = False
-    if smaller:
-        errs.forbidden("spec.resources.requests.storage", "field can not be less than previous value")
+        return
+    # RecoverVolumeExpansionFailure (beta, on in v1.32): a request may go back down, but not to the
+    # capacity the claim already has
+    if new_q.cmp(old_q) < 0 and new_q.cmp(status_q) <= 0:
+        errs.forbidden("spec.resources.requests.storage", "field can not be less than status.capacity")
 
 
 def update_pv(errs: Any, old: dict, new: dict, r: Any) -> None:
