@@ -46,7 +46,8 @@ RUNTIME_ERROR = -1
 SHELL_WORDS = ("sh", "/bin/sh", "bash", "/bin/bash", "ash", "/bin/ash", "/usr/bin/bash")
 
 __all__ = ["BUSYBOX_REPOS", "MAX_LINE_WAIT", "NO_SHELL_REPOS", "PodShell", "container_env", "container_spec",
-           "container_status", "curl", "exec_argv", "has_shell", "image_userland", "ping", "runtime_not_found"]
+           "container_status", "curl", "exec_argv", "exec_streams", "has_shell", "image_userland", "ping",
+           "runtime_not_found"]
 
 #: where a pod keeps its containers, and their statuses, in the order kubectl's
 #: ``podcmd.FindContainerByName`` looks (containers, init containers, ephemeral containers)
@@ -293,18 +294,20 @@ class PodShell:
             chunks.append("^C\n")  # interrupted: it would have run on until Ctrl-C
         return LineResult("".join(chunks), status)
 
-    def run_argv(self, argv: list[str], stdin: str = "") -> tuple[str, int]:
-        """``argv`` run as the container's runtime execs it (no shell unless argv[0] is one)."""
-        chunks: list[str] = []
-        io = sh.Streams(stdin, chunks.append, chunks.append)
+    def run_argv(self, argv: list[str], stdin: str = "") -> tuple[list[tuple[int, str]], int]:
+        """``argv`` run as the container's runtime execs it (no shell unless argv[0] is one): what
+        it wrote, in order, as (1 stdout | 2 stderr, text), and its status (``RUNTIME_ERROR`` when
+        the image has no such program)."""
+        chunks: list[tuple[int, str]] = []
+        io = sh.Streams(stdin, lambda t: chunks.append((1, t)), lambda t: chunks.append((2, t)))
         prog = self.lookup(argv[0])
         if prog is None:
-            return "", RUNTIME_ERROR
+            return [], RUNTIME_ERROR
         self.ctx.mode = "-c"
         result = prog(self.ctx, argv, io)
         if not isinstance(result, int):
             result = sh.drive(result, self._waiter(), max_busy=MAX_LINE_BUSY)
-        return "".join(chunks), int(result or 0)
+        return chunks, int(result or 0)
 
 
 def _clear(ctx: Any, argv: list[str], io: Any) -> int:
@@ -334,11 +337,24 @@ def exec_argv(cluster: Cluster, pod: dict, container: str, argv: list[str]) -> O
     shell = argv[0] if argv[0] in SHELL_WORDS else "sh"
     if argv[0] in SHELL_WORDS and not has_shell(cluster, pod, container, argv[0]):
         return runtime_not_found(argv[0])
-    shell_proc = PodShell(cluster, pod, container, shell=shell)
-    text, code = shell_proc.run_argv(argv)
+    chunks, code = PodShell(cluster, pod, container, shell=shell).run_argv(argv)
     if code == RUNTIME_ERROR:
         return runtime_not_found(argv[0])
-    return Out(stdout=text, code=code)
+    return Out(stdout="".join(t for _, t in chunks), code=code)
+
+
+def exec_streams(cluster: Cluster, pod: dict, container: str, argv: list[str], stdin: str = ""
+                 ) -> tuple[str, str, int]:
+    """``exec`` as the REST API's exec stream carries it: stdout and stderr apart (``kubectl cp``
+    reads a tar archive from stdout while tar's notes go to stderr), the input given, the status
+    (``RUNTIME_ERROR`` when the image has no such program: ``runtime_not_found`` has the text)."""
+    if argv[0] in SHELL_WORDS and not has_shell(cluster, pod, container, argv[0]):
+        return "", runtime_not_found(argv[0]).stderr, RUNTIME_ERROR
+    shell = argv[0] if argv[0] in SHELL_WORDS else "sh"
+    chunks, code = PodShell(cluster, pod, container, shell=shell).run_argv(argv, stdin)
+    if code == RUNTIME_ERROR:
+        return "", runtime_not_found(argv[0]).stderr, RUNTIME_ERROR
+    return "".join(t for n, t in chunks if n == 1), "".join(t for n, t in chunks if n == 2), code
 
 
 def runtime_not_found(word: str) -> Out:

@@ -1149,6 +1149,154 @@ def du(ctx: Any, argv: list[str], io: Any) -> int:
     return 0
 
 
+# -- tar (what kubectl cp runs in the container) ------------------------------------------------------
+def _tar_header(name: str, size: int, mode: int, mtime: float, kind: str, link: str = "") -> bytes:
+    """A POSIX ustar header block."""
+    def octal(n: int, width: int) -> bytes:
+        return f"{n:0{width - 1}o}".encode() + b"\0"
+
+    prefix = ""
+    if len(name.encode()) > 100 and "/" in name:
+        prefix, name = name.rsplit("/", 1)
+    head = (name.encode()[:100].ljust(100, b"\0") + octal(mode & 0o7777, 8) + octal(0, 8) + octal(0, 8)
+            + octal(size, 12) + octal(int(mtime), 12) + b" " * 8 + kind.encode() + link.encode()[:100].ljust(100, b"\0")
+            + b"ustar\x0000" + b"root".ljust(32, b"\0") + b"root".ljust(32, b"\0") + octal(0, 8) + octal(0, 8)
+            + prefix.encode()[:155].ljust(155, b"\0"))
+    head = head.ljust(512, b"\0")
+    checksum = f"{sum(head):06o}".encode() + b"\0 "
+    return head[:148] + checksum + head[156:]
+
+
+def _tar_create(ctx: Any, io: Any, paths: list[str], base: str) -> tuple[bytes, int]:
+    fs = ctx.fs
+    out: list[bytes] = []
+    status = 0
+    told = False
+    for p in paths:
+        full = posixpath.normpath(posixpath.join(base, p)) if not p.startswith("/") else posixpath.normpath(p)
+        member = p
+        if member.startswith("/"):
+            member = member.lstrip("/")
+            if not told:
+                io.err("tar: removing leading '/' from member names\n" if _bb(ctx)
+                       else "tar: Removing leading `/' from member names\n")
+                told = True
+        try:
+            fs.lstat(full)
+        except FsError as e:
+            io.err(f"tar: {p}: {e}\n" if _bb(ctx) else f"tar: {p}: Cannot stat: {e}\n")
+            status = 1 if _bb(ctx) else 2
+            continue
+        stack = [(full, member.rstrip("/") or ".")]
+        while stack:
+            path, name = stack.pop()
+            st = fs.lstat(path)
+            if st.kind == "dir":
+                out.append(_tar_header(name + "/", 0, st.mode, st.mtime, "5"))
+                for child in reversed(fs.listdir(path)):
+                    stack.append((posixpath.join(path, child), f"{name}/{child}"))
+            elif st.kind == "link":
+                out.append(_tar_header(name, 0, 0o777, st.mtime, "2", st.target))
+            else:
+                data = fs.read(path)
+                out.append(_tar_header(name, len(data), st.mode, st.mtime, "0"))
+                out.append(data + b"\0" * (-len(data) % 512))
+    out.append(b"\0" * 1024)
+    archive = b"".join(out)
+    if not _bb(ctx):
+        archive += b"\0" * (-len(archive) % 10240)  # GNU tar writes whole 10 KiB records
+    if status and not _bb(ctx):
+        io.err("tar: Exiting with failure status due to previous errors\n")
+    return archive, status
+
+
+def _tar_extract(ctx: Any, io: Any, data: bytes, base: str) -> int:
+    fs = ctx.fs
+    pos = 0
+    while pos + 512 <= len(data):
+        head = data[pos:pos + 512]
+        pos += 512
+        if not head.strip(b"\0"):
+            break
+        name = head[:100].rstrip(b"\0").decode("utf-8", "replace")
+        prefix = head[345:500].rstrip(b"\0").decode("utf-8", "replace")
+        if prefix:
+            name = prefix + "/" + name
+        size = int(head[124:136].strip(b"\0 ") or b"0", 8)
+        mode = int(head[100:108].strip(b"\0 ") or b"644", 8)
+        kind = head[156:157].decode() or "0"
+        body = data[pos:pos + size]
+        pos += size + (-size % 512)
+        target = posixpath.normpath(posixpath.join(base, name.lstrip("/")))
+        try:
+            if kind == "5":
+                fs.mkdir(target, parents=True)
+            elif kind == "2":
+                fs.symlink(head[157:257].rstrip(b"\0").decode(), target)
+            elif kind in ("0", "\0"):
+                parent = posixpath.dirname(target)
+                if not fs.isdir(parent):
+                    fs.mkdir(parent, parents=True)
+                fs.write(target, body, mode=mode)
+        except FsError as e:
+            io.err(f"tar: can't open '{name}': {e}\n" if _bb(ctx) else f"tar: {name}: Cannot open: {e}\n")
+            return 1 if _bb(ctx) else 2
+    return 0
+
+
+def tar(ctx: Any, argv: list[str], io: Any) -> int:
+    """``tar cf - PATH…`` and ``tar xmf - -C DIR``: what ``kubectl cp`` runs in the container; the
+    archive is bytes carried in a text stream one character per byte (latin-1)."""
+    args = argv[1:]
+    if args and not args[0].startswith("-"):
+        args[0] = "-" + args[0]  # tar's old-style bundled first argument (``cf``)
+    mode, file, base, paths = "", "-", _abs(ctx, "."), []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a == "-C" and i + 1 < len(args):
+            base = _abs(ctx, args[i + 1])
+            i += 2
+            continue
+        if a.startswith("-") and len(a) > 1 and not a.startswith("--"):
+            for j, ch in enumerate(a[1:]):
+                if ch in "cxt":
+                    mode = ch
+                elif ch == "f":
+                    rest = a[j + 2:]
+                    file = rest if rest else (args[i + 1] if i + 1 < len(args) else "-")
+                    if not rest:
+                        i += 1
+                    break
+        elif not a.startswith("--"):
+            paths.append(a)
+        i += 1
+    if file != "-":
+        io.err("tar: only archives on stdin/stdout are simulated\n")
+        return 2
+    if mode == "c":
+        if not paths:
+            io.err("tar: empty archive\n" if _bb(ctx) else "tar: Cowardly refusing to create an empty archive\n")
+            return 1 if _bb(ctx) else 2
+        if not ctx.fs.isdir(base):
+            io.err(f"tar: can't change directory to '{base}': No such file or directory\n")
+            return 1
+        archive, status = _tar_create(ctx, io, paths, base)
+        io.out(archive.decode("latin-1"))
+        return status
+    if mode == "x":
+        if not ctx.fs.isdir(base):
+            if _bb(ctx):
+                io.err(f"tar: can't change directory to '{base}': No such file or directory\n")
+                return 1
+            io.err(f"tar: {base}: Cannot open: No such file or directory\ntar: Error is not recoverable: exiting now\n")
+            return 2
+        return _tar_extract(ctx, io, io.read().encode("latin-1", "replace"), base)
+    io.err("tar: need to specify one of -c, -t, -x\n" if _bb(ctx)
+           else "tar: You must specify one of the '-Acdtrux', '--delete' or '--test-label' options\n")
+    return 2
+
+
 def _true(ctx: Any, argv: list[str], io: Any) -> int:
     return 0
 
@@ -1180,7 +1328,7 @@ COMMON: dict[str, Program] = {
     "tee": tee, "base64": base64_, "date": date, "env": env, "printenv": printenv, "hostname": hostname,
     "id": id_, "whoami": whoami, "uname": uname, "nproc": nproc, "df": df, "mount": mount, "stat": stat,
     "chmod": chmod, "seq": seq, "true": _true, "false": _false, "basename": basename, "dirname": dirname,
-    "readlink": readlink, "realpath": realpath, "find": find, "du": du, "pwd": pwd,
+    "readlink": readlink, "realpath": realpath, "find": find, "du": du, "pwd": pwd, "tar": tar,
 }
 def _builtin(name: str) -> Program:
     """A program that is also a shell builtin (``/bin/echo``, ``/bin/sleep``…): what ``kubectl exec

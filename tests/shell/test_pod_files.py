@@ -109,3 +109,26 @@ def test_cp_into_a_shared_volume(cluster, kubectl):
     assert kubectl("cp two:/usr/share/nginx/html/index.html back.html -c web") == \
         "tar: Removing leading `/' from member names\n"
     assert cluster.workspace["back.html"] == "<h1>copied</h1>\n"
+
+
+def test_tar_is_what_kubectl_cp_runs_in_the_container(cluster, kubectl):
+    import io
+    import tarfile
+
+    from server.shell.pod import exec_streams
+
+    kubectl("run bb --image=busybox --restart=Never -- sleep 3600")
+    cluster.advance(30)
+    kubectl("exec bb -- sh -c 'mkdir -p /tmp/site/css; echo hi > /tmp/site/index.html; echo x > /tmp/site/css/a'")
+    pod = cluster.store.get("Pod", "default", "bb")
+    out, err, code = exec_streams(cluster, pod, "bb", ["tar", "cf", "-", "/tmp/site"])
+    assert (err, code) == ("tar: removing leading '/' from member names\n", 0)
+    archive = tarfile.open(fileobj=io.BytesIO(out.encode("latin-1")))
+    assert sorted(m.name for m in archive.getmembers()) == ["tmp/site", "tmp/site/css", "tmp/site/css/a",
+                                                            "tmp/site/index.html"]
+    assert archive.extractfile("tmp/site/index.html").read() == b"hi\n"
+    # and back in, unpacked where kubectl cp points tar (-C)
+    assert exec_streams(cluster, pod, "bb", ["tar", "xmf", "-", "-C", "/root"], stdin=out) == ("", "", 0)
+    assert kubectl("exec bb -- cat /root/tmp/site/css/a") == "x\n"
+    assert exec_streams(cluster, pod, "bb", ["tar", "cf", "-", "/nope"])[1:] == \
+        ("tar: removing leading '/' from member names\ntar: /nope: No such file or directory\n", 1)
