@@ -216,6 +216,8 @@ class ShContext:
     sched: Any = None
     #: lines an interactive shell has read before the current one (dash numbers them on)
     line_base: int = 0
+    #: command substitutions the shell is inside (bash's set -x shows them as ++)
+    xdepth: int = 0
 
     # -- variables ------------------------------------------------------------------------------
     def get(self, name: str) -> str | None:
@@ -1695,8 +1697,7 @@ def _for(ctx: ShContext, node: For, io: Streams) -> Gen:
     try:
         for item in items:
             if "x" in ctx.options and ctx.dialect == "bash":
-                ps4 = ctx.get("PS4")
-                io.err(("+ " if ps4 is None else ps4) + f"for {node.var} in {' '.join(_bash_quote(i) for i in items)}\n")
+                io.err(_ps4(ctx) + f"for {node.var} in {' '.join(_bash_quote(i) for i in items)}\n")
             ctx.set(node.var, item)
             try:
                 status = yield from _seq(ctx, node.body, io)
@@ -1750,6 +1751,8 @@ def _arith_for(ctx: ShContext, node: ArithFor, io: Streams) -> Gen:
 def _case(ctx: ShContext, node: Case, io: Streams) -> Gen:
     ctx.lineno = node.lineno
     subject = yield from expand_string(ctx, node.word, io)
+    if "x" in ctx.options and ctx.dialect == "bash":
+        io.err(_ps4(ctx) + f"case {_bash_quote(subject)} in\n")
     for patterns, body in node.items:
         for p in patterns:
             chunks = yield from _chunks(ctx, p, io)
@@ -1827,20 +1830,64 @@ def _simple(ctx: ShContext, node: Simple, io: Streams) -> Gen:
     return status
 
 
-def _trace(ctx: ShContext, io: Streams, assigns: list[tuple[str, str]], argv: list[str]) -> None:
+def _ps4(ctx: ShContext) -> str:
+    """PS4 as ``set -x`` prints it: bash repeats its first character once per command
+    substitution the command runs in (``++ echo b``)."""
     ps4 = ctx.get("PS4")
     ps4 = "+ " if ps4 is None else ps4
-    quote = _bash_quote if ctx.dialect != "dash" else (lambda s: s)
+    if ctx.dialect == "bash" and ctx.xdepth and ps4:
+        ps4 = ps4[0] * ctx.xdepth + ps4
+    return ps4
+
+
+def _trace(ctx: ShContext, io: Streams, assigns: list[tuple[str, str]], argv: list[str]) -> None:
+    ps4 = _ps4(ctx)
+    quote = _bash_quote if ctx.dialect == "bash" else _busybox_quote if ctx.dialect == "busybox" else _no_quote
     for name, value in assigns:
-        io.err(f"{ps4}{name}={quote(value)}\n")
+        io.err(f"{ps4}{name}={quote(value) if value else ''}\n")
     if argv:
         io.err(ps4 + " ".join(quote(a) for a in argv) + "\n")
 
 
+def _no_quote(s: str) -> str:
+    return s
+
+
+_BASH_SAFE = re.compile(r"[\w@%+=:,./-]+")
+
+
 def _bash_quote(s: str) -> str:
-    if s and not re.search(r"[^\w@%+=:,./-]", s):
+    if _BASH_SAFE.fullmatch(s):
         return s
     return "'" + s.replace("'", "'\\''") + "'"
+
+
+#: words ash's xtrace quotes although their characters need none (its keywords)
+_ASH_KEYWORDS = frozenset({"!", "case", "do", "done", "elif", "else", "esac", "fi", "for", "function", "if", "in",
+                           "then", "until", "while", "{", "}"})
+
+
+def _busybox_quote(s: str) -> str:
+    """ash's maybe_single_quote: quoted when a character needs it (control characters, space,
+    !"#$%&'()*;<=>?`[\\ and past z) or the word is a keyword; an embedded ' goes in "…"."""
+    if s not in _ASH_KEYWORDS and not any(c < "+" or ";" <= c <= "?" or c in "`[\\" or c > "z" for c in s):
+        return s
+    out: list[str] = []
+    i = 0
+    while True:
+        j = s.find("'", i)
+        j = len(s) if j < 0 else j
+        out.append("'" + s[i:j] + "'")
+        if j >= len(s):
+            break
+        k = j
+        while k < len(s) and s[k] == "'":
+            k += 1
+        out.append('"' + s[j:k] + '"')
+        i = k
+        if i >= len(s):
+            break
+    return "".join(out)
 
 
 SPECIAL_BUILTINS = frozenset({":", ".", "break", "continue", "eval", "exec", "exit", "export", "readonly",
@@ -2462,6 +2509,7 @@ def _remove(value: str, rx: re.Pattern, op: str) -> str:
 
 def _command_sub(ctx: ShContext, script: Script, io: Streams) -> Gen:
     child = ctx.child()
+    child.xdepth += 1
     buf: list[str] = []
     sub_io = io.with_(out=buf.append)
     try:
@@ -2943,6 +2991,10 @@ def b_printf(ctx: ShContext, argv: list[str], io: Streams) -> int:
             io.err("BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\n"
                    "Usage: printf FORMAT [ARG]...\n\nFormat and print ARG(s) according to FORMAT (a-la C printf)\n")
         return 2 if ctx.dialect != "busybox" else 1
+    if argv[1] == "--":
+        argv = argv[1:]
+        if len(argv) < 2:
+            return 0
     fmt = argv[1]
     args = argv[2:]
     status = 0
@@ -2957,6 +3009,8 @@ def b_printf(ctx: ShContext, argv: list[str], io: Streams) -> int:
         try:
             if kind == "f":
                 return float(text) if text else 0.0
+            if not text and ctx.dialect == "busybox":
+                raise ValueError(text)
             return int(text, 0) if text else 0
         except ValueError:
             m = re.match(r"[-+]?\d+", text)
@@ -2965,6 +3019,8 @@ def b_printf(ctx: ShContext, argv: list[str], io: Streams) -> int:
             elif ctx.dialect == "dash":
                 _complain(ctx, io, f"{a}: expected numeric value", "printf")
             else:
+                io.out("".join(out))  # busybox has written what came before
+                out.clear()
                 io.err(f"{ctx.argv0}: invalid number '{a}'\n")
             status = 1
             return (int(m.group()) if m else 0) if kind != "f" else float(m.group() if m else 0)
@@ -3002,9 +3058,10 @@ def b_printf(ctx: ShContext, argv: list[str], io: Streams) -> int:
                 if stop:
                     break
             elif conv == "c":
-                out.append((spec + "s") % (arg or "")[:1])
+                out.append((spec + "s") % ((arg or "")[:1] or "\0"))
             elif conv in "diouxX":
-                v = int(num(arg, "d")) if arg is not None else 0
+                missing = "" if ctx.dialect == "busybox" else None  # busybox reads a missing one as ''
+                v = int(num(arg, "d")) if arg is not None else int(num(missing, "d")) if missing is not None else 0
                 out.append((spec + ("d" if conv in "iu" else conv)) % v)
             else:
                 v = float(num(arg, "f")) if arg is not None else 0.0

@@ -296,6 +296,23 @@ CASES = [
     'echo $((08))',
     'echo $((1 2))',
     'x=09; echo $((x+1))',
+    'set -x; case a in a) echo in;; esac; while false; do :; done; if true; then echo t; fi',
+    'set -x; f() { echo f; }; f; x=$(echo s); echo "$x"',
+    'printf "%05.1f|%X|%-5d|%+d|%d|%s|\\n" 3.14159 255 42 7',
+    'printf "%c|" ""; printf "\\\\|\\n"',
+    'printf "%s %s\\n" only',
+    'printf "%d%%\\n" 50',
+    'printf -- "-x\\n"',
+    'printf "%10.3s|\\n" abcdef',
+    'echo -- -n',
+    'echo -n -e "a\\nb"; echo',
+    'echo -e "\\0101\\c" never; echo',
+    'printf "%b" "\\0101\\n"',
+    'printf "%s\\n" "$(printf "a\\tb")"',
+    "printf '%s\\n' 'single $x'",
+    'printf "a%db%d\\n" x 2',
+    'set -x; echo in then fi done esac case abc while "{" "}" "!" ok "" "it\'s" \'a"b\' x=1',
+    "set -x; x='a b'; y=; echo $(echo $(echo b))",
 ]
 
 #: scripts whose real answer on this machine is not what an image gives: the machine's busybox sh
