@@ -240,3 +240,41 @@ def test_a_claims_data_is_the_bound_volumes(cluster, kubectl):
     cluster.advance(30)
     assert kubectl("exec again -- cat /usr/share/nginx/html/note") == "written by the pod\n"
     assert vm.node_tree("node1").node(["mnt", "data", "note"]) is not None
+
+
+def test_downward_api_resources_in_their_divisors(cluster, kubectl):
+    """kubernetes.io's dapi-volume-resources: a container's requests and limits as files."""
+    apply(kubectl, """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: kubernetes-downwardapi-volume-example-2}
+        spec:
+          containers:
+          - name: client-container
+            image: registry.k8s.io/busybox:1.27.2
+            command: [sh, -c, "sleep 3600"]
+            resources:
+              requests: {memory: 32Mi, cpu: 125m}
+              limits: {memory: 64Mi, cpu: 250m}
+            volumeMounts: [{name: podinfo, mountPath: /etc/podinfo}]
+          volumes:
+          - name: podinfo
+            downwardAPI:
+              items:
+              - path: cpu_limit
+                resourceFieldRef: {containerName: client-container, resource: limits.cpu, divisor: 1m}
+              - path: cpu_request
+                resourceFieldRef: {containerName: client-container, resource: requests.cpu, divisor: 1m}
+              - path: mem_limit
+                resourceFieldRef: {containerName: client-container, resource: limits.memory, divisor: 1Mi}
+              - path: mem_request
+                resourceFieldRef: {containerName: client-container, resource: requests.memory, divisor: 1Mi}
+        """)
+    cluster.advance(60)
+    pod = "kubernetes-downwardapi-volume-example-2"
+    assert kubectl(f"exec {pod} -- cat /etc/podinfo/cpu_limit") == "250\n"
+    assert kubectl(f"exec {pod} -- cat /etc/podinfo/cpu_request") == "125\n"
+    assert kubectl(f"exec {pod} -- cat /etc/podinfo/mem_limit") == "64\n"
+    assert kubectl(f"exec {pod} -- cat /etc/podinfo/mem_request") == "32\n"
+    ip = cluster.store.get("Pod", "default", pod)["status"]["podIP"]
+    assert kubectl(f"exec {pod} -- hostname -i") == f"{ip}\n"
