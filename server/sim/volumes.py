@@ -27,9 +27,11 @@ Owns (pkg/kubelet/volumemanager, pkg/volume/* and the CRI's mounts, as v1.32 lay
 Determinism: nothing here draws on the cluster's RNG (timestamps' suffixes and resync jitter are
 derived from the pod's uid), so adding filesystems does not change any other random choice.
 
-Hands off: the kubelet (``kubelet.py``) calls ``mount_error`` before creating containers,
-``container_fs`` at each start and ``forget`` when the pod is gone; the shells, coreutils, probes
-and apps read ``fs``; storage (PV binding, provisioners) gets data trees from ``volume_tree``.
+Hands off: the kubelet (``kubelet.py``) calls ``container_fs`` at each start (and is to call
+``mount_error`` before creating containers); a deleted pod's volumes go on its DELETED event
+(``forget``); the shells, coreutils, probes and apps read ``fs`` (``serve_file`` for a web
+server's file); storage (PV binding, provisioners) gets data trees from ``volume_tree`` and the
+nodes' own from ``node_tree``.
 """
 
 from __future__ import annotations
@@ -315,7 +317,6 @@ class VolumeManager(Controller):
     def _volume(self, pod: Obj, pv: PodVolumes, vol: dict) -> tuple[Tree, tuple[str, ...]]:
         """The tree a volume's mounts come from and where inside it."""
         name = vol.get("name", "")
-        spec = pod.get("spec") or {}
         if "hostPath" in vol:
             hp = vol["hostPath"] or {}
             self._host_path_check(pv.node, hp, "", create=True)
@@ -354,7 +355,6 @@ class VolumeManager(Controller):
             pv.trees[name] = tree
             if any(k in vol for k in ATOMIC_KINDS):
                 self._write_atomic(pod, pv, vol, tree)
-        del spec
         return tree, ()
 
     def _payload(self, pod: Obj, vol: dict) -> dict[str, tuple[bytes, int]]:
@@ -582,7 +582,6 @@ class VolumeManager(Controller):
                             pass
             mounts.append(Mount(vm.get("mountPath", ""), tree, sub, read_only=ro))
         etc = pv.etc
-        uid = pod["metadata"].get("uid", "")
         self._etc_files(pod, pv)
         cname = container_spec.get("name", "")
         log = f"termination-log-{cname}"
@@ -597,7 +596,6 @@ class VolumeManager(Controller):
         for m in sorted(mounts, key=lambda m: len(split(m.path))):
             fs.mount(m)
         self._arm(pod, pv)
-        del uid
         return fs
 
     def _etc_files(self, pod: Obj, pv: PodVolumes) -> None:
