@@ -707,18 +707,42 @@ def _b64(value: object) -> bytes:
         return str(value).encode()
 
 
-def serve_file(cluster: Cluster, pod_uid: str, container: str, path: str) -> bytes | None:
-    """The bytes of ``path`` in a running container's filesystem (what its web server would send:
-    nginx's ``/usr/share/nginx/html/index.html`` as that container has it now), or None when the
-    container has no filesystem here or the path is not a readable file."""
+def _container_view(cluster: Cluster, pod_uid: str, container: str) -> FileSystem | None:
     try:
         vm = cluster.controller("volume-manager")
     except KeyError:
         return None
-    fs = vm.fs(pod_uid, container) if isinstance(vm, VolumeManager) else None
+    return vm.fs(pod_uid, container) if isinstance(vm, VolumeManager) else None
+
+
+def serve_file(cluster: Cluster, pod_uid: str, container: str, path: str) -> bytes | None:
+    """The bytes of ``path`` in a running container's filesystem (what its web server would send:
+    nginx's ``/usr/share/nginx/html/index.html`` as that container has it now), or None when the
+    container has no filesystem here or the path is not a readable file."""
+    fs = _container_view(cluster, pod_uid, container)
     if fs is None:
         return None
     try:
         return fs.read(path)
     except FsError:
         return None
+
+
+def serve_url(cluster: Cluster, pod_uid: str, container: str, root: str, url_path: str,
+              index: tuple[str, ...] = ("index.html", "index.htm")) -> bytes | None:
+    """What a static web server rooted at ``root`` sends for ``url_path`` from the container's
+    files (nginx's ``root /usr/share/nginx/html; index index.html index.htm;``, httpd's
+    ``DocumentRoot``): the file, or a directory's first index file; None for a 404."""
+    path = url_path.split("?", 1)[0].split("#", 1)[0] or "/"
+    full = root.rstrip("/") + "/" + path.lstrip("/")
+    body = serve_file(cluster, pod_uid, container, full)
+    if body is not None:
+        return body
+    fs = _container_view(cluster, pod_uid, container)
+    if fs is None or not fs.isdir(full):
+        return None
+    for name in index:
+        body = serve_file(cluster, pod_uid, container, full.rstrip("/") + "/" + name)
+        if body is not None:
+            return body
+    return None

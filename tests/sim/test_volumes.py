@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from server.sim.volumes import serve_file
+from server.sim.volumes import serve_file, serve_url
 
 
 def apply(kubectl, text: str) -> None:
@@ -100,6 +100,8 @@ def test_empty_dir_is_shared_and_outlives_a_container_restart(configured, kubect
     assert kubectl("exec vols -c side -- cat /usr/share/nginx/html/index.html") == "hello from main\n"
     uid = configured.store.get("Pod", "default", "vols")["metadata"]["uid"]
     assert serve_file(configured, uid, "side", "/usr/share/nginx/html/index.html") == b"hello from main\n"
+    assert serve_url(configured, uid, "side", "/usr/share/nginx/html", "/?x=1") == b"hello from main\n"
+    assert serve_url(configured, uid, "side", "/usr/share/nginx/html", "/50x.html") is None  # hidden by the mount
     configured.controller("kubelet").kill_container("default", "vols", "main")
     configured.advance(30)
     assert kubectl("exec vols -c main -- cat /scratch/index.html") == "hello from main\n"
