@@ -28,6 +28,8 @@ def _path(path: str, svc: str, kind: str = "Prefix", port: int = 80) -> dict:
 def lab():
     c = Cluster(seed=5)
     c.set_addon("ingress", True)
+    # as the tutorials say: wait for the controller, whose admission webhook checks every Ingress
+    c.advance(90)
     for name in ("web", "api", "cats"):
         c.api.create({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name, "namespace": "default"},
                       "spec": {"replicas": 1, "selector": {"matchLabels": {"app": name}},
