@@ -23,6 +23,10 @@ HEADLESS = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "nginx",
 
 
 def _web(cluster, **spec):
+    # the lab has no StorageClass: web's claims need the storage-provisioner add-on, up and running
+    cluster.set_addon("storage-provisioner", True)
+    cluster.run_until(cluster.clock.now() + 120, lambda: any(
+        p["status"].get("phase") == "Running" for p in cluster.store.list("Pod", "local-path-storage")))
     sts = copy.deepcopy(WEB)
     sts["spec"].update(spec)
     cluster.api.create(copy.deepcopy(HEADLESS))
@@ -54,7 +58,8 @@ def _watch(cluster, seconds: float, step: float = 0.5) -> list[tuple[str, ...]]:
 def _events(cluster, reason: str) -> list[str]:
     return [e["message"] for e in sorted(cluster.store.list("Event", "default"),
                                          key=lambda e: (e.get("firstTimestamp") or "", e["metadata"]["name"]))
-            if e["reason"] == reason and e["involvedObject"]["kind"] == "StatefulSet"]
+            if e["reason"] == reason and e["involvedObject"]["kind"] == "StatefulSet"
+            and not e["message"].startswith(("create Claim", "delete Claim"))]
 
 
 def test_ordered_ready_creates_web_0_1_2_one_after_another(cluster, kubectl):
@@ -75,7 +80,9 @@ def test_ordered_ready_creates_web_0_1_2_one_after_another(cluster, kubectl):
     sts = cluster.store.get("StatefulSet", "default", "web")
     assert labels["controller-revision-hash"] == sts["status"]["updateRevision"] == sts["status"]["currentRevision"]
     assert {"name": "www", "persistentVolumeClaim": {"claimName": "www-web-1"}} in pod["spec"]["volumes"]
-    assert cluster.store.list("PersistentVolumeClaim", "default") == []
+    claims = cluster.store.list("PersistentVolumeClaim", "default")
+    assert [(c["metadata"]["name"], c["status"]["phase"]) for c in claims] == \
+        [("www-web-0", "Bound"), ("www-web-1", "Bound"), ("www-web-2", "Bound")]
     assert [r["metadata"]["name"] for r in cluster.store.list("ControllerRevision", "default")] == \
         [sts["status"]["updateRevision"]]
     st = sts["status"]
@@ -136,7 +143,7 @@ def test_rolling_update_from_the_highest_ordinal_down(cluster, kubectl):
     cluster.advance(60)
     before = cluster.store.get("StatefulSet", "default", "web")["status"]["currentRevision"]
     kubectl("set image sts/web nginx=nginx:1.27.4")
-    seen = _watch(cluster, 180)
+    seen = _watch(cluster, 180, step=0.1)
     images = {n: p["spec"]["containers"][0]["image"] for n, p in _pods(cluster).items()}
     assert images == dict.fromkeys(["web-0", "web-1", "web-2"], "nginx:1.27.4")
     terminating = [x.split(":")[0] for s in seen for x in s if x.endswith(":T")]
