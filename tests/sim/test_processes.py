@@ -235,3 +235,19 @@ def test_a_slow_app_fails_its_http_probe_with_the_probers_timeout(cluster):
     assert msgs == [f'Liveness probe failed: Get "http://{ip}:80/": context deadline exceeded (Client.Timeout '
                     "exceeded while awaiting headers)"]
     assert events(cluster, "slow", "Killing")
+
+
+def test_processes_replay_identically():
+    def logs_after(seconds: float) -> list[tuple[float, str]]:
+        c = make_cluster(seed=3)
+        busybox(c, "loop", "while true; do date +%s; echo $RANDOM; sleep 0.37; done")
+        make_pod(c, "web", image="nginx:1.27.4", node="node2")
+        c.advance(seconds)
+        out = []
+        for name in ("loop", "web"):
+            inst = c.runtime.get(pod(c, name)["metadata"]["uid"], name)
+            out += list(zip(inst.times, inst.logs, strict=True))
+        return out
+
+    first = logs_after(20)
+    assert len(first) > 60 and first == logs_after(20)
