@@ -218,6 +218,14 @@ class ShContext:
     line_base: int = 0
     #: command substitutions the shell is inside (bash's set -x shows them as ++)
     xdepth: int = 0
+    #: ``alias`` name → its text (ash and dash expand them in scripts too, bash only interactively)
+    aliases: dict[str, str] = field(default_factory=dict)
+    #: the aliases being expanded (an alias is not expanded inside itself: alias ls='ls -l')
+    expanding: frozenset = frozenset()
+    #: the line of the top-level command being run, and where each alias was defined: the shells
+    #: expand aliases as they read, so one applies from the line after its definition
+    top_line: int = 0
+    alias_lines: dict[str, int] = field(default_factory=dict)
 
     # -- variables ------------------------------------------------------------------------------
     def get(self, name: str) -> str | None:
@@ -276,6 +284,8 @@ class ShContext:
         c.readonly = set(self.readonly)
         c.jobs = {}
         c.frames = [dict(f) for f in self.frames]
+        c.aliases = dict(self.aliases)
+        c.alias_lines = dict(self.alias_lines)
         return c
 
 
@@ -398,6 +408,8 @@ class AndOr:
 @dataclass(slots=True)
 class Seq:
     items: list  # [(and_or, background)]
+    #: for a script's top level: the line each item starts on (aliases apply from the next line)
+    lines: list | None = None
 
 
 @dataclass(slots=True)
@@ -923,7 +935,7 @@ class _Parser:
 
     # -- the grammar ---------------------------------------------------------------------------------
     def program(self) -> Seq:
-        body = self.seq(set())
+        body = self.seq(set(), top=True)
         tok = self.peek()
         if tok[0] != "eof":
             raise self.error(tok)
@@ -931,9 +943,10 @@ class _Parser:
             self.read_heredocs()
         return body
 
-    def seq(self, ends: set[str]) -> Seq:
+    def seq(self, ends: set[str], top: bool = False) -> Seq:
         """A compound list up to a reserved word of ``ends``, a ``)``/``;;`` or the end."""
         items: list = []
+        lines: list[int] | None = [] if top else None
         self.linebreak()
         while True:
             tok = self.peek()
@@ -944,6 +957,8 @@ class _Parser:
             r = self.reserved(tok)
             if r is not None and r in ends:
                 break
+            if lines is not None:
+                lines.append(self.lineno(tok[4]))
             node = self.and_or()
             tok = self.peek()
             bg = False
@@ -958,7 +973,7 @@ class _Parser:
                 self.linebreak()
                 continue
             break
-        return Seq(items)
+        return Seq(items, lines)
 
     def nonempty(self, ends: set[str], expecting: str) -> Seq:
         body = self.seq(ends)
@@ -1518,6 +1533,8 @@ def _prefix(ctx: ShContext, builtin: str | None = None) -> str:
     if d == "dash":
         return f"{a0}: {ctx.lineno + ctx.line_base}: {b}"
     if d == "bash":
+        if ctx.frames and ctx.mode in ("-c", "-c+"):
+            a0 = "environment"  # bash 5.2 names a -c string's functions' source so
         return f"{a0}: " + ("" if inter else f"line {ctx.lineno}: ") + b
     if builtin:
         return f"{a0}: {b}" + ("" if inter else f"line {ctx.lineno - (ctx.mode in ('-c', '-c+'))}: ")
@@ -1532,9 +1549,12 @@ def _complain(ctx: ShContext, io: Streams, message: str, builtin: str | None = N
 
 def _seq(ctx: ShContext, seq: Seq, io: Streams) -> Gen:
     status = ctx.status
-    for node, bg in seq.items:
+    lines = seq.lines
+    for k, (node, bg) in enumerate(seq.items):
         if ctx.exec_io is not None:
             io = ctx.exec_io
+        if lines is not None:
+            ctx.top_line = ctx.line_base + lines[k]
         if bg:
             child = ctx.child()
             ctx.counter.pid += 1
@@ -1780,6 +1800,10 @@ _REDIRECT_FAILED = (1, 2)
 
 
 def _simple(ctx: ShContext, node: Simple, io: Streams) -> Gen:
+    if ctx.aliases and node.words and node.words[0].lit in ctx.aliases \
+            and node.words[0].lit not in ctx.expanding and (ctx.dialect != "bash" or ctx.mode == "interactive") \
+            and ctx.alias_lines.get(node.words[0].lit, -1) < ctx.top_line:
+        return (yield from _alias(ctx, node, io))
     ctx.lineno = node.lineno
     counter = ctx.counter
     counter.steps += 1
@@ -1840,6 +1864,29 @@ def _ps4(ctx: ShContext) -> str:
     return ps4
 
 
+def _alias(ctx: ShContext, node: Simple, io: Streams) -> Gen:
+    """The command with its first word replaced by the alias's text (read again, as the shells do)."""
+    name = node.words[0].lit
+    text = ctx.aliases[name] + " " + " ".join(w.raw for w in node.words[1:])
+    try:
+        script = parse(text, ctx.dialect)
+    except ShSyntaxError as e:
+        io.err(_syntax_message(ctx, e) + "\n")
+        return 2
+    items = script.body.items
+    outer = ctx.expanding
+    ctx.expanding = outer | {name}
+    try:
+        if len(items) == 1 and not items[0][1] and isinstance(items[0][0], Simple):
+            inner: Simple = items[0][0]
+            merged = Simple(node.assigns + inner.assigns, inner.words, inner.redirs + node.redirs, node.lineno)
+            return (yield from _simple(ctx, merged, io))
+        body: Any = Redirected(script.body, node.redirs) if node.redirs else script.body
+        return (yield from _node(ctx, body, io))
+    finally:
+        ctx.expanding = outer
+
+
 def _trace(ctx: ShContext, io: Streams, assigns: list[tuple[str, str]], argv: list[str]) -> None:
     ps4 = _ps4(ctx)
     quote = _bash_quote if ctx.dialect == "bash" else _busybox_quote if ctx.dialect == "busybox" else _no_quote
@@ -1859,6 +1906,10 @@ _BASH_SAFE = re.compile(r"[\w@%+=:,./-]+")
 def _bash_quote(s: str) -> str:
     if _BASH_SAFE.fullmatch(s):
         return s
+    return _bash_single_quote(s)
+
+
+def _bash_single_quote(s: str) -> str:
     return "'" + s.replace("'", "'\\''") + "'"
 
 
@@ -1872,6 +1923,11 @@ def _busybox_quote(s: str) -> str:
     !"#$%&'()*;<=>?`[\\ and past z) or the word is a keyword; an embedded ' goes in "…"."""
     if s not in _ASH_KEYWORDS and not any(c < "+" or ";" <= c <= "?" or c in "`[\\" or c > "z" for c in s):
         return s
+    return _single_quote(s)
+
+
+def _single_quote(s: str) -> str:
+    """ash's and dash's single_quote: 'it'"'"'s'."""
     out: list[str] = []
     i = 0
     while True:
@@ -3842,6 +3898,46 @@ def b_type(ctx: ShContext, argv: list[str], io: Streams) -> int:
     return status
 
 
+def b_alias(ctx: ShContext, argv: list[str], io: Streams) -> int:
+    prefix = "alias " if ctx.dialect == "bash" else ""
+    _sq = _bash_single_quote if ctx.dialect == "bash" else _single_quote
+    if len(argv) == 1:
+        for name in sorted(ctx.aliases):
+            io.out(f"{prefix}{name}={_sq(ctx.aliases[name])}\n")
+        return 0
+    status = 0
+    for a in argv[1:]:
+        name, eq, value = a.partition("=")
+        if eq:
+            ctx.aliases[name] = value
+            ctx.alias_lines[name] = ctx.top_line
+        elif name in ctx.aliases:
+            io.out(f"{prefix}{name}={_sq(ctx.aliases[name])}\n")
+        else:
+            if ctx.dialect == "bash":
+                _complain(ctx, io, f"{name}: not found", "alias")
+            else:
+                io.err(f"alias: {name} not found\n")
+            status = 1
+    return status
+
+
+def b_unalias(ctx: ShContext, argv: list[str], io: Streams) -> int:
+    status = 0
+    for name in argv[1:]:
+        if name == "-a":
+            ctx.aliases.clear()
+        elif name in ctx.aliases:
+            del ctx.aliases[name]
+        else:
+            if ctx.dialect == "bash":
+                _complain(ctx, io, f"{name}: not found", "unalias")
+            else:
+                io.err(f"unalias: {name} not found\n")
+            status = 1
+    return status
+
+
 def b_umask(ctx: ShContext, argv: list[str], io: Streams) -> int:
     if len(argv) == 1:
         io.out("0022\n")
@@ -3871,7 +3967,8 @@ BUILTINS: dict[str, Callable] = {
     "set": b_set, "shift": b_shift, "read": b_read, "cd": b_cd, "pwd": b_pwd, "sleep": b_sleep, "wait": b_wait,
     "trap": b_trap, "kill": b_kill, "eval": b_eval, "exec": b_exec, ".": b_source, "source": b_source,
     "return": b_return, "break": b_break, "continue": b_continue, "command": b_command, "type": b_type,
-    "umask": b_umask, "let": b_let, "times": b_times, "hash": b_colon, "ulimit": b_colon, "alias": b_colon,
+    "umask": b_umask, "let": b_let, "times": b_times, "hash": b_colon, "ulimit": b_colon, "alias": b_alias,
+    "unalias": b_unalias,
     "[[": b_dbracket,
 }
 

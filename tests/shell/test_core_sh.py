@@ -68,3 +68,10 @@ def test_a_line_that_would_run_forever_is_interrupted_as_ctrl_c():
     # it ran MAX_LINE_BUSY × BUSY_STEPS steps (i=0, then two per iteration) before the interruption
     assert shell.run("echo $i").output == f"{MAX_LINE_BUSY * BUSY_STEPS // 2 - 1}\n"
     assert shell.run("sleep 5; echo ok") == LineResult("ok\n", 0)
+
+
+def test_an_alias_typed_at_the_workstation_applies_from_the_next_line(cluster):
+    host = HostShell(cluster)
+    assert host.run_line("alias k=kubectl; k get nodes -o name")[:2] == ("bash: k: command not found\n", 127)
+    assert host.run_line("k get nodes -o name | head -n 1")[:2] == ("node/master\n", 0)
+    assert host.run_line("alias")[0] == "alias k='kubectl'\n"

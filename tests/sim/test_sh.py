@@ -313,6 +313,15 @@ CASES = [
     'printf "a%db%d\\n" x 2',
     'set -x; echo in then fi done esac case abc while "{" "}" "!" ok "" "it\'s" \'a"b\' x=1',
     "set -x; x='a b'; y=; echo $(echo $(echo b))",
+    'alias k="echo kk"; alias; alias k; alias nope; echo rc=$?; unalias k; unalias k; echo rc=$?',
+    'alias q=\'echo it\'"\'"\'s\'; alias q',
+    'alias k="echo kk"; k a',
+    'alias k="echo kk"\nk b; f() { k c; }; f\nif true; then alias j="echo jj"; j d; fi\nj e',
+    'alias e="echo one; echo two"\ne x\nalias echo="echo pre"\necho z',
+    'alias k="echo kk"\nk b > /dev/null; k c',
+    'f() { nosuch; }; f',
+    'true\nf() {\n  nosuch\n}\nf',
+    'f() { cd /nonexist; }; f; echo $?',
 ]
 
 #: scripts whose real answer on this machine is not what an image gives: the machine's busybox sh
