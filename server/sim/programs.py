@@ -260,6 +260,15 @@ def _nginx_gcc(version: str) -> str:
     return "built by gcc 8.3.0 (Debian 8.3.0-6) "
 
 
+def _pod_ip(ctx: Any) -> str:
+    """The address the container's hostname resolves to in its /etc/hosts: its pod's IP."""
+    src, cluster = getattr(ctx, "source", None), getattr(ctx, "cluster", None)
+    if src is None or cluster is None or getattr(src, "kind", "") != "pod":
+        return ""
+    pod = cluster.store.peek("Pod", src.namespace, src.name) or {}
+    return str((pod.get("status") or {}).get("podIP") or "")
+
+
 def _cpus(ctx: Any) -> int:
     return int(getattr(ctx, "cpus", 0) or 2)
 
@@ -313,7 +322,7 @@ def httpd(ctx: Any, argv: list[str], io: Streams, proc: ProcState, *, version: s
     by the test run and the real start), then mpm's "resuming normal operations"."""
     proc.ports, proc.handles_stop, proc.stop_exit_code = (80,), True, 0
     proc.hold(5 * MIB)
-    ip = ip or (ctx.env or {}).get("POD_IP", "127.0.1.1")
+    ip = ip or _pod_ip(ctx) or "127.0.1.1"
     warn = (f"AH00558: {command.split()[0]}: Could not reliably determine the server's fully qualified domain name, "
             f"using {ip}. Set the 'ServerName' directive globally to suppress this message")
     io.err(warn)
@@ -556,15 +565,30 @@ def php_apache(ctx: Any, argv: list[str], io: Streams, proc: ProcState) -> Gener
                              command="apache2 -D FOREGROUND", extra=" PHP/5.6.14"))
 
 
+def wordpress(ctx: Any, argv: list[str], io: Streams, proc: ProcState) -> Generator[Any, None, int]:
+    """The wordpress image's docker-entrypoint.sh (copies WordPress into the empty docroot, writes
+    wp-config.php from the WORDPRESS_* variables), then apache2-foreground (Apache 2.4.62, PHP 8.2)."""
+    env = ctx.env or {}
+    io.err("WordPress not found in /var/www/html - copying now...")
+    io.err("Complete! WordPress has been successfully copied to /var/www/html")
+    if any(k.startswith("WORDPRESS_") for k in env):
+        wp = ", ".join(sorted(k for k in env if k.startswith("WORDPRESS_")))
+        io.err(f"No 'wp-config.php' found in /var/www/html, but 'WORDPRESS_...' variables supplied; copying "
+               f"'wp-config-docker.php' ({wp})")
+    return (yield from httpd(ctx, argv, io, proc, version="2.4.62", flavour="Debian", mpm="mpm_prefork",
+                             command="apache2 -D FOREGROUND", extra=" PHP/8.2.27"))
+
+
 def quiet_server(ctx: Any, argv: list[str], io: Streams, proc: ProcState, *, ports: tuple[int, ...] = (),
                  handles_stop: bool = True, stop_exit_code: int = 0, memory: int = 10 * MIB,
-                 lines: tuple[str, ...] = ()) -> Generator[Any, None, int]:
-    """A server that writes little or nothing of its own: it listens and waits."""
+                 lines: tuple[str, ...] = (), stdout: bool = False) -> Generator[Any, None, int]:
+    """A server that writes little or nothing of its own (``lines``, ``{t}`` being Go's log time):
+    it listens and waits."""
     proc.ports, proc.handles_stop, proc.stop_exit_code = ports, handles_stop, stop_exit_code
     proc.hold(memory)
     t = _go_log_time(ctx.now())
     for line in lines:
-        io.err(line.replace("{t}", t))
+        (io.out if stdout else io.err)(line.replace("{t}", t))
     del argv
     yield from forever()
     return 0
@@ -631,6 +655,14 @@ def image_programs(image: Image, proc: ProcState,
             "{t} Config: ", "{t} Serving on HTTP on :8080"))
     elif app == "echoserver":
         progs["nginx"] = partial(quiet_server, ports=(8080,), memory=3 * MIB)
+    elif app == "wordpress":
+        progs["apache2-foreground"] = wordpress
+    elif app == "coredns":
+        version, go = {"v1.11.1": ("1.11.1", "go1.20.7, ae2bbc2")}.get(image.tag, ("1.11.3", "go1.21.11, a6338e9"))
+        progs["/coredns"] = partial(quiet_server, ports=image.ports, memory=12 * MIB, lines=(
+            ".:53", "[INFO] plugin/reload: Running configuration SHA512 = 591cf328cccc12bc490481273e738df59329c62c0b72"
+            "9d94e8b61db9961c2fa5f046dd37f1cf888b953814040d180f52594972691cd6ff41be96639138a43908",
+            f"CoreDNS-{version}", f"linux/amd64, {go}"), stdout=True)
     elif app == "custom":
         progs["/app"] = partial(quiet_server, ports=image.ports, memory=5 * MIB, lines=image.log_lines)
     elif app in ("liveness", "goproxy"):

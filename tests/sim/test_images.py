@@ -130,3 +130,21 @@ def test_hello_app_and_agnhost_answer_as_the_real_ones(cluster):
     php = apps.http(cluster, node, f"http://{pod(cluster, 'php')['status']['podIP']}/")
     assert (php.status, php.body) == (200, "OK!")
     assert "AH00094: Command line: 'apache2 -D FOREGROUND'" in run(cluster, "logs php").output
+
+
+def test_httpd_and_wordpress_start_up_lines(cluster):
+    make_pod(cluster, "web", image="httpd:2.4")
+    make_pod(cluster, "wp", containers=[{"name": "wp", "image": "wordpress:6.7", "env": [
+        {"name": "WORDPRESS_DB_HOST", "value": "wordpress-mysql"}]}])
+    cluster.advance(30)
+    ip = pod(cluster, "web")["status"]["podIP"]
+    lines = run(cluster, "logs web").output.splitlines()
+    assert lines[:2] == [f"AH00558: httpd: Could not reliably determine the server's fully qualified domain name, "
+                         f"using {ip}. Set the 'ServerName' directive globally to suppress this message"] * 2
+    assert lines[2].endswith("[mpm_event:notice] [pid 1:tid 1] AH00489: Apache/2.4.63 (Unix) configured -- "
+                             "resuming normal operations")
+    assert lines[3].endswith("[core:notice] [pid 1:tid 1] AH00094: Command line: 'httpd -D FOREGROUND'")
+    wp = run(cluster, "logs wp").output.splitlines()
+    assert wp[:2] == ["WordPress not found in /var/www/html - copying now...",
+                      "Complete! WordPress has been successfully copied to /var/www/html"]
+    assert wp[-1].endswith("[core:notice] [pid 1] AH00094: Command line: 'apache2 -D FOREGROUND'")
