@@ -2446,7 +2446,13 @@ def _seconds(ctx: ShContext) -> str:
 #: variables the shell computes when they are not set (as bash and ash do)
 _DYNAMIC: dict[str, Callable[[ShContext], str]] = {
     "RANDOM": _random, "LINENO": _lineno, "SECONDS": _seconds, "PPID": lambda ctx: "0",
+    "PWD": lambda ctx: ctx.cwd, "IFS": lambda ctx: " \t\n", "OPTIND": lambda ctx: "1",
+    "PS4": lambda ctx: "+ ", "UID": lambda ctx: "0", "EUID": lambda ctx: "0",
 }
+#: the dynamic variables each shell has (dash: none of bash's and ash's own)
+_DYNAMIC_IN = {"dash": frozenset({"PPID", "PWD", "IFS", "OPTIND", "PS4"}),
+               "busybox": frozenset({"RANDOM", "LINENO", "SECONDS", "PPID", "PWD", "IFS", "OPTIND", "PS4"}),
+               "bash": frozenset(_DYNAMIC)}
 
 
 def _value(ctx: ShContext, part: tuple, io: Streams) -> Gen:
@@ -2462,7 +2468,7 @@ def _value(ctx: ShContext, part: tuple, io: Streams) -> Gen:
         return str(arith(ctx, text))
     _, name, op, arg, quoted = part
     value = _special(ctx, name) if name[0] in _SPECIAL else ctx.get(name)
-    if value is None and name in _DYNAMIC and (ctx.dialect != "dash" or name == "PPID"):
+    if value is None and name in _DYNAMIC and name in _DYNAMIC_IN.get(ctx.dialect, ()):
         value = _DYNAMIC[name](ctx)
     if op == "":
         if value is None:

@@ -126,9 +126,10 @@ def sh_run(script: str, dialect: str = "busybox", *, fs: MemFS | None = None, st
     """(stdout and stderr interleaved as a terminal shows them, status, the sleeps yielded)."""
     out: list[str] = []
     sleeps: list[float] = []
-    ctx = sh.ShContext(env=dict(env or {"PATH": "/usr/bin:/bin", "HOME": "/root"}), cwd="/w",
-                       fs=fs if fs is not None else MemFS({"/w/.keep": ""}), lookup=PROGRAMS.get, dialect=dialect,
-                       argv0=SHELLS[dialect][1], args=list(args or []))
+    if fs is None:
+        fs = MemFS({"/w/.keep": "", "/tmp/.keep": ""})
+    ctx = sh.ShContext(env=dict(env or {"PATH": "/usr/bin:/bin", "HOME": "/root"}), cwd="/w", fs=fs,
+                       lookup=PROGRAMS.get, dialect=dialect, argv0=SHELLS[dialect][1], args=list(args or []))
     status = sh.drive(sh.run(script, ctx, sh.Streams(stdin, out.append, out.append)),
                       lambda s: sleeps.append(s.seconds))
     return "".join(out), status, sleeps

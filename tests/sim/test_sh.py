@@ -322,6 +322,9 @@ CASES = [
     'f() { nosuch; }; f',
     'true\nf() {\n  nosuch\n}\nf',
     'f() { cd /nonexist; }; f; echo $?',
+    'echo "[$IFS]" "[$OPTIND]" "[$PS4]"',
+    'cd /; echo $PWD; cd /tmp; echo $PWD $OLDPWD',
+    'echo ${UID:-none} ${EUID:-none}',
 ]
 
 #: scripts whose real answer on this machine is not what an image gives: the machine's busybox sh
