@@ -148,3 +148,17 @@ def test_httpd_and_wordpress_start_up_lines(cluster):
     assert wp[:2] == ["WordPress not found in /var/www/html - copying now...",
                       "Complete! WordPress has been successfully copied to /var/www/html"]
     assert wp[-1].endswith("[core:notice] [pid 1] AH00094: Command line: 'apache2 -D FOREGROUND'")
+
+
+def test_the_old_liveness_image_under_its_k8s_gcr_io_name(cluster):
+    make_pod(cluster, "liveness-http", containers=[{
+        "name": "liveness", "image": "k8s.gcr.io/liveness", "args": ["/server"],
+        "livenessProbe": {"httpGet": {"path": "/healthz", "port": 8080,
+                                      "httpHeaders": [{"name": "X-Custom-Header", "value": "Awesome"}]},
+                          "initialDelaySeconds": 3, "periodSeconds": 3}}])
+    cluster.advance(12)
+    assert not events(cluster, "liveness-http", "Unhealthy")  # /healthz is 200 for its first 10 s
+    cluster.advance(12)
+    assert [e["message"] for e in events(cluster, "liveness-http", "Unhealthy")] == [
+        "Liveness probe failed: HTTP probe failed with statuscode: 500"]
+    assert cstatus(cluster, "liveness-http")["image"] == "k8s.gcr.io/liveness:latest"
