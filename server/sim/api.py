@@ -112,7 +112,9 @@ class Api:
         if warnings is not None:
             warnings.extend(found)
         r = self.resource(obj["kind"])
-        meta = obj.setdefault("metadata", {})
+        if not isinstance(obj.get("metadata"), dict):
+            obj["metadata"] = {}  # ``metadata: null`` is an empty ObjectMeta (the decoder refused other types)
+        meta = obj["metadata"]
         if r.namespaced:
             ns = meta.get("namespace") or namespace or "default"
             if namespace and meta.get("namespace") and meta["namespace"] != namespace:
@@ -288,7 +290,9 @@ def last_applied_annotation(obj: Obj) -> str:
     without that annotation but with ``annotations`` kept (``{}`` when it was the only one),
     encoded by Go's ``json.Encoder``: keys sorted, compact, ``<>&`` escaped, a trailing newline."""
     doc = deep_copy(obj)
-    meta = doc.setdefault("metadata", {})
+    if not isinstance(doc.get("metadata"), dict):
+        doc["metadata"] = {}
+    meta = doc["metadata"]
     meta["annotations"] = {k: v for k, v in (meta.get("annotations") or {}).items() if k != LAST_APPLIED}
     text = json.dumps(doc, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
