@@ -96,6 +96,13 @@ class Runtime:
             return None
         return (proc.cpu / 1e9 if proc.cpu else None, proc.allocated or None)
 
+    def listening(self, pod_uid: str, container: str) -> tuple[int, ...] | None:
+        """The TCP ports the container's running process listens on (``python3 -m http.server
+        9000`` → (9000,)), or None when no process of it runs here."""
+        inst = self.get(pod_uid, container)
+        proc = inst.proc if inst is not None else None
+        return None if proc is None else tuple(proc.ports)
+
     def forget(self, pod_uid: str) -> None:
         """The pod is gone: its containers' state goes with it."""
         self._current.pop(pod_uid, None)

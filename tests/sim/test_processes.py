@@ -251,3 +251,16 @@ def test_processes_replay_identically():
 
     first = logs_after(20)
     assert len(first) > 60 and first == logs_after(20)
+
+
+def test_the_ports_a_process_listens_on(cluster):
+    make_pod(cluster, "py", containers=[{"name": "py", "image": "python:3.12",
+                                         "command": ["python3", "-m", "http.server", "9000"]}])
+    make_pod(cluster, "net", containers=[{"name": "agnhost", "image": "registry.k8s.io/e2e-test-images/agnhost:2.40",
+                                          "args": ["netexec", "--http-port=8081"]}])
+    make_pod(cluster, "sleeper", containers=[{"name": "s", "image": "busybox:1.36", "command": ["sleep", "3600"]}])
+    cluster.advance(30)
+    rt = cluster.runtime
+    assert rt.listening(pod(cluster, "py")["metadata"]["uid"], "py") == (9000,)
+    assert rt.listening(pod(cluster, "net")["metadata"]["uid"], "agnhost") == (8081,)
+    assert rt.listening(pod(cluster, "sleeper")["metadata"]["uid"], "s") == ()
