@@ -481,6 +481,8 @@ class Redirected:
 class Script:
     body: Seq
     text: str
+    #: a here-document ran to the end of the text without its delimiter line
+    open_heredoc: bool = False
 
 
 RESERVED = frozenset({"if", "then", "else", "elif", "fi", "do", "done", "case", "esac", "while", "until",
@@ -502,6 +504,7 @@ class _Parser:
         self.lines = lines if lines is not None else [m.start() for m in re.finditer("\n", text)]
         self.pending: list[tuple[Redir, str, bool, bool]] = []
         self._peeked: tuple | None = None
+        self.open_heredoc = False
 
     # -- positions and errors --------------------------------------------------------------------
     def lineno(self, pos: int | None = None) -> int:
@@ -916,17 +919,19 @@ class _Parser:
         for redir, delim, strip, quoted in self.pending:
             body: list[str] = []
             i = self.i
-            while True:
-                if i >= self.n:
-                    break
+            found = False
+            while i < self.n:
                 j = s.find("\n", i)
                 line = s[i: self.n if j < 0 else j]
                 i = self.n if j < 0 else j + 1
                 if strip:
                     line = line.lstrip("\t")
                 if line == delim:
+                    found = True
                     break
                 body.append(line + "\n")
+            if not found:
+                self.open_heredoc = True
             self.i = i
             text = "".join(body)
             redir.heredoc = Word((("lit", text, True),), text) if quoted else self.heredoc_word(text)
@@ -1250,7 +1255,23 @@ class _Parser:
 def parse(text: str, dialect: str = "busybox") -> Script:
     """The script in ``text`` (cached by text and dialect); ``ShSyntaxError`` if it does not parse."""
     p = _Parser(text, dialect)
-    return Script(p.program(), text)
+    body = p.program()
+    return Script(body, text, p.open_heredoc)
+
+
+def needs_more(text: str, dialect: str = "busybox") -> bool:
+    """Whether an interactive shell would prompt for more (PS2, ``> ``) after ``text``: an open
+    quote or ``${``, an unfinished ``if``/``while``/``for``/``case``/``{``/``(``, a line ending in
+    ``|``, ``&&``, ``||`` or a backslash, a here-document without its delimiter line."""
+    if re.search(r"(?<!\\)(\\\\)*\\$", text):
+        return True
+    try:
+        script = parse(text, dialect)
+    except ShSyntaxError as e:
+        return e.kind in ("quote", "brace") or (e.kind == "token" and e.token == "")
+    except RecursionError:
+        return False
+    return script.open_heredoc
 
 
 # -- control flow -----------------------------------------------------------------------------------

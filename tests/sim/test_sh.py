@@ -613,3 +613,13 @@ def test_endless_recursion_ends_the_shell_as_a_stack_overflow_would():
     deep = "if true; then " * 400 + "echo deep" + "; fi" * 400
     assert sh_run(deep, "dash")[1] == sh.SEGFAULT
     assert sh_run("n=0; f() { n=$((n+1)); [ $n -lt 50 ] && f; }; f; echo $n", "dash")[0] == "50\n"
+
+
+@pytest.mark.parametrize("text,more", [
+    ("echo hi", False), ('echo "abc', True), ("if true; then", True), ("if true; then echo; fi", False),
+    ("echo a |", True), ("true &&", True), ("for i in 1 2", True), ("echo ${x", True), ("{ echo", True),
+    ("f() {", True), ("cat <<EOF", True), ("cat <<EOF\nx", True), ("cat <<EOF\nx\nEOF", False),
+    ("echo a \\", True), ("echo a \\\\", False), ("fi", False),
+])
+def test_needs_more_says_when_an_interactive_shell_prompts_for_the_rest(text, more):
+    assert sh.needs_more(text) is more
