@@ -131,7 +131,10 @@ class Follow:
         self.uid = pod["metadata"].get("uid")
         self.container = container
         self.previous = previous
-        self.sent = sent
+        # counted from the instance's first line ever written (the runtime drops the oldest ones
+        # past its cap), so a chatty container keeps streaming once its log is full
+        self.inst = cluster.runtime.get(self.uid or "", container, previous)
+        self.sent = sent + (self.inst.dropped if self.inst is not None else 0)
 
     def poll(self) -> tuple[list[tuple[float, str]], bool]:
         """The new (time, line) entries, and whether the stream has ended."""
@@ -142,8 +145,13 @@ class Follow:
             now = entries(self.cluster, live, self.container, self.previous)
         except LogError:
             return [], True
-        new = now[self.sent:] if len(now) >= self.sent else now  # a restart starts a new log
-        self.sent = len(now)
+        inst = self.cluster.runtime.get(self.uid or "", self.container, self.previous)
+        dropped = inst.dropped if inst is not None else 0
+        if inst is not self.inst:  # a restart starts a new log
+            self.inst, new = inst, now
+        else:
+            new = now[max(0, self.sent - dropped):]
+        self.sent = dropped + len(now)
         state = _status(live, self.container).get("state") or {}
         running = not _status(live, self.container) or "running" in state or "waiting" in state
         return new, self.previous or not running

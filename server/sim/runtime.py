@@ -44,6 +44,8 @@ class Instance:
     started_at: float = 0.0
     #: the main process's kernel-side state (programs.ProcState): memory, CPU, ports, stop signal
     proc: Any = None
+    #: lines dropped from the front past MAX_LOG_LINES (a follower counts from the first line)
+    dropped: int = 0
 
     def lines_until(self, now: float) -> tuple[list[float], list[str]]:
         """The lines written by ``now`` (a process running ahead has stamped later ones)."""
@@ -82,9 +84,11 @@ class Runtime:
         else:
             inst.logs.append(line)
             inst.times.append(now)
-        if len(inst.logs) > MAX_LOG_LINES:
-            del inst.logs[: len(inst.logs) - MAX_LOG_LINES]
-            del inst.times[: len(inst.times) - MAX_LOG_LINES]
+        if len(inst.logs) > MAX_LOG_LINES + MAX_LOG_LINES // 10:  # trimmed in batches: appends stay O(1)
+            extra = len(inst.logs) - MAX_LOG_LINES
+            del inst.logs[:extra]
+            del inst.times[:extra]
+            inst.dropped += extra
 
     def usage(self, pod_uid: str, container: str) -> tuple[float | None, int | None] | None:
         """What the container's program itself uses beyond its image's idle baseline: (CPU cores,

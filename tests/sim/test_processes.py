@@ -264,3 +264,22 @@ def test_the_ports_a_process_listens_on(cluster):
     assert rt.listening(pod(cluster, "py")["metadata"]["uid"], "py") == (9000,)
     assert rt.listening(pod(cluster, "net")["metadata"]["uid"], "agnhost") == (8081,)
     assert rt.listening(pod(cluster, "sleeper")["metadata"]["uid"], "s") == ()
+
+
+def test_following_a_chatty_container_goes_on_past_the_log_cap(cluster):
+    from server.sim import logs
+    from server.sim.runtime import MAX_LOG_LINES
+
+    busybox(cluster, "chatty", "i=0; while true; do echo line $i; i=$((i+1)); sleep 0.001; done")
+    cluster.advance(3)
+    p = pod(cluster, "chatty")
+    first = logs.entries(cluster, p, "chatty")
+    follow = logs.Follow(cluster, p, "chatty", sent=len(first))
+    got = [line for _t, line in first]
+    for _ in range(12):
+        cluster.advance(1)
+        new, ended = follow.poll()
+        assert not ended
+        got += [line for _t, line in new]
+    assert len(got) > MAX_LOG_LINES * 2  # far more than the runtime keeps
+    assert got == [f"line {i}" for i in range(len(got))]  # none lost, none twice
