@@ -3965,6 +3965,76 @@ def b_unalias(ctx: ShContext, argv: list[str], io: Streams) -> int:
     return status
 
 
+def b_getopts(ctx: ShContext, argv: list[str], io: Streams) -> int:
+    """``getopts optstring name [arg…]``: the next option of the arguments (``$@`` by default)."""
+    if len(argv) < 3:
+        _complain(ctx, io, "usage: getopts optstring name [arg ...]" if ctx.dialect == "bash"
+                  else "Usage: getopts optstring var [arg]", "getopts")
+        return 2
+    spec, name = argv[1], argv[2]
+    args = argv[3:] if len(argv) > 3 else ctx.args
+    silent = spec.startswith(":")
+    spec = spec.lstrip(":")
+    try:
+        optind = int(ctx.get("OPTIND") or "1")
+    except ValueError:
+        optind = 1
+    state = ctx.__dict__.get("_getopts", (0, 1))
+    pos = state[1] if state[0] == optind else 1
+
+    def unset_optarg() -> None:
+        ctx.unset("OPTARG")
+
+    if optind < 1 or optind > len(args) or not args[optind - 1].startswith("-") or args[optind - 1] == "-":
+        ctx.set(name, "?")
+        return 1
+    arg = args[optind - 1]
+    if arg == "--":
+        ctx.set("OPTIND", str(optind + 1))
+        ctx.set(name, "?")
+        return 1
+    c = arg[pos]
+    pos += 1
+    k = spec.find(c) if c != ":" else -1
+    if k < 0:
+        if silent:
+            ctx.set("OPTARG", c)
+        else:
+            io.err(f"{ctx.argv0}: illegal option -- {c}\n" if ctx.dialect == "bash" else f"Illegal option -{c}\n")
+            unset_optarg()
+        ctx.set(name, "?")
+    elif spec[k + 1:k + 2] == ":":
+        if pos < len(arg):
+            ctx.set("OPTARG", arg[pos:])
+            pos = len(arg)
+            ctx.set(name, c)
+        elif optind < len(args):
+            ctx.set("OPTARG", args[optind])
+            optind += 1
+            pos = len(arg)
+            ctx.set(name, c)
+        elif silent:
+            ctx.set("OPTARG", c)
+            ctx.set(name, ":")
+        else:
+            io.err(f"{ctx.argv0}: option requires an argument -- {c}\n" if ctx.dialect == "bash"
+                   else f"No arg for -{c} option\n")
+            unset_optarg()
+            ctx.set(name, "?")
+    else:
+        if ctx.dialect == "bash":
+            unset_optarg()
+        else:
+            ctx.set("OPTARG", "")
+        ctx.set(name, c)
+    if pos >= len(arg):
+        optind += 1
+        pos = 1
+    ctx.set("OPTIND", str(optind))
+    ctx.__dict__["_getopts"] = (optind, pos)
+    return 0
+
+
 def b_umask(ctx: ShContext, argv: list[str], io: Streams) -> int:
     if len(argv) == 1:
         io.out("0022\n")
@@ -3996,7 +4066,7 @@ BUILTINS: dict[str, Callable] = {
     "return": b_return, "break": b_break, "continue": b_continue, "command": b_command, "type": b_type,
     "umask": b_umask, "let": b_let, "times": b_times, "hash": b_colon, "ulimit": b_colon, "alias": b_alias,
     "unalias": b_unalias,
-    "[[": b_dbracket,
+    "[[": b_dbracket, "getopts": b_getopts,
 }
 
 

@@ -129,7 +129,8 @@ def sh_run(script: str, dialect: str = "busybox", *, fs: MemFS | None = None, st
     if fs is None:
         fs = MemFS({"/w/.keep": "", "/tmp/.keep": ""})
     ctx = sh.ShContext(env=dict(env or {"PATH": "/usr/bin:/bin", "HOME": "/root"}), cwd="/w", fs=fs,
-                       lookup=PROGRAMS.get, dialect=dialect, argv0=SHELLS[dialect][1], args=list(args or []))
+                       lookup=PROGRAMS.get, dialect=dialect, argv0=SHELLS[dialect][1], args=list(args or []),
+                       mode="-c+" if args else "-c")
     status = sh.drive(sh.run(script, ctx, sh.Streams(stdin, out.append, out.append)),
                       lambda s: sleeps.append(s.seconds))
     return "".join(out), status, sleeps

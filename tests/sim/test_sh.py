@@ -343,6 +343,27 @@ def test_same_answer_as_the_real_shell(script, dialect, tmp_path):
     assert sh_run(script, dialect)[:2] == real
 
 
+#: scripts run with positional parameters (sh -c SCRIPT sh ARGS…)
+WITH_ARGS = [
+    ('while getopts "ab:c" o; do echo "o=$o OPTARG=${OPTARG-unset} OPTIND=$OPTIND"; done; shift $((OPTIND-1)); '
+     'echo "rest: $*"', ["-a", "-b", "val", "-c", "-x", "file1", "file2"]),
+    ('while getopts ":b:" o; do echo "o=$o A=$OPTARG"; done', ["-b"]),
+    ('getopts "b:" o; echo "$? o=$o"', ["-b"]),
+    ('while getopts "ab:" o; do echo "$o ${OPTARG-u}"; done; echo $OPTIND', ["-ab", "x", "--", "-a"]),
+    ('while getopts "n:" o; do echo "$o=$OPTARG"; done', ["-n5", "-n", "6"]),
+    ('echo "$0 $# $1 ${2:-none}"; shift; echo "$@"; foo', ["one", "two words"]),
+]
+
+
+@pytest.mark.parametrize("dialect", ["busybox", "dash", "bash"])
+@pytest.mark.parametrize("script,args", WITH_ARGS)
+def test_same_answer_with_positional_parameters(script, args, dialect, tmp_path):
+    real = real_run(script, dialect, tmp_path, args=args)
+    if real is None:
+        pytest.skip(f"{SHELLS[dialect][0]} is not installed")
+    assert sh_run(script, dialect, args=args)[:2] == real
+
+
 RECORDED = [
     ("busybox", "foo; echo rc=$?", "sh: foo: not found\nrc=127\n", 0),
     ("dash", "foo; echo rc=$?", "sh: 1: foo: not found\nrc=127\n", 0),
