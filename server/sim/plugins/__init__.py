@@ -1,8 +1,10 @@
 """The apiserver's admission plugins beyond the ones in ``admission.py`` (ServiceAccount,
 DefaultTolerationSeconds, the pod's initial status), in the order kube-apiserver v1.32 runs its
-default plugin list: NamespaceLifecycle, LimitRanger, DefaultStorageClass, Priority,
-DefaultIngressClass, then the webhooks (ingress-nginx's admission webhook, once the add-on is on)
-and the validating ResourceQuota last (k8s.io/kubernetes pkg/kubeapiserver/options/plugins.go).
+plugins (k8s.io/kubernetes pkg/kubeapiserver/options/plugins.go AllOrderedPlugins): NamespaceLifecycle,
+LimitRanger, Priority, DefaultStorageClass, StorageObjectInUseProtection, DefaultIngressClass, then the
+validating ones — PersistentVolumeClaimResize (listed before DefaultIngressClass, but only validating,
+so the apiserver runs it after every mutating plugin), the webhooks (ingress-nginx's admission webhook,
+once the add-on is on) and ResourceQuota last.
 
 Each module exports ``admit(operation, obj, old, api)``: ``operation`` is ``CREATE`` or
 ``UPDATE`` (``old`` is None on create); it may change ``obj`` in place or raise ``api.ApiError``
@@ -17,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ..api import Api
 
-ORDER = ("namespace_lifecycle", "limitranger", "default_storage_class", "priority", "default_ingress_class",
-         "ingress_nginx_webhook", "resourcequota")
+ORDER = ("namespace_lifecycle", "limitranger", "priority", "default_storage_class", "storage_object_in_use_protection",
+         "default_ingress_class", "persistentvolumeclaim_resize", "ingress_nginx_webhook", "resourcequota")
 
 
 def admit(operation: str, obj: dict, old: dict | None, api: Api | None) -> None:

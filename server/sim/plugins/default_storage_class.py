@@ -4,23 +4,19 @@ class) and no beta class annotation gets the default class — the newest one ma
 ``storageclass.kubernetes.io/is-default-class: "true"`` — when there is one; with none it is left
 alone (the PV controller assigns one retroactively once a default class appears).
 
-Also, until they move to their owners (see the notes below):
-- PersistentVolumeClaimResize (``persistentvolumeclaim_resize.py``) on updates, until ``plugins.ORDER`` lists it;
-- StorageObjectInUseProtection's finalizers (plugin/pkg/admission/storage/storageobjectinuseprotection):
-  ``kubernetes.io/pvc-protection`` on every new claim, ``kubernetes.io/pv-protection`` on every new
-  volume — it runs right after this plugin in kube-apiserver's order;
-- the storage kinds' SetDefaults (pkg/apis/core/v1/defaults.go, storage/v1/defaults.go) and their
-  strategies' initial status: ``persistentVolumeReclaimPolicy: Retain``, ``volumeMode: Filesystem``,
-  ``status.phase: Pending`` (+ ``lastPhaseTransitionTime`` for a volume), a class's
-  ``reclaimPolicy: Delete`` and ``volumeBindingMode: Immediate``; ``defaults()`` is the function
-  for defaults.py's table.
+Also the storage kinds' SetDefaults (pkg/apis/core/v1/defaults.go, storage/v1/defaults.go) and their
+strategies' initial status: ``persistentVolumeReclaimPolicy: Retain``, ``volumeMode: Filesystem``,
+``status.phase: Pending`` (+ ``lastPhaseTransitionTime`` for a volume), a class's ``reclaimPolicy:
+Delete`` and ``volumeBindingMode: Immediate``; ``defaults()`` is the function for defaults.py's table.
+The protection finalizers are StorageObjectInUseProtection's (``storage_object_in_use_protection.py``),
+the resize checks PersistentVolumeClaimResize's (``persistentvolumeclaim_resize.py``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..controllers.persistentvolume import ANN_BETA_CLASS, PV_PROTECTION, PVC_PROTECTION, default_class
+from ..controllers.persistentvolume import ANN_BETA_CLASS, default_class
 
 
 def admit(operation: str, obj: dict, old: dict | None, api: Any) -> None:
@@ -29,10 +25,6 @@ def admit(operation: str, obj: dict, old: dict | None, api: Any) -> None:
         return
     defaults(obj)
     if operation != "CREATE":
-        # until plugins.ORDER lists it (a validating plugin, after the mutating ones)
-        from . import persistentvolumeclaim_resize
-
-        persistentvolumeclaim_resize.admit(operation, obj, old, api)
         return
     meta = obj.setdefault("metadata", {})
     if kind == "PersistentVolumeClaim":
@@ -43,16 +35,8 @@ def admit(operation: str, obj: dict, old: dict | None, api: Any) -> None:
             if sc is not None:
                 spec["storageClassName"] = sc["metadata"]["name"]
         obj["status"] = {"phase": "Pending"}
-        _finalizer(meta, PVC_PROTECTION)
     elif kind == "PersistentVolume":
         obj["status"] = {"phase": "Pending", "lastPhaseTransitionTime": api.clock.iso()}
-        _finalizer(meta, PV_PROTECTION)
-
-
-def _finalizer(meta: dict, name: str) -> None:
-    finalizers = meta.setdefault("finalizers", [])
-    if isinstance(finalizers, list) and name not in finalizers:
-        finalizers.append(name)
 
 
 def claim_spec_defaults(spec: Any) -> None:
