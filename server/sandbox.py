@@ -8,7 +8,8 @@ path are the same code: ``run`` (a command line with stdin; with ``watchSeconds`
 command runs the clock that long), ``apply`` (the editor's text),
 ``advance`` (to an absolute simulated time), ``clock`` (speed/pause), ``fail``/``recover`` (a
 node's machine), ``add-node``/``remove-node`` (a worker joins / leaves), ``kill`` (a container), ``edit`` (the page's editor
-saved the file of a ``kubectl edit``). A sandbox not in memory is rebuilt lazily, on first
+saved the file of a ``kubectl edit``), ``image`` (a user's image published to the simulated
+registry), ``app-health`` (a container's app made healthy, unhealthy or slow for its probes). A sandbox not in memory is rebuilt lazily, on first
 access, by replaying its journal on a fresh cluster with the same seed and start time — the
 simulation is deterministic, so the result is the same state byte for byte.
 
@@ -39,6 +40,7 @@ from .shell.host import HostShell, stateful
 from .shell.session import Sessions
 from .sim.api import ApiError
 from .sim.cluster import Cluster
+from .sim.registry import Image, Registry, normalize
 
 log = logging.getLogger(__name__)
 
@@ -221,6 +223,10 @@ class Sandbox:
             if kind == "addon":
                 self.cluster.set_addon(op["name"], op["enabled"])
                 return None
+            if kind == "image":
+                return image_record(self.cluster.registry.add_from_manifest(op["doc"]))
+            if kind == "app-health":
+                return self._set_app_health(op)
             if kind == "rest":
                 return self._rest(op)
             if kind == "edit":
@@ -569,6 +575,73 @@ class Sandbox:
                 raise NotImplementedError("this kubelet cannot kill containers yet")
             self.execute({"op": "kill", "namespace": namespace, "pod": pod, "container": container})
 
+    # -- the pod panel's "App health": what the container's app answers its probes ---------------
+    # The state lives with the container's process in the kubelet (a restart starts it healthy
+    # again), so it is read from there; a change is journalled, as the probes it fails change the pod.
+    def app_health(self, namespace: str, pod: str) -> dict[str, str]:
+        """``{container: "healthy" | "unhealthy" | "slow"}`` for the pod's running containers."""
+        with self.lock:
+            self._require_pod(namespace, pod)
+            out = {}
+            for name, ctr in self._app_containers(namespace, pod).items():
+                if getattr(ctr, "state", "") == "running":
+                    out[name] = _health_of(ctr)
+            return out
+
+    def set_app_health(self, namespace: str, pod: str, container: str, health: str) -> dict[str, str]:
+        """Make a running container's app answer its probes well, badly (HTTP 500, refused
+        connections) or slower than any probe waits (``APP_SLOW_SECONDS``); the pod's states."""
+        if health not in APP_HEALTH:
+            raise ValueError(f'"health" must be one of {", ".join(APP_HEALTH)}')
+        with self.lock:
+            names = self._require_pod(namespace, pod)
+            if container not in names:
+                raise NotFoundError(f'container "{container}" not found in pod "{pod}"')
+            ctr = self._app_containers(namespace, pod).get(container)
+            if ctr is None or getattr(ctr, "state", "") != "running":
+                raise ConflictError(f'container "{container}" of pod "{pod}" is not running')
+            self.execute({"op": "app-health", "namespace": namespace, "pod": pod, "container": container,
+                          "health": health})
+        return self.app_health(namespace, pod)
+
+    def _set_app_health(self, op: dict) -> None:
+        kubelet = self.cluster.controller("kubelet")
+        ns, pod, name = op["namespace"], op["pod"], op["container"]
+        kubelet.set_healthy(ns, pod, name, False if op["health"] == "unhealthy" else None)  # type: ignore[attr-defined]
+        kubelet.set_slow(ns, pod, name, APP_SLOW_SECONDS if op["health"] == "slow" else 0.0)  # type: ignore[attr-defined]
+
+    def _require_pod(self, namespace: str, pod: str) -> list[str]:
+        obj = self.cluster.store.peek("Pod", namespace, pod)
+        if obj is None:
+            raise NotFoundError(f'pods "{pod}" not found')
+        return [c.get("name") for c in (obj.get("spec") or {}).get("containers") or []]
+
+    def _app_containers(self, namespace: str, pod: str) -> dict[str, object]:
+        """The kubelet's containers of the pod (none while it has no sandbox on a node)."""
+        rt = getattr(self.cluster.controller("kubelet"), "by_key", {}).get(("Pod", namespace, pod))
+        return {c.name: c for c in getattr(rt, "containers", None) or []} if rt is not None else {}
+
+    # -- the simulated registry: the user's own images -----------------------------------------
+    def add_image(self, doc: dict) -> dict:
+        """Publish a user's image (``{"kind": "Image", "name", "tag", "ports", "answer"|"answers",
+        "logs"}``) to the cluster's registry, so pods can pull and run it. Checked on a scratch
+        registry first, so a refused document is not journalled. Raises ValueError with what is wrong."""
+        doc = image_doc(doc)
+        try:
+            Registry().add_from_manifest(doc)
+        except (TypeError, AttributeError) as e:  # a status or size that is no number, a path list …
+            raise ValueError(f"the image document is malformed: {e}") from e
+        with self.lock:
+            return self.execute({"op": "image", "doc": doc})  # type: ignore[return-value]
+
+    def image_info(self, ref: str) -> dict:
+        """Whether the registry can serve ``ref``: ``{"ref", "known", "note"}`` (``note`` is
+        kubeplay's line for an image it does not have, as ``describe pod`` shows it)."""
+        with self.lock:
+            registry = self.cluster.registry
+            known = registry.knows(ref)
+            return {"ref": normalize(ref), "known": known, "note": None if known else registry.missing_note(ref)}
+
     def objects(self) -> dict:
         with self.lock:
             return {"rv": self.cluster.store.rv, "objects": self.cluster.store.dump()["objects"],
@@ -703,6 +776,70 @@ class Sandbox:
             self.sent_time = self.cluster.clock.now()
             recent = self.traffic_since(None)
             self.sent_traffic = recent[-1]["id"] if recent else 0
+
+
+# -- app health and images -------------------------------------------------------------------
+#: the pod panel's choices for a container's app
+APP_HEALTH = ("healthy", "unhealthy", "slow")
+#: how long a "slow" app takes to answer: longer than any probe's usual timeoutSeconds (1-10 s)
+APP_SLOW_SECONDS = 30.0
+#: Docker's reference grammar for a repository (distribution/reference's regexp.go): an optional
+#: domain (with a port), then lowercase path components joined by ``.``, ``_``, ``__`` or dashes
+_DOMAIN = r"(?:localhost|[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)+)(?::[0-9]+)?"
+_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_REPOSITORY = re.compile(rf"(?:{_DOMAIN}/)?{_COMPONENT}(?:/{_COMPONENT})*")
+
+
+def _health_of(ctr: object) -> str:
+    if getattr(ctr, "healthy", None) is False:
+        return "unhealthy"
+    return "slow" if getattr(ctr, "slow", 0.0) else "healthy"
+
+
+def image_doc(body: dict) -> dict:
+    """The page's image form (``answer``: what it serves on ``/``) as the registry's ``kind: Image``
+    document; ValueError for what the registry would not read as meant."""
+    if body.get("kind", "Image") != "Image":
+        raise ValueError('kind: Unsupported value: only "Image" documents describe images')
+    name = body.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError("name: Required value")
+    name = name.strip()
+    if not _REPOSITORY.fullmatch(name):
+        detail = "repository name must be lowercase" if _REPOSITORY.fullmatch(name.lower()) else "invalid reference format"
+        raise ValueError(f'name: Invalid value: "{name}": {detail}')
+    doc: dict = {"kind": "Image", "name": name}
+    tag = body.get("tag")
+    if tag not in (None, ""):
+        if not isinstance(tag, str):
+            raise ValueError("tag: must be a string")
+        doc["tag"] = tag.strip()
+    ports = body.get("ports")
+    if isinstance(ports, list) and any(isinstance(p, bool) for p in ports):
+        raise ValueError("ports: must be a list of port numbers")
+    for field in ("ports", "logs", "size"):
+        if body.get(field) is not None:
+            doc[field] = body[field]
+    if isinstance(doc.get("logs"), list) and not all(isinstance(x, str) for x in doc["logs"]):
+        raise ValueError("logs: must be a list of lines")
+    answers = body.get("answers")
+    if answers is not None and not isinstance(answers, dict):
+        raise ValueError("answers: must be a mapping of paths to answers")
+    answer = body.get("answer")
+    if answer is not None:
+        if not isinstance(answer, str):
+            raise ValueError("answer: must be a string")
+        answers = {"/": answer, **(answers or {})}
+    if answers:
+        doc["answers"] = answers
+    return doc
+
+
+def image_record(img: Image) -> dict:
+    """An image as the API answers it."""
+    return {"ref": img.ref, "repository": img.repository, "tag": img.tag, "ports": list(img.ports),
+            "digest": img.digest, "logs": list(img.log_lines),
+            "answers": [{"path": p, "status": st, "body": b} for p, st, b in img.answers]}
 
 
 # -- network helpers ---------------------------------------------------------------------------

@@ -24,6 +24,12 @@ when a request field is missing or wrong):
 - ``DELETE …/<id>/nodes/<name>`` → 200 (the Node is deleted and its machine gone; PodGC
   force-deletes its pods later), 404 for no such node, 409 for the control plane;
 - ``POST …/<id>/pods/<ns>/<name>/containers/<c>/kill`` → 200, or 404;
+- ``GET …/<id>/pods/<ns>/<name>/health`` → ``{"containers": {c: "healthy"|"unhealthy"|"slow"}}`` and
+  ``POST …/containers/<c>/health`` ``{"health"}`` → the same after the change: what a running
+  container's app answers its probes (404 for no such pod/container, 409 when it is not running);
+- ``GET …/<id>/images?ref=<image>`` → ``{"ref", "known", "note"}`` (kubeplay's note when the simulated
+  registry has no such image); ``POST …/<id>/images`` ``{"kind": "Image", "name", "tag"?, "ports"?,
+  "answer"?, "logs"?}`` → 201 ``{"image"}``: a user's image published to the registry;
 - ``GET …/<id>/objects`` → ``{"rv", "objects", "clock"}`` (every object, Leases and Events too);
 - ``GET …/<id>/examples`` → ``{"examples": [{"path", "text"}]}``.
 
@@ -252,6 +258,47 @@ def kill_container(sandbox_id: str, namespace: str, name: str, container: str) -
     sandbox.kill_container(namespace, name, container)
     _hub().pump(sandbox)
     return jsonify(pod=name, namespace=namespace, container=container, killed=True)
+
+
+@bp.get("/<sandbox_id>/pods/<namespace>/<name>/health")
+def app_health(sandbox_id: str, namespace: str, name: str) -> Response:
+    return jsonify(containers=_sandbox(sandbox_id).app_health(namespace, name))
+
+
+@bp.post("/<sandbox_id>/pods/<namespace>/<name>/containers/<container>/health")
+def set_app_health(sandbox_id: str, namespace: str, name: str, container: str) -> Response:
+    """``{"health": "healthy" | "unhealthy" | "slow"}``: what the container's app answers its probes."""
+    sandbox = _sandbox(sandbox_id)
+    health = _string(_body(), "health")
+    try:
+        states = sandbox.set_app_health(namespace, name, container, health)
+    except ValueError as e:
+        raise FieldError("health", str(e)) from e
+    _hub().pump(sandbox)
+    return jsonify(containers=states)
+
+
+@bp.get("/<sandbox_id>/images")
+def image_info(sandbox_id: str) -> Response:
+    """``?ref=<image>`` → ``{"ref", "known", "note"}``: can the simulated registry serve it."""
+    sandbox = _sandbox(sandbox_id)
+    ref = request.args.get("ref", "").strip()
+    if not ref:
+        raise FieldError("ref", 'query parameter "ref" must name an image')
+    return jsonify(sandbox.image_info(ref))
+
+
+@bp.post("/<sandbox_id>/images")
+def add_image(sandbox_id: str) -> tuple[Response, int]:
+    """A user's image (``{"kind": "Image", "name", "tag", "ports", "answer", "logs"}``) joins the registry."""
+    sandbox = _sandbox(sandbox_id)
+    try:
+        image = sandbox.add_image(_body())
+    except ValueError as e:
+        field = str(e).split(":", 1)[0]
+        raise FieldError(field if field in ("kind", "name", "tag", "ports", "answer", "answers", "logs", "size")
+                         else "name", str(e)) from e
+    return jsonify(image=image), 201
 
 
 @bp.get("/<sandbox_id>/objects")
