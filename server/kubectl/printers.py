@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 from ..sim.clock import parse_time
+from ..sim.quantity import Quantity, QuantityError
 from ..sim.resources import BY_KIND, Resource
 from . import gostruct
 
@@ -554,9 +555,10 @@ DEFAULT_TABLE: tuple[tuple[Column, ...], RowFn] = ((_NAME, _AGE), _default_row)
 
 def _merge_area_tables() -> None:
     """The tables of the other API areas' kinds, one module each (tables_storage.py, …)."""
-    from . import tables_autoscaling, tables_disruption, tables_networking, tables_policy, tables_storage
+    from . import tables_autoscaling, tables_disruption, tables_networking, tables_policy, tables_rbac, tables_storage
 
-    for module in (tables_storage, tables_policy, tables_networking, tables_autoscaling, tables_disruption):
+    for module in (tables_storage, tables_policy, tables_networking, tables_autoscaling, tables_disruption,
+                   tables_rbac):
         TABLES.update(module.TABLES)
 
 
@@ -1191,14 +1193,11 @@ class UnsortableError(JSONPathError):
     """kubectl's sorter meeting values it cannot order (kubectl exits through klog there)."""
 
 
-def _quantity(text: str) -> Any:
-    from ..sim.scheduler import parse_quantity
-
-    if text != text.strip():
-        return None
+def _quantity(text: str) -> Quantity | None:
+    """``resource.ParseQuantity`` of a string cell, None when it is not a quantity."""
     try:
-        return parse_quantity(text)
-    except ValueError:
+        return Quantity.parse(text)
+    except QuantityError:
         return None
 
 

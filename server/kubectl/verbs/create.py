@@ -27,11 +27,11 @@ import hashlib
 import json
 import posixpath
 import re
-from decimal import ROUND_CEILING, Decimal, InvalidOperation, localcontext
 from typing import Any
 
 from ...sim.api import LAST_APPLIED, ApiError
 from ...sim.golang import quote as _go_quote
+from ...sim.quantity import Quantity, QuantityError
 from ...sim.resources import BY_KIND, Resource, lookup
 from ...sim.store import Obj
 from .. import gostruct, output
@@ -822,82 +822,14 @@ def create_clusterrolebinding(inv: Invocation) -> Result:
 
 # -- quota, priority class, PDB ----------------------------------------------------------------------
 
-_QUANTITY = re.compile(r"([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)")
-_DECIMAL_SUFFIX = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
-_BINARY_SUFFIX = {"Ki": 10, "Mi": 20, "Gi": 30, "Ti": 40, "Pi": 50, "Ei": 60}
-QUANTITY_ERROR = ("error: quantities must match the regular expression "
-                  "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'")
-
-
-def _reused(text: str, number: str, fmt: str, exponent: int) -> bool:
-    """ParseQuantity's fast path keeps the string it was given when that is already canonical: a
-    decimal whose digits (leading zeros dropped) end in no ``000`` at a scale that is a multiple of 3,
-    a binary whose integer amount is not a multiple of 8."""
-    whole, _, frac = number.lstrip("+-").partition(".")
-    whole = whole.lstrip("0")
-    shifted = whole + frac
-    if not shifted or not shifted.strip("0"):
-        return False
-    if fmt == "binary":
-        if frac or 15 - len(whole) - int(exponent * 3 / 10) - 1 < 0:
-            return False
-        return int(whole) << exponent < 2**63 and exponent % 10 == 0 and int(whole) & 7 != 0
-    scale = exponent - len(frac)
-    if 18 - len(shifted) < 0 or scale < -9 or int(shifted) >= 2**63:
-        return False
-    return scale % 3 == 0 and not shifted.endswith("000") and shifted[0] != "0"
-
-
 def canonical_quantity(text: str) -> str:
-    """resource.ParseQuantity then Quantity.String(): the text itself when already canonical, else
-    the canonical form (``1024Mi`` → ``1Gi``, ``1.5`` → ``1500m``, ``1000e0`` → ``1e3``), amounts
-    below a nano-unit rounded up."""
-    m = _QUANTITY.fullmatch(text)
-    if not m or text.count(".") > 1 or m.group(1).lstrip("+-") == ".":
-        raise KubectlError(QUANTITY_ERROR)
-    number, suffix = m.groups()
-    if suffix in _BINARY_SUFFIX:
-        fmt, exponent = "binary", _BINARY_SUFFIX[suffix]
-    elif suffix in _DECIMAL_SUFFIX:
-        fmt, exponent = "decimal", _DECIMAL_SUFFIX[suffix]
-    elif re.fullmatch(r"[eE][-+]?[0-9]+", suffix):
-        fmt, exponent = "exponent", int(suffix[1:])
-    else:
-        raise KubectlError("error: unable to parse quantity's suffix")
+    """resource.ParseQuantity then Quantity.String() (``server.sim.quantity``): the text itself when
+    already canonical, else the canonical form (``1024Mi`` → ``1Gi``, ``1.5`` → ``1500m``, ``1000e0`` →
+    ``1e3``); ParseQuantity's error as kubectl prints it (``error: quantities must match …``)."""
     try:
-        value = Decimal(number)
-    except InvalidOperation:
-        raise KubectlError(QUANTITY_ERROR) from None
-    if _reused(text, number, fmt, exponent):
-        return text
-    if abs(exponent) > 60 or len(number) > 60:  # inf.Dec would take it; no quota needs such a number
-        raise KubectlError("error: kubeplay does not simulate quantities this large or this precise yet")
-    with localcontext() as ctx:
-        ctx.prec = 200
-        return _canonical(value, fmt, exponent)
-
-
-def _canonical(value: Decimal, fmt: str, exponent: int) -> str:
-    value = value * (2 ** exponent) if fmt == "binary" else value.scaleb(exponent)
-    if value == 0:
-        return "0"
-    sign = "-" if value < 0 else ""
-    value = abs(value).quantize(Decimal("1e-9"), rounding=ROUND_CEILING)
-    if fmt == "binary" and value == value.to_integral_value() and value >= 1024:
-        n, exp = int(value), 0
-        while n % 1024 == 0 and exp < 60:
-            n //= 1024
-            exp += 10
-        names = {0: "", 10: "Ki", 20: "Mi", 30: "Gi", 40: "Ti", 50: "Pi", 60: "Ei"}
-        return f"{sign}{n}{names[exp]}"
-    # the mantissa at the largest multiple-of-3 exponent that keeps it integral (down to nano)
-    for exp in (18, 15, 12, 9, 6, 3, 0, -3, -6, -9):
-        mantissa = value.scaleb(-exp)
-        if mantissa == mantissa.to_integral_value():
-            if fmt == "exponent":
-                return f"{sign}{int(mantissa)}" + (f"e{exp}" if exp else "")
-            return f"{sign}{int(mantissa)}{next(k for k, v in _DECIMAL_SUFFIX.items() if v == exp)}"
-    return f"{sign}{value}"
+        return str(Quantity.parse(text))
+    except QuantityError as e:
+        raise KubectlError(f"error: {e}") from None
 
 
 @command("create quota", flags=[*COMMON, Flag("hard", kind="str"), Flag("scopes", kind="str")])
