@@ -444,6 +444,12 @@ class For:
 
 
 @dataclass(slots=True)
+class DBracket:
+    items: list  # [("w", Word) | ("op", "&&" "||" "(" ")" "<" ">")]
+    lineno: int
+
+
+@dataclass(slots=True)
 class ArithCmd:
     word: Word
     lineno: int
@@ -1041,6 +1047,8 @@ class _Parser:
             body = self.nonempty({"}"}, "}")
             self.expect_word("}")
             node = Brace(body)
+        elif tok[0] == "word" and tok[1].lit == "[[" and self.dialect != "dash":
+            node = self.dbracket()
         elif r == "if":
             node = self.if_clause()
         elif r in ("while", "until"):
@@ -1060,6 +1068,30 @@ class _Parser:
             return self.simple()
         redirs = self.redirections()
         return Redirected(node, redirs) if redirs else node
+
+    def dbracket(self) -> DBracket:
+        """``[[ … ]]``: its words and its own operators (``&&``, ``||``, ``!``, ``(``, ``)``, ``<``,
+        ``>`` are part of the expression, not of the command line)."""
+        lineno = self.lineno(self.peek()[4])
+        self.take()
+        items: list = []
+        while True:
+            tok = self.peek()
+            if tok[0] == "word":
+                self.take()
+                if tok[1].lit == "]]":
+                    return DBracket(items, lineno)
+                items.append(("w", tok[1]))
+            elif tok[0] == "op" and tok[1] in ("&&", "||", "(", ")"):
+                self.take()
+                items.append(("op", tok[1]))
+            elif tok[0] == "io" and tok[1][0] is None and tok[1][1] in ("<", ">"):
+                self.take()
+                items.append(("op", tok[1][1]))
+            elif tok[0] == "nl":
+                self.take()
+            else:
+                raise self.error(tok, word=True)
 
     def redirections(self) -> list:
         out = []
@@ -1752,6 +1784,100 @@ def _for(ctx: ShContext, node: For, io: Streams) -> Gen:
         ctx.loops -= 1
     ctx.status = status
     return status
+
+
+def _dbracket(ctx: ShContext, node: DBracket, io: Streams) -> Gen:
+    """``[[ expr ]]`` with ``&&``/``||``/``!``/``( )`` (short-circuit). bash expands the words without
+    splitting or globbing, the right of ``==``/``!=`` a pattern (its quoted parts literal), of
+    ``=~`` a regular expression; busybox ash splits them as ``test``'s arguments."""
+    ctx.lineno = node.lineno
+    ctx.counter.steps += 1
+    bash = ctx.dialect == "bash"
+    toks: list[tuple[str, Any]] = []
+    items = node.items
+    for k, (kind, value) in enumerate(items):
+        if kind == "op":
+            toks.append(("op", value))
+            continue
+        prev = items[k - 1] if k else None
+        if bash and prev is not None and prev[0] == "w" and prev[1].lit in ("==", "=", "!=") and k >= 2:
+            toks.append(("pat", (yield from _chunks(ctx, value, io))))
+        elif bash:
+            toks.append(("w", (yield from expand_string(ctx, value, io))))
+        else:
+            toks.extend(("w", f) for f in (yield from expand(ctx, value, io)))
+    pos = [0]
+
+    def peek() -> tuple[str, Any] | None:
+        return toks[pos[0]] if pos[0] < len(toks) else None
+
+    def or_() -> tuple:
+        tree = and_()
+        while peek() == ("op", "||"):
+            pos[0] += 1
+            tree = ("or", tree, and_())
+        return tree
+
+    def and_() -> tuple:
+        tree = not_()
+        while peek() == ("op", "&&"):
+            pos[0] += 1
+            tree = ("and", tree, not_())
+        return tree
+
+    def not_() -> tuple:
+        t = peek()
+        if t == ("w", "!"):
+            pos[0] += 1
+            return ("not", not_())
+        if t == ("op", "("):
+            pos[0] += 1
+            tree = or_()
+            if peek() == ("op", ")"):
+                pos[0] += 1
+            return tree
+        start = pos[0]
+        while pos[0] < len(toks) and (toks[pos[0]][0] != "op" or toks[pos[0]][1] in ("<", ">")):
+            pos[0] += 1
+        return ("prim", toks[start:pos[0]])
+
+    def shown(group: list) -> str:
+        return " ".join(v if k != "pat" else "".join(t for t, _ in v) for k, v in group)
+
+    def prim(group: list) -> bool:
+        if "x" in ctx.options and bash:
+            io.err(_ps4(ctx) + f"[[ {shown(group)} ]]\n")
+        if len(group) == 3 and group[1][0] == "w" and group[1][1] in ("==", "=", "!="):
+            rhs = group[2][1] if group[2][0] == "pat" else [(group[2][1], False)]
+            hit = bool(_pattern(rhs).fullmatch(group[0][1]))
+            return hit != (group[1][1] == "!=")
+        if len(group) == 3 and group[1] == ("w", "=~"):
+            try:
+                return re.search(group[2][1], group[0][1]) is not None
+            except re.error:
+                raise _TestError("", "", "") from None
+        if len(group) == 3 and group[1][0] == "op":
+            return group[0][1] < group[2][1] if group[1][1] == "<" else group[0][1] > group[2][1]
+        words = [v if k != "pat" else "".join(t for t, _ in v) for k, v in group]
+        status = b_test(ctx, ["test", *words], io)
+        if status == 2:
+            raise _TestError("", "", "")
+        return status == 0
+
+    def evaluate(tree: tuple) -> bool:
+        kind = tree[0]
+        if kind == "or":
+            return evaluate(tree[1]) or evaluate(tree[2])
+        if kind == "and":
+            return evaluate(tree[1]) and evaluate(tree[2])
+        if kind == "not":
+            return not evaluate(tree[1])
+        return prim(tree[1])
+
+    try:
+        return 0 if evaluate(or_()) else 1
+    except _TestError:
+        return 2
 
 
 def _arith_cmd(ctx: ShContext, node: ArithCmd, io: Streams) -> Gen:
@@ -2981,7 +3107,7 @@ class _ArithEval:
 _DISPATCH: dict[type, Callable] = {
     Simple: _simple, Pipeline: _pipeline, AndOr: _and_or, Seq: _seq, Brace: _brace, Subshell: _subshell,
     If: _if, Loop: _loop, For: _for, Case: _case, FuncDef: _funcdef, Redirected: _redirected,
-    ArithCmd: _arith_cmd, ArithFor: _arith_for,
+    ArithCmd: _arith_cmd, ArithFor: _arith_for, DBracket: _dbracket,
 }
 
 

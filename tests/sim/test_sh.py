@@ -325,6 +325,16 @@ CASES = [
     'echo "[$IFS]" "[$OPTIND]" "[$PS4]"',
     'cd /; echo $PWD; cd /tmp; echo $PWD $OLDPWD',
     'echo ${UID:-none} ${EUID:-none}',
+    'x="a b"; [[ $x == "a b" ]] && echo eq; [[ $x == a* ]] && echo pat; [[ $x == "a*" ]] || echo quoted-lit',
+    '[[ -n x && -z "" ]] && echo and; [[ -z x || 1 -eq 1 ]] && echo or; [[ ! -n "" ]] && echo not',
+    'f=; [[ -e ./nope ]]; echo $?; [[ $f ]]; echo $?; [[ x ]]; echo $?',
+]
+
+#: what only bash has
+BASH_CASES = [
+    '[[ ( 1 -eq 2 || 2 -eq 2 ) && a != b ]] && echo grouped',
+    '[[ abc =~ ^a(b)c$ ]] && echo re; [[ b < c ]] && echo lt; [[ b > c ]] || echo notgt',
+    'set -x; [[ -n x && a == a* ]]',
 ]
 
 #: scripts whose real answer on this machine is not what an image gives: the machine's busybox sh
@@ -362,6 +372,14 @@ def test_same_answer_with_positional_parameters(script, args, dialect, tmp_path)
     if real is None:
         pytest.skip(f"{SHELLS[dialect][0]} is not installed")
     assert sh_run(script, dialect, args=args)[:2] == real
+
+
+@pytest.mark.parametrize("script", BASH_CASES)
+def test_same_answer_as_the_real_bash(script, tmp_path):
+    real = real_run(script, "bash", tmp_path)
+    if real is None:
+        pytest.skip("bash is not installed")
+    assert sh_run(script, "bash")[:2] == real
 
 
 RECORDED = [
