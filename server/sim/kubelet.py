@@ -51,7 +51,7 @@ from .controllers import Controller
 from .defaults import image_pull_policy
 from .programs import ProcState
 from .registry import FOREVER, Image, Process, Registry, normalize, split_ref
-from .runtime import Driver
+from .runtime import MAX_LOG_LINE, Driver, Partial
 from .store import Key, Obj, WatchEvent
 
 if TYPE_CHECKING:
@@ -902,17 +902,20 @@ class KubeletController(Controller):
                 t = driver.now() if driver is not None else self.clock.now()
                 buf = pending[which] + text
                 *lines, rest = buf.split("\n")
-                pending[which] = rest
                 for line in lines:
                     runtime.log(uid, name, line, t)
+                while len(rest) >= MAX_LOG_LINE:  # containerd's max_container_log_line_size
+                    runtime.log(uid, name, Partial(rest[:MAX_LOG_LINE]), t)
+                    rest = rest[MAX_LOG_LINE:]
+                pending[which] = rest
             return write
 
         def flush() -> None:
             driver = holder.get("driver")
             t = driver.t if driver is not None else self.clock.now()
             for which in ("out", "err"):
-                if pending[which]:
-                    runtime.log(uid, name, pending[which], t)
+                if pending[which]:  # what has no newline at EOF is a partial line, as containerd writes it
+                    runtime.log(uid, name, Partial(pending[which]), t)
                     pending[which] = ""
 
         holder["flush"] = flush
@@ -961,7 +964,7 @@ class KubeletController(Controller):
         inst = self.cluster.runtime.get(rt.uid, c.name)
         if inst is None:
             return ""
-        text = "".join(line + "\n" for line in inst.logs[-80:])
+        text = "".join(line if isinstance(line, Partial) else line + "\n" for line in inst.logs[-80:])
         return text.encode()[-2048:].decode(errors="ignore")
 
     def _signal_stop(self, c: Ctr) -> tuple[bool, int]:

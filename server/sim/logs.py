@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from .runtime import Partial
 from .store import Obj
 
 if TYPE_CHECKING:
@@ -104,7 +105,7 @@ def render(got: list[tuple[float, str]], opts: LogOptions, offset: float = 0.0) 
         got = got[len(got) - opts.tail:] if opts.tail else []
     out = []
     for t, line in got:
-        text = line if line.endswith("\n") else line + "\n"
+        text = line if line.endswith("\n") or isinstance(line, Partial) else line + "\n"
         out.append(f"{nano_fixed(t + offset)} {text}" if opts.timestamps else text)
     if opts.limit_bytes is not None and opts.limit_bytes >= 0:
         kept, size = [], 0

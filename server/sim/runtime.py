@@ -28,10 +28,20 @@ from typing import Any
 
 #: lines kept per container instance (the kubelet rotates container logs at 10 MiB)
 MAX_LOG_LINES = 5000
+#: containerd's max_container_log_line_size: a longer line (or one with no newline yet) is written
+#: in partial pieces of this size
+MAX_LOG_LINE = 16 * 1024
 #: how far ahead of the clock a process runs before it waits for a timer
 QUANTUM = 1.0
 #: the least virtual time one step of a program costs (a loop that never sleeps still advances)
 MIN_STEP = 1e-4
+
+
+class Partial(str):
+    """A log entry that does not end a line (containerd's ``P`` tag): ``kubectl logs`` prints it
+    with no newline, so the next entry continues it (``OK!OK!OK!…`` from a wget loop)."""
+
+    __slots__ = ()
 
 
 @dataclass

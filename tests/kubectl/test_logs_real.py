@@ -103,3 +103,13 @@ def test_follow_streams_as_the_clock_runs_and_ends_with_the_container(lab):
         follow.stdout.close()
     lines = ["n=0"] + rest.splitlines()
     assert lines == [f"n={i}" for i in range(6)]
+
+
+def test_limit_bytes_and_an_unterminated_last_line_match_the_real_kubectl(lab):
+    lab.kubectl("apply", "-f", "-", stdin=COUNTER.replace("name: counter", "name: noeol").replace(
+        '"i=0; while [ $i -lt 6 ]; do echo n=$i; i=$((i+1)); sleep 1; done"', '"echo first; printf second"'))
+    lab.clock(advance=10)
+    for args in (["--limit-bytes=3"], ["--limit-bytes=8"], []):
+        real = lab.kubectl("logs", "noeol", *args)
+        assert lab.engine("kubectl logs noeol " + " ".join(args)) == real.stdout
+    assert real.stdout == "first\nsecond"

@@ -283,3 +283,12 @@ def test_following_a_chatty_container_goes_on_past_the_log_cap(cluster):
         got += [line for _t, line in new]
     assert len(got) > MAX_LOG_LINES * 2  # far more than the runtime keeps
     assert got == [f"line {i}" for i in range(len(got))]  # none lost, none twice
+
+
+def test_output_without_a_newline_is_a_partial_line(cluster):
+    busybox(cluster, "noeol", "printf hello; printf ' world'", restartPolicy="Never")
+    busybox(cluster, "okok", "while true; do printf 'OK!'; sleep 0.001; done")
+    cluster.advance(20)
+    assert kubectl(cluster, "logs noeol") == "hello world"  # containerd writes the rest at EOF, unterminated
+    got = kubectl(cluster, "logs okok")
+    assert "\n" not in got and len(got) % (16 * 1024) == 0 and got.startswith("OK!OK!OK!")  # 16 KiB pieces

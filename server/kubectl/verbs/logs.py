@@ -111,6 +111,7 @@ def logs(inv: Invocation) -> Result:
             raise KubectlError(f"error: container {name} is not valid for pod {pod['metadata']['name']}")
         names = [name]
     opts = log_options(inv)
+    inv.exact_output = True  # the log as written: a partial last line, --limit-bytes, end unterminated
     lines: list[str] = []
     follows = []
     for name in names:
