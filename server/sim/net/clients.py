@@ -177,6 +177,11 @@ class Url:
         return f"{self.scheme}://{self.host_header}{self.path}"
 
 
+def _at(url: Url, ip: str | None) -> str:
+    """The URL with its host replaced by the address ``ip`` (None: as it is)."""
+    return url.text() if ip is None else f"{url.scheme}://{Url(url.scheme, ip, url.port, url.path).host_header}{url.path}"
+
+
 def parse_url(text: str) -> Url | None:
     if "://" not in text:
         text = "http://" + text
@@ -257,6 +262,26 @@ def _source(ctx: Any) -> Any:
 def _pod_of(ctx: Any) -> Any:
     src = _source(ctx)
     return (src.namespace, src.name) if src.kind == "pod" else None
+
+
+def _resolve(ctx: Any, host: str) -> str | None:
+    """The address the process's ``/etc/hosts`` gives ``host`` — nsswitch's ``files`` come before
+    ``dns`` in glibc and musl alike, so ``localhost`` is 127.0.0.1 and the pod's own hostname its IP
+    without a DNS query: the first IPv4 line that names it (case-insensitively; ``#`` starts a
+    comment). None when the file does not name it or the process has no filesystem: DNS answers."""
+    fs = getattr(ctx, "fs", None)
+    if fs is None or not host or is_ip(host):
+        return None
+    try:
+        text = fs.read_text("/etc/hosts")
+    except Exception:  # noqa: BLE001 - FsError or a filesystem without one: the name goes to DNS
+        return None
+    wanted = host.lower().rstrip(".")
+    for line in text.splitlines():
+        fields = line.split("#", 1)[0].split()
+        if len(fields) > 1 and ":" not in fields[0] and wanted in (f.lower() for f in fields[1:]):
+            return fields[0]
+    return None
 
 
 def _write_file(ctx: Any, name: str, body: str) -> str | None:
@@ -348,9 +373,14 @@ def wget(ctx: Any, argv: list[str], io: Any) -> Generator[Any, None, int]:
         if url.scheme not in ("http", "https"):
             io.err(f"wget: not an http or ftp url: {url_text}\n")
             return 1
-        # one request: apps resolves the name as the pod's resolver does (one set of DNS queries)
-        res = apps.http(ctx.cluster, _source(ctx), url.text(), "HEAD" if spider else "GET", user_agent=agent,
-                        headers=headers or None)
+        # one request: /etc/hosts first, else apps resolves the name as the pod's resolver does
+        # (one set of DNS queries)
+        listed = _resolve(ctx, url.host)
+        sent = dict(headers)
+        if listed is not None and not any(k.lower() == "host" for k in sent):
+            sent["Host"] = url.host_header
+        res = apps.http(ctx.cluster, _source(ctx), _at(url, listed), "HEAD" if spider else "GET", user_agent=agent,
+                        headers=sent or None)
         if res.error == apps.UNRESOLVED:
             if res.answer is not None and res.answer.timeout:
                 yield Sleep(min(timeout, 10.0))  # the resolver's 2 x 5 s of retries
@@ -476,7 +506,7 @@ def curl(ctx: Any, argv: list[str], io: Any) -> Generator[Any, None, int]:
         return _emit(io, curl_error(3, "URL rejected: Malformed input to a URL function", silent, show_error))
     if url.scheme not in ("http", "https"):
         return _emit(io, curl_error(1, f'Protocol "{url.scheme}" not supported', silent, show_error))
-    forced = resolves.get((url.host.lower(), url.port))
+    forced = resolves.get((url.host.lower(), url.port)) or _resolve(ctx, url.host)
     method = method or ("HEAD" if head else "POST" if data is not None else "GET")
     header_map = {k: v for k, v in headers}
     host_header = header_map.get("Host") or next((v for k, v in headers if k.lower() == "host"), url.host_header)
@@ -508,7 +538,11 @@ def curl(ctx: Any, argv: list[str], io: Any) -> Generator[Any, None, int]:
                            "Timeout was reached")
             err = curl_error(28, message, silent, show_error)
         else:
-            num, message = curl_connect_error(url.host, url.port, res.error, 1 if "refused" in res.error.lower() else 3)
+            # a refusal from the loopback interface comes back within the millisecond
+            from .proxy import is_loopback
+
+            ms = (0 if is_loopback(ip or "") else 1) if "refused" in res.error.lower() else 3
+            num, message = curl_connect_error(url.host, url.port, res.error, ms)
             err = curl_error(num, message, silent, show_error)
         if verbose:
             trace = f"*   Trying {ip}:{url.port}...\n"
@@ -590,7 +624,7 @@ def ping(ctx: Any, argv: list[str], io: Any) -> Generator[Any, None, int]:
         io.err(BUSYBOX_BANNER + "Usage: ping [OPTIONS] HOST\n")
         return 1
     count = max(1, min(count, 100))
-    res = apps.ping(ctx.cluster, _source(ctx), host, count)
+    res = apps.ping(ctx.cluster, _source(ctx), _resolve(ctx, host) or host, count)
     if res.unresolved or not res.ip:
         return _emit(io, ping_bad_address(host))
     rtts: list[float | None] = [None] * max(res.transmitted, count)
@@ -637,7 +671,7 @@ def nc(ctx: Any, argv: list[str], io: Any) -> Generator[Any, None, int]:
         io.err(f"nc: bad port '{next(p for p in ports if not p.isdigit())}'\n")
         return 1
     status = 0
-    target = host
+    target = _resolve(ctx, host) or host
     for p in ports:
         res = apps.tcp(ctx.cluster, _source(ctx), target, int(p))
         if res.error == apps.UNRESOLVED:

@@ -430,10 +430,21 @@ def _gateway(v: View, node: str, offset: int) -> str:
     return str(net.network_address + offset) if net is not None else v.ip_of_node.get(node, "")
 
 
+def is_loopback(ip: str) -> bool:
+    """127.0.0.0/8 or ::1: the sender's own network namespace."""
+    try:
+        return ipaddress.ip_address(ip).is_loopback
+    except ValueError:
+        return False
+
+
 def route(cluster: Cluster, source: Source, ip: str, port: int, protocol: str = "TCP") -> Route:
     """Route one new connection from ``source`` to ``ip:port``; NetworkPolicies (``netpol``) are
-    judged once the packet's destination is known (after DNAT), and a denied one is dropped."""
+    judged once the packet's destination is known (after DNAT), and a denied one is dropped —
+    except on the loopback interface, which no policy (Calico's or any CNI's) sees."""
     r = _route(cluster, source, ip, port, protocol)
+    if is_loopback(ip) and source.kind != "outside":
+        return r
     return _police(cluster, source, r, protocol)
 
 
@@ -495,6 +506,8 @@ def _route(cluster: Cluster, source: Source, ip: str, port: int, protocol: str =
     r.source_ip = r.client_ip = src_ip
     if source.kind != "outside" and not _machine_up(cluster, entry):
         return r.fail(TIMEOUT, 0)
+    if source.kind != "outside" and is_loopback(ip):
+        return _loopback(cluster, v, r, source, entry, pod_network, int(port))
 
     # -- a service address (cluster IP, externalIP, LoadBalancer IP)
     hit = v.vips.get((ip, int(port), protocol))
@@ -673,6 +686,30 @@ def _deliver(cluster: Cluster, v: View, r: Route, entry: str, target: tuple[str,
     return r
 
 
+def _loopback(cluster: Cluster, v: View, r: Route, source: Source, node: str | None, pod_network: bool,
+              port: int) -> Route:
+    """``localhost``/127.0.0.1 from a pod: its own containers' ports (a pod's containers share one
+    network namespace), the client being 127.0.0.1; from a node or a hostNetwork pod: the node's
+    own servers (``_to_host``)."""
+    r.client_ip = r.source_ip = "127.0.0.1"
+    if source.kind == "node" or not pod_network:
+        r.hops[0] = dict(r.hops[0], ip="127.0.0.1")
+        return _to_host(cluster, v, r, node or source.name, port)
+    pod = cluster.store.peek("Pod", source.namespace, source.name)
+    target = (source.namespace, source.name)
+    r.hops[0] = _pod_hop(target, "127.0.0.1")
+    r.pod, r.node, r.target_port = target, node, port
+    if pod is None:
+        return r.fail(REFUSED, 0)
+    r.pod_uid = pod["metadata"]["uid"]
+    listening = v.listeners(pod).get(port)
+    if listening is None:
+        return r.fail(REFUSED, 0)
+    r.container, r.app, r.image = listening
+    r.ok = True
+    return r
+
+
 def _to_host(cluster: Cluster, v: View, r: Route, node: str, port: int) -> Route:
     """A node's own address: a hostNetwork server (the apiserver on 6443, ...) or nothing."""
     r.node = node
@@ -710,6 +747,14 @@ def _reachable(cluster: Cluster, source: Source, ip: str) -> Route:
     else:
         entry = None
         r.hops.append({"kind": "external", "name": "workstation", "ip": WORKSTATION_IP})
+    if is_loopback(ip) and source.kind != "outside":
+        r.hops[0] = dict(r.hops[0], ip="127.0.0.1")
+        r.ok = _machine_up(cluster, entry)
+        if source.kind == "pod":
+            r.pod, r.node = (source.namespace, source.name), entry
+        else:
+            r.node = entry
+        return r if r.ok else r.fail(TIMEOUT, 0)
     if ip in v.vip_hosts and ip not in v.node_ips:
         r.service = next((key for (vip, _p, _proto), (key, _n) in sorted(v.vips.items()) if vip == ip), None)
         r.hops.append({"kind": "service", "namespace": r.service[0] if r.service else "",
