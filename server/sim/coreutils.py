@@ -77,7 +77,7 @@ def _err(ctx: Any, io: Any, prog: str, busybox: str, gnu: str) -> int:
 def _read(ctx: Any, io: Any, prog: str, name: str) -> bytes | None:
     """A file's bytes for ``prog``, or None after its error message."""
     if name == "-":
-        return io.read().encode()
+        return io.read().encode("utf-8", "surrogateescape")
     try:
         return ctx.fs.read(_abs(ctx, name))
     except FsError as e:
@@ -931,19 +931,32 @@ def _hosts_line(ctx: Any) -> list[str]:
     return []
 
 
+def _fqdn(ctx: Any) -> str:
+    """``hostname -f``: the canonical name the resolver gives the hostname — the first name of its
+    line in /etc/hosts (the kubelet writes ``dns.pod_fqdn`` there); without a readable hosts file,
+    the pod's FQDN from the DNS model itself, else the hostname."""
+    line = _hosts_line(ctx)
+    if line:
+        return line[1]
+    source, cluster = getattr(ctx, "source", None), getattr(ctx, "cluster", None)
+    if cluster is not None and source is not None and getattr(source, "kind", "") == "pod":
+        from .net import dns
+
+        return dns.pod_fqdn(cluster, source) or ctx.hostname
+    return ctx.hostname
+
+
 def hostname(ctx: Any, argv: list[str], io: Any) -> int:
     flags, _ = _flags(argv)
     if "f" in flags or "--fqdn" in flags:
-        line = _hosts_line(ctx)
-        io.out((line[1] if line else ctx.hostname) + "\n")
+        io.out(_fqdn(ctx) + "\n")
     elif "i" in flags or "I" in flags:
         line = _hosts_line(ctx)
         io.out((line[0] if line else "") + ("\n" if "i" in flags else " \n"))
     elif "s" in flags:
         io.out(ctx.hostname.split(".")[0] + "\n")
     elif "d" in flags:
-        line = _hosts_line(ctx)
-        io.out((line[1].partition(".")[2] if line else "") + "\n")
+        io.out(_fqdn(ctx).partition(".")[2] + "\n")
     else:
         io.out(ctx.hostname + "\n")
     return 0
@@ -1246,7 +1259,8 @@ def _tar_extract(ctx: Any, io: Any, data: bytes, base: str) -> int:
 
 def tar(ctx: Any, argv: list[str], io: Any) -> int:
     """``tar cf - PATH…`` and ``tar xmf - -C DIR``: what ``kubectl cp`` runs in the container; the
-    archive is bytes carried in a text stream one character per byte (latin-1)."""
+    archive is bytes carried in the text stream as every program's output is: UTF-8, the bytes that
+    are not UTF-8 as surrogate escapes (the REST exec stream encodes it back byte for byte)."""
     args = argv[1:]
     if args and not args[0].startswith("-"):
         args[0] = "-" + args[0]  # tar's old-style bundled first argument (``cf``)
@@ -1282,7 +1296,7 @@ def tar(ctx: Any, argv: list[str], io: Any) -> int:
             io.err(f"tar: can't change directory to '{base}': No such file or directory\n")
             return 1
         archive, status = _tar_create(ctx, io, paths, base)
-        io.out(archive.decode("latin-1"))
+        io.out(archive.decode("utf-8", "surrogateescape"))
         return status
     if mode == "x":
         if not ctx.fs.isdir(base):
@@ -1291,7 +1305,7 @@ def tar(ctx: Any, argv: list[str], io: Any) -> int:
                 return 1
             io.err(f"tar: {base}: Cannot open: No such file or directory\ntar: Error is not recoverable: exiting now\n")
             return 2
-        return _tar_extract(ctx, io, io.read().encode("latin-1", "replace"), base)
+        return _tar_extract(ctx, io, io.read().encode("utf-8", "surrogateescape"), base)
     io.err("tar: need to specify one of -c, -t, -x\n" if _bb(ctx)
            else "tar: You must specify one of the '-Acdtrux', '--delete' or '--test-label' options\n")
     return 2
