@@ -60,7 +60,7 @@ from flask import Blueprint, Response, current_app, request
 
 from ..sandbox import NotFoundError, Sandbox
 from ..shell import fmt
-from ..shell.pod import container_status
+from ..shell.pod import RUNTIME_ERROR, SHELL_WORDS, container_status, exec_streams
 from . import spdy
 
 bp = Blueprint("k8s_stream", __name__, url_prefix="/k8s/<sandbox_id>/api/v1/namespaces/<namespace>/pods/<name>")
@@ -321,6 +321,9 @@ def _stream(sandbox_id: str, namespace: str, name: str, verb: str) -> Response:
         target = f"-n {shlex.quote(namespace)} {shlex.quote(name)} -c {shlex.quote(container or '')}{flags}"
         if verb == "exec":
             line = f"kubectl exec {target} -- {shlex.join(argv)}"
+            if not tty and not (stdin and len(argv) == 1 and argv[0] in SHELL_WORDS):
+                _exec(sandbox, channels, namespace, name, container or "", argv, line, stdin)
+                return _handled(ws)
         else:
             line = f"kubectl attach {target}"
         first = _run(sandbox, line)
@@ -334,6 +337,52 @@ def _stream(sandbox_id: str, namespace: str, name: str, verb: str) -> Response:
     finally:
         channels.close()
     return _handled(ws)
+
+
+def _read_stdin(channels: Channels) -> bytes:
+    """All the client sends on stdin until it closes the channel (v5's ``[255, 0]``) or goes away."""
+    data = bytearray()
+    while True:
+        try:
+            msg = channels.read(None)
+        except simple_websocket.ConnectionClosed:
+            return bytes(data)
+        if msg is None:
+            continue
+        channel, chunk = msg
+        if channel == STDIN:
+            data += chunk
+        elif channel == CLOSE and chunk[:1] == bytes([STDIN]):
+            return bytes(data)
+
+
+def _exec(sandbox: Sandbox, channels: Channels, namespace: str, name: str, container: str, argv: list[str],
+          line: str, stdin: bool) -> None:
+    """A command without a terminal, as the kubelet streams it: the program's stdout and stderr on
+    their own channels, byte for byte as written (``kubectl cp`` reads a tar archive off stdout),
+    the client's stdin (all of it, up to its end) as the program's input, then how it ended.
+    Journalled as the terminal's ``kubectl exec -i … -- ARGV`` line with that input."""
+    data = _read_stdin(channels) if stdin else b""
+    text = data.decode("utf-8", "surrogateescape")
+    with sandbox.lock:
+        pod = sandbox.cluster.store.peek("Pod", namespace, name)
+        if pod is None or not _running(pod, container):
+            channels.status(internal_error(f'container not found ("{container}")'))
+            return
+        op: dict = {"op": "run", "command": line, "stdin": text}
+        try:
+            out, err, code = exec_streams(sandbox.cluster, pod, container, argv, text)
+        finally:
+            # what the sandbox's execute() does for the line (Sandbox has no exec operation of its own)
+            sandbox.journal.append(sandbox.id, op)
+    current_app.extensions["kubeplay.hub"].pump(sandbox)
+    if code == RUNTIME_ERROR:
+        channels.status(internal_error(err.strip().removeprefix("error: ").removeprefix("Internal error occurred: ")))
+        return
+    for channel, chunk in ((STDOUT, out), (STDERR, err)):
+        if chunk:
+            channels.write(channel, chunk.encode("utf-8", "surrogateescape"))
+    channels.status(exit_status(code, argv))
 
 
 def _finish(channels: Channels, result: dict, argv: list[str], verb: str) -> None:

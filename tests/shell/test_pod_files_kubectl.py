@@ -52,8 +52,6 @@ def test_exec_reads_the_volume_files(lab):
     assert lab.engine("kubectl exec cm-pod -- cat /cache/f") == "kept\n"
 
 
-@pytest.mark.xfail(strict=True, reason="the REST exec stream sends the terminal's text (server/web/k8s_stream.py): "
-                   "every output ends with a newline and stderr comes on the stdout channel")
 def test_exec_stream_sends_the_bytes_as_written(lab):
     assert lab.kubectl("exec", "cm-pod", "--", "cat", "/etc/config/SPECIAL_LEVEL").stdout == "very"
     failed = lab.kubectl("exec", "cm-pod", "--", "cat", "/etc/config/nope", check=False)
@@ -68,8 +66,6 @@ def test_describe_lists_the_mounts(lab):
         lab.engine("kubectl describe pod cm-pod")
 
 
-@pytest.mark.xfail(strict=True, reason="the REST exec stream merges tar's stderr note into the archive on stdout "
-                   "(server/web/k8s_stream.py runs the terminal's line; shell.pod.exec_streams keeps them apart)")
 def test_cp_from_the_pod_with_the_real_kubectl(lab, tmp_path):
     """The real kubectl cp runs ``tar cf - PATH`` in the container over exec and unpacks the archive."""
     lab.kubectl("exec", "cm-pod", "--", "sh", "-c", "mkdir -p /cache/site/css && echo '<h1>hi</h1>' > "
