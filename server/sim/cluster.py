@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from . import bootstrap
+from . import bootstrap, rbac_bootstrap
 from .api import Api
 from .clock import DEFAULT_START, Clock
 from .controllers import Controller, Manager
@@ -62,6 +62,7 @@ class Cluster:
         for controller_cls in controller_classes():
             self.add_controller(controller_cls(self))
         if not empty:
+            rbac_bootstrap.install(self)  # the apiserver's bootstrap policy, then kubeadm's objects
             bootstrap.default_cluster(self)
         for c in self.manager.controllers:
             c.start()
@@ -140,6 +141,7 @@ class Cluster:
 
 def controller_classes() -> list[type[Controller]]:
     """Control loops in start order. Imported here so the list is the one place to read them all."""
+    from .controllers.clusterroleaggregation import ClusterRoleAggregationController
     from .controllers.cronjob import CronJobController
     from .controllers.daemonset import DaemonSetController
     from .controllers.deployment import DeploymentController
@@ -170,6 +172,7 @@ def controller_classes() -> list[type[Controller]]:
         CronJobController,
         StatefulSetController,
         GarbageCollector,
+        ClusterRoleAggregationController,
         NamespaceController,
         ResourceQuotaController,
         DisruptionController,
