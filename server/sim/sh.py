@@ -15,7 +15,9 @@ Entry points: ``run(script, ctx, io)`` (a script: ``exit`` ends it), ``run_line(
 (one line of an interactive shell: ``exit`` raises ``ShellExit``), ``drive(gen, on_sleep)``
 (run either to its end synchronously; ``on_sleep`` may raise ``Interrupt``), ``programs(dialect)``
 / ``shell_program(dialect)`` (``sh``/``bash`` as programs: ``sh -c 'script' [name args…]``,
-``sh file``, a script on stdin — a new process with the exported environment only).
+``sh file``, a script on stdin — a new process with the exported environment only),
+``timeout_program(dialect)`` (``timeout DURATION CMD`` over virtual time), ``needs_more(text)``
+(whether an interactive shell would prompt with PS2 for the rest of a command).
 
 Execution is a generator: ``run`` yields ``Sleep(seconds)`` whenever virtual time must pass
 (``sleep``, a program that waits) and returns the exit status, so the kubelet can run ``touch
@@ -4285,3 +4287,78 @@ def _shell_main(dialect: str, ctx: ShContext, argv: list[str], io: Streams) -> G
         script = io.read()
         new.mode = "stdin"
     return (yield from run(script, new, io))
+
+
+# -- timeout ------------------------------------------------------------------------------------------
+def timeout_program(dialect: str) -> Program:
+    """``timeout DURATION COMMAND [ARG]…`` (GNU coreutils; busybox's ``timeout [-s SIG] SECS PROG``):
+    runs the program (found through ``ctx.lookup``) and ends it when DURATION of virtual time has
+    passed — GNU's status 124, busybox's 128 + the signal, as the caller sees the killed program."""
+
+    def main(ctx: ShContext, argv: list[str], io: Streams) -> Gen:
+        return (yield from _timeout_main(dialect, ctx, argv, io))
+
+    return main
+
+
+def _timeout_main(dialect: str, ctx: ShContext, argv: list[str], io: Streams) -> Gen:
+    gnu = dialect != "busybox"
+    args = list(argv[1:])
+    signal, preserve = 15, False
+    while args and args[0].startswith("-") and args[0] != "-":
+        a = args.pop(0)
+        if a == "--":
+            break
+        if a in ("-s", "--signal") and args:
+            name = _signame(args.pop(0))
+            signal = _SIGNUMS.get(name, 15) if not name.isdigit() else int(name)
+        elif a.startswith("--signal="):
+            signal = _SIGNUMS.get(_signame(a.split("=", 1)[1]), 15)
+        elif a == "--preserve-status":
+            preserve = True
+        elif a in ("-k", "--kill-after", "-t") and args:
+            args.pop(0)
+    if not args:
+        if gnu:
+            io.err("timeout: missing operand\nTry 'timeout --help' for more information.\n")
+            return 125
+        io.err("BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\n"
+               "Usage: timeout [-s SIG] [-k KILL_SECS] SECS PROG ARGS\n\n"
+               "Run PROG. Send SIG to it if it is not gone in SECS seconds.\n"
+               "Default SIG: TERM.If it still exists in KILL_SECS seconds, send KILL.\n")
+        return 1
+    limit = parse_duration(args[0])
+    if limit is None:
+        if gnu:
+            io.err(f"timeout: invalid time interval '{args[0]}'\nTry 'timeout --help' for more information.\n")
+            return 125
+        io.err(f"timeout: invalid number '{args[0]}'\n")
+        return 1
+    command = args[1:]
+    if not command:
+        if gnu:
+            io.err("timeout: missing operand\nTry 'timeout --help' for more information.\n")
+            return 125
+        return 1
+    prog = ctx.lookup(command[0])
+    if prog is None:
+        io.err(f"timeout: failed to run command '{command[0]}': No such file or directory\n" if gnu
+               else f"timeout: can't execute '{command[0]}': No such file or directory\n")
+        return 127
+    r = prog(ctx, command, io)
+    if not isinstance(r, Iterator):
+        return 0 if r is None else r
+    elapsed = 0.0
+    try:
+        item = next(r)
+        while True:
+            if limit and elapsed + item.seconds >= limit:
+                if limit > elapsed:
+                    yield Sleep(limit - elapsed)
+                r.close()
+                return 128 + signal if preserve or not gnu else 124
+            elapsed += item.seconds
+            yield item
+            item = r.send(None)
+    except StopIteration as stop:
+        return 0 if stop.value is None else stop.value

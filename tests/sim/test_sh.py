@@ -662,3 +662,19 @@ def test_endless_recursion_ends_the_shell_as_a_stack_overflow_would():
 ])
 def test_needs_more_says_when_an_interactive_shell_prompts_for_the_rest(text, more):
     assert sh.needs_more(text) is more
+
+
+def test_timeout_ends_a_program_after_its_virtual_duration():
+    progs = {"sleep": lambda ctx, argv, io: sh.b_sleep(ctx, argv, io), "timeout": sh.timeout_program("dash")}
+    ctx = sh.ShContext(lookup=progs.get, dialect="dash")
+    sleeps: list[float] = []
+    out: list[str] = []
+    status = sh.drive(sh.run("timeout 2 sleep 10; echo $?; timeout 5 sleep 1; echo $?; timeout 1 nosuch; echo $?; "
+                             "timeout abc sleep 1; echo $?", ctx, sh.Streams("", out.append, out.append)),
+                      lambda s: sleeps.append(s.seconds))
+    # as GNU coreutils' timeout answers (LANG unset, as in a container)
+    assert "".join(out) == ("124\n0\ntimeout: failed to run command 'nosuch': No such file or directory\n127\n"
+                            "timeout: invalid time interval 'abc'\nTry 'timeout --help' for more information.\n125\n")
+    assert sleeps == [2.0, 1.0] and status == 0
+    busybox = sh.ShContext(lookup={**progs, "timeout": sh.timeout_program("busybox")}.get)
+    assert sh.drive(sh.run("timeout -s KILL 1 sleep 5", busybox, sh.Streams())) == 137
