@@ -4,11 +4,14 @@
  *
  * Owns: the button and its menu of switches (`role=menuitemcheckbox`, one per add-on, named by the
  * add-on with its description as the title), the state they show (from `GET /addons`, then from
- * each switch's answer). Hands off: `POST /addons/<name> {enabled}` goes to the server, which
+ * each switch's answer), and the menu's last item, "Add an image…" (the lab's other missing piece:
+ * an image kubeplay's simulated registry lacks), which opens images.js's dialog.
+ * Hands off: `POST /addons/<name> {enabled}` goes to the server, which
  * journals it; the objects an add-on creates (its Deployment, StorageClass, IngressClass …) reach
  * the canvas and the terminal as any other change, through the store's deltas.
  */
 import { el } from './dom.js';
+import { openImageDialog } from './images.js';
 
 const DESCRIPTIONS = {
   'storage-provisioner': 'Dynamic provisioning of hostPath volumes (local-path) and a default StorageClass',
@@ -56,14 +59,19 @@ export class AddonsMenu {
         onclick: () => this.toggle(name, !enabled),
       }, el('span', { class: 'check', 'aria-hidden': 'true' }, enabled ? '☑' : '☐'), ` ${name}`);
     });
-    this.menu.replaceChildren(...items);
+    const addImage = el('button', {
+      type: 'button', role: 'menuitem', class: 'menuitem',
+      title: 'Publish your own image to the simulated registry (name, tag, port, its answer and logs)',
+      onclick: () => { this.close(); openImageDialog(this.sandbox, { opener: this.button }); },
+    }, 'Add an image…');
+    this.menu.replaceChildren(...items, el('div', { role: 'separator', class: 'menu-sep' }), addImage);
   }
 
   open() {
     this.render();
     this.menu.hidden = false;
     this.button.setAttribute('aria-expanded', 'true');
-    const first = this.menu.querySelector('[role=menuitemcheckbox]');
+    const first = this.menu.querySelector('[role=menuitemcheckbox], [role=menuitem]');
     if (first) first.focus();
   }
 
@@ -74,7 +82,7 @@ export class AddonsMenu {
   }
 
   keys(e) {
-    const items = [...this.menu.querySelectorAll('[role=menuitemcheckbox]')];
+    const items = [...this.menu.querySelectorAll('[role=menuitemcheckbox], [role=menuitem]')];
     const i = items.indexOf(document.activeElement);
     if (e.key === 'ArrowDown') { items[(i + 1) % items.length].focus(); e.preventDefault(); }
     if (e.key === 'ArrowUp') { items[(i - 1 + items.length) % items.length].focus(); e.preventDefault(); }

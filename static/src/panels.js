@@ -8,11 +8,25 @@
  * plane, which the server refuses too). Pod panel:
  * name, namespace, node, IP, status, containers with state and restarts; Delete runs
  * `kubectl delete pod` in the terminal, Kill container posts `/pods/<ns>/<name>/containers/<c>/kill`.
+ * Per running container an "App health" radio group (healthy / unhealthy / slow: what its app
+ * answers the kubelet's probes, `POST …/containers/<c>/health`; read back with `GET …/health`
+ * whenever a container (re)starts, since a new process starts healthy). A container stuck in
+ * ErrImagePull/ImagePullBackOff on an image kubeplay's registry lacks gets kubeplay's one-line
+ * note with a button opening the "Add an image" dialog (images.js) prefilled with that image.
  * The panel re-renders from the mirror while open, so the status shown follows the cluster.
  * Hands off: all effects go through the server and come back as deltas.
  */
 import { podStatus, podRestarts, podReadyCount, nodeStatus } from './podstatus.js';
 import { el } from './dom.js';
+import { imageInfo, openImageDialog, splitRef } from './images.js';
+
+/** The pod panel's choices for a container's app, with what each does to the probes. */
+const HEALTH = [
+  ['healthy', 'The app answers its probes as it normally does'],
+  ['unhealthy', 'httpGet probes get HTTP 500, tcpSocket and grpc probes a refused connection'],
+  ['slow', 'The app takes 30 s to answer: httpGet and grpc probes time out'],
+];
+const PULL_FAILURES = new Set(['ErrImagePull', 'ImagePullBackOff']);
 
 function containerState(cs) {
   const st = (cs && cs.state) || {};
@@ -34,6 +48,10 @@ export class Panels {
     this.onSelect = onSelect;
     this.onError = onError;
     this.current = null; // {type:'node'|'pod', id, opener}
+    this.images = imageInfo(sandbox);
+    this.images.onAdded(() => this.rerenderPod());
+    //: the open pod's app health as the server said: {key, sig (its containers' instances), states}
+    this.health = { key: null, sig: null, states: {} };
     document.addEventListener('keydown', (e) => {
       if (e.key === 'Escape' && this.current) this.close();
     });
@@ -181,13 +199,17 @@ export class Panels {
     const statuses = new Map((st.containerStatuses || []).map((c) => [c.name, c]));
     const row = (k, v) => [el('dt', {}, k), el('dd', {}, v || '—')];
     const owner = ((pod.metadata.ownerReferences || [])[0]);
+    this.syncHealth(key, ns, name, statuses);
     const containers = ((pod.spec && pod.spec.containers) || []).map((c) => {
       const cs = statuses.get(c.name);
+      const running = !!(cs && cs.state && cs.state.running);
       return el('li', { class: 'container' },
         el('div', {}, el('strong', {}, c.name), ' ', el('span', { class: 'muted mono' }, c.image)),
         el('div', { class: 'muted' }, `${containerState(cs)} · ready ${cs && cs.ready ? 'yes' : 'no'} · restarts ${(cs && cs.restartCount) || 0}`),
+        this.pullNote(c, cs),
+        running ? this.healthControl(ns, name, c.name) : null,
         el('button', {
-          type: 'button', class: 'btn btn-small', disabled: !(cs && cs.state && cs.state.running) || undefined,
+          type: 'button', class: 'btn btn-small', disabled: !running || undefined,
           onclick: () => this.killContainer(ns, name, c.name),
         }, `Kill container ${c.name}`));
     });
@@ -213,6 +235,67 @@ export class Panels {
         }, 'Delete pod'))));
   }
 
+  /** App health: a radio group per running container, named after it. */
+  healthControl(ns, name, container) {
+    const state = this.health.states[container] || 'healthy';
+    const group = `health-${ns}-${name}-${container}`;
+    return el('div', { role: 'radiogroup', 'aria-label': `App health of ${container}`, class: 'health' },
+      el('span', { class: 'health-label', 'aria-hidden': 'true' }, 'App health'),
+      ...HEALTH.map(([value, title]) => el('label', { title },
+        el('input', {
+          type: 'radio', name: group, value, checked: state === value || undefined,
+          onchange: () => this.setHealth(ns, name, container, value),
+        }), ` ${value}`)));
+  }
+
+  /** Ask the server for the pod's app health when its containers are new processes (or the pod new). */
+  syncHealth(key, ns, name, statuses) {
+    const sig = [...statuses.values()].map((cs) => `${cs.name}:${cs.containerID || ''}:${!!(cs.state && cs.state.running)}`).join(',');
+    if (this.health.key === key && this.health.sig === sig) return;
+    const keep = this.health.key === key ? this.health.states : {};
+    this.health = { key, sig, states: keep };
+    if (![...statuses.values()].some((cs) => cs.state && cs.state.running)) return;
+    const asked = this.health;
+    this.sandbox.get(`/pods/${encodeURIComponent(ns)}/${encodeURIComponent(name)}/health`).then((a) => {
+      if (this.health !== asked) return;
+      asked.states = a.containers || {};
+      this.rerenderPod();
+    }, () => {}); // the pod went away meanwhile: the next render says so
+  }
+
+  async setHealth(ns, name, container, value) {
+    const asked = this.health;
+    try {
+      const a = await this.sandbox.post(
+        `/pods/${encodeURIComponent(ns)}/${encodeURIComponent(name)}/containers/${encodeURIComponent(container)}/health`,
+        { health: value });
+      if (this.health === asked) asked.states = a.containers || {};
+    } catch (e) {
+      this.onError(`app health of ${name}/${container}: ${e.message}`);
+    }
+    this.rerenderPod();
+  }
+
+  /** kubeplay's note for a container that cannot pull an image the simulated registry lacks. */
+  pullNote(c, cs) {
+    const reason = cs && cs.state && cs.state.waiting && cs.state.waiting.reason;
+    if (!PULL_FAILURES.has(reason) || !c.image) return null;
+    const info = this.images.peek(c.image, () => this.rerenderPod());
+    if (!info) return null;
+    if (info.known) {
+      return el('p', { class: 'kubeplay-note', role: 'note' },
+        `kubeplay: the registry has ${c.image} now; the kubelet pulls it again when its back-off ends.`);
+    }
+    return el('p', { class: 'kubeplay-note', role: 'note' }, info.note, ' ',
+      el('button', {
+        type: 'button', class: 'btn btn-small', 'aria-label': `Add image ${c.image} to the registry`,
+        onclick: () => openImageDialog(this.sandbox, {
+          prefill: splitRef(c.image),
+          opener: () => this.root.querySelector('.kubeplay-note button') || this.root.querySelector('.pop-close'),
+        }),
+      }, 'Add this image…'));
+  }
+
   async killContainer(ns, name, container) {
     try {
       await this.sandbox.post(`/pods/${encodeURIComponent(ns)}/${encodeURIComponent(name)}/containers/${encodeURIComponent(container)}/kill`);
@@ -221,16 +304,24 @@ export class Panels {
     }
   }
 
+  /** Re-render the open pod panel, keeping the focus on the same control. */
+  rerenderPod() {
+    if (!this.current || this.current.type !== 'pod' || this.root.hidden) return;
+    const a = document.activeElement && this.root.contains(document.activeElement) ? document.activeElement : null;
+    const radio = a && a.type === 'radio' ? [a.name, a.value] : null;
+    const label = a && !radio ? a.textContent : null;
+    this.renderPod();
+    let again = null;
+    if (radio) again = [...this.root.querySelectorAll('input[type=radio]')].find((r) => r.name === radio[0] && r.value === radio[1]);
+    else if (label) again = [...this.root.querySelectorAll('button')].find((b) => b.textContent === label);
+    if (again) again.focus();
+  }
+
   /** Called after each mirror change: keeps an open panel in step with the cluster. */
   refresh(changed) {
     if (!this.current || this.root.hidden) return;
     if (this.current.type === 'pod' && changed.has(this.current.id)) {
-      const focusedLabel = document.activeElement && this.root.contains(document.activeElement) ? document.activeElement.textContent : null;
-      this.renderPod();
-      if (focusedLabel) {
-        const again = [...this.root.querySelectorAll('button')].find((b) => b.textContent === focusedLabel);
-        if (again) again.focus();
-      }
+      this.rerenderPod();
     } else if (this.current.type === 'node' && changed.has(`Node//${this.current.id}`)) {
       const idx = [...this.root.querySelectorAll('[role=menuitem]')].indexOf(document.activeElement);
       this.renderNode();
