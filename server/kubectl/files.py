@@ -160,6 +160,10 @@ def _parse(text: str, source: str) -> list[Document]:
         resolve_kind = getattr(admission, "resolve_kind", None)
         docs = []
         for d in objs:
+            undecodable = _decode_error(d)
+            if undecodable is not None:  # the metadata is decoded before the kind is mapped
+                docs.append(Document(source, error=f'error: unable to decode "{source}": json: {undecodable}'))
+                continue
             try:
                 if resolve_kind is not None:
                     resolve_kind(d, source)  # kubectl's REST mapping: refused per document
@@ -197,15 +201,10 @@ def load_documents(cluster: Cluster, filenames: list[str], stdin: str, recursive
     ``metadata.namespace``; with ``enforce`` (``-n`` given) ``RequireNamespace`` also refuses an
     object of another namespace, as that document's error."""
     docs: list[Document] = []
-    undecodable: list[Document] = []
     for source, text in read_sources(cluster, filenames, stdin, recursive):
-        for doc in _parse(text, source):
-            error = _decode_error(doc.obj) if doc.obj is not None else None
-            if error is None:
-                docs.append(doc)
-            else:  # the builder reports what it could not decode after visiting the rest
-                undecodable.append(Document(source, error=f'error: unable to decode "{source}": json: {error}'))
-    docs += undecodable
+        # the stream visitor's errors stay in document order: a verb reports them together, as
+        # one aggregate (first for apply, after the others for create and delete)
+        docs += _parse(text, source)
     if namespace is not None:
         for doc in docs:
             if doc.obj is not None:
@@ -307,6 +306,12 @@ def doc_namespace(r: Resource, obj: Obj, default: str) -> str:
     return (obj.get("metadata") or {}).get("namespace") or default
 
 
+def _gerund(verb: str) -> str:
+    """AddSourceToErr's verb: ``deleting``, ``patching``, ``scaling`` …"""
+    word = verb.split()[0]
+    return (word[:-1] if word.endswith("e") and not word.endswith("ee") else word) + "ing"
+
+
 def gather(inv: Invocation, args: list[str], *, verb: str, selector: str | None = None,
            select_all: bool = False, all_namespaces: bool = False, allow_empty: bool = False
            ) -> tuple[list[Ref], list[str]]:
@@ -327,7 +332,12 @@ def gather(inv: Invocation, args: list[str], *, verb: str, selector: str | None 
                 continue
             assert doc.obj is not None
             r = resource_of(doc.obj)
-            refs.append(Ref(r, doc_namespace(r, doc.obj, inv.namespace), doc.obj["metadata"]["name"], doc.source))
+            name = (doc.obj.get("metadata") or {}).get("name")
+            if not name:
+                # the verb's request for an object with no name (``metadata: null``)
+                errors.append(f'error: error when {_gerund(verb)} "{doc.source}": resource name may not be empty')
+                continue
+            refs.append(Ref(r, doc_namespace(r, doc.obj, inv.namespace), name, doc.source))
         return refs, errors
     if not args:
         raise KubectlError(NO_RESOURCE)

@@ -112,6 +112,40 @@ def _finish(out: list[str], errors: list[str], answers: dict[int, ApiError] | No
     return Result(text, 1 if errors else 0)
 
 
+def _bare(message: str) -> str:
+    """An error as ``err.Error()`` gives it, without the ``error: `` CheckErr adds to a lone one."""
+    return message[len("error: "):] if message.startswith("error: ") else message
+
+
+def finish_visit(out: list[str], builder: list[str], errors: list[str], answers: dict[int, ApiError] | None = None,
+                 *, builder_first: bool = False) -> Result:
+    """The output, then the errors of a ``-f`` command as kubectl v1.32 prints them. ``builder``
+    are the resource builder's errors (documents that did not decode, map or validate), which its
+    visitor returns as one aggregate (``utilerrors.Reduce``: one error stands alone); ``errors``
+    are the requests' errors, in order (``answers``: the ApiError behind each, by index).
+    ``apply`` gathers the objects first (``GetObjects``: the builder's aggregate comes first),
+    ``create`` and ``delete`` visit them (it comes last). CheckErr unwraps an aggregate of one and
+    prints an aggregate as ``MultipleErrors``: one line per error, API errors in their standard
+    words, others bare (no ``error: ``), and a nested aggregate on one line as ``[a, b]``."""
+    answers = answers or {}
+    if len(errors) + (1 if builder else 0) <= 1 and not (len(builder) > 1):
+        return _finish(out, errors or builder, answers if errors else None)
+    nested: str | list[str] = builder[0] if len(builder) == 1 else builder
+    outer: list[str | list[str]] = (([nested] if builder else []) + list(errors)) if builder_first else \
+        (list(errors) + ([nested] if builder else []))
+    if len(outer) == 1:
+        lines = [_bare(b) for b in builder]  # the builder's aggregate alone
+    else:
+        lines = ["[" + ", ".join(_bare(b) for b in x) + "]" if isinstance(x, list) else _bare(x) for x in outer]
+    text = "".join(out) + "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+    return Result(text, 1)
+
+
+def _gv(r: Resource) -> str:
+    """schema.GroupVersion*.String()'s head: ``apps/v1``, and ``/v1`` for the core group."""
+    return f"{r.group}/{r.version}"
+
+
 # -- apply ------------------------------------------------------------------------------------------
 
 def _apply_dry_run(inv: Invocation, obj: Obj, mode: str) -> tuple[Obj, str]:
@@ -161,6 +195,7 @@ def apply(inv: Invocation) -> Result:
         raise KubectlError("error: must specify one of -f and -k")
     out: list[str] = []
     errors: list[str] = []
+    builder: list[str] = []
     docs = documents(inv)
     if not docs:
         raise KubectlError("error: no objects passed to apply")
@@ -168,7 +203,7 @@ def apply(inv: Invocation) -> Result:
     invalid: dict[int, ApiError] = {}  # index in errors -> the answer, for _finish
     for doc in docs:
         if doc.error:
-            errors.append(doc.error)
+            builder.append(doc.error)
             continue
         obj = doc.obj
         assert obj is not None
@@ -179,6 +214,13 @@ def apply(inv: Invocation) -> Result:
         try:
             r = resource_of(obj)
             ns = doc_namespace(r, obj, inv.namespace)
+            if not meta.get("name"):
+                # applyOneObject's Get of the live object, with no name to ask for
+                errors.append(f"error: error when retrieving current configuration of:\nResource: \"{_gv(r)}, "
+                              f'Resource={r.plural}", GroupVersionKind: "{_gv(r)}, Kind={r.kind}"\n'
+                              f'Name: "", Namespace: "{ns}"\nfrom server for: "{doc.source}": resource name may '
+                              "not be empty")
+                continue
             existing = inv.cluster.store.peek(r.kind, ns, meta.get("name", ""))
             # the warning comes with the patch, which a server dry run computes too (a client one does not)
             if (mode != "client" and existing is not None
@@ -201,8 +243,8 @@ def apply(inv: Invocation) -> Result:
                 r = BY_KIND[obj["kind"]]
                 errors.append(
                     f"Error from server ({e.reason}): error when applying patch:\n{patch}\nto:\n"
-                    f'Resource: "{r.api_version}, Resource={r.plural}", GroupVersionKind: '
-                    f'"{r.api_version}, Kind={r.kind}"\nName: "{meta.get("name")}", Namespace: "{ns}"\n'
+                    f'Resource: "{_gv(r)}, Resource={r.plural}", GroupVersionKind: '
+                    f'"{_gv(r)}, Kind={r.kind}"\nName: "{meta.get("name")}", Namespace: "{ns}"\n'
                     f'for: "{doc.source}": error when patching "{doc.source}": {e.message}')
             continue
         except KubectlError as e:
@@ -217,7 +259,7 @@ def apply(inv: Invocation) -> Result:
         doc = objects[0] if len(objects) == 1 else output.typed(
             {"kind": "List", "apiVersion": "v1", "metadata": {}, "items": objects})
         out.append(fmt.print_obj(doc))
-    return _finish(out, errors, invalid)
+    return finish_visit(out, builder, errors, invalid, builder_first=True)
 
 
 # -- create -----------------------------------------------------------------------------------------
@@ -234,10 +276,11 @@ def create(inv: Invocation) -> Result:
         raise KubectlError("error: must specify one of -f and -k")
     out: list[str] = []
     errors: list[str] = []
+    builder: list[str] = []
     invalid: dict[int, ApiError] = {}
     for doc in documents(inv):
         if doc.error:
-            errors.append(doc.error)
+            builder.append(doc.error)
             continue
         obj = deep_copy(doc.obj)
         assert obj is not None
@@ -258,7 +301,7 @@ def create(inv: Invocation) -> Result:
             continue
         name = stored["metadata"].get("name") or stored["metadata"].get("generateName", "")
         out.append(printed(r, name, "created", fmt, stored, mode))
-    return _finish(out, errors, invalid)
+    return finish_visit(out, builder, errors, invalid)
 
 
 def _container_name(image: str, cluster: Any) -> str:
@@ -362,4 +405,4 @@ def create_deploy(inv: Invocation) -> Result:
     return create_deployment(inv)
 
 
-__all__ = ["STDIN", "apply", "create", "printed", "render", "with_source", "dry_run_mode"]
+__all__ = ["STDIN", "apply", "create", "finish_visit", "printed", "render", "with_source", "dry_run_mode"]
