@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-AREAS = ("storage", "policy", "networking", "autoscaling", "disruption")
+AREAS = ("storage", "policy", "networking", "autoscaling", "disruption", "rbac")
 
 
 def validators() -> dict[str, Any]:
