@@ -13,6 +13,8 @@ PYTHON   ?= python3
 VENV     := .venv
 PY       := $(VENV)/bin/python
 CHROMIUM := /usr/bin/chromium
+# the shell tests compare sim/sh.py with the real busybox ash (dash and bash are in every Debian)
+BUSYBOX  := /usr/bin/busybox
 
 PY_STAMP   := $(VENV)/.kubeplay-installed
 NPM_STAMP  := node_modules/.kubeplay-installed
@@ -54,10 +56,14 @@ $(CHROMIUM):
 	apt-get update
 	apt-get install -y chromium
 
+$(BUSYBOX):
+	apt-get update
+	apt-get install -y busybox
+
 run: install
 	$(PY) -m server --host 127.0.0.1 --port 8080 --data-dir data
 
-test: install
+test: install $(BUSYBOX)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest
 
