@@ -95,7 +95,10 @@ def _read(ctx: Any, io: Any, prog: str, name: str) -> bytes | None:
         return None
 
 
-def _inputs(ctx: Any, io: Any, prog: str, files: list[str]) -> tuple[list[tuple[str, str]], int]:
+def _inputs(ctx: Any, io: Any, prog: str, files: list[str], errors: str = "replace"
+            ) -> tuple[list[tuple[str, str]], int]:
+    """(name, text) of each input; bytes that are not UTF-8 decode with ``errors`` (``surrogateescape``
+    keeps them countable as the bytes they are)."""
     if not files:
         return [("-", io.read())], 0
     out, status = [], 0
@@ -104,7 +107,7 @@ def _inputs(ctx: Any, io: Any, prog: str, files: list[str]) -> tuple[list[tuple[
         if data is None:
             status = 1
         else:
-            out.append((f, data.decode("utf-8", "replace")))
+            out.append((f, data.decode("utf-8", errors)))
     return out, status
 
 
@@ -172,11 +175,11 @@ def tail(ctx: Any, argv: list[str], io: Any) -> int:
 def wc(ctx: Any, argv: list[str], io: Any) -> int:
     flags, files = _flags(argv)
     which = [c for c in "lwc" if c in flags] or ["l", "w", "c"]
-    inputs, status = _inputs(ctx, io, "wc", files)
+    inputs, status = _inputs(ctx, io, "wc", files, "surrogateescape")
     totals = {"l": 0, "w": 0, "c": 0}
     rows = []
     for name, text in inputs:
-        counts = {"l": text.count("\n"), "w": len(text.split()), "c": len(text.encode())}
+        counts = {"l": text.count("\n"), "w": len(text.split()), "c": len(text.encode("utf-8", "surrogateescape"))}
         for k in totals:
             totals[k] += counts[k]
         rows.append((counts, name if files else ""))

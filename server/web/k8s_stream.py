@@ -155,7 +155,7 @@ class Channels:
     def out(self, text: str) -> None:
         """Program output on stdout; a TTY turns each newline into CR LF (ONLCR)."""
         if text:
-            self.write(STDOUT, (text.replace("\n", "\r\n") if self.tty else text).encode())
+            self.write(STDOUT, (text.replace("\n", "\r\n") if self.tty else text).encode("utf-8", "surrogateescape"))
 
     def status(self, status: dict) -> None:
         self.write(ERROR, json.dumps(status, separators=(",", ":")).encode())
