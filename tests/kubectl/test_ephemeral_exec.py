@@ -30,9 +30,11 @@ def test_the_debug_container_is_found_and_running(debugged):
 
 
 def test_exec_runs_in_the_debug_container_with_busybox(debugged):
+    # the image's own tree: docker-library busybox's glibc rootfs (its libraries in /lib, /lib64)
+    # plus the runtime's /proc and /sys
     out = run(debugged, "kubectl exec web -c dbg -- ls /")
-    assert out.exit_code == 0 and out.output.split() == ["bin", "dev", "etc", "home", "proc", "root", "sys", "tmp",
-                                                         "usr", "var"]
+    assert out.exit_code == 0 and out.output.split() == ["bin", "dev", "etc", "home", "lib", "lib64", "proc", "root",
+                                                         "sys", "tmp", "usr", "var"]
     # busybox's ls words a missing file its own way; nginx's own container is Debian's coreutils
     assert run(debugged, "kubectl exec web -c dbg -- ls /nope").output == (
         "ls: /nope: No such file or directory\ncommand terminated with exit code 1\n")
