@@ -251,7 +251,7 @@ def _decode_error(obj: Obj) -> str | None:
             return f"cannot unmarshal {_json_type(value)} into {where} of type {go_type}"
         items = value.values() if isinstance(value, dict) else value if go_type == "[]string" else ()
         for item in items or ():
-            if not isinstance(item, str):
+            if item is not None and not isinstance(item, str):  # a null item is Go's "" (no error)
                 return f"cannot unmarshal {_json_type(item)} into {where} of type string"
     return None
 

@@ -19,6 +19,7 @@ NO_METADATA = "apiVersion: v1\nkind: ConfigMap\nmetadata: null\n"
 BAD_SECRET = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  k: abc\n"
 TOLERATIONS = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: t\nspec:\n  containers: [{name: a, image: nginx}]\n"
                "  tolerations: [null, {operator: Exists, value: x}]\n")
+NULL_LABEL = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels: {app: null}\n"
 CONTROL_NAME = '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x\\u001e"}}'
 
 CASES = {
@@ -32,6 +33,7 @@ CASES = {
     "data that is not base64": [BAD_SECRET],
     "tolerations": [TOLERATIONS],
     "a control character in a name": [CONTROL_NAME],
+    "a null label value among bad documents": [NULL_LABEL, BAD_NAME, NULL_PORT],
 }
 
 
