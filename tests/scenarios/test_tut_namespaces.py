@@ -47,8 +47,8 @@ def test_namespaces_walkthrough(lab):
     assert [r[:2] for r in _rows(lab.run("kubectl get namespaces"))] == [
         ["NAME", "STATUS"], ["default", "Active"], ["kube-node-lease", "Active"], ["kube-public", "Active"],
         ["kube-system", "Active"]]
-    assert lab.run(f"kubectl create -f {EXAMPLES}/namespace-dev.json") == "namespace/development created\n"
-    assert lab.run(f"kubectl create -f {EXAMPLES}/namespace-prod.json") == "namespace/production created\n"
+    assert lab.run(f"kubectl create -f {EXAMPLES}/namespace-dev.yaml") == "namespace/development created\n"
+    assert lab.run(f"kubectl create -f {EXAMPLES}/namespace-prod.yaml") == "namespace/production created\n"
     labelled = {r[0]: r[-1] for r in _rows(lab.run("kubectl get namespaces --show-labels"))[1:]}
     assert labelled["development"] == "kubernetes.io/metadata.name=development,name=development"
     assert labelled["production"] == "kubernetes.io/metadata.name=production,name=production"
@@ -94,7 +94,7 @@ def test_namespaces_walkthrough(lab):
 @pytest.mark.xfail(strict=True, reason="registry.k8s.io/serve_hostname is not in the simulated registry yet "
                                        "(sim/registry.py is part 2's): the pods end in ImagePullBackOff")
 def test_namespaces_walkthrough_pods_run(lab):
-    lab.run(f"kubectl create -f {EXAMPLES}/namespace-dev.json")
+    lab.run(f"kubectl create -f {EXAMPLES}/namespace-dev.yaml")
     lab.run("kubectl create deployment snowflake --image=registry.k8s.io/serve_hostname -n=development --replicas=2")
     lab.advance(60)
     assert _rows(lab.run("kubectl get deployment -n=development"))[1][:4] == ["snowflake", "2/2", "2", "2"]

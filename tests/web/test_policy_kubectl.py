@@ -1,6 +1,7 @@
 """The policy kinds as the real kubectl v1.32 renders them from our API (tables from ``as=Table``,
 describers from the objects, the admission plugins' errors) — the same text kubeplay's terminal prints.
-Skipped where no kubectl is installed."""
+Each LimitRange item names one resource: kubectl's describer walks a Go map, so two resources of one
+item come out in either order. Skipped where no kubectl is installed."""
 
 from __future__ import annotations
 
@@ -32,15 +33,13 @@ spec:
 apiVersion: v1
 kind: LimitRange
 metadata:
-  name: mem-limit-range
+  name: cpu-limit-range
   namespace: policy
 spec:
   limits:
   - default:
-      memory: 512Mi
       cpu: 500m
     defaultRequest:
-      memory: 256Mi
       cpu: 250m
     type: Container
   - max:
@@ -50,6 +49,19 @@ spec:
     maxLimitRequestRatio:
       cpu: "4"
     type: Pod
+---
+apiVersion: v1
+kind: LimitRange
+metadata:
+  name: mem-limit-range
+  namespace: policy
+spec:
+  limits:
+  - default:
+      memory: 512Mi
+    defaultRequest:
+      memory: 256Mi
+    type: Container
 ---
 apiVersion: scheduling.k8s.io/v1
 kind: PriorityClass
@@ -95,7 +107,8 @@ def lab(tmp_path_factory):
         lab.clock(paused=True)
         applied = lab.kubectl("apply", "-f", "-", stdin=POLICY).stdout
         assert applied == ("namespace/policy created\nresourcequota/mem-cpu-demo created\n"
-                           "limitrange/mem-limit-range created\npriorityclass.scheduling.k8s.io/high-priority created\n")
+                           "limitrange/cpu-limit-range created\nlimitrange/mem-limit-range created\n"
+                           "priorityclass.scheduling.k8s.io/high-priority created\n")
         assert lab.kubectl("apply", "-f", "-", stdin=POD).stdout == "pod/demo created\n"
         lab.clock(advance=5)
         yield lab
