@@ -32,6 +32,7 @@ def aggregated_rules(role: Obj, roles: list[Obj]) -> list[Obj]:
 
     name = role["metadata"]["name"]
     out: list[Obj] = []
+    seen: set[tuple] = set()
     ordered = sorted(roles, key=lambda r: r["metadata"]["name"])
     for selector in (role.get("aggregationRule") or {}).get("clusterRoleSelectors") or []:
         if selector is None:
@@ -41,7 +42,8 @@ def aggregated_rules(role: Obj, roles: list[Obj]) -> list[Obj]:
                                                                          _as_label_selector(selector)):
                 continue
             for r in other.get("rules") or []:
-                if _normal(r) not in (_normal(x) for x in out):
+                if _normal(r) not in seen:
+                    seen.add(_normal(r))
                     out.append(deep_copy(r))
     return out
 
