@@ -159,3 +159,13 @@ def test_get_and_describe_quota(cluster):
     assert table[1].split(None, 2)[2].split("   ") == ["pods: 1/4, requests.cpu: 250m/1", "limits.memory: 256Mi/1Gi"]
     described = run(cluster, "kubectl describe quota quota -n q").output
     assert "limits.memory  256Mi  1Gi\npods           1      4\nrequests.cpu   250m   1\n" in described
+
+
+def test_an_update_that_charges_more_is_checked_too(cluster):
+    _quota(cluster, {"services.nodeports": "0"})
+    run(cluster, "kubectl create service clusterip web --tcp=80:80 -n q")
+    refused = run(cluster, "kubectl patch svc web -n q -p '{\"spec\":{\"type\":\"NodePort\"}}'")
+    assert refused.output == ('Error from server (Forbidden): services "web" is forbidden: exceeded quota: quota, '
+                              "requested: services.nodeports=1, used: services.nodeports=0, limited: "
+                              "services.nodeports=0\n")
+    assert cluster.store.get("Service", "q", "web")["spec"]["type"] == "ClusterIP"

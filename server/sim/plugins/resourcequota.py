@@ -5,8 +5,9 @@ scopes match and whose ``status.hard`` names what the object charges, in name or
 - the pod constraints: ``failed quota: q: must specify limits.cpu for: nginx; requests.memory for: nginx``;
 - the check that ``used + requested <= hard`` for every charged resource: ``exceeded quota: q,
   requested: pods=1, used: pods=2, limited: pods=2`` (resources sorted, ``name=value`` joined by ``,``);
-- then, as the apiserver does before the object is stored, the quota's ``status.used`` raised by the
-  request, so the next request in the same instant sees it (the controller keeps it exact after).
+- then, as the apiserver does before the object is stored, the quota's ``status.used`` raised by a
+  create, so the next request in the same instant sees it (the controller keeps it exact after; an
+  update is only checked, since ``Api.replace`` also admits its dry runs).
 A quota the controller has not synced yet (no ``status.hard``) restricts nothing, as in the plugin.
 
 Hands off: the charges (``usage``), scopes and constraints are ``controllers/resourcequota.py``'s.
@@ -70,6 +71,8 @@ def admit(operation: str, obj: dict, old: dict | None, api: Any) -> None:
             raise forbidden(obj, f"exceeded quota: {name}, requested: {_pretty(masked(requested, exceeded))}, "
                                  f"used: {_pretty(masked(used, exceeded))}, limited: {_pretty(masked(hard, exceeded))}")
         updates.append((quota, dict(used, **new_used)))
+    if operation != "CREATE":
+        return  # an update's check may be a dry run (``Api.replace`` admits before it stores): no write
     for quota, new_used in updates:
         new = deep_copy(quota)
         new["status"]["used"] = {k: v for k, v in as_list(new_used).items() if k in new["status"].get("hard", {})}
