@@ -41,8 +41,8 @@ import yaml
 from . import labels, openapi
 from .golang import json_kind as _json_kind
 from .golang import quote as _go_quote
+from .quantity import Quantity, QuantityError
 from .resources import BY_KIND, REMOVED_VERSIONS, RESOURCES, Resource
-from .scheduler import parse_quantity
 from .store import Obj, deep_copy
 
 if TYPE_CHECKING:
@@ -366,11 +366,6 @@ _QUANTITY_DEF = "io.k8s.apimachinery.pkg.api.resource.Quantity"
 _INT_OR_STRING_DEF = "io.k8s.apimachinery.pkg.util.intstr.IntOrString"
 #: raw JSON to the decoder (runtime.RawExtension, e.g. ControllerRevision.data; metav1.FieldsV1)
 _RAW_DEFS = frozenset({"io.k8s.apimachinery.pkg.runtime.RawExtension", "io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1"})
-#: resource.ParseQuantity's ErrFormatWrong and ErrSuffix
-_QUANTITY_FORMAT = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
-_QUANTITY_SUFFIX = "unable to parse quantity's suffix"
-_QUANTITY_RE = re.compile(r"^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$")
-_QUANTITY_SUFFIXES = re.compile(r"^(?:|[KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)$")
 
 
 class _Type:
@@ -624,17 +619,14 @@ class _Decoder:
         return None
 
     def _quantity(self, v: Any) -> None:
-        """resource.Quantity.UnmarshalJSON: a string or a bare number, parsed; anything else is
-        refused by the parser, not as a type error."""
-        if type(v) is int or type(v) is float:
-            return
-        m = _QUANTITY_RE.match(v.strip()) if type(v) is str else None
-        if m is None:
-            self.type_error = _QUANTITY_FORMAT
-            raise _Abort
-        if not _QUANTITY_SUFFIXES.match(m.group(2)):
-            self.type_error = _QUANTITY_SUFFIX
-            raise _Abort
+        """resource.Quantity.UnmarshalJSON: a string (trimmed) or a bare number, parsed by
+        ParseQuantity; what it cannot parse (a bool, a list …) is refused in the parser's words,
+        not as a type error."""
+        try:
+            Quantity.of(v)
+        except QuantityError as e:
+            self.type_error = str(e)
+            raise _Abort from None
 
 
 _B64 = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
@@ -1455,27 +1447,26 @@ def _check_resources(errs: Errors, path: str, res: Any) -> None:
     """validateResourceRequirements' request-vs-limit rules: a request may not exceed its limit
     (``…resources.requests: Invalid value: "2": must be less than or equal to cpu limit of 1``);
     resources that cannot be overcommitted (extended resources, hugepages) need a limit equal to
-    the request. The values print as typed (the apiserver prints Quantity.String(), which is the
-    same text for canonical quantities)."""
+    the request. The values print as Quantity.String() (``1.5Gi`` as ``1536Mi``), as the apiserver
+    prints them."""
     if not isinstance(res, dict):
         return
     limits = res.get("limits") if isinstance(res.get("limits"), dict) else {}
     requests = res.get("requests") if isinstance(res.get("requests"), dict) else {}
     for name, quantity in requests.items():
         try:
-            value = parse_quantity(quantity)
-        except ValueError:
+            value = Quantity.of(quantity)
+        except QuantityError:
             continue  # the decoder refused it already
         if name in limits:
             try:
-                limit = parse_quantity(limits[name])
-            except ValueError:
+                limit = Quantity.of(limits[name])
+            except QuantityError:
                 continue
-            if value != limit and not _overcommit_allowed(name):
-                errs.invalid(f"{path}.requests", str(quantity), f"must be equal to {name} limit of {limits[name]}")
-            elif value > limit:
-                errs.invalid(f"{path}.requests", str(quantity),
-                             f"must be less than or equal to {name} limit of {limits[name]}")
+            if value.cmp(limit) != 0 and not _overcommit_allowed(name):
+                errs.invalid(f"{path}.requests", str(value), f"must be equal to {name} limit of {limit}")
+            elif value.cmp(limit) > 0:
+                errs.invalid(f"{path}.requests", str(value), f"must be less than or equal to {name} limit of {limit}")
         elif not _overcommit_allowed(name):
             errs.required(f"{path}.limits", "Limit must be set for non overcommitable resources")
 
@@ -1652,16 +1643,13 @@ _DEFAULT_TOLERATIONS = (("node.kubernetes.io/not-ready", "NoExecute"), ("node.ku
 _STATUS_RESET = frozenset({"Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "CronJob"})
 
 
-def _quantity(v: Any) -> float:
-    """A resource.Quantity as a number (enough precision to compare requests and limits)."""
-    s = str(v).strip()
-    m = re.match(r"^([+-]?[0-9.]+(?:[eE][-+]?[0-9]+)?)([a-zA-Z]*)$", s)
-    if not m:
-        return 0.0
-    num, suffix = float(m.group(1)), m.group(2)
-    mult = {"": 1, "m": 1e-3, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15, "E": 1e18,
-            "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60, "n": 1e-9, "u": 1e-6}
-    return num * mult.get(suffix, 1)
+def _quantity(v: Any) -> Quantity:
+    """A stored resource.Quantity (text or a JSON number); zero when it cannot be parsed (the
+    decoder refused such a value already)."""
+    try:
+        return Quantity.of(v)
+    except QuantityError:
+        return Quantity()
 
 
 def qos_class(spec: dict) -> str:
@@ -1674,12 +1662,12 @@ def qos_class(spec: dict) -> str:
         res = c.get("resources") or {}
         req = {k: v for k, v in (res.get("requests") or {}).items() if k in ("cpu", "memory")}
         lim = {k: v for k, v in (res.get("limits") or {}).items() if k in ("cpu", "memory")}
-        requests_any = requests_any or any(_quantity(v) != 0 for v in req.values())
-        limits_any = limits_any or any(_quantity(v) != 0 for v in lim.values())
+        requests_any = requests_any or any(not _quantity(v).is_zero() for v in req.values())
+        limits_any = limits_any or any(not _quantity(v).is_zero() for v in lim.values())
         if set(lim) != {"cpu", "memory"}:
             guaranteed = False
         for k, v in req.items():
-            if k not in lim or _quantity(lim[k]) != _quantity(v):
+            if k not in lim or _quantity(lim[k]).cmp(_quantity(v)) != 0:
                 guaranteed = False
     if not requests_any and not limits_any:
         return "BestEffort"
