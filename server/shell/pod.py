@@ -6,8 +6,7 @@ container's own filesystem (``VolumeManager.ensure_fs``: the image's files, the 
 ``/etc/hosts``…, what the container's main process sees and writes), with the programs the image
 has — the very table its own processes use (``programs.image_table``: coreutils in busybox's or
 GNU's words, the network tools it ships — nginx has curl but no ping, wget or nslookup, as on a real
-cluster —, its shells, its own binaries), plus procps' ``ps`` where the image ships it (ubuntu,
-centos); the userland is the registry's (``Image.userland``, read by ``image_userland``). The
+cluster —, procps' ``ps`` where the image ships it, its shells, its own binaries); the userland is the registry's (``Image.userland``, read by ``image_userland``). The
 environment is the container's (``cluster.runtime``: what the kubelet started it with, service
 variables included). Virtual time passes while a line
 waits (``sleep 5``, a request timing out): the cluster's clock is advanced, up to
@@ -28,7 +27,7 @@ import posixpath
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..sim import coreutils, sh
+from ..sim import sh
 from ..sim.images_fs import BUSYBOX_REPOS, NO_SHELL_REPOS, userland
 from . import netio
 from .core import MAX_LINE_BUSY, MAX_LINE_WAIT, LineResult
@@ -39,8 +38,6 @@ if TYPE_CHECKING:
     from ..sim.fs import FileSystem
 
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-#: images with procps (``ps``, ``free``) in a GNU userland
-PROCPS_REPOS = ("docker.io/library/ubuntu", "docker.io/library/centos")
 #: an exit status meaning "the runtime refused to start the process" (kubectl prints the error, exit 1)
 RUNTIME_ERROR = -1
 SHELL_WORDS = ("sh", "/bin/sh", "bash", "/bin/bash", "ash", "/bin/ash", "/usr/bin/bash")
@@ -220,38 +217,30 @@ class PodShell:
 
     def processes(self) -> list[tuple[int, str, list[str]]]:
         """The container's processes as ``ps`` lists them: its main process and this shell."""
+        from ..sim.programs import command_line
+        from ..sim.registry import Image
+
         pod = self.pod() or {"spec": {}}
         spec = container_spec(pod, self.container) or {}
-        argv: list[str] = [str(a) for a in (spec.get("command") or []) + (spec.get("args") or [])]
-        if not spec.get("command"):
-            img = self.cluster.registry.resolve(self.image) if self.image else None
-            if img is not None:
-                from ..sim.programs import command_line
-
-                argv = command_line(img, spec)
+        img = (self.cluster.registry.resolve(self.image) if self.image else None) or Image("", "", 0)
+        inst = self.cluster.runtime.get(self.uid, self.container)
+        argv = command_line(img, spec, dict(inst.env) if inst is not None and inst.env else None)
         return [(1, "root", argv or [self.name]), (7, "root", [self.name])]
 
     # -- programs ------------------------------------------------------------------------------------
     def _table(self) -> dict[str, Any]:
-        """The programs the container has: the same table its own processes use
-        (``programs.image_table``: userland, network tools, shells, the image's binaries)."""
-        img = self.cluster.registry.resolve(self.image) if self.image else None
-        table: dict[str, Any]
-        if img is not None:
-            from ..sim.programs import ProcState, image_table
+        """The programs the container has: the very table its own processes use
+        (``programs.image_table``: userland, procps where shipped, network tools, shells, the
+        image's binaries); for an image the registry cannot name (a pod whose pull failed has no
+        running shell) the table of an image with this name and userland and no binaries of its own."""
+        from ..sim.programs import ProcState, image_table
+        from ..sim.registry import Image, split_ref
 
-            table = dict(image_table(img, ProcState()))
-        elif self.userland == "none":
-            return {}
-        else:  # an image the registry cannot name (a pod whose pull failed has no running shell)
-            table = dict(coreutils.programs("busybox" if self.busybox else "dash"))
-            table.update(netio.clients().programs(self.image))
-            table.update(sh.programs("busybox" if self.busybox else "dash"))
-        if self.userland != "none":
-            if self.repo in PROCPS_REPOS:
-                table.update(coreutils.PROCPS)
-            table["clear"] = _clear
-        return table
+        img = self.cluster.registry.resolve(self.image) if self.image else None
+        if img is None:
+            repo, tag = split_ref(self.image) if self.image else ("", "")
+            img = Image(repo, tag, 0, server=False, userland={"busybox": "busybox", "none": ""}.get(self.userland, "dash"))
+        return dict(image_table(img, ProcState()))
 
     def lookup(self, name: str) -> Any:
         """A command word (``cat``, ``/bin/cat``) → the program, if the image has it."""
@@ -308,11 +297,6 @@ class PodShell:
         if not isinstance(result, int):
             result = sh.drive(result, self._waiter(), max_busy=MAX_LINE_BUSY)
         return chunks, int(result or 0)
-
-
-def _clear(ctx: Any, argv: list[str], io: Any) -> int:
-    io.out("\x1b[H\x1b[J")
-    return 0
 
 
 # -- tools shared with the workstation ---------------------------------------------------------

@@ -781,7 +781,7 @@ class KubeletController(Controller):
         c.gen += 1
         c.term_message = ""
         c.proc = self.registry.process(c.image, c.spec)
-        argv = programs.command_line(c.image, c.spec)
+        argv = programs.command_line(c.image, c.spec, c.env)  # $(VAR) expanded as the kubelet does
         main = self._main(rt, c, argv, inst)
         if isinstance(main, str):  # the runtime could not start the process (StartError)
             self._start_error(rt, c, main)

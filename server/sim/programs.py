@@ -594,6 +594,84 @@ def quiet_server(ctx: Any, argv: list[str], io: Streams, proc: ProcState, *, por
     return 0
 
 
+def _klog_time(t: float) -> str:
+    """klog's header time: ``0305 21:01:38.463488``."""
+    return datetime.fromtimestamp(t, UTC).strftime("%m%d %H:%M:%S.%f")
+
+
+def _logrus(t: float, level: str, msg: str, source: str, **fields: str) -> str:
+    """logrus' JSONFormatter line (keys sorted, as encoding/json writes a map; time RFC 3339)."""
+    import json
+
+    data = {**fields, "level": level, "msg": msg, "source": source,
+            "time": datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    return json.dumps(dict(sorted(data.items())), separators=(",", ":"))
+
+
+CERTGEN_WORK = 0.9  # seconds: the API round trips and the key generation before it exits
+
+
+def kube_webhook_certgen(ctx: Any, argv: list[str], io: Streams, proc: ProcState) -> Generator[Any, None, int]:
+    """registry.k8s.io/ingress-nginx/kube-webhook-certgen (v1.4, logrus JSON on stdout, client-go's
+    klog warning on stderr): ``create`` makes the webhook's Secret unless it exists (``no secret
+    found`` / ``creating new secret``, or ``secret already exists``), ``patch`` reads its ``ca`` and
+    patches the webhook configuration (``patching webhook configurations …`` / ``Patched hook(s)``);
+    each exits 0 about a second after it starts (what lets the add-on's Jobs complete)."""
+    proc.hold(8 * MIB)
+    opts: dict[str, str] = {}
+    for a in argv[2:]:
+        if a.startswith("--"):
+            key, eq, value = a[2:].partition("=")
+            opts[key] = value if eq else "true"
+    sub = argv[1] if len(argv) > 1 else ""
+    if sub not in ("create", "patch"):
+        io.out("Use this to create a ca and signed certificates and patch admission webhooks to allow for quick")
+        io.out("\t           installation and configuration of validating and admission webhooks.")
+        return 1
+    t = ctx.now()
+    io.err(f"W{_klog_time(t)}       1 client_config.go:659] Neither --kubeconfig nor --master was specified.  "
+           "Using the inClusterConfig.  This might not work.")
+    cluster = getattr(ctx, "cluster", None)
+    name, namespace = opts.get("secret-name", ""), opts.get("namespace", "")
+    secret = cluster.store.peek("Secret", namespace, name) if cluster is not None else None
+    if secret is None:
+        io.out(_logrus(t, "info", "no secret found", "k8s/k8s.go:229", err=f'secrets "{name}" not found'))
+    if sub == "create":
+        if secret is not None:
+            io.out(_logrus(t, "info", "secret already exists", "cmd/create.go:33"))
+        else:
+            io.out(_logrus(t, "info", "creating new secret", "cmd/create.go:28"))
+            yield Sleep(CERTGEN_WORK)
+            if cluster is not None:
+                from .api import ApiError
+
+                pem = {"ca": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==",
+                       "cert": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==",
+                       "key": "LS0tLS1CRUdJTiBFQyBQUklWQVRFIEtFWS0tLS0tCg=="}
+                try:
+                    cluster.api.create({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": name},
+                                        "data": {"ca": pem["ca"], opts.get("cert-name", "cert"): pem["cert"],
+                                                 opts.get("key-name", "key"): pem["key"]}},
+                                       namespace, manager="kube-webhook-certgen")
+                except ApiError as e:
+                    io.out(_logrus(ctx.now(), "fatal", "failed creating secret", "k8s/k8s.go:250", err=e.message))
+                    return 1
+            return 0
+        yield Sleep(CERTGEN_WORK)
+        return 0
+    if secret is None:
+        io.out(_logrus(t, "fatal", f"no secret with '{name}' in '{namespace}'", "cmd/patch.go:47"))
+        return 1
+    mutating = opts.get("patch-mutating", "true") != "false"
+    validating = opts.get("patch-validating", "true") != "false"
+    io.out(_logrus(t, "info", f"patching webhook configurations '{opts.get('webhook-name', '')}' "
+                              f"mutating={str(mutating).lower()}, validating={str(validating).lower()}, "
+                              f"failurePolicy={opts.get('patch-failure-policy', '')}", "k8s/k8s.go:118"))
+    io.out(_logrus(t, "info", "Patched hook(s)", "k8s/k8s.go:138"))
+    yield Sleep(CERTGEN_WORK)
+    return 0
+
+
 def bootcamp(ctx: Any, argv: list[str], io: Streams, proc: ProcState) -> Generator[Any, None, int]:
     """jocatalin/kubernetes-bootcamp: ``node server.js`` under ``/bin/sh -c`` (no SIGTERM handler)."""
     proc.ports, proc.handles_stop = (8080,), False
@@ -657,6 +735,8 @@ def image_programs(image: Image, proc: ProcState,
         progs["nginx"] = partial(quiet_server, ports=(8080,), memory=3 * MIB)
     elif app == "wordpress":
         progs["apache2-foreground"] = wordpress
+    elif app == "kube-webhook-certgen":
+        progs["/kube-webhook-certgen"] = progs["kube-webhook-certgen"] = kube_webhook_certgen
     elif app == "coredns":
         version, go = {"v1.11.1": ("1.11.1", "go1.20.7, ae2bbc2")}.get(image.tag, ("1.11.3", "go1.21.11, a6338e9"))
         progs["/coredns"] = partial(quiet_server, ports=image.ports, memory=12 * MIB, lines=(
@@ -716,18 +796,48 @@ def entrypoint_exec(ctx: Any, argv: list[str], io: Any, proc: ProcState, *,
     return (yield from exec_argv(ctx, rest, io, lookup or (lambda name: None)))
 
 
+#: repositories whose images ship procps (``ps``, ``free``) beside GNU coreutils: ubuntu and centos
+#: bases, and the buildpack-deps based "full" tags of the language images (``-slim``/``-alpine``
+#: ones have none; nor have debian, nginx, httpd: ``ps: command not found`` there, as on a cluster)
+PROCPS_REPOS = frozenset({"docker.io/library/ubuntu", "docker.io/library/centos"})
+BUILDPACK_REPOS = frozenset({"docker.io/library/perl", "docker.io/library/python", "docker.io/library/node",
+                             "docker.io/library/golang"})
+
+
+def has_procps(image: Image) -> bool:
+    """Whether the image's userland has procps' ``ps`` and ``free`` (busybox has its own applets)."""
+    if image.userland != "dash":
+        return False
+    if image.repository in PROCPS_REPOS:
+        return True
+    return image.repository in BUILDPACK_REPOS and not image.tag.endswith(("slim", "alpine"))
+
+
+def clear(ctx: Any, argv: list[str], io: Any) -> int:
+    """``clear`` (busybox's applet, ncurses-bin's in Debian): home the cursor, erase the screen."""
+    io.out("\x1b[H\x1b[J")
+    return 0
+
+
 def image_table(image: Image, proc: ProcState) -> dict[str, Program]:
-    """Every program a container of ``image`` can run, by name and path: its userland (busybox's
-    applets, or GNU coreutils with dash and bash; nothing in a distroless image), the network
-    tools it ships (``net/clients.programs``), and its own binaries bound to ``proc``."""
+    """Every program a container of ``image`` can run, by name and path — the one table its main
+    process, its exec probes, ``kubectl exec`` and the pod shell all look commands up in: its
+    userland (busybox's applets, or GNU coreutils with dash and bash, plus procps where the image
+    ships it; nothing in a distroless image), ``timeout``, ``clear``, the network tools it ships
+    (``net/clients.programs``: nginx has curl but no wget, busybox wget but no curl), and its own
+    binaries bound to ``proc``."""
     from . import coreutils, sh
     from .net import clients
 
     table: dict[str, Any] = {}
     if image.userland:
         table.update(coreutils.programs(image.userland))
+        if has_procps(image):
+            table.update(coreutils.PROCPS)
         table.update(clients.programs(image.ref))
         table.update(sh.programs(image.userland))
+        table["timeout"] = sh.timeout_program(image.userland)
+        table["clear"] = clear
         table.setdefault("sleep", _bind(sleep, proc))
 
     def lookup(name: str) -> Any:
@@ -764,12 +874,20 @@ def exec_argv(ctx: Any, argv: list[str], io: Streams,
     return (yield from res)
 
 
-def command_line(image: Image, container: dict) -> list[str]:
-    """What the container runs: ``command`` replaces ENTRYPOINT and drops CMD, ``args`` replaces CMD."""
+def command_line(image: Image, container: dict, env: dict[str, str] | None = None) -> list[str]:
+    """What the container runs: ``command`` replaces ENTRYPOINT and drops CMD, ``args`` replaces CMD;
+    with ``env`` (the container's variables) the spec's own words get the kubelet's ``$(VAR)``
+    expansion (the image's ENTRYPOINT/CMD do not)."""
+    from .net.envvars import expand
+
     command, args = container.get("command"), container.get("args")
+
+    def spec_words(words: Any) -> list[str]:
+        return [expand(str(a), env) if env is not None else str(a) for a in list(words or [])]
+
     if command:
-        return [str(a) for a in list(command) + list(args or [])]
-    return [str(a) for a in list(image.entrypoint) + (list(args) if args is not None else list(image.cmd))]
+        return spec_words(command) + spec_words(args)
+    return [str(a) for a in image.entrypoint] + (spec_words(args) if args is not None else [str(a) for a in image.cmd])
 
 
 def shell_script(argv: list[str]) -> tuple[bool, str | None]:

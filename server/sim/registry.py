@@ -3,7 +3,8 @@
 Owns: a catalogue of real images and tags (Docker Hub's library images, gcr.io's kuard and
 hello-app, jocatalin/kubernetes-bootcamp, the kubernetes.io tutorials' images — perl, python,
 postgres, polinux/stress, registry.k8s.io's hpa-example, agnhost, echoserver, nginx-slim, busybox,
-liveness, goproxy, under their old k8s.gcr.io names too —, the control-plane images, flannel) with
+liveness, goproxy, jessie-dnsutils, under their old k8s.gcr.io names too —, the control-plane images,
+flannel, the ingress add-on's controller and kube-webhook-certgen) with
 a size (which sets the simulated pull time), a stable sha256 digest, the image's ENTRYPOINT/CMD,
 ports and userland (busybox, Debian's GNU tools, or none: distroless), and a static model of the
 process a container runs (a server with its ports and HTTP paths, or a command that exits), which
@@ -283,6 +284,19 @@ _FAMILIES: tuple[_Family, ...] = (
     _Family("registry.k8s.io/goproxy", {"0.1": 2_600_000}, dict(
         userland="", entrypoint=("/goproxy",), ports=(8080,), http_paths=None, app="goproxy",
         server_binaries=frozenset({"/goproxy"}))),
+    # Debugging DNS Resolution's dnsutils pod: debian-base with BIND's dnsutils (nslookup, dig)
+    _Family("registry.k8s.io/e2e-test-images/jessie-dnsutils", {"1.3": 112_000_000, "1.5": 113_000_000,
+                                                                "1.7": 113_500_000}, dict(
+        cmd=("/bin/sh",), server=False, handles_sigterm=False, http_paths=None, app="dnsutils")),
+    # the ingress add-on's images (minikube's ingress-nginx v1.11.3 deploy.yaml): the controller
+    # (alpine-based) and the admission Jobs' distroless kube-webhook-certgen
+    _Family("registry.k8s.io/ingress-nginx/controller", {"v1.11.3": 105_412_633}, dict(
+        userland="busybox", entrypoint=("/usr/bin/dumb-init", "--"), cmd=("/nginx-ingress-controller",),
+        ports=(80, 443, 8443, 10254), http_paths=None, app="ingress-nginx",
+        server_binaries=frozenset({"/nginx-ingress-controller", "nginx-ingress-controller"}))),
+    _Family("registry.k8s.io/ingress-nginx/kube-webhook-certgen", {"v1.4.4": 23_523_460}, dict(
+        userland="", entrypoint=("/kube-webhook-certgen",), server=False, runs_for=1.0, http_paths=None,
+        app="kube-webhook-certgen", server_binaries=frozenset())),
     _Family("gcr.io/google-samples/hello-app", {"1.0": 11_300_000, "2.0": 11_300_000}, dict(
         userland="", entrypoint=("/hello-app",), ports=(8080,), http_paths=None, app="hello-app",
         server_binaries=frozenset({"/hello-app"}))),
