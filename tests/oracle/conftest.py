@@ -212,7 +212,8 @@ def oracle(kubectl_binary, tmp_path_factory) -> Iterator[Oracle]:
 
 #: filled by the tests (through the ``oracle_results`` fixture): command → True (identical), False,
 #: "age" (identical but for ages one second apart, see test_oracle.within_age_rounding) or "order"
-#: (the same lines in another order, for test_oracle.ORDER_FREE_DESCRIBES)
+#: (the same lines in another order, for test_oracle.ORDER_FREE_DESCRIBES) or "note" (identical once
+#: kubeplay's own note line is taken out, test_oracle.KUBEPLAY_NOTE)
 RESULTS: dict[str, bool | str] = {}
 
 
@@ -226,8 +227,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # no
         same = sum(v is True for v in RESULTS.values())
         ages = sum(v == "age" for v in RESULTS.values())
         order = sum(v == "order" for v in RESULTS.values())
+        notes = sum(v == "note" for v in RESULTS.values())
         line = f"oracle: {same}/{len(RESULTS)} outputs identical"
-        if ages or order:
+        if ages or order or notes:
             line += (f" ({ages} more but for ages one second apart, {order} more but for the order of a Go"
-                     " map's keys)")
+                     f" map's keys, {notes} more but for kubeplay's own note line)")
         terminalreporter.write_line(line)
