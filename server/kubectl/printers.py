@@ -555,10 +555,18 @@ DEFAULT_TABLE: tuple[tuple[Column, ...], RowFn] = ((_NAME, _AGE), _default_row)
 
 def _merge_area_tables() -> None:
     """The tables of the other API areas' kinds, one module each (tables_storage.py, …)."""
-    from . import tables_autoscaling, tables_disruption, tables_networking, tables_policy, tables_rbac, tables_storage
+    from . import (
+        tables_autoscaling,
+        tables_certificates,
+        tables_disruption,
+        tables_networking,
+        tables_policy,
+        tables_rbac,
+        tables_storage,
+    )
 
     for module in (tables_storage, tables_policy, tables_networking, tables_autoscaling, tables_disruption,
-                   tables_rbac):
+                   tables_rbac, tables_certificates):
         TABLES.update(module.TABLES)
 
 

@@ -5,6 +5,7 @@ from . import (
     auth,  # noqa: F401
     autoscale,  # noqa: F401
     basic,  # noqa: F401
+    certificate,  # noqa: F401
     config,  # noqa: F401
     cp,  # noqa: F401
     create,  # noqa: F401

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-AREAS = ("storage", "policy", "networking", "autoscaling", "disruption", "rbac")
+AREAS = ("storage", "policy", "networking", "autoscaling", "disruption", "rbac", "certificates")
 
 
 def validators() -> dict[str, Any]:
