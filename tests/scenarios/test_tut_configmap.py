@@ -32,7 +32,7 @@ def test_configmap_as_env_and_as_files(term):  # noqa: F811
     # the page's output: one file per key of the ConfigMap
     assert run_pod(term, f"{EXAMPLES}/pods/pod-configmap-volume.yaml") == "SPECIAL_LEVEL\nSPECIAL_TYPE\n"
     # items: only SPECIAL_LEVEL, at /etc/config/keys
-    assert run_pod(term, f"{EXAMPLES}/pods/pod-configmap-volume-specific-key.yaml") == "very\n"
+    assert run_pod(term, f"{EXAMPLES}/pods/pod-configmap-volume-specific-key.yaml") == "very"  # no newline in the value
 
 
 def test_a_mounted_configmap_is_updated_in_place(term):  # noqa: F811

@@ -6,8 +6,9 @@ The tables are v1.32's columns (the page's outputs predate VOLUMEATTRIBUTESCLASS
 kubectl against our API prints the same text: tests/kubectl/test_storage_kubectl.py).
 The page writes index.html on the node (``sudo sh -c "echo 'Hello from Kubernetes storage' >
 /mnt/data/index.html"``); here a pod on that node with the node's /mnt/data as a hostPath volume
-does it, and the claim's pod reads it under /usr/share/nginx/html. TODO(parts 2/6): the page's
-``curl http://localhost/`` inside the pod (nginx serving that file) does not answer yet."""
+does it, and the claim's pod reads it under /usr/share/nginx/html; the page's ``curl
+http://localhost/`` inside the pod gets that file from nginx, and a busybox pod gets it through the
+pod's IP."""
 
 from __future__ import annotations
 
@@ -142,6 +143,20 @@ def test_configure_a_pod_to_use_a_persistent_volume(lab):
     assert run("kubectl exec node-shell -- sh -c \"echo 'Hello from Kubernetes storage' > /mnt/data/index.html\"") == ""
     assert run("kubectl exec task-pv-pod -- cat /usr/share/nginx/html/index.html") == "Hello from Kubernetes storage\n"
     assert run("kubectl exec task-pv-pod -- ls /usr/share/nginx/html") == "index.html\n"
+    # the page's check: nginx serves what the volume holds
+    assert run("kubectl exec task-pv-pod -- curl http://localhost/") == "Hello from Kubernetes storage\n"
+    ip = run("kubectl get pod task-pv-pod -o jsonpath={.status.podIP}")
+    run("kubectl run client --image=busybox:1.36 --restart=Never -- sleep 3600")
+    advance(20)
+    assert run(f"kubectl exec client -- wget -qO- http://{ip}/") == "Hello from Kubernetes storage\n"
+    assert run(f"kubectl exec client -- wget -qO- http://{ip}/missing.html", rc=1) == (
+        "wget: server returned error: HTTP/1.1 404 Not Found\ncommand terminated with exit code 1\n")
+    log = run("kubectl logs task-pv-pod --tail=4").splitlines()  # the access log: 30 bytes sent
+    assert re.fullmatch(r'127\.0\.0\.1 - - \[.+\] "GET / HTTP/1\.1" 200 30 "-" "curl/8\.11\.1" "-"', log[0]), log
+    assert re.fullmatch(r'10\.244\.\d+\.\d+ - - \[.+\] "GET / HTTP/1\.1" 200 30 "-" "Wget" "-"', log[1]), log
+    assert re.search(r'\[error\] 29#29: \*1 open\(\) "/usr/share/nginx/html/missing\.html" failed \(2: No such file or '
+                     r'directory\)', log[2]), log
+    assert re.fullmatch(r'10\.244\.\d+\.\d+ - - \[.+\] "GET /missing\.html HTTP/1\.1" 404 153 "-" "Wget" "-"', log[3]), log
     # what the pod writes lands on the node, under the PV's path
     run("kubectl exec task-pv-pod -- sh -c 'echo from the pod > /usr/share/nginx/html/pod.txt'")
     assert run("kubectl exec node-shell -- cat /mnt/data/pod.txt") == "from the pod\n"

@@ -254,6 +254,63 @@ def _started_at(cluster: Cluster, route: Route) -> float:
     return cluster.clock.now()
 
 
+NGINX_ROOT = "/usr/share/nginx/html"  # the image's conf.d/default.conf: root, index index.html index.htm
+HTTPD_ROOT = "/usr/local/apache2/htdocs"  # httpd.conf's DocumentRoot, DirectoryIndex index.html
+MIME_TYPES = {"html": "text/html", "htm": "text/html", "shtml": "text/html", "css": "text/css",
+              "xml": "text/xml", "txt": "text/plain", "js": "application/javascript", "json": "application/json",
+              "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif",
+              "svg": "image/svg+xml", "ico": "image/x-icon"}
+
+
+def _mime(path: str) -> str:
+    """nginx's mime.types for the file's extension; ``default_type application/octet-stream``."""
+    name = path.rsplit("/", 1)[-1]
+    return MIME_TYPES.get(name.rsplit(".", 1)[-1].lower(), "application/octet-stream") if "." in name else \
+        "application/octet-stream"
+
+
+@dataclass
+class DocrootFile:
+    """What a static server finds for a URL under its document root in the container's files."""
+
+    path: str  # the file (or directory) the URL names
+    body: bytes | None  # None: nothing to send (404, or 403 for a directory without an index)
+    stat: object | None = None  # the served file's fs.Stat (mtime, size: Last-Modified, ETag)
+    directory: bool = False
+
+
+def docroot_file(cluster: Cluster, route: Route, root: str, path: str) -> DocrootFile | None:
+    """``path`` looked up under ``root`` in the answering container's filesystem as it is now
+    (``volumes.serve_url``: a file, or a directory's index file) — what was written there, a
+    ConfigMap or a PersistentVolume mounted over it. None when the container has no filesystem
+    here, or its image's files do not model that document root (then the app's built-in page)."""
+    from .. import volumes
+    from ..fs import FsError
+
+    try:
+        vm = cluster.controller("volume-manager")
+    except KeyError:
+        return None
+    fs = vm.fs(route.pod_uid or "", route.container or "") if hasattr(vm, "fs") else None
+    if fs is None or not fs.isdir(root):
+        return None
+    clean = path.split("?", 1)[0].split("#", 1)[0] or "/"
+    full = root.rstrip("/") + "/" + clean.lstrip("/")
+    body = volumes.serve_url(cluster, route.pod_uid or "", route.container or "", root, path)
+    is_dir = fs.isdir(full)
+    if body is None:
+        return DocrootFile(full, None, directory=is_dir)
+    served = full
+    if is_dir:
+        served = next((p for p in (full.rstrip("/") + "/index.html", full.rstrip("/") + "/index.htm")
+                       if fs.isfile(p)), full)
+    try:
+        st = fs.stat(served)
+    except FsError:
+        st = None
+    return DocrootFile(served, body, st)
+
+
 def _log(cluster: Cluster, route: Route, line: str) -> None:
     if route.pod_uid and route.container:
         cluster.runtime.log(route.pod_uid, route.container, line, cluster.clock.now())
@@ -287,22 +344,43 @@ def _serve(cluster: Cluster, route: Route, method: str, path: str, host: str, ua
         return res
     if app == "nginx":
         version = nginx_version(route.image)
-        if path.split("?")[0] in ("/", "/index.html"):
-            body, status = _nginx_page(version), 200
+        clean = path.split("?")[0]
+        doc = docroot_file(cluster, route, NGINX_ROOT, path)
+        stamp = datetime.fromtimestamp(now, UTC).strftime("%Y/%m/%d %H:%M:%S")
+        file_stat = None
+        if doc is None:  # no container filesystem here: the image's own pages
+            status = 200 if clean in ("/", "/index.html") else 404
+            body = _nginx_page(version) if status == 200 else ""
+            if status == 404:
+                doc = DocrootFile(NGINX_ROOT + clean, None)
+        elif doc.body is not None:
+            status, body, file_stat = 200, doc.body.decode("utf-8", "surrogateescape"), doc.stat
+        elif doc.directory:
+            status, body = 403, ""
+            _log(cluster, route, f'{stamp} [error] 29#29: *1 directory index of "{doc.path.rstrip("/")}/" is '
+                                 f'forbidden, client: {client}, server: localhost, request: "{request}", host: "{host}"')
         else:
-            status = 404
-            body = ("<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found"
+            status, body = 404, ""
+        if status == 404 and doc is not None:
+            _log(cluster, route, f'{stamp} [error] 29#29: *1 open() "{doc.path}" failed (2: No such file or '
+                                 f'directory), client: {client}, server: localhost, request: "{request}", host: '
+                                 f'"{host}"')
+        if status != 200:
+            title = f"{status} {'Forbidden' if status == 403 else 'Not Found'}"
+            body = (f"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n<center><h1>{title}"
                     f"</h1></center>\r\n<hr><center>nginx/{version}</center>\r\n</body>\r\n</html>\r\n")
-            _log(cluster, route, f'{datetime.fromtimestamp(now, UTC).strftime("%Y/%m/%d %H:%M:%S")} [error] 29#29: '
-                                 f'*1 open() "/usr/share/nginx/html{path}" failed (2: No such file or directory), '
-                                 f'client: {client}, server: localhost, request: "{request}", host: "{host}"')
+        size = len(body.encode("utf-8", "surrogateescape"))
         res.status, res.body = status, body
-        res.headers = {"Server": f"nginx/{version}", "Date": _http_date(now), "Content-Type": "text/html",
-                       "Content-Length": str(len(body.encode())), "Connection": "keep-alive"}
+        ctype = _mime(doc.path) if status == 200 and doc is not None else "text/html"
+        res.headers = {"Server": f"nginx/{version}", "Date": _http_date(now), "Content-Type": ctype,
+                       "Content-Length": str(size), "Connection": "keep-alive"}
         if status == 200:
-            res.headers.update({"Last-Modified": "Tue, 05 Feb 2025 11:06:32 GMT", "ETag": '"67a34638-267"',
-                                "Accept-Ranges": "bytes"})
-        size = len(body.encode())
+            if file_stat is not None:  # ngx_http_static_module: mtime and size, in hex
+                res.headers.update({"Last-Modified": _http_date(file_stat.mtime),
+                                    "ETag": f'"{int(file_stat.mtime):x}-{file_stat.size:x}"'})
+            else:
+                res.headers.update({"Last-Modified": "Tue, 05 Feb 2025 11:06:32 GMT", "ETag": '"67a34638-267"'})
+            res.headers["Accept-Ranges"] = "bytes"
         _log(cluster, route, f'{client} - - [{_time_local(now)}] "{request}" {status} {size} "-" "{ua}" "-"')
         return res
     if app in ("httpd", "wordpress"):
@@ -316,7 +394,13 @@ def _serve(cluster: Cluster, route: Route, method: str, path: str, host: str, ua
                 status, body = 200, WORDPRESS_INSTALL
             else:
                 status, body = 404, ""
-        elif path in ("/", "/index.html"):
+        elif (doc := docroot_file(cluster, route, HTTPD_ROOT, path)) is not None and doc.body is not None:
+            status, body = 200, doc.body.decode("utf-8", "surrogateescape")
+            if doc.stat is not None:  # FileETag MTime Size: size, then mtime in microseconds, in hex
+                res.headers.update({"Last-Modified": _http_date(doc.stat.mtime),
+                                    "ETag": f'"{doc.stat.size:x}-{int(doc.stat.mtime * 1_000_000):x}"',
+                                    "Accept-Ranges": "bytes"})
+        elif doc is None and path.split("?")[0] in ("/", "/index.html"):
             status, body = 200, HTTPD_INDEX
         else:
             status = 404
@@ -325,9 +409,9 @@ def _serve(cluster: Cluster, route: Route, method: str, path: str, host: str, ua
                     "server.</p>\n</body></html>\n")
         res.status, res.body = status, body
         res.headers = {"Date": _http_date(now), "Server": server, **res.headers,
-                       "Content-Length": str(len(body.encode())),
+                       "Content-Length": str(len(body.encode("utf-8", "surrogateescape"))),
                        "Content-Type": "text/html; charset=UTF-8" if app == "wordpress" else "text/html"}
-        size = len(body.encode()) or "-"
+        size = len(body.encode("utf-8", "surrogateescape")) or "-"
         line = f'{client} - - [{_time_local(now)}] "{request}" {status} {size}'
         if app == "wordpress":  # the Debian image logs the combined format
             line += f' "-" "{ua}"'
