@@ -12,10 +12,15 @@ process's end as the kubelet writes it (remotecommand ``ServeExec``): ``{"metada
 "status":"Success"}``, or Failure with reason ``NonZeroExitCode`` and the cause ``ExitCode``, or an
 ``InternalError`` when the runtime could not start the program.
 
-What runs is the sandbox's own: a command goes through ``Sandbox.run`` as the line kubeplay's
-terminal would type (``kubectl exec -n NS POD -c C [-i [-t]] -- ARGV``), so it is journalled and
-replayed, and prints what kubeplay's ``kubectl exec`` prints (minus the ``command terminated with
-exit code N`` line, which the real kubectl prints itself from the Status). An interactive shell is
+What runs is the sandbox's own. A command without a terminal runs through
+``shell.pod.exec_streams``: its stdout and stderr on their own channels byte for byte (no newline
+added; bytes that are not UTF-8 travel as surrogate escapes and go out as the bytes they were), the
+client's stdin — read to its end (v5's close of channel 0) before the program starts — as its
+input, then the Status; it is journalled as the line kubeplay's terminal would type (``kubectl exec
+-n NS POD -c C [-i] -- ARGV`` with that input), so a replay redoes what it wrote. A command on a
+terminal goes through ``Sandbox.run`` as that line, and prints what kubeplay's ``kubectl exec``
+prints (minus the ``command terminated with exit code N`` line, which the real kubectl prints
+itself from the Status). An interactive shell is
 a ``Sandbox.sessions`` session: stdin bytes become lines here (a minimal TTY line discipline: echo,
 backspace, Ctrl-C, Ctrl-U, Ctrl-D; no echo without a TTY), each line goes through
 ``Sandbox.run(line, session=id)``; ``exit`` (or the end of stdin) ends it.

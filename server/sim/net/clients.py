@@ -19,7 +19,8 @@ The pure text helpers (``Out``, ``wget_*``, ``curl_*``, ``ping_text`` …) live 
 ``server/shell/fmt.py`` re-exports them.
 
 Hands off: requests go through ``apps`` (so they land in the answering pod's log and the traffic
-log), names through ``dns``. Everything may draw on the cluster's seeded RNG: run programs only
+log), names through the container's ``/etc/hosts`` (``_resolve``: ``localhost``, the pod's own
+hostname, a user's own lines) and then ``dns``. Everything may draw on the cluster's seeded RNG: run programs only
 from operations the sandbox records.
 """
 

@@ -4,7 +4,9 @@ Owns: ``route(cluster, source, ip, port)`` — where a TCP connection from a pod
 workstation outside the cluster goes, hop by hop, and who answers: cluster IPs, externalIPs and
 LoadBalancer ingress IPs (DNAT to an endpoint chosen at random per connection, the 1/(n−i)
 rules of ``KUBE-SVC-*`` chains), node IP:nodePort on any node, pod IPs directly, hostNetwork
-servers on node IPs. Endpoint choice follows k8s-behavior §6.6: ready endpoints, else
+servers on node IPs, and loopback (127.0.0.0/8, ::1): from a pod its own containers' ports (one
+network namespace per pod), from a node or a hostNetwork pod the node's servers, never policed.
+Endpoint choice follows k8s-behavior §6.6: ready endpoints, else
 serving-terminating ones, none → REJECT (``Connection refused``); ``sessionAffinity: ClientIP``
 (``recent`` match, timeoutSeconds on the virtual clock); ``externalTrafficPolicy: Local`` (only
 external clients are restricted to the receiving node's endpoints, dropped when it has none)
