@@ -33,6 +33,7 @@ import re
 import threading
 import uuid
 from datetime import datetime
+from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -202,9 +203,17 @@ def _check_depth(text: str) -> None:
         loader.dispose()
 
 
-def _jsonable(value: Any) -> Any:
+#: the integers kubectl keeps as integers (its readers turn YAML and JSON numbers into int64 when
+#: they fit, float64 otherwise): a larger one is sent as a float64
+_INT64 = (-(1 << 63), 1 << 63)
+
+
+def _jsonable(value: Any, ints: tuple[int, int] = _INT64) -> Any:
     """sigs.k8s.io/yaml's YAML→JSON step: map keys become strings (``1`` → "1", ``true`` →
-    "true"); other values keep their JSON type."""
+    "true"); an integer too large for Go's int64 becomes a float64; other values keep
+    their JSON type."""
+    if type(value) is int and not ints[0] <= value < ints[1]:
+        return float(value)
     if isinstance(value, dict):
         out = {}
         for k, v in value.items():
@@ -214,10 +223,10 @@ def _jsonable(value: Any) -> Any:
                 key = str(k)
             else:
                 raise ManifestError(f"unsupported map key of type: {type(k).__name__}, key: {k!r}")
-            out[key] = _jsonable(v)
+            out[key] = _jsonable(v, ints)
         return out
     if isinstance(value, list):
-        return [_jsonable(v) for v in value]
+        return [_jsonable(v, ints) for v in value]
     if isinstance(value, (bytes, datetime)):
         return str(value)
     return value
@@ -615,7 +624,7 @@ class _Decoder:
         if type(v) is not float:
             return self.fail(v, t, struct, go_path, abort=abort)
         if not v.is_integer() or not -(2 ** (t.bits - 1)) <= v < 2 ** (t.bits - 1):
-            return self.fail(v, t, struct, go_path, repr(v), abort)
+            return self.fail(v, t, struct, go_path, go_float(v), abort)
         return None
 
     def _quantity(self, v: Any) -> None:
@@ -667,6 +676,17 @@ def base64_error(text: str) -> str | None:
             while si < n and src[si] in (10, 13):
                 si += 1
             return f"illegal base64 data at input byte {si}" if si < n else None
+
+
+def go_float(v: float) -> str:
+    """A float64 as encoding/json writes it (the number text kubectl sends and Go's errors quote):
+    the shortest digits, in exponent form below 1e-6 and from 1e21 on (``1e-07`` as ``1e-7``)."""
+    if v == 0 or 1e-6 <= abs(v) < 1e21:
+        text = format(Decimal(repr(v)), "f")
+        return text[:-2] if text.endswith(".0") else text
+    mantissa, _, exponent = repr(v).partition("e")
+    sign = "-" if exponent.startswith("-") else "+"
+    return f"{mantissa}e{sign}{int(exponent.lstrip('+-'))}"
 
 
 def _api_error(code: int, reason: str, message: str, details: Any = None) -> ApiError:

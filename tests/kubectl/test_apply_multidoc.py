@@ -20,6 +20,12 @@ BAD_SECRET = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  k: ab
 TOLERATIONS = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: t\nspec:\n  containers: [{name: a, image: nginx}]\n"
                "  tolerations: [null, {operator: Exists, value: x}]\n")
 NULL_LABEL = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels: {app: null}\n"
+HUGE_YAML = ("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: h\nspec:\n  replicas: {}\n"
+             "  selector: {{matchLabels: {{app: h}}}}\n  template:\n    metadata: {{labels: {{app: h}}}}\n"
+             "    spec: {{containers: [{{name: c, image: nginx}}]}}\n")
+HUGE_JSON = ('{{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {{"name": "h"}}, "spec": {{"replicas": {}, '
+             '"selector": {{"matchLabels": {{"app": "h"}}}}, "template": {{"metadata": {{"labels": {{"app": "h"}}}}, '
+             '"spec": {{"containers": [{{"name": "c", "image": "nginx"}}]}}}}}}}}')
 CONTROL_NAME = '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x\\u001e"}}'
 
 CASES = {
@@ -34,6 +40,11 @@ CASES = {
     "tolerations": [TOLERATIONS],
     "a control character in a name": [CONTROL_NAME],
     "a null label value among bad documents": [NULL_LABEL, BAD_NAME, NULL_PORT],
+    "a number past uint64 in YAML": [HUGE_YAML.format(2**70)],
+    "a uint64 in YAML": [HUGE_YAML.format(2**64 - 1)],
+    "a number past int64 in JSON": [HUGE_JSON.format(2**64 - 1)],
+    "a number past uint64 in JSON": [HUGE_JSON.format(2**70)],
+    "a fraction for an integer": [HUGE_JSON.format(1.5)],
 }
 
 
