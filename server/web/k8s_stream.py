@@ -55,6 +55,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import json
+import logging
 import shlex
 import sys
 from dataclasses import dataclass, field
@@ -68,6 +69,7 @@ from ..shell import fmt
 from ..shell.pod import RUNTIME_ERROR, SHELL_WORDS, container_status, exec_streams
 from . import spdy
 
+log = logging.getLogger(__name__)
 bp = Blueprint("k8s_stream", __name__, url_prefix="/k8s/<sandbox_id>/api/v1/namespaces/<namespace>/pods/<name>")
 
 #: what the kubelet's streaming server speaks, best first (client-go's WebSocket executor asks
@@ -377,6 +379,9 @@ def _exec(sandbox: Sandbox, channels: Channels, namespace: str, name: str, conta
         op: dict = {"op": "run", "command": line, "stdin": text}
         try:
             out, err, code = exec_streams(sandbox.cluster, pod, container, argv, text)
+        except Exception as e:  # noqa: BLE001 - the client gets the kubelet's InternalError, not a hang-up
+            log.exception("exec %s in %s/%s failed", argv, namespace, name)
+            out, err, code = "", f"error executing command in container: {e}", RUNTIME_ERROR
         finally:
             # what the sandbox's execute() does for the line (Sandbox has no exec operation of its own)
             sandbox.journal.append(sandbox.id, op)
