@@ -51,7 +51,7 @@ def test_nothing_listening_on_localhost_is_refused_at_once(lab):
         "curl: (7) Failed to connect to localhost port 81 after 0 ms: Couldn't connect to server\n"
         "command terminated with exit code 7\n", 7)
     assert sh(lab, "kubectl exec two -c bb -- wget -O- localhost:81") == (
-        "Connecting to localhost (127.0.0.1:81)\n"
+        "Connecting to localhost:81 (127.0.0.1:81)\n"
         "wget: can't connect to remote host (127.0.0.1): Connection refused\n"
         "command terminated with exit code 1\n", 1)
     # the client pod runs no server: its own localhost answers nothing, whatever the other pods serve

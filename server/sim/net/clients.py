@@ -72,7 +72,16 @@ def _progress(name: str, size: int) -> str:
 
 
 def wget_connecting(host: str, ip: str, port: int) -> str:
+    """``host`` as the URL gives it: busybox's parse_url keeps ``host[:port]`` together."""
     return f"Connecting to {host} ({ip}:{port})\n"
+
+
+def typed_host(url_text: str) -> str:
+    """The ``host[:port]`` of a URL as typed (no scheme, path, query, fragment or user)."""
+    rest = url_text.split("://", 1)[1] if "://" in url_text else url_text
+    for sep in "/?#":
+        rest = rest.split(sep, 1)[0]
+    return rest.rpartition("@")[2]
 
 
 def wget_bad_address(host: str) -> Out:
@@ -388,7 +397,7 @@ def wget(ctx: Any, argv: list[str], io: Any) -> Generator[Any, None, int]:
             return _emit(io, wget_bad_address(url.host))
         ip = res.ip
         if not quiet:
-            io.err(wget_connecting(url.host, ip, url.port))
+            io.err(wget_connecting(typed_host(url_text), ip, url.port))
         if res.error:
             if "timed out" in res.error.lower():
                 if timeout < SYN_TIMEOUT:  # wget's alarm fires first
