@@ -29,9 +29,18 @@ is bound to the node once every claim is bound, or fails after bindTimeoutSecond
 PreBind plugin "VolumeBinding": binding volumes: context deadline exceeded") and is tried again.
 The matching itself is the PV controller's (``controllers/persistentvolume.py``).
 
-Not modelled: preemption itself (the message is computed; victims are never evicted),
-InterPodAffinity, ImageLocality, other volume plugins (limits, zones, restrictions), explicit
-topologySpreadConstraints.
+DefaultPreemption (PostFilter; framework/preemption): a pod whose Filters failed everywhere and whose
+preemptionPolicy is not Never looks, on every node whose failure is resolvable, for the fewest
+lower-priority pods to remove (SelectVictimsOnNode: remove them all, then reprieve the most important
+first, PDB-violating ones before the rest); pickOneNodeForPreemption's criteria choose the node; the
+victims get the DisruptionTarget condition (PreemptionByScheduler), are deleted gracefully and get
+``Preempted`` ("Preempted by pod <uid> on node <node>"); the pod gets ``status.nominatedNodeName`` and
+waits (not eligible again while a victim of its own preemption terminates on that node). Without a
+candidate the message says why per node, and a nomination is cleared.
+
+Not modelled: nominated pods in other pods' Filters (RunFilterPluginsWithNominatedPods) and the
+clearing of lower-priority pods' nominations, InterPodAffinity, ImageLocality, other volume plugins
+(limits, zones, restrictions), explicit topologySpreadConstraints.
 """
 
 from __future__ import annotations
@@ -41,6 +50,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .api import ApiError
 from .controllers import Controller
 from .quantity import Quantity
 from .store import Key, Obj, WatchEvent, controller_ref
@@ -669,11 +679,14 @@ def fit_error(num_nodes: int, statuses: dict[str, NodeStatus], post_filter: str 
 
 
 def preemption_message(pod: PodInfo, nodes: list[NodeInfo], statuses: dict[str, NodeStatus],
-                       victims_fit: dict[str, bool] | None = None) -> str:
-    """DefaultPreemption's PostFilter message when no candidate node is found."""
+                       failures: dict[str, NodeStatus] | None = None) -> str:
+    """DefaultPreemption's PostFilter message when no candidate node is found: per node that failed
+    the Filters, ``Preemption is not helpful for scheduling`` (an unresolvable failure) or why
+    SelectVictimsOnNode found no candidate there (``failures``: no lower-priority pods, or the
+    Filter's reasons with every lower-priority pod removed)."""
     if pod.preemption_policy == "Never":
         return "preemption: not eligible due to preemptionPolicy=Never."
-    victims_fit = victims_fit or {}
+    failures = failures or {}
     post: dict[str, NodeStatus] = {}
     for n in nodes:
         st = statuses.get(n.name)
@@ -681,11 +694,135 @@ def preemption_message(pod: PodInfo, nodes: list[NodeInfo], statuses: dict[str, 
             continue
         if not st.resolvable:
             post[n.name] = NodeStatus(st.plugin, (PREEMPTION_NOT_HELPFUL,), False)
+        elif n.name in failures:
+            post[n.name] = failures[n.name]
         elif not any(c > 0 for p, c in n.priorities.items() if p < pod.priority):
             post[n.name] = NodeStatus(st.plugin, (NO_VICTIMS,), False)
-        elif not victims_fit.get(n.name, False):
+        else:
             post[n.name] = st
     return "preemption: " + fit_error(len(post), post)
+
+
+# -- preemption (pkg/scheduler/framework/preemption, plugins/defaultpreemption) ---------------------------
+PREEMPTED_REASON = "PreemptionByScheduler"
+NOT_ELIGIBLE_TERMINATING = "preemption: not eligible due to a terminating pod on the nominated node."
+
+
+@dataclass(frozen=True)
+class Victim:
+    """A pod a preemption could remove from its node."""
+
+    key: Key
+    priority: int
+    start: str  # GetPodStartTime: status.startTime, or now for a pod not started
+    labels: tuple[tuple[str, str], ...]
+    contribution: Contribution
+
+
+@dataclass(frozen=True)
+class Candidate:
+    node: str
+    victims: tuple[Victim, ...]  # most important first (MoreImportantPod)
+    pdb_violations: int
+
+
+def _terminating_by_preemption(pod: Obj) -> bool:
+    """podTerminatingByPreemption: being deleted, with the scheduler's DisruptionTarget condition."""
+    return bool(pod["metadata"].get("deletionTimestamp")) and any(
+        c.get("type") == "DisruptionTarget" and c.get("status") == "True" and c.get("reason") == PREEMPTED_REASON
+        for c in (pod.get("status") or {}).get("conditions") or [])
+
+
+def _more_important_first(v: Victim) -> tuple[int, str]:
+    return (-v.priority, v.start)
+
+
+def _without(node: NodeInfo, victims: list[Victim]) -> NodeInfo:
+    """A copy of the node's accounting with ``victims`` removed."""
+    info = NodeInfo(node.name, node.exists, node.labels, node.taints, node.unschedulable, node.allocatable,
+                    Counter(node.requested), node.nonzero_cpu, node.nonzero_mem, node.pod_count, Counter(node.ports),
+                    Counter(node.owners), Counter(node.priorities))
+    for v in victims:
+        _apply(info, v.contribution, -1)
+    return info
+
+
+def pdb_split(victims: list[Victim], pdbs: list[Obj]) -> tuple[list[Victim], list[Victim]]:
+    """filterPodsWithPDBViolation: (violating, non-violating), each in the given order; a matching
+    budget's disruptionsAllowed is spent pod by pod (pods in its disruptedPods are not counted)."""
+    from .controllers.disruption import pdb_selects
+
+    allowed = [int((pdb.get("status") or {}).get("disruptionsAllowed") or 0) for pdb in pdbs]
+    violating, fine = [], []
+    for v in victims:
+        violated = False
+        if v.labels:
+            ns, name = v.key[1], v.key[2]
+            pod = {"metadata": {"namespace": ns, "name": name, "labels": dict(v.labels)}}
+            for i, pdb in enumerate(pdbs):
+                if pdb["metadata"].get("namespace") != ns or not pdb_selects(pdb, pod):
+                    continue
+                if name in ((pdb.get("status") or {}).get("disruptedPods") or {}):
+                    continue
+                allowed[i] -= 1
+                if allowed[i] < 0:
+                    violated = True
+        (violating if violated else fine).append(v)
+    return violating, fine
+
+
+def select_victims(pod: PodInfo, node: NodeInfo, on_node: list[Victim],
+                   pdbs: list[Obj]) -> Candidate | NodeStatus:
+    """SelectVictimsOnNode: remove every lower-priority pod; if the pod then fits, add them back one
+    by one, most important first (PDB-violating ones before the others), keeping as victims only
+    those without which it no longer fits. The Candidate, or the status saying why there is none."""
+    potential = sorted((v for v in on_node if v.priority < pod.priority), key=_more_important_first)
+    if not potential:
+        return NodeStatus("DefaultPreemption", (NO_VICTIMS,), False)
+    trial = _without(node, potential)
+    status = filter_node(pod, trial)
+    if status is not None:
+        return status
+    violating, fine = pdb_split(potential, pdbs)
+    victims: list[Victim] = []
+    violations = 0
+    for group, counts in ((violating, True), (fine, False)):
+        for v in group:
+            _apply(trial, v.contribution, +1)
+            if filter_node(pod, trial) is not None:
+                _apply(trial, v.contribution, -1)
+                victims.append(v)
+                violations += counts
+    if violating and fine:
+        victims.sort(key=_more_important_first)
+    return Candidate(node.name, tuple(victims), violations)
+
+
+def pick_candidate(candidates: list[Candidate]) -> Candidate:
+    """pickOneNodeForPreemption: fewest PDB violations, then the lowest highest-priority victim, the
+    lowest sum of priorities, the fewest victims, the latest start among the highest-priority victims;
+    then the first (by node name here; Go's map order is random)."""
+    def earliest_top_start(c: Candidate) -> str:
+        top = c.victims[0].priority
+        return min(v.start for v in c.victims if v.priority == top)
+
+    criteria = (
+        lambda c: -c.pdb_violations,
+        lambda c: -c.victims[0].priority,
+        lambda c: -sum(v.priority + 2 ** 31 for v in c.victims),
+        lambda c: -len(c.victims),
+    )
+    pool = sorted(candidates, key=lambda c: c.node)
+    empty = [c for c in pool if not c.victims]
+    if empty:
+        return empty[0]
+    for f in criteria:
+        best = max(f(c) for c in pool)
+        pool = [c for c in pool if f(c) == best]
+        if len(pool) == 1:
+            return pool[0]
+    latest = max(earliest_top_start(c) for c in pool)
+    return next(c for c in pool if earliest_top_start(c) == latest)
 
 
 # -- the controller --------------------------------------------------------------------------------
@@ -900,15 +1037,90 @@ class Scheduler(Controller):
             return
         if prefilter:
             message = f"0/{len(nodes)} nodes are available: {prefilter}. {preemption_message(info, nodes, statuses)}."
+            nominated: str | None = None
         else:
-            message = fit_error(len(nodes), statuses, preemption_message(info, nodes, statuses))
+            post, nominated = self._post_filter(pod, info, nodes, statuses)
+            message = fit_error(len(nodes), statuses, post)
         entry.attempts += 1
         entry.last_attempt = self.clock.now()
         entry.unschedulable = True
         entry.spec = spec
-        self.api.update_status(self._set_condition(pod, "False", "Unschedulable", message))
+        failed = self._set_condition(pod, "False", "Unschedulable", message)
+        if nominated:
+            failed["status"]["nominatedNodeName"] = nominated
+        elif nominated == "":
+            failed["status"].pop("nominatedNodeName", None)
+        self.api.update_status(failed)
         self.recorder.event(pod, "Warning", "FailedScheduling", message, SCHEDULER_NAME)
         self.requeue_after(key, UNSCHEDULABLE_FLUSH)
+
+    # -- PostFilter: DefaultPreemption ----------------------------------------------------------------
+    def _victims_on(self, node: str) -> list[Victim]:
+        out = []
+        for pod in self.store.scan("Pod", node=node):
+            key = (pod["kind"], pod["metadata"].get("namespace") or "", pod["metadata"]["name"])
+            c = self._contrib.get(key)
+            if c is None:
+                continue
+            start = (pod.get("status") or {}).get("startTime") or self.clock.iso()
+            out.append(Victim(key, c.priority, start, tuple(sorted((pod["metadata"].get("labels") or {}).items())), c))
+        return out
+
+    def _post_filter(self, pod: Obj, info: PodInfo, nodes: list[NodeInfo],
+                     statuses: dict[str, NodeStatus]) -> tuple[str, str | None]:
+        """DefaultPreemption.PostFilter: the message part and the nomination (None: unchanged, "":
+        cleared, a node: nominated there, its victims being deleted)."""
+        if info.preemption_policy == "Never":
+            return preemption_message(info, nodes, statuses), None
+        nominated = (pod.get("status") or {}).get("nominatedNodeName")
+        if nominated and nominated in self.nodes and statuses.get(nominated, NodeStatus("", (), True)).resolvable:
+            # PodEligibleToPreemptOthers: victims of an earlier preemption are still terminating there
+            for victim in self.store.scan("Pod", node=nominated):
+                if int((victim.get("spec") or {}).get("priority") or 0) < info.priority \
+                        and _terminating_by_preemption(victim):
+                    return NOT_ELIGIBLE_TERMINATING, None
+        pdbs = self.store.list("PodDisruptionBudget")
+        candidates: list[Candidate] = []
+        failures: dict[str, NodeStatus] = {}
+        for node in nodes:
+            st = statuses.get(node.name)
+            if st is None or not st.resolvable:
+                continue
+            found = select_victims(info, node, self._victims_on(node.name), pdbs)
+            if isinstance(found, Candidate):
+                candidates.append(found)
+            else:
+                failures[node.name] = found
+        if not candidates:
+            return preemption_message(info, nodes, statuses, failures), ""
+        best = pick_candidate(candidates)
+        self._prepare_candidate(pod, best)
+        return "", best.node
+
+    def _prepare_candidate(self, pod: Obj, best: Candidate) -> None:
+        """prepareCandidate: each victim gets the DisruptionTarget condition, is deleted gracefully and
+        gets the ``Preempted`` event."""
+        scheduler = (pod.get("spec") or {}).get("schedulerName") or SCHEDULER_NAME
+        for v in best.victims:
+            victim = self.store.get(*v.key)
+            if victim is None:
+                continue
+            conds = victim.setdefault("status", {}).setdefault("conditions", [])
+            cond = {"type": "DisruptionTarget", "status": "True", "lastProbeTime": None,
+                    "lastTransitionTime": self.clock.iso(), "reason": PREEMPTED_REASON,
+                    "message": f"{scheduler}: preempting to accommodate a higher priority pod"}
+            old = next((c for c in conds if c.get("type") == "DisruptionTarget"), None)
+            if old is None or old.get("status") != "True" or old.get("reason") != PREEMPTED_REASON:
+                if old is not None:
+                    conds.remove(old)
+                conds.append(cond)
+                victim = self.api.update_status(victim)
+            try:
+                self.api.delete("Pod", v.key[1], v.key[2])
+            except ApiError:
+                continue
+            self.recorder.event(victim, "Normal", "Preempted",
+                                f"Preempted by pod {pod['metadata'].get('uid', '')} on node {best.node}", SCHEDULER_NAME)
 
     def _pre_bind(self, plan: VolumePlan, node: str) -> None:
         """VolumeBinding's PreBind writes: each chosen PV's claimRef (bound by the controller), and
