@@ -411,7 +411,9 @@ def compute_status(pod: Obj, rt: PodRt, now: float, iso: Callable[[float], str],
         status["podIP"] = rt.ip
         status["podIPs"] = [{"ip": rt.ip}]
     status["startTime"] = old.get("startTime") or iso(rt.start_time)
-    status["containerStatuses"] = [c.status(iso) for c in rt.containers]
+    # convertToAPIContainerStatuses: regular containers' statuses sorted by name
+    # (kubetypes.SortedContainerStatuses), init containers' in spec order
+    status["containerStatuses"] = [c.status(iso) for c in sorted(rt.containers, key=lambda c: c.name)]
     if rt.inits:
         status["initContainerStatuses"] = [c.status(iso) for c in rt.inits]
     status["qosClass"] = old.get("qosClass") or qos_class(pod["spec"])

@@ -735,6 +735,9 @@ def image_programs(image: Image, proc: ProcState,
         progs["nginx"] = partial(quiet_server, ports=(8080,), memory=3 * MIB)
     elif app == "wordpress":
         progs["apache2-foreground"] = wordpress
+    elif app == "serve_hostname":
+        progs["/serve_hostname"] = partial(quiet_server, ports=(9376,), memory=3 * MIB,
+                                           lines=("{t} Serving on port 9376.",))
     elif app == "kube-webhook-certgen":
         progs["/kube-webhook-certgen"] = progs["kube-webhook-certgen"] = kube_webhook_certgen
     elif app == "coredns":

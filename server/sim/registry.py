@@ -284,6 +284,10 @@ _FAMILIES: tuple[_Family, ...] = (
     _Family("registry.k8s.io/goproxy", {"0.1": 2_600_000}, dict(
         userland="", entrypoint=("/goproxy",), ports=(8080,), http_paths=None, app="goproxy",
         server_binaries=frozenset({"/goproxy"}))),
+    # the Namespaces Walkthrough's snowflake/cattle Deployments: a static Go binary answering its hostname
+    _Family("registry.k8s.io/serve_hostname", {"latest": 2_950_000, "1.4": 2_950_000}, dict(
+        userland="", entrypoint=("/serve_hostname",), ports=(9376,), http_paths=None, app="serve_hostname",
+        server_binaries=frozenset({"/serve_hostname"}))),
     # Debugging DNS Resolution's dnsutils pod: debian-base with BIND's dnsutils (nslookup, dig)
     _Family("registry.k8s.io/e2e-test-images/jessie-dnsutils", {"1.3": 112_000_000, "1.5": 113_000_000,
                                                                 "1.7": 113_500_000}, dict(

@@ -446,7 +446,8 @@ def _serve(cluster: Cluster, route: Route, method: str, path: str, host: str, ua
         _log(cluster, route, f"{datetime.fromtimestamp(now, UTC).strftime('%Y/%m/%d %H:%M:%S')} "
                              f"{client}:{40000 + int(cluster.clock.rng.random() * 20000)} {method} {path}")
         return res
-    if app in ("agnhost", "liveness", "hello-app", "echoserver", "php-apache", "custom", "python"):
+    if app in ("agnhost", "liveness", "hello-app", "echoserver", "php-apache", "custom", "python",
+               "serve_hostname"):
         return _serve_test_app(cluster, route, app, method, path, host, ua, headers or {}, res)
     if app == "coredns":
         ok = path in ("/health", "/ready")
@@ -515,6 +516,8 @@ def _serve_test_app(cluster: Cluster, route: Route, app: str, method: str, path:
             body = pod_name
         else:
             status, body = 404, "404 page not found\n"
+    elif app == "serve_hostname":  # the old registry.k8s.io/serve_hostname: its hostname, no newline
+        body = pod_name
     elif app == "hello-app":
         version = "2.0.0" if _tag(route.image) == "2.0" else "1.0.0"
         body = f"Hello, world!\nVersion: {version}\nHostname: {pod_name}\n"
