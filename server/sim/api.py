@@ -66,6 +66,8 @@ class Api:
         #: admission plugin), as ``(kind, "Type: message")``: the write was refused with a 400
         #: instead of failing as a 500; the fuzz tests assert this stays empty
         self.internal_errors: list[tuple[str, str]] = []
+        #: whether ``_on_event`` (objects whose last finalizer went) is subscribed to the store
+        self._watching = False
 
     @contextmanager
     def _checked(self, obj: Any) -> Iterator[None]:
@@ -248,6 +250,10 @@ class Api:
         obj = self.store.get(kind, ns, name)
         if obj is None:
             raise not_found(r, name)
+        if kind == "Namespace":
+            from .controllers.namespace import delete_namespace
+
+            return delete_namespace(self, obj)
         if propagation == "Orphan":
             for dep in self.store.dependents(obj["metadata"]["uid"]):
                 dep["metadata"]["ownerReferences"] = [
@@ -265,7 +271,43 @@ class Api:
             meta["deletionTimestamp"] = self.clock.iso(self.clock.now() + grace)
             meta["deletionGracePeriodSeconds"] = grace
             return self.store.update(obj)
+        if obj["metadata"].get("finalizers"):
+            return self._mark_finalizing(obj)
         return self.store.remove(kind, ns, name)
+
+    def _mark_finalizing(self, obj: Obj) -> Obj:
+        """The generic registry's delete of an object its finalizers hold (``updateForGracefulDeletionAndFinalizers``):
+        it only gets ``deletionTimestamp`` (now) and ``deletionGracePeriodSeconds: 0`` and stays stored; the
+        write that drops its last finalizer removes it (``_on_event``). A second delete changes nothing."""
+        self._watch_finalized()
+        meta = obj["metadata"]
+        if meta.get("deletionTimestamp"):
+            if meta.get("deletionGracePeriodSeconds") == 0:
+                return obj
+        else:
+            meta["deletionTimestamp"] = self.clock.iso()
+        meta["deletionGracePeriodSeconds"] = 0
+        return self.store.update(obj)
+
+    def _watch_finalized(self) -> None:
+        """Subscribes ``_on_event`` once, on the first delete a finalizer holds: by then every component
+        of the cluster has subscribed, so they all see the finalizer's removal before the object's."""
+        if not self._watching:
+            self._watching = True
+            self.store.subscribe(self._on_event)
+
+    def _on_event(self, event: Any) -> None:
+        """ShouldDeleteDuringUpdate: a write that leaves an object marked for deletion with a grace period
+        of 0 and no finalizers left removes it (whoever wrote it: a controller dropping its finalizer, a
+        user's edit). Pods in their grace period (> 0) are the kubelet's to remove."""
+        if event.type != "MODIFIED":
+            return
+        kind, ns, name = event.key
+        live = self.store.peek(kind, ns, name)  # the latest write decides (a nested one may have followed)
+        meta = (live or {}).get("metadata") or {}
+        if (live is not None and kind != "Namespace" and meta.get("deletionTimestamp")
+                and meta.get("deletionGracePeriodSeconds") == 0 and not meta.get("finalizers")):
+            self.store.remove(kind, ns, name)
 
 
 def _as_updated(old: Obj, new: Obj) -> Obj:

@@ -91,8 +91,6 @@ def test_namespaces_walkthrough(lab):
     assert "cattle" not in lab.run("kubectl get pods") and "snowflake-" in lab.run("kubectl get pods")
 
 
-@pytest.mark.xfail(strict=True, reason="registry.k8s.io/serve_hostname is not in the simulated registry yet "
-                                       "(sim/registry.py is part 2's): the pods end in ImagePullBackOff")
 def test_namespaces_walkthrough_pods_run(lab):
     lab.run(f"kubectl create -f {EXAMPLES}/namespace-dev.yaml")
     lab.run("kubectl create deployment snowflake --image=registry.k8s.io/serve_hostname -n=development --replicas=2")
@@ -115,8 +113,6 @@ def test_deleting_a_namespace_takes_its_pods(lab):
     assert lab.run("kubectl get all -A").count("scratch") == 0
 
 
-@pytest.mark.xfail(strict=True, reason="Api.delete must hand kind Namespace to controllers.namespace.delete_namespace "
-                                       "(server/sim/api.py is part 8's; the change is in part 5's report)")
 def test_a_deleted_namespace_is_terminating_until_its_pods_are_gone(lab):
     lab.run("kubectl create namespace scratch")
     lab.run("kubectl create deployment web --image=nginx --replicas=2 -n scratch")

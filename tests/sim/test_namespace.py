@@ -164,8 +164,6 @@ def test_a_namespace_removed_outright_leaves_no_pods_behind(cluster):
     assert cluster.store.list("Pod", "gone") == []
 
 
-@pytest.mark.xfail(strict=True, reason="Api.delete must hand kind Namespace to controllers.namespace.delete_namespace "
-                                       "(server/sim/api.py is part 8's; the change is in part 5's report)")
 def test_kubectl_delete_namespace_goes_through_the_registry(cluster):
     _k(cluster, "kubectl create namespace dev")
     _k(cluster, "kubectl run p --image=nginx -n dev")
