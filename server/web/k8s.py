@@ -41,6 +41,7 @@ from ..sandbox import Sandbox
 from ..sim import authz, discovery, logs
 from ..sim.api import ApiError
 from ..sim.clock import parse_time
+from . import metrics_api
 
 bp = Blueprint("k8s", __name__, url_prefix="/k8s/<sandbox_id>")
 
@@ -165,6 +166,8 @@ def _aggregated(legacy: bool) -> Response:
     """The aggregated discovery list, with the ETag the apiserver computes (a client that sends it
     back in If-None-Match gets 304 and keeps its cache)."""
     doc = discovery.aggregated_discovery(legacy)
+    if not legacy and _metrics_listed():
+        doc["items"].append(metrics_api.aggregated_item())  # its APIService's priority: after every built-in
     etag = f'"{discovery.aggregated_etag(doc)}"'
     headers = {"Vary": "Accept", "ETag": etag, "Cache-Control": "public"}
     if request.headers.get("If-None-Match") == etag:
@@ -185,13 +188,27 @@ def api_root(sandbox_id: str) -> Response:
 def apis_root(sandbox_id: str) -> Response:
     if _accepts(AGGREGATED):
         return _aggregated(legacy=False)
-    return _json(discovery.api_group_list(), headers={"Vary": "Accept"})
+    doc = discovery.api_group_list()
+    if _metrics_listed():
+        group = metrics_api.api_group()
+        doc["groups"].append({k: group[k] for k in ("name", "versions", "preferredVersion")})
+    return _json(doc, headers={"Vary": "Accept"})
+
+
+def _metrics_listed() -> bool:
+    """Whether the aggregator lists metrics.k8s.io: while the add-on's APIService exists."""
+    sandbox = _sandbox((request.view_args or {}).get("sandbox_id", ""))
+    assert sandbox is not None  # _known_sandbox answered for unknown ones
+    with sandbox.lock:
+        return metrics_api.listed(sandbox.cluster)
 
 
 @bp.get("/apis/<group>")
 @bp.get("/apis/<group>/")
 def api_group(sandbox_id: str, group: str) -> Response:
     doc = discovery.api_group(group)
+    if group == metrics_api.GROUP and _metrics_listed():
+        doc = metrics_api.api_group()
     if doc is None:
         return _status(ApiError(404, "NotFound", "the server could not find the requested resource"))
     return _json(doc)
@@ -199,6 +216,8 @@ def api_group(sandbox_id: str, group: str) -> Response:
 
 def _resource_list(sandbox_id: str, group: str, version: str) -> Response:
     doc = discovery.api_resource_list(group, version)
+    if (group, version) == (metrics_api.GROUP, metrics_api.VERSION) and _metrics_listed():
+        doc = metrics_api.resource_list()
     if doc is None:
         return _status(ApiError(404, "NotFound", "the server could not find the requested resource"))
     return _json(doc)
@@ -267,7 +286,22 @@ def core(sandbox_id: str, rest: str) -> Response:
 
 @bp.route("/apis/<group>/<version>/<path:rest>", methods=METHODS)
 def grouped(sandbox_id: str, group: str, version: str, rest: str) -> Response:
+    if (group, version) == (metrics_api.GROUP, metrics_api.VERSION):
+        return _metrics(sandbox_id, rest)
     return _serve(sandbox_id, group, version, rest)
+
+
+def _metrics(sandbox_id: str, rest: str) -> Response:
+    """``/apis/metrics.k8s.io/v1beta1/…``: what the aggregator proxies to metrics-server, answered by
+    ``metrics_api`` under the sandbox lock; JSON shifted to the client's clock, the 503's text as text."""
+    sandbox = _sandbox(sandbox_id)
+    assert sandbox is not None
+    with sandbox.lock:
+        offset = _offset(sandbox)
+        code, body = metrics_api.answer(sandbox.cluster, request.method, [s for s in rest.split("/") if s], _query())
+    if isinstance(body, str):
+        return Response(body, status=code, content_type="text/plain; charset=utf-8")
+    return _json(shift_times(body, offset), code)
 
 
 def _serve(sandbox_id: str, group: str, version: str, rest: str) -> Response:
