@@ -7,8 +7,6 @@ kubeplay's nginx image ships curl, as the real one does.)"""
 
 from __future__ import annotations
 
-import pytest
-
 from tests.scenarios.volterm import term  # noqa: F401  (the fixture)
 
 # https://k8s.io/examples/pods/two-container-pod.yaml
@@ -83,8 +81,5 @@ def test_two_containers_share_a_volume_and_localhost(term):  # noqa: F811
     assert log.endswith('"GET / HTTP/1.1" 200 32 "-" "curl/8.11.1" "-"\n')
 
 
-@pytest.mark.xfail(strict=True, reason="the kubelet lists containerStatuses in spec order; the real one sorts "
-                   "them by name (kubelet_pods.go convertToAPIContainerStatuses: SortedContainerStatuses), "
-                   "as the page's output shows (server/sim/kubelet.py, not this part's file)")
 def test_container_statuses_come_sorted_by_name(term):  # noqa: F811
     assert list(start(term)) == ["debian-container", "nginx-container"]
