@@ -39,7 +39,7 @@ import yaml
 from .kubectl import printers
 from .kubectl.parse import KubectlError
 from .kubectl.resolve import parse_selector
-from .sim import authz, fields, logs, tokens
+from .sim import authz, fields, logs, tokens, versions
 from .sim.api import ApiError, not_found
 from .sim.clock import parse_time
 from .sim.resources import SERVED, Resource
@@ -127,7 +127,9 @@ def method_not_allowed(message: str = "the server does not allow this method on 
 
 
 # -- paths -----------------------------------------------------------------------------------
-_BY_GV_PLURAL: dict[tuple[str, str, str], Resource] = {(r.group, r.version, r.plural): r for r in SERVED}
+#: every routed resource: the stored kinds, the reviews, and the extra versions (``sim/versions.py``)
+_BY_GV_PLURAL: dict[tuple[str, str, str], Resource] = {
+    (r.group, r.version, r.plural): r for r in (*SERVED, *versions.resources())}
 
 
 def resolve(method: str, group: str, version: str, segments: list[str], query: dict[str, str]) -> Request:
@@ -299,10 +301,15 @@ def with_type(obj: Obj) -> Obj:
     return out
 
 
+def served(req: Request, obj: Obj) -> Obj:
+    """A stored object as the request's version serves it (``sim/versions.py``), typed."""
+    return with_type(versions.from_stored(req.resource, obj)) if versions.served(req.resource) else with_type(obj)
+
+
 def list_body(req: Request, objs: list[Obj], meta: dict) -> dict:
     r = req.resource
     return {"kind": f"{r.kind}List", "apiVersion": r.api_version, "metadata": meta,
-            "items": [with_type(o) for o in objs]}
+            "items": [served(req, o) for o in objs]}
 
 
 def wants_table(accept: str) -> bool:
@@ -365,7 +372,7 @@ def read(cluster: Cluster, req: Request, accept: str = JSON, offset: float = 0.0
             raise bad_request("Upgrade request required")
         if wants_table(accept) and not req.subresource:
             return Answer(200, table(cluster, req, [obj]))
-        return Answer(200, with_type(deep_copy(obj)))
+        return Answer(200, served(req, deep_copy(obj)))
     except ApiError as e:
         return status_error(e)
 
@@ -564,11 +571,11 @@ def _write(cluster: Cluster, req: Request, body: str, content_type: str, w: Writ
     ns = req.namespace if r.namespaced else None
     dry = _dry_run(req)
     if req.verb == "create" and not req.subresource:
-        obj = _body_object(req, body, content_type)
+        obj = versions.to_stored(r, _body_object(req, body, content_type))
         if not r.namespaced:
             (obj.get("metadata") or {}).pop("namespace", None)
         created = api.create(obj, ns or ("default" if r.namespaced else None), dry_run=dry, **w.options())
-        return Answer(201, with_type(created))
+        return Answer(201, served(req, created))
     if req.verb == "create" and req.subresource == "eviction":
         return _evict(cluster, req, _body_object(req, body, content_type), dry)
     if req.verb == "create" and req.subresource == "binding":
@@ -578,6 +585,8 @@ def _write(cluster: Cluster, req: Request, body: str, content_type: str, w: Writ
         return Answer(201, tokens.request_token(cluster, req.namespace, req.name, _body_object(req, body, content_type)))
     if req.verb == "update":
         obj = _body_object(req, body, content_type)
+        if req.subresource in ("", "status"):
+            obj = versions.to_stored(r, obj)
         obj.setdefault("metadata", {})["name"] = req.name
         if req.subresource == "scale":
             return _set_scale(cluster, req, obj, dry, w)
@@ -587,7 +596,7 @@ def _write(cluster: Cluster, req: Request, body: str, content_type: str, w: Writ
             return _set_ephemeral(cluster, req, obj, dry)
         if r.namespaced:
             obj["metadata"]["namespace"] = req.namespace
-        return Answer(200, with_type(_replace(cluster, obj, ns, dry, w)))
+        return Answer(200, served(req, _replace(cluster, obj, ns, dry, w)))
     if req.verb == "patch":
         return _patch(cluster, req, body, content_type, dry, w)
     if req.verb == "delete":
@@ -647,7 +656,7 @@ def _set_status(cluster: Cluster, req: Request, new: Obj, dry: bool) -> Answer:
         raise _conflict(req)
     obj["status"] = new.get("status") or {}
     stored = obj if dry else cluster.api.update_status(obj)
-    return Answer(200, with_type(stored))
+    return Answer(200, served(req, stored))
 
 
 def _set_ephemeral(cluster: Cluster, req: Request, new: Obj, dry: bool) -> Answer:
@@ -686,7 +695,7 @@ def _patch(cluster: Cluster, req: Request, body: str, content_type: str, dry: bo
     if content_type.split(";")[0].strip() == patch.APPLY_PATCH:
         return _server_side_apply(cluster, req, body, dry)
     live = get_object(cluster, req)
-    doc = scale_of(live) if req.subresource == "scale" else with_type(deep_copy(live))
+    doc = scale_of(live) if req.subresource == "scale" else served(req, deep_copy(live))
     schema = None if req.subresource == "scale" else openapi.schema_for(r.api_version, r.kind)
     try:
         patched = patch.apply_patch(doc, body.encode(), content_type, schema)
@@ -696,7 +705,7 @@ def _patch(cluster: Cluster, req: Request, body: str, content_type: str, dry: bo
         return _set_scale(cluster, req, patched, dry, w)
     _require_object(patched, "metadata", r.kind, r.version, r.kind, "v1.ObjectMeta")
     if req.subresource == "status":
-        return _set_status(cluster, req, patched, dry)
+        return _set_status(cluster, req, versions.to_stored(r, patched), dry)
     if req.subresource == "ephemeralcontainers":
         return _set_ephemeral(cluster, req, patched, dry)
     meta = patched.setdefault("metadata", {})
@@ -708,10 +717,11 @@ def _patch(cluster: Cluster, req: Request, body: str, content_type: str, dry: bo
     # a patch that names no resourceVersion applies to whatever is stored (no conflict check)
     if "resourceVersion" not in meta or meta["resourceVersion"] == live["metadata"]["resourceVersion"]:
         meta["resourceVersion"] = live["metadata"]["resourceVersion"]
+    patched = versions.to_stored(r, patched)
     patched["status"] = deep_copy(live.get("status")) if "status" in live else patched.get("status")
     if patched.get("status") is None:
         patched.pop("status", None)
-    return Answer(200, with_type(_replace(cluster, patched, req.namespace or None, dry, w)))
+    return Answer(200, served(req, _replace(cluster, patched, req.namespace or None, dry, w)))
 
 
 def _server_side_apply(cluster: Cluster, req: Request, body: str, dry: bool) -> Answer:
@@ -733,20 +743,21 @@ def _server_side_apply(cluster: Cluster, req: Request, body: str, dry: bool) -> 
         meta.setdefault("namespace", req.namespace)
     live = cluster.store.peek(r.kind, req.namespace if r.namespaced else "", req.name)
     schema = openapi.schema_for(r.api_version, r.kind)
-    try:
-        applied = ssa.apply(deep_copy(live) if live is not None else None, config, manager, force=force,
-                            schema=schema, now=cluster.clock.iso())
+    try:  # in the request's version: the live object converted to it, the result converted back
+        applied = ssa.apply(served(req, deep_copy(live)) if live is not None else None, config, manager,
+                            force=force, schema=schema, now=cluster.clock.iso())
+        applied = versions.to_stored(r, applied)
     except ssa.ApplyConflict as e:
         raise ApiError(409, "Conflict", e.message,
                        details={"causes": [{"reason": "FieldManagerConflict", "message": f'conflict with "{m}"',
                                             "field": f} for m, f in e.conflicts]}) from None
     if live is None:
-        return Answer(201, with_type(cluster.api.create(applied, req.namespace or None, dry_run=dry)))
+        return Answer(201, served(req, cluster.api.create(applied, req.namespace or None, dry_run=dry)))
     applied["metadata"]["resourceVersion"] = live["metadata"]["resourceVersion"]
     if "status" in live:
         applied["status"] = deep_copy(live["status"])
     # the apply itself wrote managedFields: no second record
-    return Answer(200, with_type(_replace(cluster, applied, req.namespace or None, dry, Writer(None))))
+    return Answer(200, served(req, _replace(cluster, applied, req.namespace or None, dry, Writer(None))))
 
 
 def delete_options(req: Request, body: str) -> dict:

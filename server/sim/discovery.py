@@ -4,7 +4,8 @@ Owns: the bodies of ``GET /version``, ``/api``, ``/apis``, ``/apis/<group>``, ``
 ``/apis/<group>/<version>`` (the legacy discovery kubectl used before v1.26), and the aggregated
 ``APIGroupDiscoveryList`` (apidiscovery.k8s.io/v2) that kubectl v1.32 asks for first. Every document
 is a pure function of the served resource table ``server/sim/resources.py`` (``SERVED``: the
-stored kinds and the review endpoints), built as plain dicts
+stored kinds and the review endpoints) and of the extra served versions of ``server/sim/versions.py``
+(``autoscaling/v1`` after the preferred ``autoscaling/v2``), built as plain dicts
 whose key order is the Go structs' field order, so ``json.dumps(doc, separators=(",", ":"))``
 is byte for byte what the apiserver writes.
 
@@ -25,6 +26,7 @@ import json
 from functools import cache
 from typing import Any
 
+from . import versions as served_versions
 from .bootstrap import K8S_VERSION
 from .resources import SERVED, Resource, Subresource
 
@@ -95,7 +97,7 @@ def api_versions(server_address: str) -> dict[str, Any]:
 def _groups() -> dict[str, dict[str, list[Resource]]]:
     """group -> version -> resources (sorted by plural), groups in priority order."""
     out: dict[str, dict[str, list[Resource]]] = {}
-    for r in SERVED:
+    for r in (*SERVED, *served_versions.resources()):  # an extra version after its stored (preferred) one
         out.setdefault(r.group, {}).setdefault(r.version, []).append(r)
     for versions in out.values():
         for rs in versions.values():
@@ -271,5 +273,5 @@ def resources_in_category(category: str) -> list[Resource]:
         for versions in _groups().values()
         for rs in versions.values()
         for r in rs
-        if category in r.categories
+        if category in r.categories and served_versions.served(r) is None
     ]

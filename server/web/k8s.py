@@ -491,7 +491,7 @@ def _watch(sandbox: Sandbox, req: apiserver.Request) -> Response:
             first[0] = False
             body["metadata"] = {"resourceVersion": obj["metadata"].get("resourceVersion", "")}
         else:
-            body = apiserver.with_type(obj)
+            body = apiserver.served(req, obj)
         return json.dumps({"type": type_, "object": shift_times(body, _offset(sandbox))},
                           separators=(",", ":"), ensure_ascii=False) + "\n"
 

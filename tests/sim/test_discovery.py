@@ -69,7 +69,8 @@ def _all_entries() -> list[tuple[str, dict]]:
 
 def test_every_kind_is_listed_once_with_its_scope_verbs_and_short_names():
     top = [(g, e) for g, e in _all_entries() if "/" not in e["name"]]
-    assert sorted(e["kind"] for _, e in top) == sorted(r.kind for r in SERVED)
+    # HorizontalPodAutoscaler twice: autoscaling/v2 (stored, preferred) and autoscaling/v1
+    assert sorted(e["kind"] for _, e in top) == sorted([*(r.kind for r in SERVED), "HorizontalPodAutoscaler"])
     by_kind = {e["kind"]: (g, e) for g, e in top}
     for r in SERVED:
         group, e = by_kind[r.kind]
@@ -255,7 +256,7 @@ def test_batch_v1_document_as_upstream():
 
 @pytest.mark.parametrize(
     "group,version",
-    [("apps", "v1beta1"), ("policy", "v1beta1"), ("", "v2"), ("extensions", "v1"), ("autoscaling", "v1")],
+    [("apps", "v1beta1"), ("policy", "v1beta1"), ("", "v2"), ("extensions", "v1"), ("autoscaling", "v2beta2")],
 )
 def test_unserved_group_versions_are_none(group, version):
     assert discovery.api_resource_list(group, version) is None
@@ -290,6 +291,7 @@ def test_groups_come_in_the_aggregators_priority_order():
         "authentication.k8s.io/v1",
         "authorization.k8s.io/v1",
         "autoscaling/v2",
+        "autoscaling/v1",
         "batch/v1",
         "networking.k8s.io/v1",
         "policy/v1",
