@@ -1696,16 +1696,15 @@ def qos_class(spec: dict) -> str:
 
 def on_create(obj: Obj, api: Api | None = None) -> None:
     """Mutating admission and the registry's PrepareForCreate, in place:
-    pods get the default service account, priority 0, the DefaultTolerationSeconds tolerations
-    and ``status: {phase: Pending, qosClass}``; workload objects start with an empty status;
+    pods get the default service account, the DefaultTolerationSeconds tolerations, then the
+    plugins (Priority sets ``priority``/``preemptionPolicy``) and ``status: {phase: Pending, qosClass}``
+    with the QoS class computed last; workload objects start with an empty status;
     a Job gets its generated selector and labels (which need its uid, assigned here)."""
     kind = obj.get("kind")
     spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else None
     if kind == "Pod" and spec is not None:
         spec.setdefault("serviceAccountName", "default")
         spec.setdefault("serviceAccount", spec["serviceAccountName"])
-        spec.setdefault("priority", 0)
-        spec.setdefault("preemptionPolicy", "PreemptLowerPriority")
         tolerations = spec.setdefault("tolerations", [])
         for key, effect in _DEFAULT_TOLERATIONS:
             # a toleration with this key (or an empty key) and this effect (or none) already covers it
@@ -1713,7 +1712,7 @@ def on_create(obj: Obj, api: Api | None = None) -> None:
                    for t in tolerations):
                 continue
             tolerations.append({"key": key, "operator": "Exists", "effect": effect, "tolerationSeconds": 300})
-        obj["status"] = {"phase": "Pending", "qosClass": qos_class(spec)}
+        obj["status"] = {"phase": "Pending"}
     elif kind in _STATUS_RESET:
         obj["status"] = {}
     if kind == "DaemonSet" and isinstance(obj.get("metadata"), dict):
@@ -1728,6 +1727,9 @@ def on_create(obj: Obj, api: Api | None = None) -> None:
     from . import plugins  # NamespaceLifecycle, LimitRanger, DefaultStorageClass, Priority, ResourceQuota
 
     plugins.admit("CREATE", obj, None, api)
+    if kind == "Pod" and spec is not None:
+        # the registry's PrepareForCreate runs after admission: LimitRanger's defaults count
+        obj["status"]["qosClass"] = qos_class(spec)
 
 
 def _job_selector(obj: Obj, spec: dict, api: Api) -> None:

@@ -68,6 +68,8 @@ class Api:
         self.internal_errors: list[tuple[str, str]] = []
         #: whether ``_on_event`` (objects whose last finalizer went) is subscribed to the store
         self._watching = False
+        #: inside a dry run's admission plugins (``_dry``)
+        self._dry_running = False
 
     @contextmanager
     def _checked(self, obj: Any) -> Iterator[None]:
@@ -155,6 +157,13 @@ class Api:
                 meta.pop(f, None)
             obj = self._track(None, obj, manager)
             if dry_run:
+                # dryRun=All runs the admission chain too (a quota exceeded, a priority refused), its
+                # writes (a quota's status.used) suppressed; the registry's own steps (IP allocation,
+                # a Job's generated selector) are not run
+                from . import plugins
+
+                with self._dry():
+                    plugins.admit("CREATE", obj, None, self)
                 return obj
             admission.on_create(obj, self)
         try:
@@ -193,8 +202,20 @@ class Api:
         except Conflict as e:
             raise conflict from e
 
+    @contextmanager
+    def _dry(self) -> Iterator[None]:
+        """While a dry run's admission runs, ``update_status`` stores nothing."""
+        was, self._dry_running = self._dry_running, True
+        try:
+            yield
+        finally:
+            self._dry_running = was
+
     def update_status(self, obj: Obj) -> Obj:
-        """Controllers' write path: no user validation, no generation bump."""
+        """Controllers' write path: no user validation, no generation bump (and no write at all
+        inside a dry run's admission: the object is answered as given)."""
+        if self._dry_running:
+            return deep_copy(obj)
         try:
             return self.store.update(obj)
         except NotFound as e:

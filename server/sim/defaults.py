@@ -293,6 +293,14 @@ def _stateful_set(obj: Obj) -> None:
         retention.setdefault("whenDeleted", "Retain")
         retention.setdefault("whenScaled", "Retain")
     _pod_template(spec.get("template"))
+    for tpl in _items(spec, "volumeClaimTemplates"):
+        # SetDefaults_StatefulSet: each claim template is a PersistentVolumeClaim, defaulted as one
+        tpl.setdefault("apiVersion", "v1")
+        tpl.setdefault("kind", "PersistentVolumeClaim")
+        claim_spec_defaults(tpl.get("spec"))
+        status = _dict(tpl, "status")
+        if status is not None:
+            status.setdefault("phase", "Pending")
 
 
 # -- batch/v1 ------------------------------------------------------------------------------------
@@ -329,6 +337,99 @@ def _cron_job(obj: Obj) -> None:
             _pod_template(jspec.get("template"))
 
 
+# -- storage (core/v1 PersistentVolume, PersistentVolumeClaim; storage/v1 StorageClass) --------------
+def claim_spec_defaults(spec: Any) -> None:
+    """SetDefaults_PersistentVolumeClaimSpec (also a StatefulSet's volumeClaimTemplates')."""
+    if isinstance(spec, dict):
+        spec.setdefault("volumeMode", "Filesystem")
+
+
+def _persistent_volume(obj: Obj) -> None:
+    spec = obj.get("spec")
+    if isinstance(spec, dict):
+        spec.setdefault("persistentVolumeReclaimPolicy", "Retain")
+        spec.setdefault("volumeMode", "Filesystem")
+        if isinstance(spec.get("hostPath"), dict):
+            spec["hostPath"].setdefault("type", "")
+
+
+def _persistent_volume_claim(obj: Obj) -> None:
+    claim_spec_defaults(obj.get("spec"))
+
+
+def _storage_class(obj: Obj) -> None:
+    obj.setdefault("reclaimPolicy", "Delete")
+    obj.setdefault("volumeBindingMode", "Immediate")
+
+
+# -- networking/v1 ---------------------------------------------------------------------------------
+def _network_policy(obj: Obj) -> None:
+    """SetDefaults_NetworkPolicyPort (protocol TCP) and SetDefaults_NetworkPolicy (``policyTypes``
+    ["Ingress"], plus "Egress" when egress rules are given, when none are stated)."""
+    spec = obj.get("spec")
+    if not isinstance(spec, dict):
+        return
+    for direction in ("ingress", "egress"):
+        for rule in _items(spec, direction):
+            for port in _items(rule, "ports"):
+                port.setdefault("protocol", "TCP")
+    if not spec.get("policyTypes"):
+        types = ["Ingress"]
+        if isinstance(spec.get("egress"), list) and spec["egress"]:
+            types.append("Egress")
+        spec["policyTypes"] = types
+
+
+# -- core/v1 LimitRange, scheduling/v1 PriorityClass, autoscaling/v2 HPA -----------------------------
+def limit_range_item_defaults(item: dict) -> None:
+    """SetDefaults_LimitRangeItem, in place: a Container item's ``default`` from ``max``,
+    ``defaultRequest`` from ``default`` then ``min``."""
+    if item.get("type") != "Container":
+        return
+    default = item.setdefault("default", {}) if isinstance(item.get("default", {}), dict) else None
+    request = item.setdefault("defaultRequest", {}) if isinstance(item.get("defaultRequest", {}), dict) else None
+    if default is None or request is None:
+        return
+    for k, v in (item.get("max") or {}).items():
+        default.setdefault(k, v)
+    for k, v in default.items():
+        request.setdefault(k, v)
+    for k, v in (item.get("min") or {}).items():
+        request.setdefault(k, v)
+    if not default:
+        item.pop("default")
+    if not request:
+        item.pop("defaultRequest")
+
+
+def _limit_range(obj: Obj) -> None:
+    spec = obj.get("spec")
+    if isinstance(spec, dict):
+        for item in _items(spec, "limits"):
+            limit_range_item_defaults(item)
+
+
+def _priority_class(obj: Obj) -> None:
+    """SetDefaults_PriorityClass: ``preemptionPolicy: PreemptLowerPriority``."""
+    obj.setdefault("preemptionPolicy", "PreemptLowerPriority")
+
+
+def _horizontal_pod_autoscaler(obj: Obj) -> None:
+    from .autoscaling import set_defaults
+
+    spec = obj.get("spec", {})
+    if not isinstance(spec, dict):
+        return
+    # an explicit ``policies: []`` is a non-nil slice Go's copyHPAScalingRules keeps (validation then
+    # refuses it); autoscaling._rules replaces any empty list, so those are put back
+    behavior = spec.get("behavior") if isinstance(spec.get("behavior"), dict) else {}
+    empty = [k for k in ("scaleUp", "scaleDown")
+             if isinstance(behavior.get(k), dict) and behavior[k].get("policies") == []]
+    set_defaults(obj)
+    for k in empty:
+        obj["spec"]["behavior"][k]["policies"] = []
+
+
 _BY_KIND = {
     "Pod": _pod,
     "Service": _service,
@@ -342,4 +443,11 @@ _BY_KIND = {
     "StatefulSet": _stateful_set,
     "Job": _job,
     "CronJob": _cron_job,
+    "PersistentVolume": _persistent_volume,
+    "PersistentVolumeClaim": _persistent_volume_claim,
+    "StorageClass": _storage_class,
+    "NetworkPolicy": _network_policy,
+    "LimitRange": _limit_range,
+    "PriorityClass": _priority_class,
+    "HorizontalPodAutoscaler": _horizontal_pod_autoscaler,
 }

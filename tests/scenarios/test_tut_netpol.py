@@ -93,8 +93,6 @@ def test_declare_network_policy(term):
     assert term.run("exit") == 'pod "busybox" deleted\n'
 
 
-@pytest.mark.xfail(strict=True, reason="the apiserver defaults spec.policyTypes (SetDefaults_NetworkPolicy): "
-                                       "sim/defaults.py has no NetworkPolicy defaulter yet")
 def test_the_policy_described(term):
     term.run("kubectl apply -f -", stdin=POLICY)
     described = term.run("kubectl describe networkpolicy access-nginx")

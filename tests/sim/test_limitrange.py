@@ -115,10 +115,17 @@ def test_claims_are_limited_by_storage(cluster):
 def test_limit_range_validation(cluster):
     with pytest.raises(ApiError) as e:
         _limits(cluster, {"type": "Container", "max": {"memory": "500Mi"}, "min": {"memory": "1Gi"}})
+    # defaulted before it is validated (SetDefaults_LimitRangeItem: default and defaultRequest from max),
+    # so ValidateLimitRange also finds the defaults under min
+    q1 = ("resource.Quantity{i:resource.int64Amount{value:1073741824, scale:0}, d:resource.infDecAmount"
+          '{Dec:(*inf.Dec)(nil)}, s:"1Gi", Format:"BinarySI"}')
+    q500 = ("resource.Quantity{i:resource.int64Amount{value:524288000, scale:0}, d:resource.infDecAmount"
+            '{Dec:(*inf.Dec)(nil)}, s:"500Mi", Format:"BinarySI"}')
     assert e.value.message == (
-        'LimitRange "limits" is invalid: spec.limits[0].min[memory]: Invalid value: '
-        "resource.Quantity{i:resource.int64Amount{value:1073741824, scale:0}, d:resource.infDecAmount"
-        '{Dec:(*inf.Dec)(nil)}, s:"1Gi", Format:"BinarySI"}: min value 1Gi is greater than max value 500Mi')
+        f'LimitRange "limits" is invalid: [spec.limits[0].min[memory]: Invalid value: {q1}: min value 1Gi is '
+        f"greater than max value 500Mi, spec.limits[0].defaultRequest[memory]: Invalid value: {q500}: min value "
+        f"1Gi is greater than default request value 500Mi, spec.limits[0].default[memory]: Invalid value: {q1}: "
+        "min value 1Gi is greater than default value 500Mi]")
     with pytest.raises(ApiError) as e:
         _limits(cluster, {"type": "Pod", "max": {"cpu": "1"}, "default": {"cpu": "1"}})
     assert e.value.message == ('LimitRange "limits" is invalid: spec.limits[0].default: Forbidden: may not be '

@@ -9,9 +9,8 @@ Owns, for each LimitRange of the request's namespace (in name order):
   to request ratio per Container is 2, but provided ratio is 4.000000.``; for the ``Pod`` type the
   containers' sum (or the largest init container); for ``PersistentVolumeClaim`` the requested storage;
   refused as Forbidden (``pods "x" is forbidden: [a, b]``, one error unbracketed);
-- ``limit_range_item_defaults``: SetDefaults_LimitRangeItem (a Container item's ``default`` from
-  ``max``, ``defaultRequest`` from ``default`` then ``min``), applied here to LimitRanges being
-  created or updated, as the apiserver's defaulting would before admission.
+LimitRange items' own defaults (SetDefaults_LimitRangeItem) are ``defaults.limit_range_item_defaults``;
+the pod's QoS class is computed by ``admission.on_create`` after every plugin, so these defaults count.
 
 Pods are only limited on create (their containers' resources are immutable); a subresource write
 never reaches a plugin here.
@@ -28,33 +27,8 @@ ANNOTATION = "kubernetes.io/limit-ranger"
 _MAX_MILLI = (2**63 - 1) // 1000  # resource.MaxMilliValue
 
 
-def limit_range_item_defaults(item: dict) -> None:
-    """SetDefaults_LimitRangeItem, in place."""
-    if item.get("type") != "Container":
-        return
-    default = item.setdefault("default", {}) if isinstance(item.get("default", {}), dict) else None
-    request = item.setdefault("defaultRequest", {}) if isinstance(item.get("defaultRequest", {}), dict) else None
-    if default is None or request is None:
-        return
-    for k, v in (item.get("max") or {}).items():
-        default.setdefault(k, v)
-    for k, v in default.items():
-        request.setdefault(k, v)
-    for k, v in (item.get("min") or {}).items():
-        request.setdefault(k, v)
-    if not default:
-        item.pop("default")
-    if not request:
-        item.pop("defaultRequest")
-
-
 def admit(operation: str, obj: dict, old: dict | None, api: Any) -> None:
     kind = obj.get("kind")
-    if kind == "LimitRange" and operation in ("CREATE", "UPDATE"):
-        for item in ((obj.get("spec") or {}).get("limits") or []):
-            if isinstance(item, dict):
-                limit_range_item_defaults(item)
-        return
     if operation != "CREATE" or kind not in ("Pod", "PersistentVolumeClaim"):
         return
     ns = (obj.get("metadata") or {}).get("namespace") or "default"
@@ -70,10 +44,6 @@ def admit(operation: str, obj: dict, old: dict | None, api: Any) -> None:
             errors += _limit_claim(items, obj)
     if errors:
         raise forbidden(obj, errors[0] if len(errors) == 1 else f"[{', '.join(errors)}]")
-    if kind == "Pod" and isinstance(obj.get("status"), dict) and isinstance(obj.get("spec"), dict):
-        from ..admission import qos_class  # the registry computes the QoS class after admission
-
-        obj["status"]["qosClass"] = qos_class(obj["spec"])
 
 
 # -- pods (PodMutateLimitFunc + PodValidateLimitFunc) ------------------------------------------------

@@ -7,9 +7,10 @@ of priority (5) must not be provided in pod spec; …``); on update, the priorit
 pod; and, for PriorityClasses themselves, only one ``globalDefault`` (``PriorityClass x is marked as
 default. Only one default can exist``).
 
-Note: ``admission.on_create`` defaults ``spec.priority`` to 0 and ``preemptionPolicy`` to
-PreemptLowerPriority before this plugin runs, so a pod that states ``priority: 0`` cannot be told
-from one that states nothing; any other stated value is checked as the plugin checks it.
+Nothing sets ``spec.priority`` or ``preemptionPolicy`` before this plugin (a pod's defaults do not),
+so any stated value, ``priority: 0`` included, is checked against the computed one; with no class at
+all the pod gets 0 and PreemptLowerPriority (getDefaultPriority). A class's own
+``preemptionPolicy`` default is ``defaults._priority_class`` (SetDefaults_PriorityClass).
 """
 
 from __future__ import annotations
@@ -53,26 +54,21 @@ def admit(operation: str, obj: dict, old: dict | None, api: Any) -> None:
             raise forbidden(obj, f"no PriorityClass with name {name} was found")
     priority = int(pc.get("value", 0)) if pc is not None else 0
     stated = spec.get("priority")
-    if isinstance(stated, int) and stated not in (0, priority):
+    if isinstance(stated, int) and not isinstance(stated, bool) and stated != priority:
         raise forbidden(obj, f"the integer value of priority ({stated}) must not be provided in pod spec; "
                              f"priority admission controller computed {priority} from the given PriorityClass name")
     spec["priority"] = priority
-    if pc is not None:
-        policy = pc.get("preemptionPolicy") or PREEMPT_LOWER
-        stated_policy = spec.get("preemptionPolicy")
-        if stated_policy not in (None, PREEMPT_LOWER, policy):
-            raise forbidden(obj, f"the string value of PreemptionPolicy ({stated_policy}) must not be provided in "
-                                 f"pod spec; priority admission controller computed {policy} from the given "
-                                 "PriorityClass name")
-        spec["preemptionPolicy"] = policy
+    policy = (pc.get("preemptionPolicy") if pc is not None else None) or PREEMPT_LOWER
+    stated_policy = spec.get("preemptionPolicy")
+    if stated_policy is not None and stated_policy != policy:
+        raise forbidden(obj, f"the string value of PreemptionPolicy ({stated_policy}) must not be provided in "
+                             f"pod spec; priority admission controller computed {policy} from the given "
+                             "PriorityClass name")
+    spec["preemptionPolicy"] = policy
 
 
 def _admit_class(operation: str, pc: dict, api: Any) -> None:
-    """admitPriorityClass: a second globalDefault class is refused. (Also SetDefaults_PriorityClass's
-    ``preemptionPolicy: PreemptLowerPriority``, which the apiserver applies when it decodes the class:
-    kubectl's describer dereferences it.)"""
-    if operation in ("CREATE", "UPDATE"):
-        pc.setdefault("preemptionPolicy", PREEMPT_LOWER)
+    """admitPriorityClass: a second globalDefault class is refused."""
     if operation not in ("CREATE", "UPDATE") or pc.get("globalDefault") is not True:
         return
     current = default_class(api.store)
