@@ -5,7 +5,9 @@ Owns: deleting by ``TYPE NAME…``, ``TYPE/NAME``, ``-f`` (files, directories, s
 ``--grace-period`` (0 without ``--force`` means 1), ``--now`` (= 1), ``--force`` (grace 0, the
 "Immediate deletion" warning, ``force deleted``), ``--cascade=background|orphan|foreground``
 (and the deprecated booleans), ``--ignore-not-found``, ``--dry-run``, ``-o name``. Output is
-``pod "test1" deleted`` per object; NotFound errors come after the successes, exit code 1.
+``pod "test1" deleted`` per object; NotFound errors come after the successes, exit code 1; with
+``-f`` the errors are the visitor's aggregate (``apply.finish_visit``): the requests' errors, then the
+documents that did not decode, bare.
 
 Then it waits (``--wait``, default true) until the objects are gone (``Gone``: the same uid no
 longer stored), as kubectl's ``WaitForDeletion`` does, within ``--timeout`` (0: a week) — for a
@@ -25,7 +27,7 @@ from ...sim.api import ApiError
 from ..files import Ref, gather
 from ..parse import Flag, Invocation, KubectlError, Result, command
 from ..streaming import Stream, StreamResult, run_for
-from .apply import DRY_RUN_SUFFIX, dry_run_mode, with_source
+from .apply import DRY_RUN_SUFFIX, dry_run_mode, finish_visit, with_source
 from .rollout import DEFAULT_STATUS_WAIT
 from .rollout import _duration as duration_flag
 
@@ -95,6 +97,7 @@ def delete(inv: Invocation) -> Result:
 
     refs, errors = gather(inv, inv.args, verb="delete", selector=selector, select_all=select_all,
                           all_namespaces=bool(f.get("all-namespaces")))
+    builder, errors = errors, []  # the resource builder's (documents that did not decode), then the requests'
     out: list[str] = [warning] if warning else []
     operation = ("force deleted" if grace == 0 else "deleted") + DRY_RUN_SUFFIX.get(mode, "")
     found = 0
@@ -117,21 +120,27 @@ def delete(inv: Invocation) -> Result:
             continue
         found += 1
         out.append(f"{ref.display}\n" if output == "name" else f'{r.qualified} "{ref.name}" {operation}\n')
-    if found == 0 and not errors:
+    if found == 0 and not errors and not builder:
         out.append("No resources found\n")
-    text = "".join(out) + "".join(e + "\n" for e in errors)
-    result = Result(text, 1 if errors else 0)
+    if f.get("filename") or f.get("kustomize"):
+        # the visitor's aggregate: the requests' errors, then the builder's (bare), as kubectl v1.32
+        result = finish_visit(out, builder, errors)
+        text = result.output
+    else:
+        errors = builder + errors
+        text = "".join(out) + "".join(e + "\n" for e in errors)
+        result = Result(text, 1 if errors else 0)
     if mode != "none" or not f.get("wait", True) or not deleted:
         return result
     timeout = duration_flag(f.get("timeout")) or WEEK
     gone = Gone(cluster, deleted, cluster.clock.now() + timeout)
     gone.poll()
     if gone.done:
-        return Result(text + gone.message, 1 if errors or gone.exit_code else 0)
+        return Result(text + gone.message, 1 if result.exit_code or gone.exit_code else 0)
     if inv.follow:
         return StreamResult(text, result.exit_code, gone)
     waited = run_for(cluster, StreamResult(text, result.exit_code, gone), min(timeout, DEFAULT_STATUS_WAIT))
-    return Result(waited.output, 1 if errors or waited.exit_code else 0)
+    return Result(waited.output, 1 if result.exit_code or waited.exit_code else 0)
 
 
 class Gone(Stream):
