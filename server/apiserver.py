@@ -60,6 +60,7 @@ SUBRESOURCES: dict[str, tuple[str, ...]] = {
     "nodes": ("status",),
     "services": ("status",),
     "namespaces": ("status", "finalize"),
+    "certificatesigningrequests": ("status", "approval"),
     "serviceaccounts": ("token",),
 }
 #: kinds whose registry returns the deleted object rather than a Status (``ReturnDeletedObject``)
@@ -590,6 +591,8 @@ def _write(cluster: Cluster, req: Request, body: str, content_type: str, w: Writ
         obj.setdefault("metadata", {})["name"] = req.name
         if req.subresource == "scale":
             return _set_scale(cluster, req, obj, dry, w)
+        if r.kind == "CertificateSigningRequest" and req.subresource in ("approval", "status"):
+            return _set_csr(cluster, req, obj, dry)
         if req.subresource == "status":
             return _set_status(cluster, req, obj, dry)
         if req.subresource == "ephemeralcontainers":
@@ -645,6 +648,14 @@ def _set_scale(cluster: Cluster, req: Request, scale: Obj, dry: bool, w: Writer)
         obj["metadata"]["resourceVersion"] = rv
     stored = cluster.api.replace(obj, req.namespace, manager=w.manager, subresource="scale", dry_run=dry)
     return Answer(200, scale_of(stored))
+
+
+def _set_csr(cluster: Cluster, req: Request, new: Obj, dry: bool) -> Answer:
+    """``certificatesigningrequests/<name>/approval`` and ``/status``: their own update rules (the
+    approval door takes the conditions, the status door the certificate) — controllers/certificates.py."""
+    from .sim.controllers.certificates import update_subresource
+
+    return Answer(200, with_type(update_subresource(cluster.api, new, req.subresource, dry_run=dry)))
 
 
 def _set_status(cluster: Cluster, req: Request, new: Obj, dry: bool) -> Answer:
@@ -704,6 +715,8 @@ def _patch(cluster: Cluster, req: Request, body: str, content_type: str, dry: bo
     if req.subresource == "scale":
         return _set_scale(cluster, req, patched, dry, w)
     _require_object(patched, "metadata", r.kind, r.version, r.kind, "v1.ObjectMeta")
+    if r.kind == "CertificateSigningRequest" and req.subresource in ("approval", "status"):
+        return _set_csr(cluster, req, patched, dry)
     if req.subresource == "status":
         return _set_status(cluster, req, versions.to_stored(r, patched), dry)
     if req.subresource == "ephemeralcontainers":

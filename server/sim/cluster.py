@@ -141,6 +141,7 @@ class Cluster:
 
 def controller_classes() -> list[type[Controller]]:
     """Control loops in start order. Imported here so the list is the one place to read them all."""
+    from .controllers.certificates import CertificateController
     from .controllers.clusterroleaggregation import ClusterRoleAggregationController
     from .controllers.cronjob import CronJobController
     from .controllers.daemonset import DaemonSetController
@@ -152,6 +153,7 @@ def controller_classes() -> list[type[Controller]]:
     from .controllers.hpa import HorizontalPodAutoscalerController
     from .controllers.ingress import IngressStatusController
     from .controllers.job import JobController
+    from .controllers.leases import ControlPlaneLeases
     from .controllers.loadbalancer import LoadBalancerController
     from .controllers.namespace import NamespaceController
     from .controllers.nodelifecycle import NodeLifecycleController
@@ -187,4 +189,6 @@ def controller_classes() -> list[type[Controller]]:
         LoadBalancerController,
         IngressStatusController,
         EphemeralContainerController,
+        CertificateController,
+        ControlPlaneLeases,
     ]

@@ -39,6 +39,7 @@ GROUP_PRIORITY: dict[str, int] = {
     "authorization.k8s.io": 17600,
     "autoscaling": 17500,
     "batch": 17400,
+    "certificates.k8s.io": 17300,
     "networking.k8s.io": 17200,
     "policy": 17100,
     "rbac.authorization.k8s.io": 17000,

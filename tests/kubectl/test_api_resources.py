@@ -23,45 +23,46 @@ from tests.realkubectl import find_kubectl
 REAL_KUBECTL = find_kubectl()
 
 DEFAULT = """\
-NAME                        SHORTNAMES   APIVERSION                     NAMESPACED   KIND
-configmaps                  cm           v1                             true         ConfigMap
-endpoints                   ep           v1                             true         Endpoints
-events                      ev           v1                             true         Event
-limitranges                 limits       v1                             true         LimitRange
-namespaces                  ns           v1                             false        Namespace
-nodes                       no           v1                             false        Node
-persistentvolumeclaims      pvc          v1                             true         PersistentVolumeClaim
-persistentvolumes           pv           v1                             false        PersistentVolume
-pods                        po           v1                             true         Pod
-resourcequotas              quota        v1                             true         ResourceQuota
-secrets                                  v1                             true         Secret
-serviceaccounts             sa           v1                             true         ServiceAccount
-services                    svc          v1                             true         Service
-controllerrevisions                      apps/v1                        true         ControllerRevision
-daemonsets                  ds           apps/v1                        true         DaemonSet
-deployments                 deploy       apps/v1                        true         Deployment
-replicasets                 rs           apps/v1                        true         ReplicaSet
-statefulsets                sts          apps/v1                        true         StatefulSet
-selfsubjectreviews                       authentication.k8s.io/v1       false        SelfSubjectReview
-localsubjectaccessreviews                authorization.k8s.io/v1        true         LocalSubjectAccessReview
-selfsubjectaccessreviews                 authorization.k8s.io/v1        false        SelfSubjectAccessReview
-selfsubjectrulesreviews                  authorization.k8s.io/v1        false        SelfSubjectRulesReview
-subjectaccessreviews                     authorization.k8s.io/v1        false        SubjectAccessReview
-horizontalpodautoscalers    hpa          autoscaling/v2                 true         HorizontalPodAutoscaler
-cronjobs                    cj           batch/v1                       true         CronJob
-jobs                                     batch/v1                       true         Job
-leases                                   coordination.k8s.io/v1         true         Lease
-endpointslices                           discovery.k8s.io/v1            true         EndpointSlice
-ingressclasses                           networking.k8s.io/v1           false        IngressClass
-ingresses                   ing          networking.k8s.io/v1           true         Ingress
-networkpolicies             netpol       networking.k8s.io/v1           true         NetworkPolicy
-poddisruptionbudgets        pdb          policy/v1                      true         PodDisruptionBudget
-clusterrolebindings                      rbac.authorization.k8s.io/v1   false        ClusterRoleBinding
-clusterroles                             rbac.authorization.k8s.io/v1   false        ClusterRole
-rolebindings                             rbac.authorization.k8s.io/v1   true         RoleBinding
-roles                                    rbac.authorization.k8s.io/v1   true         Role
-priorityclasses             pc           scheduling.k8s.io/v1           false        PriorityClass
-storageclasses              sc           storage.k8s.io/v1              false        StorageClass
+NAME                         SHORTNAMES   APIVERSION                     NAMESPACED   KIND
+configmaps                   cm           v1                             true         ConfigMap
+endpoints                    ep           v1                             true         Endpoints
+events                       ev           v1                             true         Event
+limitranges                  limits       v1                             true         LimitRange
+namespaces                   ns           v1                             false        Namespace
+nodes                        no           v1                             false        Node
+persistentvolumeclaims       pvc          v1                             true         PersistentVolumeClaim
+persistentvolumes            pv           v1                             false        PersistentVolume
+pods                         po           v1                             true         Pod
+resourcequotas               quota        v1                             true         ResourceQuota
+secrets                                   v1                             true         Secret
+serviceaccounts              sa           v1                             true         ServiceAccount
+services                     svc          v1                             true         Service
+controllerrevisions                       apps/v1                        true         ControllerRevision
+daemonsets                   ds           apps/v1                        true         DaemonSet
+deployments                  deploy       apps/v1                        true         Deployment
+replicasets                  rs           apps/v1                        true         ReplicaSet
+statefulsets                 sts          apps/v1                        true         StatefulSet
+selfsubjectreviews                        authentication.k8s.io/v1       false        SelfSubjectReview
+localsubjectaccessreviews                 authorization.k8s.io/v1        true         LocalSubjectAccessReview
+selfsubjectaccessreviews                  authorization.k8s.io/v1        false        SelfSubjectAccessReview
+selfsubjectrulesreviews                   authorization.k8s.io/v1        false        SelfSubjectRulesReview
+subjectaccessreviews                      authorization.k8s.io/v1        false        SubjectAccessReview
+horizontalpodautoscalers     hpa          autoscaling/v2                 true         HorizontalPodAutoscaler
+cronjobs                     cj           batch/v1                       true         CronJob
+jobs                                      batch/v1                       true         Job
+certificatesigningrequests   csr          certificates.k8s.io/v1         false        CertificateSigningRequest
+leases                                    coordination.k8s.io/v1         true         Lease
+endpointslices                            discovery.k8s.io/v1            true         EndpointSlice
+ingressclasses                            networking.k8s.io/v1           false        IngressClass
+ingresses                    ing          networking.k8s.io/v1           true         Ingress
+networkpolicies              netpol       networking.k8s.io/v1           true         NetworkPolicy
+poddisruptionbudgets         pdb          policy/v1                      true         PodDisruptionBudget
+clusterrolebindings                       rbac.authorization.k8s.io/v1   false        ClusterRoleBinding
+clusterroles                              rbac.authorization.k8s.io/v1   false        ClusterRole
+rolebindings                              rbac.authorization.k8s.io/v1   true         RoleBinding
+roles                                     rbac.authorization.k8s.io/v1   true         Role
+priorityclasses              pc           scheduling.k8s.io/v1           false        PriorityClass
+storageclasses               sc           storage.k8s.io/v1              false        StorageClass
 """
 
 
@@ -72,19 +73,20 @@ def test_default_table_sorted_by_group_then_name_without_subresources(kubectl):
 def test_wide_adds_verbs_and_categories(kubectl):
     # an empty CATEGORIES cell still pads VERBS (tab-terminated cell), as Go's tabwriter does
     assert kubectl("api-resources -o wide --namespaced=false") == (
-        'NAME                       SHORTNAMES   APIVERSION                     NAMESPACED   KIND                      VERBS                                                        CATEGORIES\n'
-        'namespaces                 ns           v1                             false        Namespace                 create,delete,get,list,patch,update,watch                    \n'
-        'nodes                      no           v1                             false        Node                      create,delete,deletecollection,get,list,patch,update,watch   \n'
-        'persistentvolumes          pv           v1                             false        PersistentVolume          create,delete,deletecollection,get,list,patch,update,watch   \n'
-        'selfsubjectreviews                      authentication.k8s.io/v1       false        SelfSubjectReview         create                                                       \n'
-        'selfsubjectaccessreviews                authorization.k8s.io/v1        false        SelfSubjectAccessReview   create                                                       \n'
-        'selfsubjectrulesreviews                 authorization.k8s.io/v1        false        SelfSubjectRulesReview    create                                                       \n'
-        'subjectaccessreviews                    authorization.k8s.io/v1        false        SubjectAccessReview       create                                                       \n'
-        'ingressclasses                          networking.k8s.io/v1           false        IngressClass              create,delete,deletecollection,get,list,patch,update,watch   \n'
-        'clusterrolebindings                     rbac.authorization.k8s.io/v1   false        ClusterRoleBinding        create,delete,deletecollection,get,list,patch,update,watch   \n'
-        'clusterroles                            rbac.authorization.k8s.io/v1   false        ClusterRole               create,delete,deletecollection,get,list,patch,update,watch   \n'
-        'priorityclasses            pc           scheduling.k8s.io/v1           false        PriorityClass             create,delete,deletecollection,get,list,patch,update,watch   \n'
-        'storageclasses             sc           storage.k8s.io/v1              false        StorageClass              create,delete,deletecollection,get,list,patch,update,watch   \n'
+        'NAME                         SHORTNAMES   APIVERSION                     NAMESPACED   KIND                        VERBS                                                        CATEGORIES\n'
+        'namespaces                   ns           v1                             false        Namespace                   create,delete,get,list,patch,update,watch                    \n'
+        'nodes                        no           v1                             false        Node                        create,delete,deletecollection,get,list,patch,update,watch   \n'
+        'persistentvolumes            pv           v1                             false        PersistentVolume            create,delete,deletecollection,get,list,patch,update,watch   \n'
+        'selfsubjectreviews                        authentication.k8s.io/v1       false        SelfSubjectReview           create                                                       \n'
+        'selfsubjectaccessreviews                  authorization.k8s.io/v1        false        SelfSubjectAccessReview     create                                                       \n'
+        'selfsubjectrulesreviews                   authorization.k8s.io/v1        false        SelfSubjectRulesReview      create                                                       \n'
+        'subjectaccessreviews                      authorization.k8s.io/v1        false        SubjectAccessReview         create                                                       \n'
+        'certificatesigningrequests   csr          certificates.k8s.io/v1         false        CertificateSigningRequest   create,delete,deletecollection,get,list,patch,update,watch   \n'
+        'ingressclasses                            networking.k8s.io/v1           false        IngressClass                create,delete,deletecollection,get,list,patch,update,watch   \n'
+        'clusterrolebindings                       rbac.authorization.k8s.io/v1   false        ClusterRoleBinding          create,delete,deletecollection,get,list,patch,update,watch   \n'
+        'clusterroles                              rbac.authorization.k8s.io/v1   false        ClusterRole                 create,delete,deletecollection,get,list,patch,update,watch   \n'
+        'priorityclasses              pc           scheduling.k8s.io/v1           false        PriorityClass               create,delete,deletecollection,get,list,patch,update,watch   \n'
+        'storageclasses               sc           storage.k8s.io/v1              false        StorageClass                create,delete,deletecollection,get,list,patch,update,watch   \n'
     )
     assert kubectl("api-resources -o wide --no-headers --api-group=batch") == (
         "cronjobs   cj    batch/v1   true   CronJob   create,delete,deletecollection,get,list,patch,update,watch   all\n"
@@ -120,7 +122,7 @@ def test_filters(kubectl):
     ]
     # every listed verb (and category) must be supported: HasAll
     assert "namespaces" not in rows(kubectl("api-resources --verbs=list,watch --verbs=deletecollection"))
-    assert len(rows(kubectl("api-resources --verbs=list,watch --verbs=deletecollection"))) == 32
+    assert len(rows(kubectl("api-resources --verbs=list,watch --verbs=deletecollection"))) == 33
     assert (
         kubectl("api-resources --categories=all,foo")
         == "NAME   SHORTNAMES   APIVERSION   NAMESPACED   KIND\n"
@@ -160,8 +162,8 @@ def test_errors(cluster):
 
 
 def test_api_versions_sorted(kubectl):
-    assert kubectl("api-versions") == ("apps/v1\nauthentication.k8s.io/v1\nauthorization.k8s.io/v1\nautoscaling/v2\n"
-                                       "batch/v1\ncoordination.k8s.io/v1\ndiscovery.k8s.io/v1\nnetworking.k8s.io/v1\n"
+    assert kubectl("api-versions") == ("apps/v1\nauthentication.k8s.io/v1\nauthorization.k8s.io/v1\nautoscaling/v1\n"
+                                       "autoscaling/v2\nbatch/v1\ncertificates.k8s.io/v1\ncoordination.k8s.io/v1\ndiscovery.k8s.io/v1\nnetworking.k8s.io/v1\n"
                                        "policy/v1\nrbac.authorization.k8s.io/v1\nscheduling.k8s.io/v1\nstorage.k8s.io/v1\nv1\n")
 
 

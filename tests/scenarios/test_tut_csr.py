@@ -13,14 +13,11 @@ from __future__ import annotations
 import base64
 from datetime import timedelta
 
-import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from server.sim import cluster as cluster_module
-from server.sim.controllers.certificates import CertificateController
 from tests.scenarios.tutterm import column, tutorial_term
 
 CSR_MANIFEST = """apiVersion: certificates.k8s.io/v1
@@ -34,14 +31,6 @@ spec:
   usages:
   - client auth
 """
-
-
-@pytest.fixture(autouse=True)
-def csr_controllers(monkeypatch):
-    """Until server/sim/cluster.py lists CertificateController in controller_classes()."""
-    classes = cluster_module.controller_classes
-    if CertificateController not in classes():
-        monkeypatch.setattr(cluster_module, "controller_classes", lambda: [*classes(), CertificateController])
 
 
 def _request_for(cn: str) -> tuple[rsa.RSAPrivateKey, str]:

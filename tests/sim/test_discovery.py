@@ -54,6 +54,7 @@ UPSTREAM_HASHES = {
     "clusterroles": "bYE5ZWDrJ44=",
     "rolebindings": "eGsCzGH6b1g=",
     "roles": "7FuwZcIIItM=",
+    "certificatesigningrequests": "95fRKMXA+00=",
 }
 
 
@@ -262,7 +263,7 @@ def test_unserved_group_versions_are_none(group, version):
     assert discovery.api_resource_list(group, version) is None
 
 
-@pytest.mark.parametrize("group", ["", "certificates.k8s.io", "flowcontrol.apiserver.k8s.io", "extensions", "Apps"])
+@pytest.mark.parametrize("group", ["", "node.k8s.io", "flowcontrol.apiserver.k8s.io", "extensions", "Apps"])
 def test_unserved_groups_are_none(group):
     assert discovery.api_group(group) is None
 
@@ -271,7 +272,8 @@ def test_groups_come_in_the_aggregators_priority_order():
     doc = discovery.api_group_list()
     assert doc["kind"] == "APIGroupList" and doc["apiVersion"] == "v1"
     assert [g["name"] for g in doc["groups"]] == [
-        "apps", "authentication.k8s.io", "authorization.k8s.io", "autoscaling", "batch", "networking.k8s.io",
+        "apps", "authentication.k8s.io", "authorization.k8s.io", "autoscaling", "batch", "certificates.k8s.io",
+        "networking.k8s.io",
         "policy", "rbac.authorization.k8s.io", "storage.k8s.io", "scheduling.k8s.io", "coordination.k8s.io", "discovery.k8s.io"]
     assert doc["groups"][0] == {
         "name": "apps",
@@ -293,6 +295,7 @@ def test_groups_come_in_the_aggregators_priority_order():
         "autoscaling/v2",
         "autoscaling/v1",
         "batch/v1",
+        "certificates.k8s.io/v1",
         "networking.k8s.io/v1",
         "policy/v1",
         "rbac.authorization.k8s.io/v1",
@@ -401,7 +404,8 @@ def test_aggregated_named_groups_agree_with_the_legacy_documents():
     assert [i["metadata"] for i in doc["items"]] == [
         {"name": g, "creationTimestamp": None}
         for g in [
-        "apps", "authentication.k8s.io", "authorization.k8s.io", "autoscaling", "batch", "networking.k8s.io",
+        "apps", "authentication.k8s.io", "authorization.k8s.io", "autoscaling", "batch", "certificates.k8s.io",
+        "networking.k8s.io",
         "policy", "rbac.authorization.k8s.io", "storage.k8s.io", "scheduling.k8s.io", "coordination.k8s.io", "discovery.k8s.io"]
     ]
     deploy = next(
