@@ -78,8 +78,9 @@ def test_describe_pod(cluster, kubectl):
         "  PodScheduled   True \n"
     ) in out
     # the DefaultTolerationSeconds admission plugin adds the two 300 s tolerations
-    assert tolerations == ("Tolerations:     node.kubernetes.io/not-ready:NoExecute op=Exists for 300s\n"
-                           "                 node.kubernetes.io/unreachable:NoExecute op=Exists for 300s")
+    # (the section's width is the kube-api-access volume's TokenExpirationSeconds: line's)
+    assert tolerations == ("Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s\n"
+                           "                             node.kubernetes.io/unreachable:NoExecute op=Exists for 300s")
     assert out.endswith(
         "Events:\n"
         "  Type     Reason   Age                From     Message\n"
@@ -135,7 +136,7 @@ def test_describe_matches_name_prefixes_and_reports_not_found(cluster, kubectl):
     out = kubectl("describe pod web")
     assert out.count("Name:             web-") == 2
     # DescribeMatchingResources prints each match as "%s\n": one blank line between them
-    assert "\nEvents:          <none>\n\nName:             web-2" in out and out.endswith("<none>\n\n")
+    assert "\nEvents:                      <none>\n\nName:             web-2" in out and out.endswith("<none>\n\n")
     assert kubectl("describe pod zzz", rc=1) == 'Error from server (NotFound): pods "zzz" not found\n'
     assert kubectl("describe", rc=1).startswith("error: You must specify the type of resource to describe.")
 

@@ -95,8 +95,10 @@ def test_pod_defaults(cluster: Cluster) -> None:
     assert spec["containers"][0]["imagePullPolicy"] == "Always"
     # limits without requests: the requests become the limits
     assert spec["containers"][0]["resources"] == {"limits": {"memory": "64Mi"}, "requests": {"memory": "64Mi"}}
-    assert spec["volumes"] == [{"name": "scratch", "emptyDir": {}},
-                               {"name": "cfg", "configMap": {"name": "cfg", "defaultMode": 420}}]
+    # (then the ServiceAccount admission's kube-api-access token volume)
+    assert spec["volumes"][:2] == [{"name": "scratch", "emptyDir": {}},
+                                   {"name": "cfg", "configMap": {"name": "cfg", "defaultMode": 420}}]
+    assert [v["name"][:16] for v in spec["volumes"][2:]] == ["kube-api-access-"]
     assert pod["status"]["phase"] == "Pending"
 
 

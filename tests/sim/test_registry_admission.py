@@ -151,3 +151,48 @@ def test_a_dry_run_create_is_admitted_but_writes_nothing(cluster):
     with pytest.raises(ApiError) as e:
         cluster.api.create(_pod("d", priorityClassName="missing"), dry_run=True)
     assert e.value.message == 'pods "d" is forbidden: no PriorityClass with name missing was found'
+
+
+# -- ServiceAccount admission: the kube-api-access token volume ------------------------------------------------
+MOUNT = {"readOnly": True, "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount"}
+
+
+def test_a_pod_gets_the_service_account_token_volume(cluster):
+    pod = cluster.api.create(_pod("p", initContainers=[{"name": "init", "image": "busybox"}]))
+    (volume,) = pod["spec"]["volumes"]
+    name = volume["name"]
+    assert name.startswith("kube-api-access-") and len(name) == len("kube-api-access-") + 5
+    assert set(name[-5:]) <= set("bcdfghjklmnpqrstvwxz2456789")
+    assert volume["projected"] == {"defaultMode": 420, "sources": [
+        {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+        {"configMap": {"name": "kube-root-ca.crt", "items": [{"key": "ca.crt", "path": "ca.crt"}]}},
+        {"downwardAPI": {"items": [{"path": "namespace",
+                                    "fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}}]}}]}
+    for c in pod["spec"]["initContainers"] + pod["spec"]["containers"]:
+        assert c["volumeMounts"] == [{"name": name, **MOUNT}]
+
+
+def test_the_token_volume_draws_nothing_from_the_seeded_rng():
+    a, b = Cluster(seed=3, empty=True), Cluster(seed=3, empty=True)
+    first = a.api.create({**_pod(""), "metadata": {"generateName": "web-"}})
+    second = b.api.create({**_pod(""), "metadata": {"generateName": "web-"},
+                           "spec": {**_pod("")["spec"], "automountServiceAccountToken": False}})
+    assert first["metadata"]["name"] == second["metadata"]["name"]
+    assert first["metadata"]["uid"] == second["metadata"]["uid"]
+    assert "volumes" not in second["spec"] or second["spec"]["volumes"] == []
+
+
+def test_automount_off_on_the_service_account_and_a_mount_already_there(cluster):
+    cluster.api.create({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "quiet"},
+                        "automountServiceAccountToken": False})
+    quiet = cluster.api.create(_pod("q", serviceAccountName="quiet"))
+    assert not quiet["spec"].get("volumes") and not quiet["spec"]["containers"][0].get("volumeMounts")
+    loud = cluster.api.create(_pod("l", serviceAccountName="quiet", automountServiceAccountToken=True))
+    assert loud["spec"]["volumes"][0]["name"].startswith("kube-api-access-")
+    own = {"name": "mine", "emptyDir": {}}
+    mounted = cluster.api.create(_pod("m", volumes=[own], containers=[
+        {"name": "c", "image": "nginx", "volumeMounts": [{"name": "mine", **MOUNT}]},
+        {"name": "d", "image": "nginx"}]))
+    token = mounted["spec"]["volumes"][1]["name"]
+    assert mounted["spec"]["containers"][0]["volumeMounts"] == [{"name": "mine", **MOUNT}]
+    assert mounted["spec"]["containers"][1]["volumeMounts"] == [{"name": token, **MOUNT}]
