@@ -135,8 +135,13 @@ def test_debug_node_creates_the_node_debugger_pod(pods, kubectl):
     assert (spec["nodeName"], spec["restartPolicy"], spec["hostPID"], spec["hostNetwork"]) == \
         ("node1", "Never", True, True)
     assert spec["containers"][0]["command"] == ["sleep", "600"]
-    assert spec["containers"][0]["volumeMounts"] == [{"mountPath": "/host", "name": "host-root"}]
-    assert spec["volumes"] == [{"hostPath": {"path": "/", "type": ""}, "name": "host-root"}]  # type: defaulted
+    # then the ServiceAccount admission's token volume and mount
+    token = spec["volumes"][1]["name"]
+    assert token.startswith("kube-api-access-")
+    assert spec["containers"][0]["volumeMounts"] == [
+        {"mountPath": "/host", "name": "host-root"},
+        {"name": token, "readOnly": True, "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount"}]
+    assert spec["volumes"][0] == {"hostPath": {"path": "/", "type": ""}, "name": "host-root"}  # type: defaulted
     assert kubectl("debug node/nowhere --image=busybox", rc=1) == legacy_line() + \
         'Error from server (NotFound): nodes "nowhere" not found\n'
 
