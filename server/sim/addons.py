@@ -50,10 +50,24 @@ def _module(name: str) -> Any:
     return importlib.import_module(addon.module)
 
 
+#: how long enabling waits for the add-on's namespace of an earlier disable to finish terminating
+TERMINATING_WAIT = 120.0
+
+
 def set_enabled(cluster: Cluster, name: str, enabled: bool) -> None:
+    """Switch an add-on. Enabling one whose own namespace is still being deleted (it was just switched
+    off) first lets the clock run until the namespace controller has removed it, as ``minikube addons
+    enable`` retries its apply until the namespace can take new objects."""
     module = _module(name)
-    if bool(module.enabled(cluster)) != enabled:
-        (module.enable if enabled else module.disable)(cluster)
+    if bool(module.enabled(cluster)) == enabled:
+        return
+    ns = getattr(module, "NAMESPACE", None)
+    if enabled and ns and ns not in ("default", "kube-system"):
+        def gone() -> bool:
+            obj = cluster.store.peek("Namespace", "", ns)
+            return obj is None or not obj["metadata"].get("deletionTimestamp")
+        cluster.run_until(cluster.clock.now() + TERMINATING_WAIT, gone)
+    (module.enable if enabled else module.disable)(cluster)
 
 
 def states(cluster: Cluster) -> dict[str, bool]:

@@ -1724,10 +1724,8 @@ def on_create(obj: Obj, api: Api | None = None) -> None:
         from .net.alloc import allocator  # the service registry's IP/port allocators
 
         allocator(api).allocate_create(obj)
-    from . import plugins  # NamespaceLifecycle, LimitRanger, DefaultStorageClass, Priority, ResourceQuota
-    from .plugins import serviceaccount  # its token volume (plugins.ORDER is another part's: called here)
+    from . import plugins  # NamespaceLifecycle, LimitRanger, ServiceAccount, Priority, …, ResourceQuota
 
-    serviceaccount.admit("CREATE", obj, None, api)
     plugins.admit("CREATE", obj, None, api)
     if kind == "Pod" and spec is not None:
         # the registry's PrepareForCreate runs after admission: LimitRanger's defaults count

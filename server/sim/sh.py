@@ -2774,15 +2774,32 @@ def _pattern_cached(chunks: tuple) -> re.Pattern:
                     neg = inner[:1] in ("!", "^")
                     if neg:
                         inner = inner[1:]
-                    inner = inner.replace("\\", "\\\\").replace("[:alpha:]", "a-zA-Z").replace(
-                        "[:digit:]", "0-9").replace("[:alnum:]", "a-zA-Z0-9").replace("[:space:]", " \\t\\n").replace(
-                        "[:upper:]", "A-Z").replace("[:lower:]", "a-z")
-                    out.append("[" + ("^" if neg else "") + inner + "]")
+                    out.append("[" + ("^" if neg else "") + _bracket(inner) + "]")
                     i = j
             else:
                 out.append(re.escape(c))
             i += 1
     return re.compile("".join(out), re.DOTALL)
+
+
+_CLASSES = {"[:alpha:]": "a-zA-Z", "[:digit:]": "0-9", "[:alnum:]": "a-zA-Z0-9", "[:space:]": " \\t\\n",
+            "[:upper:]": "A-Z", "[:lower:]": "a-z"}
+_BRACKET_TOKEN = re.compile(r"\[:[a-z]+:\]|.", re.DOTALL)
+
+
+def _bracket(inner: str) -> str:
+    """A bracket expression's members as a regex set: POSIX classes expanded, and the characters
+    Python's sets treat specially (a nested ``[``, ``&&``/``||``/``~~``/``--`` set operations, a
+    backslash) escaped, so ``[[]`` matches a literal bracket as the shells' fnmatch does."""
+    out: list[str] = []
+    for tok in _BRACKET_TOKEN.findall(inner):
+        if tok in _CLASSES:
+            out.append(_CLASSES[tok])
+        elif tok in "[\\&~|" or (tok == "-" and out and out[-1] == "-"):
+            out.append("\\" + tok)
+        else:
+            out.append(tok)
+    return "".join(out)
 
 
 def _glob(ctx: ShContext, chunks: list[tuple[str, bool]]) -> list[str]:

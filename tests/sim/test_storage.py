@@ -379,9 +379,6 @@ def test_claims_are_made_from_the_templates_before_their_pods(cluster):
     assert vol == {"name": "www", "persistentVolumeClaim": {"claimName": "www-web-0"}}
 
 
-@pytest.mark.xfail(strict=True, reason="pvc-protection must count only scheduled pods as users (podUsesPVC checks "
-                                       "pod.Spec.NodeName): persistentvolume.py's _release_claim_protection keeps the "
-                                       "claim of the unscheduled web-0 Terminating (integration 4's report)")
 def test_a_missing_claim_of_a_pending_pod_is_made_again(cluster):
     cluster.api.create(copy.deepcopy(WEB))  # no class: web-0 waits for its claim
     cluster.advance(5)

@@ -578,8 +578,14 @@ class PersistentVolumeController(Controller):
     # -- protection (pkg/controller/volume/pvcprotection, pvprotection) -------------------------------------
     def _release_claim_protection(self, claim: Obj) -> None:
         meta = claim["metadata"]
-        if PVC_PROTECTION not in (meta.get("finalizers") or []) or self.users(meta["namespace"], meta["name"]):
+        if PVC_PROTECTION not in (meta.get("finalizers") or []):
             return
+        # podUsesPVC: only a scheduled pod holds the claim (the kubelet will not start a pod whose claim
+        # is being deleted, so an unscheduled one never will)
+        for name in self.users(meta["namespace"], meta["name"]):
+            pod = self.store.peek("Pod", meta["namespace"], name)
+            if pod is not None and (pod.get("spec") or {}).get("nodeName"):
+                return
         self._drop_finalizer(claim, PVC_PROTECTION)
 
     def _release_volume_protection(self, pv: Obj) -> None:

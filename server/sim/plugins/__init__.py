@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ..api import Api
 
-ORDER = ("namespace_lifecycle", "limitranger", "priority", "default_storage_class", "storage_object_in_use_protection",
+ORDER = ("namespace_lifecycle", "limitranger", "serviceaccount", "priority", "default_storage_class", "storage_object_in_use_protection",
          "default_ingress_class", "persistentvolumeclaim_resize", "ingress_nginx_webhook", "resourcequota")
 
 
