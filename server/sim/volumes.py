@@ -113,6 +113,12 @@ class VolumeManager(Controller):
         self._pv: dict[tuple[str, str], Tree] = {}
         #: (pod uid, container) -> (its filesystem, the runtime instance it was made for lazily or None)
         self._fs: dict[tuple[str, str], tuple[FileSystem, object]] = {}
+        #: (pod uid, audience, expirationSeconds) -> (issued at, the token): what the token manager holds
+        self._tokens: dict[tuple[str, str, int], tuple[int, str]] = {}
+        #: pod uid -> the containers with a filesystem in ``_fs``, and the pods holding tokens (so that
+        #: forgetting a pod costs its own entries, not a scan of every pod's)
+        self._fs_names: dict[str, set[str]] = {}
+        self._tokens_of: dict[str, bool] = {}
 
     # -- the control loop: periodic pod syncs refresh atomic volumes -------------------------------
     def on_event(self, event: WatchEvent) -> None:
@@ -147,8 +153,10 @@ class VolumeManager(Controller):
         pv = self._pods.pop(pod_uid, None)
         if pv is not None and self._by_key.get(pv.key) == pod_uid:
             del self._by_key[pv.key]
-        for k in [k for k in self._fs if k[0] == pod_uid]:
-            del self._fs[k]
+        for container in self._fs_names.pop(pod_uid, ()):
+            self._fs.pop((pod_uid, container), None)
+        for k in [k for k in self._tokens if k[0] == pod_uid] if self._tokens_of.pop(pod_uid, None) else ():
+            del self._tokens[k]
 
     # -- trees that outlive pods ---------------------------------------------------------------------
     def node_tree(self, node: str) -> Tree:
@@ -435,13 +443,26 @@ class VolumeManager(Controller):
         return str(int((amount / divisor).to_integral_value(rounding=ROUND_CEILING)))
 
     def _token(self, pod: Obj, sat: dict) -> str:
-        """A bound service account token, JWT-shaped, as the kubelet's TokenRequest gets it."""
+        """A bound service account token, JWT-shaped, as the kubelet's TokenRequest gets it. The
+        kubelet's token manager keeps a token until 80 % of its lifetime (at most 24 h) has passed
+        (``requiresRefresh``), so a pod's sync reuses it until then."""
+        meta = pod["metadata"]
+        seconds = int(sat.get("expirationSeconds") or 3607)
+        key = (meta.get("uid") or "", sat.get("audience") or "", seconds)
+        cached = self._tokens.get(key)
+        now = int(self.clock.now())
+        if cached is not None and now < cached[0] + min(0.8 * seconds, 86400):
+            return cached[1]
+        token = self._issue_token(pod, sat, now, seconds)
+        self._tokens[key] = (now, token)
+        self._tokens_of[key[0]] = True
+        return token
+
+    def _issue_token(self, pod: Obj, sat: dict, now: int, seconds: int) -> str:
         from .tokens import ISSUER, key_id
 
         meta, spec = pod["metadata"], pod.get("spec") or {}
         ns, sa = meta.get("namespace") or "default", spec.get("serviceAccountName") or "default"
-        now = int(self.clock.now())
-        seconds = int(sat.get("expirationSeconds") or 3607)
         node = self._node_obj(spec.get("nodeName") or "")
         account = self.store.peek("ServiceAccount", ns, sa) or {"metadata": {}}
         claims = {"aud": [sat["audience"]] if sat.get("audience") else [ISSUER], "exp": now + seconds, "iat": now,
@@ -510,7 +531,9 @@ class VolumeManager(Controller):
         """A fresh filesystem for a container that is starting: the image's files (copy-on-write)
         with the pod's volumes mounted. Remembered as the running instance's (``fs``)."""
         fs = self._build(pod, container_spec, node, image)
-        self._fs[(pod["metadata"].get("uid", ""), container_spec.get("name", ""))] = (fs, None)
+        uid, name = pod["metadata"].get("uid", ""), container_spec.get("name", "")
+        self._fs[(uid, name)] = (fs, None)
+        self._fs_names.setdefault(uid, set()).add(name)
         return fs
 
     def fs(self, pod_uid: str, container_name: str) -> FileSystem | None:
@@ -533,6 +556,7 @@ class VolumeManager(Controller):
         spec = _container(pod, container_name) or {"name": container_name}
         fs = self._build(pod, spec, None, None)
         self._fs[(uid, container_name)] = (fs, self.cluster.runtime.get(uid, container_name) or object())
+        self._fs_names.setdefault(uid, set()).add(container_name)
         return fs
 
     def _build(self, pod: Obj, container_spec: dict, node: str | None, image: Any) -> FileSystem:
