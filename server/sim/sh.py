@@ -687,17 +687,32 @@ class _Parser:
 
     def dquoted(self, i: int) -> tuple[list, int]:
         """The inside of "…" from ``i``: its parts (all quoted) and the index after the closing quote."""
+        parts, i = self._expanding(i, '"', '$`"\\\n')
+        return parts, i + 1
+
+    def heredoc_word(self, text: str) -> Word:
+        """A here-document's body with an unquoted delimiter: expanded as inside double quotes, but
+        a backslash escapes only ``$``, ````` ``, ``\\`` and a newline (not ``"``)."""
+        parts, _ = _Parser(text, self.dialect)._expanding(0, None, "$`\\\n")
+        return Word(tuple(parts), text)
+
+    def _expanding(self, i: int, close: str | None, escapable: str) -> tuple[list, int]:
+        """Quoted text from ``i`` up to ``close`` (the end of the text when None): literal runs and
+        the ``$…``/backquote expansions in it, all quoted; the index of ``close``. A backslash before
+        one of ``escapable`` keeps that character (a newline: nothing), elsewhere it stays."""
         s, n = self.s, self.n
         parts: list = []
         buf: list[str] = []
         start = i
         while True:
             if i >= n:
-                raise ShSyntaxError('"', self.lineno(start), kind="quote")
+                if close is None:
+                    break
+                raise ShSyntaxError(close, self.lineno(start), kind="quote")
             c = s[i]
-            if c == '"':
+            if c == close:
                 break
-            if c == "\\" and i + 1 < n and s[i + 1] in '$`"\\\n':
+            if c == "\\" and i + 1 < n and s[i + 1] in escapable:
                 if s[i + 1] != "\n":
                     buf.append(s[i + 1])
                 i += 2
@@ -715,34 +730,7 @@ class _Parser:
             i += 1
         if buf:
             parts.append(("lit", "".join(buf), True))
-        return parts, i + 1
-
-    def heredoc_word(self, text: str) -> Word:
-        parts: list = []
-        buf: list[str] = []
-        i, n = 0, len(text)
-        sub = _Parser(text, self.dialect)
-        while i < n:
-            c = text[i]
-            if c == "\\" and i + 1 < n and text[i + 1] in "$`\\\n":
-                if text[i + 1] != "\n":
-                    buf.append(text[i + 1])
-                i += 2
-                continue
-            if c == "$" or c == "`":
-                part, j = sub.dollar(i, True)
-                if part is not None:
-                    if buf:
-                        parts.append(("lit", "".join(buf), True))
-                        buf.clear()
-                    parts.append(part)
-                    i = j
-                    continue
-            buf.append(c)
-            i += 1
-        if buf:
-            parts.append(("lit", "".join(buf), True))
-        return Word(tuple(parts), text)
+        return parts, i
 
     def dollar(self, i: int, quoted: bool) -> tuple[tuple | None, int]:
         """The expansion at ``i`` (``$…`` or a backquote): (part, end), or (None, i) for a lone $."""
