@@ -1220,6 +1220,26 @@ def _check_template(errs: Errors, spec: dict, selector_required: bool, restart_a
                        f"activeDeadlineSeconds in {owner} is not Supported")
 
 
+def check_label_selector(errs: Errors, path: str, sel: Any, *, keys: bool = True) -> None:
+    """ValidateLabelSelector: its matchLabels, and each matchExpression's operator and values (and,
+    with ``keys``, its key as a qualified name)."""
+    if not isinstance(sel, dict):
+        return
+    _check_labels(errs, f"{path}.matchLabels", sel.get("matchLabels"))
+    for i, e in enumerate(sel.get("matchExpressions") or []):
+        if not isinstance(e, dict):
+            continue
+        op, p = e.get("operator"), f"{path}.matchExpressions[{i}]"
+        if op in ("In", "NotIn") and not e.get("values"):
+            errs.required(f"{p}.values", "must be specified when `operator` is 'In' or 'NotIn'")
+        elif op in ("Exists", "DoesNotExist") and e.get("values"):
+            errs.forbidden(f"{p}.values", "may not be specified when `operator` is 'Exists' or 'DoesNotExist'")
+        elif op not in ("In", "NotIn", "Exists", "DoesNotExist"):
+            errs.invalid(f"{p}.operator", op, "not a valid selector operator")
+        if keys and isinstance(e.get("key"), str):
+            _check_qualified_name(errs, f"{p}.key", e["key"])
+
+
 def _check_selector(errs: Errors, spec: dict, owner: str) -> None:
     sel = spec.get("selector")
     if sel is None:
@@ -1227,18 +1247,7 @@ def _check_selector(errs: Errors, spec: dict, owner: str) -> None:
         return
     if not isinstance(sel, dict):
         return
-    _check_labels(errs, "spec.selector.matchLabels", sel.get("matchLabels"))
-    for i, e in enumerate(sel.get("matchExpressions") or []):
-        if not isinstance(e, dict):
-            continue
-        op = e.get("operator")
-        p = f"spec.selector.matchExpressions[{i}]"
-        if op in ("In", "NotIn") and not e.get("values"):
-            errs.required(f"{p}.values", "must be specified when `operator` is 'In' or 'NotIn'")
-        elif op in ("Exists", "DoesNotExist") and e.get("values"):
-            errs.forbidden(f"{p}.values", "may not be specified when `operator` is 'Exists' or 'DoesNotExist'")
-        elif op not in ("In", "NotIn", "Exists", "DoesNotExist"):
-            errs.invalid(f"{p}.operator", op, "not a valid selector operator")
+    check_label_selector(errs, "spec.selector", sel, keys=False)
     if not (sel.get("matchLabels") or sel.get("matchExpressions")):
         errs.invalid("spec.selector", _selector_repr(sel), f"empty selector is invalid for {owner}", raw=True)
 

@@ -25,22 +25,7 @@ def _admission() -> Any:
 
 def _selector(errs: Any, path: str, sel: Any) -> None:
     """ValidateLabelSelector (its matchLabels and matchExpressions)."""
-    if not isinstance(sel, dict):
-        return
-    adm = _admission()
-    adm._check_labels(errs, f"{path}.matchLabels", sel.get("matchLabels"))
-    for i, e in enumerate(sel.get("matchExpressions") or []):
-        if not isinstance(e, dict):
-            continue
-        op, p = e.get("operator"), f"{path}.matchExpressions[{i}]"
-        if op in ("In", "NotIn") and not e.get("values"):
-            errs.required(f"{p}.values", "must be specified when `operator` is 'In' or 'NotIn'")
-        elif op in ("Exists", "DoesNotExist") and e.get("values"):
-            errs.forbidden(f"{p}.values", "may not be specified when `operator` is 'Exists' or 'DoesNotExist'")
-        elif op not in ("In", "NotIn", "Exists", "DoesNotExist"):
-            errs.invalid(f"{p}.operator", op, "not a valid selector operator")
-        if isinstance(e.get("key"), str):
-            adm._check_qualified_name(errs, f"{p}.key", e["key"])
+    _admission().check_label_selector(errs, path, sel)
 
 
 def _port_number(errs: Any, path: str, n: Any) -> None:
