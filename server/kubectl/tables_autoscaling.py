@@ -18,6 +18,16 @@ from .quantity import quantity_string
 UNKNOWN = "<unknown>"
 
 
+def _value_or_average(target: dict, cur: dict | None) -> str:
+    """An External or Object metric's cell: an average-value target reads ``cur/target (avg)``,
+    a value target ``cur/target`` (formatHPAMetrics)."""
+    if target.get("averageValue") is not None:
+        current = _q(cur.get("averageValue")) if cur and cur.get("averageValue") is not None else UNKNOWN
+        return f"{current}/{_q(target['averageValue'])} (avg)"
+    current = _q(cur.get("value")) if cur is not None else UNKNOWN
+    return f"{current}/{_q(target.get('value'))}"
+
+
 def _q(value: Any) -> str:
     return quantity_string(value) if value is not None else "0"
 
@@ -36,29 +46,14 @@ def format_hpa_metrics(specs: list | None, statuses: list | None) -> str:
     out: list[str] = []
     for i, spec in enumerate(specs):
         kind = spec.get("type")
-        if kind == "External":
-            target = (spec.get("external") or {}).get("target") or {}
-            cur = _current(statuses, i, "external")
-            if target.get("averageValue") is not None:
-                current = _q(cur.get("averageValue")) if cur and cur.get("averageValue") is not None else UNKNOWN
-                out.append(f"{current}/{_q(target['averageValue'])} (avg)")
-            else:
-                current = _q(cur.get("value")) if cur is not None else UNKNOWN
-                out.append(f"{current}/{_q(target.get('value'))}")
+        if kind in ("External", "Object"):
+            field = kind.lower()
+            out.append(_value_or_average((spec.get(field) or {}).get("target") or {}, _current(statuses, i, field)))
         elif kind == "Pods":
             target = (spec.get("pods") or {}).get("target") or {}
             cur = _current(statuses, i, "pods")
             current = _q(cur.get("averageValue")) if cur is not None else UNKNOWN
             out.append(f"{current}/{_q(target.get('averageValue'))}")
-        elif kind == "Object":
-            target = (spec.get("object") or {}).get("target") or {}
-            cur = _current(statuses, i, "object")
-            if target.get("averageValue") is not None:
-                current = _q(cur.get("averageValue")) if cur and cur.get("averageValue") is not None else UNKNOWN
-                out.append(f"{current}/{_q(target['averageValue'])} (avg)")
-            else:
-                current = _q(cur.get("value")) if cur is not None else UNKNOWN
-                out.append(f"{current}/{_q(target.get('value'))}")
         elif kind in ("Resource", "ContainerResource"):
             field = "resource" if kind == "Resource" else "containerResource"
             src = spec.get(field) or {}
