@@ -4,11 +4,13 @@ Owns: the programs the workstation has — ``kubectl`` (the kubectl engine), ``b
 Secret tutorials' ``… -o jsonpath='{.data.password}' | base64 --decode``), ``curl`` and ``ping``
 (the network's "outside" source, 192.168.56.1: node IPs, NodePorts, load-balancer IPs and the
 external world answer; cluster IPs and pod IPs do not route from here), ``clear``, ``help`` and
-the shell's text utilities — and bash's words for anything else (``bash: foo: command not
-found``). A ``kubectl run -it``/``exec -it`` asks to attach: ``attach`` carries that request to
+the shell's text utilities, ``helm`` (v3, ``server.helm.cli``: its repositories file and cache
+live in this shell's files, as helm keeps them under ``$HOME``) — and bash's words for anything
+else (``bash: foo: command not found``). A ``kubectl run -it``/``exec -it`` asks to attach: ``attach`` carries that request to
 the session keeper.
 
-Hands off: kubectl lines to ``server.kubectl.run``; requests to ``netio``.
+Hands off: kubectl lines to ``server.kubectl.run``; helm lines to ``server.helm.cli.helm``; requests to
+``netio``.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
 PROMPT = "$ "
 HELP = """kubeplay workstation shell. Programs on this machine:
   kubectl ...        talk to the cluster (kubectl v1.32)
+  helm ...           install charts (helm v3): helm repo add stable https://charts.helm.sh/stable
   curl [-s|-v|-I] URL   HTTP from outside the cluster (node IP:nodePort, load-balancer IP)
   ping [-c N] HOST   ICMP from outside the cluster
   clear              clear the terminal
@@ -32,7 +35,7 @@ HELP = """kubeplay workstation shell. Programs on this machine:
 Inside a pod: kubectl exec -it POD -- sh, or kubectl run -it NAME --image=busybox --rm --restart=Never -- sh
 """
 #: commands that can change the cluster (or the RNG, the logs, the traffic log): journalled
-STATEFUL = frozenset({"kubectl", "curl", "ping"})
+STATEFUL = frozenset({"kubectl", "curl", "ping", "helm"})
 
 
 def stateful(line: str) -> bool:
@@ -67,7 +70,7 @@ class HostShell(Shell):
         return {"kubectl": self.kubectl, "curl": lambda a, s: curl(self.cluster, None, a),
                 "ping": lambda a, s: ping(self.cluster, None, a), "help": lambda a, s: Out(stdout=HELP),
                 "clear": lambda a, s: Out(stdout="\x1b[H\x1b[J"), "exit": lambda a, s: Out(),
-                "base64": base64_program}
+                "base64": base64_program, "helm": self.helm}
 
     def kubectl(self, args: list[str], stdin: str) -> Out:
         import shlex
@@ -80,6 +83,17 @@ class HostShell(Shell):
         if result.exit_code != 0:
             return Out(stderr=result.output, code=result.exit_code)
         return Out(stdout=result.output, code=result.exit_code)
+
+    def helm(self, args: list[str], stdin: str) -> Out:
+        from ..helm.cli import helm
+
+        ctx = self._ctx
+        fs = ctx.fs if ctx is not None else getattr(self, "fs", None)
+        if fs is None:
+            from .core import DictFS
+
+            fs = DictFS(self)
+        return helm(self.cluster, args, stdin, fs=fs, env=self.env, cwd=ctx.cwd if ctx is not None else "/")
 
     stdin = ""
 
