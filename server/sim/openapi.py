@@ -120,14 +120,35 @@ def _v3_file(path: str) -> Path:
     return raw / "v3" / (path.replace("/", "__") + _V3_SUFFIX)
 
 
+def _served_resources() -> list[Any]:
+    """Every served resource: the stored kinds' and the extra served versions' (autoscaling/v1)."""
+    from . import versions
+    from .resources import RESOURCES
+
+    return [*RESOURCES, *versions.resources()]
+
+
+@cache
+def _served_paths() -> frozenset[str]:
+    return frozenset(v3_path_for(r.api_version) for r in _served_resources())
+
+
+def _is_group_version(path: str) -> bool:
+    """``api/v1``, ``apis/apps/v1`` (not ``api``, ``apis``, ``version``, ``logs`` …)."""
+    parts = path.split("/")
+    return (parts[0] == "api" and len(parts) == 2) or (parts[0] == "apis" and len(parts) == 3)
+
+
 @cache
 def _v3_names() -> tuple[str, ...]:
+    """The group-version documents this server serves (as the apiserver's v3 aggregator, which
+    lists the group-versions its handlers install, so an unserved one answers 404), plus the
+    vendored non-group documents (``version``, ``.well-known/openid-configuration`` …)."""
     raw = _raw_dir()
     if raw is None:
-        return tuple(sorted(_derived().v3_paths()))
-    return tuple(
-        sorted(f.name[: -len(_V3_SUFFIX)].replace("__", "/") for f in (raw / "v3").glob("*" + _V3_SUFFIX))
-    )
+        return tuple(sorted(_served_paths()))
+    vendored = (f.name[: -len(_V3_SUFFIX)].replace("__", "/") for f in (raw / "v3").glob("*" + _V3_SUFFIX))
+    return tuple(sorted(p for p in vendored if not _is_group_version(p) or p in _served_paths()))
 
 
 @cache
@@ -430,15 +451,8 @@ class _Derived:
             refs(self.definitions[name])
         return sorted(seen)
 
-    def v3_paths(self) -> list[str]:
-        from .resources import RESOURCES
-
-        return sorted({v3_path_for(r.api_version) for r in RESOURCES})
-
     def v3(self, path: str) -> dict[str, Any]:
-        from .resources import RESOURCES
-
-        served = [r for r in RESOURCES if v3_path_for(r.api_version) == path]
+        served = [r for r in _served_resources() if v3_path_for(r.api_version) == path]
         api_version = served[0].api_version
         package = self._package(api_version)
         roots = [n for n in self.definitions if n.startswith(package)]
