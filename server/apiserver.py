@@ -17,7 +17,9 @@ request again. Watches are served by the web layer from ``watch_events``: the st
 filtered as this request asks.
 
 Who a request is: ``impersonation`` (the Impersonate-* headers over the requester, who is always the
-workstation's admin, as the kubeconfig the page hands out authenticates), and the review endpoints
+workstation's admin, as the kubeconfig the page hands out authenticates; what that user may do is
+``server.sim.authorization``'s, asked by the web layer before routing), ``escalation`` (the RBAC
+registry's check of a Role or binding a non-admin writes), and the review endpoints
 (``review``: SelfSubjectAccessReview, SelfSubjectRulesReview, SelfSubjectReview, SubjectAccessReview,
 LocalSubjectAccessReview), answered from ``server.sim.authz`` and never stored.
 
@@ -39,7 +41,7 @@ import yaml
 from .kubectl import printers
 from .kubectl.parse import KubectlError
 from .kubectl.resolve import parse_selector
-from .sim import authz, fields, logs, tokens, versions
+from .sim import authorization, authz, fields, logs, tokens, versions
 from .sim.api import ApiError, not_found
 from .sim.clock import parse_time
 from .sim.resources import SERVED, Resource
@@ -866,19 +868,6 @@ IMPERSONATE_GROUP = "Impersonate-Group"
 IMPERSONATE_UID = "Impersonate-Uid"
 
 
-def _forbidden(requester: authz.UserInfo, attrs: authz.Attributes, reason: str = "") -> ApiError:
-    """responsewriters.Forbidden's Status: ``<resource> "<name>" is forbidden: User "u" cannot …``."""
-    resource = f"{attrs.resource}.{attrs.group}" if attrs.group else attrs.resource
-    scope = f'in the namespace "{attrs.namespace}"' if attrs.namespace else "at the cluster scope"
-    message = (f'{resource} "{attrs.name}" is forbidden: User "{requester.username}" cannot {attrs.verb} resource '
-               f'"{attrs.resource}" in API group "{attrs.group}" {scope}')
-    if reason:
-        message += ": " + reason
-    return ApiError(403, "Forbidden", message,
-                    details={"name": attrs.name, **({"group": attrs.group} if attrs.group else {}),
-                             "kind": attrs.resource})
-
-
 def impersonation(cluster: Cluster, requester: authz.UserInfo, headers: list[tuple[str, str]]) -> authz.UserInfo:
     """The user a request acts as (the impersonation filter, k8s.io/apiserver pkg/endpoints/filters/
     impersonation.go): the ``requester`` itself without impersonation headers; else, once the
@@ -903,10 +892,47 @@ def impersonation(cluster: Cluster, requester: authz.UserInfo, headers: list[tup
     if uid:
         asked.append(authz.Attributes("impersonate", "uids", "authentication.k8s.io", name=uid))
     for attrs in asked:
-        decision = authz.authorize(cluster.store, requester, attrs)
-        if not decision.allowed:
-            raise _forbidden(requester, attrs, decision.reason)
+        authorization.check(cluster.store, requester, attrs)
     return authz.impersonate(user, groups, uid)
+
+
+def escalation(cluster: Cluster, req: Request, body: str, content_type: str, user: authz.UserInfo) -> Answer | None:
+    """The RBAC registry's escalation refusal of a create, update or patch of a Role, ClusterRole,
+    RoleBinding or ClusterRoleBinding by ``user`` (the 403 answer), judged on the object the write would
+    store; None when it may (system:masters, the escalate/bind verb, rules it holds) and for any other
+    request. A body the write itself refuses (not decodable, a failing patch) is left to the write."""
+    from .sim import openapi, patch, ssa
+
+    r = req.resource
+    if (authz.SYSTEM_MASTERS in user.groups or r.kind not in authorization.RBAC_PLURALS or req.subresource
+            or req.verb not in ("create", "update", "patch")):
+        return None
+    try:
+        if req.verb != "patch":
+            obj: Any = _body_object(req, body, content_type)
+            meta = obj.get("metadata")
+            if isinstance(meta, dict) and r.namespaced and req.namespace:
+                meta["namespace"] = req.namespace
+            if isinstance(meta, dict) and req.name:
+                meta["name"] = req.name
+        else:
+            live = cluster.store.peek(r.kind, req.namespace if r.namespaced else "", req.name)
+            schema = openapi.schema_for(r.api_version, r.kind)
+            if content_type.split(";")[0].strip() == patch.APPLY_PATCH:
+                config = parse_body(body, patch.APPLY_PATCH)
+                obj = ssa.apply(served(req, deep_copy(live)) if live is not None else None, config,
+                                req.query.get("fieldManager") or "", force=req.query.get("force") in ("true", "1"),
+                                schema=schema, now=cluster.clock.iso())
+            elif live is None:
+                return None  # the patch answers NotFound
+            else:
+                obj = patch.apply_patch(served(req, deep_copy(live)), body.encode(), content_type, schema)
+        authorization.check_escalation(cluster.store, user, obj)
+    except ApiError as e:
+        return status_error(e) if e.code == 403 else None
+    except (patch.PatchError, ssa.ApplyConflict, ValueError, TypeError, AttributeError, KeyError):
+        return None  # the write answers it in its own words
+    return None
 
 
 def _review_spec_errors(kind: str, spec: dict) -> list[str]:

@@ -82,8 +82,8 @@ class Invocation:
     @property
     def user(self):  # noqa: ANN201 — authz.UserInfo, imported lazily (the sim stays import-light)
         """Who the command's requests are authorised as: the kubeconfig's admin, or whom the global
-        ``--as``/``--as-group``/``--as-uid`` impersonate (client-go's ImpersonationConfig). Only the
-        review verbs (``auth can-i``, ``auth whoami``) ask today; every other verb acts as the admin."""
+        ``--as``/``--as-group``/``--as-uid`` impersonate (client-go's ImpersonationConfig); ``run``
+        hands an impersonated command the cluster as that user sees it (``authorized.for_command``)."""
         from ..sim import authz
 
         as_user = self.flags.get("as") or ""
@@ -584,6 +584,7 @@ def _go_quote_backquoted(s: str) -> str:
 def run(cluster: Cluster, line: str, stdin: str = "", follow: bool = False) -> Result:
     """Run one kubectl command line against ``cluster`` (``follow``: see ``Invocation.follow``)."""
     from ..sim.api import ApiError
+    from . import authorized
 
     inv: Invocation | None = None
     try:
@@ -592,6 +593,8 @@ def run(cluster: Cluster, line: str, stdin: str = "", follow: bool = False) -> R
             argv = argv[1:]
         cmd, inv = parse(cluster, argv, stdin)
         check_kubeconfig(cluster, inv.command, inv.flags)
+        # ``--as``: every request the command makes is authorized as the impersonated user
+        inv.cluster = authorized.for_command(cluster, inv.command, inv.user)
         inv.follow = follow
         out = cmd.handler(inv)
         result = out if isinstance(out, Result) else Result(out)

@@ -13,9 +13,13 @@ and replays exactly).
 
 The sandbox id in the URL is the secret that grants access, as for the rest of ``/api``.
 
-Who a request is: the workstation's admin, or whom its ``Impersonate-User``/``-Group``/``-Uid`` headers
-name (``apiserver.impersonation``); the review endpoints (``kubectl auth can-i``/``whoami``) are answered
-for that user, without the journal (they change nothing). Every other request acts as the admin.
+Who a request is and what it may do: the workstation's admin, or whom its ``Impersonate-User``/``-Group``/
+``-Uid`` headers name (``apiserver.impersonation``); every request, on every path, is authorized for that
+user before it is routed (``server.sim.authorization``: a denial is the apiserver's 403 Status, and a
+denied request is not journalled), and a Role or binding it writes passes the RBAC escalation check
+(``apiserver.escalation``). The review endpoints (``kubectl auth can-i``/``whoami``) are answered for
+that user, without the journal (they change nothing). An allowed write is journalled as the request
+and replayed as it was answered.
 
 Hands off: what a request means, and every answer, to ``server.apiserver`` (framework-free);
 writes through ``Sandbox.rest`` (the one door: journalled, replayed, streamed to the page);
@@ -33,12 +37,12 @@ from datetime import UTC, datetime
 from itertools import count
 from typing import Any
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
 from .. import apiserver
 from ..sandbox import Sandbox
-from ..sim import authz, discovery, logs
+from ..sim import authorization, authz, discovery, logs
 from ..sim.api import ApiError
 from ..sim.clock import parse_time
 from . import metrics_api
@@ -83,6 +87,30 @@ def _known_sandbox() -> Response | None:
     """Every path under /k8s/<id> names a sandbox: an unknown one is the apiserver's 404 Status."""
     sandbox_id = (request.view_args or {}).get("sandbox_id", "")
     return _no_sandbox(sandbox_id) if _sandbox(sandbox_id) is None else None
+
+
+@bp.before_request
+def _authorized() -> Response | None:
+    """The apiserver's filters in their order, before any route: impersonation (the requester is the
+    workstation's admin, whom the kubeconfig's credentials authenticate; ``Impersonate-*`` headers make
+    the request act as someone else once the admin may impersonate them, which it may), then
+    authorization of the request as that user — every path, resource or not (``/version``, ``/api``
+    and ``/openapi`` are granted by system:discovery and system:public-info-viewer), a denial the 403
+    Status. The user is kept in ``g.k8s_user`` for the reviews, which are answered for it."""
+    sandbox_id = (request.view_args or {}).get("sandbox_id", "")
+    sandbox = _sandbox(sandbox_id)
+    if sandbox is None:
+        return None  # _known_sandbox has answered
+    path = request.path.removeprefix(f"/k8s/{sandbox_id}") or "/"
+    attrs = authorization.request_attributes(request.method, path, _query())
+    try:
+        with sandbox.lock:
+            user = apiserver.impersonation(sandbox.cluster, authz.ADMIN, _header_lines())
+            authorization.check(sandbox.cluster.store, user, attrs)
+    except ApiError as e:
+        return _status(e)
+    g.k8s_user = user
+    return None
 
 
 def _sandbox(sandbox_id: str) -> Sandbox | None:
@@ -312,12 +340,7 @@ def _serve(sandbox_id: str, group: str, version: str, rest: str) -> Response:
         req = apiserver.resolve(request.method, group, version, [s for s in rest.split("/") if s], query)
     except ApiError as e:
         return _status(e)
-    try:
-        # the requester is the workstation's admin (the kubeconfig's credentials); Impersonate-* headers
-        # make the request act as someone else once the admin may impersonate them (it may)
-        user = apiserver.impersonation(sandbox.cluster, authz.ADMIN, _header_lines())
-    except ApiError as e:
-        return _status(e)
+    user: authz.UserInfo = g.k8s_user  # impersonated and authorized (_authorized)
     if not req.resource.stored:
         return _review(sandbox, req, user)
     if req.verb == "watch":
@@ -353,6 +376,10 @@ def _serve(sandbox_id: str, group: str, version: str, rest: str) -> Response:
             return _status(ApiError(400, "BadRequest", "the request body is not valid UTF-8"))
     with sandbox.lock:
         body = _unshift_body(body, content_type, _offset(sandbox))
+        # the RBAC registry's escalation check is the requesting user's: refused, nothing is journalled
+        refused = apiserver.escalation(sandbox.cluster, req, body, content_type, user)
+        if refused is not None:
+            return _answer(refused, 0.0)
         answer = sandbox.rest(request.method, group, version, rest, query, body, content_type,
                               request.headers.get("User-Agent") or "")
         offset = _offset(sandbox)

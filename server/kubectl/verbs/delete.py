@@ -24,6 +24,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...sim.api import ApiError
+from .. import authorized
 from ..files import Ref, gather
 from ..parse import Flag, Invocation, KubectlError, Result, command
 from ..streaming import Stream, StreamResult, run_for
@@ -105,14 +106,17 @@ def delete(inv: Invocation) -> Result:
     for ref in refs:
         r = ref.resource
         try:
+            # kubectl sends the DELETE alone (a dry run too): the uid it waits for is no request of its own
+            live = authorized.raw(cluster).store.peek(r.kind, ref.namespace, ref.name)
             if mode == "none":
-                live = cluster.store.peek(r.kind, ref.namespace, ref.name)
                 cluster.api.delete(r.kind, ref.namespace, ref.name, grace_period=grace if grace >= 0 else None,
                                    propagation=propagation)
                 if live is not None:
                     deleted.append((ref, live["metadata"].get("uid", "")))
-            elif cluster.store.peek(r.kind, ref.namespace, ref.name) is None:
-                cluster.api.get(r.kind, ref.namespace, ref.name)  # raises NotFound in the server's words
+            else:
+                authorized.check(cluster, "delete", r.kind, ref.namespace, ref.name)
+                if live is None:
+                    authorized.raw(cluster).api.get(r.kind, ref.namespace, ref.name)  # the server's NotFound
         except ApiError as e:
             if e.reason == "NotFound" and ignore_not_found:
                 continue
@@ -133,7 +137,7 @@ def delete(inv: Invocation) -> Result:
     if mode != "none" or not f.get("wait", True) or not deleted:
         return result
     timeout = duration_flag(f.get("timeout")) or WEEK
-    gone = Gone(cluster, deleted, cluster.clock.now() + timeout)
+    gone = Gone(authorized.raw(cluster), deleted, cluster.clock.now() + timeout)
     gone.poll()
     if gone.done:
         return Result(text + gone.message, 1 if result.exit_code or gone.exit_code else 0)

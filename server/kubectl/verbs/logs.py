@@ -24,6 +24,7 @@ from ...sim import logs as kubelet_logs
 from ...sim.api import ApiError
 from ...sim.clock import parse_time
 from ...sim.store import Obj
+from .. import authorized
 from ..parse import Flag, Invocation, KubectlError, Result, command
 from ..streaming import LogStream, StreamResult
 from .exec import attachable_pod, container_names, has_container, pick_container
@@ -48,8 +49,9 @@ def _bad_request(message: str) -> KubectlError:
 
 def container_log(inv: Invocation, pod: Obj, name: str, previous: bool) -> list[str]:
     """The container's log lines, or the kubelet's refusal (as the apiserver relays it)."""
+    authorized.check(inv.cluster, "get", "Pod", pod["metadata"]["namespace"], pod["metadata"]["name"], "log")
     try:
-        return [line for _t, line in kubelet_logs.entries(inv.cluster, pod, name, previous)]
+        return [line for _t, line in kubelet_logs.entries(authorized.raw(inv.cluster), pod, name, previous)]
     except kubelet_logs.LogError as e:
         raise _bad_request(e.message) from None
 
@@ -123,12 +125,14 @@ def logs(inv: Invocation) -> Result:
     lines: list[str] = []
     follows = []
     for name in names:
+        # each container's log is a request of its own: GET pods/<name>/log
+        authorized.check(inv.cluster, "get", "Pod", pod["metadata"]["namespace"], pod["metadata"]["name"], "log")
         try:
-            read = kubelet_logs.entries(inv.cluster, pod, name, opts.previous)
+            read = kubelet_logs.entries(authorized.raw(inv.cluster), pod, name, opts.previous)
         except kubelet_logs.LogError as e:
             raise _bad_request(e.message) from None
         lines.extend(_prefixed(inv, pod["metadata"]["name"], name, kubelet_logs.render(read, opts)))
-        follows.append(kubelet_logs.Follow(inv.cluster, pod, name, opts.previous, sent=len(read)))
+        follows.append(kubelet_logs.Follow(authorized.raw(inv.cluster), pod, name, opts.previous, sent=len(read)))
     text = note + defaulted + "".join(lines)
     if f.get("follow") and inv.follow:
         later = kubelet_logs.LogOptions(timestamps=opts.timestamps)
@@ -188,15 +192,17 @@ def _selector_logs(inv: Invocation, selector: str) -> Result:
     text = head
     follows = []
     for pod, name in requests:
+        # each container's log is a request of its own: GET pods/<name>/log
+        authorized.check(inv.cluster, "get", "Pod", pod["metadata"]["namespace"], pod["metadata"]["name"], "log")
         try:
-            read = kubelet_logs.entries(inv.cluster, pod, name, opts.previous)
+            read = kubelet_logs.entries(authorized.raw(inv.cluster), pod, name, opts.previous)
         except kubelet_logs.LogError as e:
             if not f.get("ignore-errors"):
                 raise KubectlError(text + f"Error from server (BadRequest): {e.message}") from None
             text += f"error: {e.message}\n"
             continue
         text += "".join(_prefixed(inv, pod["metadata"]["name"], name, kubelet_logs.render(read, opts)))
-        follows.append(kubelet_logs.Follow(inv.cluster, pod, name, opts.previous, sent=len(read)))
+        follows.append(kubelet_logs.Follow(authorized.raw(inv.cluster), pod, name, opts.previous, sent=len(read)))
     if follow and inv.follow and follows:
         later = kubelet_logs.LogOptions(timestamps=opts.timestamps)
 
