@@ -103,7 +103,84 @@ _SCALE_VERSION = "autoscaling/v1"
 
 
 class InvalidApply(ValueError):
-    """The request cannot be field-managed (the apiserver answers 400 or 500 with this message)."""
+    """The request cannot be field-managed: the apiserver answers ``code`` with this message —
+    400 ``BadRequest`` where the field manager returns ``errors.NewBadRequest``, 500 with no reason
+    (``StatusReasonUnknown``) where it returns a plain Go error (``ErrorToAPIStatus``)."""
+
+    def __init__(self, message: str, code: int = 500) -> None:
+        super().__init__(message)
+        self.code = code
+
+    @property
+    def reason(self) -> str:
+        return "BadRequest" if self.code == 400 else ""
+
+
+def _go_kind_name(v: Any) -> str:
+    """encoding/json's name of a JSON value's type in an UnmarshalTypeError."""
+    if isinstance(v, bool):
+        return "bool"
+    if isinstance(v, (int, float)):
+        return "number"
+    return "string" if isinstance(v, str) else "array" if isinstance(v, list) else "object"
+
+
+def _go_value(v: Any) -> str:
+    """``%v`` of a decoded JSON value (float64 numbers, []interface{}, map[string]interface{})."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int) or (isinstance(v, float) and v.is_integer()):
+        return str(int(v))
+    if isinstance(v, list):
+        return "[" + " ".join(_go_value(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "map[" + " ".join(f"{k}:{_go_value(x)}" for k, x in sorted(v.items())) + "]"
+    return "<nil>" if v is None else str(v)
+
+
+def _gvk_string(api_version: str, kind: str) -> str:
+    """schema.GroupVersionKind's String(): ``apps/v1, Kind=Deployment``, ``/v1, Kind=Pod``."""
+    group, _, version = api_version.rpartition("/") if "/" in api_version else ("", "", api_version)
+    return f"{group}/{version}, Kind={kind}"
+
+
+def check_config(config: Any, api_version: str, kind: str) -> dict:
+    """The checks the v1.32 apiserver makes of an apply configuration before merging it, in its
+    order, raising ``InvalidApply`` with the code and words it answers; returns the configuration
+    with a ``metadata: null`` dropped (SMD treats a null map as unset).
+
+    - applyPatcher: ``yaml.Unmarshal`` into ``map[string]interface{}`` — a list, string, number or
+      bool is ``400 error decoding YAML: error unmarshaling JSON: while decoding JSON: json: cannot
+      unmarshal <type> into Go value of type map[string]interface {}`` (``null`` decodes to a nil
+      map: an object without apiVersion/kind);
+    - versionCheckManager: ``400 invalid object type: <gvk>`` when the configuration's
+      apiVersion/kind is not the resource's;
+    - structuredMergeManager: ``400 metadata.managedFields must be nil``; then the patch object's
+      typed conversion, whose failure v1.32 returns as a plain error (``500 failed to create typed
+      patch object (<ns>/<name>; <gvk>): .metadata: expected map, got &{…}``;
+      kubernetes/kubernetes#122480, made a 400 only after v1.32).
+
+    The URL-name check (``checkName``: ``the name of the object (x based on URL) was
+    undeterminable: name must be provided``) comes after the merge and is the caller's.
+    """
+    if config is not None and not isinstance(config, dict):
+        raise InvalidApply("error decoding YAML: error unmarshaling JSON: while decoding JSON: json: cannot "
+                           f"unmarshal {_go_kind_name(config)} into Go value of type map[string]interface {{}}", 400)
+    config = config or {}
+    got_version, got_kind = config.get("apiVersion"), config.get("kind")
+    if (got_version, got_kind) != (api_version, kind):
+        shown = _gvk_string(got_version if isinstance(got_version, str) else "",
+                            got_kind if isinstance(got_kind, str) else "")
+        raise InvalidApply(f"invalid object type: {shown}", 400)
+    meta = config.get("metadata")
+    if meta is None:
+        return {k: v for k, v in config.items() if k != "metadata"}
+    if not isinstance(meta, dict):
+        raise InvalidApply(f"failed to create typed patch object (/; {_gvk_string(api_version, kind)}): "
+                           f".metadata: expected map, got &{{{_go_value(meta)}}}")
+    if meta.get("managedFields") is not None:
+        raise InvalidApply("metadata.managedFields must be nil", 400)
+    return config
 
 
 class ApplyConflict(Exception):
@@ -1214,15 +1291,15 @@ def apply(live: dict | None, config: dict, manager: str, *, force: bool, schema:
     manager owns would change value and not ``force``; ``InvalidApply`` for a config SMD refuses.
     """
     if not manager:
-        raise InvalidApply("fieldManager: Required value: is required for apply patch")
+        raise InvalidApply("fieldManager: Required value: is required for apply patch", 400)
     if not isinstance(config, dict):
-        raise InvalidApply("apply patch must be an object")
+        raise InvalidApply("apply patch must be an object", 400)
     if _meta(config).get("managedFields") is not None:
-        raise InvalidApply("metadata.managedFields must be nil")
+        raise InvalidApply("metadata.managedFields must be nil", 400)
     version = config.get("apiVersion") or ""
     if live is not None and live.get("apiVersion") and version != live.get("apiVersion"):
         raise InvalidApply("Incorrect version specified in apply patch. Specified patch version: "
-                           f"{version}, expected: {live.get('apiVersion')}")
+                           f"{version}, expected: {live.get('apiVersion')}", 400)
     try:
         managers0, times0 = _decode_managed(_meta(live).get("managedFields"))
     except InvalidApply as err:

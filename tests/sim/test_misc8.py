@@ -1,0 +1,48 @@
+"""Smaller fidelity gaps of issue 8 in the simulation core: server-side apply's refusals of a
+malformed configuration (k8s.io/apiserver handlers/patch.go applyPatcher and apimachinery's
+managedfields chain, v1.32)."""
+
+from __future__ import annotations
+
+import pytest
+
+from server.sim import ssa
+
+CM = {"apiVersion": "v1", "kind": "ConfigMap"}
+
+
+@pytest.mark.parametrize(("config", "code", "message"), [
+    ([1, 2], 400, "error decoding YAML: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal "
+                  "array into Go value of type map[string]interface {}"),
+    ("s", 400, "error decoding YAML: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal "
+               "string into Go value of type map[string]interface {}"),
+    (3, 400, "error decoding YAML: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal "
+             "number into Go value of type map[string]interface {}"),
+    (None, 400, "invalid object type: /, Kind="),
+    ({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "x"}}, 400,
+     "invalid object type: apps/v1, Kind=Deployment"),
+    ({**CM, "metadata": "x"}, 500,
+     "failed to create typed patch object (/; /v1, Kind=ConfigMap): .metadata: expected map, got &{x}"),
+    ({**CM, "metadata": [1, "a"]}, 500,
+     "failed to create typed patch object (/; /v1, Kind=ConfigMap): .metadata: expected map, got &{[1 a]}"),
+    ({**CM, "metadata": {"name": "x", "managedFields": []}}, 400, "metadata.managedFields must be nil"),
+])
+def test_a_malformed_apply_configuration_is_refused_in_the_apiservers_words(config, code, message):
+    with pytest.raises(ssa.InvalidApply) as err:
+        ssa.check_config(config, "v1", "ConfigMap")
+    assert (err.value.code, str(err.value)) == (code, message)
+    assert err.value.reason == ("BadRequest" if code == 400 else "")
+
+
+def test_a_null_metadata_is_an_unset_one():
+    assert ssa.check_config({**CM, "metadata": None, "data": {"a": "1"}}, "v1", "ConfigMap") == {
+        **CM, "data": {"a": "1"}}
+    good = {**CM, "metadata": {"name": "x"}}
+    assert ssa.check_config(good, "v1", "ConfigMap") is good
+
+
+def test_apply_itself_refuses_managed_fields_as_a_bad_request():
+    with pytest.raises(ssa.InvalidApply) as err:
+        ssa.apply(None, {**CM, "metadata": {"name": "x", "managedFields": [{}]}}, "m", force=False, schema=None,
+                  now="2026-01-01T00:00:00Z")
+    assert (err.value.code, str(err.value)) == (400, "metadata.managedFields must be nil")
