@@ -27,9 +27,10 @@ from collections.abc import Callable
 from decimal import ROUND_CEILING, Decimal
 from typing import TYPE_CHECKING, Any
 
+from ...sim.api import ApiError
 from ...sim.controllers import deployment_util
 from ...sim.store import Obj, controller_ref
-from .. import printers, resolve
+from .. import authorized, printers, resolve
 from ..parse import Flag, Invocation, KubectlError, command
 from ..printers import rfc1123z, since
 from ..quantity import format_quantity, parse_quantity, quantity_string
@@ -251,10 +252,15 @@ _EVENT_INDEXES: weakref.WeakKeyDictionary[Any, EventIndex] = weakref.WeakKeyDict
 def events_for(cluster: Cluster, obj: Obj, uid: str | None = None) -> list[Obj]:
     """The events ``kubectl describe`` lists for ``obj`` (``uid`` instead of the object's own:
     the mirror pod case), in no particular order (``describe_events`` sorts them)."""
-    index = _EVENT_INDEXES.get(cluster.store)
-    if index is None:
-        index = _EVENT_INDEXES[cluster.store] = EventIndex(cluster.store)
     meta = obj["metadata"]
+    try:  # searchEvents lists the object's namespace's events; describe drops a refusal: no events
+        authorized.check(cluster, "list", "Event", meta.get("namespace") or "")
+    except ApiError:
+        return []
+    store = authorized.raw(cluster).store
+    index = _EVENT_INDEXES.get(store)
+    if index is None:
+        index = _EVENT_INDEXES[store] = EventIndex(store)
     return index.about(obj["kind"], meta.get("namespace") or "", meta["name"], uid or meta.get("uid") or "")
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from ...sim import fields
+from ...sim.api import ApiError
 from ...sim.store import Obj, deep_copy
 from .. import output, printers, resolve, streaming
 from ..parse import Flag, Invocation, KubectlError, Result, command
@@ -142,7 +143,12 @@ def collect(inv: Invocation) -> tuple[list[tuple[resolve.Target, list[Obj]]], li
                                    "resource arguments as well")
             objs = []
             for name in t.names:
-                obj = cluster.store.peek(t.resource.kind, resolve.object_namespace(t.resource, inv.namespace), name)
+                try:
+                    obj = cluster.store.peek(t.resource.kind, resolve.object_namespace(t.resource, inv.namespace),
+                                             name)
+                except ApiError as e:  # a refused GET (Forbidden): kubectl goes on with the next
+                    errors.append(f"Error from server ({e.reason}): {e.message}")
+                    continue
                 if obj is None:
                     if not inv.flags.get("ignore-not-found"):
                         err = resolve.not_found(t.resource, name)
@@ -155,6 +161,9 @@ def collect(inv: Invocation) -> tuple[list[tuple[resolve.Target, list[Obj]]], li
             reqs = fields.parse(field_text, t.resource.kind)
             if not t.names:
                 objs = resolve.list_objects(cluster, t.resource, namespace, selector)
+        except ApiError as e:  # a refused list (Forbidden): its error after the other types' tables
+            errors.append(f"Error from server ({e.reason}): {e.message}")
+            continue
         except (KubectlError, fields.FieldSelectorError) as e:
             # the apiserver refuses the selector; kubectl words the failed list (EnhanceListError)
             r = t.resource
@@ -209,8 +218,11 @@ def get(inv: Invocation) -> Result:
     assert printer is not None
     if inv.flags.get("watch-only"):
         found = []
-    out = warnings + (_generic(inv, printer, groups, found, single, sort_by, watching) if printer.is_object
-                      or printer == "name" else _tables(inv, printer, groups, found, sort_by))
+    if printer.is_object or printer == "name":
+        out = warnings + _generic(inv, printer, groups, found, single, sort_by, watching)
+    else:
+        # "No resources found" only when nothing was written and nothing failed (RunGet)
+        out = warnings + (_tables(inv, printer, groups, found, sort_by) if found or not errors else "")
     if errors:
         return Result(out + "\n".join(errors), 1)
     if watching and groups:
