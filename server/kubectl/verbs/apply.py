@@ -221,7 +221,14 @@ def apply(inv: Invocation) -> Result:
                               f'Name: "", Namespace: "{ns}"\nfrom server for: "{doc.source}": resource name may '
                               "not be empty")
                 continue
-            existing = inv.cluster.store.peek(r.kind, ns, meta.get("name", ""))
+            try:
+                existing = inv.cluster.store.peek(r.kind, ns, meta.get("name", ""))
+            except ApiError as e:  # applyOneObject's Get of the live object, refused (Forbidden)
+                errors.append(f"Error from server ({e.reason}): error when retrieving current configuration of:\n"
+                              f'Resource: "{_gv(r)}, Resource={r.plural}", GroupVersionKind: "{_gv(r)}, '
+                              f'Kind={r.kind}"\nName: "{meta["name"]}", Namespace: "{ns}"\nfrom server for: '
+                              f'"{doc.source}": {e.message}')
+                continue
             # the warning comes with the patch, which a server dry run computes too (a client one does not)
             if (mode != "client" and existing is not None
                     and LAST_APPLIED not in (existing["metadata"].get("annotations") or {})):
