@@ -11,8 +11,10 @@ Owns:
   ``cluster.runtime.usage(pod_uid, container) -> (cores | None, bytes | None)`` that the container
   processes expose, e.g. ``stress``), CPU throttled at the container's limit (and the node's
   capacity). A small seeded, deterministic jitter (a hash, never the cluster's RNG) keeps the figures
-  from looking canned. Requests are counted from the traffic log (``cluster.traffic``) since the
-  previous scrape, so a scrape's work is proportional to the pods plus the new requests.
+  from looking canned. Requests are counted as they are served: ``record_request`` (called by
+  ``net.apps.http`` for each answer a pod's app gives) bumps that container's counter, and each
+  scrape takes the counter's increase since the previous one, so a scrape's work is
+  proportional to the pods, whatever the request rate.
 - **metrics-server** (off by default, as on a kubeadm cluster): ``enable`` creates kube-system's
   objects as metrics-server v0.7.2's components.yaml does (ServiceAccount, Service, Deployment with
   ``--metric-resolution=15s``, plus RBAC and the ``v1beta1.metrics.k8s.io`` APIService when those
@@ -26,8 +28,11 @@ Owns:
   ``NodeMetrics`` objects the aggregated API serves (``usage.cpu`` in ``n``, memory as a BinarySI
   quantity, ``timestamp``, ``window``), never stored in etcd, read by ``kubectl top``, the HPA
   controller and the REST API.
-- ``service_time``: how long one request takes an app under its CPU limit (for a client loop that
-  waits for each answer, as ``while sleep 0.01; do wget …; done`` does).
+- ``service_time`` / ``record_request``: how long one request takes an app under its CPU limit (a
+  CFS quota bucket per container), which the clients (``net.clients`` wget/curl) wait in virtual
+  time: so a loop that waits for each answer, as ``while sleep 0.01; do wget …; done`` does, sends
+  as many requests as the app can answer, and the walkthrough's numbers follow (one pod pinned at
+  its 500m limit, 250%; the loop's 38.5 requests a second = 0.62 cores over 7 pods, 44% of 200m).
 
 Hands off: pods, probes and OOM kills are the kubelet's; this only measures.
 """
@@ -158,21 +163,86 @@ def container_usage(cluster: Cluster, pod: Obj, container: dict, requests: int, 
 CFS_PERIOD = 0.1
 
 
-def service_time(cluster: Cluster, namespace: str, pod_name: str, container: str = "") -> float:
-    """Seconds one request takes the app in this pod when it is the only one in flight: its CPU cost,
-    stretched only if that is more than the container's CFS quota of one period (its limit × 100 ms;
-    a whole core without a limit). A client that waits for each answer sends at most 1/this per second."""
-    pod = cluster.store.peek("Pod", namespace, pod_name)
-    if pod is None:
-        return 0.0
-    cs = (pod.get("spec") or {}).get("containers") or []
-    c = next((c for c in cs if c.get("name") == container), cs[0] if cs else None)
-    if c is None:
-        return 0.0
-    cost = profile(c.get("image") or "").cpu_per_request
-    lim = _limit(c, "cpu")
-    cores = min(1.0, lim.milli_value() / 1000) if lim is not None and not lim.is_zero() else 1.0
-    return cost if cost <= CFS_PERIOD * cores else cost / cores
+def service_time(cost: float, cores: float | None, quota: float) -> tuple[float, float]:
+    """(seconds, quota left) for one request needing ``cost`` CPU-seconds in a container whose CPU
+    limit is ``cores`` (None: unlimited) with ``quota`` CPU-seconds of its CFS quota left.
+
+    The model: one request runs on one core. Unlimited, it takes its cost. Limited to L cores, the
+    CFS quota is a bucket refilled at L per second and holding at most one period's worth
+    (L x 100 ms): the request runs at full speed on what the bucket holds, then at the refill
+    rate L, so a client that keeps one request in flight and sends the next 10 ms after each
+    answer gets at most L / cost answers a second — php-apache (16 ms, limit 500m) serves such a
+    loop 31 a second from one pod, its CPU pinned at the limit (the walkthrough's 250% of 200m),
+    and the loop's own 38.5 a second (1 / 26 ms) once the load is spread over two or more pods."""
+    if cores is None or cores <= 0:
+        return cost, quota
+    took = max(cost, (cost - quota) / cores)
+    return took, min(cores * CFS_PERIOD, max(0.0, quota + cores * took - cost))
+
+
+@dataclass
+class Served:
+    """What one container instance served: the request counter the usage model reads and its CFS state."""
+
+    uid: str
+    cost: float  # CPU-seconds one request costs its app
+    cores: float | None  # its CPU limit
+    count: int = 0
+    quota: float = 0.0
+    last: float = 0.0  # when its quota was last topped up (the end of its last request)
+
+
+@dataclass
+class Requests:
+    """``cluster``'s per-container request counters: (namespace, pod, container) -> Served."""
+
+    entries: dict[tuple[str, str, str], Served] = field(default_factory=dict)
+    high: int = 64
+
+    def prune(self, cluster: Cluster) -> None:
+        """Drop the counters of pods that are gone (amortised: only when the table has doubled)."""
+        live = {}
+        for key, e in self.entries.items():
+            pod = cluster.store.peek("Pod", key[0], key[1])
+            if pod is not None and pod["metadata"].get("uid") == e.uid:
+                live[key] = e
+        self.entries = live
+        self.high = 2 * len(live) + 64
+
+
+def requests(cluster: Cluster) -> Requests:
+    r = getattr(cluster, "_requests", None)
+    if not isinstance(r, Requests):
+        r = Requests()
+        cluster._requests = r  # type: ignore[attr-defined]
+    return r
+
+
+def record_request(cluster: Cluster, namespace: str, pod_name: str, pod_uid: str, container: str,
+                   now: float) -> float:
+    """One request served by ``container`` of the pod, starting at ``now`` (the client's local
+    time): counted for the usage model; returns the seconds the app takes to answer it
+    (``service_time`` under the container's CPU limit, its quota refilled since its last request)."""
+    table = requests(cluster)
+    key = (namespace, pod_name, container)
+    e = table.entries.get(key)
+    if e is None or e.uid != pod_uid:
+        pod = cluster.store.peek("Pod", namespace, pod_name)
+        spec = next((c for c in ((pod or {}).get("spec") or {}).get("containers") or []
+                     if c.get("name") == container), {})
+        lim = _limit(spec, "cpu")
+        cores = lim.milli_value() / 1000 if lim is not None and not lim.is_zero() else None
+        e = Served(pod_uid, profile(spec.get("image") or "").cpu_per_request, cores,
+                   quota=(cores or 0.0) * CFS_PERIOD, last=now)
+        if len(table.entries) >= table.high:
+            table.prune(cluster)
+        table.entries[key] = e
+    e.count += 1
+    if e.cores is not None:
+        e.quota = min(e.cores * CFS_PERIOD, e.quota + max(0.0, now - e.last) * e.cores)
+    took, e.quota = service_time(e.cost, e.cores, e.quota)
+    e.last = max(e.last, now + took)
+    return took
 
 
 # -- the scraper -------------------------------------------------------------------------------------
@@ -207,7 +277,9 @@ class MetricsServer:
     nodes: dict[str, Sample] = field(default_factory=dict)
     #: (ns, pod) -> container name -> instance identity seen at the previous scrape
     _seen: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
-    _cursor: int = 0
+    #: (ns, pod, container) -> (pod uid, its request counter) at the previous scrape
+    _counted: dict[tuple[str, str, str], tuple[str, int]] = field(default_factory=dict)
+    _next_counted: dict[tuple[str, str, str], tuple[str, int]] = field(default_factory=dict)
     _timer: Any = None
 
     def arm(self) -> None:
@@ -220,6 +292,7 @@ class MetricsServer:
         self.pods.clear()
         self.nodes.clear()
         self._seen.clear()
+        self._counted.clear()
         self.last_scrape = None
 
     def tick(self) -> None:
@@ -231,29 +304,24 @@ class MetricsServer:
             self.pods.clear()
             self.nodes.clear()
             self._seen.clear()
+            self._counted.clear()
             self.last_scrape = None
         self.arm()
 
-    def _served(self) -> dict[tuple[str, str], int]:
-        counts: dict[tuple[str, str], int] = {}
-        log = self.cluster.traffic
-        records = log.since(self._cursor)
-        for r in records:
-            if r.get("ok") and r.get("pod"):
-                ns, _, name = r["pod"].partition("/")
-                counts[(ns, name)] = counts.get((ns, name), 0) + 1
-        # the log is bounded: when more requests came than it kept, the kept ones stand for all of them
-        happened = log.last_id - self._cursor
-        if records and happened > len(records):
-            counts = {k: v * happened // len(records) for k, v in counts.items()}
-        self._cursor = log.last_id
-        return counts
+    def _served(self, key: tuple[str, str], uid: str, container: str) -> int:
+        """Requests the container served since the previous scrape (its counter's increase)."""
+        e = requests(self.cluster).entries.get((key[0], key[1], container))
+        if e is None or e.uid != uid:
+            return 0
+        counted = self._counted.get((key[0], key[1], container))
+        self._next_counted[(key[0], key[1], container)] = (uid, e.count)
+        return e.count - counted[1] if counted is not None and counted[0] == uid else e.count
 
     def scrape(self, now: float) -> None:
         """One scrape of every node's kubelet: a rate for each container seen in the last scrape too."""
         cluster = self.cluster
         window = now - self.last_scrape if self.last_scrape is not None else RESOLUTION
-        served = self._served()
+        self._next_counted = {}
         seen: dict[tuple[str, str], dict[str, str]] = {}
         pods: dict[tuple[str, str], Sample] = {}
         per_node: dict[str, list[int]] = {}
@@ -270,12 +338,12 @@ class MetricsServer:
             before = self._seen.get(key) or {}
             containers: list[tuple[str, int, int]] = []
             specs = {c["name"]: c for c in (pod.get("spec") or {}).get("containers") or []}
-            first = next(iter(specs), "")
+            uid = pod["metadata"].get("uid", "")
             for name, spec in specs.items():
+                served = self._served(key, uid, name)
                 if name not in running or before.get(name) != running[name]:
                     continue
-                cpu, mem = container_usage(cluster, pod, spec, served.get(key, 0) if name == first else 0,
-                                           window, now)
+                cpu, mem = container_usage(cluster, pod, spec, served, window, now)
                 containers.append((name, cpu, mem))
             if containers and len(containers) == len(running):
                 pods[key] = Sample(now, window, containers)
@@ -297,6 +365,7 @@ class MetricsServer:
                 cap = _node_cpu_nano(cluster, name)
                 nodes[name] = Sample(now, window, [("", min(cpu, cap) if cap else cpu, mem)])
         self.pods, self.nodes, self._seen = pods, nodes, seen
+        self._counted, self._next_counted = self._next_counted, {}
         self.last_scrape = now
 
 

@@ -53,16 +53,28 @@ def test_the_programs_usage_hook():
 
 
 def test_service_time_follows_the_cpu_limit():
+    # a request within the CFS quota runs at full speed and leaves the rest of the period's quota
+    took, left = metrics.service_time(0.016, 0.5, 0.05)
+    assert took == 0.016 and left == pytest.approx(0.05 - 0.016 + 0.5 * 0.016)
+    # past it, the request runs at the refill rate: 100m and a 10 ms quota make 16 ms of CPU take 60 ms
+    assert metrics.service_time(0.016, 0.1, 0.01) == (pytest.approx(0.06), 0.0)
+    assert metrics.service_time(0.016, None, 0.0) == (0.016, 0.0)  # no limit: no throttling
+
     c = Cluster(seed=1)
     c.workspace["php.yaml"] = PHP
     c.set_addon("metrics-server", True)
     run(c, "kubectl apply -f php.yaml")
     c.advance(30)
     pod = next(p for p in c.store.scan("Pod", "default") if p["metadata"]["name"].startswith("php-apache-"))
-    name = pod["metadata"]["name"]
-    assert metrics.service_time(c, "default", name) == 0.016  # within its 50 ms quota of each 100 ms
-    c.store.peek("Pod", "default", name)["spec"]["containers"][0]["resources"]["limits"]["cpu"] = "100m"
-    assert metrics.service_time(c, "default", name) == pytest.approx(0.16)  # 10 ms per period
+    name, uid = pod["metadata"]["name"], pod["metadata"]["uid"]
+    # one client, each request 10 ms after the previous answer: one pod under its 500m limit answers
+    # at most 0.5 / 0.016 = 31.25 a second, the loop alone would make 1 / 26 ms = 38.5
+    t, sent = c.clock.now(), 0
+    while t < c.clock.now() + 10:
+        t += metrics.record_request(c, "default", name, uid, "php-apache", t) + 0.01
+        sent += 1
+    assert 31 <= sent / 10 <= 32
+    assert metrics.requests(c).entries[("default", name, "php-apache")].count == sent
 
 
 def test_addon_objects_and_switching_off():

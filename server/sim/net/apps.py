@@ -168,6 +168,9 @@ class HttpResult:
     port: int = 80
     #: the resolver's answer (for ``curl -v``-style output)
     answer: dns.Answer | None = None
+    #: seconds the app took to answer (its CPU time under its limit, plus a "slow" app's delay):
+    #: the client waits this long in virtual time
+    elapsed: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -599,9 +602,14 @@ def _split(url: str) -> tuple[str, str, int, str]:
 
 
 def http(cluster: Cluster, source: Source, url: str, method: str = "GET", *, user_agent: str = "Wget",
-         headers: dict[str, str] | None = None) -> HttpResult:
+         headers: dict[str, str] | None = None, now: float | None = None) -> HttpResult:
     """One HTTP request from ``source`` (``wget -q -O - URL``, ``curl URL``); ``headers`` are the
-    request's own (``curl -H 'Host: foo.example'``: a ``Host`` header replaces the URL's host)."""
+    request's own (``curl -H 'Host: foo.example'``: a ``Host`` header replaces the URL's host);
+    ``now`` the client's own time when it runs ahead of the clock (a container's process).
+
+    A pod's answer is counted for the usage model (``metrics.record_request``), which also says how
+    long the app takes (``elapsed``); an app made "slow" from the page adds its delay, one made
+    "unhealthy" answers 500 (as its httpGet probes see it)."""
     _scheme, host, port, path = _split(url)
     answer = _resolve(cluster, source, host)
     target = f"{host}:{port}{path}" if port != 80 else f"{host}{path}"
@@ -617,12 +625,42 @@ def http(cluster: Cluster, source: Source, url: str, method: str = "GET", *, use
         res = _external(cluster, r, answer, path)
     else:
         host_header = next((v for k, v in (headers or {}).items() if k.lower() == "host"), None)
-        res = _serve(cluster, r, method, path, host_header or (host if port == 80 else f"{host}:{port}"),
-                     user_agent, headers)
+        health = _app_health(cluster, r)
+        if health is not None and health[0] == "unhealthy":
+            res = _broken(cluster, r)
+        else:
+            res = _serve(cluster, r, method, path, host_header or (host if port == 80 else f"{host}:{port}"),
+                         user_agent, headers)
+        if r.pod is not None and res.error is None:
+            from .. import metrics
+
+            res.elapsed = metrics.record_request(cluster, r.pod[0], r.pod[1], r.pod_uid or "", r.container or "",
+                                                 cluster.clock.now() if now is None else now)
+            if health is not None:
+                res.elapsed += health[1]
     res.host, res.ip, res.port, res.answer = host, ip, port, answer
     traffic.record(cluster, kind="http", source=source, target=target, route=res.route, ok=res.error is None,
                    error=res.error, status=res.status)
     return res
+
+
+def _app_health(cluster: Cluster, route: Route) -> tuple[str, float] | None:
+    """The kubelet's word on the answering container's app (``Kubelet.app_health``), if it has one."""
+    if route.pod is None or not route.container:
+        return None
+    try:
+        getter = getattr(cluster.controller("kubelet"), "app_health", None)
+    except KeyError:
+        return None
+    return getter(route.pod[0], route.pod[1], route.container) if callable(getter) else None
+
+
+def _broken(cluster: Cluster, route: Route) -> HttpResult:
+    """An app made "unhealthy": every request gets the 500 its httpGet probes get."""
+    body = "Internal Server Error\n"
+    return HttpResult(status=500, body=body, route=route,
+                      headers={"Content-Type": "text/plain; charset=utf-8", "Date": _http_date(cluster.clock.now()),
+                               "Content-Length": str(len(body))})
 
 
 def tcp(cluster: Cluster, source: Source, host: str, port: int) -> TcpResult:

@@ -37,6 +37,9 @@ CURL_VERSION = "8.11.1"
 BUSYBOX_BANNER = "BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\n"
 #: busybox wget's default -T (seconds)
 WGET_TIMEOUT = 900.0
+#: the statuses busybox wget follows a Location of (others but 2xx are "server returned error"), and how many
+WGET_FOLLOWED = frozenset({300, 301, 302, 303})
+WGET_REDIRECTS = 5
 #: what the kernel's SYN retries take before connect() fails with ETIMEDOUT (tcp_syn_retries=6)
 SYN_TIMEOUT = 127.0
 _BAR = 32
@@ -322,12 +325,14 @@ WGET_USAGE = (BUSYBOX_BANNER + "Usage: wget [-cqS] [--spider] [-O FILE] [-o LOGF
 
 
 def wget(ctx: Any, argv: list[str], io: Any) -> Generator[Any, None, int]:
-    """busybox wget: ``-q``, ``-O FILE``/``-O-``, ``--spider``, ``-T SEC``/``--timeout=SEC``,
-    ``--header 'K: V'``, ``-U AGENT``."""
+    """busybox wget: ``-q``, ``-S`` (the response headers on stderr), ``-O FILE``/``-O-``, ``--spider``,
+    ``-T SEC``/``--timeout=SEC``, ``--header 'K: V'``, ``-U AGENT``; it follows a 300-303's
+    ``Location`` (up to 5 times, as download_one_url does) and waits what the app takes to answer
+    (``HttpResult.elapsed``: its CPU time, a "slow" app's delay), timing out after ``-T``."""
     from . import apps
 
     args = argv[1:]
-    quiet = spider = False
+    quiet = spider = server_response = False
     output: str | None = None
     timeout = WGET_TIMEOUT
     headers: dict[str, str] = {}
@@ -343,6 +348,8 @@ def wget(ctx: Any, argv: list[str], io: Any) -> Generator[Any, None, int]:
                 value, i = nxt or "", i + 1
             if name == "quiet":
                 quiet = True
+            elif name == "server-response":
+                server_response = True
             elif name == "spider":
                 spider = True
             elif name == "timeout":
@@ -369,6 +376,7 @@ def wget(ctx: Any, argv: list[str], io: Any) -> Generator[Any, None, int]:
                         agent = value
                     break
                 quiet |= ch == "q"
+                server_response |= ch == "S"
         else:
             urls.append(a)
         i += 1
@@ -383,37 +391,66 @@ def wget(ctx: Any, argv: list[str], io: Any) -> Generator[Any, None, int]:
         if url.scheme not in ("http", "https"):
             io.err(f"wget: not an http or ftp url: {url_text}\n")
             return 1
-        # one request: /etc/hosts first, else apps resolves the name as the pod's resolver does
-        # (one set of DNS queries)
-        listed = _resolve(ctx, url.host)
-        sent = dict(headers)
-        if listed is not None and not any(k.lower() == "host" for k in sent):
-            sent["Host"] = url.host_header
-        res = apps.http(ctx.cluster, _source(ctx), _at(url, listed), "HEAD" if spider else "GET", user_agent=agent,
-                        headers=sent or None)
-        if res.error == apps.UNRESOLVED:
-            if res.answer is not None and res.answer.timeout:
-                yield Sleep(min(timeout, 10.0))  # the resolver's 2 x 5 s of retries
-            return _emit(io, wget_bad_address(url.host))
-        ip = res.ip
-        if not quiet:
-            io.err(wget_connecting(typed_host(url_text), ip, url.port))
-        if res.error:
-            if "timed out" in res.error.lower():
-                if timeout < SYN_TIMEOUT:  # wget's alarm fires first
+        # the file name comes from the URL as given, before any redirect
+        name_path = url.path.split("?", 1)[0]
+        shown: str | None = typed_host(url_text)
+        redirects = WGET_REDIRECTS
+        while True:
+            # one request: /etc/hosts first, else apps resolves the name as the pod's resolver does
+            # (one set of DNS queries)
+            listed = _resolve(ctx, url.host)
+            sent = dict(headers)
+            if listed is not None and not any(k.lower() == "host" for k in sent):
+                sent["Host"] = url.host_header
+            res = apps.http(ctx.cluster, _source(ctx), _at(url, listed), "HEAD" if spider else "GET",
+                            user_agent=agent, headers=sent or None, now=_now(ctx))
+            if res.error == apps.UNRESOLVED:
+                if res.answer is not None and res.answer.timeout:
+                    yield Sleep(min(timeout, 10.0))  # the resolver's 2 x 5 s of retries
+                return _emit(io, wget_bad_address(url.host))
+            ip = res.ip
+            if not quiet and shown is not None:
+                io.err(wget_connecting(shown, ip, url.port))
+            if res.error:
+                if "timed out" in res.error.lower():
+                    if timeout < SYN_TIMEOUT:  # wget's alarm fires first
+                        yield Sleep(timeout)
+                        return _emit(io, wget_cant_connect(ip, res.error))
+                    yield Sleep(SYN_TIMEOUT)  # the kernel gives up the connect() first
+                    io.err(f"wget: can't connect to remote host ({ip}): Connection timed out\n")
+                    return 1
+                return _emit(io, wget_cant_connect(ip, res.error))
+            if res.elapsed:  # the app takes its time: -T's alarm is set for each read
+                if res.elapsed >= timeout:
                     yield Sleep(timeout)
-                    return _emit(io, wget_cant_connect(ip, res.error))
-                yield Sleep(SYN_TIMEOUT)  # the kernel gives up the connect() first
-                io.err(f"wget: can't connect to remote host ({ip}): Connection timed out\n")
+                    io.err("wget: download timed out\n")
+                    return 1
+                yield Sleep(res.elapsed)
+            code = int(res.status or 0)
+            lines = header_lines(code, res.headers)
+            if code not in WGET_FOLLOWED and not 200 <= code <= 204:
+                if server_response:
+                    io.err(f"  {lines[0]}\n")
+                return _emit(io, wget_http_error(code))
+            location = _wget_headers(io, lines, server_response, code in WGET_FOLLOWED)
+            if location is None:
+                break
+            redirects -= 1
+            if redirects == 0:
+                io.err("wget: too many redirections\n")
                 return 1
-            return _emit(io, wget_cant_connect(ip, res.error))
-        if int(res.status or 0) >= 400:
-            return _emit(io, wget_http_error(int(res.status or 0)))
+            if location.startswith("/"):  # the same server: no new connection line
+                url, shown = Url(url.scheme, url.host, url.port, location), None
+            else:
+                nxt = parse_url(location)
+                if nxt is None:
+                    return _emit(io, wget_bad_address(location))
+                url, shown = nxt, typed_host(location)
         if spider:
             if not quiet:
                 io.err("remote file exists\n")
             continue
-        out, saved = wget_saved(res.body, output, quiet, url.path.split("?", 1)[0])
+        out, saved = wget_saved(res.body, output, quiet, name_path)
         if saved is not None:
             problem = _write_file(ctx, saved, res.body)
             if problem:
@@ -421,6 +458,29 @@ def wget(ctx: Any, argv: list[str], io: Any) -> Generator[Any, None, int]:
                 return 1
         status = _emit(io, out)
     return status
+
+
+def _wget_headers(io: Any, lines: list[str], show: bool, redirected: bool) -> str | None:
+    """Read a response's header lines as busybox does: with ``-S`` each is printed to stderr after two
+    spaces (the blank line that ends them too); in a redirection (``redirected``) a ``Location``
+    stops the reading there, wget going to it at once. Returns that Location, or None."""
+    if show:
+        io.err(f"  {lines[0]}\n")
+    for line in lines[1:]:
+        if show:
+            io.err(f"  {line}\n")
+        key, _, value = line.partition(":")
+        if redirected and key.strip().lower() == "location":
+            return value.strip()
+    if show:
+        io.err("  \n")
+    return None
+
+
+def _now(ctx: Any) -> float | None:
+    """The process's own virtual time (it may run ahead of the cluster's clock), when the context has one."""
+    now = getattr(ctx, "now", None)
+    return now() if callable(now) else None
 
 
 # -- curl 8 ---------------------------------------------------------------------------------------------
@@ -522,7 +582,8 @@ def curl(ctx: Any, argv: list[str], io: Any) -> Generator[Any, None, int]:
     host_header = header_map.get("Host") or next((v for k, v in headers if k.lower() == "host"), url.host_header)
     target = f"http://{forced}:{url.port}{url.path}" if forced else url.text()
     res = apps.http(ctx.cluster, _source(ctx), target, method, user_agent=f"curl/{CURL_VERSION}",
-                    headers={"Host": host_header, **{k: v for k, v in headers if k.lower() != "host"}})
+                    headers={"Host": host_header, **{k: v for k, v in headers if k.lower() != "host"}},
+                    now=_now(ctx))
     if res.error == apps.UNRESOLVED:
         if res.answer is not None and res.answer.timeout:
             yield Sleep(10.0)  # the resolver's retries
@@ -558,7 +619,15 @@ def curl(ctx: Any, argv: list[str], io: Any) -> Generator[Any, None, int]:
             trace = f"*   Trying {ip}:{url.port}...\n"
         code = err.code
         stderr = trace + err.stderr
+    elif max_time is not None and res.elapsed >= max_time:
+        # connected and asked, the answer not back within -m
+        yield Sleep(max_time)
+        err = curl_error(28, f"Operation timed out after {int(max_time * 1000) + 1} milliseconds with 0 bytes "
+                             "received", silent, show_error)
+        code, stderr = err.code, trace + err.stderr
     else:
+        if res.elapsed:
+            yield Sleep(res.elapsed)
         http_code = int(res.status or 0)
         lines = header_lines(http_code, res.headers)
         if verbose:
