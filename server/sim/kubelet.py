@@ -1340,6 +1340,18 @@ class KubeletController(Controller):
             raise KeyError(f"no container {container_name!r} in pod {pod_namespace}/{pod_name}")
         c.slow = max(0.0, float(seconds))
 
+    def app_health(self, pod_namespace: str, pod_name: str, container_name: str) -> tuple[str, float] | None:
+        """What a running container's app was made to answer (the pod panel's "App health"):
+        ("healthy" | "unhealthy" | "slow", the seconds it takes to answer); None when no such
+        container runs here. Its probes and the traffic it serves (``net.apps.http``) both read it."""
+        rt = self.by_key.get(("Pod", pod_namespace, pod_name))
+        c = rt.ctr(container_name) if rt is not None else None
+        if c is None or c.state != "running":
+            return None
+        if c.healthy is False:
+            return "unhealthy", c.slow
+        return ("slow" if c.slow else "healthy"), c.slow
+
     # -- machines and heartbeats -------------------------------------------------------------------
     def _reconcile_node(self, name: str) -> None:
         obj = self.store.peek("Node", "", name)
