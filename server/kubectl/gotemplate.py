@@ -20,7 +20,8 @@ prints ``<no value>``.
 Public API: :func:`kubectl_template` (what ``kubectl -o go-template=...`` prints for one object,
 raising :class:`TemplateError` with kubectl's message), :func:`parse_kubectl_template` (the parse
 alone, which kubectl does before the command acts), and for other users (helm later)
-``Template(name).funcs({...}).parse(text)`` then ``.execute(data) -> str``. Functions given to
+``Template(name).funcs({...}).parse(text)`` then ``.execute(data) -> str`` (``t.new(name)`` for
+another file of the same set, as Go's ``t.New``). Functions given to
 ``funcs`` are Python callables taking Go values (``None`` for nil) — wrap them in :class:`GoFunc`
 to declare parameter types; raising :class:`FuncError` is Go's non-nil ``error`` result.
 
@@ -2430,6 +2431,13 @@ class Template:
 
     def lookup(self, name: str) -> Template | None:
         return self._common.get(name)
+
+    def new(self, name: str) -> Template:
+        """Go's ``t.New(name)``: a template associated with this one (it sees the same ``define``s
+        and funcs, and its own defines join the set) — how helm parses every file of a chart."""
+        t = Template(name, self._common)
+        t._funcs, t._missingkey = self._funcs, self._missingkey
+        return t
 
     def execute(self, data: Any) -> str:
         """Render with ``data`` as dot; raises :class:`TemplateError` (``.output`` = partial output)."""
