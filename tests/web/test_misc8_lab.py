@@ -6,6 +6,7 @@ real binary prints them compared with kubeplay's terminal."""
 from __future__ import annotations
 
 import json
+import shlex
 
 import pytest
 
@@ -59,3 +60,34 @@ def test_an_unserved_group_version_has_no_document(lab):
     assert out.returncode == 1
     assert out.stderr.startswith('error: resource mapping not found for name: "c" namespace: "" from "STDIN": '
                                  'no matches for kind "ResourceClaim" in version "resource.k8s.io/v1beta1"')
+
+
+POD = "apiVersion: v1\nkind: Pod\nmetadata: {name: bad}\nspec:\n  containers:\n  - name: c\n    image: nginx\n"
+
+
+def _both(lab, stdin: str, *args: str) -> tuple[str, str]:
+    """(the real kubectl's stdout+stderr, kubeplay's terminal output) of ``kubectl <args>``."""
+    real = lab.kubectl(*args, stdin=stdin, check=False)
+    mine = lab.request("POST", f"/api/sandboxes/{lab.sid}/run", {"command": "kubectl " + shlex.join(args),
+                                                               "stdin": stdin})["output"]
+    return real.stdout + real.stderr, mine
+
+
+BAD_IMAGE = POD.replace("image: nginx", "image: ''")
+
+
+@pytest.mark.parametrize(("stdin", "args"), [
+    (BAD_IMAGE, ("apply", "-f", "-")),  # the update's patch refused: one cause on the line
+    (BAD_IMAGE.replace("name: c", "name: C"), ("apply", "-f", "-")),  # several: the bulleted list
+    (BAD_IMAGE, ("apply", "--server-side", "-f", "-")),
+    ("", ("patch", "pod", "bad", "-p", '{"spec":{"containers":[{"name":"c","image":""}]}}')),
+    ("", ("patch", "pod", "bad", "--type=json", "-p",
+          '[{"op":"replace","path":"/spec/containers/0/image","value":""}]')),
+    ("", ("patch", "pod", "bad", "--type=merge", "-p", '{"spec":{"activeDeadlineSeconds":-1}}')),
+    ("", ("patch", "pod", "bad", "-p", '{"spec":{"activeDeadlineSeconds":-1,"containers":[{"name":"c","image":""}]}}')),
+])
+def test_a_refused_change_prints_as_the_real_kubectl(lab, stdin, args):
+    lab.kubectl("apply", "-f", "-", stdin=POD)
+    real, mine = _both(lab, stdin, *args)
+    assert real.startswith(('The Pod "bad" is invalid: ', "Error from server (Invalid): error when applying patch:"))
+    assert mine == real

@@ -245,7 +245,8 @@ def apply(inv: Invocation) -> Result:
             if existing is None:
                 invalid[len(errors)] = e
                 errors.append(with_source("creating", doc.source, e))
-            else:
+            else:  # AddSourceToErr keeps the StatusError: a lone Invalid prints its causes too
+                invalid[len(errors)] = e
                 patch = json.dumps(obj, separators=(",", ":"), sort_keys=True)
                 r = BY_KIND[obj["kind"]]
                 errors.append(
