@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import posixpath
 from typing import Any
 
 from .. import kubeconfig as kc
@@ -203,20 +204,77 @@ def set_context(inv: Invocation) -> str:
     return f'Context "{name}" {"modified" if exists else "created"}.\n'
 
 
+def _local_file(inv: Invocation, flag: str) -> tuple[str, bool, str | None]:
+    """The file a path flag names on the workstation: (the path kubectl stores — ``filepath.Abs``
+    against the home directory, the shell's cwd; relative to the kubeconfig's directory when
+    ``--kubeconfig`` names the file, as clientcmd's RelativizeAuthInfoLocalPaths writes it —,
+    whether ``os.Stat`` finds it, its text or None when ``os.ReadFile`` fails: a directory)."""
+    typed = inv.flags.get(flag) or ""
+    key = kc.workspace_key(typed) if typed else ""
+    workspace = getattr(inv.cluster, "workspace", None) or {}
+    is_dir = bool(key) and any(k.startswith(key + "/") for k in workspace)
+    absolute = posixpath.normpath(posixpath.join(kc.HOME, typed)) if typed else ""
+    stored = absolute
+    explicit = inv.flags.get("kubeconfig")
+    if explicit and absolute:
+        base = posixpath.dirname(posixpath.join(kc.HOME, kc.workspace_key(explicit)))
+        stored = posixpath.relpath(absolute, base)
+    return stored, key in workspace or is_dir, workspace.get(key) if key in workspace else None
+
+
+def _stat_error(inv: Invocation, flag: str) -> KubectlError:
+    path = inv.flags[flag]
+    return KubectlError(f"error: could not stat {flag} file {path}: stat {path}: no such file or directory")
+
+
+def _embedded(text: str | None) -> str | None:
+    """The ``*-data`` value of a read file (base64 in the file), None when it could not be read."""
+    return base64.b64encode(text.encode()).decode() if text is not None else None
+
+
+def _set_file(entry: dict[str, Any], inv: Invocation, flag: str, data_field: str) -> None:
+    """A path flag: embedded (``os.ReadFile``'s bytes, the path cleared; a file that cannot be
+    read leaves no data) or the path stored (and the data cleared)."""
+    stored, _, text = _local_file(inv, flag)
+    if inv.flags.get("embed-certs"):
+        entry.pop(flag, None)
+        data = _embedded(text)
+        if data:
+            entry[data_field] = data
+        else:
+            entry.pop(data_field, None)
+        return
+    if stored:
+        entry[flag] = stored
+        entry.pop(data_field, None)
+    else:
+        entry.pop(flag, None)
+
+
 @command("config set-cluster", flags=[Flag("server", kind="str"), Flag("certificate-authority", kind="str"),
                                       Flag("insecure-skip-tls-verify"), Flag("embed-certs"),
                                       Flag("tls-server-name", kind="str"), Flag("proxy-url", kind="str")])
 def set_cluster(inv: Invocation) -> str:
+    """create_cluster.go: validate (``--embed-certs`` needs a CA file that exists), then modifyCluster."""
     if len(inv.args) != 1:
         raise _unexpected(inv, inv.args, capital=False)
     name = inv.args[0]
+    if inv.flags.get("embed-certs"):
+        if not inv.flags.get("certificate-authority"):
+            raise KubectlError("error: you must specify a --certificate-authority to embed")
+        if not _local_file(inv, "certificate-authority")[1]:
+            raise _stat_error(inv, "certificate-authority")
     config = _load(inv)
     entry = dict(config["clusters"].get(name) or {})
-    for flag in ("server", "certificate-authority", "tls-server-name", "proxy-url"):
+    for flag in ("server", "tls-server-name", "proxy-url"):
         if inv.flag_given(flag):
             entry[flag] = inv.flags[flag]
     if inv.flag_given("insecure-skip-tls-verify"):
         entry["insecure-skip-tls-verify"] = bool(inv.flags["insecure-skip-tls-verify"])
+    if inv.flag_given("certificate-authority"):
+        _set_file(entry, inv, "certificate-authority", "certificate-authority-data")
+        if inv.flags.get("embed-certs") or inv.flags.get("certificate-authority"):
+            entry.pop("insecure-skip-tls-verify", None)  # a CA clears insecure mode
     config["clusters"][name] = entry
     _save(inv, config)
     return f'Cluster "{name}" set.\n'
@@ -231,17 +289,43 @@ def set_cluster(inv: Invocation) -> str:
                                           Flag("exec-interactive-mode", kind="str"),
                                           Flag("exec-provide-cluster-info")])
 def set_credentials(inv: Invocation) -> str:
+    """create_authinfo.go: validate (one authentication method; ``--embed-certs`` needs a
+    certificate or key file, each one given must exist), then modifyAuthInfo: certificate and key
+    embedded as ``client-certificate-data``/``client-key-data`` or stored as paths; setting a token
+    clears basic auth and the other way round."""
     if len(inv.args) != 1:
         raise _unexpected(inv, inv.args, capital=False)
     name = inv.args[0]
-    config = _load(inv)
-    entry = dict(config["users"].get(name) or {})
-    for flag in ("token", "username", "password", "client-certificate", "client-key"):
-        if inv.flag_given(flag):
-            entry[flag] = inv.flags[flag]
-    if entry.get("token") and (entry.get("username") or entry.get("password")):
+    flags = inv.flags
+    if flags.get("token") and (flags.get("username") or flags.get("password")):
         raise KubectlError("error: you cannot specify more than one authentication method at the same time: "
                            "--token, --username/--password")
+    if flags.get("embed-certs"):
+        if not flags.get("client-certificate") and not flags.get("client-key"):
+            raise KubectlError("error: you must specify a --client-certificate or --client-key to embed")
+        for flag in ("client-certificate", "client-key"):
+            if flags.get(flag) and not _local_file(inv, flag)[1]:
+                raise _stat_error(inv, flag)
+    config = _load(inv)
+    entry = dict(config["users"].get(name) or {})
+    for flag, data_field in (("client-certificate", "client-certificate-data"), ("client-key", "client-key-data")):
+        if inv.flag_given(flag):
+            _set_file(entry, inv, flag, data_field)
+    set_token = set_basic = False
+    for flag in ("token", "username", "password"):
+        if inv.flag_given(flag):
+            entry[flag] = flags[flag] or ""
+            if not entry[flag]:
+                entry.pop(flag)
+            elif flag == "token":
+                set_token = True
+            else:
+                set_basic = True
+    if set_token and not set_basic:
+        entry.pop("username", None)
+        entry.pop("password", None)
+    if set_basic and not set_token:
+        entry.pop("token", None)
     config["users"][name] = entry
     _save(inv, config)
     return f'User "{name}" set.\n'
