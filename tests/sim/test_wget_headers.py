@@ -136,3 +136,20 @@ def test_an_unhealthy_app_answers_500_and_a_slow_one_times_clients_out(lab):
         assert out.code == 0 and "Welcome to nginx!" in out.stdout and waits == [pytest.approx(30.0, abs=0.01)]
     finally:
         kubelet.set_slow(ns, name, "web", 0.0)
+
+
+def test_curl_tries_localhost_over_ipv6_first(lab):
+    # curl resolves localhost itself, ::1 first (hostip.c get_localhost); nginx listens on [::]:80 too
+    from server.kubectl import run as kubectl
+
+    pod = pod_of(lab, "web")["metadata"]["name"]
+    out = kubectl(lab, f"kubectl exec {pod} -- curl -sv localhost").output
+    assert "*   Trying [::1]:80...\n* Connected to localhost (::1) port 80\n> GET / HTTP/1.1\n> Host: localhost\n" in out
+    assert access_log(lab, "web")[-1].startswith('::1 - - [')
+    # nothing listening: each address refused in turn, in the wording of `curl -v http://localhost:1`
+    out = kubectl(lab, f"kubectl exec {pod} -- curl -v localhost:81").output
+    assert out == ("*   Trying [::1]:81...\n* connect to ::1 port 81 failed: Connection refused\n"
+                   "*   Trying 127.0.0.1:81...\n* connect to 127.0.0.1 port 81 failed: Connection refused\n"
+                   "* Failed to connect to localhost port 81 after 0 ms: Couldn't connect to server\n"
+                   "curl: (7) Failed to connect to localhost port 81 after 0 ms: Couldn't connect to server\n"
+                   "command terminated with exit code 7\n")

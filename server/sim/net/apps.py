@@ -217,6 +217,8 @@ class PingResult:
 
 # -- helpers -------------------------------------------------------------------------------------
 def _resolve(cluster: Cluster, source: Source, host: str) -> dns.Answer:
+    if ":" in host:  # an IPv6 literal (``http://[::1]/``) is its own address, no query
+        return dns.Answer(query=host, fqdn=host, addresses=[host])
     pod = (source.namespace, source.name) if source.kind == "pod" else None
     return dns.lookup(cluster, host, pod=pod)
 
@@ -619,6 +621,8 @@ def http(cluster: Cluster, source: Source, url: str, method: str = "GET", *, use
         return res
     ip = answer.addresses[0]
     r = proxy.route(cluster, source, ip, port)
+    if r.ok and ip == "::1":  # a connection to ::1 comes from ::1 (what the server logs as its client)
+        r.client_ip = r.source_ip = ip
     if not r.ok:
         res = HttpResult(route=r, error=r.error)
     elif r.external_ip is not None:

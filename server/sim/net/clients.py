@@ -132,9 +132,22 @@ def curl_connect_error(host: str, port: int, error: str, ms: int) -> tuple[int, 
     return 7, f"Failed to connect to {host} port {port} after {ms} ms: {error}"
 
 
+def curl_trying(ip: str, port: int) -> str:
+    """``curl -v``'s line for a connection attempt (an IPv6 address in brackets)."""
+    return f"*   Trying [{ip}]:{port}..." if ":" in ip else f"*   Trying {ip}:{port}..."
+
+
+def curl_refused(ip: str, port: int) -> str:
+    return f"{curl_trying(ip, port)}\n* connect to {ip} port {port} failed: Connection refused\n"
+
+
+#: curl resolves these itself (never asking the resolver), IPv6 first: hostip.c get_localhost
+CURL_LOCALHOST = ("::1", "127.0.0.1")
+
+
 def curl_verbose_request(host: str, ip: str, port: int, method: str, path: str, host_header: str,
                          extra: list[tuple[str, str]] | None = None) -> str:
-    lines = [f"*   Trying {ip}:{port}...", f"* Connected to {host} ({ip}) port {port}",
+    lines = [curl_trying(ip, port), f"* Connected to {host} ({ip}) port {port}",
              f"> {method} {path} HTTP/1.1", f"> Host: {host_header}", f"> User-Agent: curl/{CURL_VERSION}",
              "> Accept: */*"]
     lines += [f"> {k}: {v}" for k, v in extra or [] if k.lower() not in ("host", "user-agent", "accept")]
@@ -576,20 +589,32 @@ def curl(ctx: Any, argv: list[str], io: Any) -> Generator[Any, None, int]:
         return _emit(io, curl_error(3, "URL rejected: Malformed input to a URL function", silent, show_error))
     if url.scheme not in ("http", "https"):
         return _emit(io, curl_error(1, f'Protocol "{url.scheme}" not supported', silent, show_error))
-    forced = resolves.get((url.host.lower(), url.port)) or _resolve(ctx, url.host)
+    pinned = resolves.get((url.host.lower(), url.port))
+    name = url.host.lower().rstrip(".")
+    # ``localhost`` is curl's own: ::1, then 127.0.0.1 when that is refused (happy eyeballs in list order)
+    candidates: list[str | None] = [pinned] if pinned else \
+        list(CURL_LOCALHOST) if name == "localhost" or name.endswith(".localhost") else [_resolve(ctx, url.host)]
     method = method or ("HEAD" if head else "POST" if data is not None else "GET")
     header_map = {k: v for k, v in headers}
     host_header = header_map.get("Host") or next((v for k, v in headers if k.lower() == "host"), url.host_header)
-    target = f"http://{forced}:{url.port}{url.path}" if forced else url.text()
-    res = apps.http(ctx.cluster, _source(ctx), target, method, user_agent=f"curl/{CURL_VERSION}",
-                    headers={"Host": host_header, **{k: v for k, v in headers if k.lower() != "host"}},
-                    now=_now(ctx))
+    tried = ""  # the refused attempts before the last, for -v
+    for n, forced in enumerate(candidates):
+        at = (f"[{forced}]" if ":" in forced else forced) if forced else ""
+        target = f"http://{at}:{url.port}{url.path}" if forced else url.text()
+        res = apps.http(ctx.cluster, _source(ctx), target, method, user_agent=f"curl/{CURL_VERSION}",
+                        headers={"Host": host_header, **{k: v for k, v in headers if k.lower() != "host"}},
+                        now=_now(ctx))
+        if n + 1 < len(candidates) and forced and res.error and "refused" in res.error.lower():
+            tried += curl_refused(forced, url.port)
+            continue
+        break
     if res.error == apps.UNRESOLVED:
         if res.answer is not None and res.answer.timeout:
             yield Sleep(10.0)  # the resolver's retries
         return _emit(io, curl_error(6, f"Could not resolve host: {url.host}", silent, show_error))
     ip = forced or res.ip
-    trace = curl_verbose_request(url.host, ip, url.port, method, url.path, host_header, headers) if verbose else ""
+    trace = tried + curl_verbose_request(url.host, ip, url.port, method, url.path, host_header, headers) \
+        if verbose else ""
     code = 0
     text = ""
     http_code = 0
@@ -616,7 +641,10 @@ def curl(ctx: Any, argv: list[str], io: Any) -> Generator[Any, None, int]:
             num, message = curl_connect_error(url.host, url.port, res.error, ms)
             err = curl_error(num, message, silent, show_error)
         if verbose:
-            trace = f"*   Trying {ip}:{url.port}...\n"
+            if "refused" in res.error.lower():  # each address refused, then what the connect phase gave up with
+                trace = tried + curl_refused(ip or "", url.port) + f"* {message}\n"
+            else:
+                trace = tried + curl_trying(ip or "", url.port) + "\n"
         code = err.code
         stderr = trace + err.stderr
     elif max_time is not None and res.elapsed >= max_time:
