@@ -323,15 +323,19 @@ class Helm:
         if not f.entries:
             raise HelmError("no repositories configured")
         keyword = " ".join(a.positional[1:]).lower()
-        results = []
+        scored = []
         for e in f.entries:
             for name, c in repo.charts(e.url).items():
                 full = f"{e.name}/{name}"
-                hay = " ".join([full, str(c.metadata.get("description", "")),
-                                *[str(k) for k in c.metadata.get("keywords") or []]]).lower()
-                if not keyword or keyword in hay:
-                    results.append((full, c))
-        results.sort(key=lambda r: r[0])
+                # cmd/helm/search: NAME \v REPO/NAME \v DESCRIPTION \v KEYWORDS; the score is how many
+                # fields come before the match (a match in the name beats one in the description)
+                line = "\v".join([name, full, str(c.metadata.get("description", "")),
+                                   " ".join(str(k) for k in c.metadata.get("keywords") or [])]).lower()
+                at = line.find(keyword) if keyword else 0
+                if at != -1:
+                    scored.append((line[:at].count("\v"), full, c))
+        scored.sort(key=lambda r: (r[0], r[1]))
+        results = [(full, c) for _, full, c in scored]
         if not results:
             if a.has("--fail-on-no-result"):
                 raise HelmError("no results found")
