@@ -10,7 +10,11 @@ agnhost's ``liveness`` (/healthz 200 for 10 s, then 500), ``netexec`` and ``serv
 hello-app, echoserver, the hpa-example's ``OK!``, ``python -m http.server``, a user's image's own
 answers), append the access-log
 line in the app's own format to the answering container's log (``cluster.runtime.log``), and
-record the request in the traffic log. ``probe_http`` is the kubelet's httpGet probe, straight to
+record the request in the traffic log. Each answer a pod gives is counted for the usage model and
+takes the app's service time (``metrics.record_request``: its CPU cost under its CPU limit), which
+the clients wait (``HttpResult.elapsed``); the pod panel's "App health" (``Kubelet.app_health``)
+reaches the traffic too: an "unhealthy" app answers every request 500, a "slow" one answers after
+its delay. ``probe_http`` is the kubelet's httpGet probe, straight to
 the container's port with ``User-Agent: kube-probe/1.32``. ``tcp`` is a bare connect (``nc -z``, a database
 client); ``ping`` is ICMP echo: pods, nodes and the outside world answer, service IPs do not
 (only DNAT rules exist for them) — structured results that the shells render.
