@@ -541,6 +541,8 @@ class _Decoder:
             if kind == _STRING:  # the common case, inline
                 if type(v) is not str:
                     self.fail(v, ft, struct, f"{go_path}.{k}" if go_path else k)
+            elif kind == _QUANTITY:
+                value[k] = self._quantity(v)
             else:
                 self.value(v, ft, f"{path}.{k}" if path else k, f"{go_path}.{k}" if go_path else k, struct)
 
@@ -567,8 +569,10 @@ class _Decoder:
             for i, x in enumerate(v):
                 if x is None:
                     v[i] = _zero(item)
-                    continue
-                self.value(x, item, f"{path}[{i}]", go_path, struct)
+                elif item.kind == _QUANTITY:
+                    v[i] = self._quantity(x)
+                else:
+                    self.value(x, item, f"{path}[{i}]", go_path, struct)
             return None
         if kind == _MAP:
             if type(v) is not dict:
@@ -585,8 +589,10 @@ class _Decoder:
             for k, x in v.items():
                 if x is None:
                     v[k] = _zero(item)
-                    continue
-                self.value(x, item, f"{path}.{k}", go_path, struct)
+                elif item.kind == _QUANTITY:
+                    v[k] = self._quantity(x)
+                else:
+                    self.value(x, item, f"{path}.{k}", go_path, struct)
             return None
         if kind == _STRING:
             if type(v) is not str:
@@ -596,8 +602,6 @@ class _Decoder:
         elif kind == _BOOL:
             if type(v) is not bool:
                 self.fail(v, t, struct, go_path)
-        elif kind == _QUANTITY:
-            self._quantity(v)
         elif kind == _INT_OR_STRING:
             if type(v) is not str:
                 self._int(v, t, struct, go_path, True)
@@ -627,12 +631,13 @@ class _Decoder:
             return self.fail(v, t, struct, go_path, go_float(v), abort)
         return None
 
-    def _quantity(self, v: Any) -> None:
-        """resource.Quantity.UnmarshalJSON: a string (trimmed) or a bare number, parsed by
-        ParseQuantity; what it cannot parse (a bool, a list …) is refused in the parser's words,
-        not as a type error."""
+    def _quantity(self, v: Any) -> str:
+        """resource.Quantity.UnmarshalJSON then MarshalJSON: a string (trimmed) or a bare number,
+        parsed by ParseQuantity, becomes the canonical text the apiserver stores and serves
+        (``1.5Gi`` → ``1536Mi``, ``0.5`` → ``500m``, ``2`` → ``"2"``); what it cannot parse (a bool,
+        a list …) is refused in the parser's words, not as a type error."""
         try:
-            Quantity.of(v)
+            return str(Quantity.of(v))
         except QuantityError as e:
             self.type_error = str(e)
             raise _Abort from None
@@ -1472,8 +1477,20 @@ def _overcommit_allowed(name: str) -> bool:
     return native and not name.startswith("hugepages-")
 
 
+def _check_nonnegative(errs: Errors, path: str, quantity: Any) -> None:
+    """ValidateNonnegativeQuantity (``…limits[memory]: Invalid value: "-1Gi": must be greater than or
+    equal to 0``)."""
+    try:
+        value = Quantity.of(quantity)
+    except QuantityError:
+        return  # the decoder refused it already
+    if value.sign() < 0:
+        errs.invalid(path, str(value), "must be greater than or equal to 0")
+
+
 def _check_resources(errs: Errors, path: str, res: Any) -> None:
-    """validateResourceRequirements' request-vs-limit rules: a request may not exceed its limit
+    """validateResourceRequirements' rules: no negative quantity (limits first, then requests, each
+    request then compared with its limit); a request may not exceed its limit
     (``…resources.requests: Invalid value: "2": must be less than or equal to cpu limit of 1``);
     resources that cannot be overcommitted (extended resources, hugepages) need a limit equal to
     the request. The values print as Quantity.String() (``1.5Gi`` as ``1536Mi``), as the apiserver
@@ -1482,11 +1499,14 @@ def _check_resources(errs: Errors, path: str, res: Any) -> None:
         return
     limits = res.get("limits") if isinstance(res.get("limits"), dict) else {}
     requests = res.get("requests") if isinstance(res.get("requests"), dict) else {}
+    for name, quantity in limits.items():
+        _check_nonnegative(errs, f"{path}.limits[{name}]", quantity)
     for name, quantity in requests.items():
         try:
             value = Quantity.of(quantity)
         except QuantityError:
             continue  # the decoder refused it already
+        _check_nonnegative(errs, f"{path}.requests[{name}]", value)
         if name in limits:
             try:
                 limit = Quantity.of(limits[name])
@@ -1704,11 +1724,13 @@ def qos_class(spec: dict) -> str:
 
 
 def on_create(obj: Obj, api: Api | None = None) -> None:
-    """Mutating admission and the registry's PrepareForCreate, in place:
-    pods get the default service account, the DefaultTolerationSeconds tolerations, then the
-    plugins (Priority sets ``priority``/``preemptionPolicy``) and ``status: {phase: Pending, qosClass}``
-    with the QoS class computed last; workload objects start with an empty status;
-    a Job gets its generated selector and labels (which need its uid, assigned here)."""
+    """Mutating admission and the registry's PrepareForCreate, in place, in the apiserver's order:
+    pods get the default service account and the DefaultTolerationSeconds tolerations, then the
+    plugins run (LimitRanger's requests/limits, ServiceAccount's check and token volume, Priority —
+    the only one setting ``priority``/``preemptionPolicy`` —, …, ResourceQuota last), and only then
+    the pod strategy's PrepareForCreate gives ``status: {phase: Pending, qosClass}`` (the QoS class
+    sees what LimitRanger added); workload objects start with an empty status; a Job gets its
+    generated selector and labels (which need its uid, assigned here)."""
     kind = obj.get("kind")
     spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else None
     if kind == "Pod" and spec is not None:
@@ -1721,7 +1743,6 @@ def on_create(obj: Obj, api: Api | None = None) -> None:
                    for t in tolerations):
                 continue
             tolerations.append({"key": key, "operator": "Exists", "effect": effect, "tolerationSeconds": 300})
-        obj["status"] = {"phase": "Pending"}
     elif kind in _STATUS_RESET:
         obj["status"] = {}
     if kind == "DaemonSet" and isinstance(obj.get("metadata"), dict):
@@ -1738,7 +1759,7 @@ def on_create(obj: Obj, api: Api | None = None) -> None:
     plugins.admit("CREATE", obj, None, api)
     if kind == "Pod" and spec is not None:
         # the registry's PrepareForCreate runs after admission: LimitRanger's defaults count
-        obj["status"]["qosClass"] = qos_class(spec)
+        obj["status"] = {"phase": "Pending", "qosClass": qos_class(spec)}
 
 
 def _job_selector(obj: Obj, spec: dict, api: Api) -> None:
