@@ -34,8 +34,9 @@ def test_scale_current_replicas_precondition(cluster, kubectl):
 
 def test_scale_errors(cluster, kubectl):
     assert kubectl("scale deploy/web", rc=1) == 'error: required flag(s) "replicas" not set\n'
+    # no object came back from the builder: the real kubectl v1.32 says so, with the GET's error
     assert kubectl("scale --replicas=2 deploy/nope", rc=1) == (
-        'Error from server (NotFound): deployments.apps "nope" not found\n')
+        'error: no objects passed to scale deployments.apps "nope" not found\n')
 
 
 def test_set_image(cluster, kubectl):

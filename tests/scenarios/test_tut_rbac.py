@@ -2,8 +2,9 @@
 ``pod-reader`` and RoleBinding ``read-pods`` for the user jane, what jane may do (``auth can-i``,
 ``--as jane``), a ServiceAccount bound to the ``view`` ClusterRole as the page's ``kubectl create
 rolebinding --serviceaccount`` does it, and the default ClusterRoles the page lists — through the HTTP
-contract (``/apply``, ``/run``), asserting the texts the page and a v1.32 cluster show (the server-side
-texts are checked against the real kubectl in tests/kubectl/test_rbac_kubectl.py)."""
+contract (``/apply``, ``/run``), asserting the texts the page and a v1.32 cluster show, the 403s of what the
+bindings do not grant included (the server-side texts are checked against the real kubectl in
+tests/kubectl/test_rbac_kubectl.py and tests/kubectl/test_forbidden.py)."""
 
 from __future__ import annotations
 
@@ -72,21 +73,39 @@ def test_role_and_rolebinding_for_jane(term):
     # what every authenticated user gets from the default policy (system:basic-user, system:discovery)
     assert ["selfsubjectaccessreviews.authorization.k8s.io", "[]", "[]", "[create]"] in listing
     assert ["[/version]", "[]", "[get]"] in listing
-    # the roleRef of a binding cannot change
+    # the roleRef of a binding cannot change (the real kubectl's words for a lone Invalid answer to apply's patch)
     out = term.run("kubectl apply -f - ", rc=1, stdin=BINDING.replace("name: pod-reader #", "name: other #"))
-    assert out.startswith("Error from server (Invalid): error when applying patch:\n")
-    assert out.endswith('for: "STDIN": error when patching "STDIN": RoleBinding.rbac.authorization.k8s.io '
-                        '"read-pods" is invalid: roleRef: Invalid value: rbac.RoleRef{APIGroup:'
-                        '"rbac.authorization.k8s.io", Kind:"Role", Name:"other"}: cannot change roleRef\n')
+    assert out == ('The RoleBinding "read-pods" is invalid: roleRef: Invalid value: rbac.RoleRef{APIGroup:'
+                   '"rbac.authorization.k8s.io", Kind:"Role", Name:"other"}: cannot change roleRef\n')
 
 
-@pytest.mark.xfail(strict=True, reason="requests made --as a user are not authorized yet: the kubectl engine and "
-                   "the REST API only authorize impersonation itself (see the RBAC part's report)")
 def test_jane_may_not_read_secrets(term):
+    """What the page's binding does not grant is refused by the apiserver, in its words."""
     term.apply(ROLE + "---\n" + BINDING)
     assert term.run("kubectl get secrets --as jane", rc=1) == (
         'Error from server (Forbidden): secrets is forbidden: User "jane" cannot list resource "secrets" in API '
         'group "" in the namespace "default"\n')
+    term.run("kubectl run nginx --image=nginx")
+    term.advance(30)
+    assert term.run("kubectl get pod nginx -o name --as jane") == "pod/nginx\n"
+    assert term.run("kubectl delete pod nginx --as jane", rc=1) == (
+        'Error from server (Forbidden): pods "nginx" is forbidden: User "jane" cannot delete resource "pods" in API '
+        'group "" in the namespace "default"\n')
+    # pods/log is a resource of its own: "pods" does not grant it
+    assert term.run("kubectl logs nginx --as jane", rc=1) == (
+        'Error from server (Forbidden): pods "nginx" is forbidden: User "jane" cannot get resource "pods/log" in '
+        'API group "" in the namespace "default"\n')
+    assert term.run("kubectl get pods -n kube-system --as jane", rc=1) == (
+        'Error from server (Forbidden): pods is forbidden: User "jane" cannot list resource "pods" in API group "" '
+        'in the namespace "kube-system"\n')
+    assert term.run("kubectl get nodes --as jane", rc=1) == (
+        'Error from server (Forbidden): nodes is forbidden: User "jane" cannot list resource "nodes" in API group "" '
+        'at the cluster scope\n')
+    # nor may she write roles
+    assert term.run("kubectl create role sneaky --verb=get --resource=secrets --as jane", rc=1) == (
+        'Error from server (Forbidden): roles.rbac.authorization.k8s.io is forbidden: User "jane" cannot create '
+        'resource "roles" in API group "rbac.authorization.k8s.io" in the namespace "default"\n')
+    assert term.run("kubectl get pod nginx -o name") == "pod/nginx\n"  # still there, the admin sees it
 
 
 def test_service_account_with_a_rolebinding(term):
@@ -100,6 +119,14 @@ def test_service_account_with_a_rolebinding(term):
     assert term.run(f"kubectl auth can-i get secrets {sa}", rc=1) == "no\n"
     assert term.run(f"kubectl auth can-i create deployments {sa}", rc=1) == "no\n"
     assert term.run(f"kubectl auth can-i list pods {sa} -n kube-system", rc=1) == "no\n"
+    # and the requests themselves are answered as can-i says
+    assert term.run(f"kubectl get deployments {sa}") == "No resources found in default namespace.\n"
+    assert term.run(f"kubectl get secrets {sa}", rc=1) == (
+        'Error from server (Forbidden): secrets is forbidden: User "system:serviceaccount:default:myapp" cannot list '
+        'resource "secrets" in API group "" in the namespace "default"\n')
+    assert term.run(f"kubectl create deployment web --image=nginx {sa}", rc=1) == (
+        'error: failed to create deployment: deployments.apps is forbidden: User "system:serviceaccount:default:myapp" '
+        'cannot create resource "deployments" in API group "apps" in the namespace "default"\n')
     # the default service account of the namespace has only what every service account has
     default_sa = _rows(term.run("kubectl auth can-i --list --as=system:serviceaccount:default:default"))
     assert ["[/.well-known/openid-configuration]", "[]", "[get]"] in default_sa

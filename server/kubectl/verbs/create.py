@@ -330,7 +330,7 @@ def create_secret_generic(inv: Invocation) -> Result:
         _add_secret_key(data, key, text)
     for key, value in _env_entries(inv, envs, "secret"):
         _add_secret_key(data, key, value)
-    return _secret(inv, name, inv.flags.get("type") or "", data, "failed to create secret: ")
+    return _secret(inv, name, inv.flags.get("type") or "", data, "failed to create secret ")
 
 
 def _pem_types(text: str) -> list[str]:

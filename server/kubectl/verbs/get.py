@@ -265,7 +265,10 @@ def _tables(inv: Invocation, printer: output.OutputFormat, groups: list, found: 
     all_ns = bool(inv.flags.get("all-namespaces"))
     if sort_by:
         _check_sort_tables(groups, sort_by, inv.cluster.clock.now())
-    with_kind = bool(inv.flags.get("show-kind")) or _multiple_types_requested(inv.args) or len(found) > 1
+    # the kinds the answers came in (a refused list brings none back: multipleGVKsRequested over the infos)
+    with_kind = (bool(inv.flags.get("show-kind")) or (_multiple_types_requested(inv.args)
+                                                       and len({t.resource.kind for t, _ in groups}) > 1)
+                 or len(found) > 1)
     opts = printers.TableOptions(
         wide=printer == "wide",
         no_headers=bool(inv.flags.get("no-headers")),

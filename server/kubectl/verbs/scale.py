@@ -47,14 +47,19 @@ def scale(inv: Invocation) -> Result:
         raise KubectlError("error: cannot use --resource-version with multiple resources")
     out: list[str] = []
     done = 0
+    fetched = 0
+    unfetched: list[str] = []  # the builder's GET errors of the named objects
     for ref in refs:
         r = ref.resource
         try:
             obj = inv.cluster.api.get(r.kind, ref.namespace, ref.name)
         except ApiError as e:
+            if not ref.source:
+                unfetched.append(e.message)
             errors.append(with_source("scaling", ref.source, e) if ref.source else
                           f"Error from server ({e.reason}): {e.message}")
             continue
+        fetched += 1
         if r.kind not in SCALABLE:
             errors.append(f'error: no scaler has been implemented for {{"{r.group}" "{r.kind}"}}')
             continue
@@ -77,6 +82,10 @@ def scale(inv: Invocation) -> Result:
         out.append(printed(r, ref.name, "scaled", fmt, obj, mode))
     if not refs and not errors:
         raise KubectlError("error: no objects passed to scale")
+    if refs and not fetched and unfetched and len(unfetched) == len(errors):
+        # no object came back from the builder: RunScale's "no objects passed to scale" with the visit's error
+        raise KubectlError("error: no objects passed to scale " + (
+            unfetched[0] if len(unfetched) == 1 else "[" + ", ".join(unfetched) + "]"))
     return Result("".join(out) + "".join(e + "\n" for e in errors), 1 if errors else 0)
 
 
