@@ -642,7 +642,7 @@ def http(cluster: Cluster, source: Source, url: str, method: str = "GET", *, use
         if r.pod is not None and res.error is None:
             from .. import metrics
 
-            res.elapsed = metrics.record_request(cluster, r.pod[0], r.pod[1], r.pod_uid or "", r.container or "",
+            res.elapsed += metrics.record_request(cluster, r.pod[0], r.pod[1], r.pod_uid or "", r.container or "",
                                                  cluster.clock.now() if now is None else now)
             if health is not None:
                 res.elapsed += health[1]
