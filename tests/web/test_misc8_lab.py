@@ -6,6 +6,7 @@ real binary prints them compared with kubeplay's terminal."""
 from __future__ import annotations
 
 import json
+import re
 import shlex
 
 import pytest
@@ -91,3 +92,55 @@ def test_a_refused_change_prints_as_the_real_kubectl(lab, stdin, args):
     real, mine = _both(lab, stdin, *args)
     assert real.startswith(('The Pod "bad" is invalid: ', "Error from server (Invalid): error when applying patch:"))
     assert mine == real
+
+
+def _csr_request(subject: list, sans: list | None) -> str:
+    import base64
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    builder = x509.CertificateSigningRequestBuilder().subject_name(x509.Name(subject))
+    if sans:
+        builder = builder.add_extension(x509.SubjectAlternativeName(sans), critical=False)
+    csr = builder.sign(ec.generate_private_key(ec.SECP256R1()), hashes.SHA256())
+    return base64.b64encode(csr.public_bytes(serialization.Encoding.PEM)).decode()
+
+
+def _unshifted(text: str) -> str:
+    """The API serves times shifted to the wall clock (server/web/k8s.py): the timestamp's line
+    compared by its form only."""
+    out, n = re.subn(r"CreationTimestamp:( +)\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d \+0000\n",
+                     r"CreationTimestamp:\1<time>\n", text)
+    assert n == 1, text
+    return out
+
+
+def test_describe_csr_is_the_real_describer(lab):
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+
+    full = [x509.NameAttribute(NameOID.COUNTRY_NAME, "DE"), x509.NameAttribute(NameOID.LOCALITY_NAME, "Berlin"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "dev"), x509.NameAttribute(NameOID.ORGANIZATION_NAME, "ops"),
+            x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, "lab"),
+            x509.NameAttribute(NameOID.SERIAL_NUMBER, "42"), x509.NameAttribute(NameOID.COMMON_NAME, "jane")]
+    sans = [x509.DNSName("jane.example.com"), x509.DNSName("j.example.com"), x509.RFC822Name("jane@example.com"),
+            x509.IPAddress(ipaddress.ip_address("10.0.0.7")), x509.UniformResourceIdentifier("spiffe://lab/jane")]
+    for name, subject, alt, extra in (
+            ("jane", full, sans, "  expirationSeconds: 86400\n"),
+            ("plain", [x509.NameAttribute(NameOID.COMMON_NAME, "plain")], None, "")):
+        manifest = (f"apiVersion: certificates.k8s.io/v1\nkind: CertificateSigningRequest\nmetadata:\n  name: {name}\n"
+                    f"  labels: {{team: a}}\nspec:\n  request: {_csr_request(subject, alt)}\n"
+                    f"  signerName: kubernetes.io/kube-apiserver-client\n{extra}  usages: [client auth]\n")
+        lab.kubectl("apply", "-f", "-", stdin=manifest)
+        real = lab.kubectl("describe", "csr", name).stdout
+        assert real.startswith(f"Name:         {name}\nLabels:       team=a\n")
+        assert _unshifted(lab.engine(f"kubectl describe csr {name}")) == _unshifted(real)
+    lab.engine("kubectl certificate approve jane")
+    lab.clock(advance=5)
+    real = lab.kubectl("describe", "csr", "jane").stdout
+    assert re.search(r"\nStatus: +Approved,Issued\n", real), real
+    assert _unshifted(lab.engine("kubectl describe csr jane")) == _unshifted(real)

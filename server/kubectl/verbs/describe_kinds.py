@@ -786,3 +786,62 @@ def describe_namespace(cluster: Cluster, ns: Obj, now: float) -> str:
     w.w("\n")
     limit_ranges_section(w, cluster.store.scan("LimitRange", meta["name"]))
     return w.text()
+
+
+# -- certificates -----------------------------------------------------------------------------
+
+def _subject_values(csr: Any, oid: Any) -> list[str]:
+    return [str(a.value) for a in csr.subject.get_attributes_for_oid(oid)]
+
+
+@register("CertificateSigningRequest")
+def describe_csr(cluster: Cluster, csr: Obj, now: float) -> str:
+    """describe.go's CertificateSigningRequestDescriber: the request parsed as certificate.ParseCSR
+    (``Error parsing CSR: …`` when it is not one), its subject as pkix.Name fills it (the last
+    CommonName and SerialNumber, every other attribute listed in order) and its alternative names."""
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+
+    from ...sim import certs
+    from ..parse import KubectlError
+    from ..tables_certificates import csr_condition
+
+    meta, spec = csr["metadata"], csr.get("spec") or {}
+    cr = certs.parse_csr(certs.decode_request(spec.get("request")))
+    if isinstance(cr, str):
+        raise KubectlError(f"error: Error parsing CSR: {cr}")
+
+    def list_helper(name: str, values: list[str]) -> None:  # printListHelper, prefix "\t"
+        if values:
+            w.w(f"\t{name}:\t" + "\n\t\t".join(values) + "\n")
+
+    w = Writer()
+    w.w(f"Name:\t{meta['name']}\n")
+    w.w(f"Labels:\t{printers.format_labels(meta.get('labels'))}\n")
+    w.w(f"Annotations:\t{printers.format_labels(meta.get('annotations'))}\n")
+    w.w(f"CreationTimestamp:\t{rfc1123z(meta.get('creationTimestamp'))}\n")
+    w.w(f"Requesting User:\t{spec.get('username', '')}\n")
+    if spec.get("signerName"):
+        w.w(f"Signer:\t{spec['signerName']}\n")
+    if isinstance(spec.get("expirationSeconds"), int):
+        w.w(f"Requested Duration:\t{printers.human_duration(float(spec['expirationSeconds']))}\n")
+    w.w(f"Status:\t{csr_condition(csr)}\n")
+    w.w("Subject:\n")
+    w.w(f"\tCommon Name:\t{(_subject_values(cr, NameOID.COMMON_NAME) or [''])[-1]}\n")
+    w.w(f"\tSerial Number:\t{(_subject_values(cr, NameOID.SERIAL_NUMBER) or [''])[-1]}\n")
+    for name, oid in (("Organization", NameOID.ORGANIZATION_NAME), ("Organizational Unit", NameOID.ORGANIZATIONAL_UNIT_NAME),
+                      ("Country", NameOID.COUNTRY_NAME), ("Locality", NameOID.LOCALITY_NAME),
+                      ("Province", NameOID.STATE_OR_PROVINCE_NAME), ("StreetAddress", NameOID.STREET_ADDRESS),
+                      ("PostalCode", NameOID.POSTAL_CODE)):
+        list_helper(name, _subject_values(cr, oid))
+    try:
+        sans = list(cr.extensions.get_extension_for_class(x509.SubjectAlternativeName).value)
+    except x509.ExtensionNotFound:
+        sans = []
+    if sans:
+        w.w("Subject Alternative Names:\n")
+        for name, kind in (("DNS Names", x509.DNSName), ("Email Addresses", x509.RFC822Name),
+                           ("URIs", x509.UniformResourceIdentifier), ("IP Addresses", x509.IPAddress)):
+            list_helper(name, [str(n.value) for n in sans if isinstance(n, kind)])
+    describe_events(w, events_for(cluster, csr), now)
+    return w.text()
