@@ -1,7 +1,8 @@
 """The simulated API server: the one door through which users and controllers change objects.
 
 Owns: the request verbs (create, replace, apply, patch-like helpers, delete with grace periods and
-propagation; create and replace take ``dry_run``: every check of the write, nothing stored) and ``ApiError``, whose ``reason`` and ``message`` are the apiserver's own
+propagation; create and replace take ``dry_run``: the whole write, admission included, answered but
+not stored) and ``ApiError``, whose ``reason`` and ``message`` are the apiserver's own
 (``pods "x" not found``, ``deployments.apps "web" already exists``) so kubectl can print
 ``Error from server (NotFound): …`` verbatim.
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -157,14 +159,14 @@ class Api:
                 meta.pop(f, None)
             obj = self._track(None, obj, manager)
             if dry_run:
-                # dryRun=All runs the admission chain too (a quota exceeded, a priority refused), its
-                # writes (a quota's status.used) suppressed; the registry's own steps (IP allocation,
-                # a Job's generated selector) are not run
-                from . import plugins
-
+                # dryRun=All is the whole create but the write: the mutating admission (a pod's service
+                # account, tolerations, token volume, priority, LimitRanger's defaults, its initial
+                # status and QoS class), the registry's steps (a Service's IPs and ports, chosen but not
+                # held; a Job's generated selector), the validating plugins (a quota exceeded) with
+                # their own writes (a quota's status.used) suppressed
                 with self._dry():
-                    plugins.admit("CREATE", obj, None, self)
-                return obj
+                    admission.on_create(obj, self)
+                return self._dry_created(obj)
             admission.on_create(obj, self)
         try:
             return self.store.create(obj)
@@ -201,6 +203,24 @@ class Api:
             return self.store.update(obj, check_rv=True)
         except Conflict as e:
             raise conflict from e
+
+    def _dry_created(self, obj: Obj) -> Obj:
+        """What ``Store.create`` would store for ``obj``, without storing it: BeforeCreate's system
+        fields (a generated name, ``uid``, ``creationTimestamp``) and the strategy's ``generation: 1``
+        are filled as for a real create; ``resourceVersion`` stays unset, as the apiserver's dry-run
+        storage (DryRunnableStorage.Create copies the object, it never reaches etcd) answers it."""
+        from .store import GENERATION_KINDS
+
+        meta = obj["metadata"]
+        if not meta.get("name"):
+            meta["name"] = self.store.generate_name(meta.get("generateName") or "")
+        if self.store.peek(obj["kind"], meta.get("namespace", ""), meta["name"]) is not None:
+            raise already_exists(self.resource(obj["kind"]), meta["name"])
+        meta["uid"] = meta.get("uid") or str(uuid.UUID(int=self.clock.rng.getrandbits(128), version=4))
+        meta.setdefault("creationTimestamp", self.clock.iso())
+        if obj["kind"] in GENERATION_KINDS:
+            meta["generation"] = 1
+        return obj
 
     @contextmanager
     def _dry(self) -> Iterator[None]:

@@ -6,7 +6,8 @@ imagePullPolicy from the tag, protocol TCP, …) so that ``-o yaml`` looks like 
 pod-template hashes are computed over defaulted templates.
 
 Sources: ``pkg/apis/core/v1/defaults.go``, ``pkg/apis/apps/v1/defaults.go``,
-``pkg/apis/batch/v1/defaults.go``. Only what those functions set lives here; what admission
+``pkg/apis/batch/v1/defaults.go``, ``pkg/apis/rbac/v1/defaults.go`` (bindings' roleRef and subjects),
+``pkg/apis/scheduling/v1``, ``pkg/apis/autoscaling/v2`` (through ``autoscaling.set_defaults``). Only what those functions set lives here; what admission
 plugins add to *pods* (priority, preemptionPolicy, service account, default tolerations, initial
 status) is in ``admission.on_create``, which is why templates do not carry those fields.
 
@@ -430,6 +431,27 @@ def _horizontal_pod_autoscaler(obj: Obj) -> None:
         obj["spec"]["behavior"][k]["policies"] = []
 
 
+# -- rbac.authorization.k8s.io/v1 ------------------------------------------------------------------
+RBAC_GROUP = "rbac.authorization.k8s.io"
+
+
+def _subject(subject: dict) -> None:
+    """SetDefaults_Subject: a User or Group subject names the RBAC group; a ServiceAccount's is ""
+    (omitted when served)."""
+    if not subject.get("apiGroup") and subject.get("kind") in ("User", "Group"):
+        subject["apiGroup"] = RBAC_GROUP
+
+
+def _binding(obj: Obj) -> None:
+    """SetDefaults_RoleBinding / SetDefaults_ClusterRoleBinding: ``roleRef.apiGroup`` is the RBAC
+    group when empty; then every subject's defaults."""
+    ref = obj.get("roleRef")
+    if isinstance(ref, dict) and not ref.get("apiGroup"):
+        ref["apiGroup"] = RBAC_GROUP
+    for subject in _items(obj, "subjects"):
+        _subject(subject)
+
+
 _BY_KIND = {
     "Pod": _pod,
     "Service": _service,
@@ -450,4 +472,6 @@ _BY_KIND = {
     "LimitRange": _limit_range,
     "PriorityClass": _priority_class,
     "HorizontalPodAutoscaler": _horizontal_pod_autoscaler,
+    "RoleBinding": _binding,
+    "ClusterRoleBinding": _binding,
 }

@@ -1,7 +1,11 @@
-"""The ServiceAccount admission plugin (plugin/pkg/admission/serviceaccount/admission.go), its
-token-volume part.
+"""The ServiceAccount admission plugin (plugin/pkg/admission/serviceaccount/admission.go): the pod's
+service account must exist, and its token volume.
 
-Owns: unless ``automountServiceAccountToken`` is false (the pod's, else its ServiceAccount's), a new
+Owns: the refusal of a new pod whose ServiceAccount is missing (``pods "x" is forbidden: error looking
+up service account default/missing: serviceaccount "missing" not found``, 403). The ``default``
+account is the exception: the real plugin retries it for ~1 s because the ServiceAccount controller
+creates it right after its namespace, and kubeplay's namespace controller creates it within the same
+settle (an empty test cluster has none and its pods are still admitted). Then, unless ``automountServiceAccountToken`` is false (the pod's, else its ServiceAccount's), a new
 pod gets the projected volume ``kube-api-access-<5 chars>`` (``TokenVolumeSource``: a bound token
 ``expirationSeconds: 3607``, the ``kube-root-ca.crt`` ConfigMap's ``ca.crt`` and the namespace from
 the downward API, ``defaultMode: 420``) unless it already has a ``kube-api-access-`` volume, and
@@ -23,6 +27,9 @@ from __future__ import annotations
 
 import hashlib
 from typing import Any
+
+from ..golang import quote as go_quote
+from .errors import forbidden
 
 ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 VOLUME_PREFIX = "kube-api-access-"
@@ -70,7 +77,13 @@ def admit(operation: str, obj: dict, old: dict | None, api: Any) -> None:
     spec, meta = obj.get("spec"), obj.get("metadata")
     if not isinstance(spec, dict) or not isinstance(meta, dict) or MIRROR in (meta.get("annotations") or {}):
         return
-    sa = api.store.peek("ServiceAccount", meta.get("namespace") or "", spec.get("serviceAccountName") or "default")
+    namespace, account = meta.get("namespace") or "", spec.get("serviceAccountName") or "default"
+    sa = api.store.peek("ServiceAccount", namespace, account)
+    if sa is None and account != "default":
+        # getServiceAccount's NotFound (apierrors.NewNotFound(api.Resource("serviceaccount"), name)),
+        # wrapped by Admit; a workload controller's FailedCreate event quotes it after "Error creating: "
+        raise forbidden(obj, f"error looking up service account {namespace}/{account}: "
+                             f"serviceaccount {go_quote(account)} not found")
     if not should_automount(spec, sa):
         return
     volumes = spec.setdefault("volumes", [])
