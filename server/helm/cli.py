@@ -859,6 +859,10 @@ Use "helm [command] --help" for more information about a command.
 def helm(cluster: Cluster, args: list[str], stdin: str, *, fs: Any, env: dict[str, str], cwd: str) -> Out:
     """Run ``helm ARGS`` on the workstation: its stdout, stderr and exit status."""
     h = Helm(cluster, fs, env, cwd, stdin)
-    code = h.run(args)
+    try:
+        code = h.run(args)
+    finally:
+        # the controllers react before the prompt returns, as after a kubectl command (parse.run)
+        cluster.settle()
     return Out(stdout="".join(h.out), stderr="".join(h.err), code=code)
 
