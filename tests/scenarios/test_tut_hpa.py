@@ -26,6 +26,7 @@ import pytest
 
 from server.sim.clock import DEFAULT_START
 from server.web import create_app
+from tests.labserver import lab_server
 
 PHP_APACHE = "https://k8s.io/examples/application/php-apache.yaml"
 
@@ -144,3 +145,29 @@ def test_horizontal_pod_autoscaler_walkthrough(lab):
 
     lab.run("kubectl delete hpa php-apache")
     assert lab.run("kubectl get hpa") == "No resources found in default namespace.\n"
+
+
+@pytest.fixture
+def real(tmp_path_factory):
+    with lab_server(tmp_path_factory) as lab:
+        lab.clock(paused=True)
+        yield lab
+
+
+def test_the_real_kubectl_reads_the_loaded_autoscaler(real):
+    """The tables of the walkthrough's ``kubectl get hpa`` / ``get deployment`` as the real kubectl v1.32
+    renders our API's objects while the load generator's loop runs, and kubeplay's terminal alike."""
+    real.request("POST", f"/api/sandboxes/{real.sid}/addons/metrics-server", {"enabled": True})
+    assert real.engine(f"kubectl apply -f {PHP_APACHE}") == \
+        "deployment.apps/php-apache created\nservice/php-apache created\n"
+    real.clock(advance=60)
+    real.engine("kubectl autoscale deployment php-apache --cpu-percent=50 --min=1 --max=10")
+    real.clock(advance=30)
+    real.engine('kubectl run load-generator --image=busybox:1.28 --restart=Never -- /bin/sh -c '
+                '"while sleep 0.01; do wget -q -O- http://php-apache; done"')
+    for _ in range(12):
+        real.clock(advance=15)
+    for line in ("get hpa", "get hpa php-apache -o wide", "get deployment php-apache"):
+        got = real.kubectl(*line.split()).stdout
+        assert real.engine("kubectl " + line) == got, line
+    assert real.kubectl("get", "deployment", "php-apache").stdout.splitlines()[1].split()[1:4] == ["7/7", "7", "7"]
