@@ -89,5 +89,9 @@ def test_as_changes_who_auth_asks_for(cluster):
     assert run(cluster, "kubectl auth can-i get pods").output == "yes\n"
     denied = run(cluster, "kubectl auth can-i get pods --as jane")
     assert (denied.output, denied.exit_code) == ("no\n", 1)
-    # every other verb still acts as the admin
-    assert run(cluster, "kubectl --as jane get pods -n kube-system").exit_code == 0
+    # every other verb is authorized as jane too, as the apiserver authorizes the impersonated request
+    refused = run(cluster, "kubectl --as jane get pods -n kube-system")
+    assert (refused.output, refused.exit_code) == (
+        'Error from server (Forbidden): pods is forbidden: User "jane" cannot list resource "pods" in API group "" '
+        'in the namespace "kube-system"\n', 1)
+    assert run(cluster, "kubectl --as jane --as-group system:masters get pods -n kube-system").exit_code == 0
