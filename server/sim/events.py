@@ -3,11 +3,19 @@
 Owns: creating core/v1 Event objects for an involved object, and aggregating repeats (same
 object, reason, message and source → ``count`` goes up and ``lastTimestamp`` moves) so that
 ``kubectl describe`` can print ``Age (xN over Y)``. Events live in the store like everything else.
+
+A new Event is created through the apiserver's NamespaceLifecycle check (``plugins/namespace_lifecycle``):
+in a namespace that is being terminated (or no longer exists) the create is refused and, as client-go's
+event broadcaster does with a refusal it will not retry ("Server rejected event (will not retry!)"),
+the recorder drops it. Aggregating into an existing Event is a patch, which the plugin allows.
 """
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from .clock import Clock
+from .plugins import namespace_lifecycle
 from .resources import BY_KIND
 from .store import Obj, Store
 
@@ -33,6 +41,8 @@ class Recorder:
         ev = self.store.peek("Event", *earlier) if earlier else None
         if ev is not None:
             self.store.update(dict(ev, count=ev.get("count", 1) + 1, lastTimestamp=now))
+            return
+        if not self._admitted(ns):
             return
         self._seq += 1
         resource = BY_KIND.get(obj["kind"])
@@ -65,6 +75,17 @@ class Recorder:
             "reportingInstance": host,
         })
         self._recent[agg_key] = (ns, created["metadata"]["name"])
+
+    def _admitted(self, namespace: str) -> bool:
+        """Whether NamespaceLifecycle lets an Event be created in ``namespace``."""
+        from .api import ApiError
+
+        probe = {"kind": "Event", "apiVersion": "v1", "metadata": {"name": "probe", "namespace": namespace}}
+        try:
+            namespace_lifecycle.admit("CREATE", probe, None, SimpleNamespace(store=self.store))
+        except ApiError:
+            return False
+        return True
 
     def for_object(self, obj: Obj) -> list[Obj]:
         """Events about ``obj``, oldest first (what ``kubectl describe`` lists)."""

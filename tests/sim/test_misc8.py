@@ -46,3 +46,40 @@ def test_apply_itself_refuses_managed_fields_as_a_bad_request():
         ssa.apply(None, {**CM, "metadata": {"name": "x", "managedFields": [{}]}}, "m", force=False, schema=None,
                   now="2026-01-01T00:00:00Z")
     assert (err.value.code, str(err.value)) == (400, "metadata.managedFields must be nil")
+
+
+# -- events in a terminating or deleted namespace ------------------------------------------------
+
+def _events_about(c, name: str) -> list[dict]:
+    return [e for e in c.store.list("Event") if e["involvedObject"]["name"] == name]
+
+
+def test_no_event_is_recorded_in_a_terminating_or_deleted_namespace():
+    from server.kubectl import run
+    from server.sim.cluster import Cluster
+    from server.sim.controllers.namespace import delete_namespace
+
+    c = Cluster(seed=1)
+    run(c, "kubectl create namespace shop")
+    run(c, "kubectl create configmap cfg -n shop --from-literal=a=1")
+    cfg = c.store.get("ConfigMap", "shop", "cfg")
+    c.recorder.event(cfg, "Normal", "Touched", "before", "test")
+    assert [(e["reason"], e["count"]) for e in _events_about(c, "cfg")] == [("Touched", 1)]
+    # the namespace goes Terminating (a finalizer on the ConfigMap keeps it there)
+    c.store.update({**cfg, "metadata": {**cfg["metadata"], "finalizers": ["example.com/hold"]}})
+    delete_namespace(c.api, c.store.get("Namespace", "", "shop"))
+    assert c.store.get("Namespace", "", "shop")["status"]["phase"] == "Terminating"
+    held = c.store.get("ConfigMap", "shop", "cfg")
+    c.recorder.event(held, "Warning", "Refused", "a new event", "test")
+    assert [e["reason"] for e in _events_about(c, "cfg") if e["reason"] == "Refused"] == []
+    c.settle()
+    # once it is gone nothing is recorded there either; the default namespace still takes events
+    c.store.update({**c.store.get("ConfigMap", "shop", "cfg"), "metadata": {
+        **c.store.get("ConfigMap", "shop", "cfg")["metadata"], "finalizers": []}})
+    c.advance(30)
+    assert c.store.get("Namespace", "", "shop") is None
+    c.recorder.event(held, "Normal", "Late", "after", "test")
+    assert _events_about(c, "cfg") == []
+    run(c, "kubectl create configmap here --from-literal=a=1")
+    c.recorder.event(c.store.get("ConfigMap", "default", "here"), "Normal", "Touched", "ok", "test")
+    assert [e["reason"] for e in _events_about(c, "here")] == ["Touched"]
