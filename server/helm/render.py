@@ -101,7 +101,8 @@ def _sort_templates(paths: list[str]) -> list[str]:
 
 def capabilities() -> dict[str, Any]:
     major, minor = K8S_VERSION.lstrip("v").split(".")[:2]
-    return {"KubeVersion": {"Version": K8S_VERSION, "Major": major, "Minor": minor},
+    # GitVersion is KubeVersion's deprecated method (the same text), which charts still call
+    return {"KubeVersion": {"Version": K8S_VERSION, "Major": major, "Minor": minor, "GitVersion": K8S_VERSION},
             "APIVersions": ["v1", "apps/v1", "batch/v1", "networking.k8s.io/v1", "autoscaling/v2",
                             "policy/v1", "rbac.authorization.k8s.io/v1", "storage.k8s.io/v1"],
             "HelmVersion": {"version": "v3.16.4", "git_commit": "7877b45b63f95635153b29a42c0c2f4273ec45ca",
