@@ -111,6 +111,10 @@ class Image:
     #: the image's userland: ``busybox`` (busybox applets, ash), ``dash`` (Debian: GNU coreutils,
     #: dash as /bin/sh, bash), or ``""`` for a distroless image with no shell and no utilities
     userland: str = "dash"
+    #: the image config's ``Env`` after Docker's default ``PATH`` (its Dockerfile's ``ENV`` lines,
+    #: in order, ``$VAR`` already expanded as the build did): what containerd puts after ``PATH``
+    #: and ``HOSTNAME`` in every process's environment; a ``PATH`` here replaces the default in place
+    env: tuple[tuple[str, str], ...] = ()
 
     @property
     def ref(self) -> str:
@@ -166,6 +170,133 @@ def _nginx_tags() -> dict[str, int]:
                  "mainline": 72_195_292, "alpine": 20_506_000, "stable-alpine": 19_990_000,
                  "mainline-alpine": 20_506_000, "perl": 81_720_000})
     return tags
+
+
+
+# -- the images' ENV (their Dockerfiles' ENV lines, as their image configs hold them) -----------------
+#: nginx's Debian images (nginxinc/docker-nginx ``*/debian``, ``buster``, ``stretch``, ``jessie``):
+#: NGINX_VERSION -> (NJS_VERSION, NJS_RELEASE, PKG_RELEASE, DYNPKG_RELEASE), "" where that
+#: Dockerfile has no such line, as each version's last build had them; before 1.15.12 the package
+#: versions were one string (``1.14.2-1~stretch``, njs ``1.14.2.0.2.6-1~stretch``)
+_NGINX_ENV: dict[str, tuple[str, str, str, str]] = {
+    "1.7.9": ("", "", "", ""), "1.9.10": ("", "", "", ""),
+    "1.10.3": ("", "", "", ""), "1.11.13": ("", "", "", ""),
+    "1.12.2": ("0.1.14", "", "", ""), "1.13.12": ("0.2.0", "", "", ""), "1.14.0": ("0.2.0", "", "", ""),
+    "1.14.2": ("0.2.6", "", "", ""), "1.15.0": ("0.2.1", "", "", ""),
+    "1.15.12": ("0.3.1", "", "1~stretch", ""), "1.16.0": ("0.3.2", "", "1~buster", ""),
+    "1.16.1": ("0.3.8", "", "1~buster", ""), "1.17.0": ("0.3.2", "", "1~stretch", ""),
+    "1.17.10": ("0.4.0", "", "1~buster", ""), "1.18.0": ("0.4.4", "", "2~buster", ""),
+    "1.19.0": ("0.4.1", "", "1~buster", ""), "1.19.10": ("0.5.3", "", "1~buster", ""),
+    "1.20.0": ("0.5.3", "", "1~buster", ""), "1.20.2": ("0.7.3", "", "1~bullseye", ""),
+    "1.21.0": ("0.5.3", "", "1~buster", ""), "1.21.6": ("0.7.3", "", "1~bullseye", ""),
+    "1.22.0": ("0.7.6", "", "1~bullseye", ""), "1.22.1": ("0.7.11", "", "1~bullseye", ""),
+    "1.23.0": ("0.7.5", "", "1~bullseye", ""), "1.23.4": ("0.7.11", "", "1~bullseye", ""),
+    "1.24.0": ("0.8.0", "", "1~bullseye", ""), "1.25.0": ("0.7.12", "", "1~bullseye", ""),
+    "1.25.5": ("0.8.4", "3~bookworm", "1~bookworm", ""), "1.26.0": ("0.8.4", "2~bookworm", "1~bookworm", ""),
+    "1.26.3": ("0.8.9", "1~bookworm", "1~bookworm", "2~bookworm"),
+    "1.27.0": ("0.8.4", "2~bookworm", "2~bookworm", ""),
+    "1.27.3": ("0.8.8", "1~bookworm", "1~bookworm", "1~bookworm"),
+    "1.27.4": ("0.8.9", "1~bookworm", "1~bookworm", "1~bookworm"),
+}
+#: which release a moving nginx tag pointed at last (``1.17`` → 1.17.10, ``latest`` → 1.27.4)
+_NGINX_ALIASES = {"latest": "1.27.4", "mainline": "1.27.4", "perl": "1.27.4", "stable": "1.26.3",
+                  "alpine": "1.27.4-alpine", "mainline-alpine": "1.27.4-alpine",
+                  "stable-alpine": "1.26.3-alpine"}
+#: the distribution suffix of the old one-string package versions, by minor
+_NGINX_OLD_DISTRO = {7: "wheezy", 9: "jessie", 10: "jessie", 11: "jessie"}
+
+
+def _nginx_version(tag: str) -> tuple[str, bool] | None:
+    """The nginx release a tag of the nginx image holds, and whether it is the alpine variant."""
+    tag = _NGINX_ALIASES.get(tag, tag)
+    alpine = tag.endswith("-alpine")
+    base = tag.removesuffix("-alpine")
+    if base in _NGINX_ENV:
+        return base, alpine
+    parts = base.split(".")
+    if len(parts) == 2:  # a minor's moving tag: its newest release here
+        newest = [v for v in _NGINX_ENV if v.split(".")[:2] == parts]
+        if newest:
+            return max(newest, key=lambda v: int(v.split(".")[2])), alpine
+    return None
+
+
+def nginx_env(tag: str) -> tuple[tuple[str, str], ...]:
+    """The ENV of ``nginx:<tag>``: ``NGINX_VERSION``, ``NJS_VERSION``, ``NJS_RELEASE``,
+    ``PKG_RELEASE``, ``DYNPKG_RELEASE`` as that release's Dockerfile sets them. The alpine
+    variants (FROM their ``-alpine-slim`` image since 1.23: its NGINX_VERSION, PKG_RELEASE,
+    DYNPKG_RELEASE first, then NJS_VERSION, NJS_RELEASE) carry the bare release numbers."""
+    found = _nginx_version(tag)
+    if found is None:
+        return ()
+    version, alpine = found
+    njs, njs_rel, pkg, dynpkg = _NGINX_ENV[version]
+    minor = int(version.split(".")[1])
+    if not pkg:  # before 1.15.12: package version strings
+        if alpine:
+            return (("NGINX_VERSION", version),) + ((("NJS_VERSION", njs),) if njs else ())
+        distro = _NGINX_OLD_DISTRO.get(minor, "stretch")
+        out: tuple[tuple[str, str], ...] = (("NGINX_VERSION", f"{version}-1~{distro}"),)
+        return out + ((("NJS_VERSION", f"{version}.{njs}-1~{distro}"),) if njs else ())
+    if alpine:
+        def bare(r: str) -> str:
+            return r.split("~", 1)[0]
+
+        slim = [("NGINX_VERSION", version), ("PKG_RELEASE", bare(pkg))]
+        if dynpkg:
+            slim.append(("DYNPKG_RELEASE", bare(dynpkg)))
+        rest = [("NJS_VERSION", njs)] + ([("NJS_RELEASE", bare(njs_rel))] if njs_rel else [])
+        return tuple(slim + rest) if minor >= 23 else tuple(slim[:1] + rest + slim[1:])
+    pairs = [("NGINX_VERSION", version), ("NJS_VERSION", njs)]
+    if njs_rel:
+        pairs.append(("NJS_RELEASE", njs_rel))
+    pairs.append(("PKG_RELEASE", pkg))
+    if dynpkg:
+        pairs.append(("DYNPKG_RELEASE", dynpkg))
+    return tuple(pairs)
+
+
+#: httpd's (docker-library/httpd 2.4): HTTPD_PREFIX, its bin/ before the default PATH, the release
+_HTTPD_SHA256 = {"2.4.62": "674188e7bf44ced82da8db522da946849e22080d73d16c93f7f4df89e25729ec",
+                 "2.4.63": "88fc236ab99b2864b248de7d49a008ec2afd7551e64dce8b95f58f32f94c46ab"}
+DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+
+def httpd_env(tag: str) -> tuple[tuple[str, str], ...]:
+    if not tag.startswith(("2.4", "latest", "alpine")):
+        return ()
+    version = tag.removesuffix("-alpine") if tag.removesuffix("-alpine") in _HTTPD_SHA256 else "2.4.63"
+    return (("PATH", "/usr/local/apache2/bin:" + DEFAULT_PATH), ("HTTPD_PREFIX", "/usr/local/apache2"),
+            ("HTTPD_VERSION", version), ("HTTPD_SHA256", _HTTPD_SHA256[version]), ("HTTPD_PATCHES", ""))
+
+
+#: registry.k8s.io/hpa-example is ``FROM php:5-apache`` plus its index.php: php:5-apache's ENV as
+#: its last build (docker-library/php 5.6/stretch/apache, PHP 5.6.40) has them
+_PHP_CFLAGS = "-fstack-protector-strong -fpic -fpie -O2"
+PHP_APACHE_ENV: tuple[tuple[str, str], ...] = (
+    ("PHPIZE_DEPS", "autoconf \t\tdpkg-dev \t\tfile \t\tg++ \t\tgcc \t\tlibc-dev \t\tmake \t\tpkg-config \t\tre2c"),
+    ("PHP_INI_DIR", "/usr/local/etc/php"), ("APACHE_CONFDIR", "/etc/apache2"),
+    ("APACHE_ENVVARS", "/etc/apache2/envvars"), ("PHP_EXTRA_BUILD_DEPS", "apache2-dev"),
+    ("PHP_EXTRA_CONFIGURE_ARGS", "--with-apxs2 --disable-cgi"), ("PHP_CFLAGS", _PHP_CFLAGS),
+    ("PHP_CPPFLAGS", _PHP_CFLAGS), ("PHP_LDFLAGS", "-Wl,-O1 -Wl,--hash-style=both -pie"),
+    ("GPG_KEYS", "0BD78B5F97500D450838F95DFE857D9A90D90EC1 6E4F6AB321FDC07F2C332E3AC2BF0BC433CFC8B3"),
+    ("PHP_VERSION", "5.6.40"),
+    ("PHP_URL", "https://secure.php.net/get/php-5.6.40.tar.xz/from/this/mirror"),
+    ("PHP_ASC_URL", "https://secure.php.net/get/php-5.6.40.tar.xz.asc/from/this/mirror"),
+    ("PHP_SHA256", "1369a51eee3995d7fbd1c5342e5cc917760e276d561595b6052b21ace2656d1c"), ("PHP_MD5", ""),
+)
+
+
+def image_env(repository: str, tag: str) -> tuple[tuple[str, str], ...]:
+    """The ENV of a catalogue image (``Image.env``); () for images whose config has only PATH
+    (busybox, alpine, the distroless ones) or whose ENV is not modelled."""
+    if repository == "docker.io/library/nginx":
+        return nginx_env(tag)
+    if repository == "docker.io/library/httpd":
+        return httpd_env(tag)
+    if repository.endswith("/hpa-example"):
+        return PHP_APACHE_ENV
+    return ()
 
 
 _FAMILIES: tuple[_Family, ...] = (
@@ -319,16 +450,34 @@ def builtin_images() -> list[Image]:
     out = []
     for fam in _FAMILIES:
         for tag, size in fam.tags.items():
-            out.append(Image(fam.repository, tag, size, **fam.behaviour))
+            env = image_env(fam.repository, tag)
+            out.append(Image(fam.repository, tag, size, env=env, **fam.behaviour))
             if fam.repository.startswith("registry.k8s.io/"):
                 out.append(Image(fam.repository.replace("registry.k8s.io/", "k8s.gcr.io/", 1), tag, size,
-                                 **fam.behaviour))
+                                 env=env, **fam.behaviour))
     for comp, (size, ports, paths) in _CONTROL_PLANE.items():
         for patch in range(0, 5):
             out.append(Image(f"registry.k8s.io/{comp}", f"v1.32.{patch}", size + patch * 4096, ports=ports,
                              http_paths=paths, server_binaries=frozenset({comp, f"/usr/local/bin/{comp}"}),
                              userland="dash" if comp == "kube-proxy" else ""))
     return out
+
+
+#: Docker's reference grammar for a repository (distribution/reference's regexp.go): an optional
+#: domain (with a port), then lowercase path components joined by ``.``, ``_``, ``__`` or dashes
+_DOMAIN = (r"(?:localhost|[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)+)"
+           r"(?::[0-9]+)?")
+_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_REPOSITORY = re.compile(rf"(?:{_DOMAIN}/)?{_COMPONENT}(?:/{_COMPONENT})*")
+
+
+def check_repository(name: str) -> None:
+    """ValueError unless ``name`` is a repository as Docker's reference grammar has it (with
+    distribution/reference's two refusals: upper case, anything else)."""
+    if not _REPOSITORY.fullmatch(name):
+        detail = "repository name must be lowercase" if _REPOSITORY.fullmatch(name.lower()) else \
+            "invalid reference format"
+        raise ValueError(f'name: Invalid value: "{name}": {detail}')
 
 
 class Registry:
@@ -373,6 +522,8 @@ class Registry:
         name = doc.get("name") or (doc.get("metadata") or {}).get("name")
         if not isinstance(name, str) or not name.strip():
             raise ValueError("name: Required value")
+        name = name.strip()
+        check_repository(name)
         tag = str(doc.get("tag") or "latest")
         if not re.fullmatch(r"[\w][\w.-]{0,127}", tag):
             raise ValueError(f'tag: Invalid value: "{tag}"')
@@ -404,7 +555,8 @@ class Registry:
         known = f"; it has {repo.rsplit('/', 1)[-1]} tags {', '.join(tags[:8])}" if tags else ""
         return (f'kubeplay: the simulated registry has no image "{ref}"{known} — images here are simulated '
                 "(nginx, httpd, busybox, redis, mysql, postgres, perl, python, polinux/stress, agnhost, "
-                "hello-app, …); add your own with a kind: Image document")
+                "hello-app, …); add your own with the page's \"Add an image…\" dialog (Add-ons menu) or "
+                "POST /api/sandboxes/<id>/images")
 
     def resolve(self, ref: str) -> Image | None:
         """The image a reference names, or None when the registry has no such repository/tag."""

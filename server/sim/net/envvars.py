@@ -1,21 +1,33 @@
-"""A container's environment as the kubelet builds it, service links included.
+"""A container's environment as the kubelet and the runtime build it, service links included.
 
 Owns: ``service_env(cluster, namespace)`` — the Docker-link style variables of
 ``pkg/kubelet/envvars`` for every Service with a cluster IP in the pod's namespace (when
 ``enableServiceLinks``) plus ``default/kubernetes`` always: ``NAME_SERVICE_HOST``,
 ``NAME_SERVICE_PORT``, ``NAME_SERVICE_PORT_<PORTNAME>``, ``NAME_PORT``, ``NAME_PORT_<p>_<PROTO>``
-and its ``_PROTO``/``_PORT``/``_ADDR`` — and ``container_env`` (makeEnvironmentVariables):
+and its ``_PROTO``/``_PORT``/``_ADDR`` —, ``kubelet_env`` (makeEnvironmentVariables):
 ``envFrom`` ConfigMaps/Secrets (with ``prefix``), then ``env`` (``value`` with ``$(VAR)``
 expansion, ``valueFrom`` fieldRef / resourceFieldRef / configMapKeyRef / secretKeyRef), then the
-service variables for names not already set, and ``HOSTNAME``. A missing ConfigMap, Secret or
-key that is not ``optional`` raises ``EnvError`` with the kubelet's message, which the kubelet
-reports as ``CreateContainerConfigError``.
+service variables for names not already set — and ``container_env``, the process environment
+containerd's CRI plugin writes into the container's OCI spec from it (``buildContainerSpec``):
+``PATH`` (``oci.WithDefaultPathEnv``), ``HOSTNAME``, then the image config's ``Env`` and the
+kubelet's variables, each replacing a variable of that name in place or appended
+(``oci.WithEnv``). ``exec_env`` is what a process ``kubectl exec`` starts gets from that: the
+same, ``TERM=xterm`` with a TTY (the CRI exec's ``oci.WithEnv``), and ``HOME`` last when nothing
+set it (runc's ``setupUser``, from the user's passwd entry: ``/root`` for root). A missing
+ConfigMap, Secret or key that is not ``optional`` raises ``EnvError`` with the kubelet's message,
+which the kubelet reports as ``CreateContainerConfigError``.
+
+The kubelet ranges over Go maps for its variables (``tmpEnv``, then ``serviceEnv``), so a real
+node's order among them differs from run to run; here they come in a fixed order — ``envFrom``
+and ``env`` in spec order, then the service variables by Service name (``service_env``) — so a
+sandbox replays the same.
 
 Only Services that exist when the container is created are seen: the kubelet calls this then and
 hands the result to the runtime (``cluster.runtime.start``), so a pod created before a Service
 does not have its variables — the classic lesson.
 
-Hands off: the kubelet (``kubelet.py``) calls ``container_env``; shells read the runtime's copy.
+Hands off: the kubelet (``kubelet.py``) calls ``container_env``; the image's ENV is the
+registry's (``Image.env``); shells and ``kubectl exec`` read the runtime's copy (``exec_env``).
 """
 
 from __future__ import annotations
@@ -30,6 +42,8 @@ if TYPE_CHECKING:
     from ..cluster import Cluster
 
 MASTER_NAMESPACE = "default"
+#: containerd's ``oci.WithDefaultPathEnv`` (the image's own PATH, if it has one, replaces it)
+DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 MASTER_SERVICES = ("kubernetes",)
 
 
@@ -150,6 +164,36 @@ def _resource(container: Obj, ref: Obj) -> str:
 
 
 def container_env(cluster: Cluster, pod: Obj, container: Obj, *, pod_ip: str = "", host_ip: str = "") -> dict[str, str]:
+    """The environment the runtime starts ``container`` of ``pod`` with (see the module's
+    docstring for the order); raises EnvError like the kubelet."""
+    meta, spec = pod["metadata"], pod.get("spec") or {}
+    image = cluster.registry.resolve(str(container.get("image") or "")) if container.get("image") else None
+    hostname = str(spec.get("hostname") or meta.get("name", ""))[:63]
+    return process_env(image.env if image is not None else (),
+                       kubelet_env(cluster, pod, container, pod_ip=pod_ip, host_ip=host_ip), hostname)
+
+
+def process_env(image_env: Any, kubelet: dict[str, str], hostname: str) -> dict[str, str]:
+    """containerd's process env: PATH, HOSTNAME, the image's ENV pairs, the kubelet's variables
+    (a dict keeps a replaced name at its first place, as ``replaceOrAppendEnvValues`` does)."""
+    env = {"PATH": DEFAULT_PATH, "HOSTNAME": hostname}
+    for k, v in image_env:
+        env[k] = v
+    env.update(kubelet)
+    return env
+
+
+def exec_env(record: dict[str, str], *, tty: bool = False, home: str = "/root") -> dict[str, str]:
+    """The environment of a process exec'd in a running container whose runtime record is
+    ``record``: ``TERM=xterm`` with a TTY, then ``HOME`` unless already set."""
+    env = dict(record)
+    if tty:
+        env["TERM"] = "xterm"
+    env.setdefault("HOME", home)
+    return env
+
+
+def kubelet_env(cluster: Cluster, pod: Obj, container: Obj, *, pod_ip: str = "", host_ip: str = "") -> dict[str, str]:
     """makeEnvironmentVariables for ``container`` of ``pod``; raises EnvError like the kubelet."""
     meta, spec = pod["metadata"], pod.get("spec") or {}
     ns = meta.get("namespace") or "default"
@@ -206,8 +250,8 @@ def container_env(cluster: Cluster, pod: Obj, container: Obj, *, pod_ip: str = "
             env[name] = value
     for k, v in services.items():
         env.setdefault(k, v)
-    env.setdefault("HOSTNAME", spec.get("hostname") or meta.get("name", ""))
     return env
 
 
-__all__ = ["EnvError", "container_env", "env_name", "expand", "service_env"]
+__all__ = ["DEFAULT_PATH", "EnvError", "container_env", "env_name", "exec_env", "expand", "kubelet_env",
+           "process_env", "service_env"]
