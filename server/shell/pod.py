@@ -7,8 +7,11 @@ container's own filesystem (``VolumeManager.ensure_fs``: the image's files, the 
 has — the very table its own processes use (``programs.image_table``: coreutils in busybox's or
 GNU's words, the network tools it ships — nginx has curl but no ping, wget or nslookup, as on a real
 cluster —, procps' ``ps`` where the image ships it, its shells, its own binaries); the userland is the registry's (``Image.userland``, read by ``image_userland``). The
-environment is the container's (``cluster.runtime``: what the kubelet started it with, service
-variables included). Virtual time passes while a line
+environment is the container's (``cluster.runtime``: what the kubelet and containerd started it
+with — PATH, HOSTNAME, the image's ENV, the pod's variables, the service links), as a process
+exec'd in it gets it (``envvars.exec_env``: TERM with a TTY, HOME last), plus what the shell
+exports itself when one runs (``SHELL_VARS``: PWD, and SHLVL in ash and bash); a program exec'd
+directly (``kubectl exec POD -- env``) sees no shell's variables. Virtual time passes while a line
 waits (``sleep 5``, a request timing out): the cluster's clock is advanced, up to
 ``core.MAX_LINE_WAIT`` per line (and ``MAX_LINE_BUSY`` busy stretches), after which the line is
 interrupted as Ctrl-C would, as every terminal line is.
@@ -37,14 +40,13 @@ if TYPE_CHECKING:
     from ..sim.cluster import Cluster
     from ..sim.fs import FileSystem
 
-DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #: an exit status meaning "the runtime refused to start the process" (kubectl prints the error, exit 1)
 RUNTIME_ERROR = -1
 SHELL_WORDS = ("sh", "/bin/sh", "bash", "/bin/bash", "ash", "/bin/ash", "/usr/bin/bash")
 
 __all__ = ["BUSYBOX_REPOS", "MAX_LINE_WAIT", "NO_SHELL_REPOS", "PodShell", "container_env", "container_spec",
-           "container_status", "curl", "exec_argv", "exec_streams", "has_shell", "image_userland", "ping",
-           "runtime_not_found"]
+           "container_status", "curl", "exec_argv", "exec_streams", "has_shell", "home_of", "image_userland",
+           "ping", "runtime_not_found"]
 
 #: where a pod keeps its containers, and their statuses, in the order kubectl's
 #: ``podcmd.FindContainerByName`` looks (containers, init containers, ephemeral containers)
@@ -107,23 +109,42 @@ def has_shell(cluster: Cluster, pod: dict, container: str, word: str) -> bool:
 
 
 def container_env(cluster: Cluster, pod: dict, container: str) -> dict[str, str]:
-    """The environment the container was started with (the kubelet's record in the runtime); for a
-    container the runtime has no record of, what the spec alone says."""
+    """The environment the container was started with (the runtime's record, as the kubelet and
+    containerd built it: ``envvars.container_env``); for a container the runtime has no record
+    of, what the image and the spec alone say."""
+    from ..sim.net import envvars
+
     uid = pod["metadata"].get("uid", "")
     inst = cluster.runtime.get(uid, container)
     if inst is not None and inst.env:
-        env = dict(inst.env)
-    else:
-        # no record of the start (the runtime was not told): what the kubelet would have set —
-        # HOSTNAME, the spec's values, and the service links of services older than the container
-        env = {"PATH": DEFAULT_PATH, "HOSTNAME": hostname_of(pod)}
-        for e in (container_spec(pod, container) or {}).get("env") or []:
-            if "value" in e:
-                env[e["name"]] = str(e.get("value") or "")
-        env.update(_service_links(cluster, pod, container))
-    env.setdefault("PATH", DEFAULT_PATH)
-    env.setdefault("HOSTNAME", hostname_of(pod))
-    return env
+        return dict(inst.env)
+    # no record of the start (the runtime was not told): what containerd would have set — PATH,
+    # HOSTNAME, the image's ENV, the spec's values, the links of services older than the container
+    ref = image_ref(pod, container)
+    img = cluster.registry.resolve(ref) if ref else None
+    kubelet = {str(e["name"]): str(e.get("value") or "")
+               for e in (container_spec(pod, container) or {}).get("env") or [] if "value" in e}
+    for k, v in _service_links(cluster, pod, container).items():
+        kubelet.setdefault(k, v)
+    return envvars.process_env(img.env if img is not None else (), kubelet, hostname_of(pod))
+
+
+def home_of(pod: dict, container: str) -> str:
+    """The HOME runc gives a process that has none: the user's passwd entry (``/root`` for root;
+    a uid the image's passwd does not list gets ``/``)."""
+    def uid(ctx: dict | None) -> object:
+        return (ctx or {}).get("runAsUser")
+
+    spec = container_spec(pod, container) or {}
+    user = uid(spec.get("securityContext"))
+    if user is None:
+        user = uid((pod.get("spec") or {}).get("securityContext"))
+    return "/root" if user in (None, 0) else "/"
+
+
+#: what each shell exports of its own when it starts (in ``env``'s output): busybox ash and bash
+#: keep SHLVL, all three export PWD (dash has no SHLVL)
+SHELL_VARS = {"busybox": ("SHLVL", "PWD"), "bash": ("SHLVL", "PWD"), "dash": ("PWD",)}
 
 
 def _service_links(cluster: Cluster, pod: dict, container: str) -> dict[str, str]:
@@ -173,13 +194,12 @@ class PodShell:
         self.dialect = "busybox" if self.busybox else "bash" if self.bash else "dash"
         self.fs = container_fs(cluster, pod, container)
         spec = container_spec(pod, container) or {}
-        env = container_env(cluster, pod, container)
-        if tty:
-            env.setdefault("TERM", "xterm")
-        env.setdefault("HOME", "/root")
-        env.setdefault("SHLVL", "1")
+        from ..sim.net.envvars import exec_env
+
+        #: what the runtime gives a process exec'd in the container (no shell's own variables)
+        self.process_env = exec_env(container_env(cluster, pod, container), tty=tty, home=home_of(pod, container))
         cwd = str(spec.get("workingDir") or "/")
-        env.setdefault("PWD", cwd)
+        env = self.shell_env(cwd)
         from ..sim.net.proxy import Source
 
         self.ctx = sh.ShContext(env=env, cwd=cwd, fs=self.fs, lookup=self.lookup, now=cluster.clock.now,
@@ -190,6 +210,13 @@ class PodShell:
         self._programs = self._table()
 
     # -- state -------------------------------------------------------------------------------------
+    def shell_env(self, cwd: str) -> dict[str, str]:
+        """The process environment plus what this shell exports itself when it starts."""
+        env = dict(self.process_env)
+        for name in SHELL_VARS.get(self.dialect, ()):
+            env.setdefault(name, "1" if name == "SHLVL" else cwd)
+        return env
+
     @property
     def env(self) -> dict[str, str]:
         return self.ctx.env
@@ -284,14 +311,18 @@ class PodShell:
         return LineResult("".join(chunks), status)
 
     def run_argv(self, argv: list[str], stdin: str = "") -> tuple[list[tuple[int, str]], int]:
-        """``argv`` run as the container's runtime execs it (no shell unless argv[0] is one): what
-        it wrote, in order, as (1 stdout | 2 stderr, text), and its status (``RUNTIME_ERROR`` when
-        the image has no such program)."""
+        """``argv`` run as the container's runtime execs it (no shell unless argv[0] is one: the
+        program gets the process environment as it is, a shell adds its own variables): what it
+        wrote, in order, as (1 stdout | 2 stderr, text), and its status (``RUNTIME_ERROR`` when
+        the image has no such program). ``stdin`` is all of its input: its reads return EOF at
+        its end (an ``exec -i`` without a TTY streams the client's input until it closes)."""
         chunks: list[tuple[int, str]] = []
         io = sh.Streams(stdin, lambda t: chunks.append((1, t)), lambda t: chunks.append((2, t)))
         prog = self.lookup(argv[0])
         if prog is None:
             return [], RUNTIME_ERROR
+        if argv[0] not in SHELL_WORDS:
+            self.ctx.env = dict(self.process_env)
         self.ctx.mode = "-c"
         result = prog(self.ctx, argv, io)
         if not isinstance(result, int):
@@ -314,31 +345,38 @@ def curl(cluster: Cluster, pod: dict | None, args: list[str]) -> Out:
     return _tool(cluster, pod, "curl", args)
 
 
-def exec_argv(cluster: Cluster, pod: dict, container: str, argv: list[str]) -> Out:
-    """``kubectl exec POD -- ARGV`` without a terminal: the program runs, its output comes back
-    (stdout and stderr in the order written). A shell with no ``-c`` reads EOF from the closed
-    stdin and exits 0 with no output."""
-    shell = argv[0] if argv[0] in SHELL_WORDS else "sh"
-    if argv[0] in SHELL_WORDS and not has_shell(cluster, pod, container, argv[0]):
-        return runtime_not_found(argv[0])
-    chunks, code = PodShell(cluster, pod, container, shell=shell).run_argv(argv)
+def exec_argv(cluster: Cluster, pod: dict, container: str, argv: list[str], stdin: str = "", *,
+              tty: bool = False) -> Out:
+    """``kubectl exec POD -- ARGV``: the program runs as the runtime execs it (no shell unless
+    ARGV is one), ``stdin`` as its input (``exec -i``; empty without), and its output comes back
+    as the terminal shows it (stdout and stderr in the order written, byte for byte). A shell with
+    no ``-c`` reads its script from the input, to its end."""
+    chunks, code = _exec(cluster, pod, container, argv, stdin, tty)
     if code == RUNTIME_ERROR:
         return runtime_not_found(argv[0])
     return Out(stdout="".join(t for _, t in chunks), code=code)
 
 
-def exec_streams(cluster: Cluster, pod: dict, container: str, argv: list[str], stdin: str = ""
-                 ) -> tuple[str, str, int]:
+def exec_streams(cluster: Cluster, pod: dict, container: str, argv: list[str], stdin: str = "", *,
+                 tty: bool = False) -> tuple[str, str, int]:
     """``exec`` as the REST API's exec stream carries it: stdout and stderr apart (``kubectl cp``
-    reads a tar archive from stdout while tar's notes go to stderr), the input given, the status
-    (``RUNTIME_ERROR`` when the image has no such program: ``runtime_not_found`` has the text)."""
-    if argv[0] in SHELL_WORDS and not has_shell(cluster, pod, container, argv[0]):
-        return "", runtime_not_found(argv[0]).stderr, RUNTIME_ERROR
-    shell = argv[0] if argv[0] in SHELL_WORDS else "sh"
-    chunks, code = PodShell(cluster, pod, container, shell=shell).run_argv(argv, stdin)
+    reads a tar archive from stdout while tar's notes go to stderr; with a TTY both are the
+    terminal's, on stdout), the input given, the status (``RUNTIME_ERROR`` when the image has no
+    such program: ``runtime_not_found`` has the text)."""
+    chunks, code = _exec(cluster, pod, container, argv, stdin, tty)
     if code == RUNTIME_ERROR:
         return "", runtime_not_found(argv[0]).stderr, RUNTIME_ERROR
+    if tty:
+        return "".join(t for _, t in chunks), "", code
     return "".join(t for n, t in chunks if n == 1), "".join(t for n, t in chunks if n == 2), code
+
+
+def _exec(cluster: Cluster, pod: dict, container: str, argv: list[str], stdin: str, tty: bool
+          ) -> tuple[list[tuple[int, str]], int]:
+    if argv[0] in SHELL_WORDS and not has_shell(cluster, pod, container, argv[0]):
+        return [], RUNTIME_ERROR
+    shell = argv[0] if argv[0] in SHELL_WORDS else "sh"
+    return PodShell(cluster, pod, container, shell=shell, tty=tty).run_argv(argv, stdin)
 
 
 def runtime_not_found(word: str) -> Out:

@@ -17,14 +17,14 @@ def test_secret_and_configmap_volumes(term):  # noqa: F811
     term.advance(60)
     # items: only the username key, as username.txt; base64-decoded
     assert term.run("kubectl exec sample-secret-single-volume -- ls /config") == "username.txt\n"
-    assert term.run("kubectl exec sample-secret-single-volume -- cat /config/username.txt") == "root\n"
+    assert term.run("kubectl exec sample-secret-single-volume -- cat /config/username.txt") == "root"
     assert term.run("kubectl exec sample-secret-single-volume -- cat /config/password", rc=1) == \
         "cat: /config/password: No such file or directory\ncommand terminated with exit code 1\n"
     assert term.run("kubectl exec sample-configmap-multi-volume -- ls /config") == \
         "connection.max\nconnection.min\nnginx.conf\nsample.properties\nthread\n"
     assert term.run("kubectl exec sample-configmap-multi-volume -- cat /config/sample.properties") == \
         "property.1=value-1\nproperty.2=value-2\nproperty.3=value-3\n"
-    assert term.run("kubectl exec sample-configmap-multi-volume -- cat /config/thread") == "16\n"
+    assert term.run("kubectl exec sample-configmap-multi-volume -- cat /config/thread") == "16"
     described = term.run("kubectl describe pod sample-configmap-multi-volume")
     assert "    Mounts:\n      /config from config-volume (rw)\n" in described
 

@@ -67,32 +67,32 @@ def test_configmap_volume_is_laid_out_as_the_atomic_writer_does(configured, kube
     assert names[:2] == [".", ".."] and stamp.startswith("..2025_03_03_13_0") and len(stamp.split(".")) == 4
     assert names[3:] == [f"..data -> {stamp}", "level -> ..data/level", "type -> ..data/type"]
     assert listing[1].startswith("drwxrwxrwx ") and listing[5].startswith("lrwxrwxrwx ")
-    assert kubectl("exec vols -c main -- cat /etc/config/level") == "very\n"
+    assert kubectl("exec vols -c main -- cat /etc/config/level") == "very"
     # items: only that key, at its path, with its mode
     assert kubectl("exec vols -c main -- ls /etc/one") == "nested\n"
-    assert kubectl("exec vols -c main -- cat /etc/one/nested/lvl") == "very\n"
+    assert kubectl("exec vols -c main -- cat /etc/one/nested/lvl") == "very"
     assert kubectl("exec vols -c main -- ls -l /etc/one/..data/nested").splitlines()[1].split()[0] == "-rw-------"
     # a Secret volume: decoded values, defaultMode on every file
-    assert kubectl("exec vols -c main -- cat /etc/secret/username") == "admin\n"
+    assert kubectl("exec vols -c main -- cat /etc/secret/username") == "admin"
     assert kubectl("exec vols -c main -- ls -lL /etc/secret/password").startswith("-r--------    1 root     root ")
     # ConfigMap/Secret volumes are mounted read-only
     out = kubectl("exec vols -c main -- touch /etc/config/new", rc=1)
     assert out == "touch: /etc/config/new: Read-only file system\ncommand terminated with exit code 1\n"
     # downward API: labels as key="value" lines
-    assert kubectl("exec vols -c main -- cat /etc/podinfo/labels") == 'app="vols"\ntier="web"\n'
-    assert kubectl("exec vols -c main -- cat /etc/podinfo/name") == "vols\n"
+    assert kubectl("exec vols -c main -- cat /etc/podinfo/labels") == 'app="vols"\ntier="web"'
+    assert kubectl("exec vols -c main -- cat /etc/podinfo/name") == "vols"
 
 
 def test_updates_reach_the_volume_after_the_kubelets_sync_but_never_a_subpath(configured, kubectl):
     kubectl("patch configmap app -p '{\"data\":{\"level\":\"extreme\"}}'")
-    assert kubectl("exec vols -c main -- cat /etc/config/level") == "very\n"  # not yet
+    assert kubectl("exec vols -c main -- cat /etc/config/level") == "very"  # not yet
     configured.advance(95)  # the pod's next sync: 60 s plus up to 30 s of jitter
-    assert kubectl("exec vols -c main -- cat /etc/config/level") == "extreme\n"
-    assert kubectl("exec vols -c main -- cat /etc/one/nested/lvl") == "extreme\n"
-    assert kubectl("exec vols -c main -- cat /level.txt") == "very\n"  # a subPath is a bind mount of the old file
+    assert kubectl("exec vols -c main -- cat /etc/config/level") == "extreme"
+    assert kubectl("exec vols -c main -- cat /etc/one/nested/lvl") == "extreme"
+    assert kubectl("exec vols -c main -- cat /level.txt") == "very"  # a subPath is a bind mount of the old file
     kubectl("label pod vols tier=db --overwrite")
     configured.advance(95)
-    assert kubectl("exec vols -c main -- cat /etc/podinfo/labels") == 'app="vols"\ntier="db"\n'
+    assert kubectl("exec vols -c main -- cat /etc/podinfo/labels") == 'app="vols"\ntier="db"'
 
 
 def test_empty_dir_is_shared_and_outlives_a_container_restart(configured, kubectl):
@@ -186,7 +186,7 @@ def test_projected_service_account_volume(cluster, kubectl):
     cluster.advance(60)
     sa = "/var/run/secrets/kubernetes.io/serviceaccount"
     assert kubectl(f"exec sa -- ls {sa}") == "ca.crt\nnamespace\ntoken\n"
-    assert kubectl(f"exec sa -- cat {sa}/namespace") == "default\n"
+    assert kubectl(f"exec sa -- cat {sa}/namespace") == "default"
     assert kubectl(f"exec sa -- cat {sa}/ca.crt").startswith("-----BEGIN CERTIFICATE-----\n")
     token = kubectl(f"exec sa -- cat {sa}/token").strip()
     assert token.count(".") == 2 and token.startswith("eyJ")  # a JWT: base64url JSON header
@@ -274,9 +274,9 @@ def test_downward_api_resources_in_their_divisors(cluster, kubectl):
         """)
     cluster.advance(60)
     pod = "kubernetes-downwardapi-volume-example-2"
-    assert kubectl(f"exec {pod} -- cat /etc/podinfo/cpu_limit") == "250\n"
-    assert kubectl(f"exec {pod} -- cat /etc/podinfo/cpu_request") == "125\n"
-    assert kubectl(f"exec {pod} -- cat /etc/podinfo/mem_limit") == "64\n"
-    assert kubectl(f"exec {pod} -- cat /etc/podinfo/mem_request") == "32\n"
+    assert kubectl(f"exec {pod} -- cat /etc/podinfo/cpu_limit") == "250"
+    assert kubectl(f"exec {pod} -- cat /etc/podinfo/cpu_request") == "125"
+    assert kubectl(f"exec {pod} -- cat /etc/podinfo/mem_limit") == "64"
+    assert kubectl(f"exec {pod} -- cat /etc/podinfo/mem_request") == "32"
     ip = cluster.store.get("Pod", "default", pod)["status"]["podIP"]
     assert kubectl(f"exec {pod} -- hostname -i") == f"{ip}\n"

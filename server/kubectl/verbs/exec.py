@@ -1,9 +1,10 @@
 """kubectl exec, and what logs/exec/run share: finding the pod and the container a command means.
 
 Owns: ``kubectl exec (POD | TYPE/NAME) [-c CONTAINER] [-i] [-t] -- COMMAND [args…]`` — the
-command runs in the container's shell model (``server.shell.pod``) and its output comes back;
-a non-zero status ends with kubectl's ``command terminated with exit code N``; ``-it`` with a shell
-asks for an interactive session (``AttachResult``). Also the helpers the other pod verbs use:
+command runs as the container's runtime execs it (``server.shell.pod.exec_argv``: no shell unless
+the command is one; ``-i`` makes the command's input the terminal's, to its end) and its bytes come
+back as written; a non-zero status ends with kubectl's ``command terminated with exit code N``; a
+shell with ``-i`` and no input given (or ``-it``) asks for an interactive session (``AttachResult``). Also the helpers the other pod verbs use:
 ``attachable_pod`` (``deploy/x`` picks a pod as kubectl's AttachablePodForObject does),
 ``pick_container`` (``-c``, the default-container annotation, else the first one with
 kubectl's ``Defaulted container "a" out of: a, b`` note). Init and ephemeral containers (``kubectl
@@ -161,18 +162,23 @@ def exec_(inv: Invocation) -> Result:
         raise KubectlError(f"{notes}error: unable to upgrade connection: container not found (\"{name}\")")
     _require_running(pod, name, notes, "exec into")
     tty, warn = _tty(f)
-    if argv[0] in SHELL_WORDS and f.get("stdin") and len(argv) == 1:
+    stdin = inv.stdin if f.get("stdin") else ""
+    if argv[0] in SHELL_WORDS and f.get("stdin") and len(argv) == 1 and (tty or not stdin):
+        # a shell on the terminal: an interactive session (with -t and given input, the session
+        # keeper types the input into it as a terminal would)
         if not has_shell(inv.cluster, pod, name, argv[0]):
             out = runtime_not_found(argv[0])
             return Result(notes + out.stderr, 1)
         attach = Attach(pod["metadata"]["namespace"], pod["metadata"]["name"], name, shell=argv[0], tty=tty)
         return AttachResult(notes + warn, 0, attach)
-    out = exec_argv(inv.cluster, pod, name, argv)
+    out = exec_argv(inv.cluster, pod, name, argv, stdin, tty=tty)
     if out.code == RUNTIME_ERROR:
         return Result(notes + warn + out.stderr, 1)
     text = notes + warn + out.stderr + out.stdout
     if out.code != 0:
         text += f"command terminated with exit code {out.code}\n"
+    # the process's bytes as it wrote them (``printf abc`` ends without a newline)
+    inv.exact_output = True
     return Result(text, out.code)
 
 
