@@ -9,7 +9,9 @@ command runs the clock that long), ``apply`` (the editor's text),
 ``advance`` (to an absolute simulated time), ``clock`` (speed/pause), ``fail``/``recover`` (a
 node's machine), ``add-node``/``remove-node`` (a worker joins / leaves), ``kill`` (a container), ``edit`` (the page's editor
 saved the file of a ``kubectl edit``), ``image`` (a user's image published to the simulated
-registry), ``app-health`` (a container's app made healthy, unhealthy or slow for its probes). A sandbox not in memory is rebuilt lazily, on first
+registry), ``app-health`` (a container's app made healthy, unhealthy or slow for its probes),
+``exec`` (a process the REST API's ``pods/exec`` starts in a container, with its stdin and TTY),
+``portforward`` (one HTTP request over a port-forward), ``rest`` (a writing API request). A sandbox not in memory is rebuilt lazily, on first
 access, by replaying its journal on a fresh cluster with the same seed and start time — the
 simulation is deterministic, so the result is the same state byte for byte.
 
@@ -229,6 +231,8 @@ class Sandbox:
                 return self._set_app_health(op)
             if kind == "rest":
                 return self._rest(op)
+            if kind == "exec":
+                return self._exec(op)
             if kind == "edit":
                 return self._finish_edit(op)
             if kind in NETWORK_OPS:
@@ -330,6 +334,39 @@ class Sandbox:
                 del self.session_owners[session_id]
                 if session_id in self.sessions:
                     self.execute({"op": "run", "command": "exit", "session": session_id})
+
+    # -- a process exec'd in a container (the REST API's pods/exec) ------------------------------------
+    def exec(self, namespace: str, pod: str, container: str, argv: list[str], stdin: str = "",
+             tty: bool = False) -> dict:
+        """Run ``argv`` in a running container as its runtime execs it, ``stdin`` (all of the
+        client's input, to its end) as its input: ``{"stdout", "stderr", "exitCode"}`` — with a
+        TTY both streams are the terminal's, on stdout — or, when the runtime could not start it,
+        ``{"error": containerd's message}``. Journalled with its input, since what it writes (a
+        file in the container, an app's log) must replay. Raises NotFoundError for no such pod and
+        ConflictError when the container is not running (the kubelet's "container not found")."""
+        with self.lock:
+            obj = self.cluster.store.peek("Pod", namespace, pod)
+            if obj is None:
+                raise NotFoundError(f'pods "{pod}" not found')
+            if not _running(obj, container):
+                raise ConflictError(f'container not found ("{container}")')
+            return self.execute({"op": "exec", "namespace": namespace, "pod": pod,  # type: ignore[return-value]
+                                 "container": container, "argv": list(argv), "stdin": stdin, "tty": bool(tty)})
+
+    def _exec(self, op: dict) -> dict:
+        from .shell.pod import RUNTIME_ERROR, exec_streams
+
+        obj = self.cluster.store.peek("Pod", op["namespace"], op["pod"])
+        if obj is None or not _running(obj, op["container"]):
+            return {"error": f'container not found ("{op["container"]}")'}
+        try:
+            out, err, code = exec_streams(self.cluster, obj, op["container"], list(op["argv"]), op.get("stdin") or "",
+                                          tty=bool(op.get("tty")))
+        finally:
+            self.cluster.settle()
+        if code == RUNTIME_ERROR:
+            return {"error": err.strip().removeprefix("error: ").removeprefix("Internal error occurred: ")}
+        return {"stdout": out, "stderr": err, "exitCode": code}
 
     # -- kubectl edit in the page's editor ------------------------------------------------------------
     def _open_edit(self, result: Result, out: dict) -> None:
@@ -783,11 +820,13 @@ class Sandbox:
 APP_HEALTH = ("healthy", "unhealthy", "slow")
 #: how long a "slow" app takes to answer: longer than any probe's usual timeoutSeconds (1-10 s)
 APP_SLOW_SECONDS = 30.0
-#: Docker's reference grammar for a repository (distribution/reference's regexp.go): an optional
-#: domain (with a port), then lowercase path components joined by ``.``, ``_``, ``__`` or dashes
-_DOMAIN = r"(?:localhost|[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)+)(?::[0-9]+)?"
-_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
-_REPOSITORY = re.compile(rf"(?:{_DOMAIN}/)?{_COMPONENT}(?:/{_COMPONENT})*")
+
+
+def _running(pod: dict, container: str) -> bool:
+    """The container (a regular, init or ephemeral one) is running."""
+    from .shell.pod import container_status
+
+    return "running" in (container_status(pod, container).get("state") or {})
 
 
 def _health_of(ctr: object) -> str:
@@ -798,16 +837,14 @@ def _health_of(ctr: object) -> str:
 
 def image_doc(body: dict) -> dict:
     """The page's image form (``answer``: what it serves on ``/``) as the registry's ``kind: Image``
-    document; ValueError for what the registry would not read as meant."""
+    document; ValueError for what the registry would not read as meant (the name's grammar is
+    the registry's own check, ``Registry.add_from_manifest``)."""
     if body.get("kind", "Image") != "Image":
         raise ValueError('kind: Unsupported value: only "Image" documents describe images')
     name = body.get("name")
     if not isinstance(name, str) or not name.strip():
         raise ValueError("name: Required value")
     name = name.strip()
-    if not _REPOSITORY.fullmatch(name):
-        detail = "repository name must be lowercase" if _REPOSITORY.fullmatch(name.lower()) else "invalid reference format"
-        raise ValueError(f'name: Invalid value: "{name}": {detail}')
     doc: dict = {"kind": "Image", "name": name}
     tag = body.get("tag")
     if tag not in (None, ""):
@@ -883,18 +920,17 @@ def _source(cluster: Cluster, net: object, source: object) -> object:
 
 def _loopback(cluster: Cluster, net: object, namespace: str, pod: str, port: int) -> object:
     """The route of a connection to ``localhost:port`` made inside the pod's own network
-    namespace (how the kubelet's runtime reaches the app for a port-forward): the pod's own
-    address, with the app seeing ``127.0.0.1`` as its client."""
+    namespace (how the kubelet's runtime reaches the app for a port-forward): the very route the
+    pod's own ``curl localhost`` takes (``proxy.route`` to 127.0.0.1 from the pod: its
+    containers' ports, or the node's for a hostNetwork pod; loopback, which no NetworkPolicy
+    sees), the app seeing ``127.0.0.1`` as its client."""
     proxy = net.proxy  # type: ignore[attr-defined]
     obj = cluster.store.peek("Pod", namespace, pod)
     if obj is None:
         raise NotFoundError(f'pods "{pod}" not found')
-    ip = (obj.get("status") or {}).get("podIP") or ""
-    if not ip:  # no sandbox, no network namespace: nothing listens
+    if not (obj.get("status") or {}).get("podIP"):  # no sandbox, no network namespace: nothing listens
         return proxy.Route(ok=False, error=proxy.REFUSED, dest_ip="127.0.0.1", dest_port=port)
-    route = proxy.route(cluster, proxy.Source.pod(namespace, pod), ip, port)
-    route.client_ip = route.source_ip = route.dest_ip = "127.0.0.1"
-    return route
+    return proxy.route(cluster, proxy.Source.pod(namespace, pod), "127.0.0.1", port)
 
 
 def _short(ref: str | None) -> str | None:

@@ -12,15 +12,13 @@ process's end as the kubelet writes it (remotecommand ``ServeExec``): ``{"metada
 "status":"Success"}``, or Failure with reason ``NonZeroExitCode`` and the cause ``ExitCode``, or an
 ``InternalError`` when the runtime could not start the program.
 
-What runs is the sandbox's own. A command without a terminal runs through
-``shell.pod.exec_streams``: its stdout and stderr on their own channels byte for byte (no newline
-added; bytes that are not UTF-8 travel as surrogate escapes and go out as the bytes they were), the
-client's stdin — read to its end (v5's close of channel 0) before the program starts — as its
-input, then the Status; it is journalled as the line kubeplay's terminal would type (``kubectl exec
--n NS POD -c C [-i] -- ARGV`` with that input), so a replay redoes what it wrote. A command on a
-terminal goes through ``Sandbox.run`` as that line, and prints what kubeplay's ``kubectl exec``
-prints (minus the ``command terminated with exit code N`` line, which the real kubectl prints
-itself from the Status). An interactive shell is
+What runs is the sandbox's own. A command that is not an interactive shell runs as
+``Sandbox.exec`` (one journalled ``exec`` operation holding the namespace, pod, container, argv,
+stdin and TTY, so a replay redoes what it wrote): without a terminal its stdout and stderr go on
+their own channels byte for byte (no newline added; bytes that are not UTF-8 travel as surrogate
+escapes and go out as the bytes they were), the client's stdin — read to its end (v5's close of
+channel 0) before the program starts — being its input; on a terminal both streams are the
+terminal's (stdout, CR LF); then the Status. An interactive shell (``-i`` with a lone ``sh``) is
 a ``Sandbox.sessions`` session: stdin bytes become lines here (a minimal TTY line discipline: echo,
 backspace, Ctrl-C, Ctrl-U, Ctrl-D; no echo without a TTY), each line goes through
 ``Sandbox.run(line, session=id)``; ``exit`` (or the end of stdin) ends it.
@@ -64,9 +62,9 @@ from typing import Any
 import simple_websocket
 from flask import Blueprint, Response, current_app, request
 
-from ..sandbox import NotFoundError, Sandbox
+from ..sandbox import ConflictError, NotFoundError, Sandbox
 from ..shell import fmt
-from ..shell.pod import RUNTIME_ERROR, SHELL_WORDS, container_status, exec_streams
+from ..shell.pod import SHELL_WORDS, container_status
 from . import spdy
 
 log = logging.getLogger(__name__)
@@ -328,8 +326,8 @@ def _stream(sandbox_id: str, namespace: str, name: str, verb: str) -> Response:
         target = f"-n {shlex.quote(namespace)} {shlex.quote(name)} -c {shlex.quote(container or '')}{flags}"
         if verb == "exec":
             line = f"kubectl exec {target} -- {shlex.join(argv)}"
-            if not tty and not (stdin and len(argv) == 1 and argv[0] in SHELL_WORDS):
-                _exec(sandbox, channels, namespace, name, container or "", argv, line, stdin)
+            if not (stdin and len(argv) == 1 and argv[0] in SHELL_WORDS):
+                _exec(sandbox, channels, namespace, name, container or "", argv, stdin and not tty)
                 return _handled(ws)
         else:
             line = f"kubectl attach {target}"
@@ -364,35 +362,33 @@ def _read_stdin(channels: Channels) -> bytes:
 
 
 def _exec(sandbox: Sandbox, channels: Channels, namespace: str, name: str, container: str, argv: list[str],
-          line: str, stdin: bool) -> None:
-    """A command without a terminal, as the kubelet streams it: the program's stdout and stderr on
-    their own channels, byte for byte as written (``kubectl cp`` reads a tar archive off stdout),
-    the client's stdin (all of it, up to its end) as the program's input, then how it ended.
-    Journalled as the terminal's ``kubectl exec -i … -- ARGV`` line with that input."""
-    data = _read_stdin(channels) if stdin else b""
+          read_stdin: bool) -> None:
+    """A command that is no interactive shell, as the kubelet streams it: the program's stdout and
+    stderr on their own channels, byte for byte as written (``kubectl cp`` reads a tar archive off
+    stdout; with a TTY both are the terminal's, on stdout, newlines as CR LF), the client's stdin
+    (all of it, up to its end; none on a TTY, whose input never ends) as the program's input, then
+    how it ended. It runs as ``Sandbox.exec``, the one journalled exec operation."""
+    data = _read_stdin(channels) if read_stdin else b""
     text = data.decode("utf-8", "surrogateescape")
-    with sandbox.lock:
-        pod = sandbox.cluster.store.peek("Pod", namespace, name)
-        if pod is None or not _running(pod, container):
-            channels.status(internal_error(f'container not found ("{container}")'))
-            return
-        op: dict = {"op": "run", "command": line, "stdin": text}
-        try:
-            out, err, code = exec_streams(sandbox.cluster, pod, container, argv, text)
-        except Exception as e:  # noqa: BLE001 - the client gets the kubelet's InternalError, not a hang-up
-            log.exception("exec %s in %s/%s failed", argv, namespace, name)
-            out, err, code = "", f"error executing command in container: {e}", RUNTIME_ERROR
-        finally:
-            # what the sandbox's execute() does for the line (Sandbox has no exec operation of its own)
-            sandbox.journal.append(sandbox.id, op)
-    current_app.extensions["kubeplay.hub"].pump(sandbox)
-    if code == RUNTIME_ERROR:
-        channels.status(internal_error(err.strip().removeprefix("error: ").removeprefix("Internal error occurred: ")))
+    try:
+        res = sandbox.exec(namespace, name, container, argv, text, channels.tty)
+    except (NotFoundError, ConflictError):
+        channels.status(internal_error(f'container not found ("{container}")'))
         return
-    for channel, chunk in ((STDOUT, out), (STDERR, err)):
-        if chunk:
-            channels.write(channel, chunk.encode("utf-8", "surrogateescape"))
-    channels.status(exit_status(code, argv))
+    except Exception as e:  # noqa: BLE001 - the client gets the kubelet's InternalError, not a hang-up
+        log.exception("exec %s in %s/%s failed", argv, namespace, name)
+        res = {"error": f"error executing command in container: {e}"}
+    current_app.extensions["kubeplay.hub"].pump(sandbox)
+    if "error" in res:
+        channels.status(internal_error(res["error"]))
+        return
+    if channels.tty:
+        channels.out(res["stdout"])
+    else:
+        for channel, chunk in ((STDOUT, res["stdout"]), (STDERR, res["stderr"])):
+            if chunk:
+                channels.write(channel, chunk.encode("utf-8", "surrogateescape"))
+    channels.status(exit_status(int(res["exitCode"]), argv))
 
 
 def _finish(channels: Channels, result: dict, argv: list[str], verb: str) -> None:
