@@ -13,6 +13,8 @@ import pytest
 from server.kubectl import run
 from server.sim.api import ApiError
 from server.sim.cluster import Cluster
+from tests.labserver import lab_server
+from tests.realkubectl import KUBECTL
 
 MISSING = ('pods "{name}" is forbidden: error looking up service account default/missing: '
            'serviceaccount "missing" not found')
@@ -157,3 +159,35 @@ def test_a_dry_run_of_an_existing_name_is_refused(cluster):
     run(cluster, "kubectl create deploy x --image=nginx")
     out = run(cluster, "kubectl create deploy x --image=nginx --dry-run=server")
     assert out.output == 'error: failed to create deployment: deployments.apps "x" already exists\n'
+
+
+POD = """apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  labels: {app: web}
+spec:
+  containers:
+  - name: nginx
+    image: nginx:1.27
+    resources:
+      requests: {cpu: 0.25, memory: 0.5Gi}
+"""
+
+
+@pytest.mark.skipif(KUBECTL is None, reason="no kubectl installed")
+def test_the_real_kubectls_server_dry_run_shows_what_the_apply_stores(tmp_path_factory):
+    with lab_server(tmp_path_factory) as lab:
+        lab.clock(paused=True)
+        before = lab.get(f"/api/sandboxes/{lab.sid}/objects")["rv"]
+        dry = lab.kubectl("apply", "--dry-run=server", "-o", "yaml", "-f", "-", stdin=POD).stdout
+        assert lab.get(f"/api/sandboxes/{lab.sid}/objects")["rv"] == before and "web" not in lab.objects("Pod")
+        assert "resourceVersion" not in dry
+        for line in ("  serviceAccountName: default\n", "  priority: 0\n", "      name: kube-api-access-",
+                     "        cpu: 250m\n        memory: 512Mi\n", "  qosClass: Burstable\n"):
+            assert line in dry
+        real = lab.kubectl("apply", "-o", "yaml", "-f", "-", stdin=POD).stdout
+        assert _stable(dry) == _stable(real)
+        # the terminal's dry run prints the same object
+        engine = lab.engine("kubectl run other --image=nginx --dry-run=server -o yaml")
+        assert "  serviceAccountName: default\n" in engine and "status:\n  phase: Pending\n" in engine
