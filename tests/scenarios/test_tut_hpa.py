@@ -170,4 +170,9 @@ def test_the_real_kubectl_reads_the_loaded_autoscaler(real):
     for line in ("get hpa", "get hpa php-apache -o wide", "get deployment php-apache"):
         got = real.kubectl(*line.split()).stdout
         assert real.engine("kubectl " + line) == got, line
-    assert real.kubectl("get", "deployment", "php-apache").stdout.splitlines()[1].split()[1:4] == ["7/7", "7", "7"]
+    # this sandbox's seed is the lab server's: the first, partial window decides between the page's 7 and a
+    # 6 at 51% (within the 10% tolerance), as on a real cluster
+    n = int(real.kubectl("get", "hpa", "php-apache").stdout.splitlines()[1].split()[-2])
+    assert n in (6, 7)
+    assert real.kubectl("get", "deployment", "php-apache").stdout.splitlines()[1].split()[1:4] == [f"{n}/{n}",
+                                                                                                    str(n), str(n)]
