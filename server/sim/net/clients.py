@@ -12,7 +12,10 @@ out`` (without one, its 900 s alarm comes after the kernel's ~127 s of SYN retri
 to remote host (IP): Connection timed out``); curl's ``-m`` (``curl: (28) Connection timed out after
 N milliseconds``), ``--connect-timeout`` or the kernel's (``curl: (28) Failed to connect to H port P
 after N ms: Timeout was reached``); ``nc -w``.
-``programs(image_ref)`` is the set an image ships (busybox applets, curl, dnsutils' BIND tools).
+A request that is answered takes what the app needs to answer it (``HttpResult.elapsed``: its CPU
+time under its CPU limit, a "slow" app's delay), waited in virtual time too, so a loop that waits
+for each answer sends as many as the app can serve (the HPA walkthrough's load generator); wget's
+``-T`` and curl's ``-m`` cut such a wait short. ``programs(image_ref)`` is the set an image ships (busybox applets, curl, dnsutils' BIND tools).
 ``run_sync`` drives a program to its end for callers without a clock (it ignores the waits).
 
 The pure text helpers (``Out``, ``wget_*``, ``curl_*``, ``ping_text`` …) live here too; the shells'

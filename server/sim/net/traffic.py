@@ -81,7 +81,8 @@ def record(cluster: Cluster, *, kind: str, source: Source, target: str, route: R
 def send(cluster: Cluster, source: Source, target: str, count: int) -> dict[str, Any]:
     """Fire ``count`` HTTP GETs at ``target`` (a URL, ``host``, ``host:port``) from ``source`` and
     say where they landed: ``{"pods": {"ns/name": n}, "errors": {"Connection refused": n},
-    "ok": n, "failed": n, "first_id": id, "last_id": id}``."""
+    "ok": n, "failed": n, "first_id": id, "last_id": id}``. They are fired at once, none waiting for
+    the previous answer (the pods' request counters, and so their CPU usage, count them all)."""
     from . import apps
 
     url = target if "://" in target else f"http://{target}"
