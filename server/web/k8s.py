@@ -90,13 +90,14 @@ def _known_sandbox() -> Response | None:
 
 
 @bp.before_request
-def _authorized() -> Response | None:
+def authorize_request() -> Response | None:
     """The apiserver's filters in their order, before any route: impersonation (the requester is the
     workstation's admin, whom the kubeconfig's credentials authenticate; ``Impersonate-*`` headers make
     the request act as someone else once the admin may impersonate them, which it may), then
     authorization of the request as that user — every path, resource or not (``/version``, ``/api``
     and ``/openapi`` are granted by system:discovery and system:public-info-viewer), a denial the 403
-    Status. The user is kept in ``g.k8s_user`` for the reviews, which are answered for it."""
+    Status. The user is kept in ``g.k8s_user`` for the reviews, which are answered for it. Any blueprint
+    under ``/k8s/<sandbox_id>`` registers it as its own ``before_request``."""
     sandbox_id = (request.view_args or {}).get("sandbox_id", "")
     sandbox = _sandbox(sandbox_id)
     if sandbox is None:
@@ -340,7 +341,7 @@ def _serve(sandbox_id: str, group: str, version: str, rest: str) -> Response:
         req = apiserver.resolve(request.method, group, version, [s for s in rest.split("/") if s], query)
     except ApiError as e:
         return _status(e)
-    user: authz.UserInfo = g.k8s_user  # impersonated and authorized (_authorized)
+    user: authz.UserInfo = g.k8s_user  # impersonated and authorized (authorize_request)
     if not req.resource.stored:
         return _review(sandbox, req, user)
     if req.verb == "watch":

@@ -228,3 +228,20 @@ def test_rest_escalation_is_refused_and_nothing_is_stored(lab):
                       {"Impersonate-User": "jane"}, role)
     assert (code, body["metadata"]["name"]) == (201, "lister")
     assert "lister" in lab.objects("Role")
+
+
+@pytest.mark.parametrize("who", ["--as jane", SA, "--as bob"])
+@pytest.mark.parametrize(("question", "request_line"), [
+    ("list pods", "get pods -o name"),
+    ("get pods/nginx", "get pod nginx -o name"),
+    ("list secrets", "get secrets"),
+    ("get pods/nginx --subresource=log", "logs nginx"),  # (can-i's pods/log would name a pod "log")
+    ("delete pods", "delete pod nginx --dry-run=server"),
+    ("create configmaps", "create configmap c --from-literal=a=b --dry-run=server"),
+    ("list pods -n kube-system", "get pods -n kube-system -o name"),
+])
+def test_can_i_agrees_with_what_is_served(lab, who, question, request_line):
+    answer, rc = engine(lab, f"auth can-i {question} {who}")
+    assert answer in ("yes\n", "no\n") and rc == (0 if answer == "yes\n" else 1)
+    _, served = engine(lab, f"{request_line} {who}")
+    assert (served == 0) == (answer == "yes\n"), (question, who)
