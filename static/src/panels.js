@@ -23,8 +23,8 @@ import { imageInfo, openImageDialog, splitRef } from './images.js';
 /** The pod panel's choices for a container's app, with what each does to the probes. */
 const HEALTH = [
   ['healthy', 'The app answers its probes as it normally does'],
-  ['unhealthy', 'httpGet probes get HTTP 500, tcpSocket and grpc probes a refused connection'],
-  ['slow', 'The app takes 30 s to answer: httpGet and grpc probes time out'],
+  ['unhealthy', 'httpGet probes and its HTTP traffic get HTTP 500, tcpSocket and grpc probes a refused connection'],
+  ['slow', 'The app takes 30 s to answer its probes and its traffic: httpGet and grpc probes time out'],
 ];
 const PULL_FAILURES = new Set(['ErrImagePull', 'ImagePullBackOff']);
 
