@@ -38,8 +38,13 @@ victims get the DisruptionTarget condition (PreemptionByScheduler), are deleted 
 waits (not eligible again while a victim of its own preemption terminates on that node). Without a
 candidate the message says why per node, and a nomination is cleared.
 
-Not modelled: nominated pods in other pods' Filters (RunFilterPluginsWithNominatedPods) and the
-clearing of lower-priority pods' nominations, InterPodAffinity, ImageLocality, other volume plugins
+The nominator: an unbound pod's ``status.nominatedNodeName`` reserves room on that node — other
+pods' Filters (and the victim search) count the nominated pods of at least their priority there, as
+RunFilterPluginsWithNominatedPods does, so the preemptor is not overtaken by the replacements of
+its victims and binds there once they are gone (its ``nominatedNodeName`` stays set, as v1.32's
+binding leaves it: ``kubectl get pod -o wide`` NOMINATED NODE).
+
+Not modelled: the clearing of lower-priority pods' nominations, InterPodAffinity, ImageLocality, other volume plugins
 (limits, zones, restrictions), explicit topologySpreadConstraints.
 """
 
@@ -747,6 +752,17 @@ def _without(node: NodeInfo, victims: list[Victim]) -> NodeInfo:
     return info
 
 
+def with_nominated(node: NodeInfo, nominated: list[Contribution]) -> NodeInfo:
+    """addNominatedPods: a copy of the node's accounting with the pods nominated to it added (the
+    caller picks those of at least the incoming pod's priority, itself excluded)."""
+    if not nominated:
+        return node
+    info = _without(node, [])
+    for c in nominated:
+        _apply(info, c, +1)
+    return info
+
+
 def pdb_split(victims: list[Victim], pdbs: list[Obj]) -> tuple[list[Victim], list[Victim]]:
     """filterPodsWithPDBViolation: (violating, non-violating), each in the given order; a matching
     budget's disruptionsAllowed is spent pod by pod (pods in its disruptedPods are not counted)."""
@@ -847,6 +863,9 @@ class Scheduler(Controller):
         #: pods in PreBind: their volumes' binding was written, they wait for it on this node until then
         self._binding: dict[Key, str] = {}
         self._binding_deadline: dict[Key, float] = {}
+        #: the nominator: unbound pods with ``status.nominatedNodeName``, per node (what they would add there)
+        self._nominated: dict[str, dict[Key, Contribution]] = {}
+        self._nominated_on: dict[Key, str] = {}
         #: counters for benchmarks
         self.attempts = 0
         self.bound = 0
@@ -898,7 +917,36 @@ class Scheduler(Controller):
         return Contribution(node, tuple(sorted(req.items())), nz.get("cpu", 0), nz.get("memory", 0),
                             tuple(pod_host_ports(spec)), owner, int(spec.get("priority") or 0))
 
+    def _nominate(self, event: WatchEvent) -> None:
+        """The scheduling queue's nominator, kept from the pods' ``status.nominatedNodeName``: an
+        unbound, live pod with one is counted on that node by other pods' Filters."""
+        pod, key = event.obj, event.key
+        spec = pod.get("spec") or {}
+        node = None if event.type == "DELETED" or spec.get("nodeName") or pod["metadata"].get("deletionTimestamp") \
+            else (pod.get("status") or {}).get("nominatedNodeName")
+        old = self._nominated_on.get(key)
+        if old == node and (node is None or key in self._nominated.get(node, {})):
+            return
+        if old is not None:
+            self._nominated_on.pop(key, None)
+            on_old = self._nominated.get(old, {})
+            on_old.pop(key, None)
+            if not on_old:
+                self._nominated.pop(old, None)
+        if node:
+            req = pod_requests(spec)
+            nz = pod_requests(spec, nonzero=True)
+            self._nominated.setdefault(node, {})[key] = Contribution(
+                node, tuple(sorted(req.items())), nz.get("cpu", 0), nz.get("memory", 0),
+                tuple(pod_host_ports(spec)), None, int(spec.get("priority") or 0))
+            self._nominated_on[key] = node
+
+    def _nominated_for(self, node: str, key: Key, priority: int) -> list[Contribution]:
+        """The pods nominated to ``node`` that a pod of ``priority`` must leave room for."""
+        return [c for k, c in self._nominated.get(node, {}).items() if k != key and c.priority >= priority]
+
     def _on_pod(self, event: WatchEvent) -> None:
+        self._nominate(event)
         pod, key = event.obj, event.key
         new = None if event.type == "DELETED" else self._contribution(pod)
         old = self._contrib.get(key)
@@ -963,9 +1011,13 @@ class Scheduler(Controller):
         return [self.nodes[n] for n in sorted(self.nodes) if self.nodes[n].exists]
 
     def find_nodes(self, pod: PodInfo, nodes: list[NodeInfo], volumes: PodVolumes | None = None,
-                   plans: dict[str, VolumePlan] | None = None) -> tuple[list[NodeInfo], dict[str, NodeStatus]]:
+                   plans: dict[str, VolumePlan] | None = None,
+                   key: Key | None = None) -> tuple[list[NodeInfo], dict[str, NodeStatus]]:
         """findNodesThatPassFilters: from a rotating start, until enough feasible nodes are found
-        (``volumes``: the pod's claims, for VolumeBinding; its plan per feasible node into ``plans``)."""
+        (``volumes``: the pod's claims, for VolumeBinding; its plan per feasible node into ``plans``).
+        RunFilterPluginsWithNominatedPods: on a node where pods of at least this priority are
+        nominated (``key``: the pod itself, never counted), the Filters see them as if bound there
+        (with them is the stricter of the framework's two passes for these plugins)."""
         feasible: list[NodeInfo] = []
         statuses: dict[str, NodeStatus] = {}
         n = len(nodes)
@@ -974,7 +1026,8 @@ class Scheduler(Controller):
         for i in range(n):
             node = nodes[(self._next_start + i) % n]
             processed += 1
-            status = filter_node(pod, node)
+            status = filter_node(pod, with_nominated(node, self._nominated_for(node.name, key, pod.priority))
+                                 if self._nominated else node)
             if status is None and volumes is not None:
                 reasons, plan = volume_filter(volumes, node, self.store)
                 if reasons:
@@ -1018,7 +1071,7 @@ class Scheduler(Controller):
             statuses = {n.name: NodeStatus("VolumeBinding", (prefilter,), False) for n in nodes}
             feasible = []
         else:
-            feasible, statuses = self.find_nodes(info, nodes, volumes, plans)
+            feasible, statuses = self.find_nodes(info, nodes, volumes, plans, key)
         if feasible:
             if len(feasible) == 1:
                 chosen = feasible[0].name
@@ -1072,6 +1125,7 @@ class Scheduler(Controller):
         cleared, a node: nominated there, its victims being deleted)."""
         if info.preemption_policy == "Never":
             return preemption_message(info, nodes, statuses), None
+        key = (pod["kind"], pod["metadata"].get("namespace") or "", pod["metadata"]["name"])
         nominated = (pod.get("status") or {}).get("nominatedNodeName")
         if nominated and nominated in self.nodes and statuses.get(nominated, NodeStatus("", (), True)).resolvable:
             # PodEligibleToPreemptOthers: victims of an earlier preemption are still terminating there
@@ -1086,7 +1140,8 @@ class Scheduler(Controller):
             st = statuses.get(node.name)
             if st is None or not st.resolvable:
                 continue
-            found = select_victims(info, node, self._victims_on(node.name), pdbs)
+            trial = with_nominated(node, self._nominated_for(node.name, key, info.priority))
+            found = select_victims(info, trial, self._victims_on(node.name), pdbs)
             if isinstance(found, Candidate):
                 candidates.append(found)
             else:

@@ -83,3 +83,64 @@ def test_no_event_is_recorded_in_a_terminating_or_deleted_namespace():
     run(c, "kubectl create configmap here --from-literal=a=1")
     c.recorder.event(c.store.get("ConfigMap", "default", "here"), "Normal", "Touched", "ok", "test")
     assert [e["reason"] for e in _events_about(c, "here")] == ["Touched"]
+
+
+# -- preemption: the preemptor's nomination holds the room its victims leave ----------------------
+
+LOW = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: low}
+spec:
+  replicas: 6
+  selector: {matchLabels: {app: low}}
+  template:
+    metadata: {labels: {app: low}}
+    spec:
+      containers: [{name: c, image: nginx, resources: {requests: {cpu: 500m}}}]
+"""
+VIP = """apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: high}
+value: 1000
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: vip}
+spec:
+  priorityClassName: high
+  containers: [{name: c, image: nginx, resources: {requests: {cpu: 1500m}}}]
+"""
+
+
+def _wide(c, name: str) -> list[str]:
+    from server.kubectl import run
+
+    line = next(row for row in run(c, "kubectl get pods -o wide").output.splitlines() if row.startswith(name))
+    return line.split()
+
+
+def test_the_preemptor_is_nominated_and_bound_where_its_victims_were():
+    from server.kubectl import run
+    from server.sim.cluster import Cluster
+
+    c = Cluster(seed=1)
+    run(c, "kubectl apply -f -", stdin=LOW)
+    c.advance(20)
+    before = {p["metadata"]["name"] for p in c.store.list("Pod", "default") if p["spec"].get("nodeName") == "node1"}
+    assert len(before) == 3
+    run(c, "kubectl apply -f -", stdin=VIP)
+    c.settle()
+    vip = _wide(c, "vip")
+    assert (vip[2], vip[6], vip[7]) == ("Pending", "<none>", "node1")  # STATUS, NODE, NOMINATED NODE
+    preempted = {e["involvedObject"]["name"] for e in c.store.list("Event", "default") if e["reason"] == "Preempted"}
+    assert preempted and preempted <= before
+    c.advance(30)
+    vip = _wide(c, "vip")
+    assert (vip[2], vip[6], vip[7]) == ("Running", "node1", "node1")
+    # the victims' replacements did not take the room: they wait, nominated nowhere
+    low = [p for p in c.store.list("Pod", "default") if p["metadata"]["name"].startswith("low-")]
+    assert len(low) == 6
+    on_node1 = [p for p in low if p["spec"].get("nodeName") == "node1"]
+    pending = [p for p in low if not p["spec"].get("nodeName")]
+    assert on_node1 == [] and len(pending) == 3
+    assert all("Insufficient cpu" in p["status"]["conditions"][0]["message"] for p in pending)
