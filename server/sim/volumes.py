@@ -22,7 +22,12 @@ Owns (pkg/kubelet/volumemanager, pkg/volume/* and the CRI's mounts, as v1.32 lay
   1m, workerResyncIntervalJitterFactor 0.5) and then rewrites its ConfigMap/Secret/downward API
   volumes from the current objects (the Watch change-detection strategy keeps its cache fresh), so
   a change shows up within 60–90 s; a ``subPath`` mount of such a volume is a bind mount of the
-  file as it was at the container's start and never changes.
+  file as it was at the container's start and never changes. Only the syncs that would find
+  something to write are run: pods are indexed by the ConfigMaps and Secrets they mount, and an
+  event of one (or a change of the labels/annotations a downward API file shows) wakes each pod
+  that mounts it at the first of its periodic sync instants from then on; a projected token is
+  rewritten at the first sync after 80 % of its lifetime (one timer per pod). A pod whose sources
+  do not change costs nothing per period.
 
 Determinism: nothing here draws on the cluster's RNG (timestamps' suffixes and resync jitter are
 derived from the pod's uid), so adding filesystems does not change any other random choice.
@@ -97,13 +102,23 @@ class PodVolumes:
     #: atomic volume -> the payload last written (path -> (bytes, mode))
     payloads: dict[str, dict[str, tuple[bytes, int]]] = field(default_factory=dict)
     writes: int = 0
+    #: the periodic sync instants: the next one not yet passed, and its index in the sequence
+    next_sync: float = 0.0
     syncs: int = 0
     armed: bool = False
+    #: the timer of the next sync that has something to do (None when nothing is pending)
+    timer: Any = None
+    #: the ConfigMaps/Secrets its volumes project, as keys of the volume manager's index
+    sources: tuple[Key, ...] = ()
+    #: (labels, annotations) as last seen, for a pod whose downward API files show them
+    meta_seen: tuple[Any, Any] | None = None
+    #: (audience, expirationSeconds) -> when the token manager renews that token
+    token_due: dict[tuple[str, int], float] = field(default_factory=dict)
 
 
 class VolumeManager(Controller):
     name = "volume-manager"
-    watches: tuple[str, ...] = ("Pod",)
+    watches: tuple[str, ...] = ("Pod", "ConfigMap", "Secret")
 
     def __init__(self, cluster: Cluster) -> None:
         super().__init__(cluster)
@@ -114,16 +129,38 @@ class VolumeManager(Controller):
         #: (pod uid, container) -> (its filesystem, the runtime instance it was made for lazily or None)
         self._fs: dict[tuple[str, str], tuple[FileSystem, object]] = {}
         #: (pod uid, audience, expirationSeconds) -> (issued at, the token): what the token manager holds
-        self._tokens: dict[tuple[str, str, int], tuple[int, str]] = {}
-        #: pod uid -> the containers with a filesystem in ``_fs``, and the pods holding tokens (so that
-        #: forgetting a pod costs its own entries, not a scan of every pod's)
+        self._tokens: dict[tuple[str, str, int], tuple[int, bytes]] = {}
+        #: pod uid -> the containers with a filesystem in ``_fs`` (so that forgetting a pod costs its
+        #: own entries, not a scan of every pod's)
         self._fs_names: dict[str, set[str]] = {}
-        self._tokens_of: dict[str, bool] = {}
+        #: (kind, namespace, name) of a ConfigMap/Secret -> the uids of the pods whose volumes project it
+        self._mounted_by: dict[Key, set[str]] = {}
 
-    # -- the control loop: periodic pod syncs refresh atomic volumes -------------------------------
+    # -- the control loop: pod syncs that have something to write -----------------------------------
     def on_event(self, event: WatchEvent) -> None:
-        if event.type == "DELETED" and event.key in self._by_key:
+        kind = event.obj["kind"]
+        if kind != "Pod":
+            uids = self._mounted_by.get(event.key)
+            if uids:
+                now = self.clock.now()
+                for uid in sorted(uids):
+                    pv = self._pods.get(uid)
+                    if pv is not None:
+                        self._wake(pv, self._sync_from(pv, now))
+            return
+        uid = self._by_key.get(event.key)
+        if uid is None:
+            return
+        if event.type == "DELETED":
             self.enqueue(event.key)
+            return
+        pv = self._pods.get(uid)
+        if pv is not None and pv.meta_seen is not None and event.obj["metadata"].get("uid") == uid:
+            meta = event.obj["metadata"]
+            seen = (meta.get("labels"), meta.get("annotations"))
+            if seen != pv.meta_seen:
+                pv.meta_seen = seen
+                self._wake(pv, self._sync_from(pv, self.clock.now()))
 
     def reconcile(self, key: Key) -> None:
         uid = self._by_key.get(key)
@@ -134,29 +171,98 @@ class VolumeManager(Controller):
             self.forget(uid)
             return
         pv = self._pods[uid]
+        if not pv.armed:
+            return
+        now = self.clock.now()
+        while pv.next_sync <= now:  # this sync, and the ones before it that had nothing to do
+            pv.syncs += 1
+            pv.next_sync += self._period(pv.uid, pv.syncs)
         self._refresh(pod, pv)
-        pv.syncs += 1
-        self.requeue_after(key, self._period(pv))
+        self._wake_for_tokens(pv)
 
-    def _period(self, pv: PodVolumes) -> float:
-        return SYNC_PERIOD * (1 + SYNC_JITTER * (_hash(pv.uid, pv.syncs) % 1000) / 1000)
+    def _period(self, uid: str, n: int) -> float:
+        """The pause before the pod's ``n``-th periodic sync (syncFrequency plus its jitter)."""
+        return SYNC_PERIOD * (1 + SYNC_JITTER * (_hash(uid, n) % 1000) / 1000)
+
+    def _sync_from(self, pv: PodVolumes, t: float) -> float:
+        """The first of the pod's periodic sync instants at or after ``t``."""
+        when, n = pv.next_sync, pv.syncs
+        while when < t:
+            n += 1
+            when += self._period(pv.uid, n)
+        return when
+
+    def _wake(self, pv: PodVolumes, when: float) -> None:
+        """Sync the pod at ``when`` (one of its periodic instants), unless a sync is due before."""
+        timer = pv.timer
+        if timer is not None and not timer.cancelled:
+            if timer.when <= when:
+                return
+            timer.cancel()
+        key = pv.key
+
+        def fire() -> None:
+            pv.timer = None
+            self.enqueue(key)
+
+        pv.timer = self.clock.call_at(when, fire)
+
+    def _wake_for_tokens(self, pv: PodVolumes) -> None:
+        if pv.token_due:
+            self._wake(pv, self._sync_from(pv, min(pv.token_due.values())))
 
     def _arm(self, pod: Obj, pv: PodVolumes) -> None:
+        """At the pod's first container start: its periodic sync instants begin, its sources are
+        indexed, its tokens' renewals scheduled."""
         if pv.armed:
             return
-        if any(k in v for v in (pod.get("spec") or {}).get("volumes") or [] for k in ATOMIC_KINDS):
-            pv.armed = True
-            self.requeue_after(pv.key, self._period(pv))
+        vols = (pod.get("spec") or {}).get("volumes") or []
+        if not any(k in v for v in vols for k in ATOMIC_KINDS):
+            return
+        pv.armed = True
+        pv.next_sync = self.clock.now() + self._period(pv.uid, 0)
+        ns = pod["metadata"].get("namespace") or "default"
+        sources: list[Key] = []
+        shows_meta = False
+        for vol in vols:
+            srcs = (vol.get("projected") or {}).get("sources") or [] if "projected" in vol else [vol]
+            for src in srcs:
+                if "configMap" in src:
+                    sources.append(("ConfigMap", ns, (src["configMap"] or {}).get("name", "")))
+                elif "secret" in src:
+                    sec = src["secret"] or {}
+                    sources.append(("Secret", ns, sec.get("secretName", sec.get("name", ""))))
+                elif "downwardAPI" in src:
+                    shows_meta = shows_meta or any(
+                        str((it.get("fieldRef") or {}).get("fieldPath", "")).startswith(
+                            ("metadata.labels", "metadata.annotations"))
+                        for it in (src["downwardAPI"] or {}).get("items") or [])
+        pv.sources = tuple(dict.fromkeys(sources))
+        for k in pv.sources:
+            self._mounted_by.setdefault(k, set()).add(pv.uid)
+        if shows_meta:
+            meta = pod["metadata"]
+            pv.meta_seen = (meta.get("labels"), meta.get("annotations"))
+        self._wake_for_tokens(pv)
 
     def forget(self, pod_uid: str) -> None:
         """The pod is gone: its volumes (not its PVs' data, nor the node's files) go with it."""
         pv = self._pods.pop(pod_uid, None)
-        if pv is not None and self._by_key.get(pv.key) == pod_uid:
-            del self._by_key[pv.key]
+        if pv is not None:
+            if self._by_key.get(pv.key) == pod_uid:
+                del self._by_key[pv.key]
+            if pv.timer is not None:
+                pv.timer.cancel()
+            for k in pv.sources:
+                uids = self._mounted_by.get(k)
+                if uids is not None:
+                    uids.discard(pod_uid)
+                    if not uids:
+                        del self._mounted_by[k]
+            for aud, seconds in pv.token_due:
+                self._tokens.pop((pod_uid, aud, seconds), None)
         for container in self._fs_names.pop(pod_uid, ()):
             self._fs.pop((pod_uid, container), None)
-        for k in [k for k in self._tokens if k[0] == pod_uid] if self._tokens_of.pop(pod_uid, None) else ():
-            del self._tokens[k]
 
     # -- trees that outlive pods ---------------------------------------------------------------------
     def node_tree(self, node: str) -> Tree:
@@ -379,7 +485,7 @@ class VolumeManager(Controller):
         for src in proj.get("sources") or []:
             if "serviceAccountToken" in src:
                 sat = src["serviceAccountToken"] or {}
-                out[sat.get("path") or "token"] = (self._token(pod, sat).encode(), default)
+                out[sat.get("path") or "token"] = (self._token(pod, sat), default)
             elif "downwardAPI" in src:
                 out.update(self._downward(pod, (src["downwardAPI"] or {}).get("items") or [], default))
             elif "configMap" in src or "secret" in src:
@@ -442,20 +548,23 @@ class VolumeManager(Controller):
             divisor = Decimal(1)
         return str(int((amount / divisor).to_integral_value(rounding=ROUND_CEILING)))
 
-    def _token(self, pod: Obj, sat: dict) -> str:
+    def _token(self, pod: Obj, sat: dict) -> bytes:
         """A bound service account token, JWT-shaped, as the kubelet's TokenRequest gets it. The
         kubelet's token manager keeps a token until 80 % of its lifetime (at most 24 h) has passed
         (``requiresRefresh``), so a pod's sync reuses it until then."""
         meta = pod["metadata"]
         seconds = int(sat.get("expirationSeconds") or 3607)
-        key = (meta.get("uid") or "", sat.get("audience") or "", seconds)
+        uid, aud = meta.get("uid") or "", sat.get("audience") or ""
+        key = (uid, aud, seconds)
         cached = self._tokens.get(key)
         now = int(self.clock.now())
         if cached is not None and now < cached[0] + min(0.8 * seconds, 86400):
             return cached[1]
-        token = self._issue_token(pod, sat, now, seconds)
+        token = self._issue_token(pod, sat, now, seconds).encode()
         self._tokens[key] = (now, token)
-        self._tokens_of[key[0]] = True
+        pv = self._pods.get(uid)
+        if pv is not None:
+            pv.token_due[(aud, seconds)] = now + min(0.8 * seconds, 86400)
         return token
 
     def _issue_token(self, pod: Obj, sat: dict, now: int, seconds: int) -> str:
@@ -628,17 +737,13 @@ class VolumeManager(Controller):
             return
         from .net import dns
 
-        meta, spec = pod["metadata"], pod.get("spec") or {}
         status = pod.get("status") or {}
-        hostname = (spec.get("hostname") or meta["name"])[:63]
         ip = status.get("podIP") or self._kubelet_ip(pv.uid)
         now = self.clock.now()
         if ip and not status.get("podIP"):  # the sandbox has its IP before the pod status says so
             pod = dict(pod, status=dict(status, podIP=ip))
         etc.write_file("etc-hosts", dns.etc_hosts(self.cluster, pod), now=now)
-        fqdn = spec.get("setHostnameAsFQDN") and spec.get("subdomain")
-        name = f"{hostname}.{spec['subdomain']}.{meta.get('namespace')}.svc.cluster.local" if fqdn else hostname
-        etc.write_file("hostname", name + "\n", now=now)
+        etc.write_file("hostname", dns.kernel_hostname(self.cluster, pod) + "\n", now=now)
         try:
             etc.write_file("resolv.conf", dns.resolv_conf(self.cluster, pod), now=now)
         except Exception:  # noqa: BLE001 - a pod the DNS model cannot place still gets its files
