@@ -927,9 +927,10 @@ def _hosts_line(ctx: Any) -> list[str]:
         text = ctx.fs.read_text("/etc/hosts")
     except (FsError, AttributeError):
         return []
+    name = _nodename(ctx)
     for line in text.splitlines():
         fields = line.split("#", 1)[0].split()
-        if len(fields) > 1 and ctx.hostname in fields[1:]:
+        if len(fields) > 1 and name in fields[1:]:
             return fields
     return []
 
@@ -949,6 +950,18 @@ def _fqdn(ctx: Any) -> str:
     return ctx.hostname
 
 
+def _nodename(ctx: Any) -> str:
+    """uname's nodename: the pod sandbox's hostname (``dns.kernel_hostname``: the FQDN with
+    ``setHostnameAsFQDN``, the node's for a hostNetwork pod) for a process in a pod, else the
+    context's."""
+    source, cluster = getattr(ctx, "source", None), getattr(ctx, "cluster", None)
+    if cluster is not None and source is not None and getattr(source, "kind", "") == "pod":
+        from .net import dns
+
+        return dns.kernel_hostname(cluster, source) or ctx.hostname
+    return ctx.hostname
+
+
 def hostname(ctx: Any, argv: list[str], io: Any) -> int:
     flags, _ = _flags(argv)
     if "f" in flags or "--fqdn" in flags:
@@ -957,11 +970,11 @@ def hostname(ctx: Any, argv: list[str], io: Any) -> int:
         line = _hosts_line(ctx)
         io.out((line[0] if line else "") + ("\n" if "i" in flags else " \n"))
     elif "s" in flags:
-        io.out(ctx.hostname.split(".")[0] + "\n")
+        io.out(_nodename(ctx).split(".")[0] + "\n")
     elif "d" in flags:
         io.out(_fqdn(ctx).partition(".")[2] + "\n")
     else:
-        io.out(ctx.hostname + "\n")
+        io.out(_nodename(ctx) + "\n")
     return 0
 
 
@@ -986,11 +999,10 @@ def uname(ctx: Any, argv: list[str], io: Any) -> int:
     kernel, release = "Linux", "6.8.0-51-generic"
     version = "#52-Ubuntu SMP PREEMPT_DYNAMIC Thu Dec  5 13:09:44 UTC 2024"
     if "a" in flags:
-        io.out(f"{kernel} {ctx.hostname} {release} {version} x86_64" + (" GNU/Linux" if not _bb(ctx) else
-                                                                         " GNU/Linux") + "\n")
+        io.out(f"{kernel} {_nodename(ctx)} {release} {version} x86_64 GNU/Linux\n")
         return 0
     parts = []
-    for f, v in (("s", kernel), ("n", ctx.hostname), ("r", release), ("v", version), ("m", "x86_64")):
+    for f, v in (("s", kernel), ("n", _nodename(ctx)), ("r", release), ("v", version), ("m", "x86_64")):
         if f in flags:
             parts.append(v)
     io.out(" ".join(parts or [kernel]) + "\n")

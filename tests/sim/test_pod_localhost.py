@@ -145,7 +145,42 @@ def test_hostname_f_with_set_hostname_as_fqdn(fq):
     assert sh(fq, "kubectl exec fq -- hostname -s") == ("fq\n", 0)
 
 
-@pytest.mark.xfail(strict=True, reason="the exec'd process's hostname (shell/pod.py hostname_of, the container's "
-                   "HOSTNAME) ignores setHostnameAsFQDN: the kernel's hostname is the FQDN then")
 def test_hostname_is_the_fqdn_with_set_hostname_as_fqdn(fq):
     assert sh(fq, "kubectl exec fq -- hostname") == ("fq.nginx.default.svc.cluster.local\n", 0)
+
+
+def test_uname_n_is_the_fqdn_with_set_hostname_as_fqdn(fq):
+    assert sh(fq, "kubectl exec fq -- uname -n") == ("fq.nginx.default.svc.cluster.local\n", 0)
+    assert sh(fq, "kubectl exec fq -- hostname -d") == ("nginx.default.svc.cluster.local\n", 0)
+
+
+#: 70 characters, a '-' at the 63rd: the kubelet cuts the hostname to 62 (GeneratePodHostNameAndDomain)
+LONG = "a" * 30 + "-" + "b" * 31 + "-" + "c" * 7
+
+
+@pytest.fixture(scope="module")
+def long_named(lab):
+    lab.api.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": LONG, "namespace": "default"},
+                    "spec": {"containers": [{"name": "c", "image": "busybox:1.36", "command": ["sleep", "3600"]}]}})
+    lab.api.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "hostnet", "namespace": "default"},
+                    "spec": {"hostNetwork": True, "nodeName": "node2",
+                             "containers": [{"name": "c", "image": "busybox:1.36", "command": ["sleep", "3600"]}]}})
+    lab.advance(30)
+    return lab
+
+
+def test_a_long_pod_name_is_cut_to_63_characters_without_a_trailing_dash(long_named):
+    short = LONG[:62]
+    assert len(short) == 62 and not short.endswith("-")
+    assert sh(long_named, f"kubectl exec {LONG} -- hostname") == (short + "\n", 0)
+    assert sh(long_named, f"kubectl exec {LONG} -- hostname -f") == (short + "\n", 0)
+    assert sh(long_named, f"kubectl exec {LONG} -- cat /etc/hostname") == (short + "\n", 0)
+    pod = long_named.store.get("Pod", "default", LONG)
+    hosts, _ = sh(long_named, f"kubectl exec {LONG} -- cat /etc/hosts")
+    assert hosts.splitlines()[-1] == f"{pod['status']['podIP']}\t{short}"
+    assert dns.pod_fqdn(long_named, pod) == short
+
+
+def test_a_host_network_pod_has_its_nodes_hostname(long_named):
+    assert sh(long_named, "kubectl exec hostnet -- hostname") == ("node2\n", 0)
+    assert sh(long_named, "kubectl exec hostnet -- uname -n") == ("node2\n", 0)

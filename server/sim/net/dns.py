@@ -15,7 +15,8 @@ ndots: a dotless name is tried under every search domain, a dotted one only as g
 Also the other resolvers' words: busybox 1.28's nslookup (``nslookup_busybox128``: getaddrinfo
 with the search list, ``Address 1: IP reverse-name``), BIND 9's nslookup and ``dig +short`` (the
 dnsutils image: ``nslookup_bind9``, ``dig_short``; ``nslookup_flavour(image)`` says which an image
-has); the pod's own names (``pod_fqdn`` — what ``hostname -f`` prints — and the kubelet's
+has); the pod's own names (``pod_hostname``/``pod_domain`` as the kubelet makes them, ``kernel_hostname``
+— what ``hostname`` prints —, ``pod_fqdn`` — what ``hostname -f`` prints — and the kubelet's
 ``etc_hosts``); and whether a pod's queries get through at all (``reaches_dns``: an egress
 NetworkPolicy without a rule for kube-dns drops them, and the lookup times out); and CoreDNS's
 ``log`` plugin (``query_log``): once the Corefile in ConfigMap kube-system/coredns has ``log``, each
@@ -539,6 +540,48 @@ def nslookup_text(cluster: Cluster, name: str, *, pod: object = None, server: st
 
 
 # -- the pod's own names ------------------------------------------------------------------------------
+#: the kernel's limits: a hostname label (64 bytes with its NUL), the utsname nodename field
+HOSTNAME_MAX = 63
+FQDN_MAX = 64
+
+
+def pod_hostname(pod: Obj) -> str:
+    """The pod's hostname as the kubelet makes it (GeneratePodHostNameAndDomain): ``spec.hostname``
+    or the pod's name, cut to 63 characters with the trailing ``-``/``.`` of the cut removed
+    (truncatePodHostnameIfNeeded)."""
+    spec = pod.get("spec") or {}
+    hostname = str(spec.get("hostname") or pod["metadata"]["name"])
+    if len(hostname) > HOSTNAME_MAX:
+        hostname = hostname[:HOSTNAME_MAX].rstrip("-.") or hostname[:HOSTNAME_MAX]
+    return hostname
+
+
+def pod_domain(pod: Obj) -> str:
+    """The pod's DNS domain: ``<subdomain>.<ns>.svc.cluster.local`` when it sets a subdomain, else ""."""
+    spec = pod.get("spec") or {}
+    if not spec.get("subdomain"):
+        return ""
+    return f"{spec['subdomain']}.{pod['metadata'].get('namespace') or 'default'}.svc.{ZONE}"
+
+
+def kernel_hostname(cluster: Cluster, pod: object) -> str:
+    """The nodename the pod's containers see (``hostname``, ``uname -n``, /etc/hostname): the node's
+    for a hostNetwork pod (it shares the node's UTS namespace), the FQDN with
+    ``setHostnameAsFQDN: true`` and a subdomain (GetNodenameForKernel; a FQDN longer than 64
+    characters does not fit the kernel's field, and the kubelet refuses such a sandbox — the plain
+    hostname stands for it here), else the pod's hostname."""
+    obj = _pod_obj(cluster, pod)
+    if obj is None:
+        return ""
+    spec = obj.get("spec") or {}
+    if spec.get("hostNetwork") and spec.get("nodeName"):
+        return str(spec["nodeName"])
+    hostname, domain = pod_hostname(obj), pod_domain(obj)
+    if domain and spec.get("setHostnameAsFQDN") and len(f"{hostname}.{domain}") <= FQDN_MAX:
+        return f"{hostname}.{domain}"
+    return hostname
+
+
 def pod_fqdn(cluster: Cluster, pod: object) -> str:
     """What ``hostname -f`` prints in the pod: the first name of its own line in the kubelet's
     /etc/hosts — ``<hostname>.<subdomain>.<ns>.svc.cluster.local`` when the pod sets a subdomain
@@ -546,11 +589,8 @@ def pod_fqdn(cluster: Cluster, pod: object) -> str:
     obj = _pod_obj(cluster, pod)
     if obj is None:
         return ""
-    spec = obj.get("spec") or {}
-    hostname = spec.get("hostname") or obj["metadata"]["name"]
-    if spec.get("subdomain"):
-        return f"{hostname}.{spec['subdomain']}.{obj['metadata'].get('namespace') or 'default'}.svc.{ZONE}"
-    return hostname
+    hostname, domain = pod_hostname(obj), pod_domain(obj)
+    return f"{hostname}.{domain}" if domain else hostname
 
 
 def etc_hosts(cluster: Cluster, pod: object) -> str:
@@ -562,7 +602,7 @@ def etc_hosts(cluster: Cluster, pod: object) -> str:
     if obj is None:
         return "\n".join(lines) + "\n"
     spec = obj.get("spec") or {}
-    hostname = spec.get("hostname") or obj["metadata"]["name"]
+    hostname = pod_hostname(obj)
     ip = (obj.get("status") or {}).get("podIP")
     if ip:
         fqdn = pod_fqdn(cluster, obj)
