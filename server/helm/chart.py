@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import copy
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -174,11 +175,12 @@ def _typed(value: str, string: bool) -> Any:
 
 
 def _split_unescaped(text: str, sep: str) -> list[str]:
+    """``text`` split at each ``sep`` no backslash escapes; the escapes are kept (``_unescape``)."""
     out, cur, i = [], [], 0
     while i < len(text):
         ch = text[i]
         if ch == "\\" and i + 1 < len(text):
-            cur.append(text[i + 1])
+            cur.append(text[i:i + 2])
             i += 2
             continue
         if ch == sep:
@@ -191,15 +193,20 @@ def _split_unescaped(text: str, sep: str) -> list[str]:
     return out
 
 
+def _unescape(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
 def parse_set(expr: str, into: dict[str, Any], string: bool = False) -> None:
-    """One ``--set`` argument into ``into`` (strvals.ParseInto)."""
+    """One ``--set`` argument into ``into`` (strvals.ParseInto: ``\\,`` and ``\\.`` escape)."""
     for assignment in _split_unescaped(expr, ","):
         if not assignment:
             continue
         key, eq, value = assignment.partition("=")
         if not eq:
-            raise ValuesError(f"failed parsing --set data: key \"{key}\" has no value")
-        parts = key.split(".")
+            raise ValuesError(f"failed parsing --set data: key \"{_unescape(key)}\" has no value")
+        value = _unescape(value)
+        parts = [_unescape(p) for p in _split_unescaped(key, ".")]
         node: Any = into
         for i, part in enumerate(parts):
             last = i == len(parts) - 1

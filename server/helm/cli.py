@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..kubectl.printers import to_yaml
 from ..sim.api import ApiError
+from ..sim.clock import parse_go_duration
 from ..sim.net.clients import Out
 from . import kube, repo, storage
 from .chart import Chart, ValuesError, coalesce, merge_user_values, parse_set, read_values
@@ -154,6 +155,8 @@ class Helm:
         self.repo_file = env.get("HELM_REPOSITORY_CONFIG") or f"{home}/.config/helm/repositories.yaml"
         self.repo_cache = env.get("HELM_REPOSITORY_CACHE") or f"{home}/.cache/helm/repository"
         self.namespace = "default"
+        #: the running command's flags
+        self.args = Args()
 
     # -- files -----------------------------------------------------------------------------------
     def _path(self, path: str) -> str:
@@ -424,6 +427,7 @@ class Helm:
 
     def cmd_install(self, argv: list[str]) -> None:
         a = parse_args(argv)
+        self.timeout(a)
         try:
             rel = self.install(a)
         except HelmError as e:
@@ -468,6 +472,7 @@ class Helm:
             raise HelmError(f"create: failed to create: {e.message}") from None
         try:
             kube.create(self.cluster, objs)
+            self.wait(a, objs)
         except kube.KubeError as e:
             rel.status, rel.description = "failed", f'Release "{name}" failed: {e}'
             storage.update(self.cluster, rel)
@@ -475,6 +480,21 @@ class Helm:
         rel.status, rel.description = "deployed", a.value("--description") or "Install complete"
         storage.update(self.cluster, rel)
         return rel
+
+    def wait(self, a: Args, objs: list[dict[str, Any]]) -> None:
+        """``--wait``/``--atomic``: the virtual clock runs until the objects are ready (or ``--timeout``)."""
+        if not (a.has("--wait") or a.has("--atomic")):
+            return
+        if not kube.wait(self.cluster, objs, self.timeout(a)):
+            raise kube.KubeError("context deadline exceeded")
+
+    @staticmethod
+    def timeout(a: Args) -> float:
+        """``--timeout`` (a Go duration, 5m0s by default), checked as cobra parses flags: before anything runs."""
+        try:
+            return parse_go_duration(a.value("--timeout", "5m0s"))
+        except ValueError as e:
+            raise HelmError(f'invalid argument "{a.value("--timeout")}" for "--timeout" flag: {e}') from None
 
     def _dry_run(self, chart: Chart, name: str, ns: str, config: dict[str, Any]) -> storage.Release:
         rendered = self.render_release(chart, name, ns, config, 1, False)
@@ -511,7 +531,8 @@ class Helm:
 
     # -- upgrade, rollback, uninstall ------------------------------------------------------------
     def cmd_upgrade(self, argv: list[str]) -> None:
-        a = parse_args(argv)
+        a = self.args = parse_args(argv)
+        self.timeout(a)
         if len(a.positional) != 2:
             raise HelmError('"helm upgrade" requires 2 arguments\n\nUsage:  helm upgrade [RELEASE] [CHART] '
                             "[flags]")
@@ -571,6 +592,7 @@ class Helm:
         storage.create(self.cluster, rel)
         try:
             kube.update(self.cluster, original, target)
+            self.wait(self.args, target)
         except kube.KubeError as e:
             rel.status, rel.description = "failed", f'Upgrade "{name}" failed: {e}'
             storage.update(self.cluster, rel)
@@ -582,7 +604,7 @@ class Helm:
         return rel
 
     def cmd_rollback(self, argv: list[str]) -> None:
-        a = parse_args(argv)
+        a = self.args = parse_args(argv)
         if not a.positional:
             raise HelmError('"helm rollback" requires at least 1 argument\n\nUsage:  helm rollback <RELEASE> '
                             "[REVISION] [flags]")
@@ -635,7 +657,8 @@ class Helm:
                 objs = kube.build(rel.manifest, name, self.namespace)
             except kube.KubeError:
                 objs = []
-            errors = kube.delete(self.cluster, objs)
+            keep = kube.kept(objs)
+            errors = kube.delete(self.cluster, [o for o in objs if o not in keep])
             rel.status, rel.description = "uninstalled", a.value("--description") or "Uninstallation complete"
             if a.has("--keep-history"):
                 storage.update(self.cluster, rel)
@@ -644,6 +667,9 @@ class Helm:
                     storage.delete(self.cluster, r)
             if errors:
                 raise HelmError(f"uninstallation completed with {len(errors)} error(s): {'; '.join(errors)}")
+            if keep:
+                self.print("These resources were kept due to the resource policy:\n"
+                           + "".join(f"[{o['kind']}] {o['metadata'].get('name', '')}\n" for o in keep) + "\n")
             self.print(f'release "{name}" uninstalled\n')
 
     # -- reading ---------------------------------------------------------------------------------

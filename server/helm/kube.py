@@ -8,7 +8,9 @@ namespace), ``conflicts`` (existingResourceConflict's words for an object that e
 not the release's), ``create`` (in the order the manifest holds — install order), ``update``
 (an upgrade or rollback: a three-way merge of the previous manifest, the new one and the live
 object — fields others set are kept — new objects created, dropped ones deleted) and
-``delete`` (uninstall: in kind_sorter's uninstall order, missing objects ignored).
+``delete`` (uninstall: in kind_sorter's uninstall order, missing objects ignored, ``kept`` ones —
+``helm.sh/resource-policy: keep`` — left alone) and ``wait`` (``--wait``: ready.go's checks, polled
+every 2 s of virtual time until the timeout).
 
 All writes go through the cluster's API (``c.api``) with helm's field manager.
 """
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
 MANAGED_BY = "app.kubernetes.io/managed-by"
 RELEASE_NAME = "meta.helm.sh/release-name"
 RELEASE_NAMESPACE = "meta.helm.sh/release-namespace"
+RESOURCE_POLICY = "helm.sh/resource-policy"
 
 
 class KubeError(Exception):
@@ -147,6 +150,12 @@ def update(cluster: Cluster, original: list[dict[str, Any]], target: list[dict[s
                 pass
 
 
+def kept(objs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The objects annotated ``helm.sh/resource-policy: keep``: an uninstall leaves them."""
+    return [o for o in objs if str((o["metadata"].get("annotations") or {}).get(RESOURCE_POLICY, "")).lower()
+            == "keep"]
+
+
 def delete(cluster: Cluster, objs: list[dict[str, Any]]) -> list[str]:
     """Delete in uninstall order; the errors of objects that could not be deleted (not-found ignored)."""
     order = {k: i for i, k in enumerate(UNINSTALL_ORDER)}
@@ -159,6 +168,60 @@ def delete(cluster: Cluster, objs: list[dict[str, Any]]) -> list[str]:
             if e.code != 404:
                 errors.append(e.message)
     return errors
+
+
+# -- --wait (pkg/kube/ready.go) -------------------------------------------------------------------
+def _max_unavailable(dep: dict[str, Any], replicas: int) -> int:
+    """deploymentutil.MaxUnavailable: a RollingUpdate's maxUnavailable (25% by default, rounded down)."""
+    strategy = (dep.get("spec") or {}).get("strategy") or {}
+    if strategy.get("type", "RollingUpdate") != "RollingUpdate" or replicas == 0:
+        return 0
+    value = (strategy.get("rollingUpdate") or {}).get("maxUnavailable", "25%")
+    if isinstance(value, str) and value.endswith("%"):
+        return int(replicas * int(value[:-1]) / 100)
+    return min(int(value), replicas)
+
+
+def is_ready(obj: dict[str, Any] | None) -> bool:
+    """ReadyChecker.IsReady for what kubeplay's charts create (others count as ready)."""
+    if obj is None:
+        return False
+    kind, spec, status = obj["kind"], obj.get("spec") or {}, obj.get("status") or {}
+    if kind == "Pod":
+        return any(c.get("type") == "Ready" and c.get("status") == "True" for c in status.get("conditions") or [])
+    if kind == "Deployment":
+        if status.get("observedGeneration") != obj["metadata"].get("generation"):
+            return False
+        replicas = spec.get("replicas", 1)
+        expected = replicas - _max_unavailable(obj, replicas)
+        return status.get("updatedReplicas", 0) >= expected and status.get("readyReplicas", 0) >= expected
+    if kind == "StatefulSet":
+        return status.get("readyReplicas", 0) >= spec.get("replicas", 1)
+    if kind == "DaemonSet":
+        return status.get("numberReady", 0) >= status.get("desiredNumberScheduled", 0)
+    if kind == "PersistentVolumeClaim":
+        return status.get("phase") == "Bound"
+    if kind == "Service":
+        if spec.get("type") == "ExternalName":
+            return True
+        if not spec.get("clusterIP"):
+            return False
+        if spec.get("type") == "LoadBalancer" and not spec.get("externalIPs"):
+            return bool((status.get("loadBalancer") or {}).get("ingress"))
+    return True
+
+
+def wait(cluster: Cluster, objs: list[dict[str, Any]], timeout: float) -> bool:
+    """``--wait``: poll every 2 s of virtual time (wait.go's interval) until every object is ready or
+    ``timeout`` passes; whether they became ready."""
+    deadline = cluster.clock.now() + timeout
+    while True:
+        if all(is_ready(_live(cluster, o)) for o in objs):
+            return True
+        if cluster.clock.now() + 2 > deadline:
+            cluster.advance(max(0.0, deadline - cluster.clock.now()))
+            return False
+        cluster.advance(2)
 
 
 def ensure_namespace(cluster: Cluster, namespace: str) -> None:

@@ -235,3 +235,35 @@ def test_version():
     assert t("helm version") == ('version.BuildInfo{Version:"v3.16.4", GitCommit:"7877b45b63f95635153b29a42c0c2f4273ec45ca"'
                                  ', GitTreeState:"clean", GoVersion:"go1.22.7"}\n')
     assert t("helm version --short") == "v3.16.4+g7877b45\n"
+
+
+def test_wait_runs_the_clock_until_the_release_is_ready(term):
+    start = term.cluster.clock.now()
+    out = term("helm install cache bitnami/redis --wait")
+    assert "STATUS: deployed\n" in out
+    waited = term.cluster.clock.now() - start
+    pod = term.cluster.store.list("Pod", "default", {"app.kubernetes.io/instance": "cache"})[0]
+    assert any(c["type"] == "Ready" and c["status"] == "True" for c in pod["status"]["conditions"])
+    assert 0 < waited < 300 and waited % 2 == 0  # polled every 2 s of virtual time
+    # a LoadBalancer without a load balancer never gets an address: the wait times out
+    out = term("helm install web bitnami/nginx --wait --timeout 30s", rc=1)
+    assert out == "Error: INSTALLATION FAILED: context deadline exceeded\n"
+    secret = term.cluster.store.get("Secret", "default", "sh.helm.release.v1.web.v1")
+    assert secret["metadata"]["labels"]["status"] == "failed"
+    hist = [cells(ln) for ln in term("helm history web").splitlines()]
+    assert hist[1][2] == "failed" and hist[1][5] == 'Release "web" failed: context deadline exceeded'
+    # a bad flag value is refused before anything is installed
+    assert term("helm install x bitnami/nginx --wait --timeout 5x", rc=1) == \
+        'Error: invalid argument "5x" for "--timeout" flag: time: unknown unit "x" in duration "5x"\n'
+    assert term.cluster.store.get("Deployment", "default", "x-nginx") is None
+
+
+def test_uninstall_keeps_what_the_resource_policy_keeps(term):
+    term(r"helm install db stable/mysql --set 'persistence.annotations.helm\.sh/resource-policy=keep'")
+    pvc = term.cluster.store.get("PersistentVolumeClaim", "default", "db-mysql")
+    assert pvc["metadata"]["annotations"]["helm.sh/resource-policy"] == "keep"
+    assert term("helm uninstall db") == ("These resources were kept due to the resource policy:\n"
+                                         "[PersistentVolumeClaim] db-mysql\n\nrelease \"db\" uninstalled\n")
+    assert term.cluster.store.get("PersistentVolumeClaim", "default", "db-mysql")["metadata"].get(
+        "deletionTimestamp") is None
+    assert term.cluster.store.get("Deployment", "default", "db-mysql") is None
