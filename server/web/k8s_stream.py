@@ -18,7 +18,8 @@ stdin and TTY, so a replay redoes what it wrote): without a terminal its stdout 
 their own channels byte for byte (no newline added; bytes that are not UTF-8 travel as surrogate
 escapes and go out as the bytes they were), the client's stdin — read to its end (v5's close of
 channel 0) before the program starts — being its input; on a terminal both streams are the
-terminal's (stdout, CR LF); then the Status. An interactive shell (``-i`` with a lone ``sh``) is
+terminal's (stdout, CR LF); then the Status. A lone shell without a terminal is such a command
+too (it reads the whole input as its script). An interactive shell (``-it`` with a lone ``sh``) is
 a ``Sandbox.sessions`` session: stdin bytes become lines here (a minimal TTY line discipline: echo,
 backspace, Ctrl-C, Ctrl-U, Ctrl-D; no echo without a TTY), each line goes through
 ``Sandbox.run(line, session=id)``; ``exit`` (or the end of stdin) ends it.
@@ -326,7 +327,9 @@ def _stream(sandbox_id: str, namespace: str, name: str, verb: str) -> Response:
         target = f"-n {shlex.quote(namespace)} {shlex.quote(name)} -c {shlex.quote(container or '')}{flags}"
         if verb == "exec":
             line = f"kubectl exec {target} -- {shlex.join(argv)}"
-            if not (stdin and len(argv) == 1 and argv[0] in SHELL_WORDS):
+            if not (stdin and tty and len(argv) == 1 and argv[0] in SHELL_WORDS):
+                # without a terminal a shell too reads its input to the end as its script
+                # (``kubectl exec -i POD -- sh < script``: an ``if`` over lines, a here-document)
                 _exec(sandbox, channels, namespace, name, container or "", argv, stdin and not tty)
                 return _handled(ws)
         else:
