@@ -217,3 +217,20 @@ def test_real_kubectl_exec_through_the_stream_and_its_replay(tmp_path_factory):
         again = Lab(port, sid, home)
         assert again.engine("kubectl exec bb -- cat /tmp/streamed") == "over the wire\n"
         assert again.kubectl("exec", "bb", "--", "cat", "/tmp/streamed").stdout == "over the wire\n"
+
+
+def test_port_forward_dials_the_pods_own_loopback(term):
+    """The runtime dials localhost inside the pod's network namespace: the route the pod's own
+    ``curl localhost`` takes, which no NetworkPolicy sees (a deny-all ingress policy refuses the
+    pod's address from another pod, not its loopback), the app logging 127.0.0.1 as the client."""
+    deny = ("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny-all}\n"
+            "spec: {podSelector: {}, policyTypes: [Ingress]}\n")
+    assert term.client.post(f"{term.base}/apply", json={"manifest": deny}).json["exitCode"] == 0
+    assert "timed out" in term.run("kubectl exec bb -- wget -qO- -T 2 http://web-svc", rc=1)
+    sandbox = term.app.extensions["kubeplay.sandboxes"].get(term.sid)
+    assert sandbox.portforward("default", "web", 80) == {}
+    res = sandbox.portforward("default", "web", 80, {"method": "GET", "path": "/", "host": "localhost:8080",
+                                                     "userAgent": "curl/8.5.0"})
+    assert res["status"] == 200 and "Welcome to nginx!" in res["body"]
+    assert term.run("kubectl logs web --tail=1").startswith('127.0.0.1 - - [')
+    assert sandbox.portforward("default", "web", 81) == {"error": "Connection refused"}
