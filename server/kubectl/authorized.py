@@ -92,20 +92,26 @@ class AuthorizedApi(_Door):
         name = (meta or {}).get("name")
         return name if isinstance(name, str) else ""
 
+    def _escalation(self, obj: Any, namespace: str) -> None:
+        """The registry's escalation check of the object as it will be stored: in its namespace."""
+        if isinstance(obj, dict) and obj.get("kind") in ("Role", "RoleBinding"):
+            obj = {**obj, "metadata": {**(obj.get("metadata") or {}), "namespace": namespace}}
+        authorization.check_escalation(self._cluster.store, self.user, obj)
+
     def get(self, kind: str, namespace: str, name: str) -> Any:
         self._check("get", kind, namespace, name)
         return self._cluster.api.get(kind, namespace, name)
 
     def create(self, obj: Any, namespace: str | None = None, *args: Any, **kwargs: Any) -> Any:
         self._check("create", obj.get("kind", ""), self._namespace(obj, namespace))
-        authorization.check_escalation(self._cluster.store, self.user, obj)
+        self._escalation(obj, self._namespace(obj, namespace))
         return self._cluster.api.create(obj, namespace, *args, **kwargs)
 
     def replace(self, obj: Any, namespace: str | None = None, *args: Any, **kwargs: Any) -> Any:
         sub = kwargs.get("subresource") or ""
         self._check(self._write_verb, obj.get("kind", ""), self._namespace(obj, namespace), self._name(obj), sub)
         if not sub:
-            authorization.check_escalation(self._cluster.store, self.user, obj)
+            self._escalation(obj, self._namespace(obj, namespace))
         return self._cluster.api.replace(obj, namespace, *args, **kwargs)
 
     def update_status(self, obj: Any) -> Any:
@@ -119,7 +125,7 @@ class AuthorizedApi(_Door):
         r = _resource(kind)
         live = self._cluster.store.peek(kind, ns if r is None or r.namespaced else "", name)
         self._check("patch" if live is not None else "create", kind, ns, name if live is not None else "")
-        authorization.check_escalation(self._cluster.store, self.user, obj)
+        self._escalation(obj, ns)
         return self._cluster.api.apply(obj, namespace, *args, **kwargs)
 
     def delete(self, kind: str, namespace: str, name: str, *args: Any, **kwargs: Any) -> Any:

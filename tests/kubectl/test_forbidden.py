@@ -245,3 +245,42 @@ def test_can_i_agrees_with_what_is_served(lab, who, question, request_line):
     assert answer in ("yes\n", "no\n") and rc == (0 if answer == "yes\n" else 1)
     _, served = engine(lab, f"{request_line} {who}")
     assert (served == 0) == (answer == "yes\n"), (question, who)
+
+
+def test_rest_patch_and_binding_escalation(lab):
+    """A patch is judged on the object it would store; a binding on the role it binds."""
+    for line in ("create role target --verb=list --resource=pods",
+                 "create role role-editor --verb=get,patch,update --resource=roles,rolebindings "
+                 "--verb=create --resource=rolebindings",
+                 "create rolebinding rita-edits-roles --role=role-editor --user=rita",
+                 "create rolebinding rita-lists-pods --role=target --user=rita"):
+        assert engine(lab, line)[1] == 0, line
+    rita = {"Impersonate-User": "rita", "Content-Type": "application/merge-patch+json"}
+    path = "/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles/target"
+    grant = {"rules": [{"apiGroups": [""], "resources": ["pods"], "verbs": ["list"]},
+                       {"apiGroups": [""], "resources": ["secrets"], "verbs": ["get"]}]}
+    code, body = rest(lab, "PATCH", path, rita, grant)
+    assert (code, body["message"]) == (403, (
+        'roles.rbac.authorization.k8s.io "target" is forbidden: user "rita" (groups=["system:authenticated"]) is '
+        'attempting to grant RBAC permissions not currently held:\n{APIGroups:[""], Resources:["secrets"], '
+        'Verbs:["get"]}'))
+    assert [r["resources"] for r in lab.objects("Role")["target"]["rules"]] == [["pods"]]
+    code, body = rest(lab, "PATCH", path, rita, {"metadata": {"labels": {"team": "a"}}})
+    assert (code, body["metadata"]["labels"]) == (200, {"team": "a"})
+    # binding a role rita does not hold all of (the cluster's "view") is refused the same way
+    binding = {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+               "metadata": {"name": "rita-views", "namespace": "default"},
+               "subjects": [{"kind": "User", "name": "rita", "apiGroup": "rbac.authorization.k8s.io"}],
+               "roleRef": {"kind": "ClusterRole", "name": "view", "apiGroup": "rbac.authorization.k8s.io"}}
+    code, body = rest(lab, "POST", "/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings",
+                      {"Impersonate-User": "rita"}, binding)
+    assert (code, body["reason"], body["details"]) == (403, "Forbidden", {
+        "name": "rita-views", "group": "rbac.authorization.k8s.io", "kind": "rolebindings"})
+    assert body["message"].startswith('rolebindings.rbac.authorization.k8s.io "rita-views" is forbidden: user "rita" '
+                                      '(groups=["system:authenticated"]) is attempting to grant RBAC permissions not '
+                                      "currently held:\n")
+    assert "rita-views" not in lab.objects("RoleBinding")
+    # the terminal refuses it in the same words (create rolebinding's wording is checked against the real kubectl
+    # for a refused create in test_the_real_kubectl_prints_what_the_terminal_prints)
+    assert engine(lab, "create rolebinding rita-views --clusterrole=view --user=rita --as rita") == (
+        f"error: failed to create rolebinding: {body['message']}\n", 1)
