@@ -5,7 +5,8 @@ user's ``$HOME`` is ``/home/user``, so kubectl knows it as ``/home/user/.kube/co
 keys are relative to that home). Until a command writes it, it holds what a kubeadm cluster's
 ``/etc/kubernetes/admin.conf`` gives (``make_default``): cluster ``kubernetes`` at
 ``https://<control-plane IP>:6443``, user ``kubernetes-admin``, context
-``kubernetes-admin@kubernetes``, with (made-up, stable) base64 certificate data. ``--kubeconfig``
+``kubernetes-admin@kubernetes``, the lab's CA as ``certificate-authority-data`` and (made-up, stable)
+base64 client certificate data. ``--kubeconfig``
 names another workspace file.
 
 The in-memory form is client-go's ``api.Config`` reduced to dicts: ``clusters``/``users``/
@@ -91,6 +92,16 @@ def _fake_pem(label: str, seed: str) -> str:
     return base64.b64encode(pem.encode()).decode()
 
 
+def _cluster_ca_data(cluster: Cluster) -> str:
+    """The lab's CA (``sim.certs.cluster_ca``: the one in every namespace's kube-root-ca.crt), base64;
+    a made-up stand-in for a cluster without a bootstrap (no kube-system namespace to key it)."""
+    from ..sim import certs
+
+    if cluster.store.peek("Namespace", "", "kube-system") is None:
+        return _fake_pem("CERTIFICATE", "ca")
+    return certs.cluster_ca_data(cluster.store)
+
+
 def control_plane_server(cluster: Cluster) -> str:
     """The apiserver's URL, as cluster-info finds it (the ``kubernetes`` Endpoints)."""
     from .verbs.info import control_plane_url
@@ -102,7 +113,7 @@ def make_default(cluster: Cluster) -> dict[str, Any]:
     """What kubeadm's admin.conf holds for this cluster."""
     server = control_plane_server(cluster)
     return {
-        "clusters": {CLUSTER: {"certificate-authority-data": _fake_pem("CERTIFICATE", "ca"), "server": server}},
+        "clusters": {CLUSTER: {"certificate-authority-data": _cluster_ca_data(cluster), "server": server}},
         "users": {USER: {"client-certificate-data": _fake_pem("CERTIFICATE", "admin"),
                          "client-key-data": _fake_pem("RSA PRIVATE KEY", "admin-key")}},
         "contexts": {CONTEXT: {"cluster": CLUSTER, "user": USER}},

@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING, Any
 
-from . import defaults
+from . import certs, defaults
 from .clock import micro_time
 from .controllers import daemonset
 from .controllers.namespace import ROOT_CA_CONFIGMAP, ROOT_CA_DESCRIPTION, derived_uid
@@ -74,13 +74,18 @@ SYSTEM_PRIORITY_CLASSES = (
     ("system-cluster-critical", SYSTEM_CLUSTER_CRITICAL,
      "Used for system critical pods that must run in the cluster, but can be moved to another node if necessary."),
 )
-#: the cluster CA as the root-ca-cert-publisher copies it into every namespace's kube-root-ca.crt
+#: a stand-in CA text still read by the namespace controller (``controllers/namespace.py``) for the
+#: kube-root-ca.crt of a namespace created later; the cluster's CA is ``certs.cluster_ca(store)``
 ROOT_CA_CERT = "-----BEGIN CERTIFICATE-----\n(kubeplay lab CA)\n-----END CERTIFICATE-----\n"
 
-CLUSTER_INFO_KUBECONFIG = f"""apiVersion: v1
+
+
+def cluster_info_kubeconfig(ca_data: str) -> str:
+    """kube-public/cluster-info's kubeconfig (kubeadm's bootstrap-token phase): the CA and the server."""
+    return f"""apiVersion: v1
 clusters:
 - cluster:
-    certificate-authority-data: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCihrdWJlcGxheSBsYWIgQ0EpCi0tLS0tRU5EIENFUlRJRklDQVRFLS0tLS0K
+    certificate-authority-data: {ca_data}
     server: https://{NODE_SUBNET}{FIRST_NODE_OCTET}:6443
   name: ""
 contexts: null
@@ -507,18 +512,22 @@ def _place_daemon_pods(cluster: Cluster, node: str, created: str) -> None:
 def default_cluster(cluster: Cluster) -> None:
     """Fill an empty store with the kubeadm lab (master, node1, node2 + kube-system)."""
     store = cluster.store
-    for i, ns in enumerate(("default", "kube-node-lease", "kube-public", "kube-system")):
+    namespaces = ("default", "kube-node-lease", "kube-public", "kube-system")
+    for i, ns in enumerate(namespaces):
         store.create({"apiVersion": "v1", "kind": "Namespace",
                       "metadata": {"name": ns, "creationTimestamp": _ts(cluster, i),
                                    "labels": {"kubernetes.io/metadata.name": ns}},
                       "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}})
         store.create({"apiVersion": "v1", "kind": "ServiceAccount",
                       "metadata": {"name": "default", "namespace": ns, "creationTimestamp": _ts(cluster, 20)}})
+    # the root-ca-cert-publisher's copies of the CA kubeadm made with the cluster (keyed by kube-system)
+    ca_pem = certs.cluster_ca(store).cert_pem
+    for ns in namespaces:
         store.create({"apiVersion": "v1", "kind": "ConfigMap",
                       "metadata": {"name": ROOT_CA_CONFIGMAP, "namespace": ns,
                                    "annotations": {"kubernetes.io/description": ROOT_CA_DESCRIPTION},
                                    "creationTimestamp": _ts(cluster, 20)},
-                      "data": {"ca.crt": ROOT_CA_CERT}})
+                      "data": {"ca.crt": ca_pem}})
     for i, (pc_name, value, description) in enumerate(SYSTEM_PRIORITY_CLASSES):
         store.create({"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass",
                       "metadata": {"name": pc_name, "creationTimestamp": _ts(cluster, 1 + i),
@@ -529,7 +538,7 @@ def default_cluster(cluster: Cluster) -> None:
     store.create({"apiVersion": "v1", "kind": "ConfigMap",
                   "metadata": {"name": "cluster-info", "namespace": "kube-public", "creationTimestamp": _ts(cluster, 10),
                                "uid": derived_uid("lab", "kube-public/cluster-info")},
-                  "data": {"kubeconfig": CLUSTER_INFO_KUBECONFIG}})
+                  "data": {"kubeconfig": cluster_info_kubeconfig(certs.cluster_ca_data(store))}})
     for sa in ("coredns", "kube-proxy", "flannel"):
         store.create({"apiVersion": "v1", "kind": "ServiceAccount",
                       "metadata": {"name": sa, "namespace": "kube-system", "creationTimestamp": _ts(cluster, 25)}})

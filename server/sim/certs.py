@@ -10,7 +10,9 @@ subject re-encoded in Go's ``pkix.Name`` order, its public key and SANs, the req
 KeyUsage/ExtKeyUsage, CA:FALSE, NotBefore backdated 5 minutes, NotAfter = NotBefore + TTL (now + TTL for
 a TTL under 8 h) capped at the CA's NotAfter, the CA's key identifier as AuthorityKeyId, SHA256-RSA).
 
-Pure functions; the only state is an ``lru_cache`` of CAs by identity. RSA PKCS#1 v1.5 signatures are
+Pure functions; the only state is an ``lru_cache`` of keys and CAs by identity: the key's primes are
+searched in Python (0.5–1 s for 2048 bits), once per sandbox identity per process — a Cluster of a
+given seed pays it once however often it is built, a new sandbox once at its bootstrap. RSA PKCS#1 v1.5 signatures are
 deterministic, so a certificate depends only on its inputs (the serial is derived from the CSR's uid).
 Hands off: ``controllers/certificates.py`` decides when to sign and writes ``status.certificate``.
 """
@@ -74,6 +76,7 @@ def _prime(rng: random.Random, bits: int, e: int) -> int:
             return n
 
 
+@functools.lru_cache(maxsize=64)
 def deterministic_rsa_key(identity: str, bits: int = 2048) -> rsa.RSAPrivateKey:
     """An RSA key whose primes are drawn from a generator seeded with ``identity``: the same key for
     the same sandbox, every replay (not a secret: this is a lab)."""
@@ -87,7 +90,8 @@ def deterministic_rsa_key(identity: str, bits: int = 2048) -> rsa.RSAPrivateKey:
     d = pow(e, -1, (p - 1) * (q - 1))
     numbers = rsa.RSAPrivateNumbers(p, q, d, rsa.rsa_crt_dmp1(d, p), rsa.rsa_crt_dmq1(d, q),
                                     rsa.rsa_crt_iqmp(p, q), rsa.RSAPublicNumbers(e, p * q))
-    return numbers.private_key()
+    # the primes are ours and checked above: OpenSSL's RSA_check_key would cost another 0.1 s
+    return numbers.private_key(unsafe_skip_rsa_key_validation=True)
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,24 @@ def lab_ca(identity: str, created: float) -> CA:
             .add_extension(x509.SubjectAlternativeName([x509.DNSName("kubernetes")]), critical=False)
             .sign(key, hashes.SHA256()))
     return CA(key, cert)
+
+
+def cluster_ca(store) -> CA:  # type: ignore[no-untyped-def]
+    """The CA of the cluster ``store`` holds: keyed by its kube-system namespace (whose uid the
+    sandbox's seed determines) and dated with it, as kubeadm init makes the CA with the cluster. The
+    one CA of a lab: bootstrap publishes it in every namespace's ``kube-root-ca.crt`` (hence the
+    service-account volumes' ``ca.crt``), the kubeconfigs carry it as ``certificate-authority-data``,
+    and the csrsigning controller signs with it."""
+    from .clock import parse_time
+
+    ns = store.peek("Namespace", "", "kube-system") or {"metadata": {}}
+    created = parse_time(ns["metadata"].get("creationTimestamp")) or 0.0
+    return lab_ca(ns["metadata"].get("uid") or "kubeplay", created)
+
+
+def cluster_ca_data(store) -> str:  # type: ignore[no-untyped-def]
+    """``certificate-authority-data``: base64 of the cluster CA's PEM."""
+    return base64.b64encode(cluster_ca(store).cert_pem.encode()).decode()
 
 
 # -- the request -------------------------------------------------------------------------------------------

@@ -144,3 +144,34 @@ def test_the_preemptor_is_nominated_and_bound_where_its_victims_were():
     pending = [p for p in low if not p["spec"].get("nodeName")]
     assert on_node1 == [] and len(pending) == 3
     assert all("Insufficient cpu" in p["status"]["conditions"][0]["message"] for p in pending)
+
+
+# -- one lab CA ---------------------------------------------------------------------------------
+
+def test_the_lab_has_one_ca_in_its_configmaps_volumes_and_kubeconfig():
+    import base64
+
+    import yaml
+    from cryptography import x509
+
+    from server.kubectl import kubeconfig, run
+    from server.sim import certs
+    from server.sim.cluster import Cluster
+
+    c = Cluster(seed=1)
+    pem = certs.cluster_ca(c.store).cert_pem
+    ca = x509.load_pem_x509_certificate(pem.encode())
+    assert ca.subject.rfc4514_string() == "CN=kubernetes" and pem.startswith("-----BEGIN CERTIFICATE-----\n")
+    for ns in ("default", "kube-node-lease", "kube-public", "kube-system"):
+        assert c.store.get("ConfigMap", ns, "kube-root-ca.crt")["data"] == {"ca.crt": pem}
+    info = yaml.safe_load(c.store.get("ConfigMap", "kube-public", "cluster-info")["data"]["kubeconfig"])
+    assert base64.b64decode(info["clusters"][0]["cluster"]["certificate-authority-data"]).decode() == pem
+    admin = kubeconfig.load(c)["clusters"]["kubernetes"]["certificate-authority-data"]
+    assert base64.b64decode(admin).decode() == pem
+    # the service-account volume's ca.crt, inside a container
+    run(c, "kubectl run box --image=busybox --restart=Never -- sleep 3600")
+    c.advance(20)
+    out = run(c, "kubectl exec box -- cat /var/run/secrets/kubernetes.io/serviceaccount/ca.crt").output
+    assert out == pem
+    # the same sandbox built again has the same CA, byte for byte (a journal replay)
+    assert certs.cluster_ca(Cluster(seed=1).store).cert_pem == pem
