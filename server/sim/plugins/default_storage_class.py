@@ -4,10 +4,10 @@ class) and no beta class annotation gets the default class — the newest one ma
 ``storageclass.kubernetes.io/is-default-class: "true"`` — when there is one; with none it is left
 alone (the PV controller assigns one retroactively once a default class appears).
 
-Also the storage kinds' SetDefaults (pkg/apis/core/v1/defaults.go, storage/v1/defaults.go) and their
-strategies' initial status: ``persistentVolumeReclaimPolicy: Retain``, ``volumeMode: Filesystem``,
-``status.phase: Pending`` (+ ``lastPhaseTransitionTime`` for a volume), a class's ``reclaimPolicy:
-Delete`` and ``volumeBindingMode: Immediate``; ``defaults()`` is the function for defaults.py's table.
+Also the storage strategies' initial status: ``status.phase: Pending`` (+ ``lastPhaseTransitionTime``
+for a volume). The kinds' SetDefaults (``persistentVolumeReclaimPolicy: Retain``, ``volumeMode:
+Filesystem``, a class's ``reclaimPolicy: Delete`` and ``volumeBindingMode: Immediate``) are
+``defaults.py``'s; ``defaults()`` here applies them for the storage validators.
 The protection finalizers are StorageObjectInUseProtection's (``storage_object_in_use_protection.py``),
 the resize checks PersistentVolumeClaimResize's (``persistentvolumeclaim_resize.py``).
 """
@@ -23,7 +23,6 @@ def admit(operation: str, obj: dict, old: dict | None, api: Any) -> None:
     kind = obj.get("kind")
     if kind not in ("PersistentVolumeClaim", "PersistentVolume", "StorageClass"):
         return
-    defaults(obj)
     if operation != "CREATE":
         return
     meta = obj.setdefault("metadata", {})
@@ -39,22 +38,11 @@ def admit(operation: str, obj: dict, old: dict | None, api: Any) -> None:
         obj["status"] = {"phase": "Pending", "lastPhaseTransitionTime": api.clock.iso()}
 
 
-def claim_spec_defaults(spec: Any) -> None:
-    """SetDefaults_PersistentVolumeClaimSpec (also a StatefulSet's volumeClaimTemplates')."""
-    if isinstance(spec, dict):
-        spec.setdefault("volumeMode", "Filesystem")
-
-
 def defaults(obj: dict) -> None:
-    """The v1.32 defaults of PersistentVolume, PersistentVolumeClaim and StorageClass, in place."""
-    kind, spec = obj.get("kind"), obj.get("spec")
-    if kind == "PersistentVolume" and isinstance(spec, dict):
-        spec.setdefault("persistentVolumeReclaimPolicy", "Retain")
-        spec.setdefault("volumeMode", "Filesystem")
-        if isinstance(spec.get("hostPath"), dict):
-            spec["hostPath"].setdefault("type", "")
-    elif kind == "PersistentVolumeClaim":
-        claim_spec_defaults(spec)
-    elif kind == "StorageClass":
-        obj.setdefault("reclaimPolicy", "Delete")
-        obj.setdefault("volumeBindingMode", "Immediate")
+    """The v1.32 defaults of PersistentVolume, PersistentVolumeClaim and StorageClass, in place: the
+    one implementation is ``defaults.py``'s (``api._prepare`` applies it before admission); this name
+    is kept for the storage validators, which default a copy of an update's old object."""
+    from .. import defaults as defaulting
+
+    if obj.get("kind") in ("PersistentVolume", "PersistentVolumeClaim", "StorageClass"):
+        defaulting.apply(obj)
