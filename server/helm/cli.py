@@ -23,6 +23,7 @@ Hands off: charts to ``repo``/``chart``, rendering to ``render``, objects to ``k
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -176,11 +177,12 @@ class Helm:
         return None
 
     def write_file(self, path: str, text: str) -> None:
-        makedirs = getattr(self.fs, "makedirs", None)
-        if callable(makedirs):
+        """Write one of helm's own files, its directories made first (``mkdir -p``, as helm's MkdirAll)."""
+        mkdir = getattr(self.fs, "mkdir", None)
+        if callable(mkdir):
             try:
-                makedirs(path.rsplit("/", 1)[0])
-            except Exception:  # noqa: BLE001 - it exists
+                mkdir(path.rsplit("/", 1)[0], parents=True)
+            except Exception:  # noqa: BLE001 - a file system without directories, or one that exists
                 pass
         self.fs.write(path, text.encode())
 
@@ -227,6 +229,10 @@ class Helm:
             cmd = words[0]
             if cmd not in commands:
                 raise HelmError(f'unknown command "{cmd}" for "helm"\nRun \'helm --help\' for usage.')
+            if "--help" in rest or "-h" in rest:
+                self.print(f"Usage:\n  helm {COMMAND_USAGE.get(cmd, cmd + ' [flags]')}\n\n"
+                           "kubeplay's helm: see https://helm.sh/docs/helm/helm_" + cmd + "/ for every flag.\n")
+                return 0
             rest.remove(cmd)
             commands[cmd](rest)
             return 0
@@ -416,7 +422,7 @@ class Helm:
         ns = namespace if r.namespaced else ""
         if name:
             obj = self.cluster.store.get(kind, ns, name)
-            return obj or {}
+            return copy.deepcopy(obj) if obj is not None else {}
         items = self.cluster.store.list(kind, ns if ns else None)
         return {"apiVersion": "v1", "kind": f"{kind}List", "items": items, "metadata": {}}
 
@@ -476,6 +482,12 @@ class Helm:
         except kube.KubeError as e:
             rel.status, rel.description = "failed", f'Release "{name}" failed: {e}'
             storage.update(self.cluster, rel)
+            if a.has("--atomic"):
+                # install.go failRelease: the atomic install is uninstalled again
+                kube.delete(self.cluster, [o for o in objs if o not in kube.kept(objs)])
+                storage.delete(self.cluster, rel)
+                raise HelmError(f"release {name} failed, and has been uninstalled due to atomic being set: "
+                                f"{e}") from None
             raise HelmError(str(e)) from None
         rel.status, rel.description = "deployed", a.value("--description") or "Install complete"
         storage.update(self.cluster, rel)
@@ -839,6 +851,15 @@ class Helm:
                "HELM_REGISTRY_CONFIG": f"{home}/.config/helm/registry/config.json",
                "HELM_REPOSITORY_CACHE": self.repo_cache, "HELM_REPOSITORY_CONFIG": self.repo_file}
         self.print("".join(f'{k}="{v}"\n' for k, v in sorted(env.items())))
+
+
+COMMAND_USAGE = {
+    "install": "install [NAME] [CHART] [flags]", "upgrade": "upgrade [RELEASE] [CHART] [flags]",
+    "rollback": "rollback <RELEASE> [REVISION] [flags]", "uninstall": "uninstall RELEASE_NAME [...] [flags]",
+    "list": "list [flags]", "status": "status RELEASE_NAME [flags]", "get": "get [command]",
+    "template": "template [NAME] [CHART] [flags]", "history": "history RELEASE_NAME [flags]",
+    "show": "show [command]", "repo": "repo [command]", "search": "search [command]", "version": "version [flags]",
+}
 
 
 def _encode(v: Any, fmt: str) -> str:

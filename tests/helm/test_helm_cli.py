@@ -267,3 +267,16 @@ def test_uninstall_keeps_what_the_resource_policy_keeps(term):
     assert term.cluster.store.get("PersistentVolumeClaim", "default", "db-mysql")["metadata"].get(
         "deletionTimestamp") is None
     assert term.cluster.store.get("Deployment", "default", "db-mysql") is None
+
+
+def test_atomic_uninstalls_a_failed_install(term):
+    out = term("helm install web bitnami/nginx --atomic --timeout 10s", rc=1)
+    assert out == ("Error: INSTALLATION FAILED: release web failed, and has been uninstalled due to atomic being "
+                   "set: context deadline exceeded\n")
+    assert term.cluster.store.get("Deployment", "default", "web-nginx") is None
+    assert term.cluster.store.list("Secret", "default", {"owner": "helm"}) == []
+
+
+def test_help_does_not_run_the_command(term):
+    assert term("helm install --help").startswith("Usage:\n  helm install [NAME] [CHART] [flags]\n")
+    assert term.cluster.store.list("Secret", "default", {"owner": "helm"}) == []
