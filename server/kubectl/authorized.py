@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 #: commands whose writes of an existing object kubectl sends as a PATCH (every other replace is a PUT)
 PATCH_COMMANDS = ("annotate", "label", "taint", "scale", "set", "patch", "edit", "rollout", "cordon", "uncordon",
-                  "drain", "apply", "autoscale")
+                  "drain", "apply", "autoscale", "diff")
 #: commands that only ask the review APIs (every authenticated user may), answered for the user itself
 REVIEW_COMMANDS = ("auth can-i", "auth whoami")
 

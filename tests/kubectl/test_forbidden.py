@@ -122,6 +122,13 @@ LINES = [
     "run other --image=nginx --as jane",
     "delete pods --all --as jane",
     "get events --as jane",
+    "cluster-info --as jane",
+    "describe deploy web --as jane",
+    "get rs --as jane",
+    "delete pod nginx --dry-run=server --as jane",
+    "delete pod nope --as jane",
+    "logs deploy/web --as jane",
+    "label pods --all a=b --as jane",
     "auth can-i get pods/log --as jane",
     "auth can-i delete pods --as jane",
     # a service account bound to a role that allows getting pods, and nothing else
@@ -140,7 +147,8 @@ def test_the_real_kubectl_prints_what_the_terminal_prints(lab, line):
 
 
 @pytest.mark.parametrize(("verb", "doc"), [("apply", POD), ("create", POD), ("apply", SECRET_ROLE),
-                                           ("create", SECRET_ROLE)])
+                                           ("create", SECRET_ROLE), ("replace", POD), ("delete", POD),
+                                           ("diff", POD.replace("other", "nginx"))])
 def test_writes_from_files(lab, verb, doc):
     line = f"{verb} -f - --as jane"
     assert engine(lab, line, doc) == real(lab, line, doc)

@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from ...sim import discovery
-from .. import printers
-from ..parse import Flag, Invocation, KubectlError, command
+from ...sim.api import ApiError
+from .. import authorized, printers
+from ..parse import Flag, Invocation, KubectlError, Result, command
 
 #: where the simulated apiserver listens when the cluster has no ``kubernetes`` Endpoints yet
 DEFAULT_CONTROL_PLANE = "https://192.168.56.10:6443"
@@ -98,7 +99,8 @@ def api_versions(inv: Invocation) -> str:
 
 
 def control_plane_url(inv: Invocation) -> str:
-    ep = inv.cluster.store.peek("Endpoints", "default", "kubernetes")
+    # the kubeconfig's server, which kubectl knows without asking: no request of the user's
+    ep = authorized.raw(inv.cluster).store.peek("Endpoints", "default", "kubernetes")
     for subset in (ep or {}).get("subsets") or []:
         addrs, ports = subset.get("addresses") or [], subset.get("ports") or []
         if addrs and ports:
@@ -107,12 +109,17 @@ def control_plane_url(inv: Invocation) -> str:
 
 
 @command("cluster-info", flags=[])
-def cluster_info(inv: Invocation) -> str:
+def cluster_info(inv: Invocation) -> str | Result:
     if inv.args and inv.args[0] == "dump":
         raise KubectlError("error: cluster-info dump is not available in kubeplay")
     base = control_plane_url(inv)
     lines = [f"Kubernetes control plane is running at {base}"]
-    for svc in inv.cluster.store.scan("Service", "kube-system", selector={"kubernetes.io/cluster-service": "true"}):
+    hint = "To further debug and diagnose cluster problems, use 'kubectl cluster-info dump'."
+    try:
+        services = inv.cluster.store.scan("Service", "kube-system", selector={"kubernetes.io/cluster-service": "true"})
+    except ApiError as e:  # the list refused: nothing printed but the hint, then the error
+        return Result(f"\n{hint}\nError from server ({e.reason}): {e.message}", 1)
+    for svc in services:
         labels = svc["metadata"].get("labels") or {}
         name = labels.get("kubernetes.io/name") or svc["metadata"]["name"]
         ingress = ((svc.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
@@ -130,5 +137,5 @@ def cluster_info(inv: Invocation) -> str:
             link = f"{base}/api/v1/namespaces/kube-system/services/{svc_part}/proxy"
         lines.append(f"{name} is running at {link}")
     lines.append("")
-    lines.append("To further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.")
+    lines.append(hint)
     return "\n".join(lines)
