@@ -208,20 +208,23 @@ class Helm:
         try:
             # the global namespace flag may come anywhere
             rest: list[str] = []
+            explicit_ns = False
             i = 0
             while i < len(argv):
                 a = argv[i]
                 if a in ("-n", "--namespace") and i + 1 < len(argv):
-                    self.namespace = argv[i + 1]
+                    self.namespace, explicit_ns = argv[i + 1], True
                     i += 2
                     continue
                 if a.startswith("--namespace="):
-                    self.namespace = a.split("=", 1)[1]
+                    self.namespace, explicit_ns = a.split("=", 1)[1], True
                 elif a.startswith("-n") and len(a) > 2 and not a.startswith("--"):
-                    self.namespace = a[2:]
+                    self.namespace, explicit_ns = a[2:], True
                 else:
                     rest.append(a)
                 i += 1
+            if not explicit_ns:
+                self.namespace = self.env.get("HELM_NAMESPACE") or self.kube_namespace(rest)
             words = [a for a in rest if not a.startswith("-")]
             if not words:
                 self.print(USAGE)
@@ -239,6 +242,22 @@ class Helm:
         except HelmError as e:
             self.err.append(f"Error: {e}\n")
             return 1
+
+    def kube_namespace(self, argv: list[str]) -> str:
+        """settings.Namespace(): the kubeconfig's current context's namespace (``--kube-context``,
+        ``--kubeconfig``/``$KUBECONFIG`` honoured), ``default`` when it names none."""
+        from ..kubectl.kubeconfig import current_namespace
+
+        def flag(name: str) -> str | None:
+            for i, a in enumerate(argv):
+                if a == name and i + 1 < len(argv):
+                    return argv[i + 1]
+                if a.startswith(name + "="):
+                    return a.split("=", 1)[1]
+            return None
+
+        path = flag("--kubeconfig") or self.env.get("KUBECONFIG") or None
+        return current_namespace(self.cluster, flag("--kube-context"), path)
 
     # -- repositories ----------------------------------------------------------------------------
     def cmd_repo(self, argv: list[str]) -> None:

@@ -280,3 +280,12 @@ def test_atomic_uninstalls_a_failed_install(term):
 def test_help_does_not_run_the_command(term):
     assert term("helm install --help").startswith("Usage:\n  helm install [NAME] [CHART] [flags]\n")
     assert term.cluster.store.list("Secret", "default", {"owner": "helm"}) == []
+
+
+def test_the_namespace_follows_the_kubeconfig_context(term):
+    term("kubectl create namespace dev")
+    term("kubectl config set-context --current --namespace=dev")
+    assert "NAMESPACE: dev\n" in term("helm install web bitnami/nginx")
+    assert term.cluster.store.get("Deployment", "dev", "web-nginx") is not None
+    assert cells(term("helm list").splitlines()[1])[:2] == ["web", "dev"]
+    assert term("helm list -n default") == "NAME\tNAMESPACE\tREVISION\tUPDATED\tSTATUS\tCHART\tAPP VERSION\n"
