@@ -175,3 +175,35 @@ def test_the_lab_has_one_ca_in_its_configmaps_volumes_and_kubeconfig():
     assert out == pem
     # the same sandbox built again has the same CA, byte for byte (a journal replay)
     assert certs.cluster_ca(Cluster(seed=1).store).cert_pem == pem
+
+
+# -- the ingress add-on: the certgen Job writes the webhook Secret ---------------------------------
+
+def test_the_ingress_addons_webhook_secret_comes_from_its_certgen_job():
+    import json
+
+    from server.kubectl import run
+    from server.sim.cluster import Cluster
+    from server.sim.net import ingress
+
+    c = Cluster(seed=1)
+    c.set_addon("ingress", True)
+    c.settle()
+    assert c.store.get("Secret", "ingress-nginx", "ingress-nginx-admission") is None
+    c.advance(90)
+    secret = c.store.get("Secret", "ingress-nginx", "ingress-nginx-admission")
+    assert secret is not None and set(secret["data"]) == {"ca", "cert", "key"}
+    assert [m["manager"] for m in secret["metadata"]["managedFields"]] == ["kube-webhook-certgen"]
+    logs = run(c, "kubectl logs -n ingress-nginx job/ingress-nginx-admission-create").output.splitlines()
+    msgs = [json.loads(line)["msg"] for line in logs if line.startswith("{")]
+    assert msgs == ["no secret found", "creating new secret"]
+    controller = [p for p in c.store.list("Pod", "ingress-nginx") if p["metadata"]["name"].startswith("ingress-nginx-controller-")]
+    assert [p["status"]["phase"] for p in controller] == ["Running"]
+    waited = [e["message"] for e in c.store.list("Event", "ingress-nginx")
+              if e["reason"] == "FailedMount" and e["involvedObject"]["name"] == controller[0]["metadata"]["name"]]
+    assert waited and all('secret "ingress-nginx-admission" not found' in m for m in waited)
+    out, err = ingress.controller_start_lines(0.0, "https://10.96.0.1:443")
+    assert out[:3] == ["-" * 79, "NGINX Ingress controller", "  Release:       v1.11.3"]
+    assert out[5:] == ["  nginx version: nginx/1.25.5", "", "-" * 79, ""]
+    assert err[1] == 'I0101 00:00:00.000000       7 main.go:205] "Creating API client" host="https://10.96.0.1:443"'
+    assert err[-1].endswith('nginx.go:271] "Starting NGINX Ingress controller"')

@@ -7,8 +7,12 @@ Owns:
   the ServiceAccounts, their Roles/ClusterRoles and bindings, the controller's ConfigMap, the ``ingress-nginx-controller`` NodePort Service
   (80:3xxxx, 443:3xxxx), the ``ingress-nginx-controller-admission`` Service, the Deployment
   ``ingress-nginx-controller``, the two admission Jobs (``ingress-nginx-admission-create`` /
-  ``-patch``), the webhook Secret they would write, and the IngressClass ``nginx`` (controller
-  ``k8s.io/ingress-nginx``). The images (``registry.k8s.io/ingress-nginx/controller:v1.11.3``,
+  ``-patch``) and the IngressClass ``nginx`` (controller ``k8s.io/ingress-nginx``). The webhook's
+  Secret ``ingress-nginx-admission`` is not in the manifests: the create Job's kube-webhook-certgen
+  writes it (``no secret found`` / ``creating new secret``), and until then the controller pod waits
+  in ContainerCreating on its ``webhook-cert`` volume (FailedMount), as on a real cluster.
+- ``controller_start_lines(now, api_host)``: what the controller prints as it starts (the
+  ``NGINX Ingress controller`` banner of version.String on stdout, then its klog start-up lines). The images (``registry.k8s.io/ingress-nginx/controller:v1.11.3``,
   ``kube-webhook-certgen:v1.4.4``) are published to the cluster's registry when it lacks them.
 - ``serve(cluster, route, method, path, host, ua, headers)``: what the controller pod's nginx
   answers (``apps.APP_SERVERS["ingress-nginx"]``). It matches the request against the Ingresses of
@@ -166,11 +170,6 @@ def manifests() -> list[dict]:
          "spec": {"type": "ClusterIP", "ports": [{"appProtocol": "https", "name": "https-webhook", "port": 443,
                                                   "targetPort": "webhook"}],
                   "selector": _selector("controller")}},
-        # what ingress-nginx-admission-create writes (the certificate the webhook serves)
-        {"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
-         "metadata": {"name": "ingress-nginx-admission", "namespace": NAMESPACE},
-         "data": {"ca": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==", "cert": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==",
-                  "key": "LS0tLS1CRUdJTiBFQyBQUklWQVRFIEtFWS0tLS0tCg=="}},
         {"apiVersion": "apps/v1", "kind": "Deployment",
          "metadata": {"name": "ingress-nginx-controller", "namespace": NAMESPACE, "labels": controller},
          "spec": {"minReadySeconds": 0, "revisionHistoryLimit": 10, "selector": {"matchLabels": _selector("controller")},
@@ -210,6 +209,43 @@ def manifests() -> list[dict]:
         {"apiVersion": "networking.k8s.io/v1", "kind": "IngressClass",
          "metadata": {"name": CLASS, "labels": controller}, "spec": {"controller": CONTROLLER_CLASS}},
     ]
+
+
+#: the commit v1.11.3 was built from (kubernetes/k8s.io#7384, its promotion) and its nginx
+BUILD = "0106de65cfccb74405a6dfa7d9daffc6f0a6ef1a"
+NGINX_VERSION = "1.25.5"
+
+
+def controller_start_lines(now: float, api_host: str) -> tuple[list[str], list[str]]:
+    """(stdout, stderr) lines of ``/nginx-ingress-controller`` starting at ``now`` against the
+    apiserver at ``api_host`` (``https://10.96.0.1:443``): main.go's ``fmt.Println(version.String())``
+    (the banner, nginx's ``-v`` line inside it with its newline), then klog's lines (process 7, as
+    under dumb-init) up to ``Starting NGINX Ingress controller``."""
+    from ..discovery import version_info
+
+    banner = ["-" * 79, "NGINX Ingress controller", f"  Release:       v{VERSION}", f"  Build:         {BUILD}",
+              "  Repository:    https://github.com/kubernetes/ingress-nginx",
+              f"  nginx version: nginx/{NGINX_VERSION}", "", "-" * 79, ""]
+    t = datetime.fromtimestamp(now, UTC).strftime("%m%d %H:%M:%S.%f")
+    info = version_info()
+
+    def klog(level: str, source: str, text: str) -> str:
+        return f"{level}{t}       7 {source}] {text}"
+
+    err = [
+        klog("W", "client_config.go:659", "Neither --kubeconfig nor --master was specified.  Using the "
+             "inClusterConfig.  This might not work."),
+        klog("I", "main.go:205", f'"Creating API client" host="{api_host}"'),
+        klog("I", "main.go:248", f'"Running in Kubernetes cluster" major="{info["major"]}" minor="{info["minor"]}" '
+             f'git="{info["gitVersion"]}" state="{info["gitTreeState"]}" commit="{info["gitCommit"]}" '
+             f'platform="{info["platform"]}"'),
+        klog("I", "main.go:101", '"SSL fake certificate created" '
+             'file="/etc/ingress-controller/ssl/default-fake-certificate.pem"'),
+        klog("I", "ssl.go:535", '"loading tls certificate" path="/usr/local/certificates/cert" '
+             'key="/usr/local/certificates/key"'),
+        klog("I", "nginx.go:271", '"Starting NGINX Ingress controller"'),
+    ]
+    return banner, err
 
 
 def _publish_images(cluster: Cluster) -> None:
