@@ -31,8 +31,44 @@ NO_SHELL_REPOS = frozenset({"gcr.io/kuar-demo/kuard-amd64", "registry.k8s.io/pau
                             "registry.k8s.io/kube-apiserver", "registry.k8s.io/kube-controller-manager",
                             "registry.k8s.io/kube-scheduler"})
 
-#: the image files' mtime: when the images were built (an old, fixed instant)
+#: the build instant of an image nothing more is known of (its files' mtime); see ``built_at``
 BUILT = 1_700_000_000.0
+DAY = 86_400
+#: nginx releases -> the day their packages were built (nginx.org's CHANGES; the official image's
+#: /usr/share/nginx/html files carry the package's build time: 1.27.4's index.html is
+#: ``Last-Modified: Wed, 05 Feb 2025 11:06:32 GMT``, ETag ``"67a34638-267"``)
+NGINX_BUILT: dict[str, float] = {
+    "1.7.9": 1419292800, "1.9.15": 1461024000, "1.10.3": 1485820800, "1.11.10": 1487030400,
+    "1.11.13": 1491264000, "1.12.2": 1508198400, "1.13.12": 1523318400, "1.14.0": 1523923200,
+    "1.14.2": 1543881600, "1.15.0": 1528156800, "1.15.12": 1555372800, "1.16.0": 1555977600,
+    "1.16.1": 1565654400, "1.17.0": 1558396800, "1.17.10": 1586822400, "1.18.0": 1587427200,
+    "1.19.0": 1590451200, "1.19.10": 1618272000, "1.20.0": 1618876800, "1.20.2": 1637020800,
+    "1.21.0": 1621900800, "1.21.6": 1643068800, "1.22.0": 1653350400, "1.22.1": 1666137600,
+    "1.23.0": 1655769600, "1.23.4": 1679961600, "1.24.0": 1681171200, "1.25.0": 1684800000,
+    "1.25.5": 1713225600, "1.26.0": 1713830400, "1.26.3": 1738713600, "1.27.0": 1716940800,
+    "1.27.3": 1732579200, "1.27.4": 1738753592,
+}
+
+
+def built_at(repository: str, tag: str) -> float:
+    """When ``repository:tag`` was built — the mtime of its files (``ls -l``, nginx's Last-Modified
+    and ETag). nginx images: their release's package build (``NGINX_BUILT``; a release without a
+    known instant gets its day at a time of day derived from the version); any other image a
+    stable instant of its own within the three years before ``BUILT`` (nginx-slim: the day of the
+    nginx release it compiles), derived from its name, so
+    that two images never show the same dates (the registry does not record build times)."""
+    import hashlib
+
+    digest = int.from_bytes(hashlib.sha256(f"{repository}:{tag}".encode()).digest()[:8], "big")
+    name = repository.rsplit("/", 1)[-1]
+    if name in ("nginx", "nginx-slim"):
+        from .net.apps import nginx_version
+
+        version = nginx_version("nginx:" + tag) if name == "nginx" else nginx_slim_version(tag)
+        if version in NGINX_BUILT:
+            day = NGINX_BUILT[version]
+            return day if day % DAY else day + 36_000 + digest % 14_400
+    return BUILT - digest % (3 * 365 * DAY)
 
 BUSYBOX_APPLETS = """[ [[ acpid add-shell addgroup adduser adjtimex ar arch arp arping ascii ash awk base32 base64
 basename bc beep blkdiscard blkid blockdev bootchartd brctl bunzip2 busybox bzcat bzip2 cal cat chat chattr chgrp
@@ -287,30 +323,35 @@ nohup od paste printenv printf realpath seq sha1sum sha256sum shuf sort split st
 truncate tty uniq wc whoami xargs yes""".split()
 
 
+#: the build instant of the image being assembled (``image_tree`` sets it around its builders)
+_building: list[float] = [BUILT]
+
+
 def _tree(files: dict[str, str | bytes | tuple[str, int]], links: dict[str, str], dirs: dict[str, int]) -> Tree:
+    built = _building[-1]
     t = Tree()
     for path, mode in dirs.items():
         parts = [p for p in path.split("/") if p]
-        d = t.makedirs(parts, now=BUILT)
+        d = t.makedirs(parts, now=built)
         d.mode = mode
     for path, content in files.items():
         mode = 0o644
         if isinstance(content, tuple):
             content, mode = content
-        t.put(path, File(content.encode() if isinstance(content, str) else content, mode, BUILT), now=BUILT)
+        t.put(path, File(content.encode() if isinstance(content, str) else content, mode, built), now=built)
     for path, target in links.items():
-        t.put(path, Link(target, BUILT), now=BUILT)
-    _freeze(t.root)
+        t.put(path, Link(target, built), now=built)
+    _freeze(t.root, built)
     return t
 
 
-def _freeze(d: Dir) -> None:
+def _freeze(d: Dir, built: float) -> None:
     """No tree owns an image's directories: every container's view copies what it changes."""
     d.owner = None
-    d.mtime = BUILT
+    d.mtime = built
     for e in d.entries.values():
         if isinstance(e, Dir):
-            _freeze(e)
+            _freeze(e, built)
 
 
 _COMMON_DIRS = {"/dev": 0o755, "/proc": 0o555, "/sys": 0o555, "/tmp": 0o1777, "/root": 0o700, "/home": 0o755,
@@ -339,7 +380,7 @@ def _with_applets(t: Tree, where: str, names: list[str], target: str) -> Tree:
     binary = d.entries.get(target)
     data = binary.data if isinstance(binary, File) else b"\x7fELF"
     for n in names:
-        d.entries.setdefault(n, File(data, 0o755, BUILT))
+        d.entries.setdefault(n, File(data, 0o755, _building[-1]))
     return t
 
 
@@ -359,7 +400,7 @@ def _alpine(version: str) -> Tree:
 
 
 def _debian(codename: str, version: str, *, merged_usr: bool, extra_dirs: dict[str, int] | None = None,
-            files: dict | None = None, links: dict | None = None, pretty: str = "") -> Tree:
+            files: dict | None = None, links: dict | None = None, pretty: str = "", os_release: str = "") -> Tree:
     dirs = dict(_COMMON_DIRS, **{"/boot": 0o755, "/media": 0o755, "/mnt": 0o755, "/opt": 0o755, "/run": 0o755,
                                  "/srv": 0o755, "/usr/bin": 0o755, "/usr/sbin": 0o755, "/usr/lib": 0o755,
                                  "/usr/local/bin": 0o755, "/usr/share": 0o755, "/var/log": 0o755,
@@ -376,9 +417,10 @@ def _debian(codename: str, version: str, *, merged_usr: bool, extra_dirs: dict[s
     major = version.split(".")[0]
     pretty = pretty or f"Debian GNU/Linux {major} ({codename})"
     all_files = {"/etc/passwd": DEBIAN_PASSWD, "/etc/group": DEBIAN_GROUP, "/etc/debian_version": version + "\n",
-                 "/etc/os-release": f'PRETTY_NAME="{pretty}"\nNAME="Debian GNU/Linux"\nVERSION_ID="{major}"\n'
-                                    f'VERSION="{major} ({codename})"\nVERSION_CODENAME={codename}\n'
-                                    'ID=debian\nHOME_URL="https://www.debian.org/"\n',
+                 "/etc/os-release": os_release or
+                 f'PRETTY_NAME="{pretty}"\nNAME="Debian GNU/Linux"\nVERSION_ID="{major}"\n'
+                 f'VERSION="{major} ({codename})"\nVERSION_CODENAME={codename}\n'
+                 'ID=debian\nHOME_URL="https://www.debian.org/"\n',
                  "/root/.bashrc": "# ~/.bashrc: executed by bash(1) for non-login shells.\n",
                  "/root/.profile": "# ~/.profile: executed by Bourne-compatible login shells.\n"}
     all_files.update(files or {})
@@ -437,12 +479,149 @@ def _httpd(tag: str) -> Tree:
     return _debian("bookworm", "12.9", merged_usr=True, extra_dirs=dirs, files=files)
 
 
+#: Ubuntu releases: tag -> (codename, point release, its name, the Debian it is based on)
+UBUNTU = {"16.04": ("xenial", "16.04.7", "Xenial Xerus", "stretch/sid"),
+          "18.04": ("bionic", "18.04.6", "Bionic Beaver", "buster/sid"),
+          "20.04": ("focal", "20.04.6", "Focal Fossa", "bullseye/sid"),
+          "22.04": ("jammy", "22.04.5", "Jammy Jellyfish", "bookworm/sid"),
+          "24.04": ("noble", "24.04.1", "Noble Numbat", "trixie/sid")}
+
+
+def _ubuntu_release(tag: str) -> tuple[str, str, dict[str, str]]:
+    """(codename, /etc/debian_version, files) of an Ubuntu base: /etc/os-release and lsb-release as
+    that release ships them."""
+    codename, point, name, debian = UBUNTU.get(tag, UBUNTU["24.04"])
+    pretty = f"Ubuntu {point} LTS"
+    major = point[:5]
+    old = major < "18.04"  # xenial's os-release has no PRIVACY_POLICY_URL and http:// links
+    scheme = "http://" if old else "https://"
+    osr = (f'NAME="Ubuntu"\nVERSION="{point} LTS ({name})"\nID=ubuntu\nID_LIKE=debian\nPRETTY_NAME="{pretty}"\n'
+           f'VERSION_ID="{major}"\nHOME_URL="{scheme}www.ubuntu.com/"\nSUPPORT_URL="{scheme}help.ubuntu.com/"\n'
+           f'BUG_REPORT_URL="{scheme}bugs.launchpad.net/ubuntu/"\n'
+           + ("" if old else 'PRIVACY_POLICY_URL="https://www.ubuntu.com/legal/terms-and-policies/privacy-policy"\n')
+           + f"VERSION_CODENAME={codename}\nUBUNTU_CODENAME={codename}\n")
+    files = {"/etc/os-release": osr,
+             "/etc/lsb-release": f"DISTRIB_ID=Ubuntu\nDISTRIB_RELEASE={major}\n"
+                                 f"DISTRIB_CODENAME={codename}\nDISTRIB_DESCRIPTION=\"{pretty}\"\n"}
+    return codename, debian, files
+
+
 def _ubuntu(tag: str) -> Tree:
-    version = {"20.04": ("focal", "20.04.6"), "22.04": ("jammy", "22.04.5")}.get(tag, ("noble", "24.04.1"))
-    pretty = f"Ubuntu {version[1]} LTS"
-    files = {"/etc/lsb-release": f"DISTRIB_ID=Ubuntu\nDISTRIB_RELEASE={version[1][:5]}\n"
-                                 f"DISTRIB_CODENAME={version[0]}\nDISTRIB_DESCRIPTION=\"{pretty}\"\n"}
-    return _debian(version[0], "bookworm/sid", merged_usr=True, files=files, pretty=pretty)
+    codename, debian, files = _ubuntu_release(tag)
+    return _debian(codename, debian, merged_usr=tag >= "20.04", files=files, os_release=files["/etc/os-release"])
+
+
+#: nginx's own default configuration (conf/nginx.conf of its source tree), which ``make install``
+#: puts in place for an image built from source with ``--prefix=/usr/share/nginx`` (nginx-slim)
+NGINX_SOURCE_CONF = """
+#user  nobody;
+worker_processes  1;
+
+#error_log  logs/error.log;
+#error_log  logs/error.log  notice;
+#error_log  logs/error.log  info;
+
+#pid        logs/nginx.pid;
+
+
+events {
+    worker_connections  1024;
+}
+
+
+http {
+    include       mime.types;
+    default_type  application/octet-stream;
+
+    #log_format  main  '$remote_addr - $remote_user [$time_local] "$request" '
+    #                  '$status $body_bytes_sent "$http_referer" '
+    #                  '"$http_user_agent" "$http_x_forwarded_for"';
+
+    #access_log  logs/access.log  main;
+
+    sendfile        on;
+    #tcp_nopush     on;
+
+    #keepalive_timeout  0;
+    keepalive_timeout  65;
+
+    #gzip  on;
+
+    server {
+        listen       80;
+        server_name  localhost;
+
+        #charset koi8-r;
+
+        #access_log  logs/host.access.log  main;
+
+        location / {
+            root   html;
+            index  index.html index.htm;
+        }
+
+        #error_page  404              /404.html;
+
+        # redirect server error pages to the static page /50x.html
+        #
+        error_page   500 502 503 504  /50x.html;
+        location = /50x.html {
+            root   html;
+        }
+    }
+}
+"""
+
+
+def nginx_slim_version(tag: str) -> str:
+    """The nginx release an nginx-slim tag compiles (its build.sh's NGINX_VERSION)."""
+    return "1.9.15" if tag == "0.8" else "1.11.10"
+
+
+def _nginx_slim(tag: str) -> Tree:
+    """registry.k8s.io/nginx-slim (kubernetes/contrib, later kubernetes/ingress ``images/nginx-slim``):
+    nginx built from source on ubuntu-slim (Ubuntu 16.04) by its build.sh — ``--prefix=/usr/share/nginx``
+    so ``make install`` leaves the source tree's html/index.html and 50x.html (the pages of before
+    1.21.1) in /usr/share/nginx/html, the binary moved to /usr/sbin, the logs linked to the
+    container's stdout/stderr; the StatefulSet tutorial mounts its claim over that directory."""
+    from .net.apps import NGINX_INDEX_OLD
+
+    version = nginx_slim_version(tag)
+    codename, debian, files = _ubuntu_release("16.04")
+    files.update({
+        "/usr/share/nginx/html/index.html": NGINX_INDEX_OLD,
+        "/usr/share/nginx/html/50x.html": NGINX_50X_OLD,
+        "/etc/nginx/nginx.conf": NGINX_SOURCE_CONF,
+        "/etc/nginx/mime.types": "\ntypes {\n    text/html                             html htm shtml;\n}\n",
+        "/etc/nginx/fastcgi_params": "\nfastcgi_param  QUERY_STRING       $query_string;\n",
+        "/usr/sbin/nginx": (b"\x7fELF nginx " + version.encode(), 0o755),
+    })
+    links = {"/var/log/nginx/access.log": "/dev/stdout", "/var/log/nginx/error.log": "/dev/stderr"}
+    dirs = {"/etc/nginx": 0o755, "/var/log/nginx": 0o755, "/var/lib/nginx/body": 0o700}
+    t = _debian(codename, debian, merged_usr=False, extra_dirs=dirs, files=files, links=links,
+                os_release=files["/etc/os-release"])
+    _with_applets(t, "/usr/bin", ["curl", "openssl"], "curl")
+    return t
+
+
+#: Debian jessie's /etc/os-release (base-files 8+deb8u11)
+JESSIE_OS_RELEASE = """PRETTY_NAME="Debian GNU/Linux 8 (jessie)"
+NAME="Debian GNU/Linux"
+VERSION_ID="8"
+VERSION="8 (jessie)"
+ID=debian
+HOME_URL="http://www.debian.org/"
+SUPPORT_URL="http://www.debian.org/support"
+BUG_REPORT_URL="https://bugs.debian.org/"
+"""
+
+
+def _jessie_dnsutils(tag: str) -> Tree:
+    """registry.k8s.io/e2e-test-images/jessie-dnsutils: Debian jessie (8.11, the last point release)
+    with BIND's dnsutils (nslookup, dig, host) — the Debugging DNS Resolution tutorial's pod."""
+    t = _debian("jessie", "8.11", merged_usr=False, os_release=JESSIE_OS_RELEASE)
+    _with_applets(t, "/usr/bin", ["nslookup", "dig", "host", "nsupdate"], "")
+    return t
 
 
 def _centos(tag: str) -> Tree:
@@ -482,7 +661,16 @@ def userland(repository: str) -> str:
 @lru_cache(maxsize=256)
 def image_tree(repository: str, tag: str, land: str | None = None) -> Tree:
     """The (shared, unchanging) files of ``repository:tag``; ``land`` is the registry's word for its
-    userland when it has one (``Image.userland``: ``busybox``, ``dash``, or ``""`` for distroless)."""
+    userland when it has one (``Image.userland``: ``busybox``, ``dash``, or ``""`` for distroless).
+    Its files' mtimes are the image's build instant (``built_at``)."""
+    _building.append(built_at(repository, tag))
+    try:
+        return _image_tree(repository, tag, land)
+    finally:
+        _building.pop()
+
+
+def _image_tree(repository: str, tag: str, land: str | None) -> Tree:
     name = repository.rsplit("/", 1)[-1]
     if land == "busybox" and name not in ("alpine", "curl") and not tag.endswith("alpine"):
         return _busybox("1.28.4" if tag.startswith("1.28") else "1.36.1")
@@ -496,6 +684,10 @@ def image_tree(repository: str, tag: str, land: str | None = None) -> Tree:
         return _alpine(tag if tag[:1].isdigit() else "3.21.2")
     if name == "nginx":
         return _nginx(tag)
+    if name == "nginx-slim":
+        return _nginx_slim(tag)
+    if name == "jessie-dnsutils":
+        return _jessie_dnsutils(tag)
     if name == "httpd":
         return _httpd(tag)
     if name == "ubuntu":

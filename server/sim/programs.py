@@ -687,12 +687,13 @@ def bootcamp(ctx: Any, argv: list[str], io: Streams, proc: ProcState) -> Generat
 def image_programs(image: Image, proc: ProcState,
                    lookup: Callable[[str], Program | None]) -> dict[str, Program]:
     """The programs an image adds to every image's coreutils, bound to the process state."""
+    from . import images_fs
     from .net import apps
 
     app = image.app
     progs: dict[str, Callable[..., Any]] = {}
     if app == "nginx" or image.repository.endswith("/nginx-slim"):
-        version = apps.nginx_version(image.ref) if app == "nginx" else {"0.8": "1.9.15"}.get(image.tag, "1.11.10")
+        version = apps.nginx_version(image.ref) if app == "nginx" else images_fs.nginx_slim_version(image.tag)
         progs.update({"nginx": partial(nginx, version=version), "nginx-debug": partial(nginx, version=version),
                       "/docker-entrypoint.sh": partial(nginx_docker_entrypoint, version=version, lookup=lookup),
                       "docker-entrypoint.sh": partial(nginx_docker_entrypoint, version=version, lookup=lookup)})
