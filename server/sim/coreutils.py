@@ -2,7 +2,8 @@
 
 Owns: ``programs(dialect) -> dict[name, Program]`` — cat ls touch rm mkdir rmdir cp mv ln head
 tail wc grep cut sort uniq tr date env printenv hostname id whoami uname ps df mount stat chmod
-tee true false seq basename dirname readlink realpath pwd nproc base64 find du …, in busybox's
+tee true false seq basename dirname readlink realpath pwd nproc base64 find du …, glibc's
+``getent`` in the Debian-style images, in busybox's
 words for busybox/alpine images (``dialect`` ``busybox``: ``cat: can't open '/x': No such file or
 directory``, ``ls -l`` as busybox's ls.c prints it, ``df`` as its df.c, ``ps`` as ``PID   USER
 TIME  COMMAND``, ``id`` with the ``wheel`` group) and GNU coreutils' for Debian/Ubuntu/CentOS
@@ -1375,9 +1376,160 @@ def _builtin(name: str) -> Program:
 for _name in ("echo", "printf", "test", "[", "sleep", "kill"):
     COMMON[_name] = _builtin(_name)
 
+# -- getent (glibc's libc-bin: nss/getent.c) -----------------------------------------------------------
+GETENT_SEE = "Try `getent --help' or `getent --usage' for more information.\n"
+GETENT_DATABASES = ("ahosts", "ahostsv4", "ahostsv6", "aliases", "ethers", "group", "gshadow", "hosts",
+                    "initgroups", "netgroup", "networks", "passwd", "protocols", "rpc", "services", "shadow")
+
+
+def _hosts_entries(ctx: Any) -> list[tuple[str, list[str]]]:
+    """/etc/hosts as the files backend reads it: (address, names) per line, comments dropped."""
+    try:
+        text = ctx.fs.read_text("/etc/hosts")
+    except (FsError, AttributeError):
+        return []
+    out = []
+    for line in text.splitlines():
+        fields = line.split("#", 1)[0].split()
+        if len(fields) > 1:
+            out.append((fields[0], fields[1:]))
+    return out
+
+
+def _inet(text: str, family: int) -> str | None:
+    """inet_pton then inet_ntop: the address in its canonical text, or None if not of ``family``."""
+    import ipaddress
+
+    try:
+        ip = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    return str(ip) if ip.version == family else None
+
+
+def _hosts_by_name(ctx: Any, name: str, family: int) -> tuple[list[str], str, list[str]] | None:
+    """gethostbyname2(name, AF_INET6 or AF_INET): /etc/hosts first (``multi on``: every matching
+    line's address), then the cluster's DNS through the pod's resolv.conf (no AAAA records there).
+    (addresses, official name, aliases) or None."""
+    addrs: list[str] = []
+    first: list[str] = []
+    for addr, names in _hosts_entries(ctx):
+        ip = _inet(addr, family)
+        if ip is not None and name.lower() in (n.lower() for n in names):
+            if not addrs:
+                first = names
+            addrs.append(ip)
+    if addrs:
+        return addrs, first[0], first[1:]
+    cluster = getattr(ctx, "cluster", None)
+    if family != 4 or cluster is None:
+        return None
+    from .net import dns
+
+    ans = dns.lookup(cluster, name, pod=getattr(ctx, "source", None))
+    if ans.nxdomain or not ans.addresses:
+        return None
+    if ans.fqdn == name and _inet(name, 4):
+        return None
+    chain = [ans.fqdn, *ans.cname]  # getanswer: each CNAME owner becomes an alias of the final name
+    return list(ans.addresses), chain[-1], chain[:-1]
+
+
+def _hosts_by_addr(ctx: Any, ip: str, family: int) -> tuple[list[str], str, list[str]] | None:
+    for addr, names in _hosts_entries(ctx):
+        if _inet(addr, family) == ip:
+            return [ip], names[0], names[1:]
+    cluster = getattr(ctx, "cluster", None)
+    if family != 4 or cluster is None:
+        return None
+    from .net import dns
+
+    ans = dns.lookup(cluster, ".".join(reversed(ip.split("."))) + ".in-addr.arpa.",
+                     pod=getattr(ctx, "source", None), qtype="PTR")
+    if ans.nxdomain or not ans.ptr:
+        return None
+    return [ip], ans.ptr[0].rstrip("."), []
+
+
+def _print_hosts(io: Any, entry: tuple[list[str], str, list[str]]) -> None:
+    addrs, name, aliases = entry
+    for ip in addrs:
+        io.out(f"{ip:<15} {name}" + "".join(" " + a for a in aliases) + "\n")
+
+
+def _getent_db(ctx: Any, path: str, fallback: str) -> list[list[str]]:
+    try:
+        text = ctx.fs.read_text(path)
+    except (FsError, AttributeError):
+        text = fallback
+    return [line.split(":") for line in text.splitlines() if line and not line.startswith("#")]
+
+
+def getent(ctx: Any, argv: list[str], io: Any) -> int:
+    """``getent DATABASE [KEY...]`` as glibc's: ``hosts`` (an address is a reverse lookup, a name
+    gethostbyname2's AF_INET6 then AF_INET — so ``localhost`` answers ``::1`` — each entry printed
+    ``%-15s name aliases``; no key: every /etc/hosts entry), ``passwd``/``group``/``shadow`` (a key
+    is a name, or an id when numeric); exit 2 when a key is not found, 1 for an unknown database."""
+    args = [a for a in argv[1:] if a != "--"]
+    if not args:
+        io.err("getent: wrong number of arguments\n")
+        io.out(GETENT_SEE)
+        return 1
+    db, keys = args[0], args[1:]
+    if db not in GETENT_DATABASES:
+        io.err(f"Unknown database: {db}\n")
+        io.out(GETENT_SEE)
+        return 1
+    status = 0
+    if db in ("hosts", "ahosts", "ahostsv4", "ahostsv6"):
+        if not keys:
+            for addr, names in _hosts_entries(ctx):
+                ip = _inet(addr, 4) or _inet(addr, 6)
+                if ip is not None:
+                    _print_hosts(io, ([ip], names[0], names[1:]))
+            return 0
+        for key in keys:
+            if _inet(key, 6):
+                entry = _hosts_by_addr(ctx, _inet(key, 6) or key, 6)
+            elif _inet(key, 4):
+                entry = _hosts_by_addr(ctx, key, 4)
+            elif db == "ahostsv4":
+                entry = _hosts_by_name(ctx, key, 4)
+            else:
+                entry = _hosts_by_name(ctx, key, 6) or _hosts_by_name(ctx, key, 4)
+            if entry is None:
+                status = 2
+            elif db == "hosts":
+                _print_hosts(io, entry)
+            else:  # getaddrinfo's view: a line per address and socket type, the canonical name once
+                for n, ip in enumerate(entry[0]):
+                    io.out(f"{ip:<15} STREAM {entry[1] if n == 0 else ''}\n{ip:<15} DGRAM  \n{ip:<15} RAW    \n")
+        return status
+    files = {"passwd": ("/etc/passwd", 2), "group": ("/etc/group", 2), "shadow": ("/etc/shadow", -1),
+             "gshadow": ("/etc/gshadow", -1)}
+    if db not in files:
+        return 2 if keys else 0
+    path, id_field = files[db]
+    rows = _getent_db(ctx, path, "")
+    if not keys:
+        io.out("".join(":".join(r) + "\n" for r in rows))
+        return 0
+    for key in keys:
+        by_id = key.isdigit() and id_field >= 0
+        row = next((r for r in rows if len(r) > max(id_field, 0) and
+                    (r[id_field] == str(int(key)) if by_id else r[0] == key)), None)
+        if row is None:
+            status = 2
+        else:
+            io.out(":".join(row) + "\n")
+    return status
+
+
 #: what busybox has and a slim Debian image does not (procps' ps and free are not installed there)
 BUSYBOX_ONLY: dict[str, Program] = {"ps": ps, "free": free}
 PROCPS: dict[str, Program] = {"ps": ps, "free": free}
+#: glibc's own tools, in every Debian/Ubuntu/CentOS image (libc-bin)
+GLIBC: dict[str, Program] = {"getent": getent}
 
 
 def programs(dialect: str) -> dict[str, Program]:
@@ -1386,4 +1538,6 @@ def programs(dialect: str) -> dict[str, Program]:
     out = dict(COMMON)
     if dialect == "busybox":
         out.update(BUSYBOX_ONLY)
+    else:
+        out.update(GLIBC)
     return out
