@@ -184,3 +184,15 @@ def test_a_long_pod_name_is_cut_to_63_characters_without_a_trailing_dash(long_na
 def test_a_host_network_pod_has_its_nodes_hostname(long_named):
     assert sh(long_named, "kubectl exec hostnet -- hostname") == ("node2\n", 0)
     assert sh(long_named, "kubectl exec hostnet -- uname -n") == ("node2\n", 0)
+
+
+def test_resolve_all_gives_localhost_ipv6_first_then_the_pods_names_then_dns(lab):
+    assert dns.resolve_all(lab, "localhost", pod=("default", "client")) == ["::1", "127.0.0.1"]
+    hosts, _ = sh(lab, "kubectl exec sub-0 -- cat /etc/hosts")
+    ip = lab.store.get("Pod", "default", "sub-0")["status"]["podIP"]
+    assert dns.resolve_all(lab, "web-0", pod=("default", "sub-0"), hosts_text=hosts) == [ip]
+    assert dns.resolve_all(lab, "ip6-allnodes", hosts_text=hosts) == ["fe00::1"]
+    kubernetes = lab.store.get("Service", "default", "kubernetes")["spec"]["clusterIP"]
+    assert dns.resolve_all(lab, "kubernetes", pod=("default", "client")) == [kubernetes]
+    assert dns.resolve_all(lab, "no-such-name", pod=("default", "client")) == []
+    assert dns.resolve_all(lab, "::1") == ["::1"]

@@ -481,6 +481,36 @@ def lookup(cluster: Cluster, name: str, *, pod: object = None, qtype: str = "A")
     return ans
 
 
+def hosts_addresses(hosts_text: str, name: str) -> list[str]:
+    """Every address /etc/hosts gives ``name`` (the files backend with ``multi on``), in file order."""
+    name = name.rstrip(".").lower()
+    out: list[str] = []
+    for line in hosts_text.splitlines():
+        fields = line.split("#", 1)[0].split()
+        if len(fields) > 1 and name in (f.lower() for f in fields[1:]) and fields[0] not in out:
+            out.append(fields[0])
+    return out
+
+
+def resolve_all(cluster: Cluster, name: str, *, pod: object = None, hosts_text: str | None = None) -> list[str]:
+    """getaddrinfo(name, AF_UNSPEC) as a program in ``pod`` gets it: the addresses /etc/hosts has for
+    it (``hosts_text``, the container's file; the kubelet's when None), IPv6 before IPv4 (RFC 6724's
+    precedence: ``localhost`` is ``::1`` then ``127.0.0.1``, which is why curl tries ``::1`` first),
+    else the cluster DNS's A records (the model has no AAAA records); [] when nothing answers."""
+    try:
+        return [str(ipaddress.ip_address(name))]
+    except ValueError:
+        pass
+    if hosts_text is None:
+        obj = _pod_obj(cluster, pod)
+        hosts_text = etc_hosts(cluster, obj) if obj is not None else ""
+    found = hosts_addresses(hosts_text, name)
+    if found:
+        return sorted(found, key=lambda ip: ":" not in ip)  # a stable sort: IPv6 first, file order kept
+    ans = lookup(cluster, name, pod=pod)
+    return [] if ans.nxdomain else list(ans.addresses)
+
+
 # -- busybox 1.36 nslookup ----------------------------------------------------------------------------
 def _reverse_name(ip: str) -> str:
     return ".".join(reversed(ip.split("."))) + ".in-addr.arpa"
