@@ -10,7 +10,8 @@ command runs the clock that long), ``apply`` (the editor's text),
 node's machine), ``add-node``/``remove-node`` (a worker joins / leaves), ``kill`` (a container), ``edit`` (the page's editor
 saved the file of a ``kubectl edit``), ``image`` (a user's image published to the simulated
 registry), ``app-health`` (a container's app made healthy, unhealthy or slow for its probes),
-``exec`` (a process the REST API's ``pods/exec`` starts in a container, with its stdin and TTY),
+``exec`` (a process started in a container — by the terminal's ``kubectl exec`` or the REST
+API's ``pods/exec`` — with its stdin and TTY),
 ``portforward`` (one HTTP request over a port-forward), ``rest`` (a writing API request). A sandbox not in memory is rebuilt lazily, on first
 access, by replaying its journal on a fresh cluster with the same seed and start time — the
 simulation is deterministic, so the result is the same state byte for byte.
@@ -261,6 +262,9 @@ class Sandbox:
                 return self.execute({"op": "run", "command": command, "session": session})  # type: ignore[return-value]
             if not command.strip():
                 return {"output": "", "exitCode": 0}
+            executed = self._exec_line(command, stdin)
+            if executed is not None:
+                return executed
             op: dict = {"op": "run", "command": command, "stdin": stdin}
             if watch_seconds is not None:
                 op["watchSeconds"] = watch_seconds
@@ -335,12 +339,13 @@ class Sandbox:
                 if session_id in self.sessions:
                     self.execute({"op": "run", "command": "exit", "session": session_id})
 
-    # -- a process exec'd in a container (the REST API's pods/exec) ------------------------------------
+    # -- a process exec'd in a container (the terminal's kubectl exec, the REST API's pods/exec) --------
     def exec(self, namespace: str, pod: str, container: str, argv: list[str], stdin: str = "",
              tty: bool = False) -> dict:
         """Run ``argv`` in a running container as its runtime execs it, ``stdin`` (all of the
-        client's input, to its end) as its input: ``{"stdout", "stderr", "exitCode"}`` — with a
-        TTY both streams are the terminal's, on stdout — or, when the runtime could not start it,
+        client's input, to its end) as its input: ``{"stdout", "stderr", "exitCode", "output"}``
+        (``output``: both streams in the order written, as a terminal shows them; with a TTY both
+        are the terminal's, on stdout) — or, when the runtime could not start it,
         ``{"error": containerd's message}``. Journalled with its input, since what it writes (a
         file in the container, an app's log) must replay. Raises NotFoundError for no such pod and
         ConflictError when the container is not running (the kubelet's "container not found")."""
@@ -354,19 +359,47 @@ class Sandbox:
                                  "container": container, "argv": list(argv), "stdin": stdin, "tty": bool(tty)})
 
     def _exec(self, op: dict) -> dict:
-        from .shell.pod import RUNTIME_ERROR, exec_streams
+        from .shell.pod import RUNTIME_ERROR, exec_chunks, runtime_not_found
 
         obj = self.cluster.store.peek("Pod", op["namespace"], op["pod"])
         if obj is None or not _running(obj, op["container"]):
             return {"error": f'container not found ("{op["container"]}")'}
+        tty = bool(op.get("tty"))
         try:
-            out, err, code = exec_streams(self.cluster, obj, op["container"], list(op["argv"]), op.get("stdin") or "",
-                                          tty=bool(op.get("tty")))
+            chunks, code = exec_chunks(self.cluster, obj, op["container"], list(op["argv"]), op.get("stdin") or "",
+                                       tty=tty)
         finally:
             self.cluster.settle()
         if code == RUNTIME_ERROR:
-            return {"error": err.strip().removeprefix("error: ").removeprefix("Internal error occurred: ")}
-        return {"stdout": out, "stderr": err, "exitCode": code}
+            text = runtime_not_found(op["argv"][0]).stderr
+            return {"error": text.strip().removeprefix("error: ").removeprefix("Internal error occurred: ")}
+        return {"stdout": "".join(t for n, t in chunks if n == 1 or tty),
+                "stderr": "".join(t for n, t in chunks if n == 2 and not tty), "exitCode": code,
+                "output": "".join(t for _, t in chunks)}
+
+    def _exec_line(self, command: str, stdin: str) -> dict | None:
+        """A terminal line that is a plain ``kubectl exec`` starting a process: run as the exec
+        operation (journalled with its input, the line itself is not), kubectl's text around the
+        process's bytes; None for any other line (an error, an interactive session…)."""
+        from .kubectl.verbs import exec as exec_verb
+        from .shell.pod import RUNTIME_ERROR
+
+        words = command.split()
+        if words[:2] != ["kubectl", "exec"] or any(ch in command for ch in "|;&<>`"):
+            return None
+        planned = exec_verb.plan(self.cluster, command, stdin)
+        if planned is None:
+            return None
+        self.sessions.reap()
+        res = self.execute({"op": "exec", "namespace": planned.namespace, "pod": planned.pod,
+                            "container": planned.container, "argv": list(planned.argv), "stdin": planned.stdin,
+                            "tty": planned.tty})
+        assert isinstance(res, dict)
+        if "error" in res:
+            result = exec_verb.finish(planned, f"error: Internal error occurred: {res['error']}\n", RUNTIME_ERROR)
+        else:
+            result = exec_verb.finish(planned, res["output"], int(res["exitCode"]))
+        return {"output": result.output, "exitCode": result.exit_code}
 
     # -- kubectl edit in the page's editor ------------------------------------------------------------
     def _open_edit(self, result: Result, out: dict) -> None:

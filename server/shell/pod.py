@@ -45,7 +45,7 @@ RUNTIME_ERROR = -1
 SHELL_WORDS = ("sh", "/bin/sh", "bash", "/bin/bash", "ash", "/bin/ash", "/usr/bin/bash")
 
 __all__ = ["BUSYBOX_REPOS", "MAX_LINE_WAIT", "NO_SHELL_REPOS", "PodShell", "container_env", "container_spec",
-           "container_status", "curl", "exec_argv", "exec_streams", "has_shell", "home_of", "image_userland",
+           "container_status", "curl", "exec_argv", "exec_chunks", "exec_streams", "has_shell", "home_of", "image_userland",
            "ping", "runtime_not_found"]
 
 #: where a pod keeps its containers, and their statuses, in the order kubectl's
@@ -351,7 +351,7 @@ def exec_argv(cluster: Cluster, pod: dict, container: str, argv: list[str], stdi
     ARGV is one), ``stdin`` as its input (``exec -i``; empty without), and its output comes back
     as the terminal shows it (stdout and stderr in the order written, byte for byte). A shell with
     no ``-c`` reads its script from the input, to its end."""
-    chunks, code = _exec(cluster, pod, container, argv, stdin, tty)
+    chunks, code = exec_chunks(cluster, pod, container, argv, stdin, tty=tty)
     if code == RUNTIME_ERROR:
         return runtime_not_found(argv[0])
     return Out(stdout="".join(t for _, t in chunks), code=code)
@@ -363,7 +363,7 @@ def exec_streams(cluster: Cluster, pod: dict, container: str, argv: list[str], s
     reads a tar archive from stdout while tar's notes go to stderr; with a TTY both are the
     terminal's, on stdout), the input given, the status (``RUNTIME_ERROR`` when the image has no
     such program: ``runtime_not_found`` has the text)."""
-    chunks, code = _exec(cluster, pod, container, argv, stdin, tty)
+    chunks, code = exec_chunks(cluster, pod, container, argv, stdin, tty=tty)
     if code == RUNTIME_ERROR:
         return "", runtime_not_found(argv[0]).stderr, RUNTIME_ERROR
     if tty:
@@ -371,8 +371,10 @@ def exec_streams(cluster: Cluster, pod: dict, container: str, argv: list[str], s
     return "".join(t for n, t in chunks if n == 1), "".join(t for n, t in chunks if n == 2), code
 
 
-def _exec(cluster: Cluster, pod: dict, container: str, argv: list[str], stdin: str, tty: bool
-          ) -> tuple[list[tuple[int, str]], int]:
+def exec_chunks(cluster: Cluster, pod: dict, container: str, argv: list[str], stdin: str = "", *,
+                tty: bool = False) -> tuple[list[tuple[int, str]], int]:
+    """The exec'd process's writes in order, as (1 stdout | 2 stderr, text), and its status
+    (``RUNTIME_ERROR`` when the image has no such program)."""
     if argv[0] in SHELL_WORDS and not has_shell(cluster, pod, container, argv[0]):
         return [], RUNTIME_ERROR
     shell = argv[0] if argv[0] in SHELL_WORDS else "sh"

@@ -174,11 +174,20 @@ def test_the_exec_operation_is_journalled_with_its_input_and_replays(make_app, t
         'exec failed: exec failed: unable to start container process: exec: "bash": executable file not found '
         "in $PATH: unknown")}
     res = sandbox.exec("default", "bb", "bb", ["sh", "-c", "cat > /tmp/from-rest; echo done >&2"], "via rest\n")
-    assert res == {"stdout": "", "stderr": "done\n", "exitCode": 0}
-    ops = list(term.app.extensions["kubeplay.journal"].ops(term.sid))
-    assert ops[-1] == {"op": "exec", "namespace": "default", "pod": "bb", "container": "bb",
-                       "argv": ["sh", "-c", "cat > /tmp/from-rest; echo done >&2"], "stdin": "via rest\n",
-                       "tty": False}
+    assert res == {"stdout": "", "stderr": "done\n", "exitCode": 0, "output": "done\n"}
+    journal = term.app.extensions["kubeplay.journal"]
+    assert list(journal.ops(term.sid))[-1] == {
+        "op": "exec", "namespace": "default", "pod": "bb", "container": "bb",
+        "argv": ["sh", "-c", "cat > /tmp/from-rest; echo done >&2"], "stdin": "via rest\n", "tty": False}
+    # the terminal's kubectl exec is that same operation, resolved (pod, default container, -i input)
+    term.run("kubectl exec -i pod/web -- tee /tmp/t", stdin="x")
+    assert list(journal.ops(term.sid))[-1] == {
+        "op": "exec", "namespace": "default", "pod": "web", "container": "nginx", "argv": ["tee", "/tmp/t"],
+        "stdin": "x", "tty": False}
+    # a line that starts no process (an error here) takes the ordinary path: one journalled run line
+    count = journal.count_ops(term.sid)
+    assert term.run("kubectl exec nope -- true", rc=1) == 'Error from server (NotFound): pods "nope" not found\n'
+    assert list(journal.ops(term.sid))[count:] == [{"op": "run", "command": "kubectl exec nope -- true", "stdin": ""}]
     restarted = Terminal(make_app().test_client(), term.sid)
     assert restarted.run("kubectl exec bb -- cat /tmp/from-rest") == "via rest\n"
 

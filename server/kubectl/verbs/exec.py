@@ -16,6 +16,9 @@ Hands off: the shell to ``server.shell``; the session itself is opened by whoeve
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 from ...shell.pod import RUNTIME_ERROR, SHELL_WORDS, container_spec, exec_argv, has_shell, runtime_not_found
 from ...shell.pod import container_status as _pod_container_status
 from ...shell.session import Attach
@@ -23,6 +26,9 @@ from ...sim.api import not_found
 from ...sim.store import Obj, matches_selector
 from ..parse import Flag, Invocation, KubectlError, Result, command
 from ..resolve import resource_type
+
+if TYPE_CHECKING:
+    from ...sim.cluster import Cluster
 
 DEFAULT_CONTAINER = "kubectl.kubernetes.io/default-container"
 
@@ -143,8 +149,23 @@ EXEC_FLAGS = [Flag("container", "c", "str", ""), Flag("stdin", "i"), Flag("tty",
               Flag("filename", "f", "list"), Flag("pod-running-timeout", kind="str")]
 
 
-@command("exec", flags=EXEC_FLAGS)
-def exec_(inv: Invocation) -> Result:
+@dataclass(frozen=True)
+class ExecPlan:
+    """A ``kubectl exec`` resolved to the process it starts (what ``Sandbox.exec`` journals), and
+    what kubectl prints before the process's output (its notes, the TTY warning)."""
+
+    namespace: str
+    pod: str
+    container: str
+    argv: tuple[str, ...]
+    stdin: str
+    tty: bool
+    notes: str = ""
+
+
+def _resolve(inv: Invocation) -> ExecPlan | Result:
+    """kubectl exec's checks, in its order, up to the process it would start; a Result when it
+    ends before (an error, the runtime's refusal, or an interactive session: ``AttachResult``)."""
     f = inv.flags
     if not inv.args and not f.get("filename"):
         # ExecOptions.Validate (v1.32; the older "expected 'exec (POD | TYPE/NAME) ...'" is gone)
@@ -171,15 +192,51 @@ def exec_(inv: Invocation) -> Result:
             return Result(notes + out.stderr, 1)
         attach = Attach(pod["metadata"]["namespace"], pod["metadata"]["name"], name, shell=argv[0], tty=tty)
         return AttachResult(notes + warn, 0, attach)
-    out = exec_argv(inv.cluster, pod, name, argv, stdin, tty=tty)
-    if out.code == RUNTIME_ERROR:
-        return Result(notes + warn + out.stderr, 1)
-    text = notes + warn + out.stderr + out.stdout
-    if out.code != 0:
-        text += f"command terminated with exit code {out.code}\n"
-    # the process's bytes as it wrote them (``printf abc`` ends without a newline)
-    inv.exact_output = True
-    return Result(text, out.code)
+    return ExecPlan(pod["metadata"]["namespace"], pod["metadata"]["name"], name, tuple(argv), stdin, tty,
+                    notes + warn)
+
+
+def finish(plan: ExecPlan, output: str, code: int) -> Result:
+    """What kubectl prints for the process's end: its notes, the process's bytes as written
+    (``printf abc`` ends without a newline), ``command terminated with exit code N`` after a
+    failure; containerd's refusal (``code`` RUNTIME_ERROR: ``output`` is its text) exits 1."""
+    if code == RUNTIME_ERROR:
+        return Result(plan.notes + output, 1)
+    text = plan.notes + output
+    if code != 0:
+        text += f"command terminated with exit code {code}\n"
+    return Result(text, code)
+
+
+@command("exec", flags=EXEC_FLAGS)
+def exec_(inv: Invocation) -> Result:
+    planned = _resolve(inv)
+    if isinstance(planned, Result):
+        return planned
+    pod = inv.cluster.store.get("Pod", planned.namespace, planned.pod)
+    out = exec_argv(inv.cluster, pod, planned.container, list(planned.argv), planned.stdin, tty=planned.tty)
+    inv.exact_output = out.code != RUNTIME_ERROR
+    return finish(planned, out.stderr if out.code == RUNTIME_ERROR else out.stdout, out.code)
+
+
+def plan(cluster: Cluster, line: str, stdin: str = "") -> ExecPlan | None:
+    """A ``kubectl exec …`` line as the process it starts, for a caller that runs and journals
+    the process itself (the sandbox's exec operation); None when the line ends otherwise (an
+    error, a refusal, an interactive session, or no exec at all): run it as a command then."""
+    from ..parse import _split, check_kubeconfig, parse
+
+    try:
+        argv = _split(line)
+        if argv[:1] == ["kubectl"]:
+            argv = argv[1:]
+        cmd, inv = parse(cluster, argv, stdin)
+        if cmd.handler is not exec_:
+            return None
+        check_kubeconfig(cluster, inv.command, inv.flags)
+        planned = _resolve(inv)
+    except Exception:  # noqa: BLE001 - whatever kubectl would print for it, the command path prints
+        return None
+    return planned if isinstance(planned, ExecPlan) else None
 
 
 ATTACH_FLAGS = [Flag("container", "c", "str", ""), Flag("stdin", "i"), Flag("tty", "t"), Flag("quiet", "q"),
