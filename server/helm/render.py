@@ -5,7 +5,8 @@ Owns: ``render(chart, values, release, *, rng, lookup) -> Rendered`` — every f
 deeper paths first), the files that are not partials (``_*``) executed with ``missingkey=zero``
 and ``<no value>`` erased, as helm's engine does; helm's own functions over sprig (``include``,
 ``tpl``, ``required``, ``fail``, ``toYaml``/``fromYaml``/``toJson``/``fromJson``, ``lookup`` against
-the cluster); the top-level NOTES.txt taken out as the release notes; the rest split into YAML
+the cluster), ``.Files`` (``Get``, ``Glob``, ``AsConfig``…) and ``.Capabilities.APIVersions.Has``
+as Go methods; the top-level NOTES.txt taken out as the release notes; the rest split into YAML
 documents (``SplitManifests``), hooks (``helm.sh/hook``) separated from the resources, resources
 sorted by kind in ``INSTALL_ORDER`` (kind_sorter.go) and the manifest written as ``---\\n# Source:
 PATH\\n…``. Errors are ``RenderError`` with helm's words (``execution error at (PATH:L:C): …``,
@@ -16,6 +17,7 @@ Built on server/kubectl/gotemplate.py (Go text/template) and ``sprig``. Pure but
 
 from __future__ import annotations
 
+import base64
 import json
 import random
 import re
@@ -99,14 +101,66 @@ def _sort_templates(paths: list[str]) -> list[str]:
     return sorted(paths, key=lambda p: (p.count("/"), p), reverse=True)
 
 
+def _api_versions() -> list[str]:
+    """action.GetVersionSet: every served group/version, and group/version/Kind of each resource."""
+    from ..sim.resources import RESOURCES
+
+    out: list[str] = []
+    for r in RESOURCES:
+        gv = f"{r.group}/{r.version}" if r.group else r.version
+        for v in (gv, f"{gv}/{r.kind}"):
+            if v not in out:
+                out.append(v)
+    return sorted(out)
+
+
 def capabilities() -> dict[str, Any]:
     major, minor = K8S_VERSION.lstrip("v").split(".")[:2]
     # GitVersion is KubeVersion's deprecated method (the same text), which charts still call
     return {"KubeVersion": {"Version": K8S_VERSION, "Major": major, "Minor": minor, "GitVersion": K8S_VERSION},
-            "APIVersions": ["v1", "apps/v1", "batch/v1", "networking.k8s.io/v1", "autoscaling/v2",
-                            "policy/v1", "rbac.authorization.k8s.io/v1", "storage.k8s.io/v1"],
+            "APIVersions": _api_versions(),
             "HelmVersion": {"version": "v3.16.4", "git_commit": "7877b45b63f95635153b29a42c0c2f4273ec45ca",
                             "git_tree_state": "clean", "go_version": "go1.22.7"}}
+
+
+class GoMethods:
+    """Mixin: a Go value with methods (``go_methods``: name → GoFunc), as the template engine calls them."""
+
+    go_methods: dict[str, GoFunc]
+
+
+class VersionSet(list, GoMethods):
+    """chartutil.VersionSet: ``.Capabilities.APIVersions`` and its ``Has``."""
+
+    def __init__(self, versions: list[str]) -> None:
+        super().__init__(versions)
+        self.go_methods = {"Has": GoFunc(lambda v: v in self, ["string"])}
+
+
+class Files(dict, GoMethods):
+    """engine's ``files`` (``.Files``): the chart's non-template files by path, with ``Get``,
+    ``GetBytes``, ``Glob``, ``Lines``, ``AsConfig`` and ``AsSecrets``."""
+
+    def __init__(self, files: dict[str, str]) -> None:
+        super().__init__(files)
+        self.go_methods = {
+            "Get": GoFunc(lambda name: self.get(name, ""), ["string"]),
+            "GetBytes": GoFunc(lambda name: self.get(name, ""), ["string"]),
+            "Glob": GoFunc(self._glob, ["string"]),
+            "Lines": GoFunc(lambda name: self.get(name, "").split("\n") if name in self else [], ["string"]),
+            "AsConfig": GoFunc(lambda: self._as(lambda t: t), []),
+            "AsSecrets": GoFunc(lambda: self._as(lambda t: base64.b64encode(t.encode()).decode()), []),
+        }
+
+    def _glob(self, pattern: str) -> Files:
+        import fnmatch
+
+        return Files({k: v for k, v in self.items() if fnmatch.fnmatchcase(k, pattern)})
+
+    def _as(self, fn: Callable[[str], str]) -> str:
+        if not self:
+            return ""
+        return _to_yaml({k.rsplit("/", 1)[-1]: fn(v) for k, v in self.items()})
 
 
 def _from_yaml(text: str) -> dict[str, Any]:
@@ -135,8 +189,11 @@ def render(chart: Chart, values: dict[str, Any], release: dict[str, Any], *, rng
            lookup: Callable[[str, str, str, str], dict] | None = None) -> Rendered:
     """Render ``chart`` with the coalesced ``values`` for ``release`` (``.Release``: Name, Namespace,
     Revision, IsInstall, IsUpgrade, Service)."""
+    caps = capabilities()
+    caps["APIVersions"] = VersionSet(caps["APIVersions"])
+    files = Files({p: t for p, t in chart.files.items() if p not in ("Chart.yaml", "values.yaml")})
     top: dict[str, Any] = {"Values": values, "Release": release, "Chart": chart.template_metadata(),
-                           "Capabilities": capabilities(), "Files": {}, "Subcharts": {}}
+                           "Capabilities": caps, "Files": files, "Subcharts": {}}
     root = Template("gotpl").option("missingkey=zero")
     included: dict[str, int] = {}
 

@@ -21,7 +21,8 @@ Public API: :func:`kubectl_template` (what ``kubectl -o go-template=...`` prints
 raising :class:`TemplateError` with kubectl's message), :func:`parse_kubectl_template` (the parse
 alone, which kubectl does before the command acts), and for other users (helm later)
 ``Template(name).funcs({...}).parse(text)`` then ``.execute(data) -> str`` (``t.new(name)`` for
-another file of the same set, as Go's ``t.New``). Functions given to
+another file of the same set, as Go's ``t.New``; a value whose ``go_methods`` maps names to
+:class:`GoFunc` has those methods, called before its fields: ``.Files.Get "x"``). Functions given to
 ``funcs`` are Python callables taking Go values (``None`` for nil) — wrap them in :class:`GoFunc`
 to declare parameter types; raising :class:`FuncError` is Go's non-nil ``error`` result.
 
@@ -2184,6 +2185,11 @@ class _State:
             if receiver.v is None:
                 self.errorf(f"nil pointer evaluating {typ}.{name}")
             receiver = receiver.v
+        methods = getattr(receiver, "go_methods", None)
+        if methods is not None and name in methods:
+            # a value with methods (helm's .Files.Get, .Capabilities.APIVersions.Has): Go looks for a
+            # method before a field or map key
+            return self.eval_call(dot, methods[name], False, node, name, args, final)
         has_args = (args is not None and len(args) > 1) or final is not _MISSING_VAL
         if isinstance(receiver, dict):
             if has_args:

@@ -128,3 +128,16 @@ def test_values_and_set():
     assert vals["a"] == {"b": "1"}
     merged = coalesce({"a": {"b": 1.0, "c": 2.0}, "d": 3.0}, {"a": {"b": 5}, "d": None})
     assert merged == {"a": {"b": 5, "c": 2.0}}
+
+
+def test_files_and_api_versions_have_their_go_methods():
+    c = chart({"cm.yaml": "kind: ConfigMap\nmetadata:\n  name: x\ndata:\n"
+                          "  one: {{ .Files.Get \"conf/a.ini\" | quote }}\n"
+                          "  none: {{ .Files.Get \"missing\" | quote }}\n"
+                          "{{ (.Files.Glob \"conf/*.ini\").AsConfig | indent 2 }}\n"
+                          "  deploy: {{ .Capabilities.APIVersions.Has \"apps/v1/Deployment\" | quote }}\n"
+                          "  gone: {{ .Capabilities.APIVersions.Has \"extensions/v1beta1\" | quote }}\n"})
+    c.files = {"conf/a.ini": "x=1", "conf/b.ini": "y=2", "README.md": "hi"}
+    out = render(c, {}, RELEASE, rng=random.Random(1)).manifests[0].content
+    assert out == ('kind: ConfigMap\nmetadata:\n  name: x\ndata:\n  one: "x=1"\n  none: ""\n  a.ini: x=1\n'
+                   '  b.ini: y=2\n  deploy: "true"\n  gone: "false"')
