@@ -130,16 +130,10 @@ def container_env(cluster: Cluster, pod: dict, container: str) -> dict[str, str]
 
 
 def home_of(pod: dict, container: str) -> str:
-    """The HOME runc gives a process that has none: the user's passwd entry (``/root`` for root;
-    a uid the image's passwd does not list gets ``/``)."""
-    def uid(ctx: dict | None) -> object:
-        return (ctx or {}).get("runAsUser")
+    """The HOME runc gives the container's processes when nothing set one (``envvars.home_of``)."""
+    from ..sim.net import envvars
 
-    spec = container_spec(pod, container) or {}
-    user = uid(spec.get("securityContext"))
-    if user is None:
-        user = uid((pod.get("spec") or {}).get("securityContext"))
-    return "/root" if user in (None, 0) else "/"
+    return envvars.home_of(pod, container_spec(pod, container) or {})
 
 
 #: what each shell exports of its own when it starts (in ``env``'s output): busybox ash and bash

@@ -243,3 +243,14 @@ def test_port_forward_dials_the_pods_own_loopback(term):
     assert res["status"] == 200 and "Welcome to nginx!" in res["body"]
     assert term.run("kubectl logs web --tail=1").startswith('127.0.0.1 - - [')
     assert sandbox.portforward("default", "web", 81) == {"error": "Connection refused"}
+
+
+def test_home_follows_the_user_runc_runs_as(term):
+    # uid 1000 has no entry in busybox's /etc/passwd: runc's default home is /
+    pod = ("apiVersion: v1\nkind: Pod\nmetadata: {name: nobody}\nspec:\n  securityContext: {runAsUser: 1000}\n"
+           "  containers:\n  - {name: c, image: 'busybox:1.36', command: [sleep, '3600']}\n")
+    assert term.client.post(f"{term.base}/apply", json={"manifest": pod}).json["exitCode"] == 0
+    term.client.post(f"{term.base}/clock", json={"advance": 30})
+    assert term.run("kubectl exec nobody -- env").splitlines()[-1] == "HOME=/"
+    # root (no runAsUser): /root
+    assert term.run("kubectl exec web -- printenv HOME") == "/root\n"

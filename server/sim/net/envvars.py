@@ -193,6 +193,15 @@ def exec_env(record: dict[str, str], *, tty: bool = False, home: str = "/root") 
     return env
 
 
+def home_of(pod: Obj, container: Obj) -> str:
+    """The HOME runc gives a process whose environment has none (``setupUser``: the user's passwd
+    entry — ``/root`` for root; a uid the image's passwd does not list gets ``/``)."""
+    user = ((container.get("securityContext") or {}).get("runAsUser"))
+    if user is None:
+        user = ((pod.get("spec") or {}).get("securityContext") or {}).get("runAsUser")
+    return "/root" if user in (None, 0) else "/"
+
+
 def kubelet_env(cluster: Cluster, pod: Obj, container: Obj, *, pod_ip: str = "", host_ip: str = "") -> dict[str, str]:
     """makeEnvironmentVariables for ``container`` of ``pod``; raises EnvError like the kubelet."""
     meta, spec = pod["metadata"], pod.get("spec") or {}
@@ -253,5 +262,5 @@ def kubelet_env(cluster: Cluster, pod: Obj, container: Obj, *, pod_ip: str = "",
     return env
 
 
-__all__ = ["DEFAULT_PATH", "EnvError", "container_env", "env_name", "exec_env", "expand", "kubelet_env",
-           "process_env", "service_env"]
+__all__ = ["DEFAULT_PATH", "EnvError", "container_env", "env_name", "exec_env", "expand", "home_of",
+           "kubelet_env", "process_env", "service_env"]
