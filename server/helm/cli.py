@@ -628,8 +628,12 @@ class Helm:
             rel.status, rel.description = "failed", f'Upgrade "{name}" failed: {e}'
             storage.update(self.cluster, rel)
             raise HelmError(str(e)) from None
-        current.status, current.description = "superseded", "Superseded"
-        storage.update(self.cluster, current)
+        # the superseded revisions keep their descriptions (upgrade.go, rollback.go: "supersede all
+        # previous deployments")
+        for old in storage.history(self.cluster, name, ns):
+            if old.version != revision and (old.status == "deployed" or old.version == current.version):
+                old.status = "superseded"
+                storage.update(self.cluster, old)
         rel.status, rel.description = "deployed", done_desc
         storage.update(self.cluster, rel)
         return rel
@@ -651,11 +655,9 @@ class Helm:
                                 f'"{a.positional[1]}": invalid syntax') from None
         else:
             target_rev = history[-1].version - 1
-        if target_rev < 1 and len(a.positional) <= 1:
-            raise HelmError(f'release has no {target_rev} version')
         target = next((r for r in history if r.version == target_rev), None)
         if target is None:
-            raise HelmError("release: not found")
+            raise HelmError(f"release has no {target_rev} version")
         deployed = [r for r in history if r.status == "deployed"]
         current = deployed[-1] if deployed else history[-1]
         # the target revision's manifest is applied as stored, not rendered again (action/rollback.go)

@@ -195,9 +195,11 @@ def test_upgrade_rollback_history_uninstall(term):
     assert store.get("Deployment", "default", "web-nginx")["spec"]["replicas"] == 1
     hist = [cells(ln) for ln in term("helm history web").splitlines()]
     assert hist[0] == ["REVISION", "UPDATED", "STATUS", "CHART", "APP VERSION", "DESCRIPTION"]
-    assert [(r[0], r[2], r[5]) for r in hist[1:]] == [("1", "superseded", "Superseded"),
-                                                       ("2", "superseded", "Superseded"),
+    # superseded revisions keep their own descriptions, as in helm's docs for ``helm history``
+    assert [(r[0], r[2], r[5]) for r in hist[1:]] == [("1", "superseded", "Install complete"),
+                                                       ("2", "superseded", "Upgrade complete"),
                                                        ("3", "deployed", "Rollback to 1")]
+    assert term("helm rollback web 7", rc=1) == "Error: release has no 7 version\n"
     status = term("helm status web")
     assert status.startswith("NAME: web\nLAST DEPLOYED: ")
     assert "\nNAMESPACE: default\nSTATUS: deployed\nREVISION: 3\nTEST SUITE: None\nNOTES:\nCHART NAME: nginx\n" in status
