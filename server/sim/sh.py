@@ -668,14 +668,11 @@ class _Parser:
                 parts.extend(sub)
                 plain = False
                 continue
-            if c == "$" or c == "`":
-                part, j = self.dollar(i, False)
-                if part is not None:
-                    flush()
-                    parts.append(part)
-                    plain = False
-                    i = j
-                    continue
+            j = self._expansion(i, False, parts, buf)
+            if j is not None:
+                plain = False
+                i = j
+                continue
             buf.append(c)
             i += 1
         flush()
@@ -717,20 +714,31 @@ class _Parser:
                     buf.append(s[i + 1])
                 i += 2
                 continue
-            if c == "$" or c == "`":
-                part, j = self.dollar(i, True)
-                if part is not None:
-                    if buf:
-                        parts.append(("lit", "".join(buf), True))
-                        buf.clear()
-                    parts.append(part)
-                    i = j
-                    continue
+            j = self._expansion(i, True, parts, buf)
+            if j is not None:
+                i = j
+                continue
             buf.append(c)
             i += 1
         if buf:
             parts.append(("lit", "".join(buf), True))
         return parts, i
+
+    def _expansion(self, i: int, quoted: bool, parts: list, buf: list[str]) -> int | None:
+        """The ``$…``/backquote step of both scanners (unquoted words and quoted text): at ``i`` an
+        expansion ends the literal run in ``buf`` (a part, ``quoted`` as the text around it) and is
+        added after it; the index after it, or None when there is none (not ``$``/backquote, or a
+        lone ``$``: the caller keeps the character)."""
+        if self.s[i] not in "$`":
+            return None
+        part, j = self.dollar(i, quoted)
+        if part is None:
+            return None
+        if buf:
+            parts.append(("lit", "".join(buf), quoted))
+            buf.clear()
+        parts.append(part)
+        return j
 
     def dollar(self, i: int, quoted: bool) -> tuple[tuple | None, int]:
         """The expansion at ``i`` (``$…`` or a backquote): (part, end), or (None, i) for a lone $."""
@@ -2732,61 +2740,86 @@ def _pattern(chunks: list[tuple[str, bool]]) -> re.Pattern:
 
 @lru_cache(maxsize=1024)
 def _pattern_cached(chunks: tuple) -> re.Pattern:
+    """The pattern of a word's chunks, scanned as one run of characters that know whether they
+    were quoted: a quoted one is always itself, also inside a bracket expression that its unquoted
+    neighbours open and close (``a[\\&]b``, ``[a"-"z]``: literal members, not an operator)."""
+    chars = [(c, quoted) for text, quoted in chunks for c in text]
     out: list[str] = []
-    for text, quoted in chunks:
+    i, n = 0, len(chars)
+    while i < n:
+        c, quoted = chars[i]
         if quoted:
-            out.append(re.escape(text))
-            continue
-        i, n = 0, len(text)
-        while i < n:
-            c = text[i]
-            if c == "*":
-                out.append(".*")
-            elif c == "?":
-                out.append(".")
-            elif c == "\\" and i + 1 < n:
-                out.append(re.escape(text[i + 1]))
-                i += 1
-            elif c == "[":
-                j = i + 1
-                if j < n and text[j] in "!^":
-                    j += 1
-                if j < n and text[j] == "]":
-                    j += 1
-                while j < n and text[j] != "]":
-                    j += 1
-                if j >= n:
-                    out.append(re.escape(c))
-                else:
-                    inner = text[i + 1:j]
-                    neg = inner[:1] in ("!", "^")
-                    if neg:
-                        inner = inner[1:]
-                    out.append("[" + ("^" if neg else "") + _bracket(inner) + "]")
-                    i = j
-            else:
-                out.append(re.escape(c))
+            out.append(re.escape(c))
+        elif c == "*":
+            out.append(".*")
+        elif c == "?":
+            out.append(".")
+        elif c == "\\" and i + 1 < n:
+            out.append(re.escape(chars[i + 1][0]))
             i += 1
+        elif c == "[":
+            j = i + 1
+            neg = j < n and chars[j] in (("!", False), ("^", False))
+            if neg:
+                j += 1
+            first = j
+            if j < n and chars[j][0] == "]":
+                j += 1
+            while j < n and chars[j] != ("]", False):
+                if chars[j] == ("[", False) and j + 1 < n and chars[j + 1] == (":", False):
+                    end = _class_end(chars, j)
+                    if end is not None:  # [:alpha:] inside: its "]" does not close
+                        j = end
+                        continue
+                j += 2 if chars[j] == ("\\", False) and j + 1 < n else 1
+            if j >= n:
+                out.append(re.escape(c))
+            else:
+                out.append("[" + ("^" if neg else "") + _bracket(chars[first:j]) + "]")
+                i = j
+        else:
+            out.append(re.escape(c))
+        i += 1
     return re.compile("".join(out), re.DOTALL)
 
 
 _CLASSES = {"[:alpha:]": "a-zA-Z", "[:digit:]": "0-9", "[:alnum:]": "a-zA-Z0-9", "[:space:]": " \\t\\n",
             "[:upper:]": "A-Z", "[:lower:]": "a-z"}
-_BRACKET_TOKEN = re.compile(r"\[:[a-z]+:\]|.", re.DOTALL)
 
 
-def _bracket(inner: str) -> str:
-    """A bracket expression's members as a regex set: POSIX classes expanded, and the characters
-    Python's sets treat specially (a nested ``[``, ``&&``/``||``/``~~``/``--`` set operations, a
-    backslash) escaped, so ``[[]`` matches a literal bracket as the shells' fnmatch does."""
+def _class_end(chars: list[tuple[str, bool]], i: int) -> int | None:
+    """After a known POSIX class (``[:alpha:]``, unquoted) starting at ``i``: its end, else None."""
+    for k in range(i + 2, len(chars) - 1):
+        if chars[k] == (":", False) and chars[k + 1] == ("]", False):
+            name = "".join(c for c, _ in chars[i:k + 2])
+            return k + 2 if name in _CLASSES and not any(q for _, q in chars[i:k + 2]) else None
+    return None
+
+
+def _bracket(members: list[tuple[str, bool]]) -> str:
+    """A bracket expression's members as a regex set: POSIX classes (unquoted) expanded, quoted
+    characters literal (a quoted ``-`` is no range; an unquoted backslash quotes the next one, as
+    fnmatch does with a pattern that came from an expansion), and the characters Python's sets treat
+    specially (a nested ``[``, ``&&``/``||``/``~~``/``--`` set operations, a backslash, ``^``)
+    escaped, so ``[[]`` matches a literal bracket as the shells' fnmatch does."""
     out: list[str] = []
-    for tok in _BRACKET_TOKEN.findall(inner):
-        if tok in _CLASSES:
-            out.append(_CLASSES[tok])
-        elif tok in "[\\&~|" or (tok == "-" and out and out[-1] == "-"):
-            out.append("\\" + tok)
+    i, n = 0, len(members)
+    while i < n:
+        c, quoted = members[i]
+        if not quoted and c == "[" and i + 1 < n and members[i + 1] == (":", False):
+            end = _class_end(members, i)
+            if end is not None:
+                out.append(_CLASSES["".join(ch for ch, _ in members[i:end])])
+                i = end
+                continue
+        if not quoted and c == "\\" and i + 1 < n:  # an unquoted backslash (from an expansion) escapes
+            i += 1
+            c, quoted = members[i][0], True
+        if quoted or c in "[\\&~|^" or (c == "-" and out and out[-1] == "-"):
+            out.append("\\" + c if not c.isalnum() else c)
         else:
-            out.append(tok)
+            out.append(c)
+        i += 1
     return "".join(out)
 
 

@@ -207,3 +207,24 @@ def test_the_ingress_addons_webhook_secret_comes_from_its_certgen_job():
     assert out[5:] == ["  nginx version: nginx/1.25.5", "", "-" * 79, ""]
     assert err[1] == 'I0101 00:00:00.000000       7 main.go:205] "Creating API client" host="https://10.96.0.1:443"'
     assert err[-1].endswith('nginx.go:271] "Starting NGINX Ingress controller"')
+
+
+# -- sh: bracket expressions with quoted members ------------------------------------------------
+
+FILES = ": > 'a&b'; : > 'a\\b'; : > a-b; : > axb; : > 'a]b'; : > a5b; : > awb; "
+GLOBS = [
+    "echo a[\\&]b", "echo a[x\\&]b", 'echo a["-"]b', "echo a[\\]]b", 'echo a["w-y"]b', "echo a[w-y]b",
+    "echo a['&'x]b", "echo a[[:digit:]x]b", "echo a[![:alpha:]]b", 'p="a[\\&]b"; echo $p',
+    "case 'a&b' in a[\\&]b) echo yes;; *) echo no;; esac", "x='a-b'; echo ${x#a[\\-]}",
+]
+
+
+@pytest.mark.parametrize("dialect", ["busybox", "dash", "bash"])
+@pytest.mark.parametrize("script", GLOBS)
+def test_a_quoted_character_in_a_bracket_is_a_literal_member(script, dialect, tmp_path):
+    from tests.sim.shfixtures import real_run, sh_run
+
+    real = real_run(FILES + script, dialect, tmp_path)
+    if real is None:
+        pytest.skip(f"no {dialect} here")
+    assert sh_run(FILES + script, dialect)[:2] == real
