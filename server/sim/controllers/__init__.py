@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 # A safety net, not a behaviour: a reconcile loop that keeps re-queuing itself within one
 # instant is a bug, and this stops it from hanging the process.
 MAX_RECONCILES_PER_SETTLE = 200_000
+#: client-go's ItemExponentialFailureRateLimiter in DefaultControllerRateLimiter (seconds)
+FAILURE_BASE_DELAY = 0.005
+FAILURE_MAX_DELAY = 1000.0
 
 
 class Controller:
@@ -37,6 +40,7 @@ class Controller:
         self.recorder = cluster.recorder
         self.queue: OrderedDict[Key, None] = OrderedDict()
         self._timers: dict[Key, object] = {}
+        self._failures: dict[Key, int] = {}
 
     def enqueue(self, key: Key) -> None:
         self.queue[key] = None
@@ -50,6 +54,18 @@ class Controller:
         if timer is not None:
             timer.cancel()  # type: ignore[attr-defined]
         self._timers[key] = self.clock.call_at(when, lambda: self._fire(key))
+
+    def requeue_rate_limited(self, key: Key) -> None:
+        """A sync that failed (a refused create, say) is retried later: client-go's AddRateLimited with
+        DefaultControllerRateLimiter's per-item backoff, 5 ms × 2^failures, at most 1000 s (its overall
+        10 qps bucket never binds at a sandbox's scale)."""
+        failures = self._failures.get(key, 0)
+        self._failures[key] = failures + 1
+        self.requeue_after(key, min(FAILURE_BASE_DELAY * 2 ** failures, FAILURE_MAX_DELAY))
+
+    def forget(self, key: Key) -> None:
+        """A sync that succeeded resets the key's backoff (the rate limiter's Forget)."""
+        self._failures.pop(key, None)
 
     def _fire(self, key: Key) -> None:
         self._timers.pop(key, None)

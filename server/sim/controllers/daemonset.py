@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 from ..api import ApiError
 from ..clock import parse_time
 from ..scheduler import NodeInfo, PodInfo, matches_node_affinity, pod_info, tolerated
-from ..store import Key, Obj, WatchEvent, deep_copy
+from ..store import Key, Obj, WatchEvent, deep_copy, key_of
 from . import Controller
 from .deployment_util import (
     available_at,
@@ -428,7 +428,9 @@ class DaemonSetController(Controller):
                 self.recorder.event(ds, "Normal", "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}",
                                     COMPONENT)
             if failed:
+                self.requeue_rate_limited(key_of(ds))  # syncDaemonSet's error: retried with the queue's backoff
                 break
+            self.forget(key_of(ds))
             i += size
             remaining -= size
             batch *= 2

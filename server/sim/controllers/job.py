@@ -349,7 +349,9 @@ class JobController(Controller):
                 pod = self.api.create(self._pod(job, ix))
             except ApiError as e:
                 self.recorder.event(job, "Warning", "FailedCreate", f"Error creating: {e.message}", COMPONENT)
+                self.requeue_rate_limited(key)  # syncJob's error: retried with the queue's backoff
                 break
+            self.forget(key)
             active += 1
             self.recorder.event(job, "Normal", "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}",
                                 COMPONENT)

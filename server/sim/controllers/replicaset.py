@@ -235,6 +235,11 @@ class ReplicaSetController(Controller):
         if not rs["metadata"].get("deletionTimestamp"):
             error = self.manage_replicas(rs, members)
         self.update_status(key, members, error)
+        # processNextWorkItem's handleErr: a failed sync is retried with the rate limiter's backoff
+        if error is not None:
+            self.requeue_rate_limited(key)
+        else:
+            self.forget(key)
 
     def _entry(self, rs: Obj, pod: Obj) -> tuple[bool, bool, float | None]:
         template_labels = ((rs["spec"].get("template") or {}).get("metadata") or {}).get("labels") or {}

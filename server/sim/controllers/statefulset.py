@@ -40,7 +40,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..api import ApiError
-from ..store import Key, Obj, WatchEvent, deep_copy
+from ..store import Key, Obj, WatchEvent, deep_copy, key_of
 from . import Controller
 from .deployment_util import available_at, controller_ref, controller_ref_to, is_pod_available, is_pod_ready
 from .history import (
@@ -487,7 +487,9 @@ class StatefulSetController(Controller):
             self.recorder.event(sts, "Warning", "FailedCreate",
                                 f"create Pod {name} in StatefulSet {sts['metadata']['name']} failed error: {e.message}",
                                 COMPONENT)
+            self.requeue_rate_limited(key_of(sts))  # the sync's error: retried with the queue's backoff
             return
+        self.forget(key_of(sts))
         self._update_claim_retention(sts, pod)
         self.recorder.event(sts, "Normal", "SuccessfulCreate",
                             f"create Pod {name} in StatefulSet {sts['metadata']['name']} successful", COMPONENT)
