@@ -534,11 +534,16 @@ class Helm:
                                first_deployed=now, last_deployed=now, notes=rendered.notes,
                                manifest=rendered.manifest, hooks=[h.to_json() for h in rendered.hooks])
 
-    def print_status(self, rel: storage.Release, hide_notes: bool = False, show_desc: bool = False) -> None:
+    def print_status(self, rel: storage.Release, hide_notes: bool = False, show_desc: bool = False,
+                     show_metadata: bool = False, debug: bool = False) -> None:
+        """cmd/helm/status.go's statusPrinter.WriteTable."""
         lines = [f"NAME: {rel.name}\n"]
         if rel.last_deployed:
             lines.append(f"LAST DEPLOYED: {storage.go_ansic(rel.last_deployed)}\n")
         lines += [f"NAMESPACE: {rel.namespace}\n", f"STATUS: {rel.status}\n", f"REVISION: {rel.version}\n"]
+        if show_metadata:
+            lines += [f"CHART: {rel.chart.name}\n", f"VERSION: {rel.chart.version}\n",
+                      f"APP_VERSION: {rel.chart.app_version}\n"]
         if show_desc:
             lines.append(f"DESCRIPTION: {rel.description}\n")
         tests = [h for h in rel.hooks if "test" in (h.get("events") or [])]
@@ -551,7 +556,10 @@ class Helm:
                     continue
                 lines.append(f"TEST SUITE:     {h['name']}\nLast Started:   {run['started_at']}\n"
                              f"Last Completed: {run.get('completed_at', '')}\nPhase:          {run.get('phase', '')}\n")
-        if rel.description == "Dry run complete":
+        if debug:
+            lines.append("USER-SUPPLIED VALUES:\n" + _encode(rel.config or None, "yaml") + "\n")
+            lines.append("COMPUTED VALUES:\n" + _encode(coalesce(rel.chart.values, rel.config), "yaml") + "\n")
+        if rel.description.lower() == "dry run complete" or debug:
             lines.append("HOOKS:\n")
             for h in rel.hooks:
                 lines.append(f"---\n# Source: {h['path']}\n{h['manifest']}\n")
@@ -784,11 +792,8 @@ class Helm:
                        f"REVISION: {rel.version}\nSTATUS: {rel.status}\n"
                        f"DEPLOYED_AT: {storage.go_time_json(rel.last_deployed).replace('Z', '+00:00')}\n")
         elif sub == "all":
-            self.print_status(rel)
-            self.print("USER-SUPPLIED VALUES:\n" + _encode(rel.config or None, "yaml") + "\n")
-            self.print("COMPUTED VALUES:\n" + _encode(coalesce(rel.chart.values, rel.config), "yaml") + "\n")
-            self.print("HOOKS:\n" + "".join(f"---\n# Source: {h['path']}\n{h['manifest']}\n" for h in rel.hooks))
-            self.print(f"MANIFEST:\n{rel.manifest}\n")
+            # get_all.go: the status block with the chart's metadata and the debug sections
+            self.print_status(rel, show_metadata=True, debug=True)
         else:
             raise HelmError(f'unknown command "{sub}" for "helm get"')
 

@@ -291,3 +291,17 @@ def test_the_namespace_follows_the_kubeconfig_context(term):
     assert term.cluster.store.get("Deployment", "dev", "web-nginx") is not None
     assert cells(term("helm list").splitlines()[1])[:2] == ["web", "dev"]
     assert term("helm list -n default") == "NAME\tNAMESPACE\tREVISION\tUPDATED\tSTATUS\tCHART\tAPP VERSION\n"
+
+
+def test_get_all_is_the_status_block_with_metadata_values_hooks_and_manifest(term):
+    term("helm install db stable/mysql --set mysqlDatabase=shop")
+    out = term("helm get all db")
+    head, rest = out.split("USER-SUPPLIED VALUES:", 1)[0], out
+    assert "TEST SUITE" not in out
+    assert head.endswith("NAMESPACE: default\nSTATUS: deployed\nREVISION: 1\nCHART: mysql\nVERSION: 1.6.9\n"
+                         "APP_VERSION: 5.7.30\n")
+    # the test hook has never run: no TEST SUITE line, straight to the values
+    assert "APP_VERSION: 5.7.30\nUSER-SUPPLIED VALUES:\nmysqlDatabase: shop\n\nCOMPUTED VALUES:\n" in rest
+    assert "\nHOOKS:\n---\n# Source: mysql/templates/tests/test.yaml\napiVersion: v1\nkind: Pod\n" in rest
+    manifest = term("helm get manifest db")
+    assert rest.split("MANIFEST:\n", 1)[1].split("\nNOTES:\n", 1)[0] + "\n" == manifest
