@@ -92,9 +92,16 @@ def test_issue_a_certificate_for_a_user(tmp_path):
         assert t.run("kubectl auth can-i list pods --as myuser") == "yes\n"
         assert t.run("kubectl auth can-i delete deployments --as myuser", rc=1) == "no\n"
 
-        # Add to kubeconfig
+        # Add to kubeconfig: the key openssl wrote and the certificate exported as the tutorial does
+        key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+                                    serialization.NoEncryption()).decode()
+        t.run("cat > myuser.key", stdin=key_pem)
+        t.run("kubectl get csr myuser -o jsonpath='{.status.certificate}'| base64 -d > myuser.crt")
         assert t.run("kubectl config set-credentials myuser --client-key=myuser.key --client-certificate=myuser.crt "
                      "--embed-certs=true") == 'User "myuser" set.\n'
+        embedded = t.run("kubectl config view --raw -o jsonpath='{.users[?(@.name==\"myuser\")].user}'")
+        assert embedded == ('{"client-certificate-data":"' + base64.b64encode(pem.encode()).decode()
+                            + '","client-key-data":"' + base64.b64encode(key_pem.encode()).decode() + '"}')
         assert t.run("kubectl config set-context myuser --cluster=kubernetes --user=myuser") == \
             'Context "myuser" created.\n'
 
