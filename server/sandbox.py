@@ -35,7 +35,7 @@ from pathlib import Path
 from . import apiserver
 from .kubectl import Result
 from .kubectl import run as kubectl_run
-from .kubectl.streaming import Stream, run_for
+from .kubectl.streaming import Stream, StreamResult, run_for
 from .kubectl.verbs.modify import EditRequest, finish_edit
 from .kubectl.verbs.run import PROMPT_HINT
 from .persist import Journal
@@ -289,6 +289,7 @@ class Sandbox:
         words = line.split()
         follow = "watchSeconds" in op or bool(op.get("follow"))
         if words and words[0] == "kubectl" and not any(ch in line for ch in "|;&<>`"):
+            self.host.remember(line)
             result = self._kubectl(line, stdin, follow=follow)
             stream = getattr(result, "stream", None)
             if stream is not None and "watchSeconds" in op:
@@ -299,8 +300,15 @@ class Sandbox:
             self._open_edit(result, out)
             attach = getattr(result, "attach", None)
         else:
-            output, code, attach = self.host.run_line(line, stdin)
+            output, code, attach = self.host.run_line(line, stdin, follow=follow)
             out = {"output": output, "exitCode": code}
+            stream = self.host.stream  # a line that is only ``watch …``: it goes on as ``get -w`` does
+            if stream is not None and "watchSeconds" in op:
+                done = run_for(self.cluster, StreamResult(output, code, stream), op["watchSeconds"])
+                out = {"output": done.output, "exitCode": done.exit_code}
+            elif stream is not None:
+                out["_stream"] = stream
+            self._open_edit(self.host, out)  # ``vi FILE``: the page's editor opens the workspace file
         if attach is not None:
             opened = self.sessions.open(attach)
             if opened is not None and stdin:
@@ -424,7 +432,8 @@ class Sandbox:
         request = self.edits.pop(op["id"], None)
         if request is None:
             return {"output": f"error: no open edit {op['id']}\n", "exitCode": 1}
-        result = finish_edit(self.cluster, request, op["text"])
+        finish = getattr(request, "finish", None)  # ``vi FILE`` saves the file; ``kubectl edit`` patches
+        result = finish(op["text"]) if finish is not None else finish_edit(self.cluster, request, op["text"])
         out: dict = {"output": result.output, "exitCode": result.exit_code}
         self._open_edit(result, out)
         return out

@@ -294,6 +294,11 @@ class HostShell(Shell):
             self.stream = stream
         return 0
 
+    def remember(self, line: str) -> None:
+        """A line typed at this prompt, for ``history`` (the sandbox runs plain kubectl lines itself)."""
+        if line.strip() and not line.startswith((" ", "\t")) and (not self.history or self.history[-1] != line):
+            self.history.append(line)  # Debian's .bashrc: HISTCONTROL=ignoreboth
+
     def _only_watch(self) -> bool:
         try:
             items = sh.parse(self._line, "bash").body.items
@@ -315,8 +320,7 @@ class HostShell(Shell):
         self.attach = self.edit = self.stream = None
         self.stdin = stdin
         self._follow, self._line = follow, line
-        if line.strip() and not line.startswith((" ", "\t")) and (not self.history or self.history[-1] != line):
-            self.history.append(line)  # Debian's .bashrc: HISTCONTROL=ignoreboth
+        self.remember(line)
         try:
             r = self.run(line)
         finally:

@@ -67,7 +67,12 @@ export class Terminal {
       this.early.set(msg.id, got.slice(-100));
       return;
     }
-    if (msg.output) this.print(msg.output, msg.exitCode === 0 || !msg.done ? 'ok' : 'err');
+    let text = msg.output || '';
+    if (text.includes('\x1b[H\x1b[J')) { // a full-screen frame (`watch`): it replaces the screen
+      this.out.textContent = '';
+      text = text.split('\x1b[H\x1b[J').pop();
+    }
+    if (text) this.print(text, msg.exitCode === 0 || !msg.done ? 'ok' : 'err');
     if (msg.done) this.endStream(msg.exitCode);
   }
 
