@@ -821,12 +821,15 @@ class KubeletController(Controller):
     def _context(self, rt: PodRt, c: Ctr, fs: Any, lookup: Callable[[str], Any], now: Callable[[], float],
                  dialect: str, argv: list[str] | None = None) -> sh.ShContext:
         """The ShContext a process of the container runs in: its env, files, programs, clock."""
+        from .net import envvars
         from .net.proxy import Source
 
         pod = self.store.peek(*rt.key) or {"spec": {}}
         hostname = (pod["spec"].get("hostname") or rt.key[2])[:63]
         main = list(argv or [])
-        ctx = sh.ShContext(env=dict(c.env), cwd=str(c.spec.get("workingDir") or "/"), fs=fs, lookup=lookup, now=now,
+        # runc's setupUser gives the process HOME from the image's passwd when its environment has none
+        env = envvars.exec_env(c.env, home=envvars.home_of(pod, c.spec))
+        ctx = sh.ShContext(env=env, cwd=str(c.spec.get("workingDir") or "/"), fs=fs, lookup=lookup, now=now,
                            hostname=hostname, dialect=dialect, source=Source.pod(rt.key[1], rt.key[2]),
                            cluster=self.cluster, ps=lambda: [(1, "root", main)] if main else [])
         if main:
