@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from . import bootstrap, rbac_bootstrap
+from . import bootstrap, presets, rbac_bootstrap
 from .api import Api
 from .clock import DEFAULT_START, Clock
 from .controllers import Controller, Manager
@@ -40,7 +40,12 @@ BOOT_LEAD = 120.0
 
 
 class Cluster:
-    def __init__(self, *, seed: int = 0, start: float = DEFAULT_START, empty: bool = False) -> None:
+    def __init__(self, *, seed: int = 0, start: float = DEFAULT_START, empty: bool = False,
+                 preset: str = presets.DEFAULT) -> None:
+        if preset not in presets.PRESETS:
+            raise ValueError(f'unknown preset "{preset}" (one of {", ".join(presets.PRESETS)})')
+        #: what the cluster was built as (``presets.py``): kubeadm (the lab), minikube or kind
+        self.preset = preset
         self.clock = Clock(start=start if empty else start - BOOT_LEAD, seed=seed)
         self.store = Store(self.clock)
         self.api = Api(self.store, self.clock)
@@ -63,7 +68,7 @@ class Cluster:
             self.add_controller(controller_cls(self))
         if not empty:
             rbac_bootstrap.install(self)  # the apiserver's bootstrap policy, then kubeadm's objects
-            bootstrap.default_cluster(self)
+            presets.build(self, preset)
         for c in self.manager.controllers:
             c.start()
         self.manager.settle()

@@ -1,0 +1,334 @@
+"""Cluster presets: what a sandbox starts from — the kubeadm lab, a minikube cluster or a kind cluster.
+
+Owns: the list of presets and one builder per preset, each filling an empty store (after the
+apiserver's bootstrap RBAC) with what that tool leaves behind on a fresh ``start``/``create cluster``:
+
+- ``kubeadm`` — the lab of ``bootstrap.default_cluster`` (master, node1, node2, flannel);
+- ``minikube`` — ``minikube start`` v1.35.0 with the docker driver and Kubernetes v1.32.0: one node
+  ``minikube`` (InternalIP 192.168.49.2, pod CIDR 10.244.0.0/24, control-plane role without the
+  NoSchedule taint, the ``minikube.k8s.io/*`` labels ``labelAndUntaintNode`` sets), the static pods
+  ``etcd-minikube``, ``kube-apiserver-minikube``, ``kube-controller-manager-minikube``,
+  ``kube-scheduler-minikube``, the ``kube-proxy`` DaemonSet, ``coredns`` scaled to 1 (minikube
+  scales it down on a single node), and the two add-ons minikube enables by default:
+  ``storage-provisioner`` (a bare Pod in kube-system running gcr.io/k8s-minikube/storage-provisioner:v5,
+  the hostpath provisioner of ``controllers/hostpath.py``) and ``default-storageclass`` (the
+  ``standard`` StorageClass, provisioner ``k8s.io/minikube-hostpath``, marked default);
+- ``kind`` — ``kind create cluster`` v0.27.0 with a config of one control-plane and one worker:
+  ``kind-control-plane`` (172.18.0.3, tainted) and ``kind-worker`` (172.18.0.2), the ``kindnet``
+  DaemonSet, and rancher's local-path-provisioner with kind's ``standard`` default class.
+
+Service CIDR 10.96.0.0/12 and cluster DNS 10.96.0.10 in every preset (``net/alloc.py``).
+
+Hands off: the objects are written straight to the store after defaulting, dated like the lab
+(``bootstrap``'s helpers); controllers, the scheduler and the kubelets take it from there. The
+``minikube`` command (``server/minikube``) reads ``cluster.preset`` and the node names set here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import bootstrap, certs
+from .bootstrap import _create, _daemon_pod, _ts
+from .controllers import daemonset
+from .controllers.namespace import ROOT_CA_CONFIGMAP, ROOT_CA_DESCRIPTION, derived_uid
+from .store import Obj
+
+if TYPE_CHECKING:
+    from .cluster import Cluster
+
+PRESETS = ("kubeadm", "minikube", "kind")
+DEFAULT = "kubeadm"
+
+# -- minikube v1.35.0 (docker driver, docker runtime) --------------------------------------------
+MINIKUBE_VERSION = "v1.35.0"
+MINIKUBE_COMMIT = "dd5d320e41b5451cdf3c01891bc4e13d189586ed"
+MINIKUBE_K8S = "v1.32.0"
+MINIKUBE_SUBNET = "192.168.49."
+MINIKUBE_IP = "192.168.49.2"
+MINIKUBE_API_PORT = 8443
+MINIKUBE_RUNTIME = "docker://27.4.1"
+MINIKUBE_OS = "Ubuntu 22.04.5 LTS"
+STORAGE_PROVISIONER_IMAGE = "gcr.io/k8s-minikube/storage-provisioner:v5"
+HOSTPATH_PROVISIONER = "k8s.io/minikube-hostpath"
+STANDARD_CLASS = "standard"
+
+# -- kind v0.27.0 ---------------------------------------------------------------------------------
+KIND_K8S = "v1.32.2"
+KIND_SUBNET = "172.18.0."
+KIND_RUNTIME = "containerd://2.0.2"
+KIND_OS = "Debian GNU/Linux 12 (bookworm)"
+KINDNET_IMAGE = "docker.io/kindest/kindnetd:v20250214-acbabc1a"
+
+NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
+
+
+def build(cluster: Cluster, preset: str) -> None:
+    """Fill the store with ``preset``'s objects; ValueError for an unknown name."""
+    if preset not in PRESETS:
+        raise ValueError(f'unknown preset "{preset}" (one of {", ".join(PRESETS)})')
+    {"kubeadm": bootstrap.default_cluster, "minikube": minikube_cluster, "kind": kind_cluster}[preset](cluster)
+
+
+# -- shared pieces ---------------------------------------------------------------------------------
+def _system_objects(cluster: Cluster, *, server: str, service_accounts: tuple[str, ...]) -> None:
+    """What the apiserver and ``kubeadm init`` create before any node: the four namespaces with their
+    default ServiceAccount and kube-root-ca.crt, the system PriorityClasses, kube-public/cluster-info
+    (its kubeconfig naming ``server``), kube-system's ServiceAccounts and the coredns ConfigMap."""
+    store = cluster.store
+    for i, ns in enumerate(NAMESPACES):
+        store.create({"apiVersion": "v1", "kind": "Namespace",
+                      "metadata": {"name": ns, "creationTimestamp": _ts(cluster, i),
+                                   "labels": {"kubernetes.io/metadata.name": ns}},
+                      "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}})
+        store.create({"apiVersion": "v1", "kind": "ServiceAccount",
+                      "metadata": {"name": "default", "namespace": ns, "creationTimestamp": _ts(cluster, 20)}})
+    ca_pem = certs.cluster_ca(store).cert_pem
+    for ns in NAMESPACES:
+        store.create({"apiVersion": "v1", "kind": "ConfigMap",
+                      "metadata": {"name": ROOT_CA_CONFIGMAP, "namespace": ns,
+                                   "annotations": {"kubernetes.io/description": ROOT_CA_DESCRIPTION},
+                                   "creationTimestamp": _ts(cluster, 20)},
+                      "data": {"ca.crt": ca_pem}})
+    for i, (pc_name, value, description) in enumerate(bootstrap.SYSTEM_PRIORITY_CLASSES):
+        store.create({"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass",
+                      "metadata": {"name": pc_name, "creationTimestamp": _ts(cluster, 1 + i),
+                                   "uid": derived_uid("lab", pc_name)},
+                      "value": value, "description": description, "preemptionPolicy": "PreemptLowerPriority"})
+    kubeconfig = bootstrap.cluster_info_kubeconfig(certs.cluster_ca_data(store)).replace(
+        f"https://{bootstrap.NODE_SUBNET}{bootstrap.FIRST_NODE_OCTET}:6443", server)
+    store.create({"apiVersion": "v1", "kind": "ConfigMap",
+                  "metadata": {"name": "cluster-info", "namespace": "kube-public", "creationTimestamp": _ts(cluster, 10),
+                               "uid": derived_uid("lab", "kube-public/cluster-info")},
+                  "data": {"kubeconfig": kubeconfig}})
+    for sa in service_accounts:
+        store.create({"apiVersion": "v1", "kind": "ServiceAccount",
+                      "metadata": {"name": sa, "namespace": "kube-system", "creationTimestamp": _ts(cluster, 25)}})
+    store.create({"apiVersion": "v1", "kind": "ConfigMap",
+                  "metadata": {"name": "coredns", "namespace": "kube-system", "creationTimestamp": _ts(cluster, 25)},
+                  "data": {"Corefile": bootstrap.COREFILE}})
+    store.create({"apiVersion": "v1", "kind": "ConfigMap",
+                  "metadata": {"name": "kube-proxy", "namespace": "kube-system", "creationTimestamp": _ts(cluster, 25)},
+                  "data": {"config.conf": "apiVersion: kubeproxy.config.k8s.io/v1alpha1\n"
+                                          "kind: KubeProxyConfiguration\nmode: \"\"\nclusterCIDR: 10.244.0.0/16\n"}})
+
+
+def _node(cluster: Cluster, name: str, *, ip: str, subnet: int, created: str, ready_since: str,
+          control_plane: bool, tainted: bool, kubelet: str, runtime: str, os_image: str, cri_socket: str,
+          labels: dict[str, str] | None = None, images: set[str] | None = None) -> Obj:
+    """A Node, its Lease and the machine under it, as the preset's kubelet registers it (no flannel)."""
+    from .cluster import Machine
+
+    node = bootstrap.node_object(name, ip=ip, pod_cidr=f"10.244.{subnet}.0/24", created=created,
+                                 ready_since=ready_since, now=cluster.clock.iso(), control_plane=control_plane,
+                                 labels=labels)
+    meta, status = node["metadata"], node["status"]
+    meta["annotations"] = {"kubeadm.alpha.kubernetes.io/cri-socket": cri_socket,
+                           "node.alpha.kubernetes.io/ttl": "0",
+                           "volumes.kubernetes.io/controller-managed-attach-detach": "true"}
+    status["conditions"] = [c for c in status["conditions"] if c["type"] != "NetworkUnavailable"]
+    status["nodeInfo"].update(containerRuntimeVersion=runtime, kubeletVersion=kubelet, kubeProxyVersion=kubelet,
+                              osImage=os_image)
+    if not tainted:
+        node["spec"].pop("taints", None)
+    stored = _create(cluster, node, default=False)
+    cluster.store.create(bootstrap.lease_object(stored, cluster.clock.now(), created))
+    cluster.machines[name] = Machine(name, images=set(images or ()))
+    return stored
+
+
+def _control_plane(cluster: Cluster, node: Obj, ip: str, version: str) -> None:
+    """The static pods of kubeadm's manifests at ``version``, the kubernetes/kube-dns Services,
+    coredns and the kube-proxy DaemonSet (with its revision)."""
+    for pod in bootstrap._static_pods(node, ip):
+        container = pod["spec"]["containers"][0]
+        if container["image"].startswith("registry.k8s.io/kube-"):
+            container["image"] = container["image"].rsplit(":", 1)[0] + ":" + version
+        pod["metadata"]["creationTimestamp"] = _ts(cluster, 2)
+        pod["status"] = bootstrap._scheduled_status(_ts(cluster, 2))
+        _create(cluster, pod)
+    for svc in bootstrap._services(ip):
+        svc["metadata"]["creationTimestamp"] = _ts(cluster, 5)
+        if svc["kind"] == "Endpoints":
+            svc["subsets"][0]["ports"][0]["port"] = int(cluster_api_port(cluster))
+        _create(cluster, svc, default=svc["kind"] == "Service")
+
+
+def cluster_api_port(cluster: Cluster) -> int:
+    return MINIKUBE_API_PORT if getattr(cluster, "preset", DEFAULT) == "minikube" else 6443
+
+
+def _coredns(cluster: Cluster, replicas: int) -> None:
+    coredns = bootstrap._coredns()
+    coredns["spec"]["replicas"] = replicas
+    coredns["metadata"]["creationTimestamp"] = _ts(cluster, 25)
+    _create(cluster, coredns)
+
+
+def _daemonset(cluster: Cluster, ds: Obj, created: str) -> Obj:
+    ds["metadata"]["creationTimestamp"] = created
+    stored = _create(cluster, ds)
+    revision = daemonset.revision_object(stored, daemonset.revision_hash(stored), 1)
+    revision["metadata"]["creationTimestamp"] = created
+    _create(cluster, revision, default=False)
+    return stored
+
+
+def _kube_proxy(version: str) -> Obj:
+    ds = next(d for d in bootstrap._daemonsets() if d["metadata"]["name"] == "kube-proxy")
+    container = ds["spec"]["template"]["spec"]["containers"][0]
+    container["image"] = f"registry.k8s.io/kube-proxy:{version}"
+    return ds
+
+
+# -- minikube ----------------------------------------------------------------------------------------
+def minikube_labels(name: str, *, primary: bool, updated_at: float) -> dict[str, str]:
+    """The labels ``labelAndUntaintNode`` puts on a node (updated_at in Go's 2006_01_02T15_04_05_0700)."""
+    import time as _time
+
+    stamp = _time.strftime("%Y_%m_%dT%H_%M_%S_0700", _time.gmtime(updated_at))
+    return {"minikube.k8s.io/commit": MINIKUBE_COMMIT, "minikube.k8s.io/name": "minikube",
+            "minikube.k8s.io/primary": "true" if primary else "false",
+            "minikube.k8s.io/updated_at": stamp, "minikube.k8s.io/version": MINIKUBE_VERSION}
+
+
+def _minikube_images() -> set[str]:
+    return {f"registry.k8s.io/{c}:{MINIKUBE_K8S}" for c in
+            ("kube-apiserver", "kube-controller-manager", "kube-scheduler", "kube-proxy")} | {
+        bootstrap.IMAGES["etcd"], bootstrap.IMAGES["coredns"], bootstrap.IMAGES["pause"], STORAGE_PROVISIONER_IMAGE}
+
+
+def register_images(cluster: Cluster) -> None:
+    """The preset's own images the built-in registry lacks (minikube's provisioner, kindnetd)."""
+    if cluster.registry.resolve(STORAGE_PROVISIONER_IMAGE) is None:
+        cluster.registry.add("gcr.io/k8s-minikube/storage-provisioner", "v5", size=31_465_472, ports=(),
+                             http_paths=None, server=True,
+                             server_binaries=frozenset({"/storage-provisioner", "storage-provisioner"}))
+    if cluster.registry.resolve(KINDNET_IMAGE) is None:
+        cluster.registry.add("docker.io/kindest/kindnetd", "v20250214-acbabc1a", size=44_940_000, ports=(),
+                             http_paths=None, server=True, server_binaries=frozenset({"/bin/kindnetd", "kindnetd"}))
+
+
+def minikube_cluster(cluster: Cluster) -> None:
+    """``minikube start`` (v1.35.0, docker driver): one node ``minikube`` and minikube's default add-ons."""
+    register_images(cluster)
+    _system_objects(cluster, server=f"https://control-plane.minikube.internal:{MINIKUBE_API_PORT}",
+                    service_accounts=("coredns", "kube-proxy", "storage-provisioner"))
+    labels = minikube_labels("minikube", primary=True, updated_at=cluster.clock.now() - bootstrap.LAB_AGE + 30)
+    node = _node(cluster, "minikube", ip=MINIKUBE_IP, subnet=0, created=_ts(cluster, 0), ready_since=_ts(cluster, 15),
+                 control_plane=True, tainted=False, kubelet=MINIKUBE_K8S, runtime=MINIKUBE_RUNTIME,
+                 os_image=MINIKUBE_OS, cri_socket="unix:///var/run/cri-dockerd.sock", labels=labels,
+                 images=_minikube_images())
+    _control_plane(cluster, node, MINIKUBE_IP, MINIKUBE_K8S)
+    _coredns(cluster, 1)
+    proxy = _daemonset(cluster, _kube_proxy(MINIKUBE_K8S), _ts(cluster, 25))
+    _create(cluster, _daemon_pod(proxy, "minikube", _ts(cluster, 26)))
+    for obj in storage_provisioner_objects():
+        obj["metadata"]["creationTimestamp"] = _ts(cluster, 30)
+        if obj["kind"] == "Pod":
+            obj["status"] = bootstrap._scheduled_status(_ts(cluster, 30))
+        _create(cluster, obj)
+    _create(cluster, standard_class(HOSTPATH_PROVISIONER, "Immediate", _ts(cluster, 30), minikube=True))
+
+
+def standard_class(provisioner: str, binding: str, created: str, *, minikube: bool) -> Obj:
+    """The ``standard`` default StorageClass (minikube's storageclass.yaml, or kind's)."""
+    meta: Obj = {"name": STANDARD_CLASS, "creationTimestamp": created,
+                 "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}}
+    if minikube:
+        meta["labels"] = {"addonmanager.kubernetes.io/mode": "EnsureExists"}
+    return {"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass", "metadata": meta,
+            "provisioner": provisioner, "reclaimPolicy": "Delete", "volumeBindingMode": binding}
+
+
+def storage_provisioner_objects() -> list[Obj]:
+    """minikube's storage-provisioner.yaml.tmpl: its RBAC and the bare Pod, bound to ``minikube``."""
+    mode = {"addonmanager.kubernetes.io/mode": "Reconcile"}
+    return [
+        {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
+         "metadata": {"name": "storage-provisioner", "labels": dict(mode)},
+         "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "system:persistent-volume-provisioner"},
+         "subjects": [{"kind": "ServiceAccount", "name": "storage-provisioner", "namespace": "kube-system"}]},
+        {"apiVersion": "v1", "kind": "Pod",
+         "metadata": {"name": "storage-provisioner", "namespace": "kube-system",
+                      "labels": {**mode, "integration-test": "storage-provisioner"}},
+         "spec": bootstrap._pod_spec(
+             [bootstrap._container("storage-provisioner", STORAGE_PROVISIONER_IMAGE, ["/storage-provisioner"],
+                                   volumeMounts=[{"mountPath": "/tmp", "name": "tmp"}])],
+             node="minikube", host_network=True, serviceAccountName="storage-provisioner",
+             serviceAccount="storage-provisioner",
+             volumes=[{"name": "tmp", "hostPath": {"path": "/tmp", "type": "Directory"}}])},
+    ]
+
+
+def add_minikube_node(cluster: Cluster, name: str) -> Obj:
+    """``minikube node add``: the next worker ``minikube-m0N`` at the next 192.168.49.x."""
+    octets = {2}
+    subnets = {0}
+    for node in cluster.store.scan("Node"):
+        for addr in node.get("status", {}).get("addresses") or []:
+            if addr.get("type") == "InternalIP" and addr["address"].startswith(MINIKUBE_SUBNET):
+                octets.add(int(addr["address"].rsplit(".", 1)[1]))
+        cidr = node.get("spec", {}).get("podCIDR") or ""
+        if cidr.startswith("10.244."):
+            subnets.add(int(cidr.split(".")[2]))
+    now = cluster.clock.iso()
+    node = _node(cluster, name, ip=f"{MINIKUBE_SUBNET}{max(octets) + 1}",
+                 subnet=next(i for i in range(256) if i not in subnets), created=now, ready_since=now,
+                 control_plane=False, tainted=False, kubelet=MINIKUBE_K8S, runtime=MINIKUBE_RUNTIME,
+                 os_image=MINIKUBE_OS, cri_socket="unix:///var/run/cri-dockerd.sock",
+                 labels=minikube_labels(name, primary=False, updated_at=cluster.clock.now()),
+                 images={f"registry.k8s.io/kube-proxy:{MINIKUBE_K8S}", bootstrap.IMAGES["pause"]})
+    cluster.settle()
+    return node
+
+
+# -- kind ----------------------------------------------------------------------------------------------
+def _kindnet() -> Obj:
+    labels = {"app": "kindnet", "k8s-app": "kindnet", "tier": "node"}
+    spec = bootstrap._pod_spec(
+        [bootstrap._container(
+            "kindnet-cni", KINDNET_IMAGE, None, requests={"cpu": "100m", "memory": "50Mi"},
+            limits={"cpu": "100m", "memory": "50Mi"},
+            env=[{"name": "HOST_IP", "valueFrom": {"fieldRef": {"apiVersion": "v1", "fieldPath": "status.hostIP"}}},
+                 {"name": "POD_IP", "valueFrom": {"fieldRef": {"apiVersion": "v1", "fieldPath": "status.podIP"}}},
+                 {"name": "POD_SUBNET", "value": "10.244.0.0/16"},
+                 {"name": "CONTROL_PLANE_ENDPOINT", "value": "kind-control-plane:6443"}],
+            securityContext={"capabilities": {"add": ["NET_RAW", "NET_ADMIN"]}, "privileged": False})],
+        host_network=True, tolerations=[{"operator": "Exists"}], serviceAccountName="kindnet",
+        serviceAccount="kindnet", nodeSelector={"kubernetes.io/os": "linux"})
+    return {"apiVersion": "apps/v1", "kind": "DaemonSet",
+            "metadata": {"name": "kindnet", "namespace": "kube-system", "labels": dict(labels),
+                         "annotations": {"deprecated.daemonset.template.generation": "1"}},
+            "spec": {"revisionHistoryLimit": 10, "selector": {"matchLabels": {"app": "kindnet"}},
+                     "template": {"metadata": {"labels": dict(labels)}, "spec": spec},
+                     "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 0, "maxUnavailable": 1}}}}
+
+
+def kind_cluster(cluster: Cluster) -> None:
+    """``kind create cluster`` with one control-plane and one worker node (kind v0.27.0, kindest/node v1.32.2)."""
+    register_images(cluster)
+    _system_objects(cluster, server="https://kind-control-plane:6443",
+                    service_accounts=("coredns", "kube-proxy", "kindnet"))
+    images = {f"registry.k8s.io/{c}:{KIND_K8S}" for c in ("kube-apiserver", "kube-controller-manager",
+                                                         "kube-scheduler", "kube-proxy")}
+    images |= {bootstrap.IMAGES["etcd"], bootstrap.IMAGES["coredns"], bootstrap.IMAGES["pause"], KINDNET_IMAGE}
+    cp = _node(cluster, "kind-control-plane", ip=f"{KIND_SUBNET}3", subnet=0, created=_ts(cluster, 0),
+               ready_since=_ts(cluster, 20), control_plane=True, tainted=True, kubelet=KIND_K8S, runtime=KIND_RUNTIME,
+               os_image=KIND_OS, cri_socket="unix:///run/containerd/containerd.sock", images=images)
+    _control_plane(cluster, cp, f"{KIND_SUBNET}3", KIND_K8S)
+    _coredns(cluster, 2)
+    proxy = _daemonset(cluster, _kube_proxy(KIND_K8S), _ts(cluster, 25))
+    kindnet = _daemonset(cluster, _kindnet(), _ts(cluster, 27))
+    _node(cluster, "kind-worker", ip=f"{KIND_SUBNET}2", subnet=1, created=_ts(cluster, 40), ready_since=_ts(cluster, 55),
+          control_plane=False, tainted=False, kubelet=KIND_K8S, runtime=KIND_RUNTIME, os_image=KIND_OS,
+          cri_socket="unix:///run/containerd/containerd.sock", images=images)
+    for name, at in (("kind-control-plane", 26), ("kind-worker", 41)):
+        for ds in (proxy, kindnet):
+            _create(cluster, _daemon_pod(ds, name, _ts(cluster, at)))
+    # kind's local-path-provisioner and its ``standard`` class in place of the add-on's ``local-path``
+    from .controllers import provisioner
+
+    provisioner.enable(cluster)
+    cluster.store.remove("StorageClass", "", provisioner.CLASS)
+    _create(cluster, standard_class(provisioner.PROVISIONER, "WaitForFirstConsumer", _ts(cluster, 30), minikube=False))
