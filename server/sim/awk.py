@@ -22,6 +22,7 @@ Hands off: files are ``ctx.fs``'s.
 
 from __future__ import annotations
 
+import contextvars
 import math
 import re
 from collections.abc import Callable
@@ -208,7 +209,7 @@ class _Parser:
         self.nls()
         while not self.op("}"):
             if self.is_("eof"):
-                raise self.fail()
+                raise AwkSyntax("missing } near end of file", self.peek()[2] + 1)
             out.append(self.stmt())
             self.nls()
         self.i += 1
@@ -559,13 +560,17 @@ def to_num(v: Any) -> float:
         return 0.0
 
 
+#: the largest integral value printed as an integer: mawk's int (2^31 - 1), gawk's exact doubles (2^53)
+_INT_LIMIT: contextvars.ContextVar[float] = contextvars.ContextVar("awk_int_limit", default=2.0 ** 31 - 1)
+
+
 def fmt_num(x: float, fmt: str = "%.6g") -> str:
-    if x == int(x) and abs(x) < 1e16:
-        return str(int(x))
     if math.isnan(x):
         return "nan" if math.copysign(1, x) > 0 else "-nan"
     if math.isinf(x):
         return "inf" if x > 0 else "-inf"
+    if x == int(x) and abs(x) <= _INT_LIMIT.get():
+        return str(int(x))
     return fmt % x
 
 
@@ -1068,15 +1073,15 @@ class _Return(Exception):
         self.value = value
 
 
-def _syntax_message(dialect: str, err: AwkSyntax, text: str) -> str:
+def _syntax_message(dialect: str, err: AwkSyntax, text: str, name: str = "mawk") -> str:
     if dialect == "gawk":
         line = text.split("\n")[err.line - 1] if err.line - 1 < len(text.split("\n")) else ""
         return f"awk: cmd. line:{err.line}: {line}\nawk: cmd. line:{err.line}: {' ' * 0}^ syntax error\n"
     if dialect == "busybox":
         return f"awk: cmd. line:{err.line}: Unexpected token\n"
-    if err.near.startswith("runaway"):
-        return f"mawk: line {err.line}: {err.near}\n"
-    return f"mawk: line {err.line}: syntax error at or near {err.near}\n"
+    if err.near.startswith(("runaway", "missing")):
+        return f"{name}: line {err.line}: {err.near}\n"
+    return f"{name}: line {err.line}: syntax error at or near {err.near}\n"
 
 
 def program(dialect: str = "mawk") -> Callable[[Any, list[str], Any], int]:
@@ -1086,11 +1091,19 @@ def program(dialect: str = "mawk") -> Callable[[Any, list[str], Any], int]:
     return awk
 
 
-def _prefix(dialect: str) -> str:
-    return "mawk" if dialect == "mawk" else "awk"
+def _prefix(dialect: str, name: str = "awk") -> str:
+    return name if dialect == "mawk" else "awk"
 
 
 def _awk(ctx: Any, argv: list[str], io: Any, dialect: str) -> int:
+    token = _INT_LIMIT.set(2.0 ** 31 - 1 if dialect == "mawk" else 2.0 ** 53)
+    try:
+        return _awk_main(ctx, argv, io, dialect, (argv[0].rsplit("/", 1)[-1] or "awk") if argv else "awk")
+    finally:
+        _INT_LIMIT.reset(token)
+
+
+def _awk_main(ctx: Any, argv: list[str], io: Any, dialect: str, name: str) -> int:
     variables: dict[str, Any] = {}
     text: str | None = None
     args = argv[1:]
@@ -1102,7 +1115,7 @@ def _awk(ctx: Any, argv: list[str], io: Any, dialect: str) -> int:
             break
         if a == "-F" or a == "-v" or a == "-f":
             if i + 1 >= len(args):
-                io.err(f"{_prefix(dialect)}: option requires an argument -- {a[1]}\n")
+                io.err(f"{_prefix(dialect, name)}: option requires an argument -- {a[1]}\n")
                 return 2
             value = args[i + 1]
             i += 2
@@ -1110,7 +1123,7 @@ def _awk(ctx: Any, argv: list[str], io: Any, dialect: str) -> int:
             value, a = a[2:], a[:2]
             i += 1
         elif a.startswith("-") and len(a) > 1:
-            io.err(f"{_prefix(dialect)}: not an option: {a}\n")
+            io.err(f"{_prefix(dialect, name)}: not an option: {a}\n")
             return 2
         else:
             break
@@ -1124,7 +1137,7 @@ def _awk(ctx: Any, argv: list[str], io: Any, dialect: str) -> int:
             try:
                 text = (text or "") + ctx.fs.read(path).decode("utf-8", "replace") + "\n"
             except Exception:  # noqa: BLE001
-                io.err(f"{_prefix(dialect)}: couldn't open file {value}\n" if dialect == "mawk" else
+                io.err(f"{_prefix(dialect, name)}: couldn't open file {value}\n" if dialect == "mawk" else
                        f"awk: fatal: can't open source file `{value}' for reading: No such file or directory\n")
                 return 2
     rest = args[i:]
@@ -1138,10 +1151,10 @@ def _awk(ctx: Any, argv: list[str], io: Any, dialect: str) -> int:
     try:
         prog = _Parser(text).program()
     except AwkSyntax as e:
-        io.err(_syntax_message(dialect, e, text))
+        io.err(_syntax_message(dialect, e, text, name))
         return 2
     except RecursionError:
-        io.err(f"{_prefix(dialect)}: program too deeply nested\n")
+        io.err(f"{_prefix(dialect, name)}: program too deeply nested\n")
         return 2
     run = _Run(prog, ctx, io, variables)
     inputs: list[tuple[str, str]] = []
@@ -1158,7 +1171,7 @@ def _awk(ctx: Any, argv: list[str], io: Any, dialect: str) -> int:
         try:
             inputs.append((f, ctx.fs.read(path).decode("utf-8", "replace")))
         except Exception:  # noqa: BLE001
-            io.err(f"{_prefix(dialect)}: cannot open {f} (No such file or directory)\n" if dialect == "mawk" else
+            io.err(f"{_prefix(dialect, name)}: cannot open {f} (No such file or directory)\n" if dialect == "mawk" else
                    f"awk: fatal: cannot open file `{f}' for reading: No such file or directory\n")
             status = 2
             break
@@ -1167,10 +1180,10 @@ def _awk(ctx: Any, argv: list[str], io: Any, dialect: str) -> int:
     try:
         code = run.main(inputs)
     except AwkRuntime as e:
-        io.err(f"{_prefix(dialect)}: run time error: {e}\n\tFILENAME=\"{run.vars['FILENAME']}\" "
+        io.err(f"{_prefix(dialect, name)}: run time error: {e}\n\tFILENAME=\"{run.vars['FILENAME']}\" "
                f"FNR={fmt_num(to_num(run.vars['FNR']))} NR={fmt_num(to_num(run.vars['NR']))}\n")
         return 2
     except RecursionError:
-        io.err(f"{_prefix(dialect)}: function call nesting too deep\n")
+        io.err(f"{_prefix(dialect, name)}: function call nesting too deep\n")
         return 2
     return code or status

@@ -1203,18 +1203,6 @@ def run(text: str, value: Any, variables: dict[str, Any] | None = None, env: dic
 
 
 # -- the program -----------------------------------------------------------------------------------
-_USAGE = ("Usage:\tjq [OPTIONS] FILTER [FILES...]\n\tjq [OPTIONS] --args FILTER [ARGUMENTS...]\n"
-          "\tjq [OPTIONS] --jsonargs FILTER [JSON_VALUES...]\n\n"
-          "jq is a tool for processing JSON inputs, applying the given filter to\n"
-          "its JSON text inputs and producing the filter's results as JSON on\n"
-          "standard output.\n\n"
-          "The simplest filter is ., which copies jq's input to its output\n"
-          "unmodified except for formatting. For more advanced usage see\n"
-          "the jq(1) manpage (\"man jq\") and/or https://jqlang.github.io/jq/.\n\n"
-          "Example:\n\n\t$ echo '{\"foo\": 0}' | jq .\n\t{\n\t  \"foo\": 0\n\t}\n\n"
-          "For listing the command options, use jq --help.\n")
-
-
 def _documents(text: str) -> Iterator[tuple[Any, int]]:
     """Each JSON text of the input and the line jq has read to when it is parsed."""
     dec = json.JSONDecoder()
@@ -1307,12 +1295,11 @@ def program(ctx: Any, argv: list[str], io: Any) -> int:
             files.append(a)
         i += 1
     if filt is None:
-        io.err(_USAGE)
-        return 2
+        filt = "."  # jq 1.6+: no filter and an input that is not a terminal: the identity
     try:
         node = compile_filter(filt)
     except CompileError as e:
-        io.err(f"jq: error: {e}\njq: 1 compile error\n")
+        io.err(f"jq: error: {_with_text(str(e), filt)}\njq: 1 compile error\n")
         return 3
     except RecursionError:
         io.err("jq: error: too deep\njq: 1 compile error\n")
@@ -1352,7 +1339,7 @@ def program(ctx: Any, argv: list[str], io: Any) -> int:
             io.err(f"jq: error (at {where}:{line[0]}): {msg}\n")
             status = 5
         except CompileError as e:
-            io.err(f"jq: error: {e}\njq: 1 compile error\n")
+            io.err(f"jq: error: {_with_text(str(e), filt or '')}\njq: 1 compile error\n")
             status = 3
             return False
         except _Break:
@@ -1383,11 +1370,17 @@ def program(ctx: Any, argv: list[str], io: Any) -> int:
     return status
 
 
+def _with_text(message: str, text: str) -> str:
+    """A compile error names the program's line after ``line 1:``."""
+    return message + "\n" + text if message.endswith("line 1:") else message
+
+
 def _parse_words(err: json.JSONDecodeError) -> str:
     """jv_parse's message for where Python's decoder stopped (the common cases)."""
     doc = err.doc
     line = doc.count("\n", 0, err.pos) + 1
     col = err.pos - (doc.rfind("\n", 0, err.pos) + 1)
     if not doc[err.pos:].strip():
-        return f"Unfinished JSON term at EOF at line {doc.count(chr(10)) + 1}, column 0"
+        last = doc.rsplit("\n", 1)[-1]
+        return f"Unfinished JSON term at EOF at line {doc.count(chr(10)) + 1}, column {len(last)}"
     return f"Invalid literal at line {line}, column {col + 1}"

@@ -269,6 +269,8 @@ class _Parser:
             cmd.name = name
             if name == "{":
                 opened.append(len(self.cmds))
+                self.cmds.append(cmd)
+                continue
             elif name == "}":
                 if not opened or cmd.a1 is not None:
                     raise self.error("unexpected `}'")
@@ -521,12 +523,52 @@ def run_script(cmds: list[Cmd], lines: list[str], quiet: bool, out: Callable[[st
     return 0
 
 
+USAGE = """Usage: {prog} [OPTION]... {{script-only-if-no-other-script}} [input-file]...
+
+  -n, --quiet, --silent
+                 suppress automatic printing of pattern space
+      --debug
+                 annotate program execution
+  -e script, --expression=script
+                 add the script to the commands to be executed
+  -f script-file, --file=script-file
+                 add the contents of script-file to the commands to be executed
+  --follow-symlinks
+                 follow symlinks when processing in place
+  -i[SUFFIX], --in-place[=SUFFIX]
+                 edit files in place (makes backup if SUFFIX supplied)
+  -l N, --line-length=N
+                 specify the desired line-wrap length for the `l' command
+  --posix
+                 disable all GNU extensions.
+  -E, -r, --regexp-extended
+                 use extended regular expressions in the script
+                 (for portability use POSIX -E).
+  -s, --separate
+                 consider files as separate rather than as a single,
+                 continuous long stream.
+      --sandbox
+                 operate in sandbox mode (disable e/r/w commands).
+  -u, --unbuffered
+                 load minimal amounts of data from the input files and flush
+                 the output buffers more often
+  -z, --null-data
+                 separate lines by NUL characters
+      --help     display this help and exit
+      --version  output version information and exit
+
+If no -e, --expression, -f, or --file option is given, then the first
+non-option argument is taken as the sed script to interpret.  All
+remaining arguments are names of input files; if no input files are
+specified, then the standard input is read.
+
+GNU sed home page: <https://www.gnu.org/software/sed/>.
+General help using GNU software: <https://www.gnu.org/gethelp/>.
+"""
+
+
 def _usage(prog: str) -> str:
-    return (f"Usage: {prog} [OPTION]... {{script-only-if-no-other-script}} [input-file]...\n\n"
-            "  -n, --quiet, --silent\n                 suppress automatic printing of pattern space\n"
-            "  -e script, --expression=script\n                 add the script to the commands to be executed\n"
-            "  -E, -r, --regexp-extended\n                 use extended regular expressions in the script\n"
-            "  -i[SUFFIX], --in-place[=SUFFIX]\n                 edit files in place (makes backup if SUFFIX supplied)\n")
+    return USAGE.format(prog=prog)
 
 
 def program(dialect: str = "gnu") -> Callable[[Any, list[str], Any], int]:
