@@ -1,7 +1,8 @@
 """Charts and values as helm v3 reads them (pkg/chart, pkg/chart/loader, pkg/chartutil, pkg/strvals).
 
 Owns: ``Chart`` (its ``Chart.yaml`` metadata, default values, templates and other files, by
-path inside the chart), ``load_dir(path)`` (a chart directory shipped with kubeplay),
+path inside the chart), ``load_dir(path)`` (a chart directory shipped with kubeplay), ``load_fs(fs, path)`` (one on the
+workstation's files, as ``helm create`` writes it),
 ``read_values(text)`` (sigs.k8s.io/yaml: YAML through JSON, so every number is a float64, as
 ``.Values.service.port`` is in a real chart), ``parse_set(expr, into, string=False)``
 (``--set a.b=1,c=x`` and ``--set-string``: strvals' typing — ``true``/``false`` bools, ``null``
@@ -127,6 +128,62 @@ def load_dir(path: Path) -> Chart:
             chart.templates[rel] = text
         else:
             chart.files[rel] = text
+    return chart
+
+
+def _ignored(rel: str, is_dir: bool, patterns: list[str]) -> bool:
+    """ignore.Rules for the simple patterns .helmignore files hold: ``dir/``, globs on the base name
+    or on the path relative to the chart."""
+    import fnmatch
+
+    base = rel.rsplit("/", 1)[-1]
+    for pat in patterns:
+        if pat.endswith("/"):
+            if is_dir and fnmatch.fnmatchcase(base, pat[:-1]):
+                return True
+        elif fnmatch.fnmatchcase(base, pat) or fnmatch.fnmatchcase(rel, pat):
+            return True
+    return False
+
+
+def load_fs(fs: Any, root: str) -> Chart:
+    """A chart directory on the workstation's files (``fs``: sim/fs's interface — ``read``,
+    ``listdir``, ``isdir``), as loader.LoadDir reads it; raises ``ValuesError`` with helm's words
+    for a directory without a Chart.yaml."""
+    try:
+        meta_text = fs.read(f"{root}/Chart.yaml").decode()
+    except Exception:  # noqa: BLE001 - any file-system error: no Chart.yaml
+        raise ValuesError("Chart.yaml file is missing") from None
+    try:
+        meta = yaml.safe_load(meta_text) or {}
+    except yaml.YAMLError as e:
+        raise ValuesError(f"cannot load Chart.yaml: error converting YAML to JSON: yaml: {e}") from None
+    patterns: list[str] = []
+    try:
+        patterns = [ln.strip() for ln in fs.read(f"{root}/.helmignore").decode().splitlines()
+                    if ln.strip() and not ln.lstrip().startswith(("#", "!"))]
+    except Exception:  # noqa: BLE001 - no .helmignore
+        pass
+    chart = Chart(meta if isinstance(meta, dict) else {})
+    stack = [""]
+    while stack:
+        rel_dir = stack.pop()
+        for name in sorted(fs.listdir(f"{root}/{rel_dir}".rstrip("/"))):
+            rel = f"{rel_dir}/{name}" if rel_dir else name
+            path = f"{root}/{rel}"
+            if fs.isdir(path):
+                if not _ignored(rel, True, patterns) and rel != "charts":
+                    stack.append(rel)
+                continue
+            if rel in (".helmignore", "Chart.yaml") or _ignored(rel, False, patterns):
+                continue
+            text = fs.read(path).decode("utf-8", "replace")
+            if rel == "values.yaml":
+                chart.values_text = text
+            elif rel.startswith("templates/"):
+                chart.templates[rel] = text
+            else:
+                chart.files[rel] = text
     return chart
 
 

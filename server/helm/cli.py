@@ -3,7 +3,8 @@
 Owns: ``helm(cluster, args, stdin, *, fs, env, cwd) -> Out`` — ``repo add|list|update|remove``,
 ``search repo``, ``install``, ``upgrade [--install]``, ``rollback``, ``uninstall``, ``list``,
 ``status``, ``get values|manifest|notes|all``, ``template``, ``history``, ``show
-values|chart|readme|all``, ``version``, ``env``; the global ``-n/--namespace``; cobra's flag
+values|chart|readme|all``, ``create`` (helm's starter chart, installable as ``./NAME``), ``version``,
+``env``; the global ``-n/--namespace``; cobra's flag
 forms (``--f=v``, ``--f v``, ``-n v``, ``-nv``). Outputs follow cmd/helm: the status block
 (``NAME:`` ``LAST DEPLOYED:`` (time.ANSIC) ``NAMESPACE:`` ``STATUS:`` ``REVISION:``, ``TEST SUITE:
 None`` when the chart has no test hooks — a test hook that never ran prints nothing —, ``NOTES:``
@@ -27,6 +28,7 @@ import copy
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..kubectl.printers import to_yaml
@@ -34,12 +36,17 @@ from ..sim.api import ApiError
 from ..sim.clock import parse_go_duration
 from ..sim.net.clients import Out
 from . import kube, repo, storage
-from .chart import Chart, ValuesError, coalesce, merge_user_values, parse_set, read_values
+from .chart import Chart, ValuesError, coalesce, load_fs, merge_user_values, parse_set, read_values
 from .render import RenderError, render
 
 if TYPE_CHECKING:
     from ..sim.cluster import Cluster
 
+STARTER_DIR = Path(__file__).resolve().parent / "starter"
+#: the files ``helm create`` writes, in create.go's order
+STARTER_FILES = ("Chart.yaml", "values.yaml", ".helmignore", "templates/ingress.yaml", "templates/deployment.yaml",
+                 "templates/service.yaml", "templates/serviceaccount.yaml", "templates/hpa.yaml",
+                 "templates/NOTES.txt", "templates/_helpers.tpl", "templates/tests/test-connection.yaml")
 VERSION = "v3.16.4"
 GIT_COMMIT = "7877b45b63f95635153b29a42c0c2f4273ec45ca"
 GO_VERSION = "go1.22.7"
@@ -161,9 +168,10 @@ class Helm:
 
     # -- files -----------------------------------------------------------------------------------
     def _path(self, path: str) -> str:
-        if path.startswith("/"):
-            return path
-        return (self.cwd.rstrip("/") + "/" + path) if self.cwd else path
+        """``path`` made absolute against the shell's working directory, normalised."""
+        import posixpath
+
+        return posixpath.normpath(posixpath.join(self.cwd or "/", path))
 
     def read_file(self, path: str) -> str | None:
         try:
@@ -204,7 +212,8 @@ class Helm:
             "delete": self.cmd_uninstall, "del": self.cmd_uninstall, "un": self.cmd_uninstall,
             "list": self.cmd_list, "ls": self.cmd_list, "status": self.cmd_status, "get": self.cmd_get,
             "template": self.cmd_template, "history": self.cmd_history, "hist": self.cmd_history,
-            "show": self.cmd_show, "inspect": self.cmd_show, "version": self.cmd_version, "env": self.cmd_env}
+            "show": self.cmd_show, "inspect": self.cmd_show, "version": self.cmd_version, "env": self.cmd_env,
+            "create": self.cmd_create}
         try:
             # the global namespace flag may come anywhere
             rest: list[str] = []
@@ -416,10 +425,45 @@ class Helm:
         return f"{base}-{int(self.cluster.clock.now())}", args[0]
 
     def locate(self, ref: str) -> Chart:
+        """LocateChart: a chart directory on the workstation first (``./mychart``, ``mychart``), then
+        ``REPO/CHART`` from the repositories."""
+        path = self._path(ref.rstrip("/") or "/")
+        isdir = getattr(self.fs, "isdir", None)
+        if callable(isdir) and isdir(path):
+            try:
+                return load_fs(self.fs, path)
+            except ValuesError as e:
+                raise HelmError(f"{e}") from None
         try:
             return repo.locate(ref, self.repos())
         except repo.RepoError as e:
             raise HelmError(str(e)) from None
+
+    def cmd_create(self, argv: list[str]) -> None:
+        """``helm create NAME``: helm's starter chart (pkg/chartutil/create.go) in ``./NAME``."""
+        a = parse_args(argv)
+        if len(a.positional) != 1:
+            raise HelmError('"helm create" requires 1 argument\n\nUsage:  helm create NAME [flags]')
+        name = a.positional[0].rstrip("/")
+        base = name.rsplit("/", 1)[-1]
+        if not re.fullmatch(r"[a-zA-Z0-9._-]+", base) or len(base) > 250:
+            raise HelmError('chart name must match the regular expression "^[a-zA-Z0-9._-]+$"')
+        self.print(f"Creating {name}\n")
+        root = self._path(name)
+        for rel in STARTER_FILES:
+            text = (STARTER_DIR / rel).read_text()
+            text = text.replace("%s", base) if rel in ("Chart.yaml", "values.yaml") else \
+                text.replace("<CHARTNAME>", base)
+            path = f"{root}/{rel}"
+            if self.read_file(path) is not None:
+                self.warning(f'File "{path}" already exists. Overwriting.')
+            self.write_file(path, text)
+        mkdir = getattr(self.fs, "mkdir", None)
+        if callable(mkdir):
+            try:
+                mkdir(f"{root}/charts", parents=True)
+            except Exception:  # noqa: BLE001 - it exists, or a file system without directories
+                pass
 
     def render_release(self, chart: Chart, name: str, namespace: str, config: dict[str, Any], revision: int,
                        upgrade: bool) -> Any:
@@ -884,7 +928,7 @@ COMMAND_USAGE = {
     "rollback": "rollback <RELEASE> [REVISION] [flags]", "uninstall": "uninstall RELEASE_NAME [...] [flags]",
     "list": "list [flags]", "status": "status RELEASE_NAME [flags]", "get": "get [command]",
     "template": "template [NAME] [CHART] [flags]", "history": "history RELEASE_NAME [flags]",
-    "show": "show [command]", "repo": "repo [command]", "search": "search [command]", "version": "version [flags]",
+    "show": "show [command]", "repo": "repo [command]", "create": "create NAME [flags]", "search": "search [command]", "version": "version [flags]",
 }
 
 

@@ -305,3 +305,18 @@ def test_get_all_is_the_status_block_with_metadata_values_hooks_and_manifest(ter
     assert "\nHOOKS:\n---\n# Source: mysql/templates/tests/test.yaml\napiVersion: v1\nkind: Pod\n" in rest
     manifest = term("helm get manifest db")
     assert rest.split("MANIFEST:\n", 1)[1].split("\nNOTES:\n", 1)[0] + "\n" == manifest
+
+
+def test_create_writes_helms_starter_chart_and_install_takes_a_directory(term):
+    assert term("helm create mychart") == "Creating mychart\n"
+    chart_yaml = term('while read -r ln; do echo "$ln"; done < mychart/Chart.yaml | grep -E "^(name|version|appVersion):"')
+    assert chart_yaml == 'name: mychart\nversion: 0.1.0\nappVersion: "1.16.0"\n'
+    out = term("helm install demo ./mychart")
+    # the starter's test-connection hook has never run: no TEST SUITE line
+    assert out.split("LAST DEPLOYED: ", 1)[1].split("\n", 1)[1] .startswith(
+        "NAMESPACE: default\nSTATUS: deployed\nREVISION: 1\nNOTES:\n1. Get the application URL by running these "
+        "commands:\n  export POD_NAME=$(kubectl get pods --namespace default -l \"app.kubernetes.io/name=mychart,"
+        "app.kubernetes.io/instance=demo\" -o jsonpath=\"{.items[0].metadata.name}\")\n")
+    dep = term.cluster.store.get("Deployment", "default", "demo-mychart")
+    assert dep["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.16.0"
+    assert term("helm install other ./nowhere", rc=1) == "Error: INSTALLATION FAILED: path \"./nowhere\" not found\n"
