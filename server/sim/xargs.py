@@ -21,7 +21,9 @@ from typing import Any
 
 
 class _Unmatched(Exception):
-    pass
+    def __init__(self, which: str, words: list[str]) -> None:
+        super().__init__(which)
+        self.which, self.words = which, words
 
 
 def split_words(text: str) -> list[str]:
@@ -36,7 +38,7 @@ def split_words(text: str) -> list[str]:
             end = text.find(ch, i + 1)
             nl = text.find("\n", i + 1)
             if end < 0 or 0 <= nl < end:
-                raise _Unmatched("single" if ch == "'" else "double")
+                raise _Unmatched("single" if ch == "'" else "double", words)
             cur.append(text[i + 1:end])
             have = True
             i = end + 1
@@ -87,7 +89,7 @@ def _xargs(ctx: Any, argv: list[str], io: Any, dialect: str) -> Generator[Any, N
             a, value = a[:2], a[2:]
         if a == "-n":
             if not (value or "").isdigit() or int(value or 0) < 1:
-                io.err(f"xargs: value {value} for -n option should be >= 1\n")
+                io.err(f"xargs: value {value} for -n option should be >= 1\nTry 'xargs --help' for more information.\n")
                 return 1
             max_args = int(value or 1)
         elif a == "-L":
@@ -114,8 +116,7 @@ def _xargs(ctx: Any, argv: list[str], io: Any, dialect: str) -> Generator[Any, N
             no_empty = no_empty or "r" in a
             trace = trace or "t" in a
         elif a.startswith("-") and len(a) > 1:
-            io.err(f"xargs: invalid option -- '{a[1]}'\nUsage: xargs [OPTION]... COMMAND [INITIAL-ARGS]...\n"
-                   "Try 'xargs --help' for more information.\n")
+            io.err(f"xargs: invalid option -- '{a[1]}'\nTry 'xargs --help' for more information.\n")
             return 1
         else:
             break
@@ -133,7 +134,11 @@ def _xargs(ctx: Any, argv: list[str], io: Any, dialect: str) -> Generator[Any, N
         else:
             items = split_words(text)
     except _Unmatched as e:
-        io.err(f"xargs: unmatched {e} quote; by default quotes are special to xargs unless you use the -0 option\n")
+        # GNU xargs runs the command on the words before the bad quote, then gives up
+        if e.words:
+            yield from _run_all(ctx, io, [command + e.words], trace)
+        io.err(f"xargs: unmatched {e.which} quote; by default quotes are special to xargs unless you use the "
+               "-0 option\n")
         return 1
     runs: list[list[str]]
     if repl is not None:
@@ -145,6 +150,11 @@ def _xargs(ctx: Any, argv: list[str], io: Any, dialect: str) -> Generator[Any, N
         runs = [command + items[j:j + max_args] for j in range(0, len(items), max_args)]
     else:
         runs = [command + items] if items or not (no_empty or dialect == "busybox") else []
+    return (yield from _run_all(ctx, io, runs, trace))
+
+
+def _run_all(ctx: Any, io: Any, runs: list[list[str]], trace: bool) -> Generator[Any, None, int]:
+    """Run each command line in turn: 123 if one failed, 124/127 and stop as GNU xargs does."""
     status = 0
     for run in runs:
         if trace:
@@ -153,7 +163,8 @@ def _xargs(ctx: Any, argv: list[str], io: Any, dialect: str) -> Generator[Any, N
         if prog is None:
             from . import sh
 
-            builtin = sh.BUILTINS.get(run[0]) if run[0] in ("echo", "printf", "test", "[", "sleep", "kill") else None
+            external = ("echo", "printf", "test", "[", "sleep", "kill", "true", "false")
+            builtin = sh.BUILTINS.get(run[0]) if run[0] in external else None
             if builtin is None:
                 io.err(f"xargs: {run[0]}: No such file or directory\n")
                 return 127
