@@ -74,9 +74,6 @@ SYSTEM_PRIORITY_CLASSES = (
     ("system-cluster-critical", SYSTEM_CLUSTER_CRITICAL,
      "Used for system critical pods that must run in the cluster, but can be moved to another node if necessary."),
 )
-#: a stand-in CA text still read by the namespace controller (``controllers/namespace.py``) for the
-#: kube-root-ca.crt of a namespace created later; the cluster's CA is ``certs.cluster_ca(store)``
-ROOT_CA_CERT = "-----BEGIN CERTIFICATE-----\n(kubeplay lab CA)\n-----END CERTIFICATE-----\n"
 
 
 

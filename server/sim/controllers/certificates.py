@@ -161,13 +161,8 @@ class CertificateController(Controller):
     watches = (KIND,)
 
     def ca(self) -> certs.CA:
-        """The lab's CA: keyed by the kube-system namespace (its uid is derived from the sandbox's
-        seed) and dated with it, as kubeadm init makes the CA with the cluster."""
-        ns = self.store.peek("Namespace", "", "kube-system") or {"metadata": {}}
-        from ..clock import parse_time
-
-        created = parse_time(ns["metadata"].get("creationTimestamp")) or 0.0
-        return certs.lab_ca(ns["metadata"].get("uid") or "kubeplay", created)
+        """The lab's CA (``certs.cluster_ca``: the one kubeadm init made with the cluster)."""
+        return certs.cluster_ca(self.store)
 
     def reconcile(self, key: Key) -> None:
         csr = self.store.get(*key)

@@ -132,13 +132,13 @@ class NamespaceController(Controller):
                                "metadata": {"name": "default", "namespace": name,
                                             "uid": derived_uid(uid, f"{self.clock.now()}/sa")}})
         if self.store.peek("ConfigMap", name, ROOT_CA_CONFIGMAP) is None:
-            from ..bootstrap import ROOT_CA_CERT
+            from .. import certs
 
             self.store.create({"apiVersion": "v1", "kind": "ConfigMap",
                                "metadata": {"name": ROOT_CA_CONFIGMAP, "namespace": name,
                                             "uid": derived_uid(uid, f"{self.clock.now()}/ca"),
                                             "annotations": {"kubernetes.io/description": ROOT_CA_DESCRIPTION}},
-                               "data": {"ca.crt": ROOT_CA_CERT}})
+                               "data": {"ca.crt": certs.cluster_ca(self.store).cert_pem}})
 
     # -- deletion (namespacedResourcesDeleter.Delete) --------------------------------------------
     def _delete(self, key: Key, ns: Obj) -> None:
