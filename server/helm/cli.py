@@ -69,7 +69,7 @@ _BOOL_FLAGS = {"--generate-name", "-g", "-a", "--create-namespace", "--install",
                "--reverse", "--skip-tests", "--validate", "--is-upgrade", "--wait-for-jobs", "--cleanup-on-fail",
                "--dependency-update", "--render-subchart-notes", "--disable-openapi-validation", "--reset-then-reuse-values",
                "--take-ownership", "--plain-http", "--insecure-skip-tls-verify", "--pass-credentials",
-               "--no-update"}
+               "--no-update", "--logs"}
 _ALIASES = {"-n": "--namespace", "-f": "--values", "-o": "--output", "-g": "--generate-name", "-i": "--install",
             "-A": "--all-namespaces", "-q": "--short", "-h": "--help", "-s": "--show-only", "-r": "--filter",
             "-l": "--labels", "-m": "--superseded", "-a": "--all"}
@@ -213,7 +213,7 @@ class Helm:
             "list": self.cmd_list, "ls": self.cmd_list, "status": self.cmd_status, "get": self.cmd_get,
             "template": self.cmd_template, "history": self.cmd_history, "hist": self.cmd_history,
             "show": self.cmd_show, "inspect": self.cmd_show, "version": self.cmd_version, "env": self.cmd_env,
-            "create": self.cmd_create}
+            "create": self.cmd_create, "test": self.cmd_test}
         try:
             # the global namespace flag may come anywhere
             rest: list[str] = []
@@ -598,8 +598,10 @@ class Helm:
                 run = h.get("last_run") or {}
                 if not run.get("started_at"):
                     continue
-                lines.append(f"TEST SUITE:     {h['name']}\nLast Started:   {run['started_at']}\n"
-                             f"Last Completed: {run.get('completed_at', '')}\nPhase:          {run.get('phase', '')}\n")
+                lines.append(f"TEST SUITE:     {h['name']}\n"
+                             f"Last Started:   {storage.go_ansic(storage.parse_time(run['started_at']))}\n"
+                             f"Last Completed: {storage.go_ansic(storage.parse_time(run.get('completed_at', '')))}\n"
+                             f"Phase:          {run.get('phase', '')}\n")
         if debug:
             lines.append("USER-SUPPLIED VALUES:\n" + _encode(rel.config or None, "yaml") + "\n")
             lines.append("COMPUTED VALUES:\n" + _encode(coalesce(rel.chart.values, rel.config), "yaml") + "\n")
@@ -841,6 +843,56 @@ class Helm:
         else:
             raise HelmError(f'unknown command "{sub}" for "helm get"')
 
+    def cmd_test(self, argv: list[str]) -> None:
+        """``helm test NAME``: the release's test hooks run (release_testing.go, hooks.go execHook)."""
+        a = parse_args(argv)
+        if len(a.positional) != 1:
+            raise HelmError('"helm test" requires 1 argument\n\nUsage:  helm test [RELEASE] [flags]')
+        timeout = self.timeout(a)
+        rel = self._release(a.positional[0])
+        tests = sorted((h for h in rel.hooks if "test" in (h.get("events") or [])), key=lambda h: h.get("weight", 0))
+        failure = ""
+        for h in tests:
+            objs = kube.build(h["manifest"], rel.name, rel.namespace, own=False)
+            policies = h.get("delete_policies") or ["before-hook-creation"]
+            if "before-hook-creation" in policies:
+                kube.delete_and_wait(self.cluster, objs, timeout)
+            h["last_run"] = {"started_at": storage.go_time_json(self.cluster.clock.now()), "completed_at": "",
+                             "phase": "Running"}
+            storage.update(self.cluster, rel)
+            try:
+                kube.create(self.cluster, objs)
+            except kube.KubeError as e:
+                h["last_run"].update(completed_at=storage.go_time_json(self.cluster.clock.now()), phase="Failed")
+                failure = f"warning: Hook test {h['path']} failed: {e}"
+                break
+            phase = kube.run_to_completion(self.cluster, objs[0], timeout) if objs else "Succeeded"
+            h["last_run"]["completed_at"] = storage.go_time_json(self.cluster.clock.now())
+            if phase != "Succeeded":
+                h["last_run"]["phase"] = "Failed"
+                if "hook-failed" in policies:
+                    kube.delete_and_wait(self.cluster, objs, timeout)
+                failure = (f"1 error occurred:\n\t* pod {h['name']} failed\n\n" if phase == "Failed" else
+                           "1 error occurred:\n\t* timed out waiting for the condition\n\n")
+                break
+            h["last_run"]["phase"] = "Succeeded"
+        else:
+            for h in reversed(tests):
+                if "hook-succeeded" in (h.get("delete_policies") or []):
+                    kube.delete_and_wait(self.cluster, kube.build(h["manifest"], rel.name, rel.namespace, own=False),
+                                         timeout)
+        storage.update(self.cluster, rel)
+        self.print_status(rel, hide_notes=a.has("--hide-notes"))
+        if a.has("--logs"):
+            from ..kubectl import run as kubectl_run
+
+            self.print("\n")
+            for h in tests:
+                logs = kubectl_run(self.cluster, f"kubectl logs {h['name']} -n {rel.namespace}")
+                self.print(f"POD LOGS: {h['name']}\n{logs.output}\n")
+        if failure:
+            raise HelmError(failure)
+
     def cmd_history(self, argv: list[str]) -> None:
         a = parse_args(argv)
         if len(a.positional) != 1:
@@ -928,7 +980,8 @@ COMMAND_USAGE = {
     "rollback": "rollback <RELEASE> [REVISION] [flags]", "uninstall": "uninstall RELEASE_NAME [...] [flags]",
     "list": "list [flags]", "status": "status RELEASE_NAME [flags]", "get": "get [command]",
     "template": "template [NAME] [CHART] [flags]", "history": "history RELEASE_NAME [flags]",
-    "show": "show [command]", "repo": "repo [command]", "create": "create NAME [flags]", "search": "search [command]", "version": "version [flags]",
+    "show": "show [command]", "repo": "repo [command]", "create": "create NAME [flags]",
+    "test": "test [RELEASE] [flags]", "search": "search [command]", "version": "version [flags]",
 }
 
 

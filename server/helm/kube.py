@@ -44,7 +44,8 @@ def _namespaced(kind: str) -> bool:
     return r.namespaced if r is not None else True
 
 
-def build(manifest: str, release: str, namespace: str) -> list[dict[str, Any]]:
+def build(manifest: str, release: str, namespace: str, own: bool = True) -> list[dict[str, Any]]:
+    """The manifest's objects; ``own`` adds helm's ownership metadata (hooks are built without it)."""
     out = []
     for doc in split_manifests(manifest):
         doc = "\n".join(ln for ln in doc.splitlines() if not ln.startswith("# Source: "))
@@ -68,10 +69,11 @@ def build(manifest: str, release: str, namespace: str) -> list[dict[str, Any]]:
             meta.setdefault("namespace", namespace)
         else:
             meta.pop("namespace", None)
-        labels = meta.get("labels") if isinstance(meta.get("labels"), dict) else {}
-        meta["labels"] = {**labels, MANAGED_BY: "Helm"}
-        annotations = meta.get("annotations") if isinstance(meta.get("annotations"), dict) else {}
-        meta["annotations"] = {**annotations, RELEASE_NAME: release, RELEASE_NAMESPACE: namespace}
+        if own:
+            labels = meta.get("labels") if isinstance(meta.get("labels"), dict) else {}
+            meta["labels"] = {**labels, MANAGED_BY: "Helm"}
+            annotations = meta.get("annotations") if isinstance(meta.get("annotations"), dict) else {}
+            meta["annotations"] = {**annotations, RELEASE_NAME: release, RELEASE_NAMESPACE: namespace}
         out.append(obj)
     return out
 
@@ -238,3 +240,33 @@ def ensure_namespace(cluster: Cluster, namespace: str) -> None:
 
 def namespace_exists(cluster: Cluster, namespace: str) -> bool:
     return cluster.store.peek("Namespace", "", namespace) is not None
+
+
+def delete_and_wait(cluster: Cluster, objs: list[dict[str, Any]], timeout: float) -> None:
+    """deleteHookByPolicy: delete, then wait (on the virtual clock) until they are gone."""
+    delete(cluster, objs)
+    deadline = cluster.clock.now() + timeout
+    cluster.run_until(deadline, lambda: all(_live(cluster, o) is None for o in objs))
+
+
+def run_to_completion(cluster: Cluster, obj: dict[str, Any], timeout: float) -> str:
+    """watchUntilReady for a hook Pod (or Job): the clock runs until it succeeds or fails; its phase
+    (``Succeeded``, ``Failed``) or ``""`` when the timeout passed first."""
+    deadline = cluster.clock.now() + timeout
+
+    def phase() -> str:
+        live = _live(cluster, obj)
+        if live is None:
+            return ""
+        if obj["kind"] == "Job":
+            for c in (live.get("status") or {}).get("conditions") or []:
+                if c.get("status") == "True" and c.get("type") in ("Complete", "Failed"):
+                    return "Succeeded" if c["type"] == "Complete" else "Failed"
+            return ""
+        if obj["kind"] != "Pod":
+            return "Succeeded"
+        p = (live.get("status") or {}).get("phase", "")
+        return p if p in ("Succeeded", "Failed") else ""
+
+    cluster.run_until(deadline, lambda: phase() != "")
+    return phase()

@@ -53,7 +53,7 @@ def go_ansic(t: float) -> str:
     return d.strftime("%a %b ") + f"{d.day:>2}" + d.strftime(" %H:%M:%S %Y")
 
 
-def _parse_time(text: str) -> float:
+def parse_time(text: str) -> float:
     if not text or text.startswith("0001-01-01"):
         return 0.0
     base, _, frac = text.rstrip("Z").partition(".")
@@ -106,9 +106,9 @@ class Release:
         return cls(name=data.get("name", ""), namespace=data.get("namespace", ""), version=data.get("version", 0),
                    chart=Chart.from_json(data.get("chart") or {}), config=data.get("config") or {},
                    status=info.get("status", ""), description=info.get("description", ""),
-                   first_deployed=_parse_time(info.get("first_deployed", "")),
-                   last_deployed=_parse_time(info.get("last_deployed", "")),
-                   deleted=_parse_time(info.get("deleted", "")), notes=info.get("notes", ""),
+                   first_deployed=parse_time(info.get("first_deployed", "")),
+                   last_deployed=parse_time(info.get("last_deployed", "")),
+                   deleted=parse_time(info.get("deleted", "")), notes=info.get("notes", ""),
                    manifest=data.get("manifest", ""), hooks=data.get("hooks") or [])
 
 

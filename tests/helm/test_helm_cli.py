@@ -320,3 +320,23 @@ def test_create_writes_helms_starter_chart_and_install_takes_a_directory(term):
     dep = term.cluster.store.get("Deployment", "default", "demo-mychart")
     assert dep["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.16.0"
     assert term("helm install other ./nowhere", rc=1) == "Error: INSTALLATION FAILED: path \"./nowhere\" not found\n"
+
+
+def test_helm_test_runs_the_test_hooks(term):
+    term("helm create mychart")
+    term("helm install demo ./mychart --wait")
+    started = term.cluster.clock.now()
+    out = term("helm test demo")
+    lines = out.splitlines()
+    assert lines[5] == "TEST SUITE:     demo-mychart-test-connection"
+    assert lines[6].startswith("Last Started:   ") and lines[7].startswith("Last Completed: ")
+    assert lines[8] == "Phase:          Succeeded" and lines[9] == "NOTES:"
+    assert term.cluster.clock.now() > started  # the hook pod ran on the virtual clock
+    pod = term.cluster.store.get("Pod", "default", "demo-mychart-test-connection")
+    assert pod["status"]["phase"] == "Succeeded"
+    # hooks are not given the ownership annotations the release's resources get
+    assert "meta.helm.sh/release-name" not in (pod["metadata"].get("annotations") or {})
+    # the release remembers the run: status shows it from now on
+    assert "TEST SUITE:     demo-mychart-test-connection\n" in term("helm status demo")
+    # again: the old hook pod is deleted first (before-hook-creation), then a new one runs
+    assert "Phase:          Succeeded\n" in term("helm test demo")
