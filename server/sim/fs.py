@@ -57,7 +57,7 @@ class FsError(OSError):
 
 
 # -- nodes -------------------------------------------------------------------------------------
-@dataclass
+@dataclass(slots=True)
 class File:
     data: bytes = b""
     mode: int = 0o644
@@ -66,7 +66,7 @@ class File:
     gid: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class Link:
     target: str
     mtime: float = 0.0
@@ -74,7 +74,7 @@ class Link:
     gid: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class Dir:
     entries: dict[str, Node] = field(default_factory=dict)
     mode: int = 0o755
@@ -88,7 +88,7 @@ class Dir:
 Node = File | Link | Dir
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Stat:
     kind: str  # "file" | "dir" | "link"
     mode: int
@@ -263,7 +263,7 @@ class Tree:
                     stack.append((path, node))
 
 
-@dataclass
+@dataclass(slots=True)
 class Mount:
     """``tree`` (from ``sub`` inside it) mounted at ``path`` of a container's view."""
 

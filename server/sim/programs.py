@@ -23,7 +23,8 @@ Hands off: the kubelet (``kubelet.py``) starts a container's main process throug
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections import ChainMap
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache, partial
@@ -753,16 +754,24 @@ def image_programs(image: Image, proc: ProcState,
         progs[image.entrypoint[0]] = partial(quiet_server, ports=image.ports, memory=3 * MIB)
     if image.repository.endswith("/pause") or app == "pause":
         progs["/pause"] = pause
+    wrap = partial(entrypoint_exec, lookup=lookup)
     for wrapper in ENTRYPOINT_WRAPPERS:
         if image.userland or wrapper in image.entrypoint:
-            progs.setdefault(wrapper, partial(entrypoint_exec, lookup=lookup))
+            progs.setdefault(wrapper, wrap)
     if not any(k in progs for k in image.server_binaries) and image.server:
         # the catalogue's other servers (coredns, etcd, flannel, the control plane, users' images)
         quiet = partial(quiet_server, ports=image.ports, handles_stop=image.handles_sigterm,
                         stop_exit_code=image.sigterm_exit_code)
         for name in image.server_binaries | set(image.entrypoint[:1]) | set(image.cmd[:1]):
             progs.setdefault(name, quiet)
-    return {name: _bind(fn, proc) for name, fn in progs.items()}
+    bound: dict[int, Program] = {}  # one binding per program, however many names it answers to
+    out: dict[str, Program] = {}
+    for name, fn in progs.items():
+        b = bound.get(id(fn))
+        if b is None:
+            b = bound[id(fn)] = _bind(fn, proc)
+        out[name] = b
+    return out
 
 
 class _LineIO:
@@ -823,31 +832,42 @@ def clear(ctx: Any, argv: list[str], io: Any) -> int:
     return 0
 
 
-def image_table(image: Image, proc: ProcState) -> dict[str, Program]:
+def image_table(image: Image, proc: ProcState) -> Mapping[str, Program]:
     """Every program a container of ``image`` can run, by name and path — the one table its main
     process, its exec probes, ``kubectl exec`` and the pod shell all look commands up in: its
     userland (busybox's applets, or GNU coreutils with dash and bash, plus procps where the image
     ships it; nothing in a distroless image), ``timeout``, ``clear``, the network tools it ships
     (``net/clients.programs``: nginx has curl but no wget, busybox wget but no curl), and its own
     binaries bound to ``proc``."""
-    from . import coreutils, sh
-    from .net import clients
-
-    table: dict[str, Any] = {}
-    if image.userland:
-        table.update(coreutils.programs(image.userland))
-        if has_procps(image):
-            table.update(coreutils.PROCPS)
-        table.update(clients.programs(image.ref))
-        table.update(sh.programs(image.userland))
-        table["timeout"] = sh.timeout_program(image.userland)
-        table["clear"] = clear
-        table.setdefault("sleep", _bind(sleep, proc))
+    own: dict[str, Any] = {}
+    base = _userland_table(image.userland, has_procps(image), image.ref) if image.userland else {}
+    if image.userland and "sleep" not in base:
+        own["sleep"] = _bind(sleep, proc)
+    table = ChainMap(own, base)
 
     def lookup(name: str) -> Any:
         return table.get(name) or table.get(name.rsplit("/", 1)[-1])
 
-    table.update(image_programs(image, proc, lookup))
+    own.update(image_programs(image, proc, lookup))
+    return table
+
+
+@lru_cache(maxsize=128)
+def _userland_table(land: str, procps: bool, ref: str) -> dict[str, Program]:
+    """What every container of an image shares (none of it bound to a process): its userland's
+    programs, procps, its network tools, its shells, ``timeout`` and ``clear`` — built once per image,
+    so that a container start adds only its own image programs. Never mutated."""
+    from . import coreutils, sh
+    from .net import clients
+
+    table: dict[str, Any] = {}
+    table.update(coreutils.programs(land))
+    if procps:
+        table.update(coreutils.PROCPS)
+    table.update(clients.programs(ref))
+    table.update(sh.programs(land))
+    table["timeout"] = sh.timeout_program(land)
+    table["clear"] = clear
     return table
 
 

@@ -135,11 +135,15 @@ class VolumeManager(Controller):
         self._fs_names: dict[str, set[str]] = {}
         #: (kind, namespace, name) of a ConfigMap/Secret -> the uids of the pods whose volumes project it
         self._mounted_by: dict[Key, set[str]] = {}
+        #: (kind, namespace, name) -> (resourceVersion, its keys' bytes): decoded once, shared by the pods
+        self._decoded: dict[Key, tuple[Any, dict[str, bytes]]] = {}
 
     # -- the control loop: pod syncs that have something to write -----------------------------------
     def on_event(self, event: WatchEvent) -> None:
         kind = event.obj["kind"]
         if kind != "Pod":
+            if event.type == "DELETED":
+                self._decoded.pop(event.key, None)
             uids = self._mounted_by.get(event.key)
             if uids:
                 now = self.clock.now()
@@ -353,15 +357,7 @@ class VolumeManager(Controller):
             if optional:
                 return None
             raise MountError(f'{failed}{word} "{obj_name}" not found')
-        data: dict[str, bytes] = {}
-        if kind == "ConfigMap":
-            for k, v in (obj.get("data") or {}).items():
-                data[k] = str(v).encode()
-            for k, v in (obj.get("binaryData") or {}).items():
-                data[k] = _b64(v)
-        else:
-            for k, v in (obj.get("data") or {}).items():
-                data[k] = _b64(v)
+        data = self._source_data(kind, obj)
         default = src.get("defaultMode")
         default = 0o644 if default is None else int(default)
         out: dict[str, tuple[bytes, int]] = {}
@@ -381,6 +377,27 @@ class VolumeManager(Controller):
             for k, v in data.items():
                 out[k] = (v, default)
         return out
+
+    def _source_data(self, kind: str, obj: Obj) -> dict[str, bytes]:
+        """A ConfigMap's or Secret's keys as the bytes the files hold, decoded once per resourceVersion
+        and shared by every pod that projects it (never mutated)."""
+        meta = obj["metadata"]
+        key: Key = (kind, meta.get("namespace") or "", meta.get("name") or "")
+        rv = meta.get("resourceVersion")
+        hit = self._decoded.get(key)
+        if hit is not None and hit[0] == rv and rv is not None:
+            return hit[1]
+        data: dict[str, bytes] = {}
+        if kind == "ConfigMap":
+            for k, v in (obj.get("data") or {}).items():
+                data[k] = str(v).encode()
+            for k, v in (obj.get("binaryData") or {}).items():
+                data[k] = _b64(v)
+        else:
+            for k, v in (obj.get("data") or {}).items():
+                data[k] = _b64(v)
+        self._decoded[key] = (rv, data)
+        return data
 
     def _host_path_check(self, node: str, hp: dict, failed: str, *, create: bool) -> None:
         path = hp.get("path", "")
