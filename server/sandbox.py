@@ -12,7 +12,8 @@ saved the file of a ``kubectl edit``), ``image`` (a user's image published to th
 registry), ``app-health`` (a container's app made healthy, unhealthy or slow for its probes),
 ``exec`` (a process started in a container — by the terminal's ``kubectl exec`` or the REST
 API's ``pods/exec`` — with its stdin and TTY),
-``portforward`` (one HTTP request over a port-forward), ``rest`` (a writing API request). A sandbox not in memory is rebuilt lazily, on first
+``portforward`` (one HTTP request over a port-forward), ``rest`` (a writing API request), ``preset`` (the
+first operation of a sandbox not built as the kubeadm lab: ``minikube`` or ``kind``). A sandbox not in memory is rebuilt lazily, on first
 access, by replaying its journal on a fresh cluster with the same seed and start time — the
 simulation is deterministic, so the result is the same state byte for byte.
 
@@ -43,6 +44,7 @@ from .shell.host import HostShell, stateful
 from .shell.session import Sessions
 from .sim.api import ApiError
 from .sim.cluster import Cluster
+from .sim.presets import DEFAULT as DEFAULT_PRESET
 from .sim.registry import Image, Registry, normalize
 
 log = logging.getLogger(__name__)
@@ -152,12 +154,14 @@ def split_documents(text: str) -> list[Document]:
 # -- one sandbox -------------------------------------------------------------------------------
 class Sandbox:
     def __init__(self, sandbox_id: str, seed: int, start: float, workspace: dict[str, str],
-                 journal: Journal) -> None:
+                 journal: Journal, preset: str = DEFAULT_PRESET) -> None:
         self.id = sandbox_id
         self.seed = seed
         self.start = start
         self.journal = journal
-        self.cluster = Cluster(seed=seed, start=start)
+        #: the cluster it starts from (server/sim/presets.py), journalled as its first operation
+        self.preset = preset
+        self.cluster = Cluster(seed=seed, start=start, preset=preset)
         self.cluster.workspace = dict(workspace)
         #: the workstation's shell, and the interactive shells open in pods (``kubectl run -it``)
         self.host = HostShell(self.cluster, kubectl_run=lambda _c, line, stdin: self._kubectl(line, stdin))
@@ -226,6 +230,8 @@ class Sandbox:
             if kind == "addon":
                 self.cluster.set_addon(op["name"], op["enabled"])
                 return None
+            if kind == "preset":
+                return None  # the cluster was built from it (Sandboxes.get reads it before the replay)
             if kind == "image":
                 return image_record(self.cluster.registry.add_from_manifest(op["doc"]))
             if kind == "app-health":
@@ -1020,15 +1026,17 @@ class Sandboxes:
         self._live: dict[str, Sandbox] = {}
         self._lock = threading.RLock()
 
-    def create(self) -> Sandbox:
+    def create(self, preset: str = DEFAULT_PRESET) -> Sandbox:
         sandbox_id = secrets.token_urlsafe(16)
         seed = self.fixed_seed if self.fixed_seed is not None else secrets.randbelow(2**31)
         # the simulated cluster starts at the wall-clock second it was created, so AGE and
         # timestamps look like a real cluster's; the sandbox never reads the wall clock again
         start = self.fixed_start if self.fixed_start is not None else float(int(time.time()))
-        sandbox = Sandbox(sandbox_id, seed, start, self.workspace, self.journal)
+        sandbox = Sandbox(sandbox_id, seed, start, self.workspace, self.journal, preset)
         with self._lock:
             self.journal.add_sandbox(sandbox_id, seed, start)
+            if preset != DEFAULT_PRESET:
+                self.journal.append(sandbox_id, {"op": "preset", "name": preset})
             self._live[sandbox_id] = sandbox
         return sandbox
 
@@ -1040,8 +1048,10 @@ class Sandboxes:
             row = self.journal.sandbox(sandbox_id)
             if row is None:
                 return None
-            sandbox = Sandbox(row.id, row.seed, row.start, self.workspace, self.journal)
-            sandbox.replay(list(self.journal.ops(row.id)))
+            ops = list(self.journal.ops(row.id))
+            preset = ops[0]["name"] if ops and ops[0].get("op") == "preset" else DEFAULT_PRESET
+            sandbox = Sandbox(row.id, row.seed, row.start, self.workspace, self.journal, preset)
+            sandbox.replay(ops)
             self._live[sandbox_id] = sandbox
             return sandbox
 
