@@ -2,7 +2,8 @@
 
 Endpoints (JSON in, JSON out; errors are ``{"error": message}`` with a 4xx status, plus ``field``
 when a request field is missing or wrong):
-- ``POST /api/sandboxes`` → 201 ``{"id"}``: a fresh default cluster;
+- ``POST /api/sandboxes`` ``{"preset"?}`` → 201 ``{"id", "preset"}``: a fresh cluster of that preset
+  (``kubeadm``, the default, ``minikube`` or ``kind``: server/sim/presets.py); ``GET …/<id>`` → ``{"id", "preset"}``;
 - ``POST …/<id>/run`` ``{"command", "stdin"?, "session"?}`` → ``{"output", "exitCode"}``: the line
   runs in the workstation's shell (kubectl, curl, ping, …), or in the pod shell of ``session``;
   the answer gains ``"session": {"id", "prompt", …}`` when a ``kubectl run -it``/``exec -it`` opens
@@ -136,8 +137,22 @@ def json_error_500(e: Exception) -> tuple[Response, int]:
 # -- endpoints ---------------------------------------------------------------------------------
 @bp.post("")
 def create_sandbox() -> tuple[Response, int]:
-    sandbox = _sandboxes().create()
-    return jsonify(id=sandbox.id), 201
+    from ..sim import presets
+
+    data = request.get_json(force=True, silent=True) if request.get_data() else {}
+    preset = data.get("preset") if isinstance(data, dict) else None
+    if preset is None:
+        preset = presets.DEFAULT
+    if preset not in presets.PRESETS:
+        raise FieldError("preset", f'field "preset" must be one of {", ".join(presets.PRESETS)}')
+    sandbox = _sandboxes().create(preset=preset)
+    return jsonify(id=sandbox.id, preset=sandbox.preset), 201
+
+
+@bp.get("/<sandbox_id>")
+def sandbox_info(sandbox_id: str) -> Response:
+    sandbox = _sandbox(sandbox_id)
+    return jsonify(id=sandbox.id, preset=sandbox.preset)
 
 
 @bp.post("/<sandbox_id>/run")
