@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..minikube import minikube
 from ..sim import sh
 from .core import Program, Shell
 from .fmt import Out
@@ -196,6 +197,7 @@ class HostShell(Shell):
                 "ping": lambda a, s: ping(self.cluster, None, a), "help": lambda a, s: Out(stdout=HELP),
                 "clear": lambda a, s: Out(stdout="\x1b[H\x1b[J"), "exit": lambda a, s: Out(),
                 "base64": base64_program, "helm": self.helm,
+                "minikube": lambda a, s: minikube(self.cluster, a, s, kubectl=self.kubectl),
                 "wget": self._net("wget"), "nslookup": self._net("nslookup"), "dig": self._net("dig")}
 
     def native(self) -> dict[str, sh.Program]:
