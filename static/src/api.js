@@ -61,6 +61,13 @@ export class Sandbox {
     return { sandbox: sb, examples: await sb.get('/examples').catch(() => []) };
   }
 
+  /** A fresh sandbox of ``preset`` (kubeadm, minikube, kind) becomes this tab's sandbox. */
+  static async create(preset) {
+    const created = await request('POST', '/api/sandboxes', { preset });
+    sessionStorage.setItem(KEY, created.id);
+    return new Sandbox(created.id);
+  }
+
   static forget() {
     sessionStorage.removeItem(KEY);
   }

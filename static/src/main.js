@@ -20,6 +20,7 @@ import { Panels } from './panels.js';
 import { NetPanel } from './netpanel.js';
 import { AddonsMenu } from './addons.js';
 import { KubectlAccess } from './kubectlaccess.js';
+import { PresetChooser } from './preset.js';
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -46,6 +47,7 @@ async function start() {
   const { sandbox, examples } = opened;
   document.body.dataset.sandbox = sandbox.id;
   new KubectlAccess($('#kubectl-access'), sandbox);
+  new PresetChooser($('#kubectl-access'), sandbox);
 
   const mirror = new Mirror();
   // Which machines are halted is not an API object: the page remembers what it did (per
