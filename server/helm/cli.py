@@ -540,8 +540,13 @@ class Helm:
         except ApiError as e:
             raise HelmError(f"create: failed to create: {e.message}") from None
         try:
+            hooks = not a.has("--no-hooks")
+            if hooks and (failure := self.exec_hooks(rel, "pre-install", self.timeout(a))):
+                raise kube.KubeError(f"failed pre-install: {failure}")
             kube.create(self.cluster, objs)
             self.wait(a, objs)
+            if hooks and (failure := self.exec_hooks(rel, "post-install", self.timeout(a))):
+                raise kube.KubeError(f"failed post-install: {failure}")
         except kube.KubeError as e:
             rel.status, rel.description = "failed", f'Release "{name}" failed: {e}'
             storage.update(self.cluster, rel)
@@ -675,9 +680,15 @@ class Helm:
         except kube.KubeError as e:
             raise HelmError(str(e)) from None
         storage.create(self.cluster, rel)
+        event = "rollback" if pending == "pending-rollback" else "upgrade"
+        hooks, timeout = not self.args.has("--no-hooks"), self.timeout(self.args)
         try:
+            if hooks and (failure := self.exec_hooks(rel, f"pre-{event}", timeout)):
+                raise kube.KubeError(f"pre-{event} hooks failed: {failure}")
             kube.update(self.cluster, original, target)
             self.wait(self.args, target)
+            if hooks and (failure := self.exec_hooks(rel, f"post-{event}", timeout)):
+                raise kube.KubeError(f"post-{event} hooks failed: {failure}")
         except kube.KubeError as e:
             rel.status, rel.description = "failed", f'Upgrade "{name}" failed: {e}'
             storage.update(self.cluster, rel)
@@ -744,8 +755,13 @@ class Helm:
                 objs = kube.build(rel.manifest, name, self.namespace)
             except kube.KubeError:
                 objs = []
+            hooks, timeout = not a.has("--no-hooks"), self.timeout(a)
+            if hooks and (failure := self.exec_hooks(rel, "pre-delete", timeout)):
+                raise HelmError(failure)
             keep = kube.kept(objs)
             errors = kube.delete(self.cluster, [o for o in objs if o not in keep])
+            if hooks and (failure := self.exec_hooks(rel, "post-delete", timeout)):
+                raise HelmError(failure)
             rel.status, rel.description = "uninstalled", a.value("--description") or "Uninstallation complete"
             if a.has("--keep-history"):
                 storage.update(self.cluster, rel)
@@ -843,16 +859,13 @@ class Helm:
         else:
             raise HelmError(f'unknown command "{sub}" for "helm get"')
 
-    def cmd_test(self, argv: list[str]) -> None:
-        """``helm test NAME``: the release's test hooks run (release_testing.go, hooks.go execHook)."""
-        a = parse_args(argv)
-        if len(a.positional) != 1:
-            raise HelmError('"helm test" requires 1 argument\n\nUsage:  helm test [RELEASE] [flags]')
-        timeout = self.timeout(a)
-        rel = self._release(a.positional[0])
-        tests = sorted((h for h in rel.hooks if "test" in (h.get("events") or [])), key=lambda h: h.get("weight", 0))
-        failure = ""
-        for h in tests:
+    def exec_hooks(self, rel: storage.Release, event: str, timeout: float) -> str:
+        """hooks.go execHook: the release's hooks of ``event`` in weight order — each one's objects
+        deleted first under ``before-hook-creation`` (the default), created without ownership
+        metadata, run on the virtual clock until they complete; ``last_run`` recorded in the release.
+        The failure message, or "" when every hook succeeded."""
+        hooks = sorted((h for h in rel.hooks if event in (h.get("events") or [])), key=lambda h: h.get("weight", 0))
+        for h in hooks:
             objs = kube.build(h["manifest"], rel.name, rel.namespace, own=False)
             policies = h.get("delete_policies") or ["before-hook-creation"]
             if "before-hook-creation" in policies:
@@ -864,32 +877,41 @@ class Helm:
                 kube.create(self.cluster, objs)
             except kube.KubeError as e:
                 h["last_run"].update(completed_at=storage.go_time_json(self.cluster.clock.now()), phase="Failed")
-                failure = f"warning: Hook test {h['path']} failed: {e}"
-                break
+                return f"warning: Hook {event} {h['path']} failed: {e}"
             phase = kube.run_to_completion(self.cluster, objs[0], timeout) if objs else "Succeeded"
             h["last_run"]["completed_at"] = storage.go_time_json(self.cluster.clock.now())
             if phase != "Succeeded":
                 h["last_run"]["phase"] = "Failed"
                 if "hook-failed" in policies:
                     kube.delete_and_wait(self.cluster, objs, timeout)
-                failure = (f"1 error occurred:\n\t* pod {h['name']} failed\n\n" if phase == "Failed" else
-                           "1 error occurred:\n\t* timed out waiting for the condition\n\n")
-                break
+                what = f"{objs[0]['kind'].lower()} {h['name']} failed" if phase == "Failed" else \
+                    "timed out waiting for the condition"
+                return f"1 error occurred:\n\t* {what}\n\n"
             h["last_run"]["phase"] = "Succeeded"
-        else:
-            for h in reversed(tests):
-                if "hook-succeeded" in (h.get("delete_policies") or []):
-                    kube.delete_and_wait(self.cluster, kube.build(h["manifest"], rel.name, rel.namespace, own=False),
-                                         timeout)
+        for h in reversed(hooks):
+            if "hook-succeeded" in (h.get("delete_policies") or []):
+                kube.delete_and_wait(self.cluster, kube.build(h["manifest"], rel.name, rel.namespace, own=False),
+                                     timeout)
+        return ""
+
+    def cmd_test(self, argv: list[str]) -> None:
+        """``helm test NAME``: the release's test hooks run (release_testing.go)."""
+        a = parse_args(argv)
+        if len(a.positional) != 1:
+            raise HelmError('"helm test" requires 1 argument\n\nUsage:  helm test [RELEASE] [flags]')
+        timeout = self.timeout(a)
+        rel = self._release(a.positional[0])
+        failure = self.exec_hooks(rel, "test", timeout)
         storage.update(self.cluster, rel)
         self.print_status(rel, hide_notes=a.has("--hide-notes"))
         if a.has("--logs"):
             from ..kubectl import run as kubectl_run
 
             self.print("\n")
-            for h in tests:
-                logs = kubectl_run(self.cluster, f"kubectl logs {h['name']} -n {rel.namespace}")
-                self.print(f"POD LOGS: {h['name']}\n{logs.output}\n")
+            for h in sorted(rel.hooks, key=lambda h: h.get("weight", 0)):
+                if "test" in (h.get("events") or []):
+                    logs = kubectl_run(self.cluster, f"kubectl logs {h['name']} -n {rel.namespace}")
+                    self.print(f"POD LOGS: {h['name']}\n{logs.output}\n")
         if failure:
             raise HelmError(failure)
 

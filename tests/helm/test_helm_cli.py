@@ -340,3 +340,22 @@ def test_helm_test_runs_the_test_hooks(term):
     assert "TEST SUITE:     demo-mychart-test-connection\n" in term("helm status demo")
     # again: the old hook pod is deleted first (before-hook-creation), then a new one runs
     assert "Phase:          Succeeded\n" in term("helm test demo")
+
+
+def test_install_hooks_run_around_the_resources(term):
+    term("helm create hooked")
+    term("printf 'apiVersion: batch/v1\\nkind: Job\\nmetadata:\\n  name: \"{{ .Release.Name }}-migrate\"\\n"
+         "  annotations:\\n    helm.sh/hook: pre-install\\n    helm.sh/hook-delete-policy: hook-succeeded\\n"
+         "spec:\\n  template:\\n    spec:\\n      restartPolicy: Never\\n      containers:\\n"
+         "      - name: m\\n        image: busybox\\n        command: [\"sh\", \"-c\", \"echo migrated\"]\\n'"
+         " > hooked/templates/migrate.yaml")
+    events: list = []
+    term.cluster.store.subscribe(events.append)
+    out = term("helm install app ./hooked")
+    assert "STATUS: deployed\n" in out
+    order = [(e.type, e.obj["kind"]) for e in events if e.obj["kind"] in ("Job", "Deployment")]
+    # the pre-install Job ran (and was deleted, hook-succeeded) before the Deployment was created
+    assert order.index(("ADDED", "Job")) < order.index(("DELETED", "Job")) < order.index(("ADDED", "Deployment"))
+    assert term.cluster.store.get("Job", "default", "app-migrate") is None
+    assert "app-migrate" not in term("helm get manifest app")
+    assert "# Source: hooked/templates/migrate.yaml\n" in term("helm get hooks app")
