@@ -10,7 +10,7 @@ cluster —, procps' ``ps`` where the image ships it, its shells, its own binari
 environment is the container's (``cluster.runtime``: what the kubelet and containerd started it
 with — PATH, HOSTNAME, the image's ENV, the pod's variables, the service links), as a process
 exec'd in it gets it (``envvars.exec_env``: TERM with a TTY, HOME last), plus what the shell
-exports itself when one runs (``SHELL_VARS``: PWD, and SHLVL in ash and bash); a program exec'd
+exports itself when one runs (``sh.shell_start_env``: PWD, and SHLVL in ash and bash); a program exec'd
 directly (``kubectl exec POD -- env``) sees no shell's variables. Virtual time passes while a line
 waits (``sleep 5``, a request timing out): the cluster's clock is advanced, up to
 ``core.MAX_LINE_WAIT`` per line (and ``MAX_LINE_BUSY`` busy stretches), after which the line is
@@ -136,9 +136,6 @@ def home_of(pod: dict, container: str) -> str:
     return envvars.home_of(pod, container_spec(pod, container) or {})
 
 
-#: what each shell exports of its own when it starts (in ``env``'s output): busybox ash and bash
-#: keep SHLVL, all three export PWD (dash has no SHLVL)
-SHELL_VARS = {"busybox": ("SHLVL", "PWD"), "bash": ("SHLVL", "PWD"), "dash": ("PWD",)}
 
 
 def _service_links(cluster: Cluster, pod: dict, container: str) -> dict[str, str]:
@@ -206,10 +203,7 @@ class PodShell:
     # -- state -------------------------------------------------------------------------------------
     def shell_env(self, cwd: str) -> dict[str, str]:
         """The process environment plus what this shell exports itself when it starts."""
-        env = dict(self.process_env)
-        for name in SHELL_VARS.get(self.dialect, ()):
-            env.setdefault(name, "1" if name == "SHLVL" else cwd)
-        return env
+        return sh.shell_start_env(self.dialect, self.process_env, cwd)
 
     @property
     def env(self) -> dict[str, str]:
@@ -315,8 +309,7 @@ class PodShell:
         prog = self.lookup(argv[0])
         if prog is None:
             return [], RUNTIME_ERROR
-        if argv[0] not in SHELL_WORDS:
-            self.ctx.env = dict(self.process_env)
+        self.ctx.env = dict(self.process_env)  # a shell argv adds its own variables as it starts
         self.ctx.mode = "-c"
         result = prog(self.ctx, argv, io)
         if not isinstance(result, int):

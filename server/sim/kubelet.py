@@ -873,6 +873,8 @@ class KubeletController(Controller):
             return programs.start_error(argv)  # a distroless image has no shell
         if is_shell:
             ctx.options |= programs.shell_options(argv)
+            shell = "bash" if argv[0].rsplit("/", 1)[-1] == "bash" else dialect
+            ctx.env = sh.shell_start_env(shell, ctx.env, ctx.cwd)
             if script is None:
                 gen = programs.forever() if c.spec.get("stdin") else iter(())  # EOF at once, exit 0
             else:

@@ -4262,6 +4262,24 @@ def programs(dialect: str) -> dict[str, Program]:
     return progs
 
 
+#: what each shell exports of its own when it starts (in ``env``'s output): busybox ash and bash
+#: keep SHLVL, all three export PWD (dash has no SHLVL)
+SHELL_VARS = {"busybox": ("SHLVL", "PWD"), "bash": ("SHLVL", "PWD"), "dash": ("PWD",)}
+
+
+def shell_start_env(dialect: str, env: dict[str, str], cwd: str) -> dict[str, str]:
+    """The environment a starting shell of ``dialect`` exports: what it inherited plus SHLVL one more
+    than the inherited level (ash, bash) and PWD, its working directory (all three)."""
+    out = dict(env)
+    for name in SHELL_VARS.get(dialect, ()):
+        if name == "SHLVL":
+            level = out.get("SHLVL", "0")
+            out["SHLVL"] = str(int(level) + 1 if level.strip().lstrip("-").isdigit() else 1)
+        else:
+            out["PWD"] = cwd
+    return out
+
+
 def _shell_main(dialect: str, ctx: ShContext, argv: list[str], io: Streams) -> Gen:
     name = argv[0]
     d = "bash" if name.rsplit("/", 1)[-1] == "bash" else dialect
@@ -4283,7 +4301,7 @@ def _shell_main(dialect: str, ctx: ShContext, argv: list[str], io: Streams) -> G
                 options.add(ch)
     if args and args[0] in ("-", "--"):
         args.pop(0)
-    new = ShContext(env=dict(ctx.env), cwd=ctx.cwd, fs=ctx.fs, lookup=ctx.lookup, now=ctx.now,
+    new = ShContext(env=shell_start_env(d, ctx.env, ctx.cwd), cwd=ctx.cwd, fs=ctx.fs, lookup=ctx.lookup, now=ctx.now,
                     hostname=ctx.hostname, ps=ctx.ps, dialect=d, source=ctx.source, cluster=ctx.cluster,
                     argv0=name, options=options, counter=ctx.counter)
     ctx.counter.pid += 1
