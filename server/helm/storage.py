@@ -54,6 +54,7 @@ def go_ansic(t: float) -> str:
 
 
 def parse_time(text: str) -> float:
+    """helm's time JSON back to seconds ("" and Go's zero time are 0)."""
     if not text or text.startswith("0001-01-01"):
         return 0.0
     base, _, frac = text.rstrip("Z").partition(".")
@@ -78,12 +79,10 @@ class Release:
     hooks: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        info: dict[str, Any] = {}
-        if self.first_deployed:
-            info["first_deployed"] = go_time_json(self.first_deployed)
-        if self.last_deployed:
-            info["last_deployed"] = go_time_json(self.last_deployed)
-        info["deleted"] = go_time_json(self.deleted) if self.deleted else "0001-01-01T00:00:00Z"
+        # helm's pkg/time.Time: a zero time is "" in JSON (omitempty does not apply to a struct)
+        info: dict[str, Any] = {"first_deployed": go_time_json(self.first_deployed) if self.first_deployed else "",
+                                "last_deployed": go_time_json(self.last_deployed) if self.last_deployed else "",
+                                "deleted": go_time_json(self.deleted) if self.deleted else ""}
         if self.description:
             info["description"] = self.description
         info["status"] = self.status

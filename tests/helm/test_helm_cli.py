@@ -103,6 +103,9 @@ def test_install_stores_the_release_as_helm_does(term):
     rel = release_of(secret)
     assert (rel["name"], rel["namespace"], rel["version"]) == ("db", "default", 1)
     assert rel["info"]["status"] == "deployed" and rel["info"]["description"] == "Install complete"
+    # helm's own time type: a zero time is "" in JSON
+    assert rel["info"]["deleted"] == "" and rel["info"]["first_deployed"] == rel["info"]["last_deployed"]
+    assert rel["hooks"][0]["last_run"] == {"started_at": "", "completed_at": "", "phase": ""}
     assert rel["config"] == {"mysqlRootPassword": "s3cret", "mysqlDatabase": "shop"}
     assert rel["chart"]["metadata"]["name"] == "mysql" and rel["chart"]["metadata"]["version"] == "1.6.9"
     assert rel["manifest"].startswith("---\n# Source: mysql/templates/secrets.yaml\napiVersion: v1\nkind: Secret\n")
