@@ -1078,7 +1078,7 @@ def _syntax_message(dialect: str, err: AwkSyntax, text: str, name: str = "mawk")
         line = text.split("\n")[err.line - 1] if err.line - 1 < len(text.split("\n")) else ""
         return f"awk: cmd. line:{err.line}: {line}\nawk: cmd. line:{err.line}: {' ' * 0}^ syntax error\n"
     if dialect == "busybox":
-        return f"awk: cmd. line:{err.line}: Unexpected token\n"
+        return f"awk: cmd. line:{min(err.line, text.count(chr(10)) + 1)}: Unexpected token\n"
     if err.near.startswith(("runaway", "missing")):
         return f"{name}: line {err.line}: {err.near}\n"
     return f"{name}: line {err.line}: syntax error at or near {err.near}\n"
@@ -1152,7 +1152,7 @@ def _awk_main(ctx: Any, argv: list[str], io: Any, dialect: str, name: str) -> in
         prog = _Parser(text).program()
     except AwkSyntax as e:
         io.err(_syntax_message(dialect, e, text, name))
-        return 2
+        return 1 if dialect == "busybox" else 2
     except RecursionError:
         io.err(f"{_prefix(dialect, name)}: program too deeply nested\n")
         return 2
@@ -1172,8 +1172,9 @@ def _awk_main(ctx: Any, argv: list[str], io: Any, dialect: str, name: str) -> in
             inputs.append((f, ctx.fs.read(path).decode("utf-8", "replace")))
         except Exception:  # noqa: BLE001
             io.err(f"{_prefix(dialect, name)}: cannot open {f} (No such file or directory)\n" if dialect == "mawk" else
+                   f"awk: {f}: No such file or directory\n" if dialect == "busybox" else
                    f"awk: fatal: cannot open file `{f}' for reading: No such file or directory\n")
-            status = 2
+            status = 1 if dialect == "busybox" else 2
             break
     if not inputs and not status and any("=" in f for f in rest):
         inputs.append(("-", io.read()))

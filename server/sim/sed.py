@@ -31,7 +31,19 @@ _GNU_ESCAPES = {"w": r"\w", "W": r"\W", "s": r"\s", "S": r"\S", "b": r"\b", "B":
 
 
 class SedError(Exception):
-    pass
+    """A script that does not compile: GNU's words (``-e expression #1, char N: …``) and busybox's."""
+
+    def __init__(self, gnu: str, busybox: str = "") -> None:
+        super().__init__(gnu)
+        self.busybox = busybox or gnu
+
+    def words(self, dialect: str) -> str:
+        return self.busybox if dialect == "busybox" else str(self)
+
+
+#: busybox sed's words for GNU's messages
+_BUSYBOX = {"unknown option to `s'": "bad option in substitution expression", "missing command": "missing command",
+            "unterminated address regex": "unmatched '/'"}
 
 
 def _bracket(pattern: str, i: int) -> tuple[str, int]:
@@ -131,9 +143,16 @@ class _Parser:
     extended: bool
     pos: int = 0
     cmds: list[Cmd] = field(default_factory=list)
+    #: the delimiter of the s/y command or address being read (busybox names it when unmatched)
+    delim: str = "/"
 
     def error(self, msg: str, at: int | None = None) -> SedError:
-        return SedError(f"-e expression #1, char {self.pos if at is None else at}: {msg}")
+        busybox = _BUSYBOX.get(msg, msg)
+        if msg.startswith("unterminated `"):
+            busybox = f"unmatched '{self.delim}'"
+        elif msg.startswith("unknown command: `"):
+            busybox = f"unsupported command {msg[18:-1]}"
+        return SedError(f"-e expression #1, char {self.pos if at is None else at}: {msg}", busybox)
 
     def peek(self) -> str:
         return self.text[self.pos] if self.pos < len(self.text) else ""
@@ -155,6 +174,7 @@ class _Parser:
 
     def delimited(self, delim: str, what: str) -> str:
         """Text up to an unescaped ``delim`` (consumed); ``\\delim`` is the delimiter itself."""
+        self.delim = delim
         out = []
         while True:
             if self.pos >= len(self.text) or self.peek() == "\n":
@@ -637,7 +657,7 @@ def _sed(ctx: Any, argv: list[str], io: Any, dialect: str) -> int:
     try:
         cmds = _Parser("\n".join(scripts), extended).parse()
     except SedError as e:
-        io.err(f"sed: {e}\n")
+        io.err(f"sed: {e.words(dialect)}\n")
         return 1
     if in_place is not None:
         if not files:

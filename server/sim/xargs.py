@@ -134,6 +134,9 @@ def _xargs(ctx: Any, argv: list[str], io: Any, dialect: str) -> Generator[Any, N
         else:
             items = split_words(text)
     except _Unmatched as e:
+        if dialect == "busybox":
+            io.err(f"xargs: unmatched {e.which} quote\n")
+            return 1
         # GNU xargs runs the command on the words before the bad quote, then gives up
         if e.words:
             yield from _run_all(ctx, io, [command + e.words], trace)
@@ -149,7 +152,7 @@ def _xargs(ctx: Any, argv: list[str], io: Any, dialect: str) -> Generator[Any, N
     elif max_args:
         runs = [command + items[j:j + max_args] for j in range(0, len(items), max_args)]
     else:
-        runs = [command + items] if items or not (no_empty or dialect == "busybox") else []
+        runs = [command + items] if items or not no_empty else []
     return (yield from _run_all(ctx, io, runs, trace))
 
 

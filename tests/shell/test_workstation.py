@@ -157,3 +157,10 @@ def test_xargs_runs_the_shells_programs(host, cluster):
     cluster.advance(30)
     out, code = line(host, "kubectl get pods -o name | xargs -n1 kubectl delete --wait=false")
     assert code == 0 and out.count(" deleted\n") == 2
+
+
+@pytest.mark.skipif(shutil.which("busybox") is None, reason="busybox is not installed")
+@pytest.mark.parametrize("argv,text", [(["xargs", "echo"], "a 'b\n"), (["xargs", "nosuch"], "a\n"),
+                                       (["xargs", "-n1", "echo"], "a b\n"), (["xargs", "echo"], "")])
+def test_xargs_busybox_dialect(argv, text, tmp_path):
+    assert ours(xargs.program("busybox"), argv, text) == real([shutil.which("busybox"), *argv], text, tmp=tmp_path)

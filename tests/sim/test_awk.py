@@ -56,3 +56,15 @@ def test_options_and_fields(argv, text, tmp_path):
     mine = ours(awk.program("mawk"), argv, text)
     theirs = _real(argv, text, tmp_path)
     assert mine == (theirs[0], theirs[1].replace(str(tmp_path / "awk"), "awk"), theirs[2])
+
+
+BUSYBOX = shutil.which("busybox")
+
+
+@pytest.mark.skipif(BUSYBOX is None, reason="busybox is not installed")
+@pytest.mark.parametrize("argv,text", [
+    (["awk", "{print $1"], "x\n"), (["awk", "{print}", "nofile"], ""), (["awk", "BEGIN{print 123456789012, 0.1+0.2}"], ""),
+    (["awk", "NR>1 {print $1, $3}"], PODS), (["awk", "-F:", "{print $2}"], "a:b\n"),
+])
+def test_busybox_dialect_matches_busybox_awk(argv, text, tmp_path):
+    assert ours(awk.program("busybox"), argv, text) == real([BUSYBOX, *argv], text, tmp=tmp_path)

@@ -3,6 +3,7 @@ through both give the same output, error words and exit status."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 
 import pytest
@@ -52,3 +53,15 @@ def test_in_place_edits_the_file(tmp_path):
 def test_posix_classes_become_python_classes():
     assert sed.posix_regex("[[:digit:]]\\+", False) == "[0-9]+"
     assert sed.posix_regex("a|b(c)", False) == r"a\|b\(c\)"
+
+
+BUSYBOX = shutil.which("busybox")
+
+
+@pytest.mark.skipif(BUSYBOX is None, reason="busybox is not installed")
+@pytest.mark.parametrize("argv,text", [
+    (["sed", "s/x/y"], "x\n"), (["sed", "k"], "x\n"), (["sed", "s/x/y/q"], "x\n"), (["sed", "/x/"], "x\n"),
+    (["sed", "s|x|y"], "x\n"), (["sed", "p", "nofile"], ""), (["sed", "-n", "s/x/y/p"], "x\nz\n"),
+])
+def test_busybox_dialect_matches_busybox_sed(argv, text, tmp_path):
+    assert ours(sed.program("busybox"), argv, text) == real([BUSYBOX, *argv], text, tmp=tmp_path)
