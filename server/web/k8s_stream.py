@@ -67,9 +67,13 @@ from ..sandbox import ConflictError, NotFoundError, Sandbox
 from ..shell import fmt
 from ..shell.pod import SHELL_WORDS, container_status
 from . import spdy
+from .k8s import authorize_request
 
 log = logging.getLogger(__name__)
 bp = Blueprint("k8s_stream", __name__, url_prefix="/k8s/<sandbox_id>/api/v1/namespaces/<namespace>/pods/<name>")
+# the apiserver's impersonation and authorization filters run before the streams too
+# (``get``/``create`` on pods/exec, pods/attach, pods/portforward as the upgrade's method says)
+bp.before_request(authorize_request)
 
 #: what the kubelet's streaming server speaks, best first (client-go's WebSocket executor asks
 #: for v5 only; older clients ask v4)

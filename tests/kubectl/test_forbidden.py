@@ -138,6 +138,12 @@ LINES = [
     f"get pods {SA} --as-group system:masters",
     # the admin impersonating is allowed everything system:masters is
     "get pod nginx -o name --as jane --as-group system:masters",
+    # the streams: kubectl v1.32 tries a WebSocket (get pods/exec), then SPDY (create)
+    "exec nginx --as jane -- echo hi",
+    f"exec nginx {SA} -- echo hi",
+    "exec nginx --as jane --as-group system:masters -- echo hi",
+    "attach nginx --as jane",
+    "port-forward pod/nginx 8080:80 --as jane",
 ]
 
 

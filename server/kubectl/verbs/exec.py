@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING
 from ...shell.pod import RUNTIME_ERROR, SHELL_WORDS, container_spec, exec_argv, has_shell, runtime_not_found
 from ...shell.pod import container_status as _pod_container_status
 from ...shell.session import Attach
-from ...sim.api import not_found
+from ...sim.api import ApiError, not_found
 from ...sim.store import Obj, matches_selector
+from .. import authorized
 from ..parse import Flag, Invocation, KubectlError, Result, command
 from ..resolve import resource_type
 
@@ -182,6 +183,7 @@ def _resolve(inv: Invocation) -> ExecPlan | Result:
     if not has_container(pod, name):
         raise KubectlError(f"{notes}error: unable to upgrade connection: container not found (\"{name}\")")
     _require_running(pod, name, notes, "exec into")
+    authorize_stream(inv, pod, "exec")
     tty, warn = _tty(f)
     stdin = inv.stdin if f.get("stdin") else ""
     if argv[0] in SHELL_WORDS and f.get("stdin") and len(argv) == 1 and (tty or not stdin):
@@ -194,6 +196,17 @@ def _resolve(inv: Invocation) -> ExecPlan | Result:
         return AttachResult(notes + warn, 0, attach)
     return ExecPlan(pod["metadata"]["namespace"], pod["metadata"]["name"], name, tuple(argv), stdin, tty,
                     notes + warn)
+
+
+def authorize_stream(inv: Invocation, pod: Obj, subresource: str) -> None:
+    """The upgrade's authorization: kubectl v1.32 asks over a WebSocket first (a GET: ``get
+    pods/exec``) and, when that upgrade is refused, falls back to SPDY (a POST: ``create``), whose
+    refusal is the one it prints."""
+    ns, name = pod["metadata"]["namespace"], pod["metadata"]["name"]
+    try:
+        authorized.check(inv.cluster, "get", "Pod", ns, name, subresource)
+    except ApiError:
+        authorized.check(inv.cluster, "create", "Pod", ns, name, subresource)
 
 
 def finish(plan: ExecPlan, output: str, code: int) -> Result:
@@ -233,6 +246,7 @@ def plan(cluster: Cluster, line: str, stdin: str = "") -> ExecPlan | None:
         if cmd.handler is not exec_:
             return None
         check_kubeconfig(cluster, inv.command, inv.flags)
+        inv.cluster = authorized.for_command(cluster, inv.command, inv.user)
         planned = _resolve(inv)
     except Exception:  # noqa: BLE001 - whatever kubectl would print for it, the command path prints
         return None
@@ -261,6 +275,11 @@ def attach(inv: Invocation) -> Result:
     name, defaulted = pick_container(pod, f.get("container") or "")
     notes = "" if f.get("quiet") else note + defaulted
     _require_running(pod, name, notes, "attach")
+    try:
+        authorize_stream(inv, pod, "attach")
+    except ApiError as e:  # kubectl prints its hint before it connects
+        hint = "" if f.get("quiet") else PROMPT_HINT
+        return Result(f"{notes}{hint}Error from server ({e.reason}): {e.message}", 1)
     tty, warn = _tty(f)
     shell = _main_shell(inv, pod, name)
     if f.get("stdin") and shell:

@@ -15,10 +15,11 @@ Hands off: choosing the pod to ``exec.attachable_pod``.
 
 from __future__ import annotations
 
+from ...sim.api import ApiError
 from ...sim.store import Obj
 from ..parse import Flag, Invocation, KubectlError, Result, command
 from ..streaming import Stream, StreamResult
-from .exec import attachable_pod
+from .exec import attachable_pod, authorize_stream
 
 USAGE_ERROR = ("error: TYPE/NAME and list of ports are required for port-forward\n"
                "See 'kubectl port-forward -h' for help and examples")
@@ -132,6 +133,10 @@ def port_forward(inv: Invocation) -> Result:
     phase = (pod.get("status") or {}).get("phase", "")
     if phase != "Running":
         raise KubectlError(f"error: unable to forward port because pod is not running. Current status={phase}")
+    try:
+        authorize_stream(inv, pod, "portforward")
+    except ApiError as e:
+        raise KubectlError(f"error: error upgrading connection: {e.message}") from None
     forwards = parse_ports(ports)
     rng = inv.cluster.clock.rng
     forwards = [(lp or rng.randint(32768, 60999), rp) for lp, rp in forwards]
