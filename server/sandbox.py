@@ -425,6 +425,8 @@ class Sandbox:
         edit_id = f"e{next(self._edit_ids)}"
         self.edits[edit_id] = request
         out["edit"] = {"id": edit_id, "file": request.file, "text": request.text}
+        if getattr(request, "editor", None):  # ``vi FILE`` (not kubectl edit): the page says which program
+            out["edit"]["editor"] = request.editor
 
     def finish_edit(self, edit_id: str, text: str) -> dict:
         """The page's editor closed on ``kubectl edit``'s file with ``text`` saved (the text as

@@ -132,6 +132,8 @@ class FileEdit:
     path: str
     file: str
     text: str
+    #: the program the user typed (``vi``, ``vim``, ``nano``): the page's editor names it
+    editor: str = "vi"
 
     def finish(self, text: str) -> Result:
         from ..kubectl.parse import Result
@@ -280,7 +282,7 @@ class HostShell(Shell):
             io.err(f'"{names[0]}" is a directory\n')
             return 1
         text = self.fs.read(path).decode("utf-8", "replace") if self.fs.isfile(path) else ""
-        self.edit = FileEdit(self, path, names[0], text)
+        self.edit = FileEdit(self, path, names[0], text, argv[0].rsplit("/", 1)[-1])
         return 0
 
     def watch(self, ctx: sh.ShContext, argv: list[str], io: sh.Streams) -> int:

@@ -144,7 +144,9 @@ export class YamlEditor {
       this.applyButton.textContent = 'Save edit';
       if (this.cancelButton) this.cancelButton.hidden = false;
       if (this.note) {
-        this.note.textContent = `kubectl edit: ${edit.file} — Save edit applies it, Cancel edit leaves it unchanged.`;
+        this.note.textContent = edit.editor // `vi FILE` on the workstation: saving writes the file
+          ? `${edit.editor} ${edit.file} — Save edit writes the file, Cancel edit leaves it unchanged.`
+          : `kubectl edit: ${edit.file} — Save edit applies it, Cancel edit leaves it unchanged.`;
         this.note.hidden = false;
       }
       this.select.disabled = true;

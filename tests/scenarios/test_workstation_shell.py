@@ -142,6 +142,7 @@ def test_vi_opens_the_editor_on_a_workspace_file_and_saves_it(lab):
     run = _runner(client, sid)
     r = client.post(f"/api/sandboxes/{sid}/run", json={"command": "vi notes.txt"}).json
     assert r["exitCode"] == 0 and r["edit"]["file"] == "notes.txt" and r["edit"]["text"] == ""
+    assert r["edit"]["editor"] == "vi"
     done = client.post(f"/api/sandboxes/{sid}/edits/{r['edit']['id']}", json={"text": "hello\n"}).json
     assert done["exitCode"] == 0
     assert run("cat notes.txt") == "hello\n"
