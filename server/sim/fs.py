@@ -127,6 +127,8 @@ def stat_of(node: Node, fstype: str = "ext4") -> Stat:
 class Tree:
     """A directory tree; ``Tree.overlay(base)`` is a copy-on-write view of ``base``."""
 
+    __slots__ = ("root", "fstype", "source", "size", "base_used", "read_only")
+
     def __init__(self, root: Dir | None = None, *, fstype: str = "ext4", source: str = "/dev/sda1",
                  size: int = 0, read_only: bool = False, base_used: int = 0) -> None:
         self.root = root if root is not None else Dir(owner=self)

@@ -189,7 +189,12 @@ class VolumeManager(Controller):
         return SYNC_PERIOD * (1 + SYNC_JITTER * (_hash(uid, n) % 1000) / 1000)
 
     def _sync_from(self, pv: PodVolumes, t: float) -> float:
-        """The first of the pod's periodic sync instants at or after ``t``."""
+        """The first of the pod's periodic sync instants at or after ``t`` (the instants already past
+        are dropped for good: at most one step per period the pod has lived, as the old eager syncs)."""
+        now = self.clock.now()
+        while pv.next_sync < now:
+            pv.syncs += 1
+            pv.next_sync += self._period(pv.uid, pv.syncs)
         when, n = pv.next_sync, pv.syncs
         while when < t:
             n += 1
