@@ -166,7 +166,7 @@ class Api:
                 # their own writes (a quota's status.used) suppressed
                 with self._dry():
                     admission.on_create(obj, self)
-                return self._dry_created(obj)
+                    return self._dry_created(obj)
             admission.on_create(obj, self)
         try:
             return self.store.create(obj)
@@ -224,12 +224,17 @@ class Api:
 
     @contextmanager
     def _dry(self) -> Iterator[None]:
-        """While a dry run's admission runs, ``update_status`` stores nothing."""
+        """While a dry run's admission runs, ``update_status`` stores nothing; and the random choices
+        it makes (a generated name, a uid, a Service's IP) are given back: the cluster's seeded RNG is
+        where it was, so a dry run — which the journal does not hold (the sandbox validates a node's
+        registration with one before journalling the join) — changes nothing a replay depends on."""
         was, self._dry_running = self._dry_running, True
+        rng_state = self.clock.rng.getstate()
         try:
             yield
         finally:
             self._dry_running = was
+            self.clock.rng.setstate(rng_state)
 
     def update_status(self, obj: Obj) -> Obj:
         """Controllers' write path: no user validation, no generation bump (and no write at all
