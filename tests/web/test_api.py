@@ -36,8 +36,11 @@ def test_run_kubectl_error_is_an_exit_code_not_an_http_error(client, sid):
 
 
 def test_run_other_programs_are_not_found(client, sid):
-    r = client.post(f"/api/sandboxes/{sid}/run", json={"command": "ls -l /"})
-    assert r.json == {"output": "bash: ls: command not found\n", "exitCode": 127}
+    r = client.post(f"/api/sandboxes/{sid}/run", json={"command": "telnet example.com 80"})
+    assert r.json == {"output": "bash: telnet: command not found\n", "exitCode": 127}
+    # the workstation's own programs answer (its home holds the example manifests)
+    listed = client.post(f"/api/sandboxes/{sid}/run", json={"command": "ls"}).json
+    assert listed["exitCode"] == 0 and "lessons" in listed["output"].split()
 
 
 def test_run_passes_stdin_to_kubectl(client, sid):
