@@ -63,9 +63,13 @@ $(BUSYBOX):
 run: install
 	$(PY) -m server --host 127.0.0.1 --port 8080 --data-dir data
 
+# the tests run on every core (pytest-xdist: one worker per core, `make test TEST_WORKERS=1` for
+# one); --dist loadfile keeps a test file in one worker, so its module fixtures are built once
+TEST_WORKERS ?= auto
+
 test: install $(BUSYBOX)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile
 
 bench: install
 	@for f in bench/*.py; do echo "== $$f"; PYTHONPATH=$(CURDIR) $(PY) $$f || exit 1; done

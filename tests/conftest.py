@@ -1,4 +1,11 @@
-"""Shared fixtures: a default cluster on a fixed seed, and kubectl against it."""
+"""Shared fixtures: a default cluster on a fixed seed, and kubectl against it.
+
+The suite runs in parallel (``pytest -n 2 --dist loadfile``, pytest-xdist: a test file's tests run in
+one worker, so its module fixtures are built once): what a worker reports beyond pass/fail, the
+oracle's ``oracle: N/M outputs identical`` line, is gathered here in the controller and printed
+at its end. Real servers that several test files share per worker (tests/labserver.py) are
+stopped when the worker's session ends.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,7 @@ import pytest
 from server.kubectl import run
 from server.kubectl.files import examples_workspace
 from server.sim.cluster import Cluster
+from tests import labserver
 
 
 @pytest.fixture
@@ -28,3 +36,29 @@ def kubectl(cluster: Cluster):
         return result.output
 
     return call
+
+
+#: the oracle's per-case results, gathered from the workers (pytest-xdist's controller only)
+_WORKER_ORACLE_RESULTS = pytest.StashKey[dict]()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:  # noqa: ARG001  (pytest-xdist's hook, in the controller)
+    results = getattr(node, "workeroutput", {}).get("oracle_results")
+    if results:
+        node.config.stash.setdefault(_WORKER_ORACLE_RESULTS, {}).update(results)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ARG001
+    results = config.stash.get(_WORKER_ORACLE_RESULTS, None)
+    if results:
+        from tests.oracle.conftest import summary_line
+
+        terminalreporter.write_line(summary_line(results))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_lab_servers():
+    """Stops the real server that tests/labserver.py shares between this process's test files."""
+    yield
+    labserver.stop_shared()

@@ -1,8 +1,14 @@
 """A real kubeplay server with one sandbox, and the real kubectl v1.32 pointed at it.
 
-``lab_server(tmp_path_factory)`` starts ``python -m server`` (eventlet, as ``make run`` does), creates
-a sandbox and writes its kubeconfig; the ``Lab`` it yields runs the real kubectl against the sandbox
-(``lab.kubectl(...)``) and kubeplay's own (``lab.engine(...)``), so a test compares them.
+``lab_server(tmp_path_factory)`` creates a sandbox on a real ``python -m server`` (eventlet, as
+``make run`` does) and writes its kubeconfig; the ``Lab`` it yields runs the real kubectl against
+the sandbox (``lab.kubectl(...)``) and kubeplay's own (``lab.engine(...)``), so a test compares them.
+
+The server is started once per test process (each pytest-xdist worker has its own) and shared by
+every test file's lab: each lab is a sandbox of its own (its own objects, clock, seed and registry),
+the real kubectl has its own HOME and cache per lab, so no lab sees another's state; what it saves
+is a server start (seconds each) per test file. ``stop_shared()`` stops it (tests/conftest.py, at
+the end of the session); a shared server that has died is started again for the next lab.
 """
 
 from __future__ import annotations
@@ -10,13 +16,14 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from tests.realkubectl import KUBECTL
-from tests.serverproc import running_server
+from tests.serverproc import answers, running_server
 
 
 class Lab:
@@ -59,12 +66,40 @@ class Lab:
         return result
 
 
+class _Shared:
+    """This process's lab server: its port, and what stops it."""
+
+    port: int | None = None
+    log: Path | None = None
+    stack: ExitStack | None = None
+
+
+def _shared_port(tmp_path_factory) -> int:
+    if _Shared.port is not None and answers(f"http://127.0.0.1:{_Shared.port}/healthz"):
+        return _Shared.port
+    stop_shared()
+    stack = ExitStack()
+    port, log = stack.enter_context(running_server(tmp_path_factory.mktemp("data"), mode="eventlet"))
+    _Shared.port, _Shared.log, _Shared.stack = port, log, stack
+    return port
+
+
+def stop_shared() -> None:
+    """Stops this process's lab server, if one was started."""
+    stack, _Shared.port, _Shared.log, _Shared.stack = _Shared.stack, None, None, None
+    if stack is not None:
+        stack.close()
+
 
 @contextmanager
 def lab_server(tmp_path_factory) -> Iterator[Lab]:
-    data = tmp_path_factory.mktemp("data")
-    with running_server(data, mode="eventlet") as (port, _log):
-        req = urllib.request.Request(f"http://127.0.0.1:{port}/api/sandboxes", data=b"", method="POST")
+    port = _shared_port(tmp_path_factory)
+    req = urllib.request.Request(f"http://127.0.0.1:{port}/api/sandboxes", data=b"", method="POST")
+    try:
         with urllib.request.urlopen(req, timeout=30) as resp:
             sid = json.loads(resp.read())["id"]
-        yield Lab(port, sid, tmp_path_factory.mktemp("home"))
+    except urllib.error.HTTPError as e:  # the server's log says why, not only the status
+        log = _Shared.log.read_text(errors="replace") if _Shared.log else ""
+        raise AssertionError(f"POST /api/sandboxes: {e.code} {e.read().decode(errors='replace')}\n"
+                             f"the server's log ends:\n{log[-6000:]}") from None
+    yield Lab(port, sid, tmp_path_factory.mktemp("home"))

@@ -222,14 +222,30 @@ def oracle_results() -> dict[str, bool | str]:
     return RESULTS
 
 
+def summary_line(results: dict[str, bool | str]) -> str | None:
+    """The ``oracle: N/M outputs identical`` line for the terminal summary (None before any case ran)."""
+    if not results:
+        return None
+    same = sum(v is True for v in results.values())
+    ages = sum(v == "age" for v in results.values())
+    order = sum(v == "order" for v in results.values())
+    notes = sum(v == "note" for v in results.values())
+    line = f"oracle: {same}/{len(results)} outputs identical"
+    if ages or order or notes:
+        line += (f" ({ages} more but for ages one second apart, {order} more but for the order of a Go"
+                 f" map's keys, {notes} more but for kubeplay's own note line)")
+    return line
+
+
+def pytest_sessionfinish(session) -> None:
+    """Under pytest-xdist the cases run in a worker: its results go back to the controller, whose
+    summary line tests/conftest.py prints (this conftest is not loaded there)."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None and RESULTS:
+        workeroutput["oracle_results"] = dict(RESULTS)
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ARG001
-    if RESULTS:
-        same = sum(v is True for v in RESULTS.values())
-        ages = sum(v == "age" for v in RESULTS.values())
-        order = sum(v == "order" for v in RESULTS.values())
-        notes = sum(v == "note" for v in RESULTS.values())
-        line = f"oracle: {same}/{len(RESULTS)} outputs identical"
-        if ages or order or notes:
-            line += (f" ({ages} more but for ages one second apart, {order} more but for the order of a Go"
-                     f" map's keys, {notes} more but for kubeplay's own note line)")
+    line = summary_line(RESULTS)
+    if line is not None and not hasattr(config, "workeroutput"):
         terminalreporter.write_line(line)
