@@ -668,11 +668,12 @@ class Sandbox:
     def app_health(self, namespace: str, pod: str) -> dict[str, str]:
         """``{container: "healthy" | "unhealthy" | "slow"}`` for the pod's running containers."""
         with self.lock:
-            self._require_pod(namespace, pod)
+            kubelet = self.cluster.controller("kubelet")
             out = {}
-            for name, ctr in self._app_containers(namespace, pod).items():
-                if getattr(ctr, "state", "") == "running":
-                    out[name] = _health_of(ctr)
+            for name in self._require_pod(namespace, pod):
+                state = kubelet.app_health(namespace, pod, name)  # type: ignore[attr-defined]
+                if state is not None:
+                    out[name] = state[0]
             return out
 
     def set_app_health(self, namespace: str, pod: str, container: str, health: str) -> dict[str, str]:
@@ -684,8 +685,7 @@ class Sandbox:
             names = self._require_pod(namespace, pod)
             if container not in names:
                 raise NotFoundError(f'container "{container}" not found in pod "{pod}"')
-            ctr = self._app_containers(namespace, pod).get(container)
-            if ctr is None or getattr(ctr, "state", "") != "running":
+            if self.cluster.controller("kubelet").app_health(namespace, pod, container) is None:  # type: ignore[attr-defined]
                 raise ConflictError(f'container "{container}" of pod "{pod}" is not running')
             self.execute({"op": "app-health", "namespace": namespace, "pod": pod, "container": container,
                           "health": health})
@@ -702,11 +702,6 @@ class Sandbox:
         if obj is None:
             raise NotFoundError(f'pods "{pod}" not found')
         return [c.get("name") for c in (obj.get("spec") or {}).get("containers") or []]
-
-    def _app_containers(self, namespace: str, pod: str) -> dict[str, object]:
-        """The kubelet's containers of the pod (none while it has no sandbox on a node)."""
-        rt = getattr(self.cluster.controller("kubelet"), "by_key", {}).get(("Pod", namespace, pod))
-        return {c.name: c for c in getattr(rt, "containers", None) or []} if rt is not None else {}
 
     # -- the simulated registry: the user's own images -----------------------------------------
     def add_image(self, doc: dict) -> dict:
@@ -877,12 +872,6 @@ def _running(pod: dict, container: str) -> bool:
     from .shell.pod import container_status
 
     return "running" in (container_status(pod, container).get("state") or {})
-
-
-def _health_of(ctr: object) -> str:
-    if getattr(ctr, "healthy", None) is False:
-        return "unhealthy"
-    return "slow" if getattr(ctr, "slow", 0.0) else "healthy"
 
 
 def image_doc(body: dict) -> dict:
