@@ -821,11 +821,11 @@ class KubeletController(Controller):
     def _context(self, rt: PodRt, c: Ctr, fs: Any, lookup: Callable[[str], Any], now: Callable[[], float],
                  dialect: str, argv: list[str] | None = None) -> sh.ShContext:
         """The ShContext a process of the container runs in: its env, files, programs, clock."""
-        from .net import envvars
+        from .net import dns, envvars
         from .net.proxy import Source
 
-        pod = self.store.peek(*rt.key) or {"spec": {}}
-        hostname = (pod["spec"].get("hostname") or rt.key[2])[:63]
+        pod = self.store.peek(*rt.key) or {"metadata": {"name": rt.key[2]}, "spec": {}}
+        hostname = dns.kernel_hostname(self.cluster, pod)
         main = list(argv or [])
         # runc's setupUser gives the process HOME from the image's passwd when its environment has none
         env = envvars.exec_env(c.env, home=envvars.home_of(pod, c.spec))
