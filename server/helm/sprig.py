@@ -28,7 +28,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..kubectl.gotemplate import FuncError, GoFunc, Int, sprint_value
+from ..kubectl.gotemplate import FuncError, GoFunc, Int, sprint_value, type_name
 from ..sim.golang import quote as go_quote
 
 ALPHA = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -199,7 +199,7 @@ def _as_list(v: Any, fn: str) -> list:
 
 
 def sprint_type(v: Any) -> str:
-    return _type_of(v)
+    return type_name(v)
 
 
 def _first(v: Any) -> Any:
@@ -267,28 +267,8 @@ def _dig(*args: Any) -> Any:
 
 
 # -- types ----------------------------------------------------------------------------------------
-def _type_of(v: Any) -> str:
-    if v is None:
-        return "<nil>"
-    if isinstance(v, bool):
-        return "bool"
-    if isinstance(v, Int):
-        return "int"
-    if isinstance(v, int):
-        return "int64"
-    if isinstance(v, float):
-        return "float64"
-    if isinstance(v, str):
-        return "string"
-    if isinstance(v, dict):
-        return "map[string]interface {}"
-    if isinstance(v, list | tuple):
-        return "[]interface {}"
-    return "func"
-
-
 def _kind_of(v: Any) -> str:
-    t = _type_of(v)
+    t = type_name(v)
     return {"map[string]interface {}": "map", "[]interface {}": "slice", "<nil>": "invalid"}.get(t, t)
 
 
@@ -452,7 +432,7 @@ def sprig_funcs(rng: random.Random) -> dict[str, Any]:
         "regexReplaceAll": regex(lambda rx, x, repl: re.sub(rx, re.sub(r"\$\{?(\w+)\}?", r"\\g<\1>", s(repl)),
                                                             s(x))),
         # types
-        "typeOf": _type_of, "kindOf": _kind_of, "kindIs": lambda k, v: _kind_of(v) == s(k),
+        "typeOf": type_name, "kindOf": _kind_of, "kindIs": lambda k, v: _kind_of(v) == s(k),
         "semverCompare": semver_compare,
     }
     return funcs

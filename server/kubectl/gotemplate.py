@@ -125,7 +125,8 @@ def _plain(v: Any) -> Any:
     return None if v is MISSING else v
 
 
-def _type_name(v: Any) -> str:
+def type_name(v: Any) -> str:
+    """``%T``: the Go type of a template value (sprig's ``typeOf`` too)."""
     if isinstance(v, _Iface):
         return "interface {}"
     if v is None or v is MISSING:
@@ -229,7 +230,7 @@ def _pad(s: str, spec: _Spec, zero_ok: bool = False) -> str:
 def _bad_verb(v: Any, verb: str) -> str:
     if v is None or v is MISSING:
         return f"%!{verb}(<nil>)"
-    return f"%!{verb}({_type_name(v)}={sprint_value(v)})"
+    return f"%!{verb}({type_name(v)}={sprint_value(v)})"
 
 
 def _fmt_int(n: int, verb: str, spec: _Spec) -> str:
@@ -382,7 +383,7 @@ def _fmt_arg(v: Any, verb: str, spec: _Spec) -> str:
     """fmt's printArg for one operand."""
     v = _plain(v)
     if verb == "T":
-        return _pad(_type_name(v), spec)
+        return _pad(type_name(v), spec)
     if verb == "v" and spec.sharp:
         return _pad(_sharp_v(v), spec)
     if v is None:
@@ -538,7 +539,7 @@ def go_sprintf(fmt: str, args: list[Any]) -> str:
         extra = []
         for a in args[argi:]:
             a = _plain(a)
-            extra.append("<nil>" if a is None else f"{_type_name(a)}={sprint_value(a)}")
+            extra.append("<nil>" if a is None else f"{type_name(a)}={sprint_value(a)}")
         out.append("%!(EXTRA " + ", ".join(extra) + ")")
     return "".join(out)
 
@@ -1690,7 +1691,7 @@ def _length(item: Any) -> Any:
         return Int(len(item.encode()))
     if isinstance(item, dict | list | tuple):
         return Int(len(item))
-    raise FuncError(f"len of type {_type_name(item)}")
+    raise FuncError(f"len of type {type_name(item)}")
 
 
 def _index_arg(index: Any, cap: int) -> int:
@@ -1698,7 +1699,7 @@ def _index_arg(index: Any, cap: int) -> int:
     if index is MISSING:
         raise FuncError("cannot index slice/array with nil")
     if isinstance(index, bool) or not isinstance(index, int):
-        raise FuncError(f"cannot index slice/array with type {_type_name(index)}")
+        raise FuncError(f"cannot index slice/array with type {type_name(index)}")
     if index < 0 or index > cap:
         raise FuncError(f"index out of range: {index}")
     return int(index)
@@ -1726,10 +1727,10 @@ def _index(item: Any, *indexes: Any) -> Any:
             if index is MISSING:
                 index = ""
             if not isinstance(index, str):
-                raise FuncError(f"value has type {_type_name(index)}; should be string")
+                raise FuncError(f"value has type {type_name(index)}; should be string")
             item = _Iface(item.get(index))
         else:
-            raise FuncError(f"can't index item of type {_type_name(item)}")
+            raise FuncError(f"can't index item of type {type_name(item)}")
     return item
 
 
@@ -1746,7 +1747,7 @@ def _slice(item: Any, *indexes: Any) -> Any:
     elif isinstance(item, list | tuple):
         b = item
     else:
-        raise FuncError(f"can't slice item of type {_type_name(item)}")
+        raise FuncError(f"can't slice item of type {type_name(item)}")
     cap = len(b)
     idx = [0, len(b), 0]
     for i, index in enumerate(indexes):
@@ -1792,13 +1793,13 @@ def _eq(arg1: Any, *arg2: Any) -> bool:
             s_spec = _Spec()
             if arg1 is not MISSING and arg is not MISSING and type(arg1) is not type(arg):
                 raise FuncError(
-                    f"non-comparable types {_fmt_arg(arg1, 's', s_spec)}: {_type_name(arg1)}, "
-                    f"{_type_name(arg)}: {sprint_value(arg)}"
+                    f"non-comparable types {_fmt_arg(arg1, 's', s_spec)}: {type_name(arg1)}, "
+                    f"{type_name(arg)}: {sprint_value(arg)}"
                 )
             if arg1 is MISSING or arg is MISSING:
                 truth = (arg1 is MISSING) == (arg is MISSING)
             elif isinstance(arg, dict | list):
-                raise FuncError(f"non-comparable type {_fmt_arg(arg, 's', s_spec)}: {_type_name(arg)}")
+                raise FuncError(f"non-comparable type {_fmt_arg(arg, 's', s_spec)}: {type_name(arg)}")
             else:
                 truth = arg1 is arg
         if truth:
@@ -2180,7 +2181,7 @@ class _State:
             if self.tmpl._missingkey == "error":
                 self.errorf(f"nil data; no entry for key {_go_quote(name)}")
             return MISSING
-        typ = _type_name(receiver)
+        typ = type_name(receiver)
         if isinstance(receiver, _Iface):
             if receiver.v is None:
                 self.errorf(f"nil pointer evaluating {typ}.{name}")
@@ -2256,7 +2257,7 @@ class _State:
             if f is MISSING:
                 self.errorf("error calling call: call of nil")
             if not isinstance(f, GoFunc) and not callable(f):
-                self.errorf(f"error calling call: non-function {callee} of type {_type_name(f)}")
+                self.errorf(f"error calling call: non-function {callee} of type {type_name(f)}")
             if not isinstance(f, GoFunc):
                 f = GoFunc(f, ["any"], variadic=True)
             fn, argv = f, [_plain(a) for a in argv[1:]]
@@ -2290,7 +2291,7 @@ class _State:
             or (typ == "float64" and isinstance(v, float))
         )
         if not ok:
-            self.errorf(f"wrong type for value; expected {_GO_TYPE[typ]}; got {_type_name(v)}")
+            self.errorf(f"wrong type for value; expected {_GO_TYPE[typ]}; got {type_name(v)}")
         return v
 
     def eval_arg(self, dot: Any, typ: str, n: Node) -> Any:
