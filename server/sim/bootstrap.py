@@ -7,6 +7,8 @@ at start (``system-node-critical``, ``system-cluster-critical``), the Nodes ``ma
 their Leases and the simulated machines under them, the static (mirror) pods of the control plane,
 the ``coredns`` Deployment, the ``kube-proxy`` and ``kube-flannel-ds`` DaemonSets with one pod per
 node, the ``kubernetes`` and ``kube-dns`` Services — and ``add_node`` for a worker that joins.
+``system_objects`` (the namespaces, ServiceAccounts, root CA copies, PriorityClasses, cluster-info and
+kubeadm's addon ConfigMaps) is the part every preset shares (``presets.py``).
 
 The lab is dated a couple of days before the clock's start so AGE looks like a lab that has been
 up a while. Objects are written straight to the store (after the apiserver's defaulting, so they
@@ -77,13 +79,18 @@ SYSTEM_PRIORITY_CLASSES = (
 
 
 
-def cluster_info_kubeconfig(ca_data: str) -> str:
+#: the lab's apiserver, as kubeadm init on master advertises it
+LAB_SERVER = f"https://{NODE_SUBNET}{FIRST_NODE_OCTET}:6443"
+NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
+
+
+def cluster_info_kubeconfig(ca_data: str, server: str = LAB_SERVER) -> str:
     """kube-public/cluster-info's kubeconfig (kubeadm's bootstrap-token phase): the CA and the server."""
     return f"""apiVersion: v1
 clusters:
 - cluster:
     certificate-authority-data: {ca_data}
-    server: https://{NODE_SUBNET}{FIRST_NODE_OCTET}:6443
+    server: {server}
   name: ""
 contexts: null
 current-context: ""
@@ -505,12 +512,15 @@ def _place_daemon_pods(cluster: Cluster, node: str, created: str) -> None:
             _create(cluster, _daemon_pod(ds, node, created))
 
 
-# -- entry points -----------------------------------------------------------------------------
-def default_cluster(cluster: Cluster) -> None:
-    """Fill an empty store with the kubeadm lab (master, node1, node2 + kube-system)."""
+# -- what every cluster holds before its first node -------------------------------------------
+def system_objects(cluster: Cluster, *, server: str = LAB_SERVER, service_accounts: tuple[str, ...]) -> None:
+    """What the apiserver and ``kubeadm init`` create before any node, in every preset (the lab, minikube,
+    kind: all three run kubeadm): the four namespaces with their ``default`` ServiceAccount and the
+    root-ca-cert-publisher's ``kube-root-ca.crt``, the system PriorityClasses, kube-public/cluster-info
+    (its kubeconfig naming ``server``, the address kubeadm advertises), kube-system's ``service_accounts``
+    and the ``coredns`` and ``kube-proxy`` ConfigMaps of kubeadm's addon phase."""
     store = cluster.store
-    namespaces = ("default", "kube-node-lease", "kube-public", "kube-system")
-    for i, ns in enumerate(namespaces):
+    for i, ns in enumerate(NAMESPACES):
         store.create({"apiVersion": "v1", "kind": "Namespace",
                       "metadata": {"name": ns, "creationTimestamp": _ts(cluster, i),
                                    "labels": {"kubernetes.io/metadata.name": ns}},
@@ -519,7 +529,7 @@ def default_cluster(cluster: Cluster) -> None:
                       "metadata": {"name": "default", "namespace": ns, "creationTimestamp": _ts(cluster, 20)}})
     # the root-ca-cert-publisher's copies of the CA kubeadm made with the cluster (keyed by kube-system)
     ca_pem = certs.cluster_ca(store).cert_pem
-    for ns in namespaces:
+    for ns in NAMESPACES:
         store.create({"apiVersion": "v1", "kind": "ConfigMap",
                       "metadata": {"name": ROOT_CA_CONFIGMAP, "namespace": ns,
                                    "annotations": {"kubernetes.io/description": ROOT_CA_DESCRIPTION},
@@ -535,19 +545,27 @@ def default_cluster(cluster: Cluster) -> None:
     store.create({"apiVersion": "v1", "kind": "ConfigMap",
                   "metadata": {"name": "cluster-info", "namespace": "kube-public", "creationTimestamp": _ts(cluster, 10),
                                "uid": derived_uid("lab", "kube-public/cluster-info")},
-                  "data": {"kubeconfig": cluster_info_kubeconfig(certs.cluster_ca_data(store))}})
-    for sa in ("coredns", "kube-proxy", "flannel"):
+                  "data": {"kubeconfig": cluster_info_kubeconfig(certs.cluster_ca_data(store), server)}})
+    for sa in service_accounts:
         store.create({"apiVersion": "v1", "kind": "ServiceAccount",
                       "metadata": {"name": sa, "namespace": "kube-system", "creationTimestamp": _ts(cluster, 25)}})
-    for cm_name, data, at in (("coredns", {"Corefile": COREFILE}, 25),
-                              ("kube-proxy", {"config.conf": "apiVersion: kubeproxy.config.k8s.io/v1alpha1\n"
-                                                            "kind: KubeProxyConfiguration\nmode: \"\"\n"
-                                                            "clusterCIDR: 10.244.0.0/16\n"}, 25),
-                              ("kube-flannel-cfg", {"net-conf.json": FLANNEL_NET_CONF}, 400)):
+    for cm_name, data in (("coredns", {"Corefile": COREFILE}),
+                          ("kube-proxy", {"config.conf": "apiVersion: kubeproxy.config.k8s.io/v1alpha1\n"
+                                                        "kind: KubeProxyConfiguration\nmode: \"\"\n"
+                                                        "clusterCIDR: 10.244.0.0/16\n"})):
         store.create({"apiVersion": "v1", "kind": "ConfigMap",
-                      "metadata": {"name": cm_name, "namespace": "kube-system", "creationTimestamp": _ts(cluster, at)},
+                      "metadata": {"name": cm_name, "namespace": "kube-system", "creationTimestamp": _ts(cluster, 25)},
                       "data": data})
 
+
+# -- entry points -----------------------------------------------------------------------------
+def default_cluster(cluster: Cluster) -> None:
+    """Fill an empty store with the kubeadm lab (master, node1, node2 + kube-system)."""
+    system_objects(cluster, service_accounts=("coredns", "kube-proxy", "flannel"))
+    cluster.store.create({"apiVersion": "v1", "kind": "ConfigMap",
+                          "metadata": {"name": "kube-flannel-cfg", "namespace": "kube-system",
+                                       "creationTimestamp": _ts(cluster, 400)},
+                          "data": {"net-conf.json": FLANNEL_NET_CONF}})
     # kubeadm init on master, flannel a few minutes later, then two workers join
     master = _join(cluster, "master", octet=FIRST_NODE_OCTET, subnet=0, created=_ts(cluster, 0),
                    ready_since=_ts(cluster, 420), control_plane=True)

@@ -28,10 +28,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import bootstrap, certs
+from . import bootstrap
 from .bootstrap import _create, _daemon_pod, _ts
 from .controllers import daemonset
-from .controllers.namespace import ROOT_CA_CONFIGMAP, ROOT_CA_DESCRIPTION, derived_uid
 from .store import Obj
 
 if TYPE_CHECKING:
@@ -60,7 +59,6 @@ KIND_RUNTIME = "containerd://2.0.2"
 KIND_OS = "Debian GNU/Linux 12 (bookworm)"
 KINDNET_IMAGE = "docker.io/kindest/kindnetd:v20250214-acbabc1a"
 
-NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 
 
 def build(cluster: Cluster, preset: str) -> None:
@@ -71,48 +69,6 @@ def build(cluster: Cluster, preset: str) -> None:
 
 
 # -- shared pieces ---------------------------------------------------------------------------------
-def _system_objects(cluster: Cluster, *, server: str, service_accounts: tuple[str, ...]) -> None:
-    """What the apiserver and ``kubeadm init`` create before any node: the four namespaces with their
-    default ServiceAccount and kube-root-ca.crt, the system PriorityClasses, kube-public/cluster-info
-    (its kubeconfig naming ``server``), kube-system's ServiceAccounts and the coredns ConfigMap."""
-    store = cluster.store
-    for i, ns in enumerate(NAMESPACES):
-        store.create({"apiVersion": "v1", "kind": "Namespace",
-                      "metadata": {"name": ns, "creationTimestamp": _ts(cluster, i),
-                                   "labels": {"kubernetes.io/metadata.name": ns}},
-                      "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}})
-        store.create({"apiVersion": "v1", "kind": "ServiceAccount",
-                      "metadata": {"name": "default", "namespace": ns, "creationTimestamp": _ts(cluster, 20)}})
-    ca_pem = certs.cluster_ca(store).cert_pem
-    for ns in NAMESPACES:
-        store.create({"apiVersion": "v1", "kind": "ConfigMap",
-                      "metadata": {"name": ROOT_CA_CONFIGMAP, "namespace": ns,
-                                   "annotations": {"kubernetes.io/description": ROOT_CA_DESCRIPTION},
-                                   "creationTimestamp": _ts(cluster, 20)},
-                      "data": {"ca.crt": ca_pem}})
-    for i, (pc_name, value, description) in enumerate(bootstrap.SYSTEM_PRIORITY_CLASSES):
-        store.create({"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass",
-                      "metadata": {"name": pc_name, "creationTimestamp": _ts(cluster, 1 + i),
-                                   "uid": derived_uid("lab", pc_name)},
-                      "value": value, "description": description, "preemptionPolicy": "PreemptLowerPriority"})
-    kubeconfig = bootstrap.cluster_info_kubeconfig(certs.cluster_ca_data(store)).replace(
-        f"https://{bootstrap.NODE_SUBNET}{bootstrap.FIRST_NODE_OCTET}:6443", server)
-    store.create({"apiVersion": "v1", "kind": "ConfigMap",
-                  "metadata": {"name": "cluster-info", "namespace": "kube-public", "creationTimestamp": _ts(cluster, 10),
-                               "uid": derived_uid("lab", "kube-public/cluster-info")},
-                  "data": {"kubeconfig": kubeconfig}})
-    for sa in service_accounts:
-        store.create({"apiVersion": "v1", "kind": "ServiceAccount",
-                      "metadata": {"name": sa, "namespace": "kube-system", "creationTimestamp": _ts(cluster, 25)}})
-    store.create({"apiVersion": "v1", "kind": "ConfigMap",
-                  "metadata": {"name": "coredns", "namespace": "kube-system", "creationTimestamp": _ts(cluster, 25)},
-                  "data": {"Corefile": bootstrap.COREFILE}})
-    store.create({"apiVersion": "v1", "kind": "ConfigMap",
-                  "metadata": {"name": "kube-proxy", "namespace": "kube-system", "creationTimestamp": _ts(cluster, 25)},
-                  "data": {"config.conf": "apiVersion: kubeproxy.config.k8s.io/v1alpha1\n"
-                                          "kind: KubeProxyConfiguration\nmode: \"\"\nclusterCIDR: 10.244.0.0/16\n"}})
-
-
 def _node(cluster: Cluster, name: str, *, ip: str, subnet: int, created: str, ready_since: str,
           control_plane: bool, tainted: bool, kubelet: str, runtime: str, os_image: str, cri_socket: str,
           labels: dict[str, str] | None = None, images: set[str] | None = None) -> Obj:
@@ -212,7 +168,7 @@ def register_images(cluster: Cluster) -> None:
 def minikube_cluster(cluster: Cluster) -> None:
     """``minikube start`` (v1.35.0, docker driver): one node ``minikube`` and minikube's default add-ons."""
     register_images(cluster)
-    _system_objects(cluster, server=f"https://control-plane.minikube.internal:{MINIKUBE_API_PORT}",
+    bootstrap.system_objects(cluster, server=f"https://control-plane.minikube.internal:{MINIKUBE_API_PORT}",
                     service_accounts=("coredns", "kube-proxy", "storage-provisioner"))
     labels = minikube_labels("minikube", primary=True, updated_at=cluster.clock.now() - bootstrap.LAB_AGE + 30)
     node = _node(cluster, "minikube", ip=MINIKUBE_IP, subnet=0, created=_ts(cluster, 0), ready_since=_ts(cluster, 15),
@@ -308,7 +264,7 @@ def _kindnet() -> Obj:
 def kind_cluster(cluster: Cluster) -> None:
     """``kind create cluster`` with one control-plane and one worker node (kind v0.27.0, kindest/node v1.32.2)."""
     register_images(cluster)
-    _system_objects(cluster, server="https://kind-control-plane:6443",
+    bootstrap.system_objects(cluster, server="https://kind-control-plane:6443",
                     service_accounts=("coredns", "kube-proxy", "kindnet"))
     images = {f"registry.k8s.io/{c}:{KIND_K8S}" for c in ("kube-apiserver", "kube-controller-manager",
                                                          "kube-scheduler", "kube-proxy")}
