@@ -388,7 +388,8 @@ def _serve(cluster: Cluster, route: Route, method: str, path: str, host: str, ua
                 res.headers.update({"Last-Modified": _http_date(file_stat.mtime),
                                     "ETag": f'"{int(file_stat.mtime):x}-{file_stat.size:x}"'})
             else:
-                res.headers.update({"Last-Modified": "Tue, 05 Feb 2025 11:06:32 GMT", "ETag": '"67a34638-267"'})
+                # the image's index.html (mtime 0x67a34638, 615 bytes): Wed, 05 Feb 2025 11:06:32 GMT
+                res.headers.update({"Last-Modified": _http_date(0x67A34638), "ETag": '"67a34638-267"'})
             res.headers["Accept-Ranges"] = "bytes"
         _log(cluster, route, f'{client} - - [{_time_local(now)}] "{request}" {status} {size} "-" "{ua}" "-"')
         return res
