@@ -126,7 +126,7 @@ def container_env(cluster: Cluster, pod: dict, container: str) -> dict[str, str]
                for e in (container_spec(pod, container) or {}).get("env") or [] if "value" in e}
     for k, v in _service_links(cluster, pod, container).items():
         kubelet.setdefault(k, v)
-    return envvars.process_env(img.env if img is not None else (), kubelet, hostname_of(pod))
+    return envvars.process_env(img.env if img is not None else (), kubelet, hostname_of(cluster, pod))
 
 
 def home_of(pod: dict, container: str) -> str:
@@ -154,8 +154,12 @@ def _service_links(cluster: Cluster, pod: dict, container: str) -> dict[str, str
             if not any(k.startswith((p + "SERVICE_", p + "PORT")) for p in newer)}
 
 
-def hostname_of(pod: dict) -> str:
-    return ((pod.get("spec") or {}).get("hostname") or pod["metadata"]["name"])[:63]
+def hostname_of(cluster: Cluster, pod: dict) -> str:
+    """The container's hostname (``dns.kernel_hostname``: the node's under hostNetwork, the FQDN
+    under setHostnameAsFQDN, else the pod's hostname as the kubelet truncates it)."""
+    from ..sim.net import dns
+
+    return dns.kernel_hostname(cluster, pod)
 
 
 def container_fs(cluster: Cluster, pod: dict, container: str) -> FileSystem | None:
@@ -194,7 +198,7 @@ class PodShell:
         from ..sim.net.proxy import Source
 
         self.ctx = sh.ShContext(env=env, cwd=cwd, fs=self.fs, lookup=self.lookup, now=cluster.clock.now,
-                                hostname=env.get("HOSTNAME") or hostname_of(pod), ps=self.processes,
+                                hostname=env.get("HOSTNAME") or hostname_of(cluster, pod), ps=self.processes,
                                 dialect=self.dialect, source=Source.pod(self.namespace, self.pod_name),
                                 cluster=cluster, argv0=self.name, mode="interactive")
         self.ctx.tty = tty  # type: ignore[attr-defined]  # ls lays out columns on a terminal

@@ -166,9 +166,12 @@ def _resource(container: Obj, ref: Obj) -> str:
 def container_env(cluster: Cluster, pod: Obj, container: Obj, *, pod_ip: str = "", host_ip: str = "") -> dict[str, str]:
     """The environment the runtime starts ``container`` of ``pod`` with (see the module's
     docstring for the order); raises EnvError like the kubelet."""
-    meta, spec = pod["metadata"], pod.get("spec") or {}
+    from . import dns
+
     image = cluster.registry.resolve(str(container.get("image") or "")) if container.get("image") else None
-    hostname = str(spec.get("hostname") or meta.get("name", ""))[:63]
+    # containerd sets HOSTNAME to the sandbox's hostname (the kubelet's GetNodenameForKernel: the
+    # FQDN under setHostnameAsFQDN; none under hostNetwork, where it takes the node's own)
+    hostname = dns.kernel_hostname(cluster, pod)
     return process_env(image.env if image is not None else (),
                        kubelet_env(cluster, pod, container, pod_ip=pod_ip, host_ip=host_ip), hostname)
 
