@@ -3,8 +3,9 @@ mapped onto the sandbox.
 
 ``ingress`` and ``metrics-server`` are kubeplay's add-ons (``server.sim.addons``: the same objects
 minikube's manifests create); ``dashboard`` creates the kubernetes-dashboard namespace, its two
-Deployments and Services through the API; ``storage-provisioner`` and ``default-storageclass`` are
-the preset's provisioner pod and ``standard`` class. The others are remembered as enabled (their
+Deployments and Services through the API; ``storage-provisioner`` is the preset's hostpath provisioner (the same
+kubeplay add-on name, which on the minikube preset is ``controllers/hostpath.py``) and
+``default-storageclass`` its ``standard`` class. The others are remembered as enabled (their
 workloads are not simulated).
 """
 
@@ -52,7 +53,7 @@ IMAGES = {
     "storage-provisioner": (presets.STORAGE_PROVISIONER_IMAGE,),
 }
 #: kubeplay's add-ons behind minikube's names
-SIMULATED = {"ingress": "ingress", "metrics-server": "metrics-server"}
+SIMULATED = {"ingress": "ingress", "metrics-server": "metrics-server", "storage-provisioner": "storage-provisioner"}
 #: add-ons whose pods ``addons.go`` waits for (addonPodLabels)
 VERIFIED = ("ingress",)
 DASHBOARD_NS = "kubernetes-dashboard"
@@ -72,8 +73,6 @@ def is_enabled(cluster: Cluster, name: str) -> bool:
         return sim_addons.states(cluster).get(SIMULATED[name], False)
     if name == "dashboard":
         return cluster.store.peek("Deployment", DASHBOARD_NS, "kubernetes-dashboard") is not None
-    if name == "storage-provisioner":
-        return cluster.store.peek("Pod", "kube-system", "storage-provisioner") is not None
     if name == "default-storageclass":
         sc = cluster.store.peek("StorageClass", "", presets.STANDARD_CLASS)
         return sc is not None and (sc["metadata"].get("annotations") or {}).get(
@@ -94,14 +93,6 @@ def set_enabled(cluster: Cluster, name: str, on: bool) -> None:
         cluster.set_addon(SIMULATED[name], on)
     elif name == "dashboard":
         (_dashboard_on if on else _dashboard_off)(cluster)
-    elif name == "storage-provisioner":
-        pod = cluster.store.peek("Pod", "kube-system", "storage-provisioner")
-        if on and pod is None:
-            for obj in presets.storage_provisioner_objects():
-                if cluster.store.peek(obj["kind"], obj["metadata"].get("namespace", ""), obj["metadata"]["name"]) is None:
-                    cluster.api.create(obj)
-        elif not on and pod is not None:
-            cluster.api.delete("Pod", "kube-system", "storage-provisioner")
     elif name == "default-storageclass":
         sc = cluster.store.peek("StorageClass", "", presets.STANDARD_CLASS)
         if on and sc is None:

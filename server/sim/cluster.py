@@ -155,6 +155,7 @@ def controller_classes() -> list[type[Controller]]:
     from .controllers.endpoints import EndpointsController
     from .controllers.endpointslice import EndpointSliceController
     from .controllers.gc import GarbageCollector
+    from .controllers.hostpath import HostPathProvisioner
     from .controllers.hpa import HorizontalPodAutoscalerController
     from .controllers.ingress import IngressStatusController
     from .controllers.job import JobController
@@ -184,6 +185,7 @@ def controller_classes() -> list[type[Controller]]:
         ResourceQuotaController,
         DisruptionController,
         PersistentVolumeController,
+        HostPathProvisioner,
         HorizontalPodAutoscalerController,
         NodeLifecycleController,
         Scheduler,

@@ -10,8 +10,8 @@ apiserver's bootstrap RBAC) with what that tool leaves behind on a fresh ``start
   ``etcd-minikube``, ``kube-apiserver-minikube``, ``kube-controller-manager-minikube``,
   ``kube-scheduler-minikube``, the ``kube-proxy`` DaemonSet, ``coredns`` scaled to 1 (minikube
   scales it down on a single node), and the two add-ons minikube enables by default:
-  ``storage-provisioner`` (a bare Pod in kube-system running gcr.io/k8s-minikube/storage-provisioner:v5,
-  the hostpath provisioner of ``controllers/hostpath.py``) and ``default-storageclass`` (the
+  ``storage-provisioner`` (``controllers/hostpath.py``'s manifests: a bare Pod in kube-system running
+  gcr.io/k8s-minikube/storage-provisioner:v5, the hostpath provisioner of that module) and ``default-storageclass`` (the
   ``standard`` StorageClass, provisioner ``k8s.io/minikube-hostpath``, marked default);
 - ``kind`` — ``kind create cluster`` v0.27.0 with a config of one control-plane and one worker:
   ``kind-control-plane`` (172.18.0.3, tainted) and ``kind-worker`` (172.18.0.2), the ``kindnet``
@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from . import bootstrap
 from .bootstrap import _create, _daemon_pod, _ts
-from .controllers import daemonset
+from .controllers import daemonset, hostpath
 from .store import Obj
 
 if TYPE_CHECKING:
@@ -48,8 +48,8 @@ MINIKUBE_IP = "192.168.49.2"
 MINIKUBE_API_PORT = 8443
 MINIKUBE_RUNTIME = "docker://27.4.1"
 MINIKUBE_OS = "Ubuntu 22.04.5 LTS"
-STORAGE_PROVISIONER_IMAGE = "gcr.io/k8s-minikube/storage-provisioner:v5"
-HOSTPATH_PROVISIONER = "k8s.io/minikube-hostpath"
+STORAGE_PROVISIONER_IMAGE = hostpath.IMAGE
+HOSTPATH_PROVISIONER = hostpath.PROVISIONER
 STANDARD_CLASS = "standard"
 
 # -- kind v0.27.0 ---------------------------------------------------------------------------------
@@ -169,7 +169,7 @@ def minikube_cluster(cluster: Cluster) -> None:
     """``minikube start`` (v1.35.0, docker driver): one node ``minikube`` and minikube's default add-ons."""
     register_images(cluster)
     bootstrap.system_objects(cluster, server=f"https://control-plane.minikube.internal:{MINIKUBE_API_PORT}",
-                    service_accounts=("coredns", "kube-proxy", "storage-provisioner"))
+                    service_accounts=("coredns", "kube-proxy"))
     labels = minikube_labels("minikube", primary=True, updated_at=cluster.clock.now() - bootstrap.LAB_AGE + 30)
     node = _node(cluster, "minikube", ip=MINIKUBE_IP, subnet=0, created=_ts(cluster, 0), ready_since=_ts(cluster, 15),
                  control_plane=True, tainted=False, kubelet=MINIKUBE_K8S, runtime=MINIKUBE_RUNTIME,
@@ -179,7 +179,7 @@ def minikube_cluster(cluster: Cluster) -> None:
     _coredns(cluster, 1)
     proxy = _daemonset(cluster, _kube_proxy(MINIKUBE_K8S), _ts(cluster, 25))
     _create(cluster, _daemon_pod(proxy, "minikube", _ts(cluster, 26)))
-    for obj in storage_provisioner_objects():
+    for obj in hostpath.manifests():
         obj["metadata"]["creationTimestamp"] = _ts(cluster, 30)
         if obj["kind"] == "Pod":
             obj["status"] = bootstrap._scheduled_status(_ts(cluster, 30))
@@ -195,26 +195,6 @@ def standard_class(provisioner: str, binding: str, created: str, *, minikube: bo
         meta["labels"] = {"addonmanager.kubernetes.io/mode": "EnsureExists"}
     return {"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass", "metadata": meta,
             "provisioner": provisioner, "reclaimPolicy": "Delete", "volumeBindingMode": binding}
-
-
-def storage_provisioner_objects() -> list[Obj]:
-    """minikube's storage-provisioner.yaml.tmpl: its RBAC and the bare Pod, bound to ``minikube``."""
-    mode = {"addonmanager.kubernetes.io/mode": "Reconcile"}
-    return [
-        {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
-         "metadata": {"name": "storage-provisioner", "labels": dict(mode)},
-         "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "system:persistent-volume-provisioner"},
-         "subjects": [{"kind": "ServiceAccount", "name": "storage-provisioner", "namespace": "kube-system"}]},
-        {"apiVersion": "v1", "kind": "Pod",
-         "metadata": {"name": "storage-provisioner", "namespace": "kube-system",
-                      "labels": {**mode, "integration-test": "storage-provisioner"}},
-         "spec": bootstrap._pod_spec(
-             [bootstrap._container("storage-provisioner", STORAGE_PROVISIONER_IMAGE, ["/storage-provisioner"],
-                                   volumeMounts=[{"mountPath": "/tmp", "name": "tmp"}])],
-             node="minikube", host_network=True, serviceAccountName="storage-provisioner",
-             serviceAccount="storage-provisioner",
-             volumes=[{"name": "tmp", "hostPath": {"path": "/tmp", "type": "Directory"}}])},
-    ]
 
 
 def add_minikube_node(cluster: Cluster, name: str) -> Obj:

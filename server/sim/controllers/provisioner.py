@@ -25,6 +25,9 @@ script's ``mkdir -m 0777 -p "$VOL_DIR"``, the teardown's ``rm -rf "$VOL_DIR"`` â
 node's filesystem (the volume manager's ``node_tree``), so a deleted claim's data is gone from the
 node as on kind.
 
+The library's loop (``ExternalProvisioner``) is shared with minikube's hostpath provisioner
+(``hostpath.py``); each provisioner says only which pods run it and what volume it makes.
+
 Hands off: the PV controller binds the claim to the new (pre-bound) PV; the scheduler set the
 selected node; the volume manager mounts the hostPath from the node's filesystem.
 """
@@ -134,23 +137,62 @@ def volume_for(claim: Obj, sc: Obj, node: str) -> Obj:
     }
 
 
-class LocalPathProvisioner(Controller):
-    name = NAME
+class ExternalProvisioner(Controller):
+    """sig-storage-lib-external-provisioner's ProvisionController around one provisioner's Provision and
+    Delete: the loop both simulated provisioners share (this module's local-path, ``hostpath.py``'s
+    minikube-hostpath). It works only while the provisioner's pod runs (``provisioner_pods``); a claim
+    of a class naming ``PROVISIONER`` gets ``Provisioning``, and after ``PROVISION_TIME`` the PV of
+    ``volume_for`` and ``ProvisioningSucceeded``; a Released volume of its own with reclaim Delete is
+    deleted after the same time. Events come from ``<provisioner>_<hostname>_<uuid>``, the library's
+    identity (the pod's hostname: the node's name for a hostNetwork pod)."""
+
+    #: the provisioner name classes name, and the PVs' ``pv.kubernetes.io/provisioned-by``
+    PROVISIONER = PROVISIONER
+    #: where its volumes live on the node: ``_on_node`` touches nothing outside it
+    BASE_PATH = BASE_PATH
+    #: how long Provision (and Delete) takes
+    PROVISION_TIME = PROVISION_TIME
+    #: the provisioner's pods: the namespace they run in
+    NAMESPACE = NAMESPACE
+    #: whether the claim must carry a selected node (WaitForFirstConsumer only: a node-local volume)
+    NEEDS_NODE = True
     watches = ("PersistentVolumeClaim", "PersistentVolume", "Pod")
 
     def __init__(self, cluster: Cluster) -> None:
         super().__init__(cluster)
         self.active = False
-        self._uuid = str(uuid.UUID(int=cluster.clock.rng.getrandbits(128), version=4))
-        #: claim uid / volume name -> when its helper pod's run ends
+        #: claim uid / volume name -> when its Provision (Delete) run ends
         self._in_flight: dict[str, float] = {}
 
+    # -- what a provisioner says ---------------------------------------------------------------------
+    def provisioner_pods(self) -> list[Obj]:
+        raise NotImplementedError
+
+    def is_provisioner_pod(self, pod: Obj) -> bool:
+        raise NotImplementedError
+
+    def volume_for(self, claim: Obj, sc: Obj, node: str | None) -> Obj:
+        raise NotImplementedError
+
+    def volume_node(self, pv: Obj) -> str | None:
+        """The node whose filesystem holds ``pv``'s directory."""
+        raise NotImplementedError
+
+    def instance_uuid(self, pod: Obj) -> str:
+        """The uuid the library's identity ends in (one per provisioner process)."""
+        raise NotImplementedError
+
+    def owns(self, pv: Obj) -> bool:
+        """Whether Delete acts on ``pv`` (a provisioner may ignore volumes of another instance)."""
+        return True
+
+    # -- the library's loop --------------------------------------------------------------------------
     def on_event(self, event: WatchEvent) -> None:
         if not self.active:
             return
         obj = event.obj
         if obj["kind"] == "Pod":
-            if obj["metadata"].get("namespace") == NAMESPACE:
+            if obj["metadata"].get("namespace") == self.NAMESPACE and self.is_provisioner_pod(obj):
                 # the provisioner's pod came up (or went): every claim it serves is worth a look
                 for claim in self.store.scan("PersistentVolumeClaim",
                                              where=lambda c: not (c.get("spec") or {}).get("volumeName")):
@@ -160,12 +202,14 @@ class LocalPathProvisioner(Controller):
             self.enqueue(event.key)
 
     def identity(self) -> str | None:
-        """``rancher.io/local-path_<pod>_<uuid>`` while the provisioner's pod runs, else None."""
-        for pod in self.store.scan("Pod", NAMESPACE, selector={"matchLabels": {"app": NAME}}):
+        """``<provisioner>_<hostname>_<uuid>`` while the provisioner's pod runs, else None."""
+        for pod in self.provisioner_pods():
             st = pod.get("status") or {}
             if st.get("phase") == "Running" and not pod["metadata"].get("deletionTimestamp") and any(
                     c.get("type") == "Ready" and c.get("status") == "True" for c in st.get("conditions") or []):
-                return f"{PROVISIONER}_{pod['metadata']['name']}_{self._uuid}"
+                spec = pod.get("spec") or {}
+                host = spec.get("nodeName") if spec.get("hostNetwork") else pod["metadata"]["name"]
+                return f"{self.PROVISIONER}_{host}_{self.instance_uuid(pod)}"
         return None
 
     def reconcile(self, key: Key) -> None:
@@ -180,9 +224,9 @@ class LocalPathProvisioner(Controller):
             self._delete(obj)
 
     def _due(self, token: str, key: Key) -> bool:
-        """The helper pod's run: False until PROVISION_TIME after the first look."""
+        """Provision's (Delete's) run: False until PROVISION_TIME after the first look."""
         now = self.clock.now()
-        end = self._in_flight.setdefault(token, now + PROVISION_TIME)
+        end = self._in_flight.setdefault(token, now + self.PROVISION_TIME)
         if now + 1e-9 < end:
             self.requeue_after(key, end - now)
             return False
@@ -193,10 +237,10 @@ class LocalPathProvisioner(Controller):
         meta = claim["metadata"]
         annotations = meta.get("annotations") or {}
         if meta.get("deletionTimestamp") or (claim.get("spec") or {}).get("volumeName") \
-                or annotations.get(ANN_STORAGE_PROVISIONER) != PROVISIONER:
+                or annotations.get(ANN_STORAGE_PROVISIONER) != self.PROVISIONER:
             return
         sc = self.store.peek("StorageClass", "", claim_class(claim))
-        if sc is None or sc.get("provisioner") != PROVISIONER:
+        if sc is None or sc.get("provisioner") != self.PROVISIONER:
             return
         if self.store.peek("PersistentVolume", "", f"pvc-{meta['uid']}") is not None:
             return
@@ -205,7 +249,7 @@ class LocalPathProvisioner(Controller):
             return  # nobody is running the provisioner: the claim waits
         key = ("PersistentVolumeClaim", meta["namespace"], meta["name"])
         node = annotations.get(ANN_SELECTED_NODE)
-        if not node:
+        if not node and self.NEEDS_NODE:
             self.recorder.event(claim, "Warning", "ProvisioningFailed",
                                 f'failed to provision volume with StorageClass "{sc["metadata"]["name"]}": '
                                 "configuration error, no node was specified", identity)
@@ -216,25 +260,27 @@ class LocalPathProvisioner(Controller):
                                 identity)
         if not self._due(meta["uid"], key):
             return
-        pv = volume_for(claim, sc, node)
+        pv = self.volume_for(claim, sc, node)
         try:
             self.api.create(pv)
         except ApiError:
             return
-        self._on_node(node, pv["spec"]["hostPath"]["path"], create=True)
+        target = self.volume_node(pv)
+        if target:
+            self._on_node(target, pv["spec"]["hostPath"]["path"], create=True)
         self.recorder.event(claim, "Normal", "ProvisioningSucceeded",
                             f"Successfully provisioned volume {pv['metadata']['name']}", identity)
 
     def _delete(self, pv: Obj) -> None:
         annotations = pv["metadata"].get("annotations") or {}
-        if annotations.get(ANN_DYNAMICALLY_PROVISIONED) != PROVISIONER or pv["metadata"].get("deletionTimestamp"):
+        if annotations.get(ANN_DYNAMICALLY_PROVISIONED) != self.PROVISIONER or pv["metadata"].get("deletionTimestamp"):
             return
         if (pv.get("status") or {}).get("phase") != "Released" \
                 or (pv.get("spec") or {}).get("persistentVolumeReclaimPolicy") != "Delete":
             return
-        if self.identity() is None or not self._due(pv["metadata"]["name"], ("PersistentVolume", "", pv["metadata"]["name"])):
+        if self.identity() is None or not self.owns(pv) or not self._due(pv["metadata"]["name"], ("PersistentVolume", "", pv["metadata"]["name"])):
             return
-        node = annotations.get("local.path.provisioner/selected-node")
+        node = self.volume_node(pv)
         if node:
             self._on_node(node, ((pv.get("spec") or {}).get("hostPath") or {}).get("path") or "", create=False)
         try:
@@ -243,10 +289,10 @@ class LocalPathProvisioner(Controller):
             pass
 
     def _on_node(self, node: str, path: str, *, create: bool) -> None:
-        """The helper pod's script on the node: ``mkdir -m 0777 -p`` or ``rm -rf`` of the volume's directory."""
+        """The volume's directory on the node: ``mkdir -m 0777 -p`` (Provision) or ``rm -rf`` (Delete)."""
         from ..fs import FsError, split
 
-        if not path.startswith(BASE_PATH + "/"):
+        if not path.startswith(self.BASE_PATH + "/"):
             return
         tree = self.cluster.controller("volume-manager").node_tree(node)  # type: ignore[attr-defined]
         try:
@@ -257,6 +303,29 @@ class LocalPathProvisioner(Controller):
                 tree.delete(path, now=self.clock.now())
         except FsError:
             pass
+
+
+class LocalPathProvisioner(ExternalProvisioner):
+    name = NAME
+
+    def __init__(self, cluster: Cluster) -> None:
+        super().__init__(cluster)
+        self._uuid = str(uuid.UUID(int=cluster.clock.rng.getrandbits(128), version=4))
+
+    def instance_uuid(self, pod: Obj) -> str:
+        return self._uuid
+
+    def provisioner_pods(self) -> list[Obj]:
+        return list(self.store.scan("Pod", NAMESPACE, selector={"matchLabels": {"app": NAME}}))
+
+    def is_provisioner_pod(self, pod: Obj) -> bool:
+        return True  # anything in local-path-storage: the provisioner's and its helper pods
+
+    def volume_for(self, claim: Obj, sc: Obj, node: str | None) -> Obj:
+        return volume_for(claim, sc, node or "")
+
+    def volume_node(self, pv: Obj) -> str | None:
+        return (pv["metadata"].get("annotations") or {}).get("local.path.provisioner/selected-node")
 
 
 def _controller(cluster: Any) -> LocalPathProvisioner | None:
