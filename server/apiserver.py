@@ -574,7 +574,7 @@ def _write(cluster: Cluster, req: Request, body: str, content_type: str, w: Writ
     ns = req.namespace if r.namespaced else None
     dry = _dry_run(req)
     if req.verb == "create" and not req.subresource:
-        obj = versions.to_stored(r, _body_object(req, body, content_type))
+        obj = _to_stored(req, _body_object(req, body, content_type), w)
         if not r.namespaced:
             (obj.get("metadata") or {}).pop("namespace", None)
         created = api.create(obj, ns or ("default" if r.namespaced else None), dry_run=dry, **w.options())
@@ -589,7 +589,7 @@ def _write(cluster: Cluster, req: Request, body: str, content_type: str, w: Writ
     if req.verb == "update":
         obj = _body_object(req, body, content_type)
         if req.subresource in ("", "status"):
-            obj = versions.to_stored(r, obj)
+            obj = _to_stored(req, obj, w)
         obj.setdefault("metadata", {})["name"] = req.name
         if req.subresource == "scale":
             return _set_scale(cluster, req, obj, dry, w)
@@ -613,6 +613,13 @@ def _write(cluster: Cluster, req: Request, body: str, content_type: str, w: Writ
             _delete(cluster, one, body, dry)
         return Answer(200, success())
     raise method_not_allowed()
+
+
+def _to_stored(req: Request, obj: Obj, w: Writer) -> Obj:
+    """A body in the request's version as the stored version's object: one of an extra served
+    version is strictly decoded against its own schema first (the conversion drops unknown fields)."""
+    w.warnings += versions.decode(req.resource, obj, w.field_validation)
+    return versions.to_stored(req.resource, obj)
 
 
 def _replace(cluster: Cluster, obj: Obj, ns: str | None, dry: bool, w: Writer, subresource: str = "") -> Obj:
@@ -720,7 +727,7 @@ def _patch(cluster: Cluster, req: Request, body: str, content_type: str, dry: bo
     if r.kind == "CertificateSigningRequest" and req.subresource in ("approval", "status"):
         return _set_csr(cluster, req, patched, dry)
     if req.subresource == "status":
-        return _set_status(cluster, req, versions.to_stored(r, patched), dry)
+        return _set_status(cluster, req, _to_stored(req, patched, w), dry)
     if req.subresource == "ephemeralcontainers":
         return _set_ephemeral(cluster, req, patched, dry)
     meta = patched.setdefault("metadata", {})
@@ -732,7 +739,7 @@ def _patch(cluster: Cluster, req: Request, body: str, content_type: str, dry: bo
     # a patch that names no resourceVersion applies to whatever is stored (no conflict check)
     if "resourceVersion" not in meta or meta["resourceVersion"] == live["metadata"]["resourceVersion"]:
         meta["resourceVersion"] = live["metadata"]["resourceVersion"]
-    patched = versions.to_stored(r, patched)
+    patched = _to_stored(req, patched, w)
     patched["status"] = deep_copy(live.get("status")) if "status" in live else patched.get("status")
     if patched.get("status") is None:
         patched.pop("status", None)
@@ -740,32 +747,33 @@ def _patch(cluster: Cluster, req: Request, body: str, content_type: str, dry: bo
 
 
 def _server_side_apply(cluster: Cluster, req: Request, body: str, dry: bool) -> Answer:
+    """PATCH ``application/apply-patch+yaml``: patchResource with the applyPatcher — the field
+    manager's checks of the configuration (``ssa.check_config``), the merge into the live object
+    (or an empty one: a create), then ``checkName`` of the merged object against the URL."""
     from .sim import openapi, ssa
 
     r = req.resource
     config = parse_body(body, "application/apply-patch+yaml")
-    if not isinstance(config, dict):
-        raise bad_request("error decoding YAML: the apply configuration is not an object")
     manager = req.query.get("fieldManager") or ""
     if not manager:
         raise bad_request("PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch")
     force = req.query.get("force") in ("true", "1")
-    meta = config.setdefault("metadata", {})
-    if meta.get("name") not in (None, req.name):
-        raise bad_request("the name of the object does not match the name on the URL")
-    meta["name"] = req.name
-    if r.namespaced:
-        meta.setdefault("namespace", req.namespace)
     live = cluster.store.peek(r.kind, req.namespace if r.namespaced else "", req.name)
     schema = openapi.schema_for(r.api_version, r.kind)
     try:  # in the request's version: the live object converted to it, the result converted back
+        config = ssa.check_config(config, r.api_version, r.kind)
         applied = ssa.apply(served(req, deep_copy(live)) if live is not None else None, config, manager,
                             force=force, schema=schema, now=cluster.clock.iso())
-        applied = versions.to_stored(r, applied)
+    except ssa.InvalidApply as e:
+        raise ApiError(e.code, e.reason, str(e)) from None
     except ssa.ApplyConflict as e:
         raise ApiError(409, "Conflict", e.message,
                        details={"causes": [{"reason": "FieldManagerConflict", "message": f'conflict with "{m}"',
                                             "field": f} for m, f in e.conflicts]}) from None
+    _check_name(applied, req)
+    applied = versions.to_stored(r, applied)
+    if not r.namespaced:  # BeforeCreate/BeforeUpdate clear a cluster-scoped object's namespace
+        applied["metadata"].pop("namespace", None)
     if live is None:
         return Answer(201, served(req, cluster.api.create(applied, req.namespace or None, dry_run=dry)))
     applied["metadata"]["resourceVersion"] = live["metadata"]["resourceVersion"]
@@ -773,6 +781,20 @@ def _server_side_apply(cluster: Cluster, req: Request, body: str, dry: bool) -> 
         applied["status"] = deep_copy(live["status"])
     # the apply itself wrote managedFields: no second record
     return Answer(200, served(req, _replace(cluster, applied, req.namespace or None, dry, Writer(None))))
+
+
+def _check_name(obj: Obj, req: Request) -> None:
+    """rest.go checkName: the object's name (namer.go ObjectName: ``name must be provided`` when
+    empty) is the URL's, and its namespace, when it names one, the request's."""
+    meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+    name, namespace = meta.get("name") or "", meta.get("namespace") or ""
+    if not name:
+        raise bad_request(f"the name of the object ({req.name} based on URL) was undeterminable: name must be provided")
+    if name != req.name:
+        raise bad_request(f"the name of the object ({name}) does not match the name on the URL ({req.name})")
+    if req.namespace and namespace and namespace != req.namespace:
+        raise bad_request(f"the namespace of the object ({namespace}) does not match the namespace on the "
+                          f"request ({req.namespace})")
 
 
 def delete_options(req: Request, body: str) -> dict:
@@ -919,7 +941,7 @@ def escalation(cluster: Cluster, req: Request, body: str, content_type: str, use
             live = cluster.store.peek(r.kind, req.namespace if r.namespaced else "", req.name)
             schema = openapi.schema_for(r.api_version, r.kind)
             if content_type.split(";")[0].strip() == patch.APPLY_PATCH:
-                config = parse_body(body, patch.APPLY_PATCH)
+                config = ssa.check_config(parse_body(body, patch.APPLY_PATCH), r.api_version, r.kind)
                 obj = ssa.apply(served(req, deep_copy(live)) if live is not None else None, config,
                                 req.query.get("fieldManager") or "", force=req.query.get("force") in ("true", "1"),
                                 schema=schema, now=cluster.clock.iso())

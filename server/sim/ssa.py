@@ -461,14 +461,16 @@ def _item_pe(rel: tuple[str, tuple[str, ...]], item: Any, item_schema: Schema | 
 # ---------------------------------------------------------------- typed: ToFieldSet
 
 
-def fields_of(obj: dict, schema: Schema | None) -> FieldSet:
-    """TypedValue.ToFieldSet: leaves, map keys, list items ('.' entries) and empty/null values."""
+def fields_of(obj: dict, schema: Schema | None, *, allow_duplicates: bool = True) -> FieldSet:
+    """TypedValue.ToFieldSet: leaves, map keys, list items ('.' entries) and empty/null values.
+    Without ``allow_duplicates`` (the typed conversion of an applied configuration) two items of
+    an associative list with one key are SMD's validation error rather than a duplicate entry."""
     out: FieldSet = set()
-    _fieldset(obj, schema, (), out)
+    _fieldset(obj, schema, (), out, allow_duplicates)
     return out
 
 
-def _fieldset(v: Any, s: Schema | None, path: Path, out: FieldSet) -> None:
+def _fieldset(v: Any, s: Schema | None, path: Path, out: FieldSet, allow_duplicates: bool = True) -> None:
     kind = _kind(s, v)
     if kind == "scalar":
         if path:
@@ -488,6 +490,8 @@ def _fieldset(v: Any, s: Schema | None, path: Path, out: FieldSet) -> None:
         dups: set[str] = set()
         for pe in pes:
             if pe in seen:
+                if not allow_duplicates:
+                    raise InvalidApply(f"{path_string(path)}: duplicate entries for key {_pe_string(pe)}")
                 if pe not in dups:
                     out.add(path + (pe,))
                     dups.add(pe)
@@ -495,7 +499,7 @@ def _fieldset(v: Any, s: Schema | None, path: Path, out: FieldSet) -> None:
                 seen.add(pe)
         for pe, item in zip(pes, v, strict=True):
             if pe not in dups:
-                _fieldset(item, item_s, path + (pe,), out)
+                _fieldset(item, item_s, path + (pe,), out, allow_duplicates)
                 out.add(path + (pe,))
         return
     if _atomic_map(s):
@@ -507,7 +511,7 @@ def _fieldset(v: Any, s: Schema | None, path: Path, out: FieldSet) -> None:
     for key, val in v.items():
         cs, named = _child(s, key)
         p2 = path + (_pe_field(key),)
-        _fieldset(val, cs, p2, out)
+        _fieldset(val, cs, p2, out, allow_duplicates)
         if val is None or (isinstance(val, dict) and not val) or not named:
             out.add(p2)
 
@@ -1304,6 +1308,13 @@ def apply(live: dict | None, config: dict, manager: str, *, force: bool, schema:
         managers0, times0 = _decode_managed(_meta(live).get("managedFields"))
     except InvalidApply as err:
         raise InvalidApply(f"failed to decode managed fields: {err}") from err
+    try:  # structuredMergeManager: the patch object's typed conversion (a plain error: a 500 in v1.32)
+        fields_of(config, schema, allow_duplicates=False)
+    except InvalidApply as err:
+        meta = _meta(config)
+        where = "/".join(v if isinstance(v, str) else "" for v in (meta.get("namespace"), meta.get("name")))
+        raise InvalidApply(f"failed to create typed patch object ({where}; {_gvk_string(version, config.get('kind') or '')}): "
+                           f"{err}") from err
     base = _without_managed_fields(live) if live is not None else {}
     reset = _reset_fields(config.get("kind") or "", "")
     key = (manager, "Apply", "", "")

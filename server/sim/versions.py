@@ -11,6 +11,11 @@ with the stored version's ``storageVersionHash`` (the hash names the storage ver
 resolves ``/apis/<group>/<extra version>/…`` to the ``Served`` entry's resource and converts what comes
 in and goes out. Category expansion (``kubectl get all``) reads the preferred version only.
 
+A body of an extra version is decoded against *its own* schema before it is converted (``decode``): the
+apiserver's strict decoder reads the request's version, and the conversion to the stored one drops what
+that version has no field for, so an unknown field (``fieldValidation=Strict``) or a Go type error is
+found there or never.
+
 Hands off: the conversions themselves to the kinds' modules; the routing to ``server.apiserver``.
 """
 
@@ -75,6 +80,35 @@ def served(resource: Resource) -> Served | None:
     if not isinstance(resource, AlsoServed):
         return None
     return _BY_RESOURCE.get((resource.group, resource.version, resource.plural))
+
+
+def decode(resource: Resource, obj: Obj, field_validation: str = "Strict") -> list[str]:
+    """The strict decoding of a body of an extra version, against that version's v1.32 schema,
+    as ``admission.validate`` decodes a stored version's: raises its 400 BadRequest (``<Kind> in
+    version "v1" cannot be handled as a <Kind>: strict decoding error: unknown field "spec.foo"``,
+    or the Go type error); ``Warn`` drops unknown fields from ``obj`` and returns their warnings,
+    ``Ignore`` drops them. Nothing to do (``[]``) for a stored version."""
+    if served(resource) is None or not isinstance(obj, dict):
+        return []
+    from . import admission
+
+    t = admission._kind_type(resource.api_version, resource.kind)  # noqa: SLF001 - one strict decoder
+    if t is None:  # pragma: no cover - every served version is in the vendored documents
+        return []
+    dec = admission._Decoder()  # noqa: SLF001
+    try:
+        dec.struct(obj, t, "", "", skip="status")
+    except admission._Abort:  # noqa: SLF001
+        pass
+    prefix = f'{resource.kind} in version "{resource.version}" cannot be handled as a {resource.kind}: '
+    if dec.type_error:
+        raise admission._api_error(400, "BadRequest", prefix + dec.type_error)  # noqa: SLF001
+    warnings = [f'unknown field "{p}"' for _, _, p in dec.unknown]
+    if warnings and field_validation == "Strict":
+        raise admission._api_error(400, "BadRequest", prefix + "strict decoding error: " + ", ".join(warnings))  # noqa: SLF001
+    for holder, key, _ in dec.unknown:
+        holder.pop(key, None)
+    return warnings if field_validation == "Warn" else []
 
 
 def to_stored(resource: Resource, obj: Obj) -> Obj:

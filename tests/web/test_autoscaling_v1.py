@@ -58,8 +58,7 @@ def test_discovery_lists_v2_preferred_then_v1(lab):
 
 
 def test_a_v1_manifest_is_stored_as_v2_and_served_in_both(lab):
-    # --validate=false: the served OpenAPI v3 has no apis/autoscaling/v1 document yet (server/sim/openapi.py builds v3 from the stored kinds only)
-    out = lab.kubectl("apply", "--validate=false", "-f", "-", stdin=HPA_V1)
+    out = lab.kubectl("apply", "-f", "-", stdin=HPA_V1)
     assert out.stdout == "horizontalpodautoscaler.autoscaling/web created\n"
     v2 = json.loads(lab.kubectl("get", "hpa", "web", "-o", "json").stdout)
     assert v2["apiVersion"] == "autoscaling/v2"
@@ -81,7 +80,7 @@ def test_a_v1_manifest_is_stored_as_v2_and_served_in_both(lab):
 
 
 def test_a_patch_through_v1_changes_the_stored_v2(lab):
-    lab.kubectl("apply", "--validate=false", "-f", "-", stdin=HPA_V1)
+    lab.kubectl("apply", "-f", "-", stdin=HPA_V1)
     out = lab.kubectl("patch", "horizontalpodautoscalers.v1.autoscaling", "web", "--type=merge", "-p",
                       '{"spec":{"targetCPUUtilizationPercentage":70,"maxReplicas":9}}')
     assert out.stdout == "horizontalpodautoscaler.autoscaling/web patched\n"
@@ -89,3 +88,29 @@ def test_a_patch_through_v1_changes_the_stored_v2(lab):
     assert stored["apiVersion"] == "autoscaling/v2" and stored["spec"]["maxReplicas"] == 9
     assert stored["spec"]["metrics"][0]["resource"]["target"]["averageUtilization"] == 70
     assert lab.engine("kubectl get hpa web -o jsonpath={.spec.maxReplicas}") == "9"
+
+
+TYPO = HPA_V1.replace("  targetCPUUtilizationPercentage: 55", "  targetCPUUtilisationPercentage: 55")
+
+
+@pytest.mark.parametrize("validate", ["strict", "true"])
+def test_an_unknown_v1_field_is_refused_not_dropped(lab, validate):
+    """A field only v1 lacks must not vanish in the conversion to v2: the apiserver decodes the
+    v1 body strictly against the v1 schema (kubectl's default is server-side Strict validation)."""
+    lab.kubectl("delete", "hpa", "web", "--ignore-not-found")
+    out = lab.kubectl("apply", f"--validate={validate}", "-f", "-", stdin=TYPO, check=False)
+    assert out.returncode == 1
+    assert out.stderr == ('Error from server (BadRequest): error when creating "STDIN": HorizontalPodAutoscaler in '
+                          'version "v1" cannot be handled as a HorizontalPodAutoscaler: strict decoding error: '
+                          'unknown field "spec.targetCPUUtilisationPercentage"\n')
+    assert "web" not in lab.objects("HorizontalPodAutoscaler")
+
+
+def test_an_unknown_v1_field_is_a_warning_when_asked(lab):
+    lab.kubectl("delete", "hpa", "web", "--ignore-not-found")
+    out = lab.kubectl("apply", "--validate=warn", "-f", "-", stdin=TYPO)
+    assert out.stdout == "horizontalpodautoscaler.autoscaling/web created\n"
+    assert out.stderr == 'Warning: unknown field "spec.targetCPUUtilisationPercentage"\n'
+    # the misspelt target is gone: the HPA keeps v1's default of 80 %
+    got = json.loads(lab.kubectl("get", "horizontalpodautoscalers.v1.autoscaling", "web", "-o", "json").stdout)
+    assert got["spec"]["targetCPUUtilizationPercentage"] == 80
