@@ -315,6 +315,8 @@ class Sandbox:
             elif stream is not None:
                 out["_stream"] = stream
             self._open_edit(self.host, out)  # ``vi FILE``: the page's editor opens the workspace file
+            if self.host.open is not None:  # ``minikube service NAME``/``dashboard``: the page opens it
+                out["open"] = self.host.open
         if attach is not None:
             opened = self.sessions.open(attach)
             if opened is not None and stdin:

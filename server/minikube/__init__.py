@@ -11,7 +11,9 @@ is not the minikube preset there is no minikube profile, and every command that 
 Hands off: add-ons to ``server.sim.addons`` (ingress, metrics-server) or to the API (dashboard);
 nodes to ``presets.add_minikube_node`` / ``cluster.remove_node``; machines to
 ``cluster.fail_node``/``recover_node``; ``ssh`` one-shots to the network clients with the node as the
-source; ``kubectl --`` to the caller's kubectl.
+source; ``kubectl --`` to the caller's kubectl. While ``minikube stop`` holds the machine down, kubectl's
+requests are refused (``presets.apiserver_refused``); ``service NAME`` and
+``dashboard`` hand what the page opens to the caller's ``opener``.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ __all__ = ["minikube"]
 
 PROFILE = "minikube"
 Kubectl = Callable[[list[str], str], Out]
+#: what the page should open: ``minikube service``'s URL, ``minikube dashboard``'s canvas (see ``opened``)
+Opener = Callable[[dict], None]
 
 # pkg/minikube/reason/exitcodes.go
 EX_PROGRAM_ERROR, EX_USAGE = 10, 14
@@ -99,8 +103,10 @@ def not_running() -> Out:
                       '👉  To start a cluster, run: "minikube start"\n', code=EX_GUEST_NOT_RUNNING)
 
 
-def minikube(cluster: Cluster, args: list[str], stdin: str = "", *, kubectl: Kubectl | None = None) -> Out:
-    """Run ``minikube ARGS`` against ``cluster``: what it prints and its exit status."""
+def minikube(cluster: Cluster, args: list[str], stdin: str = "", *, kubectl: Kubectl | None = None,
+             opener: Opener | None = None) -> Out:
+    """Run ``minikube ARGS`` against ``cluster``: what it prints and its exit status. Where minikube
+    would open the browser (``service NAME``, ``dashboard``), ``opener`` gets what the page opens."""
     if not args or args[0] in ("-h", "--help", "help"):
         return Out(stdout=HELP)
     cmd, rest = args[0], args[1:]
@@ -121,6 +127,8 @@ def minikube(cluster: Cluster, args: list[str], stdin: str = "", *, kubectl: Kub
         if cmd == "kubectl":
             return _kubectl(cluster, rest, stdin, kubectl)
         return no_profile()
+    if cmd in ("service", "dashboard"):
+        return handler(cluster, rest, stdin, kubectl, opener=opener)  # type: ignore[call-arg]
     return handler(cluster, rest, stdin, kubectl)
 
 
@@ -190,7 +198,8 @@ def _status(cluster: Cluster, args: list[str], stdin: str, kubectl: Kubectl | No
     return Out(stdout="".join(text), code=code)
 
 
-def _service(cluster: Cluster, args: list[str], stdin: str, kubectl: Kubectl | None) -> Out:
+def _service(cluster: Cluster, args: list[str], stdin: str, kubectl: Kubectl | None,
+             opener: Opener | None = None) -> Out:
     namespace, args = _flag(args, "-n", "--namespace")
     namespace = namespace or "default"
     url_mode = "--url" in args
@@ -225,12 +234,32 @@ def _service(cluster: Cluster, args: list[str], stdin: str, kubectl: Kubectl | N
                       EX_SVC_NOT_FOUND, issue_link=True)
         return Out(stdout=stdout, stderr=err.stderr, code=err.code)
     if not urls:
+        tunnel = f"http://127.0.0.1:{_tunnel_port(svc)}"
+        if opener is not None:
+            port = ((svc.get("spec") or {}).get("ports") or [{}])[0].get("port", 80)
+            opener(opened_service(cluster, svc, tunnel, f"http://{svc['spec'].get('clusterIP')}:{port}"))
         return Out(stdout=stdout + render(["Namespace", "Name", "Target Port", "URL"],
-                                          [[namespace, name, "", f"http://127.0.0.1:{_tunnel_port(svc)}"]])
+                                          [[namespace, name, "", tunnel]])
                    + f"🎉  Opening service {namespace}/{name} in default browser...\n")
     if not url_mode:
         stdout += f"🎉  Opening service {namespace}/{name} in default browser...\n"
+        if opener is not None:
+            opener(opened_service(cluster, svc, urls[0], urls[0]))
     return Out(stdout=stdout)
+
+
+def opened_service(cluster: Cluster, svc: dict, url: str, via: str) -> dict:
+    """What the page's browser panel shows for ``minikube service``: the URL minikube opens and what
+    the simulated service answers there (``curl`` of ``via`` from the node: the same app, the same
+    route through kube-proxy), as ``{"kind": "service", "url", "title", "status", "body"}``."""
+    from . import node_shell
+
+    answer = node_shell.run(cluster, PROFILE, ["curl", "-s", "-w", "\n%{http_code}", via])
+    body, _, code = answer.stdout.rpartition("\n")
+    status = int(code) if code.isdigit() else 0
+    meta = svc["metadata"]
+    return {"kind": "service", "url": url, "title": f"{meta['namespace']}/{meta['name']}",
+            "status": status, "body": body if answer.code == 0 else answer.stderr or body}
 
 
 def _urls(svc: dict, ip: str) -> tuple[list[str], list[str]]:
@@ -272,7 +301,8 @@ def _service_list(cluster: Cluster, namespace: str | None) -> Out:
     return Out(stdout=render(["Namespace", "Name", "Target Port", "URL"], rows))
 
 
-def _dashboard(cluster: Cluster, args: list[str], stdin: str, kubectl: Kubectl | None) -> Out:
+def _dashboard(cluster: Cluster, args: list[str], stdin: str, kubectl: Kubectl | None,
+               opener: Opener | None = None) -> Out:
     if not running(cluster):
         return not_running()
     err = ""
@@ -285,7 +315,10 @@ def _dashboard(cluster: Cluster, args: list[str], stdin: str, kubectl: Kubectl |
     err += "🤔  Verifying dashboard health ...\n🚀  Launching proxy ...\n🤔  Verifying proxy health ...\n"
     url = (f"http://127.0.0.1:{DASHBOARD_PROXY_PORT}/api/v1/namespaces/kubernetes-dashboard/services/"
            "http:kubernetes-dashboard:/proxy/")
-    # no browser behind this terminal: the URL, as minikube prints it with --url (or as root)
+    if "--url" not in args:
+        if opener is not None:
+            opener({"kind": "dashboard", "url": url, "title": "Kubernetes Dashboard"})  # the page's canvas
+        return Out(stderr=err, stdout=f"🎉  Opening {url} in your default browser...\n")
     return Out(stderr=err, stdout=url + "\n")
 
 
@@ -371,6 +404,9 @@ def _start(cluster: Cluster, args: list[str], stdin: str, kubectl: Kubectl | Non
 def _kubectl(cluster: Cluster, args: list[str], stdin: str, kubectl: Kubectl | None) -> Out:
     if args and args[0] == "--":
         args = args[1:]
+    refused = presets.apiserver_refused(cluster)
+    if refused is not None and args and args[0] not in ("version", "config", "completion", "help", "--help", "-h"):
+        return Out(stderr=refused + "\n", code=1)
     if kubectl is None:
         import shlex
 

@@ -167,6 +167,8 @@ class HostShell(Shell):
         self.attach: Any = None
         #: set by ``vi FILE``: the page's editor opens it (``sandbox._open_edit``)
         self.edit: FileEdit | None = None
+        #: set by ``minikube service NAME`` / ``minikube dashboard``: what the page opens (the answer's ``open``)
+        self.open: dict | None = None
         #: set by a line that is only ``watch …`` when the caller follows: it goes on printing
         self.stream: Stream | None = None
         #: bash's history of this terminal (``history``): the lines as typed
@@ -199,7 +201,7 @@ class HostShell(Shell):
                 "ping": lambda a, s: ping(self.cluster, None, a), "help": lambda a, s: Out(stdout=HELP),
                 "clear": lambda a, s: Out(stdout="\x1b[H\x1b[J"), "exit": lambda a, s: Out(),
                 "base64": base64_program, "helm": self.helm,
-                "minikube": lambda a, s: minikube(self.cluster, a, s, kubectl=self.kubectl),
+                "minikube": lambda a, s: minikube(self.cluster, a, s, kubectl=self.kubectl, opener=self._opened),
                 "wget": self._net("wget"), "nslookup": self._net("nslookup"), "dig": self._net("dig")}
 
     def native(self) -> dict[str, sh.Program]:
@@ -233,6 +235,10 @@ class HostShell(Shell):
             return netio.run(self.cluster, None, prog, [name, *args], stdin)
 
         return program
+
+    def _opened(self, what: dict) -> None:
+        """A program would open the browser: the page offers it (the last one of the line wins)."""
+        self.open = what
 
     def kubectl(self, args: list[str], stdin: str) -> Out:
         import shlex
@@ -320,8 +326,9 @@ class HostShell(Shell):
 
     def run_line(self, line: str, stdin: str = "", follow: bool = False) -> tuple[str, int, Any]:
         """One line: (output, exit code, attach request or None). ``follow``: a line that is only
-        ``watch …`` leaves its stream in ``self.stream``; ``vi`` leaves its file in ``self.edit``."""
-        self.attach = self.edit = self.stream = None
+        ``watch …`` leaves its stream in ``self.stream``; ``vi`` leaves its file in ``self.edit``;
+        ``minikube service``/``dashboard`` leave what the page opens in ``self.open``."""
+        self.attach = self.edit = self.stream = self.open = None
         self.stdin = stdin
         self._follow, self._line = follow, line
         self.remember(line)

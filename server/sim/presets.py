@@ -96,22 +96,42 @@ def _node(cluster: Cluster, name: str, *, ip: str, subnet: int, created: str, re
 def _control_plane(cluster: Cluster, node: Obj, ip: str, version: str) -> None:
     """The static pods of kubeadm's manifests at ``version``, the kubernetes/kube-dns Services,
     coredns and the kube-proxy DaemonSet (with its revision)."""
+    port = cluster_api_port(cluster)
     for pod in bootstrap._static_pods(node, ip):
         container = pod["spec"]["containers"][0]
         if container["image"].startswith("registry.k8s.io/kube-"):
             container["image"] = container["image"].rsplit(":", 1)[0] + ":" + version
+        if container["name"] == "kube-apiserver":
+            container["command"] = [f"--secure-port={port}" if a.startswith("--secure-port=") else a
+                                    for a in container["command"]]
         pod["metadata"]["creationTimestamp"] = _ts(cluster, 2)
         pod["status"] = bootstrap._scheduled_status(_ts(cluster, 2))
         _create(cluster, pod)
     for svc in bootstrap._services(ip):
         svc["metadata"]["creationTimestamp"] = _ts(cluster, 5)
-        if svc["kind"] == "Endpoints":
-            svc["subsets"][0]["ports"][0]["port"] = int(cluster_api_port(cluster))
+        if svc["kind"] == "Endpoints" and svc["metadata"]["name"] == "kubernetes":
+            svc["subsets"][0]["ports"][0]["port"] = port
+        elif svc["metadata"]["name"] == "kubernetes":  # the apiserver's reconciler: targetPort is its secure port
+            svc["spec"]["ports"][0]["targetPort"] = port
         _create(cluster, svc, default=svc["kind"] == "Service")
 
 
 def cluster_api_port(cluster: Cluster) -> int:
+    """The apiserver's secure port: minikube's 8443 (its kubeadm config's bindPort), else kubeadm's 6443."""
     return MINIKUBE_API_PORT if getattr(cluster, "preset", DEFAULT) == "minikube" else 6443
+
+
+def apiserver_refused(cluster: Cluster) -> str | None:
+    """What kubectl says while the apiserver's machine is down on the minikube preset (``minikube stop``
+    powers the node's container off: nothing listens on 192.168.49.2:8443 any more), None while it runs.
+    kubectl asks before a request that needs the server (not ``version --client``, ``config`` …)."""
+    if getattr(cluster, "preset", DEFAULT) != "minikube":
+        return None
+    machine = cluster.machines.get("minikube")
+    if machine is not None and machine.up:
+        return None
+    return (f"The connection to the server {MINIKUBE_IP}:{MINIKUBE_API_PORT} was refused - "
+            "did you specify the right host or port?")
 
 
 def _coredns(cluster: Cluster, replicas: int) -> None:
@@ -154,8 +174,32 @@ def _minikube_images() -> set[str]:
         bootstrap.IMAGES["etcd"], bootstrap.IMAGES["coredns"], bootstrap.IMAGES["pause"], STORAGE_PROVISIONER_IMAGE}
 
 
+def anonymous_forbidden(path: str) -> str:
+    """The apiserver's answer to an anonymous request for a path ``system:public-info-viewer`` does not
+    cover (responsewriters.Forbidden's Status, as ``curl -k https://10.96.0.1`` prints it)."""
+    return ('{\n  "kind": "Status",\n  "apiVersion": "v1",\n  "metadata": {},\n  "status": "Failure",\n'
+            f'  "message": "forbidden: User \\"system:anonymous\\" cannot get path \\"{path}\\"",\n'
+            '  "reason": "Forbidden",\n  "details": {},\n  "code": 403\n}')
+
+
+#: minikube's apiserver: the paths anonymous requests get an answer on (403 elsewhere, as RBAC says)
+_APISERVER_ANSWERS = (
+    *((p, 403, anonymous_forbidden(p)) for p in ("/", "/api", "/apis", "/metrics", "/openapi/v2")),
+    *((p, 200, "ok") for p in ("/livez", "/readyz", "/healthz")),
+    ("/version", 200, '{\n  "major": "1",\n  "minor": "32",\n  "gitVersion": "v1.32.0",\n'
+                      '  "gitCommit": "70d3cc986aa8221cd1dfb1121852688902d3bf53",\n  "gitTreeState": "clean",\n'
+                      '  "buildDate": "2024-12-11T17:59:15Z",\n  "goVersion": "go1.23.3",\n'
+                      '  "compiler": "gc",\n  "platform": "linux/amd64"\n}'),
+)
+
+
 def register_images(cluster: Cluster) -> None:
-    """The preset's own images the built-in registry lacks (minikube's provisioner, kindnetd)."""
+    """The preset's own images the built-in registry lacks (minikube's provisioner, kindnetd), and
+    minikube's apiserver: listening on 8443 and answering as the apiserver answers anonymous requests."""
+    if cluster.preset == "minikube":
+        cluster.registry.add("registry.k8s.io/kube-apiserver", MINIKUBE_K8S, ports=(MINIKUBE_API_PORT,),
+                             app="custom", http_paths=frozenset(p for p, st, _b in _APISERVER_ANSWERS if st < 400),
+                             answers=_APISERVER_ANSWERS)
     if cluster.registry.resolve(STORAGE_PROVISIONER_IMAGE) is None:
         cluster.registry.add("gcr.io/k8s-minikube/storage-provisioner", "v5", size=31_465_472, ports=(),
                              http_paths=None, server=True,

@@ -1,0 +1,100 @@
+"""minikube's browser and apiserver on the minikube preset, through the HTTP contract (``/run``):
+``minikube service NAME`` and ``minikube dashboard`` answer with ``open`` (what the page opens: the
+URL and what the service answers there, or the canvas), ``--url`` opens nothing; the apiserver
+listens on 8443 behind 10.96.0.1 and answers an anonymous ``curl -k`` with its 403 Status; after
+``minikube stop`` kubectl's connection is refused until ``minikube start``."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from server.sim.clock import DEFAULT_START
+from server.web import create_app
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app({"DATA_DIR": str(tmp_path / "data"), "LIVE_TICKER": False, "TESTING": True},
+                     seed=7, start=DEFAULT_START)
+    yield app
+    app.extensions["kubeplay.journal"].close()
+
+
+class Api:
+    def __init__(self, client, sid: str) -> None:
+        self.client, self.base = client, f"/api/sandboxes/{sid}"
+
+    def post(self, line: str) -> dict:
+        r = self.client.post(f"{self.base}/run", json={"command": line})
+        assert r.status_code == 200, r.json
+        return r.json
+
+    def run(self, line: str, rc: int = 0) -> str:
+        answer = self.post(line)
+        assert answer["exitCode"] == rc, answer
+        return answer["output"]
+
+    def advance(self, seconds: float) -> None:
+        assert self.client.post(f"{self.base}/clock", json={"advance": seconds}).status_code == 200
+
+
+@pytest.fixture
+def api(app):
+    client = app.test_client()
+    r = client.post("/api/sandboxes", json={"preset": "minikube"})
+    assert r.status_code == 201
+    return Api(client, r.json["id"])
+
+
+def test_minikube_service_opens_the_service_with_what_it_answers(api):
+    api.run("kubectl create deployment web --image=nginx")
+    api.run("kubectl expose deployment web --type=NodePort --port=80")
+    api.advance(30)
+    port = api.run("kubectl get svc web -o jsonpath='{.spec.ports[0].nodePort}'")
+    answer = api.post("minikube service web")
+    assert answer["exitCode"] == 0, answer
+    url = f"http://192.168.49.2:{port}"
+    assert url in answer["output"] and "🎉  Opening service default/web in default browser...\n" in answer["output"]
+    opened = answer["open"]
+    assert (opened["kind"], opened["url"], opened["title"], opened["status"]) == ("service", url, "default/web", 200)
+    assert opened["body"] == api.run(f"curl -s {url}")  # what curl of it answers
+    assert "Welcome to nginx!" in opened["body"]
+    # --url only prints; a command that opens nothing answers without ``open``
+    bare = api.post("minikube service web --url")
+    assert bare["output"] == url + "\n" and "open" not in bare
+    assert "open" not in api.post("minikube ip")
+
+
+def test_minikube_dashboard_opens_the_canvas(api):
+    answer = api.post("minikube dashboard")
+    assert answer["exitCode"] == 0, answer
+    url = "http://127.0.0.1:36143/api/v1/namespaces/kubernetes-dashboard/services/http:kubernetes-dashboard:/proxy/"
+    assert answer["output"].endswith(f"🎉  Opening {url} in your default browser...\n")
+    assert answer["open"] == {"kind": "dashboard", "url": url, "title": "Kubernetes Dashboard"}
+    assert api.run("minikube dashboard --url").endswith(url + "\n")
+
+
+def test_the_apiserver_listens_on_8443_and_forbids_anonymous(api):
+    assert api.run("kubectl get endpoints kubernetes").splitlines()[1].split()[:2] == ["kubernetes", "192.168.49.2:8443"]
+    assert api.run("kubectl get svc kubernetes -o jsonpath='{.spec.ports[0].targetPort}'") == "8443"
+    command = api.run("kubectl get pod -n kube-system kube-apiserver-minikube -o jsonpath='{.spec.containers[0].command}'")
+    assert "--secure-port=8443" in json.loads(command)
+    status = json.loads(api.run("minikube ssh -- curl -sk https://10.96.0.1"))
+    assert status == {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+                      "message": 'forbidden: User "system:anonymous" cannot get path "/"', "reason": "Forbidden",
+                      "details": {}, "code": 403}
+    assert api.run("minikube ssh -- curl -sk https://192.168.49.2:8443/livez") == "ok"
+    assert api.run("minikube ssh -- curl -sk -o /dev/null -w '%{http_code}' https://10.96.0.1/api") == "403"
+
+
+def test_after_minikube_stop_kubectl_is_refused_until_start(api):
+    out = api.run("minikube stop")
+    assert out == '✋  Stopping node "minikube"  ...\n🛑  Powering off "minikube" via SSH ...\n🛑  1 node stopped.\n'
+    refused = "The connection to the server 192.168.49.2:8443 was refused - did you specify the right host or port?\n"
+    assert api.run("minikube kubectl -- get pods", rc=1) == refused
+    assert re.search(r"host: Stopped\n", api.run("minikube status", rc=7))
+    assert "Done!" in api.run("minikube start")
+    assert api.run("minikube kubectl -- get pods") == "No resources found in default namespace.\n"
