@@ -11,7 +11,8 @@ node's machine), ``add-node``/``remove-node`` (a worker joins / leaves), ``kill`
 saved the file of a ``kubectl edit``), ``image`` (a user's image published to the simulated
 registry), ``app-health`` (a container's app made healthy, unhealthy or slow for its probes),
 ``exec`` (a process started in a container — by the terminal's ``kubectl exec`` or the REST
-API's ``pods/exec`` — with its stdin and TTY),
+API's ``pods/exec`` — with its stdin and TTY), ``interrupt`` (a ``^C`` typed on a container's TTY:
+Ctrl-C on a followed ``kubectl run -it``/``attach -it``),
 ``portforward`` (one HTTP request over a port-forward), ``rest`` (a writing API request), ``preset`` (the
 first operation of a sandbox not built as the kubeadm lab: ``minikube`` or ``kind``). A sandbox not in memory is rebuilt lazily, on first
 access, by replaying its journal on a fresh cluster with the same seed and start time — the
@@ -36,7 +37,7 @@ from pathlib import Path
 from . import apiserver
 from .kubectl import Result
 from .kubectl import run as kubectl_run
-from .kubectl.streaming import Stream, StreamResult, run_for
+from .kubectl.streaming import Stream, StreamResult, interrupt, run_for
 from .kubectl.verbs.modify import EditRequest, finish_edit
 from .kubectl.verbs.run import PROMPT_HINT
 from .persist import Journal
@@ -227,6 +228,8 @@ class Sandbox:
                 kubelet.kill_container(op["namespace"], op["pod"], op["container"])  # type: ignore[attr-defined]
                 self.cluster.settle()
                 return None
+            if kind == "interrupt":
+                return interrupt(self.cluster, op["namespace"], op["pod"], op["container"])
             if kind == "addon":
                 self.cluster.set_addon(op["name"], op["enabled"])
                 return None
@@ -451,7 +454,7 @@ class Sandbox:
     # -- the terminal's following commands -----------------------------------------------------------
     def _open_terminal_stream(self, stream: Stream, owner: str, out: dict) -> None:
         while len(self.terminal_streams) >= MAX_TERMINAL_STREAMS:  # the oldest goes, as a closed terminal tab's
-            self.terminal_streams.pop(next(iter(self.terminal_streams)))[0].stop()
+            self.terminal_streams.pop(next(iter(self.terminal_streams)))[0].hangup()
         stream_id = f"s{next(self._stream_ids)}"
         self.terminal_streams[stream_id] = (stream, owner)
         out["stream"] = {"id": stream_id}
@@ -470,21 +473,28 @@ class Sandbox:
         return out
 
     def stop_stream(self, stream_id: str) -> dict:
-        """Ctrl-C: what the stream still had to print, and kubectl's end by SIGINT (exit code 130)."""
+        """Ctrl-C: what the stream still had to print, and kubectl's end by SIGINT (exit code 130).
+        On a raw TTY (``kubectl run -it``/``attach -it`` on a process) the ``^C`` goes to the
+        container instead: journalled (``interrupt``), since a shell ends and ``--rm`` deletes its
+        pod; the command prints what it prints after its attach and exits as kubectl would."""
         with self.lock:
             if stream_id not in self.terminal_streams:
                 raise NotFoundError(f"no open stream {stream_id}")
             stream, _owner = self.terminal_streams.pop(stream_id)
+            tty = getattr(stream, "tty", None)
+            if tty is not None and not stream.done:
+                self.execute({"op": "interrupt", "namespace": tty[0], "pod": tty[1], "container": tty[2]})
             text = stream.poll() if not stream.done else ""
-            code = stream.exit_code if stream.done else 130
-            return {"output": text + stream.stop(), "exitCode": code}
+            if stream.done:
+                return {"output": text, "exitCode": stream.exit_code}
+            return {"output": text + (stream.stop() if tty is None else stream.hangup()), "exitCode": 130}
 
     def close_streams(self, owner: str) -> None:
         """The page that followed them has gone: its streams end."""
         with self.lock:
             for stream_id, (stream, who) in list(self.terminal_streams.items()):
                 if who == owner:
-                    stream.stop()
+                    stream.hangup()
                     del self.terminal_streams[stream_id]
 
     def _kubectl(self, line: str, stdin: str, follow: bool = False) -> Result:

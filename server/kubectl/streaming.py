@@ -1,5 +1,6 @@
 """Commands that keep printing as the cluster changes: ``get -w``, ``logs -f``, ``rollout status``
-(whose stream lives with its status viewers in ``verbs/rollout.py``).
+(whose stream lives with its status viewers in ``verbs/rollout.py``), and ``kubectl attach`` /
+``run -i`` on a container's main process (``AttachStream``).
 
 A real kubectl holds a watch open and prints as events arrive, until Ctrl-C (or, for ``logs -f``
 and ``rollout status``, until the container stops or the rollout is done). Here a verb whose
@@ -14,7 +15,16 @@ the ``EVENT`` column with ``--output-watch-events``), laid out by cli-runtime's 
 included, so columns only ever grow; ``--watch-only`` skips the first list and prints the header
 with the first event.
 
-Hands off: rows to ``printers``; log lines and their end to ``server.sim.logs.Follow``.
+``AttachStream`` is attached to the container's streams in the runtime (``Runtime.attach``): the
+process's bytes as it writes them, each shown once the clock has reached the time it was written,
+until the process ends; then what kubectl does after its attach returns (``after``: ``kubectl
+run``'s wait for the pod's end and ``--rm``), run on the virtual clock, so that a sandbox's replay
+does it at the same instants whether a page was following or not. Ctrl-C (``stop``) on a raw TTY
+(``run -it``/``attach -it``) is a ``^C`` typed into the container (``Runtime.interrupt``: a shell
+exits 130); otherwise kubectl itself ends and the container runs on.
+
+Hands off: rows to ``printers``; log lines and their end to ``server.sim.logs.Follow``; the bytes
+a process writes to ``server.sim.runtime``.
 """
 
 from __future__ import annotations
@@ -25,6 +35,7 @@ from typing import TYPE_CHECKING
 
 from ..sim import fields
 from ..sim import logs as kubelet_logs
+from ..sim.runtime import EOF
 from ..sim.store import Obj, WatchEvent, deep_copy
 from . import output, printers, resolve
 from .parse import Invocation, Result
@@ -46,6 +57,12 @@ class Stream:
         """Ctrl-C: the command ends where it is (kubectl prints nothing more)."""
         self.done = True
         return ""
+
+    def hangup(self) -> str:
+        """The terminal went away (its page closed, or the sandbox dropped the oldest stream):
+        kubectl is gone. Unlike Ctrl-C this changes nothing in the cluster, so a replay that never
+        had the page ends the same."""
+        return self.stop()
 
 
 class StreamResult(Result):
@@ -209,3 +226,105 @@ class LogStream(Stream):
         self.follows = live
         self.done = not live
         return "".join(out)
+
+
+# -- attach -------------------------------------------------------------------------------------
+
+#: the chunks an attach keeps for a caller that has not polled (a page that stopped following)
+MAX_PENDING_CHUNKS = 10_000
+
+
+class AttachStream(Stream):
+    """``kubectl attach`` (and ``run -i``'s attach): the container's main process's output as it
+    is written, until the process ends; then ``after`` (``after(finish)`` is called on the clock at
+    the process's end and calls ``finish(text, exit_code)`` when kubectl is done, maybe later).
+    ``tty``: (namespace, pod, container) when kubectl's terminal is a raw TTY, so that Ctrl-C is
+    the container's ``^C``."""
+
+    def __init__(self, cluster: Cluster, pod: Obj, container: str, *, raw_tty: bool = False,
+                 after: Callable[[Callable[[str, int], None]], None] | None = None) -> None:
+        meta = pod["metadata"]
+        self.cluster = cluster
+        self.uid, self.container = meta["uid"], container
+        self.tty = (meta["namespace"], meta["name"], container) if raw_tty else None
+        self.after = after
+        self.pending: deque[tuple[float, int, str]] = deque(maxlen=MAX_PENDING_CHUNKS)
+        self.seq = 0
+        self.eof_at: float | None = None
+        self.finished = False
+        self.muted = False
+        cluster.runtime.attach(self.uid, container, self._chunk, since=cluster.clock.now())
+
+    def _chunk(self, fd: int, text: str, t: float) -> None:
+        if fd == EOF:
+            if self.eof_at is None:
+                self.eof_at = t
+                # what a killed process had written ahead of its end was never written
+                self.pending = deque((item for item in self.pending if item[0] <= t), maxlen=MAX_PENDING_CHUNKS)
+                self.cluster.runtime.detach(self.uid, self.container, self._chunk)
+                self.cluster.clock.call_at(max(t, self.cluster.clock.now()), self._ended)
+            return
+        if self.eof_at is None and not self.muted:
+            self._keep(t, text)
+
+    def _keep(self, t: float, text: str) -> None:
+        self.seq += 1
+        self.pending.append((t, self.seq, text))
+
+    def _ended(self) -> None:
+        """The attach returned (the process's streams closed): what kubectl does next."""
+        if self.after is None:
+            self._finish("", 0)
+        else:
+            self.after(self._finish)
+
+    def _finish(self, text: str, code: int) -> None:
+        if text and not self.muted:
+            self._keep(self.cluster.clock.now(), text)
+        self.exit_code = code
+        self.finished = True
+
+    def poll(self) -> str:
+        now = self.cluster.clock.now()
+        due: list[tuple[float, int, str]] = []
+        later: deque[tuple[float, int, str]] = deque(maxlen=MAX_PENDING_CHUNKS)
+        for item in self.pending:
+            (due if item[0] <= now else later).append(item)
+        self.pending = later
+        due.sort()
+        out = "".join(text for _, _, text in due)
+        if self.finished and not self.pending:
+            self.done = True
+        return "" if self.muted else out
+
+    def stop(self) -> str:
+        """Ctrl-C. On a raw TTY it is the container's ``^C`` (a shell ends, and kubectl with it:
+        its output up to then, then what kubectl prints after the attach); else kubectl ends here."""
+        if self.tty is not None and not self.done:
+            interrupt(self.cluster, *self.tty)
+            text = self.poll()
+            if self.done:
+                return text
+            return text + self.hangup()
+        return self.hangup()
+
+    def hangup(self) -> str:
+        """kubectl is gone: nothing more is printed. What it would still have done after the
+        attach (``--rm``) still happens when the process ends, as in a replay without the page."""
+        self.muted = True
+        self.pending.clear()
+        self.done = True
+        return ""
+
+
+def interrupt(cluster: Cluster, namespace: str, pod: str, container: str) -> bool:
+    """A ``^C`` typed on the container's TTY (``Runtime.interrupt``), and what follows at the same
+    instant (the kubelet sees the process end, an attached ``kubectl run`` deletes its pod): whether
+    the process took it."""
+    obj = cluster.store.peek("Pod", namespace, pod)
+    if obj is None:
+        return False
+    took = cluster.runtime.interrupt(obj["metadata"]["uid"], container, cluster.clock.now())
+    cluster.settle()
+    cluster.advance(0)
+    return took

@@ -13,15 +13,23 @@ per iteration; each line is stamped with the exact local time it was written, an
 later than the clock's now is not served yet (``lines_until``). A ``Sleep`` that ends past the
 quantum becomes one timer at its exact end.
 
+And the attach side of a container's streams (containerd's ``Attach``): ``attach(uid, container,
+listener)`` subscribes to what the main process writes, the raw chunks in the order and at the
+local times they were written (the kubelet's ``_streams`` reports them with ``written``; lines
+others log for the container — an app's access log — come as lines), then ``EOF`` when the
+process's streams close; ``interrupt`` is the ``^C`` typed on a container's TTY (its SIGINT, which
+the kubelet's process hook takes or ignores).
+
 Hands off: the kubelet calls ``start`` when it starts a container (a restart keeps the previous
-instance's logs for ``kubectl logs --previous``) and drives its process with ``Driver``;
-network/apps append log lines; kubectl and the pod shells read. Everything here is rebuilt by
+instance's logs for ``kubectl logs --previous``), drives its process with ``Driver`` and reports
+its writes and its end; network/apps append log lines; kubectl and the pod shells read. Everything here is rebuilt by
 replaying a sandbox's operations, so it is not persisted on its own.
 """
 
 from __future__ import annotations
 
 import bisect
+from collections import deque
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +43,15 @@ MAX_LOG_LINE = 16 * 1024
 QUANTUM = 1.0
 #: the least virtual time one step of a program costs (a loop that never sleeps still advances)
 MIN_STEP = 1e-4
+#: the raw chunks an instance keeps for an attach that starts while its process runs ahead (the
+#: chunks stamped later than the clock's now are still to come for an attach made now)
+RECENT_CHUNKS = 4096
+#: the ``fd`` of a listener's last call: the process's streams are closed
+EOF = -1
+
+#: ``listener(fd, text, t)``: ``text`` written on ``fd`` (1 stdout, 2 stderr) at the process's
+#: time ``t``; ``(EOF, "", t)`` once when its streams close
+Listener = Callable[[int, str, float], None]
 
 
 class Partial(str):
@@ -56,6 +73,12 @@ class Instance:
     proc: Any = None
     #: lines dropped from the front past MAX_LOG_LINES (a follower counts from the first line)
     dropped: int = 0
+    #: (t, fd, text) of the process's latest writes, for an attach made while it runs ahead
+    chunks: deque = field(default_factory=lambda: deque(maxlen=RECENT_CHUNKS))
+    #: the kubelet's hook for a ``^C`` on the container's TTY: whether the process took the SIGINT
+    interrupt: Callable[[float], bool] | None = None
+    #: when the process's streams closed (None while it runs)
+    closed_at: float | None = None
 
     def lines_until(self, now: float) -> tuple[list[float], list[str]]:
         """The lines written by ``now`` (a process running ahead has stamped later ones)."""
@@ -70,6 +93,8 @@ class Runtime:
         # pod uid -> container name -> instance (by pod, so a pod's removal costs its own size)
         self._current: dict[str, dict[str, Instance]] = {}
         self._previous: dict[str, dict[str, Instance]] = {}
+        #: pod uid -> container name -> the attached listeners, in the order they attached
+        self._attached: dict[str, dict[str, list[Listener]]] = {}
 
     def start(self, pod_uid: str, container: str, *, env: dict[str, str] | None = None,
               files: dict[str, str] | None = None, now: float = 0.0) -> Instance:
@@ -83,7 +108,12 @@ class Runtime:
     def get(self, pod_uid: str, container: str, previous: bool = False) -> Instance | None:
         return (self._previous if previous else self._current).get(pod_uid, {}).get(container)
 
-    def log(self, pod_uid: str, container: str, line: str, now: float) -> None:
+    def log(self, pod_uid: str, container: str, line: str, now: float, *, attached: bool = True) -> None:
+        """One line of the container's log at ``now``. ``attached``: the attached listeners see it too
+        (an app's access log, a server's farewell); False for a line whose bytes the process's own
+        ``written`` already sent them."""
+        if attached and self._attached.get(pod_uid, {}).get(container):
+            self._send(pod_uid, container, 1, line if isinstance(line, Partial) else line + "\n", now)
         inst = self.get(pod_uid, container)
         if inst is None:
             inst = self.start(pod_uid, container, now=now)
@@ -99,6 +129,62 @@ class Runtime:
             del inst.logs[:extra]
             del inst.times[:extra]
             inst.dropped += extra
+
+    # -- attach ------------------------------------------------------------------------------------
+    def attach(self, pod_uid: str, container: str, listener: Listener, since: float | None = None) -> None:
+        """Subscribe ``listener`` to the container's output from now on; with ``since``, the current
+        instance's chunks stamped at or after it are sent first (its process ran ahead of the clock),
+        and EOF too when its streams closed after ``since``."""
+        self._attached.setdefault(pod_uid, {}).setdefault(container, []).append(listener)
+        inst = self.get(pod_uid, container)
+        if since is None or inst is None:
+            return
+        for t, fd, text in [c for c in inst.chunks if c[0] >= since]:
+            listener(fd, text, t)
+        if inst.closed_at is not None and inst.closed_at >= since:
+            listener(EOF, "", inst.closed_at)
+
+    def detach(self, pod_uid: str, container: str, listener: Listener) -> None:
+        by_name = self._attached.get(pod_uid, {})
+        listeners = by_name.get(container) or []
+        if listener in listeners:
+            listeners.remove(listener)
+        if not listeners:
+            by_name.pop(container, None)
+        if not by_name:
+            self._attached.pop(pod_uid, None)
+
+    def _send(self, pod_uid: str, container: str, fd: int, text: str, t: float) -> None:
+        for listener in list(self._attached.get(pod_uid, {}).get(container) or ()):
+            listener(fd, text, t)
+
+    def written(self, pod_uid: str, container: str, fd: int, text: str, t: float) -> None:
+        """The main process wrote ``text`` on ``fd`` at its time ``t`` (the kubelet's stream writers)."""
+        inst = self.get(pod_uid, container)
+        if inst is not None:
+            inst.chunks.append((t, fd, text))
+        if self._attached.get(pod_uid, {}).get(container):
+            self._send(pod_uid, container, fd, text, t)
+
+    def closed(self, pod_uid: str, container: str, t: float) -> None:
+        """The main process's streams closed at ``t`` (it exited or was killed): the listeners' EOF."""
+        inst = self.get(pod_uid, container)
+        if inst is not None:
+            inst.closed_at = t
+        self._send(pod_uid, container, EOF, "", t)
+
+    def interrupt(self, pod_uid: str, container: str, now: float) -> bool:
+        """``^C`` on the container's TTY: SIGINT to its foreground process (the kubelet's hook says
+        whether the process took it and ended). What it had written ahead of ``now`` was never
+        written: those lines leave its log."""
+        inst = self.get(pod_uid, container)
+        if inst is None or inst.interrupt is None or inst.closed_at is not None:
+            return False
+        if inst.times and inst.times[-1] > now:
+            keep = bisect.bisect_right(inst.times, now)
+            del inst.logs[keep:]
+            del inst.times[keep:]
+        return inst.interrupt(now)
 
     def usage(self, pod_uid: str, container: str) -> tuple[float | None, int | None] | None:
         """What the container's program itself uses beyond its image's idle baseline: (CPU cores,
@@ -118,7 +204,13 @@ class Runtime:
         return None if proc is None else tuple(proc.ports)
 
     def forget(self, pod_uid: str) -> None:
-        """The pod is gone: its containers' state goes with it."""
+        """The pod is gone: its containers' state goes with it (an attach still open ends)."""
+        for container in list(self._attached.get(pod_uid, {})):
+            inst = self.get(pod_uid, container)
+            if inst is None or inst.closed_at is None:  # (a process the registry's model ran: no streams)
+                stamps = [0.0] if inst is None else [0.0, *inst.times[-1:], *([inst.chunks[-1][0]] if inst.chunks else [])]
+                self._send(pod_uid, container, EOF, "", max(stamps))
+        self._attached.pop(pod_uid, None)
         self._current.pop(pod_uid, None)
         self._previous.pop(pod_uid, None)
 

@@ -16,6 +16,7 @@ Hands off: the shell to ``server.shell``; the session itself is opened by whoeve
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,7 @@ from ...sim.store import Obj, matches_selector
 from .. import authorized
 from ..parse import Flag, Invocation, KubectlError, Result, command
 from ..resolve import resource_type
+from ..streaming import AttachStream, StreamResult
 
 if TYPE_CHECKING:
     from ...sim.cluster import Cluster
@@ -260,8 +262,9 @@ ATTACH_FLAGS = [Flag("container", "c", "str", ""), Flag("stdin", "i"), Flag("tty
 @command("attach", flags=ATTACH_FLAGS)
 def attach(inv: Invocation) -> Result:
     """``kubectl attach POD [-c C] [-i] [-t]``: with ``-i``, a session on the container's main
-    process when that process is a shell (``kubectl run -it … sh`` left running, busybox); without,
-    what the process prints from now on — nothing, in a terminal that answers and returns."""
+    process when that process is a shell (``kubectl run -it … sh`` left running, busybox); else
+    what the process writes from now on, as it writes it, until it ends (``AttachStream``; with
+    ``-it`` Ctrl-C is the container's ``^C``); a caller that does not follow gets the hint only."""
     from .run import PROMPT_HINT
 
     f = inv.flags
@@ -286,7 +289,27 @@ def attach(inv: Invocation) -> Result:
         hint = "" if f.get("quiet") or not tty else PROMPT_HINT
         return AttachResult(notes + warn + hint, 0, Attach(pod["metadata"]["namespace"], pod["metadata"]["name"], name,
                                                            shell=shell, tty=tty, main=True))
-    return Result(notes + warn)
+    # attach.go prints its hint, then streams the process's output until the process ends
+    first = notes + warn + ("" if f.get("quiet") else PROMPT_HINT)
+    if not inv.follow:
+        return Result(first)  # a caller that does not follow: nothing printed yet
+    raw = bool(f.get("stdin")) and tty
+    return StreamResult(first, 0, AttachStream(inv.cluster, pod, name, raw_tty=raw,
+                                               after=_reattach_message(inv, pod, name, raw)))
+
+
+def _reattach_message(inv: Invocation, pod: Obj, name: str, raw: bool) -> Callable[[Callable[[str, int], None]], None]:
+    """attach.go's reattachMessage, printed once the attach has returned: for a raw TTY on a pod
+    that restarts its containers (restartPolicy Always), how to come back."""
+    text = ""
+    if not inv.flags.get("quiet") and raw and (pod.get("spec") or {}).get("restartPolicy", "Always") == "Always":
+        pod_name = pod["metadata"]["name"]
+        ephemeral = any(c.get("name") == name for c in (pod.get("spec") or {}).get("ephemeralContainers") or [])
+        text = (f"Session ended, the ephemeral container will not be restarted but may be reattached using "
+                f"'kubectl attach {pod_name} -c {name} -i -t' if it is still running\n" if ephemeral else
+                f"Session ended, resume using 'kubectl attach {pod_name} -c {name} -i -t' command when the pod is "
+                "running\n")
+    return lambda finish: finish(text, 0)
 
 
 def _main_shell(inv: Invocation, pod: Obj, name: str) -> str:
