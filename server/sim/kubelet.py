@@ -896,23 +896,30 @@ class KubeletController(Controller):
         return gen
 
     def _streams(self, rt: PodRt, c: Ctr, holder: dict[str, Any]) -> Any:
-        """stdout/stderr into the container's log, line by line, stamped with the process's time."""
+        """stdout/stderr into the container's log, line by line, stamped with the process's time;
+        the same bytes, as written, to whoever is attached (``runtime.written``, then ``closed``
+        when the process is gone); and the hook a ``^C`` on the container's TTY reaches
+        (``runtime.interrupt``)."""
         runtime = self.cluster.runtime
         uid, name = rt.uid, c.name
         pending = {"out": "", "err": ""}
 
         def writer(which: str) -> Callable[[str], None]:
+            fd = 1 if which == "out" else 2
+
             def write(text: str) -> None:
                 driver = holder.get("driver")
                 if driver is not None and not driver.alive and driver.t < self.clock.now():
                     return
                 t = driver.now() if driver is not None else self.clock.now()
+                if text:
+                    runtime.written(uid, name, fd, text, t)
                 buf = pending[which] + text
                 *lines, rest = buf.split("\n")
                 for line in lines:
-                    runtime.log(uid, name, line, t)
+                    runtime.log(uid, name, line, t, attached=False)
                 while len(rest) >= MAX_LOG_LINE:  # containerd's max_container_log_line_size
-                    runtime.log(uid, name, Partial(rest[:MAX_LOG_LINE]), t)
+                    runtime.log(uid, name, Partial(rest[:MAX_LOG_LINE]), t, attached=False)
                     rest = rest[MAX_LOG_LINE:]
                 pending[which] = rest
             return write
@@ -922,10 +929,27 @@ class KubeletController(Controller):
             t = driver.t if driver is not None else self.clock.now()
             for which in ("out", "err"):
                 if pending[which]:  # what has no newline at EOF is a partial line, as containerd writes it
-                    runtime.log(uid, name, Partial(pending[which]), t)
+                    runtime.log(uid, name, Partial(pending[which]), t, attached=False)
                     pending[which] = ""
+            runtime.closed(uid, name, min(t, self.clock.now()))
+
+        def interrupt(now: float) -> bool:
+            """SIGINT to the foreground process group. The main process is PID 1, whose signals
+            without a handler the kernel drops; a shell running ``-c`` catches SIGINT (ash, dash,
+            bash) and exits 128+2 once its foreground child has died of it."""
+            driver = holder.get("driver")
+            if driver is None or not driver.alive or c.driver is not driver:
+                return False
+            if c.image is None or not programs.shell_script(programs.command_line(c.image, c.spec, c.env))[0]:
+                return False
+            driver.kill()
+            driver.on_exit(130, now)
+            return True
 
         holder["flush"] = flush
+        inst = runtime.get(uid, name)
+        if inst is not None:
+            inst.interrupt = interrupt
         return sh.Streams("", writer("out"), writer("err"))
 
     def _drive(self, rt: PodRt, c: Ctr, gen: Any) -> None:
