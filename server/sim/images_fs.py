@@ -631,12 +631,31 @@ def _centos(tag: str) -> Tree:
     return _debian("", "", merged_usr=True, files=files, pretty=release.strip())
 
 
+#: the Debian release under the Debian-based mysql images (their Dockerfile's FROM, at the tag's
+#: last build): 5.6 on stretch, 5.7 (until 5.7.33) on buster — mysql:5.7.30's last build, June 2020,
+#: has buster's 10.4
+_MYSQL_DEBIAN = {"debian9": ("stretch", "9.13"), "debian10": ("buster", "10.4")}
+
+
+def _mysql(tag: str) -> Tree:
+    """The mysql image: the Debian-based 5.6/5.7 ones (``/etc/mysql/conf.d/docker.cnf`` is the
+    Dockerfile's ``skip-host-cache``/``skip-name-resolve``), the rest as a recent Debian."""
+    from .mysql import build_of, version_of
+
+    dirs = {"/var/lib/mysql": 0o755, "/var/run/mysqld": 0o777, "/etc/mysql/conf.d": 0o755,
+            "/docker-entrypoint-initdb.d": 0o755}
+    cnf = "[mysqld]\nskip-host-cache\nskip-name-resolve\n"
+    build = build_of(version_of(tag))
+    for suffix, (codename, release) in _MYSQL_DEBIAN.items():
+        if build.endswith(suffix):
+            return _debian(codename, release, merged_usr=False, extra_dirs=dirs,
+                           files={"/etc/mysql/conf.d/docker.cnf": cnf,
+                                  "/usr/local/bin/docker-entrypoint.sh": ("#!/bin/bash\nset -eo pipefail\n", 0o775)},
+                           links={"/entrypoint.sh": "usr/local/bin/docker-entrypoint.sh"})
+    return _debian("bookworm", "12.9", merged_usr=True, extra_dirs=dirs, files={"/etc/mysql/my.cnf": cnf})
+
+
 def _app(kind: str) -> Tree:
-    if kind == "mysql":
-        return _debian("bookworm", "12.9", merged_usr=True, extra_dirs={"/var/lib/mysql": 0o755,
-                                                                        "/etc/mysql/conf.d": 0o755,
-                                                                        "/docker-entrypoint-initdb.d": 0o755},
-                       files={"/etc/mysql/my.cnf": "[mysqld]\nskip-host-cache\nskip-name-resolve\n"})
     if kind == "redis":
         return _debian("bookworm", "12.9", merged_usr=True, extra_dirs={"/data": 0o755},
                        files={"/usr/local/bin/redis-server": (b"\x7fELF redis", 0o755)})
@@ -694,4 +713,6 @@ def _image_tree(repository: str, tag: str, land: str | None) -> Tree:
         return _ubuntu(tag)
     if name == "centos":
         return _centos(tag)
+    if name == "mysql":
+        return _mysql(tag)
     return _app(name)

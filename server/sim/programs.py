@@ -61,6 +61,9 @@ class ProcState:
     #: what the workload allocated beyond the program's own baseline (stress's --vm-bytes): what
     #: the metrics' usage model adds to the image's idle figure (``Runtime.usage``)
     allocated: int = 0
+    #: what the running server offers its clients (mysqld's ``mysql.Server``: its accounts and
+    #: databases), which a client in the container or across the network reaches
+    service: Any = None
 
     def hold(self, memory: int) -> None:
         self.memory = max(0, int(memory))
@@ -382,43 +385,6 @@ def _iso_seconds(t: float) -> str:
     return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%d %H:%M:%S+00:00")
 
 
-def mysqld(ctx: Any, argv: list[str], io: Streams, proc: ProcState, *, version: str) -> Generator[Any, None, int]:
-    """The mysql image's docker-entrypoint.sh, then mysqld; with no password option it refuses."""
-    env = ctx.env or {}
-    s = _iso_seconds(ctx.now())
-    build = f"{version}-1.el9" if _version_tuple(version) >= (8, 0, 30) else f"{version}-1debian10"
-    io.out(f"{s} [Note] [Entrypoint]: Entrypoint script for MySQL Server {build} started.")
-    io.out(f"{s} [Note] [Entrypoint]: Switching to dedicated user 'mysql'")
-    io.out(f"{s} [Note] [Entrypoint]: Entrypoint script for MySQL Server {build} started.")
-    if not any(env.get(k) for k in ("MYSQL_ROOT_PASSWORD", "MYSQL_ALLOW_EMPTY_PASSWORD",
-                                    "MYSQL_RANDOM_ROOT_PASSWORD")):
-        yield Sleep(0.8)
-        io.err(f"{_iso_seconds(ctx.now())} [ERROR] [Entrypoint]: Database is uninitialized and password option is "
-               "not specified\n    You need to specify one of the following as an environment variable:\n"
-               "    - MYSQL_ROOT_PASSWORD\n    - MYSQL_ALLOW_EMPTY_PASSWORD\n    - MYSQL_RANDOM_ROOT_PASSWORD")
-        return 1
-    proc.hold(360 * MIB)
-    io.out(f"{s} [Note] [Entrypoint]: Initializing database files")
-    yield Sleep(8.0)
-    s = _iso_seconds(ctx.now())
-    io.out(f"{s} [Note] [Entrypoint]: Database files initialized")
-    io.out(f"{s} [Note] [Entrypoint]: Starting temporary server")
-    io.out(f"{s} [Note] [Entrypoint]: Temporary server started.")
-    io.out(f"{s} [Note] [Entrypoint]: Stopping temporary server")
-    io.out(f"{s} [Note] [Entrypoint]: Temporary server stopped")
-    io.out("")
-    io.out(f"{s} [Note] [Entrypoint]: MySQL init process done. Ready for start up.")
-    io.out("")
-    z = datetime.fromtimestamp(ctx.now(), UTC).strftime("%Y-%m-%dT%H:%M:%S.%f") + "Z"
-    io.err(f"{z} 0 [System] [MY-015015] [Server] MySQL Server - start.")
-    io.err(f"{z} 0 [System] [MY-010116] [Server] /usr/sbin/mysqld (mysqld {version}) starting as process 1")
-    io.err(f"{z} 0 [System] [MY-010931] [Server] /usr/sbin/mysqld: ready for connections. Version: '{version}'  "
-           "socket: '/var/run/mysqld/mysqld.sock'  port: 3306  MySQL Community Server - GPL.")
-    proc.ports, proc.handles_stop = (3306, 33060), True
-    yield from forever()
-    return 0
-
-
 def postgres(ctx: Any, argv: list[str], io: Streams, proc: ProcState, *, version: str) -> Generator[Any, None, int]:
     """docker-library/postgres' docker-entrypoint.sh: the superuser password check, initdb, then
     the server's "ready to accept connections"."""
@@ -706,8 +672,12 @@ def image_programs(image: Image, proc: ProcState,
                    "7.2": "7.2.7"}.get(image.tag, "7.4.2")
         progs["redis-server"] = partial(redis_server, version=version)
     elif app == "mysql":
-        version = {"5.6": "5.6.51", "5.7": "5.7.44", "8.0": "8.0.41", "8.4": "8.4.4"}.get(image.tag, "9.2.0")
-        progs["mysqld"] = partial(mysqld, version=version)
+        from . import mysql
+
+        version = mysql.version_of(image.tag)
+        progs["mysqld"] = partial(mysql.mysqld, version=version)
+        progs["mysql"] = partial(mysql.mysql, version=version)
+        progs["mysqladmin"] = partial(mysql.mysqladmin, version=version)
     elif app == "postgres":
         version = {"13": "13.20", "14": "14.17", "15": "15.12", "16": "16.8"}.get(image.tag.split("-")[0], "17.4")
         progs["postgres"] = partial(postgres, version=version)

@@ -309,8 +309,8 @@ _FAMILIES: tuple[_Family, ...] = (
                                         "2.2": 59_980_000}, dict(
         cmd=("httpd-foreground",), ports=(80,), http_paths=frozenset({"/", "/index.html"}), app="httpd",
         server_binaries=frozenset({"httpd-foreground", "httpd", "apachectl"}))),
-    _Family("docker.io/library/busybox", {"1.28": 1_146_369, "1.35": 2_214_000, "1.36": 2_152_262,
-                                          "1.36.1": 2_152_262, "1.37": 2_160_000, "1.37.0": 2_160_000,
+    _Family("docker.io/library/busybox", {"1.28": 1_146_369, "1.32": 764_663, "1.35": 2_214_000,
+                                          "1.36": 2_152_262, "1.36.1": 2_152_262, "1.37": 2_160_000, "1.37.0": 2_160_000,
                                           "latest": 2_160_000, "stable": 2_160_000, "musl": 861_000,
                                           "glibc": 2_160_000, "uclibc": 1_030_000}, dict(
         userland="busybox", cmd=("sh",), server=False, handles_sigterm=False, http_paths=None, app="busybox")),
@@ -328,8 +328,9 @@ _FAMILIES: tuple[_Family, ...] = (
                                         "latest": 45_540_000, "alpine": 17_250_000}, dict(
         entrypoint=("docker-entrypoint.sh",), cmd=("redis-server",), ports=(6379,), http_paths=frozenset(),
         app="redis", server_binaries=frozenset({"redis-server"}))),
-    _Family("docker.io/library/mysql", {"5.6": 103_000_000, "5.7": 137_300_000, "8.0": 169_500_000,
-                                        "8.4": 172_600_000, "9": 176_000_000, "latest": 176_000_000}, dict(
+    _Family("docker.io/library/mysql", {"5.6": 103_000_000, "5.7": 137_300_000, "5.7.30": 156_200_000,
+                                        "8.0": 169_500_000, "8.4": 172_600_000, "9": 176_000_000,
+                                        "latest": 176_000_000}, dict(
         entrypoint=("docker-entrypoint.sh",), cmd=("mysqld",), ports=(3306, 33060), http_paths=frozenset(),
         requires_env=("MYSQL_ROOT_PASSWORD", "MYSQL_ALLOW_EMPTY_PASSWORD", "MYSQL_RANDOM_ROOT_PASSWORD"),
         runs_for=0.8, exit_code=1, app="mysql", server_binaries=frozenset({"mysqld"}))),

@@ -124,10 +124,21 @@ def test_the_seed_helm_mysql_session(lab):
     assert name not in left, left
 
 
-@pytest.mark.xfail(strict=True, reason="server/sim/registry.py has no mysql:5.7.30 or busybox:1.32 (the chart's "
-                                       "images): the pod waits in Init:ImagePullBackOff")
 def test_the_seed_mysql_pod_runs(lab):
     name = _install(lab)
     lab.clock(advance=120)
     pods = lab.run("kubectl get pods")
     assert re.search(rf"^{name}-[a-z0-9]+-[a-z0-9]{{5}} +\d/1 +Running +0 +", pods, re.M), pods
+    # its probes (``mysqladmin ping -u root -p${MYSQL_ROOT_PASSWORD}``) pass: the pod is ready
+    assert re.search(rf"^{name}-[a-z0-9]+-[a-z0-9]{{5}} +1/1 +Running +0 +", pods, re.M), pods
+    logs = lab.run(f"kubectl logs deploy/{name}")
+    assert "[Note] [Entrypoint]: Entrypoint script for MySQL Server 5.7.30-1debian10 started." in logs
+    assert re.search(r"Z 0 \[Note\] mysqld: ready for connections\.\nVersion: '5\.7\.30'  socket: "
+                     r"'/var/run/mysqld/mysqld\.sock'  port: 3306  MySQL Community Server \(GPL\)\n", logs), logs
+    # the NOTES' password, then the server answers a client in its container with it (and only with it)
+    password = lab.run(f'kubectl get secret --namespace default {name} -o jsonpath="{{.data.mysql-root-password}}"'
+                       " | base64 --decode").strip()
+    assert lab.run(f"kubectl exec deploy/{name} -c {name} -- mysql -uroot -p{password} -e 'SELECT 1'") == \
+        "mysql: [Warning] Using a password on the command line interface can be insecure.\n1\n1\n"
+    denied = lab.run(f"kubectl exec deploy/{name} -c {name} -- mysql -uroot -pwrong -e 'SELECT 1'", rc=1)
+    assert "ERROR 1045 (28000): Access denied for user 'root'@'localhost' (using password: YES)\n" in denied
