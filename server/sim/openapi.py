@@ -3,8 +3,9 @@
 Owns: where the documents come from, the bytes and hashes they are served with, and three views
 of them:
 
-- ``v2_document`` / ``v2_etag`` and ``v3_paths`` / ``v3_document`` / ``v3_index``: what
-  ``GET /openapi/v2`` and ``GET /openapi/v3[/<path>]`` answer.
+- ``v2_document`` / ``v2_protobuf`` / ``v2_etag`` and ``v3_paths`` / ``v3_document`` / ``v3_index``:
+  what ``GET /openapi/v2`` (JSON, or gnostic's openapi_v2.Document protobuf that kubectl reads for
+  a group-version missing from v3) and ``GET /openapi/v3[/<path>]`` answer.
 - ``Schema`` / ``schema_for(api_version, kind)``: one node of a kind's schema with the
   ``x-kubernetes-*`` extensions that strategic merge patch, apply and time shifting need, plus
   ``time_field_names()`` (every property whose schema is meta/v1 Time or MicroTime).
@@ -35,6 +36,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import struct
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -109,6 +111,166 @@ def v2_etag() -> str:
 @cache
 def _v2() -> dict[str, Any]:
     return json.loads(v2_document())
+
+
+# -- /openapi/v2 as protobuf: gnostic's openapi_v2.Document ---------------------------------------
+# What ``Accept: application/com.github.proto-openapi.spec.v2@v1.0+protobuf`` gets (kubectl's
+# fallback for a group-version missing from /openapi/v3; kube-openapi's handler answers it with
+# ToProtoBinary of the same swagger, under the JSON's ETag). A message is a table of its JSON keys:
+# (field number, type) — "s" string, "b" bool, "d" double, "i" int64, "S" repeated string, "A" Any
+# (its ``yaml``: the value as JSON, which YAML reads), "A*" repeated Any, a message name, or
+# "*Name" repeated; "x-" is the field of the vendor extensions (NamedAny), "*" the field every
+# other key is a named entry of (NamedSchema, NamedPathItem …: {1: name, 2: value}). The oneof
+# wrappers choose their branch from the JSON value. Field numbers are gnostic's OpenAPIv2.proto.
+V2_PROTOBUF = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf"
+#: the JSON Schema validation keywords in gnostic's field order (Schema, parameters, items, headers)
+_NUMERIC = {"maximum": "d", "exclusiveMaximum": "b", "minimum": "d", "exclusiveMinimum": "b", "maxLength": "i",
+            "minLength": "i", "pattern": "s", "maxItems": "i", "minItems": "i", "uniqueItems": "b"}
+
+
+def _primitive(first: dict[str, tuple[int, str]], start: int) -> dict[str, tuple[int, str]]:
+    """The layout non-body parameters, items and headers share from ``start``: type … multipleOf, vendor."""
+    keys = {"type": "s", "format": "s", "items": "PrimitivesItems", "collectionFormat": "s", "default": "A",
+            **_NUMERIC, "enum": "A*", "multipleOf": "d", "x-": "x"}
+    return {**first, **{key: (start + n, kind) for n, (key, kind) in enumerate(keys.items())}}
+
+
+_PARAM_HEAD = {"required": (1, "b"), "in": (2, "s"), "description": (3, "s"), "name": (4, "s")}
+_V2_MESSAGES: dict[str, dict[str, tuple[int, str]]] = {
+    "Document": {"swagger": (1, "s"), "info": (2, "Info"), "host": (3, "s"), "basePath": (4, "s"),
+                 "schemes": (5, "S"), "consumes": (6, "S"), "produces": (7, "S"), "paths": (8, "Paths"),
+                 "definitions": (9, "Definitions"), "parameters": (10, "ParameterDefinitions"),
+                 "responses": (11, "ResponseDefinitions"), "security": (12, "*SecurityRequirement"),
+                 "securityDefinitions": (13, "SecurityDefinitions"), "tags": (14, "*Tag"),
+                 "externalDocs": (15, "ExternalDocs"), "x-": (16, "x")},
+    "Info": {"title": (1, "s"), "version": (2, "s"), "description": (3, "s"), "termsOfService": (4, "s"),
+             "contact": (5, "Contact"), "license": (6, "License"), "x-": (7, "x")},
+    "Contact": {"name": (1, "s"), "url": (2, "s"), "email": (3, "s"), "x-": (4, "x")},
+    "License": {"name": (1, "s"), "url": (2, "s"), "x-": (3, "x")},
+    "ExternalDocs": {"description": (1, "s"), "url": (2, "s"), "x-": (3, "x")},
+    "Tag": {"name": (1, "s"), "description": (2, "s"), "externalDocs": (3, "ExternalDocs"), "x-": (4, "x")},
+    "Paths": {"x-": (1, "x"), "*": (2, "PathItem")},
+    "PathItem": {"$ref": (1, "s"), "get": (2, "Operation"), "put": (3, "Operation"), "post": (4, "Operation"),
+                 "delete": (5, "Operation"), "options": (6, "Operation"), "head": (7, "Operation"),
+                 "patch": (8, "Operation"), "parameters": (9, "*ParametersItem"), "x-": (10, "x")},
+    "Operation": {"tags": (1, "S"), "summary": (2, "s"), "description": (3, "s"), "externalDocs": (4, "ExternalDocs"),
+                  "operationId": (5, "s"), "produces": (6, "S"), "consumes": (7, "S"),
+                  "parameters": (8, "*ParametersItem"), "responses": (9, "Responses"), "schemes": (10, "S"),
+                  "deprecated": (11, "b"), "security": (12, "*SecurityRequirement"), "x-": (13, "x")},
+    "Responses": {"*": (1, "ResponseValue"), "x-": (2, "x")},
+    "Response": {"description": (1, "s"), "schema": (2, "SchemaItem"), "headers": (3, "Headers"),
+                 "examples": (4, "Examples"), "x-": (5, "x")},
+    "JsonReference": {"$ref": (1, "s"), "description": (2, "s")},
+    "BodyParameter": {"description": (1, "s"), "name": (2, "s"), "in": (3, "s"), "required": (4, "b"),
+                      "schema": (5, "Schema"), "x-": (6, "x")},
+    "HeaderParameterSubSchema": _primitive(_PARAM_HEAD, 5),
+    "PathParameterSubSchema": _primitive(_PARAM_HEAD, 5),
+    "QueryParameterSubSchema": _primitive({**_PARAM_HEAD, "allowEmptyValue": (5, "b")}, 6),
+    "FormDataParameterSubSchema": _primitive({**_PARAM_HEAD, "allowEmptyValue": (5, "b")}, 6),
+    "PrimitivesItems": _primitive({}, 1),
+    "Header": {**_primitive({}, 1), "description": (18, "s"), "x-": (19, "x")},
+    "Schema": {"$ref": (1, "s"), "format": (2, "s"), "title": (3, "s"), "description": (4, "s"), "default": (5, "A"),
+               "multipleOf": (6, "d"), **{k: (7 + n, t) for n, (k, t) in enumerate(_NUMERIC.items())},
+               "maxProperties": (17, "i"), "minProperties": (18, "i"), "required": (19, "S"), "enum": (20, "A*"),
+               "additionalProperties": (21, "AdditionalPropertiesItem"), "type": (22, "TypeItem"),
+               "items": (23, "ItemsItem"), "allOf": (24, "*Schema"), "properties": (25, "Properties"),
+               "discriminator": (26, "s"), "readOnly": (27, "b"), "externalDocs": (29, "ExternalDocs"),
+               "example": (30, "A"), "x-": (31, "x")},
+    "ApiKeySecurity": {"type": (1, "s"), "name": (2, "s"), "in": (3, "s"), "description": (4, "s"), "x-": (5, "x")},
+    "BasicAuthenticationSecurity": {"type": (1, "s"), "description": (2, "s"), "x-": (3, "x")},
+    **{name: {"*": (1, value)} for name, value in (
+        ("Definitions", "Schema"), ("Properties", "Schema"), ("ParameterDefinitions", "Parameter"),
+        ("ResponseDefinitions", "Response"), ("SecurityDefinitions", "SecurityDefinitionsItem"),
+        ("SecurityRequirement", "StringArray"), ("Headers", "Header"), ("Examples", "A"))},
+}
+
+
+def _oneof(name: str, v: Any) -> tuple[int, str, Any] | None:
+    """The branch (field, message, value) a oneof wrapper takes for the JSON value ``v``."""
+    if name in ("ParametersItem", "ResponseValue"):
+        return (2, "JsonReference", v) if "$ref" in v else (1, "Parameter" if name == "ParametersItem" else "Response", v)
+    if name == "Parameter":
+        return (1, "BodyParameter", v) if v.get("in") == "body" else (2, "NonBodyParameter", v)
+    if name == "NonBodyParameter":
+        where = ("header", "formData", "query", "path")
+        n = where.index(v.get("in")) if v.get("in") in where else 2
+        return n + 1, ("HeaderParameterSubSchema", "FormDataParameterSubSchema", "QueryParameterSubSchema",
+                       "PathParameterSubSchema")[n], v
+    if name == "SchemaItem":
+        return 1, "Schema", v
+    if name == "SecurityDefinitionsItem":
+        return {"basic": (1, "BasicAuthenticationSecurity", v), "apiKey": (2, "ApiKeySecurity", v)}.get(v.get("type"))
+    if name == "AdditionalPropertiesItem":
+        return (2, "b", v) if isinstance(v, bool) else (1, "Schema", v)
+    return None
+
+
+def _varint(n: int) -> bytes:
+    n &= (1 << 64) - 1  # a negative int64 is ten bytes of two's complement
+    out = bytearray()
+    while n > 0x7F:
+        out.append(n & 0x7F | 0x80)
+        n >>= 7
+    out.append(n)
+    return bytes(out)
+
+
+def _field(num: int, kind: str, v: Any) -> bytes:
+    if kind == "b":
+        return _varint(num << 3) + _varint(1) if v else b""
+    if kind == "i":
+        return _varint(num << 3) + _varint(int(v)) if v else b""
+    if kind == "d":
+        return _varint(num << 3 | 1) + struct.pack("<d", float(v)) if v else b""
+    if kind.startswith("*"):
+        return b"".join(_field(num, kind[1:], x) for x in v)
+    if kind in ("S", "A*"):
+        return b"".join(_field(num, kind[0].lower() if kind == "S" else "A", x) for x in v)
+    if kind == "s":
+        data = str(v).encode()
+    elif kind == "A":  # Any{yaml = 2}
+        data = _field(2, "s", json.dumps(v, ensure_ascii=False, sort_keys=True))
+    else:
+        data = _message(kind, v)
+    return _varint(num << 3 | 2) + _varint(len(data)) + data
+
+
+def _named(num: int, kind: str, name: str, v: Any) -> bytes:
+    return _field(num, "NamedEntry", (name, kind, v))
+
+
+def _message(name: str, v: Any) -> bytes:
+    if name == "NamedEntry":  # NamedSchema, NamedAny …: {1: name, 2: value}
+        key, kind, value = v
+        return _field(1, "s", key) + _field(2, kind, value)
+    if name == "TypeItem":
+        return _field(1, "S", [v] if isinstance(v, str) else v)
+    if name == "StringArray":
+        return _field(1, "S", v)
+    if name == "ItemsItem":
+        return _field(1, "*Schema", v if isinstance(v, list) else [v])
+    branch = _oneof(name, v)
+    if branch is not None:
+        return _field(*branch)
+    if name not in _V2_MESSAGES or not isinstance(v, dict):
+        return b""
+    spec, out = _V2_MESSAGES[name], []
+    rest, vendor = spec.get("*"), spec.get("x-")
+    for key, value in v.items():
+        if key in spec and key != "*":
+            out.append(_field(*spec[key], value))
+        elif key.startswith("x-") and vendor is not None:
+            out.append(_named(vendor[0], "A", key, value))
+        elif rest is not None:
+            out.append(_named(rest[0], rest[1], key, value))
+    return b"".join(out)
+
+
+@cache
+def v2_protobuf() -> bytes:
+    """The body of ``GET /openapi/v2`` asked for as protobuf: the v2 document as gnostic's
+    openapi_v2.Document (served with ``v2_etag``, the JSON's, as kube-openapi does)."""
+    return _message("Document", _v2())
 
 
 # -- /openapi/v3 ---------------------------------------------------------------------------------

@@ -256,13 +256,34 @@ def _resource_list(sandbox_id: str, group: str, version: str) -> Response:
 def openapi_v2(sandbox_id: str) -> Response:
     from ..sim import openapi
 
-    accept = request.headers.get("Accept") or ""
-    if "protobuf" in accept and "json" not in accept:
-        return _status(ApiError(406, "NotAcceptable", "only application/json is served"))
-    etag = '"' + openapi.v2_etag() + '"'
+    media = _v2_media(request.headers.get("Accept") or "")
+    if media is None:
+        return _status(ApiError(406, "NotAcceptable", "only application/json and "
+                                f"{openapi.V2_PROTOBUF} are served"))
+    etag = '"' + openapi.v2_etag() + '"'  # kube-openapi: the JSON's ETag for either encoding
     if request.headers.get("If-None-Match") == etag:
         return Response(status=304, headers={"ETag": etag})
+    if media == "protobuf":
+        return Response(openapi.v2_protobuf(), content_type=openapi.V2_PROTOBUF, headers={"ETag": etag})
     return Response(openapi.v2_document(), content_type="application/json", headers={"ETag": etag})
+
+
+#: the protobuf media types kube-openapi's /openapi/v2 handler accepts (the ``@`` one is deprecated:
+#: what kubectl v1.32 still asks for)
+_V2_PROTOBUF_TYPES = ("application/com.github.proto-openapi.spec.v2@v1.0+protobuf",
+                      "application/com.github.proto-openapi.spec.v2.v1.0+protobuf")
+
+
+def _v2_media(accept: str) -> str | None:
+    """``json`` or ``protobuf``, the first the Accept header lists that /openapi/v2 serves (no
+    header: JSON); None when it lists neither."""
+    for part in accept.split(",") if accept.strip() else ["*/*"]:
+        media = part.split(";")[0].strip().lower()
+        if media in _V2_PROTOBUF_TYPES:
+            return "protobuf"
+        if media in ("application/json", "application/*", "*/*"):
+            return "json"
+    return None
 
 
 @bp.get("/openapi/v3")
