@@ -639,6 +639,27 @@ def kube_webhook_certgen(ctx: Any, argv: list[str], io: Streams, proc: ProcState
     return 0
 
 
+def ingress_nginx_controller(ctx: Any, argv: list[str], io: Streams, proc: ProcState) -> Generator[Any, None, int]:
+    """registry.k8s.io/ingress-nginx/controller's ``/nginx-ingress-controller`` (under dumb-init):
+    its version banner on stdout, klog's start-up lines on stderr (``net.ingress.controller_start_lines``,
+    against the ``kubernetes`` Service's address), then nginx serving 80 and 443, the admission
+    webhook on 8443 and /healthz and /metrics on 10254 until it is stopped (a graceful exit 0)."""
+    from .net import ingress
+
+    proc.ports, proc.handles_stop, proc.stop_exit_code = (80, 443, 8443, 10254), True, 0
+    proc.hold(60 * MIB)
+    cluster = getattr(ctx, "cluster", None)
+    svc = cluster.store.peek("Service", "default", "kubernetes") if cluster is not None else None
+    ip = str(((svc or {}).get("spec") or {}).get("clusterIP") or "10.96.0.1")
+    out, err = ingress.controller_start_lines(ctx.now(), f"https://{ip}:443")
+    for line in out:
+        io.out(line)
+    for line in err:
+        io.err(line)
+    yield from forever()
+    return 0
+
+
 def bootcamp(ctx: Any, argv: list[str], io: Streams, proc: ProcState) -> Generator[Any, None, int]:
     """jocatalin/kubernetes-bootcamp: ``node server.js`` under ``/bin/sh -c`` (no SIGTERM handler)."""
     proc.ports, proc.handles_stop = (8080,), False
@@ -710,6 +731,8 @@ def image_programs(image: Image, proc: ProcState,
     elif app == "serve_hostname":
         progs["/serve_hostname"] = partial(quiet_server, ports=(9376,), memory=3 * MIB,
                                            lines=("{t} Serving on port 9376.",))
+    elif app == "ingress-nginx":
+        progs["/nginx-ingress-controller"] = progs["nginx-ingress-controller"] = ingress_nginx_controller
     elif app == "kube-webhook-certgen":
         progs["/kube-webhook-certgen"] = progs["kube-webhook-certgen"] = kube_webhook_certgen
     elif app == "coredns":
