@@ -106,7 +106,8 @@ def not_running() -> Out:
 def minikube(cluster: Cluster, args: list[str], stdin: str = "", *, kubectl: Kubectl | None = None,
              opener: Opener | None = None) -> Out:
     """Run ``minikube ARGS`` against ``cluster``: what it prints and its exit status. Where minikube
-    would open the browser (``service NAME``, ``dashboard``), ``opener`` gets what the page opens."""
+    would open the browser (``service NAME``, ``dashboard``), ``opener`` gets what the page opens;
+    ``stop``/``start`` tell it the machines they switched (``{"kind": "machines", "machines": [{name, up}]}``)."""
     if not args or args[0] in ("-h", "--help", "help"):
         return Out(stdout=HELP)
     cmd, rest = args[0], args[1:]
@@ -127,7 +128,7 @@ def minikube(cluster: Cluster, args: list[str], stdin: str = "", *, kubectl: Kub
         if cmd == "kubectl":
             return _kubectl(cluster, rest, stdin, kubectl)
         return no_profile()
-    if cmd in ("service", "dashboard"):
+    if cmd in ("service", "dashboard", "stop", "start"):
         return handler(cluster, rest, stdin, kubectl, opener=opener)  # type: ignore[call-arg]
     return handler(cluster, rest, stdin, kubectl)
 
@@ -368,7 +369,14 @@ def _node(cluster: Cluster, args: list[str], stdin: str, kubectl: Kubectl | None
                       "  start         Starts a node.\n  stop          Stops a node in a cluster.\n")
 
 
-def _stop(cluster: Cluster, args: list[str], stdin: str, kubectl: Kubectl | None) -> Out:
+def _machines(cluster: Cluster, opener: Opener | None) -> None:
+    """The page learns which of the profile's machines run (its canvas draws a stopped one halted)."""
+    if opener is not None:
+        opener({"kind": "machines", "machines": [{"name": n, "up": running(cluster, n)} for n in nodes(cluster)]})
+
+
+def _stop(cluster: Cluster, args: list[str], stdin: str, kubectl: Kubectl | None,
+          opener: Opener | None = None) -> Out:
     text, count = [], 0
     for name in nodes(cluster):
         text.append(f'✋  Stopping node "{name}"  ...\n')
@@ -377,10 +385,12 @@ def _stop(cluster: Cluster, args: list[str], stdin: str, kubectl: Kubectl | None
             cluster.fail_node(name)
         count += 1
     text.append(f"🛑  {count} node{'s' if count > 1 else ''} stopped.\n")
+    _machines(cluster, opener)
     return Out(stdout="".join(text))
 
 
-def _start(cluster: Cluster, args: list[str], stdin: str, kubectl: Kubectl | None) -> Out:
+def _start(cluster: Cluster, args: list[str], stdin: str, kubectl: Kubectl | None,
+           opener: Opener | None = None) -> Out:
     was_up = running(cluster)
     text = ["😄  minikube v1.35.0 on Ubuntu 22.04\n", "✨  Using the docker driver based on existing profile\n",
             f'👍  Starting "{PROFILE}" primary control-plane node in "{PROFILE}" cluster\n',
@@ -398,6 +408,7 @@ def _start(cluster: Cluster, args: list[str], stdin: str, kubectl: Kubectl | Non
     if enabled:
         text.append(f"🌟  Enabled addons: {', '.join(enabled)}\n")
     text.append(f'🏄  Done! kubectl is now configured to use "{PROFILE}" cluster and "default" namespace by default\n')
+    _machines(cluster, opener)
     return Out(stdout="".join(text))
 
 

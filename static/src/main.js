@@ -21,6 +21,7 @@ import { NetPanel } from './netpanel.js';
 import { AddonsMenu } from './addons.js';
 import { KubectlAccess } from './kubectlaccess.js';
 import { PresetChooser } from './preset.js';
+import { openServicePanel } from './browser.js';
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -150,6 +151,25 @@ async function start() {
     halted.clear();
     for (const m of msg.machines) if (m && m.up === false) halted.add(m.name);
     saveHalted();
+  };
+  // `minikube stop`/`start` switch machines; `minikube service`/`dashboard` open a "browser":
+  // the service's answer in a panel, or the cluster view (the page's own dashboard)
+  terminal.onMachines = (machines) => {
+    for (const m of machines) {
+      if (m && m.up === false) halted.add(m.name);
+      else if (m) halted.delete(m.name);
+    }
+    saveHalted();
+    relayout();
+  };
+  terminal.onOpen = (open, link) => {
+    if (open.kind === 'service') {
+      openServicePanel(open, link);
+    } else {
+      stage.scrollIntoView({ block: 'nearest' });
+      if (!stage.hasAttribute('tabindex')) stage.setAttribute('tabindex', '-1');
+      stage.focus();
+    }
   };
 
   const socket = io({ transports: ['polling', 'websocket'] });

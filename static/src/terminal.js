@@ -13,8 +13,12 @@
  * Lines typed meanwhile wait their turn, as in a shell. `kubectl edit` waits the same way while its
  * file is open in the editor (`onEdit`), then sends what was saved (`POST /edits/<id>`).
  * Other panels (pod Delete) run their kubectl commands through `run` so the user sees and can
- * learn the command line that did it.
+ * learn the command line that did it. A command that would open a browser (`minikube service NAME`,
+ * `minikube dashboard`) answers with `open`: the terminal prints an "Open <url>" link under its
+ * output (browser.js) that hands it to `onOpen`; `open` of kind `machines` (`minikube stop`/`start`)
+ * goes to `onMachines`, so the canvas shows the machine halted or running again.
  */
+import { openLink } from './browser.js';
 
 const HISTORY_KEY = 'kubeplay.history';
 const MAX_SCROLLBACK = 200000; // characters
@@ -31,6 +35,10 @@ export class Terminal {
     this.early = new Map();
     /** opens a `kubectl edit` file ({id, file, text}) in the editor; resolves with the saved text */
     this.onEdit = null;
+    /** shows what a command opened ({kind: service|dashboard, url, …}, the link activated) */
+    this.onOpen = null;
+    /** takes the machines a command switched ([{name, up}]) */
+    this.onMachines = null;
     this.form = form;
     this.input = input;
     this.sandbox = sandbox;
@@ -135,6 +143,22 @@ export class Terminal {
     this.out.scrollTop = this.out.scrollHeight;
   }
 
+  /** A command's `open`: the link to what it opened, or the machines it switched. */
+  offer(open) {
+    if (open.kind === 'machines') {
+      if (this.onMachines && Array.isArray(open.machines)) this.onMachines(open.machines);
+      return;
+    }
+    if (!this.onOpen) return;
+    const link = openLink(open, (o, l) => this.onOpen(o, l));
+    if (!link) return;
+    const line = document.createElement('span');
+    line.className = 'ok';
+    line.append(link, '\n');
+    this.out.appendChild(line);
+    this.out.scrollTop = this.out.scrollHeight;
+  }
+
   prompt() { return this.session ? this.session.prompt : '$ '; }
 
   /** Enter (or leave, with null) a pod shell: its prompt replaces `$`. */
@@ -168,6 +192,7 @@ export class Terminal {
         if (text && !text.endsWith('\n')) text += '\n';
         this.print(text, res.exitCode === 0 ? 'ok' : 'err');
         if ('session' in res && (inSession || res.session)) this.setSession(res.session);
+        if (res.open) this.offer(res.open);
         let edit = res.edit;
         while (edit && this.onEdit) { // kubectl waits for the editor, then reports (or re-opens)
           const saved = await this.onEdit(edit);

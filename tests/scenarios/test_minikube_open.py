@@ -91,10 +91,13 @@ def test_the_apiserver_listens_on_8443_and_forbids_anonymous(api):
 
 
 def test_after_minikube_stop_kubectl_is_refused_until_start(api):
-    out = api.run("minikube stop")
+    stopped = api.post("minikube stop")
+    assert stopped["open"] == {"kind": "machines", "machines": [{"name": "minikube", "up": False}]}  # the canvas
+    out = stopped["output"]
     assert out == '✋  Stopping node "minikube"  ...\n🛑  Powering off "minikube" via SSH ...\n🛑  1 node stopped.\n'
     refused = "The connection to the server 192.168.49.2:8443 was refused - did you specify the right host or port?\n"
     assert api.run("minikube kubectl -- get pods", rc=1) == refused
     assert re.search(r"host: Stopped\n", api.run("minikube status", rc=7))
-    assert "Done!" in api.run("minikube start")
+    started = api.post("minikube start")
+    assert "Done!" in started["output"] and started["open"]["machines"] == [{"name": "minikube", "up": True}]
     assert api.run("minikube kubectl -- get pods") == "No resources found in default namespace.\n"
