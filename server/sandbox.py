@@ -78,6 +78,24 @@ def repo_root() -> Path:
     return Path(os.environ.get("KUBEPLAY_ROOT") or Path(__file__).resolve().parent.parent)
 
 
+def _plain_command(line: str) -> bool:
+    """A line that is one command with nothing for the workstation's shell to do around it: no
+    pipe, list, redirection or command substitution outside quotes (``-- sh -c "a; b"`` is the
+    container's own script), so kubectl's stream (``run -it``, ``get -w``) is the line's."""
+    quote = ""
+    for i, ch in enumerate(line):
+        if quote:
+            if ch == quote:
+                quote = ""
+            elif quote == '"' and (ch in "`\\" or line.startswith("$(", i)):
+                return False
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "|;&<>`\\":
+            return False
+    return not quote
+
+
 def load_examples(directory: Path) -> dict[str, str]:
     """The manifests under ``directory`` by relative path (``lessons/step08-pod.yml``), sorted."""
     out: dict[str, str] = {}
@@ -297,7 +315,7 @@ class Sandbox:
         line, stdin = op["command"], op.get("stdin") or ""
         words = line.split()
         follow = "watchSeconds" in op or bool(op.get("follow"))
-        if words and words[0] == "kubectl" and not any(ch in line for ch in "|;&<>`"):
+        if words and words[0] == "kubectl" and _plain_command(line):
             self.host.remember(line)
             result = self._kubectl(line, stdin, follow=follow)
             stream = getattr(result, "stream", None)

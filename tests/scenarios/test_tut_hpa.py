@@ -15,9 +15,11 @@ kube-proxy to a php-apache pod and waits while the app answers (16 ms of CPU per
 CFS quota at the 500m limit stretching that when one pod gets every request), so the loop sends
 what it can: 31 requests a second to a single pod (its CPU pinned at the limit, 250% of 200m), 38.5
 once the load is spread. metrics-server reads each pod's request counter, the HPA the metrics: 0.6
-cores in all, 5 pods at 61%, 7 at the page's 44%. (The page starts it with ``kubectl run -i --tty
-load-generator --rm …``; kubeplay's terminal runs an attached non-shell command to its end instead of
-streaming it, so the generator is started detached and deleted when the load should stop.)
+cores in all, 5 pods at 61%, 7 at the page's 44%. The generator is started with the page's own
+``kubectl run -i --tty load-generator --rm …`` followed as the page's terminal follows it (``follow``:
+the page's socket): the loop's ``OK!OK!…`` arrives over the socket as the clock runs, and the page's
+"hit Ctrl+C" (``POST …/streams/<id>/stop``) is the ``^C`` on the container's TTY: the shell exits 130,
+``--rm`` deletes the pod and kubectl reports the container's end.
 """
 
 from __future__ import annotations
@@ -25,10 +27,13 @@ from __future__ import annotations
 import pytest
 
 from server.sim.clock import DEFAULT_START
-from server.web import create_app
+from server.web import create_app, socketio_of
 from tests.labserver import lab_server
 
 PHP_APACHE = "https://k8s.io/examples/application/php-apache.yaml"
+#: the page's load generator, as typed there
+LOAD_GENERATOR = ('kubectl run -i --tty load-generator --rm --image=busybox:1.28 --restart=Never -- /bin/sh -c '
+                  '"while sleep 0.01; do wget -q -O- http://php-apache; done"')
 
 
 @pytest.fixture
@@ -39,12 +44,32 @@ def lab(tmp_path):
     sid = client.post("/api/sandboxes").json["id"]
     client.post(f"/api/sandboxes/{sid}/clock", json={"paused": True})
 
+    socket = socketio_of(app).test_client(app, flask_test_client=client)
+    socket.emit("join", {"sandbox": sid}, callback=True)
+
     class Lab:
-        def run(self, line: str, rc: int = 0, **extra) -> str:
+        def answer(self, line: str, rc: int = 0, **extra) -> dict:
             r = client.post(f"/api/sandboxes/{sid}/run", json={"command": line, **extra})
             assert r.status_code == 200, r.json
             assert r.json["exitCode"] == rc, r.json
-            return r.json["output"]
+            return r.json
+
+        def run(self, line: str, rc: int = 0, **extra) -> str:
+            return self.answer(line, rc, **extra)["output"]
+
+        def follow(self, line: str) -> dict:
+            """The page's terminal: the command goes on printing over this socket."""
+            return self.answer(line, follow=socketio_of(app).server.manager.sid_from_eio_sid(socket.eio_sid, "/"))
+
+        def printed(self, stream_id: str) -> str:
+            """What the followed command printed over the socket since the last look."""
+            got = [m["args"][0] for m in socket.get_received() if m["name"] == "stream"]
+            return "".join(m["output"] for m in got if m["id"] == stream_id)
+
+        def ctrl_c(self, stream_id: str) -> dict:
+            r = client.post(f"/api/sandboxes/{sid}/streams/{stream_id}/stop", json={})
+            assert r.status_code == 200, r.json
+            return r.json
 
         def advance(self, seconds: float) -> None:
             assert client.post(f"/api/sandboxes/{sid}/clock", json={"advance": seconds}).status_code == 200
@@ -100,16 +125,23 @@ def test_horizontal_pod_autoscaler_walkthrough(lab):
     lab.advance(30)
     assert _hpa(lab) == ("cpu: 0%/50%", 1)
 
-    assert lab.run('kubectl run load-generator --image=busybox:1.28 --restart=Never -- /bin/sh -c '
-                   '"while sleep 0.01; do wget -q -O- http://php-apache; done"') == "pod/load-generator created\n"
+    # the page's generator: kubectl waits for the pod to run, then prints what the loop writes
+    generator = lab.follow(LOAD_GENERATOR)
+    assert generator["output"] == "If you don't see a command prompt, try pressing enter.\n"
+    stream = generator["stream"]["id"]
+    lab.printed(stream)
     seen_targets: list[str] = []
     replicas: list[int] = []
+    terminal = []
     for _ in range(15):
         lab.advance(15)
+        terminal.append(lab.printed(stream))
         targets, n = _hpa(lab)
         seen_targets.append(targets)
         replicas.append(n)
-    # the generator's terminal: php-apache's answers, one after the other
+    # the generator's terminal: php-apache's answers, one after the other, arriving as the clock runs
+    assert all(len(chunk) > 15 * 3 * 20 and chunk == "OK!" * (len(chunk) // 3) for chunk in terminal), \
+        [len(chunk) for chunk in terminal]
     assert lab.run("kubectl logs load-generator --tail=1")[:30] == "OK!" * 10
     # up within a minute, never down while loaded, settled where the page's run settles: 7 pods
     assert replicas == sorted(replicas) and replicas[0] == 1 and replicas[-1] == 7
@@ -125,8 +157,15 @@ def test_horizontal_pod_autoscaler_walkthrough(lab):
     cpu = [int(ln.split()[1][:-1]) for ln in lab.run("kubectl top pods -l run=php-apache").splitlines()[1:]]
     assert len(cpu) == 7 and all(60 <= m <= 140 for m in cpu), cpu
 
-    # stop the load: the recommendation drops at once, the replicas only after the 5-minute window
-    assert lab.run("kubectl delete pod load-generator --now") == 'pod "load-generator" deleted\n'
+    # stop the load, as the page says: Ctrl-C in the generator's terminal is the ^C on its TTY; the loop's
+    # shell exits 130, --rm deletes the pod, and kubectl reports the container's end with its exit code
+    stopped = lab.ctrl_c(stream)
+    assert stopped["exitCode"] == 130
+    assert stopped["output"].endswith('pod "load-generator" deleted\npod default/load-generator terminated (Error)\n')
+    assert set(stopped["output"].split("pod ")[0]) <= set("OK!")
+    assert lab.run("kubectl get pod load-generator", rc=1) == \
+        'Error from server (NotFound): pods "load-generator" not found\n'
+    # the recommendation drops at once, the replicas only after the 5-minute window
     lab.advance(60)
     assert _hpa(lab) == ("cpu: 0%/50%", 7)
     lab.advance(180)
@@ -163,8 +202,8 @@ def test_the_real_kubectl_reads_the_loaded_autoscaler(real):
     real.clock(advance=60)
     real.engine("kubectl autoscale deployment php-apache --cpu-percent=50 --min=1 --max=10")
     real.clock(advance=30)
-    real.engine('kubectl run load-generator --image=busybox:1.28 --restart=Never -- /bin/sh -c '
-                '"while sleep 0.01; do wget -q -O- http://php-apache; done"')
+    started = real.request("POST", f"/api/sandboxes/{real.sid}/run", {"command": LOAD_GENERATOR, "follow": "page"})
+    assert started["stream"]["id"]  # followed by a page (here none listens): the load runs on as the clock does
     for _ in range(12):
         real.clock(advance=15)
     for line in ("get hpa", "get hpa php-apache -o wide", "get deployment php-apache"):
