@@ -101,3 +101,12 @@ def test_after_minikube_stop_kubectl_is_refused_until_start(api):
     started = api.post("minikube start")
     assert "Done!" in started["output"] and started["open"]["machines"] == [{"name": "minikube", "up": True}]
     assert api.run("minikube kubectl -- get pods") == "No resources found in default namespace.\n"
+
+
+def test_the_addons_api_reports_minikubes_storage_provisioner(api):
+    addons = api.client.get(f"{api.base}/addons").json["addons"]
+    assert addons["storage-provisioner"] is True and addons["ingress"] is False
+    assert "| storage-provisioner         | minikube | enabled ✅   |" in api.run("minikube addons list")
+    off = api.client.post(f"{api.base}/addons/storage-provisioner", json={"enabled": False}).json["addons"]
+    assert off["storage-provisioner"] is False
+    assert "| storage-provisioner         | minikube | disabled     |" in api.run("minikube addons list")

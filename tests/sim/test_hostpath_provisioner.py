@@ -51,7 +51,7 @@ def test_a_standard_claim_gets_minikubes_hostpath_volume(minikube: Cluster) -> N
         ({"storage": "1Gi"}, "Delete", ["ReadWriteOnce"])
     annotations = pv["metadata"]["annotations"]
     assert annotations["pv.kubernetes.io/provisioned-by"] == "k8s.io/minikube-hostpath"
-    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}",
                         annotations["hostPathProvisionerIdentity"])
     events = _claim_events(minikube, "data")
     assert [r for r, _s, _m in events] == ["ExternalProvisioning", "Provisioning", "ProvisioningSucceeded"]

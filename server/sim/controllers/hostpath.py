@@ -27,6 +27,7 @@ the volume manager mounts the hostPath from the node's filesystem, where ``mkdir
 from __future__ import annotations
 
 import json
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from ..api import ApiError
@@ -46,6 +47,11 @@ BASE_PATH = "/tmp/hostpath-provisioner"
 ANN_IDENTITY = "hostPathProvisionerIdentity"
 #: minikube's addon manager label on the add-on's objects
 _MODE = {"addonmanager.kubernetes.io/mode": "Reconcile"}
+
+
+def _random_looking(base: str, name: str) -> str:
+    """A uuid.NewUUID() (random, version 4) derived from ``base``/``name``: no draw from the seeded RNG."""
+    return str(uuid.UUID(bytes=uuid.UUID(derived_uid(base, name)).bytes, version=4))
 
 
 def manifests(node: str = "minikube") -> list[Obj]:
@@ -120,12 +126,12 @@ class HostPathProvisioner(ExternalProvisioner):
         return [pod]
 
     def instance_uuid(self, pod: Obj) -> str:
-        return derived_uid("sig-storage-lib-external-provisioner", pod["metadata"]["uid"])
+        return _random_looking("sig-storage-lib-external-provisioner", pod["metadata"]["uid"])
 
     def _identity_uuid(self) -> str | None:
         """hostPathProvisioner.identity of the running provisioner (None when none runs)."""
         pods = self.provisioner_pods()
-        return derived_uid(PROVISIONER, pods[0]["metadata"]["uid"]) if pods else None
+        return _random_looking(PROVISIONER, pods[0]["metadata"]["uid"]) if pods else None
 
     def volume_for(self, claim: Obj, sc: Obj, node: str | None) -> Obj:
         return volume_for(claim, sc, self._identity_uuid() or "")
