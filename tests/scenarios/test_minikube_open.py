@@ -110,3 +110,8 @@ def test_the_addons_api_reports_minikubes_storage_provisioner(api):
     off = api.client.post(f"{api.base}/addons/storage-provisioner", json={"enabled": False}).json["addons"]
     assert off["storage-provisioner"] is False
     assert "| storage-provisioner         | minikube | disabled     |" in api.run("minikube addons list")
+    # switched on again at once: the terminating pod is waited out, then a new one starts
+    on = api.client.post(f"{api.base}/addons/storage-provisioner", json={"enabled": True}).json["addons"]
+    assert on["storage-provisioner"] is True
+    api.advance(20)
+    assert api.run("kubectl get pod -n kube-system storage-provisioner --no-headers").split()[1:3] == ["1/1", "Running"]

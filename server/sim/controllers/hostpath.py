@@ -147,12 +147,22 @@ class HostPathProvisioner(ExternalProvisioner):
 
 # -- the minikube preset's storage-provisioner add-on (server/sim/addons.py) ------------------------------
 def enabled(cluster: Any) -> bool:
-    return cluster.store.peek("Pod", NAMESPACE, NAME) is not None
+    """The provisioner pod is there and not going away."""
+    pod = cluster.store.peek("Pod", NAMESPACE, NAME)
+    return pod is not None and not pod["metadata"].get("deletionTimestamp")
+
+
+#: how long enabling waits for the pod of an earlier disable to finish terminating
+TERMINATING_WAIT = 60.0
 
 
 def enable(cluster: Any) -> None:
     """``minikube addons enable storage-provisioner``: its objects through the API (the provisioner
-    acts as soon as the pod runs)."""
+    acts as soon as the pod runs); a pod still terminating from a disable is waited out first, as
+    the addon manager's apply retries until the name is free."""
+    if cluster.store.peek("Pod", NAMESPACE, NAME) is not None and not enabled(cluster):
+        cluster.run_until(cluster.clock.now() + TERMINATING_WAIT,
+                          lambda: cluster.store.peek("Pod", NAMESPACE, NAME) is None)
     node = "minikube" if "minikube" in cluster.machines else next(iter(cluster.machines), "minikube")
     for obj in manifests(node):
         meta = obj["metadata"]
