@@ -926,12 +926,25 @@ class KubeletController(Controller):
 
         def flush() -> None:
             driver = holder.get("driver")
-            t = driver.t if driver is not None else self.clock.now()
+            # a process killed while it ran ahead of the clock wrote nothing after the kill
+            t = min(driver.t, self.clock.now()) if driver is not None else self.clock.now()
             for which in ("out", "err"):
                 if pending[which]:  # what has no newline at EOF is a partial line, as containerd writes it
                     runtime.log(uid, name, Partial(pending[which]), t, attached=False)
                     pending[which] = ""
-            runtime.closed(uid, name, min(t, self.clock.now()))
+            runtime.closed(uid, name, t)
+
+        def unwrite(now: float) -> None:
+            """Take back from the partial lines what the process wrote ahead of ``now``."""
+            inst = runtime.get(uid, name)
+            chunks = list(inst.chunks) if inst is not None else []
+            for which, fd in (("out", 1), ("err", 2)):
+                ahead = "".join(text for t, f, text in chunks if f == fd and t > now)
+                if "\n" not in ahead:
+                    pending[which] = pending[which][:len(pending[which]) - len(ahead)]
+                else:
+                    before = "".join(text for t, f, text in chunks if f == fd and t <= now)
+                    pending[which] = before.rsplit("\n", 1)[-1]
 
         def interrupt(now: float) -> bool:
             """SIGINT to the foreground process group. The main process is PID 1, whose signals
@@ -942,6 +955,7 @@ class KubeletController(Controller):
                 return False
             if c.image is None or not programs.shell_script(programs.command_line(c.image, c.spec, c.env))[0]:
                 return False
+            unwrite(now)
             driver.kill()
             driver.on_exit(130, now)
             return True
