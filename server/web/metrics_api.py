@@ -8,6 +8,9 @@ Owns the documents and answers of the aggregated group, framework-free: whether 
 ``labelSelector``. While the metrics-server pod is not Ready the aggregator answers 503 with a plain
 text body (client-go words it ``the server is currently unable to handle the request``); a missing
 object is metrics-server's NotFound (``podmetrics.metrics.k8s.io "default/web" not found``).
+A request reaches ``answer`` only once the kube-apiserver's own authorization filter has let the user
+``get``/``list`` ``pods``/``nodes`` in ``metrics.k8s.io`` (``k8s.authorize_request``, before every route:
+the same 403 Status as for a built-in resource, and before the 503), as kube-aggregator sits behind it.
 
 Hands off: the numbers to ``server.sim.metrics``; routing, time shifting and content negotiation to
 ``server/web/k8s.py``, which calls ``listed``/``api_group``/``resource_list``/``aggregated_item``/

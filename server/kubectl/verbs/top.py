@@ -11,6 +11,10 @@ metrics, ``--containers``, ``--sort-by`` (``sort.Sort``, descending usage, unsta
 ``--sum``, ``--no-headers`` and ``-A``'s NAMESPACE column, through Go's tabwriter as kubectl sets it
 up (every cell tab-terminated, so the last column is padded too).
 
+With ``--as``, the metrics request is authorized as the user first (``get``/``list`` on
+``pods``/``nodes`` in ``metrics.k8s.io``: the apiserver's 403, before the aggregator's 503); what
+metrics-server reads to answer it (pods, nodes, its own pod) is its own, not the user's.
+
 Hands off: where metrics come from — ``server.sim.metrics`` (the metrics-server add-on): discovery
 lists ``metrics.k8s.io`` while the add-on is on; until its pod is Ready the aggregated API answers
 503 (``Error from server (ServiceUnavailable): the server is currently unable to handle the request
@@ -21,11 +25,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ...sim import authorization
 from ...sim import metrics as metrics_server
 from ...sim.quantity import Quantity
 from ...sim.resources import BY_KIND
 from ...sim.store import Obj
-from .. import printers, resolve
+from .. import authorized, printers, resolve
 from ..parse import Flag, Invocation, KubectlError, Result, command
 
 METRICS_GROUP = "metrics.k8s.io"
@@ -172,20 +177,33 @@ def pod_metrics_table(metrics: Sequence[Obj], *, containers: bool = False, with_
 
 def metrics_api_available(inv: Invocation) -> bool:
     """``SupportedMetricsAPIVersionAvailable``: discovery lists the metrics.k8s.io group (while the
-    metrics-server add-on, its APIService, is there)."""
-    return metrics_server.server(inv.cluster) is not None
+    metrics-server add-on, its APIService, is there). Discovery is every user's (system:discovery)."""
+    return metrics_server.server(authorized.raw(inv.cluster)) is not None
+
+
+def _authorize(inv: Invocation, verb: str, resource: str, namespace: str | None, name: str) -> None:
+    """The kube-apiserver's authorization of the metrics request, before kube-aggregator proxies it
+    (so a user without ``get``/``list`` on ``pods``/``nodes`` in ``metrics.k8s.io`` gets the 403 even
+    while metrics-server is unavailable); nothing for a command that impersonates no one."""
+    cluster = inv.cluster
+    if isinstance(cluster, authorized.AuthorizedCluster):
+        attrs = authorization.resource_attributes(verb, resource, METRICS_GROUP, namespace or "", name)
+        authorization.check(cluster.unwrapped.store, cluster.user, attrs)  # the 403 ApiError, printed as kubectl does
 
 
 def _metrics(inv: Invocation, kind: str, namespace: str | None, name: str, selector: str | None) -> list[Obj]:
     """The NodeMetrics / PodMetrics the aggregated API lists (``-l`` matches the pods' or nodes'
-    labels, which metrics-server copies), or the errors its requests meet."""
+    labels, which metrics-server copies), or the errors its requests meet. metrics-server reads pods
+    and nodes with its own credentials: only the request itself is the user's."""
     resource = "pods" if kind == "PodMetrics" else "nodes"
-    if not metrics_server.available(inv.cluster):
+    _authorize(inv, "get" if name else "list", resource, namespace, name)
+    cluster = authorized.raw(inv.cluster)
+    if not metrics_server.available(cluster):
         raise KubectlError("Error from server (ServiceUnavailable): the server is currently unable to handle "
                            f"the request (get {resource}.{METRICS_GROUP})")
     if name:
-        found = (metrics_server.pod_metrics(inv.cluster, namespace or "", {name}) if kind == "PodMetrics"
-                 else metrics_server.node_metrics(inv.cluster, {name}))
+        found = (metrics_server.pod_metrics(cluster, namespace or "", {name}) if kind == "PodMetrics"
+                 else metrics_server.node_metrics(cluster, {name}))
         if not found:
             shown = f"{namespace}/{name}" if kind == "PodMetrics" else name
             raise KubectlError(f'Error from server (NotFound): {kind.lower()}.{METRICS_GROUP} "{shown}" not found')
@@ -193,13 +211,12 @@ def _metrics(inv: Invocation, kind: str, namespace: str | None, name: str, selec
     if kind == "PodMetrics":
         names = None
         if selector:
-            names = {p["metadata"]["name"] for p in resolve.list_objects(inv.cluster, BY_KIND["Pod"], namespace,
-                                                                         selector)}
-        return metrics_server.pod_metrics(inv.cluster, namespace, names)
+            names = {p["metadata"]["name"] for p in resolve.list_objects(cluster, BY_KIND["Pod"], namespace, selector)}
+        return metrics_server.pod_metrics(cluster, namespace, names)
     names = None
     if selector:
-        names = {n["metadata"]["name"] for n in resolve.list_objects(inv.cluster, BY_KIND["Node"], None, selector)}
-    return metrics_server.node_metrics(inv.cluster, names)
+        names = {n["metadata"]["name"] for n in resolve.list_objects(cluster, BY_KIND["Node"], None, selector)}
+    return metrics_server.node_metrics(cluster, names)
 
 
 def _common_checks(inv: Invocation, usage: str, both_message: str, selector_given: bool) -> str:
