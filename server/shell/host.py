@@ -1,7 +1,8 @@
 """The workstation's shell: the terminal panel's ``$`` prompt, a machine outside the cluster.
 
-Owns: the programs the workstation has — ``kubectl`` (the kubectl engine), ``base64`` (for the
-Secret tutorials' ``… -o jsonpath='{.data.password}' | base64 --decode``), ``curl`` and ``ping``
+Owns: the programs the workstation has — ``kubectl`` (the kubectl engine), GNU ``base64`` (the
+Secret tutorials' ``… -o jsonpath='{.data.password}' | base64 --decode``: coreutils.py's, the one
+every Debian image has too), ``curl`` and ``ping``
 (the network's "outside" source, 192.168.56.1: node IPs, NodePorts, load-balancer IPs and the
 external world answer; cluster IPs and pod IPs do not route from here), ``clear``, ``help`` and
 the shell's text utilities, ``helm`` (v3, ``server.helm.cli``: its repositories file and cache
@@ -200,7 +201,7 @@ class HostShell(Shell):
         return {"kubectl": self.kubectl, "curl": lambda a, s: curl(self.cluster, None, a),
                 "ping": lambda a, s: ping(self.cluster, None, a), "help": lambda a, s: Out(stdout=HELP),
                 "clear": lambda a, s: Out(stdout="\x1b[H\x1b[J"), "exit": lambda a, s: Out(),
-                "base64": base64_program, "helm": self.helm,
+                "helm": self.helm,
                 "minikube": lambda a, s: minikube(self.cluster, a, s, kubectl=self.kubectl, opener=self._opened),
                 "wget": self._net("wget"), "nslookup": self._net("nslookup"), "dig": self._net("dig")}
 
@@ -343,43 +344,3 @@ class HostShell(Shell):
 def _hostname(ctx: sh.ShContext, argv: list[str], io: sh.Streams) -> int:
     io.out(HOSTNAME + "\n")
     return 0
-
-
-def base64_program(args: list[str], stdin: str) -> Out:
-    """GNU coreutils' ``base64`` on its standard input: encode (lines wrapped at 76 columns, ``-w N``,
-    ``-w 0`` for none) or ``-d``/``--decode`` (``-i`` ignores garbage), with its words for bad input."""
-    import base64
-    import binascii
-
-    decode = ignore = False
-    wrap = 76
-    i = 0
-    while i < len(args):
-        a = args[i]
-        if a in ("-d", "--decode"):
-            decode = True
-        elif a in ("-i", "--ignore-garbage"):
-            ignore = True
-        elif a in ("-w", "--wrap") and i + 1 < len(args) or a.startswith(("-w", "--wrap=")):
-            value = args[i + 1] if a in ("-w", "--wrap") else a.split("=", 1)[1] if "=" in a else a[2:]
-            i += a in ("-w", "--wrap")
-            if not value.isdigit():
-                return Out(stderr=f"base64: invalid wrap size: \u2018{value}\u2019\n", code=1)
-            wrap = int(value)
-        elif a.startswith("-") and a != "-":
-            return Out(stderr=f"base64: invalid option -- '{a.lstrip('-')[:1]}'\n"
-                              "Try 'base64 --help' for more information.\n", code=1)
-        i += 1
-    if decode:
-        text = "".join(stdin.split())
-        if ignore:
-            text = "".join(ch for ch in text if ch.isalnum() or ch in "+/=")
-        try:
-            raw = base64.b64decode(text, validate=True)
-        except (binascii.Error, ValueError):
-            return Out(stderr="base64: invalid input\n", code=1)
-        return Out(stdout=raw.decode("utf-8", errors="replace"))
-    encoded = base64.b64encode(stdin.encode()).decode()
-    if wrap:
-        encoded = "\n".join(encoded[j:j + wrap] for j in range(0, len(encoded), wrap))
-    return Out(stdout=encoded + "\n" if encoded else "")

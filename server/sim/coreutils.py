@@ -32,6 +32,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .fs import FsError, Stat
+from .sed import posix_regex
 
 Program = Callable[[Any, list[str], Any], int]
 
@@ -228,7 +229,7 @@ def grep(ctx: Any, argv: list[str], io: Any) -> int:
             io.err("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n")
         return 2
     try:
-        rxs = [re.compile(re.escape(p) if "F" in flags else _bre(p, "E" in flags), re.I if "i" in flags else 0)
+        rxs = [re.compile(re.escape(p) if "F" in flags else posix_regex(p, "E" in flags), re.I if "i" in flags else 0)
                for p in patterns]
     except re.error:
         rxs = [re.compile(re.escape(p)) for p in patterns]
@@ -289,23 +290,6 @@ def grep(ctx: Any, argv: list[str], io: Any) -> int:
     if status == 2 and not found:
         return 2
     return 0 if found else 1
-
-
-def _bre(pattern: str, extended: bool) -> str:
-    """A POSIX regular expression in Python's syntax (basic: ``\\(`` ``\\|`` ``\\+`` are the operators)."""
-    if extended:
-        return pattern
-    out, i = [], 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\" and i + 1 < len(pattern):
-            nxt = pattern[i + 1]
-            out.append(nxt if nxt in "(){}|+?" else ch + nxt)
-            i += 2
-            continue
-        out.append("\\" + ch if ch in "(){}|+?" else ch)
-        i += 1
-    return "".join(out)
 
 
 def cut(ctx: Any, argv: list[str], io: Any) -> int:
@@ -430,20 +414,128 @@ def tee(ctx: Any, argv: list[str], io: Any) -> int:
     return status
 
 
+_B64_ALPHABET = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
+BASE64_BUSYBOX_USAGE = ("Usage: base64 [-d] [-w COL] [FILE]\n\nBase64 encode or decode FILE to standard output\n\n"
+                        "\t-d\tDecode data\n\t-w COL\tWrap lines at COL (default 76, 0 disables)\n")
+
+
+def _b64_decode(text: bytes, *, ignore: bool, busybox: bool) -> tuple[bytes, str]:
+    """(what decodes, the error that stopped it or ""), four characters at a time as both tools
+    read: GNU stops at the first character outside the alphabet (``-i`` drops them first) and
+    decodes a last partial group before saying ``invalid input``; busybox skips such characters,
+    and a group cut short (or data after a padded one) is ``truncated input``."""
+    if ignore or busybox:
+        text = bytes(b for b in text if b in _B64_ALPHABET)
+    out = bytearray()
+    for k in range(0, len(text), 4):
+        group = text[k:k + 4]
+        pad = group.find(b"=")
+        if busybox and (len(group) < 4 or (pad >= 0 and k + 4 < len(text))):
+            if len(group) == 4:
+                out += base64.b64decode(group)
+            return bytes(out), "truncated input"
+        bad = next((n for n, b in enumerate(group) if b not in _B64_ALPHABET), -1)
+        if bad >= 0 or len(group) < 4 or 0 <= pad < 2 or (pad >= 0 and group[pad:] != b"=" * (4 - pad)):
+            good = group[:bad if bad >= 0 else len(group)].split(b"=", 1)[0]
+            if len(good) >= 2:
+                out += base64.b64decode(good + b"=" * (4 - len(good)))
+            return bytes(out), "invalid input"
+        out += base64.b64decode(group)
+    return bytes(out), ""
+
+
 def base64_(ctx: Any, argv: list[str], io: Any) -> int:
-    flags, files = _flags(argv)
-    inputs, status = _inputs(ctx, io, "base64", files)
-    data = "".join(t for _, t in inputs)
-    if "d" in flags:
-        try:
-            io.out(base64.b64decode(data.encode()).decode("utf-8", "replace"))
-        except ValueError:
-            io.err("base64: invalid input\n")
+    """``base64 [-d] [-w COL] [FILE]``: GNU coreutils' (``--decode``, ``-i``/``--ignore-garbage``,
+    ``--wrap=COL``; a bad option's ``Try 'base64 --help'…``) or busybox's (no long options:
+    ``base64 --decode`` is ``unrecognized option`` and the usage, exit 1). Encoding wraps at 76
+    columns (``-w 0``: not at all); decoding ignores newlines, and anything else that is not base64
+    is ``base64: invalid input`` (exit 1) after what decoded before it."""
+    bb = _bb(ctx)
+    decode = ignore = False
+    wrap, files, i = 76, [], 1
+    args = argv
+    while i < len(args):
+        a = args[i]
+        i += 1
+        if a == "--":
+            files.extend(args[i:])
+            break
+        if a.startswith("--") and not bb:
+            name, eq, value = a[2:].partition("=")
+            if name == "decode":
+                decode = True
+            elif name == "ignore-garbage":
+                ignore = True
+            elif name == "wrap":
+                if not eq:
+                    if i >= len(args):
+                        io.err("base64: option '--wrap' requires an argument\n"
+                               "Try 'base64 --help' for more information.\n")
+                        return 1
+                    value, i = args[i], i + 1
+                if not value.isdigit():
+                    io.err(f"base64: invalid wrap size: \u2018{value}\u2019\n")
+                    return 1
+                wrap = int(value)
+            else:
+                io.err(f"base64: unrecognized option '{a}'\nTry 'base64 --help' for more information.\n")
+                return 1
+            continue
+        if a.startswith("--"):
+            io.err(f"base64: unrecognized option '{a}'\n{BUSYBOX_BANNER}\n\n{BASE64_BUSYBOX_USAGE}")
             return 1
+        if a.startswith("-") and a != "-":
+            j = 1
+            while j < len(a):
+                ch = a[j]
+                if ch == "d":
+                    decode = True
+                elif ch == "i" and not bb:
+                    ignore = True
+                elif ch == "w":
+                    value = a[j + 1:]
+                    if not value:
+                        if i >= len(args):
+                            io.err("base64: option requires an argument -- 'w'\n" +
+                                   (f"{BUSYBOX_BANNER}\n\n{BASE64_BUSYBOX_USAGE}" if bb else
+                                    "Try 'base64 --help' for more information.\n"))
+                            return 1
+                        value, i = args[i], i + 1
+                    if not value.isdigit():
+                        io.err(f"base64: invalid number '{value}'\n" if bb else
+                               f"base64: invalid wrap size: \u2018{value}\u2019\n")
+                        return 1
+                    wrap = int(value)
+                    break
+                else:
+                    io.err(f"base64: invalid option -- '{ch}'\n" +
+                           (f"{BUSYBOX_BANNER}\n\n{BASE64_BUSYBOX_USAGE}" if bb else
+                            "Try 'base64 --help' for more information.\n"))
+                    return 1
+                j += 1
+            continue
+        files.append(a)
+    if len(files) > 1:
+        io.err(f"base64: extra operand \u2018{files[1]}\u2019\nTry 'base64 --help' for more information.\n"
+               if not bb else f"{BUSYBOX_BANNER}\n\n{BASE64_BUSYBOX_USAGE}")
+        return 1
+    inputs, status = _inputs(ctx, io, "base64", [f for f in files if f != "-"], errors="surrogateescape")
+    if status:
         return status
-    enc = base64.b64encode(data.encode()).decode()
-    io.out("".join(enc[i:i + 76] + "\n" for i in range(0, len(enc), 76)) if enc else "")
-    return status
+    data = "".join(t for _, t in inputs).encode("utf-8", "surrogateescape")
+    if decode:
+        raw, error = _b64_decode(data.replace(b"\n", b""), ignore=ignore, busybox=bb)
+        io.out(raw.decode("utf-8", "surrogateescape"))
+        if error:
+            io.err(f"base64: {error}\n")
+            return 1
+        return 0
+    enc = base64.b64encode(data).decode()
+    if wrap:
+        io.out("".join(enc[k:k + wrap] + "\n" for k in range(0, len(enc), wrap)))
+    else:
+        io.out(enc)
+    return 0
 
 
 # -- files and directories --------------------------------------------------------------------------
@@ -1534,10 +1626,18 @@ GLIBC: dict[str, Program] = {"getent": getent}
 
 def programs(dialect: str) -> dict[str, Program]:
     """The coreutils of an image whose userland is ``dialect``: ``busybox``, or ``bash``/``dash`` for a
-    Debian-style image with GNU coreutils (without procps: an image that has it adds ``PROCPS``)."""
+    Debian-style image with GNU coreutils (without procps: an image that has it adds ``PROCPS``);
+    with the text tools of each: busybox's ``sed``/``awk``/``xargs`` applets, or GNU sed, mawk and
+    GNU xargs (``sed.py``, ``awk.py``, ``xargs.py`` in that dialect)."""
+    from . import awk, sed, xargs
+
     out = dict(COMMON)
     if dialect == "busybox":
         out.update(BUSYBOX_ONLY)
+        out.update({"sed": sed.program("busybox"), "awk": awk.program("busybox"), "xargs": xargs.program("busybox")})
     else:
         out.update(GLIBC)
+        # Debian's sed and findutils; its awk is mawk (the ``awk`` alternative points at it)
+        mawk = awk.program("mawk")
+        out.update({"sed": sed.program("gnu"), "awk": mawk, "mawk": mawk, "xargs": xargs.program("gnu")})
     return out
