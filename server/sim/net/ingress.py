@@ -27,7 +27,9 @@ Owns:
   A match is proxied to one of the backend Service's ready endpoints (round robin, ingress-nginx's
   default balancer) through ``apps.http`` from the controller pod, so the backend logs the request,
   NetworkPolicies apply, and the traffic log shows both legs; a Service with no endpoints is a
-  ``503 Service Temporarily Unavailable``. Every request writes the controller's access-log line in
+  ``503 Service Temporarily Unavailable``. The backend's time to answer is the client's wait too
+  (``HttpResult.elapsed``: ``wget -T``/``curl -m`` time out through the ingress as they would at the
+  pod), up to nginx's ``proxy-read-timeout`` of 60 s, after which the client gets a ``504``. Every request writes the controller's access-log line in
   ingress-nginx's ``log-format-upstream``.
 
 Hands off: ``controllers/ingress.py`` writes the Ingresses' ``status.loadBalancer`` (ADDRESS);
@@ -56,6 +58,9 @@ CLASS = "nginx"
 CONTROLLER_CLASS = "k8s.io/ingress-nginx"
 #: the controller's health and metrics port (its probes' /healthz)
 HEALTH_PORT = 10254
+#: ingress-nginx's ``proxy-read-timeout`` (its ConfigMap default, seconds): nginx waits that long for a
+#: backend's answer, then gives the client a 504
+PROXY_READ_TIMEOUT = 60.0
 
 
 def _labels(component: str | None) -> dict[str, str]:
@@ -475,6 +480,7 @@ def serve(cluster: Cluster, route: Route, method: str, path: str, host: str, ua:
         return res
     hit = match(cluster, host, path)
     upstream, upstream_addr, up_len, up_status = "upstream-default-backend", "-", "0", "-"
+    waited = 0.0  # how long the backend kept nginx (and so the client) waiting
     if hit is None:  # the controller's own default backend (127.0.0.1:8181 in its pod)
         status, body, ctype = 404, NOT_FOUND, "text/html"
         back_headers: dict[str, str] = {}
@@ -501,20 +507,25 @@ def serve(cluster: Cluster, route: Route, method: str, path: str, host: str, ua:
                 status, body, ctype, back_headers = 502 if "refused" in answer.error.lower() else 504, \
                     _error_page(502, "Bad Gateway") if "refused" in answer.error.lower() else \
                     _error_page(504, "Gateway Time-out"), "text/html", {}
+            elif answer.elapsed >= PROXY_READ_TIMEOUT:
+                status, body, ctype, back_headers = 504, _error_page(504, "Gateway Time-out"), "text/html", {}
+                waited = PROXY_READ_TIMEOUT
+                up_status = "504"
             else:
+                waited = answer.elapsed
                 status, body = int(answer.status or 0), answer.body
                 back_headers = {k: v for k, v in answer.headers.items()
                                 if k not in ("Server", "Date", "Connection", "Content-Length", "Transfer-Encoding")}
                 ctype = back_headers.pop("Content-Type", "text/plain")
                 up_len, up_status = str(len(body.encode())), str(status)
     size = len(body.encode())
-    res.status, res.body = status, body
+    res.status, res.body, res.elapsed = status, body, waited
     res.headers = {"Date": apps._http_date(now), "Content-Type": ctype, "Content-Length": str(size),
                    "Connection": "keep-alive", **back_headers}
     if hit is None or status >= 500:
         res.headers["Server"] = "nginx"
     req_id = f"{cluster.clock.rng.getrandbits(128):032x}"
-    request_time = "0.000" if hit is None else "0.002"
+    request_time = "0.000" if hit is None else f"{waited + 0.002:.3f}"
     up_time = "-" if upstream_addr == "-" else request_time
     line = (f'{route.client_ip} - - [{datetime.fromtimestamp(now, UTC).strftime("%d/%b/%Y:%H:%M:%S +0000")}] '
             f'"{method} {path} HTTP/1.1" {status} {size} "-" "{ua}" {_request_length(method, path, host, ua, headers)} '
