@@ -104,6 +104,8 @@ def _control_plane(cluster: Cluster, node: Obj, ip: str, version: str) -> None:
         if container["name"] == "kube-apiserver":
             container["command"] = [f"--secure-port={port}" if a.startswith("--secure-port=") else a
                                     for a in container["command"]]
+            if port != 6443:
+                container.update(apiserver_probes(ip, port))
         pod["metadata"]["creationTimestamp"] = _ts(cluster, 2)
         pod["status"] = bootstrap._scheduled_status(_ts(cluster, 2))
         _create(cluster, pod)
@@ -114,6 +116,20 @@ def _control_plane(cluster: Cluster, node: Obj, ip: str, version: str) -> None:
         elif svc["metadata"]["name"] == "kubernetes":  # the apiserver's reconciler: targetPort is its secure port
             svc["spec"]["ports"][0]["targetPort"] = port
         _create(cluster, svc, default=svc["kind"] == "Service")
+
+
+def apiserver_probes(ip: str, port: int) -> Obj:
+    """kubeadm's probes of the kube-apiserver static pod (controlplane.GetStaticPodSpecs): HTTPS to the
+    advertise address on the secure port."""
+    def get(path: str) -> Obj:
+        return {"host": ip, "path": path, "port": port, "scheme": "HTTPS"}
+
+    return {"livenessProbe": {"failureThreshold": 8, "httpGet": get("/livez"), "initialDelaySeconds": 10,
+                              "periodSeconds": 10, "timeoutSeconds": 15},
+            "readinessProbe": {"failureThreshold": 3, "httpGet": get("/readyz"), "periodSeconds": 1,
+                               "timeoutSeconds": 15},
+            "startupProbe": {"failureThreshold": 24, "httpGet": get("/livez"), "initialDelaySeconds": 10,
+                             "periodSeconds": 10, "timeoutSeconds": 15}}
 
 
 def cluster_api_port(cluster: Cluster) -> int:

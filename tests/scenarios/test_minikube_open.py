@@ -82,6 +82,13 @@ def test_the_apiserver_listens_on_8443_and_forbids_anonymous(api):
     assert api.run("kubectl get svc kubernetes -o jsonpath='{.spec.ports[0].targetPort}'") == "8443"
     command = api.run("kubectl get pod -n kube-system kube-apiserver-minikube -o jsonpath='{.spec.containers[0].command}'")
     assert "--secure-port=8443" in json.loads(command)
+    api.advance(60)  # kubeadm's probes reach it where it listens: no Unhealthy events, the pod stays Ready
+    probe = json.loads(api.run("kubectl get pod -n kube-system kube-apiserver-minikube "
+                               "-o jsonpath='{.spec.containers[0].readinessProbe.httpGet}'"))
+    assert probe == {"host": "192.168.49.2", "path": "/readyz", "port": 8443, "scheme": "HTTPS"}
+    assert api.run("kubectl get pod -n kube-system kube-apiserver-minikube --no-headers").split()[1:4] == \
+        ["1/1", "Running", "0"]
+    assert "Unhealthy" not in api.run("kubectl get events -n kube-system")
     status = json.loads(api.run("minikube ssh -- curl -sk https://10.96.0.1"))
     assert status == {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
                       "message": 'forbidden: User "system:anonymous" cannot get path "/"', "reason": "Forbidden",
