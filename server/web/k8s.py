@@ -552,6 +552,11 @@ def _watch(sandbox: Sandbox, req: apiserver.Request) -> Response:
         first = [True]
         idle = time.monotonic()
         try:
+            # the headers go out at once, as the apiserver flushes them when a watch starts (else a
+            # client waits for the first event: `kubectl wait` on a condition that already holds took
+            # the 10 s to the first bookmark); a space is whitespace to Go's JSON decoder and to the
+            # Python client's line reader, where an empty line would read as an event
+            yield " "
             with sandbox.lock:
                 lines = [encode("ADDED", o, first) for o in initial]
                 if req.query.get("sendInitialEvents") == "true" and bookmarks:
