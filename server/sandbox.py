@@ -83,17 +83,22 @@ def _plain_command(line: str) -> bool:
     pipe, list, redirection or command substitution outside quotes (``-- sh -c "a; b"`` is the
     container's own script), so kubectl's stream (``run -it``, ``get -w``) is the line's."""
     quote = ""
+    escaped = False
     for i, ch in enumerate(line):
-        if quote:
+        if escaped:
+            escaped = False
+        elif ch == "\\" and quote != "'":
+            escaped = True
+        elif quote:
             if ch == quote:
                 quote = ""
-            elif quote == '"' and (ch in "`\\" or line.startswith("$(", i)):
+            elif quote == '"' and (ch == "`" or line.startswith("$(", i)):
                 return False
         elif ch in "'\"":
             quote = ch
-        elif ch in "|;&<>`\\":
+        elif ch in "|;&<>`":
             return False
-    return not quote
+    return not quote and not escaped
 
 
 def load_examples(directory: Path) -> dict[str, str]:

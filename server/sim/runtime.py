@@ -162,7 +162,10 @@ class Runtime:
         """The main process wrote ``text`` on ``fd`` at its time ``t`` (the kubelet's stream writers)."""
         inst = self.get(pod_uid, container)
         if inst is not None:
-            inst.chunks.append((t, fd, text))
+            chunks = inst.chunks
+            while chunks and chunks[0][0] < t - 2 * QUANTUM:  # the clock is past them: no attach needs them
+                chunks.popleft()
+            chunks.append((t, fd, text))
         if self._attached.get(pod_uid, {}).get(container):
             self._send(pod_uid, container, fd, text, t)
 
