@@ -4,7 +4,10 @@ Owns: ``kubectl exec (POD | TYPE/NAME) [-c CONTAINER] [-i] [-t] -- COMMAND [args
 command runs as the container's runtime execs it (``server.shell.pod.exec_argv``: no shell unless
 the command is one; ``-i`` makes the command's input the terminal's, to its end) and its bytes come
 back as written; a non-zero status ends with kubectl's ``command terminated with exit code N``; a
-shell with ``-i`` and no input given (or ``-it``) asks for an interactive session (``AttachResult``). Also the helpers the other pod verbs use:
+shell with ``-i`` and no input given (or ``-it``) asks for an interactive session (``AttachResult``).
+``kubectl attach POD`` joins a main process that is a shell (``-i``) as such a session, and
+otherwise streams what the main process writes until it ends (``streaming.AttachStream``, for a
+caller that follows; ``-it`` makes Ctrl-C the container's ``^C``). Also the helpers the other pod verbs use:
 ``attachable_pod`` (``deploy/x`` picks a pod as kubectl's AttachablePodForObject does),
 ``pick_container`` (``-c``, the default-container annotation, else the first one with
 kubectl's ``Defaulted container "a" out of: a, b`` note). Init and ephemeral containers (``kubectl
