@@ -152,7 +152,8 @@ def test_configure_a_pod_to_use_a_persistent_volume(lab):
     assert run(f"kubectl exec client -- wget -qO- http://{ip}/missing.html", rc=1) == (
         "wget: server returned error: HTTP/1.1 404 Not Found\ncommand terminated with exit code 1\n")
     log = run("kubectl logs task-pv-pod --tail=4").splitlines()  # the access log: 30 bytes sent
-    assert re.fullmatch(r'127\.0\.0\.1 - - \[.+\] "GET / HTTP/1\.1" 200 30 "-" "curl/8\.11\.1" "-"', log[0]), log
+    # curl tries localhost's ::1 first, where nginx also listens (the image's listen-on-ipv6 entrypoint step)
+    assert re.fullmatch(r'::1 - - \[.+\] "GET / HTTP/1\.1" 200 30 "-" "curl/8\.11\.1" "-"', log[0]), log
     assert re.fullmatch(r'10\.244\.\d+\.\d+ - - \[.+\] "GET / HTTP/1\.1" 200 30 "-" "Wget" "-"', log[1]), log
     assert re.search(r'\[error\] 29#29: \*1 open\(\) "/usr/share/nginx/html/missing\.html" failed \(2: No such file or '
                      r'directory\)', log[2]), log

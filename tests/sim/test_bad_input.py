@@ -133,9 +133,9 @@ def test_an_update_to_a_null_container_changes_nothing(c):
     broken = DEPLOYMENT.replace("      - name: nginx\n        image: nginx:1.27\n", "      - null\n")
     rv = c.store.rv
     out, code = kubectl(c, "kubectl apply -f -", broken)
-    assert code == 1 and out.startswith("Error from server (Invalid): error when applying patch:")
-    assert out.rstrip().endswith('Deployment.apps "web" is invalid: [spec.template.spec.containers[0].name: '
-                                 "Required value, spec.template.spec.containers[0].image: Required value]")
+    # kubectl's CheckErr prints an Invalid StatusError by its causes (AddSourceToErr keeps the Status)
+    assert (out, code) == ('The Deployment "web" is invalid: \n* spec.template.spec.containers[0].name: Required '
+                           'value\n* spec.template.spec.containers[0].image: Required value\n', 1)
     out, code = kubectl(c, "kubectl replace -f -", broken)
     assert code == 1 and "spec.template.spec.containers[0].name: Required value" in out
     assert c.store.rv == rv and c.store.get("Deployment", "default", "web") == before
