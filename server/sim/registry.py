@@ -287,15 +287,111 @@ PHP_APACHE_ENV: tuple[tuple[str, str], ...] = (
 )
 
 
+#: redis (docker-library/redis): the release a tag's last build has, GOSU_VERSION, the tarball's sha256
+_REDIS = {"5.0.5": ("5.0.5", "1.11", "2139009799d21d8ff94fc40b7f36ac46699b9e1254086299f8d3b223ca54a375"),
+          "5": ("5.0.14", "1.14", "3ea5024766d983249e80d4aa9457c897a9f079957d0fb1f35682df233f997f32"),
+          "6": ("6.2.17", "1.17", "f7aab300407aaa005bc1a688e61287111f4ae13ed657ec50ef4ab529893ddc30"),
+          "7.4": ("7.4.2", "1.17", "4ddebbf09061cbb589011786febdb34f29767dd7f89dbe712d2b68e808af6a1f")}
+_REDIS_TAGS = {"5.0.5": "5.0.5", "5": "5", "6": "6", "6.2": "6", "7": "7.4", "7.4": "7.4", "latest": "7.4",
+               "alpine": "7.4"}
+
+
+def redis_env(tag: str) -> tuple[tuple[str, str], ...]:
+    """GOSU_VERSION, REDIS_VERSION, REDIS_DOWNLOAD_URL, REDIS_DOWNLOAD_SHA (the alpine variant has
+    used gosu too since 7.4); () for a tag whose build is not recorded here (7.2)."""
+    key = _REDIS_TAGS.get(tag)
+    if key is None:
+        return ()
+    version, gosu, sha = _REDIS[key]
+    return (("GOSU_VERSION", gosu), ("REDIS_VERSION", version),
+            ("REDIS_DOWNLOAD_URL", f"http://download.redis.io/releases/redis-{version}.tar.gz"),
+            ("REDIS_DOWNLOAD_SHA", sha))
+
+
+#: postgres (docker-library/postgres, bookworm): major -> the PGDG package of its February 2025 build
+_POSTGRES = {"13": "13.20-1.pgdg120+1", "14": "14.17-1.pgdg120+1", "15": "15.12-1.pgdg120+1",
+             "16": "16.8-1.pgdg120+1", "17": "17.4-1.pgdg120+2"}
+
+
+def postgres_env(tag: str) -> tuple[tuple[str, str], ...]:
+    """PATH with the major's bin/ appended, GOSU_VERSION, LANG, PG_MAJOR, PG_VERSION, PGDATA (the
+    Debian variants; the alpine ones build from source with other variables and are not modelled)."""
+    if "alpine" in tag:
+        return ()
+    major = tag.split("-")[0] if tag.split("-")[0] in _POSTGRES else "17"
+    return (("PATH", f"{DEFAULT_PATH}:/usr/lib/postgresql/{major}/bin"), ("GOSU_VERSION", "1.17"),
+            ("LANG", "en_US.utf8"), ("PG_MAJOR", major), ("PG_VERSION", _POSTGRES[major]),
+            ("PGDATA", "/var/lib/postgresql/data"))
+
+
+#: python (docker-library/python): minor -> (release, GPG_KEY of its release manager, PYTHON_SHA256;
+#: 3.8's last images predate the checksum variable)
+_PYTHON = {"3.8": ("3.8.20", "E3FF2839C048B25C084DEBE9B26995E310250568", ""),
+           "3.9": ("3.9.21", "E3FF2839C048B25C084DEBE9B26995E310250568",
+                   "3126f59592c9b0d798584755f2bf7b081fa1ca35ce7a6fea980108d752a05bb1"),
+           "3.10": ("3.10.16", "A035C8C19219BA821ECEA86B64E628F8D684696D",
+                    "bfb249609990220491a1b92850a07135ed0831e41738cf681d63cf01b2a8fbd1"),
+           "3.11": ("3.11.11", "A035C8C19219BA821ECEA86B64E628F8D684696D",
+                    "2a9920c7a0cd236de33644ed980a13cbbc21058bfdc528febb6081575ed73be3"),
+           "3.12": ("3.12.9", "7169605F62C751356D054A26A821E680E5FA6305",
+                    "7220835d9f90b37c006e9842a8dff4580aaca4318674f947302b8d28f3f81112"),
+           "3.13": ("3.13.2", "7169605F62C751356D054A26A821E680E5FA6305",
+                    "d984bcc57cd67caab26f7def42e523b1c015bbc5dc07836cf4f0b63fa159eb56")}
+
+
+def python_env(tag: str) -> tuple[tuple[str, str], ...]:
+    """``ENV PATH /usr/local/bin:$PATH``, LANG=C.UTF-8 (dropped from 3.13 on), GPG_KEY,
+    PYTHON_VERSION, PYTHON_SHA256 — the same in the full, -slim and -alpine variants."""
+    minor = tag.split("-")[0]
+    minor = minor if minor in _PYTHON else "3.13"
+    version, key, sha = _PYTHON[minor]
+    out: list[tuple[str, str]] = [("PATH", "/usr/local/bin:" + DEFAULT_PATH)]
+    if minor != "3.13":
+        out.append(("LANG", "C.UTF-8"))
+    out += [("GPG_KEY", key), ("PYTHON_VERSION", version)]
+    if sha:
+        out.append(("PYTHON_SHA256", sha))
+    return tuple(out)
+
+
+#: wordpress:6.x is ``FROM php:8.2-apache`` and adds no ENV of its own (its Dockerfile fetches
+#: WordPress with shell variables): php:8.2-apache's, as its December 2024 build (PHP 8.2.27) has them
+_PHP82_CFLAGS = "-fstack-protector-strong -fpic -fpie -O2 -D_LARGEFILE_SOURCE -D_FILE_OFFSET_BITS=64"
+WORDPRESS_ENV: tuple[tuple[str, str], ...] = (
+    ("PHPIZE_DEPS", "autoconf \t\tdpkg-dev \t\tfile \t\tg++ \t\tgcc \t\tlibc-dev \t\tmake \t\tpkg-config \t\tre2c"),
+    ("PHP_INI_DIR", "/usr/local/etc/php"), ("APACHE_CONFDIR", "/etc/apache2"),
+    ("APACHE_ENVVARS", "/etc/apache2/envvars"), ("PHP_CFLAGS", _PHP82_CFLAGS), ("PHP_CPPFLAGS", _PHP82_CFLAGS),
+    ("PHP_LDFLAGS", "-Wl,-O1 -pie"),
+    ("GPG_KEYS", "39B641343D8C104B2B146DC3F9C39DC0B9698544 E60913E4DF209907D8E30D96659A97C9CF2A795A "
+                 "1198C0117593497A5EC5C199286AF1F9897469DC"),
+    ("PHP_VERSION", "8.2.27"), ("PHP_URL", "https://www.php.net/distributions/php-8.2.27.tar.xz"),
+    ("PHP_ASC_URL", "https://www.php.net/distributions/php-8.2.27.tar.xz.asc"),
+    ("PHP_SHA256", "3eec91294d8c09b3df80b39ec36d574ed9b05de4c8afcb25fa215d48f9ecbc6b"),
+)
+
+
 def image_env(repository: str, tag: str) -> tuple[tuple[str, str], ...]:
-    """The ENV of a catalogue image (``Image.env``); () for images whose config has only PATH
-    (busybox, alpine, the distroless ones) or whose ENV is not modelled."""
+    """The ENV of a catalogue image (``Image.env``), from its Dockerfile as the tag's build has it;
+    () for images whose config has only PATH (busybox, alpine, perl — its Dockerfile sets no ENV —,
+    the distroless ones) or whose ENV is not modelled."""
     if repository == "docker.io/library/nginx":
         return nginx_env(tag)
     if repository == "docker.io/library/httpd":
         return httpd_env(tag)
     if repository.endswith("/hpa-example"):
         return PHP_APACHE_ENV
+    if repository == "docker.io/library/redis":
+        return redis_env(tag)
+    if repository == "docker.io/library/mysql":
+        from .mysql import image_env as mysql_env
+
+        return mysql_env(tag)
+    if repository == "docker.io/library/postgres":
+        return postgres_env(tag)
+    if repository == "docker.io/library/python":
+        return python_env(tag)
+    if repository == "docker.io/library/wordpress" and not tag.startswith("4."):
+        return WORDPRESS_ENV
     return ()
 
 
