@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..sim import presets
 from ..sim.golang import quote as _go_quote
 
 if TYPE_CHECKING:
@@ -593,6 +594,10 @@ def run(cluster: Cluster, line: str, stdin: str = "", follow: bool = False) -> R
             argv = argv[1:]
         cmd, inv = parse(cluster, argv, stdin)
         check_kubeconfig(cluster, inv.command, inv.flags)
+        refused = None if _under(inv.command, _OFFLINE) or (inv.command == "version" and inv.flags.get("client")) \
+            else presets.apiserver_refused(cluster)
+        if refused:  # the apiserver's machine is down (``minikube stop``)
+            raise KubectlError(refused, 1)
         # ``--as``: every request the command makes is authorized as the impersonated user
         inv.cluster = authorized.for_command(cluster, inv.command, inv.user)
         inv.follow = follow

@@ -104,10 +104,13 @@ def test_after_minikube_stop_kubectl_is_refused_until_start(api):
     assert out == '✋  Stopping node "minikube"  ...\n🛑  Powering off "minikube" via SSH ...\n🛑  1 node stopped.\n'
     refused = "The connection to the server 192.168.49.2:8443 was refused - did you specify the right host or port?\n"
     assert api.run("minikube kubectl -- get pods", rc=1) == refused
+    assert api.run("kubectl get pods", rc=1) == refused  # the workstation's own kubectl too
+    assert api.run("kubectl version --client").startswith("Client Version: v1.32")  # it asks no server
     assert re.search(r"host: Stopped\n", api.run("minikube status", rc=7))
     started = api.post("minikube start")
     assert "Done!" in started["output"] and started["open"]["machines"] == [{"name": "minikube", "up": True}]
     assert api.run("minikube kubectl -- get pods") == "No resources found in default namespace.\n"
+    assert api.run("kubectl get pods") == "No resources found in default namespace.\n"
 
 
 def test_the_addons_api_reports_minikubes_storage_provisioner(api):
