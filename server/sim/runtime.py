@@ -181,13 +181,15 @@ class Runtime:
         whether the process took it and ended). What it had written ahead of ``now`` was never
         written: those lines leave its log."""
         inst = self.get(pod_uid, container)
-        if inst is None or inst.interrupt is None or inst.closed_at is not None:
+        if inst is None or inst.interrupt is None or inst.closed_at is not None or not inst.interrupt(now):
             return False
         if inst.times and inst.times[-1] > now:
             keep = bisect.bisect_right(inst.times, now)
             del inst.logs[keep:]
             del inst.times[keep:]
-        return inst.interrupt(now)
+        while inst.chunks and inst.chunks[-1][0] > now:
+            inst.chunks.pop()
+        return True
 
     def usage(self, pod_uid: str, container: str) -> tuple[float | None, int | None] | None:
         """What the container's program itself uses beyond its image's idle baseline: (CPU cores,
