@@ -3,12 +3,14 @@
 Owns: one ``Program`` per binary the tutorials' and the seeds' images run — nginx and its
 ``/docker-entrypoint.sh`` (the entrypoint's lines, then nginx's ``[notice]`` start-up lines per
 version, its SIGQUIT shutdown lines), ``httpd-foreground`` (``AH00558``/``AH00489``/``AH00094``),
-redis, mysql and postgres (start-up lines; the password check that makes them exit 1), perl (``-e``
+redis and postgres (start-up lines; the password check that makes them exit 1; mysql's server and
+clients are ``mysql.py``'s), perl (``-e``
 scripts printing ``bpi(N)``: the real digits of pi, computed exactly), ``stress`` (allocates
 ``--vm-bytes`` per worker, burns ``--cpu``), python (``-c``, ``-m http.server``, stdout buffered
 as CPython buffers it when it is not a terminal), agnhost's subcommands (``liveness``,
 ``netexec``, ``serve-hostname``, ``pause``, ``test-webserver``), hello-app, echoserver, the
-hpa-example's php-apache, kuard, the bootcamp's node server, and quiet servers (coredns, etcd,
+hpa-example's php-apache, kuard, the bootcamp's node server, the ingress-nginx controller (its
+banner and klog start-up lines), kube-webhook-certgen, and quiet servers (coredns, etcd,
 flannel, the control plane, ``/pause``). A program is ``fn(ctx, argv, io) -> int | Generator``
 (``server/sim/sh.py``'s interface): it writes through ``io.out``/``io.err``, yields ``Sleep(s)``
 while virtual time passes (``Sleep(FOREVER)`` for a server that waits for requests) and returns
@@ -379,10 +381,6 @@ def redis_server(ctx: Any, argv: list[str], io: Streams, proc: ProcState, *, ver
     proc.stop_lines = stopping
     yield from forever()
     return 0
-
-
-def _iso_seconds(t: float) -> str:
-    return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%d %H:%M:%S+00:00")
 
 
 def postgres(ctx: Any, argv: list[str], io: Streams, proc: ProcState, *, version: str) -> Generator[Any, None, int]:
