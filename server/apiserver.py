@@ -495,10 +495,10 @@ def _body_object(req: Request, body: str, content_type: str) -> Obj:
     if meta is not None and not isinstance(meta, dict):
         raise bad_request(f'{r.kind} in version "{r.version}" cannot be handled as a {r.kind}: '
                           "json: cannot unmarshal into Go struct field .metadata of type v1.ObjectMeta")
-    if r.namespaced and req.namespace and (meta or {}).get("namespace") not in (None, "", req.namespace):
+    # an update's name and namespace are checkName's (``_check_name``), in its words
+    if req.verb != "update" and r.namespaced and req.namespace and \
+            (meta or {}).get("namespace") not in (None, "", req.namespace):
         raise bad_request("the namespace of the provided object does not match the namespace sent on the request")
-    if req.name and (meta or {}).get("name") not in (None, req.name) and req.verb == "update":
-        raise bad_request("the name of the object does not match the name on the URL")
     return obj
 
 
@@ -588,9 +588,12 @@ def _write(cluster: Cluster, req: Request, body: str, content_type: str, w: Writ
         return Answer(201, tokens.request_token(cluster, req.namespace, req.name, _body_object(req, body, content_type)))
     if req.verb == "update":
         obj = _body_object(req, body, content_type)
+        _check_name(obj, req)  # update.go: after decoding, before admission
         if req.subresource in ("", "status"):
             obj = _to_stored(req, obj, w)
-        obj.setdefault("metadata", {})["name"] = req.name
+        if not isinstance(obj.get("metadata"), dict):
+            obj["metadata"] = {}
+        obj["metadata"]["name"] = req.name
         if req.subresource == "scale":
             return _set_scale(cluster, req, obj, dry, w)
         if r.kind == "CertificateSigningRequest" and req.subresource in ("approval", "status"):

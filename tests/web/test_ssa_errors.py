@@ -1,6 +1,7 @@
 """Server-side apply's refusals over the Kubernetes API, as the v1.32 apiserver words them:
 the field manager's checks of the configuration (``ssa.check_config``), then patch.go's
-``checkName`` of the merged object against the URL — and a refused apply stores nothing."""
+``checkName`` of the merged object against the URL — and a refused apply stores nothing; and the
+same ``checkName`` of an update's (PUT) body."""
 
 from __future__ import annotations
 
@@ -101,3 +102,24 @@ def test_a_configuration_smd_cannot_type_is_v132s_plain_error(client, sid, conta
                       "message": f"failed to create typed patch object (/p; /v1, Kind=Pod): {error}"}
     pods = [o for o in client.get(f"/api/sandboxes/{sid}/objects").json["objects"] if o["kind"] == "Pod"]
     assert "p" not in {o["metadata"]["name"] for o in pods}
+
+
+@pytest.mark.parametrize(("metadata", "message"), [
+    (None, "the name of the object (x based on URL) was undeterminable: name must be provided"),
+    ({}, "the name of the object (x based on URL) was undeterminable: name must be provided"),
+    ({"name": "y"}, "the name of the object (y) does not match the name on the URL (x)"),
+    ({"name": "x", "namespace": "other"},
+     "the namespace of the object (other) does not match the namespace on the request (default)"),
+])
+def test_an_update_names_the_object_of_its_url(client, sid, metadata, message):
+    """update.go: checkName right after decoding the body, before admission."""
+    assert _apply(client, sid, "x", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {a: '1'}\n"
+                  ).status_code == 201
+    before = _objects(client, sid)[("default", "x")]
+    body = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": metadata, "data": {"a": "2"}}
+    r = client.put(f"/k8s/{sid}{CM}/x", json=body)
+    assert (r.status_code, r.json["reason"], r.json["message"]) == (400, "BadRequest", message)
+    assert _objects(client, sid)[("default", "x")] == before
+    body["metadata"] = {"name": "x", "namespace": "default"}
+    assert client.put(f"/k8s/{sid}{CM}/x", json=body).status_code == 200
+    assert _objects(client, sid)[("default", "x")]["data"] == {"a": "2"}
