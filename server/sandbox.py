@@ -504,7 +504,7 @@ class Sandbox:
             if stream_id not in self.terminal_streams:
                 raise NotFoundError(f"no open stream {stream_id}")
             stream, _owner = self.terminal_streams.pop(stream_id)
-            tty = getattr(stream, "tty", None)
+            tty = getattr(stream, "tty_target", None)
             if tty is not None and not stream.done:
                 self.execute({"op": "interrupt", "namespace": tty[0], "pod": tty[1], "container": tty[2]})
             text = stream.poll() if not stream.done else ""

@@ -238,7 +238,7 @@ class AttachStream(Stream):
     """``kubectl attach`` (and ``run -i``'s attach): the container's main process's output as it
     is written, until the process ends; then ``after`` (``after(finish)`` is called on the clock at
     the process's end and calls ``finish(text, exit_code)`` when kubectl is done, maybe later).
-    ``tty``: (namespace, pod, container) when kubectl's terminal is a raw TTY, so that Ctrl-C is
+    ``tty_target``: (namespace, pod, container) when kubectl's terminal is a raw TTY, so that Ctrl-C is
     the container's ``^C``."""
 
     def __init__(self, cluster: Cluster, pod: Obj, container: str, *, raw_tty: bool = False,
@@ -246,7 +246,7 @@ class AttachStream(Stream):
         meta = pod["metadata"]
         self.cluster = cluster
         self.uid, self.container = meta["uid"], container
-        self.tty = (meta["namespace"], meta["name"], container) if raw_tty else None
+        self.tty_target = (meta["namespace"], meta["name"], container) if raw_tty else None
         self.after = after
         self.pending: deque[tuple[float, int, str]] = deque(maxlen=MAX_PENDING_CHUNKS)
         self.seq = 0
@@ -300,8 +300,8 @@ class AttachStream(Stream):
     def stop(self) -> str:
         """Ctrl-C. On a raw TTY it is the container's ``^C`` (a shell ends, and kubectl with it:
         its output up to then, then what kubectl prints after the attach); else kubectl ends here."""
-        if self.tty is not None and not self.done:
-            interrupt(self.cluster, *self.tty)
+        if self.tty_target is not None and not self.done:
+            interrupt(self.cluster, *self.tty_target)
             text = self.poll()
             if self.done:
                 return text
