@@ -826,6 +826,8 @@ def mysql(ctx: Any, argv: list[str], io: Any, proc: Any, *, version: str) -> int
     tty = bool(getattr(ctx, "tty", False))
     raw = getattr(io, "raw", io)
     script = "\n".join(o.execute) if o.execute else (raw.read() if hasattr(raw, "read") else "")
+    if tty and not o.execute and not o.batch:
+        return _monitor(ctx, io, server, {"user": o.user, "client": conn.client, "db": o.database}, script)
     silent = o.silent + (0 if tty and not o.batch else 1)
     boxed = o.table or silent == 0
     session: dict[str, Any] = {"user": o.user, "client": conn.client, "db": o.database}
@@ -857,3 +859,46 @@ def mysql(ctx: Any, argv: list[str], io: Any, proc: Any, *, version: str) -> int
             io.out("\t".join("NULL" if v is None else v.replace("\\", "\\\\").replace("\n", "\\n")
                              .replace("\t", "\\t") for v in r))
     return status
+
+
+def _monitor(ctx: Any, io: Any, server: Server, session: dict[str, Any], typed: str) -> int:
+    """The interactive monitor on a terminal: its welcome, then each statement typed (the terminal
+    echoes it after the prompt) with its result as the monitor prints it, ``Bye`` at the end."""
+    version = server.version
+    raw = getattr(io, "raw", io)
+    io.out("Welcome to the MySQL monitor.  Commands end with ; or \\g.")
+    io.out(f"Your MySQL connection id is {server.connections + 7}")
+    io.out(f"Server version: {version} {_version_words(version)}")
+    io.out("")
+    for line in _copyright(version):
+        io.out(line)
+    io.out("Type 'help;' or '\\h' for help. Type '\\c' to clear the current input statement.")
+    io.out("")
+    for _, stmt in split_statements(typed):
+        raw.out(f"mysql> {stmt};\n")
+        if stmt.lower().rstrip(";") in ("exit", "quit", "\\q"):
+            break
+        try:
+            result = execute(stmt, session, server, ctx.now())
+        except SqlError as e:
+            io.out(f"ERROR {e.code} ({e.state}): {e.message}")
+            continue
+        low = stmt.lower().split()
+        if result is None:
+            if low[:1] == ["use"]:
+                io.out("Database changed")
+                continue
+            affected = 1 if low[:1] == ["create"] and low[1:2] in (["database"], ["schema"]) else 0
+            io.out(f"Query OK, {affected} {'row' if affected == 1 else 'rows'} affected (0.00 sec)")
+            io.out("")
+            continue
+        cols, rows = result
+        if not rows:
+            io.out("Empty set (0.00 sec)")
+        else:
+            for text in _table(cols, rows):
+                io.out(text)
+            io.out(f"{len(rows)} {'row' if len(rows) == 1 else 'rows'} in set (0.00 sec)")
+        io.out("")
+    raw.out("mysql> Bye\n" if not typed.strip().lower().endswith(("exit", "quit", "exit;", "quit;")) else "Bye\n")
+    return 0

@@ -177,3 +177,16 @@ def test_databases_made_by_one_client_are_seen_by_the_next(lab):
     out, rc = sh(lab, "kubectl exec db57 -- mysql -uroot -ps3cret -e 'CREATE DATABASE blog'")
     assert rc == 1 and "ERROR 1007 (HY000) at line 1: Can't create database 'blog'; database exists\n" in out
     assert "\nblog\n" in sh(lab, "kubectl exec db8 -- mysql -h db57 -uroot -ps3cret -e 'SHOW DATABASES'")[0]
+
+
+def test_the_monitor_on_a_terminal(lab):
+    out = run(lab, "kubectl exec -it db57 -- mysql -uroot -ps3cret",
+              stdin="use shop;\nshow tables;\nSELECT DATABASE();\nuse nosuch;\n").output.replace("\r\n", "\n")
+    assert out.startswith(WARNING + "Welcome to the MySQL monitor.  Commands end with ; or \\g.\n")
+    assert "Server version: 5.7.30 MySQL Community Server (GPL)\n" in out
+    assert out.endswith("mysql> use shop;\nDatabase changed\n"
+                        "mysql> show tables;\nEmpty set (0.00 sec)\n\n"
+                        "mysql> SELECT DATABASE();\n+------------+\n| DATABASE() |\n+------------+\n| shop       |\n"
+                        "+------------+\n1 row in set (0.00 sec)\n\n"
+                        "mysql> use nosuch;\nERROR 1049 (42000): Unknown database 'nosuch'\n"
+                        "mysql> Bye\n"), out
