@@ -400,7 +400,8 @@ def _alpine(version: str) -> Tree:
 
 
 def _debian(codename: str, version: str, *, merged_usr: bool, extra_dirs: dict[str, int] | None = None,
-            files: dict | None = None, links: dict | None = None, pretty: str = "", os_release: str = "") -> Tree:
+            files: dict | None = None, links: dict | None = None, pretty: str = "", os_release: str = "",
+            debian: bool = True) -> Tree:
     dirs = dict(_COMMON_DIRS, **{"/boot": 0o755, "/media": 0o755, "/mnt": 0o755, "/opt": 0o755, "/run": 0o755,
                                  "/srv": 0o755, "/usr/bin": 0o755, "/usr/sbin": 0o755, "/usr/lib": 0o755,
                                  "/usr/local/bin": 0o755, "/usr/share": 0o755, "/var/log": 0o755,
@@ -423,6 +424,8 @@ def _debian(codename: str, version: str, *, merged_usr: bool, extra_dirs: dict[s
                  'ID=debian\nHOME_URL="https://www.debian.org/"\n',
                  "/root/.bashrc": "# ~/.bashrc: executed by bash(1) for non-login shells.\n",
                  "/root/.profile": "# ~/.profile: executed by Bourne-compatible login shells.\n"}
+    if not debian:  # a GNU userland of another family (Oracle Linux): no /etc/debian_version
+        del all_files["/etc/debian_version"]
     all_files.update(files or {})
     t = _tree(all_files, all_links, dirs)
     _with_applets(t, bin_dir, GNU_BIN, "")
@@ -639,7 +642,9 @@ _MYSQL_DEBIAN = {"debian9": ("stretch", "9.13"), "debian10": ("buster", "10.4")}
 
 def _mysql(tag: str) -> Tree:
     """The mysql image: the Debian-based 5.6/5.7 ones (``/etc/mysql/conf.d/docker.cnf`` is the
-    Dockerfile's ``skip-host-cache``/``skip-name-resolve``), the rest as a recent Debian."""
+    Dockerfile's ``skip-host-cache``/``skip-name-resolve``), and the Oracle Linux ones (``oraclelinux:7-slim``
+    under the last 5.7s, ``9-slim`` from 8.0 on: ``/etc/os-release``, ``/etc/oracle-release``, no
+    ``/etc/debian_version``; their ``/etc/my.cnf`` is not modelled)."""
     from .mysql import build_of, version_of
 
     dirs = {"/var/lib/mysql": 0o755, "/var/run/mysqld": 0o777, "/etc/mysql/conf.d": 0o755,
@@ -652,7 +657,19 @@ def _mysql(tag: str) -> Tree:
                            files={"/etc/mysql/conf.d/docker.cnf": cnf,
                                   "/usr/local/bin/docker-entrypoint.sh": ("#!/bin/bash\nset -eo pipefail\n", 0o775)},
                            links={"/entrypoint.sh": "usr/local/bin/docker-entrypoint.sh"})
-    return _debian("bookworm", "12.9", merged_usr=True, extra_dirs=dirs, files={"/etc/mysql/my.cnf": cnf})
+    el = "7.9" if build.endswith(".el7") else "9.5"
+    major, minor = el.split(".")
+    os_release = (f'NAME="Oracle Linux Server"\nVERSION="{el}"\nID="ol"\nID_LIKE="fedora"\nVARIANT="Server"\n'
+                  f'VARIANT_ID="server"\nVERSION_ID="{el}"\n' + (f'PLATFORM_ID="platform:el{major}"\n' if major == "9" else "")
+                  + f'PRETTY_NAME="Oracle Linux Server {el}"\nANSI_COLOR="0;31"\n'
+                  f'CPE_NAME="cpe:/o:oracle:linux:{major}:{minor}:server"\nHOME_URL="https://linux.oracle.com/"\n'
+                  'BUG_REPORT_URL="https://github.com/oracle/oracle-linux"\n\n'
+                  f'ORACLE_BUGZILLA_PRODUCT="Oracle Linux {major}"\nORACLE_BUGZILLA_PRODUCT_VERSION={el}\n'
+                  f'ORACLE_SUPPORT_PRODUCT="Oracle Linux"\nORACLE_SUPPORT_PRODUCT_VERSION={el}\n')
+    release = f"Oracle Linux Server release {el}\n"
+    return _debian("", "", merged_usr=True, extra_dirs=dirs, os_release=os_release, debian=False,
+                   files={"/etc/oracle-release": release, "/etc/redhat-release": release,
+                          "/etc/system-release": release})
 
 
 def _app(kind: str) -> Tree:

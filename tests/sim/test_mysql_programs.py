@@ -88,6 +88,13 @@ def test_the_5_7_image_is_debian_buster(lab):
         ("[mysqld]\nskip-host-cache\nskip-name-resolve\n", 0)
 
 
+def test_the_8_0_image_is_oracle_linux(lab):
+    out, rc = sh(lab, "kubectl exec db8 -- cat /etc/oracle-release")
+    assert (out, rc) == ("Oracle Linux Server release 9.5\n", 0)
+    assert 'PRETTY_NAME="Oracle Linux Server 9.5"\n' in sh(lab, "kubectl exec db8 -- cat /etc/os-release")[0]
+    assert sh(lab, "kubectl exec db8 -- cat /etc/debian_version")[1] == 1
+
+
 def test_mysqladmin_ping_in_the_server_container(lab):
     assert sh(lab, "kubectl exec db57 -- mysqladmin ping -uroot -ps3cret") == (ADMIN_WARNING + "mysqld is alive\n", 0)
     # a refused login still proves the server is up: mysqladmin exits 0 for a ping
