@@ -152,6 +152,21 @@ def _is_restartable_init(c: dict | None) -> bool:
 
 def pod_status_cells(pod: Obj, now: float) -> tuple[str, str, str]:
     """READY, STATUS and RESTARTS as ``printPod`` computes them (k8s-behavior §9)."""
+    ready, reason, restarts, last_restart = pod_status_parts(pod)
+    return ready, reason, restarts_text(restarts, last_restart, now)
+
+
+def restarts_text(restarts: int, last_restart: float | None, now: float) -> str:
+    """The RESTARTS cell: ``3``, or ``3 (12s ago)`` since the latest container exit."""
+    if restarts and last_restart is not None:
+        return f"{restarts} ({human_duration(now - last_restart)} ago)"
+    return str(restarts)
+
+
+def pod_status_parts(pod: Obj) -> tuple[str, str, int, float | None]:
+    """READY, STATUS, the restart count and the latest exit's time (epoch seconds, or None):
+    ``printPod``'s logic with nothing relative to now, so the page can be sent these once per
+    change and format "(12s ago)" itself."""
     spec = pod.get("spec") or {}
     status = pod.get("status") or {}
     meta = pod["metadata"]
@@ -241,14 +256,15 @@ def pod_status_cells(pod: Obj, now: float) -> tuple[str, str, str]:
     elif meta.get("deletionTimestamp") and phase not in ("Succeeded", "Failed"):
         reason = "Terminating"
 
-    restarts_s = str(restarts)
-    if restarts and last_restart is not None:
-        restarts_s = f"{restarts} ({human_duration(now - last_restart)} ago)"
-    return f"{ready}/{total}", reason, restarts_s
+    return f"{ready}/{total}", reason, restarts, last_restart
 
 
-def _pod_row(pod: Obj, now: float) -> list[Any]:
-    ready, reason, restarts = pod_status_cells(pod, now)
+def pod_row_fields(pod: Obj) -> dict[str, Any]:
+    """Every cell of ``kubectl get pods -o wide``'s row that does not depend on now, plus the two
+    instants the relative cells are made of: ``created`` (AGE) and ``lastRestart`` (RESTARTS'
+    "(12s ago)"), in epoch seconds. ``_pod_row`` is this and those two formatted: the terminal,
+    the API's Tables and the page's pod cells are one computation."""
+    ready, reason, restarts, last_restart = pod_status_parts(pod)
     spec, status = pod.get("spec") or {}, pod.get("status") or {}
     ips = status.get("podIPs") or []
     ip = (ips[0].get("ip") if ips else status.get("podIP")) or "<none>"
@@ -258,8 +274,16 @@ def _pod_row(pod: Obj, now: float) -> list[Any]:
         gates_s = f"{sum(1 for g in gates if conds.get(g.get('conditionType')) == 'True')}/{len(gates)}"
     else:
         gates_s = "<none>"
-    return [_name(pod), ready, reason, restarts, _age(pod, now),
-            ip, spec.get("nodeName") or "<none>", status.get("nominatedNodeName") or "<none>", gates_s]
+    return {"name": _name(pod), "ready": ready, "status": reason, "restarts": restarts, "lastRestart": last_restart,
+            "created": parse_time(pod["metadata"].get("creationTimestamp")), "ip": ip,
+            "node": spec.get("nodeName") or "<none>", "nominatedNode": status.get("nominatedNodeName") or "<none>",
+            "readinessGates": gates_s}
+
+
+def _pod_row(pod: Obj, now: float) -> list[Any]:
+    f = pod_row_fields(pod)
+    return [f["name"], f["ready"], f["status"], restarts_text(f["restarts"], f["lastRestart"], now), _age(pod, now),
+            f["ip"], f["node"], f["nominatedNode"], f["readinessGates"]]
 
 
 # workloads ------------------------------------------------------------------------------------
