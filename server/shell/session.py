@@ -25,6 +25,15 @@ if TYPE_CHECKING:
     from ..sim.cluster import Cluster
 
 
+def reattach_note(pod: str, container: str, *, ephemeral: bool) -> str:
+    """attach.go's reattachMessage: how to come back to a raw TTY session whose container goes on
+    (``kubectl debug``'s note for an ephemeral container, which is never restarted)."""
+    if ephemeral:
+        return (f"Session ended, the ephemeral container will not be restarted but may be reattached using "
+                f"'kubectl attach {pod} -c {container} -i -t' if it is still running\n")
+    return f"Session ended, resume using 'kubectl attach {pod} -c {container} -i -t' command when the pod is running\n"
+
+
 @dataclass(frozen=True)
 class Attach:
     namespace: str
@@ -133,13 +142,10 @@ class Sessions:
         spec = (pod or {}).get("spec") or {}
         if any(c.get("name") == a.container for c in spec.get("ephemeralContainers") or []):
             # kubectl debug's own note: an ephemeral container is never restarted
-            return (f"Session ended, the ephemeral container will not be restarted but may be reattached using "
-                    f"'kubectl attach {a.pod} -c {a.container} -i -t' if it is still running\n"
-                    if raw and a.tty else "")
+            return reattach_note(a.pod, a.container, ephemeral=True) if raw and a.tty else ""
         policy = spec.get("restartPolicy", "Always")
         if raw and a.tty and (policy == "Always" or (policy == "OnFailure" and code != 0)):
-            text = (f"Session ended, resume using 'kubectl attach {a.pod} -c {a.container} -i -t' command "
-                    "when the pod is running\n")
+            text = reattach_note(a.pod, a.container, ephemeral=False)
         elif code != 0:
             text = f"pod {a.namespace}/{a.pod} terminated (Error)\n"
         return text

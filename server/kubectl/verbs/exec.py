@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from ...shell.pod import RUNTIME_ERROR, SHELL_WORDS, container_spec, exec_argv, has_shell, runtime_not_found
 from ...shell.pod import container_status as _pod_container_status
-from ...shell.session import Attach
+from ...shell.session import Attach, reattach_note
 from ...sim.api import ApiError, not_found
 from ...sim.store import Obj, matches_selector
 from .. import authorized
@@ -308,10 +308,7 @@ def _reattach_message(inv: Invocation, pod: Obj, name: str, raw: bool) -> Callab
     if not inv.flags.get("quiet") and raw and (pod.get("spec") or {}).get("restartPolicy", "Always") == "Always":
         pod_name = pod["metadata"]["name"]
         ephemeral = any(c.get("name") == name for c in (pod.get("spec") or {}).get("ephemeralContainers") or [])
-        text = (f"Session ended, the ephemeral container will not be restarted but may be reattached using "
-                f"'kubectl attach {pod_name} -c {name} -i -t' if it is still running\n" if ephemeral else
-                f"Session ended, resume using 'kubectl attach {pod_name} -c {name} -i -t' command when the pod is "
-                "running\n")
+        text = reattach_note(pod_name, name, ephemeral=ephemeral)
     return lambda finish: finish(text, 0)
 
 
