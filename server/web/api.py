@@ -32,7 +32,14 @@ when a request field is missing or wrong):
   registry has no such image); ``POST …/<id>/images`` ``{"kind": "Image", "name", "tag"?, "ports"?,
   "answer"?, "logs"?}`` → 201 ``{"image"}``: a user's image published to the registry;
 - ``GET …/<id>/objects`` → ``{"rv", "objects", "clock"}`` (every object, Leases and Events too);
-- ``GET …/<id>/examples`` → ``{"examples": [{"path", "text"}]}``.
+- ``GET …/<id>/examples`` → ``{"examples": [{"path", "text"}]}``;
+- the page's inspector, read-only (nothing journalled; kubectl's own verbs, so the text is the
+  terminal's byte for byte): ``GET …/<id>/objects/<kind>/<ns>/<name>/yaml`` (``kubectl get -o yaml``),
+  ``/describe``, ``/logs?container=&follow=<socket id>`` (``kubectl logs``; with ``follow`` it goes on
+  as the terminal's ``logs -f`` does: ``"stream": {"id"}``, ``stream`` messages, ``…/streams/<id>/stop``),
+  ``/events`` (``kubectl events --for kind/name``), each ``{"command", "output", "exitCode"}``
+  (``<ns>`` is ``-`` for a cluster-scoped kind); ``GET …/<id>/events?for=kind/name&namespace=`` the
+  Events timeline (``kubectl events``; every namespace without ``namespace``).
 
 Bodies larger than the apiserver's 3 MiB request limit are refused with 413 from the
 Content-Length header, before anything is read or parsed. After each change the delta emitter
@@ -42,6 +49,7 @@ Content-Length header, before anything is read or parsed. After each change the 
 from __future__ import annotations
 
 import math
+import re
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
@@ -438,3 +446,81 @@ def network(sandbox_id: str) -> Response:
     since = request.args.get("since", type=int)
     with sandbox.lock:
         return jsonify({**sandbox.network_state(), "traffic": sandbox.traffic_since(since)})
+
+
+# -- the inspector: what the terminal's kubectl prints, read-only ------------------------------
+#: a kind as kubectl takes it (``pod``, ``deployment``, ``deployments.apps``); names and namespaces
+#: as the apiserver allows them (DNS-1123 subdomains): nothing that could read as a flag or a second word
+_KIND = re.compile(r"[a-z][a-z0-9]*(\.[a-z0-9-]+)*")
+_NAME = re.compile(r"[a-z0-9]([-a-z0-9.]*[a-z0-9])?")
+#: how the inspector asks kubectl for each view of an object: the words before and after ``-n NS``
+_VIEWS = {"yaml": ("get {kind} {name}", " -o yaml"), "describe": ("describe {kind} {name}", ""),
+          "logs": ("logs {target}", ""), "events": ("events --for {kind}/{name}", "")}
+
+
+def _checked(value: str, pattern: re.Pattern[str], field: str, what: str) -> str:
+    if len(value) > 253 or not pattern.fullmatch(value):
+        raise FieldError(field, f"{field} {value!r} is not {what}")
+    return value
+
+
+def inspector_command(view: str, kind: str, namespace: str, name: str, container: str = "",
+                      follow: bool = False) -> str:
+    """The kubectl line behind one inspector view of ``kind/namespace/name`` (``namespace`` ``-``: a
+    cluster-scoped kind, kubeconfig's namespace as the terminal has it). Raises FieldError for a
+    part kubectl would read as something else."""
+    kind = _checked(kind, _KIND, "kind", "a resource kind")
+    name = _checked(name, _NAME, "name", "an object name")
+    head, tail = _VIEWS[view]
+    target = name if kind in ("pod", "pods", "po") else f"{kind}/{name}"
+    line = "kubectl " + head.format(kind=kind, name=name, target=target)
+    if namespace != "-":
+        line += " -n " + _checked(namespace, _NAME, "namespace", "a namespace")
+    line += tail
+    if view == "logs":
+        if container:
+            line += " -c " + _checked(container, _NAME, "container", "a container name")
+        if follow:
+            line += " -f"
+    return line
+
+
+def _read(sandbox: Sandbox, line: str, follow: str | None = None) -> dict:
+    """``line`` through the terminal's kubectl (the same verbs and printers), under the sandbox's lock
+    and outside its journal: reading changes nothing a replay would have to redo. With ``follow``
+    (a page's socket) a command that keeps printing stays open as the terminal's streams do."""
+    with sandbox.lock:
+        result = sandbox._kubectl(line, "", follow=follow is not None)
+        out: dict = {"command": line, "output": result.output, "exitCode": result.exit_code}
+        stream = getattr(result, "stream", None)
+        if stream is not None and follow is not None and not stream.done:
+            sandbox._open_terminal_stream(stream, follow, out)
+        return out
+
+
+@bp.get("/<sandbox_id>/objects/<kind>/<namespace>/<name>/<view>")
+def inspect(sandbox_id: str, kind: str, namespace: str, name: str, view: str) -> Response:
+    """One view of an object, as the terminal's kubectl prints it: ``yaml`` (``get -o yaml``),
+    ``describe``, ``logs`` (``?container=``, ``?follow=<socket id>``), ``events`` (``events --for``)."""
+    sandbox = _sandbox(sandbox_id)
+    if view not in _VIEWS:
+        abort(404, description=f'no view "{view}": one of {", ".join(_VIEWS)}')
+    follow = request.args.get("follow") or None
+    if view != "logs" and follow is not None:
+        raise FieldError("follow", 'only the "logs" view follows')
+    line = inspector_command(view, kind, namespace, name, request.args.get("container", ""), follow is not None)
+    return jsonify(_read(sandbox, line, follow))
+
+
+@bp.get("/<sandbox_id>/events")
+def events(sandbox_id: str) -> Response:
+    """The Events timeline: ``kubectl events`` of every namespace (``-A``), or of ``?namespace=``,
+    ``?for=kind/name`` for one object's."""
+    sandbox = _sandbox(sandbox_id)
+    namespace = request.args.get("namespace", "")
+    line = "kubectl events " + ("-n " + _checked(namespace, _NAME, "namespace", "a namespace") if namespace else "-A")
+    target = request.args.get("for", "").strip()
+    if target:
+        kind, _, name = target.partition("/")
+        line += f" --for {_checked(kind, _KIND, 'for', 'kind/name')}/{_checked(name, _NAME, 'for', 'kind/name')}"
+    return jsonify(_read(sandbox, line))

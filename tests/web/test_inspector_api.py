@@ -1,0 +1,122 @@
+"""The inspector's read-only routes (``GET …/objects/<kind>/<ns>/<name>/<view>``, ``GET …/events``):
+the very text the terminal's kubectl prints for the same line, nothing journalled, a followed log
+through the terminal's stream mechanism, and every wrong request refused with its field."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import events_named
+from .test_terminal_streams import socket_id
+
+
+def run(client, sid, command):
+    r = client.post(f"/api/sandboxes/{sid}/run", json={"command": command})
+    assert r.status_code == 200, r.json
+    return r.json
+
+
+@pytest.fixture
+def web(client, sid):
+    """A running nginx pod ``web`` and a Service ``web`` in default, the clock paused."""
+    client.post(f"/api/sandboxes/{sid}/clock", json={"paused": True})
+    assert run(client, sid, "kubectl run web --image=nginx --labels=app=web")["exitCode"] == 0
+    assert run(client, sid, "kubectl expose pod web --port=80")["exitCode"] == 0
+    client.post(f"/api/sandboxes/{sid}/clock", json={"advance": 30})
+    return "web"
+
+
+@pytest.mark.parametrize(("path", "line"), [
+    ("pod/default/web/yaml", "kubectl get pod web -n default -o yaml"),
+    ("pod/default/web/describe", "kubectl describe pod web -n default"),
+    ("pod/default/web/logs", "kubectl logs web -n default"),
+    ("pod/default/web/events", "kubectl events --for pod/web -n default"),
+    ("service/default/web/describe", "kubectl describe service web -n default"),
+    ("node/-/node1/describe", "kubectl describe node node1"),
+    ("node/-/node1/yaml", "kubectl get node node1 -o yaml"),
+])
+def test_each_view_is_what_the_terminal_prints_for_its_line(client, sid, web, path, line):
+    r = client.get(f"/api/sandboxes/{sid}/objects/{path}")
+    assert r.status_code == 200
+    typed = run(client, sid, line)
+    assert r.json == {"command": line, "output": typed["output"], "exitCode": typed["exitCode"]}
+    assert r.json["exitCode"] == 0 and r.json["output"]
+
+
+def test_the_views_show_the_object(client, sid, web):
+    base = f"/api/sandboxes/{sid}/objects/pod/default/web"
+    assert "  name: web\n" in client.get(f"{base}/yaml").json["output"]
+    assert client.get(f"{base}/describe").json["output"].startswith("Name:             web\n")
+    events = client.get(f"{base}/events").json["output"]
+    assert events.splitlines()[0].split() == ["LAST", "SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
+    assert "Scheduled" in events and "Pod/web" in events
+
+
+def test_reading_journals_nothing_and_changes_nothing(app, client, sid, sandbox, web):
+    journal = app.extensions["kubeplay.journal"]
+    before, rv, now = journal.count_ops(sid), sandbox.cluster.store.rv, sandbox.cluster.clock.now()
+    for view in ("yaml", "describe", "logs", "events"):
+        assert client.get(f"/api/sandboxes/{sid}/objects/pod/default/web/{view}").status_code == 200
+    assert client.get(f"/api/sandboxes/{sid}/events").status_code == 200
+    assert (journal.count_ops(sid), sandbox.cluster.store.rv, sandbox.cluster.clock.now()) == (before, rv, now)
+    assert "kubectl get pod web" not in run(client, sid, "history")["output"]  # not the user's history
+
+
+def test_a_missing_object_is_kubectls_not_found(client, sid):
+    r = client.get(f"/api/sandboxes/{sid}/objects/pod/default/nope/yaml")
+    assert r.status_code == 200
+    assert r.json["exitCode"] == 1
+    assert r.json["output"] == 'Error from server (NotFound): pods "nope" not found\n'
+
+
+def test_the_timeline_is_kubectl_events_of_every_namespace_or_one_object(client, sid, web):
+    everything = client.get(f"/api/sandboxes/{sid}/events").json
+    assert everything["command"] == "kubectl events -A"
+    assert everything["output"] == run(client, sid, "kubectl events -A")["output"]
+    assert everything["output"].splitlines()[0].split()[:3] == ["NAMESPACE", "LAST", "SEEN"]
+    one = client.get(f"/api/sandboxes/{sid}/events?for=pod/web&namespace=default").json
+    assert one["command"] == "kubectl events -n default --for pod/web"
+    assert one["output"] == run(client, sid, one["command"])["output"]
+    rows = one["output"].splitlines()[1:]
+    assert rows and all("Pod/web" in row for row in rows)
+    assert len(rows) < len(everything["output"].splitlines()) - 1
+
+
+def test_a_followed_log_streams_over_the_socket_until_stopped(app, client, socket, sid, sandbox, hub, web):
+    socket.emit("join", {"sandbox": sid}, callback=True)
+    ip = sandbox.cluster.store.get("Pod", "default", "web")["status"]["podIP"]
+    follow = socket_id(app, socket)
+    r = client.get(f"/api/sandboxes/{sid}/objects/pod/default/web/logs?follow={follow}&container=web")
+    assert r.json["command"] == "kubectl logs web -n default -c web -f"
+    stream = r.json["stream"]["id"]
+    socket.get_received()
+    client.post(f"/api/sandboxes/{sid}/traffic", json={"from": {"node": "node1"}, "to": f"{ip}:80"})
+    client.post(f"/api/sandboxes/{sid}/clock", json={"advance": 1})
+    got = events_named(socket.get_received(), "stream")
+    assert [m["id"] for m in got] == [stream]
+    assert got[0]["output"].count('"GET / HTTP/1.1" 200') == 1 and not got[0]["done"]
+    stop = client.post(f"/api/sandboxes/{sid}/streams/{stream}/stop")
+    assert stop.status_code == 200 and stop.json["exitCode"] == 130
+    assert not sandbox.terminal_streams
+
+
+@pytest.mark.parametrize(("path", "status", "field"), [
+    ("objects/pod/default/--all/yaml", 400, "name"),
+    ("objects/pod/default/web%20x/yaml", 400, "name"),
+    ("objects/Pod;rm/default/web/yaml", 400, "kind"),
+    ("objects/pod/-n/web/yaml", 400, "namespace"),
+    ("objects/pod/default/web/logs?container=-f", 400, "container"),
+    ("objects/pod/default/web/yaml?follow=abc", 400, "follow"),
+    ("objects/pod/default/web/exec", 404, None),
+    ("events?for=pod", 400, "for"),
+    ("events?namespace=A%20B", 400, "namespace"),
+])
+def test_wrong_requests_are_refused(client, sid, path, status, field):
+    r = client.get(f"/api/sandboxes/{sid}/{path}")
+    assert r.status_code == status
+    assert r.json.get("field") == field and r.json["error"]
+
+
+def test_an_unknown_sandbox_is_404(client):
+    assert client.get("/api/sandboxes/nope/objects/pod/default/web/yaml").status_code == 404
+    assert client.get("/api/sandboxes/nope/events").status_code == 404
