@@ -11,6 +11,16 @@ Protocol (namespace ``/``):
   (and one right after each HTTP request that changed the sandbox), to the sandbox's room. ``rv``
   is the store's resourceVersion after the batch: the client's ``since`` for a reconnect.
 
+Pod cells (issue 10): kubectl's own pod row, so the page and ``kubectl get pods -o wide`` can never
+disagree. A snapshot carries ``cells`` ``{"Pod/<ns>/<name>": {...}, "Node//<name>": {...}}``, an event
+``cells`` when that object's cells differ from what the room was last sent (always on ADDED, and on
+every event of a reconnect's catch-up delta): a pod's are ``printers.pod_row_fields`` — ``name``,
+``ready``, ``status``, ``restarts``, ``ip``, ``node``, ``nominatedNode``, ``readinessGates``, and as
+epoch seconds of the virtual clock ``created`` (AGE), ``lastRestart`` (RESTARTS' "(12s ago)") and
+``backOffUntil`` (when a CrashLoopBackOff container is restarted, or null); a node's ``status`` and
+``roles`` as ``kubectl get nodes`` prints them. Cells hold nothing relative to now, so a quiet pod
+costs nothing per tick and the page formats the ages itself.
+
 Lease and Event objects are left out of snapshots and deltas: the kubelets renew a Lease per node
 every 10 s and Events are many, and neither is drawn on the canvas (``GET …/objects`` and kubectl
 still see them). The ``rv`` fields still move past them, so a reconnect never asks for them again.
@@ -38,13 +48,18 @@ through ``server.sandbox``.
 from __future__ import annotations
 
 import logging
+import re
 from typing import TYPE_CHECKING
 
 from flask import request
 from flask_socketio import SocketIO, join_room, leave_room
 
+from ..kubectl.printers import node_roles, node_status, pod_row_fields
+from ..sim.clock import parse_go_duration, parse_time
+
 if TYPE_CHECKING:
     from ..sandbox import Sandbox, Sandboxes
+    from ..sim.store import WatchEvent
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +72,46 @@ def _visible(obj: dict) -> bool:
     return obj.get("kind") not in HIDDEN_KINDS
 
 
+def cells_key(obj: dict) -> str:
+    """The page's key of an object (store.js ``keyOf``): ``Kind/namespace/name``."""
+    meta = obj.get("metadata") or {}
+    return f"{obj.get('kind')}/{meta.get('namespace') or ''}/{meta.get('name')}"
+
+
+#: the waiting message of a container in CrashLoopBackOff, as the kubelet's doBackOff writes it
+_BACKOFF_MESSAGE = re.compile(r"^back-off (\S+) restarting failed container=")
+
+
+def backoff_until(pod: dict) -> float | None:
+    """When the kubelet restarts a container waiting in CrashLoopBackOff (the earliest, if several):
+    its last exit plus the back-off its waiting message states — client-go's IsInBackOffSince
+    keeps it waiting until ``finishedAt + backoff``."""
+    status = pod.get("status") or {}
+    ends = []
+    for cs in (status.get("initContainerStatuses") or []) + (status.get("containerStatuses") or []):
+        waiting = (cs.get("state") or {}).get("waiting") or {}
+        if waiting.get("reason") != "CrashLoopBackOff":
+            continue
+        m = _BACKOFF_MESSAGE.match(waiting.get("message") or "")
+        finished = parse_time(((cs.get("lastState") or {}).get("terminated") or {}).get("finishedAt"))
+        if m and finished is not None:
+            try:
+                ends.append(finished + parse_go_duration(m.group(1)))
+            except ValueError:
+                continue
+    return min(ends) if ends else None
+
+
+def object_cells(obj: dict) -> dict | None:
+    """The cells the page draws an object by (see the module docstring), or None for other kinds."""
+    kind = obj.get("kind")
+    if kind == "Pod":
+        return {**pod_row_fields(obj), "backOffUntil": backoff_until(obj)}
+    if kind == "Node":
+        return {"status": node_status(obj), "roles": node_roles(obj)}
+    return None
+
+
 class Hub:
     def __init__(self, socketio: SocketIO, sandboxes: Sandboxes, *, tick_seconds: float = 0.1,
                  ticker: bool = True) -> None:
@@ -65,6 +120,8 @@ class Hub:
         self.tick_seconds = tick_seconds
         self.ticker = ticker
         self._joined: dict[str, str] = {}  # socket sid -> sandbox id
+        # per sandbox: the cells its room was last sent, by cells_key, so a delta carries only changes
+        self._sent_cells: dict[str, dict[str, dict]] = {}
         socketio.on_event("join", self.on_join)
         socketio.on_event("disconnect", self.on_disconnect)
 
@@ -76,12 +133,15 @@ class Hub:
     @staticmethod
     def snapshot(sandbox: Sandbox) -> dict:
         store = sandbox.cluster.store
-        return {"rv": store.rv, "objects": [o for o in store.all() if _visible(o)],
+        objects = [o for o in store.all() if _visible(o)]
+        return {"rv": store.rv, "objects": objects, "cells": _all_cells(objects),
                 "clock": sandbox.clock_state(), "network": sandbox.network_state()}
 
     @staticmethod
-    def _delta(sandbox: Sandbox, events: list) -> dict:
-        return {"events": [{"type": e.type, "rv": e.rv, "object": e.obj} for e in events if _visible(e.obj)],
+    def _delta(sandbox: Sandbox, events: list[WatchEvent], sent_cells: dict[str, dict] | None = None) -> dict:
+        """``sent_cells``: what the room has (updated here), so unchanged cells stay off the wire;
+        None gives every event its cells (a catch-up for one client)."""
+        return {"events": [_event(e, sent_cells) for e in events if _visible(e.obj)],
                 "rv": sandbox.cluster.store.rv, "clock": sandbox.clock_state(),
                 "network": sandbox.network_state()}
 
@@ -100,9 +160,12 @@ class Hub:
             self._pump_streams(sandbox)
             events = store.events_since(sandbox.sent_rv)
             if events is None:
-                self.socketio.emit("snapshot", self.snapshot(sandbox), to=self.room(sandbox))
+                snap = self.snapshot(sandbox)
+                self._sent_cells[sandbox.id] = dict(snap["cells"])
+                self.socketio.emit("snapshot", snap, to=self.room(sandbox))
             else:
-                self.socketio.emit("delta", self._delta(sandbox, events), to=self.room(sandbox))
+                sent = self._sent_cells.setdefault(sandbox.id, {})
+                self.socketio.emit("delta", self._delta(sandbox, events, sent), to=self.room(sandbox))
             sandbox.sent_rv = store.rv
             sandbox.sent_time = now
             sandbox.clock_dirty = False
@@ -209,3 +272,30 @@ class Hub:
             sandbox.close_streams(sid)
             sandbox.end_sessions(sid)
             leave_room(self.room(sandbox), sid=sid)
+
+
+def _all_cells(objects: list[dict]) -> dict[str, dict]:
+    out = {}
+    for o in objects:
+        c = object_cells(o)
+        if c is not None:
+            out[cells_key(o)] = c
+    return out
+
+
+def _event(e: WatchEvent, sent_cells: dict[str, dict] | None) -> dict:
+    obj = e.obj
+    out = {"type": e.type, "rv": e.rv, "object": obj}
+    key = cells_key(obj)
+    if e.type == "DELETED":
+        if sent_cells is not None:
+            sent_cells.pop(key, None)
+        return out
+    cells = object_cells(obj)
+    if cells is None:
+        return out
+    if sent_cells is None or e.type == "ADDED" or sent_cells.get(key) != cells:
+        out["cells"] = cells
+        if sent_cells is not None:
+            sent_cells[key] = cells
+    return out
