@@ -9,6 +9,10 @@
  * on the shapes), and screen readers and Playwright find everything by role and name.
  * Updates are keyed and incremental: only elements whose label or rectangle changed are touched.
  * Hands off: clicks go to the callbacks given by main.js (node menu, pod panel).
+ * Inspect: each pod, node, service and workload group (a ReplicaSet's, StatefulSet's … pods) also
+ * has an "Inspect <kind> <name>" button (shown when focused; a double click on the object does the
+ * same; a workload group's covers its label) that asks for the inspector (inspector.js) with a
+ * bubbling `kubeplay-inspect` event `{kind, namespace, name, opener}`, or `onInspect` when given.
  */
 
 import { serviceLabel, endpointLabel } from './services.js';
@@ -37,10 +41,12 @@ export function nodeLabel(n) {
 }
 
 export class A11yMirror {
-  constructor(root, { onNode, onPod }) {
+  constructor(root, { onNode, onPod, onInspect }) {
     this.root = root;
     this.onNode = onNode;
     this.onPod = onPod;
+    this.onInspect = onInspect || null;
+    this.workloads = new Map(); // group key → inspect button
     this.nodes = new Map(); // name → {group, button, list}
     this.pods = new Map();  // key → {item, button}
     this.services = new Map(); // key → {group, list}
@@ -77,6 +83,7 @@ export class A11yMirror {
     button.className = 'a11y-pod-button';
     button.addEventListener('click', () => this.onPod(key, button));
     item.appendChild(button);
+    this.addInspect(item, key, button);
     return { item, button };
   }
 
@@ -104,6 +111,7 @@ export class A11yMirror {
         list.setAttribute('role', 'list');
         list.className = 'sr-only';
         group.append(list);
+        this.addInspect(group, h.key, group);
         c = { group, list };
         this.services.set(h.key, c);
       }
@@ -139,6 +147,7 @@ export class A11yMirror {
       if (!c) {
         c = this.makeContainer(n.name);
         this.nodes.set(n.name, c);
+        this.addInspect(c.group, n.key || `Node//${n.name}`, c.button);
       }
       if (prev.nextSibling !== c.group) prev.after(c.group);
       prev = c.group;
@@ -153,6 +162,7 @@ export class A11yMirror {
         this.nodes.delete(name);
       }
     }
+    this.syncWorkloads(layout);
     // Pods no longer in the layout.
     const live = new Set(layout.pods.keys());
     for (const [key, p] of this.pods) {
@@ -192,6 +202,57 @@ export class A11yMirror {
       const next = extra.nextSibling;
       extra.remove();
       extra = next;
+    }
+  }
+
+  // -- Inspect ----------------------------------------------------------------------------------
+  /** Asks for the inspector of the object `key` (`Kind/namespace/name`, store.js's keyOf). */
+  inspect(key, opener) {
+    const [kind, namespace, ...rest] = key.split('/');
+    const ref = { kind: kind.toLowerCase(), namespace, name: rest.join('/'), opener };
+    if (this.onInspect) this.onInspect(ref);
+    else opener.dispatchEvent(new CustomEvent('kubeplay-inspect', { bubbles: true, detail: ref }));
+  }
+
+  /** An "Inspect <kind> <name>" button in `container`, and a double click on `target` doing the same. */
+  addInspect(container, key, target) {
+    const [kind, , ...rest] = key.split('/');
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'a11y-inspect';
+    button.textContent = 'Inspect';
+    button.setAttribute('aria-label', `Inspect ${kind.toLowerCase()} ${rest.join('/')}`);
+    button.addEventListener('click', (e) => { e.stopPropagation(); this.inspect(key, target); });
+    target.addEventListener('dblclick', (e) => { e.stopPropagation(); this.inspect(key, target); });
+    container.appendChild(button);
+    return button;
+  }
+
+  /** One Inspect button per workload group (its first block), over the group's label. */
+  syncWorkloads(layout) {
+    const seen = new Set();
+    for (const g of layout.groups || []) {
+      const parts = g.key.split('/'); // ns/Kind/name, or ns/bare
+      if (parts.length < 3 || seen.has(g.key)) continue;
+      seen.add(g.key);
+      const key = `${parts[1]}/${parts[0]}/${parts.slice(2).join('/')}`;
+      let button = this.workloads.get(g.key);
+      if (!button) {
+        button = this.addInspect(this.root, key, document.createElement('span'));
+        button.classList.add('a11y-workload');
+        this.workloads.set(g.key, button);
+      }
+      const box = g.node ? this.nodes.get(g.node) : this.tray;
+      const at = g.node ? layout.nodes.find((n) => n.name === g.node) : layout.tray;
+      if (!box || !at) continue;
+      if (button.parentNode !== box.group) box.group.appendChild(button);
+      place(button, { x: g.x - at.x, y: g.y - at.y, w: g.w, h: 14 });
+    }
+    for (const [k, button] of this.workloads) {
+      if (!seen.has(k)) {
+        button.remove();
+        this.workloads.delete(k);
+      }
     }
   }
 
