@@ -10,7 +10,7 @@
  * Updates are keyed and incremental: only elements whose label or rectangle changed are touched.
  * Hands off: clicks go to the callbacks given by main.js (node menu, pod panel).
  * Inspect: each pod, node, service and workload group (a ReplicaSet's, StatefulSet's … pods) also
- * has an "Inspect <kind> <name>" button (shown when focused; a double click on the object does the
+ * has an "Inspect <kind> <name>" button (a pod's beside its node's pod list, not in its list item) (shown when focused; a double click on the object does the
  * same; a workload group's covers its label) that asks for the inspector (inspector.js) with a
  * bubbling `kubeplay-inspect` event `{kind, namespace, name, opener}`, or `onInspect` when given.
  */
@@ -83,8 +83,7 @@ export class A11yMirror {
     button.className = 'a11y-pod-button';
     button.addEventListener('click', () => this.onPod(key, button));
     item.appendChild(button);
-    this.addInspect(item, key, button);
-    return { item, button };
+    return { item, button, inspect: this.addInspect(null, key, button) };
   }
 
   update(layout) {
@@ -163,11 +162,13 @@ export class A11yMirror {
       }
     }
     this.syncWorkloads(layout);
+    this.syncPodInspects();
     // Pods no longer in the layout.
     const live = new Set(layout.pods.keys());
     for (const [key, p] of this.pods) {
       if (!live.has(key)) {
         p.item.remove();
+        p.inspect.remove();
         this.pods.delete(key);
       }
     }
@@ -224,8 +225,22 @@ export class A11yMirror {
     button.setAttribute('aria-label', `Inspect ${kind.toLowerCase()} ${rest.join('/')}`);
     button.addEventListener('click', (e) => { e.stopPropagation(); this.inspect(key, target); });
     target.addEventListener('dblclick', (e) => { e.stopPropagation(); this.inspect(key, target); });
-    container.appendChild(button);
+    if (container) container.appendChild(button);
     return button;
+  }
+
+  /** Each pod's Inspect button sits in its node's group beside the pod list (a list holds only its
+   * items), on the pod's own square. */
+  syncPodInspects() {
+    for (const e of this.pods.values()) {
+      const group = e.item.parentNode && e.item.parentNode.parentNode;
+      if (!group) continue;
+      if (e.inspect.parentNode !== group) group.appendChild(e.inspect);
+      if (e.inspect.dataset.rect !== e.item.dataset.rect) {
+        e.inspect.dataset.rect = e.item.dataset.rect;
+        e.inspect.style.cssText = e.item.style.cssText;
+      }
+    }
   }
 
   /** One Inspect button per workload group (its first block), over the group's label. */
