@@ -449,9 +449,9 @@ def network(sandbox_id: str) -> Response:
 
 
 # -- the inspector: what the terminal's kubectl prints, read-only ------------------------------
-#: a kind as kubectl takes it (``pod``, ``deployment``, ``deployments.apps``); names and namespaces
+#: a kind as kubectl takes it (``pod``, ``Pod``, ``deployment``, ``deployments.apps``); names and namespaces
 #: as the apiserver allows them (DNS-1123 subdomains): nothing that could read as a flag or a second word
-_KIND = re.compile(r"[a-z][a-z0-9]*(\.[a-z0-9-]+)*")
+_KIND = re.compile(r"[A-Za-z][A-Za-z0-9]*(\.[a-z0-9-]+)*")
 _NAME = re.compile(r"[a-z0-9]([-a-z0-9.]*[a-z0-9])?")
 #: how the inspector asks kubectl for each view of an object: the words before and after ``-n NS``
 _VIEWS = {"yaml": ("get {kind} {name}", " -o yaml"), "describe": ("describe {kind} {name}", ""),

@@ -80,6 +80,9 @@ def test_the_timeline_is_kubectl_events_of_every_namespace_or_one_object(client,
     rows = one["output"].splitlines()[1:]
     assert rows and all("Pod/web" in row for row in rows)
     assert len(rows) < len(everything["output"].splitlines()) - 1
+    # the OBJECT column's spelling (Pod/web) is kubectl's --for too
+    typed = client.get(f"/api/sandboxes/{sid}/events?for=Pod/web&namespace=default").json
+    assert typed["output"] == one["output"]
 
 
 def test_a_followed_log_streams_over_the_socket_until_stopped(app, client, socket, sid, sandbox, hub, web):
@@ -104,6 +107,7 @@ def test_a_followed_log_streams_over_the_socket_until_stopped(app, client, socke
     ("objects/pod/default/--all/yaml", 400, "name"),
     ("objects/pod/default/web%20x/yaml", 400, "name"),
     ("objects/Pod;rm/default/web/yaml", 400, "kind"),
+    ("objects/-pod/default/web/yaml", 400, "kind"),
     ("objects/pod/-n/web/yaml", 400, "namespace"),
     ("objects/pod/default/web/logs?container=-f", 400, "container"),
     ("objects/pod/default/web/yaml?follow=abc", 400, "follow"),
