@@ -434,6 +434,14 @@ class Schema:
         return child
 
     @property
+    def closed(self) -> bool:
+        """A struct that declares every field it may have (``properties``, no ``additionalProperties``
+        nor ``x-kubernetes-preserve-unknown-fields``): SMD's typed conversion refuses any other."""
+        t = self._target
+        return (self.type == "object" and "properties" in t and "additionalProperties" not in t
+                and not t.get("x-kubernetes-preserve-unknown-fields"))
+
+    @property
     def items(self) -> Schema | None:
         """The item schema of an array, else None."""
         if self.type != "array" or "items" not in self._target:

@@ -461,16 +461,14 @@ def _item_pe(rel: tuple[str, tuple[str, ...]], item: Any, item_schema: Schema | 
 # ---------------------------------------------------------------- typed: ToFieldSet
 
 
-def fields_of(obj: dict, schema: Schema | None, *, allow_duplicates: bool = True) -> FieldSet:
-    """TypedValue.ToFieldSet: leaves, map keys, list items ('.' entries) and empty/null values.
-    Without ``allow_duplicates`` (the typed conversion of an applied configuration) two items of
-    an associative list with one key are SMD's validation error rather than a duplicate entry."""
+def fields_of(obj: dict, schema: Schema | None) -> FieldSet:
+    """TypedValue.ToFieldSet: leaves, map keys, list items ('.' entries) and empty/null values."""
     out: FieldSet = set()
-    _fieldset(obj, schema, (), out, allow_duplicates)
+    _fieldset(obj, schema, (), out)
     return out
 
 
-def _fieldset(v: Any, s: Schema | None, path: Path, out: FieldSet, allow_duplicates: bool = True) -> None:
+def _fieldset(v: Any, s: Schema | None, path: Path, out: FieldSet) -> None:
     kind = _kind(s, v)
     if kind == "scalar":
         if path:
@@ -490,8 +488,6 @@ def _fieldset(v: Any, s: Schema | None, path: Path, out: FieldSet, allow_duplica
         dups: set[str] = set()
         for pe in pes:
             if pe in seen:
-                if not allow_duplicates:
-                    raise InvalidApply(f"{path_string(path)}: duplicate entries for key {_pe_string(pe)}")
                 if pe not in dups:
                     out.add(path + (pe,))
                     dups.add(pe)
@@ -499,7 +495,7 @@ def _fieldset(v: Any, s: Schema | None, path: Path, out: FieldSet, allow_duplica
                 seen.add(pe)
         for pe, item in zip(pes, v, strict=True):
             if pe not in dups:
-                _fieldset(item, item_s, path + (pe,), out, allow_duplicates)
+                _fieldset(item, item_s, path + (pe,), out)
                 out.add(path + (pe,))
         return
     if _atomic_map(s):
@@ -511,9 +507,45 @@ def _fieldset(v: Any, s: Schema | None, path: Path, out: FieldSet, allow_duplica
     for key, val in v.items():
         cs, named = _child(s, key)
         p2 = path + (_pe_field(key),)
-        _fieldset(val, cs, p2, out, allow_duplicates)
+        _fieldset(val, cs, p2, out)
         if val is None or (isinstance(val, dict) and not val) or not named:
             out.add(p2)
+
+
+def _validate(v: Any, s: Schema | None, path: Path, errs: list[str]) -> None:
+    """TypedValue.Validate of an applied configuration (ObjectToTyped without AllowDuplicates):
+    SMD's errors into ``errs`` — a field a struct does not declare (the rest of that map is not
+    looked at), an associative list item without its keys or of the wrong shape (nor the rest of
+    that list), two items with one key. SMD walks maps in Go's random order; here it is document
+    order. Scalar type mismatches are left to the apiserver's decoding of the merged object."""
+    kind = _kind(s, v)
+    if kind == "map" and isinstance(v, dict):
+        closed = bool(getattr(s, "closed", False))  # a stand-in schema without it declares nothing
+        for key, val in v.items():
+            child = path + (_pe_field(key),)
+            cs = s.field(key) if s is not None and s.type == "object" else None
+            if cs is None and closed:
+                errs.append(f"{path_string(child)}: field not declared in schema")
+                return
+            _validate(val, cs, child, errs)
+    elif kind == "list" and isinstance(v, list):
+        rel, item_s = _list_rel(s), _items(s)
+        seen: set[str] = set()
+        for i, item in enumerate(v):
+            try:
+                pe = f"i:{i}" if rel[0] == "atomic" else _item_pe(rel, item, item_s, path, i)
+            except InvalidApply as err:
+                errs.append(str(err))
+                return
+            if pe in seen:
+                errs.append(f"{path_string(path)}: duplicate entries for key {_pe_string(pe)}")
+            seen.add(pe)
+            _validate(item, item_s, path + (pe,), errs)
+
+
+def _validation_error(errs: list[str]) -> str:
+    """ValidationErrors.Error: one error as it is, several under ``errors:``, indented."""
+    return errs[0] if len(errs) == 1 else "\n  ".join(["errors:", *errs])
 
 
 def _ensure_named(paths: FieldSet, schema: Schema | None) -> FieldSet:
@@ -1308,13 +1340,13 @@ def apply(live: dict | None, config: dict, manager: str, *, force: bool, schema:
         managers0, times0 = _decode_managed(_meta(live).get("managedFields"))
     except InvalidApply as err:
         raise InvalidApply(f"failed to decode managed fields: {err}") from err
-    try:  # structuredMergeManager: the patch object's typed conversion (a plain error: a 500 in v1.32)
-        fields_of(config, schema, allow_duplicates=False)
-    except InvalidApply as err:
+    errs: list[str] = []  # structuredMergeManager: the patch object's typed conversion (a plain error: a 500 in v1.32)
+    _validate(config, schema, (), errs)
+    if errs:
         meta = _meta(config)
         where = "/".join(v if isinstance(v, str) else "" for v in (meta.get("namespace"), meta.get("name")))
         raise InvalidApply(f"failed to create typed patch object ({where}; {_gvk_string(version, config.get('kind') or '')}): "
-                           f"{err}") from err
+                           f"{_validation_error(errs)}")
     base = _without_managed_fields(live) if live is not None else {}
     reset = _reset_fields(config.get("kind") or "", "")
     key = (manager, "Apply", "", "")

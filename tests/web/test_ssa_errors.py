@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.labserver import lab_server
+from tests.realkubectl import KUBECTL
+
 CM = "/api/v1/namespaces/default/configmaps"
 APPLY = "application/apply-patch+yaml"
 
@@ -91,6 +94,11 @@ def test_a_cluster_scoped_apply_keeps_no_namespace(client, sid):
     ("[nginx]", ".spec.containers: element 0: associative list with keys may not have non-map elements"),
     ("[{name: a, image: nginx}, {name: a, image: busybox}]",
      '.spec.containers: duplicate entries for key [name="a"]'),
+    ("[{name: a, image: nginx, imagePolicy: x}]",
+     '.spec.containers[name="a"].imagePolicy: field not declared in schema'),
+    ("[{name: a, image: nginx, imagePolicy: x}]\n  restartPolicyy: Never",
+     'errors:\n  .spec.containers[name="a"].imagePolicy: field not declared in schema\n'
+     "  .spec.restartPolicyy: field not declared in schema"),
 ])
 def test_a_configuration_smd_cannot_type_is_v132s_plain_error(client, sid, containers, error):
     """The typed conversion of the patch object (ObjectToTyped, no duplicates allowed) fails as a
@@ -123,3 +131,31 @@ def test_an_update_names_the_object_of_its_url(client, sid, metadata, message):
     body["metadata"] = {"name": "x", "namespace": "default"}
     assert client.put(f"/k8s/{sid}{CM}/x", json=body).status_code == 200
     assert _objects(client, sid)[("default", "x")]["data"] == {"a": "2"}
+
+
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 1
+  replica: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: nginx, image: nginx}]}
+"""
+
+
+@pytest.mark.parametrize("validate", ["strict", "false"])
+def test_the_real_kubectl_prints_an_undeclared_field_as_v132s_500(tmp_path_factory, validate):
+    """kubectl's server-side validation never gets to speak: the field manager's typed conversion
+    fails first, and kubectl prints the reason-less Status as ``Error from server: <message>``."""
+    if KUBECTL is None:
+        pytest.skip("no kubectl installed: the comparison needs the real one")
+    with lab_server(tmp_path_factory) as lab:
+        out = lab.kubectl("apply", "--server-side", f"--validate={validate}", "-f", "-", stdin=DEPLOYMENT, check=False)
+        assert (out.returncode, out.stdout) == (1, "")
+        assert out.stderr == ("Error from server: failed to create typed patch object (default/web; apps/v1, "
+                              "Kind=Deployment): .spec.replica: field not declared in schema\n")
+        assert "web" not in lab.objects("Deployment")
