@@ -110,7 +110,13 @@ def control_plane_server(cluster: Cluster) -> str:
 
 
 def make_default(cluster: Cluster) -> dict[str, Any]:
-    """What kubeadm's admin.conf holds for this cluster."""
+    """What the preset's tool left in ``~/.kube/config``: kubeadm's admin.conf for the lab, what
+    ``minikube start`` writes (``minikube_config``) or what ``kind create cluster`` writes (``kind_config``)."""
+    preset = getattr(cluster, "preset", "kubeadm")
+    if preset == "minikube":
+        return minikube_config(cluster, _created(cluster, "minikube"))
+    if preset == "kind":
+        return kind_config(cluster)
     server = control_plane_server(cluster)
     return {
         "clusters": {CLUSTER: {"certificate-authority-data": _cluster_ca_data(cluster), "server": server}},
@@ -120,6 +126,109 @@ def make_default(cluster: Cluster) -> dict[str, Any]:
         "current-context": CONTEXT,
         "preferences": {},
     }
+
+
+def _created(cluster: Cluster, node: str) -> float:
+    """When the preset's tool wrote the file: as its node registered (the store's creationTimestamp)."""
+    from datetime import datetime
+
+    obj = cluster.store.peek("Node", "", node)
+    stamp = (obj or {}).get("metadata", {}).get("creationTimestamp")
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp() if stamp else cluster.clock.now()
+
+
+def minikube_extension(name: str, at: float) -> list[dict[str, Any]]:
+    """minikube's ``cluster_info``/``context_info`` extension (kubeconfig.NewExtension: its version, the
+    provider, ``time.Now().Format(time.RFC1123)``), as the v1 list of NamedExtension holds it."""
+    from email.utils import formatdate
+
+    stamp = formatdate(at, usegmt=True).replace("GMT", "UTC")  # RFC1123 with the zone's abbreviation
+    from ..sim import presets
+
+    return [{"name": name, "extension": {"last-update": stamp, "provider": "minikube.sigs.k8s.io",
+                                         "version": presets.MINIKUBE_VERSION}}]
+
+
+def minikube_entries(at: float) -> dict[str, Any]:
+    """The cluster, user and context ``minikube start`` writes for the profile (kubeconfig.PopulateFromSettings:
+    the certificates by path under ``~/.minikube``, not embedded, and the context's ``default`` namespace)."""
+    from ..sim import presets
+
+    name = presets.MINIKUBE_PROFILE
+    server = f"https://{presets.MINIKUBE_IP}:{presets.MINIKUBE_API_PORT}"
+    return {
+        "clusters": {name: {"certificate-authority": f"{HOME}/.minikube/ca.crt",
+                            "extensions": minikube_extension("cluster_info", at), "server": server}},
+        "users": {name: {"client-certificate": f"{HOME}/.minikube/profiles/{name}/client.crt",
+                         "client-key": f"{HOME}/.minikube/profiles/{name}/client.key"}},
+        "contexts": {name: {"cluster": name, "extensions": minikube_extension("context_info", at),
+                            "namespace": "default", "user": name}},
+    }
+
+
+def minikube_config(cluster: Cluster, at: float) -> dict[str, Any]:
+    """``~/.kube/config`` after ``minikube start`` (at ``at``) on a workstation without one."""
+    from ..sim import presets
+
+    return {**minikube_entries(at), "current-context": presets.MINIKUBE_PROFILE, "preferences": {}}
+
+
+def minikube_started(cluster: Cluster, at: float, *, activate: bool = True) -> None:
+    """``minikube start`` updates the file (kubeconfig.Update): the profile's entries afresh and, unless
+    ``--keep-context``, the current context."""
+    from ..sim import presets
+
+    config = load(cluster)
+    for section, entries in minikube_entries(at).items():
+        config[section].update(entries)
+    if activate:
+        config["current-context"] = presets.MINIKUBE_PROFILE
+    save(cluster, config)
+
+
+def minikube_stopped(cluster: Cluster) -> None:
+    """``minikube stop`` without ``--keep-context-active`` (kubeconfig.UnsetCurrentContext): the current
+    context is cleared when it is the profile's; kubectl then has no server (``localhost:8080``)."""
+    from ..sim import presets
+
+    config = load(cluster)
+    if config.get("current-context") == presets.MINIKUBE_PROFILE:
+        config["current-context"] = ""
+        save(cluster, config)
+
+
+def kind_api_port(cluster: Cluster) -> int:
+    """The host port kind published the apiserver on (``127.0.0.1:0``'s pick from Linux's ephemeral
+    range 32768-60999), stable per sandbox: derived from the control plane's uid."""
+    node = cluster.store.peek("Node", "", "kind-control-plane") or {}
+    uid = node.get("metadata", {}).get("uid") or "kind"
+    return 32768 + int(hashlib.sha256(uid.encode()).hexdigest(), 16) % (60999 - 32768 + 1)
+
+
+def kind_config(cluster: Cluster) -> dict[str, Any]:
+    """What ``kind create cluster`` writes (kind's kubeconfig.Export): ``kind-kind`` cluster, user and
+    context, the apiserver at its published ``https://127.0.0.1:<port>``, CA and client keys embedded."""
+    name = "kind-kind"
+    return {
+        "clusters": {name: {"certificate-authority-data": _cluster_ca_data(cluster),
+                            "server": f"https://127.0.0.1:{kind_api_port(cluster)}"}},
+        "users": {name: {"client-certificate-data": _fake_pem("CERTIFICATE", "kind-admin"),
+                         "client-key-data": _fake_pem("RSA PRIVATE KEY", "kind-admin-key")}},
+        "contexts": {name: {"cluster": name, "user": name}},
+        "current-context": name,
+        "preferences": {},
+    }
+
+
+def server_of(config: dict[str, Any], context: str | None = None, cluster_name: str | None = None,
+              server: str | None = None) -> str:
+    """The URL kubectl sends requests to (``--server`` > ``--cluster`` > the context's cluster), or
+    clientcmd's default ``http://localhost:8080`` when the kubeconfig names none."""
+    if server:
+        return server
+    ctx = (config.get("contexts") or {}).get(context or config.get("current-context") or "") or {}
+    entry = (config.get("clusters") or {}).get(cluster_name or ctx.get("cluster") or "") or {}
+    return entry.get("server") or "http://localhost:8080"
 
 
 def empty() -> dict[str, Any]:
