@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..sim import presets
 from ..sim.golang import quote as _go_quote
 
 if TYPE_CHECKING:
@@ -582,6 +581,19 @@ def _go_quote_backquoted(s: str) -> str:
 
 
 
+def refused_answer(cluster: Cluster, inv: Invocation) -> str | None:
+    """What the command prints when its server refuses the connection (``refused.py``), else None;
+    ``version`` prints its client lines first."""
+    from . import refused
+
+    text = refused.answer(cluster, inv.command, inv.args, inv.flags, inv.namespace)
+    if text is not None and inv.command == "version":
+        client = run(cluster, "kubectl version --client" + (f" -o {inv.flags['output']}"
+                                                             if inv.flags.get("output") else ""))
+        text = client.output + ("\n" if inv.flags.get("output") else "") + text.rsplit("\n", 1)[-1]
+    return text
+
+
 def run(cluster: Cluster, line: str, stdin: str = "", follow: bool = False) -> Result:
     """Run one kubectl command line against ``cluster`` (``follow``: see ``Invocation.follow``)."""
     from ..sim.api import ApiError
@@ -594,13 +606,17 @@ def run(cluster: Cluster, line: str, stdin: str = "", follow: bool = False) -> R
             argv = argv[1:]
         cmd, inv = parse(cluster, argv, stdin)
         check_kubeconfig(cluster, inv.command, inv.flags)
-        refused = None if _under(inv.command, _OFFLINE) or (inv.command == "version" and inv.flags.get("client")) \
-            else presets.apiserver_refused(cluster)
-        if refused:  # the apiserver's machine is down (``minikube stop``)
+        online = not (_under(inv.command, _OFFLINE) or (inv.command == "version" and inv.flags.get("client")))
+        refused = refused_answer(cluster, inv) if online else None
+        if refused is not None:  # nothing listens there: ``minikube stop``, or no server in the kubeconfig
             raise KubectlError(refused, 1)
         # ``--as``: every request the command makes is authorized as the impersonated user
         inv.cluster = authorized.for_command(cluster, inv.command, inv.user)
         inv.follow = follow
+        if online:  # the server answers: its discovery is in the cache for the next commands
+            from . import refused as _refused
+
+            _refused.discovered(cluster, inv.command, inv.flags)
         out = cmd.handler(inv)
         result = out if isinstance(out, Result) else Result(out)
     except KubectlError as e:

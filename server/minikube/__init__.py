@@ -11,9 +11,12 @@ is not the minikube preset there is no minikube profile, and every command that 
 Hands off: add-ons to ``server.sim.addons`` (ingress, metrics-server) or to the API (dashboard);
 nodes to ``presets.add_minikube_node`` / ``cluster.remove_node``; machines to
 ``cluster.fail_node``/``recover_node``; ``ssh`` one-shots to the network clients with the node as the
-source; ``kubectl --`` to the caller's kubectl. While ``minikube stop`` holds the machine down, kubectl's
-requests are refused (``presets.apiserver_refused``); ``service NAME`` and
-``dashboard`` hand what the page opens to the caller's ``opener``.
+source; ``kubectl --`` to the caller's kubectl (with the profile's cluster, as ``--cluster minikube``);
+the workstation's kubeconfig to ``server.kubectl.kubeconfig`` (``start`` writes the profile's entries,
+``stop`` unsets the current context). While ``minikube stop`` holds the machine down, kubectl's
+requests are refused (``server/kubectl/refused.py``); ``service NAME`` and ``dashboard`` hand what the
+page opens to the caller's ``opener``; the page learns which machines run from the snapshots and
+deltas (``server/web/live.py``).
 """
 
 from __future__ import annotations
@@ -106,8 +109,7 @@ def not_running() -> Out:
 def minikube(cluster: Cluster, args: list[str], stdin: str = "", *, kubectl: Kubectl | None = None,
              opener: Opener | None = None) -> Out:
     """Run ``minikube ARGS`` against ``cluster``: what it prints and its exit status. Where minikube
-    would open the browser (``service NAME``, ``dashboard``), ``opener`` gets what the page opens;
-    ``stop``/``start`` tell it the machines they switched (``{"kind": "machines", "machines": [{name, up}]}``)."""
+    would open the browser (``service NAME``, ``dashboard``), ``opener`` gets what the page opens."""
     if not args or args[0] in ("-h", "--help", "help"):
         return Out(stdout=HELP)
     cmd, rest = args[0], args[1:]
@@ -128,7 +130,7 @@ def minikube(cluster: Cluster, args: list[str], stdin: str = "", *, kubectl: Kub
         if cmd == "kubectl":
             return _kubectl(cluster, rest, stdin, kubectl)
         return no_profile()
-    if cmd in ("service", "dashboard", "stop", "start"):
+    if cmd in ("service", "dashboard"):
         return handler(cluster, rest, stdin, kubectl, opener=opener)  # type: ignore[call-arg]
     return handler(cluster, rest, stdin, kubectl)
 
@@ -369,14 +371,12 @@ def _node(cluster: Cluster, args: list[str], stdin: str, kubectl: Kubectl | None
                       "  start         Starts a node.\n  stop          Stops a node in a cluster.\n")
 
 
-def _machines(cluster: Cluster, opener: Opener | None) -> None:
-    """The page learns which of the profile's machines run (its canvas draws a stopped one halted)."""
-    if opener is not None:
-        opener({"kind": "machines", "machines": [{"name": n, "up": running(cluster, n)} for n in nodes(cluster)]})
+def _stop(cluster: Cluster, args: list[str], stdin: str, kubectl: Kubectl | None) -> Out:
+    """The profile's machines power off (the page's canvas draws them halted from the machines its
+    snapshots and deltas carry); without ``--keep-context-active`` the kubeconfig's current context is
+    unset (kubeconfig.UnsetCurrentContext), so kubectl is left with ``localhost:8080``."""
+    from ..kubectl import kubeconfig
 
-
-def _stop(cluster: Cluster, args: list[str], stdin: str, kubectl: Kubectl | None,
-          opener: Opener | None = None) -> Out:
     text, count = [], 0
     for name in nodes(cluster):
         text.append(f'✋  Stopping node "{name}"  ...\n')
@@ -385,12 +385,22 @@ def _stop(cluster: Cluster, args: list[str], stdin: str, kubectl: Kubectl | None
             cluster.fail_node(name)
         count += 1
     text.append(f"🛑  {count} node{'s' if count > 1 else ''} stopped.\n")
-    _machines(cluster, opener)
+    if not _keep(args, "--keep-context-active"):
+        kubeconfig.minikube_stopped(cluster)
     return Out(stdout="".join(text))
 
 
-def _start(cluster: Cluster, args: list[str], stdin: str, kubectl: Kubectl | None,
-           opener: Opener | None = None) -> Out:
+def _keep(args: list[str], name: str) -> bool:
+    """A boolean flag given as ``--name``, ``--name=true`` (or ``=false``)."""
+    value = next((a.split("=", 1)[1] if "=" in a else "true" for a in args if a.split("=", 1)[0] == name), "false")
+    return value.lower() in ("true", "1", "t")
+
+
+def _start(cluster: Cluster, args: list[str], stdin: str, kubectl: Kubectl | None) -> Out:
+    """The machines power on again; the kubeconfig's profile entries are written afresh (their
+    ``last-update``) and, unless ``--keep-context``, its context becomes the current one."""
+    from ..kubectl import kubeconfig
+
     was_up = running(cluster)
     text = ["😄  minikube v1.35.0 on Ubuntu 22.04\n", "✨  Using the docker driver based on existing profile\n",
             f'👍  Starting "{PROFILE}" primary control-plane node in "{PROFILE}" cluster\n',
@@ -407,17 +417,24 @@ def _start(cluster: Cluster, args: list[str], stdin: str, kubectl: Kubectl | Non
     enabled += [a for a in addon_cmds.enabled_names(cluster) if a not in enabled]
     if enabled:
         text.append(f"🌟  Enabled addons: {', '.join(enabled)}\n")
+    keep = _keep(args, "--keep-context")
+    kubeconfig.minikube_started(cluster, cluster.clock.now(), activate=not keep)
     text.append(f'🏄  Done! kubectl is now configured to use "{PROFILE}" cluster and "default" namespace by default\n')
-    _machines(cluster, opener)
     return Out(stdout="".join(text))
 
 
 def _kubectl(cluster: Cluster, args: list[str], stdin: str, kubectl: Kubectl | None) -> Out:
     if args and args[0] == "--":
         args = args[1:]
-    refused = presets.apiserver_refused(cluster)
-    if refused is not None and args and args[0] not in ("version", "config", "completion", "help", "--help", "-h"):
-        return Out(stderr=refused + "\n", code=1)
+    if len(args) > 1 and args[0] != "--help":
+        # minikube runs ``kubectl --cluster minikube ARGS``: the profile's server even when ``minikube
+        # stop`` unset the current context (kubeplay's kubectl takes the context holding that cluster)
+        from ..kubectl import kubeconfig
+
+        config = kubeconfig.load(cluster)
+        if config.get("current-context") != PROFILE and PROFILE in (config.get("contexts") or {}) \
+                and "--context" not in args and not any(a.startswith("--context=") for a in args):
+            args = ["--context", PROFILE, *args]
     if kubectl is None:
         import shlex
 

@@ -41,6 +41,7 @@ DEFAULT = "kubeadm"
 
 # -- minikube v1.35.0 (docker driver, docker runtime) --------------------------------------------
 MINIKUBE_VERSION = "v1.35.0"
+MINIKUBE_PROFILE = "minikube"
 MINIKUBE_COMMIT = "dd5d320e41b5451cdf3c01891bc4e13d189586ed"
 MINIKUBE_K8S = "v1.32.0"
 MINIKUBE_SUBNET = "192.168.49."
@@ -137,14 +138,19 @@ def cluster_api_port(cluster: Cluster) -> int:
     return MINIKUBE_API_PORT if getattr(cluster, "preset", DEFAULT) == "minikube" else 6443
 
 
-def apiserver_refused(cluster: Cluster) -> str | None:
-    """What kubectl says while the apiserver's machine is down on the minikube preset (``minikube stop``
-    powers the node's container off: nothing listens on 192.168.49.2:8443 any more), None while it runs.
-    kubectl asks before a request that needs the server (not ``version --client``, ``config`` …)."""
+def apiserver_down(cluster: Cluster) -> bool:
+    """Whether the minikube preset's apiserver machine is off (``minikube stop`` powers the node's
+    container off: nothing listens on 192.168.49.2:8443 any more)."""
     if getattr(cluster, "preset", DEFAULT) != "minikube":
-        return None
-    machine = cluster.machines.get("minikube")
-    if machine is not None and machine.up:
+        return False
+    machine = cluster.machines.get(MINIKUBE_PROFILE)
+    return machine is None or not machine.up
+
+
+def apiserver_refused(cluster: Cluster) -> str | None:
+    """kubectl's last line while minikube's apiserver is down, None while it runs (what kubectl prints
+    before it, and for a kubeconfig pointing elsewhere, is ``server/kubectl/refused.py``'s)."""
+    if not apiserver_down(cluster):
         return None
     return (f"The connection to the server {MINIKUBE_IP}:{MINIKUBE_API_PORT} was refused - "
             "did you specify the right host or port?")

@@ -97,20 +97,52 @@ def test_the_apiserver_listens_on_8443_and_forbids_anonymous(api):
     assert api.run("minikube ssh -- curl -sk -o /dev/null -w '%{http_code}' https://10.96.0.1/api") == "403"
 
 
+KLOG = re.compile(r'E\d{4} \d\d:\d\d:\d\d\.\d{6} +(\d+) memcache\.go:265\] "Unhandled Error" '
+                  r'err="couldn\'t get current server API group list: Get \\"(\S+)/api\?timeout=32s\\": '
+                  r'dial tcp (\S+): connect: connection refused"\n')
+
+
 def test_after_minikube_stop_kubectl_is_refused_until_start(api):
+    assert api.run("kubectl get pods") == "No resources found in default namespace.\n"  # discovery cached
     stopped = api.post("minikube stop")
-    assert stopped["open"] == {"kind": "machines", "machines": [{"name": "minikube", "up": False}]}  # the canvas
+    assert "open" not in stopped  # the canvas learns it from the snapshots and deltas
     out = stopped["output"]
     assert out == '✋  Stopping node "minikube"  ...\n🛑  Powering off "minikube" via SSH ...\n🛑  1 node stopped.\n'
+    # minikube stop unset the current context: the workstation's kubectl has no server but localhost:8080,
+    # never discovered, so discovery's five klog errors come first
+    assert api.run("kubectl config current-context", rc=1) == "error: current-context is not set\n"
+    lines = api.run("kubectl get pods", rc=1).splitlines(keepends=True)
+    assert lines[-1] == "The connection to the server localhost:8080 was refused - did you specify the right host or port?\n"
+    heads = [KLOG.fullmatch(line) for line in lines[:-1]]
+    assert len(heads) == 5 and all(heads)
+    assert {m.groups()[1:] for m in heads} == {("http://localhost:8080", "127.0.0.1:8080")}
+    assert len({m.group(1) for m in heads}) == 1  # one process
+    # minikube kubectl targets the profile's cluster: 192.168.49.2:8443, discovered before the stop
     refused = "The connection to the server 192.168.49.2:8443 was refused - did you specify the right host or port?\n"
     assert api.run("minikube kubectl -- get pods", rc=1) == refused
-    assert api.run("kubectl get pods", rc=1) == refused  # the workstation's own kubectl too
     assert api.run("kubectl version --client").startswith("Client Version: v1.32")  # it asks no server
     assert re.search(r"host: Stopped\n", api.run("minikube status", rc=7))
     started = api.post("minikube start")
-    assert "Done!" in started["output"] and started["open"]["machines"] == [{"name": "minikube", "up": True}]
+    assert "Done!" in started["output"] and "open" not in started
+    assert api.run("kubectl config current-context") == "minikube\n"
     assert api.run("minikube kubectl -- get pods") == "No resources found in default namespace.\n"
     assert api.run("kubectl get pods") == "No resources found in default namespace.\n"
+
+
+def test_stop_keep_context_active_leaves_kubectl_on_the_stopped_apiserver(api):
+    api.post("minikube stop --keep-context-active")
+    lines = api.run("kubectl describe pod x", rc=1).splitlines(keepends=True)  # never discovered: cold cache
+    assert lines[-1] == "The connection to the server 192.168.49.2:8443 was refused - did you specify the right host or port?\n"
+    assert [KLOG.fullmatch(line).groups()[1:] for line in lines[:-1]] == \
+        [("https://192.168.49.2:8443", "192.168.49.2:8443")] * 5
+    assert len(api.run("kubectl logs x", rc=1).splitlines()) == 5  # logs tries discovery four times
+    out = api.run("kubectl create deployment web --image=nginx", rc=1)  # no discovery: the POST's own error
+    assert out == ('error: failed to create deployment: Post "https://192.168.49.2:8443/apis/apps/v1/namespaces/'
+                   'default/deployments?fieldManager=kubectl-create&fieldValidation=Strict": dial tcp '
+                   '192.168.49.2:8443: connect: connection refused\n')
+    assert api.run("kubectl cluster-info", rc=1).endswith(
+        "\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n"
+        "The connection to the server 192.168.49.2:8443 was refused - did you specify the right host or port?\n")
 
 
 def test_the_addons_api_reports_minikubes_storage_provisioner(api):
