@@ -30,6 +30,11 @@ socket's id>``) prints over ``stream`` ``{"id", "output", "done", "exitCode"}`` 
 socket only, with each batch; they end with ``done`` or when the socket disconnects — as do the
 pod shells (``kubectl run -it``, ``exec -it``) that socket's page opened.
 
+Machines: snapshots and deltas carry ``machines`` ``[{"name", "up"}]``, every machine behind a node
+by name — halted by ``minikube stop`` or the node fail button, up again after ``minikube start`` or
+recover — and a change of it alone sends a batch, so the canvas draws a halted machine without the
+command's answer telling the page.
+
 Network (issue 3): snapshots and deltas carry ``network`` ``{"overlay": {"broken": [[a, b]]},
 "lbPool": {"enabled"}}``; ``traffic`` ``{"records": [{"id", "time", "source", "target", "service",
 "hops", "pod", "node", "ok", "error", "status"}]}`` brings the traffic log's new records with each
@@ -122,6 +127,8 @@ class Hub:
         self._joined: dict[str, str] = {}  # socket sid -> sandbox id
         # per sandbox: the cells its room was last sent, by cells_key, so a delta carries only changes
         self._sent_cells: dict[str, dict[str, dict]] = {}
+        # per sandbox: the machines its room was last sent, so switching one sends a batch by itself
+        self._sent_machines: dict[str, list[dict]] = {}
         socketio.on_event("join", self.on_join)
         socketio.on_event("disconnect", self.on_disconnect)
 
@@ -135,7 +142,8 @@ class Hub:
         store = sandbox.cluster.store
         objects = [o for o in store.all() if _visible(o)]
         return {"rv": store.rv, "objects": objects, "cells": _all_cells(objects),
-                "clock": sandbox.clock_state(), "network": sandbox.network_state()}
+                "clock": sandbox.clock_state(), "network": sandbox.network_state(),
+                "machines": machines_state(sandbox)}
 
     @staticmethod
     def _delta(sandbox: Sandbox, events: list[WatchEvent], sent_cells: dict[str, dict] | None = None) -> dict:
@@ -143,7 +151,7 @@ class Hub:
         None gives every event its cells (a catch-up for one client)."""
         return {"events": [_event(e, sent_cells) for e in events if _visible(e.obj)],
                 "rv": sandbox.cluster.store.rv, "clock": sandbox.clock_state(),
-                "network": sandbox.network_state()}
+                "network": sandbox.network_state(), "machines": machines_state(sandbox)}
 
     # -- emitting ------------------------------------------------------------------------------
     def pump(self, sandbox: Sandbox, *, network: bool = False) -> None:
@@ -155,7 +163,10 @@ class Hub:
             store = sandbox.cluster.store
             now = sandbox.cluster.clock.now()
             clock_same = now == sandbox.sent_time
-            if store.rv == sandbox.sent_rv and clock_same and not sandbox.clock_dirty and not network:
+            machines = machines_state(sandbox)
+            machines_same = self._sent_machines.get(sandbox.id) == machines
+            if store.rv == sandbox.sent_rv and clock_same and not sandbox.clock_dirty and not network \
+                    and machines_same:
                 return
             self._pump_streams(sandbox)
             events = store.events_since(sandbox.sent_rv)
@@ -166,6 +177,7 @@ class Hub:
             else:
                 sent = self._sent_cells.setdefault(sandbox.id, {})
                 self.socketio.emit("delta", self._delta(sandbox, events, sent), to=self.room(sandbox))
+            self._sent_machines[sandbox.id] = machines
             sandbox.sent_rv = store.rv
             sandbox.sent_time = now
             sandbox.clock_dirty = False
@@ -272,6 +284,11 @@ class Hub:
             sandbox.close_streams(sid)
             sandbox.end_sessions(sid)
             leave_room(self.room(sandbox), sid=sid)
+
+
+def machines_state(sandbox: Sandbox) -> list[dict]:
+    """``[{"name", "up"}]``: the machines behind the nodes, by name (a halted one is drawn halted)."""
+    return [{"name": name, "up": machine.up} for name, machine in sorted(sandbox.cluster.machines.items())]
 
 
 def _all_cells(objects: list[dict]) -> dict[str, dict]:

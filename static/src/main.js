@@ -51,8 +51,8 @@ async function start() {
   new PresetChooser($('#kubectl-access'), sandbox);
 
   const mirror = new Mirror();
-  // Which machines are halted is not an API object: the page remembers what it did (per
-  // sandbox, across reloads), and takes the server's word when a message carries `machines`.
+  // Which machines are halted is not an API object: every snapshot and delta carries the
+  // server's `machines`; the page keeps the last word per sandbox across reloads.
   const halted = loadHalted(sandbox.id);
   const saveHalted = () => sessionStorage.setItem(`kubeplay.halted.${sandbox.id}`, JSON.stringify([...halted].sort()));
 
@@ -146,22 +146,18 @@ async function start() {
   });
   new ResizeObserver(() => { if (stage.clientWidth !== lastWidth) relayout(); }).observe(stage);
 
+  // Snapshots and deltas carry every machine ([{name, up}]): `minikube stop`/`start` and the
+  // fail/recover buttons reach the canvas that way, even in a delta with no object events
   const takeMachines = (msg) => {
     if (!Array.isArray(msg.machines)) return;
+    const before = [...halted].sort().join('\n');
     halted.clear();
     for (const m of msg.machines) if (m && m.up === false) halted.add(m.name);
     saveHalted();
+    if ([...halted].sort().join('\n') !== before) relayout();
   };
-  // `minikube stop`/`start` switch machines; `minikube service`/`dashboard` open a "browser":
-  // the service's answer in a panel, or the cluster view (the page's own dashboard)
-  terminal.onMachines = (machines) => {
-    for (const m of machines) {
-      if (m && m.up === false) halted.add(m.name);
-      else if (m) halted.delete(m.name);
-    }
-    saveHalted();
-    relayout();
-  };
+  // `minikube service`/`dashboard` open a "browser": the service's answer in a panel, or the
+  // cluster view (the page's own dashboard)
   terminal.onOpen = (open, link) => {
     if (open.kind === 'service') {
       openServicePanel(open, link);
