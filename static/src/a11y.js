@@ -13,9 +13,16 @@
  * has an "Inspect <kind> <name>" button (a pod's beside its node's pod list, not in its list item) (shown when focused; a double click on the object does the
  * same; a workload group's covers its label) that asks for the inspector (inspector.js) with a
  * bubbling `kubeplay-inspect` event `{kind, namespace, name, opener}`, or `onInspect` when given.
+ * Status and owner: each pod item also carries `data-glyph` (its status style, podstyle.js) and
+ * an accessible description saying what that status means, who owns the pod and READY; hovering
+ * or focusing a pod shows its tooltip (tooltip.js), which then describes the focused button. The
+ * legend (legend.js) is filled here too, once: the mirror is the canvas's accessible side.
  */
 
 import { serviceLabel, endpointLabel } from './services.js';
+import { STYLES } from './podstyle.js';
+import { PodTooltip, ownerText } from './tooltip.js';
+import { renderLegend } from './legend.js';
 
 function place(el, r) {
   const s = `${Math.round(r.x)}px,${Math.round(r.y)}px,${Math.round(r.w)}px,${Math.round(r.h)}px`;
@@ -35,6 +42,13 @@ export function podLabel(p) {
   return `pod ${p.name} ${p.status}`;
 }
 
+/** The pod's accessible description: its status style's meaning, its owner, READY. */
+export function podDescription(p) {
+  const st = STYLES[p.category] || STYLES.unknown;
+  const ready = p.cells ? `, ready ${p.cells.ready}` : '';
+  return `${st.title}: ${st.meaning}. Owner ${ownerText(p.owner)}${ready}`;
+}
+
 export function nodeLabel(n) {
   const status = n.halted ? `${n.status}, halted` : n.status;
   return `node ${n.name}, ${status}, ${n.podCount} pod${n.podCount === 1 ? '' : 's'}`;
@@ -50,6 +64,16 @@ export class A11yMirror {
     this.nodes = new Map(); // name → {group, button, list}
     this.pods = new Map();  // key → {item, button}
     this.services = new Map(); // key → {group, list}
+    this.records = new Map(); // key → the layout's pod record (for the tooltip)
+    let tip = document.getElementById('pod-tooltip');
+    if (!tip) {
+      tip = document.createElement('div');
+      tip.id = 'pod-tooltip';
+      tip.className = 'pod-tooltip';
+      document.body.append(tip);
+    }
+    this.tooltip = new PodTooltip(tip);
+    renderLegend(document.getElementById('pod-legend'), document.getElementById('owner-legend'));
     this.tray = this.makeContainer('unscheduled');
     this.tray.group.classList.add('a11y-tray');
     this.tray.button.remove();
@@ -82,8 +106,27 @@ export class A11yMirror {
     button.type = 'button';
     button.className = 'a11y-pod-button';
     button.addEventListener('click', () => this.onPod(key, button));
+    const show = () => {
+      const p = this.records.get(key);
+      if (!p) return;
+      this.tooltip.show(p, item);
+      button.setAttribute('aria-describedby', this.tooltip.id);
+    };
+    const hide = () => {
+      if (this.tooltip.showing(key)) this.tooltip.hide();
+      button.removeAttribute('aria-describedby');
+    };
+    const leave = () => { if (document.activeElement !== button) hide(); };
+    button.addEventListener('focus', show);
+    button.addEventListener('blur', hide);
     item.appendChild(button);
-    return { item, button, inspect: this.addInspect(null, key, button) };
+    const inspect = this.addInspect(null, key, button);
+    // the pod's Inspect button lies on the same square: hovering either is hovering the pod
+    for (const el of [item, inspect]) {
+      el.addEventListener('mouseenter', show);
+      el.addEventListener('mouseleave', leave);
+    }
+    return { item, button, inspect };
   }
 
   update(layout) {
@@ -172,6 +215,8 @@ export class A11yMirror {
         this.pods.delete(key);
       }
     }
+    this.records = layout.pods;
+    if (this.tooltip.record) this.tooltip.refresh(layout.pods.get(this.tooltip.record.key));
   }
 
   /** Makes `list` hold exactly the pods of `groups`, in order, positioned relative to `box`. */
@@ -194,6 +239,8 @@ export class A11yMirror {
         const label = podLabel(p);
         setAttr(e.item, 'aria-label', label);
         setAttr(e.item, 'data-status', p.status);
+        setAttr(e.item, 'data-glyph', p.category);
+        setAttr(e.item, 'aria-description', podDescription(p));
         setAttr(e.button, 'aria-label', `Details of ${label}`);
       }
     }

@@ -6,14 +6,15 @@
  * union of rectangles whose contents moved or changed (plus the gently pulsing Terminating pods),
  * so a quiet cluster costs nothing and a busy one costs what changed. Pods appear by growing,
  * move from the unscheduled tray to their node when scheduled, pulse while Terminating and fade
- * away when their object is deleted.
+ * away when their object is deleted. Each pod wears its status style (colour and glyph,
+ * podstyle.js) and its owner's badge.
  * Hands off: input is a layout from layout.js; pointer and keyboard interaction is a11y.js's,
  * whose transparent elements sit over these shapes (the canvas itself is aria-hidden).
  */
 import { POD, hashString } from './layout.js';
 import { NetworkFx } from './netfx.js';
 import { hubColour } from './services.js';
-import { CATEGORY_COLOURS } from './podstatus.js';
+import { drawPodShape } from './podstyle.js';
 
 const BG = '#0d1117';
 const TAU = 110; // ms: time constant of the ease towards targets
@@ -123,7 +124,7 @@ export class CanvasView {
         s.dying = false;
       }
       if (!animate) { s.x = p.x; s.y = p.y; s.scale = 1; s.alpha = 1; }
-      if (s.data.category !== p.category || s.data.status !== p.status || s.tx !== p.x || s.ty !== p.y) this.markSprite(s);
+      if (s.data.category !== p.category || s.data.status !== p.status || s.data.badge !== p.badge || s.tx !== p.x || s.ty !== p.y) this.markSprite(s);
       s.tx = p.x; s.ty = p.y; s.ts = 1; s.ta = 1; s.data = p;
       this.markSprite(s);
     }
@@ -451,49 +452,13 @@ export class CanvasView {
   drawPod(s, pulse) {
     const ctx = this.ctx;
     const cat = s.data.category;
-    const colour = CATEGORY_COLOURS[cat] || CATEGORY_COLOURS.unknown;
     const size = POD * s.scale;
     const x = s.x + (POD - size) / 2;
     const y = s.y + (POD - size) / 2;
     if (size < 0.5) return;
     ctx.save();
     ctx.globalAlpha = Math.max(0, s.alpha) * (cat === 'terminating' && !s.dying ? pulse : 1);
-    roundRect(ctx, x, y, size, size, 4 * s.scale);
-    if (cat === 'pending') {
-      ctx.setLineDash([3, 2]);
-      ctx.strokeStyle = colour;
-      ctx.lineWidth = 1.5;
-      ctx.stroke();
-    } else {
-      ctx.fillStyle = colour;
-      ctx.fill();
-      // Small glyphs so the status does not rest on colour alone.
-      ctx.strokeStyle = 'rgba(13,17,23,0.85)';
-      ctx.fillStyle = 'rgba(13,17,23,0.85)';
-      ctx.lineWidth = 2;
-      const cx = x + size / 2;
-      const cy = y + size / 2;
-      const r = size / 4;
-      ctx.beginPath();
-      if (cat === 'failed') {
-        ctx.moveTo(cx - r, cy - r); ctx.lineTo(cx + r, cy + r);
-        ctx.moveTo(cx + r, cy - r); ctx.lineTo(cx - r, cy + r);
-        ctx.stroke();
-      } else if (cat === 'completed') {
-        ctx.moveTo(cx - r, cy); ctx.lineTo(cx - r / 3, cy + r * 0.8); ctx.lineTo(cx + r, cy - r * 0.7);
-        ctx.stroke();
-      } else if (cat === 'creating') {
-        ctx.arc(cx, cy, r * 0.6, 0, Math.PI * 2);
-        ctx.fill();
-      } else if (cat === 'terminating') {
-        ctx.moveTo(cx - r, cy); ctx.lineTo(cx + r, cy);
-        ctx.stroke();
-      } else if (cat === 'notready') {
-        ctx.arc(cx, cy, r * 0.9, 0, Math.PI * 2);
-        ctx.lineWidth = 1.5;
-        ctx.stroke();
-      }
-    }
+    drawPodShape(ctx, cat, x, y, size, s.data.badge);
     if (this.selected === s.data.key) {
       ctx.globalAlpha = 1;
       ctx.setLineDash([]);

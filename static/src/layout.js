@@ -8,9 +8,13 @@
  * Owns: geometry only. Hands off: canvas.js draws (and animates towards) these positions;
  * a11y.js places its focusable elements on the same rectangles. Same input → same output:
  * every collection is sorted, nothing reads the clock or the DOM.
+ * A pod's STATUS, READY and the rest are the server's cells (kubectl's own row, store.js
+ * `cellsOf`); a node's STATUS and ROLES too. Each pod record also carries its style (podstyle.js),
+ * its owner (the controller at the top of its chain: Deployment over ReplicaSet, CronJob over
+ * Job) and the owner's badge. Nodes sort control plane first, then naturally (node2 < node10).
  */
-import { podStatus, podCategory, nodeStatus, nodeRole } from './podstatus.js';
-import { keyOf } from './store.js';
+import { cellsOf, keyOf } from './store.js';
+import { styleOf, ownerBadge } from './podstyle.js';
 import { servicesOf, nodeIP } from './services.js';
 
 export const POD = 18;          // pod shape size (px)
@@ -48,6 +52,39 @@ function controllerRef(pod) {
   return refs.find((r) => r.controller) || refs[0] || null;
 }
 
+/** Names compared as people read them: digits by value, so node2 < node10. */
+export function naturalCompare(a, b) {
+  const re = /(\d+)|(\D+)/g;
+  const pa = String(a).match(re) || [];
+  const pb = String(b).match(re) || [];
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    const x = pa[i];
+    const y = pb[i];
+    if (x === y) continue;
+    const dx = /^\d/.test(x);
+    const dy = /^\d/.test(y);
+    if (dx && dy && Number(x) !== Number(y)) return Number(x) - Number(y);
+    return x < y ? -1 : 1;
+  }
+  return pa.length - pb.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/**
+ * The owner a pod is shown with: its controller, or that controller's own controller when it is
+ * a Deployment's ReplicaSet or a CronJob's Job (`via` keeps the middle link). `parents` maps
+ * "Kind/ns/name" of ReplicaSets and Jobs to their objects.
+ */
+export function podOwner(pod, parents) {
+  const ref = controllerRef(pod);
+  if (!ref) return null;
+  const ns = pod.metadata.namespace || '';
+  const owner = { kind: ref.kind, name: ref.name };
+  const parent = (ref.kind === 'ReplicaSet' || ref.kind === 'Job') && parents.get(`${ref.kind}/${ns}/${ref.name}`);
+  const top = parent && controllerRef(parent);
+  if (top && (top.kind === 'Deployment' || top.kind === 'CronJob')) return { kind: top.kind, name: top.name, via: owner };
+  return owner;
+}
+
 /** The group a pod belongs to: its controller (ReplicaSet + template hash), or "bare pods". */
 export function podGroup(pod) {
   const ref = controllerRef(pod);
@@ -59,6 +96,11 @@ export function podGroup(pod) {
   // Static pods are owned by their Node; a DaemonSet's or bare ReplicaSet's pods by its name.
   const label = hash ? `${base} · ${hash}` : ref.kind === 'Node' ? 'static pods' : ref.name;
   return { key: `${ns}/${ref.kind}/${ref.name}`, label, base: `${ns}/${base}`, hash };
+}
+
+function nodeRoles(node) {
+  const cells = cellsOf(node);
+  return cells ? cells.roles : '<none>';
 }
 
 function byCreation(a, b) {
@@ -107,14 +149,16 @@ const derived = new WeakMap();
 function describe(pod) {
   let d = derived.get(pod);
   if (!d) {
-    const status = podStatus(pod);
+    const cells = cellsOf(pod) || null;
+    const status = cells ? cells.status : 'Pending';
     d = {
       key: keyOf(pod),
       name: pod.metadata.name,
       namespace: pod.metadata.namespace || '',
       node: (pod.spec && pod.spec.nodeName) || '',
       status,
-      category: podCategory(pod, status),
+      cells,
+      category: styleOf(status, cells ? cells.ready : ''),
       group: podGroup(pod),
     };
     derived.set(pod, d);
@@ -122,7 +166,7 @@ function describe(pod) {
   return d;
 }
 
-function groupPods(pods) {
+function groupPods(pods, parents) {
   const groups = new Map();
   for (const pod of pods) {
     const d = describe(pod);
@@ -132,9 +176,11 @@ function groupPods(pods) {
       entry = { ...g, pods: [] };
       groups.set(g.key, entry);
     }
+    const owner = podOwner(pod, parents);
     entry.pods.push({
       key: d.key, name: d.name, namespace: d.namespace, node: d.node, status: d.status,
-      category: d.category, groupKey: g.key, pod, x: 0, y: 0, size: POD,
+      category: d.category, cells: d.cells, owner, badge: ownerBadge(owner, d.name),
+      groupKey: g.key, pod, x: 0, y: 0, size: POD,
     });
   }
   // User workloads first, then kube-system; stable by label within each.
@@ -154,10 +200,12 @@ export function computeLayout(objects, { width, halted = new Set() }) {
   const nodesObj = [];
   const podsObj = [];
   const all = [];
+  const parents = new Map();
   for (const o of objects) {
     all.push(o);
     if (o.kind === 'Node') nodesObj.push(o);
     else if (o.kind === 'Pod') podsObj.push(o);
+    else if (o.kind === 'ReplicaSet' || o.kind === 'Job') parents.set(keyOf(o), o);
   }
   const svcs = servicesOf(all);
   // NodePort and LoadBalancer services listen on every node: each node shows their ports.
@@ -166,11 +214,11 @@ export function computeLayout(objects, { width, halted = new Set() }) {
   nodePorts.sort((a, b) => a.nodePort - b.nodePort);
   const nodeHead = NODE_HEAD + (nodePorts.length ? PORT_STRIP : 0);
   nodesObj.sort((a, b) => {
-    // Control plane first, then by name: the kubeadm lab reads master, node1, node2.
-    const ra = nodeRole(a).includes('control-plane') ? 0 : 1;
-    const rb = nodeRole(b).includes('control-plane') ? 0 : 1;
+    // Control plane first, then by name as people read it: master, node1, node2, …, node10.
+    const ra = nodeRoles(a).includes('control-plane') ? 0 : 1;
+    const rb = nodeRoles(b).includes('control-plane') ? 0 : 1;
     if (ra !== rb) return ra - rb;
-    return a.metadata.name < b.metadata.name ? -1 : 1;
+    return naturalCompare(a.metadata.name, b.metadata.name);
   });
   podsObj.sort(byCreation);
   const nodeNames = new Set(nodesObj.map((n) => n.metadata.name));
@@ -187,7 +235,7 @@ export function computeLayout(objects, { width, halted = new Set() }) {
   const groups = [];
 
   // The unscheduled tray spans the top.
-  const trayGroups = flowGroups(groupPods(unscheduled), MARGIN + NODE_PAD, MARGIN + TRAY_HEAD, W - 2 * MARGIN - 2 * NODE_PAD);
+  const trayGroups = flowGroups(groupPods(unscheduled, parents), MARGIN + NODE_PAD, MARGIN + TRAY_HEAD, W - 2 * MARGIN - 2 * NODE_PAD);
   const trayH = TRAY_HEAD + Math.max(trayGroups.height, CELL) + NODE_PAD;
   const tray = { x: MARGIN, y: MARGIN, w: W - 2 * MARGIN, h: trayH, count: unscheduled.length, groups: trayGroups.blocks };
   for (const g of trayGroups.blocks) {
@@ -216,16 +264,17 @@ export function computeLayout(objects, { width, halted = new Set() }) {
     const placed = row.map((node, j) => {
       const name = node.metadata.name;
       const x = MARGIN + j * (nodeW + NODE_GAP);
-      const flow = flowGroups(groupPods(byNode.get(name)), x + NODE_PAD, y + nodeHead, nodeW - 2 * NODE_PAD);
+      const flow = flowGroups(groupPods(byNode.get(name), parents), x + NODE_PAD, y + nodeHead, nodeW - 2 * NODE_PAD);
       return { node, name, x, flow };
     });
     const rowH = Math.max(...placed.map((p) => nodeHead + Math.max(p.flow.height, CELL) + NODE_PAD));
     for (const p of placed) {
-      const status = nodeStatus(p.node);
+      const cells = cellsOf(p.node);
+      const status = cells ? cells.status : 'Unknown';
       const podCount = byNode.get(p.name).length;
       nodes.push({
         key: keyOf(p.node), name: p.name, x: p.x, y, w: nodeW, h: rowH,
-        status, role: nodeRole(p.node), halted: halted.has(p.name), podCount,
+        status, role: nodeRoles(p.node), halted: halted.has(p.name), podCount,
         groups: p.flow.blocks, ip: nodeIP(p.node), ports: nodePorts, head: nodeHead,
       });
       for (const g of p.flow.blocks) {

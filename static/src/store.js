@@ -7,9 +7,21 @@
  * order and skips any it has already seen (a reconnect may replay a few), so the mirror never
  * goes backwards. After a reconnect the page rejoins with `since: mirror.rv` and the server
  * answers with the missed deltas or a fresh snapshot.
+ * Pods and Nodes come with their cells (server/web/live.py): kubectl's own row — READY, STATUS,
+ * RESTARTS, IP, NODE … for a pod, STATUS and ROLES for a node — computed by the server's printers,
+ * so the page never recomputes STATUS and cannot disagree with `kubectl get pods`. An event brings
+ * cells only when they changed; otherwise the new object keeps its predecessor's. `cellsOf(obj)`
+ * reads them (a WeakMap keyed by the object, so the objects stay exactly what the server sent).
  * Hands off: listeners get the set of keys that changed, so layout/canvas/a11y redo only what
  * moved; nothing here draws.
  */
+
+const CELLS = new WeakMap();
+
+/** The server's cells of a Pod or Node of the mirror (see above), or undefined. */
+export function cellsOf(obj) {
+  return obj ? CELLS.get(obj) : undefined;
+}
 
 export function keyOf(obj) {
   const m = obj.metadata || {};
@@ -36,9 +48,11 @@ export class Mirror {
   applySnapshot(msg) {
     const changed = new Set(this.objects.keys());
     this.objects = new Map();
+    const cells = msg.cells || {};
     for (const obj of msg.objects || []) {
       const k = keyOf(obj);
       this.objects.set(k, obj);
+      if (cells[k]) CELLS.set(obj, cells[k]);
       changed.add(k);
     }
     this.rv = toNumber(msg.rv);
@@ -57,8 +71,14 @@ export class Mirror {
       if (this.rv !== null && rv !== null && rv <= this.rv) continue; // already applied
       const k = keyOf(ev.object);
       if (ev.type === 'ADDED' && ev.object.kind === 'Pod' && !(ev.object.spec && ev.object.spec.nodeName)) bornUnscheduled.add(k);
-      if (ev.type === 'DELETED') this.objects.delete(k);
-      else this.objects.set(k, ev.object);
+      if (ev.type === 'DELETED') {
+        this.objects.delete(k);
+      } else {
+        const prev = this.objects.get(k);
+        const cells = ev.cells || (prev && CELLS.get(prev));
+        if (cells) CELLS.set(ev.object, cells);
+        this.objects.set(k, ev.object);
+      }
       changed.add(k);
       if (rv !== null) this.rv = rv;
     }

@@ -1,11 +1,13 @@
-// Unit tests of the page's pure modules (mirror, layout, kubectl STATUS, error lines), run by
-// node's built-in test runner from test_modules.py. No DOM: these modules do not touch one.
+// Unit tests of the page's pure modules (mirror and its cells, layout, status styles, tooltip rows,
+// error lines), run by node's built-in test runner from test_modules.py. No DOM: these modules do
+// not touch one. STATUS itself is the server's (kubectl's printers, tests/web/test_live_cells.py).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { Mirror } from '../../static/src/store.js';
-import { computeLayout } from '../../static/src/layout.js';
-import { podStatus, podCategory, nodeStatus } from '../../static/src/podstatus.js';
+import { Mirror, cellsOf, keyOf } from '../../static/src/store.js';
+import { computeLayout, naturalCompare } from '../../static/src/layout.js';
+import { styleOf, STYLES } from '../../static/src/podstyle.js';
+import { podTooltipRows, humanDuration } from '../../static/src/tooltip.js';
 import { fieldLine, normaliseResults } from '../../static/src/editor.js';
 
 const node = (name, { ready = 'True', role = null, unschedulable = false } = {}) => ({
@@ -29,6 +31,26 @@ const pod = (name, { nodeName, hash, rs, state = { running: {} }, ready = true, 
     containerStatuses: [{ name: 'c', ready, restartCount: 0, state }],
   },
 });
+
+// The cells the server sends with a snapshot (server/web/live.py): what kubectl would print.
+const nodeCells = (n) => ({
+  status: n.status.conditions[0].status === 'True' ? 'Ready' : 'NotReady',
+  roles: Object.keys(n.metadata.labels).map((k) => k.split('/')[1]).join(',') || '<none>',
+});
+const podCells = (p, status = 'Running', ready = '1/1') => ({
+  name: p.metadata.name, ready, status, restarts: 0, lastRestart: null, created: 1741006800, ip: '10.244.1.5',
+  node: p.spec.nodeName || '<none>', nominatedNode: '<none>', readinessGates: '<none>', backOffUntil: null,
+});
+function mirrored(objects, statuses = {}) {
+  const m = new Mirror();
+  const cells = {};
+  for (const o of objects) {
+    if (o.kind === 'Node') cells[keyOf(o)] = nodeCells(o);
+    else if (o.kind === 'Pod') cells[keyOf(o)] = podCells(o, ...(statuses[o.metadata.name] || []));
+  }
+  m.applySnapshot({ rv: 1, objects, cells });
+  return m;
+}
 
 test('the mirror applies deltas in rv order and skips what it already has', () => {
   const m = new Mirror();
@@ -81,7 +103,8 @@ test('layout: unscheduled pods in the tray, bound pods inside their node, groupe
     pod('web-5d9f7b6c4-ccccc', { nodeName: 'node1', hash: '5d9f7b6c4', rs: 'web-5d9f7b6c4' }),
     pod('web-5d9f7b6c4-ddddd', { hash: '5d9f7b6c4', rs: 'web-5d9f7b6c4', state: {}, ready: false }),
   ];
-  const L = computeLayout(objects, { width: 1000, halted: new Set(['node2']) });
+  const m = mirrored(objects, { 'web-5d9f7b6c4-ddddd': ['Pending', '0/1'] });
+  const L = computeLayout(m.objects.values(), { width: 1000, halted: new Set(['node2']) });
   assert.deepEqual(L.nodes.map((n) => n.name), ['master', 'node1', 'node2']);
   assert.equal(L.nodes[2].halted, true);
   assert.equal(L.tray.count, 1);
@@ -96,28 +119,77 @@ test('layout: unscheduled pods in the tray, bound pods inside their node, groupe
   }
   assert.deepEqual(n1.groups.map((g) => g.label).sort(), ['web · 5d9f7b6c4', 'web · 7c74bc9bb8']);
   // a pure function: the same objects in another order give the same geometry
-  const again = computeLayout([...objects].reverse(), { width: 1000, halted: new Set(['node2']) });
+  const again = computeLayout([...m.objects.values()].reverse(), { width: 1000, halted: new Set(['node2']) });
   assert.deepEqual([...again.pods.entries()].map(([k, p]) => [k, p.x, p.y]), [...L.pods.entries()].map(([k, p]) => [k, p.x, p.y]));
   // narrower page: fewer nodes per row, same nodes
-  const narrow = computeLayout(objects, { width: 560, halted: new Set() });
+  const narrow = computeLayout(m.objects.values(), { width: 560, halted: new Set() });
   assert.ok(narrow.height > L.height);
 });
 
-test('pod STATUS reads as kubectl prints it', () => {
-  assert.equal(podStatus(pod('a', { nodeName: 'n' })), 'Running');
-  assert.equal(podStatus(pod('a', { nodeName: 'n', deleting: true })), 'Terminating');
-  assert.equal(podStatus(pod('a', { nodeName: 'n', state: { waiting: { reason: 'ContainerCreating' } }, ready: false })), 'ContainerCreating');
-  const crash = pod('a', { nodeName: 'n', state: { waiting: { reason: 'CrashLoopBackOff' } }, ready: false });
-  assert.equal(podStatus(crash), 'CrashLoopBackOff');
-  assert.equal(podCategory(crash), 'failed');
-  const done = pod('a', { nodeName: 'n', state: { terminated: { reason: 'Completed', exitCode: 0 } }, ready: false });
-  done.status.phase = 'Succeeded';
-  assert.equal(podStatus(done), 'Completed');
-  assert.equal(podCategory(done), 'completed');
-  const pending = { kind: 'Pod', metadata: { name: 'p' }, spec: {}, status: { phase: 'Pending' } };
-  assert.equal(podStatus(pending), 'Pending');
-  assert.equal(podCategory(pod('a', { nodeName: 'n', ready: false })), 'notready');
-  assert.equal(nodeStatus(node('x', { ready: 'Unknown', unschedulable: true })), 'NotReady,SchedulingDisabled');
+test('cells: an event without cells keeps the last ones, an event with cells replaces them', () => {
+  const a = pod('a', { nodeName: 'node1' });
+  const m = mirrored([node('node1'), a], { a: ['ContainerCreating', '0/1'] });
+  assert.equal(cellsOf(m.get('Pod', 'default', 'a')).status, 'ContainerCreating');
+  const labelled = pod('a', { nodeName: 'node1' });
+  m.applyDelta({ rv: 2, events: [{ type: 'MODIFIED', rv: 2, object: labelled }] });
+  assert.equal(m.get('Pod', 'default', 'a'), labelled);
+  assert.equal(cellsOf(labelled).status, 'ContainerCreating');
+  const crashing = pod('a', { nodeName: 'node1' });
+  m.applyDelta({ rv: 3, events: [{ type: 'MODIFIED', rv: 3, object: crashing, cells: podCells(crashing, 'CrashLoopBackOff', '0/1') }] });
+  const L = computeLayout(m.objects.values(), { width: 1000 });
+  const p = L.pods.get('Pod/default/a');
+  assert.equal(p.status, 'CrashLoopBackOff');
+  assert.equal(p.category, 'crashloop');
+  assert.equal(L.nodes[0].status, 'Ready');
+});
+
+test('each STATUS word has its own style; Running splits on READY', () => {
+  const cases = {
+    Pending: 'pending', ContainerCreating: 'creating', 'Init:0/2': 'init', Terminating: 'terminating',
+    Completed: 'completed', Error: 'error', 'ExitCode:3': 'error', CrashLoopBackOff: 'crashloop',
+    ErrImagePull: 'imagepull', ImagePullBackOff: 'imagepull', OOMKilled: 'oomkilled', Evicted: 'evicted',
+    'Init:CrashLoopBackOff': 'crashloop', 'Init:ExitCode:1': 'error', CreateContainerConfigError: 'configerror',
+    Unknown: 'unknown',
+  };
+  for (const [word, style] of Object.entries(cases)) assert.equal(styleOf(word, '1/1'), style, word);
+  assert.equal(styleOf('Running', '2/2'), 'running');
+  assert.equal(styleOf('Running', '1/2'), 'notready');
+  // no two styles look alike: each (colour, glyph, outline) is different
+  const looks = Object.values(STYLES).map((st) => `${st.colour}|${st.glyph}|${!!st.hollow}`);
+  assert.equal(new Set(looks).size, looks.length);
+});
+
+test('nodes: control plane first, then natural order; owners resolved through their controllers', () => {
+  assert.ok(naturalCompare('node2', 'node10') < 0 && naturalCompare('node10', 'node9') > 0);
+  const rs = { kind: 'ReplicaSet', metadata: { name: 'web-7c9', namespace: 'default', ownerReferences: [{ kind: 'Deployment', name: 'web', controller: true }] } };
+  const objects = [node('node10'), node('node2'), node('node1'), node('master', { role: 'control-plane' }), rs,
+    pod('web-7c9-abcde', { nodeName: 'node2', hash: '7c9', rs: 'web-7c9' })];
+  const db = pod('db-0', { nodeName: 'node10' });
+  db.metadata.ownerReferences = [{ kind: 'StatefulSet', name: 'db', controller: true }];
+  objects.push(db);
+  const L = computeLayout(mirrored(objects).objects.values(), { width: 1400 });
+  assert.deepEqual(L.nodes.map((n) => n.name), ['master', 'node1', 'node2', 'node10']);
+  const web = L.pods.get('Pod/default/web-7c9-abcde');
+  assert.deepEqual(web.owner, { kind: 'Deployment', name: 'web', via: { kind: 'ReplicaSet', name: 'web-7c9' } });
+  assert.equal(web.badge, 'D');
+  assert.equal(L.pods.get('Pod/default/db-0').badge, '0');
+});
+
+test('the tooltip rows: kubectl\'s cells, ages against the virtual now, the back-off countdown', () => {
+  assert.deepEqual(['65s', '4m29s', '12m', '5h3m', '30h', '4d20h'].map((t, i) => [t, humanDuration([65, 269, 720, 18180, 108000, 417600][i])]),
+    [['65s', '65s'], ['4m29s', '4m29s'], ['12m', '12m'], ['5h3m', '5h3m'], ['30h', '30h'], ['4d20h', '4d20h']]);
+  const p = {
+    name: 'crash', namespace: 'default', owner: null, pod: { spec: { containers: [{ name: 'a' }, { name: 'b' }] } },
+    cells: { ...podCells(pod('crash', { nodeName: 'node1' }), 'CrashLoopBackOff', '1/2'), restarts: 3, lastRestart: 1000, created: 900, backOffUntil: 1040 },
+  };
+  const rows = Object.fromEntries(podTooltipRows(p, 1010));
+  assert.equal(rows.Status, 'CrashLoopBackOff, restarting in 30s');
+  assert.equal(rows.Restarts, '3 (10s ago)');
+  assert.equal(rows.Ready, '1/2');
+  assert.equal(rows.Owner, 'none (bare pod)');
+  assert.equal(rows.Containers, 'a, b');
+  assert.equal(rows.Age, '110s');
+  assert.equal(Object.fromEntries(podTooltipRows(p, 1050)).Status, 'CrashLoopBackOff');
 });
 
 test('an apply error is marked on the field it names, within its document', () => {

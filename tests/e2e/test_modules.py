@@ -1,4 +1,4 @@
-"""The page's pure ES modules (store.js, layout.js, podstatus.js, editor.js's helpers), tested with
+"""The page's pure ES modules (store.js, layout.js, podstyle.js, tooltip.js, editor.js's helpers), tested with
 node's built-in test runner: fast, no browser. Node is what `make install` builds the page with."""
 
 from __future__ import annotations
@@ -18,4 +18,4 @@ def test_front_end_modules() -> None:
     proc = subprocess.run([node, "--test", str(HERE / "modules.test.mjs")], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "# fail 0" in proc.stdout and "# pass 5" in proc.stdout, proc.stdout
+    assert "# fail 0" in proc.stdout and "# pass 8" in proc.stdout, proc.stdout
