@@ -10,9 +10,10 @@
  * Updates are keyed and incremental: only elements whose label or rectangle changed are touched.
  * Hands off: clicks go to the callbacks given by main.js (node menu, pod panel).
  * Inspect: each pod, node, service and workload group (a ReplicaSet's, StatefulSet's … pods) also
- * has an "Inspect <kind> <name>" button (a pod's beside its node's pod list, not in its list item) (shown when focused; a double click on the object does the
- * same; a workload group's covers its label) that asks for the inspector (inspector.js) with a
- * bubbling `kubeplay-inspect` event `{kind, namespace, name, opener}`, or `onInspect` when given.
+ * has an "Inspect <kind> <name>" button (a pod's beside its node's pod list, not in its list item;
+ * shown when focused; a double click on the object does the same; a workload group's covers its
+ * label) that asks for the inspector (inspector.js) with a bubbling `kubeplay-inspect` event
+ * `{kind, namespace, name, opener}`, or `onInspect` when given.
  * Status and owner: each pod item also carries `data-glyph` (its status style, podstyle.js) and
  * an accessible description saying what that status means, who owns the pod and READY; hovering
  * or focusing a pod shows its tooltip (tooltip.js), which then describes the focused button. The
