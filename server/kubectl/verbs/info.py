@@ -108,11 +108,23 @@ def control_plane_url(inv: Invocation) -> str:
     return DEFAULT_CONTROL_PLANE
 
 
+def kubeconfig_server(inv: Invocation) -> str:
+    """cluster-info's address: the REST config's host, i.e. the kubeconfig's server for the command's
+    context (kind's ``https://127.0.0.1:<port>``, minikube's ``https://192.168.49.2:8443``)."""
+    from .. import kubeconfig
+
+    try:
+        config = kubeconfig.load(authorized.raw(inv.cluster), inv.flags.get("kubeconfig") or None)
+    except kubeconfig.KubeconfigError:
+        return control_plane_url(inv)
+    return kubeconfig.server_of(config, inv.flags.get("context") or None).rstrip("/")
+
+
 @command("cluster-info", flags=[])
 def cluster_info(inv: Invocation) -> str | Result:
     if inv.args and inv.args[0] == "dump":
         raise KubectlError("error: cluster-info dump is not available in kubeplay")
-    base = control_plane_url(inv)
+    base = kubeconfig_server(inv)
     lines = [f"Kubernetes control plane is running at {base}"]
     hint = "To further debug and diagnose cluster problems, use 'kubectl cluster-info dump'."
     try:
