@@ -35,6 +35,7 @@ PROMPT = "$ "
 HELP = """kubeplay workstation shell. Programs on this machine:
   kubectl ...        talk to the cluster (kubectl v1.32)
   helm ...           install charts (helm v3): helm repo add stable https://charts.helm.sh/stable
+  minikube ...       drive the minikube preset's cluster (v1.35): status, ip, service NAME, addons, stop, start
   curl [-s|-v|-I] URL   HTTP from outside the cluster (node IP:nodePort, load-balancer IP)
   wget, nslookup, dig, ping   the network from outside the cluster
   ls cat head tail grep sed awk jq xargs sort uniq cut tr tee wc base64 env date ...   (GNU words)

@@ -157,3 +157,8 @@ def test_the_addons_api_reports_minikubes_storage_provisioner(api):
     assert on["storage-provisioner"] is True
     api.advance(20)
     assert api.run("kubectl get pod -n kube-system storage-provisioner --no-headers").split()[1:3] == ["1/1", "Running"]
+
+
+def test_the_workstations_help_lists_minikube_and_helm(api):
+    listed = [line.split()[0] for line in api.run("help").splitlines() if line.startswith("  ")]
+    assert "minikube" in listed and "helm" in listed and "kubectl" in listed
