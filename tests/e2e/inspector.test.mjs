@@ -1,0 +1,44 @@
+// Unit tests of the inspector's and the Events region's pure helpers (no DOM), run by node's
+// built-in test runner from test_inspector.py.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { nextTab, execLine, containerNames, TABS } from '../../static/src/inspector.js';
+import { objectsOf } from '../../static/src/eventsregion.js';
+
+test('arrows, Home and End move between the tabs and wrap', () => {
+  assert.deepEqual(TABS.map(([, label]) => label), ['YAML', 'Describe', 'Logs', 'Events']);
+  assert.equal(nextTab(0, 'ArrowRight', 4), 1);
+  assert.equal(nextTab(3, 'ArrowRight', 4), 0);
+  assert.equal(nextTab(0, 'ArrowLeft', 4), 3);
+  assert.equal(nextTab(2, 'Home', 4), 0);
+  assert.equal(nextTab(1, 'End', 3), 2);
+  assert.equal(nextTab(1, 'Enter', 4), null);
+});
+
+test('Exec types kubectl exec -it POD -- sh, with -n outside default', () => {
+  assert.equal(execLine('default', 'web'), 'kubectl exec -it web -- sh');
+  assert.equal(execLine('shop', 'db-0'), 'kubectl exec -it db-0 -n shop -- sh');
+});
+
+test("a pod's containers are read from its kubectl get -o yaml, not its env or ports' names", () => {
+  const yaml = [
+    'apiVersion: v1', 'kind: Pod', 'metadata:', '  name: web', 'spec:', '  containers:',
+    '  - env:', '    - name: MODE', '      value: x', '    image: nginx', '    name: web',
+    '    ports:', '    - containerPort: 80', '      name: http', '  - image: busybox', '    name: sidecar',
+    '  dnsPolicy: ClusterFirst', '  initContainers:', '  - image: busybox', '    name: init', 'status:',
+    '  containerStatuses:', '  - name: web', '',
+  ].join('\n');
+  assert.deepEqual(containerNames(yaml), ['web', 'sidecar']);
+  assert.deepEqual(containerNames('kind: Node\n'), []);
+});
+
+test("the Events table's OBJECT column, each object once", () => {
+  const table = [ // as kubectl's tabwriter aligns it: each column as wide as its widest cell
+    'LAST SEEN   TYPE     REASON              OBJECT             MESSAGE',
+    '30s         Normal   Scheduled           Pod/web            Successfully assigned default/web to node2',
+    '29s         Normal   Pulling             Pod/web            Pulling image "nginx"',
+    '10s         Normal   ScalingReplicaSet   Deployment/other   Scaled up replica set other-1 from 0 to 1',
+  ].join('\n');
+  assert.deepEqual(objectsOf(`${table}\n`), ['Pod/web', 'Deployment/other']);
+  assert.deepEqual(objectsOf('No events found in default namespace.\n'), []);
+});
