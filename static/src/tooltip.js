@@ -124,7 +124,7 @@ export class PodTooltip {
     const dl = document.createElement('dl');
     for (const [k, v] of rows) {
       const dt = document.createElement('dt');
-      dt.textContent = k;
+      dt.textContent = `${k}:`; // so a screen reader reading the description says "Status: …"
       const dd = document.createElement('dd');
       dd.textContent = v;
       dl.append(dt, dd);
