@@ -271,8 +271,10 @@ export class A11yMirror {
     button.className = 'a11y-inspect';
     button.textContent = 'Inspect';
     button.setAttribute('aria-label', `Inspect ${kind.toLowerCase()} ${rest.join('/')}`);
-    button.addEventListener('click', (e) => { e.stopPropagation(); this.inspect(key, target); });
-    target.addEventListener('dblclick', (e) => { e.stopPropagation(); this.inspect(key, target); });
+    // focus comes back to the object when the inspector closes, else (a service, a workload) to this button
+    const opener = () => (target.isConnected && target.tabIndex >= 0 ? target : button);
+    button.addEventListener('click', (e) => { e.stopPropagation(); this.inspect(key, opener()); });
+    target.addEventListener('dblclick', (e) => { e.stopPropagation(); this.inspect(key, opener()); });
     if (container) container.appendChild(button);
     return button;
   }

@@ -139,3 +139,33 @@ def test_the_events_region_lists_the_scheduled_event_and_filters_by_object(page:
     run(page, "kubectl delete pod web --wait=false")
     advance(page, 1)
     expect(table).to_contain_text(re.compile(r"Normal\s+Killing\s+Pod/web"))
+
+
+def test_a_node_and_a_service_open_in_the_inspector(page: Page) -> None:
+    pause(page)
+    run(page, "kubectl create deployment web --image=nginx")
+    run(page, "kubectl expose deployment web --port=80")
+    advance(page, 10)
+    inspector = page.get_by_role("region", name="Inspector")
+
+    page.get_by_role("button", name="Inspect node node1", exact=True).focus()
+    page.keyboard.press("Enter")
+    expect(inspector.get_by_role("textbox", name="YAML")).to_have_value(kubectl(page, "kubectl get node node1 -o yaml"))
+    expect(inspector.get_by_role("tab")).to_have_text(["YAML", "Describe", "Events"])  # no logs, no shell
+    expect(inspector.get_by_role("button", name="Exec")).to_be_hidden()
+    inspector.get_by_role("tab", name="Describe").click()
+    describe = inspector.get_by_label("Describe output")
+    expect(describe).to_have_text(re.compile(r"^Name:\s+node1\n"), use_inner_text=False)
+    assert describe.text_content() == kubectl(page, "kubectl describe node node1")
+    page.keyboard.press("Escape")
+    expect(inspector).to_be_hidden()
+    expect(page.get_by_role("button", name="Actions for node node1")).to_be_focused()
+
+    inspect_service = page.get_by_role("button", name="Inspect service web", exact=True)
+    inspect_service.focus()
+    page.keyboard.press("Enter")
+    inspector.get_by_role("tab", name="Describe").click()
+    expect(inspector.get_by_label("kubectl command of this view")).to_have_text("$ kubectl describe service web -n default")
+    expect(describe).to_have_text(kubectl(page, "kubectl describe service web"), use_inner_text=False)
+    page.keyboard.press("Escape")
+    expect(inspect_service).to_be_focused()  # a service's group takes no focus: its Inspect button does
