@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 CACHE_TTL = 6 * 3600
 #: per cluster: the server (host:port) -> when the workstation's kubectl last discovered it
 _DISCOVERED: WeakKeyDictionary[Any, dict[str, float]] = WeakKeyDictionary()
+#: per cluster: how many refused commands logged klog lines (their times move on)
+_RUNS: WeakKeyDictionary[Any, int] = WeakKeyDictionary()
 
 #: klog lines a command logs with a cold discovery cache (kubectl v1.32 against a closed port)
 _DISCOVERY_ATTEMPTS = {
@@ -98,7 +100,9 @@ def klog_lines(cluster: Cluster, url: str, count: int) -> str:
     now = cluster.clock.now()
     pid = _pid(cluster)
     out = []
-    t = now + 0.021 + (int(now * 1000) % 17) / 1000
+    # each run starts a little later within the clock's second, as commands typed one after another
+    runs = _RUNS[cluster] = _RUNS.get(cluster, 0) + 1
+    t = now + 0.021 + ((runs * 137 + int(now * 1000)) % 900) / 1000 + (pid * runs % 997) / 1_000_000
     for i in range(count):
         stamp = _dt.datetime.fromtimestamp(t, _dt.UTC)
         out.append(f"E{stamp:%m%d %H:%M:%S}.{stamp.microsecond:06d} {pid:7d} memcache.go:265] {err}\n")
