@@ -169,3 +169,13 @@ def test_a_node_and_a_service_open_in_the_inspector(page: Page) -> None:
     expect(describe).to_have_text(kubectl(page, "kubectl describe service web"), use_inner_text=False)
     page.keyboard.press("Escape")
     expect(inspect_service).to_be_focused()  # a service's group takes no focus: its Inspect button does
+
+    # a workload group: the Deployment's ReplicaSet, whose Logs are its first pod's (kubectl logs rs/…)
+    rs = kubectl(page, "kubectl get rs -o jsonpath={.items[0].metadata.name}")
+    page.get_by_role("button", name=f"Inspect replicaset {rs}", exact=True).focus()
+    page.keyboard.press("Enter")
+    expect(inspector.get_by_label("kubectl command of this view")).to_have_text(
+        f"$ kubectl get replicaset {rs} -n default -o yaml")
+    inspector.get_by_role("tab", name="Logs").click()
+    expect(inspector.get_by_label("Logs output")).to_have_text(kubectl(page, f"kubectl logs replicaset/{rs}"),
+                                                               use_inner_text=False)
