@@ -49,6 +49,9 @@ MINIKUBE_IP = "192.168.49.2"
 MINIKUBE_API_PORT = 8443
 MINIKUBE_RUNTIME = "docker://27.4.1"
 MINIKUBE_OS = "Ubuntu 22.04.5 LTS"
+#: the docker driver's (and kind's) nodes are containers on the workstation: their kernel is its own
+#: (``uname -r`` there, ``sim/coreutils.uname``), not the kubeadm lab VMs' ``bootstrap.KERNEL_VERSION``
+HOST_KERNEL = "6.8.0-51-generic"
 STORAGE_PROVISIONER_IMAGE = hostpath.IMAGE
 HOSTPATH_PROVISIONER = hostpath.PROVISIONER
 STANDARD_CLASS = "standard"
@@ -85,7 +88,7 @@ def _node(cluster: Cluster, name: str, *, ip: str, subnet: int, created: str, re
                            "volumes.kubernetes.io/controller-managed-attach-detach": "true"}
     status["conditions"] = [c for c in status["conditions"] if c["type"] != "NetworkUnavailable"]
     status["nodeInfo"].update(containerRuntimeVersion=runtime, kubeletVersion=kubelet, kubeProxyVersion=kubelet,
-                              osImage=os_image)
+                              osImage=os_image, kernelVersion=HOST_KERNEL)
     if not tainted:
         node["spec"].pop("taints", None)
     stored = _create(cluster, node, default=False)

@@ -162,3 +162,14 @@ def test_the_addons_api_reports_minikubes_storage_provisioner(api):
 def test_the_workstations_help_lists_minikube_and_helm(api):
     listed = [line.split()[0] for line in api.run("help").splitlines() if line.startswith("  ")]
     assert "minikube" in listed and "helm" in listed and "kubectl" in listed
+
+
+def test_the_docker_drivers_node_reports_the_kernel_its_containers_run_on(api):
+    head, row = api.run("kubectl get nodes -o wide").splitlines()
+    at = head.index("KERNEL-VERSION")
+    kernel = row[at:].split()[0]
+    assert row[head.index("OS-IMAGE"):at].strip() == "Ubuntu 22.04.5 LTS"
+    # the node is a container on the host: a pod's uname is the host kernel the node reports
+    api.run("kubectl run bb --image=busybox -- sleep 3600")
+    api.advance(30)
+    assert api.run("kubectl exec bb -- uname -r") == kernel + "\n"
