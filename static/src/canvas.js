@@ -11,7 +11,7 @@
  * Hands off: input is a layout from layout.js; pointer and keyboard interaction is a11y.js's,
  * whose transparent elements sit over these shapes (the canvas itself is aria-hidden).
  */
-import { POD, hashString } from './layout.js';
+import { POD, NAMED_W, hashString } from './layout.js';
 import { NetworkFx } from './netfx.js';
 import { hubColour } from './services.js';
 import { drawPodShape } from './podstyle.js';
@@ -124,7 +124,8 @@ export class CanvasView {
         s.dying = false;
       }
       if (!animate) { s.x = p.x; s.y = p.y; s.scale = 1; s.alpha = 1; }
-      if (s.data.category !== p.category || s.data.status !== p.status || s.data.badge !== p.badge || s.tx !== p.x || s.ty !== p.y) this.markSprite(s);
+      if (s.data.category !== p.category || s.data.status !== p.status || s.data.badge !== p.badge
+        || s.data.label !== p.label || s.tx !== p.x || s.ty !== p.y) this.markSprite(s);
       s.tx = p.x; s.ty = p.y; s.ts = 1; s.ta = 1; s.data = p;
       this.markSprite(s);
     }
@@ -177,10 +178,15 @@ export class CanvasView {
 
   mark(r) { this.dirty = rectUnion(this.dirty, pad(r, 3)); }
 
+  /** How wide a sprite's drawing is: its square, or its named chip. */
+  static spriteW(s) {
+    return (s.data && s.data.label ? NAMED_W : POD) + 8;
+  }
+
   markSprite(s) {
-    const size = POD + 8;
-    this.mark({ x: s.x - 4, y: s.y - 4, w: size, h: size });
-    if (s.tx !== undefined) this.mark({ x: s.tx - 4, y: s.ty - 4, w: size, h: size });
+    const w = CanvasView.spriteW(s);
+    this.mark({ x: s.x - 4, y: s.y - 4, w, h: POD + 8 });
+    if (s.tx !== undefined) this.mark({ x: s.tx - 4, y: s.ty - 4, w, h: POD + 8 });
   }
 
   schedule() {
@@ -211,7 +217,7 @@ export class CanvasView {
       const changed = before.x !== s.x || before.y !== s.y || before.alpha !== s.alpha || before.scale !== s.scale || s.hold > 0;
       if (changed) {
         moving = true;
-        this.mark({ x: Math.min(before.x, s.x) - 4, y: Math.min(before.y, s.y) - 4, w: Math.abs(before.x - s.x) + POD + 8, h: Math.abs(before.y - s.y) + POD + 8 });
+        this.mark({ x: Math.min(before.x, s.x) - 4, y: Math.min(before.y, s.y) - 4, w: Math.abs(before.x - s.x) + CanvasView.spriteW(s), h: Math.abs(before.y - s.y) + POD + 8 });
       }
       if (s.dying && s.alpha <= 0.01) {
         this.markSprite(s);
@@ -258,7 +264,7 @@ export class CanvasView {
     for (const g of L.groups) if (intersects(g, region)) this.drawGroup(g);
     const pulse = 0.72 + 0.23 * Math.sin(ts / 260);
     for (const s of this.pods.values()) {
-      const box = { x: s.x - 4, y: s.y - 4, w: POD + 8, h: POD + 8 };
+      const box = { x: s.x - 4, y: s.y - 4, w: CanvasView.spriteW(s), h: POD + 8 };
       if (intersects(box, region)) this.drawPod(s, pulse);
     }
     ctx.restore();
@@ -459,6 +465,12 @@ export class CanvasView {
     ctx.save();
     ctx.globalAlpha = Math.max(0, s.alpha) * (cat === 'terminating' && !s.dying ? pulse : 1);
     drawPodShape(ctx, cat, x, y, size, s.data.badge);
+    if (s.data.label && s.scale > 0.6) {
+      ctx.fillStyle = cat === 'terminating' || cat === 'pending' ? '#8b95a8' : '#c9d1d9';
+      ctx.font = '10.5px ui-monospace, SFMono-Regular, Menlo, monospace';
+      ctx.textBaseline = 'middle';
+      ctx.fillText(s.data.label, s.x + POD + 6, s.y + POD / 2 + 0.5);
+    }
     if (this.selected === s.data.key) {
       ctx.globalAlpha = 1;
       ctx.setLineDash([]);

@@ -30,6 +30,10 @@ const GROUP_LABEL = 16;
 const GROUP_GAP = 8;
 const TRAY_HEAD = 24;
 const LABEL_CHAR = 6.4;        // width of one character of the group label font (10.5px mono)
+export const NAMED_W = 124;     // pitch of a pod that carries its name (square, gap, 15 characters)
+const NAMED_CHARS = 15;
+const NAMED_ROWS = 3;           // a group of more pods than 3 rows of named chips draws bare squares
+const NAMED_EXTRA = 2 * CELL;   // and a node names its pods only if that makes it at most this much taller
 export const HUB_W = 196;       // a service hub
 export const HUB_H = 52;
 const HUB_GAP = 10;
@@ -110,19 +114,40 @@ function byCreation(a, b) {
   return a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0;
 }
 
-/** Lays groups of pods out left to right, wrapping, inside `innerW`; returns blocks + height. */
-function flowGroups(groups, x0, y0, innerW) {
-  const maxCols = Math.max(1, Math.floor((innerW - 2 * GROUP_PAD) / CELL));
+/**
+ * A pod name cut to `max` characters keeping what tells pods apart — the first word and the
+ * random suffix: web-deploy-7c74bc9bb8-x7k2p → web-…-x7k2p.
+ */
+export function shortName(name, max) {
+  if (name.length <= max) return name;
+  const parts = name.split('-');
+  const last = parts[parts.length - 1];
+  if (parts.length > 1 && last.length + 3 <= max) {
+    const head = parts[0].slice(0, Math.max(1, max - last.length - 3));
+    const out = `${head}-…-${last}`;
+    if (out.length <= max) return out;
+  }
+  return `…${name.slice(name.length - max + 1)}`;
+}
+
+/** Lays groups of pods out left to right, wrapping, inside `innerW`; returns blocks + height.
+ * With `names`, a group whose pods fit in NAMED_ROWS rows of named chips (square + name) is
+ * drawn so: pods carry their names when there is room. */
+function flowGroups(groups, x0, y0, innerW, names = true) {
+  const maxNamed = names ? Math.max(1, Math.floor((innerW - 2 * GROUP_PAD) / NAMED_W)) : 0;
   let x = x0;
   let y = y0;
   let rowH = 0;
   const blocks = [];
   for (const g of groups) {
+    const named = g.pods.length <= maxNamed * NAMED_ROWS;
+    const pitch = named ? NAMED_W : CELL;
+    const maxCols = Math.max(1, Math.floor((innerW - 2 * GROUP_PAD) / pitch));
     const cols = Math.min(g.pods.length, maxCols);
     const rows = Math.ceil(g.pods.length / cols);
     // Wide enough for its label where the node has room, so "web-deploy · 7c74bc9bb8" reads whole.
     const labelW = Math.min(innerW, Math.ceil(g.label.length * LABEL_CHAR) + 12);
-    const w = Math.max(cols * CELL + 2 * GROUP_PAD, labelW);
+    const w = Math.max(cols * pitch + 2 * GROUP_PAD, labelW);
     const h = GROUP_LABEL + rows * CELL + GROUP_PAD;
     if (x > x0 && x + w > x0 + innerW) {
       x = x0;
@@ -131,9 +156,10 @@ function flowGroups(groups, x0, y0, innerW) {
     }
     // The pod records are this layout's own (made in groupPods): filled in place, not copied.
     g.pods.forEach((p, i) => {
-      p.x = x + GROUP_PAD + (i % cols) * CELL + (CELL - POD) / 2;
+      p.x = x + GROUP_PAD + (i % cols) * pitch + (CELL - POD) / 2;
       p.y = y + GROUP_LABEL + Math.floor(i / cols) * CELL + (CELL - POD) / 2;
       p.size = POD;
+      p.label = named ? shortName(p.name, NAMED_CHARS) : '';
     });
     blocks.push({ ...g, x, y, w, h });
     x += w + GROUP_GAP;
@@ -264,7 +290,12 @@ export function computeLayout(objects, { width, halted = new Set() }) {
     const placed = row.map((node, j) => {
       const name = node.metadata.name;
       const x = MARGIN + j * (nodeW + NODE_GAP);
-      const flow = flowGroups(groupPods(byNode.get(name), parents), x + NODE_PAD, y + nodeHead, nodeW - 2 * NODE_PAD);
+      const grouped = groupPods(byNode.get(name), parents);
+      // Names where there is room: only if naming the pods costs the node at most NAMED_EXTRA px.
+      const compact = flowGroups(grouped, x + NODE_PAD, y + nodeHead, nodeW - 2 * NODE_PAD, false);
+      const named = flowGroups(grouped.map((g) => ({ ...g, pods: g.pods.map((pod) => ({ ...pod })) })),
+        x + NODE_PAD, y + nodeHead, nodeW - 2 * NODE_PAD, true);
+      const flow = named.height <= compact.height + NAMED_EXTRA ? named : compact;
       return { node, name, x, flow };
     });
     const rowH = Math.max(...placed.map((p) => nodeHead + Math.max(p.flow.height, CELL) + NODE_PAD));
