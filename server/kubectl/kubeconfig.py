@@ -278,13 +278,24 @@ def to_v1(config: dict[str, Any]) -> dict[str, Any]:
         body, order = SECTIONS[section], FIELDS[section]
         entries = config.get(section) or {}
         required = REQUIRED[section]
-        out[section] = [{"name": name, body: {k: v for k, v in sorted(({**required, **entries[name]}).items(),
-                                                                        key=lambda kv: _field_rank(order, kv[0]))}}
+        out[section] = [{"name": name, body: {k: _named_extensions(v) if k == "extensions" else v
+                                              for k, v in sorted(({**required, **entries[name]}).items(),
+                                                                 key=lambda kv: _field_rank(order, kv[0]))}}
                         for name in sorted(entries)]
     out["current-context"] = config.get("current-context") or ""
     if config.get("extensions"):
-        out["extensions"] = config["extensions"]
+        out["extensions"] = _named_extensions(config["extensions"])
     return out
+
+
+def _named_extensions(items: Any) -> Any:
+    """v1's ``[]NamedExtension`` in its struct order (``name``, ``extension``), sorted by name as
+    clientcmd's conversion from the map writes it."""
+    if not isinstance(items, list):
+        return items
+    named = [i for i in items if isinstance(i, dict)]
+    return [{"name": i.get("name", ""), "extension": i.get("extension")}
+            for i in sorted(named, key=lambda i: str(i.get("name", "")))]
 
 
 def _field_rank(order: tuple[str, ...], name: str) -> tuple[int, str]:

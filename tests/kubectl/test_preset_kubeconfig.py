@@ -37,8 +37,8 @@ def real(tmp_path, args: str) -> tuple[str, int]:
     return p.stdout.replace(str(tmp_path / "config"), ENGINE_FILE), p.returncode
 
 
-def compare(tmp_path, preset: str, lines: list[str]) -> Cluster:
-    c = Cluster(seed=1, preset=preset)
+def compare(tmp_path, preset: str | Cluster, lines: list[str]) -> Cluster:
+    c = Cluster(seed=1, preset=preset) if isinstance(preset, str) else preset
     (tmp_path / "config").write_text(kubeconfig.dump(kubeconfig.load(c)))
     for line in lines:
         want, code = real(tmp_path, line)
@@ -94,6 +94,25 @@ def test_context_edits_match_kubectl(tmp_path):
     compare(tmp_path, "minikube", ["config unset current-context", "config current-context", "config get-contexts",
                                    "config use-context minikube", "config set-context --current --namespace=dev",
                                    "config get-contexts", "config view --minify", "config use-context nope"])
+
+
+@needs_kubectl
+def test_after_minikube_stop_and_start_the_file_reads_as_kubectl_reads_it(tmp_path):
+    from server.minikube import minikube as minikube_cli
+
+    c = Cluster(seed=1, preset="minikube")
+    assert minikube_cli(c, ["stop"]).code == 0
+    assert kubeconfig.load(c)["current-context"] == ""  # UnsetCurrentContext
+    compare(tmp_path, c, READS)
+    c.advance(300)
+    assert minikube_cli(c, ["start"]).code == 0
+    config = kubeconfig.load(c)
+    assert config["current-context"] == "minikube"
+    stamp = config["clusters"]["minikube"]["extensions"][0]["extension"]["last-update"]
+    from email.utils import parsedate_to_datetime
+
+    assert parsedate_to_datetime(stamp).timestamp() == int(c.clock.now())  # written afresh by start
+    compare(tmp_path, c, READS)
 
 
 def test_cluster_info_names_the_kubeconfigs_server(minikube, kind):
