@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Mirror, cellsOf, keyOf } from '../../static/src/store.js';
-import { computeLayout, naturalCompare } from '../../static/src/layout.js';
+import { computeLayout, naturalCompare, shortName } from '../../static/src/layout.js';
 import { styleOf, STYLES } from '../../static/src/podstyle.js';
 import { podTooltipRows, humanDuration } from '../../static/src/tooltip.js';
 import { fieldLine, normaliseResults } from '../../static/src/editor.js';
@@ -161,6 +161,8 @@ test('each STATUS word has its own style; Running splits on READY', () => {
 
 test('nodes: control plane first, then natural order; owners resolved through their controllers', () => {
   assert.ok(naturalCompare('node2', 'node10') < 0 && naturalCompare('node10', 'node9') > 0);
+  assert.equal(shortName('web-deploy-7c74bc9bb8-x7k2p', 15), 'web-…-x7k2p');
+  assert.equal(shortName('web-0', 15), 'web-0');
   const rs = { kind: 'ReplicaSet', metadata: { name: 'web-7c9', namespace: 'default', ownerReferences: [{ kind: 'Deployment', name: 'web', controller: true }] } };
   const objects = [node('node10'), node('node2'), node('node1'), node('master', { role: 'control-plane' }), rs,
     pod('web-7c9-abcde', { nodeName: 'node2', hash: '7c9', rs: 'web-7c9' })];
