@@ -2,12 +2,16 @@
 
 Owns: the file itself — YAML text in ``cluster.workspace`` at ``.kube/config`` (the workstation
 user's ``$HOME`` is ``/home/user``, so kubectl knows it as ``/home/user/.kube/config``; workspace
-keys are relative to that home). Until a command writes it, it holds what a kubeadm cluster's
-``/etc/kubernetes/admin.conf`` gives (``make_default``): cluster ``kubernetes`` at
+keys are relative to that home). Until a command writes it, it holds what the preset's tool left
+(``make_default``): on the kubeadm lab ``/etc/kubernetes/admin.conf`` — cluster ``kubernetes`` at
 ``https://<control-plane IP>:6443``, user ``kubernetes-admin``, context
 ``kubernetes-admin@kubernetes``, the lab's CA as ``certificate-authority-data`` and (made-up, stable)
-base64 client certificate data. ``--kubeconfig``
-names another workspace file.
+base64 client certificate data; on minikube what ``minikube start`` writes (cluster, user and context
+``minikube`` at ``https://192.168.49.2:8443``, certificates by path under ``~/.minikube``, the
+``cluster_info``/``context_info`` extensions, namespace ``default``; ``minikube stop`` unsets the
+current context, ``start`` writes the entries again); on kind what ``kind create cluster`` writes
+(``kind-kind`` at ``https://127.0.0.1:<published port>``, data embedded). ``--kubeconfig``
+names another workspace file; ``server_of`` says where a command's requests go.
 
 The in-memory form is client-go's ``api.Config`` reduced to dicts: ``clusters``/``users``/
 ``contexts`` are maps from name to the entry's fields (json names as in the file: ``server``,

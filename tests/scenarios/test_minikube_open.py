@@ -2,7 +2,9 @@
 ``minikube service NAME`` and ``minikube dashboard`` answer with ``open`` (what the page opens: the
 URL and what the service answers there, or the canvas), ``--url`` opens nothing; the apiserver
 listens on 8443 behind 10.96.0.1 and answers an anonymous ``curl -k`` with its 403 Status; after
-``minikube stop`` kubectl's connection is refused until ``minikube start``."""
+``minikube stop`` (no ``open``: the page learns the machines from the live feed) kubectl's connection
+is refused as kubectl v1.32 prints it — discovery's klog errors while nothing is cached for that
+server, then the connection line — until ``minikube start``."""
 
 from __future__ import annotations
 
