@@ -159,7 +159,9 @@ function flowGroups(groups, x0, y0, innerW, names = true) {
       p.x = x + GROUP_PAD + (i % cols) * pitch + (CELL - POD) / 2;
       p.y = y + GROUP_LABEL + Math.floor(i / cols) * CELL + (CELL - POD) / 2;
       p.size = POD;
-      p.label = named ? shortName(p.name, NAMED_CHARS) : '';
+      // a multi-container pod's chip ends with its READY n/m
+      const multi = p.cells && ((p.pod.spec && p.pod.spec.containers) || []).length > 1;
+      p.label = !named ? '' : multi ? `${shortName(p.name, NAMED_CHARS - 4)} ${p.cells.ready}` : shortName(p.name, NAMED_CHARS);
     });
     blocks.push({ ...g, x, y, w, h });
     x += w + GROUP_GAP;
