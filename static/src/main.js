@@ -22,6 +22,7 @@ import { AddonsMenu } from './addons.js';
 import { KubectlAccess } from './kubectlaccess.js';
 import { PresetChooser } from './preset.js';
 import { openServicePanel } from './browser.js';
+import { installInspector } from './inspector.js';
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -170,6 +171,7 @@ async function start() {
 
   const socket = io({ transports: ['polling', 'websocket'] });
   terminal.follow(socket);
+  installInspector({ sandbox, terminal, socket });
   socket.on('connect', () => {
     setConn('live', 'live');
     const join = { sandbox: sandbox.id };
