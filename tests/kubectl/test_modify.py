@@ -94,6 +94,9 @@ def lab(tmp_path_factory):
     from tests.labserver import lab_server
 
     with lab_server(tmp_path_factory) as lab:
+        # the clock waits between commands: each pair of lines (the real kubectl's, the terminal's) sees
+        # its object at the same point of its rollout, however long the other line took on a busy machine
+        lab.clock(paused=True)
         yield lab
 
 
