@@ -251,7 +251,10 @@ class PodShell:
         """The programs the container has: the very table its own processes use
         (``programs.image_table``: userland, procps where shipped, network tools, shells, the
         image's binaries); for an image the registry cannot name (a pod whose pull failed has no
-        running shell) the table of an image with this name and userland and no binaries of its own."""
+        running shell) the table of an image with this name and userland and no binaries of its own.
+        The programs are bound to the container's main process state (``runtime.Instance.proc``, as
+        the kubelet's exec probes are): they share its cgroup and reach what it serves (mysqld's
+        accounts behind the container's socket); a fresh state when no main process runs."""
         from ..sim.programs import ProcState, image_table
         from ..sim.registry import Image, split_ref
 
@@ -259,7 +262,9 @@ class PodShell:
         if img is None:
             repo, tag = split_ref(self.image) if self.image else ("", "")
             img = Image(repo, tag, 0, server=False, userland={"busybox": "busybox", "none": ""}.get(self.userland, "dash"))
-        return dict(image_table(img, ProcState()))
+        inst = self.cluster.runtime.get(self.uid, self.container)
+        state = inst.proc if inst is not None and isinstance(inst.proc, ProcState) else ProcState()
+        return dict(image_table(img, state))
 
     def lookup(self, name: str) -> Any:
         """A command word (``cat``, ``/bin/cat``) → the program, if the image has it."""

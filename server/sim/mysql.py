@@ -415,8 +415,8 @@ def connect(ctx: Any, proc: Any, o: Options, version: str) -> Conn:
     host = o.host
     new = _v(version) >= (8, 0)
     if host in (None, "", "localhost"):
-        server = getattr(proc, "service", None) or _local_server(ctx)
-        if server is None:
+        server = getattr(proc, "service", None)
+        if not isinstance(server, Server):
             return Conn(error=(2002, "HY000", f"Can't connect to local MySQL server through socket '{SOCKET}' (2)"))
         conn = Conn(server=server, via="Localhost via UNIX socket", client="localhost")
     else:
@@ -450,24 +450,6 @@ def connect(ctx: Any, proc: Any, o: Options, version: str) -> Conn:
     if o.database and o.database not in server.databases:
         conn.error = (1049, "42000", f"Unknown database '{o.database}'")
     return conn
-
-
-def _local_server(ctx: Any) -> Server | None:
-    """The server behind this container's socket when the process was not started beside it (a
-    ``kubectl exec`` shell's programs): the pod's running mysqld, as the runtime knows it."""
-    cluster, source = getattr(ctx, "cluster", None), getattr(ctx, "source", None)
-    if cluster is None or getattr(source, "kind", "") != "pod":
-        return None
-    pod = cluster.store.peek("Pod", source.namespace, source.name)
-    if pod is None:
-        return None
-    uid = pod["metadata"].get("uid", "")
-    for c in (pod.get("spec") or {}).get("containers") or []:
-        inst = cluster.runtime.get(uid, str(c.get("name") or ""))
-        server = getattr(getattr(inst, "proc", None), "service", None)
-        if isinstance(server, Server):
-            return server
-    return None
 
 
 def _password_prompt(io: Any, o: Options) -> None:
