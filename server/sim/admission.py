@@ -727,15 +727,26 @@ def validate(obj: Obj, field_validation: str = "Strict") -> list[str]:
         if r is None and isinstance(kind, str) and api_version is None:
             return []  # let Api.resource answer "the server doesn't have a resource type"
         raise _api_error(404, "NotFound", f'no matches for kind "{kind}" in version "{api_version}"')
-    t = _kind_type(r.api_version, r.kind)
-    if t is None:  # pragma: no cover - every simulated kind is in the vendored documents
+    return decode(obj, r.api_version, r.kind, field_validation)
+
+
+def decode(obj: Obj, api_version: str, kind: str, field_validation: str = "Strict") -> list[str]:
+    """The apiserver's strict decoding of ``obj`` as ``kind`` in ``api_version`` (that version's
+    v1.32 schema, the vendored OpenAPI; ``status`` skipped): raises ApiError 400 BadRequest with the
+    Go type error, or with ``strict decoding error: unknown field "…"`` under ``Strict``; under
+    ``Warn`` drops the unknown fields from ``obj`` in place and returns their warnings, under
+    ``Ignore`` drops them and returns []. The one decoder of ``validate`` (a stored version) and of
+    ``versions.decode`` (a body of a version served beside the stored one)."""
+    t = _kind_type(api_version, kind)
+    if t is None:  # pragma: no cover - every served version is in the vendored documents
         return []
     dec = _Decoder()
     try:
         dec.struct(obj, t, "", "", skip="status")
     except _Abort:
         pass
-    prefix = f'{r.kind} in version "{r.version}" cannot be handled as a {r.kind}: '
+    version = api_version.rsplit("/", 1)[-1]
+    prefix = f'{kind} in version "{version}" cannot be handled as a {kind}: '
     if dec.type_error:
         raise _api_error(400, "BadRequest", prefix + dec.type_error)
     if not dec.unknown:

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from . import admission
 from .autoscaling import v1_to_v2, v2_to_v1
 from .resources import BY_KIND, Resource
 
@@ -90,25 +91,7 @@ def decode(resource: Resource, obj: Obj, field_validation: str = "Strict") -> li
     ``Ignore`` drops them. Nothing to do (``[]``) for a stored version."""
     if served(resource) is None or not isinstance(obj, dict):
         return []
-    from . import admission
-
-    t = admission._kind_type(resource.api_version, resource.kind)  # noqa: SLF001 - one strict decoder
-    if t is None:  # pragma: no cover - every served version is in the vendored documents
-        return []
-    dec = admission._Decoder()  # noqa: SLF001
-    try:
-        dec.struct(obj, t, "", "", skip="status")
-    except admission._Abort:  # noqa: SLF001
-        pass
-    prefix = f'{resource.kind} in version "{resource.version}" cannot be handled as a {resource.kind}: '
-    if dec.type_error:
-        raise admission._api_error(400, "BadRequest", prefix + dec.type_error)  # noqa: SLF001
-    warnings = [f'unknown field "{p}"' for _, _, p in dec.unknown]
-    if warnings and field_validation == "Strict":
-        raise admission._api_error(400, "BadRequest", prefix + "strict decoding error: " + ", ".join(warnings))  # noqa: SLF001
-    for holder, key, _ in dec.unknown:
-        holder.pop(key, None)
-    return warnings if field_validation == "Warn" else []
+    return admission.decode(obj, resource.api_version, resource.kind, field_validation)
 
 
 def to_stored(resource: Resource, obj: Obj) -> Obj:
