@@ -39,6 +39,10 @@ Program = Callable[[Any, list[str], Any], int]
 BUSYBOX_BANNER = "BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary."
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 DAYS = "Mon Tue Wed Thu Fri Sat Sun".split()
+#: the workstation's kernel (``uname -r``/``-v`` in a container): minikube's docker-driver and kind's
+#: nodes are containers on it, so it is their Nodes' ``kernelVersion`` too (``presets.py``)
+HOST_KERNEL = "6.8.0-51-generic"
+HOST_KERNEL_BUILD = "#52-Ubuntu SMP PREEMPT_DYNAMIC Thu Dec  5 13:09:44 UTC 2024"
 USERS = {0: "root", 33: "www-data", 65534: "nobody", 101: "nginx", 999: "mysql"}
 
 
@@ -1089,8 +1093,7 @@ def whoami(ctx: Any, argv: list[str], io: Any) -> int:
 
 def uname(ctx: Any, argv: list[str], io: Any) -> int:
     flags, _ = _flags(argv)
-    kernel, release = "Linux", "6.8.0-51-generic"
-    version = "#52-Ubuntu SMP PREEMPT_DYNAMIC Thu Dec  5 13:09:44 UTC 2024"
+    kernel, release, version = "Linux", HOST_KERNEL, HOST_KERNEL_BUILD
     if "a" in flags:
         io.out(f"{kernel} {_nodename(ctx)} {release} {version} x86_64 GNU/Linux\n")
         return 0

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import bootstrap
+from . import bootstrap, coreutils
 from .bootstrap import _create, _daemon_pod, _ts
 from .controllers import daemonset, hostpath
 from .store import Obj
@@ -49,9 +49,6 @@ MINIKUBE_IP = "192.168.49.2"
 MINIKUBE_API_PORT = 8443
 MINIKUBE_RUNTIME = "docker://27.4.1"
 MINIKUBE_OS = "Ubuntu 22.04.5 LTS"
-#: the docker driver's (and kind's) nodes are containers on the workstation: their kernel is its own
-#: (``uname -r`` there, ``sim/coreutils.uname``), not the kubeadm lab VMs' ``bootstrap.KERNEL_VERSION``
-HOST_KERNEL = "6.8.0-51-generic"
 STORAGE_PROVISIONER_IMAGE = hostpath.IMAGE
 HOSTPATH_PROVISIONER = hostpath.PROVISIONER
 STANDARD_CLASS = "standard"
@@ -87,8 +84,9 @@ def _node(cluster: Cluster, name: str, *, ip: str, subnet: int, created: str, re
                            "node.alpha.kubernetes.io/ttl": "0",
                            "volumes.kubernetes.io/controller-managed-attach-detach": "true"}
     status["conditions"] = [c for c in status["conditions"] if c["type"] != "NetworkUnavailable"]
+    # the docker driver's (and kind's) nodes are containers on the workstation: their kernel is its own
     status["nodeInfo"].update(containerRuntimeVersion=runtime, kubeletVersion=kubelet, kubeProxyVersion=kubelet,
-                              osImage=os_image, kernelVersion=HOST_KERNEL)
+                              osImage=os_image, kernelVersion=coreutils.HOST_KERNEL)
     if not tainted:
         node["spec"].pop("taints", None)
     stored = _create(cluster, node, default=False)
