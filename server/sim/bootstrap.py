@@ -10,8 +10,8 @@ node, the ``kubernetes`` and ``kube-dns`` Services — and ``add_node`` for a wo
 ``system_objects`` (the namespaces, ServiceAccounts, root CA copies, PriorityClasses, cluster-info and
 kubeadm's addon ConfigMaps) is the part every preset shares (``presets.py``).
 
-The lab is dated a couple of days before the clock's start so AGE looks like a lab that has been
-up a while. Objects are written straight to the store (after the apiserver's defaulting, so they
+The lab is dated a couple of days before the clock's start (``LAB_AGE``) so AGE looks like a lab
+that has been up a while; the other presets are dated by their own age (``presets.AGE``: ``_ts``). Objects are written straight to the store (after the apiserver's defaulting, so they
 look like what a real apiserver would hold) because admission would reset their timestamps.
 
 Hands off: pods are only *placed* here (``spec.nodeName``); the kubelet brings them up. The
@@ -135,9 +135,18 @@ FLANNEL_NET_CONF = """{
 
 
 # -- helpers -----------------------------------------------------------------------------------
+def created_at(cluster: Cluster) -> float:
+    """When the cluster being built was made (``kubeadm init`` ran, epoch seconds): its preset's age
+    (``presets.AGE``: ``LAB_AGE`` for the lab, under a minute for a fresh minikube or kind) before
+    the clock's now. Only meaningful while the cluster is built."""
+    from .presets import AGE
+
+    return cluster.clock.now() - AGE.get(cluster.preset, LAB_AGE)
+
+
 def _ts(cluster: Cluster, offset: float) -> str:
-    """An RFC 3339 timestamp ``offset`` seconds after the lab was created."""
-    return cluster.clock.iso(cluster.clock.now() - LAB_AGE + offset)
+    """An RFC 3339 timestamp ``offset`` seconds after the cluster was created (``created_at``)."""
+    return cluster.clock.iso(created_at(cluster) + offset)
 
 
 def _create(cluster: Cluster, obj: Obj, *, default: bool = True) -> Obj:

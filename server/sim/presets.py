@@ -19,9 +19,9 @@ apiserver's bootstrap RBAC) with what that tool leaves behind on a fresh ``start
 
 Service CIDR 10.96.0.0/12 and cluster DNS 10.96.0.10 in every preset (``net/alloc.py``).
 
-Hands off: the objects are written straight to the store after defaulting, dated like the lab
-(``bootstrap``'s helpers); controllers, the scheduler and the kubelets take it from there. The
-``minikube`` command (``server/minikube``) reads ``cluster.preset`` and the node names set here.
+Hands off: the objects are written straight to the store after defaulting, dated from the
+preset's ``AGE`` (``bootstrap``'s helpers); controllers, the scheduler and the kubelets take it from
+there. The ``minikube`` command (``server/minikube``) reads ``cluster.preset`` and the node names set here.
 """
 
 from __future__ import annotations
@@ -38,6 +38,11 @@ if TYPE_CHECKING:
 
 PRESETS = ("kubeadm", "minikube", "kind")
 DEFAULT = "kubeadm"
+#: how long before the clock's start (plus ``cluster.BOOT_LEAD``) each preset's cluster was made, what
+#: every object it starts with is dated from (``bootstrap._ts``): the kubeadm lab has been up for days;
+#: ``minikube start`` and ``kind create cluster`` have just finished (AGE a few minutes at the start;
+#: kind's at least its worker's join and Ready, 55 s in, so that no condition is dated in the future)
+AGE: dict[str, float] = {"kubeadm": bootstrap.LAB_AGE, "minikube": 40.0, "kind": 60.0}
 
 # -- minikube v1.35.0 (docker driver, docker runtime) --------------------------------------------
 MINIKUBE_VERSION = "v1.35.0"
@@ -237,7 +242,7 @@ def minikube_cluster(cluster: Cluster) -> None:
     register_images(cluster)
     bootstrap.system_objects(cluster, server=f"https://control-plane.minikube.internal:{MINIKUBE_API_PORT}",
                     service_accounts=("coredns", "kube-proxy"))
-    labels = minikube_labels("minikube", primary=True, updated_at=cluster.clock.now() - bootstrap.LAB_AGE + 30)
+    labels = minikube_labels("minikube", primary=True, updated_at=bootstrap.created_at(cluster) + 30)
     node = _node(cluster, "minikube", ip=MINIKUBE_IP, subnet=0, created=_ts(cluster, 0), ready_since=_ts(cluster, 15),
                  control_plane=True, tainted=False, kubelet=MINIKUBE_K8S, runtime=MINIKUBE_RUNTIME,
                  os_image=MINIKUBE_OS, cri_socket="unix:///var/run/cri-dockerd.sock", labels=labels,
