@@ -14,7 +14,8 @@ Protocol (namespace ``/``):
 Pod cells (issue 10): kubectl's own pod row, so the page and ``kubectl get pods -o wide`` can never
 disagree. A snapshot carries ``cells`` ``{"Pod/<ns>/<name>": {...}, "Node//<name>": {...}}``, an event
 ``cells`` when that object's cells differ from what the room was last sent (always on ADDED, and on
-every event of a reconnect's catch-up delta): a pod's are ``printers.pod_row_fields`` — ``name``,
+every event of a reconnect's catch-up delta; a room nobody is in keeps no record of them, so the
+last socket out takes it along and the next joiner gets them all): a pod's are ``printers.pod_row_fields`` — ``name``,
 ``ready``, ``status``, ``restarts``, ``ip``, ``node``, ``nominatedNode``, ``readinessGates``, and as
 epoch seconds of the virtual clock ``created`` (AGE), ``lastRestart`` (RESTARTS' "(12s ago)") and
 ``backOffUntil`` (when a CrashLoopBackOff container is restarted, or null); a node's ``status`` and
@@ -125,7 +126,9 @@ class Hub:
         self.tick_seconds = tick_seconds
         self.ticker = ticker
         self._joined: dict[str, str] = {}  # socket sid -> sandbox id
-        # per sandbox: the cells its room was last sent, by cells_key, so a delta carries only changes
+        self._members: dict[str, set[str]] = {}  # sandbox id -> the sids in its room
+        # per sandbox with a non-empty room: the cells the room was last sent, by cells_key, so a
+        # delta carries only changes; forgotten when the room empties (see _leave)
         self._sent_cells: dict[str, dict[str, dict]] = {}
         # per sandbox: the machines its room was last sent, so switching one sends a batch by itself
         self._sent_machines: dict[str, list[dict]] = {}
@@ -170,12 +173,15 @@ class Hub:
                 return
             self._pump_streams(sandbox)
             events = store.events_since(sandbox.sent_rv)
+            # an empty room keeps no record of cells: whoever joins gets them all (snapshot or catch-up)
+            watched = bool(self._members.get(sandbox.id))
             if events is None:
                 snap = self.snapshot(sandbox)
-                self._sent_cells[sandbox.id] = dict(snap["cells"])
+                if watched:
+                    self._sent_cells[sandbox.id] = dict(snap["cells"])
                 self.socketio.emit("snapshot", snap, to=self.room(sandbox))
             else:
-                sent = self._sent_cells.setdefault(sandbox.id, {})
+                sent = self._sent_cells.setdefault(sandbox.id, {}) if watched else None
                 self.socketio.emit("delta", self._delta(sandbox, events, sent), to=self.room(sandbox))
             self._sent_machines[sandbox.id] = machines
             sandbox.sent_rv = store.rv
@@ -242,15 +248,25 @@ class Hub:
             store = sandbox.cluster.store
             events = store.events_since(since) if since is not None and since <= store.rv else None
             if events is None:
-                self.socketio.emit("snapshot", self.snapshot(sandbox), to=sid)
+                snap = self.snapshot(sandbox)
+                cells = snap["cells"]
+                self.socketio.emit("snapshot", snap, to=sid)
             else:
+                cells = None
                 self.socketio.emit("delta", self._delta(sandbox, events), to=sid)
+            if not self._members.get(sandbox.id):
+                # the first in the room now has every object's cells (its snapshot, or its catch-up on
+                # top of what it had): that is the room's record from here on
+                if cells is None:
+                    cells = _all_cells([o for o in store.all() if _visible(o)])
+                self._sent_cells[sandbox.id] = dict(cells)
             # the recent requests, so a (re)joining page lists them (it skips ids it already has)
             recent = sandbox.traffic_since(None)[-RECENT_TRAFFIC:]
             if recent:
                 self.socketio.emit("traffic", {"records": recent}, to=sid)
             join_room(self.room(sandbox))
             self._joined[sid] = sandbox.id
+            self._members.setdefault(sandbox.id, set()).add(sid)
             sandbox.watchers.add(sid)
             rv = store.rv
             if self.ticker and not sandbox.ticker_running:
@@ -278,12 +294,26 @@ class Hub:
         if sandbox_id is None:
             return
         sandbox = self.sandboxes.get(sandbox_id)
-        if sandbox is not None:
+        if sandbox is None:
+            self._forget_member(sandbox_id, sid)
+        else:
             with sandbox.lock:
+                self._forget_member(sandbox_id, sid)
                 sandbox.watchers.discard(sid)
             sandbox.close_streams(sid)
             sandbox.end_sessions(sid)
             leave_room(self.room(sandbox), sid=sid)
+
+    def _forget_member(self, sandbox_id: str, sid: str) -> None:
+        """``sid`` left the sandbox's room; the last one out takes the room's record of sent cells
+        with it (a later joiner gets every cell in its snapshot or catch-up anyway)."""
+        members = self._members.get(sandbox_id)
+        if members is None:
+            return
+        members.discard(sid)
+        if not members:
+            del self._members[sandbox_id]
+            self._sent_cells.pop(sandbox_id, None)
 
 
 def machines_state(sandbox: Sandbox) -> list[dict]:
