@@ -10,7 +10,7 @@
  * back as `network` state and `traffic` records (main.js passes them here and to the canvas).
  */
 import { servicesOf, requestLabel, nodeIP, shortRef } from './services.js';
-import { podStatus } from './podstatus.js';
+import { cellsOf } from './store.js';
 import { el } from './dom.js';
 
 const MAX_RECENT = 40;
@@ -51,7 +51,7 @@ export class NetPanel {
     const nodes = mirror.list('Node').map((n) => ({ name: n.metadata.name, ip: nodeIP(n) }))
       .sort((a, b) => (a.name < b.name ? -1 : 1));
     const pods = mirror.list('Pod')
-      .filter((p) => p.status && p.status.podIP && !(p.spec && p.spec.hostNetwork) && podStatus(p) === 'Running')
+      .filter((p) => p.status && p.status.podIP && !(p.spec && p.spec.hostNetwork) && cellsOf(p)?.status === 'Running')
       .map((p) => ({ ns: p.metadata.namespace || 'default', name: p.metadata.name }))
       .sort((a, b) => ((a.ns === 'kube-system') - (b.ns === 'kube-system')) || (a.ns + a.name < b.ns + b.name ? -1 : 1));
     const options = [['"outside"', 'outside (workstation 192.168.56.1)']];

@@ -5,9 +5,14 @@
  * focus returns to the opener). Node menu: Fail node / Recover node (`POST /nodes/<n>/fail|recover`)
  * and Cordon / Uncordon (kubectl, through the terminal so the command is visible), Remove node
  * (`DELETE /nodes/<n>`, after a confirmation in the same popover; not offered for the control
- * plane, which the server refuses too). Pod panel:
+ * plane, which the server refuses too), Inspect. Pod panel:
  * name, namespace, node, IP, status, containers with state and restarts; Delete runs
- * `kubectl delete pod` in the terminal, Kill container posts `/pods/<ns>/<name>/containers/<c>/kill`.
+ * `kubectl delete pod` in the terminal, Kill container posts `/pods/<ns>/<name>/containers/<c>/kill`,
+ * Inspect opens the Inspector (inspector.js) on the pod. Inspect closes the popover and dispatches
+ * the bubbling `kubeplay-inspect` event `{kind, namespace, name, opener}` as a11y.js does, the
+ * opener being what opened the popover, so Escape in the Inspector goes back there.
+ * STATUS, READY, RESTARTS and a node's STATUS are the cells the server sends (store.js `cellsOf`:
+ * kubectl's own printer), never worked out here.
  * Per running container an "App health" radio group (healthy / unhealthy / slow: what its app
  * answers the kubelet's probes, `POST …/containers/<c>/health`; read back with `GET …/health`
  * whenever a container (re)starts, since a new process starts healthy). A container stuck in
@@ -16,8 +21,8 @@
  * The panel re-renders from the mirror while open, so the status shown follows the cluster.
  * Hands off: all effects go through the server and come back as deltas.
  */
-import { podStatus, podRestarts, podReadyCount, nodeStatus } from './podstatus.js';
 import { el } from './dom.js';
+import { cellsOf } from './store.js';
 import { imageInfo, openImageDialog, splitRef } from './images.js';
 
 /** The pod panel's choices for a container's app, with what each does to the probes. */
@@ -101,7 +106,7 @@ export class Panels {
     const name = this.current.id;
     const node = this.mirror.get('Node', '', name);
     const halted = this.halted.has(name);
-    const status = node ? nodeStatus(node) : 'gone';
+    const status = node ? (cellsOf(node)?.status ?? 'Unknown') : 'gone';
     const cordoned = node && node.spec && node.spec.unschedulable;
     const controlPlane = !!(node && node.metadata.labels && 'node-role.kubernetes.io/control-plane' in node.metadata.labels);
     const item = (label, action, disabled) => el('button', {
@@ -120,6 +125,10 @@ export class Panels {
         title: controlPlane ? 'The control plane runs the cluster: it cannot be removed' : undefined,
         onclick: () => this.confirmRemove(name),
       }, 'Remove node'),
+      el('button', {
+        type: 'button', role: 'menuitem', class: 'menuitem', disabled: !node || undefined,
+        onclick: () => this.inspect({ kind: 'node', namespace: '', name }),
+      }, 'Inspect'),
     );
     this.root.replaceChildren(
       el('div', { class: 'pop-head' }, el('strong', {}, name), el('span', { class: 'muted' }, halted ? `${status} · halted` : status)),
@@ -213,14 +222,14 @@ export class Panels {
           onclick: () => this.killContainer(ns, name, c.name),
         }, `Kill container ${c.name}`));
     });
-    const status = podStatus(pod);
+    const cells = cellsOf(pod);
     this.root.replaceChildren(el('div', { role: 'dialog', 'aria-label': `Pod ${name}`, class: 'dialog' },
       el('div', { class: 'pop-head' }, el('strong', { class: 'mono' }, name),
         el('button', { type: 'button', class: 'pop-close', 'aria-label': 'Close', onclick: () => this.close() }, '×')),
       el('dl', { class: 'facts' },
-        ...row('Status', status),
-        ...row('Ready', podReadyCount(pod)),
-        ...row('Restarts', String(podRestarts(pod))),
+        ...row('Status', cells?.status),
+        ...row('Ready', cells?.ready),
+        ...row('Restarts', cells ? String(cells.restarts) : undefined),
         ...row('Namespace', ns),
         ...row('Node', pod.spec && pod.spec.nodeName),
         ...row('IP', st.podIP),
@@ -232,7 +241,23 @@ export class Panels {
         el('button', {
           type: 'button', class: 'btn btn-danger', disabled: !!pod.metadata.deletionTimestamp || undefined,
           onclick: () => this.terminal.run(`kubectl delete pod ${name}${ns && ns !== 'default' ? ` -n ${ns}` : ''}`),
-        }, 'Delete pod'))));
+        }, 'Delete pod'),
+        el('button', {
+          type: 'button', class: 'btn',
+          onclick: () => this.inspect({ kind: 'pod', namespace: ns, name }),
+        }, 'Inspect'))));
+  }
+
+  /**
+   * Closes the popover and asks for the Inspector on `ref` with a bubbling `kubeplay-inspect`
+   * event (inspector.js listens on the document), its opener the popover's: the button itself
+   * is gone once the popover closes.
+   */
+  inspect(ref) {
+    const opener = this.current && this.current.opener;
+    this.close(false);
+    const from = opener && opener.isConnected ? opener : this.root;
+    from.dispatchEvent(new CustomEvent('kubeplay-inspect', { bubbles: true, detail: { ...ref, opener } }));
   }
 
   /** App health: a radio group per running container, named after it. */
