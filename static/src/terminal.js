@@ -17,8 +17,13 @@
  * `minikube dashboard`) answers with `open`: the terminal prints an "Open <url>" link under its
  * output (browser.js) that hands it to `onOpen`; `open` of kind `machines` (`minikube stop`/`start`)
  * goes to `onMachines`, so the canvas shows the machine halted or running again.
+ * A line that is not a whole command yet (a here-document before its terminator, an open quote or
+ * `do … done`, a trailing `|`) waits for more with bash's `> ` continuation prompt; the lines go
+ * to `/run` as one command once it is whole (continuation.js decides), and Ctrl-C drops them.
+ * A paste of several lines is typed line by line, each newline an Enter, as a terminal delivers it.
  */
 import { openLink } from './browser.js';
+import { incomplete } from './continuation.js';
 
 const HISTORY_KEY = 'kubeplay.history';
 const MAX_SCROLLBACK = 200000; // characters
@@ -49,13 +54,17 @@ export class Terminal {
     /** the open pod-shell session ({id, prompt, pod, …}) or null: the workstation's shell */
     this.session = null;
     this.promptLabel = form.querySelector('.prompt');
+    /** the lines of a command that is not whole yet (bash's `> ` continuation), and their echo */
+    this.pending = [];
+    this.pendingEcho = null;
     form.addEventListener('submit', (e) => {
       e.preventDefault();
-      const line = input.value.trim();
+      const line = input.value;
       input.value = '';
-      if (line) this.run(line, undefined, { typed: true });
+      this.enter(line);
     });
     input.addEventListener('keydown', (e) => this.onKey(e));
+    input.addEventListener('paste', (e) => this.onPaste(e));
     if (this.stopButton) this.stopButton.addEventListener('click', () => this.interrupt());
     this.print('kubeplay: try `kubectl get nodes`, `kubectl get pods -A`, ↑/↓ for history.\n', 'muted');
   }
@@ -107,9 +116,63 @@ export class Terminal {
     }
   }
 
+  /** One line typed (Enter): runs the command it completes, or waits at `> ` for more. */
+  enter(line) {
+    if (!this.pending.length) line = line.trim();
+    if (!line && !this.pending.length) return;
+    this.pending.push(line);
+    const command = this.pending.join('\n');
+    if (!incomplete(command)) {
+      this.pending = [];
+      this.run(command, undefined, { typed: true });
+    }
+    this.showPending();
+  }
+
+  /** A paste with newlines: each newline is an Enter; what follows the last one stays on the prompt. */
+  onPaste(e) {
+    const text = e.clipboardData ? e.clipboardData.getData('text/plain') : '';
+    if (!/[\r\n]/.test(text)) return; // one line: the input takes it as usual
+    e.preventDefault();
+    const { value } = this.input;
+    const start = this.input.selectionStart ?? value.length;
+    const end = this.input.selectionEnd ?? value.length;
+    const lines = (value.slice(0, start) + text + value.slice(end)).split(/\r\n|\r|\n/);
+    this.input.value = lines.pop();
+    for (const line of lines) this.enter(line);
+  }
+
+  /** The `> ` prompt and the echo of the lines so far while a command waits for more. */
+  showPending() {
+    if (this.pendingEcho) this.pendingEcho.remove();
+    this.pendingEcho = null;
+    if (this.pending.length) {
+      this.pendingEcho = document.createElement('span');
+      this.pendingEcho.className = 'cmd';
+      this.pendingEcho.textContent = this.echo(this.pending.join('\n'), this.session ? this.prompt() : '$ ');
+      this.out.appendChild(this.pendingEcho);
+      this.out.scrollTop = this.out.scrollHeight;
+    }
+    if (this.promptLabel) this.promptLabel.textContent = this.pending.length ? '>' : this.prompt().trimEnd();
+  }
+
+  /** A command as bash echoes it: the prompt before its first line, `> ` before the others. */
+  echo(command, prompt) {
+    return `${command.split('\n').map((l, i) => (i ? '> ' : prompt) + l).join('\n')}\n`;
+  }
+
   onKey(e) {
     if (e.key === 'c' && e.ctrlKey && this.streaming) {
       this.interrupt();
+      e.preventDefault();
+    } else if (e.key === 'c' && e.ctrlKey && this.pending.length) { // bash drops the unfinished command
+      if (this.pendingEcho) this.pendingEcho.remove();
+      this.pendingEcho = null;
+      this.print(`${this.echo(this.pending.join('\n'), this.session ? this.prompt() : '$ ').slice(0, -1)}`
+        + `\n> ${this.input.value}^C\n`, 'cmd');
+      this.pending = [];
+      this.input.value = '';
+      this.showPending();
       e.preventDefault();
     } else if (e.key === 'ArrowUp') {
       if (this.pos === this.history.length) this.draft = this.input.value;
@@ -177,7 +240,7 @@ export class Terminal {
     this.remember(line);
     const job = this.busy.then(async () => {
       const inSession = Boolean(this.session && options.typed);
-      this.print(`${inSession ? this.prompt() : '$ '}${line}\n`, 'cmd');
+      this.print(this.echo(line, inSession ? this.prompt() : '$ '), 'cmd');
       this.out.setAttribute('aria-busy', 'true');
       try {
         const body = stdin === undefined ? { command: line } : { command: line, stdin };
