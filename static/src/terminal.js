@@ -15,12 +15,15 @@
  * Other panels (pod Delete) run their kubectl commands through `run` so the user sees and can
  * learn the command line that did it. A command that would open a browser (`minikube service NAME`,
  * `minikube dashboard`) answers with `open`: the terminal prints an "Open <url>" link under its
- * output (browser.js) that hands it to `onOpen`; `open` of kind `machines` (`minikube stop`/`start`)
- * goes to `onMachines`, so the canvas shows the machine halted or running again.
+ * output (browser.js) that hands it to `onOpen`. (`minikube stop`/`start` halt or start machines:
+ * the page learns that from the `machines` of the Socket.IO snapshots and deltas, not from here.)
  * A line that is not a whole command yet (a here-document before its terminator, an open quote or
  * `do … done`, a trailing `|`) waits for more with bash's `> ` continuation prompt; the lines go
  * to `/run` as one command once it is whole (continuation.js decides), and Ctrl-C drops them.
  * A paste of several lines is typed line by line, each newline an Enter, as a terminal delivers it.
+ * The socket's `stream` messages of streams this terminal does not follow (the Inspector's followed
+ * logs) are ignored: only while its own `/run` answer is on its way does it keep messages of a
+ * stream it cannot name yet, and it keeps those of the stream the answer names.
  */
 import { openLink } from './browser.js';
 import { incomplete } from './continuation.js';
@@ -36,14 +39,14 @@ export class Terminal {
     this.socket = null;
     /** the followed command: {id, done: resolve} while one runs */
     this.streaming = null;
-    /** stream messages that arrived before the answer naming their stream */
+    /** stream messages that arrived while a followed `/run` answer was on its way, by stream id */
     this.early = new Map();
+    /** a `/run` with `follow` is awaiting its answer (only then may a stream be ours yet unnamed) */
+    this.awaiting = false;
     /** opens a `kubectl edit` file ({id, file, text}) in the editor; resolves with the saved text */
     this.onEdit = null;
     /** shows what a command opened ({kind: service|dashboard, url, …}, the link activated) */
     this.onOpen = null;
-    /** takes the machines a command switched ([{name, up}]) */
-    this.onMachines = null;
     this.form = form;
     this.input = input;
     this.sandbox = sandbox;
@@ -78,7 +81,8 @@ export class Terminal {
   onStream(msg) {
     if (!msg || typeof msg.id !== 'string') return;
     if (!this.streaming || this.streaming.id !== msg.id) {
-      // the answer naming it may still be on its way
+      // not ours, unless it is the stream of the answer still on its way
+      if (!this.awaiting) return;
       const got = this.early.get(msg.id) || [];
       got.push(msg);
       this.early.set(msg.id, got.slice(-100));
@@ -206,12 +210,8 @@ export class Terminal {
     this.out.scrollTop = this.out.scrollHeight;
   }
 
-  /** A command's `open`: the link to what it opened, or the machines it switched. */
+  /** A command's `open`: the link to what it opened (a service's or the dashboard's URL). */
   offer(open) {
-    if (open.kind === 'machines') {
-      if (this.onMachines && Array.isArray(open.machines)) this.onMachines(open.machines);
-      return;
-    }
     if (!this.onOpen) return;
     const link = openLink(open, (o, l) => this.onOpen(o, l));
     if (!link) return;
@@ -246,7 +246,15 @@ export class Terminal {
         const body = stdin === undefined ? { command: line } : { command: line, stdin };
         if (inSession) body.session = this.session.id;
         else if (this.socket && this.socket.connected) body.follow = this.socket.id;
-        const res = await this.sandbox.post('/run', body);
+        this.awaiting = 'follow' in body;
+        let res;
+        try {
+          res = await this.sandbox.post('/run', body);
+        } finally {
+          this.awaiting = false;
+        }
+        const early = res.stream && res.stream.id ? this.early.get(res.stream.id) || [] : [];
+        this.early.clear();
         let text = res.output || '';
         if (text.includes('\x1b[H\x1b[J')) { // clear
           this.out.textContent = '';
@@ -269,8 +277,6 @@ export class Terminal {
             this.streaming = { id: res.stream.id, done };
             if (this.stopButton) this.stopButton.hidden = false;
             this.out.setAttribute('aria-busy', 'true');
-            const early = this.early.get(res.stream.id) || [];
-            this.early.clear();
             for (const msg of early) this.onStream(msg);
           });
         }
