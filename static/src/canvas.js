@@ -10,14 +10,20 @@
  * podstyle.js) and its owner's badge.
  * Hands off: input is a layout from layout.js; pointer and keyboard interaction is a11y.js's,
  * whose transparent elements sit over these shapes (the canvas itself is aria-hidden).
+ * Zoom and pan are zoom.js's (installed here with the page's panes, panes.js, when the page has
+ * their controls): it scales the canvas, overlay and mirror together and tells the scale back, so
+ * a zoomed-in canvas renders with as many more pixels as it may (`MAX_PIXELS`) and stays sharp.
  */
 import { POD, NAMED_W, hashString } from './layout.js';
 import { NetworkFx } from './netfx.js';
 import { hubColour } from './services.js';
 import { drawPodShape } from './podstyle.js';
+import { Zoom } from './zoom.js';
+import { installPanes } from './panes.js';
 
 const BG = '#0d1117';
 const TAU = 110; // ms: time constant of the ease towards targets
+const MAX_PIXELS = 24e6; // device pixels a zoomed canvas may have (browsers refuse far larger ones)
 const REDUCED_MOTION = typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
 
 function groupColour(group) {
@@ -69,6 +75,40 @@ export class CanvasView {
     // Lines to endpoints, broken overlay links and requests in flight are drawn on a second,
     // transparent canvas above this one, redrawn whole while anything there moves.
     this.fx = new NetworkFx(canvas, this);
+    this.zoomScale = 1;
+    const stage = canvas.closest('.stage');
+    const world = canvas.parentElement;
+    const controls = document.getElementById('zoom');
+    if (stage && world && world !== stage && controls) {
+      installPanes(document);
+      this.zoom = new Zoom({
+        stage, world, controls,
+        size: () => this.layout && { width: this.layout.width, height: this.layout.height },
+        onScale: (k) => this.setZoomScale(k),
+      });
+    } else {
+      this.zoom = null;
+    }
+  }
+
+  /** The view's scale (zoom.js): past 1 the canvas gets more pixels, so it stays sharp. */
+  setZoomScale(k) {
+    this.zoomScale = k;
+    if (!this.layout) return;
+    const dpr = this.pixelRatio(this.layout.width, this.layout.height);
+    if (dpr === this.dpr) return;
+    this.resize(this.layout.width, this.layout.height);
+    this.fx.resize(this.layout.width, this.layout.height, this.dpr);
+    this.full = true;
+    this.fx.dirty = true;
+    this.schedule();
+  }
+
+  pixelRatio(w, h) {
+    const base = window.devicePixelRatio || 1;
+    const want = base * Math.max(1, this.zoomScale);
+    const room = Math.sqrt(MAX_PIXELS / Math.max(1, w * h));
+    return Math.max(base, Math.min(want, room));
   }
 
   /** The overlay and LB pool state (`network` in snapshots and deltas). */
@@ -102,6 +142,7 @@ export class CanvasView {
       this.resize(layout.width, layout.height);
       this.fx.resize(layout.width, layout.height, this.dpr);
       this.full = true;
+      if (this.zoom) this.zoom.layoutChanged();
     } else {
       // Boxes whose geometry or status changed are repainted, old and new areas alike.
       this.diffBoxes(prev, layout);
@@ -169,7 +210,7 @@ export class CanvasView {
   }
 
   resize(w, h) {
-    this.dpr = window.devicePixelRatio || 1;
+    this.dpr = this.pixelRatio(w, h);
     this.canvas.width = Math.round(w * this.dpr);
     this.canvas.height = Math.round(h * this.dpr);
     this.canvas.style.width = `${w}px`;

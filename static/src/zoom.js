@@ -1,0 +1,159 @@
+/**
+ * Zoom and pan of the cluster view: the buttons "Zoom in", "Zoom out" and "Fit", Ctrl+wheel (and
+ * a touchpad's pinch, which browsers send as Ctrl+wheel) zooming about the pointer, and dragging
+ * the view to pan it.
+ *
+ * Owns: the transform of `#world` (the canvas, its network overlay and the accessible mirror
+ * together), so the mirror's elements — what pointer clicks, focus rings, the tooltip and the
+ * popovers use — stay on the shapes at any zoom; the stage's scroll position is the pan. "Fit"
+ * scales the whole layout into the stage and keeps it fitted as the layout grows or shrinks until
+ * the user zooms by hand. The scale is shown in "Zoom level" and kept in `data-zoom` on the stage.
+ * Hands off: the layout (layout.js) is computed unscaled; canvas.js draws it and, told the scale
+ * by `onScale`, renders with more pixels when zoomed in so shapes stay sharp.
+ * `fitScale` and `anchoredScroll` are pure (tested through the page).
+ */
+
+export const MIN_SCALE = 0.1;
+export const MAX_SCALE = 4;
+const STEP = 1.25;
+const DRAG_SLOP = 4; // px a press must travel before it pans (a shorter one is a click)
+
+const clamp = (k) => Math.min(MAX_SCALE, Math.max(MIN_SCALE, k));
+
+/** The scale at which a `w`×`h` layout fits a `vw`×`vh` view (never above 1: Fit does not magnify). */
+export function fitScale(w, h, vw, vh) {
+  if (!(w > 0 && h > 0 && vw > 0 && vh > 0)) return 1;
+  return clamp(Math.min(1, vw / w, vh / h));
+}
+
+/** The scroll offset that keeps the world point under `at` (view px) there when the scale goes `k0` → `k1`. */
+export function anchoredScroll(scroll, at, offset0, offset1, k0, k1) {
+  const world = (scroll + at - offset0) / k0;
+  return world * k1 + offset1 - at;
+}
+
+export class Zoom {
+  /**
+   * @param {{stage: HTMLElement, world: HTMLElement, controls: HTMLElement|null,
+   *          size: () => ({width: number, height: number}) | null, onScale?: (k: number) => void}} opts
+   */
+  constructor({ stage, world, controls, size, onScale }) {
+    this.stage = stage;
+    this.world = world;
+    this.size = size;
+    this.onScale = onScale || (() => {});
+    this.scale = 1;
+    this.offsetX = 0; // the world's left margin when it is narrower than the stage (centred)
+    this.fitting = false;
+    this.level = controls && controls.querySelector('.zoom-level');
+    if (controls) {
+      controls.addEventListener('click', (e) => {
+        const b = e.target.closest('[data-zoom]');
+        if (!b) return;
+        if (b.dataset.zoom === 'in') this.zoomBy(STEP);
+        else if (b.dataset.zoom === 'out') this.zoomBy(1 / STEP);
+        else this.fit();
+      });
+    }
+    stage.addEventListener('wheel', (e) => {
+      if (!e.ctrlKey && !e.metaKey) return;
+      e.preventDefault();
+      const r = stage.getBoundingClientRect();
+      this.zoomBy(Math.exp(-e.deltaY * 0.002), { x: e.clientX - r.left - stage.clientLeft, y: e.clientY - r.top - stage.clientTop });
+    }, { passive: false });
+    this.wirePan();
+    this.apply();
+  }
+
+  zoomBy(factor, at = null) {
+    const st = this.stage;
+    this.setScale(this.scale * factor, at || { x: st.clientWidth / 2, y: st.clientHeight / 2 });
+  }
+
+  /** Scale to `k`, keeping the world point under `at` (stage px) in place; leaves fit mode. */
+  setScale(k, at) {
+    this.fitting = false;
+    this.scaleTo(clamp(k), at);
+  }
+
+  fit() {
+    this.fitting = true;
+    const s = this.size();
+    if (!s) return;
+    this.scaleTo(fitScale(s.width, s.height, this.stage.clientWidth, this.stage.clientHeight), { x: 0, y: 0 });
+    this.stage.scrollLeft = 0;
+    this.stage.scrollTop = 0;
+  }
+
+  /** The layout changed size: a fitted view is fitted again; otherwise only the margins follow. */
+  layoutChanged() {
+    if (this.fitting) this.fit();
+    else this.apply();
+  }
+
+  scaleTo(k, at) {
+    const st = this.stage;
+    const k0 = this.scale;
+    const x0 = this.offsetX;
+    const sl = st.scrollLeft;
+    const stp = st.scrollTop;
+    this.scale = k;
+    this.apply();
+    st.scrollLeft = anchoredScroll(sl, at.x, x0, this.offsetX, k0, k);
+    st.scrollTop = anchoredScroll(stp, at.y, 0, 0, k0, k);
+  }
+
+  apply() {
+    const s = this.size();
+    const k = this.scale;
+    // a world narrower than the stage sits in its middle
+    this.offsetX = s ? Math.max(0, Math.floor((this.stage.clientWidth - s.width * k) / 2)) : 0;
+    const t = k === 1 && this.offsetX === 0 ? '' : `translate(${this.offsetX}px, 0) scale(${k})`;
+    if (this.world.style.transform !== t) this.world.style.transform = t;
+    const pct = `${Math.round(k * 100)}%`;
+    if (this.level && this.level.textContent !== pct) this.level.textContent = pct;
+    this.stage.dataset.zoom = String(Math.round(k * 1000) / 1000);
+    this.onScale(k);
+  }
+
+  /** Dragging the view pans it; a press that hardly moves stays a click on what is under it. */
+  wirePan() {
+    const st = this.stage;
+    let press = null;
+    let swallow = false;
+    st.addEventListener('pointerdown', (e) => {
+      if (e.button !== 0 || e.pointerType === 'touch' || e.target.closest('input, select, textarea, a')) return;
+      press = { id: e.pointerId, x: e.clientX, y: e.clientY, left: st.scrollLeft, top: st.scrollTop, panning: false };
+    });
+    st.addEventListener('pointermove', (e) => {
+      if (!press || e.pointerId !== press.id) return;
+      const dx = e.clientX - press.x;
+      const dy = e.clientY - press.y;
+      if (!press.panning) {
+        if (Math.hypot(dx, dy) < DRAG_SLOP) return;
+        press.panning = true;
+        st.classList.add('panning');
+        st.setPointerCapture(e.pointerId);
+      }
+      st.scrollLeft = press.left - dx;
+      st.scrollTop = press.top - dy;
+    });
+    const end = (e) => {
+      if (!press || e.pointerId !== press.id) return;
+      if (press.panning) {
+        swallow = true; // the click that ends a drag is not a click on a pod
+        st.classList.remove('panning');
+        setTimeout(() => { swallow = false; }, 0);
+      }
+      press = null;
+    };
+    st.addEventListener('pointerup', end);
+    st.addEventListener('pointercancel', end);
+    st.addEventListener('click', (e) => {
+      if (!swallow) return;
+      swallow = false;
+      e.stopPropagation();
+      e.preventDefault();
+    }, true);
+  }
+}
