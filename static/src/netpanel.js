@@ -6,6 +6,10 @@
  * "Overlay faults" menu with Break/Heal per pair of nodes; the "Load-balancer pool" switch) and
  * the strip under it (how the last batch spread over the pods, as bars with their counts in text;
  * the recent requests from the traffic log, newest first, in the words of `requestLabel`).
+ * The strip is a disclosure ("Traffic results", `aria-expanded`): closed until traffic is sent,
+ * so it takes no room from the canvas before then; the first traffic (an answer or a socket
+ * record) opens it, unless the user has opened or closed it themselves — that choice is kept in
+ * localStorage (`kubeplay.traffic.open`) and wins from then on.
  * Hands off: `POST /traffic`, `/faults/overlay`, `/lbpool` go to the server; what they change comes
  * back as `network` state and `traffic` records (main.js passes them here and to the canvas).
  */
@@ -14,6 +18,7 @@ import { cellsOf } from './store.js';
 import { el } from './dom.js';
 
 const MAX_RECENT = 40;
+const OPEN_KEY = 'kubeplay.traffic.open';
 
 export class NetPanel {
   constructor({ bar, results }, { sandbox, onError }) {
@@ -35,6 +40,19 @@ export class NetPanel {
     this.summary = results.querySelector('#tr-summary');
     this.histogram = results.querySelector('#tr-histogram');
     this.recent = results.querySelector('#tr-recent');
+    this.toggle = results.querySelector('#tr-toggle');
+    this.body = results.querySelector('#tr-body');
+    let chosen = null;
+    try { chosen = localStorage.getItem(OPEN_KEY); } catch { /* not kept */ }
+    this.chosen = chosen === 'true' || chosen === 'false';
+    this.setOpen(chosen === 'true');
+    if (this.toggle) {
+      this.toggle.addEventListener('click', () => {
+        this.chosen = true;
+        this.setOpen(!this.open);
+        try { localStorage.setItem(OPEN_KEY, String(this.open)); } catch { /* not kept */ }
+      });
+    }
     bar.querySelector('#tr-form').addEventListener('submit', (e) => { e.preventDefault(); this.send(); });
     this.faultsBtn.addEventListener('click', () => (this.faultMenu.hidden ? this.openFaults() : this.closeFaults()));
     this.faultMenu.addEventListener('keydown', (e) => this.menuKeys(e));
@@ -44,6 +62,20 @@ export class NetPanel {
     }, true);
     this.lbBtn.addEventListener('click', () => this.toggleLbPool());
     this.renderNetwork();
+  }
+
+  // -- the results strip: open or closed ---------------------------------------------------------
+  setOpen(open) {
+    this.open = open;
+    if (!this.toggle || !this.body) return;
+    this.toggle.setAttribute('aria-expanded', String(open));
+    this.body.hidden = !open;
+    this.body.parentElement.classList.toggle('open', open);
+  }
+
+  /** Traffic arrived: the strip opens itself, unless the user chose how it should be. */
+  trafficSeen() {
+    if (!this.open && !this.chosen) this.setOpen(true);
   }
 
   // -- the mirror: clients and target suggestions --------------------------------------------------
@@ -103,6 +135,7 @@ export class NetPanel {
       this.addRecords(result.requests || []);
     } catch (e) {
       this.summary.textContent = `send traffic: ${e.message}`;
+      this.trafficSeen();
       this.onError(`send traffic: ${e.message}`);
     } finally {
       this.sendBtn.disabled = false;
@@ -111,6 +144,7 @@ export class NetPanel {
   }
 
   showResult(result, from, to) {
+    this.trafficSeen();
     const total = result.count || 0;
     const failed = (result.errors || []).reduce((n, e) => n + e.count, 0);
     const client = from === 'outside' ? 'outside' : from.pod ? shortRef(...from.pod.split('/')) : `node ${from.node}`;
@@ -136,6 +170,7 @@ export class NetPanel {
       added = true;
     }
     if (!added) return;
+    this.trafficSeen();
     this.records.sort((a, b) => a.id - b.id);
     if (this.records.length > MAX_RECENT) {
       for (const r of this.records.splice(0, this.records.length - MAX_RECENT)) this.ids.delete(r.id);
