@@ -32,11 +32,12 @@ from typing import Any
 from ...sim.api import LAST_APPLIED, ApiError
 from ...sim.golang import quote as _go_quote
 from ...sim.quantity import Quantity, QuantityError
-from ...sim.resources import BY_KIND, Resource, lookup
+from ...sim.resources import BY_KIND, RESOURCES, Resource, lookup
 from ...sim.store import Obj
 from .. import gostruct, output
 from ..parse import Flag, Invocation, KubectlError, Result, command
 from .apply import OUTPUT_FLAGS, _single_name, check_output, dry_run_mode, printed
+from .top import METRICS_GROUP, metrics_api_available
 
 #: the flags every generator has besides its own (cmdutil.AddApplyAnnotationFlags, AddValidateFlags,
 #: AddDryRunFlag, AddFieldManagerFlagVar and the print flags)
@@ -639,37 +640,64 @@ def _role_inputs(inv: Invocation) -> tuple[list[str], list[tuple[str, str, str]]
     return verbs, resources, _unique(list(inv.flags.get("resource-name") or []))
 
 
-def _map_resource(group: str, resource: str) -> tuple[str, str] | None:
-    """RESTMapper.ResourceFor through kubectl's shortcut expander: (group, plural) or None."""
+#: the aggregated metrics.k8s.io/v1beta1 resources discovery lists while the metrics-server add-on is on
+#: (``server/web/metrics_api``'s APIResourceList): (plural, the mapper's singular — metrics-server sends
+#: no singularName, so the discovery RESTMapper takes the kind's lower case)
+_METRICS_RESOURCES = (("pods", "podmetrics"), ("nodes", "nodemetrics"))
+
+
+def _mappable(inv: Invocation) -> list[tuple[str, str, tuple[str, ...]]]:
+    """What the discovery RESTMapper (with kubectl's shortcut expander) maps: (group, plural, the words
+    that name it) for every served resource, the generators' own kinds, and metrics.k8s.io while served."""
+    out = [(r.group, r.plural, (r.plural, r.singular, r.kind.lower(), *r.short_names))
+           for r in (*RESOURCES, *(v for k, v in _RESOURCES.items() if k not in BY_KIND))]
+    if metrics_api_available(inv):
+        out += [(METRICS_GROUP, plural, (plural, singular)) for plural, singular in _METRICS_RESOURCES]
+    return out
+
+
+def _map_resource(inv: Invocation, group: str, resource: str) -> tuple[str, str] | None:
+    """RESTMapper.ResourceFor through kubectl's shortcut expander: (group, plural) or None. An exact
+    group first (the core group's ``pods`` before metrics.k8s.io's), else, for a group typed, one it
+    prefixes (DefaultRESTMapper's ``storageclass.storage``, ``pods.metrics``)."""
     r = lookup(f"{resource}.{group}" if group else resource)
-    if r is None:
-        r = _RESOURCES.get(next((k for k, v in _RESOURCES.items()
-                                 if resource in (v.plural, v.singular, *v.short_names)
-                                 and (not group or group == v.group)), ""))
-    return (r.group, r.plural) if r is not None else None
+    if r is not None:
+        return r.group, r.plural
+    word = resource.lower()
+    mappable = _mappable(inv)
+    for g, plural, words in mappable:
+        if word in words and (not group or g == group):
+            return g, plural
+    for g, plural, words in mappable if group else ():
+        if word in words and g.startswith(group):
+            return g, plural
+    return None
 
 
-def _validate_resources(verbs: list[str], resources: list[tuple[str, str, str]]) -> None:
+def _validate_resources(inv: Invocation, verbs: list[str], resources: list[tuple[str, str, str]]) -> None:
+    """CreateRoleOptions.validateResource: the special verbs' resources, then the mapper's NoResourceMatchError
+    (``the server doesn't have a resource type "pods" in group "metrics.k8s.io"``, as cmdutil words it)."""
     for group, name, _sub in resources:
         if not name:
             raise KubectlError("error: resource must be specified if apiGroup/subresource specified")
         if name == "*":
             return
-        mapped = _map_resource(group, name)
+        mapped = _map_resource(inv, group, name)
         g, res = mapped if mapped is not None else (group, name)
         for v in verbs:
             if v in SPECIAL_VERBS and (g, res) not in SPECIAL_VERBS[v]:
                 raise KubectlError(f"error: can not perform '{v}' on '{res}' in group '{g}'")
         if mapped is None:
-            raise KubectlError(f'the server doesn\'t have a resource type "{name}"')
+            where = f' in group "{group}"' if group else ""
+            raise KubectlError(f'the server doesn\'t have a resource type "{name}"{where}')
 
 
-def _policy_rules(verbs: list[str], resources: list[tuple[str, str, str]], names: list[str],
+def _policy_rules(inv: Invocation, verbs: list[str], resources: list[tuple[str, str, str]], names: list[str],
                   urls: list[str]) -> list[Obj]:
     """generateResourcePolicyRules: one rule per API group (groups sorted), then the URL rule."""
     by_group: dict[str, list[str]] = {}
     for group, name, sub in resources:
-        mapped = _map_resource(group, name) if name != "*" else None
+        mapped = _map_resource(inv, group, name) if name != "*" else None
         g, res = mapped if mapped is not None else (group, name)
         if sub:
             res = f"{res}/{sub}"
@@ -709,11 +737,11 @@ def create_role(inv: Invocation) -> Result:
     if not resources:
         raise KubectlError(warnings + "error: at least one resource must be specified")
     try:
-        _validate_resources(verbs, resources)
+        _validate_resources(inv, verbs, resources)
     except KubectlError as e:
         raise KubectlError(warnings + e.message) from e
     obj: Obj = {"kind": "Role", "apiVersion": "rbac.authorization.k8s.io/v1", "metadata": _meta(inv, name),
-                "rules": _policy_rules(verbs, resources, names, [])}
+                "rules": _policy_rules(inv, verbs, resources, names, [])}
     return _prefixed(warnings, _emit(inv, obj, None))
 
 
@@ -746,7 +774,7 @@ def create_clusterrole(inv: Invocation) -> Result:
         if resources:
             warnings = _verb_warnings(verbs)
             try:
-                _validate_resources(verbs, resources)
+                _validate_resources(inv, verbs, resources)
             except KubectlError as e:
                 raise KubectlError(warnings + e.message) from e
         for v in verbs if urls else []:
@@ -766,7 +794,7 @@ def create_clusterrole(inv: Invocation) -> Result:
         obj["rules"] = None  # ClusterRole.Rules has no omitempty
         obj["aggregationRule"] = {"clusterRoleSelectors": [{"matchLabels": aggregation}]}
     else:
-        obj["rules"] = _policy_rules(verbs, resources, names, urls)
+        obj["rules"] = _policy_rules(inv, verbs, resources, names, urls)
     return _prefixed(warnings, _emit(inv, obj, None))
 
 
