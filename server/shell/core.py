@@ -15,7 +15,11 @@ Files: a subclass that has ``fs`` (a sim/fs.FileSystem) gets it; otherwise redir
 ``test -f`` and globs see ``DictFS``, a view of the shell's ``all_files()``/``directories()`` whose
 writes land in ``self.files``. ``sleep`` yields virtual time to ``on_sleep`` (by default nothing
 waits: the line answers at once); a line that would wait more than ``MAX_LINE_WAIT`` or loop
-without sleeping past ``MAX_LINE_BUSY`` is interrupted as Ctrl-C would (``^C``, status 130).
+without sleeping past ``MAX_LINE_BUSY`` is interrupted as Ctrl-C would (``^C``, status 130), and
+so is one whose output passes ``MAX_LINE_OUTPUT`` characters (what it printed past the limit is
+dropped, so ``while true; do echo x; done`` answers a bounded text). ``Shell.interrupted`` says
+which limit stopped the last line (``"busy"``, ``"wait"``, ``"output"``; ``"truncated"`` for a
+line that ended by itself with its output cut; None), for the terminal's note.
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ Program = Callable[[list[str], str], Out]
 MAX_LINE_WAIT = 1000.0
 #: ``Busy`` markers (100,000 steps each) a line may run without sleeping before it is interrupted
 MAX_LINE_BUSY = 3
+#: characters of output one line may print before it is interrupted (a pipe's capacity, sh.PIPE_CAP)
+MAX_LINE_OUTPUT = sh.PIPE_CAP
 
 
 @dataclass
@@ -178,6 +184,8 @@ class Shell:
         self.status = 0
         self.files: dict[str, str] = {}
         self._ctx: sh.ShContext | None = None
+        #: which limit interrupted the last line: "busy", "wait", "output", "truncated" (module doc) or None
+        self.interrupted: str | None = None
 
     # -- to override ---------------------------------------------------------------------------
     def programs(self) -> dict[str, Program]:
@@ -196,9 +204,12 @@ class Shell:
         waited = [0.0]
 
         def on_sleep(pause: sh.Sleep) -> None:
+            if self.interrupted == "output":
+                raise sh.Interrupt()
             if not isinstance(pause, sh.Busy):
                 waited[0] += pause.seconds
                 if waited[0] > MAX_LINE_WAIT:
+                    self.interrupted = "wait"
                     raise sh.Interrupt()
             self.on_sleep(pause)
 
@@ -231,15 +242,29 @@ class Shell:
     def run(self, line: str) -> LineResult:
         ctx = self.context()
         text: list[str] = []
-        io = sh.Streams(getattr(self, "stdin", "") or "", text.append, text.append)
+        room = [MAX_LINE_OUTPUT]
+
+        def write(chunk: str) -> None:
+            if room[0] <= 0:
+                return  # past the limit: the line is interrupted at its next step
+            text.append(chunk[:room[0]])
+            room[0] -= len(chunk)
+            if room[0] <= 0:
+                self.interrupted = "output"
+
+        io = sh.Streams(getattr(self, "stdin", "") or "", write, write)
         exited = False
+        self.interrupted = None
         try:
             code = sh.drive(sh.run_line(line, ctx, io), self._waiter(), max_busy=MAX_LINE_BUSY)
         except ShellExit as e:
             code, exited = e.code, True
         else:
             if code == 130 and ctx.status != 130:
+                self.interrupted = self.interrupted or "busy"
                 text.append("^C\n")  # interrupted: it would have run on until Ctrl-C
+            elif self.interrupted == "output":
+                self.interrupted = "truncated"  # it ended by itself, its output cut at the limit
         self.status = ctx.status = code
         if hasattr(self, "cwd") and ctx.cwd != self.cwd:
             self.cwd = ctx.cwd

@@ -8,7 +8,10 @@ external world answer; cluster IPs and pod IPs do not route from here), ``clear`
 the shell's text utilities, ``helm`` (v3, ``server.helm.cli``: its repositories file and cache
 live in this shell's files, as helm keeps them under ``$HOME``) — and bash's words for anything
 else (``bash: foo: command not found``). A ``kubectl run -it``/``exec -it`` asks to attach: ``attach`` carries that request to
-the session keeper.
+the session keeper. A line stopped by one of the terminal's limits (core.py: a loop that never
+waits, a wait past ``MAX_LINE_WAIT``, output past ``MAX_LINE_OUTPUT``) ends with ``^C`` and a
+``kubeplay:`` note under it that names the limit (``LIMIT_NOTES``): a real bash would run on until
+the user pressed Ctrl-C, so the note says who did.
 
 Hands off: kubectl lines to ``server.kubectl.run``; helm lines to ``server.helm.cli.helm``; requests to
 ``netio``.
@@ -21,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..minikube import minikube
 from ..sim import sh
-from .core import Program, Shell
+from .core import MAX_LINE_BUSY, MAX_LINE_OUTPUT, MAX_LINE_WAIT, Program, Shell
 from .fmt import Out
 from .pod import curl, ping
 from .workspace import HOME, Workspace, workstation_fs
@@ -54,6 +57,15 @@ PURE = frozenset({
     "clear", "history", "jq", "awk", "basename", "dirname", "readlink", "realpath", "stat", "find", "du",
     "df", "id", "whoami", "uname", "hostname", "nproc", "seq", "ps", "free", "type", "which", "mount",
 })
+_STOPPED = "kubeplay: the line was stopped as Ctrl-C would stop it: "
+#: the note under a line one of the terminal's limits stopped (``Shell.interrupted``)
+LIMIT_NOTES = {
+    "busy": f"{_STOPPED}it ran {MAX_LINE_BUSY * sh.BUSY_STEPS} steps without waiting for anything "
+            "(a loop that never ends?)\n",
+    "wait": f"{_STOPPED}it would wait more than {MAX_LINE_WAIT:g} seconds of the cluster's clock\n",
+    "output": f"{_STOPPED}its output passed {MAX_LINE_OUTPUT} characters\n",
+    "truncated": f"kubeplay: the output past {MAX_LINE_OUTPUT} characters was dropped\n",
+}
 #: redirections that write a file (``>&2``, ``2>&1`` and ``/dev/null`` do not)
 _WRITES = frozenset({">", ">>", ">|", "<>", "&>", "&>>"})
 
@@ -339,7 +351,10 @@ class HostShell(Shell):
         finally:
             self.stdin = ""
             self._follow = False
-        return r.output, r.exit_code, self.attach
+        note = LIMIT_NOTES.get(self.interrupted or "", "")
+        if note and r.output and not r.output.endswith("\n"):
+            note = "\n" + note
+        return r.output + note, r.exit_code, self.attach
 
 
 def _hostname(ctx: sh.ShContext, argv: list[str], io: sh.Streams) -> int:
