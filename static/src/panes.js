@@ -97,8 +97,11 @@ export class Panes {
       s.setPointerCapture(e.pointerId);
       s.classList.add('dragging');
       const box = (vertical ? this.layout : this.side).getBoundingClientRect();
+      // where in the splitter it was taken: the splitter's edge, not the pointer, is the position
+      const own = s.getBoundingClientRect();
+      const grab = vertical ? e.clientX - own.left : e.clientY - own.top;
       const move = (ev) => {
-        const pct = vertical ? (100 * (ev.clientX - box.left)) / box.width : this.sidePercent(ev.clientY);
+        const pct = vertical ? (100 * (ev.clientX - grab - box.left)) / box.width : this.sidePercent(ev.clientY - grab);
         this.set(name, pct);
       };
       const up = () => {

@@ -93,6 +93,45 @@ def test_fit_shows_every_node_at_1280x720_and_clicks_follow_the_zoom(page: Page)
         assert inside(box(node(page, n)), view), f"{n} is outside the fitted view after it joined"
 
 
+def test_drag_pans_and_ctrl_wheel_zooms_about_the_pointer(page: Page) -> None:
+    pause(page)
+    zoom = page.get_by_role("group", name="Zoom")
+    for _ in range(5):
+        zoom.get_by_role("button", name="Zoom in").click()
+    expect(zoom.get_by_role("status", name="Zoom level")).to_have_text("305%")
+    stage = page.locator("#stage")
+    view = stage_view(page)
+    cx, cy = view["x"] + view["width"] / 2, view["y"] + view["height"] / 2
+    left, top, room = stage.evaluate("s => [s.scrollLeft, s.scrollTop, s.scrollHeight - s.clientHeight]")
+    assert room >= 80, "at 305 % the cluster is taller than the stage"
+    dy = 80 if top + 80 <= room else -80  # pan the view whichever way it has room
+    page.mouse.move(cx, cy)
+    page.mouse.down()
+    page.mouse.move(cx - 60, cy - dy / 2, steps=3)
+    page.mouse.move(cx - 120, cy - dy, steps=3)
+    page.mouse.up()
+    after = stage.evaluate("s => [s.scrollLeft, s.scrollTop]")
+    assert after == [pytest.approx(left + 120, abs=1), pytest.approx(top + dy, abs=1)]
+    # the press that panned was no click on what lay under it
+    expect(page.locator("#popover")).to_be_hidden()
+
+    # Ctrl+wheel zooms, and the point under the pointer stays under it
+    world = page.locator("#world")
+    before = box(world)
+    k0 = float(stage.get_attribute("data-zoom") or 0)
+    mx, my = cx + 40, cy + 30
+    page.mouse.move(mx, my)
+    page.keyboard.down("Control")
+    page.mouse.wheel(0, -100)
+    page.keyboard.up("Control")
+    expect(stage).not_to_have_attribute("data-zoom", str(k0))
+    f = float(stage.get_attribute("data-zoom") or 0) / k0
+    assert f > 1
+    now = box(world)
+    assert now["x"] == pytest.approx(mx + (before["x"] - mx) * f, abs=2)
+    assert now["y"] == pytest.approx(my + (before["y"] - my) * f, abs=2)
+
+
 def test_splitters_move_by_keyboard_and_keep_their_place_over_a_reload(page: Page) -> None:
     main = page.get_by_role("separator", name="Resize the cluster pane")
     cluster = page.get_by_role("region", name="Cluster")
@@ -120,6 +159,15 @@ def test_splitters_move_by_keyboard_and_keep_their_place_over_a_reload(page: Pag
     expect(main).to_have_attribute("aria-valuenow", f"{after:g}")
     expect(editor).to_have_attribute("aria-valuenow", moved or "")
     assert box(cluster)["width"] == pytest.approx(narrower, abs=1)
+
+    # a splitter follows the pointer too
+    sb = box(main)
+    page.mouse.move(sb["x"] + sb["width"] / 2, sb["y"] + 200)
+    page.mouse.down()
+    page.mouse.move(sb["x"] + sb["width"] / 2 - 100, sb["y"] + 200, steps=4)
+    page.mouse.up()
+    assert box(cluster)["width"] == pytest.approx(narrower - 100, abs=3)
+    assert float(main.get_attribute("aria-valuenow") or 0) < after
 
     # Home and End take a splitter to its bounds
     main.focus()
