@@ -70,7 +70,7 @@ def state(lab: Lab) -> tuple[str, int, float]:
     objects = lab.client.get(f"/api/sandboxes/{lab.sid}/objects").json
     pods = sorted((o["metadata"]["name"], o["status"].get("phase", "")) for o in objects["objects"]
                   if o["kind"] == "Pod" and o["metadata"]["namespace"] == "default")
-    return repr(pods), lab.rows(lab.sid), objects["clock"]["now"]
+    return repr(pods), lab.rows(lab.sid), objects["clock"]["time"]
 
 
 def test_an_unterminated_quote_is_bashs_error_and_changes_nothing(lab):
@@ -96,6 +96,16 @@ def test_a_loop_that_never_waits_is_stopped_with_a_note(lab, loop):
     assert pods == before[0] and now == before[2]  # the cluster and its clock are as they were
     assert rows <= before[1] + 1  # at most the line itself, for replay (it set no variable)
     assert lab.run(lab.sid, "echo $?") == ("130\n", 0)  # bash's status of an interrupted command
+
+
+def test_a_line_that_would_wait_too_long_is_stopped_before_the_clock_moves(lab):
+    before = state(lab)
+    out, code = lab.run(lab.sid, "sleep 5000; kubectl delete deployment web")
+    assert (out, code) == (f"^C\n{STOPPED}it would wait more than 1000 seconds of the cluster's clock\n", 130)
+    pods, _, now = state(lab)
+    assert (pods, now) == (before[0], before[2])  # the delete after it never ran; no time passed
+    assert lab.run(lab.sid, "sleep 2; echo waited")[0] == "waited\n"
+    assert state(lab)[2] == before[2] + 2
 
 
 def test_a_loop_printing_forever_answers_a_bounded_text(lab):
