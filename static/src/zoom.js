@@ -6,8 +6,9 @@
  * Owns: the transform of `#world` (the canvas, its network overlay and the accessible mirror
  * together), so the mirror's elements — what pointer clicks, focus rings, the tooltip and the
  * popovers use — stay on the shapes at any zoom; the stage's scroll position is the pan. "Fit"
- * scales the whole layout into the stage and keeps it fitted as the layout grows or shrinks until
- * the user zooms by hand. The scale is shown in "Zoom level" and kept in `data-zoom` on the stage.
+ * scales the whole layout into the stage and keeps it fitted as the layout or the stage grows or
+ * shrinks, until the user zooms by hand. The scale is shown in "Zoom level" and kept in
+ * `data-zoom` on the stage.
  * Hands off: the layout (layout.js) is computed unscaled; canvas.js draws it and, told the scale
  * by `onScale`, renders with more pixels when zoomed in so shapes stay sharp.
  * `fitScale` and `anchoredScroll` are pure (tested through the page).
@@ -62,6 +63,8 @@ export class Zoom {
       this.zoomBy(Math.exp(-e.deltaY * 0.002), { x: e.clientX - r.left - stage.clientLeft, y: e.clientY - r.top - stage.clientTop });
     }, { passive: false });
     this.wirePan();
+    // the stage changes size (a splitter, the traffic strip opening): a fitted view fits again
+    if (typeof ResizeObserver === 'function') new ResizeObserver(() => this.layoutChanged()).observe(stage);
     this.apply();
   }
 

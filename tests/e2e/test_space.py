@@ -92,6 +92,21 @@ def test_fit_shows_every_node_at_1280x720_and_clicks_follow_the_zoom(page: Page)
     for n in names:
         assert inside(box(node(page, n)), view), f"{n} is outside the fitted view after it joined"
 
+    # and when the stage shrinks: the traffic strip opens on the first traffic
+    bar = page.get_by_role("group", name="Traffic and network")
+    bar.get_by_role("combobox", name="Target").fill("http://kubernetes")
+    bar.get_by_role("spinbutton", name="Number of requests").fill("1")
+    bar.get_by_role("button", name="Send traffic").click()
+    expect(page.get_by_role("button", name="Traffic results")).to_have_attribute("aria-expanded", "true")
+    page.wait_for_function(
+        "() => { const s = document.getElementById('stage'), w = document.getElementById('world');"
+        " const r = w.getBoundingClientRect(), v = s.getBoundingClientRect();"
+        " return r.bottom <= v.top + s.clientTop + s.clientHeight + 0.5; }"
+    )
+    view = stage_view(page)
+    for n in names:
+        assert inside(box(node(page, n)), view), f"{n} is outside the fitted view once the strip opened"
+
 
 def test_drag_pans_and_ctrl_wheel_zooms_about_the_pointer(page: Page) -> None:
     pause(page)
