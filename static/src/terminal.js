@@ -62,7 +62,10 @@ export class Terminal {
     this.pendingEcho = null;
     form.addEventListener('submit', (e) => {
       e.preventDefault();
-      const line = input.value;
+      // a recalled multi-line command shows without its newlines (an input has one line): run it whole
+      const whole = this.recalled;
+      const line = whole && input.value === whole.replace(/[\r\n]/g, '') ? whole : input.value;
+      this.recalled = null;
       input.value = '';
       this.enter(line);
     });
@@ -146,6 +149,12 @@ export class Terminal {
     for (const line of lines) this.enter(line);
   }
 
+  /** ↑/↓: a history entry on the prompt (a multi-line one is kept whole for Enter). */
+  recall(text) {
+    this.recalled = text.includes('\n') ? text : null;
+    this.input.value = text;
+  }
+
   /** The `> ` prompt and the echo of the lines so far while a command waits for more. */
   showPending() {
     if (this.pendingEcho) this.pendingEcho.remove();
@@ -181,11 +190,11 @@ export class Terminal {
     } else if (e.key === 'ArrowUp') {
       if (this.pos === this.history.length) this.draft = this.input.value;
       if (this.pos > 0) this.pos--;
-      this.input.value = this.history[this.pos] ?? this.draft;
+      this.recall(this.history[this.pos] ?? this.draft);
       e.preventDefault();
     } else if (e.key === 'ArrowDown') {
       if (this.pos < this.history.length) this.pos++;
-      this.input.value = this.pos === this.history.length ? this.draft : this.history[this.pos];
+      this.recall(this.pos === this.history.length ? this.draft : this.history[this.pos]);
       e.preventDefault();
     } else if (e.key === 'l' && e.ctrlKey) {
       this.out.textContent = '';

@@ -74,6 +74,13 @@ def test_a_pasted_here_document_block_runs_once_and_its_pods_appear_on_the_canva
     advance(page, 30)
     expect(pods(canvas, "web-", "Running")).to_have_count(2)
 
+    # ↑ brings the whole block back as one history entry; Enter runs it again, whole
+    box = page.get_by_role("textbox", name="kubectl command")
+    box.press("ArrowUp")
+    box.press("Enter")
+    expect(out).to_contain_text("deployment.apps/web unchanged")
+    assert out.inner_text().count(echoed) == 2
+
 
 def test_an_unfinished_block_waits_at_the_continuation_prompt_until_its_terminator(page: Page) -> None:
     pause(page)
