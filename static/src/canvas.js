@@ -17,7 +17,7 @@
 import { POD, NAMED_W, hashString } from './layout.js';
 import { NetworkFx } from './netfx.js';
 import { hubColour } from './services.js';
-import { drawPodShape } from './podstyle.js';
+import { drawPodShape, roundRect } from './podstyle.js';
 import { Zoom } from './zoom.js';
 import { installPanes } from './panes.js';
 
@@ -47,16 +47,6 @@ function intersects(a, r) {
 
 function pad(r, p) {
   return { x: r.x - p, y: r.y - p, w: r.w + 2 * p, h: r.h + 2 * p };
-}
-
-function roundRect(ctx, x, y, w, h, r) {
-  ctx.beginPath();
-  ctx.moveTo(x + r, y);
-  ctx.arcTo(x + w, y, x + w, y + h, r);
-  ctx.arcTo(x + w, y + h, x, y + h, r);
-  ctx.arcTo(x, y + h, x, y, r);
-  ctx.arcTo(x, y, x + w, y, r);
-  ctx.closePath();
 }
 
 export class CanvasView {

@@ -148,7 +148,8 @@ function drawGlyph(ctx, glyph, cx, cy, r, ink) {
   }
 }
 
-function roundRect(ctx, x, y, w, h, r) {
+/** A rounded rectangle path (the canvas draws its nodes, groups and badges with it too). */
+export function roundRect(ctx, x, y, w, h, r) {
   ctx.beginPath();
   ctx.moveTo(x + r, y);
   ctx.arcTo(x + w, y, x + w, y + h, r);
