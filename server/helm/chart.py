@@ -121,14 +121,19 @@ def load_dir(path: Path) -> Chart:
         rel = f.relative_to(path).as_posix()
         if rel == ".helmignore" or rel.split("/")[0] in ignore or f.name in ignore:
             continue
-        text = f.read_text()
-        if rel == "values.yaml":
-            chart.values_text = text
-        if rel.startswith("templates/"):
-            chart.templates[rel] = text
-        else:
-            chart.files[rel] = text
+        _add_file(chart, rel, f.read_text())
     return chart
+
+
+def _add_file(chart: Chart, rel: str, text: str) -> None:
+    """The loader's sorting of a chart's file: values.yaml is the values (not one of ``.Files``, as
+    helm's loader keeps it), ``templates/`` the templates, anything else ``.Files``."""
+    if rel == "values.yaml":
+        chart.values_text = text
+    elif rel.startswith("templates/"):
+        chart.templates[rel] = text
+    else:
+        chart.files[rel] = text
 
 
 def _ignored(rel: str, is_dir: bool, patterns: list[str]) -> bool:
@@ -177,13 +182,7 @@ def load_fs(fs: Any, root: str) -> Chart:
                 continue
             if rel in (".helmignore", "Chart.yaml") or _ignored(rel, False, patterns):
                 continue
-            text = fs.read(path).decode("utf-8", "replace")
-            if rel == "values.yaml":
-                chart.values_text = text
-            elif rel.startswith("templates/"):
-                chart.templates[rel] = text
-            else:
-                chart.files[rel] = text
+            _add_file(chart, rel, fs.read(path).decode("utf-8", "replace"))
     return chart
 
 
