@@ -57,6 +57,8 @@ HPA_EXAMPLE = "registry.k8s.io/hpa-example"
 #: --metric-resolution
 RESOLUTION = 15.0
 GROUP = "metrics.k8s.io"
+#: the resources metrics.k8s.io serves: (plural, kind, namespaced), as metrics-server registers them
+API_RESOURCES = (("nodes", "NodeMetrics", False), ("pods", "PodMetrics", True))
 VERSION = "v1beta1"
 API_VERSION = f"{GROUP}/{VERSION}"
 LABELS = {"k8s-app": NAME}

@@ -28,7 +28,7 @@ VERSION = metrics.VERSION
 GROUP_VERSION = f"{GROUP}/{VERSION}"
 #: the APIService's groupPriorityMinimum (components.yaml): last in /apis
 PRIORITY = 100
-_RESOURCES = (("nodes", "NodeMetrics", False), ("pods", "PodMetrics", True))
+_RESOURCES = metrics.API_RESOURCES
 
 
 def listed(cluster: Any) -> bool:

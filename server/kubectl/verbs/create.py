@@ -643,7 +643,13 @@ def _role_inputs(inv: Invocation) -> tuple[list[str], list[tuple[str, str, str]]
 #: the aggregated metrics.k8s.io/v1beta1 resources discovery lists while the metrics-server add-on is on
 #: (``server/web/metrics_api``'s APIResourceList): (plural, the mapper's singular — metrics-server sends
 #: no singularName, so the discovery RESTMapper takes the kind's lower case)
-_METRICS_RESOURCES = (("pods", "podmetrics"), ("nodes", "nodemetrics"))
+
+
+def _metrics_resources() -> list[tuple[str, str]]:
+    """metrics.k8s.io's (plural, singular) as discovery names them (pods before nodes, as the mapper tries them)."""
+    from ...sim.metrics import API_RESOURCES
+
+    return sorted(((plural, kind.lower()) for plural, kind, _ns in API_RESOURCES), reverse=True)
 
 
 def _mappable(inv: Invocation) -> list[tuple[str, str, tuple[str, ...]]]:
@@ -652,7 +658,7 @@ def _mappable(inv: Invocation) -> list[tuple[str, str, tuple[str, ...]]]:
     out = [(r.group, r.plural, (r.plural, r.singular, r.kind.lower(), *r.short_names))
            for r in (*RESOURCES, *(v for k, v in _RESOURCES.items() if k not in BY_KIND))]
     if metrics_api_available(inv):
-        out += [(METRICS_GROUP, plural, (plural, singular)) for plural, singular in _METRICS_RESOURCES]
+        out += [(METRICS_GROUP, plural, (plural, singular)) for plural, singular in _metrics_resources()]
     return out
 
 

@@ -33,7 +33,7 @@ from ...sim.store import Obj
 from .. import authorized, printers, resolve
 from ..parse import Flag, Invocation, KubectlError, Result, command
 
-METRICS_GROUP = "metrics.k8s.io"
+METRICS_GROUP = metrics_server.GROUP
 SORT_KEYS = ("cpu", "memory")
 NODE_COLUMNS = ("NAME", "CPU(cores)", "CPU(%)", "MEMORY(bytes)", "MEMORY(%)")
 POD_COLUMNS = ("NAME", "CPU(cores)", "MEMORY(bytes)")
