@@ -1047,6 +1047,20 @@ def _fqdn(ctx: Any) -> str:
     return ctx.hostname
 
 
+def _node_kernel(ctx: Any) -> str:
+    """uname's release: a container shares its node's kernel (the Node's ``kernelVersion``, as the
+    kubelet reports it); the workstation and anything outside a node run the host's."""
+    source, cluster = getattr(ctx, "source", None), getattr(ctx, "cluster", None)
+    if cluster is None or source is None or getattr(source, "kind", "") not in ("pod", "node"):
+        return HOST_KERNEL
+    node_name = source.name
+    if source.kind == "pod":
+        pod = cluster.store.peek("Pod", source.namespace, source.name)
+        node_name = ((pod or {}).get("spec") or {}).get("nodeName") or ""
+    node = cluster.store.peek("Node", "", node_name) if node_name else None
+    return (((node or {}).get("status") or {}).get("nodeInfo") or {}).get("kernelVersion") or HOST_KERNEL
+
+
 def _nodename(ctx: Any) -> str:
     """uname's nodename: the pod sandbox's hostname (``dns.kernel_hostname``: the FQDN with
     ``setHostnameAsFQDN``, the node's for a hostNetwork pod) for a process in a pod, else the
@@ -1093,7 +1107,7 @@ def whoami(ctx: Any, argv: list[str], io: Any) -> int:
 
 def uname(ctx: Any, argv: list[str], io: Any) -> int:
     flags, _ = _flags(argv)
-    kernel, release, version = "Linux", HOST_KERNEL, HOST_KERNEL_BUILD
+    kernel, release, version = "Linux", _node_kernel(ctx), HOST_KERNEL_BUILD
     if "a" in flags:
         io.out(f"{kernel} {_nodename(ctx)} {release} {version} x86_64 GNU/Linux\n")
         return 0

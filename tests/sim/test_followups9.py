@@ -188,3 +188,14 @@ def test_the_minikube_node_reports_the_kernel_its_containers_run_on(minikube: Cl
     assert r.output == node["status"]["nodeInfo"]["kernelVersion"] + "\n"
     wide = run(minikube, "kubectl get node minikube -o wide").output
     assert node["status"]["nodeInfo"]["kernelVersion"] in wide
+
+
+def test_a_container_runs_on_its_own_nodes_kernel_in_the_lab():
+    """The kubeadm lab's nodes are VMs of their own kernel: a pod's ``uname -r`` is its node's, not the
+    workstation's."""
+    lab = Cluster(seed=1)
+    run(lab, "kubectl run k --image=busybox -- sleep 3600")
+    lab.advance(20)
+    pod = lab.store.peek("Pod", "default", "k")
+    node = lab.store.peek("Node", "", pod["spec"]["nodeName"])
+    assert run(lab, "kubectl exec k -- uname -r").output == node["status"]["nodeInfo"]["kernelVersion"] + "\n"
