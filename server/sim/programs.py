@@ -745,7 +745,7 @@ def image_programs(image: Image, proc: ProcState,
         progs[image.entrypoint[0]] = partial(quiet_server, ports=image.ports, memory=3 * MIB)
     if image.repository.endswith("/pause") or app == "pause":
         progs["/pause"] = pause
-    wrap = partial(entrypoint_exec, lookup=lookup)
+    wrap = partial(entrypoint_exec, lookup=lookup, options_for=OPTIONS_FOR.get(app or ""))
     for wrapper in ENTRYPOINT_WRAPPERS:
         if image.userland or wrapper in image.entrypoint:
             progs.setdefault(wrapper, wrap)
@@ -792,11 +792,19 @@ ENTRYPOINT_WRAPPERS = ("docker-entrypoint.sh", "/docker-entrypoint.sh", "/usr/lo
                        "/usr/bin/dumb-init")
 
 
+#: docker-library entrypoints that run their server when the first argument is an option
+#: (mysql's and postgres' ``if [ "${1:0:1}" = '-' ]; then set -- mysqld "$@"; fi``, redis' ``${1#-}``)
+OPTIONS_FOR = {"mysql": "mysqld", "postgres": "postgres", "redis": "redis-server"}
+
+
 def entrypoint_exec(ctx: Any, argv: list[str], io: Any, proc: ProcState, *,
-                    lookup: Callable[[str], Program | None] | None = None) -> Generator[Any, None, int]:
+                    lookup: Callable[[str], Program | None] | None = None,
+                    options_for: str | None = None) -> Generator[Any, None, int]:
     rest = argv[1:]
     if rest and rest[0] == "--":
         rest = rest[1:]
+    if options_for and rest and rest[0].startswith("-"):
+        rest = [options_for, *rest]
     return (yield from exec_argv(ctx, rest, io, lookup or (lambda name: None)))
 
 

@@ -199,3 +199,15 @@ def test_a_container_runs_on_its_own_nodes_kernel_in_the_lab():
     pod = lab.store.peek("Pod", "default", "k")
     node = lab.store.peek("Node", "", pod["spec"]["nodeName"])
     assert run(lab, "kubectl exec k -- uname -r").output == node["status"]["nodeInfo"]["kernelVersion"] + "\n"
+
+
+def test_an_option_as_the_first_argument_runs_the_images_server():
+    """docker-library's entrypoints (mysql, postgres, redis) put their server in front of arguments that
+    begin with ``-``: ``args: [--character-set-server=utf8mb4]`` starts mysqld with it."""
+    lab = Cluster(seed=1)
+    run(lab, "kubectl apply -f -", "apiVersion: v1\nkind: Pod\nmetadata: {name: m}\nspec:\n  containers:\n"
+        "  - name: m\n    image: mysql:5.7.30\n    args: [--character-set-server=utf8mb4]\n"
+        "    env: [{name: MYSQL_ROOT_PASSWORD, value: pw}]\n")
+    lab.advance(60)
+    assert run(lab, "kubectl get pod m --no-headers").output.split()[1:3] == ["1/1", "Running"]
+    assert "mysqld: ready for connections." in run(lab, "kubectl logs m").output
