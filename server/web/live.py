@@ -19,7 +19,10 @@ last socket out takes it along and the next joiner gets them all): a pod's are `
 ``ready``, ``status``, ``restarts``, ``ip``, ``node``, ``nominatedNode``, ``readinessGates``, and as
 epoch seconds of the virtual clock ``created`` (AGE), ``lastRestart`` (RESTARTS' "(12s ago)") and
 ``backOffUntil`` (when a CrashLoopBackOff container is restarted, or null); a node's ``status`` and
-``roles`` as ``kubectl get nodes`` prints them. Cells hold nothing relative to now, so a quiet pod
+``roles`` as ``kubectl get nodes`` prints them and, while its machine is halted, ``halted``,
+``graceSeconds`` (node-monitor-grace-period) and ``notReadyAt`` (when the node lifecycle controller will mark it NotReady; sent
+again when a machine goes up or down, see ``_node_refreshes``); a ReplicaSet's ``maxSurge`` and
+``maxUnavailable``, its Deployment's rolling-update budget resolved. Cells hold nothing relative to now, so a quiet pod
 costs nothing per tick and the page formats the ages itself.
 
 Lease and Event objects are left out of snapshots and deltas: the kubelets renew a Lease per node
@@ -62,9 +65,12 @@ from flask_socketio import SocketIO, join_room, leave_room
 
 from ..kubectl.printers import node_roles, node_status, pod_row_fields
 from ..sim.clock import parse_go_duration, parse_time
+from ..sim.controllers import deployment_util
+from ..sim.controllers.nodelifecycle import NODE_MONITOR_GRACE_PERIOD, NodeLifecycleController
 
 if TYPE_CHECKING:
     from ..sandbox import Sandbox, Sandboxes
+    from ..sim.cluster import Cluster
     from ..sim.store import WatchEvent
 
 log = logging.getLogger(__name__)
@@ -108,13 +114,47 @@ def backoff_until(pod: dict) -> float | None:
     return min(ends) if ends else None
 
 
-def object_cells(obj: dict) -> dict | None:
-    """The cells the page draws an object by (see the module docstring), or None for other kinds."""
+def node_cells(obj: dict, cluster: Cluster | None = None) -> dict:
+    """A node's cells: kubectl's STATUS and ROLES and, only while its machine is halted (the kubelet's
+    Lease keeps moving the deadline on until the heartbeats stop), ``halted``, the node lifecycle
+    controller's ``graceSeconds`` and ``notReadyAt``: when its monitor pass will mark the node
+    Ready=Unknown (None once it has)."""
+    name = (obj.get("metadata") or {}).get("name") or ""
+    cells = {"status": node_status(obj), "roles": node_roles(obj)}
+    machine = cluster.machines.get(name) if cluster is not None else None
+    if cluster is not None and machine is not None and not machine.up:
+        controller = cluster.controller(NodeLifecycleController.name)
+        cells.update(halted=True, graceSeconds=NODE_MONITOR_GRACE_PERIOD, notReadyAt=controller.not_ready_at(name))
+    return cells
+
+
+def replicaset_cells(obj: dict, cluster: Cluster | None = None) -> dict:
+    """A ReplicaSet's cells: its owning Deployment's rolling-update budget as the deployment
+    controller resolves it (maxSurge rounded up, maxUnavailable down, against the Deployment's
+    replicas; both 0 makes maxUnavailable 1), or nulls for a ReplicaSet no Deployment owns (or a
+    Recreate one)."""
+    meta = obj.get("metadata") or {}
+    ref = next((r for r in meta.get("ownerReferences") or [] if r.get("controller")), None)
+    deployment = None
+    if cluster is not None and ref is not None and ref.get("kind") == "Deployment":
+        deployment = cluster.store.peek("Deployment", meta.get("namespace") or "", ref.get("name") or "")
+    if deployment is None or not deployment_util.is_rolling_update(deployment):
+        return {"maxSurge": None, "maxUnavailable": None}
+    return {"maxSurge": deployment_util.max_surge(deployment),
+            "maxUnavailable": deployment_util.max_unavailable(deployment)}
+
+
+def object_cells(obj: dict, cluster: Cluster | None = None) -> dict | None:
+    """The cells the page draws an object by (see the module docstring), or None for other kinds.
+    ``cluster`` gives what the object alone does not say (a node's controller deadline, a
+    ReplicaSet's Deployment); without it those cells are null."""
     kind = obj.get("kind")
     if kind == "Pod":
         return {**pod_row_fields(obj), "backOffUntil": backoff_until(obj)}
     if kind == "Node":
-        return {"status": node_status(obj), "roles": node_roles(obj)}
+        return node_cells(obj, cluster)
+    if kind == "ReplicaSet":
+        return replicaset_cells(obj, cluster)
     return None
 
 
@@ -144,15 +184,20 @@ class Hub:
     def snapshot(sandbox: Sandbox) -> dict:
         store = sandbox.cluster.store
         objects = [o for o in store.all() if _visible(o)]
-        return {"rv": store.rv, "objects": objects, "cells": _all_cells(objects),
+        return {"rv": store.rv, "objects": objects, "cells": _all_cells(objects, sandbox.cluster),
                 "clock": sandbox.clock_state(), "network": sandbox.network_state(),
                 "machines": machines_state(sandbox)}
 
     @staticmethod
-    def _delta(sandbox: Sandbox, events: list[WatchEvent], sent_cells: dict[str, dict] | None = None) -> dict:
+    def _delta(sandbox: Sandbox, events: list[WatchEvent], sent_cells: dict[str, dict] | None = None,
+               switched: list[str] | None = None) -> dict:
         """``sent_cells``: what the room has (updated here), so unchanged cells stay off the wire;
-        None gives every event its cells (a catch-up for one client)."""
-        return {"events": [_event(e, sent_cells) for e in events if _visible(e.obj)],
+        None gives every event its cells (a catch-up for one client). ``switched``: nodes whose
+        machine went up or down since the last batch, whose cells are sent again (see below)."""
+        cluster = sandbox.cluster
+        out = [_event(e, sent_cells, cluster) for e in events if _visible(e.obj)]
+        out[:0] = _node_refreshes(cluster, switched or [], sent_cells)
+        return {"events": out,
                 "rv": sandbox.cluster.store.rv, "clock": sandbox.clock_state(),
                 "network": sandbox.network_state(), "machines": machines_state(sandbox)}
 
@@ -172,6 +217,8 @@ class Hub:
                     and machines_same:
                 return
             self._pump_streams(sandbox)
+            before = {m["name"]: m["up"] for m in self._sent_machines.get(sandbox.id) or []}
+            switched = [m["name"] for m in machines if m["name"] in before and before[m["name"]] != m["up"]]
             events = store.events_since(sandbox.sent_rv)
             # an empty room keeps no record of cells: whoever joins gets them all (snapshot or catch-up)
             watched = bool(self._members.get(sandbox.id))
@@ -182,7 +229,7 @@ class Hub:
                 self.socketio.emit("snapshot", snap, to=self.room(sandbox))
             else:
                 sent = self._sent_cells.setdefault(sandbox.id, {}) if watched else None
-                self.socketio.emit("delta", self._delta(sandbox, events, sent), to=self.room(sandbox))
+                self.socketio.emit("delta", self._delta(sandbox, events, sent, switched), to=self.room(sandbox))
             self._sent_machines[sandbox.id] = machines
             sandbox.sent_rv = store.rv
             sandbox.sent_time = now
@@ -258,7 +305,7 @@ class Hub:
                 # the first in the room now has every object's cells (its snapshot, or its catch-up on
                 # top of what it had): that is the room's record from here on
                 if cells is None:
-                    cells = _all_cells([o for o in store.all() if _visible(o)])
+                    cells = _all_cells([o for o in store.all() if _visible(o)], sandbox.cluster)
                 self._sent_cells[sandbox.id] = dict(cells)
             # the recent requests, so a (re)joining page lists them (it skips ids it already has)
             recent = sandbox.traffic_since(None)[-RECENT_TRAFFIC:]
@@ -321,16 +368,16 @@ def machines_state(sandbox: Sandbox) -> list[dict]:
     return [{"name": name, "up": machine.up} for name, machine in sorted(sandbox.cluster.machines.items())]
 
 
-def _all_cells(objects: list[dict]) -> dict[str, dict]:
+def _all_cells(objects: list[dict], cluster: Cluster | None = None) -> dict[str, dict]:
     out = {}
     for o in objects:
-        c = object_cells(o)
+        c = object_cells(o, cluster)
         if c is not None:
             out[cells_key(o)] = c
     return out
 
 
-def _event(e: WatchEvent, sent_cells: dict[str, dict] | None) -> dict:
+def _event(e: WatchEvent, sent_cells: dict[str, dict] | None, cluster: Cluster | None = None) -> dict:
     obj = e.obj
     out = {"type": e.type, "rv": e.rv, "object": obj}
     key = cells_key(obj)
@@ -338,11 +385,31 @@ def _event(e: WatchEvent, sent_cells: dict[str, dict] | None) -> dict:
         if sent_cells is not None:
             sent_cells.pop(key, None)
         return out
-    cells = object_cells(obj)
+    cells = object_cells(obj, cluster)
     if cells is None:
         return out
     if sent_cells is None or e.type == "ADDED" or sent_cells.get(key) != cells:
         out["cells"] = cells
+        if sent_cells is not None:
+            sent_cells[key] = cells
+    return out
+
+
+def _node_refreshes(cluster: Cluster, names: list[str], sent_cells: dict[str, dict] | None) -> list[dict]:
+    """A halted (or restarted) machine changes no Node object — the controller only notices ~50 s
+    later — but its node's cells (``notReadyAt``) change at once: they travel as a ``MODIFIED`` of
+    the node as stored, with ``rv`` null (not a watch event: the client applies it whatever its
+    resourceVersion, and its ``since`` does not move)."""
+    out = []
+    for name in names:
+        node = cluster.store.peek("Node", "", name)
+        if node is None:
+            continue
+        cells = object_cells(node, cluster)
+        key = cells_key(node)
+        if sent_cells is not None and sent_cells.get(key) == cells:
+            continue
+        out.append({"type": "MODIFIED", "rv": None, "object": node, "cells": cells})
         if sent_cells is not None:
             sent_cells[key] = cells
     return out

@@ -229,6 +229,33 @@ class NodeLifecycleController(Controller):
         elif kind == "PodGC":
             self.gc_orphans(name)
 
+    # -- read-only: what the page shows --------------------------------------------------------
+    def not_ready_at(self, name: str) -> float | None:
+        """When a monitor pass will mark node ``name`` Ready=Unknown if nothing more is heard from it:
+        the first pass strictly after (last heard + grace). A Lease renewed since the last pass counts
+        as heard at the next pass, as that pass will see it. None for a node not yet seen, or one whose
+        Ready is already Unknown."""
+        health = self.health.get(name)
+        node = self.store.peek("Node", "", name)
+        if health is None or node is None:
+            return None
+        ready = condition(node, "Ready")
+        if ready is not None and ready.get("status") == "Unknown":
+            return None
+        timer = self._timers.get(MONITOR_KEY)
+        upcoming = timer.when if timer is not None and not timer.cancelled else self.clock.now()  # type: ignore[attr-defined]
+        probe = health.probe
+        lease = self.store.peek("Lease", "kube-node-lease", name)
+        renew = parse_time(((lease or {}).get("spec") or {}).get("renewTime"))
+        if renew is not None and (health.lease_renew is None or health.lease_renew < renew):
+            probe = upcoming
+        grace = NODE_MONITOR_GRACE_PERIOD if ready is not None else NODE_STARTUP_GRACE_PERIOD
+        deadline = probe + grace
+        if upcoming > deadline:
+            return upcoming
+        passes = (deadline - upcoming) // NODE_MONITOR_PERIOD + 1
+        return upcoming + passes * NODE_MONITOR_PERIOD
+
     # -- node health (monitorNodeHealth) --------------------------------------------------------
     def monitor(self) -> None:
         now = self.clock.now()
