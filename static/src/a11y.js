@@ -18,12 +18,25 @@
  * an accessible description saying what that status means, who owns the pod and READY; hovering
  * or focusing a pod shows its tooltip (tooltip.js), which then describes the focused button. The
  * legend (legend.js) is filled here too, once: the mirror is the canvas's accessible side.
+ * Two parts of it are visible, not transparent: the rollout cards (rollout.js: a region "rollout of
+ * deployment web" holding groups "replicaset <name>, revision N, <image>") and a node's
+ * "what comes next" strip (nodefail.js: a role=status text "NotReady in 38 s" / "evicting in 4 m
+ * 12 s (3 pods)" / "cordoned, no new pods" and the node's taints), kept moving with the page clock.
  */
 
 import { serviceLabel, endpointLabel } from './services.js';
 import { STYLES } from './podstyle.js';
 import { PodTooltip, ownerText } from './tooltip.js';
 import { renderLegend } from './legend.js';
+import { RolloutView } from './rollout.js';
+import { nodeExplain } from './nodefail.js';
+
+/** The page's virtual now (epoch s): `#clock-time`'s datetime, as the tooltip reads it. */
+function pageNow() {
+  const el = document.getElementById('clock-time');
+  const t = el && Date.parse(el.getAttribute('datetime') || '');
+  return Number.isFinite(t) ? t / 1000 : null;
+}
 
 function place(el, r) {
   const s = `${Math.round(r.x)}px,${Math.round(r.y)}px,${Math.round(r.w)}px,${Math.round(r.h)}px`;
@@ -79,6 +92,63 @@ export class A11yMirror {
     this.tray.group.classList.add('a11y-tray');
     this.tray.button.remove();
     root.appendChild(this.tray.group);
+    this.rollouts = new RolloutView(root);
+    this.explained = new Map(); // node name → {box, status, taints, record}
+    this.explainTimer = 0;
+  }
+
+  /** A failed, tainted or cordoned node's "what comes next" strip, visible text on the node; the
+   * countdowns move with the page clock (a timer while any node has one). */
+  syncExplains(layout) {
+    const seen = new Set();
+    for (const n of layout.nodes) {
+      const c = this.nodes.get(n.name);
+      if (!n.explain || !c) continue;
+      seen.add(n.name);
+      let e = this.explained.get(n.name);
+      if (!e) {
+        const box = document.createElement('div');
+        box.className = 'node-explain';
+        const status = document.createElement('p');
+        status.className = 'node-explain-status';
+        status.setAttribute('role', 'status');
+        status.setAttribute('aria-live', 'off'); // a countdown ticking every second is not news
+        const taints = document.createElement('p');
+        taints.className = 'node-explain-taints';
+        box.append(status, taints);
+        e = { box, status, taints, record: n };
+        this.explained.set(n.name, e);
+      }
+      if (e.box.parentNode !== c.group) c.group.appendChild(e.box);
+      e.record = n;
+      place(e.box, { x: n.explain.x - n.x, y: n.explain.y - n.y, w: n.explain.w, h: n.explain.h });
+    }
+    for (const [name, e] of this.explained) {
+      if (!seen.has(name)) {
+        e.box.remove();
+        this.explained.delete(name);
+      }
+    }
+    this.renderExplains();
+    if (this.explained.size && !this.explainTimer) this.explainTimer = setInterval(() => this.renderExplains(), 250);
+    if (!this.explained.size && this.explainTimer) {
+      clearInterval(this.explainTimer);
+      this.explainTimer = 0;
+    }
+  }
+
+  renderExplains() {
+    const now = pageNow();
+    for (const e of this.explained.values()) {
+      const n = e.record;
+      const pods = [];
+      for (const g of n.groups) for (const p of g.pods) pods.push(p.pod);
+      const x = nodeExplain(n.object, n.cells, pods, now);
+      const status = x.status || n.status;
+      if (e.status.textContent !== status) e.status.textContent = status;
+      const taints = x.taints.length ? `taints: ${x.taints.join(', ')}` : 'no taints';
+      if (e.taints.textContent !== taints) e.taints.textContent = taints;
+    }
   }
 
   makeContainer(name) {
@@ -207,6 +277,9 @@ export class A11yMirror {
     }
     this.syncWorkloads(layout);
     this.syncPodInspects();
+    this.syncExplains(layout);
+    this.rollouts.record(layout.deployments || [], pageNow());
+    this.rollouts.update(layout.rollouts || []);
     // Pods no longer in the layout.
     const live = new Set(layout.pods.keys());
     for (const [key, p] of this.pods) {

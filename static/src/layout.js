@@ -3,7 +3,10 @@
  * nodes as boxes in a grid, and inside each node the pods bound to it, grouped in outlined blocks
  * by owner (a ReplicaSet's pods together, labelled with the Deployment and pod-template-hash).
  * Pods with no spec.nodeName sit in the "unscheduled" tray above the nodes, so scheduling reads
- * as a move from the tray into a node.
+ * as a move from the tray into a node. Deployments with more than one ReplicaSet get a rollout
+ * card's rectangle (`rollouts`, rollout.js) in a band under the services, and a failed, tainted or
+ * cordoned node a strip at its foot (`explain`, nodefail.js): room the canvas leaves blank for the
+ * mirror's visible elements.
  *
  * Owns: geometry only. Hands off: canvas.js draws (and animates towards) these positions;
  * a11y.js places its focusable elements on the same rectangles. Same input → same output:
@@ -16,6 +19,8 @@
 import { cellsOf, keyOf } from './store.js';
 import { styleOf, ownerBadge } from './podstyle.js';
 import { servicesOf, nodeIP } from './services.js';
+import { rolloutsOf } from './rollout.js';
+import { explains } from './nodefail.js';
 
 export const POD = 18;          // pod shape size (px)
 export const CELL = 24;         // pod pitch inside a group block
@@ -40,6 +45,9 @@ const HUB_GAP = 10;
 const OUTSIDE_W = 150;          // the workstation outside the cluster, right of the hubs
 const LINK_BAND = 22;           // room above the nodes for broken overlay links
 const PORT_STRIP = 20;          // NodePorts under a node's header, when there are any
+const EXPLAIN_H = 34;           // a failed, tainted or cordoned node's "what comes next" (nodefail.js)
+const ROLLOUT_W = 420;          // a Deployment's rollout card (rollout.js)
+const ROLLOUT_H = 150;
 
 /** A small stable string hash (FNV-1a) for colour choices. */
 export function hashString(s) {
@@ -229,8 +237,10 @@ export function computeLayout(objects, { width, halted = new Set() }) {
   const podsObj = [];
   const all = [];
   const parents = new Map();
+  const deployments = [];
   for (const o of objects) {
     all.push(o);
+    if (o.kind === 'Deployment') deployments.push(o);
     if (o.kind === 'Node') nodesObj.push(o);
     else if (o.kind === 'Pod') podsObj.push(o);
     else if (o.kind === 'ReplicaSet' || o.kind === 'Job') parents.set(keyOf(o), o);
@@ -281,12 +291,22 @@ export function computeLayout(objects, { width, halted = new Set() }) {
   const bandH = Math.max(1, Math.ceil(services.length / hubCols)) * (HUB_H + HUB_GAP) - HUB_GAP;
   const outside = { x: W - MARGIN - OUTSIDE_W, y: bandY, w: OUTSIDE_W, h: HUB_H, ip: '192.168.56.1' };
 
+  // Rollouts: a card per Deployment with more than one ReplicaSet, in a band under the services.
+  const rollouts = rolloutsOf(all);
+  const rolloutY = bandY + bandH + (rollouts.length ? NODE_GAP : 0);
+  const rCols = Math.max(1, Math.floor((W - 2 * MARGIN + NODE_GAP) / (ROLLOUT_W + NODE_GAP)));
+  rollouts.forEach((r, i) => {
+    r.rect = { x: MARGIN + (i % rCols) * (ROLLOUT_W + NODE_GAP), y: rolloutY + Math.floor(i / rCols) * (ROLLOUT_H + NODE_GAP),
+      w: ROLLOUT_W, h: ROLLOUT_H };
+  });
+  const rolloutH = rollouts.length ? Math.ceil(rollouts.length / rCols) * (ROLLOUT_H + NODE_GAP) - NODE_GAP : 0;
+
   // Nodes in a grid; every node in a row gets the row's height so the grid stays tidy.
   const cols = Math.max(1, Math.floor((W - 2 * MARGIN + NODE_GAP) / (NODE_MIN_W + NODE_GAP)));
   const nodeW = Math.min(NODE_MAX_W, (W - 2 * MARGIN - NODE_GAP * (cols - 1)) / cols);
   const nodes = [];
-  const linkBand = { y: bandY + bandH + 4, h: LINK_BAND };
-  let y = bandY + bandH + 4 + LINK_BAND;
+  const linkBand = { y: rolloutY + rolloutH + 4, h: LINK_BAND };
+  let y = rolloutY + rolloutH + 4 + LINK_BAND;
   for (let i = 0; i < nodesObj.length; i += cols) {
     const row = nodesObj.slice(i, i + cols);
     const placed = row.map((node, j) => {
@@ -298,9 +318,10 @@ export function computeLayout(objects, { width, halted = new Set() }) {
       const named = flowGroups(grouped.map((g) => ({ ...g, pods: g.pods.map((pod) => ({ ...pod })) })),
         x + NODE_PAD, y + nodeHead, nodeW - 2 * NODE_PAD, true);
       const flow = named.height <= compact.height + NAMED_EXTRA ? named : compact;
-      return { node, name, x, flow };
+      return { node, name, x, flow, explain: explains(node, cellsOf(node)) };
     });
-    const rowH = Math.max(...placed.map((p) => nodeHead + Math.max(p.flow.height, CELL) + NODE_PAD));
+    const rowH = Math.max(...placed.map((p) => nodeHead + Math.max(p.flow.height, CELL) + NODE_PAD
+      + (p.explain ? EXPLAIN_H : 0)));
     for (const p of placed) {
       const cells = cellsOf(p.node);
       const status = cells ? cells.status : 'Unknown';
@@ -308,7 +329,8 @@ export function computeLayout(objects, { width, halted = new Set() }) {
       nodes.push({
         key: keyOf(p.node), name: p.name, x: p.x, y, w: nodeW, h: rowH,
         status, role: nodeRoles(p.node), halted: halted.has(p.name), podCount,
-        groups: p.flow.blocks, ip: nodeIP(p.node), ports: nodePorts, head: nodeHead,
+        groups: p.flow.blocks, ip: nodeIP(p.node), ports: nodePorts, head: nodeHead, object: p.node, cells,
+        explain: p.explain ? { x: p.x + NODE_PAD, y: y + rowH - EXPLAIN_H - 4, w: nodeW - 2 * NODE_PAD, h: EXPLAIN_H } : null,
       });
       for (const g of p.flow.blocks) {
         groups.push({ ...g, node: p.name });
@@ -317,5 +339,5 @@ export function computeLayout(objects, { width, halted = new Set() }) {
     }
     y += rowH + NODE_GAP;
   }
-  return { width: W, height: y + MARGIN - NODE_GAP, tray, nodes, groups, pods, services, outside, linkBand };
+  return { width: W, height: y + MARGIN - NODE_GAP, tray, nodes, groups, pods, services, outside, linkBand, rollouts, deployments };
 }

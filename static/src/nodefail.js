@@ -1,0 +1,106 @@
+/**
+ * Node failure explained: what comes next for a node and when, from the node's object and cells,
+ * its pods and the page's virtual now.
+ *
+ * - a halted machine whose node is still Ready: "NotReady in 38 s" — the node lifecycle
+ *   controller's monitor pass that will mark it Ready=Unknown (the server's `notReadyAt` cell,
+ *   live.py `node_cells`: the last time it heard the kubelet's Lease plus node-monitor-grace-period
+ *   50 s, rounded up to the 5 s pass);
+ * - NoExecute taints on it: "evicting in 4 m 12 s" — the earliest pod's eviction: the taint's
+ *   timeAdded plus the smallest tolerationSeconds of the tolerations that match every NoExecute
+ *   taint (DefaultTolerationSeconds gives pods 300 s; one that tolerates without seconds, a
+ *   DaemonSet's, is never evicted; one that tolerates nothing goes at once);
+ * - a cordoned node (spec.unschedulable): "cordoned, no new pods", and while it drains the pods
+ *   still terminating;
+ * - the taints as `key:Effect`.
+ *
+ * Owns: `nodeExplain(node, cells, pods, now)` (pure) and `humanCountdown`. Hands off: a11y.js
+ * shows the text on the node; the server's taint manager decides, this only foretells it.
+ */
+
+/** "38 s", "4 m 12 s", "1 h 2 m" — a countdown's words. */
+export function humanCountdown(seconds) {
+  const s = Math.max(0, Math.ceil(seconds));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} m ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} m`;
+}
+
+/** v1 Toleration.ToleratesTaint. */
+function tolerates(t, taint) {
+  if (t.effect && t.effect !== taint.effect) return false;
+  if (t.key && t.key !== taint.key) return false;
+  if (!t.key && t.operator !== 'Exists') return false;
+  if (t.operator === 'Exists') return true;
+  return (t.value || '') === (taint.value || '');
+}
+
+/** When the taint manager evicts `pod` for the NoExecute `taints` (epoch s), or null for never. */
+export function evictionAt(pod, taints) {
+  const tolerations = (pod.spec && pod.spec.tolerations) || [];
+  let since = 0;
+  let seconds = null;
+  let forever = true;
+  for (const taint of taints) {
+    const added = Date.parse(taint.timeAdded || '') / 1000;
+    if (Number.isFinite(added)) since = Math.max(since, added);
+    const match = tolerations.find((t) => tolerates(t, taint));
+    if (!match) return since || null; // not tolerated: at once
+    if (match.tolerationSeconds !== undefined && match.tolerationSeconds !== null) {
+      forever = false;
+      const secs = Math.max(0, match.tolerationSeconds);
+      seconds = seconds === null ? secs : Math.min(seconds, secs);
+    }
+  }
+  if (forever) return null;
+  return since + seconds;
+}
+
+/**
+ * `{status, taints, evictions}`: the status text ('' when there is nothing to say), the taints as
+ * `key:Effect`, and per pod `{name, at}` of the evictions still to come.
+ */
+export function nodeExplain(node, cells, pods, now) {
+  const spec = (node && node.spec) || {};
+  const taints = spec.taints || [];
+  const words = taints.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`);
+  const c = cells || {};
+  const parts = [];
+  const notReady = /NotReady|Unknown/.test(c.status || '');
+  if (c.halted && !notReady && typeof c.notReadyAt === 'number' && now !== null) {
+    parts.push(c.notReadyAt > now ? `NotReady in ${humanCountdown(c.notReadyAt - now)}` : 'NotReady now');
+  }
+  const noExecute = taints.filter((t) => t.effect === 'NoExecute');
+  const evictions = [];
+  if (noExecute.length) {
+    for (const p of pods) {
+      if (p.metadata.deletionTimestamp) continue;
+      const at = evictionAt(p, noExecute);
+      if (at !== null) evictions.push({ name: p.metadata.name, at });
+    }
+    evictions.sort((a, b) => a.at - b.at || (a.name < b.name ? -1 : 1));
+    const next = evictions.find((e) => now === null || e.at > now);
+    if (next) {
+      const later = evictions.filter((e) => e.at === next.at).length;
+      parts.push(`evicting in ${humanCountdown(next.at - now)} (${later} pod${later === 1 ? '' : 's'})`);
+    } else if (evictions.length) {
+      parts.push('evicting now');
+    }
+  } else if (notReady && c.halted) {
+    parts.push('NotReady, eviction taint pending');
+  }
+  if (spec.unschedulable) {
+    parts.push('cordoned, no new pods');
+    const leaving = pods.filter((p) => p.metadata.deletionTimestamp).length;
+    if (leaving) parts.push(`draining, ${leaving} pod${leaving === 1 ? '' : 's'} terminating`);
+  }
+  return { status: parts.join('; '), taints: words, evictions: evictions.filter((e) => now === null || e.at > now) };
+}
+
+/** Whether a node's record needs the explain strip (so layout.js can reserve it without a clock). */
+export function explains(node, cells) {
+  const spec = (node && node.spec) || {};
+  return Boolean((cells && cells.halted) || spec.unschedulable
+    || (spec.taints || []).some((t) => (t.key || '').startsWith('node.kubernetes.io/'))
+    || /NotReady|Unknown/.test((cells && cells.status) || ''));
+}
