@@ -10,6 +10,8 @@
  *   timeAdded plus the smallest tolerationSeconds of the tolerations that match every NoExecute
  *   taint (DefaultTolerationSeconds gives pods 300 s; one that tolerates without seconds, a
  *   DaemonSet's, is never evicted; one that tolerates nothing goes at once);
+ * - then the pods it evicted that are still terminating ("3 pods evicted, terminating": on a halted
+ *   machine no kubelet confirms, so they stay until the node comes back or is deleted);
  * - a cordoned node (spec.unschedulable): "cordoned, no new pods", and while it drains the pods
  *   still terminating;
  * - the taints as `key:Effect`.
@@ -86,6 +88,8 @@ export function nodeExplain(node, cells, pods, now) {
     } else if (evictions.length) {
       parts.push('evicting now');
     }
+    const gone = pods.filter((p) => p.metadata.deletionTimestamp).length;
+    if (gone && !spec.unschedulable) parts.push(`${gone} pod${gone === 1 ? '' : 's'} evicted, terminating`);
   } else if (notReady && c.halted) {
     parts.push('NotReady, eviction taint pending');
   }

@@ -70,4 +70,7 @@ test('a halted node counts down to NotReady, then to eviction; DaemonSet-like po
 test('a cordoned node says so', () => {
   const node = { kind: 'Node', metadata: { name: 'node2' }, spec: { unschedulable: true } };
   assert.equal(nodeExplain(node, { status: 'Ready,SchedulingDisabled' }, [], T0).status, 'cordoned, no new pods');
+  const leaving = { ...podOn('web-1', defaults), metadata: { name: 'web-1', deletionTimestamp: '2025-03-03T13:00:05Z' } };
+  assert.equal(nodeExplain(node, { status: 'Ready,SchedulingDisabled' }, [leaving, podOn('ds', [])], T0).status,
+    'cordoned, no new pods; draining, 1 pod terminating');
 });
