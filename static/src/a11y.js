@@ -147,7 +147,10 @@ export class A11yMirror {
       const status = x.status || n.status;
       if (e.status.textContent !== status) e.status.textContent = status;
       const taints = x.taints.length ? `taints: ${x.taints.join(', ')}` : 'no taints';
-      if (e.taints.textContent !== taints) e.taints.textContent = taints;
+      if (e.taints.textContent !== taints) {
+        e.taints.textContent = taints;
+        e.box.title = taints; // the strip truncates a long list; hovering shows it whole
+      }
     }
   }
 

@@ -51,6 +51,8 @@ def test_a_failed_node_counts_down_to_notready_then_to_eviction(page: Page) -> N
     expect(taints).to_contain_text("node.kubernetes.io/unreachable:NoExecute")
     expect(taints).to_contain_text("node.kubernetes.io/unreachable:NoSchedule")
     left = seconds_left(status.inner_text(), "evicting")
+    if os.environ.get("KUBEPLAY_SCREENSHOTS"):
+        page.screenshot(path=str(Path(os.environ["KUBEPLAY_SCREENSHOTS"]) / "failed-node-evicting.png"))
     # the countdown keeps pace with the clock
     advance(page, 60)
     expect(status).to_contain_text(f"evicting in {(left - 60) // 60} m {(left - 60) % 60} s")
@@ -61,8 +63,6 @@ def test_a_failed_node_counts_down_to_notready_then_to_eviction(page: Page) -> N
         expect(pods(node(page, "node1"), name, "Terminating")).to_have_count(1)
     expect(pods(node(page, "node2"), "web-", "Running")).to_have_count(4)
     expect(status).to_have_text(re.compile(r"^\d+ pods evicted, terminating$"))
-    if os.environ.get("KUBEPLAY_SCREENSHOTS"):
-        page.screenshot(path=str(Path(os.environ["KUBEPLAY_SCREENSHOTS"]) / "failed-node.png"))
 
 
 def test_cordon_and_drain_are_explained_on_the_node(page: Page) -> None:
