@@ -12,6 +12,9 @@ vocabulary belongs to ``server.sandbox``). Consecutive clock advances are merged
 (``to`` is the absolute simulated time reached, so merging keeps replay byte-exact), which keeps the
 log small although the live clock ticks ten times a second.
 
+``shares(token, sandbox)`` holds the read-only tokens a sandbox was shared with (one per sandbox,
+so sharing twice gives the same link).
+
 Hands off: replaying the log is ``server.sandbox``'s job; this module only stores and returns rows.
 """
 
@@ -37,6 +40,10 @@ CREATE TABLE IF NOT EXISTS ops (
     seq     INTEGER NOT NULL,
     op      TEXT NOT NULL,
     PRIMARY KEY (sandbox, seq)
+);
+CREATE TABLE IF NOT EXISTS shares (
+    token   TEXT PRIMARY KEY,
+    sandbox TEXT NOT NULL UNIQUE REFERENCES sandboxes(id)
 );
 """
 
@@ -83,6 +90,21 @@ class Journal:
                              (sandbox_id, seed, start, time.time()))
             self._tail[sandbox_id] = (0, False)
 
+    def add_sandbox_with_ops(self, sandbox_id: str, seed: int, start: float, ops: list[dict]) -> None:
+        """A new sandbox and its whole log at once (a fork, an import), in one transaction."""
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                self._db.execute("INSERT INTO sandboxes (id, seed, start, created) VALUES (?, ?, ?, ?)",
+                                 (sandbox_id, seed, start, time.time()))
+                self._db.executemany("INSERT INTO ops (sandbox, seq, op) VALUES (?, ?, ?)",
+                                     [(sandbox_id, seq, _text(op)) for seq, op in enumerate(ops, 1)])
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+            self._tail[sandbox_id] = (len(ops), bool(ops) and ops[-1].get("op") == "advance")
+
     def sandbox(self, sandbox_id: str) -> SandboxRow | None:
         with self._lock:
             row = self._db.execute("SELECT id, seed, start FROM sandboxes WHERE id = ?", (sandbox_id,)).fetchone()
@@ -91,6 +113,24 @@ class Journal:
     def sandbox_ids(self) -> list[str]:
         with self._lock:
             return [r[0] for r in self._db.execute("SELECT id FROM sandboxes ORDER BY created, id")]
+
+    # -- read-only shares ---------------------------------------------------------------------
+    def share_token(self, sandbox_id: str) -> str | None:
+        with self._lock:
+            row = self._db.execute("SELECT token FROM shares WHERE sandbox = ?", (sandbox_id,)).fetchone()
+        return row[0] if row else None
+
+    def add_share(self, token: str, sandbox_id: str) -> str:
+        """Record ``token`` for the sandbox unless it has one already; the sandbox's token either way."""
+        with self._lock:
+            self._db.execute("INSERT OR IGNORE INTO shares (token, sandbox) VALUES (?, ?)", (token, sandbox_id))
+            return self._db.execute("SELECT token FROM shares WHERE sandbox = ?", (sandbox_id,)).fetchone()[0]
+
+    def shared_sandbox(self, token: str) -> str | None:
+        """The id of the sandbox a read-only token shows, None for no such token."""
+        with self._lock:
+            row = self._db.execute("SELECT sandbox FROM shares WHERE token = ?", (token,)).fetchone()
+        return row[0] if row else None
 
     # -- the log -----------------------------------------------------------------------------
     def ops(self, sandbox_id: str) -> Iterator[dict]:
@@ -106,7 +146,7 @@ class Journal:
     def append(self, sandbox_id: str, op: dict) -> None:
         """Add an operation. An ``advance`` right after an ``advance`` replaces it (both say where
         the clock got to, so the later one carries the earlier one)."""
-        text = json.dumps(op, separators=(",", ":"), sort_keys=True)
+        text = _text(op)
         is_advance = op.get("op") == "advance"
         with self._lock:
             seq, last_was_advance = self._tail_of(sandbox_id)
@@ -128,3 +168,7 @@ class Journal:
     def count_ops(self, sandbox_id: str) -> int:
         with self._lock:
             return int(self._db.execute("SELECT COUNT(*) FROM ops WHERE sandbox = ?", (sandbox_id,)).fetchone()[0])
+
+
+def _text(op: dict) -> str:
+    return json.dumps(op, separators=(",", ":"), sort_keys=True)

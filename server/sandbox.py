@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import math
 import os
 import re
 import secrets
@@ -1084,3 +1085,115 @@ class Sandboxes:
     def loaded(self) -> list[Sandbox]:
         with self._lock:
             return list(self._live.values())
+
+    # -- fork, share, export, import -----------------------------------------------------------
+    def _replayed(self, seed: int, start: float, preset: str, ops: list[dict]) -> Sandbox:
+        """A new sandbox (a new id) built from a journal: its log stored whole, then replayed."""
+        sandbox_id = secrets.token_urlsafe(16)
+        if preset != DEFAULT_PRESET:
+            ops = [{"op": "preset", "name": preset}, *ops]
+        sandbox = Sandbox(sandbox_id, seed, start, self.workspace, self.journal, preset)
+        sandbox.replay(ops)
+        with self._lock:
+            self.journal.add_sandbox_with_ops(sandbox_id, seed, start, ops)
+            self._live[sandbox_id] = sandbox
+        return sandbox
+
+    def fork(self, source: Sandbox) -> Sandbox:
+        """A copy of ``source`` as it is now: its journal up to this instant, replayed on a new sandbox
+        (deterministic, so the copy's objects equal the source's at the fork, byte for byte)."""
+        with source.lock:
+            doc = self.export(source)
+        return self._replayed(doc["seed"], doc["start"], doc["preset"], doc["ops"])
+
+    def export(self, sandbox: Sandbox) -> dict:
+        """The sandbox's journal as a file: ``{"kind", "version", "seed", "start", "preset", "ops"}``
+        (``ops`` without the leading ``preset`` operation, which ``preset`` says)."""
+        with sandbox.lock:
+            ops = list(self.journal.ops(sandbox.id))
+        if ops and ops[0].get("op") == "preset":
+            ops = ops[1:]
+        return {"kind": EXPORT_KIND, "version": EXPORT_VERSION, "seed": sandbox.seed, "start": sandbox.start,
+                "preset": sandbox.preset, "ops": ops}
+
+    def import_journal(self, doc: object) -> Sandbox:
+        """A new sandbox replayed from an exported file; JournalError (naming the field) for a file
+        that is not one."""
+        seed, start, preset, ops = check_export(doc)
+        return self._replayed(seed, start, preset, ops)
+
+    def share(self, sandbox: Sandbox) -> str:
+        """The sandbox's read-only token (made on the first share, the same one afterwards)."""
+        return self.journal.share_token(sandbox.id) or self.journal.add_share(secrets.token_urlsafe(16), sandbox.id)
+
+    def by_token(self, token: str) -> Sandbox | None:
+        """The sandbox a read-only token shows (None for no such token)."""
+        sandbox_id = self.journal.shared_sandbox(token)
+        return self.get(sandbox_id) if sandbox_id is not None else None
+
+
+# -- exported journals -------------------------------------------------------------------------
+EXPORT_KIND = "KubeplaySandbox"
+EXPORT_VERSION = 1
+#: the longest simulated span an imported journal may cover (its replay runs the clock all that way)
+MAX_IMPORT_SPAN = 7 * 24 * 3600.0
+#: the operations ``Sandbox.execute`` performs (``preset`` is the file's own field, not an op)
+OPERATIONS = frozenset({"run", "apply", "advance", "clock", "fail", "recover", "add-node", "remove-node", "kill",
+                        "interrupt", "addon", "image", "app-health", "rest", "exec", "edit", *NETWORK_OPS})
+
+
+class JournalError(ValueError):
+    """An imported file that is not an exported journal: ``field`` names what is wrong."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+def _finite(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def check_export(doc: object) -> tuple[int, float, str, list[dict]]:
+    """``(seed, start, preset, ops)`` of an exported journal, or JournalError naming the first field
+    that is wrong. Checks what a replay could not survive (a clock moved to no number, a speed the
+    clock refuses); an operation that fails for its own reasons fails in the replay as it did live."""
+    from .sim import presets
+
+    if not isinstance(doc, dict):
+        raise JournalError("kind", f'the file must be a JSON object of kind "{EXPORT_KIND}"')
+    if doc.get("kind") != EXPORT_KIND:
+        raise JournalError("kind", f'must be "{EXPORT_KIND}" (a file from "Export")')
+    if doc.get("version") != EXPORT_VERSION:
+        raise JournalError("version", f"must be {EXPORT_VERSION}")
+    seed = doc.get("seed")
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**63:
+        raise JournalError("seed", "must be a whole number from 0")
+    start = doc.get("start")
+    if not _finite(start) or start < 0:  # type: ignore[operator]
+        raise JournalError("start", "must be a number of seconds since the epoch")
+    preset = doc.get("preset", DEFAULT_PRESET)
+    if preset not in presets.PRESETS:
+        raise JournalError("preset", f'must be one of {", ".join(presets.PRESETS)}')
+    ops = doc.get("ops")
+    if not isinstance(ops, list):
+        raise JournalError("ops", "must be a list of operations")
+    for i, op in enumerate(ops):
+        where = f"ops[{i}]"
+        if not isinstance(op, dict):
+            raise JournalError(where, "must be an object")
+        if op.get("op") not in OPERATIONS:
+            raise JournalError(f"{where}.op", f"must be one of {', '.join(sorted(OPERATIONS))}")
+        if op["op"] == "advance" and not (_finite(op.get("to"))
+                                          and start <= op["to"] <= start + MAX_IMPORT_SPAN):  # type: ignore[operator]
+            raise JournalError(f"{where}.to", f"must be a simulated time from start to start + {MAX_IMPORT_SPAN:g} s")
+        if op["op"] == "clock":
+            if "speed" in op and not (_finite(op["speed"]) and MIN_SPEED <= op["speed"] <= MAX_SPEED):
+                raise JournalError(f"{where}.speed", f"must be between {MIN_SPEED} and {MAX_SPEED}")
+            if "paused" in op and not isinstance(op["paused"], bool):
+                raise JournalError(f"{where}.paused", "must be true or false")
+        for field in {"run": ("command",), "apply": ("manifest",)}.get(op["op"], ()):
+            if not isinstance(op.get(field), str):
+                raise JournalError(f"{where}.{field}", "must be a string")
+    return seed, float(start), preset, ops  # type: ignore[arg-type]

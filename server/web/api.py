@@ -4,6 +4,11 @@ Endpoints (JSON in, JSON out; errors are ``{"error": message}`` with a 4xx statu
 when a request field is missing or wrong):
 - ``POST /api/sandboxes`` ``{"preset"?}`` → 201 ``{"id", "preset"}``: a fresh cluster of that preset
   (``kubeadm``, the default, ``minikube`` or ``kind``: server/sim/presets.py); ``GET …/<id>`` → ``{"id", "preset"}``;
+- ``POST …/<id>/share`` → ``{"token"}``: a read-only name of the sandbox; every ``GET`` below takes it
+  in place of ``<id>``, every write answers 403; ``POST …/<id>/fork`` → 201 ``{"id", "preset"}``: a copy
+  replayed from the journal up to now; ``GET …/<id>/export`` → the journal as a file (``{"kind",
+  "version", "seed", "start", "preset", "ops"}``) and ``POST /api/sandboxes/import`` (that file) → 201
+  ``{"id", "preset"}``, or 400 with ``field`` naming what is wrong;
 - ``POST …/<id>/run`` ``{"command", "stdin"?, "session"?}`` → ``{"output", "exitCode"}``: the line
   runs in the workstation's shell (kubectl, curl, ping, …), or in the pod shell of ``session``;
   the answer gains ``"session": {"id", "prompt", …}`` when a ``kubectl run -it``/``exec -it`` opens
@@ -48,13 +53,23 @@ Content-Length header, before anything is read or parsed. After each change the 
 
 from __future__ import annotations
 
+import json
 import math
 import re
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from ..sandbox import MAX_ADVANCE, MAX_SPEED, MIN_SPEED, ConflictError, NotFoundError, Sandbox, Sandboxes
+from ..sandbox import (
+    MAX_ADVANCE,
+    MAX_SPEED,
+    MIN_SPEED,
+    ConflictError,
+    JournalError,
+    NotFoundError,
+    Sandbox,
+    Sandboxes,
+)
 from .live import Hub
 
 bp = Blueprint("api", __name__, url_prefix="/api/sandboxes")
@@ -76,10 +91,24 @@ def _hub() -> Hub:
 
 
 def _sandbox(sandbox_id: str) -> Sandbox:
+    """The sandbox of the URL: by its id, or by a read-only token (``…/share``) for reading only."""
     sandbox = _sandboxes().get(sandbox_id)
     if sandbox is None:
-        abort(404, description=f'sandbox "{sandbox_id}" not found')
+        sandbox = _sandboxes().by_token(sandbox_id)
+        if sandbox is None:
+            abort(404, description=f'sandbox "{sandbox_id}" not found')
+        if request.method not in ("GET", "HEAD"):
+            abort(403, description=READ_ONLY)
     return sandbox
+
+
+#: why a read-only link's write is refused
+READ_ONLY = "this is a read-only view of the sandbox (a shared link): it cannot change it"
+
+
+def _read_only(sandbox_id: str, sandbox: Sandbox) -> bool:
+    """The URL named the sandbox by its read-only token, not by its id."""
+    return sandbox_id != sandbox.id
 
 
 def _body() -> dict:
@@ -160,7 +189,47 @@ def create_sandbox() -> tuple[Response, int]:
 @bp.get("/<sandbox_id>")
 def sandbox_info(sandbox_id: str) -> Response:
     sandbox = _sandbox(sandbox_id)
-    return jsonify(id=sandbox.id, preset=sandbox.preset)
+    if _read_only(sandbox_id, sandbox):  # a read-only link never learns the id (the id can write)
+        return jsonify(id=sandbox_id, preset=sandbox.preset, readOnly=True)
+    return jsonify(id=sandbox.id, preset=sandbox.preset, readOnly=False)
+
+
+# -- share, fork, export, import ---------------------------------------------------------------
+@bp.post("/<sandbox_id>/share")
+def share(sandbox_id: str) -> Response:
+    """``{"token"}``: a read-only name for the sandbox (the same one each time); ``GET`` routes take it
+    in place of the id, every write refuses it with 403."""
+    return jsonify(token=_sandboxes().share(_sandbox(sandbox_id)))
+
+
+@bp.post("/<sandbox_id>/fork")
+def fork(sandbox_id: str) -> tuple[Response, int]:
+    """201 ``{"id", "preset"}``: a new sandbox replayed from this one's journal up to now."""
+    copy = _sandboxes().fork(_sandbox(sandbox_id))
+    return jsonify(id=copy.id, preset=copy.preset), 201
+
+
+@bp.get("/<sandbox_id>/export")
+def export(sandbox_id: str) -> Response:
+    """The sandbox's journal as a file (``{"kind", "version", "seed", "start", "preset", "ops"}``)."""
+    doc = _sandboxes().export(_sandbox(sandbox_id))
+    return Response(json.dumps(doc, indent=1, sort_keys=True) + "\n", content_type="application/json",
+                    headers={"Content-Disposition": 'attachment; filename="kubeplay-sandbox.json"'})
+
+
+@bp.post("/import")
+def import_sandbox() -> tuple[Response, int]:
+    """An exported file → 201 ``{"id", "preset"}``: a new sandbox replayed from it; 400 naming the
+    field that is wrong."""
+    try:
+        doc = json.loads(request.get_data(as_text=True))
+    except ValueError as e:
+        return jsonify(error=f"the file is not JSON: {e}"), 400
+    try:
+        sandbox = _sandboxes().import_journal(doc)
+    except JournalError as e:
+        raise FieldError(e.field, str(e)) from e
+    return jsonify(id=sandbox.id, preset=sandbox.preset), 201
 
 
 @bp.post("/<sandbox_id>/run")
