@@ -4,6 +4,7 @@ Endpoints (JSON in, JSON out; errors are ``{"error": message}`` with a 4xx statu
 when a request field is missing or wrong):
 - ``POST /api/sandboxes`` ``{"preset"?}`` → 201 ``{"id", "preset"}``: a fresh cluster of that preset
   (``kubeadm``, the default, ``minikube`` or ``kind``: server/sim/presets.py); ``GET …/<id>`` → ``{"id", "preset"}``;
+- ``GET …/<id>/history`` → ``{"history"}``: the lines the workstation's ``history`` prints;
 - ``POST …/<id>/share`` → ``{"token"}``: a read-only name of the sandbox; every ``GET`` below takes it
   in place of ``<id>``, every write answers 403; ``POST …/<id>/fork`` → 201 ``{"id", "preset"}``: a copy
   replayed from the journal up to now; ``GET …/<id>/export`` → the journal as a file (``{"kind",
@@ -192,6 +193,14 @@ def sandbox_info(sandbox_id: str) -> Response:
     if _read_only(sandbox_id, sandbox):  # a read-only link never learns the id (the id can write)
         return jsonify(id=sandbox_id, preset=sandbox.preset, readOnly=True)
     return jsonify(id=sandbox.id, preset=sandbox.preset, readOnly=False)
+
+
+@bp.get("/<sandbox_id>/history")
+def history(sandbox_id: str) -> Response:
+    """``{"history": [line, …]}``: the workstation shell's history, what ``history`` prints (the page's ↑)."""
+    sandbox = _sandbox(sandbox_id)
+    with sandbox.lock:
+        return jsonify(history=list(sandbox.host.history))
 
 
 # -- share, fork, export, import ---------------------------------------------------------------

@@ -13,6 +13,10 @@
  * `openEdit(edit)` shows the file in place of the manifest, Apply becomes "Save edit" and a
  * "Cancel edit" button shows; it resolves with the saved text (the text as opened when cancelled,
  * which kubectl answers with "Edit cancelled, no changes made."), and the manifest comes back.
+ *
+ * The manifest's text and the chosen example survive a reload of the same sandbox: kept in
+ * localStorage under `kubeplay.editor.<sandbox id>` as `{text, example}` on every change (an open
+ * `kubectl edit` file is not the manifest: the manifest it replaced is what is kept).
  */
 import { EditorView, basicSetup } from 'codemirror';
 import { EditorState } from '@codemirror/state';
@@ -98,6 +102,15 @@ export function fieldLine(text, start, end, message) {
   return found || start;
 }
 
+function loadSaved(key) {
+  try {
+    const saved = JSON.parse(localStorage.getItem(key) || '{}');
+    return saved && typeof saved === 'object' ? saved : {};
+  } catch {
+    return {};
+  }
+}
+
 export class YamlEditor {
   constructor({ mount, select, applyButton, results, cancelButton, note }, sandbox, { onApplied } = {}) {
     this.sandbox = sandbox;
@@ -110,10 +123,12 @@ export class YamlEditor {
     this.results = results;
     this.onApplied = onApplied || (() => {});
     this.examples = [];
+    this.storeKey = `kubeplay.editor.${sandbox.id}`;
+    this.saved = loadSaved(this.storeKey);
     this.view = new EditorView({
       parent: mount,
       state: EditorState.create({
-        doc: STARTER,
+        doc: typeof this.saved.text === 'string' ? this.saved.text : STARTER,
         extensions: [
           basicSetup,
           yaml(),
@@ -122,12 +137,14 @@ export class YamlEditor {
           EditorState.tabSize.of(2),
           EditorView.contentAttributes.of({ 'aria-label': 'YAML manifest' }),
           EditorView.theme({ '&': { height: '100%' }, '.cm-scroller': { fontFamily: 'var(--mono)' } }),
+          EditorView.updateListener.of((u) => { if (u.docChanged) this.save(); }),
         ],
       }),
     });
     select.addEventListener('change', () => {
       const ex = this.examples.find((e) => e.path === select.value);
       if (ex) this.setText(ex.text);
+      this.save();
     });
     applyButton.addEventListener('click', () => (this.editing ? this.closeEdit(this.text()) : this.apply()));
     if (this.cancelButton) {
@@ -187,9 +204,18 @@ export class YamlEditor {
       }
       if (dir) this.select.appendChild(parent);
     }
+    const chosen = this.saved.example;
+    if (chosen && this.examples.some((e) => e.path === chosen)) this.select.value = chosen;
   }
 
   text() { return this.view.state.doc.toString(); }
+
+  /** Keep the manifest and the chosen example for a reload. */
+  save() {
+    const text = this.editing ? this.editing.manifest : this.text();
+    const example = this.select.value || '';
+    try { localStorage.setItem(this.storeKey, JSON.stringify({ text, example })); } catch { /* full */ }
+  }
 
   setText(text) {
     this.view.dispatch({ changes: { from: 0, to: this.view.state.doc.length, insert: text } });

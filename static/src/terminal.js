@@ -2,7 +2,8 @@
  * The kubectl terminal panel.
  *
  * Owns: the prompt, the scrollback (a monospace <pre>, so kubectl's space-aligned columns stay
- * aligned), the command history (↑/↓, kept per tab in sessionStorage), and the interactive
+ * aligned), the command history (↑/↓: the workstation shell's own `history`, `GET /history`, with
+ * bash's HISTCONTROL=ignoreboth while typing), and the interactive
  * session a `kubectl run -it … sh` / `kubectl exec -it POD -- sh` opens: while one is open the
  * prompt is the pod shell's (`/ # `) and lines go to it, until `exit` (or its pod going away)
  * brings back the workstation's `$`. Hands off: every line goes to `POST /run` as
@@ -24,12 +25,35 @@
  * The socket's `stream` messages of streams this terminal does not follow (the Inspector's followed
  * logs) are ignored: only while its own `/run` answer is on its way does it keep messages of a
  * stream it cannot name yet, and it keeps those of the stream the answer names.
+ * A reload of the same sandbox keeps the scrollback's last `KEEP_LINES` lines (localStorage, keyed
+ * by the sandbox id) and the history (the server's, so ↑ and `history` agree).
  */
 import { openLink } from './browser.js';
 import { incomplete } from './continuation.js';
 
-const HISTORY_KEY = 'kubeplay.history';
 const MAX_SCROLLBACK = 200000; // characters
+/** the lines of scrollback a reload brings back */
+export const KEEP_LINES = 500;
+
+/** The last `max` lines of the scrollback's spans ([[class, text], …]; a span cut keeps its tail). */
+export function tailLines(spans, max = KEEP_LINES) {
+  const out = [];
+  let budget = max; // newlines still to keep (the scrollback's lines end with one)
+  for (let i = spans.length - 1; i >= 0; i--) {
+    const [cls, text] = spans[i];
+    const n = (text.match(/\n/g) || []).length;
+    if (n <= budget) {
+      out.push([cls, text]);
+      budget -= n;
+      continue;
+    }
+    let at = -1; // the (n - budget)th newline: what follows it holds `budget` of them
+    for (let k = 0; k < n - budget; k++) at = text.indexOf('\n', at + 1);
+    if (at + 1 < text.length) out.push([cls, text.slice(at + 1)]);
+    break;
+  }
+  return out.reverse();
+}
 
 export class Terminal {
   constructor({ out, form, input, stop }, sandbox) {
@@ -50,8 +74,9 @@ export class Terminal {
     this.form = form;
     this.input = input;
     this.sandbox = sandbox;
-    this.history = JSON.parse(sessionStorage.getItem(HISTORY_KEY) || '[]');
-    this.pos = this.history.length;
+    this.scrollKey = `kubeplay.scrollback.${sandbox.id}`;
+    this.history = [];
+    this.pos = 0;
     this.draft = '';
     this.busy = Promise.resolve();
     /** the open pod-shell session ({id, prompt, pod, …}) or null: the workstation's shell */
@@ -72,7 +97,34 @@ export class Terminal {
     input.addEventListener('keydown', (e) => this.onKey(e));
     input.addEventListener('paste', (e) => this.onPaste(e));
     if (this.stopButton) this.stopButton.addEventListener('click', () => this.interrupt());
-    this.print('kubeplay: try `kubectl get nodes`, `kubectl get pods -A`, ↑/↓ for history.\n', 'muted');
+    if (!this.restore()) this.print('kubeplay: try `kubectl get nodes`, `kubectl get pods -A`, ↑/↓ for history.\n', 'muted');
+    window.addEventListener('pagehide', () => this.save());
+    sandbox.get('/history').then((res) => {
+      if (!res || !Array.isArray(res.history)) return;
+      this.history = [...res.history, ...this.history]; // and the lines typed before the answer came
+      this.pos = this.history.length;
+    }).catch(() => {});
+  }
+
+  /** The saved scrollback of this sandbox, printed back; whether there was one. */
+  restore() {
+    let spans = null;
+    try { spans = JSON.parse(localStorage.getItem(this.scrollKey) || 'null'); } catch { spans = null; }
+    if (!Array.isArray(spans) || !spans.length) return false;
+    for (const s of spans) if (Array.isArray(s) && typeof s[1] === 'string') this.print(s[1], s[0] || undefined);
+    return true;
+  }
+
+  /** Keep the scrollback's last lines for a reload (soon after printing, and when the page goes). */
+  save() {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    const spans = [...this.out.childNodes].map((n) => [n.className || '', n.textContent]);
+    try { localStorage.setItem(this.scrollKey, JSON.stringify(tailLines(spans))); } catch { /* full: keep going */ }
+  }
+
+  saveSoon() {
+    if (!this.saveTimer) this.saveTimer = setTimeout(() => this.save(), 250);
   }
 
   /** Follow `stream` messages of the page's socket (the server sends them only to it). */
@@ -198,14 +250,16 @@ export class Terminal {
       e.preventDefault();
     } else if (e.key === 'l' && e.ctrlKey) {
       this.out.textContent = '';
+      this.saveSoon();
       e.preventDefault();
     }
   }
 
   remember(line) {
-    if (this.history[this.history.length - 1] !== line) this.history.push(line);
-    if (this.history.length > 500) this.history.splice(0, this.history.length - 500);
-    sessionStorage.setItem(HISTORY_KEY, JSON.stringify(this.history));
+    // as the workstation's bash keeps it (HISTCONTROL=ignoreboth): no blank lines, none typed after
+    // a space, no repeat of the line before
+    if (line.trim() && !/^[ \t]/.test(line) && this.history[this.history.length - 1] !== line) this.history.push(line);
+    if (line.trim() === 'history -c') this.history = [];
     this.pos = this.history.length;
     this.draft = '';
   }
@@ -217,6 +271,7 @@ export class Terminal {
     this.out.appendChild(span);
     while (this.out.textContent.length > MAX_SCROLLBACK && this.out.firstChild) this.out.firstChild.remove();
     this.out.scrollTop = this.out.scrollHeight;
+    this.saveSoon();
   }
 
   /** A command's `open`: the link to what it opened (a service's or the dashboard's URL). */
@@ -267,6 +322,7 @@ export class Terminal {
         let text = res.output || '';
         if (text.includes('\x1b[H\x1b[J')) { // clear
           this.out.textContent = '';
+          this.saveSoon();
           text = text.split('\x1b[H\x1b[J').pop();
         }
         if (text && !text.endsWith('\n')) text += '\n';

@@ -160,3 +160,13 @@ def test_a_malformed_file_is_refused_naming_the_field(client, sid):
     assert r.status_code == 400 and r.json["field"] == "kind"
     assert client.get(f"/api/sandboxes/{sid}/objects").data == before
     assert _import(client, good).status_code == 201  # the same file, well formed, imports
+
+
+def test_history_is_what_the_workstation_history_prints(client, sid):
+    api = f"/api/sandboxes/{sid}"
+    for line in ("kubectl get nodes", "echo hi", " kubectl get pods", "echo hi", "kubectl version --client"):
+        client.post(f"{api}/run", json={"command": line})
+    listed = client.get(f"{api}/history").json["history"]
+    assert listed == ["kubectl get nodes", "echo hi", "kubectl version --client"]
+    printed = client.post(f"{api}/run", json={"command": "history"}).json["output"]
+    assert [ln[7:] for ln in printed.splitlines()] == [*listed, "history"]
