@@ -50,7 +50,12 @@ def test_a_machine_switch_alone_sends_a_batch(client, socket, sid, sandbox):
     assert client.post(f"/api/sandboxes/{sid}/nodes/node1/fail").status_code == 200
     assert sandbox.cluster.store.rv == rv  # no object changed yet (the kubelet just stops posting)
     deltas = events_named(socket.get_received(), "delta")
-    assert len(deltas) == 1 and deltas[0]["events"] == []
+    # the one event is the node as stored, re-sent with its new cells (halted, when it turns NotReady):
+    # no resourceVersion, since nothing was written
+    assert len(deltas) == 1 and [e["rv"] for e in deltas[0]["events"]] == [None]
+    refresh = deltas[0]["events"][0]
+    assert (refresh["object"]["kind"], refresh["object"]["metadata"]["name"]) == ("Node", "node1")
+    assert refresh["cells"]["halted"] is True
     assert deltas[-1]["machines"] == [{"name": "master", "up": True}, {"name": "node1", "up": False},
                                       {"name": "node2", "up": True}]
     assert client.post(f"/api/sandboxes/{sid}/nodes/node1/recover").status_code == 200
