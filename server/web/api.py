@@ -6,7 +6,7 @@ when a request field is missing or wrong):
   (``kubeadm``, the default, ``minikube`` or ``kind``: server/sim/presets.py); ``GET …/<id>`` → ``{"id", "preset"}``;
 - ``GET …/<id>/history`` → ``{"history"}``: the lines the workstation's ``history`` prints;
 - ``POST …/<id>/share`` → ``{"token"}``: a read-only name of the sandbox; every ``GET`` below takes it
-  in place of ``<id>``, every write answers 403; ``POST …/<id>/fork`` → 201 ``{"id", "preset"}``: a copy
+  in place of ``<id>``, every write answers 403; ``POST …/<id or token>/fork`` → 201 ``{"id", "preset"}``: a copy
   replayed from the journal up to now; ``GET …/<id>/export`` → the journal as a file (``{"kind",
   "version", "seed", "start", "preset", "ops"}``) and ``POST /api/sandboxes/import`` (that file) → 201
   ``{"id", "preset"}``, or 400 with ``field`` naming what is wrong;
@@ -91,14 +91,15 @@ def _hub() -> Hub:
     return current_app.extensions["kubeplay.hub"]
 
 
-def _sandbox(sandbox_id: str) -> Sandbox:
-    """The sandbox of the URL: by its id, or by a read-only token (``…/share``) for reading only."""
+def _sandbox(sandbox_id: str, *, reads: bool = False) -> Sandbox:
+    """The sandbox of the URL: by its id, or by a read-only token (``…/share``) for reading only
+    (``GET``, or ``reads``: a request that only reads it, as a fork does)."""
     sandbox = _sandboxes().get(sandbox_id)
     if sandbox is None:
         sandbox = _sandboxes().by_token(sandbox_id)
         if sandbox is None:
             abort(404, description=f'sandbox "{sandbox_id}" not found')
-        if request.method not in ("GET", "HEAD"):
+        if request.method not in ("GET", "HEAD") and not reads:
             abort(403, description=READ_ONLY)
     return sandbox
 
@@ -213,8 +214,9 @@ def share(sandbox_id: str) -> Response:
 
 @bp.post("/<sandbox_id>/fork")
 def fork(sandbox_id: str) -> tuple[Response, int]:
-    """201 ``{"id", "preset"}``: a new sandbox replayed from this one's journal up to now."""
-    copy = _sandboxes().fork(_sandbox(sandbox_id))
+    """201 ``{"id", "preset"}``: a new sandbox replayed from this one's journal up to now. A read-only
+    token forks too (the source is only read), so a "copy" link need not carry the id, which writes."""
+    copy = _sandboxes().fork(_sandbox(sandbox_id, reads=True))
     return jsonify(id=copy.id, preset=copy.preset), 201
 
 

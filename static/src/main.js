@@ -6,6 +6,7 @@
  * server over HTTP and come back only as deltas. After a reconnect we rejoin with
  * `since: <last rv>` and the server sends what we missed or a fresh snapshot.
  * `body[data-state]` says where start-up is (loading → live | offline | error) for people and tests.
+ * The URL may ask for a read-only view (`?view=<token>`) or a copy (`?copy=<id>`): share.js.
  */
 import { io } from 'socket.io-client';
 import { Sandbox } from './api.js';
@@ -23,6 +24,7 @@ import { KubectlAccess } from './kubectlaccess.js';
 import { PresetChooser } from './preset.js';
 import { openServicePanel } from './browser.js';
 import { installInspector } from './inspector.js';
+import { ShareMenu, fromUrl, markReadOnly, openReadOnly } from './share.js';
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -39,8 +41,11 @@ function loadHalted(id) {
 async function start() {
   document.body.dataset.state = 'loading';
   let opened;
+  let readOnly = false;
   try {
-    opened = await Sandbox.open();
+    const asked = await fromUrl();
+    readOnly = Boolean(asked && asked.view);
+    opened = readOnly ? await openReadOnly(asked.view) : await Sandbox.open();
   } catch (e) {
     document.body.dataset.state = 'error';
     setConn(`cannot reach the server: ${e.message}`, 'error');
@@ -50,6 +55,8 @@ async function start() {
   document.body.dataset.sandbox = sandbox.id;
   new KubectlAccess($('#kubectl-access'), sandbox);
   new PresetChooser($('#kubectl-access'), sandbox);
+  if (readOnly) $('#share-anchor').hidden = true;
+  else new ShareMenu($('#share-anchor'), { sandbox, onError: (msg) => notify(msg) });
 
   const mirror = new Mirror();
   // Which machines are halted is not an API object: every snapshot and delta carries the
@@ -135,6 +142,7 @@ async function start() {
   }, sandbox);
   terminal.onEdit = (edit) => editor.openEdit(edit);
   editor.setExamples(examples);
+  if (readOnly) markReadOnly();
 
   mirror.subscribe(({ changed, bornUnscheduled }) => {
     clock.show(mirror.clock);
@@ -199,7 +207,9 @@ async function start() {
   });
   socket.on('join_error', (msg) => {
     // The server forgot this sandbox (e.g. its data dir was wiped): start a fresh one.
-    if (msg && /not found|no such/i.test(msg.error || msg.message || '')) {
+    if (readOnly) {
+      notify(`server: ${(msg && (msg.error || msg.message)) || 'error'} (a read-only link does not follow live yet)`);
+    } else if (msg && /not found|no such/i.test(msg.error || msg.message || '')) {
       Sandbox.forget();
       location.reload();
     } else {

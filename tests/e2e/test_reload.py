@@ -47,3 +47,38 @@ def test_terminal_editor_and_example_survive_a_reload(page: Page) -> None:
     # ↑ and the workstation's `history` list the same lines
     run(page, "history")
     expect(out).to_contain_text("    1  kubectl create namespace kept-after-reload\n    2  echo second-line\n    3  history")
+
+
+def test_share_menu_links_open_a_read_only_view_and_a_copy(page: Page) -> None:
+    pause(page)
+    sandbox = page.locator("body").get_attribute("data-sandbox")
+    run(page, "kubectl create namespace shared-ns")
+    page.get_by_role("button", name="Share").click()
+    page.get_by_role("menuitem", name="Copy link (read-only)").click()
+    status = page.get_by_role("status", name="Shared link")
+    expect(status).to_contain_text("Read-only link")
+    view_link = status.get_by_role("link").get_attribute("href") or ""
+    assert "?view=" in view_link and sandbox not in view_link
+    page.get_by_role("button", name="Share").click()
+    page.get_by_role("menuitem", name="Copy link (a copy)").click()
+    expect(status).to_contain_text("Copy link")
+    copy_link = status.get_by_role("link").get_attribute("href") or ""
+    assert "?copy=" in copy_link and sandbox not in copy_link
+
+    viewer = page.context.new_page()
+    viewer.goto(view_link)
+    expect(viewer.get_by_role("note")).to_contain_text("Read-only view")
+    expect(viewer.get_by_role("button", name="Apply")).to_be_disabled()
+    expect(viewer.get_by_role("textbox", name="kubectl command")).to_be_disabled()
+    expect(viewer.get_by_role("button", name="Pause")).to_be_disabled()
+    viewer.close()
+
+    copy = page.context.new_page()
+    copy.goto(copy_link)
+    expect(copy.locator("body")).to_have_attribute("data-state", "live")
+    forked = copy.locator("body").get_attribute("data-sandbox")
+    assert forked and forked != sandbox
+    assert "?copy=" not in copy.url
+    run(copy, "kubectl get namespace shared-ns -o name")
+    expect(copy.get_by_role("log", name="Terminal output")).to_contain_text("namespace/shared-ns")
+    copy.close()

@@ -75,7 +75,6 @@ def test_a_read_only_token_reads_but_every_write_is_refused(client, hub, sandbox
         ("delete", "/nodes/node2", None),
         ("post", "/pods/default/test1/containers/busybox/kill", None),
         ("post", "/share", None),
-        ("post", "/fork", None),
     ]
     for method, path, body in writes:
         r = getattr(client, method)(view + path, json=body)
@@ -83,6 +82,11 @@ def test_a_read_only_token_reads_but_every_write_is_refused(client, hub, sandbox
         assert "read-only" in r.json["error"]
     assert client.get(f"/api/sandboxes/{sid}/objects").data == before.data
     assert client.get("/api/sandboxes/no-such-token/objects").status_code == 404
+    # a copy may be made through the token (the source is only read): the copy is the fork's own
+    forked = client.post(f"{view}/fork")
+    assert forked.status_code == 201
+    assert client.get(f"/api/sandboxes/{forked.json['id']}/objects").data == before.data
+    assert client.get(f"/api/sandboxes/{forked.json['id']}").json["readOnly"] is False
 
 
 def test_a_read_only_token_survives_a_restart(make_app):
