@@ -98,8 +98,8 @@ export class Terminal {
     input.addEventListener('paste', (e) => this.onPaste(e));
     if (this.stopButton) this.stopButton.addEventListener('click', () => this.interrupt());
     if (!this.restore()) this.print('kubeplay: try `kubectl get nodes`, `kubectl get pods -A`, ↑/↓ for history.\n', 'muted');
-    window.addEventListener('pagehide', () => this.save());
-    sandbox.get('/history').then((res) => {
+    globalThis.addEventListener?.('pagehide', () => this.save());
+    Promise.resolve().then(() => sandbox.get('/history')).then((res) => {
       if (!res || !Array.isArray(res.history)) return;
       this.history = [...res.history, ...this.history]; // and the lines typed before the answer came
       this.pos = this.history.length;
@@ -119,8 +119,10 @@ export class Terminal {
   save() {
     clearTimeout(this.saveTimer);
     this.saveTimer = null;
-    const spans = [...this.out.childNodes].map((n) => [n.className || '', n.textContent]);
-    try { localStorage.setItem(this.scrollKey, JSON.stringify(tailLines(spans))); } catch { /* full: keep going */ }
+    try {
+      const spans = [...this.out.childNodes].map((n) => [n.className || '', n.textContent]);
+      localStorage.setItem(this.scrollKey, JSON.stringify(tailLines(spans)));
+    } catch { /* no storage, or full: the page goes on without it */ }
   }
 
   saveSoon() {
