@@ -115,7 +115,8 @@ def backoff_until(pod: dict) -> float | None:
 
 
 def node_cells(obj: dict, cluster: Cluster | None = None) -> dict:
-    """A node's cells: kubectl's STATUS and ROLES and, only while its machine is halted (the kubelet's
+    """A node's cells: kubectl's STATUS and ROLES; under a NoExecute taint ``evictAt``, the taint
+    manager's scheduled eviction per pod (``{"<ns>/<name>": epoch s}``); and, only while its machine is halted (the kubelet's
     Lease keeps moving the deadline on until the heartbeats stop), ``halted``, the node lifecycle
     controller's ``graceSeconds`` and ``notReadyAt``: when its monitor pass will mark the node
     Ready=Unknown (None once it has)."""
@@ -125,6 +126,9 @@ def node_cells(obj: dict, cluster: Cluster | None = None) -> dict:
     if cluster is not None and machine is not None and not machine.up:
         controller = cluster.controller(NodeLifecycleController.name)
         cells.update(halted=True, graceSeconds=NODE_MONITOR_GRACE_PERIOD, notReadyAt=controller.not_ready_at(name))
+    if cluster is not None and any(t.get("effect") == "NoExecute" for t in (obj.get("spec") or {}).get("taints") or []):
+        # when the taint manager will evict each pod (its own schedule: the page foretells nothing itself)
+        cells["evictAt"] = cluster.controller(NodeLifecycleController.name).evictions_on(name)
     return cells
 
 

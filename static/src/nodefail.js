@@ -6,10 +6,10 @@
  *   controller's monitor pass that will mark it Ready=Unknown (the server's `notReadyAt` cell,
  *   live.py `node_cells`: the last time it heard the kubelet's Lease plus node-monitor-grace-period
  *   50 s, rounded up to the 5 s pass);
- * - NoExecute taints on it: "evicting in 4 m 12 s" — the earliest pod's eviction: the taint's
- *   timeAdded plus the smallest tolerationSeconds of the tolerations that match every NoExecute
- *   taint (DefaultTolerationSeconds gives pods 300 s; one that tolerates without seconds, a
- *   DaemonSet's, is never evicted; one that tolerates nothing goes at once);
+ * - NoExecute taints on it: "evicting in 4 m 12 s" — the earliest pod's eviction as the server's
+ *   taint manager scheduled it (the node's `evictAt` cell: the taint's timeAdded plus the pod's
+ *   smallest matching tolerationSeconds, 300 s by DefaultTolerationSeconds; a DaemonSet's pods,
+ *   tolerating forever, have none);
  * - then the pods it evicted that are still terminating ("3 pods evicted, terminating": on a halted
  *   machine no kubelet confirms, so they stay until the node comes back or is deleted);
  * - a cordoned node (spec.unschedulable): "cordoned, no new pods", and while it drains the pods
@@ -26,36 +26,6 @@ export function humanCountdown(seconds) {
   if (s < 60) return `${s} s`;
   if (s < 3600) return `${Math.floor(s / 60)} m ${s % 60} s`;
   return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} m`;
-}
-
-/** v1 Toleration.ToleratesTaint. */
-function tolerates(t, taint) {
-  if (t.effect && t.effect !== taint.effect) return false;
-  if (t.key && t.key !== taint.key) return false;
-  if (!t.key && t.operator !== 'Exists') return false;
-  if (t.operator === 'Exists') return true;
-  return (t.value || '') === (taint.value || '');
-}
-
-/** When the taint manager evicts `pod` for the NoExecute `taints` (epoch s), or null for never. */
-export function evictionAt(pod, taints) {
-  const tolerations = (pod.spec && pod.spec.tolerations) || [];
-  let since = 0;
-  let seconds = null;
-  let forever = true;
-  for (const taint of taints) {
-    const added = Date.parse(taint.timeAdded || '') / 1000;
-    if (Number.isFinite(added)) since = Math.max(since, added);
-    const match = tolerations.find((t) => tolerates(t, taint));
-    if (!match) return since || null; // not tolerated: at once
-    if (match.tolerationSeconds !== undefined && match.tolerationSeconds !== null) {
-      forever = false;
-      const secs = Math.max(0, match.tolerationSeconds);
-      seconds = seconds === null ? secs : Math.min(seconds, secs);
-    }
-  }
-  if (forever) return null;
-  return since + seconds;
 }
 
 /**
@@ -75,10 +45,12 @@ export function nodeExplain(node, cells, pods, now) {
   const noExecute = taints.filter((t) => t.effect === 'NoExecute');
   const evictions = [];
   if (noExecute.length) {
+    // the taint manager's own schedule (the node's `evictAt` cell): nothing is foretold here
+    const scheduled = c.evictAt || {};
     for (const p of pods) {
       if (p.metadata.deletionTimestamp) continue;
-      const at = evictionAt(p, noExecute);
-      if (at !== null) evictions.push({ name: p.metadata.name, at });
+      const at = scheduled[`${p.metadata.namespace}/${p.metadata.name}`];
+      if (typeof at === 'number') evictions.push({ name: p.metadata.name, at });
     }
     evictions.sort((a, b) => a.at - b.at || (a.name < b.name ? -1 : 1));
     const next = evictions.find((e) => now === null || e.at > now);

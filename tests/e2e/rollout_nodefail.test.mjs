@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Mirror } from '../../static/src/store.js';
 import { rolloutsOf, replicaSetLabel, chartPoints } from '../../static/src/rollout.js';
-import { nodeExplain, evictionAt, humanCountdown, explains } from '../../static/src/nodefail.js';
+import { nodeExplain, humanCountdown, explains } from '../../static/src/nodefail.js';
 
 const rs = (name, rev, image, replicas, ready = replicas) => ({
   kind: 'ReplicaSet',
@@ -57,14 +57,17 @@ test('a halted node counts down to NotReady, then to eviction; DaemonSet-like po
   assert.ok(!explains(node, { status: 'Ready', roles: 'worker' }));
   const tainted = { ...node, spec: { taints: [taint('node.kubernetes.io/unreachable', 'NoSchedule', T0 + 50),
     taint('node.kubernetes.io/unreachable', 'NoExecute', T0 + 50)] } };
-  const pods = [podOn('web-1', defaults), podOn('ds-1', [{ operator: 'Exists' }]),
-    podOn('short', [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 30 }])];
-  assert.equal(evictionAt(pods[1], tainted.spec.taints.slice(1)), null);
-  const x = nodeExplain(tainted, { status: 'NotReady', halted: true, notReadyAt: null }, pods, T0 + 60);
+  const pods = [podOn('web-1', defaults), podOn('ds-1', [{ operator: 'Exists' }]), podOn('short', [])];
+  // the taint manager's schedule as the server sends it (ds-1 tolerates forever: not scheduled)
+  const evictAt = { 'default/web-1': T0 + 350, 'default/short': T0 + 80 };
+  const x = nodeExplain(tainted, { status: 'NotReady', halted: true, notReadyAt: null, evictAt }, pods, T0 + 60);
   assert.equal(x.status, 'evicting in 20 s (1 pod)');
   assert.deepEqual(x.taints, ['node.kubernetes.io/unreachable:NoSchedule', 'node.kubernetes.io/unreachable:NoExecute']);
-  assert.equal(nodeExplain(tainted, { status: 'NotReady', halted: true }, pods, T0 + 98).status, 'evicting in 4 m 12 s (1 pod)');
-  assert.equal(nodeExplain(tainted, { status: 'NotReady', halted: true }, [podOn('bare', [])], T0 + 60).status, 'evicting now');
+  assert.deepEqual(x.evictions.map((e) => e.name), ['short', 'web-1']);
+  assert.equal(nodeExplain(tainted, { status: 'NotReady', halted: true, evictAt }, pods, T0 + 98).status,
+    'evicting in 4 m 12 s (1 pod)');
+  assert.equal(nodeExplain(tainted, { status: 'NotReady', halted: true, evictAt: { 'default/bare': T0 + 50 } },
+    [podOn('bare', [])], T0 + 60).status, 'evicting now');
 });
 
 test('a cordoned node says so', () => {

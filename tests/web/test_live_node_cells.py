@@ -74,3 +74,23 @@ def test_replicaset_cells_carry_the_deployments_resolved_budget(client, socket, 
     evs = [e for d in events_named(socket.get_received(), "delta") for e in d["events"]
            if e["object"]["kind"] == "ReplicaSet" and "cells" in e]
     assert evs and evs[-1]["cells"] == {"maxSurge": None, "maxUnavailable": None}
+
+
+def test_a_tainted_nodes_cells_carry_the_taint_managers_schedule(client, socket, sid, sandbox):
+    """Once node1 is NotReady and tainted NoExecute, its cells say when each of its pods will be evicted —
+    the taint manager's own schedule (timeAdded + the pod's 300 s default toleration), which the page
+    counts down to; a DaemonSet's pod, tolerating forever, is not in it."""
+    base = f"/api/sandboxes/{sid}"
+    client.post(f"{base}/run", json={"command": "kubectl create deployment web --image=nginx --replicas=4"})
+    client.post(f"{base}/clock", json={"paused": True, "advance": 30})
+    join(socket, sid)
+    assert client.post(f"{base}/nodes/node1/fail").status_code == 200
+    client.post(f"{base}/clock", json={"advance": 70})
+    deltas = events_named(socket.get_received(), "delta")
+    evict_at = [e["cells"]["evictAt"] for e in node_events(deltas, "node1") if "evictAt" in (e.get("cells") or {})][-1]
+    node = sandbox.cluster.store.peek("Node", "", "node1")
+    added = next(parse_time(t["timeAdded"]) for t in node["spec"]["taints"] if t["effect"] == "NoExecute")
+    web = sorted(p["metadata"]["name"] for p in sandbox.cluster.store.scan("Pod", "default", node="node1"))
+    assert web and sorted(k.split("/")[1] for k in evict_at if k.startswith("default/")) == web
+    assert {evict_at[f"default/{n}"] for n in web} == {added + 300}
+    assert not any(k.startswith("kube-system/kube-proxy") for k in evict_at)

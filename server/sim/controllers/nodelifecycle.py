@@ -555,6 +555,17 @@ class NodeLifecycleController(Controller):
             self.cancel_eviction(key, emit=True)
         self.schedule_eviction(key, start, now + seconds)
 
+    def evictions_on(self, node: str) -> dict[str, float]:
+        """The evictions the taint manager has scheduled for pods on ``node`` and not yet carried out:
+        ``{"<namespace>/<name>": when}`` (read-only: what the page counts down to)."""
+        out: dict[str, float] = {}
+        for pod in self.store.scan("Pod", node=node):
+            meta = pod["metadata"]
+            ev = self.evictions.get(("Pod", meta["namespace"], meta["name"]))
+            if ev is not None and ev.timer is not None:
+                out[f"{meta['namespace']}/{meta['name']}"] = ev.fire_at
+        return out
+
     def schedule_eviction(self, key: Key, created: float, fire_at: float) -> None:
         if key in self.evictions:
             return  # TimedWorkerQueue.AddWork ignores keys it already holds
