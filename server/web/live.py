@@ -281,7 +281,10 @@ class Hub:
     def on_join(self, data: object = None) -> dict:
         sid = request.sid  # type: ignore[attr-defined]
         sandbox_id = data.get("sandbox") if isinstance(data, dict) else None
-        sandbox = self.sandboxes.get(sandbox_id) if isinstance(sandbox_id, str) else None
+        # a read-only share token joins too: the socket only ever reads (writes go through the HTTP API,
+        # which refuses the token)
+        sandbox = (self.sandboxes.get(sandbox_id) or self.sandboxes.by_token(sandbox_id)) \
+            if isinstance(sandbox_id, str) else None
         if sandbox is None:
             error = {"ok": False, "error": "no such sandbox" if sandbox_id else 'field "sandbox" is required'}
             self.socketio.emit("join_error", error, to=sid)
