@@ -10,7 +10,7 @@
  * journals it; the objects an add-on creates (its Deployment, StorageClass, IngressClass …) reach
  * the canvas and the terminal as any other change, through the store's deltas.
  */
-import { el } from './dom.js';
+import { el, openMenu, closeMenu, menuKeys } from './dom.js';
 import { openImageDialog } from './images.js';
 
 const DESCRIPTIONS = {
@@ -69,23 +69,15 @@ export class AddonsMenu {
 
   open() {
     this.render();
-    this.menu.hidden = false;
-    this.button.setAttribute('aria-expanded', 'true');
-    const first = this.menu.querySelector('[role=menuitemcheckbox], [role=menuitem]');
-    if (first) first.focus();
+    openMenu(this.button, this.menu);
   }
 
   close(restoreFocus = false) {
-    this.menu.hidden = true;
-    this.button.setAttribute('aria-expanded', 'false');
-    if (restoreFocus) this.button.focus();
+    closeMenu(this.button, this.menu, restoreFocus);
   }
 
   keys(e) {
-    const items = [...this.menu.querySelectorAll('[role=menuitemcheckbox], [role=menuitem]')];
-    const i = items.indexOf(document.activeElement);
-    if (e.key === 'ArrowDown') { items[(i + 1) % items.length].focus(); e.preventDefault(); }
-    if (e.key === 'ArrowUp') { items[(i - 1 + items.length) % items.length].focus(); e.preventDefault(); }
+    menuKeys(this.menu, e);
   }
 
   async toggle(name, enabled) {

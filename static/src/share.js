@@ -12,7 +12,7 @@
  * the tab's sandbox is api.js's (`Sandbox`, its sessionStorage key).
  */
 import { Sandbox, ApiError } from './api.js';
-import { el } from './dom.js';
+import { el, openMenu, closeMenu, menuKeys } from './dom.js';
 
 /** api.js's sessionStorage key of the tab's sandbox */
 const TAB_KEY = 'kubeplay.sandbox';
@@ -102,22 +102,15 @@ export class ShareMenu {
   }
 
   open() {
-    this.menu.hidden = false;
-    this.button.setAttribute('aria-expanded', 'true');
-    this.menu.querySelector('[role=menuitem]').focus();
+    openMenu(this.button, this.menu);
   }
 
   close(restoreFocus = false) {
-    this.menu.hidden = true;
-    this.button.setAttribute('aria-expanded', 'false');
-    if (restoreFocus) this.button.focus();
+    closeMenu(this.button, this.menu, restoreFocus);
   }
 
   keys(e) {
-    const items = [...this.menu.querySelectorAll('[role=menuitem]')];
-    const i = items.indexOf(document.activeElement);
-    if (e.key === 'ArrowDown') { items[(i + 1) % items.length].focus(); e.preventDefault(); }
-    if (e.key === 'ArrowUp') { items[(i - 1 + items.length) % items.length].focus(); e.preventDefault(); }
+    menuKeys(this.menu, e);
   }
 
   async show(what, link) {
