@@ -53,7 +53,10 @@ def test_an_unhealthy_app_is_restarted_by_its_liveness_probe(page: Page) -> None
     expect(health.get_by_role("radio", name="unhealthy", exact=True)).to_be_checked()
     advance(page, 30)  # three failed probes, 10 s apart
     expect(panel.locator("dt:text-is('Restarts') + dd")).to_have_text("1")
-    # the restarted process is a fresh app: healthy again
+    # the restarted process is a fresh app: healthy again (once it has started: the clock may stop
+    # between the container's Created and Started)
+    advance(page, 5)
+    expect(pods(page, "kuard", "Running")).to_have_count(1)
     expect(panel.get_by_role("radiogroup", name="App health of kuard").get_by_role("radio", name="healthy", exact=True)).to_be_checked()
     out = run(page, "kubectl describe pod kuard")
     expect(out).to_contain_text("Liveness probe failed: HTTP probe failed with statuscode: 500")
