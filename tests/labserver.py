@@ -103,3 +103,19 @@ def lab_server(tmp_path_factory) -> Iterator[Lab]:
         raise AssertionError(f"POST /api/sandboxes: {e.code} {e.read().decode(errors='replace')}\n"
                              f"the server's log ends:\n{log[-6000:]}") from None
     yield Lab(port, sid, tmp_path_factory.mktemp("home"))
+
+
+@contextmanager
+def paused_lab(tmp_path_factory, *, apply: str | None = None) -> Iterator[Lab]:
+    """The lab most comparisons with the real kubectl want: skipped where no kubectl is installed, its
+    clock paused (each pair of lines, the real binary's and the terminal's, sees the same moment),
+    and ``apply`` (a manifest) applied with the real kubectl first."""
+    import pytest
+
+    if KUBECTL is None:
+        pytest.skip("no kubectl installed: the comparisons need the real one")
+    with lab_server(tmp_path_factory) as lab:
+        lab.clock(paused=True)
+        if apply is not None:
+            lab.kubectl("apply", "-f", "-", stdin=apply)
+        yield lab

@@ -18,7 +18,7 @@ from server.kubectl import run
 from server.kubectl.verbs.autoscale import hpa_object
 from server.sim.cluster import Cluster
 from server.sim.resources import BY_KIND
-from tests.labserver import lab_server
+from tests.labserver import paused_lab
 from tests.realkubectl import KUBECTL
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,11 +64,7 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    if KUBECTL is None:
-        pytest.skip("no kubectl installed: the comparisons need the real one")
-    with lab_server(tmp_path_factory) as lab:
-        lab.clock(paused=True)
-        lab.kubectl("apply", "-f", "-", stdin=DEPLOYMENT)
+    with paused_lab(tmp_path_factory, apply=DEPLOYMENT) as lab:
         yield lab
 
 

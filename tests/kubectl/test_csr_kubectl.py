@@ -12,8 +12,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from tests.labserver import lab_server
-from tests.realkubectl import KUBECTL
+from tests.labserver import paused_lab
 
 CSR = """apiVersion: certificates.k8s.io/v1
 kind: CertificateSigningRequest
@@ -36,10 +35,7 @@ def _request(cn: str) -> str:
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    if KUBECTL is None:
-        pytest.skip("no kubectl installed: the comparisons need the real one")
-    with lab_server(tmp_path_factory) as lab:
-        lab.clock(paused=True)
+    with paused_lab(tmp_path_factory) as lab:
         yield lab
 
 

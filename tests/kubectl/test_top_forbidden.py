@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.labserver import lab_server
-from tests.realkubectl import KUBECTL
+from tests.labserver import paused_lab
 
 LINES = ("top pods", "top pods -A", "top pod web", "top nodes", "top node master", "top pods -l app=web",
          "top pods -n kube-system --sort-by=memory")
@@ -54,11 +53,7 @@ subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: jane}]
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    if KUBECTL is None:
-        pytest.skip("no kubectl installed: the comparisons need the real one")
-    with lab_server(tmp_path_factory) as lab:
-        lab.clock(paused=True)
-        lab.kubectl("apply", "-f", "-", stdin=DEPLOYMENT)
+    with paused_lab(tmp_path_factory, apply=DEPLOYMENT) as lab:
         yield lab
 
 

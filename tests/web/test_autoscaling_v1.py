@@ -9,8 +9,7 @@ import json
 
 import pytest
 
-from tests.labserver import lab_server
-from tests.realkubectl import KUBECTL
+from tests.labserver import paused_lab
 
 DEPLOYMENT = """\
 apiVersion: apps/v1
@@ -37,11 +36,7 @@ spec:
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    if KUBECTL is None:
-        pytest.skip("no kubectl installed: the comparisons need the real one")
-    with lab_server(tmp_path_factory) as lab:
-        lab.clock(paused=True)
-        lab.kubectl("apply", "-f", "-", stdin=DEPLOYMENT)
+    with paused_lab(tmp_path_factory, apply=DEPLOYMENT) as lab:
         yield lab
 
 

@@ -9,16 +9,12 @@ import json
 
 import pytest
 
-from tests.labserver import lab_server
-from tests.realkubectl import KUBECTL
+from tests.labserver import paused_lab
 
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    if KUBECTL is None:
-        pytest.skip("no kubectl installed: the comparisons need the real one")
-    with lab_server(tmp_path_factory) as lab:
-        lab.clock(paused=True)
+    with paused_lab(tmp_path_factory) as lab:
         yield lab
 
 

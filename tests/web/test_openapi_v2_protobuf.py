@@ -9,8 +9,7 @@ import json
 import pytest
 import yaml
 
-from tests.labserver import lab_server
-from tests.realkubectl import KUBECTL
+from tests.labserver import paused_lab
 
 PROTOBUF = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf"
 CLAIM = "apiVersion: resource.k8s.io/v1beta1\nkind: ResourceClaim\nmetadata: {name: c}\nspec: {}\n"
@@ -103,10 +102,7 @@ def test_an_unknown_encoding_is_not_acceptable(client, sid):
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    if KUBECTL is None:
-        pytest.skip("no kubectl installed: the comparisons need the real one")
-    with lab_server(tmp_path_factory) as lab:
-        lab.clock(paused=True)
+    with paused_lab(tmp_path_factory) as lab:
         yield lab
 
 
