@@ -84,41 +84,50 @@ def _ref_v1(ref: Any) -> Obj:
     return out
 
 
-def _metric_spec_to_v1(m: Obj) -> Obj:
-    """Convert_autoscaling_MetricSpec_To_v1_MetricSpec: v2's metric/target split flattened into the
-    v1 (v2beta1-shaped) source types, in their Go field order."""
-    kind = m.get("type") or ""
-    out: Obj = {"type": kind}
+def _metric_to_v1(m: Obj, side: str) -> Obj:
+    """Convert_autoscaling_MetricSpec_To_v1_MetricSpec (``side`` "target") and
+    Convert_autoscaling_MetricStatus_To_v1_MetricStatus ("current"): v2's metric/target (or current)
+    split flattened into the v1 (v2beta1-shaped) source types, in their Go field order. The two differ
+    only in the word and in which values are required: a status always carries a resource's average
+    value and an external metric's value ("0" when unset), a spec only what it targets."""
+    status = side == "current"
+    out: Obj = {"type": m.get("type") or ""}
     if isinstance(m.get("object"), dict):
-        src, target = m["object"], m["object"].get("target") or {}
+        src, value = m["object"], m["object"].get(side) or {}
         metric = src.get("metric") or {}
         o: Obj = {"target": _ref_v1(src.get("describedObject")), "metricName": metric.get("name") or "",
-                  "targetValue": target.get("value") or "0"}
+                  f"{side}Value": value.get("value") or "0"}
         _set(o, "selector", metric.get("selector"))
-        _set(o, "averageValue", target.get("averageValue"))
+        _set(o, "averageValue", value.get("averageValue"))
         out["object"] = o
     if isinstance(m.get("pods"), dict):
-        src, target = m["pods"], m["pods"].get("target") or {}
+        src, value = m["pods"], m["pods"].get(side) or {}
         metric = src.get("metric") or {}
-        o = {"metricName": metric.get("name") or "", "targetAverageValue": target.get("averageValue") or "0"}
+        o = {"metricName": metric.get("name") or "", f"{side}AverageValue": value.get("averageValue") or "0"}
         _set(o, "selector", metric.get("selector"))
         out["pods"] = o
     for key in ("resource", "containerResource"):
         if isinstance(m.get(key), dict):
-            src, target = m[key], m[key].get("target") or {}
+            src, value = m[key], m[key].get(side) or {}
             o = {"name": src.get("name") or ""}
-            _set(o, "targetAverageUtilization", target.get("averageUtilization"))
-            _set(o, "targetAverageValue", target.get("averageValue"))
+            _set(o, f"{side}AverageUtilization", value.get("averageUtilization"))
+            if status:
+                o["currentAverageValue"] = value.get("averageValue") or "0"
+            else:
+                _set(o, "targetAverageValue", value.get("averageValue"))
             if key == "containerResource":
                 o["container"] = src.get("container") or ""
             out[key] = o
     if isinstance(m.get("external"), dict):
-        src, target = m["external"], m["external"].get("target") or {}
+        src, value = m["external"], m["external"].get(side) or {}
         metric = src.get("metric") or {}
         o = {"metricName": metric.get("name") or ""}
         _set(o, "metricSelector", metric.get("selector"))
-        _set(o, "targetValue", target.get("value"))
-        _set(o, "targetAverageValue", target.get("averageValue"))
+        if status:
+            o["currentValue"] = value.get("value") or "0"
+        else:
+            _set(o, "targetValue", value.get("value"))
+        _set(o, f"{side}AverageValue", value.get("averageValue"))
         out["external"] = o
     return out
 
@@ -160,43 +169,6 @@ def _metric_spec_from_v1(m: Obj) -> Obj:
 def _identifier(name: Any, selector: Any) -> Obj:
     out: Obj = {"name": name or ""}
     _set(out, "selector", selector)
-    return out
-
-
-def _metric_status_to_v1(m: Obj) -> Obj:
-    """Convert_autoscaling_MetricStatus_To_v1_MetricStatus."""
-    out: Obj = {"type": m.get("type") or ""}
-    if isinstance(m.get("object"), dict):
-        src, current = m["object"], m["object"].get("current") or {}
-        metric = src.get("metric") or {}
-        o: Obj = {"target": _ref_v1(src.get("describedObject")), "metricName": metric.get("name") or "",
-                  "currentValue": current.get("value") or "0"}
-        _set(o, "selector", metric.get("selector"))
-        _set(o, "averageValue", current.get("averageValue"))
-        out["object"] = o
-    if isinstance(m.get("pods"), dict):
-        src, current = m["pods"], m["pods"].get("current") or {}
-        metric = src.get("metric") or {}
-        o = {"metricName": metric.get("name") or "", "currentAverageValue": current.get("averageValue") or "0"}
-        _set(o, "selector", metric.get("selector"))
-        out["pods"] = o
-    for key in ("resource", "containerResource"):
-        if isinstance(m.get(key), dict):
-            src, current = m[key], m[key].get("current") or {}
-            o = {"name": src.get("name") or ""}
-            _set(o, "currentAverageUtilization", current.get("averageUtilization"))
-            o["currentAverageValue"] = current.get("averageValue") or "0"
-            if key == "containerResource":
-                o["container"] = src.get("container") or ""
-            out[key] = o
-    if isinstance(m.get("external"), dict):
-        src, current = m["external"], m["external"].get("current") or {}
-        metric = src.get("metric") or {}
-        o = {"metricName": metric.get("name") or ""}
-        _set(o, "metricSelector", metric.get("selector"))
-        o["currentValue"] = current.get("value") or "0"
-        _set(o, "currentAverageValue", current.get("averageValue"))
-        out["external"] = o
     return out
 
 
@@ -411,11 +383,11 @@ def v2_to_v1(obj: Obj) -> Obj:
     meta = out.setdefault("metadata", {})
     _drop_round_trip(meta)
     carried: Obj = {}
-    other = [_metric_spec_to_v1(m) for m in metrics if not _is_cpu_utilization(m)]
+    other = [_metric_to_v1(m, "target") for m in metrics if not _is_cpu_utilization(m)]
     if other:
         carried[METRICS_ANNOTATION] = _go_json(other)
     if current_metrics:
-        carried[CURRENT_METRICS_ANNOTATION] = _go_json([_metric_status_to_v1(m) for m in current_metrics])
+        carried[CURRENT_METRICS_ANNOTATION] = _go_json([_metric_to_v1(m, "current") for m in current_metrics])
     if isinstance(spec.get("behavior"), dict):
         carried[BEHAVIOR_ANNOTATION] = _go_json(_behavior_to_internal(spec["behavior"]))
     conditions = [c for c in st.get("conditions") or [] if isinstance(c, dict)]
