@@ -238,10 +238,6 @@ def ensure_namespace(cluster: Cluster, namespace: str) -> None:
             raise KubeError(e.message) from None
 
 
-def namespace_exists(cluster: Cluster, namespace: str) -> bool:
-    return cluster.store.peek("Namespace", "", namespace) is not None
-
-
 def delete_and_wait(cluster: Cluster, objs: list[dict[str, Any]], timeout: float) -> None:
     """deleteHookByPolicy: delete, then wait (on the virtual clock) until they are gone."""
     delete(cluster, objs)

@@ -25,7 +25,6 @@ line that ended by itself with its output cut; None), for the terminal's note.
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -50,36 +49,6 @@ class LineResult:
 
 
 ShellExit = sh.ShellExit
-
-
-def split_list(line: str) -> list[tuple[str, list[list[str]]]] | None:
-    """``a | b && c ; d`` → [(";", [[a], [b]]), ("&&", [[c]]), (";", [[d]])]; None if unparsable."""
-    lex = shlex.shlex(line, posix=True, punctuation_chars=";&|")
-    lex.whitespace_split = True
-    lex.commenters = "#"
-    try:
-        tokens = list(lex)
-    except ValueError:
-        return None
-    out: list[tuple[str, list[list[str]]]] = []
-    sep, pipeline, words = ";", [], []  # type: ignore[var-annotated]
-    for tok in tokens:
-        if tok in (";", "&&", "||", "&"):
-            if words:
-                pipeline.append(words)
-            if pipeline:
-                out.append((sep, pipeline))
-            sep, pipeline, words = (";" if tok == "&" else tok), [], []
-        elif tok == "|":
-            pipeline.append(words)
-            words = []
-        else:
-            words.append(tok)
-    if words:
-        pipeline.append(words)
-    if pipeline:
-        out.append((sep, pipeline))
-    return out
 
 
 class _FsError(Exception):

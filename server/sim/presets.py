@@ -153,15 +153,6 @@ def apiserver_down(cluster: Cluster) -> bool:
     return machine is None or not machine.up
 
 
-def apiserver_refused(cluster: Cluster) -> str | None:
-    """kubectl's last line while minikube's apiserver is down, None while it runs (what kubectl prints
-    before it, and for a kubeconfig pointing elsewhere, is ``server/kubectl/refused.py``'s)."""
-    if not apiserver_down(cluster):
-        return None
-    return (f"The connection to the server {MINIKUBE_IP}:{MINIKUBE_API_PORT} was refused - "
-            "did you specify the right host or port?")
-
-
 def _coredns(cluster: Cluster, replicas: int) -> None:
     coredns = bootstrap._coredns()
     coredns["spec"]["replicas"] = replicas
