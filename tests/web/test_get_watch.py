@@ -62,6 +62,9 @@ def watch_both(lab, args: list[str], pod: str, rows_before: int, seconds: float 
             lab.engine(f"kubectl label pod {pod} mark={mark} --overwrite")
             if wait_for(len(lines) + 1, timeout=1):
                 break
+        # a loaded machine may print a label's row after the next label went out: each label it
+        # watched prints one row, so wait for the rest of them before the rows to compare begin
+        wait_for(first + mark + 1, timeout=10)
         synced = len(lines)
         ours = without_age(lab.request("POST", f"/api/sandboxes/{lab.sid}/run",
                                        {"command": "kubectl get " + " ".join(args), "watchSeconds": seconds})["output"])
