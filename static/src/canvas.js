@@ -20,6 +20,7 @@ import { hubColour } from './services.js';
 import { drawPodShape, roundRect } from './podstyle.js';
 import { Zoom } from './zoom.js';
 import { installPanes } from './panes.js';
+import { CAPACITY_H, drawCapacity } from './capacity.js';
 
 const BG = '#0d1117';
 const TAU = 110; // ms: time constant of the ease towards targets
@@ -386,11 +387,14 @@ export class CanvasView {
       }
     });
 
+    drawCapacity(ctx, n);
+
     // NodePorts: every node listens on each NodePort/LoadBalancer service's port (kube-proxy).
     if (n.ports && n.ports.length) {
+      const py = n.y + 46 + CAPACITY_H;
       ctx.save();
       ctx.beginPath();
-      ctx.rect(n.x + 8, n.y + 46, n.w - 16, 20);
+      ctx.rect(n.x + 8, py, n.w - 16, 20);
       ctx.clip();
       ctx.font = '10.5px ui-monospace, SFMono-Regular, Menlo, monospace';
       let px = n.x + 12;
@@ -398,10 +402,10 @@ export class CanvasView {
         const text = `:${p.nodePort} → ${p.service}`;
         const w = ctx.measureText(text).width + 12;
         ctx.fillStyle = '#0f2a2a';
-        roundRect(ctx, px, n.y + 48, w, 16, 8);
+        roundRect(ctx, px, py + 2, w, 16, 8);
         ctx.fill();
         ctx.fillStyle = '#56d4c8';
-        ctx.fillText(text, px + 6, n.y + 56.5);
+        ctx.fillText(text, px + 6, py + 10.5);
         px += w + 6;
       }
       ctx.restore();

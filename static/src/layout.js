@@ -21,6 +21,7 @@ import { styleOf, ownerBadge } from './podstyle.js';
 import { servicesOf, nodeIP } from './services.js';
 import { rolloutsOf } from './rollout.js';
 import { explains } from './nodefail.js';
+import { CAPACITY_H } from './capacity.js';
 
 export const POD = 18;          // pod shape size (px)
 export const CELL = 24;         // pod pitch inside a group block
@@ -250,7 +251,7 @@ export function computeLayout(objects, { width, halted = new Set() }) {
   const nodePorts = [];
   for (const s of svcs) for (const p of s.nodePorts) nodePorts.push({ nodePort: p.nodePort, service: s.ref });
   nodePorts.sort((a, b) => a.nodePort - b.nodePort);
-  const nodeHead = NODE_HEAD + (nodePorts.length ? PORT_STRIP : 0);
+  const nodeHead = NODE_HEAD + CAPACITY_H + (nodePorts.length ? PORT_STRIP : 0);
   nodesObj.sort((a, b) => {
     // Control plane first, then by name as people read it: master, node1, node2, …, node10.
     const ra = nodeRoles(a).includes('control-plane') ? 0 : 1;

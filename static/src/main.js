@@ -25,6 +25,7 @@ import { PresetChooser } from './preset.js';
 import { openServicePanel } from './browser.js';
 import { installInspector } from './inspector.js';
 import { ShareMenu, fromUrl, markReadOnly, openReadOnly } from './share.js';
+import { translateDocument } from './i18n.js';
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -39,6 +40,7 @@ function loadHalted(id) {
 }
 
 async function start() {
+  translateDocument(document);
   document.body.dataset.state = 'loading';
   let opened;
   let readOnly = false;
