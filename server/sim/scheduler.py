@@ -1010,6 +1010,18 @@ class Scheduler(Controller):
     def snapshot(self) -> list[NodeInfo]:
         return [self.nodes[n] for n in sorted(self.nodes) if self.nodes[n].exists]
 
+    def requested_on(self, node: str) -> dict[str, int]:
+        """Read-only: what the pods bound to ``node`` request, from the counters kept on watch
+        events (O(1), never a scan): ``cpu`` in millicores, ``memory`` in bytes (zero when no pod
+        sets one) and ``pods``, the pods not Succeeded or Failed (terminating ones still count) —
+        the same pods ``kubectl describe node`` lists as Non-terminated and sums in "Allocated
+        resources"."""
+        info = self.nodes.get(node)
+        if info is None:
+            return {"cpu": 0, "memory": 0, "pods": 0}
+        return {"cpu": info.requested.get("cpu", 0), "memory": info.requested.get("memory", 0),
+                "pods": info.pod_count}
+
     def find_nodes(self, pod: PodInfo, nodes: list[NodeInfo], volumes: PodVolumes | None = None,
                    plans: dict[str, VolumePlan] | None = None,
                    key: Key | None = None) -> tuple[list[NodeInfo], dict[str, NodeStatus]]:

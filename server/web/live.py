@@ -67,6 +67,8 @@ from ..kubectl.printers import node_roles, node_status, pod_row_fields
 from ..sim.clock import parse_go_duration, parse_time
 from ..sim.controllers import deployment_util
 from ..sim.controllers.nodelifecycle import NODE_MONITOR_GRACE_PERIOD, NodeLifecycleController
+from ..sim.quantity import Quantity
+from ..sim.scheduler import SCHEDULER_NAME
 
 if TYPE_CHECKING:
     from ..sandbox import Sandbox, Sandboxes
@@ -114,14 +116,36 @@ def backoff_until(pod: dict) -> float | None:
     return min(ends) if ends else None
 
 
+def node_allocatable(obj: dict) -> dict[str, int]:
+    """A Node's ``status.allocatable`` (``capacity`` when it has none, as describe does) in the page's
+    units: ``cpu`` in millicores, ``memory`` in bytes, ``pods`` (rounded up as Quantity's MilliValue
+    and Value do; zero for a missing or unparsable one)."""
+    status = obj.get("status") or {}
+    alloc = status.get("allocatable") or status.get("capacity") or {}
+    out = {}
+    for resource in ("cpu", "memory", "pods"):
+        try:
+            q = Quantity.of(alloc[resource]) if resource in alloc else None
+        except ValueError:
+            q = None
+        out[resource] = 0 if q is None else q.milli_value() if resource == "cpu" else q.value()
+    return out
+
+
 def node_cells(obj: dict, cluster: Cluster | None = None) -> dict:
-    """A node's cells: kubectl's STATUS and ROLES; under a NoExecute taint ``evictAt``, the taint
+    """A node's cells: kubectl's STATUS and ROLES; ``allocatable`` and ``requested`` ``{"cpu"
+    (millicores), "memory" (bytes), "pods"}`` — the numbers of ``kubectl describe node``'s
+    "Allocated resources" and Non-terminated Pods, the requests from the scheduler's own per-node
+    counters (null without a cluster; sent again when a pod lands on or leaves the node, see
+    ``_pod_nodes``); under a NoExecute taint ``evictAt``, the taint
     manager's scheduled eviction per pod (``{"<ns>/<name>": epoch s}``); and, only while its machine is halted (the kubelet's
     Lease keeps moving the deadline on until the heartbeats stop), ``halted``, the node lifecycle
     controller's ``graceSeconds`` and ``notReadyAt``: when its monitor pass will mark the node
     Ready=Unknown (None once it has)."""
     name = (obj.get("metadata") or {}).get("name") or ""
-    cells = {"status": node_status(obj), "roles": node_roles(obj)}
+    cells = {"status": node_status(obj), "roles": node_roles(obj), "allocatable": node_allocatable(obj),
+             "requested": cluster.controller(SCHEDULER_NAME).requested_on(name)  # type: ignore[attr-defined]
+             if cluster is not None else None}
     machine = cluster.machines.get(name) if cluster is not None else None
     if cluster is not None and machine is not None and not machine.up:
         controller = cluster.controller(NodeLifecycleController.name)
@@ -201,6 +225,8 @@ class Hub:
         cluster = sandbox.cluster
         out = [_event(e, sent_cells, cluster) for e in events if _visible(e.obj)]
         out[:0] = _node_refreshes(cluster, switched or [], sent_cells)
+        # a pod landing on or leaving a node changes its requested sums (no Node event says so)
+        out += _node_refreshes(cluster, _pod_nodes(events), sent_cells)
         return {"events": out,
                 "rv": sandbox.cluster.store.rv, "clock": sandbox.clock_state(),
                 "network": sandbox.network_state(), "machines": machines_state(sandbox)}
@@ -420,3 +446,22 @@ def _node_refreshes(cluster: Cluster, names: list[str], sent_cells: dict[str, di
         if sent_cells is not None:
             sent_cells[key] = cells
     return out
+
+
+def _pod_nodes(events: list[WatchEvent]) -> list[str]:
+    """The nodes whose requested sums a batch's pod events may have changed — a pod bound there
+    added, landing (its binding is a MODIFIED), finishing or deleted — and that have no event of
+    their own in the batch (which carries their current cells already): their cells go again as
+    ``_node_refreshes`` does, at most once per node per batch, and only if they differ from what
+    the room has."""
+    nodes: set[str] = set()
+    changed: set[str] = set()
+    for e in events:
+        kind = e.obj.get("kind")
+        if kind == "Pod":
+            node = (e.obj.get("spec") or {}).get("nodeName")
+            if node:
+                nodes.add(node)
+        elif kind == "Node":
+            changed.add((e.obj.get("metadata") or {}).get("name") or "")
+    return sorted(nodes - changed)
