@@ -11,6 +11,24 @@ Protocol (namespace ``/``):
   (and one right after each HTTP request that changed the sandbox), to the sandbox's room. ``rv``
   is the store's resourceVersion after the batch: the client's ``since`` for a reconnect.
 
+Cheap deltas (issue 10). A room's batch carries each object's latest state once (``coalesce``): an
+object created and deleted within the batch does not travel at all, one created in it is one
+``ADDED`` of its latest state (with ``"bornUnscheduled": true`` for a Pod that had no node when it
+was created, so the page still starts it in its tray), one deleted and created again is that
+``DELETED`` then the ``ADDED``, any other is one ``MODIFIED``; each at its last event's ``rv``, in rv
+order, so a client's rv still ends at the batch's. A ``MODIFIED`` carries ``patch``, the RFC 7386
+JSON merge patch from what the room was last sent of that object to now, with ``object`` reduced to
+its identity (``kind``, ``apiVersion``, ``metadata.name``/``namespace``: what the client keys it
+by); it carries the whole ``object`` instead when the room has no copy, when a merge patch cannot
+say the change (a member that is itself null, as null means "delete"; see ``object_patch``) or
+when the patch would carry every member whole. Apply it as RFC 7386 section 2 says: objects merge,
+null deletes, anything else (arrays too, as they are) replaces. A ``DELETED`` carries the identity
+only. The room remembers the last-sent object per key by reference (``_sent_objects``, as long as
+the room has members, like the cells): ``server.sim.store`` never mutates a stored dict after a
+write, so a reference is a stable snapshot and no copy is needed. A reconnect's catch-up (one
+client's ``delta`` after ``join`` with ``since``) is not coalesced nor patched: exactly every event
+it missed, whole objects (DELETED as identities); a snapshot is whole objects.
+
 Pod cells (issue 10): kubectl's own pod row, so the page and ``kubectl get pods -o wide`` can never
 disagree. A snapshot carries ``cells`` ``{"Pod/<ns>/<name>": {...}, "Node//<name>": {...}}``, an event
 ``cells`` when that object's cells differ from what the room was last sent (always on ADDED, and on
@@ -64,16 +82,17 @@ from flask import request
 from flask_socketio import SocketIO, join_room, leave_room
 
 from ..kubectl.printers import node_roles, node_status, pod_row_fields
+from ..kubectl.verbs.modify import merge_patch_between
 from ..sim.clock import parse_go_duration, parse_time
 from ..sim.controllers import deployment_util
 from ..sim.controllers.nodelifecycle import NODE_MONITOR_GRACE_PERIOD, NodeLifecycleController
 from ..sim.quantity import Quantity
 from ..sim.scheduler import SCHEDULER_NAME
+from ..sim.store import WatchEvent
 
 if TYPE_CHECKING:
     from ..sandbox import Sandbox, Sandboxes
     from ..sim.cluster import Cluster
-    from ..sim.store import WatchEvent
 
 log = logging.getLogger(__name__)
 
@@ -198,6 +217,9 @@ class Hub:
         # per sandbox with a non-empty room: the cells the room was last sent, by cells_key, so a
         # delta carries only changes; forgotten when the room empties (see _leave)
         self._sent_cells: dict[str, dict[str, dict]] = {}
+        # likewise the objects it was last sent (the store's own dicts, which are never mutated after a
+        # write: a reference is a stable snapshot), the base of each MODIFIED's merge patch
+        self._sent_objects: dict[str, dict[str, dict]] = {}
         # per sandbox: the machines its room was last sent, so switching one sends a batch by itself
         self._sent_machines: dict[str, list[dict]] = {}
         socketio.on_event("join", self.on_join)
@@ -218,15 +240,19 @@ class Hub:
 
     @staticmethod
     def _delta(sandbox: Sandbox, events: list[WatchEvent], sent_cells: dict[str, dict] | None = None,
-               switched: list[str] | None = None) -> dict:
-        """``sent_cells``: what the room has (updated here), so unchanged cells stay off the wire;
-        None gives every event its cells (a catch-up for one client). ``switched``: nodes whose
+               switched: list[str] | None = None, sent_objects: dict[str, dict] | None = None) -> dict:
+        """``sent_cells``/``sent_objects``: what the room has (updated here), so unchanged cells stay
+        off the wire and a MODIFIED travels as a merge patch against the room's copy; None gives every
+        event its cells and whole object (a catch-up for one client). ``switched``: nodes whose
         machine went up or down since the last batch, whose cells are sent again (see below)."""
         cluster = sandbox.cluster
-        out = [_event(e, sent_cells, cluster) for e in events if _visible(e.obj)]
-        out[:0] = _node_refreshes(cluster, switched or [], sent_cells)
+        visible = [e for e in events if _visible(e.obj)]
+        # a room's batch carries each object's latest state once; a catch-up, every event it missed
+        pairs = coalesce(visible) if sent_objects is not None else [(e, False) for e in visible]
+        out = [_event(e, sent_cells, cluster, sent_objects, born) for e, born in pairs]
+        out[:0] = _node_refreshes(cluster, switched or [], sent_cells, sent_objects)
         # a pod landing on or leaving a node changes its requested sums (no Node event says so)
-        out += _node_refreshes(cluster, _pod_nodes(events), sent_cells)
+        out += _node_refreshes(cluster, _pod_nodes(events), sent_cells, sent_objects)
         return {"events": out,
                 "rv": sandbox.cluster.store.rv, "clock": sandbox.clock_state(),
                 "network": sandbox.network_state(), "machines": machines_state(sandbox)}
@@ -256,10 +282,13 @@ class Hub:
                 snap = self.snapshot(sandbox)
                 if watched:
                     self._sent_cells[sandbox.id] = dict(snap["cells"])
+                    self._sent_objects[sandbox.id] = {cells_key(o): o for o in snap["objects"]}
                 self.socketio.emit("snapshot", snap, to=self.room(sandbox))
             else:
                 sent = self._sent_cells.setdefault(sandbox.id, {}) if watched else None
-                self.socketio.emit("delta", self._delta(sandbox, events, sent, switched), to=self.room(sandbox))
+                objects = self._sent_objects.setdefault(sandbox.id, {}) if watched else None
+                self.socketio.emit("delta", self._delta(sandbox, events, sent, switched, objects),
+                                   to=self.room(sandbox))
             self._sent_machines[sandbox.id] = machines
             sandbox.sent_rv = store.rv
             sandbox.sent_time = now
@@ -337,9 +366,11 @@ class Hub:
             if not self._members.get(sandbox.id):
                 # the first in the room now has every object's cells (its snapshot, or its catch-up on
                 # top of what it had): that is the room's record from here on
+                visible = [o for o in store.all() if _visible(o)]
                 if cells is None:
-                    cells = _all_cells([o for o in store.all() if _visible(o)], sandbox.cluster)
+                    cells = _all_cells(visible, sandbox.cluster)
                 self._sent_cells[sandbox.id] = dict(cells)
+                self._sent_objects[sandbox.id] = {cells_key(o): o for o in visible}
             # the recent requests, so a (re)joining page lists them (it skips ids it already has)
             recent = sandbox.traffic_since(None)[-RECENT_TRAFFIC:]
             if recent:
@@ -394,6 +425,7 @@ class Hub:
         if not members:
             del self._members[sandbox_id]
             self._sent_cells.pop(sandbox_id, None)
+            self._sent_objects.pop(sandbox_id, None)
 
 
 def machines_state(sandbox: Sandbox) -> list[dict]:
@@ -410,14 +442,109 @@ def _all_cells(objects: list[dict], cluster: Cluster | None = None) -> dict[str,
     return out
 
 
-def _event(e: WatchEvent, sent_cells: dict[str, dict] | None, cluster: Cluster | None = None) -> dict:
+def coalesce(events: list[WatchEvent]) -> list[tuple[WatchEvent, bool]]:
+    """A batch's events with each object's latest state once, in resourceVersion order, each with
+    whether it is a Pod born without a node in this batch (the page starts those in its tray).
+
+    Per object: created and deleted within the batch, nothing; deleted at the end, its last DELETED;
+    created in the batch, one ADDED of its latest state (at its last event's rv); deleted and created
+    again, that DELETED then the ADDED; otherwise one MODIFIED of its latest state. What the client
+    ends with is what it would have after every event, and its rv still ends at the batch's."""
+    by_key: dict[tuple, list[WatchEvent]] = {}
+    for e in events:
+        by_key.setdefault(e.key, []).append(e)
+    out: list[tuple[WatchEvent, bool]] = []
+    for seq in by_key.values():
+        last = seq[-1]
+        if len(seq) == 1:
+            born = last.type == "ADDED" and _unscheduled_pod(last.obj)
+            out.append((last, born))
+            continue
+        deletes = [i for i, e in enumerate(seq) if e.type == "DELETED"]
+        existed = seq[0].type != "ADDED"  # the client has it from before the batch
+        if last.type == "DELETED":
+            if existed:
+                out.append((last, False))
+        elif existed and not deletes:
+            out.append((WatchEvent("MODIFIED", last.rv, last.obj), False))
+        else:
+            if existed:
+                out.append((seq[deletes[-1]], False))
+            born_as = seq[deletes[-1] + 1] if deletes else seq[0]
+            out.append((WatchEvent("ADDED", last.rv, last.obj), _unscheduled_pod(born_as.obj)))
+    out.sort(key=lambda pair: pair[0].rv)
+    return out
+
+
+def _unscheduled_pod(obj: dict) -> bool:
+    return obj.get("kind") == "Pod" and not (obj.get("spec") or {}).get("nodeName")
+
+
+def identity(obj: dict) -> dict:
+    """What a patch or a deletion names its object by: kind, apiVersion, name and namespace (the
+    page's ``keyOf`` reads exactly these)."""
+    meta = obj.get("metadata") or {}
+    ident = {"name": meta.get("name")}
+    if meta.get("namespace"):
+        ident["namespace"] = meta["namespace"]
+    return {"kind": obj.get("kind"), "apiVersion": obj.get("apiVersion"), "metadata": ident}
+
+
+def _faithful(patch: dict, new: dict) -> bool:
+    """Whether applying ``patch`` (RFC 7386) gives ``new`` exactly: a null in a merge patch deletes,
+    so a member of ``new`` that is itself null (or a null inside a map the patch adds whole, which
+    the apply prunes) cannot travel in one."""
+    for k, v in patch.items():
+        if v is None:
+            if k in new:
+                return False
+        elif isinstance(v, dict) and not _faithful(v, new[k]):
+            return False
+    return True
+
+
+def object_patch(old: dict, new: dict) -> dict | None:
+    """The RFC 7386 merge patch that turns ``old`` (what the room was last sent) into ``new``, or
+    None when the whole object is the better message: the patch cannot say it (see ``_faithful``)
+    or would carry every member of ``new`` whole anyway."""
+    patch = merge_patch_between(old, new)
+    if not _faithful(patch, new):
+        return None
+    if all(patch.get(k) is v for k, v in new.items()):
+        return None
+    return patch
+
+
+def _modified(obj: dict, rv: int | None, sent_objects: dict[str, dict] | None, key: str) -> dict:
+    """A MODIFIED event's body: ``patch`` against the room's copy (with ``object`` the identity) when
+    the room has one and the patch says it, else the whole ``object``. Records what the room has."""
+    base = sent_objects.get(key) if sent_objects is not None else None
+    if sent_objects is not None:
+        sent_objects[key] = obj
+    patch = object_patch(base, obj) if base is not None else None
+    if patch is None:
+        return {"type": "MODIFIED", "rv": rv, "object": obj}
+    return {"type": "MODIFIED", "rv": rv, "object": identity(obj), "patch": patch}
+
+
+def _event(e: WatchEvent, sent_cells: dict[str, dict] | None, cluster: Cluster | None = None,
+           sent_objects: dict[str, dict] | None = None, born_unscheduled: bool = False) -> dict:
     obj = e.obj
-    out = {"type": e.type, "rv": e.rv, "object": obj}
     key = cells_key(obj)
     if e.type == "DELETED":
         if sent_cells is not None:
             sent_cells.pop(key, None)
-        return out
+        if sent_objects is not None:
+            sent_objects.pop(key, None)
+        return {"type": e.type, "rv": e.rv, "object": identity(obj)}
+    if e.type == "MODIFIED":
+        out = _modified(obj, e.rv, sent_objects, key)
+    else:
+        out = {"type": e.type, "rv": e.rv, "object": obj}
+        if sent_objects is not None:
+            sent_objects[key] = obj
+        if born_unscheduled:
+            out["bornUnscheduled"] = True
     cells = object_cells(obj, cluster)
     if cells is None:
         return out
@@ -428,11 +555,13 @@ def _event(e: WatchEvent, sent_cells: dict[str, dict] | None, cluster: Cluster |
     return out
 
 
-def _node_refreshes(cluster: Cluster, names: list[str], sent_cells: dict[str, dict] | None) -> list[dict]:
+def _node_refreshes(cluster: Cluster, names: list[str], sent_cells: dict[str, dict] | None,
+                    sent_objects: dict[str, dict] | None = None) -> list[dict]:
     """A halted (or restarted) machine changes no Node object — the controller only notices ~50 s
     later — but its node's cells (``notReadyAt``) change at once: they travel as a ``MODIFIED`` of
-    the node as stored, with ``rv`` null (not a watch event: the client applies it whatever its
-    resourceVersion, and its ``since`` does not move)."""
+    the node as stored (a patch against the room's copy, usually empty), with ``rv`` null (not a
+    watch event: the client applies it whatever its resourceVersion, and its ``since`` does not
+    move)."""
     out = []
     for name in names:
         node = cluster.store.peek("Node", "", name)
@@ -442,7 +571,7 @@ def _node_refreshes(cluster: Cluster, names: list[str], sent_cells: dict[str, di
         key = cells_key(node)
         if sent_cells is not None and sent_cells.get(key) == cells:
             continue
-        out.append({"type": "MODIFIED", "rv": None, "object": node, "cells": cells})
+        out.append({**_modified(node, None, sent_objects, key), "cells": cells})
         if sent_cells is not None:
             sent_cells[key] = cells
     return out
