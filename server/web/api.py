@@ -6,8 +6,9 @@ when a request field is missing or wrong):
   (``kubeadm``, the default, ``minikube`` or ``kind``: server/sim/presets.py); ``GET …/<id>`` → ``{"id", "preset"}``;
 - ``GET …/<id>/history`` → ``{"history"}``: the lines the workstation's ``history`` prints;
 - ``POST …/<id>/share`` → ``{"token"}``: a read-only name of the sandbox; every ``GET`` below takes it
-  in place of ``<id>``, every write answers 403; ``POST …/<id or token>/fork`` → 201 ``{"id", "preset"}``: a copy
-  replayed from the journal up to now; ``GET …/<id>/export`` → the journal as a file (``{"kind",
+  in place of ``<id>``, every write answers 403; ``POST …/<id or token>/fork`` ``{"at"?}`` → 201
+  ``{"id", "preset"}``: a copy replayed from the journal up to now (or up to the moment ``at`` of its
+  timeline: ``timeline.py``); ``GET …/<id>/export`` → the journal as a file (``{"kind",
   "version", "seed", "start", "preset", "ops"}``) and ``POST /api/sandboxes/import`` (that file) → 201
   ``{"id", "preset"}``, or 400 with ``field`` naming what is wrong;
 - ``POST …/<id>/run`` ``{"command", "stdin"?, "session"?}`` → ``{"output", "exitCode"}``: the line
@@ -70,6 +71,7 @@ from ..sandbox import (
     NotFoundError,
     Sandbox,
     Sandboxes,
+    TimelineError,
 )
 from .live import Hub
 
@@ -214,9 +216,17 @@ def share(sandbox_id: str) -> Response:
 
 @bp.post("/<sandbox_id>/fork")
 def fork(sandbox_id: str) -> tuple[Response, int]:
-    """201 ``{"id", "preset"}``: a new sandbox replayed from this one's journal up to now. A read-only
-    token forks too (the source is only read), so a "copy" link need not carry the id, which writes."""
-    copy = _sandboxes().fork(_sandbox(sandbox_id, reads=True))
+    """201 ``{"id", "preset"}``: a new sandbox replayed from this one's journal up to now, or with
+    ``{"at": t}`` up to that moment of its timeline (``timeline.py``; 400 naming ``at`` for a time
+    outside the sandbox's, 409 past the replay bounds). A read-only token forks too (the source is
+    only read), so a "copy" link need not carry the id, which writes."""
+    source = _sandbox(sandbox_id, reads=True)
+    data = request.get_json(force=True, silent=True) if request.get_data() else None
+    at = data.get("at") if isinstance(data, dict) else None
+    try:
+        copy = _sandboxes().fork(source, at=at)
+    except TimelineError as e:
+        raise FieldError(e.field, e.message) from e
     return jsonify(id=copy.id, preset=copy.preset), 201
 
 
