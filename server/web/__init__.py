@@ -25,7 +25,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..persist import Journal
 from ..sandbox import Sandboxes, load_examples, repo_root
-from . import api, k8s, k8s_stream, timeline
+from . import api, k8s, k8s_stream, lessons, timeline
 from .live import Hub
 
 #: the apiserver refuses request bodies over 3 MiB (``MaxRequestBodyBytes``)
@@ -61,6 +61,7 @@ def create_app(config: dict | None = None, *, seed: int | None = None, start: fl
     app.register_blueprint(api.bp)
     app.register_blueprint(k8s.bp)
     app.register_blueprint(k8s_stream.bp)
+    app.register_blueprint(lessons.bp)
     app.register_blueprint(timeline.bp)
 
     @app.errorhandler(HTTPException)
