@@ -4,7 +4,9 @@
  *
  * The English text is the key (gettext's way): `t('Add node')` is 'Add node' in English and the
  * dictionary's entry in Japanese, so a string without an entry still reads in English. Variables
- * are `{name}` placeholders filled from `vars`: `t('{n} pods', { n: 3 })`.
+ * are `{name}` placeholders filled from `vars`: `t('{n} pods', { n: 3 })`. A count's words go through
+ * `tn(one, other, n, vars)`: English picks `one` for 1 and `other` otherwise; a dictionary keys the
+ * pair by `other` (Japanese has no plural, so one entry covers both), `{n}` being the count.
  * The language: the user's choice (localStorage `kubeplay.lang`), else the browser's first
  * language that we have (`navigator.languages`), else English. Changing it reloads the page's words
  * by reloading the page (every module builds its text once), keeping the terminal and the editor
@@ -13,7 +15,10 @@
  * `data-i18n` gets its text replaced, and `data-i18n-attrs="aria-label title placeholder"` lists the
  * attributes whose English values are translated.
  *
- * Owns: the language choice and the lookup. Hands off: the dictionaries (i18n/ja.js).
+ * The switch: `installLanguageSwitch(select)` fills the top bar's <select> named "Language" with
+ * LANGUAGES (each in its own words) and, on a change, remembers the choice and reloads the page.
+ *
+ * Owns: the language choice, the lookup and the switch. Hands off: the dictionaries (i18n/ja.js).
  */
 import { JA } from './i18n/ja.js';
 
@@ -57,6 +62,34 @@ export function t(english, vars) {
   let text = (dict && dict[english]) || english;
   if (vars) text = text.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
   return text;
+}
+
+/**
+ * A count's words: `one` when `n` is 1 and `other` otherwise in English; in another language the
+ * dictionary's entry for `other` whatever `n` (`{n}` and `vars` filled in both).
+ */
+export function tn(one, other, n, vars) {
+  const dict = DICTIONARIES[lang];
+  const all = { n, ...(vars || {}) };
+  if (dict && dict[other]) return t(other, all);
+  return t(n === 1 ? one : other, all);
+}
+
+/** The top bar's language <select>: its options, the current choice, and a reload on a change. */
+export function installLanguageSwitch(select) {
+  if (!select) return;
+  select.replaceChildren(...LANGUAGES.map(({ code, name }) => {
+    const opt = select.ownerDocument.createElement('option');
+    opt.value = code;
+    opt.lang = code;
+    opt.textContent = name;
+    return opt;
+  }));
+  select.value = lang;
+  select.addEventListener('change', () => {
+    setLanguage(select.value);
+    location.reload();
+  });
 }
 
 /** Translates the markup's marked elements and attributes (see the module docstring). */
