@@ -12,11 +12,12 @@
  */
 import { el, openMenu, closeMenu, menuKeys } from './dom.js';
 import { openImageDialog } from './images.js';
+import { t } from './i18n.js';
 
 const DESCRIPTIONS = {
-  'storage-provisioner': 'Dynamic provisioning of hostPath volumes (local-path) and a default StorageClass',
-  'metrics-server': 'Resource usage of nodes and pods for kubectl top and the HorizontalPodAutoscaler',
-  ingress: 'The ingress-nginx controller, its NodePort Service and the nginx IngressClass',
+  'storage-provisioner': t('Dynamic provisioning of hostPath volumes (local-path) and a default StorageClass'),
+  'metrics-server': t('Resource usage of nodes and pods for kubectl top and the HorizontalPodAutoscaler'),
+  ingress: t('The ingress-nginx controller, its NodePort Service and the nginx IngressClass'),
 };
 
 export class AddonsMenu {
@@ -46,7 +47,7 @@ export class AddonsMenu {
   set(states) {
     this.states = states || {};
     const on = Object.values(this.states).filter(Boolean).length;
-    this.button.textContent = on ? `Add-ons (${on} on)` : 'Add-ons';
+    this.button.textContent = on ? t('Add-ons ({n} on)', { n: on }) : t('Add-ons');
     this.render();
   }
 
@@ -61,9 +62,9 @@ export class AddonsMenu {
     });
     const addImage = el('button', {
       type: 'button', role: 'menuitem', class: 'menuitem',
-      title: 'Publish your own image to the simulated registry (name, tag, port, its answer and logs)',
+      title: t('Publish your own image to the simulated registry (name, tag, port, its answer and logs)'),
       onclick: () => { this.close(); openImageDialog(this.sandbox, { opener: this.button }); },
-    }, 'Add an image…');
+    }, t('Add an image…'));
     this.menu.replaceChildren(...items, el('div', { role: 'separator', class: 'menu-sep' }), addImage);
   }
 

@@ -11,17 +11,18 @@
  * `{"kind": "dashboard", "url", "title"}`); nothing here talks to the server.
  */
 import { el } from './dom.js';
+import { t } from './i18n.js';
 
 let seq = 0;
 
 /** The link the terminal prints for `open` (null for a kind it does not offer). */
 export function openLink(open, onActivate) {
   if (!open || (open.kind !== 'service' && open.kind !== 'dashboard') || typeof open.url !== 'string') return null;
-  const what = open.kind === 'dashboard' ? 'the cluster view (dashboard)' : `service ${open.title} in a panel`;
+  const what = open.kind === 'dashboard' ? t('the cluster view (dashboard)') : t('service {name} in a panel', { name: open.title });
   const link = el('a', {
     href: open.url, class: 'open-link', 'data-open': open.kind,
-    'aria-label': `Open ${open.url}: shows ${what}`,
-  }, `Open ${open.url}`);
+    'aria-label': t('Open {url}: shows {what}', { url: open.url, what }),
+  }, t('Open {url}', { url: open.url }));
   link.addEventListener('click', (e) => {
     e.preventDefault(); // the URL is the simulated cluster's: the page shows it instead
     onActivate(open, link);
@@ -34,14 +35,14 @@ export function openServicePanel(open, opener) {
   const n = ++seq;
   const titleId = `browser-title-${n}`;
   const status = Number(open.status) || 0;
-  const close = el('button', { type: 'button', class: 'btn' }, 'Close');
-  const body = el('pre', { class: 'browser-body', tabindex: '0', 'aria-label': `What ${open.url} answers` });
+  const close = el('button', { type: 'button', class: 'btn' }, t('Close'));
+  const body = el('pre', { class: 'browser-body', tabindex: '0', 'aria-label': t('What {url} answers', { url: open.url }) });
   body.textContent = open.body || '';
   body.style.cssText = 'max-height: 50vh; overflow: auto; white-space: pre-wrap; margin: 8px 0;';
   const dialog = el('dialog', { class: 'image-dialog browser-dialog', 'aria-labelledby': titleId },
     el('h2', { id: titleId }, `minikube service ${open.title}`),
     el('p', { class: 'muted browser-url' }, open.url),
-    el('p', { class: 'browser-status' }, status ? `HTTP ${status}` : 'No answer'),
+    el('p', { class: 'browser-status' }, status ? `HTTP ${status}` : t('No answer')),
     body,
     el('div', { class: 'actions' }, close));
   dialog.addEventListener('keydown', (e) => { if (e.key === 'Escape') e.stopPropagation(); });

@@ -11,6 +11,7 @@
  * Hands off: nothing; it only reads.
  */
 import { el } from './dom.js';
+import { t } from './i18n.js';
 
 const REFRESH_MS = 1000;
 const ALL = '*';
@@ -78,7 +79,7 @@ export class EventsRegion {
     }
     if (!changed) return;
     const keep = this.namespace.value || 'default';
-    this.namespace.replaceChildren(el('option', { value: ALL }, 'all namespaces'),
+    this.namespace.replaceChildren(el('option', { value: ALL }, t('all namespaces')),
       ...[...this.namespaces].sort().map((ns) => el('option', { value: ns }, ns)));
     this.namespace.value = keep === ALL || this.namespaces.has(keep) ? keep : 'default';
   }

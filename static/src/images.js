@@ -11,6 +11,7 @@
  * (panels.js) asks `ImageInfo` about pods stuck pulling and opens this dialog prefilled.
  */
 import { el } from './dom.js';
+import { t } from './i18n.js';
 
 /** `acme/shop:v2` → {name: 'acme/shop', tag: 'v2'} (a digest or no tag: latest). */
 export function splitRef(ref) {
@@ -93,20 +94,20 @@ export function openImageDialog(sandbox, { prefill = {}, opener = null } = {}) {
     if (/^listening on :\d*$/.test(logsIn.value)) logsIn.value = `listening on :${portIn.value}`;
   });
   const status = el('p', { class: 'form-error', role: 'alert', id: id('status') });
-  const submit = el('button', { type: 'submit', class: 'btn btn-primary' }, 'Add image');
-  const cancel = el('button', { type: 'button', class: 'btn', value: 'cancel' }, 'Cancel');
+  const submit = el('button', { type: 'submit', class: 'btn btn-primary' }, t('Add image'));
+  const cancel = el('button', { type: 'button', class: 'btn', value: 'cancel' }, t('Cancel'));
   const form = el('form', { method: 'dialog', class: 'image-form', novalidate: true },
-    field('name', 'Name', nameIn, 'As a pod\'s image: names it, e.g. acme/shop (Docker Hub unless a registry host leads)'),
-    field('tag', 'Tag', tagIn),
-    field('ports', 'Port', portIn, 'The port its server listens on'),
-    field('answer', 'Answers on /', answerIn, 'The body of its HTTP 200 answer to GET /'),
-    field('logs', 'Logs at start', logsIn, 'One log line per line, written when the container starts'),
+    field('name', t('Name'), nameIn, t('As a pod\'s image: names it, e.g. acme/shop (Docker Hub unless a registry host leads)')),
+    field('tag', t('Tag'), tagIn),
+    field('ports', t('Port'), portIn, t('The port its server listens on')),
+    field('answer', t('Answers on /'), answerIn, t('The body of its HTTP 200 answer to GET /')),
+    field('logs', t('Logs at start'), logsIn, t('One log line per line, written when the container starts')),
     status,
     el('div', { class: 'actions' }, submit, cancel));
   const dialog = el('dialog', { class: 'image-dialog', 'aria-labelledby': id('title') },
-    el('h2', { id: id('title') }, 'Add an image to the registry'),
-    el('p', { class: 'muted' }, 'kubeplay\'s registry is simulated: an image you add here runs a small web server '
-      + 'that logs these lines when it starts and answers these words on /.'),
+    el('h2', { id: id('title') }, t('Add an image to the registry')),
+    el('p', { class: 'muted' }, t('kubeplay\'s registry is simulated: an image you add here runs a small web server '
+      + 'that logs these lines when it starts and answers these words on /.')),
     form);
   // Escape belongs to the dialog: the pod panel and the menus behind it stay as they were
   dialog.addEventListener('keydown', (e) => { if (e.key === 'Escape') e.stopPropagation(); });

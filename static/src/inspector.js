@@ -17,6 +17,7 @@
  */
 import { el } from './dom.js';
 import { EventsRegion } from './eventsregion.js';
+import { t } from './i18n.js';
 
 export const TABS = [['yaml', 'YAML'], ['describe', 'Describe'], ['logs', 'Logs'], ['events', 'Events']];
 /** kinds `kubectl logs` reads (a workload's: its first pod's, as kubectl picks it) */
@@ -104,7 +105,7 @@ export class Inspector {
       this.tabs.get(shown[i]).focus();
     });
     this.yaml = r.querySelector('.insp-yaml');
-    this.yaml.addEventListener('input', () => { this.dirty = true; this.note('Edited: Apply changes the object.'); });
+    this.yaml.addEventListener('input', () => { this.dirty = true; this.note(t('Edited: Apply changes the object.')); });
     this.applyButton = r.querySelector('.insp-apply');
     this.applyButton.addEventListener('click', () => this.apply());
     r.querySelector('.insp-revert').addEventListener('click', () => { this.dirty = false; this.load(); });
@@ -124,7 +125,7 @@ export class Inspector {
       if (msg.output) this.appendLog(msg.output);
       if (msg.done) {
         this.stream = null;
-        this.note(`The log ended (exit code ${msg.exitCode}).`);
+        this.note(t('The log ended (exit code {code}).', { code: msg.exitCode }));
       }
     });
   }
@@ -142,7 +143,7 @@ export class Inspector {
     this.root.setAttribute('aria-description', `${kind} ${ref.name}`);
     this.exec.hidden = kind !== 'pod';
     this.tabs.get('logs').hidden = !LOG_KINDS.has(kind);
-    this.containers.replaceChildren(el('option', { value: '' }, 'default container'));
+    this.containers.replaceChildren(el('option', { value: '' }, t('default container')));
     this.root.hidden = false;
     this.select('yaml');
     this.tabs.get('yaml').focus();
@@ -208,14 +209,14 @@ export class Inspector {
     if (tab === 'yaml') {
       if (this.dirty) return;
       this.yaml.value = res.output;
-      this.note(res.exitCode === 0 ? 'Live: follows the object until you edit it.' : '');
+      this.note(res.exitCode === 0 ? t('Live: follows the object until you edit it.') : '');
       if (res.exitCode === 0) this.takeContainers(res.output);
     } else {
       this.out[tab].textContent = res.output;
       this.out[tab].dataset.exitCode = String(res.exitCode);
       if (tab === 'logs') {
         this.stream = res.stream ? res.stream.id : null;
-        this.note(this.stream ? 'Following the log while this tab is open.' : '');
+        this.note(this.stream ? t('Following the log while this tab is open.') : '');
       } else {
         this.note('');
       }
@@ -229,7 +230,7 @@ export class Inspector {
     const have = [...this.containers.options].map((o) => o.value).slice(1);
     if (have.join(',') === found.join(',')) return;
     const keep = this.containers.value;
-    this.containers.replaceChildren(el('option', { value: '' }, 'default container'),
+    this.containers.replaceChildren(el('option', { value: '' }, t('default container')),
       ...found.map((c) => el('option', { value: c }, c)));
     if (found.includes(keep)) this.containers.value = keep;
   }

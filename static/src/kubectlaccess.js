@@ -11,6 +11,7 @@
  * Hands off: nothing else; the server writes the kubeconfig.
  */
 import { el } from './dom.js';
+import { t } from './i18n.js';
 
 /** The file name the server's Content-Disposition gives, and what the download link asks for. */
 export const KUBECONFIG_FILE = 'kubeplay.kubeconfig';
@@ -43,12 +44,12 @@ export class KubectlAccess {
     this.button = el('button', {
       type: 'button', id: 'kubectl-access-button', class: 'btn', 'aria-haspopup': 'dialog',
       'aria-expanded': 'false', 'aria-controls': 'kubectl-access-panel',
-      title: "Reach this sandbox's Kubernetes API with a real kubectl",
+      title: t("Reach this sandbox's Kubernetes API with a real kubectl"),
       onclick: () => (this.panel.hidden ? this.open() : this.close(true)),
-    }, 'Use your own kubectl');
+    }, t('Use your own kubectl'));
     this.link = el('a', {
       class: 'btn btn-primary kubectl-download', href: sandbox.url('/kubeconfig'), download: KUBECONFIG_FILE,
-    }, 'Download kubeconfig');
+    }, t('Download kubeconfig'));
     this.status = el('span', { class: 'muted copy-status', role: 'status' });
     this.code = el('code', { class: 'mono' }, this.command);
     this.panel = el('div', {
@@ -56,17 +57,17 @@ export class KubectlAccess {
       'aria-labelledby': 'kubectl-access-title', 'aria-describedby': 'kubectl-access-key', hidden: true,
     },
     el('div', { class: 'pop-head' },
-      el('strong', { id: 'kubectl-access-title' }, 'Use your own kubectl'),
-      el('button', { type: 'button', class: 'pop-close', 'aria-label': 'Close', onclick: () => this.close(true) }, '×')),
-    el('p', { class: 'muted' }, "Download this sandbox's kubeconfig, then run kubectl with it:"),
+      el('strong', { id: 'kubectl-access-title' }, t('Use your own kubectl')),
+      el('button', { type: 'button', class: 'pop-close', 'aria-label': t('Close'), onclick: () => this.close(true) }, '×')),
+    el('p', { class: 'muted' }, t("Download this sandbox's kubeconfig, then run kubectl with it:")),
     el('div', { class: 'actions' }, this.link),
     el('pre', { class: 'kubectl-command' }, this.code),
     el('div', { class: 'actions' },
-      el('button', { type: 'button', class: 'btn btn-small', onclick: () => this.copy() }, 'Copy command'),
+      el('button', { type: 'button', class: 'btn btn-small', onclick: () => this.copy() }, t('Copy command')),
       this.status),
     el('p', { id: 'kubectl-access-key', class: 'muted' },
-      `The sandbox id in its server address (…/k8s/${sandbox.id}) is the key to this sandbox: `
-      + 'anyone who has it can change the sandbox, so share it only with people who may.'));
+      t('The sandbox id in its server address (…/k8s/{id}) is the key to this sandbox: '
+      + 'anyone who has it can change the sandbox, so share it only with people who may.', { id: sandbox.id })));
     mount.replaceChildren(this.button, this.panel);
     document.addEventListener('keydown', (e) => {
       if (e.key === 'Escape' && !this.panel.hidden) this.close(true);
@@ -97,14 +98,14 @@ export class KubectlAccess {
     try {
       if (!navigator.clipboard) throw new Error('no clipboard');
       await navigator.clipboard.writeText(this.command);
-      this.status.textContent = 'Copied.';
+      this.status.textContent = t('Copied.');
     } catch {
       const range = document.createRange();
       range.selectNodeContents(this.code);
       const sel = window.getSelection();
       sel.removeAllRanges();
       sel.addRange(range);
-      this.status.textContent = 'Selected: press Ctrl+C to copy.';
+      this.status.textContent = t('Selected: press Ctrl+C to copy.');
     }
   }
 }

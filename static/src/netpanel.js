@@ -16,6 +16,7 @@
 import { servicesOf, requestLabel, nodeIP, shortRef } from './services.js';
 import { cellsOf } from './store.js';
 import { el } from './dom.js';
+import { t, tn } from './i18n.js';
 
 const MAX_RECENT = 40;
 const OPEN_KEY = 'kubeplay.traffic.open';
@@ -86,9 +87,9 @@ export class NetPanel {
       .filter((p) => p.status && p.status.podIP && !(p.spec && p.spec.hostNetwork) && cellsOf(p)?.status === 'Running')
       .map((p) => ({ ns: p.metadata.namespace || 'default', name: p.metadata.name }))
       .sort((a, b) => ((a.ns === 'kube-system') - (b.ns === 'kube-system')) || (a.ns + a.name < b.ns + b.name ? -1 : 1));
-    const options = [['"outside"', 'outside (workstation 192.168.56.1)']];
-    for (const n of nodes) options.push([JSON.stringify({ node: n.name }), `node ${n.name}`]);
-    for (const p of pods) options.push([JSON.stringify({ pod: `${p.ns}/${p.name}` }), `pod ${shortRef(p.ns, p.name)}`]);
+    const options = [['"outside"', t('outside (workstation 192.168.56.1)')]];
+    for (const n of nodes) options.push([JSON.stringify({ node: n.name }), t('node {name}', { name: n.name })]);
+    for (const p of pods) options.push([JSON.stringify({ pod: `${p.ns}/${p.name}` }), t('pod {name}', { name: shortRef(p.ns, p.name) })]);
     const sig = options.map((o) => o[0]).join('|');
     if (sig !== this.fromSig) {
       this.fromSig = sig;
@@ -121,7 +122,7 @@ export class NetPanel {
   // -- send traffic --------------------------------------------------------------------------------
   async send() {
     const to = this.to.value.trim();
-    if (!to) { this.to.focus(); this.onError('send traffic: say where to (a service name or NODE_IP:PORT)'); return; }
+    if (!to) { this.to.focus(); this.onError(t('send traffic: say where to (a service name or NODE_IP:PORT)')); return; }
     let from;
     try { from = JSON.parse(this.from.value || '"outside"'); } catch { from = 'outside'; }
     const count = Math.max(1, Math.min(200, Number(this.count.value) || 1));
@@ -134,9 +135,9 @@ export class NetPanel {
       // is complete when the button comes back, whichever arrives first
       this.addRecords(result.requests || []);
     } catch (e) {
-      this.summary.textContent = `send traffic: ${e.message}`;
+      this.summary.textContent = t('send traffic: {error}', { error: e.message });
       this.trafficSeen();
-      this.onError(`send traffic: ${e.message}`);
+      this.onError(t('send traffic: {error}', { error: e.message }));
     } finally {
       this.sendBtn.disabled = false;
       this.bar.setAttribute('aria-busy', 'false');
@@ -147,14 +148,16 @@ export class NetPanel {
     this.trafficSeen();
     const total = result.count || 0;
     const failed = (result.errors || []).reduce((n, e) => n + e.count, 0);
-    const client = from === 'outside' ? 'outside' : from.pod ? shortRef(...from.pod.split('/')) : `node ${from.node}`;
-    this.summary.textContent = `${total} request${total === 1 ? '' : 's'} from ${client} to ${to}: ${total - failed} answered, ${failed} failed`;
+    const client = from === 'outside' ? t('outside') : from.pod ? shortRef(...from.pod.split('/')) : t('node {name}', { name: from.node });
+    this.summary.textContent = tn('1 request from {client} to {to}: {answered} answered, {failed} failed',
+      '{n} requests from {client} to {to}: {answered} answered, {failed} failed', total,
+      { client, to, answered: total - failed, failed });
     const rows = [
       ...(result.distribution || []).map((d) => ({ label: d.pod, count: d.count, ok: true })),
-      ...(result.errors || []).map((e) => ({ label: `failed: ${e.error}`, count: e.count, ok: false })),
+      ...(result.errors || []).map((e) => ({ label: t('failed: {error}', { error: e.error }), count: e.count, ok: false })),
     ];
     const max = Math.max(1, ...rows.map((r) => r.count));
-    this.histogram.replaceChildren(...rows.map((r) => el('li', { class: r.ok ? 'bar' : 'bar bar-failed', 'aria-label': `${r.label}: ${r.count} of ${total}` },
+    this.histogram.replaceChildren(...rows.map((r) => el('li', { class: r.ok ? 'bar' : 'bar bar-failed', 'aria-label': t('{label}: {count} of {total}', { label: r.label, count: r.count, total }) },
       el('span', { class: 'bar-label mono', title: r.label }, r.label),
       el('span', { class: 'bar-track', 'aria-hidden': 'true' }, el('span', { class: 'bar-fill', style: `width:${(100 * r.count) / max}%` })),
       el('span', { class: 'bar-count mono' }, String(r.count)))));
@@ -193,9 +196,9 @@ export class NetPanel {
     const enabled = !!(this.network.lbPool && this.network.lbPool.enabled);
     this.lbBtn.setAttribute('aria-checked', String(enabled));
     this.lbBtn.classList.toggle('btn-active', enabled);
-    this.lbBtn.querySelector('.state').textContent = enabled ? 'on' : 'off';
+    this.lbBtn.querySelector('.state').textContent = enabled ? t('on') : t('off');
     const n = ((this.network.overlay && this.network.overlay.broken) || []).length;
-    this.faultsBtn.textContent = n ? `Overlay faults (${n} broken)` : 'Overlay faults';
+    this.faultsBtn.textContent = n ? t('Overlay faults ({n} broken)', { n }) : t('Overlay faults');
     this.faultsBtn.classList.toggle('btn-danger', n > 0);
   }
 
@@ -227,7 +230,7 @@ export class NetPanel {
         items.push(el('button', {
           type: 'button', role: 'menuitem', class: broken ? 'menuitem broken' : 'menuitem',
           onclick: () => { this.closeFaults(true); this.setOverlay(a, b, !broken); },
-        }, `${broken ? 'Heal' : 'Break'} overlay ${a}–${b}`));
+        }, broken ? t('Heal overlay {a}–{b}', { a, b }) : t('Break overlay {a}–{b}', { a, b })));
       }
     }
     this.faultMenu.replaceChildren(...items);

@@ -16,16 +16,18 @@
  *   still terminating;
  * - the taints as `key:Effect`.
  *
- * Owns: `nodeExplain(node, cells, pods, now)` (pure) and `humanCountdown`. Hands off: a11y.js
+ * Owns: `nodeExplain(node, cells, pods, now)` (pure; its words in the page's language, i18n.js) and
+ * `humanCountdown`. Hands off: a11y.js
  * shows the text on the node; the server's taint manager decides, this only foretells it.
  */
+import { t, tn } from './i18n.js';
 
 /** "38 s", "4 m 12 s", "1 h 2 m" — a countdown's words. */
 export function humanCountdown(seconds) {
   const s = Math.max(0, Math.ceil(seconds));
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} m ${s % 60} s`;
-  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} m`;
+  if (s < 60) return t('{s} s', { s });
+  if (s < 3600) return t('{m} m {s} s', { m: Math.floor(s / 60), s: s % 60 });
+  return t('{h} h {m} m', { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) });
 }
 
 /**
@@ -40,7 +42,7 @@ export function nodeExplain(node, cells, pods, now) {
   const parts = [];
   const notReady = /NotReady|Unknown/.test(c.status || '');
   if (c.halted && !notReady && typeof c.notReadyAt === 'number' && now !== null) {
-    parts.push(c.notReadyAt > now ? `NotReady in ${humanCountdown(c.notReadyAt - now)}` : 'NotReady now');
+    parts.push(c.notReadyAt > now ? t('NotReady in {t}', { t: humanCountdown(c.notReadyAt - now) }) : t('NotReady now'));
   }
   const noExecute = taints.filter((t) => t.effect === 'NoExecute');
   const evictions = [];
@@ -56,19 +58,19 @@ export function nodeExplain(node, cells, pods, now) {
     const next = evictions.find((e) => now === null || e.at > now);
     if (next) {
       const later = evictions.filter((e) => e.at === next.at).length;
-      parts.push(`evicting in ${humanCountdown(next.at - now)} (${later} pod${later === 1 ? '' : 's'})`);
+      parts.push(tn('evicting in {t} (1 pod)', 'evicting in {t} ({n} pods)', later, { t: humanCountdown(next.at - now) }));
     } else if (evictions.length) {
-      parts.push('evicting now');
+      parts.push(t('evicting now'));
     }
     const gone = pods.filter((p) => p.metadata.deletionTimestamp).length;
-    if (gone && !spec.unschedulable) parts.push(`${gone} pod${gone === 1 ? '' : 's'} evicted, terminating`);
+    if (gone && !spec.unschedulable) parts.push(tn('1 pod evicted, terminating', '{n} pods evicted, terminating', gone));
   } else if (notReady && c.halted) {
-    parts.push('NotReady, eviction taint pending');
+    parts.push(t('NotReady, eviction taint pending'));
   }
   if (spec.unschedulable) {
-    parts.push('cordoned, no new pods');
+    parts.push(t('cordoned, no new pods'));
     const leaving = pods.filter((p) => p.metadata.deletionTimestamp).length;
-    if (leaving) parts.push(`draining, ${leaving} pod${leaving === 1 ? '' : 's'} terminating`);
+    if (leaving) parts.push(tn('draining, 1 pod terminating', 'draining, {n} pods terminating', leaving));
   }
   return { status: parts.join('; '), taints: words, evictions: evictions.filter((e) => now === null || e.at > now) };
 }

@@ -24,12 +24,14 @@
 import { el } from './dom.js';
 import { cellsOf } from './store.js';
 import { imageInfo, openImageDialog, splitRef } from './images.js';
+import { t } from './i18n.js';
 
 /** The pod panel's choices for a container's app, with what each does to the probes. */
 const HEALTH = [
-  ['healthy', 'The app answers its probes as it normally does'],
-  ['unhealthy', 'httpGet probes and its HTTP traffic get HTTP 500, tcpSocket and grpc probes a refused connection'],
-  ['slow', 'The app takes 30 s to answer its probes and its traffic: httpGet and grpc probes time out'],
+  ['healthy', () => t('healthy'), () => t('The app answers its probes as it normally does')],
+  ['unhealthy', () => t('unhealthy'),
+    () => t('httpGet probes and its HTTP traffic get HTTP 500, tcpSocket and grpc probes a refused connection')],
+  ['slow', () => t('slow'), () => t('The app takes 30 s to answer its probes and its traffic: httpGet and grpc probes time out')],
 ];
 const PULL_FAILURES = new Set(['ErrImagePull', 'ImagePullBackOff']);
 
@@ -113,25 +115,25 @@ export class Panels {
       type: 'button', role: 'menuitem', class: 'menuitem', disabled: disabled || undefined,
       onclick: async () => { this.close(); await action(); },
     }, label);
-    const menu = el('div', { role: 'menu', 'aria-label': `Node ${name}`, class: 'menu', onkeydown: (e) => this.menuKeys(e) },
-      item('Fail node', () => this.nodeAction(name, 'fail'), halted),
-      item('Recover node', () => this.nodeAction(name, 'recover'), !halted && status.startsWith('Ready')),
+    const menu = el('div', { role: 'menu', 'aria-label': t('Node {name}', { name }), class: 'menu', onkeydown: (e) => this.menuKeys(e) },
+      item(t('Fail node'), () => this.nodeAction(name, 'fail'), halted),
+      item(t('Recover node'), () => this.nodeAction(name, 'recover'), !halted && status.startsWith('Ready')),
       cordoned
-        ? item('Uncordon', () => this.terminal.run(`kubectl uncordon ${name}`))
-        : item('Cordon', () => this.terminal.run(`kubectl cordon ${name}`)),
+        ? item(t('Uncordon'), () => this.terminal.run(`kubectl uncordon ${name}`))
+        : item(t('Cordon'), () => this.terminal.run(`kubectl cordon ${name}`)),
       el('button', {
         type: 'button', role: 'menuitem', class: 'menuitem',
         disabled: controlPlane || undefined,
-        title: controlPlane ? 'The control plane runs the cluster: it cannot be removed' : undefined,
+        title: controlPlane ? t('The control plane runs the cluster: it cannot be removed') : undefined,
         onclick: () => this.confirmRemove(name),
-      }, 'Remove node'),
+      }, t('Remove node')),
       el('button', {
         type: 'button', role: 'menuitem', class: 'menuitem', disabled: !node || undefined,
         onclick: () => this.inspect({ kind: 'node', namespace: '', name }),
-      }, 'Inspect'),
+      }, t('Inspect')),
     );
     this.root.replaceChildren(
-      el('div', { class: 'pop-head' }, el('strong', {}, name), el('span', { class: 'muted' }, halted ? `${status} · halted` : status)),
+      el('div', { class: 'pop-head' }, el('strong', {}, name), el('span', { class: 'muted' }, halted ? t('{status} · halted', { status }) : status)),
       menu,
     );
   }
@@ -157,17 +159,17 @@ export class Panels {
   confirmRemove(name) {
     if (!this.current) return;
     this.current = { ...this.current, type: 'confirm' };
-    const cancel = el('button', { type: 'button', class: 'btn', onclick: () => this.close() }, 'Cancel');
-    const text = `${name} leaves the cluster: its Node object is deleted and its machine shut down. `
+    const cancel = el('button', { type: 'button', class: 'btn', onclick: () => this.close() }, t('Cancel'));
+    const text = t('{name} leaves the cluster: its Node object is deleted and its machine shut down. '
       + 'The pods bound to it are force-deleted by the pod garbage collector about 40 s later, '
-      + 'and their controllers create replacements on the other nodes.';
+      + 'and their controllers create replacements on the other nodes.', { name });
     this.root.replaceChildren(el('div', {
-      role: 'alertdialog', 'aria-label': `Remove node ${name}?`, 'aria-describedby': 'remove-node-text', class: 'dialog',
+      role: 'alertdialog', 'aria-label': t('Remove node {name}?', { name }), 'aria-describedby': 'remove-node-text', class: 'dialog',
     },
-    el('div', { class: 'pop-head' }, el('strong', {}, `Remove node ${name}?`)),
+    el('div', { class: 'pop-head' }, el('strong', {}, t('Remove node {name}?', { name }))),
     el('p', { id: 'remove-node-text', class: 'muted' }, text),
     el('div', { class: 'actions' },
-      el('button', { type: 'button', class: 'btn btn-danger', onclick: () => { this.close(); this.removeNode(name); } }, `Remove ${name}`),
+      el('button', { type: 'button', class: 'btn btn-danger', onclick: () => { this.close(); this.removeNode(name); } }, t('Remove {name}', { name })),
       cancel)));
     this.position(this.current.opener);
     cancel.focus();
@@ -198,10 +200,10 @@ export class Panels {
     const pod = this.mirror.objects.get(key);
     const [, ns, name] = key.split('/');
     if (!pod) {
-      this.root.replaceChildren(el('div', { role: 'dialog', 'aria-label': `Pod ${name}`, class: 'dialog' },
+      this.root.replaceChildren(el('div', { role: 'dialog', 'aria-label': t('Pod {name}', { name }), class: 'dialog' },
         el('div', { class: 'pop-head' }, el('strong', {}, name),
-          el('button', { type: 'button', class: 'pop-close', 'aria-label': 'Close', onclick: () => this.close() }, '×')),
-        el('p', { class: 'muted' }, 'This pod no longer exists.')));
+          el('button', { type: 'button', class: 'pop-close', 'aria-label': t('Close'), onclick: () => this.close() }, '×')),
+        el('p', { class: 'muted' }, t('This pod no longer exists.'))));
       return;
     }
     const st = pod.status || {};
@@ -214,38 +216,40 @@ export class Panels {
       const running = !!(cs && cs.state && cs.state.running);
       return el('li', { class: 'container' },
         el('div', {}, el('strong', {}, c.name), ' ', el('span', { class: 'muted mono' }, c.image)),
-        el('div', { class: 'muted' }, `${containerState(cs)} · ready ${cs && cs.ready ? 'yes' : 'no'} · restarts ${(cs && cs.restartCount) || 0}`),
+        el('div', { class: 'muted' }, t('{state} · ready {ready} · restarts {restarts}', {
+          state: containerState(cs), ready: cs && cs.ready ? t('yes') : t('no'), restarts: (cs && cs.restartCount) || 0,
+        })),
         this.pullNote(c, cs),
         running ? this.healthControl(ns, name, c.name) : null,
         el('button', {
           type: 'button', class: 'btn btn-small', disabled: !running || undefined,
           onclick: () => this.killContainer(ns, name, c.name),
-        }, `Kill container ${c.name}`));
+        }, t('Kill container {name}', { name: c.name })));
     });
     const cells = cellsOf(pod);
-    this.root.replaceChildren(el('div', { role: 'dialog', 'aria-label': `Pod ${name}`, class: 'dialog' },
+    this.root.replaceChildren(el('div', { role: 'dialog', 'aria-label': t('Pod {name}', { name }), class: 'dialog' },
       el('div', { class: 'pop-head' }, el('strong', { class: 'mono' }, name),
-        el('button', { type: 'button', class: 'pop-close', 'aria-label': 'Close', onclick: () => this.close() }, '×')),
+        el('button', { type: 'button', class: 'pop-close', 'aria-label': t('Close'), onclick: () => this.close() }, '×')),
       el('dl', { class: 'facts' },
-        ...row('Status', cells?.status),
-        ...row('Ready', cells?.ready),
-        ...row('Restarts', cells ? String(cells.restarts) : undefined),
-        ...row('Namespace', ns),
-        ...row('Node', pod.spec && pod.spec.nodeName),
+        ...row(t('Status'), cells?.status),
+        ...row(t('Ready'), cells?.ready),
+        ...row(t('Restarts'), cells ? String(cells.restarts) : undefined),
+        ...row(t('Namespace'), ns),
+        ...row(t('Node'), pod.spec && pod.spec.nodeName),
         ...row('IP', st.podIP),
-        ...row('Owner', owner ? `${owner.kind}/${owner.name}` : 'none (bare pod)'),
-        ...row('Created', pod.metadata.creationTimestamp)),
-      el('h3', {}, 'Containers'),
+        ...row(t('Owner'), owner ? `${owner.kind}/${owner.name}` : t('none (bare pod)')),
+        ...row(t('Created'), pod.metadata.creationTimestamp)),
+      el('h3', {}, t('Containers')),
       el('ul', { class: 'containers' }, ...containers),
       el('div', { class: 'actions' },
         el('button', {
           type: 'button', class: 'btn btn-danger', disabled: !!pod.metadata.deletionTimestamp || undefined,
           onclick: () => this.terminal.run(`kubectl delete pod ${name}${ns && ns !== 'default' ? ` -n ${ns}` : ''}`),
-        }, 'Delete pod'),
+        }, t('Delete pod')),
         el('button', {
           type: 'button', class: 'btn',
           onclick: () => this.inspect({ kind: 'pod', namespace: ns, name }),
-        }, 'Inspect'))));
+        }, t('Inspect')))));
   }
 
   /**
@@ -264,13 +268,13 @@ export class Panels {
   healthControl(ns, name, container) {
     const state = this.health.states[container] || 'healthy';
     const group = `health-${ns}-${name}-${container}`;
-    return el('div', { role: 'radiogroup', 'aria-label': `App health of ${container}`, class: 'health' },
-      el('span', { class: 'health-label', 'aria-hidden': 'true' }, 'App health'),
-      ...HEALTH.map(([value, title]) => el('label', { title },
+    return el('div', { role: 'radiogroup', 'aria-label': t('App health of {container}', { container }), class: 'health' },
+      el('span', { class: 'health-label', 'aria-hidden': 'true' }, t('App health')),
+      ...HEALTH.map(([value, word, title]) => el('label', { title: title() },
         el('input', {
           type: 'radio', name: group, value, checked: state === value || undefined,
           onchange: () => this.setHealth(ns, name, container, value),
-        }), ` ${value}`)));
+        }), ` ${word()}`)));
   }
 
   /** Ask the server for the pod's app health when its containers are new processes (or the pod new). */
@@ -309,16 +313,16 @@ export class Panels {
     if (!info) return null;
     if (info.known) {
       return el('p', { class: 'kubeplay-note', role: 'note' },
-        `kubeplay: the registry has ${c.image} now; the kubelet pulls it again when its back-off ends.`);
+        t('kubeplay: the registry has {image} now; the kubelet pulls it again when its back-off ends.', { image: c.image }));
     }
     return el('p', { class: 'kubeplay-note', role: 'note' }, info.note, ' ',
       el('button', {
-        type: 'button', class: 'btn btn-small', 'aria-label': `Add image ${c.image} to the registry`,
+        type: 'button', class: 'btn btn-small', 'aria-label': t('Add image {image} to the registry', { image: c.image }),
         onclick: () => openImageDialog(this.sandbox, {
           prefill: splitRef(c.image),
           opener: () => this.root.querySelector('.kubeplay-note button') || this.root.querySelector('.pop-close'),
         }),
-      }, 'Add this image…'));
+      }, t('Add this image…')));
   }
 
   async killContainer(ns, name, container) {

@@ -9,23 +9,28 @@
  * Hands off: the STATUS word itself comes from the server (store.js `cellsOf`); canvas.js and
  * legend.js draw with `drawPodShape`; a11y.js names the style in each pod's description.
  */
+import { t } from './i18n.js';
 
-/** Style key → {colour, glyph, title, meaning}; `hollow` draws an outline instead of a fill. */
+/**
+ * Style key → {colour, glyph, title, meaning}; `hollow` draws an outline instead of a fill. `title` is the
+ * STATUS word (kubectl's, never translated; "Running, not ready" is the page's), `meaning` the page's
+ * words, in the page's language (i18n.js).
+ */
 export const STYLES = {
-  pending: { colour: '#a3acba', glyph: 'dots', hollow: true, title: 'Pending', meaning: 'waiting for a node (or for its volumes)' },
-  creating: { colour: '#F0E442', glyph: 'hourglass', title: 'ContainerCreating', meaning: 'the kubelet pulls images and starts the containers' },
-  init: { colour: '#F0E442', glyph: 'init', title: 'Init:N/M', meaning: 'init containers run first, one after another' },
-  running: { colour: '#009E73', glyph: 'none', title: 'Running', meaning: 'every container running and ready' },
-  notready: { colour: '#009E73', glyph: 'bang', title: 'Running, not ready', meaning: 'running, but not every container is ready (READY n/m)' },
-  terminating: { colour: '#CC79A7', glyph: 'minus', title: 'Terminating', meaning: 'deleted: the grace period runs' },
-  completed: { colour: '#56B4E9', glyph: 'check', title: 'Completed', meaning: 'every container exited 0' },
-  error: { colour: '#D55E00', glyph: 'cross', title: 'Error', meaning: 'a container exited with an error' },
-  crashloop: { colour: '#D55E00', glyph: 'loop', title: 'CrashLoopBackOff', meaning: 'a container keeps crashing; the kubelet waits, doubling the back-off, before each restart' },
-  imagepull: { colour: '#E69F00', glyph: 'down', title: 'ErrImagePull / ImagePullBackOff', meaning: 'the image cannot be pulled; the kubelet retries with back-off' },
-  configerror: { colour: '#E69F00', glyph: 'bang', title: 'CreateContainerConfigError', meaning: 'a container cannot be created (a missing ConfigMap or Secret key …)' },
-  oomkilled: { colour: '#0072B2', glyph: 'oom', title: 'OOMKilled', meaning: 'a container went over its memory limit and was killed' },
-  evicted: { colour: '#8b95a8', glyph: 'out', title: 'Evicted', meaning: 'the kubelet evicted or rejected the pod' },
-  unknown: { colour: '#5b6270', glyph: 'question', title: 'Unknown', meaning: 'its node stopped reporting' },
+  pending: { colour: '#a3acba', glyph: 'dots', hollow: true, title: 'Pending', meaning: t('waiting for a node (or for its volumes)') },
+  creating: { colour: '#F0E442', glyph: 'hourglass', title: 'ContainerCreating', meaning: t('the kubelet pulls images and starts the containers') },
+  init: { colour: '#F0E442', glyph: 'init', title: 'Init:N/M', meaning: t('init containers run first, one after another') },
+  running: { colour: '#009E73', glyph: 'none', title: 'Running', meaning: t('every container running and ready') },
+  notready: { colour: '#009E73', glyph: 'bang', title: t('Running, not ready'), meaning: t('running, but not every container is ready (READY n/m)') },
+  terminating: { colour: '#CC79A7', glyph: 'minus', title: 'Terminating', meaning: t('deleted: the grace period runs') },
+  completed: { colour: '#56B4E9', glyph: 'check', title: 'Completed', meaning: t('every container exited 0') },
+  error: { colour: '#D55E00', glyph: 'cross', title: 'Error', meaning: t('a container exited with an error') },
+  crashloop: { colour: '#D55E00', glyph: 'loop', title: 'CrashLoopBackOff', meaning: t('a container keeps crashing; the kubelet waits, doubling the back-off, before each restart') },
+  imagepull: { colour: '#E69F00', glyph: 'down', title: 'ErrImagePull / ImagePullBackOff', meaning: t('the image cannot be pulled; the kubelet retries with back-off') },
+  configerror: { colour: '#E69F00', glyph: 'bang', title: 'CreateContainerConfigError', meaning: t('a container cannot be created (a missing ConfigMap or Secret key …)') },
+  oomkilled: { colour: '#0072B2', glyph: 'oom', title: 'OOMKilled', meaning: t('a container went over its memory limit and was killed') },
+  evicted: { colour: '#8b95a8', glyph: 'out', title: 'Evicted', meaning: t('the kubelet evicted or rejected the pod') },
+  unknown: { colour: '#5b6270', glyph: 'question', title: 'Unknown', meaning: t('its node stopped reporting') },
 };
 
 const BY_WORD = {
@@ -198,8 +203,8 @@ export function drawPodShape(ctx, key, x, y, size, badge = '') {
 
 /** The owner badge: what kind made the pod, at a glance (a StatefulSet's pods show their ordinal). */
 export const BADGES = [
-  ['Deployment', 'D'], ['ReplicaSet', 'RS'], ['StatefulSet', '0–n (ordinal)'], ['DaemonSet', 'DS'], ['Job', 'J'],
-  ['CronJob', 'CJ'], ['Node (static pod)', 'N'], ['bare pod (no owner)', 'no badge'],
+  ['Deployment', 'D'], ['ReplicaSet', 'RS'], ['StatefulSet', t('0–n (ordinal)')], ['DaemonSet', 'DS'], ['Job', 'J'],
+  ['CronJob', 'CJ'], [t('Node (static pod)'), 'N'], [t('bare pod (no owner)'), t('no badge')],
 ];
 
 export function ownerBadge(owner, podName) {

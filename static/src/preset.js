@@ -7,11 +7,12 @@
  * the old sandbox is left as it was. Hands off: the request and the stored id to api.js.
  */
 import { Sandbox } from './api.js';
+import { t } from './i18n.js';
 
 export const PRESETS = [
-  ['kubeadm', 'kubeadm lab (master, node1, node2)'],
-  ['minikube', 'minikube (one node)'],
-  ['kind', 'kind (control-plane + worker)'],
+  ['kubeadm', t('kubeadm lab (master, node1, node2)')],
+  ['minikube', t('minikube (one node)')],
+  ['kind', t('kind (control-plane + worker)')],
 ];
 
 export class PresetChooser {
@@ -19,10 +20,10 @@ export class PresetChooser {
     this.sandbox = sandbox;
     const label = document.createElement('label');
     label.className = 'preset';
-    label.append('Cluster ');
+    label.append(`${t('Cluster')} `);
     const select = document.createElement('select');
     select.id = 'preset';
-    select.setAttribute('aria-label', 'Cluster');
+    select.setAttribute('aria-label', t('Cluster'));
     for (const [value, text] of PRESETS) {
       const opt = document.createElement('option');
       opt.value = value;

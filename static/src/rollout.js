@@ -13,6 +13,7 @@
  * Hands off: objects come from the mirror (store.js); the page clock is `#clock-time`'s datetime.
  */
 import { cellsOf, keyOf } from './store.js';
+import { t } from './i18n.js';
 
 const REVISION = 'deployment.kubernetes.io/revision';
 export const SERIES = [
@@ -42,7 +43,7 @@ function ownerDeployment(rs) {
 
 /** The accessible name of a ReplicaSet group. */
 export function replicaSetLabel(set) {
-  return `replicaset ${set.name}, revision ${set.revision}, ${set.image}`;
+  return t('replicaset {name}, revision {revision}, {image}', { name: set.name, revision: set.revision, image: set.image });
 }
 
 /** The Deployment's status as the chart records it. */
@@ -175,7 +176,7 @@ export class RolloutView {
 
   make(r) {
     const card = el('section', 'rollout-card');
-    card.setAttribute('aria-label', `rollout of deployment ${r.name}`);
+    card.setAttribute('aria-label', t('rollout of deployment {name}', { name: r.name }));
     const head = el('h3', 'rollout-head');
     const budget = el('p', 'rollout-budget');
     const sets = el('div', 'rollout-sets');
@@ -207,7 +208,8 @@ export class RolloutView {
     const surge = r.maxSurge === null ? 'Recreate' : `maxSurge ${r.maxSurge}, maxUnavailable ${r.maxUnavailable}`;
     const { desired } = r.counts;
     c.budget.textContent = r.maxSurge === null ? surge
-      : `${surge}: at most ${desired + r.maxSurge} pods, at least ${Math.max(0, desired - r.maxUnavailable)} available`;
+      : t('{surge}: at most {most} pods, at least {least} available',
+        { surge, most: desired + r.maxSurge, least: Math.max(0, desired - r.maxUnavailable) });
     const seen = new Set();
     let prev = null;
     for (const s of r.sets) {
@@ -231,10 +233,10 @@ export class RolloutView {
       prev = g.group;
       g.group.setAttribute('aria-label', replicaSetLabel(s));
       g.group.classList.toggle('new', s.isNew);
-      g.title.textContent = `revision ${s.revision}${s.isNew ? ' (new)' : ' (old)'}`;
+      g.title.textContent = s.isNew ? t('revision {n} (new)', { n: s.revision }) : t('revision {n} (old)', { n: s.revision });
       g.image.textContent = s.image;
       g.name.textContent = s.name;
-      g.count.textContent = `${s.ready}/${s.replicas} ready`;
+      g.count.textContent = t('{ready}/{replicas} ready', { ready: s.ready, replicas: s.replicas });
       g.group.title = `${s.name}: ${s.image}`;
     }
     for (const [key, g] of c.groups) {

@@ -13,6 +13,7 @@
  */
 import { Sandbox, ApiError } from './api.js';
 import { el, openMenu, closeMenu, menuKeys } from './dom.js';
+import { t } from './i18n.js';
 
 /** api.js's sessionStorage key of the tab's sandbox */
 const TAB_KEY = 'kubeplay.sandbox';
@@ -66,7 +67,7 @@ export function markReadOnly(root = document) {
   }
   for (const c of root.querySelectorAll('[contenteditable=true]')) c.setAttribute('contenteditable', 'false');
   const note = el('p', { id: 'readonly-note', class: 'readonly-note', role: 'note' },
-    'Read-only view: the sandbox is shown live, but nothing can be changed from this link.');
+    t('Read-only view: the sandbox is shown live, but nothing can be changed from this link.'));
   root.querySelector('header').after(note);
   return note;
 }
@@ -79,19 +80,19 @@ export class ShareMenu {
     this.menu = anchor.querySelector('#share-menu');
     this.status = anchor.querySelector('#share-status');
     this.file = el('input', { type: 'file', accept: 'application/json,.json', hidden: true,
-      'aria-label': 'Sandbox file to import', onchange: () => this.importFile() });
+      'aria-label': t('Sandbox file to import'), onchange: () => this.importFile() });
     anchor.append(this.file);
     const item = (label, title, onclick) => el('button', { type: 'button', role: 'menuitem', class: 'menuitem', title,
       onclick: () => { this.close(); onclick(); } }, label);
     this.menu.replaceChildren(
-      item('Copy link (read-only)', 'A link that shows this sandbox live; nothing can be changed through it',
+      item(t('Copy link (read-only)'), t('A link that shows this sandbox live; nothing can be changed through it'),
         () => this.copyView()),
-      item('Copy link (a copy)', 'A link that opens a new sandbox copied from this one as it is then',
+      item(t('Copy link (a copy)'), t('A link that opens a new sandbox copied from this one as it is then'),
         () => this.copyFork()),
       el('div', { role: 'separator', class: 'menu-sep' }),
-      item('Export file', 'Download the sandbox\u2019s journal (seed, start, operations) as a JSON file',
+      item(t('Export file'), t('Download the sandbox\u2019s journal (seed, start, operations) as a JSON file'),
         () => this.exportFile()),
-      item('Import file…', 'Open a new sandbox replayed from an exported file', () => this.file.click()),
+      item(t('Import file…'), t('Open a new sandbox replayed from an exported file'), () => this.file.click()),
     );
     this.button.addEventListener('click', () => (this.menu.hidden ? this.open() : this.close()));
     this.menu.addEventListener('keydown', (e) => this.keys(e));
@@ -120,13 +121,13 @@ export class ShareMenu {
       copied = true;
     } catch { /* no clipboard (permissions, http): the link shows to copy by hand */ }
     this.status.hidden = false;
-    this.status.replaceChildren(`${what}${copied ? ' (copied)' : ''}: `, el('a', { href: link, class: 'share-link' }, link));
+    this.status.replaceChildren(`${copied ? t('{what} (copied)', { what }) : what}: `, el('a', { href: link, class: 'share-link' }, link));
   }
 
   async copyView() {
     try {
       const { token } = await this.sandbox.post('/share', {});
-      await this.show('Read-only link', shareLink(location.href, 'view', token));
+      await this.show(t('Read-only link'), shareLink(location.href, 'view', token));
     } catch (e) {
       this.onError(`share: ${e.message}`);
     }
@@ -135,7 +136,7 @@ export class ShareMenu {
   async copyFork() {
     try {
       const { token } = await this.sandbox.post('/share', {});
-      await this.show('Copy link', shareLink(location.href, 'copy', token));
+      await this.show(t('Copy link'), shareLink(location.href, 'copy', token));
     } catch (e) {
       this.onError(`share: ${e.message}`);
     }

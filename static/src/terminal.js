@@ -30,6 +30,7 @@
  */
 import { openLink } from './browser.js';
 import { incomplete } from './continuation.js';
+import { t } from './i18n.js';
 
 const MAX_SCROLLBACK = 200000; // characters
 /** the lines of scrollback a reload brings back */
@@ -97,7 +98,7 @@ export class Terminal {
     input.addEventListener('keydown', (e) => this.onKey(e));
     input.addEventListener('paste', (e) => this.onPaste(e));
     if (this.stopButton) this.stopButton.addEventListener('click', () => this.interrupt());
-    if (!this.restore()) this.print('kubeplay: try `kubectl get nodes`, `kubectl get pods -A`, ↑/↓ for history.\n', 'muted');
+    if (!this.restore()) this.print(`${t('kubeplay: try `kubectl get nodes`, `kubectl get pods -A`, ↑/↓ for history.')}\n`, 'muted');
     globalThis.addEventListener?.('pagehide', () => this.save());
     Promise.resolve().then(() => sandbox.get('/history')).then((res) => {
       if (!res || !Array.isArray(res.history)) return;
@@ -295,7 +296,7 @@ export class Terminal {
     this.session = session || null;
     if (this.promptLabel) this.promptLabel.textContent = this.prompt().trimEnd();
     this.input.setAttribute('aria-label', this.session
-      ? `shell in pod ${this.session.pod}` : 'kubectl command');
+      ? t('shell in pod {pod}', { pod: this.session.pod }) : t('kubectl command'));
   }
 
   /**
