@@ -32,6 +32,7 @@ import re
 import secrets
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -222,11 +223,19 @@ class Sandbox:
         self._edit_ids = itertools.count(1)
         #: the pod-shell sessions a page opened: session id -> its socket (they end when it goes)
         self.session_owners: dict[str, str] = {}
+        #: the virtual time each journalled operation other than ``advance`` and ``preset`` began, in
+        #: journal order (those rows are never merged, so the k-th such row began at ``op_times[k]``);
+        #: kept by ``execute``, live and in the replay alike, for the timeline (``Sandboxes.moments``)
+        self.op_times: list[float] = []
+        #: the timeline's views of this sandbox's past: (whole rows replayed, t) -> a scratch sandbox
+        self.past_views: OrderedDict[tuple[int, float], Sandbox] = OrderedDict()
 
     # -- the one door for state changes --------------------------------------------------------
     def execute(self, op: dict, *, record: bool = True) -> object:
         """Perform one operation (and journal it). The replay calls this with ``record=False``."""
         kind = op["op"]
+        if kind not in ("advance", "preset"):
+            self.op_times.append(self.cluster.clock.now())
         try:
             if kind == "run":
                 return self._shell(op)
@@ -1116,12 +1125,62 @@ class Sandboxes:
             self._live[sandbox_id] = sandbox
         return sandbox
 
-    def fork(self, source: Sandbox) -> Sandbox:
+    def fork(self, source: Sandbox, at: float | None = None) -> Sandbox:
         """A copy of ``source`` as it is now: its journal up to this instant, replayed on a new sandbox
-        (deterministic, so the copy's objects equal the source's at the fork, byte for byte)."""
+        (deterministic, so the copy's objects equal the source's at the fork, byte for byte). With
+        ``at`` (a virtual time from its start to now), a copy of the moment the timeline shows there:
+        the journal's prefix up to ``at`` (``past_ops``), journalled whole as the new sandbox's own;
+        TimelineError (field ``at``) or ReplayTooLong as ``at`` says."""
+        if at is not None:
+            rows, times, now = self._journal_now(source)
+            ops, _whole = past_ops(rows, times, source.start, check_moment(at, source.start, now, "at"))
+            return self._replayed(source.seed, source.start, source.preset, _without_preset(ops))
         with source.lock:
             doc = self.export(source)
         return self._replayed(doc["seed"], doc["start"], doc["preset"], doc["ops"])
+
+    # -- the timeline: the sandbox's past, from its journal -------------------------------------
+    def _journal_now(self, sandbox: Sandbox) -> tuple[list[dict], list[float], float]:
+        """The sandbox's journal rows, when its operations began (``Sandbox.op_times``) and its
+        clock, read together under its lock (a replay of the past then runs without it)."""
+        with sandbox.lock:
+            return list(self.journal.ops(sandbox.id)), list(sandbox.op_times), sandbox.cluster.clock.now()
+
+    def moments(self, sandbox: Sandbox) -> dict:
+        """The timeline: ``{"start", "now", "marks": [{"time", "text", "op", "index"}]}`` — virtual
+        epoch seconds; a mark per journalled operation a user did (``mark_text``: not the clock's
+        advances, speed or pause), when it began, ``index`` its row in the journal."""
+        rows, times, now = self._journal_now(sandbox)
+        marks = []
+        for index, began, row in _timed(rows, times, sandbox.start):
+            text = mark_text(row)
+            if text is not None:
+                marks.append({"time": began, "text": text, "op": row["op"], "index": index})
+        return {"start": sandbox.start, "now": now, "marks": marks}
+
+    def at(self, sandbox: Sandbox, t: float) -> Sandbox:
+        """A read-only view of ``sandbox`` at virtual time ``t`` (from its start to now): the
+        journal's prefix (``past_ops``) replayed on a scratch sandbox, which is never journalled
+        (its journal refuses writes) nor listed. The last few views of each sandbox are kept
+        (``past_views``, least recently used out first), keyed by the rows replayed whole and ``t``.
+        TimelineError for a ``t`` outside the sandbox's time, ReplayTooLong past the replay bounds."""
+        rows, times, now = self._journal_now(sandbox)
+        t = check_moment(t, sandbox.start, now)
+        ops, whole = past_ops(rows, times, sandbox.start, t)
+        key = (whole, t)
+        with sandbox.lock:
+            view = sandbox.past_views.get(key)
+            if view is not None:
+                sandbox.past_views.move_to_end(key)
+                return view
+        view = Sandbox(f"{sandbox.id}@{t}", sandbox.seed, sandbox.start, self.workspace, _PAST_JOURNAL,  # type: ignore[arg-type]
+                       _preset_of(rows))
+        view.replay(ops)
+        with sandbox.lock:
+            sandbox.past_views[key] = view
+            while len(sandbox.past_views) > PAST_VIEWS:
+                sandbox.past_views.popitem(last=False)
+        return view
 
     def export(self, sandbox: Sandbox) -> dict:
         """The sandbox's journal as a file: ``{"kind", "version", "seed", "start", "preset", "ops"}``
@@ -1147,6 +1206,166 @@ class Sandboxes:
         """The sandbox a read-only token shows (None for no such token)."""
         sandbox_id = self.journal.shared_sandbox(token)
         return self.get(sandbox_id) if sandbox_id is not None else None
+
+
+# -- the timeline ------------------------------------------------------------------------------
+#: the most journal rows a view of the past (or a fork from it) replays, and the longest simulated
+#: span from the sandbox's start: a replay runs every controller all that way again (about 0.1 s
+#: per simulated hour and 1 ms per operation for the default cluster, more with many pods), so a
+#: moment beyond either is refused rather than holding a worker for minutes
+MAX_PAST_OPS = 5000
+MAX_PAST_SPAN = 24 * 3600.0
+#: views of the past kept per sandbox (each is a whole cluster)
+PAST_VIEWS = 4
+
+
+class TimelineError(ValueError):
+    """A moment that is not one of the sandbox's: ``field`` names the request's field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class ReplayTooLong(ConflictError):
+    """A moment whose replay would exceed ``MAX_PAST_OPS`` or ``MAX_PAST_SPAN``."""
+
+
+class _PastJournal:
+    """The journal of a view of the past: nothing it does is ever recorded."""
+
+    def append(self, sandbox_id: str, op: dict) -> None:
+        raise RuntimeError("a view of the past is read-only")
+
+
+_PAST_JOURNAL = _PastJournal()
+
+
+def check_moment(t: object, start: float, now: float, field: str = "t") -> float:
+    """``t`` as a moment of a sandbox that started at ``start`` and is at ``now`` (rounded to the
+    microsecond, as the clock's own steps are); TimelineError (field ``t``) for no number or one
+    outside ``[start, now]`` (``field`` names it in the message), ReplayTooLong beyond
+    ``MAX_PAST_SPAN`` after the start."""
+    if not _finite(t):
+        raise TimelineError(field, f'field "{field}" must be a virtual time in epoch seconds')
+    t = round(float(t), 6)  # type: ignore[arg-type]
+    if not start <= t <= now:
+        raise TimelineError(field, f'field "{field}" must be a virtual time between the sandbox\'s start '
+                                   f'({_seconds(start)}) and now ({_seconds(now)})')
+    if t - start > MAX_PAST_SPAN:
+        raise ReplayTooLong(f"this moment is {_seconds(t - start)} s after the sandbox's start: the timeline replays at most "
+                            f"{MAX_PAST_SPAN:g} s of simulated time (fork or export the sandbox instead)")
+    return t
+
+
+def _seconds(t: float) -> str:
+    """Epoch seconds as the clock's steps write them: to the microsecond, no trailing zeros."""
+    return f"{t:.6f}".rstrip("0").rstrip(".")
+
+
+def _timed(rows: list[dict], times: list[float], start: float) -> list[tuple[int, float, dict]]:
+    """``(row index, when it began, row)`` for each journal row other than ``advance`` and
+    ``preset``: from ``times`` (``Sandbox.op_times``), or where the clock's last advance left it
+    for a row the list does not reach."""
+    out = []
+    clock = start
+    k = 0
+    for index, row in enumerate(rows):
+        kind = row.get("op")
+        if kind == "advance":
+            clock = max(clock, row["to"])
+        elif kind != "preset":
+            out.append((index, times[k] if k < len(times) else clock, row))
+            k += 1
+    return out
+
+
+def past_ops(rows: list[dict], times: list[float], start: float, t: float) -> tuple[list[dict], int]:
+    """The operations that rebuild a sandbox as it was at ``t`` — every row that began at or before
+    ``t`` (an advance that ends by then; the ``preset`` row), then an advance to ``t`` — and how
+    many of them are the journal's own rows, replayed whole (the rest is the cut advance). An
+    operation that ran the clock itself (``sleep 60``, ``watchSeconds``) replays whole, so a view
+    inside it shows its end: the view's clock says which moment it is. ReplayTooLong past
+    ``MAX_PAST_OPS`` rows."""
+    began = {index: when for index, when, _row in _timed(rows, times, start)}
+    out: list[dict] = []
+    clock = start
+    for index, row in enumerate(rows):
+        if row.get("op") == "advance":
+            if row["to"] > t:
+                break
+            clock = max(clock, row["to"])
+        elif began.get(index, start) > t:
+            break
+        out.append(row)
+    if len(out) > MAX_PAST_OPS:
+        raise ReplayTooLong(f"this moment is {len(out)} operations into the sandbox's journal: the timeline "
+                            f"replays at most {MAX_PAST_OPS} (fork or export the sandbox instead)")
+    whole = len(out)
+    if clock < t:
+        out.append({"op": "advance", "to": t})
+    return out, whole
+
+
+def _preset_of(rows: list[dict]) -> str:
+    return rows[0]["name"] if rows and rows[0].get("op") == "preset" else DEFAULT_PRESET
+
+
+def _without_preset(ops: list[dict]) -> list[dict]:
+    return ops[1:] if ops and ops[0].get("op") == "preset" else ops
+
+
+def _clip(text: str, width: int = 80) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    more = line != text.strip()
+    return line[: width - 1] + "…" if len(line) > width or more else line
+
+
+def mark_text(op: dict) -> str | None:
+    """A journalled operation as the timeline names it (``kubectl apply -f web.yaml``, ``fail
+    node1``, ``apply 3 objects``), or None for what is no user's mark: the clock's advances, speed
+    and pause, the ``preset`` the sandbox was built from."""
+    kind = op.get("op")
+    if kind in ("advance", "clock", "preset"):
+        return None
+    if kind == "run":
+        return _clip(str(op.get("command") or ""))
+    if kind == "apply":
+        n = len(split_documents(op.get("manifest") or ""))
+        return f"apply {n} object{'' if n == 1 else 's'}"
+    if kind in ("fail", "recover"):
+        return f"{kind} {op.get('node')}"
+    if kind in ("add-node", "remove-node"):
+        return f"{kind.replace('-', ' ')} {op.get('node')}"
+    pod = f"{op.get('namespace')}/{op.get('pod')}"
+    if kind == "kill":
+        return f"kill container {op.get('container')} of {pod}"
+    if kind == "interrupt":
+        return f"Ctrl-C in {pod} ({op.get('container')})"
+    if kind == "exec":
+        return _clip(f"exec in {pod}: {' '.join(str(a) for a in op.get('argv') or [])}")
+    if kind == "app-health":
+        return f"app of {pod} ({op.get('container')}) {op.get('health')}"
+    if kind == "addon":
+        return f"{'enable' if op.get('enabled') else 'disable'} add-on {op.get('name')}"
+    if kind == "image":
+        doc = op.get("doc") or {}
+        return f"publish image {doc.get('name')}:{doc.get('tag') or 'latest'}"
+    if kind == "rest":
+        return _clip(f"{op.get('method')} {op.get('path')}")
+    if kind == "edit":
+        return "save kubectl edit"
+    if kind == "traffic":
+        return f"send {op.get('count')} requests to {op.get('to')}"
+    if kind == "overlay":
+        return f"{'break' if op.get('broken') else 'heal'} overlay {op.get('a')}–{op.get('b')}"
+    if kind == "lbpool":
+        return f"{'enable' if op.get('enabled') else 'disable'} the load-balancer pool"
+    if kind == "portforward":
+        req = op.get("request") or {}
+        return _clip(f"port-forward {pod}:{op.get('port')} {req.get('method')} {req.get('path')}")
+    return str(kind)
 
 
 # -- exported journals -------------------------------------------------------------------------
