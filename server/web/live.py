@@ -37,7 +37,9 @@ last socket out takes it along and the next joiner gets them all): a pod's are `
 ``ready``, ``status``, ``restarts``, ``ip``, ``node``, ``nominatedNode``, ``readinessGates``, and as
 epoch seconds of the virtual clock ``created`` (AGE), ``lastRestart`` (RESTARTS' "(12s ago)") and
 ``backOffUntil`` (when a CrashLoopBackOff container is restarted, or null); a node's ``status`` and
-``roles`` as ``kubectl get nodes`` prints them and, while its machine is halted, ``halted``,
+``roles`` as ``kubectl get nodes`` prints them, ``allocatable`` and ``requested`` ``{"cpu"
+(millicores), "memory" (bytes), "pods"}`` (describe node's Allocatable and "Allocated resources";
+sent again when a pod lands on, finishes on or leaves the node) and, while its machine is halted, ``halted``,
 ``graceSeconds`` (node-monitor-grace-period) and ``notReadyAt`` (when the node lifecycle controller will mark it NotReady; sent
 again when a machine goes up or down, see ``_node_refreshes``); a ReplicaSet's ``maxSurge`` and
 ``maxUnavailable``, its Deployment's rolling-update budget resolved. Cells hold nothing relative to now, so a quiet pod
@@ -62,6 +64,12 @@ Network (issue 3): snapshots and deltas carry ``network`` ``{"overlay": {"broken
 "hops", "pod", "node", "ok", "error", "status"}]}`` brings the traffic log's new records with each
 batch (and the last few to a joining client) for the page to animate.
 
+Progress (issue 10): while a long ``POST …/clock {"advance": s}`` runs (it holds the sandbox for
+seconds of wall time), the room gets ``progress`` ``{"op": "advance", "done", "total"}`` (simulated
+seconds) at most every 250 ms of wall time — ``Sandbox.advance`` steps 10 simulated seconds at a time
+when a page watches, and reports after each step — so the page can show how far it is; the answer
+to the POST says it is over.
+
 Ticker: one background task per sandbox (``socketio.start_background_task``), alive while at least
 one client watches it, sleeping ``socketio.sleep(tick)``; each tick, unless the clock is paused, it
 advances the virtual clock by ``tick × speed`` simulated seconds (journalled like any other
@@ -76,6 +84,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from typing import TYPE_CHECKING
 
 from flask import request
@@ -206,6 +215,9 @@ def object_cells(obj: dict, cluster: Cluster | None = None) -> dict | None:
 
 
 class Hub:
+    #: wall-clock seconds between two ``progress`` messages of one long clock advance
+    progress_seconds = 0.25
+
     def __init__(self, socketio: SocketIO, sandboxes: Sandboxes, *, tick_seconds: float = 0.1,
                  ticker: bool = True) -> None:
         self.socketio = socketio
@@ -332,6 +344,22 @@ class Hub:
                     # a bug in a control loop must not kill the sandbox's clock for good
                     log.exception("sandbox %s: tick failed", sandbox.id)
 
+    def _progress_reporter(self, sandbox: Sandbox):  # type: ignore[no-untyped-def]
+        """``progress`` ``{"op": "advance", "done", "total"}`` (simulated seconds) to the sandbox's room
+        while a long clock advance runs (``Sandbox.advance`` calls it after each step, lock held), at
+        most every ``progress_seconds`` of wall time; then it yields, so the message leaves before the
+        advance goes on (eventlet sends only when the running greenlet yields)."""
+        last = [time.monotonic()]
+
+        def report(done: float, total: float) -> None:
+            now = time.monotonic()
+            if now - last[0] < self.progress_seconds:
+                return
+            last[0] = now
+            self.socketio.emit("progress", {"op": "advance", "done": done, "total": total}, to=self.room(sandbox))
+            self.socketio.sleep(0)
+        return report
+
     # -- Socket.IO handlers --------------------------------------------------------------------
     def on_join(self, data: object = None) -> dict:
         sid = request.sid  # type: ignore[attr-defined]
@@ -379,6 +407,7 @@ class Hub:
             self._joined[sid] = sandbox.id
             self._members.setdefault(sandbox.id, set()).add(sid)
             sandbox.watchers.add(sid)
+            sandbox.on_progress = self._progress_reporter(sandbox)
             rv = store.rv
             if self.ticker and not sandbox.ticker_running:
                 sandbox.ticker_running = True
