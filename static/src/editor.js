@@ -2,8 +2,9 @@
  * The YAML editor: CodeMirror 6 with YAML highlighting, the examples menu, Apply, per-document
  * results and inline errors.
  *
- * Owns: the editor state, the examples <select> (from `GET /examples`: [{path, text}]), and the
- * rendering of an apply's answer. `POST /apply {"manifest"}` answers per document; a refused
+ * Owns: the editor state, the examples <select> (from `GET /examples`: [{path, text}], grouped by
+ * the learning path's catalogue once lessons.js hands it over — `setGroups` — with the chosen
+ * example's line on what it teaches under the head), and the rendering of an apply's answer. `POST /apply {"manifest"}` answers per document; a refused
  * document (or a YAML syntax error) comes with the line of the editor text where it is, and we
  * mark that line with a lint diagnostic (red squiggle + gutter marker + message on hover) and
  * list the message under the editor. Nothing is applied client-side: the server decides.
@@ -24,6 +25,8 @@ import { yaml } from '@codemirror/lang-yaml';
 import { lintGutter, setDiagnostics } from '@codemirror/lint';
 import { oneDark } from '@codemirror/theme-one-dark';
 import { ApiError } from './api.js';
+import { t } from './i18n.js';
+import { beginProgress } from './progress.js';
 
 const STARTER = `# Pick an example above, or write a manifest, then press Apply.
 apiVersion: apps/v1
@@ -145,6 +148,7 @@ export class YamlEditor {
       const ex = this.examples.find((e) => e.path === select.value);
       if (ex) this.setText(ex.text);
       this.save();
+      this.showAbout();
     });
     applyButton.addEventListener('click', () => (this.editing ? this.closeEdit(this.text()) : this.apply()));
     if (this.cancelButton) {
@@ -186,26 +190,78 @@ export class YamlEditor {
     this.examples = (Array.isArray(examples) ? examples : (examples && examples.examples) || [])
       .filter((e) => e && e.path)
       .sort((a, b) => (a.path < b.path ? -1 : 1));
-    const groups = new Map();
-    for (const ex of this.examples) {
-      const dir = ex.path.includes('/') ? ex.path.slice(0, ex.path.lastIndexOf('/')) : '';
-      if (!groups.has(dir)) groups.set(dir, []);
-      groups.get(dir).push(ex);
+    this.renderExamples();
+  }
+
+  /**
+   * The learning path's groups (`GET /api/lessons` `groups`: [{title, examples: [{path, teaches}]}]):
+   * the menu is grouped by them, and the chosen example's line on what it teaches shows under the
+   * editor's head. Examples no group names (none, when the catalogue is valid) go under "Other".
+   */
+  setGroups(groups) {
+    this.groups = Array.isArray(groups) ? groups : null;
+    this.teaches = new Map();
+    for (const g of this.groups || []) for (const e of g.examples || []) this.teaches.set(e.path, e.teaches);
+    this.renderExamples();
+  }
+
+  /** The menu: by the catalogue's groups when known, else by directory. */
+  renderExamples() {
+    const chosen = this.select.value || this.saved.example;
+    const byPath = new Map(this.examples.map((e) => [e.path, e]));
+    const groups = [];
+    if (this.groups) {
+      const left = new Set(byPath.keys());
+      for (const g of this.groups) {
+        const list = (g.examples || []).filter((e) => byPath.has(e.path));
+        for (const e of list) left.delete(e.path);
+        if (list.length) groups.push({ label: t(g.title), items: list.map((e) => ({ path: e.path, text: e.path.split('/').pop() })) });
+      }
+      if (left.size) groups.push({ label: t('Other'), items: [...left].map((p) => ({ path: p, text: p })) });
+    } else {
+      const dirs = new Map();
+      for (const ex of this.examples) {
+        const dir = ex.path.includes('/') ? ex.path.slice(0, ex.path.lastIndexOf('/')) : '';
+        if (!dirs.has(dir)) dirs.set(dir, []);
+        dirs.get(dir).push({ path: ex.path, text: ex.path.slice(dir ? dir.length + 1 : 0) });
+      }
+      for (const [dir, items] of dirs) groups.push({ label: dir, items });
     }
     this.select.length = 1;
-    for (const [dir, list] of groups) {
-      const parent = dir ? document.createElement('optgroup') : this.select;
-      if (dir) parent.label = dir;
-      for (const ex of list) {
+    for (const { label, items } of groups) {
+      const parent = label ? document.createElement('optgroup') : this.select;
+      if (label) parent.label = label;
+      for (const it of items) {
         const opt = document.createElement('option');
-        opt.value = ex.path;
-        opt.textContent = ex.path.slice(dir ? dir.length + 1 : 0);
+        opt.value = it.path;
+        opt.textContent = it.text;
+        const about = this.teaches && this.teaches.get(it.path);
+        if (about) opt.title = `${it.path} — ${t(about)}`;
         parent.appendChild(opt);
       }
-      if (dir) this.select.appendChild(parent);
+      if (label) this.select.appendChild(parent);
     }
-    const chosen = this.saved.example;
-    if (chosen && this.examples.some((e) => e.path === chosen)) this.select.value = chosen;
+    if (chosen && byPath.has(chosen)) this.select.value = chosen;
+    this.showAbout();
+  }
+
+  /** The chosen example's line on what it teaches (under the editor's head; empty without one). */
+  showAbout() {
+    if (!this.about) {
+      this.about = document.createElement('p');
+      this.about.id = 'example-about';
+      this.about.className = 'example-about';
+      this.about.setAttribute('aria-live', 'polite');
+      this.about.setAttribute('aria-label', t('What this example teaches'));
+      const head = this.select.closest('.pane-head');
+      if (head) head.after(this.about);
+      else this.select.after(this.about);
+      this.select.setAttribute('aria-describedby', this.about.id);
+    }
+    const path = this.select.value;
+    const about = path && this.teaches ? this.teaches.get(path) : '';
+    this.about.textContent = about ? t(about) : '';
+    this.about.hidden = !about;
   }
 
   text() { return this.view.state.doc.toString(); }
@@ -226,6 +282,7 @@ export class YamlEditor {
   async apply() {
     this.applyButton.disabled = true;
     this.results.setAttribute('aria-busy', 'true');
+    const progress = beginProgress(t('Applying')); // a big apply takes seconds: say so
     let items;
     try {
       const body = await this.sandbox.post('/apply', { manifest: this.text() });
@@ -234,6 +291,7 @@ export class YamlEditor {
       items = e instanceof ApiError && e.body ? normaliseResults(e.body) : [];
       if (!items.length) items = [{ ok: false, text: e.message, line: 0 }];
     } finally {
+      progress.end();
       this.applyButton.disabled = false;
     }
     this.show(items);
