@@ -7,6 +7,9 @@
  * `since: <last rv>` and the server sends what we missed or a fresh snapshot.
  * `body[data-state]` says where start-up is (loading → live | offline | error) for people and tests.
  * The URL may ask for a read-only view (`?view=<token>`) or a copy (`?copy=<id>`): share.js.
+ * While the timeline (timeline.js) shows a moment of the past, the canvas and the accessible mirror
+ * draw that moment's snapshot instead; deltas keep arriving into the live Mirror, drawn again on
+ * "Back to live".
  */
 import { io } from 'socket.io-client';
 import { Sandbox } from './api.js';
@@ -25,6 +28,7 @@ import { PresetChooser } from './preset.js';
 import { openServicePanel } from './browser.js';
 import { installInspector } from './inspector.js';
 import { ShareMenu, fromUrl, markReadOnly, openReadOnly } from './share.js';
+import { Timeline } from './timeline.js';
 import { translateDocument } from './i18n.js';
 
 const $ = (sel) => document.querySelector(sel);
@@ -77,14 +81,20 @@ async function start() {
   let fromTray = new Set();
   let firstPaint = true;
   let lastWidth = 0;
+  // What the canvas and the accessible mirror draw: the live Mirror, or the timeline's moment of the
+  // past (timeline.js `pastView`: its own Mirror and halted machines) while one is shown.
+  let past = null;
+  let switched = false;
   const relayout = () => {
     if (layoutPending) return;
     layoutPending = true;
     requestAnimationFrame(() => {
       layoutPending = false;
       const width = stage.clientWidth;
-      const layout = computeLayout(mirror.objects.values(), { width, halted });
-      const instant = firstPaint || width !== lastWidth;
+      const shown = past || { mirror, halted };
+      const layout = computeLayout(shown.mirror.objects.values(), { width, halted: shown.halted });
+      const instant = firstPaint || width !== lastWidth || switched;
+      switched = false;
       firstPaint = false;
       lastWidth = width;
       canvas.setLayout(layout, { instant, fromTray });
@@ -145,12 +155,19 @@ async function start() {
   terminal.onEdit = (edit) => editor.openEdit(edit);
   editor.setExamples(examples);
   if (readOnly) markReadOnly();
+  const timeline = new Timeline(stage, {
+    sandbox, onError: notify,
+    writes: { apply: $('#apply'), input: $('#term-in'), form: $('#term-form') },
+    onView: (view) => { past = view; switched = true; relayout(); },
+    onLive: () => { past = null; switched = true; relayout(); },
+  });
 
   mirror.subscribe(({ changed, bornUnscheduled }) => {
     clock.show(mirror.clock);
+    timeline.setNow(mirror.clock, changed.size > 0);
     for (const k of bornUnscheduled) fromTray.add(k);
     if (changed.size) {
-      relayout();
+      if (!past) relayout();
       refreshNet();
       panels.refresh(changed);
     }
