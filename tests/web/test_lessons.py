@@ -171,3 +171,12 @@ def test_each_step_turns_done_after_its_commands(client, sid, socket, lesson_id)
         assert now["ok"], f"{where} not done after its commands: found {now['actual']}\n" + "\n".join(learner.transcript)
         if (lesson_id, step["id"]) not in ALREADY:
             assert not was["ok"], f"{where} held before the step: it checks nothing the step does"
+
+
+def test_the_pages_evaluator():
+    node = shutil.which("node")
+    assert node, "node is needed to build and test the page (make install)"
+    proc = subprocess.run([node, "--test", str(HERE / "lessoncheck.test.mjs")], cwd=repo_root(),
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "# fail 0" in proc.stdout and "# pass 3" in proc.stdout, proc.stdout
