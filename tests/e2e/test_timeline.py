@@ -5,6 +5,9 @@ new sandbox. The clock is paused and moved only by the page's step buttons."""
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
@@ -86,3 +89,14 @@ def test_scrub_back_before_a_scale_then_back_to_live_then_fork(page: Page) -> No
     expect(pods(page, "web-deploy-", "Running")).to_have_count(3)
     out = run(page, "kubectl get deployment web-deploy --no-headers")
     expect(out).to_contain_text(re.compile(r"web-deploy\s+3/3\s+3\s+3"))
+
+
+def test_the_timeline_helpers() -> None:
+    """timeline.js's pure helpers (timeline.test.mjs), under node's test runner: no browser."""
+    node = shutil.which("node")
+    assert node, "node is needed to build and test the page (make install)"
+    here = Path(__file__).resolve().parent
+    proc = subprocess.run([node, "--test", str(here / "timeline.test.mjs")], cwd=here.parents[1],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "# fail 0" in proc.stdout and "# pass 3" in proc.stdout, proc.stdout
