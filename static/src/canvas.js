@@ -13,6 +13,10 @@
  * Zoom and pan are zoom.js's (installed here with the page's panes, panes.js, when the page has
  * their controls): it scales the canvas, overlay and mirror together and tells the scale back, so
  * a zoomed-in canvas renders with as many more pixels as it may (`MAX_PIXELS`) and stays sharp.
+ * Relations (relations.js): the "config and storage" chips are drawn here (repainted, like every
+ * box, only when their rectangle or text changes); their lines and the hover/focus highlight —
+ * a chip's pods, a pod's chips and owner chain — are the overlay's (netfx.js), which hears the
+ * mirror's `kubeplay-relations` events, so hovering repaints no pixel of this canvas.
  */
 import { POD, NAMED_W, hashString } from './layout.js';
 import { NetworkFx } from './netfx.js';
@@ -21,6 +25,7 @@ import { drawPodShape, roundRect } from './podstyle.js';
 import { Zoom } from './zoom.js';
 import { installPanes } from './panes.js';
 import { CAPACITY_H, drawCapacity } from './capacity.js';
+import { CHIP_KINDS } from './relations.js';
 
 const BG = '#0d1117';
 const TAU = 110; // ms: time constant of the ease towards targets
@@ -67,6 +72,11 @@ export class CanvasView {
     // transparent canvas above this one, redrawn whole while anything there moves.
     this.fx = new NetworkFx(canvas, this);
     this.zoomScale = 1;
+    // What the pointer or keyboard is on, for the relations highlight (relations.js RelationsView).
+    document.addEventListener('kubeplay-relations', (e) => {
+      this.fx.setFocus(e.detail && (e.detail.chip || e.detail.pod) ? e.detail : null);
+      this.schedule();
+    });
     const stage = canvas.closest('.stage');
     const world = canvas.parentElement;
     const controls = document.getElementById('zoom');
@@ -121,6 +131,7 @@ export class CanvasView {
     this.selected = key;
     const now = key && this.pods.get(key);
     if (now) this.markSprite(now);
+    this.fx.dirty = true; // a selected pod's relations are highlighted
     this.schedule();
   }
 
@@ -180,6 +191,14 @@ export class CanvasView {
       hubs.delete(h.key);
     }
     for (const o of hubs.values()) this.mark(o);
+    const csig = (c) => `${c.x},${c.y},${c.w},${c.h},${c.ref},${c.detail}`;
+    const chips = new Map(((prev.relations && prev.relations.chips) || []).map((c) => [c.key, c]));
+    for (const c of (next.relations && next.relations.chips) || []) {
+      const o = chips.get(c.key);
+      if (!o || csig(o) !== csig(c)) { this.mark(c); if (o) this.mark(o); }
+      chips.delete(c.key);
+    }
+    for (const o of chips.values()) this.mark(o);
     const before = new Map(prev.nodes.map((n) => [n.key, n]));
     for (const n of next.nodes) {
       const o = before.get(n.key);
@@ -292,6 +311,7 @@ export class CanvasView {
     if (intersects(L.tray, region)) this.drawTray(L.tray);
     for (const h of L.services) if (intersects(h, region)) this.drawHub(h);
     if (intersects(L.outside, region)) this.drawOutside(L.outside);
+    for (const c of (L.relations && L.relations.chips) || []) if (intersects(c, region)) this.drawChip(c);
     for (const n of L.nodes) if (intersects(n, region)) this.drawNode(n);
     for (const g of L.groups) if (intersects(g, region)) this.drawGroup(g);
     const pulse = 0.72 + 0.23 * Math.sin(ts / 260);
@@ -448,6 +468,42 @@ export class CanvasView {
     if (h.type === 'LoadBalancer') third += ` · ${h.external}`;
     ctx.fillStyle = ready === 0 && h.type !== 'ExternalName' ? '#f0a35a' : '#8b95a8';
     ctx.fillText(third, h.x + 10, h.y + 43);
+    ctx.restore();
+  }
+
+  /** A "config and storage" chip: kind tag and name, then what it relates to (relations.js chipDetail). */
+  drawChip(c) {
+    const ctx = this.ctx;
+    const k = CHIP_KINDS[c.kind];
+    ctx.save();
+    ctx.fillStyle = '#121820';
+    roundRect(ctx, c.x + 0.5, c.y + 0.5, c.w - 1, c.h - 1, 7);
+    ctx.fill();
+    ctx.strokeStyle = k.colour;
+    ctx.globalAlpha = 0.75;
+    ctx.lineWidth = 1;
+    // a claim or volume still waiting to bind is dashed
+    if ((c.kind === 'PersistentVolumeClaim' || c.kind === 'PersistentVolume') && c.phase !== 'Bound') ctx.setLineDash([4, 3]);
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.globalAlpha = 1;
+    ctx.beginPath();
+    ctx.rect(c.x + 3, c.y, c.w - 6, c.h);
+    ctx.clip();
+    ctx.textBaseline = 'middle';
+    ctx.font = '600 9.5px ui-monospace, SFMono-Regular, Menlo, monospace';
+    const tagW = ctx.measureText(k.tag).width + 8;
+    ctx.fillStyle = k.colour;
+    roundRect(ctx, c.x + 6, c.y + 4, tagW, 13, 4);
+    ctx.fill();
+    ctx.fillStyle = '#0d1117';
+    ctx.fillText(k.tag, c.x + 10, c.y + 11);
+    ctx.fillStyle = '#e6edf3';
+    ctx.font = '600 11.5px system-ui, sans-serif';
+    ctx.fillText(c.ref, c.x + 12 + tagW, c.y + 11);
+    ctx.fillStyle = '#9fb0c8';
+    ctx.font = '10.5px ui-monospace, SFMono-Regular, Menlo, monospace';
+    ctx.fillText(c.detail, c.x + 8, c.y + 27);
     ctx.restore();
   }
 

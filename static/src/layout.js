@@ -6,7 +6,9 @@
  * as a move from the tray into a node. Deployments with more than one ReplicaSet get a rollout
  * card's rectangle (`rollouts`, rollout.js) in a band under the services, and a failed, tainted or
  * cordoned node a strip at its foot (`explain`, nodefail.js): room the canvas leaves blank for the
- * mirror's visible elements.
+ * mirror's visible elements. The "config and storage" chips (relations.js: ConfigMaps, Secrets,
+ * PVCs, PVs, Ingresses, HPAs) sit in a band right under the service hubs, each Ingress below the
+ * first hub it routes to when there is room (`layoutChips`).
  *
  * Owns: geometry only. Hands off: canvas.js draws (and animates towards) these positions;
  * a11y.js places its focusable elements on the same rectangles. Same input → same output:
@@ -22,6 +24,7 @@ import { servicesOf, nodeIP } from './services.js';
 import { rolloutsOf } from './rollout.js';
 import { explains } from './nodefail.js';
 import { CAPACITY_H } from './capacity.js';
+import { relationsOf } from './relations.js';
 
 export const POD = 18;          // pod shape size (px)
 export const CELL = 24;         // pod pitch inside a group block
@@ -49,6 +52,9 @@ const PORT_STRIP = 20;          // NodePorts under a node's header, when there a
 const EXPLAIN_H = 34;           // a failed, tainted or cordoned node's "what comes next" (nodefail.js)
 const ROLLOUT_W = 420;          // a Deployment's rollout card (rollout.js)
 const ROLLOUT_H = 150;
+export const CHIP_W = 184;      // a "config and storage" chip (relations.js)
+export const CHIP_H = 36;
+const CHIP_GAP = 10;
 
 /** A small stable string hash (FNV-1a) for colour choices. */
 export function hashString(s) {
@@ -230,6 +236,26 @@ function groupPods(pods, parents) {
 }
 
 /**
+ * Places `chips` (relationsOf's, in band order: Ingresses first) left to right from (x0, y0) in
+ * `width`, wrapping; an Ingress moves right to stand under the first hub it routes to, when that
+ * is ahead of it on its row. Fills each chip's x, y, w, h; returns the band's height (0 if empty).
+ */
+export function layoutChips(chips, hubs, x0, y0, width) {
+  if (!chips.length) return 0;
+  const hubX = new Map(hubs.map((h) => [h.key, h.x]));
+  let x = x0;
+  let y = y0;
+  for (const c of chips) {
+    if (x > x0 && x + CHIP_W > x0 + width) { x = x0; y += CHIP_H + CHIP_GAP; }
+    const want = c.kind === 'Ingress' && c.services.length ? hubX.get(c.services[0]) : undefined;
+    if (want !== undefined && want > x && want + CHIP_W <= x0 + width) x = want;
+    Object.assign(c, { x, y, w: CHIP_W, h: CHIP_H });
+    x += CHIP_W + CHIP_GAP;
+  }
+  return y + CHIP_H - y0;
+}
+
+/**
  * @param {Iterable<object>} objects  the mirror's objects
  * @param {{width:number, halted?:Set<string>}} opts
  */
@@ -292,9 +318,14 @@ export function computeLayout(objects, { width, halted = new Set() }) {
   const bandH = Math.max(1, Math.ceil(services.length / hubCols)) * (HUB_H + HUB_GAP) - HUB_GAP;
   const outside = { x: W - MARGIN - OUTSIDE_W, y: bandY, w: OUTSIDE_W, h: HUB_H, ip: '192.168.56.1' };
 
-  // Rollouts: a card per Deployment with more than one ReplicaSet, in a band under the services.
+  // Config and storage chips in a band under the services (relations.js).
+  const relations = relationsOf(all);
+  const chipsY = bandY + bandH + (relations.chips.length ? NODE_GAP : 0);
+  const chipsH = layoutChips(relations.chips, services, MARGIN, chipsY, W - 2 * MARGIN);
+
+  // Rollouts: a card per Deployment with more than one ReplicaSet, in a band under the chips.
   const rollouts = rolloutsOf(all);
-  const rolloutY = bandY + bandH + (rollouts.length ? NODE_GAP : 0);
+  const rolloutY = chipsY + chipsH + (rollouts.length ? NODE_GAP : 0);
   const rCols = Math.max(1, Math.floor((W - 2 * MARGIN + NODE_GAP) / (ROLLOUT_W + NODE_GAP)));
   rollouts.forEach((r, i) => {
     r.rect = { x: MARGIN + (i % rCols) * (ROLLOUT_W + NODE_GAP), y: rolloutY + Math.floor(i / rCols) * (ROLLOUT_H + NODE_GAP),
@@ -340,5 +371,6 @@ export function computeLayout(objects, { width, halted = new Set() }) {
     }
     y += rowH + NODE_GAP;
   }
-  return { width: W, height: y + MARGIN - NODE_GAP, tray, nodes, groups, pods, services, outside, linkBand, rollouts, deployments };
+  return { width: W, height: y + MARGIN - NODE_GAP, tray, nodes, groups, pods, services, outside, linkBand, rollouts, deployments,
+    relations };
 }

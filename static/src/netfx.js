@@ -10,10 +10,18 @@
  * pod, following the `hops` the kube-proxy model recorded; from outside it starts at the
  * workstation and enters through a node. A failed one stops with a red ✕ and its error where the
  * packet died; "No route to host" dies in the gap between the two nodes whose overlay is broken.
+ * Relations (relations.js): faint lines from each "config and storage" chip to what it relates to —
+ * a ConfigMap/Secret/PVC to the pods using it, an Ingress to its Service hubs, a PV to its claim, an
+ * HPA to its target's workload groups — drawn strongly, with rings, for the chip or pod under the
+ * pointer or keyboard focus (`setFocus`, else the selected pod); a pod's owner chain highlights the
+ * groups and pods of its top owner and names the chain ("Deployment web › ReplicaSet web-7c9d").
+ * The overlay canvas says what it highlights: `data-rel-chips` (the chip keys), `data-rel-pods`
+ * (how many pods are ringed) and `data-rel-chain`.
  * Hands off: positions come from the CanvasView's layout and sprites; requests from main.js.
  */
 import { POD } from './layout.js';
 import { hubColour } from './services.js';
+import { CHIP_KINDS, highlightOf } from './relations.js';
 
 const SPEED = 0.9;        // px per ms along the path
 const MIN_DUR = 450;      // ms, so short paths still read as travel
@@ -53,6 +61,8 @@ export class NetworkFx {
     this.packets = [];
     this.marks = [];
     this.seen = new Set();
+    this.focus = null; // {chip} or {pod}: the relations highlighted (relations.js)
+    this.groupIndex = { layout: null, map: new Map() };
     this.dirty = true;
     // What the animation did, as data attributes on the overlay canvas (a canvas has no DOM to
     // inspect): packets launched, arrived and failed, and the waypoints of the last one launched.
@@ -73,6 +83,14 @@ export class NetworkFx {
     this.canvas.height = Math.round(h * dpr);
     this.canvas.style.width = `${w}px`;
     this.canvas.style.height = `${h}px`;
+    this.dirty = true;
+  }
+
+  /** The chip or pod whose relations are drawn strongly (null: the selected pod's, if any). */
+  setFocus(focus) {
+    const k = (f) => (f ? f.chip || f.pod : '');
+    if (k(focus) === k(this.focus)) return;
+    this.focus = focus;
     this.dirty = true;
   }
 
@@ -223,6 +241,7 @@ export class NetworkFx {
     ctx.clearRect(0, 0, this.canvas.width / this.dpr, this.canvas.height / this.dpr);
     if (!L) return false;
     this.drawEndpointLines(L);
+    this.drawRelations(L);
     this.drawBrokenLinks(L);
 
     const flying = [];
@@ -313,6 +332,127 @@ export class NetworkFx {
         ctx.restore();
       }
     }
+  }
+
+  /** The layout's group blocks by `node|key` (a pod record's node and groupKey), once per layout. */
+  groupsOf(L) {
+    if (this.groupIndex.layout !== L) {
+      this.groupIndex = { layout: L, map: new Map(L.groups.map((g) => [`${g.node}|${g.key}`, g])) };
+    }
+    return this.groupIndex.map;
+  }
+
+  drawRelations(L) {
+    const rel = L.relations;
+    if (!rel) return;
+    const view = this.view;
+    const focus = this.focus || (view.selected ? { pod: view.selected } : null);
+    const hl = highlightOf(rel, focus);
+    // what is drawn strongly, as data on the overlay (a canvas has no DOM to inspect)
+    const said = [...hl.chips].sort().join(' ');
+    const d = this.canvas.dataset;
+    if (d.relChips !== said) d.relChips = said;
+    const chainText = hl.chain.length ? [...hl.chain].reverse().map((o) => `${o.kind} ${o.name}`).join(' › ') : '';
+    if (d.relChain !== chainText) d.relChain = chainText;
+    const podsSaid = String(hl.pods.size);
+    if (d.relPods !== podsSaid) d.relPods = podsSaid;
+    const groups = this.groupsOf(L);
+    const chipsByKey = new Map(rel.chips.map((c) => [c.key, c]));
+    const hubs = new Map(L.services.map((h) => [h.key, h]));
+    const ctx = this.ctx;
+    const line = (a, b, colour, strong, bend = 30) => {
+      ctx.globalAlpha = strong ? 0.9 : 0.2;
+      ctx.strokeStyle = colour;
+      ctx.lineWidth = strong ? 2 : 1;
+      ctx.beginPath();
+      ctx.moveTo(a.x, a.y);
+      ctx.bezierCurveTo(a.x, a.y + bend, b.x, b.y - bend, b.x, b.y);
+      ctx.stroke();
+    };
+    ctx.save();
+    for (const c of rel.chips) {
+      const colour = CHIP_KINDS[c.kind].colour;
+      const strong = hl.chips.has(c.key);
+      const bottom = { x: c.x + c.w / 2, y: c.y + c.h };
+      if (c.kind === 'HorizontalPodAutoscaler') {
+        // to the target's workload groups, one line per block
+        const seen = new Set();
+        for (const k of c.pods) {
+          const s = view.pods.get(k);
+          const g = s && !s.dying && groups.get(`${s.data.node}|${s.data.groupKey}`);
+          if (!g || seen.has(g)) continue;
+          seen.add(g);
+          line(bottom, { x: g.x + g.w / 2, y: g.y }, colour, strong);
+        }
+      } else {
+        for (const k of c.pods) {
+          const s = view.pods.get(k);
+          if (!s || s.dying) continue;
+          line(bottom, { x: s.x + POD / 2, y: s.y }, colour, strong && hl.pods.has(k));
+        }
+      }
+      for (const sk of c.services) {
+        const h = hubs.get(sk);
+        if (h) line({ x: h.x + h.w / 2, y: h.y + h.h }, { x: c.x + c.w / 2, y: c.y }, colour, strong, 12);
+      }
+      const peer = c.peer && chipsByKey.get(c.peer);
+      if (peer && c.kind === 'PersistentVolumeClaim') {
+        // claim ↔ volume: an arc under the band
+        const a = bottom;
+        const b = { x: peer.x + peer.w / 2, y: peer.y + peer.h };
+        ctx.globalAlpha = strong ? 0.9 : 0.35;
+        ctx.strokeStyle = colour;
+        ctx.lineWidth = strong ? 2 : 1;
+        ctx.beginPath();
+        ctx.moveTo(a.x, a.y);
+        ctx.bezierCurveTo(a.x, a.y + 12, b.x, b.y + 12, b.x, b.y);
+        ctx.stroke();
+      }
+    }
+    // rings: the highlighted chips, the top owner's groups and pods, and the chain's name
+    ctx.globalAlpha = 1;
+    for (const k of hl.chips) {
+      const c = chipsByKey.get(k);
+      if (!c) continue;
+      ctx.strokeStyle = CHIP_KINDS[c.kind].colour;
+      ctx.lineWidth = 2;
+      ctx.strokeRect(c.x - 2, c.y - 2, c.w + 4, c.h + 4);
+    }
+    if (hl.pods.size > 1 || hl.chain.length || hl.chips.size) {
+      const blocks = new Set();
+      ctx.strokeStyle = '#e6edf3';
+      ctx.lineWidth = 1.5;
+      for (const k of hl.pods) {
+        const s = view.pods.get(k);
+        if (!s || s.dying) continue;
+        ctx.strokeRect(s.x - 2.5, s.y - 2.5, POD + 5, POD + 5);
+        if (hl.chain.length) {
+          const g = groups.get(`${s.data.node}|${s.data.groupKey}`);
+          if (g) blocks.add(g);
+        }
+      }
+      ctx.setLineDash([4, 3]);
+      ctx.strokeStyle = '#79c0ff';
+      for (const g of blocks) ctx.strokeRect(g.x - 1.5, g.y - 1.5, g.w + 3, g.h + 3);
+      ctx.setLineDash([]);
+      const s = hl.pod && view.pods.get(hl.pod);
+      if (s && hl.chain.length) {
+        const text = chainText;
+        ctx.font = '600 11px system-ui, sans-serif';
+        const w = ctx.measureText(text).width + 12;
+        const x = Math.max(2, Math.min(s.x, (this.canvas.width / this.dpr) - w - 2));
+        const y = Math.max(2, s.y - 24);
+        ctx.fillStyle = 'rgba(13,17,23,0.92)';
+        ctx.fillRect(x, y, w, 18);
+        ctx.strokeStyle = '#79c0ff';
+        ctx.lineWidth = 1;
+        ctx.strokeRect(x + 0.5, y + 0.5, w - 1, 17);
+        ctx.fillStyle = '#cfe3ff';
+        ctx.textBaseline = 'middle';
+        ctx.fillText(text, x + 6, y + 9.5);
+      }
+    }
+    ctx.restore();
   }
 
   drawBrokenLinks(L) {
