@@ -223,6 +223,31 @@ def test_every_word_of_the_page_has_its_japanese_and_no_entry_is_left_over() -> 
         assert text.strip(), english
 
 
+def _in_language(code: str, script: str) -> object:
+    """What `script` (with `t`, `tn` of i18n.js in scope) prints as JSON, the user's choice being `code`."""
+    node = shutil.which("node")
+    assert node, "node is needed to build and test the page (make install)"
+    prelude = (f"globalThis.localStorage = {{ getItem: () => {json.dumps(code)}, setItem: () => {{}} }};"
+               f"const {{ t, tn, language }} = await import({json.dumps((SRC / 'i18n.js').as_uri())});")
+    proc = subprocess.run([node, "--input-type=module", "-e", prelude + script],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_counts_read_in_each_language() -> None:
+    script = ("process.stdout.write(JSON.stringify([language(),"
+              " tn('1 pod evicted, terminating', '{n} pods evicted, terminating', 1),"
+              " tn('1 pod evicted, terminating', '{n} pods evicted, terminating', 3),"
+              " t('NotReady in {t}', { t: '38 s' }), t('a sentence no dictionary has {x}', { x: 1 })]));")
+    assert _in_language("en", script) == [
+        "en", "1 pod evicted, terminating", "3 pods evicted, terminating", "NotReady in 38 s",
+        "a sentence no dictionary has 1"]
+    assert _in_language("ja", script) == [
+        "ja", "1 個の Pod を退避、終了中", "3 個の Pod を退避、終了中", "38 s後に NotReady",
+        "a sentence no dictionary has 1"]
+
+
 # --- the page in a browser --------------------------------------------------------------------------------
 
 
