@@ -30,6 +30,7 @@ import { PodTooltip, ownerText } from './tooltip.js';
 import { renderLegend } from './legend.js';
 import { RolloutView } from './rollout.js';
 import { nodeExplain } from './nodefail.js';
+import { RelationsView } from './relations.js';
 
 /** The page's virtual now (epoch s): `#clock-time`'s datetime, as the tooltip reads it. */
 function pageNow() {
@@ -93,6 +94,7 @@ export class A11yMirror {
     this.tray.button.remove();
     root.appendChild(this.tray.group);
     this.rollouts = new RolloutView(root);
+    this.relations = new RelationsView(root); // the config and storage chips (relations.js)
     this.explained = new Map(); // node name → {box, status, taints, record}
     this.explainTimer = 0;
   }
@@ -283,6 +285,7 @@ export class A11yMirror {
     this.syncExplains(layout);
     this.rollouts.record(layout.deployments || [], pageNow());
     this.rollouts.update(layout.rollouts || []);
+    this.relations.update(layout);
     // Pods no longer in the layout.
     const live = new Set(layout.pods.keys());
     for (const [key, p] of this.pods) {
