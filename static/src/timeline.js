@@ -27,6 +27,8 @@ import { t } from './i18n.js';
 
 /** api.js's sessionStorage key of the tab's sandbox (share.js uses the same) */
 const TAB_KEY = 'kubeplay.sandbox';
+/** how often, at most, the marks are fetched again while the cluster changes */
+const RELOAD_MS = 4000;
 
 /** Virtual epoch seconds as the top bar's clock shows them: "10:32:05" (UTC). */
 export function clockText(seconds) {
@@ -76,7 +78,7 @@ export class Timeline {
     this.slider = el('div', {
       class: 'tl-slider', role: 'slider', tabindex: '0', 'aria-label': t('Timeline'),
       'aria-orientation': 'horizontal', onkeydown: (e) => this.keys(e), onfocus: () => this.load(),
-      onpointerdown: (e) => this.pointer(e),
+      onpointerdown: (e) => { this.load(); this.pointer(e); },
     }, this.fill, this.thumb);
     this.markList = el('ol', { class: 'tl-marks', 'aria-label': t('Timeline marks') });
     this.track = el('div', { class: 'tl-track' }, this.slider, this.markList);
@@ -118,12 +120,15 @@ export class Timeline {
     return this.loading;
   }
 
-  /** The live clock moved (every snapshot and delta): the span grows; marks reload soon after changes. */
+  /**
+   * The live clock moved (every snapshot and delta): the span grows. After object changes the marks
+   * reload within a few seconds (at most one request per RELOAD_MS: another client's operations
+   * show up too); focusing or pressing the slider reloads them at once.
+   */
   setNow(clock, changed = false) {
     if (clock && typeof clock.time === 'number') this.now = clock.time;
-    if (changed) {
-      clearTimeout(this.reloadTimer);
-      this.reloadTimer = setTimeout(() => this.load(), 1500);
+    if (changed && !this.reloadTimer) {
+      this.reloadTimer = setTimeout(() => { this.reloadTimer = 0; this.load(); }, RELOAD_MS);
     }
     this.place();
     if (!this.past) this.render();
