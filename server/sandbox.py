@@ -18,6 +18,13 @@ first operation of a sandbox not built as the kubeadm lab: ``minikube`` or ``kin
 access, by replaying its journal on a fresh cluster with the same seed and start time — the
 simulation is deterministic, so the result is the same state byte for byte.
 
+The timeline (issue 10) is the journal read back: ``Sandboxes.moments`` lists the user's operations
+with the virtual time each began (``Sandbox.op_times``, kept by ``execute`` live and in replays, since
+the journal stores no times), ``Sandboxes.at`` rebuilds the cluster as it was at a moment on a
+scratch sandbox that is never journalled (the journal's prefix, the last advance cut there; a few
+kept per sandbox), and ``Sandboxes.fork(source, at=t)`` journals that prefix as a new sandbox.
+Replays are bounded (``MAX_PAST_OPS``, ``MAX_PAST_SPAN``): a moment beyond them is refused.
+
 Hands off: command lines to ``server.kubectl``, cluster operations to ``server.sim.cluster``,
 storage to ``server.persist``. Nothing here knows about HTTP or Socket.IO (``server.web`` does).
 """
