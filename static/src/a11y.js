@@ -7,7 +7,15 @@
  * the unscheduled tray is a group too. They are transparent, so a pointer click on a shape lands
  * on its element, the keyboard tabs through the same things in reading order (focus rings show
  * on the shapes), and screen readers and Playwright find everything by role and name.
- * Updates are keyed and incremental: only elements whose label or rectangle changed are touched.
+ * Updates are keyed and incremental: only elements whose label or rectangle changed are touched;
+ * a pod whose object, owner and place are what they were costs a few comparisons (10,000 pods are
+ * 10,000 elements made once, not once per layout).
+ * Roving focus (the WAI-ARIA grid pattern, within a node): each node's (and the tray's) pods are
+ * one tab stop — the remembered pod's button (and its Inspect button) has tabindex 0, the others
+ * -1 —, so Tab leaves a node of 1,000 pods in one step; ←/→ move to the previous/next pod in the
+ * layout's order, ↑/↓ to the nearest pod in the row above/below as the layout drew them (`gridMove`,
+ * pure), Home/End to the first/last. The pod last focused in a node is kept across re-layouts (by
+ * key; if it is gone, the one now at its place); in a node never focused, the first pod.
  * Hands off: clicks go to the callbacks given by main.js (node menu, pod panel).
  * Inspect: each pod, node, service and workload group (a ReplicaSet's, StatefulSet's … pods) also
  * has an "Inspect <kind> <name>" button (a pod's beside its node's pod list, not in its list item;
@@ -30,6 +38,7 @@ import { PodTooltip, ownerText } from './tooltip.js';
 import { renderLegend } from './legend.js';
 import { RolloutView } from './rollout.js';
 import { nodeExplain } from './nodefail.js';
+import { capacityText } from './capacity.js';
 import { RelationsView } from './relations.js';
 
 /** The page's virtual now (epoch s): `#clock-time`'s datetime, as the tooltip reads it. */
@@ -53,8 +62,51 @@ function setAttr(el, name, value) {
   if (el.getAttribute(name) !== value) el.setAttribute(name, value);
 }
 
+/** A pod entry in the tab order (its node's roving stop) or out of it (arrows reach it). */
+function setStop(e, on) {
+  if (e.stop === on) return;
+  e.stop = on;
+  const v = on ? 0 : -1;
+  e.button.tabIndex = v;
+  e.inspect.tabIndex = v;
+}
+
 export function podLabel(p) {
   return `pod ${p.name} ${p.status}`;
+}
+
+const MOVES = new Set(['ArrowRight', 'ArrowLeft', 'ArrowDown', 'ArrowUp', 'Home', 'End']);
+
+/**
+ * Where a roving-focus key moves from pod `i` of `points` (a container's pods in layout order,
+ * each {x, y} as the layout placed it): ←/→ the previous/next, Home/End the first/last, ↓/↑ the
+ * pod of the nearest row below/above (rows by y) closest in x. Stays at `i` at an edge.
+ */
+export function gridMove(points, i, key) {
+  const n = points.length;
+  if (!n) return -1;
+  if (key === 'Home') return 0;
+  if (key === 'End') return n - 1;
+  if (key === 'ArrowRight') return Math.min(n - 1, i + 1);
+  if (key === 'ArrowLeft') return Math.max(0, i - 1);
+  const down = key === 'ArrowDown';
+  if (!down && key !== 'ArrowUp') return i;
+  const at = points[i];
+  let best = i;
+  let bestY = Infinity;
+  let bestX = Infinity;
+  for (let j = 0; j < n; j++) {
+    const p = points[j];
+    const dy = down ? p.y - at.y : at.y - p.y;
+    if (dy < 1) continue; // the same row (or the other way)
+    const dx = Math.abs(p.x - at.x);
+    if (dy < bestY - 0.5 || (Math.abs(dy - bestY) <= 0.5 && dx < bestX)) {
+      best = j;
+      bestY = dy;
+      bestX = dx;
+    }
+  }
+  return best;
 }
 
 /** The pod's accessible description: its status style's meaning, its owner, READY. */
@@ -89,6 +141,7 @@ export class A11yMirror {
     }
     this.tooltip = new PodTooltip(tip);
     renderLegend(document.getElementById('pod-legend'), document.getElementById('owner-legend'));
+    this.gen = 0; // layout generation: a pod entry not seen in the latest one is gone
     this.tray = this.makeContainer('unscheduled');
     this.tray.group.classList.add('a11y-tray');
     this.tray.button.remove();
@@ -171,13 +224,63 @@ export class A11yMirror {
     list.className = 'a11y-pods';
     group.addEventListener('click', (e) => { if (e.target === group) this.onNode(name, button); });
     group.append(button, list);
-    return { group, button, list };
+    // roving focus: `order` the pods' keys in layout order, `current` the one holding the tab stop
+    // (`chosen` once the user focused one: until then the first pod holds the stop)
+    const c = { group, button, list, order: [], current: null, index: 0, chosen: false };
+    list.addEventListener('focusin', (e) => {
+      const item = e.target.closest('.a11y-pod');
+      if (!item) return;
+      c.chosen = true;
+      this.setCurrent(c, item.dataset.key);
+    });
+    list.addEventListener('keydown', (e) => this.podKey(c, e));
+    return c;
+  }
+
+  /** Gives the tab stop of container `c` to the pod `key` (its button and its Inspect button). */
+  setCurrent(c, key) {
+    if (c.current === key) return;
+    const old = c.current && this.pods.get(c.current);
+    if (old) setStop(old, false);
+    const now = this.pods.get(key);
+    if (!now) return;
+    setStop(now, true);
+    c.current = key;
+    const i = c.order.indexOf(key);
+    if (i >= 0) c.index = i;
+  }
+
+  /** Arrows, Home and End on a pod of `c` move the focus to another of its pods (`gridMove`). */
+  podKey(c, e) {
+    if (!MOVES.has(e.key) || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    const item = e.target.closest('.a11y-pod');
+    if (!item || e.target !== this.pods.get(item.dataset.key)?.button) return;
+    e.preventDefault(); // the stage would scroll
+    const i = c.order.indexOf(item.dataset.key);
+    const points = c.order.map((k) => this.records.get(k) || { x: 0, y: 0 });
+    const j = gridMove(points, i, e.key);
+    if (j < 0 || j === i) return;
+    const next = this.pods.get(c.order[j]);
+    if (!next) return;
+    this.setCurrent(c, c.order[j]);
+    next.button.focus();
+  }
+
+  /** After a layout: the remembered pod keeps the tab stop; if it is gone, the pod now at its place. */
+  syncRoving(c, entries) {
+    c.order = entries.map((e) => e.key);
+    let i = c.current === null || !c.chosen ? -1 : c.order.indexOf(c.current);
+    if (i < 0) i = Math.min(c.chosen ? c.index : 0, entries.length - 1);
+    c.current = i >= 0 ? c.order[i] : null;
+    c.index = Math.max(0, i);
+    entries.forEach((e, j) => setStop(e, j === i));
   }
 
   makePod(key) {
     const item = document.createElement('div');
     item.setAttribute('role', 'listitem');
     item.className = 'a11y-pod';
+    item.dataset.key = key;
     const button = document.createElement('button');
     button.type = 'button';
     button.className = 'a11y-pod-button';
@@ -202,10 +305,13 @@ export class A11yMirror {
       el.addEventListener('mouseenter', show);
       el.addEventListener('mouseleave', leave);
     }
-    return { item, button, inspect };
+    // `seen` the layout generation, `obj`/`owner`/`rect` what its attributes were made from,
+    // `stop` whether it holds its node's tab stop
+    return { key, item, button, inspect, seen: 0, obj: null, owner: '', rect: '', stop: null };
   }
 
   update(layout) {
+    this.gen += 1;
     this.root.style.width = `${layout.width}px`;
     this.root.style.height = `${layout.height}px`;
 
@@ -213,7 +319,7 @@ export class A11yMirror {
     const t = layout.tray;
     place(this.tray.group, t);
     setAttr(this.tray.group, 'aria-label', `unscheduled pods, ${t.count} pod${t.count === 1 ? '' : 's'}`);
-    this.syncPods(this.tray.list, t.groups, t);
+    this.syncPods(this.tray, t.groups, t);
 
     // Services (hubs), in layout order, after the tray.
     let prev = this.tray.group;
@@ -271,8 +377,9 @@ export class A11yMirror {
       prev = c.group;
       place(c.group, n);
       setAttr(c.group, 'aria-label', nodeLabel(n));
+      setAttr(c.group, 'aria-description', capacityText(n.cells));
       c.group.classList.toggle('halted', n.halted);
-      this.syncPods(c.list, n.groups, n);
+      this.syncPods(c, n.groups, n);
     }
     for (const [name, c] of this.nodes) {
       if (!seen.has(name)) {
@@ -281,15 +388,13 @@ export class A11yMirror {
       }
     }
     this.syncWorkloads(layout);
-    this.syncPodInspects();
     this.syncExplains(layout);
     this.rollouts.record(layout.deployments || [], pageNow());
     this.rollouts.update(layout.rollouts || []);
     this.relations.update(layout);
     // Pods no longer in the layout.
-    const live = new Set(layout.pods.keys());
     for (const [key, p] of this.pods) {
-      if (!live.has(key)) {
+      if (p.seen !== this.gen) {
         p.item.remove();
         p.inspect.remove();
         this.pods.delete(key);
@@ -299,8 +404,12 @@ export class A11yMirror {
     if (this.tooltip.record) this.tooltip.refresh(layout.pods.get(this.tooltip.record.key));
   }
 
-  /** Makes `list` hold exactly the pods of `groups`, in order, positioned relative to `box`. */
-  syncPods(list, groups, box) {
+  /** Makes container `c`'s list hold exactly the pods of `groups`, in order, positioned relative to
+   * `box`; each pod's Inspect button sits in the container's group beside the list (a list holds
+   * only its items), on the pod's own square. */
+  syncPods(c, groups, box) {
+    const { list, group } = c;
+    const entries = [];
     let prev = null;
     for (const g of groups) {
       for (const p of g.pods) {
@@ -309,13 +418,26 @@ export class A11yMirror {
           e = this.makePod(p.key);
           this.pods.set(p.key, e);
         }
+        e.seen = this.gen;
+        entries.push(e);
         const first = prev === null ? list.firstChild : prev.nextSibling;
         if (e.item.parentNode !== list || first !== e.item) {
           if (prev === null) list.prepend(e.item);
           else prev.after(e.item);
         }
         prev = e.item;
-        place(e.item, { x: p.x - box.x, y: p.y - box.y, w: p.size, h: p.size });
+        if (e.inspect.parentNode !== group) group.appendChild(e.inspect);
+        const rect = `${Math.round(p.x - box.x)},${Math.round(p.y - box.y)},${p.size}`;
+        if (e.rect !== rect) {
+          e.rect = rect;
+          place(e.item, { x: p.x - box.x, y: p.y - box.y, w: p.size, h: p.size });
+          e.inspect.style.cssText = e.item.style.cssText;
+        }
+        // the object is replaced when it (or its cells) change: the same object, the same words
+        const owner = p.owner ? `${p.owner.kind}/${p.owner.name}` : '';
+        if (e.obj === p.pod && e.owner === owner) continue;
+        e.obj = p.pod;
+        e.owner = owner;
         const label = podLabel(p);
         setAttr(e.item, 'aria-label', label);
         setAttr(e.item, 'data-status', p.status);
@@ -331,6 +453,7 @@ export class A11yMirror {
       extra.remove();
       extra = next;
     }
+    this.syncRoving(c, entries);
   }
 
   // -- Inspect ----------------------------------------------------------------------------------
@@ -351,30 +474,18 @@ export class A11yMirror {
     button.textContent = 'Inspect';
     button.setAttribute('aria-label', `Inspect ${kind.toLowerCase()} ${rest.join('/')}`);
     // focus comes back to the object when the inspector closes, else (a service, a workload) to this button
-    const opener = () => (target.isConnected && target.tabIndex >= 0 ? target : button);
+    // (a pod's button may be out of the tab order — roving focus — and still takes the focus back)
+    const opener = () => (target.isConnected && target.localName === 'button' ? target : button);
     button.addEventListener('click', (e) => { e.stopPropagation(); this.inspect(key, opener()); });
     target.addEventListener('dblclick', (e) => { e.stopPropagation(); this.inspect(key, opener()); });
     if (container) container.appendChild(button);
     return button;
   }
 
-  /** Each pod's Inspect button sits in its node's group beside the pod list (a list holds only its
-   * items), on the pod's own square. */
-  syncPodInspects() {
-    for (const e of this.pods.values()) {
-      const group = e.item.parentNode && e.item.parentNode.parentNode;
-      if (!group) continue;
-      if (e.inspect.parentNode !== group) group.appendChild(e.inspect);
-      if (e.inspect.dataset.rect !== e.item.dataset.rect) {
-        e.inspect.dataset.rect = e.item.dataset.rect;
-        e.inspect.style.cssText = e.item.style.cssText;
-      }
-    }
-  }
-
   /** One Inspect button per workload group (its first block), over the group's label. */
   syncWorkloads(layout) {
     const seen = new Set();
+    const nodes = new Map(layout.nodes.map((n) => [n.name, n]));
     for (const g of layout.groups || []) {
       const parts = g.key.split('/'); // ns/Kind/name, or ns/bare
       if (parts.length < 3 || seen.has(g.key)) continue;
@@ -387,7 +498,7 @@ export class A11yMirror {
         this.workloads.set(g.key, button);
       }
       const box = g.node ? this.nodes.get(g.node) : this.tray;
-      const at = g.node ? layout.nodes.find((n) => n.name === g.node) : layout.tray;
+      const at = g.node ? nodes.get(g.node) : layout.tray;
       if (!box || !at) continue;
       if (button.parentNode !== box.group) box.group.appendChild(button);
       place(button, { x: g.x - at.x, y: g.y - at.y, w: g.w, h: 14 });

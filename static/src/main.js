@@ -27,6 +27,7 @@ import { KubectlAccess } from './kubectlaccess.js';
 import { PresetChooser } from './preset.js';
 import { openServicePanel } from './browser.js';
 import { installInspector } from './inspector.js';
+import { Overview } from './minimap.js';
 import { ShareMenu, fromUrl, markReadOnly, openReadOnly } from './share.js';
 import { Timeline } from './timeline.js';
 import { translateDocument } from './i18n.js';
@@ -100,6 +101,7 @@ async function start() {
       canvas.setLayout(layout, { instant, fromTray });
       fromTray = new Set();
       a11y.update(layout);
+      overview.setLayout(layout);
     });
   };
 
@@ -109,6 +111,8 @@ async function start() {
     onSelect: (key) => canvas.setSelected(key),
     onError: notify,
   });
+  // the minimap over the cluster pane's corner (minimap.js): counts from the mirror's change sets
+  const overview = new Overview({ pane: $('#cluster-pane'), stage, zoom: canvas.zoom, mirror, controls: $('#zoom') });
   const a11y = new A11yMirror($('#mirror'), {
     onNode: (name, opener) => panels.openNode(name, opener),
     onPod: (key, opener) => panels.openPod(key, opener),

@@ -9,15 +9,19 @@
  * scales the whole layout into the stage and keeps it fitted as the layout or the stage grows or
  * shrinks, until the user zooms by hand. The scale is shown in "Zoom level" and kept in
  * `data-zoom` on the stage.
+ * Drill-down (the overview, minimap.js): `focusRect(rect)` zooms so a world rectangle (a node)
+ * fills the view, centred; `centreOn(point)` pans without zooming; `viewRect()` is the world
+ * rectangle in sight, and `onView(fn)` is told whenever it changes (a scroll, a zoom, a resize).
  * Hands off: the layout (layout.js) is computed unscaled; canvas.js draws it and, told the scale
  * by `onScale`, renders with more pixels when zoomed in so shapes stay sharp.
- * `fitScale` and `anchoredScroll` are pure (tested through the page).
+ * `fitScale`, `anchoredScroll` and `focusScale` are pure (tested through the page).
  */
 
 export const MIN_SCALE = 0.1;
 export const MAX_SCALE = 4;
 const STEP = 1.25;
-const DRAG_SLOP = 4; // px a press must travel before it pans (a shorter one is a click)
+const DRAG_SLOP = 4;
+const DRILL_MAX = 2; // a drill-down to a node of three pods does not blow them up to 400 % // px a press must travel before it pans (a shorter one is a click)
 
 const clamp = (k) => Math.min(MAX_SCALE, Math.max(MIN_SCALE, k));
 
@@ -31,6 +35,12 @@ export function fitScale(w, h, vw, vh) {
 export function anchoredScroll(scroll, at, offset0, offset1, k0, k1) {
   const world = (scroll + at - offset0) / k0;
   return world * k1 + offset1 - at;
+}
+
+/** The scale at which a `w`×`h` world rectangle, with `pad` px around it, fills a `vw`×`vh` view (at most `max`). */
+export function focusScale(w, h, vw, vh, pad = 16, max = DRILL_MAX) {
+  if (!(w > 0 && h > 0 && vw > 0 && vh > 0)) return 1;
+  return clamp(Math.min(max, (vw - 2 * pad) / w, (vh - 2 * pad) / h));
 }
 
 export class Zoom {
@@ -47,6 +57,7 @@ export class Zoom {
     this.offsetX = 0; // the world's left margin when it is narrower than the stage (centred)
     this.fitting = false;
     this.level = controls && controls.querySelector('.zoom-level');
+    this.viewListeners = new Set();
     if (controls) {
       controls.addEventListener('click', (e) => {
         const b = e.target.closest('[data-zoom]');
@@ -63,6 +74,7 @@ export class Zoom {
       this.zoomBy(Math.exp(-e.deltaY * 0.002), { x: e.clientX - r.left - stage.clientLeft, y: e.clientY - r.top - stage.clientTop });
     }, { passive: false });
     this.wirePan();
+    stage.addEventListener('scroll', () => this.viewChanged(), { passive: true });
     // the stage changes size (a splitter, the traffic strip opening): a fitted view fits again
     if (typeof ResizeObserver === 'function') new ResizeObserver(() => this.layoutChanged()).observe(stage);
     this.apply();
@@ -86,6 +98,43 @@ export class Zoom {
     this.scaleTo(fitScale(s.width, s.height, this.stage.clientWidth, this.stage.clientHeight), { x: 0, y: 0 });
     this.stage.scrollLeft = 0;
     this.stage.scrollTop = 0;
+  }
+
+  /** Zooms so the world rectangle `rect` ({x, y, w, h}, unscaled layout px) fills the view, centred
+   * (a node of the overview: drill-down); leaves fit mode. */
+  focusRect(rect) {
+    const st = this.stage;
+    this.fitting = false;
+    this.scale = focusScale(rect.w, rect.h, st.clientWidth, st.clientHeight);
+    this.apply();
+    this.centreOn({ x: rect.x + rect.w / 2, y: rect.y + rect.h / 2 });
+  }
+
+  /** Pans (the scale stays) so the world point `p` is in the middle of the view. */
+  centreOn(p) {
+    const st = this.stage;
+    st.scrollLeft = p.x * this.scale + this.offsetX - st.clientWidth / 2;
+    st.scrollTop = p.y * this.scale - st.clientHeight / 2;
+    this.viewChanged();
+  }
+
+  /** The world rectangle in sight (unscaled layout px). */
+  viewRect() {
+    const st = this.stage;
+    const k = this.scale;
+    return { x: (st.scrollLeft - this.offsetX) / k, y: st.scrollTop / k, w: st.clientWidth / k, h: st.clientHeight / k };
+  }
+
+  /** `fn(viewRect)` after every scroll, zoom or resize of the view; returns the unsubscribe. */
+  onView(fn) {
+    this.viewListeners.add(fn);
+    return () => this.viewListeners.delete(fn);
+  }
+
+  viewChanged() {
+    if (!this.viewListeners.size) return;
+    const r = this.viewRect();
+    for (const fn of this.viewListeners) fn(r);
   }
 
   /** The layout changed size: a fitted view is fitted again; otherwise only the margins follow. */
@@ -117,6 +166,7 @@ export class Zoom {
     if (this.level && this.level.textContent !== pct) this.level.textContent = pct;
     this.stage.dataset.zoom = String(Math.round(k * 1000) / 1000);
     this.onScale(k);
+    this.viewChanged();
   }
 
   /** Dragging the view pans it; a press that hardly moves stays a click on what is under it. */
