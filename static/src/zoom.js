@@ -20,8 +20,8 @@
 export const MIN_SCALE = 0.1;
 export const MAX_SCALE = 4;
 const STEP = 1.25;
-const DRAG_SLOP = 4;
-const DRILL_MAX = 2; // a drill-down to a node of three pods does not blow them up to 400 % // px a press must travel before it pans (a shorter one is a click)
+const DRAG_SLOP = 4; // px a press must travel before it pans (a shorter one is a click)
+const DRILL_MAX = 2; // a drill-down to a node of three pods does not blow them up to 400 %
 
 const clamp = (k) => Math.min(MAX_SCALE, Math.max(MIN_SCALE, k));
 
