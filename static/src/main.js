@@ -27,10 +27,11 @@ import { KubectlAccess } from './kubectlaccess.js';
 import { PresetChooser } from './preset.js';
 import { openServicePanel } from './browser.js';
 import { installInspector } from './inspector.js';
+import { installLessons } from './lessons.js';
 import { Overview } from './minimap.js';
 import { ShareMenu, fromUrl, markReadOnly, openReadOnly } from './share.js';
 import { Timeline } from './timeline.js';
-import { translateDocument } from './i18n.js';
+import { installLanguageSwitch, t, translateDocument } from './i18n.js';
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -46,6 +47,7 @@ function loadHalted(id) {
 
 async function start() {
   translateDocument(document);
+  installLanguageSwitch($('#language'));
   document.body.dataset.state = 'loading';
   let opened;
   let readOnly = false;
@@ -55,7 +57,7 @@ async function start() {
     opened = readOnly ? await openReadOnly(asked.view) : await Sandbox.open();
   } catch (e) {
     document.body.dataset.state = 'error';
-    setConn(`cannot reach the server: ${e.message}`, 'error');
+    setConn(t('cannot reach the server: {error}', { error: e.message }), 'error');
     return;
   }
   const { sandbox, examples } = opened;
@@ -138,8 +140,8 @@ async function start() {
   addNode.type = 'button';
   addNode.id = 'add-node';
   addNode.className = 'btn btn-small';
-  addNode.textContent = 'Add node';
-  addNode.title = 'A new worker joins the cluster (kubeadm join)';
+  addNode.textContent = t('Add node');
+  addNode.title = t('A new worker joins the cluster (kubeadm join)');
   addNode.addEventListener('click', async () => {
     addNode.disabled = true;
     try {
@@ -158,6 +160,7 @@ async function start() {
   }, sandbox);
   terminal.onEdit = (edit) => editor.openEdit(edit);
   editor.setExamples(examples);
+  installLessons({ sandbox, terminal, mirror, editor });
   if (readOnly) markReadOnly();
   const timeline = new Timeline(stage, {
     sandbox, onError: notify,
@@ -201,16 +204,18 @@ async function start() {
   };
 
   const socket = io({ transports: ['polling', 'websocket'] });
+  // a patch the mirror cannot apply (it lacks the object): start again from a snapshot
+  mirror.onLost = () => socket.emit('join', { sandbox: sandbox.id });
   terminal.follow(socket);
   installInspector({ sandbox, terminal, socket });
   socket.on('connect', () => {
-    setConn('live', 'live');
+    setConn(t('live'), 'live');
     const join = { sandbox: sandbox.id };
     if (mirror.rv !== null) join.since = mirror.rv;
     socket.emit('join', join);
   });
-  socket.on('disconnect', () => setConn('reconnecting…', 'offline'));
-  socket.on('connect_error', () => setConn('reconnecting…', 'offline'));
+  socket.on('disconnect', () => setConn(t('reconnecting…'), 'offline'));
+  socket.on('connect_error', () => setConn(t('reconnecting…'), 'offline'));
   socket.on('snapshot', (msg) => {
     takeMachines(msg);
     takeNetwork(msg);
@@ -223,6 +228,7 @@ async function start() {
     takeNetwork(msg);
     mirror.applyDelta(msg);
   });
+  socket.on('progress', (msg) => clock.progress(msg));
   socket.on('traffic', (msg) => {
     const records = (msg && msg.records) || [];
     net.addRecords(records);
@@ -231,7 +237,7 @@ async function start() {
   socket.on('join_error', (msg) => {
     // The server forgot this sandbox (e.g. its data dir was wiped): start a fresh one.
     if (readOnly) {
-      notify(`server: ${(msg && (msg.error || msg.message)) || 'error'} (a read-only link does not follow live yet)`);
+      notify(t('server: {error} (a read-only link does not follow live yet)', { error: (msg && (msg.error || msg.message)) || 'error' }));
     } else if (msg && /not found|no such/i.test(msg.error || msg.message || '')) {
       Sandbox.forget();
       location.reload();

@@ -1,6 +1,9 @@
 /**
  * The pod tooltip: on hover or keyboard focus, one pod's name, status (with CrashLoopBackOff's
- * back-off countdown), READY, restarts, node, IP, owner, containers and age.
+ * back-off countdown), READY, restarts, node, IP, owner, containers and age; for a pod the
+ * scheduler could not place, why (its PodScheduled condition's message: the FitError text that
+ * `kubectl describe pod` shows in its FailedScheduling event, "0/3 nodes are available: …"); and its
+ * tolerations as `kubectl describe pod` prints them (`tolerationLines`).
  *
  * Owns: `podTooltipRows(p, now)` — the rows, a pure function of a layout pod record (its server
  * cells: kubectl's own words) and the virtual now — the two relative cells' formatting
@@ -9,6 +12,7 @@
  * WCAG 1.4.13 asks). The virtual now is the page's clock (`#clock-time`'s datetime).
  * Hands off: a11y.js calls show/hide from its pod elements and points their aria-describedby here.
  */
+import { t } from './i18n.js';
 
 /** apimachinery's duration.HumanDuration: 65s, 4m29s, 12m, 5h3m, 30h, 4d20h, 30d, 2y10d. */
 export function humanDuration(seconds) {
@@ -48,6 +52,35 @@ export function statusText(cells, now) {
   return cells.status;
 }
 
+/**
+ * A pod's tolerations as describe.go's printPodTolerationsMultiline writes them, one per line,
+ * sorted by key: "node.kubernetes.io/not-ready:NoExecute op=Exists for 300s", "key=value:NoSchedule",
+ * "op=Exists" (tolerates everything). [] for none (describe prints "<none>").
+ */
+export function tolerationLines(tolerations) {
+  const sorted = [...(tolerations || [])].sort((a, b) => {
+    const ka = a.key || '';
+    const kb = b.key || '';
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  });
+  return sorted.map((tol) => {
+    let line = tol.key || '';
+    if (tol.value) line += `=${tol.value}`;
+    if (tol.effect) line += `:${tol.effect}`;
+    if (tol.operator === 'Exists' && !tol.value) line += tol.key || tol.effect ? ' op=Exists' : 'op=Exists';
+    if (tol.tolerationSeconds !== undefined && tol.tolerationSeconds !== null) line += ` for ${tol.tolerationSeconds}s`;
+    return line;
+  });
+}
+
+/** Why the scheduler has not placed the pod: its PodScheduled=False condition's message, or null. */
+export function unschedulableReason(pod) {
+  const conds = (pod && pod.status && pod.status.conditions) || [];
+  const c = conds.find((x) => x.type === 'PodScheduled');
+  if (!c || c.status !== 'False' || (pod.spec && pod.spec.nodeName)) return null;
+  return c.message || c.reason || null;
+}
+
 /** [label, value] rows of the tooltip for a layout pod record at virtual time `now` (epoch s). */
 export function podTooltipRows(p, now) {
   const c = p.cells || {};
@@ -63,6 +96,10 @@ export function podTooltipRows(p, now) {
   const containers = ((p.pod && p.pod.spec && p.pod.spec.containers) || []).map((x) => x.name);
   if (containers.length > 1) rows.push(['Containers', containers.join(', ')]);
   rows.push(['Age', c.created && now !== null ? humanDuration(now - c.created) : '<unknown>']);
+  const why = unschedulableReason(p.pod);
+  if (why) rows.push([t('Why not scheduled'), why]);
+  const tolerations = tolerationLines(p.pod && p.pod.spec && p.pod.spec.tolerations);
+  rows.push([t('Tolerations'), tolerations.length ? tolerations.join('\n') : '<none>']);
   return rows;
 }
 
