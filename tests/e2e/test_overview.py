@@ -8,6 +8,9 @@ the clock advanced) so the test spends its time on the page, not on typing."""
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -15,6 +18,7 @@ from playwright.sync_api import Page, expect
 from tests.e2e.helpers import node, pause, run
 
 pytestmark = pytest.mark.e2e
+HERE = Path(__file__).resolve().parent
 
 BIG = """apiVersion: apps/v1
 kind: Deployment
@@ -116,3 +120,13 @@ def test_the_overview_counts_like_kubectl_and_drills_down_to_a_node(page: Page) 
     expect(toggle).to_have_attribute("aria-expanded", "false")
     toggle.click()
     expect(overview).to_be_visible()
+
+
+def test_the_overviews_pure_parts() -> None:
+    """overview.test.mjs (change-set counts, the histogram's words, the minimap grid, arrow moves) under node."""
+    node_bin = shutil.which("node")
+    assert node_bin, "node is needed to build and test the page (make install)"
+    proc = subprocess.run([node_bin, "--test", str(HERE / "overview.test.mjs")], cwd=HERE.parents[1],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "# fail 0" in proc.stdout and "# pass 4" in proc.stdout, proc.stdout
