@@ -205,3 +205,44 @@ def test_tolerations_read_as_the_describe_printer_writes_them() -> None:
         tolerations_multiline(w, "Tolerations", tolerations)
         printed = [line.split("\t")[-1] for line in "".join(w.parts).splitlines()]
         assert lines == printed, (tolerations, w.parts)
+
+
+def node_eval(script: str) -> object:
+    node_bin = shutil.which("node")
+    assert node_bin, "node is needed to build and test the page (make install)"
+    proc = subprocess.run([node_bin, "--input-type=module", "-e", script], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_the_bars_words_and_states_including_over_commit() -> None:
+    """capacity.js on cells as the server sends them: describe's quantities and percentages, and a
+    node asked for more than it has (pods bound by spec.nodeName past the scheduler) is over."""
+    cells = {"requested": {"cpu": 950, "memory": 1288490188, "pods": 12},
+             "allocatable": {"cpu": 2000, "memory": 4005380096, "pods": 110}}
+    over = {"requested": {"cpu": 2500, "memory": 0, "pods": 3}, "allocatable": {"cpu": 2000, "memory": 4005380096, "pods": 110}}
+    out = node_eval(
+        "import { capacityText, capacityParts } from './static/src/capacity.js';\n"
+        f"const cells = {json.dumps(cells)}, over = {json.dumps(over)};\n"
+        "console.log(JSON.stringify([capacityText(cells), capacityParts(cells).map((p) => [p.label, p.compact, p.state]),"
+        " capacityText(over), capacityParts(over).map((p) => p.state), capacityText({status: 'Ready'})]));\n")
+    text, parts, over_text, over_states, none = out
+    assert text == "requested: cpu 950m/2 (47%), mem 1.2Gi/3.7Gi (32%), pods 12/110 (10%)"
+    assert parts == [["cpu 950m/2", "cpu 950m/2", "ok"], ["mem 1.2Gi/3.7Gi", "mem 1.2/3.7Gi", "ok"],
+                     ["pods 12/110", "pods 12/110", "ok"]]
+    assert over_text.startswith("requested: cpu 2500m/2 (125%, over-committed), mem 0/3.7Gi (0%)")
+    assert over_states == ["over", "ok", "ok"] and none == ""
+
+
+def test_an_apply_shows_applying_while_it_runs(page: Page) -> None:
+    pause(page)
+    held = []
+    page.route("**/apply", lambda route: held.append(route))
+    page.get_by_role("button", name="Apply").click()
+    bar = page.get_by_role("progressbar", name="Applying")
+    expect(bar).to_be_visible()
+    expect(bar).not_to_have_attribute("aria-valuenow", re.compile("."))  # an apply cannot say how far it is
+    assert len(held) == 1
+    held[0].continue_()
+    expect(bar).to_have_count(0)
