@@ -88,10 +88,25 @@ async function start() {
   // past (timeline.js `pastView`: its own Mirror and halted machines) while one is shown.
   let past = null;
   let switched = false;
+  // While batches stream, a layout waits until 4× its own last cost (at most 1 s) has passed since
+  // the one before, so drawing keeps most of the main thread at 10,000 pods; a quiet page lays out
+  // on the next frame.
+  let layoutCost = 0;
+  let layoutAt = -Infinity;
+  const throttled = (fn) => {
+    const frame = () => requestAnimationFrame(() => {
+      const t0 = performance.now();
+      fn();
+      layoutAt = performance.now();
+      layoutCost = layoutAt - t0;
+    });
+    const wait = Math.min(1000, 4 * layoutCost) - (performance.now() - layoutAt);
+    if (wait > 0) setTimeout(frame, wait); else frame();
+  };
   const relayout = () => {
     if (layoutPending) return;
     layoutPending = true;
-    requestAnimationFrame(() => {
+    throttled(() => {
       layoutPending = false;
       const width = stage.clientWidth;
       const shown = past || { mirror, halted };
