@@ -68,6 +68,8 @@ async function start() {
   else new ShareMenu($('#share-anchor'), { sandbox, onError: (msg) => notify(msg) });
 
   const mirror = new Mirror();
+  // read (never written) by the e2e tests and bench/bench_page.py: the page's copy of the objects
+  window.kubeplay = { mirror };
   // Which machines are halted is not an API object: every snapshot and delta carries the
   // server's `machines`; the page keeps the last word per sandbox across reloads.
   const halted = loadHalted(sandbox.id);
