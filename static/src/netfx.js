@@ -28,6 +28,7 @@ const MIN_DUR = 450;      // ms, so short paths still read as travel
 const STAGGER = 70;       // ms between consecutive requests of one batch
 const MARK_MS = 3500;     // how long a failure mark stays
 const MAX_FLYING = 60;    // more than this at once would be noise: the rest are skipped
+const MAX_POD_LINES = 40; // a chip used by more pods draws a line per workload group instead
 const REDUCED_MOTION = typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
 
 function polyLength(pts) {
@@ -360,88 +361,97 @@ export class NetworkFx {
     const chipsByKey = new Map(rel.chips.map((c) => [c.key, c]));
     const hubs = new Map(L.services.map((h) => [h.key, h]));
     const ctx = this.ctx;
-    const line = (a, b, colour, strong, bend = 30) => {
-      ctx.globalAlpha = strong ? 0.9 : 0.2;
+    // one path per chip and strength: a chip used by a thousand pods is two strokes, not a thousand
+    const faint = [];
+    const strong = [];
+    // a curve leaves `a` downwards and reaches `b` from above (`arc`: from below, for two chips of the band)
+    const curve = (a, b, bend, arc = false) => ({ a, b, c1: a.y + bend, c2: arc ? b.y + bend : b.y - bend });
+    const stroke = (list, colour, isStrong) => {
+      if (!list.length) return;
+      ctx.globalAlpha = isStrong ? 0.9 : 0.2;
       ctx.strokeStyle = colour;
-      ctx.lineWidth = strong ? 2 : 1;
+      ctx.lineWidth = isStrong ? 2 : 1;
       ctx.beginPath();
-      ctx.moveTo(a.x, a.y);
-      ctx.bezierCurveTo(a.x, a.y + bend, b.x, b.y - bend, b.x, b.y);
+      for (const { a, b, c1, c2 } of list) {
+        ctx.moveTo(a.x, a.y);
+        ctx.bezierCurveTo(a.x, c1, b.x, c2, b.x, b.y);
+      }
       ctx.stroke();
     };
     ctx.save();
     for (const c of rel.chips) {
       const colour = CHIP_KINDS[c.kind].colour;
-      const strong = hl.chips.has(c.key);
+      const on = hl.chips.has(c.key);
       const bottom = { x: c.x + c.w / 2, y: c.y + c.h };
-      if (c.kind === 'HorizontalPodAutoscaler') {
-        // to the target's workload groups, one line per block
+      faint.length = 0;
+      strong.length = 0;
+      if (c.kind === 'HorizontalPodAutoscaler' || c.pods.length > MAX_POD_LINES) {
+        // to the workload groups holding the pods, one line per block (an HPA's target, a big user)
         const seen = new Set();
         for (const k of c.pods) {
-          const s = view.pods.get(k);
-          const g = s && !s.dying && groups.get(`${s.data.node}|${s.data.groupKey}`);
+          const sp = view.pods.get(k);
+          const g = sp && !sp.dying && groups.get(`${sp.data.node}|${sp.data.groupKey}`);
           if (!g || seen.has(g)) continue;
           seen.add(g);
-          line(bottom, { x: g.x + g.w / 2, y: g.y }, colour, strong);
+          (on ? strong : faint).push(curve(bottom, { x: g.x + g.w / 2, y: g.y }, 30));
         }
       } else {
         for (const k of c.pods) {
-          const s = view.pods.get(k);
-          if (!s || s.dying) continue;
-          line(bottom, { x: s.x + POD / 2, y: s.y }, colour, strong && hl.pods.has(k));
+          const sp = view.pods.get(k);
+          if (!sp || sp.dying) continue;
+          (on && hl.pods.has(k) ? strong : faint).push(curve(bottom, { x: sp.x + POD / 2, y: sp.y }, 30));
         }
       }
       for (const sk of c.services) {
         const h = hubs.get(sk);
-        if (h) line({ x: h.x + h.w / 2, y: h.y + h.h }, { x: c.x + c.w / 2, y: c.y }, colour, strong, 12);
+        if (h) (on ? strong : faint).push(curve({ x: h.x + h.w / 2, y: h.y + h.h }, { x: c.x + c.w / 2, y: c.y }, 12));
       }
       const peer = c.peer && chipsByKey.get(c.peer);
       if (peer && c.kind === 'PersistentVolumeClaim') {
-        // claim ↔ volume: an arc under the band
-        const a = bottom;
-        const b = { x: peer.x + peer.w / 2, y: peer.y + peer.h };
-        ctx.globalAlpha = strong ? 0.9 : 0.35;
-        ctx.strokeStyle = colour;
-        ctx.lineWidth = strong ? 2 : 1;
-        ctx.beginPath();
-        ctx.moveTo(a.x, a.y);
-        ctx.bezierCurveTo(a.x, a.y + 12, b.x, b.y + 12, b.x, b.y);
-        ctx.stroke();
+        // claim ↔ volume: an arc under both chips
+        (on ? strong : faint).push(curve(bottom, { x: peer.x + peer.w / 2, y: peer.y + peer.h }, 14, true));
       }
+      stroke(faint, colour, false);
+      stroke(strong, colour, true);
     }
     // rings: the highlighted chips, the top owner's groups and pods, and the chain's name
     ctx.globalAlpha = 1;
+    ctx.lineWidth = 2;
     for (const k of hl.chips) {
       const c = chipsByKey.get(k);
       if (!c) continue;
       ctx.strokeStyle = CHIP_KINDS[c.kind].colour;
-      ctx.lineWidth = 2;
       ctx.strokeRect(c.x - 2, c.y - 2, c.w + 4, c.h + 4);
     }
     if (hl.pods.size > 1 || hl.chain.length || hl.chips.size) {
       const blocks = new Set();
       ctx.strokeStyle = '#e6edf3';
       ctx.lineWidth = 1.5;
+      ctx.beginPath();
       for (const k of hl.pods) {
-        const s = view.pods.get(k);
-        if (!s || s.dying) continue;
-        ctx.strokeRect(s.x - 2.5, s.y - 2.5, POD + 5, POD + 5);
+        const sp = view.pods.get(k);
+        if (!sp || sp.dying) continue;
+        ctx.rect(sp.x - 2.5, sp.y - 2.5, POD + 5, POD + 5);
         if (hl.chain.length) {
-          const g = groups.get(`${s.data.node}|${s.data.groupKey}`);
+          const g = groups.get(`${sp.data.node}|${sp.data.groupKey}`);
           if (g) blocks.add(g);
         }
       }
+      ctx.stroke();
       ctx.setLineDash([4, 3]);
       ctx.strokeStyle = '#79c0ff';
-      for (const g of blocks) ctx.strokeRect(g.x - 1.5, g.y - 1.5, g.w + 3, g.h + 3);
+      ctx.beginPath();
+      for (const g of blocks) ctx.rect(g.x - 1.5, g.y - 1.5, g.w + 3, g.h + 3);
+      ctx.stroke();
       ctx.setLineDash([]);
-      const s = hl.pod && view.pods.get(hl.pod);
-      if (s && hl.chain.length) {
-        const text = chainText;
+      const sp = hl.pod && view.pods.get(hl.pod);
+      const g = sp && groups.get(`${sp.data.node}|${sp.data.groupKey}`);
+      if (sp && hl.chain.length) {
+        // the chain's name just above the pod's own group block (the tooltip takes the pod's side)
         ctx.font = '600 11px system-ui, sans-serif';
-        const w = ctx.measureText(text).width + 12;
-        const x = Math.max(2, Math.min(s.x, (this.canvas.width / this.dpr) - w - 2));
-        const y = Math.max(2, s.y - 24);
+        const w = ctx.measureText(chainText).width + 12;
+        const x = Math.max(2, Math.min(g ? g.x : sp.x, (this.canvas.width / this.dpr) - w - 2));
+        const y = Math.max(2, (g ? g.y : sp.y) - 21);
         ctx.fillStyle = 'rgba(13,17,23,0.92)';
         ctx.fillRect(x, y, w, 18);
         ctx.strokeStyle = '#79c0ff';
@@ -449,7 +459,7 @@ export class NetworkFx {
         ctx.strokeRect(x + 0.5, y + 0.5, w - 1, 17);
         ctx.fillStyle = '#cfe3ff';
         ctx.textBaseline = 'middle';
-        ctx.fillText(text, x + 6, y + 9.5);
+        ctx.fillText(chainText, x + 6, y + 9.5);
       }
     }
     ctx.restore();

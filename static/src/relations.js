@@ -351,6 +351,7 @@ export function highlightOf(rel, focus) {
 function podKeyOf(el, names) {
   const item = el.closest && el.closest('.a11y-pod, .a11y-inspect');
   if (!item) return null;
+  if (item.dataset.key && item.dataset.key.startsWith('Pod/')) return item.dataset.key;
   const label = item.getAttribute('aria-label') || '';
   const m = item.classList.contains('a11y-pod') ? label.match(/^pod (\S+) /) : label.match(/^Inspect pod (\S+)$/);
   return m ? names.get(m[1]) || null : null;
