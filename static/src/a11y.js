@@ -284,6 +284,7 @@ export class A11yMirror {
     const button = document.createElement('button');
     button.type = 'button';
     button.className = 'a11y-pod-button';
+    button.tabIndex = -1; // out of the tab order until it is its node's roving stop
     button.addEventListener('click', () => this.onPod(key, button));
     const show = () => {
       const p = this.records.get(key);
@@ -307,7 +308,8 @@ export class A11yMirror {
     }
     // `seen` the layout generation, `obj`/`owner`/`rect` what its attributes were made from,
     // `stop` whether it holds its node's tab stop
-    return { key, item, button, inspect, seen: 0, obj: null, owner: '', rect: '', stop: null };
+    inspect.tabIndex = -1;
+    return { key, item, button, inspect, seen: 0, obj: null, owner: '', rect: '', stop: false };
   }
 
   update(layout) {
@@ -427,11 +429,15 @@ export class A11yMirror {
         }
         prev = e.item;
         if (e.inspect.parentNode !== group) group.appendChild(e.inspect);
-        const rect = `${Math.round(p.x - box.x)},${Math.round(p.y - box.y)},${p.size}`;
+        const x = Math.round(p.x - box.x);
+        const y = Math.round(p.y - box.y);
+        const rect = `${x},${y},${p.size}`;
         if (e.rect !== rect) {
+          // one style write each (a pod's square is all its inline style)
           e.rect = rect;
-          place(e.item, { x: p.x - box.x, y: p.y - box.y, w: p.size, h: p.size });
-          e.inspect.style.cssText = e.item.style.cssText;
+          const css = `left: ${x}px; top: ${y}px; width: ${Math.round(p.size)}px; height: ${Math.round(p.size)}px;`;
+          e.item.style.cssText = css;
+          e.inspect.style.cssText = css;
         }
         // the object is replaced when it (or its cells) change: the same object, the same words
         const owner = p.owner ? `${p.owner.kind}/${p.owner.name}` : '';

@@ -300,7 +300,10 @@ export class Overview {
   /** Drill-down: the main view zooms to node `name` (the tray for '') and keeps it in sight. */
   drill(name) {
     const r = this.rectOf(name);
-    if (r && this.zoom) this.zoom.focusRect(r);
+    if (!r || !this.zoom) return;
+    // the node lands left of the overview, which covers the stage's right side
+    const right = this.region.hidden ? 0 : this.stage.getBoundingClientRect().right - this.region.getBoundingClientRect().left;
+    this.zoom.focusRect(r, { right: Math.max(0, right) });
   }
 
   wireList() {

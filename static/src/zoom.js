@@ -9,8 +9,8 @@
  * scales the whole layout into the stage and keeps it fitted as the layout or the stage grows or
  * shrinks, until the user zooms by hand. The scale is shown in "Zoom level" and kept in
  * `data-zoom` on the stage.
- * Drill-down (the overview, minimap.js): `focusRect(rect)` zooms so a world rectangle (a node)
- * fills the view, centred; `centreOn(point)` pans without zooming; `viewRect()` is the world
+ * Drill-down (the overview, minimap.js): `focusRect(rect, {right})` zooms so a world rectangle (a
+ * node) fills the view (less what the overview covers), centred; `centreOn(point)` pans without zooming; `viewRect()` is the world
  * rectangle in sight, and `onView(fn)` is told whenever it changes (a scroll, a zoom, a resize).
  * Hands off: the layout (layout.js) is computed unscaled; canvas.js draws it and, told the scale
  * by `onScale`, renders with more pixels when zoomed in so shapes stay sharp.
@@ -101,20 +101,23 @@ export class Zoom {
   }
 
   /** Zooms so the world rectangle `rect` ({x, y, w, h}, unscaled layout px) fills the view, centred
-   * (a node of the overview: drill-down); leaves fit mode. */
-  focusRect(rect) {
+   * (a node of the overview: drill-down); `right` px of the stage's right side are covered (the
+   * overview), so the rectangle is fitted and centred left of them. Leaves fit mode. */
+  focusRect(rect, { right = 0 } = {}) {
     const st = this.stage;
+    const vw = Math.max(st.clientWidth / 2, st.clientWidth - right);
     this.fitting = false;
-    this.scale = focusScale(rect.w, rect.h, st.clientWidth, st.clientHeight);
+    this.scale = focusScale(rect.w, rect.h, vw, st.clientHeight);
     this.apply();
-    this.centreOn({ x: rect.x + rect.w / 2, y: rect.y + rect.h / 2 });
+    this.centreOn({ x: rect.x + rect.w / 2, y: rect.y + rect.h / 2 }, { x: vw / 2, y: st.clientHeight / 2 });
   }
 
-  /** Pans (the scale stays) so the world point `p` is in the middle of the view. */
-  centreOn(p) {
+  /** Pans (the scale stays) so the world point `p` is at the view point `at` (the middle by default). */
+  centreOn(p, at = null) {
     const st = this.stage;
-    st.scrollLeft = p.x * this.scale + this.offsetX - st.clientWidth / 2;
-    st.scrollTop = p.y * this.scale - st.clientHeight / 2;
+    const to = at || { x: st.clientWidth / 2, y: st.clientHeight / 2 };
+    st.scrollLeft = p.x * this.scale + this.offsetX - to.x;
+    st.scrollTop = p.y * this.scale - to.y;
     this.viewChanged();
   }
 
