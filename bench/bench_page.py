@@ -3,9 +3,10 @@
 Phases, each driven by the virtual clock (the sandbox is paused, and ``POST …/clock {"advance": s}``
 moves it, so every phase does the same simulated work whatever the machine):
 
-1. ``scale 0→N``: a Deployment of 0 replicas is scaled to N (10,000 by default) and the clock is
-   advanced one simulated second per request until the Deployment has N pods (workers are added
-   first, up to the 12 nodes a sandbox allows; the pods that do not fit stay Pending, as they would);
+1. ``scale 0→N``: a Deployment of 0 replicas is scaled up ``--step`` (500) replicas per simulated
+   second to N (10,000 by default), the clock advanced one simulated second per request, until the
+   Deployment has N pods (workers are added first, up to the 12 nodes a sandbox allows, 110 pods
+   each; the pods that do not fit stay Pending, as they would);
 2. ``settled N``: the clock runs at ×1 on the page's own ticker (10 ticks a second) for a few seconds
    of wall time with nothing changing;
 3. the same for ``--more`` (50,000), if the server gets there within ``--limit`` seconds (else it
@@ -209,13 +210,20 @@ def worst_second(stamps: list[float]) -> float:
     return float(min((counts[s] for s in full), default=len(stamps)))
 
 
-def scale(base: str, page, target: int, limit: float) -> tuple[int, str]:
-    kubectl(base, f"kubectl scale deployment big --replicas={target}")
+def scale(base: str, page, target: int, limit: float, step: int) -> tuple[int, str]:
+    """Raise the Deployment ``step`` replicas per simulated second up to ``target`` (the ReplicaSet
+    controller's own slow start would create them all within one request here, as the simulation runs
+    its controllers to quiescence), until it has ``target`` pods."""
+    spec = kubectl(base, "kubectl get deployment big -o jsonpath={.spec.replicas}").strip()
+    replicas = int(spec) if spec.isdigit() else 0
     deadline = time.monotonic() + limit
     have = pods_of(base)
-    while have < target:
+    while replicas < target or have < target:
         if time.monotonic() > deadline:
             return have, f"stopped after {limit:.0f} s of wall time"
+        if replicas < target:
+            replicas = min(target, replicas + step)
+            kubectl(base, f"kubectl scale deployment big --replicas={replicas}")
         api(base, "/clock", {"advance": 1})
         page.wait_for_timeout(0)  # lets Playwright dispatch the DevTools events meanwhile
         have = pods_of(base)
@@ -275,6 +283,7 @@ def main() -> None:
     ap.add_argument("--pods", type=int, default=10_000)
     ap.add_argument("--more", type=int, default=50_000, help="then this many, if the server gets there (0: skip)")
     ap.add_argument("--limit", type=float, default=600.0, help="wall seconds allowed per scale phase")
+    ap.add_argument("--step", type=int, default=500, help="replicas added per simulated second")
     ap.add_argument("--settle", type=float, default=5.0, help="wall seconds of each settled phase")
     ap.add_argument("--profile", action="store_true", help="print the page's CPU profile of the first scale")
     ap.add_argument("--mode", default="eventlet", help="the server's --async-mode (users run eventlet)")
@@ -319,7 +328,7 @@ def main() -> None:
                 cdp.send("Profiler.enable")
                 cdp.send("Profiler.start")
             with Phase(f"scale 0→{target}" if target == args.pods else f"scale →{target}", page, wire) as ph:
-                reached, why = scale(base, page, target, args.limit)
+                reached, why = scale(base, page, target, args.limit, args.step)
             rows.append(ph)
             if args.profile and target == args.pods:
                 prof = cdp.send("Profiler.stop")["profile"]
