@@ -159,6 +159,15 @@ def _count(args: list[str], default: int = 10) -> tuple[int, list[str], bool]:
 
 def head(ctx: Any, argv: list[str], io: Any) -> int:
     n, files, _ = _count(argv[1:])
+    if not files:
+        # reads only the lines it prints, as head's reads end with them: a pipe's writer runs on
+        # no further (``while :; do echo y; done | head -1`` ends)
+        for _ in range(n):
+            line = io.readline()
+            if line is None:
+                break
+            io.out(line)
+        return 0
     inputs, status = _inputs(ctx, io, "head", files)
     for i, (name, text) in enumerate(inputs):
         if len(inputs) > 1:

@@ -75,8 +75,12 @@ EXEC_STEPS = 1000
 MAX_FUNCTION_DEPTH = 100
 #: the status of a shell killed by SIGSEGV (too deep a recursion, in functions or in the text)
 SEGFAULT = 139
-#: what one pipeline stage may write before it gets a broken pipe
+#: what a pipe holds before its writer pauses and its reader starts (see ``_Pipes``)
 PIPE_CAP = 1 << 20
+#: what one pipe carries at most before its writer gets a broken pipe
+PIPE_TOTAL = 16 << 20
+#: busy steps a reader may run a paused writer through before the writer gets a broken pipe
+PIPE_BUSY = 10
 
 
 # -- the interface --------------------------------------------------------------------------------
@@ -99,11 +103,38 @@ def _discard(text: str) -> None:
 
 
 class _Input:
-    __slots__ = ("text", "pos")
+    """A process's input: ``text`` from ``pos`` on is unread. A pipe's reading end also has
+    ``more``, which runs the writing stage until it writes more (True) or has ended (False)."""
 
-    def __init__(self, text: str) -> None:
+    __slots__ = ("text", "pos", "more", "_tail", "_tail_len")
+
+    def __init__(self, text: str, more: Callable[[], bool] | None = None) -> None:
         self.text = text
         self.pos = 0
+        self.more = more
+        self._tail: list[str] = []  # written, not yet joined to ``text``
+        self._tail_len = 0
+
+    def fill(self) -> None:
+        """Everything the writer will write (a read to the end waits for the writer's end)."""
+        while self.more is not None and self.more():
+            pass
+        self.join()
+
+    def append(self, data: str) -> None:
+        self._tail.append(data)
+        self._tail_len += len(data)
+
+    def unread(self) -> int:
+        return len(self.text) - self.pos + self._tail_len
+
+    def join(self) -> None:
+        """The written chunks joined to what is unread (once per read, not per write)."""
+        if self._tail:
+            self.text = "".join([self.text[self.pos:], *self._tail])
+            self.pos = 0
+            self._tail = []
+            self._tail_len = 0
 
 
 class Streams:
@@ -126,6 +157,7 @@ class Streams:
     @property
     def stdin(self) -> str:
         """What is left of the input (without consuming it)."""
+        self._in.fill()
         return self._in.text[self._in.pos:] if self._in.pos else self._in.text
 
     def read(self) -> str:
@@ -137,18 +169,27 @@ class Streams:
     def readline(self) -> str | None:
         """The next line with its newline (the last one may have none); None at the end."""
         inp = self._in
+        inp.join()
+        j = inp.text.find("\n", inp.pos)
+        while j < 0 and inp.more is not None:
+            seen = len(inp.text) - inp.pos
+            if not inp.more():
+                break
+            inp.join()
+            j = inp.text.find("\n", inp.pos + seen)
+        inp.join()
         if inp.pos >= len(inp.text):
             return None
-        j = inp.text.find("\n", inp.pos)
         j = len(inp.text) if j < 0 else j + 1
         line = inp.text[inp.pos:j]
         inp.pos = j
         return line
 
-    def with_(self, *, stdin: str | None = None, out: Callable[[str], None] | None = None,
+    def with_(self, *, stdin: str | _Input | None = None, out: Callable[[str], None] | None = None,
               err: Callable[[str], None] | None = None,
               fds: dict[int, Callable[[str], None]] | None = None) -> Streams:
-        return Streams(self._in if stdin is None else _Input(stdin), out or self.out, err or self.err,
+        return Streams(self._in if stdin is None else stdin if isinstance(stdin, _Input) else _Input(stdin),
+                       out or self.out, err or self.err,
                        self.fds if fds is None else fds)
 
 
@@ -1659,41 +1700,165 @@ def _pipeline(ctx: ShContext, node: Pipeline, io: Streams) -> Gen:
     if len(node.cmds) == 1:
         status = yield from _node(ctx, node.cmds[0], io)
     else:
-        data: str | None = None
-        status = failed = 0
-        for k, cmd in enumerate(node.cmds):
-            last = k == len(node.cmds) - 1
-            buf: list[str] = []
-            size = [0]
-
-            def write(text: str, buf: list[str] = buf, size: list[int] = size) -> None:
-                size[0] += len(text)
-                if size[0] > PIPE_CAP:
-                    raise _PipeFull()
-                buf.append(text)
-
-            stage_io = io.with_(stdin=data if k else None, out=None if last else write)
-            child = ctx.child()
-            try:
-                status = yield from _node(child, cmd, stage_io)
-            except _Exit as e:
-                status = e.status
-            except _PipeFull:
-                status = 141
-            except ShError as e:
-                io.err(_prefix(child) + e.message + "\n")
-                status = e.status
-            except (_Return, _Break):
-                status = child.status
-            data = "".join(buf)
-            if status and "P" in ctx.options:
-                failed = status
-        if "P" in ctx.options and not status:
-            status = failed
+        status = yield from _Pipes(ctx, node.cmds, io).run()
     if node.negate:
         status = 0 if status else 1
     ctx.status = status
     return status
+
+
+class _Stage:
+    """One command of a pipeline, run as a subshell: its generator, the step it was paused at, and
+    its exit status once it has ended."""
+
+    __slots__ = ("ctx", "gen", "out", "written", "status", "paused")
+
+    def __init__(self, ctx: ShContext) -> None:
+        self.ctx = ctx
+        self.gen: Gen | None = None
+        self.out: _Input | None = None  # the next stage's input, which this one writes
+        self.written = 0
+        self.status: int | None = None
+        self.paused: Sleep | None = None
+
+
+class _Pipes:
+    """A pipeline's stages joined by pipes, run on one virtual timeline.
+
+    The stages run one after the other while each one's output fits its pipe (``PIPE_CAP``), which
+    is what a real shell shows for any output that small: the first stage's sleeps are the
+    pipeline's, its output waits in the pipe, then the next stage reads it. A stage that fills its
+    pipe is paused at its next step (a sleep, or a busy loop's ``Busy``), as is a busy stage that
+    has written something (a real reader would be reading it by then), and the next stage starts:
+    its reads run the paused writer on (``_Input.more``) as far as they need — a line for ``read``
+    or ``head``, everything for ``wc`` or ``tail`` — so ``seq 1 2000000 | tail -1`` sees the
+    whole output and ``while :; do echo y; done | head -1`` ends. When a reader ends, the writers
+    before it that are still running end with a broken pipe (141), as SIGPIPE ends them. The
+    virtual time a paused writer spends while a reader runs it passes before the reader's own next
+    step. Bounds: a pipe carries at most ``PIPE_TOTAL`` characters, and one step of a reader may
+    run its writer through at most ``PIPE_BUSY`` busy steps; past them the writer gets a broken
+    pipe and the reader the end of its input, where a real shell would run until Ctrl-C."""
+
+    def __init__(self, ctx: ShContext, cmds: list, io: Streams) -> None:
+        self.ctx = ctx
+        self.stages: list[_Stage] = []
+        self.owed: list[Sleep] = []
+        self.busy = 0  # busy steps of paused writers since the running reader's last step
+        stdin: _Input | None = None
+        for k, cmd in enumerate(cmds):
+            stage = _Stage(ctx.child())
+            if k < len(cmds) - 1:
+                stage.out = _Input("", self._more_of(k))
+            stage.gen = self._body(stage, cmd, io.with_(stdin=stdin, out=self._writer(k) if stage.out else None))
+            self.stages.append(stage)
+            stdin = stage.out
+
+    def run(self) -> Gen:
+        stages = self.stages
+        try:
+            for k, stage in enumerate(stages):
+                if stage.status is None:
+                    yield from self._foreground(k)
+                if stage.status is not None:  # a reader has ended: the writers still running get SIGPIPE
+                    for before in stages[:k]:
+                        if before.status is None:
+                            self._break(before)
+        finally:
+            for stage in stages:
+                if stage.status is None:
+                    stage.gen.close()
+        status = stages[-1].status or 0
+        if "P" in self.ctx.options and not status:
+            status = next((s.status for s in reversed(stages) if s.status), 0)
+        return status
+
+    @staticmethod
+    def _body(stage: _Stage, cmd: Any, io: Streams) -> Gen:
+        child = stage.ctx
+        try:
+            status = yield from _node(child, cmd, io)
+        except _Exit as e:
+            status = e.status
+        except _PipeFull:
+            status = 141
+        except ShError as e:
+            io.err(_prefix(child) + e.message + "\n")
+            status = e.status
+        except (_Return, _Break):
+            status = child.status
+        stage.status = status
+        return status
+
+    def _settle(self) -> list[Sleep]:
+        """What paused writers owe the timeline: one sleep (a ``Busy`` if all of it was busy)."""
+        owed, self.owed = self.owed, []
+        self.busy = 0
+        if not owed:
+            return []
+        seconds = sum(o.seconds for o in owed)
+        return [Busy(seconds) if all(isinstance(o, Busy) for o in owed) else Sleep(seconds)]
+
+    def _foreground(self, k: int) -> Gen:
+        """Run stage ``k`` with its sleeps the pipeline's, until it ends or fills its pipe."""
+        stage = self.stages[k]
+        last = k == len(self.stages) - 1
+        while True:
+            try:
+                item = next(stage.gen)
+            except StopIteration:
+                break
+            yield from self._settle()
+            unread = 0 if last else stage.out.unread()
+            if unread >= PIPE_CAP or (unread and isinstance(item, Busy)):
+                stage.paused = item  # the next stage reads on from here
+                return
+            yield item
+        yield from self._settle()
+
+    def _more_of(self, k: int) -> Callable[[], bool]:
+        def more() -> bool:
+            stage = self.stages[k]
+            out = stage.out
+            before = out.unread()
+            if stage.paused is not None:
+                self.owed.append(stage.paused)
+                stage.paused = None
+            while stage.status is None:
+                try:
+                    item = next(stage.gen)
+                except StopIteration:
+                    break
+                self.owed.append(item)
+                if isinstance(item, Busy):
+                    self.busy += 1
+                    if self.busy > PIPE_BUSY:
+                        self._break(stage)
+                        break
+                if out.unread() > before:
+                    return True
+            return out.unread() > before
+        return more
+
+    def _writer(self, k: int) -> Callable[[str], None]:
+        def write(text: str) -> None:
+            stage = self.stages[k]
+            if self.stages[k + 1].status is not None:
+                raise _PipeFull()  # the reader has ended: EPIPE, and SIGPIPE ends the writer
+            stage.written += len(text)
+            if stage.written > PIPE_TOTAL:
+                raise _PipeFull()
+            stage.out.append(text)
+        return write
+
+    @staticmethod
+    def _break(stage: _Stage) -> None:
+        """End a writer whose reader is gone, as SIGPIPE does (status 141)."""
+        try:
+            stage.gen.throw(_PipeFull())
+        except (StopIteration, _PipeFull):
+            pass
+        if stage.status is None:
+            stage.status = 141
 
 
 def _brace(ctx: ShContext, node: Brace, io: Streams) -> Gen:

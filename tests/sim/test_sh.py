@@ -7,8 +7,6 @@ so they are checked where a shell is missing. Then what only the simulation has:
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -494,15 +492,13 @@ def test_on_sleep_may_interrupt_the_run():
     assert sh.drive(sh.run("sleep 5; echo never", sh.ShContext(), sh.Streams()), stop) == 130
 
 
-def test_a_loop_costs_microseconds_per_iteration():
+def test_a_long_loop_sleeps_each_iteration():
+    # (its cost per iteration is a benchmark's figure, not a test's: the machine may be busy)
     script = "i=0; while [ $i -lt 5000 ]; do echo $i; i=$((i+1)); sleep 1; done"
     sleeps: list[float] = []
     out: list[str] = []
-    start = time.perf_counter()
     sh.drive(sh.run(script, sh.ShContext(), sh.Streams("", out.append)), lambda s: sleeps.append(s.seconds))
-    elapsed = time.perf_counter() - start
-    assert len(sleeps) == 5000 and out[-1] == "4999\n"
-    assert elapsed < 2.0, f"{elapsed / 5000 * 1e6:.0f} µs per iteration"
+    assert sleeps == [1.0] * 5000 and out[-1] == "4999\n"
 
 
 def timeline(script: str) -> str:
