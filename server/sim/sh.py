@@ -36,10 +36,11 @@ Conventions (the shared interface):
   shells' words. Without a filesystem (``ctx.fs`` None) output to a file is dropped.
 - ``ctx.mode`` says how the shell read its text (``-c``, ``-c+`` when ``-c`` was given a ``$0``,
   ``file``, ``stdin``, ``interactive``): the shells number their error lines accordingly.
-- Pipelines run their stages one after the other, each stage's whole output buffered as the
-  next one's input; each stage runs in a subshell (its variables do not leak), as in ash and
-  dash. A stage writing more than ``PIPE_CAP`` characters gets a broken pipe (status 141), so
-  ``yes | head -1`` ends.
+- Pipelines run their stages one after the other while each one's output fits its pipe
+  (``PIPE_CAP``); a stage that fills it is paused and its reader runs it on as far as it reads
+  (``_Pipes``), so big outputs stream and ``while :; do echo y; done | head -1`` ends with the
+  writer's broken pipe (status 141). Each stage runs in a subshell (its variables do not leak),
+  as in ash and dash.
 - A background job (``cmd &``) runs beside the foreground on the same virtual time (it runs
   until its first sleep at once, then whenever its sleeps end, between the foreground's);
   ``$!`` is its pid, ``wait`` waits for it and returns its status, ``kill`` ends it. Jobs end
