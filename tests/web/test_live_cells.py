@@ -92,7 +92,10 @@ def test_snapshot_cells_are_kubectls_row(client, socket, sid):
         assert row["RESTARTS"].split()[0] == str(cells["restarts"])
     assert snap["cells"]["Pod/default/two"]["ready"] == "2/2"
     node = snap["cells"]["Node//master"]
-    assert node == {"status": "Ready", "roles": "control-plane"}
+    assert (node["status"], node["roles"]) == ("Ready", "control-plane")
+    on_master = [p for p in snap["objects"] if p["kind"] == "Pod" and p["spec"].get("nodeName") == "master"
+                 and p["status"].get("phase") not in ("Succeeded", "Failed")]
+    assert node["requested"]["pods"] == len(on_master) and node["allocatable"]["pods"] == 110
 
 
 def test_crash_loop_cells_carry_the_back_off_end_and_match_kubectl(client, socket, sid, sandbox):
@@ -144,8 +147,9 @@ def test_cells_travel_only_when_they_change(client, socket, sid, sandbox, hub):
     # the clock running on changes nothing a pod's cells say: no cells, no events
     advance(client, sid, 1)
     hub.tick(sandbox)
+    # (but for pod two, going, and its node, whose requested resources it gives back)
     quiet = [e for d in events_named(socket.get_received(), "delta") for e in d["events"] if "cells" in e
-             and e["object"]["metadata"]["name"] != "two"]
+             and e["object"]["metadata"]["name"] != "two" and e["object"]["kind"] != "Node"]
     assert quiet == []
 
 

@@ -31,7 +31,8 @@ def test_a_failed_node_is_sent_when_it_will_go_notready_and_it_does(client, sock
     client.post(f"{base}/clock", json={"paused": True})
     client.post(f"{base}/clock", json={"advance": 7})
     snap = events_named(join(socket, sid), "snapshot")[0]
-    assert snap["cells"]["Node//node1"] == {"status": "Ready", "roles": "<none>"}
+    assert (snap["cells"]["Node//node1"]["status"], snap["cells"]["Node//node1"]["roles"]) == ("Ready", "<none>")
+    assert "halted" not in snap["cells"]["Node//node1"]
     assert client.post(f"{base}/nodes/node1/fail").status_code == 200
     deltas = events_named(socket.get_received(), "delta")
     [ev] = node_events(deltas, "node1")
