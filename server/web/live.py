@@ -36,13 +36,15 @@ every event of a reconnect's catch-up delta; a room nobody is in keeps no record
 last socket out takes it along and the next joiner gets them all): a pod's are ``printers.pod_row_fields`` — ``name``,
 ``ready``, ``status``, ``restarts``, ``ip``, ``node``, ``nominatedNode``, ``readinessGates``, and as
 epoch seconds of the virtual clock ``created`` (AGE), ``lastRestart`` (RESTARTS' "(12s ago)") and
-``backOffUntil`` (when a CrashLoopBackOff container is restarted, or null); a node's ``status`` and
+``backOffUntil`` (when a CrashLoopBackOff container is restarted, or null), and ``tolerations`` as
+``kubectl describe pod`` lists them (``describe.toleration_lines``); a node's ``status`` and
 ``roles`` as ``kubectl get nodes`` prints them, ``allocatable`` and ``requested`` ``{"cpu"
 (millicores), "memory" (bytes), "pods"}`` (describe node's Allocatable and "Allocated resources";
 sent again when a pod lands on, finishes on or leaves the node) and, while its machine is halted, ``halted``,
 ``graceSeconds`` (node-monitor-grace-period) and ``notReadyAt`` (when the node lifecycle controller will mark it NotReady; sent
 again when a machine goes up or down, see ``_node_refreshes``); a ReplicaSet's ``maxSurge`` and
-``maxUnavailable``, its Deployment's rolling-update budget resolved. Cells hold nothing relative to now, so a quiet pod
+``maxUnavailable``, its Deployment's rolling-update budget resolved; a HorizontalPodAutoscaler's ``targets``,
+``kubectl get hpa``'s TARGETS (``format_hpa_metrics``). Cells hold nothing relative to now, so a quiet pod
 costs nothing per tick and the page formats the ages itself.
 
 Lease and Event objects are left out of snapshots and deltas: the kubelets renew a Lease per node
@@ -91,6 +93,8 @@ from flask import request
 from flask_socketio import SocketIO, join_room, leave_room
 
 from ..kubectl.printers import node_roles, node_status, pod_row_fields
+from ..kubectl.tables_autoscaling import format_hpa_metrics
+from ..kubectl.verbs.describe import toleration_lines
 from ..kubectl.verbs.modify import merge_patch_between
 from ..sim.clock import parse_go_duration, parse_time
 from ..sim.controllers import deployment_util
@@ -206,11 +210,15 @@ def object_cells(obj: dict, cluster: Cluster | None = None) -> dict | None:
     ReplicaSet's Deployment); without it those cells are null."""
     kind = obj.get("kind")
     if kind == "Pod":
-        return {**pod_row_fields(obj), "backOffUntil": backoff_until(obj)}
+        return {**pod_row_fields(obj), "backOffUntil": backoff_until(obj),
+                "tolerations": toleration_lines((obj.get("spec") or {}).get("tolerations"))}
     if kind == "Node":
         return node_cells(obj, cluster)
     if kind == "ReplicaSet":
         return replicaset_cells(obj, cluster)
+    if kind == "HorizontalPodAutoscaler":
+        spec, status = obj.get("spec") or {}, obj.get("status") or {}
+        return {"targets": format_hpa_metrics(spec.get("metrics"), status.get("currentMetrics"))}
     return None
 
 

@@ -2,7 +2,7 @@
  * Relations a Kubernetes user thinks in, drawn on the canvas (issue 10, "Relations drawn"): which
  * ConfigMaps, Secrets and PersistentVolumeClaims a pod uses, which PersistentVolume a claim is bound
  * to, which Services an Ingress routes to, what a HorizontalPodAutoscaler scales and how far it is
- * from its target, and the owner chain of every pod (pod → ReplicaSet → Deployment, Job → CronJob,
+ * from its target (kubectl's TARGETS, from the server's cells), and the owner chain of every pod (pod → ReplicaSet → Deployment, Job → CronJob,
  * StatefulSet, DaemonSet …).
  *
  * Owns: `relationsOf(objects)` — pure: the "config and storage" chips (ConfigMap, Secret, PVC, PV,
@@ -10,8 +10,7 @@
  * default cluster is not cluttered), what each relates to, each pod's owner chain and the pods under
  * each owner; `chipLabel(chip)` (its accessible name, "configmap game-config, used by 2 pods");
  * `podRefs(pod)` (what a pod uses, as the kubelet resolves it: pkg/api/v1/pod/util.go's
- * VisitPodConfigmapNames/VisitPodSecretNames plus its claims); `hpaMetrics(hpa)` (kubectl's TARGETS,
- * printers.go formatHPAMetrics, as "cpu 42%/50%"); and `RelationsView`, the chips' focusable
+ * VisitPodConfigmapNames/VisitPodSecretNames plus its claims); and `RelationsView`, the chips' focusable
  * elements in a container of their own inside the accessible mirror (a11y.js creates and updates it).
  * Work is proportional: one pass indexes the objects by kind/namespace/name, one pass over the pods
  * resolves what they use (cached per pod object: the mirror replaces an object when it changes).
@@ -20,7 +19,7 @@
  * `kubeplay-relations` event `{chip}` / `{pod}` / `{}`; clicking a chip asks for the inspector
  * (`kubeplay-inspect`, inspector.js).
  */
-import { keyOf } from './store.js';
+import { cellsOf, keyOf } from './store.js';
 import { t } from './i18n.js';
 
 /** Namespaces whose objects the band leaves out (the cluster's and the add-ons' own). */
@@ -104,56 +103,6 @@ export function podRefs(pod) {
   u = { configMaps: [...cms].sort(), secrets: [...secrets].sort(), claims: [...claims].sort() };
   USES.set(pod, u);
   return u;
-}
-
-function metricName(src) {
-  return (src && src.name) || '';
-}
-
-/**
- * kubectl's TARGETS of an HPA (printers.go formatHPAMetrics: each spec metric with the status
- * metric at the same index, `<unknown>` before the controller has measured, `<auto>` for a
- * utilization target without a value; the first two, then "+ N more..."), with the resource's name
- * followed by a space: "cpu 42%/50%". An autoscaling/v1 object's CPU target reads the same.
- */
-export function hpaMetrics(hpa) {
-  const spec = hpa.spec || {};
-  const st = hpa.status || {};
-  let specs = spec.metrics;
-  let statuses = st.currentMetrics || [];
-  if (!specs && spec.targetCPUUtilizationPercentage !== undefined) { // autoscaling/v1
-    specs = [{ type: 'Resource', resource: { name: 'cpu', target: { averageUtilization: spec.targetCPUUtilizationPercentage } } }];
-    statuses = st.currentCPUUtilizationPercentage !== undefined && st.currentCPUUtilizationPercentage !== null
-      ? [{ type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: st.currentCPUUtilizationPercentage } } }] : [];
-  }
-  if (!specs || !specs.length) return '<none>';
-  const U = '<unknown>';
-  const current = (i, field) => (statuses[i] && statuses[i][field] && (statuses[i][field].current || {})) || null;
-  const out = specs.map((m, i) => {
-    if (m.type === 'External' || m.type === 'Object') {
-      const field = m.type.toLowerCase();
-      const target = (m[field] && m[field].target) || {};
-      const cur = current(i, field);
-      if (target.averageValue !== undefined) return `${cur && cur.averageValue !== undefined ? cur.averageValue : U}/${target.averageValue} (avg)`;
-      return `${cur ? (cur.value ?? 0) : U}/${target.value ?? 0}`;
-    }
-    if (m.type === 'Pods') {
-      const cur = current(i, 'pods');
-      return `${cur ? (cur.averageValue ?? 0) : U}/${((m.pods && m.pods.target) || {}).averageValue ?? 0}`;
-    }
-    if (m.type === 'Resource' || m.type === 'ContainerResource') {
-      const field = m.type === 'Resource' ? 'resource' : 'containerResource';
-      const target = (m[field] && m[field].target) || {};
-      const cur = current(i, field);
-      const name = metricName(m[field]);
-      if (target.averageValue !== undefined) return `${name} ${cur ? (cur.averageValue ?? 0) : U}/${target.averageValue}`;
-      const now = cur && cur.averageUtilization !== undefined && cur.averageUtilization !== null ? `${cur.averageUtilization}%` : U;
-      const want = target.averageUtilization !== undefined ? `${target.averageUtilization}%` : '<auto>';
-      return `${name} ${now}/${want}`;
-    }
-    return '<unknown type>';
-  });
-  return out.length > 2 ? `${out.slice(0, 2).join(', ')} + ${out.length - 2} more...` : out.join(', ');
 }
 
 /** The Services an Ingress sends to (its rules' paths and defaultBackend), by name, sorted. */
@@ -294,7 +243,8 @@ export function relationsOf(objects) {
     } else if (o.kind === 'HorizontalPodAutoscaler') {
       const ref = spec.scaleTargetRef || {};
       chip.target = { kind: ref.kind || '', name: ref.name || '', key: `${ref.kind}/${ns}/${ref.name}` };
-      chip.metrics = hpaMetrics(o);
+      // kubectl's TARGETS, as the server's printer writes it (the HPA's cells: "cpu: 42%/50%")
+      chip.metrics = (cellsOf(o) || {}).targets || '<unknown>';
       chip.replicas = { current: st.currentReplicas || 0, desired: st.desiredReplicas || 0 };
       chip.pods = members.get(chip.target.key) || [];
     }

@@ -3,7 +3,7 @@
  * back-off countdown), READY, restarts, node, IP, owner, containers and age; for a pod the
  * scheduler could not place, why (its PodScheduled condition's message: the FitError text that
  * `kubectl describe pod` shows in its FailedScheduling event, "0/3 nodes are available: …"); and its
- * tolerations as `kubectl describe pod` prints them (`tolerationLines`).
+ * tolerations as `kubectl describe pod` prints them (the server's `tolerations` cells).
  *
  * Owns: `podTooltipRows(p, now)` — the rows, a pure function of a layout pod record (its server
  * cells: kubectl's own words) and the virtual now — the two relative cells' formatting
@@ -52,27 +52,6 @@ export function statusText(cells, now) {
   return cells.status;
 }
 
-/**
- * A pod's tolerations as describe.go's printPodTolerationsMultiline writes them, one per line,
- * sorted by key: "node.kubernetes.io/not-ready:NoExecute op=Exists for 300s", "key=value:NoSchedule",
- * "op=Exists" (tolerates everything). [] for none (describe prints "<none>").
- */
-export function tolerationLines(tolerations) {
-  const sorted = [...(tolerations || [])].sort((a, b) => {
-    const ka = a.key || '';
-    const kb = b.key || '';
-    return ka < kb ? -1 : ka > kb ? 1 : 0;
-  });
-  return sorted.map((tol) => {
-    let line = tol.key || '';
-    if (tol.value) line += `=${tol.value}`;
-    if (tol.effect) line += `:${tol.effect}`;
-    if (tol.operator === 'Exists' && !tol.value) line += tol.key || tol.effect ? ' op=Exists' : 'op=Exists';
-    if (tol.tolerationSeconds !== undefined && tol.tolerationSeconds !== null) line += ` for ${tol.tolerationSeconds}s`;
-    return line;
-  });
-}
-
 /** Why the scheduler has not placed the pod: its PodScheduled=False condition's message, or null. */
 export function unschedulableReason(pod) {
   const conds = (pod && pod.status && pod.status.conditions) || [];
@@ -98,7 +77,7 @@ export function podTooltipRows(p, now) {
   rows.push(['Age', c.created && now !== null ? humanDuration(now - c.created) : '<unknown>']);
   const why = unschedulableReason(p.pod);
   if (why) rows.push([t('Why not scheduled'), why]);
-  const tolerations = tolerationLines(p.pod && p.pod.spec && p.pod.spec.tolerations);
+  const tolerations = c.tolerations || [];
   rows.push([t('Tolerations'), tolerations.length ? tolerations.join('\n') : '<none>']);
   return rows;
 }

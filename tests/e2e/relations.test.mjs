@@ -3,7 +3,8 @@
 // runner from test_relations.py. No DOM.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { relationsOf, podRefs, hpaMetrics, ingressBackends, highlightOf } from '../../static/src/relations.js';
+import { relationsOf, podRefs, ingressBackends, highlightOf } from '../../static/src/relations.js';
+import { Mirror } from '../../static/src/store.js';
 import { computeLayout, layoutChips } from '../../static/src/layout.js';
 
 const meta = (name, namespace = 'default', extra = {}) => ({ name, namespace, creationTimestamp: '2025-03-03T13:00:00Z', ...extra });
@@ -73,8 +74,15 @@ test('a claim and its volume name each other, as kubectl get pvc/pv show VOLUME 
   assert.deepEqual(rel.chips.map((c) => c.kind), ['PersistentVolumeClaim', 'PersistentVolumeClaim', 'PersistentVolume']);
 });
 
+/** The objects as the page's mirror holds them, with the server's cells. */
+function mirrored(objects, cells) {
+  const m = new Mirror();
+  m.applySnapshot({ rv: 1, objects, cells });
+  return [...m.objects.values()];
+}
+
 test('owner chains: pod → ReplicaSet → Deployment, Job → CronJob; an HPA reaches its target\'s pods', () => {
-  const rel = relationsOf([
+  const rel = relationsOf(mirrored([
     { kind: 'Deployment', metadata: meta('php-apache'), spec: {} },
     { kind: 'ReplicaSet', metadata: meta('php-apache-5d4f', 'default', owner('Deployment', 'php-apache')), spec: {} },
     pod('php-apache-5d4f-x', {}, owner('ReplicaSet', 'php-apache-5d4f')),
@@ -88,31 +96,19 @@ test('owner chains: pod → ReplicaSet → Deployment, Job → CronJob; an HPA r
         metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }] },
       status: { currentReplicas: 2, desiredReplicas: 2,
         currentMetrics: [{ type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: 42, averageValue: '84m' } } }] } },
-  ]);
+  ], { 'HorizontalPodAutoscaler/default/php-apache': { targets: 'cpu: 42%/50%' } }));
   assert.deepEqual(rel.chains.get('Pod/default/php-apache-5d4f-x').map((o) => `${o.kind} ${o.name}`),
     ['ReplicaSet php-apache-5d4f', 'Deployment php-apache']);
   assert.deepEqual(rel.chains.get('Pod/default/hello-1-abc').map((o) => o.kind), ['Job', 'CronJob']);
   assert.deepEqual(rel.chains.get('Pod/default/web-0').map((o) => o.key), ['StatefulSet/default/web']);
   const [hpa] = rel.chips;
-  assert.equal(hpa.label, 'horizontalpodautoscaler php-apache, cpu 42%/50%, 2/2 replicas, target deployment php-apache');
+  assert.equal(hpa.label, 'horizontalpodautoscaler php-apache, cpu: 42%/50%, 2/2 replicas, target deployment php-apache');
   assert.deepEqual(hpa.pods, ['Pod/default/php-apache-5d4f-x', 'Pod/default/php-apache-5d4f-y']);
   // hovering one pod highlights its sibling, its chain and the HPA scaling them
   const hl = highlightOf(rel, { pod: 'Pod/default/php-apache-5d4f-x' });
   assert.deepEqual([...hl.pods].sort(), ['Pod/default/php-apache-5d4f-x', 'Pod/default/php-apache-5d4f-y']);
   assert.deepEqual([...hl.chips], ['HorizontalPodAutoscaler/default/php-apache']);
   assert.equal(hl.chain.length, 2);
-});
-
-test('HPA targets read as kubectl prints TARGETS (formatHPAMetrics), metric by metric', () => {
-  const hpa = (metrics, currentMetrics) => ({ spec: { metrics }, status: { currentMetrics } });
-  const cpu = { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } };
-  assert.equal(hpaMetrics(hpa([cpu], undefined)), 'cpu <unknown>/50%');
-  const mem = { type: 'Resource', resource: { name: 'memory', target: { type: 'AverageValue', averageValue: '100Mi' } } };
-  const pods = { type: 'Pods', pods: { metric: { name: 'qps' }, target: { type: 'AverageValue', averageValue: '1k' } } };
-  assert.equal(hpaMetrics(hpa([cpu, mem, pods], [])), 'cpu <unknown>/50%, memory <unknown>/100Mi + 1 more...');
-  assert.equal(hpaMetrics({ spec: { targetCPUUtilizationPercentage: 80 }, status: { currentCPUUtilizationPercentage: 12 } }),
-    'cpu 12%/80%');
-  assert.equal(hpaMetrics({ spec: {}, status: {} }), '<none>');
 });
 
 test('an Ingress routes to its rules\' and default backend\'s services; its chip stands under the first hub', () => {

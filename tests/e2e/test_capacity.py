@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from server.kubectl.verbs.describe import Writer, tolerations_multiline
 from tests.e2e.helpers import advance, node, pause, pods
 
 pytestmark = pytest.mark.e2e
@@ -182,29 +181,6 @@ def test_a_one_hour_jump_shows_its_progress_and_the_bar_goes_away(page: Page) ->
     assert hours == 1 and end[14:] == start[14:], (start, end)
     values = page.evaluate("window.__progressValues")
     assert values and all(0 <= v < 100 for v in values) and values == sorted(values), values
-
-
-def test_tolerations_read_as_the_describe_printer_writes_them() -> None:
-    """tooltip.js's tolerationLines against describe's own writer, on the shapes describe.go knows."""
-    node_bin = shutil.which("node")
-    assert node_bin, "node is needed to build and test the page (make install)"
-    cases = [
-        [{"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300},
-         {"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300}],
-        [{"operator": "Exists"}],
-        [{"key": "dedicated", "operator": "Equal", "value": "gpu", "effect": "NoSchedule"}, {"key": "a", "operator": "Exists"},
-         {"effect": "NoSchedule", "operator": "Exists"}, {"key": "b", "value": "x", "tolerationSeconds": 0}],
-    ]
-    script = ("import { tolerationLines } from './static/src/tooltip.js';\n"
-              f"console.log(JSON.stringify({json.dumps(cases)}.map(tolerationLines)));\n")
-    proc = subprocess.run([node_bin, "--input-type=module", "-e", script], cwd=ROOT, capture_output=True,
-                          text=True, timeout=60)
-    assert proc.returncode == 0, proc.stderr
-    for tolerations, lines in zip(cases, json.loads(proc.stdout), strict=True):
-        w = Writer()
-        tolerations_multiline(w, "Tolerations", tolerations)
-        printed = [line.split("\t")[-1] for line in "".join(w.parts).splitlines()]
-        assert lines == printed, (tolerations, w.parts)
 
 
 def node_eval(script: str) -> object:

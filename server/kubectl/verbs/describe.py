@@ -111,15 +111,13 @@ def annotations_multiline(w: Writer, title: str, annotations: dict | None) -> No
             w.w(f"{k}: {value}\n")
 
 
-def tolerations_multiline(w: Writer, title: str, tolerations: list | None, initial: str = "") -> None:
-    w.w(f"{initial}{title}:\t")
-    if not tolerations:
-        w.w("<none>\n")
-        return
-    ordered = printers.go_sort(list(tolerations), lambda a, b: (a.get("key") or "") < (b.get("key") or ""))
-    for i, t in enumerate(ordered):
-        if i:
-            w.w(initial + "\t")
+def toleration_lines(tolerations: list | None) -> list[str]:
+    """printPodTolerationsMultiline's lines, sorted by key as Go's sort.Slice leaves them
+    (``node.kubernetes.io/not-ready:NoExecute op=Exists for 300s``); the page's pod tooltip shows
+    the same lines (a pod's cells, server/web/live.py)."""
+    ordered = printers.go_sort(list(tolerations or []), lambda a, b: (a.get("key") or "") < (b.get("key") or ""))
+    lines = []
+    for t in ordered:
         line = t.get("key") or ""
         if t.get("value"):
             line += "=" + t["value"]
@@ -129,6 +127,19 @@ def tolerations_multiline(w: Writer, title: str, tolerations: list | None, initi
             line += " op=Exists" if (t.get("key") or t.get("effect")) else "op=Exists"
         if t.get("tolerationSeconds") is not None:
             line += f" for {t['tolerationSeconds']}s"
+        lines.append(line)
+    return lines
+
+
+def tolerations_multiline(w: Writer, title: str, tolerations: list | None, initial: str = "") -> None:
+    w.w(f"{initial}{title}:\t")
+    lines = toleration_lines(tolerations)
+    if not lines:
+        w.w("<none>\n")
+        return
+    for i, line in enumerate(lines):
+        if i:
+            w.w(initial + "\t")
         w.w(line + "\n")
 
 
