@@ -40,6 +40,7 @@ import { RolloutView } from './rollout.js';
 import { nodeExplain } from './nodefail.js';
 import { capacityText } from './capacity.js';
 import { RelationsView } from './relations.js';
+import { t, tn } from './i18n.js';
 
 /** The page's virtual now (epoch s): `#clock-time`'s datetime, as the tooltip reads it. */
 function pageNow() {
@@ -72,7 +73,7 @@ function setStop(e, on) {
 }
 
 export function podLabel(p) {
-  return `pod ${p.name} ${p.status}`;
+  return t('pod {name} {status}', { name: p.name, status: p.status });
 }
 
 const MOVES = new Set(['ArrowRight', 'ArrowLeft', 'ArrowDown', 'ArrowUp', 'Home', 'End']);
@@ -112,13 +113,13 @@ export function gridMove(points, i, key) {
 /** The pod's accessible description: its status style's meaning, its owner, READY. */
 export function podDescription(p) {
   const st = STYLES[p.category] || STYLES.unknown;
-  const ready = p.cells ? `, ready ${p.cells.ready}` : '';
-  return `${st.title}: ${st.meaning}. Owner ${ownerText(p.owner)}${ready}`;
+  const ready = p.cells ? t(', ready {ready}', { ready: p.cells.ready }) : '';
+  return t('{title}: {meaning}. Owner {owner}{ready}', { title: st.title, meaning: st.meaning, owner: ownerText(p.owner), ready });
 }
 
 export function nodeLabel(n) {
-  const status = n.halted ? `${n.status}, halted` : n.status;
-  return `node ${n.name}, ${status}, ${n.podCount} pod${n.podCount === 1 ? '' : 's'}`;
+  const status = n.halted ? t('{status}, halted', { status: n.status }) : n.status;
+  return tn('node {name}, {status}, 1 pod', 'node {name}, {status}, {n} pods', n.podCount, { name: n.name, status });
 }
 
 export class A11yMirror {
@@ -217,7 +218,7 @@ export class A11yMirror {
     button.type = 'button';
     button.className = 'a11y-node-button';
     button.setAttribute('aria-haspopup', 'menu');
-    button.setAttribute('aria-label', `Actions for node ${name}`);
+    button.setAttribute('aria-label', t('Actions for node {name}', { name }));
     button.addEventListener('click', () => this.onNode(name, button));
     const list = document.createElement('div');
     list.setAttribute('role', 'list');
@@ -318,10 +319,10 @@ export class A11yMirror {
     this.root.style.height = `${layout.height}px`;
 
     // The tray.
-    const t = layout.tray;
-    place(this.tray.group, t);
-    setAttr(this.tray.group, 'aria-label', `unscheduled pods, ${t.count} pod${t.count === 1 ? '' : 's'}`);
-    this.syncPods(this.tray, t.groups, t);
+    const tray = layout.tray;
+    place(this.tray.group, tray);
+    setAttr(this.tray.group, 'aria-label', tn('unscheduled pods, 1 pod', 'unscheduled pods, {n} pods', tray.count));
+    this.syncPods(this.tray, tray.groups, tray);
 
     // Services (hubs), in layout order, after the tray.
     let prev = this.tray.group;
@@ -345,7 +346,7 @@ export class A11yMirror {
       prev = c.group;
       place(c.group, h);
       setAttr(c.group, 'aria-label', serviceLabel(h));
-      setAttr(c.list, 'aria-label', `endpoints of ${h.ref}`);
+      setAttr(c.list, 'aria-label', t('endpoints of {name}', { name: h.ref }));
       const labels = h.endpoints.map(endpointLabel);
       if (c.list.dataset.labels !== labels.join('\n')) {
         c.list.dataset.labels = labels.join('\n');
@@ -449,7 +450,7 @@ export class A11yMirror {
         setAttr(e.item, 'data-status', p.status);
         setAttr(e.item, 'data-glyph', p.category);
         setAttr(e.item, 'aria-description', podDescription(p));
-        setAttr(e.button, 'aria-label', `Details of ${label}`);
+        setAttr(e.button, 'aria-label', t('Details of {label}', { label }));
       }
     }
     // Anything after the last expected item belongs elsewhere now.
@@ -478,7 +479,7 @@ export class A11yMirror {
     button.type = 'button';
     button.className = 'a11y-inspect';
     button.textContent = 'Inspect';
-    button.setAttribute('aria-label', `Inspect ${kind.toLowerCase()} ${rest.join('/')}`);
+    button.setAttribute('aria-label', t('Inspect {kind} {name}', { kind: kind.toLowerCase(), name: rest.join('/') }));
     // focus comes back to the object when the inspector closes, else (a service, a workload) to this button
     // (a pod's button may be out of the tab order — roving focus — and still takes the focus back)
     const opener = () => (target.isConnected && target.localName === 'button' ? target : button);

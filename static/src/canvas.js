@@ -26,6 +26,7 @@ import { Zoom } from './zoom.js';
 import { installPanes } from './panes.js';
 import { CAPACITY_H, drawCapacity } from './capacity.js';
 import { CHIP_KINDS } from './relations.js';
+import { t, tn } from './i18n.js';
 
 const BG = '#0d1117';
 const TAU = 110; // ms: time constant of the ease towards targets
@@ -322,19 +323,19 @@ export class CanvasView {
     ctx.restore();
   }
 
-  drawTray(t) {
+  drawTray(tray) {
     const ctx = this.ctx;
     ctx.save();
     ctx.setLineDash([5, 4]);
     ctx.strokeStyle = '#3a4250';
     ctx.lineWidth = 1;
-    roundRect(ctx, t.x + 0.5, t.y + 0.5, t.w - 1, t.h - 1, 8);
+    roundRect(ctx, tray.x + 0.5, tray.y + 0.5, tray.w - 1, tray.h - 1, 8);
     ctx.stroke();
     ctx.restore();
     ctx.fillStyle = '#8b95a8';
     ctx.font = '600 12px system-ui, sans-serif';
     ctx.textBaseline = 'middle';
-    ctx.fillText(t.count ? `Unscheduled · ${t.count}` : 'Unscheduled', t.x + 10, t.y + 13);
+    ctx.fillText(tray.count ? t('Unscheduled · {n}', { n: tray.count }) : t('Unscheduled'), tray.x + 10, tray.y + 13);
   }
 
   drawNode(n) {
@@ -376,8 +377,8 @@ export class CanvasView {
     const nameW = ctx.measureText(n.name).width;
     ctx.fillStyle = '#8b95a8';
     ctx.font = '12px system-ui, sans-serif';
-    const role = n.role === '<none>' ? 'worker' : n.role;
-    const sub = `${role} · ${n.podCount} pod${n.podCount === 1 ? '' : 's'}`;
+    const role = n.role === '<none>' ? t('worker') : n.role;
+    const sub = tn('{role} · 1 pod', '{role} · {n} pods', n.podCount, { role });
     ctx.fillText(sub, n.x + 28, n.y + 35);
     const subW = ctx.measureText(sub).width;
 
@@ -518,7 +519,7 @@ export class CanvasView {
     ctx.textBaseline = 'middle';
     ctx.fillStyle = '#c9d1d9';
     ctx.font = '600 12px system-ui, sans-serif';
-    ctx.fillText('outside (workstation)', o.x + 10, o.y + 17);
+    ctx.fillText(t('outside (workstation)'), o.x + 10, o.y + 17);
     ctx.fillStyle = '#8b95a8';
     ctx.font = '11px ui-monospace, SFMono-Regular, Menlo, monospace';
     ctx.fillText(o.ip, o.x + 10, o.y + 35);

@@ -25,6 +25,7 @@ import { rolloutsOf } from './rollout.js';
 import { explains } from './nodefail.js';
 import { CAPACITY_H } from './capacity.js';
 import { relationsOf } from './relations.js';
+import { t } from './i18n.js';
 
 export const POD = 18;          // pod shape size (px)
 export const CELL = 24;         // pod pitch inside a group block
@@ -108,12 +109,12 @@ export function podOwner(pod, parents) {
 export function podGroup(pod) {
   const ref = controllerRef(pod);
   const ns = pod.metadata.namespace || '';
-  if (!ref) return { key: `${ns}/bare`, label: ns === 'default' ? 'bare pods' : `${ns} · bare pods`, base: 'bare', hash: '' };
+  if (!ref) return { key: `${ns}/bare`, label: ns === 'default' ? t('bare pods') : t('{ns} · bare pods', { ns }), base: 'bare', hash: '' };
   const hash = (pod.metadata.labels || {})['pod-template-hash'] || '';
   let base = ref.name;
   if (hash && ref.kind === 'ReplicaSet' && base.endsWith(`-${hash}`)) base = base.slice(0, -hash.length - 1);
   // Static pods are owned by their Node; a DaemonSet's or bare ReplicaSet's pods by its name.
-  const label = hash ? `${base} · ${hash}` : ref.kind === 'Node' ? 'static pods' : ref.name;
+  const label = hash ? `${base} · ${hash}` : ref.kind === 'Node' ? t('static pods') : ref.name;
   return { key: `${ns}/${ref.kind}/${ref.name}`, label, base: `${ns}/${base}`, hash };
 }
 

@@ -10,6 +10,7 @@
  * a11y.js names them. Nothing here touches the DOM; every list is sorted.
  */
 import { keyOf } from './store.js';
+import { t, tn } from './i18n.js';
 
 export function serviceKey(ns, name) {
   return `Service/${ns || ''}/${name}`;
@@ -92,27 +93,29 @@ export function servicesOf(objects) {
 
 /** "service web-service ClusterIP 10.96.12.34, 3 endpoints" (plus what else a type has). */
 export function serviceLabel(s) {
-  if (s.type === 'ExternalName') return `service ${s.ref} ExternalName ${s.external}`;
-  const ip = s.headless ? 'None (headless)' : (s.clusterIP || '<none>');
+  if (s.type === 'ExternalName') return t('service {name} ExternalName {external}', { name: s.ref, external: s.external });
+  const ip = s.headless ? t('None (headless)') : (s.clusterIP || '<none>');
   const n = s.endpoints.length;
   const ready = s.endpoints.filter((e) => e.ready).length;
-  let label = `service ${s.ref} ${s.type} ${ip}, ${n} endpoint${n === 1 ? '' : 's'}`;
-  if (ready !== n) label += ` (${ready} ready)`;
-  if (s.ports) label += `, ports ${s.ports}`;
-  if (s.nodePorts.length) label += `, on every node at ${s.nodePorts.map((p) => p.nodePort).join(',')}`;
-  if (s.type === 'LoadBalancer') label += `, external IP ${s.external}`;
-  else if (s.external) label += `, external IPs ${s.external}`;
+  let label = tn('service {name} {type} {ip}, 1 endpoint', 'service {name} {type} {ip}, {n} endpoints', n,
+    { name: s.ref, type: s.type, ip });
+  if (ready !== n) label += t(' ({ready} ready)', { ready });
+  if (s.ports) label += t(', ports {ports}', { ports: s.ports });
+  if (s.nodePorts.length) label += t(', on every node at {ports}', { ports: s.nodePorts.map((p) => p.nodePort).join(',') });
+  if (s.type === 'LoadBalancer') label += t(', external IP {ip}', { ip: s.external });
+  else if (s.external) label += t(', external IPs {ips}', { ips: s.external });
   return label;
 }
 
 export function endpointLabel(e) {
-  return `endpoint ${e.name} ${e.ip}${e.ready ? ' ready' : ' not ready'}`;
+  return e.ready ? t('endpoint {name} {ip} ready', { name: e.name, ip: e.ip })
+    : t('endpoint {name} {ip} not ready', { name: e.name, ip: e.ip });
 }
 
 /** "request 12 from busybox to web-service: web-deploy-…-abcde 200" / "… failed: No route to host". */
 export function requestLabel(r) {
-  const head = `request ${r.id} from ${r.source || 'outside'} to ${r.target}`;
-  if (!r.ok) return `${head} failed: ${r.error || 'error'}`;
+  const head = t('request {id} from {source} to {target}', { id: r.id, source: r.source || t('outside'), target: r.target });
+  if (!r.ok) return t('{head} failed: {error}', { head, error: r.error || 'error' });
   const who = r.pod ? r.pod : (r.hops && r.hops.length ? r.hops[r.hops.length - 1].name : '');
   return `${head}: ${[who, r.status].filter((x) => x !== null && x !== undefined && x !== '').join(' ')}`;
 }

@@ -319,6 +319,9 @@ def test_a_japanese_browser_gets_the_page_in_japanese_and_kubectl_as_it_prints(j
     expect(legend).to_contain_text("コンテナがクラッシュを繰り返し")
 
     expect(page.get_by_role("button", name="一時停止", exact=True)).to_be_visible()
+    # the canvas's mirror names the nodes and pods in Japanese, Kubernetes' words (Ready, Running) kept
+    expect(page.get_by_role("group", name=re.compile(r"^ノード node1, Ready, \d+ 個の Pod$"))).to_be_visible()
+    expect(page.get_by_role("listitem", name=re.compile(r"^Pod kube-proxy-\w+ Running$")).first).to_be_attached()
 
     # the same sandbox, paused, read in Japanese and then in English: kubectl prints the same bytes
     _pause_clock(page)
