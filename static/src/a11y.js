@@ -114,7 +114,9 @@ export function gridMove(points, i, key) {
 export function podDescription(p) {
   const st = STYLES[p.category] || STYLES.unknown;
   const ready = p.cells ? t(', ready {ready}', { ready: p.cells.ready }) : '';
-  return t('{title}: {meaning}. Owner {owner}{ready}', { title: st.title, meaning: st.meaning, owner: ownerText(p.owner), ready });
+  const replaces = p.replaces ? t(', replaces {name} (going from {node})', { name: p.replaces.name, node: p.replaces.node || '<none>' }) : '';
+  return t('{title}: {meaning}. Owner {owner}{ready}', { title: st.title, meaning: st.meaning, owner: ownerText(p.owner), ready })
+    + replaces;
 }
 
 export function nodeLabel(n) {
@@ -442,9 +444,11 @@ export class A11yMirror {
         }
         // the object is replaced when it (or its cells) change: the same object, the same words
         const owner = p.owner ? `${p.owner.kind}/${p.owner.name}` : '';
-        if (e.obj === p.pod && e.owner === owner) continue;
+        const replaces = p.replaces ? p.replaces.key : '';
+        if (e.obj === p.pod && e.owner === owner && e.replaces === replaces) continue;
         e.obj = p.pod;
         e.owner = owner;
+        e.replaces = replaces;
         const label = podLabel(p);
         setAttr(e.item, 'aria-label', label);
         setAttr(e.item, 'data-status', p.status);

@@ -22,7 +22,7 @@ import { cellsOf, keyOf } from './store.js';
 import { styleOf, ownerBadge } from './podstyle.js';
 import { servicesOf, nodeIP } from './services.js';
 import { rolloutsOf } from './rollout.js';
-import { explains } from './nodefail.js';
+import { explains, replacements } from './nodefail.js';
 import { CAPACITY_H } from './capacity.js';
 import { relationsOf } from './relations.js';
 import { t } from './i18n.js';
@@ -372,6 +372,15 @@ export function computeLayout(objects, { width, halted = new Set() }) {
     }
     y += rowH + NODE_GAP;
   }
+  // A going pod's replacement knows whom it replaces (the arrow netfx.js draws, the mirror's words).
+  const replaced = [];
+  for (const { from, to } of replacements(podsObj)) {
+    const rec = pods.get(keyOf(to));
+    const old = pods.get(keyOf(from));
+    if (!rec || !old) continue;
+    rec.replaces = { key: old.key, name: old.name, node: old.node };
+    replaced.push({ from: old.key, to: rec.key });
+  }
   return { width: W, height: y + MARGIN - NODE_GAP, tray, nodes, groups, pods, services, outside, linkBand, rollouts, deployments,
-    relations };
+    relations, replaced };
 }

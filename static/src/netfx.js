@@ -243,6 +243,7 @@ export class NetworkFx {
     if (!L) return false;
     this.drawEndpointLines(L);
     this.drawRelations(L);
+    this.drawReplacements(L);
     this.drawBrokenLinks(L);
 
     const flying = [];
@@ -333,6 +334,43 @@ export class NetworkFx {
         ctx.restore();
       }
     }
+  }
+
+  /** An arrow from each going pod to its replacement (layout.js `replaced`): where it landed. */
+  drawReplacements(L) {
+    const pairs = L.replaced || [];
+    if (this.canvas.dataset.replacements !== String(pairs.length)) this.canvas.dataset.replacements = String(pairs.length);
+    if (!pairs.length) return;
+    const ctx = this.ctx;
+    ctx.save();
+    ctx.strokeStyle = '#f0a35a';
+    ctx.fillStyle = '#f0a35a';
+    ctx.lineWidth = 1.5;
+    ctx.setLineDash([6, 4]);
+    for (const { from, to } of pairs) {
+      const a = this.view.pods.get(from);
+      const b = this.view.pods.get(to);
+      if (!a || !b || a.dying || b.dying) continue;
+      ctx.globalAlpha = 0.8 * Math.max(0, Math.min(1, Math.min(a.alpha, b.alpha)));
+      const p0 = { x: a.x + POD / 2, y: a.y + POD / 2 };
+      const p1 = { x: b.x + POD / 2, y: b.y + POD / 2 };
+      const mid = { x: (p0.x + p1.x) / 2, y: Math.min(p0.y, p1.y) - 40 };
+      ctx.beginPath();
+      ctx.moveTo(p0.x, p0.y);
+      ctx.quadraticCurveTo(mid.x, mid.y, p1.x, p1.y);
+      ctx.stroke();
+      // the head, along the curve's last direction
+      const ang = Math.atan2(p1.y - mid.y, p1.x - mid.x);
+      ctx.setLineDash([]);
+      ctx.beginPath();
+      ctx.moveTo(p1.x, p1.y);
+      ctx.lineTo(p1.x - 8 * Math.cos(ang - 0.45), p1.y - 8 * Math.sin(ang - 0.45));
+      ctx.lineTo(p1.x - 8 * Math.cos(ang + 0.45), p1.y - 8 * Math.sin(ang + 0.45));
+      ctx.closePath();
+      ctx.fill();
+      ctx.setLineDash([6, 4]);
+    }
+    ctx.restore();
   }
 
   /** The layout's group blocks by `node|key` (a pod record's node and groupKey), once per layout. */

@@ -82,3 +82,45 @@ export function explains(node, cells) {
     || (spec.taints || []).some((t) => (t.key || '').startsWith('node.kubernetes.io/'))
     || /NotReady|Unknown/.test((cells && cells.status) || ''));
 }
+
+function ms(ts) {
+  const v = Date.parse(ts || '');
+  return Number.isFinite(v) ? v : null;
+}
+
+/**
+ * The replacements a controller made for its pods that are going: per controller (the pods'
+ * controller ownerReference), its terminating pods in the order their deletion was asked for
+ * (deletionTimestamp less the grace period: when the taint manager, a drain or a delete asked) and
+ * its live pods created since, paired first come, first paired — the arrows from an evicted pod to
+ * where its replacement landed. `[{from, to}]` of pod objects. Work is proportional to the pods
+ * (one pass to group them by controller; only controllers with a terminating pod are paired).
+ */
+export function replacements(pods) {
+  const going = new Map();
+  const live = new Map();
+  for (const p of pods) {
+    const ref = ((p.metadata && p.metadata.ownerReferences) || []).find((r) => r.controller);
+    if (!ref) continue;
+    const into = p.metadata.deletionTimestamp ? going : live;
+    let list = into.get(ref.uid);
+    if (!list) into.set(ref.uid, (list = []));
+    list.push(p);
+  }
+  const out = [];
+  for (const [uid, old] of going) {
+    const fresh = live.get(uid);
+    if (!fresh) continue;
+    const asked = (p) => (ms(p.metadata.deletionTimestamp) ?? 0) - 1000 * (p.metadata.deletionGracePeriodSeconds || 0);
+    const created = (p) => ms(p.metadata.creationTimestamp) ?? 0;
+    const byName = (a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0);
+    old.sort((a, b) => asked(a) - asked(b) || byName(a, b));
+    fresh.sort((a, b) => created(a) - created(b) || byName(a, b));
+    let i = 0;
+    for (const p of fresh) {
+      // creation times are whole seconds: a replacement made in the second of the ask counts
+      if (i < old.length && created(p) >= Math.floor(asked(old[i]) / 1000) * 1000) out.push({ from: old[i++], to: p });
+    }
+  }
+  return out;
+}

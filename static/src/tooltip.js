@@ -75,6 +75,7 @@ export function podTooltipRows(p, now) {
   const containers = ((p.pod && p.pod.spec && p.pod.spec.containers) || []).map((x) => x.name);
   if (containers.length > 1) rows.push(['Containers', containers.join(', ')]);
   rows.push(['Age', c.created && now !== null ? humanDuration(now - c.created) : '<unknown>']);
+  if (p.replaces) rows.push([t('Replaces'), t('{name} (going from {node})', { name: p.replaces.name, node: p.replaces.node || '<none>' })]);
   const why = unschedulableReason(p.pod);
   if (why) rows.push([t('Why not scheduled'), why]);
   const tolerations = c.tolerations || [];

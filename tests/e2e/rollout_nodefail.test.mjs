@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Mirror } from '../../static/src/store.js';
 import { rolloutsOf, replicaSetLabel, chartPoints } from '../../static/src/rollout.js';
-import { nodeExplain, humanCountdown, explains } from '../../static/src/nodefail.js';
+import { nodeExplain, humanCountdown, explains, replacements } from '../../static/src/nodefail.js';
 
 const rs = (name, rev, image, replicas, ready = replicas) => ({
   kind: 'ReplicaSet',
@@ -76,4 +76,24 @@ test('a cordoned node says so', () => {
   const leaving = { ...podOn('web-1', defaults), metadata: { name: 'web-1', deletionTimestamp: '2025-03-03T13:00:05Z' } };
   assert.equal(nodeExplain(node, { status: 'Ready,SchedulingDisabled' }, [leaving, podOn('ds', [])], T0).status,
     'cordoned, no new pods; draining, 1 pod terminating');
+});
+
+test('replacements pair a controller\'s going pods with its pods created since, first asked, first paired', () => {
+  const pod = (name, uid, created, deleted, grace = 30) => ({
+    kind: 'Pod',
+    metadata: { name, namespace: 'default', creationTimestamp: created,
+      ownerReferences: [{ kind: 'ReplicaSet', name: uid, uid, controller: true }],
+      ...(deleted ? { deletionTimestamp: deleted, deletionGracePeriodSeconds: grace } : {}) },
+  });
+  const pairs = replacements([
+    pod('web-a', 'rs1', '2026-12-01T10:00:00Z', '2026-12-01T10:05:30Z'), // asked at 10:05:00
+    pod('web-b', 'rs1', '2026-12-01T10:00:00Z', '2026-12-01T10:05:31Z'),
+    pod('web-old', 'rs1', '2026-12-01T10:01:00Z'), // a sibling from before: no replacement
+    pod('web-c', 'rs1', '2026-12-01T10:05:00Z'),
+    pod('web-d', 'rs1', '2026-12-01T10:05:01Z'),
+    pod('db-a', 'rs2', '2026-12-01T10:00:00Z', '2026-12-01T10:05:30Z'), // its controller made none
+    pod('other', 'rs3', '2026-12-01T10:06:00Z'),
+    { kind: 'Pod', metadata: { name: 'bare', deletionTimestamp: '2026-12-01T10:05:30Z' } },
+  ]);
+  assert.deepEqual(pairs.map((p) => [p.from.metadata.name, p.to.metadata.name]), [['web-a', 'web-c'], ['web-b', 'web-d']]);
 });

@@ -63,6 +63,15 @@ def test_a_failed_node_counts_down_to_notready_then_to_eviction(page: Page) -> N
         expect(pods(node(page, "node1"), name, "Terminating")).to_have_count(1)
     expect(pods(node(page, "node2"), "web-", "Running")).to_have_count(4)
     expect(status).to_have_text(re.compile(r"^\d+ pods evicted, terminating$"))
+    # an arrow from each evicted pod to its replacement, which says whom it replaces
+    replacing = pods(node(page, "node2"), "web-", "Running").and_(page.locator("[aria-description*='replaces']"))
+    expect(replacing).to_have_count(len(on_node1))
+    described = {re.search(r"replaces (\S+) \(going from node1\)", replacing.nth(i).get_attribute("aria-description")
+                           or "").group(1) for i in range(len(on_node1))}
+    assert described == set(on_node1), (described, on_node1)
+    # (node1's other evicted pods, coredns's, have theirs too): one arrow per replacement
+    every = page.locator("[role=listitem][aria-description*='replaces']")
+    expect(page.locator("canvas.netfx")).to_have_attribute("data-replacements", str(every.count()))
 
 
 def test_cordon_and_drain_are_explained_on_the_node(page: Page) -> None:

@@ -391,4 +391,7 @@ export const JA = {
   'endpoint {name} {ip} not ready': 'エンドポイント {name} {ip} 準備未完了',
   'request {id} from {source} to {target}': 'リクエスト {id}: {source} から {target} へ',
   '{head} failed: {error}': '{head} 失敗: {error}',
+  ', replaces {name} (going from {node})': ', {name} の代わり ({node} から削除中)',
+  Replaces: '置き換え対象',
+  '{name} (going from {node})': '{name} ({node} から削除中)',
 };
