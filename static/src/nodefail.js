@@ -16,9 +16,12 @@
  *   still terminating;
  * - the taints as `key:Effect`.
  *
- * Owns: `nodeExplain(node, cells, pods, now)` (pure; its words in the page's language, i18n.js) and
- * `humanCountdown`. Hands off: a11y.js
- * shows the text on the node; the server's taint manager decides, this only foretells it.
+ * - where each going pod's replacement landed (`replacements`: the arrows netfx.js draws, and
+ *   "replaces web-… (going from node1)" in the replacement's description).
+ *
+ * Owns: `nodeExplain(node, cells, pods, now)` (pure; its words in the page's language, i18n.js),
+ * `replacements(pods)` (pure) and `humanCountdown`. Hands off: a11y.js shows the text on the node;
+ * the server's taint manager decides, this only foretells it.
  */
 import { t, tn } from './i18n.js';
 
