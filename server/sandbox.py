@@ -235,7 +235,6 @@ class Sandbox:
         #: kept by ``execute``, live and in the replay alike, for the timeline (``Sandboxes.moments``)
         self.op_times: list[float] = []
         #: the timeline's views of this sandbox's past: (whole rows replayed, t) -> a scratch sandbox
-        self.past_views: OrderedDict[tuple[int, float], Sandbox] = OrderedDict()
 
     # -- the one door for state changes --------------------------------------------------------
     def execute(self, op: dict, *, record: bool = True) -> object:
@@ -1085,6 +1084,10 @@ class Sandboxes:
         self.fixed_start = start
         self._live: dict[str, Sandbox] = {}
         self._lock = threading.RLock()
+        #: the timeline's read-only views, server-wide (each is a whole cluster): (sandbox id, rows
+        #: replayed whole, t) → view, least recently used out first past ``PAST_VIEWS``
+        self._past_views: OrderedDict[tuple[str, int, float], Sandbox] = OrderedDict()
+        self._past_lock = threading.Lock()
 
     def create(self, preset: str = DEFAULT_PRESET) -> Sandbox:
         sandbox_id = secrets.token_urlsafe(16)
@@ -1168,25 +1171,26 @@ class Sandboxes:
     def at(self, sandbox: Sandbox, t: float) -> Sandbox:
         """A read-only view of ``sandbox`` at virtual time ``t`` (from its start to now): the
         journal's prefix (``past_ops``) replayed on a scratch sandbox, which is never journalled
-        (its journal refuses writes) nor listed. The last few views of each sandbox are kept
-        (``past_views``, least recently used out first), keyed by the rows replayed whole and ``t``.
+        (its journal refuses writes) nor listed. The last few views of the whole server are kept
+        (``PAST_VIEWS``, least recently used out first), keyed by the sandbox, the rows replayed whole
+        and ``t``: each is a whole cluster, so their memory is bounded whatever the sandboxes.
         TimelineError for a ``t`` outside the sandbox's time, ReplayTooLong past the replay bounds."""
         rows, times, now = self._journal_now(sandbox)
         t = check_moment(t, sandbox.start, now)
         ops, whole = past_ops(rows, times, sandbox.start, t)
-        key = (whole, t)
-        with sandbox.lock:
-            view = sandbox.past_views.get(key)
+        key = (sandbox.id, whole, t)
+        with self._past_lock:
+            view = self._past_views.get(key)
             if view is not None:
-                sandbox.past_views.move_to_end(key)
+                self._past_views.move_to_end(key)
                 return view
         view = Sandbox(f"{sandbox.id}@{t}", sandbox.seed, sandbox.start, self.workspace, _PAST_JOURNAL,  # type: ignore[arg-type]
                        _preset_of(rows))
         view.replay(ops)
-        with sandbox.lock:
-            sandbox.past_views[key] = view
-            while len(sandbox.past_views) > PAST_VIEWS:
-                sandbox.past_views.popitem(last=False)
+        with self._past_lock:
+            self._past_views[key] = view
+            while len(self._past_views) > PAST_VIEWS:
+                self._past_views.popitem(last=False)
         return view
 
     def export(self, sandbox: Sandbox) -> dict:
@@ -1222,8 +1226,8 @@ class Sandboxes:
 #: moment beyond either is refused rather than holding a worker for minutes
 MAX_PAST_OPS = 5000
 MAX_PAST_SPAN = 24 * 3600.0
-#: views of the past kept per sandbox (each is a whole cluster)
-PAST_VIEWS = 4
+#: views of the past kept by the whole server (each is a whole cluster)
+PAST_VIEWS = 8
 
 
 class TimelineError(ValueError):
