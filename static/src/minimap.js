@@ -192,7 +192,16 @@ export class Overview {
       if (this.dirtyNodes.size) this.schedule();
     });
     if (zoom) zoom.onView((v) => { this.view = v; this.schedule(); });
-    if (typeof ResizeObserver === 'function') new ResizeObserver(() => this.schedule()).observe(stage);
+    // the stage's size and place, read when they change (a read per frame after the mirror's writes
+    // would force a layout of the whole page every frame)
+    this.measure();
+    if (typeof ResizeObserver === 'function') {
+      new ResizeObserver(() => { this.measure(); this.schedule(); }).observe(stage);
+    }
+  }
+
+  measure() {
+    this.stageBox = { w: this.stage.clientWidth, h: this.stage.clientHeight, top: this.stage.offsetTop };
   }
 
   /** The layout's nodes (order and rectangles) and the tray. */
@@ -213,12 +222,13 @@ export class Overview {
   /** Shown while the cluster does not fit the pane at 100 %, unless the user chose. */
   showHide() {
     const l = this.layout;
-    const fits = !l || (l.width <= this.stage.clientWidth + 1 && l.height <= this.stage.clientHeight + 1);
+    const box = this.stageBox;
+    const fits = !l || (l.width <= box.w + 1 && l.height <= box.h + 1);
     const open = this.choice === 'open' || (this.choice !== 'closed' && !fits);
     if (this.region.hidden === open) this.region.hidden = !open;
     this.toggle.setAttribute('aria-expanded', String(open));
     // over the stage's top-right corner, clear of its scroll bar
-    const top = `${this.stage.offsetTop + 8}px`;
+    const top = `${box.top + 8}px`;
     if (this.region.style.top !== top) this.region.style.top = top;
     return open;
   }
