@@ -86,7 +86,10 @@ export class EventsRegion {
 
   refreshSoon() {
     if (this.timer) return;
-    const wait = Math.max(0, REFRESH_MS - (performance.now() - this.lastRefresh));
+    // at least REFRESH_MS apart, and 4 times what the last load cost (a big cluster's events take
+    // the server and the page longer to list and draw: the page stays responsive meanwhile)
+    const gap = Math.max(REFRESH_MS, 4 * (this.lastCost || 0));
+    const wait = Math.max(0, gap - (performance.now() - this.lastRefresh));
     this.timer = setTimeout(() => { this.timer = null; this.load(); }, wait);
   }
 
@@ -119,5 +122,6 @@ export class EventsRegion {
       }
     }
     this.root.setAttribute('aria-busy', 'false');
+    this.lastCost = performance.now() - this.lastRefresh;
   }
 }

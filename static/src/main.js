@@ -86,6 +86,7 @@ async function start() {
   let fromTray = new Set();
   let firstPaint = true;
   let lastWidth = 0;
+  let stageWidth = stage.clientWidth;
   // What the canvas and the accessible mirror draw: the live Mirror, or the timeline's moment of the
   // past (timeline.js `pastView`: its own Mirror and halted machines) while one is shown.
   let past = null;
@@ -110,7 +111,7 @@ async function start() {
     layoutPending = true;
     throttled(() => {
       layoutPending = false;
-      const width = stage.clientWidth;
+      const width = stageWidth;
       const shown = past || { mirror, halted };
       const layout = computeLayout(shown.mirror.objects.values(), { width, halted: shown.halted });
       const instant = firstPaint || width !== lastWidth || switched;
@@ -196,7 +197,12 @@ async function start() {
       panels.refresh(changed);
     }
   });
-  new ResizeObserver(() => { if (stage.clientWidth !== lastWidth) relayout(); }).observe(stage);
+  // the stage's width as the observer reports it: read in a frame after the mirror's writes, it
+  // would force a layout of the page each time
+  new ResizeObserver(() => {
+    stageWidth = stage.clientWidth; // (an observer runs after layout: this read costs nothing)
+    if (stageWidth !== lastWidth) relayout();
+  }).observe(stage);
 
   // Snapshots and deltas carry every machine ([{name, up}]): `minikube stop`/`start` and the
   // fail/recover buttons reach the canvas that way, even in a delta with no object events
