@@ -1775,18 +1775,11 @@ class _Pipes:
 
     @staticmethod
     def _body(stage: _Stage, cmd: Any, io: Streams) -> Gen:
-        child = stage.ctx
+        """The stage as a subshell runs it (``_bg_job``'s endings), SIGPIPE's 141 besides."""
         try:
-            status = yield from _node(child, cmd, io)
-        except _Exit as e:
-            status = e.status
+            status = yield from _bg_job(stage.ctx, cmd, io)
         except _PipeFull:
             status = 141
-        except ShError as e:
-            io.err(_prefix(child) + e.message + "\n")
-            status = e.status
-        except (_Return, _Break):
-            status = child.status
         stage.status = status
         return status
 
