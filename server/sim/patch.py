@@ -57,7 +57,7 @@ from .store import deep_copy
 if TYPE_CHECKING:
     from .openapi import Schema
 
-__all__ = ["PatchError", "apply_patch", "json_patch", "merge_patch", "strategic_merge_patch",
+__all__ = ["PatchError", "apply_patch", "json_patch", "merge_patch", "merge_patch_between", "strategic_merge_patch",
            "JSON_PATCH", "MERGE_PATCH", "STRATEGIC_MERGE_PATCH", "APPLY_PATCH", "PATCH_TYPES"]
 
 JSON_PATCH = "application/json-patch+json"
@@ -1299,3 +1299,16 @@ def apply_patch(doc: dict, patch_bytes: bytes, content_type: str, schema: Schema
     except _SyntaxError as e:
         raise _bad_request(str(e)) from None
     return strategic_merge_patch(doc, body, schema)
+
+
+def merge_patch_between(old: Any, new: Any) -> Any:
+    """json-patch's CreateMergePatch: the RFC 7386 patch that turns ``old`` into ``new``."""
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        return new
+    out: dict = {k: None for k in old if k not in new}
+    for k, v in new.items():
+        if k not in old:
+            out[k] = v
+        elif old[k] != v:
+            out[k] = merge_patch_between(old[k], v) if isinstance(v, dict) and isinstance(old[k], dict) else v
+    return out

@@ -95,10 +95,10 @@ from flask_socketio import SocketIO, join_room, leave_room
 from ..kubectl.printers import node_roles, node_status, pod_row_fields
 from ..kubectl.tables_autoscaling import format_hpa_metrics
 from ..kubectl.verbs.describe import toleration_lines
-from ..kubectl.verbs.modify import merge_patch_between
 from ..sim.clock import parse_go_duration, parse_time
 from ..sim.controllers import deployment_util
 from ..sim.controllers.nodelifecycle import NODE_MONITOR_GRACE_PERIOD, NodeLifecycleController
+from ..sim.patch import merge_patch_between
 from ..sim.quantity import Quantity
 from ..sim.scheduler import SCHEDULER_NAME
 from ..sim.store import WatchEvent

@@ -18,8 +18,9 @@ import stat
 import pytest
 
 from server.kubectl import run
-from server.kubectl.verbs.modify import EditResult, finish_edit, merge_patch_between, unified_diff
+from server.kubectl.verbs.modify import EditResult, finish_edit, unified_diff
 from server.sim.cluster import Cluster
+from server.sim.patch import merge_patch_between
 from tests.realkubectl import KUBECTL
 
 MANIFEST = """apiVersion: apps/v1

@@ -527,19 +527,6 @@ def edit(inv: Invocation) -> Result:
         save_config=bool(inv.flags.get("save-config"))))
 
 
-def merge_patch_between(old: Any, new: Any) -> Any:
-    """json-patch's CreateMergePatch: the RFC 7386 patch that turns ``old`` into ``new``."""
-    if not isinstance(old, dict) or not isinstance(new, dict):
-        return new
-    out: dict = {k: None for k in old if k not in new}
-    for k, v in new.items():
-        if k not in old:
-            out[k] = v
-        elif old[k] != v:
-            out[k] = merge_patch_between(old[k], v) if isinstance(v, dict) and isinstance(old[k], dict) else v
-    return out
-
-
 def _causes(e: ApiError) -> list[str]:
     """The ``field: message`` lines of an Invalid Status (its details' causes)."""
     causes = (e.details or {}).get("causes") if isinstance(e.details, dict) else None
@@ -631,7 +618,7 @@ def finish_edit(cluster: Any, request: EditRequest, edited_text: str) -> Result:
                           1)
         shown = f'{r.plural}{"." + r.group if r.group else ""} "{name}"'
         try:
-            send_patch(inv, r, old["metadata"].get("namespace", ""), name, merge_patch_between(old, new), "merge",
+            send_patch(inv, r, old["metadata"].get("namespace", ""), name, sim_patch.merge_patch_between(old, new), "merge",
                        request.subresource, False, request.field_manager)
         except ApiError as e:
             if e.reason == "Invalid":
@@ -665,5 +652,5 @@ def out_text(out: list[str]) -> str:
     return "".join(out)
 
 
-__all__ = ["EditRequest", "EditResult", "diff", "edit", "finish_edit", "local_patch", "merge_patch_between",
+__all__ = ["EditRequest", "EditResult", "diff", "edit", "finish_edit", "local_patch",
            "patch", "replace", "send_patch", "unified_diff", "DRY_RUN_SUFFIX"]
