@@ -21,10 +21,14 @@ TIME = re.compile(r"^\d\d:\d\d:\d\d$")
 
 
 def _viewing(page: Page, slider) -> str:
-    """The moment the slider is at, once the page says it shows it."""
+    """The moment the slider is at, once the page says it shows it (the slider may still settle
+    after a key: the status must name the moment the slider ends at, not one it passed)."""
     expect(slider).to_have_attribute("aria-valuetext", TIME)
+    status = page.get_by_role("status", name="Timeline status")
+    page.wait_for_function("([s, st]) => st.textContent === `Viewing ${s.getAttribute('aria-valuetext')} (read-only)`",
+                           arg=[slider.element_handle(), status.element_handle()])
     shown = slider.get_attribute("aria-valuetext") or ""
-    expect(page.get_by_role("status", name="Timeline status")).to_have_text(f"Viewing {shown} (read-only)")
+    expect(status).to_have_text(f"Viewing {shown} (read-only)")
     return shown
 
 
