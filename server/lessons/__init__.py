@@ -16,6 +16,7 @@ Nothing here touches a cluster.
 
 from __future__ import annotations
 
+import functools
 import re
 import shlex
 from collections.abc import Iterable
@@ -301,10 +302,19 @@ def validate(data: Any, examples: Iterable[str] | None = None) -> dict:
     return {"groups": groups, "lessons": lessons}
 
 
+@functools.lru_cache(maxsize=8)
+def _parsed(path: str, mtime_ns: int, size: int) -> Any:
+    """The catalogue file's YAML, parsed once per version of the file (every app a test builds
+    loads it; libyaml's loader where PyYAML has it). ``validate`` reads it, never changes it."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
+
+
 def load_catalog(path: Path = CATALOG, examples: Iterable[str] | None = None) -> dict:
     """Reads and validates the catalogue (see ``validate``)."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        st = path.stat()
+        data = _parsed(str(path), st.st_mtime_ns, st.st_size)
     except yaml.YAMLError as e:
         raise CatalogError(f"{path.name}: {e}") from None
     try:
