@@ -80,6 +80,9 @@ SEGFAULT = 139
 PIPE_CAP = 1 << 20
 #: what one pipe carries at most before its writer gets a broken pipe
 PIPE_TOTAL = 16 << 20
+#: what a writer that does not pause may leave unread before it gets a broken pipe (one big write
+#: into a pipe holding less passes whole: ``seq 1 2000000 | tail -1``)
+PIPE_HOLD = 2 << 20
 #: busy steps a reader may run a paused writer through before the writer gets a broken pipe
 PIPE_BUSY = 10
 
@@ -1736,15 +1739,17 @@ class _Pipes:
     whole output and ``while :; do echo y; done | head -1`` ends. When a reader ends, the writers
     before it that are still running end with a broken pipe (141), as SIGPIPE ends them. The
     virtual time a paused writer spends while a reader runs it passes before the reader's own next
-    step. Bounds: a pipe carries at most ``PIPE_TOTAL`` characters, and one step of a reader may
-    run its writer through at most ``PIPE_BUSY`` busy steps; past them the writer gets a broken
-    pipe and the reader the end of its input, where a real shell would run until Ctrl-C."""
+    step. Bounds: a pipe carries at most ``PIPE_TOTAL`` characters, a writer that never pauses may
+    leave at most ``PIPE_HOLD`` unread before its reader starts, and one step of a reader may run its
+    writer through at most ``PIPE_BUSY`` busy steps; past them the writer gets a broken pipe and the
+    reader the end of its input, where a real shell would run until Ctrl-C."""
 
     def __init__(self, ctx: ShContext, cmds: list, io: Streams) -> None:
         self.ctx = ctx
         self.stages: list[_Stage] = []
         self.owed: list[Sleep] = []
         self.busy = 0  # busy steps of paused writers since the running reader's last step
+        self.pulling = 0  # how deep inside readers running their writers on (``more``)
         stdin: _Input | None = None
         for k, cmd in enumerate(cmds):
             stage = _Stage(ctx.child())
@@ -1818,10 +1823,13 @@ class _Pipes:
                 self.owed.append(stage.paused)
                 stage.paused = None
             while stage.status is None:
+                self.pulling += 1
                 try:
                     item = next(stage.gen)
                 except StopIteration:
                     break
+                finally:
+                    self.pulling -= 1
                 self.owed.append(item)
                 if isinstance(item, Busy):
                     self.busy += 1
@@ -1839,7 +1847,9 @@ class _Pipes:
             if self.stages[k + 1].status is not None:
                 raise _PipeFull()  # the reader has ended: EPIPE, and SIGPIPE ends the writer
             stage.written += len(text)
-            if stage.written > PIPE_TOTAL:
+            if stage.written > PIPE_TOTAL or (not self.pulling and stage.out.unread() >= PIPE_HOLD):
+                # past what a pipe carries, or a writer that never pauses (no sleep, no busy step:
+                # a program looping on writes) overfilling its pipe before its reader could start
                 raise _PipeFull()
             stage.out.append(text)
         return write
