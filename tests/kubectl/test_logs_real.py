@@ -89,7 +89,12 @@ def test_defaulted_container_and_unknown_container(lab):
 
 def test_follow_streams_as_the_clock_runs_and_ends_with_the_container(lab):
     lab.kubectl("apply", "-f", "-", stdin=COUNTER)
-    lab.clock(advance=3)
+    # until its container runs: the node it lands on may still have to pull busybox (which node
+    # depends on the sandbox's seed), so the time that takes varies from run to run
+    for _ in range(60):
+        lab.clock(advance=1)
+        if lab.engine("kubectl get pod counter -o jsonpath={.status.phase}") == "Running":
+            break
     follow = subprocess.Popen([KUBECTL, "--kubeconfig", str(lab.kubeconfig), "--cache-dir", str(lab.home / "cache"),
                                "logs", "-f", "counter"], stdout=subprocess.PIPE, text=True,
                               env={**os.environ, "HOME": str(lab.home)})
@@ -100,6 +105,7 @@ def test_follow_streams_as_the_clock_runs_and_ends_with_the_container(lab):
         assert follow.wait(timeout=30) == 0
     finally:
         follow.kill()
+        follow.wait(timeout=30)  # reaped here, not warned about in a later test
         follow.stdout.close()
     lines = ["n=0"] + rest.splitlines()
     assert lines == [f"n={i}" for i in range(6)]
