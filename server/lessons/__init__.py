@@ -217,6 +217,19 @@ def _check_groups(groups: Any, examples: set[str] | None) -> None:
             raise CatalogError(f"groups: {missing[0]} is in no group (every example is described)")
 
 
+def _entry(where: str, entry: Any, what: str, keys: frozenset[str] | set[str], ids: set[str], id_rule: str) -> None:
+    """A lesson's or a step's frame: a mapping of known fields with an id not seen before (added to ``ids``)."""
+    if not isinstance(entry, dict):
+        raise CatalogError(f"{where}: {what} is a mapping")
+    unknown = sorted(set(entry) - keys)
+    if unknown:
+        raise CatalogError(f"{where}: unknown field {unknown[0]!r}")
+    eid = entry.get("id")
+    if not isinstance(eid, str) or not _ID.match(eid) or eid in ids:
+        raise CatalogError(f"{where}.id: {id_rule}")
+    ids.add(eid)
+
+
 def _check_lessons(lessons: Any, files: dict[str, str] | None) -> list[dict]:
     if not isinstance(lessons, list) or not lessons:
         raise CatalogError("lessons: a list of lessons is required")
@@ -224,15 +237,7 @@ def _check_lessons(lessons: Any, files: dict[str, str] | None) -> list[dict]:
     ids = set()
     for li, lesson in enumerate(lessons):
         where = f"lessons[{li}]"
-        if not isinstance(lesson, dict):
-            raise CatalogError(f"{where}: a lesson is a mapping")
-        unknown = sorted(set(lesson) - LESSON_KEYS)
-        if unknown:
-            raise CatalogError(f"{where}: unknown field {unknown[0]!r}")
-        lid = lesson.get("id")
-        if not isinstance(lid, str) or not _ID.match(lid) or lid in ids:
-            raise CatalogError(f"{where}.id: a unique lowercase id is required")
-        ids.add(lid)
+        _entry(where, lesson, "a lesson", LESSON_KEYS, ids, "a unique lowercase id is required")
         _text(f"{where}.title", lesson.get("title"))
         _text(f"{where}.summary", lesson.get("summary"))
         _text(f"{where}.source", lesson.get("source"), required=False)
@@ -243,15 +248,7 @@ def _check_lessons(lessons: Any, files: dict[str, str] | None) -> list[dict]:
         served_steps = []
         for si, step in enumerate(steps):
             at = f"{where}.steps[{si}]"
-            if not isinstance(step, dict):
-                raise CatalogError(f"{at}: a step is a mapping")
-            unknown = sorted(set(step) - STEP_KEYS)
-            if unknown:
-                raise CatalogError(f"{at}: unknown field {unknown[0]!r}")
-            sid = step.get("id")
-            if not isinstance(sid, str) or not _ID.match(sid) or sid in step_ids:
-                raise CatalogError(f"{at}.id: a lowercase id unique in its lesson is required")
-            step_ids.add(sid)
+            _entry(at, step, "a step", STEP_KEYS, step_ids, "a lowercase id unique in its lesson is required")
             _text(f"{at}.title", step.get("title"))
             _text(f"{at}.watch", step.get("watch"))
             _text(f"{at}.do", step.get("do"), required=False)
@@ -280,10 +277,10 @@ def _check_lessons(lessons: Any, files: dict[str, str] | None) -> list[dict]:
                     parsed.append(parse_condition(cond))
                 except CatalogError as e:
                     raise CatalogError(f"{at}.check.all[{ki}]: {e}") from None
-            served_steps.append({"id": sid, "title": step["title"], "commands": list(commands),
+            served_steps.append({"id": step["id"], "title": step["title"], "commands": list(commands),
                                  "do": step.get("do"), "watch": step["watch"],
                                  "check": {"text": check["text"], "all": parsed}})
-        out.append({"id": lid, "title": lesson["title"], "summary": lesson["summary"],
+        out.append({"id": lesson["id"], "title": lesson["title"], "summary": lesson["summary"],
                     "source": lesson.get("source"), "steps": served_steps})
     return out
 
