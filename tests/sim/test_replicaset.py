@@ -254,3 +254,31 @@ def test_an_orphan_arriving_later_is_adopted_and_the_surplus_deleted() -> None:
     assert c.store.get("Pod", NS, "zz-late") is None
     assert events(c, "SuccessfulDelete") == ["Deleted pod: zz-late"]
     assert c.store.get("ReplicaSet", NS, "web")["status"]["replicas"] == 3
+
+
+def test_creates_and_deletes_go_at_the_controller_managers_client_rate() -> None:
+    """kube-controller-manager's client sends 30 requests at once, then 20 a second (--kube-api-burst,
+    --kube-api-qps): a ReplicaSet of 100,000 replicas makes 30 pods when it is created and the rest
+    on the clock, 20 each second, never all inside the request that created it."""
+    c = make_cluster()
+    create_rs(c, replicas=100_000)
+    assert len(live(c)) == 30
+    c.advance(1)
+    assert len(live(c)) == 50
+    c.advance(9)
+    assert len(live(c)) == 230
+    rs = c.store.get("ReplicaSet", NS, "web")
+    assert rs["status"]["replicas"] == 230
+    scale(c, 0)  # the creates emptied the bucket: the deletes go at 20 a second from the start
+    c.advance(10)
+    assert len(live(c)) == 30
+    c.advance(1.5)
+    assert len(live(c)) == 0
+    assert len(events(c, "SuccessfulDelete")) == 230
+
+
+def test_a_small_scale_is_not_held_back_by_the_rate_limit() -> None:
+    c = make_cluster()
+    create_rs(c, replicas=3)
+    scale(c, 30)
+    assert len(live(c)) == 30

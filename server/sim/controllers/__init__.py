@@ -25,6 +25,47 @@ MAX_RECONCILES_PER_SETTLE = 200_000
 #: client-go's ItemExponentialFailureRateLimiter in DefaultControllerRateLimiter (seconds)
 FAILURE_BASE_DELAY = 0.005
 FAILURE_MAX_DELAY = 1000.0
+#: kube-controller-manager's ``--kube-api-qps`` and ``--kube-api-burst`` (v1.32 defaults): every
+#: controller's API client waits on a token bucket of this rate and depth
+CLIENT_QPS = 20.0
+CLIENT_BURST = 30
+
+
+class ClientRateLimiter:
+    """client-go's token bucket (``flowcontrol.NewTokenBucketRateLimiter``) in front of one
+    controller's API client: ``CLIENT_BURST`` requests at once, then ``CLIENT_QPS`` per second.
+
+    This is why a real ReplicaSet scaled to 10,000 replicas fills over minutes rather than at once.
+    A sync asks for what it wants, gets what the bucket holds (``take``), and comes back on the clock
+    when enough has refilled (``wait``) instead of blocking as a goroutine would. The model spends
+    tokens on the bulk writes (pod creates and deletes); status writes and events go unmetered.
+    """
+
+    __slots__ = ("clock", "qps", "burst", "tokens", "last")
+
+    def __init__(self, clock: object, qps: float = CLIENT_QPS, burst: int = CLIENT_BURST) -> None:
+        self.clock = clock
+        self.qps, self.burst = qps, burst
+        self.tokens = float(burst)
+        self.last = clock.now()  # type: ignore[attr-defined]
+
+    def _refill(self) -> None:
+        now = self.clock.now()  # type: ignore[attr-defined]
+        self.tokens = min(float(self.burst), self.tokens + (now - self.last) * self.qps)
+        self.last = now
+
+    def take(self, wanted: int) -> int:
+        """As many of ``wanted`` requests as may go now (spent from the bucket)."""
+        self._refill()
+        granted = max(0, min(wanted, int(self.tokens + 1e-9)))
+        self.tokens -= granted
+        return granted
+
+    def wait(self, wanted: int) -> float:
+        """Seconds until ``wanted`` requests (at most a second's worth) may go."""
+        self._refill()
+        need = min(float(wanted), max(self.qps, 1.0), float(self.burst)) - self.tokens
+        return max(need / self.qps, 1.0 / self.qps)
 
 
 class Controller:
@@ -39,6 +80,7 @@ class Controller:
         self.api = cluster.api
         self.recorder = cluster.recorder
         self.queue: OrderedDict[Key, None] = OrderedDict()
+        self.client = ClientRateLimiter(cluster.clock)
         self._timers: dict[Key, object] = {}
         self._failures: dict[Key, int] = {}
 

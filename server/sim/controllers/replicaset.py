@@ -2,7 +2,8 @@
 
 Owns: claiming pods (adopting matching orphans, releasing owned pods whose labels no longer match),
 creating missing pods from the template (``generateName: <rs>-``, a controller ownerReference,
-slow-start batches, at most BurstReplicas per sync), deleting surplus pods in the real
+slow-start batches, at most BurstReplicas per sync and no faster than kube-controller-manager's
+client rate limit, ``Controller.client``: 30 at once, then 20 a second), deleting surplus pods in the real
 ``ActivePodsWithRanks`` order, the ReplicaSet's status (replicas, fullyLabeledReplicas,
 readyReplicas, availableReplicas, observedGeneration, the ReplicaFailure condition) and the
 ``SuccessfulCreate`` / ``SuccessfulDelete`` events.
@@ -267,13 +268,23 @@ class ReplicaSetController(Controller):
     def manage_replicas(self, rs: Obj, members: _Members) -> str | None:
         """Create or delete pods to reach spec.replicas; returns the error text of a failure."""
         diff = len(members.pods) - replicas(rs)
+        if diff == 0:
+            return None
+        # at most BurstReplicas per sync, and no faster than the client's rate limiter lets them go:
+        # what is left waits for the bucket on the clock (a real sync would block on it)
+        wanted = min(abs(diff), BURST_REPLICAS)
+        granted = self.client.take(wanted)
+        if granted < abs(diff):
+            meta = rs["metadata"]
+            self.requeue_after(("ReplicaSet", meta.get("namespace") or "", meta["name"]),
+                               self.client.wait(abs(diff) - granted))
+        if granted == 0:
+            return None
         if diff < 0:
-            return self._create_pods(rs, min(-diff, BURST_REPLICAS))
-        if diff > 0:
-            ns = rs["metadata"].get("namespace") or ""
-            pods = [p for n in sorted(members.pods) if (p := self.store.peek("Pod", ns, n)) is not None]
-            return self._delete_pods(rs, pods, min(diff, BURST_REPLICAS))
-        return None
+            return self._create_pods(rs, granted)
+        ns = rs["metadata"].get("namespace") or ""
+        pods = [p for n in sorted(members.pods) if (p := self.store.peek("Pod", ns, n)) is not None]
+        return self._delete_pods(rs, pods, granted)
 
     def _create_pods(self, rs: Obj, count: int) -> str | None:
         # slowStartBatch: 1, 2, 4, … creations; a failing batch stops the rest.
