@@ -40,7 +40,7 @@ class Recorder:
         earlier = self._recent.get(agg_key)
         ev = self.store.peek("Event", *earlier) if earlier else None
         if ev is not None:
-            self.store.update(dict(ev, count=ev.get("count", 1) + 1, lastTimestamp=now))
+            self.store.update(dict(ev, count=ev.get("count", 1) + 1, lastTimestamp=now), owned=True)
             return
         if not self._admitted(ns):
             return
@@ -73,7 +73,7 @@ class Recorder:
             "type": type_,
             "reportingComponent": component,
             "reportingInstance": host,
-        })
+        }, owned=True)
         self._recent[agg_key] = (ns, created["metadata"]["name"])
 
     def _admitted(self, namespace: str) -> bool:

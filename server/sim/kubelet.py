@@ -581,7 +581,7 @@ class KubeletController(Controller):
             return
         self._writing = rt.key
         try:
-            self.store.update(dict(pod, status=status))
+            self.store.update(dict(pod, status=status), owned=True)  # status is new, the rest shared
         finally:
             self._writing = None
 

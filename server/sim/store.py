@@ -288,8 +288,15 @@ class Store:
         suffix = "".join(self.clock.rng.choice(NAME_ALPHABET) for _ in range(5))
         return prefix[:58] + suffix
 
-    def create(self, obj: Obj) -> Obj:
-        obj = deep_copy(obj)
+    def create(self, obj: Obj, *, owned: bool = False) -> Obj:
+        """Store a new object; returns a copy of it. ``owned``: the caller hands ``obj`` over and
+        touches nothing of it again (its parts may be stored objects' own, which never change), so
+        only the top level and the metadata are copied, and the stored object itself is returned,
+        read-only: copies only of what is written."""
+        if owned:
+            obj = dict(obj, metadata=dict(obj.get("metadata") or {}))
+        else:
+            obj = deep_copy(obj)
         meta = obj.setdefault("metadata", {})
         if not meta.get("name"):
             prefix = meta.get("generateName") or ""
@@ -308,11 +315,12 @@ class Store:
             meta["generation"] = 1
         self._index(key, obj)
         self._emit("ADDED", obj)
-        return deep_copy(obj)
+        return obj if owned else deep_copy(obj)
 
-    def update(self, obj: Obj, check_rv: bool = False) -> Obj:
-        """Replace an object. With ``check_rv`` a stale resourceVersion raises Conflict."""
-        obj = deep_copy(obj)
+    def update(self, obj: Obj, check_rv: bool = False, *, owned: bool = False) -> Obj:
+        """Replace an object. With ``check_rv`` a stale resourceVersion raises Conflict. ``owned``
+        as for ``create``: a writer that builds ``dict(stored, status=new_status)`` shares the rest."""
+        obj = dict(obj, metadata=dict(obj["metadata"])) if owned else deep_copy(obj)
         key = key_of(obj)
         old = self._objects.get(key)
         if old is None:
@@ -331,7 +339,7 @@ class Store:
             if "deletionGracePeriodSeconds" in old["metadata"]:
                 meta["deletionGracePeriodSeconds"] = old["metadata"]["deletionGracePeriodSeconds"]
         if obj == old:
-            return deep_copy(old)
+            return old if owned else deep_copy(old)
         if "generation" in meta and obj.get("spec") != old.get("spec"):
             meta["generation"] = old["metadata"]["generation"] + 1
         self.rv += 1
@@ -339,7 +347,7 @@ class Store:
         self._unindex(key, old)
         self._index(key, obj)
         self._emit("MODIFIED", obj)
-        return deep_copy(obj)
+        return obj if owned else deep_copy(obj)
 
     def remove(self, kind: str, namespace: str, name: str) -> Obj:
         """Take an object out of storage for good (graceful deletion lives in api.py)."""

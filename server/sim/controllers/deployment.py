@@ -32,6 +32,10 @@ class DeploymentController(Controller):
     name = "deployment-controller"
     watches = ("Deployment", "ReplicaSet", "Pod")
 
+    def __init__(self, cluster: object) -> None:
+        super().__init__(cluster)  # type: ignore[arg-type]
+        self._templates: dict[tuple, bool] = {}
+
     def start(self) -> None:
         for d in self.store.scan("Deployment"):
             self.enqueue(("Deployment", d["metadata"]["namespace"], d["metadata"]["name"]))
@@ -107,23 +111,39 @@ class DeploymentController(Controller):
         self.api.update_status(d)
 
     def _rs(self, rs: Obj) -> Obj:
-        """The freshest stored copy of ``rs`` (our own writes land in the store synchronously)."""
-        current = self.store.get("ReplicaSet", rs["metadata"]["namespace"], rs["metadata"]["name"])
+        """The freshest stored ``rs`` (our own writes land in the store synchronously): read-only,
+        whoever changes it copies it first."""
+        current = self.store.peek("ReplicaSet", rs["metadata"]["namespace"], rs["metadata"]["name"])
         return current if current is not None else rs
+
+    def _same_template(self, d: Obj, rs: Obj) -> bool:
+        """du.same_template, remembered per (Deployment, ReplicaSet) generation pair: the store bumps
+        a generation on every spec change, and a sync would otherwise compare whole templates
+        several times over on every ReplicaSet status write."""
+        dm, rm = d["metadata"], rs["metadata"]
+        key = (dm.get("uid"), dm.get("generation"), rm.get("uid"), rm.get("generation"))
+        if None in key:
+            return du.same_template(d, rs)
+        same = self._templates.get(key)
+        if same is None:
+            if len(self._templates) >= 4096:
+                self._templates.clear()
+            same = self._templates[key] = du.same_template(d, rs)
+        return same
 
     # -- claiming ---------------------------------------------------------------------------------------
     def claim_replicasets(self, d: Obj) -> list[Obj]:
-        """ClaimReplicaSets, as copies this sync may change."""
-        return [deep_copy(rs) for rs in self.claim(d, "ReplicaSet")]
+        """ClaimReplicaSets: the stored objects, read-only (a change is made on a copy)."""
+        return self.claim(d, "ReplicaSet")
 
     # -- new and old ReplicaSets ------------------------------------------------------------------------
     def get_all_rss_and_sync_revision(self, d: Obj, rs_list: list[Obj], create: bool) -> tuple[Obj | None, list[Obj]]:
-        _, all_old = du.find_old_rss(d, rs_list)
+        _, all_old = du.find_old_rss(d, rs_list, self._same_template)
         new_rs = self.get_new_rs(d, rs_list, all_old, create)
         return new_rs, all_old
 
     def get_new_rs(self, d: Obj, rs_list: list[Obj], old_rss: list[Obj], create: bool) -> Obj | None:
-        existing = du.find_new_rs(d, rs_list)
+        existing = du.find_new_rs(d, rs_list, self._same_template)
         new_revision = du.max_revision(old_rss) + 1
         progress = du.progress_deadline(d) is not None
         if existing is not None:
@@ -245,7 +265,7 @@ class DeploymentController(Controller):
     def _fresh(self, rss: list[Obj]) -> list[Obj]:
         out = []
         for rs in rss:
-            current = self.store.get("ReplicaSet", rs["metadata"]["namespace"], rs["metadata"]["name"])
+            current = self.store.peek("ReplicaSet", rs["metadata"]["namespace"], rs["metadata"]["name"])
             if current is not None and current["metadata"]["uid"] == rs["metadata"]["uid"]:
                 out.append(current)
         return out

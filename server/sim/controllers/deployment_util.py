@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from typing import Any
 
 from ..clock import parse_time
@@ -376,17 +377,24 @@ def sort_by_size(rss: list[Obj], newer_first: bool) -> list[Obj]:
     return sorted(ordered, key=lambda rs: -replicas(rs))
 
 
-def find_new_rs(d: Obj, rss: list[Obj]) -> Obj | None:
-    """FindNewReplicaSet: the oldest RS whose template equals the Deployment's (hash label ignored)."""
+def same_template(d: Obj, rs: Obj) -> bool:
+    """EqualIgnoreHash of a ReplicaSet's template and its Deployment's."""
+    return equal_ignore_hash(rs["spec"].get("template"), d["spec"].get("template"))
+
+
+def find_new_rs(d: Obj, rss: list[Obj], same: Callable[[Obj, Obj], bool] = same_template) -> Obj | None:
+    """FindNewReplicaSet: the oldest RS whose template equals the Deployment's (hash label ignored).
+    ``same`` is that comparison (the controller passes a memoised one)."""
     for rs in sort_by_creation(rss):
-        if equal_ignore_hash(rs["spec"].get("template"), d["spec"].get("template")):
+        if same(d, rs):
             return rs
     return None
 
 
-def find_old_rss(d: Obj, rss: list[Obj]) -> tuple[list[Obj], list[Obj]]:
+def find_old_rss(d: Obj, rss: list[Obj], same: Callable[[Obj, Obj], bool] = same_template
+                 ) -> tuple[list[Obj], list[Obj]]:
     """FindOldReplicaSets: (old RSs with replicas > 0, all old RSs)."""
-    new = find_new_rs(d, rss)
+    new = find_new_rs(d, rss, same)
     all_old = [rs for rs in rss if new is None or rs["metadata"]["uid"] != new["metadata"]["uid"]]
     return [rs for rs in all_old if replicas(rs) != 0], all_old
 

@@ -155,20 +155,54 @@ class _Members:
 
     Kept up to date from the pods whose events arrived since the last sync, so that a sync costs
     what changed rather than a scan of every pod (a kubelet touches pods at thousands of distinct
-    instants). Rebuilt from the store when the ReplicaSet's generation or selector changes.
+    instants). Rebuilt from the store when the ReplicaSet's generation or selector changes. The
+    status counts are counters kept with the entries (``set``/``drop``), not recounted per sync;
+    ``young`` holds the ready pods whose available-at was still to come when last looked at.
     """
 
-    __slots__ = ("uid", "generation", "selector", "pods")
+    __slots__ = ("uid", "generation", "selector", "pods", "fully", "ready", "timed", "young")
 
     def __init__(self, rs: Obj) -> None:
         self.uid = rs["metadata"]["uid"]
         self.generation = rs["metadata"].get("generation")
         self.selector = deep_copy(rs["spec"].get("selector"))
         self.pods: dict[str, tuple[bool, bool, float | None]] = {}
+        self.fully = self.ready = self.timed = 0  # fully labeled; ready; ready with an available-at
+        self.young: dict[str, float] = {}
 
     def fits(self, rs: Obj) -> bool:
         return (self.uid == rs["metadata"]["uid"] and self.generation == rs["metadata"].get("generation")
                 and self.selector == rs["spec"].get("selector"))
+
+    def set(self, name: str, entry: tuple[bool, bool, float | None]) -> None:
+        self.drop(name)
+        self.pods[name] = entry
+        fully, ready, at = entry
+        self.fully += fully
+        self.ready += ready
+        if ready and at is not None:
+            self.timed += 1
+            self.young[name] = at
+
+    def drop(self, name: str) -> None:
+        entry = self.pods.pop(name, None)
+        if entry is None:
+            return
+        fully, ready, at = entry
+        self.fully -= fully
+        self.ready -= ready
+        if ready and at is not None:
+            self.timed -= 1
+            self.young.pop(name, None)
+
+    def available(self, now: float, min_ready: float) -> tuple[int, float | None]:
+        """availableReplicas at ``now``, and the next instant one more becomes available."""
+        if min_ready == 0:
+            self.young.clear()
+            return self.timed, None
+        for name in [n for n, at in self.young.items() if at < now]:
+            del self.young[name]  # each entry leaves once: time only moves forward
+        return self.timed - len(self.young), min(self.young.values(), default=None)
 
 
 class ReplicaSetController(Controller):
@@ -228,7 +262,7 @@ class ReplicaSetController(Controller):
         if members is None or not members.fits(rs):
             members = self._members[key] = _Members(rs)
             for pod in self.claim(rs, keep=is_pod_active):
-                members.pods[pod["metadata"]["name"]] = self._entry(rs, pod)
+                members.set(pod["metadata"]["name"], self._entry(rs, pod))
         else:
             for name in sorted(dirty):
                 self._refresh(rs, members, name)
@@ -252,18 +286,18 @@ class ReplicaSetController(Controller):
         ns = rs["metadata"].get("namespace") or ""
         uid = rs["metadata"]["uid"]
         pod = self.store.peek("Pod", ns, name)
-        members.pods.pop(name, None)
+        members.drop(name)
         if pod is None or not is_pod_active(pod):
             return
         ref = controller_ref(pod)
         matches = matches_selector(pod["metadata"].get("labels"), rs["spec"].get("selector"))
         if ref is not None and ref.get("uid") == uid:
             if matches:
-                members.pods[name] = self._entry(rs, pod)
+                members.set(name, self._entry(rs, pod))
             else:
                 self.release(pod, uid)
         elif ref is None and matches and rs["spec"].get("selector") and not rs["metadata"].get("deletionTimestamp"):
-            members.pods[name] = self._entry(rs, self.adopt(pod, rs))
+            members.set(name, self._entry(rs, self.adopt(pod, rs)))
 
     def manage_replicas(self, rs: Obj, members: _Members) -> str | None:
         """Create or delete pods to reach spec.replicas; returns the error text of a failure."""
@@ -356,10 +390,8 @@ class ReplicaSetController(Controller):
             return
         now = self.clock.now()
         min_ready = min_ready_seconds(rs)
-        entries = members.pods.values()
-        fully = sum(1 for e in entries if e[0])
-        ready = sum(1 for e in entries if e[1])
-        available = sum(1 for e in entries if e[1] and e[2] is not None and (min_ready == 0 or e[2] < now))
+        fully, ready = members.fully, members.ready
+        available, next_available = members.available(now, min_ready)
         old_status = rs.get("status") or {}
         status: Obj = {"replicas": len(members.pods)}
         for field_name, value in (("fullyLabeledReplicas", fully), ("readyReplicas", ready),
@@ -386,7 +418,5 @@ class ReplicaSetController(Controller):
         # ready for minReadySeconds. (The real controller requeues after minReadySeconds only when
         # every pod is ready; waking at the exact instant keeps a partly ready set from waiting for
         # an unrelated event.)
-        if error is None and min_ready > 0:
-            pending = [e[2] for e in entries if e[1] and e[2] is not None and e[2] >= now]
-            if pending:
-                self.requeue_after(key, min(pending) - now + 0.001)
+        if error is None and next_available is not None:
+            self.requeue_after(key, next_available - now + 0.001)
