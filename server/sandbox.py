@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import apiserver
+from .config import Limits
 from .kubectl import Result
 from .kubectl import run as kubectl_run
 from .kubectl.streaming import Stream, StreamResult, interrupt, run_for
@@ -1071,12 +1072,24 @@ def lb_pool_enabled(cluster: Cluster) -> bool:
 
 
 # -- the registry ------------------------------------------------------------------------------
+class SandboxLimit(Exception):
+    """A new sandbox refused: the server holds ``Limits.max_sandboxes`` already, or the client made
+    ``Limits.max_sandboxes_per_client``. The message names the limit (the web layer answers 429)."""
+
+
 class Sandboxes:
-    """Every sandbox of this server: created on request, loaded from the journal on first access."""
+    """Every sandbox of this server: created on request, loaded from the journal on first access.
+
+    New sandboxes (``create``, ``fork``, ``import_journal``) count against ``limits``: the server's
+    total (the journal's sandboxes, counted once at start, then one more per creation) and each
+    client's (by the address the web layer names; counted while this server runs)."""
 
     def __init__(self, journal: Journal, examples: dict[str, str], *, seed: int | None = None,
-                 start: float | None = None) -> None:
+                 start: float | None = None, limits: Limits | None = None) -> None:
         self.journal = journal
+        self.limits = limits or Limits()
+        self._total = len(journal.sandbox_ids())
+        self._per_client: dict[str, int] = {}
         self.examples = examples
         self.workspace = workspace_files(examples)
         #: fixed seed/start for every new sandbox (tests); otherwise chosen per sandbox
@@ -1089,7 +1102,23 @@ class Sandboxes:
         self._past_views: OrderedDict[tuple[str, int, float], Sandbox] = OrderedDict()
         self._past_lock = threading.Lock()
 
-    def create(self, preset: str = DEFAULT_PRESET) -> Sandbox:
+    def _admit(self, client: str | None) -> None:
+        """Count one new sandbox (for ``client``, when named), or SandboxLimit; under ``_lock``."""
+        most, each = self.limits.max_sandboxes, self.limits.max_sandboxes_per_client
+        if most and self._total >= most:
+            raise SandboxLimit(f"this server holds its limit of {most} sandboxes: no new one can be "
+                               "created (reuse an open one)")
+        if client is not None and each and self._per_client.get(client, 0) >= each:
+            raise SandboxLimit(f"this client has created its limit of {each} sandboxes: no new one can be "
+                               "created (reuse an open one)")
+        self._total += 1
+        if client is not None:
+            self._per_client[client] = self._per_client.get(client, 0) + 1
+
+    def create(self, preset: str = DEFAULT_PRESET, *, client: str | None = None) -> Sandbox:
+        """A fresh sandbox of ``preset``; SandboxLimit past the server's or ``client``'s limit."""
+        with self._lock:
+            self._admit(client)
         sandbox_id = secrets.token_urlsafe(16)
         seed = self.fixed_seed if self.fixed_seed is not None else secrets.randbelow(2**31)
         # the simulated cluster starts at the wall-clock second it was created, so AGE and
@@ -1123,8 +1152,11 @@ class Sandboxes:
             return list(self._live.values())
 
     # -- fork, share, export, import -----------------------------------------------------------
-    def _replayed(self, seed: int, start: float, preset: str, ops: list[dict]) -> Sandbox:
-        """A new sandbox (a new id) built from a journal: its log stored whole, then replayed."""
+    def _replayed(self, seed: int, start: float, preset: str, ops: list[dict], client: str | None = None) -> Sandbox:
+        """A new sandbox (a new id) built from a journal: its log stored whole, then replayed;
+        SandboxLimit (before any replay) past the server's or ``client``'s limit."""
+        with self._lock:
+            self._admit(client)
         sandbox_id = secrets.token_urlsafe(16)
         if preset != DEFAULT_PRESET:
             ops = [{"op": "preset", "name": preset}, *ops]
@@ -1135,7 +1167,7 @@ class Sandboxes:
             self._live[sandbox_id] = sandbox
         return sandbox
 
-    def fork(self, source: Sandbox, at: float | None = None) -> Sandbox:
+    def fork(self, source: Sandbox, at: float | None = None, *, client: str | None = None) -> Sandbox:
         """A copy of ``source`` as it is now: its journal up to this instant, replayed on a new sandbox
         (deterministic, so the copy's objects equal the source's at the fork, byte for byte). With
         ``at`` (a virtual time from its start to now), a copy of the moment the timeline shows there:
@@ -1144,10 +1176,10 @@ class Sandboxes:
         if at is not None:
             rows, times, now = self._journal_now(source)
             ops, _whole = past_ops(rows, times, source.start, check_moment(at, source.start, now, "at"))
-            return self._replayed(source.seed, source.start, source.preset, _without_preset(ops))
+            return self._replayed(source.seed, source.start, source.preset, _without_preset(ops), client)
         with source.lock:
             doc = self.export(source)
-        return self._replayed(doc["seed"], doc["start"], doc["preset"], doc["ops"])
+        return self._replayed(doc["seed"], doc["start"], doc["preset"], doc["ops"], client)
 
     # -- the timeline: the sandbox's past, from its journal -------------------------------------
     def _journal_now(self, sandbox: Sandbox) -> tuple[list[dict], list[float], float]:
@@ -1203,11 +1235,11 @@ class Sandboxes:
         return {"kind": EXPORT_KIND, "version": EXPORT_VERSION, "seed": sandbox.seed, "start": sandbox.start,
                 "preset": sandbox.preset, "ops": ops}
 
-    def import_journal(self, doc: object) -> Sandbox:
+    def import_journal(self, doc: object, *, client: str | None = None) -> Sandbox:
         """A new sandbox replayed from an exported file; JournalError (naming the field) for a file
         that is not one."""
         seed, start, preset, ops = check_export(doc)
-        return self._replayed(seed, start, preset, ops)
+        return self._replayed(seed, start, preset, ops, client)
 
     def share(self, sandbox: Sandbox) -> str:
         """The sandbox's read-only token (made on the first share, the same one afterwards)."""
