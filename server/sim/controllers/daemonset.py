@@ -25,13 +25,15 @@ next sync").
 
 from __future__ import annotations
 
+import bisect
 import functools
+import heapq
 from typing import TYPE_CHECKING
 
 from ..api import ApiError
 from ..clock import parse_time
 from ..scheduler import NodeInfo, PodInfo, matches_node_affinity, pod_info, tolerated
-from ..store import Key, Obj, WatchEvent, deep_copy, key_of
+from ..store import Key, Obj, WatchEvent, deep_copy, matches_selector
 from . import Controller
 from .deployment_util import (
     available_at,
@@ -235,6 +237,112 @@ def _allows_surge(ds: Obj) -> bool:
     return surge not in (None, 0, "0", "0%")
 
 
+# -- what the controller remembers per DaemonSet ----------------------------------------------------------------
+#: indexes into a node's counts: the status fields, then the rolling update's two budgets
+DESIRED, CURRENT, READY, AVAILABLE, UPDATED, MISSCHEDULED, UNAVAILABLE, SURGE, SURGE_AVAILABLE = range(9)
+_ZERO = (0,) * 9
+
+
+class _NodeRecord:
+    """What the last look at one node decided for one DaemonSet: its counts, the pods the rolling
+    update could act on there, and what ``manage`` wants done (a create, pod names to delete)."""
+
+    __slots__ = ("counts", "replace", "candidate", "old_delete", "should_not_run", "allowed", "surge_candidate",
+                 "needing", "deletes")
+
+    def __init__(self) -> None:
+        self.counts: tuple[int, ...] = _ZERO
+        self.replace = self.candidate = self.old_delete = self.should_not_run = None  # pod names
+        self.allowed = self.surge_candidate = self.needing = False
+        self.deletes: list[str] = []
+
+
+class _Daemon:
+    """One DaemonSet's view of the cluster, kept up to date from the events since its last sync so
+    that a sync costs what changed (a node joining, a pod turning ready), not a walk over every node.
+
+    Rebuilt by a full pass when the DaemonSet itself changes (uid, generation, template generation,
+    current revision hash); otherwise only the nodes marked dirty are looked at again. The status
+    totals and the rolling update's budgets are counters kept with the per-node records; the node sets
+    the rolling update picks from in node order are kept sorted (``bisect``).
+    """
+
+    __slots__ = ("uid", "generation", "template_generation", "hash", "pod_node", "by_node", "records", "totals",
+                 "replace", "old_delete", "allowed", "candidates", "should_not_run", "surge_candidates",
+                 "needing", "deletes", "dirty", "wakes", "wake_at")
+
+    def __init__(self, ds: Obj, hash_: str) -> None:
+        meta = ds["metadata"]
+        self.uid, self.generation = meta["uid"], meta.get("generation")
+        self.template_generation, self.hash = template_generation(ds), hash_
+        self.pod_node: dict[str, str | None] = {}  # claimed pod -> its target node
+        self.by_node: dict[str, set[str]] = {}  # target node -> claimed pods (getNodesToDaemonPods)
+        self.records: dict[str, _NodeRecord] = {}
+        self.totals = [0] * 9
+        self.replace: set[str] = set()  # nodes whose old pod is unavailable (maxSurge 0)
+        self.old_delete: set[str] = set()  # surge: nodes whose old pod goes now
+        self.allowed: set[str] = set()  # surge: nodes that get their new pod at once
+        self.candidates: list[str] = []  # maxSurge 0: nodes with an available old pod (sorted)
+        self.should_not_run: list[str] = []  # surge: available old pods on nodes that no longer qualify
+        self.surge_candidates: list[str] = []  # surge: nodes with an available old pod (sorted)
+        self.needing: set[str] = set()  # nodes that need a pod created
+        self.deletes: set[str] = set()  # nodes with pods to delete
+        self.dirty: set[str] = set()  # nodes to look at again
+        self.wakes: list[tuple[float, str]] = []  # (when, node): a look again due on the clock
+        self.wake_at: dict[str, float] = {}
+
+    def fits(self, ds: Obj, hash_: str) -> bool:
+        meta = ds["metadata"]
+        return (self.uid == meta["uid"] and self.generation == meta.get("generation") and self.hash == hash_
+                and self.template_generation == template_generation(ds))
+
+    def put(self, node: str, rec: _NodeRecord | None) -> None:
+        """Replace ``node``'s record (None: forget the node), keeping totals and sets in step."""
+        old = self.records.pop(node, None)
+        for rec_, sign in ((old, -1), (rec, 1)):
+            if rec_ is None:
+                continue
+            totals = self.totals
+            for i, v in enumerate(rec_.counts):
+                if v:
+                    totals[i] += sign * v
+            for attr, members in (("replace", self.replace), ("old_delete", self.old_delete),
+                                  ("allowed", self.allowed), ("needing", self.needing), ("deletes", self.deletes)):
+                if getattr(rec_, attr):
+                    members.add(node) if sign > 0 else members.discard(node)
+            for attr, ordered in (("candidate", self.candidates), ("should_not_run", self.should_not_run),
+                                  ("surge_candidate", self.surge_candidates)):
+                if getattr(rec_, attr):
+                    i = bisect.bisect_left(ordered, node)
+                    if sign > 0:
+                        ordered.insert(i, node)
+                    elif i < len(ordered) and ordered[i] == node:
+                        del ordered[i]
+        if rec is not None:
+            self.records[node] = rec
+
+    def wake(self, node: str, when: float | None) -> None:
+        """Look at ``node`` again at ``when`` (a pod's available-at, a backoff's end)."""
+        if when is None:
+            self.wake_at.pop(node, None)
+        elif self.wake_at.get(node) != when:
+            self.wake_at[node] = when
+            heapq.heappush(self.wakes, (when, node))
+
+    def due(self, now: float) -> None:
+        """Mark dirty the nodes whose look-again time has come."""
+        while self.wakes and self.wakes[0][0] <= now + 1e-9:
+            when, node = heapq.heappop(self.wakes)
+            if self.wake_at.get(node) == when:
+                del self.wake_at[node]
+                self.dirty.add(node)
+
+    def next_wake(self) -> float | None:
+        while self.wakes and self.wake_at.get(self.wakes[0][1]) != self.wakes[0][0]:
+            heapq.heappop(self.wakes)  # superseded
+        return self.wakes[0][0] if self.wakes else None
+
+
 class DaemonSetController(Controller):
     name = COMPONENT
     watches = ("DaemonSet", "Pod", "Node")
@@ -247,6 +355,11 @@ class DaemonSetController(Controller):
         self._backoff: dict[tuple[Key, str], tuple[float, float]] = {}
         #: daemon_pod_info per DaemonSet name, with the (uid, generation) it was computed for
         self._infos: dict[tuple[str, str], tuple[tuple, PodInfo]] = {}
+        self._daemons: dict[Key, _Daemon] = {}
+        #: pods whose events arrived since their DaemonSet's last sync
+        self._dirty_pods: dict[Key, set[str]] = {}
+        #: (namespace, pod) -> the DaemonSet counting it
+        self._pod_owner: dict[tuple[str, str], Key] = {}
 
     def _info(self, ds: Obj) -> PodInfo:
         """daemon_pod_info, computed once per template rather than once per node and sync."""
@@ -263,15 +376,11 @@ class DaemonSetController(Controller):
         for ds in self.store.scan("DaemonSet"):
             self.enqueue(("DaemonSet", ds["metadata"]["namespace"], ds["metadata"]["name"]))
 
-    # -- event handlers: only enqueue keys -------------------------------------------------------------------
+    # -- event handlers: only enqueue keys (and note which nodes and pods changed) ---------------------------
     @staticmethod
     def _fingerprint(node: Obj) -> tuple:
         return (sorted((node["metadata"].get("labels") or {}).items()),
                 [sorted(t.items()) for t in (node.get("spec") or {}).get("taints") or []])
-
-    def _enqueue_all(self) -> None:
-        for ds in self.store.scan("DaemonSet"):
-            self.enqueue(("DaemonSet", ds["metadata"]["namespace"], ds["metadata"]["name"]))
 
     def on_event(self, event: WatchEvent) -> None:
         obj = event.obj
@@ -283,14 +392,37 @@ class DaemonSetController(Controller):
             name = obj["metadata"]["name"]
             if event.type == "DELETED":
                 self._nodes.pop(name, None)
-                self._enqueue_all()
-                return
-            fp = self._fingerprint(obj)
-            if self._nodes.get(name) != fp:
+            else:
+                fp = self._fingerprint(obj)
+                if self._nodes.get(name) == fp:
+                    return  # a heartbeat, a status write: nothing the predicates read
                 self._nodes[name] = fp
-                self._enqueue_all()
+            # the node concerns every DaemonSet, but only that node of each
+            for ds in self.store.scan("DaemonSet"):
+                key = ("DaemonSet", ds["metadata"]["namespace"], ds["metadata"]["name"])
+                daemon = self._daemons.get(key)
+                if daemon is not None:
+                    daemon.dirty.add(name)
+                self.enqueue(key)
             return
-        self.enqueue_controller_of(event, "DaemonSet")
+        ns, name = obj["metadata"].get("namespace") or "", obj["metadata"]["name"]
+        ref = controller_ref(obj)
+        owner = ("DaemonSet", ns, ref["name"]) if ref is not None and ref.get("kind") == "DaemonSet" else None
+        if owner is not None:
+            self._touch(owner, name)
+        counting = self._pod_owner.get((ns, name))
+        if counting is not None and counting != owner:
+            self._touch(counting, name)  # released or handed over: its old owner looks again
+        if ref is not None or event.type == "DELETED":
+            return
+        labels = obj["metadata"].get("labels") or {}
+        for ds in self.store.scan("DaemonSet", ns):  # an orphan: every DaemonSet that could adopt it
+            if matches_selector(labels, ds["spec"].get("selector")):
+                self._touch(("DaemonSet", ns, ds["metadata"]["name"]), name)
+
+    def _touch(self, key: Key, pod: str) -> None:
+        self._dirty_pods.setdefault(key, set()).add(pod)
+        self.enqueue(key)
 
     # -- sync -------------------------------------------------------------------------------------------------
     def reconcile(self, key: Key) -> None:
@@ -299,70 +431,209 @@ class DaemonSetController(Controller):
             for k in [k for k in self._backoff if k[0] == key]:
                 del self._backoff[k]
             self._infos.pop((key[1], key[2]), None)
+            self._dirty_pods.pop(key, None)
+            self._forget(key)
             return
         if ds["metadata"].get("deletionTimestamp"):
             return
-        nodes = sorted(self.store.scan("Node"), key=lambda n: n["metadata"]["name"])
         hash_, old_revisions = self._construct_history(key)
         ds = self.store.peek(*key)
         if ds is None:
             return
-        acted = self._manage(key, ds, nodes, hash_)
+        daemon = self._daemons.get(key)
+        if daemon is None or not daemon.fits(ds, hash_):
+            daemon = self._full_pass(key, ds, hash_)
+        else:
+            daemon.due(self.clock.now())
+            self._refresh(key, ds, daemon, decide=True)
+        acted = self._manage(key, ds, daemon, hash_)
         if not acted and (_strategy(ds).get("type") or "RollingUpdate") == "RollingUpdate":
-            self._rolling_update(key, ds, nodes, hash_)
+            self._rolling_update(key, ds, daemon, hash_)
         self._cleanup_history(ds, old_revisions)
-        self._update_status(key, nodes, hash_)
+        # count what this sync's own writes changed; what manage wants of those nodes is decided next sync
+        self._refresh(key, ds, daemon, decide=False)
+        self._update_status(key, daemon)
+
+    def _forget(self, key: Key) -> None:
+        daemon = self._daemons.pop(key, None)
+        if daemon is not None:
+            for pod in daemon.pod_node:
+                if self._pod_owner.get((key[1], pod)) == key:
+                    del self._pod_owner[(key[1], pod)]
+
+    def _full_pass(self, key: Key, ds: Obj, hash_: str) -> _Daemon:
+        """First sight of the DaemonSet, or it changed: claim its pods and look at every node."""
+        self._forget(key)
+        self._dirty_pods.pop(key, None)
+        daemon = self._daemons[key] = _Daemon(ds, hash_)
+        for pod in self.claim(ds):
+            self._count_pod(key, daemon, pod)
+        daemon.dirty.update(n["metadata"]["name"] for n in self.store.scan("Node"))
+        daemon.dirty.update(daemon.by_node)
+        self._refresh(key, ds, daemon, decide=True)
+        return daemon
+
+    def _refresh(self, key: Key, ds: Obj, daemon: _Daemon, decide: bool) -> None:
+        """Re-claim the pods whose events arrived, then look again at the dirty nodes."""
+        for name in sorted(self._dirty_pods.pop(key, ())):
+            self._claim_one(key, ds, daemon, name)
+        for node in sorted(daemon.dirty):
+            self._look_at(key, ds, daemon, node, decide)
+        if decide:
+            daemon.dirty.clear()
 
     # -- pods per node ----------------------------------------------------------------------------------------
-
-    def _nodes_to_pods(self, ds: Obj) -> dict[str, list[Obj]]:
-        """getNodesToDaemonPods: claimed pods by target node, without terminal pods being deleted."""
-        out: dict[str, list[Obj]] = {}
-        for pod in self.claim(ds):
-            phase = (pod.get("status") or {}).get("phase")
-            if phase in ("Succeeded", "Failed") and pod["metadata"].get("deletionTimestamp"):
-                continue
+    def _count_pod(self, key: Key, daemon: _Daemon, pod: Obj) -> None:
+        """A claimed pod joins getNodesToDaemonPods (unless terminal and being deleted)."""
+        name = pod["metadata"]["name"]
+        self._pod_owner[(key[1], name)] = key
+        phase = (pod.get("status") or {}).get("phase")
+        node = None
+        if not (phase in ("Succeeded", "Failed") and pod["metadata"].get("deletionTimestamp")):
             node = target_node(pod)
-            if node is None:
-                continue
-            out.setdefault(node, []).append(pod)
-        return out
+        daemon.pod_node[name] = node
+        if node is not None:
+            daemon.by_node.setdefault(node, set()).add(name)
+            daemon.dirty.add(node)
 
-    def _manage(self, key: Key, ds: Obj, nodes: list[Obj], hash_: str) -> bool:
-        """manage: create the missing pods, delete the ones that should not be; True if it acted."""
-        node_to_pods = self._nodes_to_pods(ds)
-        needing: list[str] = []
-        to_delete: list[Obj] = []
-        for node in nodes:
-            n, d = self._pods_should_be_on_node(key, ds, node, node_to_pods, hash_)
-            needing += n
-            to_delete += d
-        # unscheduled pods pinned to a node that no longer exists: nothing else would ever delete them
-        names = {n["metadata"]["name"] for n in nodes}
-        for node_name in sorted(node_to_pods):
-            if node_name not in names:
-                to_delete += [p for p in node_to_pods[node_name] if not (p.get("spec") or {}).get("nodeName")]
-        return self._sync_nodes(ds, to_delete, needing, hash_)
+    def _claim_one(self, key: Key, ds: Obj, daemon: _Daemon, name: str) -> None:
+        """ClaimObject for one pod whose event arrived: keep, release or adopt it."""
+        ns = key[1]
+        if name in daemon.pod_node:
+            node = daemon.pod_node.pop(name)
+            if self._pod_owner.get((ns, name)) == key:
+                del self._pod_owner[(ns, name)]
+            if node is not None:
+                members = daemon.by_node[node]
+                members.discard(name)
+                if not members:
+                    del daemon.by_node[node]
+                daemon.dirty.add(node)
+        pod = self.store.peek("Pod", ns, name)
+        if pod is None:
+            return
+        uid, selector = ds["metadata"]["uid"], ds["spec"].get("selector")
+        ref = controller_ref(pod)
+        matches = bool(selector) and matches_selector(pod["metadata"].get("labels"), selector)
+        if ref is not None and ref.get("uid") == uid:
+            if matches:
+                self._count_pod(key, daemon, pod)
+            else:
+                self.release(pod, uid)
+        elif ref is None and matches and not pod["metadata"].get("deletionTimestamp"):
+            self._count_pod(key, daemon, self.adopt(pod, ds))
 
-    def _pods_should_be_on_node(self, key: Key, ds: Obj, node: Obj, node_to_pods: dict[str, list[Obj]],
-                                hash_: str) -> tuple[list[str], list[Obj]]:
-        name = node["metadata"]["name"]
-        should_run, should_continue = node_should_run(node, ds, self._info(ds))
-        pods = node_to_pods.get(name)
+    def _look_at(self, key: Key, ds: Obj, daemon: _Daemon, node_name: str, decide: bool) -> None:
+        """One node's share of manage, rollingUpdate and updateDaemonSetStatus, as of now."""
+        ns = key[1]
+        node = self.store.peek("Node", "", node_name)
+        pods = [p for n in sorted(daemon.by_node.get(node_name, ()))
+                if (p := self.store.peek("Pod", ns, n)) is not None]
+        old = daemon.records.get(node_name)
+        if node is None and not pods:
+            daemon.put(node_name, None)
+            daemon.wake(node_name, None)
+            return
+        rec = _NodeRecord()
+        now, min_ready = self.clock.now(), min_ready_seconds(ds)
+        should_run, should_continue = node_should_run(node, ds, self._info(ds)) if node is not None else (False,
+                                                                                                           False)
+        counts = [0] * 9
+        wake: float | None = None
+        for pod in pods:  # the instant a ready pod becomes available changes what every count says
+            at = available_at(pod, min_ready)
+            if at is not None and min_ready and at >= now and (wake is None or at + 0.001 < wake):
+                wake = at + 0.001
+        hash_, generation = daemon.hash, daemon.template_generation
+        # updateDaemonSetStatus
+        if node is not None:
+            if not should_run:
+                counts[MISSCHEDULED] = int(bool(pods))
+            else:
+                counts[DESIRED] = 1
+                if pods:
+                    counts[CURRENT] = 1
+                    pod = oldest_first(pods)[0]
+                    if is_pod_ready(pod):
+                        counts[READY] = 1
+                        counts[AVAILABLE] = int(is_pod_available(pod, min_ready, now))
+                    counts[UPDATED] = int(is_pod_updated(pod, hash_, generation))
+        # rollingUpdate, both shapes (which applies depends on maxSurge, a share of the desired total)
+        if pods:
+            new, old_pod, ok = self._updated_pods_on_node(ds, pods, hash_)
+            if not ok or (new is None) == (old_pod is None):
+                counts[UNAVAILABLE] = 1  # the manage loop sorts this node out
+            elif new is not None:
+                counts[UNAVAILABLE] = int(not is_pod_available(new, min_ready, now))
+            elif old_pod is not None:
+                if not is_pod_available(old_pod, min_ready, now):
+                    rec.replace = old_pod["metadata"]["name"]  # an unavailable old pod is replaced at once
+                else:
+                    rec.candidate = old_pod["metadata"]["name"]
+            if not ok:
+                counts[SURGE] = 1
+            else:
+                counted = old_pod if old_pod is not None else new
+                counts[SURGE_AVAILABLE] = int(counted is not None and is_pod_available(counted, min_ready, now))
+                if old_pod is not None and new is None:
+                    if not is_pod_available(old_pod, min_ready, now):
+                        if not should_run:
+                            rec.old_delete = old_pod["metadata"]["name"]
+                        else:
+                            rec.allowed = True
+                    elif not should_run:
+                        rec.should_not_run = old_pod["metadata"]["name"]
+                    else:
+                        rec.surge_candidate = True
+                elif old_pod is not None:
+                    if not is_pod_available(new, min_ready, now):
+                        counts[SURGE] = 1
+                    else:
+                        rec.old_delete = old_pod["metadata"]["name"]
+        rec.counts = tuple(counts)
+        # manage
+        if not decide:
+            if old is not None:
+                rec.needing, rec.deletes = old.needing, old.deletes
+        elif node is None:
+            # unscheduled pods pinned to a node that no longer exists: nothing else would ever delete them
+            rec.deletes = [p["metadata"]["name"] for p in pods if not (p.get("spec") or {}).get("nodeName")]
+        else:
+            pending = set(old.deletes) if old is not None else set()
+            needing, to_delete, backoff = self._pods_should_be_on_node(
+                key, ds, node_name, should_run, should_continue, pods, hash_, pending)
+            rec.needing, rec.deletes = needing, [p["metadata"]["name"] for p in to_delete]
+            if backoff is not None and (wake is None or backoff < wake):
+                wake = backoff
+        if not decide:  # a backoff found by the last decision still stands
+            kept = daemon.wake_at.get(node_name)
+            if kept is not None and (wake is None or kept < wake):
+                wake = kept
+        daemon.put(node_name, rec)
+        daemon.wake(node_name, wake)
+
+    def _pods_should_be_on_node(self, key: Key, ds: Obj, name: str, should_run: bool, should_continue: bool,
+                                pods: list[Obj], hash_: str, pending: set[str]
+                                ) -> tuple[bool, list[Obj], float | None]:
+        """podsShouldBeOnNode: (needs a pod, pods to delete, when a backoff ends)."""
         if should_run and not pods:
-            return [name], []
+            return True, [], None
         to_delete: list[Obj] = []
+        backoff: float | None = None
         if should_continue:
             running: list[Obj] = []
-            for pod in pods or []:
+            for pod in pods:
                 if pod["metadata"].get("deletionTimestamp"):
                     continue
                 phase = (pod.get("status") or {}).get("phase")
                 if phase == "Failed":
+                    if pod["metadata"]["name"] in pending:
+                        to_delete.append(pod)  # already found and reported, its delete still to go
+                        continue
                     # the DaemonSet often fights a kubelet that rejects its pods: back off per node
                     if self._in_backoff(key, name):
                         delay, _ = self._backoff[(key, name)]
-                        self.requeue_after(key, delay)
+                        backoff = self.clock.now() + delay
                         continue
                     self._next_backoff(key, name)
                     self.recorder.event(ds, "Warning", "FailedDaemonPod",
@@ -376,7 +647,7 @@ class DaemonSetController(Controller):
             if not _allows_surge(ds):
                 # more than one pod on the node: all but the oldest go
                 to_delete += oldest_first(running)[1:]
-                return [], to_delete
+                return False, to_delete, backoff
             # surge: at most one pod of the current revision and one older one; the older goes once
             # it is not ready or the new one is available
             oldest_new = oldest_old = None
@@ -393,10 +664,8 @@ class DaemonSetController(Controller):
                 if not is_pod_ready(oldest_old) or is_pod_available(oldest_new, min_ready_seconds(ds),
                                                                     self.clock.now()):
                     to_delete.append(oldest_old)
-            return [], to_delete
-        if pods:
-            to_delete = [p for p in pods if not p["metadata"].get("deletionTimestamp")]
-        return [], to_delete
+            return False, to_delete, backoff
+        return False, [p for p in pods if not p["metadata"].get("deletionTimestamp")], backoff
 
     def _in_backoff(self, key: Key, node: str) -> bool:
         entry = self._backoff.get((key, node))
@@ -411,9 +680,26 @@ class DaemonSetController(Controller):
             delay = min(entry[0] * 2, BACKOFF_MAX)
         self._backoff[(key, node)] = (delay, now)
 
-    def _sync_nodes(self, ds: Obj, to_delete: list[Obj], needing: list[str], hash_: str) -> bool:
-        """syncNodes: at most BurstReplicas creates (slow-start batches) and deletes per sync."""
-        creates = needing[:BURST_REPLICAS]
+    def _manage(self, key: Key, ds: Obj, daemon: _Daemon, hash_: str) -> bool:
+        """manage: create the missing pods, delete the ones that should not be; True if it acted.
+        Existing nodes come first in name order, then the nodes that are gone."""
+        needing = sorted(daemon.needing)
+        order = sorted(daemon.deletes, key=lambda n: (n not in self._nodes, n))
+        to_delete = [p for n in order for p in daemon.records[n].deletes]
+        return self._sync_nodes(key, ds, to_delete, needing, hash_)
+
+    def _sync_nodes(self, key: Key, ds: Obj, to_delete: list[str], needing: list[str], hash_: str) -> bool:
+        """syncNodes: at most BurstReplicas creates (slow-start batches) and deletes per sync, and no
+        faster than the client's rate limiter lets them go: the rest waits for it on the clock."""
+        if not to_delete and not needing:
+            return False
+        creates, deletes = needing[:BURST_REPLICAS], to_delete[:BURST_REPLICAS]
+        granted = self.client.take(len(creates) + len(deletes))
+        wanted = len(needing) + len(to_delete)
+        if granted < wanted:
+            self.requeue_after(key, self.client.wait(wanted - granted))
+        creates = creates[:granted]
+        deletes = deletes[:granted - len(creates)]
         remaining, batch, i = len(creates), SLOW_START_INITIAL_BATCH, 0
         while remaining > 0:
             size = min(batch, remaining)
@@ -428,22 +714,21 @@ class DaemonSetController(Controller):
                 self.recorder.event(ds, "Normal", "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}",
                                     COMPONENT)
             if failed:
-                self.requeue_rate_limited(key_of(ds))  # syncDaemonSet's error: retried with the queue's backoff
+                self.requeue_rate_limited(key)  # syncDaemonSet's error: retried with the queue's backoff
                 break
-            self.forget(key_of(ds))
+            self.forget(key)
             i += size
             remaining -= size
             batch *= 2
-        for pod in to_delete[:BURST_REPLICAS]:
-            name = pod["metadata"]["name"]
+        for name in deletes:
             try:
-                self.api.delete("Pod", pod["metadata"]["namespace"], name)
+                self.api.delete("Pod", key[1], name)
             except ApiError as e:
                 if e.code != 404:
                     self.recorder.event(ds, "Warning", "FailedDelete", f"Error deleting: {e.message}", COMPONENT)
                 continue
             self.recorder.event(ds, "Normal", "SuccessfulDelete", f"Deleted pod: {name}", COMPONENT)
-        return bool(creates or to_delete)
+        return True
 
     # -- rolling update (update.go) ---------------------------------------------------------------------------
     def _updated_pods_on_node(self, ds: Obj, pods: list[Obj], hash_: str) -> tuple[Obj | None, Obj | None, bool]:
@@ -463,68 +748,32 @@ class DaemonSetController(Controller):
                 old = pod
         return new, old, True
 
-    def _rolling_update(self, key: Key, ds: Obj, nodes: list[Obj], hash_: str) -> None:
-        node_to_pods = self._nodes_to_pods(ds)
-        by_name = {n["metadata"]["name"]: n for n in nodes}
-        desired = sum(1 for n in nodes if node_should_run(n, ds, self._info(ds))[0])
-        max_surge, max_unavailable = surge_and_unavailable(ds, desired)
-        now, min_ready = self.clock.now(), min_ready_seconds(ds)
+    def _rolling_update(self, key: Key, ds: Obj, daemon: _Daemon, hash_: str) -> None:
+        """rollingUpdate from the kept counts: it has work only while old pods exist, and then picks
+        the first nodes (in name order) the budget allows. (Whether a candidate came before the budget
+        ran out in the real loop's order only matters once the budget is spent, and then none goes.)"""
+        totals, records = daemon.totals, daemon.records
+        max_surge, max_unavailable = surge_and_unavailable(ds, totals[DESIRED])
         if max_surge == 0:
-            unavailable = 0
-            replace: list[Obj] = []
-            candidates: list[Obj] = []
-            for node_name in sorted(node_to_pods):
-                new, old, ok = self._updated_pods_on_node(ds, node_to_pods[node_name], hash_)
-                if not ok or (new is None) == (old is None):
-                    unavailable += 1  # the manage loop sorts this node out
-                elif new is not None:
-                    if not is_pod_available(new, min_ready, now):
-                        unavailable += 1
-                elif old is not None:
-                    if not is_pod_available(old, min_ready, now):
-                        replace.append(old)  # an unavailable old pod is replaced at once
-                    elif unavailable < max_unavailable:
-                        candidates.append(old)
-            budget = min(max(max_unavailable - unavailable, 0), len(candidates))
-            self._sync_nodes(ds, replace + candidates[:budget], [], hash_)
+            if not daemon.replace and not daemon.candidates:
+                return
+            budget = min(max(max_unavailable - totals[UNAVAILABLE], 0), len(daemon.candidates))
+            replace = [records[n].replace for n in sorted(daemon.replace)]
+            chosen = [records[n].candidate for n in daemon.candidates[:budget]]
+            self._sync_nodes(key, ds, replace + chosen, [], hash_)  # type: ignore[operator]
             return
-        old_to_delete: list[Obj] = []
-        should_not_run: list[Obj] = []
-        candidate_nodes: list[str] = []
-        allowed_nodes: list[str] = []
-        surge = available = 0
-        for node_name in sorted(node_to_pods):
-            new, old, ok = self._updated_pods_on_node(ds, node_to_pods[node_name], hash_)
-            if not ok:
-                surge += 1
-                continue
-            counted = old if old is not None else new
-            if counted is not None and is_pod_available(counted, min_ready, now):
-                available += 1
-            if old is None:
-                continue
-            node = by_name.get(node_name)
-            if new is None:
-                runs = node is not None and node_should_run(node, ds, self._info(ds))[0]
-                if not is_pod_available(old, min_ready, now):
-                    if not runs:
-                        old_to_delete.append(old)
-                    else:
-                        allowed_nodes.append(node_name)
-                elif not runs:
-                    should_not_run.append(old)
-                elif surge < max_surge:
-                    candidate_nodes.append(node_name)
-            elif not is_pod_available(new, min_ready, now):
-                surge += 1
-            else:
-                old_to_delete.append(old)
+        if not (daemon.old_delete or daemon.should_not_run or daemon.allowed or daemon.surge_candidates):
+            return
+        now, min_ready = self.clock.now(), min_ready_seconds(ds)
+        old_to_delete: list[str] = [records[n].old_delete for n in sorted(daemon.old_delete)]  # type: ignore[misc]
         # keep 100% availability when pods move between nodes: only delete once others are available
-        deletable = min(available - desired, len(should_not_run))
-        if deletable > 0:
-            old_to_delete += [p for p in should_not_run[:deletable] if is_pod_available(p, min_ready, now)]
-        remaining = min(max(max_surge - surge, 0), len(candidate_nodes))
-        self._sync_nodes(ds, old_to_delete, allowed_nodes + candidate_nodes[:remaining], hash_)
+        deletable = min(totals[SURGE_AVAILABLE] - totals[DESIRED], len(daemon.should_not_run))
+        for n in daemon.should_not_run[:max(deletable, 0)]:
+            pod = self.store.peek("Pod", key[1], records[n].should_not_run or "")
+            if pod is not None and is_pod_available(pod, min_ready, now):
+                old_to_delete.append(pod["metadata"]["name"])
+        remaining = min(max(max_surge - totals[SURGE], 0), len(daemon.surge_candidates))
+        self._sync_nodes(key, ds, old_to_delete, sorted(daemon.allowed) + daemon.surge_candidates[:remaining], hash_)
 
     # -- history (ControllerRevisions) ------------------------------------------------------------------------
     def _construct_history(self, key: Key) -> tuple[str, list[Obj]]:
@@ -587,50 +836,26 @@ class DaemonSetController(Controller):
             to_kill -= 1
 
     # -- status -----------------------------------------------------------------------------------------------
-    def _update_status(self, key: Key, nodes: list[Obj], hash_: str) -> None:
+    def _update_status(self, key: Key, daemon: _Daemon) -> None:
         ds = self.store.peek(*key)
         if ds is None:
             return
-        node_to_pods = self._nodes_to_pods(ds)
-        generation = template_generation(ds)
-        now, min_ready = self.clock.now(), min_ready_seconds(ds)
-        desired = current = ready = available = updated = misscheduled = 0
-        next_available: float | None = None
-        for node in nodes:
-            should_run, _ = node_should_run(node, ds, self._info(ds))
-            pods = node_to_pods.get(node["metadata"]["name"])
-            if not should_run:
-                if pods:
-                    misscheduled += 1
-                continue
-            desired += 1
-            if not pods:
-                continue
-            current += 1
-            pod = oldest_first(pods)[0]
-            if is_pod_ready(pod):
-                ready += 1
-                if is_pod_available(pod, min_ready, now):
-                    available += 1
-                else:
-                    at = available_at(pod, min_ready)
-                    if at is not None and (next_available is None or at < next_available):
-                        next_available = at
-            if is_pod_updated(pod, hash_, generation):
-                updated += 1
+        totals = daemon.totals
+        desired, available = totals[DESIRED], totals[AVAILABLE]
         old = ds.get("status") or {}
         status: Obj = {k: v for k, v in old.items() if k in ("collisionCount", "conditions")}
-        status.update({"currentNumberScheduled": current, "desiredNumberScheduled": desired,
-                       "numberMisscheduled": misscheduled, "numberReady": ready})
+        status.update({"currentNumberScheduled": totals[CURRENT], "desiredNumberScheduled": desired,
+                       "numberMisscheduled": totals[MISSCHEDULED], "numberReady": totals[READY]})
         for field_name, value in (("numberAvailable", available), ("numberUnavailable", desired - available),
                                   ("observedGeneration", ds["metadata"].get("generation") or 0),
-                                  ("updatedNumberScheduled", updated)):
+                                  ("updatedNumberScheduled", totals[UPDATED])):
             if value:
                 status[field_name] = value
         if status != old:
             new = deep_copy(ds)
             new["status"] = status
             self.api.update_status(new)
-        # look again the moment the next ready pod has been ready for minReadySeconds
-        if next_available is not None:
-            self.requeue_after(key, max(next_available - now, 0) + 0.001)
+        # look again the moment a node's next pod becomes available or its backoff ends
+        when = daemon.next_wake()
+        if when is not None:
+            self.requeue_after(key, max(when - self.clock.now(), 0))
