@@ -25,16 +25,20 @@ and everything after — status, a joining node's pods, a removed node's — is 
 from __future__ import annotations
 
 import hashlib
+import heapq
+import ipaddress
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import certs, defaults
 from .clock import micro_time
 from .controllers import daemonset
 from .controllers.namespace import ROOT_CA_CONFIGMAP, ROOT_CA_DESCRIPTION, derived_uid
-from .store import Obj
+from .store import Obj, Store, WatchEvent
 
 if TYPE_CHECKING:
     from .cluster import Cluster
+    from .controllers.nodeipam import NodeIpamController
 
 K8S_VERSION = "v1.32.4"
 CONTAINERD_VERSION = "containerd://1.7.24"
@@ -42,7 +46,6 @@ KERNEL_VERSION = "5.15.0-131-generic"
 OS_IMAGE = "Ubuntu 22.04.5 LTS"
 NODE_SUBNET = "192.168.56."
 FIRST_NODE_OCTET = 10
-POD_SUBNET_PREFIX = "10.244."
 #: how long before the clock's start ``kubeadm init`` ran
 LAB_AGE = 2 * 86400 + 3 * 3600 + 17 * 60
 
@@ -78,6 +81,56 @@ SYSTEM_PRIORITY_CLASSES = (
 )
 
 
+
+@dataclass(frozen=True)
+class Network:
+    """A preset's addressing: the pod network kube-controller-manager cuts into a block per node
+    (``--cluster-cidr``, ``--node-cidr-mask-size``; flannel's net-conf and kube-proxy's clusterCIDR
+    say the same) and the host network its machines are numbered on (``hosts``: address ranges, first
+    to last, used in order: machine 0 is the first address of the first range)."""
+
+    cluster_cidr: str
+    hosts: tuple[tuple[str, str], ...]
+    node_mask: int = 24
+
+    def pod_cidr(self, index: int) -> str:
+        """The ``index``-th node block of the cluster CIDR (what the range allocator hands out in turn)."""
+        net = ipaddress.IPv4Network(self.cluster_cidr)
+        base = int(net.network_address) | (index << (32 - self.node_mask))
+        return f"{ipaddress.IPv4Address(base)}/{self.node_mask}"
+
+    def host_ip(self, index: int) -> str | None:
+        """The ``index``-th machine's address, or None past the last range."""
+        for first, last in self.hosts:
+            lo, hi = int(ipaddress.IPv4Address(first)), int(ipaddress.IPv4Address(last))
+            if index <= hi - lo:
+                return str(ipaddress.IPv4Address(lo + index))
+            index -= hi - lo + 1
+        return None
+
+    def host_index(self, ip: str) -> int | None:
+        """Which machine number ``ip`` is, or None when it is not on the host network."""
+        try:
+            value = int(ipaddress.IPv4Address(ip))
+        except ValueError:
+            return None
+        offset = 0
+        for first, last in self.hosts:
+            lo, hi = int(ipaddress.IPv4Address(first)), int(ipaddress.IPv4Address(last))
+            if lo <= value <= hi:
+                return offset + value - lo
+            offset += hi - lo + 1
+        return None
+
+
+#: the kubeadm lab: ``kubeadm init --pod-network-cidr=10.244.0.0/16`` (flannel's default; a /24 per
+#: node: 256 nodes) on VirtualBox's host-only network 192.168.56.0/24 — the workstation is .1, the
+#: machines .10 up to .239, below the load-balancer pool's 192.168.56.240/28 (``cluster.set_lb_pool``).
+#: A lab of more than those 230 machines goes on in a second, wider host-only network,
+#: 192.168.64.0/18 (192.168.64.1 – 192.168.127.254), clear of minikube's 192.168.49.0/24.
+LAB_NETWORK = Network("10.244.0.0/16", (("192.168.56.10", "192.168.56.239"), ("192.168.64.1", "192.168.127.254")))
+#: the service CIDR of every preset (``net/alloc.py``), kept out of the pod blocks by the range allocator
+SERVICE_CIDR = "10.96.0.0/12"
 
 #: the lab's apiserver, as kubeadm init on master advertises it
 LAB_SERVER = f"https://{NODE_SUBNET}{FIRST_NODE_OCTET}:6443"
@@ -124,14 +177,19 @@ COREFILE = """.:53 {
 }
 """
 
-FLANNEL_NET_CONF = """{
-  "Network": "10.244.0.0/16",
+def flannel_net_conf(network: str) -> str:
+    """kube-flannel-cfg's net-conf.json (kube-flannel.yml, edited to the cluster's pod network)."""
+    return f"""{{
+  "Network": "{network}",
   "EnableNFTables": false,
-  "Backend": {
+  "Backend": {{
     "Type": "vxlan"
-  }
-}
+  }}
+}}
 """
+
+
+FLANNEL_NET_CONF = flannel_net_conf(LAB_NETWORK.cluster_cidr)
 
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -175,16 +233,15 @@ def _owner_ref(obj: Obj, *, block: bool = True) -> Obj:
     return ref
 
 
-def _node_ip(octet: int) -> str:
-    return f"{NODE_SUBNET}{octet}"
-
-
 # -- nodes ------------------------------------------------------------------------------------
-def node_object(name: str, *, ip: str, pod_cidr: str, created: str, ready_since: str, now: str,
+def node_object(name: str, *, ip: str, pod_cidr: str | None, created: str, ready_since: str, now: str,
                 control_plane: bool = False, cpu: str = DEFAULT_CPU, memory_ki: int = DEFAULT_MEMORY_KI,
                 pods: str = DEFAULT_PODS, labels: dict[str, str] | None = None,
                 taints: list[Obj] | None = None) -> Obj:
-    """A Node as a kubeadm-joined kubelet on Ubuntu + containerd + flannel registers and reports it."""
+    """A Node as a kubeadm-joined kubelet on Ubuntu + containerd + flannel registers and reports it.
+    Without a ``pod_cidr`` (the range allocator had none left) flanneld cannot take a lease on the
+    node ("pod cidr not assigned"), so neither its annotations nor its NetworkUnavailable condition
+    are there."""
     node_labels = {
         "beta.kubernetes.io/arch": "amd64",
         "beta.kubernetes.io/os": "linux",
@@ -200,13 +257,13 @@ def node_object(name: str, *, ip: str, pod_cidr: str, created: str, ready_since:
     node_taints += [dict(t) for t in taints or []]
     seed = hashlib.sha256(name.encode()).hexdigest()
     mac = ":".join(seed[i:i + 2] for i in range(0, 12, 2))
-    spec: Obj = {"podCIDR": pod_cidr, "podCIDRs": [pod_cidr]}
+    spec: Obj = {"podCIDR": pod_cidr, "podCIDRs": [pod_cidr]} if pod_cidr else {}
     if node_taints:
         spec["taints"] = node_taints
     capacity = {"cpu": cpu, "ephemeral-storage": f"{DEFAULT_EPHEMERAL_KI}Ki", "hugepages-1Gi": "0",
                 "hugepages-2Mi": "0", "memory": f"{memory_ki}Ki", "pods": pods}
     allocatable = dict(capacity, **{"ephemeral-storage": "27921562089", "memory": f"{memory_ki - 102400}Ki"})
-    return {
+    node: Obj = {
         "apiVersion": "v1",
         "kind": "Node",
         "metadata": {
@@ -260,6 +317,12 @@ def node_object(name: str, *, ip: str, pod_cidr: str, created: str, ready_since:
             },
         },
     }
+    if not pod_cidr:
+        annotations = node["metadata"]["annotations"]
+        for key in [k for k in annotations if k.startswith("flannel.alpha.coreos.com/")]:
+            del annotations[key]
+        node["status"]["conditions"] = node["status"]["conditions"][1:]
+    return node
 
 
 def lease_object(node: Obj, renew: float, acquired: str) -> Obj:
@@ -275,14 +338,14 @@ def lease_object(node: Obj, renew: float, acquired: str) -> Obj:
     }
 
 
-def _join(cluster: Cluster, name: str, *, octet: int, subnet: int, created: str, ready_since: str,
+def _join(cluster: Cluster, name: str, *, ip: str, pod_cidr: str | None, created: str, ready_since: str,
           control_plane: bool = False, cpu: str = DEFAULT_CPU, memory_ki: int = DEFAULT_MEMORY_KI,
           pods: str = DEFAULT_PODS, labels: dict[str, str] | None = None, taints: list[Obj] | None = None,
           images: set[str] | None = None) -> Obj:
     from .cluster import Machine
 
     node = _create(cluster, node_object(
-        name, ip=_node_ip(octet), pod_cidr=f"{POD_SUBNET_PREFIX}{subnet}.0/24", created=created,
+        name, ip=ip, pod_cidr=pod_cidr, created=created,
         ready_since=ready_since, now=cluster.clock.iso(), control_plane=control_plane, cpu=cpu,
         memory_ki=memory_ki, pods=pods, labels=labels, taints=taints), default=False)
     cluster.store.create(lease_object(node, cluster.clock.now(), created))
@@ -342,8 +405,9 @@ def _scheduled_status(at: str) -> Obj:
         {"type": "PodScheduled", "status": "True", "lastProbeTime": None, "lastTransitionTime": at}]}
 
 
-def _static_pods(node: Obj, ip: str) -> list[Obj]:
-    """kubeadm's control-plane manifests, as the mirror pods the kubelet posts for them."""
+def _static_pods(node: Obj, ip: str, cluster_cidr: str = LAB_NETWORK.cluster_cidr) -> list[Obj]:
+    """kubeadm's control-plane manifests, as the mirror pods the kubelet posts for them
+    (kube-controller-manager's ``--cluster-cidr`` is kubeadm's ``podSubnet``)."""
     name = node["metadata"]["name"]
     specs = {
         "etcd": (["etcd", "--advertise-client-urls=https://{ip}:2379", "--data-dir=/var/lib/etcd",
@@ -353,7 +417,7 @@ def _static_pods(node: Obj, ip: str) -> list[Obj]:
                             "--authorization-mode=Node,RBAC", "--secure-port=6443",
                             "--service-cluster-ip-range=10.96.0.0/12"], {"cpu": "250m"}),
         "kube-controller-manager": (["kube-controller-manager", "--allocate-node-cidrs=true",
-                                     "--cluster-cidr=10.244.0.0/16", "--leader-elect=true",
+                                     f"--cluster-cidr={cluster_cidr}", "--leader-elect=true",
                                      "--service-cluster-ip-range=10.96.0.0/12"], {"cpu": "200m"}),
         "kube-scheduler": (["kube-scheduler", "--bind-address=127.0.0.1",
                             "--kubeconfig=/etc/kubernetes/scheduler.conf", "--leader-elect=true"], {"cpu": "100m"}),
@@ -515,19 +579,20 @@ def _services(master_ip: str) -> list[Obj]:
     ]
 
 
-def _place_daemon_pods(cluster: Cluster, node: str, created: str) -> None:
-    for ds in cluster.store.list("DaemonSet", "kube-system"):
-        if ds["metadata"]["name"] in ("kube-proxy", "kube-flannel-ds"):
-            _create(cluster, _daemon_pod(ds, node, created))
+def _place_daemon_pods(cluster: Cluster, daemonsets: list[Obj], node: str, created: str) -> None:
+    for ds in daemonsets:
+        _create(cluster, _daemon_pod(ds, node, created))
 
 
 # -- what every cluster holds before its first node -------------------------------------------
-def system_objects(cluster: Cluster, *, server: str = LAB_SERVER, service_accounts: tuple[str, ...]) -> None:
+def system_objects(cluster: Cluster, *, server: str = LAB_SERVER, service_accounts: tuple[str, ...],
+                   cluster_cidr: str = LAB_NETWORK.cluster_cidr) -> None:
     """What the apiserver and ``kubeadm init`` create before any node, in every preset (the lab, minikube,
     kind: all three run kubeadm): the four namespaces with their ``default`` ServiceAccount and the
     root-ca-cert-publisher's ``kube-root-ca.crt``, the system PriorityClasses, kube-public/cluster-info
     (its kubeconfig naming ``server``, the address kubeadm advertises), kube-system's ``service_accounts``
-    and the ``coredns`` and ``kube-proxy`` ConfigMaps of kubeadm's addon phase."""
+    and the ``coredns`` and ``kube-proxy`` ConfigMaps of kubeadm's addon phase (kube-proxy's
+    ``clusterCIDR`` is the pod network, ``cluster_cidr``)."""
     store = cluster.store
     for i, ns in enumerate(NAMESPACES):
         store.create({"apiVersion": "v1", "kind": "Namespace",
@@ -561,7 +626,7 @@ def system_objects(cluster: Cluster, *, server: str = LAB_SERVER, service_accoun
     for cm_name, data in (("coredns", {"Corefile": COREFILE}),
                           ("kube-proxy", {"config.conf": "apiVersion: kubeproxy.config.k8s.io/v1alpha1\n"
                                                         "kind: KubeProxyConfiguration\nmode: \"\"\n"
-                                                        "clusterCIDR: 10.244.0.0/16\n"})):
+                                                        f"clusterCIDR: {cluster_cidr}\n"})):
         store.create({"apiVersion": "v1", "kind": "ConfigMap",
                       "metadata": {"name": cm_name, "namespace": "kube-system", "creationTimestamp": _ts(cluster, 25)},
                       "data": data})
@@ -570,16 +635,25 @@ def system_objects(cluster: Cluster, *, server: str = LAB_SERVER, service_accoun
 # -- entry points -----------------------------------------------------------------------------
 def default_cluster(cluster: Cluster) -> None:
     """Fill an empty store with the kubeadm lab (master, node1, node2 + kube-system)."""
-    system_objects(cluster, service_accounts=("coredns", "kube-proxy", "flannel"))
+    kubeadm_cluster(cluster, LAB_NETWORK, ("node1", "node2"), join_interval=120)
+
+
+def kubeadm_cluster(cluster: Cluster, network: Network, workers: tuple[str, ...], *, join_interval: float) -> None:
+    """``kubeadm init --pod-network-cidr=<network.cluster_cidr>`` on ``master`` (the host network's
+    first address), flannel a few minutes later, then ``workers`` joining one after another from
+    600 s on, ``join_interval`` apart, on the next addresses and pod blocks in turn."""
+    cidr = network.cluster_cidr
+    system_objects(cluster, server=f"https://{network.host_ip(0)}:6443",
+                   service_accounts=("coredns", "kube-proxy", "flannel"), cluster_cidr=cidr)
     cluster.store.create({"apiVersion": "v1", "kind": "ConfigMap",
                           "metadata": {"name": "kube-flannel-cfg", "namespace": "kube-system",
                                        "creationTimestamp": _ts(cluster, 400)},
-                          "data": {"net-conf.json": FLANNEL_NET_CONF}})
-    # kubeadm init on master, flannel a few minutes later, then two workers join
-    master = _join(cluster, "master", octet=FIRST_NODE_OCTET, subnet=0, created=_ts(cluster, 0),
+                          "data": {"net-conf.json": flannel_net_conf(cidr)}})
+    master_ip = network.host_ip(0)
+    assert master_ip is not None
+    master = _join(cluster, "master", ip=master_ip, pod_cidr=network.pod_cidr(0), created=_ts(cluster, 0),
                    ready_since=_ts(cluster, 420), control_plane=True)
-    master_ip = _node_ip(FIRST_NODE_OCTET)
-    for pod in _static_pods(master, master_ip):
+    for pod in _static_pods(master, master_ip, cidr):
         pod["metadata"]["creationTimestamp"] = _ts(cluster, 2)
         pod["status"] = _scheduled_status(_ts(cluster, 2))
         _create(cluster, pod)
@@ -589,39 +663,137 @@ def default_cluster(cluster: Cluster) -> None:
     coredns = _coredns()
     coredns["metadata"]["creationTimestamp"] = _ts(cluster, 25)
     _create(cluster, coredns)
+    daemonsets = []
     for ds in _daemonsets():
         created = _ts(cluster, 25 if ds["metadata"]["name"] == "kube-proxy" else 400)
         ds["metadata"]["creationTimestamp"] = created
         stored = _create(cluster, ds)
+        daemonsets.append(stored)
         revision = daemonset.revision_object(stored, daemonset.revision_hash(stored), 1)
         revision["metadata"]["creationTimestamp"] = created
         _create(cluster, revision, default=False)
-    _place_daemon_pods(cluster, "master", _ts(cluster, 400))
-    for i, name in enumerate(("node1", "node2"), start=1):
-        joined = 600 + 120 * i
-        _join(cluster, name, octet=FIRST_NODE_OCTET + i, subnet=i, created=_ts(cluster, joined),
+    daemonsets.sort(key=lambda d: d["metadata"]["name"])  # the order the DaemonSet controller lists them
+    _place_daemon_pods(cluster, daemonsets, "master", _ts(cluster, 400))
+    for i, name in enumerate(workers, start=1):
+        joined = 600 + join_interval * i
+        ip = network.host_ip(i)
+        assert ip is not None, "more workers than the host network holds"
+        _join(cluster, name, ip=ip, pod_cidr=network.pod_cidr(i), created=_ts(cluster, joined),
               ready_since=_ts(cluster, joined + 15))
-        _place_daemon_pods(cluster, name, _ts(cluster, joined + 1))
+        _place_daemon_pods(cluster, daemonsets, name, _ts(cluster, joined + 1))
+
+
+# -- nodes joining later --------------------------------------------------------------------------
+class HostAddresses:
+    """The machines' addresses on a preset's host network: a joining machine gets the lowest one no
+    Node holds (a removed machine's address is free again, as a lab's DHCP lease or Vagrantfile slot
+    is). Built from the Nodes in the store, then kept current from Node events, so its answers are a
+    function of the Nodes alone: a replayed or restored cluster gives the same ones."""
+
+    def __init__(self, network: Network, store: Store) -> None:
+        self.network = network
+        self.taken: set[int] = set()
+        for node in store.scan("Node"):
+            index = self._index(node)
+            if index is not None:
+                self.taken.add(index)
+        #: every index below ``high`` is taken or in ``free`` (a heap; stale entries are skipped)
+        self.high = max(self.taken, default=-1) + 1
+        self.free = [i for i in range(self.high) if i not in self.taken]
+        store.subscribe(self.on_event)
+
+    def _index(self, node: Obj) -> int | None:
+        for addr in (node.get("status") or {}).get("addresses") or []:
+            if addr.get("type") == "InternalIP":
+                return self.network.host_index(addr.get("address") or "")
+        return None
+
+    def allocate(self) -> str:
+        """The next machine's address (taken from now on); ValueError when the network is full."""
+        index = None
+        while self.free:
+            candidate = heapq.heappop(self.free)
+            if candidate not in self.taken:
+                index = candidate
+                break
+        if index is None:
+            index = self.high
+        ip = self.network.host_ip(index)
+        if ip is None:
+            raise ValueError(f"no free address left on the host network ({len(self.taken)} machines)")
+        self.high = max(self.high, index + 1)
+        self.taken.add(index)
+        return ip
+
+    def on_event(self, event: WatchEvent) -> None:
+        if event.type == "MODIFIED" or event.obj["kind"] != "Node":
+            return
+        index = self._index(event.obj)
+        if index is None:
+            return
+        if event.type == "DELETED":
+            if index in self.taken:
+                self.taken.discard(index)
+                heapq.heappush(self.free, index)
+            return
+        for gap in range(self.high, index):  # a Node registered further up than any before
+            heapq.heappush(self.free, gap)
+        self.high = max(self.high, index + 1)
+        self.taken.add(index)
+
+    def state(self) -> tuple[list[int], int]:
+        """(addresses taken, high-water mark): what decides every later answer."""
+        return sorted(self.taken), self.high
+
+
+def network_of(cluster: Cluster) -> Network:
+    """The addressing of the cluster's preset (``presets.NETWORKS``)."""
+    from .presets import NETWORKS
+
+    return NETWORKS[cluster.preset]
+
+
+def host_addresses(cluster: Cluster) -> HostAddresses:
+    """The cluster's host address book, built from its Nodes the first time a machine joins."""
+    hosts = getattr(cluster, "_host_addresses", None)
+    if hosts is None:
+        hosts = HostAddresses(network_of(cluster), cluster.store)
+        cluster._host_addresses = hosts  # type: ignore[attr-defined]
+    return hosts
+
+
+def node_ipam(cluster: Cluster) -> NodeIpamController:
+    """kube-controller-manager's node IPAM controller (``controllers/nodeipam.py``) with the preset's
+    ``--cluster-cidr``: started, from the Nodes in the store, the first time a machine joins (unless
+    the cluster runs it from the start)."""
+    from .controllers import nodeipam
+
+    try:
+        return cluster.controller(nodeipam.NAME)  # type: ignore[return-value]
+    except KeyError:
+        pass
+    network = network_of(cluster)
+    ipam = nodeipam.NodeIpamController(cluster, network.cluster_cidr, network.node_mask, SERVICE_CIDR)
+    cluster.add_controller(ipam)
+    return ipam
+
+
+def next_node_addresses(cluster: Cluster) -> tuple[str, str | None]:
+    """A joining machine's (InternalIP, pod CIDR): the pod CIDR is None when the cluster CIDR has no
+    block left (the node registers without one; the IPAM controller then reports CIDRNotAvailable)."""
+    ip = host_addresses(cluster).allocate()
+    return ip, node_ipam(cluster).allocate_next()
 
 
 def add_node(cluster: Cluster, name: str, **kwargs: Any) -> None:
-    """A worker joining now (``kubeadm join``): next free IP and pod CIDR (the DaemonSet controller
-    gives it its daemon pods).
+    """A worker joining now (``kubeadm join``): the next free host address and pod CIDR
+    (``next_node_addresses``: no scan of the Nodes); the DaemonSet controller gives it its daemon pods.
 
     Keyword arguments: ``cpu`` ("4"), ``memory_ki`` (int), ``pods`` ("110"), ``labels`` (dict),
     ``taints`` (list of taints), ``control_plane`` (bool), ``images`` (set of cached images).
     """
     if cluster.store.peek("Node", "", name) is not None:
         raise ValueError(f'node "{name}" already exists')
-    octets, subnets = {FIRST_NODE_OCTET - 1}, {-1}
-    for node in cluster.store.scan("Node"):
-        for addr in node.get("status", {}).get("addresses") or []:
-            if addr.get("type") == "InternalIP" and addr["address"].startswith(NODE_SUBNET):
-                octets.add(int(addr["address"].rsplit(".", 1)[1]))
-        cidr = node.get("spec", {}).get("podCIDR") or ""
-        if cidr.startswith(POD_SUBNET_PREFIX):
-            subnets.add(int(cidr.split(".")[2]))
-    octet = max(octets) + 1
-    subnet = next(i for i in range(256) if i not in subnets)
+    ip, pod_cidr = next_node_addresses(cluster)
     now = cluster.clock.iso()
-    _join(cluster, name, octet=octet, subnet=subnet, created=now, ready_since=now, **kwargs)
+    _join(cluster, name, ip=ip, pod_cidr=pod_cidr, created=now, ready_since=now, **kwargs)

@@ -1,4 +1,5 @@
-"""Cluster presets: what a sandbox starts from — the kubeadm lab, a minikube cluster or a kind cluster.
+"""Cluster presets: what a sandbox starts from — the kubeadm lab, a minikube cluster, a kind cluster or
+a large kubeadm cluster.
 
 Owns: the list of presets and one builder per preset, each filling an empty store (after the
 apiserver's bootstrap RBAC) with what that tool leaves behind on a fresh ``start``/``create cluster``:
@@ -15,7 +16,17 @@ apiserver's bootstrap RBAC) with what that tool leaves behind on a fresh ``start
   ``standard`` StorageClass, provisioner ``k8s.io/minikube-hostpath``, marked default);
 - ``kind`` — ``kind create cluster`` v0.27.0 with a config of one control-plane and one worker:
   ``kind-control-plane`` (172.18.0.3, tainted) and ``kind-worker`` (172.18.0.2), the ``kindnet``
-  DaemonSet, and rancher's local-path-provisioner with kind's ``standard`` default class.
+  DaemonSet, and rancher's local-path-provisioner with kind's ``standard`` default class;
+- ``large`` — the lab's kubeadm + flannel build sized for scale (``LARGE_NETWORK``): pod network
+  10.64.0.0/11 (8,192 node blocks of /24, kube-controller-manager's ``--cluster-cidr`` and flannel's
+  net-conf alike; clear of the service CIDR 10.96.0.0/12) on the host network 10.128.0.0/16
+  (``master`` at 10.128.0.10, the workers after it), ``master`` and ``LARGE_WORKERS`` workers
+  ``node1``… joined ``LARGE_JOIN_INTERVAL`` apart.
+
+Each preset's addressing is a ``bootstrap.Network`` in ``NETWORKS`` (the pod network the node IPAM
+controller cuts into blocks, the host network machines are numbered on), and the most nodes a sandbox
+of it may have is ``max_nodes(preset)`` (``NODE_CAPS``: a dozen for the small ones, ``LARGE_API_NODES``
+for ``large``, whose page draws at most ``LARGE_CANVAS_NODES``).
 
 Service CIDR 10.96.0.0/12 and cluster DNS 10.96.0.10 in every preset (``net/alloc.py``).
 
@@ -36,13 +47,49 @@ from .store import Obj
 if TYPE_CHECKING:
     from .cluster import Cluster
 
-PRESETS = ("kubeadm", "minikube", "kind")
+PRESETS = ("kubeadm", "minikube", "kind", "large")
 DEFAULT = "kubeadm"
 #: how long before the clock's start (plus ``cluster.BOOT_LEAD``) each preset's cluster was made, what
 #: every object it starts with is dated from (``bootstrap._ts``): the kubeadm lab has been up for days;
 #: ``minikube start`` and ``kind create cluster`` have just finished (AGE a few minutes at the start;
 #: kind's at least its worker's join and Ready, 55 s in, so that no condition is dated in the future)
-AGE: dict[str, float] = {"kubeadm": bootstrap.LAB_AGE, "minikube": 40.0, "kind": 60.0}
+AGE: dict[str, float] = {"kubeadm": bootstrap.LAB_AGE, "minikube": 40.0, "kind": 60.0, "large": bootstrap.LAB_AGE}
+
+# -- large: the lab's kubeadm build for scale ------------------------------------------------------
+#: 10.64.0.0/11 → 8,192 blocks of /24 (the issue's 5,000 nodes fit; 10.64.0.0/10 would overlap the
+#: service CIDR 10.96.0.0/12 and lose 4,096 of them to filterOutServiceRange); hosts on 10.128.0.0/16
+#: from .10 (65,526 machines: never the limit)
+LARGE_NETWORK = bootstrap.Network("10.64.0.0/11", (("10.128.0.10", "10.128.255.254"),))
+#: workers it starts with: the "100 nodes" end of the issue's per-node cost ratio (100 vs 1,000), a
+#: canvas that is visibly large, and a build of a few seconds of wall time (every node has a Lease,
+#: two daemon pods and a kubelet heartbeating every 10 s); more join through ``add_node``
+LARGE_WORKERS = 100
+#: seconds between two workers' ``kubeadm join`` (a provisioning script joining them in turn)
+LARGE_JOIN_INTERVAL = 10.0
+
+#: each preset's addressing (``bootstrap.Network``): pod network and host network
+NETWORKS: dict[str, bootstrap.Network] = {
+    "kubeadm": bootstrap.LAB_NETWORK,
+    # minikube's docker network 192.168.49.0/24: gateway .1, nodes from .2 (kubeadm podSubnet 10.244.0.0/16)
+    "minikube": bootstrap.Network("10.244.0.0/16", (("192.168.49.2", "192.168.49.254"),)),
+    # kind's docker network 172.18.0.0/16 (its nodes from .2; podSubnet 10.244.0.0/16)
+    "kind": bootstrap.Network("10.244.0.0/16", (("172.18.0.2", "172.18.255.254"),)),
+    "large": LARGE_NETWORK,
+}
+
+#: the most nodes (machines) a sandbox of a small preset runs: room on the canvas, a bound on the work
+SMALL_MAX_NODES = 12
+#: the large preset: the page draws (and offers to add) up to this many nodes ...
+LARGE_CANVAS_NODES = 1_000
+#: ... and the sandbox's API (``Sandbox.add_node``, ``POST /api/sandboxes/<id>/nodes``) joins up to this many
+LARGE_API_NODES = 5_000
+NODE_CAPS: dict[str, int] = {"kubeadm": SMALL_MAX_NODES, "minikube": SMALL_MAX_NODES, "kind": SMALL_MAX_NODES,
+                             "large": LARGE_API_NODES}
+
+
+def max_nodes(preset: str) -> int:
+    """The most nodes a sandbox of ``preset`` may have (``Sandbox.add_node`` refuses more)."""
+    return NODE_CAPS.get(preset, SMALL_MAX_NODES)
 
 # -- minikube v1.35.0 (docker driver, docker runtime) --------------------------------------------
 MINIKUBE_VERSION = "v1.35.0"
@@ -71,17 +118,24 @@ def build(cluster: Cluster, preset: str) -> None:
     """Fill the store with ``preset``'s objects; ValueError for an unknown name."""
     if preset not in PRESETS:
         raise ValueError(f'unknown preset "{preset}" (one of {", ".join(PRESETS)})')
-    {"kubeadm": bootstrap.default_cluster, "minikube": minikube_cluster, "kind": kind_cluster}[preset](cluster)
+    {"kubeadm": bootstrap.default_cluster, "minikube": minikube_cluster, "kind": kind_cluster,
+     "large": large_cluster}[preset](cluster)
+
+
+def large_cluster(cluster: Cluster) -> None:
+    """The ``large`` preset: ``master`` and ``LARGE_WORKERS`` workers, kubeadm + flannel on ``LARGE_NETWORK``."""
+    workers = tuple(f"node{i}" for i in range(1, LARGE_WORKERS + 1))
+    bootstrap.kubeadm_cluster(cluster, LARGE_NETWORK, workers, join_interval=LARGE_JOIN_INTERVAL)
 
 
 # -- shared pieces ---------------------------------------------------------------------------------
-def _node(cluster: Cluster, name: str, *, ip: str, subnet: int, created: str, ready_since: str,
+def _node(cluster: Cluster, name: str, *, ip: str, pod_cidr: str | None, created: str, ready_since: str,
           control_plane: bool, tainted: bool, kubelet: str, runtime: str, os_image: str, cri_socket: str,
           labels: dict[str, str] | None = None, images: set[str] | None = None) -> Obj:
     """A Node, its Lease and the machine under it, as the preset's kubelet registers it (no flannel)."""
     from .cluster import Machine
 
-    node = bootstrap.node_object(name, ip=ip, pod_cidr=f"10.244.{subnet}.0/24", created=created,
+    node = bootstrap.node_object(name, ip=ip, pod_cidr=pod_cidr, created=created,
                                  ready_since=ready_since, now=cluster.clock.iso(), control_plane=control_plane,
                                  labels=labels)
     meta, status = node["metadata"], node["status"]
@@ -234,7 +288,7 @@ def minikube_cluster(cluster: Cluster) -> None:
     bootstrap.system_objects(cluster, server=f"https://control-plane.minikube.internal:{MINIKUBE_API_PORT}",
                     service_accounts=("coredns", "kube-proxy"))
     labels = minikube_labels("minikube", primary=True, updated_at=bootstrap.created_at(cluster) + 30)
-    node = _node(cluster, "minikube", ip=MINIKUBE_IP, subnet=0, created=_ts(cluster, 0), ready_since=_ts(cluster, 15),
+    node = _node(cluster, "minikube", ip=MINIKUBE_IP, pod_cidr=NETWORKS["minikube"].pod_cidr(0), created=_ts(cluster, 0), ready_since=_ts(cluster, 15),
                  control_plane=True, tainted=False, kubelet=MINIKUBE_K8S, runtime=MINIKUBE_RUNTIME,
                  os_image=MINIKUBE_OS, cri_socket="unix:///var/run/cri-dockerd.sock", labels=labels,
                  images=_minikube_images())
@@ -261,19 +315,11 @@ def standard_class(provisioner: str, binding: str, created: str, *, minikube: bo
 
 
 def add_minikube_node(cluster: Cluster, name: str) -> Obj:
-    """``minikube node add``: the next worker ``minikube-m0N`` at the next 192.168.49.x."""
-    octets = {2}
-    subnets = {0}
-    for node in cluster.store.scan("Node"):
-        for addr in node.get("status", {}).get("addresses") or []:
-            if addr.get("type") == "InternalIP" and addr["address"].startswith(MINIKUBE_SUBNET):
-                octets.add(int(addr["address"].rsplit(".", 1)[1]))
-        cidr = node.get("spec", {}).get("podCIDR") or ""
-        if cidr.startswith("10.244."):
-            subnets.add(int(cidr.split(".")[2]))
+    """``minikube node add``: the next worker ``minikube-m0N`` at the next free 192.168.49.x and pod
+    block (``bootstrap.next_node_addresses``)."""
+    ip, pod_cidr = bootstrap.next_node_addresses(cluster)
     now = cluster.clock.iso()
-    node = _node(cluster, name, ip=f"{MINIKUBE_SUBNET}{max(octets) + 1}",
-                 subnet=next(i for i in range(256) if i not in subnets), created=now, ready_since=now,
+    node = _node(cluster, name, ip=ip, pod_cidr=pod_cidr, created=now, ready_since=now,
                  control_plane=False, tainted=False, kubelet=MINIKUBE_K8S, runtime=MINIKUBE_RUNTIME,
                  os_image=MINIKUBE_OS, cri_socket="unix:///var/run/cri-dockerd.sock",
                  labels=minikube_labels(name, primary=False, updated_at=cluster.clock.now()),
@@ -312,14 +358,14 @@ def kind_cluster(cluster: Cluster) -> None:
     images = {f"registry.k8s.io/{c}:{KIND_K8S}" for c in ("kube-apiserver", "kube-controller-manager",
                                                          "kube-scheduler", "kube-proxy")}
     images |= {bootstrap.IMAGES["etcd"], bootstrap.IMAGES["coredns"], bootstrap.IMAGES["pause"], KINDNET_IMAGE}
-    cp = _node(cluster, "kind-control-plane", ip=f"{KIND_SUBNET}3", subnet=0, created=_ts(cluster, 0),
+    cp = _node(cluster, "kind-control-plane", ip=f"{KIND_SUBNET}3", pod_cidr=NETWORKS["kind"].pod_cidr(0), created=_ts(cluster, 0),
                ready_since=_ts(cluster, 20), control_plane=True, tainted=True, kubelet=KIND_K8S, runtime=KIND_RUNTIME,
                os_image=KIND_OS, cri_socket="unix:///run/containerd/containerd.sock", images=images)
     _control_plane(cluster, cp, f"{KIND_SUBNET}3", KIND_K8S)
     _coredns(cluster, 2)
     proxy = _daemonset(cluster, _kube_proxy(KIND_K8S), _ts(cluster, 25))
     kindnet = _daemonset(cluster, _kindnet(), _ts(cluster, 27))
-    _node(cluster, "kind-worker", ip=f"{KIND_SUBNET}2", subnet=1, created=_ts(cluster, 40), ready_since=_ts(cluster, 55),
+    _node(cluster, "kind-worker", ip=f"{KIND_SUBNET}2", pod_cidr=NETWORKS["kind"].pod_cidr(1), created=_ts(cluster, 40), ready_since=_ts(cluster, 55),
           control_plane=False, tainted=False, kubelet=KIND_K8S, runtime=KIND_RUNTIME, os_image=KIND_OS,
           cri_socket="unix:///run/containerd/containerd.sock", images=images)
     for name, at in (("kind-control-plane", 26), ("kind-worker", 41)):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
+from server.kubectl import run
+from server.sim import bootstrap
 from server.sim.cluster import Cluster
 
 
@@ -149,3 +153,91 @@ def test_same_seed_same_cluster() -> None:
     c = Cluster(seed=4)
     names = lambda cl: sorted(p["metadata"]["name"] for p in cl.store.scan("Pod"))  # noqa: E731
     assert names(a) != names(c)
+
+
+# -- many nodes: addressing past the lab's 256 blocks -------------------------------------------
+def _internal_ip(node: dict) -> str:
+    return next(a["address"] for a in node["status"]["addresses"] if a["type"] == "InternalIP")
+
+
+def _join_many(c: Cluster, count: int, first: int = 3) -> list[str]:
+    names = [f"node{i}" for i in range(first, first + count)]
+    for name in names:
+        c.add_node(name)
+    return names
+
+
+@pytest.fixture(scope="module")
+def crowded() -> Cluster:
+    """The lab (master, node1, node2) with 300 more workers: 303 nodes for 256 pod blocks."""
+    c = Cluster(seed=11)
+    _join_many(c, 300)
+    return c
+
+
+def test_300_more_nodes_get_distinct_addresses_and_the_257th_no_cidr(crowded: Cluster) -> None:
+    nodes = crowded.store.scan("Node")
+    assert len(nodes) == 303
+    ips = [_internal_ip(n) for n in nodes]
+    assert len(set(ips)) == 303
+    by_name = {n["metadata"]["name"]: n for n in nodes}
+    # the host-only /24 holds .10-.239 (the load-balancer pool is .240/28); then the lab's second network
+    assert _internal_ip(by_name["node229"]) == "192.168.56.239"
+    assert _internal_ip(by_name["node230"]) == "192.168.64.1"
+    assert _internal_ip(by_name["node302"]) == "192.168.64.73"
+    with_cidr = [n for n in nodes if n["spec"].get("podCIDR")]
+    assert len(with_cidr) == 256 and len({n["spec"]["podCIDR"] for n in with_cidr}) == 256
+    assert by_name["node255"]["spec"]["podCIDRs"] == ["10.244.255.0/24"]
+    # node256 is the 257th node: 10.244.0.0/16 has no /24 left for it
+    late = [n["metadata"]["name"] for n in nodes if not n["spec"].get("podCIDR")]
+    assert sorted(late, key=lambda s: int(s[4:])) == [f"node{i}" for i in range(256, 303)]
+    assert "podCIDRs" not in by_name["node256"]["spec"]
+
+
+def test_a_node_without_a_cidr_says_cidr_not_available(crowded: Cluster) -> None:
+    out = run(crowded, "kubectl describe node node256").output
+    assert "PodCIDR:" not in out
+    event = next(ln.split() for ln in out.splitlines() if "CIDRNotAvailable" in ln)
+    assert event[0] == "Normal" and event[1] == "CIDRNotAvailable"
+    assert " ".join(event[-7:]) == "cidrAllocator Node node256 status is now: CIDRNotAvailable"
+    # flanneld cannot take a lease on it: no flannel annotations, no NetworkUnavailable condition
+    node = crowded.store.peek("Node", "", "node256")
+    assert not any(k.startswith("flannel.alpha.coreos.com/") for k in node["metadata"]["annotations"])
+    assert "NetworkUnavailable" not in {c["type"] for c in node["status"]["conditions"]}
+    assert "PodCIDR:" in run(crowded, "kubectl describe node node255").output
+
+
+def test_a_removed_node_frees_its_cidr_for_a_node_that_waits(crowded: Cluster) -> None:
+    # the allocator's scan wrapped round at 10.244.255.0/24; removing node5 frees 10.244.5.0/24 and the
+    # next retry of a node without one (the controller's 5 ms backoff, doubling) takes it
+    crowded.remove_node("node5")
+    crowded.advance(0.01)
+    got = [n["metadata"]["name"] for n in crowded.store.scan("Node") if n["spec"].get("podCIDR") == "10.244.5.0/24"]
+    assert len(got) == 1 and int(got[0][4:]) >= 256
+    assert sum(1 for n in crowded.store.scan("Node") if not n["spec"].get("podCIDR")) == 302 - 256
+    # and its machine's address is the one the next machine to join gets
+    crowded.add_node("late")
+    assert _internal_ip(crowded.store.peek("Node", "", "late")) == "192.168.56.15"
+    assert not crowded.store.peek("Node", "", "late")["spec"].get("podCIDR")
+
+
+def test_addressing_after_a_replay_equals_the_live_one() -> None:
+    def scenario() -> Cluster:
+        c = Cluster(seed=4)
+        _join_many(c, 5)
+        c.remove_node("node4")
+        c.remove_node("node1")
+        _join_many(c, 3, first=8)
+        return c
+
+    live, replayed = scenario(), scenario()
+    assert bootstrap.host_addresses(live).state() == bootstrap.host_addresses(replayed).state()
+    assert bootstrap.node_ipam(live).cidrs.state() == bootstrap.node_ipam(replayed).cidrs.state()
+    assert live.store.dump() == replayed.store.dump()
+    # freed addresses were taken again (node8 .11, node9 .14, node10 .18); rebuilt from the store (the
+    # addresses are a function of the Nodes) the book answers as the live one
+    rebuilt = bootstrap.HostAddresses(bootstrap.LAB_NETWORK, live.store)
+    assert rebuilt.allocate() == bootstrap.host_addresses(live).allocate() == "192.168.56.19"
+    # the pod blocks go round as kube-controller-manager's do: node1's 10.244.1.0/24 is not reused yet
+    cidrs = {n["metadata"]["name"]: n["spec"]["podCIDR"] for n in live.store.scan("Node")}
+    assert [cidrs[f"node{i}"] for i in (8, 9, 10)] == ["10.244.8.0/24", "10.244.9.0/24", "10.244.10.0/24"]

@@ -4,9 +4,13 @@ kube-system pod Running, one daemon pod per node, the same cluster from the same
 
 from __future__ import annotations
 
+import ipaddress
+import json
+
 import pytest
 
 from server.kubectl import run
+from server.sim import presets
 from server.sim.cluster import Cluster
 
 
@@ -92,3 +96,54 @@ def test_a_pvc_on_minikube_gets_the_standard_class(minikube: Cluster) -> None:
 def test_unknown_preset() -> None:
     with pytest.raises(ValueError, match='unknown preset "k3s"'):
         Cluster(seed=1, preset="k3s")
+
+
+# -- large ------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def large() -> Cluster:
+    return Cluster(seed=2, preset="large")
+
+
+def test_large_builds_and_settles_with_every_node_ready(large: Cluster) -> None:
+    large.advance(60)
+    rows = [ln.split() for ln in run(large, "kubectl get nodes -o wide").output.splitlines()[1:]]
+    assert len(rows) == 1 + presets.LARGE_WORKERS
+    assert {r[1] for r in rows} == {"Ready"}
+    by_name = {r[0]: r for r in rows}
+    assert by_name["master"][2] == "control-plane" and by_name["master"][5] == "10.128.0.10"
+    assert by_name["node100"][5] == "10.128.0.110"
+    pods = run(large, "kubectl get pods -A").output.splitlines()[1:]
+    assert len(pods) == 4 + 2 + 2 * (1 + presets.LARGE_WORKERS)
+    assert {ln.split()[3] for ln in pods} == {"Running"}
+
+
+def test_large_pod_network_agrees_everywhere(large: Cluster) -> None:
+    cidr = presets.NETWORKS["large"].cluster_cidr
+    assert cidr == "10.64.0.0/11"
+    conf = json.loads(large.store.peek("ConfigMap", "kube-system", "kube-flannel-cfg")["data"]["net-conf.json"])
+    assert conf["Network"] == cidr
+    kcm = large.store.peek("Pod", "kube-system", "kube-controller-manager-master")["spec"]["containers"][0]
+    assert f"--cluster-cidr={cidr}" in kcm["command"] and "--allocate-node-cidrs=true" in kcm["command"]
+    assert f"clusterCIDR: {cidr}\n" in large.store.peek("ConfigMap", "kube-system", "kube-proxy")["data"]["config.conf"]
+    net = ipaddress.ip_network(cidr)
+    blocks = [ipaddress.ip_network(n["spec"]["podCIDR"]) for n in large.store.scan("Node")]
+    assert len(set(blocks)) == len(blocks) and all(b.subnet_of(net) and b.prefixlen == 24 for b in blocks)
+    assert "https://10.128.0.10:6443" in run(large, "kubectl cluster-info").output
+
+
+def test_large_takes_300_more_nodes_without_running_out() -> None:
+    c = Cluster(seed=3, preset="large")
+    for i in range(101, 401):
+        c.add_node(f"node{i}")
+    nodes = c.store.scan("Node")
+    assert len(nodes) == 401
+    cidrs = {n["spec"].get("podCIDR") for n in nodes}
+    assert None not in cidrs and len(cidrs) == 401
+    ips = {a["address"] for n in nodes for a in n["status"]["addresses"] if a["type"] == "InternalIP"}
+    assert len(ips) == 401 and all(ipaddress.ip_address(ip) in ipaddress.ip_network("10.128.0.0/16") for ip in ips)
+    assert not [e for e in c.store.scan("Event") if e["reason"] == "CIDRNotAvailable"]
+
+
+def test_node_caps_per_preset() -> None:
+    assert [presets.max_nodes(p) for p in presets.PRESETS] == [12, 12, 12, 5000]
+    assert presets.LARGE_CANVAS_NODES == 1000 < presets.LARGE_API_NODES
