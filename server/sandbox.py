@@ -54,6 +54,7 @@ from .kubectl.verbs.run import PROMPT_HINT
 from .persist import Journal
 from .shell.host import HostShell, stateful
 from .shell.session import Sessions
+from .sim import presets as _presets
 from .sim.api import ApiError
 from .sim.cluster import Cluster
 from .sim.presets import DEFAULT as DEFAULT_PRESET
@@ -75,8 +76,9 @@ TTY_WARNING = "Unable to use a TTY - input is not a terminal or the right kind o
 #: ``kubectl edit`` files one sandbox keeps open for its pages at most (the oldest is forgotten)
 MAX_OPEN_EDITS = 16
 MIN_SPEED, MAX_SPEED = 1, 100
-#: the most nodes (machines) a sandbox may have: room on the canvas, and a bound on the work
-MAX_NODES = 12
+#: the most nodes (machines) a sandbox of a small preset may have: room on the canvas, and a bound on
+#: the work; each preset's own cap is ``presets.max_nodes`` (the ``large`` preset's is far higher)
+MAX_NODES = _presets.SMALL_MAX_NODES
 
 
 class NotFoundError(Exception):
@@ -670,8 +672,9 @@ class Sandbox:
                 # ``kubectl delete node`` removes the object, not the computer behind it
                 raise ConflictError(f'a machine named "{name}" is still running (its Node object was '
                                     "deleted): remove it first")
-            if len(self.cluster.machines) >= MAX_NODES:
-                raise ConflictError(f"this playground runs at most {MAX_NODES} nodes: remove one first")
+            cap = _presets.max_nodes(self.preset)
+            if len(self.cluster.machines) >= cap:
+                raise ConflictError(f"this playground runs at most {cap} nodes: remove one first")
             try:
                 # the registration the kubelet would make, validated by the apiserver (dry run)
                 self.cluster.api.create({"apiVersion": "v1", "kind": "Node", "metadata": {"name": name}},
