@@ -11,6 +11,16 @@ pods up to maxUnavailable; maxSurge > 0: start the new pod first) and OnDelete, 
 ControllerRevision history, the DaemonSet's status and the ``SuccessfulCreate`` /
 ``SuccessfulDelete`` / ``FailedDaemonPod`` events (source ``daemonset-controller``).
 
+Work proportional to change (issue 11): per DaemonSet the controller keeps what its last look at
+each node decided and counted (``_Daemon``: should-run, the node's daemon pods, the status counts and
+the rolling update's budgets as counters, old-revision candidates in sorted node lists). A node event
+(a join, a taint, a label) or a pod event marks only that node dirty, and a sync looks again only at
+the dirty nodes and at those whose next instant has come (a ready pod's minReadySeconds, a backoff's
+end). A full pass remains for a DaemonSet first seen or changed (uid, generation, template
+generation, current revision). Creates and deletes (at most BurstReplicas each per sync, creates in
+slow-start batches) spend kube-controller-manager's client rate limit, ``Controller.client``, and
+wait for it on the clock: nodes joining at once get their daemon pods at 30, then 20 a second.
+
 Hands off: pods are created through ``api.create`` (defaulting and admission apply) without a
 nodeName — the default scheduler binds them, honouring the matchFields term — and deleted through
 ``api.delete`` (graceful; the kubelet removes them). Pods of a node that was removed are PodGC's
@@ -360,6 +370,22 @@ class DaemonSetController(Controller):
         self._dirty_pods: dict[Key, set[str]] = {}
         #: (namespace, pod) -> the DaemonSet counting it
         self._pod_owner: dict[tuple[str, str], Key] = {}
+        #: revision_matches per DaemonSet, for its (uid, generation): {(revision uid, resourceVersion): bool}
+        self._matches: dict[Key, tuple[tuple, dict[tuple[str, str], bool]]] = {}
+
+    def _revision_matches(self, key: Key, ds: Obj, rev: Obj) -> bool:
+        """revision_matches, compared once per template and revision rather than on every sync."""
+        meta = ds["metadata"]
+        version = (meta["uid"], meta.get("generation"))
+        cached = self._matches.get(key)
+        if cached is None or cached[0] != version:
+            cached = self._matches[key] = (version, {})
+        rev_meta = rev["metadata"]
+        seen = (rev_meta["uid"], rev_meta.get("resourceVersion"))
+        found = cached[1].get(seen)
+        if found is None:
+            found = cached[1][seen] = revision_matches(ds, rev)
+        return found
 
     def _info(self, ds: Obj) -> PodInfo:
         """daemon_pod_info, computed once per template rather than once per node and sync."""
@@ -431,6 +457,7 @@ class DaemonSetController(Controller):
             for k in [k for k in self._backoff if k[0] == key]:
                 del self._backoff[k]
             self._infos.pop((key[1], key[2]), None)
+            self._matches.pop(key, None)
             self._dirty_pods.pop(key, None)
             self._forget(key)
             return
@@ -787,7 +814,7 @@ class DaemonSetController(Controller):
         for rev in self.store.scan("ControllerRevision", ns, owner_uid=uid):
             if (controller_ref(rev) or {}).get("uid") != uid:
                 continue
-            (current if revision_matches(ds, rev) else old).append(rev)
+            (current if self._revision_matches(key, ds, rev) else old).append(rev)
         next_revision = max([int(r.get("revision") or 0) for r in old] or [0]) + 1
         if current:
             cur = max(current, key=lambda r: int(r.get("revision") or 0))
