@@ -6,8 +6,8 @@ Owns: ``Limits`` (a frozen dataclass, one field per limit, each with its documen
 the one list both come from (``tests/web/test_limits.py`` checks the README against it).
 
 Who enforces what (each refusal is a 429 with a message naming the limit, and changes nothing):
-- ``max_sandboxes`` / ``max_sandboxes_per_client``: ``server.sandbox.Sandboxes`` when it creates,
-  forks or imports a sandbox (``SandboxLimit``); the web layer answers 429.
+- ``max_sandboxes`` / ``max_sandboxes_per_client`` (per ``sandbox_window``): ``server.sandbox.Sandboxes``
+  when it creates, forks or imports a sandbox (``SandboxLimit``); the web layer answers 429.
 - ``rate`` / ``burst``: ``server.web.hygiene.RateLimiter``, a token bucket per client address (the
   address Werkzeug's ``ProxyFix`` resolves when ``trusted_proxies`` > 0), 429 with ``Retry-After``.
 - ``max_journal_ops``: the web layer, before a write reaches a sandbox whose journal is full.
@@ -27,10 +27,13 @@ from dataclasses import dataclass, fields, replace
 
 @dataclass(frozen=True)
 class Limits:
-    #: sandboxes one server holds in all (created, forked and imported; kept ones included)
+    #: sandboxes one server holds in memory (new ones are refused past it; loading a kept one never is)
     max_sandboxes: int = 1000
-    #: sandboxes one client (remote address) may create while this server runs
-    max_sandboxes_per_client: int = 50
+    #: sandboxes one client (remote address) may create (or fork, or import) per ``sandbox_window``:
+    #: a classroom behind one address is 30 learners opening a few tabs each
+    max_sandboxes_per_client: int = 300
+    #: seconds over which ``max_sandboxes_per_client`` counts
+    sandbox_window: float = 3600.0
     #: requests per second one client may make to ``/api`` and ``/k8s`` (the bucket's refill rate):
     #: kubectl's own client-side limit is 50 qps with a burst of 300, so one kubectl never meets ours
     rate: float = 50.0

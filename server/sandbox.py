@@ -39,7 +39,7 @@ import re
 import secrets
 import threading
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -1077,22 +1077,26 @@ def lb_pool_enabled(cluster: Cluster) -> bool:
 # -- the registry ------------------------------------------------------------------------------
 class SandboxLimit(Exception):
     """A new sandbox refused: the server holds ``Limits.max_sandboxes`` already, or the client made
-    ``Limits.max_sandboxes_per_client``. The message names the limit (the web layer answers 429)."""
+    ``Limits.max_sandboxes_per_client`` within ``Limits.sandbox_window``. The message names the limit
+    (the web layer answers 429)."""
 
 
 class Sandboxes:
     """Every sandbox of this server: created on request, loaded from the journal on first access.
 
-    New sandboxes (``create``, ``fork``, ``import_journal``) count against ``limits``: the server's
-    total (the journal's sandboxes, counted once at start, then one more per creation) and each
-    client's (by the address the web layer names; counted while this server runs)."""
+    New sandboxes (``create``, ``fork``, ``import_journal``) are refused before anything is built
+    when ``limits`` say so: the sandboxes held in memory (loading a journalled one is never refused),
+    and the ones each client (the address the web layer names) created within the last
+    ``sandbox_window`` seconds of ``clock`` (a monotonic wall clock: the registry's, never a sandbox's)."""
 
     def __init__(self, journal: Journal, examples: dict[str, str], *, seed: int | None = None,
-                 start: float | None = None, limits: Limits | None = None) -> None:
+                 start: float | None = None, limits: Limits | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.journal = journal
         self.limits = limits or Limits()
-        self._total = len(journal.sandbox_ids())
-        self._per_client: dict[str, int] = {}
+        self._clock = clock
+        #: client → when each of its recent sandboxes was created (oldest first, within the window)
+        self._recent: dict[str, deque[float]] = {}
         self.examples = examples
         self.workspace = workspace_files(examples)
         #: fixed seed/start for every new sandbox (tests); otherwise chosen per sandbox
@@ -1107,16 +1111,24 @@ class Sandboxes:
 
     def _admit(self, client: str | None) -> None:
         """Count one new sandbox (for ``client``, when named), or SandboxLimit; under ``_lock``."""
-        most, each = self.limits.max_sandboxes, self.limits.max_sandboxes_per_client
-        if most and self._total >= most:
+        most, each, window = self.limits.max_sandboxes, self.limits.max_sandboxes_per_client, self.limits.sandbox_window
+        if most and len(self._live) >= most:
             raise SandboxLimit(f"this server holds its limit of {most} sandboxes: no new one can be "
-                               "created (reuse an open one)")
-        if client is not None and each and self._per_client.get(client, 0) >= each:
-            raise SandboxLimit(f"this client has created its limit of {each} sandboxes: no new one can be "
-                               "created (reuse an open one)")
-        self._total += 1
-        if client is not None:
-            self._per_client[client] = self._per_client.get(client, 0) + 1
+                               "created now (reuse an open one, or try again later)")
+        if client is None or not each:
+            return
+        now = self._clock()
+        if len(self._recent) > RECENT_CLIENTS:  # forget the clients whose window has passed (amortised)
+            for name in [c for c, times in self._recent.items() if times[-1] <= now - window]:
+                del self._recent[name]
+        times = self._recent.setdefault(client, deque())
+        while times and times[0] <= now - window:
+            times.popleft()
+        if len(times) >= each:
+            wait = max(1, math.ceil(times[0] + window - now))
+            raise SandboxLimit(f"this client has created its limit of {each} sandboxes in {window:g} s: "
+                               f"no new one can be created for {wait} s (reuse an open one)")
+        times.append(now)
 
     def create(self, preset: str = DEFAULT_PRESET, *, client: str | None = None) -> Sandbox:
         """A fresh sandbox of ``preset``; SandboxLimit past the server's or ``client``'s limit."""
@@ -1356,6 +1368,10 @@ def past_ops(rows: list[dict], times: list[float], start: float, t: float) -> tu
 
 def _preset_of(rows: list[dict]) -> str:
     return rows[0]["name"] if rows and rows[0].get("op") == "preset" else DEFAULT_PRESET
+
+
+#: clients the registry remembers before it forgets those past their window
+RECENT_CLIENTS = 10_000
 
 
 def _without_preset(ops: list[dict]) -> list[dict]:

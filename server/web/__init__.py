@@ -9,7 +9,10 @@ become ``server.sandbox`` operations (``api.py``), store changes become Socket.I
 Config keys: ``DATA_DIR`` (SQLite journal; None keeps sandboxes in memory), ``ASYNC_MODE``
 (``threading`` unless told; ``python -m server`` picks eventlet and monkey-patches before
 importing this), ``TICK_SECONDS`` (0.1), ``LIVE_TICKER`` (False lets tests drive ``Hub.tick``
-themselves), ``MAX_CONTENT_LENGTH`` (the apiserver's 3 MiB), ``EXAMPLES_DIR``.
+themselves), ``MAX_CONTENT_LENGTH`` (the apiserver's 3 MiB), ``EXAMPLES_DIR``, ``LIMITS`` (a
+``server.config.Limits``; ``Limits.from_env()`` unless given: sandboxes, request rate, journal size).
+Every request and response passes ``hygiene`` first (security headers, rate, body size, nesting and
+media type, a full journal).
 
 The page and its assets come from ``templates/`` and ``static/`` at the repository root (absolute
 paths, ``$KUBEPLAY_ROOT`` to override): everything is served by the app, nothing from a CDN.
@@ -23,9 +26,10 @@ from flask import Flask, Response, render_template, request
 from flask_socketio import SocketIO
 from werkzeug.exceptions import HTTPException
 
+from ..config import Limits
 from ..persist import Journal
 from ..sandbox import Sandboxes, load_examples, repo_root
-from . import api, k8s, k8s_stream, lessons, timeline
+from . import api, hygiene, k8s, k8s_stream, lessons, timeline
 from .live import Hub
 
 #: the apiserver refuses request bodies over 3 MiB (``MaxRequestBodyBytes``)
@@ -48,15 +52,18 @@ def create_app(config: dict | None = None, *, seed: int | None = None, start: fl
         EXAMPLES_DIR=str(root / "examples"),
     )
     app.config.update(config or {})
+    limits = app.config.get("LIMITS") or Limits.from_env()
 
     journal = Journal.in_dir(app.config["DATA_DIR"])
-    sandboxes = Sandboxes(journal, load_examples(Path(app.config["EXAMPLES_DIR"])), seed=seed, start=start)
+    sandboxes = Sandboxes(journal, load_examples(Path(app.config["EXAMPLES_DIR"])), seed=seed, start=start,
+                          limits=limits)
     socketio = SocketIO(app, async_mode=app.config["ASYNC_MODE"],
                         max_http_buffer_size=app.config["MAX_CONTENT_LENGTH"])
     hub = Hub(socketio, sandboxes, tick_seconds=app.config["TICK_SECONDS"], ticker=app.config["LIVE_TICKER"])
     app.extensions["kubeplay.sandboxes"] = sandboxes
     app.extensions["kubeplay.hub"] = hub
     app.extensions["kubeplay.journal"] = journal
+    hygiene.install(app, limits)  # after SocketIO: its middleware is inside the guard's
 
     app.register_blueprint(api.bp)
     app.register_blueprint(k8s.bp)

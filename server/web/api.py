@@ -71,8 +71,10 @@ from ..sandbox import (
     NotFoundError,
     Sandbox,
     Sandboxes,
+    SandboxLimit,
     TimelineError,
 )
+from .hygiene import client_address
 from .live import Hub
 
 bp = Blueprint("api", __name__, url_prefix="/api/sandboxes")
@@ -160,6 +162,11 @@ def conflict(e: ConflictError) -> tuple[Response, int]:
     return jsonify(error=str(e)), 409
 
 
+@bp.errorhandler(SandboxLimit)
+def sandbox_limit(e: SandboxLimit) -> tuple[Response, int]:
+    return jsonify(error=str(e)), 429
+
+
 @bp.errorhandler(NotImplementedError)
 def not_implemented(e: NotImplementedError) -> tuple[Response, int]:
     return jsonify(error=str(e)), 501
@@ -186,7 +193,7 @@ def create_sandbox() -> tuple[Response, int]:
         preset = presets.DEFAULT
     if preset not in presets.PRESETS:
         raise FieldError("preset", f'field "preset" must be one of {", ".join(presets.PRESETS)}')
-    sandbox = _sandboxes().create(preset=preset)
+    sandbox = _sandboxes().create(preset=preset, client=client_address())
     return jsonify(id=sandbox.id, preset=sandbox.preset), 201
 
 
@@ -224,7 +231,7 @@ def fork(sandbox_id: str) -> tuple[Response, int]:
     data = request.get_json(force=True, silent=True) if request.get_data() else None
     at = data.get("at") if isinstance(data, dict) else None
     try:
-        copy = _sandboxes().fork(source, at=at)
+        copy = _sandboxes().fork(source, at=at, client=client_address())
     except TimelineError as e:
         raise FieldError(e.field, e.message) from e
     return jsonify(id=copy.id, preset=copy.preset), 201
@@ -247,7 +254,7 @@ def import_sandbox() -> tuple[Response, int]:
     except ValueError as e:
         return jsonify(error=f"the file is not JSON: {e}"), 400
     try:
-        sandbox = _sandboxes().import_journal(doc)
+        sandbox = _sandboxes().import_journal(doc, client=client_address())
     except JournalError as e:
         raise FieldError(e.field, str(e)) from e
     return jsonify(id=sandbox.id, preset=sandbox.preset), 201
