@@ -51,8 +51,9 @@ Not modelled: the clearing of lower-priority pods' nominations, InterPodAffinity
 from __future__ import annotations
 
 import math
-from collections import Counter
-from dataclasses import dataclass, field
+import random
+from collections import Counter, OrderedDict
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from .api import ApiError
@@ -74,6 +75,7 @@ BIND_TIMEOUT = 600.0
 #: system default PodTopologySpread constraints: (topologyKey, maxSkew)
 DEFAULT_SPREAD = (("kubernetes.io/hostname", 3), ("topology.kubernetes.io/zone", 5))
 HOSTNAME_KEY = "kubernetes.io/hostname"
+ZONE_KEY = "topology.kubernetes.io/zone"
 #: kinds whose selectors feed the default spreading selector (helper.DefaultSelector)
 SPREAD_OWNER_KINDS = ("ReplicaSet", "StatefulSet", "ReplicationController")
 
@@ -241,6 +243,9 @@ class NodeInfo:
     owners: Counter[str] = field(default_factory=Counter)
     #: pods per priority (preemption needs to know whether lower-priority pods exist)
     priorities: Counter[int] = field(default_factory=Counter)
+    #: the scheduler cache's NodeInfo.Generation: a new (scheduler-wide unique) number whenever
+    #: anything above changes, so what a pod template computed for the node holds until then
+    gen: int = 0
 
     def set_node(self, node: Obj) -> bool:
         """Refresh from a Node object; returns True when something the scheduler uses changed."""
@@ -423,26 +428,36 @@ def default_normalize(scores: list[int], reverse: bool = False) -> list[int]:
     return out
 
 
+def prefer_no_schedule_tolerations(pod: PodInfo) -> list[Obj]:
+    """TaintToleration's PreScore: the tolerations that can tolerate a PreferNoSchedule taint."""
+    return [t for t in pod.tolerations if not t.get("effect") or t.get("effect") == "PreferNoSchedule"]
+
+
+def taint_toleration_raw(prefer: list[Obj], node: NodeInfo) -> int:
+    """TaintToleration's Score on one node: its PreferNoSchedule taints the pod does not tolerate."""
+    return sum(1 for t in node.taints if t.get("effect") == "PreferNoSchedule" and not tolerated(prefer, t))
+
+
 def taint_toleration_scores(pod: PodInfo, nodes: list[NodeInfo]) -> list[int]:
     if not any(t.get("effect") == "PreferNoSchedule" for n in nodes for t in n.taints):
         return [MAX_NODE_SCORE] * len(nodes)
-    prefer = [t for t in pod.tolerations if not t.get("effect") or t.get("effect") == "PreferNoSchedule"]
-    raw = [sum(1 for t in n.taints if t.get("effect") == "PreferNoSchedule" and not tolerated(prefer, t))
-           for n in nodes]
-    return default_normalize(raw, reverse=True)
+    prefer = prefer_no_schedule_tolerations(pod)
+    return default_normalize([taint_toleration_raw(prefer, n) for n in nodes], reverse=True)
+
+
+def node_affinity_raw(pod: PodInfo, node: NodeInfo) -> int:
+    """NodeAffinity's Score on one node: the weights of the preferred terms it matches."""
+    s = 0
+    for term in pod.preferred_terms:
+        if term.get("weight") and node_selector_term_matches(term.get("preference") or {}, node):
+            s += int(term["weight"])
+    return s
 
 
 def node_affinity_scores(pod: PodInfo, nodes: list[NodeInfo]) -> list[int]:
     if not pod.preferred_terms:
         return [0] * len(nodes)  # PreScore skips the plugin
-    raw = []
-    for n in nodes:
-        s = 0
-        for term in pod.preferred_terms:
-            if term.get("weight") and node_selector_term_matches(term.get("preference") or {}, n):
-                s += int(term["weight"])
-        raw.append(s)
-    return default_normalize(raw)
+    return default_normalize([node_affinity_raw(pod, n) for n in nodes])
 
 
 def _least_requested(requested: int, capacity: int) -> int:
@@ -484,45 +499,50 @@ def balanced_allocation_scores(pod: PodInfo, nodes: list[NodeInfo]) -> list[int]
     return out
 
 
+def owner_zone_counts(pod: PodInfo, all_nodes: list[NodeInfo]) -> dict[str, int]:
+    """PodTopologySpread's PreScore counts for the zone constraint: the owner's pods per zone value,
+    over the existing nodes the pod could land on by its node affinity (the scheduler keeps the same
+    counts on pod events for pods without a node selector or required affinity)."""
+    owner, counts = pod.spread_owner, {}
+    for n in all_nodes:
+        if not n.exists or owner is None or not n.owners.get(owner) or not matches_node_affinity(pod, n):
+            continue
+        zone = n.labels.get(ZONE_KEY)
+        if zone is not None:
+            counts[zone] = counts.get(zone, 0) + n.owners[owner]
+    return counts
+
+
+def spread_scores(parts: list[tuple[int, bool, str | None]], zone_counts: dict[str, int]) -> list[int]:
+    """PodTopologySpread's Score and NormalizeScore with the system default constraints, for the
+    feasible nodes given as (the owner's pods there, hostname label set, zone label or None), and
+    ``owner_zone_counts``."""
+    (host_key, host_skew), (zone_key, zone_skew) = DEFAULT_SPREAD
+    assert (host_key, zone_key) == (HOSTNAME_KEY, ZONE_KEY)
+    host_weight = math.log(len(parts) + 2)
+    zone_weight = math.log(len({"" if zone is None else zone for _n, _h, zone in parts}) + 2)
+    floor = math.floor
+    raw = []
+    for count, hostname, zone in parts:
+        s = 0.0
+        if hostname:
+            s += count * host_weight + (host_skew - 1)
+        if zone is not None:
+            s += zone_counts.get(zone, 0) * zone_weight + (zone_skew - 1)
+        raw.append(int(floor(s + 0.5)))  # Go's math.Round: half away from zero (s ≥ 0)
+    lo, hi = min(raw), max(raw)
+    if hi == 0:
+        return [MAX_NODE_SCORE] * len(raw)
+    return [MAX_NODE_SCORE * (hi + lo - s) // hi for s in raw]
+
+
 def topology_spread_scores(pod: PodInfo, nodes: list[NodeInfo], all_nodes: list[NodeInfo]) -> list[int]:
     """PodTopologySpread with the system default constraints (ScheduleAnyway: scoring only)."""
     if pod.spread_owner is None or not nodes:
         return [0] * len(nodes)
     owner = pod.spread_owner
-    domain_keys = [key for key, _skew in DEFAULT_SPREAD if key != HOSTNAME_KEY]
-    # domain counts for non-hostname keys, over every node the pod could land on by affinity
-    zone_counts: dict[tuple[str, str], int] = {}
-    for key in domain_keys:
-        for n in nodes:
-            zone_counts.setdefault((key, n.labels.get(key, "")), 0)
-    if any(key in n.labels for key in domain_keys for n in nodes):
-        for n in all_nodes:
-            if not n.exists or not n.owners.get(owner) or not matches_node_affinity(pod, n):
-                continue
-            for key in domain_keys:
-                pair = (key, n.labels.get(key, ""))
-                if pair in zone_counts:
-                    zone_counts[pair] += n.owners[owner]
-    weights = {}
-    for key, _skew in DEFAULT_SPREAD:
-        size = len(nodes) if key == HOSTNAME_KEY else sum(1 for (k, _v) in zone_counts if k == key)
-        weights[key] = math.log(size + 2)
-    host_weight, host_skew = weights[HOSTNAME_KEY], dict(DEFAULT_SPREAD)[HOSTNAME_KEY]
-    raw = []
-    for n in nodes:
-        labels = n.labels
-        s = 0.0
-        if HOSTNAME_KEY in labels:
-            s += n.owners.get(owner, 0) * host_weight + (host_skew - 1)
-        for key, skew in DEFAULT_SPREAD:
-            if key == HOSTNAME_KEY or key not in labels:
-                continue
-            s += zone_counts[(key, labels[key])] * weights[key] + (skew - 1)
-        raw.append(int(math.floor(s + 0.5)))  # Go's math.Round: half away from zero (s ≥ 0)
-    lo, hi = min(raw), max(raw)
-    if hi == 0:
-        return [MAX_NODE_SCORE] * len(raw)
-    return [MAX_NODE_SCORE * (hi + lo - s) // hi for s in raw]
+    parts = [(n.owners.get(owner, 0), HOSTNAME_KEY in n.labels, n.labels.get(ZONE_KEY)) for n in nodes]
+    return spread_scores(parts, owner_zone_counts(pod, all_nodes))
 
 
 def score_nodes(pod: PodInfo, nodes: list[NodeInfo], all_nodes: list[NodeInfo] | None = None) -> dict[str, list[int]]:
@@ -546,13 +566,24 @@ def total_scores(pod: PodInfo, nodes: list[NodeInfo], all_nodes: list[NodeInfo] 
 
 def select_host(names: list[str], scores: list[int], rng) -> str:
     """schedule_one.go selectHost: the best total, ties broken uniformly by reservoir sampling."""
+    # random.Random.randrange(count) is _randbelow(count): getrandbits(count.bit_length()) drawn
+    # until below count; called as such it draws the same bits (so the same choices) at a third of
+    # the cost. Any other generator is asked through randrange.
+    getrandbits = rng.getrandbits if type(rng) is random.Random else None
     best, best_score, count = names[0], scores[0], 1
     for name, score in zip(names[1:], scores[1:], strict=True):
         if score > best_score:
             best, best_score, count = name, score, 1
         elif score == best_score:
             count += 1
-            if rng.randrange(count) == 0:
+            if getrandbits is None:
+                drawn = rng.randrange(count)
+            else:
+                bits = count.bit_length()
+                drawn = getrandbits(bits)
+                while drawn >= count:
+                    drawn = getrandbits(bits)
+            if drawn == 0:
                 best = name
     return best
 
@@ -841,6 +872,87 @@ def pick_candidate(candidates: list[Candidate]) -> Candidate:
     return next(c for c in pool if earliest_top_start(c) == latest)
 
 
+# -- the equivalence of pods of one template -------------------------------------------------------
+#: the spec fields PodInfo is computed from (with the spreading owner): pods equal in them are
+#: scheduled alike, whatever their names
+TEMPLATE_FIELDS = ("containers", "initContainers", "overhead", "tolerations", "nodeSelector", "affinity",
+                   "priority", "preemptionPolicy", "nodeName")
+#: how many templates keep their per-node results (least recently used ones are forgotten)
+MAX_TEMPLATES = 64
+
+
+def template_key(pod: Obj) -> tuple[str | None, str]:
+    """An equivalence key for what the Filter and Score plugins read from a pod: its spreading owner
+    and the spec fields they read (``repr`` of JSON values is exact: equal keys, equal fields)."""
+    spec = pod.get("spec") or {}
+    return spread_owner(pod), repr([spec.get(f) for f in TEMPLATE_FIELDS])
+
+
+class PodTemplate:
+    """The incoming pod's plugin inputs, shared by every pod of one template, and per node what
+    the Filters decided and the Scores' per-node parts were, valid while the node's ``gen`` holds
+    (the generation-checked snapshot of kube-scheduler's cache, kept per template rather than per
+    pod): scheduling the next replica re-runs the plugins only on the nodes that changed."""
+
+    __slots__ = ("info", "prefer", "zone_index", "nodes")
+
+    def __init__(self, info: PodInfo) -> None:
+        self.info = info
+        self.prefer = prefer_no_schedule_tolerations(info)
+        #: the spreading zone counts may come from the scheduler's index (every node passes the
+        #: pod's node affinity), else they are counted over the nodes
+        self.zone_index = not info.node_selector and info.required_terms is None
+        #: node name → ``entry``
+        self.nodes: dict[str, tuple] = {}
+
+    def entry(self, node: NodeInfo) -> tuple:
+        """The node's results for this template, computed again only if the node changed:
+        (gen, Filter status, TaintToleration raw, NodeAffinity raw, LeastAllocated and
+        BalancedAllocation weighted and summed, PodTopologySpread's part as ``spread_scores`` takes
+        it); the scores only for a node that passed."""
+        got = self.nodes.get(node.name)
+        if got is not None and got[0] == node.gen:
+            return got
+        info = self.info
+        status = filter_node(info, node)
+        if status is None:
+            one = [node]
+            labels = node.labels
+            fit = (WEIGHTS["NodeResourcesFit"] * least_allocated_scores(info, one)[0]
+                   + WEIGHTS["NodeResourcesBalancedAllocation"] * balanced_allocation_scores(info, one)[0])
+            owned = node.owners.get(info.spread_owner, 0) if info.spread_owner is not None else 0
+            got = (node.gen, None, taint_toleration_raw(self.prefer, node),
+                   node_affinity_raw(info, node) if info.preferred_terms else 0, fit,
+                   (owned, HOSTNAME_KEY in labels, labels.get(ZONE_KEY)))
+        else:
+            got = (node.gen, status, 0, 0, 0, (0, False, None))
+        self.nodes[node.name] = got
+        return got
+
+    def total_scores(self, nodes: list[NodeInfo], zone_counts: dict[str, int] | None,
+                     all_nodes: list[NodeInfo]) -> list[int]:
+        """``total_scores(self.info, nodes, all_nodes)`` from the entries of ``nodes`` (each just
+        checked feasible): only the normalizations over the feasible set are per-pod work.
+        ``zone_counts``: the owner's pods per zone from the scheduler's index (None: count them)."""
+        info = self.info
+        entries = [self.nodes[n.name] for n in nodes]
+        top_taint = max(e[2] for e in entries)
+        top_aff = max(e[3] for e in entries) if info.preferred_terms else 0
+        w_taint, w_aff = WEIGHTS["TaintToleration"], WEIGHTS["NodeAffinity"]
+        if top_taint or top_aff:  # the normalizations of TaintToleration (reversed) and NodeAffinity
+            totals = [w_taint * (MAX_NODE_SCORE - MAX_NODE_SCORE * e[2] // top_taint if top_taint else MAX_NODE_SCORE)
+                      + (w_aff * (MAX_NODE_SCORE * e[3] // top_aff) if top_aff else 0) + e[4] for e in entries]
+        else:  # every node scores MAX for the one and 0 for the other
+            base = w_taint * MAX_NODE_SCORE
+            totals = [base + e[4] for e in entries]
+        if info.spread_owner is None:
+            return totals
+        counts = zone_counts if zone_counts is not None else owner_zone_counts(info, all_nodes)
+        w_spread = WEIGHTS["PodTopologySpread"]
+        spread = spread_scores([e[5] for e in entries], counts)
+        return [t + w_spread * x for t, x in zip(totals, spread, strict=True)]
+
+
 # -- the controller --------------------------------------------------------------------------------
 @dataclass
 class Pending:
@@ -866,6 +978,15 @@ class Scheduler(Controller):
         #: the nominator: unbound pods with ``status.nominatedNodeName``, per node (what they would add there)
         self._nominated: dict[str, dict[Key, Contribution]] = {}
         self._nominated_on: dict[Key, str] = {}
+        #: the last NodeInfo generation handed out
+        self._gen = 0
+        #: the existing nodes by name (``snapshot``), None once a node came or went
+        self._snapshot: list[NodeInfo] | None = None
+        #: PodTopologySpread's counts kept on events: per spreading owner, its pods per zone value
+        #: on the existing nodes (those that carry the zone label)
+        self._zones: dict[str, dict[str, int]] = {}
+        #: per-template plugin results (least recently used last out)
+        self._templates: OrderedDict[tuple[str | None, str], PodTemplate] = OrderedDict()
         #: counters for benchmarks
         self.attempts = 0
         self.bound = 0
@@ -877,6 +998,38 @@ class Scheduler(Controller):
             info = self.nodes[name] = NodeInfo(name)
         return info
 
+    def _touch(self, info: NodeInfo) -> None:
+        self._gen += 1
+        info.gen = self._gen
+
+    def _count_zones(self, info: NodeInfo, sign: int) -> None:
+        """Add (or take away) the node's pods per owner to the zone counts, if it counts there."""
+        zone = info.labels.get(ZONE_KEY)
+        if not info.exists or zone is None:
+            return
+        for owner, n in info.owners.items():
+            if n:
+                self._count_zone(owner, zone, sign * n)
+
+    def _count_zone(self, owner: str, zone: str, n: int) -> None:
+        zones = self._zones.setdefault(owner, {})
+        left = zones.get(zone, 0) + n
+        if left:
+            zones[zone] = left
+        else:
+            zones.pop(zone, None)
+            if not zones:
+                del self._zones[owner]
+
+    def _account(self, info: NodeInfo, c: Contribution, sign: int) -> None:
+        """One assigned pod added to (or taken from) its node's accounting."""
+        _apply(info, c, sign)
+        self._touch(info)
+        if c.owner is not None and info.exists:
+            zone = info.labels.get(ZONE_KEY)
+            if zone is not None:
+                self._count_zone(c.owner, zone, sign)
+
     def on_event(self, event: WatchEvent) -> None:
         obj = event.obj
         if obj["kind"] == "Node":
@@ -884,11 +1037,27 @@ class Scheduler(Controller):
             if event.type == "DELETED":
                 info = self.nodes.get(name)
                 if info is not None:
+                    self._count_zones(info, -1)
                     info.exists = False
+                    self._touch(info)
+                    self._snapshot = None
                     if info.pod_count == 0:
                         del self.nodes[name]
+                    for template in self._templates.values():
+                        template.nodes.pop(name, None)
                 return
-            if self._info(name).set_node(obj):
+            info = self._info(name)
+            existed = info.exists
+            moved = (existed, info.labels.get(ZONE_KEY)) != (True, (obj["metadata"].get("labels") or {}).get(ZONE_KEY))
+            if moved:
+                self._count_zones(info, -1)
+            changed = info.set_node(obj)
+            if moved:
+                self._count_zones(info, +1)
+            if changed:
+                self._touch(info)
+                if not existed:
+                    self._snapshot = None
                 self._cluster_changed()
             return
         if obj["kind"] != "Pod":
@@ -953,11 +1122,11 @@ class Scheduler(Controller):
         if new != old:
             if old is not None:
                 info = self._info(old.node)
-                _apply(info, old, -1)
+                self._account(info, old, -1)
                 if not info.exists and info.pod_count == 0:
                     del self.nodes[old.node]
             if new is not None:
-                _apply(self._info(new.node), new, +1)
+                self._account(self._info(new.node), new, +1)
                 self._contrib[key] = new
             else:
                 self._contrib.pop(key, None)
@@ -1008,7 +1177,22 @@ class Scheduler(Controller):
             self._on_pod(WatchEvent("ADDED", 0, pod))
 
     def snapshot(self) -> list[NodeInfo]:
-        return [self.nodes[n] for n in sorted(self.nodes) if self.nodes[n].exists]
+        """The existing nodes by name (read-only: kept until a node comes or goes)."""
+        if self._snapshot is None:
+            self._snapshot = [self.nodes[n] for n in sorted(self.nodes) if self.nodes[n].exists]
+        return self._snapshot
+
+    def template(self, pod: Obj) -> PodTemplate:
+        """The pod's template: its plugin inputs and per-node results, shared with its equals."""
+        key = template_key(pod)
+        got = self._templates.get(key)
+        if got is None:
+            got = self._templates[key] = PodTemplate(pod_info(pod))
+            if len(self._templates) > MAX_TEMPLATES:
+                self._templates.popitem(last=False)
+        else:
+            self._templates.move_to_end(key)
+        return got
 
     def requested_on(self, node: str) -> dict[str, int]:
         """Read-only: what the pods bound to ``node`` request, from the counters kept on watch
@@ -1023,23 +1207,34 @@ class Scheduler(Controller):
                 "pods": info.pod_count}
 
     def find_nodes(self, pod: PodInfo, nodes: list[NodeInfo], volumes: PodVolumes | None = None,
-                   plans: dict[str, VolumePlan] | None = None,
-                   key: Key | None = None) -> tuple[list[NodeInfo], dict[str, NodeStatus]]:
+                   plans: dict[str, VolumePlan] | None = None, key: Key | None = None,
+                   template: PodTemplate | None = None) -> tuple[list[NodeInfo], dict[str, NodeStatus]]:
         """findNodesThatPassFilters: from a rotating start, until enough feasible nodes are found
         (``volumes``: the pod's claims, for VolumeBinding; its plan per feasible node into ``plans``).
         RunFilterPluginsWithNominatedPods: on a node where pods of at least this priority are
         nominated (``key``: the pod itself, never counted), the Filters see them as if bound there
-        (with them is the stricter of the framework's two passes for these plugins)."""
+        (with them is the stricter of the framework's two passes for these plugins). With the pod's
+        ``template`` the Filters run only on nodes changed since its last pod (their results are the
+        template's; a node with nominated pods is always checked afresh)."""
         feasible: list[NodeInfo] = []
         statuses: dict[str, NodeStatus] = {}
         n = len(nodes)
         want = num_feasible_nodes_to_find(n)
         processed = 0
-        for i in range(n):
-            node = nodes[(self._next_start + i) % n]
+        cache = template.nodes if template is not None else {}
+        start = self._next_start % n if n else 0
+        nominations = self._nominated
+        for node in nodes[start:] + nodes[:start]:
             processed += 1
-            status = filter_node(pod, with_nominated(node, self._nominated_for(node.name, key, pod.priority))
-                                 if self._nominated else node)
+            name = node.name
+            nominated = self._nominated_for(name, key, pod.priority) if name in nominations else None
+            if nominated:
+                status = filter_node(pod, with_nominated(node, nominated))
+            elif template is not None:
+                entry = cache.get(name)
+                status = (entry if entry is not None and entry[0] == node.gen else template.entry(node))[1]
+            else:
+                status = filter_node(pod, node)
             if status is None and volumes is not None:
                 reasons, plan = volume_filter(volumes, node, self.store)
                 if reasons:
@@ -1075,7 +1270,9 @@ class Scheduler(Controller):
             self._wait_for_volumes(key, pod, waiting_on)
             return
         self.attempts += 1
-        info = pod_info(pod)
+        template = self.template(pod)
+        meta = pod["metadata"]
+        info = replace(template.info, namespace=meta.get("namespace") or "default", name=meta["name"])
         nodes = self.snapshot()
         volumes, prefilter = pod_volumes(pod, self.store)
         plans: dict[str, VolumePlan] = {}
@@ -1083,12 +1280,14 @@ class Scheduler(Controller):
             statuses = {n.name: NodeStatus("VolumeBinding", (prefilter,), False) for n in nodes}
             feasible = []
         else:
-            feasible, statuses = self.find_nodes(info, nodes, volumes, plans, key)
+            feasible, statuses = self.find_nodes(info, nodes, volumes, plans, key, template)
         if feasible:
             if len(feasible) == 1:
                 chosen = feasible[0].name
             else:
-                chosen = select_host([n.name for n in feasible], total_scores(info, feasible, nodes), self.clock.rng)
+                zones = self._zones.get(info.spread_owner, {}) if info.spread_owner and template.zone_index else None
+                chosen = select_host([n.name for n in feasible], template.total_scores(feasible, zones, nodes),
+                                     self.clock.rng)
             plan = plans.get(chosen)
             if plan is not None and (plan.bind or plan.provision):
                 self._pre_bind(plan, chosen)
@@ -1248,11 +1447,13 @@ class Scheduler(Controller):
                 self._retry_after_backoff(key, entry)
 
     def _set_condition(self, pod: Obj, status: str, reason: str | None, message: str | None) -> Obj:
-        pod = self.store.get(pod["kind"], pod["metadata"].get("namespace") or "", pod["metadata"]["name"])
-        assert pod is not None
-        st = pod.setdefault("status", {})
+        """The stored pod with PodScheduled set: a new object and status (the rest shared with the
+        stored one, never mutated), for ``store.update(owned=True)`` or ``api.update_status``."""
+        stored = self.store.peek(pod["kind"], pod["metadata"].get("namespace") or "", pod["metadata"]["name"])
+        assert stored is not None
+        st = dict(stored.get("status") or {})
         st.setdefault("phase", "Pending")
-        conds = st.setdefault("conditions", [])
+        conds = list(st.get("conditions") or [])
         cond: Obj = {"type": "PodScheduled", "status": status, "lastProbeTime": None,
                      "lastTransitionTime": self.clock.iso()}
         if reason:
@@ -1267,12 +1468,13 @@ class Scheduler(Controller):
                 break
         else:
             conds.append(cond)
-        return pod
+        st["conditions"] = conds
+        return dict(stored, status=st)
 
     def _bind(self, pod: Obj, node: str) -> None:
         bound = self._set_condition(pod, "True", None, None)
-        bound["spec"]["nodeName"] = node
-        stored = self.api.update_status(bound)
+        bound["spec"] = dict(bound["spec"], nodeName=node)
+        stored = self.store.update(bound, owned=True)  # spec and status new, the rest shared
         self.bound += 1
         meta = stored["metadata"]
         self.recorder.event(stored, "Normal", "Scheduled",
