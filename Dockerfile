@@ -21,6 +21,15 @@ COPY server ./server
 COPY examples ./examples
 COPY templates ./templates
 COPY --from=frontend /src/static ./static
+# the server runs as an unprivileged user of its own: the code stays root's (read-only to it), only
+# /data (the sandboxes' journal) is its; a named volume mounted there takes the directory's owner
+RUN useradd --system --uid 10001 --user-group --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin kubeplay \
+    && mkdir -p /data && chown kubeplay:kubeplay /data
+USER 10001:10001
 VOLUME /data
 EXPOSE 8080
+# the image has no curl: Python asks /healthz (which answers without touching any sandbox)
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+    CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8080/healthz', timeout=4).status != 200)"]
+# limits (KUBEPLAY_MAX_SANDBOXES, KUBEPLAY_RATE, …: README.md's "Limits") come from `docker run -e`
 CMD ["python", "-m", "server", "--host", "0.0.0.0", "--port", "8080", "--data-dir", "/data"]
