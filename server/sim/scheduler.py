@@ -13,7 +13,13 @@ records ``Scheduled``; failure sets PodScheduled False/Unschedulable and records
 The filter and score functions are pure functions over a snapshot (``NodeInfo`` per node,
 ``PodInfo`` for the incoming pod) so they can be unit-tested and benchmarked. The snapshot is kept
 up to date from watch events — requested resources, pod count, host ports and pods per owner per
-node — so one decision costs O(nodes), never O(pods).
+node, and a generation number that changes with any of them — so one decision costs O(nodes),
+never O(pods). Identical work is done once: pods equal in what the plugins read (``template_key``)
+share a ``PodTemplate`` holding each node's Filter result and per-node Score parts for the node's
+generation, so the next replica re-runs the plugins only on the node the last one went to; the
+default spreading's zone counts are kept per owner on events; what is left per pod is the
+normalizations over the feasible nodes and selectHost's draws, which decide ties exactly as
+before (the same seed places every pod on the same node).
 
 Retries: an unschedulable pod waits until something that could help happens (a node added or
 changed, an assigned pod going away), then retries after its back-off (1s doubling to 10s); and
