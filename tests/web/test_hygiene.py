@@ -219,3 +219,24 @@ def test_the_page_has_no_inline_script():
         head, _, rest = tag.partition(">")
         assert "src=" in head and rest.startswith("</script>"), tag[:80]
     assert " on" + "click=" not in html and "javascript:" not in html
+
+
+# -- the real kubectl, through a real server ---------------------------------------------------
+def test_the_real_kubectl_writes_with_each_of_its_content_types(tmp_path_factory):
+    from tests.labserver import lab_server
+    from tests.realkubectl import KUBECTL
+
+    if KUBECTL is None:
+        pytest.skip("no kubectl installed")
+    with lab_server(tmp_path_factory) as lab:
+        cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: types\ndata:\n  a: '1'\n"
+        assert lab.kubectl("create", "-f", "-", stdin=cm).stdout == "configmap/types created\n"
+        for kind, patch in (("merge", '{"data":{"b":"2"}}'), ("strategic", '{"data":{"c":"3"}}'),
+                            ("json", '[{"op":"add","path":"/data/d","value":"4"}]')):
+            out = lab.kubectl("patch", "configmap", "types", "--type", kind, "-p", patch).stdout
+            assert out == "configmap/types patched\n"
+        applied = lab.kubectl("apply", "--server-side", "--force-conflicts", "-f", "-",
+                              stdin=cm.replace("a: '1'", "a: '9'")).stdout
+        assert applied == "configmap/types serverside-applied\n"
+        got = lab.kubectl("get", "configmap", "types", "-o", "jsonpath={.data}").stdout
+        assert json.loads(got) == {"a": "9", "b": "2", "c": "3", "d": "4"}
