@@ -49,7 +49,10 @@ when a request field is missing or wrong):
   Events timeline (``kubectl events``; every namespace without ``namespace``).
 
 Bodies larger than the apiserver's 3 MiB request limit are refused with 413 from the
-Content-Length header, before anything is read or parsed. After each change the delta emitter
+Content-Length header, before anything is read or parsed. Before any route, ``hygiene`` refuses a
+body that is no ``application/json`` (415), nests too deep (400), a client over its request rate and
+a write to a full journal (429); a new sandbox past the server's or the client's limit
+(``SandboxLimit``) is a 429 too. After each change the delta emitter
 (``live.Hub.pump``) sends the sandbox's watchers what changed at once, without waiting for a tick.
 """
 
