@@ -15,11 +15,12 @@ Owns:
   nested body is refused with 400 before ``json.loads`` recurses into a RecursionError (a 500).
 - ``install(app, limits)``: the app's first ``before_request`` — per request under ``/api`` and
   ``/k8s``: the client's rate (429 + ``Retry-After``), the body (413 over the limit, chunked or not;
-  400 nested deeper than ``admission.MAX_DEPTH``), the page API's media type (a body must say
-  ``Content-Type: application/json``: 415, so a cross-site HTML form, which can only send form or
-  plain-text bodies, cannot drive a sandbox; a write without a body, ``curl -X POST …/share`` or the
-  page's own, needs none), a browser's cross-site write (``Sec-Fetch-Site`` names it: 403, which also
-  stops a body-less one), and a full journal (429).
+  400 nested deeper than ``admission.MAX_DEPTH``), the page API's media type (a body typed as
+  anything but ``application/json`` is a 415, so a cross-site HTML form, which can only send form or
+  plain-text bodies, cannot drive a sandbox; a body with no type at all is read as JSON, as the
+  apiserver reads one, and a write without a body needs none), a browser's cross-site write
+  (``Sec-Fetch-Site`` names it: 403, which also stops what a form cannot send, a script's fetch
+  of an untyped Blob), and a full journal (429).
 
 Answers keep each API's error shape: ``{"error": …}`` under ``/api``; under ``/k8s`` a metav1 Status
 (400, 413, 429 for a full journal), except the rate limit, which is the apiserver's own max-in-flight
@@ -212,7 +213,7 @@ def guard_request() -> Response | None:
             abort(413, description=f"request body too large: the limit is {most} bytes")
         body = request.get_data(cache=True)
         media = _media()
-        if not k8s and writes and media != "application/json":
+        if not k8s and writes and media not in ("application/json", ""):
             return _refuse(False, 415, f"the request body must be JSON, sent with Content-Type: application/json "
                            f"(not {media or 'none'})", "UnsupportedMediaType")
         if (not k8s or media in K8S_BODY_TYPES) and json_too_deep(body):
