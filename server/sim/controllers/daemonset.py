@@ -253,18 +253,28 @@ DESIRED, CURRENT, READY, AVAILABLE, UPDATED, MISSCHEDULED, UNAVAILABLE, SURGE, S
 _ZERO = (0,) * 9
 
 
+def _sorted_put(ordered: list, item: object, present: bool) -> None:
+    """Insert ``item`` into (or remove it from) the sorted list ``ordered``."""
+    i = bisect.bisect_left(ordered, item)
+    if present:
+        ordered.insert(i, item)
+    elif i < len(ordered) and ordered[i] == item:
+        del ordered[i]
+
+
 class _NodeRecord:
     """What the last look at one node decided for one DaemonSet: its counts, the pods the rolling
     update could act on there, and what ``manage`` wants done (a create, pod names to delete)."""
 
     __slots__ = ("counts", "replace", "candidate", "old_delete", "should_not_run", "allowed", "surge_candidate",
-                 "needing", "deletes")
+                 "needing", "deletes", "gone")
 
     def __init__(self) -> None:
         self.counts: tuple[int, ...] = _ZERO
         self.replace = self.candidate = self.old_delete = self.should_not_run = None  # pod names
         self.allowed = self.surge_candidate = self.needing = False
         self.deletes: list[str] = []
+        self.gone = False  # the node no longer exists (its deletes come after the existing nodes')
 
 
 class _Daemon:
@@ -279,7 +289,7 @@ class _Daemon:
 
     __slots__ = ("uid", "generation", "template_generation", "hash", "pod_node", "by_node", "records", "totals",
                  "replace", "old_delete", "allowed", "candidates", "should_not_run", "surge_candidates",
-                 "needing", "deletes", "dirty", "wakes", "wake_at")
+                 "needing", "deletes", "to_delete", "dirty", "wakes", "wake_at")
 
     def __init__(self, ds: Obj, hash_: str) -> None:
         meta = ds["metadata"]
@@ -295,8 +305,9 @@ class _Daemon:
         self.candidates: list[str] = []  # maxSurge 0: nodes with an available old pod (sorted)
         self.should_not_run: list[str] = []  # surge: available old pods on nodes that no longer qualify
         self.surge_candidates: list[str] = []  # surge: nodes with an available old pod (sorted)
-        self.needing: set[str] = set()  # nodes that need a pod created
-        self.deletes: set[str] = set()  # nodes with pods to delete
+        self.needing: list[str] = []  # nodes that need a pod created (sorted)
+        self.deletes: list[tuple[bool, str]] = []  # (gone, node) of the nodes with pods to delete (sorted)
+        self.to_delete = 0  # pods to delete, over all nodes
         self.dirty: set[str] = set()  # nodes to look at again
         self.wakes: list[tuple[float, str]] = []  # (when, node): a look again due on the clock
         self.wake_at: dict[str, float] = {}
@@ -317,17 +328,16 @@ class _Daemon:
                 if v:
                     totals[i] += sign * v
             for attr, members in (("replace", self.replace), ("old_delete", self.old_delete),
-                                  ("allowed", self.allowed), ("needing", self.needing), ("deletes", self.deletes)):
+                                  ("allowed", self.allowed)):
                 if getattr(rec_, attr):
                     members.add(node) if sign > 0 else members.discard(node)
             for attr, ordered in (("candidate", self.candidates), ("should_not_run", self.should_not_run),
-                                  ("surge_candidate", self.surge_candidates)):
+                                  ("surge_candidate", self.surge_candidates), ("needing", self.needing)):
                 if getattr(rec_, attr):
-                    i = bisect.bisect_left(ordered, node)
-                    if sign > 0:
-                        ordered.insert(i, node)
-                    elif i < len(ordered) and ordered[i] == node:
-                        del ordered[i]
+                    _sorted_put(ordered, node, sign > 0)
+            if rec_.deletes:
+                _sorted_put(self.deletes, (rec_.gone, node), sign > 0)
+                self.to_delete += sign * len(rec_.deletes)
         if rec is not None:
             self.records[node] = rec
 
@@ -621,9 +631,10 @@ class DaemonSetController(Controller):
         # manage
         if not decide:
             if old is not None:
-                rec.needing, rec.deletes = old.needing, old.deletes
+                rec.needing, rec.deletes, rec.gone = old.needing, old.deletes, old.gone
         elif node is None:
             # unscheduled pods pinned to a node that no longer exists: nothing else would ever delete them
+            rec.gone = True
             rec.deletes = [p["metadata"]["name"] for p in pods if not (p.get("spec") or {}).get("nodeName")]
         else:
             pending = set(old.deletes) if old is not None else set()
@@ -710,19 +721,25 @@ class DaemonSetController(Controller):
     def _manage(self, key: Key, ds: Obj, daemon: _Daemon, hash_: str) -> bool:
         """manage: create the missing pods, delete the ones that should not be; True if it acted.
         Existing nodes come first in name order, then the nodes that are gone."""
-        needing = sorted(daemon.needing)
-        order = sorted(daemon.deletes, key=lambda n: (n not in self._nodes, n))
-        to_delete = [p for n in order for p in daemon.records[n].deletes]
-        return self._sync_nodes(key, ds, to_delete, needing, hash_)
+        to_delete: list[str] = []
+        for _, node in daemon.deletes:  # the first BurstReplicas of them: a backlog is not walked per sync
+            to_delete += daemon.records[node].deletes
+            if len(to_delete) >= BURST_REPLICAS:
+                break
+        return self._sync_nodes(key, ds, to_delete, daemon.needing[:BURST_REPLICAS], hash_,
+                                len(daemon.needing) + daemon.to_delete)
 
-    def _sync_nodes(self, key: Key, ds: Obj, to_delete: list[str], needing: list[str], hash_: str) -> bool:
+    def _sync_nodes(self, key: Key, ds: Obj, to_delete: list[str], needing: list[str], hash_: str,
+                    wanted: int | None = None) -> bool:
         """syncNodes: at most BurstReplicas creates (slow-start batches) and deletes per sync, and no
-        faster than the client's rate limiter lets them go: the rest waits for it on the clock."""
+        faster than the client's rate limiter lets them go: the rest waits for it on the clock.
+        ``wanted``: how many there are in all, when the lists hold only the first of them."""
         if not to_delete and not needing:
             return False
         creates, deletes = needing[:BURST_REPLICAS], to_delete[:BURST_REPLICAS]
         granted = self.client.take(len(creates) + len(deletes))
-        wanted = len(needing) + len(to_delete)
+        if wanted is None:
+            wanted = len(needing) + len(to_delete)
         if granted < wanted:
             self.requeue_after(key, self.client.wait(wanted - granted))
         creates = creates[:granted]
@@ -811,7 +828,8 @@ class DaemonSetController(Controller):
         ns, uid = ds["metadata"]["namespace"], ds["metadata"]["uid"]
         current: list[Obj] = []
         old: list[Obj] = []
-        for rev in self.store.scan("ControllerRevision", ns, owner_uid=uid):
+        # by namespace, not through the owner index: that holds every pod of the DaemonSet too
+        for rev in self.store.scan("ControllerRevision", ns):
             if (controller_ref(rev) or {}).get("uid") != uid:
                 continue
             (current if self._revision_matches(key, ds, rev) else old).append(rev)
