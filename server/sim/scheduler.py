@@ -879,10 +879,12 @@ def pick_candidate(candidates: list[Candidate]) -> Candidate:
 
 
 # -- the equivalence of pods of one template -------------------------------------------------------
-#: the spec fields PodInfo is computed from (with the spreading owner): pods equal in them are
-#: scheduled alike, whatever their names
-TEMPLATE_FIELDS = ("containers", "initContainers", "overhead", "tolerations", "nodeSelector", "affinity",
-                   "priority", "preemptionPolicy", "nodeName")
+#: the spec fields PodInfo is computed from (with the spreading owner and, per container and init
+#: container, ``CONTAINER_FIELDS``): pods equal in them are scheduled alike, whatever their names
+TEMPLATE_FIELDS = ("overhead", "tolerations", "nodeSelector", "affinity", "priority", "preemptionPolicy",
+                   "nodeName")
+#: only these: a container's volumeMounts differ per pod (the service account's ``kube-api-access-*``)
+CONTAINER_FIELDS = ("resources", "ports", "restartPolicy")
 #: how many templates keep their per-node results (least recently used ones are forgotten)
 MAX_TEMPLATES = 64
 
@@ -891,7 +893,9 @@ def template_key(pod: Obj) -> tuple[str | None, str]:
     """An equivalence key for what the Filter and Score plugins read from a pod: its spreading owner
     and the spec fields they read (``repr`` of JSON values is exact: equal keys, equal fields)."""
     spec = pod.get("spec") or {}
-    return spread_owner(pod), repr([spec.get(f) for f in TEMPLATE_FIELDS])
+    containers = [[[c.get(f) for f in CONTAINER_FIELDS] for c in spec.get(group) or []]
+                  for group in ("containers", "initContainers")]
+    return spread_owner(pod), repr([containers] + [spec.get(f) for f in TEMPLATE_FIELDS])
 
 
 class PodTemplate:

@@ -164,3 +164,20 @@ def test_a_cached_template_sees_a_node_change() -> None:
     cluster.advance(10)
     after = Counter(p["spec"]["nodeName"] for p in cluster.store.scan("Pod", "default"))
     assert after[busy] == before[busy] and sum(after.values()) == 20
+
+
+def test_replicas_share_one_template_whatever_their_per_pod_fields() -> None:
+    cluster = Cluster(seed=5)
+    cluster.api.create(web(3, containers=[{"name": "c", "image": "nginx", "resources": {"requests": {"cpu": "10m"}}}]))
+    cluster.advance(5)
+    # as the scheduler saw them: not yet bound
+    pods = [dict(p, spec={k: v for k, v in p["spec"].items() if k != "nodeName"})
+            for p in cluster.store.scan("Pod", "default")]
+    assert len(pods) == 3
+    # the service account's kube-api-access volume differs per pod; the plugins do not read it
+    mounts = {repr(p["spec"]["containers"][0].get("volumeMounts")) for p in pods}
+    assert len(mounts) == 3
+    assert len({s.template_key(p) for p in pods}) == 1
+    other = dict(pods[0], spec=dict(pods[0]["spec"], containers=[dict(pods[0]["spec"]["containers"][0],
+                                                                      resources={"requests": {"cpu": "20m"}})]))
+    assert s.template_key(other) != s.template_key(pods[0])
