@@ -35,8 +35,10 @@ def test_the_page_mirror_equals_the_server_after_a_scale_with_patches(page: Page
 
     post("/run", {"command": "kubectl create deployment big --image=nginx --replicas=0"})
     post("/run", {"command": "kubectl scale deployment big --replicas=300"})
-    for _ in range(12):
-        post("/clock", {"advance": 5})
+    # a second at a time: the pods come 20 a second (the controller's client rate) and each is on
+    # the page before its status changes, which then travel as patches
+    for _ in range(60):
+        post("/clock", {"advance": 1})
     served = page.request.get(base + "/objects").json()
     page.wait_for_function("rv => window.kubeplay.mirror.rv === rv && window.kubeplay.mirror.pending === 0",
                            arg=served["rv"])
