@@ -32,6 +32,9 @@ const BG = '#0d1117';
 const TAU = 110; // ms: time constant of the ease towards targets
 const MAX_PIXELS = 24e6; // device pixels a zoomed canvas may have (browsers refuse far larger ones)
 const REDUCED_MOTION = typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
+const SHAPE_PAD = 8; // px around a pod's square in its cached bitmap (the owner badge overhangs it)
+const MAX_SHAPES = 512; // cached pod bitmaps (status × badge × pixel ratio) before the cache starts over
+const VIEW_MARGIN = 160; // px painted beyond the view, so a short scroll shows no stale band
 
 function groupColour(group) {
   if (group.base === 'bare') return 'hsl(215, 12%, 55%)';
@@ -52,6 +55,13 @@ function intersects(a, r) {
   return a.x < r.x + r.w && a.x + a.w > r.x && a.y < r.y + r.h && a.y + a.h > r.y;
 }
 
+/** The part of `a` inside `r`, or null. */
+function clipTo(a, r) {
+  const x = Math.max(a.x, r.x), y = Math.max(a.y, r.y);
+  const x1 = Math.min(a.x + a.w, r.x + r.w), y1 = Math.min(a.y + a.h, r.y + r.h);
+  return x1 > x && y1 > y ? { x, y, w: x1 - x, h: y1 - y } : null;
+}
+
 function pad(r, p) {
   return { x: r.x - p, y: r.y - p, w: r.w + 2 * p, h: r.h + 2 * p };
 }
@@ -69,6 +79,12 @@ export class CanvasView {
     this.last = 0;
     this.dpr = 1;
     this.tick = this.tick.bind(this);
+    // Work per frame is what is in sight and what moves: sprites still easing (or pulsing) are in
+    // `active`, the only ones a frame steps; paints are clipped to the view (zoom.js), which is
+    // repainted whole when it moves; a resting pod is one drawImage of its cached shape.
+    this.active = new Set();
+    this.shapes = new Map();
+    this.view = null;
     // Lines to endpoints, broken overlay links and requests in flight are drawn on a second,
     // transparent canvas above this one, redrawn whole while anything there moves.
     this.fx = new NetworkFx(canvas, this);
@@ -88,6 +104,8 @@ export class CanvasView {
         size: () => this.layout && { width: this.layout.width, height: this.layout.height },
         onScale: (k) => this.setZoomScale(k),
       });
+      this.zoom.onView((r) => { this.view = r; this.mark(pad(r, VIEW_MARGIN)); this.schedule(); });
+      this.view = this.zoom.lastView();
     } else {
       this.zoom = null;
     }
@@ -164,20 +182,27 @@ export class CanvasView {
           : { x: p.x, y: p.y };
         s = { x: born.x, y: born.y, alpha: 1, scale: animate ? 0 : 1, data: p, hold: born.x !== p.x || born.y !== p.y ? 350 : 0 };
         this.pods.set(key, s);
-      } else if (s.dying) {
-        s.dying = false;
       }
-      if (!animate) { s.x = p.x; s.y = p.y; s.scale = 1; s.alpha = 1; }
-      if (s.data.category !== p.category || s.data.status !== p.status || s.data.badge !== p.badge
-        || s.data.label !== p.label || s.tx !== p.x || s.ty !== p.y) this.markSprite(s);
+      let changed = s.dying || s.data.category !== p.category || s.data.status !== p.status
+        || s.data.badge !== p.badge || s.data.label !== p.label || s.tx !== p.x || s.ty !== p.y;
+      s.dying = false;
+      if (!animate && (s.x !== p.x || s.y !== p.y || s.scale !== 1 || s.alpha !== 1)) {
+        this.markSprite(s);
+        s.x = p.x; s.y = p.y; s.scale = 1; s.alpha = 1;
+        changed = true;
+      }
+      if (changed) this.markSprite(s); // where it was drawn, and where it is going
       s.tx = p.x; s.ty = p.y; s.ts = 1; s.ta = 1; s.data = p;
-      this.markSprite(s);
+      if (changed) { this.markSprite(s); this.active.add(key); }
+      if (p.category === 'terminating') this.active.add(key); // it pulses
     }
     for (const [key, s] of this.pods) {
       if (seen.has(key)) continue;
-      if (!animate) { this.markSprite(s); this.pods.delete(key); continue; }
+      if (!animate) { this.markSprite(s); this.pods.delete(key); this.active.delete(key); continue; }
+      if (s.dying) continue;
       s.dying = true; s.ta = 0; s.ts = 0.4;
       this.markSprite(s);
+      this.active.add(key);
     }
     this.schedule();
   }
@@ -252,8 +277,10 @@ export class CanvasView {
     const k = 1 - Math.exp(-dt / TAU);
     let moving = false;
     let pulsing = false;
-    for (const [key, s] of this.pods) {
-      const before = { x: s.x, y: s.y, alpha: s.alpha, scale: s.scale };
+    for (const key of this.active) {
+      const s = this.pods.get(key);
+      if (!s) { this.active.delete(key); continue; }
+      const bx = s.x, by = s.y, balpha = s.alpha, bscale = s.scale;
       if (s.hold > 0) {
         s.hold -= dt; // let it appear in the tray before it travels
       } else {
@@ -266,17 +293,20 @@ export class CanvasView {
       if (Math.abs(s.ty - s.y) < 0.3) s.y = s.ty;
       if (Math.abs(s.ta - s.alpha) < 0.01) s.alpha = s.ta;
       if (Math.abs(s.ts - s.scale) < 0.01) s.scale = s.ts;
-      const changed = before.x !== s.x || before.y !== s.y || before.alpha !== s.alpha || before.scale !== s.scale || s.hold > 0;
+      const changed = bx !== s.x || by !== s.y || balpha !== s.alpha || bscale !== s.scale || s.hold > 0;
       if (changed) {
         moving = true;
-        this.mark({ x: Math.min(before.x, s.x) - 4, y: Math.min(before.y, s.y) - 4, w: Math.abs(before.x - s.x) + CanvasView.spriteW(s), h: Math.abs(before.y - s.y) + POD + 8 });
+        this.mark({ x: Math.min(bx, s.x) - 4, y: Math.min(by, s.y) - 4, w: Math.abs(bx - s.x) + CanvasView.spriteW(s), h: Math.abs(by - s.y) + POD + 8 });
       }
       if (s.dying && s.alpha <= 0.01) {
         this.markSprite(s);
         this.pods.delete(key);
+        this.active.delete(key);
       } else if (!s.dying && s.data.category === 'terminating' && !REDUCED_MOTION) {
         pulsing = true;
         this.markSprite(s);
+      } else if (!changed) {
+        this.active.delete(key); // at rest: no frame steps it until a layout moves it again
       }
     }
     this.paint(ts);
@@ -288,9 +318,10 @@ export class CanvasView {
     const ctx = this.ctx;
     const L = this.layout;
     if (!L) return;
-    const dirty = this.full ? { x: 0, y: 0, w: L.width, h: L.height } : this.dirty;
+    let dirty = this.full ? { x: 0, y: 0, w: L.width, h: L.height } : this.dirty;
     this.full = false;
     this.dirty = null;
+    if (dirty && this.view) dirty = clipTo(dirty, pad(this.view, VIEW_MARGIN)); // the rest is painted when seen
     if (!dirty) return;
     // Whole device pixels: a clip edge through a pixel would blend old and new there, and
     // repeated frames would leave seams.
@@ -316,9 +347,10 @@ export class CanvasView {
     for (const n of L.nodes) if (intersects(n, region)) this.drawNode(n);
     for (const g of L.groups) if (intersects(g, region)) this.drawGroup(g);
     const pulse = 0.72 + 0.23 * Math.sin(ts / 260);
+    const rx1 = region.x + region.w, ry1 = region.y + region.h;
     for (const s of this.pods.values()) {
-      const box = { x: s.x - 4, y: s.y - 4, w: CanvasView.spriteW(s), h: POD + 8 };
-      if (intersects(box, region)) this.drawPod(s, pulse);
+      const x = s.x - 4, y = s.y - 4;
+      if (x < rx1 && y < ry1 && x + CanvasView.spriteW(s) > region.x && y + POD + 8 > region.y) this.drawPod(s, pulse);
     }
     ctx.restore();
   }
@@ -547,6 +579,23 @@ export class CanvasView {
     ctx.restore();
   }
 
+  /** A pod's shape (status style and owner badge) drawn once at this pixel ratio, for drawImage. */
+  shape(cat, badge) {
+    const key = `${cat}|${badge || ''}|${this.dpr}`;
+    let img = this.shapes.get(key);
+    if (img) return img;
+    if (this.shapes.size >= MAX_SHAPES) this.shapes.clear();
+    img = document.createElement('canvas');
+    const side = POD + 2 * SHAPE_PAD;
+    img.width = Math.ceil(side * this.dpr);
+    img.height = Math.ceil(side * this.dpr);
+    const c = img.getContext('2d');
+    c.setTransform(img.width / side, 0, 0, img.height / side, 0, 0);
+    drawPodShape(c, cat, SHAPE_PAD, SHAPE_PAD, POD, badge);
+    this.shapes.set(key, img);
+    return img;
+  }
+
   drawPod(s, pulse) {
     const ctx = this.ctx;
     const cat = s.data.category;
@@ -556,7 +605,11 @@ export class CanvasView {
     if (size < 0.5) return;
     ctx.save();
     ctx.globalAlpha = Math.max(0, s.alpha) * (cat === 'terminating' && !s.dying ? pulse : 1);
-    drawPodShape(ctx, cat, x, y, size, s.data.badge);
+    if (s.scale === 1) {
+      ctx.drawImage(this.shape(cat, s.data.badge), x - SHAPE_PAD, y - SHAPE_PAD, POD + 2 * SHAPE_PAD, POD + 2 * SHAPE_PAD);
+    } else {
+      drawPodShape(ctx, cat, x, y, size, s.data.badge);
+    }
     if (s.data.label && s.scale > 0.6) {
       ctx.fillStyle = cat === 'terminating' || cat === 'pending' ? '#8b95a8' : '#c9d1d9';
       ctx.font = '10.5px ui-monospace, SFMono-Regular, Menlo, monospace';

@@ -395,7 +395,7 @@ export class Overview {
     const ctx = cv.getContext('2d');
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, w, h);
-    const view = (this.zoom && this.zoom.viewRect()) || null;
+    const view = (this.zoom && this.zoom.lastView()) || null;
     const lit = [];
     for (const c of this.cells) {
       const gap = c.w >= 5 ? 1 : 0;

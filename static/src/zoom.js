@@ -135,9 +135,14 @@ export class Zoom {
   }
 
   viewChanged() {
-    if (!this.viewListeners.size) return;
     const r = this.viewRect();
+    this.view = r; // kept for readers in a frame (reading the stage's scroll there forces a layout)
     for (const fn of this.viewListeners) fn(r);
+  }
+
+  /** `viewRect()` as of the last scroll, zoom or resize: free to read in an animation frame. */
+  lastView() {
+    return this.view || this.viewRect();
   }
 
   /** The layout changed size: a fitted view is fitted again; otherwise only the margins follow. */
