@@ -317,6 +317,10 @@ export class A11yMirror {
 
   update(layout) {
     this.gen += 1;
+    // a replacement arrow changes a record's words without changing its node's blocks
+    const replaced = (layout.replaced || []).map((r) => `${r.from}>${r.to}`).join('\n');
+    this.force = replaced !== this.replacedSig;
+    this.replacedSig = replaced;
     this.root.style.width = `${layout.width}px`;
     this.root.style.height = `${layout.height}px`;
 
@@ -399,7 +403,7 @@ export class A11yMirror {
     this.relations.update(layout);
     // Pods no longer in the layout.
     for (const [key, p] of this.pods) {
-      if (p.seen !== this.gen) {
+      if (!layout.pods.has(key)) {
         p.item.remove();
         p.inspect.remove();
         this.pods.delete(key);
@@ -414,6 +418,11 @@ export class A11yMirror {
    * only its items), on the pod's own square. */
   syncPods(c, groups, box) {
     const { list, group } = c;
+    // a node whose blocks the layout kept (layout.js nodeFlow: same pods, same place) is as it was
+    if (!this.force && c.blocks === groups && c.bx === box.x && c.by === box.y) return;
+    c.blocks = groups;
+    c.bx = box.x;
+    c.by = box.y;
     const entries = [];
     let prev = null;
     for (const g of groups) {

@@ -212,6 +212,7 @@ function describe(pod) {
 
 function groupPods(pods, parents) {
   const groups = new Map();
+  const owners = new Map(); // a group is one controller's pods: one owner for all of them
   for (const pod of pods) {
     const d = describe(pod);
     const g = d.group;
@@ -219,8 +220,9 @@ function groupPods(pods, parents) {
     if (!entry) {
       entry = { ...g, pods: [] };
       groups.set(g.key, entry);
+      owners.set(g.key, podOwner(pod, parents));
     }
-    const owner = podOwner(pod, parents);
+    const owner = owners.get(g.key);
     entry.pods.push({
       key: d.key, name: d.name, namespace: d.namespace, node: d.node, status: d.status,
       category: d.category, cells: d.cells, owner, badge: ownerBadge(owner, d.name),
@@ -255,6 +257,33 @@ export function layoutChips(chips, hubs, x0, y0, width) {
   }
   return y + CHIP_H - y0;
 }
+
+// A node's placed pods from the last layout, by node name: a node whose pod objects (the mirror
+// replaces an object when it changes), place and owners are as they were keeps its blocks and pod
+// records, so a layout costs the nodes that changed (plus a pass over the records) at 10,000 pods.
+const flows = new Map();
+
+function sameOwner(a, b) {
+  if (!a || !b) return a === b;
+  return a.kind === b.kind && a.name === b.name && sameOwner(a.via || null, b.via || null);
+}
+
+function nodeFlow(name, list, parents, x, y, innerW) {
+  const c = flows.get(name);
+  if (c && c.x === x && c.y === y && c.w === innerW && c.pods.length === list.length
+    && c.pods.every((p, i) => p === list[i])
+    && c.flow.blocks.every((b) => sameOwner(b.pods[0].owner, podOwner(b.pods[0].pod, parents)))) return c.flow;
+  const grouped = groupPods(list, parents);
+  // Names where there is room: only if naming the pods costs the node at most NAMED_EXTRA px.
+  const compact = flowGroups(grouped, x, y, innerW, false);
+  const named = flowGroups(grouped.map((g) => ({ ...g, pods: g.pods.map((pod) => ({ ...pod })) })), x, y, innerW, true);
+  const flow = named.height <= compact.height + NAMED_EXTRA ? named : compact;
+  flows.set(name, { pods: list.slice(), x, y, w: innerW, flow });
+  return flow;
+}
+
+// The records last given a `replaces` (a layout's records may be the previous layout's own).
+let replacedRecords = [];
 
 /**
  * @param {Iterable<object>} objects  the mirror's objects
@@ -345,12 +374,7 @@ export function computeLayout(objects, { width, halted = new Set() }) {
     const placed = row.map((node, j) => {
       const name = node.metadata.name;
       const x = MARGIN + j * (nodeW + NODE_GAP);
-      const grouped = groupPods(byNode.get(name), parents);
-      // Names where there is room: only if naming the pods costs the node at most NAMED_EXTRA px.
-      const compact = flowGroups(grouped, x + NODE_PAD, y + nodeHead, nodeW - 2 * NODE_PAD, false);
-      const named = flowGroups(grouped.map((g) => ({ ...g, pods: g.pods.map((pod) => ({ ...pod })) })),
-        x + NODE_PAD, y + nodeHead, nodeW - 2 * NODE_PAD, true);
-      const flow = named.height <= compact.height + NAMED_EXTRA ? named : compact;
+      const flow = nodeFlow(name, byNode.get(name), parents, x + NODE_PAD, y + nodeHead, nodeW - 2 * NODE_PAD);
       return { node, name, x, flow, explain: explains(node, cellsOf(node)) };
     });
     const rowH = Math.max(...placed.map((p) => nodeHead + Math.max(p.flow.height, CELL) + NODE_PAD
@@ -372,13 +396,17 @@ export function computeLayout(objects, { width, halted = new Set() }) {
     }
     y += rowH + NODE_GAP;
   }
+  for (const name of [...flows.keys()]) if (!byNode.has(name)) flows.delete(name);
   // A going pod's replacement knows whom it replaces (the arrow netfx.js draws, the mirror's words).
+  for (const rec of replacedRecords) delete rec.replaces;
+  replacedRecords = [];
   const replaced = [];
   for (const { from, to } of replacements(podsObj)) {
     const rec = pods.get(keyOf(to));
     const old = pods.get(keyOf(from));
     if (!rec || !old) continue;
     rec.replaces = { key: old.key, name: old.name, node: old.node };
+    replacedRecords.push(rec);
     replaced.push({ from: old.key, to: rec.key });
   }
   return { width: W, height: y + MARGIN - NODE_GAP, tray, nodes, groups, pods, services, outside, linkBand, rollouts, deployments,

@@ -57,6 +57,20 @@ function containersOf(spec) {
 }
 
 const USES = new WeakMap();
+const INFO = new WeakMap();
+
+/** What relationsOf reads of a pod, once per pod object (the mirror replaces an object that changes). */
+function podInfo(pod) {
+  let i = INFO.get(pod);
+  if (!i) {
+    const ns = pod.metadata.namespace || '';
+    const first = controllerRef(pod);
+    i = { key: keyOf(pod), pod, firstKey: first ? `${first.kind}/${first.kind === 'Node' ? '' : ns}/${first.name}` : '',
+      uses: podRefs(pod) };
+    INFO.set(pod, i);
+  }
+  return i;
+}
 
 /**
  * What a pod uses: `{configMaps, secrets, claims}`, each a sorted list of names in the pod's
@@ -177,7 +191,7 @@ export function relationsOf(objects) {
   const chipObjs = [];
   for (const o of objects) {
     if (!o || !o.metadata) continue;
-    if (o.kind === 'Pod') { podList.push(o); continue; }
+    if (o.kind === 'Pod') { podList.push(podInfo(o)); continue; }
     if (o.kind === 'Node' || o.kind === 'Event' || o.kind === 'Endpoints' || o.kind === 'EndpointSlice') continue;
     byKey.set(keyOf(o), o);
     if (CHIP_KINDS[o.kind] && !isSystem(o)) chipObjs.push(o);
@@ -193,25 +207,37 @@ export function relationsOf(objects) {
     if (!usedBy.has(podKey)) usedBy.set(podKey, []);
     usedBy.get(podKey).push(chipKey);
   };
-  podList.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : 1));
-  for (const pod of podList) {
-    const pk = keyOf(pod);
+  podList.sort((a, b) => (a.key < b.key ? -1 : 1)); // keyed once, not twice per comparison
+  // Pods of one controller share its chain (and its members' lists): built once per controller.
+  const byController = new Map(); // first owner's key → {chain, lists}
+  const none = { chain: [], lists: [] };
+  for (const { key: pk, pod, firstKey, uses: u } of podList) {
     const ns = pod.metadata.namespace || '';
-    const chain = [];
-    let obj = pod;
-    for (let d = 0; d < OWNER_DEPTH; d++) {
-      const ref = controllerRef(obj);
-      if (!ref) break;
-      const key = `${ref.kind}/${ref.kind === 'Node' ? '' : ns}/${ref.name}`;
-      if (chain.some((c) => c.key === key)) break;
-      chain.push({ kind: ref.kind, name: ref.name, key });
-      if (!members.has(key)) members.set(key, []);
-      members.get(key).push(pk);
-      obj = byKey.get(key);
-      if (!obj) break;
+    let shared = none;
+    if (firstKey) {
+      shared = byController.get(firstKey);
+      if (!shared) {
+        const chain = [];
+        let obj = pod;
+        for (let d = 0; d < OWNER_DEPTH; d++) {
+          const ref = controllerRef(obj);
+          if (!ref) break;
+          const key = `${ref.kind}/${ref.kind === 'Node' ? '' : ns}/${ref.name}`;
+          if (chain.some((c) => c.key === key)) break;
+          chain.push({ kind: ref.kind, name: ref.name, key });
+          obj = byKey.get(key);
+          if (!obj) break;
+        }
+        const lists = chain.map((c) => {
+          if (!members.has(c.key)) members.set(c.key, []);
+          return members.get(c.key);
+        });
+        shared = { chain, lists };
+        byController.set(firstKey, shared);
+      }
     }
-    chains.set(pk, chain);
-    const u = podRefs(pod);
+    for (const list of shared.lists) list.push(pk);
+    chains.set(pk, shared.chain); // shared: read-only
     for (const n of u.configMaps) use(pk, `ConfigMap/${ns}/${n}`);
     for (const n of u.secrets) use(pk, `Secret/${ns}/${n}`);
     for (const n of u.claims) use(pk, `PersistentVolumeClaim/${ns}/${n}`);

@@ -208,3 +208,28 @@ test('an apply error is marked on the field it names, within its document', () =
   const items = normaliseResults({ results: [{ ok: true, output: 'pod/x created\n', line: 1 }, { ok: false, output: 'Error from server', line: 7, endLine: 9 }] });
   assert.deepEqual(items.map((i) => [i.ok, i.line, i.endLine]), [[true, 1, 0], [false, 7, 9]]);
 });
+
+test('layout: a node whose pods did not change keeps its blocks; the result equals a fresh layout', () => {
+  const objects = [node('node1'), node('node2')];
+  for (let i = 0; i < 6; i++) {
+    objects.push(pod(`web-7c74bc9bb8-a${i}`, { nodeName: i % 2 ? 'node2' : 'node1', hash: '7c74bc9bb8', rs: 'web-7c74bc9bb8' }));
+  }
+  const m = mirrored(objects);
+  const first = computeLayout(m.objects.values(), { width: 1000 });
+  // one pod on node2 changes status: node1's blocks are the same objects, node2's are new
+  const changed = structuredClone(m.get('Pod', 'default', 'web-7c74bc9bb8-a1'));
+  changed.status.phase = 'Pending';
+  changed.metadata.resourceVersion = '2';
+  m.applyDelta({ rv: 2, events: [{ type: 'MODIFIED', rv: 2, object: changed,
+    cells: podCells(changed, 'CrashLoopBackOff', '0/1') }] });
+  const second = computeLayout(m.objects.values(), { width: 1000 });
+  const byName = (L) => new Map(L.nodes.map((n) => [n.name, n]));
+  assert.equal(byName(second).get('node1').groups, byName(first).get('node1').groups);
+  assert.notEqual(byName(second).get('node2').groups, byName(first).get('node2').groups);
+  assert.equal(second.pods.get('Pod/default/web-7c74bc9bb8-a1').status, 'CrashLoopBackOff');
+  // the kept blocks are what a layout of fresh objects (nothing to keep) places
+  const fresh = computeLayout(mirrored(structuredClone([...m.objects.values()]), { 'web-7c74bc9bb8-a1': ['CrashLoopBackOff', '0/1'] })
+    .objects.values(), { width: 1000 });
+  const geometry = (L) => [...L.pods.entries()].map(([k, p]) => [k, p.x, p.y, p.status, p.label, p.badge]).sort();
+  assert.deepEqual(geometry(second), geometry(fresh));
+});
