@@ -1,6 +1,6 @@
 /**
  * The cluster chooser in the top bar: a labelled <select> "Cluster" with the presets the server
- * builds a sandbox from (server/sim/presets.py: the kubeadm lab, minikube, kind).
+ * builds a sandbox from (server/sim/presets.py: the kubeadm lab, minikube, kind, and a large kubeadm-style cluster).
  *
  * Owns: showing this tab's sandbox preset (GET /api/sandboxes/<id>) and, on a change, creating a
  * fresh sandbox of the chosen preset (POST /api/sandboxes {"preset"}) that the tab then opens —
@@ -13,6 +13,7 @@ export const PRESETS = [
   ['kubeadm', t('kubeadm lab (master, node1, node2)')],
   ['minikube', t('minikube (one node)')],
   ['kind', t('kind (control-plane + worker)')],
+  ['large', t('large cluster (master + 100 workers)')],
 ];
 
 export class PresetChooser {

@@ -58,6 +58,7 @@ export const JA = {
   'kubeadm lab (master, node1, node2)': 'kubeadm ラボ (master, node1, node2)',
   'minikube (one node)': 'minikube (1 ノード)',
   'kind (control-plane + worker)': 'kind (control-plane + worker)',
+  'large cluster (master + 100 workers)': '大規模クラスター (master + ワーカー 100 台)',
   'Use your own kubectl': '手元の kubectl を使う',
   "Reach this sandbox's Kubernetes API with a real kubectl": '本物の kubectl でこのサンドボックスの Kubernetes API にアクセスします',
   'Download kubeconfig': 'kubeconfig をダウンロード',
