@@ -236,13 +236,14 @@ class Api:
             self._dry_running = was
             self.clock.rng.setstate(rng_state)
 
-    def update_status(self, obj: Obj) -> Obj:
+    def update_status(self, obj: Obj, *, owned: bool = False) -> Obj:
         """Controllers' write path: no user validation, no generation bump (and no write at all
-        inside a dry run's admission: the object is answered as given)."""
+        inside a dry run's admission: the object is answered as given). ``owned`` as for
+        ``Store.update``: the caller hands over a new top level sharing the stored object's parts."""
         if self._dry_running:
             return deep_copy(obj)
         try:
-            return self.store.update(obj)
+            return self.store.update(obj, owned=owned)
         except NotFound as e:
             raise not_found(self.resource(obj["kind"]), obj["metadata"]["name"]) from e
 

@@ -411,9 +411,7 @@ class ReplicaSetController(Controller):
         if conditions:
             status["conditions"] = conditions
         if status != old_status:
-            new = deep_copy(rs)
-            new["status"] = status
-            self.api.update_status(new)
+            self.api.update_status(dict(rs, status=status), owned=True)  # a new status, the rest shared
         # Availability is a matter of time: look again the moment the next ready pod has been
         # ready for minReadySeconds. (The real controller requeues after minReadySeconds only when
         # every pod is ready; waking at the exact instant keeps a partly ready set from waiting for
