@@ -138,6 +138,8 @@ def test_the_pages_own_requests_still_work(client, sid):
                     content_type="application/json; charset=utf-8")
     assert r.status_code == 200 and r.json["output"] == "utf\n"
     assert client.post(f"/api/sandboxes/{sid}/share").status_code == 200  # no body, no type
+    r = client.post(f"/api/sandboxes/{sid}/run", data=json.dumps({"command": "echo untyped"}))
+    assert r.status_code == 200 and r.json["output"] == "untyped\n"  # no type: read as JSON, as the apiserver does
     r = client.post(f"/api/sandboxes/{sid}/nodes", data=b"", content_type="application/x-www-form-urlencoded")
     assert r.status_code == 201  # an empty body (urllib's POST) carries nothing to refuse
     r = client.post(f"/api/sandboxes/{sid}/run", json={"command": "echo same"}, headers={"Sec-Fetch-Site": "same-origin"})
