@@ -1109,6 +1109,12 @@ class Sandboxes:
         self._past_views: OrderedDict[tuple[str, int, float], Sandbox] = OrderedDict()
         self._past_lock = threading.Lock()
 
+    def _bounded(self, sandbox: Sandbox) -> Sandbox:
+        """The sandbox's store capacity from the limits (objects, pods: ``Api.capacity``), set before
+        anything runs on it, so a replay meets the same refusals as the live run did."""
+        sandbox.cluster.api.capacity = (self.limits.max_objects, self.limits.max_pods)
+        return sandbox
+
     def _admit(self, client: str | None) -> None:
         """Count one new sandbox (for ``client``, when named), or SandboxLimit; under ``_lock``."""
         most, each, window = self.limits.max_sandboxes, self.limits.max_sandboxes_per_client, self.limits.sandbox_window
@@ -1139,7 +1145,7 @@ class Sandboxes:
         # the simulated cluster starts at the wall-clock second it was created, so AGE and
         # timestamps look like a real cluster's; the sandbox never reads the wall clock again
         start = self.fixed_start if self.fixed_start is not None else float(int(time.time()))
-        sandbox = Sandbox(sandbox_id, seed, start, self.workspace, self.journal, preset)
+        sandbox = self._bounded(Sandbox(sandbox_id, seed, start, self.workspace, self.journal, preset))
         with self._lock:
             self.journal.add_sandbox(sandbox_id, seed, start)
             if preset != DEFAULT_PRESET:
@@ -1157,7 +1163,7 @@ class Sandboxes:
                 return None
             ops = list(self.journal.ops(row.id))
             preset = ops[0]["name"] if ops and ops[0].get("op") == "preset" else DEFAULT_PRESET
-            sandbox = Sandbox(row.id, row.seed, row.start, self.workspace, self.journal, preset)
+            sandbox = self._bounded(Sandbox(row.id, row.seed, row.start, self.workspace, self.journal, preset))
             sandbox.replay(ops)
             self._live[sandbox_id] = sandbox
             return sandbox
@@ -1175,7 +1181,7 @@ class Sandboxes:
         sandbox_id = secrets.token_urlsafe(16)
         if preset != DEFAULT_PRESET:
             ops = [{"op": "preset", "name": preset}, *ops]
-        sandbox = Sandbox(sandbox_id, seed, start, self.workspace, self.journal, preset)
+        sandbox = self._bounded(Sandbox(sandbox_id, seed, start, self.workspace, self.journal, preset))
         sandbox.replay(ops)
         with self._lock:
             self.journal.add_sandbox_with_ops(sandbox_id, seed, start, ops)

@@ -24,6 +24,7 @@ from typing import Any
 from . import admission, defaults
 from .clock import Clock
 from .golang import quote as go_quote
+from .plugins.errors import forbidden
 from .resources import BY_KIND, Resource
 from .store import AlreadyExists, Conflict, NotFound, Obj, Store, deep_copy
 
@@ -32,6 +33,8 @@ LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 MAX_INTERNAL_ERRORS = 100
 
 log = logging.getLogger(__name__)
+#: the name a sandbox's capacity refusal gives its "quota" (``Api.capacity``)
+SANDBOX_QUOTA = "kubeplay-sandbox-capacity"
 
 
 class ApiError(Exception):
@@ -72,6 +75,9 @@ class Api:
         self._watching = False
         #: inside a dry run's admission plugins (``_dry``)
         self._dry_running = False
+        #: what this sandbox's store may hold, (objects, pods); 0 is no bound. The server sets it
+        #: from its limits (server/config.py ``Limits.max_objects``/``max_pods``)
+        self.capacity: tuple[int, int] = (0, 0)
 
     @contextmanager
     def _checked(self, obj: Any) -> Iterator[None]:
@@ -157,6 +163,7 @@ class Api:
                 raise already_exists(r, meta["name"])
             for f in ("uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "generation"):
                 meta.pop(f, None)
+            self._check_capacity(obj)
             obj = self._track(None, obj, manager)
             if dry_run:
                 # dryRun=All is the whole create but the write: the mutating admission (a pod's service
@@ -235,6 +242,17 @@ class Api:
         finally:
             self._dry_running = was
             self.clock.rng.setstate(rng_state)
+
+    def _check_capacity(self, obj: Obj) -> None:
+        """A create past the sandbox's capacity is refused as a ResourceQuota refuses one (403, the
+        quota's words), so a controller records FailedCreate and retries later, as it does for a quota."""
+        most, pods = self.capacity
+        used = self.store.size()
+        if most and used >= most:
+            raise forbidden(obj, f"exceeded quota: {SANDBOX_QUOTA}, requested: count/objects=1, "
+                                 f"used: count/objects={used}, limited: count/objects={most}")
+        if pods and obj.get("kind") == "Pod" and (n := self.store.count("Pod")) >= pods:
+            raise forbidden(obj, f"exceeded quota: {SANDBOX_QUOTA}, requested: pods=1, used: pods={n}, limited: pods={pods}")
 
     def update_status(self, obj: Obj, *, owned: bool = False) -> Obj:
         """Controllers' write path: no user validation, no generation bump (and no write at all

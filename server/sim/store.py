@@ -130,6 +130,7 @@ class Store:
         self._by_owner: dict[str, set[Key]] = defaultdict(set)
         self._by_node: dict[str, set[Key]] = defaultdict(set)
         self._by_uid: dict[str, Key] = {}
+        self._per_kind: dict[str, int] = defaultdict(int)  # objects of each kind, kept on (un)index
         self.log: deque[WatchEvent] = deque(maxlen=WATCH_LOG_SIZE)
         self._subscribers: list[Callable[[WatchEvent], None]] = []
 
@@ -164,6 +165,8 @@ class Store:
     # -- indexes -----------------------------------------------------------------------------
     def _index(self, key: Key, obj: Obj) -> None:
         kind, ns, name = key
+        if key not in self._objects:
+            self._per_kind[kind] += 1
         self._objects[key] = obj
         self._by_kind_ns[(kind, ns)][name] = obj
         meta = obj["metadata"]
@@ -178,7 +181,8 @@ class Store:
 
     def _unindex(self, key: Key, obj: Obj) -> None:
         kind, ns, name = key
-        self._objects.pop(key, None)
+        if self._objects.pop(key, None) is not None:
+            self._per_kind[kind] -= 1
         bucket = self._by_kind_ns.get((kind, ns))
         if bucket is not None:
             bucket.pop(name, None)
@@ -280,7 +284,12 @@ class Store:
         return [self._objects[k] for k in sorted(self._objects)]
 
     def count(self, kind: str) -> int:
-        return sum(len(b) for (k, _ns), b in self._by_kind_ns.items() if k == kind)
+        """Objects of ``kind`` (a counter: no scan)."""
+        return self._per_kind.get(kind, 0)
+
+    def size(self) -> int:
+        """Objects of every kind."""
+        return len(self._objects)
 
     # -- writes ------------------------------------------------------------------------------
     def generate_name(self, prefix: str) -> str:

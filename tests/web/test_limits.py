@@ -165,3 +165,31 @@ def test_the_readme_lists_every_limit_with_its_default():
     readme = (ROOT / "README.md").read_text()
     rows = dict(re.findall(r"^\| `(KUBEPLAY_[A-Z_]+)` \| `([^`]+)` \|", readme, re.M))
     assert rows == {name: f"{default:g}" if isinstance(default, float) else str(default) for name, default in ENV}
+
+
+def test_pods_and_objects_per_sandbox():
+    """A sandbox's store holds at most ``max_pods`` pods and ``max_objects`` objects: past them a create
+    is refused as a ResourceQuota refuses one (403 in the quota's words), a ReplicaSet records
+    FailedCreate and keeps what it made, and nothing else changes."""
+    probe = Sandboxes(Journal.in_dir(None), {}, seed=1, start=0.0).create()
+    pods_now = probe.cluster.store.count("Pod")
+    sandboxes = Sandboxes(Journal.in_dir(None), {}, seed=1, start=0.0, limits=Limits(max_pods=pods_now + 3))
+    sb = sandboxes.create()
+    out = sb.run("kubectl create deployment web --image=nginx --replicas=5")
+    assert out["exitCode"] == 0, out["output"]
+    sb.advance(5)
+    assert sb.cluster.store.count("Pod") == pods_now + 3
+    events = sb.run("kubectl get events --field-selector reason=FailedCreate -o jsonpath={.items[0].message}")["output"]
+    assert re.match(r'Error creating: pods "web-[a-z0-9]+-" is forbidden: exceeded quota: '
+                    r"kubeplay-sandbox-capacity, requested: pods=1, used: pods=\d+, limited: pods=\d+$", events), events
+    refused = sb.run("kubectl run solo --image=nginx")
+    assert refused["exitCode"] == 1
+    assert 'pods "solo" is forbidden: exceeded quota: kubeplay-sandbox-capacity' in refused["output"]
+    assert sb.run("kubectl create configmap still-fine")["exitCode"] == 0  # other kinds are not pods
+
+    objects = Sandboxes(Journal.in_dir(None), {}, seed=1, start=0.0, limits=Limits(max_objects=1)).create()
+    refused = objects.run("kubectl create configmap one-too-many")
+    assert refused["exitCode"] == 1
+    assert 'configmaps "one-too-many" is forbidden: exceeded quota: kubeplay-sandbox-capacity, requested: ' \
+        "count/objects=1" in refused["output"]
+    assert objects.cluster.store.get("ConfigMap", "default", "one-too-many") is None
