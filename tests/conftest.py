@@ -9,12 +9,21 @@ stopped when the worker's session ends.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from server.kubectl import run
 from server.kubectl.files import examples_workspace
 from server.sim.cluster import Cluster
 from tests import labserver
+from tests.serverproc import TEST_LIMITS
+
+# The apps and servers the tests build serve one test session from one address: the limits meant
+# for the public (sandboxes per client and in all, request rate) are off unless the environment sets
+# them; tests/web/test_limits.py builds its apps with each limit given.
+for _name, _value in TEST_LIMITS.items():
+    os.environ.setdefault(_name, _value)
 
 
 @pytest.fixture

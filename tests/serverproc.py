@@ -91,9 +91,15 @@ def running_server(data_dir: Path, *, mode: str = "threading", start_timeout: fl
     raise AssertionError("unreachable: the last try raises")  # pragma: no cover
 
 
+TEST_LIMITS = {"KUBEPLAY_MAX_SANDBOXES": "0", "KUBEPLAY_MAX_SANDBOXES_PER_CLIENT": "0", "KUBEPLAY_RATE": "0"}
+
+
 def _start(data_dir: Path, mode: str, port: int) -> tuple[subprocess.Popen, int, Path]:
     log_path = data_dir / f"server-{port}.log"
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    # One server answers a whole test session from one address (hundreds of sandboxes, kubectl's
+    # bursts from parallel tests): the per-client and server-wide limits meant for the public are off
+    # here, unless the environment sets them (tests/web/test_limits.py tests each limit).
+    env = {**TEST_LIMITS, **os.environ, "PYTHONUNBUFFERED": "1"}
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "server", "--host", "127.0.0.1", "--port", str(port),
