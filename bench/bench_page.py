@@ -319,9 +319,9 @@ def main() -> None:
         page.wait_for_selector("body[data-state=live]")
         if args.preset != "kubeadm":  # the page's own "Cluster" chooser: a new sandbox, the page reloads
             first = page.get_attribute("body", "data-sandbox")
-            page.get_by_label("Cluster").select_option(args.preset)
-            page.wait_for_function(f"document.body.dataset.sandbox && document.body.dataset.sandbox !== '{first}'"
-                                   " && document.body.dataset.state === 'live'", timeout=600_000)
+            page.get_by_role("combobox", name="Cluster", exact=True).select_option(args.preset)
+            page.wait_for_function("first => document.body.dataset.sandbox && document.body.dataset.sandbox !== first"
+                                   " && document.body.dataset.state === 'live'", arg=first, timeout=600_000)
         sid = page.get_attribute("body", "data-sandbox")
         base = f"http://127.0.0.1:{port}/api/sandboxes/{sid}"
         api(base, "/clock", {"paused": True})

@@ -18,6 +18,7 @@ import { cellsOf } from './store.js';
 import { el } from './dom.js';
 import { t, tn } from './i18n.js';
 
+const MAX_FROM_PODS = 100; // pods the "From" menu lists by name
 const MAX_RECENT = 40;
 const OPEN_KEY = 'kubeplay.traffic.open';
 
@@ -85,16 +86,29 @@ export class NetPanel {
       .sort((a, b) => (a.name < b.name ? -1 : 1));
     const pods = mirror.list('Pod')
       .filter((p) => p.status && p.status.podIP && !(p.spec && p.spec.hostNetwork) && cellsOf(p)?.status === 'Running')
-      .map((p) => ({ ns: p.metadata.namespace || 'default', name: p.metadata.name }))
-      .sort((a, b) => ((a.ns === 'kube-system') - (b.ns === 'kube-system')) || (a.ns + a.name < b.ns + b.name ? -1 : 1));
+      .map((p) => {
+        const ns = p.metadata.namespace || 'default';
+        return { ns, name: p.metadata.name, order: `${ns === 'kube-system' ? 1 : 0}${ns}/${p.metadata.name}` };
+      })
+      .sort((a, b) => (a.order < b.order ? -1 : 1));
     const options = [['"outside"', t('outside (workstation 192.168.56.1)')]];
     for (const n of nodes) options.push([JSON.stringify({ node: n.name }), t('node {name}', { name: n.name })]);
-    for (const p of pods) options.push([JSON.stringify({ pod: `${p.ns}/${p.name}` }), t('pod {name}', { name: shortRef(p.ns, p.name) })]);
-    const sig = options.map((o) => o[0]).join('|');
+    // a menu of 10,000 pods helps nobody and costs a whole rebuild per change: the first ones, and a word
+    for (const p of pods.slice(0, MAX_FROM_PODS)) {
+      options.push([JSON.stringify({ pod: `${p.ns}/${p.name}` }), t('pod {name}', { name: shortRef(p.ns, p.name) })]);
+    }
+    const more = pods.length - MAX_FROM_PODS;
+    const sig = options.map((o) => o[0]).join('|') + (more > 0 ? `|+${more}` : '');
     if (sig !== this.fromSig) {
       this.fromSig = sig;
       const keep = this.from.value;
-      this.from.replaceChildren(...options.map(([v, t]) => el('option', { value: v }, t)));
+      const items = options.map(([v, label]) => el('option', { value: v }, label));
+      if (more > 0) {
+        const note = el('option', { value: '' }, tn('… and 1 more running pod', '… and {n} more running pods', more));
+        note.disabled = true;
+        items.push(note);
+      }
+      this.from.replaceChildren(...items);
       if (options.some((o) => o[0] === keep)) this.from.value = keep;
     }
     const targets = [];

@@ -143,6 +143,7 @@ export const JA = {
   From: '送信元',
   Client: 'クライアント',
   'outside (workstation 192.168.56.1)': '外部 (作業端末 192.168.56.1)',
+  '… and {n} more running pods': '… ほかに実行中の Pod が {n} 個',
   outside: '外部',
   'node {name}': 'ノード {name}',
   'pod {name}': 'Pod {name}',
