@@ -125,6 +125,9 @@ def test_patch_lines_match_real_kubectl(lab):
 
 def test_replace_and_diff_match_real_kubectl(lab):
     for line, replicas in FILE_STEPS:
+        # the controller manager's client bucket refilled (30 requests, 20 a second): with the clock
+        # paused, what earlier lines spent would leave the second Deployment's pods to come later
+        lab.clock(advance=2)
         want, code = real_run(lab, line, MANIFEST.replace("W", "fweb1").replace("REPL", replicas))
         out, got_code = engine_run(lab, line, MANIFEST.replace("W", "fweb2").replace("REPL", replicas))
         assert (normalise(out), got_code) == (normalise(want.replace("fweb1", "fweb2")), code), (line, replicas)
