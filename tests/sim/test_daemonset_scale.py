@@ -142,13 +142,22 @@ def test_a_pod_failing_on_one_node_is_replaced_there_and_a_second_failure_waits_
     assert_counts_hold(cluster)
 
 
-def test_a_template_change_rolls_across_the_nodes_within_max_unavailable(cluster, kubectl) -> None:
-    grow(cluster, 6)
-    strategy = "  updateStrategy: {rollingUpdate: {maxUnavailable: 2}}\n"
-    kubectl("apply -f -", manifest(extra=GRACE).replace("  template:\n", strategy + "  template:\n", 1))
+def roll_out(cluster, kubectl, strategy: str) -> set[str]:
+    """The DaemonSet with ``updateStrategy: strategy`` settled on nginx:1.16, then changed to nginx:1.17;
+    returns the names of the pods from before the change."""
+    def applied(image: str) -> str:
+        return manifest(image, extra=GRACE).replace("  template:\n", f"  updateStrategy: {strategy}\n  template:\n", 1)
+
+    kubectl("apply -f -", applied("nginx:1.16"))
     cluster.advance(30)
     old = {p["metadata"]["name"] for p in pods(cluster)}
-    kubectl("apply -f -", manifest("nginx:1.17", extra=GRACE).replace("  template:\n", strategy + "  template:\n", 1))
+    kubectl("apply -f -", applied("nginx:1.17"))
+    return old
+
+
+def test_a_template_change_rolls_across_the_nodes_within_max_unavailable(cluster, kubectl) -> None:
+    grow(cluster, 6)
+    old = roll_out(cluster, kubectl, "{rollingUpdate: {maxUnavailable: 2}}")
     workers = {f"node{i}" for i in range(1, 7)}
     for _ in range(300):
         serving = {p["spec"]["nodeName"] for p in pods(cluster) if not p["metadata"].get("deletionTimestamp")
@@ -171,10 +180,7 @@ def test_a_template_change_rolls_across_the_nodes_within_max_unavailable(cluster
 
 def test_a_surge_rollout_keeps_every_node_serving(cluster, kubectl) -> None:
     grow(cluster, 4)
-    strategy = "  updateStrategy: {rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}\n"
-    kubectl("apply -f -", manifest(extra=GRACE).replace("  template:\n", strategy + "  template:\n", 1))
-    cluster.advance(30)
-    kubectl("apply -f -", manifest("nginx:1.17", extra=GRACE).replace("  template:\n", strategy + "  template:\n", 1))
+    roll_out(cluster, kubectl, "{rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}")
     workers = {f"node{i}" for i in range(1, 5)}
     for _ in range(300):
         live = [p for p in pods(cluster) if not p["metadata"].get("deletionTimestamp")]
