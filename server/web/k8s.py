@@ -32,12 +32,13 @@ import json
 import math
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from itertools import count
 from typing import Any
 
-from flask import Blueprint, Response, current_app, g, request
+from flask import Blueprint, Response, current_app, g, has_request_context, request
 from werkzeug.exceptions import HTTPException
 
 from .. import apiserver
@@ -140,12 +141,52 @@ def _accepts(group: str) -> bool:
 
 
 # -- time: the sandbox's virtual now is the wall-clock now of each response --------------------
-def _offset(sandbox: Sandbox) -> float:
+#: how far (whole seconds) a connection's kept offset may lag the current one before it is taken anew
+OFFSET_DRIFT = 2
+#: connections whose offsets are kept (the least recently used go first)
+OFFSET_CONNECTIONS = 1024
+_offsets: OrderedDict[tuple, float] = OrderedDict()
+_offsets_lock = threading.Lock()
+
+
+def _connection() -> tuple | None:
+    """The client connection of the request being served (its remote address and port), or None
+    outside a request."""
+    if not has_request_context():
+        return None
+    env = request.environ
+    return env.get("REMOTE_ADDR"), env.get("REMOTE_PORT")
+
+
+def _offset(sandbox: Sandbox, connection: tuple | None = None) -> float:
     """Seconds to add to a virtual timestamp to read it on the wall clock: whole seconds (so a
     timestamp keeps its second-precision form), and the difference of the two clocks' whole
     seconds, so that the age a client truncates from its own now equals the terminal's
-    ``int(virtual now − t)`` (rounding the difference instead reads a second short half the time)."""
-    return float(math.floor(time.time()) - math.floor(sandbox.cluster.clock.now()))
+    ``int(virtual now − t)`` (rounding the difference instead reads a second short half the time).
+
+    That difference moves by a second whenever the wall clock passes a second the virtual clock
+    does not (always, while the clock is paused; within each second, while it runs): taken per
+    response, an object's ``creationTimestamp`` would read a second apart in two answers, and
+    ``kubectl diff`` (a GET, then a dry-run PATCH) would show it changed. So the offset is kept per
+    client connection — one kubectl command is one keep-alive connection — while it stays within
+    ``OFFSET_DRIFT`` seconds below the current difference (never above it: a time would read in the
+    client's future, an age of ``<invalid>``): within a command every time reads the same, and its
+    ages are those of its first request (kubectl prints them from its own clock)."""
+    now = float(math.floor(time.time()) - math.floor(sandbox.cluster.clock.now()))
+    connection = connection or _connection()
+    if connection is None:
+        return now
+    key = (sandbox.id, *connection)
+    with _offsets_lock:
+        kept = _offsets.get(key)
+        if kept is not None and 0 <= now - kept <= OFFSET_DRIFT:
+            _offsets.move_to_end(key)
+            return kept
+        _offsets[key] = now
+        _offsets.move_to_end(key)
+        if len(_offsets) > OFFSET_CONNECTIONS:
+            _offsets.popitem(last=False)
+    return now
 
 
 def _fmt(t: float, micro: bool) -> str:
@@ -533,6 +574,7 @@ def _watch(sandbox: Sandbox, req: apiserver.Request) -> Response:
         except ApiError as e:
             return _status(e)
     stream = _Stream(sandbox, _hub()).open()
+    connection = _connection()  # the events are encoded outside the request's context
     deadline = time.monotonic() + float(timeout) if timeout and timeout.isdigit() else None
 
     def encode(type_: str, obj: dict, first: list[bool]) -> str:
@@ -544,7 +586,7 @@ def _watch(sandbox: Sandbox, req: apiserver.Request) -> Response:
             body["metadata"] = {"resourceVersion": obj["metadata"].get("resourceVersion", "")}
         else:
             body = apiserver.served(req, obj)
-        return json.dumps({"type": type_, "object": shift_times(body, _offset(sandbox))},
+        return json.dumps({"type": type_, "object": shift_times(body, _offset(sandbox, connection))},
                           separators=(",", ":"), ensure_ascii=False) + "\n"
 
     def events() -> Iterator[str]:
@@ -601,8 +643,9 @@ def _bookmark(req: apiserver.Request, rv: int, initial_end: bool = False) -> str
 def _follow_log(sandbox: Sandbox, req: apiserver.Request) -> Response:
     """``pods/log?follow=true``: what the container wrote so far (as the options ask), then each
     new line as it comes, until the container stops (or the client goes away)."""
+    connection = _connection()
     with sandbox.lock:
-        offset = _offset(sandbox)
+        offset = _offset(sandbox, connection)
         try:
             pod = apiserver.get_object(sandbox.cluster, req)
             opts = apiserver.log_options(sandbox.cluster, req, offset)
@@ -624,7 +667,7 @@ def _follow_log(sandbox: Sandbox, req: apiserver.Request) -> Response:
                 stream.wait(WATCH_POLL)
                 with sandbox.lock:
                     new, ended = follow.poll()
-                    shift = _offset(sandbox)
+                    shift = _offset(sandbox, connection)
                 if new:
                     yield "".join(logs.render(new, later, shift))
                 if ended:

@@ -194,11 +194,12 @@ def align_times(ours: str, theirs: str, seconds: float = 0.0) -> str:
     shift, such as an annotation's value). Anything else is left as it is and shows in the
     comparison.
 
-    The offset is the most common difference between paired timestamps (whole seconds). The API
-    takes it per response: with the clock paused the wall clock runs on, so one kubectl command
-    that makes several requests (describe GETs each object again, then its events) sees it grow
-    by a second for every second the command runs. A timestamp may therefore be off the common
-    offset by up to the ``seconds`` the real kubectl took, rounded up, plus one."""
+    The offset is the most common nonzero difference between paired timestamps (whole seconds).
+    The API keeps it per client connection while it lags the wall clock by at most two seconds
+    (server/web/k8s.py ``_offset``): with the clock paused the wall clock runs on, so a command
+    that makes requests for longer than that (describe GETs each object again, then its events)
+    may see it taken anew. A timestamp may therefore be off the common offset by up to the
+    ``seconds`` the real kubectl took, rounded up, plus one."""
     pairs = []
     for pattern in (RFC3339, RFC1123Z):
         a, b = list(pattern.finditer(ours)), list(pattern.finditer(theirs))
@@ -207,7 +208,10 @@ def align_times(ours: str, theirs: str, seconds: float = 0.0) -> str:
                       if pattern is RFC1123Z or x.group()[19:] == y.group()[19:]]  # same fraction
     if not pairs:
         return ours
-    offsets = Counter(_instant(y.group()) - _instant(x.group()) for x, y in pairs)
+    # times the API does not shift pair up unmoved: the offset is the most common of the others
+    offsets = Counter(d for x, y in pairs if (d := _instant(y.group()) - _instant(x.group())))
+    if not offsets:
+        return ours
     offset = offsets.most_common(1)[0][0]
     if offset % timedelta(seconds=1):
         return ours

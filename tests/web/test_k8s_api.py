@@ -209,6 +209,36 @@ def test_timestamps_read_on_the_wall_clock(client, k8s, sandbox):
     assert parse_time(kept["metadata"]["creationTimestamp"]) <= sandbox.cluster.clock.now()
 
 
+def test_one_connection_reads_one_offset(client, k8s, sandbox, monkeypatch):
+    """With the clock paused the wall clock runs on: one connection (one kubectl command) keeps
+    the offset its first request read, so an object's times read the same in all its answers
+    (``kubectl diff``: a GET, then a dry-run PATCH), up to two seconds; past that, and on another
+    connection, times are shifted anew, so ages still match the terminal's."""
+    from server.web import k8s as web_k8s
+
+    client.post(f"/api/sandboxes/{sandbox.id}/clock", json={"paused": True})
+    wall = [time.time()]
+    monkeypatch.setattr(web_k8s.time, "time", lambda: wall[0])
+    url = f"{k8s}/api/v1/namespaces/kube-system/pods/kube-apiserver-master"
+    one, other = {"REMOTE_ADDR": "10.0.0.1", "REMOTE_PORT": "40001"}, {"REMOTE_ADDR": "10.0.0.1", "REMOTE_PORT": "40002"}
+
+    def created(environ) -> float:
+        return parse_time(client.get(url, environ_base=environ).json["metadata"]["creationTimestamp"])
+
+    first = created(one)
+    wall[0] += 1
+    assert created(one) == first
+    dry = client.patch(f"{url}?dryRun=All", data='{"metadata":{"labels":{"x":"y"}}}',
+                       content_type="application/merge-patch+json", environ_base=one).json
+    assert parse_time(dry["metadata"]["creationTimestamp"]) == first
+    assert created(other) == first + 1  # another command: shifted to the wall clock's now
+    wall[0] += 2
+    assert created(one) == first + 3  # three seconds behind: taken anew
+    # the virtual clock runs ahead: the kept offset would read times in the client's future
+    client.post(f"/api/sandboxes/{sandbox.id}/clock", json={"advance": 5})
+    assert created(one) == first - 2
+
+
 def test_stale_update_is_a_conflict(client, k8s, sandbox):
     url = f"{k8s}/api/v1/namespaces/default/configmaps"
     created = client.post(url, data=json.dumps(CM), content_type="application/json").json
