@@ -91,6 +91,9 @@ WEIGHTS = {"TaintToleration": 3, "NodeAffinity": 2, "NodeResourcesFit": 1, "PodT
 ERR_UNSCHEDULABLE = "node(s) were unschedulable"
 ERR_NODE_NAME = "node(s) didn't match the requested node name"
 ERR_AFFINITY = "node(s) didn't match Pod's node affinity/selector"
+ERR_AFFINITY_CONFLICT = "pod affinity terms conflict"
+#: the status of the nodes a PreFilter result leaves out (findNodesThatFitPod's absent nodes)
+ERR_PREFILTER_NODES = "node(s) didn't satisfy plugin(s) [NodeAffinity]"
 ERR_PORTS = "node(s) didn't have free ports for the requested pod ports"
 ERR_TOO_MANY_PODS = "Too many pods"
 ERR_VOLUME_NODE_CONFLICT = "node(s) had volume node affinity conflict"
@@ -360,6 +363,28 @@ def matches_node_affinity(pod: PodInfo, node: NodeInfo) -> bool:
     if pod.required_terms is not None:
         return any(node_selector_term_matches(t, node) for t in pod.required_terms)
     return True
+
+
+def node_affinity_prefilter(pod: PodInfo) -> frozenset[str] | None:
+    """NodeAffinity's PreFilter result: the nodes a required node affinity names by ``metadata.name``
+    (a ``matchFields`` ``In`` requirement; a term's several are intersected, the terms' sets joined),
+    or None (all nodes: no required affinity, or a term that names no node). An empty set is the
+    conflict the plugin refuses (``pod affinity terms conflict``). A DaemonSet's pods name their
+    node so: the Filters then run on that node only."""
+    terms = pod.required_terms
+    if not terms:
+        return None
+    names: set[str] = set()
+    for term in terms:
+        term_names: set[str] | None = None
+        for r in term.get("matchFields") or []:
+            if r.get("key") == "metadata.name" and r.get("operator") == "In":
+                values = set(r.get("values") or [])
+                term_names = values if term_names is None else term_names & values
+        if term_names is None:
+            return None
+        names |= term_names
+    return frozenset(names)
 
 
 def _ports_conflict(a: tuple[str, str, int], b: tuple[str, str, int]) -> bool:
@@ -904,11 +929,13 @@ class PodTemplate:
     (the generation-checked snapshot of kube-scheduler's cache, kept per template rather than per
     pod): scheduling the next replica re-runs the plugins only on the nodes that changed."""
 
-    __slots__ = ("info", "prefer", "zone_index", "nodes")
+    __slots__ = ("info", "prefer", "zone_index", "nodes", "node_names")
 
     def __init__(self, info: PodInfo) -> None:
         self.info = info
         self.prefer = prefer_no_schedule_tolerations(info)
+        #: NodeAffinity's PreFilter result (None: every node)
+        self.node_names = node_affinity_prefilter(info)
         #: the spreading zone counts may come from the scheduler's index (every node passes the
         #: pod's node affinity), else they are counted over the nodes
         self.zone_index = not info.node_selector and info.required_terms is None
@@ -1218,14 +1245,17 @@ class Scheduler(Controller):
 
     def find_nodes(self, pod: PodInfo, nodes: list[NodeInfo], volumes: PodVolumes | None = None,
                    plans: dict[str, VolumePlan] | None = None, key: Key | None = None,
-                   template: PodTemplate | None = None) -> tuple[list[NodeInfo], dict[str, NodeStatus]]:
+                   template: PodTemplate | None = None,
+                   all_nodes: int | None = None) -> tuple[list[NodeInfo], dict[str, NodeStatus]]:
         """findNodesThatPassFilters: from a rotating start, until enough feasible nodes are found
         (``volumes``: the pod's claims, for VolumeBinding; its plan per feasible node into ``plans``).
         RunFilterPluginsWithNominatedPods: on a node where pods of at least this priority are
         nominated (``key``: the pod itself, never counted), the Filters see them as if bound there
         (with them is the stricter of the framework's two passes for these plugins). With the pod's
         ``template`` the Filters run only on nodes changed since its last pod (their results are the
-        template's; a node with nominated pods is always checked afresh)."""
+        template's; a node with nominated pods is always checked afresh). ``all_nodes``: how many
+        nodes the cluster has when ``nodes`` are a PreFilter's few (the rotating start moves by the
+        nodes processed, modulo all of them)."""
         feasible: list[NodeInfo] = []
         statuses: dict[str, NodeStatus] = {}
         n = len(nodes)
@@ -1258,7 +1288,7 @@ class Scheduler(Controller):
             else:
                 statuses[node.name] = status
         if n:
-            self._next_start = (self._next_start + processed) % n
+            self._next_start = (self._next_start + processed) % (all_nodes or n)
         return feasible, statuses
 
     def reconcile(self, key: Key) -> None:
@@ -1284,13 +1314,25 @@ class Scheduler(Controller):
         meta = pod["metadata"]
         info = replace(template.info, namespace=meta.get("namespace") or "default", name=meta["name"])
         nodes = self.snapshot()
-        volumes, prefilter = pod_volumes(pod, self.store)
+        names = template.node_names
         plans: dict[str, VolumePlan] = {}
-        if prefilter:
-            statuses = {n.name: NodeStatus("VolumeBinding", (prefilter,), False) for n in nodes}
-            feasible = []
+        volumes: PodVolumes | None = None
+        feasible: list[NodeInfo] = []
+        if names is not None and not names:  # the PreFilter plugins run in order: NodeAffinity first
+            prefilter = ERR_AFFINITY_CONFLICT
+            statuses = {n.name: NodeStatus("NodeAffinity", (prefilter,), False) for n in nodes}
         else:
+            volumes, prefilter = pod_volumes(pod, self.store)
+            if prefilter:
+                statuses = {n.name: NodeStatus("VolumeBinding", (prefilter,), False) for n in nodes}
+        if not prefilter and names is None:
             feasible, statuses = self.find_nodes(info, nodes, volumes, plans, key, template)
+        elif not prefilter:  # the Filters run on the nodes the PreFilter named (those that exist); the others are absent
+            named = [self.nodes[n] for n in sorted(names) if n in self.nodes and self.nodes[n].exists]
+            feasible, statuses = self.find_nodes(info, named, volumes, plans, key, template, len(nodes))
+            if not feasible:
+                absent = NodeStatus("NodeAffinity", (ERR_PREFILTER_NODES,), False)
+                statuses = {n.name: statuses.get(n.name, absent) for n in nodes}
         if feasible:
             if len(feasible) == 1:
                 chosen = feasible[0].name

@@ -251,6 +251,52 @@ def test_failed_scheduling_in_the_real_wording(cluster: Cluster) -> None:
     assert again[0]["count"] == 2
 
 
+def _pinned(name: str, *terms: list[str], cpu: str | None = None) -> dict:
+    """A pod whose required node affinity names nodes by metadata.name, one term per list (as the
+    DaemonSet controller pins each daemon pod to its node)."""
+    return pod(name, cpu=cpu, affinity={"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
+        "nodeSelectorTerms": [{"matchFields": [{"key": "metadata.name", "operator": "In", "values": t}]}
+                              for t in terms]}}})
+
+
+def test_node_affinity_prefilter_names_the_nodes() -> None:
+    assert s.node_affinity_prefilter(info(_pinned("a", ["node1"]))) == {"node1"}
+    assert s.node_affinity_prefilter(info(_pinned("a", ["node1"], ["node2", "node3"]))) == {"node1", "node2", "node3"}
+    assert s.node_affinity_prefilter(info(pod("free"))) is None
+    both = pod("b", affinity={"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+        {"matchFields": [{"key": "metadata.name", "operator": "In", "values": ["node1", "node2"]},
+                         {"key": "metadata.name", "operator": "In", "values": ["node2"]}]},
+        {"matchExpressions": [{"key": "disk", "operator": "In", "values": ["ssd"]}]}]}}})
+    assert s.node_affinity_prefilter(info(both)) is None  # a term that names no node: every node
+    assert s.node_affinity_prefilter(info(_pinned("c", []))) == frozenset()  # the conflict
+
+
+def test_a_pinned_pod_that_does_not_fit_reads_as_kube_scheduler_words_it(cluster: Cluster) -> None:
+    """The Filters run on the named node only; the others are the PreFilter's absent nodes (as
+    `0/46 nodes are available: 1 Too many pods, 45 node(s) didn't satisfy plugin(s) [NodeAffinity]`)."""
+    cluster.api.create(_pinned("pinned", ["node1"], cpu="3"))
+    cluster.api.create(_pinned("gone", ["nowhere"]))
+    cluster.api.create(_pinned("conflict", []))
+    cluster.api.create(_pinned("fits", ["node2"]))
+    cluster.settle()
+
+    def message(name: str) -> str:
+        p = cluster.store.get("Pod", "default", name)
+        return next(c for c in p["status"]["conditions"] if c["type"] == "PodScheduled")["message"]
+
+    assert message("pinned") == (
+        "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't satisfy plugin(s) [NodeAffinity]. "
+        "preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, "
+        "2 Preemption is not helpful for scheduling..")
+    assert message("gone") == (
+        "0/3 nodes are available: 3 node(s) didn't satisfy plugin(s) [NodeAffinity]. "
+        "preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling..")
+    assert message("conflict") == (
+        "0/3 nodes are available: pod affinity terms conflict. "
+        "preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling..")
+    assert cluster.store.get("Pod", "default", "fits")["spec"]["nodeName"] == "node2"
+
+
 def test_unschedulable_pod_lands_when_a_big_node_joins(cluster: Cluster) -> None:
     cluster.api.create(pod("huge", cpu="3"))
     cluster.settle()
