@@ -154,6 +154,7 @@ def controller_classes() -> list[type[Controller]]:
     from .controllers.disruption import DisruptionController
     from .controllers.endpoints import EndpointsController
     from .controllers.endpointslice import EndpointSliceController
+    from .controllers.eventttl import EventTTL
     from .controllers.gc import GarbageCollector
     from .controllers.hostpath import HostPathProvisioner
     from .controllers.hpa import HorizontalPodAutoscalerController
@@ -198,4 +199,5 @@ def controller_classes() -> list[type[Controller]]:
         EphemeralContainerController,
         CertificateController,
         ControlPlaneLeases,
+        EventTTL,
     ]

@@ -29,6 +29,8 @@ class Recorder:
         self.clock = clock
         self._seq = 0
         self._recent: dict[tuple, tuple[str, str]] = {}
+        #: (namespace, name) of each Event in ``_recent`` → its aggregation key
+        self._keys: dict[tuple[str, str], tuple] = {}
 
     def event(self, obj: Obj, type_: str, reason: str, message: str, component: str, host: str = "") -> None:
         """Record an Event about ``obj`` (``type_`` is Normal or Warning)."""
@@ -75,6 +77,13 @@ class Recorder:
             "reportingInstance": host,
         }, owned=True)
         self._recent[agg_key] = (ns, created["metadata"]["name"])
+        self._keys[(ns, created["metadata"]["name"])] = agg_key
+
+    def forget(self, namespace: str, name: str) -> None:
+        """The Event is gone (expired or deleted): a repeat of it is recorded as a new one."""
+        agg_key = self._keys.pop((namespace, name), None)
+        if agg_key is not None and self._recent.get(agg_key) == (namespace, name):
+            del self._recent[agg_key]
 
     def _admitted(self, namespace: str) -> bool:
         """Whether NamespaceLifecycle lets an Event be created in ``namespace``."""
