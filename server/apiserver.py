@@ -458,14 +458,21 @@ def gone(rv: int, oldest: int) -> dict:
 # -- writes ----------------------------------------------------------------------------------
 def parse_body(body: str, content_type: str) -> Any:
     """A request body (JSON, or YAML when the Content-Type says so)."""
+    from .sim import admission
+
     media = content_type.split(";")[0].strip().lower()
+    kind = "yaml" if "yaml" in media else "json"
     try:
         if media in ("application/yaml", "application/apply-patch+yaml"):
+            admission.check_depth(body)  # block nesting, which the web layer's JSON check cannot see
             return yaml.safe_load(body)
         return json.loads(body)
     except (ValueError, yaml.YAMLError) as e:
-        kind = "yaml" if "yaml" in media else "json"
         raise bad_request(f"error decoding {kind}: {e}") from None
+    except admission.ManifestError as e:
+        raise bad_request(f"error decoding {kind}: {e.message}") from None
+    except RecursionError:
+        raise bad_request(f"error decoding {kind}: {kind}: exceeded max depth of {admission.MAX_DEPTH}") from None
 
 
 def _body_object(req: Request, body: str, content_type: str) -> Obj:

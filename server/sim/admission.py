@@ -176,7 +176,7 @@ def _check_aliasing(root: yaml.Node) -> None:
                 stack.append((k, in_alias))
 
 
-def _check_depth(text: str) -> None:
+def check_depth(text: str) -> None:
     """Refuse absurd nesting from the event stream (flat, no recursion) before composing it
     (libyaml's composer recurses in C). Each level needs one of ``- : ? [ {``, so a text with
     fewer of those than the limit needs no check."""
@@ -262,7 +262,7 @@ def _json_stream(text: str) -> list[Any] | None:
 def _yaml_documents(text: str, source: str) -> list[Any]:
     """The documents of a YAML stream as JSON values; ``ManifestError`` in go-yaml's words."""
     try:
-        _check_depth(text)
+        check_depth(text)
         loader = _Loader(text)
         docs: list[Any] = []
         try:

@@ -76,6 +76,19 @@ def test_deep_json_on_the_kubernetes_api_is_a_bad_request_status(client, sid):
     assert _configmaps(client, sid) == before
 
 
+def test_yaml_nested_by_indentation_is_a_bad_request_status(client, sid):
+    """A server-side apply body is YAML: nesting by indentation has no brackets for the web layer's
+    check to count, so the apiserver's own decoding refuses it (it was a RecursionError)."""
+    before = _configmaps(client, sid)
+    body = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep\nx:\n" + "".join(
+        " " * (i + 1) + "k:\n" for i in range(1200))
+    r = client.patch(f"/k8s/{sid}/api/v1/namespaces/default/configmaps/deep?fieldManager=me", data=body,
+                     content_type="application/apply-patch+yaml")
+    assert r.status_code == 400
+    assert (r.json["reason"], r.json["message"]) == ("BadRequest", "error decoding yaml: yaml: exceeded max depth of 500")
+    assert _configmaps(client, sid) == before
+
+
 def test_nesting_check_counts_brackets_outside_strings():
     assert not json_too_deep(b'{"a": "' + b"[" * 1000 + b'"}', 500)  # inside a string: text
     assert not json_too_deep(b'{"a": "\\"' + b"[" * 1000 + b'"}', 500)  # an escaped quote does not end it
