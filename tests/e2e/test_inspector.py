@@ -21,13 +21,14 @@ HERE = Path(__file__).resolve().parent
 
 
 def test_the_inspectors_pure_helpers() -> None:
-    """inspector.test.mjs (tab keys, the Exec line, a pod's containers, the OBJECT column) under node."""
+    """inspector.test.mjs (tab keys, the Exec line, a pod's containers, the OBJECT column, a big table's
+    newest rows) under node."""
     node = shutil.which("node")
     assert node, "node is needed to build and test the page (make install)"
     proc = subprocess.run([node, "--test", str(HERE / "inspector.test.mjs")], cwd=HERE.parents[1],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "# fail 0" in proc.stdout and "# pass 4" in proc.stdout, proc.stdout
+    assert "# fail 0" in proc.stdout and "# pass 5" in proc.stdout, proc.stdout
 
 
 def api(page: Page, path: str) -> str:

@@ -396,4 +396,6 @@ export const JA = {
   ', replaces {name} (going from {node})': ', {name} の代わり ({node} から削除中)',
   Replaces: '置き換え対象',
   '{name} (going from {node})': '{name} ({node} から削除中)',
+  'The newest {shown} of {rows} events: filter by object to see its earlier ones.':
+    '新しい {shown} 件を表示中 (全 {rows} 件): オブジェクトで絞り込むとそれ以前のイベントも表示されます。',
 };
