@@ -29,6 +29,8 @@ import { t } from './i18n.js';
 const TAB_KEY = 'kubeplay.sandbox';
 /** how often, at most, the marks are fetched again while the cluster changes */
 const RELOAD_MS = 4000;
+/** how much the span grows before the marks are placed again (0.2 %: under a pixel of the track) */
+const PLACE_GROWTH = 0.002;
 
 /** Virtual epoch seconds as the top bar's clock shows them: "10:32:05" (UTC). */
 export function clockText(seconds) {
@@ -72,6 +74,8 @@ export class Timeline {
     this.inflight = false;
     this.loading = null;
     this.reloadTimer = 0;
+    this.marksDirty = true; // the marks' places are to be written (place)
+    this.placedSpan = 0; // the span they were placed for
 
     this.thumb = el('span', { class: 'tl-thumb', 'aria-hidden': 'true' });
     this.fill = el('span', { class: 'tl-fill', 'aria-hidden': 'true' });
@@ -109,6 +113,7 @@ export class Timeline {
   load() {
     if (!this.loading) {
       this.loading = this.sandbox.get('/timeline').then((tl) => {
+        if (tl.start !== this.start) this.marksDirty = true;
         this.start = tl.start;
         this.marks = (tl.marks || []).slice().sort((a, b) => a.time - b.time);
         if (this.now === null || tl.now > this.now) this.now = tl.now;
@@ -130,8 +135,8 @@ export class Timeline {
     if (changed && !this.reloadTimer) {
       this.reloadTimer = setTimeout(() => { this.reloadTimer = 0; this.load(); }, RELOAD_MS);
     }
-    this.place();
     if (!this.past) this.render();
+    else this.place();
   }
 
   fraction(time) {
@@ -150,13 +155,31 @@ export class Timeline {
       b.dataset.time = String(m.time);
       return el('li', { 'aria-label': `${time} ${m.text}` }, b);
     }));
+    this.marksDirty = true;
     this.place();
   }
 
-  /** Where the marks sit on the track (the span grows with the live clock). */
+  /**
+   * Where the marks sit on the track (the span grows with the live clock). Every mark moves when the
+   * span grows, by less than a pixel a tick: they are placed again only once it has grown by
+   * PLACE_GROWTH since (or the marks or the start changed), and a mark's style is written only
+   * when its place did change — a tick of the clock at ×1 re-styled hundreds of marks 10 times a
+   * second. The thumb and the fill follow every tick.
+   */
   place() {
-    for (const b of this.markList.querySelectorAll('.tl-mark')) {
-      b.style.left = `${(this.fraction(Number(b.dataset.time)) * 100).toFixed(3)}%`;
+    const span = (this.now ?? 0) - (this.start ?? 0);
+    const placed = this.placedSpan;
+    if (this.marksDirty || !(placed > 0) || !(span > 0) || span < placed || span > placed * (1 + PLACE_GROWTH)) {
+      this.marksDirty = false;
+      this.placedSpan = span;
+      for (const b of this.markList.children) {
+        const mark = b.firstChild;
+        const left = `${(this.fraction(Number(mark.dataset.time)) * 100).toFixed(2)}%`;
+        if (mark.dataset.left !== left) {
+          mark.dataset.left = left;
+          mark.style.left = left;
+        }
+      }
     }
     const f = this.fraction(this.past ? this.value : this.now);
     this.thumb.style.left = `${(f * 100).toFixed(3)}%`;
@@ -164,16 +187,18 @@ export class Timeline {
   }
 
   render() {
+    // (every tick of the live clock: only what changed is written)
     const value = this.past ? this.value : this.now;
-    if (this.start !== null) this.slider.setAttribute('aria-valuemin', String(this.start));
-    if (this.now !== null) this.slider.setAttribute('aria-valuemax', String(this.now));
+    const set = (node, name, v) => { if (node.getAttribute(name) !== v) node.setAttribute(name, v); };
+    if (this.start !== null) set(this.slider, 'aria-valuemin', String(this.start));
+    if (this.now !== null) set(this.slider, 'aria-valuemax', String(this.now));
     if (typeof value === 'number') {
-      this.slider.setAttribute('aria-valuenow', String(value));
-      this.slider.setAttribute('aria-valuetext', clockText(value));
+      set(this.slider, 'aria-valuenow', String(value));
+      set(this.slider, 'aria-valuetext', clockText(value));
     }
-    this.root.dataset.mode = this.past ? 'past' : 'live';
-    this.liveButton.hidden = !this.past;
-    this.forkButton.hidden = !this.past;
+    set(this.root, 'data-mode', this.past ? 'past' : 'live');
+    if (this.liveButton.hidden !== !this.past) this.liveButton.hidden = !this.past;
+    if (this.forkButton.hidden !== !this.past) this.forkButton.hidden = !this.past;
     this.place();
   }
 
