@@ -141,9 +141,9 @@ def _accepts(group: str) -> bool:
 
 
 # -- time: the sandbox's virtual now is the wall-clock now of each response --------------------
-#: how far (whole seconds) a connection's kept offset may lag the current one before it is taken anew
+#: how far (whole seconds) a write's offset may lag the current one (see ``_offset``)
 OFFSET_DRIFT = 2
-#: connections whose offsets are kept (the least recently used go first)
+#: connections whose last offsets are kept (the least recently used go first)
 OFFSET_CONNECTIONS = 1024
 _offsets: OrderedDict[tuple, float] = OrderedDict()
 _offsets_lock = threading.Lock()
@@ -158,35 +158,35 @@ def _connection() -> tuple | None:
     return env.get("REMOTE_ADDR"), env.get("REMOTE_PORT")
 
 
-def _offset(sandbox: Sandbox, connection: tuple | None = None) -> float:
+def _offset(sandbox: Sandbox, *, write: bool = False) -> float:
     """Seconds to add to a virtual timestamp to read it on the wall clock: whole seconds (so a
     timestamp keeps its second-precision form), and the difference of the two clocks' whole
     seconds, so that the age a client truncates from its own now equals the terminal's
     ``int(virtual now − t)`` (rounding the difference instead reads a second short half the time).
 
     That difference moves by a second whenever the wall clock passes a second the virtual clock
-    does not (always, while the clock is paused; within each second, while it runs): taken per
-    response, an object's ``creationTimestamp`` would read a second apart in two answers, and
-    ``kubectl diff`` (a GET, then a dry-run PATCH) would show it changed. So the offset is kept per
-    client connection — one kubectl command is one keep-alive connection — while it stays within
-    ``OFFSET_DRIFT`` seconds below the current difference (never above it: a time would read in the
-    client's future, an age of ``<invalid>``): within a command every time reads the same, and its
-    ages are those of its first request (kubectl prints them from its own clock)."""
+    does not (always while the clock is paused, within each second while it runs), so taken per
+    response an object's ``creationTimestamp`` could read a second apart in a read and the write
+    that follows it: ``kubectl diff`` (a GET, then a dry-run PATCH) showed every time changed, and
+    a time sent back in a PUT was shifted home by another offset than it was shifted out with. So
+    a write (``write``) takes the offset of the request before it on the same client connection
+    (one kubectl command is one keep-alive connection) while that lags the current difference by
+    at most ``OFFSET_DRIFT`` seconds (never one above it: a time would read in the client's future,
+    an age of ``<invalid>``). A read takes the current difference, so the ages a command prints
+    from its last answers (``describe`` reads the events last) are those of its clock then."""
     now = float(math.floor(time.time()) - math.floor(sandbox.cluster.clock.now()))
-    connection = connection or _connection()
+    connection = _connection()
     if connection is None:
         return now
     key = (sandbox.id, *connection)
     with _offsets_lock:
         kept = _offsets.get(key)
-        if kept is not None and 0 <= now - kept <= OFFSET_DRIFT:
-            _offsets.move_to_end(key)
-            return kept
-        _offsets[key] = now
+        offset = kept if write and kept is not None and 0 <= now - kept <= OFFSET_DRIFT else now
+        _offsets[key] = offset
         _offsets.move_to_end(key)
         if len(_offsets) > OFFSET_CONNECTIONS:
             _offsets.popitem(last=False)
-    return now
+    return offset
 
 
 def _fmt(t: float, micro: bool) -> str:
@@ -438,14 +438,14 @@ def _serve(sandbox_id: str, group: str, version: str, rest: str) -> Response:
         else:
             return _status(ApiError(400, "BadRequest", "the request body is not valid UTF-8"))
     with sandbox.lock:
-        body = _unshift_body(body, content_type, _offset(sandbox))
+        body = _unshift_body(body, content_type, _offset(sandbox, write=True))
         # the RBAC registry's escalation check is the requesting user's: refused, nothing is journalled
         refused = apiserver.escalation(sandbox.cluster, req, body, content_type, user)
         if refused is not None:
             return _answer(refused, 0.0)
         answer = sandbox.rest(request.method, group, version, rest, query, body, content_type,
                               request.headers.get("User-Agent") or "")
-        offset = _offset(sandbox)
+        offset = _offset(sandbox, write=True)
     _hub().pump(sandbox)
     return _answer(answer, offset)
 
@@ -574,7 +574,6 @@ def _watch(sandbox: Sandbox, req: apiserver.Request) -> Response:
         except ApiError as e:
             return _status(e)
     stream = _Stream(sandbox, _hub()).open()
-    connection = _connection()  # the events are encoded outside the request's context
     deadline = time.monotonic() + float(timeout) if timeout and timeout.isdigit() else None
 
     def encode(type_: str, obj: dict, first: list[bool]) -> str:
@@ -586,7 +585,7 @@ def _watch(sandbox: Sandbox, req: apiserver.Request) -> Response:
             body["metadata"] = {"resourceVersion": obj["metadata"].get("resourceVersion", "")}
         else:
             body = apiserver.served(req, obj)
-        return json.dumps({"type": type_, "object": shift_times(body, _offset(sandbox, connection))},
+        return json.dumps({"type": type_, "object": shift_times(body, _offset(sandbox))},
                           separators=(",", ":"), ensure_ascii=False) + "\n"
 
     def events() -> Iterator[str]:
@@ -643,9 +642,8 @@ def _bookmark(req: apiserver.Request, rv: int, initial_end: bool = False) -> str
 def _follow_log(sandbox: Sandbox, req: apiserver.Request) -> Response:
     """``pods/log?follow=true``: what the container wrote so far (as the options ask), then each
     new line as it comes, until the container stops (or the client goes away)."""
-    connection = _connection()
     with sandbox.lock:
-        offset = _offset(sandbox, connection)
+        offset = _offset(sandbox)
         try:
             pod = apiserver.get_object(sandbox.cluster, req)
             opts = apiserver.log_options(sandbox.cluster, req, offset)
@@ -667,7 +665,7 @@ def _follow_log(sandbox: Sandbox, req: apiserver.Request) -> Response:
                 stream.wait(WATCH_POLL)
                 with sandbox.lock:
                     new, ended = follow.poll()
-                    shift = _offset(sandbox, connection)
+                    shift = _offset(sandbox)
                 if new:
                     yield "".join(logs.render(new, later, shift))
                 if ended:

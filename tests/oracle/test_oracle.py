@@ -195,11 +195,11 @@ def align_times(ours: str, theirs: str, seconds: float = 0.0) -> str:
     comparison.
 
     The offset is the most common nonzero difference between paired timestamps (whole seconds).
-    The API keeps it per client connection while it lags the wall clock by at most two seconds
-    (server/web/k8s.py ``_offset``): with the clock paused the wall clock runs on, so a command
-    that makes requests for longer than that (describe GETs each object again, then its events)
-    may see it taken anew. A timestamp may therefore be off the common offset by up to the
-    ``seconds`` the real kubectl took, rounded up, plus one."""
+    The API takes it per read (server/web/k8s.py ``_offset``): with the clock paused the wall clock
+    runs on, so one kubectl command that makes several requests (describe GETs each object again,
+    then its events) sees it grow by a second for every second the command runs. A timestamp may
+    therefore be off the common offset by up to the ``seconds`` the real kubectl took, rounded up,
+    plus one."""
     pairs = []
     for pattern in (RFC3339, RFC1123Z):
         a, b = list(pattern.finditer(ours)), list(pattern.finditer(theirs))

@@ -209,34 +209,37 @@ def test_timestamps_read_on_the_wall_clock(client, k8s, sandbox):
     assert parse_time(kept["metadata"]["creationTimestamp"]) <= sandbox.cluster.clock.now()
 
 
-def test_one_connection_reads_one_offset(client, k8s, sandbox, monkeypatch):
-    """With the clock paused the wall clock runs on: one connection (one kubectl command) keeps
-    the offset its first request read, so an object's times read the same in all its answers
-    (``kubectl diff``: a GET, then a dry-run PATCH), up to two seconds; past that, and on another
-    connection, times are shifted anew, so ages still match the terminal's."""
+def test_a_write_reads_times_as_the_read_before_it(client, k8s, sandbox, monkeypatch):
+    """With the clock paused the wall clock runs on: a write answers in the offset of the request
+    before it on the same connection (``kubectl diff``: a GET, then a dry-run PATCH, must not see
+    creationTimestamp change), up to two seconds; reads, and other connections, are shifted to
+    the wall clock's now, so ages match the terminal's."""
     from server.web import k8s as web_k8s
 
     client.post(f"/api/sandboxes/{sandbox.id}/clock", json={"paused": True})
     wall = [time.time()]
     monkeypatch.setattr(web_k8s.time, "time", lambda: wall[0])
     url = f"{k8s}/api/v1/namespaces/kube-system/pods/kube-apiserver-master"
-    one, other = {"REMOTE_ADDR": "10.0.0.1", "REMOTE_PORT": "40001"}, {"REMOTE_ADDR": "10.0.0.1", "REMOTE_PORT": "40002"}
+    one = {"REMOTE_ADDR": "10.0.0.1", "REMOTE_PORT": "40001"}
+    other = {"REMOTE_ADDR": "10.0.0.1", "REMOTE_PORT": "40002"}
 
-    def created(environ) -> float:
-        return parse_time(client.get(url, environ_base=environ).json["metadata"]["creationTimestamp"])
+    def created(answer) -> float:
+        return parse_time(answer.json["metadata"]["creationTimestamp"])
 
-    first = created(one)
+    def dry_patch(environ):
+        return client.patch(f"{url}?dryRun=All", data='{"metadata":{"labels":{"x":"y"}}}',
+                            content_type="application/merge-patch+json", environ_base=environ)
+
+    first = created(client.get(url, environ_base=one))
     wall[0] += 1
-    assert created(one) == first
-    dry = client.patch(f"{url}?dryRun=All", data='{"metadata":{"labels":{"x":"y"}}}',
-                       content_type="application/merge-patch+json", environ_base=one).json
-    assert parse_time(dry["metadata"]["creationTimestamp"]) == first
-    assert created(other) == first + 1  # another command: shifted to the wall clock's now
-    wall[0] += 2
-    assert created(one) == first + 3  # three seconds behind: taken anew
-    # the virtual clock runs ahead: the kept offset would read times in the client's future
+    assert created(dry_patch(one)) == first  # the GET's times
+    assert created(client.get(url, environ_base=one)) == first + 1  # a read: the wall clock's now
+    assert created(dry_patch(other)) == first + 1
+    wall[0] += 3
+    assert created(dry_patch(one)) == first + 4  # three seconds behind: taken anew
+    # the virtual clock runs ahead: the kept offset would put times in the client's future
     client.post(f"/api/sandboxes/{sandbox.id}/clock", json={"advance": 5})
-    assert created(one) == first - 2
+    assert created(dry_patch(one)) == first - 1
 
 
 def test_stale_update_is_a_conflict(client, k8s, sandbox):
