@@ -123,11 +123,9 @@ function nodeRoles(node) {
   return cells ? cells.roles : '<none>';
 }
 
+/** Oldest first, then by name: pods' `describe` records compared by their `order` strings. */
 function byCreation(a, b) {
-  const ta = a.metadata.creationTimestamp || '';
-  const tb = b.metadata.creationTimestamp || '';
-  if (ta !== tb) return ta < tb ? -1 : 1;
-  return a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0;
+  return a.order < b.order ? -1 : a.order > b.order ? 1 : 0;
 }
 
 /**
@@ -196,6 +194,7 @@ function describe(pod) {
     const cells = cellsOf(pod) || null;
     const status = cells ? cells.status : 'Pending';
     d = {
+      pod,
       key: keyOf(pod),
       name: pod.metadata.name,
       namespace: pod.metadata.namespace || '',
@@ -204,6 +203,9 @@ function describe(pod) {
       cells,
       category: styleOf(status, cells ? cells.ready : ''),
       group: podGroup(pod),
+      // creation time, then name, as one string (RFC 3339 times end in Z: no time is a prefix of
+      // another, so comparing the joined strings compares the time first)
+      order: `${pod.metadata.creationTimestamp || ''}\u0000${pod.metadata.name}`,
     };
     derived.set(pod, d);
   }
@@ -274,12 +276,33 @@ function nodeFlow(name, list, parents, x, y, innerW) {
     && c.pods.every((p, i) => p === list[i])
     && c.flow.blocks.every((b) => sameOwner(b.pods[0].owner, podOwner(b.pods[0].pod, parents)))) return c.flow;
   const grouped = groupPods(list, parents);
-  // Names where there is room: only if naming the pods costs the node at most NAMED_EXTRA px.
+  // Names where there is room: only if naming the pods costs the node at most NAMED_EXTRA px (and
+  // only tried when a group is small enough to be named: a node of 100 pods of one ReplicaSet is not).
   const compact = flowGroups(grouped, x, y, innerW, false);
-  const named = flowGroups(grouped.map((g) => ({ ...g, pods: g.pods.map((pod) => ({ ...pod })) })), x, y, innerW, true);
-  const flow = named.height <= compact.height + NAMED_EXTRA ? named : compact;
+  const maxNamed = Math.max(1, Math.floor((innerW - 2 * GROUP_PAD) / NAMED_W));
+  const named = grouped.some((g) => g.pods.length <= maxNamed * NAMED_ROWS)
+    ? flowGroups(grouped.map((g) => ({ ...g, pods: g.pods.map((pod) => ({ ...pod })) })), x, y, innerW, true) : null;
+  const flow = named && named.height <= compact.height + NAMED_EXTRA ? named : compact;
   flows.set(name, { pods: list.slice(), x, y, w: innerW, flow });
   return flow;
+}
+
+// Per node ('' the tray): its pods' creation orders as the objects listed them last time, and the
+// permutation that sorted them. Pods change status far more often than they come and go, so a
+// node whose pods are the same ones in the same order reuses its sort.
+const orders = new Map();
+
+/** The pod objects of `list` (describe records, in the objects' order), oldest first. */
+function oldestFirst(name, list) {
+  const c = orders.get(name);
+  let perm;
+  if (c && c.orders.length === list.length && list.every((d, i) => d.order === c.orders[i])) {
+    perm = c.perm;
+  } else {
+    perm = list.map((_, i) => i).sort((i, j) => byCreation(list[i], list[j]));
+    orders.set(name, { orders: list.map((d) => d.order), perm });
+  }
+  return perm.map((i) => list[i].pod);
 }
 
 // The records last given a `replaces` (a layout's records may be the previous layout's own).
@@ -293,16 +316,20 @@ export function computeLayout(objects, { width, halted = new Set() }) {
   const nodesObj = [];
   const podsObj = [];
   const all = [];
+  const others = []; // neither pods nor nodes: what servicesOf and rolloutsOf read
   const parents = new Map();
   const deployments = [];
   for (const o of objects) {
     all.push(o);
-    if (o.kind === 'Deployment') deployments.push(o);
     if (o.kind === 'Node') nodesObj.push(o);
     else if (o.kind === 'Pod') podsObj.push(o);
-    else if (o.kind === 'ReplicaSet' || o.kind === 'Job') parents.set(keyOf(o), o);
+    else {
+      others.push(o);
+      if (o.kind === 'Deployment') deployments.push(o);
+      else if (o.kind === 'ReplicaSet' || o.kind === 'Job') parents.set(keyOf(o), o);
+    }
   }
-  const svcs = servicesOf(all);
+  const svcs = servicesOf(others);
   // NodePort and LoadBalancer services listen on every node: each node shows their ports.
   const nodePorts = [];
   for (const s of svcs) for (const p of s.nodePorts) nodePorts.push({ nodePort: p.nodePort, service: s.ref });
@@ -315,15 +342,17 @@ export function computeLayout(objects, { width, halted = new Set() }) {
     if (ra !== rb) return ra - rb;
     return naturalCompare(a.metadata.name, b.metadata.name);
   });
-  podsObj.sort(byCreation);
-  const nodeNames = new Set(nodesObj.map((n) => n.metadata.name));
+  // Each node's pods (and the tray's) oldest first: sorted per node, not all 10,000 pods at once.
   const byNode = new Map(nodesObj.map((n) => [n.metadata.name, []]));
-  const unscheduled = [];
+  const trayed = [];
   for (const p of podsObj) {
     const n = p.spec && p.spec.nodeName;
-    if (n && nodeNames.has(n)) byNode.get(n).push(p);
-    else unscheduled.push(p);
+    const list = (n && byNode.get(n)) || trayed;
+    list.push(describe(p));
   }
+  for (const [name, list] of byNode) byNode.set(name, oldestFirst(name, list));
+  const unscheduled = oldestFirst('', trayed);
+  for (const name of [...orders.keys()]) if (name && !byNode.has(name)) orders.delete(name);
 
   const W = Math.max(width, NODE_MIN_W + 2 * MARGIN);
   const pods = new Map();
@@ -354,7 +383,7 @@ export function computeLayout(objects, { width, halted = new Set() }) {
   const chipsH = layoutChips(relations.chips, services, MARGIN, chipsY, W - 2 * MARGIN);
 
   // Rollouts: a card per Deployment with more than one ReplicaSet, in a band under the chips.
-  const rollouts = rolloutsOf(all);
+  const rollouts = rolloutsOf(others);
   const rolloutY = chipsY + chipsH + (rollouts.length ? NODE_GAP : 0);
   const rCols = Math.max(1, Math.floor((W - 2 * MARGIN + NODE_GAP) / (ROLLOUT_W + NODE_GAP)));
   rollouts.forEach((r, i) => {

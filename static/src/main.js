@@ -141,11 +141,16 @@ async function start() {
   const net = new NetPanel({ bar: $('#netbar'), results: $('#traffic') }, { sandbox, onError: notify });
   new AddonsMenu($('#addons-anchor'), { sandbox, onError: notify });
   net.onNetwork = (state) => canvas.setNetwork(state);
+  // the keys changed since the traffic bar's last refresh (null: read everything, after a snapshot)
+  let netChanged = null;
   let netPending = false;
-  const refreshNet = () => {
+  const refreshNet = (changed, full) => {
+    if (full || (netPending && netChanged === null)) netChanged = null;
+    else if (!netPending) netChanged = new Set(changed);
+    else for (const k of changed) netChanged.add(k);
     if (netPending) return;
     netPending = true;
-    requestAnimationFrame(() => { netPending = false; net.refresh(mirror); });
+    requestAnimationFrame(() => { netPending = false; net.refresh(mirror, netChanged); netChanged = null; });
   };
   const takeNetwork = (msg) => {
     if (!msg.network) return;
@@ -187,13 +192,13 @@ async function start() {
     onLive: () => { past = null; switched = true; relayout(); },
   });
 
-  mirror.subscribe(({ changed, bornUnscheduled }) => {
+  mirror.subscribe(({ changed, full, bornUnscheduled }) => {
     clock.show(mirror.clock);
     timeline.setNow(mirror.clock, changed.size > 0);
     for (const k of bornUnscheduled) fromTray.add(k);
     if (changed.size) {
       if (!past) relayout();
-      refreshNet();
+      refreshNet(changed, full);
       panels.refresh(changed);
     }
   });

@@ -32,7 +32,9 @@ const DEFAULT_PODS = 110;      // the kubelet's default maxPods, when a node say
 const CATEGORIES = Object.keys(STYLES);
 const DRAG_SLOP = 3;
 
-const fmt = (n) => n.toLocaleString('en-US');
+// one formatter for every count (toLocaleString makes one per call: 1.4 s of a 10,000-pod scale)
+const NUMBERS = new Intl.NumberFormat('en-US');
+const fmt = (n) => NUMBERS.format(n);
 
 /** The histogram line: every STATUS with its count, most first ("Running 9,812 · Pending 188"). */
 export function histogramText(counts) {

@@ -14,13 +14,39 @@
  * back as `network` state and `traffic` records (main.js passes them here and to the canvas).
  */
 import { servicesOf, requestLabel, nodeIP, shortRef } from './services.js';
-import { cellsOf } from './store.js';
+import { cellsOf, keyOf } from './store.js';
 import { el } from './dom.js';
 import { t, tn } from './i18n.js';
 
 const MAX_FROM_PODS = 100; // pods the "From" menu lists by name
 const MAX_RECENT = 40;
 const OPEN_KEY = 'kubeplay.traffic.open';
+
+/** What the "From" menu keeps of a pod that can send traffic (runningPods), or null. */
+function runningEntry(p) {
+  if (!p || !p.status || !p.status.podIP || (p.spec && p.spec.hostNetwork) || cellsOf(p)?.status !== 'Running') return null;
+  const ns = p.metadata.namespace || 'default';
+  return { key: keyOf(p), ns, name: p.metadata.name,
+    order: `${ns === 'kube-system' ? 1 : 0}${ns}/${p.metadata.name}` };
+}
+
+function byOrder(a, b) {
+  return a.order < b.order ? -1 : a.order > b.order ? 1 : 0;
+}
+
+/** `e` into the sorted `first` if it belongs among its MAX_FROM_PODS (binary search). */
+function insertFirst(first, e) {
+  if (first.length >= MAX_FROM_PODS && byOrder(e, first[first.length - 1]) >= 0) return;
+  let lo = 0;
+  let hi = first.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (byOrder(first[mid], e) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  first.splice(lo, 0, e);
+  if (first.length > MAX_FROM_PODS) first.pop();
+}
 
 export class NetPanel {
   constructor({ bar, results }, { sandbox, onError }) {
@@ -81,36 +107,46 @@ export class NetPanel {
   }
 
   // -- the mirror: clients and target suggestions --------------------------------------------------
-  refresh(mirror) {
-    const nodes = mirror.list('Node').map((n) => ({ name: n.metadata.name, ip: nodeIP(n) }))
-      .sort((a, b) => (a.name < b.name ? -1 : 1));
-    const pods = mirror.list('Pod')
-      .filter((p) => p.status && p.status.podIP && !(p.spec && p.spec.hostNetwork) && cellsOf(p)?.status === 'Running')
-      .map((p) => {
-        const ns = p.metadata.namespace || 'default';
-        return { ns, name: p.metadata.name, order: `${ns === 'kube-system' ? 1 : 0}${ns}/${p.metadata.name}` };
-      })
-      .sort((a, b) => (a.order < b.order ? -1 : 1));
+  /**
+   * The menus after the mirror changed: `changed` the keys that did (store.js), or null to read
+   * every pod again (a snapshot). The running pods are kept from the change sets, and the first
+   * MAX_FROM_PODS of them in order (`runningPods`), so a batch costs its pods, not the cluster's.
+   */
+  refresh(mirror, changed = null) {
+    // nodes and services (all the targets are made of) are read again only when one of them changed
+    let others = !changed || !this.nodeList;
+    if (!others) {
+      for (const k of changed) if (k.startsWith('Node/') || k.startsWith('Service/')) { others = true; break; }
+    }
+    if (others) {
+      this.nodeList = mirror.list('Node').map((n) => ({ name: n.metadata.name, ip: nodeIP(n) }))
+        .sort((a, b) => (a.name < b.name ? -1 : 1));
+    }
+    const nodes = this.nodeList;
+    const { first, count } = this.runningPods(mirror, changed);
     const options = [['"outside"', t('outside (workstation 192.168.56.1)')]];
     for (const n of nodes) options.push([JSON.stringify({ node: n.name }), t('node {name}', { name: n.name })]);
     // a menu of 10,000 pods helps nobody and costs a whole rebuild per change: the first ones, and a word
-    for (const p of pods.slice(0, MAX_FROM_PODS)) {
+    for (const p of first) {
       options.push([JSON.stringify({ pod: `${p.ns}/${p.name}` }), t('pod {name}', { name: shortRef(p.ns, p.name) })]);
     }
-    const more = pods.length - MAX_FROM_PODS;
-    const sig = options.map((o) => o[0]).join('|') + (more > 0 ? `|+${more}` : '');
+    const more = count - first.length;
+    const sig = options.map((o) => o[0]).join('|');
     if (sig !== this.fromSig) {
       this.fromSig = sig;
       const keep = this.from.value;
       const items = options.map(([v, label]) => el('option', { value: v }, label));
-      if (more > 0) {
-        const note = el('option', { value: '' }, tn('… and 1 more running pod', '… and {n} more running pods', more));
-        note.disabled = true;
-        items.push(note);
-      }
+      this.moreNote = el('option', { value: '' });
+      this.moreNote.disabled = true;
+      items.push(this.moreNote);
       this.from.replaceChildren(...items);
       if (options.some((o) => o[0] === keep)) this.from.value = keep;
     }
+    // how many more: the note's words only, not the menu
+    const note = more > 0 ? tn('… and 1 more running pod', '… and {n} more running pods', more) : '';
+    if (this.moreNote.textContent !== note) this.moreNote.textContent = note;
+    if (this.moreNote.hidden !== !note) this.moreNote.hidden = !note;
+    if (!others) return;
     const targets = [];
     const services = servicesOf(mirror.objects.values());
     for (const s of services) {
@@ -131,6 +167,42 @@ export class NetPanel {
       this.nodes = names;
       if (!this.faultMenu.hidden) this.renderFaults();
     }
+  }
+
+  /**
+   * `{first, count}`: the running pods the "From" menu may offer (a pod IP, not on the host's
+   * network, STATUS Running), the first MAX_FROM_PODS by `order` (default and other namespaces
+   * before kube-system, then namespace/name) and how many there are. Kept from the change sets:
+   * a pod entering the first ones is inserted in place; only one leaving them reads all again.
+   */
+  runningPods(mirror, changed) {
+    if (!changed || !this.running) {
+      this.running = new Map();
+      for (const p of mirror.list('Pod')) {
+        const e = runningEntry(p);
+        if (e) this.running.set(e.key, e);
+      }
+      this.first = null;
+    } else {
+      for (const k of changed) {
+        if (!k.startsWith('Pod/')) continue;
+        const e = runningEntry(mirror.objects.get(k));
+        const had = this.running.get(k);
+        if (e) this.running.set(k, e);
+        else this.running.delete(k);
+        if (!this.first) continue;
+        if (had && this.first.includes(had)) {
+          if (e) this.first[this.first.indexOf(had)] = e; // same key, same order
+          else this.first = null; // one of the first is gone: its place is the next one's
+        } else if (e && !had) {
+          insertFirst(this.first, e);
+        }
+      }
+    }
+    if (!this.first) {
+      this.first = [...this.running.values()].sort(byOrder).slice(0, MAX_FROM_PODS);
+    }
+    return { first: this.first, count: this.running.size };
   }
 
   // -- send traffic --------------------------------------------------------------------------------

@@ -102,12 +102,27 @@ function ms(ts) {
 export function replacements(pods) {
   const going = new Map();
   const live = new Map();
-  for (const p of pods) {
+  const controllerUid = (p) => {
     const ref = ((p.metadata && p.metadata.ownerReferences) || []).find((r) => r.controller);
-    if (!ref) continue;
-    const into = p.metadata.deletionTimestamp ? going : live;
-    let list = into.get(ref.uid);
-    if (!list) into.set(ref.uid, (list = []));
+    return ref ? ref.uid : null; // (null: no controller)
+  };
+  // the going pods first (usually none: then no pod is looked at twice), then the live pods of
+  // their controllers
+  for (const p of pods) {
+    if (!p.metadata || !p.metadata.deletionTimestamp) continue;
+    const uid = controllerUid(p);
+    if (uid === null) continue;
+    let list = going.get(uid);
+    if (!list) going.set(uid, (list = []));
+    list.push(p);
+  }
+  if (!going.size) return [];
+  for (const p of pods) {
+    if (!p.metadata || p.metadata.deletionTimestamp) continue;
+    const uid = controllerUid(p);
+    if (uid === null || !going.has(uid)) continue;
+    let list = live.get(uid);
+    if (!list) live.set(uid, (list = []));
     list.push(p);
   }
   const out = [];

@@ -184,6 +184,7 @@ export function chipDetail(c) {
  * `{key, kind, namespace, name, ref, pods: [podKey], services: [serviceKey], peer: chipKey|null,
  * target (HPA), …, label, detail}`; `usedBy` podKey → the chip keys the pod uses; `chains` podKey →
  * its owners from its controller up (`[{kind, name, key}]`); `members` owner key → its pods' keys.
+ * A chip's `pods` are sorted; `members` lists are in the objects' order.
  */
 export function relationsOf(objects) {
   const byKey = new Map(); // owners and chip kinds, by keyOf
@@ -207,7 +208,8 @@ export function relationsOf(objects) {
     if (!usedBy.has(podKey)) usedBy.set(podKey, []);
     usedBy.get(podKey).push(chipKey);
   };
-  podList.sort((a, b) => (a.key < b.key ? -1 : 1)); // keyed once, not twice per comparison
+  // The pods in the objects' order (no sort of 10,000 keys per layout): what a chip lists is sorted
+  // below, and `members` and `usedBy`'s lists are read as sets (highlightOf).
   // Pods of one controller share its chain (and its members' lists): built once per controller.
   const byController = new Map(); // first owner's key → {chain, lists}
   const none = { chain: [], lists: [] };
@@ -272,7 +274,9 @@ export function relationsOf(objects) {
       // kubectl's TARGETS, as the server's printer writes it (the HPA's cells: "cpu: 42%/50%")
       chip.metrics = (cellsOf(o) || {}).targets || '<unknown>';
       chip.replicas = { current: st.currentReplicas || 0, desired: st.desiredReplicas || 0 };
-      chip.pods = members.get(chip.target.key) || [];
+      chip.pods = (members.get(chip.target.key) || []).slice().sort();
+    } else {
+      chip.pods.sort(); // its users, found in the objects' order
     }
     chip.label = chipLabel(chip);
     chip.detail = chipDetail(chip);
@@ -324,13 +328,13 @@ export function highlightOf(rel, focus) {
 
 // -- the accessible side ------------------------------------------------------------------------
 
-function podKeyOf(el, names) {
+function podKeyOf(el, view) {
   const item = el.closest && el.closest('.a11y-pod, .a11y-inspect');
   if (!item) return null;
   if (item.dataset.key && item.dataset.key.startsWith('Pod/')) return item.dataset.key;
   const label = item.getAttribute('aria-label') || '';
   const m = item.classList.contains('a11y-pod') ? label.match(/^pod (\S+) /) : label.match(/^Inspect pod (\S+)$/);
-  return m ? names.get(m[1]) || null : null;
+  return m ? view.names.get(m[1]) || null : null;
 }
 
 /**
@@ -347,17 +351,18 @@ export class RelationsView {
     this.box.setAttribute('aria-label', t('Config and storage'));
     root.appendChild(this.box);
     this.buttons = new Map(); // chip key → button
-    this.names = new Map(); // pod name → key
+    this.records = new Map(); // the layout's pod records
+    this.byName = null; // pod name → key, made from `records` on the first hover after a layout
     this.focus = null;
     const over = (e) => {
       const chip = e.target.closest && e.target.closest('.rel-chip');
       if (chip) return this.announce({ chip: chip.dataset.key });
-      const pod = podKeyOf(e.target, this.names);
+      const pod = podKeyOf(e.target, this);
       if (pod) this.announce({ pod });
     };
     const out = (e) => {
       const to = e.relatedTarget;
-      if (to && root.contains(to) && (to.closest('.rel-chip') || podKeyOf(to, this.names))) return;
+      if (to && root.contains(to) && (to.closest('.rel-chip') || podKeyOf(to, this))) return;
       const still = document.activeElement && root.contains(document.activeElement) ? document.activeElement : null;
       if (still && e.type === 'mouseout') return over({ target: still });
       this.announce(null);
@@ -366,6 +371,15 @@ export class RelationsView {
     root.addEventListener('focusin', over);
     root.addEventListener('mouseout', out);
     root.addEventListener('focusout', out);
+  }
+
+  /** Pod name → key of the last layout's pods (made once per layout, when asked). */
+  get names() {
+    if (!this.byName) {
+      this.byName = new Map();
+      for (const p of this.records.values()) if (!this.byName.has(p.name)) this.byName.set(p.name, p.key);
+    }
+    return this.byName;
   }
 
   announce(focus) {
@@ -378,8 +392,8 @@ export class RelationsView {
   update(layout) {
     const rel = layout.relations;
     const chips = (rel && rel.chips) || [];
-    this.names = new Map();
-    for (const p of layout.pods.values()) if (!this.names.has(p.name)) this.names.set(p.name, p.key);
+    this.records = layout.pods; // pod name → key is made from them when a hover needs it (`names`)
+    this.byName = null;
     const seen = new Set();
     let prev = null;
     for (const c of chips) {

@@ -233,3 +233,21 @@ test('layout: a node whose pods did not change keeps its blocks; the result equa
   const geometry = (L) => [...L.pods.entries()].map(([k, p]) => [k, p.x, p.y, p.status, p.label, p.badge]).sort();
   assert.deepEqual(geometry(second), geometry(fresh));
 });
+
+test('layout: each node lists its pods oldest first, then by name, through status changes, arrivals and leavings', () => {
+  const made = (name, created) => pod(name, { nodeName: 'node1', hash: 'h1', rs: 'web-h1', created });
+  const order = (objects) => computeLayout(mirrored(objects).objects.values(), { width: 1200 }).nodes[0]
+    .groups.flatMap((g) => g.pods.map((p) => p.name));
+  const n1 = node('node1');
+  const c = made('web-h1-c', '2025-03-03T13:00:05Z');
+  const a = made('web-h1-a', '2025-03-03T13:00:09Z');
+  const b = made('web-h1-b', '2025-03-03T13:00:05Z');
+  assert.deepEqual(order([n1, c, a, b]), ['web-h1-b', 'web-h1-c', 'web-h1-a']);
+  // the same pods with a new status (new objects, as the mirror makes them): the same order
+  const notReady = { ...b, status: { ...b.status, conditions: [{ type: 'Ready', status: 'False' }] } };
+  assert.deepEqual(order([n1, c, a, notReady]), ['web-h1-b', 'web-h1-c', 'web-h1-a']);
+  // one comes, one goes, in any order of the objects
+  const d = made('web-h1-d', '2025-03-03T13:00:01Z');
+  assert.deepEqual(order([n1, a, d, c]), ['web-h1-d', 'web-h1-c', 'web-h1-a']);
+  assert.deepEqual(order([n1, c, d, a]), ['web-h1-d', 'web-h1-c', 'web-h1-a']);
+});
