@@ -19,7 +19,8 @@ worst second), the longest main-thread task (PerformanceObserver ``longtask``), 
 the page received (CDP ``Network.webSocketFrameReceived`` payloads plus the polling transport's
 ``/socket.io/`` responses) and those bytes per pod change the server sent (the Pod events of the
 ``delta`` frames: ADDED, MODIFIED — a merge patch or a whole object — and DELETED). With
-``--profile`` the page's CPU profile of the scale phase (CDP ``Profiler``) is summed by function.
+``--profile`` the page's CPU profile of the first scale and settled phases (CDP ``Profiler``) is summed
+by function, and their main-thread trace events (style, layout, paint …) by name.
 
 Run: ``.venv/bin/python bench/bench_page.py [--pods 10000] [--more 50000] [--profile]`` (``make
 bench`` runs it with the defaults; the page must be built: ``npm run build``).
@@ -338,10 +339,13 @@ def main() -> None:
             if args.profile and target == args.pods:
                 cdp.send("Profiler.enable")
                 cdp.send("Profiler.start")
+                browser.start_tracing(page=page, categories=["devtools.timeline"])
             with Phase(f"scale 0→{target}" if target == args.pods else f"scale →{target}", page, wire) as ph:
                 reached, why = scale(base, page, target, args.limit, args.step)
             rows.append(ph)
             if args.profile and target == args.pods:
+                notes.append("main-thread time by trace event during the first scale (ms):")
+                notes += [f"  {ms:9.1f}  {name}" for name, ms in trace_summary(browser.stop_tracing())]
                 prof = cdp.send("Profiler.stop")["profile"]
                 notes.append("page CPU self time during the first scale (ms):")
                 notes += [f"  {ms:9.1f}  {name}" for name, ms in profile_summary(prof)]
