@@ -155,7 +155,9 @@ class Api:
 
     def create(self, obj: Obj, namespace: str | None = None, *, dry_run: bool = False,
                manager: str | None = None, field_validation: str = "Strict",
-               warnings: list[str] | None = None) -> Obj:
+               warnings: list[str] | None = None, read_only: bool = False) -> Obj:
+        """Create ``obj`` (the caller's dict is not touched) and answer the stored object: a copy,
+        or with ``read_only`` (a controller that only reads the answer) the stored object itself."""
         with self._checked(obj):
             r, obj = self._prepare(obj, namespace, field_validation, warnings)
             meta = obj["metadata"]
@@ -176,9 +178,10 @@ class Api:
                     return self._dry_created(obj)
             admission.on_create(obj, self)
         try:
-            return self.store.create(obj)
+            stored = self.store.create(obj, owned=True)  # ``obj`` is this request's own copy
         except AlreadyExists as e:
             raise already_exists(r, meta["name"]) from e
+        return stored if read_only else deep_copy(stored)
 
     def replace(self, obj: Obj, namespace: str | None = None, *, manager: str | None = None,
                 subresource: str = "", field_validation: str = "Strict",

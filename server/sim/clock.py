@@ -42,6 +42,11 @@ def parse_time(ts: str | None) -> float | None:
     return datetime.fromisoformat(ts.replace("Z", "+00:00")).timestamp()
 
 
+def iso_time(t: float) -> str:
+    """metav1.Time: RFC 3339 in UTC with second precision (``2025-03-03T13:00:10Z``)."""
+    return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def micro_time(t: float) -> str:
     """metav1.MicroTime, as Leases carry it: ``2025-03-03T13:00:10.000000Z``."""
     return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -90,6 +95,9 @@ class Clock:
         self.paused = False
         self.speed = 1
         self.settle: Callable[[], None] = lambda: None
+        #: RFC 3339 strings already formatted, by instant (``iso``): every write of one instant
+        #: stamps the same few seconds, and strftime is dear at thousands of writes per second
+        self._iso: dict[float, str] = {}
 
     # -- reading time ------------------------------------------------------------------------
     def now(self) -> float:
@@ -97,7 +105,13 @@ class Clock:
 
     def iso(self, t: float | None = None) -> str:
         """RFC 3339 in UTC with second precision, as metadata timestamps are written."""
-        return datetime.fromtimestamp(self._now if t is None else t, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        when = self._now if t is None else t
+        text = self._iso.get(when)
+        if text is None:
+            if len(self._iso) >= 4096:
+                self._iso.clear()
+            text = self._iso[when] = iso_time(when)
+        return text
 
     # -- scheduling --------------------------------------------------------------------------
     def call_at(self, when: float, fn: Callable[[], object]) -> Timer:

@@ -31,6 +31,9 @@ class Recorder:
         self._recent: dict[tuple, tuple[str, str]] = {}
         #: (namespace, name) of each Event in ``_recent`` → its aggregation key
         self._keys: dict[tuple[str, str], tuple] = {}
+        #: namespace -> (its Namespace object as last seen, whether Events may be created in it):
+        #: stored objects are never changed in place, so the answer holds while the object is the same
+        self._namespaces: dict[str, tuple[Obj | None, bool]] = {}
 
     def event(self, obj: Obj, type_: str, reason: str, message: str, component: str, host: str = "") -> None:
         """Record an Event about ``obj`` (``type_`` is Normal or Warning)."""
@@ -86,15 +89,24 @@ class Recorder:
             del self._recent[agg_key]
 
     def _admitted(self, namespace: str) -> bool:
-        """Whether NamespaceLifecycle lets an Event be created in ``namespace``."""
+        """Whether NamespaceLifecycle lets an Event be created in ``namespace`` (asked again only when
+        the Namespace object has changed since)."""
         from .api import ApiError
 
+        current = self.store.peek("Namespace", "", namespace)
+        seen = self._namespaces.get(namespace)
+        if seen is not None and seen[0] is current:
+            return seen[1]
         probe = {"kind": "Event", "apiVersion": "v1", "metadata": {"name": "probe", "namespace": namespace}}
         try:
             namespace_lifecycle.admit("CREATE", probe, None, SimpleNamespace(store=self.store))
+            admitted = True
         except ApiError:
-            return False
-        return True
+            admitted = False
+        if len(self._namespaces) >= 4096:
+            self._namespaces.clear()
+        self._namespaces[namespace] = (current, admitted)
+        return admitted
 
     def for_object(self, obj: Obj) -> list[Obj]:
         """Events about ``obj``, oldest first (what ``kubectl describe`` lists)."""

@@ -74,12 +74,15 @@ class DeploymentController(Controller):
 
     # -- syncDeployment ---------------------------------------------------------------------------------
     def reconcile(self, key: Key) -> None:
-        stored = self.store.get(*key)
+        stored = self.store.peek(*key)
         if stored is None:
             return
-        d = stored
-        d["metadata"].setdefault("annotations", {})
+        # the sync changes the Deployment's annotations and status only: those are copied, its spec
+        # (the template) is the stored object's, read-only
+        d = _writable(stored)
         d.setdefault("status", {})
+        if isinstance(d["status"], dict):
+            d["status"] = dict(d["status"])
         selector = d["spec"].get("selector")
         if not selector or (not selector.get("matchLabels") and not selector.get("matchExpressions")):
             self.recorder.event(d, "Warning", "SelectingAll",
@@ -108,7 +111,9 @@ class DeploymentController(Controller):
     def _write(self, d: Obj) -> None:
         """UpdateStatus: the status and the revision annotation (status writes may change metadata)."""
         d["status"] = _omit_empty(d["status"])
-        self.api.update_status(d)
+        # the store keeps copies of what this sync goes on changing (annotations, status), and
+        # shares the rest with the stored Deployment
+        self.api.update_status(dict(_writable(d), status=deep_copy(d["status"])), owned=True)
 
     def _rs(self, rs: Obj) -> Obj:
         """The freshest stored ``rs`` (our own writes land in the store synchronously): read-only,
@@ -147,11 +152,11 @@ class DeploymentController(Controller):
         new_revision = du.max_revision(old_rss) + 1
         progress = du.progress_deadline(d) is not None
         if existing is not None:
-            rs = deep_copy(self._rs(existing))
+            rs = _writable(self._rs(existing))
             annotations_updated = du.set_new_rs_annotations(d, rs, new_revision, True)
             if annotations_updated or du.min_ready_seconds(rs) != du.min_ready_seconds(d):
-                rs["spec"]["minReadySeconds"] = du.min_ready_seconds(d)
-                return self.store.update(rs)
+                rs["spec"] = dict(rs["spec"], minReadySeconds=du.min_ready_seconds(d))
+                return self.store.update(rs, owned=True)  # read-only from here, as every RS here
             needs_update = du.set_deployment_revision(d, rs["metadata"]["annotations"].get(du.REVISION, ""))
             if progress and du.get_condition(d["status"], "Progressing") is None:
                 du.set_condition(d["status"], du.new_condition(
@@ -236,10 +241,10 @@ class DeploymentController(Controller):
         if not size_changed and not du.replicas_annotations_need_update(rs, desired, maximum):
             return False, rs
         old = du.replicas(rs)
-        rs = deep_copy(rs)
-        rs["spec"]["replicas"] = new_scale
+        rs = _writable(rs)
+        rs["spec"] = dict(rs["spec"], replicas=new_scale)
         du.set_replicas_annotations(rs, desired, maximum)
-        rs = self.store.update(rs)
+        rs = self.store.update(rs, owned=True)  # the stored RS, read-only
         if size_changed:
             self.recorder.event(d, "Normal", "ScalingReplicaSet",
                                 f"Scaled {op} replica set {rs['metadata']['name']} from {old} to {new_scale}", COMPONENT)
@@ -304,8 +309,7 @@ class DeploymentController(Controller):
             count = min(max_cleanup - total, spec - avail)
             _, updated = self.scale_rs_and_record(rs, spec - count, d)
             # the updated copy keeps the status from before the scale, as the Go code's does
-            updated = deep_copy(updated)
-            updated["status"] = rs.get("status") or {}
+            updated = dict(updated, status=rs.get("status") or {})
             old_rss[i] = updated
             total += count
         return old_rss, total
@@ -553,6 +557,16 @@ class DeploymentController(Controller):
         else:
             return
         self._write(d)
+
+
+def _writable(obj: Obj) -> Obj:
+    """A copy of ``obj`` whose top level, metadata and annotations may be changed in place (as
+    ``store.get``'s deep copy could be); every other part is the stored object's, read-only."""
+    meta = dict(obj["metadata"])
+    ann = meta.setdefault("annotations", {})
+    if isinstance(ann, dict):
+        meta["annotations"] = dict(ann)
+    return dict(obj, metadata=meta)
 
 
 def _omit_empty(status: Obj) -> Obj:

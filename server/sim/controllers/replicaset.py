@@ -328,7 +328,7 @@ class ReplicaSetController(Controller):
             error = None
             for _ in range(size):
                 try:
-                    pod = self.api.create(pod_from_template(rs))
+                    pod = self.api.create(pod_from_template(rs), read_only=True)
                 except ApiError as e:
                     error = e.message
                     self.recorder.event(rs, "Warning", "FailedCreate", f"Error creating: {e.message}", COMPONENT)
