@@ -3,7 +3,7 @@
  *
  * Owns: sprites (one per node, group outline and pod) with a current and a target position,
  * the requestAnimationFrame loop, and dirty-rectangle repainting: a frame repaints only the
- * union of rectangles whose contents moved or changed (plus the gently pulsing Terminating pods),
+ * rectangles whose contents moved or changed (plus the gently pulsing Terminating pods),
  * so a quiet cluster costs nothing and a busy one costs what changed. Pods appear by growing,
  * move from the unscheduled tray to their node when scheduled, pulse while Terminating and fade
  * away when their object is deleted. Each pod wears its status style (colour and glyph,
@@ -35,6 +35,7 @@ const REDUCED_MOTION = typeof matchMedia === 'function' && matchMedia('(prefers-
 const SHAPE_PAD = 8; // px around a pod's square in its cached bitmap (the owner badge overhangs it)
 const MAX_SHAPES = 512; // cached pod bitmaps (status × badge × pixel ratio) before the cache starts over
 const VIEW_MARGIN = 160; // px painted beyond the view, so a short scroll shows no stale band
+const MAX_DIRTY = 32; // rectangles marked before a frame paints their union instead
 
 function groupColour(group) {
   if (group.base === 'bare') return 'hsl(215, 12%, 55%)';
@@ -49,6 +50,29 @@ function rectUnion(a, b) {
   const x = Math.min(a.x, b.x);
   const y = Math.min(a.y, b.y);
   return { x, y, w: Math.max(a.x + a.w, b.x + b.w) - x, h: Math.max(a.y + a.h, b.y + b.h) - y };
+}
+
+/** `rects` with each group of overlapping (or touching) ones replaced by their union. */
+export function mergeRects(rects) {
+  const out = [];
+  for (let r of rects) {
+    // a union may now reach rectangles merged before: take them in until none is left
+    for (let i = 0; i < out.length;) {
+      if (touches(out[i], r)) {
+        r = rectUnion(out[i], r);
+        out.splice(i, 1);
+        i = 0;
+      } else {
+        i++;
+      }
+    }
+    out.push(r);
+  }
+  return out;
+}
+
+function touches(a, r) {
+  return a.x <= r.x + r.w && a.x + a.w >= r.x && a.y <= r.y + r.h && a.y + a.h >= r.y;
 }
 
 function intersects(a, r) {
@@ -72,7 +96,7 @@ export class CanvasView {
     this.ctx = canvas.getContext('2d');
     this.layout = null;
     this.pods = new Map();     // key → sprite {x,y,alpha,scale,tx,ty,ta,ts,data,dying}
-    this.dirty = null;
+    this.dirty = [];     // rectangles to paint again (mark), each within the view
     this.full = true;
     this.selected = null;
     this.frame = 0;
@@ -253,7 +277,18 @@ export class CanvasView {
     this.canvas.style.height = `${h}px`;
   }
 
-  mark(r) { this.dirty = rectUnion(this.dirty, pad(r, 3)); }
+  /** `r` is to be painted again: only its part in (or near) the view, since the view is painted
+   * whole when it moves (zoom.js onView). A change above the view and one below it so no longer
+   * make a frame repaint everything between them: at 10,000 pods scaling, most are out of sight. */
+  mark(r) {
+    const p = this.view ? clipTo(pad(r, 3), pad(this.view, VIEW_MARGIN)) : pad(r, 3);
+    if (!p) return;
+    this.dirty.push(p);
+    if (this.dirty.length > MAX_DIRTY) {
+      this.dirty = mergeRects(this.dirty);
+      if (this.dirty.length > MAX_DIRTY / 2) this.dirty = [this.dirty.reduce(rectUnion)];
+    }
+  }
 
   /** How wide a sprite's drawing is: its square, or its named chip. */
   static spriteW(s) {
@@ -314,24 +349,50 @@ export class CanvasView {
     if (moving || pulsing || flying) this.schedule();
   }
 
+  /**
+   * Paints the marked rectangles again (all of the layout after a resize), each clipped to the
+   * view: what intersects a rectangle is drawn in it, back to front. Overlapping rectangles are
+   * merged first, so a spot is painted once; what none of them touches is not looked at again
+   * (the sprites are sifted once, by the rectangles' bounds). Painting a spot is the same whatever
+   * rectangle it is painted in, so the canvas is what one paint of everything would make.
+   */
   paint(ts) {
-    const ctx = this.ctx;
     const L = this.layout;
     if (!L) return;
-    let dirty = this.full ? { x: 0, y: 0, w: L.width, h: L.height } : this.dirty;
+    let rects = this.full ? [{ x: 0, y: 0, w: L.width, h: L.height }] : mergeRects(this.dirty);
     this.full = false;
-    this.dirty = null;
-    if (dirty && this.view) dirty = clipTo(dirty, pad(this.view, VIEW_MARGIN)); // the rest is painted when seen
-    if (!dirty) return;
+    this.dirty = [];
+    if (this.view) { // the rest is painted when seen
+      const view = pad(this.view, VIEW_MARGIN);
+      rects = rects.map((r) => clipTo(r, view)).filter(Boolean);
+    }
+    if (!rects.length) return;
     // Whole device pixels: a clip edge through a pixel would blend old and new there, and
     // repeated frames would leave seams.
-    const x0 = Math.floor(dirty.x * this.dpr) / this.dpr;
-    const y0 = Math.floor(dirty.y * this.dpr) / this.dpr;
-    const region = {
-      x: x0, y: y0,
-      w: Math.ceil((dirty.x + dirty.w) * this.dpr) / this.dpr - x0,
-      h: Math.ceil((dirty.y + dirty.h) * this.dpr) / this.dpr - y0,
-    };
+    const regions = rects.map((r) => {
+      const x0 = Math.floor(r.x * this.dpr) / this.dpr;
+      const y0 = Math.floor(r.y * this.dpr) / this.dpr;
+      return { x: x0, y: y0, w: Math.ceil((r.x + r.w) * this.dpr) / this.dpr - x0, h: Math.ceil((r.y + r.h) * this.dpr) / this.dpr - y0 };
+    });
+    const bounds = regions.reduce(rectUnion);
+    const near = (list) => list.filter((b) => intersects(b, bounds));
+    const hubs = near(L.services);
+    const chips = near((L.relations && L.relations.chips) || []);
+    const nodes = near(L.nodes);
+    const groups = near(L.groups);
+    const sprites = [];
+    const bx1 = bounds.x + bounds.w, by1 = bounds.y + bounds.h;
+    for (const s of this.pods.values()) {
+      const x = s.x - 4, y = s.y - 4;
+      if (x < bx1 && y < by1 && x + CanvasView.spriteW(s) > bounds.x && y + POD + 8 > bounds.y) sprites.push(s);
+    }
+    const pulse = 0.72 + 0.23 * Math.sin(ts / 260);
+    for (const region of regions) this.paintRegion(region, { hubs, chips, nodes, groups, sprites, pulse });
+  }
+
+  paintRegion(region, { hubs, chips, nodes, groups, sprites, pulse }) {
+    const ctx = this.ctx;
+    const L = this.layout;
     ctx.save();
     ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
     ctx.beginPath();
@@ -341,14 +402,13 @@ export class CanvasView {
     ctx.fillRect(region.x, region.y, region.w, region.h);
 
     if (intersects(L.tray, region)) this.drawTray(L.tray);
-    for (const h of L.services) if (intersects(h, region)) this.drawHub(h);
+    for (const h of hubs) if (intersects(h, region)) this.drawHub(h);
     if (intersects(L.outside, region)) this.drawOutside(L.outside);
-    for (const c of (L.relations && L.relations.chips) || []) if (intersects(c, region)) this.drawChip(c);
-    for (const n of L.nodes) if (intersects(n, region)) this.drawNode(n);
-    for (const g of L.groups) if (intersects(g, region)) this.drawGroup(g);
-    const pulse = 0.72 + 0.23 * Math.sin(ts / 260);
+    for (const c of chips) if (intersects(c, region)) this.drawChip(c);
+    for (const n of nodes) if (intersects(n, region)) this.drawNode(n);
+    for (const g of groups) if (intersects(g, region)) this.drawGroup(g);
     const rx1 = region.x + region.w, ry1 = region.y + region.h;
-    for (const s of this.pods.values()) {
+    for (const s of sprites) {
       const x = s.x - 4, y = s.y - 4;
       if (x < rx1 && y < ry1 && x + CanvasView.spriteW(s) > region.x && y + POD + 8 > region.y) this.drawPod(s, pulse);
     }

@@ -9,6 +9,7 @@ import { computeLayout, naturalCompare, shortName } from '../../static/src/layou
 import { styleOf, STYLES } from '../../static/src/podstyle.js';
 import { podTooltipRows, humanDuration } from '../../static/src/tooltip.js';
 import { fieldLine, normaliseResults } from '../../static/src/editor.js';
+import { mergeRects } from '../../static/src/canvas.js';
 
 const node = (name, { ready = 'True', role = null, unschedulable = false } = {}) => ({
   kind: 'Node',
@@ -250,4 +251,14 @@ test('layout: each node lists its pods oldest first, then by name, through statu
   const d = made('web-h1-d', '2025-03-03T13:00:01Z');
   assert.deepEqual(order([n1, a, d, c]), ['web-h1-d', 'web-h1-c', 'web-h1-a']);
   assert.deepEqual(order([n1, c, d, a]), ['web-h1-d', 'web-h1-c', 'web-h1-a']);
+});
+
+test('the canvas paints apart changes apart: overlapping dirty rectangles merge, distant ones stay', () => {
+  const top = { x: 0, y: 0, w: 30, h: 30 };
+  const bottom = { x: 0, y: 4000, w: 30, h: 30 };
+  assert.deepEqual(mergeRects([top, bottom]), [top, bottom]);
+  // a chain: the third joins the first, and their union then reaches the second
+  assert.deepEqual(mergeRects([top, { x: 50, y: 0, w: 10, h: 10 }, { x: 20, y: 20, w: 31, h: 5 }, bottom]),
+    [{ x: 0, y: 0, w: 60, h: 30 }, bottom]);
+  assert.deepEqual(mergeRects([]), []);
 });
