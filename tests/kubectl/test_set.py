@@ -294,9 +294,12 @@ def _times(text: str) -> str:
 
 
 def _reset(lab) -> None:
-    """The deployment and service as the manifests have them (deleted and created again)."""
-    lab.kubectl("delete", "deployment/web", "service/web", "--ignore-not-found", "--wait=false")
-    lab.kubectl("apply", "-f", "-", stdin=DEPLOYMENT + "---\n" + SERVICE)
+    """The deployment and service as the manifests have them (deleted and created again, through
+    the terminal: two requests where two real kubectl processes took a second or more)."""
+    for command, stdin in (("kubectl delete deployment/web service/web --ignore-not-found --wait=false", ""),
+                           ("kubectl apply -f -", DEPLOYMENT + "---\n" + SERVICE)):
+        answer = lab.request("POST", f"/api/sandboxes/{lab.sid}/run", {"command": command, "stdin": stdin})
+        assert answer["exitCode"] == 0, answer["output"]
 
 
 @pytest.mark.parametrize(("line", "changes"), SERVER_CASES)
