@@ -115,11 +115,13 @@ class Api:
 
     # -- writes ------------------------------------------------------------------------------
     def _prepare(self, obj: Obj, namespace: str | None, field_validation: str = "Strict",
-                 warnings: list[str] | None = None) -> tuple[Resource, Obj]:
+                 warnings: list[str] | None = None, *, owned: bool = False) -> tuple[Resource, Obj]:
         """Validate, normalise the namespace and apply defaults; raises ApiError, writes nothing.
         ``field_validation`` is the request's directive for unknown fields (Strict refuses them,
-        Warn drops them and adds the apiserver's warnings to ``warnings``, Ignore drops them)."""
-        obj = deep_copy(obj)
+        Warn drops them and adds the apiserver's warnings to ``warnings``, Ignore drops them).
+        Works on a copy of ``obj`` unless the caller hands it over (``owned``)."""
+        if not owned:
+            obj = deep_copy(obj)
         found = admission.validate(obj, field_validation)
         if warnings is not None:
             warnings.extend(found)
@@ -155,11 +157,12 @@ class Api:
 
     def create(self, obj: Obj, namespace: str | None = None, *, dry_run: bool = False,
                manager: str | None = None, field_validation: str = "Strict",
-               warnings: list[str] | None = None, read_only: bool = False) -> Obj:
-        """Create ``obj`` (the caller's dict is not touched) and answer the stored object: a copy,
-        or with ``read_only`` (a controller that only reads the answer) the stored object itself."""
+               warnings: list[str] | None = None, owned: bool = False) -> Obj:
+        """Create ``obj`` and answer the stored object (a copy). ``owned`` as for ``Store.create``:
+        the caller hands ``obj`` over (it is checked and stored without a copy, and may be changed
+        on the way) and gets the stored object itself, read-only."""
         with self._checked(obj):
-            r, obj = self._prepare(obj, namespace, field_validation, warnings)
+            r, obj = self._prepare(obj, namespace, field_validation, warnings, owned=owned)
             meta = obj["metadata"]
             if meta.get("name") and self.store.peek(obj["kind"], meta.get("namespace", ""), meta["name"]) is not None:
                 raise already_exists(r, meta["name"])
@@ -181,7 +184,7 @@ class Api:
             stored = self.store.create(obj, owned=True)  # ``obj`` is this request's own copy
         except AlreadyExists as e:
             raise already_exists(r, meta["name"]) from e
-        return stored if read_only else deep_copy(stored)
+        return stored if owned else deep_copy(stored)
 
     def replace(self, obj: Obj, namespace: str | None = None, *, manager: str | None = None,
                 subresource: str = "", field_validation: str = "Strict",

@@ -11,6 +11,7 @@ the cluster) so controllers run to quiescence before time moves on.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 import random
@@ -39,6 +40,12 @@ def parse_time(ts: str | None) -> float | None:
     """RFC 3339 as the API writes it (``Z``, with or without fractional seconds) → epoch seconds."""
     if not ts:
         return None
+    return _parsed_time(ts)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed_time(ts: str) -> float:
+    """(The controllers compare the same few timestamps on every sync.)"""
     return datetime.fromisoformat(ts.replace("Z", "+00:00")).timestamp()
 
 
@@ -95,9 +102,9 @@ class Clock:
         self.paused = False
         self.speed = 1
         self.settle: Callable[[], None] = lambda: None
-        #: RFC 3339 strings already formatted, by instant (``iso``): every write of one instant
-        #: stamps the same few seconds, and strftime is dear at thousands of writes per second
-        self._iso: dict[float, str] = {}
+        #: RFC 3339 strings already formatted, by whole second (``iso``): the writes of one second
+        #: all stamp it, and strftime is dear at thousands of writes per second
+        self._iso: dict[int, str] = {}
 
     # -- reading time ------------------------------------------------------------------------
     def now(self) -> float:
@@ -106,11 +113,14 @@ class Clock:
     def iso(self, t: float | None = None) -> str:
         """RFC 3339 in UTC with second precision, as metadata timestamps are written."""
         when = self._now if t is None else t
-        text = self._iso.get(when)
+        second = int(when)
+        if not 0.0 <= when - second < 0.999999:  # would round up to the next second: not the cache's
+            return iso_time(when)
+        text = self._iso.get(second)
         if text is None:
             if len(self._iso) >= 4096:
                 self._iso.clear()
-            text = self._iso[when] = iso_time(when)
+            text = self._iso[second] = iso_time(second)
         return text
 
     # -- scheduling --------------------------------------------------------------------------

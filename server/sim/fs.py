@@ -288,18 +288,58 @@ class Mount:
 
 
 class FileSystem:
-    """One container's view: a root tree and its mounts."""
+    """One container's view: a root tree and its mounts.
+
+    The mounts a container starts with may be ``defer``-red: they are made the first time the view
+    is used (most containers' files are never looked at), exactly as they would have been at their
+    instant — the mount points made in the container's own root then carry that instant's time.
+    """
 
     def __init__(self, root: Tree, mounts: list[Mount] | None = None, *,
                  clock: Callable[[], float] | None = None) -> None:
-        self.root = root
-        self._mounts: dict[tuple[str, ...], Mount] = {}
+        self._root = root
+        self._table: dict[tuple[str, ...], Mount] = {}
         self._clock = clock or (lambda: 0.0)
+        #: mounts still to be made, and the instant they belong to (``defer``)
+        self._pending: tuple[list[Mount], float] | None = None
         for m in mounts or []:
             self.mount(m)
 
     def now(self) -> float:
         return self._clock()
+
+    def defer(self, mounts: list[Mount], at: float) -> None:
+        """Make ``mounts`` (in this order, after any already deferred) when the view is first used,
+        as ``mount`` would have made them at ``at``. Only for mounts whose mount points lie in trees
+        of this view's own (its root, its ``/dev``): nothing else can tell when they were made."""
+        if self._pending is not None:
+            self._pending[0].extend(mounts)
+        else:
+            self._pending = (list(mounts), at)
+
+    def _settle(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is None:
+            return
+        mounts, at = pending
+        clock, self._clock = self._clock, lambda: at
+        try:
+            for m in mounts:
+                self.mount(m)
+        finally:
+            self._clock = clock
+
+    @property
+    def root(self) -> Tree:
+        if self._pending is not None:
+            self._settle()
+        return self._root
+
+    @property
+    def _mounts(self) -> dict[tuple[str, ...], Mount]:
+        if self._pending is not None:
+            self._settle()
+        return self._table
 
     def mount(self, m: Mount) -> None:
         """Mount ``m``; its mount point is created in what lies beneath if missing, with the
@@ -329,11 +369,12 @@ class FileSystem:
 
     # -- resolution --------------------------------------------------------------------------------
     def _owner(self, parts: list[str]) -> tuple[Mount | None, Tree]:
+        mounts = self._mounts
         for n in range(len(parts), 0, -1):
-            m = self._mounts.get(tuple(parts[:n]))
+            m = mounts.get(tuple(parts[:n]))
             if m is not None:
                 return m, m.tree
-        return None, self.root
+        return None, self._root
 
     def _tree_at(self, parts: list[str]) -> tuple[Tree, list[str]]:
         """The tree holding canonical ``parts`` and the path inside it; raises EROFS for a ro mount."""

@@ -120,6 +120,15 @@ def _compares(value: str | None, values: list, op: str) -> bool:
     return have > want if op == "Gt" else have < want
 
 
+def _same_index(old: Obj, new: Obj) -> bool:
+    """Whether ``new`` sits in the same indexes as ``old`` (same uid, labels, owners and node)."""
+    om, nm = old["metadata"], new["metadata"]
+    if (om.get("uid") != nm.get("uid") or om.get("labels") != nm.get("labels")
+            or om.get("ownerReferences") != nm.get("ownerReferences")):
+        return False
+    return new["kind"] != "Pod" or (old.get("spec") or {}).get("nodeName") == (new.get("spec") or {}).get("nodeName")
+
+
 class Store:
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
@@ -353,8 +362,12 @@ class Store:
             meta["generation"] = old["metadata"]["generation"] + 1
         self.rv += 1
         meta["resourceVersion"] = str(self.rv)
-        self._unindex(key, old)
-        self._index(key, obj)
+        if _same_index(old, obj):  # a status write, say: only the object itself is replaced
+            self._objects[key] = obj
+            self._by_kind_ns[(key[0], key[1])][key[2]] = obj
+        else:
+            self._unindex(key, old)
+            self._index(key, obj)
         self._emit("MODIFIED", obj)
         return obj if owned else deep_copy(obj)
 

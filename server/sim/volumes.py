@@ -42,6 +42,7 @@ nodes' own from ``node_tree``.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -80,10 +81,16 @@ def _hash(*parts: object) -> int:
 
 
 def _quantity_bytes(text: object) -> int | None:
+    return _parsed_bytes(str(text))
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed_bytes(text: str) -> int | None:
+    """A quantity in bytes (the same few node capacities are read at every container start)."""
     from .quantity import Quantity
 
     try:
-        return int(Quantity.parse(str(text)).as_decimal())
+        return int(Quantity.parse(text).as_decimal())
     except (ValueError, ArithmeticError):
         return None
 
@@ -137,6 +144,8 @@ class VolumeManager(Controller):
         self._mounted_by: dict[Key, set[str]] = {}
         #: (kind, namespace, name) -> (resourceVersion, its keys' bytes): decoded once, shared by the pods
         self._decoded: dict[Key, tuple[Any, dict[str, bytes]]] = {}
+        #: (the kube-system Namespace it was made from, the tokens' encoded JWT header)
+        self._token_header: tuple[Obj | None, str] | None = None
 
     # -- the control loop: pod syncs that have something to write -----------------------------------
     def on_event(self, event: WatchEvent) -> None:
@@ -186,7 +195,8 @@ class VolumeManager(Controller):
 
     def _period(self, uid: str, n: int) -> float:
         """The pause before the pod's ``n``-th periodic sync (syncFrequency plus its jitter)."""
-        return SYNC_PERIOD * (1 + SYNC_JITTER * (_hash(uid, n) % 1000) / 1000)
+        digest = hashlib.sha256(f"{uid}:{n}".encode()).digest()  # _hash(uid, n), written out: a hot path
+        return SYNC_PERIOD * (1 + SYNC_JITTER * (int.from_bytes(digest[:8], "big") % 1000) / 1000)
 
     def _sync_from(self, pv: PodVolumes, t: float) -> float:
         """The first of the pod's periodic sync instants at or after ``t`` (the instants already past
@@ -613,7 +623,11 @@ class VolumeManager(Controller):
             return json.dumps(v, sort_keys=True, separators=(",", ":")).encode()
 
         sig = b"".join(hashlib.sha256(f"{meta.get('uid')}:{now}:{i}".encode()).digest() for i in range(8))
-        return ".".join((b64(compact({"alg": "RS256", "kid": key_id(self.cluster)})), b64(compact(claims)), b64(sig)))
+        # the header names the signing key, derived from kube-system's uid: made once per Namespace object
+        system = self.store.peek("Namespace", "", "kube-system")
+        if self._token_header is None or self._token_header[0] is not system:
+            self._token_header = (system, b64(compact({"alg": "RS256", "kid": key_id(self.cluster)})))
+        return ".".join((self._token_header[1], b64(compact(claims)), b64(sig)))
 
     def _write_atomic(self, pod: Obj, pv: PodVolumes, vol: dict, tree: Tree) -> None:
         """AtomicWriter.Write: a new ``..<timestamp>`` directory with the payload, ``..data``
@@ -709,9 +723,11 @@ class VolumeManager(Controller):
         root = Tree.overlay(image_tree(repo, tag, land), fstype="overlay", source="overlay", size=disk,
                             base_used=DISK_USED)
         fs = FileSystem(root, clock=now)
-        for path, tree, ro in _pseudo_filesystems():
-            fs.mount(Mount(path, tree, read_only=ro))
+        first = [Mount(path, tree, read_only=ro) for path, tree, ro in _pseudo_filesystems()]
         mounts: list[Mount] = []
+        #: whether every mount point will lie in this container's own trees (its root, its /dev),
+        #: where nobody else can tell when it was made: then the mounts are made on first use
+        private = True
         spec = pod.get("spec") or {}
         vols = {v.get("name"): v for v in spec.get("volumes") or []}
         for vm in container_spec.get("volumeMounts") or []:
@@ -729,6 +745,7 @@ class VolumeManager(Controller):
                 if atomic:
                     tree, sub = _snapshot(tree, sub_path)
                 else:
+                    private = False  # a directory or file of a shared volume: mounted now, as it is now
                     sub = sub + tuple(split(sub_path))
                     if tree.node(sub) is None:  # the kubelet creates a missing subPath as a directory
                         try:
@@ -748,8 +765,12 @@ class VolumeManager(Controller):
         shm = Tree(fstype="tmpfs", source="shm", size=SHM_SIZE)
         mounts.append(Mount("/dev/shm", shm))
         # the OCI spec's mounts are sorted by depth (containerd's sortMounts: a stable sort)
-        for m in sorted(mounts, key=lambda m: len(split(m.path))):
-            fs.mount(m)
+        ordered = first + sorted(mounts, key=lambda m: len(split(m.path)))
+        if private and not _nested(mounts):
+            fs.defer(ordered, now())
+        else:
+            for m in ordered:
+                fs.mount(m)
         self._arm(pod, pv)
         return fs
 
@@ -816,6 +837,13 @@ def _pseudo_filesystems() -> list[tuple[str, Tree, bool]]:
         _DEV = dev
     dev_view = Tree.overlay(_DEV, fstype="tmpfs", source="tmpfs", size=64 << 20)
     return [_SHARED[0], ("/dev", dev_view, False), *_SHARED[1:]]
+
+
+def _nested(mounts: list[Mount]) -> bool:
+    """Whether a mount point lies inside another of these mounts (then it is made in that volume,
+    which the pod's other containers see at once)."""
+    paths = {tuple(split(m.path)) for m in mounts}
+    return any(p[:n] in paths for p in paths for n in range(1, len(p)))
 
 
 def _freeze_tree(d: Dir) -> None:

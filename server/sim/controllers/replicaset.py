@@ -328,7 +328,7 @@ class ReplicaSetController(Controller):
             error = None
             for _ in range(size):
                 try:
-                    pod = self.api.create(pod_from_template(rs), read_only=True)
+                    pod = self.api.create(pod_from_template(rs), owned=True)  # a new pod, the stored one read back
                 except ApiError as e:
                     error = e.message
                     self.recorder.event(rs, "Warning", "FailedCreate", f"Error creating: {e.message}", COMPONENT)
