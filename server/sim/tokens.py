@@ -47,7 +47,7 @@ def _compact(value: object) -> bytes:
 def key_id(cluster: Cluster) -> str:
     """The ``kid`` of the sandbox's signing key: fixed for the cluster (derived from its kube-system
     namespace, made with the cluster)."""
-    system = cluster.store.get("Namespace", "", "kube-system")
+    system = cluster.store.peek("Namespace", "", "kube-system")  # read only: its uid
     seed = f"sa-signing-key:{(system or {}).get('metadata', {}).get('uid', '')}"
     return _b64url(hashlib.sha256(seed.encode()).digest())
 

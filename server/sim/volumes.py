@@ -144,8 +144,6 @@ class VolumeManager(Controller):
         self._mounted_by: dict[Key, set[str]] = {}
         #: (kind, namespace, name) -> (resourceVersion, its keys' bytes): decoded once, shared by the pods
         self._decoded: dict[Key, tuple[Any, dict[str, bytes]]] = {}
-        #: (the kube-system Namespace it was made from, the tokens' encoded JWT header)
-        self._token_header: tuple[Obj | None, str] | None = None
 
     # -- the control loop: pod syncs that have something to write -----------------------------------
     def on_event(self, event: WatchEvent) -> None:
@@ -195,8 +193,7 @@ class VolumeManager(Controller):
 
     def _period(self, uid: str, n: int) -> float:
         """The pause before the pod's ``n``-th periodic sync (syncFrequency plus its jitter)."""
-        digest = hashlib.sha256(f"{uid}:{n}".encode()).digest()  # _hash(uid, n), written out: a hot path
-        return SYNC_PERIOD * (1 + SYNC_JITTER * (int.from_bytes(digest[:8], "big") % 1000) / 1000)
+        return SYNC_PERIOD * (1 + SYNC_JITTER * (_hash(uid, n) % 1000) / 1000)
 
     def _sync_from(self, pv: PodVolumes, t: float) -> float:
         """The first of the pod's periodic sync instants at or after ``t`` (the instants already past
@@ -623,11 +620,7 @@ class VolumeManager(Controller):
             return json.dumps(v, sort_keys=True, separators=(",", ":")).encode()
 
         sig = b"".join(hashlib.sha256(f"{meta.get('uid')}:{now}:{i}".encode()).digest() for i in range(8))
-        # the header names the signing key, derived from kube-system's uid: made once per Namespace object
-        system = self.store.peek("Namespace", "", "kube-system")
-        if self._token_header is None or self._token_header[0] is not system:
-            self._token_header = (system, b64(compact({"alg": "RS256", "kid": key_id(self.cluster)})))
-        return ".".join((self._token_header[1], b64(compact(claims)), b64(sig)))
+        return ".".join((b64(compact({"alg": "RS256", "kid": key_id(self.cluster)})), b64(compact(claims)), b64(sig)))
 
     def _write_atomic(self, pod: Obj, pv: PodVolumes, vol: dict, tree: Tree) -> None:
         """AtomicWriter.Write: a new ``..<timestamp>`` directory with the payload, ``..data``
