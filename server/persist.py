@@ -13,15 +13,26 @@ vocabulary belongs to ``server.sandbox``). Consecutive clock advances are merged
 log small although the live clock ticks ten times a second.
 
 ``shares(token, sandbox)`` holds the read-only tokens a sandbox was shared with (one per sandbox,
-so sharing twice gives the same link).
+so sharing twice gives the same link). ``damaged(sandbox, reason, at)`` the sandboxes set aside: a
+journal that could not be read or replayed (``set_aside``); they answer with the reason, the others serve.
+
+Damage: opening checks the file (``PRAGMA quick_check``). A file SQLite cannot read, or one whose
+check fails (truncated, overwritten), never stops the server: it is moved aside whole
+(``<file>.damaged-<UTC time>``, with its ``-wal``/``-shm``) and a new file is built from what can still
+be read of it — every sandbox row, each sandbox's operations (a sandbox whose rows cannot all be read
+is kept but set aside, with the error), the shares. ``damage`` lists what happened, for the log.
+Reading a log the file cannot give back is ``JournalReadError``; a row whose text is not a JSON
+object with an ``op`` is ``JournalRowError`` (naming its number).
 
 Hands off: replaying the log is ``server.sandbox``'s job; this module only stores and returns rows.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
+import shutil
 import sqlite3
 import threading
 import time
@@ -45,7 +56,24 @@ CREATE TABLE IF NOT EXISTS shares (
     token   TEXT PRIMARY KEY,
     sandbox TEXT NOT NULL UNIQUE REFERENCES sandboxes(id)
 );
+CREATE TABLE IF NOT EXISTS damaged (
+    sandbox TEXT PRIMARY KEY REFERENCES sandboxes(id),
+    reason  TEXT NOT NULL,
+    at      REAL NOT NULL
+);
 """
+
+
+class JournalReadError(ValueError):
+    """A sandbox's log that cannot be read back (the file is damaged where it lies)."""
+
+
+class JournalRowError(JournalReadError):
+    """A row of a sandbox's log that cannot be read back: ``seq`` is its number."""
+
+    def __init__(self, seq: int, message: str) -> None:
+        super().__init__(f"row {seq}: {message}")
+        self.seq = seq
 
 
 @dataclass(frozen=True)
@@ -61,19 +89,78 @@ class Journal:
     def __init__(self, path: str | None = None) -> None:
         if path is not None:
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        #: what opening the file found damaged and did about it (messages for the server's log)
+        self.damage: list[str] = []
         # One connection shared by request handlers and the tickers, serialised by our own lock
         # (sqlite3 objects are not safe to use concurrently from several threads).
-        self._db = sqlite3.connect(path or ":memory:", check_same_thread=False, isolation_level=None)
         self._lock = threading.Lock()
-        with self._lock:
-            if path is not None:
-                # WAL + NORMAL: a commit is a write to the log, not an fsync; a crash loses at most
-                # the last transactions, never corrupts the file.
-                self._db.execute("PRAGMA journal_mode=WAL")
-                self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(SCHEMA)
+        try:
+            self._db = _connect(path)
+        except sqlite3.DatabaseError as e:
+            assert path is not None  # a new in-memory database is never damaged
+            self._db = self._salvage(path, e)
         # per sandbox: (seq of its last row, whether that row is an advance)
         self._tail: dict[str, tuple[int, bool]] = {}
+
+    def _salvage(self, path: str, error: Exception) -> sqlite3.Connection:
+        """Move the damaged file aside and build a new one from what of it can be read."""
+        aside = f"{path}.damaged-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}"
+        for n in itertools.count(2):  # never over an earlier damaged file
+            if not os.path.exists(aside):
+                break
+            aside = f"{aside.rsplit('~', 1)[0]}~{n}"
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(path + suffix):
+                os.replace(path + suffix, aside + suffix)
+        self.damage.append(f"{path}: {error}: moved aside to {aside}; a new journal keeps what could be read")
+        db = _connect(path)
+        # SQLite reads nothing of a file shorter than its header says (a truncated one): a copy
+        # padded to that length reads every page that is still there
+        readable = f"{aside}.reading"
+        shutil.copyfile(aside, readable)
+        try:
+            with open(readable, "r+b") as f:
+                header = f.read(100)
+                if len(header) == 100 and header.startswith(b"SQLite format 3\0"):
+                    page = int.from_bytes(header[16:18], "big")
+                    page = 65536 if page == 1 else page
+                    f.truncate(max(os.path.getsize(readable), page * int.from_bytes(header[28:32], "big")))
+            old = sqlite3.connect(f"file:{readable}?mode=ro", uri=True)
+            try:
+                self._copy(old, db, aside)
+            finally:
+                old.close()
+        except sqlite3.DatabaseError as e:
+            self.damage.append(f"{aside}: nothing could be read: {e}")
+        finally:
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(readable + suffix):
+                    os.remove(readable + suffix)
+        return db
+
+    def _copy(self, old: sqlite3.Connection, db: sqlite3.Connection, aside: str) -> None:
+        """Every row of ``old`` that can be read, into ``db``; a sandbox whose operations cannot
+        all be read is kept, set aside (``damaged``) with the error, and without its operations."""
+        rows, lost = _readable(old, "SELECT id, seed, start, created FROM sandboxes ORDER BY rowid")
+        if lost:
+            self.damage.append(f"{aside}: the sandboxes after the first {len(rows)} could not be read: {lost}")
+        db.execute("BEGIN")
+        for sandbox_id, seed, start, created in rows:
+            db.execute("INSERT INTO sandboxes (id, seed, start, created) VALUES (?, ?, ?, ?)",
+                       (sandbox_id, seed, start, created))
+            ops, lost = _readable(old, "SELECT seq, op FROM ops WHERE sandbox = ? ORDER BY seq", (sandbox_id,))
+            if lost:
+                reason = f"only the first {len(ops)} rows of its journal could be read ({lost})"
+                db.execute("INSERT INTO damaged (sandbox, reason, at) VALUES (?, ?, ?)",
+                           (sandbox_id, reason, time.time()))
+                self.damage.append(f"sandbox {sandbox_id}: {reason}: set aside")
+                continue
+            db.executemany("INSERT INTO ops (sandbox, seq, op) VALUES (?, ?, ?)",
+                           [(sandbox_id, seq, op) for seq, op in ops])
+        known = {r[0] for r in rows}
+        shares, _lost = _readable(old, "SELECT token, sandbox FROM shares")
+        db.executemany("INSERT INTO shares (token, sandbox) VALUES (?, ?)", [r for r in shares if r[1] in known])
+        db.execute("COMMIT")
 
     @classmethod
     def in_dir(cls, data_dir: str | None) -> Journal:
@@ -114,6 +201,19 @@ class Journal:
         with self._lock:
             return [r[0] for r in self._db.execute("SELECT id FROM sandboxes ORDER BY created, id")]
 
+    # -- sandboxes set aside ---------------------------------------------------------------------
+    def set_aside(self, sandbox_id: str, reason: str) -> None:
+        """Record that the sandbox's journal cannot be restored (``reason`` says why)."""
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO damaged (sandbox, reason, at) VALUES (?, ?, ?)",
+                             (sandbox_id, reason, time.time()))
+
+    def damaged(self, sandbox_id: str) -> str | None:
+        """Why the sandbox was set aside, or None for one that was not."""
+        with self._lock:
+            row = self._db.execute("SELECT reason FROM damaged WHERE sandbox = ?", (sandbox_id,)).fetchone()
+        return row[0] if row else None
+
     # -- read-only shares ---------------------------------------------------------------------
     def share_token(self, sandbox_id: str) -> str | None:
         with self._lock:
@@ -135,10 +235,14 @@ class Journal:
     # -- the log -----------------------------------------------------------------------------
     def ops(self, sandbox_id: str) -> Iterator[dict]:
         with self._lock:
-            rows = self._db.execute("SELECT seq, op FROM ops WHERE sandbox = ? ORDER BY seq", (sandbox_id,)).fetchall()
+            try:
+                rows = self._db.execute("SELECT seq, op FROM ops WHERE sandbox = ? ORDER BY seq",
+                                        (sandbox_id,)).fetchall()
+            except sqlite3.DatabaseError as e:
+                raise JournalReadError(f"the database cannot be read ({e})") from None
         last = (0, False)
         for seq, text in rows:
-            op = json.loads(text)
+            op = _op(seq, text)
             last = (seq, op.get("op") == "advance")
             yield op
         self._tail[sandbox_id] = last
@@ -162,12 +266,55 @@ class Journal:
         if tail is None:
             row = self._db.execute("SELECT seq, op FROM ops WHERE sandbox = ? ORDER BY seq DESC LIMIT 1",
                                    (sandbox_id,)).fetchone()
-            tail = (row[0], json.loads(row[1]).get("op") == "advance") if row else (0, False)
+            tail = (row[0], _op(row[0], row[1]).get("op") == "advance") if row else (0, False)
         return tail
 
     def count_ops(self, sandbox_id: str) -> int:
         with self._lock:
             return int(self._db.execute("SELECT COUNT(*) FROM ops WHERE sandbox = ?", (sandbox_id,)).fetchone()[0])
+
+
+def _connect(path: str | None) -> sqlite3.Connection:
+    """The database at ``path`` (None: in memory), checked and with the schema; DatabaseError for a
+    file SQLite cannot read or whose quick check fails."""
+    db = sqlite3.connect(path or ":memory:", check_same_thread=False, isolation_level=None)
+    try:
+        if path is not None:
+            problems = [r[0] for r in db.execute("PRAGMA quick_check(5)")]
+            if problems != ["ok"]:
+                raise sqlite3.DatabaseError("; ".join(problems))
+            # WAL + NORMAL: a commit is a write to the log, not an fsync; a crash loses at most
+            # the last transactions, never corrupts the file.
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+        db.executescript(SCHEMA)
+    except sqlite3.DatabaseError:
+        db.close()
+        raise
+    return db
+
+
+def _readable(db: sqlite3.Connection, query: str, args: tuple = ()) -> tuple[list[tuple], str | None]:
+    """The rows of ``query`` up to the first that cannot be read, and that error (None: all read)."""
+    rows: list[tuple] = []
+    try:
+        cursor = db.execute(query, args)
+        while (row := cursor.fetchone()) is not None:
+            rows.append(row)
+    except sqlite3.DatabaseError as e:
+        return rows, str(e)
+    return rows, None
+
+
+def _op(seq: int, text: object) -> dict:
+    """A row's operation, or JournalRowError for a text that is not a JSON object with an ``op``."""
+    try:
+        op = json.loads(text)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as e:
+        raise JournalRowError(seq, f"is not JSON ({e})") from None
+    if not isinstance(op, dict) or not isinstance(op.get("op"), str):
+        raise JournalRowError(seq, 'is not an operation (a JSON object with a field "op")')
+    return op
 
 
 def _text(op: dict) -> str:

@@ -51,7 +51,7 @@ from .kubectl import run as kubectl_run
 from .kubectl.streaming import Stream, StreamResult, interrupt, run_for
 from .kubectl.verbs.modify import EditRequest, finish_edit
 from .kubectl.verbs.run import PROMPT_HINT
-from .persist import Journal
+from .persist import Journal, JournalReadError
 from .shell.host import HostShell, stateful
 from .shell.session import Sessions
 from .sim import presets as _presets
@@ -920,6 +920,12 @@ class Sandbox:
 
     # -- replay --------------------------------------------------------------------------------
     def replay(self, ops: list[dict]) -> None:
+        """Perform journalled operations again (``record=False``); JournalError (naming the row,
+        ``row N``, and its field) before anything runs when a row is not an operation that can be
+        performed: a field missing or of the wrong kind. An operation that is well formed but fails
+        (a node that did not exist, a command's error) failed live too, at the same point."""
+        for number, op in enumerate(ops, 1):
+            check_op(op, f"row {number}", JOURNAL_OPERATIONS)
         with self.lock:
             for op in ops:
                 try:
@@ -1075,6 +1081,15 @@ def lb_pool_enabled(cluster: Cluster) -> bool:
 
 
 # -- the registry ------------------------------------------------------------------------------
+class SandboxUnavailable(Exception):
+    """A sandbox whose journal cannot be restored: it is set aside, the others serve."""
+
+    def __init__(self, sandbox_id: str, reason: str) -> None:
+        super().__init__(f"sandbox {sandbox_id} is set aside: {reason}")
+        self.sandbox_id = sandbox_id
+        self.reason = reason
+
+
 class SandboxLimit(Exception):
     """A new sandbox refused: the server holds ``Limits.max_sandboxes`` already, or the client made
     ``Limits.max_sandboxes_per_client`` within ``Limits.sandbox_window``. The message names the limit
@@ -1103,6 +1118,10 @@ class Sandboxes:
         self.fixed_seed = seed
         self.fixed_start = start
         self._live: dict[str, Sandbox] = {}
+        #: sandboxes being replayed now: id -> set when its replay ends (``get``)
+        self._loading: dict[str, threading.Event] = {}
+        #: sandboxes set aside: id -> why (``SandboxUnavailable``)
+        self._unavailable: dict[str, str] = {}
         self._lock = threading.RLock()
         #: the timeline's read-only views, server-wide (each is a whole cluster): (sandbox id, rows
         #: replayed whole, t) → view, least recently used out first past ``PAST_VIEWS``
@@ -1154,19 +1173,57 @@ class Sandboxes:
         return sandbox
 
     def get(self, sandbox_id: str) -> Sandbox | None:
-        with self._lock:
-            sandbox = self._live.get(sandbox_id)
-            if sandbox is not None:
+        """The sandbox of that id (None for none), rebuilt from its journal on first access; or
+        SandboxUnavailable for one set aside (its journal cannot be restored: said once in the log,
+        then answered at once). The replay runs outside the registry's lock — other sandboxes are
+        found, created and loaded meanwhile — and once: a second request for the same sandbox waits
+        for the first one's replay."""
+        while True:
+            with self._lock:
+                sandbox = self._live.get(sandbox_id)
+                if sandbox is not None:
+                    return sandbox
+                if sandbox_id in self._unavailable:
+                    raise SandboxUnavailable(sandbox_id, self._unavailable[sandbox_id])
+                gate = self._loading.get(sandbox_id)
+                if gate is None:
+                    gate = self._loading[sandbox_id] = threading.Event()
+                    break
+            gate.wait()
+        sandbox = None
+        try:
+            sandbox = self._load(sandbox_id)
+        finally:
+            with self._lock:
+                if sandbox is not None:
+                    self._live[sandbox_id] = sandbox
+                del self._loading[sandbox_id]
+            gate.set()
+        return sandbox
+
+    def _load(self, sandbox_id: str) -> Sandbox | None:
+        """The sandbox replayed from its journal (None for no such sandbox); SandboxUnavailable,
+        remembered, for one set aside or whose rows cannot be read or replayed."""
+        row = self.journal.sandbox(sandbox_id)
+        if row is None:
+            return None
+        reason = self.journal.damaged(sandbox_id)
+        if reason is None:
+            try:
+                ops = list(self.journal.ops(row.id))
+                preset = _preset_of(ops)
+                if preset not in _presets.PRESETS:
+                    raise JournalError("row 1.name", f'must be one of {", ".join(_presets.PRESETS)}')
+                sandbox = self._bounded(Sandbox(row.id, row.seed, row.start, self.workspace, self.journal, preset))
+                sandbox.replay(ops)
                 return sandbox
-            row = self.journal.sandbox(sandbox_id)
-            if row is None:
-                return None
-            ops = list(self.journal.ops(row.id))
-            preset = ops[0]["name"] if ops and ops[0].get("op") == "preset" else DEFAULT_PRESET
-            sandbox = self._bounded(Sandbox(row.id, row.seed, row.start, self.workspace, self.journal, preset))
-            sandbox.replay(ops)
-            self._live[sandbox_id] = sandbox
-            return sandbox
+            except (JournalError, JournalReadError) as e:
+                reason = f"its journal cannot be restored: {e}"
+                self.journal.set_aside(sandbox_id, reason)
+        log.error("sandbox %s is set aside: %s", sandbox_id, reason)
+        with self._lock:
+            self._unavailable[sandbox_id] = reason
+        raise SandboxUnavailable(sandbox_id, reason)
 
     def loaded(self) -> list[Sandbox]:
         with self._lock:
@@ -1444,6 +1501,8 @@ MAX_IMPORT_SPAN = 7 * 24 * 3600.0
 #: the operations ``Sandbox.execute`` performs (``preset`` is the file's own field, not an op)
 OPERATIONS = frozenset({"run", "apply", "advance", "clock", "fail", "recover", "add-node", "remove-node", "kill",
                         "interrupt", "addon", "image", "app-health", "rest", "exec", "edit", *NETWORK_OPS})
+#: the rows of a sandbox's journal: those, and the ``preset`` it was built from (its first row)
+JOURNAL_OPERATIONS = OPERATIONS | {"preset"}
 
 
 class JournalError(ValueError):
@@ -1485,19 +1544,58 @@ def check_export(doc: object) -> tuple[int, float, str, list[dict]]:
         raise JournalError("ops", "must be a list of operations")
     for i, op in enumerate(ops):
         where = f"ops[{i}]"
-        if not isinstance(op, dict):
-            raise JournalError(where, "must be an object")
-        if op.get("op") not in OPERATIONS:
-            raise JournalError(f"{where}.op", f"must be one of {', '.join(sorted(OPERATIONS))}")
-        if op["op"] == "advance" and not (_finite(op.get("to"))
-                                          and start <= op["to"] <= start + MAX_IMPORT_SPAN):  # type: ignore[operator]
+        check_op(op, where)
+        if op["op"] == "advance" and not start <= op["to"] <= start + MAX_IMPORT_SPAN:
             raise JournalError(f"{where}.to", f"must be a simulated time from start to start + {MAX_IMPORT_SPAN:g} s")
-        if op["op"] == "clock":
-            if "speed" in op and not (_finite(op["speed"]) and MIN_SPEED <= op["speed"] <= MAX_SPEED):
-                raise JournalError(f"{where}.speed", f"must be between {MIN_SPEED} and {MAX_SPEED}")
-            if "paused" in op and not isinstance(op["paused"], bool):
-                raise JournalError(f"{where}.paused", "must be true or false")
-        for field in {"run": ("command",), "apply": ("manifest",)}.get(op["op"], ()):
-            if not isinstance(op.get(field), str):
-                raise JournalError(f"{where}.{field}", "must be a string")
     return seed, float(start), preset, ops  # type: ignore[arg-type]
+
+
+#: the fields each operation needs, and what each must be (what ``Sandbox.execute`` reads of it;
+#: optional fields are not listed): "text", "number", "whole" (number), "flag", "object", "list", "any"
+OP_FIELDS: dict[str, dict[str, str]] = {
+    "preset": {"name": "text"}, "run": {"command": "text"}, "apply": {"manifest": "text"}, "advance": {"to": "number"}, "clock": {},
+    "fail": {"node": "text"}, "recover": {"node": "text"}, "add-node": {"node": "text"},
+    "remove-node": {"node": "text"},
+    "kill": {"namespace": "text", "pod": "text", "container": "text"},
+    "interrupt": {"namespace": "text", "pod": "text", "container": "text"},
+    "addon": {"name": "text", "enabled": "flag"}, "image": {"doc": "object"},
+    "app-health": {"namespace": "text", "pod": "text", "container": "text", "health": "text"},
+    "rest": {"method": "text", "group": "text", "version": "text", "path": "text", "query": "object",
+             "body": "text", "contentType": "text"},
+    "exec": {"namespace": "text", "pod": "text", "container": "text", "argv": "list"},
+    "edit": {"id": "text", "text": "text"},
+    "traffic": {"from": "any", "to": "text", "count": "whole"},
+    "overlay": {"a": "text", "b": "text", "broken": "flag"}, "lbpool": {"enabled": "flag"},
+    "portforward": {"namespace": "text", "pod": "text", "port": "whole", "request": "object"},
+}
+_KINDS: dict[str, tuple[Callable[[object], bool], str]] = {
+    "text": (lambda v: isinstance(v, str), "a string"),
+    "number": (_finite, "a number"),
+    "whole": (lambda v: isinstance(v, int) and not isinstance(v, bool), "a whole number"),
+    "flag": (lambda v: isinstance(v, bool), "true or false"),
+    "object": (lambda v: isinstance(v, dict), "an object"),
+    "list": (lambda v: isinstance(v, list), "a list"),
+    "any": (lambda v: True, "present"),
+}
+
+
+def check_op(op: object, where: str, kinds: frozenset[str] = OPERATIONS) -> None:
+    """JournalError (field ``where.<field>``) unless ``op`` is an operation ``Sandbox.execute``
+    can perform: one of ``kinds`` with each field it needs (``OP_FIELDS``), and a clock's speed and
+    pause in range."""
+    if not isinstance(op, dict):
+        raise JournalError(where, "must be an object")
+    kind = op.get("op")
+    if kind not in kinds:
+        raise JournalError(f"{where}.op", f"must be one of {', '.join(sorted(kinds))}")
+    for field, want in OP_FIELDS.get(kind, {}).items():
+        test, what = _KINDS[want]
+        if field not in op:
+            raise JournalError(f"{where}.{field}", f"is missing (the {kind} operation needs it)")
+        if not test(op[field]):
+            raise JournalError(f"{where}.{field}", f"must be {what}")
+    if kind == "clock":
+        if "speed" in op and not (_finite(op["speed"]) and MIN_SPEED <= op["speed"] <= MAX_SPEED):
+            raise JournalError(f"{where}.speed", f"must be between {MIN_SPEED} and {MAX_SPEED}")
+        if "paused" in op and not isinstance(op["paused"], bool):
+            raise JournalError(f"{where}.paused", "must be true or false")

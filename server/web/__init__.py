@@ -28,7 +28,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..config import Limits
 from ..persist import Journal
-from ..sandbox import Sandboxes, load_examples, repo_root
+from ..sandbox import Sandboxes, SandboxUnavailable, load_examples, repo_root
 from . import api, hygiene, k8s, k8s_stream, lessons, timeline
 from .live import Hub
 
@@ -55,6 +55,8 @@ def create_app(config: dict | None = None, *, seed: int | None = None, start: fl
     limits = app.config.get("LIMITS") or Limits.from_env()
 
     journal = Journal.in_dir(app.config["DATA_DIR"])
+    for damage in journal.damage:
+        app.logger.error("kubeplay: the journal is damaged: %s", damage)
     sandboxes = Sandboxes(journal, load_examples(Path(app.config["EXAMPLES_DIR"])), seed=seed, start=start,
                           limits=limits)
     socketio = SocketIO(app, async_mode=app.config["ASYNC_MODE"],
@@ -78,6 +80,13 @@ def create_app(config: dict | None = None, *, seed: int | None = None, start: fl
         if request.path.startswith("/k8s/"):
             return k8s.http_error(e)
         return e
+
+    @app.errorhandler(SandboxUnavailable)
+    def unavailable(e: SandboxUnavailable) -> Response | tuple[Response, int]:
+        # a sandbox whose journal cannot be restored is set aside: each request says why, at once
+        if request.path.startswith("/k8s/"):
+            return k8s.unavailable(str(e))
+        return api.unavailable(str(e))
 
     @app.errorhandler(Exception)
     def internal_error(e: Exception) -> Response | tuple[Response, int]:

@@ -181,6 +181,11 @@ def json_error(e: HTTPException) -> tuple[Response, int]:
     return jsonify(error=e.description or e.name), e.code or 500
 
 
+def unavailable(message: str) -> tuple[Response, int]:
+    """A sandbox set aside (its journal cannot be restored): 503, saying why."""
+    return jsonify(error=message), 503
+
+
 def json_error_500(e: Exception) -> tuple[Response, int]:
     return jsonify(error=f"internal error: {type(e).__name__}: {e}"), 500
 

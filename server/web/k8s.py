@@ -79,6 +79,11 @@ def http_error(e: HTTPException) -> Response:
     return _status(ApiError(code, reasons.get(code, "BadRequest"), messages.get(code, e.description or e.name)))
 
 
+def unavailable(message: str) -> Response:
+    """A sandbox set aside (its journal cannot be restored) as the apiserver's 503 Status."""
+    return _status(ApiError(503, "ServiceUnavailable", message))
+
+
 def internal_error(e: Exception) -> Response:
     return _status(ApiError(500, "InternalError", f"Internal error occurred: {type(e).__name__}: {e}"))
 
