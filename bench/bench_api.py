@@ -1,6 +1,6 @@
 """The Kubernetes API of a sandbox under load, printed (never asserted).
 
-A real server (``python -m server``, eventlet, as ``make run`` starts it) on a loopback port; one
+A real server (``python -m server``, threaded, as ``make run`` starts it) on a loopback port; one
 sandbox with 12 nodes and a Deployment of 3,000 replicas. Then:
 - list pods as a Table (what ``kubectl get pods`` asks: ``Accept: …as=Table…``), N requests one
   after another on one keep-alive connection: requests/s and the answer's size;
@@ -48,7 +48,7 @@ def main() -> None:
     ap.add_argument("--watchers", type=int, default=100)
     ap.add_argument("--writes", type=int, default=5)
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp, running_server(Path(tmp), mode="eventlet") as (port, _log):
+    with tempfile.TemporaryDirectory() as tmp, running_server(Path(tmp)) as (port, _log):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
         sid = json.loads(call(conn, "POST", "/api/sandboxes"))["id"]
         api = f"/api/sandboxes/{sid}"

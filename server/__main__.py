@@ -1,11 +1,17 @@
-"""``python -m server --host H --port P [--data-dir D] [--async-mode eventlet|threading]``.
+"""``python -m server --host H --port P [--data-dir D] [--async-mode threading|eventlet]``.
 
-Owns: start-up only — argument parsing, and, for the eventlet async mode (the default), the
+Owns: start-up only — argument parsing, and, for the eventlet async mode, the
 ``eventlet.monkey_patch()`` that must run before Flask, the Socket.IO server or the standard
-library's sockets and threads are imported anywhere. This is the only module that imports eventlet:
-eventlet is in bugfix-only maintenance upstream, so the rest of the code base stays neutral and
-``--async-mode threading`` (Werkzeug's server with simple-websocket) works as well. Eventlet warns
-about its own deprecation when imported; that warning is printed, not silenced.
+library's sockets and threads are imported anywhere. This is the only module that imports eventlet.
+
+The default is ``threading`` (Werkzeug's threaded server, simple-websocket for Socket.IO's and the
+API's WebSockets): every request and every sandbox's ticker is an OS thread, and the interpreter
+hands the processor between threads every few milliseconds, so one sandbox's heavy work (a clock
+jump over thousands of pods, a long replay) never holds another's requests. Eventlet runs every
+greenlet on one OS thread and switches only when one yields: there, one sandbox's 5-second clock
+request held ``/healthz`` for 4 s (``bench/bench_isolation.py``: p99 4,305 ms under eventlet, 56 ms
+threaded). ``--async-mode eventlet`` stays available; eventlet is in bugfix-only maintenance
+upstream and warns about its deprecation when imported (printed, not silenced).
 
 Hands off: ``server.web.create_app`` builds the app.
 """
@@ -23,8 +29,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
     parser.add_argument("--data-dir", default=None,
                         help="directory for the SQLite journal of sandboxes (default: keep them in memory)")
-    parser.add_argument("--async-mode", choices=("eventlet", "threading"), default="eventlet",
-                        help="Flask-SocketIO async mode (default eventlet)")
+    parser.add_argument("--async-mode", choices=("threading", "eventlet"), default="threading",
+                        help="Flask-SocketIO async mode (default threading: one OS thread per request)")
     return parser.parse_args(argv)
 
 

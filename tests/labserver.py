@@ -1,6 +1,6 @@
 """A real kubeplay server with one sandbox, and the real kubectl v1.32 pointed at it.
 
-``lab_server(tmp_path_factory)`` creates a sandbox on a real ``python -m server`` (eventlet, as
+``lab_server(tmp_path_factory)`` creates a sandbox on a real ``python -m server`` (threaded, as
 ``make run`` does) and writes its kubeconfig; the ``Lab`` it yields runs the real kubectl against
 the sandbox (``lab.kubectl(...)``) and kubeplay's own (``lab.engine(...)``), so a test compares them.
 
@@ -79,7 +79,7 @@ def _shared_port(tmp_path_factory) -> int:
         return _Shared.port
     stop_shared()
     stack = ExitStack()
-    port, log = stack.enter_context(running_server(tmp_path_factory.mktemp("data"), mode="eventlet"))
+    port, log = stack.enter_context(running_server(tmp_path_factory.mktemp("data")))
     _Shared.port, _Shared.log, _Shared.stack = port, log, stack
     return port
 

@@ -1,4 +1,4 @@
-"""The differential "oracle" suite's fixtures: one real server (eventlet, as users run it), one
+"""The differential "oracle" suite's fixtures: one real server (threaded, as users run it), one
 sandbox populated from ``examples/`` with its clock paused, the real kubectl pointed at it through
 ``/k8s/<id>``, and both sides' answers to every case computed once, in parallel threads.
 
@@ -199,7 +199,7 @@ def kubectl_binary() -> str:
 def oracle(kubectl_binary, tmp_path_factory) -> Iterator[Oracle]:
     data = tmp_path_factory.mktemp("oracle-data")
     home = tmp_path_factory.mktemp("oracle-home")
-    with running_server(data, mode="eventlet") as (port, _log):
+    with running_server(data) as (port, _log):
         sandbox = Sandbox(port)
         _populate(sandbox)
         kubeconfig = home / "kubeconfig"

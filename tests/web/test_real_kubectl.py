@@ -1,6 +1,6 @@
 """The real kubectl v1.32 and the official Python client drive a sandbox through its Kubernetes API.
 
-A real server (eventlet, as ``make run`` starts it), a sandbox, its kubeconfig from
+A real server (threaded, as ``make run`` starts it), a sandbox, its kubeconfig from
 ``GET /api/sandboxes/<id>/kubeconfig``; then the commands of a tutorial, each checked by what the
 user sees — kubectl's own output — and by the sandbox's state as the page gets it
 (``GET …/objects``). Skipped, saying why, where no kubectl is installed.
