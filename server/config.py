@@ -13,6 +13,8 @@ Who enforces what (each refusal is a 429 with a message naming the limit, and ch
 - ``max_journal_ops``: the web layer, before a write reaches a sandbox whose journal is full.
 - ``max_objects`` / ``max_pods``: what one sandbox's store may hold (the simulated apiserver's own
   limit, refused as a ResourceQuota refuses: 403 Forbidden).
+- ``idle_unload``: not a refusal: ``Sandboxes.unload_idle`` (the web layer calls it every so often)
+  drops the sandboxes unused that long from memory, so they no longer count in ``max_sandboxes``.
 
 Hands off: nothing here reads the wall clock or touches a sandbox; ``server.web.create_app`` puts the
 ``Limits`` it is given (or ``from_env()``) in ``app.config["LIMITS"]``.
@@ -47,6 +49,9 @@ class Limits:
     max_journal_ops: int = 100_000
     #: reverse proxies in front of the server whose ``X-Forwarded-For`` is trusted (Werkzeug's ProxyFix)
     trusted_proxies: int = 0
+    #: seconds after its last request at which a sandbox no page or watch follows is unloaded from
+    #: memory (rebuilt from its journal on its next request)
+    idle_unload: float = 3600.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Limits:

@@ -918,6 +918,11 @@ class Sandbox:
             return []
         return [traffic_record(r) for r in net.traffic.since(self.cluster, last_id or 0)]
 
+    def followed(self) -> bool:
+        """Whether anything follows the sandbox now: a page, an API watch or followed log, a
+        terminal's following command, its live clock."""
+        return bool(self.watchers or self._streams or self.terminal_streams or self.ticker_running)
+
     # -- replay --------------------------------------------------------------------------------
     def replay(self, ops: list[dict]) -> None:
         """Perform journalled operations again (``record=False``); JournalError (naming the row,
@@ -1122,6 +1127,8 @@ class Sandboxes:
         self._loading: dict[str, threading.Event] = {}
         #: sandboxes set aside: id -> why (``SandboxUnavailable``)
         self._unavailable: dict[str, str] = {}
+        #: the loaded sandboxes by their last use (``_clock``), least recently used first (``unload_idle``)
+        self._used: OrderedDict[str, float] = OrderedDict()
         self._lock = threading.RLock()
         #: the timeline's read-only views, server-wide (each is a whole cluster): (sandbox id, rows
         #: replayed whole, t) → view, least recently used out first past ``PAST_VIEWS``
@@ -1170,6 +1177,7 @@ class Sandboxes:
             if preset != DEFAULT_PRESET:
                 self.journal.append(sandbox_id, {"op": "preset", "name": preset})
             self._live[sandbox_id] = sandbox
+            self._touch(sandbox_id)
         return sandbox
 
     def get(self, sandbox_id: str) -> Sandbox | None:
@@ -1182,6 +1190,7 @@ class Sandboxes:
             with self._lock:
                 sandbox = self._live.get(sandbox_id)
                 if sandbox is not None:
+                    self._touch(sandbox_id)
                     return sandbox
                 if sandbox_id in self._unavailable:
                     raise SandboxUnavailable(sandbox_id, self._unavailable[sandbox_id])
@@ -1197,6 +1206,7 @@ class Sandboxes:
             with self._lock:
                 if sandbox is not None:
                     self._live[sandbox_id] = sandbox
+                    self._touch(sandbox_id)
                 del self._loading[sandbox_id]
             gate.set()
         return sandbox
@@ -1229,6 +1239,41 @@ class Sandboxes:
         with self._lock:
             return list(self._live.values())
 
+    def _touch(self, sandbox_id: str) -> None:
+        """The sandbox was used now (under ``_lock``)."""
+        self._used[sandbox_id] = self._clock()
+        self._used.move_to_end(sandbox_id)
+
+    def unload_idle(self) -> list[str]:
+        """Drop from memory the sandboxes unused for ``limits.idle_unload`` seconds that nothing
+        follows (``Sandbox.followed``) and no request holds now; their ids. Their journal stays: the
+        next request replays it (``get``). Looks only at the least recently used ones, up to the first
+        one used since; a followed or held one counts as used now."""
+        idle = self.limits.idle_unload
+        if not idle:
+            return []
+        gone = []
+        with self._lock:
+            now = self._clock()
+            for sandbox_id, used in list(self._used.items()):
+                if now - used < idle:
+                    break
+                sandbox = self._live[sandbox_id]
+                if not sandbox.lock.acquire(blocking=False):
+                    self._touch(sandbox_id)  # a request holds it now: it is in use
+                    continue
+                try:
+                    if sandbox.followed():
+                        self._touch(sandbox_id)
+                        continue
+                    del self._live[sandbox_id], self._used[sandbox_id]
+                    gone.append(sandbox_id)
+                finally:
+                    sandbox.lock.release()
+        for sandbox_id in gone:
+            log.info("sandbox %s unloaded after %g s unused", sandbox_id, idle)
+        return gone
+
     # -- fork, share, export, import -----------------------------------------------------------
     def _replayed(self, seed: int, start: float, preset: str, ops: list[dict], client: str | None = None) -> Sandbox:
         """A new sandbox (a new id) built from a journal: its log stored whole, then replayed;
@@ -1243,6 +1288,7 @@ class Sandboxes:
         with self._lock:
             self.journal.add_sandbox_with_ops(sandbox_id, seed, start, ops)
             self._live[sandbox_id] = sandbox
+            self._touch(sandbox_id)
         return sandbox
 
     def fork(self, source: Sandbox, at: float | None = None, *, client: str | None = None) -> Sandbox:

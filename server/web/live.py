@@ -76,6 +76,8 @@ Ticker: one background task per sandbox (``socketio.start_background_task``), al
 one client watches it, sleeping ``socketio.sleep(tick)``; each tick, unless the clock is paused, it
 advances the virtual clock by ``tick × speed`` simulated seconds (journalled like any other
 operation), then emits the batch. A sandbox nobody watches does not run: its time stands still.
+Janitor: one background task (with the ticker, when ``Limits.idle_unload`` is set) asks the registry
+every quarter of that time (at most a minute) to unload the sandboxes idle that long.
 All access to a sandbox's cluster holds ``sandbox.lock``.
 
 Hands off: the objects come from the store's watch log (``store.events_since``); operations go
@@ -245,6 +247,18 @@ class Hub:
         self._sent_machines: dict[str, list[dict]] = {}
         socketio.on_event("join", self.on_join)
         socketio.on_event("disconnect", self.on_disconnect)
+        idle = sandboxes.limits.idle_unload
+        if ticker and idle:
+            # every quarter of the idle time (at most a minute), idle sandboxes leave memory
+            socketio.start_background_task(self._run_janitor, min(60.0, idle / 4))
+
+    def _run_janitor(self, period: float) -> None:
+        while True:
+            self.socketio.sleep(period)
+            try:
+                self.sandboxes.unload_idle()
+            except Exception:
+                log.exception("unloading idle sandboxes failed")
 
     @staticmethod
     def room(sandbox: Sandbox) -> str:
