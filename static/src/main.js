@@ -231,7 +231,9 @@ async function start() {
     }
   };
 
-  const socket = io({ transports: ['polling', 'websocket'] });
+  // the sandbox's id in the handshake's query: a router in front of several workers sends the socket to
+  // the worker that owns the sandbox (deploy/nginx.conf hashes on it)
+  const socket = io({ transports: ['polling', 'websocket'], query: { sandbox: sandbox.id } });
   // a patch the mirror cannot apply (it lacks the object): start again from a snapshot
   mirror.onLost = () => socket.emit('join', { sandbox: sandbox.id });
   terminal.follow(socket);
