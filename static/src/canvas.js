@@ -4,7 +4,13 @@
  * Owns: sprites (one per node, group outline and pod) with a current and a target position,
  * the requestAnimationFrame loop, and dirty-rectangle repainting: a frame repaints only the
  * rectangles whose contents moved or changed (plus the gently pulsing Terminating pods),
- * so a quiet cluster costs nothing and a busy one costs what changed. Pods appear by growing,
+ * so a quiet cluster costs nothing and a busy one costs what changed. The <canvas> (and the
+ * overlay's) covers only the view and a margin around it (`area`, in layout px), not the whole
+ * layout: its bitmap, each frame's copy of it to the compositor and the overlay's clearing cost
+ * what is in sight, not the cluster's size (at 10,000 pods the layout is some 900×4,600 px). The
+ * world element (the canvas's parent) is given the layout's size, so scrolling is as before; when
+ * the view moves, the area follows it, keeping what it already shows (the bitmap is shifted) and
+ * painting only the strips that come into it. Pods appear by growing,
  * move from the unscheduled tray to their node when scheduled, pulse while Terminating and fade
  * away when their object is deleted. Each pod wears its status style (colour and glyph,
  * podstyle.js) and its owner's badge.
@@ -34,7 +40,7 @@ const MAX_PIXELS = 24e6; // device pixels a zoomed canvas may have (browsers ref
 const REDUCED_MOTION = typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
 const SHAPE_PAD = 8; // px around a pod's square in its cached bitmap (the owner badge overhangs it)
 const MAX_SHAPES = 512; // cached pod bitmaps (status × badge × pixel ratio) before the cache starts over
-const VIEW_MARGIN = 160; // px painted beyond the view, so a short scroll shows no stale band
+const VIEW_MARGIN = 160; // px of the canvas beyond the view, so a short scroll shows no blank band
 const MAX_DIRTY = 32; // rectangles marked before a frame paints their union instead
 
 function groupColour(group) {
@@ -86,6 +92,23 @@ function clipTo(a, r) {
   return x1 > x && y1 > y ? { x, y, w: x1 - x, h: y1 - y } : null;
 }
 
+/**
+ * The rectangle of a `width`×`height` layout the canvas covers (layout px): the `view` (null: all
+ * of it) with `margin` around it, as wide and tall as that or the layout, whichever is less, and
+ * moved inside the layout, so its size stays the same while the view scrolls; its edges lie on
+ * whole device pixels at `dpr`. Pure.
+ */
+export function canvasArea(width, height, view, margin, dpr) {
+  const snapDown = (v) => Math.floor(v * dpr + 1e-6) / dpr;
+  const snapUp = (v) => Math.ceil(v * dpr - 1e-6) / dpr;
+  if (!view) return { x: 0, y: 0, w: snapUp(width), h: snapUp(height) };
+  const w = snapUp(Math.min(width, view.w + 2 * margin));
+  const h = snapUp(Math.min(height, view.h + 2 * margin));
+  const x = snapDown(Math.max(0, Math.min(view.x - margin, width - w)));
+  const y = snapDown(Math.max(0, Math.min(view.y - margin, height - h)));
+  return { x, y, w, h };
+}
+
 function pad(r, p) {
   return { x: r.x - p, y: r.y - p, w: r.w + 2 * p, h: r.h + 2 * p };
 }
@@ -109,6 +132,9 @@ export class CanvasView {
     this.active = new Set();
     this.shapes = new Map();
     this.view = null;
+    this.area = null; // the layout rectangle the canvas covers (canvasArea), once there is a layout
+    // the canvas's parent is given the layout's size (the canvas is only the view's)
+    this.world = canvas.parentElement;
     // Lines to endpoints, broken overlay links and requests in flight are drawn on a second,
     // transparent canvas above this one, redrawn whole while anything there moves.
     this.fx = new NetworkFx(canvas, this);
@@ -128,24 +154,18 @@ export class CanvasView {
         size: () => this.layout && { width: this.layout.width, height: this.layout.height },
         onScale: (k) => this.setZoomScale(k),
       });
-      this.zoom.onView((r) => { this.view = r; this.mark(pad(r, VIEW_MARGIN)); this.schedule(); });
+      this.zoom.onView((r) => { this.view = r; this.placeArea(); });
       this.view = this.zoom.lastView();
     } else {
       this.zoom = null;
     }
   }
 
-  /** The view's scale (zoom.js): past 1 the canvas gets more pixels, so it stays sharp. */
+  /** The view's scale (zoom.js): past 1 the canvas gets more pixels, so it stays sharp. zoom.js
+   * tells the new view right after (onView), which places the canvas (`placeArea`). */
   setZoomScale(k) {
     this.zoomScale = k;
-    if (!this.layout) return;
-    const dpr = this.pixelRatio(this.layout.width, this.layout.height);
-    if (dpr === this.dpr) return;
-    this.resize(this.layout.width, this.layout.height);
-    this.fx.resize(this.layout.width, this.layout.height, this.dpr);
-    this.full = true;
-    this.fx.dirty = true;
-    this.schedule();
+    if (!this.zoom) this.placeArea();
   }
 
   pixelRatio(w, h) {
@@ -183,14 +203,17 @@ export class CanvasView {
     const prev = this.layout;
     this.layout = layout;
     const animate = !instant && !REDUCED_MOTION;
+    // Boxes whose geometry or status changed are repainted, old and new places alike (a new width
+    // moves everything: all of the canvas is)
+    if (!prev || prev.width !== layout.width) this.full = true;
+    else this.diffBoxes(prev, layout);
     if (!prev || prev.width !== layout.width || prev.height !== layout.height) {
-      this.resize(layout.width, layout.height);
-      this.fx.resize(layout.width, layout.height, this.dpr);
-      this.full = true;
-      if (this.zoom) this.zoom.layoutChanged();
-    } else {
-      // Boxes whose geometry or status changed are repainted, old and new areas alike.
-      this.diffBoxes(prev, layout);
+      if (this.world) {
+        this.world.style.width = `${layout.width}px`;
+        this.world.style.height = `${layout.height}px`;
+      }
+      if (this.zoom) this.zoom.layoutChanged(); // (which tells the view: placeArea)
+      this.placeArea();
     }
     this.fx.dirty = true;
     const seen = new Set();
@@ -267,21 +290,69 @@ export class CanvasView {
     for (const o of gb.values()) this.mark(o);
     const t = `${prev.tray.h},${prev.tray.count}`;
     if (t !== `${next.tray.h},${next.tray.count}`) { this.mark(prev.tray); this.mark(next.tray); }
+    const o = (b) => `${b.x},${b.y},${b.w},${b.h},${b.ip}`;
+    if (o(prev.outside) !== o(next.outside)) { this.mark(prev.outside); this.mark(next.outside); }
   }
 
-  resize(w, h) {
-    this.dpr = this.pixelRatio(w, h);
-    this.canvas.width = Math.round(w * this.dpr);
-    this.canvas.height = Math.round(h * this.dpr);
-    this.canvas.style.width = `${w}px`;
-    this.canvas.style.height = `${h}px`;
+  /**
+   * Puts the canvas (and the overlay) on the layout rectangle the view needs (`canvasArea`). The
+   * same size at the same pixel ratio keeps the bitmap: what both places show is shifted into its
+   * new place and only the strips that come into the canvas are painted; otherwise the canvas gets
+   * a new bitmap, painted whole on the next frame. What the canvas shows is always up to date (a
+   * change out of it is not painted, `mark`), so a view that moves within it costs nothing.
+   */
+  placeArea() {
+    const L = this.layout;
+    if (!L) return;
+    const view = this.view;
+    const near = view ? { w: Math.min(L.width, view.w + 2 * VIEW_MARGIN), h: Math.min(L.height, view.h + 2 * VIEW_MARGIN) }
+      : { w: L.width, h: L.height };
+    const dpr = this.pixelRatio(near.w, near.h);
+    const next = canvasArea(L.width, L.height, view, VIEW_MARGIN, dpr);
+    const old = this.area;
+    if (old && dpr === this.dpr && old.x === next.x && old.y === next.y && old.w === next.w && old.h === next.h) return;
+    const style = this.canvas.style;
+    style.left = `${next.x}px`;
+    style.top = `${next.y}px`;
+    const kept = old && dpr === this.dpr && old.w === next.w && old.h === next.h && !this.full ? clipTo(old, next) : null;
+    if (kept) {
+      // the part both show, moved by whole device pixels (the areas' edges lie on them)
+      const ctx = this.ctx;
+      const sx = Math.round((kept.x - old.x) * dpr), sy = Math.round((kept.y - old.y) * dpr);
+      const dx = Math.round((kept.x - next.x) * dpr), dy = Math.round((kept.y - next.y) * dpr);
+      const w = Math.round(kept.w * dpr), h = Math.round(kept.h * dpr);
+      ctx.save();
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.globalCompositeOperation = 'copy'; // (the rest of the bitmap is cleared: painted below)
+      ctx.drawImage(this.canvas, sx, sy, w, h, dx, dy, w, h);
+      ctx.restore();
+      this.area = next;
+      // the strips of the new area the old one did not show
+      if (kept.y > next.y) this.mark({ x: next.x, y: next.y, w: next.w, h: kept.y - next.y });
+      if (kept.y + kept.h < next.y + next.h) this.mark({ x: next.x, y: kept.y + kept.h, w: next.w, h: next.y + next.h - kept.y - kept.h });
+      if (kept.x > next.x) this.mark({ x: next.x, y: kept.y, w: kept.x - next.x, h: kept.h });
+      if (kept.x + kept.w < next.x + next.w) this.mark({ x: kept.x + kept.w, y: kept.y, w: next.x + next.w - kept.x - kept.w, h: kept.h });
+    } else {
+      this.dpr = dpr;
+      this.area = next;
+      if (this.canvas.width !== Math.round(next.w * dpr) || this.canvas.height !== Math.round(next.h * dpr)) {
+        this.canvas.width = Math.round(next.w * dpr);
+        this.canvas.height = Math.round(next.h * dpr);
+      }
+      style.width = `${next.w}px`;
+      style.height = `${next.h}px`;
+      this.full = true;
+      this.dirty = [];
+    }
+    this.fx.place(next, dpr);
+    this.schedule();
   }
 
-  /** `r` is to be painted again: only its part in (or near) the view, since the view is painted
-   * whole when it moves (zoom.js onView). A change above the view and one below it so no longer
+  /** `r` is to be painted again: only its part on the canvas (`area`), since the rest is painted
+   * when the canvas moves over it (`placeArea`). A change above the view and one below it so do not
    * make a frame repaint everything between them: at 10,000 pods scaling, most are out of sight. */
   mark(r) {
-    const p = this.view ? clipTo(pad(r, 3), pad(this.view, VIEW_MARGIN)) : pad(r, 3);
+    const p = this.area ? clipTo(pad(r, 3), this.area) : pad(r, 3);
     if (!p) return;
     this.dirty.push(p);
     if (this.dirty.length > MAX_DIRTY) {
@@ -358,14 +429,12 @@ export class CanvasView {
    */
   paint(ts) {
     const L = this.layout;
-    if (!L) return;
-    let rects = this.full ? [{ x: 0, y: 0, w: L.width, h: L.height }] : mergeRects(this.dirty);
+    const area = this.area;
+    if (!L || !area) return;
+    // the rest is painted when the canvas moves over it
+    const rects = (this.full ? [area] : mergeRects(this.dirty)).map((r) => clipTo(r, area)).filter(Boolean);
     this.full = false;
     this.dirty = [];
-    if (this.view) { // the rest is painted when seen
-      const view = pad(this.view, VIEW_MARGIN);
-      rects = rects.map((r) => clipTo(r, view)).filter(Boolean);
-    }
     if (!rects.length) return;
     // Whole device pixels: a clip edge through a pixel would blend old and new there, and
     // repeated frames would leave seams.
@@ -394,7 +463,8 @@ export class CanvasView {
     const ctx = this.ctx;
     const L = this.layout;
     ctx.save();
-    ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+    // layout px to the canvas's device pixels: the canvas starts at the area's corner
+    ctx.setTransform(this.dpr, 0, 0, this.dpr, -this.area.x * this.dpr, -this.area.y * this.dpr);
     ctx.beginPath();
     ctx.rect(region.x, region.y, region.w, region.h);
     ctx.clip();

@@ -5,7 +5,8 @@
  * Owns: a transparent canvas stacked over the cluster canvas (pointer events pass through), the
  * packets in flight and the marks where failed ones died. Unlike the cluster canvas it is redrawn
  * whole, and only while something on it moves (pods sliding, packets flying, marks fading): its
- * content is a few dozen lines and dots.
+ * content is a few dozen lines and dots. Like the cluster canvas it covers only the view and a
+ * margin (the cluster canvas's `area`, `place`): clearing it costs what is in sight.
  * A request goes client → service VIP (the hub) → kube-proxy on the client's node → the chosen
  * pod, following the `hops` the kube-proxy model recorded; from outside it starts at the
  * workstation and enters through a node. A failed one stops with a red ✕ and its error where the
@@ -58,6 +59,7 @@ export class NetworkFx {
     base.after(this.canvas);
     this.ctx = this.canvas.getContext('2d');
     this.dpr = 1;
+    this.area = { x: 0, y: 0, w: 0, h: 0 }; // the layout rectangle it covers (layout px)
     this.broken = [];
     this.packets = [];
     this.marks = [];
@@ -78,12 +80,23 @@ export class NetworkFx {
     if (lastPath !== undefined) d.lastPath = lastPath;
   }
 
-  resize(w, h, dpr) {
+  /** Covers the layout rectangle `area` (the cluster canvas's) at `dpr`; drawn again whole. */
+  place(area, dpr) {
+    const a = this.area;
+    const style = this.canvas.style;
+    if (a.x !== area.x) style.left = `${area.x}px`;
+    if (a.y !== area.y) style.top = `${area.y}px`;
+    if (a.w !== area.w || a.h !== area.h || this.dpr !== dpr) {
+      const w = Math.round(area.w * dpr), h = Math.round(area.h * dpr);
+      if (this.canvas.width !== w || this.canvas.height !== h) {
+        this.canvas.width = w;
+        this.canvas.height = h;
+      }
+      style.width = `${area.w}px`;
+      style.height = `${area.h}px`;
+    }
     this.dpr = dpr;
-    this.canvas.width = Math.round(w * dpr);
-    this.canvas.height = Math.round(h * dpr);
-    this.canvas.style.width = `${w}px`;
-    this.canvas.style.height = `${h}px`;
+    this.area = { ...area };
     this.dirty = true;
   }
 
@@ -238,8 +251,10 @@ export class NetworkFx {
     this.dirty = false;
     const ctx = this.ctx;
     const L = this.view.layout;
-    ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
-    ctx.clearRect(0, 0, this.canvas.width / this.dpr, this.canvas.height / this.dpr);
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    // layout px to the canvas's device pixels: the canvas starts at the area's corner
+    ctx.setTransform(this.dpr, 0, 0, this.dpr, -this.area.x * this.dpr, -this.area.y * this.dpr);
     if (!L) return false;
     this.drawEndpointLines(L);
     this.drawRelations(L);

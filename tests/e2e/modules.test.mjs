@@ -9,7 +9,7 @@ import { computeLayout, naturalCompare, shortName } from '../../static/src/layou
 import { styleOf, STYLES } from '../../static/src/podstyle.js';
 import { podTooltipRows, humanDuration } from '../../static/src/tooltip.js';
 import { fieldLine, normaliseResults } from '../../static/src/editor.js';
-import { mergeRects } from '../../static/src/canvas.js';
+import { canvasArea, mergeRects } from '../../static/src/canvas.js';
 
 const node = (name, { ready = 'True', role = null, unschedulable = false } = {}) => ({
   kind: 'Node',
@@ -261,4 +261,22 @@ test('the canvas paints apart changes apart: overlapping dirty rectangles merge,
   assert.deepEqual(mergeRects([top, { x: 50, y: 0, w: 10, h: 10 }, { x: 20, y: 20, w: 31, h: 5 }, bottom]),
     [{ x: 0, y: 0, w: 60, h: 30 }, bottom]);
   assert.deepEqual(mergeRects([]), []);
+});
+
+test('the canvas covers the view and a margin, as big as that or the layout, inside the layout, on device pixels', () => {
+  // no view (no zoom controls): the whole layout
+  assert.deepEqual(canvasArea(900, 4600, null, 160, 1), { x: 0, y: 0, w: 900, h: 4600 });
+  // a view in the middle: the view and the margin around it (narrower than the view's margins: the layout's width)
+  assert.deepEqual(canvasArea(900, 4600, { x: 0, y: 2000, w: 900, h: 700 }, 160, 1), { x: 0, y: 1840, w: 900, h: 1020 });
+  // at the top and at the bottom it keeps its size and stays inside the layout
+  assert.deepEqual(canvasArea(900, 4600, { x: 0, y: 50, w: 900, h: 700 }, 160, 1), { x: 0, y: 0, w: 900, h: 1020 });
+  assert.deepEqual(canvasArea(900, 4600, { x: 0, y: 3900, w: 900, h: 700 }, 160, 1), { x: 0, y: 3580, w: 900, h: 1020 });
+  // a layout shorter than the view: all of it
+  assert.deepEqual(canvasArea(900, 500, { x: 0, y: 0, w: 900, h: 700 }, 160, 1), { x: 0, y: 0, w: 900, h: 500 });
+  // a fractional scroll at 2 device pixels per px: edges on half pixels
+  const a = canvasArea(2000, 4600, { x: 300.3, y: 1000.3, w: 500.2, h: 400 }, 160, 2);
+  assert.deepEqual(a, { x: 140, y: 840, w: 820.5, h: 720 });
+  for (const v of Object.values(canvasArea(2000, 4600, { x: 300.37, y: 1000.71, w: 500.13, h: 400.4 }, 160, 1.5))) {
+    assert.ok(Math.abs(v * 1.5 - Math.round(v * 1.5)) < 1e-6, v);
+  }
 });
