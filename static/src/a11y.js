@@ -216,12 +216,7 @@ export class A11yMirror {
     const group = document.createElement('div');
     group.className = 'a11y-node';
     group.setAttribute('role', 'group');
-    // A node out of sight is not laid out or painted (its elements stay in the DOM and the
-    // accessibility tree): at 10,000 pods the mirror is some 40,000 positioned boxes, and a clock
-    // tick's repaint walked them all (40-70 ms a frame). Its size is its inline one (`place`); the
-    // margin keeps the focus ring of its menu button, which stands 4 px out, from being clipped.
-    group.style.contentVisibility = 'auto';
-    group.style.overflowClipMargin = '6px';
+    // (app.css: a node out of sight is neither laid out nor painted, content-visibility: auto)
     const button = document.createElement('button');
     button.type = 'button';
     button.className = 'a11y-node-button';

@@ -69,7 +69,6 @@ export class EventsRegion {
     // what the table leaves out of a big cluster's events (`newestRows`)
     this.more = document.createElement('p');
     this.more.className = 'events-more muted';
-    this.more.style.cssText = 'margin: 0; padding: 3px 12px; font-size: 12px;'; // as the command line above it
     this.more.hidden = true;
     this.out.before(this.more);
     this.namespaces = new Set(['default']);

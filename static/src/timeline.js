@@ -86,7 +86,6 @@ export class Timeline {
       onpointerdown: (e) => { this.load(); this.pointer(e); },
     }, this.fill, this.thumb);
     this.markList = el('ol', { class: 'tl-marks', 'aria-label': t('Timeline marks') });
-    this.markList.style.transformOrigin = '0 0'; // squeezed towards the start (place)
     this.track = el('div', { class: 'tl-track' }, this.slider, this.markList);
     this.status = el('p', { class: 'tl-status', role: 'status', 'aria-label': t('Timeline status') }, t('Live'));
     this.liveButton = el('button', { type: 'button', class: 'btn btn-small tl-live', hidden: true,
