@@ -15,6 +15,9 @@ PY       := $(VENV)/bin/python
 CHROMIUM := /usr/bin/chromium
 # the shell tests compare sim/sh.py with the real busybox ash (dash and bash are in every Debian)
 BUSYBOX  := /usr/bin/busybox
+REDIS    := /usr/bin/redis-server
+POSTGRES := /usr/lib/postgresql
+NGINX    := /usr/sbin/nginx
 
 PY_STAMP   := $(VENV)/.kubeplay-installed
 NPM_STAMP  := node_modules/.kubeplay-installed
@@ -60,6 +63,19 @@ $(BUSYBOX):
 	apt-get update
 	apt-get install -y busybox
 
+# the scale-out tests start a real Redis, PostgreSQL and nginx router of their own (tests/services.py)
+$(REDIS):
+	apt-get update
+	apt-get install -y redis-server
+
+$(POSTGRES):
+	apt-get update
+	apt-get install -y postgresql
+
+$(NGINX):
+	apt-get update
+	apt-get install -y nginx
+
 run: install
 	$(PY) -m server --host 127.0.0.1 --port 8080 --data-dir data
 
@@ -67,7 +83,7 @@ run: install
 # one); --dist loadfile keeps a test file in one worker, so its module fixtures are built once
 TEST_WORKERS ?= auto
 
-test: install $(BUSYBOX)
+test: install $(BUSYBOX) $(REDIS) $(POSTGRES) $(NGINX)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile
 

@@ -31,6 +31,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="directory for the SQLite journal of sandboxes (default: keep them in memory)")
     parser.add_argument("--async-mode", choices=("threading", "eventlet"), default="threading",
                         help="Flask-SocketIO async mode (default threading: one OS thread per request)")
+    scale = parser.add_argument_group("several workers (they share a PostgreSQL journal and a Redis)")
+    scale.add_argument("--journal-url", default=None, help="postgresql://… journal (instead of --data-dir's SQLite)")
+    scale.add_argument("--redis-url", default=None, help="redis://… for sandbox ownership and Socket.IO's messages")
+    scale.add_argument("--worker-id", default=None, help="this worker's name (default: host:port)")
+    scale.add_argument("--advertise", default=None,
+                       help="the URL clients reach this worker at (default http://HOST:PORT)")
+    scale.add_argument("--lease", type=float, default=10.0,
+                       help="seconds a dead worker's sandboxes stay its own before another takes them (10)")
     return parser.parse_args(argv)
 
 
@@ -44,7 +52,9 @@ def main(argv: list[str] | None = None) -> None:
     # imported only now: after monkey-patching, Flask and python-socketio get green sockets/threads
     from .web import create_app, socketio_of
 
-    app = create_app({"DATA_DIR": args.data_dir, "ASYNC_MODE": args.async_mode})
+    app = create_app({"DATA_DIR": args.data_dir, "ASYNC_MODE": args.async_mode, "JOURNAL_URL": args.journal_url,
+                      "REDIS_URL": args.redis_url, "WORKER_ID": args.worker_id or f"{args.host}:{args.port}",
+                      "WORKER_URL": args.advertise or f"http://{args.host}:{args.port}", "LEASE_SECONDS": args.lease})
     # a sandbox allocates millions of small acyclic dicts: with the default thresholds (700, 10, 10)
     # the cyclic collector's full passes over them were a quarter of a pod's cost (4-5 ms a pod);
     # what start-up made is frozen out of those passes, and the young generation is collected less often

@@ -43,8 +43,8 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS sandboxes (
     id      TEXT PRIMARY KEY,
     seed    INTEGER NOT NULL,
-    start   REAL NOT NULL,
-    created REAL NOT NULL
+    start   DOUBLE PRECISION NOT NULL,
+    created DOUBLE PRECISION NOT NULL
 );
 CREATE TABLE IF NOT EXISTS ops (
     sandbox TEXT NOT NULL REFERENCES sandboxes(id),
@@ -59,7 +59,7 @@ CREATE TABLE IF NOT EXISTS shares (
 CREATE TABLE IF NOT EXISTS damaged (
     sandbox TEXT PRIMARY KEY REFERENCES sandboxes(id),
     reason  TEXT NOT NULL,
-    at      REAL NOT NULL
+    at      DOUBLE PRECISION NOT NULL
 );
 """
 
@@ -86,7 +86,15 @@ class SandboxRow:
 class Journal:
     """The operations log. ``path=None`` keeps it in memory (a server without ``--data-dir``)."""
 
-    def __init__(self, path: str | None = None) -> None:
+    def __init__(self, path: str | None = None, *, url: str | None = None) -> None:
+        """A journal in the SQLite file ``path`` (None: in memory), or in the PostgreSQL database of
+        ``url`` (``postgresql://…``: several workers share it, each writing the sandboxes it owns)."""
+        if url is not None:
+            self.damage: list[str] = []
+            self._lock = threading.Lock()
+            self._db = _Postgres(url)
+            self._tail: dict[str, tuple[int, bool]] = {}
+            return
         if path is not None:
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         #: what opening the file found damaged and did about it (messages for the server's log)
@@ -163,7 +171,10 @@ class Journal:
         db.execute("COMMIT")
 
     @classmethod
-    def in_dir(cls, data_dir: str | None) -> Journal:
+    def in_dir(cls, data_dir: str | None, url: str | None = None) -> Journal:
+        """The PostgreSQL journal of ``url`` when given, else the SQLite file in ``data_dir``."""
+        if url:
+            return cls(url=url)
         return cls(os.path.join(data_dir, "kubeplay.sqlite3") if data_dir else None)
 
     def close(self) -> None:
@@ -205,8 +216,8 @@ class Journal:
     def set_aside(self, sandbox_id: str, reason: str) -> None:
         """Record that the sandbox's journal cannot be restored (``reason`` says why)."""
         with self._lock:
-            self._db.execute("INSERT OR REPLACE INTO damaged (sandbox, reason, at) VALUES (?, ?, ?)",
-                             (sandbox_id, reason, time.time()))
+            self._db.execute("INSERT INTO damaged (sandbox, reason, at) VALUES (?, ?, ?) ON CONFLICT (sandbox) "
+                             "DO UPDATE SET reason = excluded.reason, at = excluded.at", (sandbox_id, reason, time.time()))
 
     def damaged(self, sandbox_id: str) -> str | None:
         """Why the sandbox was set aside, or None for one that was not."""
@@ -223,7 +234,7 @@ class Journal:
     def add_share(self, token: str, sandbox_id: str) -> str:
         """Record ``token`` for the sandbox unless it has one already; the sandbox's token either way."""
         with self._lock:
-            self._db.execute("INSERT OR IGNORE INTO shares (token, sandbox) VALUES (?, ?)", (token, sandbox_id))
+            self._db.execute("INSERT INTO shares (token, sandbox) VALUES (?, ?) ON CONFLICT DO NOTHING", (token, sandbox_id))
             return self._db.execute("SELECT token FROM shares WHERE sandbox = ?", (sandbox_id,)).fetchone()[0]
 
     def shared_sandbox(self, token: str) -> str | None:
@@ -292,6 +303,30 @@ def _connect(path: str | None) -> sqlite3.Connection:
         db.close()
         raise
     return db
+
+
+class _Postgres:
+    """A PostgreSQL connection that takes the SQLite module's calls: ``?`` placeholders, ``execute``
+    returning a cursor, ``executemany``; in autocommit, so ``BEGIN``/``COMMIT`` delimit transactions
+    as they do on SQLite. Every statement of this module is written in the SQL both understand."""
+
+    def __init__(self, url: str) -> None:
+        import psycopg  # only a scale-out deployment needs it
+
+        self._conn = psycopg.connect(url, autocommit=True)
+        for statement in SCHEMA.split(";"):
+            if statement.strip():
+                self._conn.execute(statement)
+
+    def execute(self, query: str, args: tuple = ()):  # type: ignore[no-untyped-def]
+        return self._conn.execute(query.replace("?", "%s"), args)
+
+    def executemany(self, query: str, rows: list[tuple]) -> None:
+        with self._conn.cursor() as cursor:
+            cursor.executemany(query.replace("?", "%s"), rows)
+
+    def close(self) -> None:
+        self._conn.close()
 
 
 def _readable(db: sqlite3.Connection, query: str, args: tuple = ()) -> tuple[list[tuple], str | None]:

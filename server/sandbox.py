@@ -52,6 +52,7 @@ from .kubectl.streaming import Stream, StreamResult, interrupt, run_for
 from .kubectl.verbs.modify import EditRequest, finish_edit
 from .kubectl.verbs.run import PROMPT_HINT
 from .persist import Journal, JournalReadError
+from .placement import Placement
 from .shell.host import HostShell, stateful
 from .shell.session import Sessions
 from .sim import presets as _presets
@@ -1095,6 +1096,16 @@ class SandboxUnavailable(Exception):
         self.reason = reason
 
 
+class SandboxElsewhere(Exception):
+    """A sandbox another live worker owns (several workers, ``server.placement``): ``address`` is
+    where it is served."""
+
+    def __init__(self, sandbox_id: str, address: str) -> None:
+        super().__init__(f"sandbox {sandbox_id} is served by the worker at {address}")
+        self.sandbox_id = sandbox_id
+        self.address = address
+
+
 class SandboxLimit(Exception):
     """A new sandbox refused: the server holds ``Limits.max_sandboxes`` already, or the client made
     ``Limits.max_sandboxes_per_client`` within ``Limits.sandbox_window``. The message names the limit
@@ -1111,8 +1122,10 @@ class Sandboxes:
 
     def __init__(self, journal: Journal, examples: dict[str, str], *, seed: int | None = None,
                  start: float | None = None, limits: Limits | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, placement: Placement | None = None) -> None:
         self.journal = journal
+        #: with several workers sharing the journal: who owns which sandbox (None: this server alone)
+        self.placement = placement
         self.limits = limits or Limits()
         self._clock = clock
         #: client → when each of its recent sandboxes was created (oldest first, within the window)
@@ -1176,8 +1189,11 @@ class Sandboxes:
             self.journal.add_sandbox(sandbox_id, seed, start)
             if preset != DEFAULT_PRESET:
                 self.journal.append(sandbox_id, {"op": "preset", "name": preset})
-            self._live[sandbox_id] = sandbox
-            self._touch(sandbox_id)
+            # with several workers the new sandbox is nobody's yet: the worker the router sends its
+            # first request to takes it (routing is by id, which the router could not know before)
+            if self.placement is None:
+                self._live[sandbox_id] = sandbox
+                self._touch(sandbox_id)
         return sandbox
 
     def get(self, sandbox_id: str) -> Sandbox | None:
@@ -1189,7 +1205,7 @@ class Sandboxes:
         while True:
             with self._lock:
                 sandbox = self._live.get(sandbox_id)
-                if sandbox is not None:
+                if sandbox is not None and not self._owned(sandbox_id):
                     self._touch(sandbox_id)
                     return sandbox
                 if sandbox_id in self._unavailable:
@@ -1217,6 +1233,7 @@ class Sandboxes:
         row = self.journal.sandbox(sandbox_id)
         if row is None:
             return None
+        self._owned(sandbox_id)
         reason = self.journal.damaged(sandbox_id)
         if reason is None:
             try:
@@ -1238,6 +1255,24 @@ class Sandboxes:
     def loaded(self) -> list[Sandbox]:
         with self._lock:
             return list(self._live.values())
+
+    def _owned(self, sandbox_id: str) -> bool:
+        """With several workers: claim the sandbox for this one, or SandboxElsewhere naming the live
+        worker that owns it; True when a copy held here is no longer to be trusted (another worker
+        owns it, or may have changed it since this one last did): it is dropped."""
+        if self.placement is None:
+            return False
+        taken, address = self.placement.claim(sandbox_id)
+        if taken or address is not None:
+            with self._lock:
+                if self._live.pop(sandbox_id, None) is not None:
+                    self._used.pop(sandbox_id, None)
+                    log.info("sandbox %s: owned elsewhere meanwhile, the copy here is dropped", sandbox_id)
+                    if address is None:
+                        return True
+        if address is not None:
+            raise SandboxElsewhere(sandbox_id, address)
+        return False
 
     def _touch(self, sandbox_id: str) -> None:
         """The sandbox was used now (under ``_lock``)."""
@@ -1271,6 +1306,8 @@ class Sandboxes:
                 finally:
                     sandbox.lock.release()
         for sandbox_id in gone:
+            if self.placement is not None:
+                self.placement.release(sandbox_id)
             log.info("sandbox %s unloaded after %g s unused", sandbox_id, idle)
         return gone
 
@@ -1287,8 +1324,9 @@ class Sandboxes:
         sandbox.replay(ops)
         with self._lock:
             self.journal.add_sandbox_with_ops(sandbox_id, seed, start, ops)
-            self._live[sandbox_id] = sandbox
-            self._touch(sandbox_id)
+            if self.placement is None:  # with several workers, nobody's until its first request
+                self._live[sandbox_id] = sandbox
+                self._touch(sandbox_id)
         return sandbox
 
     def fork(self, source: Sandbox, at: float | None = None, *, client: str | None = None) -> Sandbox:

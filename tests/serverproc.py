@@ -72,12 +72,14 @@ class PortTaken(Exception):
 
 @contextmanager
 def running_server(data_dir: Path, *, mode: str = "threading", start_timeout: float = 60.0,
-                   port: int | None = None) -> Iterator[tuple[int, Path]]:
+                   port: int | None = None, args: tuple[str, ...] = ()) -> Iterator[tuple[int, Path]]:
     """Yields (port, log path) once the server answers ``/healthz``; stops it afterwards.
+    ``args`` are more of the server's arguments; ``PROCESSES[port]`` is its process meanwhile.
 
     Without ``port``, a free one is chosen, and chosen again if another process takes it first."""
     for attempt in range(1 if port else PORT_TRIES):
-        proc, chosen, log_path = _start(data_dir, mode, port or free_port())
+        proc, chosen, log_path = _start(data_dir, mode, port or free_port(), args)
+        PROCESSES[chosen] = proc
         try:
             try:
                 _wait_until_answering(proc, chosen, log_path, start_timeout,
@@ -87,14 +89,18 @@ def running_server(data_dir: Path, *, mode: str = "threading", start_timeout: fl
             yield chosen, log_path
             return
         finally:
+            PROCESSES.pop(chosen, None)
             _stop(proc)
     raise AssertionError("unreachable: the last try raises")  # pragma: no cover
 
 
+#: the servers running_server started, by port (a test may kill one: a worker's loss)
+PROCESSES: dict[int, subprocess.Popen] = {}
+
 TEST_LIMITS = {"KUBEPLAY_MAX_SANDBOXES": "0", "KUBEPLAY_MAX_SANDBOXES_PER_CLIENT": "0", "KUBEPLAY_RATE": "0"}
 
 
-def _start(data_dir: Path, mode: str, port: int) -> tuple[subprocess.Popen, int, Path]:
+def _start(data_dir: Path, mode: str, port: int, args: tuple[str, ...] = ()) -> tuple[subprocess.Popen, int, Path]:
     log_path = data_dir / f"server-{port}.log"
     # One server answers a whole test session from one address (hundreds of sandboxes, kubectl's
     # bursts from parallel tests): the per-client and server-wide limits meant for the public are off
@@ -103,7 +109,7 @@ def _start(data_dir: Path, mode: str, port: int) -> tuple[subprocess.Popen, int,
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "server", "--host", "127.0.0.1", "--port", str(port),
-             "--data-dir", str(data_dir), "--async-mode", mode],
+             "--data-dir", str(data_dir), "--async-mode", mode, *args],
             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
     return proc, port, log_path
 

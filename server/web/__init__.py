@@ -11,6 +11,10 @@ Config keys: ``DATA_DIR`` (SQLite journal; None keeps sandboxes in memory), ``AS
 importing this), ``TICK_SECONDS`` (0.1), ``LIVE_TICKER`` (False lets tests drive ``Hub.tick``
 themselves), ``MAX_CONTENT_LENGTH`` (the apiserver's 3 MiB), ``EXAMPLES_DIR``, ``LIMITS`` (a
 ``server.config.Limits``; ``Limits.from_env()`` unless given: sandboxes, request rate, journal size).
+Several workers (issue 11's scale-out): ``JOURNAL_URL`` (``postgresql://…``, the journal they share),
+``REDIS_URL`` (ownership leases, ``server.placement``, and Socket.IO's message queue), ``WORKER_ID``,
+``WORKER_URL`` (the address clients reach this worker at) and ``LEASE_SECONDS``; a request for a
+sandbox another live worker owns is answered 307 to that worker.
 Every request and response passes ``hygiene`` first (security headers, rate, body size, nesting and
 media type, a full journal).
 
@@ -28,7 +32,8 @@ from werkzeug.exceptions import HTTPException
 
 from ..config import Limits
 from ..persist import Journal
-from ..sandbox import Sandboxes, SandboxUnavailable, load_examples, repo_root
+from ..placement import Placement
+from ..sandbox import SandboxElsewhere, Sandboxes, SandboxUnavailable, load_examples, repo_root
 from . import api, hygiene, k8s, k8s_stream, lessons, timeline
 from .live import Hub
 
@@ -54,12 +59,19 @@ def create_app(config: dict | None = None, *, seed: int | None = None, start: fl
     app.config.update(config or {})
     limits = app.config.get("LIMITS") or Limits.from_env()
 
-    journal = Journal.in_dir(app.config["DATA_DIR"])
+    journal = Journal.in_dir(app.config["DATA_DIR"], app.config.get("JOURNAL_URL"))
     for damage in journal.damage:
         app.logger.error("kubeplay: the journal is damaged: %s", damage)
+    placement = None
+    if app.config.get("REDIS_URL"):
+        placement = Placement(app.config["REDIS_URL"], app.config["WORKER_ID"], app.config["WORKER_URL"],
+                              lease=app.config.get("LEASE_SECONDS", 10.0))
+        placement.start()
     sandboxes = Sandboxes(journal, load_examples(Path(app.config["EXAMPLES_DIR"])), seed=seed, start=start,
-                          limits=limits)
-    socketio = SocketIO(app, async_mode=app.config["ASYNC_MODE"],
+                          limits=limits, placement=placement)
+    # with several workers, Socket.IO's messages go through Redis: a page connected to any worker
+    # gets its sandbox's updates from the worker that owns it
+    socketio = SocketIO(app, async_mode=app.config["ASYNC_MODE"], message_queue=app.config.get("REDIS_URL"),
                         max_http_buffer_size=app.config["MAX_CONTENT_LENGTH"])
     hub = Hub(socketio, sandboxes, tick_seconds=app.config["TICK_SECONDS"], ticker=app.config["LIVE_TICKER"])
     app.extensions["kubeplay.sandboxes"] = sandboxes
@@ -87,6 +99,18 @@ def create_app(config: dict | None = None, *, seed: int | None = None, start: fl
         if request.path.startswith("/k8s/"):
             return k8s.unavailable(str(e))
         return api.unavailable(str(e))
+
+    @app.errorhandler(SandboxElsewhere)
+    def elsewhere(e: SandboxElsewhere) -> Response:
+        # another worker owns the sandbox: the same request, there (307 keeps the method and body)
+        location = e.address.rstrip("/") + request.full_path.rstrip("?")
+        if request.path.startswith("/k8s/"):
+            answer = k8s.unavailable(str(e))
+        else:
+            answer, _code = api.unavailable(str(e))
+        answer.status_code = 307
+        answer.headers["Location"] = location
+        return answer
 
     @app.errorhandler(Exception)
     def internal_error(e: Exception) -> Response | tuple[Response, int]:

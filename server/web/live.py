@@ -97,7 +97,7 @@ from flask_socketio import SocketIO, join_room, leave_room
 from ..kubectl.printers import node_roles, node_status, pod_row_fields
 from ..kubectl.tables_autoscaling import format_hpa_metrics
 from ..kubectl.verbs.describe import toleration_lines
-from ..sandbox import SandboxUnavailable
+from ..sandbox import SandboxElsewhere, SandboxUnavailable
 from ..sim.clock import parse_go_duration, parse_time
 from ..sim.controllers import deployment_util
 from ..sim.controllers.nodelifecycle import NODE_MONITOR_GRACE_PERIOD, NodeLifecycleController
@@ -393,7 +393,7 @@ class Hub:
             sandbox = (self.sandboxes.get(sandbox_id) or self.sandboxes.by_token(sandbox_id)) \
                 if isinstance(sandbox_id, str) else None
             missing = "no such sandbox" if sandbox_id else 'field "sandbox" is required'
-        except SandboxUnavailable as e:
+        except (SandboxUnavailable, SandboxElsewhere) as e:
             sandbox, missing = None, str(e)
         if sandbox is None:
             error = {"ok": False, "error": missing}
