@@ -46,3 +46,28 @@ def test_a_long_replay_holds_no_other_request(tmp_path):
         assert answered_meanwhile == [True, True, True]
         pods = [o for o in heavy[0]["objects"] if o["kind"] == "Pod" and o["metadata"]["name"].startswith("big-")]
         assert len(pods) == 200
+
+
+def _post(port: int, path: str, body: dict) -> dict:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json"}, method="POST")
+    with urllib.request.urlopen(request, timeout=300) as answer:
+        return json.loads(answer.read())
+
+
+def test_a_hundred_thousand_replicas_are_made_on_the_clock_not_in_the_request(tmp_path):
+    with running_server(tmp_path) as (port, _log):
+        huge, other = (_post(port, "/api/sandboxes", {})["id"] for _ in range(2))
+        _post(port, f"/api/sandboxes/{huge}/clock", {"paused": True})
+        ran = _post(port, f"/api/sandboxes/{huge}/run",
+                    {"command": "kubectl create deployment huge --image=nginx --replicas=100000"})
+        assert ran == {"exitCode": 0, "output": "deployment.apps/huge created\n"}
+        # the request made the ReplicaSet's first slow-start batch only (client-go's burst, 30);
+        # the rest follow on the sandbox's clock, 20 a second
+        pods = _get(port, f"/k8s/{huge}/api/v1/namespaces/default/pods")["items"]
+        assert len(pods) == 30
+        _post(port, f"/api/sandboxes/{huge}/clock", {"advance": 5})
+        assert len(_get(port, f"/k8s/{huge}/api/v1/namespaces/default/pods")["items"]) == 130
+        # and the other sandbox answers as before
+        assert _get(port, f"/k8s/{other}/api/v1/namespaces/default/pods")["items"] == []
+        assert _get(port, "/healthz") == {"ok": True}
