@@ -347,10 +347,7 @@ class FileSystem:
         mount at ``/var/run/secrets/…`` of a Debian image lands under ``/run``)."""
         parts = split(m.path)
         if parts:
-            try:
-                parent = self.resolve("/" + "/".join(parts[:-1]))
-            except FsError:
-                parent = parts[:-1]
+            parent = self._resolve_existing(parts[:-1])
             parts = parent + parts[-1:]
             if self._node(parts) is None:
                 try:
@@ -362,6 +359,17 @@ class FileSystem:
                     pass  # beneath a read-only mount: the mount still shows
         m.path = "/" + "/".join(parts)
         self._mounts[tuple(parts)] = m
+
+    def _resolve_existing(self, parts: list[str]) -> list[str]:
+        """``parts`` canonical as far as they exist (their symlinks followed), the missing rest as
+        written: where ``mkdir -p`` would create them (``/var/run/secrets/x`` of a Debian image,
+        whose ``/var/run`` links to ``/run``, is ``/run/secrets/x``)."""
+        for n in range(len(parts), 0, -1):
+            try:
+                return self.resolve("/" + "/".join(parts[:n])) + parts[n:]
+            except FsError:
+                continue
+        return list(parts)
 
     def mounts(self) -> list[Mount]:
         """The container's mounts in the order they were made (the root first)."""

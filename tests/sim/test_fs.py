@@ -102,6 +102,12 @@ def test_mounts_symlinks_and_read_only():
     assert (fs.stat("/etc").size, fs.stat("/etc").nlink) == (4096, 1)
     assert fs.stat("/cache/a").blocks == 8  # one 4K page
     assert {m.path for m in fs.mounts()} == {"/", "/cache", "/run/secrets/app"}
+    # a mount point deeper under a directory that is missing too: the symlink is still followed
+    token = Tree()
+    token.write_file("token", "eyJ")
+    fs.mount(Mount("/var/run/secrets/kubernetes.io/serviceaccount", token, read_only=True))
+    assert fs.read_text("/var/run/secrets/kubernetes.io/serviceaccount/token") == "eyJ"
+    assert fs.mounts()[-1].path == "/run/secrets/kubernetes.io/serviceaccount"
 
 
 def test_a_symlink_loop_stops():
