@@ -15,7 +15,8 @@ moves it, so every phase does the same simulated work whatever the machine):
    prints how far it got and why).
 
 Per phase: fps (requestAnimationFrame callbacks in the page over the phase's wall time, and the
-worst second), the longest main-thread task (PerformanceObserver ``longtask``), the Socket.IO bytes
+worst second), the longest main-thread task (PerformanceObserver ``longtask``), how many there were
+and the share of the wall time spent in them (no frame is drawn during one), the Socket.IO bytes
 the page received (CDP ``Network.webSocketFrameReceived`` payloads plus the polling transport's
 ``/socket.io/`` responses) and those bytes per pod change the server sent (the Pod events of the
 ``delta`` frames: ADDED, MODIFIED — a merge patch or a whole object — and DELETED). With
@@ -370,11 +371,13 @@ def main() -> None:
         browser.close()
 
     print(f"{'phase':<18} {'wall s':>7} {'fps':>6} {'worst 1s':>8} {'longest ms':>10} {'long tasks':>10} "
-          f"{'wire MB':>8} {'JSON MB':>8} {'pod events':>10} {'patches':>8} {'wire B/pod ev':>13}")
+          f"{'in long %':>9} {'wire MB':>8} {'JSON MB':>8} {'pod events':>10} {'patches':>8} {'wire B/pod ev':>13}")
     for r in rows:
         per = r.bytes / r.pod_events if r.pod_events else float("nan")
+        # the share of the phase's wall time the main thread spent in tasks of 50 ms or more: no frame then
+        in_long = 100 * r.long_total / 1000 / r.wall if r.wall else 0.0
         print(f"{r.name:<18} {r.wall:7.1f} {r.fps:6.1f} {r.worst:8.0f} {r.longest:10.0f} {r.long_count:10d} "
-              f"{r.bytes / 1e6:8.2f} {r.frame_bytes / 1e6:8.2f} {r.pod_events:10d} {r.patches:8d} {per:13.0f}")
+              f"{in_long:9.1f} {r.bytes / 1e6:8.2f} {r.frame_bytes / 1e6:8.2f} {r.pod_events:10d} {r.patches:8d} {per:13.0f}")
     for n in notes:
         print(n)
     print("messages:", dict(wire.messages), "pod events:", dict(wire.pod_events))

@@ -733,8 +733,14 @@ export class CanvasView {
     const x = s.x + (POD - size) / 2;
     const y = s.y + (POD - size) / 2;
     if (size < 0.5) return;
+    const alpha = Math.max(0, s.alpha) * (cat === 'terminating' && !s.dying ? pulse : 1);
+    if (s.scale === 1 && alpha === 1 && !s.data.label && this.selected !== s.data.key) {
+      // most pods, at rest: their shape alone, with nothing of the context to set or restore
+      ctx.drawImage(this.shape(cat, s.data.badge), x - SHAPE_PAD, y - SHAPE_PAD, POD + 2 * SHAPE_PAD, POD + 2 * SHAPE_PAD);
+      return;
+    }
     ctx.save();
-    ctx.globalAlpha = Math.max(0, s.alpha) * (cat === 'terminating' && !s.dying ? pulse : 1);
+    ctx.globalAlpha = alpha;
     if (s.scale === 1) {
       ctx.drawImage(this.shape(cat, s.data.badge), x - SHAPE_PAD, y - SHAPE_PAD, POD + 2 * SHAPE_PAD, POD + 2 * SHAPE_PAD);
     } else {

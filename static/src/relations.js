@@ -180,7 +180,7 @@ export function chipDetail(c) {
 
 /**
  * The relations of the mirror's objects:
- * `{chips, usedBy, chains, members}` — `chips` sorted by band order, namespace and name, each
+ * `{chips, usedBy, chains, members}` (the last two made when first read) — `chips` sorted by band order, namespace and name, each
  * `{key, kind, namespace, name, ref, pods: [podKey], services: [serviceKey], peer: chipKey|null,
  * target (HPA), …, label, detail}`; `usedBy` podKey → the chip keys the pod uses; `chains` podKey →
  * its owners from its controller up (`[{kind, name, key}]`); `members` owner key → its pods' keys.
@@ -210,40 +210,51 @@ export function relationsOf(objects) {
   };
   // The pods in the objects' order (no sort of 10,000 keys per layout): what a chip lists is sorted
   // below, and `members` and `usedBy`'s lists are read as sets (highlightOf).
-  // Pods of one controller share its chain (and its members' lists): built once per controller.
-  const byController = new Map(); // first owner's key → {chain, lists}
-  const none = { chain: [], lists: [] };
-  for (const { key: pk, pod, firstKey, uses: u } of podList) {
+  for (const { key: pk, pod, uses: u } of podList) {
+    if (!u.configMaps.length && !u.secrets.length && !u.claims.length) continue;
     const ns = pod.metadata.namespace || '';
-    let shared = none;
-    if (firstKey) {
-      shared = byController.get(firstKey);
-      if (!shared) {
-        const chain = [];
-        let obj = pod;
-        for (let d = 0; d < OWNER_DEPTH; d++) {
-          const ref = controllerRef(obj);
-          if (!ref) break;
-          const key = `${ref.kind}/${ref.kind === 'Node' ? '' : ns}/${ref.name}`;
-          if (chain.some((c) => c.key === key)) break;
-          chain.push({ kind: ref.kind, name: ref.name, key });
-          obj = byKey.get(key);
-          if (!obj) break;
-        }
-        const lists = chain.map((c) => {
-          if (!members.has(c.key)) members.set(c.key, []);
-          return members.get(c.key);
-        });
-        shared = { chain, lists };
-        byController.set(firstKey, shared);
-      }
-    }
-    for (const list of shared.lists) list.push(pk);
-    chains.set(pk, shared.chain); // shared: read-only
     for (const n of u.configMaps) use(pk, `ConfigMap/${ns}/${n}`);
     for (const n of u.secrets) use(pk, `Secret/${ns}/${n}`);
     for (const n of u.claims) use(pk, `PersistentVolumeClaim/${ns}/${n}`);
   }
+  // Owner chains and members are read by a hover (highlightOf) or an HPA's chip, not by every
+  // layout: made on first use (at 10,000 pods, 20,000 map entries a layout otherwise).
+  let owned = false;
+  const own = () => {
+    if (owned) return;
+    owned = true;
+    // Pods of one controller share its chain (and its members' lists): built once per controller.
+    const byController = new Map(); // first owner's key → {chain, lists}
+    const none = { chain: [], lists: [] };
+    for (const { key: pk, pod, firstKey } of podList) {
+      let shared = none;
+      if (firstKey) {
+        shared = byController.get(firstKey);
+        if (!shared) {
+          const ns = pod.metadata.namespace || '';
+          const chain = [];
+          let obj = pod;
+          for (let d = 0; d < OWNER_DEPTH; d++) {
+            const ref = controllerRef(obj);
+            if (!ref) break;
+            const key = `${ref.kind}/${ref.kind === 'Node' ? '' : ns}/${ref.name}`;
+            if (chain.some((c) => c.key === key)) break;
+            chain.push({ kind: ref.kind, name: ref.name, key });
+            obj = byKey.get(key);
+            if (!obj) break;
+          }
+          const lists = chain.map((c) => {
+            if (!members.has(c.key)) members.set(c.key, []);
+            return members.get(c.key);
+          });
+          shared = { chain, lists };
+          byController.set(firstKey, shared);
+        }
+      }
+      for (const list of shared.lists) list.push(pk);
+      chains.set(pk, shared.chain); // shared: read-only
+    }
+  };
   const chips = [];
   for (const o of chipObjs) {
     const m = o.metadata;
@@ -274,6 +285,7 @@ export function relationsOf(objects) {
       // kubectl's TARGETS, as the server's printer writes it (the HPA's cells: "cpu: 42%/50%")
       chip.metrics = (cellsOf(o) || {}).targets || '<unknown>';
       chip.replicas = { current: st.currentReplicas || 0, desired: st.desiredReplicas || 0 };
+      own();
       chip.pods = (members.get(chip.target.key) || []).slice().sort();
     } else {
       chip.pods.sort(); // its users, found in the objects' order
@@ -288,7 +300,11 @@ export function relationsOf(objects) {
   // A peer that is not drawn (a system namespace's) is no line.
   const shown = new Set(chips.map((c) => c.key));
   for (const c of chips) if (c.peer && !shown.has(c.peer)) c.peer = null;
-  return { chips, usedBy, chains, members };
+  return {
+    chips, usedBy,
+    get chains() { own(); return chains; },
+    get members() { own(); return members; },
+  };
 }
 
 /**
