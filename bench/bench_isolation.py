@@ -27,20 +27,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.bench_api import call  # noqa: E402  (the same request helper)
 from tests.serverproc import running_server  # noqa: E402
 
 TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json"
-
-
-def call(conn: http.client.HTTPConnection, method: str, path: str, body: dict | None = None,
-         headers: dict | None = None) -> bytes:
-    conn.request(method, path, body=json.dumps(body) if body is not None else None,
-                 headers={"Content-Type": "application/json", **(headers or {})})
-    resp = conn.getresponse()
-    data = resp.read()
-    if resp.status >= 300:
-        raise RuntimeError(f"{method} {path}: {resp.status} {data[:200]!r}")
-    return data
 
 
 class Probe(threading.Thread):
