@@ -1637,7 +1637,8 @@ def check_export(doc: object) -> tuple[int, float, str, list[dict]]:
 #: the fields each operation needs, and what each must be (what ``Sandbox.execute`` reads of it;
 #: optional fields are not listed): "text", "number", "whole" (number), "flag", "object", "list", "any"
 OP_FIELDS: dict[str, dict[str, str]] = {
-    "preset": {"name": "text"}, "run": {"command": "text"}, "apply": {"manifest": "text"}, "advance": {"to": "number"}, "clock": {},
+    "preset": {"name": "text"}, "run": {"command": "text"}, "apply": {"manifest": "text"},
+    "advance": {"to": "number"}, "clock": {},
     "fail": {"node": "text"}, "recover": {"node": "text"}, "add-node": {"node": "text"},
     "remove-node": {"node": "text"},
     "kill": {"namespace": "text", "pod": "text", "container": "text"},
