@@ -147,6 +147,37 @@ export function shortName(name, max) {
 /** Lays groups of pods out left to right, wrapping, inside `innerW`; returns blocks + height.
  * With `names`, a group whose pods fit in NAMED_ROWS rows of named chips (square + name) is
  * drawn so: pods carry their names when there is room. */
+/** A group block's size in a flow of width `innerW` (`maxNamed` named chips a row; 0: no names). */
+function blockSize(g, innerW, maxNamed) {
+  const named = g.pods.length <= maxNamed * NAMED_ROWS;
+  const pitch = named ? NAMED_W : CELL;
+  const maxCols = Math.max(1, Math.floor((innerW - 2 * GROUP_PAD) / pitch));
+  const cols = Math.min(g.pods.length, maxCols);
+  const rows = Math.ceil(g.pods.length / cols);
+  // Wide enough for its label where the node has room, so "web-deploy · 7c74bc9bb8" reads whole.
+  const labelW = Math.min(innerW, Math.ceil(g.label.length * LABEL_CHAR) + 12);
+  return { named, pitch, cols, w: Math.max(cols * pitch + 2 * GROUP_PAD, labelW), h: GROUP_LABEL + rows * CELL + GROUP_PAD };
+}
+
+/** The height flowGroups' blocks would take, placing nothing. */
+function flowHeight(groups, innerW, names) {
+  const maxNamed = names ? Math.max(1, Math.floor((innerW - 2 * GROUP_PAD) / NAMED_W)) : 0;
+  let x = 0;
+  let y = 0;
+  let rowH = 0;
+  for (const g of groups) {
+    const { w, h } = blockSize(g, innerW, maxNamed);
+    if (x > 0 && x + w > innerW) {
+      x = 0;
+      y += rowH + GROUP_GAP;
+      rowH = 0;
+    }
+    x += w + GROUP_GAP;
+    rowH = Math.max(rowH, h);
+  }
+  return groups.length ? y + rowH : 0;
+}
+
 function flowGroups(groups, x0, y0, innerW, names = true) {
   const maxNamed = names ? Math.max(1, Math.floor((innerW - 2 * GROUP_PAD) / NAMED_W)) : 0;
   let x = x0;
@@ -154,15 +185,7 @@ function flowGroups(groups, x0, y0, innerW, names = true) {
   let rowH = 0;
   const blocks = [];
   for (const g of groups) {
-    const named = g.pods.length <= maxNamed * NAMED_ROWS;
-    const pitch = named ? NAMED_W : CELL;
-    const maxCols = Math.max(1, Math.floor((innerW - 2 * GROUP_PAD) / pitch));
-    const cols = Math.min(g.pods.length, maxCols);
-    const rows = Math.ceil(g.pods.length / cols);
-    // Wide enough for its label where the node has room, so "web-deploy · 7c74bc9bb8" reads whole.
-    const labelW = Math.min(innerW, Math.ceil(g.label.length * LABEL_CHAR) + 12);
-    const w = Math.max(cols * pitch + 2 * GROUP_PAD, labelW);
-    const h = GROUP_LABEL + rows * CELL + GROUP_PAD;
+    const { named, pitch, cols, w, h } = blockSize(g, innerW, maxNamed);
     if (x > x0 && x + w > x0 + innerW) {
       x = x0;
       y += rowH + GROUP_GAP;
@@ -278,9 +301,12 @@ function nodeFlow(name, list, parents, x, y, innerW) {
   const grouped = groupPods(list, parents);
   // Names where there is room: only if naming the pods costs the node at most NAMED_EXTRA px (and
   // only tried when a group is small enough to be named: a node of 100 pods of one ReplicaSet is not).
+  // (whether it would is measured first: a node of a hundred pods and one DaemonSet pod is not named,
+  // and its records are not copied to find that out)
   const compact = flowGroups(grouped, x, y, innerW, false);
   const maxNamed = Math.max(1, Math.floor((innerW - 2 * GROUP_PAD) / NAMED_W));
   const named = grouped.some((g) => g.pods.length <= maxNamed * NAMED_ROWS)
+    && flowHeight(grouped, innerW, true) <= compact.height + NAMED_EXTRA
     ? flowGroups(grouped.map((g) => ({ ...g, pods: g.pods.map((pod) => ({ ...pod })) })), x, y, innerW, true) : null;
   const flow = named && named.height <= compact.height + NAMED_EXTRA ? named : compact;
   flows.set(name, { pods: list.slice(), x, y, w: innerW, flow });
