@@ -32,7 +32,7 @@ import { Zoom } from './zoom.js';
 import { installPanes } from './panes.js';
 import { CAPACITY_H, drawCapacity } from './capacity.js';
 import { CHIP_KINDS } from './relations.js';
-import { t, tn } from './i18n.js';
+import { language, t, tn } from './i18n.js';
 
 const BG = '#0d1117';
 const TAU = 110; // ms: time constant of the ease towards targets
@@ -40,6 +40,8 @@ const MAX_PIXELS = 24e6; // device pixels a zoomed canvas may have (browsers ref
 const REDUCED_MOTION = typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
 const SHAPE_PAD = 8; // px around a pod's square in its cached bitmap (the owner badge overhangs it)
 const MAX_SHAPES = 512; // cached pod bitmaps (status × badge × pixel ratio) before the cache starts over
+const MAX_HEADS = 256; // cached node headers (name, pills, capacity bars, ports) before that cache starts over
+const HEAD_PAD = 2; // px around a node's box in its header's bitmap (a 2 px border stands 0.5 px out)
 const VIEW_MARGIN = 160; // px of the canvas beyond the view, so a short scroll shows no blank band
 const MAX_DIRTY = 32; // rectangles marked before a frame paints their union instead
 
@@ -131,6 +133,7 @@ export class CanvasView {
     // repainted whole when it moves; a resting pod is one drawImage of its cached shape.
     this.active = new Set();
     this.shapes = new Map();
+    this.heads = new Map(); // node key → its header's bitmap (nodeHead)
     this.view = null;
     this.area = null; // the layout rectangle the canvas covers (canvasArea), once there is a layout
     // the canvas's parent is given the layout's size (the canvas is only the view's)
@@ -475,7 +478,7 @@ export class CanvasView {
     for (const h of hubs) if (intersects(h, region)) this.drawHub(h);
     if (intersects(L.outside, region)) this.drawOutside(L.outside);
     for (const c of chips) if (intersects(c, region)) this.drawChip(c);
-    for (const n of nodes) if (intersects(n, region)) this.drawNode(n);
+    for (const n of nodes) if (intersects(n, region)) this.paintNode(n);
     for (const g of groups) if (intersects(g, region)) this.drawGroup(g);
     const rx1 = region.x + region.w, ry1 = region.y + region.h;
     for (const s of sprites) {
@@ -500,8 +503,66 @@ export class CanvasView {
     ctx.fillText(tray.count ? t('Unscheduled · {n}', { n: tray.count }) : t('Unscheduled'), tray.x + 10, tray.y + 13);
   }
 
-  drawNode(n) {
+  /**
+   * A node's box, its header (name, pills, capacity bars, NodePorts: text, most of a node's cost) a
+   * bitmap drawn once per look at this pixel ratio, on the canvas's device pixels (`nodeHead`); the
+   * rest of the box drawn as it is. The same pixels as `drawNode`, at a drawImage's cost.
+   */
+  paintNode(n) {
+    const head = this.nodeHead(n);
+    if (!head) return this.drawNode(n);
     const ctx = this.ctx;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(n.x - HEAD_PAD, head.bottom, n.w + 2 * HEAD_PAD, n.y + n.h + HEAD_PAD - head.bottom);
+    ctx.clip();
+    this.drawNodeBox(ctx, n);
+    ctx.restore();
+    ctx.drawImage(head.img, head.x, head.y, head.img.width / this.dpr, head.img.height / this.dpr);
+  }
+
+  /** The bitmap of node `n`'s header on the canvas's background and where it goes, `{img, x, y,
+   * bottom}` (null: a halted node's hatching is drawn as it is); made again when what it shows
+   * changes, not when the node only moves by whole device pixels (rows above it grow as pods come). */
+  nodeHead(n) {
+    if (n.halted || !(n.head > 0) || n.head > n.h) return null;
+    const dpr = this.dpr;
+    // on the canvas's device pixels (the area's corner is on one): the fraction of a pixel kept
+    const x = Math.floor((n.x - HEAD_PAD) * dpr) / dpr;
+    const y = Math.floor((n.y - HEAD_PAD) * dpr) / dpr;
+    const bottom = Math.floor((n.y + n.head) * dpr) / dpr;
+    const w = Math.ceil((n.x + n.w + HEAD_PAD - x) * dpr);
+    const h = Math.round((bottom - y) * dpr);
+    const fx = Math.round(((n.x - HEAD_PAD) * dpr - x * dpr) * 1024);
+    const fy = Math.round(((n.y - HEAD_PAD) * dpr - y * dpr) * 1024);
+    const sub = this.nodeSub(n);
+    const ports = n.ports && n.ports.length ? n.ports.map((p) => `${p.nodePort}>${p.service}`).join() : '';
+    const sig = `${language()}|${dpr}|${fx}|${fy}|${w}|${h}|${n.w}|${n.head}|${n.name}|${n.status}|${sub}|${ports}`;
+    let e = this.heads.get(n.key);
+    if (!e || e.sig !== sig || e.cells !== n.cells) {
+      if (!e && this.heads.size >= MAX_HEADS) this.heads.clear();
+      const img = (e && e.img) || document.createElement('canvas');
+      if (img.width !== w || img.height !== h) { img.width = w; img.height = h; }
+      const c = img.getContext('2d');
+      c.setTransform(1, 0, 0, 1, 0, 0);
+      c.fillStyle = BG;
+      c.fillRect(0, 0, w, h);
+      c.setTransform(dpr, 0, 0, dpr, -x * dpr, -y * dpr);
+      this.drawNode(n, c);
+      e = { sig, cells: n.cells, img };
+      this.heads.set(n.key, e);
+    }
+    return { img: e.img, x, y, bottom };
+  }
+
+  /** A node's second line: its role and pod count. */
+  nodeSub(n) {
+    const role = n.role === '<none>' ? t('worker') : n.role;
+    return tn('{role} · 1 pod', '{role} · {n} pods', n.podCount, { role });
+  }
+
+  /** A node's box: its fill (hatched when halted) and its border. */
+  drawNodeBox(ctx, n) {
     const ready = n.status.startsWith('Ready');
     const border = n.halted ? '#6e4040' : ready ? '#30363d' : '#b8443f';
     ctx.fillStyle = n.halted ? '#14161b' : '#161b22';
@@ -525,6 +586,12 @@ export class CanvasView {
     ctx.strokeStyle = border;
     ctx.lineWidth = ready && !n.halted ? 1 : 2;
     ctx.stroke();
+  }
+
+  /** A node: its box and header, on `ctx` (the canvas's, or a header bitmap's: nodeHead). */
+  drawNode(n, ctx = this.ctx) {
+    const ready = n.status.startsWith('Ready');
+    this.drawNodeBox(ctx, n);
 
     // Header: status dot and name; role and pod count below; status pills on the right of the
     // first row, or of the second when the name needs the room.
@@ -539,8 +606,7 @@ export class CanvasView {
     const nameW = ctx.measureText(n.name).width;
     ctx.fillStyle = '#8b95a8';
     ctx.font = '12px system-ui, sans-serif';
-    const role = n.role === '<none>' ? t('worker') : n.role;
-    const sub = tn('{role} · 1 pod', '{role} · {n} pods', n.podCount, { role });
+    const sub = this.nodeSub(n);
     ctx.fillText(sub, n.x + 28, n.y + 35);
     const subW = ctx.measureText(sub).width;
 
