@@ -1438,7 +1438,7 @@ class KubeletController(Controller):
             })
             return
         spec = dict(lease.get("spec") or {}, holderIdentity=node, leaseDurationSeconds=LEASE_DURATION, renewTime=renew)
-        self.store.update(dict(lease, spec=spec))
+        self.store.update(dict(lease, spec=spec), owned=True)  # a new spec, the rest shared
 
     _NODE_CONDITIONS = (
         ("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
@@ -1482,7 +1482,7 @@ class KubeletController(Controller):
         status["conditions"] = conds
         self._writing = ("Node", "", node)
         try:
-            self.store.update(dict(obj, status=status))
+            self.store.update(dict(obj, status=status), owned=True)  # new conditions, the rest shared
         finally:
             self._writing = None
 

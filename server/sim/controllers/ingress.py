@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..clock import parse_time
+from ..net.ingress import NAMESPACE as INGRESS_NAMESPACE
 from ..store import Key, Obj, WatchEvent
 from . import Controller
 
@@ -38,15 +39,13 @@ class IngressStatusController(Controller):
         self._synced: dict[str, int] = {}
 
     def on_event(self, event: WatchEvent) -> None:
-        from ..net.ingress import NAMESPACE
-
         kind, ns, _name = event.key
         if kind == "Ingress":
             if event.type == "DELETED":
                 self._synced.pop(event.obj["metadata"].get("uid", ""), None)
             else:
                 self.enqueue(event.key)
-        elif ns == NAMESPACE:
+        elif ns == INGRESS_NAMESPACE:
             self._enqueue_all()
 
     def _enqueue_all(self) -> None:

@@ -13,6 +13,7 @@ in the plugin's words. Called from ``admission.on_create`` / ``on_update``.
 
 from __future__ import annotations
 
+import functools
 import importlib
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,11 @@ ORDER = ("namespace_lifecycle", "limitranger", "serviceaccount", "priority", "de
 def admit(operation: str, obj: dict, old: dict | None, api: Api | None) -> None:
     if api is None:
         return
-    for name in ORDER:
-        plugin: Any = importlib.import_module(f"{__name__}.{name}")
+    for plugin in _plugins():
         plugin.admit(operation, obj, old, api)
+
+
+@functools.cache
+def _plugins() -> tuple[Any, ...]:
+    """The plugin modules in ``ORDER``, imported once (on first use: they import the API layer)."""
+    return tuple(importlib.import_module(f"{__name__}.{name}") for name in ORDER)
