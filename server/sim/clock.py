@@ -25,7 +25,7 @@ DEFAULT_START = 1741006800.0
 SPEEDS = (1, 10, 100)
 
 
-@dataclass(order=True)
+@dataclass(slots=True)
 class Timer:
     when: float
     seq: int
@@ -34,6 +34,20 @@ class Timer:
 
     def cancel(self) -> None:
         self.cancelled = True
+
+    # the heap's order, (when, seq), written out: the generated ``order=True`` methods build two
+    # tuples per comparison, and every timer pushed or popped makes a dozen of them
+    def __lt__(self, other: Timer) -> bool:
+        return self.when < other.when or (self.when == other.when and self.seq < other.seq)
+
+    def __le__(self, other: Timer) -> bool:
+        return self.when < other.when or (self.when == other.when and self.seq <= other.seq)
+
+    def __gt__(self, other: Timer) -> bool:
+        return other.__lt__(self)
+
+    def __ge__(self, other: Timer) -> bool:
+        return other.__le__(self)
 
 
 def parse_time(ts: str | None) -> float | None:

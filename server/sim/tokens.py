@@ -17,6 +17,7 @@ and the HTTP layer (``server/apiserver.py``).
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import uuid
@@ -48,8 +49,13 @@ def key_id(cluster: Cluster) -> str:
     """The ``kid`` of the sandbox's signing key: fixed for the cluster (derived from its kube-system
     namespace, made with the cluster)."""
     system = cluster.store.peek("Namespace", "", "kube-system")  # read only: its uid
-    seed = f"sa-signing-key:{(system or {}).get('metadata', {}).get('uid', '')}"
-    return _b64url(hashlib.sha256(seed.encode()).digest())
+    return _key_id_of((system or {}).get("metadata", {}).get("uid", ""))
+
+
+@functools.lru_cache(maxsize=64)
+def _key_id_of(system_uid: str) -> str:
+    """The key id for a kube-system Namespace uid (asked once per token: every pod start)."""
+    return _b64url(hashlib.sha256(f"sa-signing-key:{system_uid}".encode()).digest())
 
 
 def _invalid(name: str, field: str, value: int, detail: str) -> ApiError:
