@@ -12,7 +12,7 @@ moves it, so every phase does the same simulated work whatever the machine):
 2. ``settled N``: the clock runs at ×1 on the page's own ticker (10 ticks a second) for a few seconds
    of wall time with nothing changing;
 3. the same for ``--more`` (50,000), if the server gets there within ``--limit`` seconds (else it
-   prints how far it got and why).
+   prints how far it got and why, and the settled phase is measured at that many pods).
 
 Per phase: fps (requestAnimationFrame callbacks in the page over the phase's wall time, and the
 worst second), the longest main-thread task (PerformanceObserver ``longtask``), how many there were
@@ -350,9 +350,8 @@ def main() -> None:
                 prof = cdp.send("Profiler.stop")["profile"]
                 notes.append("page CPU self time during the first scale (ms):")
                 notes += [f"  {ms:9.1f}  {name}" for name, ms in profile_summary(prof)]
-            if why:
+            if why:  # the page is still measured settled at what the server reached
                 notes.append(f"{target} pods: the server reached {reached} ({why})")
-                break
             if args.profile and target == args.pods:
                 cdp.send("Profiler.start")
                 browser.start_tracing(page=page, categories=["devtools.timeline"])
@@ -368,6 +367,8 @@ def main() -> None:
                 prof = cdp.send("Profiler.stop")["profile"]
                 notes.append("page CPU self time while settled (ms):")
                 notes += [f"  {ms:9.1f}  {name}" for name, ms in profile_summary(prof)]
+            if why:
+                break
         browser.close()
 
     print(f"{'phase':<18} {'wall s':>7} {'fps':>6} {'worst 1s':>8} {'longest ms':>10} {'long tasks':>10} "
