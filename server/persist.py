@@ -64,6 +64,15 @@ CREATE TABLE IF NOT EXISTS damaged (
 """
 
 
+class JournalConflict(Exception):
+    """Another writer appended to the sandbox's log since this one last read it (several workers:
+    the sandbox was taken over): this process's copy of the sandbox is stale, its row not written."""
+
+    def __init__(self, sandbox_id: str) -> None:
+        super().__init__(f"sandbox {sandbox_id} was changed by another worker meanwhile")
+        self.sandbox_id = sandbox_id
+
+
 class JournalReadError(ValueError):
     """A sandbox's log that cannot be read back (the file is damaged where it lies)."""
 
@@ -266,10 +275,22 @@ class Journal:
         with self._lock:
             seq, last_was_advance = self._tail_of(sandbox_id)
             if is_advance and last_was_advance:
-                self._db.execute("UPDATE ops SET op = ? WHERE sandbox = ? AND seq = ?", (text, sandbox_id, seq))
+                # only while it is still the log's last row: another worker's row after it means
+                # this one's copy of the sandbox is stale
+                merged = self._db.execute(
+                    "UPDATE ops SET op = ? WHERE sandbox = ? AND seq = ? AND NOT EXISTS "
+                    "(SELECT 1 FROM ops AS later WHERE later.sandbox = ? AND later.seq > ?)",
+                    (text, sandbox_id, seq, sandbox_id, seq))
+                if merged.rowcount != 1:
+                    self._tail.pop(sandbox_id, None)
+                    raise JournalConflict(sandbox_id)
             else:
                 seq += 1
-                self._db.execute("INSERT INTO ops (sandbox, seq, op) VALUES (?, ?, ?)", (sandbox_id, seq, text))
+                try:
+                    self._db.execute("INSERT INTO ops (sandbox, seq, op) VALUES (?, ?, ?)", (sandbox_id, seq, text))
+                except sqlite3.IntegrityError:
+                    self._tail.pop(sandbox_id, None)
+                    raise JournalConflict(sandbox_id) from None
             self._tail[sandbox_id] = (seq, is_advance)
 
     def _tail_of(self, sandbox_id: str) -> tuple[int, bool]:
@@ -319,7 +340,12 @@ class _Postgres:
                 self._conn.execute(statement)
 
     def execute(self, query: str, args: tuple = ()):  # type: ignore[no-untyped-def]
-        return self._conn.execute(query.replace("?", "%s"), args)
+        import psycopg
+
+        try:
+            return self._conn.execute(query.replace("?", "%s"), args)
+        except psycopg.IntegrityError as e:  # as the SQLite module names it
+            raise sqlite3.IntegrityError(str(e)) from e
 
     def executemany(self, query: str, rows: list[tuple]) -> None:
         with self._conn.cursor() as cursor:

@@ -51,7 +51,7 @@ from .kubectl import run as kubectl_run
 from .kubectl.streaming import Stream, StreamResult, interrupt, run_for
 from .kubectl.verbs.modify import EditRequest, finish_edit
 from .kubectl.verbs.run import PROMPT_HINT
-from .persist import Journal, JournalReadError
+from .persist import Journal, JournalConflict, JournalReadError
 from .placement import Placement
 from .shell.host import HostShell, stateful
 from .shell.session import Sessions
@@ -238,6 +238,9 @@ class Sandbox:
         #: journal order (those rows are never merged, so the k-th such row began at ``op_times[k]``);
         #: kept by ``execute``, live and in the replay alike, for the timeline (``Sandboxes.moments``)
         self.op_times: list[float] = []
+        #: set when the journal refused this copy's row (another worker took the sandbox over and
+        #: wrote to it): the registry drops the copy, the next request rebuilds or redirects
+        self.stale = False
         #: the timeline's views of this sandbox's past: (whole rows replayed, t) -> a scratch sandbox
 
     # -- the one door for state changes --------------------------------------------------------
@@ -302,7 +305,11 @@ class Sandbox:
         finally:
             # journal even when the operation failed half-way: whatever it changed must replay too
             if record:
-                self.journal.append(self.id, op)
+                try:
+                    self.journal.append(self.id, op)
+                except JournalConflict:
+                    self.stale = True  # another worker changed the sandbox: this copy is no more
+                    raise
 
     # -- operations ----------------------------------------------------------------------------
     def run(self, command: str, stdin: str = "", session: str | None = None, *,
@@ -1205,7 +1212,9 @@ class Sandboxes:
         while True:
             with self._lock:
                 sandbox = self._live.get(sandbox_id)
-                if sandbox is not None and not self._owned(sandbox_id):
+                if sandbox is not None and sandbox.stale:
+                    del self._live[sandbox_id], self._used[sandbox_id]
+                elif sandbox is not None and not self._owned(sandbox_id):
                     self._touch(sandbox_id)
                     return sandbox
                 if sandbox_id in self._unavailable:

@@ -31,7 +31,7 @@ from flask_socketio import SocketIO
 from werkzeug.exceptions import HTTPException
 
 from ..config import Limits
-from ..persist import Journal
+from ..persist import Journal, JournalConflict
 from ..placement import Placement
 from ..sandbox import SandboxElsewhere, Sandboxes, SandboxUnavailable, load_examples, repo_root
 from . import api, hygiene, k8s, k8s_stream, lessons, timeline
@@ -99,6 +99,14 @@ def create_app(config: dict | None = None, *, seed: int | None = None, start: fl
         if request.path.startswith("/k8s/"):
             return k8s.unavailable(str(e))
         return api.unavailable(str(e))
+
+    @app.errorhandler(JournalConflict)
+    def conflict(e: JournalConflict) -> Response | tuple[Response, int]:
+        # this worker's copy was stale (another took the sandbox over): nothing of it was kept
+        message = f"{e}: the request was not kept; send it again"
+        if request.path.startswith("/k8s/"):
+            return k8s.conflict(message)
+        return api.json_conflict(message)
 
     @app.errorhandler(SandboxElsewhere)
     def elsewhere(e: SandboxElsewhere) -> Response:

@@ -181,6 +181,10 @@ def json_error(e: HTTPException) -> tuple[Response, int]:
     return jsonify(error=e.description or e.name), e.code or 500
 
 
+def json_conflict(message: str) -> tuple[Response, int]:
+    return jsonify(error=message), 409
+
+
 def unavailable(message: str) -> tuple[Response, int]:
     """A sandbox set aside (its journal cannot be restored): 503, saying why."""
     return jsonify(error=message), 503

@@ -79,6 +79,11 @@ def http_error(e: HTTPException) -> Response:
     return _status(ApiError(code, reasons.get(code, "BadRequest"), messages.get(code, e.description or e.name)))
 
 
+def conflict(message: str) -> Response:
+    """A write this worker could not keep (its copy of the sandbox was stale) as a 409 Status."""
+    return _status(ApiError(409, "Conflict", message))
+
+
 def unavailable(message: str) -> Response:
     """A sandbox set aside (its journal cannot be restored) as the apiserver's 503 Status."""
     return _status(ApiError(503, "ServiceUnavailable", message))

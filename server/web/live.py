@@ -358,7 +358,7 @@ class Hub:
         while True:
             self.socketio.sleep(self.tick_seconds)
             with sandbox.lock:
-                if not sandbox.watchers:
+                if not sandbox.watchers or sandbox.stale:
                     sandbox.ticker_running = False
                     return
                 try:

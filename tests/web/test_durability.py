@@ -163,3 +163,58 @@ def test_a_set_aside_sandbox_is_refused_at_once_by_the_registry(tmp_path):
         registry.get("bad")
     assert str(first.value) == str(second.value) == \
         "sandbox bad is set aside: its journal cannot be restored: row 1.command: is missing (the run operation needs it)"
+
+
+class Owners:
+    """A stand-in for server.placement's Redis records: who owns which sandbox, who is alive."""
+
+    def __init__(self) -> None:
+        self.owner: dict[str, str] = {}
+        self.dead: set[str] = set()
+
+    def of(self, worker: str) -> Placement:
+        return Placement(self, worker)
+
+
+class Placement:
+    def __init__(self, owners: Owners, worker: str) -> None:
+        self.owners, self.worker = owners, worker
+
+    def claim(self, sandbox_id: str) -> tuple[bool, str | None]:
+        owner = self.owners.owner.get(sandbox_id)
+        if owner == self.worker:
+            return False, None
+        if owner is not None and owner not in self.owners.dead:
+            return False, f"http://{owner}"
+        self.owners.owner[sandbox_id] = self.worker
+        return True, None
+
+    def release(self, sandbox_id: str) -> None:
+        if self.owners.owner.get(sandbox_id) == self.worker:
+            del self.owners.owner[sandbox_id]
+
+
+def test_a_stale_copy_of_a_taken_over_sandbox_writes_nothing(tmp_path):
+    from server.persist import JournalConflict
+    from server.sandbox import SandboxElsewhere
+
+    path = str(tmp_path / "kubeplay.sqlite3")
+    owners = Owners()
+    a = Sandboxes(Journal(path), {}, seed=7, start=DEFAULT_START, placement=owners.of("a"))
+    b = Sandboxes(Journal(path), {}, seed=7, start=DEFAULT_START, placement=owners.of("b"))
+    sid = a.create().id
+    on_a = a.get(sid)
+    on_a.run("kubectl create deployment web --image=nginx")
+    owners.dead.add("a")  # a's lease ran out (a paused, say) and b took the sandbox over
+    b.get(sid).run("kubectl create deployment api --image=nginx")
+    owners.dead.discard("a")  # a wakes up, still holding its copy
+    with pytest.raises(JournalConflict):
+        on_a.run("kubectl create deployment lost --image=nginx")
+    assert on_a.stale
+    with pytest.raises(SandboxElsewhere) as moved:
+        a.get(sid)
+    assert moved.value.address == "http://b"
+    # the journal holds what the owner did, and nothing of the stale copy's last command
+    rebuilt = Sandboxes(Journal(path), {}).get(sid)
+    names = sorted(d["metadata"]["name"] for d in rebuilt.cluster.store.list("Deployment", "default"))
+    assert names == ["api", "web"]
