@@ -1,0 +1,87 @@
+"""Issue 11's proportionality and apply-rate figures, printed (never asserted in tests).
+
+1. Per pod, for ``--sizes`` (3,000 and 30,000 pods by default): a fresh large-preset cluster
+   (master + 100 workers, ``--nodes`` more if asked: 30,000 pods need 300 nodes at 110 pods a node),
+   one Deployment of N replicas, the clock advanced until every pod is Running; the figure is the
+   wall and CPU time from the apply to the last pod Running, divided by N. The ratio of the largest
+   size's CPU per pod to the smallest's should stay <= 1.3 ("work proportional to change").
+2. Deployments applied per wall second: ``--deployments`` (1,000) Deployments of one replica each,
+   created through the API one after another (admission, the store, every controller's handler that
+   runs on the write), clock stopped.
+
+Run: ``.venv/bin/python bench/bench_scale.py [--sizes 3000 30000] [--deployments 1000]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.bench_cluster import deployment  # noqa: E402  (the same Deployment)
+from server.sim.cluster import Cluster  # noqa: E402
+
+#: pods a large-preset worker holds (kubelet's maxPods)
+PODS_PER_NODE = 110
+
+
+def per_pod(pods: int) -> tuple[float, float]:
+    """(wall ms, CPU ms) per pod from the apply of ``pods`` replicas until all are Running."""
+    cluster = Cluster(seed=1, preset="large")
+    workers = len(cluster.machines) - 1
+    i = workers + 1
+    while workers * PODS_PER_NODE < pods:
+        cluster.add_node(f"node{i}")
+        i += 1
+        workers += 1
+    cluster.advance(60)
+
+    def running() -> int:
+        return len(cluster.store.scan("Pod", "default",
+                                      where=lambda p: (p.get("status") or {}).get("phase") == "Running"))
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    cluster.api.create(deployment(pods))
+    sim, horizon = 0.0, 2 * (pods / 20 + 120)  # the ReplicaSet controller creates 20 a second
+    while sim < horizon and running() < pods:
+        cluster.advance(10)  # (counting is a scan: every 10 simulated seconds)
+        sim += 10
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    print(f"{pods:>7,} pods on {len(cluster.machines)} nodes: {running():,} Running after {sim:.0f} s simulated, "
+          f"{wall:.1f} s wall; per pod {1000 * wall / pods:.2f} ms wall, {1000 * cpu / pods:.2f} ms CPU")
+    return 1000 * wall / pods, 1000 * cpu / pods
+
+
+def deployments_per_second(count: int) -> None:
+    cluster = Cluster(seed=1, preset="large")
+    cluster.advance(30)
+    cluster.clock.paused = True
+    started = time.perf_counter()
+    for n in range(count):
+        d = deployment(1)
+        d["metadata"]["name"] = f"d{n}"
+        d["spec"]["selector"]["matchLabels"] = d["spec"]["template"]["metadata"]["labels"] = {"app": f"d{n}"}
+        cluster.api.create(d)
+    elapsed = time.perf_counter() - started
+    print(f"{count:,} Deployments created through the API in {elapsed:.2f} s wall: {count / elapsed:,.0f} a second "
+          "(goal >= 1,000)")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", type=int, nargs="+", default=[3000, 30000])
+    ap.add_argument("--deployments", type=int, default=1000)
+    args = ap.parse_args()
+    figures = [per_pod(n) for n in args.sizes]
+    if len(figures) > 1:
+        print(f"CPU per pod, {args.sizes[-1]:,} vs {args.sizes[0]:,} pods: ratio {figures[-1][1] / figures[0][1]:.2f} "
+              "(goal <= 1.3)")
+    if args.deployments:
+        deployments_per_second(args.deployments)
+
+
+if __name__ == "__main__":
+    main()
