@@ -1156,7 +1156,7 @@ class Scheduler(Controller):
         pod, key = event.obj, event.key
         new = None if event.type == "DELETED" else self._contribution(pod)
         old = self._contrib.get(key)
-        if new != old:
+        if new is not old and new != old:  # (most events reuse the pod's Contribution itself)
             if old is not None:
                 info = self._info(old.node)
                 self._account(info, old, -1)

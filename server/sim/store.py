@@ -142,7 +142,10 @@ class Store:
         self.clock = clock
         self.rv = 0
         self._objects: dict[Key, Obj] = {}
-        self._by_kind_ns: dict[tuple[str, str], dict[str, Obj]] = defaultdict(dict)
+        self._by_kind_ns: dict[tuple[str, str], dict[str, Obj]] = {}
+        #: the namespaces that hold objects of each kind (a scan of a kind in every namespace
+        #: visits its own buckets, not every kind's)
+        self._namespaces_of: dict[str, set[str]] = defaultdict(set)
         self._by_label: dict[tuple[str, str, str], set[Key]] = defaultdict(set)
         self._by_owner: dict[str, set[Key]] = defaultdict(set)
         self._by_node: dict[str, set[Key]] = defaultdict(set)
@@ -185,7 +188,11 @@ class Store:
         if key not in self._objects:
             self._per_kind[kind] += 1
         self._objects[key] = obj
-        self._by_kind_ns[(kind, ns)][name] = obj
+        bucket = self._by_kind_ns.get((kind, ns))
+        if bucket is None:
+            bucket = self._by_kind_ns[(kind, ns)] = {}
+            self._namespaces_of[kind].add(ns)
+        bucket[name] = obj
         meta = obj["metadata"]
         self._by_uid[meta["uid"]] = key
         for k, v in (meta.get("labels") or {}).items():
@@ -205,6 +212,10 @@ class Store:
             bucket.pop(name, None)
             if not bucket:
                 del self._by_kind_ns[(kind, ns)]
+                spaces = self._namespaces_of[kind]
+                spaces.discard(ns)
+                if not spaces:
+                    del self._namespaces_of[kind]
         meta = obj["metadata"]
         self._by_uid.pop(meta["uid"], None)
         for k, v in (meta.get("labels") or {}).items():
@@ -255,7 +266,8 @@ class Store:
             return [self._objects[k] for k in smallest if k[0] == kind]  # scan() sorts the result
         if namespace is not None:
             return list(self._by_kind_ns.get((kind, namespace), {}).values())
-        return [o for (k, _ns), bucket in sorted(self._by_kind_ns.items()) if k == kind for o in bucket.values()]
+        buckets = self._by_kind_ns
+        return [o for ns in self._namespaces_of.get(kind, ()) for o in buckets[(kind, ns)].values()]
 
     def scan(
         self,

@@ -42,7 +42,8 @@ class GarbageCollector(Controller):
         if event.type == "DELETED":
             self.enqueue((OWNER_GONE, "", obj["metadata"]["uid"]))
             return
-        if obj["metadata"].get("ownerReferences") and self._dangling(obj):
+        refs = obj["metadata"].get("ownerReferences")
+        if refs and not all(self._owner_alive(obj, r) for r in refs):  # (a pod's write: one peek)
             self.enqueue(event.key)
 
     def _owner_alive(self, obj: Obj, ref: Obj) -> bool:
