@@ -29,6 +29,14 @@ Owns (pkg/kubelet/volumemanager, pkg/volume/* and the CRI's mounts, as v1.32 lay
   rewritten at the first sync after 80 % of its lifetime (one timer per pod). A pod whose sources
   do not change costs nothing per period.
 
+Files written on first use: a container start that defers its mounts (every mount point in the
+container's own trees, no subPath) also defers writing its new ConfigMap/Secret/downward API/token
+volumes — most containers' files are never read. The objects the payloads read are kept as they
+were (stored objects never change: references are the snapshot) with the start's instant, and
+``_fill`` writes them exactly as they would have been then: before any of the pod's views is first
+used, before a later sync writes the volume again, before a start that mounts at once. Token
+renewals are booked at the start all the same (the sync timers do not move).
+
 Determinism: nothing here draws on the cluster's RNG (timestamps' suffixes and resync jitter are
 derived from the pod's uid), so adding filesystems does not change any other random choice.
 
@@ -136,6 +144,10 @@ class PodVolumes:
     meta_seen: tuple[Any, Any] | None = None
     #: (audience, expirationSeconds) -> when the token manager renews that token
     token_due: dict[tuple[str, int], float] = field(default_factory=dict)
+    #: atomic-writer volumes set up at a container start whose files nobody has looked at yet:
+    #: (the pod as it was, the volume, its tree, the instant, the objects its payload reads as they
+    #: were then), written by ``_fill`` exactly as they would have been then
+    pending: list[tuple[Obj, dict, Tree, float, dict[Key, Obj | None]]] = field(default_factory=list)
 
 
 class VolumeManager(Controller):
@@ -472,8 +484,10 @@ class VolumeManager(Controller):
             self._by_key[key] = uid
         return pv
 
-    def _volume(self, pod: Obj, pv: PodVolumes, vol: dict) -> tuple[Tree, tuple[str, ...]]:
-        """The tree a volume's mounts come from and where inside it."""
+    def _volume(self, pod: Obj, pv: PodVolumes, vol: dict,
+                unwritten: list[tuple[dict, Tree]] | None = None) -> tuple[Tree, tuple[str, ...]]:
+        """The tree a volume's mounts come from and where inside it. A new atomic-writer volume's
+        files are written now, or left to the caller in ``unwritten`` when it passes one."""
         name = vol.get("name", "")
         if "hostPath" in vol:
             hp = vol["hostPath"] or {}
@@ -512,7 +526,10 @@ class VolumeManager(Controller):
                 tree.root.mode = 0o1777 if memory else 0o777
             pv.trees[name] = tree
             if any(k in vol for k in ATOMIC_KINDS):
-                self._write_atomic(pod, pv, vol, tree)
+                if unwritten is not None:
+                    unwritten.append((vol, tree))
+                else:
+                    self._write_atomic(pod, pv, vol, tree)
         return tree, ()
 
     def _payload(self, pod: Obj, vol: dict) -> dict[str, tuple[bytes, int]]:
@@ -632,7 +649,7 @@ class VolumeManager(Controller):
             return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
 
         sig = b"".join(hashlib.sha256(f"{meta.get('uid')}:{now}:{i}".encode()).digest() for i in range(8))
-        return ".".join((_jwt_header(key_id(self.cluster)), b64(_COMPACT_JSON.encode(claims).encode()), b64(sig)))
+        return ".".join((_jwt_header(key_id(self)), b64(_COMPACT_JSON.encode(claims).encode()), b64(sig)))
 
     def _write_atomic(self, pod: Obj, pv: PodVolumes, vol: dict, tree: Tree) -> None:
         """AtomicWriter.Write: a new ``..<timestamp>`` directory with the payload, ``..data``
@@ -671,6 +688,7 @@ class VolumeManager(Controller):
         pv.payloads[name] = payload
 
     def _refresh(self, pod: Obj, pv: PodVolumes) -> None:
+        self._fill(pv)  # what the container start wrote comes first
         for vol in (pod.get("spec") or {}).get("volumes") or []:
             tree = pv.trees.get(vol.get("name", ""))
             if tree is not None and any(k in vol for k in ATOMIC_KINDS):
@@ -727,7 +745,7 @@ class VolumeManager(Controller):
         disk = self._disk(pv.node) if pv.node else DEFAULT_DISK
         root = Tree.overlay(image_tree(repo, tag, land), fstype="overlay", source="overlay", size=disk,
                             base_used=DISK_USED)
-        fs = FileSystem(root, clock=now)
+        fs = _VolumesFileSystem(root, clock=now, fill=lambda: self._fill(pv))
         first = [Mount(path, tree, read_only=ro) for path, tree, ro in _pseudo_filesystems()]
         mounts: list[Mount] = []
         #: whether every mount point will lie in this container's own trees (its root, its /dev),
@@ -735,12 +753,16 @@ class VolumeManager(Controller):
         private = True
         spec = pod.get("spec") or {}
         vols = {v.get("name"): v for v in spec.get("volumes") or []}
-        for vm in container_spec.get("volumeMounts") or []:
+        volume_mounts = container_spec.get("volumeMounts") or []
+        #: new atomic-writer volumes: written when the files are first used, unless a subPath
+        #: into one is bind-mounted now (then everything is done now, as it always was)
+        unwritten: list[tuple[dict, Tree]] | None = None if any(vm.get("subPath") for vm in volume_mounts) else []
+        for vm in volume_mounts:
             vol = vols.get(vm.get("name"))
             if vol is None:
                 continue
             try:
-                tree, sub = self._volume(pod, pv, vol)
+                tree, sub = self._volume(pod, pv, vol, unwritten)
             except (FsError, MountError):
                 continue
             atomic = any(k in vol for k in ATOMIC_KINDS)
@@ -772,12 +794,84 @@ class VolumeManager(Controller):
         # the OCI spec's mounts are sorted by depth (containerd's sortMounts: a stable sort)
         ordered = first + sorted(mounts, key=lambda m: len(split(m.path)))
         if private and not _nested(mounts):
+            if unwritten:
+                self._defer_writes(pod, pv, unwritten)
             fs.defer(ordered, now())
         else:
+            self._fill(pv)
+            for vol, tree in unwritten or ():
+                self._write_atomic(pod, pv, vol, tree)
             for m in ordered:
                 fs.mount(m)
         self._arm(pod, pv)
         return fs
+
+    # -- atomic-writer volumes written on first use ------------------------------------------------
+    def _defer_writes(self, pod: Obj, pv: PodVolumes, unwritten: list[tuple[dict, Tree]]) -> None:
+        """Leave the new volumes' files to ``_fill``: keep the objects their payloads read (stored
+        objects never change: the references are the snapshot) and book the tokens' renewals now,
+        as issuing them would (``_arm`` times the pod's syncs by them)."""
+        at = self.clock.now()
+        meta, spec = pod["metadata"], pod.get("spec") or {}
+        ns = meta.get("namespace") or "default"
+        uid = meta.get("uid") or ""
+        keys: list[Key] = [("Node", "", spec.get("nodeName") or ""),
+                           ("ServiceAccount", ns, spec.get("serviceAccountName") or "default"),
+                           ("Namespace", "", "kube-system")]
+        for vol, _tree in unwritten:
+            projected = "projected" in vol
+            srcs = (vol.get("projected") or {}).get("sources") or [] if projected else [vol]
+            #: a projected configMap/secret source that cannot be read stops the payload there
+            #: (MountError): the tokens after it are not issued, so not booked either
+            readable = True
+            for src in srcs:
+                if "configMap" in src or "secret" in src:
+                    if "configMap" in src:
+                        keys.append(("ConfigMap", ns, (src["configMap"] or {}).get("name", "")))
+                    else:
+                        sec = src["secret"] or {}
+                        keys.append(("Secret", ns, sec.get("secretName", sec.get("name", ""))))
+                    if projected and readable:
+                        readable = self._projected_readable(ns, vol, src)
+                elif "serviceAccountToken" in src and readable:
+                    sat = src["serviceAccountToken"] or {}
+                    seconds = int(sat.get("expirationSeconds") or 3607)
+                    aud = sat.get("audience") or ""
+                    cached = self._tokens.get((uid, aud, seconds))
+                    if cached is None or not int(at) < cached[0] + min(0.8 * seconds, 86400):
+                        pv.token_due[(aud, seconds)] = int(at) + min(0.8 * seconds, 86400)
+        seen = {k: self.store.peek(*k) for k in keys}
+        for vol, tree in unwritten:
+            pv.pending.append((pod, vol, tree, at, seen))
+
+    def _projected_readable(self, ns: str, vol: dict, src: dict) -> bool:
+        """Whether ``_payload`` gets past this configMap/secret source of a projected volume."""
+        proj = vol.get("projected") or {}
+        default = proj.get("defaultMode")
+        key = "configMap" if "configMap" in src else "secret"
+        inner = dict(src)
+        inner[key] = dict(src[key] or {}, defaultMode=0o644 if default is None else int(default))
+        if key == "secret":
+            inner[key].setdefault("secretName", inner[key].get("name", ""))
+        try:
+            self._source_payload(ns, inner, "")
+        except MountError:
+            return False
+        return True
+
+    def _fill(self, pv: PodVolumes) -> None:
+        """Write the deferred volumes' files as of their instant, from the objects as they were."""
+        if not pv.pending:
+            return
+        pending, pv.pending = pv.pending, []
+        store, clock = self.store, self.clock
+        try:
+            for pod, vol, tree, at, seen in pending:
+                self.store = _Seen(seen, store)  # type: ignore[assignment]
+                self.clock = _Instant(at)  # type: ignore[assignment]
+                self._write_atomic(pod, pv, vol, tree)
+        finally:
+            self.store, self.clock = store, clock
 
     def _etc_files(self, pod: Obj, pv: PodVolumes) -> None:
         etc = pv.etc
@@ -842,6 +936,45 @@ def _pseudo_filesystems() -> list[tuple[str, Tree, bool]]:
         _DEV = dev
     dev_view = Tree.overlay(_DEV, fstype="tmpfs", source="tmpfs", size=64 << 20)
     return [_SHARED[0], ("/dev", dev_view, False), *_SHARED[1:]]
+
+
+class _VolumesFileSystem(FileSystem):
+    """A container's view whose pod may have volume files still to write (``VolumeManager._fill``):
+    they are written before its deferred mounts are made, i.e. before anything reads it."""
+
+    def __init__(self, root: Tree, *, clock: Any, fill: Any) -> None:
+        super().__init__(root, clock=clock)
+        self._fill = fill
+
+    def _settle(self) -> None:
+        if self._pending is not None:
+            self._fill()
+        super()._settle()
+
+
+class _Seen:
+    """The store as a deferred write's payload reads it: the objects kept at its instant."""
+
+    __slots__ = ("seen", "store")
+
+    def __init__(self, seen: dict[Key, Obj | None], store: Any) -> None:
+        self.seen, self.store = seen, store
+
+    def peek(self, kind: str, namespace: str, name: str) -> Obj | None:
+        key = (kind, namespace or "", name)
+        return self.seen[key] if key in self.seen else self.store.peek(kind, namespace, name)
+
+
+class _Instant:
+    """The clock of a deferred write: its instant."""
+
+    __slots__ = ("at",)
+
+    def __init__(self, at: float) -> None:
+        self.at = at
+
+    def now(self) -> float:
+        return self.at
 
 
 def _nested(mounts: list[Mount]) -> bool:
