@@ -182,7 +182,7 @@ export function chipDetail(c) {
  * The relations of the mirror's objects:
  * `{chips, usedBy, chains, members}` (the last two made when first read) — `chips` sorted by band order, namespace and name, each
  * `{key, kind, namespace, name, ref, pods: [podKey], services: [serviceKey], peer: chipKey|null,
- * target (HPA), …, label, detail}`; `usedBy` podKey → the chip keys the pod uses; `chains` podKey →
+ * target (HPA), …, label, detail}`; `usedBy` podKey → the keys of the chips the pod uses; `chains` podKey →
  * its owners from its controller up (`[{kind, name, key}]`); `members` owner key → its pods' keys.
  * A chip's `pods` are sorted; `members` lists are in the objects' order.
  */
@@ -201,8 +201,10 @@ export function relationsOf(objects) {
   const members = new Map();
   const usedBy = new Map();
   const users = new Map(); // chip key → pod keys
+  // only what is drawn as a chip: every pod mounts its namespace's kube-root-ca.crt, which is not
+  const chipKeys = new Set(chipObjs.map(keyOf));
   const use = (podKey, chipKey) => {
-    if (!byKey.has(chipKey)) return;
+    if (!chipKeys.has(chipKey)) return;
     if (!users.has(chipKey)) users.set(chipKey, []);
     users.get(chipKey).push(podKey);
     if (!usedBy.has(podKey)) usedBy.set(podKey, []);
