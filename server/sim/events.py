@@ -91,12 +91,11 @@ class Recorder:
     def _admitted(self, namespace: str) -> bool:
         """Whether NamespaceLifecycle lets an Event be created in ``namespace`` (asked again only when
         the Namespace object has changed since)."""
-        from .api import ApiError
-
         current = self.store.peek("Namespace", "", namespace)
         seen = self._namespaces.get(namespace)
         if seen is not None and seen[0] is current:
             return seen[1]
+        from .api import ApiError
         probe = {"kind": "Event", "apiVersion": "v1", "metadata": {"name": "probe", "namespace": namespace}}
         try:
             namespace_lifecycle.admit("CREATE", probe, None, SimpleNamespace(store=self.store))
