@@ -41,11 +41,23 @@ def pod_ready(pod: Obj) -> bool:
 
 
 def pod_view(pod: Obj) -> tuple[Any, ...]:
-    """What of a pod the endpoint controllers show: a pod event that leaves this unchanged needs no sync."""
+    """What of a pod the endpoint controllers show: a pod event that leaves this unchanged needs no sync.
+    (The Endpoints and EndpointSlice controllers ask in turn about each event's pod: a stored object
+    never changes, so the last answer is kept for the same object.)"""
+    global _last_view
+    last = _last_view  # one tuple, replaced whole: sandboxes in other threads read a consistent pair
+    if last[0] is pod:
+        return last[1]
     meta, spec, status = pod["metadata"], pod.get("spec") or {}, pod.get("status") or {}
-    return (tuple(sorted((meta.get("labels") or {}).items())), status.get("podIP"), pod_ready(pod),
+    view = (tuple(sorted((meta.get("labels") or {}).items())), status.get("podIP"), pod_ready(pod),
             bool(meta.get("deletionTimestamp")), status.get("phase"), spec.get("nodeName"),
             spec.get("hostname"), spec.get("subdomain"), meta.get("uid"))
+    _last_view = (pod, view)
+    return view
+
+
+#: (the pod object, its view) last computed by ``pod_view``
+_last_view: tuple[Any, Any] = (None, None)
 
 
 def ip_sort_key(ip: str) -> tuple[int, int, str]:

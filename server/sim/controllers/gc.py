@@ -42,9 +42,10 @@ class GarbageCollector(Controller):
         if event.type == "DELETED":
             self.enqueue((OWNER_GONE, "", obj["metadata"]["uid"]))
             return
-        refs = obj["metadata"].get("ownerReferences")
-        if refs and not all(self._owner_alive(obj, r) for r in refs):  # (a pod's write: one peek)
-            self.enqueue(event.key)
+        for ref in obj["metadata"].get("ownerReferences") or ():  # (a pod's write: one peek)
+            if not self._owner_alive(obj, ref):
+                self.enqueue(event.key)
+                return
 
     def _owner_alive(self, obj: Obj, ref: Obj) -> bool:
         resource = BY_KIND.get(ref.get("kind", ""))
