@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import logging
 import sys
 
 
@@ -68,8 +69,9 @@ def main(argv: list[str] | None = None) -> None:
         # (eventlet's server otherwise gathers 4 KiB before it writes, headers included)
         socketio.run(app, host=args.host, port=args.port, log_output=False, minimum_chunk_size=0)
     else:
-        # Werkzeug's server is what threading mode has; it is our own playground server, not a
-        # production deployment behind the internet, hence allow_unsafe_werkzeug
+        # Werkzeug's threaded server is what threading mode has (allow_unsafe_werkzeug: it serves the
+        # playground); its line per request is not printed, as eventlet's log_output=False
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
         socketio.run(app, host=args.host, port=args.port, allow_unsafe_werkzeug=True)
 
 
