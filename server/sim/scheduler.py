@@ -56,10 +56,11 @@ Not modelled: the clearing of lower-priority pods' nominations, InterPodAffinity
 
 from __future__ import annotations
 
+import copy
 import math
 import random
 from collections import Counter, OrderedDict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .api import ApiError
@@ -1312,7 +1313,8 @@ class Scheduler(Controller):
         self.attempts += 1
         template = self.template(pod)
         meta = pod["metadata"]
-        info = replace(template.info, namespace=meta.get("namespace") or "default", name=meta["name"])
+        info = copy.copy(template.info)  # (dataclasses.replace runs the whole __init__ again)
+        info.namespace, info.name = meta.get("namespace") or "default", meta["name"]
         nodes = self.snapshot()
         names = template.node_names
         plans: dict[str, VolumePlan] = {}

@@ -58,11 +58,11 @@ def overlap(api: Any, obj: dict) -> str | None:
 
 
 def admit(operation: str, obj: dict, old: dict | None, api: Any) -> None:
+    if obj.get("kind") != "Ingress" or operation not in ("CREATE", "UPDATE"):
+        return  # (before the imports: every object of every kind comes through here)
     from ..api import ApiError
     from ..net import ingress
 
-    if obj.get("kind") != "Ingress" or operation not in ("CREATE", "UPDATE"):
-        return
     if api.store.peek("Service", ingress.NAMESPACE, SERVICE) is None:
         return  # the add-on is not installed: no webhook configuration either
     if not _ready(api):
