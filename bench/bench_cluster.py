@@ -28,6 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from server.config import GC_THRESHOLDS  # noqa: E402
 from server.sim.cluster import Cluster  # noqa: E402
 
 
@@ -57,7 +58,7 @@ def main() -> None:
     args = ap.parse_args()
     if args.gc == "server":  # (server/__main__.py: gc.freeze() after start-up, then these thresholds)
         gc.freeze()
-        gc.set_threshold(50_000, 20, 20)
+        gc.set_threshold(*GC_THRESHOLDS)
 
     t0 = time.perf_counter()
     cluster = Cluster(seed=1, preset=args.preset)

@@ -69,7 +69,7 @@ PAGE_PROBE = """
 class Proxy:
     """A TCP relay between the browser and the server that counts what the server sends on the
     connections whose first request is Socket.IO's (``/socket.io/``): bytes as they cross the wire,
-    after the WebSocket's permessage-deflate (which the browser offers and eventlet accepts) or the
+    after the WebSocket's permessage-deflate (which the browser offers and the server accepts) or the
     polling transport's gzip. DevTools sees frames only after decompression."""
 
     def __init__(self, upstream: int) -> None:
@@ -289,7 +289,7 @@ def main() -> None:
     ap.add_argument("--step", type=int, default=500, help="replicas added per simulated second")
     ap.add_argument("--settle", type=float, default=5.0, help="wall seconds of each settled phase")
     ap.add_argument("--profile", action="store_true", help="print the page's CPU profile of the first scale")
-    ap.add_argument("--mode", default="eventlet", help="the server's --async-mode (users run eventlet)")
+    ap.add_argument("--mode", default="threading", help="the server's --async-mode (threading, as make run serves)")
     ap.add_argument("--preset", default="large", help="the cluster the page chooses (large: master + 100 workers)")
     ap.add_argument("--nodes", type=int, default=0, help="workers added before scaling (up to the preset's cap)")
     ap.add_argument("--screenshot", default="", help="a directory: the page at the start and once settled")

@@ -9,12 +9,15 @@
    created through the API one after another (admission, the store, every controller's handler that
    runs on the write), clock stopped.
 
+The garbage collector is set as ``python -m server`` sets it.
+
 Run: ``.venv/bin/python bench/bench_scale.py [--sizes 3000 30000] [--deployments 1000]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 from pathlib import Path
@@ -22,6 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.bench_cluster import deployment  # noqa: E402  (the same Deployment)
+from server.config import GC_THRESHOLDS  # noqa: E402
 from server.sim.cluster import Cluster  # noqa: E402
 
 #: pods a large-preset worker holds (kubelet's maxPods)
@@ -75,6 +79,8 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[3000, 30000])
     ap.add_argument("--deployments", type=int, default=1000)
     args = ap.parse_args()
+    gc.freeze()  # the collector as python -m server sets it (server/config.py GC_THRESHOLDS)
+    gc.set_threshold(*GC_THRESHOLDS)
     figures = [per_pod(n) for n in args.sizes]
     if len(figures) > 1:
         print(f"CPU per pod, {args.sizes[-1]:,} vs {args.sizes[0]:,} pods: ratio {figures[-1][1] / figures[0][1]:.2f} "

@@ -51,6 +51,7 @@ def main(argv: list[str] | None = None) -> None:
         eventlet.monkey_patch()
 
     # imported only now: after monkey-patching, Flask and python-socketio get green sockets/threads
+    from .config import GC_THRESHOLDS
     from .web import create_app, socketio_of
 
     app = create_app({"DATA_DIR": args.data_dir, "ASYNC_MODE": args.async_mode, "JOURNAL_URL": args.journal_url,
@@ -60,7 +61,7 @@ def main(argv: list[str] | None = None) -> None:
     # the cyclic collector's full passes over them were a quarter of a pod's cost (4-5 ms a pod);
     # what start-up made is frozen out of those passes, and the young generation is collected less often
     gc.freeze()
-    gc.set_threshold(50_000, 20, 20)
+    gc.set_threshold(*GC_THRESHOLDS)
     socketio = socketio_of(app)
     print(f"kubeplay: serving http://{args.host}:{args.port}/ (async mode {args.async_mode})",
           file=sys.stderr, flush=True)

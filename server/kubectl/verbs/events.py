@@ -139,7 +139,10 @@ def events(inv: Invocation) -> Result:
     # the API lists by namespace and name; SortableEvents is sort.Sort (not stable) on the time
     found = sorted((ev for ev in listed if keep(ev)),
                    key=lambda ev: (ev["metadata"].get("namespace") or "", ev["metadata"]["name"]))
-    found = printers.go_sort(found, lambda a, b: _last_time(a) < _last_time(b))
+    # each event's time read once, not at each of the sort's n log n comparisons (the same
+    # comparisons on the same keys: the same order)
+    keyed = printers.go_sort([(_last_time(ev), ev) for ev in found], lambda a, b: a[0] < b[0])
+    found = [ev for _t, ev in keyed]
     now = inv.cluster.clock.now()
     if not found and not inv.flags.get("watch"):
         where = "" if all_ns else f" in {inv.namespace} namespace"
