@@ -1008,6 +1008,8 @@ class Scheduler(Controller):
         super().__init__(cluster)
         self.nodes: dict[str, NodeInfo] = {}
         self._contrib: dict[Key, Contribution] = {}
+        #: how many of those pods have each priority: a pod can preempt only where a lower one runs
+        self._priorities: Counter[int] = Counter()
         self._pending: dict[Key, Pending] = {}
         self._next_start = 0
         #: pods in PreBind: their volumes' binding was written, they wait for it on this node until then
@@ -1163,9 +1165,13 @@ class Scheduler(Controller):
                 self._account(info, old, -1)
                 if not info.exists and info.pod_count == 0:
                     del self.nodes[old.node]
+                self._priorities[old.priority] -= 1
+                if not self._priorities[old.priority]:
+                    del self._priorities[old.priority]
             if new is not None:
                 self._account(self._info(new.node), new, +1)
                 self._contrib[key] = new
+                self._priorities[new.priority] += 1
             else:
                 self._contrib.pop(key, None)
             if old is not None and (new is None or new.node != old.node):
@@ -1398,9 +1404,16 @@ class Scheduler(Controller):
                 if int((victim.get("spec") or {}).get("priority") or 0) < info.priority \
                         and _terminating_by_preemption(victim):
                     return NOT_ELIGIBLE_TERMINATING, None
+        if not any(p < info.priority for p in self._priorities):
+            # no pod anywhere has a lower priority: every node's answer is SelectVictimsOnNode's
+            # "no victims", without a walk over each node's pods (at 30,000 pods that walk, once per
+            # pod that does not fit, was most of the time)
+            failures = {node.name: NodeStatus("DefaultPreemption", (NO_VICTIMS,), False) for node in nodes
+                        if (st := statuses.get(node.name)) is not None and st.resolvable}
+            return preemption_message(info, nodes, statuses, failures), ""
         pdbs = self.store.list("PodDisruptionBudget")
         candidates: list[Candidate] = []
-        failures: dict[str, NodeStatus] = {}
+        failures = {}
         for node in nodes:
             st = statuses.get(node.name)
             if st is None or not st.resolvable:

@@ -92,12 +92,18 @@ def test_a_high_priority_pod_preempts_the_lowest_priority_pod_of_one_node(lab):
     assert lab.store.get("Pod", "default", "vip")["spec"]["nodeName"] == "node1"
 
 
-def test_no_victims_message_and_never_policy(lab):
+def test_no_victims_message_and_never_policy(lab, monkeypatch):
     apply(lab, pod("big", "1700m", "high-priority", node="node1"))
     apply(lab, pod("big2", "1700m", "high-priority", node="node2"))
     lab.advance(10)
+    scheduler = lab.controller("default-scheduler")
+    walks: list[str] = []
+    real = scheduler._victims_on
+    monkeypatch.setattr(scheduler, "_victims_on", lambda node: walks.append(node) or real(node))
     apply(lab, pod("late", "1", "low-priority"))
     lab.advance(1)
+    # no pod in the cluster has a lower priority than "late": no node's pods are walked for victims
+    assert walks == []
     late = lab.store.get("Pod", "default", "late")
     cond = next(c for c in late["status"]["conditions"] if c["type"] == "PodScheduled")
     assert cond["message"] == (
