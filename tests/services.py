@@ -13,9 +13,9 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,36 +39,57 @@ def missing() -> str | None:
     return None
 
 
-def _wait_port(port: int, proc: subprocess.Popen | None, what: str, log: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            if proc is not None and proc.poll() is not None:
-                raise AssertionError(f"{what} exited with {proc.returncode}:\n{open(log).read()}") from None
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{what} did not listen within {timeout:g} s:\n{open(log).read()}") from None
-            time.sleep(0.05)  # polling a port that a starting server has not bound yet
-
-
 @contextmanager
 def redis_server() -> Iterator[str]:
     port = free_port()
     work = tempfile.mkdtemp(prefix="kubeplay-redis-")
-    log = os.path.join(work, "redis.log")
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([_binary("redis-server") or "redis-server", "--port", str(port), "--bind", "127.0.0.1",
-                                 "--save", "", "--appendonly", "no", "--dir", work],
-                                stdout=out, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen([_binary("redis-server") or "redis-server", "--port", str(port), "--bind", "127.0.0.1",
+                             "--save", "", "--appendonly", "no", "--dir", work],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        _wait_port(port, proc, "redis-server", log)
+        said = []
+        for line in proc.stdout:  # type: ignore[union-attr]  (its log: ready once it says so)
+            said.append(line)
+            if "Ready to accept connections" in line:
+                break
+        else:
+            raise AssertionError(f"redis-server exited with {proc.wait()}:\n{''.join(said)}")
+        drain = threading.Thread(target=proc.stdout.read, daemon=True)  # type: ignore[union-attr]
+        drain.start()
         yield f"redis://127.0.0.1:{port}/0"
     finally:
         proc.terminate()
         proc.wait(30)
+        proc.stdout.close()  # type: ignore[union-attr]
         shutil.rmtree(work, ignore_errors=True)
+
+
+class Expiry:
+    """Waits for a Redis key to expire: Redis's own expired-key notification, subscribed before
+    whatever makes it expire (a worker's lease once the worker is gone)."""
+
+    def __init__(self, url: str, key: str) -> None:
+        import redis
+
+        self.key = key
+        self._redis = redis.Redis.from_url(url)
+        self._redis.config_set("notify-keyspace-events", "Ex")
+        self._events = self._redis.pubsub()
+        self._events.subscribe("__keyevent@0__:expired")
+        self._events.get_message(timeout=10)  # the subscription's confirmation
+
+    def wait(self, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while self._redis.exists(self.key):
+            left = deadline - time.monotonic()
+            assert left > 0, f"{self.key} did not expire within {timeout:g} s"
+            message = self._events.get_message(timeout=left)  # blocks until a key expires
+            if message and message.get("data") == self.key.encode():
+                return
+
+    def close(self) -> None:
+        self._events.close()
+        self._redis.close()
 
 
 @contextmanager
@@ -84,9 +105,9 @@ def postgres_server() -> Iterator[str]:
     run = lambda *argv: subprocess.run([*as_user, *argv], check=True, capture_output=True, text=True)  # noqa: E731
     try:
         run(_binary("initdb") or "initdb", "-D", data, "-U", "kubeplay", "--auth=trust", "-E", "UTF8")
+        # -w: pg_ctl returns once the server accepts connections
         run(_binary("pg_ctl") or "pg_ctl", "-D", data, "-l", log, "-w", "-t", "60", "start",
             "-o", f"-p {port} -c listen_addresses=127.0.0.1 -k {work} -c fsync=off")
-        _wait_port(port, None, "postgres", log)
         run(_binary("createdb") or "createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "kubeplay", "kubeplay")
         yield f"postgresql://kubeplay@127.0.0.1:{port}/kubeplay"
     finally:

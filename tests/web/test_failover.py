@@ -12,13 +12,12 @@ from __future__ import annotations
 import http.client
 import json
 import shutil
-import socket
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
+from server.placement import WORKER_KEY
 from tests import services
 from tests.serverproc import PROCESSES, free_port, running_server
 
@@ -74,15 +73,15 @@ def test_a_sandbox_survives_the_loss_of_its_worker(tmp_path):
             assert _request(port_a, "GET", f"/api/sandboxes/{other['id']}")[0] == 200
             assert _request(port_b, "GET", f"/api/sandboxes/{other['id']}")[0] == 307
 
+            lease = services.Expiry(redis, WORKER_KEY + "a")
             PROCESSES[port_a].kill()  # the worker is lost
             PROCESSES[port_a].wait(30)
+            # until A's lease runs out B still sends there
+            assert _request(port_b, "GET", f"{api}/objects")[0] == 307
 
-        # until A's lease runs out B still sends there; then B takes the sandbox over
-        deadline = time.monotonic() + 60
-        while (answer := _request(port_b, "GET", f"{api}/objects"))[0] == 307:
-            assert time.monotonic() < deadline, "B never took the sandbox over"
-            time.sleep(0.2)  # the lease is wall-clock time in Redis: polled, not waited out blindly
-        code, _h, on_b = answer
+        lease.wait()  # Redis expires A's lease: then B takes the sandbox over
+        lease.close()
+        code, _h, on_b = _request(port_b, "GET", f"{api}/objects")
         assert code == 200
         assert on_b == on_a  # rebuilt from the journal A wrote: the same objects, rv and clock
         # and it goes on: B journals what it does next
@@ -100,7 +99,7 @@ def _router_conf(tmp_path, port: int, workers: list[int]) -> str:
     for name, worker in zip(("worker1", "worker2"), workers, strict=True):
         conf = conf.replace(f"server {name}:8080", f"server 127.0.0.1:{worker}")
     conf = conf.replace("listen 8080;", f"listen 127.0.0.1:{port};")
-    conf = conf.replace("worker_processes auto;", f"worker_processes 1; daemon off; pid {tmp_path}/nginx.pid; "
+    conf = conf.replace("worker_processes auto;", f"worker_processes 1; pid {tmp_path}/nginx.pid; "
                                                   f"error_log {tmp_path}/nginx.log;")
     conf = conf.replace("http {", f"http {{ access_log off; client_body_temp_path {tmp_path}/body; "
                                   f"proxy_temp_path {tmp_path}/proxy;", 1)
@@ -116,16 +115,10 @@ def test_the_router_sends_each_sandbox_to_its_worker(tmp_path):
     (tmp_path / "nginx.conf").write_text(_router_conf(tmp_path, router, [ports["a"], ports["b"]]))
     with services.postgres_server() as journal, services.redis_server() as redis, \
             _worker(tmp_path, "a", ports["a"], journal, redis), _worker(tmp_path, "b", ports["b"], journal, redis):
-        nginx = subprocess.Popen(["nginx", "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)])
+        nginx = ["nginx", "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)]
+        # nginx goes into the background only once it listens: its return is the readiness signal
+        subprocess.run(nginx, check=True, timeout=60)
         try:
-            deadline = time.monotonic() + 30
-            while True:  # nginx has no readiness signal of its own: its port answering is one
-                try:
-                    socket.create_connection(("127.0.0.1", router), timeout=1).close()
-                    break
-                except OSError:
-                    assert nginx.poll() is None and time.monotonic() < deadline, (tmp_path / "nginx.log").read_text()
-                    time.sleep(0.05)
             code, _h, created = _request(router, "POST", "/api/sandboxes")
             assert code == 201
             sid = created["id"]
@@ -137,15 +130,15 @@ def test_the_router_sends_each_sandbox_to_its_worker(tmp_path):
             assert sorted(statuses.values()) == [200, 307]
             owner = next(name for name, code in statuses.items() if code == 200)
             other = "b" if owner == "a" else "a"
+            lease = services.Expiry(redis, WORKER_KEY + owner)
             PROCESSES[ports[owner]].kill()
             PROCESSES[ports[owner]].wait(30)
-            # through the router, the sandbox is served again once the lost worker's lease is over
-            deadline = time.monotonic() + 60
-            while (answer := _request(router, "GET", f"/k8s/{sid}/apis/apps/v1/namespaces/default/deployments"))[0] != 200:
-                assert answer[0] in (307, 502, 503) and time.monotonic() < deadline, answer
-                time.sleep(0.2)  # the lease runs out on Redis's clock: polled
+            lease.wait()
+            lease.close()
+            # through the router (which passes over the lost worker), the sandbox is served again
+            answer = _request(router, "GET", f"/k8s/{sid}/apis/apps/v1/namespaces/default/deployments")
+            assert answer[0] == 200, answer
             assert [d["metadata"]["name"] for d in answer[2]["items"]] == ["web"]
             assert _request(ports[other], "GET", f"/api/sandboxes/{sid}")[0] == 200
         finally:
-            nginx.terminate()
-            nginx.wait(30)
+            subprocess.run([*nginx, "-s", "stop"], check=False, timeout=60)
