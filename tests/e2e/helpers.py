@@ -6,6 +6,13 @@ import re
 
 from playwright.sync_api import Locator, Page, expect
 
+
+def api(page: Page, path: str) -> str:
+    """The URL of the page's sandbox's ``path`` in the HTTP API."""
+    origin = re.match(r"https?://[^/]+", page.url).group(0)
+    return f"{origin}/api/sandboxes/{page.locator('body').get_attribute('data-sandbox')}{path}"
+
+
 STEPS = {1: "Advance 1 second", 10: "Advance 10 seconds", 60: "Advance 1 minute", 300: "Advance 5 minutes"}
 
 

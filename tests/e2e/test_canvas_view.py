@@ -7,14 +7,13 @@ page's animations off (prefers-reduced-motion), so every picture is of things at
 
 from __future__ import annotations
 
-import re
 import struct
 import zlib
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import pause, pods
+from tests.e2e.helpers import api, pause, pods
 
 pytestmark = pytest.mark.e2e
 
@@ -34,11 +33,6 @@ spec:
       - name: c
         image: nginx
 """
-
-
-def api(page: Page, path: str) -> str:
-    origin = re.match(r"https?://[^/]+", page.url).group(0)
-    return f"{origin}/api/sandboxes/{page.locator('body').get_attribute('data-sandbox')}{path}"
 
 
 def pixels(png: bytes) -> tuple[int, int, list[bytes]]:

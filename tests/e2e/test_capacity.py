@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import advance, node, pause, pods
+from tests.e2e.helpers import advance, api, node, pause, pods
 
 pytestmark = pytest.mark.e2e
 
@@ -54,11 +54,6 @@ spec:
     resources:
       requests: {cpu: "5"}
 """
-
-
-def api(page: Page, path: str) -> str:
-    origin = page.evaluate("location.origin")
-    return f"{origin}/api/sandboxes/{page.locator('body').get_attribute('data-sandbox')}{path}"
 
 
 def apply(page: Page, manifest: str) -> None:

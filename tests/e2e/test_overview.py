@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import node, pause, run
+from tests.e2e.helpers import api, node, pause, run
 
 pytestmark = pytest.mark.e2e
 HERE = Path(__file__).resolve().parent
@@ -36,11 +36,6 @@ spec:
       - name: c
         image: nginx
 """
-
-
-def api(page: Page, path: str) -> str:
-    origin = re.match(r"https?://[^/]+", page.url).group(0)
-    return f"{origin}/api/sandboxes/{page.locator('body').get_attribute('data-sandbox')}{path}"
 
 
 def big_cluster(page: Page, workers: int = 10) -> None:

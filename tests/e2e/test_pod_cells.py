@@ -12,14 +12,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import advance, node, pause, pods, run
+from tests.e2e.helpers import advance, api, node, pause, pods, run
 
 pytestmark = pytest.mark.e2e
-
-
-def api(page: Page, path: str) -> str:
-    origin = page.evaluate("location.origin")
-    return f"{origin}/api/sandboxes/{page.locator('body').get_attribute('data-sandbox')}{path}"
 
 
 def kubectl_row(page: Page, name: str) -> dict[str, str]:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import advance, pause, pods, run
+from tests.e2e.helpers import advance, api, pause, pods, run
 
 pytestmark = pytest.mark.e2e
 HERE = Path(__file__).resolve().parent
@@ -115,11 +115,6 @@ def test_the_relations_pure_parts() -> None:
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "# fail 0" in proc.stdout and "# pass 5" in proc.stdout, proc.stdout
-
-
-def api(page: Page, path: str) -> str:
-    origin = re.match(r"https?://[^/]+", page.url).group(0)
-    return f"{origin}/api/sandboxes/{page.locator('body').get_attribute('data-sandbox')}{path}"
 
 
 def apply(page: Page, manifest: str) -> None:
