@@ -153,17 +153,21 @@ def _accepts(group: str) -> bool:
 # -- time: the sandbox's virtual now is the wall-clock now of each response --------------------
 #: how far (whole seconds) a write's offset may lag the current one (see ``_offset``)
 OFFSET_DRIFT = 2
-#: connections whose last offsets are kept (the least recently used go first)
+#: clients (commands) whose last offsets are kept (the least recently used go first)
 OFFSET_CONNECTIONS = 1024
 _offsets: OrderedDict[tuple, float] = OrderedDict()
 _offsets_lock = threading.Lock()
 
 
-def _connection() -> tuple | None:
-    """The client connection of the request being served (its remote address and port), or None
-    outside a request."""
+def _client() -> tuple | None:
+    """Who sent the request being served, as one command: the ``Kubectl-Session`` header kubectl
+    sends on every request of one invocation (a UUID, with ``Kubectl-Command``), else the client
+    connection (its remote address and port); None outside a request."""
     if not has_request_context():
         return None
+    session = request.headers.get("Kubectl-Session")
+    if session:
+        return ("session", session)
     env = request.environ
     return env.get("REMOTE_ADDR"), env.get("REMOTE_PORT")
 
@@ -179,16 +183,16 @@ def _offset(sandbox: Sandbox, *, write: bool = False) -> float:
     response an object's ``creationTimestamp`` could read a second apart in a read and the write
     that follows it: ``kubectl diff`` (a GET, then a dry-run PATCH) showed every time changed, and
     a time sent back in a PUT was shifted home by another offset than it was shifted out with. So
-    a write (``write``) takes the offset of the request before it on the same client connection
-    (one kubectl command is one keep-alive connection) while that lags the current difference by
-    at most ``OFFSET_DRIFT`` seconds (never one above it: a time would read in the client's future,
-    an age of ``<invalid>``). A read takes the current difference, so the ages a command prints
+    a write (``write``) takes the offset of the request before it from the same command
+    (``_client``: kubectl's session header, as ``diff`` sends its GET and its PATCH on two
+    connections) while that lags the current difference by at most ``OFFSET_DRIFT`` seconds (never
+    one above it: a time would read in the client's future, an age of ``<invalid>``). A read takes the current difference, so the ages a command prints
     from its last answers (``describe`` reads the events last) are those of its clock then."""
     now = float(math.floor(time.time()) - math.floor(sandbox.cluster.clock.now()))
-    connection = _connection()
-    if connection is None:
+    client = _client()
+    if client is None:
         return now
-    key = (sandbox.id, *connection)
+    key = (sandbox.id, *client)
     with _offsets_lock:
         kept = _offsets.get(key)
         offset = kept if write and kept is not None and 0 <= now - kept <= OFFSET_DRIFT else now

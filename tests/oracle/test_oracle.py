@@ -32,6 +32,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.realkubectl import within_age_rounding
+
 HERE = Path(__file__).resolve().parent
 
 KINDS = ("pods", "deployments", "replicasets", "statefulsets", "daemonsets", "jobs", "cronjobs", "services",
@@ -153,33 +155,6 @@ KNOWN: dict[str, str] = {e["command"]: e["why"]
 RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z")
 RFC1123Z = re.compile(r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
                       r"\d{4} \d\d:\d\d:\d\d [+-]\d{4}")
-
-
-AGE = re.compile(r"\b(?:\d+[dhms])+\b")
-
-
-def _seconds(age: str) -> int:
-    units = {"d": 86400, "h": 3600, "m": 60, "s": 1}
-    return sum(int(n) * units[u] for n, u in re.findall(r"(\d+)([dhms])", age))
-
-
-def within_age_rounding(ours: str, theirs: str) -> bool:
-    """The two texts differ only in ages a second or two apart (and in the column padding that
-    follows from "5m" being narrower than "4m59s"): the API shifts times by whole seconds per
-    response (server/web/k8s.py ``_offset``) while the real kubectl computes ages from its own
-    clock when it prints, so a command that runs across a wall-clock second (describe -A fetches
-    each object, then its events) reads its ages a second older than the first response's."""
-    a, b = ours.split("\n"), theirs.split("\n")
-    if len(a) != len(b):
-        return False
-    for x, y in zip(a, b, strict=True):
-        if x == y:
-            continue
-        if re.sub(r"\s+", " ", AGE.sub("#", x)) != re.sub(r"\s+", " ", AGE.sub("#", y)):
-            return False
-        if not all(abs(_seconds(u) - _seconds(v)) <= 2 for u, v in zip(AGE.findall(x), AGE.findall(y), strict=True)):
-            return False
-    return True
 
 
 def _instant(ts: str) -> datetime:

@@ -211,9 +211,10 @@ def test_timestamps_read_on_the_wall_clock(client, k8s, sandbox):
 
 def test_a_write_reads_times_as_the_read_before_it(client, k8s, sandbox, monkeypatch):
     """With the clock paused the wall clock runs on: a write answers in the offset of the request
-    before it on the same connection (``kubectl diff``: a GET, then a dry-run PATCH, must not see
-    creationTimestamp change), up to two seconds; reads, and other connections, are shifted to
-    the wall clock's now, so ages match the terminal's."""
+    before it from the same command (``kubectl diff``: a GET, then a dry-run PATCH, must not see
+    creationTimestamp change), up to two seconds; reads, and other commands, are shifted to the
+    wall clock's now, so ages match the terminal's. One command is one ``Kubectl-Session`` (diff
+    sends its GET and its PATCH on two connections), else one connection."""
     from server.web import k8s as web_k8s
 
     client.post(f"/api/sandboxes/{sandbox.id}/clock", json={"paused": True})
@@ -240,6 +241,13 @@ def test_a_write_reads_times_as_the_read_before_it(client, k8s, sandbox, monkeyp
     # the virtual clock runs ahead: the kept offset would put times in the client's future
     client.post(f"/api/sandboxes/{sandbox.id}/clock", json={"advance": 5})
     assert created(dry_patch(one)) == first - 1
+
+    # kubectl's session header names the command, whichever connection carries its request
+    session = {"HTTP_KUBECTL_SESSION": "5b0e7c4e-2f27-4a57-9a3e-0c1f0f6f8a11"}
+    read = created(client.get(url, environ_base={**one, **session}))
+    wall[0] += 1
+    assert created(dry_patch({**other, **session})) == read
+    assert created(dry_patch({**other, "HTTP_KUBECTL_SESSION": "another-command"})) == read + 1
 
 
 def test_stale_update_is_a_conflict(client, k8s, sandbox):
