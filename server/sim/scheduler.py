@@ -36,8 +36,10 @@ PreBind plugin "VolumeBinding": binding volumes: context deadline exceeded") and
 The matching itself is the PV controller's (``controllers/persistentvolume.py``).
 
 DefaultPreemption (PostFilter; framework/preemption): a pod whose Filters failed everywhere and whose
-preemptionPolicy is not Never looks, on every node whose failure is resolvable, for the fewest
-lower-priority pods to remove (SelectVictimsOnNode: remove them all, then reprieve the most important
+preemptionPolicy is not Never looks, on the nodes whose failure is resolvable, for the fewest
+lower-priority pods to remove (DryRunPreemption: from a random node on, until it has
+``num_candidates`` of them — 10 % of those nodes, at least 100, DefaultPreemptionArgs' defaults — one
+of them violating no PDB; every node below 100) (SelectVictimsOnNode: remove them all, then reprieve the most important
 first, PDB-violating ones before the rest); pickOneNodeForPreemption's criteria choose the node; the
 victims get the DisruptionTarget condition (PreemptionByScheduler), are deleted gracefully and get
 ``Preempted`` ("Preempted by pod <uid> on node <node>"); the pod gets ``status.nominatedNodeName`` and
@@ -103,6 +105,10 @@ ERR_VOLUME_PV_NOT_EXIST = "node(s) unavailable due to one or more pvc(s) bound t
 UNBOUND_IMMEDIATE = "pod has unbound immediate PersistentVolumeClaims"
 PREEMPTION_NOT_HELPFUL = "Preemption is not helpful for scheduling"
 NO_VICTIMS = "No preemption victims found for incoming pod"
+#: DefaultPreemptionArgs' defaults (v1.32): the dry run stops once it has found this share of the
+#: potential nodes as candidates, and at least this many (GetOffsetAndNumCandidates)
+MIN_CANDIDATE_NODES_PERCENTAGE = 10
+MIN_CANDIDATE_NODES_ABSOLUTE = 100
 
 
 # -- quantities ------------------------------------------------------------------------------------
@@ -877,6 +883,12 @@ def select_victims(pod: PodInfo, node: NodeInfo, on_node: list[Victim],
     return Candidate(node.name, tuple(victims), violations)
 
 
+def num_candidates(potential: int) -> int:
+    """calculateNumCandidates: how many candidate nodes the dry run looks for among ``potential``."""
+    n = potential * MIN_CANDIDATE_NODES_PERCENTAGE // 100
+    return min(max(n, MIN_CANDIDATE_NODES_ABSOLUTE), potential)
+
+
 def pick_candidate(candidates: list[Candidate]) -> Candidate:
     """pickOneNodeForPreemption: fewest PDB violations, then the lowest highest-priority victim, the
     lowest sum of priorities, the fewest victims, the latest start among the highest-priority victims;
@@ -1404,26 +1416,38 @@ class Scheduler(Controller):
                 if int((victim.get("spec") or {}).get("priority") or 0) < info.priority \
                         and _terminating_by_preemption(victim):
                     return NOT_ELIGIBLE_TERMINATING, None
+        potential = [node for node in nodes if (st := statuses.get(node.name)) is not None and st.resolvable]
         if not any(p < info.priority for p in self._priorities):
             # no pod anywhere has a lower priority: every node's answer is SelectVictimsOnNode's
             # "no victims", without a walk over each node's pods (at 30,000 pods that walk, once per
             # pod that does not fit, was most of the time)
-            failures = {node.name: NodeStatus("DefaultPreemption", (NO_VICTIMS,), False) for node in nodes
-                        if (st := statuses.get(node.name)) is not None and st.resolvable}
+            failures = {node.name: NodeStatus("DefaultPreemption", (NO_VICTIMS,), False) for node in potential}
             return preemption_message(info, nodes, statuses, failures), ""
-        pdbs = self.store.list("PodDisruptionBudget")
+        pdbs = self.store.list("PodDisruptionBudget") if potential else []
+        # DryRunPreemption: from a random offset, until ``wanted`` candidates, one of them violating no
+        # PDB (kube-scheduler checks nodes in parallel and cancels; the violating ones are kept up to
+        # ``wanted`` too). With every potential node wanted the offset changes nothing: none is drawn.
+        wanted = num_candidates(len(potential))
+        offset = self.clock.rng.randrange(len(potential)) if wanted < len(potential) else 0
         candidates: list[Candidate] = []
         failures = {}
-        for node in nodes:
-            st = statuses.get(node.name)
-            if st is None or not st.resolvable:
-                continue
+        clean = violating = 0
+        for i in range(len(potential)):
+            node = potential[(offset + i) % len(potential)]
             trial = with_nominated(node, self._nominated_for(node.name, key, info.priority))
             found = select_victims(info, trial, self._victims_on(node.name), pdbs)
-            if isinstance(found, Candidate):
-                candidates.append(found)
-            else:
+            if not isinstance(found, Candidate):
                 failures[node.name] = found
+                continue
+            if found.pdb_violations:
+                if violating < wanted:
+                    violating += 1
+                    candidates.append(found)
+            else:
+                clean += 1
+                candidates.append(found)
+            if clean and clean + violating >= wanted:
+                break
         if not candidates:
             return preemption_message(info, nodes, statuses, failures), ""
         best = pick_candidate(candidates)

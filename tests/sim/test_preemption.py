@@ -9,7 +9,8 @@ import pytest
 
 from server.kubectl import run
 from server.sim.cluster import Cluster
-from server.sim.scheduler import Candidate, Victim, pick_candidate
+from server.sim import scheduler as scheduler_module
+from server.sim.scheduler import Candidate, Victim, num_candidates, pick_candidate
 
 CLASSES = """apiVersion: scheduling.k8s.io/v1
 kind: PriorityClass
@@ -111,6 +112,27 @@ def test_no_victims_message_and_never_policy(lab, monkeypatch):
         "2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, "
         "2 No preemption victims found for incoming pod..")  # the inner FitError's own period, then the outer
     assert "nominatedNodeName" not in late["status"]
+
+
+@pytest.mark.parametrize("absolute", [100, 1])
+def test_the_dry_run_stops_at_its_number_of_candidates(lab, monkeypatch, absolute):
+    """DryRunPreemption looks for 10 % of the potential nodes, at least 100 (so every node of a small
+    cluster), starting from a random one, and stops once it has that many with one violating no PDB."""
+    assert [num_candidates(n) for n in (2, 100, 999, 1000, 5000)] == [2, 100, 100, 100, 500]
+    monkeypatch.setattr(scheduler_module, "MIN_CANDIDATE_NODES_ABSOLUTE", absolute)
+    for name, node in (("low-1", "node1"), ("low-2", "node2")):
+        apply(lab, pod(name, "1700m", "low-priority", node=node))
+    lab.advance(120)
+    scheduler = lab.controller("default-scheduler")
+    walks: list[str] = []
+    real = scheduler._victims_on
+    monkeypatch.setattr(scheduler, "_victims_on", lambda node: walks.append(node) or real(node))
+    apply(lab, pod("vip", "1", "high-priority", labels="app: vip"))
+    nominated = lab.store.get("Pod", "default", "vip")["status"]["nominatedNodeName"]
+    if absolute == 100:  # both nodes are candidates with the same victim: the first by name
+        assert (sorted(walks), nominated) == (["node1", "node2"], "node1")
+    else:  # one candidate wanted: the node the offset drew, and no other, is walked and nominated
+        assert len(walks) == 1 and nominated == walks[0]
 
 
 def test_a_pdb_protected_pod_is_spared_when_another_victim_will_do(lab):
