@@ -1214,9 +1214,17 @@ class Sandboxes:
                 sandbox = self._live.get(sandbox_id)
                 if sandbox is not None and sandbox.stale:
                     del self._live[sandbox_id], self._used[sandbox_id]
-                elif sandbox is not None and not self._owned(sandbox_id):
-                    self._touch(sandbox_id)
-                    return sandbox
+                    sandbox = None
+            # with several workers the claim is a Redis round trip: never under the registry's lock
+            if sandbox is not None and not self._owned(sandbox_id):
+                with self._lock:
+                    if self._live.get(sandbox_id) is sandbox:
+                        self._touch(sandbox_id)
+                        return sandbox
+                continue  # dropped meanwhile (unloaded, or found stale): look again
+            with self._lock:
+                if sandbox_id in self._live:
+                    continue  # loaded meanwhile by another request
                 if sandbox_id in self._unavailable:
                     raise SandboxUnavailable(sandbox_id, self._unavailable[sandbox_id])
                 gate = self._loading.get(sandbox_id)

@@ -218,3 +218,33 @@ def test_a_stale_copy_of_a_taken_over_sandbox_writes_nothing(tmp_path):
     rebuilt = Sandboxes(Journal(path), {}).get(sid)
     names = sorted(d["metadata"]["name"] for d in rebuilt.cluster.store.list("Deployment", "default"))
     assert names == ["api", "web"]
+
+
+def test_a_slow_ownership_claim_holds_no_other_sandbox(tmp_path):
+    """The claim is a Redis round trip per request: while one waits (Redis slow, say), the registry
+    serves the other sandboxes."""
+    owners = Owners()
+    registry = Sandboxes(Journal(str(tmp_path / "kubeplay.sqlite3")), {}, seed=7, start=DEFAULT_START,
+                         placement=owners.of("a"))
+    slow, fast = registry.create().id, registry.create().id
+    registry.get(slow), registry.get(fast)
+    entered, release = threading.Event(), threading.Event()
+    plain = Placement.claim
+
+    def claim(self: Placement, sandbox_id: str) -> tuple[bool, str | None]:
+        if sandbox_id == slow:
+            entered.set()
+            assert release.wait(60)
+        return plain(self, sandbox_id)
+
+    registry.placement.claim = claim.__get__(registry.placement)
+    got: list = []
+    waiting = threading.Thread(target=lambda: got.append(registry.get(slow)))
+    waiting.start()
+    assert entered.wait(60)
+    done = threading.Event()
+    threading.Thread(target=lambda: (registry.get(fast), done.set())).start()
+    assert done.wait(60), "the other sandbox waited for the slow claim"
+    release.set()
+    waiting.join(60)
+    assert got and got[0].id == slow
