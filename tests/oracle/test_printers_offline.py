@@ -60,6 +60,12 @@ def test_go_sort_sorts():
     for n in range(200):
         xs = [rng.randint(0, n // 3 + 1) for _ in range(n)]
         assert printers.go_sort(xs, lambda a, b: a < b) == sorted(xs)
+    # last=k: the whole sort's last k items, ties (told apart by their second half) in its order
+    for n in (13, 60, 500):
+        xs = [(rng.randint(0, 9), i) for i in range(n)]
+        whole = printers.go_sort(xs, lambda a, b: a[0] < b[0])
+        for k in (1, 7, n // 2, n):
+            assert printers.go_sort(xs, lambda a, b: a[0] < b[0], last=k)[-k:] == whole[-k:]
 
 
 def test_go_sort_is_not_stable_past_twelve_elements():

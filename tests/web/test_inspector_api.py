@@ -4,7 +4,11 @@ through the terminal's stream mechanism, and every wrong request refused with it
 
 from __future__ import annotations
 
+import json
+
 import pytest
+
+from server.kubectl import printers
 
 from .conftest import events_named
 from .test_terminal_streams import socket_id
@@ -85,6 +89,42 @@ def test_the_timeline_is_kubectl_events_of_every_namespace_or_one_object(client,
     assert typed["output"] == one["output"]
 
 
+def test_the_timelines_newest_rows_are_the_whole_tables_last_lines(client, sid, web):
+    """``?last=N`` (the page's Events region): the header and the last N lines of the very table the
+    terminal prints — its columns as wide as over ALL its rows — and how many rows that table has."""
+    # old events whose every cell is its column's widest: they sort first, outside the newest rows
+    assert run(client, sid, "kubectl create namespace a-namespace-with-a-rather-long-name")["exitCode"] == 0
+    for namespace in ("default", "a-namespace-with-a-rather-long-name"):
+        old = {"apiVersion": "v1", "kind": "Event", "type": "Warning", "reason": "AReasonLongerThanAnyOther",
+               "metadata": {"name": "old.1", "namespace": namespace},
+               "involvedObject": {"kind": "ConfigMap", "name": "an-object-with-a-name-longer-than-the-pods",
+                                  "namespace": namespace},
+               "message": "long ago", "count": 5, "firstTimestamp": "2025-03-01T13:00:00Z",
+               "lastTimestamp": "2025-03-03T12:50:00Z"}  # LAST SEEN "10m (x5 over 2d)"
+        applied = client.post(f"/api/sandboxes/{sid}/apply", json={"manifest": json.dumps(old)}).json
+        assert applied["exitCode"] == 0, applied
+    # and many newer ones, several a second (ties that sort.Sort orders its own way)
+    assert run(client, sid, "kubectl create deployment many --image=nginx --replicas=12")["exitCode"] == 0
+    client.post(f"/api/sandboxes/{sid}/clock", json={"advance": 20})
+    for namespace, line in (("", "kubectl events -A"), ("default", "kubectl events -n default")):
+        whole = run(client, sid, line)["output"].splitlines(keepends=True)
+        assert len(whole) > 40 and "AReasonLongerThanAnyOther" in whole[1] + whole[2]
+        for last in (1, 17, 40, len(whole) - 1, len(whole) + 5):
+            got = client.get(f"/api/sandboxes/{sid}/events?last={last}&namespace={namespace}").json
+            assert got == {"command": line, "exitCode": 0, "rows": len(whole) - 1,
+                           "output": whole[0] + "".join(whole[1:][-last:])}
+    # the widths are the whole table's, not the newest rows' own
+    newest = client.get(f"/api/sandboxes/{sid}/events?last=17").json["output"]
+    assert printers.tabwrite([line.split("   ") for line in newest.splitlines()]) != newest
+    # one object's, and no events at all
+    one = client.get(f"/api/sandboxes/{sid}/events?for=pod/web&namespace=default&last=2").json
+    whole = run(client, sid, "kubectl events -n default --for pod/web")["output"].splitlines(keepends=True)
+    assert one["rows"] == len(whole) - 1 > 2 and one["output"] == whole[0] + "".join(whole[-2:])
+    none = client.get(f"/api/sandboxes/{sid}/events?namespace=kube-public&last=5").json
+    assert none == {"command": "kubectl events -n kube-public", "exitCode": 0, "rows": 0,
+                    "output": "No events found in kube-public namespace.\n"}
+
+
 def test_a_followed_log_streams_over_the_socket_until_stopped(app, client, socket, sid, sandbox, hub, web):
     socket.emit("join", {"sandbox": sid}, callback=True)
     ip = sandbox.cluster.store.get("Pod", "default", "web")["status"]["podIP"]
@@ -114,6 +154,9 @@ def test_a_followed_log_streams_over_the_socket_until_stopped(app, client, socke
     ("objects/pod/default/web/exec", 404, None),
     ("events?for=pod", 400, "for"),
     ("events?namespace=A%20B", 400, "namespace"),
+    ("events?last=0", 400, "last"),
+    ("events?last=-3", 400, "last"),
+    ("events?last=%C2%B2", 400, "last"),
 ])
 def test_wrong_requests_are_refused(client, sid, path, status, field):
     r = client.get(f"/api/sandboxes/{sid}/{path}")

@@ -7,12 +7,24 @@ by the events' last time (``SortableEvents``), its flag checks and "No events fo
 formats print the ``EventList`` (or each event under ``-w``) through ``output``; ``-w`` follows
 new events like ``get -w`` (``streaming.WatchStream`` for Event objects, with this table's rows).
 
+``newest(n)`` (the page's Events region, ``GET …/events?last=``): within it the table is its header
+and its newest ``n`` rows only — the very lines of the whole table, in its columns' widths, which
+come from each column's distinct values, not from every row's cells — and says how many rows the
+whole has (``Newest``); only those rows are sorted into place (``printers.go_sort``'s ``last``)
+and built: what stays per event is the store's scan, reading its time and its cells' distinct values,
+and some 2 comparisons of the sort (35,749 events of 7,000 pods, a loaded machine: the whole ``-A``
+table 1.4 s, the newest 300 rows 0.6–0.9 s, of which the scan, times, widths and sort 0.1, 0.05,
+0.1 and 0.06 s when quieter).
+
 Hands off: the events come from the store; ages are ``printers.since`` on the virtual clock.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 
 from ...sim.clock import parse_time
 from ...sim.store import Obj, WatchEvent, deep_copy
@@ -23,15 +35,29 @@ from ..streaming import StoreWatch, StreamResult
 TYPES = ("Normal", "Warning")
 
 
-def interval(ev: Obj, now: float) -> str:
-    """``getInterval``: when it was seen, and how often over how long when it repeated."""
-    first = printers.since(ev.get("eventTime") or ev.get("firstTimestamp"), now)
+def _seen(ev: Obj) -> tuple:
+    """What ``getInterval`` reads of an event: ``(first,)`` for one seen once, ``(first, last, count)``
+    for a repeated one (its series' or its count's)."""
+    first = ev.get("eventTime") or ev.get("firstTimestamp")
     series = ev.get("series")
     if series:
-        return f"{printers.since(series.get('lastObservedTime'), now)} (x{series.get('count', 0)} over {first})"
-    if (ev.get("count") or 0) > 1:
-        return f"{printers.since(ev.get('lastTimestamp'), now)} (x{ev['count']} over {first})"
-    return first
+        return first, series.get("lastObservedTime"), series.get("count", 0)
+    count = ev.get("count") or 0
+    if count > 1:
+        return first, ev.get("lastTimestamp"), count
+    return (first,)
+
+
+def _interval(seen: tuple, now: float) -> str:
+    first = printers.since(seen[0], now)
+    if len(seen) == 1:
+        return first
+    return f"{printers.since(seen[1], now)} (x{seen[2]} over {first})"
+
+
+def interval(ev: Obj, now: float) -> str:
+    """``getInterval``: when it was seen, and how often over how long when it repeated."""
+    return _interval(_seen(ev), now)
 
 
 def _last_time(ev: Obj) -> float:
@@ -43,13 +69,78 @@ def _last_time(ev: Obj) -> float:
     return 0.0
 
 
-def row(ev: Obj, now: float, all_ns: bool) -> list[str]:
-    inv = ev.get("involvedObject") or {}
-    cells = [interval(ev, now), printers.escape_terminal(ev.get("type") or ""),
-             printers.escape_terminal(ev.get("reason") or ""),
-             f"{printers.escape_terminal(inv.get('kind') or '')}/{printers.escape_terminal(inv.get('name') or '')}",
-             printers.escape_terminal(ev.get("message") or "").strip()]
-    return [ev["metadata"].get("namespace") or "", *cells] if all_ns else cells
+def _object(kind: str, name: str) -> str:
+    return f"{printers.escape_terminal(kind)}/{printers.escape_terminal(name)}"
+
+
+class Table:
+    """The table's cells at ``now``: each event's row, and the widths tabwrite gives the columns of
+    many events' rows without building them. (Events seen at the same times share their LAST SEEN
+    text: it is worked out once.)"""
+
+    def __init__(self, now: float, all_ns: bool) -> None:
+        self.now = now
+        self.all_ns = all_ns
+        self._intervals: dict[tuple, str] = {}
+
+    def interval(self, seen: tuple) -> str:
+        text = self._intervals.get(seen)
+        if text is None:
+            text = self._intervals[seen] = _interval(seen, self.now)
+        return text
+
+    def row(self, ev: Obj) -> list[str]:
+        inv = ev.get("involvedObject") or {}
+        cells = [self.interval(_seen(ev)), printers.escape_terminal(ev.get("type") or ""),
+                 printers.escape_terminal(ev.get("reason") or ""),
+                 _object(inv.get("kind") or "", inv.get("name") or ""),
+                 printers.escape_terminal(ev.get("message") or "").strip()]
+        return [ev["metadata"].get("namespace") or "", *cells] if self.all_ns else cells
+
+    def widths(self, events: Iterable[Obj], with_header: bool) -> list[int]:
+        """The column widths ``printers.tabwrite`` gives the table of every one of ``events``' rows
+        (and the header): each column's widest cell, found among the column's distinct values
+        (a few namespaces, types, reasons and times; an object per few events). MESSAGE, the last
+        column, is never padded."""
+        spaces, seen, types, reasons, objects = set(), set(), set(), set(), set()
+        for ev in events:
+            inv = ev.get("involvedObject") or {}
+            spaces.add(ev["metadata"].get("namespace") or "")
+            seen.add(_seen(ev))
+            types.add(ev.get("type") or "")
+            reasons.add(ev.get("reason") or "")
+            objects.add((inv.get("kind") or "", inv.get("name") or ""))
+        longest = [max((self.interval(s) for s in seen), key=len, default=""),
+                   max(map(printers.escape_terminal, types), key=len, default=""),
+                   max(map(printers.escape_terminal, reasons), key=len, default=""),
+                   max((_object(*o) for o in objects), key=len, default=""), ""]
+        if self.all_ns:
+            longest.insert(0, max(spaces, key=len, default=""))
+        widths: list[int] = []
+        printers.tabwrite([header(self.all_ns), longest] if with_header else [longest], widths=widths)
+        return widths
+
+
+#: the newest rows only, set by ``newest`` around one run
+_NEWEST: ContextVar[int | None] = ContextVar("events_newest", default=None)
+
+
+@contextmanager
+def newest(rows: int) -> Iterator[None]:
+    """Within: ``kubectl events``' table (not ``-o``, not ``-w``) is its header and its newest ``rows``
+    (>= 1) rows, exactly as the whole table prints them, as a ``Newest`` result."""
+    token = _NEWEST.set(rows)
+    try:
+        yield
+    finally:
+        _NEWEST.reset(token)
+
+
+@dataclass
+class Newest(Result):
+    """The header and newest rows of the table (``newest``); ``rows``: how many the whole table has."""
+
+    rows: int = 0
 
 
 def typed_event(ev: Obj) -> Obj:
@@ -113,7 +204,7 @@ class EventWatch(StoreWatch):
     def render(self, type_: str, obj: Obj, now: float) -> str:
         lines = [header(self.all_ns)] if self.header else []
         self.header = False
-        return printers.tabwrite([*lines, row(obj, now, self.all_ns)], widths=self.widths)
+        return printers.tabwrite([*lines, Table(now, self.all_ns).row(obj)], widths=self.widths)
 
 
 @command("events", flags=[Flag("all-namespaces", "A"), Flag("for", kind="str"), Flag("types", kind="list"),
@@ -134,29 +225,39 @@ def events(inv: Invocation) -> Result:
         inv_obj = ev.get("involvedObject") or {}
         return target is None or (inv_obj.get("kind"), inv_obj.get("name")) == target
 
-    store = inv.cluster.store
-    listed = store.scan("Event", None if all_ns else inv.namespace)
-    # the API lists by namespace and name; SortableEvents is sort.Sort (not stable) on the time
-    found = sorted((ev for ev in listed if keep(ev)),
-                   key=lambda ev: (ev["metadata"].get("namespace") or "", ev["metadata"]["name"]))
-    # each event's time read once, not at each of the sort's n log n comparisons (the same
-    # comparisons on the same keys: the same order)
-    keyed = printers.go_sort([(_last_time(ev), ev) for ev in found], lambda a, b: a[0] < b[0])
-    found = [ev for _t, ev in keyed]
+    # the API lists by namespace and name (as the store's scan does); SortableEvents is sort.Sort (not
+    # stable) on the time: each event's time read once, not at each of the sort's comparisons
+    filtered = types or target is not None
+    keyed = [(_last_time(ev), ev)
+             for ev in inv.cluster.store.scan("Event", None if all_ns else inv.namespace,
+                                              where=keep if filtered else None)]
     now = inv.cluster.clock.now()
-    if not found and not inv.flags.get("watch"):
+    if not keyed and not inv.flags.get("watch"):
         where = "" if all_ns else f" in {inv.namespace} namespace"
         return Result(f"No events found{where}.\n")
     if printer is not None:
         if printer == "name":
             return Result("")  # the name printer has nothing to say of an EventList
-        items = [typed_event(ev) for ev in found]
+        items = [typed_event(ev) for _t, ev in printers.go_sort(keyed, _earlier)]
         return Result(printer.print_obj({"kind": "EventList", "apiVersion": "v1", "metadata": {}, "items": items}))
     # the header comes with the first row (under -w there may be none yet)
     with_header = not inv.flags.get("no-headers")
-    lines = ([header(all_ns)] if with_header and found else []) + [row(ev, now, all_ns) for ev in found]
+    table = Table(now, all_ns)
+    last = None if inv.flags.get("watch") else _NEWEST.get()
+    if last is not None:  # the whole table's widths, its newest rows' lines
+        columns = table.widths((ev for _t, ev in keyed), with_header)
+        newest_rows = printers.go_sort(keyed, _earlier, last)[-last:]
+        lines = [header(all_ns)] if with_header else []
+        lines += [table.row(ev) for _t, ev in newest_rows]
+        return Newest(printers.tabwrite(lines, widths=columns), rows=len(keyed))
+    lines = [header(all_ns)] if with_header and keyed else []
+    lines += [table.row(ev) for _t, ev in printers.go_sort(keyed, _earlier)]
     widths: list[int] = []
     text = printers.tabwrite(lines, widths=widths) if lines else ""
     if inv.flags.get("watch") and inv.follow:
-        return StreamResult(text, 0, EventWatch(inv, keep, all_ns, widths, with_header and not found))
+        return StreamResult(text, 0, EventWatch(inv, keep, all_ns, widths, with_header and not keyed))
     return Result(text)
+
+
+def _earlier(a: tuple[float, Obj], b: tuple[float, Obj]) -> bool:
+    return a[0] < b[0]
