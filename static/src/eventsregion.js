@@ -5,14 +5,16 @@
  * Owns: the region named "Events" (templates/index.html): a Namespace chooser (the namespaces the
  * snapshot and deltas carry, "all namespaces" for `-A`), a labelled object filter (`kind/name`, as
  * the OBJECT column spells it; a datalist offers the objects listed) and the table, exactly the
- * text of `GET …/events?for=&namespace=` (the terminal's `kubectl events`, server/web/api.py), with
- * its kubectl line. Events are not in the deltas (live.py leaves them out), so each delta asks the
- * server again, at most once a second; the ages move with the clock that way too.
- * Cost at 10,000 pods (some 40,000 events, a 7 MB table): the table shows kubectl's header and its
- * newest `MAX_ROWS` rows (`newestRows`, which reads only the end of the text; a note above says how
- * many earlier rows there are and that filtering by object shows an object's), and the object filter's
- * suggestions are the objects of those rows: laying out 40,000 lines of text took the page 1.4 s
- * each second, and a datalist of 10,000 objects helps nobody. A small cluster's table is shown whole.
+ * text of `GET …/events?for=&namespace=&last=` (the terminal's `kubectl events`, server/web/api.py),
+ * with its kubectl line. Events are not in the deltas (live.py leaves them out), so each delta asks
+ * the server again, at most once a second; the ages move with the clock that way too.
+ * Cost at 10,000 pods (some 40,000 events, a 7 MB table): the region asks for kubectl's header and
+ * the newest `MAX_ROWS` rows only (`last=`: the very lines of the whole table, which the server
+ * builds and sends alone — building and sending the whole table took 5–7 s under the sandbox's
+ * lock); a note above says how many earlier rows there are (`shownRows`, from the answer's `rows`)
+ * and that filtering by object shows an object's; the object filter's suggestions are the objects
+ * of those rows: laying out 40,000 lines of text took the page 1.4 s each second, and a datalist of
+ * 10,000 objects helps nobody. A small cluster's table is shown whole.
  * Hands off: nothing; it only reads.
  */
 import { el } from './dom.js';
@@ -24,22 +26,13 @@ const ALL = '*';
 export const MAX_ROWS = 300;
 
 /**
- * `{text, rows, shown}`: the table `table` (kubectl's header line, then its rows oldest first, each
- * line ending in a newline) as the region shows it — the header and the newest `max` rows (the
- * whole table when it has no more); `rows` how many rows it has, `shown` how many `text` keeps.
- * Reads only the text's last `max` lines beyond counting its newlines.
+ * `{text, rows, shown}`: an answer `res` of `GET …/events?last=max` as the region shows it — its
+ * text (kubectl's header and the table's newest `max` rows, or kubectl's words when there are no
+ * events); `rows` how many rows the whole table has, `shown` how many of them the text has.
  */
-export function newestRows(table, max = MAX_ROWS) {
-  const headEnd = table.indexOf('\n');
-  if (headEnd < 0) return { text: table, rows: 0, shown: 0 };
-  let lines = 0;
-  for (let i = table.indexOf('\n', headEnd + 1); i >= 0; i = table.indexOf('\n', i + 1)) lines++;
-  if (!table.endsWith('\n') && table.length > headEnd + 1) lines++; // a last row with no newline
-  if (lines <= max) return { text: table, rows: lines, shown: lines };
-  // the start of the newest `max` rows: after the (max+1)-th newline from the end (the last one ends the table)
-  let at = table.endsWith('\n') ? table.length - 1 : table.length;
-  for (let k = 0; k < max; k++) at = table.lastIndexOf('\n', at - 1);
-  return { text: table.slice(0, headEnd + 1) + table.slice(at + 1), rows: lines, shown: max };
+export function shownRows(res, max = MAX_ROWS) {
+  const rows = res.rows || 0;
+  return { text: res.output, rows, shown: Math.min(rows, max) };
 }
 
 /** The OBJECT column of a `kubectl events` table: each row's object, once, in order. */
@@ -132,6 +125,7 @@ export class EventsRegion {
     if (ns !== ALL) params.set('namespace', ns);
     const target = this.filter.value.trim();
     if (target) params.set('for', target);
+    params.set('last', MAX_ROWS);
     let res;
     try {
       res = await this.sandbox.get(`/events?${params}`);
@@ -144,7 +138,7 @@ export class EventsRegion {
     }
     if (n !== this.loaded) return;
     this.command.textContent = `$ ${res.command}`;
-    const view = newestRows(res.output);
+    const view = shownRows(res);
     if (this.out.textContent !== view.text) this.out.textContent = view.text;
     const more = view.shown < view.rows
       ? t('The newest {shown} of {rows} events: filter by object to see its earlier ones.',

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { nextTab, execLine, containerNames, TABS } from '../../static/src/inspector.js';
-import { objectsOf, newestRows } from '../../static/src/eventsregion.js';
+import { objectsOf, shownRows } from '../../static/src/eventsregion.js';
 
 test('arrows, Home and End move between the tabs and wrap', () => {
   assert.deepEqual(TABS.map(([, label]) => label), ['YAML', 'Describe', 'Logs', 'Events']);
@@ -43,17 +43,16 @@ test("the Events table's OBJECT column, each object once", () => {
   assert.deepEqual(objectsOf('No events found in default namespace.\n'), []);
 });
 
-test('a big Events table shows its header and its newest rows; a small one is shown whole', () => {
+test("a big Events table's note counts the whole table's rows, a small one's the rows it shows", () => {
   const head = 'LAST SEEN   TYPE     REASON      OBJECT         MESSAGE';
-  const rows = Array.from({ length: 7 }, (_, i) => `${70 - i}s         Normal   Scheduled   Pod/web-${i}      Successfully assigned default/web-${i}`);
-  const table = `${[head, ...rows].join('\n')}\n`;
-  assert.deepEqual(newestRows(table, 7), { text: table, rows: 7, shown: 7 });
-  assert.deepEqual(newestRows(table, 3), { text: `${[head, ...rows.slice(4)].join('\n')}\n`, rows: 7, shown: 3 });
-  assert.deepEqual(newestRows(table, 1), { text: `${head}\n${rows[6]}\n`, rows: 7, shown: 1 });
-  assert.deepEqual(objectsOf(newestRows(table, 2).text), ['Pod/web-5', 'Pod/web-6']);
-  // no newline after the last row, and kubectl's words when there are no events
-  const bare = [head, ...rows].join('\n');
-  assert.deepEqual(newestRows(bare, 2), { text: `${head}\n${rows[5]}\n${rows[6]}`, rows: 7, shown: 2 });
-  assert.deepEqual(newestRows('No events found in default namespace.\n', 2),
+  const rows = Array.from({ length: 3 }, (_, i) => `${70 - i}s         Normal   Scheduled   Pod/web-${i}      Successfully assigned default/web-${i}`);
+  const output = `${[head, ...rows].join('\n')}\n`; // the newest 3 rows, as GET …/events?last=3 answers
+  assert.deepEqual(shownRows({ output, rows: 7 }, 3), { text: output, rows: 7, shown: 3 });
+  assert.deepEqual(shownRows({ output, rows: 3 }, 3), { text: output, rows: 3, shown: 3 });
+  assert.deepEqual(shownRows({ output, rows: 3 }, 300), { text: output, rows: 3, shown: 3 });
+  assert.deepEqual(objectsOf(shownRows({ output, rows: 7 }, 3).text), ['Pod/web-0', 'Pod/web-1', 'Pod/web-2']);
+  // kubectl's words when there are no events, and an error's text
+  assert.deepEqual(shownRows({ output: 'No events found in default namespace.\n', rows: 0 }),
     { text: 'No events found in default namespace.\n', rows: 0, shown: 0 });
+  assert.deepEqual(shownRows({ output: 'error: x\n' }), { text: 'error: x\n', rows: 0, shown: 0 });
 });
