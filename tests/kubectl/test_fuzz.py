@@ -10,7 +10,7 @@ import shlex
 import pytest
 
 from server.kubectl import run
-from server.kubectl.parse import COMMANDS, _load_verbs
+from server.kubectl.parse import COMMANDS, _load_verbs, split_words
 from server.sim.cluster import Cluster
 
 _load_verbs()
@@ -67,3 +67,22 @@ def test_every_command_line_answers_in_kubectls_words(cluster):
         if "internal error" in result.output or "Traceback" in result.output:
             failures.append(f"{line[:120]!r}: {result.output[:300]}")
     assert not failures, "\n".join(failures)
+
+
+def test_the_command_line_splits_as_shlex_does():
+    """kubectl's own split (linear in the line) words every line as ``shlex.split`` does, its errors
+    included: random lines of quotes, backslashes, whitespace and letters."""
+    rng = random.Random(3)
+    alphabet = "ab '\"\\\t\n\r$"
+
+    def words(split, line: str) -> list[str] | str:
+        try:
+            return split(line)
+        except ValueError as e:
+            return f"error: {e}"
+
+    for _ in range(20_000):
+        line = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert words(split_words, line) == words(shlex.split, line), repr(line)
+    long = "x" * 200_000
+    assert split_words(f"taint {long} '{long}' \"a\\{long}\"") == ["taint", long, long, "a\\" + long]
