@@ -19,7 +19,9 @@ worst second), the longest main-thread task (PerformanceObserver ``longtask``), 
 and the share of the wall time spent in them (no frame is drawn during one), the Socket.IO bytes
 the page received (CDP ``Network.webSocketFrameReceived`` payloads plus the polling transport's
 ``/socket.io/`` responses) and those bytes per pod change the server sent (the Pod events of the
-``delta`` frames: ADDED, MODIFIED — a merge patch or a whole object — and DELETED). With
+``delta`` frames: ADDED, MODIFIED — a merge patch or a whole object — and DELETED), and the page's
+own passes (main.js's user timing ``kubeplay layout|canvas|mirror``: each pass's work in ms, summed
+over the frames it was spread on, and ``frames`` how many): count, mean and longest. With
 ``--profile`` the page's CPU profile of the first scale and settled phases (CDP ``Profiler``) is summed
 by function, and their main-thread trace events (style, layout, paint …) by name.
 
@@ -62,6 +64,16 @@ PAGE_PROBE = """
       b.longest = Math.max(b.longest, e.duration); b.longTotal += e.duration; b.longCount++;
     }
   }).observe({ entryTypes: ['longtask'] });
+  // the page's own passes (main.js performance.measure 'kubeplay …'): count, total and longest
+  b.passes = {};
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if (!e.name.startsWith('kubeplay ')) continue;
+      const p = b.passes[e.name.slice(9)] ||= { n: 0, total: 0, max: 0 };
+      p.n++; p.total += e.duration; p.max = Math.max(p.max, e.duration);
+    }
+    performance.clearMeasures();
+  }).observe({ entryTypes: ['measure'] });
 })();
 """
 
@@ -183,7 +195,7 @@ class Phase:
 
     def __enter__(self) -> Phase:
         self.page.evaluate("() => { const b = window.__bench; b.longest = 0; b.longTotal = 0; b.longCount = 0;"
-                           " b.stamps = []; b.start = b.frames; }")
+                           " b.stamps = []; b.start = b.frames; b.passes = {}; }")
         self.t0 = time.perf_counter()
         self.wire0 = self.wire.mark()
         return self
@@ -193,10 +205,11 @@ class Phase:
         self.wall = time.perf_counter() - self.t0
         b = self.page.evaluate("() => { const b = window.__bench; return {frames: b.frames - b.start,"
                                " stamps: b.stamps, longest: b.longest, longTotal: b.longTotal,"
-                               " longCount: b.longCount}; }")
+                               " longCount: b.longCount, passes: b.passes}; }")
         self.fps = b["frames"] / self.wall if self.wall else 0.0
         self.worst = worst_second(b["stamps"])
         self.longest, self.long_total, self.long_count = b["longest"], b["longTotal"], b["longCount"]
+        self.passes = b["passes"]
         after = self.wire.mark()
         self.bytes = after[0] - self.wire0[0]
         self.pod_events = after[1] - self.wire0[1]
@@ -379,6 +392,10 @@ def main() -> None:
         in_long = 100 * r.long_total / 1000 / r.wall if r.wall else 0.0
         print(f"{r.name:<18} {r.wall:7.1f} {r.fps:6.1f} {r.worst:8.0f} {r.longest:10.0f} {r.long_count:10d} "
               f"{in_long:9.1f} {r.bytes / 1e6:8.2f} {r.frame_bytes / 1e6:8.2f} {r.pod_events:10d} {r.patches:8d} {per:13.0f}")
+    for r in rows:
+        if r.passes:  # what the page's layouts cost (main.js's user timing), per part
+            print(f"{r.name}: page passes " + "; ".join(
+                f"{name} {p['n']}× mean {p['total'] / p['n']:.1f} max {p['max']:.0f} ms" for name, p in r.passes.items()))
     for n in notes:
         print(n)
     print("messages:", dict(wire.messages), "pod events:", dict(wire.pod_events))

@@ -317,7 +317,19 @@ export class A11yMirror {
       x: NaN, y: NaN, size: NaN, stop: false };
   }
 
+  /** Makes the mirror show `layout` (`updateSteps` run to its end). */
   update(layout) {
+    const steps = this.updateSteps(layout);
+    while (!steps.next().done);
+  }
+
+  /**
+   * The same update in steps: a generator that yields after each node whose pods it had to look
+   * at (a node the layout kept costs nothing), so the page (main.js) can spread a big update over
+   * frames. Until it ends, the nodes not reached yet show the layout before; focus, roving stops
+   * and the tooltip work throughout.
+   */
+  * updateSteps(layout) {
     this.gen += 1;
     // a replacement arrow changes a record's words without changing its node's blocks
     const replaced = (layout.replaced || []).map((r) => `${r.from}>${r.to}`).join('\n');
@@ -330,7 +342,7 @@ export class A11yMirror {
     const tray = layout.tray;
     place(this.tray.group, tray);
     setAttr(this.tray.group, 'aria-label', tn('unscheduled pods, 1 pod', 'unscheduled pods, {n} pods', tray.count));
-    this.syncPods(this.tray, tray.groups, tray);
+    if (this.syncPods(this.tray, tray.groups, tray)) yield;
 
     // Services (hubs), in layout order, after the tray.
     let prev = this.tray.group;
@@ -390,7 +402,7 @@ export class A11yMirror {
       setAttr(c.group, 'aria-label', nodeLabel(n));
       setAttr(c.group, 'aria-description', capacityText(n.cells));
       c.group.classList.toggle('halted', n.halted);
-      this.syncPods(c, n.groups, n);
+      if (this.syncPods(c, n.groups, n)) yield;
     }
     for (const [name, c] of this.nodes) {
       if (!seen.has(name)) {
@@ -417,11 +429,11 @@ export class A11yMirror {
 
   /** Makes container `c`'s list hold exactly the pods of `groups`, in order, positioned relative to
    * `box`; each pod's Inspect button sits in the container's group beside the list (a list holds
-   * only its items), on the pod's own square. */
+   * only its items), on the pod's own square. False when there was nothing to do. */
   syncPods(c, groups, box) {
     const { list, group } = c;
     // a node whose blocks the layout kept (layout.js nodeFlow: same pods, same place) is as it was
-    if (!this.force && c.blocks === groups && c.bx === box.x && c.by === box.y) return;
+    if (!this.force && c.blocks === groups && c.bx === box.x && c.by === box.y) return false;
     c.blocks = groups;
     c.bx = box.x;
     c.by = box.y;
@@ -480,6 +492,7 @@ export class A11yMirror {
       extra = next;
     }
     this.syncRoving(c, entries);
+    return true;
   }
 
   // -- Inspect ----------------------------------------------------------------------------------

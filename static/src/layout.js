@@ -335,17 +335,41 @@ function oldestFirst(name, list) {
 let replacedRecords = [];
 
 /**
+ * The layout of `objects` at once (`layoutSteps` run to its end).
  * @param {Iterable<object>} objects  the mirror's objects
  * @param {{width:number, halted?:Set<string>}} opts
  */
-export function computeLayout(objects, { width, halted = new Set() }) {
+export function computeLayout(objects, opts) {
+  const steps = layoutSteps(objects, opts);
+  let r = steps.next();
+  while (!r.done) r = steps.next();
+  return r.value;
+}
+
+// objects (or nodes) a layout looks at between two of its steps
+const STEP_OBJECTS = 2048;
+const STEP_NODES = 16;
+
+/**
+ * The same layout as computeLayout, made in steps: a generator that yields (nothing) every few
+ * thousand objects and after each row of nodes, each step a millisecond or two at 10,000 pods,
+ * and returns the layout. The page (main.js) runs steps until its frame's budget is spent and goes
+ * on in the next frame, so no frame waits on a whole-cluster pass. `objects` must not change
+ * while the steps run (main.js gives an array of the mirror's objects, which are never mutated).
+ * Only one layout is made at a time (the caches below are the last finished one's).
+ * @param {Iterable<object>} objects
+ * @param {{width:number, halted?:Set<string>}} opts
+ */
+export function* layoutSteps(objects, { width, halted = new Set() }) {
   const nodesObj = [];
   const podsObj = [];
   const all = [];
   const others = []; // neither pods nor nodes: what servicesOf and rolloutsOf read
   const parents = new Map();
   const deployments = [];
+  let seen = 0;
   for (const o of objects) {
+    if ((++seen % STEP_OBJECTS) === 0) yield;
     all.push(o);
     if (o.kind === 'Node') nodesObj.push(o);
     else if (o.kind === 'Pod') podsObj.push(o);
@@ -371,12 +395,19 @@ export function computeLayout(objects, { width, halted = new Set() }) {
   // Each node's pods (and the tray's) oldest first: sorted per node, not all 10,000 pods at once.
   const byNode = new Map(nodesObj.map((n) => [n.metadata.name, []]));
   const trayed = [];
+  yield;
+  seen = 0;
   for (const p of podsObj) {
+    if ((++seen % STEP_OBJECTS) === 0) yield;
     const n = p.spec && p.spec.nodeName;
     const list = (n && byNode.get(n)) || trayed;
     list.push(describe(p));
   }
-  for (const [name, list] of byNode) byNode.set(name, oldestFirst(name, list));
+  seen = 0;
+  for (const [name, list] of byNode) {
+    if ((++seen % STEP_NODES) === 0) yield;
+    byNode.set(name, oldestFirst(name, list));
+  }
   const unscheduled = oldestFirst('', trayed);
   for (const name of [...orders.keys()]) if (name && !byNode.has(name)) orders.delete(name);
 
@@ -404,7 +435,9 @@ export function computeLayout(objects, { width, halted = new Set() }) {
   const outside = { x: W - MARGIN - OUTSIDE_W, y: bandY, w: OUTSIDE_W, h: HUB_H, ip: '192.168.56.1' };
 
   // Config and storage chips in a band under the services (relations.js).
+  yield;
   const relations = relationsOf(all);
+  yield;
   const chipsY = bandY + bandH + (relations.chips.length ? NODE_GAP : 0);
   const chipsH = layoutChips(relations.chips, services, MARGIN, chipsY, W - 2 * MARGIN);
 
@@ -450,6 +483,7 @@ export function computeLayout(objects, { width, halted = new Set() }) {
       }
     }
     y += rowH + NODE_GAP;
+    yield;
   }
   for (const name of [...flows.keys()]) if (!byNode.has(name)) flows.delete(name);
   // A going pod's replacement knows whom it replaces (the arrow netfx.js draws, the mirror's words).

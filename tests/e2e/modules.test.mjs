@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Mirror, cellsOf, keyOf } from '../../static/src/store.js';
-import { computeLayout, naturalCompare, shortName } from '../../static/src/layout.js';
+import { computeLayout, layoutSteps, naturalCompare, shortName } from '../../static/src/layout.js';
 import { styleOf, STYLES } from '../../static/src/podstyle.js';
 import { podTooltipRows, humanDuration } from '../../static/src/tooltip.js';
 import { fieldLine, normaliseResults } from '../../static/src/editor.js';
@@ -233,6 +233,58 @@ test('layout: a node whose pods did not change keeps its blocks; the result equa
     .objects.values(), { width: 1000 });
   const geometry = (L) => [...L.pods.entries()].map(([k, p]) => [k, p.x, p.y, p.status, p.label, p.badge]).sort();
   assert.deepEqual(geometry(second), geometry(fresh));
+});
+
+test('layout: made in steps from what changed, after a sequence of changes, it is a fresh full layout', async () => {
+  // what the page shows of a layout: every pod, node, block and the tray, where and as they are
+  const shown = (L) => ({
+    pods: [...L.pods.values()].map((p) => [p.key, p.node, p.x, p.y, p.size, p.status, p.label, p.badge]).sort(),
+    nodes: L.nodes.map((n) => [n.name, n.x, n.y, n.w, n.h, n.podCount, n.status]),
+    groups: L.groups.map((g) => [g.node, g.key, g.x, g.y, g.w, g.h, g.label]),
+    tray: [L.tray.h, L.tray.count], height: L.height,
+  });
+  // a fresh full layout: a new instance of layout.js, whose caches have seen nothing
+  let fresh = 0;
+  const full = async (m) => (await import(`../../static/src/layout.js?fresh=${++fresh}`)).computeLayout(
+    m.objects.values(), { width: 1200 });
+  // the page's way (main.js): a layout in steps of an array of the objects, each pass reusing what
+  // the passes before kept (nodes whose pods and place did not change)
+  const stepped = (m) => {
+    const steps = layoutSteps([...m.objects.values()], { width: 1200 });
+    let r = steps.next();
+    while (!r.done) r = steps.next();
+    return r.value;
+  };
+  const m = new Mirror();
+  const objects = ['node1', 'node2', 'node3', 'node4', 'node5', 'node6'].map((n) => node(n));
+  const web = (i, nodeName) => pod(`web-h1-${String(i).padStart(3, '0')}`, { nodeName, hash: 'h1', rs: 'web-h1' });
+  for (let i = 0; i < 30; i++) objects.push(web(i, `node${1 + (i % 6)}`));
+  const cells = {};
+  for (const o of objects) cells[keyOf(o)] = o.kind === 'Node' ? nodeCells(o) : podCells(o);
+  m.applySnapshot({ rv: 1, objects, cells });
+  let rv = 1;
+  const apply = (...events) => m.applyDelta({ rv: rv + events.length, events: events.map((e) => ({ ...e, rv: ++rv })) });
+  const add = (p, status = 'Running') => ({ type: 'ADDED', object: p, cells: podCells(p, status) });
+  const steps = [
+    // pods come to node1 only: its row grows taller, so the next row's nodes move down (their pods
+    // did not change, their place did)
+    () => apply(...Array.from({ length: 40 }, (_, i) => add(web(100 + i, 'node1')))),
+    // one pod changes status on node5, one goes from node6
+    // (a new object, as the server sends)
+    () => apply({ type: 'MODIFIED', object: web(4, 'node5'), cells: podCells(web(4, 'node5'), 'CrashLoopBackOff', '0/1') },
+      { type: 'DELETED', object: m.get('Pod', 'default', 'web-h1-005') }),
+    // node1's newcomers leave again: its row is as short as before, and the nodes below move back up
+    () => apply(...Array.from({ length: 40 }, (_, i) => ({ type: 'DELETED', object: web(100 + i, 'node1') }))),
+    // node2 goes away (its pods with it), and a pod waits unscheduled in the tray
+    () => apply({ type: 'DELETED', object: m.get('Node', '', 'node2') },
+      ...[...m.objects.values()].filter((o) => o.kind === 'Pod' && o.spec.nodeName === 'node2').map((o) => ({ type: 'DELETED', object: o })),
+      add(web(200, undefined), 'Pending')),
+  ];
+  assert.deepEqual(shown(stepped(m)), shown(await full(m)));
+  for (const [i, change] of steps.entries()) {
+    change();
+    assert.deepEqual(shown(stepped(m)), shown(await full(m)), `after change ${i + 1}`);
+  }
 });
 
 test('layout: each node lists its pods oldest first, then by name, through status changes, arrivals and leavings', () => {
