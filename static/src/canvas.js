@@ -120,7 +120,9 @@ export class CanvasView {
     this.canvas = canvas;
     this.ctx = canvas.getContext('2d');
     this.layout = null;
-    this.pods = new Map();     // key → sprite {x,y,alpha,scale,tx,ty,ta,ts,data,dying}
+    this.pods = new Map();     // key → sprite {x,y,alpha,scale,tx,ty,ta,ts,data,dying,gen}
+    this.fxWatch = new Set();
+    this.gen = 0; // layouts taken (a sprite's gen: the last one that had its pod)
     this.dirty = [];     // rectangles to paint again (mark), each within the view
     this.full = true;
     this.selected = null;
@@ -219,11 +221,18 @@ export class CanvasView {
       this.placeArea();
     }
     this.fx.dirty = true;
-    const seen = new Set();
+    this.fxWatch = CanvasView.fxPods(layout);
+    // (a generation stamp, not a set of 10,000 keys: a sprite not stamped by this layout is going)
+    const gen = ++this.gen;
     let trayed = 0;
     for (const [key, p] of layout.pods) {
-      seen.add(key);
       let s = this.pods.get(key);
+      if (s && s.data === p && s.gen === gen - 1 && !s.dying
+        && (animate || (s.x === p.x && s.y === p.y && s.scale === 1 && s.alpha === 1))) {
+        s.gen = gen; // the layout kept this pod's record (layout.js nodeFlow): nothing moved or changed
+        if (p.category === 'terminating') this.active.add(key);
+        continue;
+      }
       if (!s) {
         // A pod that was created unscheduled grows in the tray, then travels to its node.
         const t = layout.tray;
@@ -233,6 +242,7 @@ export class CanvasView {
         s = { x: born.x, y: born.y, alpha: 1, scale: animate ? 0 : 1, data: p, hold: born.x !== p.x || born.y !== p.y ? 350 : 0 };
         this.pods.set(key, s);
       }
+      s.gen = gen;
       let changed = s.dying || s.data.category !== p.category || s.data.status !== p.status
         || s.data.badge !== p.badge || s.data.label !== p.label || s.tx !== p.x || s.ty !== p.y;
       s.dying = false;
@@ -247,7 +257,7 @@ export class CanvasView {
       if (p.category === 'terminating') this.active.add(key); // it pulses
     }
     for (const [key, s] of this.pods) {
-      if (seen.has(key)) continue;
+      if (s.gen === gen) continue;
       if (!animate) { this.markSprite(s); this.pods.delete(key); this.active.delete(key); continue; }
       if (s.dying) continue;
       s.dying = true; s.ta = 0; s.ts = 0.4;
@@ -255,6 +265,17 @@ export class CanvasView {
       this.active.add(key);
     }
     this.schedule();
+  }
+
+  /** The pods whose sprites the overlay draws lines to when nothing is focused or selected
+   * (netfx.js: services' endpoints, replacement arrows, the config and storage chips' users): only
+   * their moves repaint it. */
+  static fxPods(layout) {
+    const keys = new Set();
+    for (const h of layout.services || []) for (const e of h.endpoints || []) if (e.podKey) keys.add(e.podKey);
+    for (const r of layout.replaced || []) { keys.add(r.from); keys.add(r.to); }
+    for (const c of (layout.relations && layout.relations.chips) || []) for (const k of c.pods || []) keys.add(k);
+    return keys;
   }
 
   diffBoxes(prev, next) {
@@ -364,6 +385,11 @@ export class CanvasView {
     }
   }
 
+  /** Whether sprite `s` drawn at (x, y) would touch rectangle `r`. */
+  static spriteIn(s, x, y, r) {
+    return x - 4 < r.x + r.w && x - 4 + CanvasView.spriteW(s) > r.x && y - 4 < r.y + r.h && y + POD + 4 > r.y;
+  }
+
   /** How wide a sprite's drawing is: its square, or its named chip. */
   static spriteW(s) {
     return (s.data && s.data.label ? NAMED_W : POD) + 8;
@@ -385,12 +411,19 @@ export class CanvasView {
     this.last = ts;
     const k = 1 - Math.exp(-dt / TAU);
     let moving = false;
+    let fxMoving = false; // a sprite the overlay draws to moved (netfx.js)
     let pulsing = false;
+    const area = this.area;
+    const watch = this.selected || this.fx.focus ? null : this.fxWatch; // (null: every sprite)
     for (const key of this.active) {
       const s = this.pods.get(key);
       if (!s) { this.active.delete(key); continue; }
       const bx = s.x, by = s.y, balpha = s.alpha, bscale = s.scale;
-      if (s.hold > 0) {
+      if (area && !CanvasView.spriteIn(s, s.x, s.y, area) && !CanvasView.spriteIn(s, s.tx, s.ty, area)) {
+        // out of the canvas where it is and where it goes: no one sees it move (at 10,000 pods
+        // scaling, most of the pods a layout moves), so it is where it goes at once
+        s.x = s.tx; s.y = s.ty; s.alpha = s.ta; s.scale = s.ts; s.hold = 0;
+      } else if (s.hold > 0) {
         s.hold -= dt; // let it appear in the tray before it travels
       } else {
         s.x += (s.tx - s.x) * k;
@@ -405,6 +438,7 @@ export class CanvasView {
       const changed = bx !== s.x || by !== s.y || balpha !== s.alpha || bscale !== s.scale || s.hold > 0;
       if (changed) {
         moving = true;
+        if (!watch || watch.has(key)) fxMoving = true;
         this.mark({ x: Math.min(bx, s.x) - 4, y: Math.min(by, s.y) - 4, w: Math.abs(bx - s.x) + CanvasView.spriteW(s), h: Math.abs(by - s.y) + POD + 8 });
       }
       if (s.dying && s.alpha <= 0.01) {
@@ -419,7 +453,9 @@ export class CanvasView {
       }
     }
     this.paint(ts);
-    const flying = this.fx.paint(ts, moving);
+    // the overlay is a second canvas the size of this one: cleared and drawn again only when what it
+    // draws may have moved (each change of a canvas is a copy of its bitmap to the compositor)
+    const flying = this.fx.paint(ts, fxMoving);
     if (moving || pulsing || flying) this.schedule();
   }
 
