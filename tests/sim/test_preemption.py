@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 from server.kubectl import run
-from server.sim.cluster import Cluster
 from server.sim import scheduler as scheduler_module
+from server.sim.cluster import Cluster
 from server.sim.scheduler import Candidate, Victim, num_candidates, pick_candidate
 
 CLASSES = """apiVersion: scheduling.k8s.io/v1
