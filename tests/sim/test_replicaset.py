@@ -122,10 +122,17 @@ def test_a_deleted_pod_is_replaced_at_once_even_while_terminating() -> None:
 def test_scale_up_and_down_with_events() -> None:
     c = make_cluster()
     create_rs(c)
+    # a change of spec.replicas alone re-reads the pods that changed, not every pod of the ReplicaSet
+    # (a full claim at every step of a rolling update made it quadratic in the ReplicaSet's size)
+    rsc = c.controller("replicaset-controller")
+    claims: list[str] = []
+    claim = rsc.claim
+    rsc.claim = lambda owner, *a, **k: claims.append(owner["metadata"]["name"]) or claim(owner, *a, **k)  # type: ignore[method-assign]
     scale(c, 5)
     assert len(live(c)) == 5
     scale(c, 2)
     assert len(live(c)) == 2
+    assert claims == []
     assert len(events(c, "SuccessfulDelete")) == 3
     assert all(m.startswith("Deleted pod: web-") for m in events(c, "SuccessfulDelete"))
     assert c.store.get("ReplicaSet", NS, "web")["status"]["replicas"] == 2
@@ -189,6 +196,16 @@ def test_deletion_order_tie_breakers() -> None:
     young = _pod("young", created="2025-03-03T12:59:00Z", ready_at="2025-03-03T12:00:00Z")
     aged = _pod("aged", created="2025-03-01T00:00:00Z", ready_at="2025-03-03T12:00:00Z")
     assert [x["metadata"]["name"] for x in deletion_order([aged, young], [1, 1], now)] == ["young", "aged"]
+    # one readiness bucket, some ready at the same second: unequal times go by uid, equal ones by
+    # restarts then creation, which is not a transitive order (Go's is not either); the order is
+    # the one the comparator gives under this sort, pinned
+    times = ["12:25:00", "12:25:00", "12:21:40", "12:25:00", "12:23:20", "12:21:40", "12:27:10", "12:23:20"]
+    pods = [_pod(f"p{i}", ready_at=f"2025-03-03T{t}Z", restarts=(i * 5) % 3, created=f"2025-03-03T12:0{i}:00Z")
+            for i, t in enumerate(times)]
+    for pod, uid in zip(pods, "cfahbegd", strict=True):
+        pod["metadata"]["uid"] = uid
+    assert [x["metadata"]["name"] for x in deletion_order(pods, [1] * 8, now)] == \
+        ["p1", "p0", "p6", "p3", "p2", "p4", "p7", "p5"]
 
 
 def test_adopts_a_matching_orphan_and_creates_only_the_rest() -> None:

@@ -64,14 +64,6 @@ def _max_restarts(pod: Obj) -> tuple[int, int]:
     return regular, sidecar
 
 
-def _log_rank_diff(t1: float, t2: float, now: float) -> int:
-    """logarithmicRankDiff: compare floor(log2(age in nanoseconds)) buckets."""
-    def rank(t: float) -> int:
-        d = (now - t) * 1e9
-        return int(math.log2(d)) if d > 0 else -1
-    return rank(t1) - rank(t2)
-
-
 def _newer_or_zero(t1: float | None, t2: float | None) -> bool:
     """afterOrZero: a zero time counts as the newest."""
     if t1 is None or t2 is None:
@@ -79,11 +71,19 @@ def _newer_or_zero(t1: float | None, t2: float | None) -> bool:
     return t1 > t2
 
 
-def _compare_times(t1: float | None, t2: float | None, uid1: str, uid2: str, now: float) -> int | None:
-    """LogarithmicScaleDown ordering of two (different) times: -1 when the first goes first."""
+def _age_rank(t: float | None, now: float) -> int | None:
+    """floor(log2(age in nanoseconds)) of ``t`` at ``now`` (logarithmicRankDiff's bucket), None for a zero time."""
+    if t is None:
+        return None
+    d = (now - t) * 1e9
+    return int(math.log2(d)) if d > 0 else -1
+
+
+def _compare_ranked(t1: float | None, r1: int | None, t2: float | None, r2: int | None, uid1: str, uid2: str) -> int:
+    """_compare_times with both times' buckets already taken (the same answers, in the same cases)."""
     if t1 is None or t2 is None:
         return -1 if _newer_or_zero(t1, t2) else 1
-    diff = _log_rank_diff(t1, t2, now)
+    diff = r1 - r2  # type: ignore[operator]
     if diff == 0:
         return -1 if uid1 < uid2 else (1 if uid1 > uid2 else 0)
     return -1 if diff < 0 else 1
@@ -91,48 +91,53 @@ def _compare_times(t1: float | None, t2: float | None, uid1: str, uid2: str, now
 
 def deletion_order(pods: list[Obj], ranks: list[int], now: float) -> list[Obj]:
     """Sort pods the way ActivePodsWithRanks.Less does (v1.32, PodDeletionCost and
-    LogarithmicScaleDown on): the first ones are the cheapest to lose."""
+    LogarithmicScaleDown on): the first ones are the cheapest to lose.
 
-    def cmp(a: tuple[int, Obj, int], b: tuple[int, Obj, int]) -> int:
-        (ia, pa, ra), (ib, pb, rb) = a, b
-        na, nb = (pa.get("spec") or {}).get("nodeName") or "", (pb.get("spec") or {}).get("nodeName") or ""
+    What the comparison reads of a pod (its node, phase, readiness, deletion cost, times and their
+    log buckets, restarts) is read once per pod, not once per comparison: a rolling update of a large
+    ReplicaSet sorts all its pods at every scale-down step. The comparator and the sort are the
+    same, so is the order (the comparator is not transitive, for Go's as for this one: equal ready
+    times fall through to restarts, unequal ones in one bucket are ordered by uid)."""
+
+    def facts(i: int, p: Obj) -> tuple:
+        meta = p["metadata"]
+        node = (p.get("spec") or {}).get("nodeName") or ""
+        phase = _PHASE_ORDINAL.get((p.get("status") or {}).get("phase"), 0)
+        ready = is_pod_ready(p)
+        ready_t = parse_time((ready_condition(p) or {}).get("lastTransitionTime")) if ready else None
+        created = parse_time(meta.get("creationTimestamp"))
+        return (i, node, phase, ready, _deletion_cost(p), ranks[i], meta.get("uid", ""),
+                ready_t, _age_rank(ready_t, now), _max_restarts(p), created, _age_rank(created, now), p)
+
+    def cmp(a: tuple, b: tuple) -> int:
+        ia, na, pha, ready_a, ca, ra, uid_a, rta, rra, rsa, cta, cra, _ = a
+        ib, nb, phb, ready_b, cb, rb, uid_b, rtb, rrb, rsb, ctb, crb, _ = b
         if na != nb and (not na or not nb):
             return -1 if not na else 1
-        pha = _PHASE_ORDINAL.get((pa.get("status") or {}).get("phase"), 0)
-        phb = _PHASE_ORDINAL.get((pb.get("status") or {}).get("phase"), 0)
         if pha != phb:
             return -1 if pha < phb else 1
-        ready_a, ready_b = is_pod_ready(pa), is_pod_ready(pb)
         if ready_a != ready_b:
             return -1 if not ready_a else 1
-        ca, cb = _deletion_cost(pa), _deletion_cost(pb)
         if ca != cb:
             return -1 if ca < cb else 1
         if ra != rb:
             return -1 if ra > rb else 1
-        uid_a, uid_b = pa["metadata"].get("uid", ""), pb["metadata"].get("uid", "")
-        if ready_a and ready_b:
-            ta = parse_time((ready_condition(pa) or {}).get("lastTransitionTime"))
-            tb = parse_time((ready_condition(pb) or {}).get("lastTransitionTime"))
-            if ta != tb:
-                res = _compare_times(ta, tb, uid_a, uid_b, now)
-                if res:
-                    return res
-                return ia - ib
-        rsa, rsb = _max_restarts(pa), _max_restarts(pb)
+        if ready_a and ready_b and rta != rtb:
+            res = _compare_ranked(rta, rra, rtb, rrb, uid_a, uid_b)
+            if res:
+                return res
+            return ia - ib
         if rsa != rsb:
             return -1 if rsa > rsb else 1
-        ta = parse_time(pa["metadata"].get("creationTimestamp"))
-        tb = parse_time(pb["metadata"].get("creationTimestamp"))
-        if ta != tb:
-            res = _compare_times(ta, tb, uid_a, uid_b, now)
+        if cta != ctb:
+            res = _compare_ranked(cta, cra, ctb, crb, uid_a, uid_b)
             if res:
                 return res
         # Go's sort is not stable; keep the input order so the result is deterministic.
         return ia - ib
 
-    items = sorted(((i, p, ranks[i]) for i, p in enumerate(pods)), key=functools.cmp_to_key(cmp))
-    return [p for _, p, _ in items]
+    items = sorted([facts(i, p) for i, p in enumerate(pods)], key=functools.cmp_to_key(cmp))
+    return [f[-1] for f in items]
 
 
 def pod_from_template(rs: Obj) -> Obj:
@@ -150,29 +155,37 @@ def pod_from_template(rs: Obj) -> Obj:
     return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": deep_copy(template.get("spec") or {})}
 
 
+def _template_labels(rs: Obj) -> dict:
+    return ((rs["spec"].get("template") or {}).get("metadata") or {}).get("labels") or {}
+
+
 class _Members:
     """What one ReplicaSet has claimed: pod name -> (fully labeled, ready, available-at).
 
     Kept up to date from the pods whose events arrived since the last sync, so that a sync costs
     what changed rather than a scan of every pod (a kubelet touches pods at thousands of distinct
-    instants). Rebuilt from the store when the ReplicaSet's generation or selector changes. The
+    instants). Rebuilt from the store when what an entry or the claim depends on changes: the
+    selector, the template's labels (fully labeled) or minReadySeconds (available-at); not on a
+    change of spec.replicas alone (every step of a rolling update is one, and a rebuild reads every
+    pod of the ReplicaSet: the update was quadratic in its size). The
     status counts are counters kept with the entries (``set``/``drop``), not recounted per sync;
     ``young`` holds the ready pods whose available-at was still to come when last looked at.
     """
 
-    __slots__ = ("uid", "generation", "selector", "pods", "fully", "ready", "timed", "young")
+    __slots__ = ("uid", "selector", "labels", "min_ready", "pods", "fully", "ready", "timed", "young")
 
     def __init__(self, rs: Obj) -> None:
         self.uid = rs["metadata"]["uid"]
-        self.generation = rs["metadata"].get("generation")
         self.selector = deep_copy(rs["spec"].get("selector"))
+        self.labels = deep_copy(_template_labels(rs))
+        self.min_ready = min_ready_seconds(rs)
         self.pods: dict[str, tuple[bool, bool, float | None]] = {}
         self.fully = self.ready = self.timed = 0  # fully labeled; ready; ready with an available-at
         self.young: dict[str, float] = {}
 
     def fits(self, rs: Obj) -> bool:
-        return (self.uid == rs["metadata"]["uid"] and self.generation == rs["metadata"].get("generation")
-                and self.selector == rs["spec"].get("selector"))
+        return (self.uid == rs["metadata"]["uid"] and self.selector == rs["spec"].get("selector")
+                and self.min_ready == min_ready_seconds(rs) and self.labels == _template_labels(rs))
 
     def set(self, name: str, entry: tuple[bool, bool, float | None]) -> None:
         self.drop(name)
@@ -277,8 +290,7 @@ class ReplicaSetController(Controller):
             self.forget(key)
 
     def _entry(self, rs: Obj, pod: Obj) -> tuple[bool, bool, float | None]:
-        template_labels = ((rs["spec"].get("template") or {}).get("metadata") or {}).get("labels") or {}
-        return (matches_selector(pod["metadata"].get("labels"), template_labels), is_pod_ready(pod),
+        return (matches_selector(pod["metadata"].get("labels"), _template_labels(rs)), is_pod_ready(pod),
                 available_at(pod, min_ready_seconds(rs)))
 
     def _refresh(self, rs: Obj, members: _Members, name: str) -> None:
