@@ -35,8 +35,6 @@ class DeploymentController(Controller):
     def __init__(self, cluster: object) -> None:
         super().__init__(cluster)  # type: ignore[arg-type]
         self._templates: dict[tuple, bool] = {}
-        #: (d, rs_list, store rv, new RS, old RSs) of the last get_all_rss_and_sync_revision
-        self._all_rss: tuple | None = None
 
     def start(self) -> None:
         for d in self.store.scan("Deployment"):
@@ -77,7 +75,6 @@ class DeploymentController(Controller):
     # -- syncDeployment ---------------------------------------------------------------------------------
     def reconcile(self, key: Key) -> None:
         stored = self.store.peek(*key)
-        self._all_rss = None
         if stored is None:
             return
         # the sync changes the Deployment's annotations and status only: those are copied, its spec
@@ -146,24 +143,14 @@ class DeploymentController(Controller):
 
     # -- new and old ReplicaSets ------------------------------------------------------------------------
     def get_all_rss_and_sync_revision(self, d: Obj, rs_list: list[Obj], create: bool) -> tuple[Obj | None, list[Obj]]:
-        # The sync asks twice (isScalingEvent, then the rollout) for the same Deployment and list; when
-        # the first found the new RS and wrote nothing (the store's resourceVersion is where it was, so
-        # neither the RSs nor ``d`` changed), the second would repeat it step for step: its answer is kept.
-        seen = self._all_rss
-        if seen is not None and seen[0] is d and seen[1] is rs_list and seen[2] == self.store.rv:
-            return seen[3], seen[4]
         # FindOldReplicaSets and FindNewReplicaSet, the new one looked for once (the Go code does it twice)
         existing = du.find_new_rs(d, rs_list, self._same_template)
-        all_old = [rs for rs in rs_list if existing is None or rs["metadata"]["uid"] != existing["metadata"]["uid"]]
-        new_rs = self.get_new_rs(d, rs_list, all_old, create, existing)
-        self._all_rss = (d, rs_list, self.store.rv, new_rs, all_old) if new_rs is not None else None
-        return new_rs, all_old
+        all_old = du.others(existing, rs_list)
+        return self.get_new_rs(d, rs_list, all_old, create, existing), all_old
 
     def get_new_rs(self, d: Obj, rs_list: list[Obj], old_rss: list[Obj], create: bool,
-                   existing: Obj | None = None) -> Obj | None:
-        """getNewReplicaSet; ``existing``: du.find_new_rs(d, rs_list), when the caller has it already."""
-        if existing is None:
-            existing = du.find_new_rs(d, rs_list, self._same_template)
+                   existing: Obj | None) -> Obj | None:
+        """getNewReplicaSet; ``existing``: the one FindNewReplicaSet found in ``rs_list``, if any."""
         new_revision = du.max_revision(old_rss) + 1
         progress = du.progress_deadline(d) is not None
         if existing is not None:
@@ -470,9 +457,7 @@ class DeploymentController(Controller):
             "readyReplicas": du.ready_sum(all_rss),
             "availableReplicas": available,
             "unavailableReplicas": max(0, total - available),
-            # a new list of the same conditions: set_condition and remove_condition replace the list
-            # and the conditions they change, never one in place (and _write copies what it stores)
-            "conditions": list(old.get("conditions") or []),
+            "conditions": deep_copy(old.get("conditions") or []),
         }
         if "collisionCount" in old:
             status["collisionCount"] = old["collisionCount"]

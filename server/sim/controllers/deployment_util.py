@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
-from functools import lru_cache
 from typing import Any
 
 from ..clock import parse_time
@@ -163,26 +162,12 @@ def scaled_value(value: Any, total: int, round_up: bool) -> int:
 
 
 def resolve_fenceposts(max_surge: Any, max_unavailable: Any, desired: int) -> tuple[int, int]:
-    """ResolveFenceposts, remembered per (maxSurge, maxUnavailable, replicas): every sync asks it
-    several times over (max_surge and max_unavailable of the same Deployment)."""
-    try:
-        return _fenceposts(max_surge, max_unavailable, desired)
-    except TypeError:  # an unhashable value (validation refuses them): computed, not remembered
-        return _resolve_fenceposts(max_surge, max_unavailable, desired)
-
-
-def _resolve_fenceposts(max_surge: Any, max_unavailable: Any, desired: int) -> tuple[int, int]:
     surge = scaled_value("25%" if max_surge is None else max_surge, desired, True)
     unavailable = scaled_value("25%" if max_unavailable is None else max_unavailable, desired, False)
     if surge == 0 and unavailable == 0:
         # Validation rules out both being 0; when percentages round down to 0 make progress possible.
         unavailable = 1
     return surge, unavailable
-
-
-@lru_cache(maxsize=1024, typed=True)  # typed: True is not 1 (scaled_value refuses a bool)
-def _fenceposts(max_surge: Any, max_unavailable: Any, desired: int) -> tuple[int, int]:
-    return _resolve_fenceposts(max_surge, max_unavailable, desired)
 
 
 def max_unavailable(d: Obj) -> int:
@@ -409,9 +394,13 @@ def find_new_rs(d: Obj, rss: list[Obj], same: Callable[[Obj, Obj], bool] = same_
 def find_old_rss(d: Obj, rss: list[Obj], same: Callable[[Obj, Obj], bool] = same_template
                  ) -> tuple[list[Obj], list[Obj]]:
     """FindOldReplicaSets: (old RSs with replicas > 0, all old RSs)."""
-    new = find_new_rs(d, rss, same)
-    all_old = [rs for rs in rss if new is None or rs["metadata"]["uid"] != new["metadata"]["uid"]]
+    all_old = others(find_new_rs(d, rss, same), rss)
     return [rs for rs in all_old if replicas(rs) != 0], all_old
+
+
+def others(new: Obj | None, rss: list[Obj]) -> list[Obj]:
+    """The ReplicaSets of ``rss`` but ``new`` (the new one, found already): FindOldReplicaSets' all old."""
+    return [rs for rs in rss if new is None or rs["metadata"]["uid"] != new["metadata"]["uid"]]
 
 
 def find_active_or_latest(new_rs: Obj | None, old_rss: list[Obj]) -> Obj | None:
