@@ -604,6 +604,8 @@ def _read(sandbox: Sandbox, line: str, follow: str | None = None) -> dict:
     with sandbox.lock:
         result = sandbox._kubectl(line, "", follow=follow is not None)
         out: dict = {"command": line, "output": result.output, "exitCode": result.exit_code}
+        if isinstance(result, kubectl_events.Newest):  # the Events timeline's newest rows: the whole's count
+            out["rows"] = result.rows
         stream = getattr(result, "stream", None)
         if stream is not None and follow is not None and not stream.done:
             sandbox._open_terminal_stream(stream, follow, out)
@@ -643,7 +645,5 @@ def events(sandbox_id: str) -> Response:
     if not (last.isascii() and last.isdigit()) or not 1 <= int(last) <= 100_000:
         raise FieldError("last", f"last {last!r} is not a number of rows from 1 to 100000")
     with kubectl_events.newest(int(last)):
-        with sandbox.lock:
-            result = sandbox._kubectl(line, "")
-    rows = result.rows if isinstance(result, kubectl_events.Newest) else 0
-    return jsonify({"command": line, "output": result.output, "exitCode": result.exit_code, "rows": rows})
+        answer = _read(sandbox, line)
+    return jsonify({"rows": 0, **answer})
