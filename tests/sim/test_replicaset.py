@@ -6,6 +6,8 @@ through the store.
 
 from __future__ import annotations
 
+import random
+
 from server.sim.cluster import Cluster
 from server.sim.controllers.replicaset import deletion_order
 
@@ -165,6 +167,49 @@ def test_scale_down_deletes_unscheduled_pending_not_ready_and_doubled_up_pods_fi
     assert len(doubled) == 1 and doubled <= {p[3], p[4]}
 
 
+def test_the_kept_deletion_order_is_the_order_sorted_afresh() -> None:
+    """Scale-downs read a deletion order kept from sync to sync; through pods binding, turning ready
+    and not, restarting, failing (replaced), being deleted, a foreign pod on a node, and the clock
+    moving ages into other log2 buckets, its head is what sorting every pod afresh gives."""
+    c = make_cluster()
+    create_rs(c, replicas=30)
+    rsc = c.controller("replicaset-controller")
+    key = ("ReplicaSet", NS, "web")
+    rng = random.Random(11)
+    nodes = ["node1", "node2", "node3", "node4"]
+    for step in range(80):
+        for pod in rng.sample(live(c), 6):
+            name, spec = pod["metadata"]["name"], pod["spec"]
+            change = rng.random()
+            if not spec.get("nodeName"):
+                set_pod(c, name, node=rng.choice(nodes), phase="Pending")
+            elif change < 0.4:
+                set_pod(c, name, phase="Running", ready=rng.random() < 0.8, restarts=rng.randrange(3))
+            elif change < 0.5:
+                set_pod(c, name, phase="Failed")
+            elif change < 0.6:
+                c.store.remove("Pod", NS, name)
+        if step % 10 == 3:  # a pod the ReplicaSet's selector matches, someone else's, on a node
+            c.api.create({"apiVersion": "v1", "kind": "Pod",
+                          "metadata": {"name": f"theirs{step}", "namespace": NS, "labels": {"app": "web"},
+                                       "ownerReferences": [{"apiVersion": "v1", "kind": "ReplicationController",
+                                                            "name": "rc", "uid": "not-ours", "controller": True}]},
+                          "spec": {"nodeName": rng.choice(nodes), "containers": [{"name": "c", "image": "nginx"}]}})
+        c.advance(rng.choice([1, 7, 60, 900]))
+        c.settle()
+        rs, members = c.store.peek(*key), rsc._members[key]
+        got = rsc._victims(rs, members, len(members.pods) - 1)
+        pods = [c.store.peek("Pod", NS, n) for n in sorted(members.pods)]
+        related = [p for p in c.store.scan("Pod", NS, selector={"matchLabels": {"app": "web"}})
+                   if p["status"].get("phase") not in ("Succeeded", "Failed") and not p["metadata"].get("deletionTimestamp")]
+        on_node: dict[str, int] = {}
+        for p in related:
+            on_node[p["spec"].get("nodeName") or ""] = on_node.get(p["spec"].get("nodeName") or "", 0) + 1
+        ranks = [on_node.get(p["spec"].get("nodeName") or "", 0) for p in pods]
+        want = [p["metadata"]["name"] for p in deletion_order(pods, ranks, c.clock.now())][:len(pods) - 1]
+        assert got == want, step
+
+
 def _pod(name: str, *, node: str = "n1", phase: str = "Running", ready: bool = True, ready_at: str = "",
          created: str = "2025-03-03T12:00:00Z", restarts: int = 0, cost: str | None = None) -> dict:
     meta: dict = {"name": name, "uid": name, "creationTimestamp": created}
@@ -196,16 +241,19 @@ def test_deletion_order_tie_breakers() -> None:
     young = _pod("young", created="2025-03-03T12:59:00Z", ready_at="2025-03-03T12:00:00Z")
     aged = _pod("aged", created="2025-03-01T00:00:00Z", ready_at="2025-03-03T12:00:00Z")
     assert [x["metadata"]["name"] for x in deletion_order([aged, young], [1, 1], now)] == ["young", "aged"]
-    # one readiness bucket, some ready at the same second: unequal times go by uid, equal ones by
-    # restarts then creation, which is not a transitive order (Go's is not either); the order is
-    # the one the comparator gives under this sort, pinned
+    # some ready at the same second: unequal times of one bucket go by uid, equal ones by restarts
+    # then creation, which is not a transitive order (Go's is not either). The linear order kept:
+    # the pods of one instant together (by restarts, creation bucket, uid), the instants of a bucket
+    # by their least uid. Bucket 40 (ready 32-36 min ago): 12:25:00 {p0 c, p1 f, p3 h} (p1 has
+    # restarted twice, p0 and p3 not), then 12:27:10 {p6 g}; bucket 41: 12:21:40 {p2 a, p5 e}, then
+    # 12:23:20 {p4 b, p7 d}
     times = ["12:25:00", "12:25:00", "12:21:40", "12:25:00", "12:23:20", "12:21:40", "12:27:10", "12:23:20"]
     pods = [_pod(f"p{i}", ready_at=f"2025-03-03T{t}Z", restarts=(i * 5) % 3, created=f"2025-03-03T12:0{i}:00Z")
             for i, t in enumerate(times)]
     for pod, uid in zip(pods, "cfahbegd", strict=True):
         pod["metadata"]["uid"] = uid
     assert [x["metadata"]["name"] for x in deletion_order(pods, [1] * 8, now)] == \
-        ["p1", "p0", "p6", "p3", "p2", "p4", "p7", "p5"]
+        ["p1", "p0", "p3", "p6", "p2", "p5", "p4", "p7"]
 
 
 def test_adopts_a_matching_orphan_and_creates_only_the_rest() -> None:

@@ -20,8 +20,9 @@ store hands every write to the controllers synchronously.
 
 from __future__ import annotations
 
-import functools
+import heapq
 import math
+from bisect import bisect_left, insort
 
 from ..api import ApiError
 from ..store import Key, Obj, WatchEvent, deep_copy, matches_selector
@@ -64,81 +65,112 @@ def _max_restarts(pod: Obj) -> tuple[int, int]:
     return regular, sidecar
 
 
-def _newer_or_zero(t1: float | None, t2: float | None) -> bool:
-    """afterOrZero: a zero time counts as the newest."""
-    if t1 is None or t2 is None:
-        return t1 is None
-    return t1 > t2
-
-
-def _age_rank(t: float | None, now: float) -> int | None:
-    """floor(log2(age in nanoseconds)) of ``t`` at ``now`` (logarithmicRankDiff's bucket), None for a zero time."""
+def _age_rank(t: float | None, now: float) -> int:
+    """floor(log2(age in nanoseconds)) of ``t`` at ``now`` (logarithmicRankDiff's bucket); -2 for a
+    zero time, which afterOrZero counts as the newest of all."""
     if t is None:
-        return None
+        return -2
     d = (now - t) * 1e9
     return int(math.log2(d)) if d > 0 else -1
 
 
-def _compare_ranked(t1: float | None, r1: int | None, t2: float | None, r2: int | None, uid1: str, uid2: str) -> int:
-    """_compare_times with both times' buckets already taken (the same answers, in the same cases)."""
-    if t1 is None or t2 is None:
-        return -1 if _newer_or_zero(t1, t2) else 1
-    diff = r1 - r2  # type: ignore[operator]
-    if diff == 0:
-        return -1 if uid1 < uid2 else (1 if uid1 > uid2 else 0)
-    return -1 if diff < 0 else 1
+def _next_rank_at(t: float | None, rank: int) -> float | None:
+    """When the age of ``t`` leaves the bucket ``rank`` (None: a zero time never does)."""
+    if t is None:
+        return None
+    return t + (2.0 ** (rank + 1)) / 1e9 if rank >= 0 else t
+
+
+class _Facts:
+    """What ActivePodsWithRanks.Less reads of one pod, read once (a pod's fields do not change
+    without an event)."""
+
+    __slots__ = ("uid", "node", "phase", "ready", "ready_t", "restarts", "created", "cost")
+
+    def __init__(self, pod: Obj) -> None:
+        meta = pod["metadata"]
+        self.uid = meta.get("uid", "")
+        self.node = (pod.get("spec") or {}).get("nodeName") or ""
+        self.phase = _PHASE_ORDINAL.get((pod.get("status") or {}).get("phase"), 0)
+        self.ready = is_pod_ready(pod)
+        self.ready_t = parse_time((ready_condition(pod) or {}).get("lastTransitionTime")) if self.ready else None
+        self.restarts = _max_restarts(pod)
+        self.created = parse_time(meta.get("creationTimestamp"))
+        self.cost = _deletion_cost(pod)
+
+    @property
+    def timed(self) -> float | None:
+        """The time whose log bucket the order reads: when it became ready, or when it was created."""
+        return self.ready_t if self.ready else self.created
+
+
+def _key(name: str, f: _Facts, rank: int, now: float, first_uid: str) -> tuple:
+    """The pod's place in ActivePodsWithRanks order (v1.32, PodDeletionCost and LogarithmicScaleDown
+    on) as a sort key, the cheapest to lose first: unassigned before assigned; Pending, Unknown,
+    Running; not ready before ready; lower pod-deletion-cost; more related pods on its node
+    (``rank``; unassigned pods all share one, so it is 0 for them); then, for two ready pods, the
+    log2 bucket of how long each has been ready (newer first) and, within a bucket, uid order;
+    for two not-ready ones (or two ready at the same instant) more restarts first, then the
+    creation time's bucket (newer first), then uid.
+
+    Go's Less is not a transitive order: two pods ready at unequal instants of one bucket go by uid,
+    two ready at the same instant by restarts and creation, so a pod can sort before and after
+    another depending on a third, and what sort.Sort makes of it depends on the input's order (an
+    informer cache's: unordered). This key is one linear order that agrees with Less on every pair
+    of pods ready at the same instant, and on every other pair whose instants' groups sit in uid
+    order: the pods ready at one instant share ``first_uid``, the least uid among them, and groups
+    of one bucket follow it. A key (not a comparison) is what lets an order be kept across syncs."""
+    assigned = 1 if f.node else 0
+    lead = (assigned, f.phase, 1 if f.ready else 0, f.cost, -rank if assigned else 0)
+    regular, sidecar = f.restarts
+    tail = (-regular, -sidecar, _age_rank(f.created, now), f.uid, name)
+    if f.ready:
+        return (*lead, _age_rank(f.ready_t, now), first_uid, *tail)
+    return (*lead, *tail)
 
 
 def deletion_order(pods: list[Obj], ranks: list[int], now: float) -> list[Obj]:
-    """Sort pods the way ActivePodsWithRanks.Less does (v1.32, PodDeletionCost and
-    LogarithmicScaleDown on): the first ones are the cheapest to lose.
+    """The pods in ActivePodsWithRanks order (see ``_key``), the cheapest to lose first;
+    ``ranks[i]``: the related active pods on ``pods[i]``'s node."""
+    facts = [_Facts(p) for p in pods]
+    first: dict[float | None, str] = {}
+    for f in facts:
+        if f.ready and (f.ready_t not in first or f.uid < first[f.ready_t]):
+            first[f.ready_t] = f.uid
+    keyed = sorted((_key(p["metadata"]["name"], f, r, now, first.get(f.ready_t, "") if f.ready else ""), i)
+                   for i, (p, f, r) in enumerate(zip(pods, facts, ranks, strict=True)))
+    return [pods[i] for _, i in keyed]
 
-    What the comparison reads of a pod (its node, phase, readiness, deletion cost, times and their
-    log buckets, restarts) is read once per pod, not once per comparison: a rolling update of a large
-    ReplicaSet sorts all its pods at every scale-down step. The comparator and the sort are the
-    same, so is the order (the comparator is not transitive, for Go's as for this one: equal ready
-    times fall through to restarts, unequal ones in one bucket are ordered by uid)."""
 
-    def facts(i: int, p: Obj) -> tuple:
-        meta = p["metadata"]
-        node = (p.get("spec") or {}).get("nodeName") or ""
-        phase = _PHASE_ORDINAL.get((p.get("status") or {}).get("phase"), 0)
-        ready = is_pod_ready(p)
-        ready_t = parse_time((ready_condition(p) or {}).get("lastTransitionTime")) if ready else None
-        created = parse_time(meta.get("creationTimestamp"))
-        return (i, node, phase, ready, _deletion_cost(p), ranks[i], meta.get("uid", ""),
-                ready_t, _age_rank(ready_t, now), _max_restarts(p), created, _age_rank(created, now), p)
+class _Order:
+    """One ReplicaSet's claimed pods in deletion order, kept from sync to sync, so that a scale-down
+    step (a rolling update makes one for about every pod that becomes available) costs what changed,
+    not a sort of every pod and a count of every related one.
 
-    def cmp(a: tuple, b: tuple) -> int:
-        ia, na, pha, ready_a, ca, ra, uid_a, rta, rra, rsa, cta, cra, _ = a
-        ib, nb, phb, ready_b, cb, rb, uid_b, rtb, rrb, rsb, ctb, crb, _ = b
-        if na != nb and (not na or not nb):
-            return -1 if not na else 1
-        if pha != phb:
-            return -1 if pha < phb else 1
-        if ready_a != ready_b:
-            return -1 if not ready_a else 1
-        if ca != cb:
-            return -1 if ca < cb else 1
-        if ra != rb:
-            return -1 if ra > rb else 1
-        if ready_a and ready_b and rta != rtb:
-            res = _compare_ranked(rta, rra, rtb, rrb, uid_a, uid_b)
-            if res:
-                return res
-            return ia - ib
-        if rsa != rsb:
-            return -1 if rsa > rsb else 1
-        if cta != ctb:
-            res = _compare_ranked(cta, cra, ctb, crb, uid_a, uid_b)
-            if res:
-                return res
-        # Go's sort is not stable; keep the input order so the result is deterministic.
-        return ia - ib
+    A key (``_key``) changes when its pod changes (an event: ``stale``), when the count of related
+    active pods on its node changes (any pod event on a node where this set has pods:
+    ``dirty_nodes``, recounted from the store's node index), when the least uid of the pods ready
+    at its instant changes, and when the age of its time crosses into the next log2 bucket (``due``:
+    a heap of those instants). ``siblings``: the ReplicaSets whose selectors say which pods are
+    related (the same controller's); another set of them and the order is rebuilt."""
 
-    items = sorted([facts(i, p) for i, p in enumerate(pods)], key=functools.cmp_to_key(cmp))
-    return [f[-1] for f in items]
+    __slots__ = ("siblings", "facts", "keys", "sorted", "by_node", "counts", "groups", "first",
+                 "due", "due_at", "stale", "dirty_nodes")
 
+    def __init__(self, siblings: tuple) -> None:
+        self.siblings = siblings
+        self.facts: dict[str, _Facts] = {}
+        self.keys: dict[str, tuple] = {}
+        self.sorted: list[tuple] = []
+        self.by_node: dict[str, set[str]] = {}
+        self.counts: dict[str, int] = {}
+        #: ready instant -> names of the ready pods of that instant, and the least uid among them
+        self.groups: dict[float | None, set[str]] = {}
+        self.first: dict[float | None, str] = {}
+        self.due: list[tuple[float, str]] = []
+        self.due_at: dict[str, float] = {}
+        self.stale: set[str] = set()
+        self.dirty_nodes: set[str] = set()
 
 def pod_from_template(rs: Obj) -> Obj:
     """GetPodFromTemplate: labels, annotations and finalizers copied, a controller ownerReference."""
@@ -226,6 +258,10 @@ class ReplicaSetController(Controller):
         super().__init__(cluster)  # type: ignore[arg-type]
         self._members: dict[Key, _Members] = {}
         self._dirty: dict[Key, set[str]] = {}
+        #: deletion orders (made at a ReplicaSet's first partial scale-down) and, per node, the
+        #: ReplicaSets whose order has pods there (a pod event on it may change their ranks)
+        self._orders: dict[Key, _Order] = {}
+        self._order_nodes: dict[str, set[Key]] = {}
 
     def start(self) -> None:
         for rs in self.store.scan("ReplicaSet"):
@@ -239,6 +275,10 @@ class ReplicaSetController(Controller):
             return
         ns = obj["metadata"].get("namespace") or ""
         name = obj["metadata"]["name"]
+        node = (obj.get("spec") or {}).get("nodeName")
+        if node and node in self._order_nodes:
+            for key in self._order_nodes[node]:
+                self._orders[key].dirty_nodes.add(node)
         ref = controller_ref(obj)
         owner = ("ReplicaSet", ns, ref["name"]) if ref is not None and ref.get("kind") == "ReplicaSet" else None
         if owner is not None:
@@ -270,9 +310,14 @@ class ReplicaSetController(Controller):
         dirty = self._dirty.pop(key, set())
         if rs is None:
             self._members.pop(key, None)
+            self._drop_order(key)
             return  # its pods are the garbage collector's business
         members = self._members.get(key)
+        order = self._orders.get(key)
+        if order is not None:
+            order.stale |= dirty
         if members is None or not members.fits(rs):
+            self._drop_order(key)
             members = self._members[key] = _Members(rs)
             for pod in self.claim(rs, keep=is_pod_active):
                 members.set(pod["metadata"]["name"], self._entry(rs, pod))
@@ -329,8 +374,11 @@ class ReplicaSetController(Controller):
         if diff < 0:
             return self._create_pods(rs, granted)
         ns = rs["metadata"].get("namespace") or ""
-        pods = [p for n in sorted(members.pods) if (p := self.store.peek("Pod", ns, n)) is not None]
-        return self._delete_pods(rs, pods, granted)
+        if granted < len(members.pods):
+            names = self._victims(rs, members, granted)
+        else:
+            names = sorted(members.pods)
+        return self._delete_pods(rs, [p for n in names if (p := self.store.peek("Pod", ns, n)) is not None])
 
     def _create_pods(self, rs: Obj, count: int) -> str | None:
         # slowStartBatch: 1, 2, 4, … creations; a failing batch stops the rest.
@@ -353,19 +401,9 @@ class ReplicaSetController(Controller):
             batch *= 2
         return None
 
-    def _delete_pods(self, rs: Obj, pods: list[Obj], diff: int) -> str | None:
-        victims = pods
-        if diff < len(pods):
-            related = self._related_pods(rs)
-            on_node: dict[str, int] = {}
-            for p in related:
-                if is_pod_active(p):
-                    node = (p.get("spec") or {}).get("nodeName") or ""
-                    on_node[node] = on_node.get(node, 0) + 1
-            ranks = [on_node.get((p.get("spec") or {}).get("nodeName") or "", 0) for p in pods]
-            victims = deletion_order(pods, ranks, self.clock.now())[:diff]
+    def _delete_pods(self, rs: Obj, victims: list[Obj]) -> str | None:
         error = None
-        for pod in victims[:diff]:
+        for pod in victims:
             name = pod["metadata"]["name"]
             try:
                 self.api.delete("Pod", pod["metadata"]["namespace"], name)
@@ -378,23 +416,143 @@ class ReplicaSetController(Controller):
             self.recorder.event(rs, "Normal", "SuccessfulDelete", f"Deleted pod: {name}", COMPONENT)
         return error
 
-    def _related_pods(self, rs: Obj) -> list[Obj]:
-        """getIndirectlyRelatedPods: pods of every RS with the same controller (a Deployment's RSs)."""
+    # -- which pods a partial scale-down deletes: the deletion order, kept up to date ------------------
+    def _siblings(self, rs: Obj) -> tuple:
+        """getIndirectlyRelatedPods' ReplicaSets: every one with this one's controller (a
+        Deployment's), or this one alone; as (uid, selector) pairs in name order."""
         ns = rs["metadata"].get("namespace") or ""
         ref = controller_ref(rs)
         if ref is None:
-            siblings = [rs]
+            found = [rs]
         else:
-            siblings = [r for r in self.store.scan("ReplicaSet", ns, owner_uid=ref["uid"])
-                        if (controller_ref(r) or {}).get("uid") == ref["uid"]]
-        seen: dict[str, Obj] = {}
-        for sibling in siblings:
-            selector = sibling["spec"].get("selector")
-            if not selector:
+            found = [r for r in self.store.scan("ReplicaSet", ns, owner_uid=ref["uid"])
+                     if (controller_ref(r) or {}).get("uid") == ref["uid"]]
+        return tuple((r["metadata"]["uid"], r["spec"].get("selector")) for r in found)
+
+    def _related_on(self, ns: str, node: str, siblings: tuple) -> int:
+        """The active pods on ``node`` that any sibling's selector matches (each pod once)."""
+        selectors = [sel for _, sel in siblings if sel]
+        return sum(1 for p in self.store.scan("Pod", ns, node=node)
+                   if is_pod_active(p) and any(matches_selector(p["metadata"].get("labels"), sel)
+                                               for sel in selectors))
+
+    def _drop_order(self, key: Key) -> None:
+        order = self._orders.pop(key, None)
+        if order is None:
+            return
+        for node in order.by_node:
+            self._unwatch_node(key, node)
+
+    def _unwatch_node(self, key: Key, node: str) -> None:
+        keys = self._order_nodes.get(node)
+        if keys is not None:
+            keys.discard(key)
+            if not keys:
+                del self._order_nodes[node]
+
+    def _victims(self, rs: Obj, members: _Members, count: int) -> list[str]:
+        """The first ``count`` claimed pods in deletion order (``deletion_order``'s, from the kept one)."""
+        key = ("ReplicaSet", rs["metadata"].get("namespace") or "", rs["metadata"]["name"])
+        siblings = self._siblings(rs)
+        order = self._orders.get(key)
+        if order is None or order.siblings != siblings:
+            self._drop_order(key)
+            order = self._orders[key] = _Order(siblings)
+            order.stale = set(members.pods)
+        self._update_order(key, order, members)
+        return [k[-1] for k in order.sorted[:count]]
+
+    def _update_order(self, key: Key, order: _Order, members: _Members) -> None:
+        ns = key[1]
+        now = self.clock.now()
+        rekey = set(order.stale)
+        order.stale.clear()
+        touched_groups: set[float | None] = set()
+        # 1. the facts of the pods that changed (and where they are, which instant they share)
+        for name in rekey:
+            old = order.facts.pop(name, None)
+            if old is not None:
+                self._leave(key, order, name, old, touched_groups)
+            pod = self.store.peek("Pod", ns, name) if name in members.pods else None
+            if pod is None:
                 continue
-            for pod in self.store.scan("Pod", ns, selector=selector):
-                seen.setdefault(pod["metadata"]["uid"], pod)
-        return list(seen.values())
+            f = order.facts[name] = _Facts(pod)
+            if f.node:
+                here = order.by_node.get(f.node)
+                if here is None:
+                    here = order.by_node[f.node] = set()
+                    self._order_nodes.setdefault(f.node, set()).add(key)
+                    order.dirty_nodes.add(f.node)
+                here.add(name)
+            if f.ready:
+                order.groups.setdefault(f.ready_t, set()).add(name)
+                touched_groups.add(f.ready_t)
+        # 2. ranks: recount the nodes where a pod event happened
+        for node in order.dirty_nodes:
+            here = order.by_node.get(node)
+            if here is None:
+                continue
+            count = self._related_on(ns, node, order.siblings)
+            if order.counts.get(node) != count:
+                order.counts[node] = count
+                rekey |= here
+        order.dirty_nodes.clear()
+        # 3. the least uid of each instant whose pods changed
+        for t in touched_groups:
+            names = order.groups.get(t)
+            first = min(order.facts[n].uid for n in names) if names else None
+            if first != order.first.get(t):
+                if first is None:
+                    order.first.pop(t, None)
+                else:
+                    order.first[t] = first
+                    rekey |= names  # type: ignore[arg-type]
+        # 4. the ages that crossed into their next bucket
+        due = order.due
+        while due and due[0][0] <= now:
+            at, name = heapq.heappop(due)
+            if order.due_at.get(name) == at:
+                del order.due_at[name]
+                rekey.add(name)
+        # 5. the new keys, in place
+        for name in rekey:
+            old_key = order.keys.pop(name, None)
+            if old_key is not None:
+                del order.sorted[bisect_left(order.sorted, old_key)]
+            f = order.facts.get(name)
+            if f is None:
+                order.due_at.pop(name, None)
+                continue
+            first = order.first.get(f.ready_t, "") if f.ready else ""
+            new_key = order.keys[name] = _key(name, f, order.counts.get(f.node, 0), now, first)
+            insort(order.sorted, new_key)
+            timed = f.timed
+            nxt = _next_rank_at(timed, _age_rank(timed, now))
+            if nxt is None:
+                order.due_at.pop(name, None)
+                continue
+            # (computed in floating point: when early, the next step looks again)
+            nxt = max(nxt, math.nextafter(now, math.inf))
+            if order.due_at.get(name) != nxt:  # (a new rank keeps the instant: no second entry)
+                order.due_at[name] = nxt
+                heapq.heappush(due, (nxt, name))
+
+    def _leave(self, key: Key, order: _Order, name: str, f: _Facts, touched: set) -> None:
+        if f.node:
+            here = order.by_node.get(f.node)
+            if here is not None:
+                here.discard(name)
+                if not here:
+                    del order.by_node[f.node]
+                    order.counts.pop(f.node, None)
+                    self._unwatch_node(key, f.node)
+        if f.ready:
+            names = order.groups.get(f.ready_t)
+            if names is not None:
+                names.discard(name)
+                if not names:
+                    del order.groups[f.ready_t]
+                touched.add(f.ready_t)
 
     def update_status(self, key: Key, members: _Members, error: str | None) -> None:
         rs = self.store.peek(*key)
