@@ -144,7 +144,8 @@ export class A11yMirror {
     }
     this.tooltip = new PodTooltip(tip);
     renderLegend(document.getElementById('pod-legend'), document.getElementById('owner-legend'));
-    this.gen = 0; // layout generation: a pod entry not seen in the latest one is gone
+    this.gen = 0; // layout generation: the one a pod entry was last placed by (`seen`)
+    this.leaving = new Set(); // entries that left their container in this update (gone, or elsewhere)
     this.tray = this.makeContainer('unscheduled');
     this.tray.group.classList.add('a11y-tray');
     this.tray.button.remove();
@@ -408,6 +409,7 @@ export class A11yMirror {
       if (!seen.has(name)) {
         c.group.remove();
         this.nodes.delete(name);
+        for (const e of c.entries || []) this.leaving.add(e);
       }
     }
     this.syncWorkloads(layout);
@@ -415,14 +417,15 @@ export class A11yMirror {
     this.rollouts.record(layout.deployments || [], pageNow());
     this.rollouts.update(layout.rollouts || []);
     this.relations.update(layout);
-    // Pods no longer in the layout.
-    for (const [key, p] of this.pods) {
-      if (!layout.pods.has(key)) {
+    // Pods no longer in the layout: of those that left a container (the others are where they were).
+    for (const p of this.leaving) {
+      if (!layout.pods.has(p.key) && this.pods.get(p.key) === p) {
         p.item.remove();
         p.inspect.remove();
-        this.pods.delete(key);
+        this.pods.delete(p.key);
       }
     }
+    this.leaving.clear();
     this.records = layout.pods;
     if (this.tooltip.record) this.tooltip.refresh(layout.pods.get(this.tooltip.record.key));
   }
@@ -437,7 +440,17 @@ export class A11yMirror {
     c.blocks = groups;
     c.bx = box.x;
     c.by = box.y;
+    // `c.entries` the entries in the list's order as the last sync left them: while this sync finds
+    // them in that order (`inPlace`), their items and Inspect buttons are where they belong and the
+    // DOM is not read; a record the layout kept (layout.js flowGroups lends unchanged pods' records)
+    // at the same place in its container is as it was (at 10,000 pods a batch changes a few records
+    // of each node, not its hundred pods).
+    const was = c.entries || [];
+    const sameBox = !this.force && c.ex === box.x && c.ey === box.y;
+    c.ex = box.x;
+    c.ey = box.y;
     const entries = [];
+    let inPlace = true;
     let prev = null;
     for (const g of groups) {
       for (const p of g.pods) {
@@ -447,14 +460,23 @@ export class A11yMirror {
           this.pods.set(p.key, e);
         }
         e.seen = this.gen;
+        const j = entries.length;
         entries.push(e);
-        const first = prev === null ? list.firstChild : prev.nextSibling;
-        if (e.item.parentNode !== list || first !== e.item) {
-          if (prev === null) list.prepend(e.item);
-          else prev.after(e.item);
+        if (inPlace && was[j] !== e) inPlace = false;
+        if (inPlace && sameBox && e.rec === p) {
+          prev = e.item;
+          continue;
+        }
+        e.rec = p;
+        if (!inPlace) {
+          const first = prev === null ? list.firstChild : prev.nextSibling;
+          if (e.item.parentNode !== list || first !== e.item) {
+            if (prev === null) list.prepend(e.item);
+            else prev.after(e.item);
+          }
+          if (e.inspect.parentNode !== group) group.appendChild(e.inspect);
         }
         prev = e.item;
-        if (e.inspect.parentNode !== group) group.appendChild(e.inspect);
         const x = Math.round(p.x - box.x);
         const y = Math.round(p.y - box.y);
         if (e.x !== x || e.y !== y || e.size !== p.size) {
@@ -485,12 +507,16 @@ export class A11yMirror {
       }
     }
     // Anything after the last expected item belongs elsewhere now.
-    let extra = prev === null ? list.firstChild : prev.nextSibling;
-    while (extra) {
-      const next = extra.nextSibling;
-      extra.remove();
-      extra = next;
+    if (!inPlace || was.length !== entries.length) {
+      let extra = prev === null ? list.firstChild : prev.nextSibling;
+      while (extra) {
+        const next = extra.nextSibling;
+        extra.remove();
+        extra = next;
+      }
     }
+    for (const e of was) if (e.seen !== this.gen) this.leaving.add(e);
+    c.entries = entries;
     this.syncRoving(c, entries);
     return true;
   }

@@ -144,18 +144,15 @@ export function shortName(name, max) {
   return `…${name.slice(name.length - max + 1)}`;
 }
 
-/** Lays groups of pods out left to right, wrapping, inside `innerW`; returns blocks + height.
- * With `names`, a group whose pods fit in NAMED_ROWS rows of named chips (square + name) is
- * drawn so: pods carry their names when there is room. */
 /** A group block's size in a flow of width `innerW` (`maxNamed` named chips a row; 0: no names). */
-function blockSize(g, innerW, maxNamed) {
-  const named = g.pods.length <= maxNamed * NAMED_ROWS;
+function blockSize(n, label, innerW, maxNamed) {
+  const named = n <= maxNamed * NAMED_ROWS;
   const pitch = named ? NAMED_W : CELL;
   const maxCols = Math.max(1, Math.floor((innerW - 2 * GROUP_PAD) / pitch));
-  const cols = Math.min(g.pods.length, maxCols);
-  const rows = Math.ceil(g.pods.length / cols);
+  const cols = Math.min(n, maxCols);
+  const rows = Math.ceil(n / cols);
   // Wide enough for its label where the node has room, so "web-deploy · 7c74bc9bb8" reads whole.
-  const labelW = Math.min(innerW, Math.ceil(g.label.length * LABEL_CHAR) + 12);
+  const labelW = Math.min(innerW, Math.ceil(label.length * LABEL_CHAR) + 12);
   return { named, pitch, cols, w: Math.max(cols * pitch + 2 * GROUP_PAD, labelW), h: GROUP_LABEL + rows * CELL + GROUP_PAD };
 }
 
@@ -166,7 +163,7 @@ function flowHeight(groups, innerW, names) {
   let y = 0;
   let rowH = 0;
   for (const g of groups) {
-    const { w, h } = blockSize(g, innerW, maxNamed);
+    const { w, h } = blockSize(g.pods.length, g.label, innerW, maxNamed);
     if (x > 0 && x + w > innerW) {
       x = 0;
       y += rowH + GROUP_GAP;
@@ -178,38 +175,82 @@ function flowHeight(groups, innerW, names) {
   return groups.length ? y + rowH : 0;
 }
 
-function flowGroups(groups, x0, y0, innerW, names = true) {
+/** A pod's record: what its `describe` says, its group's owner, its place and its chip's words. */
+function podRecord(d, g, x, y, named) {
+  // a multi-container pod's chip ends with its READY n/m
+  const multi = d.cells && ((d.pod.spec && d.pod.spec.containers) || []).length > 1;
+  const label = !named ? '' : multi ? `${shortName(d.name, NAMED_CHARS - 4)} ${d.cells.ready}` : shortName(d.name, NAMED_CHARS);
+  return {
+    key: d.key, name: d.name, namespace: d.namespace, node: d.node, status: d.status,
+    category: d.category, cells: d.cells, owner: g.owner, badge: ownerBadge(g.owner, d.name),
+    groupKey: g.key, pod: d.pod, x, y, size: POD, label,
+  };
+}
+
+/**
+ * Lays groups of pods (groupPods') out left to right, wrapping, from (x0, y0) inside `innerW`;
+ * returns blocks + height. With `names`, a group whose pods fit in NAMED_ROWS rows of named chips
+ * (square + name) is drawn so: pods carry their names when there is room.
+ * `prev` (the same container's flow of the last layout, or null) lends its records: a pod whose
+ * object, group, owner and place in a block at the same place and of the same shape are what they
+ * were keeps its record (and a block all of whose records were kept, the block), so a layout makes
+ * records only for what changed — a pod with a new status, a new pod — and the canvas and the
+ * accessible mirror skip the rest by identity. The result is the same as with no `prev`.
+ */
+function flowGroups(groups, x0, y0, innerW, names, prev) {
   const maxNamed = names ? Math.max(1, Math.floor((innerW - 2 * GROUP_PAD) / NAMED_W)) : 0;
-  let x = x0;
-  let y = y0;
+  const before = prev && prev.blocks.length ? new Map(prev.blocks.map((b) => [b.key, b])) : null;
+  let x = 0;
+  let y = 0;
   let rowH = 0;
   const blocks = [];
   for (const g of groups) {
-    const { named, pitch, cols, w, h } = blockSize(g, innerW, maxNamed);
-    if (x > x0 && x + w > x0 + innerW) {
-      x = x0;
+    const n = g.pods.length;
+    const { named, pitch, cols, w, h } = blockSize(n, g.label, innerW, maxNamed);
+    if (x > 0 && x + w > innerW) {
+      x = 0;
       y += rowH + GROUP_GAP;
       rowH = 0;
     }
-    // The pod records are this layout's own (made in groupPods): filled in place, not copied.
-    g.pods.forEach((p, i) => {
-      p.x = x + GROUP_PAD + (i % cols) * pitch + (CELL - POD) / 2;
-      p.y = y + GROUP_LABEL + Math.floor(i / cols) * CELL + (CELL - POD) / 2;
-      p.size = POD;
-      // a multi-container pod's chip ends with its READY n/m
-      const multi = p.cells && ((p.pod.spec && p.pod.spec.containers) || []).length > 1;
-      p.label = !named ? '' : multi ? `${shortName(p.name, NAMED_CHARS - 4)} ${p.cells.ready}` : shortName(p.name, NAMED_CHARS);
-    });
-    blocks.push({ ...g, x, y, w, h });
+    const bx = x0 + x;
+    const by = y0 + y;
+    const old = before && before.get(g.key);
+    const lend = old && old.x === bx && old.y === by && old.cols === cols && old.pitch === pitch && old.named === named
+      && sameOwner(old.pods[0].owner, g.owner) ? old.pods : null;
+    let kept = Boolean(lend) && lend.length === n && old.w === w && old.h === h && old.label === g.label;
+    const pods = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const d = g.pods[i];
+      const was = lend && lend[i];
+      if (was && was.pod === d.pod) {
+        pods[i] = was;
+        continue;
+      }
+      kept = false;
+      pods[i] = podRecord(d, g, bx + GROUP_PAD + (i % cols) * pitch + (CELL - POD) / 2,
+        by + GROUP_LABEL + Math.floor(i / cols) * CELL + (CELL - POD) / 2, named);
+    }
+    blocks.push(kept ? old : { key: g.key, label: g.label, base: g.base, hash: g.hash, x: bx, y: by, w, h, cols, pitch, named, pods });
     x += w + GROUP_GAP;
     rowH = Math.max(rowH, h);
   }
-  return { blocks, height: blocks.length ? y + rowH - y0 : 0 };
+  return { blocks, height: blocks.length ? y + rowH : 0 };
 }
 
 // What a pod object says about itself, computed once per object: the mirror replaces an object
 // when it changes, so its identity is the cache key and a layout costs what changed plus placing.
 const derived = new WeakMap();
+
+// One object per group (by key and label): the pods of a group share it, so grouping compares objects.
+const sharedGroups = new Map();
+
+function sharedGroup(g) {
+  const k = `${g.key}\u0000${g.label}`;
+  const had = sharedGroups.get(k);
+  if (had && had.base === g.base && had.hash === g.hash) return had;
+  sharedGroups.set(k, g);
+  return g;
+}
 
 function describe(pod) {
   let d = derived.get(pod);
@@ -225,7 +266,7 @@ function describe(pod) {
       status,
       cells,
       category: styleOf(status, cells ? cells.ready : ''),
-      group: podGroup(pod),
+      group: sharedGroup(podGroup(pod)),
       // creation time, then name, as one string (RFC 3339 times end in Z: no time is a prefix of
       // another, so comparing the joined strings compares the time first)
       order: `${pod.metadata.creationTimestamp || ''}\u0000${pod.metadata.name}`,
@@ -235,27 +276,25 @@ function describe(pod) {
   return d;
 }
 
-function groupPods(pods, parents) {
-  const groups = new Map();
-  const owners = new Map(); // a group is one controller's pods: one owner for all of them
-  for (const pod of pods) {
-    const d = describe(pod);
+/** The pods' describe records by group (each group with its owner), user workloads first. */
+function groupPods(descs, parents) {
+  const groups = []; // (a node holds pods of a few groups: a list, searched from its last entry)
+  let entry = null;
+  for (const d of descs) {
     const g = d.group;
-    let entry = groups.get(g.key);
-    if (!entry) {
-      entry = { ...g, pods: [] };
-      groups.set(g.key, entry);
-      owners.set(g.key, podOwner(pod, parents));
+    if (!entry || (entry.group !== g && entry.key !== g.key)) {
+      entry = null;
+      for (let i = groups.length - 1; i >= 0; i--) if (groups[i].group === g || groups[i].key === g.key) { entry = groups[i]; break; }
+      if (!entry) {
+        // a group is one controller's pods: one owner for all of them
+        entry = { ...g, owner: podOwner(d.pod, parents), pods: [], group: g };
+        groups.push(entry);
+      }
     }
-    const owner = owners.get(g.key);
-    entry.pods.push({
-      key: d.key, name: d.name, namespace: d.namespace, node: d.node, status: d.status,
-      category: d.category, cells: d.cells, owner, badge: ownerBadge(owner, d.name),
-      groupKey: g.key, pod, x: 0, y: 0, size: POD,
-    });
+    entry.pods.push(d);
   }
   // User workloads first, then kube-system; stable by label within each.
-  return [...groups.values()].sort((a, b) => {
+  return groups.sort((a, b) => {
     const sa = a.key.startsWith('kube-system/') ? 1 : 0;
     const sb = b.key.startsWith('kube-system/') ? 1 : 0;
     if (sa !== sb) return sa - sb;
@@ -296,20 +335,16 @@ function sameOwner(a, b) {
 function nodeFlow(name, list, parents, x, y, innerW) {
   const c = flows.get(name);
   if (c && c.x === x && c.y === y && c.w === innerW && c.pods.length === list.length
-    && c.pods.every((p, i) => p === list[i])
+    && c.pods.every((d, i) => d === list[i])
     && c.flow.blocks.every((b) => sameOwner(b.pods[0].owner, podOwner(b.pods[0].pod, parents)))) return c.flow;
   const grouped = groupPods(list, parents);
   // Names where there is room: only if naming the pods costs the node at most NAMED_EXTRA px (and
   // only tried when a group is small enough to be named: a node of 100 pods of one ReplicaSet is not).
-  // (whether it would is measured first: a node of a hundred pods and one DaemonSet pod is not named,
-  // and its records are not copied to find that out)
-  const compact = flowGroups(grouped, x, y, innerW, false);
   const maxNamed = Math.max(1, Math.floor((innerW - 2 * GROUP_PAD) / NAMED_W));
   const named = grouped.some((g) => g.pods.length <= maxNamed * NAMED_ROWS)
-    && flowHeight(grouped, innerW, true) <= compact.height + NAMED_EXTRA
-    ? flowGroups(grouped.map((g) => ({ ...g, pods: g.pods.map((pod) => ({ ...pod })) })), x, y, innerW, true) : null;
-  const flow = named && named.height <= compact.height + NAMED_EXTRA ? named : compact;
-  flows.set(name, { pods: list.slice(), x, y, w: innerW, flow });
+    && flowHeight(grouped, innerW, true) <= flowHeight(grouped, innerW, false) + NAMED_EXTRA;
+  const flow = flowGroups(grouped, x, y, innerW, named, c && c.w === innerW ? c.flow : null);
+  flows.set(name, { pods: list, x, y, w: innerW, flow });
   return flow;
 }
 
@@ -318,7 +353,7 @@ function nodeFlow(name, list, parents, x, y, innerW) {
 // node whose pods are the same ones in the same order reuses its sort.
 const orders = new Map();
 
-/** The pod objects of `list` (describe records, in the objects' order), oldest first. */
+/** The describe records of `list` (in the objects' order), oldest first (a new array). */
 function oldestFirst(name, list) {
   const c = orders.get(name);
   let perm;
@@ -328,8 +363,54 @@ function oldestFirst(name, list) {
     perm = list.map((_, i) => i).sort((i, j) => byCreation(list[i], list[j]));
     orders.set(name, { orders: list.map((d) => d.order), perm });
   }
-  return perm.map((i) => list[i].pod);
+  return perm.map((i) => list[i]);
 }
+
+// Every pod record of the last layout by key (the `pods` of every layout: one map, updated), and
+// the flows it was made from by container (the tray's key, or a node's name). A layout updates it
+// from the blocks and records that are not the last one's (a flow, block or record kept is the same
+// object), so it costs what changed, not a map of 10,000 pods each time. Its order means nothing.
+const TRAY_KEY = '\u0000tray';
+const podIndex = new Map();
+let indexed = new Map();
+
+function indexPods(placed) {
+  const fresh = new Set(); // records new in this layout
+  const gone = []; // records of the last layout not kept in this one
+  for (const [name, flow] of placed) {
+    const old = indexed.get(name);
+    if (old === flow) continue;
+    const oldBlocks = old ? new Map(old.blocks.map((b) => [b.key, b])) : null;
+    for (const b of flow.blocks) {
+      const ob = oldBlocks && oldBlocks.get(b.key);
+      if (ob === b) {
+        oldBlocks.delete(b.key);
+        continue;
+      }
+      for (let i = 0; i < b.pods.length; i++) {
+        const rec = b.pods[i];
+        if (ob && ob.pods[i] === rec) continue;
+        fresh.add(rec);
+        podIndex.set(rec.key, rec);
+      }
+      if (ob) {
+        for (let i = 0; i < ob.pods.length; i++) if (b.pods[i] !== ob.pods[i]) gone.push(ob.pods[i]);
+        oldBlocks.delete(b.key);
+      }
+    }
+    if (oldBlocks) for (const ob of oldBlocks.values()) for (const rec of ob.pods) gone.push(rec);
+  }
+  for (const [name, old] of indexed) {
+    if (placed.has(name)) continue;
+    for (const b of old.blocks) for (const rec of b.pods) gone.push(rec);
+  }
+  for (const rec of gone) if (podIndex.get(rec.key) === rec && !fresh.has(rec)) podIndex.delete(rec.key);
+  indexed = placed;
+  return podIndex;
+}
+
+// The tray's flow of the last layout (its records lent to the next: flowGroups).
+let trayFlow = null;
 
 // The records last given a `replaces` (a layout's records may be the previous layout's own).
 let replacedRecords = [];
@@ -412,17 +493,18 @@ export function* layoutSteps(objects, { width, halted = new Set() }) {
   for (const name of [...orders.keys()]) if (name && !byNode.has(name)) orders.delete(name);
 
   const W = Math.max(width, NODE_MIN_W + 2 * MARGIN);
-  const pods = new Map();
+  const placedFlows = new Map(); // container (TRAY_KEY or a node's name) → its flow in this layout
   const groups = [];
 
   // The unscheduled tray spans the top.
-  const trayGroups = flowGroups(groupPods(unscheduled, parents), MARGIN + NODE_PAD, MARGIN + TRAY_HEAD, W - 2 * MARGIN - 2 * NODE_PAD);
+  const trayW = W - 2 * MARGIN - 2 * NODE_PAD;
+  const trayGroups = flowGroups(groupPods(unscheduled, parents), MARGIN + NODE_PAD, MARGIN + TRAY_HEAD, trayW, true,
+    trayFlow && trayFlow.w === trayW ? trayFlow.flow : null);
+  trayFlow = { w: trayW, flow: trayGroups };
   const trayH = TRAY_HEAD + Math.max(trayGroups.height, CELL) + NODE_PAD;
   const tray = { x: MARGIN, y: MARGIN, w: W - 2 * MARGIN, h: trayH, count: unscheduled.length, groups: trayGroups.blocks };
-  for (const g of trayGroups.blocks) {
-    groups.push({ ...g, node: '' });
-    for (const p of g.pods) pods.set(p.key, p);
-  }
+  placedFlows.set(TRAY_KEY, trayGroups);
+  for (const g of trayGroups.blocks) groups.push({ ...g, node: '' });
 
   // Services as hubs in a band between the tray and the nodes (lines run down to their pods);
   // the workstation sits at the band's right end, where requests "from outside" start.
@@ -477,15 +559,15 @@ export function* layoutSteps(objects, { width, halted = new Set() }) {
         groups: p.flow.blocks, ip: nodeIP(p.node), ports: nodePorts, head: nodeHead, object: p.node, cells,
         explain: p.explain ? { x: p.x + NODE_PAD, y: y + rowH - EXPLAIN_H - 4, w: nodeW - 2 * NODE_PAD, h: EXPLAIN_H } : null,
       });
-      for (const g of p.flow.blocks) {
-        groups.push({ ...g, node: p.name });
-        for (const pod of g.pods) pods.set(pod.key, pod);
-      }
+      placedFlows.set(p.name, p.flow);
+      for (const g of p.flow.blocks) groups.push({ ...g, node: p.name });
     }
     y += rowH + NODE_GAP;
     yield;
   }
   for (const name of [...flows.keys()]) if (!byNode.has(name)) flows.delete(name);
+  // (in this last step: the layout before, which the page shows until this one is done, shares the map)
+  const pods = indexPods(placedFlows);
   // A going pod's replacement knows whom it replaces (the arrow netfx.js draws, the mirror's words).
   for (const rec of replacedRecords) delete rec.replaces;
   replacedRecords = [];
