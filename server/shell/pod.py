@@ -201,7 +201,7 @@ class PodShell:
                                 hostname=env.get("HOSTNAME") or hostname_of(cluster, pod), ps=self.processes,
                                 dialect=self.dialect, source=Source.pod(self.namespace, self.pod_name),
                                 cluster=cluster, argv0=self.name, mode="interactive")
-        self.ctx.tty = tty  # type: ignore[attr-defined]  # ls lays out columns on a terminal
+        self.ctx.tty = tty  # ls lays out columns on a terminal
         self._programs = self._table()
 
     # -- state -------------------------------------------------------------------------------------

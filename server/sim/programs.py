@@ -43,7 +43,7 @@ MIB = 1024 * 1024
 SHELL_NAMES = frozenset({"sh", "bash", "ash", "dash"})
 
 
-@dataclass
+@dataclass(slots=True)
 class ProcState:
     """What the kernel knows of a container's processes beyond their output."""
 
@@ -768,6 +768,8 @@ def image_programs(image: Image, proc: ProcState,
 class _LineIO:
     """The programs here write whole lines: each ``out(line)`` is one line of the stream."""
 
+    __slots__ = ("raw", "stdin")
+
     def __init__(self, raw: Any) -> None:
         self.raw = raw
         self.stdin = getattr(raw, "stdin", "")
@@ -779,11 +781,19 @@ class _LineIO:
         self.raw.err(line + "\n")
 
 
-def _bind(fn: Callable[..., Any], proc: ProcState) -> Program:
-    def program(ctx: Any, argv: list[str], io: Any) -> Any:
-        return fn(ctx, argv, _LineIO(io), proc=proc)
+class _bind:  # noqa: N801  (used as the function it replaces)
+    """A program bound to its container's process state: ``(ctx, argv, io)`` runs
+    ``fn(ctx, argv, lines, proc=proc)``. A slotted object rather than a closure: every container
+    binds its image's programs, and a closure with its cells is four objects (about 270 bytes, against
+    56) — at 150,000 pods, hundreds of megabytes."""
 
-    return program
+    __slots__ = ("fn", "proc")
+
+    def __init__(self, fn: Callable[..., Any], proc: ProcState) -> None:
+        self.fn, self.proc = fn, proc
+
+    def __call__(self, ctx: Any, argv: list[str], io: Any) -> Any:
+        return self.fn(ctx, argv, _LineIO(io), proc=self.proc)
 
 
 #: entrypoint scripts and init wrappers that end in ``exec "$@"``

@@ -61,7 +61,7 @@ class Partial(str):
     __slots__ = ()
 
 
-@dataclass
+@dataclass(slots=True)
 class Instance:
     env: dict[str, str] = field(default_factory=dict)
     logs: list[str] = field(default_factory=list)

@@ -60,9 +60,10 @@ Conventions (the shared interface):
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from typing import Any
 
@@ -209,10 +210,11 @@ class _Counter:
         self.seed = 1
 
 
-@dataclass
+@dataclass(slots=True)
 class ShContext:
     """One shell process's state. Subshells, pipeline stages and command substitutions run in a
-    copy (``child()``) sharing the filesystem, the cluster and the step counter."""
+    copy (``child()``) sharing the filesystem, the cluster and the step counter. Slotted: every
+    running container's main process has one (a dict of its 40 fields was a kilobyte a pod)."""
 
     env: dict[str, str] = field(default_factory=dict)
     vars: dict[str, str] = field(default_factory=dict)
@@ -273,6 +275,12 @@ class ShContext:
     #: expand aliases as they read, so one applies from the line after its definition
     top_line: int = 0
     alias_lines: dict[str, int] = field(default_factory=dict)
+    #: getopts' place between calls: (the OPTIND it left, the character within that argument)
+    getopts: tuple[int, int] = (0, 1)
+    #: the streams are a terminal (``ls`` lays out columns)
+    tty: bool = False
+    #: the CPUs of the process's node (nginx's ``worker_processes auto``); 0: not known
+    cpus: int = 0
 
     # -- variables ------------------------------------------------------------------------------
     def get(self, name: str) -> str | None:
@@ -321,7 +329,8 @@ class ShContext:
 
     def child(self) -> ShContext:
         c = ShContext.__new__(ShContext)
-        c.__dict__.update(self.__dict__)
+        for name, value in zip(_CONTEXT_FIELDS, _context_values(self), strict=True):
+            setattr(c, name, value)
         c.env = dict(self.env)
         c.vars = dict(self.vars)
         c.args = list(self.args)
@@ -334,6 +343,10 @@ class ShContext:
         c.aliases = dict(self.aliases)
         c.alias_lines = dict(self.alias_lines)
         return c
+
+
+_CONTEXT_FIELDS = tuple(f.name for f in fields(ShContext))
+_context_values = operator.attrgetter(*_CONTEXT_FIELDS)
 
 
 class ShError(Exception):
@@ -4314,7 +4327,7 @@ def b_getopts(ctx: ShContext, argv: list[str], io: Streams) -> int:
         optind = int(ctx.get("OPTIND") or "1")
     except ValueError:
         optind = 1
-    state = ctx.__dict__.get("_getopts", (0, 1))
+    state = ctx.getopts
     pos = state[1] if state[0] == optind else 1
 
     def unset_optarg() -> None:
@@ -4366,7 +4379,7 @@ def b_getopts(ctx: ShContext, argv: list[str], io: Streams) -> int:
         optind += 1
         pos = 1
     ctx.set("OPTIND", str(optind))
-    ctx.__dict__["_getopts"] = (optind, pos)
+    ctx.getopts = (optind, pos)
     return 0
 
 
