@@ -1286,7 +1286,7 @@ class Scheduler(Controller):
         order = itertools.chain(itertools.islice(nodes, start, None), itertools.islice(nodes, start))
         if template is not None and volumes is None and not nominations:
             # the common case written out (a Deployment's next replica, 5,000 nodes: 500 checked)
-            # — the same steps as the loop below takes for it
+            # — the same steps as the other loop takes for it, without its checks
             entry_of = template.entry
             for node in order:
                 processed += 1
@@ -1300,32 +1300,30 @@ class Scheduler(Controller):
                         break
                 else:
                     statuses[node.name] = status
-            if n:
-                self._next_start = (self._next_start + processed) % (all_nodes or n)
-            return feasible, statuses
-        for node in order:
-            processed += 1
-            name = node.name
-            nominated = self._nominated_for(name, key, pod.priority) if name in nominations else None
-            if nominated:
-                status = filter_node(pod, with_nominated(node, nominated))
-            elif template is not None:
-                entry = cache.get(name)
-                status = (entry if entry is not None and entry[0] == node.gen else template.entry(node))[1]
-            else:
-                status = filter_node(pod, node)
-            if status is None and volumes is not None:
-                reasons, plan = volume_filter(volumes, node, self.store)
-                if reasons:
-                    status = NodeStatus("VolumeBinding", tuple(reasons), False)
-                elif plans is not None:
-                    plans[node.name] = plan
-            if status is None:
-                feasible.append(node)
-                if len(feasible) >= want:
-                    break
-            else:
-                statuses[node.name] = status
+        else:
+            for node in order:
+                processed += 1
+                name = node.name
+                nominated = self._nominated_for(name, key, pod.priority) if name in nominations else None
+                if nominated:
+                    status = filter_node(pod, with_nominated(node, nominated))
+                elif template is not None:
+                    entry = cache.get(name)
+                    status = (entry if entry is not None and entry[0] == node.gen else template.entry(node))[1]
+                else:
+                    status = filter_node(pod, node)
+                if status is None and volumes is not None:
+                    reasons, plan = volume_filter(volumes, node, self.store)
+                    if reasons:
+                        status = NodeStatus("VolumeBinding", tuple(reasons), False)
+                    elif plans is not None:
+                        plans[node.name] = plan
+                if status is None:
+                    feasible.append(node)
+                    if len(feasible) >= want:
+                        break
+                else:
+                    statuses[node.name] = status
         if n:
             self._next_start = (self._next_start + processed) % (all_nodes or n)
         return feasible, statuses

@@ -250,6 +250,18 @@ class _Members:
         return self.timed - len(self.young), min(self.young.values(), default=None)
 
 
+def _discard(sets: dict, key: object, item: object) -> bool:
+    """Take ``item`` out of ``sets[key]``, and ``key`` out once its set is empty: whether it was."""
+    members = sets.get(key)
+    if members is None:
+        return False
+    members.discard(item)
+    if members:
+        return False
+    del sets[key]
+    return True
+
+
 class ReplicaSetController(Controller):
     name = "replicaset-controller"
     watches = ("ReplicaSet", "Pod")
@@ -441,14 +453,7 @@ class ReplicaSetController(Controller):
         if order is None:
             return
         for node in order.by_node:
-            self._unwatch_node(key, node)
-
-    def _unwatch_node(self, key: Key, node: str) -> None:
-        keys = self._order_nodes.get(node)
-        if keys is not None:
-            keys.discard(key)
-            if not keys:
-                del self._order_nodes[node]
+            _discard(self._order_nodes, node, key)
 
     def _victims(self, rs: Obj, members: _Members, count: int) -> list[str]:
         """The first ``count`` claimed pods in deletion order (``deletion_order``'s, from the kept one)."""
@@ -538,21 +543,12 @@ class ReplicaSetController(Controller):
                 heapq.heappush(due, (nxt, name))
 
     def _leave(self, key: Key, order: _Order, name: str, f: _Facts, touched: set) -> None:
-        if f.node:
-            here = order.by_node.get(f.node)
-            if here is not None:
-                here.discard(name)
-                if not here:
-                    del order.by_node[f.node]
-                    order.counts.pop(f.node, None)
-                    self._unwatch_node(key, f.node)
+        if f.node and _discard(order.by_node, f.node, name):
+            order.counts.pop(f.node, None)
+            _discard(self._order_nodes, f.node, key)
         if f.ready:
-            names = order.groups.get(f.ready_t)
-            if names is not None:
-                names.discard(name)
-                if not names:
-                    del order.groups[f.ready_t]
-                touched.add(f.ready_t)
+            _discard(order.groups, f.ready_t, name)
+            touched.add(f.ready_t)
 
     def update_status(self, key: Key, members: _Members, error: str | None) -> None:
         rs = self.store.peek(*key)
