@@ -91,6 +91,12 @@ def max_nodes(preset: str) -> int:
     """The most nodes a sandbox of ``preset`` may have (``Sandbox.add_node`` refuses more)."""
     return NODE_CAPS.get(preset, SMALL_MAX_NODES)
 
+
+def page_nodes(preset: str) -> int:
+    """The most nodes the page's "Add node" brings a sandbox of ``preset`` to (more join through the
+    API, up to ``max_nodes``)."""
+    return min(LARGE_CANVAS_NODES, max_nodes(preset))
+
 # -- minikube v1.35.0 (docker driver, docker runtime) --------------------------------------------
 MINIKUBE_VERSION = "v1.35.0"
 MINIKUBE_PROFILE = "minikube"

@@ -3,7 +3,8 @@
 Endpoints (JSON in, JSON out; errors are ``{"error": message}`` with a 4xx status, plus ``field``
 when a request field is missing or wrong):
 - ``POST /api/sandboxes`` ``{"preset"?}`` → 201 ``{"id", "preset"}``: a fresh cluster of that preset
-  (``kubeadm``, the default, ``minikube`` or ``kind``: server/sim/presets.py); ``GET …/<id>`` → ``{"id", "preset"}``;
+  (``kubeadm``, the default, ``minikube`` or ``kind``: server/sim/presets.py); ``GET …/<id>`` → ``{"id", "preset",
+  "readOnly", "maxNodes", "pageNodes"}`` (the most nodes it runs, and the most the page's "Add node" adds);
 - ``GET …/<id>/history`` → ``{"history"}``: the lines the workstation's ``history`` prints;
 - ``POST …/<id>/share`` → ``{"token"}``: a read-only name of the sandbox; every ``GET`` below takes it
   in place of ``<id>``, every write answers 403; ``POST …/<id or token>/fork`` ``{"at"?}`` → 201
@@ -214,10 +215,13 @@ def create_sandbox() -> tuple[Response, int]:
 
 @bp.get("/<sandbox_id>")
 def sandbox_info(sandbox_id: str) -> Response:
+    from ..sim import presets
+
     sandbox = _sandbox(sandbox_id)
+    caps = {"maxNodes": presets.max_nodes(sandbox.preset), "pageNodes": presets.page_nodes(sandbox.preset)}
     if _read_only(sandbox_id, sandbox):  # a read-only link never learns the id (the id can write)
-        return jsonify(id=sandbox_id, preset=sandbox.preset, readOnly=True)
-    return jsonify(id=sandbox.id, preset=sandbox.preset, readOnly=False)
+        return jsonify(id=sandbox_id, preset=sandbox.preset, readOnly=True, **caps)
+    return jsonify(id=sandbox.id, preset=sandbox.preset, readOnly=False, **caps)
 
 
 @bp.get("/<sandbox_id>/history")

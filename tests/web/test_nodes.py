@@ -103,6 +103,14 @@ def test_the_number_of_nodes_is_bounded(client, sid):
     assert len(node_rows(client, sid)) == MAX_NODES
 
 
+def test_the_sandbox_says_how_many_nodes_it_runs_and_the_page_adds(client, sid):
+    assert {k: v for k, v in client.get(f"/api/sandboxes/{sid}").json.items() if k.endswith("Nodes")} == \
+        {"maxNodes": MAX_NODES, "pageNodes": MAX_NODES}
+    r = client.post("/api/sandboxes", json={"preset": "large"})
+    info = client.get(f"/api/sandboxes/{r.json['id']}").json
+    assert (info["preset"], info["maxNodes"], info["pageNodes"]) == ("large", 5000, 1000)
+
+
 def test_a_deployment_spreads_onto_the_new_node(client, sid):
     client.post(f"/api/sandboxes/{sid}/nodes", json={"name": "node3"})
     kubectl(client, sid, "kubectl create deployment web --image=nginx --replicas=6")

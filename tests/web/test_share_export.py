@@ -57,7 +57,7 @@ def test_a_read_only_token_reads_but_every_write_is_refused(client, hub, sandbox
     assert client.post(f"/api/sandboxes/{sid}/share").json["token"] == token  # one link per sandbox
     view = f"/api/sandboxes/{token}"
     info = client.get(view).json
-    assert info == {"id": token, "preset": "kubeadm", "readOnly": True}  # the id (which writes) stays hidden
+    assert info == {"id": token, "preset": "kubeadm", "readOnly": True, "maxNodes": 12, "pageNodes": 12}  # (the id, which writes, stays hidden)
     assert client.get(f"/api/sandboxes/{sid}").json["readOnly"] is False
     before = client.get(f"/api/sandboxes/{sid}/objects")
     assert client.get(f"{view}/objects").data == before.data
