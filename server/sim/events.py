@@ -28,9 +28,11 @@ class Recorder:
         self.store = store
         self.clock = clock
         self._seq = 0
+        #: (involved uid, type, reason, message, component) → (namespace, name) of the Event they made
         self._recent: dict[tuple, tuple[str, str]] = {}
-        #: (namespace, name) of each Event in ``_recent`` → its aggregation key
-        self._keys: dict[tuple[str, str], tuple] = {}
+        #: (component, host) → the Events' ``source``, one dict for all of them (stored objects are
+        #: never changed in place): six Events a pod would be six copies of the same two strings' dict
+        self._sources: dict[tuple[str, str], dict] = {}
         #: namespace -> (its Namespace object as last seen, whether Events may be created in it):
         #: stored objects are never changed in place, so the answer holds while the object is the same
         self._namespaces: dict[str, tuple[Obj | None, bool]] = {}
@@ -61,9 +63,12 @@ class Recorder:
         }
         if not meta.get("namespace"):
             involved.pop("namespace")
-        source = {"component": component}
-        if host:
-            source["host"] = host
+        source = self._sources.get((component, host))
+        if source is None:
+            if len(self._sources) >= 8192:  # (nodes come and go: the cache is remade, not grown without end)
+                self._sources.clear()
+            source = self._sources[(component, host)] = {"component": component, "host": host} if host else \
+                {"component": component}
         created = self.store.create({
             "apiVersion": "v1",
             "kind": "Event",
@@ -80,12 +85,16 @@ class Recorder:
             "reportingInstance": host,
         }, owned=True)
         self._recent[agg_key] = (ns, created["metadata"]["name"])
-        self._keys[(ns, created["metadata"]["name"])] = agg_key
 
-    def forget(self, namespace: str, name: str) -> None:
-        """The Event is gone (expired or deleted): a repeat of it is recorded as a new one."""
-        agg_key = self._keys.pop((namespace, name), None)
-        if agg_key is not None and self._recent.get(agg_key) == (namespace, name):
+    def forget(self, event: Obj) -> None:
+        """The Event is gone (expired or deleted): a repeat of it is recorded as a new one. (Its
+        aggregation key is read back from it; one whose fields a user changed leaves an entry that
+        points at nothing, which the next repeat replaces.)"""
+        meta = event["metadata"]
+        where = (meta.get("namespace") or "", meta["name"])
+        agg_key = ((event.get("involvedObject") or {}).get("uid"), event.get("type"), event.get("reason"),
+                   event.get("message"), (event.get("source") or {}).get("component"))
+        if self._recent.get(agg_key) == where:
             del self._recent[agg_key]
 
     def _admitted(self, namespace: str) -> bool:

@@ -51,7 +51,7 @@ class EventTTL(Controller):
     def on_event(self, event: WatchEvent) -> None:
         if event.type == "DELETED":
             self._expires.pop(event.key, None)
-            self.recorder.forget(event.key[1], event.key[2])
+            self.recorder.forget(event.obj)
         else:
             self._lease(event.key)
 
