@@ -67,7 +67,9 @@ async function start() {
   if (readOnly) $('#share-anchor').hidden = true;
   else new ShareMenu($('#share-anchor'), { sandbox, onError: (msg) => notify(msg) });
 
-  const mirror = new Mirror();
+  // a big batch is applied in slices of at most 4 ms (store.js): with a pass's 4 ms a frame (below),
+  // the canvas and the browser's own style, layout and paint keep room in a 16.7 ms frame
+  const mirror = new Mirror({ budgetMs: 4 });
   // read (never written) by the e2e tests and bench/bench_page.py: the page's copy of the objects
   window.kubeplay = { mirror };
   // Which machines are halted is not an API object: every snapshot and delta carries the
@@ -96,7 +98,7 @@ async function start() {
   // canvas takes the layout at once when it is made. While batches stream, a pass starts once 4× the
   // last one's work (at most 1 s) has passed since it ended, so drawing keeps most of the main
   // thread; a quiet page starts one on the next frame. A change during a pass makes another after it.
-  const FRAME_BUDGET = 6;
+  const FRAME_BUDGET = 4;
   let layoutCost = 0;
   let layoutAt = -Infinity;
   let pass = null; // the pass waiting to start (steps null) or under way
