@@ -26,6 +26,7 @@ import { AddonsMenu } from './addons.js';
 import { KubectlAccess } from './kubectlaccess.js';
 import { PresetChooser } from './preset.js';
 import { openServicePanel } from './browser.js';
+import { AddNodeButton } from './addnode.js';
 import { installInspector } from './inspector.js';
 import { installLessons } from './lessons.js';
 import { Overview } from './minimap.js';
@@ -204,24 +205,9 @@ async function start() {
     canvas.setNetwork(msg.network);
   };
 
-  // "Add node": a worker joins (the server picks the first free nodeN); it shows up as a delta.
-  const addNode = document.createElement('button');
-  addNode.type = 'button';
-  addNode.id = 'add-node';
-  addNode.className = 'btn btn-small';
-  addNode.textContent = t('Add node');
-  addNode.title = t('A new worker joins the cluster (kubeadm join)');
-  addNode.addEventListener('click', async () => {
-    addNode.disabled = true;
-    try {
-      await sandbox.post('/nodes', {});
-    } catch (e) {
-      notify(`add node: ${e.message}`);
-    } finally {
-      addNode.disabled = false;
-    }
-  });
-  $('.cluster-pane .pane-head h2').after(addNode);
+  // "Add node" (addnode.js), told how many Node objects there are: it stops at the page's cap
+  const addNode = new AddNodeButton($('.cluster-pane .pane-head h2'), sandbox, { onError: notify });
+  const nodeKeys = new Set();
 
   const editor = new YamlEditor({
     mount: $('#editor'), select: $('#examples'), applyButton: $('#apply'), results: $('#apply-results'),
@@ -239,6 +225,11 @@ async function start() {
   });
 
   mirror.subscribe(({ changed, full, bornUnscheduled }) => {
+    for (const k of changed) {
+      if (!k.startsWith('Node/')) continue;
+      if (mirror.objects.has(k)) nodeKeys.add(k); else nodeKeys.delete(k);
+    }
+    addNode.setNodes(nodeKeys.size);
     clock.show(mirror.clock);
     timeline.setNow(mirror.clock, changed.size > 0);
     for (const k of bornUnscheduled) fromTray.add(k);

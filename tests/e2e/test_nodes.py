@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import advance, apply_example, node, pause, pod_names, pods, run
+from server.sandbox import MAX_NODES
+from tests.e2e.helpers import advance, api, apply_example, node, pause, pod_names, pods, run
 
 pytestmark = pytest.mark.e2e
 
@@ -64,6 +65,24 @@ def test_a_node_joins_takes_pods_and_leaves_them_to_be_rescheduled(page: Page) -
     assert len(on_workers) == 9 and not set(on_node3) & set(on_workers)
     out = run(page, "kubectl get nodes")
     expect(out).not_to_contain_text("node3")
+
+
+def test_add_node_stops_at_the_clusters_cap_and_says_why(page: Page) -> None:
+    pause(page)
+    button = page.get_by_role("button", name="Add node")
+    expect(button).to_be_enabled()
+    expect(button).to_have_accessible_description("A new worker joins the cluster (kubeadm join)")
+    add_node(page, "node3")
+    # the rest join through the API, as a script would; the page sees each as a delta
+    for n in range(4, MAX_NODES):
+        assert page.request.post(api(page, "/nodes"), data={"name": f"node{n}"}).status == 201
+    expect(node(page, f"node{MAX_NODES - 1}")).to_have_count(1)
+    expect(button).to_be_disabled()
+    expect(button).to_have_accessible_description(f"This cluster runs at most {MAX_NODES} nodes: remove one first")
+    node(page, "node3").get_by_role("button", name="Actions for node node3").click()
+    page.get_by_role("menu", name="Node node3").get_by_role("menuitem", name="Remove node").click()
+    page.get_by_role("alertdialog", name="Remove node node3?").get_by_role("button", name="Remove node3").click()
+    expect(button).to_be_enabled()
 
 
 def test_six_nodes_fit_the_cluster_view(page: Page) -> None:

@@ -121,7 +121,8 @@ def test_hello_minikube(api):
 def test_minikube_elsewhere_has_no_profile(app):
     client = app.test_client()
     sid = client.post("/api/sandboxes").json["id"]
-    assert client.get(f"/api/sandboxes/{sid}").json == {"id": sid, "preset": "kubeadm", "readOnly": False}
+    assert client.get(f"/api/sandboxes/{sid}").json == {"id": sid, "preset": "kubeadm", "readOnly": False,
+                                                       "maxNodes": 12, "pageNodes": 12}
     r = client.post(f"/api/sandboxes/{sid}/run", json={"command": "minikube ip"}).json
     assert r == {"output": '🤷  Profile "minikube" not found. Run "minikube profile list" to view all profiles.\n'
                            '👉  To start a cluster, run: "minikube start"\n', "exitCode": 85}

@@ -87,6 +87,9 @@ export const JA = {
   'Cluster nodes and pods': 'クラスターのノードと Pod',
   'Add node': 'ノードを追加',
   'A new worker joins the cluster (kubeadm join)': '新しいワーカーがクラスターに参加します (kubeadm join)',
+  'The page adds at most {cap} nodes; up to {max} join through the API (POST /api/sandboxes/<id>/nodes)':
+    'このページから追加できるノードは最大 {cap} 台です。API (POST /api/sandboxes/<id>/nodes) からは {max} 台まで参加できます',
+  'This cluster runs at most {cap} nodes: remove one first': 'このクラスターのノードは最大 {cap} 台です。先に 1 台削除してください',
   'waiting for a node (or for its volumes)': 'ノード (またはボリューム) を待っています',
   'the kubelet pulls images and starts the containers': 'kubelet がイメージを pull してコンテナを起動しています',
   'init containers run first, one after another': 'Init コンテナが順番に先に実行されます',
