@@ -184,7 +184,7 @@ def test_the_kept_deletion_order_is_the_order_sorted_afresh() -> None:
             if not spec.get("nodeName"):
                 set_pod(c, name, node=rng.choice(nodes), phase="Pending")
             elif change < 0.4:
-                set_pod(c, name, phase="Running", ready=rng.random() < 0.8, restarts=rng.randrange(3))
+                set_pod(c, name, phase="Running", ready=rng.random() < 0.8, restarts=rng.choice([0, 0, 0, 1]))
             elif change < 0.5:
                 set_pod(c, name, phase="Failed")
             elif change < 0.6:
@@ -208,6 +208,38 @@ def test_the_kept_deletion_order_is_the_order_sorted_afresh() -> None:
         ranks = [on_node.get(p["spec"].get("nodeName") or "", 0) for p in pods]
         want = [p["metadata"]["name"] for p in deletion_order(pods, ranks, c.clock.now())][:len(pods) - 1]
         assert got == want, step
+
+
+def test_the_kept_order_follows_creation_buckets_of_pods_ready_at_one_instant() -> None:
+    """Two pods ready at the same instant, with no restarts, go by the buckets of their creation
+    times, and within one bucket by uid: as the clock runs, those buckets part and meet again
+    (the ready time's buckets change at other instants), and the kept order follows each change."""
+    c = make_cluster()
+    create_rs(c, replicas=2)
+    rsc = c.controller("replicaset-controller")
+    key = ("ReplicaSet", NS, "web")
+    older = live(c)[0]
+    c.advance(100)
+    while True:  # a younger pod whose uid sorts after the older one's: buckets and uids disagree
+        young = next(p for p in live(c) if p["metadata"]["name"] != older["metadata"]["name"])
+        if young["metadata"]["uid"] > older["metadata"]["uid"]:
+            break
+        c.store.remove("Pod", NS, young["metadata"]["name"])
+        c.advance(1)
+        c.settle()
+    ready_at = c.clock.iso()
+    for pod, n in ((older, "node1"), (young, "node2")):
+        set_pod(c, pod["metadata"]["name"], node=n, phase="Running", ready=True, restarts=0, ready_at=ready_at)
+    c.settle()
+    seen = set()
+    for _ in range(2000):
+        c.advance(10)
+        rs, members = c.store.peek(*key), rsc._members[key]
+        got = rsc._victims(rs, members, 1)
+        pods = [c.store.peek("Pod", NS, n) for n in sorted(members.pods)]
+        assert got == [deletion_order(pods, [1, 1], c.clock.now())[0]["metadata"]["name"]]
+        seen.add(got[0])
+    assert seen == {older["metadata"]["name"], young["metadata"]["name"]}  # the order did change
 
 
 def _pod(name: str, *, node: str = "n1", phase: str = "Running", ready: bool = True, ready_at: str = "",

@@ -74,10 +74,11 @@ def _age_rank(t: float | None, now: float) -> int:
     return int(math.log2(d)) if d > 0 else -1
 
 
-def _next_rank_at(t: float | None, rank: int) -> float | None:
-    """When the age of ``t`` leaves the bucket ``rank`` (None: a zero time never does)."""
+def _next_rank_at(t: float | None, now: float) -> float:
+    """When the age of ``t`` leaves its bucket at ``now`` (never, for a zero time)."""
     if t is None:
-        return None
+        return math.inf
+    rank = _age_rank(t, now)
     return t + (2.0 ** (rank + 1)) / 1e9 if rank >= 0 else t
 
 
@@ -98,10 +99,11 @@ class _Facts:
         self.created = parse_time(meta.get("creationTimestamp"))
         self.cost = _deletion_cost(pod)
 
-    @property
-    def timed(self) -> float | None:
-        """The time whose log bucket the order reads: when it became ready, or when it was created."""
-        return self.ready_t if self.ready else self.created
+    def next_change(self, now: float) -> float:
+        """When a log2 bucket its key holds next changes: of when it was created, and of when it
+        became ready (a ready pod's key holds both)."""
+        created = _next_rank_at(self.created, now)
+        return min(created, _next_rank_at(self.ready_t, now)) if self.ready else created
 
 
 def _key(name: str, f: _Facts, rank: int, now: float, first_uid: str) -> tuple:
@@ -150,9 +152,10 @@ class _Order:
     A key (``_key``) changes when its pod changes (an event: ``stale``), when the count of related
     active pods on its node changes (any pod event on a node where this set has pods:
     ``dirty_nodes``, recounted from the store's node index), when the least uid of the pods ready
-    at its instant changes, and when the age of its time crosses into the next log2 bucket (``due``:
-    a heap of those instants). ``siblings``: the ReplicaSets whose selectors say which pods are
-    related (the same controller's); another set of them and the order is rebuilt."""
+    at its instant changes, and when the age of one of its times (its creation; its readiness, for
+    a ready pod) crosses into the next log2 bucket (``due``: a heap of those instants).
+    ``siblings``: the ReplicaSets whose selectors say which pods are related (the same
+    controller's); another set of them and the order is rebuilt."""
 
     __slots__ = ("siblings", "facts", "keys", "sorted", "by_node", "counts", "groups", "first",
                  "due", "due_at", "stale", "dirty_nodes")
@@ -171,6 +174,7 @@ class _Order:
         self.due_at: dict[str, float] = {}
         self.stale: set[str] = set()
         self.dirty_nodes: set[str] = set()
+
 
 def pod_from_template(rs: Obj) -> Obj:
     """GetPodFromTemplate: labels, annotations and finalizers copied, a controller ownerReference."""
@@ -531,9 +535,8 @@ class ReplicaSetController(Controller):
             first = order.first.get(f.ready_t, "") if f.ready else ""
             new_key = order.keys[name] = _key(name, f, order.counts.get(f.node, 0), now, first)
             insort(order.sorted, new_key)
-            timed = f.timed
-            nxt = _next_rank_at(timed, _age_rank(timed, now))
-            if nxt is None:
+            nxt = f.next_change(now)
+            if nxt == math.inf:
                 order.due_at.pop(name, None)
                 continue
             # (computed in floating point: when early, the next step looks again)
