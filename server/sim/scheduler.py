@@ -1284,32 +1284,23 @@ class Scheduler(Controller):
         nominations = self._nominated
         # (from the rotating start round to it: no copy of the whole node list per pod)
         order = itertools.chain(itertools.islice(nodes, start, None), itertools.islice(nodes, start))
-        if template is not None and volumes is None and not nominations:
-            # the common case written out (a Deployment's next replica, 5,000 nodes: 500 checked)
-            # — the same steps as the other loop takes for it, without its checks
-            entry_of = template.entry
-            for node in order:
-                processed += 1
+        # the common case (a Deployment's next replica: a known template, no claims, nothing
+        # nominated; at 5,000 nodes, 500 checked a pod) asks only the template's cache
+        plain = template is not None and volumes is None and not nominations
+        entry_of = template.entry if template is not None else None
+        for node in order:
+            processed += 1
+            if plain:
                 entry = cache.get(node.name)
-                if entry is None or entry[0] != node.gen:
-                    entry = entry_of(node)
-                status = entry[1]
-                if status is None:
-                    feasible.append(node)
-                    if len(feasible) >= want:
-                        break
-                else:
-                    statuses[node.name] = status
-        else:
-            for node in order:
-                processed += 1
+                status = (entry if entry is not None and entry[0] == node.gen else entry_of(node))[1]
+            else:
                 name = node.name
                 nominated = self._nominated_for(name, key, pod.priority) if name in nominations else None
                 if nominated:
                     status = filter_node(pod, with_nominated(node, nominated))
-                elif template is not None:
+                elif entry_of is not None:
                     entry = cache.get(name)
-                    status = (entry if entry is not None and entry[0] == node.gen else template.entry(node))[1]
+                    status = (entry if entry is not None and entry[0] == node.gen else entry_of(node))[1]
                 else:
                     status = filter_node(pod, node)
                 if status is None and volumes is not None:
@@ -1318,12 +1309,12 @@ class Scheduler(Controller):
                         status = NodeStatus("VolumeBinding", tuple(reasons), False)
                     elif plans is not None:
                         plans[node.name] = plan
-                if status is None:
-                    feasible.append(node)
-                    if len(feasible) >= want:
-                        break
-                else:
-                    statuses[node.name] = status
+            if status is None:
+                feasible.append(node)
+                if len(feasible) >= want:
+                    break
+            else:
+                statuses[node.name] = status
         if n:
             self._next_start = (self._next_start + processed) % (all_nodes or n)
         return feasible, statuses
