@@ -148,7 +148,7 @@ export class NetPanel {
     if (this.moreNote.hidden !== !note) this.moreNote.hidden = !note;
     if (!others) return;
     const targets = [];
-    const services = servicesOf(mirror.objects.values());
+    const services = servicesOf([...mirror.list('Service'), ...mirror.list('Endpoints')]);
     for (const s of services) {
       if (s.system) continue;
       const host = s.namespace === 'default' ? s.name : `${s.name}.${s.namespace}`;

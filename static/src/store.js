@@ -61,6 +61,8 @@ export class Mirror {
    */
   constructor({ budgetMs = 8, schedule = (fn) => setTimeout(fn, 0), now = () => performance.now() } = {}) {
     this.objects = new Map();
+    /** kind -> (key -> object): `objects` by kind, for `list` */
+    this.kinds = new Map();
     this.rv = null;
     this.clock = null;
     this.listeners = new Set();
@@ -92,10 +94,12 @@ export class Mirror {
     this._queue = []; // whatever was still waiting is older than the snapshot
     const changed = new Set(this.objects.keys());
     this.objects = new Map();
+    this.kinds = new Map();
     const cells = msg.cells || {};
     for (const obj of msg.objects || []) {
       const k = keyOf(obj);
       this.objects.set(k, obj);
+      this._index(k, obj);
       if (cells[k]) CELLS.set(obj, cells[k]);
       changed.add(k);
     }
@@ -170,6 +174,7 @@ export class Mirror {
     for (const [k, obj] of batch.staged) {
       if (obj === undefined) this.objects.delete(k);
       else this.objects.set(k, obj);
+      this._index(k, obj);
     }
     for (const k of batch.changed) changed.add(k);
     for (const k of batch.born) born.add(k);
@@ -189,10 +194,22 @@ export class Mirror {
     if (this.onLost) this.onLost();
   }
 
+  /** The objects of `kind`, in the order `objects` has them (from the per-kind index: a list of
+   * the Nodes or Services costs their number, not the 10,000 pods'). */
   list(kind) {
-    const out = [];
-    for (const obj of this.objects.values()) if (obj.kind === kind) out.push(obj);
-    return out;
+    const of = this.kinds.get(kind);
+    return of ? [...of.values()] : [];
+  }
+
+  _index(k, obj) {
+    const kind = k.slice(0, k.indexOf('/'));
+    let of = this.kinds.get(kind);
+    if (obj === undefined) {
+      if (of) of.delete(k);
+      return;
+    }
+    if (!of) this.kinds.set(kind, (of = new Map()));
+    of.set(k, obj);
   }
 
   get(kind, namespace, name) {

@@ -142,3 +142,28 @@ test('a snapshot drops the batches still waiting; a patch of an object the mirro
   assert.equal(m.get('Pod', 'default', 'nobody'), undefined);
   assert.equal(m.rv, 900); // the batch was not applied: the snapshot asked for will bring it
 });
+
+test('list(kind) is the objects of that kind in the mirror\'s order, through snapshots, patches, deletions and re-creations', () => {
+  const m = new Mirror();
+  const node = (name, rv) => ({ kind: 'Node', apiVersion: 'v1', metadata: { name, resourceVersion: String(rv) } });
+  const byScan = (kind) => [...m.objects.values()].filter((o) => o.kind === kind);
+  m.applySnapshot({ rv: 3, objects: [pod('a', 1), node('n1', 2), pod('b', 3)] });
+  assert.deepEqual(m.list('Pod'), byScan('Pod'));
+  assert.deepEqual(m.list('Node').map((n) => n.metadata.name), ['n1']);
+  m.applyDelta({ rv: 9, events: [
+    { type: 'DELETED', rv: 4, object: identity('a') },
+    { type: 'ADDED', rv: 5, object: pod('c', 5) },
+    { type: 'ADDED', rv: 6, object: node('n2', 6) },
+    { type: 'MODIFIED', rv: 7, object: identity('b'), patch: { status: { phase: 'Running' } } },
+    { type: 'ADDED', rv: 8, object: pod('a', 8) },
+  ] });
+  assert.deepEqual(m.list('Pod').map((p) => p.metadata.name).sort(), ['a', 'b', 'c']);
+  assert.deepEqual(m.list('Pod'), byScan('Pod'));
+  assert.equal(m.get('Pod', 'default', 'b').status.phase, 'Running');
+  assert.equal(m.list('Pod').find((p) => p.metadata.name === 'b'), m.get('Pod', 'default', 'b'));
+  assert.deepEqual(m.list('Node'), byScan('Node'));
+  assert.deepEqual(m.list('Service'), []);
+  m.applySnapshot({ rv: 20, objects: [node('n3', 20)] });
+  assert.deepEqual(m.list('Pod'), []);
+  assert.deepEqual(m.list('Node').map((n) => n.metadata.name), ['n3']);
+});
