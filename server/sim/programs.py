@@ -760,7 +760,7 @@ def image_programs(image: Image, proc: ProcState,
     for name, fn in progs.items():
         b = bound.get(id(fn))
         if b is None:
-            b = bound[id(fn)] = _bind(fn, proc)
+            b = bound[id(fn)] = _Bound(fn, proc)
         out[name] = b
     return out
 
@@ -781,7 +781,7 @@ class _LineIO:
         self.raw.err(line + "\n")
 
 
-class _bind:  # noqa: N801  (used as the function it replaces)
+class _Bound:
     """A program bound to its container's process state: ``(ctx, argv, io)`` runs
     ``fn(ctx, argv, lines, proc=proc)``. A slotted object rather than a closure: every container
     binds its image's programs, and a closure with its cells is four objects (about 270 bytes, against
@@ -851,7 +851,7 @@ def image_table(image: Image, proc: ProcState) -> Mapping[str, Program]:
     own: dict[str, Any] = {}
     base = _userland_table(image.userland, has_procps(image), image.ref) if image.userland else {}
     if image.userland and "sleep" not in base:
-        own["sleep"] = _bind(sleep, proc)
+        own["sleep"] = _Bound(sleep, proc)
     table = ChainMap(own, base)
 
     def lookup(name: str) -> Any:
