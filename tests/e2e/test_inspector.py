@@ -7,14 +7,13 @@ filters by object."""
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import advance, api, pause, pods, run
+from tests.nodetests import run_node_tests
 
 pytestmark = pytest.mark.e2e
 HERE = Path(__file__).resolve().parent
@@ -23,12 +22,7 @@ HERE = Path(__file__).resolve().parent
 def test_the_inspectors_pure_helpers() -> None:
     """inspector.test.mjs (tab keys, the Exec line, a pod's containers, the OBJECT column, a big table's
     newest rows) under node."""
-    node = shutil.which("node")
-    assert node, "node is needed to build and test the page (make install)"
-    proc = subprocess.run([node, "--test", str(HERE / "inspector.test.mjs")], cwd=HERE.parents[1],
-                          capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "# fail 0" in proc.stdout and "# pass 5" in proc.stdout, proc.stdout
+    run_node_tests(HERE / "inspector.test.mjs", 5)
 
 
 def kubectl(page: Page, command: str) -> str:

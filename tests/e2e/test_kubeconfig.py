@@ -9,13 +9,13 @@ test runner (kubectlaccess.test.mjs).
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 from playwright.sync_api import Page, expect
+
+from tests.nodetests import run_node_tests
 
 pytestmark = pytest.mark.e2e
 
@@ -88,9 +88,4 @@ def test_copy_puts_the_command_on_the_clipboard(page: Page, server_url: str) -> 
 
 
 def test_command_line_helpers() -> None:
-    node = shutil.which("node")
-    assert node, "node is needed to build and test the page (make install)"
-    proc = subprocess.run([node, "--test", str(HERE / "kubectlaccess.test.mjs")], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "# fail 0" in proc.stdout and "# pass 2" in proc.stdout, proc.stdout
+    run_node_tests(HERE / "kubectlaccess.test.mjs", 2)

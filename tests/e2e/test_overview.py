@@ -8,14 +8,13 @@ the clock advanced) so the test spends its time on the page, not on typing."""
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import api, node, pause, run
+from tests.nodetests import run_node_tests
 
 pytestmark = pytest.mark.e2e
 HERE = Path(__file__).resolve().parent
@@ -121,9 +120,4 @@ def test_the_overview_counts_like_kubectl_and_drills_down_to_a_node(page: Page) 
 
 def test_the_overviews_pure_parts() -> None:
     """overview.test.mjs (change-set counts, the histogram's words, the minimap grid, arrow moves) under node."""
-    node_bin = shutil.which("node")
-    assert node_bin, "node is needed to build and test the page (make install)"
-    proc = subprocess.run([node_bin, "--test", str(HERE / "overview.test.mjs")], cwd=HERE.parents[1],
-                          capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "# fail 0" in proc.stdout and "# pass 4" in proc.stdout, proc.stdout
+    run_node_tests(HERE / "overview.test.mjs", 4)

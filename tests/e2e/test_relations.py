@@ -10,14 +10,13 @@ The clock is paused and moved only by the page's step buttons, so every run sees
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import advance, api, pause, pods, run
+from tests.nodetests import run_node_tests
 
 pytestmark = pytest.mark.e2e
 HERE = Path(__file__).resolve().parent
@@ -109,12 +108,7 @@ spec:
 
 
 def test_the_relations_pure_parts() -> None:
-    node = shutil.which("node")
-    assert node, "node is needed to build and test the page (make install)"
-    proc = subprocess.run([node, "--test", str(HERE / "relations.test.mjs")], cwd=HERE.parents[1],
-                          capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "# fail 0" in proc.stdout and "# pass 5" in proc.stdout, proc.stdout
+    run_node_tests(HERE / "relations.test.mjs", 5)
 
 
 def apply(page: Page, manifest: str) -> None:

@@ -5,8 +5,6 @@ new sandbox. The clock is paused and moved only by the page's step buttons."""
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -14,6 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import advance, apply_example, pause, pods, run
+from tests.nodetests import run_node_tests
 
 pytestmark = pytest.mark.e2e
 
@@ -97,10 +96,4 @@ def test_scrub_back_before_a_scale_then_back_to_live_then_fork(page: Page) -> No
 
 def test_the_timeline_helpers() -> None:
     """timeline.js's pure helpers (timeline.test.mjs), under node's test runner: no browser."""
-    node = shutil.which("node")
-    assert node, "node is needed to build and test the page (make install)"
-    here = Path(__file__).resolve().parent
-    proc = subprocess.run([node, "--test", str(here / "timeline.test.mjs")], cwd=here.parents[1],
-                          capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "# fail 0" in proc.stdout and "# pass 3" in proc.stdout, proc.stdout
+    run_node_tests(Path(__file__).resolve().parent / "timeline.test.mjs", 3)
