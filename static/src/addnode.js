@@ -37,7 +37,7 @@ export class AddNodeButton {
     });
     anchor.after(b);
     this.update();
-    sandbox.get('').then((info) => {
+    sandbox.info().then((info) => {
       if (info && Number.isFinite(info.pageNodes)) this.cap = info.pageNodes;
       if (info && Number.isFinite(info.maxNodes)) this.max = info.maxNodes;
       this.update();

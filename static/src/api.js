@@ -43,6 +43,13 @@ export class Sandbox {
 
   delete(path) { return request('DELETE', this.url(path)); }
 
+  /** GET /api/sandboxes/<id> ({id, preset, readOnly, maxNodes, pageNodes}), asked once: it does not
+   * change while the tab shows this sandbox (a new preset is a new sandbox). */
+  info() {
+    if (!this._info) this._info = this.get('');
+    return this._info;
+  }
+
   /** The sandbox of this tab: the stored one if the server still knows it, else a fresh one. */
   static async open() {
     const stored = sessionStorage.getItem(KEY);

@@ -34,7 +34,7 @@ export class PresetChooser {
     label.append(select);
     anchor.before(label);
     this.select = select;
-    sandbox.get('').then((info) => { if (info && info.preset) select.value = info.preset; }).catch(() => {});
+    sandbox.info().then((info) => { if (info && info.preset) select.value = info.preset; }).catch(() => {});
     select.addEventListener('change', async () => {
       select.disabled = true;
       try {
