@@ -23,12 +23,19 @@ from .store import Obj, Store
 EVENT_TTL = 3600.0
 
 
+def _aggregation_key(uid: str | None, type_: str | None, reason: str | None, message: str | None,
+                     component: str | None) -> tuple:
+    """What makes a repeat of an Event: the same involved object, type, reason, message and source
+    (the key a new Event is filed under, and read back from an Event that is gone)."""
+    return (uid, type_, reason, message, component)
+
+
 class Recorder:
     def __init__(self, store: Store, clock: Clock) -> None:
         self.store = store
         self.clock = clock
         self._seq = 0
-        #: (involved uid, type, reason, message, component) → (namespace, name) of the Event they made
+        #: ``_aggregation_key`` → (namespace, name) of the Event it made
         self._recent: dict[tuple, tuple[str, str]] = {}
         #: (component, host) → the Events' ``source``, one dict for all of them (stored objects are
         #: never changed in place): six Events a pod would be six copies of the same two strings' dict
@@ -43,7 +50,7 @@ class Recorder:
         ns = meta.get("namespace") or "default"
         now = self.clock.iso()
         # aggregate with an identical earlier event
-        agg_key = (meta.get("uid"), type_, reason, message, component)
+        agg_key = _aggregation_key(meta.get("uid"), type_, reason, message, component)
         earlier = self._recent.get(agg_key)
         ev = self.store.peek("Event", *earlier) if earlier else None
         if ev is not None:
@@ -92,8 +99,9 @@ class Recorder:
         points at nothing, which the next repeat replaces.)"""
         meta = event["metadata"]
         where = (meta.get("namespace") or "", meta["name"])
-        agg_key = ((event.get("involvedObject") or {}).get("uid"), event.get("type"), event.get("reason"),
-                   event.get("message"), (event.get("source") or {}).get("component"))
+        agg_key = _aggregation_key((event.get("involvedObject") or {}).get("uid"), event.get("type"),
+                                   event.get("reason"), event.get("message"),
+                                   (event.get("source") or {}).get("component"))
         if self._recent.get(agg_key) == where:
             del self._recent[agg_key]
 

@@ -97,6 +97,7 @@ def page_nodes(preset: str) -> int:
     API, up to ``max_nodes``)."""
     return min(LARGE_CANVAS_NODES, max_nodes(preset))
 
+
 # -- minikube v1.35.0 (docker driver, docker runtime) --------------------------------------------
 MINIKUBE_VERSION = "v1.35.0"
 MINIKUBE_PROFILE = "minikube"
