@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import deque
 
+import pytest
+
 from .conftest import events_named
 
 POD = """apiVersion: v1
@@ -155,3 +157,14 @@ def test_live_ticker_runs_while_someone_watches(make_app):
     stopped_at = sandbox.cluster.clock.now()
     socketio_of(app).sleep(0.05)
     assert sandbox.cluster.clock.now() == stopped_at
+
+
+def test_events_are_sent_as_json_text_without_walking_their_data_for_bytes(app, monkeypatch):
+    """The server's packets (server/web JsonPacket) are JSON text events: python-socketio's search of
+    the data for bytes (a walk of every object of a delta) is not made."""
+    from socketio.packet import Packet
+
+    server = app.extensions["socketio"].server
+    monkeypatch.setattr(Packet, "data_is_binary", classmethod(lambda cls, data: pytest.fail("data walked")))
+    pkt = server.packet_class(2, data=["delta", {"events": [{"type": "ADDED", "object": {"kind": "Pod"}}]}])
+    assert pkt.encode() == '2["delta",{"events":[{"type":"ADDED","object":{"kind":"Pod"}}]}]'
