@@ -306,6 +306,7 @@ def main() -> None:
     ap.add_argument("--preset", default="large", help="the cluster the page chooses (large: master + 100 workers)")
     ap.add_argument("--nodes", type=int, default=0, help="workers added before scaling (up to the preset's cap)")
     ap.add_argument("--screenshot", default="", help="a directory: the page at the start and once settled")
+    ap.add_argument("--trace", default="", help="a file: the browser's trace (devtools.timeline) of the first scale")
     args = ap.parse_args()
     if not (ROOT / "static" / "dist" / "app.js").is_file():
         sys.exit("static/dist/app.js is missing: npm run build")
@@ -319,7 +320,7 @@ def main() -> None:
         context = browser.new_context(viewport={"width": 1440, "height": 900})
         context.add_init_script(PAGE_PROBE)
         page = context.new_page()
-        if args.profile:
+        if args.profile or args.trace:
             # the same page, bundled without minifying, so the profile names functions and lines
             bundle = Path(tmp) / "app.js"
             subprocess.run([str(ROOT / "node_modules" / ".bin" / "esbuild"), "static/src/main.js", "--bundle",
@@ -354,9 +355,13 @@ def main() -> None:
                 cdp.send("Profiler.enable")
                 cdp.send("Profiler.start")
                 browser.start_tracing(page=page, categories=["devtools.timeline"])
+            elif args.trace and target == args.pods:
+                browser.start_tracing(page=page, categories=["devtools.timeline"])
             with Phase(f"scale 0→{target}" if target == args.pods else f"scale →{target}", page, wire) as ph:
                 reached, why = scale(base, page, target, args.limit, args.step)
             rows.append(ph)
+            if args.trace and not args.profile and target == args.pods:
+                Path(args.trace).write_bytes(browser.stop_tracing())
             if args.profile and target == args.pods:
                 notes.append("main-thread time by trace event during the first scale (ms):")
                 notes += [f"  {ms:9.1f}  {name}" for name, ms in trace_summary(browser.stop_tracing())]
