@@ -320,6 +320,8 @@ class Store:
         where: Callable[[Obj], bool] | None = None,
     ) -> list[Obj]:
         """Like ``list`` but hands out the stored objects themselves: read-only."""
+        if selector is None and owner_uid is None and node is None and where is None:
+            return list(self._candidates(kind, namespace, None, None, None))  # a namespace's bucket, or all
         out = []
         for obj in self._candidates(kind, namespace, selector, owner_uid, node):  # in (namespace, name) order
             meta = obj["metadata"]
