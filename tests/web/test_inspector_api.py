@@ -167,3 +167,34 @@ def test_wrong_requests_are_refused(client, sid, path, status, field):
 def test_an_unknown_sandbox_is_404(client):
     assert client.get("/api/sandboxes/nope/objects/pod/default/web/yaml").status_code == 404
     assert client.get("/api/sandboxes/nope/events").status_code == 404
+
+
+def test_the_timeline_read_again_after_events_change_is_what_a_first_read_makes(client, sid, sandbox, web):
+    """The events' facts are kept from one read to the next (kubectl/verbs/events.py ``_facts``): after
+    new events, a repeated one (a new object under the same name, its count and last time moved) and
+    a deleted one, a read equals the read of a process that kept nothing."""
+    from server.kubectl.verbs import events as kubectl_events
+
+    def read(namespace):
+        return client.get(f"/api/sandboxes/{sid}/events?last=25&namespace={namespace}").json
+
+    def same_as_a_first_read():
+        kept = {ns: read(ns) for ns in ("", "default")}
+        kubectl_events._FACTS.clear()
+        assert kept == {ns: read(ns) for ns in ("", "default")}
+        return kept
+
+    cluster = sandbox.cluster
+    default = cluster.store.get("Namespace", "", "default")
+    assert run(client, sid, "kubectl create deployment churn --image=nginx --replicas=3")["exitCode"] == 0
+    client.post(f"/api/sandboxes/{sid}/clock", json={"advance": 20})
+    cluster.recorder.event(default, "Normal", "Repeated", "again and again", "test")
+    same_as_a_first_read()
+    for count in (2, 3):
+        client.post(f"/api/sandboxes/{sid}/clock", json={"advance": 9})
+        cluster.recorder.event(default, "Normal", "Repeated", "again and again", "test")
+        assert f"(x{count} over" in same_as_a_first_read()["default"]["output"]
+    name = next(e["metadata"]["name"] for e in cluster.store.scan("Event", "default")
+                if e["reason"] == "Repeated")
+    assert run(client, sid, f"kubectl delete event {name}")["exitCode"] == 0
+    assert "Repeated" not in same_as_a_first_read()["default"]["output"]

@@ -21,14 +21,15 @@ Hands off: the events come from the store; ages are ``printers.since`` on the vi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
 from ...sim.clock import parse_time
 from ...sim.store import Obj, WatchEvent, deep_copy
-from .. import output, printers, resolve
+from .. import authorized, output, printers, resolve
 from ..parse import Flag, Invocation, KubectlError, Result, command
 from ..streaming import StoreWatch, StreamResult
 
@@ -73,6 +74,37 @@ def _object(kind: str, name: str) -> str:
     return f"{printers.escape_terminal(kind)}/{printers.escape_terminal(name)}"
 
 
+#: Fact = (time, event, namespace, seen, type, reason, (kind, name)): what the table's sort, widths
+#: and rows read of an event. _FACTS: per store and scan (a namespace, or None for every one), the
+#: facts of the events the last scan read, by the event object's id (a fact holds its event, so no
+#: other object can have that id meanwhile)
+Fact = tuple
+_FACTS: weakref.WeakKeyDictionary[object, dict[str | None, dict[int, Fact]]] = weakref.WeakKeyDictionary()
+
+
+def _facts(store: object, scope: str | None, events: list[Obj]) -> list[Fact]:
+    """Each of ``events``' facts, in their order. A stored object is never changed in place (a write
+    stores a new one), so the facts of an event that is the very object the last scan of ``scope``
+    read are that scan's: a refresh of the Events region at 60,000 events reads only the events
+    written since, besides a lookup per event."""
+    by_scope = _FACTS.get(store)
+    if by_scope is None:
+        by_scope = _FACTS[store] = {}
+    old = by_scope.get(scope) or {}
+    fresh: dict[int, Fact] = {}
+    out = []
+    for ev in events:
+        fact = old.get(id(ev))
+        if fact is None or fact[1] is not ev:
+            inv = ev.get("involvedObject") or {}
+            fact = (_last_time(ev), ev, ev["metadata"].get("namespace") or "", _seen(ev), ev.get("type") or "",
+                    ev.get("reason") or "", (inv.get("kind") or "", inv.get("name") or ""))
+        fresh[id(ev)] = fact
+        out.append(fact)
+    by_scope[scope] = fresh
+    return out
+
+
 class Table:
     """The table's cells at ``now``: each event's row, and the widths tabwrite gives the columns of
     many events' rows without building them. (Events seen at the same times share their LAST SEEN
@@ -97,25 +129,17 @@ class Table:
                  printers.escape_terminal(ev.get("message") or "").strip()]
         return [ev["metadata"].get("namespace") or "", *cells] if self.all_ns else cells
 
-    def widths(self, events: Iterable[Obj], with_header: bool) -> list[int]:
-        """The column widths ``printers.tabwrite`` gives the table of every one of ``events``' rows
-        (and the header): each column's widest cell, found among the column's distinct values
-        (a few namespaces, types, reasons and times; an object per few events). MESSAGE, the last
-        column, is never padded."""
-        spaces, seen, types, reasons, objects = set(), set(), set(), set(), set()
-        for ev in events:
-            inv = ev.get("involvedObject") or {}
-            spaces.add(ev["metadata"].get("namespace") or "")
-            seen.add(_seen(ev))
-            types.add(ev.get("type") or "")
-            reasons.add(ev.get("reason") or "")
-            objects.add((inv.get("kind") or "", inv.get("name") or ""))
-        longest = [max((self.interval(s) for s in seen), key=len, default=""),
-                   max(map(printers.escape_terminal, types), key=len, default=""),
-                   max(map(printers.escape_terminal, reasons), key=len, default=""),
-                   max((_object(*o) for o in objects), key=len, default=""), ""]
+    def widths(self, facts: list[Fact], with_header: bool) -> list[int]:
+        """The column widths ``printers.tabwrite`` gives the table of the rows of every one of the
+        events of ``facts`` (``_facts``), and the header: each column's widest cell, found among the
+        column's distinct values (a few namespaces, types, reasons and times; an object per few
+        events). MESSAGE, the last column, is never padded."""
+        longest = [max((self.interval(s) for s in {f[3] for f in facts}), key=len, default=""),
+                   max(map(printers.escape_terminal, {f[4] for f in facts}), key=len, default=""),
+                   max(map(printers.escape_terminal, {f[5] for f in facts}), key=len, default=""),
+                   max((_object(*o) for o in {f[6] for f in facts}), key=len, default=""), ""]
         if self.all_ns:
-            longest.insert(0, max(spaces, key=len, default=""))
+            longest.insert(0, max({f[2] for f in facts}, key=len, default=""))
         widths: list[int] = []
         printers.tabwrite([header(self.all_ns), longest] if with_header else [longest], widths=widths)
         return widths
@@ -228,9 +252,9 @@ def events(inv: Invocation) -> Result:
     # the API lists by namespace and name (as the store's scan does); SortableEvents is sort.Sort (not
     # stable) on the time: each event's time read once, not at each of the sort's comparisons
     filtered = types or target is not None
-    keyed = [(_last_time(ev), ev)
-             for ev in inv.cluster.store.scan("Event", None if all_ns else inv.namespace,
-                                              where=keep if filtered else None)]
+    scope = None if all_ns else inv.namespace
+    keyed = _facts(authorized.raw(inv.cluster).store, scope,
+                   inv.cluster.store.scan("Event", scope, where=keep if filtered else None))
     now = inv.cluster.clock.now()
     if not keyed and not inv.flags.get("watch"):
         where = "" if all_ns else f" in {inv.namespace} namespace"
@@ -238,20 +262,20 @@ def events(inv: Invocation) -> Result:
     if printer is not None:
         if printer == "name":
             return Result("")  # the name printer has nothing to say of an EventList
-        items = [typed_event(ev) for _t, ev in printers.go_sort(keyed, _earlier)]
+        items = [typed_event(f[1]) for f in printers.go_sort(keyed, _earlier)]
         return Result(printer.print_obj({"kind": "EventList", "apiVersion": "v1", "metadata": {}, "items": items}))
     # the header comes with the first row (under -w there may be none yet)
     with_header = not inv.flags.get("no-headers")
     table = Table(now, all_ns)
     last = None if inv.flags.get("watch") else _NEWEST.get()
     if last is not None:  # the whole table's widths, its newest rows' lines
-        columns = table.widths((ev for _t, ev in keyed), with_header)
+        columns = table.widths(keyed, with_header)
         newest_rows = printers.go_sort(keyed, _earlier, last)[-last:]
         lines = [header(all_ns)] if with_header else []
-        lines += [table.row(ev) for _t, ev in newest_rows]
+        lines += [table.row(f[1]) for f in newest_rows]
         return Newest(printers.tabwrite(lines, widths=columns), rows=len(keyed))
     lines = [header(all_ns)] if with_header and keyed else []
-    lines += [table.row(ev) for _t, ev in printers.go_sort(keyed, _earlier)]
+    lines += [table.row(f[1]) for f in printers.go_sort(keyed, _earlier)]
     widths: list[int] = []
     text = printers.tabwrite(lines, widths=widths) if lines else ""
     if inv.flags.get("watch") and inv.follow:
@@ -259,5 +283,5 @@ def events(inv: Invocation) -> Result:
     return Result(text)
 
 
-def _earlier(a: tuple[float, Obj], b: tuple[float, Obj]) -> bool:
+def _earlier(a: Fact, b: Fact) -> bool:
     return a[0] < b[0]
