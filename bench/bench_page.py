@@ -23,7 +23,8 @@ the page received (CDP ``Network.webSocketFrameReceived`` payloads plus the poll
 own passes (main.js's user timing ``kubeplay layout|canvas|mirror``: each pass's work in ms, summed
 over the frames it was spread on, and ``frames`` how many): count, mean and longest. With
 ``--profile`` the page's CPU profile of the first scale and settled phases (CDP ``Profiler``) is summed
-by function, and their main-thread trace events (style, layout, paint …) by name.
+by function, and their main-thread trace events (style, layout, paint …) by name; ``--trace FILE``
+writes the first scale's trace itself, to read frame by frame.
 
 Run: ``.venv/bin/python bench/bench_page.py [--pods 10000] [--more 50000] [--profile]`` (``make
 bench`` runs it with the defaults; the page must be built: ``npm run build``).
@@ -306,7 +307,7 @@ def main() -> None:
     ap.add_argument("--preset", default="large", help="the cluster the page chooses (large: master + 100 workers)")
     ap.add_argument("--nodes", type=int, default=0, help="workers added before scaling (up to the preset's cap)")
     ap.add_argument("--screenshot", default="", help="a directory: the page at the start and once settled")
-    ap.add_argument("--trace", default="", help="a file: the browser's trace (devtools.timeline) of the first scale")
+    ap.add_argument("--trace", default="", help="a file: the browser's trace (devtools.timeline) of the first scale (not with --profile, which sums it)")
     args = ap.parse_args()
     if not (ROOT / "static" / "dist" / "app.js").is_file():
         sys.exit("static/dist/app.js is missing: npm run build")

@@ -17,7 +17,7 @@ the bounded watch log that the web layer reads deltas from.
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from .clock import Clock
@@ -291,7 +291,8 @@ class Store:
 
     def _candidates(
         self, kind: str, namespace: str | None, selector: dict | None, owner_uid: str | None, node: str | None
-    ) -> Iterable[Obj]:
+    ) -> list[Obj]:
+        """A new list of the objects the smallest index gives, in (namespace, name) order."""
         keysets: list[set[Key]] = []
         if owner_uid is not None:
             keysets.append(self._by_owner.get(owner_uid, set()))
@@ -321,7 +322,7 @@ class Store:
     ) -> list[Obj]:
         """Like ``list`` but hands out the stored objects themselves: read-only."""
         if selector is None and owner_uid is None and node is None and where is None:
-            return list(self._candidates(kind, namespace, None, None, None))  # a namespace's bucket, or all
+            return self._candidates(kind, namespace, None, None, None)  # a namespace's bucket, or all
         out = []
         for obj in self._candidates(kind, namespace, selector, owner_uid, node):  # in (namespace, name) order
             meta = obj["metadata"]

@@ -47,6 +47,7 @@ class JsonPacket(Packet):
 
     uses_binary_events = False
 
+
 #: the apiserver refuses request bodies over 3 MiB (``MaxRequestBodyBytes``)
 MAX_BODY = 3 * 1024 * 1024
 
