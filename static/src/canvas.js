@@ -33,6 +33,8 @@ import { installPanes } from './panes.js';
 import { CAPACITY_H, drawCapacity } from './capacity.js';
 import { CHIP_KINDS } from './relations.js';
 import { language, t, tn } from './i18n.js';
+import { overlayCanvas, placeOverlay } from './overlay.js';
+import { SpriteGrid } from './spritegrid.js';
 
 const BG = '#0d1117';
 const TAU = 110; // ms: time constant of the ease towards targets
@@ -143,6 +145,16 @@ export class CanvasView {
     // Lines to endpoints, broken overlay links and requests in flight are drawn on a second,
     // transparent canvas above this one, redrawn whole while anything there moves.
     this.fx = new NetworkFx(canvas, this);
+    // Sprites moving, growing or fading are drawn on a third canvas between the two, cleared and
+    // drawn again each frame while they do (`paintMotion`); the cluster canvas paints their spot
+    // once when a flight starts (they are no longer on it) and once where they come to rest. So a
+    // frame of pods flying from the tray to their nodes draws those pods, not every box, group and
+    // pod under the rectangle their paths span.
+    this.motion = { canvas: overlayCanvas(canvas, 'motion'), area: null, dpr: 1, drawn: null };
+    this.motion.ctx = this.motion.canvas.getContext('2d');
+    // The resting sprites by where they are, for the paint of a rectangle (spritegrid.js).
+    this.grid = new SpriteGrid();
+    this.flights = 0;
     this.zoomScale = 1;
     // What the pointer or keyboard is on, for the relations highlight (relations.js RelationsView).
     document.addEventListener('kubeplay-relations', (e) => {
@@ -241,6 +253,7 @@ export class CanvasView {
           : { x: p.x, y: p.y };
         s = { x: born.x, y: born.y, alpha: 1, scale: animate ? 0 : 1, data: p, hold: born.x !== p.x || born.y !== p.y ? 350 : 0 };
         this.pods.set(key, s);
+        this.grid.put(s);
       }
       s.gen = gen;
       let changed = s.dying || s.data.category !== p.category || s.data.status !== p.status
@@ -249,6 +262,8 @@ export class CanvasView {
       if (!animate && (s.x !== p.x || s.y !== p.y || s.scale !== 1 || s.alpha !== 1)) {
         this.markSprite(s);
         s.x = p.x; s.y = p.y; s.scale = 1; s.alpha = 1;
+        s.flying = false;
+        this.grid.put(s);
         changed = true;
       }
       if (changed) this.markSprite(s); // where it was drawn, and where it is going
@@ -258,7 +273,7 @@ export class CanvasView {
     }
     for (const [key, s] of this.pods) {
       if (s.gen === gen) continue;
-      if (!animate) { this.markSprite(s); this.pods.delete(key); this.active.delete(key); continue; }
+      if (!animate) { this.markSprite(s); this.forget(key, s); continue; }
       if (s.dying) continue;
       s.dying = true; s.ta = 0; s.ts = 0.4;
       this.markSprite(s);
@@ -369,6 +384,11 @@ export class CanvasView {
       this.dirty = [];
     }
     this.fx.place(next, dpr);
+    const m = this.motion;
+    placeOverlay(m.canvas, m.area, m.dpr, next, dpr);
+    m.area = next;
+    m.dpr = dpr;
+    m.drawn = { x: 0, y: 0, w: m.canvas.width, h: m.canvas.height }; // (drawn for the old place)
     this.schedule();
   }
 
@@ -401,6 +421,13 @@ export class CanvasView {
     if (s.tx !== undefined) this.mark({ x: s.tx - 4, y: s.ty - 4, w, h: POD + 8 });
   }
 
+  /** Sprite `s` (of pod `key`) is gone. */
+  forget(key, s) {
+    this.grid.remove(s);
+    this.pods.delete(key);
+    this.active.delete(key);
+  }
+
   schedule() {
     if (!this.frame) this.frame = requestAnimationFrame(this.tick);
   }
@@ -415,14 +442,17 @@ export class CanvasView {
     let pulsing = false;
     const area = this.area;
     const watch = this.selected || this.fx.focus ? null : this.fxWatch; // (null: every sprite)
+    const flyers = []; // the sprites this frame draws on the motion layer
     for (const key of this.active) {
       const s = this.pods.get(key);
       if (!s) { this.active.delete(key); continue; }
       const bx = s.x, by = s.y, balpha = s.alpha, bscale = s.scale;
+      let seen = true;
       if (area && !CanvasView.spriteIn(s, s.x, s.y, area) && !CanvasView.spriteIn(s, s.tx, s.ty, area)) {
         // out of the canvas where it is and where it goes: no one sees it move (at 10,000 pods
         // scaling, most of the pods a layout moves), so it is where it goes at once
         s.x = s.tx; s.y = s.ty; s.alpha = s.ta; s.scale = s.ts; s.hold = 0;
+        seen = false;
       } else if (s.hold > 0) {
         s.hold -= dt; // let it appear in the tray before it travels
       } else {
@@ -439,20 +469,35 @@ export class CanvasView {
       if (changed) {
         moving = true;
         if (!watch || watch.has(key)) fxMoving = true;
-        this.mark({ x: Math.min(bx, s.x) - 4, y: Math.min(by, s.y) - 4, w: Math.abs(bx - s.x) + CanvasView.spriteW(s), h: Math.abs(by - s.y) + POD + 8 });
+      }
+      if (changed && seen) {
+        // in flight: on the motion layer from now on; the canvas paints the spot it leaves
+        if (!s.flying) {
+          s.flying = true;
+          this.flights++;
+          this.mark({ x: bx - 4, y: by - 4, w: CanvasView.spriteW(s), h: POD + 8 });
+        }
+      } else if (s.flying || !seen) {
+        // at rest (or, out of sight, where it goes at once): the canvas paints it there
+        s.flying = false;
+        this.grid.put(s);
+        this.markSprite(s);
       }
       if (s.dying && s.alpha <= 0.01) {
-        this.markSprite(s);
-        this.pods.delete(key);
-        this.active.delete(key);
+        if (!s.flying) this.markSprite(s);
+        this.forget(key, s);
+        continue;
       } else if (!s.dying && s.data.category === 'terminating' && !REDUCED_MOTION) {
         pulsing = true;
-        this.markSprite(s);
+        if (!s.flying) this.markSprite(s);
       } else if (!changed) {
         this.active.delete(key); // at rest: no frame steps it until a layout moves it again
       }
+      if (s.flying) flyers.push(s);
     }
-    this.paint(ts);
+    const pulse = 0.72 + 0.23 * Math.sin(ts / 260);
+    this.paint(pulse);
+    this.paintMotion(flyers, pulse);
     // the overlay is a second canvas the size of this one: cleared and drawn again only when what it
     // draws may have moved (each change of a canvas is a copy of its bitmap to the compositor)
     const flying = this.fx.paint(ts, fxMoving);
@@ -466,7 +511,7 @@ export class CanvasView {
    * (the sprites are sifted once, by the rectangles' bounds). Painting a spot is the same whatever
    * rectangle it is painted in, so the canvas is what one paint of everything would make.
    */
-  paint(ts) {
+  paint(pulse) {
     const L = this.layout;
     const area = this.area;
     if (!L || !area) return;
@@ -488,17 +533,10 @@ export class CanvasView {
     const chips = near((L.relations && L.relations.chips) || []);
     const nodes = near(L.nodes);
     const groups = near(L.groups);
-    const sprites = [];
-    const bx1 = bounds.x + bounds.w, by1 = bounds.y + bounds.h;
-    for (const s of this.pods.values()) {
-      const x = s.x - 4, y = s.y - 4;
-      if (x < bx1 && y < by1 && x + CanvasView.spriteW(s) > bounds.x && y + POD + 8 > bounds.y) sprites.push(s);
-    }
-    const pulse = 0.72 + 0.23 * Math.sin(ts / 260);
-    for (const region of regions) this.paintRegion(region, { hubs, chips, nodes, groups, sprites, pulse });
+    for (const region of regions) this.paintRegion(region, { hubs, chips, nodes, groups, pulse });
   }
 
-  paintRegion(region, { hubs, chips, nodes, groups, sprites, pulse }) {
+  paintRegion(region, { hubs, chips, nodes, groups, pulse }) {
     const ctx = this.ctx;
     const L = this.layout;
     ctx.save();
@@ -516,12 +554,51 @@ export class CanvasView {
     for (const c of chips) if (intersects(c, region)) this.drawChip(c);
     for (const n of nodes) if (intersects(n, region)) this.paintNode(n);
     for (const g of groups) if (intersects(g, region)) this.drawGroup(g);
+    // the resting sprites drawn in it: those whose corner is at most a named chip's width to its
+    // left and a pod's height above it (the grid's cells hold corners)
     const rx1 = region.x + region.w, ry1 = region.y + region.h;
-    for (const s of sprites) {
+    const reach = { x: region.x - NAMED_W - 4, y: region.y - POD - 4, w: region.w + NAMED_W + 8, h: region.h + POD + 8 };
+    this.grid.near(reach, (s) => {
+      if (s.flying) return;
       const x = s.x - 4, y = s.y - 4;
       if (x < rx1 && y < ry1 && x + CanvasView.spriteW(s) > region.x && y + POD + 8 > region.y) this.drawPod(s, pulse);
-    }
+    });
     ctx.restore();
+  }
+
+  /**
+   * The motion layer's frame: what it drew last frame is cleared and the sprites in flight are drawn
+   * where they are now (a sprite's shape and its badge reach `SHAPE_PAD` px beyond its square).
+   */
+  paintMotion(flyers, pulse) {
+    const m = this.motion;
+    const area = this.area;
+    if (!area || (!m.drawn && !flyers.length)) return;
+    const ctx = m.ctx;
+    const dpr = this.dpr;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    if (m.drawn) ctx.clearRect(m.drawn.x, m.drawn.y, m.drawn.w, m.drawn.h);
+    m.drawn = null;
+    // what it shows, as data (a canvas has no DOM to inspect): the sprites it draws now, and the
+    // flights started so far
+    const d = m.canvas.dataset;
+    const flying = String(flyers.length), flights = String(this.flights);
+    if (d.flying !== flying) d.flying = flying;
+    if (d.flights !== flights) d.flights = flights;
+    if (!flyers.length) return;
+    ctx.setTransform(dpr, 0, 0, dpr, -area.x * dpr, -area.y * dpr);
+    let box = null;
+    for (const s of flyers) {
+      const r = { x: s.x - SHAPE_PAD, y: s.y - SHAPE_PAD, w: CanvasView.spriteW(s) - 8 + 2 * SHAPE_PAD, h: POD + 2 * SHAPE_PAD };
+      if (!intersects(r, area)) continue;
+      this.drawPod(s, pulse, ctx);
+      box = rectUnion(box, r);
+    }
+    if (box) {
+      // in the layer's device pixels, whole ones
+      const x = Math.floor((box.x - area.x) * dpr), y = Math.floor((box.y - area.y) * dpr);
+      m.drawn = { x, y, w: Math.ceil((box.x + box.w - area.x) * dpr) - x, h: Math.ceil((box.y + box.h - area.y) * dpr) - y };
+    }
   }
 
   drawTray(tray) {
@@ -828,26 +905,24 @@ export class CanvasView {
     return img;
   }
 
-  drawPod(s, pulse) {
-    const ctx = this.ctx;
+  drawPod(s, pulse, ctx = this.ctx) {
     const cat = s.data.category;
     const size = POD * s.scale;
     const x = s.x + (POD - size) / 2;
     const y = s.y + (POD - size) / 2;
     if (size < 0.5) return;
     const alpha = Math.max(0, s.alpha) * (cat === 'terminating' && !s.dying ? pulse : 1);
+    // its cached shape, scaled while it grows or shrinks (a bitmap, not the shape's paths and text)
+    const img = this.shape(cat, s.data.badge);
+    const pad = SHAPE_PAD * s.scale;
     if (s.scale === 1 && alpha === 1 && !s.data.label && this.selected !== s.data.key) {
       // most pods, at rest: their shape alone, with nothing of the context to set or restore
-      ctx.drawImage(this.shape(cat, s.data.badge), x - SHAPE_PAD, y - SHAPE_PAD, POD + 2 * SHAPE_PAD, POD + 2 * SHAPE_PAD);
+      ctx.drawImage(img, x - pad, y - pad, size + 2 * pad, size + 2 * pad);
       return;
     }
     ctx.save();
     ctx.globalAlpha = alpha;
-    if (s.scale === 1) {
-      ctx.drawImage(this.shape(cat, s.data.badge), x - SHAPE_PAD, y - SHAPE_PAD, POD + 2 * SHAPE_PAD, POD + 2 * SHAPE_PAD);
-    } else {
-      drawPodShape(ctx, cat, x, y, size, s.data.badge);
-    }
+    ctx.drawImage(img, x - pad, y - pad, size + 2 * pad, size + 2 * pad);
     if (s.data.label && s.scale > 0.6) {
       ctx.fillStyle = cat === 'terminating' || cat === 'pending' ? '#8b95a8' : '#c9d1d9';
       ctx.font = '10.5px ui-monospace, SFMono-Regular, Menlo, monospace';

@@ -21,6 +21,7 @@
  * Hands off: positions come from the CanvasView's layout and sprites; requests from main.js.
  */
 import { POD } from './layout.js';
+import { overlayCanvas, placeOverlay } from './overlay.js';
 import { hubColour } from './services.js';
 import { CHIP_KINDS, highlightOf } from './relations.js';
 
@@ -53,10 +54,7 @@ function pointAt(pts, d) {
 export class NetworkFx {
   constructor(base, view) {
     this.view = view;
-    this.canvas = document.createElement('canvas');
-    this.canvas.className = 'netfx';
-    this.canvas.setAttribute('aria-hidden', 'true');
-    base.after(this.canvas);
+    this.canvas = overlayCanvas(base, 'netfx');
     this.ctx = this.canvas.getContext('2d');
     this.dpr = 1;
     this.area = { x: 0, y: 0, w: 0, h: 0 }; // the layout rectangle it covers (layout px)
@@ -82,19 +80,7 @@ export class NetworkFx {
 
   /** Covers the layout rectangle `area` (the cluster canvas's) at `dpr`; drawn again whole. */
   place(area, dpr) {
-    const a = this.area;
-    const style = this.canvas.style;
-    if (a.x !== area.x) style.left = `${area.x}px`;
-    if (a.y !== area.y) style.top = `${area.y}px`;
-    if (a.w !== area.w || a.h !== area.h || this.dpr !== dpr) {
-      const w = Math.round(area.w * dpr), h = Math.round(area.h * dpr);
-      if (this.canvas.width !== w || this.canvas.height !== h) {
-        this.canvas.width = w;
-        this.canvas.height = h;
-      }
-      style.width = `${area.w}px`;
-      style.height = `${area.h}px`;
-    }
+    placeOverlay(this.canvas, this.area, this.dpr, area, dpr);
     this.dpr = dpr;
     this.area = { ...area };
     this.dirty = true;

@@ -10,6 +10,7 @@ import { styleOf, STYLES } from '../../static/src/podstyle.js';
 import { podTooltipRows, humanDuration } from '../../static/src/tooltip.js';
 import { fieldLine, normaliseResults } from '../../static/src/editor.js';
 import { canvasArea, mergeRects } from '../../static/src/canvas.js';
+import { SpriteGrid } from '../../static/src/spritegrid.js';
 
 const node = (name, { ready = 'True', role = null, unschedulable = false } = {}) => ({
   kind: 'Node',
@@ -331,4 +332,39 @@ test('the canvas covers the view and a margin, as big as that or the layout, ins
   for (const v of Object.values(canvasArea(2000, 4600, { x: 300.37, y: 1000.71, w: 500.13, h: 400.4 }, 160, 1.5))) {
     assert.ok(Math.abs(v * 1.5 - Math.round(v * 1.5)) < 1e-6, v);
   }
+});
+
+test('the sprite grid finds the sprites whose corner lies near a rectangle, wherever they moved since', () => {
+  const grid = new SpriteGrid(100);
+  // a seeded walk of 300 sprites over a 2,000 × 9,000 layout, moved and removed at random
+  let seed = 7;
+  const rand = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+  const sprites = [];
+  for (let i = 0; i < 300; i++) {
+    const s = { id: i, x: rand() * 2000, y: rand() * 9000 };
+    grid.put(s);
+    sprites.push(s);
+  }
+  const alive = new Set(sprites);
+  for (let round = 0; round < 400; round++) {
+    const s = sprites[Math.floor(rand() * sprites.length)];
+    if (rand() < 0.1) { grid.remove(s); alive.delete(s); continue; }
+    if (rand() < 0.3) { s.x += (rand() - 0.5) * 60; s.y += (rand() - 0.5) * 60; } else { s.x = rand() * 2000; s.y = rand() * 9000; }
+    grid.put(s);
+    alive.add(s);
+    const r = { x: rand() * 2000 - 100, y: rand() * 9000 - 100, w: rand() * 500, h: rand() * 500 };
+    const found = new Set();
+    grid.near(r, (t) => found.add(t));
+    const inside = [...alive].filter((t) => t.x >= r.x && t.x <= r.x + r.w && t.y >= r.y && t.y <= r.y + r.h);
+    for (const t of inside) assert.ok(found.has(t), `sprite ${t.id} at ${t.x},${t.y} is in ${JSON.stringify(r)}`);
+    for (const t of found) assert.ok(alive.has(t), `sprite ${t.id} was removed`);
+    // only the cells the rectangle touches are looked at: nothing far from it
+    for (const t of found) assert.ok(t.x >= r.x - 100 && t.x <= r.x + r.w + 100 && t.y >= r.y - 100 && t.y <= r.y + r.h + 100);
+  }
+  // a corner left of or above the layout's origin is in the first column or row
+  const out = { id: 'out', x: -30, y: -5 };
+  grid.put(out);
+  const found = [];
+  grid.near({ x: -50, y: -50, w: 10, h: 10 }, (t) => found.push(t));
+  assert.ok(found.includes(out));
 });

@@ -95,11 +95,22 @@ def scroll(page: Page, top: int) -> None:
     frames(page)
 
 
-def test_the_canvas_covers_the_view_and_scrolling_shows_what_a_fresh_paint_shows(page: Page) -> None:
-    # no animation (canvas.js reads the preference when it loads): what is drawn is where things are
-    page.emulate_media(reduced_motion="reduce")
-    page.reload()
-    expect(page.locator("body")).to_have_attribute("data-state", "live")
+def painted_whole(page: Page) -> bytes:
+    """A screenshot of the stage where it is, the canvas painted whole: a jump further than the canvas
+    is tall shares nothing with the place before, so it paints the canvas whole (there and back)."""
+    stage = page.locator("#stage")
+    size = stage.evaluate("s => ({view: s.clientHeight, layout: s.scrollHeight})")
+    height = page.locator("#canvas").evaluate("c => c.height")
+    top = stage.evaluate("s => s.scrollTop")
+    away = 0 if top > height else size["layout"] - size["view"]
+    assert abs(away - top) > height, (top, away, height)
+    scroll(page, away)
+    scroll(page, top)
+    return stage.screenshot()
+
+
+def tall_cluster(page: Page) -> None:
+    """The web Deployment's 150 pods Running in a small window: a layout several times the stage."""
     page.set_viewport_size({"width": 560, "height": 600})
     pause(page)
     res = page.request.post(api(page, "/apply"), data={"manifest": WEB}, timeout=60_000)
@@ -107,6 +118,14 @@ def test_the_canvas_covers_the_view_and_scrolling_shows_what_a_fresh_paint_shows
     # 20 pods a second from the controller's client, then their image pulls and starts
     assert page.request.post(api(page, "/clock"), data={"advance": 180}, timeout=60_000).ok
     expect(pods(page, "web-", "Running")).to_have_count(150)
+
+
+def test_the_canvas_covers_the_view_and_scrolling_shows_what_a_fresh_paint_shows(page: Page) -> None:
+    # no animation (canvas.js reads the preference when it loads): what is drawn is where things are
+    page.emulate_media(reduced_motion="reduce")
+    page.reload()
+    expect(page.locator("body")).to_have_attribute("data-state", "live")
+    tall_cluster(page)
     frames(page)
 
     stage = page.locator("#stage")
@@ -116,16 +135,6 @@ def test_the_canvas_covers_the_view_and_scrolling_shows_what_a_fresh_paint_shows
     # the canvas is the view and its margin (160 px each side), not the layout
     assert bitmap["height"] <= size["view"] + 2 * 160 + 1, (bitmap, size)
 
-    def painted_whole() -> bytes:
-        """The stage where it is, the canvas painted whole: a jump further than the canvas is tall
-        shares nothing with the place before, so it paints the canvas whole (there and back)."""
-        top = stage.evaluate("s => s.scrollTop")
-        away = 0 if top > bitmap["height"] else size["layout"] - size["view"]
-        assert abs(away - top) > bitmap["height"]
-        scroll(page, away)
-        scroll(page, top)
-        return stage.screenshot()
-
     # What a pod, a node or a label was would show as a difference of tens of levels; edges drawn in
     # another paint may differ by a level or two of anti-aliasing.
     # Down in steps: each keeps part of the canvas and paints the strip that comes in at its foot (the
@@ -133,14 +142,63 @@ def test_the_canvas_covers_the_view_and_scrolling_shows_what_a_fresh_paint_shows
     for top in (150, 400, 700):
         scroll(page, top)
     down = stage.screenshot()
-    differ = worst_difference(down, painted_whole())
+    differ = worst_difference(down, painted_whole(page))
     assert differ <= 4, f"scrolled down, the canvas differs from a whole paint by {differ} levels"
     # on, then up by 300 px: the strip comes in at the top (and holds most of the view)
     for top in (750, 450):
         scroll(page, top)
     up = stage.screenshot()
-    differ = worst_difference(up, painted_whole())
+    differ = worst_difference(up, painted_whole(page))
     assert differ <= 4, f"scrolled up, the canvas differs from a whole paint by {differ} levels"
     # and the pictures are of the cluster, not blank: they differ from each other
     differ = worst_difference(down, up)
     assert differ > 40, "the two places look alike"
+
+
+def flights(page: Page) -> int:
+    return int(page.locator("canvas.motion").get_attribute("data-flights") or 0)
+
+
+def come_to_rest(page: Page, after: int) -> None:
+    """Waits until sprites have flown since `after` flights and none flies any more, and checks that
+    the motion layer then holds no pixel."""
+    page.wait_for_function("n => Number(document.querySelector('canvas.motion').dataset.flights || 0) > n", arg=after)
+    expect(page.locator("canvas.motion")).to_have_attribute("data-flying", "0")
+    blank = page.locator("canvas.motion").evaluate(
+        "c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+        " for (let i = 3; i < d.length; i += 4) if (d[i]) return false; return true; }")
+    assert blank, "the motion layer still shows sprites at rest"
+
+
+def test_pods_fly_on_the_motion_layer_and_land_on_the_canvas_as_a_fresh_paint_draws_them(page: Page) -> None:
+    """With the page's animations on, pods that appear grow (and fly from the tray to their nodes),
+    and pods that go fade out, on a layer of their own (canvas.js `paintMotion`): the canvas paints
+    the spot a sprite leaves and the one where it rests. Once all are at rest, the layer is empty and
+    the canvas is what a whole paint of the same place makes — no pod left behind where it was, none
+    missing where it landed. At the foot of the layout, where the pods are."""
+    tall_cluster(page)
+    come_to_rest(page, 0)
+    stage = page.locator("#stage")
+
+    def scale(replicas: int, wait: int) -> bytes:
+        before = flights(page)
+        stage.evaluate("s => { s.scrollTop = s.scrollHeight; }")
+        frames(page)
+        manifest = WEB.replace("replicas: 150", f"replicas: {replicas}")
+        res = page.request.post(api(page, "/apply"), data={"manifest": manifest}, timeout=60_000)
+        assert res.ok and res.json()["exitCode"] == 0, res.text()
+        assert page.request.post(api(page, "/clock"), data={"advance": wait}, timeout=60_000).ok
+        expect(pods(page, "web-", "Running")).to_have_count(replicas)
+        expect(pods(page, "web-")).to_have_count(replicas)
+        come_to_rest(page, before)
+        frames(page)
+        shot = stage.screenshot()
+        differ = worst_difference(shot, painted_whole(page))
+        assert differ <= 4, f"at {replicas} replicas, the canvas differs from a whole paint by {differ} levels"
+        return shot
+
+    # fewer replicas: the pods go Terminating, then fade away as their objects are deleted; then
+    # more: new pods grow where they are scheduled
+    fewer = scale(100, 60)
+    more = scale(150, 180)
+    assert worst_difference(fewer, more) > 40, "the foot of the cluster looks the same with 100 pods and with 150"
