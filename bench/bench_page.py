@@ -308,6 +308,8 @@ def main() -> None:
     ap.add_argument("--nodes", type=int, default=0, help="workers added before scaling (up to the preset's cap)")
     ap.add_argument("--screenshot", default="", help="a directory: the page at the start and once settled")
     ap.add_argument("--trace", default="", help="a file: the browser's trace (devtools.timeline) of the first scale (not with --profile, which sums it)")
+    ap.add_argument("--trace-compositor", action="store_true",
+                    help="with --trace: the compositor's and display's work too (cc, viz: some 8x the file)")
     args = ap.parse_args()
     if not (ROOT / "static" / "dist" / "app.js").is_file():
         sys.exit("static/dist/app.js is missing: npm run build")
@@ -357,7 +359,8 @@ def main() -> None:
                 cdp.send("Profiler.start")
                 browser.start_tracing(page=page, categories=["devtools.timeline"])
             elif args.trace and target == args.pods:
-                browser.start_tracing(page=page, categories=["devtools.timeline"])
+                extra = ["cc", "viz"] if args.trace_compositor else []
+                browser.start_tracing(page=page, categories=["devtools.timeline", *extra])
             with Phase(f"scale 0→{target}" if target == args.pods else f"scale →{target}", page, wire) as ph:
                 reached, why = scale(base, page, target, args.limit, args.step)
             rows.append(ph)

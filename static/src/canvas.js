@@ -120,7 +120,9 @@ function pad(r, p) {
 export class CanvasView {
   constructor(canvas) {
     this.canvas = canvas;
-    this.ctx = canvas.getContext('2d');
+    // opaque (every paint fills the background first): the compositor copies it instead of blending
+    // it, and draws nothing of what lies under it
+    this.ctx = canvas.getContext('2d', { alpha: false });
     this.layout = null;
     this.pods = new Map();     // key → sprite {x,y,alpha,scale,tx,ty,ta,ts,data,dying,gen}
     this.fxWatch = new Set();

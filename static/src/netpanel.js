@@ -278,13 +278,18 @@ export class NetPanel {
     if (!this.faultMenu.hidden) this.renderFaults();
   }
 
+  /** The switch and the faults button, written only where they change: each delta carries the
+   * network's state, and a write of the same text is still a layout of the bar. */
   renderNetwork() {
     const enabled = !!(this.network.lbPool && this.network.lbPool.enabled);
-    this.lbBtn.setAttribute('aria-checked', String(enabled));
+    if (this.lbBtn.getAttribute('aria-checked') !== String(enabled)) this.lbBtn.setAttribute('aria-checked', String(enabled));
     this.lbBtn.classList.toggle('btn-active', enabled);
-    this.lbBtn.querySelector('.state').textContent = enabled ? t('on') : t('off');
+    const state = this.lbBtn.querySelector('.state');
+    const word = enabled ? t('on') : t('off');
+    if (state.textContent !== word) state.textContent = word;
     const n = ((this.network.overlay && this.network.overlay.broken) || []).length;
-    this.faultsBtn.textContent = n ? t('Overlay faults ({n} broken)', { n }) : t('Overlay faults');
+    const faults = n ? t('Overlay faults ({n} broken)', { n }) : t('Overlay faults');
+    if (this.faultsBtn.textContent !== faults) this.faultsBtn.textContent = faults;
     this.faultsBtn.classList.toggle('btn-danger', n > 0);
   }
 
