@@ -33,7 +33,7 @@ import { installPanes } from './panes.js';
 import { CAPACITY_H, drawCapacity } from './capacity.js';
 import { CHIP_KINDS } from './relations.js';
 import { language, t, tn } from './i18n.js';
-import { overlayCanvas, placeOverlay } from './overlay.js';
+import { overlayCanvas, placeOverlay, surfaceOf } from './overlay.js';
 import { SpriteGrid } from './spritegrid.js';
 
 const BG = '#0d1117';
@@ -46,6 +46,7 @@ const MAX_HEADS = 256; // cached node headers (name, pills, capacity bars, ports
 const HEAD_PAD = 2; // px around a node's box in its header's bitmap (a 2 px border stands 0.5 px out)
 const VIEW_MARGIN = 160; // px of the canvas beyond the view, so a short scroll shows no blank band
 const MAX_DIRTY = 32; // rectangles marked before a frame paints their union instead
+const BASE_EVERY = 4; // while sprites fly, the frames of which one paints the cluster canvas (tick)
 
 function groupColour(group) {
   if (group.base === 'bare') return 'hsl(215, 12%, 55%)';
@@ -120,9 +121,10 @@ function pad(r, p) {
 export class CanvasView {
   constructor(canvas) {
     this.canvas = canvas;
+    this.surface = surfaceOf(canvas); // (overlay.js: its bitmap goes to the compositor when drawn on)
     // opaque (every paint fills the background first): the compositor copies it instead of blending
     // it, and draws nothing of what lies under it
-    this.ctx = canvas.getContext('2d', { alpha: false });
+    this.ctx = this.surface.getContext('2d', { alpha: false });
     this.layout = null;
     this.pods = new Map();     // key → sprite {x,y,alpha,scale,tx,ty,ta,ts,data,dying,gen}
     this.fxWatch = new Set();
@@ -153,10 +155,13 @@ export class CanvasView {
     // frame of pods flying from the tray to their nodes draws those pods, not every box, group and
     // pod under the rectangle their paths span.
     this.motion = { canvas: overlayCanvas(canvas, 'motion'), area: null, dpr: 1, drawn: null };
-    this.motion.ctx = this.motion.canvas.getContext('2d');
+    this.motion.surface = surfaceOf(this.motion.canvas);
+    this.motion.ctx = this.motion.surface.getContext('2d');
     // The resting sprites by where they are, for the paint of a rectangle (spritegrid.js).
     this.grid = new SpriteGrid();
     this.flights = 0;
+    this.sinceBase = 0; // frames since the cluster canvas was last painted
+    this.urgent = false; // the canvas moved: what came into it is painted on the next frame
     this.zoomScale = 1;
     // What the pointer or keyboard is on, for the relations highlight (relations.js RelationsView).
     document.addEventListener('kubeplay-relations', (e) => {
@@ -351,7 +356,11 @@ export class CanvasView {
     const dpr = this.pixelRatio(near.w, near.h);
     const next = canvasArea(L.width, L.height, view, VIEW_MARGIN, dpr);
     const old = this.area;
-    if (old && dpr === this.dpr && old.x === next.x && old.y === next.y && old.w === next.w && old.h === next.h) return;
+    if (old && dpr === this.dpr && old.x === next.x && old.y === next.y && old.w === next.w && old.h === next.h) {
+      this.placeMotion();
+      return;
+    }
+    this.urgent = true; // what comes into the canvas is painted on the next frame, whatever is flying
     const style = this.canvas.style;
     style.left = `${next.x}px`;
     style.top = `${next.y}px`;
@@ -365,7 +374,7 @@ export class CanvasView {
       ctx.save();
       ctx.setTransform(1, 0, 0, 1, 0, 0);
       ctx.globalCompositeOperation = 'copy'; // (the rest of the bitmap is cleared: painted below)
-      ctx.drawImage(this.canvas, sx, sy, w, h, dx, dy, w, h);
+      ctx.drawImage(this.surface, sx, sy, w, h, dx, dy, w, h);
       ctx.restore();
       this.area = next;
       // the strips of the new area the old one did not show
@@ -376,9 +385,10 @@ export class CanvasView {
     } else {
       this.dpr = dpr;
       this.area = next;
-      if (this.canvas.width !== Math.round(next.w * dpr) || this.canvas.height !== Math.round(next.h * dpr)) {
-        this.canvas.width = Math.round(next.w * dpr);
-        this.canvas.height = Math.round(next.h * dpr);
+      const surface = this.surface;
+      if (surface.width !== Math.round(next.w * dpr) || surface.height !== Math.round(next.h * dpr)) {
+        surface.width = Math.round(next.w * dpr);
+        surface.height = Math.round(next.h * dpr);
       }
       style.width = `${next.w}px`;
       style.height = `${next.h}px`;
@@ -386,11 +396,33 @@ export class CanvasView {
       this.dirty = [];
     }
     this.fx.place(next, dpr);
+    this.placeMotion();
+    this.schedule();
+  }
+
+  /**
+   * Puts the motion layer on the part of the canvas's area in view (the whole area without a view):
+   * it is drawn again each frame something flies, and each frame's copy of it to the compositor
+   * costs its size, so it covers no margin. Its edges lie on device pixels, as the area's do.
+   */
+  placeMotion() {
+    const area = this.area;
+    if (!area) return;
+    const dpr = this.dpr;
+    const v = this.view;
+    const seen = v && clipTo({
+      x: Math.floor(v.x * dpr) / dpr, y: Math.floor(v.y * dpr) / dpr,
+      w: Math.ceil((v.x + v.w) * dpr) / dpr - Math.floor(v.x * dpr) / dpr,
+      h: Math.ceil((v.y + v.h) * dpr) / dpr - Math.floor(v.y * dpr) / dpr,
+    }, area);
+    const next = seen || area;
     const m = this.motion;
-    placeOverlay(m.canvas, m.area, m.dpr, next, dpr);
+    const o = m.area;
+    if (o && m.dpr === dpr && o.x === next.x && o.y === next.y && o.w === next.w && o.h === next.h) return;
+    placeOverlay(m.canvas, m.surface, o, m.dpr, next, dpr);
     m.area = next;
     m.dpr = dpr;
-    m.drawn = { x: 0, y: 0, w: m.canvas.width, h: m.canvas.height }; // (drawn for the old place)
+    m.drawn = { x: 0, y: 0, w: m.surface.width, h: m.surface.height }; // (drawn for the old place)
     this.schedule();
   }
 
@@ -444,7 +476,9 @@ export class CanvasView {
     let pulsing = false;
     const area = this.area;
     const watch = this.selected || this.fx.focus ? null : this.fxWatch; // (null: every sprite)
-    const flyers = []; // the sprites this frame draws on the motion layer
+    let flyers = []; // the sprites this frame draws on the motion layer
+    const resting = []; // those that came to rest: on the canvas from its next paint
+    let leaving = false; // a flight started from a spot the canvas shows the sprite in
     for (const key of this.active) {
       const s = this.pods.get(key);
       if (!s) { this.active.delete(key); continue; }
@@ -472,38 +506,57 @@ export class CanvasView {
         moving = true;
         if (!watch || watch.has(key)) fxMoving = true;
       }
+      if (s.dying && s.alpha <= 0.01) {
+        if (!s.flying) this.markSprite(s);
+        this.forget(key, s);
+        continue;
+      }
       if (changed && seen) {
         // in flight: on the motion layer from now on; the canvas paints the spot it leaves
         if (!s.flying) {
           s.flying = true;
           this.flights++;
           this.mark({ x: bx - 4, y: by - 4, w: CanvasView.spriteW(s), h: POD + 8 });
+          if (bscale > 0.05 && balpha > 0.05) leaving = true; // (a pod that grows was not drawn there)
         }
-      } else if (s.flying || !seen) {
-        // at rest (or, out of sight, where it goes at once): the canvas paints it there
+      } else if (s.flying && seen) {
+        resting.push(s);
+      } else if (!seen) {
+        // out of sight, where it goes at once: the canvas paints it there when it comes into view
         s.flying = false;
         this.grid.put(s);
         this.markSprite(s);
       }
-      if (s.dying && s.alpha <= 0.01) {
-        if (!s.flying) this.markSprite(s);
-        this.forget(key, s);
-        continue;
-      } else if (!s.dying && s.data.category === 'terminating' && !REDUCED_MOTION) {
+      if (!s.dying && s.data.category === 'terminating' && !REDUCED_MOTION) {
         pulsing = true;
         if (!s.flying) this.markSprite(s);
-      } else if (!changed) {
+      } else if (!changed && !s.flying) {
         this.active.delete(key); // at rest: no frame steps it until a layout moves it again
       }
       if (s.flying) flyers.push(s);
     }
     const pulse = 0.72 + 0.23 * Math.sin(ts / 260);
-    this.paint(pulse);
+    // Each paint of the cluster canvas is a copy of its whole bitmap to the compositor. While sprites
+    // fly (the motion layer showed some last frame), it is painted on one frame in BASE_EVERY, or at
+    // once when a flight leaves a spot it shows or the canvas moved; a sprite that came to rest in
+    // between stays on the motion layer, where it rests, until then.
+    const baseTurn = this.full || this.urgent || leaving || !this.motion.drawn || ++this.sinceBase >= BASE_EVERY;
+    if (baseTurn) {
+      for (const s of resting) {
+        s.flying = false;
+        this.grid.put(s);
+        this.markSprite(s);
+      }
+      if (resting.length) flyers = flyers.filter((s) => s.flying);
+      this.paint(pulse);
+      this.sinceBase = 0;
+      this.urgent = false;
+    }
     this.paintMotion(flyers, pulse);
     // the overlay is a second canvas the size of this one: cleared and drawn again only when what it
     // draws may have moved (each change of a canvas is a copy of its bitmap to the compositor)
     const flying = this.fx.paint(ts, fxMoving);
-    if (moving || pulsing || flying) this.schedule();
+    if (moving || pulsing || flying || flyers.length) this.schedule();
   }
 
   /**
@@ -574,21 +627,21 @@ export class CanvasView {
    */
   paintMotion(flyers, pulse) {
     const m = this.motion;
-    const area = this.area;
+    const area = m.area;
+    // what it is given, as data (a canvas has no DOM to inspect): the sprites in flight now (in view
+    // or not), and the flights started so far
+    const d = m.canvas.dataset;
+    const flying = String(flyers.length), flights = String(this.flights);
+    if (d.flying !== flying) d.flying = flying;
+    if (d.flights !== flights) d.flights = flights;
     if (!area || (!m.drawn && !flyers.length)) return;
     const ctx = m.ctx;
     const dpr = this.dpr;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     if (m.drawn) ctx.clearRect(m.drawn.x, m.drawn.y, m.drawn.w, m.drawn.h);
     m.drawn = null;
-    // what it shows, as data (a canvas has no DOM to inspect): the sprites it draws now, and the
-    // flights started so far
-    const d = m.canvas.dataset;
-    const flying = String(flyers.length), flights = String(this.flights);
-    if (d.flying !== flying) d.flying = flying;
-    if (d.flights !== flights) d.flights = flights;
     if (!flyers.length) return;
-    ctx.setTransform(dpr, 0, 0, dpr, -area.x * dpr, -area.y * dpr);
+    ctx.setTransform(dpr, 0, 0, dpr, -area.x * dpr, -area.y * dpr); // layout px to the layer's device pixels
     let box = null;
     for (const s of flyers) {
       const r = { x: s.x - SHAPE_PAD, y: s.y - SHAPE_PAD, w: CanvasView.spriteW(s) - 8 + 2 * SHAPE_PAD, h: POD + 2 * SHAPE_PAD };

@@ -23,6 +23,7 @@
 import { cellsOf } from './store.js';
 import { STYLES, styleOf } from './podstyle.js';
 import { t } from './i18n.js';
+import { surfaceOf } from './overlay.js';
 
 const CANVAS_W = 232;          // css px of the minimap's drawing
 const CANVAS_MAX_H = 180;
@@ -180,6 +181,8 @@ export class Overview {
     this.canvas.className = 'overview-map';
     this.canvas.setAttribute('aria-hidden', 'true');
     this.canvas.title = t('Click a node to zoom to it; drag to move the view');
+    this.surface = surfaceOf(this.canvas); // (overlay.js: its bitmap goes to the compositor when drawn on)
+    this.ctx = this.surface.getContext('2d');
     this.list = document.createElement('ul');
     this.list.className = 'overview-nodes';
     this.list.setAttribute('aria-label', t('Nodes'));
@@ -384,17 +387,17 @@ export class Overview {
   }
 
   draw() {
-    const cv = this.canvas;
+    const cv = this.surface;
     const dpr = window.devicePixelRatio || 1;
     const w = Math.max(1, this.mapW);
     const h = Math.max(1, this.mapH);
     if (cv.width !== Math.round(w * dpr) || cv.height !== Math.round(h * dpr)) {
       cv.width = Math.round(w * dpr);
       cv.height = Math.round(h * dpr);
-      cv.style.width = `${w}px`;
-      cv.style.height = `${h}px`;
+      this.canvas.style.width = `${w}px`;
+      this.canvas.style.height = `${h}px`;
     }
-    const ctx = cv.getContext('2d');
+    const ctx = this.ctx;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, w, h);
     const view = (this.zoom && this.zoom.lastView()) || null;

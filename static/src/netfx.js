@@ -21,7 +21,7 @@
  * Hands off: positions come from the CanvasView's layout and sprites; requests from main.js.
  */
 import { POD } from './layout.js';
-import { overlayCanvas, placeOverlay } from './overlay.js';
+import { overlayCanvas, placeOverlay, surfaceOf } from './overlay.js';
 import { hubColour } from './services.js';
 import { CHIP_KINDS, highlightOf } from './relations.js';
 
@@ -55,7 +55,8 @@ export class NetworkFx {
   constructor(base, view) {
     this.view = view;
     this.canvas = overlayCanvas(base, 'netfx');
-    this.ctx = this.canvas.getContext('2d');
+    this.surface = surfaceOf(this.canvas);
+    this.ctx = this.surface.getContext('2d');
     this.dpr = 1;
     this.area = { x: 0, y: 0, w: 0, h: 0 }; // the layout rectangle it covers (layout px)
     this.broken = [];
@@ -80,7 +81,7 @@ export class NetworkFx {
 
   /** Covers the layout rectangle `area` (the cluster canvas's) at `dpr`; drawn again whole. */
   place(area, dpr) {
-    placeOverlay(this.canvas, this.area, this.dpr, area, dpr);
+    placeOverlay(this.canvas, this.surface, this.area, this.dpr, area, dpr);
     this.dpr = dpr;
     this.area = { ...area };
     this.dirty = true;
@@ -238,7 +239,7 @@ export class NetworkFx {
     const ctx = this.ctx;
     const L = this.view.layout;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    ctx.clearRect(0, 0, this.surface.width, this.surface.height);
     // layout px to the canvas's device pixels: the canvas starts at the area's corner
     ctx.setTransform(this.dpr, 0, 0, this.dpr, -this.area.x * this.dpr, -this.area.y * this.dpr);
     if (!L) return false;
@@ -489,7 +490,7 @@ export class NetworkFx {
         // the chain's name just above the pod's own group block (the tooltip takes the pod's side)
         ctx.font = '600 11px system-ui, sans-serif';
         const w = ctx.measureText(chainText).width + 12;
-        const x = Math.max(2, Math.min(g ? g.x : sp.x, (this.canvas.width / this.dpr) - w - 2));
+        const x = Math.max(2, Math.min(g ? g.x : sp.x, (this.surface.width / this.dpr) - w - 2));
         const y = Math.max(2, (g ? g.y : sp.y) - 21);
         ctx.fillStyle = 'rgba(13,17,23,0.92)';
         ctx.fillRect(x, y, w, 18);
