@@ -124,16 +124,21 @@ export class NetPanel {
     }
     const nodes = this.nodeList;
     const { first, count } = this.runningPods(mirror, changed);
-    const options = [['"outside"', t('outside (workstation 192.168.56.1)')]];
-    for (const n of nodes) options.push([JSON.stringify({ node: n.name }), t('node {name}', { name: n.name })]);
-    // a menu of 10,000 pods helps nobody and costs a whole rebuild per change: the first ones, and a word
-    for (const p of first) {
-      options.push([JSON.stringify({ pod: `${p.ns}/${p.name}` }), t('pod {name}', { name: shortRef(p.ns, p.name) })]);
-    }
     const more = count - first.length;
-    const sig = options.map((o) => o[0]).join('|');
+    // (what the menu lists, by name: its options and their words are made only when that changes,
+    // not for each delta while pods stream)
+    let sig = '';
+    for (const n of nodes) sig += `${n.name}\n`;
+    sig += '|';
+    for (const p of first) sig += `${p.ns}/${p.name}\n`;
     if (sig !== this.fromSig) {
       this.fromSig = sig;
+      const options = [['"outside"', t('outside (workstation 192.168.56.1)')]];
+      for (const n of nodes) options.push([JSON.stringify({ node: n.name }), t('node {name}', { name: n.name })]);
+      // a menu of 10,000 pods helps nobody and costs a whole rebuild per change: the first ones, and a word
+      for (const p of first) {
+        options.push([JSON.stringify({ pod: `${p.ns}/${p.name}` }), t('pod {name}', { name: shortRef(p.ns, p.name) })]);
+      }
       const keep = this.from.value;
       const items = options.map(([v, label]) => el('option', { value: v }, label));
       this.moreNote = el('option', { value: '' });
