@@ -13,7 +13,13 @@
  * painting only the strips that come into it. Pods appear by growing,
  * move from the unscheduled tray to their node when scheduled, pulse while Terminating and fade
  * away when their object is deleted. Each pod wears its status style (colour and glyph,
- * podstyle.js) and its owner's badge.
+ * podstyle.js) and its owner's badge. A sprite that moves, grows or fades is drawn on the motion
+ * layer (a canvas over the view only, `paintMotion`) until it rests, so a flight repaints the
+ * cluster canvas where it starts and where it ends, not along its path; a repaint finds the resting
+ * sprites in its rectangles through a spatial grid (spritegrid.js), not by looking at every pod.
+ * The canvases are drawn on OffscreenCanvases (overlay.js `surfaceOf`), so a frame hands the
+ * compositor only the bitmaps drawn on; while sprites fly, the cluster canvas is painted one frame
+ * in BASE_EVERY.
  * Hands off: input is a layout from layout.js; pointer and keyboard interaction is a11y.js's,
  * whose transparent elements sit over these shapes (the canvas itself is aria-hidden).
  * Zoom and pan are zoom.js's (installed here with the page's panes, panes.js, when the page has
