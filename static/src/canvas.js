@@ -120,6 +120,13 @@ export function canvasArea(width, height, view, margin, dpr) {
   return { x, y, w, h };
 }
 
+/** The smallest rectangle holding `r` whose edges lie on whole device pixels at `dpr`. */
+function onDevicePixels(r, dpr) {
+  const x = Math.floor(r.x * dpr) / dpr;
+  const y = Math.floor(r.y * dpr) / dpr;
+  return { x, y, w: Math.ceil((r.x + r.w) * dpr) / dpr - x, h: Math.ceil((r.y + r.h) * dpr) / dpr - y };
+}
+
 function pad(r, p) {
   return { x: r.x - p, y: r.y - p, w: r.w + 2 * p, h: r.h + 2 * p };
 }
@@ -415,12 +422,7 @@ export class CanvasView {
     const area = this.area;
     if (!area) return;
     const dpr = this.dpr;
-    const v = this.view;
-    const seen = v && clipTo({
-      x: Math.floor(v.x * dpr) / dpr, y: Math.floor(v.y * dpr) / dpr,
-      w: Math.ceil((v.x + v.w) * dpr) / dpr - Math.floor(v.x * dpr) / dpr,
-      h: Math.ceil((v.y + v.h) * dpr) / dpr - Math.floor(v.y * dpr) / dpr,
-    }, area);
+    const seen = this.view && clipTo(onDevicePixels(this.view, dpr), area);
     const next = seen || area;
     const m = this.motion;
     const o = m.area;
@@ -583,11 +585,7 @@ export class CanvasView {
     if (!rects.length) return;
     // Whole device pixels: a clip edge through a pixel would blend old and new there, and
     // repeated frames would leave seams.
-    const regions = rects.map((r) => {
-      const x0 = Math.floor(r.x * this.dpr) / this.dpr;
-      const y0 = Math.floor(r.y * this.dpr) / this.dpr;
-      return { x: x0, y: y0, w: Math.ceil((r.x + r.w) * this.dpr) / this.dpr - x0, h: Math.ceil((r.y + r.h) * this.dpr) / this.dpr - y0 };
-    });
+    const regions = rects.map((r) => onDevicePixels(r, this.dpr));
     const bounds = regions.reduce(rectUnion);
     const near = (list) => list.filter((b) => intersects(b, bounds));
     const hubs = near(L.services);
