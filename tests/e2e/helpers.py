@@ -47,6 +47,11 @@ def pods(scope: Locator | Page, prefix: str, status: str | None = None) -> Locat
     return scope.get_by_role("listitem", name=re.compile(rf"^pod {re.escape(prefix)}\S* {word}$"))
 
 
+def details(item: Locator) -> Locator:
+    """A pod item's details button (the item also holds the pod's Inspect button)."""
+    return item.get_by_role("button", name=re.compile(r"^Details of "))
+
+
 def pod_names(scope: Locator, prefix: str) -> list[str]:
     labels = [item.get_attribute("aria-label") or "" for item in pods(scope, prefix).all()]
     return sorted(label.split(" ")[1] for label in labels)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import advance, api, node, pause, pods
+from tests.e2e.helpers import advance, api, details, node, pause, pods
 
 pytestmark = pytest.mark.e2e
 
@@ -116,7 +116,7 @@ def test_a_pending_pods_tooltip_says_why_as_the_scheduler_wrote_it(page: Page) -
     advance(page, 1)
     item = pods(page, "big", "Pending")
     expect(item).to_have_count(1)
-    item.get_by_role("button").focus()
+    details(item).focus()
     tip = page.get_by_role("tooltip")
     expect(tip).to_contain_text("Why not scheduled:0/3 nodes are available: ")
     reason = re.search(r"Why not scheduled:(.*?)Tolerations:", tip.text_content() or "").group(1)

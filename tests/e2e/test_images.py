@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import advance, pause, pods, run
+from tests.e2e.helpers import advance, details, pause, pods, run
 
 pytestmark = pytest.mark.e2e
 
@@ -21,7 +21,7 @@ def test_a_pod_waiting_for_an_unknown_image_offers_to_add_it(page: Page) -> None
     advance(page, 20)
     expect(pods(page, "shop", "ImagePullBackOff")).to_have_count(1)
 
-    pods(page, "shop").get_by_role("button").click()
+    details(pods(page, "shop")).click()
     panel = page.get_by_role("dialog", name="Pod shop")
     note = panel.get_by_role("note")
     expect(note).to_contain_text('kubeplay: the simulated registry has no image "acme/shop:v2"')

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import advance, api, pause, pods, run
+from tests.e2e.helpers import advance, api, details, pause, pods, run
 from tests.nodetests import run_node_tests
 
 pytestmark = pytest.mark.e2e
@@ -38,7 +38,7 @@ def test_the_inspector_shows_kubectls_views_of_a_pod_and_applies_an_edit(page: P
     run(page, "kubectl create deployment other --image=nginx")
     advance(page, 30)
     expect(pods(page, "web", "Running")).to_have_count(1)
-    details = pods(page, "web", "Running").get_by_role("button")
+    web_details = details(pods(page, "web", "Running"))
 
     page.get_by_role("button", name="Inspect pod web", exact=True).focus()
     page.keyboard.press("Enter")
@@ -73,7 +73,7 @@ def test_the_inspector_shows_kubectls_views_of_a_pod_and_applies_an_edit(page: P
     # Escape closes it and the pod has the focus again
     page.keyboard.press("Escape")
     expect(inspector).to_be_hidden()
-    expect(details).to_be_focused()
+    expect(web_details).to_be_focused()
 
     # Logs follow while the tab is open: a request to the pod shows up as the clock runs
     page.get_by_role("button", name="Inspect pod web", exact=True).focus()

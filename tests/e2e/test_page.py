@@ -14,7 +14,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import advance, apply_example, node, pause, pod_names, pods, run, sim_time
+from tests.e2e.helpers import advance, apply_example, details, node, pause, pod_names, pods, run, sim_time
 
 pytestmark = pytest.mark.e2e
 
@@ -56,7 +56,7 @@ def test_node1_failure_moves_the_deployment_to_node2(page: Page) -> None:
     expect(node(page, "node2")).to_have_accessible_name(re.compile(r"^node node2, Ready, "))
 
     # the pod panel tells the same story as the mirror
-    pods(node(page, "node1"), on_node1[0]).get_by_role("button").click()
+    details(pods(node(page, "node1"), on_node1[0])).click()
     panel = page.get_by_role("dialog", name=f"Pod {on_node1[0]}")
     expect(panel).to_contain_text("Terminating")
     expect(panel).to_contain_text("node1")
@@ -158,7 +158,7 @@ def test_pod_panel_kills_a_container_and_deletes_the_pod(page: Page) -> None:
     expect(pods(page, "hello-", "Running")).to_have_count(1)
     name = (pods(page, "hello-").get_attribute("aria-label") or "").split(" ")[1]
 
-    pods(page, name).get_by_role("button").click()
+    details(pods(page, name)).click()
     panel = page.get_by_role("dialog", name=f"Pod {name}")
     expect(panel).to_contain_text("Running")
     expect(panel.locator("dt:text-is('Restarts') + dd")).to_have_text("0")

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import advance, node, pause, pods, run
+from tests.e2e.helpers import advance, details, node, pause, pods, run
 
 pytestmark = pytest.mark.e2e
 
@@ -27,7 +27,7 @@ def test_the_pod_panels_inspect_opens_the_inspector_on_the_pod(page: Page) -> No
     pause(page)
     run(page, "kubectl run web --image=nginx")
     advance(page, 30)
-    opener = pods(page, "web", "Running").get_by_role("button")
+    opener = details(pods(page, "web", "Running"))
     opener.click()
     panel = page.get_by_role("dialog", name="Pod web")
     _name, ready, status, restarts, _age = kubectl(page, "kubectl get pod web --no-headers").split()

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import advance, apply_example, pause, pods, run
+from tests.e2e.helpers import advance, apply_example, details, pause, pods, run
 
 pytestmark = pytest.mark.e2e
 
@@ -44,7 +44,7 @@ def test_an_unhealthy_app_is_restarted_by_its_liveness_probe(page: Page) -> None
     apply_example(page, "seeds/pod-kuard-liveness.yml")
     advance(page, 30)
     expect(pods(page, "kuard", "Running")).to_have_count(1)
-    pods(page, "kuard").get_by_role("button").click()
+    details(pods(page, "kuard")).click()
     panel = page.get_by_role("dialog", name="Pod kuard")
     health = panel.get_by_role("radiogroup", name="App health of kuard")
     expect(health.get_by_role("radio", name="healthy", exact=True)).to_be_checked()
@@ -77,7 +77,7 @@ def test_readiness_takes_the_pod_out_of_the_service_and_back(page: Page) -> None
     out = run(page, "kubectl get endpoints web")
     expect(out).to_contain_text(re.compile(r"web\s+10\.244\.\d+\.\d+:80"))
 
-    pods(page, "web").get_by_role("button").click()
+    details(pods(page, "web")).click()
     panel = page.get_by_role("dialog", name="Pod web")
     health = panel.get_by_role("radiogroup", name="App health of nginx")
     health.get_by_role("radio", name="unhealthy", exact=True).check()

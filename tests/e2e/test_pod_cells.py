@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import advance, api, node, pause, pods, run
+from tests.e2e.helpers import advance, api, details, node, pause, pods, run
 
 pytestmark = pytest.mark.e2e
 
@@ -68,7 +68,7 @@ def test_the_tooltip_on_focus_shows_kubectls_cells_owner_and_the_back_off_countd
     run(page, 'kubectl run crash --image=busybox --restart=Always -- sh -c "exit 1"')
     settle_on(page, "crash", "CrashLoopBackOff")
     row = kubectl_row(page, "crash")
-    pods(page, "crash").get_by_role("button").focus()
+    details(pods(page, "crash")).focus()
     tip = page.get_by_role("tooltip")
     expect(tip).to_be_visible()
     expect(tip).to_contain_text("Pod:crash")
@@ -80,7 +80,7 @@ def test_the_tooltip_on_focus_shows_kubectls_cells_owner_and_the_back_off_countd
     expect(tip).to_contain_text("Owner:none (bare pod)")
     expect(tip).to_contain_text(f"Age:{row['AGE']}")
     # it describes the focused pod for a screen reader, and Escape dismisses it
-    expect(pods(page, "crash").get_by_role("button")).to_have_accessible_description(re.compile(r"^Pod: crash Status: CrashLoopBackOff, restarting in \d+s Ready: 0/1 "))
+    expect(details(pods(page, "crash"))).to_have_accessible_description(re.compile(r"^Pod: crash Status: CrashLoopBackOff, restarting in \d+s Ready: 0/1 "))
     page.keyboard.press("Escape")
     expect(tip).to_be_hidden()
 

@@ -1,5 +1,5 @@
 """Roving focus in the accessible mirror (issue 10, a11y.js): a node's pods are one tab stop, so Tab
-from a pod leaves the node's pods in one step however many it holds; ←/→ move to the previous/next
+from a pod (and its Inspect button) leaves the node's pods however many it holds; ←/→ move to the previous/next
 pod, ↓ to the pod drawn below, Home/End to the first/last; the pod last focused keeps the node's
 tab stop across a re-layout (more pods arriving), and the node keeps its name."""
 
@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.helpers import advance, node, pause, run
+from tests.e2e.helpers import advance, details, node, pause, run
 
 pytestmark = pytest.mark.e2e
 
@@ -43,17 +43,22 @@ def test_a_nodes_pods_are_one_tab_stop_and_arrows_move_between_them(page: Page) 
 
     # one pod of node1 in the tab order, the first; the node keeps its name
     expect(node1).to_have_attribute("aria-label", re.compile(rf"^node node1, Ready, {len(names)} pods$"))
-    expect(node1.locator('[role=listitem] button[tabindex="0"]')).to_have_count(1)
-    first = items.first.get_by_role("button")
+    expect(node1.locator('[role=listitem]:has(button[tabindex="0"])')).to_have_count(1)
+    first = details(items.first)
     expect(first).to_have_attribute("tabindex", "0")
     first.focus()
 
-    # Tab leaves node1's pods in one step; Shift+Tab comes back to the same pod
+    # Tab goes to that pod's Inspect button, then leaves node1's pods; Shift+Tab comes back to the same pod
+    page.keyboard.press("Tab")
+    assert focused_pod(page) == names[0]
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == f"Inspect pod {names[0].split(' ')[1]}"
     page.keyboard.press("Tab")
     assert focused_pod(page) == ""
     assert page.evaluate("document.activeElement.localName") == "button"
     page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")
     assert focused_pod(page) == names[0]
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')").startswith("Details of ")
 
     # ← → through the layout's order, End/Home to the ends
     page.keyboard.press("ArrowRight")
@@ -87,8 +92,8 @@ def test_a_nodes_pods_are_one_tab_stop_and_arrows_move_between_them(page: Page) 
     expect(items.filter(has=page.get_by_role("button", name=re.compile(r"^Details of pod web-")))).to_have_count(30)
     now = labels(items)
     assert now.index(kept) > names.index(kept)  # it moved: the stop follows the pod, not its place
-    expect(node1.locator('[role=listitem] button[tabindex="0"]')).to_have_count(1)
-    holder = node1.get_by_role("listitem", name=kept, exact=True).get_by_role("button")
+    expect(node1.locator('[role=listitem]:has(button[tabindex="0"])')).to_have_count(1)
+    holder = details(node1.get_by_role("listitem", name=kept, exact=True))
     expect(holder).to_have_attribute("tabindex", "0")
     # from the node's own button, Tab reaches that pod
     node1.get_by_role("button", name="Actions for node node1").focus()
